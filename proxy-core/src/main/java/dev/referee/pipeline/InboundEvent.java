@@ -1,0 +1,50 @@
+package dev.referee.pipeline;
+
+import dev.referee.sip.SipMessage;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.net.InetSocketAddress;
+
+/**
+ * A preallocated slot of the inbound ring. Everything the engine reacts to arrives as one of these, stamped
+ * with its receive time before it is published (the engine never reads a clock).
+ */
+public final class InboundEvent
+{
+    /** A SIP message received from the network: {@link #data} holds its bytes. */
+    public static final int SIP = 1;
+    /** A clock tick that keeps engine time moving when no traffic arrives. */
+    public static final int TICK = 2;
+
+    /** Largest datagram or framed stream message accepted. */
+    public static final int MAX_MESSAGE_LENGTH = 65_535;
+
+    public int type;
+    /** Receive time, nanoseconds on the node's monotonic clock. */
+    public long timeNs;
+    /** {@link dev.referee.transport.Transport} id. */
+    public int transport;
+    public InetSocketAddress source;
+    /** The local listening address the message arrived on. */
+    public InetSocketAddress local;
+    /** TCP connection the message arrived on; 0 for UDP. */
+    public long connectionId;
+
+    public final UnsafeBuffer data = new UnsafeBuffer(new byte[MAX_MESSAGE_LENGTH]);
+    public int length;
+
+    /** Filled by the parse stage. */
+    public final SipMessage message = new SipMessage();
+    /** True when {@link #message} parsed; false leaves the failure reason in it. */
+    public boolean parsed;
+
+    public void clear()
+    {
+        type = 0;
+        source = null;
+        local = null;
+        connectionId = 0;
+        length = 0;
+        parsed = false;
+    }
+}

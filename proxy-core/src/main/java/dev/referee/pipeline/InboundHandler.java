@@ -1,0 +1,8 @@
+package dev.referee.pipeline;
+
+/** The engine stage: consumes inbound events on one thread, in ring order. */
+@FunctionalInterface
+public interface InboundHandler
+{
+    void onInbound(InboundEvent event, boolean endOfBatch);
+}
