@@ -1,0 +1,289 @@
+package dev.referee.engine;
+
+import dev.referee.engine.call.B2bua;
+import dev.referee.engine.call.Leg;
+import dev.referee.engine.time.EngineTimers;
+import dev.referee.engine.transaction.ClientTransaction;
+import dev.referee.engine.transaction.ServerTransaction;
+import dev.referee.engine.transaction.TransactionLayer;
+import dev.referee.pipeline.SipSender;
+import dev.referee.sip.AsciiView;
+import dev.referee.sip.HeaderName;
+import dev.referee.sip.Responses;
+import dev.referee.sip.SipMessage;
+import dev.referee.sip.SipMessageWriter;
+import dev.referee.sip.SipMethod;
+import dev.referee.sip.SipUri;
+
+import java.net.InetSocketAddress;
+
+/**
+ * The single-threaded engine: every input (a received message, a tick) goes through here, in order, with its
+ * receive time. Nothing in it reads a clock or an unseeded random source, so the same inputs from the same seed
+ * give the same state and the same outputs. Engine thread only.
+ */
+public final class Engine
+{
+    /** Methods Referee handles; in Allow of its own answers. */
+    public static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, INFO, MESSAGE, NOTIFY, REFER";
+
+    private final EngineConfig config;
+    private final EngineCounters counters;
+    private final EngineTimers timers = new EngineTimers();
+    private final Outbox outbox;
+    private final IdGenerator ids;
+    private final TransactionLayer transactions;
+    private final B2bua b2bua;
+    private final AsciiView view = new AsciiView();
+    private final AsciiView tag = new AsciiView();
+
+    public Engine(final EngineConfig config, final SipSender sender, final EngineCounters counters)
+    {
+        this.config = config;
+        this.counters = counters;
+        this.outbox = new Outbox(sender, counters);
+        this.ids = new IdGenerator(config.seed());
+        this.transactions = new TransactionLayer(timers, outbox, ids, config.t1Ns(), config.t2Ns(), config.t4Ns());
+        this.b2bua = new B2bua(config, transactions, timers, outbox, ids);
+        transactions.user(b2bua);
+    }
+
+    /**
+     * A message received at {@code nowNs}. {@code parsed} false means the parser rejected it: a request that can be
+     * answered gets 400 with the reason in a Warning; anything else is dropped and counted.
+     */
+    public void onMessage(final SipMessage message, final boolean parsed, final int transport,
+        final InetSocketAddress source, final long connectionId, final long nowNs)
+    {
+        timers.advance(nowNs);
+        if (!parsed)
+        {
+            onMalformed(message, transport, source, connectionId);
+        }
+        else if (message.isRequest())
+        {
+            counters.requestIn(message.method());
+            onRequest(message, transport, source, connectionId);
+        }
+        else
+        {
+            counters.responseIn(message.statusCode());
+            final ClientTransaction ct = transactions.matchResponse(message);
+            if (ct != null)
+            {
+                transactions.onResponse(ct, message, connectionId, nowNs);
+            }
+            else
+            {
+                b2bua.onStrayResponse(message);
+            }
+        }
+        publishGauges();
+    }
+
+    /** Time passes with no message: timers due by {@code nowNs} fire. */
+    public void onTick(final long nowNs)
+    {
+        timers.advance(nowNs);
+        publishGauges();
+    }
+
+    public int activeCalls()
+    {
+        return b2bua.callCount();
+    }
+
+    /** Dialogs Referee holds: two per call (one per leg). */
+    public int dialogs()
+    {
+        return b2bua.legCount();
+    }
+
+    public int transactions()
+    {
+        return transactions.serverCount() + transactions.clientCount();
+    }
+
+    public int timers()
+    {
+        return timers.count();
+    }
+
+    private void onRequest(final SipMessage request, final int transport, final InetSocketAddress source,
+        final long connectionId)
+    {
+        final int method = request.method();
+        if (method == SipMethod.ACK)
+        {
+            onAck(request);
+            return;
+        }
+        final ServerTransaction existing = transactions.findServer(request);
+        if (existing != null)
+        {
+            transactions.onRetransmission(existing);
+            return;
+        }
+        final ServerTransaction st = transactions.createServer(request, transport, source, connectionId);
+        if (method == SipMethod.CANCEL)
+        {
+            onCancel(request, st);
+            return;
+        }
+        if (!acceptable(request, st))
+        {
+            return;
+        }
+        final AsciiView toTag = request.to().tag();
+        if (!toTag.isEmpty())
+        {
+            final Leg leg = b2bua.findLeg(toTag, request.callId());
+            if (leg == null)
+            {
+                respond(st, 481, "Call/Transaction Does Not Exist");
+                return;
+            }
+            b2bua.onInDialogRequest(leg, request, st, transport, source, connectionId);
+            return;
+        }
+        switch (method)
+        {
+            case SipMethod.INVITE -> b2bua.onInitialInvite(request, st, transport, source, connectionId);
+            case SipMethod.OPTIONS -> answerOptions(st);
+            case SipMethod.BYE, SipMethod.UPDATE, SipMethod.INFO, SipMethod.PRACK, SipMethod.NOTIFY ->
+                respond(st, 481, "Call/Transaction Does Not Exist");
+            case SipMethod.UNKNOWN -> respondWithAllow(st, 501, "Not Implemented");
+            default -> respondWithAllow(st, 405, "Method Not Allowed");
+        }
+    }
+
+    /** Checks a request must pass before anything acts on it; answers and returns false when it fails one. */
+    private boolean acceptable(final SipMessage request, final ServerTransaction st)
+    {
+        final int maxForwards = request.maxForwards();
+        if (maxForwards == 0 && request.method() != SipMethod.OPTIONS)
+        {
+            respond(st, 483, "Too Many Hops");
+            return false;
+        }
+        final SipUri uri = request.requestUriView();
+        if (!uri.isSip() && !uri.isTel())
+        {
+            respond(st, 416, "Unsupported URI Scheme");
+            return false;
+        }
+        // Referee implements no option tags, so any Require (or Proxy-Require) names one it lacks (RFC 3261 §8.2.2.3).
+        final int require = firstOf(request, HeaderName.REQUIRE, HeaderName.PROXY_REQUIRE);
+        if (require >= 0)
+        {
+            final SipMessageWriter writer = transactions.startResponse(st, 420, "Bad Extension");
+            for (int i = require; i >= 0; i = nextOf(request, i + 1))
+            {
+                writer.header("Unsupported", request.headerValue(i, view));
+            }
+            writer.endWithoutBody();
+            transactions.send(st, 420);
+            return false;
+        }
+        return true;
+    }
+
+    private void onAck(final SipMessage ack)
+    {
+        final ServerTransaction st = transactions.findServer(ack);
+        if (st != null && st.method() == SipMethod.INVITE)
+        {
+            transactions.onAck(st);
+            return;
+        }
+        final AsciiView toTag = ack.to().tag();
+        final Leg leg = toTag.isEmpty() ? null : b2bua.findLeg(toTag, ack.callId());
+        if (leg != null)
+        {
+            b2bua.onAck(leg, ack);
+        }
+        else
+        {
+            counters.increment(EngineCounters.UNEXPECTED);
+        }
+    }
+
+    private void onCancel(final SipMessage cancel, final ServerTransaction st)
+    {
+        final ServerTransaction invite = transactions.findInviteForCancel(cancel);
+        if (invite == null)
+        {
+            respond(st, 481, "Call/Transaction Does Not Exist");
+            return;
+        }
+        respond(st, 200, "OK");
+        b2bua.onCancel(invite);
+    }
+
+    private void onMalformed(final SipMessage message, final int transport, final InetSocketAddress source,
+        final long connectionId)
+    {
+        counters.increment(EngineCounters.MALFORMED);
+        if (!message.canRespond())
+        {
+            return;
+        }
+        final SipMessageWriter writer = outbox.begin();
+        Responses.error(message, 400, "Bad Request", message.errorReason(), "referee", writer);
+        outbox.send(transport, source, connectionId, 0, 400);
+    }
+
+    private void answerOptions(final ServerTransaction st)
+    {
+        st.localTag = ids.tag(0);
+        final SipMessageWriter writer = transactions.startResponse(st, 200, "OK");
+        writer.header("Allow", ALLOW);
+        writer.header("Accept", "application/sdp");
+        writer.endWithoutBody();
+        transactions.send(st, 200);
+    }
+
+    private void respondWithAllow(final ServerTransaction st, final int status, final String reason)
+    {
+        st.localTag = ids.tag(0);
+        final SipMessageWriter writer = transactions.startResponse(st, status, reason);
+        writer.header("Allow", ALLOW);
+        writer.endWithoutBody();
+        transactions.send(st, status);
+    }
+
+    private void respond(final ServerTransaction st, final int status, final String reason)
+    {
+        if (st.localTag == null)
+        {
+            st.localTag = ids.tag(0);
+        }
+        transactions.startResponse(st, status, reason).endWithoutBody();
+        transactions.send(st, status);
+    }
+
+    private static int firstOf(final SipMessage message, final int a, final int b)
+    {
+        final int first = message.findHeader(a, 0);
+        final int second = message.findHeader(b, 0);
+        return first < 0 ? second : second < 0 ? first : Math.min(first, second);
+    }
+
+    private static int nextOf(final SipMessage message, final int from)
+    {
+        return firstOf2(message.findHeader(HeaderName.REQUIRE, from), message.findHeader(HeaderName.PROXY_REQUIRE, from));
+    }
+
+    private static int firstOf2(final int a, final int b)
+    {
+        return a < 0 ? b : b < 0 ? a : Math.min(a, b);
+    }
+
+    private void publishGauges()
+    {
+        counters.set(EngineCounters.CALLS, b2bua.callCount());
+        counters.set(EngineCounters.DIALOGS, b2bua.legCount());
+        counters.set(EngineCounters.TRANSACTIONS, transactions());
+        counters.set(EngineCounters.TIMERS, timers.count());
+    }
+}

@@ -1,0 +1,113 @@
+package dev.referee.engine;
+
+import dev.referee.sip.SipMethod;
+
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * Counters the engine writes (single writer, ordered stores) and the admin thread reads. Message counts are kept
+ * per method (requests) and per status code (responses), in both directions.
+ */
+public final class EngineCounters
+{
+    /** Index 0 counts unknown methods; index i+1 the method with bit i. */
+    private static final int METHOD_SLOTS = 15;
+    private static final int STATUS_SLOTS = 700;
+
+    public static final int CALLS = 0;
+    public static final int DIALOGS = 1;
+    public static final int TRANSACTIONS = 2;
+    public static final int TIMERS = 3;
+    public static final int MALFORMED = 4;
+    public static final int OUTBOUND_FULL = 5;
+    public static final int UNEXPECTED = 6;
+    public static final int CALLS_TOTAL = 7;
+    private static final int GAUGE_SLOTS = 8;
+
+    private final AtomicLongArray gauges = new AtomicLongArray(GAUGE_SLOTS);
+    private final AtomicLongArray requestsIn = new AtomicLongArray(METHOD_SLOTS);
+    private final AtomicLongArray requestsOut = new AtomicLongArray(METHOD_SLOTS);
+    private final AtomicLongArray responsesIn = new AtomicLongArray(STATUS_SLOTS);
+    private final AtomicLongArray responsesOut = new AtomicLongArray(STATUS_SLOTS);
+
+    public static int methodSlot(final int method)
+    {
+        return method == SipMethod.UNKNOWN ? 0 : Integer.numberOfTrailingZeros(method) + 1;
+    }
+
+    public static String methodOfSlot(final int slot)
+    {
+        return slot == 0 ? "OTHER" : SipMethod.name(1 << (slot - 1));
+    }
+
+    public static int methodSlots()
+    {
+        return METHOD_SLOTS;
+    }
+
+    void requestIn(final int method)
+    {
+        increment(requestsIn, methodSlot(method));
+    }
+
+    void requestOut(final int method)
+    {
+        increment(requestsOut, methodSlot(method));
+    }
+
+    void responseIn(final int status)
+    {
+        increment(responsesIn, Math.min(status, STATUS_SLOTS - 1));
+    }
+
+    void responseOut(final int status)
+    {
+        increment(responsesOut, Math.min(status, STATUS_SLOTS - 1));
+    }
+
+    void increment(final int gauge)
+    {
+        increment(gauges, gauge);
+    }
+
+    void set(final int gauge, final long value)
+    {
+        gauges.setRelease(gauge, value);
+    }
+
+    public long get(final int gauge)
+    {
+        return gauges.getAcquire(gauge);
+    }
+
+    public long requestsIn(final int slot)
+    {
+        return requestsIn.getAcquire(slot);
+    }
+
+    public long requestsOut(final int slot)
+    {
+        return requestsOut.getAcquire(slot);
+    }
+
+    public long responsesIn(final int status)
+    {
+        return responsesIn.getAcquire(status);
+    }
+
+    public long responsesOut(final int status)
+    {
+        return responsesOut.getAcquire(status);
+    }
+
+    public static int statusSlots()
+    {
+        return STATUS_SLOTS;
+    }
+
+    private static void increment(final AtomicLongArray array, final int index)
+    {
+        // Single writer: a plain read then an ordered store is enough, and cheaper than a CAS.
+        array.setRelease(index, array.getPlain(index) + 1);
+    }
+}

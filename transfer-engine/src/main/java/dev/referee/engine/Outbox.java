@@ -1,0 +1,81 @@
+package dev.referee.engine;
+
+import dev.referee.pipeline.SipSender;
+import dev.referee.sip.SipMessageWriter;
+import dev.referee.sip.SipMethod;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.net.InetSocketAddress;
+
+/**
+ * Where the engine encodes outgoing messages (one scratch buffer, written in place) and hands them to the
+ * {@link SipSender}. Engine thread only.
+ */
+public final class Outbox
+{
+    private static final int SCRATCH_LENGTH = 65_535;
+
+    private final SipSender sender;
+    private final EngineCounters counters;
+    private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[SCRATCH_LENGTH]);
+    private final UnsafeBuffer stored = new UnsafeBuffer(new byte[0]);
+    private final SipMessageWriter writer = new SipMessageWriter();
+
+    public Outbox(final SipSender sender, final EngineCounters counters)
+    {
+        this.sender = sender;
+        this.counters = counters;
+    }
+
+    /** Starts a new message in the scratch buffer. */
+    public SipMessageWriter begin()
+    {
+        return writer.wrap(scratch, 0);
+    }
+
+    /** A copy of the message just written, kept for retransmission. */
+    public byte[] copyOfMessage()
+    {
+        final byte[] copy = new byte[writer.length()];
+        scratch.getBytes(0, copy);
+        return copy;
+    }
+
+    /** Sends the message just written. {@code method} is its method for requests, 0 for responses. */
+    public void send(final int transport, final InetSocketAddress destination, final long connectionId,
+        final int method, final int status)
+    {
+        count(method, status);
+        transmit(transport, destination, connectionId, scratch, writer.length());
+    }
+
+    /** Sends a stored copy again (a retransmission). */
+    public void resend(final int transport, final InetSocketAddress destination, final long connectionId,
+        final byte[] message)
+    {
+        stored.wrap(message);
+        transmit(transport, destination, connectionId, stored, message.length);
+    }
+
+    private void transmit(final int transport, final InetSocketAddress destination, final long connectionId,
+        final DirectBuffer buffer, final int length)
+    {
+        if (!sender.send(transport, destination, connectionId, buffer, 0, length))
+        {
+            counters.increment(EngineCounters.OUTBOUND_FULL);
+        }
+    }
+
+    private void count(final int method, final int status)
+    {
+        if (status > 0)
+        {
+            counters.responseOut(status);
+        }
+        else
+        {
+            counters.requestOut(method == 0 ? SipMethod.UNKNOWN : method);
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package dev.referee.engine.transaction;
+
+import dev.referee.engine.time.EngineTimers;
+import dev.referee.engine.time.TimerOwner;
+
+import java.net.InetSocketAddress;
+
+/**
+ * An RFC 3261 §17.1 client transaction: INVITE (Figure 5) or non-INVITE (Figure 6).
+ * <pre>
+ * INVITE:     Calling --1xx--> Proceeding --300-699 (send ACK)--> Completed --Timer D--> Terminated
+ *             Calling/Proceeding --2xx (to TU)--> Terminated;  Calling --Timer B--> Terminated (timeout)
+ * non-INVITE: Trying --1xx--> Proceeding --final--> Completed --Timer K--> Terminated
+ *             Trying/Proceeding --Timer F--> Terminated (timeout)
+ * </pre>
+ * Timer A (INVITE) and E (non-INVITE) retransmit over UDP only. Engine thread only.
+ */
+public final class ClientTransaction implements TimerOwner
+{
+    public enum State
+    {
+        /** INVITE sent, no response yet. */
+        CALLING,
+        /** Non-INVITE request sent, no response yet. */
+        TRYING,
+        /** A provisional response came. */
+        PROCEEDING,
+        /** A final response came; absorbing its retransmissions. */
+        COMPLETED,
+        /** Gone from the layer. */
+        TERMINATED
+    }
+
+    final TransactionLayer layer;
+    final long id;
+    final String branch;
+    final int method;
+    final String methodName;
+    final int transport;
+    final InetSocketAddress destination;
+    long connectionId;
+    final byte[] request;
+
+    State state;
+    long retransmitTimer = EngineTimers.NO_TIMER;
+    long timeoutTimer = EngineTimers.NO_TIMER;
+    long retransmitIntervalNs;
+    byte[] ack;
+    int finalStatus;
+    boolean provisionalSeen;
+
+    /** What the TU attaches (the leg and the relay it belongs to). */
+    public Object context;
+    /** The TU's own tag for what this transaction is for. */
+    public int purpose;
+
+    ClientTransaction(final TransactionLayer layer, final long id, final String branch, final int method,
+        final String methodName, final int transport, final InetSocketAddress destination, final long connectionId,
+        final byte[] request)
+    {
+        this.layer = layer;
+        this.id = id;
+        this.branch = branch;
+        this.method = method;
+        this.methodName = methodName;
+        this.transport = transport;
+        this.destination = destination;
+        this.connectionId = connectionId;
+        this.request = request;
+    }
+
+    public long id()
+    {
+        return id;
+    }
+
+    public String branch()
+    {
+        return branch;
+    }
+
+    public int method()
+    {
+        return method;
+    }
+
+    public State state()
+    {
+        return state;
+    }
+
+    public int transport()
+    {
+        return transport;
+    }
+
+    public InetSocketAddress destination()
+    {
+        return destination;
+    }
+
+    public long connectionId()
+    {
+        return connectionId;
+    }
+
+    /** True once any provisional response came (CANCEL may only be sent then: RFC 3261 §9.1). */
+    public boolean provisionalSeen()
+    {
+        return provisionalSeen;
+    }
+
+    /** The final status received; 0 while none. */
+    public int finalStatus()
+    {
+        return finalStatus;
+    }
+
+    @Override
+    public void onTimer(final long timerId, final long nowNs)
+    {
+        layer.onClientTimer(this, timerId, nowNs);
+    }
+
+    @Override
+    public String toString()
+    {
+        return "ClientTransaction{" + methodName + " " + branch + " " + state + "}";
+    }
+}

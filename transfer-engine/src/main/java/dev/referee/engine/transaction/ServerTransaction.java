@@ -1,0 +1,130 @@
+package dev.referee.engine.transaction;
+
+import dev.referee.engine.time.EngineTimers;
+import dev.referee.engine.time.TimerOwner;
+
+import java.net.InetSocketAddress;
+
+/**
+ * An RFC 3261 §17.2 server transaction: INVITE (Figure 7) or non-INVITE (Figure 8).
+ * <pre>
+ * INVITE:     Proceeding --2xx--> Terminated (the TU retransmits 2xx until ACK)
+ *             Proceeding --300-699--> Completed --ACK--> Confirmed --Timer I--> Terminated
+ *             Completed --Timer G: resend final; Timer H: give up--> Terminated
+ * non-INVITE: Trying --1xx--> Proceeding --final--> Completed --Timer J--> Terminated
+ * </pre>
+ * A retransmitted request is answered with the last response sent. Engine thread only.
+ */
+public final class ServerTransaction implements TimerOwner
+{
+    public enum State
+    {
+        /** Non-INVITE request received, nothing sent yet. */
+        TRYING,
+        /** A provisional response was sent (INVITE starts here: 100 Trying goes at once). */
+        PROCEEDING,
+        /** A final response was sent; retransmitting it (INVITE, UDP) or absorbing request retransmissions. */
+        COMPLETED,
+        /** INVITE only: the ACK for a non-2xx final response came. */
+        CONFIRMED,
+        /** Gone from the layer. */
+        TERMINATED
+    }
+
+    final TransactionLayer layer;
+    final String key;
+    final int method;
+    final long cseq;
+    final int transport;
+    final InetSocketAddress responseDestination;
+    final long connectionId;
+    final ResponseHeaders responseHeaders;
+
+    State state;
+    byte[] lastResponse;
+    int lastStatus;
+    long retransmitTimer = EngineTimers.NO_TIMER;
+    long timeoutTimer = EngineTimers.NO_TIMER;
+    long retransmitIntervalNs;
+
+    /** The To tag Referee puts in responses when the request's To had none. */
+    public String localTag;
+    /** What the TU attaches (the leg, the call). */
+    public Object context;
+    /** The client transaction this request was relayed on, for CANCEL. */
+    public ClientTransaction relayedTo;
+
+    ServerTransaction(final TransactionLayer layer, final String key, final int method, final long cseq,
+        final int transport, final InetSocketAddress responseDestination, final long connectionId,
+        final ResponseHeaders responseHeaders)
+    {
+        this.layer = layer;
+        this.key = key;
+        this.method = method;
+        this.cseq = cseq;
+        this.transport = transport;
+        this.responseDestination = responseDestination;
+        this.connectionId = connectionId;
+        this.responseHeaders = responseHeaders;
+    }
+
+    public int method()
+    {
+        return method;
+    }
+
+    public long cseq()
+    {
+        return cseq;
+    }
+
+    public State state()
+    {
+        return state;
+    }
+
+    public int transport()
+    {
+        return transport;
+    }
+
+    /** Where responses go (RFC 3261 §18.2.2, RFC 3581): also the address the request came from. */
+    public InetSocketAddress responseDestination()
+    {
+        return responseDestination;
+    }
+
+    public long connectionId()
+    {
+        return connectionId;
+    }
+
+    /** The last status sent; 0 while none. */
+    public int lastStatus()
+    {
+        return lastStatus;
+    }
+
+    /** True once a final response was sent. */
+    public boolean isFinal()
+    {
+        return lastStatus >= 200;
+    }
+
+    public ResponseHeaders responseHeaders()
+    {
+        return responseHeaders;
+    }
+
+    @Override
+    public void onTimer(final long timerId, final long nowNs)
+    {
+        layer.onServerTimer(this, timerId, nowNs);
+    }
+
+    @Override
+    public String toString()
+    {
+        return "ServerTransaction{" + key + " " + state + "}";
+    }
+}

@@ -1,0 +1,486 @@
+package dev.referee.engine.transaction;
+
+import dev.referee.engine.IdGenerator;
+import dev.referee.engine.Outbox;
+import dev.referee.engine.time.EngineTimers;
+import dev.referee.sip.AsciiView;
+import dev.referee.sip.HeaderName;
+import dev.referee.sip.SipMessage;
+import dev.referee.sip.SipMessageWriter;
+import dev.referee.sip.SipMethod;
+import dev.referee.sip.Via;
+import dev.referee.transport.Transport;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * RFC 3261 §17: matches messages to transactions, runs their state machines and Timers A to K, retransmits over
+ * UDP and answers retransmitted requests from the transaction. Engine thread only.
+ */
+public final class TransactionLayer
+{
+    private final Map<String, ServerTransaction> serverTransactions = new HashMap<>();
+    private final Long2ObjectHashMap<ClientTransaction> clientTransactions = new Long2ObjectHashMap<>();
+    private final EngineTimers timers;
+    private final Outbox outbox;
+    private final IdGenerator ids;
+    private final long t1Ns;
+    private final long t2Ns;
+    private final long t4Ns;
+    private final StringBuilder keyBuilder = new StringBuilder(128);
+    private final AsciiView view = new AsciiView();
+    private final SipMessage stored = new SipMessage();
+    private final UnsafeBuffer storedBuffer = new UnsafeBuffer(new byte[0]);
+    private TransactionUser user;
+    private long nextClientId = 1;
+
+    public TransactionLayer(final EngineTimers timers, final Outbox outbox, final IdGenerator ids, final long t1Ns,
+        final long t2Ns, final long t4Ns)
+    {
+        this.timers = timers;
+        this.outbox = outbox;
+        this.ids = ids;
+        this.t1Ns = t1Ns;
+        this.t2Ns = t2Ns;
+        this.t4Ns = t4Ns;
+    }
+
+    public void user(final TransactionUser user)
+    {
+        this.user = user;
+    }
+
+    public int serverCount()
+    {
+        return serverTransactions.size();
+    }
+
+    public int clientCount()
+    {
+        return clientTransactions.size();
+    }
+
+    // ---- server transactions -------------------------------------------------------------------------------
+
+    /** The server transaction a request belongs to (ACK matches its INVITE: RFC 3261 §17.2.3); null when none. */
+    public ServerTransaction findServer(final SipMessage request)
+    {
+        final int method = request.method() == SipMethod.ACK ? SipMethod.INVITE : request.method();
+        return serverTransactions.get(serverKey(request, method));
+    }
+
+    /** The INVITE server transaction a CANCEL names (RFC 3261 §9.2); null when none. */
+    public ServerTransaction findInviteForCancel(final SipMessage cancel)
+    {
+        return serverTransactions.get(serverKey(cancel, SipMethod.INVITE));
+    }
+
+    /** Creates the server transaction for a new request (not ACK). */
+    public ServerTransaction createServer(final SipMessage request, final int transport,
+        final InetSocketAddress source, final long connectionId)
+    {
+        final String key = serverKey(request, request.method());
+        final ServerTransaction st = new ServerTransaction(this, key, request.method(), request.cseqNumber(),
+            transport, responseDestination(request.topVia(), transport, source), connectionId,
+            ResponseHeaders.of(request, source, view));
+        st.state = request.method() == SipMethod.INVITE ? ServerTransaction.State.PROCEEDING :
+            ServerTransaction.State.TRYING;
+        serverTransactions.put(key, st);
+        return st;
+    }
+
+    /** A retransmitted request: answer it with the last response, if any (RFC 3261 §17.2.1, §17.2.2). */
+    public void onRetransmission(final ServerTransaction st)
+    {
+        if (st.lastResponse != null && st.state != ServerTransaction.State.CONFIRMED)
+        {
+            outbox.resend(st.transport, st.responseDestination, st.connectionId, st.lastResponse);
+        }
+    }
+
+    /** The ACK for a non-2xx final response (RFC 3261 §17.2.1): stop retransmitting, wait Timer I. */
+    public void onAck(final ServerTransaction st)
+    {
+        if (st.state != ServerTransaction.State.COMPLETED)
+        {
+            return;
+        }
+        st.retransmitTimer = timers.cancel(st.retransmitTimer);
+        st.timeoutTimer = timers.cancel(st.timeoutTimer);
+        st.state = ServerTransaction.State.CONFIRMED;
+        if (isReliable(st.transport))
+        {
+            terminate(st);
+        }
+        else
+        {
+            st.timeoutTimer = timers.schedule(t4Ns, st); // Timer I
+        }
+    }
+
+    /** Starts a response: status line and the copied headers. Add headers and end the message, then {@link #send}. */
+    public SipMessageWriter startResponse(final ServerTransaction st, final int status, final CharSequence reason)
+    {
+        final SipMessageWriter writer = outbox.begin().statusLine(status, reason);
+        st.responseHeaders.write(writer, status > 100 ? st.localTag : null);
+        return writer;
+    }
+
+    /** Sends the response just written and moves the transaction on. */
+    public void send(final ServerTransaction st, final int status)
+    {
+        if (st.state == ServerTransaction.State.TERMINATED || st.isFinal())
+        {
+            return; // a final response was already sent: RFC 3261 allows only one
+        }
+        outbox.send(st.transport, st.responseDestination, st.connectionId, 0, status);
+        st.lastStatus = status;
+        if (status < 200)
+        {
+            st.lastResponse = outbox.copyOfMessage();
+            st.state = ServerTransaction.State.PROCEEDING;
+            return;
+        }
+        if (st.method == SipMethod.INVITE)
+        {
+            if (status < 300)
+            {
+                terminate(st); // 2xx: the TU retransmits until the ACK comes
+                return;
+            }
+            st.lastResponse = outbox.copyOfMessage();
+            st.state = ServerTransaction.State.COMPLETED;
+            if (!isReliable(st.transport))
+            {
+                st.retransmitIntervalNs = t1Ns;
+                st.retransmitTimer = timers.schedule(t1Ns, st); // Timer G
+            }
+            st.timeoutTimer = timers.schedule(64 * t1Ns, st); // Timer H
+            return;
+        }
+        st.lastResponse = outbox.copyOfMessage();
+        st.state = ServerTransaction.State.COMPLETED;
+        if (isReliable(st.transport))
+        {
+            terminate(st);
+        }
+        else
+        {
+            st.timeoutTimer = timers.schedule(64 * t1Ns, st); // Timer J
+        }
+    }
+
+    void onServerTimer(final ServerTransaction st, final long timerId, final long nowNs)
+    {
+        if (timerId == st.retransmitTimer)
+        {
+            // Timer G: resend the final response, doubling up to T2.
+            outbox.resend(st.transport, st.responseDestination, st.connectionId, st.lastResponse);
+            st.retransmitIntervalNs = Math.min(2 * st.retransmitIntervalNs, t2Ns);
+            st.retransmitTimer = timers.schedule(st.retransmitIntervalNs, st);
+        }
+        else if (timerId == st.timeoutTimer)
+        {
+            st.timeoutTimer = EngineTimers.NO_TIMER;
+            final boolean ackTimeout = st.state == ServerTransaction.State.COMPLETED && st.method == SipMethod.INVITE;
+            terminate(st); // Timer H, I or J
+            if (ackTimeout)
+            {
+                user.onAckTimeout(st, nowNs);
+            }
+        }
+    }
+
+    /** Ends a server transaction now (the TU no longer needs it, e.g. its call is gone). */
+    public void terminate(final ServerTransaction st)
+    {
+        st.retransmitTimer = timers.cancel(st.retransmitTimer);
+        st.timeoutTimer = timers.cancel(st.timeoutTimer);
+        st.state = ServerTransaction.State.TERMINATED;
+        st.context = null;
+        st.relayedTo = null;
+        serverTransactions.remove(st.key, st);
+    }
+
+    // ---- client transactions -------------------------------------------------------------------------------
+
+    /** Reserves the id of the next client transaction, and returns the branch to write in its Via. */
+    public long reserveClientId()
+    {
+        return nextClientId++;
+    }
+
+    public String branch(final long clientId)
+    {
+        return ids.branch(clientId);
+    }
+
+    /** Sends the request just written in the outbox as a new client transaction. */
+    public ClientTransaction sendRequest(final long clientId, final String branch, final int method,
+        final String methodName, final int transport, final InetSocketAddress destination, final long connectionId)
+    {
+        final byte[] request = outbox.copyOfMessage();
+        outbox.send(transport, destination, connectionId, method, 0);
+        final ClientTransaction ct = new ClientTransaction(
+            this, clientId, branch, method, methodName, transport, destination, connectionId, request);
+        clientTransactions.put(clientKey(clientId, method), ct);
+        if (method == SipMethod.INVITE)
+        {
+            ct.state = ClientTransaction.State.CALLING;
+            ct.timeoutTimer = timers.schedule(64 * t1Ns, ct); // Timer B
+        }
+        else
+        {
+            ct.state = ClientTransaction.State.TRYING;
+            ct.timeoutTimer = timers.schedule(64 * t1Ns, ct); // Timer F
+        }
+        if (!isReliable(transport))
+        {
+            ct.retransmitIntervalNs = t1Ns;
+            ct.retransmitTimer = timers.schedule(t1Ns, ct); // Timer A or E
+        }
+        return ct;
+    }
+
+    /** The client transaction a response belongs to, by the branch Referee made (RFC 3261 §17.1.3); null when none. */
+    public ClientTransaction matchResponse(final SipMessage response)
+    {
+        final Via via = response.topVia();
+        if (via == null)
+        {
+            return null;
+        }
+        final AsciiView branch = via.branch();
+        final long id = IdGenerator.idOf(branch, IdGenerator.BRANCH_COOKIE.length());
+        if (id < 0 || !branch.startsWith(IdGenerator.BRANCH_COOKIE))
+        {
+            return null;
+        }
+        final ClientTransaction ct = clientTransactions.get(clientKey(id, response.cseqMethod()));
+        return ct != null && branch.contentEquals(ct.branch) ? ct : null;
+    }
+
+    /** A response matched to {@code ct}: run the state machine and pass it up when the TU should see it. */
+    public void onResponse(final ClientTransaction ct, final SipMessage response, final long connectionId,
+        final long nowNs)
+    {
+        final int status = response.statusCode();
+        if (connectionId != 0)
+        {
+            ct.connectionId = connectionId;
+        }
+        switch (ct.state)
+        {
+            case CALLING:
+            case TRYING:
+            case PROCEEDING:
+                if (status < 200)
+                {
+                    ct.provisionalSeen = true;
+                    if (ct.method == SipMethod.INVITE)
+                    {
+                        ct.retransmitTimer = timers.cancel(ct.retransmitTimer); // Timer A stops
+                    }
+                    else if (ct.state == ClientTransaction.State.TRYING && ct.retransmitTimer != EngineTimers.NO_TIMER)
+                    {
+                        // Timer E goes on at T2 in Proceeding (RFC 3261 §17.1.2.2).
+                        ct.retransmitTimer = timers.cancel(ct.retransmitTimer);
+                        ct.retransmitIntervalNs = t2Ns;
+                        ct.retransmitTimer = timers.schedule(t2Ns, ct);
+                    }
+                    ct.state = ClientTransaction.State.PROCEEDING;
+                    user.onResponse(ct, response, nowNs);
+                    return;
+                }
+                ct.finalStatus = status;
+                ct.retransmitTimer = timers.cancel(ct.retransmitTimer);
+                ct.timeoutTimer = timers.cancel(ct.timeoutTimer);
+                if (ct.method == SipMethod.INVITE && status < 300)
+                {
+                    terminate(ct);
+                    user.onResponse(ct, response, nowNs);
+                    return;
+                }
+                if (ct.method == SipMethod.INVITE)
+                {
+                    ct.ack = writeAckForFailure(ct, response);
+                    outbox.resend(ct.transport, ct.destination, ct.connectionId, ct.ack);
+                }
+                ct.state = ClientTransaction.State.COMPLETED;
+                if (isReliable(ct.transport))
+                {
+                    terminate(ct);
+                }
+                else
+                {
+                    // Timer D (INVITE, at least 32 s) or Timer K (non-INVITE, T4).
+                    ct.timeoutTimer = timers.schedule(ct.method == SipMethod.INVITE ? 64 * t1Ns : t4Ns, ct);
+                }
+                user.onResponse(ct, response, nowNs);
+                return;
+            case COMPLETED:
+                if (ct.ack != null && status >= 300)
+                {
+                    outbox.resend(ct.transport, ct.destination, ct.connectionId, ct.ack); // final retransmitted
+                }
+                return;
+            default:
+        }
+    }
+
+    void onClientTimer(final ClientTransaction ct, final long timerId, final long nowNs)
+    {
+        if (timerId == ct.retransmitTimer)
+        {
+            outbox.resend(ct.transport, ct.destination, ct.connectionId, ct.request);
+            // Timer A doubles without bound; Timer E doubles up to T2.
+            ct.retransmitIntervalNs = ct.method == SipMethod.INVITE ?
+                2 * ct.retransmitIntervalNs : Math.min(2 * ct.retransmitIntervalNs, t2Ns);
+            ct.retransmitTimer = timers.schedule(ct.retransmitIntervalNs, ct);
+        }
+        else if (timerId == ct.timeoutTimer)
+        {
+            ct.timeoutTimer = EngineTimers.NO_TIMER;
+            final boolean timedOut = ct.state != ClientTransaction.State.COMPLETED;
+            terminate(ct); // Timer B, D, F or K
+            if (timedOut)
+            {
+                user.onTimeout(ct, nowNs);
+            }
+        }
+    }
+
+    /**
+     * Sends CANCEL for an INVITE client transaction (RFC 3261 §9.1): same Request-URI, Call-ID, From, To, CSeq
+     * number and Via branch, as its own non-INVITE client transaction.
+     */
+    public ClientTransaction sendCancel(final ClientTransaction invite)
+    {
+        final SipMessage request = storedRequest(invite);
+        final SipMessageWriter writer = outbox.begin().requestLine("CANCEL", request.requestUri());
+        copyHeaders(request, HeaderName.VIA, writer, true);
+        copyHeaders(request, HeaderName.ROUTE, writer, false);
+        writer.header("From", request.from().value());
+        writer.header("To", request.to().value());
+        writer.header("Call-ID", request.callId());
+        writer.startHeader("CSeq").append(request.cseqNumber()).append(" CANCEL").endHeader();
+        writer.header("Max-Forwards", 70);
+        writer.endWithoutBody();
+        return sendRequest(invite.id, invite.branch, SipMethod.CANCEL, "CANCEL", invite.transport, invite.destination,
+            invite.connectionId);
+    }
+
+    /** Ends a client transaction now. */
+    public void terminate(final ClientTransaction ct)
+    {
+        ct.retransmitTimer = timers.cancel(ct.retransmitTimer);
+        ct.timeoutTimer = timers.cancel(ct.timeoutTimer);
+        ct.state = ClientTransaction.State.TERMINATED;
+        clientTransactions.remove(clientKey(ct.id, ct.method), ct);
+    }
+
+    /** Drops the TU's attachments from a client transaction that lives on only to absorb retransmissions. */
+    public static void detach(final ClientTransaction ct)
+    {
+        ct.context = null;
+    }
+
+    /** Reliable transports do no retransmission and need no wait for late retransmissions (Timers D, I, J, K = 0). */
+    public static boolean isReliable(final int transport)
+    {
+        return transport == Transport.TCP;
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------------------
+
+    /**
+     * The ACK for a non-2xx final response (RFC 3261 §17.1.1.3): Request-URI, Call-ID, From, CSeq number, top Via and
+     * Route of the INVITE, To of the response.
+     */
+    private byte[] writeAckForFailure(final ClientTransaction ct, final SipMessage response)
+    {
+        final String to = response.to().value().toString();
+        final SipMessage request = storedRequest(ct);
+        final SipMessageWriter writer = outbox.begin().requestLine("ACK", request.requestUri());
+        copyHeaders(request, HeaderName.VIA, writer, true);
+        copyHeaders(request, HeaderName.ROUTE, writer, false);
+        writer.header("From", request.from().value());
+        writer.header("To", to);
+        writer.header("Call-ID", request.callId());
+        writer.startHeader("CSeq").append(request.cseqNumber()).append(" ACK").endHeader();
+        writer.header("Max-Forwards", 70);
+        writer.endWithoutBody();
+        return outbox.copyOfMessage();
+    }
+
+    private SipMessage storedRequest(final ClientTransaction ct)
+    {
+        storedBuffer.wrap(ct.request);
+        stored.parse(storedBuffer, 0, ct.request.length);
+        return stored;
+    }
+
+    private void copyHeaders(final SipMessage message, final int headerId, final SipMessageWriter writer,
+        final boolean firstOnly)
+    {
+        for (int i = message.findHeader(headerId, 0); i >= 0; i = message.findHeader(headerId, i + 1))
+        {
+            writer.header(HeaderName.canonicalName(headerId), message.headerValue(i, view));
+            if (firstOnly)
+            {
+                return;
+            }
+        }
+    }
+
+    private static long clientKey(final long id, final int method)
+    {
+        return (id << 1) | (method == SipMethod.CANCEL ? 1 : 0);
+    }
+
+    /**
+     * RFC 3261 §17.2.3: branch (with the magic cookie) and sent-by; ACK and CANCEL are matched to the INVITE's key by
+     * the caller passing INVITE. Without the cookie (RFC 2543 peers), Call-ID, From tag, CSeq number and top Via.
+     */
+    private String serverKey(final SipMessage request, final int method)
+    {
+        final StringBuilder key = keyBuilder;
+        key.setLength(0);
+        final Via via = request.topVia();
+        if (via.hasRfc3261Branch())
+        {
+            key.append(via.branch()).append('|').append(via.host()).append(':').append(via.port());
+        }
+        else
+        {
+            key.append(request.callId()).append('|').append(request.from().tag()).append('|')
+                .append(request.cseqNumber()).append('|').append(via.value());
+        }
+        key.append('|');
+        if (method == SipMethod.UNKNOWN)
+        {
+            key.append(request.methodName());
+        }
+        else
+        {
+            key.append(SipMethod.name(method));
+        }
+        return key.toString();
+    }
+
+    /** RFC 3261 §18.2.2 and RFC 3581: where responses to a request go. */
+    private static InetSocketAddress responseDestination(final Via via, final int transport,
+        final InetSocketAddress source)
+    {
+        if (transport == Transport.TCP || via.hasRport())
+        {
+            return source;
+        }
+        final int port = via.port() > 0 ? via.port() : 5060;
+        return port == source.getPort() ? source : new InetSocketAddress(source.getAddress(), port);
+    }
+}

@@ -1,0 +1,132 @@
+package dev.referee.engine;
+
+import dev.referee.config.Route;
+import dev.referee.sip.SipMessage;
+import dev.referee.transport.Transport;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+
+/**
+ * Drives an {@link Engine} on the test thread with a test clock: messages go in as text, what the engine sends is
+ * recorded, and time moves only when the test says so (in 10 ms ticks, as the pipeline's ticker does).
+ */
+public final class EngineHarness
+{
+    public static final InetSocketAddress REFEREE = new InetSocketAddress("127.0.0.1", 5060);
+    public static final InetSocketAddress CALLER = new InetSocketAddress("127.0.0.1", 5070);
+    public static final InetSocketAddress CALLEE = new InetSocketAddress("127.0.0.1", 5062);
+    public static final long TICK_NS = TimeUnit.MILLISECONDS.toNanos(10);
+
+    public final EngineCounters counters = new EngineCounters();
+    public final Engine engine;
+    private final List<Sent> sent = new ArrayList<>();
+    private int drained;
+    private long nowNs = TimeUnit.SECONDS.toNanos(1000);
+
+    public EngineHarness()
+    {
+        this(1000, 42);
+    }
+
+    public EngineHarness(final int maxCalls, final long seed)
+    {
+        final List<Route> routes = List.of(
+            new Route(Pattern.compile("bob"), CALLEE, Transport.UDP),
+            new Route(Pattern.compile("bobtcp"), CALLEE, Transport.TCP));
+        final EngineConfig config = new EngineConfig(REFEREE, REFEREE, routes,
+            TimeUnit.MILLISECONDS.toNanos(500), TimeUnit.SECONDS.toNanos(4), TimeUnit.SECONDS.toNanos(5),
+            maxCalls, "Referee", seed);
+        engine = new Engine(config, (transport, destination, connectionId, buffer, offset, length) ->
+        {
+            final byte[] bytes = new byte[length];
+            buffer.getBytes(offset, bytes);
+            sent.add(new Sent(transport, destination, connectionId, bytes));
+            return true;
+        }, counters);
+    }
+
+    /** Delivers a message as if received now over UDP from {@code from}. */
+    public EngineHarness receive(final InetSocketAddress from, final String text)
+    {
+        return receive(Transport.UDP, from, 0, text);
+    }
+
+    public EngineHarness receive(final int transport, final InetSocketAddress from, final long connectionId,
+        final String text)
+    {
+        final byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+        final SipMessage message = new SipMessage();
+        final boolean parsed = message.parse(new UnsafeBuffer(bytes), 0, bytes.length);
+        engine.onMessage(message, parsed, transport, from, connectionId, nowNs);
+        return this;
+    }
+
+    /** Moves the clock on by {@code millis}, ticking every 10 ms. */
+    public EngineHarness advanceMs(final long millis)
+    {
+        final long end = nowNs + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (nowNs < end)
+        {
+            nowNs = Math.min(end, nowNs + TICK_NS);
+            engine.onTick(nowNs);
+        }
+        return this;
+    }
+
+    /** Messages sent since the last call. */
+    public List<Sent> drain()
+    {
+        final List<Sent> fresh = new ArrayList<>(sent.subList(drained, sent.size()));
+        drained = sent.size();
+        return fresh;
+    }
+
+    /** All messages sent so far. */
+    public List<Sent> all()
+    {
+        return sent;
+    }
+
+    /** The one message among those not yet drained that matches; fails when none or several match. */
+    public Sent expectOne(final Predicate<Sent> match, final String description)
+    {
+        final List<Sent> fresh = drain();
+        final List<Sent> matching = fresh.stream().filter(match).toList();
+        if (matching.size() != 1)
+        {
+            throw new AssertionError("expected exactly one " + description + " but got " + matching.size() +
+                " among " + fresh);
+        }
+        return matching.get(0);
+    }
+
+    public static Predicate<Sent> request(final String method, final InetSocketAddress to)
+    {
+        return s -> s.isRequest(method) && s.destination.equals(to);
+    }
+
+    public static Predicate<Sent> response(final int status, final InetSocketAddress to)
+    {
+        return s -> s.isResponse(status) && s.destination.equals(to);
+    }
+
+    /** True when the engine holds no call, dialog, transaction or timer. */
+    public boolean isIdle()
+    {
+        return engine.activeCalls() == 0 && engine.dialogs() == 0 && engine.transactions() == 0 &&
+            engine.timers() == 0;
+    }
+
+    public String state()
+    {
+        return "calls=" + engine.activeCalls() + " dialogs=" + engine.dialogs() + " transactions=" +
+            engine.transactions() + " timers=" + engine.timers();
+    }
+}

@@ -1,0 +1,116 @@
+package dev.referee.engine;
+
+import dev.referee.sip.AsciiView;
+import dev.referee.sip.HeaderName;
+import dev.referee.sip.SipMessage;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+
+/** One message the engine sent, parsed back for assertions. */
+public final class Sent
+{
+    public final int transport;
+    public final InetSocketAddress destination;
+    public final long connectionId;
+    public final String text;
+    public final SipMessage message = new SipMessage();
+
+    Sent(final int transport, final InetSocketAddress destination, final long connectionId, final byte[] bytes)
+    {
+        this.transport = transport;
+        this.destination = destination;
+        this.connectionId = connectionId;
+        this.text = new String(bytes, StandardCharsets.US_ASCII);
+        if (!message.parse(new UnsafeBuffer(bytes), 0, bytes.length))
+        {
+            throw new AssertionError("engine sent a message that does not parse (" + message.errorReason() + "):\n" +
+                text);
+        }
+    }
+
+    public boolean isRequest(final String method)
+    {
+        return message.isRequest() && message.methodName().contentEquals(method);
+    }
+
+    public boolean isResponse(final int status)
+    {
+        return !message.isRequest() && message.statusCode() == status;
+    }
+
+    public int status()
+    {
+        return message.isRequest() ? 0 : message.statusCode();
+    }
+
+    /** The first value of a header, or null. */
+    public String header(final int headerId)
+    {
+        final AsciiView view = new AsciiView();
+        return message.header(headerId, view) ? view.toString() : null;
+    }
+
+    public String callId()
+    {
+        return message.callId().toString();
+    }
+
+    public String fromTag()
+    {
+        return message.from().tag().toString();
+    }
+
+    public String toTag()
+    {
+        return message.to().tag().toString();
+    }
+
+    public String branch()
+    {
+        return message.topVia().branch().toString();
+    }
+
+    public long cseq()
+    {
+        return message.cseqNumber();
+    }
+
+    public String body()
+    {
+        final int length = message.bodyLength();
+        return length == 0 ? "" : message.buffer().getStringWithoutLengthAscii(message.bodyOffset(), length);
+    }
+
+    public String firstLine()
+    {
+        return text.substring(0, text.indexOf("\r\n"));
+    }
+
+    public int count(final int headerId)
+    {
+        int n = 0;
+        for (int i = message.findHeader(headerId, 0); i >= 0; i = message.findHeader(headerId, i + 1))
+        {
+            n++;
+        }
+        return n;
+    }
+
+    public boolean has(final int headerId)
+    {
+        return message.findHeader(headerId, 0) >= 0;
+    }
+
+    @Override
+    public String toString()
+    {
+        return firstLine() + " -> " + destination;
+    }
+
+    static int via()
+    {
+        return HeaderName.VIA;
+    }
+}
