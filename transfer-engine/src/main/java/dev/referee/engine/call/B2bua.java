@@ -186,8 +186,7 @@ public final class B2bua implements TransactionUser
             respond(st, 481, "Call/Transaction Does Not Exist", null, null);
             return;
         }
-        if (method == SipMethod.INVITE && (leg.serverInvite != null || leg.pending2xx != null ||
-            peer.clientInvite != null || peer.ackPendingCSeq >= 0))
+        if (method == SipMethod.INVITE && inviteInProgress(leg, peer))
         {
             respond(st, 491, "Request Pending", null, null);
             return;
@@ -198,6 +197,11 @@ public final class B2bua implements TransactionUser
             leg.remoteTarget = contact.uri().toString();
         }
         final boolean invite = method == SipMethod.INVITE;
+        if (invite)
+        {
+            transactions.startResponse(st, 100, "Trying").endWithoutBody();
+            transactions.send(st, 100);
+        }
         final long clientId = transactions.reserveClientId();
         final String branch = transactions.branch(clientId);
         final String methodName = request.methodName().toString();
@@ -630,6 +634,10 @@ public final class B2bua implements TransactionUser
     private void respond(final ServerTransaction st, final int status, final String reason, final String header,
         final String value)
     {
+        if (st.localTag == null)
+        {
+            st.localTag = ids.tag(0);
+        }
         final SipMessageWriter writer = transactions.startResponse(st, status, reason);
         if (header != null)
         {
@@ -693,6 +701,14 @@ public final class B2bua implements TransactionUser
             legs.remove(leg.id);
         }
         callCount--;
+    }
+
+    /** An INVITE offer/answer is open on the call in either direction (RFC 3261 §14.2: answer 491). */
+    private static boolean inviteInProgress(final Leg leg, final Leg peer)
+    {
+        return leg.serverInvite != null || leg.clientInvite != null || leg.pending2xx != null ||
+            leg.ackPendingCSeq >= 0 || peer.serverInvite != null || peer.clientInvite != null ||
+            peer.pending2xx != null || peer.ackPendingCSeq >= 0;
     }
 
     private static boolean isTargetRefresh(final int method)
