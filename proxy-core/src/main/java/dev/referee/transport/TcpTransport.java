@@ -205,6 +205,12 @@ public final class TcpTransport implements Runnable, AutoCloseable
             {
                 closeConnection(connection);
             }
+            catch (final RuntimeException ex)
+            {
+                // A bug met on one connection must not end the thread that serves all of them.
+                LOGGER.log(System.Logger.Level.WARNING, "closing " + connection, ex);
+                closeConnection(connection);
+            }
         }
         else if (key.isAcceptable())
         {
@@ -344,12 +350,27 @@ public final class TcpTransport implements Runnable, AutoCloseable
             return true;
         }
 
-        final TcpConnection connection = connectionFor(event.connectionId, event.destination);
+        try
+        {
+            send(event);
+        }
+        catch (final RuntimeException ex)
+        {
+            // Never rethrow: the poller would offer the same event again, forever.
+            counters.tcpSendDropped.increment();
+            LOGGER.log(System.Logger.Level.WARNING, "TCP send to " + event.destination, ex);
+        }
         event.destination = null;
+        return true;
+    }
+
+    private void send(final OutboundEvent event)
+    {
+        final TcpConnection connection = connectionFor(event.connectionId, event.destination);
         if (connection == null)
         {
             counters.tcpSendDropped.increment();
-            return true;
+            return;
         }
 
         sendBuffer.putBytes(0, event.data, 0, event.length);
@@ -371,7 +392,6 @@ public final class TcpTransport implements Runnable, AutoCloseable
             counters.tcpSendDropped.increment();
             closeConnection(connection);
         }
-        return true;
     }
 
     private TcpConnection connectionFor(final long connectionId, final InetSocketAddress destination)
