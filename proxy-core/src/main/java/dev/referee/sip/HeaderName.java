@@ -70,6 +70,53 @@ public final class HeaderName
     /** One more than the highest id: size for per-header tables. */
     public static final int COUNT = 58;
 
+    private static final String[] CANONICAL = {
+        "", "Via", "From", "To", "Call-ID", "CSeq", "Contact", "Max-Forwards", "Content-Length", "Content-Type",
+        "Route", "Record-Route", "Refer-To", "Referred-By", "Replaces", "Event", "Subscription-State", "Allow",
+        "Supported", "Require", "Proxy-Require", "Unsupported", "Expires", "Content-Encoding", "Accept", "Warning",
+        "Reason", "Refer-Sub", "User-Agent", "Server", "Allow-Events", "Subject", "Authorization",
+        "Proxy-Authorization", "WWW-Authenticate", "Proxy-Authenticate", "Date", "RSeq", "RAck", "Session-Expires",
+        "Min-SE", "Content-Disposition", "MIME-Version", "P-Asserted-Identity", "Target-Dialog", "Retry-After",
+        "Timestamp", "Organization", "Priority", "Accept-Encoding", "Accept-Language", "Content-Language",
+        "In-Reply-To", "Alert-Info", "Call-Info", "Error-Info", "Reply-To", "Min-Expires" };
+
+    /** Compact forms: RFC 3261 §7.3.3, RFC 3515 (r), RFC 3892 (b), RFC 3265 (o, u), RFC 4028 (x). */
+    private static final String COMPACT_LETTERS = "ivftmlckseorbux";
+    private static final int[] COMPACT_IDS = {
+        CALL_ID, VIA, FROM, TO, CONTACT, CONTENT_LENGTH, CONTENT_TYPE, SUPPORTED, SUBJECT, CONTENT_ENCODING, EVENT,
+        REFER_TO, REFERRED_BY, ALLOW_EVENTS, SESSION_EXPIRES };
+
+    /**
+     * Values of these headers are comma-separated lists (RFC 3261 §7.3.1). Headers whose values may hold
+     * unquoted commas (Date, the authentication headers) are deliberately absent.
+     */
+    private static final int[] LIST_IDS = {
+        VIA, CONTACT, ROUTE, RECORD_ROUTE, ALLOW, SUPPORTED, REQUIRE, PROXY_REQUIRE, UNSUPPORTED, CONTENT_ENCODING,
+        ACCEPT, WARNING, REASON, ALLOW_EVENTS, P_ASSERTED_IDENTITY, ACCEPT_ENCODING, ACCEPT_LANGUAGE,
+        CONTENT_LANGUAGE, IN_REPLY_TO, ALERT_INFO, CALL_INFO, ERROR_INFO };
+
+    /** Open-addressing table of lower-cased names; a power of two well above twice the entry count. */
+    private static final int TABLE_MASK = 255;
+    private static final byte[][] TABLE_KEYS = new byte[TABLE_MASK + 1][];
+    private static final int[] TABLE_IDS = new int[TABLE_MASK + 1];
+    private static final boolean[] LIST = new boolean[COUNT];
+
+    static
+    {
+        for (int id = 1; id < COUNT; id++)
+        {
+            put(CANONICAL[id], id);
+        }
+        for (int i = 0; i < COMPACT_LETTERS.length(); i++)
+        {
+            put(String.valueOf(COMPACT_LETTERS.charAt(i)), COMPACT_IDS[i]);
+        }
+        for (final int id : LIST_IDS)
+        {
+            LIST[id] = true;
+        }
+    }
+
     private HeaderName()
     {
     }
@@ -77,18 +124,78 @@ public final class HeaderName
     /** The id of the header whose name is at [offset, offset+length); {@link #OTHER} when unknown. */
     public static int lookup(final DirectBuffer buffer, final int offset, final int length)
     {
-        throw new UnsupportedOperationException("codec: HeaderName.lookup");
+        if (length <= 0)
+        {
+            return OTHER;
+        }
+        int hash = 0;
+        for (int i = 0; i < length; i++)
+        {
+            hash = 31 * hash + lower(buffer.getByte(offset + i));
+        }
+        for (int slot = spread(hash); ; slot = (slot + 1) & TABLE_MASK)
+        {
+            final byte[] key = TABLE_KEYS[slot];
+            if (key == null)
+            {
+                return OTHER;
+            }
+            if (key.length == length && matches(key, buffer, offset))
+            {
+                return TABLE_IDS[slot];
+            }
+        }
     }
 
     /** The canonical (long) name of a known header, e.g. "Call-ID" for {@link #CALL_ID}. */
     public static String canonicalName(final int id)
     {
-        throw new UnsupportedOperationException("codec: HeaderName.canonicalName");
+        return id > OTHER && id < COUNT ? CANONICAL[id] : "";
     }
 
     /** True for headers whose values are comma-separated lists that the parser splits (Via, Route, Contact...). */
     public static boolean isList(final int id)
     {
-        throw new UnsupportedOperationException("codec: HeaderName.isList");
+        return id > OTHER && id < COUNT && LIST[id];
+    }
+
+    private static void put(final String name, final int id)
+    {
+        final byte[] key = new byte[name.length()];
+        int hash = 0;
+        for (int i = 0; i < key.length; i++)
+        {
+            key[i] = (byte)lower((byte)name.charAt(i));
+            hash = 31 * hash + key[i];
+        }
+        int slot = spread(hash);
+        while (TABLE_KEYS[slot] != null)
+        {
+            slot = (slot + 1) & TABLE_MASK;
+        }
+        TABLE_KEYS[slot] = key;
+        TABLE_IDS[slot] = id;
+    }
+
+    private static boolean matches(final byte[] key, final DirectBuffer buffer, final int offset)
+    {
+        for (int i = 0; i < key.length; i++)
+        {
+            if (key[i] != lower(buffer.getByte(offset + i)))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int spread(final int hash)
+    {
+        return (hash ^ (hash >>> 8) ^ (hash >>> 16)) & TABLE_MASK;
+    }
+
+    private static int lower(final byte b)
+    {
+        return b >= 'A' && b <= 'Z' ? b + 32 : b;
     }
 }

@@ -3,6 +3,9 @@ package dev.referee.sip;
 /** Writing responses to a received request (RFC 3261 §8.2.6). */
 public final class Responses
 {
+    private static final int FNV_OFFSET = 0x811C9DC5;
+    private static final int FNV_PRIME = 0x01000193;
+
     private Responses()
     {
     }
@@ -15,7 +18,12 @@ public final class Responses
     public static SipMessageWriter start(final SipMessage request, final int statusCode, final CharSequence reason,
         final CharSequence toTag, final SipMessageWriter writer)
     {
-        throw new UnsupportedOperationException("codec");
+        copyUpToTo(request, statusCode, reason, writer);
+        if (needsTag(request) && toTag != null && toTag.length() > 0)
+        {
+            writer.append(";tag=").append(toTag);
+        }
+        return copyAfterTo(request, writer);
     }
 
     /**
@@ -26,6 +34,93 @@ public final class Responses
     public static SipMessageWriter error(final SipMessage request, final int statusCode, final CharSequence reason,
         final CharSequence warning, final CharSequence agent, final SipMessageWriter writer)
     {
-        throw new UnsupportedOperationException("codec");
+        copyUpToTo(request, statusCode, reason, writer);
+        if (needsTag(request))
+        {
+            // Deterministic (replay gives the same bytes): a hash of what identifies the request's dialog.
+            writer.append(";tag=").appendHex(localTag(request));
+        }
+        copyAfterTo(request, writer);
+        if (warning != null && warning.length() > 0)
+        {
+            writer.startHeader("Warning").append("399 ").append(agent).append(' ').append('"');
+            for (int i = 0; i < warning.length(); i++)
+            {
+                final char c = warning.charAt(i);
+                if (c == '"' || c == '\\')
+                {
+                    writer.append('\\');
+                }
+                writer.append(c);
+            }
+            writer.append('"').endHeader();
+        }
+        return writer.endWithoutBody();
+    }
+
+    private static void copyUpToTo(
+        final SipMessage request, final int statusCode, final CharSequence reason, final SipMessageWriter writer)
+    {
+        writer.statusLine(statusCode, reason);
+        for (int i = request.findHeader(HeaderName.VIA, 0); i >= 0; i = request.findHeader(HeaderName.VIA, i + 1))
+        {
+            copyValue(request, i, "Via", writer).endHeader();
+        }
+        copy(request, HeaderName.FROM, "From", writer);
+        final int to = request.findHeader(HeaderName.TO, 0);
+        if (to >= 0)
+        {
+            copyValue(request, to, "To", writer);
+        }
+    }
+
+    private static SipMessageWriter copyAfterTo(final SipMessage request, final SipMessageWriter writer)
+    {
+        if (request.findHeader(HeaderName.TO, 0) >= 0)
+        {
+            writer.endHeader();
+        }
+        copy(request, HeaderName.CALL_ID, "Call-ID", writer);
+        copy(request, HeaderName.CSEQ, "CSeq", writer);
+        return writer;
+    }
+
+    private static void copy(final SipMessage request, final int id, final String name, final SipMessageWriter writer)
+    {
+        final int index = request.findHeader(id, 0);
+        if (index >= 0)
+        {
+            copyValue(request, index, name, writer).endHeader();
+        }
+    }
+
+    private static SipMessageWriter copyValue(
+        final SipMessage request, final int index, final String name, final SipMessageWriter writer)
+    {
+        return writer.startHeader(name)
+            .append(request.buffer(), request.valueOffset(index), request.valueLength(index));
+    }
+
+    /** A tag can only be added to a To that was readable and has none (RFC 3261 §8.2.6.2). */
+    private static boolean needsTag(final SipMessage request)
+    {
+        return request.toValid() && request.to().tag().isEmpty() && request.findHeader(HeaderName.TO, 0) >= 0;
+    }
+
+    private static int localTag(final SipMessage request)
+    {
+        int hash = hash(FNV_OFFSET, request.callId());
+        hash = hash(hash, request.fromValid() ? request.from().tag() : request.from().value());
+        return hash;
+    }
+
+    private static int hash(final int seed, final AsciiView text)
+    {
+        int hash = seed;
+        for (int i = 0; i < text.length(); i++)
+        {
+            hash = (hash ^ text.byteAt(i)) * FNV_PRIME;
+        }
+        return hash;
     }
 }

@@ -1,5 +1,7 @@
 package dev.referee.sip;
 
+import java.util.Arrays;
+
 import org.agrona.DirectBuffer;
 
 /**
@@ -15,6 +17,53 @@ public final class SipMessage
     /** Most header values (after list splitting) a message may carry; more is a parse failure. */
     public static final int MAX_HEADERS = 256;
 
+    private static final String SIP_VERSION = "SIP/2.0";
+    private static final long MAX_CSEQ = 0x7FFF_FFFFL;       // RFC 3261 §8.1.1.5: less than 2**31
+    private static final int MAX_MAX_FORWARDS = 255;        // RFC 3261 §20.22: 0-255 in practice
+    private static final int NO_ENTRY = -1;
+
+    private final int[] ids = new int[MAX_HEADERS];
+    private final int[] nameOffsets = new int[MAX_HEADERS];
+    private final int[] nameLengths = new int[MAX_HEADERS];
+    private final int[] valueOffsets = new int[MAX_HEADERS];
+    private final int[] valueLengths = new int[MAX_HEADERS];
+    private final int[] firstEntry = new int[HeaderName.COUNT];
+    private final int[] entryCount = new int[HeaderName.COUNT];
+
+    private final AsciiView methodName = new AsciiView();
+    private final AsciiView requestUri = new AsciiView();
+    private final AsciiView reasonPhrase = new AsciiView();
+    private final AsciiView callId = new AsciiView();
+    private final AsciiView cseqMethodName = new AsciiView();
+    private final AsciiView contentType = new AsciiView();
+    private final AsciiView scratchView = new AsciiView();
+    private final SipUri requestUriView = new SipUri();
+    private final Via topVia = new Via();
+    private final Via scratchVia = new Via();
+    private final NameAddr from = new NameAddr();
+    private final NameAddr to = new NameAddr();
+    private final NameAddr contact = new NameAddr();
+    private final NameAddr scratchNameAddr = new NameAddr();
+
+    private DirectBuffer buffer;
+    private int offset;
+    private int messageLength;
+    private int headerCount;
+    private String errorReason;
+    private boolean request;
+    private int method;
+    private int statusCode;
+    private boolean topViaValid;
+    private boolean fromValid;
+    private boolean toValid;
+    private boolean contactValid;
+    private boolean cseqValid;
+    private long cseqNumber;
+    private int cseqMethod;
+    private int maxForwards;
+    private int contentLength;
+    private int bodyOffset;
+
     /**
      * Parses {@code length} bytes at {@code offset}. The message ends where Content-Length says; bytes
      * after it (RFC 4475 §3.1.1.8) are ignored and {@link #length()} tells how many were used.
@@ -23,13 +72,50 @@ public final class SipMessage
      */
     public boolean parse(final DirectBuffer buffer, final int offset, final int length)
     {
-        throw new UnsupportedOperationException("codec: SipMessage.parse");
+        reset(buffer, offset);
+        // Never read past what the caller gave, nor past the buffer itself.
+        final int end = (int)Math.min((long)offset + Math.max(length, 0), buffer.capacity());
+        if (offset < 0 || offset >= end)
+        {
+            fail(ParseErrors.EMPTY);
+            return false;
+        }
+
+        // RFC 3261 §7.5: CRLFs before the start line are ignored (keep-alives on streams).
+        int pos = offset;
+        while (pos < end && (buffer.getByte(pos) == SipChars.CR || buffer.getByte(pos) == SipChars.LF))
+        {
+            pos++;
+        }
+        final int startLineEnd = SipChars.indexOf(buffer, pos, end, SipChars.LF);
+        if (pos >= end || startLineEnd < 0)
+        {
+            fail(pos >= end ? ParseErrors.EMPTY : ParseErrors.NO_END_OF_HEADERS);
+            startLine(pos, end);
+            messageLength = end - offset;
+            return false;
+        }
+        startLine(pos, withoutCr(pos, startLineEnd));
+
+        final int bodyStart = headers(startLineEnd + 1, end);
+        validate(bodyStart, end);
+        if (bodyStart >= 0)
+        {
+            bodyOffset = bodyStart;
+            messageLength = bodyStart + contentLength - offset;
+        }
+        else
+        {
+            bodyOffset = end;
+            messageLength = end - offset;
+        }
+        return errorReason == null;
     }
 
     /** After a failed parse: a constant, human-readable reason, e.g. "Malformed Via header". */
     public String errorReason()
     {
-        throw new UnsupportedOperationException("codec");
+        return errorReason;
     }
 
     /**
@@ -38,62 +124,64 @@ public final class SipMessage
      */
     public boolean canRespond()
     {
-        throw new UnsupportedOperationException("codec");
+        return request && method != SipMethod.ACK && !methodName.isEmpty() && topViaValid &&
+            entryCount[HeaderName.FROM] > 0 && entryCount[HeaderName.TO] > 0 &&
+            entryCount[HeaderName.CALL_ID] > 0 && cseqValid;
     }
 
     public DirectBuffer buffer()
     {
-        throw new UnsupportedOperationException("codec");
+        return buffer;
     }
 
     public int offset()
     {
-        throw new UnsupportedOperationException("codec");
+        return offset;
     }
 
     /** Bytes of this message: start line, headers, blank line and Content-Length bytes of body. */
     public int length()
     {
-        throw new UnsupportedOperationException("codec");
+        return messageLength;
     }
 
     public boolean isRequest()
     {
-        throw new UnsupportedOperationException("codec");
+        return request;
     }
 
     /** The request's method, or for a response the CSeq method, as a {@link SipMethod} flag. */
     public int method()
     {
-        throw new UnsupportedOperationException("codec");
+        return request ? method : cseqMethod;
     }
 
     /** The method text of the request line (or of CSeq for a response); kept for unknown methods. */
     public AsciiView methodName()
     {
-        throw new UnsupportedOperationException("codec");
+        return request ? methodName : cseqMethodName;
     }
 
     /** Request-URI text as received. */
     public AsciiView requestUri()
     {
-        throw new UnsupportedOperationException("codec");
+        return requestUri;
     }
 
     /** Request-URI parsed. */
     public SipUri requestUriView()
     {
-        throw new UnsupportedOperationException("codec");
+        return requestUriView;
     }
 
     public int statusCode()
     {
-        throw new UnsupportedOperationException("codec");
+        return statusCode;
     }
 
     public AsciiView reasonPhrase()
     {
-        throw new UnsupportedOperationException("codec");
+        return reasonPhrase;
     }
 
     // ---- the header index ------------------------------------------------------------------------------
@@ -101,37 +189,55 @@ public final class SipMessage
     /** Number of indexed header values (list headers count once per value). */
     public int headerCount()
     {
-        throw new UnsupportedOperationException("codec");
+        return headerCount;
     }
 
     /** {@link HeaderName} id of entry {@code index}. */
     public int headerId(final int index)
     {
-        throw new UnsupportedOperationException("codec");
+        return ids[index];
     }
 
     /** Points {@code into} at the name of entry {@code index}, as received (compact or long form). */
     public AsciiView headerName(final int index, final AsciiView into)
     {
-        throw new UnsupportedOperationException("codec");
+        return into.wrap(buffer, nameOffsets[index], nameLengths[index]);
     }
 
     /** Points {@code into} at the value of entry {@code index}, leading and trailing whitespace trimmed. */
     public AsciiView headerValue(final int index, final AsciiView into)
     {
-        throw new UnsupportedOperationException("codec");
+        return into.wrap(buffer, valueOffsets[index], valueLengths[index]);
     }
 
     /** Index of the first entry with {@code headerId} at or after {@code fromIndex}; -1 when none. */
     public int findHeader(final int headerId, final int fromIndex)
     {
-        throw new UnsupportedOperationException("codec");
+        if (headerId >= 0 && headerId < HeaderName.COUNT && entryCount[headerId] == 0)
+        {
+            return NO_ENTRY;
+        }
+        for (int i = Math.max(fromIndex, 0); i < headerCount; i++)
+        {
+            if (ids[i] == headerId)
+            {
+                return i;
+            }
+        }
+        return NO_ENTRY;
     }
 
     /** Points {@code into} at the first value of {@code headerId}; returns false (and resets it) when absent. */
     public boolean header(final int headerId, final AsciiView into)
     {
-        throw new UnsupportedOperationException("codec");
+        final int index = findHeader(headerId, 0);
+        if (index == NO_ENTRY)
+        {
+            into.reset();
+            return false;
+        }
+        headerValue(index, into);
+        return true;
     }
 
     // ---- typed views (parsed on first use) -----------------------------------------------------------------
@@ -139,77 +245,574 @@ public final class SipMessage
     /** The first (topmost) Via value. */
     public Via topVia()
     {
-        throw new UnsupportedOperationException("codec");
+        return topVia;
     }
 
     /** Number of Via values. */
     public int viaCount()
     {
-        throw new UnsupportedOperationException("codec");
+        return entryCount[HeaderName.VIA];
     }
 
     public NameAddr from()
     {
-        throw new UnsupportedOperationException("codec");
+        return from;
     }
 
     public NameAddr to()
     {
-        throw new UnsupportedOperationException("codec");
+        return to;
     }
 
     /** The first Contact value; {@code null} when there is none or it is "*". */
     public NameAddr contact()
     {
-        throw new UnsupportedOperationException("codec");
+        return contactValid ? contact : null;
     }
 
     public AsciiView callId()
     {
-        throw new UnsupportedOperationException("codec");
+        return callId;
     }
 
     public long cseqNumber()
     {
-        throw new UnsupportedOperationException("codec");
+        return cseqNumber;
     }
 
     /** CSeq method as a {@link SipMethod} flag. */
     public int cseqMethod()
     {
-        throw new UnsupportedOperationException("codec");
+        return cseqMethod;
     }
 
     public AsciiView cseqMethodName()
     {
-        throw new UnsupportedOperationException("codec");
+        return cseqMethodName;
     }
 
     /** Max-Forwards value, or -1 when absent. */
     public int maxForwards()
     {
-        throw new UnsupportedOperationException("codec");
+        return maxForwards;
     }
 
     /** Content-Length value (0 when absent on a datagram). */
     public int contentLength()
     {
-        throw new UnsupportedOperationException("codec");
+        return contentLength;
     }
 
     /** The Content-Type value as received; empty when absent. */
     public AsciiView contentType()
     {
-        throw new UnsupportedOperationException("codec");
+        return contentType;
     }
 
     public int bodyOffset()
     {
-        throw new UnsupportedOperationException("codec");
+        return bodyOffset;
     }
 
     public int bodyLength()
     {
-        throw new UnsupportedOperationException("codec");
+        return contentLength;
+    }
+
+    int valueOffset(final int index)
+    {
+        return valueOffsets[index];
+    }
+
+    int valueLength(final int index)
+    {
+        return valueLengths[index];
+    }
+
+    /** True when the To header was readable as a name-addr (a response may then add a tag to it). */
+    boolean toValid()
+    {
+        return toValid;
+    }
+
+    /** True when the From header was readable as a name-addr. */
+    boolean fromValid()
+    {
+        return fromValid;
+    }
+
+    // ---- parsing ---------------------------------------------------------------------------------------------
+
+    private void reset(final DirectBuffer buffer, final int offset)
+    {
+        this.buffer = buffer;
+        this.offset = offset;
+        messageLength = 0;
+        headerCount = 0;
+        errorReason = null;
+        request = false;
+        method = SipMethod.UNKNOWN;
+        statusCode = 0;
+        topViaValid = false;
+        fromValid = false;
+        toValid = false;
+        contactValid = false;
+        cseqValid = false;
+        cseqNumber = -1;
+        cseqMethod = SipMethod.UNKNOWN;
+        maxForwards = -1;
+        contentLength = 0;
+        bodyOffset = offset;
+        Arrays.fill(entryCount, 0);
+        Arrays.fill(firstEntry, NO_ENTRY);
+        methodName.reset();
+        requestUri.reset();
+        reasonPhrase.reset();
+        callId.reset();
+        cseqMethodName.reset();
+        contentType.reset();
+        requestUriView.wrap(buffer, offset, 0);
+        topVia.wrap(buffer, offset, 0);
+        from.wrap(buffer, offset, 0);
+        to.wrap(buffer, offset, 0);
+        contact.wrap(buffer, offset, 0);
+    }
+
+    private void fail(final String reason)
+    {
+        if (errorReason == null)
+        {
+            errorReason = reason;
+        }
+    }
+
+    private int withoutCr(final int from, final int lf)
+    {
+        return lf > from && buffer.getByte(lf - 1) == SipChars.CR ? lf - 1 : lf;
+    }
+
+    /** Request-Line or Status-Line (RFC 3261 §7.1, §7.2): exactly one SP between elements. */
+    private void startLine(final int from, final int to)
+    {
+        if (to - from >= 4 && SipChars.equalsExact(buffer, from, from + 4, "SIP/"))
+        {
+            statusLine(from, to);
+        }
+        else
+        {
+            requestLine(from, to);
+        }
+    }
+
+    private void statusLine(final int from, final int to)
+    {
+        request = false;
+        final int sp = SipChars.indexOf(buffer, from, to, SipChars.SP);
+        if (sp < 0)
+        {
+            fail(ParseErrors.MALFORMED_STATUS_LINE);
+            return;
+        }
+        if (!SipChars.equalsExact(buffer, from, sp, SIP_VERSION))
+        {
+            fail(ParseErrors.UNSUPPORTED_VERSION);
+            return;
+        }
+        int codeEnd = sp + 1;
+        while (codeEnd < to && SipChars.isDigit(buffer.getByte(codeEnd)))
+        {
+            codeEnd++;
+        }
+        final long code = SipChars.parseNumber(buffer, sp + 1, codeEnd, 3, 699);
+        if (code < 100 || codeEnd - sp - 1 != 3 || (codeEnd < to && buffer.getByte(codeEnd) != SipChars.SP))
+        {
+            fail(ParseErrors.BAD_STATUS_CODE);
+            return;
+        }
+        statusCode = (int)code;
+        // An empty Reason-Phrase is legal (RFC 4475 §3.1.1.13); a missing SP before it is tolerated.
+        final int reasonStart = Math.min(codeEnd + 1, to);
+        reasonPhrase.wrap(buffer, reasonStart, to - reasonStart);
+    }
+
+    private void requestLine(final int from, final int to)
+    {
+        request = true;
+        final int sp1 = SipChars.indexOf(buffer, from, to, SipChars.SP);
+        if (sp1 < 0)
+        {
+            fail(ParseErrors.MALFORMED_REQUEST_LINE);
+            return;
+        }
+        if (sp1 == from || SipChars.skipToken(buffer, from, sp1) != sp1)
+        {
+            fail(ParseErrors.BAD_METHOD);
+            return;
+        }
+        methodName.wrap(buffer, from, sp1 - from);
+        method = SipMethod.lookup(buffer, from, sp1 - from);
+        final int sp2 = SipChars.indexOf(buffer, sp1 + 1, to, SipChars.SP);
+        if (sp2 < 0 || sp2 == sp1 + 1)
+        {
+            fail(ParseErrors.MALFORMED_REQUEST_LINE);
+            return;
+        }
+        requestUri.wrap(buffer, sp1 + 1, sp2 - sp1 - 1);
+        if (!SipChars.equalsExact(buffer, sp2 + 1, to, SIP_VERSION))
+        {
+            final boolean otherVersion = to - sp2 > 5 && SipChars.equalsExact(buffer, sp2 + 1, sp2 + 5, "SIP/") &&
+                SipChars.indexOf(buffer, sp2 + 1, to, SipChars.SP) < 0;
+            fail(otherVersion ? ParseErrors.UNSUPPORTED_VERSION : ParseErrors.MALFORMED_REQUEST_LINE);
+            return;
+        }
+        if (!requestUriView.wrap(buffer, sp1 + 1, sp2 - sp1 - 1))
+        {
+            fail(ParseErrors.BAD_REQUEST_URI);
+        }
+        else if (requestUriView.isSip() && !requestUriView.headers().isEmpty())
+        {
+            // RFC 3261 §19.1.5: headers are not allowed in a Request-URI (RFC 4475 §3.1.2.11).
+            fail(ParseErrors.REQUEST_URI_HEADERS);
+        }
+    }
+
+    /** Indexes header lines from {@code from}; the offset of the body, or -1 when the blank line is missing. */
+    private int headers(final int from, final int end)
+    {
+        int pos = from;
+        while (pos < end)
+        {
+            final byte first = buffer.getByte(pos);
+            if (first == SipChars.LF)
+            {
+                return pos + 1;
+            }
+            if (first == SipChars.CR && pos + 1 < end && buffer.getByte(pos + 1) == SipChars.LF)
+            {
+                return pos + 2;
+            }
+            // A header line runs to the first LF not followed by SP or HT: those are folds (RFC 3261 §7.3.1).
+            int lineEnd = end;
+            int next = end;
+            int i = pos;
+            while (i < end)
+            {
+                final int lf = SipChars.indexOf(buffer, i, end, SipChars.LF);
+                if (lf < 0)
+                {
+                    break;
+                }
+                if (lf + 1 < end && (buffer.getByte(lf + 1) == SipChars.SP || buffer.getByte(lf + 1) == SipChars.HT))
+                {
+                    i = lf + 1;
+                    continue;
+                }
+                lineEnd = lf;
+                next = lf + 1;
+                break;
+            }
+            if (next == end && lineEnd == end)
+            {
+                break;
+            }
+            if (!headerLine(pos, lineEnd))
+            {
+                return -1;
+            }
+            pos = next;
+        }
+        fail(ParseErrors.NO_END_OF_HEADERS);
+        return -1;
+    }
+
+    private boolean headerLine(final int from, final int to)
+    {
+        final int nameEnd = SipChars.skipToken(buffer, from, to);
+        final int colon = SipChars.skipLws(buffer, nameEnd, to);
+        if (nameEnd == from || colon >= to || buffer.getByte(colon) != ':')
+        {
+            fail(ParseErrors.MALFORMED_HEADER_LINE);
+            return true;
+        }
+        final int id = HeaderName.lookup(buffer, from, nameEnd - from);
+        final int valueStart = SipChars.skipLws(buffer, colon + 1, to);
+        final int valueEnd = SipChars.trimEnd(buffer, valueStart, to);
+        if (HeaderName.isList(id) && valueStart < valueEnd)
+        {
+            return splitList(id, from, nameEnd, valueStart, valueEnd);
+        }
+        return add(id, from, nameEnd, valueStart, valueEnd);
+    }
+
+    /** One entry per top-level comma-separated element: commas inside quotes or {@code <>} do not split. */
+    private boolean splitList(final int id, final int nameStart, final int nameEnd, final int from, final int to)
+    {
+        int elementStart = from;
+        int i = from;
+        while (i <= to)
+        {
+            final byte b = i < to ? buffer.getByte(i) : (byte)',';
+            if (b == '"')
+            {
+                final int close = SipChars.skipQuoted(buffer, i, to);
+                i = close < 0 ? to : close;
+                continue;
+            }
+            if (b == '<')
+            {
+                final int close = SipChars.indexOf(buffer, i, to, (byte)'>');
+                i = close < 0 ? to : close + 1;
+                continue;
+            }
+            if (b == ',')
+            {
+                final int start = SipChars.skipLws(buffer, elementStart, i);
+                final int end = SipChars.trimEnd(buffer, start, i);
+                if (start == end)
+                {
+                    if (id == HeaderName.VIA || id == HeaderName.CONTACT || id == HeaderName.ROUTE ||
+                        id == HeaderName.RECORD_ROUTE)
+                    {
+                        fail(ParseErrors.EMPTY_LIST_ELEMENT);
+                    }
+                }
+                else if (!add(id, nameStart, nameEnd, start, end))
+                {
+                    return false;
+                }
+                elementStart = i + 1;
+            }
+            i++;
+        }
+        return true;
+    }
+
+    private boolean add(final int id, final int nameStart, final int nameEnd, final int valueStart, final int valueEnd)
+    {
+        if (headerCount == MAX_HEADERS)
+        {
+            fail(ParseErrors.TOO_MANY_HEADERS);
+            return false;
+        }
+        final int index = headerCount++;
+        ids[index] = id;
+        nameOffsets[index] = nameStart;
+        nameLengths[index] = nameEnd - nameStart;
+        valueOffsets[index] = valueStart;
+        valueLengths[index] = valueEnd - valueStart;
+        if (entryCount[id]++ == 0)
+        {
+            firstEntry[id] = index;
+        }
+        return true;
+    }
+
+    /** The checks of the validation policy, in an order that keeps the most telling reason first. */
+    private void validate(final int bodyStart, final int end)
+    {
+        vias();
+        fromValid = single(HeaderName.FROM, ParseErrors.MISSING_FROM, ParseErrors.MULTIPLE_FROM) &&
+            nameAddr(HeaderName.FROM, from, ParseErrors.MALFORMED_FROM);
+        toValid = single(HeaderName.TO, ParseErrors.MISSING_TO, ParseErrors.MULTIPLE_TO) &&
+            nameAddr(HeaderName.TO, to, ParseErrors.MALFORMED_TO);
+        single(HeaderName.CALL_ID, ParseErrors.MISSING_CALL_ID, ParseErrors.MULTIPLE_CALL_ID);
+        single(HeaderName.CSEQ, ParseErrors.MISSING_CSEQ, ParseErrors.MULTIPLE_CSEQ);
+        maxForwardsValue();
+        contacts();
+        header(HeaderName.CONTENT_TYPE, contentType);
+        contentLengthValue(bodyStart, end);
+    }
+
+    private boolean single(final int id, final String missing, final String multiple)
+    {
+        final int count = entryCount[id];
+        if (count == 0)
+        {
+            fail(missing);
+        }
+        else if (count > 1)
+        {
+            fail(multiple);
+        }
+        // The first value is still read, so that a 400 can copy it (RFC 4475 §3.3.8).
+        if (id == HeaderName.CSEQ && count > 0)
+        {
+            cseqValue();
+        }
+        if (id == HeaderName.CALL_ID && count > 0)
+        {
+            callIdValue();
+        }
+        return count > 0;
+    }
+
+    private void vias()
+    {
+        if (entryCount[HeaderName.VIA] == 0)
+        {
+            fail(ParseErrors.MISSING_VIA);
+            return;
+        }
+        for (int i = firstEntry[HeaderName.VIA]; i < headerCount; i++)
+        {
+            if (ids[i] == HeaderName.VIA)
+            {
+                final boolean top = i == firstEntry[HeaderName.VIA];
+                final boolean valid = (top ? topVia : scratchVia).wrap(buffer, valueOffsets[i], valueLengths[i]);
+                topViaValid |= top && valid;
+                if (!valid)
+                {
+                    fail(ParseErrors.MALFORMED_VIA);
+                }
+            }
+        }
+    }
+
+    private boolean nameAddr(final int id, final NameAddr view, final String malformed)
+    {
+        final int index = firstEntry[id];
+        if (!view.wrap(buffer, valueOffsets[index], valueLengths[index]))
+        {
+            fail(malformed);
+            return false;
+        }
+        return true;
+    }
+
+    private void callIdValue()
+    {
+        final int index = firstEntry[HeaderName.CALL_ID];
+        final int start = valueOffsets[index];
+        final int end = start + valueLengths[index];
+        callId.wrap(buffer, start, end - start);
+        for (int i = start; i < end; i++)
+        {
+            final int b = buffer.getByte(i) & 0xFF;
+            if (b <= ' ' || b >= 0x7F)
+            {
+                fail(ParseErrors.MALFORMED_CALL_ID);
+                return;
+            }
+        }
+        if (start == end)
+        {
+            fail(ParseErrors.MALFORMED_CALL_ID);
+        }
+    }
+
+    /** {@code CSeq = 1*DIGIT LWS Method}, the number below 2**31 (RFC 3261 §8.1.1.5). */
+    private void cseqValue()
+    {
+        if (cseqValid)
+        {
+            return;
+        }
+        final int index = firstEntry[HeaderName.CSEQ];
+        final int start = valueOffsets[index];
+        final int end = start + valueLengths[index];
+        int numberEnd = start;
+        while (numberEnd < end && SipChars.isDigit(buffer.getByte(numberEnd)))
+        {
+            numberEnd++;
+        }
+        final int methodStart = SipChars.skipLws(buffer, numberEnd, end);
+        final int methodEnd = SipChars.skipToken(buffer, methodStart, end);
+        if (numberEnd == start || methodStart == numberEnd || methodStart == methodEnd || methodEnd != end)
+        {
+            fail(ParseErrors.MALFORMED_CSEQ);
+            return;
+        }
+        cseqMethodName.wrap(buffer, methodStart, methodEnd - methodStart);
+        cseqMethod = SipMethod.lookup(buffer, methodStart, methodEnd - methodStart);
+        // An overlarge number still leaves the header readable: a 400 copies it (RFC 4475 §3.1.2.4).
+        cseqValid = true;
+        cseqNumber = SipChars.parseNumber(buffer, start, numberEnd, 10, MAX_CSEQ);
+        if (cseqNumber < 0)
+        {
+            fail(ParseErrors.MALFORMED_CSEQ);
+        }
+        if (request && !methodName.isEmpty() && (cseqMethod != method || !cseqMethodName.contentEquals(methodName)))
+        {
+            // RFC 4475 §3.1.2.17/18: compared as text, so that two different unknown methods do not match.
+            fail(ParseErrors.CSEQ_METHOD_MISMATCH);
+        }
+    }
+
+    private void maxForwardsValue()
+    {
+        final int count = entryCount[HeaderName.MAX_FORWARDS];
+        if (count > 1)
+        {
+            fail(ParseErrors.MULTIPLE_MAX_FORWARDS);
+        }
+        if (count > 0)
+        {
+            final int index = firstEntry[HeaderName.MAX_FORWARDS];
+            final int start = valueOffsets[index];
+            maxForwards = (int)SipChars.parseNumber(buffer, start, start + valueLengths[index], 9, MAX_MAX_FORWARDS);
+            if (maxForwards < 0)
+            {
+                fail(ParseErrors.MALFORMED_MAX_FORWARDS);
+            }
+        }
+    }
+
+    private void contacts()
+    {
+        if (entryCount[HeaderName.CONTACT] == 0)
+        {
+            return;
+        }
+        for (int i = firstEntry[HeaderName.CONTACT]; i < headerCount; i++)
+        {
+            if (ids[i] != HeaderName.CONTACT)
+            {
+                continue;
+            }
+            final boolean first = i == firstEntry[HeaderName.CONTACT];
+            final int start = valueOffsets[i];
+            final int length = valueLengths[i];
+            if (length == 1 && buffer.getByte(start) == '*')
+            {
+                continue;
+            }
+            final boolean valid = (first ? contact : scratchNameAddr).wrap(buffer, start, length);
+            contactValid |= first && valid;
+            if (!valid)
+            {
+                fail(ParseErrors.MALFORMED_CONTACT);
+            }
+        }
+    }
+
+    private void contentLengthValue(final int bodyStart, final int end)
+    {
+        final int count = entryCount[HeaderName.CONTENT_LENGTH];
+        if (count > 1)
+        {
+            // RFC 4475 §3.3.9: the framing is ambiguous, whatever the values.
+            fail(ParseErrors.MULTIPLE_CONTENT_LENGTH);
+        }
+        if (count == 0)
+        {
+            return;
+        }
+        final int index = firstEntry[HeaderName.CONTENT_LENGTH];
+        final int start = valueOffsets[index];
+        final long value = SipChars.parseNumber(buffer, start, start + valueLengths[index], 10, Integer.MAX_VALUE);
+        if (value < 0)
+        {
+            fail(ParseErrors.MALFORMED_CONTENT_LENGTH);
+            return;
+        }
+        if (bodyStart >= 0 && value > end - bodyStart)
+        {
+            fail(ParseErrors.CONTENT_LENGTH_TOO_LARGE);
+            return;
+        }
+        if (bodyStart >= 0)
+        {
+            contentLength = (int)value;
+        }
     }
 }

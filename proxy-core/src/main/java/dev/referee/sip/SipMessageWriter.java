@@ -10,77 +10,118 @@ import org.agrona.MutableDirectBuffer;
  */
 public final class SipMessageWriter
 {
+    private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    private MutableDirectBuffer buffer;
+    private int start;
+    private int position;
+
     /** Starts writing at {@code offset}. */
     public SipMessageWriter wrap(final MutableDirectBuffer buffer, final int offset)
     {
-        throw new UnsupportedOperationException("codec");
+        this.buffer = buffer;
+        this.start = offset;
+        this.position = offset;
+        return this;
     }
 
     public MutableDirectBuffer buffer()
     {
-        throw new UnsupportedOperationException("codec");
+        return buffer;
     }
 
     /** {@code METHOD uri SIP/2.0 CRLF} */
     public SipMessageWriter requestLine(final CharSequence method, final CharSequence requestUri)
     {
-        throw new UnsupportedOperationException("codec");
+        return append(method).append(' ').append(requestUri).append(" SIP/2.0").crlf();
     }
 
     /** {@code SIP/2.0 code reason CRLF} */
     public SipMessageWriter statusLine(final int statusCode, final CharSequence reason)
     {
-        throw new UnsupportedOperationException("codec");
+        return append("SIP/2.0 ").append(statusCode).append(' ').append(reason).crlf();
     }
 
     /** {@code name: value CRLF} */
     public SipMessageWriter header(final CharSequence name, final CharSequence value)
     {
-        throw new UnsupportedOperationException("codec");
+        return startHeader(name).append(value).crlf();
     }
 
     /** {@code name: number CRLF} */
     public SipMessageWriter header(final CharSequence name, final long value)
     {
-        throw new UnsupportedOperationException("codec");
+        return startHeader(name).append(value).crlf();
     }
 
     /** {@code name: } : continue with {@link #append} and end with {@link #endHeader()}. */
     public SipMessageWriter startHeader(final CharSequence name)
     {
-        throw new UnsupportedOperationException("codec");
+        return append(name).append(':').append(' ');
     }
 
     public SipMessageWriter append(final CharSequence text)
     {
-        throw new UnsupportedOperationException("codec");
+        if (text instanceof AsciiView)
+        {
+            // Fast path: bytes of a received message are copied as they are.
+            final AsciiView view = (AsciiView)text;
+            if (view.length() > 0)
+            {
+                buffer.putBytes(position, view.buffer(), view.offset(), view.length());
+                position += view.length();
+            }
+            return this;
+        }
+        for (int i = 0, n = text.length(); i < n; i++)
+        {
+            buffer.putByte(position++, (byte)text.charAt(i));
+        }
+        return this;
     }
 
     public SipMessageWriter append(final long number)
     {
-        throw new UnsupportedOperationException("codec");
+        position += buffer.putLongAscii(position, number);
+        return this;
     }
 
     public SipMessageWriter append(final char c)
     {
-        throw new UnsupportedOperationException("codec");
+        buffer.putByte(position++, (byte)c);
+        return this;
     }
 
     public SipMessageWriter append(final DirectBuffer source, final int offset, final int length)
     {
-        throw new UnsupportedOperationException("codec");
+        if (length > 0)
+        {
+            buffer.putBytes(position, source, offset, length);
+            position += length;
+        }
+        return this;
+    }
+
+    /** Eight lower-case hex digits of {@code value}: for identifiers made without allocation. */
+    SipMessageWriter appendHex(final int value)
+    {
+        for (int shift = 28; shift >= 0; shift -= 4)
+        {
+            buffer.putByte(position++, HEX[(value >>> shift) & 0xF]);
+        }
+        return this;
     }
 
     /** CRLF after a header started with {@link #startHeader}. */
     public SipMessageWriter endHeader()
     {
-        throw new UnsupportedOperationException("codec");
+        return crlf();
     }
 
     /** {@code Content-Length: 0}, the blank line; the message is complete. */
     public SipMessageWriter endWithoutBody()
     {
-        throw new UnsupportedOperationException("codec");
+        return header("Content-Length", 0).crlf();
     }
 
     /**
@@ -90,12 +131,23 @@ public final class SipMessageWriter
     public SipMessageWriter endWithBody(final CharSequence contentType, final DirectBuffer body, final int offset,
         final int length)
     {
-        throw new UnsupportedOperationException("codec");
+        if (contentType != null && contentType.length() > 0)
+        {
+            header("Content-Type", contentType);
+        }
+        return header("Content-Length", length).crlf().append(body, offset, length);
     }
 
     /** Bytes written since {@link #wrap}. */
     public int length()
     {
-        throw new UnsupportedOperationException("codec");
+        return position - start;
+    }
+
+    private SipMessageWriter crlf()
+    {
+        buffer.putByte(position++, (byte)'\r');
+        buffer.putByte(position++, (byte)'\n');
+        return this;
     }
 }

@@ -8,82 +8,311 @@ import org.agrona.DirectBuffer;
  */
 public final class SipUri
 {
+    private static final int SCHEME_OTHER = 0;
+    private static final int SCHEME_SIP = 1;
+    private static final int SCHEME_SIPS = 2;
+    private static final int SCHEME_TEL = 3;
+    private static final int MAX_PORT = 65535;
+
+    private final AsciiView value = new AsciiView();
+    private final AsciiView scheme = new AsciiView();
+    private final AsciiView user = new AsciiView();
+    private final AsciiView password = new AsciiView();
+    private final AsciiView host = new AsciiView();
+    private final AsciiView params = new AsciiView();
+    private final AsciiView headers = new AsciiView();
+    private int schemeKind;
+    private int port = -1;
+
     /** Parses; false when malformed. An unknown scheme parses (RFC 4475 §3.3.2) with {@link #isSip()} false. */
     public boolean wrap(final DirectBuffer buffer, final int offset, final int length)
     {
-        throw new UnsupportedOperationException("codec");
+        value.wrap(buffer, offset, Math.max(length, 0));
+        scheme.reset();
+        user.reset();
+        password.reset();
+        host.reset();
+        params.reset();
+        headers.reset();
+        schemeKind = SCHEME_OTHER;
+        port = -1;
+
+        final int end = offset + length;
+        if (length <= 0 || !printable(buffer, offset, end))
+        {
+            return false;
+        }
+        final int colon = schemeEnd(buffer, offset, end);
+        if (colon < 0 || colon + 1 >= end)
+        {
+            return false;
+        }
+        scheme.wrap(buffer, offset, colon - offset);
+        if (SipChars.equalsIgnoreCase(buffer, offset, colon, "sip"))
+        {
+            schemeKind = SCHEME_SIP;
+        }
+        else if (SipChars.equalsIgnoreCase(buffer, offset, colon, "sips"))
+        {
+            schemeKind = SCHEME_SIPS;
+        }
+        else if (SipChars.equalsIgnoreCase(buffer, offset, colon, "tel"))
+        {
+            schemeKind = SCHEME_TEL;
+        }
+
+        if (schemeKind == SCHEME_TEL)
+        {
+            return wrapTel(buffer, colon + 1, end);
+        }
+        return schemeKind == SCHEME_OTHER || wrapSip(buffer, colon + 1, end);
     }
 
     public AsciiView value()
     {
-        throw new UnsupportedOperationException("codec");
+        return value;
     }
 
     public AsciiView scheme()
     {
-        throw new UnsupportedOperationException("codec");
+        return scheme;
     }
 
     /** sip: or sips: */
     public boolean isSip()
     {
-        throw new UnsupportedOperationException("codec");
+        return schemeKind == SCHEME_SIP || schemeKind == SCHEME_SIPS;
     }
 
     public boolean isSips()
     {
-        throw new UnsupportedOperationException("codec");
+        return schemeKind == SCHEME_SIPS;
     }
 
     public boolean isTel()
     {
-        throw new UnsupportedOperationException("codec");
+        return schemeKind == SCHEME_TEL;
     }
 
     /** User part as written (escapes kept); for tel: the telephone number. Empty when absent. */
     public AsciiView user()
     {
-        throw new UnsupportedOperationException("codec");
+        return user;
     }
 
     public AsciiView password()
     {
-        throw new UnsupportedOperationException("codec");
+        return password;
     }
 
     /** Host; an IPv6 reference keeps its brackets. Empty for tel:. */
     public AsciiView host()
     {
-        throw new UnsupportedOperationException("codec");
+        return host;
     }
 
     /** Port, or -1 when absent. */
     public int port()
     {
-        throw new UnsupportedOperationException("codec");
+        return port;
     }
 
     /** URI parameters including the leading ';'; empty when none. */
     public AsciiView params()
     {
-        throw new UnsupportedOperationException("codec");
+        return params;
     }
 
     /** Points {@code into} at URI parameter {@code name}'s value (empty for a flag); false when absent. */
     public boolean param(final CharSequence name, final AsciiView into)
     {
-        throw new UnsupportedOperationException("codec");
+        if (params.isEmpty())
+        {
+            into.reset();
+            return false;
+        }
+        return Params.find(params.buffer(), params.offset(), params.offset() + params.length(), name, into);
     }
 
     /** Headers after '?', without the '?'; empty when none. */
     public AsciiView headers()
     {
-        throw new UnsupportedOperationException("codec");
+        return headers;
     }
 
     /** Points {@code into} at URI header {@code name}'s value, still %-escaped; false when absent. */
     public boolean header(final CharSequence name, final AsciiView into)
     {
-        throw new UnsupportedOperationException("codec");
+        final DirectBuffer buffer = headers.buffer();
+        final int end = headers.offset() + headers.length();
+        int i = headers.offset();
+        while (!headers.isEmpty() && i < end)
+        {
+            int next = SipChars.indexOf(buffer, i, end, (byte)'&');
+            next = next < 0 ? end : next;
+            final int equals = SipChars.indexOf(buffer, i, next, (byte)'=');
+            final int nameEnd = equals < 0 ? next : equals;
+            if (SipChars.equalsIgnoreCase(buffer, i, nameEnd, name))
+            {
+                final int valueStart = equals < 0 ? next : equals + 1;
+                into.wrap(buffer, valueStart, next - valueStart);
+                return true;
+            }
+            i = next + 1;
+        }
+        into.reset();
+        return false;
+    }
+
+    private boolean wrapTel(final DirectBuffer buffer, final int from, final int end)
+    {
+        int semicolon = SipChars.indexOf(buffer, from, end, (byte)';');
+        semicolon = semicolon < 0 ? end : semicolon;
+        if (semicolon == from)
+        {
+            return false;
+        }
+        user.wrap(buffer, from, semicolon - from);
+        return wrapParamsAndHeaders(buffer, semicolon, end);
+    }
+
+    private boolean wrapSip(final DirectBuffer buffer, final int from, final int end)
+    {
+        // '@' appears nowhere in a SIP URI but as the end of userinfo: params and headers must escape it.
+        final int at = SipChars.indexOf(buffer, from, end, (byte)'@');
+        int hostStart = from;
+        if (at >= 0)
+        {
+            final int colon = SipChars.indexOf(buffer, from, at, (byte)':');
+            final int userEnd = colon < 0 ? at : colon;
+            if (userEnd == from || !escapesValid(buffer, from, userEnd))
+            {
+                return false;
+            }
+            user.wrap(buffer, from, userEnd - from);
+            if (colon >= 0)
+            {
+                password.wrap(buffer, colon + 1, at - colon - 1);
+            }
+            hostStart = at + 1;
+        }
+        final int hostEnd = hostEnd(buffer, hostStart, end);
+        if (hostEnd <= hostStart)
+        {
+            return false;
+        }
+        host.wrap(buffer, hostStart, hostEnd - hostStart);
+        int i = hostEnd;
+        if (i < end && buffer.getByte(i) == ':')
+        {
+            int portEnd = i + 1;
+            while (portEnd < end && SipChars.isDigit(buffer.getByte(portEnd)))
+            {
+                portEnd++;
+            }
+            port = (int)SipChars.parseNumber(buffer, i + 1, portEnd, 5, MAX_PORT);
+            if (port < 0)
+            {
+                return false;
+            }
+            i = portEnd;
+        }
+        return wrapParamsAndHeaders(buffer, i, end);
+    }
+
+    private boolean wrapParamsAndHeaders(final DirectBuffer buffer, final int from, final int end)
+    {
+        int question = SipChars.indexOf(buffer, from, end, (byte)'?');
+        question = question < 0 ? end : question;
+        if (from < question)
+        {
+            if (buffer.getByte(from) != ';' || !Params.valid(buffer, from, question))
+            {
+                return false;
+            }
+            params.wrap(buffer, from, question - from);
+        }
+        if (question < end)
+        {
+            if (question + 1 == end)
+            {
+                return false;
+            }
+            headers.wrap(buffer, question + 1, end - question - 1);
+        }
+        return true;
+    }
+
+    /** End of a hostname, IPv4 address or bracketed IPv6 reference; -1 when malformed. */
+    private static int hostEnd(final DirectBuffer buffer, final int from, final int end)
+    {
+        if (from >= end)
+        {
+            return -1;
+        }
+        if (buffer.getByte(from) == '[')
+        {
+            final int close = SipChars.indexOf(buffer, from, end, (byte)']');
+            return close > from && SipChars.isIpv6(buffer, from + 1, close) ? close + 1 : -1;
+        }
+        int i = from;
+        while (i < end && SipChars.isHostChar(buffer.getByte(i)))
+        {
+            i++;
+        }
+        return i;
+    }
+
+    private static int schemeEnd(final DirectBuffer buffer, final int from, final int end)
+    {
+        final byte first = buffer.getByte(from);
+        if (!((first >= 'a' && first <= 'z') || (first >= 'A' && first <= 'Z')))
+        {
+            return -1;
+        }
+        for (int i = from + 1; i < end; i++)
+        {
+            final byte b = buffer.getByte(i);
+            if (b == ':')
+            {
+                return i;
+            }
+            final boolean alnum = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || SipChars.isDigit(b);
+            if (!alnum && b != '+' && b != '-' && b != '.')
+            {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    /** No white space, controls or the delimiters that can never be part of a URI (RFC 3986 §2, RFC 3261 §25). */
+    private static boolean printable(final DirectBuffer buffer, final int from, final int end)
+    {
+        for (int i = from; i < end; i++)
+        {
+            final int b = buffer.getByte(i) & 0xFF;
+            if (b <= ' ' || b >= 0x7F || b == '<' || b == '>' || b == '"')
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean escapesValid(final DirectBuffer buffer, final int from, final int end)
+    {
+        for (int i = from; i < end; i++)
+        {
+            if (buffer.getByte(i) == '%')
+            {
+                if (i + 2 >= end || !SipChars.isHex(buffer.getByte(i + 1)) || !SipChars.isHex(buffer.getByte(i + 2)))
+                {
+                    return false;
+                }
+                i += 2;
+            }
+        }
+        return true;
     }
 }

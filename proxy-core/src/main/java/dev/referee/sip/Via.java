@@ -5,69 +5,199 @@ import org.agrona.DirectBuffer;
 /** View of one Via value: {@code SIP/2.0/UDP host:port;branch=..;received=..;rport=..} (RFC 3261 §20.42, RFC 3581). */
 public final class Via
 {
+    /** RFC 3261 §8.1.1.7: branches of RFC 3261 elements start with this. */
+    public static final String MAGIC_COOKIE = "z9hG4bK";
+    private static final int MAX_PORT = 65535;
+
+    private final AsciiView value = new AsciiView();
+    private final AsciiView transport = new AsciiView();
+    private final AsciiView host = new AsciiView();
+    private final AsciiView branch = new AsciiView();
+    private final AsciiView received = new AsciiView();
+    private final AsciiView rportText = new AsciiView();
+    private int port = -1;
+    private int rport = -1;
+    private boolean hasRport;
+    private int paramsOffset;
+    private int paramsEnd;
+
     /** Parses one Via value; false when malformed. */
     public boolean wrap(final DirectBuffer buffer, final int offset, final int length)
     {
-        throw new UnsupportedOperationException("codec");
+        transport.reset();
+        host.reset();
+        branch.reset();
+        received.reset();
+        port = -1;
+        rport = -1;
+        hasRport = false;
+        final int end = SipChars.trimEnd(buffer, offset, offset + Math.max(length, 0));
+        final int start = SipChars.skipLws(buffer, offset, end);
+        value.wrap(buffer, start, end - start);
+        paramsOffset = end;
+        paramsEnd = end;
+
+        // sent-protocol = protocol-name SLASH protocol-version SLASH transport, LWS allowed around each SLASH.
+        // Name and version are tokens in the grammar: "SIP/7.0" is a version to answer with 505, not a syntax error.
+        int i = expectToken(buffer, start, end);
+        i = expectSlash(buffer, i, end);
+        i = expectToken(buffer, i, end);
+        i = expectSlash(buffer, i, end);
+        if (i < 0)
+        {
+            return false;
+        }
+        final int transportEnd = SipChars.skipToken(buffer, i, end);
+        if (transportEnd == i || transportEnd >= end || !SipChars.isLws(buffer.getByte(transportEnd)))
+        {
+            return false;
+        }
+        transport.wrap(buffer, i, transportEnd - i);
+        return sentBy(buffer, SipChars.skipLws(buffer, transportEnd, end), end);
     }
 
     /** The whole value. */
     public AsciiView value()
     {
-        throw new UnsupportedOperationException("codec");
+        return value;
     }
 
     /** "UDP", "TCP", "TLS", ... as received. */
     public AsciiView transport()
     {
-        throw new UnsupportedOperationException("codec");
+        return transport;
     }
 
     /** sent-by host; an IPv6 reference keeps its brackets. */
     public AsciiView host()
     {
-        throw new UnsupportedOperationException("codec");
+        return host;
     }
 
     /** sent-by port, or -1 when absent. */
     public int port()
     {
-        throw new UnsupportedOperationException("codec");
+        return port;
     }
 
     /** branch parameter; empty when absent. */
     public AsciiView branch()
     {
-        throw new UnsupportedOperationException("codec");
+        return branch;
     }
 
     /** True when the branch starts with the RFC 3261 magic cookie "z9hG4bK". */
     public boolean hasRfc3261Branch()
     {
-        throw new UnsupportedOperationException("codec");
+        return branch.startsWith(MAGIC_COOKIE);
     }
 
     /** received parameter; empty when absent. */
     public AsciiView received()
     {
-        throw new UnsupportedOperationException("codec");
+        return received;
     }
 
     /** True when an rport parameter is present, with or without a value. */
     public boolean hasRport()
     {
-        throw new UnsupportedOperationException("codec");
+        return hasRport;
     }
 
     /** rport value, or -1 when absent or empty. */
     public int rport()
     {
-        throw new UnsupportedOperationException("codec");
+        return rport;
     }
 
     /** Points {@code into} at parameter {@code name}'s value (empty for a flag); false when absent. */
     public boolean param(final CharSequence name, final AsciiView into)
     {
-        throw new UnsupportedOperationException("codec");
+        if (paramsOffset >= paramsEnd)
+        {
+            into.reset();
+            return false;
+        }
+        return Params.find(value.buffer(), paramsOffset, paramsEnd, name, into);
+    }
+
+    private boolean sentBy(final DirectBuffer buffer, final int from, final int end)
+    {
+        final int hostEnd = hostEnd(buffer, from, end);
+        if (hostEnd <= from)
+        {
+            return false;
+        }
+        host.wrap(buffer, from, hostEnd - from);
+        int i = SipChars.skipLws(buffer, hostEnd, end);
+        if (i < end && buffer.getByte(i) == ':')
+        {
+            final int portStart = SipChars.skipLws(buffer, i + 1, end);
+            int portEnd = portStart;
+            while (portEnd < end && SipChars.isDigit(buffer.getByte(portEnd)))
+            {
+                portEnd++;
+            }
+            port = (int)SipChars.parseNumber(buffer, portStart, portEnd, 5, MAX_PORT);
+            if (port < 0)
+            {
+                return false;
+            }
+            i = SipChars.skipLws(buffer, portEnd, end);
+        }
+        if (i < end && buffer.getByte(i) != ';')
+        {
+            return false;
+        }
+        paramsOffset = i;
+        return Params.valid(buffer, i, end) && knownParams(buffer, i, end);
+    }
+
+    private boolean knownParams(final DirectBuffer buffer, final int from, final int end)
+    {
+        Params.find(buffer, from, end, "branch", branch);
+        Params.find(buffer, from, end, "received", received);
+        hasRport = Params.find(buffer, from, end, "rport", rportText);
+        if (hasRport && !rportText.isEmpty())
+        {
+            final int start = rportText.offset();
+            rport = (int)SipChars.parseNumber(buffer, start, start + rportText.length(), 5, MAX_PORT);
+            return rport >= 0;
+        }
+        return true;
+    }
+
+    private static int hostEnd(final DirectBuffer buffer, final int from, final int end)
+    {
+        if (from < end && buffer.getByte(from) == '[')
+        {
+            final int close = SipChars.indexOf(buffer, from, end, (byte)']');
+            return close > from && SipChars.isIpv6(buffer, from + 1, close) ? close + 1 : -1;
+        }
+        int i = from;
+        while (i < end && SipChars.isHostChar(buffer.getByte(i)))
+        {
+            i++;
+        }
+        return i;
+    }
+
+    private static int expectToken(final DirectBuffer buffer, final int from, final int end)
+    {
+        if (from < 0)
+        {
+            return -1;
+        }
+        final int tokenEnd = SipChars.skipToken(buffer, from, end);
+        return tokenEnd == from ? -1 : SipChars.skipLws(buffer, tokenEnd, end);
+    }
+
+    private static int expectSlash(final DirectBuffer buffer, final int from, final int end)
+    {
+        if (from < 0 || from >= end || buffer.getByte(from) != '/')
+        {
+            return -1;
+        }
+        return SipChars.skipLws(buffer, from + 1, end);
     }
 }

@@ -1,0 +1,304 @@
+package dev.referee.sip;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * Character classes and small scanners of the RFC 3261 §25 grammar, over [from, to) ranges of a buffer.
+ * Every scanner checks its bounds, so that a parser built on them never reads outside its range.
+ */
+final class SipChars
+{
+    static final byte SP = ' ';
+    static final byte HT = '\t';
+    static final byte CR = '\r';
+    static final byte LF = '\n';
+    static final int NOT_FOUND = -1;
+
+    private static final boolean[] TOKEN = new boolean[256];
+    private static final boolean[] PARAM = new boolean[256];
+    private static final boolean[] HOST = new boolean[256];
+
+    static
+    {
+        for (int c = 'a'; c <= 'z'; c++)
+        {
+            TOKEN[c] = true;
+            TOKEN[c - 32] = true;
+        }
+        for (int c = '0'; c <= '9'; c++)
+        {
+            TOKEN[c] = true;
+        }
+        for (final char c : "-.!%*_+`'~".toCharArray())
+        {
+            TOKEN[c] = true;
+        }
+        System.arraycopy(TOKEN, 0, PARAM, 0, 256);
+        // uri-parameter names and values also allow param-unreserved "[]/:&+$" (RFC 3261 §25.1); values may be hosts.
+        for (final char c : "[]/:&+$()".toCharArray())
+        {
+            PARAM[c] = true;
+        }
+        for (int c = 'a'; c <= 'z'; c++)
+        {
+            HOST[c] = true;
+            HOST[c - 32] = true;
+        }
+        for (int c = '0'; c <= '9'; c++)
+        {
+            HOST[c] = true;
+        }
+        // '_' is not in the hostname rule but appears in deployed names; accepting it costs nothing.
+        HOST['-'] = true;
+        HOST['.'] = true;
+        HOST['_'] = true;
+    }
+
+    private SipChars()
+    {
+    }
+
+    static boolean isToken(final int b)
+    {
+        return TOKEN[b & 0xFF];
+    }
+
+    static boolean isParamChar(final int b)
+    {
+        return PARAM[b & 0xFF];
+    }
+
+    static boolean isHostChar(final int b)
+    {
+        return HOST[b & 0xFF];
+    }
+
+    static boolean isDigit(final int b)
+    {
+        return b >= '0' && b <= '9';
+    }
+
+    static boolean isHex(final int b)
+    {
+        return (b >= '0' && b <= '9') || (b >= 'a' && b <= 'f') || (b >= 'A' && b <= 'F');
+    }
+
+    /** Linear white space of a header value after unfolding: SP, HT and the CRLF of a fold (RFC 3261 §25.1). */
+    static boolean isLws(final int b)
+    {
+        return b == SP || b == HT || b == CR || b == LF;
+    }
+
+    static int skipLws(final DirectBuffer buffer, final int from, final int to)
+    {
+        int i = from;
+        while (i < to && isLws(buffer.getByte(i)))
+        {
+            i++;
+        }
+        return i;
+    }
+
+    /** The end of [from, to) with trailing LWS removed. */
+    static int trimEnd(final DirectBuffer buffer, final int from, final int to)
+    {
+        int i = to;
+        while (i > from && isLws(buffer.getByte(i - 1)))
+        {
+            i--;
+        }
+        return i;
+    }
+
+    static int skipToken(final DirectBuffer buffer, final int from, final int to)
+    {
+        int i = from;
+        while (i < to && isToken(buffer.getByte(i)))
+        {
+            i++;
+        }
+        return i;
+    }
+
+    /**
+     * From the opening quote at {@code from}, the index just after the closing quote of a quoted-string,
+     * honouring quoted-pair escapes; {@link #NOT_FOUND} when it is not terminated before {@code to}.
+     */
+    static int skipQuoted(final DirectBuffer buffer, final int from, final int to)
+    {
+        int i = from + 1;
+        while (i < to)
+        {
+            final byte b = buffer.getByte(i);
+            if (b == '\\')
+            {
+                i += 2;
+            }
+            else if (b == '"')
+            {
+                return i + 1;
+            }
+            else
+            {
+                i++;
+            }
+        }
+        return NOT_FOUND;
+    }
+
+    static int indexOf(final DirectBuffer buffer, final int from, final int to, final byte b)
+    {
+        for (int i = from; i < to; i++)
+        {
+            if (buffer.getByte(i) == b)
+            {
+                return i;
+            }
+        }
+        return NOT_FOUND;
+    }
+
+    /** A decimal of 1..{@code maxDigits} digits over the whole range, at most {@code max}; -1 otherwise. */
+    static long parseNumber(final DirectBuffer buffer, final int from, final int to, final int maxDigits,
+        final long max)
+    {
+        final int length = to - from;
+        if (length <= 0 || length > maxDigits)
+        {
+            return -1;
+        }
+        long value = 0;
+        for (int i = from; i < to; i++)
+        {
+            final byte b = buffer.getByte(i);
+            if (!isDigit(b))
+            {
+                return -1;
+            }
+            value = value * 10 + (b - '0');
+        }
+        return value <= max ? value : -1;
+    }
+
+    static boolean equalsIgnoreCase(final DirectBuffer buffer, final int from, final int to, final CharSequence text)
+    {
+        if (to - from != text.length())
+        {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++)
+        {
+            if (lower(buffer.getByte(from + i)) != lower(text.charAt(i)))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static boolean equalsExact(final DirectBuffer buffer, final int from, final int to, final CharSequence text)
+    {
+        if (to - from != text.length())
+        {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++)
+        {
+            if ((buffer.getByte(from + i) & 0xFF) != text.charAt(i))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * True when [from, to) is an IPv6address as corrected by RFC 5954 §4.1 (at most one "::", 1-4 hex digits per
+     * group, an optional dotted IPv4 tail); "2001:db8:::192.0.2.1" (RFC 5118 §4.10) is not one.
+     */
+    static boolean isIpv6(final DirectBuffer buffer, final int from, final int to)
+    {
+        int i = from;
+        int groups = 0;
+        boolean compressed = false;
+        if (to - from >= 2 && buffer.getByte(i) == ':' && buffer.getByte(i + 1) == ':')
+        {
+            compressed = true;
+            i += 2;
+        }
+        while (i < to)
+        {
+            final int groupStart = i;
+            while (i < to && i - groupStart < 5 && isHex(buffer.getByte(i)))
+            {
+                i++;
+            }
+            if (i < to && buffer.getByte(i) == '.')
+            {
+                if (!isIpv4(buffer, groupStart, to))
+                {
+                    return false;
+                }
+                groups += 2;
+                break;
+            }
+            final int digits = i - groupStart;
+            if (digits == 0 || digits > 4)
+            {
+                return false;
+            }
+            groups++;
+            if (i == to)
+            {
+                break;
+            }
+            if (buffer.getByte(i) != ':' || ++i == to)
+            {
+                return false;
+            }
+            if (buffer.getByte(i) == ':')
+            {
+                if (compressed)
+                {
+                    return false;
+                }
+                compressed = true;
+                i++;
+            }
+        }
+        return compressed ? groups <= 7 : groups == 8;
+    }
+
+    /** True when [from, to) is a dotted-quad IPv4address (RFC 3261 §25.1). */
+    static boolean isIpv4(final DirectBuffer buffer, final int from, final int to)
+    {
+        int i = from;
+        for (int octet = 0; octet < 4; octet++)
+        {
+            final int start = i;
+            while (i < to && i - start < 4 && isDigit(buffer.getByte(i)))
+            {
+                i++;
+            }
+            if (parseNumber(buffer, start, i, 3, 255) < 0)
+            {
+                return false;
+            }
+            if (octet < 3)
+            {
+                if (i >= to || buffer.getByte(i) != '.')
+                {
+                    return false;
+                }
+                i++;
+            }
+        }
+        return i == to;
+    }
+
+    static int lower(final int c)
+    {
+        final int b = c & 0xFF;
+        return b >= 'A' && b <= 'Z' ? b + 32 : b;
+    }
+}
