@@ -212,6 +212,90 @@ final class SipChars
         return true;
     }
 
+    /**
+     * True when [from, to) is an IPv6address as corrected by RFC 5954 §4.1 (at most one "::", 1-4 hex digits per
+     * group, an optional dotted IPv4 tail); "2001:db8:::192.0.2.1" (RFC 5118 §4.10) is not one.
+     */
+    static boolean isIpv6(final DirectBuffer buffer, final int from, final int to)
+    {
+        int i = from;
+        int groups = 0;
+        boolean compressed = false;
+        if (to - from >= 2 && buffer.getByte(i) == ':' && buffer.getByte(i + 1) == ':')
+        {
+            compressed = true;
+            i += 2;
+        }
+        while (i < to)
+        {
+            final int groupStart = i;
+            while (i < to && i - groupStart < 5 && isHex(buffer.getByte(i)))
+            {
+                i++;
+            }
+            if (i < to && buffer.getByte(i) == '.')
+            {
+                if (!isIpv4(buffer, groupStart, to))
+                {
+                    return false;
+                }
+                groups += 2;
+                break;
+            }
+            final int digits = i - groupStart;
+            if (digits == 0 || digits > 4)
+            {
+                return false;
+            }
+            groups++;
+            if (i == to)
+            {
+                break;
+            }
+            if (buffer.getByte(i) != ':' || ++i == to)
+            {
+                return false;
+            }
+            if (buffer.getByte(i) == ':')
+            {
+                if (compressed)
+                {
+                    return false;
+                }
+                compressed = true;
+                i++;
+            }
+        }
+        return compressed ? groups <= 7 : groups == 8;
+    }
+
+    /** True when [from, to) is a dotted-quad IPv4address (RFC 3261 §25.1). */
+    static boolean isIpv4(final DirectBuffer buffer, final int from, final int to)
+    {
+        int i = from;
+        for (int octet = 0; octet < 4; octet++)
+        {
+            final int start = i;
+            while (i < to && i - start < 4 && isDigit(buffer.getByte(i)))
+            {
+                i++;
+            }
+            if (parseNumber(buffer, start, i, 3, 255) < 0)
+            {
+                return false;
+            }
+            if (octet < 3)
+            {
+                if (i >= to || buffer.getByte(i) != '.')
+                {
+                    return false;
+                }
+                i++;
+            }
+        }
+        return i == to;
+    }
+
     static int lower(final int c)
     {
         final int b = c & 0xFF;

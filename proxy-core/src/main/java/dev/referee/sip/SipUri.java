@@ -252,21 +252,8 @@ public final class SipUri
         }
         if (buffer.getByte(from) == '[')
         {
-            int i = from + 1;
-            while (i < end)
-            {
-                final byte b = buffer.getByte(i);
-                if (b == ']')
-                {
-                    return i > from + 2 ? i + 1 : -1;
-                }
-                if (!SipChars.isHex(b) && b != ':' && b != '.')
-                {
-                    return -1;
-                }
-                i++;
-            }
-            return -1;
+            final int close = SipChars.indexOf(buffer, from, end, (byte)']');
+            return close > from && SipChars.isIpv6(buffer, from + 1, close) ? close + 1 : -1;
         }
         int i = from;
         while (i < end && SipChars.isHostChar(buffer.getByte(i)))

@@ -172,19 +172,7 @@ public final class Via
         if (from < end && buffer.getByte(from) == '[')
         {
             final int close = SipChars.indexOf(buffer, from, end, (byte)']');
-            if (close < from + 3)
-            {
-                return -1;
-            }
-            for (int i = from + 1; i < close; i++)
-            {
-                final byte b = buffer.getByte(i);
-                if (!SipChars.isHex(b) && b != ':' && b != '.')
-                {
-                    return -1;
-                }
-            }
-            return close + 1;
+            return close > from && SipChars.isIpv6(buffer, from + 1, close) ? close + 1 : -1;
         }
         int i = from;
         while (i < end && SipChars.isHostChar(buffer.getByte(i)))

@@ -1,0 +1,60 @@
+package dev.referee.pipeline;
+
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.RingBuffer;
+import org.agrona.DirectBuffer;
+
+import java.net.InetSocketAddress;
+
+/**
+ * The engine's {@link SipSender}: copies each message into a claimed outbound slot. Never waits for space: a full
+ * ring drops the message, counts it and returns false (SIP retransmits; a blocked engine would stall every call).
+ * <p>
+ * Engine thread only: the outbound ring is single-producer.
+ */
+final class OutboundPublisher implements SipSender
+{
+    private final RingBuffer<OutboundEvent> ring;
+    private final PipelineCounters counters;
+
+    OutboundPublisher(final RingBuffer<OutboundEvent> ring, final PipelineCounters counters)
+    {
+        this.ring = ring;
+        this.counters = counters;
+    }
+
+    public boolean send(
+        final int transport,
+        final InetSocketAddress destination,
+        final long connectionId,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length)
+    {
+        if (length <= 0 || length > InboundEvent.MAX_MESSAGE_LENGTH)
+        {
+            counters.outboundDropped.increment();
+            return false;
+        }
+
+        final long sequence;
+        try
+        {
+            sequence = ring.tryNext();
+        }
+        catch (final InsufficientCapacityException ex)
+        {
+            counters.outboundDropped.increment();
+            return false;
+        }
+
+        final OutboundEvent event = ring.get(sequence);
+        event.transport = transport;
+        event.destination = destination;
+        event.connectionId = connectionId;
+        event.data.putBytes(0, buffer, offset, length);
+        event.length = length;
+        ring.publish(sequence);
+        return true;
+    }
+}

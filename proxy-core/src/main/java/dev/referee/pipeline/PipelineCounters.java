@@ -1,0 +1,92 @@
+package dev.referee.pipeline;
+
+import dev.referee.transport.Transport;
+
+/**
+ * Counts kept by the pipeline and transports, readable from any thread (admin /status).
+ * <p>
+ * Every {@link Counter} has exactly one writer thread, named next to it; counts that several threads produce
+ * (drops, 503s) are kept per thread and summed by the reading methods.
+ */
+public final class PipelineCounters
+{
+    // ---- UDP receive thread ------------------------------------------------------------------------------
+    public final Counter udpReceived = new Counter();
+    /** Inbound ring full: a response, ACK or unreadable request that was not answered. */
+    public final Counter udpInboundDropped = new Counter();
+    public final Counter udpOverloadResponses = new Counter();
+    /** Datagrams longer than {@link InboundEvent#MAX_MESSAGE_LENGTH} or otherwise unusable. */
+    public final Counter udpReceiveErrors = new Counter();
+
+    // ---- TCP I/O thread ----------------------------------------------------------------------------------
+    public final Counter tcpReceived = new Counter();
+    public final Counter tcpInboundDropped = new Counter();
+    public final Counter tcpOverloadResponses = new Counter();
+    public final Counter tcpSent = new Counter();
+    /** Outbound TCP messages dropped: connect failed, connection closed, or too many bytes queued. */
+    public final Counter tcpSendDropped = new Counter();
+    public final Counter tcpConnectionsOpen = new Counter();
+    public final Counter tcpConnectionsAccepted = new Counter();
+    public final Counter tcpConnectionsConnected = new Counter();
+    /** Streams closed because they could not be framed. */
+    public final Counter tcpMalformedStreams = new Counter();
+
+    // ---- send thread -------------------------------------------------------------------------------------
+    public final Counter udpSent = new Counter();
+    /** No UDP socket of the destination's family, socket buffer full, or a send error. */
+    public final Counter udpSendDropped = new Counter();
+    public final Counter sendHandlerErrors = new Counter();
+
+    // ---- engine thread -----------------------------------------------------------------------------------
+    /** {@link SipSender#send} returned false: outbound ring full or message too long. */
+    public final Counter outboundDropped = new Counter();
+    /** Exceptions thrown by the engine's {@link InboundHandler}; the pipeline goes on with the next event. */
+    public final Counter engineErrors = new Counter();
+
+    // ---- parse thread ------------------------------------------------------------------------------------
+    public final Counter parseFailures = new Counter();
+    public final Counter parseHandlerErrors = new Counter();
+
+    // ---- ticker thread -----------------------------------------------------------------------------------
+    public final Counter ticksPublished = new Counter();
+    /** Ticks not published because the inbound ring was full. */
+    public final Counter ticksSkipped = new Counter();
+
+    public long received(final int transport)
+    {
+        return transport == Transport.TCP ? tcpReceived.get() : udpReceived.get();
+    }
+
+    public long sent(final int transport)
+    {
+        return transport == Transport.TCP ? tcpSent.get() : udpSent.get();
+    }
+
+    /** Messages received while the inbound ring was full and not answered (responses, ACKs). */
+    public long inboundDropped()
+    {
+        return udpInboundDropped.get() + tcpInboundDropped.get();
+    }
+
+    /** 503 Service Unavailable answers sent by receive threads while the inbound ring was full. */
+    public long overloadResponses()
+    {
+        return udpOverloadResponses.get() + tcpOverloadResponses.get();
+    }
+
+    public long tcpConnectionsOpen()
+    {
+        return tcpConnectionsOpen.get();
+    }
+
+    public String toString()
+    {
+        return "udpReceived=" + udpReceived + " tcpReceived=" + tcpReceived +
+            " udpSent=" + udpSent + " tcpSent=" + tcpSent +
+            " inboundDropped=" + inboundDropped() + " overloadResponses=" + overloadResponses() +
+            " outboundDropped=" + outboundDropped + " udpSendDropped=" + udpSendDropped +
+            " tcpSendDropped=" + tcpSendDropped + " tcpConnectionsOpen=" + tcpConnectionsOpen +
+            " parseFailures=" + parseFailures + " engineErrors=" + engineErrors +
+            " ticksPublished=" + ticksPublished + " ticksSkipped=" + ticksSkipped;
+    }
+}

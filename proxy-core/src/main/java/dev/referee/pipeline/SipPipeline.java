@@ -1,0 +1,326 @@
+package dev.referee.pipeline;
+
+import com.lmax.disruptor.BatchEventProcessor;
+import com.lmax.disruptor.BatchEventProcessorBuilder;
+import com.lmax.disruptor.EventPoller;
+import com.lmax.disruptor.RingBuffer;
+import dev.referee.config.ListenAddress;
+import dev.referee.config.RefereeConfig;
+import dev.referee.transport.InboundPublisher;
+import dev.referee.transport.OverloadResponder;
+import dev.referee.transport.TcpTransport;
+import dev.referee.transport.Transport;
+import dev.referee.transport.UdpTransport;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The transports and the two Disruptor rings between them and the engine.
+ * <pre>
+ *  referee-udp  (UDP receive, all UDP sockets) ─┐
+ *  referee-tcp  (TCP I/O: accept, read, frame) ─┼─► inbound ring ─► referee-parse ─► referee-engine (InboundHandler)
+ *  referee-ticker (TICK every tickIntervalMs) ──┘                                          │ SipSender
+ *                                                                                          ▼
+ *              UDP sockets ◄── referee-send ◄──────────────────────────────────────── outbound ring
+ *              TCP sockets ◄── referee-tcp (polls the outbound ring for TCP messages) ◄───┘
+ * </pre>
+ * The receive threads stamp {@link System#nanoTime()} on every event; the engine reads no clock. When the
+ * inbound ring is full, receive threads answer requests with a stateless 503 and drop the rest (counted). The
+ * engine sends with {@link #sender()}, which never blocks and drops (counted) when the outbound ring is full.
+ * <p>
+ * Use: {@code new SipPipeline(config)}, give {@link #sender()} to the engine, {@link #start(InboundHandler)},
+ * read {@link #counters()} from any thread, {@link #close()}.
+ */
+public final class SipPipeline implements AutoCloseable
+{
+    /** How long {@link #close()} waits for each thread before interrupting it. */
+    static final long JOIN_TIMEOUT_MS = 5_000;
+
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    private final RefereeConfig.PipelineConfig config;
+    private final PipelineCounters counters = new PipelineCounters();
+    private final RingBuffer<InboundEvent> inboundRing;
+    private final RingBuffer<OutboundEvent> outboundRing;
+    private final OutboundPublisher sender;
+    private final UdpTransport udp;
+    private final TcpTransport tcp;
+    private final Ticker ticker;
+    private final String threadSuffix = "-" + INSTANCES.incrementAndGet();
+    private final List<Thread> threads = new ArrayList<>();
+    private final List<BatchEventProcessor<?>> processors = new ArrayList<>();
+    private boolean started;
+    private boolean closed;
+
+    public SipPipeline(final RefereeConfig config)
+    {
+        this(config.pipeline(), config.listen(), config.sip().userAgent());
+    }
+
+    /**
+     * Allocates both rings (every slot up front) and the transports; binds nothing yet.
+     *
+     * @param userAgent the agent named in the Warning of overload 503s.
+     * @throws IllegalArgumentException for an unknown wait strategy or a ring size that is not a power of two.
+     */
+    public SipPipeline(
+        final RefereeConfig.PipelineConfig config, final List<ListenAddress> listen, final String userAgent)
+    {
+        this.config = Objects.requireNonNull(config, "config");
+        if (config.tickIntervalMs() <= 0)
+        {
+            throw new IllegalArgumentException("pipeline tickIntervalMs must be > 0: " + config.tickIntervalMs());
+        }
+
+        inboundRing = RingBuffer.createMultiProducer(
+            InboundEvent::new, config.inboundRingSize(), WaitStrategies.of(config.waitStrategy()));
+        // Single producer: only the engine thread sends.
+        outboundRing = RingBuffer.createSingleProducer(
+            OutboundEvent::new, config.outboundRingSize(), WaitStrategies.of(config.waitStrategy()));
+        sender = new OutboundPublisher(outboundRing, counters);
+
+        final List<InetSocketAddress> udpAddresses = new ArrayList<>();
+        final List<InetSocketAddress> tcpAddresses = new ArrayList<>();
+        for (final ListenAddress address : listen)
+        {
+            (address.transport() == Transport.TCP ? tcpAddresses : udpAddresses).add(address.address());
+        }
+
+        final InboundPublisher publisher = new InboundPublisher(inboundRing);
+        udp = new UdpTransport(udpAddresses, publisher, new OverloadResponder(userAgent), counters);
+        final EventPoller<OutboundEvent> tcpPoller = outboundRing.newPoller();
+        tcp = new TcpTransport(tcpAddresses, publisher, new OverloadResponder(userAgent), counters, tcpPoller);
+        ticker = new Ticker(inboundRing, TimeUnit.MILLISECONDS.toNanos(config.tickIntervalMs()), counters);
+
+        outboundRing.addGatingSequences(tcpPoller.getSequence());
+    }
+
+    /** The engine's way out. Engine thread only; usable before {@link #start}. */
+    public SipSender sender()
+    {
+        return sender;
+    }
+
+    /**
+     * Binds every listener, then starts the threads with {@code engine} as the engine stage.
+     *
+     * @throws IOException naming the address that could not be bound; nothing is left running or bound then.
+     */
+    public synchronized void start(final InboundHandler engine) throws IOException
+    {
+        Objects.requireNonNull(engine, "engine");
+        if (started || closed)
+        {
+            throw new IllegalStateException(closed ? "closed" : "already started");
+        }
+        started = true;
+
+        try
+        {
+            udp.bind();
+            tcp.bind();
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            close();
+            throw ex;
+        }
+
+        final BatchEventProcessorBuilder builder = new BatchEventProcessorBuilder();
+
+        final BatchEventProcessor<InboundEvent> parse =
+            builder.build(inboundRing, inboundRing.newBarrier(), new ParseHandler(counters));
+        parse.setExceptionHandler(new CountingExceptionHandler<>("parse", counters.parseHandlerErrors));
+        final BatchEventProcessor<InboundEvent> engineStage =
+            builder.build(inboundRing, inboundRing.newBarrier(parse.getSequence()), new EngineHandler(engine));
+        engineStage.setExceptionHandler(new CountingExceptionHandler<>("engine", counters.engineErrors));
+        inboundRing.addGatingSequences(engineStage.getSequence());
+
+        final BatchEventProcessor<OutboundEvent> send =
+            builder.build(outboundRing, outboundRing.newBarrier(), new SendHandler(udp, tcp));
+        send.setExceptionHandler(new CountingExceptionHandler<>("send", counters.sendHandlerErrors));
+        outboundRing.addGatingSequences(send.getSequence());
+
+        processors.add(parse);
+        processors.add(engineStage);
+        processors.add(send);
+
+        // Consumers first, so that nothing published waits for a thread that has not started.
+        startThread("send", send);
+        startThread("engine", engineStage);
+        startThread("parse", parse);
+        startThread("tcp", tcp);
+        if (!udp.boundAddresses().isEmpty())
+        {
+            startThread("udp", udp);
+        }
+        startThread("ticker", ticker);
+    }
+
+    /** Bound addresses with ports resolved, UDP first then TCP, each in {@code listen} order. */
+    public List<ListenAddress> boundAddresses()
+    {
+        final List<ListenAddress> bound = new ArrayList<>();
+        for (final InetSocketAddress address : udp.boundAddresses())
+        {
+            bound.add(new ListenAddress(Transport.UDP, address));
+        }
+        for (final InetSocketAddress address : tcp.boundAddresses())
+        {
+            bound.add(new ListenAddress(Transport.TCP, address));
+        }
+        return bound;
+    }
+
+    /** The first bound address of {@code transport}; null when there is none. */
+    public InetSocketAddress localAddress(final int transport)
+    {
+        final List<InetSocketAddress> addresses =
+            transport == Transport.TCP ? tcp.boundAddresses() : udp.boundAddresses();
+        return addresses.isEmpty() ? null : addresses.get(0);
+    }
+
+    /** Counts, readable from any thread. */
+    public PipelineCounters counters()
+    {
+        return counters;
+    }
+
+    /** Free inbound slots (any thread); {@link #inboundRingSize()} minus this is the fill. */
+    public long inboundRemainingCapacity()
+    {
+        return inboundRing.remainingCapacity();
+    }
+
+    public int inboundRingSize()
+    {
+        return inboundRing.getBufferSize();
+    }
+
+    /** Free outbound slots (any thread). */
+    public long outboundRemainingCapacity()
+    {
+        return outboundRing.remainingCapacity();
+    }
+
+    public int outboundRingSize()
+    {
+        return outboundRing.getBufferSize();
+    }
+
+    public RefereeConfig.PipelineConfig config()
+    {
+        return config;
+    }
+
+    /** Threads started and not yet ended (for tests and diagnostics). */
+    public synchronized List<Thread> liveThreads()
+    {
+        final List<Thread> live = new ArrayList<>();
+        for (final Thread thread : threads)
+        {
+            if (thread.isAlive())
+            {
+                live.add(thread);
+            }
+        }
+        return live;
+    }
+
+    /**
+     * Stops every thread and closes every socket. Producers stop first, then the inbound stages, then the
+     * send stage and the TCP thread (which also writes), so no stage is left waiting on one that is gone.
+     * Events still in the rings are not processed. Each thread is given {@link #JOIN_TIMEOUT_MS}, then
+     * interrupted (an engine stuck in its own code).
+     */
+    public synchronized void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+
+        ticker.stop();
+        udp.stop();
+        stopAndJoin("ticker");
+        stopAndJoin("udp");
+
+        halt(0);
+        halt(1);
+        stopAndJoin("parse");
+        stopAndJoin("engine");
+
+        halt(2);
+        stopAndJoin("send");
+        tcp.stop();
+        stopAndJoin("tcp");
+
+        udp.close();
+        tcp.close();
+    }
+
+    private void halt(final int index)
+    {
+        if (index < processors.size())
+        {
+            processors.get(index).halt();
+        }
+    }
+
+    private void startThread(final String stage, final Runnable runnable)
+    {
+        final Thread thread = new Thread(runnable, "referee-" + stage + threadSuffix);
+        thread.setDaemon(true);
+        threads.add(thread);
+        thread.start();
+    }
+
+    private void stopAndJoin(final String stage)
+    {
+        final String name = "referee-" + stage + threadSuffix;
+        for (final Thread thread : threads)
+        {
+            if (thread.getName().equals(name))
+            {
+                LockSupport.unpark(thread);
+                join(thread);
+            }
+        }
+    }
+
+    private static void join(final Thread thread)
+    {
+        boolean interrupted = false;
+        try
+        {
+            thread.join(JOIN_TIMEOUT_MS);
+            if (thread.isAlive())
+            {
+                thread.interrupt();
+                thread.join(JOIN_TIMEOUT_MS);
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            interrupted = true;
+        }
+
+        if (thread.isAlive())
+        {
+            System.getLogger(SipPipeline.class.getName())
+                .log(System.Logger.Level.ERROR, "thread did not stop: " + thread.getName());
+        }
+        if (interrupted)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

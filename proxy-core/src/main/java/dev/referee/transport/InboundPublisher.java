@@ -1,0 +1,65 @@
+package dev.referee.transport;
+
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.RingBuffer;
+import dev.referee.pipeline.InboundEvent;
+import org.agrona.DirectBuffer;
+
+import java.net.InetSocketAddress;
+
+/**
+ * Copies a received message into a claimed inbound slot and publishes it. Shared by the receive threads (the
+ * inbound ring is multi-producer); holds no state of its own.
+ * <p>
+ * Receive threads read into their own buffer first and claim a slot only once a message is there. Reading
+ * straight into a claimed slot would save nothing: slots are heap arrays, so NIO would copy through its own
+ * temporary direct buffer anyway. And a slot claimed before the data is known to exist would have to be
+ * published even when nothing arrived, or it would hold up every other producer's events behind it.
+ */
+public final class InboundPublisher
+{
+    private final RingBuffer<InboundEvent> ring;
+
+    public InboundPublisher(final RingBuffer<InboundEvent> ring)
+    {
+        this.ring = ring;
+    }
+
+    /**
+     * @param timeNs receive time, {@link System#nanoTime()} read by the receive thread.
+     * @return false when the ring is full and nothing was published.
+     */
+    public boolean publish(
+        final int transport,
+        final InetSocketAddress source,
+        final InetSocketAddress local,
+        final long connectionId,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length,
+        final long timeNs)
+    {
+        final long sequence;
+        try
+        {
+            sequence = ring.tryNext();
+        }
+        catch (final InsufficientCapacityException ex)
+        {
+            return false;
+        }
+
+        final InboundEvent event = ring.get(sequence);
+        event.type = InboundEvent.SIP;
+        event.timeNs = timeNs;
+        event.transport = transport;
+        event.source = source;
+        event.local = local;
+        event.connectionId = connectionId;
+        event.data.putBytes(0, buffer, offset, length);
+        event.length = length;
+        event.parsed = false;
+        ring.publish(sequence);
+        return true;
+    }
+}

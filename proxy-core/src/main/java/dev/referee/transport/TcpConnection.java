@@ -1,0 +1,209 @@
+package dev.referee.transport;
+
+import dev.referee.pipeline.InboundEvent;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+
+/**
+ * One TCP connection, accepted or opened by us: its read buffer (framed by {@link TcpTransport}) and the
+ * bytes still waiting to be written. Confined to the TCP I/O thread.
+ */
+final class TcpConnection
+{
+    /** Read buffers start small and grow to the largest message, so idle connections stay cheap. */
+    static final int INITIAL_READ_CAPACITY = 8 * 1024;
+    /** A peer that does not read what we send is cut off rather than allowed to grow our heap without bound. */
+    static final int MAX_PENDING_WRITE_BYTES = 4 * 1024 * 1024;
+
+    final long id;
+    final SocketChannel channel;
+    final InetSocketAddress remote;
+    final boolean accepted;
+    InetSocketAddress local;
+    SelectionKey key;
+
+    private ByteBuffer readByteBuffer = ByteBuffer.allocate(INITIAL_READ_CAPACITY);
+    private final UnsafeBuffer readBuffer = new UnsafeBuffer(readByteBuffer);
+    private final ArrayDeque<ByteBuffer> pendingWrites = new ArrayDeque<>();
+    private int pendingWriteBytes;
+    private boolean connected;
+
+    TcpConnection(
+        final long id,
+        final SocketChannel channel,
+        final InetSocketAddress remote,
+        final InetSocketAddress local,
+        final boolean accepted,
+        final boolean connected)
+    {
+        this.id = id;
+        this.channel = channel;
+        this.remote = remote;
+        this.local = local;
+        this.accepted = accepted;
+        this.connected = connected;
+    }
+
+    boolean isConnected()
+    {
+        return connected;
+    }
+
+    /** After OP_CONNECT: completes the connect; throws when it failed. */
+    void finishConnect() throws IOException
+    {
+        if (channel.finishConnect())
+        {
+            connected = true;
+            local = (InetSocketAddress)channel.getLocalAddress();
+            updateInterest();
+        }
+    }
+
+    /**
+     * Reads what the socket has after the bytes not framed yet.
+     *
+     * @return bytes read, or -1 at end of stream.
+     */
+    int read() throws IOException
+    {
+        return channel.read(readByteBuffer);
+    }
+
+    /** The read bytes: from index 0 to {@link #readLength()}. */
+    UnsafeBuffer readBuffer()
+    {
+        return readBuffer;
+    }
+
+    int readLength()
+    {
+        return readByteBuffer.position();
+    }
+
+    /**
+     * Drops the first {@code bytes} (delivered messages and keep-alives), keeping the start of an incomplete
+     * message at index 0, and grows the buffer when a message does not fit yet.
+     *
+     * @return false when the buffer is full at its largest size with no complete message: the peer is broken.
+     */
+    boolean consume(final int bytes)
+    {
+        if (bytes > 0)
+        {
+            readByteBuffer.flip().position(bytes);
+            readByteBuffer.compact();
+        }
+
+        if (readByteBuffer.hasRemaining())
+        {
+            return true;
+        }
+
+        final int capacity = readByteBuffer.capacity();
+        if (capacity >= InboundEvent.MAX_MESSAGE_LENGTH)
+        {
+            return false;
+        }
+
+        final ByteBuffer larger = ByteBuffer.allocate(Math.min(capacity * 2, InboundEvent.MAX_MESSAGE_LENGTH));
+        readByteBuffer.flip();
+        larger.put(readByteBuffer);
+        readByteBuffer = larger;
+        readBuffer.wrap(larger);
+        return true;
+    }
+
+    /**
+     * Writes {@code source} (position to limit) now if possible; what the socket does not take, or everything
+     * while connecting or while earlier bytes wait, is copied and queued for {@link #onWritable()}.
+     *
+     * @return false when the bytes were not accepted because too much is queued already.
+     */
+    boolean write(final ByteBuffer source) throws IOException
+    {
+        if (connected && pendingWrites.isEmpty())
+        {
+            channel.write(source);
+            if (!source.hasRemaining())
+            {
+                return true;
+            }
+        }
+
+        final int length = source.remaining();
+        if (pendingWriteBytes + length > MAX_PENDING_WRITE_BYTES)
+        {
+            return false;
+        }
+
+        final ByteBuffer copy = ByteBuffer.allocate(length);
+        copy.put(source).flip();
+        pendingWrites.addLast(copy);
+        pendingWriteBytes += length;
+        updateInterest();
+        return true;
+    }
+
+    /** Writes queued bytes; stops asking for OP_WRITE once the queue is empty. */
+    void onWritable() throws IOException
+    {
+        while (!pendingWrites.isEmpty())
+        {
+            final ByteBuffer head = pendingWrites.peekFirst();
+            final int before = head.remaining();
+            channel.write(head);
+            pendingWriteBytes -= before - head.remaining();
+            if (head.hasRemaining())
+            {
+                return;
+            }
+            pendingWrites.removeFirst();
+        }
+        updateInterest();
+    }
+
+    /** Number of messages that were queued and are lost with the connection. */
+    int pendingWriteCount()
+    {
+        return pendingWrites.size();
+    }
+
+    void close()
+    {
+        if (key != null)
+        {
+            key.cancel();
+        }
+        CloseHelper.quietClose(channel);
+        pendingWrites.clear();
+        pendingWriteBytes = 0;
+    }
+
+    private void updateInterest()
+    {
+        if (key == null || !key.isValid())
+        {
+            return;
+        }
+
+        final int ops = !connected ? SelectionKey.OP_CONNECT :
+            pendingWrites.isEmpty() ? SelectionKey.OP_READ : SelectionKey.OP_READ | SelectionKey.OP_WRITE;
+        if (key.interestOps() != ops)
+        {
+            key.interestOps(ops);
+        }
+    }
+
+    public String toString()
+    {
+        return "TcpConnection{id=" + id + ", remote=" + remote + ", local=" + local + ", accepted=" + accepted + '}';
+    }
+}

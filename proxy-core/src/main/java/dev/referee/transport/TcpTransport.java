@@ -1,0 +1,444 @@
+package dev.referee.transport;
+
+import com.lmax.disruptor.EventPoller;
+import dev.referee.pipeline.InboundEvent;
+import dev.referee.pipeline.OutboundEvent;
+import dev.referee.pipeline.PipelineCounters;
+import dev.referee.sip.StreamFramer;
+import org.agrona.CloseHelper;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * TCP listeners and connections, all on ONE I/O thread ({@link #run()}) with one {@link Selector}: accepts,
+ * reads and frames messages (RFC 3261 §18.3, by Content-Length), publishes them to the inbound ring, and writes
+ * the TCP messages of the outbound ring, which it polls itself so that connection state never leaves this thread.
+ * <p>
+ * Connection reuse (RFC 3261 §18): every connection is indexed by id and by remote address. A message for
+ * a destination goes on the connection named by the event's connection id if it is still open, else on any
+ * open connection to that address (including one the peer opened to us), else on a new connection that is
+ * opened without blocking, its messages queued until it is connected.
+ * <p>
+ * The send thread calls {@link #wakeup()} after a batch that holds TCP messages; everything else is confined to
+ * the I/O thread except {@link #stop()}.
+ */
+public final class TcpTransport implements Runnable, AutoCloseable
+{
+    private static final System.Logger LOGGER = System.getLogger(TcpTransport.class.getName());
+
+    private final List<InetSocketAddress> requested;
+    private final InboundPublisher publisher;
+    private final OverloadResponder overloadResponder;
+    private final PipelineCounters counters;
+    private final EventPoller<OutboundEvent> outboundPoller;
+    private final EventPoller.Handler<OutboundEvent> outboundHandler = this::onOutbound;
+
+    private final List<ServerSocketChannel> listeners = new ArrayList<>();
+    private final List<InetSocketAddress> boundAddresses = new ArrayList<>();
+    private final Long2ObjectHashMap<TcpConnection> connectionById = new Long2ObjectHashMap<>();
+    private final Map<InetSocketAddress, TcpConnection> connectionByRemote = new HashMap<>();
+    private final ByteBuffer sendByteBuffer = ByteBuffer.allocateDirect(InboundEvent.MAX_MESSAGE_LENGTH);
+    private final UnsafeBuffer sendBuffer = new UnsafeBuffer(sendByteBuffer);
+    private long nextConnectionId = 1;
+    private Selector selector;
+    private volatile boolean running = true;
+
+    /**
+     * @param outboundPoller a poller of the outbound ring, registered as one of its gating sequences.
+     */
+    public TcpTransport(
+        final List<InetSocketAddress> addresses,
+        final InboundPublisher publisher,
+        final OverloadResponder overloadResponder,
+        final PipelineCounters counters,
+        final EventPoller<OutboundEvent> outboundPoller)
+    {
+        this.requested = List.copyOf(addresses);
+        this.publisher = publisher;
+        this.overloadResponder = overloadResponder;
+        this.counters = counters;
+        this.outboundPoller = outboundPoller;
+    }
+
+    /**
+     * Opens the selector and binds every listener.
+     *
+     * @throws IOException naming the address that could not be bound.
+     */
+    public void bind() throws IOException
+    {
+        selector = Selector.open();
+        for (final InetSocketAddress address : requested)
+        {
+            final ServerSocketChannel listener = ServerSocketChannel.open();
+            listeners.add(listener);
+            try
+            {
+                listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                listener.bind(address, 1024);
+                listener.configureBlocking(false);
+            }
+            catch (final IOException ex)
+            {
+                throw new IOException("cannot bind tcp:" + format(address) + ": " + ex.getMessage(), ex);
+            }
+
+            final InetSocketAddress local = (InetSocketAddress)listener.getLocalAddress();
+            boundAddresses.add(local);
+            listener.register(selector, SelectionKey.OP_ACCEPT, local);
+        }
+    }
+
+    /** The addresses actually bound (port 0 resolved), in {@code listen} order. */
+    public List<InetSocketAddress> boundAddresses()
+    {
+        return List.copyOf(boundAddresses);
+    }
+
+    /** The I/O thread's loop; returns after {@link #stop()}. */
+    public void run()
+    {
+        try
+        {
+            while (running)
+            {
+                selector.select();
+                final Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+                while (keys.hasNext())
+                {
+                    final SelectionKey key = keys.next();
+                    keys.remove();
+                    onSelected(key);
+                }
+                pollOutbound();
+            }
+        }
+        catch (final ClosedSelectorException | IOException ex)
+        {
+            if (running)
+            {
+                LOGGER.log(System.Logger.Level.ERROR, "TCP I/O thread stopped", ex);
+            }
+        }
+    }
+
+    /** Called by the send thread when the outbound ring holds TCP messages for this thread. */
+    public void wakeup()
+    {
+        final Selector selector = this.selector;
+        if (selector != null)
+        {
+            selector.wakeup();
+        }
+    }
+
+    /** Makes {@link #run()} return; any thread. */
+    public void stop()
+    {
+        running = false;
+        wakeup();
+    }
+
+    /** Closes listeners and connections; call after the I/O thread has stopped. */
+    public void close()
+    {
+        running = false;
+        for (final TcpConnection connection : connectionById.values())
+        {
+            connection.close();
+        }
+        connectionById.clear();
+        connectionByRemote.clear();
+        CloseHelper.quietCloseAll(listeners);
+        CloseHelper.quietClose(selector);
+    }
+
+    static String format(final InetSocketAddress address)
+    {
+        final String host = address.getAddress() != null ? address.getAddress().getHostAddress() :
+            address.getHostString();
+        return (address.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+
+    private void onSelected(final SelectionKey key)
+    {
+        if (!key.isValid())
+        {
+            return;
+        }
+
+        if (key.attachment() instanceof TcpConnection)
+        {
+            final TcpConnection connection = (TcpConnection)key.attachment();
+            try
+            {
+                if (key.isConnectable())
+                {
+                    connection.finishConnect();
+                }
+                if (key.isValid() && key.isReadable())
+                {
+                    onReadable(connection);
+                }
+                if (key.isValid() && key.isWritable())
+                {
+                    connection.onWritable();
+                }
+            }
+            catch (final IOException ex)
+            {
+                closeConnection(connection);
+            }
+            catch (final RuntimeException ex)
+            {
+                // A bug met on one connection must not end the thread that serves all of them.
+                LOGGER.log(System.Logger.Level.WARNING, "closing " + connection, ex);
+                closeConnection(connection);
+            }
+        }
+        else if (key.isAcceptable())
+        {
+            accept((ServerSocketChannel)key.channel());
+        }
+    }
+
+    private void accept(final ServerSocketChannel listener)
+    {
+        SocketChannel channel = null;
+        try
+        {
+            channel = listener.accept();
+            if (channel == null)
+            {
+                return;
+            }
+            channel.configureBlocking(false);
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            final InetSocketAddress remote = (InetSocketAddress)channel.getRemoteAddress();
+            final InetSocketAddress local = (InetSocketAddress)channel.getLocalAddress();
+            final TcpConnection connection = new TcpConnection(nextConnectionId++, channel, remote, local, true, true);
+            register(connection, SelectionKey.OP_READ);
+            counters.tcpConnectionsAccepted.increment();
+        }
+        catch (final IOException ex)
+        {
+            CloseHelper.quietClose(channel);
+        }
+    }
+
+    private void register(final TcpConnection connection, final int ops) throws IOException
+    {
+        connection.key = connection.channel.register(selector, ops, connection);
+        connectionById.put(connection.id, connection);
+        // The newest connection to an address wins: the older one still serves messages that name its id.
+        connectionByRemote.put(connection.remote, connection);
+        counters.tcpConnectionsOpen.increment();
+    }
+
+    private void closeConnection(final TcpConnection connection)
+    {
+        if (connectionById.remove(connection.id) == null)
+        {
+            return;
+        }
+        connectionByRemote.remove(connection.remote, connection);
+        counters.tcpSendDropped.add(connection.pendingWriteCount());
+        connection.close();
+        counters.tcpConnectionsOpen.add(-1);
+    }
+
+    private void onReadable(final TcpConnection connection) throws IOException
+    {
+        if (connection.read() < 0)
+        {
+            closeConnection(connection);
+            return;
+        }
+
+        final UnsafeBuffer buffer = connection.readBuffer();
+        final int end = connection.readLength();
+        int offset = 0;
+        while (offset < end)
+        {
+            offset += StreamFramer.leadingLineBreaks(buffer, offset, end - offset);
+            if (offset == end)
+            {
+                break;
+            }
+
+            final int length = StreamFramer.frame(buffer, offset, end - offset, InboundEvent.MAX_MESSAGE_LENGTH);
+            if (length == StreamFramer.MALFORMED)
+            {
+                counters.tcpMalformedStreams.increment();
+                closeConnection(connection);
+                return;
+            }
+            if (length == StreamFramer.INCOMPLETE)
+            {
+                break;
+            }
+
+            deliver(connection, buffer, offset, length, System.nanoTime());
+            offset += length;
+        }
+
+        if (!connection.consume(offset))
+        {
+            counters.tcpMalformedStreams.increment();
+            closeConnection(connection);
+        }
+    }
+
+    private void deliver(
+        final TcpConnection connection, final UnsafeBuffer buffer, final int offset, final int length, final long nowNs)
+        throws IOException
+    {
+        counters.tcpReceived.increment();
+        if (publisher.publish(
+            Transport.TCP, connection.remote, connection.local, connection.id, buffer, offset, length, nowNs))
+        {
+            return;
+        }
+
+        final ByteBuffer response = overloadResponder.respond(buffer, offset, length);
+        if (response == null)
+        {
+            counters.tcpInboundDropped.increment();
+        }
+        else if (connection.write(response))
+        {
+            counters.tcpOverloadResponses.increment();
+        }
+        else
+        {
+            counters.tcpInboundDropped.increment();
+        }
+    }
+
+    private void pollOutbound()
+    {
+        try
+        {
+            outboundPoller.poll(outboundHandler);
+        }
+        catch (final Exception ex)
+        {
+            LOGGER.log(System.Logger.Level.WARNING, "TCP outbound poll", ex);
+        }
+    }
+
+    private boolean onOutbound(final OutboundEvent event, final long sequence, final boolean endOfBatch)
+    {
+        if (event.transport != Transport.TCP)
+        {
+            return true;
+        }
+
+        try
+        {
+            send(event);
+        }
+        catch (final RuntimeException ex)
+        {
+            // Never rethrow: the poller would offer the same event again, forever.
+            counters.tcpSendDropped.increment();
+            LOGGER.log(System.Logger.Level.WARNING, "TCP send to " + event.destination, ex);
+        }
+        event.destination = null;
+        return true;
+    }
+
+    private void send(final OutboundEvent event)
+    {
+        final TcpConnection connection = connectionFor(event.connectionId, event.destination);
+        if (connection == null)
+        {
+            counters.tcpSendDropped.increment();
+            return;
+        }
+
+        sendBuffer.putBytes(0, event.data, 0, event.length);
+        sendByteBuffer.clear().limit(event.length);
+        try
+        {
+            if (connection.write(sendByteBuffer))
+            {
+                counters.tcpSent.increment();
+            }
+            else
+            {
+                counters.tcpSendDropped.increment();
+                closeConnection(connection);
+            }
+        }
+        catch (final IOException ex)
+        {
+            counters.tcpSendDropped.increment();
+            closeConnection(connection);
+        }
+    }
+
+    private TcpConnection connectionFor(final long connectionId, final InetSocketAddress destination)
+    {
+        if (connectionId != 0)
+        {
+            final TcpConnection connection = connectionById.get(connectionId);
+            if (connection != null)
+            {
+                return connection;
+            }
+        }
+
+        if (destination == null)
+        {
+            return null;
+        }
+
+        final TcpConnection connection = connectionByRemote.get(destination);
+        return connection != null ? connection : connect(destination);
+    }
+
+    private TcpConnection connect(final InetSocketAddress destination)
+    {
+        if (destination.isUnresolved())
+        {
+            return null;
+        }
+
+        SocketChannel channel = null;
+        try
+        {
+            channel = SocketChannel.open();
+            channel.configureBlocking(false);
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            final boolean connected = channel.connect(destination);
+            final InetSocketAddress local = connected ? (InetSocketAddress)channel.getLocalAddress() : null;
+            final TcpConnection connection =
+                new TcpConnection(nextConnectionId++, channel, destination, local, false, connected);
+            register(connection, connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT);
+            counters.tcpConnectionsConnected.increment();
+            return connection;
+        }
+        catch (final IOException ex)
+        {
+            CloseHelper.quietClose(channel);
+            return null;
+        }
+    }
+}

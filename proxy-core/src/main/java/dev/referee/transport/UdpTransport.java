@@ -1,0 +1,262 @@
+package dev.referee.transport;
+
+import dev.referee.pipeline.InboundEvent;
+import dev.referee.pipeline.PipelineCounters;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * UDP listeners: one non-blocking {@link DatagramChannel} per {@code listen} entry, all read by ONE receive
+ * thread through a {@link Selector} (a thread per socket would only add threads on a 2-core machine).
+ * <p>
+ * Threads: {@link #run()} is the receive thread; {@link #send} is called by the send thread only (a datagram
+ * channel may be read and written by two threads at once). Bind and close on the owning thread.
+ */
+public final class UdpTransport implements Runnable, AutoCloseable
+{
+    /** Datagrams read from one socket before looking at the others, so one busy socket cannot starve them. */
+    private static final int MAX_DATAGRAMS_PER_SOCKET = 64;
+
+    private final List<InetSocketAddress> requested;
+    private final InboundPublisher publisher;
+    private final OverloadResponder overloadResponder;
+    private final PipelineCounters counters;
+
+    private final List<DatagramChannel> channels = new ArrayList<>();
+    private final List<InetSocketAddress> boundAddresses = new ArrayList<>();
+    private Selector selector;
+    private volatile boolean running = true;
+
+    // Receive thread: one extra byte so that a datagram longer than the slots is seen as truncated.
+    private final ByteBuffer receiveByteBuffer = ByteBuffer.allocateDirect(InboundEvent.MAX_MESSAGE_LENGTH + 1);
+    private final UnsafeBuffer receiveBuffer = new UnsafeBuffer(receiveByteBuffer);
+
+    // Send thread: a direct buffer lets the JDK write without its own temporary copy.
+    private final ByteBuffer sendByteBuffer = ByteBuffer.allocateDirect(InboundEvent.MAX_MESSAGE_LENGTH);
+    private final UnsafeBuffer sendBuffer = new UnsafeBuffer(sendByteBuffer);
+    private DatagramChannel ipv4Channel;
+    private DatagramChannel ipv6Channel;
+
+    public UdpTransport(
+        final List<InetSocketAddress> addresses,
+        final InboundPublisher publisher,
+        final OverloadResponder overloadResponder,
+        final PipelineCounters counters)
+    {
+        this.requested = List.copyOf(addresses);
+        this.publisher = publisher;
+        this.overloadResponder = overloadResponder;
+        this.counters = counters;
+    }
+
+    /**
+     * Opens and binds every address.
+     *
+     * @throws IOException naming the address that could not be bound.
+     */
+    public void bind() throws IOException
+    {
+        selector = Selector.open();
+        for (final InetSocketAddress address : requested)
+        {
+            final DatagramChannel channel = DatagramChannel.open(family(address));
+            channels.add(channel);
+            try
+            {
+                channel.bind(address);
+                channel.configureBlocking(false);
+            }
+            catch (final IOException ex)
+            {
+                throw new IOException("cannot bind udp:" + TcpTransport.format(address) + ": " + ex.getMessage(), ex);
+            }
+
+            final InetSocketAddress local = (InetSocketAddress)channel.getLocalAddress();
+            boundAddresses.add(local);
+            channel.register(selector, SelectionKey.OP_READ, local);
+            if (local.getAddress() instanceof Inet6Address)
+            {
+                ipv6Channel = ipv6Channel == null ? channel : ipv6Channel;
+            }
+            else
+            {
+                ipv4Channel = ipv4Channel == null ? channel : ipv4Channel;
+            }
+        }
+    }
+
+    /** The addresses actually bound (port 0 resolved), in {@code listen} order. */
+    public List<InetSocketAddress> boundAddresses()
+    {
+        return List.copyOf(boundAddresses);
+    }
+
+    /** The receive thread's loop; returns after {@link #stop()}. */
+    public void run()
+    {
+        try
+        {
+            while (running)
+            {
+                selector.select();
+                final Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+                while (keys.hasNext())
+                {
+                    final SelectionKey key = keys.next();
+                    keys.remove();
+                    if (key.isValid() && key.isReadable())
+                    {
+                        drain((DatagramChannel)key.channel(), (InetSocketAddress)key.attachment());
+                    }
+                }
+            }
+        }
+        catch (final ClosedSelectorException | IOException ex)
+        {
+            if (running)
+            {
+                System.getLogger(UdpTransport.class.getName()).log(System.Logger.Level.ERROR, "UDP receive", ex);
+            }
+        }
+    }
+
+    /** Makes {@link #run()} return; any thread. */
+    public void stop()
+    {
+        running = false;
+        final Selector selector = this.selector;
+        if (selector != null)
+        {
+            selector.wakeup();
+        }
+    }
+
+    /**
+     * Sends one datagram from the socket of the destination's address family. Send thread only; never blocks:
+     * a full socket buffer drops the datagram (SIP over UDP retransmits).
+     *
+     * @return true when the datagram was handed to the kernel.
+     */
+    public boolean send(final InetSocketAddress destination, final DirectBuffer buffer, final int offset,
+        final int length)
+    {
+        final DatagramChannel channel = destination == null ? null :
+            destination.getAddress() instanceof Inet6Address ? ipv6Channel : ipv4Channel;
+        if (channel == null || length > InboundEvent.MAX_MESSAGE_LENGTH)
+        {
+            counters.udpSendDropped.increment();
+            return false;
+        }
+
+        sendBuffer.putBytes(0, buffer, offset, length);
+        sendByteBuffer.clear().limit(length);
+        try
+        {
+            if (channel.send(sendByteBuffer, destination) == 0)
+            {
+                counters.udpSendDropped.increment();
+                return false;
+            }
+        }
+        catch (final IOException ex)
+        {
+            // e.g. ICMP port unreachable reported on a later send, or a destination this socket cannot reach.
+            counters.udpSendDropped.increment();
+            return false;
+        }
+
+        counters.udpSent.increment();
+        return true;
+    }
+
+    public void close()
+    {
+        running = false;
+        CloseHelper.quietCloseAll(channels);
+        CloseHelper.quietClose(selector);
+    }
+
+    private void drain(final DatagramChannel channel, final InetSocketAddress local) throws IOException
+    {
+        for (int i = 0; i < MAX_DATAGRAMS_PER_SOCKET; i++)
+        {
+            receiveByteBuffer.clear();
+            final SocketAddress from;
+            try
+            {
+                from = channel.receive(receiveByteBuffer);
+            }
+            catch (final IOException ex)
+            {
+                if (!channel.isOpen())
+                {
+                    throw ex;
+                }
+                // An ICMP error from an earlier send can surface here on some systems: not fatal to the socket.
+                counters.udpReceiveErrors.increment();
+                continue;
+            }
+
+            if (from == null)
+            {
+                return;
+            }
+
+            final long timeNs = System.nanoTime();
+            final int length = receiveByteBuffer.position();
+            if (length > InboundEvent.MAX_MESSAGE_LENGTH || length == 0)
+            {
+                counters.udpReceiveErrors.increment();
+                continue;
+            }
+
+            counters.udpReceived.increment();
+            final InetSocketAddress source = (InetSocketAddress)from;
+            if (!publisher.publish(Transport.UDP, source, local, 0, receiveBuffer, 0, length, timeNs))
+            {
+                onOverload(channel, source, length);
+            }
+        }
+    }
+
+    private void onOverload(final DatagramChannel channel, final InetSocketAddress source, final int length)
+    {
+        final ByteBuffer response = overloadResponder.respond(receiveBuffer, 0, length);
+        if (response == null)
+        {
+            counters.udpInboundDropped.increment();
+            return;
+        }
+
+        try
+        {
+            // Stateless answer to the packet's source (RFC 3581 style): the sender is known to be reachable there.
+            channel.send(response, source);
+            counters.udpOverloadResponses.increment();
+        }
+        catch (final IOException ex)
+        {
+            counters.udpInboundDropped.increment();
+        }
+    }
+
+    private static StandardProtocolFamily family(final InetSocketAddress address)
+    {
+        return address.getAddress() instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
+    }
+}

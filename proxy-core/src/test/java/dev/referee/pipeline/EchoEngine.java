@@ -1,0 +1,34 @@
+package dev.referee.pipeline;
+
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An engine stage for tests: sends every received SIP message back to where it came from, on the same
+ * transport and connection, as raw bytes (no parse needed), and records what it saw.
+ */
+public final class EchoEngine implements InboundHandler
+{
+    public final Queue<String> received = new ConcurrentLinkedQueue<>();
+    public final Queue<Long> connectionIds = new ConcurrentLinkedQueue<>();
+    public final AtomicLong ticks = new AtomicLong();
+    public final AtomicLong sendFailures = new AtomicLong();
+    public volatile SipSender sender;
+
+    public void onInbound(final InboundEvent event, final boolean endOfBatch)
+    {
+        if (event.type == InboundEvent.TICK)
+        {
+            ticks.incrementAndGet();
+            return;
+        }
+
+        received.add(event.data.getStringWithoutLengthAscii(0, event.length));
+        connectionIds.add(event.connectionId);
+        if (!sender.send(event.transport, event.source, event.connectionId, event.data, 0, event.length))
+        {
+            sendFailures.incrementAndGet();
+        }
+    }
+}

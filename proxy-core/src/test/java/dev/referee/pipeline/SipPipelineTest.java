@@ -1,0 +1,139 @@
+package dev.referee.pipeline;
+
+import dev.referee.config.ListenAddress;
+import dev.referee.transport.Transport;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import static dev.referee.pipeline.PipelineTestSupport.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SipPipelineTest
+{
+    private final List<SipPipeline> pipelines = new ArrayList<>();
+
+    @AfterEach
+    void after()
+    {
+        pipelines.forEach(SipPipeline::close);
+    }
+
+    @Test
+    void shouldDeliverTicksWithIncreasingTimesWhenThereIsNoTraffic() throws Exception
+    {
+        final Queue<Long> tickTimes = new ConcurrentLinkedQueue<>();
+        final SipPipeline pipeline = track(pipeline(64, 2));
+        final long beforeNs = System.nanoTime();
+        pipeline.start((event, endOfBatch) ->
+        {
+            if (event.type == InboundEvent.TICK)
+            {
+                tickTimes.add(event.timeNs);
+            }
+        });
+
+        await("five ticks", () -> tickTimes.size() >= 5);
+        long previousNs = beforeNs;
+        for (final long timeNs : tickTimes)
+        {
+            assertTrue(timeNs >= previousNs, "tick times go forward");
+            previousNs = timeNs;
+        }
+        assertTrue(pipeline.counters().ticksPublished.get() >= 5);
+    }
+
+    @Test
+    void shouldStopEveryThreadAndReleaseEveryPortOnClose() throws Exception
+    {
+        final List<ListenAddress> listen = new ArrayList<>();
+        listen.add(listen(Transport.UDP, "127.0.0.1"));
+        listen.add(listen(Transport.TCP, "127.0.0.1"));
+        if (hasIpv6Loopback())
+        {
+            listen.add(listen(Transport.UDP, "::1"));
+            listen.add(listen(Transport.TCP, "::1"));
+        }
+
+        final SipPipeline first = new SipPipeline(config(64, 1), listen, AGENT);
+        first.start((event, endOfBatch) -> {});
+        final List<ListenAddress> bound = first.boundAddresses();
+        final List<Thread> threads = first.liveThreads();
+        assertEquals(6, threads.size(), threads.toString());
+        first.close();
+
+        for (final Thread thread : threads)
+        {
+            assertFalse(thread.isAlive(), thread.getName());
+        }
+        assertTrue(first.liveThreads().isEmpty());
+
+        // The very same ports bind again.
+        final SipPipeline second = track(new SipPipeline(config(64, 1), bound, AGENT));
+        second.start((event, endOfBatch) -> {});
+        assertEquals(bound, second.boundAddresses());
+        second.close();
+        first.close();
+    }
+
+    @Test
+    void shouldFailToStartNamingTheAddressInUseAndLeaveNothingRunning() throws Exception
+    {
+        final SipPipeline holder = track(pipeline(64, 1_000, listen(Transport.TCP, "127.0.0.1")));
+        holder.start((event, endOfBatch) -> {});
+        final InetSocketAddress taken = holder.localAddress(Transport.TCP);
+
+        final SipPipeline clash = track(new SipPipeline(config(64, 1_000), List.of(
+            listen(Transport.UDP, "127.0.0.1"), new ListenAddress(Transport.TCP, taken)), AGENT));
+        final IOException ex = assertThrows(IOException.class, () -> clash.start((event, endOfBatch) -> {}));
+        assertTrue(ex.getMessage().contains("tcp:127.0.0.1:" + taken.getPort()), ex.getMessage());
+        assertTrue(clash.liveThreads().isEmpty());
+    }
+
+    @Test
+    void shouldDropAndCountWhenOutboundRingIsFull()
+    {
+        final SipPipeline pipeline = track(pipeline(4, 1_000));
+        final SipSender sender = pipeline.sender();
+        final UnsafeBuffer message = new UnsafeBuffer(bytes("x"));
+        final InetSocketAddress nowhere = new InetSocketAddress(address("127.0.0.1"), 9);
+
+        // Not started: nothing consumes, so the ring holds exactly its size.
+        for (int i = 0; i < 4; i++)
+        {
+            assertTrue(sender.send(Transport.UDP, nowhere, 0, message, 0, 1));
+        }
+        assertFalse(sender.send(Transport.UDP, nowhere, 0, message, 0, 1));
+        assertEquals(1, pipeline.counters().outboundDropped.get());
+        assertEquals(0, pipeline.outboundRemainingCapacity());
+        assertEquals(4, pipeline.inboundRemainingCapacity());
+    }
+
+    @Test
+    void shouldKeepRunningWhenEngineThrows() throws Exception
+    {
+        final SipPipeline pipeline = track(pipeline(64, 1));
+        pipeline.start((event, endOfBatch) ->
+        {
+            throw new IllegalStateException("engine bug (expected by the test)");
+        });
+        await("errors counted and pipeline alive", () -> pipeline.counters().engineErrors.get() >= 3);
+        assertEquals(6 - 1, pipeline.liveThreads().size(), "no UDP socket means no UDP thread");
+    }
+
+    private SipPipeline track(final SipPipeline pipeline)
+    {
+        pipelines.add(pipeline);
+        return pipeline;
+    }
+}
