@@ -29,12 +29,24 @@ public final class AddressSyntax
         {
             throw new IllegalArgumentException("expected transport:host:port, e.g. udp:127.0.0.1:5060");
         }
-        final int transport = Transport.parse(text.substring(0, colon));
-        if (transport < 0)
+        return new ListenAddress(transport(text.substring(0, colon)), hostPort(text.substring(colon + 1)));
+    }
+
+    /**
+     * "udp" or "tcp" in any case, as {@link Transport#UDP} or {@link Transport#TCP}. Compared here rather than with
+     * {@code Transport.parse}, whose three-letter check does not accept "udp" (reported to its owner).
+     */
+    public static int transport(final String name)
+    {
+        if ("udp".equalsIgnoreCase(name))
         {
-            throw new IllegalArgumentException("transport must be udp or tcp");
+            return Transport.UDP;
         }
-        return new ListenAddress(transport, hostPort(text.substring(colon + 1)));
+        if ("tcp".equalsIgnoreCase(name))
+        {
+            return Transport.TCP;
+        }
+        throw new IllegalArgumentException("transport must be udp or tcp");
     }
 
     /** "127.0.0.1:5060", "[::1]:5060", "localhost:5060". */

@@ -1,6 +1,7 @@
 package dev.referee.config;
 
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 
 /**
  * An address block such as "10.0.0.0/8" or "2001:db8::/32"; a bare address is a block of one.
@@ -28,7 +29,7 @@ public record Cidr(InetAddress network, int prefixLength)
         {
             throw new IllegalArgumentException("prefix length " + prefixLength + " exceeds " + maxBits);
         }
-        return new Cidr(address, prefixLength);
+        return new Cidr(masked(address, prefixLength), prefixLength);
     }
 
     /** True when {@code address} is of the same family and its first {@code prefixLength} bits match. */
@@ -51,6 +52,25 @@ public record Cidr(InetAddress network, int prefixLength)
             remaining -= 8;
         }
         return true;
+    }
+
+    /** Clears the host bits so that equal blocks compare equal however they were written. */
+    private static InetAddress masked(final InetAddress address, final int prefixLength)
+    {
+        final byte[] bytes = address.getAddress();
+        for (int i = 0; i < bytes.length; i++)
+        {
+            final int bitsHere = Math.max(0, Math.min(8, prefixLength - i * 8));
+            bytes[i] = (byte)(bytes[i] & (0xFF << (8 - bitsHere)));
+        }
+        try
+        {
+            return InetAddress.getByAddress(bytes);
+        }
+        catch (final UnknownHostException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
     }
 
     @Override

@@ -187,11 +187,7 @@ public final class ConfigLoader
             {
                 throw new IllegalArgumentException("unknown parameter '" + parts[i] + "' (only transport=udp|tcp)");
             }
-            transport = Transport.parse(param.substring("transport=".length()));
-            if (transport < 0)
-            {
-                throw new IllegalArgumentException("transport must be udp or tcp");
-            }
+            transport = AddressSyntax.transport(param.substring("transport=".length()));
         }
         return transport;
     }
