@@ -67,7 +67,8 @@ public final class ConfigLoader
         }
         catch (final NoSuchFileException ex)
         {
-            throw new ConfigException(file.toString(), ConfigException.NO_LINE, ConfigException.DOCUMENT, "no such file");
+            throw new ConfigException(
+                file.toString(), ConfigException.NO_LINE, ConfigException.DOCUMENT, "no such file");
         }
         catch (final IOException ex)
         {

@@ -44,7 +44,8 @@ final class YamlTreeReader
             final YamlNode root = treeReader.node(first, "");
             if (parser.nextToken() != null)
             {
-                throw new ConfigException(source, treeReader.line(), ConfigException.DOCUMENT, "only one YAML document");
+                throw new ConfigException(
+                    source, treeReader.line(), ConfigException.DOCUMENT, "only one YAML document");
             }
             return root;
         }
@@ -52,7 +53,8 @@ final class YamlTreeReader
         {
             final JsonLocation location = ex.getLocation();
             final int line = location == null ? ConfigException.NO_LINE : location.getLineNr();
-            throw new ConfigException(source, line, ConfigException.DOCUMENT, "YAML syntax: " + ex.getOriginalMessage());
+            throw new ConfigException(
+                source, line, ConfigException.DOCUMENT, "YAML syntax: " + ex.getOriginalMessage());
         }
         catch (final IOException ex)
         {

@@ -129,11 +129,13 @@ class ConfigLoaderTest
     @Test
     void shouldRejectUnknownKeyWithItsPathAndLine()
     {
-        assertError("listen: [\"udp:127.0.0.1:5060\"]\nsip:\n  t1-ms: 500\n  t3-ms: 1\n", 4, "sip.t3-ms", "unknown key");
+        assertError(
+            "listen: [\"udp:127.0.0.1:5060\"]\nsip:\n  t1-ms: 500\n  t3-ms: 1\n", 4, "sip.t3-ms", "unknown key");
         assertError("# comment\nlisten: []\nlisen: []\n", 3, "lisen", "unknown key");
         assertError("\n\nroutez: []\n", 3, "routez", "unknown key");
         assertError(
-            "trunks:\n  - name: a\n    sources: [\"10.0.0.0/8\"]\n    transfer:\n      mode: reject\n      pstn: true\n",
+            "trunks:\n  - name: a\n    sources: [\"10.0.0.0/8\"]\n" +
+            "    transfer:\n      mode: reject\n      pstn: true\n",
             6, "trunks[0].transfer.pstn", "unknown key");
     }
 
@@ -153,7 +155,8 @@ class ConfigLoaderTest
     void shouldRejectBadRegexWithItsIndex()
     {
         assertError(
-            "routes:\n  - user: bob\n    target: \"127.0.0.1:5062\"\n  - user: \"(ab\"\n    target: \"127.0.0.1:5063\"\n",
+            "routes:\n  - user: bob\n    target: \"127.0.0.1:5062\"\n" +
+            "  - user: \"(ab\"\n    target: \"127.0.0.1:5063\"\n",
             4, "routes[1].user", "bad regex: Unclosed group near index 3");
         assertError(
             "trunks:\n  - name: a\n    sources: [\"10.0.0.0/8\"]\n    transfer:\n      targets: [\"ok\", \"[x\"]\n",
@@ -217,7 +220,8 @@ class ConfigLoaderTest
     @Test
     void shouldRejectBadTrunks()
     {
-        assertError("trunks:\n  - name: a\n    sources: []\n", 3, "trunks[0].sources", "needs at least one address block");
+        assertError(
+            "trunks:\n  - name: a\n    sources: []\n", 3, "trunks[0].sources", "needs at least one address block");
         assertError("trunks:\n  - name: a\n    sources: [\"10.0.0.0/33\"]\n", 3, "trunks[0].sources[0]",
             "bad address block '10.0.0.0/33': prefix length 33 exceeds 32");
         assertError(

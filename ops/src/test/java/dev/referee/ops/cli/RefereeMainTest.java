@@ -120,7 +120,8 @@ class RefereeMainTest
         assertTrue(help.contains("Usage: referee"), help);
         for (final String command : List.of("run", "check-config", "version", "help"))
         {
-            assertTrue(help.lines().anyMatch((line) -> line.trim().startsWith(command + " ")), command + " in\n" + help);
+            assertTrue(
+                help.lines().anyMatch((line) -> line.trim().startsWith(command + " ")), command + " in\n" + help);
         }
     }
 
