@@ -1,18 +1,27 @@
 package dev.referee.config;
 
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
- * The whole configuration, read once at start and immutable after.
+ * The whole configuration, read once at start and immutable after. {@link ConfigLoader} builds it from YAML;
+ * the YAML key of each component is named in its description.
  *
- * @param listen      where SIP is received (and what Via/Contact advertise per transport).
- * @param routes      first match wins.
- * @param journalDir  Chronicle Queue directory.
- * @param admin       HTTP admin address; null when disabled.
- * @param pipeline    ring sizes, wait strategy, tick interval.
- * @param sip         protocol timers and limits.
+ * @param listen      {@code listen}: where SIP is received (and what Via/Contact advertise per transport).
+ * @param routes      {@code routes}: first match wins.
+ * @param journalDir  {@code journal.dir}: Chronicle Queue directory.
+ * @param admin       {@code admin}: HTTP admin address; null when disabled.
+ * @param pipeline    {@code pipeline}: ring sizes, wait strategy, tick interval.
+ * @param sip         {@code sip}: protocol timers and limits.
+ * @param journal     {@code journal} apart from its directory: roll cycle, retention, snapshots.
+ * @param transfer    {@code transfer}: how a terminated REFER is carried out.
+ * @param redirect    {@code redirect}: 3xx recursion.
+ * @param trunks      {@code trunks}: per-source transfer policy; empty means the default trunk applies.
+ * @param webhook     {@code webhook}: settings shared by every trunk's transfer webhook.
+ * @param cdr         {@code cdr}: call records.
  */
 public record RefereeConfig(
     List<ListenAddress> listen,
@@ -20,9 +29,49 @@ public record RefereeConfig(
     Path journalDir,
     InetSocketAddress admin,
     PipelineConfig pipeline,
-    SipConfig sip)
+    SipConfig sip,
+    JournalConfig journal,
+    TransferConfig transfer,
+    RedirectConfig redirect,
+    List<TrunkConfig> trunks,
+    WebhookConfig webhook,
+    CdrConfig cdr)
 {
-    /** Ring sizes are powers of two. */
+    public RefereeConfig
+    {
+        listen = List.copyOf(listen);
+        routes = List.copyOf(routes);
+        trunks = List.copyOf(trunks);
+    }
+
+    /**
+     * The original six-part form, kept so that code written against it (engine tests) still compiles;
+     * every later section takes its default.
+     */
+    public RefereeConfig(
+        final List<ListenAddress> listen,
+        final List<Route> routes,
+        final Path journalDir,
+        final InetSocketAddress admin,
+        final PipelineConfig pipeline,
+        final SipConfig sip)
+    {
+        this(
+            listen,
+            routes,
+            journalDir,
+            admin,
+            pipeline,
+            sip,
+            JournalConfig.defaults(),
+            TransferConfig.defaults(),
+            RedirectConfig.defaults(),
+            List.of(),
+            WebhookConfig.defaults(),
+            CdrConfig.defaults());
+    }
+
+    /** Ring sizes are powers of two; {@code waitStrategy} is blocking, sleeping, yielding or busy-spin. */
     public record PipelineConfig(int inboundRingSize, int outboundRingSize, String waitStrategy, int tickIntervalMs)
     {
         public static PipelineConfig defaults()
@@ -37,6 +86,122 @@ public record RefereeConfig(
         public static SipConfig defaults()
         {
             return new SipConfig(500, 4_000, 5_000, 100_000, "Referee");
+        }
+    }
+
+    /** How often the journal starts a new file (Chronicle roll cycle). */
+    public enum JournalRoll
+    {
+        MINUTELY,
+        HOURLY,
+        DAILY
+    }
+
+    /**
+     * @param roll               {@code journal.roll}.
+     * @param retainCycles       {@code journal.retain}: roll cycles kept; older files may be deleted.
+     * @param snapshotIntervalMs {@code journal.snapshot-interval}: engine state snapshot period, bounds restart time.
+     */
+    public record JournalConfig(JournalRoll roll, int retainCycles, long snapshotIntervalMs)
+    {
+        public static JournalConfig defaults()
+        {
+            return new JournalConfig(JournalRoll.DAILY, 7, 60_000);
+        }
+    }
+
+    /** What happens to the transferee when the transfer target fails after the transferor has hung up. */
+    public enum OnTransferFailure
+    {
+        /** Call the transferor back and join the transferee to it. */
+        RECALL,
+        /** End the transferee's call. */
+        HANGUP
+    }
+
+    /**
+     * @param acceptStatus           {@code transfer.accept-status}: 202 (RFC 3515) or 200 (RFC 7647).
+     * @param transferorByeTimeoutMs {@code transfer.transferor-bye-timeout}: Referee sends BYE itself after this.
+     * @param ringTimeoutMs          {@code transfer.ring-timeout}: a target not answering by then has failed.
+     * @param onFailure              {@code transfer.on-failure}.
+     */
+    public record TransferConfig(
+        int acceptStatus, long transferorByeTimeoutMs, long ringTimeoutMs, OnTransferFailure onFailure)
+    {
+        public static TransferConfig defaults()
+        {
+            return new TransferConfig(202, 32_000, 60_000, OnTransferFailure.RECALL);
+        }
+    }
+
+    /** @param max {@code redirect.max}: 3xx Contacts followed per call, 0 relays 3xx to the caller. */
+    public record RedirectConfig(int max)
+    {
+        public static RedirectConfig defaults()
+        {
+            return new RedirectConfig(5);
+        }
+    }
+
+    /** What a trunk does with a REFER received from it. */
+    public enum TransferMode
+    {
+        /** Referee performs the transfer itself. */
+        TERMINATE,
+        /** The REFER is passed to the other leg, rewritten. */
+        RELAY,
+        /** The REFER is refused with 403. */
+        REJECT
+    }
+
+    /**
+     * @param name     {@code trunks[i].name}: unique, used in call records and logs.
+     * @param sources  {@code trunks[i].sources}: a request whose source address is in one of these selects the trunk.
+     * @param transfer {@code trunks[i].transfer}.
+     */
+    public record TrunkConfig(String name, List<Cidr> sources, TrunkTransferPolicy transfer)
+    {
+        public TrunkConfig
+        {
+            sources = List.copyOf(sources);
+        }
+    }
+
+    /**
+     * @param mode      {@code mode}.
+     * @param allowPstn {@code allow-pstn}: tel: URIs and E.164-looking targets are allowed.
+     * @param targets   {@code targets}: regexes on the target's user part; empty means any routable target.
+     * @param webhook   {@code webhook}: consulted before each transfer; null when not set.
+     */
+    public record TrunkTransferPolicy(TransferMode mode, boolean allowPstn, List<Pattern> targets, URI webhook)
+    {
+        public TrunkTransferPolicy
+        {
+            targets = List.copyOf(targets);
+        }
+
+        /** The policy of the default trunk, and of a trunk that has no {@code transfer} section. */
+        public static TrunkTransferPolicy defaults()
+        {
+            return new TrunkTransferPolicy(TransferMode.TERMINATE, false, List.of(), null);
+        }
+    }
+
+    /** @param timeoutMs {@code webhook.timeout}: an unanswered webhook falls back to the trunk policy. */
+    public record WebhookConfig(long timeoutMs)
+    {
+        public static WebhookConfig defaults()
+        {
+            return new WebhookConfig(2_000);
+        }
+    }
+
+    /** @param dir {@code cdr.dir}: one JSON line per call leg is written there. */
+    public record CdrConfig(Path dir)
+    {
+        public static CdrConfig defaults()
+        {
+            return new CdrConfig(Path.of("./data/cdr"));
         }
     }
 }

@@ -1,0 +1,98 @@
+package dev.referee.ops.admin;
+
+import java.util.Map;
+
+/**
+ * Writes a {@link StatusSnapshot} as the agreed JSON:
+ * <pre>
+ * {"activeCalls":n,"dialogs":n,"transactions":n,"timers":n,
+ *  "ring":{"inboundRemaining":n,"inboundSize":n,"outboundRemaining":n,"outboundSize":n},
+ *  "messagesIn":{"requests":{"INVITE":n},"responses":{"200":n}},"messagesOut":{...},
+ *  "drops":{"inboundFull":n,"outboundFull":n,"overload503":n,"malformed":n}}
+ * </pre>
+ * Written by hand: the shape is small and fixed, and no JSON library is needed on the ops classpath for it.
+ */
+public final class StatusJson
+{
+    private StatusJson()
+    {
+    }
+
+    public static String write(final StatusSnapshot status)
+    {
+        final StringBuilder json = new StringBuilder(512);
+        json.append("{\"activeCalls\":").append(status.activeCalls())
+            .append(",\"dialogs\":").append(status.dialogs())
+            .append(",\"transactions\":").append(status.transactions())
+            .append(",\"timers\":").append(status.timers());
+
+        final StatusSnapshot.RingStatus ring = status.ring();
+        json.append(",\"ring\":{\"inboundRemaining\":").append(ring.inboundRemaining())
+            .append(",\"inboundSize\":").append(ring.inboundSize())
+            .append(",\"outboundRemaining\":").append(ring.outboundRemaining())
+            .append(",\"outboundSize\":").append(ring.outboundSize())
+            .append('}');
+
+        json.append(",\"messagesIn\":");
+        messages(json, status.messagesIn());
+        json.append(",\"messagesOut\":");
+        messages(json, status.messagesOut());
+
+        final StatusSnapshot.Drops drops = status.drops();
+        json.append(",\"drops\":{\"inboundFull\":").append(drops.inboundFull())
+            .append(",\"outboundFull\":").append(drops.outboundFull())
+            .append(",\"overload503\":").append(drops.overload503())
+            .append(",\"malformed\":").append(drops.malformed())
+            .append("}}");
+        return json.toString();
+    }
+
+    private static void messages(final StringBuilder json, final StatusSnapshot.MessageCounts counts)
+    {
+        json.append("{\"requests\":");
+        counters(json, counts.requests());
+        json.append(",\"responses\":");
+        counters(json, counts.responses());
+        json.append('}');
+    }
+
+    private static void counters(final StringBuilder json, final Map<?, Long> counters)
+    {
+        json.append('{');
+        boolean first = true;
+        for (final Map.Entry<?, Long> entry : counters.entrySet())
+        {
+            if (!first)
+            {
+                json.append(',');
+            }
+            first = false;
+            string(json, String.valueOf(entry.getKey()));
+            json.append(':').append(entry.getValue());
+        }
+        json.append('}');
+    }
+
+    /** Method names are SIP tokens, but an extension method could still carry a quote or backslash. */
+    static void string(final StringBuilder json, final String value)
+    {
+        json.append('"');
+        for (int i = 0; i < value.length(); i++)
+        {
+            final char c = value.charAt(i);
+            if (c == '"' || c == '\\')
+            {
+                json.append('\\').append(c);
+            }
+            else if (c < 0x20)
+            {
+                json.append(String.format("\\u%04x", (int)c));
+            }
+            else
+            {
+                json.append(c);
+            }
+        }
+        json.append('"');
+    }
+}

@@ -1,0 +1,72 @@
+package dev.referee.ops.admin;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What {@code GET /status} reports, immutable. The JSON names are agreed with the engine and interop owners, see
+ * {@link StatusJson}.
+ *
+ * @param activeCalls  B2BUA calls in progress.
+ * @param dialogs      dialogs held (all legs).
+ * @param transactions client and server transactions held.
+ * @param timers       timers scheduled on the wheel.
+ * @param ring         fill of the pipeline rings.
+ * @param messagesIn   SIP messages received.
+ * @param messagesOut  SIP messages sent.
+ * @param drops        inputs lost or refused, by cause.
+ */
+public record StatusSnapshot(
+    long activeCalls,
+    long dialogs,
+    long transactions,
+    long timers,
+    RingStatus ring,
+    MessageCounts messagesIn,
+    MessageCounts messagesOut,
+    Drops drops)
+{
+    /** A snapshot of an idle node with the given ring sizes, everything else zero. */
+    public static StatusSnapshot idle(final int inboundSize, final int outboundSize)
+    {
+        return new StatusSnapshot(
+            0, 0, 0, 0,
+            new RingStatus(inboundSize, inboundSize, outboundSize, outboundSize),
+            MessageCounts.none(),
+            MessageCounts.none(),
+            new Drops(0, 0, 0, 0));
+    }
+
+    /** Free slots and capacity of each ring (Disruptor {@code remainingCapacity()} and {@code getBufferSize()}). */
+    public record RingStatus(long inboundRemaining, long inboundSize, long outboundRemaining, long outboundSize)
+    {
+    }
+
+    /**
+     * @param requests  by method name ("INVITE"); sorted so the JSON is stable.
+     * @param responses by status code (200); sorted so the JSON is stable.
+     */
+    public record MessageCounts(Map<String, Long> requests, Map<Integer, Long> responses)
+    {
+        public MessageCounts
+        {
+            requests = java.util.Collections.unmodifiableMap(new TreeMap<>(requests));
+            responses = java.util.Collections.unmodifiableMap(new TreeMap<>(responses));
+        }
+
+        public static MessageCounts none()
+        {
+            return new MessageCounts(Map.of(), Map.of());
+        }
+    }
+
+    /**
+     * @param inboundFull  received messages dropped because the inbound ring was full.
+     * @param outboundFull messages not sent because the outbound ring was full.
+     * @param overload503  requests answered 503 because of overload.
+     * @param malformed    messages that could not be parsed.
+     */
+    public record Drops(long inboundFull, long outboundFull, long overload503, long malformed)
+    {
+    }
+}

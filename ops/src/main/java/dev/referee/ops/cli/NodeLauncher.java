@@ -1,0 +1,35 @@
+package dev.referee.ops.cli;
+
+import dev.referee.config.RefereeConfig;
+import dev.referee.ops.node.RefereeNode;
+
+/**
+ * Starts a node from a configuration. {@code referee run} uses {@link #REFEREE_NODE}; the seam exists so that the
+ * command's own behaviour (messages, exit codes, bind failures) is tested without binding real SIP ports.
+ */
+@FunctionalInterface
+public interface NodeLauncher
+{
+    /** The real node. */
+    NodeLauncher REFEREE_NODE = (config) ->
+    {
+        final RefereeNode node = RefereeNode.start(config);
+        return new RunningNode()
+        {
+            @Override
+            public void awaitClose() throws InterruptedException
+            {
+                node.awaitClose();
+            }
+
+            @Override
+            public void close()
+            {
+                node.close();
+            }
+        };
+    };
+
+    /** Binds every address and starts every thread; throws (a BindException among the causes) when it cannot. */
+    RunningNode start(RefereeConfig config) throws Exception;
+}

@@ -1,0 +1,131 @@
+package dev.referee.ops.admin;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class AdminServerTest
+{
+    private final AtomicReference<StatusSnapshot> status = new AtomicReference<>(StatusSnapshot.idle(16, 8));
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private AdminServer server;
+
+    @BeforeEach
+    void start() throws Exception
+    {
+        server = AdminServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), status::get);
+    }
+
+    @AfterEach
+    void stop()
+    {
+        server.close();
+    }
+
+    @Test
+    void shouldAnswerHealth() throws Exception
+    {
+        final HttpResponse<String> response = send("GET", "/health");
+
+        assertEquals(200, response.statusCode());
+        assertEquals("{\"status\":\"ok\"}", response.body());
+        assertEquals("application/json; charset=utf-8", response.headers().firstValue("Content-Type").orElse(""));
+    }
+
+    @Test
+    void shouldServeStatusFromTheSourceInTheAgreedShape() throws Exception
+    {
+        final Map<String, Long> requestsIn = new LinkedHashMap<>();
+        requestsIn.put("INVITE", 12L);
+        requestsIn.put("BYE", 10L);
+        final Map<Integer, Long> responsesIn = new LinkedHashMap<>();
+        responsesIn.put(200, 11L);
+        responsesIn.put(180, 7L);
+        status.set(new StatusSnapshot(
+            3, 6, 2, 9,
+            new StatusSnapshot.RingStatus(16380, 16384, 1020, 1024),
+            new StatusSnapshot.MessageCounts(requestsIn, responsesIn),
+            new StatusSnapshot.MessageCounts(Map.of("ACK", 4L), Map.of(100, 12L)),
+            new StatusSnapshot.Drops(1, 2, 3, 4)));
+
+        final HttpResponse<String> response = send("GET", "/status");
+
+        assertEquals(200, response.statusCode());
+        assertEquals(
+            "{\"activeCalls\":3,\"dialogs\":6,\"transactions\":2,\"timers\":9," +
+            "\"ring\":{\"inboundRemaining\":16380,\"inboundSize\":16384,\"outboundRemaining\":1020," +
+            "\"outboundSize\":1024}," +
+            "\"messagesIn\":{\"requests\":{\"BYE\":10,\"INVITE\":12},\"responses\":{\"180\":7,\"200\":11}}," +
+            "\"messagesOut\":{\"requests\":{\"ACK\":4},\"responses\":{\"100\":12}}," +
+            "\"drops\":{\"inboundFull\":1,\"outboundFull\":2,\"overload503\":3,\"malformed\":4}}",
+            response.body());
+    }
+
+    @Test
+    void shouldReadTheSourceOnEveryRequest() throws Exception
+    {
+        assertTrue(send("GET", "/status").body().startsWith("{\"activeCalls\":0,"));
+        status.set(new StatusSnapshot(
+            42, 0, 0, 0, status.get().ring(), status.get().messagesIn(), status.get().messagesOut(),
+            status.get().drops()));
+
+        assertTrue(send("GET", "/status").body().startsWith("{\"activeCalls\":42,"));
+    }
+
+    @Test
+    void shouldAnswer404ForUnknownPaths() throws Exception
+    {
+        assertEquals(404, send("GET", "/").statusCode());
+        assertEquals(404, send("GET", "/health/x").statusCode());
+        assertEquals(404, send("GET", "/statusx").statusCode());
+    }
+
+    @Test
+    void shouldAnswer405ForOtherMethods() throws Exception
+    {
+        final HttpResponse<String> response = send("POST", "/status");
+
+        assertEquals(405, response.statusCode());
+        assertEquals("GET", response.headers().firstValue("Allow").orElse(""));
+        assertEquals(405, send("DELETE", "/health").statusCode());
+    }
+
+    @Test
+    void shouldAnswer500WhenTheSourceFails() throws Exception
+    {
+        server.close();
+        server = AdminServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), () ->
+        {
+            throw new IllegalStateException("engine \"stopped\"");
+        });
+
+        final HttpResponse<String> response = send("GET", "/status");
+
+        assertEquals(500, response.statusCode());
+        assertEquals("{\"error\":\"java.lang.IllegalStateException: engine \\\"stopped\\\"\"}", response.body());
+    }
+
+    private HttpResponse<String> send(final String method, final String path) throws Exception
+    {
+        final URI uri = URI.create("http://127.0.0.1:" + server.address().getPort() + path);
+        final HttpRequest request = HttpRequest.newBuilder(uri)
+            .timeout(Duration.ofSeconds(5))
+            .method(method, HttpRequest.BodyPublishers.noBody())
+            .build();
+        return client.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+}

@@ -1,0 +1,94 @@
+package dev.referee.config;
+
+import dev.referee.config.RefereeConfig.TransferMode;
+import dev.referee.config.RefereeConfig.TrunkConfig;
+import dev.referee.config.RefereeConfig.TrunkTransferPolicy;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Reads the {@code trunks} list: names, source blocks and each trunk's transfer policy. */
+final class TrunksReader
+{
+    private TrunksReader()
+    {
+    }
+
+    static List<TrunkConfig> trunks(final List<ConfigValue> items) throws ConfigException
+    {
+        final List<TrunkConfig> trunks = new ArrayList<>();
+        final Set<String> names = new HashSet<>();
+        for (final ConfigValue item : items)
+        {
+            final ConfigSection trunk = item.section().allowOnly("name", "sources", "transfer");
+            final ConfigValue name = trunk.require("name");
+            if (!names.add(name.nonEmptyText()))
+            {
+                throw name.error("duplicate trunk name '" + name.text() + "'");
+            }
+            trunks.add(new TrunkConfig(name.text(), sources(trunk), policy(trunk.section("transfer"))));
+        }
+        return trunks;
+    }
+
+    /** A trunk without sources could never be selected, which is always a mistake. */
+    private static List<Cidr> sources(final ConfigSection trunk) throws ConfigException
+    {
+        final ConfigValue value = trunk.require("sources");
+        final List<ConfigValue> items = value.items();
+        if (items.isEmpty())
+        {
+            throw value.error("needs at least one address block");
+        }
+        final List<Cidr> sources = new ArrayList<>();
+        for (final ConfigValue item : items)
+        {
+            sources.add(item.parsed("address block", Cidr::parse));
+        }
+        return sources;
+    }
+
+    private static TrunkTransferPolicy policy(final ConfigSection section) throws ConfigException
+    {
+        section.allowOnly("mode", "allow-pstn", "targets", "webhook");
+        final TrunkTransferPolicy defaults = TrunkTransferPolicy.defaults();
+        final List<Pattern> targets = new ArrayList<>();
+        for (final ConfigValue item : section.items("targets"))
+        {
+            targets.add(item.regex());
+        }
+        final ConfigValue webhook = section.get("webhook");
+        return new TrunkTransferPolicy(
+            section.choice("mode", TransferMode.class, defaults.mode()),
+            section.bool("allow-pstn", defaults.allowPstn()),
+            targets,
+            webhook == null ? null : webhook.parsed("webhook URL", TrunksReader::httpUri));
+    }
+
+    private static URI httpUri(final String text)
+    {
+        final URI uri;
+        try
+        {
+            uri = new URI(text);
+        }
+        catch (final URISyntaxException ex)
+        {
+            throw new IllegalArgumentException(ex.getMessage());
+        }
+        if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme()))
+        {
+            throw new IllegalArgumentException("scheme must be http or https");
+        }
+        if (uri.getHost() == null)
+        {
+            throw new IllegalArgumentException("missing host");
+        }
+        return uri;
+    }
+}

@@ -1,0 +1,289 @@
+package dev.referee.config;
+
+import dev.referee.config.RefereeConfig.JournalRoll;
+import dev.referee.config.RefereeConfig.OnTransferFailure;
+import dev.referee.config.RefereeConfig.TransferMode;
+import dev.referee.config.RefereeConfig.TrunkConfig;
+import dev.referee.transport.Transport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConfigLoaderTest
+{
+    @Test
+    void shouldServeEmbeddedDefaultWhenNoFileIsGiven() throws Exception
+    {
+        final RefereeConfig config = ConfigLoader.load(null);
+
+        assertEquals(List.of(
+            new ListenAddress(Transport.UDP, address("127.0.0.1", 5060)),
+            new ListenAddress(Transport.TCP, address("127.0.0.1", 5060))), config.listen());
+        assertEquals(address("127.0.0.1", 8060), config.admin());
+        assertTrue(config.routes().isEmpty());
+        assertEquals(Path.of("./data/journal"), config.journalDir());
+        assertEquals(RefereeConfig.PipelineConfig.defaults(), config.pipeline());
+        assertEquals(RefereeConfig.SipConfig.defaults(), config.sip());
+        assertEquals(RefereeConfig.JournalConfig.defaults(), config.journal());
+        assertEquals(RefereeConfig.TransferConfig.defaults(), config.transfer());
+        assertEquals(RefereeConfig.RedirectConfig.defaults(), config.redirect());
+        assertTrue(config.trunks().isEmpty());
+        assertEquals(RefereeConfig.WebhookConfig.defaults(), config.webhook());
+        assertEquals(RefereeConfig.CdrConfig.defaults(), config.cdr());
+    }
+
+    @Test
+    void shouldTakeDefaultsForEveryKeyOfAnEmptyDocument() throws Exception
+    {
+        final RefereeConfig empty = ConfigLoader.parse("", "empty.yaml");
+
+        assertEquals(ConfigLoader.loadDefault(), empty);
+    }
+
+    @Test
+    void shouldKeepDefaultsEqualToTheSixPartConstructor() throws Exception
+    {
+        final RefereeConfig loaded = ConfigLoader.loadDefault();
+        final RefereeConfig sixPart = new RefereeConfig(
+            loaded.listen(), loaded.routes(), loaded.journalDir(), loaded.admin(), loaded.pipeline(), loaded.sip());
+
+        assertEquals(loaded, sixPart);
+    }
+
+    @Test
+    void shouldReadEveryKeyOfAFullFile() throws Exception
+    {
+        final RefereeConfig config = ConfigLoader.load(Path.of("src/test/resources/config/full.yaml"));
+
+        assertEquals(List.of(
+            new ListenAddress(Transport.UDP, address("0.0.0.0", 5070)),
+            new ListenAddress(Transport.TCP, address("::1", 5071))), config.listen());
+
+        assertEquals(2, config.routes().size());
+        final Route bob = config.routes().get(0);
+        assertTrue(bob.user().matcher("bob").matches());
+        assertEquals(address("127.0.0.1", 5062), bob.target());
+        assertEquals(Transport.UDP, bob.transport());
+        final Route e164 = config.routes().get(1);
+        assertTrue(e164.user().matcher("+12125551234").matches());
+        assertEquals(address("::1", 5070), e164.target());
+        assertEquals(Transport.TCP, e164.transport());
+
+        assertEquals(Path.of("/var/lib/referee/journal"), config.journalDir());
+        assertEquals(new RefereeConfig.JournalConfig(JournalRoll.HOURLY, 48, 120_000), config.journal());
+        assertEquals(address("0.0.0.0", 9090), config.admin());
+        assertEquals(new RefereeConfig.PipelineConfig(4096, 2048, "sleeping", 5), config.pipeline());
+        assertEquals(new RefereeConfig.SipConfig(250, 2000, 2500, 5000, "Referee-test"), config.sip());
+        assertEquals(
+            new RefereeConfig.TransferConfig(200, 10_000, 500, OnTransferFailure.HANGUP), config.transfer());
+        assertEquals(3, config.redirect().max());
+        assertEquals(750, config.webhook().timeoutMs());
+        assertEquals(Path.of("/var/lib/referee/cdr"), config.cdr().dir());
+
+        final TrunkConfig pbx = config.trunks().get(0);
+        assertEquals("pbx", pbx.name());
+        assertEquals(List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("192.0.2.7/32")), pbx.sources());
+        assertTrue(pbx.sources().get(0).contains(InetAddress.getByName("10.200.1.1")));
+        assertFalse(pbx.sources().get(0).contains(InetAddress.getByName("11.0.0.1")));
+        assertEquals(TransferMode.RELAY, pbx.transfer().mode());
+        assertTrue(pbx.transfer().allowPstn());
+        assertEquals(2, pbx.transfer().targets().size());
+        assertTrue(pbx.transfer().targets().get(1).matcher("dave").matches());
+        assertEquals(URI.create("http://127.0.0.1:8080/refer"), pbx.transfer().webhook());
+
+        final TrunkConfig carrier = config.trunks().get(1);
+        assertEquals(RefereeConfig.TrunkTransferPolicy.defaults(), carrier.transfer());
+        assertTrue(carrier.sources().get(0).contains(InetAddress.getByName("2001:db8:1::5")));
+    }
+
+    @Test
+    void shouldDisableAdminWithOffOrNull() throws Exception
+    {
+        assertNull(ConfigLoader.parse("admin: off\n", "t").admin());
+        assertNull(ConfigLoader.parse("admin: \"off\"\n", "t").admin());
+        assertNull(ConfigLoader.parse("admin: null\n", "t").admin());
+        assertNull(ConfigLoader.parse("admin:\n", "t").admin());
+    }
+
+    @Test
+    void shouldAcceptAnUnquotedNumberAsARouteUser() throws Exception
+    {
+        final RefereeConfig config = ConfigLoader.parse("routes:\n  - {user: 1000, target: \"10.0.0.1:5060\"}\n", "t");
+
+        assertTrue(config.routes().get(0).user().matcher("1000").matches());
+    }
+
+    @Test
+    void shouldRejectUnknownKeyWithItsPathAndLine()
+    {
+        assertError(
+            "listen: [\"udp:127.0.0.1:5060\"]\nsip:\n  t1-ms: 500\n  t3-ms: 1\n", 4, "sip.t3-ms", "unknown key");
+        assertError("# comment\nlisten: []\nlisen: []\n", 3, "lisen", "unknown key");
+        assertError("\n\nroutez: []\n", 3, "routez", "unknown key");
+        assertError(
+            "trunks:\n  - name: a\n    sources: [\"10.0.0.0/8\"]\n" +
+            "    transfer:\n      mode: reject\n      pstn: true\n",
+            6, "trunks[0].transfer.pstn", "unknown key");
+    }
+
+    @Test
+    void shouldRejectWrongTypes()
+    {
+        assertError("listen: \"udp:127.0.0.1:5060\"\n", 1, "listen", "expected a list");
+        assertError("pipeline:\n  inbound-ring: big\n", 2, "pipeline.inbound-ring", "expected an integer");
+        assertError("routes:\n  - bob\n", 2, "routes[0]", "expected a mapping");
+        assertError("sip: 5\n", 1, "sip", "expected a mapping");
+        assertError(
+            "trunks:\n  - name: a\n    sources: [\"10.0.0.0/8\"]\n    transfer: {allow-pstn: maybe}\n",
+            4, "trunks[0].transfer.allow-pstn", "expected true or false");
+    }
+
+    @Test
+    void shouldRejectBadRegexWithItsIndex()
+    {
+        assertError(
+            "routes:\n  - user: bob\n    target: \"127.0.0.1:5062\"\n" +
+            "  - user: \"(ab\"\n    target: \"127.0.0.1:5063\"\n",
+            4, "routes[1].user", "bad regex: Unclosed group near index 3");
+        assertError(
+            "trunks:\n  - name: a\n    sources: [\"10.0.0.0/8\"]\n    transfer:\n      targets: [\"ok\", \"[x\"]\n",
+            5, "trunks[0].transfer.targets[1]", "bad regex: Unclosed character class near index 1");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '^', value = {
+        "listen: [\"udp:127.0.0.1:0\"]                      ^ listen[0]        ^ bad address 'udp:127.0.0.1:0': port 0 out of range 1..65535",
+        "listen: [\"udp:127.0.0.1:70000\"]                  ^ listen[0]        ^ bad address 'udp:127.0.0.1:70000': port 70000 out of range 1..65535",
+        "listen: [\"sctp:127.0.0.1:5060\"]                  ^ listen[0]        ^ bad address 'sctp:127.0.0.1:5060': transport must be udp or tcp",
+        "listen: [\"udp:999.0.0.1:5060\"]                   ^ listen[0]        ^ bad address 'udp:999.0.0.1:5060': not an IPv4 address",
+        "listen: [\"udp:::1:5060\"]                         ^ listen[0]        ^ bad address 'udp:::1:5060': an IPv6 address must be written in brackets: [::1]:5060",
+        "listen: [\"udp:sip.example.com:5060\"]             ^ listen[0]        ^ bad address 'udp:sip.example.com:5060': host must be an IP address or localhost (names are not resolved)",
+        "admin: \"127.0.0.1\"                               ^ admin            ^ bad address '127.0.0.1': missing port",
+        "routes: [{user: a, target: \"10.0.0.1:x\"}]        ^ routes[0].target ^ bad address '10.0.0.1:x': port must be a number in 1..65535",
+        "routes: [{user: a, target: \"10.0.0.1:5060;lr\"}]  ^ routes[0].target ^ bad address '10.0.0.1:5060;lr': unknown parameter 'lr' (only transport=udp|tcp)",
+        "routes: [{user: a}]                                ^ routes[0].target ^ required",
+    })
+    void shouldRejectBadAddresses(final String yaml, final String path, final String reason)
+    {
+        assertError(yaml.trim() + "\n", 1, path, reason);
+    }
+
+    @Test
+    void shouldRejectDuplicateListenAddress()
+    {
+        assertError("listen:\n  - \"udp:127.0.0.1:5060\"\n  - \"udp:127.0.0.1:5060\"\n", 3, "listen[1]",
+            "duplicate listen address");
+    }
+
+    @Test
+    void shouldRejectRingSizeThatIsNotAPowerOfTwo()
+    {
+        assertError("pipeline:\n  inbound-ring: 1024\n  outbound-ring: 1000\n", 3, "pipeline.outbound-ring",
+            "must be a power of two (got 1000)");
+    }
+
+    @Test
+    void shouldRejectBadDuration()
+    {
+        assertError("transfer:\n  ring-timeout: 60\n", 2, "transfer.ring-timeout",
+            "bad duration '60': expected a whole number with ms, s, m or h, e.g. 500ms, 32s, 2m");
+        assertError("journal:\n  snapshot-interval: soon\n", 2, "journal.snapshot-interval",
+            "bad duration 'soon': expected a whole number with ms, s, m or h, e.g. 500ms, 32s, 2m");
+        assertError("webhook: {timeout: 0s}\n", 1, "webhook.timeout", "duration '0s' out of range 1ms..600s");
+    }
+
+    @Test
+    void shouldRejectBadEnumValues()
+    {
+        assertError("pipeline:\n  wait-strategy: fast\n", 2, "pipeline.wait-strategy",
+            "expected one of blocking, sleeping, yielding, busy-spin (got 'fast')");
+        assertError("journal:\n  roll: weekly\n", 2, "journal.roll",
+            "expected one of minutely, hourly, daily (got 'weekly')");
+        assertError("transfer:\n  on-failure: retry\n", 2, "transfer.on-failure",
+            "expected one of recall, hangup (got 'retry')");
+        assertError("transfer:\n  accept-status: 201\n", 2, "transfer.accept-status", "must be 202 or 200 (got 201)");
+    }
+
+    @Test
+    void shouldRejectBadTrunks()
+    {
+        assertError(
+            "trunks:\n  - name: a\n    sources: []\n", 3, "trunks[0].sources", "needs at least one address block");
+        assertError("trunks:\n  - name: a\n    sources: [\"10.0.0.0/33\"]\n", 3, "trunks[0].sources[0]",
+            "bad address block '10.0.0.0/33': prefix length 33 exceeds 32");
+        assertError(
+            "trunks:\n  - {name: a, sources: [\"10.0.0.1\"]}\n  - {name: a, sources: [\"10.0.0.2\"]}\n",
+            3, "trunks[1].name", "duplicate trunk name 'a'");
+        assertError(
+            "trunks:\n  - name: a\n    sources: [\"10.0.0.1\"]\n    transfer: {webhook: \"ftp://x/y\"}\n",
+            4, "trunks[0].transfer.webhook", "bad webhook URL 'ftp://x/y': scheme must be http or https");
+    }
+
+    @Test
+    void shouldRejectOutOfRangeAndInconsistentTimers()
+    {
+        assertError("sip:\n  max-calls: 0\n", 2, "sip.max-calls", "must be between 1 and 100000000 (got 0)");
+        assertError("sip:\n  t1-ms: 500\n  t2-ms: 100\n", 3, "sip.t2-ms", "t2-ms must not be less than t1-ms");
+    }
+
+    @Test
+    void shouldReportDuplicateKeysAndSyntaxErrorsWithTheirLine()
+    {
+        assertError("admin: off\nadmin: \"127.0.0.1:1\"\n", 2, "admin", "duplicate key");
+        final ConfigException ex = assertThrows(
+            ConfigException.class, () -> ConfigLoader.parse("listen: [\"a\"\nroutes: x\n", "bad.yaml"));
+        assertEquals(ConfigException.DOCUMENT, ex.keyPath());
+        assertTrue(ex.reason().startsWith("YAML syntax: "), ex.reason());
+        assertTrue(ex.line() >= 1, "line " + ex.line());
+    }
+
+    @Test
+    void shouldNameTheFileOfAMissingConfig(final @org.junit.jupiter.api.io.TempDir Path dir)
+    {
+        final Path missing = dir.resolve("nope.yaml");
+        final ConfigException ex = assertThrows(ConfigException.class, () -> ConfigLoader.load(missing));
+
+        assertEquals(missing.toString(), ex.source());
+        assertEquals("no such file", ex.reason());
+    }
+
+    @Test
+    void shouldReadAFileAndNameItInErrors(final @org.junit.jupiter.api.io.TempDir Path dir) throws Exception
+    {
+        final Path file = dir.resolve("referee.yaml");
+        Files.writeString(file, "listen: [\"udp:127.0.0.1:5060\"]\nredirect:\n  max: -1\n");
+        final ConfigException ex = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
+
+        assertEquals(file.toString(), ex.source());
+        assertEquals(3, ex.line());
+        assertEquals("redirect.max", ex.keyPath());
+        assertEquals(file + ":3: redirect.max: must be between 0 and 100 (got -1)", ex.getMessage());
+    }
+
+    private static void assertError(final String yaml, final int line, final String path, final String reason)
+    {
+        final ConfigException ex = assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml, "test.yaml"));
+        assertEquals(path, ex.keyPath(), () -> "path of: " + ex.getMessage());
+        assertEquals(reason, ex.reason(), () -> "reason of: " + ex.getMessage());
+        assertEquals(line, ex.line(), () -> "line of: " + ex.getMessage());
+        assertEquals("test.yaml", ex.source());
+    }
+
+    private static InetSocketAddress address(final String host, final int port)
+    {
+        return new InetSocketAddress(AddressSyntax.ipLiteral(host), port);
+    }
+}
