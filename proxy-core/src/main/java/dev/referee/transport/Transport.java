@@ -25,17 +25,16 @@ public final class Transport
     /** Reads "udp"/"tcp" in any case; -1 when neither. */
     public static int parse(final CharSequence name)
     {
-        if (name.length() != 3)
+        if (name.length() != 3 || Character.toLowerCase(name.charAt(2)) != 'p')
         {
             return -1;
         }
-        final char a = Character.toLowerCase(name.charAt(0));
-        final char b = Character.toLowerCase(name.charAt(1));
-        final char c = Character.toLowerCase(name.charAt(2));
-        if (b == 'c' && c == 'p')
+        final char first = Character.toLowerCase(name.charAt(0));
+        final char second = Character.toLowerCase(name.charAt(1));
+        if (first == 'u' && second == 'd')
         {
-            return a == 'u' ? UDP : a == 't' ? TCP : -1;
+            return UDP;
         }
-        return -1;
+        return first == 't' && second == 'c' ? TCP : -1;
     }
 }

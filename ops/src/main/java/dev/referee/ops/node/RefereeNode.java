@@ -1,6 +1,14 @@
 package dev.referee.ops.node;
 
 import dev.referee.config.RefereeConfig;
+import dev.referee.engine.Engine;
+import dev.referee.engine.EngineAgent;
+import dev.referee.engine.EngineConfig;
+import dev.referee.engine.EngineCounters;
+import dev.referee.ops.admin.AdminServer;
+import dev.referee.pipeline.SipPipeline;
+
+import java.util.concurrent.CountDownLatch;
 
 /**
  * A running Referee: transports, pipeline, engine and admin HTTP wired from one configuration.
@@ -8,23 +16,80 @@ import dev.referee.config.RefereeConfig;
  */
 public final class RefereeNode implements AutoCloseable
 {
-    private RefereeNode()
+    private final SipPipeline pipeline;
+    private final Engine engine;
+    private final EngineCounters engineCounters;
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private AdminServer admin;
+
+    private RefereeNode(final SipPipeline pipeline, final Engine engine, final EngineCounters engineCounters)
     {
+        this.pipeline = pipeline;
+        this.engine = engine;
+        this.engineCounters = engineCounters;
     }
 
     /** Binds every listener and starts the pipeline; throws when an address cannot be bound. */
     public static RefereeNode start(final RefereeConfig config) throws Exception
     {
-        throw new UnsupportedOperationException("wired by the engine integration");
+        final SipPipeline pipeline = new SipPipeline(config);
+        final EngineCounters counters = new EngineCounters();
+        // The seed is the one non-deterministic input: it is taken here, outside the engine (the journal will keep it).
+        final long seed = System.nanoTime() ^ ProcessHandle.current().pid() << 32;
+        final Engine engine = new Engine(EngineConfig.from(config, seed), pipeline.sender(), counters);
+        final RefereeNode node = new RefereeNode(pipeline, engine, counters);
+        try
+        {
+            pipeline.start(new EngineAgent(engine));
+            if (config.admin() != null)
+            {
+                node.admin = AdminServer.start(config.admin(), new NodeStatus(pipeline, counters));
+            }
+        }
+        catch (final Exception ex)
+        {
+            node.close();
+            throw ex;
+        }
+        return node;
+    }
+
+    public SipPipeline pipeline()
+    {
+        return pipeline;
+    }
+
+    public EngineCounters engineCounters()
+    {
+        return engineCounters;
     }
 
     /** Blocks until {@link #close()} is called from another thread (e.g. a shutdown hook). */
     public void awaitClose() throws InterruptedException
     {
+        closed.await();
     }
 
     @Override
     public void close()
     {
+        try
+        {
+            if (admin != null)
+            {
+                admin.close();
+            }
+            pipeline.close();
+        }
+        finally
+        {
+            closed.countDown();
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "RefereeNode{calls=" + engine.activeCalls() + "}";
     }
 }

@@ -1,0 +1,65 @@
+package dev.referee.ops.node;
+
+import dev.referee.engine.EngineCounters;
+import dev.referee.ops.admin.StatusSnapshot;
+import dev.referee.ops.admin.StatusSource;
+import dev.referee.pipeline.SipPipeline;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** Builds {@code GET /status} from the engine's and the pipeline's counters, which are safe to read from any thread. */
+final class NodeStatus implements StatusSource
+{
+    private final SipPipeline pipeline;
+    private final EngineCounters engine;
+
+    NodeStatus(final SipPipeline pipeline, final EngineCounters engine)
+    {
+        this.pipeline = pipeline;
+        this.engine = engine;
+    }
+
+    @Override
+    public StatusSnapshot snapshot()
+    {
+        return new StatusSnapshot(
+            engine.get(EngineCounters.CALLS),
+            engine.get(EngineCounters.DIALOGS),
+            engine.get(EngineCounters.TRANSACTIONS),
+            engine.get(EngineCounters.TIMERS),
+            new StatusSnapshot.RingStatus(
+                pipeline.inboundRemainingCapacity(), pipeline.inboundRingSize(),
+                pipeline.outboundRemainingCapacity(), pipeline.outboundRingSize()),
+            counts(true),
+            counts(false),
+            new StatusSnapshot.Drops(
+                pipeline.counters().inboundDropped(),
+                engine.get(EngineCounters.OUTBOUND_FULL) + pipeline.counters().outboundDropped.get(),
+                pipeline.counters().overloadResponses(),
+                engine.get(EngineCounters.MALFORMED)));
+    }
+
+    private StatusSnapshot.MessageCounts counts(final boolean in)
+    {
+        final Map<String, Long> requests = new HashMap<>();
+        for (int slot = 0; slot < EngineCounters.methodSlots(); slot++)
+        {
+            final long count = in ? engine.requestsIn(slot) : engine.requestsOut(slot);
+            if (count > 0)
+            {
+                requests.put(EngineCounters.methodOfSlot(slot), count);
+            }
+        }
+        final Map<Integer, Long> responses = new HashMap<>();
+        for (int status = 100; status < EngineCounters.statusSlots(); status++)
+        {
+            final long count = in ? engine.responsesIn(status) : engine.responsesOut(status);
+            if (count > 0)
+            {
+                responses.put(status, count);
+            }
+        }
+        return new StatusSnapshot.MessageCounts(requests, responses);
+    }
+}
