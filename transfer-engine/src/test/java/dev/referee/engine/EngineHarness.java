@@ -1,5 +1,6 @@
 package dev.referee.engine;
 
+import dev.referee.config.ListenAddress;
 import dev.referee.config.Route;
 import dev.referee.sip.SipMessage;
 import dev.referee.transport.Transport;
@@ -20,6 +21,8 @@ import java.util.regex.Pattern;
 public final class EngineHarness
 {
     public static final InetSocketAddress REFEREE = new InetSocketAddress("127.0.0.1", 5060);
+    public static final InetSocketAddress REFEREE_V6 = new InetSocketAddress("::1", 5060);
+    public static final InetSocketAddress CALLER_V6 = new InetSocketAddress("::1", 5070);
     public static final InetSocketAddress CALLER = new InetSocketAddress("127.0.0.1", 5070);
     public static final InetSocketAddress CALLEE = new InetSocketAddress("127.0.0.1", 5062);
     public static final long TICK_NS = TimeUnit.MILLISECONDS.toNanos(10);
@@ -40,7 +43,10 @@ public final class EngineHarness
         final List<Route> routes = List.of(
             new Route(Pattern.compile("bob"), CALLEE, Transport.UDP),
             new Route(Pattern.compile("bobtcp"), CALLEE, Transport.TCP));
-        final EngineConfig config = new EngineConfig(REFEREE, REFEREE, routes,
+        final List<ListenAddress> listen = List.of(
+            new ListenAddress(Transport.UDP, REFEREE), new ListenAddress(Transport.TCP, REFEREE),
+            new ListenAddress(Transport.UDP, REFEREE_V6));
+        final EngineConfig config = new EngineConfig(listen, routes,
             TimeUnit.MILLISECONDS.toNanos(500), TimeUnit.SECONDS.toNanos(4), TimeUnit.SECONDS.toNanos(5),
             maxCalls, "Referee", seed);
         engine = new Engine(config, (transport, destination, connectionId, buffer, offset, length) ->

@@ -15,6 +15,7 @@ import dev.referee.sip.NameAddr;
 import dev.referee.sip.SipMessage;
 import dev.referee.sip.SipMessageWriter;
 import dev.referee.sip.SipMethod;
+import dev.referee.transport.Addresses;
 import dev.referee.transport.Transport;
 import org.agrona.collections.Long2ObjectHashMap;
 
@@ -46,10 +47,9 @@ public final class B2bua implements TransactionUser
     private final HeaderCopier headers = new HeaderCopier();
     private final Long2ObjectHashMap<Leg> legs = new Long2ObjectHashMap<>();
     private final AsciiView view = new AsciiView();
-    private final String udpVia;
-    private final String tcpVia;
-    private final String udpContact;
-    private final String tcpContact;
+    /** Via sent-by and Contact per transport and address family: [tcp ? 1 : 0][ipv6 ? 1 : 0]. */
+    private final String[][] vias = new String[2][2];
+    private final String[][] contacts = new String[2][2];
     private long nextLegId = 1;
     private long nextCallId = 1;
     private int callCount;
@@ -63,10 +63,15 @@ public final class B2bua implements TransactionUser
         this.outbox = outbox;
         this.ids = ids;
         this.router = new Router(config.routes());
-        this.udpVia = "SIP/2.0/UDP " + hostPort(config.localAddress(Transport.UDP));
-        this.tcpVia = "SIP/2.0/TCP " + hostPort(config.localAddress(Transport.TCP));
-        this.udpContact = "<sip:referee@" + hostPort(config.localAddress(Transport.UDP)) + ">";
-        this.tcpContact = "<sip:referee@" + hostPort(config.localAddress(Transport.TCP)) + ";transport=tcp>";
+        for (int family = 0; family < 2; family++)
+        {
+            final String udp = Addresses.hostPort(config.localAddress(Transport.UDP, family == 1));
+            final String tcp = Addresses.hostPort(config.localAddress(Transport.TCP, family == 1));
+            vias[0][family] = "SIP/2.0/UDP " + udp;
+            vias[1][family] = "SIP/2.0/TCP " + tcp;
+            contacts[0][family] = "<sip:referee@" + udp + ">";
+            contacts[1][family] = "<sip:referee@" + tcp + ";transport=tcp>";
+        }
     }
 
     public int callCount()
@@ -119,7 +124,7 @@ public final class B2bua implements TransactionUser
         b.localTag = ids.tag(b.id);
         b.localUri = a.remoteUri;
         b.remoteUri = a.localUri;
-        b.remoteTarget = "sip:" + request.requestUriView().user() + '@' + hostPort(route.target()) +
+        b.remoteTarget = "sip:" + request.requestUriView().user() + '@' + Addresses.hostPort(route.target()) +
             (route.transport() == Transport.TCP ? ";transport=tcp" : "");
         b.transport = route.transport();
         b.flow = route.target();
@@ -135,7 +140,7 @@ public final class B2bua implements TransactionUser
         final long clientId = transactions.reserveClientId();
         final String branch = transactions.branch(clientId);
         final SipMessageWriter writer = startRequest(b, "INVITE", b.localCSeq, branch, forwardedMaxForwards(request));
-        writer.header("Contact", contact(b.transport));
+        writer.header("Contact", contact(b.transport, b.flow));
         headers.copy(request, writer, false);
         HeaderCopier.endWithBodyOf(request, writer);
         final ClientTransaction ct = transactions.sendRequest(
@@ -209,7 +214,7 @@ public final class B2bua implements TransactionUser
             peer, methodName, ++peer.localCSeq, branch, forwardedMaxForwards(request));
         if (isTargetRefresh(method))
         {
-            writer.header("Contact", contact(peer.transport));
+            writer.header("Contact", contact(peer.transport, peer.flow));
         }
         headers.copy(request, writer, false);
         HeaderCopier.endWithBodyOf(request, writer);
@@ -593,7 +598,7 @@ public final class B2bua implements TransactionUser
         final String branch, final int maxForwards)
     {
         final SipMessageWriter writer = outbox.begin().requestLine(method, leg.remoteTarget);
-        writer.startHeader("Via").append(leg.transport == Transport.TCP ? tcpVia : udpVia)
+        writer.startHeader("Via").append(vias[leg.transport == Transport.TCP ? 1 : 0][family(leg.flow)])
             .append(";branch=").append(branch).append(";rport").endHeader();
         for (int i = 0; i < leg.routeSet.size(); i++)
         {
@@ -624,7 +629,7 @@ public final class B2bua implements TransactionUser
         final SipMessageWriter writer = transactions.startResponse(st, status, response.reasonPhrase());
         if (ourContact)
         {
-            writer.header("Contact", contact(st.transport()));
+            writer.header("Contact", contact(st.transport(), st.responseDestination()));
         }
         headers.copy(response, writer, theirContacts);
         HeaderCopier.endWithBodyOf(response, writer);
@@ -717,9 +722,14 @@ public final class B2bua implements TransactionUser
             SipMethod.REFER)) != 0;
     }
 
-    private String contact(final int transport)
+    private String contact(final int transport, final InetSocketAddress peer)
     {
-        return transport == Transport.TCP ? tcpContact : udpContact;
+        return contacts[transport == Transport.TCP ? 1 : 0][family(peer)];
+    }
+
+    private static int family(final InetSocketAddress peer)
+    {
+        return peer.getAddress() instanceof java.net.Inet6Address ? 1 : 0;
     }
 
     private List<String> recordRoutes(final SipMessage message, final boolean reverse)
@@ -752,11 +762,5 @@ public final class B2bua implements TransactionUser
     {
         final AsciiView display = nameAddr.displayName();
         return display.isEmpty() ? "<" + nameAddr.uri() + ">" : display + " <" + nameAddr.uri() + ">";
-    }
-
-    static String hostPort(final InetSocketAddress address)
-    {
-        final String host = address.getHostString();
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ':' + address.getPort();
     }
 }
