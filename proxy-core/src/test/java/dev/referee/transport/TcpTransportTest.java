@@ -217,6 +217,34 @@ class TcpTransportTest
         assertEquals(0, pipeline.counters().tcpSendDropped.get());
     }
 
+    @Test
+    void shouldDropQueuedMessagesAndForgetConnectionWhenConnectIsRefused() throws Exception
+    {
+        final InetSocketAddress closedPort;
+        try (ServerSocket probe = new ServerSocket(0, 1, address("127.0.0.1")))
+        {
+            closedPort = (InetSocketAddress)probe.getLocalSocketAddress();
+        }
+        final UnsafeBuffer message = new UnsafeBuffer(bytes(request("OPTIONS", "refused@test", "z9hG4bK-n", 1,
+            "TCP", "")));
+        final AtomicBoolean sendNow = new AtomicBoolean(true);
+        final AtomicReference<SipSender> sender = new AtomicReference<>();
+
+        pipeline = pipeline(64, 5);
+        sender.set(pipeline.sender());
+        pipeline.start((event, endOfBatch) ->
+        {
+            if (event.type == InboundEvent.TICK && sendNow.compareAndSet(true, false))
+            {
+                sender.get().send(Transport.TCP, closedPort, 0, message, 0, message.capacity());
+            }
+        });
+
+        await("message dropped", () -> pipeline.counters().tcpSendDropped.get() == 1);
+        await("connection forgotten", () -> pipeline.counters().tcpConnectionsOpen() == 0);
+        assertEquals(1, pipeline.counters().tcpConnectionsConnected.get());
+    }
+
     private void shouldFrameSplitAndCoalescedMessages(final String host) throws Exception
     {
         final EchoEngine engine = new EchoEngine();
