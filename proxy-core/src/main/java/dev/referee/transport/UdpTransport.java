@@ -257,6 +257,7 @@ public final class UdpTransport implements Runnable, AutoCloseable
 
     private static StandardProtocolFamily family(final InetSocketAddress address)
     {
-        return address.getAddress() instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
+        return address.getAddress() instanceof Inet6Address ?
+            StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
     }
 }
