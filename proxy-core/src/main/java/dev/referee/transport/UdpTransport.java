@@ -83,7 +83,7 @@ public final class UdpTransport implements Runnable, AutoCloseable
             }
             catch (final IOException ex)
             {
-                throw new IOException("cannot bind udp:" + TcpTransport.format(address) + ": " + ex.getMessage(), ex);
+                throw new IOException("cannot bind udp:" + Addresses.hostPort(address) + ": " + ex.getMessage(), ex);
             }
 
             final InetSocketAddress local = (InetSocketAddress)channel.getLocalAddress();
