@@ -55,15 +55,18 @@ class ParseAllocationTest
             sink += run(buffer, message, sdp, view, via, route, writer, out);
         }
         final long threadId = Thread.currentThread().getId();
-        // What reading the counter costs by itself, so that only the parses are measured.
-        final long probeStart = threads.getThreadAllocatedBytes(threadId);
-        final long probeCost = threads.getThreadAllocatedBytes(threadId) - probeStart;
-        final long before = threads.getThreadAllocatedBytes(threadId);
-        for (int i = 0; i < 10_000; i++)
+        // One-off allocations (the counter itself, a late JIT recompilation) are noise, not per-parse garbage:
+        // the best of a few rounds is measured. Any per-parse allocation shows in every round as >= 10,000 bytes.
+        long allocated = Long.MAX_VALUE;
+        for (int round = 0; round < 5; round++)
         {
-            sink += run(buffer, message, sdp, view, via, route, writer, out);
+            final long before = threads.getThreadAllocatedBytes(threadId);
+            for (int i = 0; i < 10_000; i++)
+            {
+                sink += run(buffer, message, sdp, view, via, route, writer, out);
+            }
+            allocated = Math.min(allocated, threads.getThreadAllocatedBytes(threadId) - before);
         }
-        final long allocated = threads.getThreadAllocatedBytes(threadId) - before - probeCost;
         assertTrue(sink != 0);
         assertTrue(allocated < 64, "allocated " + allocated + " bytes over 10,000 parses");
     }
