@@ -31,6 +31,8 @@ public final class EngineHarness
     public final Engine engine;
     private final List<Sent> sent = new ArrayList<>();
     private int drained;
+    /** Every message Referee sends must parse, except where a test feeds it malformed input on purpose. */
+    private boolean outputMustParse = true;
     private long nowNs = TimeUnit.SECONDS.toNanos(1000);
 
     public EngineHarness()
@@ -42,7 +44,8 @@ public final class EngineHarness
     {
         final List<Route> routes = List.of(
             new Route(Pattern.compile("bob"), CALLEE, Transport.UDP),
-            new Route(Pattern.compile("bobtcp"), CALLEE, Transport.TCP));
+            new Route(Pattern.compile("bobtcp"), CALLEE, Transport.TCP),
+            new Route(Pattern.compile("user"), CALLEE, Transport.UDP));
         final List<ListenAddress> listen = List.of(
             new ListenAddress(Transport.UDP, REFEREE), new ListenAddress(Transport.TCP, REFEREE),
             new ListenAddress(Transport.UDP, REFEREE_V6));
@@ -53,9 +56,16 @@ public final class EngineHarness
         {
             final byte[] bytes = new byte[length];
             buffer.getBytes(offset, bytes);
-            sent.add(new Sent(transport, destination, connectionId, bytes));
+            sent.add(new Sent(transport, destination, connectionId, bytes, outputMustParse));
             return true;
         }, counters);
+    }
+
+    /** Lets error responses that echo a sender's malformed headers through (RFC 3261 §8.2.6 copies them). */
+    public EngineHarness allowMalformedEchoes()
+    {
+        outputMustParse = false;
+        return this;
     }
 
     /** Delivers a message as if received now over UDP from {@code from}. */
