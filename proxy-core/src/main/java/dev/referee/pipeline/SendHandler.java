@@ -1,6 +1,7 @@
 package dev.referee.pipeline;
 
 import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.Sequence;
 import dev.referee.transport.TcpTransport;
 import dev.referee.transport.UdpTransport;
 
@@ -8,17 +9,25 @@ import dev.referee.transport.UdpTransport;
  * Send stage of the outbound ring: writes UDP messages itself and wakes the TCP I/O thread when a batch held
  * TCP messages (that thread polls the same ring and owns every TCP connection). One wake-up per batch, not per
  * message, because a selector wake-up is a system call.
+ * <p>
+ * The TCP poller is a gating sequence of the ring: if it only moved when TCP messages came, UDP-only traffic would
+ * leave it behind until the ring filled and every send was dropped. So the TCP thread is also woken, to skip over
+ * UDP slots, whenever it lags by more than a quarter of the ring.
  */
 final class SendHandler implements EventHandler<OutboundEvent>
 {
     private final UdpTransport udp;
     private final TcpTransport tcp;
+    private final Sequence tcpPollerSequence;
+    private final long tcpLagLimit;
     private boolean tcpPending;
 
-    SendHandler(final UdpTransport udp, final TcpTransport tcp)
+    SendHandler(final UdpTransport udp, final TcpTransport tcp, final Sequence tcpPollerSequence, final int ringSize)
     {
         this.udp = udp;
         this.tcp = tcp;
+        this.tcpPollerSequence = tcpPollerSequence;
+        this.tcpLagLimit = Math.max(1, ringSize / 4);
     }
 
     public void onEvent(final OutboundEvent event, final long sequence, final boolean endOfBatch)
@@ -34,7 +43,7 @@ final class SendHandler implements EventHandler<OutboundEvent>
             event.destination = null;
         }
 
-        if (endOfBatch && tcpPending)
+        if (endOfBatch && (tcpPending || sequence - tcpPollerSequence.get() > tcpLagLimit))
         {
             tcpPending = false;
             tcp.wakeup();

@@ -52,6 +52,7 @@ public final class SipPipeline implements AutoCloseable
     private final OutboundPublisher sender;
     private final UdpTransport udp;
     private final TcpTransport tcp;
+    private final EventPoller<OutboundEvent> tcpPoller;
     private final Ticker ticker;
     private final String threadSuffix = "-" + INSTANCES.incrementAndGet();
     private final List<Thread> threads = new ArrayList<>();
@@ -95,7 +96,7 @@ public final class SipPipeline implements AutoCloseable
 
         final InboundPublisher publisher = new InboundPublisher(inboundRing);
         udp = new UdpTransport(udpAddresses, publisher, new OverloadResponder(userAgent), counters);
-        final EventPoller<OutboundEvent> tcpPoller = outboundRing.newPoller();
+        tcpPoller = outboundRing.newPoller();
         tcp = new TcpTransport(tcpAddresses, publisher, new OverloadResponder(userAgent), counters, tcpPoller);
         ticker = new Ticker(inboundRing, TimeUnit.MILLISECONDS.toNanos(config.tickIntervalMs()), counters);
 
@@ -144,7 +145,7 @@ public final class SipPipeline implements AutoCloseable
         inboundRing.addGatingSequences(engineStage.getSequence());
 
         final BatchEventProcessor<OutboundEvent> send =
-            builder.build(outboundRing, outboundRing.newBarrier(), new SendHandler(udp, tcp));
+            builder.build(outboundRing, outboundRing.newBarrier(), new SendHandler(udp, tcp, tcpPoller.getSequence(), outboundRing.getBufferSize()));
         send.setExceptionHandler(new CountingExceptionHandler<>("send", counters.sendHandlerErrors));
         outboundRing.addGatingSequences(send.getSequence());
 

@@ -131,6 +131,52 @@ class SipPipelineTest
         assertEquals(6 - 1, pipeline.liveThreads().size(), "no UDP socket means no UDP thread");
     }
 
+    @Test
+    void shouldKeepSendingUdpWhenNoTcpTrafficMovesTheTcpPoller() throws Exception
+    {
+        // 64 outbound slots, TCP and UDP listeners, only UDP sends: far more sends than slots must all go out.
+        final SipPipeline pipeline = track(pipeline(64, 1,
+            listen(Transport.UDP, "127.0.0.1"), listen(Transport.TCP, "127.0.0.1")));
+        try (java.nio.channels.DatagramChannel receiver = java.nio.channels.DatagramChannel.open())
+        {
+            receiver.bind(new InetSocketAddress(address("127.0.0.1"), 0));
+            final InetSocketAddress target = (InetSocketAddress)receiver.getLocalAddress();
+            final UnsafeBuffer message = new UnsafeBuffer(bytes("OPTIONS sip:x SIP/2.0\r\n\r\n"));
+            final int total = 640;
+            final int[] sent = {0};
+            pipeline.start((event, endOfBatch) ->
+            {
+                // Each tick sends two datagrams until the total is reached.
+                for (int i = 0; i < 2 && sent[0] < total; i++)
+                {
+                    if (pipeline.sender().send(Transport.UDP, target, 0, message, 0, message.capacity()))
+                    {
+                        sent[0]++;
+                    }
+                }
+            });
+            receiver.configureBlocking(false);
+            final java.nio.ByteBuffer datagram = java.nio.ByteBuffer.allocate(256);
+            final int[] received = {0};
+            await("every datagram arrives", () ->
+            {
+                try
+                {
+                    while (receiver.receive(datagram.clear()) != null)
+                    {
+                        received[0]++;
+                    }
+                }
+                catch (final IOException ex)
+                {
+                    throw new IllegalStateException(ex);
+                }
+                return received[0] >= total;
+            });
+            assertEquals(0, pipeline.counters().outboundDropped.get(), "no send was refused for a full ring");
+        }
+    }
+
     private SipPipeline track(final SipPipeline pipeline)
     {
         pipelines.add(pipeline);
