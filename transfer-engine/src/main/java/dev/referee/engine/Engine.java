@@ -100,9 +100,22 @@ public final class Engine
         return b2bua.legCount();
     }
 
+    /** Every transaction held, those completed and waiting for late retransmissions included. */
     public int transactions()
     {
         return transactions.serverCount() + transactions.clientCount();
+    }
+
+    /** Transactions still waiting for their final response. */
+    public int pendingTransactions()
+    {
+        return transactions() - transactions.waitingCount();
+    }
+
+    /** Completed transactions held only to absorb retransmissions (Timers D, I, J, K: up to 64*T1 over UDP). */
+    public int waitingTransactions()
+    {
+        return transactions.waitingCount();
     }
 
     public int timers()
@@ -316,7 +329,8 @@ public final class Engine
     {
         counters.set(EngineCounters.CALLS, b2bua.callCount());
         counters.set(EngineCounters.DIALOGS, b2bua.legCount());
-        counters.set(EngineCounters.TRANSACTIONS, transactions());
+        counters.set(EngineCounters.TRANSACTIONS, pendingTransactions());
+        counters.set(EngineCounters.TRANSACTIONS_WAITING, transactions.waitingCount());
         counters.set(EngineCounters.TIMERS, timers.count());
     }
 }

@@ -16,13 +16,15 @@ public final class EngineCounters
 
     public static final int CALLS = 0;
     public static final int DIALOGS = 1;
+    /** Transactions waiting for a final response. */
     public static final int TRANSACTIONS = 2;
     public static final int TIMERS = 3;
     public static final int MALFORMED = 4;
     public static final int OUTBOUND_FULL = 5;
     public static final int UNEXPECTED = 6;
     public static final int CALLS_TOTAL = 7;
-    private static final int GAUGE_SLOTS = 8;
+    public static final int TRANSACTIONS_WAITING = 8;
+    private static final int GAUGE_SLOTS = 9;
 
     private final AtomicLongArray gauges = new AtomicLongArray(GAUGE_SLOTS);
     private final AtomicLongArray requestsIn = new AtomicLongArray(METHOD_SLOTS);

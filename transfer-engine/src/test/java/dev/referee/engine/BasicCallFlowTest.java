@@ -88,6 +88,8 @@ class BasicCallFlowTest
         harness.receive(CALLEE, bob.answer(bye, 200, "OK", null));
         assertEquals(0, harness.engine.activeCalls());
         assertEquals(0, harness.engine.dialogs());
+        assertEquals(0, harness.engine.pendingTransactions(), "nothing waits for a final response");
+        assertTrue(harness.engine.waitingTransactions() > 0, "completed transactions absorb retransmissions (UDP)");
         harness.advanceMs(40_000);
         assertTrue(harness.isIdle(), harness.state());
     }

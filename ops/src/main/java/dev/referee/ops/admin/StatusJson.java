@@ -5,7 +5,7 @@ import java.util.Map;
 /**
  * Writes a {@link StatusSnapshot} as the agreed JSON:
  * <pre>
- * {"activeCalls":n,"dialogs":n,"transactions":n,"timers":n,
+ * {"activeCalls":n,"dialogs":n,"transactions":n,"transactionsWaiting":n,"timers":n,
  *  "ring":{"inboundRemaining":n,"inboundSize":n,"outboundRemaining":n,"outboundSize":n},
  *  "messagesIn":{"requests":{"INVITE":n},"responses":{"200":n}},"messagesOut":{...},
  *  "drops":{"inboundFull":n,"outboundFull":n,"overload503":n,"malformed":n}}
@@ -24,6 +24,7 @@ public final class StatusJson
         json.append("{\"activeCalls\":").append(status.activeCalls())
             .append(",\"dialogs\":").append(status.dialogs())
             .append(",\"transactions\":").append(status.transactions())
+            .append(",\"transactionsWaiting\":").append(status.transactionsWaiting())
             .append(",\"timers\":").append(status.timers());
 
         final StatusSnapshot.RingStatus ring = status.ring();

@@ -9,7 +9,9 @@ import java.util.TreeMap;
  *
  * @param activeCalls  B2BUA calls in progress.
  * @param dialogs      dialogs held (all legs).
- * @param transactions client and server transactions held.
+ * @param transactions client and server transactions still waiting for a final response.
+ * @param transactionsWaiting completed transactions held only to absorb retransmissions (RFC 3261 Timers D, I, J,
+ *                     K: up to 32 s over UDP), as Kamailio's tm statistics report "waiting" apart.
  * @param timers       timers scheduled on the wheel.
  * @param ring         fill of the pipeline rings.
  * @param messagesIn   SIP messages received.
@@ -20,6 +22,7 @@ public record StatusSnapshot(
     long activeCalls,
     long dialogs,
     long transactions,
+    long transactionsWaiting,
     long timers,
     RingStatus ring,
     MessageCounts messagesIn,
@@ -30,7 +33,7 @@ public record StatusSnapshot(
     public static StatusSnapshot idle(final int inboundSize, final int outboundSize)
     {
         return new StatusSnapshot(
-            0, 0, 0, 0,
+            0, 0, 0, 0, 0,
             new RingStatus(inboundSize, inboundSize, outboundSize, outboundSize),
             MessageCounts.none(),
             MessageCounts.none(),

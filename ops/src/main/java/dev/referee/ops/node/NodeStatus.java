@@ -27,6 +27,7 @@ final class NodeStatus implements StatusSource
             engine.get(EngineCounters.CALLS),
             engine.get(EngineCounters.DIALOGS),
             engine.get(EngineCounters.TRANSACTIONS),
+            engine.get(EngineCounters.TRANSACTIONS_WAITING),
             engine.get(EngineCounters.TIMERS),
             new StatusSnapshot.RingStatus(
                 pipeline.inboundRemainingCapacity(), pipeline.inboundRingSize(),

@@ -56,7 +56,7 @@ class AdminServerTest
         responsesIn.put(200, 11L);
         responsesIn.put(180, 7L);
         status.set(new StatusSnapshot(
-            3, 6, 2, 9,
+            3, 6, 2, 5, 9,
             new StatusSnapshot.RingStatus(16380, 16384, 1020, 1024),
             new StatusSnapshot.MessageCounts(requestsIn, responsesIn),
             new StatusSnapshot.MessageCounts(Map.of("ACK", 4L), Map.of(100, 12L)),
@@ -66,7 +66,7 @@ class AdminServerTest
 
         assertEquals(200, response.statusCode());
         assertEquals(
-            "{\"activeCalls\":3,\"dialogs\":6,\"transactions\":2,\"timers\":9," +
+            "{\"activeCalls\":3,\"dialogs\":6,\"transactions\":2,\"transactionsWaiting\":5,\"timers\":9," +
             "\"ring\":{\"inboundRemaining\":16380,\"inboundSize\":16384,\"outboundRemaining\":1020," +
             "\"outboundSize\":1024}," +
             "\"messagesIn\":{\"requests\":{\"BYE\":10,\"INVITE\":12},\"responses\":{\"180\":7,\"200\":11}}," +
@@ -80,7 +80,7 @@ class AdminServerTest
     {
         assertTrue(send("GET", "/status").body().startsWith("{\"activeCalls\":0,"));
         status.set(new StatusSnapshot(
-            42, 0, 0, 0, status.get().ring(), status.get().messagesIn(), status.get().messagesOut(),
+            42, 0, 0, 0, 0, status.get().ring(), status.get().messagesIn(), status.get().messagesOut(),
             status.get().drops()));
 
         assertTrue(send("GET", "/status").body().startsWith("{\"activeCalls\":42,"));

@@ -37,6 +37,8 @@ public final class TransactionLayer
     private final UnsafeBuffer storedBuffer = new UnsafeBuffer(new byte[0]);
     private TransactionUser user;
     private long nextClientId = 1;
+    /** Transactions that have their final response and live on only to absorb retransmissions (Timers D, I, J, K). */
+    private int waiting;
 
     public TransactionLayer(final EngineTimers timers, final Outbox outbox, final IdGenerator ids, final long t1Ns,
         final long t2Ns, final long t4Ns)
@@ -62,6 +64,12 @@ public final class TransactionLayer
     public int clientCount()
     {
         return clientTransactions.size();
+    }
+
+    /** Of all transactions, those already completed that wait only for late retransmissions (Timers D, I, J, K). */
+    public int waitingCount()
+    {
+        return waiting;
     }
 
     // ---- server transactions -------------------------------------------------------------------------------
@@ -154,6 +162,7 @@ public final class TransactionLayer
             }
             st.lastResponse = outbox.copyOfMessage();
             st.state = ServerTransaction.State.COMPLETED;
+            waiting++;
             if (!isReliable(st.transport))
             {
                 st.retransmitIntervalNs = t1Ns;
@@ -164,6 +173,7 @@ public final class TransactionLayer
         }
         st.lastResponse = outbox.copyOfMessage();
         st.state = ServerTransaction.State.COMPLETED;
+        waiting++;
         if (isReliable(st.transport))
         {
             terminate(st);
@@ -198,6 +208,10 @@ public final class TransactionLayer
     /** Ends a server transaction now (the TU no longer needs it, e.g. its call is gone). */
     public void terminate(final ServerTransaction st)
     {
+        if (st.state == ServerTransaction.State.COMPLETED || st.state == ServerTransaction.State.CONFIRMED)
+        {
+            waiting--;
+        }
         st.retransmitTimer = timers.cancel(st.retransmitTimer);
         st.timeoutTimer = timers.cancel(st.timeoutTimer);
         st.state = ServerTransaction.State.TERMINATED;
@@ -311,6 +325,7 @@ public final class TransactionLayer
                     outbox.resend(ct.transport, ct.destination, ct.connectionId, ct.ack);
                 }
                 ct.state = ClientTransaction.State.COMPLETED;
+                waiting++;
                 if (isReliable(ct.transport))
                 {
                     terminate(ct);
@@ -377,6 +392,10 @@ public final class TransactionLayer
     /** Ends a client transaction now. */
     public void terminate(final ClientTransaction ct)
     {
+        if (ct.state == ClientTransaction.State.COMPLETED)
+        {
+            waiting--;
+        }
         ct.retransmitTimer = timers.cancel(ct.retransmitTimer);
         ct.timeoutTimer = timers.cancel(ct.timeoutTimer);
         ct.state = ClientTransaction.State.TERMINATED;
