@@ -1,0 +1,272 @@
+package dev.referee.ops.interop;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * The real Referee, started as a separate process from the packaged jar ({@code target/referee.jar}, relative to
+ * the ops module, where surefire runs; override with {@code -Dreferee.jar=...}). Writes its YAML config into the
+ * work directory, listens on UDP and TCP on one loopback port, routes user {@code bob} to the callee port over
+ * UDP and {@code bobtcp} to the same port over TCP, and is stopped by its PID.
+ */
+final class RefereeProcess implements AutoCloseable
+{
+    /** JVM flags the contract requires (Chronicle Queue needs these on Java 17). */
+    static final List<String> JVM_FLAGS = List.of(
+        "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
+        "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+        "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+        "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
+        "--add-opens=java.base/java.lang=ALL-UNNAMED",
+        "-Dchronicle.analytics.disable=true",
+        "-Dchronicle.announcer.disable=true");
+
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(20);
+    static final Duration STOP_GRACE = Duration.ofSeconds(10);
+    private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(2);
+
+    private final Path workDir;
+    private final int sipPort;
+    private final int adminPort;
+    private final int calleePort;
+    private final Path configFile;
+    private final Path logFile;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(HTTP_TIMEOUT).build();
+    private Process process;
+
+    private RefereeProcess(final Path workDir, final int calleePort)
+    {
+        this.workDir = workDir;
+        this.calleePort = calleePort;
+        this.sipPort = Ports.freeUdpAndTcpPort();
+        this.adminPort = Ports.freeUdpAndTcpPort();
+        this.configFile = workDir.resolve("referee.yaml");
+        this.logFile = workDir.resolve("referee.log");
+    }
+
+    /**
+     * Writes the config, starts the jar and waits (bounded) for {@code GET /health} to answer 200.
+     *
+     * @param workDir    temp directory for the config, the journal and the log.
+     * @param calleePort port where the callee SIPp listens (UDP for route bob, TCP for route bobtcp).
+     */
+    static RefereeProcess start(final Path workDir, final int calleePort)
+    {
+        final RefereeProcess referee = new RefereeProcess(workDir, calleePort);
+        try
+        {
+            referee.launch();
+            referee.awaitHealthy();
+            return referee;
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            final String tail = referee.logTail(60);
+            referee.close();
+            throw new AssertionError(ex.getMessage() + "\n--- last lines of " + referee.logFile + " ---\n" + tail, ex);
+        }
+    }
+
+    /** The jar under test: -Dreferee.jar, else target/referee.jar in the ops module. */
+    static Path jar()
+    {
+        return Paths.get(System.getProperty("referee.jar", "target/referee.jar")).toAbsolutePath();
+    }
+
+    private void launch()
+    {
+        final Path jar = jar();
+        if (!Files.isRegularFile(jar))
+        {
+            throw new AssertionError("Referee jar not found at " + jar + ": run `mvn package` (the interop execution "
+                + "runs in the verify phase, after packaging)");
+        }
+        try
+        {
+            Files.writeString(configFile, configYaml(), StandardCharsets.UTF_8);
+            final List<String> command = new ArrayList<>();
+            command.add(javaExecutable());
+            command.addAll(JVM_FLAGS);
+            command.addAll(List.of("-jar", jar.toString(), "run", "--config", configFile.toString()));
+            process = new ProcessBuilder(command)
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(logFile.toFile())
+                .start();
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalStateException("cannot start Referee: " + ex, ex);
+        }
+    }
+
+    String configYaml()
+    {
+        final String journalDir = workDir.resolve("journal").toString().replace("\\", "/");
+        return "listen: [\"udp:" + Ports.LOOPBACK + ":" + sipPort + "\", \"tcp:" + Ports.LOOPBACK + ":" + sipPort + "\"]\n"
+            + "routes:\n"
+            + "  - user: \"bob\"\n"
+            + "    target: \"" + Ports.LOOPBACK + ":" + calleePort + "\"\n"
+            + "  - user: \"bobtcp\"\n"
+            + "    target: \"" + Ports.LOOPBACK + ":" + calleePort + ";transport=tcp\"\n"
+            + "journal:\n"
+            + "  dir: \"" + journalDir + "\"\n"
+            + "admin: \"" + Ports.LOOPBACK + ":" + adminPort + "\"\n";
+    }
+
+    private static String javaExecutable()
+    {
+        return ProcessHandle.current().info().command()
+            .orElse(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    private void awaitHealthy()
+    {
+        final long deadlineNs = System.nanoTime() + READY_TIMEOUT.toNanos();
+        String lastProblem = "no answer yet";
+        while (System.nanoTime() < deadlineNs)
+        {
+            if (!process.isAlive())
+            {
+                throw new AssertionError("Referee exited with code " + process.exitValue() + " before /health answered");
+            }
+            try
+            {
+                final HttpResponse<String> response = get("/health");
+                if (response.statusCode() == 200)
+                {
+                    return;
+                }
+                lastProblem = "HTTP " + response.statusCode();
+            }
+            catch (final IOException ex)
+            {
+                lastProblem = ex.toString();
+            }
+            sleepMs(100);
+        }
+        throw new AssertionError("Referee not healthy within " + READY_TIMEOUT + " (" + lastProblem + ")");
+    }
+
+    private HttpResponse<String> get(final String path) throws IOException
+    {
+        final HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + Ports.LOOPBACK + ":" + adminPort + path))
+            .timeout(HTTP_TIMEOUT).GET().build();
+        try
+        {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", ex);
+        }
+    }
+
+    /** GET /status, parsed (flat numeric fields only). */
+    RefereeStatus status()
+    {
+        try
+        {
+            final HttpResponse<String> response = get("/status");
+            if (response.statusCode() != 200)
+            {
+                throw new AssertionError("GET /status answered HTTP " + response.statusCode() + ": " + response.body());
+            }
+            return RefereeStatus.parse(response.body());
+        }
+        catch (final IOException ex)
+        {
+            throw new AssertionError("GET /status failed: " + ex, ex);
+        }
+    }
+
+    /**
+     * Polls /status every 200 ms until the condition holds; fails with the last status seen after the timeout.
+     */
+    RefereeStatus awaitStatus(final String what, final Predicate<RefereeStatus> condition, final Duration timeout)
+    {
+        final long deadlineNs = System.nanoTime() + timeout.toNanos();
+        RefereeStatus last = status();
+        while (!condition.test(last))
+        {
+            if (System.nanoTime() >= deadlineNs)
+            {
+                throw new AssertionError("Referee did not reach '" + what + "' within " + timeout + "; last /status: "
+                    + last.raw());
+            }
+            sleepMs(200);
+            last = status();
+        }
+        return last;
+    }
+
+    /** No call and no dialog left (transactions may still linger for Timer J/K/D). */
+    RefereeStatus awaitCallsEnded(final Duration timeout)
+    {
+        return awaitStatus("activeCalls == 0 and dialogs == 0",
+            s -> s.activeCalls() == 0 && s.dialogs() == 0, timeout);
+    }
+
+    /** No call, dialog or transaction left. */
+    RefereeStatus awaitIdle(final Duration timeout)
+    {
+        return awaitStatus("activeCalls == 0, dialogs == 0, transactions == 0",
+            s -> s.activeCalls() == 0 && s.dialogs() == 0 && s.transactions() == 0, timeout);
+    }
+
+    int sipPort()
+    {
+        return sipPort;
+    }
+
+    int adminPort()
+    {
+        return adminPort;
+    }
+
+    Path logFile()
+    {
+        return logFile;
+    }
+
+    long pid()
+    {
+        return process == null ? -1 : process.pid();
+    }
+
+    String logTail(final int lines)
+    {
+        return ProcessLogs.tail(logFile, lines);
+    }
+
+    /** Stops Referee by its PID: destroy, bounded wait, destroyForcibly. */
+    @Override
+    public void close()
+    {
+        ProcessLogs.stop(process, STOP_GRACE);
+    }
+
+    private static void sleepMs(final long ms)
+    {
+        try
+        {
+            Thread.sleep(ms);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

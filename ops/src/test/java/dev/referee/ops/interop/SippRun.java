@@ -1,0 +1,93 @@
+package dev.referee.ops.interop;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** One running SIPp process; stopped by its PID, never by name. */
+final class SippRun implements AutoCloseable
+{
+    private final String name;
+    private final List<String> command;
+    private final Process process;
+    private final Path workDir;
+    private final Path outFile;
+    private final Duration waitBound;
+
+    SippRun(final String name, final List<String> command, final Process process, final Path workDir,
+        final Path outFile, final Duration waitBound)
+    {
+        this.name = name;
+        this.command = command;
+        this.process = process;
+        this.workDir = workDir;
+        this.outFile = outFile;
+        this.waitBound = waitBound;
+    }
+
+    /**
+     * Waits for SIPp to exit (at most {@code timeout}, then it is stopped) and reads its final statistics.
+     */
+    SippResult awaitResult(final Duration timeout)
+    {
+        final Duration bound = timeout.compareTo(waitBound) < 0 ? timeout : waitBound;
+        boolean exited;
+        try
+        {
+            exited = process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            exited = false;
+        }
+        final int exitCode = exited ? process.exitValue() : ProcessLogs.stop(process, Duration.ofSeconds(3));
+        return SippResult.read(name, exitCode, !exited, statFile(), describe());
+    }
+
+    Path statFile()
+    {
+        return workDir.resolve(name + "-stat.csv");
+    }
+
+    long pid()
+    {
+        return process.pid();
+    }
+
+    boolean isAlive()
+    {
+        return process.isAlive();
+    }
+
+    /** The command and the last lines of its output, errors and screen, for failure messages. */
+    String describe()
+    {
+        return "--- " + name + " (pid " + process.pid() + "): " + String.join(" ", command) + "\n"
+            + "--- output:\n" + ProcessLogs.tail(outFile, 15) + "\n"
+            + "--- errors:\n" + ProcessLogs.tail(workDir.resolve(name + "-errors.log"), 40) + "\n"
+            + "--- screen:\n" + ProcessLogs.tail(workDir.resolve(name + "-screen.log"), 40);
+    }
+
+    @Override
+    public void close()
+    {
+        ProcessLogs.stop(process, Duration.ofSeconds(3));
+    }
+
+    static String read(final Path file)
+    {
+        try
+        {
+            return Files.readString(file, StandardCharsets.ISO_8859_1);
+        }
+        catch (final IOException ex)
+        {
+            return "";
+        }
+    }
+}

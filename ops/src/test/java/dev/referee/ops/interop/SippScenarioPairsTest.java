@@ -1,0 +1,59 @@
+package dev.referee.ops.interop;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The SIPp scenarios against each other, caller straight to callee with no Referee in between: proves that every
+ * caller/callee pair used by {@link RefereeInteropTest} is consistent on its own, so a failure there is Referee's.
+ * The callee scenarios answer from what they receive ([last_*], saved headers), so they work either way.
+ */
+@Tag("interop")
+class SippScenarioPairsTest
+{
+    @RegisterExtension
+    static final FailureDump DUMP = new FailureDump();
+
+    @ParameterizedTest(name = "{1} -> {0} over {2}")
+    @CsvSource({
+        "uas-answer-then-wait-bye.xml,             uac-basic-call.xml,              UDP, 200, 100",
+        "uas-answer-then-wait-bye.xml,             uac-basic-call.xml,              TCP, 100, 100",
+        "uas-ring-then-expect-cancel.xml,          uac-cancel-before-answer.xml,    UDP, 10,  10",
+        "uas-answer-486.xml,                       uac-expect-486.xml,              UDP, 10,  10",
+        "uas-bye-from-callee.xml,                  uac-expect-bye-from-callee.xml,  UDP, 10,  10",
+        "uas-accept-hold-unhold.xml,               uac-hold-unhold.xml,             UDP, 10,  10",
+        "uas-hold-unhold-from-callee.xml,          uac-accept-hold-unhold.xml,      UDP, 10,  10",
+        "uas-answer-tolerate-retransmissions.xml,  uac-basic-call-lossy.xml,        UDP, 20,  10",
+    })
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void shouldCompleteEveryCallBetweenCallerAndCalleeScenarios(
+        final String calleeScenario,
+        final String callerScenario,
+        final SippTransport transport,
+        final int calls,
+        final int ratePerSecond) throws IOException
+    {
+        final Path dir = Files.createTempDirectory("sipp-pair-");
+        final Duration bound = Duration.ofSeconds(60);
+        final Sipp calleeSpec = Sipp.uas(calleeScenario, dir).transport(transport).calls(calls).globalTimeout(bound);
+        try (SippRun callee = DUMP.track(calleeSpec.start());
+            SippRun caller = DUMP.track(Sipp.uac(callerScenario, dir).remote(calleeSpec.localPort()).service("bob")
+                .transport(transport).calls(calls).rate(ratePerSecond).limit(50).globalTimeout(bound).start()))
+        {
+            final SippResult callerResult = caller.awaitResult(bound.plusSeconds(10));
+            final SippResult calleeResult = callee.awaitResult(Duration.ofSeconds(15));
+
+            callerResult.assertAllSucceeded(calls);
+            calleeResult.assertAllSucceeded(calls);
+        }
+    }
+}
