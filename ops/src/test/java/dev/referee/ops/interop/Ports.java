@@ -28,7 +28,7 @@ final class Ports
                 final int port = tcp.getLocalPort();
                 try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(LOOPBACK, port)))
                 {
-                    return port;
+                    return udp.getLocalPort();
                 }
                 catch (final IOException busyForUdp)
                 {

@@ -150,6 +150,11 @@ class RefereeInteropTest
         assertEquals(0, status.activeCalls(), status::raw);
         assertEquals(0, status.dialogs(), status::raw);
         assertEquals(0, status.transactions(), status::raw);
+
+        // Completed UDP transactions absorb retransmissions for 64*T1 = 32 s, then everything must be gone.
+        final RefereeStatus empty = referee.awaitEmpty(TRANSACTIONS_END_WITHIN);
+        assertEquals(0, empty.transactionsWaiting(), empty::raw);
+        assertEquals(0, empty.timers(), empty::raw);
     }
 
     /**

@@ -226,6 +226,14 @@ final class RefereeProcess implements AutoCloseable
             s -> s.activeCalls() == 0 && s.dialogs() == 0 && s.transactions() == 0, timeout);
     }
 
+    /** Nothing at all left: no transaction waiting for retransmissions and no timer either. */
+    RefereeStatus awaitEmpty(final Duration timeout)
+    {
+        return awaitStatus("activeCalls, dialogs, transactions, transactionsWaiting and timers all 0",
+            s -> s.activeCalls() == 0 && s.dialogs() == 0 && s.transactions() == 0 && s.transactionsWaiting() == 0 &&
+                s.timers() == 0, timeout);
+    }
+
     int sipPort()
     {
         return sipPort;

@@ -59,6 +59,12 @@ final class RefereeStatus
         return counter("transactions");
     }
 
+    /** Completed transactions kept only to absorb retransmissions (RFC 3261 Timers D, I, J, K). */
+    long transactionsWaiting()
+    {
+        return counter("transactionsWaiting");
+    }
+
     long timers()
     {
         return counter("timers");
