@@ -2,6 +2,7 @@ package dev.referee.engine;
 
 import dev.referee.engine.call.B2bua;
 import dev.referee.engine.call.Leg;
+import dev.referee.engine.events.EngineEvents;
 import dev.referee.engine.time.EngineTimers;
 import dev.referee.engine.transaction.ClientTransaction;
 import dev.referee.engine.transaction.ServerTransaction;
@@ -40,12 +41,18 @@ public final class Engine
 
     public Engine(final EngineConfig config, final SipSender sender, final EngineCounters counters)
     {
+        this(config, sender, counters, EngineEvents.NONE);
+    }
+
+    public Engine(final EngineConfig config, final SipSender sender, final EngineCounters counters,
+        final EngineEvents events)
+    {
         this.config = config;
         this.counters = counters;
         this.outbox = new Outbox(sender, counters);
         this.ids = new IdGenerator(config.seed());
         this.transactions = new TransactionLayer(timers, outbox, ids, config.t1Ns(), config.t2Ns(), config.t4Ns());
-        this.b2bua = new B2bua(config, transactions, timers, outbox, ids);
+        this.b2bua = new B2bua(config, transactions, timers, outbox, ids, events);
         transactions.user(b2bua);
     }
 

@@ -28,6 +28,8 @@ public final class EngineHarness
     public static final long TICK_NS = TimeUnit.MILLISECONDS.toNanos(10);
 
     public final EngineCounters counters = new EngineCounters();
+    /** Domain events as "name callId detail..." lines, in order. */
+    public final List<String> events = new ArrayList<>();
     public final Engine engine;
     private final List<Sent> sent = new ArrayList<>();
     private int drained;
@@ -58,7 +60,7 @@ public final class EngineHarness
             buffer.getBytes(offset, bytes);
             sent.add(new Sent(transport, destination, connectionId, bytes, outputMustParse));
             return true;
-        }, counters);
+        }, counters, new RecordingEvents(events));
     }
 
     /** Lets error responses that echo a sender's malformed headers through (RFC 3261 §8.2.6 copies them). */

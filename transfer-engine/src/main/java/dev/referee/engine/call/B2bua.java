@@ -4,6 +4,7 @@ import dev.referee.config.Route;
 import dev.referee.engine.EngineConfig;
 import dev.referee.engine.IdGenerator;
 import dev.referee.engine.Outbox;
+import dev.referee.engine.events.EngineEvents;
 import dev.referee.engine.time.EngineTimers;
 import dev.referee.engine.transaction.ClientTransaction;
 import dev.referee.engine.transaction.ServerTransaction;
@@ -41,6 +42,7 @@ public final class B2bua implements TransactionUser
     private final IdGenerator ids;
     private final Router router;
     private final LegMessages messages;
+    private final EngineEvents events;
     private final Long2ObjectHashMap<Leg> legs = new Long2ObjectHashMap<>();
     private final AsciiView view = new AsciiView();
     private long nextLegId = 1;
@@ -48,8 +50,9 @@ public final class B2bua implements TransactionUser
     private int callCount;
 
     public B2bua(final EngineConfig config, final TransactionLayer transactions, final EngineTimers timers,
-        final Outbox outbox, final IdGenerator ids)
+        final Outbox outbox, final IdGenerator ids, final EngineEvents events)
     {
+        this.events = events;
         this.config = config;
         this.transactions = transactions;
         this.timers = timers;
@@ -129,6 +132,7 @@ public final class B2bua implements TransactionUser
         messages.copyEndToEnd(request, writer);
         final ClientTransaction ct = transactions.sendRequest(
             clientId, branch, SipMethod.INVITE, "INVITE", b.transport, b.flow, b.connectionId);
+        events.onCallCreated(timers.nowNs(), call.id, 0, a.callId, b.callId, a.remoteUri, a.localUri, b.remoteTarget);
         ct.purpose = INITIAL_INVITE;
         ct.context = call;
         st.relayedTo = ct;
@@ -296,7 +300,7 @@ public final class B2bua implements TransactionUser
                     {
                         messages.respond(call.callerInvite, 408, "Request Timeout", null, null);
                     }
-                    release(call);
+                    release(call, "timeout", 408);
                 }
             }
             case RELAYED_INVITE, RELAYED_REQUEST ->
@@ -333,11 +337,11 @@ public final class B2bua implements TransactionUser
                 b.ackPendingCSeq = response.cseqNumber();
                 messages.sendAck(b, null);
                 messages.sendBye(b, ORPHAN);
-                release(call);
+                release(call, "cancelled", 487);
             }
             else if (status >= 300)
             {
-                release(call);
+                release(call, "cancelled", 487);
             }
             return;
         }
@@ -348,6 +352,7 @@ public final class B2bua implements TransactionUser
         final ServerTransaction st = call.callerInvite;
         if (status < 200)
         {
+            events.onLegRinging(timers.nowNs(), call.id, status);
             learnCalleeDialog(b, response, false);
             messages.relayResponse(st, response, true, false);
             return;
@@ -360,12 +365,13 @@ public final class B2bua implements TransactionUser
             b.ackPendingCSeq = response.cseqNumber();
             call.a.confirmed = true;
             call.state = Call.State.CONFIRMED;
+            events.onLegAnswered(timers.nowNs(), call.id);
             messages.relayResponse(st, response, true, false);
             startRetransmitting2xx(call.a, st.cseq());
             return;
         }
         messages.relayResponse(st, response, false, status < 400);
-        release(call);
+        release(call, "rejected", status);
     }
 
     private void onRelayedResponse(final ClientTransaction ct, final ServerTransaction st, final SipMessage response)
@@ -433,6 +439,10 @@ public final class B2bua implements TransactionUser
         stopRetransmitting2xx(leg);
         final Call call = leg.call;
         final Leg peer = leg.peer();
+        if (call.endCause == null)
+        {
+            call.endCause = leg == call.a ? "caller-bye" : "callee-bye";
+        }
         if (call.state == Call.State.INITIATING)
         {
             // The caller hung up an early dialog: that is a CANCEL of the callee's INVITE.
@@ -451,7 +461,7 @@ public final class B2bua implements TransactionUser
         }
         if (call.byesOutstanding == 0)
         {
-            release(call);
+            release(call, call.endCause, 0);
         }
     }
 
@@ -460,7 +470,7 @@ public final class B2bua implements TransactionUser
         final Call call = (Call)ct.context;
         if (call != null && --call.byesOutstanding <= 0)
         {
-            release(call);
+            release(call, call.endCause, 0);
         }
     }
 
@@ -470,7 +480,7 @@ public final class B2bua implements TransactionUser
         final ClientTransaction invite = call.calleeInvite;
         if (invite.finalStatus() != 0 || invite.state() == ClientTransaction.State.TERMINATED)
         {
-            release(call);
+            release(call, "cancelled", 487);
         }
         else if (invite.provisionalSeen())
         {
@@ -530,7 +540,7 @@ public final class B2bua implements TransactionUser
             call.state = Call.State.TERMINATING;
             if (call.byesOutstanding == 0)
             {
-                release(call);
+                release(call, "no-ack", 0);
             }
         }
     }
@@ -577,13 +587,14 @@ public final class B2bua implements TransactionUser
     }
 
     /** Ends a call: its legs leave the map and their timers stop. Transactions under way finish on their own. */
-    private void release(final Call call)
+    private void release(final Call call, final String cause, final int status)
     {
         if (call.state == Call.State.ENDED)
         {
             return;
         }
         call.state = Call.State.ENDED;
+        events.onCallEnded(timers.nowNs(), call.id, cause == null ? "ended" : cause, status);
         for (final Leg leg : new Leg[]{call.a, call.b})
         {
             stopRetransmitting2xx(leg);

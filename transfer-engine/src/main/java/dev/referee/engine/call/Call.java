@@ -31,6 +31,8 @@ public final class Call
     boolean cancelPending;
     boolean cancelled;
     int byesOutstanding;
+    /** Why the call ends, set by whatever ends it first (for the call-ended event). */
+    String endCause;
 
     Call(final long id, final long aLegId, final long bLegId, final B2bua b2bua)
     {
