@@ -1,6 +1,7 @@
 package dev.referee.engine;
 
 import dev.referee.config.ListenAddress;
+import dev.referee.config.RefereeConfig;
 import dev.referee.config.Route;
 import dev.referee.sip.SipMessage;
 import dev.referee.transport.Transport;
@@ -25,6 +26,8 @@ public final class EngineHarness
     public static final InetSocketAddress CALLER_V6 = new InetSocketAddress("::1", 5070);
     public static final InetSocketAddress CALLER = new InetSocketAddress("127.0.0.1", 5070);
     public static final InetSocketAddress CALLEE = new InetSocketAddress("127.0.0.1", 5062);
+    /** Where transfers to "carol" (and to numbers) are routed. */
+    public static final InetSocketAddress TARGET = new InetSocketAddress("127.0.0.1", 5064);
     public static final long TICK_NS = TimeUnit.MILLISECONDS.toNanos(10);
 
     public final EngineCounters counters = new EngineCounters();
@@ -44,16 +47,30 @@ public final class EngineHarness
 
     public EngineHarness(final int maxCalls, final long seed)
     {
+        this(maxCalls, seed, RefereeConfig.TransferConfig.defaults(), List.of());
+    }
+
+    /** With transfer settings and trunks of the test's choosing. */
+    public EngineHarness(final RefereeConfig.TransferConfig transfer, final List<RefereeConfig.TrunkConfig> trunks)
+    {
+        this(1000, 42, transfer, trunks);
+    }
+
+    public EngineHarness(final int maxCalls, final long seed, final RefereeConfig.TransferConfig transfer,
+        final List<RefereeConfig.TrunkConfig> trunks)
+    {
         final List<Route> routes = List.of(
             new Route(Pattern.compile("bob"), CALLEE, Transport.UDP),
             new Route(Pattern.compile("bobtcp"), CALLEE, Transport.TCP),
-            new Route(Pattern.compile("user"), CALLEE, Transport.UDP));
+            new Route(Pattern.compile("user"), CALLEE, Transport.UDP),
+            new Route(Pattern.compile("carol|\\+?[0-9]+"), TARGET, Transport.UDP),
+            new Route(Pattern.compile("alice"), CALLER, Transport.UDP));
         final List<ListenAddress> listen = List.of(
             new ListenAddress(Transport.UDP, REFEREE), new ListenAddress(Transport.TCP, REFEREE),
             new ListenAddress(Transport.UDP, REFEREE_V6));
         final EngineConfig config = new EngineConfig(listen, routes,
             TimeUnit.MILLISECONDS.toNanos(500), TimeUnit.SECONDS.toNanos(4), TimeUnit.SECONDS.toNanos(5),
-            maxCalls, "Referee", seed);
+            maxCalls, "Referee", seed, transfer, RefereeConfig.RedirectConfig.defaults(), trunks);
         engine = new Engine(config, (transport, destination, connectionId, buffer, offset, length) ->
         {
             final byte[] bytes = new byte[length];

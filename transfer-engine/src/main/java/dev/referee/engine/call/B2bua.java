@@ -34,6 +34,16 @@ public final class B2bua implements TransactionUser
     static final int CANCEL = 5;
     /** A request whose outcome nobody waits for (a BYE of a call already gone). */
     static final int ORPHAN = 6;
+    /** INVITE to a transfer target (or to a recalled transferor). */
+    static final int TARGET_INVITE = 7;
+    /** re-INVITE of the transferee with the target's offer. */
+    static final int JOIN_REINVITE = 8;
+    /** NOTIFY of a transfer's progress. */
+    static final int NOTIFY = 9;
+    /** An INVITE given up before any provisional: CANCEL goes when one comes (RFC 3261 §9.1). */
+    static final int ABANDONED_INVITE = 10;
+    /** An INVITE given up and cancelled: a 2xx that crosses the CANCEL is acknowledged and hung up. */
+    static final int CANCELLED_INVITE = 11;
 
     private final EngineConfig config;
     private final TransactionLayer transactions;
@@ -43,6 +53,7 @@ public final class B2bua implements TransactionUser
     private final Router router;
     private final LegMessages messages;
     private final EngineEvents events;
+    private final Transfers transfers;
     private final Long2ObjectHashMap<Leg> legs = new Long2ObjectHashMap<>();
     private final AsciiView view = new AsciiView();
     private long nextLegId = 1;
@@ -60,6 +71,7 @@ public final class B2bua implements TransactionUser
         this.ids = ids;
         this.router = new Router(config.routes());
         this.messages = new LegMessages(config, transactions, outbox, ids);
+        this.transfers = new Transfers(this, config, transactions, messages, timers, ids, events, router);
     }
 
     public int callCount()
@@ -173,8 +185,12 @@ public final class B2bua implements TransactionUser
             onBye(leg, st);
             return;
         }
+        if (method == SipMethod.REFER && !leg.terminated && transfers.onRefer(leg, request, st, source))
+        {
+            return;
+        }
         final Leg peer = leg.peer();
-        if (leg.terminated || peer.terminated || !peer.confirmed)
+        if (leg.terminated || peer == null || peer.terminated || !peer.confirmed)
         {
             messages.respond(st, 481, "Call/Transaction Does Not Exist", null, null);
             return;
@@ -226,7 +242,7 @@ public final class B2bua implements TransactionUser
         }
         stopRetransmitting2xx(leg);
         final Leg peer = leg.peer();
-        if (peer.ackPendingCSeq >= 0 && !peer.terminated)
+        if (peer != null && peer.ackPendingCSeq >= 0 && !peer.terminated)
         {
             messages.sendAck(peer, ack);
         }
@@ -280,6 +296,8 @@ public final class B2bua implements TransactionUser
             case INITIAL_INVITE -> onCalleeInviteResponse(ct, (Call)ct.context, response);
             case RELAYED_INVITE, RELAYED_REQUEST -> onRelayedResponse(ct, (ServerTransaction)ct.context, response);
             case BYE -> onByeDone(ct);
+            case TARGET_INVITE, JOIN_REINVITE -> transfers.onResponse(ct, response);
+            case ABANDONED_INVITE, CANCELLED_INVITE -> onAbandonedInviteResponse(ct, response);
             default ->
             {
             }
@@ -294,6 +312,10 @@ public final class B2bua implements TransactionUser
             case INITIAL_INVITE ->
             {
                 final Call call = (Call)ct.context;
+                if (ct.provisionalSeen() && ct.finalStatus() == 0)
+                {
+                    messages.sendCancel(ct); // Timer C: it rang too long
+                }
                 if (call.state != Call.State.ENDED)
                 {
                     if (!call.callerInvite.isFinal())
@@ -313,6 +335,7 @@ public final class B2bua implements TransactionUser
                 }
             }
             case BYE -> onByeDone(ct);
+            case TARGET_INVITE, JOIN_REINVITE -> transfers.onTimeout(ct);
             default ->
             {
             }
@@ -333,7 +356,7 @@ public final class B2bua implements TransactionUser
             }
             else if (status >= 200 && status < 300)
             {
-                learnCalleeDialog(b, response, true);
+                learnDialog(b, response, true);
                 b.ackPendingCSeq = response.cseqNumber();
                 messages.sendAck(b, null);
                 messages.sendBye(b, ORPHAN);
@@ -353,14 +376,14 @@ public final class B2bua implements TransactionUser
         if (status < 200)
         {
             events.onLegRinging(timers.nowNs(), call.id, status);
-            learnCalleeDialog(b, response, false);
+            learnDialog(b, response, false);
             messages.relayResponse(st, response, true, false);
             return;
         }
         b.clientInvite = null;
         if (status < 300)
         {
-            learnCalleeDialog(b, response, true);
+            learnDialog(b, response, true);
             b.confirmed = true;
             b.ackPendingCSeq = response.cseqNumber();
             call.a.confirmed = true;
@@ -438,6 +461,15 @@ public final class B2bua implements TransactionUser
         leg.terminated = true;
         stopRetransmitting2xx(leg);
         final Call call = leg.call;
+        final Transfer transfer = call.transfer;
+        if (transfer != null && leg == transfer.transferor && transfers.onTransferorBye(transfer))
+        {
+            return;
+        }
+        if (transfer != null && transfer.isActive() && leg == transfer.transferee)
+        {
+            transfers.onTransfereeGone(transfer);
+        }
         final Leg peer = leg.peer();
         if (call.endCause == null)
         {
@@ -453,7 +485,7 @@ public final class B2bua implements TransactionUser
             cancelCallee(call);
             return;
         }
-        if (!peer.terminated)
+        if (peer != null && !peer.terminated)
         {
             messages.sendBye(peer, BYE);
             call.byesOutstanding++;
@@ -531,7 +563,7 @@ public final class B2bua implements TransactionUser
             final Call call = leg.call;
             for (final Leg each : new Leg[]{leg, leg.peer()})
             {
-                if (!each.terminated && each.confirmed)
+                if (each != null && !each.terminated && each.confirmed)
                 {
                     messages.sendBye(each, BYE);
                     call.byesOutstanding++;
@@ -547,7 +579,8 @@ public final class B2bua implements TransactionUser
 
     // ---- building messages -----------------------------------------------------------------------------------
 
-    private void learnCalleeDialog(final Leg b, final SipMessage response, final boolean routeSet)
+    /** Takes the peer's tag, Contact and (from a 2xx) route set from a response to an INVITE Referee sent. */
+    void learnDialog(final Leg b, final SipMessage response, final boolean routeSet)
     {
         final AsciiView tag = response.to().tag();
         if (!tag.isEmpty())
@@ -576,7 +609,10 @@ public final class B2bua implements TransactionUser
         {
             final Leg leg = (Leg)context;
             leg.serverInvite = null;
-            leg.peer().clientInvite = null;
+            if (leg.peer() != null)
+            {
+                leg.peer().clientInvite = null;
+            }
         }
     }
 
@@ -587,7 +623,7 @@ public final class B2bua implements TransactionUser
     }
 
     /** Ends a call: its legs leave the map and their timers stop. Transactions under way finish on their own. */
-    private void release(final Call call, final String cause, final int status)
+    void release(final Call call, final String cause, final int status)
     {
         if (call.state == Call.State.ENDED)
         {
@@ -595,21 +631,137 @@ public final class B2bua implements TransactionUser
         }
         call.state = Call.State.ENDED;
         events.onCallEnded(timers.nowNs(), call.id, cause == null ? "ended" : cause, status);
-        for (final Leg leg : new Leg[]{call.a, call.b})
+        for (int i = 0; i < call.legs.size(); i++)
         {
-            stopRetransmitting2xx(leg);
-            leg.terminated = true;
-            legs.remove(leg.id);
+            final Leg leg = call.legs.get(i);
+            if (leg.call == call)
+            {
+                dropLeg(leg);
+            }
         }
         callCount--;
+    }
+
+    // ---- what transfers build on ------------------------------------------------------------------------------
+
+    /** A new leg of {@code call}, known to the engine from now on (its tag finds it). */
+    Leg newLeg(final Call call)
+    {
+        final Leg leg = new Leg(nextLegId++, call, this);
+        legs.put(leg.id, leg);
+        call.legs.add(leg);
+        return leg;
+    }
+
+    /** A call made of two existing legs (a transfer's outcome), child of {@code parentId}; the legs are joined. */
+    Call newCall(final long parentId, final Leg a, final Leg b)
+    {
+        final Call call = new Call(nextCallId++, parentId, a, b);
+        callCount++;
+        return call;
+    }
+
+    /** The leg is done: it leaves the engine (messages for it get 481) and its timers stop. */
+    void dropLeg(final Leg leg)
+    {
+        stopRetransmitting2xx(leg);
+        leg.terminated = true;
+        legs.remove(leg.id);
+    }
+
+    /**
+     * Sends an INVITE on {@code leg} with CSeq {@code cseq}: the first of a new dialog or a re-INVITE; with the body
+     * of {@code bodySource} as offer, or with no offer (the answer then brings one: RFC 3261 §13.2.1).
+     */
+    ClientTransaction sendInvite(final Leg leg, final long cseq, final SipMessage bodySource, final String header,
+        final String value, final int purpose, final Object context)
+    {
+        final long clientId = transactions.reserveClientId();
+        final String branch = transactions.branch(clientId);
+        final SipMessageWriter writer = messages.startRequest(leg, "INVITE", cseq, branch, 70);
+        writer.header("Contact", messages.contact(leg.transport, leg.flow));
+        if (header != null)
+        {
+            writer.header(header, value);
+        }
+        if (bodySource != null)
+        {
+            HeaderCopier.endWithBodyOf(bodySource, writer);
+        }
+        else
+        {
+            writer.endWithoutBody();
+        }
+        final ClientTransaction ct = transactions.sendRequest(
+            clientId, branch, SipMethod.INVITE, "INVITE", leg.transport, leg.flow, leg.connectionId);
+        ct.purpose = purpose;
+        ct.context = context;
+        return ct;
+    }
+
+    /**
+     * Hangs up {@code leg} with BYE. With a call, the call ends (with {@code cause}) when every BYE is answered;
+     * without, the leg is simply dropped.
+     */
+    void hangUp(final Leg leg, final Call call, final String cause)
+    {
+        if (leg.terminated)
+        {
+            return;
+        }
+        if (call == null)
+        {
+            messages.sendBye(leg, ORPHAN);
+            dropLeg(leg);
+            return;
+        }
+        if (call.endCause == null)
+        {
+            call.endCause = cause;
+        }
+        messages.sendBye(leg, BYE).context = call;
+        call.byesOutstanding++;
+        call.state = Call.State.TERMINATING;
+    }
+
+    /** An INVITE given up before a provisional came: CANCEL it as soon as one does. */
+    void cancelWhenProvisional(final ClientTransaction invite)
+    {
+        invite.purpose = ABANDONED_INVITE;
+    }
+
+    private void onAbandonedInviteResponse(final ClientTransaction ct, final SipMessage response)
+    {
+        final int status = response.statusCode();
+        if (status < 200)
+        {
+            if (ct.purpose == ABANDONED_INVITE)
+            {
+                ct.purpose = CANCELLED_INVITE;
+                messages.sendCancel(ct);
+            }
+            return;
+        }
+        if (status < 300)
+        {
+            // The 2xx crossed the CANCEL: acknowledge and hang up (RFC 3261 §15), with the dialog the 2xx made.
+            final Leg leg = ct.context instanceof Transfer ? ((Transfer)ct.context).target : null;
+            if (leg != null)
+            {
+                learnDialog(leg, response, true);
+                leg.ackPendingCSeq = response.cseqNumber();
+                messages.sendAck(leg, null);
+                messages.sendBye(leg, ORPHAN);
+            }
+        }
     }
 
     /** An INVITE offer/answer is open on the call in either direction (RFC 3261 §14.2: answer 491). */
     private static boolean inviteInProgress(final Leg leg, final Leg peer)
     {
         return leg.serverInvite != null || leg.clientInvite != null || leg.pending2xx != null ||
-            leg.ackPendingCSeq >= 0 || peer.serverInvite != null || peer.clientInvite != null ||
-            peer.pending2xx != null || peer.ackPendingCSeq >= 0;
+            leg.ackPendingCSeq >= 0 || peer != null && (peer.serverInvite != null || peer.clientInvite != null ||
+            peer.pending2xx != null || peer.ackPendingCSeq >= 0);
     }
 
     private static boolean isTargetRefresh(final int method)
