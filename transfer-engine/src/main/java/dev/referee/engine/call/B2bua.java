@@ -44,6 +44,8 @@ public final class B2bua implements TransactionUser
     static final int ABANDONED_INVITE = 10;
     /** An INVITE given up and cancelled: a 2xx that crosses the CANCEL is acknowledged and hung up. */
     static final int CANCELLED_INVITE = 11;
+    /** re-INVITE without offer of an attended transfer's target, to get its offer. */
+    static final int OFFER_REINVITE = 12;
 
     private final EngineConfig config;
     private final TransactionLayer transactions;
@@ -164,6 +166,25 @@ public final class B2bua implements TransactionUser
         return leg != null && localTag.contentEquals(leg.localTag) && callId.contentEquals(leg.callId) ? leg : null;
     }
 
+    /** The leg of the dialog a Replaces header names (its tags in either order, one of them Referee's); or null. */
+    Leg findLeg(final DialogReference dialog)
+    {
+        for (final String ours : new String[]{dialog.toTag(), dialog.fromTag()})
+        {
+            final long id = IdGenerator.idOf(ours, 0);
+            final Leg leg = id < 0 ? null : legs.get(id);
+            if (leg != null && ours.equals(leg.localTag) && dialog.callId().equals(leg.callId))
+            {
+                final String theirs = ours == dialog.toTag() ? dialog.fromTag() : dialog.toTag();
+                if (theirs.equals(leg.remoteTag) || leg.remoteTag == null || leg.remoteTag.isEmpty())
+                {
+                    return leg;
+                }
+            }
+        }
+        return null;
+    }
+
     /** A request inside a dialog of {@code leg} (not ACK, not CANCEL). */
     public void onInDialogRequest(final Leg leg, final SipMessage request, final ServerTransaction st,
         final int transport, final InetSocketAddress source, final long connectionId)
@@ -258,7 +279,11 @@ public final class B2bua implements TransactionUser
         final Object context = invite.context;
         final ClientTransaction relayed = invite.relayedTo;
         messages.respond(invite, 487, "Request Terminated", null, null);
-        if (context instanceof Call)
+        if (context instanceof Call && ((Call)context).blonde != null && ((Call)context).blonde.isActive())
+        {
+            ((Call)context).a.terminated = true; // the transferor gave up its consultation: the target is the transfer's now
+        }
+        else if (context instanceof Call)
         {
             cancelCallee((Call)context);
         }
@@ -296,7 +321,7 @@ public final class B2bua implements TransactionUser
             case INITIAL_INVITE -> onCalleeInviteResponse(ct, (Call)ct.context, response);
             case RELAYED_INVITE, RELAYED_REQUEST -> onRelayedResponse(ct, (ServerTransaction)ct.context, response);
             case BYE -> onByeDone(ct);
-            case TARGET_INVITE, JOIN_REINVITE -> transfers.onResponse(ct, response);
+            case TARGET_INVITE, JOIN_REINVITE, OFFER_REINVITE -> transfers.onResponse(ct, response);
             case ABANDONED_INVITE, CANCELLED_INVITE -> onAbandonedInviteResponse(ct, response);
             default ->
             {
@@ -335,7 +360,7 @@ public final class B2bua implements TransactionUser
                 }
             }
             case BYE -> onByeDone(ct);
-            case TARGET_INVITE, JOIN_REINVITE -> transfers.onTimeout(ct);
+            case TARGET_INVITE, JOIN_REINVITE, OFFER_REINVITE -> transfers.onTimeout(ct);
             default ->
             {
             }
@@ -373,6 +398,10 @@ public final class B2bua implements TransactionUser
             return;
         }
         final ServerTransaction st = call.callerInvite;
+        if (call.blonde != null && call.blonde.isActive() && onBlondeTargetResponse(call, ct, response))
+        {
+            return;
+        }
         if (status < 200)
         {
             events.onLegRinging(timers.nowNs(), call.id, status);
@@ -395,6 +424,41 @@ public final class B2bua implements TransactionUser
         }
         messages.relayResponse(st, response, false, status < 400);
         release(call, "rejected", status);
+    }
+
+    /**
+     * A blonde transfer waits for this call's callee: its answer goes to the transfer, and the transferor's consultation
+     * INVITE gets 487 (its dialog is replaced). Returns false when the response takes the usual path.
+     */
+    private boolean onBlondeTargetResponse(final Call call, final ClientTransaction ct, final SipMessage response)
+    {
+        final int status = response.statusCode();
+        final Transfer transfer = call.blonde;
+        if (status < 200)
+        {
+            transfers.onBlondeRinging(transfer, status, response.reasonPhrase().toString());
+            return false;
+        }
+        if (status >= 300)
+        {
+            transfers.onBlondeFailed(transfer, status, response.reasonPhrase().toString());
+            return false;
+        }
+        final Leg b = call.b;
+        b.clientInvite = null;
+        learnDialog(b, response, true);
+        b.confirmed = true;
+        b.ackPendingCSeq = response.cseqNumber();
+        messages.sendAck(b, null);
+        call.state = Call.State.CONFIRMED;
+        events.onLegAnswered(timers.nowNs(), call.id);
+        if (!call.callerInvite.isFinal())
+        {
+            messages.respond(call.callerInvite, 487, "Request Terminated", null, null);
+        }
+        call.a.terminated = true;
+        transfers.onBlondeAnswered(transfer);
+        return true;
     }
 
     private void onRelayedResponse(final ClientTransaction ct, final ServerTransaction st, final SipMessage response)
@@ -674,7 +738,7 @@ public final class B2bua implements TransactionUser
      * of {@code bodySource} as offer, or with no offer (the answer then brings one: RFC 3261 §13.2.1).
      */
     ClientTransaction sendInvite(final Leg leg, final long cseq, final SipMessage bodySource, final String header,
-        final String value, final int purpose, final Object context)
+        final String value, final String header2, final String value2, final int purpose, final Object context)
     {
         final long clientId = transactions.reserveClientId();
         final String branch = transactions.branch(clientId);
@@ -683,6 +747,10 @@ public final class B2bua implements TransactionUser
         if (header != null)
         {
             writer.header(header, value);
+        }
+        if (header2 != null)
+        {
+            writer.header(header2, value2);
         }
         if (bodySource != null)
         {

@@ -41,6 +41,8 @@ public final class Call
     final java.util.List<Leg> legs = new java.util.ArrayList<>(4);
     /** The latest transfer of this call, under way or done; null when none was asked for. */
     Transfer transfer;
+    /** Blonde transfer: a transfer waits for this call's callee to answer, to take it over. */
+    Transfer blonde;
 
     Call(final long id, final long aLegId, final long bLegId, final B2bua b2bua)
     {

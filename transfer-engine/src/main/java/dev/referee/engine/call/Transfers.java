@@ -115,20 +115,84 @@ final class Transfers
         // RFC 3515 §2.4.6: the first REFER of a dialog is "refer"; later ones are told apart by the REFER's CSeq.
         final String event = !subscribe ? null :
             transferor.refersReceived > 1 ? "refer;id=" + refer.cseqNumber() : "refer";
+        // Attended and blonde (RFC 5589 §7): Replaces names a dialog; if it is one of Referee's, join to its far end.
+        final DialogReference replaces = target.header("Replaces", view) ? DialogReference.parse(view) : null;
+        final Leg consultation = replaces == null ? null : b2bua.findLeg(replaces);
+        final String kind = consultation == null ? "blind" :
+            consultation.peer != null && consultation.peer.confirmed ? "attended" : "blonde";
         final Transfer transfer = new Transfer(
-            nextTransferId++, this, call, transferor, transferee, "blind", event, targetUri);
+            nextTransferId++, this, call, transferor, transferee, kind, event, targetUri);
         call.transfer = transfer;
         events.onTransferStarted(timers.nowNs(), call.id, transfer.id, transfer.kind, targetUri);
         notifier.notify(transfer, 100, "Trying");
 
+        if (consultation != null)
+        {
+            attend(transfer, consultation);
+            return true;
+        }
         final Route route = router.route(target.user());
         if (route == null)
         {
             targetFailed(transfer, 404, "Not Found", "no route to the transfer target");
             return true;
         }
-        callTarget(transfer, route, target, referredBy);
+        // A Replaces naming a dialog Referee does not hold goes on to the target, which may hold it.
+        callTarget(transfer, route, target, referredBy, replaces == null ? null : replaces.headerValue());
         return true;
+    }
+
+    /** Attended (the target answered the consultation) or blonde (it still rings): join the transferee to it. */
+    private void attend(final Transfer transfer, final Leg consultation)
+    {
+        final Leg other = consultation.peer;
+        if (consultation == transfer.transferor || consultation.call == transfer.call || other == null ||
+            other.terminated || consultation.terminated)
+        {
+            targetFailed(transfer, 481, "Call/Transaction Does Not Exist", "the dialog named by Replaces is over");
+            return;
+        }
+        transfer.consultation = consultation;
+        transfer.target = other;
+        transfer.state = Transfer.State.SOLICITING;
+        if (other.confirmed)
+        {
+            solicitOffer(transfer);
+        }
+        else
+        {
+            other.call.blonde = transfer; // the B2BUA hands the target's answer over (onBlondeAnswered)
+        }
+    }
+
+    /** The target's dialog is re-INVITEd without offer: its 2xx brings the offer the transferee will answer. */
+    private void solicitOffer(final Transfer transfer)
+    {
+        final Leg other = transfer.target;
+        other.clientInvite = b2bua.sendInvite(
+            other, ++other.localCSeq, null, null, null, null, null, B2bua.OFFER_REINVITE, transfer);
+    }
+
+    /** Blonde: the target the transferor was calling answered (the B2BUA acknowledged it and ended the consultation). */
+    void onBlondeAnswered(final Transfer transfer)
+    {
+        transfer.target.call.blonde = null;
+        transfer.kind = "blonde";
+        solicitOffer(transfer);
+    }
+
+    /** Blonde: the target the transferor was calling refused; the consultation call ends as usual. */
+    void onBlondeFailed(final Transfer transfer, final int status, final String reason)
+    {
+        transfer.target.call.blonde = null;
+        targetFailed(transfer, status, reason, "the target answered " + status);
+    }
+
+    /** Blonde: the target rings. */
+    void onBlondeRinging(final Transfer transfer, final int status, final String reason)
+    {
+        events.onTransferTargetRinging(timers.nowNs(), transfer.call.id, transfer.id, status);
+        notifier.notify(transfer, status, reason);
     }
 
     /** The transferor hung up (BYE). Returns true when the transfer took care of it (the transferee stays). */
@@ -165,6 +229,38 @@ final class Transfers
         {
             onJoinResponse(transfer, response);
         }
+        else if (ct.purpose == B2bua.OFFER_REINVITE)
+        {
+            onOfferResponse(transfer, response);
+        }
+    }
+
+    private void onOfferResponse(final Transfer transfer, final SipMessage response)
+    {
+        final int status = response.statusCode();
+        if (status < 200 || transfer.state != Transfer.State.SOLICITING)
+        {
+            return;
+        }
+        final Leg other = transfer.target;
+        other.clientInvite = null;
+        if (status >= 300)
+        {
+            targetFailed(transfer, status, response.reasonPhrase().toString(),
+                "the target refused the re-INVITE (" + status + ")");
+            return;
+        }
+        other.ackPendingCSeq = response.cseqNumber();
+        if (response.bodyLength() == 0)
+        {
+            messages.sendAck(other, null);
+            targetFailed(transfer, 488, "Not Acceptable Here", "the target's re-INVITE answer had no offer");
+            return;
+        }
+        transfer.state = Transfer.State.JOINING;
+        final Leg transferee = transfer.transferee;
+        transferee.clientInvite = b2bua.sendInvite(
+            transferee, ++transferee.localCSeq, response, null, null, null, null, B2bua.JOIN_REINVITE, transfer);
     }
 
     void onTimeout(final ClientTransaction ct)
@@ -178,8 +274,16 @@ final class Transfers
         else if (ct.purpose == B2bua.JOIN_REINVITE)
         {
             transfer.transferee.clientInvite = null;
-            abandonTarget(transfer);
+            if (transfer.consultation == null)
+            {
+                abandonTarget(transfer);
+            }
             targetFailed(transfer, 408, "Request Timeout", "the transferee did not answer the re-INVITE");
+        }
+        else if (ct.purpose == B2bua.OFFER_REINVITE)
+        {
+            transfer.target.clientInvite = null;
+            targetFailed(transfer, 408, "Request Timeout", "the target did not answer the re-INVITE");
         }
     }
 
@@ -207,7 +311,8 @@ final class Transfers
 
     // ---- the target ------------------------------------------------------------------------------------------
 
-    private void callTarget(final Transfer transfer, final Route route, final SipUri target, final String referredBy)
+    private void callTarget(final Transfer transfer, final Route route, final SipUri target, final String referredBy,
+        final String replaces)
     {
         final Leg leg = b2bua.newLeg(transfer.call);
         leg.callId = ids.callId();
@@ -218,7 +323,7 @@ final class Transfers
             (route.transport() == Transport.TCP ? ";transport=tcp" : "");
         leg.transport = route.transport();
         leg.flow = route.target();
-        dial(transfer, leg, "Referred-By", referredBy);
+        dial(transfer, leg, "Referred-By", referredBy, replaces == null ? null : "Replaces", replaces);
     }
 
     /** The transferor is gone and the target failed: call the transferor back (transfer.on-failure: recall). */
@@ -236,14 +341,17 @@ final class Transfers
         leg.flow = transferor.flow;
         leg.connectionId = transferor.connectionId;
         transfer.state = Transfer.State.RECALLING;
-        dial(transfer, leg, null, null);
+        transfer.consultation = null;
+        dial(transfer, leg, null, null, null, null);
     }
 
-    private void dial(final Transfer transfer, final Leg leg, final String header, final String value)
+    private void dial(final Transfer transfer, final Leg leg, final String header, final String value,
+        final String header2, final String value2)
     {
         leg.localCSeq = 1;
         transfer.target = leg;
-        leg.clientInvite = b2bua.sendInvite(leg, 1, null, header, value, B2bua.TARGET_INVITE, transfer);
+        leg.clientInvite = b2bua.sendInvite(
+            leg, 1, null, header, value, header2, value2, B2bua.TARGET_INVITE, transfer);
         transfer.ringTimer = timers.schedule(config.transferRingTimeoutNs(), transfer);
     }
 
@@ -288,7 +396,7 @@ final class Transfers
         transfer.state = Transfer.State.JOINING;
         final Leg transferee = transfer.transferee;
         transferee.clientInvite = b2bua.sendInvite(
-            transferee, ++transferee.localCSeq, response, null, null, B2bua.JOIN_REINVITE, transfer);
+            transferee, ++transferee.localCSeq, response, null, null, null, null, B2bua.JOIN_REINVITE, transfer);
     }
 
     private void onJoinResponse(final Transfer transfer, final SipMessage response)
@@ -302,7 +410,14 @@ final class Transfers
         transferee.clientInvite = null;
         if (status >= 300)
         {
-            abandonTarget(transfer);
+            if (transfer.consultation == null)
+            {
+                abandonTarget(transfer);
+            }
+            else
+            {
+                messages.sendAck(transfer.target, null); // the target's re-INVITE stays as it was
+            }
             targetFailed(transfer, status, response.reasonPhrase().toString(),
                 "the transferee refused the target's media (" + status + ")");
             return;
@@ -320,8 +435,23 @@ final class Transfers
         final boolean recalled = transfer.target.remoteUri.equals(transfer.transferor.remoteUri) &&
             transfer.transferor.terminated;
         transfer.state = Transfer.State.COMPLETED;
+        final Call consultationCall = transfer.target.call;
         final Call child = b2bua.newCall(transfer.call.id, transfer.transferee, transfer.target);
         transfer.transferor.peer = null;
+        final Leg consultation = transfer.consultation;
+        if (consultation != null)
+        {
+            // The transferor's consultation dialog is replaced (RFC 3891): it ends with BYE, or at once if early.
+            consultation.peer = null;
+            if (consultation.confirmed)
+            {
+                b2bua.hangUp(consultation, consultationCall, "transferred");
+            }
+            else
+            {
+                b2bua.release(consultationCall, "transferred", 0);
+            }
+        }
         final long now = timers.nowNs();
         events.onCallCreated(now, child.id, transfer.call.id, transfer.transferee.callId, transfer.target.callId,
             transfer.transferee.remoteUri, transfer.target.remoteUri, transfer.target.remoteTarget);
