@@ -59,6 +59,18 @@ public final class EngineHarness
     public EngineHarness(final int maxCalls, final long seed, final RefereeConfig.TransferConfig transfer,
         final List<RefereeConfig.TrunkConfig> trunks)
     {
+        this(maxCalls, seed, transfer, trunks, RefereeConfig.RedirectConfig.defaults());
+    }
+
+    /** With {@code redirect.max} of the test's choosing (0: 3xx relayed to the caller). */
+    public EngineHarness(final RefereeConfig.RedirectConfig redirect)
+    {
+        this(1000, 42, RefereeConfig.TransferConfig.defaults(), List.of(), redirect);
+    }
+
+    public EngineHarness(final int maxCalls, final long seed, final RefereeConfig.TransferConfig transfer,
+        final List<RefereeConfig.TrunkConfig> trunks, final RefereeConfig.RedirectConfig redirect)
+    {
         final List<Route> routes = List.of(
             new Route(Pattern.compile("bob"), CALLEE, Transport.UDP),
             new Route(Pattern.compile("bobtcp"), CALLEE, Transport.TCP),
@@ -70,7 +82,7 @@ public final class EngineHarness
             new ListenAddress(Transport.UDP, REFEREE_V6));
         final EngineConfig config = new EngineConfig(listen, routes,
             TimeUnit.MILLISECONDS.toNanos(500), TimeUnit.SECONDS.toNanos(4), TimeUnit.SECONDS.toNanos(5),
-            maxCalls, "Referee", seed, transfer, RefereeConfig.RedirectConfig.defaults(), trunks);
+            maxCalls, "Referee", seed, transfer, redirect, trunks);
         engine = new Engine(config, (transport, destination, connectionId, buffer, offset, length) ->
         {
             final byte[] bytes = new byte[length];

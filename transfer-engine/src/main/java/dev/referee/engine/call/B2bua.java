@@ -11,6 +11,7 @@ import dev.referee.engine.transaction.ServerTransaction;
 import dev.referee.engine.transaction.TransactionLayer;
 import dev.referee.engine.transaction.TransactionUser;
 import dev.referee.sip.AsciiView;
+import dev.referee.sip.HeaderName;
 import dev.referee.sip.NameAddr;
 import dev.referee.sip.SipMessage;
 import dev.referee.sip.SipMessageWriter;
@@ -46,6 +47,8 @@ public final class B2bua implements TransactionUser
     static final int CANCELLED_INVITE = 11;
     /** re-INVITE without offer of an attended transfer's target, to get its offer. */
     static final int OFFER_REINVITE = 12;
+    /** re-INVITE of the peer of a leg taken over by an INVITE with Replaces, with the new caller's offer. */
+    static final int PICKUP_REINVITE = 13;
 
     private final EngineConfig config;
     private final TransactionLayer transactions;
@@ -56,6 +59,8 @@ public final class B2bua implements TransactionUser
     private final LegMessages messages;
     private final EngineEvents events;
     private final Transfers transfers;
+    private final Redirects redirects;
+    private final Pickups pickups;
     private final Long2ObjectHashMap<Leg> legs = new Long2ObjectHashMap<>();
     private final AsciiView view = new AsciiView();
     private long nextLegId = 1;
@@ -74,6 +79,8 @@ public final class B2bua implements TransactionUser
         this.router = new Router(config.routes());
         this.messages = new LegMessages(config, transactions, outbox, ids);
         this.transfers = new Transfers(this, config, transactions, messages, timers, ids, events, router);
+        this.redirects = new Redirects(this, config, router);
+        this.pickups = new Pickups(this, transactions, messages, timers, ids, events);
     }
 
     public int callCount()
@@ -95,6 +102,11 @@ public final class B2bua implements TransactionUser
         if (callCount >= config.maxCalls())
         {
             messages.respond(st, 503, "Service Unavailable", "Retry-After", "5");
+            return;
+        }
+        if (request.findHeader(HeaderName.REPLACES, 0) >= 0)
+        {
+            pickups.onInviteWithReplaces(request, st, transport, source, connectionId);
             return;
         }
         final Route route = router.route(request.requestUriView().user());
@@ -135,6 +147,13 @@ public final class B2bua implements TransactionUser
         st.localTag = a.localTag;
         st.context = call;
         call.callerInvite = st;
+        if (request.bodyLength() > 0)
+        {
+            call.callerOffer = new byte[request.bodyLength()];
+            request.buffer().getBytes(request.bodyOffset(), call.callerOffer);
+            call.callerOfferType = request.contentType().toString();
+        }
+        call.triedTargets.add(b.remoteTarget);
         legs.put(a.id, a);
         legs.put(b.id, b);
         callCount++;
@@ -323,6 +342,7 @@ public final class B2bua implements TransactionUser
             case BYE -> onByeDone(ct);
             case TARGET_INVITE, JOIN_REINVITE, OFFER_REINVITE -> transfers.onResponse(ct, response);
             case ABANDONED_INVITE, CANCELLED_INVITE -> onAbandonedInviteResponse(ct, response);
+            case PICKUP_REINVITE -> pickups.onTakeoverResponse(ct, response);
             default ->
             {
             }
@@ -420,6 +440,11 @@ public final class B2bua implements TransactionUser
             events.onLegAnswered(timers.nowNs(), call.id);
             messages.relayResponse(st, response, true, false);
             startRetransmitting2xx(call.a, st.cseq());
+            return;
+        }
+        // A 3xx is followed; so is the failure of a redirect target while Contacts remain to be tried.
+        if ((status < 400 || call.redirects > 0) && redirects.follow(call, response))
+        {
             return;
         }
         messages.relayResponse(st, response, false, status < 400);
@@ -590,7 +615,7 @@ public final class B2bua implements TransactionUser
 
     // ---- 2xx retransmission (RFC 3261 §13.3.1.4) -------------------------------------------------------------
 
-    private void startRetransmitting2xx(final Leg leg, final long cseq)
+    void startRetransmitting2xx(final Leg leg, final long cseq)
     {
         leg.pending2xx = outbox.copyOfMessage();
         leg.pending2xxCSeq = cseq;
@@ -792,6 +817,32 @@ public final class B2bua implements TransactionUser
         call.state = Call.State.TERMINATING;
     }
 
+    /** Sends the caller's INVITE again, to the callee leg's new target (a redirect Contact). */
+    void redirectCallee(final Call call)
+    {
+        final Leg callee = call.b;
+        final long clientId = transactions.reserveClientId();
+        final String branch = transactions.branch(clientId);
+        final SipMessageWriter writer = messages.startRequest(callee, "INVITE", ++callee.localCSeq, branch, 70);
+        writer.header("Contact", messages.contact(callee.transport, callee.flow));
+        if (call.callerOffer != null)
+        {
+            writer.endWithBody(call.callerOfferType, new org.agrona.concurrent.UnsafeBuffer(call.callerOffer), 0,
+                call.callerOffer.length);
+        }
+        else
+        {
+            writer.endWithoutBody();
+        }
+        final ClientTransaction ct = transactions.sendRequest(
+            clientId, branch, SipMethod.INVITE, "INVITE", callee.transport, callee.flow, callee.connectionId);
+        ct.purpose = INITIAL_INVITE;
+        ct.context = call;
+        call.callerInvite.relayedTo = ct;
+        call.calleeInvite = ct;
+        callee.clientInvite = ct;
+    }
+
     /** An INVITE given up before a provisional came: CANCEL it as soon as one does. */
     void cancelWhenProvisional(final ClientTransaction invite)
     {
@@ -813,7 +864,8 @@ public final class B2bua implements TransactionUser
         if (status < 300)
         {
             // The 2xx crossed the CANCEL: acknowledge and hang up (RFC 3261 §15), with the dialog the 2xx made.
-            final Leg leg = ct.context instanceof Transfer ? ((Transfer)ct.context).target : null;
+            final Leg leg = ct.context instanceof Transfer ? ((Transfer)ct.context).target :
+                ct.context instanceof Leg ? (Leg)ct.context : null;
             if (leg != null)
             {
                 learnDialog(leg, response, true);
