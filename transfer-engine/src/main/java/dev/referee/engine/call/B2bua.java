@@ -5,6 +5,7 @@ import dev.referee.engine.EngineConfig;
 import dev.referee.engine.IdGenerator;
 import dev.referee.engine.Outbox;
 import dev.referee.engine.events.EngineEvents;
+import dev.referee.engine.events.WebhookRequests;
 import dev.referee.engine.time.EngineTimers;
 import dev.referee.engine.transaction.ClientTransaction;
 import dev.referee.engine.transaction.ServerTransaction;
@@ -68,7 +69,7 @@ public final class B2bua implements TransactionUser
     private int callCount;
 
     public B2bua(final EngineConfig config, final TransactionLayer transactions, final EngineTimers timers,
-        final Outbox outbox, final IdGenerator ids, final EngineEvents events)
+        final Outbox outbox, final IdGenerator ids, final EngineEvents events, final WebhookRequests webhooks)
     {
         this.events = events;
         this.config = config;
@@ -78,7 +79,7 @@ public final class B2bua implements TransactionUser
         this.ids = ids;
         this.router = new Router(config.routes());
         this.messages = new LegMessages(config, transactions, outbox, ids);
-        this.transfers = new Transfers(this, config, transactions, messages, timers, ids, events, router);
+        this.transfers = new Transfers(this, config, transactions, messages, timers, ids, events, router, webhooks);
         this.redirects = new Redirects(this, config, router);
         this.pickups = new Pickups(this, transactions, messages, timers, ids, events);
     }
@@ -171,6 +172,12 @@ public final class B2bua implements TransactionUser
         st.relayedTo = ct;
         call.calleeInvite = ct;
         b.clientInvite = ct;
+    }
+
+    /** A transfer webhook answered request {@code requestId}. */
+    public void onWebhookAnswer(final long requestId, final boolean accept, final CharSequence target)
+    {
+        transfers.onWebhookAnswer(requestId, accept, target);
     }
 
     /** The leg whose local tag is {@code localTag} in dialog {@code callId}; null when none. */

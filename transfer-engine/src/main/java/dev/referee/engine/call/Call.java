@@ -41,6 +41,8 @@ public final class Call
     final java.util.List<Leg> legs = new java.util.ArrayList<>(4);
     /** The latest transfer of this call, under way or done; null when none was asked for. */
     Transfer transfer;
+    /** A REFER whose webhook has not answered yet (a second REFER meanwhile gets 491). */
+    ReferRequest pendingRefer;
     /** Blonde transfer: a transfer waits for this call's callee to answer, to take it over. */
     Transfer blonde;
     /** The caller's offer (body and its Content-Type), kept to send it again to a redirect target. */

@@ -5,6 +5,7 @@ import dev.referee.config.Route;
 import dev.referee.engine.EngineConfig;
 import dev.referee.engine.IdGenerator;
 import dev.referee.engine.events.EngineEvents;
+import dev.referee.engine.events.WebhookRequests;
 import dev.referee.engine.time.EngineTimers;
 import dev.referee.engine.transaction.ClientTransaction;
 import dev.referee.engine.transaction.ServerTransaction;
@@ -19,7 +20,12 @@ import dev.referee.sip.SipUri;
 import dev.referee.transport.Addresses;
 import dev.referee.transport.Transport;
 
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
+
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Transfers performed in the network: Referee terminates the REFER (RFC 3515), calls the target with an INVITE
@@ -41,12 +47,18 @@ final class Transfers
     private final ReferNotifier notifier;
     private final AsciiView view = new AsciiView();
     private final NameAddr referTo = new NameAddr();
+    private final UnsafeBuffer targetBuffer = new UnsafeBuffer(new byte[0]);
+    private final SipUri targetView = new SipUri();
+    private final Long2ObjectHashMap<ReferRequest> pendingWebhooks = new Long2ObjectHashMap<>();
+    private final WebhookRequests webhooks;
     private long nextTransferId = 1;
+    private long nextWebhookRequestId = 1;
 
     Transfers(final B2bua b2bua, final EngineConfig config, final TransactionLayer transactions,
         final LegMessages messages, final EngineTimers timers, final IdGenerator ids, final EngineEvents events,
-        final Router router)
+        final Router router, final WebhookRequests webhooks)
     {
+        this.webhooks = webhooks;
         this.b2bua = b2bua;
         this.config = config;
         this.transactions = transactions;
@@ -95,17 +107,88 @@ final class Transfers
             refuse(st, call, 481, "Call/Transaction Does Not Exist", "nobody to transfer");
             return true;
         }
-        if (call.transfer != null && call.transfer.isActive())
+        if (call.transfer != null && call.transfer.isActive() || call.pendingRefer != null)
         {
             refuse(st, call, 491, "Request Pending", "a transfer is already in progress");
             return true;
         }
 
         final boolean subscribe = !(refer.header(HeaderName.REFER_SUB, view) && view.equalsIgnoreCase("false"));
+        final ReferRequest request = new ReferRequest(
+            this, st, transferor, referTo.uri().toString(), referredBy, subscribe, refer.cseqNumber());
+        final URI webhook = decision.policy().webhook();
+        if (webhook != null)
+        {
+            // The webhook decides off the engine thread; its answer (or its timeout) starts or refuses the transfer.
+            request.requestId = nextWebhookRequestId++;
+            pendingWebhooks.put(request.requestId, request);
+            call.pendingRefer = request;
+            request.timer = timers.schedule(config.webhookTimeoutNs(), request);
+            webhooks.post(request.requestId, webhook,
+                WebhookJson.request(call.id, transferor, transferee, targetUri, referredBy));
+            return true;
+        }
+        start(request, null);
+        return true;
+    }
+
+    /** The webhook answered: accept (with a new target when {@code target} is not empty) or reject. */
+    void onWebhookAnswer(final long requestId, final boolean accept, final CharSequence target)
+    {
+        final ReferRequest request = pendingWebhooks.remove(requestId);
+        if (request == null)
+        {
+            return; // too late: the timeout let the policy decide
+        }
+        request.timer = timers.cancel(request.timer);
+        request.transferor.call.pendingRefer = null;
+        if (!accept)
+        {
+            refuse(request.st, request.transferor.call, 403, "Forbidden", "transfer rejected by the webhook");
+            return;
+        }
+        start(request, target == null || target.length() == 0 ? null : target.toString());
+    }
+
+    /** The webhook did not answer in time: the trunk policy, which allowed the transfer, decides. */
+    void onWebhookTimeout(final ReferRequest request)
+    {
+        if (pendingWebhooks.remove(request.requestId) == null)
+        {
+            return;
+        }
+        request.timer = EngineTimers.NO_TIMER;
+        request.transferor.call.pendingRefer = null;
+        start(request, null);
+    }
+
+    /** Accepts the REFER (202, or 200 per transfer.accept-status) and starts the transfer. */
+    private void start(final ReferRequest request, final String newTarget)
+    {
+        final Leg transferor = request.transferor;
+        final Call call = transferor.call;
+        final Leg transferee = transferor.peer;
+        final ServerTransaction st = request.st;
+        if (transferor.terminated || transferee == null || transferee.terminated)
+        {
+            refuse(st, call, 481, "Call/Transaction Does Not Exist", "the call ended before the transfer started");
+            return;
+        }
+        final String referToText = newTarget != null ? newTarget : request.referTo;
+        final byte[] targetBytes = referToText.getBytes(StandardCharsets.US_ASCII);
+        targetBuffer.wrap(targetBytes);
+        if (!targetView.wrap(targetBuffer, 0, targetBytes.length) || !(targetView.isSip() || targetView.isTel()))
+        {
+            refuse(st, call, 403, "Forbidden", "unusable transfer target " + referToText);
+            return;
+        }
+        final SipUri target = targetView;
+        final String targetUri = withoutHeaders(referToText);
+
         final int accept = config.transfer().acceptStatus();
         final SipMessageWriter writer = transactions.startResponse(st, accept, accept == 200 ? "OK" : "Accepted");
         writer.header("Contact", messages.contact(transferor.transport, transferor.flow));
-        if (!subscribe)
+        if (!request.subscribe)
         {
             writer.header("Refer-Sub", "false");
         }
@@ -113,8 +196,8 @@ final class Transfers
         transactions.send(st, accept);
 
         // RFC 3515 §2.4.6: the first REFER of a dialog is "refer"; later ones are told apart by the REFER's CSeq.
-        final String event = !subscribe ? null :
-            transferor.refersReceived > 1 ? "refer;id=" + refer.cseqNumber() : "refer";
+        final String event = !request.subscribe ? null :
+            transferor.refersReceived > 1 ? "refer;id=" + request.cseq : "refer";
         // Attended and blonde (RFC 5589 §7): Replaces names a dialog; if it is one of Referee's, join to its far end.
         final DialogReference replaces = target.header("Replaces", view) ? DialogReference.parse(view) : null;
         final Leg consultation = replaces == null ? null : b2bua.findLeg(replaces);
@@ -129,17 +212,17 @@ final class Transfers
         if (consultation != null)
         {
             attend(transfer, consultation);
-            return true;
+            return;
         }
         final Route route = router.route(target.user());
         if (route == null)
         {
             targetFailed(transfer, 404, "Not Found", "no route to the transfer target");
-            return true;
+            return;
         }
         // A Replaces naming a dialog Referee does not hold goes on to the target, which may hold it.
-        callTarget(transfer, route, target, referredBy, replaces == null ? null : replaces.headerValue());
-        return true;
+        callTarget(transfer, route, target, targetUri, request.referredBy,
+            replaces == null ? null : replaces.headerValue());
     }
 
     /** Attended (the target answered the consultation) or blonde (it still rings): join the transferee to it. */
@@ -311,14 +394,14 @@ final class Transfers
 
     // ---- the target ------------------------------------------------------------------------------------------
 
-    private void callTarget(final Transfer transfer, final Route route, final SipUri target, final String referredBy,
-        final String replaces)
+    private void callTarget(final Transfer transfer, final Route route, final SipUri target, final String targetUri,
+        final String referredBy, final String replaces)
     {
         final Leg leg = b2bua.newLeg(transfer.call);
         leg.callId = ids.callId();
         leg.localTag = ids.tag(leg.id);
         leg.localUri = transfer.transferee.remoteUri; // the transferee's identity, as the target will see it
-        leg.remoteUri = "<" + withoutHeaders(referTo.uri()) + ">";
+        leg.remoteUri = "<" + targetUri + ">";
         leg.remoteTarget = "sip:" + target.user() + '@' + Addresses.hostPort(route.target()) +
             (route.transport() == Transport.TCP ? ";transport=tcp" : "");
         leg.transport = route.transport();
@@ -548,7 +631,11 @@ final class Transfers
 
     private static String withoutHeaders(final AsciiView uri)
     {
-        final String text = uri.toString();
+        return withoutHeaders(uri.toString());
+    }
+
+    private static String withoutHeaders(final String text)
+    {
         final int question = text.indexOf('?');
         return question < 0 ? text : text.substring(0, question);
     }
