@@ -56,8 +56,9 @@ final class CdrAgent implements Agent
 
         if (workCount > 0)
         {
-            files.flush();
+            // Counters first, so that whoever sees the lines in the file also sees the counts that go with them.
             unmatchedEvents = records.unmatchedEvents();
+            files.flush();
         }
         return workCount;
     }
