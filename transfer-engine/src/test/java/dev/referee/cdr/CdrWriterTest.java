@@ -180,7 +180,8 @@ class CdrWriterTest
 
         final List<String> lines = awaitLines(tempDir.resolve(TODAY), 2);
         assertEquals(2, lines.size(), "a control character must not split a record");
-        final String expected = "\"from\":\"\\\"Bob \\\\\\\"the\\\\\\\" Boss\\\"\\t\\u0001\\n\\u007f\u00e9 <sip:bob@x>\"";
+        final String expected =
+            "\"from\":\"\\\"Bob \\\\\\\"the\\\\\\\" Boss\\\"\\t\\u0001\\n\\u007f\u00e9 <sip:bob@x>\"";
         assertTrue(lines.get(0).contains("\"legCallId\":\"a\\\"1\""), lines.get(0));
         assertTrue(lines.get(1).contains("\"legCallId\":\"b\\\\1\""), lines.get(1));
         assertTrue(lines.get(0).contains(expected), lines.get(0));
