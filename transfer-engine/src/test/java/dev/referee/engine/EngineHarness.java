@@ -33,6 +33,8 @@ public final class EngineHarness
     public final EngineCounters counters = new EngineCounters();
     /** Domain events as "name callId detail..." lines, in order. */
     public final List<String> events = new ArrayList<>();
+    /** Webhook posts the engine made: "requestId url json". */
+    public final List<String> webhookPosts = new ArrayList<>();
     public final Engine engine;
     private final List<Sent> sent = new ArrayList<>();
     private int drained;
@@ -89,7 +91,8 @@ public final class EngineHarness
             buffer.getBytes(offset, bytes);
             sent.add(new Sent(transport, destination, connectionId, bytes, outputMustParse));
             return true;
-        }, counters, new RecordingEvents(events));
+        }, counters, new RecordingEvents(events),
+            (requestId, url, json) -> webhookPosts.add(requestId + " " + url + " " + json));
     }
 
     /** Lets error responses that echo a sender's malformed headers through (RFC 3261 §8.2.6 copies them). */
@@ -112,6 +115,13 @@ public final class EngineHarness
         final SipMessage message = new SipMessage();
         final boolean parsed = message.parse(new UnsafeBuffer(bytes), 0, bytes.length);
         engine.onMessage(message, parsed, transport, from, connectionId, nowNs);
+        return this;
+    }
+
+    /** A webhook's answer arrives now, as the webhook client would publish it. */
+    public EngineHarness webhookAnswer(final long requestId, final boolean accept, final String target)
+    {
+        engine.onWebhookAnswer(requestId, accept, target, nowNs);
         return this;
     }
 
