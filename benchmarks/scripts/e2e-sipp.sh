@@ -2,7 +2,7 @@
 # End-to-end load through Referee with SIPp on this machine: SIPp uac -> Referee (UDP) -> SIPp uas.
 #
 #   benchmarks/scripts/e2e-sipp.sh --rate 1000 --calls 20000 [--warmup-calls N] [--limit N] [--bound SECONDS]
-#                                  [--port-base P] [--jfr FILE] [--build]
+#                                  [--port-base P] [--ring SLOTS] [--jfr FILE] [--log FILE] [--build]
 #
 # Starts Referee from ops/target/referee.jar (built with `mvn package -pl ops -am` when missing or with --build),
 # waits for GET /health, starts a SIPp uas, runs a warm-up uac, then a measured uac of --calls calls at --rate.
@@ -20,6 +20,8 @@ bound=60
 port_base=15060
 jfr=""
 build=0
+ring=2048
+log=""
 
 usage()
 {
@@ -36,6 +38,8 @@ do
         --bound) bound="$2"; shift 2 ;;
         --port-base) port_base="$2"; shift 2 ;;
         --jfr) jfr="$2"; shift 2 ;;
+        --ring) ring="$2"; shift 2 ;;
+        --log) log="$2"; shift 2 ;;
         --build) build=1; shift ;;
         -h|--help) usage; exit 0 ;;
         *) echo "e2e-sipp: unknown argument $1" >&2; usage >&2; exit 2 ;;
@@ -86,6 +90,10 @@ cleanup()
         kill -0 "$pid" 2> /dev/null && kill -9 "$pid" 2> /dev/null || true
         wait "$pid" 2> /dev/null || true
     done
+    if [[ -n "$log" ]]
+    then
+        cat "$tmp"/referee.log > "$log" 2> /dev/null || true
+    fi
     rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -98,6 +106,11 @@ routes:
 journal:
   dir: "$tmp/journal"
 admin: "127.0.0.1:$admin_port"
+# The default rings (16,384 slots of 64 KiB each way = 2 GiB of preallocated buffers) do not fit the 1 GiB heap the
+# launcher uses; 2,048 slots still buffer about 50 ms of traffic at 6,000 calls/s.
+pipeline:
+  inbound-ring: $ring
+  outbound-ring: $ring
 YAML
 
 jvm_flags=(
