@@ -30,13 +30,33 @@ public final class InboundEvent
     /** TCP connection the message arrived on; 0 for UDP. */
     public long connectionId;
 
-    public final UnsafeBuffer data = new UnsafeBuffer(new byte[MAX_MESSAGE_LENGTH]);
+    /**
+     * Slots start small, because most SIP messages are well under 4 KiB and a ring of 64 KiB slots would take a
+     * gigabyte, and grow for good the first time a larger message lands in them.
+     */
+    public static final int INITIAL_CAPACITY = 4096;
+
+    public final UnsafeBuffer data = new UnsafeBuffer(new byte[INITIAL_CAPACITY]);
     public int length;
 
     /** Filled by the parse stage. */
     public final SipMessage message = new SipMessage();
     /** True when {@link #message} parsed; false leaves the failure reason in it. */
     public boolean parsed;
+
+    /** Makes {@link #data} hold at least {@code length} bytes (at most {@link #MAX_MESSAGE_LENGTH}). */
+    public void ensureCapacity(final int length)
+    {
+        grow(data, length);
+    }
+
+    static void grow(final UnsafeBuffer buffer, final int length)
+    {
+        if (buffer.capacity() < length)
+        {
+            buffer.wrap(new byte[Math.min(MAX_MESSAGE_LENGTH, Math.max(length, 2 * buffer.capacity()))]);
+        }
+    }
 
     public void clear()
     {

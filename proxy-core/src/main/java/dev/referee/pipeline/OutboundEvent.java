@@ -11,6 +11,13 @@ public final class OutboundEvent
     public InetSocketAddress destination;
     /** TCP connection to send on when still open; 0 to pick or open one toward {@link #destination}. */
     public long connectionId;
-    public final UnsafeBuffer data = new UnsafeBuffer(new byte[InboundEvent.MAX_MESSAGE_LENGTH]);
+    /** Starts at {@link InboundEvent#INITIAL_CAPACITY} and grows like an inbound slot. */
+    public final UnsafeBuffer data = new UnsafeBuffer(new byte[InboundEvent.INITIAL_CAPACITY]);
     public int length;
+
+    /** Makes {@link #data} hold at least {@code length} bytes (at most {@link InboundEvent#MAX_MESSAGE_LENGTH}). */
+    public void ensureCapacity(final int length)
+    {
+        InboundEvent.grow(data, length);
+    }
 }

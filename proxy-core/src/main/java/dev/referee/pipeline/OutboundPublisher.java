@@ -52,6 +52,7 @@ final class OutboundPublisher implements SipSender
         event.transport = transport;
         event.destination = destination;
         event.connectionId = connectionId;
+        event.ensureCapacity(length);
         event.data.putBytes(0, buffer, offset, length);
         event.length = length;
         ring.publish(sequence);

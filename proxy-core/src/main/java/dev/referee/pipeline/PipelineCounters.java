@@ -22,6 +22,10 @@ public final class PipelineCounters
     public final Counter tcpReceived = new Counter();
     public final Counter tcpInboundDropped = new Counter();
     public final Counter tcpOverloadResponses = new Counter();
+    /**
+     * Messages a connection took: written, or queued behind a partial write or a connect in progress. Queued
+     * messages lost with their connection are counted again in {@link #tcpSendDropped}.
+     */
     public final Counter tcpSent = new Counter();
     /** Outbound TCP messages dropped: connect failed, connection closed, or too many bytes queued. */
     public final Counter tcpSendDropped = new Counter();

@@ -24,12 +24,12 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The transports and the two Disruptor rings between them and the engine.
  * <pre>
- *  referee-udp  (UDP receive, all UDP sockets) ─┐
- *  referee-tcp  (TCP I/O: accept, read, frame) ─┼─► inbound ring ─► referee-parse ─► referee-engine (InboundHandler)
- *  referee-ticker (TICK every tickIntervalMs) ──┘                                          │ SipSender
- *                                                                                          ▼
- *              UDP sockets ◄── referee-send ◄──────────────────────────────────────── outbound ring
- *              TCP sockets ◄── referee-tcp (polls the outbound ring for TCP messages) ◄───┘
+ *  referee-udp    (all UDP sockets) ──┐
+ *  referee-tcp    (TCP I/O)         ──┼─► inbound ring ─► referee-parse ─► referee-engine (InboundHandler)
+ *  referee-ticker (TICK)            ──┘                                         │ SipSender
+ *                                                                               ▼
+ *  UDP sockets ◄── referee-send ◄─────────────────────────────────────── outbound ring
+ *  TCP sockets ◄── referee-tcp (polls the outbound ring for TCP messages) ◄─────┘
  * </pre>
  * The receive threads stamp {@link System#nanoTime()} on every event; the engine reads no clock. When the
  * inbound ring is full, receive threads answer requests with a stateless 503 and drop the rest (counted). The

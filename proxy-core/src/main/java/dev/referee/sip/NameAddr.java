@@ -15,6 +15,8 @@ public final class NameAddr
     private final AsciiView tag = new AsciiView();
     private final AsciiView params = new AsciiView();
     private final SipUri uriView = new SipUri();
+    private final AsciiView paramName = new AsciiView();
+    private final AsciiView paramValue = new AsciiView();
 
     /** Parses one value; false when malformed (unbalanced quotes or brackets, bad URI). */
     public boolean wrap(final DirectBuffer buffer, final int offset, final int length)
@@ -57,12 +59,19 @@ public final class NameAddr
         }
         if (afterAddress < end)
         {
-            if (!Params.valid(buffer, afterAddress, end))
+            for (int i = SipChars.skipLws(buffer, afterAddress, end); i < end; )
             {
-                return false;
+                i = Params.next(buffer, i, end, paramName, paramValue);
+                if (i < 0)
+                {
+                    return false;
+                }
+                if (tag.isEmpty() && paramName.equalsIgnoreCase("tag"))
+                {
+                    tag.wrap(paramValue);
+                }
             }
             params.wrap(buffer, afterAddress, end - afterAddress);
-            Params.find(buffer, afterAddress, end, "tag", tag);
         }
         return true;
     }

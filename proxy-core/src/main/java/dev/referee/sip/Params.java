@@ -19,29 +19,55 @@ final class Params
         int i = SipChars.skipLws(buffer, from, to);
         while (i < to)
         {
-            if (buffer.getByte(i) != ';')
+            i = next(buffer, i, to, null, null);
+            if (i < 0)
             {
                 return false;
-            }
-            final int nameStart = SipChars.skipLws(buffer, i + 1, to);
-            final int nameEnd = skipName(buffer, nameStart, to);
-            if (nameEnd == nameStart)
-            {
-                return false;
-            }
-            i = SipChars.skipLws(buffer, nameEnd, to);
-            if (i < to && buffer.getByte(i) == '=')
-            {
-                final int valueStart = SipChars.skipLws(buffer, i + 1, to);
-                final int valueEnd = skipValue(buffer, valueStart, to);
-                if (valueEnd <= valueStart)
-                {
-                    return false;
-                }
-                i = SipChars.skipLws(buffer, valueEnd, to);
             }
         }
         return true;
+    }
+
+    /**
+     * Reads the parameter whose ';' is at {@code from} into {@code name} and {@code value} (either may be null;
+     * an empty value for a flag) and returns where the next one starts (or {@code to}); -1 when malformed.
+     * One call per parameter lets a view validate and pick out the parameters it keeps in a single pass.
+     */
+    static int next(
+        final DirectBuffer buffer, final int from, final int to, final AsciiView name, final AsciiView value)
+    {
+        if (from >= to || buffer.getByte(from) != ';')
+        {
+            return -1;
+        }
+        final int nameStart = SipChars.skipLws(buffer, from + 1, to);
+        final int nameEnd = skipName(buffer, nameStart, to);
+        if (nameEnd == nameStart)
+        {
+            return -1;
+        }
+        int valueStart = nameEnd;
+        int valueEnd = nameEnd;
+        int i = SipChars.skipLws(buffer, nameEnd, to);
+        if (i < to && buffer.getByte(i) == '=')
+        {
+            valueStart = SipChars.skipLws(buffer, i + 1, to);
+            valueEnd = skipValue(buffer, valueStart, to);
+            if (valueEnd <= valueStart)
+            {
+                return -1;
+            }
+            i = SipChars.skipLws(buffer, valueEnd, to);
+        }
+        if (name != null)
+        {
+            name.wrap(buffer, nameStart, nameEnd - nameStart);
+        }
+        if (value != null)
+        {
+            value.wrap(buffer, valueStart, valueEnd - valueStart);
+        }
+        return i;
     }
 
     /**

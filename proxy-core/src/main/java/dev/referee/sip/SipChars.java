@@ -188,7 +188,9 @@ final class SipChars
         }
         for (int i = 0; i < text.length(); i++)
         {
-            if (lower(buffer.getByte(from + i)) != lower(text.charAt(i)))
+            final char c = text.charAt(i);
+            final int expected = c >= 'A' && c <= 'Z' ? c + 32 : c;
+            if (lower(buffer.getByte(from + i)) != expected)
             {
                 return false;
             }

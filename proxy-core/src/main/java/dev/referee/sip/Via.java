@@ -14,7 +14,8 @@ public final class Via
     private final AsciiView host = new AsciiView();
     private final AsciiView branch = new AsciiView();
     private final AsciiView received = new AsciiView();
-    private final AsciiView rportText = new AsciiView();
+    private final AsciiView paramName = new AsciiView();
+    private final AsciiView paramValue = new AsciiView();
     private int port = -1;
     private int rport = -1;
     private boolean hasRport;
@@ -150,19 +151,41 @@ public final class Via
             return false;
         }
         paramsOffset = i;
-        return Params.valid(buffer, i, end) && knownParams(buffer, i, end);
+        return knownParams(buffer, i, end);
     }
 
+    /** Validates the parameters and keeps branch, received and rport, in one pass. */
     private boolean knownParams(final DirectBuffer buffer, final int from, final int end)
     {
-        Params.find(buffer, from, end, "branch", branch);
-        Params.find(buffer, from, end, "received", received);
-        hasRport = Params.find(buffer, from, end, "rport", rportText);
-        if (hasRport && !rportText.isEmpty())
+        int i = from;
+        while (i < end)
         {
-            final int start = rportText.offset();
-            rport = (int)SipChars.parseNumber(buffer, start, start + rportText.length(), 5, MAX_PORT);
-            return rport >= 0;
+            i = Params.next(buffer, i, end, paramName, paramValue);
+            if (i < 0)
+            {
+                return false;
+            }
+            if (paramName.equalsIgnoreCase("branch"))
+            {
+                branch.wrap(paramValue);
+            }
+            else if (paramName.equalsIgnoreCase("received"))
+            {
+                received.wrap(paramValue);
+            }
+            else if (paramName.equalsIgnoreCase("rport"))
+            {
+                hasRport = true;
+                if (!paramValue.isEmpty())
+                {
+                    final int start = paramValue.offset();
+                    rport = (int)SipChars.parseNumber(buffer, start, start + paramValue.length(), 5, MAX_PORT);
+                    if (rport < 0)
+                    {
+                        return false;
+                    }
+                }
+            }
         }
         return true;
     }

@@ -56,6 +56,7 @@ public final class InboundPublisher
         event.source = source;
         event.local = local;
         event.connectionId = connectionId;
+        event.ensureCapacity(length);
         event.data.putBytes(0, buffer, offset, length);
         event.length = length;
         event.parsed = false;

@@ -96,7 +96,7 @@ public final class TcpTransport implements Runnable, AutoCloseable
             }
             catch (final IOException ex)
             {
-                throw new IOException("cannot bind tcp:" + format(address) + ": " + ex.getMessage(), ex);
+                throw new IOException("cannot bind tcp:" + Addresses.hostPort(address) + ": " + ex.getMessage(), ex);
             }
 
             final InetSocketAddress local = (InetSocketAddress)listener.getLocalAddress();
@@ -167,13 +167,6 @@ public final class TcpTransport implements Runnable, AutoCloseable
         connectionByRemote.clear();
         CloseHelper.quietCloseAll(listeners);
         CloseHelper.quietClose(selector);
-    }
-
-    static String format(final InetSocketAddress address)
-    {
-        final String host = address.getAddress() != null ? address.getAddress().getHostAddress() :
-            address.getHostString();
-        return (address.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
     private void onSelected(final SelectionKey key)

@@ -83,7 +83,7 @@ public final class UdpTransport implements Runnable, AutoCloseable
             }
             catch (final IOException ex)
             {
-                throw new IOException("cannot bind udp:" + TcpTransport.format(address) + ": " + ex.getMessage(), ex);
+                throw new IOException("cannot bind udp:" + Addresses.hostPort(address) + ": " + ex.getMessage(), ex);
             }
 
             final InetSocketAddress local = (InetSocketAddress)channel.getLocalAddress();
@@ -257,6 +257,7 @@ public final class UdpTransport implements Runnable, AutoCloseable
 
     private static StandardProtocolFamily family(final InetSocketAddress address)
     {
-        return address.getAddress() instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
+        return address.getAddress() instanceof Inet6Address ?
+            StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
     }
 }

@@ -46,7 +46,9 @@ class Rfc4475TortureTest
     @Test
     void shouldHaveARowForEveryMessageInTheManifest() throws URISyntaxException
     {
-        final Set<String> inTable = rows().stream().map(Corpus.Row::file).collect(Collectors.toCollection(TreeSet::new));
+        final Set<String> inTable = rows().stream()
+            .map(Corpus.Row::file)
+            .collect(Collectors.toCollection(TreeSet::new));
         final Set<String> inManifest = new TreeSet<>(Corpus.files("rfc4475", "MANIFEST.tsv"));
         assertEquals(49, inManifest.size());
         assertEquals(inManifest, inTable);

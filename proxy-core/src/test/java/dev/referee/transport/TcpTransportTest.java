@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import static dev.referee.pipeline.PipelineTestSupport.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class TcpTransportTest
@@ -77,7 +78,6 @@ class TcpTransportTest
     {
         final String request = request("OPTIONS", "reuse@test", "z9hG4bK-r1", 1, "TCP", "");
         final String reverse = request("NOTIFY", "reverse@test", "z9hG4bK-r2", 7, "TCP", "");
-        final Queue<InboundEvent> seen = new ConcurrentLinkedQueue<>();
         final AtomicReference<SipSender> sender = new AtomicReference<>();
         final AtomicReference<InetSocketAddress> peer = new AtomicReference<>();
         final UnsafeBuffer reverseBytes = new UnsafeBuffer(bytes(reverse));
@@ -105,8 +105,7 @@ class TcpTransportTest
 
         assertEquals(0, pipeline.counters().tcpConnectionsConnected.get());
         assertEquals(1, pipeline.counters().tcpConnectionsAccepted.get());
-        assertEquals(1, pipeline.counters().tcpSent.get());
-        assertEquals(0, seen.size());
+        await("one sent", () -> pipeline.counters().tcpSent.get() == 1);
     }
 
     @Test
@@ -160,8 +159,90 @@ class TcpTransportTest
         }
 
         assertEquals(1, pipeline.counters().tcpConnectionsConnected.get());
-        assertEquals(2, pipeline.counters().tcpSent.get());
+        await("two sent", () -> pipeline.counters().tcpSent.get() == 2);
         await("closed by peer", () -> pipeline.counters().tcpConnectionsOpen() == 0);
+    }
+
+    @Test
+    void shouldQueuePartialWritesAndDeliverEveryByteInOrderToASlowReader() throws Exception
+    {
+        final int messages = 48;
+        final StringBuilder body = new StringBuilder();
+        while (body.length() < 60_000)
+        {
+            body.append("a=padding:0123456789012345678901234567890123456789\r\n");
+        }
+        final String[] big = new String[messages];
+        for (int i = 0; i < messages; i++)
+        {
+            big[i] = request("MESSAGE", "big-" + i + "@test", "z9hG4bK-b" + i, i + 1, "TCP", body.toString());
+        }
+        final AtomicReference<SipSender> sender = new AtomicReference<>();
+        final AtomicBoolean parsed = new AtomicBoolean();
+
+        // On the peer's request, the engine sends far more than the socket buffers hold, on its connection.
+        final InboundHandler engine = (event, endOfBatch) ->
+        {
+            if (event.type == InboundEvent.SIP)
+            {
+                parsed.set(event.parsed && "trigger@test".contentEquals(event.message.callId()));
+                for (final String message : big)
+                {
+                    final UnsafeBuffer bytes = new UnsafeBuffer(bytes(message));
+                    sender.get().send(Transport.TCP, event.source, event.connectionId, bytes, 0, bytes.capacity());
+                }
+            }
+        };
+
+        pipeline = pipeline(64, 1_000, listen(Transport.TCP, "127.0.0.1"));
+        sender.set(pipeline.sender());
+        pipeline.start(engine);
+
+        try (Socket client = new Socket())
+        {
+            client.setReceiveBufferSize(4096);
+            client.connect(pipeline.localAddress(Transport.TCP), (int)TIMEOUT_MS);
+            client.setSoTimeout((int)TIMEOUT_MS);
+            client.getOutputStream().write(bytes(request("OPTIONS", "trigger@test", "z9hG4bK-tr", 1, "TCP", "")));
+
+            // Everything is accepted for writing before the peer reads a byte: the rest waits in the queue.
+            await("all handed to the connection", () -> pipeline.counters().tcpSent.get() == messages);
+            final InputStream in = client.getInputStream();
+            for (final String message : big)
+            {
+                assertEquals(message, readExactly(in, bytes(message).length));
+            }
+        }
+        assertTrue(parsed.get(), "parse stage filled the slot's message");
+        assertEquals(0, pipeline.counters().tcpSendDropped.get());
+    }
+
+    @Test
+    void shouldDropQueuedMessagesAndForgetConnectionWhenConnectIsRefused() throws Exception
+    {
+        final InetSocketAddress closedPort;
+        try (ServerSocket probe = new ServerSocket(0, 1, address("127.0.0.1")))
+        {
+            closedPort = (InetSocketAddress)probe.getLocalSocketAddress();
+        }
+        final UnsafeBuffer message = new UnsafeBuffer(bytes(request("OPTIONS", "refused@test", "z9hG4bK-n", 1,
+            "TCP", "")));
+        final AtomicBoolean sendNow = new AtomicBoolean(true);
+        final AtomicReference<SipSender> sender = new AtomicReference<>();
+
+        pipeline = pipeline(64, 5);
+        sender.set(pipeline.sender());
+        pipeline.start((event, endOfBatch) ->
+        {
+            if (event.type == InboundEvent.TICK && sendNow.compareAndSet(true, false))
+            {
+                sender.get().send(Transport.TCP, closedPort, 0, message, 0, message.capacity());
+            }
+        });
+
+        await("message dropped", () -> pipeline.counters().tcpSendDropped.get() == 1);
+        await("connection forgotten", () -> pipeline.counters().tcpConnectionsOpen() == 0);
+        assertEquals(1, pipeline.counters().tcpConnectionsConnected.get());
     }
 
     private void shouldFrameSplitAndCoalescedMessages(final String host) throws Exception

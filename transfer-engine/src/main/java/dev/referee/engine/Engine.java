@@ -9,6 +9,7 @@ import dev.referee.engine.transaction.TransactionLayer;
 import dev.referee.pipeline.SipSender;
 import dev.referee.sip.AsciiView;
 import dev.referee.sip.HeaderName;
+import dev.referee.sip.ParseErrors;
 import dev.referee.sip.Responses;
 import dev.referee.sip.SipMessage;
 import dev.referee.sip.SipMessageWriter;
@@ -185,6 +186,32 @@ public final class Engine
             transactions.send(st, 420);
             return false;
         }
+        if (request.method() == SipMethod.INVITE)
+        {
+            return acceptableSession(request, st);
+        }
+        return true;
+    }
+
+    /**
+     * An INVITE's body must be something the far end can take as a session description (RFC 3261 §21.4.13: 415 with
+     * Accept), and its Accept must allow the SDP answer that will come back (RFC 3261 §21.4.7: 406).
+     */
+    private boolean acceptableSession(final SipMessage request, final ServerTransaction st)
+    {
+        if (request.bodyLength() > 0 && !SessionMedia.isSessionBody(request.contentType()))
+        {
+            final SipMessageWriter writer = transactions.startResponse(st, 415, "Unsupported Media Type");
+            writer.header("Accept", SessionMedia.ACCEPT);
+            writer.endWithoutBody();
+            transactions.send(st, 415);
+            return false;
+        }
+        if (request.findHeader(HeaderName.ACCEPT, 0) >= 0 && !SessionMedia.acceptsSdp(request, view))
+        {
+            respond(st, 406, "Not Acceptable");
+            return false;
+        }
         return true;
     }
 
@@ -229,6 +256,12 @@ public final class Engine
             return;
         }
         final SipMessageWriter writer = outbox.begin();
+        if (message.errorReason() == ParseErrors.UNSUPPORTED_VERSION)
+        {
+            Responses.error(message, 505, "Version Not Supported", message.errorReason(), "referee", writer);
+            outbox.send(transport, source, connectionId, 0, 505);
+            return;
+        }
         Responses.error(message, 400, "Bad Request", message.errorReason(), "referee", writer);
         outbox.send(transport, source, connectionId, 0, 400);
     }

@@ -5,6 +5,7 @@ import dev.referee.config.RefereeConfig;
 import dev.referee.config.Route;
 import dev.referee.transport.Transport;
 
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -12,13 +13,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * What the engine needs from the configuration, in engine units (nanoseconds).
  *
- * @param udpAddress address advertised in Via/Contact for UDP (null when not listening on UDP).
- * @param tcpAddress address advertised in Via/Contact for TCP (null when not listening on TCP).
+ * @param listen     every listening address: Via and Contact name the one of the transport and the address family
+ *                   of the peer.
  * @param seed       seed of the identifier generator: the same seed and inputs give the same tags and Call-IDs.
  */
 public record EngineConfig(
-    InetSocketAddress udpAddress,
-    InetSocketAddress tcpAddress,
+    List<ListenAddress> listen,
     List<Route> routes,
     long t1Ns,
     long t2Ns,
@@ -27,25 +27,20 @@ public record EngineConfig(
     String userAgent,
     long seed)
 {
+    public EngineConfig
+    {
+        listen = List.copyOf(listen);
+        if (listen.isEmpty())
+        {
+            throw new IllegalArgumentException("no listen address");
+        }
+    }
+
     public static EngineConfig from(final RefereeConfig config, final long seed)
     {
-        InetSocketAddress udp = null;
-        InetSocketAddress tcp = null;
-        for (final ListenAddress listen : config.listen())
-        {
-            if (listen.transport() == Transport.UDP && udp == null)
-            {
-                udp = listen.address();
-            }
-            else if (listen.transport() == Transport.TCP && tcp == null)
-            {
-                tcp = listen.address();
-            }
-        }
         final RefereeConfig.SipConfig sip = config.sip();
         return new EngineConfig(
-            udp,
-            tcp,
+            config.listen(),
             config.routes(),
             TimeUnit.MILLISECONDS.toNanos(sip.t1Ms()),
             TimeUnit.MILLISECONDS.toNanos(sip.t2Ms()),
@@ -55,13 +50,27 @@ public record EngineConfig(
             seed);
     }
 
-    /** The address advertised for {@code transport}, falling back to the other transport's. */
-    public InetSocketAddress localAddress(final int transport)
+    /**
+     * The address to advertise toward a peer over {@code transport} in family {@code ipv6}: the first listener that
+     * matches both, else one of the same transport, else the first listener.
+     */
+    public InetSocketAddress localAddress(final int transport, final boolean ipv6)
     {
-        if (transport == Transport.TCP)
+        ListenAddress sameTransport = null;
+        for (final ListenAddress candidate : listen)
         {
-            return tcpAddress != null ? tcpAddress : udpAddress;
+            if (candidate.transport() == transport)
+            {
+                if ((candidate.address().getAddress() instanceof Inet6Address) == ipv6)
+                {
+                    return candidate.address();
+                }
+                if (sameTransport == null)
+                {
+                    sameTransport = candidate;
+                }
+            }
         }
-        return udpAddress != null ? udpAddress : tcpAddress;
+        return sameTransport != null ? sameTransport.address() : listen.get(0).address();
     }
 }

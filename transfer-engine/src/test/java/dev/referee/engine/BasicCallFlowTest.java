@@ -309,4 +309,20 @@ class BasicCallFlowTest
         harness.receive(CALLER, bye);
         harness.expectOne(response(481, CALLER), "481");
     }
+
+    @Test
+    void shouldAdvertiseTheAddressOfEachPeersFamily()
+    {
+        final SipPhone carol = new SipPhone("carol", EngineHarness.CALLER_V6);
+        harness.receive(EngineHarness.CALLER_V6, carol.invite("bob", "call-6@carol"));
+        final java.util.List<Sent> out = harness.drain();
+        final Sent trying = out.get(0);
+        assertEquals(EngineHarness.CALLER_V6, trying.destination);
+        final Sent invite = out.get(1);
+        assertTrue(invite.header(HeaderName.VIA).startsWith("SIP/2.0/UDP 127.0.0.1:5060"), invite.text);
+        bob.accept(invite);
+        harness.receive(CALLEE, bob.answer(invite, 200, "OK", SipPhone.SDP));
+        final Sent ok = harness.expectOne(response(200, EngineHarness.CALLER_V6), "200 to the IPv6 caller");
+        assertEquals("<sip:referee@[::1]:5060>", ok.header(HeaderName.CONTACT));
+    }
 }

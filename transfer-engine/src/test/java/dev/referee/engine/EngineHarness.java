@@ -1,5 +1,6 @@
 package dev.referee.engine;
 
+import dev.referee.config.ListenAddress;
 import dev.referee.config.Route;
 import dev.referee.sip.SipMessage;
 import dev.referee.transport.Transport;
@@ -20,6 +21,8 @@ import java.util.regex.Pattern;
 public final class EngineHarness
 {
     public static final InetSocketAddress REFEREE = new InetSocketAddress("127.0.0.1", 5060);
+    public static final InetSocketAddress REFEREE_V6 = new InetSocketAddress("::1", 5060);
+    public static final InetSocketAddress CALLER_V6 = new InetSocketAddress("::1", 5070);
     public static final InetSocketAddress CALLER = new InetSocketAddress("127.0.0.1", 5070);
     public static final InetSocketAddress CALLEE = new InetSocketAddress("127.0.0.1", 5062);
     public static final long TICK_NS = TimeUnit.MILLISECONDS.toNanos(10);
@@ -28,6 +31,8 @@ public final class EngineHarness
     public final Engine engine;
     private final List<Sent> sent = new ArrayList<>();
     private int drained;
+    /** Every message Referee sends must parse, except where a test feeds it malformed input on purpose. */
+    private boolean outputMustParse = true;
     private long nowNs = TimeUnit.SECONDS.toNanos(1000);
 
     public EngineHarness()
@@ -39,17 +44,28 @@ public final class EngineHarness
     {
         final List<Route> routes = List.of(
             new Route(Pattern.compile("bob"), CALLEE, Transport.UDP),
-            new Route(Pattern.compile("bobtcp"), CALLEE, Transport.TCP));
-        final EngineConfig config = new EngineConfig(REFEREE, REFEREE, routes,
+            new Route(Pattern.compile("bobtcp"), CALLEE, Transport.TCP),
+            new Route(Pattern.compile("user"), CALLEE, Transport.UDP));
+        final List<ListenAddress> listen = List.of(
+            new ListenAddress(Transport.UDP, REFEREE), new ListenAddress(Transport.TCP, REFEREE),
+            new ListenAddress(Transport.UDP, REFEREE_V6));
+        final EngineConfig config = new EngineConfig(listen, routes,
             TimeUnit.MILLISECONDS.toNanos(500), TimeUnit.SECONDS.toNanos(4), TimeUnit.SECONDS.toNanos(5),
             maxCalls, "Referee", seed);
         engine = new Engine(config, (transport, destination, connectionId, buffer, offset, length) ->
         {
             final byte[] bytes = new byte[length];
             buffer.getBytes(offset, bytes);
-            sent.add(new Sent(transport, destination, connectionId, bytes));
+            sent.add(new Sent(transport, destination, connectionId, bytes, outputMustParse));
             return true;
         }, counters);
+    }
+
+    /** Lets error responses that echo a sender's malformed headers through (RFC 3261 §8.2.6 copies them). */
+    public EngineHarness allowMalformedEchoes()
+    {
+        outputMustParse = false;
+        return this;
     }
 
     /** Delivers a message as if received now over UDP from {@code from}. */

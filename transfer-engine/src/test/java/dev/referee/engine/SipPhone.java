@@ -228,6 +228,7 @@ public final class SipPhone
 
     private static String hostPort(final InetSocketAddress a)
     {
-        return a.getHostString() + ':' + a.getPort();
+        final String host = a.getHostString();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ':' + a.getPort();
     }
 }

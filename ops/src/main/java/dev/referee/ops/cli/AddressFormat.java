@@ -1,9 +1,9 @@
 package dev.referee.ops.cli;
 
 import dev.referee.config.ListenAddress;
+import dev.referee.transport.Addresses;
 import dev.referee.transport.Transport;
 
-import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 
 /** Writes addresses the way the configuration reads them, so output can be pasted back into a file. */
@@ -20,7 +20,6 @@ final class AddressFormat
 
     static String hostPort(final InetSocketAddress address)
     {
-        final String host = address.getAddress().getHostAddress();
-        return (address.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + address.getPort();
+        return Addresses.hostPort(address);
     }
 }

@@ -10,18 +10,15 @@ import dev.referee.engine.transaction.ServerTransaction;
 import dev.referee.engine.transaction.TransactionLayer;
 import dev.referee.engine.transaction.TransactionUser;
 import dev.referee.sip.AsciiView;
-import dev.referee.sip.HeaderName;
 import dev.referee.sip.NameAddr;
 import dev.referee.sip.SipMessage;
 import dev.referee.sip.SipMessageWriter;
 import dev.referee.sip.SipMethod;
+import dev.referee.transport.Addresses;
 import dev.referee.transport.Transport;
 import org.agrona.collections.Long2ObjectHashMap;
 
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 
 /**
  * The back-to-back user agent: turns a caller's INVITE into a call with two legs and relays what happens on one
@@ -43,13 +40,9 @@ public final class B2bua implements TransactionUser
     private final Outbox outbox;
     private final IdGenerator ids;
     private final Router router;
-    private final HeaderCopier headers = new HeaderCopier();
+    private final LegMessages messages;
     private final Long2ObjectHashMap<Leg> legs = new Long2ObjectHashMap<>();
     private final AsciiView view = new AsciiView();
-    private final String udpVia;
-    private final String tcpVia;
-    private final String udpContact;
-    private final String tcpContact;
     private long nextLegId = 1;
     private long nextCallId = 1;
     private int callCount;
@@ -63,10 +56,7 @@ public final class B2bua implements TransactionUser
         this.outbox = outbox;
         this.ids = ids;
         this.router = new Router(config.routes());
-        this.udpVia = "SIP/2.0/UDP " + hostPort(config.localAddress(Transport.UDP));
-        this.tcpVia = "SIP/2.0/TCP " + hostPort(config.localAddress(Transport.TCP));
-        this.udpContact = "<sip:referee@" + hostPort(config.localAddress(Transport.UDP)) + ">";
-        this.tcpContact = "<sip:referee@" + hostPort(config.localAddress(Transport.TCP)) + ";transport=tcp>";
+        this.messages = new LegMessages(config, transactions, outbox, ids);
     }
 
     public int callCount()
@@ -87,13 +77,13 @@ public final class B2bua implements TransactionUser
     {
         if (callCount >= config.maxCalls())
         {
-            respond(st, 503, "Service Unavailable", "Retry-After", "5");
+            messages.respond(st, 503, "Service Unavailable", "Retry-After", "5");
             return;
         }
         final Route route = router.route(request.requestUriView().user());
         if (route == null)
         {
-            respond(st, 404, "Not Found", null, null);
+            messages.respond(st, 404, "Not Found", null, null);
             return;
         }
         transactions.startResponse(st, 100, "Trying").endWithoutBody();
@@ -104,11 +94,11 @@ public final class B2bua implements TransactionUser
         a.callId = request.callId().toString();
         a.remoteTag = request.from().tag().toString();
         a.localTag = ids.tag(a.id);
-        a.remoteUri = nameAddrWithoutParams(request.from());
-        a.localUri = nameAddrWithoutParams(request.to());
+        a.remoteUri = LegMessages.nameAddrWithoutParams(request.from());
+        a.localUri = LegMessages.nameAddrWithoutParams(request.to());
         final NameAddr contact = request.contact();
         a.remoteTarget = contact != null ? contact.uri().toString() : request.requestUri().toString();
-        a.routeSet = recordRoutes(request, false);
+        a.routeSet = messages.recordRoutes(request, false);
         a.remoteCSeq = request.cseqNumber();
         a.transport = transport;
         a.flow = source;
@@ -119,7 +109,7 @@ public final class B2bua implements TransactionUser
         b.localTag = ids.tag(b.id);
         b.localUri = a.remoteUri;
         b.remoteUri = a.localUri;
-        b.remoteTarget = "sip:" + request.requestUriView().user() + '@' + hostPort(route.target()) +
+        b.remoteTarget = "sip:" + request.requestUriView().user() + '@' + Addresses.hostPort(route.target()) +
             (route.transport() == Transport.TCP ? ";transport=tcp" : "");
         b.transport = route.transport();
         b.flow = route.target();
@@ -134,10 +124,9 @@ public final class B2bua implements TransactionUser
 
         final long clientId = transactions.reserveClientId();
         final String branch = transactions.branch(clientId);
-        final SipMessageWriter writer = startRequest(b, "INVITE", b.localCSeq, branch, forwardedMaxForwards(request));
-        writer.header("Contact", contact(b.transport));
-        headers.copy(request, writer, false);
-        HeaderCopier.endWithBodyOf(request, writer);
+        final SipMessageWriter writer = messages.startRequest(b, "INVITE", b.localCSeq, branch, LegMessages.forwardedMaxForwards(request));
+        writer.header("Contact", messages.contact(b.transport, b.flow));
+        messages.copyEndToEnd(request, writer);
         final ClientTransaction ct = transactions.sendRequest(
             clientId, branch, SipMethod.INVITE, "INVITE", b.transport, b.flow, b.connectionId);
         ct.purpose = INITIAL_INVITE;
@@ -165,7 +154,7 @@ public final class B2bua implements TransactionUser
     {
         if (request.cseqNumber() <= leg.remoteCSeq)
         {
-            respond(st, 500, "Server Internal Error", "Warning", "399 referee \"CSeq out of order\"");
+            messages.respond(st, 500, "Server Internal Error", "Warning", "399 referee \"CSeq out of order\"");
             return;
         }
         leg.remoteCSeq = request.cseqNumber();
@@ -183,12 +172,12 @@ public final class B2bua implements TransactionUser
         final Leg peer = leg.peer();
         if (leg.terminated || peer.terminated || !peer.confirmed)
         {
-            respond(st, 481, "Call/Transaction Does Not Exist", null, null);
+            messages.respond(st, 481, "Call/Transaction Does Not Exist", null, null);
             return;
         }
         if (method == SipMethod.INVITE && inviteInProgress(leg, peer))
         {
-            respond(st, 491, "Request Pending", null, null);
+            messages.respond(st, 491, "Request Pending", null, null);
             return;
         }
         final NameAddr contact = request.contact();
@@ -205,14 +194,13 @@ public final class B2bua implements TransactionUser
         final long clientId = transactions.reserveClientId();
         final String branch = transactions.branch(clientId);
         final String methodName = request.methodName().toString();
-        final SipMessageWriter writer = startRequest(
-            peer, methodName, ++peer.localCSeq, branch, forwardedMaxForwards(request));
+        final SipMessageWriter writer = messages.startRequest(
+            peer, methodName, ++peer.localCSeq, branch, LegMessages.forwardedMaxForwards(request));
         if (isTargetRefresh(method))
         {
-            writer.header("Contact", contact(peer.transport));
+            writer.header("Contact", messages.contact(peer.transport, peer.flow));
         }
-        headers.copy(request, writer, false);
-        HeaderCopier.endWithBodyOf(request, writer);
+        messages.copyEndToEnd(request, writer);
         final ClientTransaction ct = transactions.sendRequest(
             clientId, branch, method, methodName, peer.transport, peer.flow, peer.connectionId);
         ct.purpose = invite ? RELAYED_INVITE : RELAYED_REQUEST;
@@ -236,7 +224,7 @@ public final class B2bua implements TransactionUser
         final Leg peer = leg.peer();
         if (peer.ackPendingCSeq >= 0 && !peer.terminated)
         {
-            sendAck(peer, ack);
+            messages.sendAck(peer, ack);
         }
     }
 
@@ -249,7 +237,7 @@ public final class B2bua implements TransactionUser
         }
         final Object context = invite.context;
         final ClientTransaction relayed = invite.relayedTo;
-        respond(invite, 487, "Request Terminated", null, null);
+        messages.respond(invite, 487, "Request Terminated", null, null);
         if (context instanceof Call)
         {
             cancelCallee((Call)context);
@@ -259,7 +247,7 @@ public final class B2bua implements TransactionUser
             ((Leg)context).serverInvite = null;
             if (relayed != null && relayed.provisionalSeen() && relayed.finalStatus() == 0)
             {
-                sendCancel(relayed);
+                messages.sendCancel(relayed);
             }
         }
     }
@@ -306,7 +294,7 @@ public final class B2bua implements TransactionUser
                 {
                     if (!call.callerInvite.isFinal())
                     {
-                        respond(call.callerInvite, 408, "Request Timeout", null, null);
+                        messages.respond(call.callerInvite, 408, "Request Timeout", null, null);
                     }
                     release(call);
                 }
@@ -317,7 +305,7 @@ public final class B2bua implements TransactionUser
                 clearInvite(st, ct);
                 if (!st.isFinal() && st.state() != ServerTransaction.State.TERMINATED)
                 {
-                    respond(st, 408, "Request Timeout", null, null);
+                    messages.respond(st, 408, "Request Timeout", null, null);
                 }
             }
             case BYE -> onByeDone(ct);
@@ -337,14 +325,14 @@ public final class B2bua implements TransactionUser
             if (status < 200 && call.cancelPending)
             {
                 call.cancelPending = false;
-                sendCancel(ct);
+                messages.sendCancel(ct);
             }
             else if (status >= 200 && status < 300)
             {
                 learnCalleeDialog(b, response, true);
                 b.ackPendingCSeq = response.cseqNumber();
-                sendAck(b, null);
-                sendBye(b, ORPHAN);
+                messages.sendAck(b, null);
+                messages.sendBye(b, ORPHAN);
                 release(call);
             }
             else if (status >= 300)
@@ -361,7 +349,7 @@ public final class B2bua implements TransactionUser
         if (status < 200)
         {
             learnCalleeDialog(b, response, false);
-            relayResponse(st, response, true, false);
+            messages.relayResponse(st, response, true, false);
             return;
         }
         b.clientInvite = null;
@@ -372,11 +360,11 @@ public final class B2bua implements TransactionUser
             b.ackPendingCSeq = response.cseqNumber();
             call.a.confirmed = true;
             call.state = Call.State.CONFIRMED;
-            relayResponse(st, response, true, false);
+            messages.relayResponse(st, response, true, false);
             startRetransmitting2xx(call.a, st.cseq());
             return;
         }
-        relayResponse(st, response, false, status < 400);
+        messages.relayResponse(st, response, false, status < 400);
         release(call);
     }
 
@@ -392,7 +380,7 @@ public final class B2bua implements TransactionUser
                 if (peer != null)
                 {
                     peer.ackPendingCSeq = response.cseqNumber();
-                    sendAck(peer, null);
+                    messages.sendAck(peer, null);
                 }
             }
             return;
@@ -403,7 +391,7 @@ public final class B2bua implements TransactionUser
         {
             if (status > 100 && ct.method() == SipMethod.INVITE)
             {
-                relayResponse(st, response, true, false);
+                messages.relayResponse(st, response, true, false);
             }
             return;
         }
@@ -417,7 +405,7 @@ public final class B2bua implements TransactionUser
                 peer.remoteTarget = contact.uri().toString();
             }
             peer.ackPendingCSeq = response.cseqNumber();
-            relayResponse(st, response, true, false);
+            messages.relayResponse(st, response, true, false);
             startRetransmitting2xx(leg, st.cseq());
             return;
         }
@@ -429,14 +417,14 @@ public final class B2bua implements TransactionUser
                 peer.remoteTarget = contact.uri().toString();
             }
         }
-        relayResponse(st, response, status < 300 && isTargetRefresh(ct.method()), status >= 300 && status < 400);
+        messages.relayResponse(st, response, status < 300 && isTargetRefresh(ct.method()), status >= 300 && status < 400);
     }
 
     // ---- BYE and CANCEL ----------------------------------------------------------------------------------------
 
     private void onBye(final Leg leg, final ServerTransaction st)
     {
-        respond(st, 200, "OK", null, null);
+        messages.respond(st, 200, "OK", null, null);
         if (leg.terminated)
         {
             return; // BYEs crossed: ours to this leg is on its way
@@ -450,14 +438,14 @@ public final class B2bua implements TransactionUser
             // The caller hung up an early dialog: that is a CANCEL of the callee's INVITE.
             if (!call.callerInvite.isFinal())
             {
-                respond(call.callerInvite, 487, "Request Terminated", null, null);
+                messages.respond(call.callerInvite, 487, "Request Terminated", null, null);
             }
             cancelCallee(call);
             return;
         }
         if (!peer.terminated)
         {
-            sendBye(peer, BYE);
+            messages.sendBye(peer, BYE);
             call.byesOutstanding++;
             call.state = Call.State.TERMINATING;
         }
@@ -486,52 +474,12 @@ public final class B2bua implements TransactionUser
         }
         else if (invite.provisionalSeen())
         {
-            sendCancel(invite);
+            messages.sendCancel(invite);
         }
         else
         {
             call.cancelPending = true;
         }
-    }
-
-    private void sendCancel(final ClientTransaction invite)
-    {
-        transactions.sendCancel(invite).purpose = CANCEL;
-    }
-
-    private void sendBye(final Leg leg, final int purpose)
-    {
-        if (leg.ackPendingCSeq >= 0)
-        {
-            sendAck(leg, null);
-        }
-        leg.terminated = true;
-        final long clientId = transactions.reserveClientId();
-        final String branch = transactions.branch(clientId);
-        startRequest(leg, "BYE", ++leg.localCSeq, branch, 70).endWithoutBody();
-        final ClientTransaction ct = transactions.sendRequest(
-            clientId, branch, SipMethod.BYE, "BYE", leg.transport, leg.flow, leg.connectionId);
-        ct.purpose = purpose;
-        ct.context = purpose == BYE ? leg.call : null;
-    }
-
-    /** The ACK for a 2xx (RFC 3261 §13.2.2.4): a new transaction of its own, with the body of the caller's ACK. */
-    private void sendAck(final Leg leg, final SipMessage bodySource)
-    {
-        final String branch = transactions.branch(transactions.reserveClientId());
-        final SipMessageWriter writer = startRequest(leg, "ACK", leg.ackPendingCSeq, branch, 70);
-        if (bodySource != null)
-        {
-            HeaderCopier.endWithBodyOf(bodySource, writer);
-        }
-        else
-        {
-            writer.endWithoutBody();
-        }
-        leg.lastAck = outbox.copyOfMessage();
-        leg.lastAckCSeq = leg.ackPendingCSeq;
-        leg.ackPendingCSeq = -1;
-        outbox.send(leg.transport, leg.flow, leg.connectionId, SipMethod.ACK, 0);
     }
 
     // ---- 2xx retransmission (RFC 3261 §13.3.1.4) -------------------------------------------------------------
@@ -575,7 +523,7 @@ public final class B2bua implements TransactionUser
             {
                 if (!each.terminated && each.confirmed)
                 {
-                    sendBye(each, BYE);
+                    messages.sendBye(each, BYE);
                     call.byesOutstanding++;
                 }
             }
@@ -588,64 +536,6 @@ public final class B2bua implements TransactionUser
     }
 
     // ---- building messages -----------------------------------------------------------------------------------
-
-    private SipMessageWriter startRequest(final Leg leg, final CharSequence method, final long cseq,
-        final String branch, final int maxForwards)
-    {
-        final SipMessageWriter writer = outbox.begin().requestLine(method, leg.remoteTarget);
-        writer.startHeader("Via").append(leg.transport == Transport.TCP ? tcpVia : udpVia)
-            .append(";branch=").append(branch).append(";rport").endHeader();
-        for (int i = 0; i < leg.routeSet.size(); i++)
-        {
-            writer.header("Route", leg.routeSet.get(i));
-        }
-        writer.header("Max-Forwards", maxForwards);
-        writer.startHeader("From").append(leg.localUri).append(";tag=").append(leg.localTag).endHeader();
-        writer.startHeader("To").append(leg.remoteUri);
-        if (leg.remoteTag != null && !leg.remoteTag.isEmpty())
-        {
-            writer.append(";tag=").append(leg.remoteTag);
-        }
-        writer.endHeader();
-        writer.header("Call-ID", leg.callId);
-        writer.startHeader("CSeq").append(cseq).append(' ').append(method).endHeader();
-        if (config.userAgent() != null && !config.userAgent().isEmpty())
-        {
-            writer.header("User-Agent", config.userAgent());
-        }
-        return writer;
-    }
-
-    /** Relays a response to the server transaction it answers, with Referee's Contact where one belongs. */
-    private void relayResponse(final ServerTransaction st, final SipMessage response, final boolean ourContact,
-        final boolean theirContacts)
-    {
-        final int status = response.statusCode();
-        final SipMessageWriter writer = transactions.startResponse(st, status, response.reasonPhrase());
-        if (ourContact)
-        {
-            writer.header("Contact", contact(st.transport()));
-        }
-        headers.copy(response, writer, theirContacts);
-        HeaderCopier.endWithBodyOf(response, writer);
-        transactions.send(st, status);
-    }
-
-    private void respond(final ServerTransaction st, final int status, final String reason, final String header,
-        final String value)
-    {
-        if (st.localTag == null)
-        {
-            st.localTag = ids.tag(0);
-        }
-        final SipMessageWriter writer = transactions.startResponse(st, status, reason);
-        if (header != null)
-        {
-            writer.header(header, value);
-        }
-        writer.endWithoutBody();
-        transactions.send(st, status);
-    }
 
     private void learnCalleeDialog(final Leg b, final SipMessage response, final boolean routeSet)
     {
@@ -661,7 +551,7 @@ public final class B2bua implements TransactionUser
         }
         if (routeSet)
         {
-            b.routeSet = recordRoutes(response, true);
+            b.routeSet = messages.recordRoutes(response, true);
         }
     }
 
@@ -717,46 +607,4 @@ public final class B2bua implements TransactionUser
             SipMethod.REFER)) != 0;
     }
 
-    private String contact(final int transport)
-    {
-        return transport == Transport.TCP ? tcpContact : udpContact;
-    }
-
-    private List<String> recordRoutes(final SipMessage message, final boolean reverse)
-    {
-        final int first = message.findHeader(HeaderName.RECORD_ROUTE, 0);
-        if (first < 0)
-        {
-            return List.of();
-        }
-        final List<String> routes = new ArrayList<>(4);
-        for (int i = first; i >= 0; i = message.findHeader(HeaderName.RECORD_ROUTE, i + 1))
-        {
-            routes.add(message.headerValue(i, view).toString());
-        }
-        if (reverse)
-        {
-            Collections.reverse(routes);
-        }
-        return routes;
-    }
-
-    private static int forwardedMaxForwards(final SipMessage request)
-    {
-        final int maxForwards = request.maxForwards();
-        return maxForwards < 0 ? 70 : maxForwards - 1;
-    }
-
-    /** name-addr text of a From/To value without its parameters (the tag is Referee's or the peer's per leg). */
-    private static String nameAddrWithoutParams(final NameAddr nameAddr)
-    {
-        final AsciiView display = nameAddr.displayName();
-        return display.isEmpty() ? "<" + nameAddr.uri() + ">" : display + " <" + nameAddr.uri() + ">";
-    }
-
-    static String hostPort(final InetSocketAddress address)
-    {
-        final String host = address.getHostString();
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ':' + address.getPort();
-    }
 }

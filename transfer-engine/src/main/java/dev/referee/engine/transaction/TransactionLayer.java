@@ -451,7 +451,8 @@ public final class TransactionLayer
         final StringBuilder key = keyBuilder;
         key.setLength(0);
         final Via via = request.topVia();
-        if (via.hasRfc3261Branch())
+        // A branch that is only the cookie (RFC 4475 §3.2.1) identifies nothing: fall back to RFC 2543 matching.
+        if (via.hasRfc3261Branch() && via.branch().length() > IdGenerator.BRANCH_COOKIE.length())
         {
             key.append(via.branch()).append('|').append(via.host()).append(':').append(via.port());
         }

@@ -1,0 +1,70 @@
+package dev.referee.sip;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class HeaderNameTest
+{
+    private static int lookup(final String name)
+    {
+        final UnsafeBuffer buffer = Corpus.text(name);
+        return HeaderName.lookup(buffer, 0, buffer.capacity());
+    }
+
+    @Test
+    void shouldFindEveryCanonicalNameInAnyCase()
+    {
+        for (int id = 1; id < HeaderName.COUNT; id++)
+        {
+            final String name = HeaderName.canonicalName(id);
+            assertEquals(id, lookup(name), name);
+            assertEquals(id, lookup(name.toUpperCase()), name);
+            assertEquals(id, lookup(name.toLowerCase()), name);
+        }
+    }
+
+    @Test
+    void shouldFindCompactForms()
+    {
+        assertEquals(HeaderName.CALL_ID, lookup("i"));
+        assertEquals(HeaderName.VIA, lookup("V"));
+        assertEquals(HeaderName.FROM, lookup("f"));
+        assertEquals(HeaderName.TO, lookup("t"));
+        assertEquals(HeaderName.CONTACT, lookup("m"));
+        assertEquals(HeaderName.CONTENT_LENGTH, lookup("L"));
+        assertEquals(HeaderName.CONTENT_TYPE, lookup("c"));
+        assertEquals(HeaderName.SUPPORTED, lookup("k"));
+        assertEquals(HeaderName.SUBJECT, lookup("s"));
+        assertEquals(HeaderName.CONTENT_ENCODING, lookup("e"));
+        assertEquals(HeaderName.EVENT, lookup("o"));
+        assertEquals(HeaderName.REFER_TO, lookup("r"));
+        assertEquals(HeaderName.REFERRED_BY, lookup("b"));
+        assertEquals(HeaderName.ALLOW_EVENTS, lookup("u"));
+        assertEquals(HeaderName.SESSION_EXPIRES, lookup("x"));
+    }
+
+    @Test
+    void shouldReturnOtherForUnknownNames()
+    {
+        assertEquals(HeaderName.OTHER, lookup("C%6Fntact"));
+        assertEquals(HeaderName.OTHER, lookup("z"));
+        assertEquals(HeaderName.OTHER, lookup("Vias"));
+        assertEquals(HeaderName.OTHER, lookup(""));
+    }
+
+    @Test
+    void shouldSplitOnlyListHeaders()
+    {
+        assertTrue(HeaderName.isList(HeaderName.VIA));
+        assertTrue(HeaderName.isList(HeaderName.ROUTE));
+        assertTrue(HeaderName.isList(HeaderName.CONTACT));
+        assertFalse(HeaderName.isList(HeaderName.DATE));
+        assertFalse(HeaderName.isList(HeaderName.WWW_AUTHENTICATE));
+        assertFalse(HeaderName.isList(HeaderName.OTHER));
+        assertFalse(HeaderName.isList(HeaderName.CALL_ID));
+    }
+}

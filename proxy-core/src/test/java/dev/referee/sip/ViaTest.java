@@ -1,0 +1,80 @@
+package dev.referee.sip;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ViaTest
+{
+    private final Via via = new Via();
+
+    private boolean wrap(final String text)
+    {
+        final UnsafeBuffer buffer = Corpus.text(text);
+        return via.wrap(buffer, 0, buffer.capacity());
+    }
+
+    @Test
+    void shouldReadSentByAndParameters()
+    {
+        assertTrue(wrap("SIP/2.0/TLS proxy.example.com:5061;branch=z9hG4bK776;received=192.0.2.1;maddr=x"));
+        assertEquals("TLS", via.transport().toString());
+        assertEquals("proxy.example.com", via.host().toString());
+        assertEquals(5061, via.port());
+        assertEquals("z9hG4bK776", via.branch().toString());
+        assertTrue(via.hasRfc3261Branch());
+        assertEquals("192.0.2.1", via.received().toString());
+        assertFalse(via.hasRport());
+        assertEquals(-1, via.rport());
+        final AsciiView value = new AsciiView();
+        assertTrue(via.param("MADDR", value));
+        assertEquals("x", value.toString());
+        assertFalse(via.param("ttl", value));
+    }
+
+    @Test
+    void shouldReadRportWithAndWithoutValue()
+    {
+        assertTrue(wrap("SIP/2.0/UDP 10.0.0.1;rport;branch=z9hG4bKa"));
+        assertTrue(via.hasRport());
+        assertEquals(-1, via.rport());
+        assertTrue(wrap("SIP/2.0/UDP 10.0.0.1;rport=5062;branch=z9hG4bKa"));
+        assertTrue(via.hasRport());
+        assertEquals(5062, via.rport());
+        assertFalse(wrap("SIP/2.0/UDP 10.0.0.1;rport=abc"));
+    }
+
+    @Test
+    void shouldKeepBracketsOfAnIpv6SentBy()
+    {
+        assertTrue(wrap("SIP/2.0/UDP [2001:db8::1]:5070;branch=z9hG4bKx"));
+        assertEquals("[2001:db8::1]", via.host().toString());
+        assertEquals(5070, via.port());
+    }
+
+    @Test
+    void shouldAllowLinearWhiteSpaceAroundSlashesAndSemicolons()
+    {
+        assertTrue(wrap("SIP / 2.0 / UDP\r\n host.example.com : 5060 ;\r\n branch = z9hG4bKq"));
+        assertEquals("UDP", via.transport().toString());
+        assertEquals(5060, via.port());
+        assertEquals("z9hG4bKq", via.branch().toString());
+    }
+
+    @Test
+    void shouldRejectMalformedValues()
+    {
+        assertFalse(wrap(""));
+        assertFalse(wrap("SIP/2.0 host"));
+        assertFalse(wrap("SIP/2.0/UDP"));
+        assertFalse(wrap("SIP/2.0/UDP host;;"));
+        assertFalse(wrap("SIP/2.0/UDP host:99999"));
+        assertFalse(wrap("SIP/2.0/UDP host:"));
+        assertFalse(wrap("SIP/2.0/UDP [2001:db8:::1]"));
+        assertFalse(wrap("SIP/2.0/UDP host junk"));
+        assertFalse(wrap("SIP/2.0/UDP host;branch="));
+    }
+}

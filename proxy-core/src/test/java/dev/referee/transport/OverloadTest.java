@@ -1,0 +1,159 @@
+package dev.referee.transport;
+
+import dev.referee.pipeline.InboundHandler;
+import dev.referee.pipeline.SipPipeline;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static dev.referee.pipeline.PipelineTestSupport.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class OverloadTest
+{
+    private static final int RING_SIZE = 8;
+    private static final int REQUESTS = 40;
+
+    private final CountDownLatch release = new CountDownLatch(1);
+    private SipPipeline pipeline;
+
+    /** The engine stalls on its first event, so the inbound ring fills and stays full. */
+    private final InboundHandler stalledEngine = (event, endOfBatch) ->
+    {
+        try
+        {
+            release.await(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    };
+
+    @AfterEach
+    void after()
+    {
+        release.countDown();
+        if (pipeline != null)
+        {
+            pipeline.close();
+        }
+    }
+
+    @Test
+    void shouldAnswerRequestsWith503OverUdpWhenInboundRingIsFullAndDropResponsesAndAcks() throws Exception
+    {
+        pipeline = pipeline(RING_SIZE, 1_000, listen(Transport.UDP, "127.0.0.1"));
+        pipeline.start(stalledEngine);
+        final InetSocketAddress server = pipeline.localAddress(Transport.UDP);
+
+        try (DatagramSocket client = new DatagramSocket(new InetSocketAddress(address("127.0.0.1"), 0)))
+        {
+            client.setSoTimeout((int)TIMEOUT_MS);
+            client.setReceiveBufferSize(1 << 20);
+            final Set<String> sent = new HashSet<>();
+            for (int i = 0; i < REQUESTS; i++)
+            {
+                final byte[] request = bytes(request("INVITE", "flood-" + i + "@test", "z9hG4bK-f" + i, 100 + i,
+                    "UDP", ""));
+                sent.add(key("flood-" + i + "@test", (100 + i) + " INVITE", "z9hG4bK-f" + i));
+                client.send(new DatagramPacket(request, request.length, server));
+                // One at a time, so that the socket buffer of the pipeline cannot overflow the test.
+                final int expected = i + 1;
+                await("request " + i + " read", () -> pipeline.counters().udpReceived.get() == expected);
+            }
+
+            final long answered = pipeline.counters().udpOverloadResponses.get();
+            assertTrue(answered >= REQUESTS - RING_SIZE - 1, "503s: " + answered);
+            assertEquals(answered, pipeline.counters().overloadResponses());
+
+            final byte[] buffer = new byte[65_535];
+            for (int i = 0; i < answered; i++)
+            {
+                final DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+                client.receive(packet);
+                assertOverloadAnswer(new String(buffer, 0, packet.getLength(), StandardCharsets.UTF_8), sent);
+            }
+
+            final byte[] ack = bytes(request("ACK", "flood-0@test", "z9hG4bK-f0", 100, "UDP", ""));
+            final byte[] ok = bytes(response(200, "flood-1@test", "z9hG4bK-x", 5, "BYE"));
+            client.send(new DatagramPacket(ack, ack.length, server));
+            client.send(new DatagramPacket(ok, ok.length, server));
+            await("ACK and response dropped", () -> pipeline.counters().udpInboundDropped.get() == 2);
+            assertEquals(answered, pipeline.counters().udpOverloadResponses.get());
+            assertEquals(0, pipeline.inboundRemainingCapacity());
+        }
+    }
+
+    @Test
+    void shouldAnswerRequestsWith503OnTheSameTcpConnectionWhenInboundRingIsFull() throws Exception
+    {
+        pipeline = pipeline(RING_SIZE, 1_000, listen(Transport.TCP, "127.0.0.1"));
+        pipeline.start(stalledEngine);
+
+        try (Socket client = TcpTransportTest.connect(pipeline.localAddress(Transport.TCP)))
+        {
+            final Set<String> sent = new HashSet<>();
+            final StringBuilder flood = new StringBuilder();
+            for (int i = 0; i < REQUESTS; i++)
+            {
+                flood.append(request("OPTIONS", "tcp-" + i + "@test", "z9hG4bK-t" + i, i + 1, "TCP", ""));
+                sent.add(key("tcp-" + i + "@test", (i + 1) + " OPTIONS", "z9hG4bK-t" + i));
+            }
+            client.getOutputStream().write(bytes(flood.toString()));
+            await("all read", () -> pipeline.counters().tcpReceived.get() == REQUESTS);
+
+            final long answered = pipeline.counters().tcpOverloadResponses.get();
+            assertTrue(answered >= REQUESTS - RING_SIZE - 1, "503s: " + answered);
+            final InputStream in = client.getInputStream();
+            for (int i = 0; i < answered; i++)
+            {
+                assertOverloadAnswer(readMessage(in), sent);
+            }
+        }
+    }
+
+    private static void assertOverloadAnswer(final String message, final Set<String> sent)
+    {
+        assertTrue(message.startsWith("SIP/2.0 503 Service Unavailable\r\n"), message);
+        final String via = header(message, "Via");
+        final String branch = via.substring(via.indexOf("branch=") + "branch=".length());
+        assertTrue(sent.remove(key(header(message, "Call-ID"), header(message, "CSeq"), branch)),
+            "answers a request sent, once: " + message);
+        assertTrue(header(message, "Warning").contains("overloaded"), message);
+        assertTrue(header(message, "To").contains("tag="), message);
+    }
+
+    private static String key(final String callId, final String cseq, final String branch)
+    {
+        return callId + '|' + cseq + '|' + branch;
+    }
+
+    /** Reads one message without a body (a 503) from a stream: up to the blank line. */
+    private static String readMessage(final InputStream in) throws Exception
+    {
+        final StringBuilder text = new StringBuilder();
+        while (!(text.length() >= 4 && text.substring(text.length() - 4).equals("\r\n\r\n")))
+        {
+            final int b = in.read();
+            if (b < 0)
+            {
+                throw new AssertionError("connection closed after: " + text);
+            }
+            text.append((char)b);
+        }
+        assertEquals("0", header(text.toString(), "Content-Length"));
+        return text.toString();
+    }
+}

@@ -1,0 +1,204 @@
+package dev.referee.engine.call;
+
+import dev.referee.engine.EngineConfig;
+import dev.referee.engine.IdGenerator;
+import dev.referee.engine.Outbox;
+import dev.referee.engine.transaction.ClientTransaction;
+import dev.referee.engine.transaction.ServerTransaction;
+import dev.referee.engine.transaction.TransactionLayer;
+import dev.referee.sip.AsciiView;
+import dev.referee.sip.HeaderName;
+import dev.referee.sip.NameAddr;
+import dev.referee.sip.SipMessage;
+import dev.referee.sip.SipMessageWriter;
+import dev.referee.sip.SipMethod;
+import dev.referee.transport.Addresses;
+import dev.referee.transport.Transport;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Writes and sends the messages Referee originates on a leg (requests in its dialog, ACK, BYE, CANCEL) and the
+ * responses it relays or makes, with Referee's own Via and Contact for the leg's transport and address family.
+ * Engine thread only.
+ */
+final class LegMessages
+{
+    private final EngineConfig config;
+    private final TransactionLayer transactions;
+    private final Outbox outbox;
+    private final IdGenerator ids;
+    private final HeaderCopier headers = new HeaderCopier();
+    private final AsciiView view = new AsciiView();
+    /** Via sent-by and Contact per transport and address family: [tcp ? 1 : 0][ipv6 ? 1 : 0]. */
+    private final String[][] vias = new String[2][2];
+    private final String[][] contacts = new String[2][2];
+
+    LegMessages(final EngineConfig config, final TransactionLayer transactions, final Outbox outbox,
+        final IdGenerator ids)
+    {
+        this.config = config;
+        this.transactions = transactions;
+        this.outbox = outbox;
+        this.ids = ids;
+        for (int family = 0; family < 2; family++)
+        {
+            final String udp = Addresses.hostPort(config.localAddress(Transport.UDP, family == 1));
+            final String tcp = Addresses.hostPort(config.localAddress(Transport.TCP, family == 1));
+            vias[0][family] = "SIP/2.0/UDP " + udp;
+            vias[1][family] = "SIP/2.0/TCP " + tcp;
+            contacts[0][family] = "<sip:referee@" + udp + ">";
+            contacts[1][family] = "<sip:referee@" + tcp + ";transport=tcp>";
+        }
+    }
+
+    /** Copies the end-to-end headers and the body of {@code from} and ends the message. */
+    void copyEndToEnd(final SipMessage from, final SipMessageWriter to)
+    {
+        headers.copy(from, to, false);
+        HeaderCopier.endWithBodyOf(from, to);
+    }
+
+    void sendCancel(final ClientTransaction invite)
+    {
+        transactions.sendCancel(invite).purpose = B2bua.CANCEL;
+    }
+
+    void sendBye(final Leg leg, final int purpose)
+    {
+        if (leg.ackPendingCSeq >= 0)
+        {
+            sendAck(leg, null);
+        }
+        leg.terminated = true;
+        final long clientId = transactions.reserveClientId();
+        final String branch = transactions.branch(clientId);
+        startRequest(leg, "BYE", ++leg.localCSeq, branch, 70).endWithoutBody();
+        final ClientTransaction ct = transactions.sendRequest(
+            clientId, branch, SipMethod.BYE, "BYE", leg.transport, leg.flow, leg.connectionId);
+        ct.purpose = purpose;
+        ct.context = purpose == B2bua.BYE ? leg.call : null;
+    }
+
+    /** The ACK for a 2xx (RFC 3261 §13.2.2.4): a new transaction of its own, with the body of the caller's ACK. */
+    void sendAck(final Leg leg, final SipMessage bodySource)
+    {
+        final String branch = transactions.branch(transactions.reserveClientId());
+        final SipMessageWriter writer = startRequest(leg, "ACK", leg.ackPendingCSeq, branch, 70);
+        if (bodySource != null)
+        {
+            HeaderCopier.endWithBodyOf(bodySource, writer);
+        }
+        else
+        {
+            writer.endWithoutBody();
+        }
+        leg.lastAck = outbox.copyOfMessage();
+        leg.lastAckCSeq = leg.ackPendingCSeq;
+        leg.ackPendingCSeq = -1;
+        outbox.send(leg.transport, leg.flow, leg.connectionId, SipMethod.ACK, 0);
+    }
+
+    SipMessageWriter startRequest(final Leg leg, final CharSequence method, final long cseq,
+        final String branch, final int maxForwards)
+    {
+        final SipMessageWriter writer = outbox.begin().requestLine(method, leg.remoteTarget);
+        writer.startHeader("Via").append(vias[leg.transport == Transport.TCP ? 1 : 0][family(leg.flow)])
+            .append(";branch=").append(branch).append(";rport").endHeader();
+        for (int i = 0; i < leg.routeSet.size(); i++)
+        {
+            writer.header("Route", leg.routeSet.get(i));
+        }
+        writer.header("Max-Forwards", maxForwards);
+        writer.startHeader("From").append(leg.localUri).append(";tag=").append(leg.localTag).endHeader();
+        writer.startHeader("To").append(leg.remoteUri);
+        if (leg.remoteTag != null && !leg.remoteTag.isEmpty())
+        {
+            writer.append(";tag=").append(leg.remoteTag);
+        }
+        writer.endHeader();
+        writer.header("Call-ID", leg.callId);
+        writer.startHeader("CSeq").append(cseq).append(' ').append(method).endHeader();
+        if (config.userAgent() != null && !config.userAgent().isEmpty())
+        {
+            writer.header("User-Agent", config.userAgent());
+        }
+        return writer;
+    }
+
+    /** Relays a response to the server transaction it answers, with Referee's Contact where one belongs. */
+    void relayResponse(final ServerTransaction st, final SipMessage response, final boolean ourContact,
+        final boolean theirContacts)
+    {
+        final int status = response.statusCode();
+        final SipMessageWriter writer = transactions.startResponse(st, status, response.reasonPhrase());
+        if (ourContact)
+        {
+            writer.header("Contact", contact(st.transport(), st.responseDestination()));
+        }
+        headers.copy(response, writer, theirContacts);
+        HeaderCopier.endWithBodyOf(response, writer);
+        transactions.send(st, status);
+    }
+
+    void respond(final ServerTransaction st, final int status, final String reason, final String header,
+        final String value)
+    {
+        if (st.localTag == null)
+        {
+            st.localTag = ids.tag(0);
+        }
+        final SipMessageWriter writer = transactions.startResponse(st, status, reason);
+        if (header != null)
+        {
+            writer.header(header, value);
+        }
+        writer.endWithoutBody();
+        transactions.send(st, status);
+    }
+
+    String contact(final int transport, final InetSocketAddress peer)
+    {
+        return contacts[transport == Transport.TCP ? 1 : 0][family(peer)];
+    }
+
+    static int family(final InetSocketAddress peer)
+    {
+        return peer.getAddress() instanceof java.net.Inet6Address ? 1 : 0;
+    }
+
+    List<String> recordRoutes(final SipMessage message, final boolean reverse)
+    {
+        final int first = message.findHeader(HeaderName.RECORD_ROUTE, 0);
+        if (first < 0)
+        {
+            return List.of();
+        }
+        final List<String> routes = new ArrayList<>(4);
+        for (int i = first; i >= 0; i = message.findHeader(HeaderName.RECORD_ROUTE, i + 1))
+        {
+            routes.add(message.headerValue(i, view).toString());
+        }
+        if (reverse)
+        {
+            Collections.reverse(routes);
+        }
+        return routes;
+    }
+
+    static int forwardedMaxForwards(final SipMessage request)
+    {
+        final int maxForwards = request.maxForwards();
+        return maxForwards < 0 ? 70 : maxForwards - 1;
+    }
+
+    /** name-addr text of a From/To value without its parameters (the tag is Referee's or the peer's per leg). */
+    static String nameAddrWithoutParams(final NameAddr nameAddr)
+    {
+        final AsciiView display = nameAddr.displayName();
+        return display.isEmpty() ? "<" + nameAddr.uri() + ">" : display + " <" + nameAddr.uri() + ">";
+    }
+}
