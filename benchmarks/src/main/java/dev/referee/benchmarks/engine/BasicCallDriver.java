@@ -1,5 +1,6 @@
 package dev.referee.benchmarks.engine;
 
+import dev.referee.config.ListenAddress;
 import dev.referee.config.Route;
 import dev.referee.engine.Engine;
 import dev.referee.engine.EngineConfig;
@@ -110,7 +111,7 @@ final class BasicCallDriver implements SipSender
         if (withEngine)
         {
             final List<Route> routes = List.of(new Route(Pattern.compile("service"), CALLEE, Transport.UDP));
-            final EngineConfig config = new EngineConfig(REFEREE, REFEREE, routes,
+            final EngineConfig config = new EngineConfig(List.of(new ListenAddress(Transport.UDP, REFEREE)), routes,
                 TimeUnit.MILLISECONDS.toNanos(500), TimeUnit.SECONDS.toNanos(4), TimeUnit.SECONDS.toNanos(5),
                 100_000, "Referee", 42);
             engine = new Engine(config, this, counters);
