@@ -3,7 +3,7 @@
 #
 #   benchmarks/scripts/e2e-sipp.sh --rate 1000 --calls 20000 [--warmup-calls N] [--limit N] [--bound SECONDS]
 #                                  [--port-base P] [--ring SLOTS] [--jfr FILE] [--log FILE] [--tcp-kick]
-#                                  [--build]
+#                                  [--wait-strategy blocking|sleeping|yielding|busy-spin] [--build]
 #
 # Starts Referee from ops/target/referee.jar (built with `mvn package -pl ops -am` when missing or with --build),
 # waits for GET /health, starts a SIPp uas, runs a warm-up uac, then a measured uac of --calls calls at --rate.
@@ -22,6 +22,7 @@ port_base=15060
 jfr=""
 build=0
 ring=""
+wait_strategy=""
 kick=0
 log=""
 
@@ -43,6 +44,7 @@ do
         --ring) ring="$2"; shift 2 ;;
         --log) log="$2"; shift 2 ;;
         --tcp-kick) kick=1; shift ;;
+        --wait-strategy) wait_strategy="$2"; shift 2 ;;
         --build) build=1; shift ;;
         -h|--help) usage; exit 0 ;;
         *) echo "e2e-sipp: unknown argument $1" >&2; usage >&2; exit 2 ;;
@@ -110,9 +112,11 @@ journal:
   dir: "$tmp/journal"
 admin: "127.0.0.1:$admin_port"
 YAML
-if [[ -n "$ring" ]]
+if [[ -n "$ring$wait_strategy" ]]
 then
-    printf 'pipeline:\n  inbound-ring: %s\n  outbound-ring: %s\n' "$ring" "$ring" >> "$tmp/referee.yaml"
+    echo "pipeline:" >> "$tmp/referee.yaml"
+    [[ -n "$ring" ]] && printf '  inbound-ring: %s\n  outbound-ring: %s\n' "$ring" "$ring" >> "$tmp/referee.yaml"
+    [[ -n "$wait_strategy" ]] && printf '  wait-strategy: "%s"\n' "$wait_strategy" >> "$tmp/referee.yaml"
 fi
 
 jvm_flags=(
@@ -185,6 +189,7 @@ run_uac()
     start="$(date +%s%N)"
     (cd "$tmp" && exec sipp -sn uac "127.0.0.1:$referee_port" -s service -i 127.0.0.1 -p "$uac_port" \
         -r "$rate" -m "$n" -l "$limit" -nostdin -timeout "$bound" -trace_stat -stf "$tmp/$label.csv" -fd 1 \
+        -trace_err -error_file "$tmp/$label.err" \
         > "$tmp/$label.log" 2>&1) &
     local uac_pid=$!
     pids+=("$uac_pid")
@@ -197,6 +202,14 @@ run_uac()
     uac_created="$(stat_column "$tmp/$label.csv" 'TotalCallCreated')"
     echo "e2e-sipp: $label: sipp exit $status, created $uac_created, successful $uac_success," \
         "failed $uac_failed, $(( uac_wall_ns / 1000000 )) ms" >&2
+    if [[ "${uac_failed:-0}" != 0 && -s "$tmp/$label.err" ]]
+    then
+        # Why calls failed, most frequent reason first (timestamps and Call-IDs stripped).
+        echo "e2e-sipp: $label: sipp errors:" >&2
+        # Event lines are "date<TAB>time<TAB>epoch: what happened"; count the kinds of event, Call-IDs removed.
+        grep -aP '^\d{4}-\d\d-\d\d\t' "$tmp/$label.err" | cut -f3 | sed -E 's/^[0-9.]+: //; s/[0-9]+-[0-9]+@[0-9.]+/ID/g' |
+            cut -c1-90 | sort | uniq -c | sort -rn | head -6 >&2 || true
+    fi
 }
 
 stat_column()
