@@ -28,7 +28,7 @@ log=""
 
 usage()
 {
-    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'
 }
 
 while [[ $# -gt 0 ]]
@@ -207,8 +207,8 @@ run_uac()
         # Why calls failed, most frequent reason first (timestamps and Call-IDs stripped).
         echo "e2e-sipp: $label: sipp errors:" >&2
         # Event lines are "date<TAB>time<TAB>epoch: what happened"; count the kinds of event, Call-IDs removed.
-        grep -aP '^\d{4}-\d\d-\d\d\t' "$tmp/$label.err" | cut -f3 | sed -E 's/^[0-9.]+: //; s/[0-9]+-[0-9]+@[0-9.]+/ID/g' |
-            cut -c1-90 | sort | uniq -c | sort -rn | head -6 >&2 || true
+        grep -aP '^\d{4}-\d\d-\d\d\t' "$tmp/$label.err" | cut -f3 |
+            sed -E 's/^[0-9.]+: //; s/[0-9]+-[0-9]+@[0-9.]+/ID/g' | cut -c1-90 | sort | uniq -c | sort -rn | head -6 >&2 || true
     fi
 }
 
