@@ -58,6 +58,13 @@ class AttendedTransferTest
         }
     }
 
+    /** The transferor answers its NOTIFYs 200, as a phone does (the next one waits for that: RFC 6665). */
+    private void answerNotifies(final List<Sent> out, final SipPhone phone, final java.net.InetSocketAddress from)
+    {
+        out.stream().filter(s -> s.isRequest("NOTIFY")).forEach(
+            notify -> harness.receive(from, phone.answer(notify, 200, "OK", null)));
+    }
+
     /** Replaces as Bob sees his consultation dialog: his Call-ID, Referee's tag (to-tag), his tag (from-tag). */
     private String consultationReplaces()
     {
@@ -73,6 +80,7 @@ class AttendedTransferTest
         harness.receive(CALLEE, bob.refer(consultationReplaces(), null));
         final List<Sent> out = harness.drain();
         assertTrue(out.stream().anyMatch(s -> s.isResponse(202)), out::toString);
+        answerNotifies(out, bob, CALLEE);
         assertTrue(out.stream().noneMatch(s -> s.isRequest("INVITE") && s.destination.equals(TARGET) &&
             !s.toTag().equals("carol-tag")), "no new INVITE to the target: " + out);
         final Sent solicit = out.stream().filter(s -> s.isRequest("INVITE") && s.destination.equals(TARGET))
@@ -89,13 +97,15 @@ class AttendedTransferTest
             .findFirst().orElseThrow(() -> new AssertionError("no ACK to Carol: " + joined));
         assertEquals(SDP_ALICE, ackCarol.body());
         assertTrue(joined.stream().anyMatch(s -> s.isRequest("NOTIFY") && s.body().startsWith("SIP/2.0 200")));
-        final Sent byeConsultation = joined.stream().filter(s -> s.isRequest("BYE")).findFirst().orElseThrow(
-            () -> new AssertionError("the consultation dialog is released: " + joined));
-        assertEquals("call-2@bob", byeConsultation.callId());
+        final Sent byeConsultation = joined.stream().filter(s -> s.isRequest("BYE") && s.callId().equals("call-2@bob"))
+            .findFirst().orElseThrow(() -> new AssertionError("the consultation dialog is released: " + joined));
+        final Sent byeOriginal = joined.stream().filter(s -> s.isRequest("BYE") && !s.callId().equals("call-2@bob"))
+            .findFirst().orElseThrow(() -> new AssertionError("the original dialog is released too: " + joined));
+        assertEquals(CALLEE, byeOriginal.destination);
+        harness.receive(CALLEE, bob.answer(byeOriginal, 200, "OK", null));
 
         // Alice and Carol are joined: Carol's BYE goes to Alice.
         harness.receive(CALLEE, bobConsulting.answer(byeConsultation, 200, "OK", null));
-        harness.receive(CALLEE, bob.bye());
         harness.receive(TARGET, carol.bye());
         final Sent bye = harness.drain().stream().filter(s -> s.isRequest("BYE")).findFirst().orElseThrow();
         assertEquals(CALLER, bye.destination);
@@ -132,7 +142,9 @@ class AttendedTransferTest
         aliceCallsBob();
         bobCallsCarol(false);
         harness.receive(CALLEE, bob.refer(consultationReplaces(), null));
-        assertTrue(harness.drain().stream().anyMatch(s -> s.isResponse(202)));
+        final List<Sent> accepted = harness.drain();
+        assertTrue(accepted.stream().anyMatch(s -> s.isResponse(202)));
+        answerNotifies(accepted, bob, CALLEE);
         harness.receive(TARGET, carol.answer(carolsInvite, 200, "OK", SDP_CAROL));
         final List<Sent> out = harness.drain();
         assertTrue(out.stream().anyMatch(s -> s.isResponse(487) && s.destination.equals(CALLEE)),

@@ -54,6 +54,7 @@ class BlindTransferTest
         assertEquals("message/sipfrag;version=2.0", notify.header(HeaderName.CONTENT_TYPE));
         assertEquals("SIP/2.0 100 Trying\r\n", notify.body());
         assertTrue(notify.header(HeaderName.SUBSCRIPTION_STATE).startsWith("active"));
+        harness.receive(CALLEE, bob.answer(notify, 200, "OK", null)); // a phone answers its NOTIFYs
         final Sent invite = out.stream().filter(s -> s.isRequest("INVITE")).findFirst().orElseThrow();
         assertEquals(TARGET, invite.destination);
         return invite;
@@ -98,6 +99,7 @@ class BlindTransferTest
         harness.receive(TARGET, carol.answer(invite, 180, "Ringing", null));
         final Sent ringing = harness.expectOne(request("NOTIFY", CALLEE), "NOTIFY 180");
         assertEquals("SIP/2.0 180 Ringing\r\n", ringing.body());
+        harness.receive(CALLEE, bob.answer(ringing, 200, "OK", null));
 
         carolAnswersAndAliceIsJoined(invite);
         harness.receive(CALLEE, bob.bye());
@@ -133,7 +135,9 @@ class BlindTransferTest
         harness.receive(CALLER, alice.refer("sip:carol@example.com", null));
         final List<Sent> out = harness.drain();
         assertTrue(out.stream().anyMatch(s -> s.isResponse(202) && s.destination.equals(CALLER)), out::toString);
-        assertTrue(out.stream().anyMatch(s -> s.isRequest("NOTIFY") && s.destination.equals(CALLER)));
+        final Sent trying = out.stream().filter(s -> s.isRequest("NOTIFY") && s.destination.equals(CALLER))
+            .findFirst().orElseThrow();
+        harness.receive(CALLER, alice.answer(trying, 200, "OK", null));
         final Sent invite = out.stream().filter(s -> s.isRequest("INVITE")).findFirst().orElseThrow();
         assertTrue(invite.header(HeaderName.FROM).contains("sip:bob@"), "the transferee is Bob now");
         carol.accept(invite);
@@ -353,5 +357,23 @@ class BlindTransferTest
         harness.receive(CALLEE, bob.refer("sip:carol@example.com", null));
         final Sent notify = harness.drain().stream().filter(s -> s.isRequest("NOTIFY")).findFirst().orElseThrow();
         assertTrue(notify.header(HeaderName.EVENT).startsWith("refer;id="), notify.header(HeaderName.EVENT));
+    }
+
+    @Test
+    void shouldSendOneNotifyAtATime()
+    {
+        establish();
+        harness.receive(CALLEE, bob.refer("sip:carol@example.com", null));
+        final List<Sent> out = harness.drain();
+        final Sent trying = out.stream().filter(s -> s.isRequest("NOTIFY")).findFirst().orElseThrow();
+        final Sent invite = out.stream().filter(s -> s.isRequest("INVITE")).findFirst().orElseThrow();
+        carol.accept(invite);
+        harness.receive(TARGET, carol.answer(invite, 180, "Ringing", null));
+        assertTrue(harness.drain().stream().noneMatch(s -> s.isRequest("NOTIFY")),
+            "the 180 waits while the 100's NOTIFY is unanswered (RFC 6665)");
+        harness.receive(CALLEE, bob.answer(trying, 200, "OK", null));
+        final Sent ringing = harness.expectOne(request("NOTIFY", CALLEE), "NOTIFY 180 once the first is answered");
+        assertEquals("SIP/2.0 180 Ringing\r\n", ringing.body());
+        assertTrue(ringing.cseq() > trying.cseq());
     }
 }

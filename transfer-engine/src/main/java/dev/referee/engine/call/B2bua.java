@@ -350,6 +350,13 @@ public final class B2bua implements TransactionUser
             case TARGET_INVITE, JOIN_REINVITE, OFFER_REINVITE -> transfers.onResponse(ct, response);
             case ABANDONED_INVITE, CANCELLED_INVITE -> onAbandonedInviteResponse(ct, response);
             case PICKUP_REINVITE -> pickups.onTakeoverResponse(ct, response);
+            case NOTIFY ->
+            {
+                if (response.statusCode() >= 200)
+                {
+                    transfers.onNotifyDone(ct);
+                }
+            }
             default ->
             {
             }
@@ -388,6 +395,7 @@ public final class B2bua implements TransactionUser
             }
             case BYE -> onByeDone(ct);
             case TARGET_INVITE, JOIN_REINVITE, OFFER_REINVITE -> transfers.onTimeout(ct);
+            case NOTIFY -> transfers.onNotifyDone(ct);
             default ->
             {
             }

@@ -27,9 +27,10 @@ final class ReferNotifier
     }
 
     /**
-     * Sends {@code SIP/2.0 <status> <reason>}; a final status ends the subscription
+     * Reports {@code SIP/2.0 <status> <reason>}; a final status ends the subscription
      * ({@code terminated;reason=noresource}). Nothing is sent when the transferor asked for no subscription, has hung
-     * up, or was already told this status.
+     * up, or was already told this status. One NOTIFY at a time per subscription (RFC 6665 §4.2.2): while one is
+     * unanswered the newest state waits, and replaces any older state still waiting.
      */
     void notify(final Transfer transfer, final int status, final String reason)
     {
@@ -40,6 +41,31 @@ final class ReferNotifier
             return;
         }
         transfer.lastNotified = status;
+        if (transfer.notifyInFlight)
+        {
+            transfer.waitingStatus = status;
+            transfer.waitingReason = reason;
+            return;
+        }
+        send(transfer, status, reason);
+    }
+
+    /** The previous NOTIFY was answered (or timed out): send the state that waited, if any. */
+    void onNotifyDone(final Transfer transfer)
+    {
+        transfer.notifyInFlight = false;
+        if (transfer.waitingStatus != 0 && !transfer.transferor.terminated)
+        {
+            final int status = transfer.waitingStatus;
+            transfer.waitingStatus = 0;
+            send(transfer, status, transfer.waitingReason);
+        }
+    }
+
+    private void send(final Transfer transfer, final int status, final String reason)
+    {
+        final Leg transferor = transfer.transferor;
+        transfer.notifyInFlight = true;
         final long clientId = transactions.reserveClientId();
         final String branch = transactions.branch(clientId);
         final SipMessageWriter writer = messages.startRequest(transferor, "NOTIFY", ++transferor.localCSeq, branch, 70);
@@ -52,5 +78,6 @@ final class ReferNotifier
         final ClientTransaction ct = transactions.sendRequest(clientId, branch, SipMethod.NOTIFY, "NOTIFY",
             transferor.transport, transferor.flow, transferor.connectionId);
         ct.purpose = B2bua.NOTIFY;
+        ct.context = transfer;
     }
 }

@@ -45,6 +45,10 @@ final class Transfer implements TimerOwner
     /** Attended and blonde: the transferor's leg toward the target, replaced by the transfer. */
     Leg consultation;
     int lastNotified;
+    /** A NOTIFY is unanswered; {@link #waitingStatus} (0: none) goes when it is. */
+    boolean notifyInFlight;
+    int waitingStatus;
+    String waitingReason;
     long ringTimer = EngineTimers.NO_TIMER;
     long transferorByeTimer = EngineTimers.NO_TIMER;
 

@@ -301,6 +301,15 @@ final class Transfers
         finish(transfer, 487, "Request Terminated", "the transferee hung up");
     }
 
+    /** A NOTIFY of {@code transfer} got its final response or timed out. */
+    void onNotifyDone(final ClientTransaction ct)
+    {
+        if (ct.context instanceof Transfer)
+        {
+            notifier.onNotifyDone((Transfer)ct.context);
+        }
+    }
+
     void onResponse(final ClientTransaction ct, final SipMessage response)
     {
         final Transfer transfer = (Transfer)ct.context;
@@ -547,6 +556,11 @@ final class Transfers
         if (transfer.transferor.terminated)
         {
             b2bua.release(transfer.call, recalled ? "transfer-failed" : "transferred", 0);
+        }
+        else if (consultation != null)
+        {
+            // Attended and blonde: both of the transferor's legs are released once it has the final NOTIFY.
+            b2bua.hangUp(transfer.transferor, transfer.call, "transferred");
         }
         else
         {
