@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
  * @param transfer   transfer settings (accept status, timeouts, what to do when the target fails).
  * @param redirect   how many 3xx Contacts are followed.
  * @param trunks     transfer policy per source address.
+ * @param webhook    how long a transfer waits for its webhook before the trunk policy decides.
  */
 public record EngineConfig(
     List<ListenAddress> listen,
@@ -31,8 +32,27 @@ public record EngineConfig(
     long seed,
     RefereeConfig.TransferConfig transfer,
     RefereeConfig.RedirectConfig redirect,
-    List<RefereeConfig.TrunkConfig> trunks)
+    List<RefereeConfig.TrunkConfig> trunks,
+    RefereeConfig.WebhookConfig webhook)
 {
+    /** With the default webhook timeout. */
+    public EngineConfig(
+        final List<ListenAddress> listen,
+        final List<Route> routes,
+        final long t1Ns,
+        final long t2Ns,
+        final long t4Ns,
+        final int maxCalls,
+        final String userAgent,
+        final long seed,
+        final RefereeConfig.TransferConfig transfer,
+        final RefereeConfig.RedirectConfig redirect,
+        final List<RefereeConfig.TrunkConfig> trunks)
+    {
+        this(listen, routes, t1Ns, t2Ns, t4Ns, maxCalls, userAgent, seed, transfer, redirect, trunks,
+            RefereeConfig.WebhookConfig.defaults());
+    }
+
     /** With the default transfer, redirect and trunk settings. */
     public EngineConfig(
         final List<ListenAddress> listen,
@@ -72,7 +92,13 @@ public record EngineConfig(
             seed,
             config.transfer(),
             config.redirect(),
-            config.trunks());
+            config.trunks(),
+            config.webhook());
+    }
+
+    public long webhookTimeoutNs()
+    {
+        return TimeUnit.MILLISECONDS.toNanos(webhook.timeoutMs());
     }
 
     public long transferRingTimeoutNs()

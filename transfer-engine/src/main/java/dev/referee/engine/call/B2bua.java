@@ -5,12 +5,14 @@ import dev.referee.engine.EngineConfig;
 import dev.referee.engine.IdGenerator;
 import dev.referee.engine.Outbox;
 import dev.referee.engine.events.EngineEvents;
+import dev.referee.engine.events.WebhookRequests;
 import dev.referee.engine.time.EngineTimers;
 import dev.referee.engine.transaction.ClientTransaction;
 import dev.referee.engine.transaction.ServerTransaction;
 import dev.referee.engine.transaction.TransactionLayer;
 import dev.referee.engine.transaction.TransactionUser;
 import dev.referee.sip.AsciiView;
+import dev.referee.sip.HeaderName;
 import dev.referee.sip.NameAddr;
 import dev.referee.sip.SipMessage;
 import dev.referee.sip.SipMessageWriter;
@@ -44,6 +46,10 @@ public final class B2bua implements TransactionUser
     static final int ABANDONED_INVITE = 10;
     /** An INVITE given up and cancelled: a 2xx that crosses the CANCEL is acknowledged and hung up. */
     static final int CANCELLED_INVITE = 11;
+    /** re-INVITE without offer of an attended transfer's target, to get its offer. */
+    static final int OFFER_REINVITE = 12;
+    /** re-INVITE of the peer of a leg taken over by an INVITE with Replaces, with the new caller's offer. */
+    static final int PICKUP_REINVITE = 13;
 
     private final EngineConfig config;
     private final TransactionLayer transactions;
@@ -54,6 +60,8 @@ public final class B2bua implements TransactionUser
     private final LegMessages messages;
     private final EngineEvents events;
     private final Transfers transfers;
+    private final Redirects redirects;
+    private final Pickups pickups;
     private final Long2ObjectHashMap<Leg> legs = new Long2ObjectHashMap<>();
     private final AsciiView view = new AsciiView();
     private long nextLegId = 1;
@@ -61,7 +69,7 @@ public final class B2bua implements TransactionUser
     private int callCount;
 
     public B2bua(final EngineConfig config, final TransactionLayer transactions, final EngineTimers timers,
-        final Outbox outbox, final IdGenerator ids, final EngineEvents events)
+        final Outbox outbox, final IdGenerator ids, final EngineEvents events, final WebhookRequests webhooks)
     {
         this.events = events;
         this.config = config;
@@ -71,7 +79,9 @@ public final class B2bua implements TransactionUser
         this.ids = ids;
         this.router = new Router(config.routes());
         this.messages = new LegMessages(config, transactions, outbox, ids);
-        this.transfers = new Transfers(this, config, transactions, messages, timers, ids, events, router);
+        this.transfers = new Transfers(this, config, transactions, messages, timers, ids, events, router, webhooks);
+        this.redirects = new Redirects(this, config, router);
+        this.pickups = new Pickups(this, transactions, messages, timers, ids, events);
     }
 
     public int callCount()
@@ -93,6 +103,11 @@ public final class B2bua implements TransactionUser
         if (callCount >= config.maxCalls())
         {
             messages.respond(st, 503, "Service Unavailable", "Retry-After", "5");
+            return;
+        }
+        if (request.findHeader(HeaderName.REPLACES, 0) >= 0)
+        {
+            pickups.onInviteWithReplaces(request, st, transport, source, connectionId);
             return;
         }
         final Route route = router.route(request.requestUriView().user());
@@ -133,6 +148,13 @@ public final class B2bua implements TransactionUser
         st.localTag = a.localTag;
         st.context = call;
         call.callerInvite = st;
+        if (request.bodyLength() > 0)
+        {
+            call.callerOffer = new byte[request.bodyLength()];
+            request.buffer().getBytes(request.bodyOffset(), call.callerOffer);
+            call.callerOfferType = request.contentType().toString();
+        }
+        call.triedTargets.add(b.remoteTarget);
         legs.put(a.id, a);
         legs.put(b.id, b);
         callCount++;
@@ -152,6 +174,12 @@ public final class B2bua implements TransactionUser
         b.clientInvite = ct;
     }
 
+    /** A transfer webhook answered request {@code requestId}. */
+    public void onWebhookAnswer(final long requestId, final boolean accept, final CharSequence target)
+    {
+        transfers.onWebhookAnswer(requestId, accept, target);
+    }
+
     /** The leg whose local tag is {@code localTag} in dialog {@code callId}; null when none. */
     public Leg findLeg(final AsciiView localTag, final AsciiView callId)
     {
@@ -162,6 +190,25 @@ public final class B2bua implements TransactionUser
         }
         final Leg leg = legs.get(id);
         return leg != null && localTag.contentEquals(leg.localTag) && callId.contentEquals(leg.callId) ? leg : null;
+    }
+
+    /** The leg of the dialog a Replaces header names (its tags in either order, one of them Referee's); or null. */
+    Leg findLeg(final DialogReference dialog)
+    {
+        for (final String ours : new String[]{dialog.toTag(), dialog.fromTag()})
+        {
+            final long id = IdGenerator.idOf(ours, 0);
+            final Leg leg = id < 0 ? null : legs.get(id);
+            if (leg != null && ours.equals(leg.localTag) && dialog.callId().equals(leg.callId))
+            {
+                final String theirs = ours == dialog.toTag() ? dialog.fromTag() : dialog.toTag();
+                if (theirs.equals(leg.remoteTag) || leg.remoteTag == null || leg.remoteTag.isEmpty())
+                {
+                    return leg;
+                }
+            }
+        }
+        return null;
     }
 
     /** A request inside a dialog of {@code leg} (not ACK, not CANCEL). */
@@ -258,7 +305,11 @@ public final class B2bua implements TransactionUser
         final Object context = invite.context;
         final ClientTransaction relayed = invite.relayedTo;
         messages.respond(invite, 487, "Request Terminated", null, null);
-        if (context instanceof Call)
+        if (context instanceof Call && ((Call)context).blonde != null && ((Call)context).blonde.isActive())
+        {
+            ((Call)context).a.terminated = true; // the transferor gave up its consultation: the target is the transfer's now
+        }
+        else if (context instanceof Call)
         {
             cancelCallee((Call)context);
         }
@@ -296,8 +347,9 @@ public final class B2bua implements TransactionUser
             case INITIAL_INVITE -> onCalleeInviteResponse(ct, (Call)ct.context, response);
             case RELAYED_INVITE, RELAYED_REQUEST -> onRelayedResponse(ct, (ServerTransaction)ct.context, response);
             case BYE -> onByeDone(ct);
-            case TARGET_INVITE, JOIN_REINVITE -> transfers.onResponse(ct, response);
+            case TARGET_INVITE, JOIN_REINVITE, OFFER_REINVITE -> transfers.onResponse(ct, response);
             case ABANDONED_INVITE, CANCELLED_INVITE -> onAbandonedInviteResponse(ct, response);
+            case PICKUP_REINVITE -> pickups.onTakeoverResponse(ct, response);
             default ->
             {
             }
@@ -335,7 +387,7 @@ public final class B2bua implements TransactionUser
                 }
             }
             case BYE -> onByeDone(ct);
-            case TARGET_INVITE, JOIN_REINVITE -> transfers.onTimeout(ct);
+            case TARGET_INVITE, JOIN_REINVITE, OFFER_REINVITE -> transfers.onTimeout(ct);
             default ->
             {
             }
@@ -373,6 +425,10 @@ public final class B2bua implements TransactionUser
             return;
         }
         final ServerTransaction st = call.callerInvite;
+        if (call.blonde != null && call.blonde.isActive() && onBlondeTargetResponse(call, ct, response))
+        {
+            return;
+        }
         if (status < 200)
         {
             events.onLegRinging(timers.nowNs(), call.id, status);
@@ -393,8 +449,48 @@ public final class B2bua implements TransactionUser
             startRetransmitting2xx(call.a, st.cseq());
             return;
         }
+        // A 3xx is followed; so is the failure of a redirect target while Contacts remain to be tried.
+        if ((status < 400 || call.redirects > 0) && redirects.follow(call, response))
+        {
+            return;
+        }
         messages.relayResponse(st, response, false, status < 400);
         release(call, "rejected", status);
+    }
+
+    /**
+     * A blonde transfer waits for this call's callee: its answer goes to the transfer, and the transferor's consultation
+     * INVITE gets 487 (its dialog is replaced). Returns false when the response takes the usual path.
+     */
+    private boolean onBlondeTargetResponse(final Call call, final ClientTransaction ct, final SipMessage response)
+    {
+        final int status = response.statusCode();
+        final Transfer transfer = call.blonde;
+        if (status < 200)
+        {
+            transfers.onBlondeRinging(transfer, status, response.reasonPhrase().toString());
+            return false;
+        }
+        if (status >= 300)
+        {
+            transfers.onBlondeFailed(transfer, status, response.reasonPhrase().toString());
+            return false;
+        }
+        final Leg b = call.b;
+        b.clientInvite = null;
+        learnDialog(b, response, true);
+        b.confirmed = true;
+        b.ackPendingCSeq = response.cseqNumber();
+        messages.sendAck(b, null);
+        call.state = Call.State.CONFIRMED;
+        events.onLegAnswered(timers.nowNs(), call.id);
+        if (!call.callerInvite.isFinal())
+        {
+            messages.respond(call.callerInvite, 487, "Request Terminated", null, null);
+        }
+        call.a.terminated = true;
+        transfers.onBlondeAnswered(transfer);
+        return true;
     }
 
     private void onRelayedResponse(final ClientTransaction ct, final ServerTransaction st, final SipMessage response)
@@ -526,7 +622,7 @@ public final class B2bua implements TransactionUser
 
     // ---- 2xx retransmission (RFC 3261 §13.3.1.4) -------------------------------------------------------------
 
-    private void startRetransmitting2xx(final Leg leg, final long cseq)
+    void startRetransmitting2xx(final Leg leg, final long cseq)
     {
         leg.pending2xx = outbox.copyOfMessage();
         leg.pending2xxCSeq = cseq;
@@ -674,7 +770,7 @@ public final class B2bua implements TransactionUser
      * of {@code bodySource} as offer, or with no offer (the answer then brings one: RFC 3261 §13.2.1).
      */
     ClientTransaction sendInvite(final Leg leg, final long cseq, final SipMessage bodySource, final String header,
-        final String value, final int purpose, final Object context)
+        final String value, final String header2, final String value2, final int purpose, final Object context)
     {
         final long clientId = transactions.reserveClientId();
         final String branch = transactions.branch(clientId);
@@ -683,6 +779,10 @@ public final class B2bua implements TransactionUser
         if (header != null)
         {
             writer.header(header, value);
+        }
+        if (header2 != null)
+        {
+            writer.header(header2, value2);
         }
         if (bodySource != null)
         {
@@ -724,6 +824,32 @@ public final class B2bua implements TransactionUser
         call.state = Call.State.TERMINATING;
     }
 
+    /** Sends the caller's INVITE again, to the callee leg's new target (a redirect Contact). */
+    void redirectCallee(final Call call)
+    {
+        final Leg callee = call.b;
+        final long clientId = transactions.reserveClientId();
+        final String branch = transactions.branch(clientId);
+        final SipMessageWriter writer = messages.startRequest(callee, "INVITE", ++callee.localCSeq, branch, 70);
+        writer.header("Contact", messages.contact(callee.transport, callee.flow));
+        if (call.callerOffer != null)
+        {
+            writer.endWithBody(call.callerOfferType, new org.agrona.concurrent.UnsafeBuffer(call.callerOffer), 0,
+                call.callerOffer.length);
+        }
+        else
+        {
+            writer.endWithoutBody();
+        }
+        final ClientTransaction ct = transactions.sendRequest(
+            clientId, branch, SipMethod.INVITE, "INVITE", callee.transport, callee.flow, callee.connectionId);
+        ct.purpose = INITIAL_INVITE;
+        ct.context = call;
+        call.callerInvite.relayedTo = ct;
+        call.calleeInvite = ct;
+        callee.clientInvite = ct;
+    }
+
     /** An INVITE given up before a provisional came: CANCEL it as soon as one does. */
     void cancelWhenProvisional(final ClientTransaction invite)
     {
@@ -745,7 +871,8 @@ public final class B2bua implements TransactionUser
         if (status < 300)
         {
             // The 2xx crossed the CANCEL: acknowledge and hang up (RFC 3261 §15), with the dialog the 2xx made.
-            final Leg leg = ct.context instanceof Transfer ? ((Transfer)ct.context).target : null;
+            final Leg leg = ct.context instanceof Transfer ? ((Transfer)ct.context).target :
+                ct.context instanceof Leg ? (Leg)ct.context : null;
             if (leg != null)
             {
                 learnDialog(leg, response, true);

@@ -41,6 +41,17 @@ public final class Call
     final java.util.List<Leg> legs = new java.util.ArrayList<>(4);
     /** The latest transfer of this call, under way or done; null when none was asked for. */
     Transfer transfer;
+    /** A REFER whose webhook has not answered yet (a second REFER meanwhile gets 491). */
+    ReferRequest pendingRefer;
+    /** Blonde transfer: a transfer waits for this call's callee to answer, to take it over. */
+    Transfer blonde;
+    /** The caller's offer (body and its Content-Type), kept to send it again to a redirect target. */
+    byte[] callerOffer;
+    String callerOfferType;
+    /** Redirect Contacts still to try, best q first; every target tried so far; how many were tried. */
+    final java.util.List<String> redirectTargets = new java.util.ArrayList<>(0);
+    final java.util.Set<String> triedTargets = new java.util.HashSet<>(0);
+    int redirects;
 
     Call(final long id, final long aLegId, final long bLegId, final B2bua b2bua)
     {

@@ -18,6 +18,8 @@ final class Transfer implements TimerOwner
     {
         /** INVITE (without offer) sent to the target; waiting for its answer. */
         CALLING_TARGET,
+        /** Attended: the target's dialog is re-INVITEd without offer, to get one. Blonde: waiting for it to answer. */
+        SOLICITING,
         /** The target answered with an offer; the transferee is being re-INVITEd with it. */
         JOINING,
         /** The transferor hung up and the target failed: calling the transferor back. */
@@ -33,13 +35,15 @@ final class Transfer implements TimerOwner
     final Call call;
     final Leg transferor;
     final Leg transferee;
-    final String kind;
+    String kind;
     /** The NOTIFY subscription on the transferor's leg; null when Refer-Sub: false. */
     final String event;
     final String referTo;
     State state = State.CALLING_TARGET;
-    /** The leg being called: the target, or the transferor when recalled. */
+    /** The leg being called: the target, or the transferor when recalled; attended: the target's existing leg. */
     Leg target;
+    /** Attended and blonde: the transferor's leg toward the target, replaced by the transfer. */
+    Leg consultation;
     int lastNotified;
     long ringTimer = EngineTimers.NO_TIMER;
     long transferorByeTimer = EngineTimers.NO_TIMER;
@@ -59,7 +63,8 @@ final class Transfer implements TimerOwner
 
     boolean isActive()
     {
-        return state == State.CALLING_TARGET || state == State.JOINING || state == State.RECALLING;
+        return state == State.CALLING_TARGET || state == State.SOLICITING || state == State.JOINING ||
+            state == State.RECALLING;
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.referee.config.Route;
 import dev.referee.engine.EngineConfig;
 import dev.referee.engine.IdGenerator;
 import dev.referee.engine.events.EngineEvents;
+import dev.referee.engine.events.WebhookRequests;
 import dev.referee.engine.time.EngineTimers;
 import dev.referee.engine.transaction.ClientTransaction;
 import dev.referee.engine.transaction.ServerTransaction;
@@ -19,7 +20,12 @@ import dev.referee.sip.SipUri;
 import dev.referee.transport.Addresses;
 import dev.referee.transport.Transport;
 
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
+
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Transfers performed in the network: Referee terminates the REFER (RFC 3515), calls the target with an INVITE
@@ -41,12 +47,18 @@ final class Transfers
     private final ReferNotifier notifier;
     private final AsciiView view = new AsciiView();
     private final NameAddr referTo = new NameAddr();
+    private final UnsafeBuffer targetBuffer = new UnsafeBuffer(new byte[0]);
+    private final SipUri targetView = new SipUri();
+    private final Long2ObjectHashMap<ReferRequest> pendingWebhooks = new Long2ObjectHashMap<>();
+    private final WebhookRequests webhooks;
     private long nextTransferId = 1;
+    private long nextWebhookRequestId = 1;
 
     Transfers(final B2bua b2bua, final EngineConfig config, final TransactionLayer transactions,
         final LegMessages messages, final EngineTimers timers, final IdGenerator ids, final EngineEvents events,
-        final Router router)
+        final Router router, final WebhookRequests webhooks)
     {
+        this.webhooks = webhooks;
         this.b2bua = b2bua;
         this.config = config;
         this.transactions = transactions;
@@ -95,17 +107,88 @@ final class Transfers
             refuse(st, call, 481, "Call/Transaction Does Not Exist", "nobody to transfer");
             return true;
         }
-        if (call.transfer != null && call.transfer.isActive())
+        if (call.transfer != null && call.transfer.isActive() || call.pendingRefer != null)
         {
             refuse(st, call, 491, "Request Pending", "a transfer is already in progress");
             return true;
         }
 
         final boolean subscribe = !(refer.header(HeaderName.REFER_SUB, view) && view.equalsIgnoreCase("false"));
+        final ReferRequest request = new ReferRequest(
+            this, st, transferor, referTo.uri().toString(), referredBy, subscribe, refer.cseqNumber());
+        final URI webhook = decision.policy().webhook();
+        if (webhook != null)
+        {
+            // The webhook decides off the engine thread; its answer (or its timeout) starts or refuses the transfer.
+            request.requestId = nextWebhookRequestId++;
+            pendingWebhooks.put(request.requestId, request);
+            call.pendingRefer = request;
+            request.timer = timers.schedule(config.webhookTimeoutNs(), request);
+            webhooks.post(request.requestId, webhook,
+                WebhookJson.request(call.id, transferor, transferee, targetUri, referredBy));
+            return true;
+        }
+        start(request, null);
+        return true;
+    }
+
+    /** The webhook answered: accept (with a new target when {@code target} is not empty) or reject. */
+    void onWebhookAnswer(final long requestId, final boolean accept, final CharSequence target)
+    {
+        final ReferRequest request = pendingWebhooks.remove(requestId);
+        if (request == null)
+        {
+            return; // too late: the timeout let the policy decide
+        }
+        request.timer = timers.cancel(request.timer);
+        request.transferor.call.pendingRefer = null;
+        if (!accept)
+        {
+            refuse(request.st, request.transferor.call, 403, "Forbidden", "transfer rejected by the webhook");
+            return;
+        }
+        start(request, target == null || target.length() == 0 ? null : target.toString());
+    }
+
+    /** The webhook did not answer in time: the trunk policy, which allowed the transfer, decides. */
+    void onWebhookTimeout(final ReferRequest request)
+    {
+        if (pendingWebhooks.remove(request.requestId) == null)
+        {
+            return;
+        }
+        request.timer = EngineTimers.NO_TIMER;
+        request.transferor.call.pendingRefer = null;
+        start(request, null);
+    }
+
+    /** Accepts the REFER (202, or 200 per transfer.accept-status) and starts the transfer. */
+    private void start(final ReferRequest request, final String newTarget)
+    {
+        final Leg transferor = request.transferor;
+        final Call call = transferor.call;
+        final Leg transferee = transferor.peer;
+        final ServerTransaction st = request.st;
+        if (transferor.terminated || transferee == null || transferee.terminated)
+        {
+            refuse(st, call, 481, "Call/Transaction Does Not Exist", "the call ended before the transfer started");
+            return;
+        }
+        final String referToText = newTarget != null ? newTarget : request.referTo;
+        final byte[] targetBytes = referToText.getBytes(StandardCharsets.US_ASCII);
+        targetBuffer.wrap(targetBytes);
+        if (!targetView.wrap(targetBuffer, 0, targetBytes.length) || !(targetView.isSip() || targetView.isTel()))
+        {
+            refuse(st, call, 403, "Forbidden", "unusable transfer target " + referToText);
+            return;
+        }
+        final SipUri target = targetView;
+        final String targetUri = withoutHeaders(referToText);
+
         final int accept = config.transfer().acceptStatus();
         final SipMessageWriter writer = transactions.startResponse(st, accept, accept == 200 ? "OK" : "Accepted");
         writer.header("Contact", messages.contact(transferor.transport, transferor.flow));
-        if (!subscribe)
+        if (!request.subscribe)
         {
             writer.header("Refer-Sub", "false");
         }
@@ -113,22 +196,86 @@ final class Transfers
         transactions.send(st, accept);
 
         // RFC 3515 §2.4.6: the first REFER of a dialog is "refer"; later ones are told apart by the REFER's CSeq.
-        final String event = !subscribe ? null :
-            transferor.refersReceived > 1 ? "refer;id=" + refer.cseqNumber() : "refer";
+        final String event = !request.subscribe ? null :
+            transferor.refersReceived > 1 ? "refer;id=" + request.cseq : "refer";
+        // Attended and blonde (RFC 5589 §7): Replaces names a dialog; if it is one of Referee's, join to its far end.
+        final DialogReference replaces = target.header("Replaces", view) ? DialogReference.parse(view) : null;
+        final Leg consultation = replaces == null ? null : b2bua.findLeg(replaces);
+        final String kind = consultation == null ? "blind" :
+            consultation.peer != null && consultation.peer.confirmed ? "attended" : "blonde";
         final Transfer transfer = new Transfer(
-            nextTransferId++, this, call, transferor, transferee, "blind", event, targetUri);
+            nextTransferId++, this, call, transferor, transferee, kind, event, targetUri);
         call.transfer = transfer;
         events.onTransferStarted(timers.nowNs(), call.id, transfer.id, transfer.kind, targetUri);
         notifier.notify(transfer, 100, "Trying");
 
+        if (consultation != null)
+        {
+            attend(transfer, consultation);
+            return;
+        }
         final Route route = router.route(target.user());
         if (route == null)
         {
             targetFailed(transfer, 404, "Not Found", "no route to the transfer target");
-            return true;
+            return;
         }
-        callTarget(transfer, route, target, referredBy);
-        return true;
+        // A Replaces naming a dialog Referee does not hold goes on to the target, which may hold it.
+        callTarget(transfer, route, target, targetUri, request.referredBy,
+            replaces == null ? null : replaces.headerValue());
+    }
+
+    /** Attended (the target answered the consultation) or blonde (it still rings): join the transferee to it. */
+    private void attend(final Transfer transfer, final Leg consultation)
+    {
+        final Leg other = consultation.peer;
+        if (consultation == transfer.transferor || consultation.call == transfer.call || other == null ||
+            other.terminated || consultation.terminated)
+        {
+            targetFailed(transfer, 481, "Call/Transaction Does Not Exist", "the dialog named by Replaces is over");
+            return;
+        }
+        transfer.consultation = consultation;
+        transfer.target = other;
+        transfer.state = Transfer.State.SOLICITING;
+        if (other.confirmed)
+        {
+            solicitOffer(transfer);
+        }
+        else
+        {
+            other.call.blonde = transfer; // the B2BUA hands the target's answer over (onBlondeAnswered)
+        }
+    }
+
+    /** The target's dialog is re-INVITEd without offer: its 2xx brings the offer the transferee will answer. */
+    private void solicitOffer(final Transfer transfer)
+    {
+        final Leg other = transfer.target;
+        other.clientInvite = b2bua.sendInvite(
+            other, ++other.localCSeq, null, null, null, null, null, B2bua.OFFER_REINVITE, transfer);
+    }
+
+    /** Blonde: the target the transferor was calling answered (the B2BUA acknowledged it and ended the consultation). */
+    void onBlondeAnswered(final Transfer transfer)
+    {
+        transfer.target.call.blonde = null;
+        transfer.kind = "blonde";
+        solicitOffer(transfer);
+    }
+
+    /** Blonde: the target the transferor was calling refused; the consultation call ends as usual. */
+    void onBlondeFailed(final Transfer transfer, final int status, final String reason)
+    {
+        transfer.target.call.blonde = null;
+        targetFailed(transfer, status, reason, "the target answered " + status);
+    }
+
+    /** Blonde: the target rings. */
+    void onBlondeRinging(final Transfer transfer, final int status, final String reason)
+    {
+        events.onTransferTargetRinging(timers.nowNs(), transfer.call.id, transfer.id, status);
+        notifier.notify(transfer, status, reason);
     }
 
     /** The transferor hung up (BYE). Returns true when the transfer took care of it (the transferee stays). */
@@ -165,6 +312,38 @@ final class Transfers
         {
             onJoinResponse(transfer, response);
         }
+        else if (ct.purpose == B2bua.OFFER_REINVITE)
+        {
+            onOfferResponse(transfer, response);
+        }
+    }
+
+    private void onOfferResponse(final Transfer transfer, final SipMessage response)
+    {
+        final int status = response.statusCode();
+        if (status < 200 || transfer.state != Transfer.State.SOLICITING)
+        {
+            return;
+        }
+        final Leg other = transfer.target;
+        other.clientInvite = null;
+        if (status >= 300)
+        {
+            targetFailed(transfer, status, response.reasonPhrase().toString(),
+                "the target refused the re-INVITE (" + status + ")");
+            return;
+        }
+        other.ackPendingCSeq = response.cseqNumber();
+        if (response.bodyLength() == 0)
+        {
+            messages.sendAck(other, null);
+            targetFailed(transfer, 488, "Not Acceptable Here", "the target's re-INVITE answer had no offer");
+            return;
+        }
+        transfer.state = Transfer.State.JOINING;
+        final Leg transferee = transfer.transferee;
+        transferee.clientInvite = b2bua.sendInvite(
+            transferee, ++transferee.localCSeq, response, null, null, null, null, B2bua.JOIN_REINVITE, transfer);
     }
 
     void onTimeout(final ClientTransaction ct)
@@ -178,8 +357,16 @@ final class Transfers
         else if (ct.purpose == B2bua.JOIN_REINVITE)
         {
             transfer.transferee.clientInvite = null;
-            abandonTarget(transfer);
+            if (transfer.consultation == null)
+            {
+                abandonTarget(transfer);
+            }
             targetFailed(transfer, 408, "Request Timeout", "the transferee did not answer the re-INVITE");
+        }
+        else if (ct.purpose == B2bua.OFFER_REINVITE)
+        {
+            transfer.target.clientInvite = null;
+            targetFailed(transfer, 408, "Request Timeout", "the target did not answer the re-INVITE");
         }
     }
 
@@ -207,18 +394,19 @@ final class Transfers
 
     // ---- the target ------------------------------------------------------------------------------------------
 
-    private void callTarget(final Transfer transfer, final Route route, final SipUri target, final String referredBy)
+    private void callTarget(final Transfer transfer, final Route route, final SipUri target, final String targetUri,
+        final String referredBy, final String replaces)
     {
         final Leg leg = b2bua.newLeg(transfer.call);
         leg.callId = ids.callId();
         leg.localTag = ids.tag(leg.id);
         leg.localUri = transfer.transferee.remoteUri; // the transferee's identity, as the target will see it
-        leg.remoteUri = "<" + withoutHeaders(referTo.uri()) + ">";
+        leg.remoteUri = "<" + targetUri + ">";
         leg.remoteTarget = "sip:" + target.user() + '@' + Addresses.hostPort(route.target()) +
             (route.transport() == Transport.TCP ? ";transport=tcp" : "");
         leg.transport = route.transport();
         leg.flow = route.target();
-        dial(transfer, leg, "Referred-By", referredBy);
+        dial(transfer, leg, "Referred-By", referredBy, replaces == null ? null : "Replaces", replaces);
     }
 
     /** The transferor is gone and the target failed: call the transferor back (transfer.on-failure: recall). */
@@ -236,14 +424,17 @@ final class Transfers
         leg.flow = transferor.flow;
         leg.connectionId = transferor.connectionId;
         transfer.state = Transfer.State.RECALLING;
-        dial(transfer, leg, null, null);
+        transfer.consultation = null;
+        dial(transfer, leg, null, null, null, null);
     }
 
-    private void dial(final Transfer transfer, final Leg leg, final String header, final String value)
+    private void dial(final Transfer transfer, final Leg leg, final String header, final String value,
+        final String header2, final String value2)
     {
         leg.localCSeq = 1;
         transfer.target = leg;
-        leg.clientInvite = b2bua.sendInvite(leg, 1, null, header, value, B2bua.TARGET_INVITE, transfer);
+        leg.clientInvite = b2bua.sendInvite(
+            leg, 1, null, header, value, header2, value2, B2bua.TARGET_INVITE, transfer);
         transfer.ringTimer = timers.schedule(config.transferRingTimeoutNs(), transfer);
     }
 
@@ -288,7 +479,7 @@ final class Transfers
         transfer.state = Transfer.State.JOINING;
         final Leg transferee = transfer.transferee;
         transferee.clientInvite = b2bua.sendInvite(
-            transferee, ++transferee.localCSeq, response, null, null, B2bua.JOIN_REINVITE, transfer);
+            transferee, ++transferee.localCSeq, response, null, null, null, null, B2bua.JOIN_REINVITE, transfer);
     }
 
     private void onJoinResponse(final Transfer transfer, final SipMessage response)
@@ -302,7 +493,14 @@ final class Transfers
         transferee.clientInvite = null;
         if (status >= 300)
         {
-            abandonTarget(transfer);
+            if (transfer.consultation == null)
+            {
+                abandonTarget(transfer);
+            }
+            else
+            {
+                messages.sendAck(transfer.target, null); // the target's re-INVITE stays as it was
+            }
             targetFailed(transfer, status, response.reasonPhrase().toString(),
                 "the transferee refused the target's media (" + status + ")");
             return;
@@ -320,8 +518,23 @@ final class Transfers
         final boolean recalled = transfer.target.remoteUri.equals(transfer.transferor.remoteUri) &&
             transfer.transferor.terminated;
         transfer.state = Transfer.State.COMPLETED;
+        final Call consultationCall = transfer.target.call;
         final Call child = b2bua.newCall(transfer.call.id, transfer.transferee, transfer.target);
         transfer.transferor.peer = null;
+        final Leg consultation = transfer.consultation;
+        if (consultation != null)
+        {
+            // The transferor's consultation dialog is replaced (RFC 3891): it ends with BYE, or at once if early.
+            consultation.peer = null;
+            if (consultation.confirmed)
+            {
+                b2bua.hangUp(consultation, consultationCall, "transferred");
+            }
+            else
+            {
+                b2bua.release(consultationCall, "transferred", 0);
+            }
+        }
         final long now = timers.nowNs();
         events.onCallCreated(now, child.id, transfer.call.id, transfer.transferee.callId, transfer.target.callId,
             transfer.transferee.remoteUri, transfer.target.remoteUri, transfer.target.remoteTarget);
@@ -418,7 +631,11 @@ final class Transfers
 
     private static String withoutHeaders(final AsciiView uri)
     {
-        final String text = uri.toString();
+        return withoutHeaders(uri.toString());
+    }
+
+    private static String withoutHeaders(final String text)
+    {
         final int question = text.indexOf('?');
         return question < 0 ? text : text.substring(0, question);
     }
