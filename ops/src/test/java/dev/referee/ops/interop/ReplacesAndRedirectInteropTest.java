@@ -88,6 +88,17 @@ class ReplacesAndRedirectInteropTest
         runTransferWithReplaces(test, "uac-consult-target-then-refer-with-replaces.xml", 0);
     }
 
+    /**
+     * The other direction: Alice REFERs Carol, on the consultation dialog, to Bob with Replaces naming the original
+     * dialog. Referee must join Carol to Bob's existing leg and release the original leg.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldJoinTheTargetToTheTransfereesLegWhenTheTargetIsReferredToTheOriginalDialog(final TestInfo test)
+    {
+        runTransferWithReplaces(test, "uac-consult-target-then-refer-target-with-replaces.xml", 0);
+    }
+
     /** The same while the consultation call still rings: the transferee is joined when Carol answers. */
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
