@@ -25,13 +25,14 @@ import java.util.concurrent.locks.LockSupport;
  * The transports and the two Disruptor rings between them and the engine.
  * <pre>
  *  referee-udp    (all UDP sockets) ──┐
- *  referee-tcp    (TCP I/O)         ──┼─► inbound ring ─► referee-parse ─► referee-engine (InboundHandler)
+ *  referee-tcp    (TCP I/O)         ──┼─► inbound ring ─► referee-engine (InboundHandler)
  *  referee-ticker (TICK)            ──┘                                         │ SipSender
  *                                                                               ▼
  *  UDP sockets ◄── referee-send ◄─────────────────────────────────────── outbound ring
  *  TCP sockets ◄── referee-tcp (polls the outbound ring for TCP messages) ◄─────┘
  * </pre>
- * The receive threads stamp {@link System#nanoTime()} on every event; the engine reads no clock. When the
+ * The receive threads stamp {@link System#nanoTime()} on every event and parse it in place before publishing (see
+ * {@link InboundPublisher}: a separate parse stage made the engine spin); the engine reads no clock. When the
  * inbound ring is full, receive threads answer requests with a stateless 503 and drop the rest (counted). The
  * engine sends with {@link #sender()}, which never blocks and drops (counted) when the outbound ring is full.
  * <p>
@@ -95,7 +96,7 @@ public final class SipPipeline implements AutoCloseable
             (address.transport() == Transport.TCP ? tcpAddresses : udpAddresses).add(address.address());
         }
 
-        publisher = new InboundPublisher(inboundRing);
+        publisher = new InboundPublisher(inboundRing, counters);
         udp = new UdpTransport(udpAddresses, publisher, new OverloadResponder(userAgent), counters);
         tcpPoller = outboundRing.newPoller();
         tcp = new TcpTransport(tcpAddresses, publisher, new OverloadResponder(userAgent), counters, tcpPoller);
@@ -143,27 +144,24 @@ public final class SipPipeline implements AutoCloseable
 
         final BatchEventProcessorBuilder builder = new BatchEventProcessorBuilder();
 
-        final BatchEventProcessor<InboundEvent> parse =
-            builder.build(inboundRing, inboundRing.newBarrier(), new ParseHandler(counters));
-        parse.setExceptionHandler(new CountingExceptionHandler<>("parse", counters.parseHandlerErrors));
+        // The engine is the one consumer of the inbound ring: it waits on the cursor, where the wait strategy blocks.
         final BatchEventProcessor<InboundEvent> engineStage =
-            builder.build(inboundRing, inboundRing.newBarrier(parse.getSequence()), new EngineHandler(engine));
+            builder.build(inboundRing, inboundRing.newBarrier(), new EngineHandler(engine));
         engineStage.setExceptionHandler(new CountingExceptionHandler<>("engine", counters.engineErrors));
         inboundRing.addGatingSequences(engineStage.getSequence());
 
         final BatchEventProcessor<OutboundEvent> send =
-            builder.build(outboundRing, outboundRing.newBarrier(), new SendHandler(udp, tcp, tcpPoller.getSequence(), outboundRing.getBufferSize()));
+            builder.build(outboundRing, outboundRing.newBarrier(),
+                new SendHandler(udp, tcp, tcpPoller.getSequence(), outboundRing.getBufferSize()));
         send.setExceptionHandler(new CountingExceptionHandler<>("send", counters.sendHandlerErrors));
         outboundRing.addGatingSequences(send.getSequence());
 
-        processors.add(parse);
         processors.add(engineStage);
         processors.add(send);
 
         // Consumers first, so that nothing published waits for a thread that has not started.
         startThread("send", send);
         startThread("engine", engineStage);
-        startThread("parse", parse);
         startThread("tcp", tcp);
         if (!udp.boundAddresses().isEmpty())
         {
