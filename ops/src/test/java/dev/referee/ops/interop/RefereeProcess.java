@@ -40,15 +40,25 @@ final class RefereeProcess implements AutoCloseable
     private final int sipPort;
     private final int adminPort;
     private final int calleePort;
+    private final List<Route> extraRoutes;
+    private final String extraYaml;
     private final Path configFile;
     private final Path logFile;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(HTTP_TIMEOUT).build();
     private Process process;
 
-    private RefereeProcess(final Path workDir, final int calleePort)
+    /** A route added after {@code bob} and {@code bobtcp}: a user-part regex to a loopback port over UDP. */
+    record Route(String userRegex, int port)
+    {
+    }
+
+    private RefereeProcess(final Path workDir, final int calleePort, final List<Route> extraRoutes,
+        final String extraYaml)
     {
         this.workDir = workDir;
         this.calleePort = calleePort;
+        this.extraRoutes = List.copyOf(extraRoutes);
+        this.extraYaml = extraYaml;
         this.sipPort = Ports.freeUdpAndTcpPort();
         this.adminPort = Ports.freeUdpAndTcpPort();
         this.configFile = workDir.resolve("referee.yaml");
@@ -63,7 +73,18 @@ final class RefereeProcess implements AutoCloseable
      */
     static RefereeProcess start(final Path workDir, final int calleePort)
     {
-        final RefereeProcess referee = new RefereeProcess(workDir, calleePort);
+        return start(workDir, calleePort, List.of(), "");
+    }
+
+    /**
+     * As {@link #start(Path, int)}, with more routes after {@code bob}/{@code bobtcp} (e.g. the transfer target
+     * {@code carol}) and more top-level YAML appended to the config (e.g. a {@code transfer:} or {@code trunks:}
+     * block; empty for none).
+     */
+    static RefereeProcess start(final Path workDir, final int calleePort, final List<Route> extraRoutes,
+        final String extraYaml)
+    {
+        final RefereeProcess referee = new RefereeProcess(workDir, calleePort, extraRoutes, extraYaml);
         try
         {
             referee.launch();
@@ -120,9 +141,24 @@ final class RefereeProcess implements AutoCloseable
             + "    target: \"" + Ports.LOOPBACK + ":" + calleePort + "\"\n"
             + "  - user: \"bobtcp\"\n"
             + "    target: \"" + Ports.LOOPBACK + ":" + calleePort + ";transport=tcp\"\n"
+            + extraRoutesYaml()
             + "journal:\n"
             + "  dir: \"" + journalDir + "\"\n"
-            + "admin: \"" + Ports.LOOPBACK + ":" + adminPort + "\"\n";
+            + "admin: \"" + Ports.LOOPBACK + ":" + adminPort + "\"\n"
+            + extraYaml;
+    }
+
+    private String extraRoutesYaml()
+    {
+        final StringBuilder yaml = new StringBuilder();
+        for (final Route route : extraRoutes)
+        {
+            // YAML double-quoted scalar: backslashes and quotes escaped.
+            final String user = route.userRegex().replace("\\", "\\\\").replace("\"", "\\\"");
+            yaml.append("  - user: \"").append(user).append("\"\n")
+                .append("    target: \"").append(Ports.LOOPBACK).append(':').append(route.port()).append("\"\n");
+        }
+        return yaml.toString();
     }
 
     private static String javaExecutable()

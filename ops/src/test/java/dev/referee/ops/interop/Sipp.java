@@ -41,6 +41,7 @@ final class Sipp
     private long holdMs;
     private Duration globalTimeout = Duration.ofSeconds(60);
     private Duration recvTimeout = Duration.ofSeconds(20);
+    private boolean traceMessages;
     private final List<String> extraArgs = new ArrayList<>();
 
     private Sipp(final String scenario, final boolean callee, final Path workDir)
@@ -132,6 +133,25 @@ final class Sipp
         return this;
     }
 
+    /** A generic keyword of the scenario, {@code [name]} in its messages (-key name value). */
+    Sipp key(final String name, final String value)
+    {
+        return arg("-key", name, value);
+    }
+
+    /** Every message sent and received goes to {@link #messageFile()} (-trace_msg). */
+    Sipp traceMessages()
+    {
+        this.traceMessages = true;
+        return this;
+    }
+
+    /** Where {@link #traceMessages()} writes. */
+    Path messageFile()
+    {
+        return workDir.resolve(name() + "-messages.log");
+    }
+
     Sipp arg(final String... args)
     {
         extraArgs.addAll(List.of(args));
@@ -173,6 +193,10 @@ final class Sipp
         if (limit > 0)
         {
             cmd.addAll(List.of("-l", Integer.toString(limit)));
+        }
+        if (traceMessages)
+        {
+            cmd.addAll(List.of("-trace_msg", "-message_file", messageFile().toString()));
         }
         cmd.addAll(extraArgs);
         return cmd;
