@@ -557,13 +557,10 @@ final class Transfers
         {
             b2bua.release(transfer.call, recalled ? "transfer-failed" : "transferred", 0);
         }
-        else if (consultation != null)
-        {
-            // Attended and blonde: both of the transferor's legs are released once it has the final NOTIFY.
-            b2bua.hangUp(transfer.transferor, transfer.call, "transferred");
-        }
         else
         {
+            // The transferor hangs up its original dialog itself after the final NOTIFY (RFC 5589); a BYE from Referee
+            // at once would cross it. transfer.transferor-bye-timeout releases a transferor that does not.
             transfer.transferorByeTimer = timers.schedule(config.transferorByeTimeoutNs(), transfer);
         }
     }
