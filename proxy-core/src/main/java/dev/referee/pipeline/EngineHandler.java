@@ -9,14 +9,17 @@ import com.lmax.disruptor.EventHandler;
 final class EngineHandler implements EventHandler<InboundEvent>
 {
     private final InboundHandler engine;
+    private final OutboundPublisher sender;
 
-    EngineHandler(final InboundHandler engine)
+    EngineHandler(final InboundHandler engine, final OutboundPublisher sender)
     {
         this.engine = engine;
+        this.sender = sender;
     }
 
     public void onEvent(final InboundEvent event, final long sequence, final boolean endOfBatch)
     {
+        sender.inputTimeNs(event.timeNs);
         try
         {
             engine.onInbound(event, endOfBatch);

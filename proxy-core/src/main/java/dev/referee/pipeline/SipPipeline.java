@@ -2,8 +2,10 @@ package dev.referee.pipeline;
 
 import com.lmax.disruptor.BatchEventProcessor;
 import com.lmax.disruptor.BatchEventProcessorBuilder;
+import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.Sequence;
 import dev.referee.config.ListenAddress;
 import dev.referee.config.RefereeConfig;
 import dev.referee.transport.InboundPublisher;
@@ -57,6 +59,8 @@ public final class SipPipeline implements AutoCloseable
     private final String threadSuffix = "-" + INSTANCES.incrementAndGet();
     private final List<Thread> threads = new ArrayList<>();
     private final List<BatchEventProcessor<?>> processors = new ArrayList<>();
+    private final List<EventHandler<InboundEvent>> extraInboundStages = new ArrayList<>();
+    private OutboundObserver outboundObserver = OutboundObserver.NONE;
     private boolean started;
     private boolean closed;
 
@@ -110,6 +114,35 @@ public final class SipPipeline implements AutoCloseable
     }
 
     /**
+     * Adds an inbound stage that runs on its own thread in parallel with the parse stage; the engine sees an event
+     * only after the parse stage and every added stage are done with it. The journal stage comes in this way (it
+     * appends each input before the engine acts on it). Such a stage may restamp {@link InboundEvent#timeNs}
+     * (the parse stage does not read it) but must not touch the message. Before {@link #start} only.
+     */
+    public synchronized SipPipeline addInboundStage(final EventHandler<InboundEvent> stage)
+    {
+        checkNotStarted();
+        extraInboundStages.add(Objects.requireNonNull(stage, "stage"));
+        return this;
+    }
+
+    /** Sets who sees each message the send stage hands to a transport (see {@link OutboundObserver}). */
+    public synchronized SipPipeline outboundObserver(final OutboundObserver observer)
+    {
+        checkNotStarted();
+        outboundObserver = Objects.requireNonNull(observer, "observer");
+        return this;
+    }
+
+    private void checkNotStarted()
+    {
+        if (started || closed)
+        {
+            throw new IllegalStateException(closed ? "closed" : "already started");
+        }
+    }
+
+    /**
      * Binds every listener, then starts the threads with {@code engine} as the engine stage.
      *
      * @throws IOException naming the address that could not be bound; nothing is left running or bound then.
@@ -139,24 +172,39 @@ public final class SipPipeline implements AutoCloseable
         final BatchEventProcessor<InboundEvent> parse =
             builder.build(inboundRing, inboundRing.newBarrier(), new ParseHandler(counters));
         parse.setExceptionHandler(new CountingExceptionHandler<>("parse", counters.parseHandlerErrors));
-        final BatchEventProcessor<InboundEvent> engineStage =
-            builder.build(inboundRing, inboundRing.newBarrier(parse.getSequence()), new EngineHandler(engine));
+        final List<BatchEventProcessor<InboundEvent>> extras = new ArrayList<>();
+        final Sequence[] engineGates = new Sequence[1 + extraInboundStages.size()];
+        engineGates[0] = parse.getSequence();
+        for (final EventHandler<InboundEvent> stage : extraInboundStages)
+        {
+            final BatchEventProcessor<InboundEvent> extra = builder.build(inboundRing, inboundRing.newBarrier(), stage);
+            extra.setExceptionHandler(new CountingExceptionHandler<>("inbound-stage", counters.inboundStageErrors));
+            extras.add(extra);
+            engineGates[extras.size()] = extra.getSequence();
+        }
+        final BatchEventProcessor<InboundEvent> engineStage = builder.build(
+            inboundRing, inboundRing.newBarrier(engineGates), new EngineHandler(engine, sender));
         engineStage.setExceptionHandler(new CountingExceptionHandler<>("engine", counters.engineErrors));
         inboundRing.addGatingSequences(engineStage.getSequence());
 
         final BatchEventProcessor<OutboundEvent> send =
-            builder.build(outboundRing, outboundRing.newBarrier(), new SendHandler(udp, tcp, tcpPoller.getSequence(), outboundRing.getBufferSize()));
+            builder.build(outboundRing, outboundRing.newBarrier(), new SendHandler(udp, tcp, tcpPoller.getSequence(), outboundRing.getBufferSize(), outboundObserver));
         send.setExceptionHandler(new CountingExceptionHandler<>("send", counters.sendHandlerErrors));
         outboundRing.addGatingSequences(send.getSequence());
 
         processors.add(parse);
         processors.add(engineStage);
         processors.add(send);
+        processors.addAll(extras);
 
         // Consumers first, so that nothing published waits for a thread that has not started.
         startThread("send", send);
         startThread("engine", engineStage);
         startThread("parse", parse);
+        for (int i = 0; i < extras.size(); i++)
+        {
+            startThread("stage" + i, extras.get(i));
+        }
         startThread("tcp", tcp);
         if (!udp.boundAddresses().isEmpty())
         {
@@ -256,6 +304,11 @@ public final class SipPipeline implements AutoCloseable
 
         halt(0);
         halt(1);
+        for (int i = 3; i < processors.size(); i++)
+        {
+            halt(i);
+            stopAndJoin("stage" + (i - 3));
+        }
         stopAndJoin("parse");
         stopAndJoin("engine");
 
