@@ -40,6 +40,7 @@ public final class Journal implements AutoCloseable
     private final SingleChronicleQueue queue;
     private final int retainCycles;
     private final ExecutorService housekeeper;
+    private volatile boolean closed;
 
     private Journal(final Path dir, final SingleChronicleQueue queue, final int retainCycles,
         final ExecutorService housekeeper)
@@ -52,6 +53,12 @@ public final class Journal implements AutoCloseable
 
     /** Opens (creating when missing) the journal a node writes. */
     public static Journal openForWriting(final Path dir, final JournalConfig config) throws IOException
+    {
+        return openForWriting(dir, config, 0);
+    }
+
+    /** As {@link #openForWriting(Path, JournalConfig)} with Chronicle's block size (0: its default); small for fixtures. */
+    static Journal openForWriting(final Path dir, final JournalConfig config, final long blockSize) throws IOException
     {
         Files.createDirectories(dir);
         final ExecutorService housekeeper = Executors.newSingleThreadExecutor(runnable ->
@@ -78,10 +85,14 @@ public final class Journal implements AutoCloseable
             {
             }
         };
-        final SingleChronicleQueue queue = ChronicleQueue.singleBuilder(dir)
+        final var builder = ChronicleQueue.singleBuilder(dir)
             .rollCycle(rollCycle(config.roll()))
-            .storeFileListener(retention)
-            .build();
+            .storeFileListener(retention);
+        if (blockSize > 0)
+        {
+            builder.blockSize(blockSize);
+        }
+        final SingleChronicleQueue queue = builder.build();
         self[0] = new Journal(dir, queue, config.retainCycles(), housekeeper);
         self[0].housekeep();
         return self[0];
@@ -141,8 +152,12 @@ public final class Journal implements AutoCloseable
      * Deletes the oldest cycle files so that at most {@code retain} remain. Names of one roll cycle sort in time
      * order. The newest file is never deleted (it is being written).
      */
-    public void housekeep()
+    public synchronized void housekeep()
     {
+        if (closed)
+        {
+            return;
+        }
         try
         {
             final List<Path> files = cycleFiles(dir);
@@ -168,8 +183,13 @@ public final class Journal implements AutoCloseable
     }
 
     @Override
-    public synchronized void close()
+    public void close()
     {
+        synchronized (this)
+        {
+            // Housekeeping holds the lock while it deletes: once closed is set, none runs or will run.
+            closed = true;
+        }
         if (housekeeper != null)
         {
             housekeeper.shutdownNow();

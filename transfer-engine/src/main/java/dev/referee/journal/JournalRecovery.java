@@ -72,13 +72,9 @@ public final class JournalRecovery
                     throw new IOException("journal " + journal.dir() + " does not start with a node-start record " +
                         "(its oldest files were deleted by retention?): move it aside to start afresh");
                 }
-                final Engine engine = new Engine(first.config, gate, counters, gate);
-                final InputReplayer replayer = new InputReplayer(engine);
-                JournalRecord record;
-                while ((record = reader.next()) != null)
-                {
-                    replayer.apply(record);
-                }
+                final Rebuilt rebuilt = rebuild(first, reader, gate, counters);
+                final Engine engine = rebuilt.engine();
+                final InputReplayer replayer = rebuilt.replayer();
                 final long lastTimeNs = replayer.lastTimeNs() == Long.MIN_VALUE ? first.timeNs : replayer.lastTimeNs();
                 final long nowNs = System.nanoTime();
                 final long offsetNs = lastTimeNs + RESTART_GAP_NS - nowNs;
@@ -98,6 +94,28 @@ public final class JournalRecovery
             journal.close();
             throw ex;
         }
+    }
+
+    /** An engine rebuilt from a journal, and what replaying it took. */
+    public record Rebuilt(Engine engine, InputReplayer replayer)
+    {
+    }
+
+    /**
+     * Builds an engine from {@code nodeStart}'s seed and configuration and replays every input {@code reader} has
+     * after it. {@code gate} must not be live yet: the outputs and events of the replay go nowhere.
+     */
+    public static Rebuilt rebuild(final JournalRecord nodeStart, final JournalReader reader, final RecoveryGate gate,
+        final EngineCounters counters)
+    {
+        final Engine engine = new Engine(nodeStart.config, gate, counters, gate);
+        final InputReplayer replayer = new InputReplayer(engine);
+        JournalRecord record;
+        while ((record = reader.next()) != null)
+        {
+            replayer.apply(record);
+        }
+        return new Rebuilt(engine, replayer);
     }
 
     private static void hook(final Journal journal, final SipPipeline pipeline, final long offsetNs)
