@@ -111,10 +111,11 @@ final class Ladder
             {
                 row[lo + 1] = '<';
             }
+            // At least two dashes or the arrow head each side of the label, so the direction stays visible.
             final String label = " " + arrow.label() + " ";
-            final int room = hi - lo - 4;
-            final String fitted = label.length() > room ? label.substring(0, Math.max(0, room)) : label;
-            final int start = lo + 2 + (room - fitted.length()) / 2;
+            final int room = hi - lo - 5;
+            final String fitted = label.length() > room ? label.substring(0, Math.max(0, room - 1)) + "~ " : label;
+            final int start = lo + 3 + Math.max(0, room - fitted.length()) / 2;
             for (int i = 0; i < fitted.length(); i++)
             {
                 row[start + i] = fitted.charAt(i);

@@ -31,7 +31,7 @@ final class LadderCommand implements Callable<Integer>
     @Option(names = "--html", paramLabel = "FILE", description = "Also write the diagram as an HTML page to FILE.")
     Path html;
 
-    @Option(names = "--width", paramLabel = "N", defaultValue = "44", description = "Text column width (default 44).")
+    @Option(names = "--width", paramLabel = "N", defaultValue = "50", description = "Text column width (default 50).")
     int width;
 
     @Override
