@@ -15,6 +15,11 @@ public final class InboundEvent
     public static final int SIP = 1;
     /** A clock tick that keeps engine time moving when no traffic arrives. */
     public static final int TICK = 2;
+    /**
+     * A transfer webhook's answer: {@link #webhookRequestId}, {@link #webhookAccept}, and in {@link #data} the new
+     * target URI (empty when the REFER's target stands).
+     */
+    public static final int WEBHOOK = 3;
 
     /** Largest datagram or framed stream message accepted. */
     public static final int MAX_MESSAGE_LENGTH = 65_535;
@@ -38,6 +43,10 @@ public final class InboundEvent
 
     public final UnsafeBuffer data = new UnsafeBuffer(new byte[INITIAL_CAPACITY]);
     public int length;
+
+    /** {@link #WEBHOOK}: the request the answer is for, and whether the transfer is accepted. */
+    public long webhookRequestId;
+    public boolean webhookAccept;
 
     /** Filled by the parse stage. */
     public final SipMessage message = new SipMessage();

@@ -55,6 +55,7 @@ public final class SipPipeline implements AutoCloseable
     private final UdpTransport udp;
     private final TcpTransport tcp;
     private final EventPoller<OutboundEvent> tcpPoller;
+    private final InboundPublisher publisher;
     private final Ticker ticker;
     private final String threadSuffix = "-" + INSTANCES.incrementAndGet();
     private final List<Thread> threads = new ArrayList<>();
@@ -98,13 +99,19 @@ public final class SipPipeline implements AutoCloseable
             (address.transport() == Transport.TCP ? tcpAddresses : udpAddresses).add(address.address());
         }
 
-        final InboundPublisher publisher = new InboundPublisher(inboundRing);
+        publisher = new InboundPublisher(inboundRing);
         udp = new UdpTransport(udpAddresses, publisher, new OverloadResponder(userAgent), counters);
         tcpPoller = outboundRing.newPoller();
         tcp = new TcpTransport(tcpAddresses, publisher, new OverloadResponder(userAgent), counters, tcpPoller);
         ticker = new Ticker(inboundRing, TimeUnit.MILLISECONDS.toNanos(config.tickIntervalMs()), counters);
 
         outboundRing.addGatingSequences(tcpPoller.getSequence());
+    }
+
+    /** Where inputs that do not come from SIP sockets (webhook answers) are published; any thread. */
+    public InboundPublisher inputs()
+    {
+        return publisher;
     }
 
     /** The engine's way out. Engine thread only; usable before {@link #start}. */

@@ -63,4 +63,39 @@ public final class InboundPublisher
         ring.publish(sequence);
         return true;
     }
+
+    /**
+     * Publishes a transfer webhook's answer (from the webhook client's thread).
+     *
+     * @param target the new target URI, or empty.
+     * @return false when the ring is full (the engine's webhook timeout then decides).
+     */
+    public boolean publishWebhookAnswer(final long requestId, final boolean accept, final byte[] target,
+        final long timeNs)
+    {
+        final long sequence;
+        try
+        {
+            sequence = ring.tryNext();
+        }
+        catch (final InsufficientCapacityException ex)
+        {
+            return false;
+        }
+        final InboundEvent event = ring.get(sequence);
+        event.type = InboundEvent.WEBHOOK;
+        event.timeNs = timeNs;
+        event.transport = 0;
+        event.source = null;
+        event.local = null;
+        event.connectionId = 0;
+        event.webhookRequestId = requestId;
+        event.webhookAccept = accept;
+        event.ensureCapacity(target.length);
+        event.data.putBytes(0, target);
+        event.length = target.length;
+        event.parsed = false;
+        ring.publish(sequence);
+        return true;
+    }
 }

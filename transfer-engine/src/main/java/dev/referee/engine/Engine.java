@@ -3,6 +3,7 @@ package dev.referee.engine;
 import dev.referee.engine.call.B2bua;
 import dev.referee.engine.call.Leg;
 import dev.referee.engine.events.EngineEvents;
+import dev.referee.engine.events.WebhookRequests;
 import dev.referee.engine.time.EngineTimers;
 import dev.referee.engine.transaction.ClientTransaction;
 import dev.referee.engine.transaction.ServerTransaction;
@@ -47,12 +48,18 @@ public final class Engine
     public Engine(final EngineConfig config, final SipSender sender, final EngineCounters counters,
         final EngineEvents events)
     {
+        this(config, sender, counters, events, WebhookRequests.NONE);
+    }
+
+    public Engine(final EngineConfig config, final SipSender sender, final EngineCounters counters,
+        final EngineEvents events, final WebhookRequests webhooks)
+    {
         this.config = config;
         this.counters = counters;
         this.outbox = new Outbox(sender, counters);
         this.ids = new IdGenerator(config.seed());
         this.transactions = new TransactionLayer(timers, outbox, ids, config.t1Ns(), config.t2Ns(), config.t4Ns());
-        this.b2bua = new B2bua(config, transactions, timers, outbox, ids, events);
+        this.b2bua = new B2bua(config, transactions, timers, outbox, ids, events, webhooks);
         transactions.user(b2bua);
     }
 
@@ -86,6 +93,18 @@ public final class Engine
                 b2bua.onStrayResponse(message);
             }
         }
+        publishGauges();
+    }
+
+    /**
+     * A transfer webhook's answer (an input like any other: journaled, replayed). {@code target}, when not empty, is
+     * the URI the transfer goes to instead of the REFER's.
+     */
+    public void onWebhookAnswer(final long requestId, final boolean accept, final CharSequence target,
+        final long nowNs)
+    {
+        timers.advance(nowNs);
+        b2bua.onWebhookAnswer(requestId, accept, target);
         publishGauges();
     }
 

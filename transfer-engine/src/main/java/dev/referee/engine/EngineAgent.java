@@ -7,6 +7,7 @@ import dev.referee.pipeline.InboundHandler;
 public final class EngineAgent implements InboundHandler
 {
     private final Engine engine;
+    private final dev.referee.sip.AsciiView target = new dev.referee.sip.AsciiView();
 
     public EngineAgent(final Engine engine)
     {
@@ -21,6 +22,8 @@ public final class EngineAgent implements InboundHandler
             case InboundEvent.SIP -> engine.onMessage(
                 event.message, event.parsed, event.transport, event.source, event.connectionId, event.timeNs);
             case InboundEvent.TICK -> engine.onTick(event.timeNs);
+            case InboundEvent.WEBHOOK -> engine.onWebhookAnswer(event.webhookRequestId, event.webhookAccept,
+                target.wrap(event.data, 0, event.length), event.timeNs);
             default ->
             {
             }

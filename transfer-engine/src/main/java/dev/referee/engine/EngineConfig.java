@@ -16,6 +16,10 @@ import java.util.concurrent.TimeUnit;
  * @param listen     every listening address: Via and Contact name the one of the transport and the address family
  *                   of the peer.
  * @param seed       seed of the identifier generator: the same seed and inputs give the same tags and Call-IDs.
+ * @param transfer   transfer settings (accept status, timeouts, what to do when the target fails).
+ * @param redirect   how many 3xx Contacts are followed.
+ * @param trunks     transfer policy per source address.
+ * @param webhook    how long a transfer waits for its webhook before the trunk policy decides.
  */
 public record EngineConfig(
     List<ListenAddress> listen,
@@ -25,11 +29,49 @@ public record EngineConfig(
     long t4Ns,
     int maxCalls,
     String userAgent,
-    long seed)
+    long seed,
+    RefereeConfig.TransferConfig transfer,
+    RefereeConfig.RedirectConfig redirect,
+    List<RefereeConfig.TrunkConfig> trunks,
+    RefereeConfig.WebhookConfig webhook)
 {
+    /** With the default webhook timeout. */
+    public EngineConfig(
+        final List<ListenAddress> listen,
+        final List<Route> routes,
+        final long t1Ns,
+        final long t2Ns,
+        final long t4Ns,
+        final int maxCalls,
+        final String userAgent,
+        final long seed,
+        final RefereeConfig.TransferConfig transfer,
+        final RefereeConfig.RedirectConfig redirect,
+        final List<RefereeConfig.TrunkConfig> trunks)
+    {
+        this(listen, routes, t1Ns, t2Ns, t4Ns, maxCalls, userAgent, seed, transfer, redirect, trunks,
+            RefereeConfig.WebhookConfig.defaults());
+    }
+
+    /** With the default transfer, redirect and trunk settings. */
+    public EngineConfig(
+        final List<ListenAddress> listen,
+        final List<Route> routes,
+        final long t1Ns,
+        final long t2Ns,
+        final long t4Ns,
+        final int maxCalls,
+        final String userAgent,
+        final long seed)
+    {
+        this(listen, routes, t1Ns, t2Ns, t4Ns, maxCalls, userAgent, seed, RefereeConfig.TransferConfig.defaults(),
+            RefereeConfig.RedirectConfig.defaults(), List.of());
+    }
+
     public EngineConfig
     {
         listen = List.copyOf(listen);
+        trunks = List.copyOf(trunks);
         if (listen.isEmpty())
         {
             throw new IllegalArgumentException("no listen address");
@@ -47,7 +89,26 @@ public record EngineConfig(
             TimeUnit.MILLISECONDS.toNanos(sip.t4Ms()),
             sip.maxCalls(),
             sip.userAgent(),
-            seed);
+            seed,
+            config.transfer(),
+            config.redirect(),
+            config.trunks(),
+            config.webhook());
+    }
+
+    public long webhookTimeoutNs()
+    {
+        return TimeUnit.MILLISECONDS.toNanos(webhook.timeoutMs());
+    }
+
+    public long transferRingTimeoutNs()
+    {
+        return TimeUnit.MILLISECONDS.toNanos(transfer.ringTimeoutMs());
+    }
+
+    public long transferorByeTimeoutNs()
+    {
+        return TimeUnit.MILLISECONDS.toNanos(transfer.transferorByeTimeoutMs());
     }
 
     /**

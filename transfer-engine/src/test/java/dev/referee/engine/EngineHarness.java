@@ -1,6 +1,7 @@
 package dev.referee.engine;
 
 import dev.referee.config.ListenAddress;
+import dev.referee.config.RefereeConfig;
 import dev.referee.config.Route;
 import dev.referee.sip.SipMessage;
 import dev.referee.transport.Transport;
@@ -25,11 +26,15 @@ public final class EngineHarness
     public static final InetSocketAddress CALLER_V6 = new InetSocketAddress("::1", 5070);
     public static final InetSocketAddress CALLER = new InetSocketAddress("127.0.0.1", 5070);
     public static final InetSocketAddress CALLEE = new InetSocketAddress("127.0.0.1", 5062);
+    /** Where transfers to "carol" (and to numbers) are routed. */
+    public static final InetSocketAddress TARGET = new InetSocketAddress("127.0.0.1", 5064);
     public static final long TICK_NS = TimeUnit.MILLISECONDS.toNanos(10);
 
     public final EngineCounters counters = new EngineCounters();
     /** Domain events as "name callId detail..." lines, in order. */
     public final List<String> events = new ArrayList<>();
+    /** Webhook posts the engine made: "requestId url json". */
+    public final List<String> webhookPosts = new ArrayList<>();
     public final Engine engine;
     private final List<Sent> sent = new ArrayList<>();
     private int drained;
@@ -44,23 +49,50 @@ public final class EngineHarness
 
     public EngineHarness(final int maxCalls, final long seed)
     {
+        this(maxCalls, seed, RefereeConfig.TransferConfig.defaults(), List.of());
+    }
+
+    /** With transfer settings and trunks of the test's choosing. */
+    public EngineHarness(final RefereeConfig.TransferConfig transfer, final List<RefereeConfig.TrunkConfig> trunks)
+    {
+        this(1000, 42, transfer, trunks);
+    }
+
+    public EngineHarness(final int maxCalls, final long seed, final RefereeConfig.TransferConfig transfer,
+        final List<RefereeConfig.TrunkConfig> trunks)
+    {
+        this(maxCalls, seed, transfer, trunks, RefereeConfig.RedirectConfig.defaults());
+    }
+
+    /** With {@code redirect.max} of the test's choosing (0: 3xx relayed to the caller). */
+    public EngineHarness(final RefereeConfig.RedirectConfig redirect)
+    {
+        this(1000, 42, RefereeConfig.TransferConfig.defaults(), List.of(), redirect);
+    }
+
+    public EngineHarness(final int maxCalls, final long seed, final RefereeConfig.TransferConfig transfer,
+        final List<RefereeConfig.TrunkConfig> trunks, final RefereeConfig.RedirectConfig redirect)
+    {
         final List<Route> routes = List.of(
             new Route(Pattern.compile("bob"), CALLEE, Transport.UDP),
             new Route(Pattern.compile("bobtcp"), CALLEE, Transport.TCP),
-            new Route(Pattern.compile("user"), CALLEE, Transport.UDP));
+            new Route(Pattern.compile("user"), CALLEE, Transport.UDP),
+            new Route(Pattern.compile("carol|\\+?[0-9]+"), TARGET, Transport.UDP),
+            new Route(Pattern.compile("alice"), CALLER, Transport.UDP));
         final List<ListenAddress> listen = List.of(
             new ListenAddress(Transport.UDP, REFEREE), new ListenAddress(Transport.TCP, REFEREE),
             new ListenAddress(Transport.UDP, REFEREE_V6));
         final EngineConfig config = new EngineConfig(listen, routes,
             TimeUnit.MILLISECONDS.toNanos(500), TimeUnit.SECONDS.toNanos(4), TimeUnit.SECONDS.toNanos(5),
-            maxCalls, "Referee", seed);
+            maxCalls, "Referee", seed, transfer, redirect, trunks);
         engine = new Engine(config, (transport, destination, connectionId, buffer, offset, length) ->
         {
             final byte[] bytes = new byte[length];
             buffer.getBytes(offset, bytes);
             sent.add(new Sent(transport, destination, connectionId, bytes, outputMustParse));
             return true;
-        }, counters, new RecordingEvents(events));
+        }, counters, new RecordingEvents(events),
+            (requestId, url, json) -> webhookPosts.add(requestId + " " + url + " " + json));
     }
 
     /** Lets error responses that echo a sender's malformed headers through (RFC 3261 §8.2.6 copies them). */
@@ -83,6 +115,13 @@ public final class EngineHarness
         final SipMessage message = new SipMessage();
         final boolean parsed = message.parse(new UnsafeBuffer(bytes), 0, bytes.length);
         engine.onMessage(message, parsed, transport, from, connectionId, nowNs);
+        return this;
+    }
+
+    /** A webhook's answer arrives now, as the webhook client would publish it. */
+    public EngineHarness webhookAnswer(final long requestId, final boolean accept, final String target)
+    {
+        engine.onWebhookAnswer(requestId, accept, target, nowNs);
         return this;
     }
 

@@ -14,12 +14,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RedirectAndTcpTest
 {
-    private final EngineHarness harness = new EngineHarness();
+    /** redirect.max: 0 relays a 3xx to the caller instead of following it. */
+    private final EngineHarness harness = new EngineHarness(new dev.referee.config.RefereeConfig.RedirectConfig(0));
     private final SipPhone alice = new SipPhone("alice", CALLER);
     private final SipPhone bob = new SipPhone("bob", CALLEE);
 
     @Test
-    void shouldRelayRedirectWithItsContactsAndAcknowledgeEachLeg()
+    void shouldRelayRedirectWithItsContactsWhenNotFollowingRedirects()
     {
         harness.receive(CALLER, alice.invite("bob", "call-1@alice"));
         final Sent invite = harness.expectOne(request("INVITE", CALLEE), "INVITE");

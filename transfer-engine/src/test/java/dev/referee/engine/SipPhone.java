@@ -128,6 +128,19 @@ public final class SipPhone
         return request(method, remoteTarget, nextBranch(), ++cseq, null, null, 70);
     }
 
+    /** A REFER in this dialog to {@code referTo} (a URI), with {@code extraHeaders} ("Name: value\r\n" lines). */
+    public String refer(final String referTo, final String extraHeaders)
+    {
+        return request("REFER", remoteTarget, nextBranch(), ++cseq,
+            "Refer-To: <" + referTo + ">\r\n" + (extraHeaders == null ? "" : extraHeaders), null, 70);
+    }
+
+    /** Answers a re-INVITE or INVITE in this dialog with 200 and an SDP (the answer to its offer). */
+    public String ok(final Sent request, final String sdp)
+    {
+        return answer(request, 200, "OK", sdp);
+    }
+
     // ---- as callee ---------------------------------------------------------------------------------------------
 
     /** Takes the dialog from an INVITE Referee sent to this phone; this phone's tag becomes the To tag. */

@@ -5,12 +5,14 @@ import dev.referee.engine.EngineConfig;
 import dev.referee.engine.IdGenerator;
 import dev.referee.engine.Outbox;
 import dev.referee.engine.events.EngineEvents;
+import dev.referee.engine.events.WebhookRequests;
 import dev.referee.engine.time.EngineTimers;
 import dev.referee.engine.transaction.ClientTransaction;
 import dev.referee.engine.transaction.ServerTransaction;
 import dev.referee.engine.transaction.TransactionLayer;
 import dev.referee.engine.transaction.TransactionUser;
 import dev.referee.sip.AsciiView;
+import dev.referee.sip.HeaderName;
 import dev.referee.sip.NameAddr;
 import dev.referee.sip.SipMessage;
 import dev.referee.sip.SipMessageWriter;
@@ -34,6 +36,20 @@ public final class B2bua implements TransactionUser
     static final int CANCEL = 5;
     /** A request whose outcome nobody waits for (a BYE of a call already gone). */
     static final int ORPHAN = 6;
+    /** INVITE to a transfer target (or to a recalled transferor). */
+    static final int TARGET_INVITE = 7;
+    /** re-INVITE of the transferee with the target's offer. */
+    static final int JOIN_REINVITE = 8;
+    /** NOTIFY of a transfer's progress. */
+    static final int NOTIFY = 9;
+    /** An INVITE given up before any provisional: CANCEL goes when one comes (RFC 3261 §9.1). */
+    static final int ABANDONED_INVITE = 10;
+    /** An INVITE given up and cancelled: a 2xx that crosses the CANCEL is acknowledged and hung up. */
+    static final int CANCELLED_INVITE = 11;
+    /** re-INVITE without offer of an attended transfer's target, to get its offer. */
+    static final int OFFER_REINVITE = 12;
+    /** re-INVITE of the peer of a leg taken over by an INVITE with Replaces, with the new caller's offer. */
+    static final int PICKUP_REINVITE = 13;
 
     private final EngineConfig config;
     private final TransactionLayer transactions;
@@ -43,6 +59,9 @@ public final class B2bua implements TransactionUser
     private final Router router;
     private final LegMessages messages;
     private final EngineEvents events;
+    private final Transfers transfers;
+    private final Redirects redirects;
+    private final Pickups pickups;
     private final Long2ObjectHashMap<Leg> legs = new Long2ObjectHashMap<>();
     private final AsciiView view = new AsciiView();
     private long nextLegId = 1;
@@ -50,7 +69,7 @@ public final class B2bua implements TransactionUser
     private int callCount;
 
     public B2bua(final EngineConfig config, final TransactionLayer transactions, final EngineTimers timers,
-        final Outbox outbox, final IdGenerator ids, final EngineEvents events)
+        final Outbox outbox, final IdGenerator ids, final EngineEvents events, final WebhookRequests webhooks)
     {
         this.events = events;
         this.config = config;
@@ -60,6 +79,9 @@ public final class B2bua implements TransactionUser
         this.ids = ids;
         this.router = new Router(config.routes());
         this.messages = new LegMessages(config, transactions, outbox, ids);
+        this.transfers = new Transfers(this, config, transactions, messages, timers, ids, events, router, webhooks);
+        this.redirects = new Redirects(this, config, router);
+        this.pickups = new Pickups(this, transactions, messages, timers, ids, events);
     }
 
     public int callCount()
@@ -81,6 +103,11 @@ public final class B2bua implements TransactionUser
         if (callCount >= config.maxCalls())
         {
             messages.respond(st, 503, "Service Unavailable", "Retry-After", "5");
+            return;
+        }
+        if (request.findHeader(HeaderName.REPLACES, 0) >= 0)
+        {
+            pickups.onInviteWithReplaces(request, st, transport, source, connectionId);
             return;
         }
         final Route route = router.route(request.requestUriView().user());
@@ -121,6 +148,13 @@ public final class B2bua implements TransactionUser
         st.localTag = a.localTag;
         st.context = call;
         call.callerInvite = st;
+        if (request.bodyLength() > 0)
+        {
+            call.callerOffer = new byte[request.bodyLength()];
+            request.buffer().getBytes(request.bodyOffset(), call.callerOffer);
+            call.callerOfferType = request.contentType().toString();
+        }
+        call.triedTargets.add(b.remoteTarget);
         legs.put(a.id, a);
         legs.put(b.id, b);
         callCount++;
@@ -140,6 +174,12 @@ public final class B2bua implements TransactionUser
         b.clientInvite = ct;
     }
 
+    /** A transfer webhook answered request {@code requestId}. */
+    public void onWebhookAnswer(final long requestId, final boolean accept, final CharSequence target)
+    {
+        transfers.onWebhookAnswer(requestId, accept, target);
+    }
+
     /** The leg whose local tag is {@code localTag} in dialog {@code callId}; null when none. */
     public Leg findLeg(final AsciiView localTag, final AsciiView callId)
     {
@@ -150,6 +190,25 @@ public final class B2bua implements TransactionUser
         }
         final Leg leg = legs.get(id);
         return leg != null && localTag.contentEquals(leg.localTag) && callId.contentEquals(leg.callId) ? leg : null;
+    }
+
+    /** The leg of the dialog a Replaces header names (its tags in either order, one of them Referee's); or null. */
+    Leg findLeg(final DialogReference dialog)
+    {
+        for (final String ours : new String[]{dialog.toTag(), dialog.fromTag()})
+        {
+            final long id = IdGenerator.idOf(ours, 0);
+            final Leg leg = id < 0 ? null : legs.get(id);
+            if (leg != null && ours.equals(leg.localTag) && dialog.callId().equals(leg.callId))
+            {
+                final String theirs = ours == dialog.toTag() ? dialog.fromTag() : dialog.toTag();
+                if (theirs.equals(leg.remoteTag) || leg.remoteTag == null || leg.remoteTag.isEmpty())
+                {
+                    return leg;
+                }
+            }
+        }
+        return null;
     }
 
     /** A request inside a dialog of {@code leg} (not ACK, not CANCEL). */
@@ -173,8 +232,12 @@ public final class B2bua implements TransactionUser
             onBye(leg, st);
             return;
         }
+        if (method == SipMethod.REFER && !leg.terminated && transfers.onRefer(leg, request, st, source))
+        {
+            return;
+        }
         final Leg peer = leg.peer();
-        if (leg.terminated || peer.terminated || !peer.confirmed)
+        if (leg.terminated || peer == null || peer.terminated || !peer.confirmed)
         {
             messages.respond(st, 481, "Call/Transaction Does Not Exist", null, null);
             return;
@@ -226,7 +289,7 @@ public final class B2bua implements TransactionUser
         }
         stopRetransmitting2xx(leg);
         final Leg peer = leg.peer();
-        if (peer.ackPendingCSeq >= 0 && !peer.terminated)
+        if (peer != null && peer.ackPendingCSeq >= 0 && !peer.terminated)
         {
             messages.sendAck(peer, ack);
         }
@@ -242,7 +305,11 @@ public final class B2bua implements TransactionUser
         final Object context = invite.context;
         final ClientTransaction relayed = invite.relayedTo;
         messages.respond(invite, 487, "Request Terminated", null, null);
-        if (context instanceof Call)
+        if (context instanceof Call && ((Call)context).blonde != null && ((Call)context).blonde.isActive())
+        {
+            ((Call)context).a.terminated = true; // the transferor gave up its consultation: the target is the transfer's now
+        }
+        else if (context instanceof Call)
         {
             cancelCallee((Call)context);
         }
@@ -280,6 +347,9 @@ public final class B2bua implements TransactionUser
             case INITIAL_INVITE -> onCalleeInviteResponse(ct, (Call)ct.context, response);
             case RELAYED_INVITE, RELAYED_REQUEST -> onRelayedResponse(ct, (ServerTransaction)ct.context, response);
             case BYE -> onByeDone(ct);
+            case TARGET_INVITE, JOIN_REINVITE, OFFER_REINVITE -> transfers.onResponse(ct, response);
+            case ABANDONED_INVITE, CANCELLED_INVITE -> onAbandonedInviteResponse(ct, response);
+            case PICKUP_REINVITE -> pickups.onTakeoverResponse(ct, response);
             default ->
             {
             }
@@ -294,6 +364,10 @@ public final class B2bua implements TransactionUser
             case INITIAL_INVITE ->
             {
                 final Call call = (Call)ct.context;
+                if (ct.provisionalSeen() && ct.finalStatus() == 0)
+                {
+                    messages.sendCancel(ct); // Timer C: it rang too long
+                }
                 if (call.state != Call.State.ENDED)
                 {
                     if (!call.callerInvite.isFinal())
@@ -313,6 +387,7 @@ public final class B2bua implements TransactionUser
                 }
             }
             case BYE -> onByeDone(ct);
+            case TARGET_INVITE, JOIN_REINVITE, OFFER_REINVITE -> transfers.onTimeout(ct);
             default ->
             {
             }
@@ -333,7 +408,7 @@ public final class B2bua implements TransactionUser
             }
             else if (status >= 200 && status < 300)
             {
-                learnCalleeDialog(b, response, true);
+                learnDialog(b, response, true);
                 b.ackPendingCSeq = response.cseqNumber();
                 messages.sendAck(b, null);
                 messages.sendBye(b, ORPHAN);
@@ -350,17 +425,21 @@ public final class B2bua implements TransactionUser
             return;
         }
         final ServerTransaction st = call.callerInvite;
+        if (call.blonde != null && call.blonde.isActive() && onBlondeTargetResponse(call, ct, response))
+        {
+            return;
+        }
         if (status < 200)
         {
             events.onLegRinging(timers.nowNs(), call.id, status);
-            learnCalleeDialog(b, response, false);
+            learnDialog(b, response, false);
             messages.relayResponse(st, response, true, false);
             return;
         }
         b.clientInvite = null;
         if (status < 300)
         {
-            learnCalleeDialog(b, response, true);
+            learnDialog(b, response, true);
             b.confirmed = true;
             b.ackPendingCSeq = response.cseqNumber();
             call.a.confirmed = true;
@@ -370,8 +449,48 @@ public final class B2bua implements TransactionUser
             startRetransmitting2xx(call.a, st.cseq());
             return;
         }
+        // A 3xx is followed; so is the failure of a redirect target while Contacts remain to be tried.
+        if ((status < 400 || call.redirects > 0) && redirects.follow(call, response))
+        {
+            return;
+        }
         messages.relayResponse(st, response, false, status < 400);
         release(call, "rejected", status);
+    }
+
+    /**
+     * A blonde transfer waits for this call's callee: its answer goes to the transfer, and the transferor's consultation
+     * INVITE gets 487 (its dialog is replaced). Returns false when the response takes the usual path.
+     */
+    private boolean onBlondeTargetResponse(final Call call, final ClientTransaction ct, final SipMessage response)
+    {
+        final int status = response.statusCode();
+        final Transfer transfer = call.blonde;
+        if (status < 200)
+        {
+            transfers.onBlondeRinging(transfer, status, response.reasonPhrase().toString());
+            return false;
+        }
+        if (status >= 300)
+        {
+            transfers.onBlondeFailed(transfer, status, response.reasonPhrase().toString());
+            return false;
+        }
+        final Leg b = call.b;
+        b.clientInvite = null;
+        learnDialog(b, response, true);
+        b.confirmed = true;
+        b.ackPendingCSeq = response.cseqNumber();
+        messages.sendAck(b, null);
+        call.state = Call.State.CONFIRMED;
+        events.onLegAnswered(timers.nowNs(), call.id);
+        if (!call.callerInvite.isFinal())
+        {
+            messages.respond(call.callerInvite, 487, "Request Terminated", null, null);
+        }
+        call.a.terminated = true;
+        transfers.onBlondeAnswered(transfer);
+        return true;
     }
 
     private void onRelayedResponse(final ClientTransaction ct, final ServerTransaction st, final SipMessage response)
@@ -438,6 +557,15 @@ public final class B2bua implements TransactionUser
         leg.terminated = true;
         stopRetransmitting2xx(leg);
         final Call call = leg.call;
+        final Transfer transfer = call.transfer;
+        if (transfer != null && leg == transfer.transferor && transfers.onTransferorBye(transfer))
+        {
+            return;
+        }
+        if (transfer != null && transfer.isActive() && leg == transfer.transferee)
+        {
+            transfers.onTransfereeGone(transfer);
+        }
         final Leg peer = leg.peer();
         if (call.endCause == null)
         {
@@ -453,7 +581,7 @@ public final class B2bua implements TransactionUser
             cancelCallee(call);
             return;
         }
-        if (!peer.terminated)
+        if (peer != null && !peer.terminated)
         {
             messages.sendBye(peer, BYE);
             call.byesOutstanding++;
@@ -494,7 +622,7 @@ public final class B2bua implements TransactionUser
 
     // ---- 2xx retransmission (RFC 3261 §13.3.1.4) -------------------------------------------------------------
 
-    private void startRetransmitting2xx(final Leg leg, final long cseq)
+    void startRetransmitting2xx(final Leg leg, final long cseq)
     {
         leg.pending2xx = outbox.copyOfMessage();
         leg.pending2xxCSeq = cseq;
@@ -531,7 +659,7 @@ public final class B2bua implements TransactionUser
             final Call call = leg.call;
             for (final Leg each : new Leg[]{leg, leg.peer()})
             {
-                if (!each.terminated && each.confirmed)
+                if (each != null && !each.terminated && each.confirmed)
                 {
                     messages.sendBye(each, BYE);
                     call.byesOutstanding++;
@@ -547,7 +675,8 @@ public final class B2bua implements TransactionUser
 
     // ---- building messages -----------------------------------------------------------------------------------
 
-    private void learnCalleeDialog(final Leg b, final SipMessage response, final boolean routeSet)
+    /** Takes the peer's tag, Contact and (from a 2xx) route set from a response to an INVITE Referee sent. */
+    void learnDialog(final Leg b, final SipMessage response, final boolean routeSet)
     {
         final AsciiView tag = response.to().tag();
         if (!tag.isEmpty())
@@ -576,7 +705,10 @@ public final class B2bua implements TransactionUser
         {
             final Leg leg = (Leg)context;
             leg.serverInvite = null;
-            leg.peer().clientInvite = null;
+            if (leg.peer() != null)
+            {
+                leg.peer().clientInvite = null;
+            }
         }
     }
 
@@ -587,7 +719,7 @@ public final class B2bua implements TransactionUser
     }
 
     /** Ends a call: its legs leave the map and their timers stop. Transactions under way finish on their own. */
-    private void release(final Call call, final String cause, final int status)
+    void release(final Call call, final String cause, final int status)
     {
         if (call.state == Call.State.ENDED)
         {
@@ -595,21 +727,168 @@ public final class B2bua implements TransactionUser
         }
         call.state = Call.State.ENDED;
         events.onCallEnded(timers.nowNs(), call.id, cause == null ? "ended" : cause, status);
-        for (final Leg leg : new Leg[]{call.a, call.b})
+        for (int i = 0; i < call.legs.size(); i++)
         {
-            stopRetransmitting2xx(leg);
-            leg.terminated = true;
-            legs.remove(leg.id);
+            final Leg leg = call.legs.get(i);
+            if (leg.call == call)
+            {
+                dropLeg(leg);
+            }
         }
         callCount--;
+    }
+
+    // ---- what transfers build on ------------------------------------------------------------------------------
+
+    /** A new leg of {@code call}, known to the engine from now on (its tag finds it). */
+    Leg newLeg(final Call call)
+    {
+        final Leg leg = new Leg(nextLegId++, call, this);
+        legs.put(leg.id, leg);
+        call.legs.add(leg);
+        return leg;
+    }
+
+    /** A call made of two existing legs (a transfer's outcome), child of {@code parentId}; the legs are joined. */
+    Call newCall(final long parentId, final Leg a, final Leg b)
+    {
+        final Call call = new Call(nextCallId++, parentId, a, b);
+        callCount++;
+        return call;
+    }
+
+    /** The leg is done: it leaves the engine (messages for it get 481) and its timers stop. */
+    void dropLeg(final Leg leg)
+    {
+        stopRetransmitting2xx(leg);
+        leg.terminated = true;
+        legs.remove(leg.id);
+    }
+
+    /**
+     * Sends an INVITE on {@code leg} with CSeq {@code cseq}: the first of a new dialog or a re-INVITE; with the body
+     * of {@code bodySource} as offer, or with no offer (the answer then brings one: RFC 3261 §13.2.1).
+     */
+    ClientTransaction sendInvite(final Leg leg, final long cseq, final SipMessage bodySource, final String header,
+        final String value, final String header2, final String value2, final int purpose, final Object context)
+    {
+        final long clientId = transactions.reserveClientId();
+        final String branch = transactions.branch(clientId);
+        final SipMessageWriter writer = messages.startRequest(leg, "INVITE", cseq, branch, 70);
+        writer.header("Contact", messages.contact(leg.transport, leg.flow));
+        if (header != null)
+        {
+            writer.header(header, value);
+        }
+        if (header2 != null)
+        {
+            writer.header(header2, value2);
+        }
+        if (bodySource != null)
+        {
+            HeaderCopier.endWithBodyOf(bodySource, writer);
+        }
+        else
+        {
+            writer.endWithoutBody();
+        }
+        final ClientTransaction ct = transactions.sendRequest(
+            clientId, branch, SipMethod.INVITE, "INVITE", leg.transport, leg.flow, leg.connectionId);
+        ct.purpose = purpose;
+        ct.context = context;
+        return ct;
+    }
+
+    /**
+     * Hangs up {@code leg} with BYE. With a call, the call ends (with {@code cause}) when every BYE is answered;
+     * without, the leg is simply dropped.
+     */
+    void hangUp(final Leg leg, final Call call, final String cause)
+    {
+        if (leg.terminated)
+        {
+            return;
+        }
+        if (call == null)
+        {
+            messages.sendBye(leg, ORPHAN);
+            dropLeg(leg);
+            return;
+        }
+        if (call.endCause == null)
+        {
+            call.endCause = cause;
+        }
+        messages.sendBye(leg, BYE).context = call;
+        call.byesOutstanding++;
+        call.state = Call.State.TERMINATING;
+    }
+
+    /** Sends the caller's INVITE again, to the callee leg's new target (a redirect Contact). */
+    void redirectCallee(final Call call)
+    {
+        final Leg callee = call.b;
+        final long clientId = transactions.reserveClientId();
+        final String branch = transactions.branch(clientId);
+        final SipMessageWriter writer = messages.startRequest(callee, "INVITE", ++callee.localCSeq, branch, 70);
+        writer.header("Contact", messages.contact(callee.transport, callee.flow));
+        if (call.callerOffer != null)
+        {
+            writer.endWithBody(call.callerOfferType, new org.agrona.concurrent.UnsafeBuffer(call.callerOffer), 0,
+                call.callerOffer.length);
+        }
+        else
+        {
+            writer.endWithoutBody();
+        }
+        final ClientTransaction ct = transactions.sendRequest(
+            clientId, branch, SipMethod.INVITE, "INVITE", callee.transport, callee.flow, callee.connectionId);
+        ct.purpose = INITIAL_INVITE;
+        ct.context = call;
+        call.callerInvite.relayedTo = ct;
+        call.calleeInvite = ct;
+        callee.clientInvite = ct;
+    }
+
+    /** An INVITE given up before a provisional came: CANCEL it as soon as one does. */
+    void cancelWhenProvisional(final ClientTransaction invite)
+    {
+        invite.purpose = ABANDONED_INVITE;
+    }
+
+    private void onAbandonedInviteResponse(final ClientTransaction ct, final SipMessage response)
+    {
+        final int status = response.statusCode();
+        if (status < 200)
+        {
+            if (ct.purpose == ABANDONED_INVITE)
+            {
+                ct.purpose = CANCELLED_INVITE;
+                messages.sendCancel(ct);
+            }
+            return;
+        }
+        if (status < 300)
+        {
+            // The 2xx crossed the CANCEL: acknowledge and hang up (RFC 3261 §15), with the dialog the 2xx made.
+            final Leg leg = ct.context instanceof Transfer ? ((Transfer)ct.context).target :
+                ct.context instanceof Leg ? (Leg)ct.context : null;
+            if (leg != null)
+            {
+                learnDialog(leg, response, true);
+                leg.ackPendingCSeq = response.cseqNumber();
+                messages.sendAck(leg, null);
+                messages.sendBye(leg, ORPHAN);
+            }
+        }
     }
 
     /** An INVITE offer/answer is open on the call in either direction (RFC 3261 §14.2: answer 491). */
     private static boolean inviteInProgress(final Leg leg, final Leg peer)
     {
         return leg.serverInvite != null || leg.clientInvite != null || leg.pending2xx != null ||
-            leg.ackPendingCSeq >= 0 || peer.serverInvite != null || peer.clientInvite != null ||
-            peer.pending2xx != null || peer.ackPendingCSeq >= 0;
+            leg.ackPendingCSeq >= 0 || peer != null && (peer.serverInvite != null || peer.clientInvite != null ||
+            peer.pending2xx != null || peer.ackPendingCSeq >= 0);
     }
 
     private static boolean isTargetRefresh(final int method)

@@ -22,8 +22,12 @@ public final class Call
     }
 
     final long id;
-    final Leg a;
-    final Leg b;
+    /** The call this one was transferred from; 0 for a call placed by a caller. */
+    final long parentId;
+    /** The caller's side: the leg that came first. */
+    Leg a;
+    /** The other side. */
+    Leg b;
     State state = State.INITIATING;
     ServerTransaction callerInvite;
     ClientTransaction calleeInvite;
@@ -33,12 +37,51 @@ public final class Call
     int byesOutstanding;
     /** Why the call ends, set by whatever ends it first (for the call-ended event). */
     String endCause;
+    /** Every leg that belonged to the call; those still in it ({@code leg.call == this}) go when it ends. */
+    final java.util.List<Leg> legs = new java.util.ArrayList<>(4);
+    /** The latest transfer of this call, under way or done; null when none was asked for. */
+    Transfer transfer;
+    /** A REFER whose webhook has not answered yet (a second REFER meanwhile gets 491). */
+    ReferRequest pendingRefer;
+    /** Blonde transfer: a transfer waits for this call's callee to answer, to take it over. */
+    Transfer blonde;
+    /** The caller's offer (body and its Content-Type), kept to send it again to a redirect target. */
+    byte[] callerOffer;
+    String callerOfferType;
+    /** Redirect Contacts still to try, best q first; every target tried so far; how many were tried. */
+    final java.util.List<String> redirectTargets = new java.util.ArrayList<>(0);
+    final java.util.Set<String> triedTargets = new java.util.HashSet<>(0);
+    int redirects;
 
     Call(final long id, final long aLegId, final long bLegId, final B2bua b2bua)
     {
         this.id = id;
+        this.parentId = 0;
         this.a = new Leg(aLegId, this, b2bua);
         this.b = new Leg(bLegId, this, b2bua);
+        Leg.join(a, b);
+        legs.add(a);
+        legs.add(b);
+    }
+
+    /** A call made of two legs that exist already (a transfer's outcome), child of {@code parentId}. */
+    Call(final long id, final long parentId, final Leg a, final Leg b)
+    {
+        this.id = id;
+        this.parentId = parentId;
+        this.a = a;
+        this.b = b;
+        this.state = State.CONFIRMED;
+        a.call = this;
+        b.call = this;
+        Leg.join(a, b);
+        legs.add(a);
+        legs.add(b);
+    }
+
+    public long parentId()
+    {
+        return parentId;
     }
 
     public long id()
@@ -59,10 +102,5 @@ public final class Call
     public Leg calleeLeg()
     {
         return b;
-    }
-
-    Leg peerOf(final Leg leg)
-    {
-        return leg == a ? b : a;
     }
 }

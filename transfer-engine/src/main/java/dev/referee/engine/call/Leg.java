@@ -14,7 +14,10 @@ import java.util.List;
 public final class Leg implements TimerOwner
 {
     final long id;
-    final Call call;
+    /** The call the leg belongs to now: a transfer moves the transferee's leg into the call that goes on. */
+    Call call;
+    /** The leg this one is joined to; null while it is alone (a transferor after the transfer, a target ringing). */
+    Leg peer;
     final B2bua b2bua;
 
     String callId;
@@ -30,6 +33,8 @@ public final class Leg implements TimerOwner
     List<String> routeSet = List.of();
     long localCSeq;
     long remoteCSeq = -1;
+    /** REFERs received in this dialog: the second and later ones are told apart in NOTIFY by their CSeq. */
+    int refersReceived;
 
     int transport;
     /** Where requests on this leg go: the address the peer talks from (symmetric signalling, NAT-safe). */
@@ -96,7 +101,14 @@ public final class Leg implements TimerOwner
 
     public Leg peer()
     {
-        return call.peerOf(this);
+        return peer;
+    }
+
+    /** Joins two legs: what arrives on one is relayed to the other. */
+    static void join(final Leg one, final Leg other)
+    {
+        one.peer = other;
+        other.peer = one;
     }
 
     @Override

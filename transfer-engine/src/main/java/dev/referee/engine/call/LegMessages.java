@@ -67,7 +67,7 @@ final class LegMessages
         transactions.sendCancel(invite).purpose = B2bua.CANCEL;
     }
 
-    void sendBye(final Leg leg, final int purpose)
+    ClientTransaction sendBye(final Leg leg, final int purpose)
     {
         if (leg.ackPendingCSeq >= 0)
         {
@@ -81,6 +81,7 @@ final class LegMessages
             clientId, branch, SipMethod.BYE, "BYE", leg.transport, leg.flow, leg.connectionId);
         ct.purpose = purpose;
         ct.context = purpose == B2bua.BYE ? leg.call : null;
+        return ct;
     }
 
     /** The ACK for a 2xx (RFC 3261 §13.2.2.4): a new transaction of its own, with the body of the caller's ACK. */

@@ -48,6 +48,8 @@ public final class ClientTransaction implements TimerOwner
     byte[] ack;
     int finalStatus;
     boolean provisionalSeen;
+    /** Timer C fired: the TU was told and cancelled; what is left is waiting for the final response. */
+    boolean timerCFired;
 
     /** What the TU attaches (the leg and the relay it belongs to). */
     public Object context;

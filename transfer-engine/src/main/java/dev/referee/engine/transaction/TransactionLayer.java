@@ -31,6 +31,7 @@ public final class TransactionLayer
     private final long t1Ns;
     private final long t2Ns;
     private final long t4Ns;
+    private final long timerCNs;
     private final StringBuilder keyBuilder = new StringBuilder(128);
     private final AsciiView view = new AsciiView();
     private final SipMessage stored = new SipMessage();
@@ -40,9 +41,19 @@ public final class TransactionLayer
     /** Transactions that have their final response and live on only to absorb retransmissions (Timers D, I, J, K). */
     private int waiting;
 
+    /** RFC 3261 §16.6 Timer C: how long an INVITE may stay in Proceeding (ringing) without a final response. */
+    public static final long TIMER_C_NS = 180_000_000_000L;
+
     public TransactionLayer(final EngineTimers timers, final Outbox outbox, final IdGenerator ids, final long t1Ns,
         final long t2Ns, final long t4Ns)
     {
+        this(timers, outbox, ids, t1Ns, t2Ns, t4Ns, TIMER_C_NS);
+    }
+
+    public TransactionLayer(final EngineTimers timers, final Outbox outbox, final IdGenerator ids, final long t1Ns,
+        final long t2Ns, final long t4Ns, final long timerCNs)
+    {
+        this.timerCNs = timerCNs;
         this.timers = timers;
         this.outbox = outbox;
         this.ids = ids;
@@ -297,7 +308,14 @@ public final class TransactionLayer
                     ct.provisionalSeen = true;
                     if (ct.method == SipMethod.INVITE)
                     {
-                        ct.retransmitTimer = timers.cancel(ct.retransmitTimer); // Timer A stops
+                        // Timer A and B belong to Calling (RFC 3261 Figure 5); while it rings, Timer C (§16.6)
+                        // bounds the wait, reset by every provisional.
+                        ct.retransmitTimer = timers.cancel(ct.retransmitTimer);
+                        if (!ct.timerCFired)
+                        {
+                            ct.timeoutTimer = timers.cancel(ct.timeoutTimer);
+                            ct.timeoutTimer = timers.schedule(timerCNs, ct);
+                        }
                     }
                     else if (ct.state == ClientTransaction.State.TRYING && ct.retransmitTimer != EngineTimers.NO_TIMER)
                     {
@@ -360,7 +378,15 @@ public final class TransactionLayer
         else if (timerId == ct.timeoutTimer)
         {
             ct.timeoutTimer = EngineTimers.NO_TIMER;
-            final boolean timedOut = ct.state != ClientTransaction.State.COMPLETED;
+            if (ct.method == SipMethod.INVITE && ct.state == ClientTransaction.State.PROCEEDING && !ct.timerCFired)
+            {
+                // Timer C: the TU cancels; the transaction stays to acknowledge the 487, for at most 64*T1 more.
+                ct.timerCFired = true;
+                ct.timeoutTimer = timers.schedule(64 * t1Ns, ct);
+                user.onTimeout(ct, nowNs);
+                return;
+            }
+            final boolean timedOut = ct.state != ClientTransaction.State.COMPLETED && !ct.timerCFired;
             terminate(ct); // Timer B, D, F or K
             if (timedOut)
             {

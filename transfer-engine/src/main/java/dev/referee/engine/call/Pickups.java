@@ -1,0 +1,207 @@
+package dev.referee.engine.call;
+
+import dev.referee.engine.IdGenerator;
+import dev.referee.engine.events.EngineEvents;
+import dev.referee.engine.time.EngineTimers;
+import dev.referee.engine.transaction.ClientTransaction;
+import dev.referee.engine.transaction.ServerTransaction;
+import dev.referee.engine.transaction.TransactionLayer;
+import dev.referee.sip.AsciiView;
+import dev.referee.sip.HeaderName;
+import dev.referee.sip.NameAddr;
+import dev.referee.sip.SipMessage;
+import dev.referee.sip.SipMessageWriter;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.net.InetSocketAddress;
+
+/**
+ * Call pickup and takeover: an INVITE with Replaces (RFC 3891) naming a leg Referee holds. The new caller's leg takes
+ * the replaced leg's place beside its peer; the replaced leg is cancelled (early) or hung up (confirmed).
+ * <ul>
+ * <li>early (a ringing call picked up): the ringing callee is cancelled; the caller's INVITE is answered with the
+ * picker's offer and the picker's INVITE with the caller's offer (SDP passed through: no media relay yet);</li>
+ * <li>confirmed: the peer is re-INVITEd with the picker's offer and its answer goes back in the 200.</li>
+ * </ul>
+ * RFC 3891 §3: 481 when no dialog matches, 603 for a terminated one, 486 for {@code early-only} against a confirmed
+ * dialog. Engine thread only.
+ */
+final class Pickups
+{
+    private final B2bua b2bua;
+    private final TransactionLayer transactions;
+    private final LegMessages messages;
+    private final EngineTimers timers;
+    private final IdGenerator ids;
+    private final EngineEvents events;
+    private final AsciiView view = new AsciiView();
+    private long nextPickupId = 1;
+
+    Pickups(final B2bua b2bua, final TransactionLayer transactions, final LegMessages messages,
+        final EngineTimers timers, final IdGenerator ids, final EngineEvents events)
+    {
+        this.b2bua = b2bua;
+        this.transactions = transactions;
+        this.messages = messages;
+        this.timers = timers;
+        this.ids = ids;
+        this.events = events;
+    }
+
+    /** An out-of-dialog INVITE carrying Replaces; the server transaction exists. */
+    void onInviteWithReplaces(final SipMessage request, final ServerTransaction st, final int transport,
+        final InetSocketAddress source, final long connectionId)
+    {
+        request.header(HeaderName.REPLACES, view);
+        final DialogReference dialog = DialogReference.parse(view);
+        if (dialog == null)
+        {
+            messages.respond(st, 400, "Bad Request", "Warning", "399 referee \"malformed Replaces\"");
+            return;
+        }
+        final Leg replaced = b2bua.findLeg(dialog);
+        if (replaced == null)
+        {
+            messages.respond(st, 481, "Call/Transaction Does Not Exist", null, null);
+            return;
+        }
+        final Leg peer = replaced.peer;
+        if (replaced.terminated || peer == null || peer.terminated)
+        {
+            messages.respond(st, 603, "Decline", null, null);
+            return;
+        }
+        if (dialog.earlyOnly() && replaced.confirmed)
+        {
+            messages.respond(st, 486, "Busy Here", null, null);
+            return;
+        }
+        final Call call = replaced.call;
+        final boolean ringingCallee = !replaced.confirmed && replaced == call.b && replaced.clientInvite != null;
+        if (!replaced.confirmed && !ringingCallee)
+        {
+            messages.respond(st, 481, "Call/Transaction Does Not Exist", null, null); // an early caller is not taken
+            return;
+        }
+        transactions.startResponse(st, 100, "Trying").endWithoutBody();
+        transactions.send(st, 100);
+
+        final Leg picker = b2bua.newLeg(call);
+        picker.callId = request.callId().toString();
+        picker.remoteTag = request.from().tag().toString();
+        picker.localTag = ids.tag(picker.id);
+        picker.remoteUri = LegMessages.nameAddrWithoutParams(request.from());
+        picker.localUri = LegMessages.nameAddrWithoutParams(request.to());
+        final NameAddr contact = request.contact();
+        picker.remoteTarget = contact != null ? contact.uri().toString() : request.requestUri().toString();
+        picker.routeSet = messages.recordRoutes(request, false);
+        picker.remoteCSeq = request.cseqNumber();
+        picker.transport = transport;
+        picker.flow = source;
+        picker.connectionId = connectionId;
+        picker.serverInvite = st;
+        st.localTag = picker.localTag;
+        st.context = picker;
+
+        final long pickupId = nextPickupId++;
+        events.onTransferStarted(timers.nowNs(), call.id, pickupId, "pickup", picker.remoteUri);
+        if (ringingCallee)
+        {
+            pickUpRinging(call, replaced, picker, request, st);
+            events.onTransferCompleted(timers.nowNs(), call.id, pickupId, call.id);
+            return;
+        }
+        // Takeover of an answered call: the peer gets the picker's offer; the 200 to the picker carries its answer.
+        peer.clientInvite = b2bua.sendInvite(
+            peer, ++peer.localCSeq, request, null, null, null, null, B2bua.PICKUP_REINVITE, picker);
+        replaced.peer = null;
+        picker.peer = peer;
+        if (call.a == replaced)
+        {
+            call.a = picker;
+        }
+        else
+        {
+            call.b = picker;
+        }
+        b2bua.hangUp(replaced, null, null);
+        events.onTransferCompleted(timers.nowNs(), call.id, pickupId, call.id);
+    }
+
+    /** The peer answered the takeover re-INVITE: answer the picker with it. */
+    void onTakeoverResponse(final ClientTransaction ct, final SipMessage response)
+    {
+        final Leg picker = (Leg)ct.context;
+        final Leg peer = picker.peer;
+        final int status = response.statusCode();
+        final ServerTransaction st = picker.serverInvite;
+        if (status < 200 || peer == null || st == null || st.isFinal())
+        {
+            return;
+        }
+        peer.clientInvite = null;
+        picker.serverInvite = null;
+        if (status >= 300)
+        {
+            messages.relayResponse(st, response, false, false);
+            b2bua.hangUp(peer, picker.call, "pickup-failed");
+            b2bua.dropLeg(picker);
+            return;
+        }
+        peer.ackPendingCSeq = response.cseqNumber();
+        messages.sendAck(peer, null);
+        Leg.join(picker, peer);
+        picker.confirmed = true;
+        messages.relayResponse(st, response, true, false);
+        b2bua.startRetransmitting2xx(picker, st.cseq());
+    }
+
+    private void pickUpRinging(final Call call, final Leg ringing, final Leg picker, final SipMessage request,
+        final ServerTransaction st)
+    {
+        final ClientTransaction invite = ringing.clientInvite;
+        ringing.clientInvite = null;
+        invite.context = ringing;
+        if (invite.provisionalSeen())
+        {
+            invite.purpose = B2bua.CANCELLED_INVITE;
+            messages.sendCancel(invite);
+        }
+        else
+        {
+            b2bua.cancelWhenProvisional(invite);
+        }
+        b2bua.dropLeg(ringing);
+        ringing.peer = null;
+
+        final Leg caller = call.a;
+        call.b = picker;
+        Leg.join(caller, picker);
+        caller.confirmed = true;
+        picker.confirmed = true;
+        call.state = Call.State.CONFIRMED;
+        events.onLegAnswered(timers.nowNs(), call.id);
+
+        // The caller's INVITE is answered with the picker's offer, the picker's with the caller's.
+        final ServerTransaction callerInvite = call.callerInvite;
+        SipMessageWriter writer = transactions.startResponse(callerInvite, 200, "OK");
+        writer.header("Contact", messages.contact(caller.transport, caller.flow));
+        HeaderCopier.endWithBodyOf(request, writer);
+        transactions.send(callerInvite, 200);
+        b2bua.startRetransmitting2xx(caller, callerInvite.cseq());
+
+        writer = transactions.startResponse(st, 200, "OK");
+        writer.header("Contact", messages.contact(picker.transport, picker.flow));
+        if (call.callerOffer != null)
+        {
+            writer.endWithBody(call.callerOfferType, new UnsafeBuffer(call.callerOffer), 0, call.callerOffer.length);
+        }
+        else
+        {
+            writer.endWithoutBody();
+        }
+        transactions.send(st, 200);
+        picker.serverInvite = null;
+        b2bua.startRetransmitting2xx(picker, st.cseq());
+    }
+}

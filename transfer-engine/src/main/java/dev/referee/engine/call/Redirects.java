@@ -1,0 +1,154 @@
+package dev.referee.engine.call;
+
+import dev.referee.config.Route;
+import dev.referee.engine.EngineConfig;
+import dev.referee.engine.transfer.TransferPolicy;
+import dev.referee.sip.AsciiView;
+import dev.referee.sip.HeaderName;
+import dev.referee.sip.NameAddr;
+import dev.referee.sip.SipMessage;
+import dev.referee.sip.SipUri;
+import dev.referee.transport.Transport;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Follows a callee's 3xx (RFC 3261 §8.1.3.4) without the caller seeing it: each Contact in q order, at most
+ * {@code redirect.max} per call, each under the transfer policy (a redirect to a premium number is the same toll
+ * fraud as a transfer to one) and routed by its user part unless its host is an IP address. No DNS: the engine never
+ * blocks, so a Contact naming a host is routed like a dialled user. Engine thread only.
+ */
+final class Redirects
+{
+    private static final Pattern IPV4 = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
+
+    private final B2bua b2bua;
+    private final EngineConfig config;
+    private final Router router;
+    private final TransferPolicy policy;
+    private final AsciiView view = new AsciiView();
+    private final AsciiView q = new AsciiView();
+    private final NameAddr contact = new NameAddr();
+    private final SipUri uri = new SipUri();
+
+    Redirects(final B2bua b2bua, final EngineConfig config, final Router router)
+    {
+        this.b2bua = b2bua;
+        this.config = config;
+        this.router = router;
+        this.policy = new TransferPolicy(config.trunks());
+    }
+
+    /** A 3xx answered the callee's INVITE: returns true when an INVITE to one of its Contacts went out instead. */
+    boolean follow(final Call call, final SipMessage response)
+    {
+        if (config.redirect().max() <= 0)
+        {
+            return false;
+        }
+        addContacts(call, response);
+        final Leg callee = call.b;
+        while (!call.redirectTargets.isEmpty() && call.redirects < config.redirect().max())
+        {
+            final String target = call.redirectTargets.remove(0);
+            final byte[] bytes = target.getBytes(StandardCharsets.US_ASCII);
+            if (!uri.wrap(new UnsafeBuffer(bytes), 0, bytes.length) || !(uri.isSip() || uri.isTel()))
+            {
+                continue;
+            }
+            if (!policy.decide(callee.flow.getAddress(), uri).allowed())
+            {
+                continue;
+            }
+            final InetSocketAddress destination = destination(uri);
+            if (destination == null)
+            {
+                continue;
+            }
+            call.redirects++;
+            callee.remoteTag = null;
+            callee.routeSet = List.of();
+            callee.remoteTarget = withoutHeaders(target);
+            callee.flow = destination;
+            callee.transport = uri.param("transport", view) && Transport.parse(view) == Transport.TCP ?
+                Transport.TCP : uri.isSip() ? Transport.UDP : callee.transport;
+            callee.connectionId = 0;
+            b2bua.redirectCallee(call);
+            return true;
+        }
+        return false;
+    }
+
+    private void addContacts(final Call call, final SipMessage response)
+    {
+        final List<String> found = new ArrayList<>(4);
+        final List<Double> weights = new ArrayList<>(4);
+        for (int i = response.findHeader(HeaderName.CONTACT, 0); i >= 0;
+            i = response.findHeader(HeaderName.CONTACT, i + 1))
+        {
+            response.headerValue(i, view);
+            if (!contact.wrap(view.buffer(), view.offset(), view.length()))
+            {
+                continue;
+            }
+            final String target = contact.uri().toString();
+            if (call.triedTargets.add(target))
+            {
+                double weight = 1.0;
+                if (contact.param("q", q))
+                {
+                    try
+                    {
+                        weight = Double.parseDouble(q.toString());
+                    }
+                    catch (final NumberFormatException ignored)
+                    {
+                        weight = 0.0;
+                    }
+                }
+                int at = 0;
+                while (at < weights.size() && weights.get(at) >= weight)
+                {
+                    at++; // stable: equal q keeps the order written
+                }
+                found.add(at, target);
+                weights.add(at, weight);
+            }
+        }
+        call.redirectTargets.addAll(found);
+    }
+
+    private InetSocketAddress destination(final SipUri target)
+    {
+        final String host = target.host().toString();
+        final boolean ipv6 = host.startsWith("[") && host.endsWith("]");
+        if (target.isSip() && (ipv6 || IPV4.matcher(host).matches()))
+        {
+            try
+            {
+                // An IP literal: InetAddress parses it without a name lookup.
+                final InetAddress address = InetAddress.getByName(ipv6 ? host.substring(1, host.length() - 1) : host);
+                return new InetSocketAddress(address, target.port() > 0 ? target.port() : 5060);
+            }
+            catch (final UnknownHostException ex)
+            {
+                return null;
+            }
+        }
+        final Route route = router.route(target.user());
+        return route == null ? null : route.target();
+    }
+
+    private static String withoutHeaders(final String text)
+    {
+        final int question = text.indexOf('?');
+        return question < 0 ? text : text.substring(0, question);
+    }
+}

@@ -1,0 +1,56 @@
+package dev.referee.engine.call;
+
+import dev.referee.engine.transaction.ClientTransaction;
+import dev.referee.engine.transaction.TransactionLayer;
+import dev.referee.sip.SipMessageWriter;
+import dev.referee.sip.SipMethod;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reports a transfer's progress to the transferor (RFC 3515 §2.4.4): NOTIFY with Event: refer and a
+ * message/sipfrag body holding the status line of the target's latest response.
+ */
+final class ReferNotifier
+{
+    static final String SIPFRAG = "message/sipfrag;version=2.0";
+
+    private final TransactionLayer transactions;
+    private final LegMessages messages;
+    private final UnsafeBuffer body = new UnsafeBuffer(new byte[128]);
+
+    ReferNotifier(final TransactionLayer transactions, final LegMessages messages)
+    {
+        this.transactions = transactions;
+        this.messages = messages;
+    }
+
+    /**
+     * Sends {@code SIP/2.0 <status> <reason>}; a final status ends the subscription
+     * ({@code terminated;reason=noresource}). Nothing is sent when the transferor asked for no subscription, has hung
+     * up, or was already told this status.
+     */
+    void notify(final Transfer transfer, final int status, final String reason)
+    {
+        final Leg transferor = transfer.transferor;
+        if (transfer.event == null || transferor.terminated || transfer.lastNotified >= 200 ||
+            transfer.lastNotified == status)
+        {
+            return;
+        }
+        transfer.lastNotified = status;
+        final long clientId = transactions.reserveClientId();
+        final String branch = transactions.branch(clientId);
+        final SipMessageWriter writer = messages.startRequest(transferor, "NOTIFY", ++transferor.localCSeq, branch, 70);
+        writer.header("Contact", messages.contact(transferor.transport, transferor.flow));
+        writer.header("Event", transfer.event);
+        writer.header("Subscription-State", status >= 200 ? "terminated;reason=noresource" : "active;expires=60");
+        final byte[] fragment = ("SIP/2.0 " + status + ' ' + reason + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        body.putBytes(0, fragment);
+        writer.endWithBody(SIPFRAG, body, 0, fragment.length);
+        final ClientTransaction ct = transactions.sendRequest(clientId, branch, SipMethod.NOTIFY, "NOTIFY",
+            transferor.transport, transferor.flow, transferor.connectionId);
+        ct.purpose = B2bua.NOTIFY;
+    }
+}

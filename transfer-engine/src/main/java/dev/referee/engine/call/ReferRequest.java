@@ -1,0 +1,40 @@
+package dev.referee.engine.call;
+
+import dev.referee.engine.time.EngineTimers;
+import dev.referee.engine.time.TimerOwner;
+import dev.referee.engine.transaction.ServerTransaction;
+
+/**
+ * A REFER accepted by policy, kept while its webhook decides (the REFER's bytes are gone once its ring slot is
+ * reused, so what the transfer needs is copied here). Engine thread only.
+ */
+final class ReferRequest implements TimerOwner
+{
+    final Transfers owner;
+    final ServerTransaction st;
+    final Leg transferor;
+    final String referTo;
+    final String referredBy;
+    final boolean subscribe;
+    final long cseq;
+    long requestId;
+    long timer = EngineTimers.NO_TIMER;
+
+    ReferRequest(final Transfers owner, final ServerTransaction st, final Leg transferor, final String referTo,
+        final String referredBy, final boolean subscribe, final long cseq)
+    {
+        this.owner = owner;
+        this.st = st;
+        this.transferor = transferor;
+        this.referTo = referTo;
+        this.referredBy = referredBy;
+        this.subscribe = subscribe;
+        this.cseq = cseq;
+    }
+
+    @Override
+    public void onTimer(final long timerId, final long nowNs)
+    {
+        owner.onWebhookTimeout(this);
+    }
+}

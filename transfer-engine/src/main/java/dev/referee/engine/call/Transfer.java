@@ -1,0 +1,81 @@
+package dev.referee.engine.call;
+
+import dev.referee.engine.time.EngineTimers;
+import dev.referee.engine.time.TimerOwner;
+
+/**
+ * One transfer Referee performs for a REFER it terminated (RFC 3515, RFC 5589 §6.1 blind): the transferor's REFER was
+ * accepted, the target is called, and the transferee is joined to it. Engine thread only.
+ * <pre>
+ * CALLING_TARGET --2xx with offer--> JOINING --transferee's 2xx--> COMPLETED
+ * CALLING_TARGET --failure / ring timeout--> FAILED (or RECALLING when the transferor is gone and on-failure is recall)
+ * RECALLING --2xx--> JOINING (to the transferor) ; --failure--> FAILED
+ * </pre>
+ */
+final class Transfer implements TimerOwner
+{
+    enum State
+    {
+        /** INVITE (without offer) sent to the target; waiting for its answer. */
+        CALLING_TARGET,
+        /** Attended: the target's dialog is re-INVITEd without offer, to get one. Blonde: waiting for it to answer. */
+        SOLICITING,
+        /** The target answered with an offer; the transferee is being re-INVITEd with it. */
+        JOINING,
+        /** The transferor hung up and the target failed: calling the transferor back. */
+        RECALLING,
+        /** The transferee and the target (or the recalled transferor) talk. */
+        COMPLETED,
+        /** The target failed; the transferee stays with the transferor, or is hung up. */
+        FAILED
+    }
+
+    final long id;
+    final Transfers owner;
+    final Call call;
+    final Leg transferor;
+    final Leg transferee;
+    String kind;
+    /** The NOTIFY subscription on the transferor's leg; null when Refer-Sub: false. */
+    final String event;
+    final String referTo;
+    State state = State.CALLING_TARGET;
+    /** The leg being called: the target, or the transferor when recalled; attended: the target's existing leg. */
+    Leg target;
+    /** Attended and blonde: the transferor's leg toward the target, replaced by the transfer. */
+    Leg consultation;
+    int lastNotified;
+    long ringTimer = EngineTimers.NO_TIMER;
+    long transferorByeTimer = EngineTimers.NO_TIMER;
+
+    Transfer(final long id, final Transfers owner, final Call call, final Leg transferor, final Leg transferee,
+        final String kind, final String event, final String referTo)
+    {
+        this.id = id;
+        this.owner = owner;
+        this.call = call;
+        this.transferor = transferor;
+        this.transferee = transferee;
+        this.kind = kind;
+        this.event = event;
+        this.referTo = referTo;
+    }
+
+    boolean isActive()
+    {
+        return state == State.CALLING_TARGET || state == State.SOLICITING || state == State.JOINING ||
+            state == State.RECALLING;
+    }
+
+    @Override
+    public void onTimer(final long timerId, final long nowNs)
+    {
+        owner.onTimer(this, timerId);
+    }
+
+    @Override
+    public String toString()
+    {
+        return "Transfer{" + id + " " + kind + " " + state + "}";
+    }
+}

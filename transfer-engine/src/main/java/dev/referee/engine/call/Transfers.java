@@ -1,0 +1,642 @@
+package dev.referee.engine.call;
+
+import dev.referee.config.RefereeConfig;
+import dev.referee.config.Route;
+import dev.referee.engine.EngineConfig;
+import dev.referee.engine.IdGenerator;
+import dev.referee.engine.events.EngineEvents;
+import dev.referee.engine.events.WebhookRequests;
+import dev.referee.engine.time.EngineTimers;
+import dev.referee.engine.transaction.ClientTransaction;
+import dev.referee.engine.transaction.ServerTransaction;
+import dev.referee.engine.transaction.TransactionLayer;
+import dev.referee.engine.transfer.TransferPolicy;
+import dev.referee.sip.AsciiView;
+import dev.referee.sip.HeaderName;
+import dev.referee.sip.NameAddr;
+import dev.referee.sip.SipMessage;
+import dev.referee.sip.SipMessageWriter;
+import dev.referee.sip.SipUri;
+import dev.referee.transport.Addresses;
+import dev.referee.transport.Transport;
+
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Transfers performed in the network: Referee terminates the REFER (RFC 3515), calls the target with an INVITE
+ * without offer, and when the target answers with an offer re-INVITEs the transferee with it (RFC 3725 flow: the
+ * transferee answers, both sides are acknowledged), then releases the transferor. Progress goes to the transferor
+ * as NOTIFY (message/sipfrag). Engine thread only.
+ */
+final class Transfers
+{
+    private final B2bua b2bua;
+    private final EngineConfig config;
+    private final TransactionLayer transactions;
+    private final LegMessages messages;
+    private final EngineTimers timers;
+    private final IdGenerator ids;
+    private final EngineEvents events;
+    private final Router router;
+    private final TransferPolicy policy;
+    private final ReferNotifier notifier;
+    private final AsciiView view = new AsciiView();
+    private final NameAddr referTo = new NameAddr();
+    private final UnsafeBuffer targetBuffer = new UnsafeBuffer(new byte[0]);
+    private final SipUri targetView = new SipUri();
+    private final Long2ObjectHashMap<ReferRequest> pendingWebhooks = new Long2ObjectHashMap<>();
+    private final WebhookRequests webhooks;
+    private long nextTransferId = 1;
+    private long nextWebhookRequestId = 1;
+
+    Transfers(final B2bua b2bua, final EngineConfig config, final TransactionLayer transactions,
+        final LegMessages messages, final EngineTimers timers, final IdGenerator ids, final EngineEvents events,
+        final Router router, final WebhookRequests webhooks)
+    {
+        this.webhooks = webhooks;
+        this.b2bua = b2bua;
+        this.config = config;
+        this.transactions = transactions;
+        this.messages = messages;
+        this.timers = timers;
+        this.ids = ids;
+        this.events = events;
+        this.router = router;
+        this.policy = new TransferPolicy(config.trunks());
+        this.notifier = new ReferNotifier(transactions, messages);
+    }
+
+    /**
+     * A REFER in {@code transferor}'s dialog. Returns false when the trunk relays REFERs: the B2BUA then passes it to
+     * the other leg like any other request.
+     */
+    boolean onRefer(final Leg transferor, final SipMessage refer, final ServerTransaction st,
+        final InetSocketAddress source)
+    {
+        transferor.refersReceived++;
+        if (!refer.header(HeaderName.REFER_TO, view) || !referTo.wrap(view.buffer(), view.offset(), view.length()))
+        {
+            messages.respond(st, 400, "Bad Request", "Warning", "399 referee \"missing or malformed Refer-To\"");
+            return true;
+        }
+        final SipUri target = referTo.uriView();
+        final Call call = transferor.call;
+        final Leg transferee = transferor.peer;
+        final String targetUri = withoutHeaders(referTo.uri());
+        final String referredBy = refer.header(HeaderName.REFERRED_BY, view) ? view.toString() : transferor.remoteUri;
+        events.onReferReceived(timers.nowNs(), call.id, transferor.remoteUri,
+            transferee != null ? transferee.remoteUri : "", targetUri, referredBy);
+
+        final TransferPolicy.Decision decision = policy.decide(source.getAddress(), target);
+        if (decision.mode() == RefereeConfig.TransferMode.RELAY)
+        {
+            return false;
+        }
+        if (!decision.allowed())
+        {
+            refuse(st, call, 403, "Forbidden", decision.refusal());
+            return true;
+        }
+        if (transferee == null || transferee.terminated || !transferee.confirmed)
+        {
+            refuse(st, call, 481, "Call/Transaction Does Not Exist", "nobody to transfer");
+            return true;
+        }
+        if (call.transfer != null && call.transfer.isActive() || call.pendingRefer != null)
+        {
+            refuse(st, call, 491, "Request Pending", "a transfer is already in progress");
+            return true;
+        }
+
+        final boolean subscribe = !(refer.header(HeaderName.REFER_SUB, view) && view.equalsIgnoreCase("false"));
+        final ReferRequest request = new ReferRequest(
+            this, st, transferor, referTo.uri().toString(), referredBy, subscribe, refer.cseqNumber());
+        final URI webhook = decision.policy().webhook();
+        if (webhook != null)
+        {
+            // The webhook decides off the engine thread; its answer (or its timeout) starts or refuses the transfer.
+            request.requestId = nextWebhookRequestId++;
+            pendingWebhooks.put(request.requestId, request);
+            call.pendingRefer = request;
+            request.timer = timers.schedule(config.webhookTimeoutNs(), request);
+            webhooks.post(request.requestId, webhook,
+                WebhookJson.request(call.id, transferor, transferee, targetUri, referredBy));
+            return true;
+        }
+        start(request, null);
+        return true;
+    }
+
+    /** The webhook answered: accept (with a new target when {@code target} is not empty) or reject. */
+    void onWebhookAnswer(final long requestId, final boolean accept, final CharSequence target)
+    {
+        final ReferRequest request = pendingWebhooks.remove(requestId);
+        if (request == null)
+        {
+            return; // too late: the timeout let the policy decide
+        }
+        request.timer = timers.cancel(request.timer);
+        request.transferor.call.pendingRefer = null;
+        if (!accept)
+        {
+            refuse(request.st, request.transferor.call, 403, "Forbidden", "transfer rejected by the webhook");
+            return;
+        }
+        start(request, target == null || target.length() == 0 ? null : target.toString());
+    }
+
+    /** The webhook did not answer in time: the trunk policy, which allowed the transfer, decides. */
+    void onWebhookTimeout(final ReferRequest request)
+    {
+        if (pendingWebhooks.remove(request.requestId) == null)
+        {
+            return;
+        }
+        request.timer = EngineTimers.NO_TIMER;
+        request.transferor.call.pendingRefer = null;
+        start(request, null);
+    }
+
+    /** Accepts the REFER (202, or 200 per transfer.accept-status) and starts the transfer. */
+    private void start(final ReferRequest request, final String newTarget)
+    {
+        final Leg transferor = request.transferor;
+        final Call call = transferor.call;
+        final Leg transferee = transferor.peer;
+        final ServerTransaction st = request.st;
+        if (transferor.terminated || transferee == null || transferee.terminated)
+        {
+            refuse(st, call, 481, "Call/Transaction Does Not Exist", "the call ended before the transfer started");
+            return;
+        }
+        final String referToText = newTarget != null ? newTarget : request.referTo;
+        final byte[] targetBytes = referToText.getBytes(StandardCharsets.US_ASCII);
+        targetBuffer.wrap(targetBytes);
+        if (!targetView.wrap(targetBuffer, 0, targetBytes.length) || !(targetView.isSip() || targetView.isTel()))
+        {
+            refuse(st, call, 403, "Forbidden", "unusable transfer target " + referToText);
+            return;
+        }
+        final SipUri target = targetView;
+        final String targetUri = withoutHeaders(referToText);
+
+        final int accept = config.transfer().acceptStatus();
+        final SipMessageWriter writer = transactions.startResponse(st, accept, accept == 200 ? "OK" : "Accepted");
+        writer.header("Contact", messages.contact(transferor.transport, transferor.flow));
+        if (!request.subscribe)
+        {
+            writer.header("Refer-Sub", "false");
+        }
+        writer.endWithoutBody();
+        transactions.send(st, accept);
+
+        // RFC 3515 §2.4.6: the first REFER of a dialog is "refer"; later ones are told apart by the REFER's CSeq.
+        final String event = !request.subscribe ? null :
+            transferor.refersReceived > 1 ? "refer;id=" + request.cseq : "refer";
+        // Attended and blonde (RFC 5589 §7): Replaces names a dialog; if it is one of Referee's, join to its far end.
+        final DialogReference replaces = target.header("Replaces", view) ? DialogReference.parse(view) : null;
+        final Leg consultation = replaces == null ? null : b2bua.findLeg(replaces);
+        final String kind = consultation == null ? "blind" :
+            consultation.peer != null && consultation.peer.confirmed ? "attended" : "blonde";
+        final Transfer transfer = new Transfer(
+            nextTransferId++, this, call, transferor, transferee, kind, event, targetUri);
+        call.transfer = transfer;
+        events.onTransferStarted(timers.nowNs(), call.id, transfer.id, transfer.kind, targetUri);
+        notifier.notify(transfer, 100, "Trying");
+
+        if (consultation != null)
+        {
+            attend(transfer, consultation);
+            return;
+        }
+        final Route route = router.route(target.user());
+        if (route == null)
+        {
+            targetFailed(transfer, 404, "Not Found", "no route to the transfer target");
+            return;
+        }
+        // A Replaces naming a dialog Referee does not hold goes on to the target, which may hold it.
+        callTarget(transfer, route, target, targetUri, request.referredBy,
+            replaces == null ? null : replaces.headerValue());
+    }
+
+    /** Attended (the target answered the consultation) or blonde (it still rings): join the transferee to it. */
+    private void attend(final Transfer transfer, final Leg consultation)
+    {
+        final Leg other = consultation.peer;
+        if (consultation == transfer.transferor || consultation.call == transfer.call || other == null ||
+            other.terminated || consultation.terminated)
+        {
+            targetFailed(transfer, 481, "Call/Transaction Does Not Exist", "the dialog named by Replaces is over");
+            return;
+        }
+        transfer.consultation = consultation;
+        transfer.target = other;
+        transfer.state = Transfer.State.SOLICITING;
+        if (other.confirmed)
+        {
+            solicitOffer(transfer);
+        }
+        else
+        {
+            other.call.blonde = transfer; // the B2BUA hands the target's answer over (onBlondeAnswered)
+        }
+    }
+
+    /** The target's dialog is re-INVITEd without offer: its 2xx brings the offer the transferee will answer. */
+    private void solicitOffer(final Transfer transfer)
+    {
+        final Leg other = transfer.target;
+        other.clientInvite = b2bua.sendInvite(
+            other, ++other.localCSeq, null, null, null, null, null, B2bua.OFFER_REINVITE, transfer);
+    }
+
+    /** Blonde: the target the transferor was calling answered (the B2BUA acknowledged it and ended the consultation). */
+    void onBlondeAnswered(final Transfer transfer)
+    {
+        transfer.target.call.blonde = null;
+        transfer.kind = "blonde";
+        solicitOffer(transfer);
+    }
+
+    /** Blonde: the target the transferor was calling refused; the consultation call ends as usual. */
+    void onBlondeFailed(final Transfer transfer, final int status, final String reason)
+    {
+        transfer.target.call.blonde = null;
+        targetFailed(transfer, status, reason, "the target answered " + status);
+    }
+
+    /** Blonde: the target rings. */
+    void onBlondeRinging(final Transfer transfer, final int status, final String reason)
+    {
+        events.onTransferTargetRinging(timers.nowNs(), transfer.call.id, transfer.id, status);
+        notifier.notify(transfer, status, reason);
+    }
+
+    /** The transferor hung up (BYE). Returns true when the transfer took care of it (the transferee stays). */
+    boolean onTransferorBye(final Transfer transfer)
+    {
+        if (transfer.isActive())
+        {
+            return true; // many desk phones hang up right after the 202: the transferee waits for the target
+        }
+        if (transfer.state == Transfer.State.COMPLETED)
+        {
+            transfer.transferorByeTimer = timers.cancel(transfer.transferorByeTimer);
+            b2bua.release(transfer.call, "transferred", 0);
+            return true;
+        }
+        return false;
+    }
+
+    /** The transferee hung up while the transfer was under way: the target is no longer wanted. */
+    void onTransfereeGone(final Transfer transfer)
+    {
+        abandonTarget(transfer);
+        finish(transfer, 487, "Request Terminated", "the transferee hung up");
+    }
+
+    void onResponse(final ClientTransaction ct, final SipMessage response)
+    {
+        final Transfer transfer = (Transfer)ct.context;
+        if (ct.purpose == B2bua.TARGET_INVITE)
+        {
+            onTargetResponse(transfer, ct, response);
+        }
+        else if (ct.purpose == B2bua.JOIN_REINVITE)
+        {
+            onJoinResponse(transfer, response);
+        }
+        else if (ct.purpose == B2bua.OFFER_REINVITE)
+        {
+            onOfferResponse(transfer, response);
+        }
+    }
+
+    private void onOfferResponse(final Transfer transfer, final SipMessage response)
+    {
+        final int status = response.statusCode();
+        if (status < 200 || transfer.state != Transfer.State.SOLICITING)
+        {
+            return;
+        }
+        final Leg other = transfer.target;
+        other.clientInvite = null;
+        if (status >= 300)
+        {
+            targetFailed(transfer, status, response.reasonPhrase().toString(),
+                "the target refused the re-INVITE (" + status + ")");
+            return;
+        }
+        other.ackPendingCSeq = response.cseqNumber();
+        if (response.bodyLength() == 0)
+        {
+            messages.sendAck(other, null);
+            targetFailed(transfer, 488, "Not Acceptable Here", "the target's re-INVITE answer had no offer");
+            return;
+        }
+        transfer.state = Transfer.State.JOINING;
+        final Leg transferee = transfer.transferee;
+        transferee.clientInvite = b2bua.sendInvite(
+            transferee, ++transferee.localCSeq, response, null, null, null, null, B2bua.JOIN_REINVITE, transfer);
+    }
+
+    void onTimeout(final ClientTransaction ct)
+    {
+        final Transfer transfer = (Transfer)ct.context;
+        if (ct.purpose == B2bua.TARGET_INVITE && transfer.target != null && transfer.target.clientInvite == ct)
+        {
+            abandonTarget(transfer);
+            targetFailed(transfer, 408, "Request Timeout", "the target did not answer");
+        }
+        else if (ct.purpose == B2bua.JOIN_REINVITE)
+        {
+            transfer.transferee.clientInvite = null;
+            if (transfer.consultation == null)
+            {
+                abandonTarget(transfer);
+            }
+            targetFailed(transfer, 408, "Request Timeout", "the transferee did not answer the re-INVITE");
+        }
+        else if (ct.purpose == B2bua.OFFER_REINVITE)
+        {
+            transfer.target.clientInvite = null;
+            targetFailed(transfer, 408, "Request Timeout", "the target did not answer the re-INVITE");
+        }
+    }
+
+    void onTimer(final Transfer transfer, final long timerId)
+    {
+        if (timerId == transfer.ringTimer)
+        {
+            transfer.ringTimer = EngineTimers.NO_TIMER;
+            if (transfer.state == Transfer.State.CALLING_TARGET || transfer.state == Transfer.State.RECALLING)
+            {
+                abandonTarget(transfer);
+                targetFailed(transfer, 408, "Request Timeout", "no answer within transfer.ring-timeout");
+            }
+        }
+        else if (timerId == transfer.transferorByeTimer)
+        {
+            // transfer.transferor-bye-timeout: the transferor did not hang up after a completed transfer.
+            transfer.transferorByeTimer = EngineTimers.NO_TIMER;
+            if (!transfer.transferor.terminated)
+            {
+                b2bua.hangUp(transfer.transferor, transfer.call, "transferred");
+            }
+        }
+    }
+
+    // ---- the target ------------------------------------------------------------------------------------------
+
+    private void callTarget(final Transfer transfer, final Route route, final SipUri target, final String targetUri,
+        final String referredBy, final String replaces)
+    {
+        final Leg leg = b2bua.newLeg(transfer.call);
+        leg.callId = ids.callId();
+        leg.localTag = ids.tag(leg.id);
+        leg.localUri = transfer.transferee.remoteUri; // the transferee's identity, as the target will see it
+        leg.remoteUri = "<" + targetUri + ">";
+        leg.remoteTarget = "sip:" + target.user() + '@' + Addresses.hostPort(route.target()) +
+            (route.transport() == Transport.TCP ? ";transport=tcp" : "");
+        leg.transport = route.transport();
+        leg.flow = route.target();
+        dial(transfer, leg, "Referred-By", referredBy, replaces == null ? null : "Replaces", replaces);
+    }
+
+    /** The transferor is gone and the target failed: call the transferor back (transfer.on-failure: recall). */
+    private void recall(final Transfer transfer)
+    {
+        final Leg transferor = transfer.transferor;
+        final Leg leg = b2bua.newLeg(transfer.call);
+        leg.callId = ids.callId();
+        leg.localTag = ids.tag(leg.id);
+        leg.localUri = transfer.transferee.remoteUri;
+        leg.remoteUri = transferor.remoteUri;
+        leg.remoteTarget = transferor.remoteTarget;
+        leg.routeSet = transferor.routeSet;
+        leg.transport = transferor.transport;
+        leg.flow = transferor.flow;
+        leg.connectionId = transferor.connectionId;
+        transfer.state = Transfer.State.RECALLING;
+        transfer.consultation = null;
+        dial(transfer, leg, null, null, null, null);
+    }
+
+    private void dial(final Transfer transfer, final Leg leg, final String header, final String value,
+        final String header2, final String value2)
+    {
+        leg.localCSeq = 1;
+        transfer.target = leg;
+        leg.clientInvite = b2bua.sendInvite(
+            leg, 1, null, header, value, header2, value2, B2bua.TARGET_INVITE, transfer);
+        transfer.ringTimer = timers.schedule(config.transferRingTimeoutNs(), transfer);
+    }
+
+    private void onTargetResponse(final Transfer transfer, final ClientTransaction ct, final SipMessage response)
+    {
+        final Leg leg = transfer.target;
+        final int status = response.statusCode();
+        if (leg == null || leg.clientInvite != ct)
+        {
+            return; // an INVITE given up already: its purpose changed, so only stragglers of the timeout get here
+        }
+        leg.connectionId = ct.connectionId();
+        if (status < 200)
+        {
+            b2bua.learnDialog(leg, response, false);
+            if (status > 100 && transfer.state == Transfer.State.CALLING_TARGET)
+            {
+                events.onTransferTargetRinging(timers.nowNs(), transfer.call.id, transfer.id, status);
+                notifier.notify(transfer, status, response.reasonPhrase().toString());
+            }
+            return;
+        }
+        leg.clientInvite = null;
+        transfer.ringTimer = timers.cancel(transfer.ringTimer);
+        if (status >= 300)
+        {
+            b2bua.dropLeg(leg);
+            targetFailed(transfer, status, response.reasonPhrase().toString(), "the target answered " + status);
+            return;
+        }
+        b2bua.learnDialog(leg, response, true);
+        leg.confirmed = true;
+        leg.ackPendingCSeq = response.cseqNumber();
+        if (response.bodyLength() == 0)
+        {
+            messages.sendAck(leg, null);
+            b2bua.hangUp(leg, null, null);
+            targetFailed(transfer, 488, "Not Acceptable Here", "the target answered without an offer");
+            return;
+        }
+        // The target's offer goes to the transferee in a re-INVITE; its answer will go back in the target's ACK.
+        transfer.state = Transfer.State.JOINING;
+        final Leg transferee = transfer.transferee;
+        transferee.clientInvite = b2bua.sendInvite(
+            transferee, ++transferee.localCSeq, response, null, null, null, null, B2bua.JOIN_REINVITE, transfer);
+    }
+
+    private void onJoinResponse(final Transfer transfer, final SipMessage response)
+    {
+        final int status = response.statusCode();
+        if (status < 200 || transfer.state != Transfer.State.JOINING)
+        {
+            return;
+        }
+        final Leg transferee = transfer.transferee;
+        transferee.clientInvite = null;
+        if (status >= 300)
+        {
+            if (transfer.consultation == null)
+            {
+                abandonTarget(transfer);
+            }
+            else
+            {
+                messages.sendAck(transfer.target, null); // the target's re-INVITE stays as it was
+            }
+            targetFailed(transfer, status, response.reasonPhrase().toString(),
+                "the transferee refused the target's media (" + status + ")");
+            return;
+        }
+        transferee.ackPendingCSeq = response.cseqNumber();
+        messages.sendAck(transferee, null);
+        messages.sendAck(transfer.target, response);
+        complete(transfer);
+    }
+
+    // ---- outcomes --------------------------------------------------------------------------------------------
+
+    private void complete(final Transfer transfer)
+    {
+        final boolean recalled = transfer.target.remoteUri.equals(transfer.transferor.remoteUri) &&
+            transfer.transferor.terminated;
+        transfer.state = Transfer.State.COMPLETED;
+        final Call consultationCall = transfer.target.call;
+        final Call child = b2bua.newCall(transfer.call.id, transfer.transferee, transfer.target);
+        transfer.transferor.peer = null;
+        final Leg consultation = transfer.consultation;
+        if (consultation != null)
+        {
+            // The transferor's consultation dialog is replaced (RFC 3891): it ends with BYE, or at once if early.
+            consultation.peer = null;
+            if (consultation.confirmed)
+            {
+                b2bua.hangUp(consultation, consultationCall, "transferred");
+            }
+            else
+            {
+                b2bua.release(consultationCall, "transferred", 0);
+            }
+        }
+        final long now = timers.nowNs();
+        events.onCallCreated(now, child.id, transfer.call.id, transfer.transferee.callId, transfer.target.callId,
+            transfer.transferee.remoteUri, transfer.target.remoteUri, transfer.target.remoteTarget);
+        events.onLegAnswered(now, child.id);
+        if (!recalled)
+        {
+            events.onTransferCompleted(now, transfer.call.id, transfer.id, child.id);
+            notifier.notify(transfer, 200, "OK");
+        }
+        if (transfer.transferor.terminated)
+        {
+            b2bua.release(transfer.call, recalled ? "transfer-failed" : "transferred", 0);
+        }
+        else
+        {
+            transfer.transferorByeTimer = timers.schedule(config.transferorByeTimeoutNs(), transfer);
+        }
+    }
+
+    /** The target (or the recalled transferor) did not take the call. */
+    private void targetFailed(final Transfer transfer, final int status, final String reason, final String why)
+    {
+        if (transfer.state == Transfer.State.RECALLING)
+        {
+            transfer.state = Transfer.State.FAILED;
+            b2bua.hangUp(transfer.transferee, transfer.call, "transfer-failed");
+            return;
+        }
+        finish(transfer, status, reason, why);
+        if (!transfer.transferor.terminated)
+        {
+            return; // the transferor is still there: the original call stays joined, it can take the transferee back
+        }
+        if (transfer.transferee.terminated)
+        {
+            b2bua.release(transfer.call, "transfer-failed", status);
+        }
+        else if (config.transfer().onFailure() == RefereeConfig.OnTransferFailure.RECALL)
+        {
+            recall(transfer);
+        }
+        else
+        {
+            b2bua.hangUp(transfer.transferee, transfer.call, "transfer-failed");
+        }
+    }
+
+    private void finish(final Transfer transfer, final int status, final String reason, final String why)
+    {
+        transfer.state = Transfer.State.FAILED;
+        transfer.ringTimer = timers.cancel(transfer.ringTimer);
+        events.onTransferFailed(timers.nowNs(), transfer.call.id, transfer.id, status, why);
+        notifier.notify(transfer, status, reason);
+    }
+
+    /** Stops calling the target: CANCEL while it rings, BYE once it answered. */
+    private void abandonTarget(final Transfer transfer)
+    {
+        final Leg leg = transfer.target;
+        if (leg == null || leg.terminated)
+        {
+            return;
+        }
+        final ClientTransaction invite = leg.clientInvite;
+        if (invite != null && invite.finalStatus() == 0)
+        {
+            leg.clientInvite = null;
+            if (invite.provisionalSeen())
+            {
+                messages.sendCancel(invite);
+            }
+            else
+            {
+                b2bua.cancelWhenProvisional(invite);
+            }
+            b2bua.dropLeg(leg);
+        }
+        else if (leg.confirmed)
+        {
+            if (leg.ackPendingCSeq >= 0)
+            {
+                messages.sendAck(leg, null);
+            }
+            b2bua.hangUp(leg, null, null);
+        }
+    }
+
+    private void refuse(final ServerTransaction st, final Call call, final int status, final String reasonPhrase,
+        final String why)
+    {
+        messages.respond(st, status, reasonPhrase, "Reason", "SIP;cause=" + status + ";text=\"" + why + "\"");
+        events.onTransferRefused(timers.nowNs(), call.id, status, why);
+    }
+
+    private static String withoutHeaders(final AsciiView uri)
+    {
+        return withoutHeaders(uri.toString());
+    }
+
+    private static String withoutHeaders(final String text)
+    {
+        final int question = text.indexOf('?');
+        return question < 0 ? text : text.substring(0, question);
+    }
+}

@@ -1,0 +1,162 @@
+package dev.referee.engine;
+
+import dev.referee.sip.HeaderName;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static dev.referee.engine.EngineHarness.CALLEE;
+import static dev.referee.engine.EngineHarness.CALLER;
+import static dev.referee.engine.EngineHarness.TARGET;
+import static dev.referee.engine.EngineHarness.request;
+import static dev.referee.engine.EngineHarness.response;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Attended and blonde transfer (RFC 5589 §7): Bob talks to Alice (call 1) and calls Carol through Referee (call 2),
+ * then sends REFER with Replaces naming the consultation dialog. Referee joins Alice to Carol's existing leg.
+ */
+class AttendedTransferTest
+{
+    private static final String SDP_CAROL = SipPhone.SDP.replace("m=audio 4000", "m=audio 6000");
+    private static final String SDP_ALICE = SipPhone.SDP.replace("m=audio 4000", "m=audio 4002");
+
+    private final EngineHarness harness = new EngineHarness();
+    private final SipPhone alice = new SipPhone("alice", CALLER);
+    private final SipPhone bob = new SipPhone("bob", CALLEE);
+    /** Bob's second line: the consultation call he places to Carol. */
+    private final SipPhone bobConsulting = new SipPhone("bob", CALLEE);
+    private final SipPhone carol = new SipPhone("carol", TARGET);
+    private Sent carolsInvite;
+
+    private void aliceCallsBob()
+    {
+        harness.receive(CALLER, alice.invite("bob", "call-1@alice"));
+        final Sent invite = harness.expectOne(request("INVITE", CALLEE), "INVITE");
+        bob.accept(invite);
+        harness.receive(CALLEE, bob.answer(invite, 200, "OK", SipPhone.SDP));
+        alice.learn(harness.expectOne(response(200, CALLER), "200"));
+        harness.receive(CALLER, alice.ack());
+        harness.drain();
+    }
+
+    private void bobCallsCarol(final boolean answer)
+    {
+        harness.receive(CALLEE, bobConsulting.invite("carol", "call-2@bob"));
+        carolsInvite = harness.drain().stream().filter(s -> s.isRequest("INVITE")).findFirst().orElseThrow();
+        assertEquals(TARGET, carolsInvite.destination);
+        carol.accept(carolsInvite);
+        harness.receive(TARGET, carol.answer(carolsInvite, 180, "Ringing", null));
+        bobConsulting.learn(harness.drain().stream().filter(s -> s.isResponse(180)).findFirst().orElseThrow());
+        if (answer)
+        {
+            harness.receive(TARGET, carol.answer(carolsInvite, 200, "OK", SDP_CAROL));
+            bobConsulting.learn(harness.expectOne(response(200, CALLEE), "200 of the consultation"));
+            harness.receive(CALLEE, bobConsulting.ack());
+            harness.drain();
+        }
+    }
+
+    /** Replaces as Bob sees his consultation dialog: his Call-ID, Referee's tag (to-tag), his tag (from-tag). */
+    private String consultationReplaces()
+    {
+        return "sip:carol@example.com?Replaces=call-2%40bob%3Bto-tag%3D" + bobConsulting.remoteTag() +
+            "%3Bfrom-tag%3Dbob-tag";
+    }
+
+    @Test
+    void shouldJoinTheTransfereeToTheTargetsExistingLeg()
+    {
+        aliceCallsBob();
+        bobCallsCarol(true);
+        harness.receive(CALLEE, bob.refer(consultationReplaces(), null));
+        final List<Sent> out = harness.drain();
+        assertTrue(out.stream().anyMatch(s -> s.isResponse(202)), out::toString);
+        assertTrue(out.stream().noneMatch(s -> s.isRequest("INVITE") && s.destination.equals(TARGET) &&
+            !s.toTag().equals("carol-tag")), "no new INVITE to the target: " + out);
+        final Sent solicit = out.stream().filter(s -> s.isRequest("INVITE") && s.destination.equals(TARGET))
+            .findFirst().orElseThrow(() -> new AssertionError("no re-INVITE of the target: " + out));
+        assertEquals("carol-tag", solicit.toTag(), "a re-INVITE in Carol's existing dialog");
+        assertEquals("", solicit.body(), "without offer: Carol's answer brings one");
+
+        harness.receive(TARGET, carol.answer(solicit, 200, "OK", SDP_CAROL));
+        final Sent reinvite = harness.expectOne(request("INVITE", CALLER), "re-INVITE of Alice");
+        assertEquals(SDP_CAROL, reinvite.body());
+        harness.receive(CALLER, alice.answer(reinvite, 200, "OK", SDP_ALICE));
+        final List<Sent> joined = harness.drain();
+        final Sent ackCarol = joined.stream().filter(s -> s.isRequest("ACK") && s.destination.equals(TARGET))
+            .findFirst().orElseThrow(() -> new AssertionError("no ACK to Carol: " + joined));
+        assertEquals(SDP_ALICE, ackCarol.body());
+        assertTrue(joined.stream().anyMatch(s -> s.isRequest("NOTIFY") && s.body().startsWith("SIP/2.0 200")));
+        final Sent byeConsultation = joined.stream().filter(s -> s.isRequest("BYE")).findFirst().orElseThrow(
+            () -> new AssertionError("the consultation dialog is released: " + joined));
+        assertEquals("call-2@bob", byeConsultation.callId());
+
+        // Alice and Carol are joined: Carol's BYE goes to Alice.
+        harness.receive(CALLEE, bobConsulting.answer(byeConsultation, 200, "OK", null));
+        harness.receive(CALLEE, bob.bye());
+        harness.receive(TARGET, carol.bye());
+        final Sent bye = harness.drain().stream().filter(s -> s.isRequest("BYE")).findFirst().orElseThrow();
+        assertEquals(CALLER, bye.destination);
+        harness.receive(CALLER, alice.answer(bye, 200, "OK", null));
+        harness.advanceMs(40_000);
+        assertTrue(harness.isIdle(), harness.state());
+        assertTrue(harness.events.contains("transfer-started 1 attended"), harness.events::toString);
+    }
+
+    @Test
+    void shouldAlsoWorkWhenTheReferGoesToTheTargetNamingTheOriginalDialog()
+    {
+        aliceCallsBob();
+        bobCallsCarol(true);
+        // RFC 5589 §7.3: REFER on the consultation call, naming the original dialog as Bob sees it.
+        final String referTo = "sip:alice@example.com?Replaces=call-1%40alice%3Bto-tag%3Dbob-tag%3Bfrom-tag%3D" +
+            bob.remoteTag();
+        harness.receive(CALLEE, bobConsulting.refer(referTo, null));
+        final List<Sent> out = harness.drain();
+        assertTrue(out.stream().anyMatch(s -> s.isResponse(202)), out::toString);
+        final Sent solicit = out.stream().filter(s -> s.isRequest("INVITE")).findFirst().orElseThrow();
+        assertEquals(CALLER, solicit.destination, "Alice's dialog is asked for an offer");
+        harness.receive(CALLER, alice.answer(solicit, 200, "OK", SDP_ALICE));
+        final Sent reinvite = harness.expectOne(request("INVITE", TARGET), "re-INVITE of Carol");
+        assertEquals(SDP_ALICE, reinvite.body());
+        harness.receive(TARGET, carol.answer(reinvite, 200, "OK", SDP_CAROL));
+        assertTrue(harness.drain().stream().anyMatch(s -> s.isRequest("ACK") && s.destination.equals(CALLER) &&
+            s.body().equals(SDP_CAROL)));
+    }
+
+    @Test
+    void shouldJoinWhenTheRingingTargetAnswersInABlondeTransfer()
+    {
+        aliceCallsBob();
+        bobCallsCarol(false);
+        harness.receive(CALLEE, bob.refer(consultationReplaces(), null));
+        assertTrue(harness.drain().stream().anyMatch(s -> s.isResponse(202)));
+        harness.receive(TARGET, carol.answer(carolsInvite, 200, "OK", SDP_CAROL));
+        final List<Sent> out = harness.drain();
+        assertTrue(out.stream().anyMatch(s -> s.isResponse(487) && s.destination.equals(CALLEE)),
+            "Bob's consultation INVITE ends: " + out);
+        assertTrue(out.stream().anyMatch(s -> s.isRequest("ACK") && s.destination.equals(TARGET)), out::toString);
+        final Sent solicit = out.stream().filter(s -> s.isRequest("INVITE") && s.destination.equals(TARGET))
+            .findFirst().orElseThrow();
+        harness.receive(TARGET, carol.answer(solicit, 200, "OK", SDP_CAROL));
+        final Sent reinvite = harness.expectOne(request("INVITE", CALLER), "re-INVITE of Alice");
+        harness.receive(CALLER, alice.answer(reinvite, 200, "OK", SDP_ALICE));
+        final List<Sent> joined = harness.drain();
+        assertTrue(joined.stream().anyMatch(s -> s.isRequest("NOTIFY") && s.body().startsWith("SIP/2.0 200")));
+        assertTrue(harness.events.contains("transfer-started 1 blonde"), harness.events::toString);
+    }
+
+    @Test
+    void shouldSendOnAReplacesThatNamesNoDialogOfReferees()
+    {
+        aliceCallsBob();
+        harness.receive(CALLEE, bob.refer("sip:carol@example.com?Replaces=other%40pbx%3Bto-tag%3Dx%3Bfrom-tag%3Dy",
+            null));
+        final Sent invite = harness.drain().stream().filter(s -> s.isRequest("INVITE")).findFirst().orElseThrow();
+        assertEquals(TARGET, invite.destination);
+        assertEquals("other@pbx;to-tag=x;from-tag=y", invite.header(HeaderName.REPLACES));
+        assertTrue(invite.firstLine().startsWith("INVITE sip:carol@127.0.0.1:5064 "), invite.firstLine());
+    }
+}

@@ -1,0 +1,159 @@
+package dev.referee.engine;
+
+import dev.referee.sip.HeaderName;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+
+import static dev.referee.engine.EngineHarness.CALLEE;
+import static dev.referee.engine.EngineHarness.CALLER;
+import static dev.referee.engine.EngineHarness.TARGET;
+import static dev.referee.engine.EngineHarness.request;
+import static dev.referee.engine.EngineHarness.response;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RedirectFollowingAndPickupTest
+{
+    private static final InetSocketAddress PICKER = new InetSocketAddress("127.0.0.1", 5080);
+    private static final InetSocketAddress OTHER = new InetSocketAddress("127.0.0.1", 5066);
+    private static final String SDP_DAVE = SipPhone.SDP.replace("m=audio 4000", "m=audio 7000");
+
+    private final EngineHarness harness = new EngineHarness();
+    private final SipPhone alice = new SipPhone("alice", CALLER);
+    private final SipPhone bob = new SipPhone("bob", CALLEE);
+    private final SipPhone carol = new SipPhone("carol", TARGET);
+    private final SipPhone dave = new SipPhone("dave", PICKER);
+
+    private Sent inviteToBob()
+    {
+        harness.receive(CALLER, alice.invite("bob", "call-1@alice"));
+        final Sent invite = harness.expectOne(request("INVITE", CALLEE), "INVITE");
+        bob.accept(invite);
+        return invite;
+    }
+
+    @Test
+    void shouldFollowARedirectWithoutTheCallerSeeingIt()
+    {
+        final Sent invite = inviteToBob();
+        harness.receive(CALLEE, bob.answer(invite, 302, "Moved Temporarily", null).replace("Content-Length: 0",
+            "Contact: <sip:x@127.0.0.1:5066>;q=0.5, <sip:carol@127.0.0.1:5064>;q=0.9\r\nContent-Length: 0"));
+        final List<Sent> out = harness.drain();
+        assertTrue(out.stream().anyMatch(s -> s.isRequest("ACK") && s.destination.equals(CALLEE)), out::toString);
+        assertTrue(out.stream().noneMatch(s -> s.destination.equals(CALLER)), "the caller sees no 302: " + out);
+        final Sent toCarol = out.stream().filter(s -> s.isRequest("INVITE")).findFirst().orElseThrow();
+        assertEquals(TARGET, toCarol.destination, "the higher q first");
+        assertEquals(SipPhone.SDP, toCarol.body(), "the caller's offer again");
+        assertTrue(toCarol.firstLine().startsWith("INVITE sip:carol@127.0.0.1:5064 "));
+
+        carol.accept(toCarol);
+        harness.receive(TARGET, carol.answer(toCarol, 486, "Busy Here", null));
+        final Sent toOther = harness.drain().stream().filter(s -> s.isRequest("INVITE")).findFirst().orElseThrow();
+        assertEquals(OTHER, toOther.destination, "then the next Contact");
+        final SipPhone other = new SipPhone("x", OTHER).accept(toOther);
+        harness.receive(OTHER, other.answer(toOther, 200, "OK", SDP_DAVE));
+        final Sent ok = harness.expectOne(response(200, CALLER), "200 from the redirect target");
+        assertEquals(SDP_DAVE, ok.body());
+        alice.learn(ok);
+        harness.receive(CALLER, alice.ack());
+        harness.expectOne(request("ACK", OTHER), "ACK to the redirect target");
+    }
+
+    @Test
+    void shouldRelayTheLastFailureWhenNoRedirectTargetAnswers()
+    {
+        final Sent invite = inviteToBob();
+        harness.receive(CALLEE, bob.answer(invite, 302, "Moved Temporarily", null).replace("Content-Length: 0",
+            "Contact: <sip:carol@127.0.0.1:5064>\r\nContent-Length: 0"));
+        final Sent toCarol = harness.drain().stream().filter(s -> s.isRequest("INVITE")).findFirst().orElseThrow();
+        carol.accept(toCarol);
+        harness.receive(TARGET, carol.answer(toCarol, 404, "Not Found", null));
+        final Sent failure = harness.drain().stream().filter(s -> s.destination.equals(CALLER)).findFirst()
+            .orElseThrow();
+        assertEquals(404, failure.status());
+        assertEquals(0, harness.engine.activeCalls());
+    }
+
+    @Test
+    void shouldLetAThirdPhonePickUpARingingCall()
+    {
+        final Sent invite = inviteToBob();
+        harness.receive(CALLEE, bob.answer(invite, 180, "Ringing", null));
+        harness.drain();
+        // Dave names Bob's ringing dialog as Bob has it: Referee's Call-ID, Bob's tag as to-tag, Referee's as from-tag.
+        final String replaces = "Replaces: " + invite.callId() + ";to-tag=bob-tag;from-tag=" + invite.fromTag() +
+            "\r\n";
+        harness.receive(PICKER, dave.invite("bob", "pickup@dave").replace("Max-Forwards: 70\r\n",
+            "Max-Forwards: 70\r\n" + replaces).replace(SipPhone.SDP, SDP_DAVE)
+            .replace("Content-Length: " + SipPhone.SDP.length(), "Content-Length: " + SDP_DAVE.length()));
+        final List<Sent> out = harness.drain();
+        assertTrue(out.stream().anyMatch(s -> s.isRequest("CANCEL") && s.destination.equals(CALLEE)), out::toString);
+        final Sent toAlice = out.stream().filter(s -> s.isResponse(200) && s.destination.equals(CALLER))
+            .findFirst().orElseThrow();
+        assertEquals(SDP_DAVE, toAlice.body());
+        final Sent toDave = out.stream().filter(s -> s.isResponse(200) && s.destination.equals(PICKER))
+            .findFirst().orElseThrow();
+        assertEquals(SipPhone.SDP, toDave.body());
+        alice.learn(toAlice);
+        dave.learn(toDave);
+        harness.receive(CALLER, alice.ack());
+        harness.receive(PICKER, dave.ack());
+        // Alice and Dave talk: Dave's BYE reaches Alice.
+        harness.receive(PICKER, dave.bye());
+        assertTrue(harness.drain().stream().anyMatch(s -> s.isRequest("BYE") && s.destination.equals(CALLER)));
+    }
+
+    @Test
+    void shouldLetAThirdPhoneTakeOverAnAnsweredCall()
+    {
+        final Sent invite = inviteToBob();
+        harness.receive(CALLEE, bob.answer(invite, 200, "OK", SipPhone.SDP));
+        alice.learn(harness.expectOne(response(200, CALLER), "200"));
+        harness.receive(CALLER, alice.ack());
+        harness.drain();
+        final String replaces = "Replaces: " + invite.callId() + ";to-tag=bob-tag;from-tag=" + invite.fromTag() +
+            "\r\n";
+        harness.receive(PICKER, dave.invite("bob", "takeover@dave").replace("Max-Forwards: 70\r\n",
+            "Max-Forwards: 70\r\n" + replaces));
+        final List<Sent> out = harness.drain();
+        final Sent reinvite = out.stream().filter(s -> s.isRequest("INVITE")).findFirst().orElseThrow();
+        assertEquals(CALLER, reinvite.destination, "Alice gets Dave's offer");
+        assertTrue(out.stream().anyMatch(s -> s.isRequest("BYE") && s.destination.equals(CALLEE)),
+            "Bob's replaced leg is released: " + out);
+        harness.receive(CALLER, alice.answer(reinvite, 200, "OK", SipPhone.SDP));
+        final Sent ok = harness.drain().stream().filter(s -> s.isResponse(200) && s.destination.equals(PICKER))
+            .findFirst().orElseThrow();
+        assertEquals(SipPhone.SDP, ok.body());
+        assertTrue(ok.header(HeaderName.CONTACT).contains("referee@"));
+    }
+
+    @Test
+    void shouldAnswerReplacesAsRfc3891Says()
+    {
+        final Sent invite = inviteToBob();
+        harness.receive(PICKER, dave.invite("bob", "p1@dave").replace("Max-Forwards: 70\r\n",
+            "Max-Forwards: 70\r\nReplaces: nothing@nowhere;to-tag=1;from-tag=2\r\n"));
+        harness.expectOne(response(481, PICKER), "481 when nothing matches");
+
+        harness.receive(CALLEE, bob.answer(invite, 200, "OK", SipPhone.SDP));
+        alice.learn(harness.expectOne(response(200, CALLER), "200"));
+        harness.receive(CALLER, alice.ack());
+        harness.drain();
+        final String earlyOnly = "Replaces: " + invite.callId() + ";to-tag=bob-tag;from-tag=" + invite.fromTag() +
+            ";early-only\r\n";
+        harness.receive(PICKER, dave.invite("bob", "p2@dave").replace("Max-Forwards: 70\r\n",
+            "Max-Forwards: 70\r\n" + earlyOnly));
+        harness.expectOne(response(486, PICKER), "486 for early-only against a confirmed dialog");
+
+        harness.receive(CALLER, alice.bye());
+        harness.drain();
+        final String ended = "Replaces: " + invite.callId() + ";to-tag=bob-tag;from-tag=" + invite.fromTag() + "\r\n";
+        harness.receive(PICKER, dave.invite("bob", "p3@dave").replace("Max-Forwards: 70\r\n",
+            "Max-Forwards: 70\r\n" + ended));
+        final Sent answer = harness.drain().stream().filter(s -> s.destination.equals(PICKER)).findFirst()
+            .orElseThrow();
+        assertTrue(answer.status() == 603 || answer.status() == 481, "a dialog that ended: " + answer.firstLine());
+    }
+}
