@@ -1,12 +1,14 @@
 package dev.referee.journal;
 
 import dev.referee.engine.Engine;
+import dev.referee.sip.AsciiView;
 import dev.referee.sip.SipMessage;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Feeds input records to an engine the way the pipeline does: a SIP input is parsed again from its bytes and handed
- * over with its recorded transport, source, connection and time; a tick is a tick. Other records are ignored.
+ * over with its recorded transport, source, connection and time; a tick is a tick; a webhook answer is handed over
+ * with its request id, decision and target. Other records are ignored.
  * Single-threaded.
  */
 public final class InputReplayer
@@ -14,6 +16,7 @@ public final class InputReplayer
     private final Engine engine;
     private final SipMessage message = new SipMessage();
     private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[0]);
+    private final AsciiView target = new AsciiView();
     private long inputs;
     private long lastTimeNs = Long.MIN_VALUE;
 
@@ -34,6 +37,12 @@ public final class InputReplayer
                 engine.onMessage(message, parsed, record.transport, record.peer, record.connectionId, record.timeNs);
             }
             case RecordType.INPUT_TICK -> engine.onTick(record.timeNs);
+            case RecordType.INPUT_WEBHOOK ->
+            {
+                buffer.wrap(record.message);
+                engine.onWebhookAnswer(record.webhookRequestId, record.webhookAccept,
+                    target.wrap(buffer, 0, record.message.length), record.timeNs);
+            }
             default ->
             {
                 return false;

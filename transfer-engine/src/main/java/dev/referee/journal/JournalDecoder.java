@@ -1,12 +1,15 @@
 package dev.referee.journal;
 
+import dev.referee.config.Cidr;
 import dev.referee.config.ListenAddress;
+import dev.referee.config.RefereeConfig;
 import dev.referee.config.Route;
 import dev.referee.engine.EngineConfig;
 import net.openhft.chronicle.bytes.Bytes;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -50,6 +53,13 @@ public final class JournalDecoder
                 record.message = message(in);
             }
             case RecordType.INPUT_TICK -> record.timeNs = in.readLong();
+            case RecordType.INPUT_WEBHOOK ->
+            {
+                record.timeNs = in.readLong();
+                record.webhookRequestId = in.readLong();
+                record.webhookAccept = in.readUnsignedByte() != 0;
+                record.message = message(in);
+            }
             case RecordType.OUTPUT_SIP ->
             {
                 record.timeNs = in.readLong();
@@ -162,7 +172,41 @@ public final class JournalDecoder
         final long t4Ns = in.readLong();
         final int maxCalls = in.readInt();
         final String userAgent = text(in);
-        record.config = new EngineConfig(listen, routes, t1Ns, t2Ns, t4Ns, maxCalls, userAgent, seed);
+        if (in.readRemaining() == 0)
+        {
+            // Written before the transfer settings were recorded: the defaults of that time.
+            record.config = new EngineConfig(listen, routes, t1Ns, t2Ns, t4Ns, maxCalls, userAgent, seed);
+            return;
+        }
+        final RefereeConfig.TransferConfig transfer = new RefereeConfig.TransferConfig(
+            in.readInt(), in.readLong(), in.readLong(), RefereeConfig.OnTransferFailure.valueOf(text(in)));
+        final RefereeConfig.RedirectConfig redirect = new RefereeConfig.RedirectConfig(in.readInt());
+        final RefereeConfig.WebhookConfig webhook = new RefereeConfig.WebhookConfig(in.readLong());
+        final int trunkCount = in.readUnsignedShort();
+        final List<RefereeConfig.TrunkConfig> trunks = new ArrayList<>(trunkCount);
+        for (int i = 0; i < trunkCount; i++)
+        {
+            final String name = text(in);
+            final int sourceCount = in.readUnsignedShort();
+            final List<Cidr> sources = new ArrayList<>(sourceCount);
+            for (int j = 0; j < sourceCount; j++)
+            {
+                sources.add(Cidr.parse(text(in)));
+            }
+            final RefereeConfig.TransferMode mode = RefereeConfig.TransferMode.valueOf(text(in));
+            final boolean allowPstn = in.readUnsignedByte() != 0;
+            final int targetCount = in.readUnsignedShort();
+            final List<Pattern> targets = new ArrayList<>(targetCount);
+            for (int j = 0; j < targetCount; j++)
+            {
+                targets.add(Pattern.compile(text(in)));
+            }
+            final String url = text(in);
+            trunks.add(new RefereeConfig.TrunkConfig(name, sources, new RefereeConfig.TrunkTransferPolicy(
+                mode, allowPstn, targets, url == null ? null : URI.create(url))));
+        }
+        record.config = new EngineConfig(listen, routes, t1Ns, t2Ns, t4Ns, maxCalls, userAgent, seed, transfer,
+            redirect, trunks, webhook);
     }
 
     private static String[] texts(final Bytes<?> in, final int count)

@@ -1,6 +1,8 @@
 package dev.referee.journal;
 
+import dev.referee.config.Cidr;
 import dev.referee.config.ListenAddress;
+import dev.referee.config.RefereeConfig;
 import dev.referee.config.Route;
 import dev.referee.engine.EngineConfig;
 import net.openhft.chronicle.bytes.Bytes;
@@ -8,6 +10,7 @@ import org.agrona.DirectBuffer;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.regex.Pattern;
 
 /**
  * Writes records in the layout of docs/journal-format.md: a type byte, a record version byte, then fixed fields.
@@ -53,6 +56,38 @@ public final class JournalEncoder
         out.writeLong(config.t4Ns());
         out.writeInt(config.maxCalls());
         text(out, config.userAgent());
+        transferSettings(out, config);
+    }
+
+    /** The transfer, redirect, webhook and trunk settings: they steer the engine, so replay needs them. */
+    private static void transferSettings(final Bytes<?> out, final EngineConfig config)
+    {
+        final RefereeConfig.TransferConfig transfer = config.transfer();
+        out.writeInt(transfer.acceptStatus());
+        out.writeLong(transfer.transferorByeTimeoutMs());
+        out.writeLong(transfer.ringTimeoutMs());
+        text(out, transfer.onFailure().name());
+        out.writeInt(config.redirect().max());
+        out.writeLong(config.webhook().timeoutMs());
+        out.writeShort((short)config.trunks().size());
+        for (final RefereeConfig.TrunkConfig trunk : config.trunks())
+        {
+            text(out, trunk.name());
+            out.writeShort((short)trunk.sources().size());
+            for (final Cidr source : trunk.sources())
+            {
+                text(out, source.toString());
+            }
+            final RefereeConfig.TrunkTransferPolicy policy = trunk.transfer();
+            text(out, policy.mode().name());
+            out.writeByte((byte)(policy.allowPstn() ? 1 : 0));
+            out.writeShort((short)policy.targets().size());
+            for (final Pattern target : policy.targets())
+            {
+                text(out, target.pattern());
+            }
+            text(out, policy.webhook() == null ? null : policy.webhook().toString());
+        }
     }
 
     public static void inputSip(final Bytes<?> out, final long timeNs, final int transport,
@@ -66,6 +101,17 @@ public final class JournalEncoder
         address(out, local);
         out.writeLong(connectionId);
         message(out, data, offset, length);
+    }
+
+    /** A transfer webhook's answer, published into the inbound ring by the webhook client. */
+    public static void inputWebhook(final Bytes<?> out, final long timeNs, final long requestId, final boolean accept,
+        final DirectBuffer target, final int offset, final int length)
+    {
+        header(out, RecordType.INPUT_WEBHOOK);
+        out.writeLong(timeNs);
+        out.writeLong(requestId);
+        out.writeByte((byte)(accept ? 1 : 0));
+        message(out, target, offset, length);
     }
 
     public static void inputTick(final Bytes<?> out, final long timeNs)

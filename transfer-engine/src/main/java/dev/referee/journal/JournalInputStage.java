@@ -5,7 +5,7 @@ import dev.referee.pipeline.InboundEvent;
 import net.openhft.chronicle.bytes.Bytes;
 
 /**
- * The journal stage of the inbound ring: appends every input (SIP message, tick) before the engine sees it (the
+ * The journal stage of the inbound ring: appends every input (SIP message, tick, webhook answer) before the engine sees it (the
  * engine's barrier waits for this stage), so a process crash loses nothing the engine acted on. Runs on its own
  * thread in parallel with the parse stage.
  * <p>
@@ -34,7 +34,7 @@ public final class JournalInputStage implements EventHandler<InboundEvent>
     /** Appends one input as it stands (no restamping); for the benchmark and tests. */
     public void append(final InboundEvent event)
     {
-        if (event.type != InboundEvent.SIP && event.type != InboundEvent.TICK)
+        if (event.type != InboundEvent.SIP && event.type != InboundEvent.TICK && event.type != InboundEvent.WEBHOOK)
         {
             return;
         }
@@ -45,6 +45,11 @@ public final class JournalInputStage implements EventHandler<InboundEvent>
             {
                 JournalEncoder.inputSip(out, event.timeNs, event.transport, event.source, event.local,
                     event.connectionId, event.data, 0, event.length);
+            }
+            else if (event.type == InboundEvent.WEBHOOK)
+            {
+                JournalEncoder.inputWebhook(out, event.timeNs, event.webhookRequestId, event.webhookAccept,
+                    event.data, 0, event.length);
             }
             else
             {

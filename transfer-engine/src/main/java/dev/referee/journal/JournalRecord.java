@@ -35,6 +35,10 @@ public final class JournalRecord
     public long connectionId;
     public byte[] message;
 
+    // input-webhook (the new target URI, possibly empty, is in message)
+    public long webhookRequestId;
+    public boolean webhookAccept;
+
     // domain events
     public long callId;
     public long parentCallId;

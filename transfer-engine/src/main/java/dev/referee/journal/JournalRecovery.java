@@ -5,6 +5,9 @@ import dev.referee.config.Route;
 import dev.referee.engine.Engine;
 import dev.referee.engine.EngineConfig;
 import dev.referee.engine.EngineCounters;
+import dev.referee.engine.events.EngineEvents;
+import dev.referee.engine.events.EngineEventsFanOut;
+import dev.referee.engine.events.WebhookRequests;
 import dev.referee.pipeline.SipPipeline;
 
 import java.io.IOException;
@@ -48,19 +51,31 @@ public final class JournalRecovery
     public static JournalRecovery start(final RefereeConfig config, final SipPipeline pipeline,
         final EngineCounters counters, final long freshSeed) throws IOException
     {
+        return start(config, pipeline, counters, freshSeed, EngineEvents.NONE, WebhookRequests.NONE);
+    }
+
+    /**
+     * @param otherEvents listeners of domain events besides the journal (call records), live only.
+     * @param webhooks    the transfer webhook client, live only.
+     */
+    public static JournalRecovery start(final RefereeConfig config, final SipPipeline pipeline,
+        final EngineCounters counters, final long freshSeed, final EngineEvents otherEvents,
+        final WebhookRequests webhooks) throws IOException
+    {
         final long startNs = System.nanoTime();
         final Journal journal = Journal.openForWriting(config.journalDir(), config.journal());
         try
         {
             final ChronicleSink control = journal.newSink();
-            final RecoveryGate gate = new RecoveryGate(pipeline.sender(), new JournalEvents(journal.newSink()));
+            final RecoveryGate gate = new RecoveryGate(pipeline.sender(),
+                EngineEventsFanOut.of(new JournalEvents(journal.newSink()), otherEvents), webhooks);
             try (JournalReader reader = journal.newReader())
             {
                 final JournalRecord first = reader.next();
                 final EngineConfig current = EngineConfig.from(config, freshSeed);
                 if (first == null)
                 {
-                    final Engine engine = new Engine(current, gate, counters, gate);
+                    final Engine engine = new Engine(current, gate, counters, gate, gate);
                     JournalEncoder.nodeStart(control.begin(), startNs, System.currentTimeMillis(), current);
                     control.commit();
                     hook(journal, pipeline, 0);
@@ -108,7 +123,7 @@ public final class JournalRecovery
     public static Rebuilt rebuild(final JournalRecord nodeStart, final JournalReader reader, final RecoveryGate gate,
         final EngineCounters counters)
     {
-        final Engine engine = new Engine(nodeStart.config, gate, counters, gate);
+        final Engine engine = new Engine(nodeStart.config, gate, counters, gate, gate);
         final InputReplayer replayer = new InputReplayer(engine);
         JournalRecord record;
         while ((record = reader.next()) != null)
@@ -141,7 +156,9 @@ public final class JournalRecovery
                 return false;
             }
         }
-        return a.listen().equals(b.listen()) && a.t1Ns() == b.t1Ns() && a.t2Ns() == b.t2Ns() &&
+        return a.listen().equals(b.listen()) && a.transfer().equals(b.transfer()) &&
+            a.redirect().equals(b.redirect()) && a.webhook().equals(b.webhook()) &&
+            a.trunks().toString().equals(b.trunks().toString()) && a.t1Ns() == b.t1Ns() && a.t2Ns() == b.t2Ns() &&
             a.t4Ns() == b.t4Ns() && a.maxCalls() == b.maxCalls() && a.userAgent().equals(b.userAgent());
     }
 

@@ -17,6 +17,7 @@ public final class RecordType
     public static final int INPUT_TICK = 3;
     public static final int OUTPUT_SIP = 4;
     public static final int RECOVERED = 5;
+    public static final int INPUT_WEBHOOK = 6;
 
     public static final int CALL_CREATED = 16;
     public static final int LEG_RINGING = 17;
@@ -36,7 +37,7 @@ public final class RecordType
     /** True for records the engine reacts to (replayed on recovery). */
     public static boolean isInput(final int type)
     {
-        return type == INPUT_SIP || type == INPUT_TICK;
+        return type == INPUT_SIP || type == INPUT_TICK || type == INPUT_WEBHOOK;
     }
 
     /** True for domain event records (what {@link dev.referee.engine.events.EngineEvents} reports). */
@@ -54,6 +55,7 @@ public final class RecordType
             case INPUT_TICK -> "input-tick";
             case OUTPUT_SIP -> "output-sip";
             case RECOVERED -> "recovered";
+            case INPUT_WEBHOOK -> "input-webhook";
             case CALL_CREATED -> "call-created";
             case LEG_RINGING -> "leg-ringing";
             case LEG_ANSWERED -> "leg-answered";

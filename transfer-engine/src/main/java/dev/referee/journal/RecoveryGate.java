@@ -1,28 +1,51 @@
 package dev.referee.journal;
 
 import dev.referee.engine.events.EngineEvents;
+import dev.referee.engine.events.WebhookRequests;
 import dev.referee.pipeline.SipSender;
 import org.agrona.DirectBuffer;
 
 import java.net.InetSocketAddress;
+import java.net.URI;
 
 /**
- * Stands between the engine and its sender and event sink: while the journal is replayed it drops both (the
+ * Stands between the engine and its sender, event sink and webhook client: while the journal is replayed it drops
+ * all three (the
  * messages were sent, the events recorded, by the node that wrote the journal), then {@link #goLive()} lets them
  * through. The engine takes its sender and events once, at construction, hence this switch. Engine thread only
  * (the switch happens before the pipeline threads start).
  */
-public final class RecoveryGate implements SipSender, EngineEvents
+public final class RecoveryGate implements SipSender, EngineEvents, WebhookRequests
 {
     private final SipSender sender;
     private final EngineEvents events;
+    private final WebhookRequests webhooks;
     private boolean live;
     private long suppressedOutputs;
 
     public RecoveryGate(final SipSender sender, final EngineEvents events)
     {
+        this(sender, events, WebhookRequests.NONE);
+    }
+
+    public RecoveryGate(final SipSender sender, final EngineEvents events, final WebhookRequests webhooks)
+    {
         this.sender = sender;
         this.events = events;
+        this.webhooks = webhooks;
+    }
+
+    /**
+     * A webhook asked during replay was asked by the node that wrote the journal; its answer, if it came, is a
+     * journaled input. One asked and not answered before a crash is never answered: its timeout decides.
+     */
+    @Override
+    public void post(final long requestId, final URI url, final String json)
+    {
+        if (live)
+        {
+            webhooks.post(requestId, url, json);
+        }
     }
 
     public void goLive()

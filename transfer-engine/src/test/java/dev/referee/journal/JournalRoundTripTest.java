@@ -1,5 +1,7 @@
 package dev.referee.journal;
 
+import dev.referee.config.Cidr;
+import dev.referee.config.RefereeConfig;
 import dev.referee.config.RefereeConfig.JournalConfig;
 import dev.referee.config.RefereeConfig.JournalRoll;
 import dev.referee.engine.EngineConfig;
@@ -9,10 +11,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -67,6 +71,47 @@ class JournalRoundTripTest
         assertTrue(JournalRecovery.sameConfig(config, r.config));
         assertEquals(config.t2Ns(), r.config.t2Ns());
         assertEquals(config.userAgent(), r.config.userAgent());
+    }
+
+    @Test
+    void shouldRoundTripTransferSettingsAndTrunks() throws Exception
+    {
+        final EngineConfig base = SyntheticCalls.config(9);
+        final RefereeConfig.TrunkConfig trunk = new RefereeConfig.TrunkConfig("carrier-a",
+            List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("2001:db8::/32")), new RefereeConfig.TrunkTransferPolicy(
+            RefereeConfig.TransferMode.RELAY, true, List.of(Pattern.compile("\\+1[0-9]+")),
+            URI.create("http://127.0.0.1:9000/transfer")));
+        final EngineConfig config = new EngineConfig(base.listen(), base.routes(), base.t1Ns(), base.t2Ns(),
+            base.t4Ns(), base.maxCalls(), base.userAgent(), base.seed(),
+            new RefereeConfig.TransferConfig(200, 10_000, 30_000, RefereeConfig.OnTransferFailure.HANGUP),
+            new RefereeConfig.RedirectConfig(3), List.of(trunk), new RefereeConfig.WebhookConfig(1_500));
+        final JournalRecord r = writeAndRead(sink ->
+        {
+            JournalEncoder.nodeStart(sink.begin(), 1, 2, config);
+            sink.commit();
+        }).get(0);
+        assertEquals(config.transfer(), r.config.transfer());
+        assertEquals(config.redirect(), r.config.redirect());
+        assertEquals(config.webhook(), r.config.webhook());
+        assertEquals(config.trunks().toString(), r.config.trunks().toString());
+        assertTrue(JournalRecovery.sameConfig(config, r.config));
+    }
+
+    @Test
+    void shouldRoundTripAWebhookAnswer() throws Exception
+    {
+        final byte[] target = "sip:carol@example.com".getBytes(StandardCharsets.US_ASCII);
+        final JournalRecord r = writeAndRead(sink ->
+        {
+            JournalEncoder.inputWebhook(sink.begin(), 12, 34, true, new UnsafeBuffer(target), 0, target.length);
+            sink.commit();
+        }).get(0);
+        assertEquals(RecordType.INPUT_WEBHOOK, r.type);
+        assertTrue(r.isInput());
+        assertEquals(12, r.timeNs);
+        assertEquals(34, r.webhookRequestId);
+        assertTrue(r.webhookAccept);
+        assertArrayEquals(target, r.message);
     }
 
     @Test
