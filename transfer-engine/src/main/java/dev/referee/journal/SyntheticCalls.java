@@ -31,6 +31,8 @@ public final class SyntheticCalls
     public static final InetSocketAddress REFEREE = new InetSocketAddress("127.0.0.1", 5060);
     public static final InetSocketAddress CALLER = new InetSocketAddress("127.0.0.1", 5070);
     public static final InetSocketAddress CALLEE = new InetSocketAddress("127.0.0.1", 5062);
+    /** Where transfers to carol... are routed. */
+    public static final InetSocketAddress TARGET = new InetSocketAddress("127.0.0.1", 5064);
     static final String SDP = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n" +
         "m=audio 4000 RTP/AVP 0\r\na=sendrecv\r\n";
     private static final long STEP_NS = TimeUnit.MILLISECONDS.toNanos(1);
@@ -85,7 +87,8 @@ public final class SyntheticCalls
     public static EngineConfig config(final long seed)
     {
         return new EngineConfig(List.of(new ListenAddress(Transport.UDP, REFEREE)),
-            List.of(new Route(Pattern.compile("bob.*"), CALLEE, Transport.UDP)),
+            List.of(new Route(Pattern.compile("bob.*"), CALLEE, Transport.UDP),
+                new Route(Pattern.compile("carol.*"), TARGET, Transport.UDP)),
             TimeUnit.MILLISECONDS.toNanos(500), TimeUnit.SECONDS.toNanos(4), TimeUnit.SECONDS.toNanos(5),
             1_000_000, "Referee", seed);
     }
@@ -143,6 +146,85 @@ public final class SyntheticCalls
             "Max-Forwards: 70\r\nFrom: " + d.calleeTo + "\r\nTo: " + d.calleeFrom + "\r\nCall-ID: " + d.calleeCallId +
             "\r\nCSeq: " + (++d.calleeCSeq) + " BYE\r\n" + body(null), CALLER, "BYE");
         receive(CALLER, answer(bye, 200, "OK", null, null), null, null);
+    }
+
+    /**
+     * The callee transfers the caller to carol{@code n} (blind REFER). The target rings, then answers
+     * {@code targetStatus}: 200 joins caller and target, after which the transferor hangs up and later the target
+     * does; anything else fails the transfer and the caller hangs up the original call. Every NOTIFY is answered.
+     */
+    public void blindTransfer(final String callerCallId, final int n, final int targetStatus)
+    {
+        final Dialogs d = calls.get(callerCallId);
+        receive(CALLEE, "REFER " + d.refereeContactForCallee + " SIP/2.0\r\n" + via(CALLEE, d) +
+            "Max-Forwards: 70\r\nFrom: " + d.calleeTo + "\r\nTo: " + d.calleeFrom + "\r\nCall-ID: " +
+            d.calleeCallId + "\r\nCSeq: " + (++d.calleeCSeq) + " REFER\r\nContact: <sip:bob@127.0.0.1:5062>\r\n" +
+            "Refer-To: <sip:carol" + n + "@example.com>\r\n" + body(null), null, null);
+        final byte[] targetInvite = sentTo(TARGET, "INVITE");
+        answerNotifies();
+        parse(targetInvite);
+        final String targetTo = header(HeaderName.TO) + ";tag=t" + n;
+        final String refereeForTarget = header(HeaderName.FROM);
+        final String refereeContactForTarget = uri(header(HeaderName.CONTACT));
+        final String targetCallId = header(HeaderName.CALL_ID);
+        receive(TARGET, answer(targetInvite, 180, "Ringing", targetTo, null), null, null);
+        answerNotifies();
+        if (targetStatus != 200)
+        {
+            receive(TARGET, answer(targetInvite, targetStatus, "Busy Here", targetTo, null), null, null);
+            answerNotifies();
+            callerBye(callerCallId);
+            return;
+        }
+        final byte[] reinvite = receive(TARGET, answer(targetInvite, 200, "OK", targetTo, SDP), CALLER, "INVITE");
+        answerNotifies();
+        receive(CALLER, answer(reinvite, 200, "OK", null, SDP), null, null);
+        answerNotifies();
+        receive(CALLEE, "BYE " + d.refereeContactForCallee + " SIP/2.0\r\n" + via(CALLEE, d) +
+            "Max-Forwards: 70\r\nFrom: " + d.calleeTo + "\r\nTo: " + d.calleeFrom + "\r\nCall-ID: " +
+            d.calleeCallId + "\r\nCSeq: " + (++d.calleeCSeq) + " BYE\r\n" + body(null), null, null);
+        answerNotifies();
+        final byte[] bye = receive(TARGET, "BYE " + refereeContactForTarget + " SIP/2.0\r\n" + via(TARGET, d) +
+            "Max-Forwards: 70\r\nFrom: " + targetTo + "\r\nTo: " + refereeForTarget + "\r\nCall-ID: " +
+            targetCallId + "\r\nCSeq: 200 BYE\r\n" + body(null), CALLER, "BYE");
+        receive(CALLER, answer(bye, 200, "OK", null, null), null, null);
+    }
+
+    /** The transferor answers 200 to each NOTIFY Referee sent it in the last step. */
+    private void answerNotifies()
+    {
+        final List<byte[]> notifies = new ArrayList<>();
+        for (int i = 0; i < sent.size(); i++)
+        {
+            if (sentTo.get(i).equals(CALLEE) && firstLine(sent.get(i)).startsWith("NOTIFY "))
+            {
+                notifies.add(sent.get(i));
+            }
+        }
+        for (final byte[] notify : notifies)
+        {
+            receive(CALLEE, answer(notify, 200, "OK", null, null), null, null);
+        }
+    }
+
+    /** The first message of the last step sent to {@code to} whose first line contains {@code expect}. */
+    private byte[] sentTo(final InetSocketAddress to, final String expect)
+    {
+        for (int i = 0; i < sent.size(); i++)
+        {
+            if (sentTo.get(i).equals(to) && firstLine(sent.get(i)).contains(expect))
+            {
+                return sent.get(i);
+            }
+        }
+        throw new IllegalStateException("engine did not send " + expect + " to " + to);
+    }
+
+    private static String firstLine(final byte[] message)
+    {
+        final String start = new String(message, 0, Math.min(80, message.length), StandardCharsets.US_ASCII);
+        final int end = start.indexOf('\r');
+        return end < 0 ? start : start.substring(0, end);
     }
 
     /** A call the callee rejects with {@code status}; the caller acknowledges it. */
@@ -217,16 +299,14 @@ public final class SyntheticCalls
         {
             return null;
         }
-        for (int i = 0; i < sent.size(); i++)
+        try
         {
-            final String firstLine = new String(sent.get(i), 0, Math.min(60, sent.get(i).length),
-                StandardCharsets.US_ASCII);
-            if (sentTo.get(i).equals(expectTo) && firstLine.split("\r\n")[0].contains(expect))
-            {
-                return sent.get(i);
-            }
+            return sentTo(expectTo, expect);
         }
-        throw new IllegalStateException("engine did not send " + expect + " to " + expectTo + " after:\n" + text);
+        catch (final IllegalStateException ex)
+        {
+            throw new IllegalStateException(ex.getMessage() + " after:\n" + text, ex);
+        }
     }
 
     private String answer(final byte[] request, final int status, final String reason, final String to,

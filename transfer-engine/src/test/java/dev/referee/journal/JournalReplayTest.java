@@ -23,24 +23,22 @@ class JournalReplayTest
     @TempDir
     Path dir;
 
-    /** Calls of every kind: established then hung up by either side, rejected, and some left up. */
+    /**
+     * Calls of every kind: established then hung up by either side, blind transfers that complete or fail (target
+     * busy), rejected calls, and some left up. Returns the callers' Call-IDs of the calls left up.
+     */
     static List<String> mixedCalls(final SyntheticCalls calls, final int count)
     {
         final List<String> up = new ArrayList<>();
         for (int i = 0; i < count; i++)
         {
             final String callId = calls.establish(i);
-            if (i % 3 == 0)
+            switch (i % 4)
             {
-                calls.callerBye(callId);
-            }
-            else if (i % 3 == 1)
-            {
-                calls.calleeBye(callId);
-            }
-            else
-            {
-                up.add(callId);
+                case 0 -> calls.callerBye(callId);
+                case 1 -> calls.calleeBye(callId);
+                case 2 -> up.add(callId);
+                default -> calls.blindTransfer(callId, i, i % 8 == 3 ? 200 : 486);
             }
             if (i % 5 == 0)
             {
@@ -59,14 +57,26 @@ class JournalReplayTest
             final SyntheticCalls calls = new SyntheticCalls(journal.newSink(), 99, 1_000_000_000L);
             final List<String> up = mixedCalls(calls, 30);
             assertEquals(up.size(), calls.engine().activeCalls());
+            assertTrue(calls.engine().activeCalls() > 0);
         }
         try (Journal journal = Journal.openReadOnly(dir); JournalReader reader = journal.newReader())
         {
             final JournalVerifier.Result result = JournalVerifier.verify(reader);
             assertTrue(result.ok(), result.divergence());
-            assertTrue(result.outputs() > 100, result.toString());
             assertTrue(result.events() > 60, result.toString());
+            assertTrue(result.outputs() > 200, result.toString());
             assertEquals(0, result.unrecordedAtEnd());
+        }
+        try (Journal journal = Journal.openReadOnly(dir); JournalReader reader = journal.newReader())
+        {
+            final java.util.Map<Integer, Integer> types = new java.util.HashMap<>();
+            JournalRecord record;
+            while ((record = reader.next()) != null)
+            {
+                types.merge(record.type, 1, Integer::sum);
+            }
+            assertTrue(types.getOrDefault(RecordType.TRANSFER_COMPLETED, 0) >= 3, types.toString());
+            assertTrue(types.getOrDefault(RecordType.TRANSFER_FAILED, 0) >= 3, types.toString());
         }
     }
 

@@ -62,8 +62,9 @@ final class JournalIndex
         {
             final CallView call = new CallView(record);
             calls.put(call.callId, call);
-            callByLeg.put(call.callerLeg(), call);
-            callByLeg.put(call.calleeLeg(), call);
+            // A call made by a transfer shares a leg with the call it came from: that leg stays with the older call.
+            callByLeg.putIfAbsent(call.callerLeg(), call);
+            callByLeg.putIfAbsent(call.calleeLeg(), call);
             final CallView parent = calls.get(record.parentCallId);
             if (parent != null)
             {

@@ -63,6 +63,8 @@ class JournalCommandsTest
             calls.calleeBye(calls.establish(2));
             calls.establish(3);
             calls.rejected(4, 486);
+            calls.blindTransfer(calls.establish(5), 5, 486);
+            calls.blindTransfer(calls.establish(6), 6, 200);
             calls.advanceMs(2_000);
         }
         // Transfers are not performed by the engine yet: this journal has their events appended by hand.
@@ -106,7 +108,7 @@ class JournalCommandsTest
         final Run run = run("journal", "calls", "--dir", dir.toString());
         assertEquals(0, run.exitCode(), run.err());
         final List<String> lines = run.lines();
-        assertEquals(5, lines.size(), run.out());
+        assertEquals(7, lines.size(), run.out());
         assertTrue(lines.get(0).contains("call-1@synthetic") && lines.get(0).contains("outcome=caller-bye"),
             lines.get(0));
         assertTrue(lines.get(0).contains("\"alice1\" <sip:alice1@127.0.0.1:5070> -> <sip:bob1@127.0.0.1:5060>"),
@@ -116,7 +118,11 @@ class JournalCommandsTest
         assertTrue(lines.get(1).contains("outcome=callee-bye"), lines.get(1));
         assertTrue(lines.get(2).contains("outcome=in progress"), lines.get(2));
         assertTrue(lines.get(3).contains("rejected-4@synthetic"), lines.get(3));
-        assertEquals("4 call(s)", lines.get(4));
+        assertTrue(lines.get(4).contains("call-5@synthetic") && lines.get(4).contains("transfers=1 failed=1"),
+            lines.get(4));
+        assertTrue(lines.get(5).contains("call-6@synthetic") && lines.get(5).contains("transfers=1") &&
+            !lines.get(5).contains("failed="), lines.get(5));
+        assertEquals("6 call(s)", lines.get(6));
     }
 
     @Test
@@ -125,9 +131,12 @@ class JournalCommandsTest
         assertEquals("1 call(s)", last(run("journal", "calls", "--dir", dir.toString(), "--party", "alice2")));
         assertEquals("0 call(s)",
             last(run("journal", "calls", "--dir", dir.toString(), "--since", "2030-01-01T00:00:00Z")));
-        assertEquals("4 call(s)",
+        assertEquals("6 call(s)",
             last(run("journal", "calls", "--dir", dir.toString(), "--until", "2030-01-01T00:00:00Z")));
-        assertEquals("0 call(s)", last(run("journal", "calls", "--dir", dir.toString(), "--failed-transfers")));
+        final Run failedHere = run("journal", "calls", "--dir", dir.toString(), "--failed-transfers");
+        assertEquals(2, failedHere.lines().size(), failedHere.out());
+        assertTrue(failedHere.lines().get(0).contains("call-5@synthetic"), failedHere.out());
+        assertEquals("1 call(s)", last(run("journal", "calls", "--dir", dir.toString(), "--party", "carol6")));
         final Run failed = run("journal", "calls", "--dir", failedTransferDir.toString(), "--failed-transfers");
         assertEquals(2, failed.lines().size(), failed.out());
         assertTrue(failed.lines().get(0).contains("call-2@synthetic"), failed.out());
@@ -155,6 +164,20 @@ class JournalCommandsTest
         final Run missing = run("journal", "show", "--dir", dir.toString(), "no-such-call");
         assertEquals(1, missing.exitCode());
         assertTrue(missing.err().contains("no call no-such-call"), missing.err());
+    }
+
+    @Test
+    void shouldShowATransferredCallWithItsTarget()
+    {
+        final Run run = run("journal", "show", "--dir", dir.toString(), "call-6@synthetic");
+        assertTrue(run.out().matches("(?s).*call 6: transfer \\d+ completed, call 7 goes on.*"), run.out());
+        assertTrue(run.out().contains("caller 127.0.0.1:5070  callee 127.0.0.1:5062  targets [/127.0.0.1:5064]"),
+            run.out());
+        final Run failed = run("journal", "show", "--dir", dir.toString(), "call-5@synthetic");
+        assertTrue(failed.out().contains("transfer failed: target answered 486"), failed.out());
+        final Run ladder = run("journal", "ladder", "--dir", dir.toString(), "call-6@synthetic");
+        assertTrue(ladder.lines().get(0).contains("target 1 127.0.0.1:5064"), ladder.out());
+        assertTrue(ladder.out().contains("REFER "), ladder.out());
     }
 
     @Test
