@@ -33,6 +33,10 @@ import java.util.concurrent.locks.LockSupport;
  *  UDP sockets ◄── referee-send ◄─────────────────────────────────────── outbound ring
  *  TCP sockets ◄── referee-tcp (polls the outbound ring for TCP messages) ◄─────┘
  * </pre>
+ * Stages added with {@link #addInboundStage} (the journal) run beside referee-parse, each on its own thread
+ * (referee-stage0...), and the engine waits for all of them; an {@link OutboundObserver} (the journal) sees each
+ * message on referee-send.
+ * <p>
  * The receive threads stamp {@link System#nanoTime()} on every event; the engine reads no clock. When the
  * inbound ring is full, receive threads answer requests with a stateless 503 and drop the rest (counted). The
  * engine sends with {@link #sender()}, which never blocks and drops (counted) when the outbound ring is full.
@@ -195,7 +199,8 @@ public final class SipPipeline implements AutoCloseable
         inboundRing.addGatingSequences(engineStage.getSequence());
 
         final BatchEventProcessor<OutboundEvent> send =
-            builder.build(outboundRing, outboundRing.newBarrier(), new SendHandler(udp, tcp, tcpPoller.getSequence(), outboundRing.getBufferSize(), outboundObserver));
+            builder.build(outboundRing, outboundRing.newBarrier(), new SendHandler(
+                udp, tcp, tcpPoller.getSequence(), outboundRing.getBufferSize(), outboundObserver));
         send.setExceptionHandler(new CountingExceptionHandler<>("send", counters.sendHandlerErrors));
         outboundRing.addGatingSequences(send.getSequence());
 

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Extra inbound stages (the journal's) gate the engine; the outbound observer sees each output with its cause's time. */
+/** Extra inbound stages (the journal's) gate the engine; the outbound observer sees outputs with their cause's time. */
 class PipelineStagesTest
 {
     private SipPipeline pipeline;

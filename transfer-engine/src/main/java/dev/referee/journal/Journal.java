@@ -57,7 +57,7 @@ public final class Journal implements AutoCloseable
         return openForWriting(dir, config, 0);
     }
 
-    /** As {@link #openForWriting(Path, JournalConfig)} with Chronicle's block size (0: its default); small for fixtures. */
+    /** As {@link #openForWriting(Path, JournalConfig)} with Chronicle's block size (0: default); small for fixtures. */
     static Journal openForWriting(final Path dir, final JournalConfig config, final long blockSize) throws IOException
     {
         Files.createDirectories(dir);

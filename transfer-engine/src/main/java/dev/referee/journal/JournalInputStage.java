@@ -5,8 +5,8 @@ import dev.referee.pipeline.InboundEvent;
 import net.openhft.chronicle.bytes.Bytes;
 
 /**
- * The journal stage of the inbound ring: appends every input (SIP message, tick, webhook answer) before the engine sees it (the
- * engine's barrier waits for this stage), so a process crash loses nothing the engine acted on. Runs on its own
+ * The journal stage of the inbound ring: appends every input (SIP message, tick, webhook answer) before the engine
+ * sees it (the engine's barrier waits for this stage), so a process crash loses nothing the engine acted on. Runs on its own
  * thread in parallel with the parse stage.
  * <p>
  * After a recovery the stage also moves the inputs' time onto the journal's time line ({@code timeOffsetNs}): a new

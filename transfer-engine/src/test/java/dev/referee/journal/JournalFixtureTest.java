@@ -62,7 +62,8 @@ class JournalFixtureTest
     void writeFixture() throws Exception
     {
         final Path target = Paths.get("src/test/resources", System.getProperty("referee.writeFixture"));
-        try (Journal journal = Journal.openForWriting(target, new JournalConfig(JournalRoll.DAILY, 7, 60_000), 64 << 10))
+        final JournalConfig config = new JournalConfig(JournalRoll.DAILY, 7, 60_000);
+        try (Journal journal = Journal.openForWriting(target, config, 64 << 10))
         {
             final SyntheticCalls calls = new SyntheticCalls(journal.newSink(), 2026, 1_000_000_000L);
             final String a = calls.establish(1);

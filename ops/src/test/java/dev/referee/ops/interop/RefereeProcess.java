@@ -81,7 +81,8 @@ final class RefereeProcess implements AutoCloseable
     }
 
     /** As {@link #start(Path, int)} with a route from each user of {@code extraRoutes} to its UDP port. */
-    static RefereeProcess start(final Path workDir, final int calleePort, final java.util.Map<String, Integer> extraRoutes)
+    static RefereeProcess start(
+        final Path workDir, final int calleePort, final java.util.Map<String, Integer> extraRoutes)
     {
         final RefereeProcess referee = new RefereeProcess(workDir, calleePort);
         referee.extraRoutes.putAll(extraRoutes);

@@ -22,7 +22,8 @@ class PcapWriterTest
     @Test
     void shouldWriteIpv6UdpAndIpv4TcpThatTsharkDecodes() throws Exception
     {
-        final byte[] options = ("OPTIONS sip:bob@[::1]:5060 SIP/2.0\r\nVia: SIP/2.0/UDP [::1]:5070;branch=z9hG4bK-1\r\n" +
+        final byte[] options = ("OPTIONS sip:bob@[::1]:5060 SIP/2.0\r\n" +
+            "Via: SIP/2.0/UDP [::1]:5070;branch=z9hG4bK-1\r\n" +
             "From: <sip:alice@[::1]>;tag=1\r\nTo: <sip:bob@[::1]>\r\nCall-ID: v6@test\r\nCSeq: 1 OPTIONS\r\n" +
             "Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
         final byte[] ok = ("SIP/2.0 200 OK\r\nVia: SIP/2.0/TCP 127.0.0.1:5070;branch=z9hG4bK-2\r\n" +
@@ -32,8 +33,8 @@ class PcapWriterTest
         try (OutputStream out = Files.newOutputStream(file))
         {
             final PcapWriter pcap = new PcapWriter(out);
-            pcap.write(1_800_000_000_000_000_000L, new InetSocketAddress("::1", 5070), new InetSocketAddress("::1", 5060),
-                false, options);
+            pcap.write(1_800_000_000_000_000_000L, new InetSocketAddress("::1", 5070),
+                new InetSocketAddress("::1", 5060), false, options);
             pcap.write(1_800_000_000_500_000_000L, new InetSocketAddress("127.0.0.1", 5060),
                 new InetSocketAddress("127.0.0.1", 5070), true, ok);
         }
