@@ -31,6 +31,9 @@ public final class Journal implements AutoCloseable
         // Before the first Chronicle class initialises: no usage ping over the network, no banner.
         System.setProperty("chronicle.analytics.disable", System.getProperty("chronicle.analytics.disable", "true"));
         System.setProperty("chronicle.announcer.disable", System.getProperty("chronicle.announcer.disable", "true"));
+        // Chronicle logs through slf4j-api; with no provider bound, slf4j would print a three-line warning on
+        // every tool run.
+        System.setProperty("slf4j.internal.verbosity", System.getProperty("slf4j.internal.verbosity", "ERROR"));
     }
 
     /** Chronicle's data files end with this. */
