@@ -5,7 +5,6 @@ import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.RingBuffer;
-import com.lmax.disruptor.Sequence;
 import dev.referee.config.ListenAddress;
 import dev.referee.config.RefereeConfig;
 import dev.referee.transport.InboundPublisher;
@@ -27,17 +26,17 @@ import java.util.concurrent.locks.LockSupport;
  * The transports and the two Disruptor rings between them and the engine.
  * <pre>
  *  referee-udp    (all UDP sockets) ──┐
- *  referee-tcp    (TCP I/O)         ──┼─► inbound ring ─► referee-parse ─► referee-engine (InboundHandler)
+ *  referee-tcp    (TCP I/O)         ──┼─► inbound ring ─► referee-engine (InboundHandler)
  *  referee-ticker (TICK)            ──┘                                         │ SipSender
  *                                                                               ▼
  *  UDP sockets ◄── referee-send ◄─────────────────────────────────────── outbound ring
  *  TCP sockets ◄── referee-tcp (polls the outbound ring for TCP messages) ◄─────┘
  * </pre>
- * Stages added with {@link #addInboundStage} (the journal) run beside referee-parse, each on its own thread
- * (referee-stage0...), and the engine waits for all of them; an {@link OutboundObserver} (the journal) sees each
- * message on referee-send.
- * <p>
- * The receive threads stamp {@link System#nanoTime()} on every event; the engine reads no clock. When the
+ * The receive threads stamp {@link System#nanoTime()} on every event and parse it in place before publishing (see
+ * {@link InboundPublisher}: a separate parse stage made the engine spin); the engine reads no clock. Stages added with
+ * {@link #addInboundStage} (the journal) run on the engine thread just before the engine, for the same reason: a
+ * stage on its own thread would make the engine spin on that stage's sequence. An {@link OutboundObserver} (the
+ * journal) sees each message on referee-send. When the
  * inbound ring is full, receive threads answer requests with a stateless 503 and drop the rest (counted). The
  * engine sends with {@link #sender()}, which never blocks and drops (counted) when the outbound ring is full.
  * <p>
@@ -103,7 +102,7 @@ public final class SipPipeline implements AutoCloseable
             (address.transport() == Transport.TCP ? tcpAddresses : udpAddresses).add(address.address());
         }
 
-        publisher = new InboundPublisher(inboundRing);
+        publisher = new InboundPublisher(inboundRing, counters);
         udp = new UdpTransport(udpAddresses, publisher, new OverloadResponder(userAgent), counters);
         tcpPoller = outboundRing.newPoller();
         tcp = new TcpTransport(tcpAddresses, publisher, new OverloadResponder(userAgent), counters, tcpPoller);
@@ -125,10 +124,10 @@ public final class SipPipeline implements AutoCloseable
     }
 
     /**
-     * Adds an inbound stage that runs on its own thread in parallel with the parse stage; the engine sees an event
-     * only after the parse stage and every added stage are done with it. The journal stage comes in this way (it
-     * appends each input before the engine acts on it). Such a stage may restamp {@link InboundEvent#timeNs}
-     * (the parse stage does not read it) but must not touch the message. Before {@link #start} only.
+     * Adds an inbound stage: it sees every event on the engine thread just before the engine, in the order stages
+     * were added. The journal stage comes in this way (it appends each input before the engine acts on it). A stage
+     * may restamp {@link InboundEvent#timeNs} but must not touch the message. An exception in a stage is counted
+     * ({@link PipelineCounters#inboundStageErrors}) and the engine still gets the event. Before {@link #start} only.
      */
     public synchronized SipPipeline addInboundStage(final EventHandler<InboundEvent> stage)
     {
@@ -180,21 +179,11 @@ public final class SipPipeline implements AutoCloseable
 
         final BatchEventProcessorBuilder builder = new BatchEventProcessorBuilder();
 
-        final BatchEventProcessor<InboundEvent> parse =
-            builder.build(inboundRing, inboundRing.newBarrier(), new ParseHandler(counters));
-        parse.setExceptionHandler(new CountingExceptionHandler<>("parse", counters.parseHandlerErrors));
-        final List<BatchEventProcessor<InboundEvent>> extras = new ArrayList<>();
-        final Sequence[] engineGates = new Sequence[1 + extraInboundStages.size()];
-        engineGates[0] = parse.getSequence();
-        for (final EventHandler<InboundEvent> stage : extraInboundStages)
-        {
-            final BatchEventProcessor<InboundEvent> extra = builder.build(inboundRing, inboundRing.newBarrier(), stage);
-            extra.setExceptionHandler(new CountingExceptionHandler<>("inbound-stage", counters.inboundStageErrors));
-            extras.add(extra);
-            engineGates[extras.size()] = extra.getSequence();
-        }
+        // The engine is the one consumer of the inbound ring: it waits on the cursor, where the wait strategy blocks.
+        // Added stages run in its handler, before it, so they need no sequence of their own.
+        final List<EventHandler<InboundEvent>> stages = List.copyOf(extraInboundStages);
         final BatchEventProcessor<InboundEvent> engineStage = builder.build(
-            inboundRing, inboundRing.newBarrier(engineGates), new EngineHandler(engine, sender));
+            inboundRing, inboundRing.newBarrier(), new EngineHandler(engine, sender, stages, counters));
         engineStage.setExceptionHandler(new CountingExceptionHandler<>("engine", counters.engineErrors));
         inboundRing.addGatingSequences(engineStage.getSequence());
 
@@ -204,19 +193,12 @@ public final class SipPipeline implements AutoCloseable
         send.setExceptionHandler(new CountingExceptionHandler<>("send", counters.sendHandlerErrors));
         outboundRing.addGatingSequences(send.getSequence());
 
-        processors.add(parse);
         processors.add(engineStage);
         processors.add(send);
-        processors.addAll(extras);
 
         // Consumers first, so that nothing published waits for a thread that has not started.
         startThread("send", send);
         startThread("engine", engineStage);
-        startThread("parse", parse);
-        for (int i = 0; i < extras.size(); i++)
-        {
-            startThread("stage" + i, extras.get(i));
-        }
         startThread("tcp", tcp);
         if (!udp.boundAddresses().isEmpty())
         {
@@ -314,17 +296,11 @@ public final class SipPipeline implements AutoCloseable
         stopAndJoin("ticker");
         stopAndJoin("udp");
 
+        // processors: 0 = engine, 1 = send.
         halt(0);
-        halt(1);
-        for (int i = 3; i < processors.size(); i++)
-        {
-            halt(i);
-            stopAndJoin("stage" + (i - 3));
-        }
-        stopAndJoin("parse");
         stopAndJoin("engine");
 
-        halt(2);
+        halt(1);
         stopAndJoin("send");
         tcp.stop();
         stopAndJoin("tcp");

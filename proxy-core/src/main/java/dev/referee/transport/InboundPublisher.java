@@ -3,6 +3,7 @@ package dev.referee.transport;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import dev.referee.pipeline.InboundEvent;
+import dev.referee.pipeline.PipelineCounters;
 import org.agrona.DirectBuffer;
 
 import java.net.InetSocketAddress;
@@ -19,10 +20,17 @@ import java.net.InetSocketAddress;
 public final class InboundPublisher
 {
     private final RingBuffer<InboundEvent> ring;
+    private final PipelineCounters counters;
 
     public InboundPublisher(final RingBuffer<InboundEvent> ring)
     {
+        this(ring, new PipelineCounters());
+    }
+
+    public InboundPublisher(final RingBuffer<InboundEvent> ring, final PipelineCounters counters)
+    {
         this.ring = ring;
+        this.counters = counters;
     }
 
     /**
@@ -59,9 +67,32 @@ public final class InboundPublisher
         event.ensureCapacity(length);
         event.data.putBytes(0, buffer, offset, length);
         event.length = length;
-        event.parsed = false;
+        event.parsed = parse(event);
         ring.publish(sequence);
         return true;
+    }
+
+    /**
+     * Parses in place, on the receive thread. Measured: a separate parse stage made the engine thread spin (Disruptor
+     * waits on a dependent stage's sequence by spinning, even with the blocking strategy), 74% of its samples, on a
+     * machine with 2 cores; parsing here spreads the work over the receive and engine threads instead.
+     */
+    private boolean parse(final InboundEvent event)
+    {
+        try
+        {
+            if (event.message.parse(event.data, 0, event.length))
+            {
+                return true;
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            // A parser bug must not stop the pipeline: the engine sees an unparsed message and drops it.
+            counters.parseHandlerErrors.increment();
+        }
+        counters.parseFailures.increment();
+        return false;
     }
 
     /**

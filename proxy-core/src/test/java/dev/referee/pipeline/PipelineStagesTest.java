@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Extra inbound stages (the journal's) gate the engine; the outbound observer sees outputs with their cause's time. */
+/** Added inbound stages (the journal's) run before the engine; the observer sees outputs with their cause's time. */
 class PipelineStagesTest
 {
     private SipPipeline pipeline;
@@ -44,10 +44,16 @@ class PipelineStagesTest
         final UnsafeBuffer reply = new UnsafeBuffer(bytes("SIP/2.0 200 OK\r\n\r\n"));
 
         // The stage restamps time (as the journal does after a recovery): the engine must see the new time.
+        final Queue<String> stageThreads = new ConcurrentLinkedQueue<>();
         pipeline.addInboundStage((event, sequence, endOfBatch) ->
         {
             event.timeNs += 1_000_000_000_000L;
             staged.put(sequence, Boolean.TRUE);
+            stageThreads.add(Thread.currentThread().getName());
+        });
+        pipeline.addInboundStage((event, sequence, endOfBatch) ->
+        {
+            throw new IllegalStateException("a failing stage (expected by the test)");
         });
         pipeline.outboundObserver((event, endOfBatch) -> observedTimes.add(event.timeNs));
         final long[] sequence = new long[1];
@@ -72,7 +78,8 @@ class PipelineStagesTest
         await("the output observed", () -> !observedTimes.isEmpty());
         assertEquals(0, notStagedFirst.get());
         assertEquals(inputTimes.peek(), observedTimes.peek(), "output stamped with its input's engine time");
-        assertTrue(pipeline.liveThreads().stream().anyMatch(t -> t.getName().startsWith("referee-stage0")));
+        assertTrue(stageThreads.stream().allMatch(name -> name.startsWith("referee-engine")), stageThreads::toString);
+        assertTrue(pipeline.counters().inboundStageErrors.get() > 0, "a failing stage is counted");
     }
 
     @Test

@@ -69,7 +69,7 @@ class SipPipelineTest
         first.start((event, endOfBatch) -> {});
         final List<ListenAddress> bound = first.boundAddresses();
         final List<Thread> threads = first.liveThreads();
-        assertEquals(6, threads.size(), threads.toString());
+        assertEquals(5, threads.size(), threads.toString());
         first.close();
 
         for (final Thread thread : threads)
@@ -128,7 +128,7 @@ class SipPipelineTest
             throw new IllegalStateException("engine bug (expected by the test)");
         });
         await("errors counted and pipeline alive", () -> pipeline.counters().engineErrors.get() >= 3);
-        assertEquals(6 - 1, pipeline.liveThreads().size(), "no UDP socket means no UDP thread");
+        assertEquals(5 - 1, pipeline.liveThreads().size(), "no UDP socket means no UDP thread");
     }
 
     @Test

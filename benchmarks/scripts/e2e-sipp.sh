@@ -1,0 +1,248 @@
+#!/usr/bin/env bash
+# End-to-end load through Referee with SIPp on this machine: SIPp uac -> Referee (UDP) -> SIPp uas.
+#
+#   benchmarks/scripts/e2e-sipp.sh --rate 1000 --calls 20000 [--warmup-calls N] [--limit N] [--bound SECONDS]
+#                                  [--port-base P] [--ring SLOTS] [--jfr FILE] [--log FILE] [--tcp-kick]
+#                                  [--wait-strategy blocking|sleeping|yielding|busy-spin] [--build]
+#
+# Starts Referee from ops/target/referee.jar (built with `mvn package -pl ops -am` when missing or with --build),
+# waits for GET /health, starts a SIPp uas, runs a warm-up uac, then a measured uac of --calls calls at --rate.
+# Referee's CPU time (utime+stime of /proc/PID/stat, fields 14 and 15, in CLK_TCK ticks) is read before and after
+# the measured run only, so JIT warm-up and start-up are not counted. Prints CPU us per call, the achieved rate and
+# SIPp's failed-call count, then a one-line RESULT for scripts. Every process it starts is stopped by PID, and its
+# temporary directory is removed, on any exit.
+set -euo pipefail
+
+rate=1000
+calls=20000
+warmup_calls=""
+limit=""
+bound=60
+port_base=15060
+jfr=""
+build=0
+ring=""
+wait_strategy=""
+kick=0
+log=""
+
+usage()
+{
+    sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'
+}
+
+while [[ $# -gt 0 ]]
+do
+    case "$1" in
+        --rate) rate="$2"; shift 2 ;;
+        --calls) calls="$2"; shift 2 ;;
+        --warmup-calls) warmup_calls="$2"; shift 2 ;;
+        --limit) limit="$2"; shift 2 ;;
+        --bound) bound="$2"; shift 2 ;;
+        --port-base) port_base="$2"; shift 2 ;;
+        --jfr) jfr="$2"; shift 2 ;;
+        --ring) ring="$2"; shift 2 ;;
+        --log) log="$2"; shift 2 ;;
+        --tcp-kick) kick=1; shift ;;
+        --wait-strategy) wait_strategy="$2"; shift 2 ;;
+        --build) build=1; shift ;;
+        -h|--help) usage; exit 0 ;;
+        *) echo "e2e-sipp: unknown argument $1" >&2; usage >&2; exit 2 ;;
+    esac
+done
+
+# Warm-up: enough calls for C2 to compile the hot path (10 s worth, at least 5,000), capped by the run bound.
+warmup_calls="${warmup_calls:-$(( rate * 10 > 5000 ? rate * 10 : 5000 ))}"
+# Concurrent calls SIPp may hold: calls last a few ms here, so a second's worth is ample; more only hides stalls.
+limit="${limit:-$(( rate > 200 ? rate : 200 ))}"
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+jar="$root/ops/target/referee.jar"
+referee_port=$port_base
+uas_port=$(( port_base + 2 ))
+uac_port=$(( port_base + 10 ))
+admin_port=$(( port_base + 1000 ))
+
+command -v sipp > /dev/null || { echo "e2e-sipp: sipp missing: apt-get install -y sip-tester" >&2; exit 2; }
+
+if [[ $build -eq 1 || ! -f "$jar" ]]
+then
+    echo "e2e-sipp: building $jar" >&2
+    (cd "$root" && mvn -q -B -DskipTests package -pl ops -am) >&2
+fi
+
+tmp="$(mktemp -d /tmp/referee-e2e.XXXXXX)"
+pids=()
+
+cleanup()
+{
+    local pid
+    for pid in "${pids[@]}"
+    do
+        if kill -0 "$pid" 2> /dev/null
+        then
+            kill "$pid" 2> /dev/null || true
+        fi
+    done
+    for pid in "${pids[@]}"
+    do
+        # A process that ignores TERM for 5 s gets KILL; still only the PIDs this script started.
+        for _ in $(seq 50)
+        do
+            kill -0 "$pid" 2> /dev/null || break
+            sleep 0.1
+        done
+        kill -0 "$pid" 2> /dev/null && kill -9 "$pid" 2> /dev/null || true
+        wait "$pid" 2> /dev/null || true
+    done
+    if [[ -n "$log" ]]
+    then
+        cat "$tmp"/referee.log > "$log" 2> /dev/null || true
+    fi
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+cat > "$tmp/referee.yaml" <<YAML
+listen: ["udp:127.0.0.1:$referee_port", "tcp:127.0.0.1:$referee_port"]
+routes:
+  - user: "service"
+    target: "127.0.0.1:$uas_port"
+journal:
+  dir: "$tmp/journal"
+admin: "127.0.0.1:$admin_port"
+YAML
+if [[ -n "$ring$wait_strategy" ]]
+then
+    echo "pipeline:" >> "$tmp/referee.yaml"
+    [[ -n "$ring" ]] && printf '  inbound-ring: %s\n  outbound-ring: %s\n' "$ring" "$ring" >> "$tmp/referee.yaml"
+    [[ -n "$wait_strategy" ]] && printf '  wait-strategy: "%s"\n' "$wait_strategy" >> "$tmp/referee.yaml"
+fi
+
+jvm_flags=(
+    --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED
+    --add-exports=java.base/sun.nio.ch=ALL-UNNAMED
+    --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED
+    --add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED
+    --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
+    --add-opens=java.base/java.lang=ALL-UNNAMED
+    --enable-native-access=ALL-UNNAMED
+    -Dsun.misc.unsafe.memory.access=allow
+    -Dchronicle.analytics.disable=true
+    -Dchronicle.announcer.disable=true
+    -Xms1g -Xmx1g -XX:+AlwaysPreTouch -XX:+UseG1GC -XX:MaxGCPauseMillis=20
+)
+if [[ -n "$jfr" ]]
+then
+    jvm_flags+=(-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints
+        "-XX:StartFlightRecording=filename=$jfr,settings=profile,dumponexit=true")
+fi
+
+java "${jvm_flags[@]}" -jar "$jar" run --config "$tmp/referee.yaml" > "$tmp/referee.log" 2>&1 &
+referee_pid=$!
+pids+=("$referee_pid")
+
+for _ in $(seq 300)
+do
+    curl -fsS "http://127.0.0.1:$admin_port/health" > /dev/null 2>&1 && break
+    kill -0 "$referee_pid" 2> /dev/null || { echo "e2e-sipp: Referee exited:" >&2; cat "$tmp/referee.log" >&2; exit 1; }
+    sleep 0.1
+done
+curl -fsS "http://127.0.0.1:$admin_port/health" > /dev/null || { echo "e2e-sipp: no /health" >&2; exit 1; }
+
+if [[ $kick -eq 1 ]]
+then
+    # Workaround, see docs/benchmarks.md: the TCP thread only drains its poller of the outbound ring when its
+    # selector wakes, and the poller gates the ring, so UDP-only traffic fills the ring and then every send is
+    # dropped. A CRLFCRLF keep-alive (RFC 5626 §4.4.1) on a TCP connection every 20 ms wakes that thread.
+    (
+        exec 3<> "/dev/tcp/127.0.0.1/$referee_port"
+        while printf '\r\n\r\n' >&3
+        do
+            sleep 0.02
+        done
+    ) &
+    pids+=("$!")
+fi
+
+(cd "$tmp" && exec sipp -sn uas -i 127.0.0.1 -p "$uas_port" -nostdin > "$tmp/uas.log" 2>&1) &
+pids+=("$!")
+sleep 0.5
+
+ticks_per_s="$(getconf CLK_TCK)"
+
+# utime + stime of the Referee JVM, in clock ticks. Fields counted after the ")" that ends the command name.
+cpu_ticks()
+{
+    local stat
+    stat="$(< "/proc/$referee_pid/stat")"
+    stat="${stat##*) }"
+    # shellcheck disable=SC2086
+    set -- $stat
+    echo $(( ${12} + ${13} ))
+}
+
+# Runs one uac; sets uac_failed, uac_success, uac_wall_ns. $1 = label, $2 = number of calls.
+run_uac()
+{
+    local label="$1" n="$2" start end status=0
+    start="$(date +%s%N)"
+    (cd "$tmp" && exec sipp -sn uac "127.0.0.1:$referee_port" -s service -i 127.0.0.1 -p "$uac_port" \
+        -r "$rate" -m "$n" -l "$limit" -nostdin -timeout "$bound" -trace_stat -stf "$tmp/$label.csv" -fd 1 \
+        -trace_err -error_file "$tmp/$label.err" \
+        > "$tmp/$label.log" 2>&1) &
+    local uac_pid=$!
+    pids+=("$uac_pid")
+    wait "$uac_pid" || status=$?
+    end="$(date +%s%N)"
+    uac_wall_ns=$(( end - start ))
+    # The last line of the statistics file holds the cumulative counters.
+    uac_failed="$(stat_column "$tmp/$label.csv" 'FailedCall(C)')"
+    uac_success="$(stat_column "$tmp/$label.csv" 'SuccessfulCall(C)')"
+    uac_created="$(stat_column "$tmp/$label.csv" 'TotalCallCreated')"
+    echo "e2e-sipp: $label: sipp exit $status, created $uac_created, successful $uac_success," \
+        "failed $uac_failed, $(( uac_wall_ns / 1000000 )) ms" >&2
+    if [[ "${uac_failed:-0}" != 0 && -s "$tmp/$label.err" ]]
+    then
+        # Why calls failed, most frequent reason first (timestamps and Call-IDs stripped).
+        echo "e2e-sipp: $label: sipp errors:" >&2
+        # Event lines are "date<TAB>time<TAB>epoch: what happened"; count the kinds of event, Call-IDs removed.
+        grep -aP '^\d{4}-\d\d-\d\d\t' "$tmp/$label.err" | cut -f3 |
+            sed -E 's/^[0-9.]+: //; s/[0-9]+-[0-9]+@[0-9.]+/ID/g' | cut -c1-90 | sort | uniq -c | sort -rn | head -6 >&2 || true
+    fi
+}
+
+stat_column()
+{
+    awk -F';' -v name="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) col = i } END { print $col }' "$1"
+}
+
+echo "e2e-sipp: warm-up: $warmup_calls calls at $rate calls/s" >&2
+run_uac warmup "$warmup_calls"
+
+# Idle CPU for 2 s (GC, ticker, blocked pipeline threads), to tell the per-call cost from the standing cost.
+idle_before="$(cpu_ticks)"
+sleep 2
+idle_after="$(cpu_ticks)"
+idle_us_per_s=$(( (idle_after - idle_before) * 1000000 / ticks_per_s / 2 ))
+
+echo "e2e-sipp: measured: $calls calls at $rate calls/s" >&2
+cpu_before="$(cpu_ticks)"
+run_uac measured "$calls"
+cpu_after="$(cpu_ticks)"
+
+cpu_us=$(( (cpu_after - cpu_before) * 1000000 / ticks_per_s ))
+completed=$(( uac_success + uac_failed ))
+achieved=$(awk -v n="$completed" -v ns="$uac_wall_ns" 'BEGIN { printf "%.0f", n / (ns / 1e9) }')
+cpu_per_call=$(awk -v us="$cpu_us" -v n="$uac_success" 'BEGIN { if (n > 0) printf "%.1f", us / n; else print "n/a" }')
+status_json="$(curl -fsS "http://127.0.0.1:$admin_port/status" 2> /dev/null || echo '{}')"
+
+echo "rate requested:        $rate calls/s"
+echo "calls:                 $calls (successful $uac_success, failed $uac_failed)"
+echo "achieved rate:         $achieved calls/s (completed calls / wall time of the measured sipp run)"
+echo "Referee CPU:           $cpu_us us over the run = $cpu_per_call us per successful call" \
+    "(tick = $(( 1000000 / ticks_per_s )) us)"
+echo "Referee idle CPU:      $idle_us_per_s us per second"
+echo "Referee /status after: $status_json"
+echo "RESULT rate=$rate calls=$calls failed=$uac_failed successful=$uac_success achieved=$achieved" \
+    "cpu_us=$cpu_us cpu_us_per_call=$cpu_per_call idle_us_per_s=$idle_us_per_s"
