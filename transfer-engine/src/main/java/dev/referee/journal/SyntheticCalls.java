@@ -5,6 +5,8 @@ import dev.referee.config.Route;
 import dev.referee.engine.Engine;
 import dev.referee.engine.EngineConfig;
 import dev.referee.engine.EngineCounters;
+import dev.referee.engine.events.EngineEvents;
+import dev.referee.pipeline.SipSender;
 import dev.referee.sip.AsciiView;
 import dev.referee.sip.HeaderName;
 import dev.referee.sip.SipMessage;
@@ -52,10 +54,14 @@ public final class SyntheticCalls
         String refereeContactForCallee;
         long calleeCSeq = 100;
         int branches;
+        byte[] targetInvite;
+        String targetTo;
     }
 
     private final RecordSink sink;
-    private final Engine engine;
+    private final SipSender output;
+    private final EngineEvents events;
+    private Engine engine;
     private final List<byte[]> sent = new ArrayList<>();
     private final List<InetSocketAddress> sentTo = new ArrayList<>();
     private final Map<String, Dialogs> calls = new HashMap<>();
@@ -72,7 +78,7 @@ public final class SyntheticCalls
         nextTickNs = startNs + TICK_NS;
         JournalEncoder.nodeStart(sink.begin(), startNs, 1_800_000_000_000L, config);
         sink.commit();
-        engine = new Engine(config, (transport, destination, connectionId, buffer, offset, length) ->
+        output = (transport, destination, connectionId, buffer, offset, length) ->
         {
             final byte[] bytes = new byte[length];
             buffer.getBytes(offset, bytes);
@@ -81,7 +87,28 @@ public final class SyntheticCalls
             JournalEncoder.outputSip(sink.begin(), nowNs, transport, destination, connectionId, buffer, offset, length);
             sink.commit();
             return true;
-        }, new EngineCounters(), new JournalEvents(sink));
+        };
+        events = new JournalEvents(sink);
+        engine = new Engine(config, output, new EngineCounters(), events);
+    }
+
+    /**
+     * Referee crashes and comes back: the engine is thrown away and rebuilt from {@code journal} (node-start seed and
+     * configuration, every input replayed with outputs suppressed), then a recovered record is appended. The phones
+     * keep their dialogs, as real phones would; engine time goes on from where it was.
+     */
+    public void crashAndRecover(final Journal journal)
+    {
+        try (JournalReader reader = journal.newReader())
+        {
+            final RecoveryGate gate = new RecoveryGate(output, events);
+            final JournalRecovery.Rebuilt rebuilt =
+                JournalRecovery.rebuild(reader.next(), reader, gate, new EngineCounters());
+            engine = rebuilt.engine();
+            gate.goLive();
+            JournalEncoder.recovered(sink.begin(), nowNs, 1_800_000_000_000L, rebuilt.replayer().inputs(), 0);
+            sink.commit();
+        }
     }
 
     public static EngineConfig config(final long seed)
@@ -155,6 +182,13 @@ public final class SyntheticCalls
      */
     public void blindTransfer(final String callerCallId, final int n, final int targetStatus)
     {
+        startBlindTransfer(callerCallId, n);
+        finishBlindTransfer(callerCallId, n, targetStatus);
+    }
+
+    /** The callee sends REFER to carol{@code n}; the target gets Referee's INVITE and rings. */
+    public void startBlindTransfer(final String callerCallId, final int n)
+    {
         final Dialogs d = calls.get(callerCallId);
         receive(CALLEE, "REFER " + d.refereeContactForCallee + " SIP/2.0\r\n" + via(CALLEE, d) +
             "Max-Forwards: 70\r\nFrom: " + d.calleeTo + "\r\nTo: " + d.calleeFrom + "\r\nCall-ID: " +
@@ -164,11 +198,22 @@ public final class SyntheticCalls
         answerNotifies();
         parse(targetInvite);
         final String targetTo = header(HeaderName.TO) + ";tag=t" + n;
+        receive(TARGET, answer(targetInvite, 180, "Ringing", targetTo, null), null, null);
+        answerNotifies();
+        d.targetInvite = targetInvite;
+        d.targetTo = targetTo;
+    }
+
+    /** The ringing target answers {@code targetStatus}; see {@link #blindTransfer}. */
+    public void finishBlindTransfer(final String callerCallId, final int n, final int targetStatus)
+    {
+        final Dialogs d = calls.get(callerCallId);
+        final byte[] targetInvite = d.targetInvite;
+        final String targetTo = d.targetTo;
+        parse(targetInvite);
         final String refereeForTarget = header(HeaderName.FROM);
         final String refereeContactForTarget = uri(header(HeaderName.CONTACT));
         final String targetCallId = header(HeaderName.CALL_ID);
-        receive(TARGET, answer(targetInvite, 180, "Ringing", targetTo, null), null, null);
-        answerNotifies();
         if (targetStatus != 200)
         {
             receive(TARGET, answer(targetInvite, targetStatus, "Busy Here", targetTo, null), null, null);
