@@ -5,6 +5,7 @@ import dev.referee.ops.cli.NodeLauncher;
 import dev.referee.ops.cli.RunCommand;
 import dev.referee.ops.cli.VersionCommand;
 import dev.referee.ops.cli.VersionProvider;
+import dev.referee.ops.journal.JournalCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,11 +40,11 @@ public final class RefereeMain implements Callable<Integer>
     /** The command line with {@code run} starting nodes through {@code launcher}. */
     public static CommandLine commandLine(final NodeLauncher launcher)
     {
-        // The journal tools (calls, show, ladder, replay, pcap, tail) join here as a `journal` subcommand.
         return new CommandLine(new RefereeMain())
             .addSubcommand(new RunCommand(launcher))
             .addSubcommand(new CheckConfigCommand())
             .addSubcommand(new VersionCommand())
+            .addSubcommand(new JournalCommand())
             .addSubcommand(new CommandLine.HelpCommand());
     }
 

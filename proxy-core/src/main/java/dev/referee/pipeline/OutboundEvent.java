@@ -7,6 +7,11 @@ import java.net.InetSocketAddress;
 /** A preallocated slot of the outbound ring: one encoded SIP message and where it goes. */
 public final class OutboundEvent
 {
+    /**
+     * Engine time of the input whose handling produced this message (not the send time): it ties an output to its
+     * cause in the journal and costs nothing to take.
+     */
+    public long timeNs;
     public int transport;
     public InetSocketAddress destination;
     /** TCP connection to send on when still open; 0 to pick or open one toward {@link #destination}. */

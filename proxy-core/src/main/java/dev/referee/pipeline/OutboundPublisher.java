@@ -16,11 +16,18 @@ final class OutboundPublisher implements SipSender
 {
     private final RingBuffer<OutboundEvent> ring;
     private final PipelineCounters counters;
+    private long inputTimeNs;
 
     OutboundPublisher(final RingBuffer<OutboundEvent> ring, final PipelineCounters counters)
     {
         this.ring = ring;
         this.counters = counters;
+    }
+
+    /** The engine time of the input being handled: stamped on every message sent until the next input. */
+    void inputTimeNs(final long timeNs)
+    {
+        inputTimeNs = timeNs;
     }
 
     public boolean send(
@@ -49,6 +56,7 @@ final class OutboundPublisher implements SipSender
         }
 
         final OutboundEvent event = ring.get(sequence);
+        event.timeNs = inputTimeNs;
         event.transport = transport;
         event.destination = destination;
         event.connectionId = connectionId;

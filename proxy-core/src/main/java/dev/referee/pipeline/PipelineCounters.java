@@ -51,6 +51,10 @@ public final class PipelineCounters
     public final Counter parseFailures = new Counter();
     public final Counter parseHandlerErrors = new Counter();
 
+    // ---- extra inbound stages (the journal) --------------------------------------------------------------
+    /** Exceptions thrown by stages added with {@link SipPipeline#addInboundStage}; the engine still gets the event. */
+    public final Counter inboundStageErrors = new Counter();
+
     // ---- ticker thread -----------------------------------------------------------------------------------
     public final Counter ticksPublished = new Counter();
     /** Ticks not published because the inbound ring was full. */
@@ -91,6 +95,7 @@ public final class PipelineCounters
             " outboundDropped=" + outboundDropped + " udpSendDropped=" + udpSendDropped +
             " tcpSendDropped=" + tcpSendDropped + " tcpConnectionsOpen=" + tcpConnectionsOpen +
             " parseFailures=" + parseFailures + " engineErrors=" + engineErrors +
+            " inboundStageErrors=" + inboundStageErrors +
             " ticksPublished=" + ticksPublished + " ticksSkipped=" + ticksSkipped;
     }
 }

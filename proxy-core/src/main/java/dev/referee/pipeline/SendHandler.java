@@ -20,10 +20,13 @@ final class SendHandler implements EventHandler<OutboundEvent>
     private final TcpTransport tcp;
     private final Sequence tcpPollerSequence;
     private final long tcpLagLimit;
+    private final OutboundObserver observer;
     private boolean tcpPending;
 
-    SendHandler(final UdpTransport udp, final TcpTransport tcp, final Sequence tcpPollerSequence, final int ringSize)
+    SendHandler(final UdpTransport udp, final TcpTransport tcp, final Sequence tcpPollerSequence, final int ringSize,
+        final OutboundObserver observer)
     {
+        this.observer = observer;
         this.udp = udp;
         this.tcp = tcp;
         this.tcpPollerSequence = tcpPollerSequence;
@@ -35,10 +38,12 @@ final class SendHandler implements EventHandler<OutboundEvent>
         if (event.transport == dev.referee.transport.Transport.TCP)
         {
             tcpPending = true;
+            observer.onOutbound(event, endOfBatch);
         }
         else
         {
             udp.send(event.destination, event.data, 0, event.length);
+            observer.onOutbound(event, endOfBatch);
             // This stage is the last to read a UDP slot (the TCP poller skips it): drop the reference here.
             event.destination = null;
         }

@@ -2,6 +2,7 @@ package dev.referee.pipeline;
 
 import com.lmax.disruptor.BatchEventProcessor;
 import com.lmax.disruptor.BatchEventProcessorBuilder;
+import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.RingBuffer;
 import dev.referee.config.ListenAddress;
@@ -32,7 +33,10 @@ import java.util.concurrent.locks.LockSupport;
  *  TCP sockets ◄── referee-tcp (polls the outbound ring for TCP messages) ◄─────┘
  * </pre>
  * The receive threads stamp {@link System#nanoTime()} on every event and parse it in place before publishing (see
- * {@link InboundPublisher}: a separate parse stage made the engine spin); the engine reads no clock. When the
+ * {@link InboundPublisher}: a separate parse stage made the engine spin); the engine reads no clock. Stages added with
+ * {@link #addInboundStage} (the journal) run on the engine thread just before the engine, for the same reason: a
+ * stage on its own thread would make the engine spin on that stage's sequence. An {@link OutboundObserver} (the
+ * journal) sees each message on referee-send. When the
  * inbound ring is full, receive threads answer requests with a stateless 503 and drop the rest (counted). The
  * engine sends with {@link #sender()}, which never blocks and drops (counted) when the outbound ring is full.
  * <p>
@@ -59,6 +63,8 @@ public final class SipPipeline implements AutoCloseable
     private final String threadSuffix = "-" + INSTANCES.incrementAndGet();
     private final List<Thread> threads = new ArrayList<>();
     private final List<BatchEventProcessor<?>> processors = new ArrayList<>();
+    private final List<EventHandler<InboundEvent>> extraInboundStages = new ArrayList<>();
+    private OutboundObserver outboundObserver = OutboundObserver.NONE;
     private boolean started;
     private boolean closed;
 
@@ -118,6 +124,35 @@ public final class SipPipeline implements AutoCloseable
     }
 
     /**
+     * Adds an inbound stage: it sees every event on the engine thread just before the engine, in the order stages
+     * were added. The journal stage comes in this way (it appends each input before the engine acts on it). A stage
+     * may restamp {@link InboundEvent#timeNs} but must not touch the message. An exception in a stage is counted
+     * ({@link PipelineCounters#inboundStageErrors}) and the engine still gets the event. Before {@link #start} only.
+     */
+    public synchronized SipPipeline addInboundStage(final EventHandler<InboundEvent> stage)
+    {
+        checkNotStarted();
+        extraInboundStages.add(Objects.requireNonNull(stage, "stage"));
+        return this;
+    }
+
+    /** Sets who sees each message the send stage hands to a transport (see {@link OutboundObserver}). */
+    public synchronized SipPipeline outboundObserver(final OutboundObserver observer)
+    {
+        checkNotStarted();
+        outboundObserver = Objects.requireNonNull(observer, "observer");
+        return this;
+    }
+
+    private void checkNotStarted()
+    {
+        if (started || closed)
+        {
+            throw new IllegalStateException(closed ? "closed" : "already started");
+        }
+    }
+
+    /**
      * Binds every listener, then starts the threads with {@code engine} as the engine stage.
      *
      * @throws IOException naming the address that could not be bound; nothing is left running or bound then.
@@ -145,14 +180,16 @@ public final class SipPipeline implements AutoCloseable
         final BatchEventProcessorBuilder builder = new BatchEventProcessorBuilder();
 
         // The engine is the one consumer of the inbound ring: it waits on the cursor, where the wait strategy blocks.
-        final BatchEventProcessor<InboundEvent> engineStage =
-            builder.build(inboundRing, inboundRing.newBarrier(), new EngineHandler(engine));
+        // Added stages run in its handler, before it, so they need no sequence of their own.
+        final List<EventHandler<InboundEvent>> stages = List.copyOf(extraInboundStages);
+        final BatchEventProcessor<InboundEvent> engineStage = builder.build(
+            inboundRing, inboundRing.newBarrier(), new EngineHandler(engine, sender, stages, counters));
         engineStage.setExceptionHandler(new CountingExceptionHandler<>("engine", counters.engineErrors));
         inboundRing.addGatingSequences(engineStage.getSequence());
 
         final BatchEventProcessor<OutboundEvent> send =
-            builder.build(outboundRing, outboundRing.newBarrier(),
-                new SendHandler(udp, tcp, tcpPoller.getSequence(), outboundRing.getBufferSize()));
+            builder.build(outboundRing, outboundRing.newBarrier(), new SendHandler(
+                udp, tcp, tcpPoller.getSequence(), outboundRing.getBufferSize(), outboundObserver));
         send.setExceptionHandler(new CountingExceptionHandler<>("send", counters.sendHandlerErrors));
         outboundRing.addGatingSequences(send.getSequence());
 
@@ -259,12 +296,11 @@ public final class SipPipeline implements AutoCloseable
         stopAndJoin("ticker");
         stopAndJoin("udp");
 
+        // processors: 0 = engine, 1 = send.
         halt(0);
-        halt(1);
-        stopAndJoin("parse");
         stopAndJoin("engine");
 
-        halt(2);
+        halt(1);
         stopAndJoin("send");
         tcp.stop();
         stopAndJoin("tcp");

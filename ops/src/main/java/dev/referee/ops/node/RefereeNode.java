@@ -3,8 +3,9 @@ package dev.referee.ops.node;
 import dev.referee.config.RefereeConfig;
 import dev.referee.engine.Engine;
 import dev.referee.engine.EngineAgent;
-import dev.referee.engine.EngineConfig;
 import dev.referee.engine.EngineCounters;
+import dev.referee.journal.Journal;
+import dev.referee.journal.JournalRecovery;
 import dev.referee.ops.admin.AdminServer;
 import dev.referee.pipeline.SipPipeline;
 
@@ -19,14 +20,17 @@ public final class RefereeNode implements AutoCloseable
     private final SipPipeline pipeline;
     private final Engine engine;
     private final EngineCounters engineCounters;
+    private final Journal journal;
     private final CountDownLatch closed = new CountDownLatch(1);
     private AdminServer admin;
 
-    private RefereeNode(final SipPipeline pipeline, final Engine engine, final EngineCounters engineCounters)
+    private RefereeNode(
+        final SipPipeline pipeline, final Engine engine, final EngineCounters engineCounters, final Journal journal)
     {
         this.pipeline = pipeline;
         this.engine = engine;
         this.engineCounters = engineCounters;
+        this.journal = journal;
     }
 
     /** Binds every listener and starts the pipeline; throws when an address cannot be bound. */
@@ -34,10 +38,31 @@ public final class RefereeNode implements AutoCloseable
     {
         final SipPipeline pipeline = new SipPipeline(config);
         final EngineCounters counters = new EngineCounters();
-        // The seed is the one non-deterministic input: it is taken here, outside the engine (the journal will keep it).
-        final long seed = System.nanoTime() ^ ProcessHandle.current().pid() << 32;
-        final Engine engine = new Engine(EngineConfig.from(config, seed), pipeline.sender(), counters);
-        final RefereeNode node = new RefereeNode(pipeline, engine, counters);
+        // The seed is the one non-deterministic input: taken here, outside the engine, and kept by the journal,
+        // whose recorded seed wins when the node restarts on an existing journal (replay rebuilds the same ids).
+        final long freshSeed = System.nanoTime() ^ ProcessHandle.current().pid() << 32;
+        final JournalRecovery journaled;
+        try
+        {
+            journaled = JournalRecovery.start(config, pipeline, counters, freshSeed);
+        }
+        catch (final Exception ex)
+        {
+            pipeline.close();
+            throw ex;
+        }
+        if (journaled.recovered())
+        {
+            final System.Logger log = System.getLogger(RefereeNode.class.getName());
+            log.log(System.Logger.Level.INFO, "recovered " + journaled.engine().activeCalls() + " calls from " +
+                journaled.inputsReplayed() + " journaled inputs in " + journaled.recoveryNs() / 1_000_000 + " ms");
+            if (journaled.configWarning() != null)
+            {
+                log.log(System.Logger.Level.WARNING, journaled.configWarning());
+            }
+        }
+        final Engine engine = journaled.engine();
+        final RefereeNode node = new RefereeNode(pipeline, engine, counters, journaled.journal());
         try
         {
             pipeline.start(new EngineAgent(engine));
@@ -80,6 +105,7 @@ public final class RefereeNode implements AutoCloseable
                 admin.close();
             }
             pipeline.close();
+            journal.close();
         }
         finally
         {

@@ -44,6 +44,8 @@ final class RefereeProcess implements AutoCloseable
     private final String extraYaml;
     private final Path configFile;
     private final Path logFile;
+    /** Extra {@code routes} entries (user, UDP port), for tests that need more than one callee. */
+    private final java.util.Map<String, Integer> extraRoutes = new java.util.LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(HTTP_TIMEOUT).build();
     private Process process;
 
@@ -99,6 +101,66 @@ final class RefereeProcess implements AutoCloseable
         }
     }
 
+    /** As {@link #start(Path, int)} with a route from each user of {@code extraRoutes} to its UDP port. */
+    static RefereeProcess start(
+        final Path workDir, final int calleePort, final java.util.Map<String, Integer> extraRoutes)
+    {
+        final RefereeProcess referee = new RefereeProcess(workDir, calleePort);
+        referee.extraRoutes.putAll(extraRoutes);
+        try
+        {
+            referee.launch();
+            referee.awaitHealthy();
+            return referee;
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            final String tail = referee.logTail(60);
+            referee.close();
+            throw new AssertionError(ex.getMessage() + "\n--- last lines of " + referee.logFile + " ---\n" + tail, ex);
+        }
+    }
+
+    /** Kills the process with SIGKILL by its PID (no shutdown hook runs) and waits until it is gone. */
+    void kill9()
+    {
+        try
+        {
+            final Process kill = new ProcessBuilder("kill", "-9", Long.toString(process.pid())).inheritIO().start();
+            kill.waitFor();
+            if (!process.waitFor(STOP_GRACE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS))
+            {
+                throw new AssertionError("Referee (pid " + process.pid() + ") still alive after kill -9");
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new AssertionError("cannot run kill -9: " + ex, ex);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", ex);
+        }
+    }
+
+    /** Starts Referee again on the same ports, configuration and journal directory; waits for /health. */
+    void restart()
+    {
+        if (process != null && process.isAlive())
+        {
+            throw new IllegalStateException("Referee is still running");
+        }
+        launch();
+        awaitHealthy();
+    }
+
+    /** The journal directory named in the configuration. */
+    Path journalDir()
+    {
+        return workDir.resolve("journal");
+    }
+
     /** The jar under test: -Dreferee.jar, else target/referee.jar in the ops module. */
     static Path jar()
     {
@@ -123,7 +185,7 @@ final class RefereeProcess implements AutoCloseable
             process = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(logFile.toFile())
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                 .start();
         }
         catch (final IOException ex)
@@ -158,6 +220,14 @@ final class RefereeProcess implements AutoCloseable
             yaml.append("  - user: \"").append(user).append("\"\n")
                 .append("    target: \"").append(Ports.LOOPBACK).append(':').append(route.port()).append("\"\n");
         }
+        return yaml.toString();
+    }
+
+    private String extraRoutesYaml()
+    {
+        final StringBuilder yaml = new StringBuilder();
+        extraRoutes.forEach((user, port) -> yaml.append("  - user: \"").append(user).append("\"\n")
+            .append("    target: \"").append(Ports.LOOPBACK).append(':').append(port).append("\"\n"));
         return yaml.toString();
     }
 

@@ -1,0 +1,219 @@
+package dev.referee.ops.journal;
+
+import dev.referee.journal.Journal;
+import dev.referee.journal.JournalReader;
+import dev.referee.journal.JournalRecord;
+import dev.referee.journal.RecordType;
+import dev.referee.sip.SipMessage;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole journal read into memory (read-only: works on a copy and on a journal being written) and indexed by
+ * call: Referee's call ids and the leg Call-IDs come from the call-created events; each SIP record belongs to the
+ * call whose leg its Call-ID header names.
+ */
+final class JournalIndex
+{
+    final List<JournalRecord> records = new ArrayList<>();
+    final Map<Long, CallView> calls = new LinkedHashMap<>();
+    final Map<String, CallView> callByLeg = new HashMap<>();
+    final WallClock clock = new WallClock();
+    JournalRecord nodeStart;
+    private final Map<JournalRecord, String> callIdCache = new IdentityHashMap<>();
+    private final SipMessage message = new SipMessage();
+
+    static JournalIndex load(final Path dir) throws IOException
+    {
+        final JournalIndex index = new JournalIndex();
+        try (Journal journal = Journal.openReadOnly(dir); JournalReader reader = journal.newReader())
+        {
+            JournalRecord record;
+            while ((record = reader.next()) != null)
+            {
+                index.add(record);
+            }
+        }
+        index.assignParties();
+        return index;
+    }
+
+    private void add(final JournalRecord record)
+    {
+        records.add(record);
+        clock.observe(record);
+        if (record.type == RecordType.NODE_START && nodeStart == null)
+        {
+            nodeStart = record;
+        }
+        if (!record.isEvent())
+        {
+            return;
+        }
+        if (record.type == RecordType.CALL_CREATED)
+        {
+            final CallView call = new CallView(record);
+            calls.put(call.callId, call);
+            // A call made by a transfer shares a leg with the call it came from: that leg stays with the older call.
+            callByLeg.putIfAbsent(call.callerLeg(), call);
+            callByLeg.putIfAbsent(call.calleeLeg(), call);
+            final CallView parent = calls.get(record.parentCallId);
+            if (parent != null)
+            {
+                parent.children.add(call);
+            }
+        }
+        final CallView call = calls.get(record.callId);
+        if (call == null)
+        {
+            return;
+        }
+        call.events.add(record);
+        final CallView root = root(call);
+        if (root != call)
+        {
+            root.events.add(record);
+        }
+        switch (record.type)
+        {
+            case RecordType.TRANSFER_STARTED -> root.transfers++;
+            case RecordType.TRANSFER_FAILED -> root.failedTransfers.add(
+                "target answered " + record.status + " (" + record.text(0) + ")");
+            case RecordType.TRANSFER_REFUSED -> root.failedTransfers.add(
+                "refused with " + record.status + " (" + record.text(0) + ")");
+            case RecordType.CALL_ENDED -> call.outcome = record.text(0) +
+                (record.status != 0 ? " " + record.status : "");
+            default ->
+            {
+            }
+        }
+    }
+
+    private CallView root(final CallView call)
+    {
+        CallView current = call;
+        while (current.created.parentCallId != 0 && calls.containsKey(current.created.parentCallId))
+        {
+            current = calls.get(current.created.parentCallId);
+        }
+        return current;
+    }
+
+    /** Caller, callee and transfer targets of every call, from the addresses its legs' messages used. */
+    private void assignParties()
+    {
+        for (final JournalRecord record : records)
+        {
+            final String legCallId = sipCallId(record);
+            final CallView call = legCallId == null ? null : callByLeg.get(legCallId);
+            if (call == null)
+            {
+                continue;
+            }
+            final CallView root = root(call);
+            if (legCallId.equals(call.callerLeg()) && call == root)
+            {
+                root.caller = root.caller == null ? record.peer : root.caller;
+            }
+            else if (call == root)
+            {
+                root.callee = root.callee == null ? record.peer : root.callee;
+            }
+            else if (!record.peer.equals(root.caller) && !record.peer.equals(root.callee))
+            {
+                root.targets.add(record.peer);
+            }
+        }
+    }
+
+    /** The call named by a leg Call-ID or by Referee's call id; null when the journal has no such call. */
+    CallView find(final String name)
+    {
+        final CallView byLeg = callByLeg.get(name);
+        if (byLeg != null)
+        {
+            return root(byLeg);
+        }
+        try
+        {
+            final CallView byId = calls.get(Long.parseLong(name.trim()));
+            return byId == null ? null : root(byId);
+        }
+        catch (final NumberFormatException ex)
+        {
+            return null;
+        }
+    }
+
+    /** The call's records in journal order: SIP messages of its legs and its (and its children's) events. */
+    List<JournalRecord> recordsOf(final CallView call)
+    {
+        final java.util.Set<String> legs = call.allLegs();
+        final java.util.Set<Long> ids = new java.util.HashSet<>();
+        collectIds(call, ids);
+        final List<JournalRecord> mine = new ArrayList<>();
+        for (final JournalRecord record : records)
+        {
+            if (record.isEvent() ? ids.contains(record.callId) : legs.contains(sipCallId(record)))
+            {
+                mine.add(record);
+            }
+        }
+        return mine;
+    }
+
+    private static void collectIds(final CallView call, final java.util.Set<Long> ids)
+    {
+        ids.add(call.callId);
+        for (final CallView child : call.children)
+        {
+            collectIds(child, ids);
+        }
+    }
+
+    /** The Call-ID header of a SIP record; null for other records and unparsable messages. */
+    String sipCallId(final JournalRecord record)
+    {
+        if (record.message == null)
+        {
+            return null;
+        }
+        return callIdCache.computeIfAbsent(record, r ->
+        {
+            try
+            {
+                if (message.parse(new UnsafeBuffer(r.message), 0, r.message.length) && message.callId() != null)
+                {
+                    return message.callId().toString();
+                }
+            }
+            catch (final RuntimeException ex)
+            {
+                // Unparsable: belongs to no call.
+            }
+            return "";
+        });
+    }
+
+    /** Top-level calls (not those a transfer made), in creation order. */
+    List<CallView> rootCalls()
+    {
+        final List<CallView> roots = new ArrayList<>();
+        for (final CallView call : calls.values())
+        {
+            if (root(call) == call)
+            {
+                roots.add(call);
+            }
+        }
+        return roots;
+    }
+}

@@ -1,0 +1,315 @@
+package dev.referee.ops.journal;
+
+import dev.referee.config.RefereeConfig.JournalConfig;
+import dev.referee.config.RefereeConfig.JournalRoll;
+import dev.referee.journal.Journal;
+import dev.referee.journal.JournalEncoder;
+import dev.referee.journal.JournalEvents;
+import dev.referee.journal.RecordSink;
+import dev.referee.journal.SyntheticCalls;
+import dev.referee.ops.RefereeMain;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** Each {@code referee journal} command on a real journal written by driving the engine. */
+class JournalCommandsTest
+{
+    private static final JournalConfig CONFIG = new JournalConfig(JournalRoll.DAILY, 7, 60_000);
+
+    @TempDir
+    static Path shared;
+    static Path dir;
+    static Path failedTransferDir;
+
+    @TempDir
+    Path work;
+
+    /** What one command printed and returned. */
+    record Run(int exitCode, String out, String err)
+    {
+        List<String> lines()
+        {
+            return out.lines().toList();
+        }
+    }
+
+    @BeforeAll
+    static void writeJournals() throws Exception
+    {
+        dir = shared.resolve("journal");
+        try (Journal journal = Journal.openForWriting(dir, CONFIG))
+        {
+            final SyntheticCalls calls = new SyntheticCalls(journal.newSink(), 21, 1_000_000_000L);
+            calls.callerBye(calls.establish(1));
+            calls.calleeBye(calls.establish(2));
+            calls.establish(3);
+            calls.rejected(4, 486);
+            calls.blindTransfer(calls.establish(5), 5, 486);
+            calls.blindTransfer(calls.establish(6), 6, 200);
+            calls.advanceMs(2_000);
+        }
+        // Transfers are not performed by the engine yet: this journal has their events appended by hand.
+        failedTransferDir = shared.resolve("transfers");
+        try (Journal journal = Journal.openForWriting(failedTransferDir, CONFIG))
+        {
+            final RecordSink sink = journal.newSink();
+            final SyntheticCalls calls = new SyntheticCalls(sink, 22, 1_000_000_000L);
+            calls.establish(1);
+            calls.establish(2);
+            final JournalEvents events = new JournalEvents(sink);
+            events.onReferReceived(3_000_000_000L, 2, "alice2", "bob2", "<sip:carol@127.0.0.1:5090>", null);
+            events.onTransferStarted(3_000_000_000L, 2, 1, "blind", "sip:carol@127.0.0.1:5090");
+            events.onTransferFailed(3_500_000_000L, 2, 1, 486, "target busy");
+        }
+    }
+
+    static Run run(final String... args)
+    {
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final CommandLine commandLine = RefereeMain.commandLine();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        final int exitCode = commandLine.execute(args);
+        return new Run(exitCode, out.toString(), err.toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "calls", "show", "ladder", "replay", "pcap", "tail" })
+    void shouldPrintHelpForEveryCommand(final String command)
+    {
+        final Run run = run("journal", command, "--help");
+        assertEquals(0, run.exitCode());
+        assertTrue(run.out().contains("--dir"), run.out());
+    }
+
+    @Test
+    void shouldListOneLinePerCall()
+    {
+        final Run run = run("journal", "calls", "--dir", dir.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        final List<String> lines = run.lines();
+        assertEquals(7, lines.size(), run.out());
+        assertTrue(lines.get(0).contains("call-1@synthetic") && lines.get(0).contains("outcome=caller-bye"),
+            lines.get(0));
+        assertTrue(lines.get(0).contains("\"alice1\" <sip:alice1@127.0.0.1:5070> -> <sip:bob1@127.0.0.1:5060>"),
+            lines.get(0));
+        assertTrue(lines.get(0).contains("legs=2"), lines.get(0));
+        assertTrue(lines.get(0).startsWith("2027-01-15T08:00:"), lines.get(0));
+        assertTrue(lines.get(1).contains("outcome=callee-bye"), lines.get(1));
+        assertTrue(lines.get(2).contains("outcome=in progress"), lines.get(2));
+        assertTrue(lines.get(3).contains("rejected-4@synthetic"), lines.get(3));
+        assertTrue(lines.get(4).contains("call-5@synthetic") && lines.get(4).contains("transfers=1 failed=1"),
+            lines.get(4));
+        assertTrue(lines.get(5).contains("call-6@synthetic") && lines.get(5).contains("transfers=1") &&
+            !lines.get(5).contains("failed="), lines.get(5));
+        assertEquals("6 call(s)", lines.get(6));
+    }
+
+    @Test
+    void shouldFilterCalls()
+    {
+        assertEquals("1 call(s)", last(run("journal", "calls", "--dir", dir.toString(), "--party", "alice2")));
+        assertEquals("0 call(s)",
+            last(run("journal", "calls", "--dir", dir.toString(), "--since", "2030-01-01T00:00:00Z")));
+        assertEquals("6 call(s)",
+            last(run("journal", "calls", "--dir", dir.toString(), "--until", "2030-01-01T00:00:00Z")));
+        final Run failedHere = run("journal", "calls", "--dir", dir.toString(), "--failed-transfers");
+        assertEquals(2, failedHere.lines().size(), failedHere.out());
+        assertTrue(failedHere.lines().get(0).contains("call-5@synthetic"), failedHere.out());
+        assertEquals("1 call(s)", last(run("journal", "calls", "--dir", dir.toString(), "--party", "carol6")));
+        final Run failed = run("journal", "calls", "--dir", failedTransferDir.toString(), "--failed-transfers");
+        assertEquals(2, failed.lines().size(), failed.out());
+        assertTrue(failed.lines().get(0).contains("call-2@synthetic"), failed.out());
+        assertTrue(failed.lines().get(0).contains("transfers=1 failed=1"), failed.out());
+    }
+
+    @Test
+    void shouldShowTheTimelineOfACallByLegCallIdOrCallId()
+    {
+        final Run byLeg = run("journal", "show", "--dir", dir.toString(), "call-1@synthetic");
+        assertEquals(0, byLeg.exitCode(), byLeg.err());
+        final String out = byLeg.out();
+        assertTrue(out.contains("caller 127.0.0.1:5070  callee 127.0.0.1:5062"), out);
+        assertTrue(out.contains("    +0.000 s  <- 127.0.0.1:5070  INVITE sip:bob1@127.0.0.1:5060 SIP/2.0"), out);
+        assertTrue(out.contains("-> 127.0.0.1:5062  INVITE sip:bob1@127.0.0.1:5062 SIP/2.0"), out);
+        assertTrue(out.contains("<- 127.0.0.1:5062  SIP/2.0 180 Ringing"), out);
+        assertTrue(out.contains("** call 1: callee answered"), out);
+        assertTrue(out.contains("** call 1: call ended: caller-bye"), out);
+
+        final String callId = out.lines().filter(l -> l.contains(" call ")).findFirst().orElseThrow()
+            .split("  call ")[1].split(" ")[0];
+        final Run byId = run("journal", "show", "--dir", dir.toString(), callId);
+        assertEquals(out, byId.out());
+
+        final Run missing = run("journal", "show", "--dir", dir.toString(), "no-such-call");
+        assertEquals(1, missing.exitCode());
+        assertTrue(missing.err().contains("no call no-such-call"), missing.err());
+    }
+
+    @Test
+    void shouldShowATransferredCallWithItsTarget()
+    {
+        final Run run = run("journal", "show", "--dir", dir.toString(), "call-6@synthetic");
+        assertTrue(run.out().matches("(?s).*call 6: transfer \\d+ completed, call 7 goes on.*"), run.out());
+        assertTrue(run.out().contains("caller 127.0.0.1:5070  callee 127.0.0.1:5062  targets [/127.0.0.1:5064]"),
+            run.out());
+        final Run failed = run("journal", "show", "--dir", dir.toString(), "call-5@synthetic");
+        assertTrue(failed.out().contains("transfer failed: target answered 486"), failed.out());
+        final Run ladder = run("journal", "ladder", "--dir", dir.toString(), "call-6@synthetic");
+        assertTrue(ladder.lines().get(0).contains("target 1 127.0.0.1:5064"), ladder.out());
+        assertTrue(ladder.out().contains("REFER "), ladder.out());
+    }
+
+    @Test
+    void shouldSayPlainlyWhyATransferFailed()
+    {
+        final Run run = run("journal", "show", "--dir", failedTransferDir.toString(), "call-2@synthetic");
+        assertTrue(run.out().contains("transfer 1 FAILED: target answered 486 (target busy)"), run.out());
+        assertTrue(run.out().contains("transfer failed: target answered 486 (target busy)"), run.out());
+    }
+
+    @Test
+    void shouldDrawTheLadderAsTextAndHtml() throws Exception
+    {
+        final Path html = work.resolve("ladder.html");
+        final Run run = run("journal", "ladder", "--dir", dir.toString(), "call-2@synthetic", "--html",
+            html.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        final List<String> lines = run.lines();
+        assertTrue(lines.get(0).contains("caller 127.0.0.1:5070") && lines.get(0).contains("Referee") &&
+            lines.get(0).contains("callee 127.0.0.1:5062"), lines.get(0));
+        assertTrue(lines.get(1).matches(".*\\|-+ INVITE sip:bob2@127\\.0\\.0\\.1:5060 SIP/2\\.0 -+>\\|.*"),
+            lines.get(1));
+        assertTrue(run.out().lines().anyMatch(l -> l.matches(".*\\|<-+ BYE .*-\\|.*")), run.out());
+
+        final String page = Files.readString(html);
+        final org.w3c.dom.Document document = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+            .parse(html.toFile());
+        assertEquals("html", document.getDocumentElement().getNodeName());
+        assertEquals(1, document.getElementsByTagName("svg").getLength());
+        for (final String party : List.of("caller 127.0.0.1:5070", "Referee", "callee 127.0.0.1:5062"))
+        {
+            assertTrue(page.contains(">" + party + "</text>"), party);
+        }
+
+        final String chromium = DebianTools.ensure("chromium", "chromium");
+        assumeTrue(chromium != null, "chromium could not be installed: the page was not rendered");
+        final Path png = work.resolve("ladder.png");
+        final DebianTools.Result shot = DebianTools.run(List.of(chromium, "--headless", "--no-sandbox",
+            "--disable-gpu", "--screenshot=" + png, "--window-size=1200,900", html.toUri().toString()), 120);
+        assertTrue(Files.isRegularFile(png) && Files.size(png) > 1000, "no screenshot: " + shot.output());
+    }
+
+    @Test
+    void shouldReplayTheJournalExactly()
+    {
+        final Run run = run("journal", "replay", "--dir", dir.toString());
+        assertEquals(0, run.exitCode(), run.out());
+        assertTrue(run.out().startsWith("replay OK: "), run.out());
+        assertTrue(run.out().contains("0 produced after the last record"), run.out());
+
+        final Run trace = run("journal", "replay", "--dir", dir.toString(), "--call", "call-2@synthetic", "--trace");
+        assertEquals(0, trace.exitCode(), trace.out());
+        assertTrue(trace.out().contains("  ok   input-sip"), trace.out());
+        assertTrue(trace.out().contains("  ok   call-ended"), trace.out());
+        assertFalse(trace.out().contains("call-1@synthetic"), trace.out());
+    }
+
+    @Test
+    void shouldFailReplayNamingTheFirstDifferingRecord()
+    {
+        // The hand-appended transfer events were never produced by the engine.
+        final Run run = run("journal", "replay", "--dir", failedTransferDir.toString());
+        assertEquals(1, run.exitCode(), run.out());
+        assertTrue(run.out().contains("replay DIVERGED: first divergence at record "), run.out());
+        assertTrue(run.out().contains("(refer-received)"), run.out());
+    }
+
+    @Test
+    void shouldWriteAPcapThatTsharkReads() throws Exception
+    {
+        final Path pcap = work.resolve("call.pcap");
+        final Run run = run("journal", "pcap", "--dir", dir.toString(), "call-1@synthetic", "-o", pcap.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        final int packets = Integer.parseInt(run.out().split(" ")[1]);
+        assertTrue(packets >= 10, run.out());
+
+        final String tshark = DebianTools.ensure("tshark", "tshark");
+        assertNotNull(tshark, "tshark is missing and could not be installed (apt-get install tshark)");
+        final DebianTools.Result read = DebianTools.run(List.of(tshark, "-r", pcap.toString(), "-T", "fields",
+            "-e", "ip.src", "-e", "udp.srcport", "-e", "ip.dst", "-e", "udp.dstport", "-e", "sip.Method",
+            "-e", "sip.Status-Code", "-e", "udp.checksum.status", "-o", "udp.check_checksum:TRUE"), 120);
+        assertEquals(0, read.exitCode(), read.output());
+        final List<String> rows = read.output().lines().filter(l -> l.startsWith("127.0.0.1")).toList();
+        assertEquals(packets, rows.size(), read.output());
+        assertEquals("127.0.0.1\t5070\t127.0.0.1\t5060\tINVITE\t\t1", rows.get(0));
+        assertTrue(rows.stream().anyMatch(r -> r.contains("\t5062\t") && r.contains("\tINVITE\t")), read.output());
+        assertTrue(rows.stream().anyMatch(r -> r.contains("\t200\t")), read.output());
+        assertTrue(rows.stream().allMatch(r -> r.endsWith("\t1")), "UDP checksums good (1): " + read.output());
+    }
+
+    @Test
+    void shouldTailFromTheStartAndFollowAppendedRecords() throws Exception
+    {
+        final Run start = run("journal", "tail", "--dir", dir.toString(), "--from-start", "--count", "3");
+        assertEquals(0, start.exitCode(), start.err());
+        assertEquals(3, start.lines().size(), start.out());
+        assertTrue(start.lines().get(0).contains("node-start"), start.out());
+        assertTrue(start.lines().get(1).contains("input-sip"), start.out());
+
+        final Path live = work.resolve("live");
+        try (Journal journal = Journal.openForWriting(live, CONFIG))
+        {
+            final RecordSink sink = journal.newSink();
+            new SyntheticCalls(sink, 1, 1_000_000_000L);
+            final AtomicInteger exit = new AtomicInteger(-1);
+            final List<Run> result = new ArrayList<>();
+            final Thread tail = new Thread(() ->
+            {
+                final Run run = run("journal", "tail", "--dir", live.toString(), "--count", "2");
+                result.add(run);
+                exit.set(run.exitCode());
+            });
+            tail.start();
+            // Appends until the tail has seen two records that were appended after it started.
+            long timeNs = 2_000_000_000L;
+            while (tail.isAlive() && timeNs < 2_000_000_000L + 100_000 * 1_000_000L)
+            {
+                JournalEncoder.inputTick(sink.begin(), timeNs);
+                sink.commit();
+                timeNs += 1_000_000L;
+                tail.join(5);
+            }
+            tail.join(10_000);
+            assertEquals(0, exit.get());
+            assertEquals(2, result.get(0).lines().size(), result.get(0).out());
+            assertTrue(result.get(0).lines().get(0).contains("input-tick t="), result.get(0).out());
+        }
+    }
+
+    private static String last(final Run run)
+    {
+        final List<String> lines = run.lines();
+        return lines.get(lines.size() - 1);
+    }
+}

@@ -1,0 +1,202 @@
+package dev.referee.journal;
+
+import dev.referee.config.RefereeConfig.JournalConfig;
+import dev.referee.config.RefereeConfig.JournalRoll;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.StoreFileListener;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.rollcycles.LegacyRollCycles;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Stream;
+
+/**
+ * The journal: a Chronicle Queue directory. Open it for writing (the node) or read-only (the tools, on a copy or
+ * on a journal being written). Each writer thread takes its own {@link #newSink()}; readers take
+ * {@link #newReader()}. Old roll cycles beyond {@code retain} are deleted on a housekeeping thread when a new
+ * cycle file is acquired, never on the writer threads.
+ */
+public final class Journal implements AutoCloseable
+{
+    static
+    {
+        // Before the first Chronicle class initialises: no usage ping over the network, no banner.
+        System.setProperty("chronicle.analytics.disable", System.getProperty("chronicle.analytics.disable", "true"));
+        System.setProperty("chronicle.announcer.disable", System.getProperty("chronicle.announcer.disable", "true"));
+        // Chronicle logs through slf4j-api; with no provider bound, slf4j would print a three-line warning on
+        // every tool run.
+        System.setProperty("slf4j.internal.verbosity", System.getProperty("slf4j.internal.verbosity", "ERROR"));
+    }
+
+    /** Chronicle's data files end with this. */
+    public static final String CYCLE_FILE_SUFFIX = ".cq4";
+
+    private final Path dir;
+    private final SingleChronicleQueue queue;
+    private final int retainCycles;
+    private final ExecutorService housekeeper;
+    private volatile boolean closed;
+
+    private Journal(final Path dir, final SingleChronicleQueue queue, final int retainCycles,
+        final ExecutorService housekeeper)
+    {
+        this.dir = dir;
+        this.queue = queue;
+        this.retainCycles = retainCycles;
+        this.housekeeper = housekeeper;
+    }
+
+    /** Opens (creating when missing) the journal a node writes. */
+    public static Journal openForWriting(final Path dir, final JournalConfig config) throws IOException
+    {
+        return openForWriting(dir, config, 0);
+    }
+
+    /** As {@link #openForWriting(Path, JournalConfig)} with Chronicle's block size (0: default); small for fixtures. */
+    static Journal openForWriting(final Path dir, final JournalConfig config, final long blockSize) throws IOException
+    {
+        Files.createDirectories(dir);
+        final ExecutorService housekeeper = Executors.newSingleThreadExecutor(runnable ->
+        {
+            final Thread thread = new Thread(runnable, "referee-journal-housekeeping");
+            thread.setDaemon(true);
+            return thread;
+        });
+        final Journal[] self = new Journal[1];
+        final StoreFileListener retention = new StoreFileListener()
+        {
+            @Override
+            public void onAcquired(final int cycle, final File file)
+            {
+                final Journal journal = self[0];
+                if (journal != null && !housekeeper.isShutdown())
+                {
+                    housekeeper.execute(journal::housekeep);
+                }
+            }
+
+            @Override
+            public void onReleased(final int cycle, final File file)
+            {
+            }
+        };
+        final var builder = ChronicleQueue.singleBuilder(dir)
+            .rollCycle(rollCycle(config.roll()))
+            .storeFileListener(retention);
+        if (blockSize > 0)
+        {
+            builder.blockSize(blockSize);
+        }
+        final SingleChronicleQueue queue = builder.build();
+        self[0] = new Journal(dir, queue, config.retainCycles(), housekeeper);
+        self[0].housekeep();
+        return self[0];
+    }
+
+    /** Opens an existing journal for reading only: a copy from another machine, or one a node is writing. */
+    public static Journal openReadOnly(final Path dir) throws IOException
+    {
+        if (!Files.isDirectory(dir) || cycleFiles(dir).isEmpty())
+        {
+            throw new IOException("no journal in " + dir);
+        }
+        final SingleChronicleQueue queue = ChronicleQueue.singleBuilder(dir).readOnly(true).build();
+        return new Journal(dir, queue, Integer.MAX_VALUE, null);
+    }
+
+    public static RollCycle rollCycle(final JournalRoll roll)
+    {
+        return switch (roll)
+        {
+            case MINUTELY -> LegacyRollCycles.MINUTELY;
+            case HOURLY -> RollCycles.FAST_HOURLY;
+            case DAILY -> RollCycles.FAST_DAILY;
+        };
+    }
+
+    /** A sink for one writer thread; closed with the journal. */
+    public synchronized ChronicleSink newSink()
+    {
+        return new ChronicleSink(queue);
+    }
+
+    /** A reader from the first retained record. */
+    public JournalReader newReader()
+    {
+        return new JournalReader(queue.createTailer().toStart());
+    }
+
+    /** A reader that starts after the last record present now (follows what is appended next). */
+    public JournalReader newReaderAtEnd()
+    {
+        return new JournalReader(queue.createTailer().toEnd());
+    }
+
+    /** True when the journal holds no record. */
+    public boolean isEmpty()
+    {
+        return queue.firstIndex() == Long.MAX_VALUE || queue.lastIndex() < 0;
+    }
+
+    public Path dir()
+    {
+        return dir;
+    }
+
+    /**
+     * Deletes the oldest cycle files so that at most {@code retain} remain. Names of one roll cycle sort in time
+     * order. The newest file is never deleted (it is being written).
+     */
+    public synchronized void housekeep()
+    {
+        if (closed)
+        {
+            return;
+        }
+        try
+        {
+            final List<Path> files = cycleFiles(dir);
+            for (int i = 0; i < files.size() - Math.max(1, retainCycles); i++)
+            {
+                Files.deleteIfExists(files.get(i));
+            }
+            queue.refreshDirectoryListing();
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            System.getLogger(Journal.class.getName()).log(System.Logger.Level.WARNING, "journal housekeeping", ex);
+        }
+    }
+
+    /** Cycle files, oldest first. */
+    public static List<Path> cycleFiles(final Path dir) throws IOException
+    {
+        try (Stream<Path> list = Files.list(dir))
+        {
+            return list.filter(p -> p.getFileName().toString().endsWith(CYCLE_FILE_SUFFIX)).sorted().toList();
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        synchronized (this)
+        {
+            // Housekeeping holds the lock while it deletes: once closed is set, none runs or will run.
+            closed = true;
+        }
+        if (housekeeper != null)
+        {
+            housekeeper.shutdownNow();
+        }
+        queue.close();
+    }
+}

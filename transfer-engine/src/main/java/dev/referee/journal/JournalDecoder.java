@@ -1,0 +1,261 @@
+package dev.referee.journal;
+
+import dev.referee.config.Cidr;
+import dev.referee.config.ListenAddress;
+import dev.referee.config.RefereeConfig;
+import dev.referee.config.Route;
+import dev.referee.engine.EngineConfig;
+import net.openhft.chronicle.bytes.Bytes;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Reads records written by {@link JournalEncoder} and {@link JournalEvents}: the one decoder of the journal, used
+ * by recovery, replay and every dump tool. Fields a later record version appends after the known ones are
+ * ignored; an unknown record type decodes as {@link RecordType#UNKNOWN} with its raw bytes.
+ */
+public final class JournalDecoder
+{
+    private JournalDecoder()
+    {
+    }
+
+    /** Decodes the record from the read position to the read limit of {@code in}. */
+    public static JournalRecord decode(final Bytes<?> in)
+    {
+        final JournalRecord record = new JournalRecord();
+        final long start = in.readPosition();
+        final byte[] raw = new byte[(int)in.readRemaining()];
+        in.read(raw);
+        in.readPosition(start);
+        record.raw = raw;
+
+        final int type = in.readUnsignedByte();
+        record.recordVersion = in.readUnsignedByte();
+        record.type = type;
+        switch (type)
+        {
+            case RecordType.NODE_START -> nodeStart(in, record);
+            case RecordType.INPUT_SIP ->
+            {
+                record.timeNs = in.readLong();
+                record.transport = in.readUnsignedByte();
+                record.peer = address(in);
+                record.local = address(in);
+                record.connectionId = in.readLong();
+                record.message = message(in);
+            }
+            case RecordType.INPUT_TICK -> record.timeNs = in.readLong();
+            case RecordType.INPUT_WEBHOOK ->
+            {
+                record.timeNs = in.readLong();
+                record.webhookRequestId = in.readLong();
+                record.webhookAccept = in.readUnsignedByte() != 0;
+                record.message = message(in);
+            }
+            case RecordType.OUTPUT_SIP ->
+            {
+                record.timeNs = in.readLong();
+                record.transport = in.readUnsignedByte();
+                record.peer = address(in);
+                record.connectionId = in.readLong();
+                record.message = message(in);
+            }
+            case RecordType.RECOVERED ->
+            {
+                record.timeNs = in.readLong();
+                record.wallClockMs = in.readLong();
+                record.inputsReplayed = in.readLong();
+                record.recoveryNs = in.readLong();
+            }
+            default ->
+            {
+                if (RecordType.isEvent(type))
+                {
+                    event(in, record);
+                }
+                else
+                {
+                    record.type = RecordType.UNKNOWN;
+                }
+            }
+        }
+        return record;
+    }
+
+    /** Decodes one record from an array (a record kept by {@link MemorySink}). */
+    public static JournalRecord decode(final byte[] raw)
+    {
+        return decode(Bytes.wrapForRead(raw));
+    }
+
+    private static void event(final Bytes<?> in, final JournalRecord record)
+    {
+        record.timeNs = in.readLong();
+        record.callId = in.readLong();
+        switch (record.type)
+        {
+            case RecordType.CALL_CREATED ->
+            {
+                record.parentCallId = in.readLong();
+                record.text = texts(in, 5);
+            }
+            case RecordType.LEG_RINGING -> record.status = in.readInt();
+            case RecordType.REFER_RECEIVED -> record.text = texts(in, 4);
+            case RecordType.TRANSFER_REFUSED ->
+            {
+                record.status = in.readInt();
+                record.text = texts(in, 1);
+            }
+            case RecordType.TRANSFER_STARTED ->
+            {
+                record.transferId = in.readLong();
+                record.text = texts(in, 2);
+            }
+            case RecordType.TRANSFER_TARGET_RINGING ->
+            {
+                record.transferId = in.readLong();
+                record.status = in.readInt();
+            }
+            case RecordType.TRANSFER_COMPLETED ->
+            {
+                record.transferId = in.readLong();
+                record.newCallId = in.readLong();
+            }
+            case RecordType.TRANSFER_FAILED ->
+            {
+                record.transferId = in.readLong();
+                record.status = in.readInt();
+                record.text = texts(in, 1);
+            }
+            case RecordType.CALL_ENDED ->
+            {
+                record.text = texts(in, 1);
+                record.status = in.readInt();
+            }
+            default ->
+            {
+            }
+        }
+    }
+
+    private static void nodeStart(final Bytes<?> in, final JournalRecord record)
+    {
+        record.formatVersion = in.readUnsignedShort();
+        final long seed = in.readLong();
+        record.timeNs = in.readLong();
+        record.wallClockMs = in.readLong();
+        final int listenCount = in.readUnsignedByte();
+        final List<ListenAddress> listen = new ArrayList<>(listenCount);
+        for (int i = 0; i < listenCount; i++)
+        {
+            final int transport = in.readUnsignedByte();
+            listen.add(new ListenAddress(transport, address(in)));
+        }
+        final int routeCount = in.readUnsignedShort();
+        final List<Route> routes = new ArrayList<>(routeCount);
+        for (int i = 0; i < routeCount; i++)
+        {
+            final String user = text(in);
+            final int transport = in.readUnsignedByte();
+            routes.add(new Route(Pattern.compile(user), address(in), transport));
+        }
+        final long t1Ns = in.readLong();
+        final long t2Ns = in.readLong();
+        final long t4Ns = in.readLong();
+        final int maxCalls = in.readInt();
+        final String userAgent = text(in);
+        if (in.readRemaining() == 0)
+        {
+            // Written before the transfer settings were recorded: the defaults of that time.
+            record.config = new EngineConfig(listen, routes, t1Ns, t2Ns, t4Ns, maxCalls, userAgent, seed);
+            return;
+        }
+        final RefereeConfig.TransferConfig transfer = new RefereeConfig.TransferConfig(
+            in.readInt(), in.readLong(), in.readLong(), RefereeConfig.OnTransferFailure.valueOf(text(in)));
+        final RefereeConfig.RedirectConfig redirect = new RefereeConfig.RedirectConfig(in.readInt());
+        final RefereeConfig.WebhookConfig webhook = new RefereeConfig.WebhookConfig(in.readLong());
+        final int trunkCount = in.readUnsignedShort();
+        final List<RefereeConfig.TrunkConfig> trunks = new ArrayList<>(trunkCount);
+        for (int i = 0; i < trunkCount; i++)
+        {
+            final String name = text(in);
+            final int sourceCount = in.readUnsignedShort();
+            final List<Cidr> sources = new ArrayList<>(sourceCount);
+            for (int j = 0; j < sourceCount; j++)
+            {
+                sources.add(Cidr.parse(text(in)));
+            }
+            final RefereeConfig.TransferMode mode = RefereeConfig.TransferMode.valueOf(text(in));
+            final boolean allowPstn = in.readUnsignedByte() != 0;
+            final int targetCount = in.readUnsignedShort();
+            final List<Pattern> targets = new ArrayList<>(targetCount);
+            for (int j = 0; j < targetCount; j++)
+            {
+                targets.add(Pattern.compile(text(in)));
+            }
+            final String url = text(in);
+            trunks.add(new RefereeConfig.TrunkConfig(name, sources, new RefereeConfig.TrunkTransferPolicy(
+                mode, allowPstn, targets, url == null ? null : URI.create(url))));
+        }
+        record.config = new EngineConfig(listen, routes, t1Ns, t2Ns, t4Ns, maxCalls, userAgent, seed, transfer,
+            redirect, trunks, webhook);
+    }
+
+    private static String[] texts(final Bytes<?> in, final int count)
+    {
+        final String[] texts = new String[count];
+        for (int i = 0; i < count; i++)
+        {
+            texts[i] = text(in);
+        }
+        return texts;
+    }
+
+    static String text(final Bytes<?> in)
+    {
+        final int length = in.readUnsignedShort();
+        if (length == JournalEncoder.NULL_TEXT)
+        {
+            return null;
+        }
+        final byte[] bytes = new byte[length];
+        in.read(bytes);
+        return new String(bytes, StandardCharsets.ISO_8859_1);
+    }
+
+    static InetSocketAddress address(final Bytes<?> in)
+    {
+        final int family = in.readUnsignedByte();
+        if (family == JournalEncoder.NO_ADDRESS)
+        {
+            return null;
+        }
+        final byte[] raw = new byte[family == JournalEncoder.IPV4 ? 4 : 16];
+        in.read(raw);
+        final int port = in.readUnsignedShort();
+        try
+        {
+            return new InetSocketAddress(InetAddress.getByAddress(raw), port);
+        }
+        catch (final UnknownHostException ex)
+        {
+            throw new IllegalStateException("bad address length " + raw.length, ex);
+        }
+    }
+
+    private static byte[] message(final Bytes<?> in)
+    {
+        final int length = in.readInt();
+        final byte[] bytes = new byte[length];
+        in.read(bytes);
+        return bytes;
+    }
+}

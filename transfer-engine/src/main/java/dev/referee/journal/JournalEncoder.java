@@ -1,0 +1,207 @@
+package dev.referee.journal;
+
+import dev.referee.config.Cidr;
+import dev.referee.config.ListenAddress;
+import dev.referee.config.RefereeConfig;
+import dev.referee.config.Route;
+import dev.referee.engine.EngineConfig;
+import net.openhft.chronicle.bytes.Bytes;
+import org.agrona.DirectBuffer;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.regex.Pattern;
+
+/**
+ * Writes records in the layout of docs/journal-format.md: a type byte, a record version byte, then fixed fields.
+ * Numbers in Chronicle's byte order (little-endian on the machines Referee runs on); text as a 16-bit length then
+ * its chars as bytes (SIP text is ASCII); SIP messages as a 32-bit length then the bytes as received or sent.
+ * Stateless: every writer thread calls these with its own bytes.
+ */
+public final class JournalEncoder
+{
+    /** String length that stands for null. */
+    static final int NULL_TEXT = 0xFFFF;
+    static final int NO_ADDRESS = 0;
+    static final int IPV4 = 4;
+    static final int IPV6 = 6;
+
+    private JournalEncoder()
+    {
+    }
+
+    public static void nodeStart(final Bytes<?> out, final long timeNs, final long wallClockMs,
+        final EngineConfig config)
+    {
+        header(out, RecordType.NODE_START);
+        out.writeShort((short)RecordType.FORMAT_VERSION);
+        out.writeLong(config.seed());
+        out.writeLong(timeNs);
+        out.writeLong(wallClockMs);
+        out.writeByte((byte)config.listen().size());
+        for (final ListenAddress listen : config.listen())
+        {
+            out.writeByte((byte)listen.transport());
+            address(out, listen.address());
+        }
+        out.writeShort((short)config.routes().size());
+        for (final Route route : config.routes())
+        {
+            text(out, route.user().pattern());
+            out.writeByte((byte)route.transport());
+            address(out, route.target());
+        }
+        out.writeLong(config.t1Ns());
+        out.writeLong(config.t2Ns());
+        out.writeLong(config.t4Ns());
+        out.writeInt(config.maxCalls());
+        text(out, config.userAgent());
+        transferSettings(out, config);
+    }
+
+    /** The transfer, redirect, webhook and trunk settings: they steer the engine, so replay needs them. */
+    private static void transferSettings(final Bytes<?> out, final EngineConfig config)
+    {
+        final RefereeConfig.TransferConfig transfer = config.transfer();
+        out.writeInt(transfer.acceptStatus());
+        out.writeLong(transfer.transferorByeTimeoutMs());
+        out.writeLong(transfer.ringTimeoutMs());
+        text(out, transfer.onFailure().name());
+        out.writeInt(config.redirect().max());
+        out.writeLong(config.webhook().timeoutMs());
+        out.writeShort((short)config.trunks().size());
+        for (final RefereeConfig.TrunkConfig trunk : config.trunks())
+        {
+            text(out, trunk.name());
+            out.writeShort((short)trunk.sources().size());
+            for (final Cidr source : trunk.sources())
+            {
+                text(out, source.toString());
+            }
+            final RefereeConfig.TrunkTransferPolicy policy = trunk.transfer();
+            text(out, policy.mode().name());
+            out.writeByte((byte)(policy.allowPstn() ? 1 : 0));
+            out.writeShort((short)policy.targets().size());
+            for (final Pattern target : policy.targets())
+            {
+                text(out, target.pattern());
+            }
+            text(out, policy.webhook() == null ? null : policy.webhook().toString());
+        }
+    }
+
+    public static void inputSip(final Bytes<?> out, final long timeNs, final int transport,
+        final InetSocketAddress source, final InetSocketAddress local, final long connectionId,
+        final DirectBuffer data, final int offset, final int length)
+    {
+        header(out, RecordType.INPUT_SIP);
+        out.writeLong(timeNs);
+        out.writeByte((byte)transport);
+        address(out, source);
+        address(out, local);
+        out.writeLong(connectionId);
+        message(out, data, offset, length);
+    }
+
+    /** A transfer webhook's answer, published into the inbound ring by the webhook client. */
+    public static void inputWebhook(final Bytes<?> out, final long timeNs, final long requestId, final boolean accept,
+        final DirectBuffer target, final int offset, final int length)
+    {
+        header(out, RecordType.INPUT_WEBHOOK);
+        out.writeLong(timeNs);
+        out.writeLong(requestId);
+        out.writeByte((byte)(accept ? 1 : 0));
+        message(out, target, offset, length);
+    }
+
+    public static void inputTick(final Bytes<?> out, final long timeNs)
+    {
+        header(out, RecordType.INPUT_TICK);
+        out.writeLong(timeNs);
+    }
+
+    public static void outputSip(final Bytes<?> out, final long timeNs, final int transport,
+        final InetSocketAddress destination, final long connectionId, final DirectBuffer data, final int offset,
+        final int length)
+    {
+        header(out, RecordType.OUTPUT_SIP);
+        out.writeLong(timeNs);
+        out.writeByte((byte)transport);
+        address(out, destination);
+        out.writeLong(connectionId);
+        message(out, data, offset, length);
+    }
+
+    public static void recovered(final Bytes<?> out, final long timeNs, final long wallClockMs,
+        final long inputsReplayed, final long recoveryNs)
+    {
+        header(out, RecordType.RECOVERED);
+        out.writeLong(timeNs);
+        out.writeLong(wallClockMs);
+        out.writeLong(inputsReplayed);
+        out.writeLong(recoveryNs);
+    }
+
+    /** Type and record version; every event record then starts with nowNs and callId. */
+    static void event(final Bytes<?> out, final int type, final long nowNs, final long callId)
+    {
+        header(out, type);
+        out.writeLong(nowNs);
+        out.writeLong(callId);
+    }
+
+    static void header(final Bytes<?> out, final int type)
+    {
+        out.writeByte((byte)type);
+        out.writeByte((byte)RecordType.RECORD_VERSION);
+    }
+
+    static void text(final Bytes<?> out, final CharSequence text)
+    {
+        if (text == null)
+        {
+            out.writeShort((short)NULL_TEXT);
+            return;
+        }
+        final int length = Math.min(text.length(), NULL_TEXT - 1);
+        out.writeShort((short)length);
+        for (int i = 0; i < length; i++)
+        {
+            out.writeByte((byte)text.charAt(i));
+        }
+    }
+
+    /**
+     * Family byte, address bytes, port. {@link InetAddress#getAddress()} returns a copy (16 or 4 bytes of
+     * short-lived garbage per address); the transports already allocate the source address per datagram.
+     */
+    static void address(final Bytes<?> out, final InetSocketAddress address)
+    {
+        if (address == null || address.getAddress() == null)
+        {
+            out.writeByte((byte)NO_ADDRESS);
+            return;
+        }
+        final byte[] raw = address.getAddress().getAddress();
+        out.writeByte((byte)(raw.length == 4 ? IPV4 : IPV6));
+        out.write(raw);
+        out.writeShort((short)address.getPort());
+    }
+
+    private static void message(final Bytes<?> out, final DirectBuffer data, final int offset, final int length)
+    {
+        out.writeInt(length);
+        final byte[] array = data.byteArray();
+        if (array != null)
+        {
+            out.write(array, data.wrapAdjustment() + offset, length);
+        }
+        else
+        {
+            for (int i = 0; i < length; i++)
+            {
+                out.writeByte(data.getByte(offset + i));
+            }
+        }
+    }
+}

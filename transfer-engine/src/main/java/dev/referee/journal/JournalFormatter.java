@@ -1,0 +1,75 @@
+package dev.referee.journal;
+
+import dev.referee.transport.Addresses;
+import dev.referee.transport.Transport;
+
+import java.net.InetSocketAddress;
+
+/** One line per record, the same for every tool (tail, show, replay's divergence report). */
+public final class JournalFormatter
+{
+    private JournalFormatter()
+    {
+    }
+
+    public static String describe(final JournalRecord r)
+    {
+        final String head = r.typeName() + " t=" + r.timeNs;
+        return switch (r.type)
+        {
+            case RecordType.NODE_START -> head + " version=" + r.formatVersion + " seed=" + r.config.seed() +
+                " wallClockMs=" + r.wallClockMs + " listen=" + r.config.listen().size() + " routes=" +
+                r.config.routes().size();
+            case RecordType.INPUT_SIP -> head + " " + transport(r) + " from " + hostPort(r.peer) + " to " +
+                hostPort(r.local) + connection(r) + " len=" + r.message.length + " | " + r.firstLine();
+            case RecordType.INPUT_TICK -> head;
+            case RecordType.INPUT_WEBHOOK -> head + " webhook answer to request " + r.webhookRequestId + ": " +
+                (r.webhookAccept ? "accept" : "reject") + (r.message.length > 0 ? " target " + r.messageText() : "");
+            case RecordType.OUTPUT_SIP -> head + " " + transport(r) + " to " + hostPort(r.peer) + connection(r) +
+                " len=" + r.message.length + " | " + r.firstLine();
+            case RecordType.RECOVERED -> head + " wallClockMs=" + r.wallClockMs + " inputsReplayed=" +
+                r.inputsReplayed + " recoveryMs=" + r.recoveryNs / 1_000_000;
+            case RecordType.UNKNOWN -> "unknown record (" + (r.raw == null ? 0 : r.raw.length) + " bytes)";
+            default -> head + " call=" + r.callId + " " + eventDetail(r);
+        };
+    }
+
+    /** The fields of a domain event after its call id, in words. */
+    public static String eventDetail(final JournalRecord r)
+    {
+        return switch (r.type)
+        {
+            case RecordType.CALL_CREATED -> "from " + r.text(2) + " to " + r.text(3) + " target " + r.text(4) +
+                " legs " + r.text(0) + " / " + r.text(1) + (r.parentCallId != 0 ? " parent " + r.parentCallId : "");
+            case RecordType.LEG_RINGING -> "callee ringing " + r.status;
+            case RecordType.LEG_ANSWERED -> "callee answered";
+            case RecordType.REFER_RECEIVED -> "REFER from " + r.text(0) + " (transferee " + r.text(1) + ") to " +
+                r.text(2) + (r.text(3) != null ? " referred-by " + r.text(3) : "");
+            case RecordType.TRANSFER_REFUSED -> "transfer refused with " + r.status + ": " + r.text(0);
+            case RecordType.TRANSFER_STARTED -> "transfer " + r.transferId + " started (" + r.text(0) + ") to " +
+                r.text(1);
+            case RecordType.TRANSFER_TARGET_RINGING -> "transfer " + r.transferId + " target ringing " + r.status;
+            case RecordType.TRANSFER_COMPLETED -> "transfer " + r.transferId + " completed, call " + r.newCallId +
+                " goes on";
+            case RecordType.TRANSFER_FAILED -> "transfer " + r.transferId + " FAILED: target answered " + r.status +
+                " (" + r.text(0) + ")";
+            case RecordType.CALL_ENDED -> "call ended: " + r.text(0) + (r.status != 0 ? " (" + r.status + ")" : "");
+            default -> "";
+        };
+    }
+
+    public static String hostPort(final InetSocketAddress address)
+    {
+        return address == null ? "-" : Addresses.hostPort(address);
+    }
+
+    private static String transport(final JournalRecord r)
+    {
+        return r.transport == Transport.TCP ? "TCP" : "UDP";
+    }
+
+    private static String connection(final JournalRecord r)
+    {
+        return r.connectionId != 0 ? " conn=" + r.connectionId : "";
+    }
+}

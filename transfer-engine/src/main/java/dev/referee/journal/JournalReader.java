@@ -1,0 +1,46 @@
+package dev.referee.journal;
+
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.wire.DocumentContext;
+
+/**
+ * Reads records in journal order from the start (or from where the last call stopped: on a journal being written
+ * {@link #next()} returns null at the current end and later returns what was appended since). Single-threaded.
+ */
+public final class JournalReader implements AutoCloseable
+{
+    private final ExcerptTailer tailer;
+
+    JournalReader(final ExcerptTailer tailer)
+    {
+        this.tailer = tailer;
+    }
+
+    /** The next record, or null when none is there (yet). */
+    public JournalRecord next()
+    {
+        while (true)
+        {
+            try (DocumentContext document = tailer.readingDocument())
+            {
+                if (!document.isPresent())
+                {
+                    return null;
+                }
+                if (document.isMetaData())
+                {
+                    continue;
+                }
+                final JournalRecord record = JournalDecoder.decode(document.wire().bytes());
+                record.index = document.index();
+                return record;
+            }
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        tailer.close();
+    }
+}

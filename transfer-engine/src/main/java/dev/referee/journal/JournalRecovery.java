@@ -1,0 +1,196 @@
+package dev.referee.journal;
+
+import dev.referee.config.RefereeConfig;
+import dev.referee.config.Route;
+import dev.referee.engine.Engine;
+import dev.referee.engine.EngineConfig;
+import dev.referee.engine.EngineCounters;
+import dev.referee.engine.events.EngineEvents;
+import dev.referee.engine.events.EngineEventsFanOut;
+import dev.referee.engine.events.WebhookRequests;
+import dev.referee.pipeline.SipPipeline;
+
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts a node's engine on its journal. On an empty journal: records node-start (format version, seed, engine
+ * configuration). On an existing one: rebuilds the engine from the recorded seed and configuration by replaying
+ * every input with outputs and events suppressed, then records {@code recovered}. Either way it then hooks the
+ * journal into the pipeline (input stage, output observer) and lets the engine's outputs and events through.
+ * <p>
+ * Use on the starting thread, before {@link SipPipeline#start}: {@code JournalRecovery.start(...)} then
+ * {@link #engine()}.
+ */
+public final class JournalRecovery
+{
+    /** Engine time moves on by this much past the last recorded input when a node comes back. */
+    static final long RESTART_GAP_NS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    private final Journal journal;
+    private final Engine engine;
+    private final boolean recovered;
+    private final long inputsReplayed;
+    private final long recoveryNs;
+    private final String configWarning;
+
+    private JournalRecovery(final Journal journal, final Engine engine, final boolean recovered,
+        final long inputsReplayed, final long recoveryNs, final String configWarning)
+    {
+        this.journal = journal;
+        this.engine = engine;
+        this.recovered = recovered;
+        this.inputsReplayed = inputsReplayed;
+        this.recoveryNs = recoveryNs;
+        this.configWarning = configWarning;
+    }
+
+    /**
+     * @param freshSeed the seed to use when the journal is new (a recorded seed wins otherwise).
+     */
+    public static JournalRecovery start(final RefereeConfig config, final SipPipeline pipeline,
+        final EngineCounters counters, final long freshSeed) throws IOException
+    {
+        return start(config, pipeline, counters, freshSeed, EngineEvents.NONE, WebhookRequests.NONE);
+    }
+
+    /**
+     * @param otherEvents listeners of domain events besides the journal (call records), live only.
+     * @param webhooks    the transfer webhook client, live only.
+     */
+    public static JournalRecovery start(final RefereeConfig config, final SipPipeline pipeline,
+        final EngineCounters counters, final long freshSeed, final EngineEvents otherEvents,
+        final WebhookRequests webhooks) throws IOException
+    {
+        final long startNs = System.nanoTime();
+        final Journal journal = Journal.openForWriting(config.journalDir(), config.journal());
+        try
+        {
+            final ChronicleSink control = journal.newSink();
+            final RecoveryGate gate = new RecoveryGate(pipeline.sender(),
+                EngineEventsFanOut.of(new JournalEvents(journal.newSink()), otherEvents), webhooks);
+            try (JournalReader reader = journal.newReader())
+            {
+                final JournalRecord first = reader.next();
+                final EngineConfig current = EngineConfig.from(config, freshSeed);
+                if (first == null)
+                {
+                    final Engine engine = new Engine(current, gate, counters, gate, gate);
+                    JournalEncoder.nodeStart(control.begin(), startNs, System.currentTimeMillis(), current);
+                    control.commit();
+                    hook(journal, pipeline, 0);
+                    gate.goLive();
+                    return new JournalRecovery(journal, engine, false, 0, 0, null);
+                }
+                if (first.type != RecordType.NODE_START)
+                {
+                    throw new IOException("journal " + journal.dir() + " does not start with a node-start record " +
+                        "(its oldest files were deleted by retention?): move it aside to start afresh");
+                }
+                final Rebuilt rebuilt = rebuild(first, reader, gate, counters);
+                final Engine engine = rebuilt.engine();
+                final InputReplayer replayer = rebuilt.replayer();
+                final long lastTimeNs = replayer.lastTimeNs() == Long.MIN_VALUE ? first.timeNs : replayer.lastTimeNs();
+                final long nowNs = System.nanoTime();
+                final long offsetNs = lastTimeNs + RESTART_GAP_NS - nowNs;
+                final long recoveryNs = nowNs - startNs;
+                JournalEncoder.recovered(
+                    control.begin(), nowNs + offsetNs, System.currentTimeMillis(), replayer.inputs(), recoveryNs);
+                control.commit();
+                hook(journal, pipeline, offsetNs);
+                gate.goLive();
+                return new JournalRecovery(journal, engine, true, replayer.inputs(), recoveryNs,
+                    sameConfig(first.config, current) ? null : "the configuration differs from the one this " +
+                    "journal was started with; the journal's is used (move the journal aside to apply the new one)");
+            }
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            journal.close();
+            throw ex;
+        }
+    }
+
+    /** An engine rebuilt from a journal, and what replaying it took. */
+    public record Rebuilt(Engine engine, InputReplayer replayer)
+    {
+    }
+
+    /**
+     * Builds an engine from {@code nodeStart}'s seed and configuration and replays every input {@code reader} has
+     * after it. {@code gate} must not be live yet: the outputs and events of the replay go nowhere.
+     */
+    public static Rebuilt rebuild(final JournalRecord nodeStart, final JournalReader reader, final RecoveryGate gate,
+        final EngineCounters counters)
+    {
+        final Engine engine = new Engine(nodeStart.config, gate, counters, gate, gate);
+        final InputReplayer replayer = new InputReplayer(engine);
+        JournalRecord record;
+        while ((record = reader.next()) != null)
+        {
+            replayer.apply(record);
+        }
+        return new Rebuilt(engine, replayer);
+    }
+
+    private static void hook(final Journal journal, final SipPipeline pipeline, final long offsetNs)
+    {
+        pipeline.addInboundStage(new JournalInputStage(journal.newSink(), offsetNs));
+        pipeline.outboundObserver(new JournalOutputObserver(journal.newSink()));
+    }
+
+    /** Same engine configuration apart from the seed (regexes compared by their text). */
+    static boolean sameConfig(final EngineConfig a, final EngineConfig b)
+    {
+        if (a.routes().size() != b.routes().size())
+        {
+            return false;
+        }
+        for (int i = 0; i < a.routes().size(); i++)
+        {
+            final Route ra = a.routes().get(i);
+            final Route rb = b.routes().get(i);
+            if (!ra.user().pattern().equals(rb.user().pattern()) || !ra.target().equals(rb.target()) ||
+                ra.transport() != rb.transport())
+            {
+                return false;
+            }
+        }
+        return a.listen().equals(b.listen()) && a.transfer().equals(b.transfer()) &&
+            a.redirect().equals(b.redirect()) && a.webhook().equals(b.webhook()) &&
+            a.trunks().toString().equals(b.trunks().toString()) && a.t1Ns() == b.t1Ns() && a.t2Ns() == b.t2Ns() &&
+            a.t4Ns() == b.t4Ns() && a.maxCalls() == b.maxCalls() && a.userAgent().equals(b.userAgent());
+    }
+
+    public Journal journal()
+    {
+        return journal;
+    }
+
+    public Engine engine()
+    {
+        return engine;
+    }
+
+    /** True when the journal existed and was replayed. */
+    public boolean recovered()
+    {
+        return recovered;
+    }
+
+    public long inputsReplayed()
+    {
+        return inputsReplayed;
+    }
+
+    public long recoveryNs()
+    {
+        return recoveryNs;
+    }
+
+    /** Null, or why the recorded configuration was used instead of the one given. */
+    public String configWarning()
+    {
+        return configWarning;
+    }
+}

@@ -1,0 +1,131 @@
+package dev.referee.journal;
+
+import dev.referee.engine.Engine;
+import dev.referee.engine.EngineCounters;
+
+import java.util.ArrayDeque;
+import java.util.Arrays;
+
+/**
+ * Replays a journal on a fresh engine (recorded seed and configuration) and checks that it produces exactly the
+ * recorded outputs and domain events, each stream in order. The replay's outputs and events are encoded with the
+ * journal's own encoder, so each check is a byte comparison with the recorded record.
+ * <p>
+ * A {@code recovered} record marks a crash: what the replay produced before it and the crashed node never recorded
+ * (inputs journaled but not yet acted on, outputs not yet handed to the send stage) is dropped there, because the
+ * recovered node replayed those inputs with outputs suppressed too. Outputs and events the replay produces after
+ * the journal's last record are reported as {@link Result#unrecordedAtEnd}, not as a divergence: a node stopped
+ * or still running has inputs it has journaled and not yet handled.
+ */
+public final class JournalVerifier
+{
+    /** Outcome; {@code divergence} is null when the journal replayed exactly. */
+    public record Result(long records, long inputs, long outputs, long events, long droppedAtRecovery,
+        long unrecordedAtEnd, String divergence)
+    {
+        public boolean ok()
+        {
+            return divergence == null;
+        }
+    }
+
+    /** Sees each record as the replay goes, with a flag saying whether it matched (inputs always do). */
+    @FunctionalInterface
+    public interface Listener
+    {
+        Listener NONE = (record, matched) ->
+        {
+        };
+
+        void onRecord(JournalRecord record, boolean matched);
+    }
+
+    private JournalVerifier()
+    {
+    }
+
+    public static Result verify(final JournalReader reader)
+    {
+        return verify(reader, Listener.NONE);
+    }
+
+    public static Result verify(final JournalReader reader, final Listener listener)
+    {
+        final JournalRecord first = reader.next();
+        if (first == null || first.type != RecordType.NODE_START)
+        {
+            return new Result(0, 0, 0, 0, 0, 0, first == null ? "empty journal" :
+                "record " + first.index + ": the journal does not start with node-start but " + first.typeName());
+        }
+        listener.onRecord(first, true);
+
+        final MemorySink outputs = new MemorySink();
+        final MemorySink events = new MemorySink();
+        final long[] inputTimeNs = new long[1];
+        final Engine engine = new Engine(first.config, (transport, destination, connectionId, buffer, offset, length) ->
+        {
+            JournalEncoder.outputSip(outputs.begin(), inputTimeNs[0], transport, destination, connectionId, buffer,
+                offset, length);
+            outputs.commit();
+            return true;
+        }, new EngineCounters(), new JournalEvents(events));
+        final InputReplayer replayer = new InputReplayer(engine);
+
+        long records = 1;
+        long outputCount = 0;
+        long eventCount = 0;
+        long dropped = 0;
+        JournalRecord record;
+        while ((record = reader.next()) != null)
+        {
+            records++;
+            if (record.isInput())
+            {
+                inputTimeNs[0] = record.timeNs;
+                replayer.apply(record);
+                listener.onRecord(record, true);
+            }
+            else if (record.type == RecordType.OUTPUT_SIP || record.isEvent())
+            {
+                final ArrayDeque<byte[]> expected =
+                    record.type == RecordType.OUTPUT_SIP ? outputs.records() : events.records();
+                final byte[] produced = expected.poll();
+                final boolean matched = produced != null && Arrays.equals(produced, record.raw);
+                listener.onRecord(record, matched);
+                if (!matched)
+                {
+                    return new Result(records, replayer.inputs(), outputCount, eventCount, dropped, 0,
+                        divergence(record, produced));
+                }
+                if (record.type == RecordType.OUTPUT_SIP)
+                {
+                    outputCount++;
+                }
+                else
+                {
+                    eventCount++;
+                }
+            }
+            else
+            {
+                if (record.type == RecordType.RECOVERED)
+                {
+                    dropped += outputs.records().size() + events.records().size();
+                    outputs.records().clear();
+                    events.records().clear();
+                }
+                listener.onRecord(record, true);
+            }
+        }
+        return new Result(records, replayer.inputs(), outputCount, eventCount, dropped,
+            outputs.records().size() + events.records().size(), null);
+    }
+
+    private static String divergence(final JournalRecord recorded, final byte[] produced)
+    {
+        return "first divergence at record " + recorded.index + " (" + recorded.typeName() + ")\n  recorded: " +
+            JournalFormatter.describe(recorded) + "\n  replayed: " +
+            (produced == null ? "nothing (the replay produced no such record)" :
+            JournalFormatter.describe(JournalDecoder.decode(produced)));
+    }
+}

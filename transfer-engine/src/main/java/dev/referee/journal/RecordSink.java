@@ -1,0 +1,18 @@
+package dev.referee.journal;
+
+import net.openhft.chronicle.bytes.Bytes;
+
+/**
+ * Where one writer thread puts encoded records: {@link #begin()} gives the bytes to encode one record into, then
+ * {@link #commit()} or {@link #abort()}. The live journal writes straight into Chronicle's mapped file; replay
+ * verification encodes into memory with the same encoder, so that a comparison is a byte comparison.
+ */
+public interface RecordSink
+{
+    Bytes<?> begin();
+
+    void commit();
+
+    /** Drops the record begun (an encoder failed half way). */
+    void abort();
+}

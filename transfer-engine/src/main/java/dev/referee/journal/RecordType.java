@@ -1,0 +1,72 @@
+package dev.referee.journal;
+
+/**
+ * Record types of journal format version {@link RecordType#FORMAT_VERSION}; the layout of each is in
+ * docs/journal-format.md. Codes are stable: a new record type gets a new code, a code is never reused.
+ */
+public final class RecordType
+{
+    /** Version of the whole format, written in the node-start record. */
+    public static final int FORMAT_VERSION = 1;
+    /** Layout version written after each record's type byte; fields added later go after the known ones. */
+    public static final int RECORD_VERSION = 1;
+
+    public static final int UNKNOWN = 0;
+    public static final int NODE_START = 1;
+    public static final int INPUT_SIP = 2;
+    public static final int INPUT_TICK = 3;
+    public static final int OUTPUT_SIP = 4;
+    public static final int RECOVERED = 5;
+    public static final int INPUT_WEBHOOK = 6;
+
+    public static final int CALL_CREATED = 16;
+    public static final int LEG_RINGING = 17;
+    public static final int LEG_ANSWERED = 18;
+    public static final int REFER_RECEIVED = 19;
+    public static final int TRANSFER_REFUSED = 20;
+    public static final int TRANSFER_STARTED = 21;
+    public static final int TRANSFER_TARGET_RINGING = 22;
+    public static final int TRANSFER_COMPLETED = 23;
+    public static final int TRANSFER_FAILED = 24;
+    public static final int CALL_ENDED = 25;
+
+    private RecordType()
+    {
+    }
+
+    /** True for records the engine reacts to (replayed on recovery). */
+    public static boolean isInput(final int type)
+    {
+        return type == INPUT_SIP || type == INPUT_TICK || type == INPUT_WEBHOOK;
+    }
+
+    /** True for domain event records (what {@link dev.referee.engine.events.EngineEvents} reports). */
+    public static boolean isEvent(final int type)
+    {
+        return type >= CALL_CREATED && type <= CALL_ENDED;
+    }
+
+    public static String name(final int type)
+    {
+        return switch (type)
+        {
+            case NODE_START -> "node-start";
+            case INPUT_SIP -> "input-sip";
+            case INPUT_TICK -> "input-tick";
+            case OUTPUT_SIP -> "output-sip";
+            case RECOVERED -> "recovered";
+            case INPUT_WEBHOOK -> "input-webhook";
+            case CALL_CREATED -> "call-created";
+            case LEG_RINGING -> "leg-ringing";
+            case LEG_ANSWERED -> "leg-answered";
+            case REFER_RECEIVED -> "refer-received";
+            case TRANSFER_REFUSED -> "transfer-refused";
+            case TRANSFER_STARTED -> "transfer-started";
+            case TRANSFER_TARGET_RINGING -> "transfer-target-ringing";
+            case TRANSFER_COMPLETED -> "transfer-completed";
+            case TRANSFER_FAILED -> "transfer-failed";
+            case CALL_ENDED -> "call-ended";
+            default -> "unknown(" + type + ")";
+        };
+    }
+}

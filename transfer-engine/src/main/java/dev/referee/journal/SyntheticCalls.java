@@ -1,0 +1,411 @@
+package dev.referee.journal;
+
+import dev.referee.config.ListenAddress;
+import dev.referee.config.Route;
+import dev.referee.engine.Engine;
+import dev.referee.engine.EngineConfig;
+import dev.referee.engine.EngineCounters;
+import dev.referee.engine.events.EngineEvents;
+import dev.referee.pipeline.SipSender;
+import dev.referee.sip.AsciiView;
+import dev.referee.sip.HeaderName;
+import dev.referee.sip.SipMessage;
+import dev.referee.transport.Transport;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * Writes a journal the way a node would, without sockets: a real {@link Engine} driven on the calling thread by
+ * scripted callers and callees, every input appended before the engine sees it, every output and event after.
+ * For tests, the recovery measurement and the journal benchmark. Each step moves engine time on by 1 ms and a tick
+ * input is journaled every 10 ms of engine time, as the pipeline's ticker does.
+ */
+public final class SyntheticCalls
+{
+    public static final InetSocketAddress REFEREE = new InetSocketAddress("127.0.0.1", 5060);
+    public static final InetSocketAddress CALLER = new InetSocketAddress("127.0.0.1", 5070);
+    public static final InetSocketAddress CALLEE = new InetSocketAddress("127.0.0.1", 5062);
+    /** Where transfers to carol... are routed. */
+    public static final InetSocketAddress TARGET = new InetSocketAddress("127.0.0.1", 5064);
+    static final String SDP = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n" +
+        "m=audio 4000 RTP/AVP 0\r\na=sendrecv\r\n";
+    private static final long STEP_NS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long TICK_NS = TimeUnit.MILLISECONDS.toNanos(10);
+
+    /** One call's dialog state as its two phones know it. */
+    private static final class Dialogs
+    {
+        String callerCallId;
+        String callerFrom;
+        String callerTo;
+        String refereeContactForCaller;
+        long callerCSeq = 1;
+        String calleeCallId;
+        String calleeFrom;
+        String calleeTo;
+        String refereeContactForCallee;
+        long calleeCSeq = 100;
+        int branches;
+        byte[] targetInvite;
+        String targetTo;
+    }
+
+    private final RecordSink sink;
+    private final SipSender output;
+    private final EngineEvents events;
+    private Engine engine;
+    private final List<byte[]> sent = new ArrayList<>();
+    private final List<InetSocketAddress> sentTo = new ArrayList<>();
+    private final Map<String, Dialogs> calls = new HashMap<>();
+    private final SipMessage parsed = new SipMessage();
+    private final AsciiView view = new AsciiView();
+    private long nowNs;
+    private long nextTickNs;
+
+    public SyntheticCalls(final RecordSink sink, final long seed, final long startNs)
+    {
+        this.sink = sink;
+        final EngineConfig config = config(seed);
+        nowNs = startNs;
+        nextTickNs = startNs + TICK_NS;
+        JournalEncoder.nodeStart(sink.begin(), startNs, 1_800_000_000_000L, config);
+        sink.commit();
+        output = (transport, destination, connectionId, buffer, offset, length) ->
+        {
+            final byte[] bytes = new byte[length];
+            buffer.getBytes(offset, bytes);
+            sent.add(bytes);
+            sentTo.add(destination);
+            JournalEncoder.outputSip(sink.begin(), nowNs, transport, destination, connectionId, buffer, offset, length);
+            sink.commit();
+            return true;
+        };
+        events = new JournalEvents(sink);
+        engine = new Engine(config, output, new EngineCounters(), events);
+    }
+
+    /**
+     * Referee crashes and comes back: the engine is thrown away and rebuilt from {@code journal} (node-start seed and
+     * configuration, every input replayed with outputs suppressed), then a recovered record is appended. The phones
+     * keep their dialogs, as real phones would; engine time goes on from where it was.
+     */
+    public void crashAndRecover(final Journal journal)
+    {
+        try (JournalReader reader = journal.newReader())
+        {
+            final RecoveryGate gate = new RecoveryGate(output, events);
+            final JournalRecovery.Rebuilt rebuilt =
+                JournalRecovery.rebuild(reader.next(), reader, gate, new EngineCounters());
+            engine = rebuilt.engine();
+            gate.goLive();
+            JournalEncoder.recovered(sink.begin(), nowNs, 1_800_000_000_000L, rebuilt.replayer().inputs(), 0);
+            sink.commit();
+        }
+    }
+
+    public static EngineConfig config(final long seed)
+    {
+        return new EngineConfig(List.of(new ListenAddress(Transport.UDP, REFEREE)),
+            List.of(new Route(Pattern.compile("bob.*"), CALLEE, Transport.UDP),
+                new Route(Pattern.compile("carol.*"), TARGET, Transport.UDP)),
+            TimeUnit.MILLISECONDS.toNanos(500), TimeUnit.SECONDS.toNanos(4), TimeUnit.SECONDS.toNanos(5),
+            1_000_000, "Referee", seed);
+    }
+
+    public Engine engine()
+    {
+        return engine;
+    }
+
+    /** Caller INVITE, callee 180 and 200, caller ACK: the call is established. Returns the caller's Call-ID. */
+    public String establish(final int n)
+    {
+        final Dialogs d = new Dialogs();
+        d.callerCallId = "call-" + n + "@synthetic";
+        d.callerFrom = "\"alice" + n + "\" <sip:alice" + n + "@127.0.0.1:5070>;tag=a" + n;
+        d.callerTo = "<sip:bob" + n + "@127.0.0.1:5060>";
+        calls.put(d.callerCallId, d);
+        final String invite = "INVITE sip:bob" + n + "@127.0.0.1:5060 SIP/2.0\r\n" +
+            via(CALLER, d) + "Max-Forwards: 70\r\nFrom: " + d.callerFrom + "\r\nTo: " + d.callerTo + "\r\n" +
+            "Call-ID: " + d.callerCallId + "\r\nCSeq: 1 INVITE\r\nContact: <sip:alice" + n + "@127.0.0.1:5070>\r\n" +
+            body(SDP);
+        final byte[] calleeInvite = receive(CALLER, invite, CALLEE, "INVITE");
+        parse(calleeInvite);
+        d.calleeCallId = header(HeaderName.CALL_ID);
+        d.calleeFrom = header(HeaderName.FROM);
+        d.calleeTo = header(HeaderName.TO) + ";tag=b" + n;
+        d.refereeContactForCallee = uri(header(HeaderName.CONTACT));
+        calls.put(d.calleeCallId, d);
+        receive(CALLEE, answer(calleeInvite, 180, "Ringing", d.calleeTo, null), CALLER, null);
+        final byte[] ok = receive(CALLEE, answer(calleeInvite, 200, "OK", d.calleeTo, SDP), CALLER, "200");
+        parse(ok);
+        d.callerTo = header(HeaderName.TO);
+        d.refereeContactForCaller = uri(header(HeaderName.CONTACT));
+        receive(CALLER, "ACK " + d.refereeContactForCaller + " SIP/2.0\r\n" + via(CALLER, d) +
+            "Max-Forwards: 70\r\nFrom: " + d.callerFrom + "\r\nTo: " + d.callerTo + "\r\nCall-ID: " +
+            d.callerCallId + "\r\nCSeq: 1 ACK\r\n" + body(null), null, null);
+        return d.callerCallId;
+    }
+
+    /** The caller hangs up; the callee answers the relayed BYE. */
+    public void callerBye(final String callerCallId)
+    {
+        final Dialogs d = calls.get(callerCallId);
+        final byte[] bye = receive(CALLER, "BYE " + d.refereeContactForCaller + " SIP/2.0\r\n" + via(CALLER, d) +
+            "Max-Forwards: 70\r\nFrom: " + d.callerFrom + "\r\nTo: " + d.callerTo + "\r\nCall-ID: " + d.callerCallId +
+            "\r\nCSeq: " + (++d.callerCSeq) + " BYE\r\n" + body(null), CALLEE, "BYE");
+        receive(CALLEE, answer(bye, 200, "OK", null, null), null, null);
+    }
+
+    /** The callee hangs up; the caller answers the relayed BYE. */
+    public void calleeBye(final String callerCallId)
+    {
+        final Dialogs d = calls.get(callerCallId);
+        final byte[] bye = receive(CALLEE, "BYE " + d.refereeContactForCallee + " SIP/2.0\r\n" + via(CALLEE, d) +
+            "Max-Forwards: 70\r\nFrom: " + d.calleeTo + "\r\nTo: " + d.calleeFrom + "\r\nCall-ID: " + d.calleeCallId +
+            "\r\nCSeq: " + (++d.calleeCSeq) + " BYE\r\n" + body(null), CALLER, "BYE");
+        receive(CALLER, answer(bye, 200, "OK", null, null), null, null);
+    }
+
+    /**
+     * The callee transfers the caller to carol{@code n} (blind REFER). The target rings, then answers
+     * {@code targetStatus}: 200 joins caller and target, after which the transferor hangs up and later the target
+     * does; anything else fails the transfer and the caller hangs up the original call. Every NOTIFY is answered.
+     */
+    public void blindTransfer(final String callerCallId, final int n, final int targetStatus)
+    {
+        startBlindTransfer(callerCallId, n);
+        finishBlindTransfer(callerCallId, n, targetStatus);
+    }
+
+    /** The callee sends REFER to carol{@code n}; the target gets Referee's INVITE and rings. */
+    public void startBlindTransfer(final String callerCallId, final int n)
+    {
+        final Dialogs d = calls.get(callerCallId);
+        receive(CALLEE, "REFER " + d.refereeContactForCallee + " SIP/2.0\r\n" + via(CALLEE, d) +
+            "Max-Forwards: 70\r\nFrom: " + d.calleeTo + "\r\nTo: " + d.calleeFrom + "\r\nCall-ID: " +
+            d.calleeCallId + "\r\nCSeq: " + (++d.calleeCSeq) + " REFER\r\nContact: <sip:bob@127.0.0.1:5062>\r\n" +
+            "Refer-To: <sip:carol" + n + "@example.com>\r\n" + body(null), null, null);
+        final byte[] targetInvite = sentTo(TARGET, "INVITE");
+        answerNotifies();
+        parse(targetInvite);
+        final String targetTo = header(HeaderName.TO) + ";tag=t" + n;
+        receive(TARGET, answer(targetInvite, 180, "Ringing", targetTo, null), null, null);
+        answerNotifies();
+        d.targetInvite = targetInvite;
+        d.targetTo = targetTo;
+    }
+
+    /** The ringing target answers {@code targetStatus}; see {@link #blindTransfer}. */
+    public void finishBlindTransfer(final String callerCallId, final int n, final int targetStatus)
+    {
+        final Dialogs d = calls.get(callerCallId);
+        final byte[] targetInvite = d.targetInvite;
+        final String targetTo = d.targetTo;
+        parse(targetInvite);
+        final String refereeForTarget = header(HeaderName.FROM);
+        final String refereeContactForTarget = uri(header(HeaderName.CONTACT));
+        final String targetCallId = header(HeaderName.CALL_ID);
+        if (targetStatus != 200)
+        {
+            receive(TARGET, answer(targetInvite, targetStatus, "Busy Here", targetTo, null), null, null);
+            answerNotifies();
+            callerBye(callerCallId);
+            return;
+        }
+        final byte[] reinvite = receive(TARGET, answer(targetInvite, 200, "OK", targetTo, SDP), CALLER, "INVITE");
+        answerNotifies();
+        receive(CALLER, answer(reinvite, 200, "OK", null, SDP), null, null);
+        answerNotifies();
+        receive(CALLEE, "BYE " + d.refereeContactForCallee + " SIP/2.0\r\n" + via(CALLEE, d) +
+            "Max-Forwards: 70\r\nFrom: " + d.calleeTo + "\r\nTo: " + d.calleeFrom + "\r\nCall-ID: " +
+            d.calleeCallId + "\r\nCSeq: " + (++d.calleeCSeq) + " BYE\r\n" + body(null), null, null);
+        answerNotifies();
+        final byte[] bye = receive(TARGET, "BYE " + refereeContactForTarget + " SIP/2.0\r\n" + via(TARGET, d) +
+            "Max-Forwards: 70\r\nFrom: " + targetTo + "\r\nTo: " + refereeForTarget + "\r\nCall-ID: " +
+            targetCallId + "\r\nCSeq: 200 BYE\r\n" + body(null), CALLER, "BYE");
+        receive(CALLER, answer(bye, 200, "OK", null, null), null, null);
+    }
+
+    /** The transferor answers 200 to each NOTIFY Referee sent it in the last step. */
+    private void answerNotifies()
+    {
+        final List<byte[]> notifies = new ArrayList<>();
+        for (int i = 0; i < sent.size(); i++)
+        {
+            if (sentTo.get(i).equals(CALLEE) && firstLine(sent.get(i)).startsWith("NOTIFY "))
+            {
+                notifies.add(sent.get(i));
+            }
+        }
+        for (final byte[] notify : notifies)
+        {
+            receive(CALLEE, answer(notify, 200, "OK", null, null), null, null);
+        }
+    }
+
+    /** The first message of the last step sent to {@code to} whose first line contains {@code expect}. */
+    private byte[] sentTo(final InetSocketAddress to, final String expect)
+    {
+        for (int i = 0; i < sent.size(); i++)
+        {
+            if (sentTo.get(i).equals(to) && firstLine(sent.get(i)).contains(expect))
+            {
+                return sent.get(i);
+            }
+        }
+        throw new IllegalStateException("engine did not send " + expect + " to " + to);
+    }
+
+    private static String firstLine(final byte[] message)
+    {
+        final String start = new String(message, 0, Math.min(80, message.length), StandardCharsets.US_ASCII);
+        final int end = start.indexOf('\r');
+        return end < 0 ? start : start.substring(0, end);
+    }
+
+    /** A call the callee rejects with {@code status}; the caller acknowledges it. */
+    public String rejected(final int n, final int status)
+    {
+        final Dialogs d = new Dialogs();
+        d.callerCallId = "rejected-" + n + "@synthetic";
+        d.callerFrom = "\"carol" + n + "\" <sip:carol" + n + "@127.0.0.1:5070>;tag=c" + n;
+        final String inviteBranch = "z9hG4bK-r" + n;
+        final String invite = "INVITE sip:bob" + n + "@127.0.0.1:5060 SIP/2.0\r\nVia: SIP/2.0/UDP " +
+            "127.0.0.1:5070;branch=" + inviteBranch + ";rport\r\nMax-Forwards: 70\r\nFrom: " + d.callerFrom +
+            "\r\nTo: <sip:bob" + n + "@127.0.0.1:5060>\r\nCall-ID: " + d.callerCallId + "\r\nCSeq: 1 INVITE\r\n" +
+            "Contact: <sip:carol" + n + "@127.0.0.1:5070>\r\n" + body(SDP);
+        final byte[] calleeInvite = receive(CALLER, invite, CALLEE, "INVITE");
+        parse(calleeInvite);
+        final String calleeTo = header(HeaderName.TO) + ";tag=x" + n;
+        final byte[] busy = receive(CALLEE, answer(calleeInvite, status, "Busy Here", calleeTo, null), CALLER,
+            String.valueOf(status));
+        parse(busy);
+        receive(CALLER, "ACK sip:bob" + n + "@127.0.0.1:5060 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5070;branch=" +
+            inviteBranch + ";rport\r\nMax-Forwards: 70\r\nFrom: " + d.callerFrom + "\r\nTo: " +
+            header(HeaderName.TO) + "\r\nCall-ID: " + d.callerCallId + "\r\nCSeq: 1 ACK\r\n" + body(null), null, null);
+        return d.callerCallId;
+    }
+
+    /** Lets engine time pass (ticks every 10 ms), e.g. for transactions to end. */
+    public void advanceMs(final long millis)
+    {
+        final long endNs = nowNs + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (nextTickNs <= endNs)
+        {
+            nowNs = nextTickNs;
+            tick();
+        }
+        nowNs = endNs;
+    }
+
+    private void tick()
+    {
+        JournalEncoder.inputTick(sink.begin(), nowNs);
+        sink.commit();
+        engine.onTick(nowNs);
+        nextTickNs += TICK_NS;
+    }
+
+    /**
+     * Journals and delivers one message one step later; returns the first message the engine then sent to
+     * {@code expectTo} whose first line contains {@code expect} (null when not asked for; fails when missing).
+     */
+    private byte[] receive(final InetSocketAddress from, final String text, final InetSocketAddress expectTo,
+        final String expect)
+    {
+        advanceMs(0);
+        nowNs += STEP_NS;
+        while (nextTickNs <= nowNs)
+        {
+            final long stepNs = nowNs;
+            nowNs = nextTickNs;
+            tick();
+            nowNs = stepNs;
+        }
+        sent.clear();
+        sentTo.clear();
+        final byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+        final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
+        JournalEncoder.inputSip(sink.begin(), nowNs, Transport.UDP, from, REFEREE, 0, buffer, 0, bytes.length);
+        sink.commit();
+        final SipMessage message = new SipMessage();
+        final boolean ok = message.parse(buffer, 0, bytes.length);
+        engine.onMessage(message, ok, Transport.UDP, from, 0, nowNs);
+        if (expect == null)
+        {
+            return null;
+        }
+        try
+        {
+            return sentTo(expectTo, expect);
+        }
+        catch (final IllegalStateException ex)
+        {
+            throw new IllegalStateException(ex.getMessage() + " after:\n" + text, ex);
+        }
+    }
+
+    private String answer(final byte[] request, final int status, final String reason, final String to,
+        final String sdp)
+    {
+        parse(request);
+        final StringBuilder sb = new StringBuilder("SIP/2.0 ").append(status).append(' ').append(reason)
+            .append("\r\n");
+        for (int i = parsed.findHeader(HeaderName.VIA, 0); i >= 0; i = parsed.findHeader(HeaderName.VIA, i + 1))
+        {
+            sb.append("Via: ").append(parsed.headerValue(i, view)).append("\r\n");
+        }
+        sb.append("From: ").append(header(HeaderName.FROM)).append("\r\n")
+            .append("To: ").append(to != null ? to : header(HeaderName.TO)).append("\r\n")
+            .append("Call-ID: ").append(header(HeaderName.CALL_ID)).append("\r\n")
+            .append("CSeq: ").append(header(HeaderName.CSEQ)).append("\r\n");
+        if (status >= 200 && status < 300 && sdp != null)
+        {
+            sb.append("Contact: <sip:bob@127.0.0.1:5062>\r\n");
+        }
+        else if (status > 100 && status < 200)
+        {
+            sb.append("Contact: <sip:bob@127.0.0.1:5062>\r\n");
+        }
+        return sb.append(body(sdp)).toString();
+    }
+
+    private void parse(final byte[] bytes)
+    {
+        if (!parsed.parse(new UnsafeBuffer(bytes), 0, bytes.length))
+        {
+            throw new IllegalStateException("engine output does not parse: " + parsed.errorReason());
+        }
+    }
+
+    private String header(final int id)
+    {
+        return parsed.header(id, view) ? view.toString() : null;
+    }
+
+    private static String uri(final String nameAddr)
+    {
+        return nameAddr.substring(nameAddr.indexOf('<') + 1, nameAddr.indexOf('>'));
+    }
+
+    private static String via(final InetSocketAddress from, final Dialogs d)
+    {
+        return "Via: SIP/2.0/UDP 127.0.0.1:" + from.getPort() + ";branch=z9hG4bK-" + d.callerCallId.hashCode() +
+            "-" + (++d.branches) + ";rport\r\n";
+    }
+
+    private static String body(final String sdp)
+    {
+        return sdp == null ? "Content-Length: 0\r\n\r\n" :
+            "Content-Type: application/sdp\r\nContent-Length: " + sdp.length() + "\r\n\r\n" + sdp;
+    }
+}
