@@ -1,14 +1,18 @@
 package dev.referee.ops.node;
 
 import dev.referee.config.RefereeConfig;
+import dev.referee.cdr.CdrWriter;
+import dev.referee.cdr.WallClockMapping;
 import dev.referee.engine.Engine;
 import dev.referee.engine.EngineAgent;
 import dev.referee.engine.EngineCounters;
 import dev.referee.journal.Journal;
 import dev.referee.journal.JournalRecovery;
 import dev.referee.ops.admin.AdminServer;
+import dev.referee.ops.webhook.TransferWebhookClient;
 import dev.referee.pipeline.SipPipeline;
 
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -21,16 +25,20 @@ public final class RefereeNode implements AutoCloseable
     private final Engine engine;
     private final EngineCounters engineCounters;
     private final Journal journal;
+    private final CdrWriter callRecords;
+    private final TransferWebhookClient webhooks;
     private final CountDownLatch closed = new CountDownLatch(1);
     private AdminServer admin;
 
-    private RefereeNode(
-        final SipPipeline pipeline, final Engine engine, final EngineCounters engineCounters, final Journal journal)
+    private RefereeNode(final SipPipeline pipeline, final Engine engine, final EngineCounters engineCounters,
+        final Journal journal, final CdrWriter callRecords, final TransferWebhookClient webhooks)
     {
         this.pipeline = pipeline;
         this.engine = engine;
         this.engineCounters = engineCounters;
         this.journal = journal;
+        this.callRecords = callRecords;
+        this.webhooks = webhooks;
     }
 
     /** Binds every listener and starts the pipeline; throws when an address cannot be bound. */
@@ -42,12 +50,26 @@ public final class RefereeNode implements AutoCloseable
         // whose recorded seed wins when the node restarts on an existing journal (replay rebuilds the same ids).
         final long freshSeed = System.nanoTime() ^ ProcessHandle.current().pid() << 32;
         final JournalRecovery journaled;
+        final CdrWriter callRecords;
+        final TransferWebhookClient webhooks = new TransferWebhookClient(
+            pipeline.inputs(), Duration.ofMillis(config.webhook().timeoutMs()));
         try
         {
-            journaled = JournalRecovery.start(config, pipeline, counters, freshSeed);
+            // Call records are written off the engine thread; wall-clock times come from this one reading.
+            callRecords = new CdrWriter(config.cdr().dir(), WallClockMapping.capture()).start();
+            try
+            {
+                journaled = JournalRecovery.start(config, pipeline, counters, freshSeed, callRecords, webhooks);
+            }
+            catch (final Exception ex)
+            {
+                callRecords.close();
+                throw ex;
+            }
         }
         catch (final Exception ex)
         {
+            webhooks.close();
             pipeline.close();
             throw ex;
         }
@@ -62,7 +84,8 @@ public final class RefereeNode implements AutoCloseable
             }
         }
         final Engine engine = journaled.engine();
-        final RefereeNode node = new RefereeNode(pipeline, engine, counters, journaled.journal());
+        final RefereeNode node = new RefereeNode(
+            pipeline, engine, counters, journaled.journal(), callRecords, webhooks);
         try
         {
             pipeline.start(new EngineAgent(engine));
@@ -105,6 +128,8 @@ public final class RefereeNode implements AutoCloseable
                 admin.close();
             }
             pipeline.close();
+            webhooks.close();
+            callRecords.close(); // after the pipeline: the engine has stopped reporting
             journal.close();
         }
         finally

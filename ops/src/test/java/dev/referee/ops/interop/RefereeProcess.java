@@ -44,8 +44,6 @@ final class RefereeProcess implements AutoCloseable
     private final String extraYaml;
     private final Path configFile;
     private final Path logFile;
-    /** Extra {@code routes} entries (user, UDP port), for tests that need more than one callee. */
-    private final java.util.Map<String, Integer> extraRoutes = new java.util.LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(HTTP_TIMEOUT).build();
     private Process process;
 
@@ -105,20 +103,9 @@ final class RefereeProcess implements AutoCloseable
     static RefereeProcess start(
         final Path workDir, final int calleePort, final java.util.Map<String, Integer> extraRoutes)
     {
-        final RefereeProcess referee = new RefereeProcess(workDir, calleePort);
-        referee.extraRoutes.putAll(extraRoutes);
-        try
-        {
-            referee.launch();
-            referee.awaitHealthy();
-            return referee;
-        }
-        catch (final RuntimeException | Error ex)
-        {
-            final String tail = referee.logTail(60);
-            referee.close();
-            throw new AssertionError(ex.getMessage() + "\n--- last lines of " + referee.logFile + " ---\n" + tail, ex);
-        }
+        final List<Route> routes = new java.util.ArrayList<>();
+        extraRoutes.forEach((user, port) -> routes.add(new Route(user, port)));
+        return start(workDir, calleePort, routes, "");
     }
 
     /** Kills the process with SIGKILL by its PID (no shutdown hook runs) and waits until it is gone. */
@@ -220,14 +207,6 @@ final class RefereeProcess implements AutoCloseable
             yaml.append("  - user: \"").append(user).append("\"\n")
                 .append("    target: \"").append(Ports.LOOPBACK).append(':').append(route.port()).append("\"\n");
         }
-        return yaml.toString();
-    }
-
-    private String extraRoutesYaml()
-    {
-        final StringBuilder yaml = new StringBuilder();
-        extraRoutes.forEach((user, port) -> yaml.append("  - user: \"").append(user).append("\"\n")
-            .append("    target: \"").append(Ports.LOOPBACK).append(':').append(port).append("\"\n"));
         return yaml.toString();
     }
 
