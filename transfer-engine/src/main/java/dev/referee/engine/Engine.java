@@ -144,6 +144,12 @@ public final class Engine
         return transactions.waitingCount();
     }
 
+    /** Engine time: the time of the last input handled. */
+    public long nowNs()
+    {
+        return timers.nowNs();
+    }
+
     public int timers()
     {
         return timers.count();
