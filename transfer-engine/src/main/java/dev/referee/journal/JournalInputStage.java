@@ -6,8 +6,9 @@ import net.openhft.chronicle.bytes.Bytes;
 
 /**
  * The journal stage of the inbound ring: appends every input (SIP message, tick, webhook answer) before the engine
- * sees it (the engine's barrier waits for this stage), so a process crash loses nothing the engine acted on. Runs on its own
- * thread in parallel with the parse stage.
+ * sees it (the engine's barrier waits for this stage), so a process crash loses nothing the engine acted on. Runs
+ * on the engine thread just before the engine, which is also why engine snapshots are taken here (see
+ * {@link JournalSnapshotter}).
  * <p>
  * After a recovery the stage also moves the inputs' time onto the journal's time line ({@code timeOffsetNs}): a new
  * process has a new {@link System#nanoTime()} origin, and engine time must not go back. It restamps the slot

@@ -16,8 +16,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Starts a node's engine on its journal. On an empty journal: records node-start (format version, seed, engine
- * configuration). On an existing one: rebuilds the engine from the recorded seed and configuration by replaying
- * every input with outputs and events suppressed, then records {@code recovered}. Either way it then hooks the
+ * configuration). On an existing one: rebuilds the engine from the recorded configuration, restoring the latest
+ * snapshot and replaying the inputs after it (every input from the seed when there is no snapshot) with outputs and
+ * events suppressed, then records {@code recovered}. Either way it then hooks the
  * journal into the pipeline (input stage, output observer) and lets the engine's outputs and events through.
  * <p>
  * Use on the starting thread, before {@link SipPipeline#start}: {@code JournalRecovery.start(...)} then

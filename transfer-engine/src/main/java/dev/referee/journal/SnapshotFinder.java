@@ -44,7 +44,8 @@ public final class SnapshotFinder
                         continue;
                     }
                     final Bytes<?> bytes = document.wire().bytes();
-                    if (bytes.readRemaining() == 0 || bytes.readUnsignedByte(bytes.readPosition()) != RecordType.SNAPSHOT)
+                    if (bytes.readRemaining() == 0 ||
+                        bytes.readUnsignedByte(bytes.readPosition()) != RecordType.SNAPSHOT)
                     {
                         continue;
                     }

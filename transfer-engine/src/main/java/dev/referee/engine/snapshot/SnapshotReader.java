@@ -145,7 +145,8 @@ public final class SnapshotReader
     {
         if (position + bytes > limit)
         {
-            throw new SnapshotException("snapshot truncated: " + bytes + " bytes needed at " + position + " of " + limit);
+            throw new SnapshotException(
+                "snapshot truncated: " + bytes + " bytes needed at " + position + " of " + limit);
         }
     }
 }

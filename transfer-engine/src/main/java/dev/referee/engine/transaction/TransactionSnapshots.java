@@ -212,7 +212,8 @@ public final class TransactionSnapshots
     {
         if (ordinal >= values.length)
         {
-            throw new SnapshotException("unknown state " + ordinal + " of " + values[0].getDeclaringClass().getSimpleName());
+            throw new SnapshotException(
+                "unknown state " + ordinal + " of " + values[0].getDeclaringClass().getSimpleName());
         }
         return values[ordinal];
     }
