@@ -144,9 +144,38 @@ public final class Engine
         return transactions.waitingCount();
     }
 
+    /** Engine time: the time of the last input handled. */
+    public long nowNs()
+    {
+        return timers.nowNs();
+    }
+
     public int timers()
     {
         return timers.count();
+    }
+
+    /** The engine's state holders, for {@code dev.referee.engine.snapshot} only (take and restore snapshots). */
+    public record Parts(EngineTimers timers, IdGenerator ids, TransactionLayer transactions, B2bua b2bua)
+    {
+    }
+
+    /** For {@code dev.referee.engine.snapshot} only; between inputs, on the engine thread. */
+    public Parts snapshotParts()
+    {
+        return new Parts(timers, ids, transactions, b2bua);
+    }
+
+    /** The configuration the engine was built with (a snapshot restores into an engine built the same way). */
+    public EngineConfig config()
+    {
+        return config;
+    }
+
+    /** Publishes the gauges (calls, dialogs, transactions, timers) after a restore, as after an input. */
+    public void refreshGauges()
+    {
+        publishGauges();
     }
 
     private void onRequest(final SipMessage request, final int transport, final InetSocketAddress source,

@@ -20,6 +20,18 @@ public final class IdGenerator
         this.state = seed;
     }
 
+    /** The generator's whole state (for a snapshot). */
+    public long state()
+    {
+        return state;
+    }
+
+    /** Continues from a state {@link #state()} returned (restoring a snapshot). */
+    public void state(final long state)
+    {
+        this.state = state;
+    }
+
     public long nextLong()
     {
         long z = (state += 0x9E3779B97F4A7C15L);

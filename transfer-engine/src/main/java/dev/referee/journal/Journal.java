@@ -3,6 +3,7 @@ package dev.referee.journal;
 import dev.referee.config.RefereeConfig.JournalConfig;
 import dev.referee.config.RefereeConfig.JournalRoll;
 import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.StoreFileListener;
@@ -132,6 +133,26 @@ public final class Journal implements AutoCloseable
     public JournalReader newReader()
     {
         return new JournalReader(queue.createTailer().toStart());
+    }
+
+    /** A reader that starts just after the record at {@code index} (a snapshot's last part). */
+    public JournalReader newReaderAfter(final long index)
+    {
+        final ExcerptTailer tailer = queue.createTailer();
+        if (!tailer.moveToIndex(index))
+        {
+            tailer.close();
+            throw new IllegalStateException("no record at index " + Long.toHexString(index));
+        }
+        final JournalReader reader = new JournalReader(tailer);
+        reader.next();
+        return reader;
+    }
+
+    /** A raw tailer over the queue (to scan it backwards); the caller closes it. */
+    ExcerptTailer newTailer()
+    {
+        return queue.createTailer();
     }
 
     /** A reader that starts after the last record present now (follows what is appended next). */

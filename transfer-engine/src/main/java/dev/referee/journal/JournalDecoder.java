@@ -68,6 +68,14 @@ public final class JournalDecoder
                 record.connectionId = in.readLong();
                 record.message = message(in);
             }
+            case RecordType.SNAPSHOT ->
+            {
+                record.timeNs = in.readLong();
+                record.snapshotPart = in.readInt();
+                record.snapshotParts = in.readInt();
+                record.snapshotLength = in.readInt();
+                record.message = message(in);
+            }
             case RecordType.RECOVERED ->
             {
                 record.timeNs = in.readLong();

@@ -132,6 +132,21 @@ public final class JournalEncoder
         message(out, data, offset, length);
     }
 
+    /**
+     * Part {@code part} of {@code parts} of the engine snapshot taken when engine time was {@code timeNs} (the last
+     * input handled). A snapshot is cut into parts so that no record outgrows a Chronicle block.
+     */
+    public static void snapshot(final Bytes<?> out, final long timeNs, final int part, final int parts,
+        final int totalLength, final DirectBuffer data, final int offset, final int length)
+    {
+        header(out, RecordType.SNAPSHOT);
+        out.writeLong(timeNs);
+        out.writeInt(part);
+        out.writeInt(parts);
+        out.writeInt(totalLength);
+        message(out, data, offset, length);
+    }
+
     public static void recovered(final Bytes<?> out, final long timeNs, final long wallClockMs,
         final long inputsReplayed, final long recoveryNs)
     {

@@ -29,6 +29,8 @@ public final class JournalFormatter
                 " len=" + r.message.length + " | " + r.firstLine();
             case RecordType.RECOVERED -> head + " wallClockMs=" + r.wallClockMs + " inputsReplayed=" +
                 r.inputsReplayed + " recoveryMs=" + r.recoveryNs / 1_000_000;
+            case RecordType.SNAPSHOT -> head + " engine snapshot part " + (r.snapshotPart + 1) + "/" +
+                r.snapshotParts + " (" + r.message.length + " of " + r.snapshotLength + " bytes)";
             case RecordType.UNKNOWN -> "unknown record (" + (r.raw == null ? 0 : r.raw.length) + " bytes)";
             default -> head + " call=" + r.callId + " " + eventDetail(r);
         };

@@ -6,8 +6,9 @@ import net.openhft.chronicle.bytes.Bytes;
 
 /**
  * The journal stage of the inbound ring: appends every input (SIP message, tick, webhook answer) before the engine
- * sees it (the engine's barrier waits for this stage), so a process crash loses nothing the engine acted on. Runs on its own
- * thread in parallel with the parse stage.
+ * sees it (the engine's barrier waits for this stage), so a process crash loses nothing the engine acted on. Runs
+ * on the engine thread just before the engine, which is also why engine snapshots are taken here (see
+ * {@link JournalSnapshotter}).
  * <p>
  * After a recovery the stage also moves the inputs' time onto the journal's time line ({@code timeOffsetNs}): a new
  * process has a new {@link System#nanoTime()} origin, and engine time must not go back. It restamps the slot
@@ -17,24 +18,42 @@ public final class JournalInputStage implements EventHandler<InboundEvent>
 {
     private final RecordSink sink;
     private final long timeOffsetNs;
+    private final JournalSnapshotter snapshotter;
 
     public JournalInputStage(final RecordSink sink, final long timeOffsetNs)
     {
+        this(sink, timeOffsetNs, null);
+    }
+
+    /** With {@code snapshotter} (null: none) told of each input before it is appended. */
+    public JournalInputStage(final RecordSink sink, final long timeOffsetNs, final JournalSnapshotter snapshotter)
+    {
         this.sink = sink;
         this.timeOffsetNs = timeOffsetNs;
+        this.snapshotter = snapshotter;
     }
 
     @Override
     public void onEvent(final InboundEvent event, final long sequence, final boolean endOfBatch)
     {
         event.timeNs += timeOffsetNs;
+        if (snapshotter != null && isInput(event))
+        {
+            // Before the append: the snapshot holds every input up to the previous one, and this one follows it.
+            snapshotter.beforeInput(event.timeNs);
+        }
         append(event);
+    }
+
+    private static boolean isInput(final InboundEvent event)
+    {
+        return event.type == InboundEvent.SIP || event.type == InboundEvent.TICK || event.type == InboundEvent.WEBHOOK;
     }
 
     /** Appends one input as it stands (no restamping); for the benchmark and tests. */
     public void append(final InboundEvent event)
     {
-        if (event.type != InboundEvent.SIP && event.type != InboundEvent.TICK && event.type != InboundEvent.WEBHOOK)
+        if (!isInput(event))
         {
             return;
         }

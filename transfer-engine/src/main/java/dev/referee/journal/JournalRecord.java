@@ -39,6 +39,12 @@ public final class JournalRecord
     public long webhookRequestId;
     public boolean webhookAccept;
 
+    // snapshot (the part's bytes are in message)
+    public int snapshotPart;
+    public int snapshotParts;
+    /** Length of the whole snapshot, all parts together. */
+    public int snapshotLength;
+
     // domain events
     public long callId;
     public long parentCallId;

@@ -8,6 +8,7 @@ import dev.referee.engine.EngineCounters;
 import dev.referee.engine.events.EngineEvents;
 import dev.referee.engine.events.EngineEventsFanOut;
 import dev.referee.engine.events.WebhookRequests;
+import dev.referee.engine.snapshot.EngineSnapshot;
 import dev.referee.pipeline.SipPipeline;
 
 import java.io.IOException;
@@ -15,8 +16,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Starts a node's engine on its journal. On an empty journal: records node-start (format version, seed, engine
- * configuration). On an existing one: rebuilds the engine from the recorded seed and configuration by replaying
- * every input with outputs and events suppressed, then records {@code recovered}. Either way it then hooks the
+ * configuration). On an existing one: rebuilds the engine from the recorded configuration, restoring the latest
+ * snapshot and replaying the inputs after it (every input from the seed when there is no snapshot) with outputs and
+ * events suppressed, then records {@code recovered}. Either way it then hooks the
  * journal into the pipeline (input stage, output observer) and lets the engine's outputs and events through.
  * <p>
  * Use on the starting thread, before {@link SipPipeline#start}: {@code JournalRecovery.start(...)} then
@@ -78,7 +80,7 @@ public final class JournalRecovery
                     final Engine engine = new Engine(current, gate, counters, gate, gate);
                     JournalEncoder.nodeStart(control.begin(), startNs, System.currentTimeMillis(), current);
                     control.commit();
-                    hook(journal, pipeline, 0);
+                    hook(journal, pipeline, 0, engine, config.journal().snapshotIntervalMs());
                     gate.goLive();
                     return new JournalRecovery(journal, engine, false, 0, 0, null);
                 }
@@ -87,17 +89,18 @@ public final class JournalRecovery
                     throw new IOException("journal " + journal.dir() + " does not start with a node-start record " +
                         "(its oldest files were deleted by retention?): move it aside to start afresh");
                 }
-                final Rebuilt rebuilt = rebuild(first, reader, gate, counters);
+                final Rebuilt rebuilt = rebuild(first, journal, gate, counters);
                 final Engine engine = rebuilt.engine();
                 final InputReplayer replayer = rebuilt.replayer();
-                final long lastTimeNs = replayer.lastTimeNs() == Long.MIN_VALUE ? first.timeNs : replayer.lastTimeNs();
+                final long lastTimeNs = replayer.lastTimeNs() != Long.MIN_VALUE ? replayer.lastTimeNs() :
+                    rebuilt.snapshotTimeNs() != Long.MIN_VALUE ? rebuilt.snapshotTimeNs() : first.timeNs;
                 final long nowNs = System.nanoTime();
                 final long offsetNs = lastTimeNs + RESTART_GAP_NS - nowNs;
                 final long recoveryNs = nowNs - startNs;
                 JournalEncoder.recovered(
                     control.begin(), nowNs + offsetNs, System.currentTimeMillis(), replayer.inputs(), recoveryNs);
                 control.commit();
-                hook(journal, pipeline, offsetNs);
+                hook(journal, pipeline, offsetNs, engine, config.journal().snapshotIntervalMs());
                 gate.goLive();
                 return new JournalRecovery(journal, engine, true, replayer.inputs(), recoveryNs,
                     sameConfig(first.config, current) ? null : "the configuration differs from the one this " +
@@ -111,9 +114,43 @@ public final class JournalRecovery
         }
     }
 
-    /** An engine rebuilt from a journal, and what replaying it took. */
-    public record Rebuilt(Engine engine, InputReplayer replayer)
+    /**
+     * An engine rebuilt from a journal, and what replaying it took; {@code snapshotTimeNs} is the engine time of the
+     * snapshot it started from ({@link Long#MIN_VALUE}: none, every input was replayed).
+     */
+    public record Rebuilt(Engine engine, InputReplayer replayer, long snapshotTimeNs)
     {
+    }
+
+    /**
+     * Builds an engine from {@code nodeStart}'s configuration and brings it to the state after the journal's last
+     * input: from the latest complete snapshot and the inputs after it when there is one, else from the seed and
+     * every input (a journal of an older version, or younger than one snapshot interval).
+     */
+    public static Rebuilt rebuild(final JournalRecord nodeStart, final Journal journal, final RecoveryGate gate,
+        final EngineCounters counters)
+    {
+        final SnapshotFinder.Found snapshot = SnapshotFinder.latest(journal);
+        if (snapshot == null)
+        {
+            try (JournalReader reader = journal.newReader())
+            {
+                reader.next();
+                return rebuild(nodeStart, reader, gate, counters);
+            }
+        }
+        final Engine engine = new Engine(nodeStart.config, gate, counters, gate, gate);
+        EngineSnapshot.restore(engine, snapshot.snapshot());
+        final InputReplayer replayer = new InputReplayer(engine);
+        try (JournalReader reader = journal.newReaderAfter(snapshot.lastIndex()))
+        {
+            JournalRecord record;
+            while ((record = reader.next()) != null)
+            {
+                replayer.apply(record);
+            }
+        }
+        return new Rebuilt(engine, replayer, snapshot.timeNs());
     }
 
     /**
@@ -130,12 +167,16 @@ public final class JournalRecovery
         {
             replayer.apply(record);
         }
-        return new Rebuilt(engine, replayer);
+        return new Rebuilt(engine, replayer, Long.MIN_VALUE);
     }
 
-    private static void hook(final Journal journal, final SipPipeline pipeline, final long offsetNs)
+    private static void hook(final Journal journal, final SipPipeline pipeline, final long offsetNs,
+        final Engine engine, final long snapshotIntervalMs)
     {
-        pipeline.addInboundStage(new JournalInputStage(journal.newSink(), offsetNs));
+        final ChronicleSink sink = journal.newSink();
+        final JournalSnapshotter snapshotter =
+            new JournalSnapshotter(engine, sink, TimeUnit.MILLISECONDS.toNanos(snapshotIntervalMs));
+        pipeline.addInboundStage(new JournalInputStage(sink, offsetNs, snapshotter));
         pipeline.outboundObserver(new JournalOutputObserver(journal.newSink()));
     }
 

@@ -2,6 +2,7 @@ package dev.referee.journal;
 
 import dev.referee.engine.Engine;
 import dev.referee.engine.EngineCounters;
+import dev.referee.engine.snapshot.EngineSnapshot;
 
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -15,7 +16,8 @@ import java.util.Arrays;
  * (inputs journaled but not yet acted on, outputs not yet handed to the send stage) is dropped there, because the
  * recovered node replayed those inputs with outputs suppressed too. Outputs and events the replay produces after
  * the journal's last record are reported as {@link Result#unrecordedAtEnd}, not as a divergence: a node stopped
- * or still running has inputs it has journaled and not yet handled.
+ * or still running has inputs it has journaled and not yet handled. A recorded engine snapshot is compared with a
+ * snapshot of the replay's engine at the same point: replay from the start checks the snapshots recovery would use.
  */
 public final class JournalVerifier
 {
@@ -75,6 +77,7 @@ public final class JournalVerifier
         long outputCount = 0;
         long eventCount = 0;
         long dropped = 0;
+        final SnapshotAssembler snapshots = new SnapshotAssembler();
         JournalRecord record;
         while ((record = reader.next()) != null)
         {
@@ -104,6 +107,19 @@ public final class JournalVerifier
                 else
                 {
                     eventCount++;
+                }
+            }
+            else if (record.type == RecordType.SNAPSHOT)
+            {
+                // The recorded snapshot must be the state the replay has reached at the same input boundary.
+                final byte[] snapshot = snapshots.add(record);
+                final boolean matched = snapshot == null || Arrays.equals(snapshot, EngineSnapshot.take(engine));
+                listener.onRecord(record, matched);
+                if (!matched)
+                {
+                    return new Result(records, replayer.inputs(), outputCount, eventCount, dropped, 0,
+                        "first divergence at record " + record.index + " (snapshot): the recorded engine " +
+                        "snapshot differs from the replayed engine's state");
                 }
             }
             else

@@ -18,6 +18,8 @@ public final class RecordType
     public static final int OUTPUT_SIP = 4;
     public static final int RECOVERED = 5;
     public static final int INPUT_WEBHOOK = 6;
+    /** One part of an engine snapshot (dev.referee.engine.snapshot), written between two inputs. */
+    public static final int SNAPSHOT = 7;
 
     public static final int CALL_CREATED = 16;
     public static final int LEG_RINGING = 17;
@@ -56,6 +58,7 @@ public final class RecordType
             case OUTPUT_SIP -> "output-sip";
             case RECOVERED -> "recovered";
             case INPUT_WEBHOOK -> "input-webhook";
+            case SNAPSHOT -> "snapshot";
             case CALL_CREATED -> "call-created";
             case LEG_RINGING -> "leg-ringing";
             case LEG_ANSWERED -> "leg-answered";

@@ -94,7 +94,7 @@ public final class SyntheticCalls
 
     /**
      * Referee crashes and comes back: the engine is thrown away and rebuilt from {@code journal} (node-start seed and
-     * configuration, every input replayed with outputs suppressed), then a recovered record is appended. The phones
+     * configuration, the latest snapshot if any, every input after it replayed with outputs suppressed), then a recovered record is appended. The phones
      * keep their dialogs, as real phones would; engine time goes on from where it was.
      */
     public void crashAndRecover(final Journal journal)
@@ -103,12 +103,18 @@ public final class SyntheticCalls
         {
             final RecoveryGate gate = new RecoveryGate(output, events);
             final JournalRecovery.Rebuilt rebuilt =
-                JournalRecovery.rebuild(reader.next(), reader, gate, new EngineCounters());
+                JournalRecovery.rebuild(reader.next(), journal, gate, new EngineCounters());
             engine = rebuilt.engine();
             gate.goLive();
             JournalEncoder.recovered(sink.begin(), nowNs, 1_800_000_000_000L, rebuilt.replayer().inputs(), 0);
             sink.commit();
         }
+    }
+
+    /** Referee writes a snapshot of its engine now (as its input stage does every journal.snapshot-interval). */
+    public void snapshot()
+    {
+        new JournalSnapshotter(engine, sink, 0).write();
     }
 
     public static EngineConfig config(final long seed)

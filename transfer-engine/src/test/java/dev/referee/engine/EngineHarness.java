@@ -36,6 +36,12 @@ public final class EngineHarness
     /** Webhook posts the engine made: "requestId url json". */
     public final List<String> webhookPosts = new ArrayList<>();
     public final Engine engine;
+    /** The configuration the engine was built with: another engine built from it takes the same inputs. */
+    public final EngineConfig config;
+    /** Every input given to the engine, in order (snapshot tests give them to other engines). */
+    public final List<Input> inputs = new ArrayList<>();
+    /** Harnesses made on this thread since {@link #captureCreated()}, for tests that rerun other tests' flows. */
+    private static final ThreadLocal<List<EngineHarness>> CREATED = new ThreadLocal<>();
     private final List<Sent> sent = new ArrayList<>();
     private int drained;
     /** Every message Referee sends must parse, except where a test feeds it malformed input on purpose. */
@@ -85,6 +91,12 @@ public final class EngineHarness
         final EngineConfig config = new EngineConfig(listen, routes,
             TimeUnit.MILLISECONDS.toNanos(500), TimeUnit.SECONDS.toNanos(4), TimeUnit.SECONDS.toNanos(5),
             maxCalls, "Referee", seed, transfer, redirect, trunks);
+        this.config = config;
+        final List<EngineHarness> created = CREATED.get();
+        if (created != null)
+        {
+            created.add(this);
+        }
         engine = new Engine(config, (transport, destination, connectionId, buffer, offset, length) ->
         {
             final byte[] bytes = new byte[length];
@@ -93,6 +105,60 @@ public final class EngineHarness
             return true;
         }, counters, new RecordingEvents(events),
             (requestId, url, json) -> webhookPosts.add(requestId + " " + url + " " + json));
+    }
+
+    /** From now on, every harness made on this thread is also added to the list returned. */
+    public static List<EngineHarness> captureCreated()
+    {
+        final List<EngineHarness> created = new ArrayList<>();
+        CREATED.set(created);
+        return created;
+    }
+
+    public static void stopCapturing()
+    {
+        CREATED.remove();
+    }
+
+    /** One engine input as the harness gave it: a message, a tick or a webhook's answer. */
+    public record Input(int type, long timeNs, int transport, InetSocketAddress from, long connectionId,
+        byte[] bytes, long requestId, boolean accept, String target)
+    {
+        public static final int SIP = 1;
+        public static final int TICK = 2;
+        public static final int WEBHOOK = 3;
+
+        static Input sip(final long timeNs, final int transport, final InetSocketAddress from,
+            final long connectionId, final byte[] bytes)
+        {
+            return new Input(SIP, timeNs, transport, from, connectionId, bytes, 0, false, null);
+        }
+
+        static Input tick(final long timeNs)
+        {
+            return new Input(TICK, timeNs, 0, null, 0, null, 0, false, null);
+        }
+
+        static Input webhook(final long timeNs, final long requestId, final boolean accept, final String target)
+        {
+            return new Input(WEBHOOK, timeNs, 0, null, 0, null, requestId, accept, target);
+        }
+
+        /** Gives this input to {@code engine}, as the harness did. */
+        public void applyTo(final Engine engine)
+        {
+            switch (type)
+            {
+                case SIP ->
+                {
+                    final SipMessage message = new SipMessage();
+                    final boolean parsed = message.parse(new UnsafeBuffer(bytes), 0, bytes.length);
+                    engine.onMessage(message, parsed, transport, from, connectionId, timeNs);
+                }
+                case TICK -> engine.onTick(timeNs);
+                default -> engine.onWebhookAnswer(requestId, accept, target, timeNs);
+            }
+        }
     }
 
     /** Lets error responses that echo a sender's malformed headers through (RFC 3261 §8.2.6 copies them). */
@@ -114,6 +180,7 @@ public final class EngineHarness
         final byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
         final SipMessage message = new SipMessage();
         final boolean parsed = message.parse(new UnsafeBuffer(bytes), 0, bytes.length);
+        inputs.add(Input.sip(nowNs, transport, from, connectionId, bytes));
         engine.onMessage(message, parsed, transport, from, connectionId, nowNs);
         return this;
     }
@@ -121,6 +188,7 @@ public final class EngineHarness
     /** A webhook's answer arrives now, as the webhook client would publish it. */
     public EngineHarness webhookAnswer(final long requestId, final boolean accept, final String target)
     {
+        inputs.add(Input.webhook(nowNs, requestId, accept, target));
         engine.onWebhookAnswer(requestId, accept, target, nowNs);
         return this;
     }
@@ -132,6 +200,7 @@ public final class EngineHarness
         while (nowNs < end)
         {
             nowNs = Math.min(end, nowNs + TICK_NS);
+            inputs.add(Input.tick(nowNs));
             engine.onTick(nowNs);
         }
         return this;

@@ -94,6 +94,40 @@ public final class B2bua implements TransactionUser
         return legs.size();
     }
 
+    // ---- snapshot hooks (CallSnapshots only) -----------------------------------------------------------------
+
+    Long2ObjectHashMap<Leg> legs()
+    {
+        return legs;
+    }
+
+    Transfers transfers()
+    {
+        return transfers;
+    }
+
+    Pickups pickups()
+    {
+        return pickups;
+    }
+
+    long nextLegId()
+    {
+        return nextLegId;
+    }
+
+    long nextCallId()
+    {
+        return nextCallId;
+    }
+
+    void restoreCounters(final long nextLegId, final long nextCallId, final int callCount)
+    {
+        this.nextLegId = nextLegId;
+        this.nextCallId = nextCallId;
+        this.callCount = callCount;
+    }
+
     // ---- requests ----------------------------------------------------------------------------------------------
 
     /** An INVITE without To tag: a new call (RFC 3261 §13.3). The server transaction exists; 100 Trying goes now. */

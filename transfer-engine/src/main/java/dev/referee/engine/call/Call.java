@@ -79,6 +79,13 @@ public final class Call
         legs.add(b);
     }
 
+    /** A call restored from a snapshot (CallSnapshots): its legs and the rest are set there. */
+    Call(final long id, final long parentId)
+    {
+        this.id = id;
+        this.parentId = parentId;
+    }
+
     public long parentId()
     {
         return parentId;

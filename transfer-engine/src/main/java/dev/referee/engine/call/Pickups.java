@@ -48,6 +48,16 @@ final class Pickups
         this.events = events;
     }
 
+    long nextPickupId()
+    {
+        return nextPickupId;
+    }
+
+    void restoreNextPickupId(final long nextPickupId)
+    {
+        this.nextPickupId = nextPickupId;
+    }
+
     /** An out-of-dialog INVITE carrying Replaces; the server transaction exists. */
     void onInviteWithReplaces(final SipMessage request, final ServerTransaction st, final int transport,
         final InetSocketAddress source, final long connectionId)

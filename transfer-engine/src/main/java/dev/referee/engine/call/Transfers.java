@@ -71,6 +71,29 @@ final class Transfers
         this.notifier = new ReferNotifier(transactions, messages);
     }
 
+    // ---- snapshot hooks (CallSnapshots only) -----------------------------------------------------------------
+
+    Long2ObjectHashMap<ReferRequest> pendingWebhooks()
+    {
+        return pendingWebhooks;
+    }
+
+    long nextTransferId()
+    {
+        return nextTransferId;
+    }
+
+    long nextWebhookRequestId()
+    {
+        return nextWebhookRequestId;
+    }
+
+    void restoreCounters(final long nextTransferId, final long nextWebhookRequestId)
+    {
+        this.nextTransferId = nextTransferId;
+        this.nextWebhookRequestId = nextWebhookRequestId;
+    }
+
     /**
      * A REFER in {@code transferor}'s dialog. Returns false when the trunk relays REFERs: the B2BUA then passes it to
      * the other leg like any other request.

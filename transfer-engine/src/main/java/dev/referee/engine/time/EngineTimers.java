@@ -69,6 +69,111 @@ public final class EngineTimers implements DeadlineTimerWheel.TimerHandler
         return fired;
     }
 
+    /** Sees a pending timer (for a snapshot). */
+    @FunctionalInterface
+    public interface PendingTimer
+    {
+        void accept(long timerId, long deadlineNs, TimerOwner owner);
+    }
+
+    /** Every pending timer, by timer id (an order that does not depend on hashing). Between inputs only. */
+    public void forEachPending(final PendingTimer consumer)
+    {
+        final long[] timerIds = new long[owners.size()];
+        int n = 0;
+        for (final Long2ObjectHashMap<TimerOwner>.KeyIterator it = owners.keySet().iterator(); it.hasNext(); )
+        {
+            timerIds[n++] = it.nextLong();
+        }
+        java.util.Arrays.sort(timerIds);
+        for (final long timerId : timerIds)
+        {
+            consumer.accept(timerId, wheel.deadline(timerId), owners.get(timerId));
+        }
+    }
+
+    /** True once the first timer was scheduled (the wheel starts at that input's time). */
+    public boolean hasWheel()
+    {
+        return wheel != null;
+    }
+
+    public long wheelStartTimeNs()
+    {
+        return wheel.startTime();
+    }
+
+    /** The wheel's current tick, as the time its next poll looks at. */
+    public long wheelTickTimeNs()
+    {
+        return wheel.currentTickTime();
+    }
+
+    /**
+     * Rebuilds the timers of a snapshot in an engine that has none yet. The timer ids are part of the state (owners
+     * hold them), and so is each timer's place in its spoke (timers due in the same tick fire in that order), so
+     * every timer goes back in the very slot it had: the wheel fills a spoke's first free slot, so the slots before
+     * it are filled first, with the real timers of those slots or with placeholders cancelled afterwards.
+     */
+    public void restore(final long nowNs, final long startTimeNs, final long tickTimeNs, final long[] timerIds,
+        final long[] deadlinesNs, final TimerOwner[] timerOwners)
+    {
+        if (wheel != null || !owners.isEmpty())
+        {
+            throw new IllegalStateException("timers restore into an engine that has none");
+        }
+        this.nowNs = nowNs;
+        if (startTimeNs == Long.MIN_VALUE)
+        {
+            return;
+        }
+        wheel = new DeadlineTimerWheel(TimeUnit.NANOSECONDS, startTimeNs, TICK_RESOLUTION_NS, TICKS_PER_WHEEL);
+        wheel.currentTickTime(tickTimeNs - TICK_RESOLUTION_NS);
+        if (wheel.currentTickTime() != tickTimeNs)
+        {
+            throw new IllegalStateException("timer wheel tick " + tickTimeNs + " cannot be restored");
+        }
+        final int shift = Long.numberOfTrailingZeros(TICK_RESOLUTION_NS);
+        final long currentTick = ((tickTimeNs - startTimeNs) >> shift) - 1;
+        final Integer[] order = new Integer[timerIds.length];
+        for (int i = 0; i < order.length; i++)
+        {
+            order[i] = i;
+        }
+        // Spoke by spoke, slots in order (the timer id is spoke << 32 | slot).
+        java.util.Arrays.sort(order, (x, y) -> Long.compare(timerIds[x], timerIds[y]));
+        final LongArrayList placeholders = new LongArrayList();
+        int spoke = -1;
+        int nextSlot = 0;
+        for (final int i : order)
+        {
+            final int timerSpoke = (int)(timerIds[i] >>> 32);
+            final int slot = (int)timerIds[i];
+            if (timerSpoke != spoke)
+            {
+                spoke = timerSpoke;
+                nextSlot = 0;
+            }
+            final long placeholderTick = currentTick + ((spoke - currentTick) & (TICKS_PER_WHEEL - 1));
+            final long placeholderNs = startTimeNs + (placeholderTick << shift);
+            for (; nextSlot < slot; nextSlot++)
+            {
+                placeholders.addLong(wheel.scheduleTimer(placeholderNs));
+            }
+            final long timerId = wheel.scheduleTimer(deadlinesNs[i]);
+            if (timerId != timerIds[i])
+            {
+                throw new IllegalStateException("timer " + timerIds[i] + " came back as " + timerId);
+            }
+            owners.put(timerId, timerOwners[i]);
+            nextSlot++;
+        }
+        for (int i = 0; i < placeholders.size(); i++)
+        {
+            wheel.cancelTimer(placeholders.getLong(i));
+        }
+    }
+
     private int dispatchExpired()
     {
         int fired = 0;

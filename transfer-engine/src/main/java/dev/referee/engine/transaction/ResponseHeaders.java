@@ -28,6 +28,27 @@ public final class ResponseHeaders
         this.afterTo = afterTo;
     }
 
+    /** Rebuilds headers a snapshot holds (TransactionSnapshots). */
+    static ResponseHeaders restore(final String beforeTo, final String to, final boolean toHasTag, final String afterTo)
+    {
+        return new ResponseHeaders(beforeTo, to, toHasTag, afterTo);
+    }
+
+    String beforeTo()
+    {
+        return beforeTo;
+    }
+
+    String to()
+    {
+        return to;
+    }
+
+    String afterTo()
+    {
+        return afterTo;
+    }
+
     public static ResponseHeaders of(final SipMessage request, final InetSocketAddress source, final AsciiView view)
     {
         final StringBuilder before = new StringBuilder(256);

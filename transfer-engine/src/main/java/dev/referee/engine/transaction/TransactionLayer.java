@@ -440,6 +440,34 @@ public final class TransactionLayer
         return transport == Transport.TCP;
     }
 
+    // ---- snapshot hooks (TransactionSnapshots only) ------------------------------------------------------------
+
+    Map<String, ServerTransaction> servers()
+    {
+        return serverTransactions;
+    }
+
+    Long2ObjectHashMap<ClientTransaction> clients()
+    {
+        return clientTransactions;
+    }
+
+    long nextClientId()
+    {
+        return nextClientId;
+    }
+
+    int waiting()
+    {
+        return waiting;
+    }
+
+    void restoreCounters(final long nextClientId, final int waiting)
+    {
+        this.nextClientId = nextClientId;
+        this.waiting = waiting;
+    }
+
     // ---- helpers ---------------------------------------------------------------------------------------------
 
     /**
@@ -482,7 +510,7 @@ public final class TransactionLayer
         }
     }
 
-    private static long clientKey(final long id, final int method)
+    static long clientKey(final long id, final int method)
     {
         return (id << 1) | (method == SipMethod.CANCEL ? 1 : 0);
     }

@@ -1,0 +1,403 @@
+package dev.referee.engine.call;
+
+import dev.referee.engine.snapshot.ObjectVisitor;
+import dev.referee.engine.snapshot.SnapshotException;
+import dev.referee.engine.snapshot.SnapshotKinds;
+import dev.referee.engine.snapshot.SnapshotReader;
+import dev.referee.engine.snapshot.SnapshotRefs;
+import dev.referee.engine.snapshot.SnapshotWriter;
+import dev.referee.engine.transaction.ClientTransaction;
+import dev.referee.engine.transaction.ServerTransaction;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Writes and restores the B2BUA's state for {@code dev.referee.engine.snapshot}: calls, legs, transfers and REFERs
+ * waiting for their webhook, with every field, and the id counters. Lives here because the fields are
+ * package-private. Engine thread only.
+ */
+public final class CallSnapshots
+{
+    private CallSnapshots()
+    {
+    }
+
+    /** {@link SnapshotKinds} of {@code object} when it belongs to this package; 0 otherwise. */
+    public static int kindOf(final Object object)
+    {
+        if (object instanceof Call)
+        {
+            return SnapshotKinds.CALL;
+        }
+        if (object instanceof Leg)
+        {
+            return SnapshotKinds.LEG;
+        }
+        if (object instanceof Transfer)
+        {
+            return SnapshotKinds.TRANSFER;
+        }
+        return object instanceof ReferRequest ? SnapshotKinds.REFER_REQUEST : 0;
+    }
+
+    /** The legs the B2BUA knows, by id (hash order would differ between two equal engines). */
+    public static List<Object> legs(final B2bua b2bua)
+    {
+        final List<Leg> legs = new ArrayList<>(b2bua.legs().values());
+        legs.sort(Comparator.comparingLong(leg -> leg.id));
+        return new ArrayList<>(legs);
+    }
+
+    /** REFERs whose webhook has not answered, by request id. */
+    public static List<Object> pendingWebhooks(final B2bua b2bua)
+    {
+        final List<ReferRequest> requests = new ArrayList<>(b2bua.transfers().pendingWebhooks().values());
+        requests.sort(Comparator.comparingLong(request -> request.requestId));
+        return new ArrayList<>(requests);
+    }
+
+    public static void holdLeg(final B2bua b2bua, final Object leg)
+    {
+        final Leg restored = cast(leg, Leg.class);
+        b2bua.legs().put(restored.id, restored);
+    }
+
+    public static void holdPendingWebhook(final B2bua b2bua, final Object request)
+    {
+        final ReferRequest restored = cast(request, ReferRequest.class);
+        b2bua.transfers().pendingWebhooks().put(restored.requestId, restored);
+    }
+
+    public static void writeCounters(final B2bua b2bua, final SnapshotWriter out)
+    {
+        out.writeLong(b2bua.nextLegId());
+        out.writeLong(b2bua.nextCallId());
+        out.writeInt(b2bua.callCount());
+        out.writeLong(b2bua.transfers().nextTransferId());
+        out.writeLong(b2bua.transfers().nextWebhookRequestId());
+        out.writeLong(b2bua.pickups().nextPickupId());
+    }
+
+    public static void readCounters(final B2bua b2bua, final SnapshotReader in)
+    {
+        final long nextLegId = in.readLong();
+        final long nextCallId = in.readLong();
+        b2bua.restoreCounters(nextLegId, nextCallId, in.readInt());
+        final long nextTransferId = in.readLong();
+        b2bua.transfers().restoreCounters(nextTransferId, in.readLong());
+        b2bua.pickups().restoreNextPickupId(in.readLong());
+    }
+
+    public static void visitLinks(final Object object, final ObjectVisitor visitor)
+    {
+        if (object instanceof Call call)
+        {
+            visitor.visit(call.a);
+            visitor.visit(call.b);
+            visitor.visit(call.callerInvite);
+            visitor.visit(call.calleeInvite);
+            for (int i = 0; i < call.legs.size(); i++)
+            {
+                visitor.visit(call.legs.get(i));
+            }
+            visitor.visit(call.transfer);
+            visitor.visit(call.pendingRefer);
+            visitor.visit(call.blonde);
+        }
+        else if (object instanceof Leg leg)
+        {
+            visitor.visit(leg.call);
+            visitor.visit(leg.peer);
+            visitor.visit(leg.serverInvite);
+            visitor.visit(leg.clientInvite);
+        }
+        else if (object instanceof Transfer transfer)
+        {
+            visitor.visit(transfer.call);
+            visitor.visit(transfer.transferor);
+            visitor.visit(transfer.transferee);
+            visitor.visit(transfer.target);
+            visitor.visit(transfer.consultation);
+        }
+        else
+        {
+            final ReferRequest request = (ReferRequest)object;
+            visitor.visit(request.st);
+            visitor.visit(request.transferor);
+        }
+    }
+
+    /** Fields, and links that restore needs to construct the object (only to kinds written before it). */
+    public static void writeFields(final Object object, final SnapshotWriter out, final SnapshotRefs refs)
+    {
+        if (object instanceof Call call)
+        {
+            writeCall(call, out);
+        }
+        else if (object instanceof Leg leg)
+        {
+            writeLeg(leg, out);
+        }
+        else if (object instanceof Transfer transfer)
+        {
+            writeTransfer(transfer, out, refs);
+        }
+        else
+        {
+            final ReferRequest request = (ReferRequest)object;
+            refs.writeRef(out, request.st);
+            refs.writeRef(out, request.transferor);
+            out.writeString(request.referTo);
+            out.writeString(request.referredBy);
+            out.writeBoolean(request.subscribe);
+            out.writeLong(request.cseq);
+            out.writeLong(request.requestId);
+            out.writeLong(request.timer);
+        }
+    }
+
+    public static Object readFields(final int kind, final B2bua b2bua, final SnapshotReader in,
+        final SnapshotRefs refs)
+    {
+        return switch (kind)
+        {
+            case SnapshotKinds.CALL -> readCall(in);
+            case SnapshotKinds.LEG -> readLeg(b2bua, in);
+            case SnapshotKinds.TRANSFER -> readTransfer(b2bua, in, refs);
+            case SnapshotKinds.REFER_REQUEST -> readReferRequest(b2bua, in, refs);
+            default -> throw new SnapshotException("not a call object kind: " + kind);
+        };
+    }
+
+    /** Links that may point at any object, written after every object exists. */
+    public static void writeLinks(final Object object, final SnapshotWriter out, final SnapshotRefs refs)
+    {
+        if (object instanceof Call call)
+        {
+            refs.writeRef(out, call.a);
+            refs.writeRef(out, call.b);
+            refs.writeRef(out, call.callerInvite);
+            refs.writeRef(out, call.calleeInvite);
+            out.writeInt(call.legs.size());
+            for (int i = 0; i < call.legs.size(); i++)
+            {
+                refs.writeRef(out, call.legs.get(i));
+            }
+            refs.writeRef(out, call.transfer);
+            refs.writeRef(out, call.pendingRefer);
+            refs.writeRef(out, call.blonde);
+        }
+        else if (object instanceof Leg leg)
+        {
+            refs.writeRef(out, leg.call);
+            refs.writeRef(out, leg.peer);
+            refs.writeRef(out, leg.serverInvite);
+            refs.writeRef(out, leg.clientInvite);
+        }
+        else if (object instanceof Transfer transfer)
+        {
+            refs.writeRef(out, transfer.target);
+            refs.writeRef(out, transfer.consultation);
+        }
+    }
+
+    public static void readLinks(final Object object, final SnapshotReader in, final SnapshotRefs refs)
+    {
+        if (object instanceof Call call)
+        {
+            call.a = refs.readRef(in, Leg.class);
+            call.b = refs.readRef(in, Leg.class);
+            call.callerInvite = refs.readRef(in, ServerTransaction.class);
+            call.calleeInvite = refs.readRef(in, ClientTransaction.class);
+            final int legs = in.readInt();
+            for (int i = 0; i < legs; i++)
+            {
+                call.legs.add(refs.readRef(in, Leg.class));
+            }
+            call.transfer = refs.readRef(in, Transfer.class);
+            call.pendingRefer = refs.readRef(in, ReferRequest.class);
+            call.blonde = refs.readRef(in, Transfer.class);
+        }
+        else if (object instanceof Leg leg)
+        {
+            leg.call = refs.readRef(in, Call.class);
+            leg.peer = refs.readRef(in, Leg.class);
+            leg.serverInvite = refs.readRef(in, ServerTransaction.class);
+            leg.clientInvite = refs.readRef(in, ClientTransaction.class);
+        }
+        else if (object instanceof Transfer transfer)
+        {
+            transfer.target = refs.readRef(in, Leg.class);
+            transfer.consultation = refs.readRef(in, Leg.class);
+        }
+    }
+
+    private static void writeCall(final Call call, final SnapshotWriter out)
+    {
+        out.writeLong(call.id);
+        out.writeLong(call.parentId);
+        out.writeByte(call.state.ordinal());
+        out.writeBoolean(call.cancelPending);
+        out.writeBoolean(call.cancelled);
+        out.writeInt(call.byesOutstanding);
+        out.writeString(call.endCause);
+        out.writeBytes(call.callerOffer);
+        out.writeString(call.callerOfferType);
+        out.writeStrings(call.redirectTargets);
+        // A set: written sorted so that two equal calls give equal bytes.
+        final List<String> tried = new ArrayList<>(call.triedTargets);
+        tried.sort(Comparator.naturalOrder());
+        out.writeStrings(tried);
+        out.writeInt(call.redirects);
+    }
+
+    private static Call readCall(final SnapshotReader in)
+    {
+        final long id = in.readLong();
+        final Call call = new Call(id, in.readLong());
+        call.state = enumAt(Call.State.values(), in.readByte());
+        call.cancelPending = in.readBoolean();
+        call.cancelled = in.readBoolean();
+        call.byesOutstanding = in.readInt();
+        call.endCause = in.readString();
+        call.callerOffer = in.readBytes();
+        call.callerOfferType = in.readString();
+        call.redirectTargets.addAll(in.readStrings());
+        call.triedTargets.addAll(in.readStrings());
+        call.redirects = in.readInt();
+        return call;
+    }
+
+    private static void writeLeg(final Leg leg, final SnapshotWriter out)
+    {
+        out.writeLong(leg.id);
+        out.writeString(leg.callId);
+        out.writeString(leg.localTag);
+        out.writeString(leg.remoteTag);
+        out.writeString(leg.localUri);
+        out.writeString(leg.remoteUri);
+        out.writeString(leg.remoteTarget);
+        out.writeStrings(leg.routeSet);
+        out.writeLong(leg.localCSeq);
+        out.writeLong(leg.remoteCSeq);
+        out.writeInt(leg.refersReceived);
+        out.writeInt(leg.transport);
+        out.writeAddress(leg.flow);
+        out.writeLong(leg.connectionId);
+        out.writeBoolean(leg.confirmed);
+        out.writeBoolean(leg.terminated);
+        out.writeBytes(leg.pending2xx);
+        out.writeLong(leg.pending2xxCSeq);
+        out.writeLong(leg.retransmitTimer);
+        out.writeLong(leg.giveUpTimer);
+        out.writeLong(leg.retransmitIntervalNs);
+        out.writeLong(leg.ackPendingCSeq);
+        out.writeBytes(leg.lastAck);
+        out.writeLong(leg.lastAckCSeq);
+    }
+
+    private static Leg readLeg(final B2bua b2bua, final SnapshotReader in)
+    {
+        final Leg leg = new Leg(in.readLong(), null, b2bua);
+        leg.callId = in.readString();
+        leg.localTag = in.readString();
+        leg.remoteTag = in.readString();
+        leg.localUri = in.readString();
+        leg.remoteUri = in.readString();
+        leg.remoteTarget = in.readString();
+        final List<String> routeSet = in.readStrings();
+        leg.routeSet = routeSet == null ? null : List.copyOf(routeSet);
+        leg.localCSeq = in.readLong();
+        leg.remoteCSeq = in.readLong();
+        leg.refersReceived = in.readInt();
+        leg.transport = in.readInt();
+        leg.flow = in.readAddress();
+        leg.connectionId = in.readLong();
+        leg.confirmed = in.readBoolean();
+        leg.terminated = in.readBoolean();
+        leg.pending2xx = in.readBytes();
+        leg.pending2xxCSeq = in.readLong();
+        leg.retransmitTimer = in.readLong();
+        leg.giveUpTimer = in.readLong();
+        leg.retransmitIntervalNs = in.readLong();
+        leg.ackPendingCSeq = in.readLong();
+        leg.lastAck = in.readBytes();
+        leg.lastAckCSeq = in.readLong();
+        return leg;
+    }
+
+    private static void writeTransfer(final Transfer transfer, final SnapshotWriter out, final SnapshotRefs refs)
+    {
+        out.writeLong(transfer.id);
+        refs.writeRef(out, transfer.call);
+        refs.writeRef(out, transfer.transferor);
+        refs.writeRef(out, transfer.transferee);
+        out.writeString(transfer.kind);
+        out.writeString(transfer.event);
+        out.writeString(transfer.referTo);
+        out.writeByte(transfer.state.ordinal());
+        out.writeInt(transfer.lastNotified);
+        out.writeBoolean(transfer.notifyInFlight);
+        out.writeInt(transfer.waitingStatus);
+        out.writeString(transfer.waitingReason);
+        out.writeLong(transfer.ringTimer);
+        out.writeLong(transfer.transferorByeTimer);
+    }
+
+    private static Transfer readTransfer(final B2bua b2bua, final SnapshotReader in, final SnapshotRefs refs)
+    {
+        final long id = in.readLong();
+        final Call call = refs.readRef(in, Call.class);
+        final Leg transferor = refs.readRef(in, Leg.class);
+        final Leg transferee = refs.readRef(in, Leg.class);
+        final String kind = in.readString();
+        final String event = in.readString();
+        final String referTo = in.readString();
+        final Transfer transfer =
+            new Transfer(id, b2bua.transfers(), call, transferor, transferee, kind, event, referTo);
+        transfer.state = enumAt(Transfer.State.values(), in.readByte());
+        transfer.lastNotified = in.readInt();
+        transfer.notifyInFlight = in.readBoolean();
+        transfer.waitingStatus = in.readInt();
+        transfer.waitingReason = in.readString();
+        transfer.ringTimer = in.readLong();
+        transfer.transferorByeTimer = in.readLong();
+        return transfer;
+    }
+
+    private static ReferRequest readReferRequest(final B2bua b2bua, final SnapshotReader in,
+        final SnapshotRefs refs)
+    {
+        final ServerTransaction st = refs.readRef(in, ServerTransaction.class);
+        final Leg transferor = refs.readRef(in, Leg.class);
+        final String referTo = in.readString();
+        final String referredBy = in.readString();
+        final boolean subscribe = in.readBoolean();
+        final ReferRequest request =
+            new ReferRequest(b2bua.transfers(), st, transferor, referTo, referredBy, subscribe, in.readLong());
+        request.requestId = in.readLong();
+        request.timer = in.readLong();
+        return request;
+    }
+
+    private static <T> T cast(final Object object, final Class<T> type)
+    {
+        if (!type.isInstance(object))
+        {
+            throw new SnapshotException("expected a " + type.getSimpleName() + " but found " + object);
+        }
+        return type.cast(object);
+    }
+
+    private static <E extends Enum<E>> E enumAt(final E[] values, final int ordinal)
+    {
+        if (ordinal >= values.length)
+        {
+            throw new SnapshotException("unknown state " + ordinal + " of " +
+                values[0].getDeclaringClass().getSimpleName());
+        }
+        return values[ordinal];
+    }
+}

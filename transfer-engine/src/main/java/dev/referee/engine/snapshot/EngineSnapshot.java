@@ -1,0 +1,287 @@
+package dev.referee.engine.snapshot;
+
+import dev.referee.engine.Engine;
+import dev.referee.engine.call.CallSnapshots;
+import dev.referee.engine.time.TimerOwner;
+import dev.referee.engine.transaction.TransactionSnapshots;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A snapshot of the whole engine state between two inputs, and its restore into a fresh engine built with the same
+ * configuration: the restored engine is indistinguishable from the original (same outputs, events and state for the
+ * same inputs from then on), which is what lets recovery replay only the inputs after the snapshot.
+ * <p>
+ * Layout (version 1; docs/journal-format.md, Snapshots): header, engine time and id generator, timer wheel
+ * geometry, id counters, then every object reachable from the engine's maps and timers (calls, legs, transactions,
+ * transfers, REFERs waiting for a webhook) grouped by kind, then their links by index, then the pending timers and
+ * the maps' members by index. Objects are numbered in the order a walk from the roots finds them, roots sorted by
+ * id, so two equal engines give equal bytes. Engine thread only.
+ */
+public final class EngineSnapshot
+{
+    /** "RFSN" read as a little-endian int. */
+    public static final int MAGIC = 0x4E534652;
+    public static final int VERSION = 1;
+    private static final long NO_WHEEL = Long.MIN_VALUE;
+
+    private EngineSnapshot()
+    {
+    }
+
+    public static byte[] take(final Engine engine)
+    {
+        final SnapshotWriter out = new SnapshotWriter();
+        write(engine, out);
+        return out.toByteArray();
+    }
+
+    public static void write(final Engine engine, final SnapshotWriter out)
+    {
+        final Engine.Parts parts = engine.snapshotParts();
+        final List<Long> timerIds = new ArrayList<>();
+        final List<Long> deadlines = new ArrayList<>();
+        final List<Object> owners = new ArrayList<>();
+        parts.timers().forEachPending((timerId, deadlineNs, owner) ->
+        {
+            timerIds.add(timerId);
+            deadlines.add(deadlineNs);
+            owners.add(owner);
+        });
+        final List<? extends Object> servers = TransactionSnapshots.servers(parts.transactions());
+        final List<? extends Object> clients = TransactionSnapshots.clients(parts.transactions());
+        final List<Object> legs = CallSnapshots.legs(parts.b2bua());
+        final List<Object> webhooks = CallSnapshots.pendingWebhooks(parts.b2bua());
+        final SnapshotRefs refs = walk(owners, servers, clients, legs, webhooks);
+
+        out.writeInt(MAGIC);
+        out.writeInt(VERSION);
+        out.writeLong(parts.timers().nowNs());
+        out.writeLong(parts.ids().state());
+        final boolean wheel = parts.timers().hasWheel();
+        out.writeLong(wheel ? parts.timers().wheelStartTimeNs() : NO_WHEEL);
+        out.writeLong(wheel ? parts.timers().wheelTickTimeNs() : NO_WHEEL);
+        TransactionSnapshots.writeCounters(parts.transactions(), out);
+        CallSnapshots.writeCounters(parts.b2bua(), out);
+
+        out.writeInt(refs.size());
+        for (int i = 0; i < refs.size(); i++)
+        {
+            final Object object = refs.get(i);
+            final int kind = kindOf(object);
+            out.writeByte(kind);
+            if (kind == SnapshotKinds.SERVER_TRANSACTION || kind == SnapshotKinds.CLIENT_TRANSACTION)
+            {
+                TransactionSnapshots.writeFields(object, out);
+            }
+            else
+            {
+                CallSnapshots.writeFields(object, out, refs);
+            }
+        }
+        for (int i = 0; i < refs.size(); i++)
+        {
+            final Object object = refs.get(i);
+            if (TransactionSnapshots.kindOf(object) != 0)
+            {
+                TransactionSnapshots.writeLinks(object, out, refs);
+            }
+            else
+            {
+                CallSnapshots.writeLinks(object, out, refs);
+            }
+        }
+
+        out.writeInt(timerIds.size());
+        for (int i = 0; i < timerIds.size(); i++)
+        {
+            out.writeLong(timerIds.get(i));
+            out.writeLong(deadlines.get(i));
+            refs.writeRef(out, owners.get(i));
+        }
+        writeRefs(out, refs, servers);
+        writeRefs(out, refs, clients);
+        writeRefs(out, refs, legs);
+        writeRefs(out, refs, webhooks);
+    }
+
+    /**
+     * Restores {@code snapshot} into {@code engine}, which must be fresh (no input handled yet) and built with the
+     * configuration of the engine the snapshot came from; its sender, counters, events and webhooks are its own.
+     */
+    public static void restore(final Engine engine, final byte[] snapshot)
+    {
+        restore(engine, new SnapshotReader(snapshot));
+    }
+
+    public static void restore(final Engine engine, final SnapshotReader in)
+    {
+        if (engine.activeCalls() != 0 || engine.dialogs() != 0 || engine.transactions() != 0 ||
+            engine.snapshotParts().timers().hasWheel())
+        {
+            throw new IllegalStateException("a snapshot restores into a fresh engine only");
+        }
+        final int magic = in.readInt();
+        final int version = in.readInt();
+        if (magic != MAGIC || version != VERSION)
+        {
+            throw new SnapshotException("not an engine snapshot of version " + VERSION + " (magic " +
+                Integer.toHexString(magic) + ", version " + version + ")");
+        }
+        final Engine.Parts parts = engine.snapshotParts();
+        final long nowNs = in.readLong();
+        parts.ids().state(in.readLong());
+        final long wheelStartNs = in.readLong();
+        final long wheelTickNs = in.readLong();
+        TransactionSnapshots.readCounters(parts.transactions(), in);
+        CallSnapshots.readCounters(parts.b2bua(), in);
+
+        final SnapshotRefs refs = new SnapshotRefs();
+        final int count = in.readInt();
+        int lastKind = 0;
+        for (int i = 0; i < count; i++)
+        {
+            final int kind = in.readByte();
+            if (kind < lastKind || kind >= SnapshotKinds.LIMIT)
+            {
+                throw new SnapshotException("object " + i + " of kind " + kind + " out of order");
+            }
+            lastKind = kind;
+            refs.add(switch (kind)
+            {
+                case SnapshotKinds.SERVER_TRANSACTION -> TransactionSnapshots.readServer(parts.transactions(), in);
+                case SnapshotKinds.CLIENT_TRANSACTION -> TransactionSnapshots.readClient(parts.transactions(), in);
+                default -> CallSnapshots.readFields(kind, parts.b2bua(), in, refs);
+            });
+        }
+        for (int i = 0; i < count; i++)
+        {
+            final Object object = refs.get(i);
+            if (TransactionSnapshots.kindOf(object) != 0)
+            {
+                TransactionSnapshots.readLinks(object, in, refs);
+            }
+            else
+            {
+                CallSnapshots.readLinks(object, in, refs);
+            }
+        }
+
+        final int timers = in.readInt();
+        final long[] timerIds = new long[timers];
+        final long[] deadlines = new long[timers];
+        final TimerOwner[] owners = new TimerOwner[timers];
+        for (int i = 0; i < timers; i++)
+        {
+            timerIds[i] = in.readLong();
+            deadlines[i] = in.readLong();
+            owners[i] = refs.readRef(in, TimerOwner.class);
+        }
+        parts.timers().restore(nowNs, wheelStartNs, wheelTickNs, timerIds, deadlines, owners);
+        for (final Object st : readRefs(in, refs))
+        {
+            TransactionSnapshots.hold(parts.transactions(), st);
+        }
+        for (final Object ct : readRefs(in, refs))
+        {
+            TransactionSnapshots.hold(parts.transactions(), ct);
+        }
+        for (final Object leg : readRefs(in, refs))
+        {
+            CallSnapshots.holdLeg(parts.b2bua(), leg);
+        }
+        for (final Object request : readRefs(in, refs))
+        {
+            CallSnapshots.holdPendingWebhook(parts.b2bua(), request);
+        }
+        if (in.hasRemaining())
+        {
+            throw new SnapshotException("bytes left after the snapshot");
+        }
+        engine.refreshGauges();
+    }
+
+    /** Numbers every object reachable from the roots: found breadth-first, then grouped by kind. */
+    private static SnapshotRefs walk(final List<Object> owners, final List<? extends Object> servers,
+        final List<? extends Object> clients, final List<Object> legs, final List<Object> webhooks)
+    {
+        final Map<Object, Boolean> seen = new IdentityHashMap<>();
+        final List<Object> found = new ArrayList<>();
+        final ObjectVisitor visitor = object ->
+        {
+            if (object != null && seen.put(object, Boolean.TRUE) == null)
+            {
+                kindOf(object);
+                found.add(object);
+            }
+        };
+        owners.forEach(visitor::visit);
+        servers.forEach(visitor::visit);
+        clients.forEach(visitor::visit);
+        legs.forEach(visitor::visit);
+        webhooks.forEach(visitor::visit);
+        for (int i = 0; i < found.size(); i++)
+        {
+            final Object object = found.get(i);
+            if (TransactionSnapshots.kindOf(object) != 0)
+            {
+                TransactionSnapshots.visitLinks(object, visitor);
+            }
+            else
+            {
+                CallSnapshots.visitLinks(object, visitor);
+            }
+        }
+        final SnapshotRefs refs = new SnapshotRefs();
+        for (int kind = 1; kind < SnapshotKinds.LIMIT; kind++)
+        {
+            for (int i = 0; i < found.size(); i++)
+            {
+                if (kindOf(found.get(i)) == kind)
+                {
+                    refs.add(found.get(i));
+                }
+            }
+        }
+        return refs;
+    }
+
+    private static int kindOf(final Object object)
+    {
+        final int transaction = TransactionSnapshots.kindOf(object);
+        final int kind = transaction != 0 ? transaction : CallSnapshots.kindOf(object);
+        if (kind == 0)
+        {
+            throw new SnapshotException("the engine holds an object a snapshot does not know: " + object);
+        }
+        return kind;
+    }
+
+    private static void writeRefs(final SnapshotWriter out, final SnapshotRefs refs, final List<?> objects)
+    {
+        out.writeInt(objects.size());
+        for (int i = 0; i < objects.size(); i++)
+        {
+            refs.writeRef(out, objects.get(i));
+        }
+    }
+
+    private static List<Object> readRefs(final SnapshotReader in, final SnapshotRefs refs)
+    {
+        final int count = in.readInt();
+        final List<Object> objects = new ArrayList<>(count);
+        for (int i = 0; i < count; i++)
+        {
+            final Object object = refs.readRef(in);
+            if (object == null)
+            {
+                throw new SnapshotException("null member of a map");
+            }
+            objects.add(object);
+        }
+        return objects;
+    }
+}

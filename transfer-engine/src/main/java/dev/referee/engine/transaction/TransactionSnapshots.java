@@ -1,0 +1,220 @@
+package dev.referee.engine.transaction;
+
+import dev.referee.engine.snapshot.ObjectVisitor;
+import dev.referee.engine.snapshot.SnapshotException;
+import dev.referee.engine.snapshot.SnapshotKinds;
+import dev.referee.engine.snapshot.SnapshotReader;
+import dev.referee.engine.snapshot.SnapshotRefs;
+import dev.referee.engine.snapshot.SnapshotWriter;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Writes and restores the transaction layer's state for {@code dev.referee.engine.snapshot}: the transactions held
+ * (the layer's maps) and those only the TU still points at (a call's terminated INVITE), each with every field.
+ * Lives here because the fields are package-private. Engine thread only.
+ */
+public final class TransactionSnapshots
+{
+    private TransactionSnapshots()
+    {
+    }
+
+    /** {@link SnapshotKinds} of {@code object} when it is a transaction; 0 otherwise. */
+    public static int kindOf(final Object object)
+    {
+        if (object instanceof ServerTransaction)
+        {
+            return SnapshotKinds.SERVER_TRANSACTION;
+        }
+        return object instanceof ClientTransaction ? SnapshotKinds.CLIENT_TRANSACTION : 0;
+    }
+
+    /** The transactions the layer holds, in an order that does not depend on hashing: by key. */
+    public static List<ServerTransaction> servers(final TransactionLayer layer)
+    {
+        final List<ServerTransaction> servers = new ArrayList<>(layer.servers().values());
+        servers.sort(Comparator.comparing(st -> st.key));
+        return servers;
+    }
+
+    public static List<ClientTransaction> clients(final TransactionLayer layer)
+    {
+        final List<ClientTransaction> clients = new ArrayList<>(layer.clients().values());
+        clients.sort(Comparator.comparingLong(ct -> TransactionLayer.clientKey(ct.id, ct.method)));
+        return clients;
+    }
+
+    public static void visitLinks(final Object transaction, final ObjectVisitor visitor)
+    {
+        if (transaction instanceof ServerTransaction st)
+        {
+            visitor.visit(st.context);
+            visitor.visit(st.relayedTo);
+        }
+        else
+        {
+            visitor.visit(((ClientTransaction)transaction).context);
+        }
+    }
+
+    public static void writeCounters(final TransactionLayer layer, final SnapshotWriter out)
+    {
+        out.writeLong(layer.nextClientId());
+        out.writeInt(layer.waiting());
+    }
+
+    public static void readCounters(final TransactionLayer layer, final SnapshotReader in)
+    {
+        final long nextClientId = in.readLong();
+        layer.restoreCounters(nextClientId, in.readInt());
+    }
+
+    /** Fields that need no other object. */
+    public static void writeFields(final Object transaction, final SnapshotWriter out)
+    {
+        if (transaction instanceof ServerTransaction st)
+        {
+            out.writeString(st.key);
+            out.writeInt(st.method);
+            out.writeLong(st.cseq);
+            out.writeInt(st.transport);
+            out.writeAddress(st.responseDestination);
+            out.writeLong(st.connectionId);
+            out.writeString(st.responseHeaders.beforeTo());
+            out.writeString(st.responseHeaders.to());
+            out.writeBoolean(st.responseHeaders.toHasTag());
+            out.writeString(st.responseHeaders.afterTo());
+            out.writeByte(st.state.ordinal());
+            out.writeBytes(st.lastResponse);
+            out.writeInt(st.lastStatus);
+            out.writeLong(st.retransmitTimer);
+            out.writeLong(st.timeoutTimer);
+            out.writeLong(st.retransmitIntervalNs);
+            out.writeString(st.localTag);
+            return;
+        }
+        final ClientTransaction ct = (ClientTransaction)transaction;
+        out.writeLong(ct.id);
+        out.writeString(ct.branch);
+        out.writeInt(ct.method);
+        out.writeString(ct.methodName);
+        out.writeInt(ct.transport);
+        out.writeAddress(ct.destination);
+        out.writeLong(ct.connectionId);
+        out.writeBytes(ct.request);
+        out.writeByte(ct.state.ordinal());
+        out.writeLong(ct.retransmitTimer);
+        out.writeLong(ct.timeoutTimer);
+        out.writeLong(ct.retransmitIntervalNs);
+        out.writeBytes(ct.ack);
+        out.writeInt(ct.finalStatus);
+        out.writeBoolean(ct.provisionalSeen);
+        out.writeBoolean(ct.timerCFired);
+        out.writeInt(ct.purpose);
+    }
+
+    public static ServerTransaction readServer(final TransactionLayer layer, final SnapshotReader in)
+    {
+        final String key = in.readString();
+        final int method = in.readInt();
+        final long cseq = in.readLong();
+        final int transport = in.readInt();
+        final java.net.InetSocketAddress destination = in.readAddress();
+        final long connectionId = in.readLong();
+        final String beforeTo = in.readString();
+        final String to = in.readString();
+        final boolean toHasTag = in.readBoolean();
+        final String afterTo = in.readString();
+        final ServerTransaction st = new ServerTransaction(layer, key, method, cseq, transport, destination,
+            connectionId, ResponseHeaders.restore(beforeTo, to, toHasTag, afterTo));
+        st.state = enumAt(ServerTransaction.State.values(), in.readByte());
+        st.lastResponse = in.readBytes();
+        st.lastStatus = in.readInt();
+        st.retransmitTimer = in.readLong();
+        st.timeoutTimer = in.readLong();
+        st.retransmitIntervalNs = in.readLong();
+        st.localTag = in.readString();
+        return st;
+    }
+
+    public static ClientTransaction readClient(final TransactionLayer layer, final SnapshotReader in)
+    {
+        final long id = in.readLong();
+        final String branch = in.readString();
+        final int method = in.readInt();
+        final String methodName = in.readString();
+        final int transport = in.readInt();
+        final java.net.InetSocketAddress destination = in.readAddress();
+        final long connectionId = in.readLong();
+        final byte[] request = in.readBytes();
+        final ClientTransaction ct = new ClientTransaction(
+            layer, id, branch, method, methodName, transport, destination, connectionId, request);
+        ct.state = enumAt(ClientTransaction.State.values(), in.readByte());
+        ct.retransmitTimer = in.readLong();
+        ct.timeoutTimer = in.readLong();
+        ct.retransmitIntervalNs = in.readLong();
+        ct.ack = in.readBytes();
+        ct.finalStatus = in.readInt();
+        ct.provisionalSeen = in.readBoolean();
+        ct.timerCFired = in.readBoolean();
+        ct.purpose = in.readInt();
+        return ct;
+    }
+
+    /** Links to other objects (the TU's context, the relayed transaction). */
+    public static void writeLinks(final Object transaction, final SnapshotWriter out, final SnapshotRefs refs)
+    {
+        if (transaction instanceof ServerTransaction st)
+        {
+            refs.writeRef(out, st.context);
+            refs.writeRef(out, st.relayedTo);
+        }
+        else
+        {
+            refs.writeRef(out, ((ClientTransaction)transaction).context);
+        }
+    }
+
+    public static void readLinks(final Object transaction, final SnapshotReader in, final SnapshotRefs refs)
+    {
+        if (transaction instanceof ServerTransaction st)
+        {
+            st.context = refs.readRef(in);
+            st.relayedTo = refs.readRef(in, ClientTransaction.class);
+        }
+        else
+        {
+            ((ClientTransaction)transaction).context = refs.readRef(in);
+        }
+    }
+
+    /** Puts a restored transaction back in the layer's map (those written by {@link #servers}/{@link #clients}). */
+    public static void hold(final TransactionLayer layer, final Object transaction)
+    {
+        if (transaction instanceof ServerTransaction st)
+        {
+            layer.servers().put(st.key, st);
+        }
+        else if (transaction instanceof ClientTransaction ct)
+        {
+            layer.clients().put(TransactionLayer.clientKey(ct.id, ct.method), ct);
+        }
+        else
+        {
+            throw new SnapshotException("not a transaction: " + transaction);
+        }
+    }
+
+    static <E extends Enum<E>> E enumAt(final E[] values, final int ordinal)
+    {
+        if (ordinal >= values.length)
+        {
+            throw new SnapshotException(
+                "unknown state " + ordinal + " of " + values[0].getDeclaringClass().getSimpleName());
+        }
+        return values[ordinal];
+    }
+}

@@ -1,0 +1,95 @@
+package dev.referee.journal;
+
+import dev.referee.engine.Engine;
+import dev.referee.engine.snapshot.EngineSnapshot;
+import dev.referee.engine.snapshot.SnapshotWriter;
+
+/**
+ * Writes a snapshot of the engine into the journal every {@code journal.snapshot-interval} of engine time, so that
+ * recovery restores the latest one and replays only the inputs after it. Called by the input stage on the engine
+ * thread just before an input is appended: the engine has handled every earlier input and not this one, so the
+ * snapshot sits exactly at that input boundary in the journal. Time is the inputs' time, never a clock.
+ * <p>
+ * The snapshot is taken on the engine thread (the engine is single-threaded, and a copy would cost as much as the
+ * encoding): the input that crosses the deadline waits for it (measured in docs/journal-format.md). Engine thread
+ * only.
+ */
+public final class JournalSnapshotter
+{
+    /** Largest part of a snapshot in one record: well under any Chronicle block size in use. */
+    static final int PART_BYTES = 1 << 20;
+    private static final long UNSET = Long.MIN_VALUE;
+
+    private final Engine engine;
+    private final RecordSink sink;
+    private final long intervalNs;
+    private final SnapshotWriter writer = new SnapshotWriter(PART_BYTES);
+    private long nextSnapshotNs = UNSET;
+    private long snapshots;
+    private long failures;
+
+    /** {@code intervalNs} 0 or less: never. */
+    public JournalSnapshotter(final Engine engine, final RecordSink sink, final long intervalNs)
+    {
+        this.engine = engine;
+        this.sink = sink;
+        this.intervalNs = intervalNs;
+    }
+
+    /** An input of time {@code timeNs} is about to be appended; takes a snapshot first when one is due. */
+    public void beforeInput(final long timeNs)
+    {
+        if (intervalNs <= 0)
+        {
+            return;
+        }
+        if (nextSnapshotNs == UNSET)
+        {
+            nextSnapshotNs = timeNs + intervalNs;
+        }
+        else if (timeNs >= nextSnapshotNs)
+        {
+            nextSnapshotNs = timeNs + intervalNs;
+            write();
+        }
+    }
+
+    /**
+     * Appends a snapshot of the engine now, in parts. A failure (disk full) is counted and the node goes on: the
+     * inputs are still journaled, so recovery falls back on the previous snapshot and replays more.
+     */
+    public void write()
+    {
+        try
+        {
+            writer.reset();
+            EngineSnapshot.write(engine, writer);
+            final int length = writer.length();
+            final int parts = Math.max(1, (length + PART_BYTES - 1) / PART_BYTES);
+            final long timeNs = engine.nowNs();
+            for (int part = 0; part < parts; part++)
+            {
+                final int offset = part * PART_BYTES;
+                JournalEncoder.snapshot(sink.begin(), timeNs, part, parts, length, writer.buffer(), offset,
+                    Math.min(PART_BYTES, length - offset));
+                sink.commit();
+            }
+            snapshots++;
+        }
+        catch (final RuntimeException ex)
+        {
+            sink.abort();
+            failures++;
+        }
+    }
+
+    public long snapshots()
+    {
+        return snapshots;
+    }
+
+    public long failures()
+    {
+        return failures;
+    }
+}

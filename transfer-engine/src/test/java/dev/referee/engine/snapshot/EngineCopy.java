@@ -1,0 +1,71 @@
+package dev.referee.engine.snapshot;
+
+import dev.referee.engine.Engine;
+import dev.referee.engine.EngineConfig;
+import dev.referee.engine.EngineCounters;
+import dev.referee.journal.JournalEncoder;
+import dev.referee.journal.JournalEvents;
+import dev.referee.journal.MemorySink;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An engine whose outputs, domain events and webhook posts are kept as bytes (encoded as the journal encodes them),
+ * so that two engines can be compared byte for byte.
+ */
+final class EngineCopy
+{
+    final MemorySink outputs = new MemorySink();
+    final MemorySink events = new MemorySink();
+    final List<String> webhooks = new ArrayList<>();
+    final EngineCounters counters = new EngineCounters();
+    final Engine engine;
+
+    EngineCopy(final EngineConfig config)
+    {
+        engine = new Engine(config, (transport, destination, connectionId, buffer, offset, length) ->
+        {
+            JournalEncoder.outputSip(outputs.begin(), 0, transport, destination, connectionId, buffer, offset, length);
+            outputs.commit();
+            return true;
+        }, counters, new JournalEvents(events),
+            (requestId, url, json) -> webhooks.add(requestId + " " + url + " " + json));
+    }
+
+    List<byte[]> takeOutputs()
+    {
+        final List<byte[]> taken = new ArrayList<>(outputs.records());
+        outputs.records().clear();
+        return taken;
+    }
+
+    List<byte[]> takeEvents()
+    {
+        final List<byte[]> taken = new ArrayList<>(events.records());
+        events.records().clear();
+        return taken;
+    }
+
+    List<String> takeWebhooks()
+    {
+        final List<String> taken = new ArrayList<>(webhooks);
+        webhooks.clear();
+        return taken;
+    }
+
+    String gauges()
+    {
+        return "calls=" + engine.activeCalls() + " dialogs=" + engine.dialogs() + " transactions=" +
+            engine.transactions() + " pending=" + engine.pendingTransactions() + " waiting=" +
+            engine.waitingTransactions() + " timers=" + engine.timers() + " counters=" + counterValues();
+    }
+
+    private String counterValues()
+    {
+        // The gauges only: message and call totals count what this engine saw, and a restored one saw less.
+        return counters.get(EngineCounters.CALLS) + "," + counters.get(EngineCounters.DIALOGS) + "," +
+            counters.get(EngineCounters.TRANSACTIONS) + "," + counters.get(EngineCounters.TIMERS) + "," +
+            counters.get(EngineCounters.TRANSACTIONS_WAITING);
+    }
+}

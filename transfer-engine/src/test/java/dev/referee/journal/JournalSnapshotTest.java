@@ -1,0 +1,237 @@
+package dev.referee.journal;
+
+import dev.referee.config.RefereeConfig.JournalConfig;
+import dev.referee.config.RefereeConfig.JournalRoll;
+import dev.referee.engine.Engine;
+import dev.referee.engine.EngineCounters;
+import dev.referee.engine.events.EngineEvents;
+import dev.referee.engine.snapshot.EngineSnapshot;
+import dev.referee.pipeline.InboundEvent;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Snapshot records in the journal: written on time, found, restored, replayed after, verified by replay. */
+class JournalSnapshotTest
+{
+    private static final JournalConfig CONFIG = new JournalConfig(JournalRoll.DAILY, 7, 60_000);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldRecoverFromTheLatestSnapshotAndReplayOnlyTheInputsAfterIt() throws Exception
+    {
+        final long inputsAfterSnapshot;
+        try (Journal journal = Journal.openForWriting(dir, CONFIG))
+        {
+            final ChronicleSink sink = journal.newSink();
+            final SyntheticCalls calls = new SyntheticCalls(sink, 78, 1_000_000_000L);
+            final List<String> up = new ArrayList<>();
+            for (int i = 0; i < 6; i++)
+            {
+                up.add(calls.establish(i));
+            }
+            calls.startBlindTransfer(up.get(4), 4);
+            calls.snapshot();
+            final long inputsAtSnapshot = countInputs(journal);
+            calls.startBlindTransfer(up.get(5), 5);
+            up.add(calls.establish(6));
+            inputsAfterSnapshot = countInputs(journal) - inputsAtSnapshot;
+
+            calls.crashAndRecover(journal);
+            assertEquals(7, calls.engine().activeCalls(), "calls rebuilt from the snapshot and the inputs after it");
+            final JournalRecord recovered = last(journal, RecordType.RECOVERED);
+            assertEquals(inputsAfterSnapshot, recovered.inputsReplayed, "only the inputs after the snapshot");
+
+            calls.callerBye(up.get(0));
+            calls.calleeBye(up.get(1));
+            calls.callerBye(up.get(6));
+            calls.finishBlindTransfer(up.get(4), 4, 200);
+            calls.finishBlindTransfer(up.get(5), 5, 486);
+            calls.callerBye(up.get(2));
+            calls.calleeBye(up.get(3));
+            calls.advanceMs(40_000);
+            assertEquals(0, calls.engine().activeCalls());
+            assertEquals(0, calls.engine().transactions());
+            assertEquals(0, calls.engine().timers());
+        }
+        try (Journal journal = Journal.openReadOnly(dir); JournalReader reader = journal.newReader())
+        {
+            final JournalVerifier.Result result = JournalVerifier.verify(reader);
+            assertTrue(result.ok(), result.divergence());
+        }
+    }
+
+    @Test
+    void shouldRebuildTheSameEngineFromASnapshotAsFromEveryInput() throws Exception
+    {
+        try (Journal journal = Journal.openForWriting(dir, CONFIG))
+        {
+            final SyntheticCalls calls = new SyntheticCalls(journal.newSink(), 79, 1_000_000_000L);
+            for (int i = 0; i < 20; i++)
+            {
+                calls.callerBye(calls.establish(i));
+                calls.establish(100 + i);
+            }
+            calls.snapshot();
+            calls.startBlindTransfer(calls.establish(500), 500);
+            calls.advanceMs(200);
+
+            final byte[] fromSnapshot = EngineSnapshot.take(rebuild(journal, true).engine());
+            final byte[] fromStart = EngineSnapshot.take(rebuild(journal, false).engine());
+            assertArrayEquals(EngineSnapshot.take(calls.engine()), fromStart);
+            assertArrayEquals(fromStart, fromSnapshot);
+        }
+    }
+
+    @Test
+    void shouldPassOverASnapshotCutShortByACrash() throws Exception
+    {
+        try (Journal journal = Journal.openForWriting(dir, CONFIG))
+        {
+            final ChronicleSink sink = journal.newSink();
+            final SyntheticCalls calls = new SyntheticCalls(sink, 80, 1_000_000_000L);
+            calls.establish(1);
+            calls.snapshot();
+            final long completeNs = calls.engine().nowNs();
+            calls.establish(2);
+            // A crash after the first of two parts: the second never made it.
+            final byte[] state = EngineSnapshot.take(calls.engine());
+            JournalEncoder.snapshot(sink.begin(), calls.engine().nowNs(), 0, 2, state.length * 2,
+                new org.agrona.concurrent.UnsafeBuffer(state), 0, state.length);
+            sink.commit();
+
+            final SnapshotFinder.Found found = SnapshotFinder.latest(journal);
+            assertNotNull(found);
+            assertEquals(completeNs, found.timeNs());
+            assertEquals(2, rebuild(journal, true).engine().activeCalls());
+        }
+    }
+
+    @Test
+    void shouldFindNoSnapshotInAJournalWithout() throws Exception
+    {
+        try (Journal journal = Journal.openForWriting(dir, CONFIG))
+        {
+            final SyntheticCalls calls = new SyntheticCalls(journal.newSink(), 81, 1_000_000_000L);
+            calls.establish(1);
+            assertNull(SnapshotFinder.latest(journal));
+            final JournalRecovery.Rebuilt rebuilt = rebuild(journal, true);
+            assertEquals(Long.MIN_VALUE, rebuilt.snapshotTimeNs());
+            assertEquals(1, rebuilt.engine().activeCalls());
+        }
+    }
+
+    @Test
+    void shouldCutALargeSnapshotIntoPartsAndPutItBackTogether() throws Exception
+    {
+        try (Journal journal = Journal.openForWriting(dir, CONFIG))
+        {
+            final SyntheticCalls calls = new SyntheticCalls(journal.newSink(), 82, 1_000_000_000L);
+            for (int i = 0; i < 700; i++)
+            {
+                calls.establish(i);
+            }
+            calls.snapshot();
+            final byte[] state = EngineSnapshot.take(calls.engine());
+            assertTrue(state.length > JournalSnapshotter.PART_BYTES, "big enough for two parts: " + state.length);
+            final SnapshotFinder.Found found = SnapshotFinder.latest(journal);
+            assertNotNull(found);
+            assertArrayEquals(state, found.snapshot());
+        }
+        try (Journal journal = Journal.openReadOnly(dir); JournalReader reader = journal.newReader())
+        {
+            final JournalVerifier.Result result = JournalVerifier.verify(reader);
+            assertTrue(result.ok(), result.divergence());
+        }
+    }
+
+    @Test
+    void shouldSnapshotBeforeTheFirstInputPastEachInterval()
+    {
+        final MemorySink sink = new MemorySink();
+        final Engine engine = new Engine(SyntheticCalls.config(1), (t, d, c, b, o, l) -> true, new EngineCounters());
+        final JournalSnapshotter snapshotter = new JournalSnapshotter(engine, sink, TimeUnit.SECONDS.toNanos(1));
+        final JournalInputStage stage = new JournalInputStage(sink, 0, snapshotter);
+        final List<String> kinds = new ArrayList<>();
+        for (final long ms : new long[]{0, 500, 1_000, 1_500, 2_100, 2_200, 3_099, 3_100})
+        {
+            final InboundEvent tick = new InboundEvent();
+            tick.type = InboundEvent.TICK;
+            tick.timeNs = TimeUnit.MILLISECONDS.toNanos(ms);
+            stage.onEvent(tick, 0, true);
+            engine.onTick(tick.timeNs);
+        }
+        while (!sink.records().isEmpty())
+        {
+            final JournalRecord record = JournalDecoder.decode(sink.records().poll());
+            kinds.add(record.type == RecordType.SNAPSHOT ? "S@" + record.timeNs / 1_000_000 : "t");
+        }
+        // Each snapshot holds the state up to the input before the one that passed the deadline (1 s, 2 s, 3.1 s).
+        assertEquals(List.of("t", "t", "S@500", "t", "t", "S@1500", "t", "t", "t", "S@3099", "t"), kinds);
+        assertEquals(3, snapshotter.snapshots());
+    }
+
+    @Test
+    void shouldNeverSnapshotWithIntervalZero()
+    {
+        final MemorySink sink = new MemorySink();
+        final Engine engine = new Engine(SyntheticCalls.config(1), (t, d, c, b, o, l) -> true, new EngineCounters());
+        final JournalSnapshotter snapshotter = new JournalSnapshotter(engine, sink, 0);
+        for (long s = 0; s < 10; s++)
+        {
+            snapshotter.beforeInput(TimeUnit.SECONDS.toNanos(s));
+        }
+        assertTrue(sink.records().isEmpty());
+    }
+
+    private static JournalRecovery.Rebuilt rebuild(final Journal journal, final boolean useSnapshot)
+    {
+        try (JournalReader reader = journal.newReader())
+        {
+            final RecoveryGate gate = new RecoveryGate((t, d, c, b, o, l) -> true, EngineEvents.NONE);
+            final JournalRecord first = reader.next();
+            return useSnapshot ? JournalRecovery.rebuild(first, journal, gate, new EngineCounters()) :
+                JournalRecovery.rebuild(first, reader, gate, new EngineCounters());
+        }
+    }
+
+    private static long countInputs(final Journal journal)
+    {
+        long inputs = 0;
+        try (JournalReader reader = journal.newReader())
+        {
+            JournalRecord record;
+            while ((record = reader.next()) != null)
+            {
+                inputs += record.isInput() ? 1 : 0;
+            }
+        }
+        return inputs;
+    }
+
+    private static JournalRecord last(final Journal journal, final int type)
+    {
+        JournalRecord found = null;
+        try (JournalReader reader = journal.newReader())
+        {
+            JournalRecord record;
+            while ((record = reader.next()) != null)
+            {
+                found = record.type == type ? record : found;
+            }
+        }
+        return found;
+    }
+}
