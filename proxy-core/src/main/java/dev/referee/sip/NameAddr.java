@@ -113,12 +113,7 @@ public final class NameAddr
     /** Points {@code into} at header parameter {@code name}'s value (empty for a flag); false when absent. */
     public boolean param(final CharSequence name, final AsciiView into)
     {
-        if (params.isEmpty())
-        {
-            into.reset();
-            return false;
-        }
-        return Params.find(params.buffer(), params.offset(), params.offset() + params.length(), name, into);
+        return Params.find(params, name, into);
     }
 
     /**

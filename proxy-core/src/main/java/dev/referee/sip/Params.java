@@ -74,6 +74,17 @@ final class Params
      * Points {@code into} at the value of parameter {@code name} (case-insensitive; quotes kept; empty for a flag).
      * Assumes a range that {@link #valid} accepted; returns false when absent.
      */
+    /** Finds parameter {@code name} in a view of parameters (';'-led); an empty view has none. */
+    static boolean find(final AsciiView params, final CharSequence name, final AsciiView into)
+    {
+        if (params.isEmpty())
+        {
+            into.reset();
+            return false;
+        }
+        return find(params.buffer(), params.offset(), params.offset() + params.length(), name, into);
+    }
+
     static boolean find(
         final DirectBuffer buffer, final int from, final int to, final CharSequence name, final AsciiView into)
     {

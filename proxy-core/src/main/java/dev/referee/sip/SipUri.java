@@ -126,12 +126,7 @@ public final class SipUri
     /** Points {@code into} at URI parameter {@code name}'s value (empty for a flag); false when absent. */
     public boolean param(final CharSequence name, final AsciiView into)
     {
-        if (params.isEmpty())
-        {
-            into.reset();
-            return false;
-        }
-        return Params.find(params.buffer(), params.offset(), params.offset() + params.length(), name, into);
+        return Params.find(params, name, into);
     }
 
     /** Headers after '?', without the '?'; empty when none. */

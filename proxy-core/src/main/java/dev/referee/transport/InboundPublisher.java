@@ -47,16 +47,11 @@ public final class InboundPublisher
         final int length,
         final long timeNs)
     {
-        final long sequence;
-        try
-        {
-            sequence = ring.tryNext();
-        }
-        catch (final InsufficientCapacityException ex)
+        final long sequence = claim();
+        if (sequence < 0)
         {
             return false;
         }
-
         final InboundEvent event = ring.get(sequence);
         event.type = InboundEvent.SIP;
         event.timeNs = timeNs;
@@ -70,6 +65,19 @@ public final class InboundPublisher
         event.parsed = parse(event);
         ring.publish(sequence);
         return true;
+    }
+
+    /** Claims a slot; -1 when the ring is full (never waits: a receive thread must keep draining its socket). */
+    private long claim()
+    {
+        try
+        {
+            return ring.tryNext();
+        }
+        catch (final InsufficientCapacityException ex)
+        {
+            return -1;
+        }
     }
 
     /**
@@ -104,12 +112,8 @@ public final class InboundPublisher
     public boolean publishWebhookAnswer(final long requestId, final boolean accept, final byte[] target,
         final long timeNs)
     {
-        final long sequence;
-        try
-        {
-            sequence = ring.tryNext();
-        }
-        catch (final InsufficientCapacityException ex)
+        final long sequence = claim();
+        if (sequence < 0)
         {
             return false;
         }

@@ -97,4 +97,13 @@ class RequestValidationTest
         harness.receive(CALLER, alice.cancel());
         harness.expectOne(response(481, CALLER), "481");
     }
+
+    @Test
+    void shouldAnswerMethodNotAllowedToAReferOutsideADialog()
+    {
+        harness.receive(CALLER, alice.invite("bob", "c1").replace("INVITE", "REFER")
+            .replace("Max-Forwards: 70\r\n", "Max-Forwards: 70\r\nRefer-To: <sip:carol@example.com>\r\n"));
+        final Sent refused = harness.expectOne(response(405, CALLER), "405");
+        assertTrue(refused.text.contains("Allow: "), refused.text);
+    }
 }
