@@ -3,7 +3,10 @@
 #
 #   benchmarks/scripts/e2e-sipp.sh --rate 1000 --calls 20000 [--warmup-calls N] [--limit N] [--bound SECONDS]
 #                                  [--port-base P] [--ring SLOTS] [--jfr FILE] [--log FILE] [--tcp-kick]
-#                                  [--wait-strategy blocking|sleeping|yielding|busy-spin] [--build]
+#                                  [--wait-strategy blocking|sleeping|yielding|busy-spin] [--journal on|off] [--build]
+#
+# --journal off writes `journal: {enabled: false}` into Referee's config: no journal stage, output observer or
+# domain-event journaling (the other half of "the same SIPp load with the journal on and off", see docs/benchmarks.md).
 #
 # Starts Referee from ops/target/referee.jar (built with `mvn package -pl ops -am` when missing or with --build),
 # waits for GET /health, starts a SIPp uas, runs a warm-up uac, then a measured uac of --calls calls at --rate.
@@ -25,6 +28,7 @@ ring=""
 wait_strategy=""
 kick=0
 log=""
+journal=on
 
 usage()
 {
@@ -45,11 +49,17 @@ do
         --log) log="$2"; shift 2 ;;
         --tcp-kick) kick=1; shift ;;
         --wait-strategy) wait_strategy="$2"; shift 2 ;;
+        --journal) journal="$2"; shift 2 ;;
         --build) build=1; shift ;;
         -h|--help) usage; exit 0 ;;
         *) echo "e2e-sipp: unknown argument $1" >&2; usage >&2; exit 2 ;;
     esac
 done
+
+case "$journal" in
+    on|off) ;;
+    *) echo "e2e-sipp: --journal takes on or off (got $journal)" >&2; exit 2 ;;
+esac
 
 # Warm-up: enough calls for C2 to compile the hot path (10 s worth, at least 5,000), capped by the run bound.
 warmup_calls="${warmup_calls:-$(( rate * 10 > 5000 ? rate * 10 : 5000 ))}"
@@ -110,6 +120,7 @@ routes:
     target: "127.0.0.1:$uas_port"
 journal:
   dir: "$tmp/journal"
+  enabled: $([[ $journal == on ]] && echo true || echo false)
 admin: "127.0.0.1:$admin_port"
 YAML
 if [[ -n "$ring$wait_strategy" ]]
@@ -244,5 +255,6 @@ echo "Referee CPU:           $cpu_us us over the run = $cpu_per_call us per succ
     "(tick = $(( 1000000 / ticks_per_s )) us)"
 echo "Referee idle CPU:      $idle_us_per_s us per second"
 echo "Referee /status after: $status_json"
-echo "RESULT rate=$rate calls=$calls failed=$uac_failed successful=$uac_success achieved=$achieved" \
+echo "journal:               $journal ($(du -sk "$tmp/journal" 2> /dev/null | cut -f1 || echo 0) KiB written)"
+echo "RESULT journal=$journal rate=$rate calls=$calls failed=$uac_failed successful=$uac_success achieved=$achieved" \
     "cpu_us=$cpu_us cpu_us_per_call=$cpu_per_call idle_us_per_s=$idle_us_per_s"

@@ -112,7 +112,8 @@ public final class ConfigLoader
         final ConfigSection top = new ConfigSection(source, "", (YamlNode.Mapping)root).allowOnly(
             "listen", "routes", "journal", "admin", "pipeline", "sip", "transfer", "redirect", "trunks", "webhook",
             "cdr");
-        final ConfigSection journal = top.section("journal").allowOnly("dir", "roll", "retain", "snapshot-interval");
+        final ConfigSection journal = top.section("journal").allowOnly(
+            "dir", "roll", "retain", "snapshot-interval", "enabled");
 
         return new RefereeConfig(
             listen(top),
@@ -273,7 +274,8 @@ public final class ConfigLoader
         return new JournalConfig(
             section.choice("roll", JournalRoll.class, defaults.roll()),
             section.integer("retain", defaults.retainCycles(), 1, 100_000),
-            section.durationMs("snapshot-interval", defaults.snapshotIntervalMs(), MAX_TIMEOUT_MS));
+            section.durationMs("snapshot-interval", defaults.snapshotIntervalMs(), MAX_TIMEOUT_MS),
+            section.bool("enabled", defaults.enabled()));
     }
 
     private static TransferConfig transfer(final ConfigSection section) throws ConfigException

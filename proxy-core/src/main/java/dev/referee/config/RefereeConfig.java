@@ -101,12 +101,20 @@ public record RefereeConfig(
      * @param roll               {@code journal.roll}.
      * @param retainCycles       {@code journal.retain}: roll cycles kept; older files may be deleted.
      * @param snapshotIntervalMs {@code journal.snapshot-interval}: engine state snapshot period, bounds restart time.
+     * @param enabled            {@code journal.enabled}: false runs without a journal (no recovery, no replay
+     *                           tools); meant for measuring what journaling costs.
      */
-    public record JournalConfig(JournalRoll roll, int retainCycles, long snapshotIntervalMs)
+    public record JournalConfig(JournalRoll roll, int retainCycles, long snapshotIntervalMs, boolean enabled)
     {
+        /** An enabled journal: the form code written before {@code journal.enabled} existed uses. */
+        public JournalConfig(final JournalRoll roll, final int retainCycles, final long snapshotIntervalMs)
+        {
+            this(roll, retainCycles, snapshotIntervalMs, true);
+        }
+
         public static JournalConfig defaults()
         {
-            return new JournalConfig(JournalRoll.DAILY, 7, 60_000);
+            return new JournalConfig(JournalRoll.DAILY, 7, 60_000, true);
         }
     }
 

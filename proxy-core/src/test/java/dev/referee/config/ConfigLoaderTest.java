@@ -152,6 +152,19 @@ class ConfigLoaderTest
     }
 
     @Test
+    void shouldReadJournalEnabledDefaultingToTrue() throws Exception
+    {
+        assertTrue(ConfigLoader.parse("journal: {dir: \"/tmp/j\"}\n", "test.yaml").journal().enabled());
+        assertTrue(ConfigLoader.parse("journal:\n  enabled: true\n", "test.yaml").journal().enabled());
+
+        final RefereeConfig off = ConfigLoader.parse("journal:\n  enabled: false\n  roll: hourly\n", "test.yaml");
+
+        assertEquals(new RefereeConfig.JournalConfig(JournalRoll.HOURLY, 7, 60_000, false), off.journal());
+        assertError("journal:\n  enabled: off-ish\n", 2, "journal.enabled", "expected true or false");
+        assertError("journal: {enabled: 1}\n", 1, "journal.enabled", "expected true or false");
+    }
+
+    @Test
     void shouldRejectBadRegexWithItsIndex()
     {
         assertError(

@@ -5,6 +5,7 @@ import dev.referee.cdr.CdrWriter;
 import dev.referee.cdr.WallClockMapping;
 import dev.referee.engine.Engine;
 import dev.referee.engine.EngineAgent;
+import dev.referee.engine.EngineConfig;
 import dev.referee.engine.EngineCounters;
 import dev.referee.journal.Journal;
 import dev.referee.journal.JournalRecovery;
@@ -24,7 +25,7 @@ public final class RefereeNode implements AutoCloseable
     private final SipPipeline pipeline;
     private final Engine engine;
     private final EngineCounters engineCounters;
-    private final Journal journal;
+    private final Journal journal; // null when journal.enabled is false
     private final CdrWriter callRecords;
     private final TransferWebhookClient webhooks;
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -50,6 +51,7 @@ public final class RefereeNode implements AutoCloseable
         // whose recorded seed wins when the node restarts on an existing journal (replay rebuilds the same ids).
         final long freshSeed = System.nanoTime() ^ ProcessHandle.current().pid() << 32;
         final JournalRecovery journaled;
+        final Engine unjournaled;
         final CdrWriter callRecords;
         final TransferWebhookClient webhooks = new TransferWebhookClient(
             pipeline.inputs(), Duration.ofMillis(config.webhook().timeoutMs()));
@@ -59,7 +61,19 @@ public final class RefereeNode implements AutoCloseable
             callRecords = new CdrWriter(config.cdr().dir(), WallClockMapping.capture()).start();
             try
             {
-                journaled = JournalRecovery.start(config, pipeline, counters, freshSeed, callRecords, webhooks);
+                if (config.journal().enabled())
+                {
+                    journaled = JournalRecovery.start(config, pipeline, counters, freshSeed, callRecords, webhooks);
+                    unjournaled = null;
+                }
+                else
+                {
+                    // Journal off (to measure what it costs): no input stage, output observer or event sink,
+                    // hence nothing to recover; call records and webhooks are wired as with the journal.
+                    journaled = null;
+                    unjournaled = new Engine(
+                        EngineConfig.from(config, freshSeed), pipeline.sender(), counters, callRecords, webhooks);
+                }
             }
             catch (final Exception ex)
             {
@@ -73,7 +87,7 @@ public final class RefereeNode implements AutoCloseable
             pipeline.close();
             throw ex;
         }
-        if (journaled.recovered())
+        if (journaled != null && journaled.recovered())
         {
             final System.Logger log = System.getLogger(RefereeNode.class.getName());
             log.log(System.Logger.Level.INFO, "recovered " + journaled.engine().activeCalls() + " calls from " +
@@ -83,9 +97,9 @@ public final class RefereeNode implements AutoCloseable
                 log.log(System.Logger.Level.WARNING, journaled.configWarning());
             }
         }
-        final Engine engine = journaled.engine();
+        final Engine engine = journaled != null ? journaled.engine() : unjournaled;
         final RefereeNode node = new RefereeNode(
-            pipeline, engine, counters, journaled.journal(), callRecords, webhooks);
+            pipeline, engine, counters, journaled != null ? journaled.journal() : null, callRecords, webhooks);
         try
         {
             pipeline.start(new EngineAgent(engine));
@@ -130,7 +144,10 @@ public final class RefereeNode implements AutoCloseable
             pipeline.close();
             webhooks.close();
             callRecords.close(); // after the pipeline: the engine has stopped reporting
-            journal.close();
+            if (journal != null)
+            {
+                journal.close();
+            }
         }
         finally
         {

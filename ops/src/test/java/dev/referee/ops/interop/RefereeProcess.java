@@ -42,6 +42,7 @@ final class RefereeProcess implements AutoCloseable
     private final int calleePort;
     private final List<Route> extraRoutes;
     private final String extraYaml;
+    private final boolean journalEnabled;
     private final Path configFile;
     private final Path logFile;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(HTTP_TIMEOUT).build();
@@ -53,12 +54,13 @@ final class RefereeProcess implements AutoCloseable
     }
 
     private RefereeProcess(final Path workDir, final int calleePort, final List<Route> extraRoutes,
-        final String extraYaml)
+        final String extraYaml, final boolean journalEnabled)
     {
         this.workDir = workDir;
         this.calleePort = calleePort;
         this.extraRoutes = List.copyOf(extraRoutes);
         this.extraYaml = extraYaml;
+        this.journalEnabled = journalEnabled;
         this.sipPort = Ports.freeUdpAndTcpPort();
         this.adminPort = Ports.freeUdpAndTcpPort();
         this.configFile = workDir.resolve("referee.yaml");
@@ -84,7 +86,17 @@ final class RefereeProcess implements AutoCloseable
     static RefereeProcess start(final Path workDir, final int calleePort, final List<Route> extraRoutes,
         final String extraYaml)
     {
-        final RefereeProcess referee = new RefereeProcess(workDir, calleePort, extraRoutes, extraYaml);
+        return start(workDir, calleePort, extraRoutes, extraYaml, true);
+    }
+
+    /**
+     * As {@link #start(Path, int, List, String)}; {@code journalEnabled} false writes {@code journal.enabled: false}
+     * (Referee then runs without a journal: nothing to recover after a restart).
+     */
+    static RefereeProcess start(final Path workDir, final int calleePort, final List<Route> extraRoutes,
+        final String extraYaml, final boolean journalEnabled)
+    {
+        final RefereeProcess referee = new RefereeProcess(workDir, calleePort, extraRoutes, extraYaml, journalEnabled);
         try
         {
             referee.launch();
@@ -193,6 +205,7 @@ final class RefereeProcess implements AutoCloseable
             + extraRoutesYaml()
             + "journal:\n"
             + "  dir: \"" + journalDir + "\"\n"
+            + (journalEnabled ? "" : "  enabled: false\n")
             + "admin: \"" + Ports.LOOPBACK + ":" + adminPort + "\"\n"
             + extraYaml;
     }
