@@ -241,7 +241,8 @@ run_transfers()
         then
             # Event lines are "date<TAB>time<TAB>epoch: what happened"; kinds of event, Call-IDs removed.
             grep -aP '^\d{4}-\d\d-\d\d\t' "$tmp/$label-$party.err" | cut -f3 |
-                sed -E 's/^[0-9.]+: //; s/[0-9]+-[0-9]+@[0-9.]+/ID/g' | cut -c1-100 | sort | uniq -c | sort -rn |
+                sed -E "s/^[0-9.]+: //; s/[0-9a-f-]{8,}@[A-Za-z0-9.]+/ID/g; s/Call-I[dD] '[^']*'/Call-Id ID/" |
+                cut -c1-110 | sort | uniq -c | sort -rn |
                 head -5 >&2 || true
         fi
     done

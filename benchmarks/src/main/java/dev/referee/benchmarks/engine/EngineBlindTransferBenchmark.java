@@ -32,7 +32,7 @@ import java.util.stream.Stream;
 /**
  * Complete blind transfers through the engine alone, on one thread, with a fake clock: one operation is one
  * transfer (call set up, REFER, 202 and NOTIFYs, target INVITE, re-INVITE of the transferee, ACKs, the transferor's
- * BYE, the target's BYE), 16 messages in and 22 out; see {@link BlindTransferDriver}.
+ * BYE, the target's BYE), 14 messages in and 16 out; see {@link BlindTransferDriver}.
  * <ul>
  * <li>{@code blindTransfer}: the engine, no journal.</li>
  * <li>{@code blindTransferJournaled}: the same with the journal on, written as the live node writes it (see
