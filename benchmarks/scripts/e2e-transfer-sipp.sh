@@ -18,7 +18,8 @@
 # N calls are done and its final statistics count only that run; a transfer failed when any of the three
 # reports it failed. Referee's CPU time is utime+stime of /proc/PID/stat (fields 14 and 15, CLK_TCK ticks) read
 # just before the measured run starts and just after its three SIPp processes exit. Prints CPU us per
-# successful transfer, the achieved rate and the failures with their SIPp error kinds, then one RESULT line.
+# successful transfer (in all and per Referee thread, from /proc/PID/task/*/stat), the achieved rate and the
+# failures with their SIPp error kinds, then one RESULT line.
 # Every process it starts is stopped by PID, and its temporary directory removed, on any exit.
 set -euo pipefail
 
@@ -189,6 +190,21 @@ cpu_ticks()
     echo $(( ${12} + ${13} ))
 }
 
+# "name ticks" per Referee thread (utime + stime of /proc/PID/task/TID/stat), threads of one name summed.
+thread_ticks()
+{
+    local task stat name
+    for task in /proc/"$referee_pid"/task/*
+    do
+        name="$(< "$task/comm")" 2> /dev/null || continue
+        stat="$(< "$task/stat")" 2> /dev/null || continue
+        stat="${stat##*) }"
+        # shellcheck disable=SC2086
+        set -- $stat
+        echo "${name// /_} $(( ${12} + ${13} ))"
+    done | awk '{ t[$1] += $2 } END { for (n in t) print n, t[n] }' | sort
+}
+
 stat_column()
 {
     awk -F';' -v name="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) col = i } END { print $col + 0 }' "$1"
@@ -260,9 +276,11 @@ idle_after="$(cpu_ticks)"
 idle_us_per_s=$(( (idle_after - idle_before) * 1000000 / ticks_per_s / 2 ))
 
 echo "e2e-transfer: measured: $transfers transfers at $rate/s" >&2
+threads_before="$(thread_ticks)"
 cpu_before="$(cpu_ticks)"
 run_transfers measured "$transfers"
 cpu_after="$(cpu_ticks)"
+threads_after="$(thread_ticks)"
 
 cpu_us=$(( (cpu_after - cpu_before) * 1000000 / ticks_per_s ))
 achieved=$(awk -v n="$transfers" -v ns="$run_wall_ns" 'BEGIN { printf "%.0f", n / (ns / 1e9) }')
@@ -275,6 +293,11 @@ echo "achieved rate:         $achieved transfers/s (transfers / wall time from a
 echo "Referee CPU:           $cpu_us us over the run = $cpu_per us per successful transfer" \
     "(tick = $(( 1000000 / ticks_per_s )) us)"
 echo "Referee idle CPU:      $idle_us_per_s us per second"
+echo "Referee CPU by thread over the measured run (us per successful transfer; JVM threads of one name summed):"
+# Threads that started during the run have no 'before' entry and count from 0.
+join -a 2 -e 0 -o 0,1.2,2.2 <(echo "$threads_before") <(echo "$threads_after") |
+    awk -v tick="$(( 1000000 / ticks_per_s ))" -v n="$run_success" \
+        '{ d = ($3 - $2) * tick; if (d > 0 && n > 0) printf "  %-28s %9.1f\n", $1, d / n }' | sort -k2 -rn
 echo "Referee /status after: $status_json"
 echo "RESULT rate=$rate transfers=$transfers failed=$run_failed successful=$run_success warmup_failed=$warmup_failed" \
     "achieved=$achieved cpu_us=$cpu_us cpu_us_per_transfer=$cpu_per idle_us_per_s=$idle_us_per_s"
