@@ -205,6 +205,14 @@ thread_ticks()
     done | awk '{ t[$1] += $2 } END { for (n in t) print n, t[n] }' | sort
 }
 
+# UDP receive-buffer overflows of the whole machine (RcvbufErrors of /proc/net/snmp): datagrams the kernel dropped
+# because a socket (Referee's or a SIPp's) was not read fast enough. Other processes count here too.
+udp_rcvbuf_errors()
+{
+    awk '/^Udp:/ { if (!h) { for (i = 1; i <= NF; i++) col[$i] = i; h = 1 } else print $col["RcvbufErrors"] }' \
+        /proc/net/snmp
+}
+
 stat_column()
 {
     awk -F';' -v name="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) col = i } END { print $col + 0 }' "$1"
@@ -277,9 +285,11 @@ idle_us_per_s=$(( (idle_after - idle_before) * 1000000 / ticks_per_s / 2 ))
 
 echo "e2e-transfer: measured: $transfers transfers at $rate/s" >&2
 threads_before="$(thread_ticks)"
+drops_before="$(udp_rcvbuf_errors)"
 cpu_before="$(cpu_ticks)"
 run_transfers measured "$transfers"
 cpu_after="$(cpu_ticks)"
+drops_after="$(udp_rcvbuf_errors)"
 threads_after="$(thread_ticks)"
 
 cpu_us=$(( (cpu_after - cpu_before) * 1000000 / ticks_per_s ))
@@ -293,6 +303,7 @@ echo "achieved rate:         $achieved transfers/s (transfers / wall time from a
 echo "Referee CPU:           $cpu_us us over the run = $cpu_per us per successful transfer" \
     "(tick = $(( 1000000 / ticks_per_s )) us)"
 echo "Referee idle CPU:      $idle_us_per_s us per second"
+echo "UDP datagrams dropped: $(( drops_after - drops_before )) (kernel RcvbufErrors, whole machine, measured run)"
 echo "Referee CPU by thread over the measured run (us per successful transfer; JVM threads of one name summed):"
 # Threads that started during the run have no 'before' entry and count from 0.
 join -a 2 -e 0 -o 0,1.2,2.2 <(echo "$threads_before") <(echo "$threads_after") |
@@ -300,4 +311,5 @@ join -a 2 -e 0 -o 0,1.2,2.2 <(echo "$threads_before") <(echo "$threads_after") |
         '{ d = ($3 - $2) * tick; if (d > 0 && n > 0) printf "  %-28s %9.1f\n", $1, d / n }' | sort -k2 -rn
 echo "Referee /status after: $status_json"
 echo "RESULT rate=$rate transfers=$transfers failed=$run_failed successful=$run_success warmup_failed=$warmup_failed" \
-    "achieved=$achieved cpu_us=$cpu_us cpu_us_per_transfer=$cpu_per idle_us_per_s=$idle_us_per_s"
+    "achieved=$achieved cpu_us=$cpu_us cpu_us_per_transfer=$cpu_per idle_us_per_s=$idle_us_per_s" \
+    "udp_rcvbuf_errors=$(( drops_after - drops_before ))"
