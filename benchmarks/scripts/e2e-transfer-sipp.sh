@@ -213,6 +213,14 @@ udp_rcvbuf_errors()
         /proc/net/snmp
 }
 
+# Datagrams dropped at one UDP port's sockets since they opened (last column of /proc/net/udp); $1 = port.
+udp_port_drops()
+{
+    local hex
+    hex="$(printf '%04X' "$1")"
+    awk -v port=":$hex" 'NR > 1 && substr($2, length($2) - 4) == port { d += $NF } END { print d + 0 }' /proc/net/udp
+}
+
 stat_column()
 {
     awk -F';' -v name="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) col = i } END { print $col + 0 }' "$1"
@@ -242,6 +250,17 @@ run_transfers()
     start_sipp "$label-alice" -sf "$scenarios/uac-call-then-accept-transfer-reinvite.xml" "127.0.0.1:$referee_port" \
         -p "$alice_port" -s bob -key target carol -r "$rate" -m "$n" -l "$limit" -d "$hold"
     status=0
+    # SIPp's sockets close when they exit: read their drop counts while alice runs, at its last second.
+    (
+        while kill -0 "${run_pids[2]}" 2> /dev/null
+        do
+            echo "referee=$(udp_port_drops "$referee_port") bob=$(udp_port_drops "$bob_port")" \
+                "carol=$(udp_port_drops "$carol_port") alice=$(udp_port_drops "$alice_port")" > "$tmp/$label.drops.tmp"
+            mv "$tmp/$label.drops.tmp" "$tmp/$label.drops"
+            sleep 1
+        done
+    ) &
+    pids+=("$!")
     for pid in "${run_pids[@]}"
     do
         wait "$pid" || status=$?
@@ -270,7 +289,8 @@ run_transfers()
                 head -5 >&2 || true
         fi
     done
-    echo "e2e-transfer: $label: sipp exit $status, $(( run_wall_ns / 1000000 )) ms" >&2
+    echo "e2e-transfer: $label: sipp exit $status, $(( run_wall_ns / 1000000 )) ms; UDP drops per socket (since" \
+        "it opened, last read <= 1 s before alice exited): $(cat "$tmp/$label.drops" 2> /dev/null)" >&2
 }
 
 echo "e2e-transfer: warm-up: $warmup transfers at $rate/s" >&2
