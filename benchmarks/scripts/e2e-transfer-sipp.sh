@@ -158,7 +158,12 @@ pids+=("$referee_pid")
 for _ in $(seq 300)
 do
     curl -fsS "http://127.0.0.1:$admin_port/health" > /dev/null 2>&1 && break
-    kill -0 "$referee_pid" 2> /dev/null || { echo "e2e-transfer: Referee exited:" >&2; cat "$tmp/referee.log" >&2; exit 1; }
+    if ! kill -0 "$referee_pid" 2> /dev/null
+    then
+        echo "e2e-transfer: Referee exited:" >&2
+        cat "$tmp/referee.log" >&2
+        exit 1
+    fi
     sleep 0.1
 done
 curl -fsS "http://127.0.0.1:$admin_port/health" > /dev/null || { echo "e2e-transfer: no /health" >&2; exit 1; }
