@@ -1,6 +1,5 @@
 package dev.referee.engine.call;
 
-import dev.referee.config.Route;
 import dev.referee.engine.EngineConfig;
 import dev.referee.engine.IdGenerator;
 import dev.referee.engine.Outbox;
@@ -12,13 +11,10 @@ import dev.referee.engine.transaction.ServerTransaction;
 import dev.referee.engine.transaction.TransactionLayer;
 import dev.referee.engine.transaction.TransactionUser;
 import dev.referee.sip.AsciiView;
-import dev.referee.sip.HeaderName;
 import dev.referee.sip.NameAddr;
 import dev.referee.sip.SipMessage;
 import dev.referee.sip.SipMessageWriter;
 import dev.referee.sip.SipMethod;
-import dev.referee.transport.Addresses;
-import dev.referee.transport.Transport;
 import org.agrona.collections.Long2ObjectHashMap;
 
 import java.net.InetSocketAddress;
@@ -60,7 +56,7 @@ public final class B2bua implements TransactionUser
     private final LegMessages messages;
     private final EngineEvents events;
     private final Transfers transfers;
-    private final Redirects redirects;
+    private final CallSetup setup;
     private final Pickups pickups;
     private final Long2ObjectHashMap<Leg> legs = new Long2ObjectHashMap<>();
     private final AsciiView view = new AsciiView();
@@ -80,7 +76,7 @@ public final class B2bua implements TransactionUser
         this.router = new Router(config.routes());
         this.messages = new LegMessages(config, transactions, outbox, ids);
         this.transfers = new Transfers(this, config, transactions, messages, timers, ids, events, router, webhooks);
-        this.redirects = new Redirects(this, config, router);
+        this.setup = new CallSetup(this, config, transactions, messages, timers, ids, events, router);
         this.pickups = new Pickups(this, transactions, messages, timers, ids, events);
     }
 
@@ -130,82 +126,11 @@ public final class B2bua implements TransactionUser
 
     // ---- requests ----------------------------------------------------------------------------------------------
 
-    /** An INVITE without To tag: a new call (RFC 3261 §13.3). The server transaction exists; 100 Trying goes now. */
+    /** An INVITE without To tag: a new call (RFC 3261 §13.3). The server transaction exists. */
     public void onInitialInvite(final SipMessage request, final ServerTransaction st, final int transport,
         final InetSocketAddress source, final long connectionId)
     {
-        if (callCount >= config.maxCalls())
-        {
-            messages.respond(st, 503, "Service Unavailable", "Retry-After", "5");
-            return;
-        }
-        if (request.findHeader(HeaderName.REPLACES, 0) >= 0)
-        {
-            pickups.onInviteWithReplaces(request, st, transport, source, connectionId);
-            return;
-        }
-        final Route route = router.route(request.requestUriView().user());
-        if (route == null)
-        {
-            messages.respond(st, 404, "Not Found", null, null);
-            return;
-        }
-        transactions.startResponse(st, 100, "Trying").endWithoutBody();
-        transactions.send(st, 100);
-
-        final Call call = new Call(nextCallId++, nextLegId++, nextLegId++, this);
-        final Leg a = call.a;
-        a.callId = request.callId().toString();
-        a.remoteTag = request.from().tag().toString();
-        a.localTag = ids.tag(a.id);
-        a.remoteUri = LegMessages.nameAddrWithoutParams(request.from());
-        a.localUri = LegMessages.nameAddrWithoutParams(request.to());
-        final NameAddr contact = request.contact();
-        a.remoteTarget = contact != null ? contact.uri().toString() : request.requestUri().toString();
-        a.routeSet = messages.recordRoutes(request, false);
-        a.remoteCSeq = request.cseqNumber();
-        a.transport = transport;
-        a.flow = source;
-        a.connectionId = connectionId;
-
-        final Leg b = call.b;
-        b.callId = ids.callId();
-        b.localTag = ids.tag(b.id);
-        b.localUri = a.remoteUri;
-        b.remoteUri = a.localUri;
-        b.remoteTarget = "sip:" + request.requestUriView().user() + '@' + Addresses.hostPort(route.target()) +
-            (route.transport() == Transport.TCP ? ";transport=tcp" : "");
-        b.transport = route.transport();
-        b.flow = route.target();
-        b.localCSeq = 1;
-
-        st.localTag = a.localTag;
-        st.context = call;
-        call.callerInvite = st;
-        if (request.bodyLength() > 0)
-        {
-            call.callerOffer = new byte[request.bodyLength()];
-            request.buffer().getBytes(request.bodyOffset(), call.callerOffer);
-            call.callerOfferType = request.contentType().toString();
-        }
-        call.triedTargets.add(b.remoteTarget);
-        legs.put(a.id, a);
-        legs.put(b.id, b);
-        callCount++;
-
-        final long clientId = transactions.reserveClientId();
-        final String branch = transactions.branch(clientId);
-        final SipMessageWriter writer = messages.startRequest(b, "INVITE", b.localCSeq, branch, LegMessages.forwardedMaxForwards(request));
-        writer.header("Contact", messages.contact(b.transport, b.flow));
-        messages.copyEndToEnd(request, writer);
-        final ClientTransaction ct = transactions.sendRequest(
-            clientId, branch, SipMethod.INVITE, "INVITE", b.transport, b.flow, b.connectionId);
-        events.onCallCreated(timers.nowNs(), call.id, 0, a.callId, b.callId, a.remoteUri, a.localUri, b.remoteTarget);
-        ct.purpose = INITIAL_INVITE;
-        ct.context = call;
-        st.relayedTo = ct;
-        call.calleeInvite = ct;
-        b.clientInvite = ct;
+        setup.onInitialInvite(request, st, transport, source, connectionId);
     }
 
     /** A transfer webhook answered request {@code requestId}. */
@@ -345,7 +270,7 @@ public final class B2bua implements TransactionUser
         }
         else if (context instanceof Call)
         {
-            cancelCallee((Call)context);
+            setup.cancelCallee((Call)context);
         }
         else if (context instanceof Leg)
         {
@@ -378,7 +303,7 @@ public final class B2bua implements TransactionUser
     {
         switch (ct.purpose)
         {
-            case INITIAL_INVITE -> onCalleeInviteResponse(ct, (Call)ct.context, response);
+            case INITIAL_INVITE -> setup.onCalleeInviteResponse(ct, (Call)ct.context, response);
             case RELAYED_INVITE, RELAYED_REQUEST -> onRelayedResponse(ct, (ServerTransaction)ct.context, response);
             case BYE -> onByeDone(ct);
             case TARGET_INVITE, JOIN_REINVITE, OFFER_REINVITE -> transfers.onResponse(ct, response);
@@ -434,105 +359,6 @@ public final class B2bua implements TransactionUser
             {
             }
         }
-    }
-
-    private void onCalleeInviteResponse(final ClientTransaction ct, final Call call, final SipMessage response)
-    {
-        final int status = response.statusCode();
-        final Leg b = call.b;
-        b.connectionId = ct.connectionId();
-        if (call.cancelled || call.state == Call.State.ENDED)
-        {
-            if (status < 200 && call.cancelPending)
-            {
-                call.cancelPending = false;
-                messages.sendCancel(ct);
-            }
-            else if (status >= 200 && status < 300)
-            {
-                learnDialog(b, response, true);
-                b.ackPendingCSeq = response.cseqNumber();
-                messages.sendAck(b, null);
-                messages.sendBye(b, ORPHAN);
-                release(call, "cancelled", 487);
-            }
-            else if (status >= 300)
-            {
-                release(call, "cancelled", 487);
-            }
-            return;
-        }
-        if (status == 100)
-        {
-            return;
-        }
-        final ServerTransaction st = call.callerInvite;
-        if (call.blonde != null && call.blonde.isActive() && onBlondeTargetResponse(call, ct, response))
-        {
-            return;
-        }
-        if (status < 200)
-        {
-            events.onLegRinging(timers.nowNs(), call.id, status);
-            learnDialog(b, response, false);
-            messages.relayResponse(st, response, true, false);
-            return;
-        }
-        b.clientInvite = null;
-        if (status < 300)
-        {
-            learnDialog(b, response, true);
-            b.confirmed = true;
-            b.ackPendingCSeq = response.cseqNumber();
-            call.a.confirmed = true;
-            call.state = Call.State.CONFIRMED;
-            events.onLegAnswered(timers.nowNs(), call.id);
-            messages.relayResponse(st, response, true, false);
-            startRetransmitting2xx(call.a, st.cseq());
-            return;
-        }
-        // A 3xx is followed; so is the failure of a redirect target while Contacts remain to be tried.
-        if ((status < 400 || call.redirects > 0) && redirects.follow(call, response))
-        {
-            return;
-        }
-        messages.relayResponse(st, response, false, status < 400);
-        release(call, "rejected", status);
-    }
-
-    /**
-     * A blonde transfer waits for this call's callee: its answer goes to the transfer, and the transferor's consultation
-     * INVITE gets 487 (its dialog is replaced). Returns false when the response takes the usual path.
-     */
-    private boolean onBlondeTargetResponse(final Call call, final ClientTransaction ct, final SipMessage response)
-    {
-        final int status = response.statusCode();
-        final Transfer transfer = call.blonde;
-        if (status < 200)
-        {
-            transfers.onBlondeRinging(transfer, status, response.reasonPhrase().toString());
-            return false;
-        }
-        if (status >= 300)
-        {
-            transfers.onBlondeFailed(transfer, status, response.reasonPhrase().toString());
-            return false;
-        }
-        final Leg b = call.b;
-        b.clientInvite = null;
-        learnDialog(b, response, true);
-        b.confirmed = true;
-        b.ackPendingCSeq = response.cseqNumber();
-        messages.sendAck(b, null);
-        call.state = Call.State.CONFIRMED;
-        events.onLegAnswered(timers.nowNs(), call.id);
-        if (!call.callerInvite.isFinal())
-        {
-            messages.respond(call.callerInvite, 487, "Request Terminated", null, null);
-        }
-        call.a.terminated = true;
-        transfers.onBlondeAnswered(transfer);
-        return true;
     }
 
     private void onRelayedResponse(final ClientTransaction ct, final ServerTransaction st, final SipMessage response)
@@ -620,7 +446,7 @@ public final class B2bua implements TransactionUser
             {
                 messages.respond(call.callerInvite, 487, "Request Terminated", null, null);
             }
-            cancelCallee(call);
+            setup.cancelCallee(call);
             return;
         }
         if (peer != null && !peer.terminated)
@@ -641,24 +467,6 @@ public final class B2bua implements TransactionUser
         if (call != null && --call.byesOutstanding <= 0)
         {
             release(call, call.endCause, 0);
-        }
-    }
-
-    private void cancelCallee(final Call call)
-    {
-        call.cancelled = true;
-        final ClientTransaction invite = call.calleeInvite;
-        if (invite.finalStatus() != 0 || invite.state() == ClientTransaction.State.TERMINATED)
-        {
-            release(call, "cancelled", 487);
-        }
-        else if (invite.provisionalSeen())
-        {
-            messages.sendCancel(invite);
-        }
-        else
-        {
-            call.cancelPending = true;
         }
     }
 
@@ -866,30 +674,18 @@ public final class B2bua implements TransactionUser
         call.state = Call.State.TERMINATING;
     }
 
-    /** Sends the caller's INVITE again, to the callee leg's new target (a redirect Contact). */
-    void redirectCallee(final Call call)
+    /** A new call for a caller's INVITE: ids for it and its two legs (registered by {@link #register}). */
+    Call newCallerCall()
     {
-        final Leg callee = call.b;
-        final long clientId = transactions.reserveClientId();
-        final String branch = transactions.branch(clientId);
-        final SipMessageWriter writer = messages.startRequest(callee, "INVITE", ++callee.localCSeq, branch, 70);
-        writer.header("Contact", messages.contact(callee.transport, callee.flow));
-        if (call.callerOffer != null)
-        {
-            writer.endWithBody(call.callerOfferType, new org.agrona.concurrent.UnsafeBuffer(call.callerOffer), 0,
-                call.callerOffer.length);
-        }
-        else
-        {
-            writer.endWithoutBody();
-        }
-        final ClientTransaction ct = transactions.sendRequest(
-            clientId, branch, SipMethod.INVITE, "INVITE", callee.transport, callee.flow, callee.connectionId);
-        ct.purpose = INITIAL_INVITE;
-        ct.context = call;
-        call.callerInvite.relayedTo = ct;
-        call.calleeInvite = ct;
-        callee.clientInvite = ct;
+        return new Call(nextCallId++, nextLegId++, nextLegId++, this);
+    }
+
+    /** The call's two legs become known to the engine (their tags find them) and it counts as active. */
+    void register(final Call call)
+    {
+        legs.put(call.a.id, call.a);
+        legs.put(call.b.id, call.b);
+        callCount++;
     }
 
     /** An INVITE given up before a provisional came: CANCEL it as soon as one does. */

@@ -29,7 +29,7 @@ final class Redirects
 {
     private static final Pattern IPV4 = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
 
-    private final B2bua b2bua;
+    private final CallSetup setup;
     private final EngineConfig config;
     private final Router router;
     private final TransferPolicy policy;
@@ -38,9 +38,9 @@ final class Redirects
     private final NameAddr contact = new NameAddr();
     private final SipUri uri = new SipUri();
 
-    Redirects(final B2bua b2bua, final EngineConfig config, final Router router)
+    Redirects(final CallSetup setup, final EngineConfig config, final Router router)
     {
-        this.b2bua = b2bua;
+        this.setup = setup;
         this.config = config;
         this.router = router;
         this.policy = new TransferPolicy(config.trunks());
@@ -80,7 +80,7 @@ final class Redirects
             callee.transport = uri.param("transport", view) && Transport.parse(view) == Transport.TCP ?
                 Transport.TCP : uri.isSip() ? Transport.UDP : callee.transport;
             callee.connectionId = 0;
-            b2bua.redirectCallee(call);
+            setup.redirectCallee(call);
             return true;
         }
         return false;

@@ -1,0 +1,271 @@
+package dev.referee.engine.call;
+
+import dev.referee.config.Route;
+import dev.referee.engine.EngineConfig;
+import dev.referee.engine.IdGenerator;
+import dev.referee.engine.events.EngineEvents;
+import dev.referee.engine.time.EngineTimers;
+import dev.referee.engine.transaction.ClientTransaction;
+import dev.referee.engine.transaction.ServerTransaction;
+import dev.referee.engine.transaction.TransactionLayer;
+import dev.referee.sip.HeaderName;
+import dev.referee.sip.NameAddr;
+import dev.referee.sip.SipMessage;
+import dev.referee.sip.SipMessageWriter;
+import dev.referee.sip.SipMethod;
+import dev.referee.transport.Addresses;
+import dev.referee.transport.Transport;
+
+import java.net.InetSocketAddress;
+
+/**
+ * Setting a call up (RFC 3261 §13): the caller's INVITE becomes a call of two legs, the callee's answers are relayed
+ * (or handed to a blonde transfer waiting for them, or followed when they redirect), and a caller's CANCEL reaches
+ * the callee once it may (RFC 3261 §9.1). Engine thread only.
+ */
+final class CallSetup
+{
+    private final B2bua b2bua;
+    private final EngineConfig config;
+    private final TransactionLayer transactions;
+    private final LegMessages messages;
+    private final EngineTimers timers;
+    private final IdGenerator ids;
+    private final EngineEvents events;
+    private final Router router;
+    private final Redirects redirects;
+
+    CallSetup(final B2bua b2bua, final EngineConfig config, final TransactionLayer transactions,
+        final LegMessages messages, final EngineTimers timers, final IdGenerator ids, final EngineEvents events,
+        final Router router)
+    {
+        this.b2bua = b2bua;
+        this.config = config;
+        this.transactions = transactions;
+        this.messages = messages;
+        this.timers = timers;
+        this.ids = ids;
+        this.events = events;
+        this.router = router;
+        this.redirects = new Redirects(this, config, router);
+    }
+
+    /** An INVITE without To tag: a new call (RFC 3261 §13.3). The server transaction exists; 100 Trying goes now. */
+    void onInitialInvite(final SipMessage request, final ServerTransaction st, final int transport,
+        final InetSocketAddress source, final long connectionId)
+    {
+        if (b2bua.callCount() >= config.maxCalls())
+        {
+            messages.respond(st, 503, "Service Unavailable", "Retry-After", "5");
+            return;
+        }
+        if (request.findHeader(HeaderName.REPLACES, 0) >= 0)
+        {
+            b2bua.pickups().onInviteWithReplaces(request, st, transport, source, connectionId);
+            return;
+        }
+        final Route route = router.route(request.requestUriView().user());
+        if (route == null)
+        {
+            messages.respond(st, 404, "Not Found", null, null);
+            return;
+        }
+        transactions.startResponse(st, 100, "Trying").endWithoutBody();
+        transactions.send(st, 100);
+
+        final Call call = b2bua.newCallerCall();
+        final Leg a = call.a;
+        a.callId = request.callId().toString();
+        a.remoteTag = request.from().tag().toString();
+        a.localTag = ids.tag(a.id);
+        a.remoteUri = LegMessages.nameAddrWithoutParams(request.from());
+        a.localUri = LegMessages.nameAddrWithoutParams(request.to());
+        final NameAddr contact = request.contact();
+        a.remoteTarget = contact != null ? contact.uri().toString() : request.requestUri().toString();
+        a.routeSet = messages.recordRoutes(request, false);
+        a.remoteCSeq = request.cseqNumber();
+        a.transport = transport;
+        a.flow = source;
+        a.connectionId = connectionId;
+
+        final Leg b = call.b;
+        b.callId = ids.callId();
+        b.localTag = ids.tag(b.id);
+        b.localUri = a.remoteUri;
+        b.remoteUri = a.localUri;
+        b.remoteTarget = "sip:" + request.requestUriView().user() + '@' + Addresses.hostPort(route.target()) +
+            (route.transport() == Transport.TCP ? ";transport=tcp" : "");
+        b.transport = route.transport();
+        b.flow = route.target();
+        b.localCSeq = 1;
+
+        st.localTag = a.localTag;
+        st.context = call;
+        call.callerInvite = st;
+        if (request.bodyLength() > 0)
+        {
+            call.callerOffer = new byte[request.bodyLength()];
+            request.buffer().getBytes(request.bodyOffset(), call.callerOffer);
+            call.callerOfferType = request.contentType().toString();
+        }
+        call.triedTargets.add(b.remoteTarget);
+        b2bua.register(call);
+
+        final long clientId = transactions.reserveClientId();
+        final String branch = transactions.branch(clientId);
+        final SipMessageWriter writer = messages.startRequest(b, "INVITE", b.localCSeq, branch, LegMessages.forwardedMaxForwards(request));
+        writer.header("Contact", messages.contact(b.transport, b.flow));
+        messages.copyEndToEnd(request, writer);
+        final ClientTransaction ct = transactions.sendRequest(
+            clientId, branch, SipMethod.INVITE, "INVITE", b.transport, b.flow, b.connectionId);
+        events.onCallCreated(timers.nowNs(), call.id, 0, a.callId, b.callId, a.remoteUri, a.localUri, b.remoteTarget);
+        ct.purpose = B2bua.INITIAL_INVITE;
+        ct.context = call;
+        st.relayedTo = ct;
+        call.calleeInvite = ct;
+        b.clientInvite = ct;
+    }
+
+    void onCalleeInviteResponse(final ClientTransaction ct, final Call call, final SipMessage response)
+    {
+        final int status = response.statusCode();
+        final Leg b = call.b;
+        b.connectionId = ct.connectionId();
+        if (call.cancelled || call.state == Call.State.ENDED)
+        {
+            if (status < 200 && call.cancelPending)
+            {
+                call.cancelPending = false;
+                messages.sendCancel(ct);
+            }
+            else if (status >= 200 && status < 300)
+            {
+                b2bua.learnDialog(b, response, true);
+                b.ackPendingCSeq = response.cseqNumber();
+                messages.sendAck(b, null);
+                messages.sendBye(b, B2bua.ORPHAN);
+                b2bua.release(call, "cancelled", 487);
+            }
+            else if (status >= 300)
+            {
+                b2bua.release(call, "cancelled", 487);
+            }
+            return;
+        }
+        if (status == 100)
+        {
+            return;
+        }
+        final ServerTransaction st = call.callerInvite;
+        if (call.blonde != null && call.blonde.isActive() && onBlondeTargetResponse(call, ct, response))
+        {
+            return;
+        }
+        if (status < 200)
+        {
+            events.onLegRinging(timers.nowNs(), call.id, status);
+            b2bua.learnDialog(b, response, false);
+            messages.relayResponse(st, response, true, false);
+            return;
+        }
+        b.clientInvite = null;
+        if (status < 300)
+        {
+            b2bua.learnDialog(b, response, true);
+            b.confirmed = true;
+            b.ackPendingCSeq = response.cseqNumber();
+            call.a.confirmed = true;
+            call.state = Call.State.CONFIRMED;
+            events.onLegAnswered(timers.nowNs(), call.id);
+            messages.relayResponse(st, response, true, false);
+            b2bua.startRetransmitting2xx(call.a, st.cseq());
+            return;
+        }
+        // A 3xx is followed; so is the failure of a redirect target while Contacts remain to be tried.
+        if ((status < 400 || call.redirects > 0) && redirects.follow(call, response))
+        {
+            return;
+        }
+        messages.relayResponse(st, response, false, status < 400);
+        b2bua.release(call, "rejected", status);
+    }
+
+    /**
+     * A blonde transfer waits for this call's callee: its answer goes to the transfer, and the transferor's consultation
+     * INVITE gets 487 (its dialog is replaced). Returns false when the response takes the usual path.
+     */
+    private boolean onBlondeTargetResponse(final Call call, final ClientTransaction ct, final SipMessage response)
+    {
+        final int status = response.statusCode();
+        final Transfer transfer = call.blonde;
+        if (status < 200)
+        {
+            b2bua.transfers().onBlondeRinging(transfer, status, response.reasonPhrase().toString());
+            return false;
+        }
+        if (status >= 300)
+        {
+            b2bua.transfers().onBlondeFailed(transfer, status, response.reasonPhrase().toString());
+            return false;
+        }
+        final Leg b = call.b;
+        b.clientInvite = null;
+        b2bua.learnDialog(b, response, true);
+        b.confirmed = true;
+        b.ackPendingCSeq = response.cseqNumber();
+        messages.sendAck(b, null);
+        call.state = Call.State.CONFIRMED;
+        events.onLegAnswered(timers.nowNs(), call.id);
+        if (!call.callerInvite.isFinal())
+        {
+            messages.respond(call.callerInvite, 487, "Request Terminated", null, null);
+        }
+        call.a.terminated = true;
+        b2bua.transfers().onBlondeAnswered(transfer);
+        return true;
+    }
+
+    void cancelCallee(final Call call)
+    {
+        call.cancelled = true;
+        final ClientTransaction invite = call.calleeInvite;
+        if (invite.finalStatus() != 0 || invite.state() == ClientTransaction.State.TERMINATED)
+        {
+            b2bua.release(call, "cancelled", 487);
+        }
+        else if (invite.provisionalSeen())
+        {
+            messages.sendCancel(invite);
+        }
+        else
+        {
+            call.cancelPending = true;
+        }
+    }
+
+    /** Sends the caller's INVITE again, to the callee leg's new target (a redirect Contact). */
+    void redirectCallee(final Call call)
+    {
+        final Leg callee = call.b;
+        final long clientId = transactions.reserveClientId();
+        final String branch = transactions.branch(clientId);
+        final SipMessageWriter writer = messages.startRequest(callee, "INVITE", ++callee.localCSeq, branch, 70);
+        writer.header("Contact", messages.contact(callee.transport, callee.flow));
+        if (call.callerOffer != null)
+        {
+            writer.endWithBody(call.callerOfferType, new org.agrona.concurrent.UnsafeBuffer(call.callerOffer), 0,
+                call.callerOffer.length);
+        }
+        else
+        {
+            writer.endWithoutBody();
+        }
+        final ClientTransaction ct = transactions.sendRequest(
+            clientId, branch, SipMethod.INVITE, "INVITE", callee.transport, callee.flow, callee.connectionId);
+        ct.purpose = B2bua.INITIAL_INVITE;
+        ct.context = call;
+        call.callerInvite.relayedTo = ct;
+        call.calleeInvite = ct;
+        callee.clientInvite = ct;
+    }
+}
