@@ -114,6 +114,38 @@ class JournalReplayInteropTest
         final String failed = JournalTool.run(referee.journalDir(), "calls", "--failed-transfers");
         assertTrue(failed.endsWith("0 call(s)\n") || failed.endsWith("0 call(s)"), failed);
         assertEquals(-1, replay.indexOf("DIVERGED"), replay);
+
+        // The other operator commands on this real journal: one transferred call shown, drawn, exported; the journal
+        // followed from its start.
+        final String transferredLine = listed.lines()
+            .filter(line -> line.contains("transfers=1") && !line.contains("failed=")).findFirst()
+            .orElseThrow(() -> new AssertionError("no transferred call listed"));
+        final String callId = transferredLine.split("  call ")[1].split(" ")[0];
+        final String shown = JournalTool.run(referee.journalDir(), "show", callId);
+        assertTrue(Pattern.compile("transfer \\d+ completed, call \\d+ goes on").matcher(shown).find(), shown);
+        assertTrue(shown.contains("REFER "), shown);
+
+        final java.nio.file.Path html = referee.journalDir().resolveSibling("ladder-" + callId + ".html");
+        final String ladder = JournalTool.run(referee.journalDir(), "ladder", callId, "--html", html.toString());
+        assertTrue(ladder.contains("Referee") && ladder.contains("REFER ") && ladder.contains("NOTIFY "), ladder);
+        final String page = java.nio.file.Files.readString(html);
+        assertTrue(page.contains("<svg") && page.contains("REFER"), "the ladder page draws the REFER");
+
+        final java.nio.file.Path pcap = referee.journalDir().resolveSibling("call-" + callId + ".pcap");
+        JournalTool.run(referee.journalDir(), "pcap", callId, "-o", pcap.toString());
+        final String tshark = dev.referee.ops.journal.DebianTools.ensure("tshark", "tshark");
+        assertTrue(tshark != null, "tshark is missing and could not be installed (apt-get install tshark)");
+        final dev.referee.ops.journal.DebianTools.Result read = dev.referee.ops.journal.DebianTools.run(
+            java.util.List.of(tshark, "-r", pcap.toString(), "-T", "fields", "-e", "sip.Method"), 120);
+        assertEquals(0, read.exitCode(), read.output());
+        for (final String method : new String[]{"INVITE", "REFER", "NOTIFY", "ACK", "BYE"})
+        {
+            assertTrue(read.output().lines().anyMatch(method::equals), method + " in the pcap: " + read.output());
+        }
+
+        final String tailed = JournalTool.run(referee.journalDir(), "tail", "--from-start", "--count", "50",
+            "--no-ticks");
+        assertTrue(tailed.lines().filter(line -> !line.isBlank()).count() >= 50, tailed);
         System.out.println("journal of " + count.group(1) + " calls (" + TRANSFERS + " transferred) written in " +
             trafficMs + " ms, replayed by the jar in " + replayMs + " ms: " + replay.strip());
     }

@@ -8,14 +8,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Finds a Debian tool, installing its package non-interactively when missing (as root or through sudo). */
-final class DebianTools
+public final class DebianTools
 {
     private DebianTools()
     {
     }
 
     /** The tool's path, or null when it is missing and could not be installed. */
-    static String ensure(final String tool, final String packageName)
+    public static String ensure(final String tool, final String packageName)
     {
         final String found = which(tool);
         if (found != null)
@@ -30,7 +30,7 @@ final class DebianTools
         return which(tool);
     }
 
-    static String which(final String tool)
+    public static String which(final String tool)
     {
         for (final String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":"))
         {
@@ -44,7 +44,7 @@ final class DebianTools
     }
 
     /** Runs a command, returning its exit code and output (stdout and stderr together). */
-    static Result run(final List<String> command, final long timeoutSeconds)
+    public static Result run(final List<String> command, final long timeoutSeconds)
     {
         try
         {
@@ -73,7 +73,7 @@ final class DebianTools
         }
     }
 
-    record Result(int exitCode, String output)
+    public record Result(int exitCode, String output)
     {
     }
 }
