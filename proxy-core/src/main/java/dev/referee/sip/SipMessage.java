@@ -1,7 +1,5 @@
 package dev.referee.sip;
 
-import java.util.Arrays;
-
 import org.agrona.DirectBuffer;
 
 /**
@@ -20,15 +18,9 @@ public final class SipMessage
     private static final String SIP_VERSION = "SIP/2.0";
     private static final long MAX_CSEQ = 0x7FFF_FFFFL;       // RFC 3261 §8.1.1.5: less than 2**31
     private static final int MAX_MAX_FORWARDS = 255;        // RFC 3261 §20.22: 0-255 in practice
-    private static final int NO_ENTRY = -1;
+    private static final int NO_ENTRY = HeaderIndex.NO_ENTRY;
 
-    private final int[] ids = new int[MAX_HEADERS];
-    private final int[] nameOffsets = new int[MAX_HEADERS];
-    private final int[] nameLengths = new int[MAX_HEADERS];
-    private final int[] valueOffsets = new int[MAX_HEADERS];
-    private final int[] valueLengths = new int[MAX_HEADERS];
-    private final int[] firstEntry = new int[HeaderName.COUNT];
-    private final int[] entryCount = new int[HeaderName.COUNT];
+    private final HeaderIndex headerIndex = new HeaderIndex(MAX_HEADERS);
 
     private final AsciiView methodName = new AsciiView();
     private final AsciiView requestUri = new AsciiView();
@@ -48,7 +40,6 @@ public final class SipMessage
     private DirectBuffer buffer;
     private int offset;
     private int messageLength;
-    private int headerCount;
     private String errorReason;
     private boolean request;
     private int method;
@@ -125,8 +116,8 @@ public final class SipMessage
     public boolean canRespond()
     {
         return request && method != SipMethod.ACK && !methodName.isEmpty() && topViaValid &&
-            entryCount[HeaderName.FROM] > 0 && entryCount[HeaderName.TO] > 0 &&
-            entryCount[HeaderName.CALL_ID] > 0 && cseqValid;
+            headerIndex.count(HeaderName.FROM) > 0 && headerIndex.count(HeaderName.TO) > 0 &&
+            headerIndex.count(HeaderName.CALL_ID) > 0 && cseqValid;
     }
 
     public DirectBuffer buffer()
@@ -189,42 +180,31 @@ public final class SipMessage
     /** Number of indexed header values (list headers count once per value). */
     public int headerCount()
     {
-        return headerCount;
+        return headerIndex.size();
     }
 
     /** {@link HeaderName} id of entry {@code index}. */
     public int headerId(final int index)
     {
-        return ids[index];
+        return headerIndex.id(index);
     }
 
     /** Points {@code into} at the name of entry {@code index}, as received (compact or long form). */
     public AsciiView headerName(final int index, final AsciiView into)
     {
-        return into.wrap(buffer, nameOffsets[index], nameLengths[index]);
+        return into.wrap(buffer, headerIndex.nameOffset(index), headerIndex.nameLength(index));
     }
 
     /** Points {@code into} at the value of entry {@code index}, leading and trailing whitespace trimmed. */
     public AsciiView headerValue(final int index, final AsciiView into)
     {
-        return into.wrap(buffer, valueOffsets[index], valueLengths[index]);
+        return into.wrap(buffer, headerIndex.valueOffset(index), headerIndex.valueLength(index));
     }
 
     /** Index of the first entry with {@code headerId} at or after {@code fromIndex}; -1 when none. */
     public int findHeader(final int headerId, final int fromIndex)
     {
-        if (headerId >= 0 && headerId < HeaderName.COUNT && entryCount[headerId] == 0)
-        {
-            return NO_ENTRY;
-        }
-        for (int i = Math.max(fromIndex, 0); i < headerCount; i++)
-        {
-            if (ids[i] == headerId)
-            {
-                return i;
-            }
-        }
-        return NO_ENTRY;
+        return headerIndex.find(headerId, fromIndex);
     }
 
     /** Points {@code into} at the first value of {@code headerId}; returns false (and resets it) when absent. */
@@ -251,7 +231,7 @@ public final class SipMessage
     /** Number of Via values. */
     public int viaCount()
     {
-        return entryCount[HeaderName.VIA];
+        return headerIndex.count(HeaderName.VIA);
     }
 
     public NameAddr from()
@@ -321,12 +301,12 @@ public final class SipMessage
 
     int valueOffset(final int index)
     {
-        return valueOffsets[index];
+        return headerIndex.valueOffset(index);
     }
 
     int valueLength(final int index)
     {
-        return valueLengths[index];
+        return headerIndex.valueLength(index);
     }
 
     /** True when the To header was readable as a name-addr (a response may then add a tag to it). */
@@ -348,7 +328,6 @@ public final class SipMessage
         this.buffer = buffer;
         this.offset = offset;
         messageLength = 0;
-        headerCount = 0;
         errorReason = null;
         request = false;
         method = SipMethod.UNKNOWN;
@@ -363,8 +342,7 @@ public final class SipMessage
         maxForwards = -1;
         contentLength = 0;
         bodyOffset = offset;
-        Arrays.fill(entryCount, 0);
-        Arrays.fill(firstEntry, NO_ENTRY);
+        headerIndex.clear();
         methodName.reset();
         requestUri.reset();
         reasonPhrase.reset();
@@ -589,20 +567,10 @@ public final class SipMessage
 
     private boolean add(final int id, final int nameStart, final int nameEnd, final int valueStart, final int valueEnd)
     {
-        if (headerCount == MAX_HEADERS)
+        if (!headerIndex.add(id, nameStart, nameEnd, valueStart, valueEnd))
         {
             fail(ParseErrors.TOO_MANY_HEADERS);
             return false;
-        }
-        final int index = headerCount++;
-        ids[index] = id;
-        nameOffsets[index] = nameStart;
-        nameLengths[index] = nameEnd - nameStart;
-        valueOffsets[index] = valueStart;
-        valueLengths[index] = valueEnd - valueStart;
-        if (entryCount[id]++ == 0)
-        {
-            firstEntry[id] = index;
         }
         return true;
     }
@@ -625,7 +593,7 @@ public final class SipMessage
 
     private boolean single(final int id, final String missing, final String multiple)
     {
-        final int count = entryCount[id];
+        final int count = headerIndex.count(id);
         if (count == 0)
         {
             fail(missing);
@@ -648,17 +616,17 @@ public final class SipMessage
 
     private void vias()
     {
-        if (entryCount[HeaderName.VIA] == 0)
+        if (headerIndex.count(HeaderName.VIA) == 0)
         {
             fail(ParseErrors.MISSING_VIA);
             return;
         }
-        for (int i = firstEntry[HeaderName.VIA]; i < headerCount; i++)
+        for (int i = headerIndex.first(HeaderName.VIA); i < headerIndex.size(); i++)
         {
-            if (ids[i] == HeaderName.VIA)
+            if (headerIndex.id(i) == HeaderName.VIA)
             {
-                final boolean top = i == firstEntry[HeaderName.VIA];
-                final boolean valid = (top ? topVia : scratchVia).wrap(buffer, valueOffsets[i], valueLengths[i]);
+                final boolean top = i == headerIndex.first(HeaderName.VIA);
+                final boolean valid = (top ? topVia : scratchVia).wrap(buffer, headerIndex.valueOffset(i), headerIndex.valueLength(i));
                 topViaValid |= top && valid;
                 if (!valid)
                 {
@@ -670,8 +638,8 @@ public final class SipMessage
 
     private boolean nameAddr(final int id, final NameAddr view, final String malformed)
     {
-        final int index = firstEntry[id];
-        if (!view.wrap(buffer, valueOffsets[index], valueLengths[index]))
+        final int index = headerIndex.first(id);
+        if (!view.wrap(buffer, headerIndex.valueOffset(index), headerIndex.valueLength(index)))
         {
             fail(malformed);
             return false;
@@ -681,9 +649,9 @@ public final class SipMessage
 
     private void callIdValue()
     {
-        final int index = firstEntry[HeaderName.CALL_ID];
-        final int start = valueOffsets[index];
-        final int end = start + valueLengths[index];
+        final int index = headerIndex.first(HeaderName.CALL_ID);
+        final int start = headerIndex.valueOffset(index);
+        final int end = start + headerIndex.valueLength(index);
         callId.wrap(buffer, start, end - start);
         for (int i = start; i < end; i++)
         {
@@ -707,9 +675,9 @@ public final class SipMessage
         {
             return;
         }
-        final int index = firstEntry[HeaderName.CSEQ];
-        final int start = valueOffsets[index];
-        final int end = start + valueLengths[index];
+        final int index = headerIndex.first(HeaderName.CSEQ);
+        final int start = headerIndex.valueOffset(index);
+        final int end = start + headerIndex.valueLength(index);
         int numberEnd = start;
         while (numberEnd < end && SipChars.isDigit(buffer.getByte(numberEnd)))
         {
@@ -740,16 +708,16 @@ public final class SipMessage
 
     private void maxForwardsValue()
     {
-        final int count = entryCount[HeaderName.MAX_FORWARDS];
+        final int count = headerIndex.count(HeaderName.MAX_FORWARDS);
         if (count > 1)
         {
             fail(ParseErrors.MULTIPLE_MAX_FORWARDS);
         }
         if (count > 0)
         {
-            final int index = firstEntry[HeaderName.MAX_FORWARDS];
-            final int start = valueOffsets[index];
-            maxForwards = (int)SipChars.parseNumber(buffer, start, start + valueLengths[index], 9, MAX_MAX_FORWARDS);
+            final int index = headerIndex.first(HeaderName.MAX_FORWARDS);
+            final int start = headerIndex.valueOffset(index);
+            maxForwards = (int)SipChars.parseNumber(buffer, start, start + headerIndex.valueLength(index), 9, MAX_MAX_FORWARDS);
             if (maxForwards < 0)
             {
                 fail(ParseErrors.MALFORMED_MAX_FORWARDS);
@@ -759,19 +727,19 @@ public final class SipMessage
 
     private void contacts()
     {
-        if (entryCount[HeaderName.CONTACT] == 0)
+        if (headerIndex.count(HeaderName.CONTACT) == 0)
         {
             return;
         }
-        for (int i = firstEntry[HeaderName.CONTACT]; i < headerCount; i++)
+        for (int i = headerIndex.first(HeaderName.CONTACT); i < headerIndex.size(); i++)
         {
-            if (ids[i] != HeaderName.CONTACT)
+            if (headerIndex.id(i) != HeaderName.CONTACT)
             {
                 continue;
             }
-            final boolean first = i == firstEntry[HeaderName.CONTACT];
-            final int start = valueOffsets[i];
-            final int length = valueLengths[i];
+            final boolean first = i == headerIndex.first(HeaderName.CONTACT);
+            final int start = headerIndex.valueOffset(i);
+            final int length = headerIndex.valueLength(i);
             if (length == 1 && buffer.getByte(start) == '*')
             {
                 continue;
@@ -787,7 +755,7 @@ public final class SipMessage
 
     private void contentLengthValue(final int bodyStart, final int end)
     {
-        final int count = entryCount[HeaderName.CONTENT_LENGTH];
+        final int count = headerIndex.count(HeaderName.CONTENT_LENGTH);
         if (count > 1)
         {
             // RFC 4475 §3.3.9: the framing is ambiguous, whatever the values.
@@ -797,9 +765,9 @@ public final class SipMessage
         {
             return;
         }
-        final int index = firstEntry[HeaderName.CONTENT_LENGTH];
-        final int start = valueOffsets[index];
-        final long value = SipChars.parseNumber(buffer, start, start + valueLengths[index], 10, Integer.MAX_VALUE);
+        final int index = headerIndex.first(HeaderName.CONTENT_LENGTH);
+        final int start = headerIndex.valueOffset(index);
+        final long value = SipChars.parseNumber(buffer, start, start + headerIndex.valueLength(index), 10, Integer.MAX_VALUE);
         if (value < 0)
         {
             fail(ParseErrors.MALFORMED_CONTENT_LENGTH);

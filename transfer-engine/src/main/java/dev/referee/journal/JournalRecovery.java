@@ -11,6 +11,9 @@ import dev.referee.engine.events.WebhookRequests;
 import dev.referee.engine.snapshot.EngineSnapshot;
 import dev.referee.pipeline.SipPipeline;
 
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.NanoClock;
+
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
@@ -48,23 +51,17 @@ public final class JournalRecovery
     }
 
     /**
-     * @param freshSeed the seed to use when the journal is new (a recorded seed wins otherwise).
-     */
-    public static JournalRecovery start(final RefereeConfig config, final SipPipeline pipeline,
-        final EngineCounters counters, final long freshSeed) throws IOException
-    {
-        return start(config, pipeline, counters, freshSeed, EngineEvents.NONE, WebhookRequests.NONE);
-    }
-
-    /**
+     * @param freshSeed   the seed to use when the journal is new (a recorded seed wins otherwise).
      * @param otherEvents listeners of domain events besides the journal (call records), live only.
      * @param webhooks    the transfer webhook client, live only.
+     * @param nanoClock   the receive threads' clock: live engine time continues from the journal's on it.
+     * @param epochClock  wall-clock time stamped on node-start and recovered records, for people reading them.
      */
     public static JournalRecovery start(final RefereeConfig config, final SipPipeline pipeline,
         final EngineCounters counters, final long freshSeed, final EngineEvents otherEvents,
-        final WebhookRequests webhooks) throws IOException
+        final WebhookRequests webhooks, final NanoClock nanoClock, final EpochClock epochClock) throws IOException
     {
-        final long startNs = System.nanoTime();
+        final long startNs = nanoClock.nanoTime();
         final Journal journal = Journal.openForWriting(config.journalDir(), config.journal());
         try
         {
@@ -78,7 +75,7 @@ public final class JournalRecovery
                 if (first == null)
                 {
                     final Engine engine = new Engine(current, gate, counters, gate, gate);
-                    JournalEncoder.nodeStart(control.begin(), startNs, System.currentTimeMillis(), current);
+                    JournalEncoder.nodeStart(control.begin(), startNs, epochClock.time(), current);
                     control.commit();
                     hook(journal, pipeline, 0, engine, config.journal().snapshotIntervalMs());
                     gate.goLive();
@@ -94,11 +91,11 @@ public final class JournalRecovery
                 final InputReplayer replayer = rebuilt.replayer();
                 final long lastTimeNs = replayer.lastTimeNs() != Long.MIN_VALUE ? replayer.lastTimeNs() :
                     rebuilt.snapshotTimeNs() != Long.MIN_VALUE ? rebuilt.snapshotTimeNs() : first.timeNs;
-                final long nowNs = System.nanoTime();
+                final long nowNs = nanoClock.nanoTime();
                 final long offsetNs = lastTimeNs + RESTART_GAP_NS - nowNs;
                 final long recoveryNs = nowNs - startNs;
                 JournalEncoder.recovered(
-                    control.begin(), nowNs + offsetNs, System.currentTimeMillis(), replayer.inputs(), recoveryNs);
+                    control.begin(), nowNs + offsetNs, epochClock.time(), replayer.inputs(), recoveryNs);
                 control.commit();
                 hook(journal, pipeline, offsetNs, engine, config.journal().snapshotIntervalMs());
                 gate.goLive();

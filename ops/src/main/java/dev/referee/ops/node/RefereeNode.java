@@ -12,6 +12,8 @@ import dev.referee.journal.JournalRecovery;
 import dev.referee.ops.admin.AdminServer;
 import dev.referee.ops.webhook.TransferWebhookClient;
 import dev.referee.pipeline.SipPipeline;
+import org.agrona.concurrent.SystemEpochClock;
+import org.agrona.concurrent.SystemNanoClock;
 
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -63,7 +65,8 @@ public final class RefereeNode implements AutoCloseable
             {
                 if (config.journal().enabled())
                 {
-                    journaled = JournalRecovery.start(config, pipeline, counters, freshSeed, callRecords, webhooks);
+                    journaled = JournalRecovery.start(config, pipeline, counters, freshSeed, callRecords, webhooks,
+                    SystemNanoClock.INSTANCE, SystemEpochClock.INSTANCE);
                     unjournaled = null;
                 }
                 else

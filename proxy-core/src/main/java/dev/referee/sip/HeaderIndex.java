@@ -1,0 +1,117 @@
+package dev.referee.sip;
+
+import java.util.Arrays;
+
+/**
+ * Where each header value of a message lies: per entry its {@link HeaderName} id and the (offset, length) of its
+ * name and value in the message buffer, in message order; per id the first entry and the number of entries, so a
+ * typed lookup finds its header without a scan. Preallocated: indexing allocates nothing.
+ */
+final class HeaderIndex
+{
+    static final int NO_ENTRY = -1;
+
+    private final int[] ids;
+    private final int[] nameOffsets;
+    private final int[] nameLengths;
+    private final int[] valueOffsets;
+    private final int[] valueLengths;
+    private final int[] firstEntry = new int[HeaderName.COUNT];
+    private final int[] entryCount = new int[HeaderName.COUNT];
+    private int size;
+
+    HeaderIndex(final int capacity)
+    {
+        ids = new int[capacity];
+        nameOffsets = new int[capacity];
+        nameLengths = new int[capacity];
+        valueOffsets = new int[capacity];
+        valueLengths = new int[capacity];
+    }
+
+    void clear()
+    {
+        size = 0;
+        Arrays.fill(entryCount, 0);
+        Arrays.fill(firstEntry, NO_ENTRY);
+    }
+
+    /** Adds an entry; false when the index is full. */
+    boolean add(final int id, final int nameStart, final int nameEnd, final int valueStart, final int valueEnd)
+    {
+        if (size == ids.length)
+        {
+            return false;
+        }
+        final int index = size++;
+        ids[index] = id;
+        nameOffsets[index] = nameStart;
+        nameLengths[index] = nameEnd - nameStart;
+        valueOffsets[index] = valueStart;
+        valueLengths[index] = valueEnd - valueStart;
+        if (entryCount[id]++ == 0)
+        {
+            firstEntry[id] = index;
+        }
+        return true;
+    }
+
+    int size()
+    {
+        return size;
+    }
+
+    int id(final int index)
+    {
+        return ids[index];
+    }
+
+    int nameOffset(final int index)
+    {
+        return nameOffsets[index];
+    }
+
+    int nameLength(final int index)
+    {
+        return nameLengths[index];
+    }
+
+    int valueOffset(final int index)
+    {
+        return valueOffsets[index];
+    }
+
+    int valueLength(final int index)
+    {
+        return valueLengths[index];
+    }
+
+    /** The first entry of {@code id}; {@link #NO_ENTRY} when there is none. */
+    int first(final int id)
+    {
+        return firstEntry[id];
+    }
+
+    /** How many entries {@code id} has. */
+    int count(final int id)
+    {
+        return entryCount[id];
+    }
+
+    /** The first entry of {@code id} at or after {@code fromIndex}; {@link #NO_ENTRY} when none. */
+    int find(final int id, final int fromIndex)
+    {
+        if (id >= 0 && id < HeaderName.COUNT && entryCount[id] == 0)
+        {
+            return NO_ENTRY;
+        }
+        for (int i = Math.max(fromIndex, 0); i < size; i++)
+        {
+            if (ids[i] == id)
+            {
+                return i;
+            }
+        }
+        return NO_ENTRY;
+    }
+}
