@@ -83,28 +83,13 @@ fi
 
 tmp="$(mktemp -d /tmp/referee-e2e.XXXXXX)"
 pids=()
+e2e_name="e2e-sipp"
+# shellcheck source=benchmarks/scripts/e2e-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/e2e-lib.sh"
 
 cleanup()
 {
-    local pid
-    for pid in "${pids[@]}"
-    do
-        if kill -0 "$pid" 2> /dev/null
-        then
-            kill "$pid" 2> /dev/null || true
-        fi
-    done
-    for pid in "${pids[@]}"
-    do
-        # A process that ignores TERM for 5 s gets KILL; still only the PIDs this script started.
-        for _ in $(seq 50)
-        do
-            kill -0 "$pid" 2> /dev/null || break
-            sleep 0.1
-        done
-        kill -0 "$pid" 2> /dev/null && kill -9 "$pid" 2> /dev/null || true
-        wait "$pid" 2> /dev/null || true
-    done
+    e2e_stop_started
     if [[ -n "$log" ]]
     then
         cat "$tmp"/referee.log > "$log" 2> /dev/null || true
@@ -130,50 +115,11 @@ then
     [[ -n "$wait_strategy" ]] && printf '  wait-strategy: "%s"\n' "$wait_strategy" >> "$tmp/referee.yaml"
 fi
 
-jvm_flags=(
-    --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED
-    --add-exports=java.base/sun.nio.ch=ALL-UNNAMED
-    --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED
-    --add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED
-    --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
-    --add-opens=java.base/java.lang=ALL-UNNAMED
-    --enable-native-access=ALL-UNNAMED
-    -Dsun.misc.unsafe.memory.access=allow
-    -Dchronicle.analytics.disable=true
-    -Dchronicle.announcer.disable=true
-    -Xms1g -Xmx1g -XX:+AlwaysPreTouch -XX:+UseG1GC -XX:MaxGCPauseMillis=20
-)
-if [[ -n "$jfr" ]]
-then
-    jvm_flags+=(-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints
-        "-XX:StartFlightRecording=filename=$jfr,settings=profile,dumponexit=true")
-fi
-
-java "${jvm_flags[@]}" -jar "$jar" run --config "$tmp/referee.yaml" > "$tmp/referee.log" 2>&1 &
-referee_pid=$!
-pids+=("$referee_pid")
-
-for _ in $(seq 300)
-do
-    curl -fsS "http://127.0.0.1:$admin_port/health" > /dev/null 2>&1 && break
-    kill -0 "$referee_pid" 2> /dev/null || { echo "e2e-sipp: Referee exited:" >&2; cat "$tmp/referee.log" >&2; exit 1; }
-    sleep 0.1
-done
-curl -fsS "http://127.0.0.1:$admin_port/health" > /dev/null || { echo "e2e-sipp: no /health" >&2; exit 1; }
+e2e_start_referee
 
 if [[ $kick -eq 1 ]]
 then
-    # Workaround, see docs/benchmarks.md: the TCP thread only drains its poller of the outbound ring when its
-    # selector wakes, and the poller gates the ring, so UDP-only traffic fills the ring and then every send is
-    # dropped. A CRLFCRLF keep-alive (RFC 5626 §4.4.1) on a TCP connection every 20 ms wakes that thread.
-    (
-        exec 3<> "/dev/tcp/127.0.0.1/$referee_port"
-        while printf '\r\n\r\n' >&3
-        do
-            sleep 0.02
-        done
-    ) &
-    pids+=("$!")
+    e2e_tcp_kick
 fi
 
 (cd "$tmp" && exec sipp -sn uas -i 127.0.0.1 -p "$uas_port" -nostdin > "$tmp/uas.log" 2>&1) &
@@ -181,17 +127,6 @@ pids+=("$!")
 sleep 0.5
 
 ticks_per_s="$(getconf CLK_TCK)"
-
-# utime + stime of the Referee JVM, in clock ticks. Fields counted after the ")" that ends the command name.
-cpu_ticks()
-{
-    local stat
-    stat="$(< "/proc/$referee_pid/stat")"
-    stat="${stat##*) }"
-    # shellcheck disable=SC2086
-    set -- $stat
-    echo $(( ${12} + ${13} ))
-}
 
 # Runs one uac; sets uac_failed, uac_success, uac_wall_ns. $1 = label, $2 = number of calls.
 run_uac()
@@ -221,11 +156,6 @@ run_uac()
         grep -aP '^\d{4}-\d\d-\d\d\t' "$tmp/$label.err" | cut -f3 |
             sed -E 's/^[0-9.]+: //; s/[0-9]+-[0-9]+@[0-9.]+/ID/g' | cut -c1-90 | sort | uniq -c | sort -rn | head -6 >&2 || true
     fi
-}
-
-stat_column()
-{
-    awk -F';' -v name="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) col = i } END { print $col }' "$1"
 }
 
 echo "e2e-sipp: warm-up: $warmup_calls calls at $rate calls/s" >&2

@@ -1,0 +1,98 @@
+# What the end-to-end scripts (e2e-sipp.sh, e2e-transfer-sipp.sh) share. Sourced, not run. The caller sets:
+# e2e_name (for messages), tmp (its temporary directory, with referee.yaml in it), jar, admin_port, referee_port,
+# jfr (empty for none), and an array pids; each function below adds the PIDs it starts to pids.
+
+e2e_jvm_flags=(
+    --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED
+    --add-exports=java.base/sun.nio.ch=ALL-UNNAMED
+    --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED
+    --add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED
+    --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
+    --add-opens=java.base/java.lang=ALL-UNNAMED
+    --enable-native-access=ALL-UNNAMED
+    -Dsun.misc.unsafe.memory.access=allow
+    -Dchronicle.analytics.disable=true
+    -Dchronicle.announcer.disable=true
+    -Xms1g -Xmx1g -XX:+AlwaysPreTouch -XX:+UseG1GC -XX:MaxGCPauseMillis=20
+)
+
+# Stops every process this script started, by PID: TERM, then KILL for one that ignores TERM for 5 s.
+e2e_stop_started()
+{
+    local pid
+    for pid in "${pids[@]}"
+    do
+        if kill -0 "$pid" 2> /dev/null
+        then
+            kill "$pid" 2> /dev/null || true
+        fi
+    done
+    for pid in "${pids[@]}"
+    do
+        for _ in $(seq 50)
+        do
+            kill -0 "$pid" 2> /dev/null || break
+            sleep 0.1
+        done
+        kill -0 "$pid" 2> /dev/null && kill -9 "$pid" 2> /dev/null || true
+        wait "$pid" 2> /dev/null || true
+    done
+}
+
+# Starts Referee on $tmp/referee.yaml (with a JFR recording when $jfr is set) and waits for GET /health; sets
+# referee_pid.
+e2e_start_referee()
+{
+    local flags=("${e2e_jvm_flags[@]}")
+    if [[ -n "$jfr" ]]
+    then
+        flags+=(-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints
+            "-XX:StartFlightRecording=filename=$jfr,settings=profile,dumponexit=true")
+    fi
+    java "${flags[@]}" -jar "$jar" run --config "$tmp/referee.yaml" > "$tmp/referee.log" 2>&1 &
+    referee_pid=$!
+    pids+=("$referee_pid")
+    for _ in $(seq 300)
+    do
+        curl -fsS "http://127.0.0.1:$admin_port/health" > /dev/null 2>&1 && break
+        if ! kill -0 "$referee_pid" 2> /dev/null
+        then
+            echo "$e2e_name: Referee exited:" >&2
+            cat "$tmp/referee.log" >&2
+            exit 1
+        fi
+        sleep 0.1
+    done
+    curl -fsS "http://127.0.0.1:$admin_port/health" > /dev/null || { echo "$e2e_name: no /health" >&2; exit 1; }
+}
+
+# --tcp-kick: a CRLFCRLF keep-alive (RFC 5626 §4.4.1) on a TCP connection every 20 ms. It worked around an
+# outbound-ring stall under UDP-only traffic, fixed since (docs/benchmarks.md); kept to compare with old runs.
+e2e_tcp_kick()
+{
+    (
+        exec 3<> "/dev/tcp/127.0.0.1/$referee_port"
+        while printf '\r\n\r\n' >&3
+        do
+            sleep 0.02
+        done
+    ) &
+    pids+=("$!")
+}
+
+# utime + stime of the Referee JVM, in clock ticks. Fields counted after the ")" that ends the command name.
+cpu_ticks()
+{
+    local stat
+    stat="$(< "/proc/$referee_pid/stat")"
+    stat="${stat##*) }"
+    # shellcheck disable=SC2086
+    set -- $stat
+    echo $(( ${12} + ${13} ))
+}
+
+# The value of column $2 in the last line of SIPp's statistics file $1 (0 when absent).
+stat_column()
+{
+    awk -F';' -v name="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) col = i } END { print $col + 0 }' "$1"
+}
