@@ -56,7 +56,7 @@ final class CdrJsonEncoder
         }
         else
         {
-            JsonText.string(out, clock.iso(engineNs));
+            clock.appendIso(out.append('"'), engineNs).append('"');
         }
     }
 
