@@ -93,7 +93,7 @@ public final class Engine
                 b2bua.onStrayResponse(message);
             }
         }
-        publishGauges();
+        endOfInput();
     }
 
     /**
@@ -105,13 +105,23 @@ public final class Engine
     {
         timers.advance(nowNs);
         b2bua.onWebhookAnswer(requestId, accept, target);
-        publishGauges();
+        endOfInput();
     }
 
     /** Time passes with no message: timers due by {@code nowNs} fire. */
     public void onTick(final long nowNs)
     {
         timers.advance(nowNs);
+        endOfInput();
+    }
+
+    /**
+     * After every input: completed transactions let go of their calls (they only absorb retransmissions now), then the
+     * gauges are published.
+     */
+    private void endOfInput()
+    {
+        transactions.detachCompleted();
         publishGauges();
     }
 

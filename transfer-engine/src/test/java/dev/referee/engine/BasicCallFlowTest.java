@@ -94,6 +94,38 @@ class BasicCallFlowTest
         assertTrue(harness.isIdle(), harness.state());
     }
 
+    /**
+     * Completed transactions stay 32 s (UDP) to absorb retransmissions; they must not keep the ended call reachable
+     * meanwhile, or every call of the last 32 s is copied by each young collection under load.
+     */
+    @Test
+    void shouldNotKeepEndedCallReachableFromTransactionsThatAbsorbRetransmissions()
+    {
+        establish();
+        final String callersBye = alice.bye();
+        harness.receive(CALLER, callersBye);
+        final Sent bye = harness.drain().stream().filter(s -> s.isRequest("BYE")).findFirst().orElseThrow();
+        harness.receive(CALLEE, bob.answer(bye, 200, "OK", null));
+        assertEquals(0, harness.engine.activeCalls());
+
+        final dev.referee.engine.transaction.TransactionLayer layer = harness.engine.snapshotParts().transactions();
+        final java.util.List<Object> waiting = new java.util.ArrayList<>();
+        waiting.addAll(dev.referee.engine.transaction.TransactionSnapshots.servers(layer));
+        waiting.addAll(dev.referee.engine.transaction.TransactionSnapshots.clients(layer));
+        assertEquals(2, waiting.size(), "the caller's BYE (Timer J) and Referee's BYE to the callee (Timer K)");
+        final java.util.List<Object> linked = new java.util.ArrayList<>();
+        for (final Object transaction : waiting)
+        {
+            dev.referee.engine.transaction.TransactionSnapshots.visitLinks(transaction, linked::add);
+        }
+        linked.removeIf(java.util.Objects::isNull);
+        assertEquals(java.util.List.of(), linked, "objects still reachable from completed transactions");
+
+        // A retransmitted BYE is still answered from the stored response.
+        harness.receive(CALLER, callersBye);
+        harness.expectOne(response(200, CALLER), "200 again for the retransmitted BYE");
+    }
+
     @Test
     void shouldEndCallWhenCalleeHangsUp()
     {

@@ -14,6 +14,7 @@ import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -25,6 +26,9 @@ public final class TransactionLayer
 {
     private final Map<String, ServerTransaction> serverTransactions = new HashMap<>();
     private final Long2ObjectHashMap<ClientTransaction> clientTransactions = new Long2ObjectHashMap<>();
+    /** Transactions that completed during the current input, to detach from their TU when the input is done. */
+    private final ArrayList<ServerTransaction> completedServers = new ArrayList<>();
+    private final ArrayList<ClientTransaction> completedClients = new ArrayList<>();
     private final EngineTimers timers;
     private final Outbox outbox;
     private final IdGenerator ids;
@@ -192,6 +196,7 @@ public final class TransactionLayer
         else
         {
             st.timeoutTimer = timers.schedule(64 * t1Ns, st); // Timer J
+            completedServers.add(st);
         }
     }
 
@@ -352,6 +357,7 @@ public final class TransactionLayer
                 {
                     // Timer D (INVITE, at least 32 s) or Timer K (non-INVITE, T4).
                     ct.timeoutTimer = timers.schedule(ct.method == SipMethod.INVITE ? 64 * t1Ns : t4Ns, ct);
+                    completedClients.add(ct);
                 }
                 user.onResponse(ct, response, nowNs);
                 return;
@@ -426,6 +432,38 @@ public final class TransactionLayer
         ct.timeoutTimer = timers.cancel(ct.timeoutTimer);
         ct.state = ClientTransaction.State.TERMINATED;
         clientTransactions.remove(clientKey(ct.id, ct.method), ct);
+    }
+
+    /**
+     * Called once the current input is handled. A completed non-INVITE server transaction only answers retransmitted
+     * requests from its stored response (Timer J: 32 s over UDP), and a completed client transaction only absorbs
+     * retransmitted responses (Timers D and K): the TU never sees them again, so they let go of its objects.
+     * Holding on meant every ended call stayed reachable from its BYE transaction for 32 s, and each young
+     * collection copied all of them. A completed INVITE server transaction keeps its context: a 2xx that crossed
+     * a CANCEL still needs the leg to be acknowledged and hung up. Deferred to the end of the input because the TU
+     * may still read a transaction's context after sending its final response.
+     */
+    public void detachCompleted()
+    {
+        for (int i = 0, n = completedServers.size(); i < n; i++)
+        {
+            final ServerTransaction st = completedServers.get(i);
+            if (st.state == ServerTransaction.State.COMPLETED)
+            {
+                st.context = null;
+                st.relayedTo = null;
+            }
+        }
+        completedServers.clear();
+        for (int i = 0, n = completedClients.size(); i < n; i++)
+        {
+            final ClientTransaction ct = completedClients.get(i);
+            if (ct.state == ClientTransaction.State.COMPLETED)
+            {
+                ct.context = null;
+            }
+        }
+        completedClients.clear();
     }
 
     /** Drops the TU's attachments from a client transaction that lives on only to absorb retransmissions. */
