@@ -40,6 +40,11 @@ public final class JournalVerifier
         };
 
         void onRecord(JournalRecord record, boolean matched);
+
+        /** After the engine has handled {@code input}: its state may be read here (the replay's own thread). */
+        default void afterInput(final JournalRecord input, final Engine engine)
+        {
+        }
     }
 
     private JournalVerifier()
@@ -87,6 +92,7 @@ public final class JournalVerifier
                 inputTimeNs[0] = record.timeNs;
                 replayer.apply(record);
                 listener.onRecord(record, true);
+                listener.afterInput(record, engine);
             }
             else if (record.type == RecordType.OUTPUT_SIP || record.isEvent())
             {

@@ -13,20 +13,25 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 /**
  * {@code referee journal replay}: runs a fresh engine over the journal and checks its outputs and events. The trace
- * of one call is its inputs, outputs and events in replay order, each marked as matching or not: the engine's
- * internal state transitions are not exposed to tools.
+ * of one call ({@link CallTrace}) is its inputs, outputs and events in replay order, each marked as matching or not,
+ * with the engine's state of the call printed after every input that changed it.
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
     description = {
         "Replay the journal on a fresh engine (recorded seed and configuration) and check that it produces exactly " +
             "the recorded outputs and domain events, in order. Exit 0 when it does, 1 naming the first differing " +
             "record.",
-        "--call CALL --trace prints that call's inputs, outputs and events as the replay meets them." })
+        "--call CALL --trace prints that call's inputs, outputs and events as the replay meets them, and its state " +
+            "(call, legs, transfer) after every input that changes it." })
 final class ReplayCommand implements Callable<Integer>
 {
     @Spec
@@ -38,7 +43,7 @@ final class ReplayCommand implements Callable<Integer>
     @Option(names = "--call", paramLabel = "CALL", description = "The call to trace (leg Call-ID or call id).")
     String callName;
 
-    @Option(names = "--trace", description = "Print the records of --call as the replay goes.")
+    @Option(names = "--trace", description = "Print the records and state transitions of --call as the replay goes.")
     boolean trace;
 
     @Option(names = "--strict", description = "Also fail when the replay produces outputs or events after the " +
@@ -64,22 +69,18 @@ final class ReplayCommand implements Callable<Integer>
                 spec.commandLine().getErr().println("referee: no call " + callName + " in " + journal.dir);
                 return ExitCodes.FAILURE;
             }
-            final Set<JournalRecord> mine = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-            final Set<Long> indexes = new java.util.HashSet<>();
+            final Set<Long> indexes = new HashSet<>();
             for (final JournalRecord record : index.recordsOf(call))
             {
-                mine.add(record);
                 indexes.add(record.index);
             }
-            out.println("trace of call " + call.callId + " (inputs, outputs and events of the call in replay order; " +
-                "engine state transitions are not exposed)");
-            listener = (record, matched) ->
-            {
-                if (indexes.contains(record.index))
-                {
-                    out.println((matched ? "  ok   " : "  DIFF ") + JournalFormatter.describe(record));
-                }
-            };
+            final List<Long> callIds = new ArrayList<>();
+            addWithChildren(call, callIds);
+            out.println("trace of call " + call.callId + " (its records in replay order, ok or DIFF against the " +
+                "replay; 'state' lines: what the engine holds for call" + (callIds.size() > 1 ? "s " : " ") +
+                callIds.stream().map(String::valueOf).collect(Collectors.joining(", ")) +
+                " after each input that changed it)");
+            listener = new CallTrace(out, indexes, callIds);
         }
 
         final JournalVerifier.Result result;
@@ -99,5 +100,15 @@ final class ReplayCommand implements Callable<Integer>
             " produced after the last record");
         out.flush();
         return strict && result.unrecordedAtEnd() > 0 ? ExitCodes.FAILURE : ExitCodes.OK;
+    }
+
+    /** The call and, depth first, the calls its transfers made. */
+    private static void addWithChildren(final CallView call, final List<Long> callIds)
+    {
+        callIds.add(call.callId);
+        for (final CallView child : call.children)
+        {
+            addWithChildren(child, callIds);
+        }
     }
 }

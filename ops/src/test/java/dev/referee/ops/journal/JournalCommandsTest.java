@@ -233,6 +233,15 @@ class JournalCommandsTest
         assertTrue(trace.out().contains("  ok   input-sip"), trace.out());
         assertTrue(trace.out().contains("  ok   call-ended"), trace.out());
         assertFalse(trace.out().contains("call-1@synthetic"), trace.out());
+
+        // The call's state transitions, in order: set up, answered, ended.
+        final List<String> states = trace.out().lines().filter(line -> line.startsWith("  state ")).toList();
+        assertTrue(states.size() >= 3, trace.out());
+        assertTrue(states.get(0).matches("  state call \\d+ INITIATING; A leg \\d+ \\w+.*; B leg \\d+ trying.*"),
+            states.get(0));
+        assertTrue(states.stream().anyMatch(s -> s.contains(" CONFIRMED; A leg ") && s.contains(" confirmed joined to ")),
+            trace.out());
+        assertTrue(states.get(states.size() - 1).matches("  state call \\d+ ended: .*"), trace.out());
     }
 
     @Test
