@@ -57,6 +57,37 @@ class UdpTransportTest
         await("two sent", () -> pipeline.counters().udpSent.get() == 2);
     }
 
+    /**
+     * A receive thread kept off the CPU for a moment (JIT at start, a busy machine) must not lose the datagrams that
+     * arrive meanwhile: the sockets ask for 4 MiB buffers, within what the kernel allows (net.core.rmem_max).
+     */
+    @Test
+    void shouldAskTheKernelForLargeReceiveBuffers() throws Exception
+    {
+        final long rmemMax;
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(java.nio.file.Path.of("/proc/sys/net/core/rmem_max")))
+        {
+            // procfs reports no size, so read the stream to its end rather than Files.readString.
+            rmemMax = Long.parseLong(new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim());
+        }
+        final UdpTransport transport = new UdpTransport(
+            java.util.List.of(new InetSocketAddress(address("127.0.0.1"), 0)), null, null, null);
+        try
+        {
+            transport.bind();
+            final long expected = Math.min(UdpTransport.SOCKET_BUFFER_BYTES, rmemMax);
+            for (final int size : transport.receiveBufferBytes())
+            {
+                org.junit.jupiter.api.Assertions.assertTrue(size >= expected,
+                    "SO_RCVBUF " + size + " < " + expected + " (rmem_max " + rmemMax + ")");
+            }
+        }
+        finally
+        {
+            transport.close();
+        }
+    }
+
     private void shouldEchoDatagram(final String host) throws Exception
     {
         final EchoEngine engine = new EchoEngine();

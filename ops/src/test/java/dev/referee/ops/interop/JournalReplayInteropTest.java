@@ -125,6 +125,14 @@ class JournalReplayInteropTest
         assertTrue(Pattern.compile("transfer \\d+ completed, call \\d+ goes on").matcher(shown).find(), shown);
         assertTrue(shown.contains("REFER "), shown);
 
+        // Its state transitions as the replay makes them: set up, confirmed, the blind transfer to its end.
+        final String trace = JournalTool.run(referee.journalDir(), "replay", "--call", callId, "--trace");
+        assertTrue(trace.contains("  state call " + callId + " INITIATING; "), trace);
+        assertTrue(trace.contains("  state call " + callId + " CONFIRMED; "), trace);
+        assertTrue(Pattern.compile("  state call \\d+ .*; transfer \\d+ blind CALLING_TARGET").matcher(trace).find(), trace);
+        assertTrue(Pattern.compile("  state call \\d+ .*; transfer \\d+ blind COMPLETED").matcher(trace).find(), trace);
+        assertTrue(trace.contains("  state call " + callId + " ended: "), trace);
+
         final java.nio.file.Path html = referee.journalDir().resolveSibling("ladder-" + callId + ".html");
         final String ladder = JournalTool.run(referee.journalDir(), "ladder", callId, "--html", html.toString());
         assertTrue(ladder.contains("Referee") && ladder.contains("REFER ") && ladder.contains("NOTIFY "), ladder);

@@ -1,6 +1,7 @@
 package dev.referee.ops.interop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -155,6 +156,19 @@ class RefereeInteropTest
         final RefereeStatus empty = referee.awaitEmpty(TRANSACTIONS_END_WITHIN);
         assertEquals(0, empty.transactionsWaiting(), empty::raw);
         assertEquals(0, empty.timers(), empty::raw);
+    }
+
+    /**
+     * The journal of everything above (UDP and TCP calls, CANCEL, 486, re-INVITEs, 10% loss), replayed by
+     * {@code referee journal replay} from the jar while Referee still runs: every output and event identical.
+     */
+    @Test
+    @Order(10)
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void shouldReplayTheJournalOfUdpAndTcpCallsExactly()
+    {
+        final String replay = JournalTool.run(referee.journalDir(), "replay");
+        assertTrue(replay.startsWith("replay OK: "), replay);
     }
 
     /**
