@@ -128,6 +128,28 @@ class BlindTransferTest
             "ended 2 callee-bye 0"), harness.events);
     }
 
+    /** Phones write Refer-To in every form RFC 3515 allows: compact name, addr-spec without brackets, display name. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+        "r: <sip:carol@example.com>",
+        "Refer-To: sip:carol@example.com",
+        "refer-to:   \"Carol\" <sip:carol@example.com>",
+        "R:sip:carol@example.com" })
+    void shouldTransferWhateverFormTheReferToHeaderTakes(final String referTo)
+    {
+        establish();
+        final String refer = bob.refer("sip:carol@example.com", null)
+            .replace("Refer-To: <sip:carol@example.com>", referTo);
+        assertTrue(refer.contains(referTo), refer);
+        harness.receive(CALLEE, refer);
+        final List<Sent> out = harness.drain();
+        assertTrue(out.stream().anyMatch(s -> s.isResponse(202)), out::toString);
+        final Sent invite = out.stream().filter(s -> s.isRequest("INVITE")).findFirst()
+            .orElseThrow(() -> new AssertionError("no INVITE to the target: " + out));
+        assertEquals(TARGET, invite.destination);
+        assertTrue(invite.firstLine().startsWith("INVITE sip:carol@"), invite.firstLine());
+    }
+
     @Test
     void shouldTransferTheCalleeWhenTheCallerRefers()
     {
