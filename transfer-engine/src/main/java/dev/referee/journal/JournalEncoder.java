@@ -94,11 +94,19 @@ public final class JournalEncoder
         final InetSocketAddress source, final InetSocketAddress local, final long connectionId,
         final DirectBuffer data, final int offset, final int length)
     {
+        inputSip(out, null, timeNs, transport, source, local, connectionId, data, offset, length);
+    }
+
+    /** As above, with the writer thread's {@code addresses} (null: none) to encode addresses without allocating. */
+    static void inputSip(final Bytes<?> out, final AddressCache addresses, final long timeNs, final int transport,
+        final InetSocketAddress source, final InetSocketAddress local, final long connectionId,
+        final DirectBuffer data, final int offset, final int length)
+    {
         header(out, RecordType.INPUT_SIP);
         out.writeLong(timeNs);
         out.writeByte((byte)transport);
-        address(out, source);
-        address(out, local);
+        address(out, source, addresses);
+        address(out, local, addresses);
         out.writeLong(connectionId);
         message(out, data, offset, length);
     }
@@ -124,10 +132,18 @@ public final class JournalEncoder
         final InetSocketAddress destination, final long connectionId, final DirectBuffer data, final int offset,
         final int length)
     {
+        outputSip(out, null, timeNs, transport, destination, connectionId, data, offset, length);
+    }
+
+    /** As above, with the writer thread's {@code addresses} (null: none) to encode addresses without allocating. */
+    static void outputSip(final Bytes<?> out, final AddressCache addresses, final long timeNs, final int transport,
+        final InetSocketAddress destination, final long connectionId, final DirectBuffer data, final int offset,
+        final int length)
+    {
         header(out, RecordType.OUTPUT_SIP);
         out.writeLong(timeNs);
         out.writeByte((byte)transport);
-        address(out, destination);
+        address(out, destination, addresses);
         out.writeLong(connectionId);
         message(out, data, offset, length);
     }
@@ -186,18 +202,25 @@ public final class JournalEncoder
         }
     }
 
-    /**
-     * Family byte, address bytes, port. {@link InetAddress#getAddress()} returns a copy (16 or 4 bytes of
-     * short-lived garbage per address); the transports already allocate the source address per datagram.
-     */
+    /** Family byte, address bytes, port. */
     static void address(final Bytes<?> out, final InetSocketAddress address)
+    {
+        address(out, address, null);
+    }
+
+    /**
+     * As above; {@code addresses} (null: none) spares the copy {@link InetAddress#getAddress()} makes on every
+     * call when the address is one the writer saw recently.
+     */
+    static void address(final Bytes<?> out, final InetSocketAddress address, final AddressCache addresses)
     {
         if (address == null || address.getAddress() == null)
         {
             out.writeByte((byte)NO_ADDRESS);
             return;
         }
-        final byte[] raw = address.getAddress().getAddress();
+        final InetAddress ip = address.getAddress();
+        final byte[] raw = addresses == null ? ip.getAddress() : addresses.bytes(ip);
         out.writeByte((byte)(raw.length == 4 ? IPV4 : IPV6));
         out.write(raw);
         out.writeShort((short)address.getPort());

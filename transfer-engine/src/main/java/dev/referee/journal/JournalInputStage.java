@@ -19,18 +19,25 @@ public final class JournalInputStage implements EventHandler<InboundEvent>
     private final RecordSink sink;
     private final long timeOffsetNs;
     private final JournalSnapshotter snapshotter;
+    private final JournalSender outputs;
+    private final AddressCache addresses = new AddressCache();
 
     public JournalInputStage(final RecordSink sink, final long timeOffsetNs)
     {
-        this(sink, timeOffsetNs, null);
+        this(sink, timeOffsetNs, null, null);
     }
 
-    /** With {@code snapshotter} (null: none) told of each input before it is appended. */
-    public JournalInputStage(final RecordSink sink, final long timeOffsetNs, final JournalSnapshotter snapshotter)
+    /**
+     * With {@code snapshotter} (null: none) told of each input before it is appended, and {@code outputs} (null:
+     * none) told of each input's time, which the messages sent while the engine handles it carry.
+     */
+    public JournalInputStage(final RecordSink sink, final long timeOffsetNs, final JournalSnapshotter snapshotter,
+        final JournalSender outputs)
     {
         this.sink = sink;
         this.timeOffsetNs = timeOffsetNs;
         this.snapshotter = snapshotter;
+        this.outputs = outputs;
     }
 
     @Override
@@ -57,12 +64,16 @@ public final class JournalInputStage implements EventHandler<InboundEvent>
         {
             return;
         }
+        if (outputs != null)
+        {
+            outputs.inputTimeNs(event.timeNs);
+        }
         final Bytes<?> out = sink.begin();
         try
         {
             if (event.type == InboundEvent.SIP)
             {
-                JournalEncoder.inputSip(out, event.timeNs, event.transport, event.source, event.local,
+                JournalEncoder.inputSip(out, addresses, event.timeNs, event.transport, event.source, event.local,
                     event.connectionId, event.data, 0, event.length);
             }
             else if (event.type == InboundEvent.WEBHOOK)
@@ -82,4 +93,5 @@ public final class JournalInputStage implements EventHandler<InboundEvent>
             throw ex;
         }
     }
+
 }

@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * configuration). On an existing one: rebuilds the engine from the recorded configuration, restoring the latest
  * snapshot and replaying the inputs after it (every input from the seed when there is no snapshot) with outputs and
  * events suppressed, then records {@code recovered}. Either way it then hooks the
- * journal into the pipeline (input stage, output observer) and lets the engine's outputs and events through.
+ * journal into the pipeline (the input stage; outputs are journaled by the {@link JournalSender} between the engine
+ * and the pipeline's sender) and lets the engine's outputs and events through.
  * <p>
  * Use on the starting thread, before {@link SipPipeline#start}: {@code JournalRecovery.start(...)} then
  * {@link #engine()}.
@@ -66,8 +67,12 @@ public final class JournalRecovery
         try
         {
             final ChronicleSink control = journal.newSink();
-            final RecoveryGate gate = new RecoveryGate(pipeline.sender(),
-                EngineEventsFanOut.of(new JournalEvents(journal.newSink()), otherEvents), webhooks);
+            // One sink, hence one Chronicle appender, for everything the engine thread journals: inputs, outputs,
+            // domain events, snapshots (see JournalSender for why the outputs are journaled there too).
+            final ChronicleSink engineSink = journal.newSink();
+            final JournalSender outputs = new JournalSender(pipeline.sender(), engineSink);
+            final RecoveryGate gate = new RecoveryGate(outputs,
+                EngineEventsFanOut.of(new JournalEvents(engineSink), otherEvents), webhooks);
             try (JournalReader reader = journal.newReader())
             {
                 final JournalRecord first = reader.next();
@@ -77,7 +82,7 @@ public final class JournalRecovery
                     final Engine engine = new Engine(current, gate, counters, gate, gate);
                     JournalEncoder.nodeStart(control.begin(), startNs, epochClock.time(), current);
                     control.commit();
-                    hook(journal, pipeline, 0, engine, config.journal().snapshotIntervalMs());
+                    hook(pipeline, engineSink, outputs, 0, engine, config.journal().snapshotIntervalMs());
                     gate.goLive();
                     return new JournalRecovery(journal, engine, false, 0, 0, null);
                 }
@@ -97,7 +102,7 @@ public final class JournalRecovery
                 JournalEncoder.recovered(
                     control.begin(), nowNs + offsetNs, epochClock.time(), replayer.inputs(), recoveryNs);
                 control.commit();
-                hook(journal, pipeline, offsetNs, engine, config.journal().snapshotIntervalMs());
+                hook(pipeline, engineSink, outputs, offsetNs, engine, config.journal().snapshotIntervalMs());
                 gate.goLive();
                 return new JournalRecovery(journal, engine, true, replayer.inputs(), recoveryNs,
                     sameConfig(first.config, current) ? null : "the configuration differs from the one this " +
@@ -167,14 +172,12 @@ public final class JournalRecovery
         return new Rebuilt(engine, replayer, Long.MIN_VALUE);
     }
 
-    private static void hook(final Journal journal, final SipPipeline pipeline, final long offsetNs,
-        final Engine engine, final long snapshotIntervalMs)
+    private static void hook(final SipPipeline pipeline, final ChronicleSink engineSink, final JournalSender outputs,
+        final long offsetNs, final Engine engine, final long snapshotIntervalMs)
     {
-        final ChronicleSink sink = journal.newSink();
         final JournalSnapshotter snapshotter =
-            new JournalSnapshotter(engine, sink, TimeUnit.MILLISECONDS.toNanos(snapshotIntervalMs));
-        pipeline.addInboundStage(new JournalInputStage(sink, offsetNs, snapshotter));
-        pipeline.outboundObserver(new JournalOutputObserver(journal.newSink()));
+            new JournalSnapshotter(engine, engineSink, TimeUnit.MILLISECONDS.toNanos(snapshotIntervalMs));
+        pipeline.addInboundStage(new JournalInputStage(engineSink, offsetNs, snapshotter, outputs));
     }
 
     /** Same engine configuration apart from the seed (regexes compared by their text). */

@@ -163,7 +163,7 @@ class JournalSnapshotTest
         final MemorySink sink = new MemorySink();
         final Engine engine = new Engine(SyntheticCalls.config(1), (t, d, c, b, o, l) -> true, new EngineCounters());
         final JournalSnapshotter snapshotter = new JournalSnapshotter(engine, sink, TimeUnit.SECONDS.toNanos(1));
-        final JournalInputStage stage = new JournalInputStage(sink, 0, snapshotter);
+        final JournalInputStage stage = new JournalInputStage(sink, 0, snapshotter, null);
         final List<String> kinds = new ArrayList<>();
         for (final long ms : new long[]{0, 500, 1_000, 1_500, 2_100, 2_200, 3_099, 3_100})
         {

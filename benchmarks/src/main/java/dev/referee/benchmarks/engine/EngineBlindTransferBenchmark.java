@@ -4,9 +4,9 @@ import dev.referee.config.RefereeConfig.JournalConfig;
 import dev.referee.journal.Journal;
 import dev.referee.journal.JournalEvents;
 import dev.referee.journal.JournalInputStage;
-import dev.referee.journal.JournalOutputObserver;
+import dev.referee.journal.JournalSender;
+import dev.referee.journal.RecordSink;
 import dev.referee.pipeline.InboundEvent;
-import dev.referee.pipeline.OutboundEvent;
 import dev.referee.transport.Transport;
 import org.agrona.DirectBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -36,11 +36,10 @@ import java.util.stream.Stream;
  * <ul>
  * <li>{@code blindTransfer}: the engine, no journal.</li>
  * <li>{@code blindTransferJournaled}: the same with the journal on, written as the live node writes it (see
- * {@code JournalRecovery.hook}): every input through {@link JournalInputStage#append} (the inbound journal stage's
- * encoder and sink), every domain event through {@link JournalEvents}, every output through
- * {@link JournalOutputObserver}, each with its own Chronicle sink, into a Chronicle Queue in a temporary
- * directory. In the node the three run on three threads; here all three are on the benchmark thread, so the
- * score is the sum of their costs.</li>
+ * {@code JournalRecovery.start}): every input through {@link JournalInputStage#append} (the inbound journal stage),
+ * every domain event through {@link JournalEvents}, every output through {@link JournalSender}, all three through
+ * one Chronicle sink on the engine thread (here the benchmark thread), into a Chronicle Queue in a temporary
+ * directory, whose pages the journal's housekeeping thread pre-touches as in the node.</li>
  * <li>{@code harnessOnly}: the phones' share with no engine (build and parse the inputs, copy and parse what the
  * phones must answer) against one recorded transfer: engine cost = blindTransfer - harnessOnly.</li>
  * </ul>
@@ -83,9 +82,8 @@ public class EngineBlindTransferBenchmark
         Path dir;
         Journal journal;
         JournalInputStage inputStage;
-        JournalOutputObserver outputObserver;
+        JournalSender outputs;
         final InboundEvent inbound = new InboundEvent();
-        final OutboundEvent outbound = new OutboundEvent();
         BlindTransferDriver driver;
 
         @Setup(Level.Trial)
@@ -93,13 +91,15 @@ public class EngineBlindTransferBenchmark
         {
             dir = Files.createTempDirectory("referee-xfer-journal");
             journal = Journal.openForWriting(dir, JournalConfig.defaults());
-            inputStage = new JournalInputStage(journal.newSink(), 0);
-            outputObserver = new JournalOutputObserver(journal.newSink());
+            final RecordSink sink = journal.newSink();
+            // The send stage's copy into the outbound ring is pipeline cost, not journal cost: a sender that takes all.
+            outputs = new JournalSender((transport, destination, connectionId, buffer, offset, length) -> true, sink);
+            inputStage = new JournalInputStage(sink, 0, null, outputs);
             inbound.type = InboundEvent.SIP;
             inbound.transport = Transport.UDP;
             inbound.local = BlindTransferDriver.REFEREE;
             inbound.connectionId = 0;
-            driver = BlindTransferDriver.withEngine(new JournalEvents(journal.newSink()), this);
+            driver = BlindTransferDriver.withEngine(new JournalEvents(sink), this);
         }
 
         @TearDown(Level.Iteration)
@@ -142,14 +142,8 @@ public class EngineBlindTransferBenchmark
         public void onOutput(final InetSocketAddress destination, final DirectBuffer buffer, final int offset,
             final int length, final long nowNs)
         {
-            // The send stage copies into an outbound slot; that copy is pipeline cost, not journal cost.
-            outbound.data.wrap(buffer, offset, length);
-            outbound.length = length;
-            outbound.destination = destination;
-            outbound.transport = Transport.UDP;
-            outbound.connectionId = 0;
-            outbound.timeNs = nowNs;
-            outputObserver.onOutbound(outbound, true);
+            // nowNs is the input's time, which the input stage gave the journal sender.
+            outputs.send(Transport.UDP, destination, 0, buffer, offset, length);
         }
     }
 
