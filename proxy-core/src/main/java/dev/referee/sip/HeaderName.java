@@ -147,6 +147,32 @@ public final class HeaderName
         }
     }
 
+    /** As {@link #lookup(DirectBuffer, int, int)} over an array. */
+    static int lookup(final byte[] bytes, final int offset, final int length)
+    {
+        if (length <= 0)
+        {
+            return OTHER;
+        }
+        int hash = 0;
+        for (int i = 0; i < length; i++)
+        {
+            hash = 31 * hash + lower(bytes[offset + i]);
+        }
+        for (int slot = spread(hash); ; slot = (slot + 1) & TABLE_MASK)
+        {
+            final byte[] key = TABLE_KEYS[slot];
+            if (key == null)
+            {
+                return OTHER;
+            }
+            if (key.length == length && matches(key, bytes, offset))
+            {
+                return TABLE_IDS[slot];
+            }
+        }
+    }
+
     /** The canonical (long) name of a known header, e.g. "Call-ID" for {@link #CALL_ID}. */
     public static String canonicalName(final int id)
     {
@@ -182,6 +208,18 @@ public final class HeaderName
         for (int i = 0; i < key.length; i++)
         {
             if (key[i] != lower(buffer.getByte(offset + i)))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean matches(final byte[] key, final byte[] bytes, final int offset)
+    {
+        for (int i = 0; i < key.length; i++)
+        {
+            if (key[i] != lower(bytes[offset + i]))
             {
                 return false;
             }

@@ -4,7 +4,8 @@ import org.agrona.DirectBuffer;
 
 /**
  * Character classes and small scanners of the RFC 3261 §25 grammar, over [from, to) ranges of a buffer.
- * Every scanner checks its bounds, so that a parser built on them never reads outside its range.
+ * Every scanner checks its bounds, so that a parser built on them never reads outside its range. They read a
+ * {@code byte[]} whose indexes are the buffer's (see {@link ByteAccess}): plain array reads in tight loops.
  */
 final class SipChars
 {
@@ -89,6 +90,223 @@ final class SipChars
         return b == SP || b == HT || b == CR || b == LF;
     }
 
+    static int skipLws(final byte[] bytes, final int from, final int to)
+    {
+        int i = from;
+        while (i < to && isLws(bytes[i]))
+        {
+            i++;
+        }
+        return i;
+    }
+
+    /** The end of [from, to) with trailing LWS removed. */
+    static int trimEnd(final byte[] bytes, final int from, final int to)
+    {
+        int i = to;
+        while (i > from && isLws(bytes[i - 1]))
+        {
+            i--;
+        }
+        return i;
+    }
+
+    static int skipToken(final byte[] bytes, final int from, final int to)
+    {
+        int i = from;
+        while (i < to && isToken(bytes[i]))
+        {
+            i++;
+        }
+        return i;
+    }
+
+    /**
+     * From the opening quote at {@code from}, the index just after the closing quote of a quoted-string,
+     * honouring quoted-pair escapes; {@link #NOT_FOUND} when it is not terminated before {@code to}.
+     */
+    static int skipQuoted(final byte[] bytes, final int from, final int to)
+    {
+        int i = from + 1;
+        while (i < to)
+        {
+            final byte b = bytes[i];
+            if (b == '\\')
+            {
+                i += 2;
+            }
+            else if (b == '"')
+            {
+                return i + 1;
+            }
+            else
+            {
+                i++;
+            }
+        }
+        return NOT_FOUND;
+    }
+
+    static int indexOf(final byte[] bytes, final int from, final int to, final byte b)
+    {
+        for (int i = from; i < to; i++)
+        {
+            if (bytes[i] == b)
+            {
+                return i;
+            }
+        }
+        return NOT_FOUND;
+    }
+
+    /** A decimal of 1..{@code maxDigits} digits over the whole range, at most {@code max}; -1 otherwise. */
+    static long parseNumber(final byte[] bytes, final int from, final int to, final int maxDigits,
+        final long max)
+    {
+        final int length = to - from;
+        if (length <= 0 || length > maxDigits)
+        {
+            return -1;
+        }
+        long value = 0;
+        for (int i = from; i < to; i++)
+        {
+            final byte b = bytes[i];
+            if (!isDigit(b))
+            {
+                return -1;
+            }
+            value = value * 10 + (b - '0');
+        }
+        return value <= max ? value : -1;
+    }
+
+    static boolean equalsIgnoreCase(final byte[] bytes, final int from, final int to, final CharSequence text)
+    {
+        if (to - from != text.length())
+        {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++)
+        {
+            final char c = text.charAt(i);
+            final int expected = c >= 'A' && c <= 'Z' ? c + 32 : c;
+            if (lower(bytes[from + i]) != expected)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static boolean equalsExact(final byte[] bytes, final int from, final int to, final CharSequence text)
+    {
+        if (to - from != text.length())
+        {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++)
+        {
+            if ((bytes[from + i] & 0xFF) != text.charAt(i))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * True when [from, to) is an IPv6address as corrected by RFC 5954 §4.1 (at most one "::", 1-4 hex digits per
+     * group, an optional dotted IPv4 tail); "2001:db8:::192.0.2.1" (RFC 5118 §4.10) is not one.
+     */
+    static boolean isIpv6(final byte[] bytes, final int from, final int to)
+    {
+        int i = from;
+        int groups = 0;
+        boolean compressed = false;
+        if (to - from >= 2 && bytes[i] == ':' && bytes[i + 1] == ':')
+        {
+            compressed = true;
+            i += 2;
+        }
+        while (i < to)
+        {
+            final int groupStart = i;
+            while (i < to && i - groupStart < 5 && isHex(bytes[i]))
+            {
+                i++;
+            }
+            if (i < to && bytes[i] == '.')
+            {
+                if (!isIpv4(bytes, groupStart, to))
+                {
+                    return false;
+                }
+                groups += 2;
+                break;
+            }
+            final int digits = i - groupStart;
+            if (digits == 0 || digits > 4)
+            {
+                return false;
+            }
+            groups++;
+            if (i == to)
+            {
+                break;
+            }
+            if (bytes[i] != ':' || ++i == to)
+            {
+                return false;
+            }
+            if (bytes[i] == ':')
+            {
+                if (compressed)
+                {
+                    return false;
+                }
+                compressed = true;
+                i++;
+            }
+        }
+        return compressed ? groups <= 7 : groups == 8;
+    }
+
+    /** True when [from, to) is a dotted-quad IPv4address (RFC 3261 §25.1). */
+    static boolean isIpv4(final byte[] bytes, final int from, final int to)
+    {
+        int i = from;
+        for (int octet = 0; octet < 4; octet++)
+        {
+            final int start = i;
+            while (i < to && i - start < 4 && isDigit(bytes[i]))
+            {
+                i++;
+            }
+            if (parseNumber(bytes, start, i, 3, 255) < 0)
+            {
+                return false;
+            }
+            if (octet < 3)
+            {
+                if (i >= to || bytes[i] != '.')
+                {
+                    return false;
+                }
+                i++;
+            }
+        }
+        return i == to;
+    }
+
+    static int lower(final int c)
+    {
+        final int b = c & 0xFF;
+        return b >= 'A' && b <= 'Z' ? b + 32 : b;
+    }
+
+    // ---- DirectBuffer scanners, for StreamFramer, which frames a stream without a parser instance --------------
+
     static int skipLws(final DirectBuffer buffer, final int from, final int to)
     {
         int i = from;
@@ -99,7 +317,6 @@ final class SipChars
         return i;
     }
 
-    /** The end of [from, to) with trailing LWS removed. */
     static int trimEnd(final DirectBuffer buffer, final int from, final int to)
     {
         int i = to;
@@ -120,32 +337,6 @@ final class SipChars
         return i;
     }
 
-    /**
-     * From the opening quote at {@code from}, the index just after the closing quote of a quoted-string,
-     * honouring quoted-pair escapes; {@link #NOT_FOUND} when it is not terminated before {@code to}.
-     */
-    static int skipQuoted(final DirectBuffer buffer, final int from, final int to)
-    {
-        int i = from + 1;
-        while (i < to)
-        {
-            final byte b = buffer.getByte(i);
-            if (b == '\\')
-            {
-                i += 2;
-            }
-            else if (b == '"')
-            {
-                return i + 1;
-            }
-            else
-            {
-                i++;
-            }
-        }
-        return NOT_FOUND;
-    }
-
     static int indexOf(final DirectBuffer buffer, final int from, final int to, final byte b)
     {
         for (int i = from; i < to; i++)
@@ -158,7 +349,6 @@ final class SipChars
         return NOT_FOUND;
     }
 
-    /** A decimal of 1..{@code maxDigits} digits over the whole range, at most {@code max}; -1 otherwise. */
     static long parseNumber(final DirectBuffer buffer, final int from, final int to, final int maxDigits,
         final long max)
     {
@@ -178,129 +368,5 @@ final class SipChars
             value = value * 10 + (b - '0');
         }
         return value <= max ? value : -1;
-    }
-
-    static boolean equalsIgnoreCase(final DirectBuffer buffer, final int from, final int to, final CharSequence text)
-    {
-        if (to - from != text.length())
-        {
-            return false;
-        }
-        for (int i = 0; i < text.length(); i++)
-        {
-            final char c = text.charAt(i);
-            final int expected = c >= 'A' && c <= 'Z' ? c + 32 : c;
-            if (lower(buffer.getByte(from + i)) != expected)
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    static boolean equalsExact(final DirectBuffer buffer, final int from, final int to, final CharSequence text)
-    {
-        if (to - from != text.length())
-        {
-            return false;
-        }
-        for (int i = 0; i < text.length(); i++)
-        {
-            if ((buffer.getByte(from + i) & 0xFF) != text.charAt(i))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * True when [from, to) is an IPv6address as corrected by RFC 5954 §4.1 (at most one "::", 1-4 hex digits per
-     * group, an optional dotted IPv4 tail); "2001:db8:::192.0.2.1" (RFC 5118 §4.10) is not one.
-     */
-    static boolean isIpv6(final DirectBuffer buffer, final int from, final int to)
-    {
-        int i = from;
-        int groups = 0;
-        boolean compressed = false;
-        if (to - from >= 2 && buffer.getByte(i) == ':' && buffer.getByte(i + 1) == ':')
-        {
-            compressed = true;
-            i += 2;
-        }
-        while (i < to)
-        {
-            final int groupStart = i;
-            while (i < to && i - groupStart < 5 && isHex(buffer.getByte(i)))
-            {
-                i++;
-            }
-            if (i < to && buffer.getByte(i) == '.')
-            {
-                if (!isIpv4(buffer, groupStart, to))
-                {
-                    return false;
-                }
-                groups += 2;
-                break;
-            }
-            final int digits = i - groupStart;
-            if (digits == 0 || digits > 4)
-            {
-                return false;
-            }
-            groups++;
-            if (i == to)
-            {
-                break;
-            }
-            if (buffer.getByte(i) != ':' || ++i == to)
-            {
-                return false;
-            }
-            if (buffer.getByte(i) == ':')
-            {
-                if (compressed)
-                {
-                    return false;
-                }
-                compressed = true;
-                i++;
-            }
-        }
-        return compressed ? groups <= 7 : groups == 8;
-    }
-
-    /** True when [from, to) is a dotted-quad IPv4address (RFC 3261 §25.1). */
-    static boolean isIpv4(final DirectBuffer buffer, final int from, final int to)
-    {
-        int i = from;
-        for (int octet = 0; octet < 4; octet++)
-        {
-            final int start = i;
-            while (i < to && i - start < 4 && isDigit(buffer.getByte(i)))
-            {
-                i++;
-            }
-            if (parseNumber(buffer, start, i, 3, 255) < 0)
-            {
-                return false;
-            }
-            if (octet < 3)
-            {
-                if (i >= to || buffer.getByte(i) != '.')
-                {
-                    return false;
-                }
-                i++;
-            }
-        }
-        return i == to;
-    }
-
-    static int lower(final int c)
-    {
-        final int b = c & 0xFF;
-        return b >= 'A' && b <= 'Z' ? b + 32 : b;
     }
 }

@@ -37,7 +37,11 @@ public final class SipMessage
     private final NameAddr contact = new NameAddr();
     private final NameAddr scratchNameAddr = new NameAddr();
 
+    private final ByteAccess access = new ByteAccess();
+
     private DirectBuffer buffer;
+    /** The buffer's bytes at the same indexes, read by every scanner (see {@link ByteAccess}). */
+    private byte[] bytes = ByteAccess.NONE;
     private int offset;
     private int messageLength;
     private String errorReason;
@@ -71,14 +75,15 @@ public final class SipMessage
             fail(ParseErrors.EMPTY);
             return false;
         }
+        bytes = access.array(buffer, offset, end);
 
         // RFC 3261 §7.5: CRLFs before the start line are ignored (keep-alives on streams).
         int pos = offset;
-        while (pos < end && (buffer.getByte(pos) == SipChars.CR || buffer.getByte(pos) == SipChars.LF))
+        while (pos < end && (bytes[pos] == SipChars.CR || bytes[pos] == SipChars.LF))
         {
             pos++;
         }
-        final int startLineEnd = SipChars.indexOf(buffer, pos, end, SipChars.LF);
+        final int startLineEnd = SipChars.indexOf(bytes, pos, end, SipChars.LF);
         if (pos >= end || startLineEnd < 0)
         {
             fail(pos >= end ? ParseErrors.EMPTY : ParseErrors.NO_END_OF_HEADERS);
@@ -326,6 +331,7 @@ public final class SipMessage
     private void reset(final DirectBuffer buffer, final int offset)
     {
         this.buffer = buffer;
+        this.bytes = ByteAccess.NONE;
         this.offset = offset;
         messageLength = 0;
         errorReason = null;
@@ -349,11 +355,11 @@ public final class SipMessage
         callId.reset();
         cseqMethodName.reset();
         contentType.reset();
-        requestUriView.wrap(buffer, offset, 0);
-        topVia.wrap(buffer, offset, 0);
-        from.wrap(buffer, offset, 0);
-        to.wrap(buffer, offset, 0);
-        contact.wrap(buffer, offset, 0);
+        requestUriView.wrap(buffer, bytes, offset, 0);
+        topVia.wrap(buffer, bytes, offset, 0);
+        from.wrap(buffer, bytes, offset, 0);
+        to.wrap(buffer, bytes, offset, 0);
+        contact.wrap(buffer, bytes, offset, 0);
     }
 
     private void fail(final String reason)
@@ -366,13 +372,13 @@ public final class SipMessage
 
     private int withoutCr(final int from, final int lf)
     {
-        return lf > from && buffer.getByte(lf - 1) == SipChars.CR ? lf - 1 : lf;
+        return lf > from && bytes[lf - 1] == SipChars.CR ? lf - 1 : lf;
     }
 
     /** Request-Line or Status-Line (RFC 3261 §7.1, §7.2): exactly one SP between elements. */
     private void startLine(final int from, final int to)
     {
-        if (to - from >= 4 && SipChars.equalsExact(buffer, from, from + 4, "SIP/"))
+        if (to - from >= 4 && SipChars.equalsExact(bytes, from, from + 4, "SIP/"))
         {
             statusLine(from, to);
         }
@@ -385,24 +391,24 @@ public final class SipMessage
     private void statusLine(final int from, final int to)
     {
         request = false;
-        final int sp = SipChars.indexOf(buffer, from, to, SipChars.SP);
+        final int sp = SipChars.indexOf(bytes, from, to, SipChars.SP);
         if (sp < 0)
         {
             fail(ParseErrors.MALFORMED_STATUS_LINE);
             return;
         }
-        if (!SipChars.equalsExact(buffer, from, sp, SIP_VERSION))
+        if (!SipChars.equalsExact(bytes, from, sp, SIP_VERSION))
         {
             fail(ParseErrors.UNSUPPORTED_VERSION);
             return;
         }
         int codeEnd = sp + 1;
-        while (codeEnd < to && SipChars.isDigit(buffer.getByte(codeEnd)))
+        while (codeEnd < to && SipChars.isDigit(bytes[codeEnd]))
         {
             codeEnd++;
         }
-        final long code = SipChars.parseNumber(buffer, sp + 1, codeEnd, 3, 699);
-        if (code < 100 || codeEnd - sp - 1 != 3 || (codeEnd < to && buffer.getByte(codeEnd) != SipChars.SP))
+        final long code = SipChars.parseNumber(bytes, sp + 1, codeEnd, 3, 699);
+        if (code < 100 || codeEnd - sp - 1 != 3 || (codeEnd < to && bytes[codeEnd] != SipChars.SP))
         {
             fail(ParseErrors.BAD_STATUS_CODE);
             return;
@@ -416,34 +422,34 @@ public final class SipMessage
     private void requestLine(final int from, final int to)
     {
         request = true;
-        final int sp1 = SipChars.indexOf(buffer, from, to, SipChars.SP);
+        final int sp1 = SipChars.indexOf(bytes, from, to, SipChars.SP);
         if (sp1 < 0)
         {
             fail(ParseErrors.MALFORMED_REQUEST_LINE);
             return;
         }
-        if (sp1 == from || SipChars.skipToken(buffer, from, sp1) != sp1)
+        if (sp1 == from || SipChars.skipToken(bytes, from, sp1) != sp1)
         {
             fail(ParseErrors.BAD_METHOD);
             return;
         }
         methodName.wrap(buffer, from, sp1 - from);
-        method = SipMethod.lookup(buffer, from, sp1 - from);
-        final int sp2 = SipChars.indexOf(buffer, sp1 + 1, to, SipChars.SP);
+        method = SipMethod.lookup(bytes, from, sp1 - from);
+        final int sp2 = SipChars.indexOf(bytes, sp1 + 1, to, SipChars.SP);
         if (sp2 < 0 || sp2 == sp1 + 1)
         {
             fail(ParseErrors.MALFORMED_REQUEST_LINE);
             return;
         }
         requestUri.wrap(buffer, sp1 + 1, sp2 - sp1 - 1);
-        if (!SipChars.equalsExact(buffer, sp2 + 1, to, SIP_VERSION))
+        if (!SipChars.equalsExact(bytes, sp2 + 1, to, SIP_VERSION))
         {
-            final boolean otherVersion = to - sp2 > 5 && SipChars.equalsExact(buffer, sp2 + 1, sp2 + 5, "SIP/") &&
-                SipChars.indexOf(buffer, sp2 + 1, to, SipChars.SP) < 0;
+            final boolean otherVersion = to - sp2 > 5 && SipChars.equalsExact(bytes, sp2 + 1, sp2 + 5, "SIP/") &&
+                SipChars.indexOf(bytes, sp2 + 1, to, SipChars.SP) < 0;
             fail(otherVersion ? ParseErrors.UNSUPPORTED_VERSION : ParseErrors.MALFORMED_REQUEST_LINE);
             return;
         }
-        if (!requestUriView.wrap(buffer, sp1 + 1, sp2 - sp1 - 1))
+        if (!requestUriView.wrap(buffer, bytes, sp1 + 1, sp2 - sp1 - 1))
         {
             fail(ParseErrors.BAD_REQUEST_URI);
         }
@@ -460,12 +466,12 @@ public final class SipMessage
         int pos = from;
         while (pos < end)
         {
-            final byte first = buffer.getByte(pos);
+            final byte first = bytes[pos];
             if (first == SipChars.LF)
             {
                 return pos + 1;
             }
-            if (first == SipChars.CR && pos + 1 < end && buffer.getByte(pos + 1) == SipChars.LF)
+            if (first == SipChars.CR && pos + 1 < end && bytes[pos + 1] == SipChars.LF)
             {
                 return pos + 2;
             }
@@ -475,12 +481,12 @@ public final class SipMessage
             int i = pos;
             while (i < end)
             {
-                final int lf = SipChars.indexOf(buffer, i, end, SipChars.LF);
+                final int lf = SipChars.indexOf(bytes, i, end, SipChars.LF);
                 if (lf < 0)
                 {
                     break;
                 }
-                if (lf + 1 < end && (buffer.getByte(lf + 1) == SipChars.SP || buffer.getByte(lf + 1) == SipChars.HT))
+                if (lf + 1 < end && (bytes[lf + 1] == SipChars.SP || bytes[lf + 1] == SipChars.HT))
                 {
                     i = lf + 1;
                     continue;
@@ -505,16 +511,16 @@ public final class SipMessage
 
     private boolean headerLine(final int from, final int to)
     {
-        final int nameEnd = SipChars.skipToken(buffer, from, to);
-        final int colon = SipChars.skipLws(buffer, nameEnd, to);
-        if (nameEnd == from || colon >= to || buffer.getByte(colon) != ':')
+        final int nameEnd = SipChars.skipToken(bytes, from, to);
+        final int colon = SipChars.skipLws(bytes, nameEnd, to);
+        if (nameEnd == from || colon >= to || bytes[colon] != ':')
         {
             fail(ParseErrors.MALFORMED_HEADER_LINE);
             return true;
         }
-        final int id = HeaderName.lookup(buffer, from, nameEnd - from);
-        final int valueStart = SipChars.skipLws(buffer, colon + 1, to);
-        final int valueEnd = SipChars.trimEnd(buffer, valueStart, to);
+        final int id = HeaderName.lookup(bytes, from, nameEnd - from);
+        final int valueStart = SipChars.skipLws(bytes, colon + 1, to);
+        final int valueEnd = SipChars.trimEnd(bytes, valueStart, to);
         if (HeaderName.isList(id) && valueStart < valueEnd)
         {
             return splitList(id, from, nameEnd, valueStart, valueEnd);
@@ -529,23 +535,23 @@ public final class SipMessage
         int i = from;
         while (i <= to)
         {
-            final byte b = i < to ? buffer.getByte(i) : (byte)',';
+            final byte b = i < to ? bytes[i] : (byte)',';
             if (b == '"')
             {
-                final int close = SipChars.skipQuoted(buffer, i, to);
+                final int close = SipChars.skipQuoted(bytes, i, to);
                 i = close < 0 ? to : close;
                 continue;
             }
             if (b == '<')
             {
-                final int close = SipChars.indexOf(buffer, i, to, (byte)'>');
+                final int close = SipChars.indexOf(bytes, i, to, (byte)'>');
                 i = close < 0 ? to : close + 1;
                 continue;
             }
             if (b == ',')
             {
-                final int start = SipChars.skipLws(buffer, elementStart, i);
-                final int end = SipChars.trimEnd(buffer, start, i);
+                final int start = SipChars.skipLws(bytes, elementStart, i);
+                final int end = SipChars.trimEnd(bytes, start, i);
                 if (start == end)
                 {
                     if (id == HeaderName.VIA || id == HeaderName.CONTACT || id == HeaderName.ROUTE ||
@@ -626,7 +632,7 @@ public final class SipMessage
             if (headerIndex.id(i) == HeaderName.VIA)
             {
                 final boolean top = i == headerIndex.first(HeaderName.VIA);
-                final boolean valid = (top ? topVia : scratchVia).wrap(buffer, headerIndex.valueOffset(i), headerIndex.valueLength(i));
+                final boolean valid = (top ? topVia : scratchVia).wrap(buffer, bytes, headerIndex.valueOffset(i), headerIndex.valueLength(i));
                 topViaValid |= top && valid;
                 if (!valid)
                 {
@@ -639,7 +645,7 @@ public final class SipMessage
     private boolean nameAddr(final int id, final NameAddr view, final String malformed)
     {
         final int index = headerIndex.first(id);
-        if (!view.wrap(buffer, headerIndex.valueOffset(index), headerIndex.valueLength(index)))
+        if (!view.wrap(buffer, bytes, headerIndex.valueOffset(index), headerIndex.valueLength(index)))
         {
             fail(malformed);
             return false;
@@ -655,7 +661,7 @@ public final class SipMessage
         callId.wrap(buffer, start, end - start);
         for (int i = start; i < end; i++)
         {
-            final int b = buffer.getByte(i) & 0xFF;
+            final int b = bytes[i] & 0xFF;
             if (b <= ' ' || b >= 0x7F)
             {
                 fail(ParseErrors.MALFORMED_CALL_ID);
@@ -679,22 +685,22 @@ public final class SipMessage
         final int start = headerIndex.valueOffset(index);
         final int end = start + headerIndex.valueLength(index);
         int numberEnd = start;
-        while (numberEnd < end && SipChars.isDigit(buffer.getByte(numberEnd)))
+        while (numberEnd < end && SipChars.isDigit(bytes[numberEnd]))
         {
             numberEnd++;
         }
-        final int methodStart = SipChars.skipLws(buffer, numberEnd, end);
-        final int methodEnd = SipChars.skipToken(buffer, methodStart, end);
+        final int methodStart = SipChars.skipLws(bytes, numberEnd, end);
+        final int methodEnd = SipChars.skipToken(bytes, methodStart, end);
         if (numberEnd == start || methodStart == numberEnd || methodStart == methodEnd || methodEnd != end)
         {
             fail(ParseErrors.MALFORMED_CSEQ);
             return;
         }
         cseqMethodName.wrap(buffer, methodStart, methodEnd - methodStart);
-        cseqMethod = SipMethod.lookup(buffer, methodStart, methodEnd - methodStart);
+        cseqMethod = SipMethod.lookup(bytes, methodStart, methodEnd - methodStart);
         // An overlarge number still leaves the header readable: a 400 copies it (RFC 4475 §3.1.2.4).
         cseqValid = true;
-        cseqNumber = SipChars.parseNumber(buffer, start, numberEnd, 10, MAX_CSEQ);
+        cseqNumber = SipChars.parseNumber(bytes, start, numberEnd, 10, MAX_CSEQ);
         if (cseqNumber < 0)
         {
             fail(ParseErrors.MALFORMED_CSEQ);
@@ -717,7 +723,7 @@ public final class SipMessage
         {
             final int index = headerIndex.first(HeaderName.MAX_FORWARDS);
             final int start = headerIndex.valueOffset(index);
-            maxForwards = (int)SipChars.parseNumber(buffer, start, start + headerIndex.valueLength(index), 9, MAX_MAX_FORWARDS);
+            maxForwards = (int)SipChars.parseNumber(bytes, start, start + headerIndex.valueLength(index), 9, MAX_MAX_FORWARDS);
             if (maxForwards < 0)
             {
                 fail(ParseErrors.MALFORMED_MAX_FORWARDS);
@@ -740,11 +746,11 @@ public final class SipMessage
             final boolean first = i == headerIndex.first(HeaderName.CONTACT);
             final int start = headerIndex.valueOffset(i);
             final int length = headerIndex.valueLength(i);
-            if (length == 1 && buffer.getByte(start) == '*')
+            if (length == 1 && bytes[start] == '*')
             {
                 continue;
             }
-            final boolean valid = (first ? contact : scratchNameAddr).wrap(buffer, start, length);
+            final boolean valid = (first ? contact : scratchNameAddr).wrap(buffer, bytes, start, length);
             contactValid |= first && valid;
             if (!valid)
             {
@@ -767,7 +773,7 @@ public final class SipMessage
         }
         final int index = headerIndex.first(HeaderName.CONTENT_LENGTH);
         final int start = headerIndex.valueOffset(index);
-        final long value = SipChars.parseNumber(buffer, start, start + headerIndex.valueLength(index), 10, Integer.MAX_VALUE);
+        final long value = SipChars.parseNumber(bytes, start, start + headerIndex.valueLength(index), 10, Integer.MAX_VALUE);
         if (value < 0)
         {
             fail(ParseErrors.MALFORMED_CONTENT_LENGTH);
