@@ -95,7 +95,7 @@ public final class HeaderName
         ACCEPT, WARNING, REASON, ALLOW_EVENTS, P_ASSERTED_IDENTITY, ACCEPT_ENCODING, ACCEPT_LANGUAGE,
         CONTENT_LANGUAGE, IN_REPLY_TO, ALERT_INFO, CALL_INFO, ERROR_INFO };
 
-    /** Open-addressing table of lower-cased names; a power of two well above twice the entry count. */
+    /** Open-addressing table of lower-cased names, slot by {@link #hash}; a power of two above twice the entries. */
     private static final int TABLE_MASK = 255;
     private static final byte[][] TABLE_KEYS = new byte[TABLE_MASK + 1][];
     private static final int[] TABLE_IDS = new int[TABLE_MASK + 1];
@@ -128,12 +128,8 @@ public final class HeaderName
         {
             return OTHER;
         }
-        int hash = 0;
-        for (int i = 0; i < length; i++)
-        {
-            hash = 31 * hash + lower(buffer.getByte(offset + i));
-        }
-        for (int slot = spread(hash); ; slot = (slot + 1) & TABLE_MASK)
+        final int hash = hash(length, lower(buffer.getByte(offset)), lower(buffer.getByte(offset + length - 1)));
+        for (int slot = hash; ; slot = (slot + 1) & TABLE_MASK)
         {
             final byte[] key = TABLE_KEYS[slot];
             if (key == null)
@@ -154,12 +150,8 @@ public final class HeaderName
         {
             return OTHER;
         }
-        int hash = 0;
-        for (int i = 0; i < length; i++)
-        {
-            hash = 31 * hash + lower(bytes[offset + i]);
-        }
-        for (int slot = spread(hash); ; slot = (slot + 1) & TABLE_MASK)
+        final int hash = hash(length, lower(bytes[offset]), lower(bytes[offset + length - 1]));
+        for (int slot = hash; ; slot = (slot + 1) & TABLE_MASK)
         {
             final byte[] key = TABLE_KEYS[slot];
             if (key == null)
@@ -188,13 +180,11 @@ public final class HeaderName
     private static void put(final String name, final int id)
     {
         final byte[] key = new byte[name.length()];
-        int hash = 0;
         for (int i = 0; i < key.length; i++)
         {
             key[i] = (byte)lower((byte)name.charAt(i));
-            hash = 31 * hash + key[i];
         }
-        int slot = spread(hash);
+        int slot = hash(key.length, key[0], key[key.length - 1]);
         while (TABLE_KEYS[slot] != null)
         {
             slot = (slot + 1) & TABLE_MASK;
@@ -227,9 +217,14 @@ public final class HeaderName
         return true;
     }
 
-    private static int spread(final int hash)
+    /**
+     * Slot from the length and the first and last letters, lower-cased: no pass over the whole name before the one
+     * that compares it, and the known names (lengths 1 to 19) rarely share a slot.
+     */
+    private static int hash(final int length, final int first, final int last)
     {
-        return (hash ^ (hash >>> 8) ^ (hash >>> 16)) & TABLE_MASK;
+        final int hash = length * 0x9E37 + first * 31 + last * 7;
+        return (hash ^ (hash >>> 8)) & TABLE_MASK;
     }
 
     private static int lower(final byte b)

@@ -2,6 +2,10 @@ package dev.referee.sip;
 
 import org.agrona.DirectBuffer;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * Character classes and small scanners of the RFC 3261 §25 grammar, over [from, to) ranges of a buffer.
  * Every scanner checks its bounds, so that a parser built on them never reads outside its range. They read a
@@ -14,6 +18,10 @@ final class SipChars
     static final byte CR = '\r';
     static final byte LF = '\n';
     static final int NOT_FOUND = -1;
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101_0101_0101_0101L;
+    private static final long HIGH_BITS = 0x8080_8080_8080_8080L;
 
     private static final boolean[] TOKEN = new boolean[256];
     private static final boolean[] PARAM = new boolean[256];
@@ -147,9 +155,29 @@ final class SipChars
         return NOT_FOUND;
     }
 
+    /**
+     * The first index of {@code b} in [from, to), or {@link #NOT_FOUND}. Reads eight bytes at a time (SWAR: a byte
+     * equal to {@code b} becomes zero after the XOR, and the zero-byte test finds the lowest one): line ends, commas
+     * and delimiters are searched over whole header lines, where this is several times faster than a byte loop.
+     */
     static int indexOf(final byte[] bytes, final int from, final int to, final byte b)
     {
-        for (int i = from; i < to; i++)
+        int i = from;
+        if (to - i >= Long.BYTES)
+        {
+            final long pattern = (b & 0xFFL) * ONES;
+            for (; i <= to - Long.BYTES; i += Long.BYTES)
+            {
+                final long word = (long)LONGS.get(bytes, i) ^ pattern;
+                final long zeros = (word - ONES) & ~word & HIGH_BITS;
+                if (zeros != 0)
+                {
+                    // Little-endian: the lowest flagged byte is the first match (higher flags may be false ones).
+                    return i + (Long.numberOfTrailingZeros(zeros) >>> 3);
+                }
+            }
+        }
+        for (; i < to; i++)
         {
             if (bytes[i] == b)
             {

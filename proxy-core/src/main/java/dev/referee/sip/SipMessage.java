@@ -463,6 +463,7 @@ public final class SipMessage
     /** Indexes header lines from {@code from}; the offset of the body, or -1 when the blank line is missing. */
     private int headers(final int from, final int end)
     {
+        final byte[] bytes = this.bytes;
         int pos = from;
         while (pos < end)
         {
@@ -476,34 +477,20 @@ public final class SipMessage
                 return pos + 2;
             }
             // A header line runs to the first LF not followed by SP or HT: those are folds (RFC 3261 §7.3.1).
-            int lineEnd = end;
-            int next = end;
-            int i = pos;
-            while (i < end)
+            int lf = SipChars.indexOf(bytes, pos, end, SipChars.LF);
+            while (lf >= 0 && lf + 1 < end && (bytes[lf + 1] == SipChars.SP || bytes[lf + 1] == SipChars.HT))
             {
-                final int lf = SipChars.indexOf(bytes, i, end, SipChars.LF);
-                if (lf < 0)
-                {
-                    break;
-                }
-                if (lf + 1 < end && (bytes[lf + 1] == SipChars.SP || bytes[lf + 1] == SipChars.HT))
-                {
-                    i = lf + 1;
-                    continue;
-                }
-                lineEnd = lf;
-                next = lf + 1;
-                break;
+                lf = SipChars.indexOf(bytes, lf + 1, end, SipChars.LF);
             }
-            if (next == end && lineEnd == end)
+            if (lf < 0)
             {
                 break;
             }
-            if (!headerLine(pos, lineEnd))
+            if (!headerLine(pos, lf))
             {
                 return -1;
             }
-            pos = next;
+            pos = lf + 1;
         }
         fail(ParseErrors.NO_END_OF_HEADERS);
         return -1;
@@ -511,6 +498,7 @@ public final class SipMessage
 
     private boolean headerLine(final int from, final int to)
     {
+        final byte[] bytes = this.bytes;
         final int nameEnd = SipChars.skipToken(bytes, from, to);
         final int colon = SipChars.skipLws(bytes, nameEnd, to);
         if (nameEnd == from || colon >= to || bytes[colon] != ':')
@@ -521,7 +509,9 @@ public final class SipMessage
         final int id = HeaderName.lookup(bytes, from, nameEnd - from);
         final int valueStart = SipChars.skipLws(bytes, colon + 1, to);
         final int valueEnd = SipChars.trimEnd(bytes, valueStart, to);
-        if (HeaderName.isList(id) && valueStart < valueEnd)
+        // Without a comma a list value is a single element (quotes and brackets only matter around commas).
+        if (HeaderName.isList(id) && valueStart < valueEnd &&
+            SipChars.indexOf(bytes, valueStart, valueEnd, (byte)',') >= 0)
         {
             return splitList(id, from, nameEnd, valueStart, valueEnd);
         }
