@@ -229,6 +229,6 @@ public final class HeaderName
 
     private static int lower(final byte b)
     {
-        return b >= 'A' && b <= 'Z' ? b + 32 : b;
+        return SipChars.lower(b);
     }
 }

@@ -26,6 +26,8 @@ final class SipChars
     private static final boolean[] TOKEN = new boolean[256];
     private static final boolean[] PARAM = new boolean[256];
     private static final boolean[] HOST = new boolean[256];
+    private static final byte[] LOWER = new byte[256];
+    private static final boolean[] LIST_DELIMITER = new boolean[256];
 
     static
     {
@@ -61,6 +63,13 @@ final class SipChars
         HOST['-'] = true;
         HOST['.'] = true;
         HOST['_'] = true;
+        for (int c = 0; c < 256; c++)
+        {
+            LOWER[c] = (byte)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        }
+        LIST_DELIMITER[','] = true;
+        LIST_DELIMITER['"'] = true;
+        LIST_DELIMITER['<'] = true;
     }
 
     private SipChars()
@@ -327,10 +336,16 @@ final class SipChars
         return i == to;
     }
 
+    /** The byte (0-255) with A-Z lower-cased; a table lookup, no branch. */
     static int lower(final int c)
     {
-        final int b = c & 0xFF;
-        return b >= 'A' && b <= 'Z' ? b + 32 : b;
+        return LOWER[c & 0xFF] & 0xFF;
+    }
+
+    /** The bytes where {@code SipMessage} splits list values or must skip a quoted or bracketed part. */
+    static boolean isListDelimiter(final int b)
+    {
+        return LIST_DELIMITER[b & 0xFF];
     }
 
     // ---- DirectBuffer scanners, for StreamFramer, which frames a stream without a parser instance --------------

@@ -521,10 +521,16 @@ public final class SipMessage
     /** One entry per top-level comma-separated element: commas inside quotes or {@code <>} do not split. */
     private boolean splitList(final int id, final int nameStart, final int nameEnd, final int from, final int to)
     {
+        final byte[] bytes = this.bytes;
         int elementStart = from;
         int i = from;
         while (i <= to)
         {
+            // Only a comma, a quote or a '<' changes anything; the bytes between them are skipped in a tight loop.
+            while (i < to && !SipChars.isListDelimiter(bytes[i]))
+            {
+                i++;
+            }
             final byte b = i < to ? bytes[i] : (byte)',';
             if (b == '"')
             {

@@ -13,6 +13,22 @@ public final class SipUri
     private static final int SCHEME_SIPS = 2;
     private static final int SCHEME_TEL = 3;
     private static final int MAX_PORT = 65535;
+    private static final int BAD_BYTE = -2;
+
+    /** What {@link #scan} looks for, per byte value. */
+    private static final byte ORDINARY = 0;
+    private static final byte NEVER = 1;
+    private static final byte AT = 2;
+    private static final byte[] BYTE_KINDS = new byte[256];
+
+    static
+    {
+        for (int b = 0; b < 256; b++)
+        {
+            BYTE_KINDS[b] = b <= ' ' || b >= 0x7F || b == '<' || b == '>' || b == '"' ? NEVER : ORDINARY;
+        }
+        BYTE_KINDS['@'] = AT;
+    }
 
     private final AsciiView value = new AsciiView();
     private final AsciiView scheme = new AsciiView();
@@ -49,7 +65,8 @@ public final class SipUri
         port = -1;
 
         final int end = offset + length;
-        if (length <= 0 || !printable(bytes, offset, end))
+        final int at = length <= 0 ? BAD_BYTE : scan(bytes, offset, end);
+        if (at == BAD_BYTE)
         {
             return false;
         }
@@ -76,7 +93,7 @@ public final class SipUri
         {
             return wrapTel(bytes, colon + 1, end);
         }
-        return schemeKind == SCHEME_OTHER || wrapSip(bytes, colon + 1, end);
+        return schemeKind == SCHEME_OTHER || wrapSip(bytes, colon + 1, end, at);
     }
 
     public AsciiView value()
@@ -181,10 +198,10 @@ public final class SipUri
         return wrapParamsAndHeaders(bytes, semicolon, end);
     }
 
-    private boolean wrapSip(final byte[] bytes, final int from, final int end)
+    /** {@code at}: the first '@' (see {@link #scan}); the scheme before {@code from} cannot hold one. */
+    private boolean wrapSip(final byte[] bytes, final int from, final int end, final int at)
     {
         // '@' appears nowhere in a SIP URI but as the end of userinfo: params and headers must escape it.
-        final int at = SipChars.indexOf(bytes, from, end, (byte)'@');
         int hostStart = from;
         if (at >= 0)
         {
@@ -291,18 +308,26 @@ public final class SipUri
         return -1;
     }
 
-    /** No white space, controls or the delimiters that can never be part of a URI (RFC 3986 §2, RFC 3261 §25). */
-    private static boolean printable(final byte[] bytes, final int from, final int end)
+    /**
+     * One pass over the whole URI: {@link #BAD_BYTE} when it holds white space, a control or a delimiter that can
+     * never be part of a URI (RFC 3986 §2, RFC 3261 §25), otherwise the index of the first '@' (-1 when none).
+     */
+    private static int scan(final byte[] bytes, final int from, final int end)
     {
+        int at = SipChars.NOT_FOUND;
         for (int i = from; i < end; i++)
         {
-            final int b = bytes[i] & 0xFF;
-            if (b <= ' ' || b >= 0x7F || b == '<' || b == '>' || b == '"')
+            final byte kind = BYTE_KINDS[bytes[i] & 0xFF];
+            if (kind != ORDINARY)
             {
-                return false;
+                if (kind == NEVER)
+                {
+                    return BAD_BYTE;
+                }
+                at = at < 0 ? i : at;
             }
         }
-        return true;
+        return at;
     }
 
     private static boolean escapesValid(final byte[] bytes, final int from, final int end)
