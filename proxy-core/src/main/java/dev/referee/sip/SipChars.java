@@ -27,7 +27,6 @@ final class SipChars
     private static final boolean[] PARAM = new boolean[256];
     private static final boolean[] HOST = new boolean[256];
     private static final byte[] LOWER = new byte[256];
-    private static final boolean[] LIST_DELIMITER = new boolean[256];
 
     static
     {
@@ -67,9 +66,6 @@ final class SipChars
         {
             LOWER[c] = (byte)(c >= 'A' && c <= 'Z' ? c + 32 : c);
         }
-        LIST_DELIMITER[','] = true;
-        LIST_DELIMITER['"'] = true;
-        LIST_DELIMITER['<'] = true;
     }
 
     private SipChars()
@@ -147,19 +143,16 @@ final class SipChars
         int i = from + 1;
         while (i < to)
         {
-            final byte b = bytes[i];
-            if (b == '\\')
+            i = indexOfAny(bytes, i, to, (byte)'"', (byte)'\\', (byte)'"');
+            if (i < 0)
             {
-                i += 2;
+                return NOT_FOUND;
             }
-            else if (b == '"')
+            if (bytes[i] == '"')
             {
                 return i + 1;
             }
-            else
-            {
-                i++;
-            }
+            i += 2;
         }
         return NOT_FOUND;
     }
@@ -177,8 +170,7 @@ final class SipChars
             final long pattern = (b & 0xFFL) * ONES;
             for (; i <= to - Long.BYTES; i += Long.BYTES)
             {
-                final long word = (long)LONGS.get(bytes, i) ^ pattern;
-                final long zeros = (word - ONES) & ~word & HIGH_BITS;
+                final long zeros = zeroBytes((long)LONGS.get(bytes, i) ^ pattern);
                 if (zeros != 0)
                 {
                     // Little-endian: the lowest flagged byte is the first match (higher flags may be false ones).
@@ -194,6 +186,45 @@ final class SipChars
             }
         }
         return NOT_FOUND;
+    }
+
+    /**
+     * The first index in [from, to) of any of three bytes (repeat one to look for two), or {@link #NOT_FOUND}.
+     * SWAR as {@link #indexOf}: the lowest flag of each test is exact, so the lowest flag of their union is too.
+     */
+    static int indexOfAny(final byte[] bytes, final int from, final int to, final byte a, final byte b, final byte c)
+    {
+        int i = from;
+        if (to - i >= Long.BYTES)
+        {
+            final long patternA = (a & 0xFFL) * ONES;
+            final long patternB = (b & 0xFFL) * ONES;
+            final long patternC = (c & 0xFFL) * ONES;
+            for (; i <= to - Long.BYTES; i += Long.BYTES)
+            {
+                final long word = (long)LONGS.get(bytes, i);
+                final long zeros = zeroBytes(word ^ patternA) | zeroBytes(word ^ patternB) | zeroBytes(word ^ patternC);
+                if (zeros != 0)
+                {
+                    return i + (Long.numberOfTrailingZeros(zeros) >>> 3);
+                }
+            }
+        }
+        for (; i < to; i++)
+        {
+            final byte x = bytes[i];
+            if (x == a || x == b || x == c)
+            {
+                return i;
+            }
+        }
+        return NOT_FOUND;
+    }
+
+    /** The high bit of each zero byte of {@code word} is set, and possibly of bytes above the lowest zero one. */
+    private static long zeroBytes(final long word)
+    {
+        return (word - ONES) & ~word & HIGH_BITS;
     }
 
     /** A decimal of 1..{@code maxDigits} digits over the whole range, at most {@code max}; -1 otherwise. */
@@ -340,12 +371,6 @@ final class SipChars
     static int lower(final int c)
     {
         return LOWER[c & 0xFF] & 0xFF;
-    }
-
-    /** The bytes where {@code SipMessage} splits list values or must skip a quoted or bracketed part. */
-    static boolean isListDelimiter(final int b)
-    {
-        return LIST_DELIMITER[b & 0xFF];
     }
 
     // ---- DirectBuffer scanners, for StreamFramer, which frames a stream without a parser instance --------------

@@ -526,11 +526,9 @@ public final class SipMessage
         int i = from;
         while (i <= to)
         {
-            // Only a comma, a quote or a '<' changes anything; the bytes between them are skipped in a tight loop.
-            while (i < to && !SipChars.isListDelimiter(bytes[i]))
-            {
-                i++;
-            }
+            // Only a comma, a quote or a '<' changes anything: skip to the next one, eight bytes at a time.
+            final int delimiter = SipChars.indexOfAny(bytes, i, to, (byte)',', (byte)'"', (byte)'<');
+            i = delimiter < 0 ? to : delimiter;
             final byte b = i < to ? bytes[i] : (byte)',';
             if (b == '"')
             {
