@@ -99,6 +99,8 @@ public final class HeaderName
     private static final int TABLE_MASK = 255;
     private static final byte[][] TABLE_KEYS = new byte[TABLE_MASK + 1][];
     private static final int[] TABLE_IDS = new int[TABLE_MASK + 1];
+    /** The same keys as little-endian longs, zero-padded: compared eight letters at a time. */
+    private static final long[][] TABLE_WORDS = new long[TABLE_MASK + 1][];
     private static final boolean[] LIST = new boolean[COUNT];
 
     static
@@ -158,7 +160,7 @@ public final class HeaderName
             {
                 return OTHER;
             }
-            if (key.length == length && matches(key, bytes, offset))
+            if (key.length == length && matches(TABLE_WORDS[slot], key, bytes, offset))
             {
                 return TABLE_IDS[slot];
             }
@@ -191,6 +193,12 @@ public final class HeaderName
         }
         TABLE_KEYS[slot] = key;
         TABLE_IDS[slot] = id;
+        final long[] words = new long[(key.length + Long.BYTES - 1) / Long.BYTES];
+        for (int i = 0; i < key.length; i++)
+        {
+            words[i / Long.BYTES] |= (key[i] & 0xFFL) << (8 * (i % Long.BYTES));
+        }
+        TABLE_WORDS[slot] = words;
     }
 
     private static boolean matches(final byte[] key, final DirectBuffer buffer, final int offset)
@@ -203,6 +211,27 @@ public final class HeaderName
             }
         }
         return true;
+    }
+
+    /** Case-insensitive match of a name at {@code offset} with a key, a word at a time when the array allows. */
+    private static boolean matches(final long[] words, final byte[] key, final byte[] bytes, final int offset)
+    {
+        if (offset + words.length * Long.BYTES > bytes.length)
+        {
+            return matches(key, bytes, offset);
+        }
+        final int last = words.length - 1;
+        for (int w = 0; w < last; w++)
+        {
+            if (SipChars.toLowerCase(SipChars.getLong(bytes, offset + w * Long.BYTES)) != words[w])
+            {
+                return false;
+            }
+        }
+        // Bytes after the name (':' and on) are masked off; the key's padding is zero.
+        final int tail = key.length - last * Long.BYTES;
+        final long mask = tail == Long.BYTES ? -1L : (1L << (8 * tail)) - 1;
+        return SipChars.toLowerCase(SipChars.getLong(bytes, offset + last * Long.BYTES) & mask) == words[last];
     }
 
     private static boolean matches(final byte[] key, final byte[] bytes, final int offset)

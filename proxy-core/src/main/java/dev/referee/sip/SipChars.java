@@ -227,6 +227,23 @@ final class SipChars
         return (word - ONES) & ~word & HIGH_BITS;
     }
 
+    /** Eight bytes at {@code index}, the first in the lowest bits. */
+    static long getLong(final byte[] bytes, final int index)
+    {
+        return (long)LONGS.get(bytes, index);
+    }
+
+    /**
+     * The eight bytes with A-Z lower-cased and every other byte unchanged: per byte, the high bit of
+     * {@code heptet + 0x3F} says "at least 'A'" and of {@code heptet + 0x25} "above 'Z'" (no carry can cross bytes).
+     */
+    static long toLowerCase(final long word)
+    {
+        final long heptets = word & 0x7F7F_7F7F_7F7F_7F7FL;
+        final long upper = (heptets + 0x3F3F_3F3F_3F3F_3F3FL) & ~(heptets + 0x2525_2525_2525_2525L) & ~word & HIGH_BITS;
+        return word | (upper >>> 2);
+    }
+
     /** A decimal of 1..{@code maxDigits} digits over the whole range, at most {@code max}; -1 otherwise. */
     static long parseNumber(final byte[] bytes, final int from, final int to, final int maxDigits,
         final long max)
