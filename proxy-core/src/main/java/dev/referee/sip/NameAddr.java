@@ -29,8 +29,12 @@ public final class NameAddr
     /** As {@link #wrap(DirectBuffer, int, int)}, reading {@code bytes} (the buffer's bytes at the same indexes). */
     boolean wrap(final DirectBuffer buffer, final byte[] bytes, final int offset, final int length)
     {
-        this.buffer = buffer;
-        this.bytes = bytes;
+        if (this.buffer != buffer || this.bytes != bytes)
+        {
+            // Stored only when they change: a reference store costs a GC write barrier (see AsciiView.wrap).
+            this.buffer = buffer;
+            this.bytes = bytes;
+        }
         displayName.reset();
         uri.reset();
         tag.reset();

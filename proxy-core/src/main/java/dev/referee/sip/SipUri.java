@@ -52,8 +52,12 @@ public final class SipUri
     /** As {@link #wrap(DirectBuffer, int, int)}, reading {@code bytes} (the buffer's bytes at the same indexes). */
     boolean wrap(final DirectBuffer buffer, final byte[] bytes, final int offset, final int length)
     {
-        this.buffer = buffer;
-        this.bytes = bytes;
+        if (this.buffer != buffer || this.bytes != bytes)
+        {
+            // Stored only when they change: a reference store costs a GC write barrier (see AsciiView.wrap).
+            this.buffer = buffer;
+            this.bytes = bytes;
+        }
         value.wrap(buffer, offset, Math.max(length, 0));
         scheme.reset();
         user.reset();
