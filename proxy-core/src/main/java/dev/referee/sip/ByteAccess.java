@@ -6,7 +6,8 @@ import org.agrona.DirectBuffer;
  * Gives the parser a {@code byte[]} in which index {@code i} holds byte {@code i} of a {@link DirectBuffer}, so that
  * the scanning loops read plain array elements. The JIT hoists an array's bounds check out of a counted loop, while
  * every {@link DirectBuffer#getByte} pays Agrona's own check (about 40 % of parse time before this class existed:
- * +72 % throughput without them, docs/benchmarks.md). Reading an array past its end still throws, so nothing can be read outside memory.
+ * +72 % throughput without them, docs/benchmarks.md). Reading an array past its end still throws, so nothing can
+ * be read outside memory, and {@code TruncatedMessagesTest} shows that nothing past the given length is read.
  * <p>
  * A buffer over a whole array ({@code new UnsafeBuffer(byte[])}, the pipeline's receive slots) gives its array at
  * no cost. Other buffers (direct memory, an array wrapped at an offset) are copied once into a scratch array at the

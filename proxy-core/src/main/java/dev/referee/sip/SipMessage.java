@@ -75,7 +75,11 @@ public final class SipMessage
             fail(ParseErrors.EMPTY);
             return false;
         }
-        bytes = access.array(buffer, offset, end);
+        final byte[] array = access.array(buffer, offset, end);
+        if (bytes != array)
+        {
+            bytes = array; // stored only when it changes, as in AsciiView.wrap: a GC write barrier per store
+        }
 
         // RFC 3261 §7.5: CRLFs before the start line are ignored (keep-alives on streams).
         int pos = offset;
@@ -330,8 +334,11 @@ public final class SipMessage
 
     private void reset(final DirectBuffer buffer, final int offset)
     {
-        this.buffer = buffer;
-        this.bytes = ByteAccess.NONE;
+        if (this.buffer != buffer)
+        {
+            this.buffer = buffer;
+        }
+        // bytes keeps the last array until parse() sets it: nothing reads it before then (every view is empty).
         this.offset = offset;
         messageLength = 0;
         errorReason = null;
@@ -636,7 +643,8 @@ public final class SipMessage
             if (headerIndex.id(i) == HeaderName.VIA)
             {
                 final boolean top = i == headerIndex.first(HeaderName.VIA);
-                final boolean valid = (top ? topVia : scratchVia).wrap(buffer, bytes, headerIndex.valueOffset(i), headerIndex.valueLength(i));
+                final Via via = top ? topVia : scratchVia;
+                final boolean valid = via.wrap(buffer, bytes, headerIndex.valueOffset(i), headerIndex.valueLength(i));
                 topViaValid |= top && valid;
                 if (!valid)
                 {
@@ -727,7 +735,8 @@ public final class SipMessage
         {
             final int index = headerIndex.first(HeaderName.MAX_FORWARDS);
             final int start = headerIndex.valueOffset(index);
-            maxForwards = (int)SipChars.parseNumber(bytes, start, start + headerIndex.valueLength(index), 9, MAX_MAX_FORWARDS);
+            final int end = start + headerIndex.valueLength(index);
+            maxForwards = (int)SipChars.parseNumber(bytes, start, end, 9, MAX_MAX_FORWARDS);
             if (maxForwards < 0)
             {
                 fail(ParseErrors.MALFORMED_MAX_FORWARDS);
@@ -777,7 +786,8 @@ public final class SipMessage
         }
         final int index = headerIndex.first(HeaderName.CONTENT_LENGTH);
         final int start = headerIndex.valueOffset(index);
-        final long value = SipChars.parseNumber(bytes, start, start + headerIndex.valueLength(index), 10, Integer.MAX_VALUE);
+        final int valueEnd = start + headerIndex.valueLength(index);
+        final long value = SipChars.parseNumber(bytes, start, valueEnd, 10, Integer.MAX_VALUE);
         if (value < 0)
         {
             fail(ParseErrors.MALFORMED_CONTENT_LENGTH);

@@ -47,10 +47,17 @@ public final class SessionDescription
     /** Parses; false when it is not SDP (missing v=, o=, s= or malformed lines). */
     public boolean wrap(final DirectBuffer buffer, final int offset, final int length)
     {
-        this.buffer = buffer;
+        if (this.buffer != buffer)
+        {
+            this.buffer = buffer; // stored only when it changes, as in AsciiView.wrap: a GC write barrier per store
+        }
         reset();
         final int end = offset + Math.max(length, 0);
-        bytes = access.array(buffer, offset, end);
+        final byte[] array = access.array(buffer, offset, end);
+        if (bytes != array)
+        {
+            bytes = array;
+        }
         sessionStart = offset;
         sessionEnd = end;
         boolean seenVersion = false;
