@@ -14,24 +14,33 @@ public final class AsciiView implements CharSequence
     private DirectBuffer buffer;
     private int offset;
     private int length;
+    /** True after {@link #reset()}: the view points at nothing, whatever {@link #buffer} still refers to. */
+    private boolean detached = true;
 
     public AsciiView wrap(final DirectBuffer buffer, final int offset, final int length)
     {
-        this.buffer = buffer;
+        // A reference store costs a GC write barrier (G1: card marking); views are re-wrapped over the same
+        // receive buffer message after message, so store only when it changes (see docs/benchmarks.md).
+        if (this.buffer != buffer)
+        {
+            this.buffer = buffer;
+        }
         this.offset = offset;
         this.length = length;
+        detached = false;
         return this;
     }
 
     public AsciiView wrap(final AsciiView other)
     {
-        return wrap(other.buffer, other.offset, other.length);
+        return other.detached ? reset() : wrap(other.buffer, other.offset, other.length);
     }
 
     /** Points at nothing: {@link #isEmpty()} becomes true. */
     public AsciiView reset()
     {
-        buffer = null;
+        // The buffer reference is kept (see wrap) but no longer reachable through this view.
+        detached = true;
         offset = 0;
         length = 0;
         return this;
@@ -39,7 +48,7 @@ public final class AsciiView implements CharSequence
 
     public DirectBuffer buffer()
     {
-        return buffer;
+        return detached ? null : buffer;
     }
 
     public int offset()

@@ -1,7 +1,5 @@
 package dev.referee.sip;
 
-import java.util.Arrays;
-
 /**
  * Where each header value of a message lies: per entry its {@link HeaderName} id and the (offset, length) of its
  * name and value in the message buffer, in message order; per id the first entry and the number of entries, so a
@@ -31,9 +29,12 @@ final class HeaderIndex
 
     void clear()
     {
+        // Only the counts of ids present need zeroing; firstEntry is read only where the count is not zero.
+        for (int i = 0; i < size; i++)
+        {
+            entryCount[ids[i]] = 0;
+        }
         size = 0;
-        Arrays.fill(entryCount, 0);
-        Arrays.fill(firstEntry, NO_ENTRY);
     }
 
     /** Adds an entry; false when the index is full. */
@@ -89,7 +90,7 @@ final class HeaderIndex
     /** The first entry of {@code id}; {@link #NO_ENTRY} when there is none. */
     int first(final int id)
     {
-        return firstEntry[id];
+        return entryCount[id] == 0 ? NO_ENTRY : firstEntry[id];
     }
 
     /** How many entries {@code id} has. */

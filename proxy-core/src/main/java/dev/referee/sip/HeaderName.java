@@ -95,10 +95,12 @@ public final class HeaderName
         ACCEPT, WARNING, REASON, ALLOW_EVENTS, P_ASSERTED_IDENTITY, ACCEPT_ENCODING, ACCEPT_LANGUAGE,
         CONTENT_LANGUAGE, IN_REPLY_TO, ALERT_INFO, CALL_INFO, ERROR_INFO };
 
-    /** Open-addressing table of lower-cased names; a power of two well above twice the entry count. */
+    /** Open-addressing table of lower-cased names, slot by {@link #hash}; a power of two above twice the entries. */
     private static final int TABLE_MASK = 255;
     private static final byte[][] TABLE_KEYS = new byte[TABLE_MASK + 1][];
     private static final int[] TABLE_IDS = new int[TABLE_MASK + 1];
+    /** The same keys as little-endian longs, zero-padded: compared eight letters at a time. */
+    private static final long[][] TABLE_WORDS = new long[TABLE_MASK + 1][];
     private static final boolean[] LIST = new boolean[COUNT];
 
     static
@@ -128,12 +130,8 @@ public final class HeaderName
         {
             return OTHER;
         }
-        int hash = 0;
-        for (int i = 0; i < length; i++)
-        {
-            hash = 31 * hash + lower(buffer.getByte(offset + i));
-        }
-        for (int slot = spread(hash); ; slot = (slot + 1) & TABLE_MASK)
+        final int hash = hash(length, lower(buffer.getByte(offset)), lower(buffer.getByte(offset + length - 1)));
+        for (int slot = hash; ; slot = (slot + 1) & TABLE_MASK)
         {
             final byte[] key = TABLE_KEYS[slot];
             if (key == null)
@@ -141,6 +139,28 @@ public final class HeaderName
                 return OTHER;
             }
             if (key.length == length && matches(key, buffer, offset))
+            {
+                return TABLE_IDS[slot];
+            }
+        }
+    }
+
+    /** As {@link #lookup(DirectBuffer, int, int)} over an array. */
+    static int lookup(final byte[] bytes, final int offset, final int length)
+    {
+        if (length <= 0)
+        {
+            return OTHER;
+        }
+        final int hash = hash(length, lower(bytes[offset]), lower(bytes[offset + length - 1]));
+        for (int slot = hash; ; slot = (slot + 1) & TABLE_MASK)
+        {
+            final byte[] key = TABLE_KEYS[slot];
+            if (key == null)
+            {
+                return OTHER;
+            }
+            if (key.length == length && matches(TABLE_WORDS[slot], key, bytes, offset))
             {
                 return TABLE_IDS[slot];
             }
@@ -162,19 +182,23 @@ public final class HeaderName
     private static void put(final String name, final int id)
     {
         final byte[] key = new byte[name.length()];
-        int hash = 0;
         for (int i = 0; i < key.length; i++)
         {
             key[i] = (byte)lower((byte)name.charAt(i));
-            hash = 31 * hash + key[i];
         }
-        int slot = spread(hash);
+        int slot = hash(key.length, key[0], key[key.length - 1]);
         while (TABLE_KEYS[slot] != null)
         {
             slot = (slot + 1) & TABLE_MASK;
         }
         TABLE_KEYS[slot] = key;
         TABLE_IDS[slot] = id;
+        final long[] words = new long[(key.length + Long.BYTES - 1) / Long.BYTES];
+        for (int i = 0; i < key.length; i++)
+        {
+            words[i / Long.BYTES] |= (key[i] & 0xFFL) << (8 * (i % Long.BYTES));
+        }
+        TABLE_WORDS[slot] = words;
     }
 
     private static boolean matches(final byte[] key, final DirectBuffer buffer, final int offset)
@@ -189,13 +213,51 @@ public final class HeaderName
         return true;
     }
 
-    private static int spread(final int hash)
+    /** Case-insensitive match of a name at {@code offset} with a key, a word at a time when the array allows. */
+    private static boolean matches(final long[] words, final byte[] key, final byte[] bytes, final int offset)
     {
-        return (hash ^ (hash >>> 8) ^ (hash >>> 16)) & TABLE_MASK;
+        if (offset + words.length * Long.BYTES > bytes.length)
+        {
+            return matches(key, bytes, offset);
+        }
+        final int last = words.length - 1;
+        for (int w = 0; w < last; w++)
+        {
+            if (SipChars.toLowerCase(SipChars.getLong(bytes, offset + w * Long.BYTES)) != words[w])
+            {
+                return false;
+            }
+        }
+        // Bytes after the name (':' and on) are masked off; the key's padding is zero.
+        final int tail = key.length - last * Long.BYTES;
+        final long mask = tail == Long.BYTES ? -1L : (1L << (8 * tail)) - 1;
+        return SipChars.toLowerCase(SipChars.getLong(bytes, offset + last * Long.BYTES) & mask) == words[last];
+    }
+
+    private static boolean matches(final byte[] key, final byte[] bytes, final int offset)
+    {
+        for (int i = 0; i < key.length; i++)
+        {
+            if (key[i] != lower(bytes[offset + i]))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Slot from the length and the first and last letters, lower-cased: no pass over the whole name before the one
+     * that compares it, and the known names (lengths 1 to 19) rarely share a slot.
+     */
+    private static int hash(final int length, final int first, final int last)
+    {
+        final int hash = length * 0x9E37 + first * 31 + last * 7;
+        return (hash ^ (hash >>> 8)) & TABLE_MASK;
     }
 
     private static int lower(final byte b)
     {
-        return b >= 'A' && b <= 'Z' ? b + 32 : b;
+        return SipChars.lower(b);
     }
 }

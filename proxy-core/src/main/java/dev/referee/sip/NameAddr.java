@@ -15,18 +15,32 @@ public final class NameAddr
     private final AsciiView tag = new AsciiView();
     private final AsciiView params = new AsciiView();
     private final SipUri uriView = new SipUri();
-    private final AsciiView paramName = new AsciiView();
-    private final AsciiView paramValue = new AsciiView();
+    private final Params.Param param = new Params.Param();
+    private final ByteAccess access = new ByteAccess();
+    private DirectBuffer buffer;
+    private byte[] bytes = ByteAccess.NONE;
 
     /** Parses one value; false when malformed (unbalanced quotes or brackets, bad URI). */
     public boolean wrap(final DirectBuffer buffer, final int offset, final int length)
     {
+        return wrap(buffer, access.array(buffer, offset, offset + Math.max(length, 0)), offset, length);
+    }
+
+    /** As {@link #wrap(DirectBuffer, int, int)}, reading {@code bytes} (the buffer's bytes at the same indexes). */
+    boolean wrap(final DirectBuffer buffer, final byte[] bytes, final int offset, final int length)
+    {
+        if (this.buffer != buffer || this.bytes != bytes)
+        {
+            // Stored only when they change: a reference store costs a GC write barrier (see AsciiView.wrap).
+            this.buffer = buffer;
+            this.bytes = bytes;
+        }
         displayName.reset();
         uri.reset();
         tag.reset();
         params.reset();
-        final int end = SipChars.trimEnd(buffer, offset, offset + Math.max(length, 0));
-        final int start = SipChars.skipLws(buffer, offset, end);
+        final int end = SipChars.trimEnd(bytes, offset, offset + Math.max(length, 0));
+        final int start = SipChars.skipLws(bytes, offset, end);
         value.wrap(buffer, start, end - start);
         if (start >= end)
         {
@@ -34,24 +48,24 @@ public final class NameAddr
         }
 
         final int afterAddress;
-        final byte first = buffer.getByte(start);
+        final byte first = bytes[start];
         if (first == '"')
         {
-            final int quoteEnd = SipChars.skipQuoted(buffer, start, end);
+            final int quoteEnd = SipChars.skipQuoted(bytes, start, end);
             if (quoteEnd < 0)
             {
                 return false;
             }
             displayName.wrap(buffer, start, quoteEnd - start);
-            afterAddress = bracketed(buffer, SipChars.skipLws(buffer, quoteEnd, end), end);
+            afterAddress = bracketed(bytes, SipChars.skipLws(bytes, quoteEnd, end), end);
         }
         else if (first == '<')
         {
-            afterAddress = bracketed(buffer, start, end);
+            afterAddress = bracketed(bytes, start, end);
         }
         else
         {
-            afterAddress = unquotedNameOrAddrSpec(buffer, start, end);
+            afterAddress = unquotedNameOrAddrSpec(bytes, start, end);
         }
         if (afterAddress < 0)
         {
@@ -59,16 +73,16 @@ public final class NameAddr
         }
         if (afterAddress < end)
         {
-            for (int i = SipChars.skipLws(buffer, afterAddress, end); i < end; )
+            for (int i = SipChars.skipLws(bytes, afterAddress, end); i < end; )
             {
-                i = Params.next(buffer, i, end, paramName, paramValue);
+                i = Params.next(bytes, i, end, param);
                 if (i < 0)
                 {
                     return false;
                 }
-                if (tag.isEmpty() && paramName.equalsIgnoreCase("tag"))
+                if (tag.isEmpty() && param.nameIs(bytes, "tag"))
                 {
-                    tag.wrap(paramValue);
+                    tag.wrap(buffer, param.valueStart, param.valueLength());
                 }
             }
             params.wrap(buffer, afterAddress, end - afterAddress);
@@ -113,61 +127,61 @@ public final class NameAddr
     /** Points {@code into} at header parameter {@code name}'s value (empty for a flag); false when absent. */
     public boolean param(final CharSequence name, final AsciiView into)
     {
-        return Params.find(params, name, into);
+        return Params.find(params, bytes, name, into);
     }
 
     /**
      * Either {@code *(token LWS) <addr-spec>} or a bare addr-spec. A bare addr-spec ends at the first ';'
      * and must not contain ',', '?' or ';' of its own (RFC 3261 §20: those force the name-addr form).
      */
-    private int unquotedNameOrAddrSpec(final DirectBuffer buffer, final int start, final int end)
+    private int unquotedNameOrAddrSpec(final byte[] bytes, final int start, final int end)
     {
         int i = start;
-        while (i < end && (SipChars.isToken(buffer.getByte(i)) || SipChars.isLws(buffer.getByte(i))))
+        while (i < end && (SipChars.isToken(bytes[i]) || SipChars.isLws(bytes[i])))
         {
             i++;
         }
-        if (i < end && buffer.getByte(i) == '<')
+        if (i < end && bytes[i] == '<')
         {
-            final int nameEnd = SipChars.trimEnd(buffer, start, i);
+            final int nameEnd = SipChars.trimEnd(bytes, start, i);
             displayName.wrap(buffer, start, nameEnd - start);
-            return bracketed(buffer, i, end);
+            return bracketed(bytes, i, end);
         }
-        if (i >= end || buffer.getByte(i) != ':')
+        if (i >= end || bytes[i] != ':')
         {
             return -1;
         }
-        final int semicolon = SipChars.indexOf(buffer, start, end, (byte)';');
-        final int uriEnd = SipChars.trimEnd(buffer, start, semicolon < 0 ? end : semicolon);
+        final int semicolon = SipChars.indexOf(bytes, start, end, (byte)';');
+        final int uriEnd = SipChars.trimEnd(bytes, start, semicolon < 0 ? end : semicolon);
         for (int j = start; j < uriEnd; j++)
         {
-            final byte b = buffer.getByte(j);
+            final byte b = bytes[j];
             if (b == ',' || b == '?' || SipChars.isLws(b))
             {
                 return -1;
             }
         }
-        return uri(buffer, start, uriEnd) ? uriEnd : -1;
+        return uri(bytes, start, uriEnd) ? uriEnd : -1;
     }
 
     /** From the '<' at {@code from}: the index after the matching '>' and any LWS; -1 when malformed. */
-    private int bracketed(final DirectBuffer buffer, final int from, final int end)
+    private int bracketed(final byte[] bytes, final int from, final int end)
     {
-        if (from >= end || buffer.getByte(from) != '<')
+        if (from >= end || bytes[from] != '<')
         {
             return -1;
         }
-        final int close = SipChars.indexOf(buffer, from + 1, end, (byte)'>');
-        if (close < 0 || !uri(buffer, from + 1, close))
+        final int close = SipChars.indexOf(bytes, from + 1, end, (byte)'>');
+        if (close < 0 || !uri(bytes, from + 1, close))
         {
             return -1;
         }
-        return SipChars.skipLws(buffer, close + 1, end);
+        return SipChars.skipLws(bytes, close + 1, end);
     }
 
-    private boolean uri(final DirectBuffer buffer, final int from, final int to)
+    private boolean uri(final byte[] bytes, final int from, final int to)
     {
         uri.wrap(buffer, from, to - from);
-        return uriView.wrap(buffer, from, to - from);
+        return uriView.wrap(buffer, bytes, from, to - from);
     }
 }

@@ -6,20 +6,41 @@ import org.agrona.DirectBuffer;
  * Scans {@code *( LWS? ";" LWS? name [ LWS? "=" LWS? value ] ) LWS?} ranges: header parameters (generic-param,
  * RFC 3261 §25.1, where LWS may surround ';' and '=') and, as a stricter subset, URI parameters.
  * Values are tokens, hosts (IPv6 references included) or quoted strings.
+ * Scanners read {@code bytes} (indexes as in the buffer, see {@link ByteAccess}); views are wrapped over the buffer.
  */
 final class Params
 {
+    /** Where the parameter last read by {@link #next} lies: its name and its value (empty for a flag). */
+    static final class Param
+    {
+        int nameStart;
+        int nameEnd;
+        int valueStart;
+        int valueEnd;
+
+        /** Case-insensitive comparison of the name with a lower-case constant. */
+        boolean nameIs(final byte[] bytes, final String lowerCaseName)
+        {
+            return SipChars.equalsIgnoreCase(bytes, nameStart, nameEnd, lowerCaseName);
+        }
+
+        int valueLength()
+        {
+            return valueEnd - valueStart;
+        }
+    }
+
     private Params()
     {
     }
 
     /** True when [from, to) is a well formed parameter list (possibly empty); every name must be non-empty. */
-    static boolean valid(final DirectBuffer buffer, final int from, final int to)
+    static boolean valid(final byte[] bytes, final int from, final int to)
     {
-        int i = SipChars.skipLws(buffer, from, to);
+        int i = SipChars.skipLws(bytes, from, to);
         while (i < to)
         {
-            i = next(buffer, i, to, null, null);
+            i = next(bytes, i, to, null);
             if (i < 0)
             {
                 return false;
@@ -29,84 +50,82 @@ final class Params
     }
 
     /**
-     * Reads the parameter whose ';' is at {@code from} into {@code name} and {@code value} (either may be null;
-     * an empty value for a flag) and returns where the next one starts (or {@code to}); -1 when malformed.
-     * One call per parameter lets a view validate and pick out the parameters it keeps in a single pass.
+     * Reads the parameter whose ';' is at {@code from} into {@code into} (may be null) and returns where the next
+     * one starts (or {@code to}); -1 when malformed. One call per parameter lets a view validate and pick out the
+     * parameters it keeps in a single pass.
      */
-    static int next(
-        final DirectBuffer buffer, final int from, final int to, final AsciiView name, final AsciiView value)
+    static int next(final byte[] bytes, final int from, final int to, final Param into)
     {
-        if (from >= to || buffer.getByte(from) != ';')
+        if (from >= to || bytes[from] != ';')
         {
             return -1;
         }
-        final int nameStart = SipChars.skipLws(buffer, from + 1, to);
-        final int nameEnd = skipName(buffer, nameStart, to);
+        final int nameStart = SipChars.skipLws(bytes, from + 1, to);
+        final int nameEnd = skipName(bytes, nameStart, to);
         if (nameEnd == nameStart)
         {
             return -1;
         }
         int valueStart = nameEnd;
         int valueEnd = nameEnd;
-        int i = SipChars.skipLws(buffer, nameEnd, to);
-        if (i < to && buffer.getByte(i) == '=')
+        int i = SipChars.skipLws(bytes, nameEnd, to);
+        if (i < to && bytes[i] == '=')
         {
-            valueStart = SipChars.skipLws(buffer, i + 1, to);
-            valueEnd = skipValue(buffer, valueStart, to);
+            valueStart = SipChars.skipLws(bytes, i + 1, to);
+            valueEnd = skipValue(bytes, valueStart, to);
             if (valueEnd <= valueStart)
             {
                 return -1;
             }
-            i = SipChars.skipLws(buffer, valueEnd, to);
+            i = SipChars.skipLws(bytes, valueEnd, to);
         }
-        if (name != null)
+        if (into != null)
         {
-            name.wrap(buffer, nameStart, nameEnd - nameStart);
-        }
-        if (value != null)
-        {
-            value.wrap(buffer, valueStart, valueEnd - valueStart);
+            into.nameStart = nameStart;
+            into.nameEnd = nameEnd;
+            into.valueStart = valueStart;
+            into.valueEnd = valueEnd;
         }
         return i;
     }
 
-    /**
-     * Points {@code into} at the value of parameter {@code name} (case-insensitive; quotes kept; empty for a flag).
-     * Assumes a range that {@link #valid} accepted; returns false when absent.
-     */
-    /** Finds parameter {@code name} in a view of parameters (';'-led); an empty view has none. */
-    static boolean find(final AsciiView params, final CharSequence name, final AsciiView into)
+    /** Finds parameter {@code name} in a view of parameters (';'-led) over {@code bytes}; an empty view has none. */
+    static boolean find(final AsciiView params, final byte[] bytes, final CharSequence name, final AsciiView into)
     {
         if (params.isEmpty())
         {
             into.reset();
             return false;
         }
-        return find(params.buffer(), params.offset(), params.offset() + params.length(), name, into);
+        return find(params.buffer(), bytes, params.offset(), params.offset() + params.length(), name, into);
     }
 
-    static boolean find(
-        final DirectBuffer buffer, final int from, final int to, final CharSequence name, final AsciiView into)
+    /**
+     * Points {@code into} at the value of parameter {@code name} (case-insensitive; quotes kept; empty for a flag).
+     * Assumes a range that {@link #valid} accepted; returns false when absent.
+     */
+    static boolean find(final DirectBuffer buffer, final byte[] bytes, final int from, final int to,
+        final CharSequence name, final AsciiView into)
     {
-        int i = SipChars.skipLws(buffer, from, to);
-        while (i < to && buffer.getByte(i) == ';')
+        int i = SipChars.skipLws(bytes, from, to);
+        while (i < to && bytes[i] == ';')
         {
-            final int nameStart = SipChars.skipLws(buffer, i + 1, to);
-            final int nameEnd = skipName(buffer, nameStart, to);
+            final int nameStart = SipChars.skipLws(bytes, i + 1, to);
+            final int nameEnd = skipName(bytes, nameStart, to);
             if (nameEnd == nameStart)
             {
                 break;
             }
             int valueStart = nameEnd;
             int valueEnd = nameEnd;
-            i = SipChars.skipLws(buffer, nameEnd, to);
-            if (i < to && buffer.getByte(i) == '=')
+            i = SipChars.skipLws(bytes, nameEnd, to);
+            if (i < to && bytes[i] == '=')
             {
-                valueStart = SipChars.skipLws(buffer, i + 1, to);
-                valueEnd = Math.max(valueStart, skipValue(buffer, valueStart, to));
-                i = SipChars.skipLws(buffer, valueEnd, to);
+                valueStart = SipChars.skipLws(bytes, i + 1, to);
+                valueEnd = Math.max(valueStart, skipValue(bytes, valueStart, to));
+                i = SipChars.skipLws(bytes, valueEnd, to);
             }
-            if (SipChars.equalsIgnoreCase(buffer, nameStart, nameEnd, name))
+            if (SipChars.equalsIgnoreCase(bytes, nameStart, nameEnd, name))
             {
                 into.wrap(buffer, valueStart, valueEnd - valueStart);
                 return true;
@@ -116,10 +135,10 @@ final class Params
         return false;
     }
 
-    private static int skipName(final DirectBuffer buffer, final int from, final int to)
+    private static int skipName(final byte[] bytes, final int from, final int to)
     {
         int i = from;
-        while (i < to && SipChars.isParamChar(buffer.getByte(i)))
+        while (i < to && SipChars.isParamChar(bytes[i]))
         {
             i++;
         }
@@ -127,12 +146,12 @@ final class Params
     }
 
     /** End of a value at {@code from}; {@code from} itself when there is none, -1 for an unterminated quote. */
-    private static int skipValue(final DirectBuffer buffer, final int from, final int to)
+    private static int skipValue(final byte[] bytes, final int from, final int to)
     {
-        if (from < to && buffer.getByte(from) == '"')
+        if (from < to && bytes[from] == '"')
         {
-            return SipChars.skipQuoted(buffer, from, to);
+            return SipChars.skipQuoted(bytes, from, to);
         }
-        return skipName(buffer, from, to);
+        return skipName(bytes, from, to);
     }
 }

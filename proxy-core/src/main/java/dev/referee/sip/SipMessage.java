@@ -37,7 +37,11 @@ public final class SipMessage
     private final NameAddr contact = new NameAddr();
     private final NameAddr scratchNameAddr = new NameAddr();
 
+    private final ByteAccess access = new ByteAccess();
+
     private DirectBuffer buffer;
+    /** The buffer's bytes at the same indexes, read by every scanner (see {@link ByteAccess}). */
+    private byte[] bytes = ByteAccess.NONE;
     private int offset;
     private int messageLength;
     private String errorReason;
@@ -71,14 +75,19 @@ public final class SipMessage
             fail(ParseErrors.EMPTY);
             return false;
         }
+        final byte[] array = access.array(buffer, offset, end);
+        if (bytes != array)
+        {
+            bytes = array; // stored only when it changes, as in AsciiView.wrap: a GC write barrier per store
+        }
 
         // RFC 3261 §7.5: CRLFs before the start line are ignored (keep-alives on streams).
         int pos = offset;
-        while (pos < end && (buffer.getByte(pos) == SipChars.CR || buffer.getByte(pos) == SipChars.LF))
+        while (pos < end && (bytes[pos] == SipChars.CR || bytes[pos] == SipChars.LF))
         {
             pos++;
         }
-        final int startLineEnd = SipChars.indexOf(buffer, pos, end, SipChars.LF);
+        final int startLineEnd = SipChars.indexOf(bytes, pos, end, SipChars.LF);
         if (pos >= end || startLineEnd < 0)
         {
             fail(pos >= end ? ParseErrors.EMPTY : ParseErrors.NO_END_OF_HEADERS);
@@ -325,7 +334,11 @@ public final class SipMessage
 
     private void reset(final DirectBuffer buffer, final int offset)
     {
-        this.buffer = buffer;
+        if (this.buffer != buffer)
+        {
+            this.buffer = buffer;
+        }
+        // bytes keeps the last array until parse() sets it: nothing reads it before then (every view is empty).
         this.offset = offset;
         messageLength = 0;
         errorReason = null;
@@ -349,11 +362,11 @@ public final class SipMessage
         callId.reset();
         cseqMethodName.reset();
         contentType.reset();
-        requestUriView.wrap(buffer, offset, 0);
-        topVia.wrap(buffer, offset, 0);
-        from.wrap(buffer, offset, 0);
-        to.wrap(buffer, offset, 0);
-        contact.wrap(buffer, offset, 0);
+        requestUriView.wrap(buffer, bytes, offset, 0);
+        topVia.wrap(buffer, bytes, offset, 0);
+        from.wrap(buffer, bytes, offset, 0);
+        to.wrap(buffer, bytes, offset, 0);
+        contact.wrap(buffer, bytes, offset, 0);
     }
 
     private void fail(final String reason)
@@ -366,13 +379,13 @@ public final class SipMessage
 
     private int withoutCr(final int from, final int lf)
     {
-        return lf > from && buffer.getByte(lf - 1) == SipChars.CR ? lf - 1 : lf;
+        return lf > from && bytes[lf - 1] == SipChars.CR ? lf - 1 : lf;
     }
 
     /** Request-Line or Status-Line (RFC 3261 §7.1, §7.2): exactly one SP between elements. */
     private void startLine(final int from, final int to)
     {
-        if (to - from >= 4 && SipChars.equalsExact(buffer, from, from + 4, "SIP/"))
+        if (to - from >= 4 && SipChars.equalsExact(bytes, from, from + 4, "SIP/"))
         {
             statusLine(from, to);
         }
@@ -385,24 +398,24 @@ public final class SipMessage
     private void statusLine(final int from, final int to)
     {
         request = false;
-        final int sp = SipChars.indexOf(buffer, from, to, SipChars.SP);
+        final int sp = SipChars.indexOf(bytes, from, to, SipChars.SP);
         if (sp < 0)
         {
             fail(ParseErrors.MALFORMED_STATUS_LINE);
             return;
         }
-        if (!SipChars.equalsExact(buffer, from, sp, SIP_VERSION))
+        if (!SipChars.equalsExact(bytes, from, sp, SIP_VERSION))
         {
             fail(ParseErrors.UNSUPPORTED_VERSION);
             return;
         }
         int codeEnd = sp + 1;
-        while (codeEnd < to && SipChars.isDigit(buffer.getByte(codeEnd)))
+        while (codeEnd < to && SipChars.isDigit(bytes[codeEnd]))
         {
             codeEnd++;
         }
-        final long code = SipChars.parseNumber(buffer, sp + 1, codeEnd, 3, 699);
-        if (code < 100 || codeEnd - sp - 1 != 3 || (codeEnd < to && buffer.getByte(codeEnd) != SipChars.SP))
+        final long code = SipChars.parseNumber(bytes, sp + 1, codeEnd, 3, 699);
+        if (code < 100 || codeEnd - sp - 1 != 3 || (codeEnd < to && bytes[codeEnd] != SipChars.SP))
         {
             fail(ParseErrors.BAD_STATUS_CODE);
             return;
@@ -416,34 +429,34 @@ public final class SipMessage
     private void requestLine(final int from, final int to)
     {
         request = true;
-        final int sp1 = SipChars.indexOf(buffer, from, to, SipChars.SP);
+        final int sp1 = SipChars.indexOf(bytes, from, to, SipChars.SP);
         if (sp1 < 0)
         {
             fail(ParseErrors.MALFORMED_REQUEST_LINE);
             return;
         }
-        if (sp1 == from || SipChars.skipToken(buffer, from, sp1) != sp1)
+        if (sp1 == from || SipChars.skipToken(bytes, from, sp1) != sp1)
         {
             fail(ParseErrors.BAD_METHOD);
             return;
         }
         methodName.wrap(buffer, from, sp1 - from);
-        method = SipMethod.lookup(buffer, from, sp1 - from);
-        final int sp2 = SipChars.indexOf(buffer, sp1 + 1, to, SipChars.SP);
+        method = SipMethod.lookup(bytes, from, sp1 - from);
+        final int sp2 = SipChars.indexOf(bytes, sp1 + 1, to, SipChars.SP);
         if (sp2 < 0 || sp2 == sp1 + 1)
         {
             fail(ParseErrors.MALFORMED_REQUEST_LINE);
             return;
         }
         requestUri.wrap(buffer, sp1 + 1, sp2 - sp1 - 1);
-        if (!SipChars.equalsExact(buffer, sp2 + 1, to, SIP_VERSION))
+        if (!SipChars.equalsExact(bytes, sp2 + 1, to, SIP_VERSION))
         {
-            final boolean otherVersion = to - sp2 > 5 && SipChars.equalsExact(buffer, sp2 + 1, sp2 + 5, "SIP/") &&
-                SipChars.indexOf(buffer, sp2 + 1, to, SipChars.SP) < 0;
+            final boolean otherVersion = to - sp2 > 5 && SipChars.equalsExact(bytes, sp2 + 1, sp2 + 5, "SIP/") &&
+                SipChars.indexOf(bytes, sp2 + 1, to, SipChars.SP) < 0;
             fail(otherVersion ? ParseErrors.UNSUPPORTED_VERSION : ParseErrors.MALFORMED_REQUEST_LINE);
             return;
         }
-        if (!requestUriView.wrap(buffer, sp1 + 1, sp2 - sp1 - 1))
+        if (!requestUriView.wrap(buffer, bytes, sp1 + 1, sp2 - sp1 - 1))
         {
             fail(ParseErrors.BAD_REQUEST_URI);
         }
@@ -457,47 +470,34 @@ public final class SipMessage
     /** Indexes header lines from {@code from}; the offset of the body, or -1 when the blank line is missing. */
     private int headers(final int from, final int end)
     {
+        final byte[] bytes = this.bytes;
         int pos = from;
         while (pos < end)
         {
-            final byte first = buffer.getByte(pos);
+            final byte first = bytes[pos];
             if (first == SipChars.LF)
             {
                 return pos + 1;
             }
-            if (first == SipChars.CR && pos + 1 < end && buffer.getByte(pos + 1) == SipChars.LF)
+            if (first == SipChars.CR && pos + 1 < end && bytes[pos + 1] == SipChars.LF)
             {
                 return pos + 2;
             }
             // A header line runs to the first LF not followed by SP or HT: those are folds (RFC 3261 §7.3.1).
-            int lineEnd = end;
-            int next = end;
-            int i = pos;
-            while (i < end)
+            int lf = SipChars.indexOf(bytes, pos, end, SipChars.LF);
+            while (lf >= 0 && lf + 1 < end && (bytes[lf + 1] == SipChars.SP || bytes[lf + 1] == SipChars.HT))
             {
-                final int lf = SipChars.indexOf(buffer, i, end, SipChars.LF);
-                if (lf < 0)
-                {
-                    break;
-                }
-                if (lf + 1 < end && (buffer.getByte(lf + 1) == SipChars.SP || buffer.getByte(lf + 1) == SipChars.HT))
-                {
-                    i = lf + 1;
-                    continue;
-                }
-                lineEnd = lf;
-                next = lf + 1;
-                break;
+                lf = SipChars.indexOf(bytes, lf + 1, end, SipChars.LF);
             }
-            if (next == end && lineEnd == end)
+            if (lf < 0)
             {
                 break;
             }
-            if (!headerLine(pos, lineEnd))
+            if (!headerLine(pos, lf))
             {
                 return -1;
             }
-            pos = next;
+            pos = lf + 1;
         }
         fail(ParseErrors.NO_END_OF_HEADERS);
         return -1;
@@ -505,17 +505,30 @@ public final class SipMessage
 
     private boolean headerLine(final int from, final int to)
     {
-        final int nameEnd = SipChars.skipToken(buffer, from, to);
-        final int colon = SipChars.skipLws(buffer, nameEnd, to);
-        if (nameEnd == from || colon >= to || buffer.getByte(colon) != ':')
+        final byte[] bytes = this.bytes;
+        // The name runs to the colon (LWS before it allowed). Find the colon eight bytes at a time: a name that is a
+        // known one is all letters and '-', so it is the token the grammar asks for, and the byte-by-byte check of
+        // the token is needed only for other names.
+        final int colonAt = SipChars.indexOf(bytes, from, to, (byte)':');
+        int nameEnd = colonAt < 0 ? from : SipChars.trimEnd(bytes, from, colonAt);
+        int id = HeaderName.lookup(bytes, from, nameEnd - from);
+        int colon = colonAt;
+        if (id == HeaderName.OTHER)
         {
-            fail(ParseErrors.MALFORMED_HEADER_LINE);
-            return true;
+            nameEnd = SipChars.skipToken(bytes, from, to);
+            colon = SipChars.skipLws(bytes, nameEnd, to);
+            if (nameEnd == from || colon >= to || bytes[colon] != ':')
+            {
+                fail(ParseErrors.MALFORMED_HEADER_LINE);
+                return true;
+            }
+            id = HeaderName.lookup(bytes, from, nameEnd - from);
         }
-        final int id = HeaderName.lookup(buffer, from, nameEnd - from);
-        final int valueStart = SipChars.skipLws(buffer, colon + 1, to);
-        final int valueEnd = SipChars.trimEnd(buffer, valueStart, to);
-        if (HeaderName.isList(id) && valueStart < valueEnd)
+        final int valueStart = SipChars.skipLws(bytes, colon + 1, to);
+        final int valueEnd = SipChars.trimEnd(bytes, valueStart, to);
+        // Without a comma a list value is a single element (quotes and brackets only matter around commas).
+        if (HeaderName.isList(id) && valueStart < valueEnd &&
+            SipChars.indexOf(bytes, valueStart, valueEnd, (byte)',') >= 0)
         {
             return splitList(id, from, nameEnd, valueStart, valueEnd);
         }
@@ -525,27 +538,31 @@ public final class SipMessage
     /** One entry per top-level comma-separated element: commas inside quotes or {@code <>} do not split. */
     private boolean splitList(final int id, final int nameStart, final int nameEnd, final int from, final int to)
     {
+        final byte[] bytes = this.bytes;
         int elementStart = from;
         int i = from;
         while (i <= to)
         {
-            final byte b = i < to ? buffer.getByte(i) : (byte)',';
+            // Only a comma, a quote or a '<' changes anything: skip to the next one, eight bytes at a time.
+            final int delimiter = SipChars.indexOfAny(bytes, i, to, (byte)',', (byte)'"', (byte)'<');
+            i = delimiter < 0 ? to : delimiter;
+            final byte b = i < to ? bytes[i] : (byte)',';
             if (b == '"')
             {
-                final int close = SipChars.skipQuoted(buffer, i, to);
+                final int close = SipChars.skipQuoted(bytes, i, to);
                 i = close < 0 ? to : close;
                 continue;
             }
             if (b == '<')
             {
-                final int close = SipChars.indexOf(buffer, i, to, (byte)'>');
+                final int close = SipChars.indexOf(bytes, i, to, (byte)'>');
                 i = close < 0 ? to : close + 1;
                 continue;
             }
             if (b == ',')
             {
-                final int start = SipChars.skipLws(buffer, elementStart, i);
-                final int end = SipChars.trimEnd(buffer, start, i);
+                final int start = SipChars.skipLws(bytes, elementStart, i);
+                final int end = SipChars.trimEnd(bytes, start, i);
                 if (start == end)
                 {
                     if (id == HeaderName.VIA || id == HeaderName.CONTACT || id == HeaderName.ROUTE ||
@@ -626,7 +643,8 @@ public final class SipMessage
             if (headerIndex.id(i) == HeaderName.VIA)
             {
                 final boolean top = i == headerIndex.first(HeaderName.VIA);
-                final boolean valid = (top ? topVia : scratchVia).wrap(buffer, headerIndex.valueOffset(i), headerIndex.valueLength(i));
+                final Via via = top ? topVia : scratchVia;
+                final boolean valid = via.wrap(buffer, bytes, headerIndex.valueOffset(i), headerIndex.valueLength(i));
                 topViaValid |= top && valid;
                 if (!valid)
                 {
@@ -639,7 +657,7 @@ public final class SipMessage
     private boolean nameAddr(final int id, final NameAddr view, final String malformed)
     {
         final int index = headerIndex.first(id);
-        if (!view.wrap(buffer, headerIndex.valueOffset(index), headerIndex.valueLength(index)))
+        if (!view.wrap(buffer, bytes, headerIndex.valueOffset(index), headerIndex.valueLength(index)))
         {
             fail(malformed);
             return false;
@@ -655,7 +673,7 @@ public final class SipMessage
         callId.wrap(buffer, start, end - start);
         for (int i = start; i < end; i++)
         {
-            final int b = buffer.getByte(i) & 0xFF;
+            final int b = bytes[i] & 0xFF;
             if (b <= ' ' || b >= 0x7F)
             {
                 fail(ParseErrors.MALFORMED_CALL_ID);
@@ -679,22 +697,22 @@ public final class SipMessage
         final int start = headerIndex.valueOffset(index);
         final int end = start + headerIndex.valueLength(index);
         int numberEnd = start;
-        while (numberEnd < end && SipChars.isDigit(buffer.getByte(numberEnd)))
+        while (numberEnd < end && SipChars.isDigit(bytes[numberEnd]))
         {
             numberEnd++;
         }
-        final int methodStart = SipChars.skipLws(buffer, numberEnd, end);
-        final int methodEnd = SipChars.skipToken(buffer, methodStart, end);
+        final int methodStart = SipChars.skipLws(bytes, numberEnd, end);
+        final int methodEnd = SipChars.skipToken(bytes, methodStart, end);
         if (numberEnd == start || methodStart == numberEnd || methodStart == methodEnd || methodEnd != end)
         {
             fail(ParseErrors.MALFORMED_CSEQ);
             return;
         }
         cseqMethodName.wrap(buffer, methodStart, methodEnd - methodStart);
-        cseqMethod = SipMethod.lookup(buffer, methodStart, methodEnd - methodStart);
+        cseqMethod = SipMethod.lookup(bytes, methodStart, methodEnd - methodStart);
         // An overlarge number still leaves the header readable: a 400 copies it (RFC 4475 §3.1.2.4).
         cseqValid = true;
-        cseqNumber = SipChars.parseNumber(buffer, start, numberEnd, 10, MAX_CSEQ);
+        cseqNumber = SipChars.parseNumber(bytes, start, numberEnd, 10, MAX_CSEQ);
         if (cseqNumber < 0)
         {
             fail(ParseErrors.MALFORMED_CSEQ);
@@ -717,7 +735,8 @@ public final class SipMessage
         {
             final int index = headerIndex.first(HeaderName.MAX_FORWARDS);
             final int start = headerIndex.valueOffset(index);
-            maxForwards = (int)SipChars.parseNumber(buffer, start, start + headerIndex.valueLength(index), 9, MAX_MAX_FORWARDS);
+            final int end = start + headerIndex.valueLength(index);
+            maxForwards = (int)SipChars.parseNumber(bytes, start, end, 9, MAX_MAX_FORWARDS);
             if (maxForwards < 0)
             {
                 fail(ParseErrors.MALFORMED_MAX_FORWARDS);
@@ -740,11 +759,11 @@ public final class SipMessage
             final boolean first = i == headerIndex.first(HeaderName.CONTACT);
             final int start = headerIndex.valueOffset(i);
             final int length = headerIndex.valueLength(i);
-            if (length == 1 && buffer.getByte(start) == '*')
+            if (length == 1 && bytes[start] == '*')
             {
                 continue;
             }
-            final boolean valid = (first ? contact : scratchNameAddr).wrap(buffer, start, length);
+            final boolean valid = (first ? contact : scratchNameAddr).wrap(buffer, bytes, start, length);
             contactValid |= first && valid;
             if (!valid)
             {
@@ -767,7 +786,8 @@ public final class SipMessage
         }
         final int index = headerIndex.first(HeaderName.CONTENT_LENGTH);
         final int start = headerIndex.valueOffset(index);
-        final long value = SipChars.parseNumber(buffer, start, start + headerIndex.valueLength(index), 10, Integer.MAX_VALUE);
+        final int valueEnd = start + headerIndex.valueLength(index);
+        final long value = SipChars.parseNumber(bytes, start, valueEnd, 10, Integer.MAX_VALUE);
         if (value < 0)
         {
             fail(ParseErrors.MALFORMED_CONTENT_LENGTH);

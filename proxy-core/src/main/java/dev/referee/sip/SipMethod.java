@@ -60,6 +60,20 @@ public final class SipMethod
         return UNKNOWN;
     }
 
+    /** As {@link #lookup(DirectBuffer, int, int)} over an array. */
+    static int lookup(final byte[] bytes, final int offset, final int length)
+    {
+        for (int i = 0; i < NAMES.length; i++)
+        {
+            final String name = NAMES[i];
+            if (name.length() == length && SipChars.equalsExact(bytes, offset, offset + length, name))
+            {
+                return ALL[i];
+            }
+        }
+        return UNKNOWN;
+    }
+
     public static int lookup(final CharSequence text)
     {
         for (int i = 0; i < NAMES.length; i++)

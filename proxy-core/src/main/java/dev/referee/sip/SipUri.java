@@ -13,6 +13,22 @@ public final class SipUri
     private static final int SCHEME_SIPS = 2;
     private static final int SCHEME_TEL = 3;
     private static final int MAX_PORT = 65535;
+    private static final int BAD_BYTE = -2;
+
+    /** What {@link #scan} looks for, per byte value. */
+    private static final byte ORDINARY = 0;
+    private static final byte NEVER = 1;
+    private static final byte AT = 2;
+    private static final byte[] BYTE_KINDS = new byte[256];
+
+    static
+    {
+        for (int b = 0; b < 256; b++)
+        {
+            BYTE_KINDS[b] = b <= ' ' || b >= 0x7F || b == '<' || b == '>' || b == '"' ? NEVER : ORDINARY;
+        }
+        BYTE_KINDS['@'] = AT;
+    }
 
     private final AsciiView value = new AsciiView();
     private final AsciiView scheme = new AsciiView();
@@ -21,12 +37,27 @@ public final class SipUri
     private final AsciiView host = new AsciiView();
     private final AsciiView params = new AsciiView();
     private final AsciiView headers = new AsciiView();
+    private final ByteAccess access = new ByteAccess();
+    private DirectBuffer buffer;
+    private byte[] bytes = ByteAccess.NONE;
     private int schemeKind;
     private int port = -1;
 
     /** Parses; false when malformed. An unknown scheme parses (RFC 4475 §3.3.2) with {@link #isSip()} false. */
     public boolean wrap(final DirectBuffer buffer, final int offset, final int length)
     {
+        return wrap(buffer, access.array(buffer, offset, offset + Math.max(length, 0)), offset, length);
+    }
+
+    /** As {@link #wrap(DirectBuffer, int, int)}, reading {@code bytes} (the buffer's bytes at the same indexes). */
+    boolean wrap(final DirectBuffer buffer, final byte[] bytes, final int offset, final int length)
+    {
+        if (this.buffer != buffer || this.bytes != bytes)
+        {
+            // Stored only when they change: a reference store costs a GC write barrier (see AsciiView.wrap).
+            this.buffer = buffer;
+            this.bytes = bytes;
+        }
         value.wrap(buffer, offset, Math.max(length, 0));
         scheme.reset();
         user.reset();
@@ -38,34 +69,35 @@ public final class SipUri
         port = -1;
 
         final int end = offset + length;
-        if (length <= 0 || !printable(buffer, offset, end))
+        final int at = length <= 0 ? BAD_BYTE : scan(bytes, offset, end);
+        if (at == BAD_BYTE)
         {
             return false;
         }
-        final int colon = schemeEnd(buffer, offset, end);
+        final int colon = schemeEnd(bytes, offset, end);
         if (colon < 0 || colon + 1 >= end)
         {
             return false;
         }
         scheme.wrap(buffer, offset, colon - offset);
-        if (SipChars.equalsIgnoreCase(buffer, offset, colon, "sip"))
+        if (SipChars.equalsIgnoreCase(bytes, offset, colon, "sip"))
         {
             schemeKind = SCHEME_SIP;
         }
-        else if (SipChars.equalsIgnoreCase(buffer, offset, colon, "sips"))
+        else if (SipChars.equalsIgnoreCase(bytes, offset, colon, "sips"))
         {
             schemeKind = SCHEME_SIPS;
         }
-        else if (SipChars.equalsIgnoreCase(buffer, offset, colon, "tel"))
+        else if (SipChars.equalsIgnoreCase(bytes, offset, colon, "tel"))
         {
             schemeKind = SCHEME_TEL;
         }
 
         if (schemeKind == SCHEME_TEL)
         {
-            return wrapTel(buffer, colon + 1, end);
+            return wrapTel(bytes, colon + 1, end);
         }
-        return schemeKind == SCHEME_OTHER || wrapSip(buffer, colon + 1, end);
+        return schemeKind == SCHEME_OTHER || wrapSip(bytes, colon + 1, end, at);
     }
 
     public AsciiView value()
@@ -126,7 +158,7 @@ public final class SipUri
     /** Points {@code into} at URI parameter {@code name}'s value (empty for a flag); false when absent. */
     public boolean param(final CharSequence name, final AsciiView into)
     {
-        return Params.find(params, name, into);
+        return Params.find(params, bytes, name, into);
     }
 
     /** Headers after '?', without the '?'; empty when none. */
@@ -138,16 +170,15 @@ public final class SipUri
     /** Points {@code into} at URI header {@code name}'s value, still %-escaped; false when absent. */
     public boolean header(final CharSequence name, final AsciiView into)
     {
-        final DirectBuffer buffer = headers.buffer();
         final int end = headers.offset() + headers.length();
         int i = headers.offset();
         while (!headers.isEmpty() && i < end)
         {
-            int next = SipChars.indexOf(buffer, i, end, (byte)'&');
+            int next = SipChars.indexOf(bytes, i, end, (byte)'&');
             next = next < 0 ? end : next;
-            final int equals = SipChars.indexOf(buffer, i, next, (byte)'=');
+            final int equals = SipChars.indexOf(bytes, i, next, (byte)'=');
             final int nameEnd = equals < 0 ? next : equals;
-            if (SipChars.equalsIgnoreCase(buffer, i, nameEnd, name))
+            if (SipChars.equalsIgnoreCase(bytes, i, nameEnd, name))
             {
                 final int valueStart = equals < 0 ? next : equals + 1;
                 into.wrap(buffer, valueStart, next - valueStart);
@@ -159,28 +190,28 @@ public final class SipUri
         return false;
     }
 
-    private boolean wrapTel(final DirectBuffer buffer, final int from, final int end)
+    private boolean wrapTel(final byte[] bytes, final int from, final int end)
     {
-        int semicolon = SipChars.indexOf(buffer, from, end, (byte)';');
+        int semicolon = SipChars.indexOf(bytes, from, end, (byte)';');
         semicolon = semicolon < 0 ? end : semicolon;
         if (semicolon == from)
         {
             return false;
         }
         user.wrap(buffer, from, semicolon - from);
-        return wrapParamsAndHeaders(buffer, semicolon, end);
+        return wrapParamsAndHeaders(bytes, semicolon, end);
     }
 
-    private boolean wrapSip(final DirectBuffer buffer, final int from, final int end)
+    /** {@code at}: the first '@' (see {@link #scan}); the scheme before {@code from} cannot hold one. */
+    private boolean wrapSip(final byte[] bytes, final int from, final int end, final int at)
     {
         // '@' appears nowhere in a SIP URI but as the end of userinfo: params and headers must escape it.
-        final int at = SipChars.indexOf(buffer, from, end, (byte)'@');
         int hostStart = from;
         if (at >= 0)
         {
-            final int colon = SipChars.indexOf(buffer, from, at, (byte)':');
+            final int colon = SipChars.indexOf(bytes, from, at, (byte)':');
             final int userEnd = colon < 0 ? at : colon;
-            if (userEnd == from || !escapesValid(buffer, from, userEnd))
+            if (userEnd == from || !escapesValid(bytes, from, userEnd))
             {
                 return false;
             }
@@ -191,37 +222,37 @@ public final class SipUri
             }
             hostStart = at + 1;
         }
-        final int hostEnd = hostEnd(buffer, hostStart, end);
+        final int hostEnd = hostEnd(bytes, hostStart, end);
         if (hostEnd <= hostStart)
         {
             return false;
         }
         host.wrap(buffer, hostStart, hostEnd - hostStart);
         int i = hostEnd;
-        if (i < end && buffer.getByte(i) == ':')
+        if (i < end && bytes[i] == ':')
         {
             int portEnd = i + 1;
-            while (portEnd < end && SipChars.isDigit(buffer.getByte(portEnd)))
+            while (portEnd < end && SipChars.isDigit(bytes[portEnd]))
             {
                 portEnd++;
             }
-            port = (int)SipChars.parseNumber(buffer, i + 1, portEnd, 5, MAX_PORT);
+            port = (int)SipChars.parseNumber(bytes, i + 1, portEnd, 5, MAX_PORT);
             if (port < 0)
             {
                 return false;
             }
             i = portEnd;
         }
-        return wrapParamsAndHeaders(buffer, i, end);
+        return wrapParamsAndHeaders(bytes, i, end);
     }
 
-    private boolean wrapParamsAndHeaders(final DirectBuffer buffer, final int from, final int end)
+    private boolean wrapParamsAndHeaders(final byte[] bytes, final int from, final int end)
     {
-        int question = SipChars.indexOf(buffer, from, end, (byte)'?');
+        int question = SipChars.indexOf(bytes, from, end, (byte)'?');
         question = question < 0 ? end : question;
         if (from < question)
         {
-            if (buffer.getByte(from) != ';' || !Params.valid(buffer, from, question))
+            if (bytes[from] != ';' || !Params.valid(bytes, from, question))
             {
                 return false;
             }
@@ -239,35 +270,35 @@ public final class SipUri
     }
 
     /** End of a hostname, IPv4 address or bracketed IPv6 reference; -1 when malformed. */
-    private static int hostEnd(final DirectBuffer buffer, final int from, final int end)
+    private static int hostEnd(final byte[] bytes, final int from, final int end)
     {
         if (from >= end)
         {
             return -1;
         }
-        if (buffer.getByte(from) == '[')
+        if (bytes[from] == '[')
         {
-            final int close = SipChars.indexOf(buffer, from, end, (byte)']');
-            return close > from && SipChars.isIpv6(buffer, from + 1, close) ? close + 1 : -1;
+            final int close = SipChars.indexOf(bytes, from, end, (byte)']');
+            return close > from && SipChars.isIpv6(bytes, from + 1, close) ? close + 1 : -1;
         }
         int i = from;
-        while (i < end && SipChars.isHostChar(buffer.getByte(i)))
+        while (i < end && SipChars.isHostChar(bytes[i]))
         {
             i++;
         }
         return i;
     }
 
-    private static int schemeEnd(final DirectBuffer buffer, final int from, final int end)
+    private static int schemeEnd(final byte[] bytes, final int from, final int end)
     {
-        final byte first = buffer.getByte(from);
+        final byte first = bytes[from];
         if (!((first >= 'a' && first <= 'z') || (first >= 'A' && first <= 'Z')))
         {
             return -1;
         }
         for (int i = from + 1; i < end; i++)
         {
-            final byte b = buffer.getByte(i);
+            final byte b = bytes[i];
             if (b == ':')
             {
                 return i;
@@ -281,27 +312,35 @@ public final class SipUri
         return -1;
     }
 
-    /** No white space, controls or the delimiters that can never be part of a URI (RFC 3986 §2, RFC 3261 §25). */
-    private static boolean printable(final DirectBuffer buffer, final int from, final int end)
+    /**
+     * One pass over the whole URI: {@link #BAD_BYTE} when it holds white space, a control or a delimiter that can
+     * never be part of a URI (RFC 3986 §2, RFC 3261 §25), otherwise the index of the first '@' (-1 when none).
+     */
+    private static int scan(final byte[] bytes, final int from, final int end)
     {
+        int at = SipChars.NOT_FOUND;
         for (int i = from; i < end; i++)
         {
-            final int b = buffer.getByte(i) & 0xFF;
-            if (b <= ' ' || b >= 0x7F || b == '<' || b == '>' || b == '"')
+            final byte kind = BYTE_KINDS[bytes[i] & 0xFF];
+            if (kind != ORDINARY)
             {
-                return false;
+                if (kind == NEVER)
+                {
+                    return BAD_BYTE;
+                }
+                at = at < 0 ? i : at;
             }
         }
-        return true;
+        return at;
     }
 
-    private static boolean escapesValid(final DirectBuffer buffer, final int from, final int end)
+    private static boolean escapesValid(final byte[] bytes, final int from, final int end)
     {
         for (int i = from; i < end; i++)
         {
-            if (buffer.getByte(i) == '%')
+            if (bytes[i] == '%')
             {
-                if (i + 2 >= end || !SipChars.isHex(buffer.getByte(i + 1)) || !SipChars.isHex(buffer.getByte(i + 2)))
+                if (i + 2 >= end || !SipChars.isHex(bytes[i + 1]) || !SipChars.isHex(bytes[i + 2]))
                 {
                     return false;
                 }

@@ -14,8 +14,10 @@ public final class Via
     private final AsciiView host = new AsciiView();
     private final AsciiView branch = new AsciiView();
     private final AsciiView received = new AsciiView();
-    private final AsciiView paramName = new AsciiView();
-    private final AsciiView paramValue = new AsciiView();
+    private final Params.Param param = new Params.Param();
+    private final ByteAccess access = new ByteAccess();
+    private DirectBuffer buffer;
+    private byte[] bytes = ByteAccess.NONE;
     private int port = -1;
     private int rport = -1;
     private boolean hasRport;
@@ -25,6 +27,18 @@ public final class Via
     /** Parses one Via value; false when malformed. */
     public boolean wrap(final DirectBuffer buffer, final int offset, final int length)
     {
+        return wrap(buffer, access.array(buffer, offset, offset + Math.max(length, 0)), offset, length);
+    }
+
+    /** As {@link #wrap(DirectBuffer, int, int)}, reading {@code bytes} (the buffer's bytes at the same indexes). */
+    boolean wrap(final DirectBuffer buffer, final byte[] bytes, final int offset, final int length)
+    {
+        if (this.buffer != buffer || this.bytes != bytes)
+        {
+            // Stored only when they change: a reference store costs a GC write barrier (see AsciiView.wrap).
+            this.buffer = buffer;
+            this.bytes = bytes;
+        }
         transport.reset();
         host.reset();
         branch.reset();
@@ -32,29 +46,29 @@ public final class Via
         port = -1;
         rport = -1;
         hasRport = false;
-        final int end = SipChars.trimEnd(buffer, offset, offset + Math.max(length, 0));
-        final int start = SipChars.skipLws(buffer, offset, end);
+        final int end = SipChars.trimEnd(bytes, offset, offset + Math.max(length, 0));
+        final int start = SipChars.skipLws(bytes, offset, end);
         value.wrap(buffer, start, end - start);
         paramsOffset = end;
         paramsEnd = end;
 
         // sent-protocol = protocol-name SLASH protocol-version SLASH transport, LWS allowed around each SLASH.
         // Name and version are tokens in the grammar: "SIP/7.0" is a version to answer with 505, not a syntax error.
-        int i = expectToken(buffer, start, end);
-        i = expectSlash(buffer, i, end);
-        i = expectToken(buffer, i, end);
-        i = expectSlash(buffer, i, end);
+        int i = expectToken(bytes, start, end);
+        i = expectSlash(bytes, i, end);
+        i = expectToken(bytes, i, end);
+        i = expectSlash(bytes, i, end);
         if (i < 0)
         {
             return false;
         }
-        final int transportEnd = SipChars.skipToken(buffer, i, end);
-        if (transportEnd == i || transportEnd >= end || !SipChars.isLws(buffer.getByte(transportEnd)))
+        final int transportEnd = SipChars.skipToken(bytes, i, end);
+        if (transportEnd == i || transportEnd >= end || !SipChars.isLws(bytes[transportEnd]))
         {
             return false;
         }
         transport.wrap(buffer, i, transportEnd - i);
-        return sentBy(buffer, SipChars.skipLws(buffer, transportEnd, end), end);
+        return sentBy(bytes, SipChars.skipLws(bytes, transportEnd, end), end);
     }
 
     /** The whole value. */
@@ -119,67 +133,66 @@ public final class Via
             into.reset();
             return false;
         }
-        return Params.find(value.buffer(), paramsOffset, paramsEnd, name, into);
+        return Params.find(buffer, bytes, paramsOffset, paramsEnd, name, into);
     }
 
-    private boolean sentBy(final DirectBuffer buffer, final int from, final int end)
+    private boolean sentBy(final byte[] bytes, final int from, final int end)
     {
-        final int hostEnd = hostEnd(buffer, from, end);
+        final int hostEnd = hostEnd(bytes, from, end);
         if (hostEnd <= from)
         {
             return false;
         }
         host.wrap(buffer, from, hostEnd - from);
-        int i = SipChars.skipLws(buffer, hostEnd, end);
-        if (i < end && buffer.getByte(i) == ':')
+        int i = SipChars.skipLws(bytes, hostEnd, end);
+        if (i < end && bytes[i] == ':')
         {
-            final int portStart = SipChars.skipLws(buffer, i + 1, end);
+            final int portStart = SipChars.skipLws(bytes, i + 1, end);
             int portEnd = portStart;
-            while (portEnd < end && SipChars.isDigit(buffer.getByte(portEnd)))
+            while (portEnd < end && SipChars.isDigit(bytes[portEnd]))
             {
                 portEnd++;
             }
-            port = (int)SipChars.parseNumber(buffer, portStart, portEnd, 5, MAX_PORT);
+            port = (int)SipChars.parseNumber(bytes, portStart, portEnd, 5, MAX_PORT);
             if (port < 0)
             {
                 return false;
             }
-            i = SipChars.skipLws(buffer, portEnd, end);
+            i = SipChars.skipLws(bytes, portEnd, end);
         }
-        if (i < end && buffer.getByte(i) != ';')
+        if (i < end && bytes[i] != ';')
         {
             return false;
         }
         paramsOffset = i;
-        return knownParams(buffer, i, end);
+        return knownParams(bytes, i, end);
     }
 
     /** Validates the parameters and keeps branch, received and rport, in one pass. */
-    private boolean knownParams(final DirectBuffer buffer, final int from, final int end)
+    private boolean knownParams(final byte[] bytes, final int from, final int end)
     {
         int i = from;
         while (i < end)
         {
-            i = Params.next(buffer, i, end, paramName, paramValue);
+            i = Params.next(bytes, i, end, param);
             if (i < 0)
             {
                 return false;
             }
-            if (paramName.equalsIgnoreCase("branch"))
+            if (param.nameIs(bytes, "branch"))
             {
-                branch.wrap(paramValue);
+                branch.wrap(buffer, param.valueStart, param.valueLength());
             }
-            else if (paramName.equalsIgnoreCase("received"))
+            else if (param.nameIs(bytes, "received"))
             {
-                received.wrap(paramValue);
+                received.wrap(buffer, param.valueStart, param.valueLength());
             }
-            else if (paramName.equalsIgnoreCase("rport"))
+            else if (param.nameIs(bytes, "rport"))
             {
                 hasRport = true;
-                if (!paramValue.isEmpty())
+                if (param.valueLength() > 0)
                 {
-                    final int start = paramValue.offset();
-                    rport = (int)SipChars.parseNumber(buffer, start, start + paramValue.length(), 5, MAX_PORT);
+                    rport = (int)SipChars.parseNumber(bytes, param.valueStart, param.valueEnd, 5, MAX_PORT);
                     if (rport < 0)
                     {
                         return false;
@@ -190,37 +203,37 @@ public final class Via
         return true;
     }
 
-    private static int hostEnd(final DirectBuffer buffer, final int from, final int end)
+    private static int hostEnd(final byte[] bytes, final int from, final int end)
     {
-        if (from < end && buffer.getByte(from) == '[')
+        if (from < end && bytes[from] == '[')
         {
-            final int close = SipChars.indexOf(buffer, from, end, (byte)']');
-            return close > from && SipChars.isIpv6(buffer, from + 1, close) ? close + 1 : -1;
+            final int close = SipChars.indexOf(bytes, from, end, (byte)']');
+            return close > from && SipChars.isIpv6(bytes, from + 1, close) ? close + 1 : -1;
         }
         int i = from;
-        while (i < end && SipChars.isHostChar(buffer.getByte(i)))
+        while (i < end && SipChars.isHostChar(bytes[i]))
         {
             i++;
         }
         return i;
     }
 
-    private static int expectToken(final DirectBuffer buffer, final int from, final int end)
+    private static int expectToken(final byte[] bytes, final int from, final int end)
     {
         if (from < 0)
         {
             return -1;
         }
-        final int tokenEnd = SipChars.skipToken(buffer, from, end);
-        return tokenEnd == from ? -1 : SipChars.skipLws(buffer, tokenEnd, end);
+        final int tokenEnd = SipChars.skipToken(bytes, from, end);
+        return tokenEnd == from ? -1 : SipChars.skipLws(bytes, tokenEnd, end);
     }
 
-    private static int expectSlash(final DirectBuffer buffer, final int from, final int end)
+    private static int expectSlash(final byte[] bytes, final int from, final int end)
     {
-        if (from < 0 || from >= end || buffer.getByte(from) != '/')
+        if (from < 0 || from >= end || bytes[from] != '/')
         {
             return -1;
         }
-        return SipChars.skipLws(buffer, from + 1, end);
+        return SipChars.skipLws(bytes, from + 1, end);
     }
 }

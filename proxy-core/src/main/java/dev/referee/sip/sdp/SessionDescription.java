@@ -1,6 +1,7 @@
 package dev.referee.sip.sdp;
 
 import dev.referee.sip.AsciiView;
+import dev.referee.sip.ByteAccess;
 import org.agrona.DirectBuffer;
 
 /**
@@ -34,7 +35,10 @@ public final class SessionDescription
     private final int[] mediaDirection = new int[MAX_MEDIA];
     private final int[] mediaStart = new int[MAX_MEDIA];
     private final int[] mediaEnd = new int[MAX_MEDIA];
+    private final ByteAccess access = new ByteAccess();
     private DirectBuffer buffer;
+    /** The buffer's bytes at the same indexes: the scanners read plain array elements (see {@link ByteAccess}). */
+    private byte[] bytes = ByteAccess.NONE;
     private int sessionStart;
     private int sessionEnd;
     private int mediaCount;
@@ -43,9 +47,17 @@ public final class SessionDescription
     /** Parses; false when it is not SDP (missing v=, o=, s= or malformed lines). */
     public boolean wrap(final DirectBuffer buffer, final int offset, final int length)
     {
-        this.buffer = buffer;
+        if (this.buffer != buffer)
+        {
+            this.buffer = buffer; // stored only when it changes, as in AsciiView.wrap: a GC write barrier per store
+        }
         reset();
         final int end = offset + Math.max(length, 0);
+        final byte[] array = access.array(buffer, offset, end);
+        if (bytes != array)
+        {
+            bytes = array;
+        }
         sessionStart = offset;
         sessionEnd = end;
         boolean seenVersion = false;
@@ -58,14 +70,14 @@ public final class SessionDescription
             final int next = lf < 0 ? end : lf + 1;
             lf = lf < 0 ? end : lf;
             // RFC 4566 §5 says CRLF, but LF alone is to be tolerated.
-            final int lineEnd = lf > line && buffer.getByte(lf - 1) == '\r' ? lf - 1 : lf;
+            final int lineEnd = lf > line && bytes[lf - 1] == '\r' ? lf - 1 : lf;
             if (lineEnd > line)
             {
-                if (lineEnd - line < 2 || buffer.getByte(line + 1) != '=')
+                if (lineEnd - line < 2 || bytes[line + 1] != '=')
                 {
                     return false;
                 }
-                final byte type = buffer.getByte(line);
+                final byte type = bytes[line];
                 final int value = line + 2;
                 if (!seenVersion && type != 'v')
                 {
@@ -201,8 +213,8 @@ public final class SessionDescription
             int lf = indexOf(line, to, (byte)'\n');
             final int next = lf < 0 ? to : lf + 1;
             lf = lf < 0 ? to : lf;
-            final int lineEnd = lf > line && buffer.getByte(lf - 1) == '\r' ? lf - 1 : lf;
-            if (lineEnd - line >= 2 && buffer.getByte(line) == 'a' && buffer.getByte(line + 1) == '=')
+            final int lineEnd = lf > line && bytes[lf - 1] == '\r' ? lf - 1 : lf;
+            if (lineEnd - line >= 2 && bytes[line] == 'a' && bytes[line + 1] == '=')
             {
                 final int nameStart = line + 2;
                 int colon = indexOf(nameStart, lineEnd, (byte)':');
@@ -277,9 +289,9 @@ public final class SessionDescription
         }
         int portEnd = portStart;
         int port = 0;
-        while (portEnd < to && buffer.getByte(portEnd) >= '0' && buffer.getByte(portEnd) <= '9' && port <= 65535)
+        while (portEnd < to && bytes[portEnd] >= '0' && bytes[portEnd] <= '9' && port <= 65535)
         {
-            port = port * 10 + buffer.getByte(portEnd) - '0';
+            port = port * 10 + bytes[portEnd] - '0';
             portEnd++;
         }
         if (portEnd == portStart || port > 65535)
@@ -343,7 +355,7 @@ public final class SessionDescription
             return -1;
         }
         int i = from;
-        while (i < to && buffer.getByte(i) != ' ')
+        while (i < to && bytes[i] != ' ')
         {
             i++;
         }
@@ -358,7 +370,7 @@ public final class SessionDescription
             return -1;
         }
         int i = from;
-        while (i < to && buffer.getByte(i) != ' ')
+        while (i < to && bytes[i] != ' ')
         {
             i++;
         }
@@ -373,7 +385,7 @@ public final class SessionDescription
         }
         for (int i = 0; i < text.length(); i++)
         {
-            if ((buffer.getByte(from + i) & 0xFF) != text.charAt(i))
+            if ((bytes[from + i] & 0xFF) != text.charAt(i))
             {
                 return false;
             }
@@ -385,7 +397,7 @@ public final class SessionDescription
     {
         for (int i = from; i < to; i++)
         {
-            if (buffer.getByte(i) == b)
+            if (bytes[i] == b)
             {
                 return i;
             }
