@@ -68,14 +68,10 @@ public final class JournalVerifier
 
         final MemorySink outputs = new MemorySink();
         final MemorySink events = new MemorySink();
-        final long[] inputTimeNs = new long[1];
-        final Engine engine = new Engine(first.config, (transport, destination, connectionId, buffer, offset, length) ->
-        {
-            JournalEncoder.outputSip(outputs.begin(), inputTimeNs[0], transport, destination, connectionId, buffer,
-                offset, length);
-            outputs.commit();
-            return true;
-        }, new EngineCounters(), new JournalEvents(events));
+        // Outputs are encoded by the node's own JournalSender, so replayed and recorded bytes come from one encoder.
+        final JournalSender journaled = new JournalSender(
+            (transport, destination, connectionId, buffer, offset, length) -> true, outputs);
+        final Engine engine = new Engine(first.config, journaled, new EngineCounters(), new JournalEvents(events));
         final InputReplayer replayer = new InputReplayer(engine);
 
         long records = 1;
@@ -89,7 +85,7 @@ public final class JournalVerifier
             records++;
             if (record.isInput())
             {
-                inputTimeNs[0] = record.timeNs;
+                journaled.inputTimeNs(record.timeNs);
                 replayer.apply(record);
                 listener.onRecord(record, true);
                 listener.afterInput(record, engine);

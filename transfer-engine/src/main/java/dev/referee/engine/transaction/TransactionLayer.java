@@ -460,7 +460,7 @@ public final class TransactionLayer
             final ClientTransaction ct = completedClients.get(i);
             if (ct.state == ClientTransaction.State.COMPLETED)
             {
-                ct.context = null;
+                detach(ct);
             }
         }
         completedClients.clear();
