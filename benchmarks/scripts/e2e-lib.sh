@@ -49,6 +49,8 @@ e2e_start_referee()
         flags+=(-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints
             "-XX:StartFlightRecording=filename=$jfr,settings=profile,dumponexit=true")
     fi
+    # shellcheck disable=SC2206
+    flags+=(${E2E_JAVA_OPTS:-})
     java "${flags[@]}" -jar "$jar" run --config "$tmp/referee.yaml" > "$tmp/referee.log" 2>&1 &
     referee_pid=$!
     pids+=("$referee_pid")

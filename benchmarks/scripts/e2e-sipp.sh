@@ -158,8 +158,11 @@ run_uac()
     fi
 }
 
-echo "e2e-sipp: warm-up: $warmup_calls calls at $rate calls/s" >&2
-run_uac warmup "$warmup_calls"
+if [[ $warmup_calls -gt 0 ]]
+then
+    echo "e2e-sipp: warm-up: $warmup_calls calls at $rate calls/s" >&2
+    run_uac warmup "$warmup_calls"
+fi
 
 # Idle CPU for 2 s (GC, ticker, blocked pipeline threads), to tell the per-call cost from the standing cost.
 idle_before="$(cpu_ticks)"

@@ -6,6 +6,7 @@ import dev.referee.config.RefereeConfig.JournalRoll;
 import dev.referee.config.RefereeConfig.OnTransferFailure;
 import dev.referee.config.RefereeConfig.PipelineConfig;
 import dev.referee.config.RefereeConfig.RedirectConfig;
+import dev.referee.config.RefereeConfig.WarmUpConfig;
 import dev.referee.config.RefereeConfig.SipConfig;
 import dev.referee.config.RefereeConfig.TransferConfig;
 import dev.referee.config.RefereeConfig.WebhookConfig;
@@ -111,7 +112,7 @@ public final class ConfigLoader
         }
         final ConfigSection top = new ConfigSection(source, "", (YamlNode.Mapping)root).allowOnly(
             "listen", "routes", "journal", "admin", "pipeline", "sip", "transfer", "redirect", "trunks", "webhook",
-            "cdr");
+            "cdr", "warm-up");
         final ConfigSection journal = top.section("journal").allowOnly(
             "dir", "roll", "retain", "snapshot-interval", "enabled");
 
@@ -127,7 +128,17 @@ public final class ConfigLoader
             redirect(top.section("redirect")),
             TrunksReader.trunks(top.items("trunks")),
             webhook(top.section("webhook")),
-            new CdrConfig(path(top.section("cdr").allowOnly("dir"), "dir", "./data/cdr")));
+            new CdrConfig(path(top.section("cdr").allowOnly("dir"), "dir", "./data/cdr")),
+            warmUp(top.section("warm-up")));
+    }
+
+    private static WarmUpConfig warmUp(final ConfigSection section) throws ConfigException
+    {
+        section.allowOnly("calls", "max-time");
+        final WarmUpConfig defaults = WarmUpConfig.defaults();
+        return new WarmUpConfig(
+            section.integer("calls", defaults.calls(), 0, 10_000_000),
+            section.durationMs("max-time", defaults.maxMs(), 600_000));
     }
 
     private static List<ListenAddress> listen(final ConfigSection top) throws ConfigException

@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
  * @param trunks      {@code trunks}: per-source transfer policy; empty means the default trunk applies.
  * @param webhook     {@code webhook}: settings shared by every trunk's transfer webhook.
  * @param cdr         {@code cdr}: call records.
+ * @param warmUp      {@code warm-up}: synthetic calls run through a throwaway node before the listeners open.
  */
 public record RefereeConfig(
     List<ListenAddress> listen,
@@ -35,7 +36,8 @@ public record RefereeConfig(
     RedirectConfig redirect,
     List<TrunkConfig> trunks,
     WebhookConfig webhook,
-    CdrConfig cdr)
+    CdrConfig cdr,
+    WarmUpConfig warmUp)
 {
     public RefereeConfig
     {
@@ -68,7 +70,15 @@ public record RefereeConfig(
             RedirectConfig.defaults(),
             List.of(),
             WebhookConfig.defaults(),
-            CdrConfig.defaults());
+            CdrConfig.defaults(),
+            WarmUpConfig.defaults());
+    }
+
+    /** This configuration with another {@code warm-up} section (the warm-up node itself runs with none). */
+    public RefereeConfig withWarmUp(final WarmUpConfig warmUp)
+    {
+        return new RefereeConfig(listen, routes, journalDir, admin, pipeline, sip, journal, transfer, redirect, trunks,
+            webhook, cdr, warmUp);
     }
 
     /** Ring sizes are powers of two; {@code waitStrategy} is blocking, sleeping, yielding or busy-spin. */
@@ -210,6 +220,31 @@ public record RefereeConfig(
         public static CdrConfig defaults()
         {
             return new CdrConfig(Path.of("./data/cdr"));
+        }
+    }
+
+    /**
+     * A freshly started JVM runs its code interpreted, then compiles it, and on two cores the compiler threads take
+     * the CPU the pipeline needs: offered a carrier's full load at once it fell behind and failed calls. So before
+     * the listeners open, {@code calls} synthetic calls go through a throwaway node on loopback (same pipeline,
+     * engine and journal code) until the compiler has little left to do, for at most {@code maxMs}.
+     *
+     * @param calls {@code warm-up.calls}: at least this many calls (and until compilation settles); 0 disables.
+     * @param maxMs {@code warm-up.max-time}: the warm-up stops then, however far it got.
+     */
+    public record WarmUpConfig(int calls, long maxMs)
+    {
+        /** No warm-up (the form used by code that builds a configuration itself, such as engine tests). */
+        public static final WarmUpConfig NONE = new WarmUpConfig(0, 0);
+
+        public static WarmUpConfig defaults()
+        {
+            return new WarmUpConfig(20_000, 8_000);
+        }
+
+        public boolean enabled()
+        {
+            return calls > 0 && maxMs > 0;
         }
     }
 }

@@ -296,7 +296,8 @@ public final class Engine
     private void onAck(final SipMessage ack)
     {
         final ServerTransaction st = transactions.findServer(ack);
-        if (st != null && st.method() == SipMethod.INVITE)
+        // An ACK matching an Accepted INVITE (same branch, or RFC 2543 matching) acknowledges the 2xx: a dialog matter.
+        if (st != null && st.method() == SipMethod.INVITE && st.state() != ServerTransaction.State.ACCEPTED)
         {
             transactions.onAck(st);
             return;

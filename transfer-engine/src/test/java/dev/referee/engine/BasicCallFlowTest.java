@@ -51,6 +51,41 @@ class BasicCallFlowTest
         return invite;
     }
 
+    /**
+     * A caller that lost the 2xx retransmits its INVITE (the CI failure of JournalReplayInteropTest under load): the
+     * accepted INVITE server transaction absorbs it (RFC 6026 §7.1). Before, the transaction ended with the 2xx, the
+     * retransmission set up a second call with another To tag, and the caller's ACK and BYE then matched neither.
+     */
+    @Test
+    void shouldAbsorbInviteRetransmittedAfterTheTwoHundredAndKeepOneCall()
+    {
+        final String invite = alice.invite("bob", "call-1@alice");
+        harness.receive(CALLER, invite);
+        final Sent relayed = harness.drain().stream().filter(s -> s.isRequest("INVITE")).findFirst().orElseThrow();
+        bob.accept(relayed);
+        harness.receive(CALLEE, bob.answer(relayed, 200, "OK", SipPhone.SDP));
+        final Sent ok = harness.expectOne(response(200, CALLER), "200 to caller");
+
+        harness.advanceMs(100);
+        harness.receive(CALLER, invite);
+        assertEquals(java.util.List.of(), harness.drain(), "the retransmitted INVITE is absorbed");
+        assertEquals(1, harness.engine.activeCalls());
+
+        harness.advanceMs(500); // the TU's own 2xx retransmission (T1) still reaches the caller
+        final Sent again = harness.expectOne(response(200, CALLER), "200 retransmitted at T1");
+        assertEquals(ok.toTag(), again.toTag());
+        alice.learn(again);
+        harness.receive(CALLER, alice.ack());
+        harness.expectOne(request("ACK", CALLEE), "ACK to callee");
+        harness.receive(CALLER, alice.bye());
+        final Sent bye = harness.drain().stream().filter(s -> s.isRequest("BYE")).findFirst().orElseThrow();
+        assertEquals(CALLEE, bye.destination);
+        harness.receive(CALLEE, bob.answer(bye, 200, "OK", null));
+        assertEquals(0, harness.engine.activeCalls());
+        harness.advanceMs(40_000);
+        assertTrue(harness.isIdle(), harness.state());
+    }
+
     @Test
     void shouldHideEachSidesTopologyFromTheOther()
     {
@@ -112,7 +147,8 @@ class BasicCallFlowTest
         final java.util.List<Object> waiting = new java.util.ArrayList<>();
         waiting.addAll(dev.referee.engine.transaction.TransactionSnapshots.servers(layer));
         waiting.addAll(dev.referee.engine.transaction.TransactionSnapshots.clients(layer));
-        assertEquals(2, waiting.size(), "the caller's BYE (Timer J) and Referee's BYE to the callee (Timer K)");
+        assertEquals(3, waiting.size(),
+            "the caller's INVITE (Timer L), the caller's BYE (Timer J) and Referee's BYE to the callee (Timer K)");
         final java.util.List<Object> linked = new java.util.ArrayList<>();
         for (final Object transaction : waiting)
         {

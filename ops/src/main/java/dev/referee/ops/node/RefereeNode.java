@@ -44,8 +44,22 @@ public final class RefereeNode implements AutoCloseable
         this.webhooks = webhooks;
     }
 
-    /** Binds every listener and starts the pipeline; throws when an address cannot be bound. */
+    /**
+     * Warms up (see {@link WarmUp}), then binds every listener and starts the pipeline; throws when an address cannot
+     * be bound.
+     */
     public static RefereeNode start(final RefereeConfig config) throws Exception
+    {
+        final WarmUp.Result warmUp = WarmUp.run(config);
+        if (warmUp != null)
+        {
+            System.getLogger(RefereeNode.class.getName()).log(System.Logger.Level.INFO, warmUp.toString());
+        }
+        return startWithoutWarmUp(config);
+    }
+
+    /** Binds every listener and starts the pipeline at once; throws when an address cannot be bound. */
+    static RefereeNode startWithoutWarmUp(final RefereeConfig config) throws Exception
     {
         final SipPipeline pipeline = new SipPipeline(config);
         final EngineCounters counters = new EngineCounters();

@@ -8,7 +8,8 @@ import java.net.InetSocketAddress;
 /**
  * An RFC 3261 §17.2 server transaction: INVITE (Figure 7) or non-INVITE (Figure 8).
  * <pre>
- * INVITE:     Proceeding --2xx--> Terminated (the TU retransmits 2xx until ACK)
+ * INVITE:     Proceeding --2xx--> Accepted --Timer L--> Terminated (RFC 6026: the TU retransmits 2xx until ACK;
+ *             the transaction absorbs retransmitted INVITEs so that they never look like a new call)
  *             Proceeding --300-699--> Completed --ACK--> Confirmed --Timer I--> Terminated
  *             Completed --Timer G: resend final; Timer H: give up--> Terminated
  * non-INVITE: Trying --1xx--> Proceeding --final--> Completed --Timer J--> Terminated
@@ -28,7 +29,12 @@ public final class ServerTransaction implements TimerOwner
         /** INVITE only: the ACK for a non-2xx final response came. */
         CONFIRMED,
         /** Gone from the layer. */
-        TERMINATED
+        TERMINATED,
+        /**
+         * INVITE only (RFC 6026 §7.1): a 2xx was sent. Retransmitted INVITEs are absorbed until Timer L (64*T1);
+         * the TU retransmits the 2xx itself. Last in the enum: snapshots store states by ordinal.
+         */
+        ACCEPTED
     }
 
     final TransactionLayer layer;

@@ -172,7 +172,7 @@ public final class TransactionLayer
         {
             if (status < 300)
             {
-                terminate(st); // 2xx: the TU retransmits until the ACK comes
+                accept(st);
                 return;
             }
             st.lastResponse = outbox.copyOfMessage();
@@ -200,6 +200,25 @@ public final class TransactionLayer
         }
     }
 
+    /**
+     * RFC 6026 §7.1: after a 2xx the INVITE server transaction stays, for Timer L, only to absorb retransmissions
+     * of the INVITE (a caller that lost the 2xx retransmits it; without this it would be taken for a new call and
+     * set up a second one). The TU retransmits the 2xx. Reliable transports carry no retransmissions: ended at once.
+     */
+    private void accept(final ServerTransaction st)
+    {
+        if (isReliable(st.transport))
+        {
+            terminate(st);
+            return;
+        }
+        st.lastResponse = null; // a retransmitted INVITE is absorbed, never answered with an old provisional
+        st.state = ServerTransaction.State.ACCEPTED;
+        waiting++;
+        st.timeoutTimer = timers.schedule(64 * t1Ns, st); // Timer L
+        completedServers.add(st); // absorbs retransmissions only: lets go of the call at the end of the input
+    }
+
     void onServerTimer(final ServerTransaction st, final long timerId, final long nowNs)
     {
         if (timerId == st.retransmitTimer)
@@ -224,7 +243,8 @@ public final class TransactionLayer
     /** Ends a server transaction now (the TU no longer needs it, e.g. its call is gone). */
     public void terminate(final ServerTransaction st)
     {
-        if (st.state == ServerTransaction.State.COMPLETED || st.state == ServerTransaction.State.CONFIRMED)
+        if (st.state == ServerTransaction.State.COMPLETED || st.state == ServerTransaction.State.CONFIRMED ||
+            st.state == ServerTransaction.State.ACCEPTED)
         {
             waiting--;
         }
@@ -436,7 +456,8 @@ public final class TransactionLayer
 
     /**
      * Called once the current input is handled. A completed non-INVITE server transaction only answers retransmitted
-     * requests from its stored response (Timer J: 32 s over UDP), and a completed client transaction only absorbs
+     * requests from its stored response (Timer J: 32 s over UDP), an accepted INVITE server transaction only absorbs
+     * retransmitted INVITEs (Timer L), and a completed client transaction only absorbs
      * retransmitted responses (Timers D and K): the TU never sees them again, so they let go of its objects.
      * Holding on meant every ended call stayed reachable from its BYE transaction for 32 s, and each young
      * collection copied all of them. A completed INVITE server transaction keeps its context: a 2xx that crossed
@@ -448,7 +469,7 @@ public final class TransactionLayer
         for (int i = 0, n = completedServers.size(); i < n; i++)
         {
             final ServerTransaction st = completedServers.get(i);
-            if (st.state == ServerTransaction.State.COMPLETED)
+            if (st.state == ServerTransaction.State.COMPLETED || st.state == ServerTransaction.State.ACCEPTED)
             {
                 st.context = null;
                 st.relayedTo = null;

@@ -1,0 +1,162 @@
+package dev.referee.ops.node;
+
+import dev.referee.config.ListenAddress;
+import dev.referee.config.RefereeConfig;
+import dev.referee.config.Route;
+import dev.referee.transport.Transport;
+
+import java.io.IOException;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * Runs synthetic calls through a throwaway node before the real one opens its listeners (see
+ * {@link RefereeConfig.WarmUpConfig} for why). The warm-up node is the real code, configured like the real node
+ * (rings, wait strategy, timers, journal settings) except for what must not be shared: it listens on an ephemeral
+ * loopback UDP port, journals and writes call records into a temporary directory that is deleted afterwards, has
+ * no admin HTTP and routes only {@link WarmUpPhones#USER} to the warm-up callee. Nothing of it survives but the
+ * compiled code.
+ * <p>
+ * It stops when at least {@code warm-up.calls} calls have completed and the JIT compiler has gone quiet (less than
+ * {@link #SETTLED_COMPILE_SHARE} of a {@link #SETTLE_INTERVAL_NS} interval spent compiling), or at
+ * {@code warm-up.max-time}.
+ */
+public final class WarmUp
+{
+    /** Share of wall time spent compiling below which the compiler counts as settled. */
+    static final double SETTLED_COMPILE_SHARE = 0.05;
+    static final long SETTLE_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(250);
+
+    /** What a warm-up did: calls completed, wall time, and the compile time the JVM reported over it. */
+    public record Result(int calls, long elapsedMs, long compileMs)
+    {
+        @Override
+        public String toString()
+        {
+            return "warm-up: " + calls + " calls in " + elapsedMs + " ms (" + compileMs + " ms compiling)";
+        }
+    }
+
+    private WarmUp()
+    {
+    }
+
+    /** Warms up per {@code config.warmUp()}; returns null when it is disabled. */
+    public static Result run(final RefereeConfig config) throws Exception
+    {
+        final RefereeConfig.WarmUpConfig settings = config.warmUp();
+        if (!settings.enabled())
+        {
+            return null;
+        }
+        final long startNs = System.nanoTime();
+        final long deadlineNs = startNs + TimeUnit.MILLISECONDS.toNanos(settings.maxMs());
+        final CompilationMXBean compiler = ManagementFactory.getCompilationMXBean();
+        final long compileStartMs = compileMs(compiler);
+        final Path dir = Files.createTempDirectory("referee-warm-up-");
+        try
+        {
+            final int calls;
+            try (WarmUpPhones phones = new WarmUpPhones(InetAddress.getLoopbackAddress());
+                RefereeNode node = RefereeNode.startWithoutWarmUp(warmUpConfig(config, dir, phones.calleeAddress())))
+            {
+                calls = phones.run(node.pipeline().localAddress(Transport.UDP), deadlineNs,
+                    new Settled(settings.calls(), compiler));
+            }
+            return new Result(calls, (System.nanoTime() - startNs) / 1_000_000, compileMs(compiler) - compileStartMs);
+        }
+        finally
+        {
+            deleteTree(dir);
+        }
+    }
+
+    /** The real configuration, narrowed to what a throwaway node on loopback may use. */
+    static RefereeConfig warmUpConfig(final RefereeConfig config, final Path dir, final InetSocketAddress callee)
+    {
+        return new RefereeConfig(
+            List.of(new ListenAddress(Transport.UDP, new InetSocketAddress("127.0.0.1", 0))),
+            List.of(new Route(Pattern.compile(Pattern.quote(WarmUpPhones.USER)), callee, Transport.UDP)),
+            dir.resolve("journal"),
+            null,
+            config.pipeline(),
+            config.sip(),
+            config.journal(),
+            config.transfer(),
+            config.redirect(),
+            List.of(),
+            config.webhook(),
+            new RefereeConfig.CdrConfig(dir.resolve("cdr")),
+            RefereeConfig.WarmUpConfig.NONE);
+    }
+
+    private static long compileMs(final CompilationMXBean compiler)
+    {
+        return compiler != null && compiler.isCompilationTimeMonitoringSupported() ? compiler.getTotalCompilationTime() : 0;
+    }
+
+    /** Enough calls, then the compiler quiet over one interval. */
+    private static final class Settled implements WarmUpPhones.Stop
+    {
+        private final int minCalls;
+        private final CompilationMXBean compiler;
+        private long intervalStartNs = System.nanoTime();
+        private long intervalCompileMs;
+
+        Settled(final int minCalls, final CompilationMXBean compiler)
+        {
+            this.minCalls = minCalls;
+            this.compiler = compiler;
+            this.intervalCompileMs = compileMs(compiler);
+        }
+
+        @Override
+        public boolean enough(final int callsEnded)
+        {
+            final long nowNs = System.nanoTime();
+            if (nowNs - intervalStartNs < SETTLE_INTERVAL_NS)
+            {
+                return false;
+            }
+            final long compiledMs = compileMs(compiler);
+            final double share = (compiledMs - intervalCompileMs) * 1e6 / (nowNs - intervalStartNs);
+            intervalStartNs = nowNs;
+            intervalCompileMs = compiledMs;
+            return callsEnded >= minCalls && share < SETTLED_COMPILE_SHARE;
+        }
+    }
+
+    private static void deleteTree(final Path dir) throws IOException
+    {
+        if (!Files.exists(dir))
+        {
+            return;
+        }
+        Files.walkFileTree(dir, new SimpleFileVisitor<>()
+        {
+            @Override
+            public FileVisitResult visitFile(final Path file, final BasicFileAttributes attrs) throws IOException
+            {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(final Path directory, final IOException ex) throws IOException
+            {
+                Files.delete(directory);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}
