@@ -7,6 +7,7 @@ import dev.referee.config.RefereeConfig.OnTransferFailure;
 import dev.referee.config.RefereeConfig.PipelineConfig;
 import dev.referee.config.RefereeConfig.RedirectConfig;
 import dev.referee.config.RefereeConfig.WarmUpConfig;
+import dev.referee.config.RefereeConfig.OverloadConfig;
 import dev.referee.config.RefereeConfig.SipConfig;
 import dev.referee.config.RefereeConfig.TransferConfig;
 import dev.referee.config.RefereeConfig.WebhookConfig;
@@ -112,7 +113,7 @@ public final class ConfigLoader
         }
         final ConfigSection top = new ConfigSection(source, "", (YamlNode.Mapping)root).allowOnly(
             "listen", "routes", "journal", "admin", "pipeline", "sip", "transfer", "redirect", "trunks", "webhook",
-            "cdr", "warm-up");
+            "cdr", "warm-up", "overload");
         final ConfigSection journal = top.section("journal").allowOnly(
             "dir", "roll", "retain", "snapshot-interval", "enabled");
 
@@ -129,7 +130,18 @@ public final class ConfigLoader
             TrunksReader.trunks(top.items("trunks")),
             webhook(top.section("webhook")),
             new CdrConfig(path(top.section("cdr").allowOnly("dir"), "dir", "./data/cdr")),
-            warmUp(top.section("warm-up")));
+            warmUp(top.section("warm-up")),
+            overload(top.section("overload")));
+    }
+
+    private static OverloadConfig overload(final ConfigSection section) throws ConfigException
+    {
+        section.allowOnly("max-lag", "max-ring-fill", "retry-after");
+        final OverloadConfig defaults = OverloadConfig.defaults();
+        return new OverloadConfig(
+            section.durationMs("max-lag", defaults.maxLagMs(), 60_000),
+            section.integer("max-ring-fill", defaults.maxRingFillPercent(), 1, 100),
+            (int)(section.durationMs("retry-after", defaults.retryAfterSeconds() * 1_000L, 3_600_000) / 1_000));
     }
 
     private static WarmUpConfig warmUp(final ConfigSection section) throws ConfigException

@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
  * @param webhook     {@code webhook}: settings shared by every trunk's transfer webhook.
  * @param cdr         {@code cdr}: call records.
  * @param warmUp      {@code warm-up}: synthetic calls run through a throwaway node before the listeners open.
+ * @param overload    {@code overload}: when new calls are shed.
  */
 public record RefereeConfig(
     List<ListenAddress> listen,
@@ -37,7 +38,8 @@ public record RefereeConfig(
     List<TrunkConfig> trunks,
     WebhookConfig webhook,
     CdrConfig cdr,
-    WarmUpConfig warmUp)
+    WarmUpConfig warmUp,
+    OverloadConfig overload)
 {
     public RefereeConfig
     {
@@ -71,14 +73,15 @@ public record RefereeConfig(
             List.of(),
             WebhookConfig.defaults(),
             CdrConfig.defaults(),
-            WarmUpConfig.defaults());
+            WarmUpConfig.defaults(),
+            OverloadConfig.defaults());
     }
 
     /** This configuration with another {@code warm-up} section (the warm-up node itself runs with none). */
     public RefereeConfig withWarmUp(final WarmUpConfig warmUp)
     {
         return new RefereeConfig(listen, routes, journalDir, admin, pipeline, sip, journal, transfer, redirect, trunks,
-            webhook, cdr, warmUp);
+            webhook, cdr, warmUp, overload);
     }
 
     /** Ring sizes are powers of two; {@code waitStrategy} is blocking, sleeping, yielding or busy-spin. */
@@ -245,6 +248,24 @@ public record RefereeConfig(
         public boolean enabled()
         {
             return calls > 0 && maxMs > 0;
+        }
+    }
+
+    /**
+     * When the receive threads shed new calls (503 with Retry-After) before the engine sees them: the engine is
+     * handling inputs older than {@code maxLagMs}, or the inbound ring is fuller than {@code maxRingFillPercent}.
+     * Requests of established dialogs, ACK and CANCEL are never shed.
+     *
+     * @param maxLagMs           {@code overload.max-lag}: well under T1 (500 ms), so that callers do not start
+     *                           retransmitting the calls that were admitted.
+     * @param maxRingFillPercent {@code overload.max-ring-fill}: percent of {@code pipeline.inbound-ring}.
+     * @param retryAfterSeconds  {@code overload.retry-after}: Retry-After of the 503, whole seconds.
+     */
+    public record OverloadConfig(long maxLagMs, int maxRingFillPercent, int retryAfterSeconds)
+    {
+        public static OverloadConfig defaults()
+        {
+            return new OverloadConfig(200, 50, 1);
         }
     }
 }

@@ -31,6 +31,10 @@ final class EngineHandler implements EventHandler<InboundEvent>
     {
         try
         {
+            if (event.type == InboundEvent.SKIP)
+            {
+                return; // shed or absorbed on the receive thread: neither journaled nor seen by the engine
+            }
             for (final EventHandler<InboundEvent> stage : stages)
             {
                 runStage(stage, event, sequence, endOfBatch);

@@ -20,6 +20,11 @@ public final class InboundEvent
      * target URI (empty when the REFER's target stands).
      */
     public static final int WEBHOOK = 3;
+    /**
+     * A received message the receive thread already dealt with (shed with a 503, or absorbed as a retransmission of a
+     * request still queued): the slot had been claimed, so it is published, and the engine passes over it.
+     */
+    public static final int SKIP = 4;
 
     /** Largest datagram or framed stream message accepted. */
     public static final int MAX_MESSAGE_LENGTH = 65_535;

@@ -15,6 +15,12 @@ public final class PipelineCounters
     /** Inbound ring full: a response, ACK or unreadable request that was not answered. */
     public final Counter udpInboundDropped = new Counter();
     public final Counter udpOverloadResponses = new Counter();
+    /** New calls (INVITE without To tag) let through to the engine. */
+    public final Counter udpAdmitted = new Counter();
+    /** New calls answered 503 by admission control before the engine saw them. */
+    public final Counter udpShed = new Counter();
+    /** Retransmitted requests dropped because their first copy was still queued for the engine. */
+    public final Counter udpAbsorbed = new Counter();
     /** Datagrams longer than {@link InboundEvent#MAX_MESSAGE_LENGTH} or otherwise unusable. */
     public final Counter udpReceiveErrors = new Counter();
 
@@ -22,6 +28,9 @@ public final class PipelineCounters
     public final Counter tcpReceived = new Counter();
     public final Counter tcpInboundDropped = new Counter();
     public final Counter tcpOverloadResponses = new Counter();
+    public final Counter tcpAdmitted = new Counter();
+    public final Counter tcpShed = new Counter();
+    public final Counter tcpAbsorbed = new Counter();
     /**
      * Messages a connection took: written, or queued behind a partial write or a connect in progress. Queued
      * messages lost with their connection are counted again in {@link #tcpSendDropped}.
@@ -82,6 +91,24 @@ public final class PipelineCounters
         return udpOverloadResponses.get() + tcpOverloadResponses.get();
     }
 
+    /** New calls admitted to the engine by admission control. */
+    public long admitted()
+    {
+        return udpAdmitted.get() + tcpAdmitted.get();
+    }
+
+    /** New calls shed with 503 by admission control (the engine lagged or the ring filled). */
+    public long shed()
+    {
+        return udpShed.get() + tcpShed.get();
+    }
+
+    /** Request retransmissions absorbed on receive because the first copy was still queued. */
+    public long absorbed()
+    {
+        return udpAbsorbed.get() + tcpAbsorbed.get();
+    }
+
     public long tcpConnectionsOpen()
     {
         return tcpConnectionsOpen.get();
@@ -92,6 +119,7 @@ public final class PipelineCounters
         return "udpReceived=" + udpReceived + " tcpReceived=" + tcpReceived +
             " udpSent=" + udpSent + " tcpSent=" + tcpSent +
             " inboundDropped=" + inboundDropped() + " overloadResponses=" + overloadResponses() +
+            " admitted=" + admitted() + " shed=" + shed() + " absorbed=" + absorbed() +
             " outboundDropped=" + outboundDropped + " udpSendDropped=" + udpSendDropped +
             " tcpSendDropped=" + tcpSendDropped + " tcpConnectionsOpen=" + tcpConnectionsOpen +
             " parseFailures=" + parseFailures + " engineErrors=" + engineErrors +

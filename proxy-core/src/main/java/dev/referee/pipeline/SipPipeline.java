@@ -7,6 +7,7 @@ import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.RingBuffer;
 import dev.referee.config.ListenAddress;
 import dev.referee.config.RefereeConfig;
+import dev.referee.transport.Admission;
 import dev.referee.transport.InboundPublisher;
 import dev.referee.transport.OverloadResponder;
 import dev.referee.transport.TcpTransport;
@@ -59,6 +60,7 @@ public final class SipPipeline implements AutoCloseable
     private final TcpTransport tcp;
     private final EventPoller<OutboundEvent> tcpPoller;
     private final InboundPublisher publisher;
+    private final EngineProgress progress;
     private final Ticker ticker;
     private final String threadSuffix = "-" + INSTANCES.incrementAndGet();
     private final List<Thread> threads = new ArrayList<>();
@@ -70,7 +72,14 @@ public final class SipPipeline implements AutoCloseable
 
     public SipPipeline(final RefereeConfig config)
     {
-        this(config.pipeline(), config.listen(), config.sip().userAgent());
+        this(config.pipeline(), config.listen(), config.sip().userAgent(), config.overload());
+    }
+
+    /** With the default {@code overload} settings. */
+    public SipPipeline(
+        final RefereeConfig.PipelineConfig config, final List<ListenAddress> listen, final String userAgent)
+    {
+        this(config, listen, userAgent, RefereeConfig.OverloadConfig.defaults());
     }
 
     /**
@@ -80,7 +89,8 @@ public final class SipPipeline implements AutoCloseable
      * @throws IllegalArgumentException for an unknown wait strategy or a ring size that is not a power of two.
      */
     public SipPipeline(
-        final RefereeConfig.PipelineConfig config, final List<ListenAddress> listen, final String userAgent)
+        final RefereeConfig.PipelineConfig config, final List<ListenAddress> listen, final String userAgent,
+        final RefereeConfig.OverloadConfig overload)
     {
         this.config = Objects.requireNonNull(config, "config");
         if (config.tickIntervalMs() <= 0)
@@ -103,9 +113,14 @@ public final class SipPipeline implements AutoCloseable
         }
 
         publisher = new InboundPublisher(inboundRing, counters);
-        udp = new UdpTransport(udpAddresses, publisher, new OverloadResponder(userAgent), counters);
+        progress = new EngineProgress(inboundRing);
+        udp = new UdpTransport(udpAddresses, publisher, new Admission(progress, overload,
+            new OverloadResponder(userAgent, overload.retryAfterSeconds()),
+            counters.udpAdmitted, counters.udpShed, counters.udpAbsorbed), counters);
         tcpPoller = outboundRing.newPoller();
-        tcp = new TcpTransport(tcpAddresses, publisher, new OverloadResponder(userAgent), counters, tcpPoller);
+        tcp = new TcpTransport(tcpAddresses, publisher, new Admission(progress, overload,
+            new OverloadResponder(userAgent, overload.retryAfterSeconds()),
+            counters.tcpAdmitted, counters.tcpShed, counters.tcpAbsorbed), counters, tcpPoller);
         ticker = new Ticker(inboundRing, TimeUnit.MILLISECONDS.toNanos(config.tickIntervalMs()), counters);
 
         outboundRing.addGatingSequences(tcpPoller.getSequence());
@@ -184,6 +199,7 @@ public final class SipPipeline implements AutoCloseable
         final List<EventHandler<InboundEvent>> stages = List.copyOf(extraInboundStages);
         final BatchEventProcessor<InboundEvent> engineStage = builder.build(
             inboundRing, inboundRing.newBarrier(), new EngineHandler(engine, sender, stages, counters));
+        progress.engineSequence(engineStage.getSequence());
         engineStage.setExceptionHandler(new CountingExceptionHandler<>("engine", counters.engineErrors));
         inboundRing.addGatingSequences(engineStage.getSequence());
 
@@ -228,6 +244,12 @@ public final class SipPipeline implements AutoCloseable
         final List<InetSocketAddress> addresses =
             transport == Transport.TCP ? tcp.boundAddresses() : udp.boundAddresses();
         return addresses.isEmpty() ? null : addresses.get(0);
+    }
+
+    /** The engine's backlog and lag, as admission control reads them (any thread). */
+    public EngineProgress progress()
+    {
+        return progress;
     }
 
     /** Counts, readable from any thread. */

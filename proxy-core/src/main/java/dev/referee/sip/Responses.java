@@ -34,6 +34,14 @@ public final class Responses
     public static SipMessageWriter error(final SipMessage request, final int statusCode, final CharSequence reason,
         final CharSequence warning, final CharSequence agent, final SipMessageWriter writer)
     {
+        return error(request, statusCode, reason, warning, agent, 0, writer);
+    }
+
+    /** {@link #error} with {@code Retry-After: retryAfterSeconds} (RFC 3261 §20.33) when that is positive. */
+    public static SipMessageWriter error(final SipMessage request, final int statusCode, final CharSequence reason,
+        final CharSequence warning, final CharSequence agent, final int retryAfterSeconds,
+        final SipMessageWriter writer)
+    {
         copyUpToTo(request, statusCode, reason, writer);
         if (needsTag(request))
         {
@@ -54,6 +62,10 @@ public final class Responses
                 writer.append(c);
             }
             writer.append('"').endHeader();
+        }
+        if (retryAfterSeconds > 0)
+        {
+            writer.header("Retry-After", retryAfterSeconds);
         }
         return writer.endWithoutBody();
     }

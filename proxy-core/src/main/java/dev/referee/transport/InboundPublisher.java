@@ -67,6 +67,59 @@ public final class InboundPublisher
         return true;
     }
 
+    /** {@link #offer} could not claim a slot: the ring is full and nothing was published. */
+    public static final int FULL = -1;
+
+    /**
+     * Publishes a received message subject to {@code admission}: the message is copied into a claimed slot and parsed
+     * there (no second parse), then judged. A shed or absorbed message is published as {@link InboundEvent#SKIP}, which
+     * the engine passes over without journaling it (a claimed slot must always be published).
+     *
+     * @return {@link Admission#ADMIT}, {@link Admission#SHED} (the 503 is in {@link Admission#response()}),
+     * {@link Admission#ABSORB} or {@link #FULL}.
+     */
+    public int offer(
+        final int transport,
+        final InetSocketAddress source,
+        final InetSocketAddress local,
+        final long connectionId,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length,
+        final long timeNs,
+        final Admission admission)
+    {
+        final long sequence = claim();
+        if (sequence < 0)
+        {
+            return FULL;
+        }
+        final InboundEvent event = ring.get(sequence);
+        event.timeNs = timeNs;
+        event.transport = transport;
+        event.source = source;
+        event.local = local;
+        event.connectionId = connectionId;
+        event.ensureCapacity(length);
+        event.data.putBytes(0, buffer, offset, length);
+        event.length = length;
+        event.parsed = parse(event);
+        int verdict;
+        try
+        {
+            verdict = admission.verdict(event.message, event.parsed, source, sequence, timeNs);
+        }
+        catch (final RuntimeException ex)
+        {
+            // A receive thread must survive anything a peer sends: when in doubt, the engine decides.
+            counters.parseHandlerErrors.increment();
+            verdict = Admission.ADMIT;
+        }
+        event.type = verdict == Admission.ADMIT ? InboundEvent.SIP : InboundEvent.SKIP;
+        ring.publish(sequence);
+        return verdict;
+    }
+
     /** Claims a slot; -1 when the ring is full (never waits: a receive thread must keep draining its socket). */
     private long claim()
     {

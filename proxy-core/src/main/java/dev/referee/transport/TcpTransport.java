@@ -44,7 +44,7 @@ public final class TcpTransport implements Runnable, AutoCloseable
 
     private final List<InetSocketAddress> requested;
     private final InboundPublisher publisher;
-    private final OverloadResponder overloadResponder;
+    private final Admission admission;
     private final PipelineCounters counters;
     private final EventPoller<OutboundEvent> outboundPoller;
     private final EventPoller.Handler<OutboundEvent> outboundHandler = this::onOutbound;
@@ -65,13 +65,13 @@ public final class TcpTransport implements Runnable, AutoCloseable
     public TcpTransport(
         final List<InetSocketAddress> addresses,
         final InboundPublisher publisher,
-        final OverloadResponder overloadResponder,
+        final Admission admission,
         final PipelineCounters counters,
         final EventPoller<OutboundEvent> outboundPoller)
     {
         this.requested = List.copyOf(addresses);
         this.publisher = publisher;
-        this.overloadResponder = overloadResponder;
+        this.admission = admission;
         this.counters = counters;
         this.outboundPoller = outboundPoller;
     }
@@ -303,13 +303,19 @@ public final class TcpTransport implements Runnable, AutoCloseable
         throws IOException
     {
         counters.tcpReceived.increment();
-        if (publisher.publish(
-            Transport.TCP, connection.remote, connection.local, connection.id, buffer, offset, length, nowNs))
+        final int verdict = publisher.offer(
+            Transport.TCP, connection.remote, connection.local, connection.id, buffer, offset, length, nowNs, admission);
+        if (verdict == Admission.SHED)
+        {
+            connection.write(admission.response());
+            return;
+        }
+        if (verdict != InboundPublisher.FULL)
         {
             return;
         }
 
-        final ByteBuffer response = overloadResponder.respond(buffer, offset, length);
+        final ByteBuffer response = admission.responder().respond(buffer, offset, length);
         if (response == null)
         {
             counters.tcpInboundDropped.increment();

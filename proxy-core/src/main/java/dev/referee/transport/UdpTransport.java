@@ -42,7 +42,7 @@ public final class UdpTransport implements Runnable, AutoCloseable
 
     private final List<InetSocketAddress> requested;
     private final InboundPublisher publisher;
-    private final OverloadResponder overloadResponder;
+    private final Admission admission;
     private final PipelineCounters counters;
 
     private final List<DatagramChannel> channels = new ArrayList<>();
@@ -63,12 +63,12 @@ public final class UdpTransport implements Runnable, AutoCloseable
     public UdpTransport(
         final List<InetSocketAddress> addresses,
         final InboundPublisher publisher,
-        final OverloadResponder overloadResponder,
+        final Admission admission,
         final PipelineCounters counters)
     {
         this.requested = List.copyOf(addresses);
         this.publisher = publisher;
-        this.overloadResponder = overloadResponder;
+        this.admission = admission;
         this.counters = counters;
     }
 
@@ -248,16 +248,35 @@ public final class UdpTransport implements Runnable, AutoCloseable
 
             counters.udpReceived.increment();
             final InetSocketAddress source = (InetSocketAddress)from;
-            if (!publisher.publish(Transport.UDP, source, local, 0, receiveBuffer, 0, length, timeNs))
+            final int verdict = publisher.offer(Transport.UDP, source, local, 0, receiveBuffer, 0, length, timeNs,
+                admission);
+            if (verdict == Admission.SHED)
+            {
+                shed(channel, source);
+            }
+            else if (verdict == InboundPublisher.FULL)
             {
                 onOverload(channel, source, length);
             }
         }
     }
 
+    /** Sends the 503 admission control wrote for a shed call, straight back to where the INVITE came from. */
+    private void shed(final DatagramChannel channel, final InetSocketAddress source)
+    {
+        try
+        {
+            channel.send(admission.response(), source);
+        }
+        catch (final IOException ex)
+        {
+            counters.udpReceiveErrors.increment();
+        }
+    }
+
     private void onOverload(final DatagramChannel channel, final InetSocketAddress source, final int length)
     {
-        final ByteBuffer response = overloadResponder.respond(receiveBuffer, 0, length);
+        final ByteBuffer response = admission.responder().respond(receiveBuffer, 0, length);
         if (response == null)
         {
             counters.udpInboundDropped.increment();

@@ -8,7 +8,8 @@ import java.util.Map;
  * {"activeCalls":n,"dialogs":n,"transactions":n,"transactionsWaiting":n,"timers":n,
  *  "ring":{"inboundRemaining":n,"inboundSize":n,"outboundRemaining":n,"outboundSize":n},
  *  "messagesIn":{"requests":{"INVITE":n},"responses":{"200":n}},"messagesOut":{...},
- *  "drops":{"inboundFull":n,"outboundFull":n,"overload503":n,"malformed":n}}
+ *  "drops":{"inboundFull":n,"outboundFull":n,"overload503":n,"malformed":n},
+ *  "overload":{"admitted":n,"shed":n,"absorbed":n,"backlog":n,"lagMs":n}}
  * </pre>
  * Written by hand: the shape is small and fixed, and no JSON library is needed on the ops classpath for it.
  */
@@ -44,6 +45,14 @@ public final class StatusJson
             .append(",\"outboundFull\":").append(drops.outboundFull())
             .append(",\"overload503\":").append(drops.overload503())
             .append(",\"malformed\":").append(drops.malformed())
+            .append('}');
+
+        final StatusSnapshot.Overload overload = status.overload();
+        json.append(",\"overload\":{\"admitted\":").append(overload.admitted())
+            .append(",\"shed\":").append(overload.shed())
+            .append(",\"absorbed\":").append(overload.absorbed())
+            .append(",\"backlog\":").append(overload.backlog())
+            .append(",\"lagMs\":").append(overload.lagMs())
             .append("}}");
         return json.toString();
     }

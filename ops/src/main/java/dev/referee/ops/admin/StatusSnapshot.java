@@ -17,6 +17,7 @@ import java.util.TreeMap;
  * @param messagesIn   SIP messages received.
  * @param messagesOut  SIP messages sent.
  * @param drops        inputs lost or refused, by cause.
+ * @param overload     admission control: new calls admitted and shed, retransmissions absorbed, engine backlog.
  */
 public record StatusSnapshot(
     long activeCalls,
@@ -27,7 +28,8 @@ public record StatusSnapshot(
     RingStatus ring,
     MessageCounts messagesIn,
     MessageCounts messagesOut,
-    Drops drops)
+    Drops drops,
+    Overload overload)
 {
     /** A snapshot of an idle node with the given ring sizes, everything else zero. */
     public static StatusSnapshot idle(final int inboundSize, final int outboundSize)
@@ -37,7 +39,8 @@ public record StatusSnapshot(
             new RingStatus(inboundSize, inboundSize, outboundSize, outboundSize),
             MessageCounts.none(),
             MessageCounts.none(),
-            new Drops(0, 0, 0, 0));
+            new Drops(0, 0, 0, 0),
+            new Overload(0, 0, 0, 0, 0));
     }
 
     /** Free slots and capacity of each ring (Disruptor {@code remainingCapacity()} and {@code getBufferSize()}). */
@@ -70,6 +73,17 @@ public record StatusSnapshot(
      * @param malformed    messages that could not be parsed.
      */
     public record Drops(long inboundFull, long outboundFull, long overload503, long malformed)
+    {
+    }
+
+    /**
+     * @param admitted new calls (INVITE without To tag) let through to the engine.
+     * @param shed     new calls answered 503 with Retry-After on receive, because the engine lagged or its ring filled.
+     * @param absorbed request retransmissions dropped on receive because their first copy was still queued.
+     * @param backlog  inputs waiting for the engine now.
+     * @param lagMs    age of the oldest of them, now.
+     */
+    public record Overload(long admitted, long shed, long absorbed, long backlog, long lagMs)
     {
     }
 }

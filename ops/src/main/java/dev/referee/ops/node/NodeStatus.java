@@ -38,7 +38,13 @@ final class NodeStatus implements StatusSource
                 pipeline.counters().inboundDropped(),
                 engine.get(EngineCounters.OUTBOUND_FULL) + pipeline.counters().outboundDropped.get(),
                 pipeline.counters().overloadResponses(),
-                engine.get(EngineCounters.MALFORMED)));
+                engine.get(EngineCounters.MALFORMED)),
+            new StatusSnapshot.Overload(
+                pipeline.counters().admitted(),
+                pipeline.counters().shed(),
+                pipeline.counters().absorbed(),
+                pipeline.progress().backlog(),
+                pipeline.progress().lagNs(System.nanoTime()) / 1_000_000));
     }
 
     private StatusSnapshot.MessageCounts counts(final boolean in)

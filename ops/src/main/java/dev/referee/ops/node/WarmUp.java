@@ -97,7 +97,8 @@ public final class WarmUp
             List.of(),
             config.webhook(),
             new RefereeConfig.CdrConfig(dir.resolve("cdr")),
-            RefereeConfig.WarmUpConfig.NONE);
+            RefereeConfig.WarmUpConfig.NONE,
+            config.overload());
     }
 
     private static long compileMs(final CompilationMXBean compiler)

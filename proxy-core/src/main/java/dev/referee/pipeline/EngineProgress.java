@@ -1,0 +1,76 @@
+package dev.referee.pipeline;
+
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.Sequence;
+
+/**
+ * How far behind the engine is, as a receive thread sees it when it judges the message in slot {@code sequence}:
+ * the inputs ahead of it not yet handled (backlog) and how long ago the oldest of them was received (lag).
+ * The engine's sequence moves at the end of each batch, so a long batch counts as waiting until it is done: that is
+ * the delay its last message sees. Any thread.
+ * <p>
+ * Lag is the better overload signal (RFC 6357 §5): it says how late every answer is, whatever the mix of messages,
+ * while a ring's fill depends on message sizes and rates. Both are read, so that neither a slow engine nor a burst
+ * goes unnoticed.
+ */
+public final class EngineProgress
+{
+    private final RingBuffer<InboundEvent> ring;
+    private volatile Sequence engineSequence;
+
+    EngineProgress(final RingBuffer<InboundEvent> ring)
+    {
+        this.ring = ring;
+    }
+
+    /** The engine stage's sequence, once the pipeline has built it. */
+    void engineSequence(final Sequence sequence)
+    {
+        engineSequence = sequence;
+    }
+
+    /** The last sequence the engine has handled; -1 before it handled any. */
+    public long handled()
+    {
+        final Sequence sequence = engineSequence;
+        return sequence == null ? -1 : sequence.get();
+    }
+
+    /** Inputs published before slot {@code sequence} that the engine has not finished. */
+    public long backlogBefore(final long sequence)
+    {
+        return Math.max(0, sequence - 1 - handled());
+    }
+
+    /**
+     * The age at {@code nowNs} of the oldest input published before slot {@code sequence} that the engine has not
+     * finished; 0 when there is none. Reads that slot's receive time: it was written before the slot was published,
+     * and the slot cannot be reused before the engine has passed it.
+     */
+    public long lagNsBefore(final long sequence, final long nowNs)
+    {
+        final long oldest = handled() + 1;
+        if (oldest >= sequence)
+        {
+            return 0;
+        }
+        return Math.max(0, nowNs - ring.get(oldest).timeNs);
+    }
+
+    /** Inputs published and not yet handled, now. */
+    public long backlog()
+    {
+        return backlogBefore(ring.getCursor() + 1);
+    }
+
+    /** The age at {@code nowNs} of the oldest input published and not yet handled; 0 when there is none. */
+    public long lagNs(final long nowNs)
+    {
+        return lagNsBefore(ring.getCursor() + 1, nowNs);
+    }
+
+    public int ringSize()
+    {
+        return ring.getBufferSize();
+    }
+}

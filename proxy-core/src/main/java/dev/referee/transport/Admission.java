@@ -1,0 +1,203 @@
+package dev.referee.transport;
+
+import dev.referee.config.RefereeConfig.OverloadConfig;
+import dev.referee.pipeline.Counter;
+import dev.referee.pipeline.EngineProgress;
+import dev.referee.sip.AsciiView;
+import dev.referee.sip.SipMessage;
+import dev.referee.sip.SipMethod;
+import org.agrona.DirectBuffer;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Decides, on a receive thread and before the engine spends anything on it, what happens to a received message
+ * (RFC 6357: shed early, at the edge, and only new work):
+ * <ul>
+ *   <li>{@link #ABSORB}: a request whose earlier copy (same source, Call-ID, CSeq, method and branch) is still
+ *   waiting in the inbound ring. The engine has not answered it yet, so the retransmission carries nothing new;
+ *   under load, passing retransmissions on is what turns a slow engine into a congestion collapse.</li>
+ *   <li>{@link #SHED}: a new dialog-creating INVITE (no To tag) while the engine lags more than
+ *   {@code overload.max-lag} or the ring is fuller than {@code overload.max-ring-fill}. It gets a stateless 503 with
+ *   Retry-After at once ({@link #response()}).</li>
+ *   <li>{@link #ADMIT}: everything else. Requests of established dialogs, ACK, CANCEL and responses are never shed:
+ *   they finish work already paid for.</li>
+ * </ul>
+ * One per receive thread (it keeps a table of the requests it published); counters are that thread's.
+ */
+public final class Admission
+{
+    public static final int ADMIT = 0;
+    public static final int SHED = 1;
+    public static final int ABSORB = 2;
+
+    /** Slots probed per lookup in the table of queued requests. */
+    private static final int PROBES = 8;
+
+    private final EngineProgress progress;
+    private final OverloadResponder responder;
+    private final long maxLagNs;
+    private final long maxBacklog;
+    private final int retryAfterSeconds;
+    private final long[] keys;
+    private final long[] sequences;
+    private final int mask;
+    private final Counter admitted;
+    private final Counter shed;
+    private final Counter absorbed;
+    private ByteBuffer response;
+
+    /**
+     * @param admitted new dialog-creating requests let through; {@code shed} and {@code absorbed} as above. All three
+     *                 are written by this receive thread only.
+     */
+    public Admission(final EngineProgress progress, final OverloadConfig config, final OverloadResponder responder,
+        final Counter admitted, final Counter shed, final Counter absorbed)
+    {
+        this.progress = progress;
+        this.responder = responder;
+        this.maxLagNs = TimeUnit.MILLISECONDS.toNanos(config.maxLagMs());
+        this.maxBacklog = Math.max(1, (long)progress.ringSize() * config.maxRingFillPercent() / 100);
+        this.retryAfterSeconds = config.retryAfterSeconds();
+        // Twice the ring: every request that can be queued at once has a slot, with room for probing.
+        final int capacity = Integer.highestOneBit(Math.max(64, progress.ringSize()) * 2);
+        this.keys = new long[capacity];
+        this.sequences = new long[capacity];
+        this.mask = capacity - 1;
+        this.admitted = admitted;
+        this.shed = shed;
+        this.absorbed = absorbed;
+    }
+
+    /**
+     * The verdict on {@code message}, parsed into inbound slot {@code sequence} and received at {@code nowNs}. For
+     * {@link #SHED} the 503 is ready in {@link #response()}.
+     */
+    public int verdict(final SipMessage message, final boolean parsed, final InetSocketAddress source,
+        final long sequence, final long nowNs)
+    {
+        if (!parsed || !message.isRequest() || message.method() == SipMethod.ACK)
+        {
+            return ADMIT; // the engine answers malformed requests; responses and ACKs are never held back
+        }
+        final long key = key(message, source);
+        if (queued(key, sequence))
+        {
+            absorbed.increment();
+            return ABSORB;
+        }
+        if (message.method() == SipMethod.INVITE && message.to().tag().isEmpty())
+        {
+            if (overloaded(sequence, nowNs))
+            {
+                response = responder.respondTo(message, retryAfterSeconds);
+                if (response != null)
+                {
+                    forget(key, sequence);
+                    shed.increment();
+                    return SHED;
+                }
+            }
+            admitted.increment();
+        }
+        return ADMIT;
+    }
+
+    /** Writes this thread's 503s, also those for requests that find the ring full. */
+    public OverloadResponder responder()
+    {
+        return responder;
+    }
+
+    /** The 503 for the last {@link #SHED} verdict: position 0, limit at its end; valid until the next verdict. */
+    public ByteBuffer response()
+    {
+        return response;
+    }
+
+    /** True when a new call in slot {@code sequence} is to be refused: too much, or too old, work ahead of it. */
+    public boolean overloaded(final long sequence, final long nowNs)
+    {
+        return progress.backlogBefore(sequence) > maxBacklog || progress.lagNsBefore(sequence, nowNs) > maxLagNs;
+    }
+
+    /**
+     * True when a request with {@code key} is already waiting in the ring; otherwise it is recorded as waiting in
+     * slot {@code sequence}. A recorded request stops counting as waiting once the engine has handled its slot.
+     */
+    private boolean queued(final long key, final long sequence)
+    {
+        final long handled = progress.handled();
+        int free = -1;
+        int index = (int)(key ^ (key >>> 32)) & mask;
+        for (int i = 0; i < PROBES; i++, index = (index + 1) & mask)
+        {
+            if (keys[index] == key)
+            {
+                if (sequences[index] > handled)
+                {
+                    return true;
+                }
+                sequences[index] = sequence;
+                return false;
+            }
+            if (free < 0 && (keys[index] == 0 || sequences[index] <= handled))
+            {
+                free = index;
+            }
+        }
+        // Every probed slot still waiting: overwrite the first (losing one absorption, never a request).
+        final int slot = free >= 0 ? free : (int)(key ^ (key >>> 32)) & mask;
+        keys[slot] = key;
+        sequences[slot] = sequence;
+        return false;
+    }
+
+    /** A shed request is not waiting anywhere: its retransmission must be shed again, not absorbed. */
+    private void forget(final long key, final long sequence)
+    {
+        int index = (int)(key ^ (key >>> 32)) & mask;
+        for (int i = 0; i < PROBES; i++, index = (index + 1) & mask)
+        {
+            if (keys[index] == key && sequences[index] == sequence)
+            {
+                keys[index] = 0;
+                return;
+            }
+        }
+    }
+
+    /** A 64-bit hash of what identifies a request's transaction and its sender (never 0). */
+    static long key(final SipMessage message, final InetSocketAddress source)
+    {
+        long hash = 0xcbf29ce484222325L;
+        hash = mix(hash, message.callId());
+        hash = mix(hash, message.topVia().branch());
+        hash = hash * 0x100000001b3L ^ message.cseqNumber();
+        hash = hash * 0x100000001b3L ^ message.method();
+        hash = hash * 0x100000001b3L ^ source.getPort();
+        hash = hash * 0x100000001b3L ^ source.getAddress().hashCode();
+        hash ^= hash >>> 29;
+        hash *= 0xbf58476d1ce4e5b9L;
+        hash ^= hash >>> 32;
+        return hash == 0 ? 1 : hash;
+    }
+
+    private static long mix(final long seed, final AsciiView text)
+    {
+        long hash = seed;
+        final DirectBuffer buffer = text.buffer();
+        if (buffer == null)
+        {
+            return hash * 0x100000001b3L;
+        }
+        final int end = text.offset() + text.length();
+        for (int i = text.offset(); i < end; i++)
+        {
+            hash = (hash ^ buffer.getByte(i)) * 0x100000001b3L;
+        }
+        return hash * 0x100000001b3L;
+    }
+}
