@@ -232,17 +232,17 @@ public record RefereeConfig(
      * the listeners open, {@code calls} synthetic calls go through a throwaway node on loopback (same pipeline,
      * engine and journal code) until the compiler has little left to do, for at most {@code maxMs}.
      *
-     * @param calls {@code warm-up.calls}: at least this many calls (and until compilation settles); 0 disables.
+     * @param calls {@code warm-up.calls}: calls driven hard (then a trickle until compilation settles); 0 disables.
      * @param maxMs {@code warm-up.max-time}: the warm-up stops then, however far it got.
      */
     public record WarmUpConfig(int calls, long maxMs)
     {
-        /** No warm-up (the form used by code that builds a configuration itself, such as engine tests). */
+        /** No warm-up (the form used by code that builds a configuration itself, and by the warm-up node itself). */
         public static final WarmUpConfig NONE = new WarmUpConfig(0, 0);
 
         public static WarmUpConfig defaults()
         {
-            return new WarmUpConfig(20_000, 8_000);
+            return new WarmUpConfig(10_000, 5_000);
         }
 
         public boolean enabled()
@@ -256,16 +256,20 @@ public record RefereeConfig(
      * handling inputs older than {@code maxLagMs}, or the inbound ring is fuller than {@code maxRingFillPercent}.
      * Requests of established dialogs, ACK and CANCEL are never shed.
      *
-     * @param maxLagMs           {@code overload.max-lag}: well under T1 (500 ms), so that callers do not start
-     *                           retransmitting the calls that were admitted.
+     * @param maxLagMs           {@code overload.max-lag}: T1 (500 ms) by default: beyond it callers retransmit
+     *                           (absorbed while queued) and callees' 2xx retransmissions add work, while a shorter
+     *                           limit refused calls on any passing stall (a GC, a compilation, a busy core).
      * @param maxRingFillPercent {@code overload.max-ring-fill}: percent of {@code pipeline.inbound-ring}.
      * @param retryAfterSeconds  {@code overload.retry-after}: Retry-After of the 503, whole seconds.
      */
     public record OverloadConfig(long maxLagMs, int maxRingFillPercent, int retryAfterSeconds)
     {
+        /** Never sheds on lag or fill (the warm-up node: its own phones, driven as fast as it goes). */
+        public static final OverloadConfig NEVER = new OverloadConfig(3_600_000, 100, 0);
+
         public static OverloadConfig defaults()
         {
-            return new OverloadConfig(200, 50, 1);
+            return new OverloadConfig(500, 50, 1);
         }
     }
 }

@@ -110,6 +110,33 @@ class ConfigLoaderTest
     }
 
     @Test
+    void shouldReadWarmUpAndOverloadSectionsWithTheirDefaults() throws Exception
+    {
+        final RefereeConfig defaults = ConfigLoader.parse("listen: [\"udp:127.0.0.1:5060\"]\n", "t");
+        assertEquals(RefereeConfig.WarmUpConfig.defaults(), defaults.warmUp());
+        assertTrue(defaults.warmUp().enabled());
+        assertEquals(RefereeConfig.OverloadConfig.defaults(), defaults.overload());
+        assertEquals(new RefereeConfig.OverloadConfig(500, 50, 1), defaults.overload());
+
+        final RefereeConfig set = ConfigLoader.parse(
+            "warm-up:\n  calls: 0\n  max-time: 2s\noverload:\n  max-lag: 250ms\n  max-ring-fill: 75\n" +
+            "  retry-after: 5s\n", "t");
+        assertEquals(new RefereeConfig.WarmUpConfig(0, 2_000), set.warmUp());
+        assertFalse(set.warmUp().enabled());
+        assertEquals(new RefereeConfig.OverloadConfig(250, 75, 5), set.overload());
+    }
+
+    @Test
+    void shouldRejectBadWarmUpAndOverloadValues()
+    {
+        assertError("warm-up:\n  calls: -1\n", 2, "warm-up.calls", "must be between 0 and 10000000 (got -1)");
+        assertError("warm-up:\n  runs: 3\n", 2, "warm-up.runs", "unknown key");
+        assertError("overload:\n  max-ring-fill: 0\n", 2, "overload.max-ring-fill", "must be between 1 and 100 (got 0)");
+        assertError("overload:\n  max-lag: soon\n", 2, "overload.max-lag",
+            "bad duration 'soon': expected a whole number with ms, s, m or h, e.g. 500ms, 32s, 2m");
+    }
+
+    @Test
     void shouldDisableAdminWithOffOrNull() throws Exception
     {
         assertNull(ConfigLoader.parse("admin: off\n", "t").admin());

@@ -27,23 +27,32 @@ import java.util.regex.Pattern;
  * no admin HTTP and routes only {@link WarmUpPhones#USER} to the warm-up callee. Nothing of it survives but the
  * compiled code.
  * <p>
- * It stops when at least {@code warm-up.calls} calls have completed and the JIT compiler has gone quiet (less than
- * {@link #SETTLED_COMPILE_SHARE} of a {@link #SETTLE_INTERVAL_NS} interval spent compiling), or at
- * {@code warm-up.max-time}.
+ * It drives {@code warm-up.calls} calls as fast as the node takes them, then a trickle until the JIT compiler has
+ * gone quiet (less than {@link #SETTLED_COMPILE_SHARE} of a {@link #SETTLE_INTERVAL_NS} interval spent compiling),
+ * and stops there or at {@code warm-up.max-time}, whichever comes first.
  */
 public final class WarmUp
 {
-    /** Share of wall time spent compiling below which the compiler counts as settled. */
-    static final double SETTLED_COMPILE_SHARE = 0.05;
+    /**
+     * Compile time per wall time (summed over the compiler threads) below which the compiler counts as settled: its
+     * queue is drained and what is left are rare paths.
+     */
+    static final double SETTLED_COMPILE_SHARE = 0.2;
+    /** Calls in flight while the compiler catches up: enough to keep every path in use, little CPU. */
+    static final int TRICKLE_WINDOW = 2;
     static final long SETTLE_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(250);
 
-    /** What a warm-up did: calls completed, wall time, and the compile time the JVM reported over it. */
-    public record Result(int calls, long elapsedMs, long compileMs)
+    /**
+     * What a warm-up did: calls placed and ended, those of them that went all the way (answered, hung up), wall
+     * time, and the compile time the JVM reported over it (summed over compiler threads).
+     */
+    public record Result(int calls, int answered, long elapsedMs, long compileMs)
     {
         @Override
         public String toString()
         {
-            return "warm-up: " + calls + " calls in " + elapsedMs + " ms (" + compileMs + " ms compiling)";
+            return "warm-up: " + answered + " of " + calls + " calls completed in " + elapsedMs + " ms (" + compileMs +
+                " ms compiling)";
         }
     }
 
@@ -54,6 +63,12 @@ public final class WarmUp
     /** Warms up per {@code config.warmUp()}; returns null when it is disabled. */
     public static Result run(final RefereeConfig config) throws Exception
     {
+        return run(config, Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    /** {@link #run(RefereeConfig)} with the throwaway journal and call records under {@code tempParent}. */
+    static Result run(final RefereeConfig config, final Path tempParent) throws Exception
+    {
         final RefereeConfig.WarmUpConfig settings = config.warmUp();
         if (!settings.enabled())
         {
@@ -63,17 +78,25 @@ public final class WarmUp
         final long deadlineNs = startNs + TimeUnit.MILLISECONDS.toNanos(settings.maxMs());
         final CompilationMXBean compiler = ManagementFactory.getCompilationMXBean();
         final long compileStartMs = compileMs(compiler);
-        final Path dir = Files.createTempDirectory("referee-warm-up-");
+        final Path dir = Files.createTempDirectory(tempParent, "referee-warm-up-");
         try
         {
             final int calls;
+            final int answered;
             try (WarmUpPhones phones = new WarmUpPhones(InetAddress.getLoopbackAddress());
                 RefereeNode node = RefereeNode.startWithoutWarmUp(warmUpConfig(config, dir, phones.calleeAddress())))
             {
-                calls = phones.run(node.pipeline().localAddress(Transport.UDP), deadlineNs,
-                    new Settled(settings.calls(), compiler));
+                final InetSocketAddress referee = node.pipeline().localAddress(Transport.UDP);
+                // Hard, until every hot method has been run often enough to be queued for compilation; then gently,
+                // leaving the cores to the compiler threads until their queue has drained.
+                phones.run(referee, WarmUpPhones.WINDOW, deadlineNs, ended -> ended >= settings.calls());
+                calls = phones.run(referee, TRICKLE_WINDOW, deadlineNs, new Settled(compiler));
+                answered = phones.answered();
             }
-            return new Result(calls, (System.nanoTime() - startNs) / 1_000_000, compileMs(compiler) - compileStartMs);
+            // The warm-up node's rings and buffers are garbage now: collect them here rather than in the middle of
+            // the first calls.
+            System.gc();
+            return new Result(calls, answered, (System.nanoTime() - startNs) / 1_000_000, compileMs(compiler) - compileStartMs);
         }
         finally
         {
@@ -98,7 +121,7 @@ public final class WarmUp
             config.webhook(),
             new RefereeConfig.CdrConfig(dir.resolve("cdr")),
             RefereeConfig.WarmUpConfig.NONE,
-            config.overload());
+            RefereeConfig.OverloadConfig.NEVER);
     }
 
     private static long compileMs(final CompilationMXBean compiler)
@@ -106,17 +129,15 @@ public final class WarmUp
         return compiler != null && compiler.isCompilationTimeMonitoringSupported() ? compiler.getTotalCompilationTime() : 0;
     }
 
-    /** Enough calls, then the compiler quiet over one interval. */
+    /** The compiler quiet over one interval. */
     private static final class Settled implements WarmUpPhones.Stop
     {
-        private final int minCalls;
         private final CompilationMXBean compiler;
         private long intervalStartNs = System.nanoTime();
         private long intervalCompileMs;
 
-        Settled(final int minCalls, final CompilationMXBean compiler)
+        Settled(final CompilationMXBean compiler)
         {
-            this.minCalls = minCalls;
             this.compiler = compiler;
             this.intervalCompileMs = compileMs(compiler);
         }
@@ -133,7 +154,7 @@ public final class WarmUp
             final double share = (compiledMs - intervalCompileMs) * 1e6 / (nowNs - intervalStartNs);
             intervalStartNs = nowNs;
             intervalCompileMs = compiledMs;
-            return callsEnded >= minCalls && share < SETTLED_COMPILE_SHARE;
+            return share < SETTLED_COMPILE_SHARE;
         }
     }
 

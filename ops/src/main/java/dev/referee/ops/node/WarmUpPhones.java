@@ -28,7 +28,7 @@ import java.nio.charset.StandardCharsets;
  */
 final class WarmUpPhones implements AutoCloseable
 {
-    /** Calls in flight at once: enough to batch like real load, few enough that nothing waits in a ring. */
+    /** Calls in flight at once while driving hard: enough to batch like real load, few enough to queue little. */
     static final int WINDOW = 64;
     /** The user part routed to the callee in the warm-up node's configuration. */
     static final String USER = "warm-up";
@@ -55,6 +55,7 @@ final class WarmUpPhones implements AutoCloseable
     private byte[] states = new byte[0];
     private int started;
     private int ended;
+    private int answered;
     private int inFlight;
 
     WarmUpPhones(final InetAddress loopback) throws IOException
@@ -77,6 +78,12 @@ final class WarmUpPhones implements AutoCloseable
         return channel;
     }
 
+    /** Calls that went all the way: answered 200, acknowledged, hung up with the BYE answered 200. */
+    int answered()
+    {
+        return answered;
+    }
+
     /** Where the warm-up node must route {@link #USER}. */
     InetSocketAddress calleeAddress()
     {
@@ -84,17 +91,18 @@ final class WarmUpPhones implements AutoCloseable
     }
 
     /**
-     * Places calls to {@code referee} until {@code stop} says enough or {@code deadlineNs}
-     * ({@link System#nanoTime()}) passes.
+     * Places calls to {@code referee}, at most {@code window} at once, until {@code stop} says enough or
+     * {@code deadlineNs} ({@link System#nanoTime()}) passes.
      *
-     * @return calls that ended with the caller's BYE answered.
+     * @return calls ended so far (over every run), answered or not.
      */
-    int run(final InetSocketAddress referee, final long deadlineNs, final Stop stop) throws IOException
+    int run(final InetSocketAddress referee, final int window, final long deadlineNs, final Stop stop)
+        throws IOException
     {
         this.referee = referee;
         while (System.nanoTime() < deadlineNs && !stop.enough(ended))
         {
-            while (inFlight < WINDOW)
+            while (inFlight < window)
             {
                 invite();
             }
@@ -180,6 +188,10 @@ final class WarmUpPhones implements AutoCloseable
         }
         if (message.cseqMethod() == SipMethod.BYE)
         {
+            if (states[call] == HANGING_UP && message.statusCode() == 200)
+            {
+                answered++;
+            }
             end(call);
             return;
         }

@@ -1,0 +1,217 @@
+package dev.referee.transport;
+
+import dev.referee.config.RefereeConfig;
+import dev.referee.pipeline.InboundEvent;
+import dev.referee.pipeline.InboundHandler;
+import dev.referee.pipeline.SipPipeline;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static dev.referee.pipeline.PipelineTestSupport.TIMEOUT_MS;
+import static dev.referee.pipeline.PipelineTestSupport.address;
+import static dev.referee.pipeline.PipelineTestSupport.await;
+import static dev.referee.pipeline.PipelineTestSupport.bytes;
+import static dev.referee.pipeline.PipelineTestSupport.config;
+import static dev.referee.pipeline.PipelineTestSupport.header;
+import static dev.referee.pipeline.PipelineTestSupport.listen;
+import static dev.referee.pipeline.PipelineTestSupport.request;
+import static dev.referee.pipeline.PipelineTestSupport.response;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Admission control on the receive thread (issue 8, RFC 6357): new calls are shed with 503 + Retry-After when the
+ * engine lags or its ring fills, retransmissions of queued requests are absorbed, and requests of established
+ * dialogs, ACK and CANCEL are never answered 503. The engine is held on its first input, so the backlog is known.
+ */
+class AdmissionTest
+{
+    private static final String AGENT = "Referee-test";
+
+    private final CountDownLatch release = new CountDownLatch(1);
+    private final AtomicInteger handled = new AtomicInteger();
+    private SipPipeline pipeline;
+
+    /** Holds the engine on its first SIP message until {@link #release}; counts every SIP message it gets. */
+    private final InboundHandler heldEngine = (event, endOfBatch) ->
+    {
+        if (event.type != InboundEvent.SIP)
+        {
+            return;
+        }
+        handled.incrementAndGet();
+        try
+        {
+            release.await(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    };
+
+    @AfterEach
+    void after()
+    {
+        release.countDown();
+        if (pipeline != null)
+        {
+            pipeline.close();
+        }
+    }
+
+    private InetSocketAddress start(final int ringSize, final RefereeConfig.OverloadConfig overload) throws Exception
+    {
+        // A tick period longer than any test: no tick takes a slot.
+        pipeline = new SipPipeline(config(ringSize, 1_000), List.of(listen(Transport.UDP, "127.0.0.1")), AGENT,
+            overload);
+        pipeline.start(heldEngine);
+        return pipeline.localAddress(Transport.UDP);
+    }
+
+    private static DatagramSocket client() throws Exception
+    {
+        final DatagramSocket client = new DatagramSocket(new InetSocketAddress(address("127.0.0.1"), 0));
+        client.setSoTimeout((int)TIMEOUT_MS);
+        return client;
+    }
+
+    private static void send(final DatagramSocket client, final InetSocketAddress to, final String message)
+        throws Exception
+    {
+        final byte[] bytes = bytes(message);
+        client.send(new DatagramPacket(bytes, bytes.length, to));
+    }
+
+    private static String receive(final DatagramSocket client) throws Exception
+    {
+        final byte[] buffer = new byte[65_535];
+        final DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+        client.receive(packet);
+        return new String(buffer, 0, packet.getLength(), StandardCharsets.UTF_8);
+    }
+
+    private static String invite(final int n)
+    {
+        return request("INVITE", "new-" + n + "@test", "z9hG4bK-new-" + n, 1, "UDP", "");
+    }
+
+    /** A request inside an established dialog: its To has a tag. */
+    private static String inDialog(final String method, final int n)
+    {
+        return request(method, "dialog-" + n + "@test", "z9hG4bK-dlg-" + n, 2, "UDP", "")
+            .replace("To: <sip:bob@example.com>", "To: <sip:bob@example.com>;tag=b" + n);
+    }
+
+    @Test
+    void shouldShedNewCallsWith503AndRetryAfterOnceTheEngineLagsButQueueEveryRequestOfADialog() throws Exception
+    {
+        final InetSocketAddress referee = start(1024, new RefereeConfig.OverloadConfig(50, 100, 3));
+        try (DatagramSocket client = client())
+        {
+            send(client, referee, invite(1));
+            await("the engine holds the first call", () -> handled.get() == 1);
+            send(client, referee, invite(2)); // waits behind the first: admitted while it is young
+            await("second call queued", () -> pipeline.counters().admitted() == 2);
+            await("the engine lags by more than 50 ms",
+                () -> pipeline.progress().lagNs(System.nanoTime()) > TimeUnit.MILLISECONDS.toNanos(60));
+
+            send(client, referee, invite(3));
+            final String answer = receive(client);
+            assertTrue(answer.startsWith("SIP/2.0 503 Service Unavailable\r\n"), answer);
+            assertEquals("3", header(answer, "Retry-After"));
+            assertTrue(header(answer, "Warning").contains("overloaded"), answer);
+            assertEquals("new-3@test", header(answer, "Call-ID"));
+            assertEquals(1, pipeline.counters().shed());
+
+            // Established dialogs finish their work: no 503 for BYE, re-INVITE, CANCEL, ACK or responses.
+            final long queuedBefore = pipeline.progress().backlog();
+            send(client, referee, inDialog("BYE", 4));
+            send(client, referee, inDialog("INVITE", 5));
+            send(client, referee, request("CANCEL", "new-2@test", "z9hG4bK-new-2", 1, "UDP", ""));
+            send(client, referee, inDialog("ACK", 6));
+            send(client, referee, response(200, "dialog-7@test", "z9hG4bK-x", 3, "BYE"));
+            await("all five queued for the engine", () -> pipeline.progress().backlog() == queuedBefore + 5);
+            client.setSoTimeout(300);
+            assertThrows(SocketTimeoutException.class, () -> receive(client), "nothing but the one 503");
+            assertEquals(1, pipeline.counters().shed());
+            assertEquals(2, pipeline.counters().admitted());
+
+            release.countDown();
+            await("the engine gets every admitted message", () -> handled.get() == 7);
+            await("no lag once it caught up", () -> pipeline.progress().lagNs(System.nanoTime()) == 0);
+            send(client, referee, invite(8));
+            await("a new call is admitted again", () -> pipeline.counters().admitted() == 3);
+        }
+    }
+
+    @Test
+    void shouldShedNewCallsWhenTheRingIsFullerThanTheLimitAndAnswerTheRestWhenItIsFull() throws Exception
+    {
+        final int ringSize = 16;
+        final InetSocketAddress referee = start(ringSize, new RefereeConfig.OverloadConfig(60_000, 50, 1));
+        final int calls = 40;
+        try (DatagramSocket client = client())
+        {
+            for (int i = 0; i < calls; i++)
+            {
+                send(client, referee, invite(i));
+                final int expected = i + 1;
+                await("call " + i + " read", () -> pipeline.counters().udpReceived.get() == expected);
+            }
+            final long admitted = pipeline.counters().admitted();
+            final long shed = pipeline.counters().shed();
+            final long ringFull = pipeline.counters().overloadResponses();
+            assertEquals(calls, admitted + shed + ringFull, "every call admitted, shed or refused on a full ring");
+            assertTrue(admitted <= ringSize / 2 + 1, "admitted while the ring was at most half full: " + admitted);
+            assertTrue(shed > 0 && ringFull > 0, "shed " + shed + ", refused on a full ring " + ringFull);
+            for (int i = 0; i < shed + ringFull; i++)
+            {
+                final String answer = receive(client);
+                assertTrue(answer.startsWith("SIP/2.0 503 "), answer);
+                assertEquals("1", header(answer, "Retry-After"), answer);
+            }
+
+            // The ring is full now: a BYE of a dialog cannot be queued, yet it gets no 503 (its sender retransmits).
+            send(client, referee, inDialog("BYE", 1));
+            await("BYE dropped", () -> pipeline.counters().udpInboundDropped.get() == 1);
+            client.setSoTimeout(300);
+            assertThrows(SocketTimeoutException.class, () -> receive(client), "no 503 for a BYE");
+        }
+    }
+
+    @Test
+    void shouldAbsorbRetransmissionsOfARequestStillQueuedAndPassThemOnOnceItWasHandled() throws Exception
+    {
+        final InetSocketAddress referee = start(1024, RefereeConfig.OverloadConfig.defaults());
+        try (DatagramSocket client = client())
+        {
+            send(client, referee, invite(1));
+            await("the engine holds the first call", () -> handled.get() == 1);
+            final String bye = inDialog("BYE", 2);
+            send(client, referee, bye);
+            send(client, referee, bye);
+            send(client, referee, bye);
+            await("two copies absorbed", () -> pipeline.counters().absorbed() == 2);
+
+            release.countDown();
+            await("the engine passed every slot (the held call, the BYE, two empty ones)",
+                () -> pipeline.progress().handled() == 3);
+            assertEquals(2, handled.get(), "the engine got the call and one BYE");
+            send(client, referee, bye); // handled already: the engine answers it from its transaction
+            await("the late retransmission reaches the engine", () -> handled.get() == 3);
+            assertEquals(2, pipeline.counters().absorbed());
+        }
+    }
+}
