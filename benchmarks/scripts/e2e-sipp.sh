@@ -4,6 +4,10 @@
 #   benchmarks/scripts/e2e-sipp.sh --rate 1000 --calls 20000 [--warmup-calls N] [--limit N] [--bound SECONDS]
 #                                  [--port-base P] [--ring SLOTS] [--jfr FILE] [--log FILE] [--tcp-kick]
 #                                  [--wait-strategy blocking|sleeping|yielding|busy-spin] [--journal on|off] [--build]
+#                                  [--referee-warm-up CALLS]
+#
+# Cold start: --warmup-calls 0 sends the measured load straight at a freshly started Referee (no SIPp warm-up);
+# --referee-warm-up 0 also turns Referee's own warm-up off (warm-up.calls), to compare with and without it.
 #
 # --journal off writes `journal: {enabled: false}` into Referee's config: no journal stage, output observer or
 # domain-event journaling (the other half of "the same SIPp load with the journal on and off", see docs/benchmarks.md).
@@ -29,6 +33,7 @@ wait_strategy=""
 kick=0
 log=""
 journal=on
+referee_warm_up=""
 
 usage()
 {
@@ -51,6 +56,7 @@ do
         --wait-strategy) wait_strategy="$2"; shift 2 ;;
         --journal) journal="$2"; shift 2 ;;
         --build) build=1; shift ;;
+        --referee-warm-up) referee_warm_up="$2"; shift 2 ;;
         -h|--help) usage; exit 0 ;;
         *) echo "e2e-sipp: unknown argument $1" >&2; usage >&2; exit 2 ;;
     esac
@@ -108,6 +114,10 @@ journal:
   enabled: $([[ $journal == on ]] && echo true || echo false)
 admin: "127.0.0.1:$admin_port"
 YAML
+if [[ -n "$referee_warm_up" ]]
+then
+    printf 'warm-up:\n  calls: %s\n' "$referee_warm_up" >> "$tmp/referee.yaml"
+fi
 if [[ -n "$ring$wait_strategy" ]]
 then
     echo "pipeline:" >> "$tmp/referee.yaml"
