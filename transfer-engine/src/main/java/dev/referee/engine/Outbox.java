@@ -19,8 +19,8 @@ public final class Outbox
     private final SipSender sender;
     private final EngineCounters counters;
     private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[SCRATCH_LENGTH]);
-    private final UnsafeBuffer stored = new UnsafeBuffer(new byte[0]);
     private final SipMessageWriter writer = new SipMessageWriter();
+    private final MessageCopies copies = new MessageCopies();
 
     public Outbox(final SipSender sender, final EngineCounters counters)
     {
@@ -34,12 +34,16 @@ public final class Outbox
         return writer.wrap(scratch, 0);
     }
 
-    /** A copy of the message just written, kept for retransmission. */
-    public byte[] copyOfMessage()
+    /** A copy of the message just written, kept for retransmission; {@link #release} it when no longer needed. */
+    public StoredMessage copyOfMessage()
     {
-        final byte[] copy = new byte[writer.length()];
-        scratch.getBytes(0, copy);
-        return copy;
+        return copies.copy(scratch, 0, writer.length());
+    }
+
+    /** Gives back a copy {@link #copyOfMessage} made (or one restored from a snapshot); null is ignored. */
+    public void release(final StoredMessage copy)
+    {
+        copies.release(copy);
     }
 
     /** Sends the message just written. {@code method} is its method for requests, 0 for responses. */
@@ -52,10 +56,9 @@ public final class Outbox
 
     /** Sends a stored copy again (a retransmission). */
     public void resend(final int transport, final InetSocketAddress destination, final long connectionId,
-        final byte[] message)
+        final StoredMessage message)
     {
-        stored.wrap(message);
-        transmit(transport, destination, connectionId, stored, message.length);
+        transmit(transport, destination, connectionId, message.buffer, message.length);
     }
 
     private void transmit(final int transport, final InetSocketAddress destination, final long connectionId,

@@ -474,6 +474,7 @@ public final class B2bua implements TransactionUser
 
     void startRetransmitting2xx(final Leg leg, final long cseq)
     {
+        outbox.release(leg.pending2xx);
         leg.pending2xx = outbox.copyOfMessage();
         leg.pending2xxCSeq = cseq;
         if (!TransactionLayer.isReliable(leg.transport))
@@ -488,6 +489,7 @@ public final class B2bua implements TransactionUser
     {
         leg.retransmitTimer = timers.cancel(leg.retransmitTimer);
         leg.giveUpTimer = timers.cancel(leg.giveUpTimer);
+        outbox.release(leg.pending2xx);
         leg.pending2xx = null;
         leg.pending2xxCSeq = -1;
     }
@@ -613,6 +615,9 @@ public final class B2bua implements TransactionUser
         stopRetransmitting2xx(leg);
         leg.terminated = true;
         legs.remove(leg.id);
+        // Only a leg in the map resends its ACK for a retransmitted 2xx (onStrayResponse): the copy can go back.
+        outbox.release(leg.lastAck);
+        leg.lastAck = null;
     }
 
     /**

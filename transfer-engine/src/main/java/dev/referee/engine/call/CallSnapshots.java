@@ -1,5 +1,6 @@
 package dev.referee.engine.call;
 
+import dev.referee.engine.StoredMessage;
 import dev.referee.engine.snapshot.ObjectVisitor;
 import dev.referee.engine.snapshot.SnapshotException;
 import dev.referee.engine.snapshot.SnapshotKinds;
@@ -288,13 +289,13 @@ public final class CallSnapshots
         out.writeLong(leg.connectionId);
         out.writeBoolean(leg.confirmed);
         out.writeBoolean(leg.terminated);
-        out.writeBytes(leg.pending2xx);
+        out.writeBytes(StoredMessage.bytesOf(leg.pending2xx));
         out.writeLong(leg.pending2xxCSeq);
         out.writeLong(leg.retransmitTimer);
         out.writeLong(leg.giveUpTimer);
         out.writeLong(leg.retransmitIntervalNs);
         out.writeLong(leg.ackPendingCSeq);
-        out.writeBytes(leg.lastAck);
+        out.writeBytes(StoredMessage.bytesOf(leg.lastAck));
         out.writeLong(leg.lastAckCSeq);
     }
 
@@ -317,13 +318,13 @@ public final class CallSnapshots
         leg.connectionId = in.readLong();
         leg.confirmed = in.readBoolean();
         leg.terminated = in.readBoolean();
-        leg.pending2xx = in.readBytes();
+        leg.pending2xx = StoredMessage.of(in.readBytes());
         leg.pending2xxCSeq = in.readLong();
         leg.retransmitTimer = in.readLong();
         leg.giveUpTimer = in.readLong();
         leg.retransmitIntervalNs = in.readLong();
         leg.ackPendingCSeq = in.readLong();
-        leg.lastAck = in.readBytes();
+        leg.lastAck = StoredMessage.of(in.readBytes());
         leg.lastAckCSeq = in.readLong();
         return leg;
     }

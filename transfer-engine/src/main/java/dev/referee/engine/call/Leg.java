@@ -1,5 +1,6 @@
 package dev.referee.engine.call;
 
+import dev.referee.engine.StoredMessage;
 import dev.referee.engine.time.EngineTimers;
 import dev.referee.engine.time.TimerOwner;
 
@@ -45,7 +46,7 @@ public final class Leg implements TimerOwner
     boolean terminated;
 
     /** A 2xx to an INVITE sent on this leg and not yet acknowledged (RFC 3261 §13.3.1.4). */
-    byte[] pending2xx;
+    StoredMessage pending2xx;
     long pending2xxCSeq = -1;
     long retransmitTimer = EngineTimers.NO_TIMER;
     long giveUpTimer = EngineTimers.NO_TIMER;
@@ -59,7 +60,7 @@ public final class Leg implements TimerOwner
     /** The CSeq of the last INVITE Referee sent on this leg whose 2xx still needs our ACK. */
     long ackPendingCSeq = -1;
     /** The last ACK Referee sent on this leg, resent when the peer retransmits its 2xx. */
-    byte[] lastAck;
+    StoredMessage lastAck;
     long lastAckCSeq = -1;
 
     Leg(final long id, final Call call, final B2bua b2bua)

@@ -97,6 +97,7 @@ final class LegMessages
         {
             writer.endWithoutBody();
         }
+        outbox.release(leg.lastAck);
         leg.lastAck = outbox.copyOfMessage();
         leg.lastAckCSeq = leg.ackPendingCSeq;
         leg.ackPendingCSeq = -1;

@@ -1,5 +1,6 @@
 package dev.referee.engine.transaction;
 
+import dev.referee.engine.StoredMessage;
 import dev.referee.engine.time.EngineTimers;
 import dev.referee.engine.time.TimerOwner;
 
@@ -39,13 +40,14 @@ public final class ClientTransaction implements TimerOwner
     final int transport;
     final InetSocketAddress destination;
     long connectionId;
-    final byte[] request;
+    /** The request, for retransmission and to build its CANCEL or ACK; given back once neither can come. */
+    StoredMessage request;
 
     State state;
     long retransmitTimer = EngineTimers.NO_TIMER;
     long timeoutTimer = EngineTimers.NO_TIMER;
     long retransmitIntervalNs;
-    byte[] ack;
+    StoredMessage ack;
     int finalStatus;
     boolean provisionalSeen;
     /** Timer C fired: the TU was told and cancelled; what is left is waiting for the final response. */
@@ -58,7 +60,7 @@ public final class ClientTransaction implements TimerOwner
 
     ClientTransaction(final TransactionLayer layer, final long id, final String branch, final int method,
         final String methodName, final int transport, final InetSocketAddress destination, final long connectionId,
-        final byte[] request)
+        final StoredMessage request)
     {
         this.layer = layer;
         this.id = id;

@@ -1,90 +1,68 @@
 package dev.referee.engine.transaction;
 
-import dev.referee.sip.AsciiView;
-import dev.referee.sip.HeaderName;
-import dev.referee.sip.SipMessage;
 import dev.referee.sip.SipMessageWriter;
-import dev.referee.sip.Via;
+import org.agrona.concurrent.UnsafeBuffer;
 
-import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The headers every response copies from its request (RFC 3261 §8.2.6.2), kept by the server transaction because
- * the request's bytes are gone once its ring slot is reused. The top Via gets {@code received} and the
- * {@code rport} value (RFC 3581 §4) when the client asked with {@code rport}.
+ * the request's bytes are gone once its ring slot is reused: one byte array holding, in order, the Vias and From
+ * ({@code beforeTo}), the To value ({@code to}) and Call-ID and CSeq ({@code afterTo}), each part as it is written
+ * in a response. Built by {@link ResponseHeadersWriter}; the top Via has {@code received} and the {@code rport}
+ * value (RFC 3581 §4) when the client asked with {@code rport}.
+ * <p>
+ * Bytes rather than Strings: one array per transaction instead of a dozen Strings and builders, copied into each
+ * response with one {@code putBytes}.
  */
 public final class ResponseHeaders
 {
-    private final String beforeTo;
-    private final String to;
+    private final UnsafeBuffer bytes;
+    private final int toOffset;
+    private final int afterToOffset;
     private final boolean toHasTag;
-    private final String afterTo;
 
-    private ResponseHeaders(final String beforeTo, final String to, final boolean toHasTag, final String afterTo)
+    ResponseHeaders(final byte[] bytes, final int toOffset, final int afterToOffset, final boolean toHasTag)
     {
-        this.beforeTo = beforeTo;
-        this.to = to;
+        this.bytes = new UnsafeBuffer(bytes);
+        this.toOffset = toOffset;
+        this.afterToOffset = afterToOffset;
         this.toHasTag = toHasTag;
-        this.afterTo = afterTo;
     }
 
-    /** Rebuilds headers a snapshot holds (TransactionSnapshots). */
+    /** Rebuilds headers a snapshot holds (TransactionSnapshots); the Strings hold one byte per char. */
     static ResponseHeaders restore(final String beforeTo, final String to, final boolean toHasTag, final String afterTo)
     {
-        return new ResponseHeaders(beforeTo, to, toHasTag, afterTo);
+        final byte[] bytes = (beforeTo + to + afterTo).getBytes(StandardCharsets.ISO_8859_1);
+        return new ResponseHeaders(bytes, beforeTo.length(), beforeTo.length() + to.length(), toHasTag);
     }
 
     String beforeTo()
     {
-        return beforeTo;
+        return text(0, toOffset);
     }
 
     String to()
     {
-        return to;
+        return text(toOffset, afterToOffset);
     }
 
     String afterTo()
     {
-        return afterTo;
-    }
-
-    public static ResponseHeaders of(final SipMessage request, final InetSocketAddress source, final AsciiView view)
-    {
-        final StringBuilder before = new StringBuilder(256);
-        boolean first = true;
-        for (int i = request.findHeader(HeaderName.VIA, 0); i >= 0; i = request.findHeader(HeaderName.VIA, i + 1))
-        {
-            before.append("Via: ");
-            if (first)
-            {
-                appendTopVia(before, request.topVia(), source);
-                first = false;
-            }
-            else
-            {
-                before.append(request.headerValue(i, view));
-            }
-            before.append("\r\n");
-        }
-        before.append("From: ").append(request.from().value()).append("\r\n");
-        final String afterTo = "Call-ID: " + request.callId() + "\r\nCSeq: " + request.cseqNumber() + ' ' +
-            request.cseqMethodName() + "\r\n";
-        return new ResponseHeaders(
-            before.toString(), request.to().value().toString(), !request.to().tag().isEmpty(), afterTo);
+        return text(afterToOffset, bytes.capacity());
     }
 
     /** Writes Via, From, To (with {@code localTag} when the request's To had no tag), Call-ID and CSeq. */
     public void write(final SipMessageWriter writer, final CharSequence localTag)
     {
-        writer.append(beforeTo);
-        writer.startHeader("To").append(to);
+        writer.append(bytes, 0, toOffset);
+        writer.startHeader("To").append(bytes, toOffset, afterToOffset - toOffset);
         if (!toHasTag && localTag != null && localTag.length() > 0)
         {
             writer.append(";tag=").append(localTag);
         }
         writer.endHeader();
-        writer.append(afterTo);
+        writer.append(bytes, afterToOffset, bytes.capacity() - afterToOffset);
     }
 
     public boolean toHasTag()
@@ -92,55 +70,10 @@ public final class ResponseHeaders
         return toHasTag;
     }
 
-    private static void appendTopVia(final StringBuilder out, final Via via, final InetSocketAddress source)
+    private String text(final int from, final int to)
     {
-        final String value = via.value().toString();
-        if (!via.hasRport() || source == null)
-        {
-            out.append(value);
-            return;
-        }
-        // RFC 3581 §4: fill in rport with the source port and add received with the source address.
-        final int at = indexOfParam(value, "rport");
-        if (at < 0)
-        {
-            out.append(value);
-            return;
-        }
-        int end = at + ";rport".length();
-        if (end < value.length() && value.charAt(end) == '=')
-        {
-            end++;
-            while (end < value.length() && value.charAt(end) != ';')
-            {
-                end++;
-            }
-        }
-        out.append(value, 0, at).append(";rport=").append(source.getPort()).append(value, end, value.length());
-        if (indexOfParam(value, "received") < 0)
-        {
-            out.append(";received=").append(source.getAddress().getHostAddress());
-        }
-    }
-
-    private static int indexOfParam(final String value, final String name)
-    {
-        final String lower = value.toLowerCase();
-        int from = 0;
-        while (true)
-        {
-            final int at = lower.indexOf(';' + name, from);
-            if (at < 0)
-            {
-                return -1;
-            }
-            final int end = at + 1 + name.length();
-            if (end == lower.length() || lower.charAt(end) == '=' || lower.charAt(end) == ';' ||
-                lower.charAt(end) == ' ')
-            {
-                return at;
-            }
-            from = end;
-        }
+        final byte[] part = new byte[to - from];
+        bytes.getBytes(from, part);
+        return new String(part, StandardCharsets.ISO_8859_1);
     }
 }

@@ -1,5 +1,6 @@
 package dev.referee.engine.transaction;
 
+import dev.referee.engine.StoredMessage;
 import dev.referee.engine.time.EngineTimers;
 import dev.referee.engine.time.TimerOwner;
 
@@ -38,7 +39,11 @@ public final class ServerTransaction implements TimerOwner
     }
 
     final TransactionLayer layer;
-    final String key;
+    /** The RFC 3261 §17.2.3 key as bytes (see {@link ServerTransactions}), and its hash. */
+    final byte[] key;
+    final long keyHash;
+    /** The next transaction held whose key has the same hash; null at the end. */
+    ServerTransaction sameHash;
     final int method;
     final long cseq;
     final int transport;
@@ -47,7 +52,8 @@ public final class ServerTransaction implements TimerOwner
     final ResponseHeaders responseHeaders;
 
     State state;
-    byte[] lastResponse;
+    /** The last response sent, resent for a retransmitted request (and by Timer G); given back at the end. */
+    StoredMessage lastResponse;
     int lastStatus;
     long retransmitTimer = EngineTimers.NO_TIMER;
     long timeoutTimer = EngineTimers.NO_TIMER;
@@ -60,12 +66,13 @@ public final class ServerTransaction implements TimerOwner
     /** The client transaction this request was relayed on, for CANCEL. */
     public ClientTransaction relayedTo;
 
-    ServerTransaction(final TransactionLayer layer, final String key, final int method, final long cseq,
+    ServerTransaction(final TransactionLayer layer, final byte[] key, final int method, final long cseq,
         final int transport, final InetSocketAddress responseDestination, final long connectionId,
         final ResponseHeaders responseHeaders)
     {
         this.layer = layer;
         this.key = key;
+        this.keyHash = ServerTransactions.hash(key);
         this.method = method;
         this.cseq = cseq;
         this.transport = transport;
@@ -122,6 +129,12 @@ public final class ServerTransaction implements TimerOwner
         return responseHeaders;
     }
 
+    /** The key as text, one char per byte, as the String-keyed version held it (snapshots order and write it). */
+    String key()
+    {
+        return new String(key, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
     @Override
     public void onTimer(final long timerId, final long nowNs)
     {
@@ -131,6 +144,6 @@ public final class ServerTransaction implements TimerOwner
     @Override
     public String toString()
     {
-        return "ServerTransaction{" + key + " " + state + "}";
+        return "ServerTransaction{" + key() + " " + state + "}";
     }
 }

@@ -2,6 +2,7 @@ package dev.referee.engine.transaction;
 
 import dev.referee.engine.IdGenerator;
 import dev.referee.engine.Outbox;
+import dev.referee.engine.StoredMessage;
 import dev.referee.engine.time.EngineTimers;
 import dev.referee.sip.AsciiView;
 import dev.referee.sip.HeaderName;
@@ -11,12 +12,9 @@ import dev.referee.sip.SipMethod;
 import dev.referee.sip.Via;
 import dev.referee.transport.Transport;
 import org.agrona.collections.Long2ObjectHashMap;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * RFC 3261 §17: matches messages to transactions, runs their state machines and Timers A to K, retransmits over
@@ -24,7 +22,8 @@ import java.util.Map;
  */
 public final class TransactionLayer
 {
-    private final Map<String, ServerTransaction> serverTransactions = new HashMap<>();
+    private final ServerTransactions serverTransactions = new ServerTransactions();
+    private final ResponseHeadersWriter responseHeaders = new ResponseHeadersWriter();
     private final Long2ObjectHashMap<ClientTransaction> clientTransactions = new Long2ObjectHashMap<>();
     /** Transactions that completed during the current input, to detach from their TU when the input is done. */
     private final ArrayList<ServerTransaction> completedServers = new ArrayList<>();
@@ -36,10 +35,8 @@ public final class TransactionLayer
     private final long t2Ns;
     private final long t4Ns;
     private final long timerCNs;
-    private final StringBuilder keyBuilder = new StringBuilder(128);
     private final AsciiView view = new AsciiView();
     private final SipMessage stored = new SipMessage();
-    private final UnsafeBuffer storedBuffer = new UnsafeBuffer(new byte[0]);
     private TransactionUser user;
     private long nextClientId = 1;
     /** Transactions that have their final response and live on only to absorb retransmissions (Timers D, I, J, K). */
@@ -93,26 +90,26 @@ public final class TransactionLayer
     public ServerTransaction findServer(final SipMessage request)
     {
         final int method = request.method() == SipMethod.ACK ? SipMethod.INVITE : request.method();
-        return serverTransactions.get(serverKey(request, method));
+        return serverTransactions.find(request, method);
     }
 
     /** The INVITE server transaction a CANCEL names (RFC 3261 §9.2); null when none. */
     public ServerTransaction findInviteForCancel(final SipMessage cancel)
     {
-        return serverTransactions.get(serverKey(cancel, SipMethod.INVITE));
+        return serverTransactions.find(cancel, SipMethod.INVITE);
     }
 
     /** Creates the server transaction for a new request (not ACK). */
     public ServerTransaction createServer(final SipMessage request, final int transport,
         final InetSocketAddress source, final long connectionId)
     {
-        final String key = serverKey(request, request.method());
+        final byte[] key = serverTransactions.key(request, request.method());
         final ServerTransaction st = new ServerTransaction(this, key, request.method(), request.cseqNumber(),
             transport, responseDestination(request.topVia(), transport, source), connectionId,
-            ResponseHeaders.of(request, source, view));
+            responseHeaders.of(request, source));
         st.state = request.method() == SipMethod.INVITE ? ServerTransaction.State.PROCEEDING :
             ServerTransaction.State.TRYING;
-        serverTransactions.put(key, st);
+        serverTransactions.hold(st);
         return st;
     }
 
@@ -164,7 +161,7 @@ public final class TransactionLayer
         st.lastStatus = status;
         if (status < 200)
         {
-            st.lastResponse = outbox.copyOfMessage();
+            keepLastResponse(st);
             st.state = ServerTransaction.State.PROCEEDING;
             return;
         }
@@ -175,7 +172,7 @@ public final class TransactionLayer
                 accept(st);
                 return;
             }
-            st.lastResponse = outbox.copyOfMessage();
+            keepLastResponse(st);
             st.state = ServerTransaction.State.COMPLETED;
             waiting++;
             if (!isReliable(st.transport))
@@ -186,7 +183,7 @@ public final class TransactionLayer
             st.timeoutTimer = timers.schedule(64 * t1Ns, st); // Timer H
             return;
         }
-        st.lastResponse = outbox.copyOfMessage();
+        keepLastResponse(st);
         st.state = ServerTransaction.State.COMPLETED;
         waiting++;
         if (isReliable(st.transport))
@@ -212,6 +209,7 @@ public final class TransactionLayer
             terminate(st);
             return;
         }
+        outbox.release(st.lastResponse);
         st.lastResponse = null; // a retransmitted INVITE is absorbed, never answered with an old provisional
         st.state = ServerTransaction.State.ACCEPTED;
         waiting++;
@@ -253,7 +251,10 @@ public final class TransactionLayer
         st.state = ServerTransaction.State.TERMINATED;
         st.context = null;
         st.relayedTo = null;
-        serverTransactions.remove(st.key, st);
+        // Nothing is sent on a terminated transaction: its copy goes back for the next one.
+        outbox.release(st.lastResponse);
+        st.lastResponse = null;
+        serverTransactions.remove(st);
     }
 
     // ---- client transactions -------------------------------------------------------------------------------
@@ -273,7 +274,7 @@ public final class TransactionLayer
     public ClientTransaction sendRequest(final long clientId, final String branch, final int method,
         final String methodName, final int transport, final InetSocketAddress destination, final long connectionId)
     {
-        final byte[] request = outbox.copyOfMessage();
+        final StoredMessage request = outbox.copyOfMessage();
         outbox.send(transport, destination, connectionId, method, 0);
         final ClientTransaction ct = new ClientTransaction(
             this, clientId, branch, method, methodName, transport, destination, connectionId, request);
@@ -452,6 +453,15 @@ public final class TransactionLayer
         ct.timeoutTimer = timers.cancel(ct.timeoutTimer);
         ct.state = ClientTransaction.State.TERMINATED;
         clientTransactions.remove(clientKey(ct.id, ct.method), ct);
+        outbox.release(ct.ack);
+        ct.ack = null;
+        // A terminated INVITE without a final response may still be cancelled by its TU (CANCEL copies the request's
+        // headers); after a final response nothing needs it.
+        if (ct.method != SipMethod.INVITE || ct.finalStatus != 0)
+        {
+            outbox.release(ct.request);
+            ct.request = null;
+        }
     }
 
     /**
@@ -501,7 +511,7 @@ public final class TransactionLayer
 
     // ---- snapshot hooks (TransactionSnapshots only) ------------------------------------------------------------
 
-    Map<String, ServerTransaction> servers()
+    ServerTransactions servers()
     {
         return serverTransactions;
     }
@@ -533,7 +543,7 @@ public final class TransactionLayer
      * The ACK for a non-2xx final response (RFC 3261 §17.1.1.3): Request-URI, Call-ID, From, CSeq number, top Via and
      * Route of the INVITE, To of the response.
      */
-    private byte[] writeAckForFailure(final ClientTransaction ct, final SipMessage response)
+    private StoredMessage writeAckForFailure(final ClientTransaction ct, final SipMessage response)
     {
         final String to = response.to().value().toString();
         final SipMessage request = storedRequest(ct);
@@ -551,8 +561,7 @@ public final class TransactionLayer
 
     private SipMessage storedRequest(final ClientTransaction ct)
     {
-        storedBuffer.wrap(ct.request);
-        stored.parse(storedBuffer, 0, ct.request.length);
+        stored.parse(ct.request.buffer(), 0, ct.request.length());
         return stored;
     }
 
@@ -574,35 +583,11 @@ public final class TransactionLayer
         return (id << 1) | (method == SipMethod.CANCEL ? 1 : 0);
     }
 
-    /**
-     * RFC 3261 §17.2.3: branch (with the magic cookie) and sent-by; ACK and CANCEL are matched to the INVITE's key by
-     * the caller passing INVITE. Without the cookie (RFC 2543 peers), Call-ID, From tag, CSeq number and top Via.
-     */
-    private String serverKey(final SipMessage request, final int method)
+    /** Keeps a copy of the response just written as the one to resend, giving back the one before. */
+    private void keepLastResponse(final ServerTransaction st)
     {
-        final StringBuilder key = keyBuilder;
-        key.setLength(0);
-        final Via via = request.topVia();
-        // A branch that is only the cookie (RFC 4475 §3.2.1) identifies nothing: fall back to RFC 2543 matching.
-        if (via.hasRfc3261Branch() && via.branch().length() > IdGenerator.BRANCH_COOKIE.length())
-        {
-            key.append(via.branch()).append('|').append(via.host()).append(':').append(via.port());
-        }
-        else
-        {
-            key.append(request.callId()).append('|').append(request.from().tag()).append('|')
-                .append(request.cseqNumber()).append('|').append(via.value());
-        }
-        key.append('|');
-        if (method == SipMethod.UNKNOWN)
-        {
-            key.append(request.methodName());
-        }
-        else
-        {
-            key.append(SipMethod.name(method));
-        }
-        return key.toString();
+        outbox.release(st.lastResponse);
+        st.lastResponse = outbox.copyOfMessage();
     }
 
     /** RFC 3261 §18.2.2 and RFC 3581: where responses to a request go. */

@@ -1,5 +1,6 @@
 package dev.referee.engine.transaction;
 
+import dev.referee.engine.StoredMessage;
 import dev.referee.engine.snapshot.ObjectVisitor;
 import dev.referee.engine.snapshot.SnapshotException;
 import dev.referee.engine.snapshot.SnapshotKinds;
@@ -35,8 +36,8 @@ public final class TransactionSnapshots
     /** The transactions the layer holds, in an order that does not depend on hashing: by key. */
     public static List<ServerTransaction> servers(final TransactionLayer layer)
     {
-        final List<ServerTransaction> servers = new ArrayList<>(layer.servers().values());
-        servers.sort(Comparator.comparing(st -> st.key));
+        final List<ServerTransaction> servers = layer.servers().all();
+        servers.sort(Comparator.comparing(ServerTransaction::key));
         return servers;
     }
 
@@ -77,7 +78,7 @@ public final class TransactionSnapshots
     {
         if (transaction instanceof ServerTransaction st)
         {
-            out.writeString(st.key);
+            out.writeString(st.key());
             out.writeInt(st.method);
             out.writeLong(st.cseq);
             out.writeInt(st.transport);
@@ -88,7 +89,7 @@ public final class TransactionSnapshots
             out.writeBoolean(st.responseHeaders.toHasTag());
             out.writeString(st.responseHeaders.afterTo());
             out.writeByte(st.state.ordinal());
-            out.writeBytes(st.lastResponse);
+            out.writeBytes(StoredMessage.bytesOf(st.lastResponse));
             out.writeInt(st.lastStatus);
             out.writeLong(st.retransmitTimer);
             out.writeLong(st.timeoutTimer);
@@ -104,12 +105,12 @@ public final class TransactionSnapshots
         out.writeInt(ct.transport);
         out.writeAddress(ct.destination);
         out.writeLong(ct.connectionId);
-        out.writeBytes(ct.request);
+        out.writeBytes(StoredMessage.bytesOf(ct.request));
         out.writeByte(ct.state.ordinal());
         out.writeLong(ct.retransmitTimer);
         out.writeLong(ct.timeoutTimer);
         out.writeLong(ct.retransmitIntervalNs);
-        out.writeBytes(ct.ack);
+        out.writeBytes(StoredMessage.bytesOf(ct.ack));
         out.writeInt(ct.finalStatus);
         out.writeBoolean(ct.provisionalSeen);
         out.writeBoolean(ct.timerCFired);
@@ -118,7 +119,7 @@ public final class TransactionSnapshots
 
     public static ServerTransaction readServer(final TransactionLayer layer, final SnapshotReader in)
     {
-        final String key = in.readString();
+        final byte[] key = in.readString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
         final int method = in.readInt();
         final long cseq = in.readLong();
         final int transport = in.readInt();
@@ -131,7 +132,7 @@ public final class TransactionSnapshots
         final ServerTransaction st = new ServerTransaction(layer, key, method, cseq, transport, destination,
             connectionId, ResponseHeaders.restore(beforeTo, to, toHasTag, afterTo));
         st.state = enumAt(ServerTransaction.State.values(), in.readByte());
-        st.lastResponse = in.readBytes();
+        st.lastResponse = StoredMessage.of(in.readBytes());
         st.lastStatus = in.readInt();
         st.retransmitTimer = in.readLong();
         st.timeoutTimer = in.readLong();
@@ -149,14 +150,14 @@ public final class TransactionSnapshots
         final int transport = in.readInt();
         final java.net.InetSocketAddress destination = in.readAddress();
         final long connectionId = in.readLong();
-        final byte[] request = in.readBytes();
+        final StoredMessage request = StoredMessage.of(in.readBytes());
         final ClientTransaction ct = new ClientTransaction(
             layer, id, branch, method, methodName, transport, destination, connectionId, request);
         ct.state = enumAt(ClientTransaction.State.values(), in.readByte());
         ct.retransmitTimer = in.readLong();
         ct.timeoutTimer = in.readLong();
         ct.retransmitIntervalNs = in.readLong();
-        ct.ack = in.readBytes();
+        ct.ack = StoredMessage.of(in.readBytes());
         ct.finalStatus = in.readInt();
         ct.provisionalSeen = in.readBoolean();
         ct.timerCFired = in.readBoolean();
@@ -196,7 +197,7 @@ public final class TransactionSnapshots
     {
         if (transaction instanceof ServerTransaction st)
         {
-            layer.servers().put(st.key, st);
+            layer.servers().hold(st);
         }
         else if (transaction instanceof ClientTransaction ct)
         {

@@ -1,0 +1,54 @@
+package dev.referee.engine;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * A copy of a message the engine sent and may have to send again (a retransmission, a response to a retransmitted
+ * request, an ACK for a retransmitted 2xx). Taken from and given back to {@link MessageCopies}: the holder lets go of
+ * it (and forgets it) when the message can no longer be needed. Engine thread only.
+ */
+public final class StoredMessage
+{
+    final UnsafeBuffer buffer;
+    int length;
+
+    StoredMessage(final byte[] bytes, final int length)
+    {
+        this.buffer = new UnsafeBuffer(bytes);
+        this.length = length;
+    }
+
+    /** A copy restored from a snapshot; null for null. */
+    public static StoredMessage of(final byte[] bytes)
+    {
+        return bytes == null ? null : new StoredMessage(bytes, bytes.length);
+    }
+
+    /** The message's bytes (for a snapshot); null for null. */
+    public static byte[] bytesOf(final StoredMessage message)
+    {
+        if (message == null)
+        {
+            return null;
+        }
+        final byte[] bytes = new byte[message.length];
+        message.buffer.getBytes(0, bytes);
+        return bytes;
+    }
+
+    public DirectBuffer buffer()
+    {
+        return buffer;
+    }
+
+    public int length()
+    {
+        return length;
+    }
+
+    int capacity()
+    {
+        return buffer.capacity();
+    }
+}

@@ -1,0 +1,183 @@
+package dev.referee.engine.transaction;
+
+import dev.referee.engine.IdGenerator;
+import dev.referee.sip.SipMessage;
+import dev.referee.sip.SipMessageWriter;
+import dev.referee.sip.SipMethod;
+import dev.referee.sip.Via;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The server transactions held, by their RFC 3261 §17.2.3 key: branch (with the magic cookie) and sent-by, or for
+ * RFC 2543 peers Call-ID, From tag, CSeq number and top Via; then the method. The key is written into a kept scratch
+ * buffer and looked up by a 64-bit hash of its bytes; a hit is checked against the key bytes the transaction
+ * keeps, and transactions whose keys share a hash are chained. So a lookup makes no String (it made two before: the
+ * key and its builder's copy) and a transaction keeps its key as one byte array. Engine thread only.
+ */
+final class ServerTransactions
+{
+    private static final long FNV_OFFSET = 0xcbf29ce484222325L;
+    private static final long FNV_PRIME = 0x100000001b3L;
+
+    private final Long2ObjectHashMap<ServerTransaction> byHash = new Long2ObjectHashMap<>();
+    private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[65_536]);
+    private final SipMessageWriter keyWriter = new SipMessageWriter();
+    private int keyLength;
+    private long keyHash;
+    private int size;
+
+    int size()
+    {
+        return size;
+    }
+
+    /** The transaction whose key is that of {@code request} with {@code method}; null when none. */
+    ServerTransaction find(final SipMessage request, final int method)
+    {
+        writeKey(request, method);
+        for (ServerTransaction st = byHash.get(keyHash); st != null; st = st.sameHash)
+        {
+            if (keyEquals(st.key))
+            {
+                return st;
+            }
+        }
+        return null;
+    }
+
+    /** The key of {@code request} with {@code method} as bytes, for a new transaction. */
+    byte[] key(final SipMessage request, final int method)
+    {
+        writeKey(request, method);
+        final byte[] key = new byte[keyLength];
+        scratch.getBytes(0, key);
+        return key;
+    }
+
+    /** Holds {@code st} under its key; a transaction held under the same key is no longer found (as Map.put). */
+    void hold(final ServerTransaction st)
+    {
+        final ServerTransaction head = byHash.get(st.keyHash);
+        ServerTransaction previous = null;
+        for (ServerTransaction each = head; each != null; previous = each, each = each.sameHash)
+        {
+            if (java.util.Arrays.equals(each.key, st.key))
+            {
+                unlink(each, previous);
+                break;
+            }
+        }
+        st.sameHash = byHash.get(st.keyHash);
+        byHash.put(st.keyHash, st);
+        size++;
+    }
+
+    /** Lets go of {@code st} if it is the transaction held under its key (as Map.remove(key, value)). */
+    void remove(final ServerTransaction st)
+    {
+        ServerTransaction previous = null;
+        for (ServerTransaction each = byHash.get(st.keyHash); each != null; previous = each, each = each.sameHash)
+        {
+            if (each == st)
+            {
+                unlink(st, previous);
+                return;
+            }
+        }
+    }
+
+    /** Every transaction held (for a snapshot; the caller orders them). */
+    List<ServerTransaction> all()
+    {
+        final List<ServerTransaction> all = new ArrayList<>(size);
+        byHash.values().forEach(head ->
+        {
+            for (ServerTransaction st = head; st != null; st = st.sameHash)
+            {
+                all.add(st);
+            }
+        });
+        return all;
+    }
+
+    static long hash(final byte[] key)
+    {
+        long hash = FNV_OFFSET;
+        for (final byte b : key)
+        {
+            hash = (hash ^ (b & 0xFF)) * FNV_PRIME;
+        }
+        return hash;
+    }
+
+    private void unlink(final ServerTransaction st, final ServerTransaction previous)
+    {
+        if (previous != null)
+        {
+            previous.sameHash = st.sameHash;
+        }
+        else if (st.sameHash != null)
+        {
+            byHash.put(st.keyHash, st.sameHash);
+        }
+        else
+        {
+            byHash.remove(st.keyHash);
+        }
+        st.sameHash = null;
+        size--;
+    }
+
+    private boolean keyEquals(final byte[] key)
+    {
+        if (key.length != keyLength)
+        {
+            return false;
+        }
+        for (int i = 0; i < keyLength; i++)
+        {
+            if (key[i] != scratch.getByte(i))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The key as the String-keyed version built it, one byte per char; then its hash. */
+    private void writeKey(final SipMessage request, final int method)
+    {
+        final SipMessageWriter key = keyWriter.wrap(scratch, 0);
+        final Via via = request.topVia();
+        // A branch that is only the cookie (RFC 4475 §3.2.1) identifies nothing: fall back to RFC 2543 matching.
+        if (via.hasRfc3261Branch() && via.branch().length() > IdGenerator.BRANCH_COOKIE.length())
+        {
+            key.append(via.branch()).append('|').append(via.host()).append(':').append(via.port());
+        }
+        else
+        {
+            key.append(request.callId()).append('|').append(request.from().tag()).append('|')
+                .append(request.cseqNumber()).append('|').append(via.value());
+        }
+        key.append('|');
+        if (method == SipMethod.UNKNOWN)
+        {
+            key.append(request.methodName());
+        }
+        else
+        {
+            key.append(SipMethod.name(method));
+        }
+        keyLength = key.length();
+        long hash = FNV_OFFSET;
+        for (int i = 0; i < keyLength; i++)
+        {
+            hash = (hash ^ (scratch.getByte(i) & 0xFF)) * FNV_PRIME;
+        }
+        keyHash = hash;
+    }
+}
