@@ -39,8 +39,11 @@ public final class ServerTransaction implements TimerOwner
     }
 
     final TransactionLayer layer;
-    /** The RFC 3261 §17.2.3 key as bytes (see {@link ServerTransactions}), and its hash. */
-    final byte[] key;
+    /**
+     * Its key and the headers its responses copy (null once terminated: the copy is reused); the key's hash, as it is
+     * held by {@link ServerTransactions}.
+     */
+    RequestCopy copy;
     final long keyHash;
     /** The next transaction held whose key has the same hash; null at the end. */
     ServerTransaction sameHash;
@@ -49,7 +52,6 @@ public final class ServerTransaction implements TimerOwner
     final int transport;
     final InetSocketAddress responseDestination;
     final long connectionId;
-    final ResponseHeaders responseHeaders;
 
     State state;
     /** The last response sent, resent for a retransmitted request (and by Timer G); given back at the end. */
@@ -66,19 +68,17 @@ public final class ServerTransaction implements TimerOwner
     /** The client transaction this request was relayed on, for CANCEL. */
     public ClientTransaction relayedTo;
 
-    ServerTransaction(final TransactionLayer layer, final byte[] key, final int method, final long cseq,
-        final int transport, final InetSocketAddress responseDestination, final long connectionId,
-        final ResponseHeaders responseHeaders)
+    ServerTransaction(final TransactionLayer layer, final RequestCopy copy, final int method, final long cseq,
+        final int transport, final InetSocketAddress responseDestination, final long connectionId)
     {
         this.layer = layer;
-        this.key = key;
-        this.keyHash = ServerTransactions.hash(key);
+        this.copy = copy;
+        this.keyHash = copy.keyHash();
         this.method = method;
         this.cseq = cseq;
         this.transport = transport;
         this.responseDestination = responseDestination;
         this.connectionId = connectionId;
-        this.responseHeaders = responseHeaders;
     }
 
     public int method()
@@ -124,15 +124,10 @@ public final class ServerTransaction implements TimerOwner
         return lastStatus >= 200;
     }
 
-    public ResponseHeaders responseHeaders()
-    {
-        return responseHeaders;
-    }
-
     /** The key as text, one char per byte, as the String-keyed version held it (snapshots order and write it). */
     String key()
     {
-        return new String(key, java.nio.charset.StandardCharsets.ISO_8859_1);
+        return copy == null ? "" : copy.key();
     }
 
     @Override

@@ -5,9 +5,11 @@ import dev.referee.sip.SipMessage;
 import dev.referee.sip.SipMessageWriter;
 import dev.referee.sip.SipMethod;
 import dev.referee.sip.Via;
+import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,8 +17,9 @@ import java.util.List;
  * The server transactions held, by their RFC 3261 §17.2.3 key: branch (with the magic cookie) and sent-by, or for
  * RFC 2543 peers Call-ID, From tag, CSeq number and top Via; then the method. The key is written into a kept scratch
  * buffer and looked up by a 64-bit hash of its bytes; a hit is checked against the key bytes the transaction
- * keeps, and transactions whose keys share a hash are chained. So a lookup makes no String (it made two before: the
- * key and its builder's copy) and a transaction keeps its key as one byte array. Engine thread only.
+ * keeps ({@link RequestCopy}), and transactions whose keys share a hash are chained. So a lookup makes no String (it
+ * made two before: the key and its builder's copy) and the key is kept in the transaction's reused buffer.
+ * Engine thread only.
  */
 final class ServerTransactions
 {
@@ -41,7 +44,7 @@ final class ServerTransactions
         writeKey(request, method);
         for (ServerTransaction st = byHash.get(keyHash); st != null; st = st.sameHash)
         {
-            if (keyEquals(st.key))
+            if (st.copy.keyEquals(scratch, keyLength))
             {
                 return st;
             }
@@ -49,13 +52,12 @@ final class ServerTransactions
         return null;
     }
 
-    /** The key of {@code request} with {@code method} as bytes, for a new transaction. */
-    byte[] key(final SipMessage request, final int method)
+    /** What a new transaction for {@code request} keeps: its key with {@code method}, and its response headers. */
+    RequestCopy copy(final SipMessage request, final int method, final InetSocketAddress source,
+        final RequestCopier copier)
     {
         writeKey(request, method);
-        final byte[] key = new byte[keyLength];
-        scratch.getBytes(0, key);
-        return key;
+        return copier.copy(request, source, scratch, keyLength);
     }
 
     /** Holds {@code st} under its key; a transaction held under the same key is no longer found (as Map.put). */
@@ -65,7 +67,7 @@ final class ServerTransactions
         ServerTransaction previous = null;
         for (ServerTransaction each = head; each != null; previous = each, each = each.sameHash)
         {
-            if (java.util.Arrays.equals(each.key, st.key))
+            if (each.copy.keyEquals(st.copy))
             {
                 unlink(each, previous);
                 break;
@@ -104,12 +106,13 @@ final class ServerTransactions
         return all;
     }
 
-    static long hash(final byte[] key)
+    /** FNV-1a of the first {@code length} bytes of {@code key}. */
+    static long hash(final DirectBuffer key, final int length)
     {
         long hash = FNV_OFFSET;
-        for (final byte b : key)
+        for (int i = 0; i < length; i++)
         {
-            hash = (hash ^ (b & 0xFF)) * FNV_PRIME;
+            hash = (hash ^ (key.getByte(i) & 0xFF)) * FNV_PRIME;
         }
         return hash;
     }
@@ -130,22 +133,6 @@ final class ServerTransactions
         }
         st.sameHash = null;
         size--;
-    }
-
-    private boolean keyEquals(final byte[] key)
-    {
-        if (key.length != keyLength)
-        {
-            return false;
-        }
-        for (int i = 0; i < keyLength; i++)
-        {
-            if (key[i] != scratch.getByte(i))
-            {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** The key as the String-keyed version built it, one byte per char; then its hash. */
@@ -173,11 +160,6 @@ final class ServerTransactions
             key.append(SipMethod.name(method));
         }
         keyLength = key.length();
-        long hash = FNV_OFFSET;
-        for (int i = 0; i < keyLength; i++)
-        {
-            hash = (hash ^ (scratch.getByte(i) & 0xFF)) * FNV_PRIME;
-        }
-        keyHash = hash;
+        keyHash = hash(scratch, keyLength);
     }
 }

@@ -23,7 +23,7 @@ import java.util.ArrayList;
 public final class TransactionLayer
 {
     private final ServerTransactions serverTransactions = new ServerTransactions();
-    private final ResponseHeadersWriter responseHeaders = new ResponseHeadersWriter();
+    private final RequestCopier requestCopier;
     private final Long2ObjectHashMap<ClientTransaction> clientTransactions = new Long2ObjectHashMap<>();
     /** Transactions that completed during the current input, to detach from their TU when the input is done. */
     private final ArrayList<ServerTransaction> completedServers = new ArrayList<>();
@@ -55,6 +55,7 @@ public final class TransactionLayer
         final long t2Ns, final long t4Ns, final long timerCNs)
     {
         this.timerCNs = timerCNs;
+        this.requestCopier = new RequestCopier();
         this.timers = timers;
         this.outbox = outbox;
         this.ids = ids;
@@ -103,10 +104,9 @@ public final class TransactionLayer
     public ServerTransaction createServer(final SipMessage request, final int transport,
         final InetSocketAddress source, final long connectionId)
     {
-        final byte[] key = serverTransactions.key(request, request.method());
-        final ServerTransaction st = new ServerTransaction(this, key, request.method(), request.cseqNumber(),
-            transport, responseDestination(request.topVia(), transport, source), connectionId,
-            responseHeaders.of(request, source));
+        final RequestCopy copy = serverTransactions.copy(request, request.method(), source, requestCopier);
+        final ServerTransaction st = new ServerTransaction(this, copy, request.method(), request.cseqNumber(),
+            transport, responseDestination(request.topVia(), transport, source), connectionId);
         st.state = request.method() == SipMethod.INVITE ? ServerTransaction.State.PROCEEDING :
             ServerTransaction.State.TRYING;
         serverTransactions.hold(st);
@@ -146,7 +146,10 @@ public final class TransactionLayer
     public SipMessageWriter startResponse(final ServerTransaction st, final int status, final CharSequence reason)
     {
         final SipMessageWriter writer = outbox.begin().statusLine(status, reason);
-        st.responseHeaders.write(writer, status > 100 ? st.localTag : null);
+        if (st.copy != null)
+        {
+            st.copy.writeResponseHeaders(writer, status > 100 ? st.localTag : null);
+        }
         return writer;
     }
 
@@ -255,6 +258,8 @@ public final class TransactionLayer
         outbox.release(st.lastResponse);
         st.lastResponse = null;
         serverTransactions.remove(st);
+        requestCopier.release(st.copy);
+        st.copy = null;
     }
 
     // ---- client transactions -------------------------------------------------------------------------------

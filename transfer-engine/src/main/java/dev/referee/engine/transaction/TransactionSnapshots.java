@@ -84,10 +84,12 @@ public final class TransactionSnapshots
             out.writeInt(st.transport);
             out.writeAddress(st.responseDestination);
             out.writeLong(st.connectionId);
-            out.writeString(st.responseHeaders.beforeTo());
-            out.writeString(st.responseHeaders.to());
-            out.writeBoolean(st.responseHeaders.toHasTag());
-            out.writeString(st.responseHeaders.afterTo());
+            // A terminated transaction gave its copy back: nothing is sent on it any more.
+            final RequestCopy copy = st.copy;
+            out.writeString(copy == null ? "" : copy.beforeTo());
+            out.writeString(copy == null ? "" : copy.to());
+            out.writeBoolean(copy != null && copy.toHasTag());
+            out.writeString(copy == null ? "" : copy.afterTo());
             out.writeByte(st.state.ordinal());
             out.writeBytes(StoredMessage.bytesOf(st.lastResponse));
             out.writeInt(st.lastStatus);
@@ -119,7 +121,7 @@ public final class TransactionSnapshots
 
     public static ServerTransaction readServer(final TransactionLayer layer, final SnapshotReader in)
     {
-        final byte[] key = in.readString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        final String key = in.readString();
         final int method = in.readInt();
         final long cseq = in.readLong();
         final int transport = in.readInt();
@@ -129,8 +131,9 @@ public final class TransactionSnapshots
         final String to = in.readString();
         final boolean toHasTag = in.readBoolean();
         final String afterTo = in.readString();
-        final ServerTransaction st = new ServerTransaction(layer, key, method, cseq, transport, destination,
-            connectionId, ResponseHeaders.restore(beforeTo, to, toHasTag, afterTo));
+        final ServerTransaction st = new ServerTransaction(layer,
+            RequestCopy.restore(key, beforeTo, to, toHasTag, afterTo), method, cseq, transport, destination,
+            connectionId);
         st.state = enumAt(ServerTransaction.State.values(), in.readByte());
         st.lastResponse = StoredMessage.of(in.readBytes());
         st.lastStatus = in.readInt();

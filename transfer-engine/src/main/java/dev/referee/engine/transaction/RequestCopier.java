@@ -11,17 +11,19 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
 
 /**
- * Makes the {@link ResponseHeaders} of a request: writes them into a kept scratch buffer, then copies them into one
- * array of the exact length. Engine thread only.
+ * Makes the {@link RequestCopy} of a request: writes its key and response headers into a kept scratch buffer, then
+ * copies them into a copy a terminated transaction gave back ({@link #release}), or a new one while none is free.
+ * Engine thread only.
  * <p>
  * The bytes are those the String-based version sent, so that the wire and a replayed journal do not change. That
  * version turned the top Via, the To value, the Call-ID and the CSeq method into Strings with an ASCII decoder, which
  * made every byte above 0x7F U+FFFD, written back as 0xFD; those four parts are copied the same way here
  * ({@link #appendAsString}). The other Vias and From were copied char by char, byte for byte: copied as they are.
  */
-final class ResponseHeadersWriter
+final class RequestCopier
 {
     /** What {@code (byte)'\uFFFD'} gave: a non-ASCII byte after the String round trip of the old code. */
     private static final byte REPLACED = (byte)0xFD;
@@ -31,10 +33,17 @@ final class ResponseHeadersWriter
     private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[65_536]);
     private final SipMessageWriter writer = new SipMessageWriter();
     private final AsciiView view = new AsciiView();
+    /** Copies given back, kept for new transactions; beyond this many the collector takes them. */
+    private static final int MAX_FREE = 1 << 16;
+    private static final int INITIAL_CAPACITY = 512;
 
-    ResponseHeaders of(final SipMessage request, final InetSocketAddress source)
+    private final ArrayDeque<RequestCopy> free = new ArrayDeque<>();
+
+    /** The copy of {@code request}, whose key is the {@code keyLength} bytes of {@code key}. */
+    RequestCopy copy(final SipMessage request, final InetSocketAddress source, final DirectBuffer key,
+        final int keyLength)
     {
-        writer.wrap(scratch, 0);
+        writer.wrap(scratch, 0).append(key, 0, keyLength);
         boolean first = true;
         for (int i = request.findHeader(HeaderName.VIA, 0); i >= 0; i = request.findHeader(HeaderName.VIA, i + 1))
         {
@@ -59,9 +68,18 @@ final class ResponseHeadersWriter
         writer.append("\r\nCSeq: ").append(request.cseqNumber()).append(' ');
         appendAsString(request.cseqMethodName(), 0, request.cseqMethodName().length());
         writer.append("\r\n");
-        final byte[] bytes = new byte[writer.length()];
-        scratch.getBytes(0, bytes);
-        return new ResponseHeaders(bytes, toOffset, afterToOffset, !request.to().tag().isEmpty());
+        final RequestCopy copy = free.isEmpty() ? new RequestCopy(INITIAL_CAPACITY) : free.pop();
+        copy.fill(scratch, writer.length(), keyLength, toOffset, afterToOffset, !request.to().tag().isEmpty());
+        return copy;
+    }
+
+    /** Takes back the copy of a transaction that terminated; it must not be used through that transaction again. */
+    void release(final RequestCopy copy)
+    {
+        if (copy != null && free.size() < MAX_FREE)
+        {
+            free.push(copy);
+        }
     }
 
     /** RFC 3581 §4: fill in rport with the source port and add received with the source address. */
