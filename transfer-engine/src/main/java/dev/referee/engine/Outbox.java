@@ -40,6 +40,12 @@ public final class Outbox
         return copies.copy(scratch, 0, writer.length());
     }
 
+    /** The buffers copies are kept in; other state kept as bytes for a while can use them too. */
+    public MessageCopies copies()
+    {
+        return copies;
+    }
+
     /** Gives back a copy {@link #copyOfMessage} made (or one restored from a snapshot); null is ignored. */
     public void release(final StoredMessage copy)
     {

@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EngineAllocationTest
 {
     /** Bytes per basic call the engine may allocate (INVITE, 180, 200, ACK, BYE, 200 and the timers after them). */
-    static final long BUDGET_PER_CALL = 4_000;
+    static final long BUDGET_PER_CALL = 2_048;
 
     /** About 50 s of engine time at one message per millisecond (SyntheticCalls): 32 s to settle, then measured. */
     private static final int CALLS = 8_000;

@@ -530,13 +530,14 @@ public final class B2bua implements TransactionUser
     /** Takes the peer's tag, Contact and (from a 2xx) route set from a response to an INVITE Referee sent. */
     void learnDialog(final Leg b, final SipMessage response, final boolean routeSet)
     {
+        // A 200 repeats the tag and Contact of the 180 before it: a String is made only for a new value.
         final AsciiView tag = response.to().tag();
-        if (!tag.isEmpty())
+        if (!tag.isEmpty() && !tag.contentEquals(b.remoteTag))
         {
             b.remoteTag = tag.toString();
         }
         final NameAddr contact = response.contact();
-        if (contact != null)
+        if (contact != null && !contact.uri().contentEquals(b.remoteTarget))
         {
             b.remoteTarget = contact.uri().toString();
         }
@@ -579,6 +580,9 @@ public final class B2bua implements TransactionUser
         }
         call.state = Call.State.ENDED;
         events.onCallEnded(timers.nowNs(), call.id, cause == null ? "ended" : cause, status);
+        // Only a live call sends its caller's offer again (to a redirect target, in a pickup).
+        outbox.release(call.callerOffer);
+        call.callerOffer = null;
         for (int i = 0; i < call.legs.size(); i++)
         {
             final Leg leg = call.legs.get(i);

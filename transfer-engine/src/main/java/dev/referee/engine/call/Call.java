@@ -1,5 +1,6 @@
 package dev.referee.engine.call;
 
+import dev.referee.engine.StoredMessage;
 import dev.referee.engine.transaction.ClientTransaction;
 import dev.referee.engine.transaction.ServerTransaction;
 
@@ -45,12 +46,17 @@ public final class Call
     ReferRequest pendingRefer;
     /** Blonde transfer: a transfer waits for this call's callee to answer, to take it over. */
     Transfer blonde;
-    /** The caller's offer (body and its Content-Type), kept to send it again to a redirect target. */
-    byte[] callerOffer;
+    /** The caller's offer (body and its Content-Type), kept to send it again to a redirect target; given back at the end. */
+    StoredMessage callerOffer;
     String callerOfferType;
-    /** Redirect Contacts still to try, best q first; every target tried so far; how many were tried. */
-    final java.util.List<String> redirectTargets = new java.util.ArrayList<>(0);
-    final java.util.Set<String> triedTargets = new java.util.HashSet<>(0);
+    /**
+     * Redirect Contacts still to try, best q first (an immutable empty list until a redirect brings some: most calls
+     * never see one); every target tried so far; how many were tried.
+     */
+    java.util.List<String> redirectTargets = java.util.List.of();
+    /** The first target tried; the set of all of them is made only when a second one is tried. */
+    private String firstTarget;
+    private java.util.Set<String> triedTargets;
     int redirects;
 
     Call(final long id, final long aLegId, final long bLegId, final B2bua b2bua)
@@ -84,6 +90,38 @@ public final class Call
     {
         this.id = id;
         this.parentId = parentId;
+    }
+
+    /** Records a target tried; false when it had been tried already (as {@code Set.add}). */
+    boolean tryTarget(final String target)
+    {
+        if (triedTargets != null)
+        {
+            return triedTargets.add(target);
+        }
+        if (firstTarget == null)
+        {
+            firstTarget = target;
+            return true;
+        }
+        if (firstTarget.equals(target))
+        {
+            return false;
+        }
+        triedTargets = new java.util.HashSet<>();
+        triedTargets.add(firstTarget);
+        triedTargets.add(target);
+        return true;
+    }
+
+    /** Every target tried, in no particular order (for a snapshot). */
+    java.util.Collection<String> triedTargets()
+    {
+        if (triedTargets != null)
+        {
+            return triedTargets;
+        }
+        return firstTarget == null ? java.util.List.of() : java.util.List.of(firstTarget);
     }
 
     public long parentId()

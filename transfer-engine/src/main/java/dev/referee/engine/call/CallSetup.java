@@ -13,8 +13,6 @@ import dev.referee.sip.NameAddr;
 import dev.referee.sip.SipMessage;
 import dev.referee.sip.SipMessageWriter;
 import dev.referee.sip.SipMethod;
-import dev.referee.transport.Addresses;
-import dev.referee.transport.Transport;
 
 import java.net.InetSocketAddress;
 
@@ -34,6 +32,7 @@ final class CallSetup
     private final EngineEvents events;
     private final Router router;
     private final Redirects redirects;
+    private String lastOfferType;
 
     CallSetup(final B2bua b2bua, final EngineConfig config, final TransactionLayer transactions,
         final LegMessages messages, final EngineTimers timers, final IdGenerator ids, final EngineEvents events,
@@ -78,8 +77,8 @@ final class CallSetup
         a.callId = request.callId().toString();
         a.remoteTag = request.from().tag().toString();
         a.localTag = ids.tag(a.id);
-        a.remoteUri = LegMessages.nameAddrWithoutParams(request.from());
-        a.localUri = LegMessages.nameAddrWithoutParams(request.to());
+        a.remoteUri = messages.strings().nameAddrWithoutParams(request.from());
+        a.localUri = messages.strings().nameAddrWithoutParams(request.to());
         final NameAddr contact = request.contact();
         a.remoteTarget = contact != null ? contact.uri().toString() : request.requestUri().toString();
         a.routeSet = messages.recordRoutes(request, false);
@@ -93,8 +92,7 @@ final class CallSetup
         b.localTag = ids.tag(b.id);
         b.localUri = a.remoteUri;
         b.remoteUri = a.localUri;
-        b.remoteTarget = "sip:" + request.requestUriView().user() + '@' + Addresses.hostPort(route.target()) +
-            (route.transport() == Transport.TCP ? ";transport=tcp" : "");
+        b.remoteTarget = messages.strings().requestUri(request.requestUriView().user(), router.targetSuffix(route));
         b.transport = route.transport();
         b.flow = route.target();
         b.localCSeq = 1;
@@ -104,11 +102,15 @@ final class CallSetup
         call.callerInvite = st;
         if (request.bodyLength() > 0)
         {
-            call.callerOffer = new byte[request.bodyLength()];
-            request.buffer().getBytes(request.bodyOffset(), call.callerOffer);
-            call.callerOfferType = request.contentType().toString();
+            call.callerOffer = messages.copies().copy(request.buffer(), request.bodyOffset(), request.bodyLength());
+            // Nearly every offer is application/sdp: the String of the last one is kept and shared while it repeats.
+            if (!request.contentType().contentEquals(lastOfferType))
+            {
+                lastOfferType = request.contentType().toString();
+            }
+            call.callerOfferType = lastOfferType;
         }
-        call.triedTargets.add(b.remoteTarget);
+        call.tryTarget(b.remoteTarget);
         b2bua.register(call);
 
         final long clientId = transactions.reserveClientId();
@@ -253,8 +255,7 @@ final class CallSetup
         writer.header("Contact", messages.contact(callee.transport, callee.flow));
         if (call.callerOffer != null)
         {
-            writer.endWithBody(call.callerOfferType, new org.agrona.concurrent.UnsafeBuffer(call.callerOffer), 0,
-                call.callerOffer.length);
+            writer.endWithBody(call.callerOfferType, call.callerOffer.buffer(), 0, call.callerOffer.length());
         }
         else
         {

@@ -244,11 +244,11 @@ public final class CallSnapshots
         out.writeBoolean(call.cancelled);
         out.writeInt(call.byesOutstanding);
         out.writeString(call.endCause);
-        out.writeBytes(call.callerOffer);
+        out.writeBytes(StoredMessage.bytesOf(call.callerOffer));
         out.writeString(call.callerOfferType);
         out.writeStrings(call.redirectTargets);
         // A set: written sorted so that two equal calls give equal bytes.
-        final List<String> tried = new ArrayList<>(call.triedTargets);
+        final List<String> tried = new ArrayList<>(call.triedTargets());
         tried.sort(Comparator.naturalOrder());
         out.writeStrings(tried);
         out.writeInt(call.redirects);
@@ -263,10 +263,17 @@ public final class CallSnapshots
         call.cancelled = in.readBoolean();
         call.byesOutstanding = in.readInt();
         call.endCause = in.readString();
-        call.callerOffer = in.readBytes();
+        call.callerOffer = StoredMessage.of(in.readBytes());
         call.callerOfferType = in.readString();
-        call.redirectTargets.addAll(in.readStrings());
-        call.triedTargets.addAll(in.readStrings());
+        final List<String> redirectTargets = in.readStrings();
+        if (!redirectTargets.isEmpty())
+        {
+            call.redirectTargets = new ArrayList<>(redirectTargets);
+        }
+        for (final String target : in.readStrings())
+        {
+            call.tryTarget(target);
+        }
         call.redirects = in.readInt();
         return call;
     }

@@ -8,7 +8,6 @@ import dev.referee.engine.transaction.ServerTransaction;
 import dev.referee.engine.transaction.TransactionLayer;
 import dev.referee.sip.AsciiView;
 import dev.referee.sip.HeaderName;
-import dev.referee.sip.NameAddr;
 import dev.referee.sip.SipMessage;
 import dev.referee.sip.SipMessageWriter;
 import dev.referee.sip.SipMethod;
@@ -33,6 +32,7 @@ final class LegMessages
     private final IdGenerator ids;
     private final HeaderCopier headers = new HeaderCopier();
     private final AsciiView view = new AsciiView();
+    private final LegStrings strings = new LegStrings();
     /** Via sent-by and Contact per transport and address family: [tcp ? 1 : 0][ipv6 ? 1 : 0]. */
     private final String[][] vias = new String[2][2];
     private final String[][] contacts = new String[2][2];
@@ -53,6 +53,12 @@ final class LegMessages
             contacts[0][family] = "<sip:referee@" + udp + ">";
             contacts[1][family] = "<sip:referee@" + tcp + ";transport=tcp>";
         }
+    }
+
+    /** The buffers for copies kept a while (the caller's offer). */
+    dev.referee.engine.MessageCopies copies()
+    {
+        return outbox.copies();
     }
 
     /** Copies the end-to-end headers and the body of {@code from} and ends the message. */
@@ -197,10 +203,9 @@ final class LegMessages
         return maxForwards < 0 ? 70 : maxForwards - 1;
     }
 
-    /** name-addr text of a From/To value without its parameters (the tag is Referee's or the peer's per leg). */
-    static String nameAddrWithoutParams(final NameAddr nameAddr)
+    /** Builds the Strings legs keep from parts of received messages. */
+    LegStrings strings()
     {
-        final AsciiView display = nameAddr.displayName();
-        return display.isEmpty() ? "<" + nameAddr.uri() + ">" : display + " <" + nameAddr.uri() + ">";
+        return strings;
     }
 }

@@ -11,7 +11,6 @@ import dev.referee.sip.HeaderName;
 import dev.referee.sip.NameAddr;
 import dev.referee.sip.SipMessage;
 import dev.referee.sip.SipMessageWriter;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import java.net.InetSocketAddress;
 
@@ -100,8 +99,8 @@ final class Pickups
         picker.callId = request.callId().toString();
         picker.remoteTag = request.from().tag().toString();
         picker.localTag = ids.tag(picker.id);
-        picker.remoteUri = LegMessages.nameAddrWithoutParams(request.from());
-        picker.localUri = LegMessages.nameAddrWithoutParams(request.to());
+        picker.remoteUri = messages.strings().nameAddrWithoutParams(request.from());
+        picker.localUri = messages.strings().nameAddrWithoutParams(request.to());
         final NameAddr contact = request.contact();
         picker.remoteTarget = contact != null ? contact.uri().toString() : request.requestUri().toString();
         picker.routeSet = messages.recordRoutes(request, false);
@@ -204,7 +203,7 @@ final class Pickups
         writer.header("Contact", messages.contact(picker.transport, picker.flow));
         if (call.callerOffer != null)
         {
-            writer.endWithBody(call.callerOfferType, new UnsafeBuffer(call.callerOffer), 0, call.callerOffer.length);
+            writer.endWithBody(call.callerOfferType, call.callerOffer.buffer(), 0, call.callerOffer.length());
         }
         else
         {

@@ -99,7 +99,7 @@ final class Redirects
                 continue;
             }
             final String target = contact.uri().toString();
-            if (call.triedTargets.add(target))
+            if (call.tryTarget(target))
             {
                 double weight = 1.0;
                 if (contact.param("q", q))
@@ -122,7 +122,17 @@ final class Redirects
                 weights.add(at, weight);
             }
         }
-        call.redirectTargets.addAll(found);
+        if (!found.isEmpty())
+        {
+            if (call.redirectTargets.isEmpty())
+            {
+                call.redirectTargets = new java.util.ArrayList<>(found);
+            }
+            else
+            {
+                call.redirectTargets.addAll(found);
+            }
+        }
     }
 
     private InetSocketAddress destination(final SipUri target)

@@ -1,6 +1,8 @@
 package dev.referee.engine.call;
 
 import dev.referee.config.Route;
+import dev.referee.transport.Addresses;
+import dev.referee.transport.Transport;
 
 import java.util.List;
 import java.util.regex.Matcher;
@@ -10,15 +12,33 @@ public final class Router
 {
     private final Route[] routes;
     private final Matcher[] matchers;
+    /** Per route, what follows the user in the Request-URI of a request sent to it: made once, not per call. */
+    private final String[] targetSuffixes;
 
     public Router(final List<Route> routes)
     {
         this.routes = routes.toArray(new Route[0]);
         this.matchers = new Matcher[this.routes.length];
+        this.targetSuffixes = new String[this.routes.length];
         for (int i = 0; i < this.routes.length; i++)
         {
             matchers[i] = this.routes[i].user().matcher("");
+            targetSuffixes[i] = "@" + Addresses.hostPort(this.routes[i].target()) +
+                (this.routes[i].transport() == Transport.TCP ? ";transport=tcp" : "");
         }
+    }
+
+    /** {@code @host:port}, and {@code ;transport=tcp} for a TCP route: the Request-URI after "sip:user". */
+    public String targetSuffix(final Route route)
+    {
+        for (int i = 0; i < routes.length; i++)
+        {
+            if (routes[i] == route)
+            {
+                return targetSuffixes[i];
+            }
+        }
+        return "@" + Addresses.hostPort(route.target()) + (route.transport() == Transport.TCP ? ";transport=tcp" : "");
     }
 
     /** The first route whose pattern matches the whole user part; null for no route. */

@@ -17,8 +17,6 @@ import dev.referee.sip.NameAddr;
 import dev.referee.sip.SipMessage;
 import dev.referee.sip.SipMessageWriter;
 import dev.referee.sip.SipUri;
-import dev.referee.transport.Addresses;
-import dev.referee.transport.Transport;
 
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -434,8 +432,7 @@ final class Transfers
         leg.localTag = ids.tag(leg.id);
         leg.localUri = transfer.transferee.remoteUri; // the transferee's identity, as the target will see it
         leg.remoteUri = "<" + targetUri + ">";
-        leg.remoteTarget = "sip:" + target.user() + '@' + Addresses.hostPort(route.target()) +
-            (route.transport() == Transport.TCP ? ";transport=tcp" : "");
+        leg.remoteTarget = messages.strings().requestUri(target.user(), router.targetSuffix(route));
         leg.transport = route.transport();
         leg.flow = route.target();
         dial(transfer, leg, "Referred-By", referredBy, replaces == null ? null : "Replaces", replaces);
