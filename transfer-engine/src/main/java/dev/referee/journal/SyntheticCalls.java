@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
  * Writes a journal the way a node would, without sockets: a real {@link Engine} driven on the calling thread by
  * scripted callers and callees, every input appended before the engine sees it, every output and event after.
  * For tests, the recovery measurement and the journal benchmark. Each step moves engine time on by 1 ms and a tick
- * input is journaled every 10 ms of engine time, as the pipeline's ticker does.
+ * input is journaled every 10 ms of engine time, as the pipeline's ticker does (the step can be made shorter, to
+ * record traffic as dense as a benchmark's).
  */
 public final class SyntheticCalls
 {
@@ -37,7 +38,7 @@ public final class SyntheticCalls
     public static final InetSocketAddress TARGET = new InetSocketAddress("127.0.0.1", 5064);
     static final String SDP = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n" +
         "m=audio 4000 RTP/AVP 0\r\na=sendrecv\r\n";
-    private static final long STEP_NS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long DEFAULT_STEP_NS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long TICK_NS = TimeUnit.MILLISECONDS.toNanos(10);
 
     /** One call's dialog state as its two phones know it. */
@@ -67,13 +68,23 @@ public final class SyntheticCalls
     private final Map<String, Dialogs> calls = new HashMap<>();
     private final SipMessage parsed = new SipMessage();
     private final AsciiView view = new AsciiView();
+    private final long stepNs;
     private long nowNs;
     private long nextTickNs;
 
     public SyntheticCalls(final RecordSink sink, final long seed, final long startNs)
     {
+        this(sink, config(seed), startNs, DEFAULT_STEP_NS);
+    }
+
+    /**
+     * With the engine built from {@code config} (instead of {@link #config(long)}) and {@code stepNs} of engine time
+     * between two messages (1 ms by default).
+     */
+    public SyntheticCalls(final RecordSink sink, final EngineConfig config, final long startNs, final long stepNs)
+    {
         this.sink = sink;
-        final EngineConfig config = config(seed);
+        this.stepNs = stepNs;
         nowNs = startNs;
         nextTickNs = startNs + TICK_NS;
         JournalEncoder.nodeStart(sink.begin(), startNs, 1_800_000_000_000L, config);
@@ -119,11 +130,16 @@ public final class SyntheticCalls
 
     public static EngineConfig config(final long seed)
     {
+        return config(seed, TimeUnit.MILLISECONDS.toNanos(500));
+    }
+
+    /** The routes above with T1 = {@code t1Ns}, T2 = 8*T1 and T4 = 10*T1 (500 ms, 4 s and 5 s by default). */
+    public static EngineConfig config(final long seed, final long t1Ns)
+    {
         return new EngineConfig(List.of(new ListenAddress(Transport.UDP, REFEREE)),
             List.of(new Route(Pattern.compile("bob.*"), CALLEE, Transport.UDP),
                 new Route(Pattern.compile("carol.*"), TARGET, Transport.UDP)),
-            TimeUnit.MILLISECONDS.toNanos(500), TimeUnit.SECONDS.toNanos(4), TimeUnit.SECONDS.toNanos(5),
-            1_000_000, "Referee", seed);
+            t1Ns, 8 * t1Ns, 10 * t1Ns, 1_000_000, "Referee", seed);
     }
 
     public Engine engine()
@@ -329,13 +345,13 @@ public final class SyntheticCalls
         final String expect)
     {
         advanceMs(0);
-        nowNs += STEP_NS;
+        nowNs += stepNs;
         while (nextTickNs <= nowNs)
         {
-            final long stepNs = nowNs;
+            final long messageNs = nowNs;
             nowNs = nextTickNs;
             tick();
-            nowNs = stepNs;
+            nowNs = messageNs;
         }
         sent.clear();
         sentTo.clear();

@@ -1,34 +1,52 @@
 package dev.referee.journal;
 
+import dev.referee.engine.EngineConfig;
+
 import java.util.concurrent.TimeUnit;
 
 /**
  * Recordings of whole calls made with {@link SyntheticCalls} (a real engine driven by scripted phones), for replay
- * by benchmarks and the allocation test. Each ends with enough ticks for every transaction to end (Timers D, J, K
- * and L: 64*T1 at most), so that replaying one from a fresh engine covers each call's whole life and leaves an
+ * by benchmarks and the allocation test. Each ends with enough ticks for every transaction to end (64*T1 at most:
+ * Timers D, J, K and L), so that replaying one from a fresh engine covers each call's whole life and leaves an
  * empty engine.
+ * <p>
+ * Two time scales. {@link #SPARSE}: SyntheticCalls' 1 ms between messages and RFC 3261's T1 of 500 ms, so that
+ * transactions end while calls go on, as in a node that has been running (the allocation test's steady state).
+ * {@link #DENSE}: 10 us between messages and T1 = 5 ms (T2 and T4 scaled alike), for throughput: the engine's timer
+ * wheel is polled every millisecond of engine time whether traffic flows or not, and at one message per millisecond
+ * a transfer would pay for about 14 polls over a wheel crowded with 32 s of waiting transactions, where a node at
+ * 100,000 transfers/s pays a hundredth of one. Messages come microseconds after what they answer, so no
+ * retransmission timer fires either way; each call makes the same transactions and timers on both scales.
  */
 public final class SyntheticRecordings
 {
     /** Engine time at the first input. */
     public static final long START_NS = TimeUnit.SECONDS.toNanos(1000);
-    /** Time let pass after the last call: more than 64*T1 (32 s), the longest a transaction waits. */
-    private static final long DRAIN_MS = 40_000;
+
+    /** A time scale: engine time between two messages, and T1. */
+    public record TimeScale(long stepNs, long t1Ns)
+    {
+    }
+
+    public static final TimeScale SPARSE =
+        new TimeScale(TimeUnit.MILLISECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(500));
+    public static final TimeScale DENSE =
+        new TimeScale(TimeUnit.MICROSECONDS.toNanos(10), TimeUnit.MILLISECONDS.toNanos(5));
 
     private SyntheticRecordings()
     {
     }
 
     /** {@code calls} basic calls one after the other: INVITE, 180, 200, ACK, then the caller's BYE and its 200. */
-    public static RecordedInputs basicCalls(final int calls, final long seed)
+    public static RecordedInputs basicCalls(final int calls, final long seed, final TimeScale scale)
     {
         final MemorySink sink = new MemorySink();
-        final SyntheticCalls phones = new SyntheticCalls(sink, seed, START_NS);
+        final SyntheticCalls phones = phones(sink, seed, scale);
         for (int n = 1; n <= calls; n++)
         {
             phones.callerBye(phones.establish(n));
         }
-        return drained(phones, sink);
+        return drained(phones, sink, scale);
     }
 
     /**
@@ -36,24 +54,32 @@ public final class SyntheticRecordings
      * carol, carol rings and answers, the caller is re-INVITEd to her, the transferor hangs up, then carol does;
      * every NOTIFY is answered.
      */
-    public static RecordedInputs blindTransfers(final int transfers, final long seed)
+    public static RecordedInputs blindTransfers(final int transfers, final long seed, final TimeScale scale)
     {
         final MemorySink sink = new MemorySink();
-        final SyntheticCalls phones = new SyntheticCalls(sink, seed, START_NS);
+        final SyntheticCalls phones = phones(sink, seed, scale);
         for (int n = 1; n <= transfers; n++)
         {
             phones.blindTransfer(phones.establish(n), n, 200);
         }
-        return drained(phones, sink);
+        return drained(phones, sink, scale);
     }
 
-    private static RecordedInputs drained(final SyntheticCalls phones, final MemorySink sink)
+    private static SyntheticCalls phones(final MemorySink sink, final long seed, final TimeScale scale)
     {
-        phones.advanceMs(DRAIN_MS);
-        if (phones.engine().activeCalls() != 0 || phones.engine().transactions() != 0)
+        final EngineConfig config = SyntheticCalls.config(seed, scale.t1Ns());
+        return new SyntheticCalls(sink, config, START_NS, scale.stepNs());
+    }
+
+    private static RecordedInputs drained(final SyntheticCalls phones, final MemorySink sink, final TimeScale scale)
+    {
+        // 64*T1 and a little more: the longest any transaction waits (ticks every 10 ms, as the node's ticker).
+        phones.advanceMs(TimeUnit.NANOSECONDS.toMillis(80 * scale.t1Ns()));
+        if (phones.engine().activeCalls() != 0 || phones.engine().transactions() != 0 ||
+            phones.engine().timers() != 0)
         {
             throw new IllegalStateException("recording left calls=" + phones.engine().activeCalls() +
-                " transactions=" + phones.engine().transactions());
+                " transactions=" + phones.engine().transactions() + " timers=" + phones.engine().timers());
         }
         return RecordedInputs.of(sink.records());
     }

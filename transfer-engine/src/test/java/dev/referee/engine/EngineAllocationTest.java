@@ -52,7 +52,7 @@ class EngineAllocationTest
     void shouldAllocateWithinTheBudgetPerBasicCall()
     {
         assertTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());
-        final RecordedInputs calls = SyntheticRecordings.basicCalls(CALLS, 42);
+        final RecordedInputs calls = SyntheticRecordings.basicCalls(CALLS, 42, SyntheticRecordings.SPARSE);
         OutputCheck.verifyReplay(calls);
         lastMessage = calls.size() - 1;
         while (calls.isTick(lastMessage))

@@ -36,31 +36,36 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * The engine alone, on one thread, fed recorded inputs: whole blind transfers and basic calls, each one invocation
- * of {@value #TRANSFERS} transfers (or {@value #CALLS} calls) replayed into a fresh engine built with the recording's
+ * The engine alone, on one thread, fed recorded inputs: whole blind transfers and basic calls, each invocation
+ * {@value #TRANSFERS} transfers (or {@value #CALLS} calls) replayed into a fresh engine built with the recording's
  * configuration and seed. Scores are per transfer (per call).
  * <p>
  * The inputs are made once per trial by {@link SyntheticRecordings} (scripted phones driving a real engine) and kept
- * as one byte array per message with its source and time, so the measured loop does only what the engine thread of
- * a node and the parse stage before it do: parse each message into one reused {@link SipMessage} and hand it to
+ * as one byte array per message with its source and time, so the measured loop does only what the parse stage and
+ * the engine thread of a node do: parse each message into one reused {@link SipMessage} and hand it to
  * {@code Engine.onMessage} (ticks to {@code onTick}). A replay of the same inputs from the same seed is the same
  * run: the trial set-up replays once with a sender that checks every output byte for byte against the recording,
  * and every invocation must end with every call gone and the recorded number of messages sent.
  * <ul>
- * <li>{@code blindTransfer}: RFC 5589 §6.1 blind transfers (callee transfers the caller; 16 inputs including the
- * answers to the NOTIFYs, 18 messages sent per transfer), journal off, a sender that only counts.</li>
+ * <li>{@code blindTransfer}: RFC 5589 §6.1 blind transfers (the callee transfers the caller to a target that
+ * rings, answers and is joined by a re-INVITE; the transferor, then the target, hang up; 14 messages in, with the
+ * answers to the NOTIFYs, and 16 out per transfer), journal off, a sender that only counts.</li>
  * <li>{@code blindTransferJournaled}: the same with the journal on as the node writes it: every input appended by
  * {@link JournalInputStage#append} before the engine sees it, every output by {@link JournalSender}, every domain
  * event by {@link JournalEvents}, all through one Chronicle sink on this thread into a queue in a temporary
  * directory.</li>
+ * <li>{@code blindTransferJournaledPreParsed}: the same, the messages parsed in the set-up ({@link ParsedInputs}), as
+ * the receive threads leave them in the ring: the engine thread's share of a node's work.</li>
  * <li>{@code basicCall}: INVITE, 180, 200, ACK, BYE, 200.</li>
  * <li>{@code harnessOnly}: the transfers' loop with the parse and no engine: what the harness adds to
  * {@code blindTransfer}.</li>
  * </ul>
- * Each recording ends with 40 s of ticks (every 10 ms) so that every transaction's timers (J, K, L, D) run out
- * within the invocation: the work each call causes after its last message is measured too. Engine time moves 1 ms
- * per message, so a batch spans about 20 s of engine time and the engine carries the transactions of the last
- * 32 s.
+ * The recordings are {@link SyntheticRecordings#DENSE}: 10 us of engine time between messages and T1 = 5 ms, so that
+ * the engine's timer wheel (polled every millisecond of engine time) costs a transfer what it would at a high rate,
+ * and each ends with 64*T1 and more of ticks (every 10 ms), so that every transaction's timers (J, K, L, D) run out
+ * within the invocation: the work each call causes after its last message is measured too. Besides JMH's score,
+ * each iteration prints the benchmark thread's CPU time per operation ({@link CpuClock}), which another process's
+ * load on a shared machine does not stretch.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -85,37 +90,60 @@ public class EngineAloneBenchmark
      */
     static final int WARM_UP_REPLAYS = 3;
 
-    /** A recording replayed into a fresh engine per invocation, journal off. */
+    /**
+     * A recording replayed into a fresh engine per invocation; subclasses choose the recording and how inputs reach
+     * the engine (parsed in the loop or before, journaled or not).
+     */
     public abstract static class Replay
     {
         final InputFeeder feeder = new InputFeeder();
         final CountingSender sender = new CountingSender();
         RecordedInputs inputs;
         Engine engine;
+        CpuClock cpu;
 
         abstract RecordedInputs record();
 
+        abstract int opsPerInvocation();
+
+        /** Builds the engine (and what stands around it) for one invocation. */
+        Engine newEngine()
+        {
+            return new Engine(inputs.config(), sender, new EngineCounters());
+        }
+
+        /** Hands input {@code i} to the engine. */
+        void feed(final int i)
+        {
+            feeder.feed(inputs, i, engine);
+        }
+
+        /** Called once the recording is made and checked. */
+        void prepare() throws IOException
+        {
+        }
+
         @Setup(Level.Trial)
-        public void recordAndCheck()
+        public void recordAndCheck() throws IOException
         {
             inputs = record();
             OutputCheck.verifyReplay(inputs);
+            cpu = new CpuClock(getClass().getSimpleName(), opsPerInvocation());
+            prepare();
             for (int i = 0; i < WARM_UP_REPLAYS; i++)
             {
                 freshEngine();
                 replay();
                 checkEnded();
             }
+            cpu.report();
         }
 
-        int replay()
+        final int replay()
         {
-            final RecordedInputs inputs = this.inputs;
-            final InputFeeder feeder = this.feeder;
-            final Engine engine = this.engine;
             for (int i = 0, n = inputs.size(); i < n; i++)
             {
-                feeder.feed(inputs, i, engine);
+                feed(i);
             }
             return engine.activeCalls();
         }
@@ -124,13 +152,25 @@ public class EngineAloneBenchmark
         public void freshEngine()
         {
             sender.sent = 0;
-            engine = new Engine(inputs.config(), sender, new EngineCounters());
+            engine = newEngine();
+            cpu.start();
         }
 
         @TearDown(Level.Invocation)
         public void checkEnded()
         {
-            checkRun(engine, sender, inputs);
+            cpu.stop();
+            if (engine.activeCalls() != 0 || engine.dialogs() != 0 || sender.sent != inputs.outputs().size())
+            {
+                throw new IllegalStateException("replay ended with calls=" + engine.activeCalls() + " dialogs=" +
+                    engine.dialogs() + ", sent " + sender.sent + " of " + inputs.outputs().size() + " recorded");
+            }
+        }
+
+        @TearDown(Level.Iteration)
+        public void reportCpu()
+        {
+            cpu.report();
         }
     }
 
@@ -139,7 +179,12 @@ public class EngineAloneBenchmark
     {
         RecordedInputs record()
         {
-            return SyntheticRecordings.blindTransfers(TRANSFERS, SEED);
+            return SyntheticRecordings.blindTransfers(TRANSFERS, SEED, SyntheticRecordings.DENSE);
+        }
+
+        int opsPerInvocation()
+        {
+            return TRANSFERS;
         }
     }
 
@@ -148,82 +193,68 @@ public class EngineAloneBenchmark
     {
         RecordedInputs record()
         {
-            return SyntheticRecordings.basicCalls(CALLS, SEED);
+            return SyntheticRecordings.basicCalls(CALLS, SEED, SyntheticRecordings.DENSE);
         }
-    }
 
-    /** The transfers' inputs for the harness alone: no engine. */
-    @State(Scope.Thread)
-    public static class TransferInputs
-    {
-        final InputFeeder feeder = new InputFeeder();
-        RecordedInputs inputs;
-
-        @Setup(Level.Trial)
-        public void record()
+        int opsPerInvocation()
         {
-            inputs = SyntheticRecordings.blindTransfers(TRANSFERS, SEED);
+            return CALLS;
         }
     }
 
     /** The transfers with the journal on: a fresh engine, input stage and output journal per invocation. */
     @State(Scope.Thread)
-    public static class JournaledTransfers
+    public static class JournaledTransfers extends Transfers
     {
-        final InputFeeder feeder = new InputFeeder();
-        final CountingSender sender = new CountingSender();
         final InboundEvent inbound = new InboundEvent();
-        RecordedInputs inputs;
         Path dir;
         Journal journal;
         RecordSink sink;
         JournalInputStage inputStage;
-        Engine engine;
 
-        @Setup(Level.Trial)
-        public void setUp() throws IOException
+        @Override
+        void prepare() throws IOException
         {
-            inputs = SyntheticRecordings.blindTransfers(TRANSFERS, SEED);
-            OutputCheck.verifyReplay(inputs);
             dir = Files.createTempDirectory("referee-engine-journal");
             journal = Journal.openForWriting(dir, JournalConfig.defaults());
             sink = journal.newSink();
             inbound.local = SyntheticCalls.REFEREE;
-            for (int i = 0; i < WARM_UP_REPLAYS; i++)
-            {
-                freshEngine();
-                replay();
-                checkEnded();
-            }
         }
 
-        int replay()
+        @Override
+        Engine newEngine()
         {
-            final RecordedInputs inputs = this.inputs;
-            final InputFeeder feeder = this.feeder;
-            final Engine engine = this.engine;
-            for (int i = 0, n = inputs.size(); i < n; i++)
-            {
-                journal(i);
-                feeder.feed(inputs, i, engine);
-            }
-            return engine.activeCalls();
-        }
-
-        @Setup(Level.Invocation)
-        public void freshEngine()
-        {
-            sender.sent = 0;
             // As JournalRecovery wires the node: outputs journaled on the engine thread, behind the send stage.
             final JournalSender outputs = new JournalSender(sender, sink);
             inputStage = new JournalInputStage(sink, 0, null, outputs);
-            engine = new Engine(inputs.config(), outputs, new EngineCounters(), new JournalEvents(sink));
+            return new Engine(inputs.config(), outputs, new EngineCounters(), new JournalEvents(sink));
         }
 
-        @TearDown(Level.Invocation)
-        public void checkEnded()
+        @Override
+        void feed(final int i)
         {
-            checkRun(engine, sender, inputs);
+            journal(i);
+            super.feed(i);
+        }
+
+        /** Journals input {@code i} as the inbound journal stage does: from the slot the receive thread filled. */
+        final void journal(final int i)
+        {
+            final InboundEvent event = inbound;
+            if (inputs.isTick(i))
+            {
+                event.type = InboundEvent.TICK;
+            }
+            else
+            {
+                event.type = InboundEvent.SIP;
+                event.length = inputs.wrap(i, event.data);
+                event.transport = inputs.transport(i);
+                event.source = inputs.source(i);
+                event.connectionId = inputs.connectionId(i);
+            }
+            event.timeNs = inputs.timeNs(i);
+            inputStage.append(event);
         }
 
         @TearDown(Level.Trial)
@@ -245,34 +276,40 @@ public class EngineAloneBenchmark
                 });
             }
         }
+    }
 
-        /** Journals input {@code i} as the inbound journal stage does: from the slot the receive thread filled. */
-        void journal(final int i)
+    /** The journaled transfers with every message parsed before the trial: the engine thread's work only. */
+    @State(Scope.Thread)
+    public static class JournaledParsedTransfers extends JournaledTransfers
+    {
+        ParsedInputs parsed;
+
+        @Override
+        void prepare() throws IOException
         {
-            final InboundEvent event = inbound;
-            if (inputs.isTick(i))
-            {
-                event.type = InboundEvent.TICK;
-            }
-            else
-            {
-                event.type = InboundEvent.SIP;
-                event.length = inputs.wrap(i, event.data);
-                event.transport = inputs.transport(i);
-                event.source = inputs.source(i);
-                event.connectionId = inputs.connectionId(i);
-            }
-            event.timeNs = inputs.timeNs(i);
-            inputStage.append(event);
+            super.prepare();
+            parsed = new ParsedInputs(inputs);
+        }
+
+        @Override
+        void feed(final int i)
+        {
+            journal(i);
+            parsed.feed(i, engine);
         }
     }
 
-    static void checkRun(final Engine engine, final CountingSender sender, final RecordedInputs inputs)
+    /** The transfers' inputs for the harness alone: no engine. */
+    @State(Scope.Thread)
+    public static class TransferInputs
     {
-        if (engine.activeCalls() != 0 || engine.dialogs() != 0 || sender.sent != inputs.outputs().size())
+        final InputFeeder feeder = new InputFeeder();
+        RecordedInputs inputs;
+
+        @Setup(Level.Trial)
+        public void record()
         {
-            throw new IllegalStateException("replay ended with calls=" + engine.activeCalls() + " dialogs=" +
-                engine.dialogs() + ", sent " + sender.sent + " of " + inputs.outputs().size() + " recorded");
+            inputs = SyntheticRecordings.blindTransfers(TRANSFERS, SEED, SyntheticRecordings.DENSE);
         }
     }
 
@@ -286,6 +323,13 @@ public class EngineAloneBenchmark
     @Benchmark
     @OperationsPerInvocation(TRANSFERS)
     public int blindTransferJournaled(final JournaledTransfers state)
+    {
+        return state.replay();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(TRANSFERS)
+    public int blindTransferJournaledPreParsed(final JournaledParsedTransfers state)
     {
         return state.replay();
     }
