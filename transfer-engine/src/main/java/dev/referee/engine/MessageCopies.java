@@ -6,14 +6,15 @@ import org.agrona.DirectBuffer;
  * Reused buffers for the copies the engine keeps of messages it sent ({@link StoredMessage}): free lists by size,
  * powers of two from 256 bytes to 64 KiB. Most copies live for a bounded time (until a final response, an ACK, or
  * Timer J/K/L), so after a while every copy comes from a buffer an earlier one gave back and none is allocated; a
- * copy given back beyond {@link #MAX_FREE} per size is left to the collector. Engine thread only.
+ * copy given back while its size's free list already holds {@link #MAX_FREE_BYTES} is left to the collector, so
+ * that a burst does not keep its memory for good. Engine thread only.
  */
 public final class MessageCopies
 {
     private static final int MIN_SHIFT = 8;
     private static final int MAX_SHIFT = 16;
-    /** Free buffers kept per size: enough for the copies of many seconds of traffic, bounded after a burst. */
-    static final int MAX_FREE = 1 << 16;
+    /** Bytes of free buffers kept per size: many seconds of traffic (131,072 buffers of 256 bytes, 512 of 64 KiB). */
+    static final int MAX_FREE_BYTES = 32 << 20;
 
     private final StoredMessage[][] free = new StoredMessage[MAX_SHIFT + 1][];
     private final int[] freeCount = new int[MAX_SHIFT + 1];
@@ -55,7 +56,7 @@ public final class MessageCopies
         }
         // A copy restored from a snapshot has its exact length: it goes to the largest size it can hold.
         final int shift = 31 - Integer.numberOfLeadingZeros(message.capacity());
-        if (shift < MIN_SHIFT || shift > MAX_SHIFT || freeCount[shift] == MAX_FREE)
+        if (shift < MIN_SHIFT || shift > MAX_SHIFT || freeCount[shift] >= MAX_FREE_BYTES >> shift)
         {
             return;
         }

@@ -54,8 +54,6 @@ import java.util.stream.Stream;
  * {@link JournalInputStage#append} before the engine sees it, every output by {@link JournalSender}, every domain
  * event by {@link JournalEvents}, all through one Chronicle sink on this thread into a queue in a temporary
  * directory.</li>
- * <li>{@code blindTransferJournaledPreParsed}: the same, the messages parsed in the set-up ({@link ParsedInputs}), as
- * the receive threads leave them in the ring: the engine thread's share of a node's work.</li>
  * <li>{@code basicCall}: INVITE, 180, 200, ACK, BYE, 200.</li>
  * <li>{@code harnessOnly}: the transfers' loop with the parse and no engine: what the harness adds to
  * {@code blindTransfer}.</li>
@@ -85,10 +83,11 @@ public class EngineAloneBenchmark
     static final int CALLS = 2_000;
     static final long SEED = 42;
     /**
-     * Whole replays run in the trial set-up before JMH's warm-up: C2 has compiled the engine's paths before the
-     * (short) warm-up iterations start, so that these measure a compiled engine, not the compiler.
+     * Whole replays run in the trial set-up before JMH's warm-up (about 2 s once compiled): C2 has compiled the
+     * engine's paths before the short warm-up iterations start, so that these measure a compiled engine and not the
+     * compiler, which on a shared two-core machine was still at work in the measured iterations with 3 or 10.
      */
-    static final int WARM_UP_REPLAYS = 3;
+    static final int WARM_UP_REPLAYS = 50;
 
     /**
      * A recording replayed into a fresh engine per invocation; subclasses choose the recording and how inputs reach
@@ -238,7 +237,7 @@ public class EngineAloneBenchmark
         }
 
         /** Journals input {@code i} as the inbound journal stage does: from the slot the receive thread filled. */
-        final void journal(final int i)
+        private void journal(final int i)
         {
             final InboundEvent event = inbound;
             if (inputs.isTick(i))
@@ -278,27 +277,6 @@ public class EngineAloneBenchmark
         }
     }
 
-    /** The journaled transfers with every message parsed before the trial: the engine thread's work only. */
-    @State(Scope.Thread)
-    public static class JournaledParsedTransfers extends JournaledTransfers
-    {
-        ParsedInputs parsed;
-
-        @Override
-        void prepare() throws IOException
-        {
-            super.prepare();
-            parsed = new ParsedInputs(inputs);
-        }
-
-        @Override
-        void feed(final int i)
-        {
-            journal(i);
-            parsed.feed(i, engine);
-        }
-    }
-
     /** The transfers' inputs for the harness alone: no engine. */
     @State(Scope.Thread)
     public static class TransferInputs
@@ -323,13 +301,6 @@ public class EngineAloneBenchmark
     @Benchmark
     @OperationsPerInvocation(TRANSFERS)
     public int blindTransferJournaled(final JournaledTransfers state)
-    {
-        return state.replay();
-    }
-
-    @Benchmark
-    @OperationsPerInvocation(TRANSFERS)
-    public int blindTransferJournaledPreParsed(final JournaledParsedTransfers state)
     {
         return state.replay();
     }

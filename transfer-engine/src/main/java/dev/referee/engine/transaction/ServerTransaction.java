@@ -71,9 +71,16 @@ public final class ServerTransaction implements TimerOwner
     ServerTransaction(final TransactionLayer layer, final RequestCopy copy, final int method, final long cseq,
         final int transport, final InetSocketAddress responseDestination, final long connectionId)
     {
+        this(layer, copy, method, cseq, transport, responseDestination, connectionId, copy.keyHash());
+    }
+
+    /** With the key's hash given: tests hold two keys under one hash with it. */
+    ServerTransaction(final TransactionLayer layer, final RequestCopy copy, final int method, final long cseq,
+        final int transport, final InetSocketAddress responseDestination, final long connectionId, final long keyHash)
+    {
         this.layer = layer;
         this.copy = copy;
-        this.keyHash = copy.keyHash();
+        this.keyHash = keyHash;
         this.method = method;
         this.cseq = cseq;
         this.transport = transport;

@@ -42,7 +42,20 @@ final class ServerTransactions
     ServerTransaction find(final SipMessage request, final int method)
     {
         writeKey(request, method);
-        for (ServerTransaction st = byHash.get(keyHash); st != null; st = st.sameHash)
+        return find(keyHash);
+    }
+
+    /** As {@link #find(SipMessage, int)}, looking among the transactions held under {@code hash}: for tests. */
+    ServerTransaction findByHash(final SipMessage request, final int method, final long hash)
+    {
+        writeKey(request, method);
+        return find(hash);
+    }
+
+    /** The transaction held under {@code hash} whose key is the one just written; null when none. */
+    private ServerTransaction find(final long hash)
+    {
+        for (ServerTransaction st = byHash.get(hash); st != null; st = st.sameHash)
         {
             if (st.copy.keyEquals(scratch, keyLength))
             {
