@@ -18,7 +18,7 @@ package dev.referee.engine;
 public final class IdGenerator
 {
     public static final String BRANCH_COOKIE = "z9hG4bK";
-    public static final String CALL_ID_HOST = "@referee";
+    private static final String CALL_ID_HOST = "@referee";
     /** Hex digits of one whole 64-bit block. */
     static final int BLOCK_DIGITS = 16;
     private static final int VERSION_1_TAG_DIGITS = 8;

@@ -66,7 +66,8 @@ public final class RefereeNode implements AutoCloseable
         final SipPipeline pipeline = new SipPipeline(config);
         final EngineCounters counters = new EngineCounters();
         // The identifier key is the one non-deterministic input: drawn here, outside the engine, and kept by the
-        // journal, whose recorded key wins when the node restarts on an existing journal (replay rebuilds the same ids).
+        // journal, whose recorded key wins when the node restarts on an existing journal (replay rebuilds the same
+        // ids).
         final IdKey freshKey = freshIdKey();
         final JournalRecovery journaled;
         final Engine unjournaled;
