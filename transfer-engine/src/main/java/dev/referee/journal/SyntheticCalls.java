@@ -5,6 +5,7 @@ import dev.referee.config.Route;
 import dev.referee.engine.Engine;
 import dev.referee.engine.EngineConfig;
 import dev.referee.engine.EngineCounters;
+import dev.referee.engine.IdKey;
 import dev.referee.engine.events.EngineEvents;
 import dev.referee.pipeline.SipSender;
 import dev.referee.sip.AsciiView;
@@ -70,10 +71,16 @@ public final class SyntheticCalls
     private long nowNs;
     private long nextTickNs;
 
-    public SyntheticCalls(final RecordSink sink, final long seed, final long startNs)
+    /** With the identifier key {@link #key(long) key(n)}. */
+    public SyntheticCalls(final RecordSink sink, final long n, final long startNs)
+    {
+        this(sink, key(n), startNs);
+    }
+
+    public SyntheticCalls(final RecordSink sink, final IdKey idKey, final long startNs)
     {
         this.sink = sink;
-        final EngineConfig config = config(seed);
+        final EngineConfig config = config(idKey);
         nowNs = startNs;
         nextTickNs = startNs + TICK_NS;
         JournalEncoder.nodeStart(sink.begin(), startNs, 1_800_000_000_000L, config);
@@ -93,7 +100,7 @@ public final class SyntheticCalls
     }
 
     /**
-     * Referee crashes and comes back: the engine is thrown away and rebuilt from {@code journal} (node-start seed and
+     * Referee crashes and comes back: the engine is thrown away and rebuilt from {@code journal} (node-start key and
      * configuration, the latest snapshot if any, every input after it replayed with outputs suppressed), then a recovered record is appended. The phones
      * keep their dialogs, as real phones would; engine time goes on from where it was.
      */
@@ -117,13 +124,27 @@ public final class SyntheticCalls
         new JournalSnapshotter(engine, sink, 0).write();
     }
 
-    public static EngineConfig config(final long seed)
+    /**
+     * An identifier key made from {@code n}, for journals whose identifiers need not be secret (tests,
+     * measurements); a node draws its key from a secure random source.
+     */
+    public static IdKey key(final long n)
+    {
+        return new IdKey(n, ~n);
+    }
+
+    public static EngineConfig config(final long n)
+    {
+        return config(key(n));
+    }
+
+    public static EngineConfig config(final IdKey idKey)
     {
         return new EngineConfig(List.of(new ListenAddress(Transport.UDP, REFEREE)),
             List.of(new Route(Pattern.compile("bob.*"), CALLEE, Transport.UDP),
                 new Route(Pattern.compile("carol.*"), TARGET, Transport.UDP)),
             TimeUnit.MILLISECONDS.toNanos(500), TimeUnit.SECONDS.toNanos(4), TimeUnit.SECONDS.toNanos(5),
-            1_000_000, "Referee", seed);
+            1_000_000, "Referee", idKey);
     }
 
     public Engine engine()

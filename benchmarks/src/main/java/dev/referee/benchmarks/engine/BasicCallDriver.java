@@ -5,6 +5,7 @@ import dev.referee.config.Route;
 import dev.referee.engine.Engine;
 import dev.referee.engine.EngineConfig;
 import dev.referee.engine.EngineCounters;
+import dev.referee.engine.IdKey;
 import dev.referee.pipeline.SipSender;
 import dev.referee.sip.AsciiView;
 import dev.referee.sip.HeaderName;
@@ -113,7 +114,7 @@ final class BasicCallDriver implements SipSender
             final List<Route> routes = List.of(new Route(Pattern.compile("service"), CALLEE, Transport.UDP));
             final EngineConfig config = new EngineConfig(List.of(new ListenAddress(Transport.UDP, REFEREE)), routes,
                 TimeUnit.MILLISECONDS.toNanos(500), TimeUnit.SECONDS.toNanos(4), TimeUnit.SECONDS.toNanos(5),
-                100_000, "Referee", 42);
+                100_000, "Referee", new IdKey(42, 43));
             engine = new Engine(config, this, counters);
         }
         else
