@@ -90,6 +90,8 @@ class OverloadInteropTest
             }
             assertEquals(expected, successful(callee), "calls completed at the callee");
             assertEquals(0, SippResult.column(SippRun.read(callee.statFile()), "FailedCall(C)"));
+            System.out.println("overload: " + CALLS + " calls offered at " + RATE + "/s: " + expected +
+                " completed, " + shed + " shed with 503, " + status.counter("absorbed") + " retransmissions absorbed");
         }
         referee.awaitCallsEnded(Duration.ofSeconds(15));
     }
