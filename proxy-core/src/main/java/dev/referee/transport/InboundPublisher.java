@@ -71,9 +71,10 @@ public final class InboundPublisher
     public static final int FULL = -1;
 
     /**
-     * Publishes a received message subject to {@code admission}: the message is copied into a claimed slot and parsed
-     * there (no second parse), then judged. A shed or absorbed message is published as {@link InboundEvent#SKIP}, which
-     * the engine passes over without journaling it (a claimed slot must always be published).
+     * Publishes a received message subject to {@code admission}. While the engine is overloaded the message is
+     * judged first and a shed or absorbed one takes no slot; otherwise it is copied into a claimed slot and parsed
+     * there (no second parse), then judged, and a shed or absorbed one is published as {@link InboundEvent#SKIP},
+     * which the engine passes over without journaling it (a claimed slot must always be published).
      *
      * @return {@link Admission#ADMIT}, {@link Admission#SHED} (the 503 is in {@link Admission#response()}),
      * {@link Admission#ABSORB} or {@link #FULL}.
@@ -89,6 +90,20 @@ public final class InboundPublisher
         final long timeNs,
         final Admission admission)
     {
+        int early;
+        try
+        {
+            early = admission.verdictBeforeClaim(buffer, offset, length, source, ring.getCursor() + 1, timeNs);
+        }
+        catch (final RuntimeException ex)
+        {
+            counters.parseHandlerErrors.increment(); // the receive thread survives anything: the engine decides
+            early = Admission.ADMIT;
+        }
+        if (early != Admission.ADMIT)
+        {
+            return early;
+        }
         final long sequence = claim();
         if (sequence < 0)
         {
