@@ -68,23 +68,27 @@ then
     printf 'warm-up:\n  calls: %s\n' "$referee_warm_up" >> "$tmp/referee.yaml"
 fi
 
-# Launches Referee and prints the milliseconds from launch to the first answer to an OPTIONS (sets referee_pid).
-launch_and_time()
+# Launches Referee on the configuration (sets referee_pid and launch_ns).
+launch()
 {
-    local log="$1"
-    java "${e2e_jvm_flags[@]}" -jar "$jar" run --config "$tmp/referee.yaml" > "$log" 2>&1 &
+    launch_ns="$(date +%s%N)"
+    java "${e2e_jvm_flags[@]}" -jar "$jar" run --config "$tmp/referee.yaml" > "$1" 2>&1 &
     referee_pid=$!
     pids+=("$referee_pid")
-    python3 - "$referee_port" <<'PY'
+}
+
+# Prints the milliseconds from $launch_ns to the first 200 answer to an OPTIONS sent every 20 ms (-1 after 60 s).
+first_answer_ms()
+{
+    python3 - "$referee_port" "$launch_ns" <<'PY'
 import socket, sys, time
-port = int(sys.argv[1])
-start = time.monotonic()
+port, launched_ns = int(sys.argv[1]), int(sys.argv[2])
 sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 sock.bind(("127.0.0.1", 0))
 sock.settimeout(0.02)
 local = sock.getsockname()[1]
 n = 0
-while time.monotonic() - start < 60:
+while time.time_ns() - launched_ns < 60e9:
     n += 1
     msg = ("OPTIONS sip:ping@127.0.0.1:%d SIP/2.0\r\n"
            "Via: SIP/2.0/UDP 127.0.0.1:%d;branch=z9hG4bK-start-%d;rport\r\n"
@@ -92,11 +96,10 @@ while time.monotonic() - start < 60:
            "Call-ID: start-%d@probe\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n") % (port, local, n, n, n)
     sock.sendto(msg.encode(), ("127.0.0.1", port))
     try:
-        data = sock.recv(65535)
-        if data.startswith(b"SIP/2.0 200"):
-            print(int((time.monotonic() - start) * 1000))
+        if sock.recv(65535).startswith(b"SIP/2.0 200"):
+            print((time.time_ns() - launched_ns) // 1000000)
             sys.exit(0)
-    except socket.timeout:
+    except (socket.timeout, ConnectionRefusedError):
         pass
 print(-1)
 PY
@@ -107,7 +110,8 @@ restart_total=0
 for run in $(seq "$runs")
 do
     rm -rf "$tmp/journal" "$tmp/cdr"
-    fresh_ms="$(launch_and_time "$tmp/fresh-$run.log")"
+    launch "$tmp/fresh-$run.log"
+    fresh_ms="$(first_answer_ms)"
     (cd "$tmp" && exec sipp -sn uas -i 127.0.0.1 -p "$uas_port" -nostdin > "$tmp/uas.log" 2>&1) &
     uas_pid=$!
     pids+=("$uas_pid")
@@ -123,7 +127,8 @@ do
     done
     kill -9 "$referee_pid"
     wait "$referee_pid" 2> /dev/null || true
-    restart_ms="$(launch_and_time "$tmp/restart-$run.log")"
+    launch "$tmp/restart-$run.log"
+    restart_ms="$(first_answer_ms)"
     recovered="$(grep -o 'recovered [0-9]* calls' "$tmp/restart-$run.log" || echo 'recovered ? calls')"
     echo "run $run: fresh $fresh_ms ms to the first answer; after kill -9 with $active calls up: $restart_ms ms ($recovered)"
     fresh_total=$(( fresh_total + fresh_ms ))

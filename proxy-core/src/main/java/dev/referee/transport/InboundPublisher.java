@@ -52,8 +52,26 @@ public final class InboundPublisher
         {
             return false;
         }
-        final InboundEvent event = ring.get(sequence);
+        final InboundEvent event = fill(sequence, transport, source, local, connectionId, buffer, offset, length,
+            timeNs);
         event.type = InboundEvent.SIP;
+        ring.publish(sequence);
+        return true;
+    }
+
+    /** Copies a received message into slot {@code sequence} and parses it there. */
+    private InboundEvent fill(
+        final long sequence,
+        final int transport,
+        final InetSocketAddress source,
+        final InetSocketAddress local,
+        final long connectionId,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length,
+        final long timeNs)
+    {
+        final InboundEvent event = ring.get(sequence);
         event.timeNs = timeNs;
         event.transport = transport;
         event.source = source;
@@ -63,8 +81,7 @@ public final class InboundPublisher
         event.data.putBytes(0, buffer, offset, length);
         event.length = length;
         event.parsed = parse(event);
-        ring.publish(sequence);
-        return true;
+        return event;
     }
 
     /** {@link #offer} could not claim a slot: the ring is full and nothing was published. */
@@ -109,16 +126,8 @@ public final class InboundPublisher
         {
             return FULL;
         }
-        final InboundEvent event = ring.get(sequence);
-        event.timeNs = timeNs;
-        event.transport = transport;
-        event.source = source;
-        event.local = local;
-        event.connectionId = connectionId;
-        event.ensureCapacity(length);
-        event.data.putBytes(0, buffer, offset, length);
-        event.length = length;
-        event.parsed = parse(event);
+        final InboundEvent event = fill(sequence, transport, source, local, connectionId, buffer, offset, length,
+            timeNs);
         int verdict;
         try
         {
