@@ -25,7 +25,7 @@
 # listens: config warm-up); its CPU until ready is shown apart ("start-up CPU"), not counted per call.
 #
 # CPU: utime+stime (/proc/PID/stat, fields 14 and 15, CLK_TCK ticks) read just before a measured run and just after
-# its SIPp processes exit. Referee: its JVM. Kamailio: its main process and every child (UDP workers, timers, ctl),
+# its SIPp processes exit (at most 2 s after the caller's: a party still waiting then is waiting on failed calls). Referee: its JVM. Kamailio: its main process and every child (UDP workers, timers, ctl),
 # summed. Calls ok/failed from the caller's SIPp statistics (transfers: a transfer is ok when alice, bob and carol
 # all count it successful, the smallest count of the three; failed is the sum of their failures). After the rounds
 # it prints per round and in total: calls ok/failed, CPU us per successful call for each, and the ratio
@@ -293,14 +293,21 @@ start_sipp()
     run_pids+=("$!")
 }
 
-# Waits for the caller (first of run_pids), then up to 15 s for the others, then stops what is left by PID.
+# Waits for the caller (first of run_pids), then up to 2 s for the others, and reads the measured server's CPU
+# (done_ticks) and the time (done_ns) there: the measured run ends when its parties are done. Then it gives any
+# party still running 13 s more (calls that failed wait for their timeouts) and stops what is left by PID.
 wait_sipps()
 {
-    local pid _ first="${run_pids[0]}"
+    local pid i alive=1 first="${run_pids[0]}"
     wait "$first" 2> /dev/null || true
-    for _ in $(seq 150)
+    for i in $(seq 150)
     do
-        local alive=0
+        if [[ $i -eq 21 ]]
+        then
+            done_ticks="$(server_ticks "$run_server")"
+            done_ns="$(date +%s%N)"
+        fi
+        alive=0
         for pid in "${run_pids[@]}"
         do
             kill -0 "$pid" 2> /dev/null && alive=1
@@ -308,6 +315,11 @@ wait_sipps()
         [[ $alive -eq 0 ]] && break
         sleep 0.1
     done
+    if [[ $alive -eq 0 && $i -le 21 ]]
+    then
+        done_ticks="$(server_ticks "$run_server")"
+        done_ns="$(date +%s%N)"
+    fi
     for pid in "${run_pids[@]}"
     do
         if kill -0 "$pid" 2> /dev/null
@@ -323,7 +335,8 @@ wait_sipps()
 error_kinds()
 {
     [[ -s "$1" ]] || return 0
-    grep -aP '^\d{4}-\d\d-\d\d\t' "$1" | cut -f3 |
+    # SIPp writes some events without a line end after them: cut before each "date<TAB>time<TAB>epoch: ".
+    sed -E 's/([0-9]{4}-[0-9]{2}-[0-9]{2}\t[0-9:.]+\t[0-9.]+: )/\n\1/g' "$1" | grep -aP '^\d{4}-\d\d-\d\d\t' | cut -f3 |
         sed -E "s/^[0-9.]+: //; s/[0-9a-z/]*[0-9]+-[0-9]+@[0-9.]+/ID/g; s/Call-I[dD] '[^']*'/Call-Id ID/" |
         cut -c1-100 | sort | uniq -c | sort -rn | head -4 >&2 || true
 }
@@ -333,6 +346,7 @@ uas_pid=""
 run_basic()
 {
     local server="$1" label="$2" n="$3"
+    run_server="$server"
     if [[ -z "$uas_pid" ]] || ! kill -0 "$uas_pid" 2> /dev/null
     then
         (cd "$tmp" && exec sipp -sf "$bench_sipp/uas-basic-call.xml" -i 127.0.0.1 -p "$uas_port" -nostdin \
@@ -363,6 +377,7 @@ run_basic()
 run_transfers()
 {
     local server="$1" label="$2" n="$3" alice bob carol party ok failed
+    run_server="$server"
     if [[ "$server" == referee ]]
     then
         alice="$interop_sipp/uac-call-then-accept-transfer-reinvite.xml"
@@ -444,9 +459,8 @@ measure()
     before="$(server_ticks "$server")"
     start="$(date +%s%N)"
     run_load "$server" "$label" "$calls"
-    end="$(date +%s%N)"
-    after="$(server_ticks "$server")"
-    echo "$round $server $run_ok $run_failed $(( after - before )) $(( (end - start) / 1000000 )) $startup" >> "$results"
+    echo "$round $server $run_ok $run_failed $(( done_ticks - before )) $(( (done_ns - start) / 1000000 ))" \
+        "$startup" >> "$results"
     if [[ "$server" == kamailio ]]
     then
         echo "compare-kamailio: round $round: kamailio: $(kamailio_stats)" >&2

@@ -191,7 +191,8 @@ run_uac()
         "failed $failed, created in ${window_s} s, wall ${wall_s} s" >&2
     if [[ "$failed" != 0 && -s "$tmp/$label.err" ]]
     then
-        grep -aP '^\d{4}-\d\d-\d\d\t' "$tmp/$label.err" | cut -f3 |
+        sed -E 's/([0-9]{4}-[0-9]{2}-[0-9]{2}\t[0-9:.]+\t[0-9.]+: )/\n\1/g' "$tmp/$label.err" |
+            grep -aP '^\d{4}-\d\d-\d\d\t' | cut -f3 |
             sed -E "s/^[0-9.]+: //; s/[0-9]+-[0-9]+@[0-9.]+/ID/g; s/Call-I[dD] '[^']*'/Call-Id ID/" | cut -c1-90 |
             sort | uniq -c | sort -rn | head -4 >&2 || true
     fi
