@@ -149,8 +149,11 @@ YAML
 
 e2e_start_referee
 
+# 4 MiB socket buffers for both SIPp parties (SIPp's default is 64 KiB): under overload SIPp shares the 2 cores and,
+# off the CPU, dropped Referee's answers in its own socket, then retransmitted: a collapse of the load generator.
+sipp_buffers=(-buff_size $(( 4 << 20 )))
 (cd "$tmp" && exec sipp -sf "$bench_sipp/uas-basic-call.xml" -i 127.0.0.1 -p "$uas_port" -nostdin \
-    > "$tmp/uas.log" 2>&1) &
+    "${sipp_buffers[@]}" > "$tmp/uas.log" 2>&1) &
 pids+=("$!")
 sleep 0.5
 
@@ -173,7 +176,7 @@ run_uac()
     lim=$(( r * (recv_timeout + hold + 1000) / 1000 + 100 ))
     start="$(date +%s%N)"
     (cd "$tmp" && exec sipp -sf "$bench_sipp/uac-basic-call.xml" "127.0.0.1:$referee_port" -s service -i 127.0.0.1 \
-        -p "$uac_port" -r "$r" -m "$n" -l "$lim" -d "$hold" -recv_timeout "$recv_timeout" -nostdin \
+        -p "$uac_port" -r "$r" -m "$n" -l "$lim" -d "$hold" -recv_timeout "$recv_timeout" -nostdin "${sipp_buffers[@]}" \
         -timeout $(( n / r * 3 + recv_timeout / 1000 + 30 )) -trace_stat -stf "$tmp/$label.csv" -fd 1 \
         -trace_err -error_file "$tmp/$label.err" > "$tmp/$label.log" 2>&1) &
     local uac_pid=$!
