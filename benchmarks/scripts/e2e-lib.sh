@@ -13,7 +13,7 @@ e2e_jvm_flags=(
     -Dsun.misc.unsafe.memory.access=allow
     -Dchronicle.analytics.disable=true
     -Dchronicle.announcer.disable=true
-    -Xms1g -Xmx1g -XX:+AlwaysPreTouch -XX:+UseG1GC -XX:MaxGCPauseMillis=20
+    -Xms1g -Xmx1g -XX:+UseG1GC -XX:MaxGCPauseMillis=20
 )
 
 # Stops every process this script started, by PID: TERM, then KILL for one that ignores TERM for 5 s.

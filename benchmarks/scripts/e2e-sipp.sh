@@ -199,5 +199,12 @@ echo "Referee CPU:           $cpu_us us over the run = $cpu_per_call us per succ
 echo "Referee idle CPU:      $idle_us_per_s us per second"
 echo "Referee /status after: $status_json"
 echo "journal:               $journal ($(du -sk "$tmp/journal" 2> /dev/null | cut -f1 || echo 0) KiB written)"
+# The first seconds of the measured run, from SIPp's periodic (P) columns: what a cold start looks like to callers.
+echo "first seconds of the measured run (SIPp periodic statistics, one row per -fd period):"
+awk -F';' 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i
+        rtd = "ResponseTimesetup(P)"; if ("ResponseTime1(P)" in col) rtd = "ResponseTime1(P)"; next }
+    NR <= 7 { printf "  %s  calls created/s %s  successful %s  failed %s  setup time %s\n",
+        $col["ElapsedTime(C)"], $col["OutgoingCall(P)"], $col["SuccessfulCall(P)"], $col["FailedCall(P)"],
+        $col[rtd] }' "$tmp/measured.csv"
 echo "RESULT journal=$journal rate=$rate calls=$calls failed=$uac_failed successful=$uac_success achieved=$achieved" \
     "cpu_us=$cpu_us cpu_us_per_call=$cpu_per_call idle_us_per_s=$idle_us_per_s"

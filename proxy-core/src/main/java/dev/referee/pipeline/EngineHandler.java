@@ -1,6 +1,10 @@
 package dev.referee.pipeline;
 
 import com.lmax.disruptor.EventHandler;
+import dev.referee.sip.Responses;
+import dev.referee.sip.SipMessageWriter;
+import dev.referee.sip.SipMethod;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.List;
 
@@ -9,6 +13,11 @@ import java.util.List;
  * and, being the last stage of the inbound ring, clears the slot's references so that addresses are not kept alive
  * until the slot comes round again. It also tells the sender the engine time of the input being handled, which
  * every message sent while handling it carries ({@link OutboundEvent#timeNs}).
+ * <p>
+ * An input that a stage could not take (the journal could not append it) is not applied: the engine never sees it,
+ * so the journal and the engine's state never part and replay never diverges. A request among such inputs is
+ * answered {@code 503} with Retry-After (its sender tries again later), the rest are dropped, and each is counted
+ * ({@link PipelineCounters#inputsRefused}): an alarm, as the journal is failing.
  */
 final class EngineHandler implements EventHandler<InboundEvent>
 {
@@ -16,6 +25,11 @@ final class EngineHandler implements EventHandler<InboundEvent>
     private final OutboundPublisher sender;
     private final EventHandler<InboundEvent>[] stages;
     private final PipelineCounters counters;
+    private final UnsafeBuffer refusal = new UnsafeBuffer(new byte[InboundEvent.MAX_MESSAGE_LENGTH]);
+    private final SipMessageWriter writer = new SipMessageWriter();
+
+    /** Retry-After of the 503 for an input the journal could not take. */
+    static final int REFUSED_RETRY_AFTER_SECONDS = 5;
 
     @SuppressWarnings("unchecked")
     EngineHandler(final InboundHandler engine, final OutboundPublisher sender,
@@ -35,12 +49,20 @@ final class EngineHandler implements EventHandler<InboundEvent>
             {
                 return; // shed or absorbed on the receive thread: neither journaled nor seen by the engine
             }
+            boolean taken = true;
             for (final EventHandler<InboundEvent> stage : stages)
             {
-                runStage(stage, event, sequence, endOfBatch);
+                taken &= runStage(stage, event, sequence, endOfBatch);
             }
             sender.inputTimeNs(event.timeNs);
-            engine.onInbound(event, endOfBatch);
+            if (taken)
+            {
+                engine.onInbound(event, endOfBatch);
+            }
+            else
+            {
+                refuse(event);
+            }
         }
         finally
         {
@@ -48,24 +70,42 @@ final class EngineHandler implements EventHandler<InboundEvent>
         }
     }
 
-    private void runStage(
+    /** An input the journal could not take: a request gets a stateless 503, anything else is dropped. */
+    private void refuse(final InboundEvent event)
+    {
+        counters.inputsRefused.increment();
+        if (event.type != InboundEvent.SIP || !event.parsed || !event.message.isRequest() ||
+            event.message.method() == SipMethod.ACK)
+        {
+            return;
+        }
+        writer.wrap(refusal, 0);
+        Responses.error(event.message, 503, "Service Unavailable", "journal unavailable", "Referee",
+            REFUSED_RETRY_AFTER_SECONDS, writer);
+        sender.send(event.transport, event.source, event.connectionId, refusal, 0, writer.length());
+    }
+
+    /** @return false when the stage failed on this input. */
+    private boolean runStage(
         final EventHandler<InboundEvent> stage, final InboundEvent event, final long sequence, final boolean endOfBatch)
     {
         try
         {
             stage.onEvent(event, sequence, endOfBatch);
+            return true;
         }
         catch (final Exception ex)
         {
-            // A journal that cannot append must not stop the calls: count it and let the engine have the event. Logged
-            // at the 1st, 2nd, 4th, 8th... failure so that a full disk does not flood the log at every tick.
+            // Logged at the 1st, 2nd, 4th, 8th... failure so that a full disk does not flood the log at every tick.
             counters.inboundStageErrors.increment();
             final long failures = counters.inboundStageErrors.get();
             if ((failures & (failures - 1)) == 0)
             {
                 System.getLogger(EngineHandler.class.getName())
-                    .log(System.Logger.Level.WARNING, "inbound stage failed (" + failures + " failures so far)", ex);
+                    .log(System.Logger.Level.WARNING, "inbound stage failed (" + failures + " failures so far): " +
+                        "the input is not applied", ex);
             }
+            return false;
         }
     }
 }

@@ -61,8 +61,10 @@ public final class PipelineCounters
     public final Counter parseHandlerErrors = new Counter();
 
     // ---- extra inbound stages (the journal) --------------------------------------------------------------
-    /** Exceptions thrown by stages added with {@link SipPipeline#addInboundStage}; the engine still gets the event. */
+    /** Exceptions thrown by stages added with {@link SipPipeline#addInboundStage}; the input is then not applied. */
     public final Counter inboundStageErrors = new Counter();
+    /** Inputs not applied because a stage (the journal) could not take them: requests among them got 503. */
+    public final Counter inputsRefused = new Counter();
 
     // ---- ticker thread -----------------------------------------------------------------------------------
     public final Counter ticksPublished = new Counter();
@@ -123,7 +125,7 @@ public final class PipelineCounters
             " outboundDropped=" + outboundDropped + " udpSendDropped=" + udpSendDropped +
             " tcpSendDropped=" + tcpSendDropped + " tcpConnectionsOpen=" + tcpConnectionsOpen +
             " parseFailures=" + parseFailures + " engineErrors=" + engineErrors +
-            " inboundStageErrors=" + inboundStageErrors +
+            " inboundStageErrors=" + inboundStageErrors + " inputsRefused=" + inputsRefused +
             " ticksPublished=" + ticksPublished + " ticksSkipped=" + ticksSkipped;
     }
 }

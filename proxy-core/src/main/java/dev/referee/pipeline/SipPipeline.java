@@ -142,7 +142,8 @@ public final class SipPipeline implements AutoCloseable
      * Adds an inbound stage: it sees every event on the engine thread just before the engine, in the order stages
      * were added. The journal stage comes in this way (it appends each input before the engine acts on it). A stage
      * may restamp {@link InboundEvent#timeNs} but must not touch the message. An exception in a stage is counted
-     * ({@link PipelineCounters#inboundStageErrors}) and the engine still gets the event. Before {@link #start} only.
+     * ({@link PipelineCounters#inboundStageErrors}) and the input is not applied: the engine does not get it, and a
+     * request gets 503 (see {@link EngineHandler}). Before {@link #start} only.
      */
     public synchronized SipPipeline addInboundStage(final EventHandler<InboundEvent> stage)
     {

@@ -47,6 +47,7 @@ public final class Admission
     private final Counter admitted;
     private final Counter shed;
     private final Counter absorbed;
+    private final SipMessage scratch = new SipMessage();
     private ByteBuffer response;
 
     /**
@@ -105,6 +106,40 @@ public final class Admission
         return ADMIT;
     }
 
+    /**
+     * While the engine is overloaded, judges a message before any ring slot is claimed for it, so that shed calls
+     * and absorbed retransmissions take no room from the messages of established dialogs. Parses into this thread's
+     * own message (a second parse, paid only under overload, for what is then admitted).
+     *
+     * @param nextSequence the slot the message would take (the ring's cursor + 1).
+     * @return {@link #SHED} (503 in {@link #response()}), {@link #ABSORB}, or {@link #ADMIT}: claim a slot and
+     * call {@link #verdict} as usual.
+     */
+    public int verdictBeforeClaim(final DirectBuffer buffer, final int offset, final int length,
+        final InetSocketAddress source, final long nextSequence, final long nowNs)
+    {
+        if (!overloaded(nextSequence, nowNs) || !scratch.parse(buffer, offset, length) || !scratch.isRequest() ||
+            scratch.method() == SipMethod.ACK)
+        {
+            return ADMIT;
+        }
+        if (queued(key(scratch, source)))
+        {
+            absorbed.increment();
+            return ABSORB;
+        }
+        if (scratch.method() == SipMethod.INVITE && scratch.to().tag().isEmpty())
+        {
+            response = responder.respondTo(scratch, retryAfterSeconds);
+            if (response != null)
+            {
+                shed.increment();
+                return SHED;
+            }
+        }
+        return ADMIT;
+    }
+
     /** Writes this thread's 503s, also those for requests that find the ring full. */
     public OverloadResponder responder()
     {
@@ -152,6 +187,21 @@ public final class Admission
         final int slot = free >= 0 ? free : (int)(key ^ (key >>> 32)) & mask;
         keys[slot] = key;
         sequences[slot] = sequence;
+        return false;
+    }
+
+    /** True when a request with {@code key} is waiting in the ring (nothing is recorded). */
+    private boolean queued(final long key)
+    {
+        final long handled = progress.handled();
+        int index = (int)(key ^ (key >>> 32)) & mask;
+        for (int i = 0; i < PROBES; i++, index = (index + 1) & mask)
+        {
+            if (keys[index] == key)
+            {
+                return sequences[index] > handled;
+            }
+        }
         return false;
     }
 

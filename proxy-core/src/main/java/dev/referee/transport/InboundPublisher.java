@@ -52,8 +52,26 @@ public final class InboundPublisher
         {
             return false;
         }
-        final InboundEvent event = ring.get(sequence);
+        final InboundEvent event = fill(sequence, transport, source, local, connectionId, buffer, offset, length,
+            timeNs);
         event.type = InboundEvent.SIP;
+        ring.publish(sequence);
+        return true;
+    }
+
+    /** Copies a received message into slot {@code sequence} and parses it there. */
+    private InboundEvent fill(
+        final long sequence,
+        final int transport,
+        final InetSocketAddress source,
+        final InetSocketAddress local,
+        final long connectionId,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length,
+        final long timeNs)
+    {
+        final InboundEvent event = ring.get(sequence);
         event.timeNs = timeNs;
         event.transport = transport;
         event.source = source;
@@ -63,17 +81,17 @@ public final class InboundPublisher
         event.data.putBytes(0, buffer, offset, length);
         event.length = length;
         event.parsed = parse(event);
-        ring.publish(sequence);
-        return true;
+        return event;
     }
 
     /** {@link #offer} could not claim a slot: the ring is full and nothing was published. */
     public static final int FULL = -1;
 
     /**
-     * Publishes a received message subject to {@code admission}: the message is copied into a claimed slot and parsed
-     * there (no second parse), then judged. A shed or absorbed message is published as {@link InboundEvent#SKIP}, which
-     * the engine passes over without journaling it (a claimed slot must always be published).
+     * Publishes a received message subject to {@code admission}. While the engine is overloaded the message is
+     * judged first and a shed or absorbed one takes no slot; otherwise it is copied into a claimed slot and parsed
+     * there (no second parse), then judged, and a shed or absorbed one is published as {@link InboundEvent#SKIP},
+     * which the engine passes over without journaling it (a claimed slot must always be published).
      *
      * @return {@link Admission#ADMIT}, {@link Admission#SHED} (the 503 is in {@link Admission#response()}),
      * {@link Admission#ABSORB} or {@link #FULL}.
@@ -89,21 +107,27 @@ public final class InboundPublisher
         final long timeNs,
         final Admission admission)
     {
+        int early;
+        try
+        {
+            early = admission.verdictBeforeClaim(buffer, offset, length, source, ring.getCursor() + 1, timeNs);
+        }
+        catch (final RuntimeException ex)
+        {
+            counters.parseHandlerErrors.increment(); // the receive thread survives anything: the engine decides
+            early = Admission.ADMIT;
+        }
+        if (early != Admission.ADMIT)
+        {
+            return early;
+        }
         final long sequence = claim();
         if (sequence < 0)
         {
             return FULL;
         }
-        final InboundEvent event = ring.get(sequence);
-        event.timeNs = timeNs;
-        event.transport = transport;
-        event.source = source;
-        event.local = local;
-        event.connectionId = connectionId;
-        event.ensureCapacity(length);
-        event.data.putBytes(0, buffer, offset, length);
-        event.length = length;
-        event.parsed = parse(event);
+        final InboundEvent event = fill(sequence, transport, source, local, connectionId, buffer, offset, length,
+            timeNs);
         int verdict;
         try
         {

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.nio.charset.StandardCharsets;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -53,7 +54,10 @@ class PipelineStagesTest
         });
         pipeline.addInboundStage((event, sequence, endOfBatch) ->
         {
-            throw new IllegalStateException("a failing stage (expected by the test)");
+            if (event.type == InboundEvent.SIP && event.message.callId().contentEquals("refused-1"))
+            {
+                throw new IllegalStateException("a failing stage (expected by the test)");
+            }
         });
         pipeline.outboundObserver((event, endOfBatch) -> observedTimes.add(event.timeNs));
         final long[] sequence = new long[1];
@@ -79,7 +83,25 @@ class PipelineStagesTest
         assertEquals(0, notStagedFirst.get());
         assertEquals(inputTimes.peek(), observedTimes.peek(), "output stamped with its input's engine time");
         assertTrue(stageThreads.stream().allMatch(name -> name.startsWith("referee-engine")), stageThreads::toString);
-        assertTrue(pipeline.counters().inboundStageErrors.get() > 0, "a failing stage is counted");
+        assertEquals(0, pipeline.counters().inboundStageErrors.get());
+
+        // An input the journal cannot take is not applied: the engine never sees it, the request gets 503, the
+        // failure is counted.
+        final int seen = inputTimes.size();
+        try (DatagramChannel channel = DatagramChannel.open())
+        {
+            channel.bind(new InetSocketAddress("127.0.0.1", 0));
+            final byte[] options = bytes(request("OPTIONS", "refused-1", "z9hG4bK-r1", 1, "UDP", ""));
+            channel.send(ByteBuffer.wrap(options), pipeline.localAddress(Transport.UDP));
+            await("the input refused", () -> pipeline.counters().inputsRefused.get() == 1);
+            final ByteBuffer answer = ByteBuffer.allocate(65_535);
+            channel.receive(answer);
+            final String text = new String(answer.array(), 0, answer.position(), StandardCharsets.US_ASCII);
+            assertTrue(text.startsWith("SIP/2.0 503 Service Unavailable\r\n"), text);
+            assertEquals("5", header(text, "Retry-After"), text);
+        }
+        assertEquals(1, pipeline.counters().inboundStageErrors.get(), "the failing stage is counted");
+        assertEquals(seen, inputTimes.size(), "the engine never got the refused input");
     }
 
     @Test

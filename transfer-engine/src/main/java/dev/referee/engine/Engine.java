@@ -22,8 +22,9 @@ import java.net.InetSocketAddress;
 
 /**
  * The single-threaded engine: every input (a received message, a tick) goes through here, in order, with its
- * receive time. Nothing in it reads a clock or an unseeded random source, so the same inputs from the same seed
- * give the same state and the same outputs. Engine thread only.
+ * receive time. Nothing in it reads a clock or a random source (identifiers come from the configuration's key, see
+ * {@link IdGenerator}), so the same inputs with the same configuration give the same state and the same outputs.
+ * Engine thread only.
  */
 public final class Engine
 {
@@ -57,7 +58,7 @@ public final class Engine
         this.config = config;
         this.counters = counters;
         this.outbox = new Outbox(sender, counters);
-        this.ids = new IdGenerator(config.seed());
+        this.ids = IdGenerator.of(config);
         this.transactions = new TransactionLayer(timers, outbox, ids, config.t1Ns(), config.t2Ns(), config.t4Ns());
         this.b2bua = new B2bua(config, transactions, timers, outbox, ids, events, webhooks);
         transactions.user(b2bua);

@@ -15,7 +15,10 @@ import java.util.concurrent.TimeUnit;
  *
  * @param listen     every listening address: Via and Contact name the one of the transport and the address family
  *                   of the peer.
- * @param seed       seed of the identifier generator: the same seed and inputs give the same tags and Call-IDs.
+ * @param seed       seed of the generator of format version 1 journals (SplitMix64, predictable), used only when
+ *                   {@code idKey} is null: to replay or recover such a journal exactly. 0 otherwise.
+ * @param idKey      secret key of the identifier PRF (SipHash-2-4 over a counter, see {@link IdGenerator}): the same
+ *                   key and inputs give the same tags, branches and Call-IDs. Null only for a version 1 journal.
  * @param transfer   transfer settings (accept status, timeouts, what to do when the target fails).
  * @param redirect   how many 3xx Contacts are followed.
  * @param trunks     transfer policy per source address.
@@ -30,11 +33,30 @@ public record EngineConfig(
     int maxCalls,
     String userAgent,
     long seed,
+    IdKey idKey,
     RefereeConfig.TransferConfig transfer,
     RefereeConfig.RedirectConfig redirect,
     List<RefereeConfig.TrunkConfig> trunks,
     RefereeConfig.WebhookConfig webhook)
 {
+    /** A configuration of today's journals: identifiers from {@code idKey}, no version 1 seed. */
+    public EngineConfig(
+        final List<ListenAddress> listen,
+        final List<Route> routes,
+        final long t1Ns,
+        final long t2Ns,
+        final long t4Ns,
+        final int maxCalls,
+        final String userAgent,
+        final IdKey idKey,
+        final RefereeConfig.TransferConfig transfer,
+        final RefereeConfig.RedirectConfig redirect,
+        final List<RefereeConfig.TrunkConfig> trunks,
+        final RefereeConfig.WebhookConfig webhook)
+    {
+        this(listen, routes, t1Ns, t2Ns, t4Ns, maxCalls, userAgent, 0, idKey, transfer, redirect, trunks, webhook);
+    }
+
     /** With the default webhook timeout. */
     public EngineConfig(
         final List<ListenAddress> listen,
@@ -44,12 +66,12 @@ public record EngineConfig(
         final long t4Ns,
         final int maxCalls,
         final String userAgent,
-        final long seed,
+        final IdKey idKey,
         final RefereeConfig.TransferConfig transfer,
         final RefereeConfig.RedirectConfig redirect,
         final List<RefereeConfig.TrunkConfig> trunks)
     {
-        this(listen, routes, t1Ns, t2Ns, t4Ns, maxCalls, userAgent, seed, transfer, redirect, trunks,
+        this(listen, routes, t1Ns, t2Ns, t4Ns, maxCalls, userAgent, idKey, transfer, redirect, trunks,
             RefereeConfig.WebhookConfig.defaults());
     }
 
@@ -62,9 +84,9 @@ public record EngineConfig(
         final long t4Ns,
         final int maxCalls,
         final String userAgent,
-        final long seed)
+        final IdKey idKey)
     {
-        this(listen, routes, t1Ns, t2Ns, t4Ns, maxCalls, userAgent, seed, RefereeConfig.TransferConfig.defaults(),
+        this(listen, routes, t1Ns, t2Ns, t4Ns, maxCalls, userAgent, idKey, RefereeConfig.TransferConfig.defaults(),
             RefereeConfig.RedirectConfig.defaults(), List.of());
     }
 
@@ -78,7 +100,8 @@ public record EngineConfig(
         }
     }
 
-    public static EngineConfig from(final RefereeConfig config, final long seed)
+    /** The engine configuration of {@code config}, identifiers from {@code idKey}. */
+    public static EngineConfig from(final RefereeConfig config, final IdKey idKey)
     {
         final RefereeConfig.SipConfig sip = config.sip();
         return new EngineConfig(
@@ -89,7 +112,7 @@ public record EngineConfig(
             TimeUnit.MILLISECONDS.toNanos(sip.t4Ms()),
             sip.maxCalls(),
             sip.userAgent(),
-            seed,
+            idKey,
             config.transfer(),
             config.redirect(),
             config.trunks(),

@@ -1,43 +1,74 @@
 package dev.referee.engine;
 
 /**
- * Tags, branches and Call-IDs from a seeded generator (SplitMix64), so that replaying the same inputs from the
- * same seed gives the same identifiers. Engine thread only.
+ * Tags, branches and Call-IDs. Their random part comes from an {@link IdStream} that is deterministic from its
+ * starting point, so that replaying the same inputs gives the same identifiers, and unpredictable to anyone without
+ * the key: {@link #keyed} (SipHash-2-4 over a counter, every node since format version 2 of the journal). A journal
+ * of format version 1 replays with {@link #seeded}, the generator that wrote it (SplitMix64, predictable). Engine
+ * thread only.
  * <p>
  * Local tags and branches carry the numeric id of the leg or transaction they belong to, in hex before a '-', so
- * that an incoming message is matched with one map lookup and no String is made (see {@link #idOf}).
+ * that an incoming message is matched with one map lookup and no String is made (see {@link #idOf}); the random
+ * part after the '-' must match too, so it is what makes a tag or branch unguessable.
+ * <p>
+ * Keyed layouts: a tag is "legIdHex-" then 16 hex digits (one 64-bit PRF block), a branch the RFC 3261 magic cookie
+ * then "idHex-" and 16 hex digits (one block), a Call-ID 32 hex digits (two blocks) then "@referee". Seeded layouts
+ * (version 1) are as they always were: 8 digits (32 bits) in tags and branches, 16 + 8 in Call-IDs.
  */
 public final class IdGenerator
 {
     public static final String BRANCH_COOKIE = "z9hG4bK";
+    private static final String CALL_ID_HOST = "@referee";
+    /** Hex digits of one whole 64-bit block. */
+    static final int BLOCK_DIGITS = 16;
+    private static final int VERSION_1_TAG_DIGITS = 8;
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-    private long state;
+    private final IdStream stream;
+    /** Random hex digits after the '-' of a tag or branch. */
+    private final int tagDigits;
+    /** Hex digits taken from the second block of a Call-ID. */
+    private final int callIdTailDigits;
     private final StringBuilder builder = new StringBuilder(64);
 
-    public IdGenerator(final long seed)
+    private IdGenerator(final IdStream stream, final int tagDigits, final int callIdTailDigits)
     {
-        this.state = seed;
+        this.stream = stream;
+        this.tagDigits = tagDigits;
+        this.callIdTailDigits = callIdTailDigits;
     }
 
-    /** The generator's whole state (for a snapshot). */
+    /** Identifiers from the SipHash-2-4 key stream of {@code key}, counter at 0: what every new journal uses. */
+    public static IdGenerator keyed(final IdKey key)
+    {
+        return new IdGenerator(new KeyedIdStream(key), BLOCK_DIGITS, BLOCK_DIGITS);
+    }
+
+    /** Identifiers as format version 1 made them, from {@code seed}: only to replay a journal of that version. */
+    public static IdGenerator seeded(final long seed)
+    {
+        return new IdGenerator(new SeededIdStream(seed), VERSION_1_TAG_DIGITS, VERSION_1_TAG_DIGITS);
+    }
+
+    /** The generator {@code config} asks for: keyed when it has a key, else seeded (a version 1 journal). */
+    public static IdGenerator of(final EngineConfig config)
+    {
+        return config.idKey() != null ? keyed(config.idKey()) : seeded(config.seed());
+    }
+
+    /**
+     * The generator's position (for a snapshot): the counter of a keyed generator, the SplitMix64 state of a seeded
+     * one. The key is not in it: it comes with the configuration.
+     */
     public long state()
     {
-        return state;
+        return stream.position();
     }
 
-    /** Continues from a state {@link #state()} returned (restoring a snapshot). */
+    /** Continues from a position {@link #state()} returned (restoring a snapshot). */
     public void state(final long state)
     {
-        this.state = state;
-    }
-
-    public long nextLong()
-    {
-        long z = (state += 0x9E3779B97F4A7C15L);
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        stream.position(state);
     }
 
     /** A local tag for leg {@code legId}: "legIdHex-random" (RFC 3261 §19.3 wants 32 random bits at least). */
@@ -45,7 +76,7 @@ public final class IdGenerator
     {
         builder.setLength(0);
         appendHex(builder, legId).append('-');
-        appendHexFixed(builder, nextLong(), 8);
+        appendHexFixed(builder, stream.next(), tagDigits);
         return builder.toString();
     }
 
@@ -55,7 +86,7 @@ public final class IdGenerator
         builder.setLength(0);
         builder.append(BRANCH_COOKIE);
         appendHex(builder, transactionId).append('-');
-        appendHexFixed(builder, nextLong(), 8);
+        appendHexFixed(builder, stream.next(), tagDigits);
         return builder.toString();
     }
 
@@ -63,9 +94,9 @@ public final class IdGenerator
     public String callId()
     {
         builder.setLength(0);
-        appendHexFixed(builder, nextLong(), 16);
-        appendHexFixed(builder, nextLong(), 8);
-        return builder.append("@referee").toString();
+        appendHexFixed(builder, stream.next(), BLOCK_DIGITS);
+        appendHexFixed(builder, stream.next(), callIdTailDigits);
+        return builder.append(CALL_ID_HOST).toString();
     }
 
     /**

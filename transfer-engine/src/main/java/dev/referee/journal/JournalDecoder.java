@@ -5,6 +5,7 @@ import dev.referee.config.ListenAddress;
 import dev.referee.config.RefereeConfig;
 import dev.referee.config.Route;
 import dev.referee.engine.EngineConfig;
+import dev.referee.engine.IdKey;
 import net.openhft.chronicle.bytes.Bytes;
 
 import java.net.InetAddress;
@@ -23,6 +24,9 @@ import java.util.regex.Pattern;
  */
 public final class JournalDecoder
 {
+    /** Node-start's layout version that added the identifier key (format version 2). */
+    private static final int FIRST_NODE_START_WITH_KEY = 2;
+
     private JournalDecoder()
     {
     }
@@ -180,10 +184,13 @@ public final class JournalDecoder
         final long t4Ns = in.readLong();
         final int maxCalls = in.readInt();
         final String userAgent = text(in);
-        if (in.readRemaining() == 0)
+        final boolean keyed = record.recordVersion >= FIRST_NODE_START_WITH_KEY;
+        if (in.readRemaining() == 0 && !keyed)
         {
             // Written before the transfer settings were recorded: the defaults of that time.
-            record.config = new EngineConfig(listen, routes, t1Ns, t2Ns, t4Ns, maxCalls, userAgent, seed);
+            record.config = new EngineConfig(listen, routes, t1Ns, t2Ns, t4Ns, maxCalls, userAgent, seed, null,
+                RefereeConfig.TransferConfig.defaults(), RefereeConfig.RedirectConfig.defaults(), List.of(),
+                RefereeConfig.WebhookConfig.defaults());
             return;
         }
         final RefereeConfig.TransferConfig transfer = new RefereeConfig.TransferConfig(
@@ -213,8 +220,22 @@ public final class JournalDecoder
             trunks.add(new RefereeConfig.TrunkConfig(name, sources, new RefereeConfig.TrunkTransferPolicy(
                 mode, allowPstn, targets, url == null ? null : URI.create(url))));
         }
-        record.config = new EngineConfig(listen, routes, t1Ns, t2Ns, t4Ns, maxCalls, userAgent, seed, transfer,
-            redirect, trunks, webhook);
+        // Node-start of version 2 on ends with the identifier key; without one (version 1) the seed drives the old
+        // generator, as when the journal was written.
+        final IdKey idKey = keyed ? idKey(in) : null;
+        record.config = new EngineConfig(listen, routes, t1Ns, t2Ns, t4Ns, maxCalls, userAgent, seed, idKey,
+            transfer, redirect, trunks, webhook);
+    }
+
+    private static IdKey idKey(final Bytes<?> in)
+    {
+        if (in.readRemaining() < 2 * Long.BYTES)
+        {
+            // Never guess: ids made from anything but the recorded key would not match a single recorded dialog.
+            throw new IllegalStateException("node-start of record version 2 ends before its identifier key " +
+                "(journal damaged?)");
+        }
+        return new IdKey(in.readLong(), in.readLong());
     }
 
     private static String[] texts(final Bytes<?> in, final int count)

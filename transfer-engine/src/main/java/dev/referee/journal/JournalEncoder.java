@@ -30,12 +30,21 @@ public final class JournalEncoder
     {
     }
 
+    /**
+     * The record that starts a journal: format version, engine configuration and the identifier key, which a new
+     * journal must have ({@code config.idKey()} not null): replay rebuilds every identifier from it.
+     */
     public static void nodeStart(final Bytes<?> out, final long timeNs, final long wallClockMs,
         final EngineConfig config)
     {
-        header(out, RecordType.NODE_START);
+        if (config.idKey() == null)
+        {
+            throw new IllegalArgumentException("a journal of format version " + RecordType.FORMAT_VERSION +
+                " needs the identifier key in its configuration");
+        }
+        header(out, RecordType.NODE_START, RecordType.NODE_START_RECORD_VERSION);
         out.writeShort((short)RecordType.FORMAT_VERSION);
-        out.writeLong(config.seed());
+        out.writeLong(config.seed()); // the version 1 seed: 0, unused when there is a key
         out.writeLong(timeNs);
         out.writeLong(wallClockMs);
         out.writeByte((byte)config.listen().size());
@@ -57,6 +66,9 @@ public final class JournalEncoder
         out.writeInt(config.maxCalls());
         text(out, config.userAgent());
         transferSettings(out, config);
+        // Format version 2 on: the identifier key, last so that a version 1 reader stops before it.
+        out.writeLong(config.idKey().k0());
+        out.writeLong(config.idKey().k1());
     }
 
     /** The transfer, redirect, webhook and trunk settings: they steer the engine, so replay needs them. */
@@ -183,8 +195,13 @@ public final class JournalEncoder
 
     static void header(final Bytes<?> out, final int type)
     {
+        header(out, type, RecordType.RECORD_VERSION);
+    }
+
+    private static void header(final Bytes<?> out, final int type, final int recordVersion)
+    {
         out.writeByte((byte)type);
-        out.writeByte((byte)RecordType.RECORD_VERSION);
+        out.writeByte((byte)recordVersion);
     }
 
     static void text(final Bytes<?> out, final CharSequence text)

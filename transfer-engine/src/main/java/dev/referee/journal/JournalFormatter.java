@@ -17,7 +17,7 @@ public final class JournalFormatter
         final String head = r.typeName() + " t=" + r.timeNs;
         return switch (r.type)
         {
-            case RecordType.NODE_START -> head + " version=" + r.formatVersion + " seed=" + r.config.seed() +
+            case RecordType.NODE_START -> head + " version=" + r.formatVersion + identifiers(r) +
                 " wallClockMs=" + r.wallClockMs + " listen=" + r.config.listen().size() + " routes=" +
                 r.config.routes().size();
             case RecordType.INPUT_SIP -> head + " " + transport(r) + " from " + hostPort(r.peer) + " to " +
@@ -34,6 +34,12 @@ public final class JournalFormatter
             case RecordType.UNKNOWN -> "unknown record (" + (r.raw == null ? 0 : r.raw.length) + " bytes)";
             default -> head + " call=" + r.callId + " " + eventDetail(r);
         };
+    }
+
+    /** How the journal's identifiers are made; never the key itself (a printed line may end up anywhere). */
+    private static String identifiers(final JournalRecord r)
+    {
+        return r.config.idKey() != null ? " ids=keyed" : " seed=" + r.config.seed();
     }
 
     /** The fields of a domain event after its call id, in words. */

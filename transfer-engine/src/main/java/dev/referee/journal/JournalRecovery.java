@@ -5,6 +5,7 @@ import dev.referee.config.Route;
 import dev.referee.engine.Engine;
 import dev.referee.engine.EngineConfig;
 import dev.referee.engine.EngineCounters;
+import dev.referee.engine.IdKey;
 import dev.referee.engine.events.EngineEvents;
 import dev.referee.engine.events.EngineEventsFanOut;
 import dev.referee.engine.events.WebhookRequests;
@@ -18,9 +19,9 @@ import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Starts a node's engine on its journal. On an empty journal: records node-start (format version, seed, engine
- * configuration). On an existing one: rebuilds the engine from the recorded configuration, restoring the latest
- * snapshot and replaying the inputs after it (every input from the seed when there is no snapshot) with outputs and
+ * Starts a node's engine on its journal. On an empty journal: records node-start (format version, identifier key,
+ * engine configuration). On an existing one: rebuilds the engine from the recorded configuration and key, restoring
+ * the latest snapshot and replaying the inputs after it (every input when there is no snapshot) with outputs and
  * events suppressed, then records {@code recovered}. Either way it then hooks the
  * journal into the pipeline (the input stage; outputs are journaled by the {@link JournalSender} between the engine
  * and the pipeline's sender) and lets the engine's outputs and events through.
@@ -52,14 +53,15 @@ public final class JournalRecovery
     }
 
     /**
-     * @param freshSeed   the seed to use when the journal is new (a recorded seed wins otherwise).
+     * @param freshKey    the identifier key to use when the journal is new (the recorded key, or a version 1
+     *                    journal's seed, wins otherwise); drawn by the caller from a secure random source.
      * @param otherEvents listeners of domain events besides the journal (call records), live only.
      * @param webhooks    the transfer webhook client, live only.
      * @param nanoClock   the receive threads' clock: live engine time continues from the journal's on it.
      * @param epochClock  wall-clock time stamped on node-start and recovered records, for people reading them.
      */
     public static JournalRecovery start(final RefereeConfig config, final SipPipeline pipeline,
-        final EngineCounters counters, final long freshSeed, final EngineEvents otherEvents,
+        final EngineCounters counters, final IdKey freshKey, final EngineEvents otherEvents,
         final WebhookRequests webhooks, final NanoClock nanoClock, final EpochClock epochClock) throws IOException
     {
         final long startNs = nanoClock.nanoTime();
@@ -76,7 +78,7 @@ public final class JournalRecovery
             try (JournalReader reader = journal.newReader())
             {
                 final JournalRecord first = reader.next();
-                final EngineConfig current = EngineConfig.from(config, freshSeed);
+                final EngineConfig current = EngineConfig.from(config, freshKey);
                 if (first == null)
                 {
                     final Engine engine = new Engine(current, gate, counters, gate, gate);
@@ -126,7 +128,7 @@ public final class JournalRecovery
 
     /**
      * Builds an engine from {@code nodeStart}'s configuration and brings it to the state after the journal's last
-     * input: from the latest complete snapshot and the inputs after it when there is one, else from the seed and
+     * input: from the latest complete snapshot and the inputs after it when there is one, else from the start and
      * every input (a journal of an older version, or younger than one snapshot interval).
      */
     public static Rebuilt rebuild(final JournalRecord nodeStart, final Journal journal, final RecoveryGate gate,
@@ -156,8 +158,9 @@ public final class JournalRecovery
     }
 
     /**
-     * Builds an engine from {@code nodeStart}'s seed and configuration and replays every input {@code reader} has
-     * after it. {@code gate} must not be live yet: the outputs and events of the replay go nowhere.
+     * Builds an engine from {@code nodeStart}'s configuration (identifier key or seed included) and replays every
+     * input {@code reader} has after it. {@code gate} must not be live yet: the outputs and events of the replay go
+     * nowhere.
      */
     public static Rebuilt rebuild(final JournalRecord nodeStart, final JournalReader reader, final RecoveryGate gate,
         final EngineCounters counters)
@@ -180,7 +183,7 @@ public final class JournalRecovery
         pipeline.addInboundStage(new JournalInputStage(engineSink, offsetNs, snapshotter, outputs));
     }
 
-    /** Same engine configuration apart from the seed (regexes compared by their text). */
+    /** Same engine configuration apart from the identifier key or seed (regexes compared by their text). */
     static boolean sameConfig(final EngineConfig a, final EngineConfig b)
     {
         if (a.routes().size() != b.routes().size())

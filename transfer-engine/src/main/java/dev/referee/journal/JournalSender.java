@@ -17,8 +17,9 @@ import java.net.InetSocketAddress;
  * preempted while holding it made the other spin (the lock was the top Java frame of the send thread under SIPp
  * load, docs/journal-format.md "Cost of the journal stage"). One writer thread needs no contention at all.
  * <p>
- * A record that fails to append (disk full) is counted and the message is still sent: service goes on, as with an
- * input the stage failed to append. Engine thread only.
+ * A record that fails to append (disk full) is counted and the message is still sent: it is the consequence of an
+ * input that was journaled and applied, so replay still reproduces it (an input the stage fails to append is not
+ * applied at all: see the pipeline's EngineHandler). Engine thread only.
  */
 public final class JournalSender implements SipSender
 {

@@ -8,9 +8,9 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 
 /**
- * Replays a journal on a fresh engine (recorded seed and configuration) and checks that it produces exactly the
- * recorded outputs and domain events, each stream in order. The replay's outputs and events are encoded with the
- * journal's own encoder, so each check is a byte comparison with the recorded record.
+ * Replays a journal on a fresh engine (recorded configuration and identifier key) and checks that it produces
+ * exactly the recorded outputs and domain events, each stream in order. The replay's outputs and events are encoded
+ * with the journal's own encoder, so each check is a byte comparison with the recorded record.
  * <p>
  * A {@code recovered} record marks a crash: what the replay produced before it and the crashed node never recorded
  * (inputs journaled but not yet acted on, outputs not yet handed to the send stage) is dropped there, because the

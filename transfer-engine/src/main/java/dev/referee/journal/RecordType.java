@@ -6,10 +6,15 @@ package dev.referee.journal;
  */
 public final class RecordType
 {
-    /** Version of the whole format, written in the node-start record. */
-    public static final int FORMAT_VERSION = 1;
+    /**
+     * Version of the whole format, written in the node-start record. 2: identifiers come from a keyed PRF whose key
+     * is in node-start (1: from a seed, predictable; such journals still read and replay with the old generator).
+     */
+    public static final int FORMAT_VERSION = 2;
     /** Layout version written after each record's type byte; fields added later go after the known ones. */
     public static final int RECORD_VERSION = 1;
+    /** Layout version of node-start: 2 appends the identifier key (format version 2); 1 has none. */
+    public static final int NODE_START_RECORD_VERSION = 2;
 
     public static final int UNKNOWN = 0;
     public static final int NODE_START = 1;

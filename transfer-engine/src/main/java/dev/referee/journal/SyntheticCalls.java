@@ -5,6 +5,7 @@ import dev.referee.config.Route;
 import dev.referee.engine.Engine;
 import dev.referee.engine.EngineConfig;
 import dev.referee.engine.EngineCounters;
+import dev.referee.engine.IdKey;
 import dev.referee.engine.events.EngineEvents;
 import dev.referee.pipeline.SipSender;
 import dev.referee.sip.AsciiView;
@@ -72,13 +73,19 @@ public final class SyntheticCalls
     private long nowNs;
     private long nextTickNs;
 
-    public SyntheticCalls(final RecordSink sink, final long seed, final long startNs)
+    /** With the identifier key {@link #key(long) key(n)}. */
+    public SyntheticCalls(final RecordSink sink, final long n, final long startNs)
     {
-        this(sink, config(seed), startNs, DEFAULT_STEP_NS);
+        this(sink, key(n), startNs);
+    }
+
+    public SyntheticCalls(final RecordSink sink, final IdKey idKey, final long startNs)
+    {
+        this(sink, config(idKey), startNs, DEFAULT_STEP_NS);
     }
 
     /**
-     * With the engine built from {@code config} (instead of {@link #config(long)}) and {@code stepNs} of engine time
+     * With the engine built from {@code config} (instead of {@link #config(IdKey)}) and {@code stepNs} of engine time
      * between two messages (1 ms by default).
      */
     public SyntheticCalls(final RecordSink sink, final EngineConfig config, final long startNs, final long stepNs)
@@ -104,7 +111,7 @@ public final class SyntheticCalls
     }
 
     /**
-     * Referee crashes and comes back: the engine is thrown away and rebuilt from {@code journal} (node-start seed and
+     * Referee crashes and comes back: the engine is thrown away and rebuilt from {@code journal} (node-start key and
      * configuration, the latest snapshot if any, every input after it replayed with outputs suppressed), then a recovered record is appended. The phones
      * keep their dialogs, as real phones would; engine time goes on from where it was.
      */
@@ -128,18 +135,32 @@ public final class SyntheticCalls
         new JournalSnapshotter(engine, sink, 0).write();
     }
 
-    public static EngineConfig config(final long seed)
+    /**
+     * An identifier key made from {@code n}, for journals whose identifiers need not be secret (tests,
+     * measurements); a node draws its key from a secure random source.
+     */
+    public static IdKey key(final long n)
     {
-        return config(seed, TimeUnit.MILLISECONDS.toNanos(500));
+        return new IdKey(n, ~n);
+    }
+
+    public static EngineConfig config(final long n)
+    {
+        return config(key(n));
+    }
+
+    public static EngineConfig config(final IdKey idKey)
+    {
+        return config(idKey, TimeUnit.MILLISECONDS.toNanos(500));
     }
 
     /** The routes above with T1 = {@code t1Ns}, T2 = 8*T1 and T4 = 10*T1 (500 ms, 4 s and 5 s by default). */
-    public static EngineConfig config(final long seed, final long t1Ns)
+    public static EngineConfig config(final IdKey idKey, final long t1Ns)
     {
         return new EngineConfig(List.of(new ListenAddress(Transport.UDP, REFEREE)),
             List.of(new Route(Pattern.compile("bob.*"), CALLEE, Transport.UDP),
                 new Route(Pattern.compile("carol.*"), TARGET, Transport.UDP)),
-            t1Ns, 8 * t1Ns, 10 * t1Ns, 1_000_000, "Referee", seed);
+            t1Ns, 8 * t1Ns, 10 * t1Ns, 1_000_000, "Referee", idKey);
     }
 
     public Engine engine()

@@ -67,7 +67,7 @@ public final class SyntheticRecordings
 
     private static SyntheticCalls phones(final MemorySink sink, final long seed, final TimeScale scale)
     {
-        final EngineConfig config = SyntheticCalls.config(seed, scale.t1Ns());
+        final EngineConfig config = SyntheticCalls.config(SyntheticCalls.key(seed), scale.t1Ns());
         return new SyntheticCalls(sink, config, START_NS, scale.stepNs());
     }
 

@@ -189,6 +189,28 @@ class BlindTransferTest
         assertTrue(harness.events.contains("transfer-failed 1 486 the target answered 486"), harness.events::toString);
     }
 
+    /**
+     * A target's reason phrase is the peer's text: a long one used to overflow the NOTIFY's fixed sipfrag buffer,
+     * throw inside the engine and leave the call stuck (issue 7). It is cut deliberately now.
+     */
+    @Test
+    void shouldReportATargetsVeryLongReasonPhraseCutAndKeepTheCallJoined()
+    {
+        establish();
+        final Sent invite = bobRefersToCarol(null);
+        carol.accept(invite);
+        final String reason = "Busy " + "x".repeat(1_000);
+        harness.receive(TARGET, carol.answer(invite, 486, reason, null));
+        final List<Sent> out = harness.drain();
+        final Sent notify = out.stream().filter(s -> s.isRequest("NOTIFY")).findFirst().orElseThrow();
+        assertTrue(notify.body().startsWith("SIP/2.0 486 Busy xxx"), notify.body());
+        assertTrue(notify.body().endsWith("\r\n") && notify.body().length() <= 128, notify.body());
+        assertTrue(out.stream().anyMatch(s -> s.isRequest("ACK") && s.destination.equals(TARGET)));
+        harness.receive(CALLEE, bob.reinvite(SipPhone.SDP));
+        assertTrue(harness.drain().stream().anyMatch(s -> s.isRequest("INVITE") && s.destination.equals(CALLER)));
+        assertEquals(1, harness.engine.activeCalls());
+    }
+
     @Test
     void shouldKeepTheTransfereeWhenTheTransferorHangsUpAtOnce()
     {

@@ -10,7 +10,10 @@ import static dev.referee.engine.EngineHarness.request;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-/** The same inputs at the same times from the same seed give byte-identical outputs (what replay relies on). */
+/**
+ * The same inputs at the same times with the same identifier key (made from the seed, {@link EngineHarness#key}) give
+ * byte-identical outputs (what replay relies on).
+ */
 class DeterminismTest
 {
     private static List<String> run(final long seed)

@@ -90,7 +90,7 @@ public final class EngineHarness
             new ListenAddress(Transport.UDP, REFEREE_V6));
         final EngineConfig config = new EngineConfig(listen, routes,
             TimeUnit.MILLISECONDS.toNanos(500), TimeUnit.SECONDS.toNanos(4), TimeUnit.SECONDS.toNanos(5),
-            maxCalls, "Referee", seed, transfer, redirect, trunks);
+            maxCalls, "Referee", key(seed), transfer, redirect, trunks);
         this.config = config;
         final List<EngineHarness> created = CREATED.get();
         if (created != null)
@@ -105,6 +105,12 @@ public final class EngineHarness
             return true;
         }, counters, new RecordingEvents(events),
             (requestId, url, json) -> webhookPosts.add(requestId + " " + url + " " + json));
+    }
+
+    /** The identifier key of a harness made with {@code seed}: a test needs identifiers replayable, not secret. */
+    public static IdKey key(final long seed)
+    {
+        return new IdKey(seed, ~seed);
     }
 
     /** From now on, every harness made on this thread is also added to the list returned. */

@@ -3,6 +3,7 @@ package dev.referee.journal;
 import dev.referee.config.RefereeConfig.JournalConfig;
 import dev.referee.config.RefereeConfig.JournalRoll;
 import dev.referee.engine.EngineCounters;
+import dev.referee.engine.IdKey;
 import dev.referee.engine.events.EngineEvents;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,6 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class JournalReplayTest
 {
     private static final JournalConfig CONFIG = new JournalConfig(JournalRoll.DAILY, 7, 60_000);
+    private static final IdKey KEY = new IdKey(0x6a09e667f3bcc908L, 0xbb67ae8584caa73bL);
+    private static final Pattern OUR_CALL_ID = Pattern.compile("\r\nCall-ID: [0-9a-f]{32}@referee\r\n");
 
     @TempDir
     Path dir;
@@ -54,7 +58,7 @@ class JournalReplayTest
     {
         try (Journal journal = Journal.openForWriting(dir, CONFIG))
         {
-            final SyntheticCalls calls = new SyntheticCalls(journal.newSink(), 99, 1_000_000_000L);
+            final SyntheticCalls calls = new SyntheticCalls(journal.newSink(), KEY, 1_000_000_000L);
             final List<String> up = mixedCalls(calls, 30);
             assertEquals(up.size(), calls.engine().activeCalls());
             assertTrue(calls.engine().activeCalls() > 0);
@@ -70,13 +74,49 @@ class JournalReplayTest
         try (Journal journal = Journal.openReadOnly(dir); JournalReader reader = journal.newReader())
         {
             final java.util.Map<Integer, Integer> types = new java.util.HashMap<>();
+            final JournalRecord nodeStart = reader.next();
+            assertEquals(RecordType.FORMAT_VERSION, nodeStart.formatVersion);
+            assertEquals(KEY, nodeStart.config.idKey(), "the key the identifiers came from, for replay");
+            int referee = 0;
             JournalRecord record;
             while ((record = reader.next()) != null)
             {
                 types.merge(record.type, 1, Integer::sum);
+                if (record.type == RecordType.OUTPUT_SIP && record.firstLine().startsWith("INVITE sip:bob"))
+                {
+                    // Referee's own Call-ID toward the callee: 128 bits of key stream.
+                    assertTrue(OUR_CALL_ID.matcher(record.messageText()).find(), record.messageText());
+                    referee++;
+                }
             }
+            assertTrue(referee >= 30, "INVITEs to callees: " + referee);
             assertTrue(types.getOrDefault(RecordType.TRANSFER_COMPLETED, 0) >= 3, types.toString());
             assertTrue(types.getOrDefault(RecordType.TRANSFER_FAILED, 0) >= 3, types.toString());
+        }
+    }
+
+    @Test
+    void shouldDivergeWhenTheRecordedKeyIsNotTheOneTheIdentifiersCameFrom() throws Exception
+    {
+        try (Journal journal = Journal.openForWriting(dir, CONFIG))
+        {
+            // One bit of the key in node-start flipped (it is the record's last field): the replay's engine makes
+            // other tags and Call-IDs from the first INVITE it relays.
+            final SyntheticCalls calls = new SyntheticCalls(new FilterSink(journal.newSink(), record ->
+            {
+                if (record[0] == RecordType.NODE_START)
+                {
+                    record[record.length - 1] ^= 1;
+                }
+                return record;
+            }), KEY, 1_000_000_000L);
+            mixedCalls(calls, 2);
+        }
+        try (Journal journal = Journal.openReadOnly(dir); JournalReader reader = journal.newReader())
+        {
+            final JournalVerifier.Result result = JournalVerifier.verify(reader);
+            assertFalse(result.ok());
+            assertTrue(result.divergence().contains("INVITE sip:bob"), result.divergence());
         }
     }
 

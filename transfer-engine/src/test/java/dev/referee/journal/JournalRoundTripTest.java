@@ -65,6 +65,7 @@ class JournalRoundTripTest
         assertEquals(77, r.timeNs);
         assertEquals(1_700_000_000_000L, r.wallClockMs);
         assertEquals(config.seed(), r.config.seed());
+        assertEquals(config.idKey(), r.config.idKey());
         assertEquals(config.listen(), r.config.listen());
         assertEquals(config.routes().get(0).user().pattern(), r.config.routes().get(0).user().pattern());
         assertEquals(config.routes().get(0).target(), r.config.routes().get(0).target());
@@ -82,7 +83,7 @@ class JournalRoundTripTest
             RefereeConfig.TransferMode.RELAY, true, List.of(Pattern.compile("\\+1[0-9]+")),
             URI.create("http://127.0.0.1:9000/transfer")));
         final EngineConfig config = new EngineConfig(base.listen(), base.routes(), base.t1Ns(), base.t2Ns(),
-            base.t4Ns(), base.maxCalls(), base.userAgent(), base.seed(),
+            base.t4Ns(), base.maxCalls(), base.userAgent(), base.idKey(),
             new RefereeConfig.TransferConfig(200, 10_000, 30_000, RefereeConfig.OnTransferFailure.HANGUP),
             new RefereeConfig.RedirectConfig(3), List.of(trunk), new RefereeConfig.WebhookConfig(1_500));
         final JournalRecord r = writeAndRead(sink ->

@@ -10,6 +10,7 @@ import dev.referee.pipeline.InboundEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,6 +93,64 @@ class JournalSnapshotTest
             final byte[] fromStart = EngineSnapshot.take(rebuild(journal, false).engine());
             assertArrayEquals(EngineSnapshot.take(calls.engine()), fromStart);
             assertArrayEquals(fromStart, fromSnapshot);
+        }
+    }
+
+    @Test
+    void shouldContinueTheIdentifierSequenceAfterRecoveringFromASnapshot() throws Exception
+    {
+        final Outcome steady = callsAroundASnapshot(dir.resolve("steady"), false);
+        final Outcome crashed = callsAroundASnapshot(dir.resolve("crashed"), true);
+        assertEquals(8, crashed.invites().size());
+        // Calls 6 and 7 were set up by the engine restored from the snapshot: their branches, tags and Call-IDs are
+        // the ones the node that never crashed made, so the key stream went on from the snapshot's counter.
+        assertEquals(steady.invites(), crashed.invites());
+        assertEquals(steady.idState(), crashed.idState());
+    }
+
+    /** What Referee sent to the callees, and where its identifier generator stands at the end. */
+    private record Outcome(List<String> invites, long idState)
+    {
+    }
+
+    /**
+     * Calls 0 to 4, a snapshot, call 5, then (when {@code crash}) a crash and a recovery from that snapshot, then calls
+     * 6 and 7.
+     */
+    private static Outcome callsAroundASnapshot(final Path dir, final boolean crash) throws IOException
+    {
+        try (Journal journal = Journal.openForWriting(dir, CONFIG))
+        {
+            final SyntheticCalls calls = new SyntheticCalls(journal.newSink(), 83, 1_000_000_000L);
+            for (int i = 0; i < 5; i++)
+            {
+                calls.establish(i);
+            }
+            calls.snapshot();
+            final long inputsAtSnapshot = countInputs(journal);
+            calls.establish(5);
+            if (crash)
+            {
+                final long inputsAfterSnapshot = countInputs(journal) - inputsAtSnapshot;
+                calls.crashAndRecover(journal);
+                assertEquals(inputsAfterSnapshot, last(journal, RecordType.RECOVERED).inputsReplayed,
+                    "recovered from the snapshot, not from the start");
+            }
+            calls.establish(6);
+            calls.establish(7);
+            final List<String> invites = new ArrayList<>();
+            try (JournalReader reader = journal.newReader())
+            {
+                JournalRecord record;
+                while ((record = reader.next()) != null)
+                {
+                    if (record.type == RecordType.OUTPUT_SIP && record.firstLine().startsWith("INVITE sip:bob"))
+                    {
+                        invites.add(record.messageText());
+                    }
+                }
+            }
+            return new Outcome(invites, calls.engine().snapshotParts().ids().state());
         }
     }
 

@@ -8,7 +8,7 @@ import java.util.Map;
  * {"activeCalls":n,"dialogs":n,"transactions":n,"transactionsWaiting":n,"timers":n,
  *  "ring":{"inboundRemaining":n,"inboundSize":n,"outboundRemaining":n,"outboundSize":n},
  *  "messagesIn":{"requests":{"INVITE":n},"responses":{"200":n}},"messagesOut":{...},
- *  "drops":{"inboundFull":n,"outboundFull":n,"overload503":n,"malformed":n},
+ *  "drops":{"inboundFull":n,"outboundFull":n,"overload503":n,"malformed":n,"journalRefused":n},
  *  "overload":{"admitted":n,"shed":n,"absorbed":n,"backlog":n,"lagMs":n}}
  * </pre>
  * Written by hand: the shape is small and fixed, and no JSON library is needed on the ops classpath for it.
@@ -45,6 +45,7 @@ public final class StatusJson
             .append(",\"outboundFull\":").append(drops.outboundFull())
             .append(",\"overload503\":").append(drops.overload503())
             .append(",\"malformed\":").append(drops.malformed())
+            .append(",\"journalRefused\":").append(drops.journalRefused())
             .append('}');
 
         final StatusSnapshot.Overload overload = status.overload();

@@ -39,7 +39,7 @@ public record StatusSnapshot(
             new RingStatus(inboundSize, inboundSize, outboundSize, outboundSize),
             MessageCounts.none(),
             MessageCounts.none(),
-            new Drops(0, 0, 0, 0),
+            new Drops(0, 0, 0, 0, 0),
             new Overload(0, 0, 0, 0, 0));
     }
 
@@ -71,8 +71,10 @@ public record StatusSnapshot(
      * @param outboundFull messages not sent because the outbound ring was full.
      * @param overload503  requests answered 503 because of overload.
      * @param malformed    messages that could not be parsed.
+     * @param journalRefused inputs not applied because the journal could not append them (requests got 503): an
+     *                     alarm, the journal's disk is failing.
      */
-    public record Drops(long inboundFull, long outboundFull, long overload503, long malformed)
+    public record Drops(long inboundFull, long outboundFull, long overload503, long malformed, long journalRefused)
     {
     }
 

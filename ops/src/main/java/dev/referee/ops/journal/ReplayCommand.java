@@ -27,9 +27,9 @@ import java.util.stream.Collectors;
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
     description = {
-        "Replay the journal on a fresh engine (recorded seed and configuration) and check that it produces exactly " +
-            "the recorded outputs and domain events, in order. Exit 0 when it does, 1 naming the first differing " +
-            "record.",
+        "Replay the journal on a fresh engine (recorded configuration and identifier key) and check that it " +
+            "produces exactly the recorded outputs and domain events, in order. Exit 0 when it does, 1 naming the " +
+            "first differing record.",
         "--call CALL --trace prints that call's inputs, outputs and events as the replay meets them, and its state " +
             "(call, legs, transfer) after every input that changes it." })
 final class ReplayCommand implements Callable<Integer>

@@ -38,7 +38,8 @@ final class NodeStatus implements StatusSource
                 pipeline.counters().inboundDropped(),
                 engine.get(EngineCounters.OUTBOUND_FULL) + pipeline.counters().outboundDropped.get(),
                 pipeline.counters().overloadResponses(),
-                engine.get(EngineCounters.MALFORMED)),
+                engine.get(EngineCounters.MALFORMED),
+                pipeline.counters().inputsRefused.get()),
             new StatusSnapshot.Overload(
                 pipeline.counters().admitted(),
                 pipeline.counters().shed(),

@@ -7,6 +7,7 @@ import dev.referee.engine.Engine;
 import dev.referee.engine.EngineAgent;
 import dev.referee.engine.EngineConfig;
 import dev.referee.engine.EngineCounters;
+import dev.referee.engine.IdKey;
 import dev.referee.journal.Journal;
 import dev.referee.journal.JournalRecovery;
 import dev.referee.ops.admin.AdminServer;
@@ -15,6 +16,7 @@ import dev.referee.pipeline.SipPipeline;
 import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.SystemNanoClock;
 
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
@@ -63,9 +65,10 @@ public final class RefereeNode implements AutoCloseable
     {
         final SipPipeline pipeline = new SipPipeline(config);
         final EngineCounters counters = new EngineCounters();
-        // The seed is the one non-deterministic input: taken here, outside the engine, and kept by the journal,
-        // whose recorded seed wins when the node restarts on an existing journal (replay rebuilds the same ids).
-        final long freshSeed = System.nanoTime() ^ ProcessHandle.current().pid() << 32;
+        // The identifier key is the one non-deterministic input: drawn here, outside the engine, and kept by the
+        // journal, whose recorded key wins when the node restarts on an existing journal (replay rebuilds the same
+        // ids).
+        final IdKey freshKey = freshIdKey();
         final JournalRecovery journaled;
         final Engine unjournaled;
         final CdrWriter callRecords;
@@ -79,7 +82,7 @@ public final class RefereeNode implements AutoCloseable
             {
                 if (config.journal().enabled())
                 {
-                    journaled = JournalRecovery.start(config, pipeline, counters, freshSeed, callRecords, webhooks,
+                    journaled = JournalRecovery.start(config, pipeline, counters, freshKey, callRecords, webhooks,
                     SystemNanoClock.INSTANCE, SystemEpochClock.INSTANCE);
                     unjournaled = null;
                 }
@@ -89,7 +92,7 @@ public final class RefereeNode implements AutoCloseable
                     // hence nothing to recover; call records and webhooks are wired as with the journal.
                     journaled = null;
                     unjournaled = new Engine(
-                        EngineConfig.from(config, freshSeed), pipeline.sender(), counters, callRecords, webhooks);
+                        EngineConfig.from(config, freshKey), pipeline.sender(), counters, callRecords, webhooks);
                 }
             }
             catch (final Exception ex)
@@ -131,6 +134,17 @@ public final class RefereeNode implements AutoCloseable
             throw ex;
         }
         return node;
+    }
+
+    /**
+     * 128 bits from the platform's secure random source: the key of every tag, branch and Call-ID the node will make
+     * (docs/security.md, Identifiers). The default {@link SecureRandom} (on Linux, the kernel's non-blocking source)
+     * rather than {@link SecureRandom#getInstanceStrong()}, which may block at boot and is no better for a key.
+     */
+    private static IdKey freshIdKey()
+    {
+        final SecureRandom random = new SecureRandom();
+        return new IdKey(random.nextLong(), random.nextLong());
     }
 
     public SipPipeline pipeline()

@@ -60,7 +60,7 @@ class AdminServerTest
             new StatusSnapshot.RingStatus(16380, 16384, 1020, 1024),
             new StatusSnapshot.MessageCounts(requestsIn, responsesIn),
             new StatusSnapshot.MessageCounts(Map.of("ACK", 4L), Map.of(100, 12L)),
-            new StatusSnapshot.Drops(1, 2, 3, 4),
+            new StatusSnapshot.Drops(1, 2, 3, 4, 6),
             new StatusSnapshot.Overload(20, 7, 5, 3, 150)));
 
         final HttpResponse<String> response = send("GET", "/status");
@@ -72,7 +72,7 @@ class AdminServerTest
             "\"outboundSize\":1024}," +
             "\"messagesIn\":{\"requests\":{\"BYE\":10,\"INVITE\":12},\"responses\":{\"180\":7,\"200\":11}}," +
             "\"messagesOut\":{\"requests\":{\"ACK\":4},\"responses\":{\"100\":12}}," +
-            "\"drops\":{\"inboundFull\":1,\"outboundFull\":2,\"overload503\":3,\"malformed\":4}," +
+            "\"drops\":{\"inboundFull\":1,\"outboundFull\":2,\"overload503\":3,\"malformed\":4,\"journalRefused\":6}," +
             "\"overload\":{\"admitted\":20,\"shed\":7,\"absorbed\":5,\"backlog\":3,\"lagMs\":150}}",
             response.body());
     }

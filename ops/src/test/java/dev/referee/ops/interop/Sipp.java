@@ -182,6 +182,10 @@ final class Sipp
             "-i", Ports.LOOPBACK,
             "-p", Integer.toString(localPort),
             "-t", transport.sippMode(),
+            // SIPp's 64 KiB socket buffers overflow while it is off the CPU on a loaded 2-core machine: it then lost
+            // an ACK and aborted its call on the BYE behind it (seen in JournalReplayInteropTest with Referee's
+            // journal showing both sent). Referee's own sockets ask for 4 MiB for the same reason.
+            "-buff_size", Integer.toString(4 << 20),
             "-m", Integer.toString(calls),
             "-nostdin",
             "-timeout", globalTimeout.toSeconds() + "s",

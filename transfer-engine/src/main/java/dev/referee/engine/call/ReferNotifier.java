@@ -15,6 +15,12 @@ import java.nio.charset.StandardCharsets;
 final class ReferNotifier
 {
     static final String SIPFRAG = "message/sipfrag;version=2.0";
+    /**
+     * Longest reason phrase reported: it is the target's own text, and the sipfrag ("SIP/2.0 NNN " + reason + CRLF)
+     * goes into a fixed buffer. A longer one is cut here, deliberately, instead of overflowing the buffer inside the
+     * engine (which threw and left the call stuck).
+     */
+    static final int MAX_REASON_LENGTH = 100;
 
     private final TransactionLayer transactions;
     private final LegMessages messages;
@@ -72,7 +78,8 @@ final class ReferNotifier
         writer.header("Contact", messages.contact(transferor.transport, transferor.flow));
         writer.header("Event", transfer.event);
         writer.header("Subscription-State", status >= 200 ? "terminated;reason=noresource" : "active;expires=60");
-        final byte[] fragment = ("SIP/2.0 " + status + ' ' + reason + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        final String shown = reason.length() > MAX_REASON_LENGTH ? reason.substring(0, MAX_REASON_LENGTH) : reason;
+        final byte[] fragment = ("SIP/2.0 " + status + ' ' + shown + "\r\n").getBytes(StandardCharsets.US_ASCII);
         body.putBytes(0, fragment);
         writer.endWithBody(SIPFRAG, body, 0, fragment.length);
         final ClientTransaction ct = transactions.sendRequest(clientId, branch, SipMethod.NOTIFY, "NOTIFY",

@@ -15,7 +15,8 @@ import java.util.Map;
  * configuration: the restored engine is indistinguishable from the original (same outputs, events and state for the
  * same inputs from then on), which is what lets recovery replay only the inputs after the snapshot.
  * <p>
- * Layout (version 1; docs/journal-format.md, Snapshots): header, engine time and id generator, timer wheel
+ * Layout (version 1; docs/journal-format.md, Snapshots): header, engine time and id generator position (the
+ * counter of the keyed generator; the key is the configuration's, not the snapshot's), timer wheel
  * geometry, id counters, then every object reachable from the engine's maps and timers (calls, legs, transactions,
  * transfers, REFERs waiting for a webhook) grouped by kind, then their links by index, then the pending timers and
  * the maps' members by index. Objects are numbered in the order a walk from the roots finds them, roots sorted by

@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# Start-up time of Referee to its first SIP answer, fresh and after a kill -9 with calls in progress.
+#
+#   benchmarks/scripts/startup-time.sh [--runs N] [--calls N] [--port-base P] [--referee-warm-up CALLS]
+#
+# Each run starts Referee from ops/target/referee.jar (built when missing) with a journal in a temporary directory
+# and sends an OPTIONS every 20 ms from the moment the JVM is launched; the time to the first 200 is "fresh".
+# Then SIPp places --calls calls that stay up (a long hold), Referee is killed with kill -9, started again on the
+# same journal, and the time to the first answer is "restart"; its log must say it recovered the calls before it
+# listened. Prints one line per run and a RESULT line. Processes are stopped by PID; the directory is removed.
+set -euo pipefail
+
+runs=3
+calls=200
+port_base=48060
+referee_warm_up=""
+
+usage()
+{
+    sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'
+}
+
+while [[ $# -gt 0 ]]
+do
+    case "$1" in
+        --runs) runs="$2"; shift 2 ;;
+        --calls) calls="$2"; shift 2 ;;
+        --port-base) port_base="$2"; shift 2 ;;
+        --referee-warm-up) referee_warm_up="$2"; shift 2 ;;
+        -h|--help) usage; exit 0 ;;
+        *) echo "startup-time: unknown argument $1" >&2; usage >&2; exit 2 ;;
+    esac
+done
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+jar="$root/ops/target/referee.jar"
+referee_port=$port_base
+uas_port=$(( port_base + 2 ))
+uac_port=$(( port_base + 10 ))
+admin_port=$(( port_base + 1000 ))
+command -v sipp > /dev/null || { echo "startup-time: sipp missing: apt-get install -y sip-tester" >&2; exit 2; }
+if [[ ! -f "$jar" ]]
+then
+    (cd "$root" && mvn -q -B -DskipTests package -pl ops -am) >&2
+fi
+
+tmp="$(mktemp -d /tmp/referee-startup.XXXXXX)"
+pids=()
+e2e_name="startup-time"
+jfr=""
+# shellcheck source=benchmarks/scripts/e2e-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/e2e-lib.sh"
+trap 'e2e_stop_started; rm -rf "$tmp"' EXIT
+
+cat > "$tmp/referee.yaml" <<YAML
+listen: ["udp:127.0.0.1:$referee_port"]
+routes:
+  - user: "service"
+    target: "127.0.0.1:$uas_port"
+journal:
+  dir: "$tmp/journal"
+cdr:
+  dir: "$tmp/cdr"
+admin: "127.0.0.1:$admin_port"
+YAML
+if [[ -n "$referee_warm_up" ]]
+then
+    printf 'warm-up:\n  calls: %s\n' "$referee_warm_up" >> "$tmp/referee.yaml"
+fi
+
+# Launches Referee on the configuration (sets referee_pid and launch_ns).
+launch()
+{
+    launch_ns="$(date +%s%N)"
+    java "${e2e_jvm_flags[@]}" -jar "$jar" run --config "$tmp/referee.yaml" > "$1" 2>&1 &
+    referee_pid=$!
+    pids+=("$referee_pid")
+}
+
+# Prints the milliseconds from $launch_ns to the first 200 answer to an OPTIONS sent every 20 ms (-1 after 60 s).
+first_answer_ms()
+{
+    python3 - "$referee_port" "$launch_ns" <<'PY'
+import socket, sys, time
+port, launched_ns = int(sys.argv[1]), int(sys.argv[2])
+sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+sock.bind(("127.0.0.1", 0))
+sock.settimeout(0.02)
+local = sock.getsockname()[1]
+n = 0
+while time.time_ns() - launched_ns < 60e9:
+    n += 1
+    msg = ("OPTIONS sip:ping@127.0.0.1:%d SIP/2.0\r\n"
+           "Via: SIP/2.0/UDP 127.0.0.1:%d;branch=z9hG4bK-start-%d;rport\r\n"
+           "Max-Forwards: 70\r\nFrom: <sip:probe@127.0.0.1>;tag=p%d\r\nTo: <sip:ping@127.0.0.1>\r\n"
+           "Call-ID: start-%d@probe\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n") % (port, local, n, n, n)
+    sock.sendto(msg.encode(), ("127.0.0.1", port))
+    try:
+        if sock.recv(65535).startswith(b"SIP/2.0 200"):
+            print((time.time_ns() - launched_ns) // 1000000)
+            sys.exit(0)
+    except (socket.timeout, ConnectionRefusedError):
+        pass
+print(-1)
+PY
+}
+
+fresh_total=0
+restart_total=0
+for run in $(seq "$runs")
+do
+    rm -rf "$tmp/journal" "$tmp/cdr"
+    launch "$tmp/fresh-$run.log"
+    fresh_ms="$(first_answer_ms)"
+    (cd "$tmp" && exec sipp -sn uas -i 127.0.0.1 -p "$uas_port" -nostdin > "$tmp/uas.log" 2>&1) &
+    uas_pid=$!
+    pids+=("$uas_pid")
+    (cd "$tmp" && exec sipp -sn uac "127.0.0.1:$referee_port" -s service -i 127.0.0.1 -p "$uac_port" -r 100 \
+        -m "$calls" -d 600000 -nostdin > "$tmp/uac.log" 2>&1) &
+    uac_pid=$!
+    pids+=("$uac_pid")
+    for _ in $(seq 200)
+    do
+        active="$(curl -fsS "http://127.0.0.1:$admin_port/status" 2> /dev/null | sed -E 's/.*"activeCalls":([0-9]+).*/\1/')"
+        [[ "${active:-0}" -ge "$calls" ]] && break
+        sleep 0.1
+    done
+    kill -9 "$referee_pid"
+    wait "$referee_pid" 2> /dev/null || true
+    launch "$tmp/restart-$run.log"
+    restart_ms="$(first_answer_ms)"
+    recovered="$(grep -o 'recovered [0-9]* calls' "$tmp/restart-$run.log" || echo 'recovered ? calls')"
+    echo "run $run: fresh $fresh_ms ms to the first answer; after kill -9 with $active calls up: $restart_ms ms ($recovered)"
+    fresh_total=$(( fresh_total + fresh_ms ))
+    restart_total=$(( restart_total + restart_ms ))
+    kill "$uac_pid" "$uas_pid" "$referee_pid" 2> /dev/null || true
+    wait "$uac_pid" "$uas_pid" "$referee_pid" 2> /dev/null || true
+done
+echo "RESULT runs=$runs fresh_ms_avg=$(( fresh_total / runs )) restart_ms_avg=$(( restart_total / runs )) calls=$calls"

@@ -1,0 +1,15 @@
+package dev.referee.engine;
+
+/**
+ * Where the random part of identifiers comes from: 64 bits at a time, deterministic from its starting point, its
+ * whole position one long (what a snapshot keeps). Engine thread only.
+ */
+interface IdStream
+{
+    long next();
+
+    /** The position in the stream: {@link #position(long)} with it continues exactly where this stream is. */
+    long position();
+
+    void position(long position);
+}

@@ -1,0 +1,141 @@
+package dev.referee.journal;
+
+import dev.referee.config.ListenAddress;
+import dev.referee.config.RefereeConfig;
+import dev.referee.engine.EngineConfig;
+import dev.referee.engine.EngineCounters;
+import dev.referee.engine.IdGenerator;
+import dev.referee.engine.IdKey;
+import dev.referee.engine.events.EngineEvents;
+import dev.referee.engine.events.WebhookRequests;
+import dev.referee.pipeline.SipPipeline;
+import dev.referee.transport.Transport;
+import org.agrona.concurrent.SystemEpochClock;
+import org.agrona.concurrent.SystemNanoClock;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The identifier key in the journal: recorded in node-start when a journal is made, the recorded one used when a node
+ * restarts on it (not the fresh one it drew), never printed, and never guessed when it is missing.
+ */
+class JournalIdentifierKeyTest
+{
+    private static final IdKey KEY = new IdKey(0x3c6ef372fe94f82bL, 0xa54ff53a5f1d36f1L);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldKeepTheRecordedKeyWhenANodeRestartsOnItsJournal() throws Exception
+    {
+        final RefereeConfig config = new RefereeConfig(
+            List.of(new ListenAddress(Transport.UDP, new InetSocketAddress("127.0.0.1", 0))), List.of(), dir, null,
+            new RefereeConfig.PipelineConfig(64, 64, "blocking", 10), RefereeConfig.SipConfig.defaults());
+        final String first = nextCallIdAfterStart(config, KEY);
+        assertEquals(IdGenerator.keyed(KEY).callId(), first, "a new journal: the fresh key");
+
+        final String afterRestart = nextCallIdAfterStart(config, new IdKey(1, 2));
+        assertEquals(first, afterRestart, "a restart: the key recorded in node-start, not the fresh one");
+        try (Journal journal = Journal.openReadOnly(dir); JournalReader reader = journal.newReader())
+        {
+            final JournalRecord nodeStart = reader.next();
+            assertEquals(RecordType.NODE_START, nodeStart.type);
+            assertEquals(KEY, nodeStart.config.idKey());
+            assertEquals(RecordType.RECOVERED, reader.next().type, "one node-start only");
+        }
+    }
+
+    @Test
+    void shouldRecordTheKeyAsTheLastFieldOfANodeStartOfRecordVersion2()
+    {
+        final JournalRecord record = JournalDecoder.decode(nodeStart(SyntheticCalls.config(KEY)));
+        assertEquals(2, record.recordVersion);
+        assertEquals(2, record.formatVersion);
+        assertEquals(KEY, record.config.idKey());
+        assertEquals(0, record.config.seed(), "the version 1 seed is not used any more");
+    }
+
+    @Test
+    void shouldRefuseANodeStartCutShortBeforeItsKey()
+    {
+        final byte[] whole = nodeStart(SyntheticCalls.config(KEY));
+        final byte[] cut = Arrays.copyOf(whole, whole.length - 8);
+        final IllegalStateException refused =
+            assertThrows(IllegalStateException.class, () -> JournalDecoder.decode(cut));
+        assertTrue(refused.getMessage().contains("identifier key"), refused.getMessage());
+    }
+
+    @Test
+    void shouldRefuseToStartAJournalWithoutKey()
+    {
+        final EngineConfig keyed = SyntheticCalls.config(KEY);
+        final EngineConfig keyless = new EngineConfig(keyed.listen(), keyed.routes(), keyed.t1Ns(), keyed.t2Ns(),
+            keyed.t4Ns(), keyed.maxCalls(), keyed.userAgent(), 2026, null, keyed.transfer(), keyed.redirect(),
+            keyed.trunks(), keyed.webhook());
+        assertThrows(IllegalArgumentException.class, () -> nodeStart(keyless));
+    }
+
+    @Test
+    void shouldNeverPrintTheKey()
+    {
+        final JournalRecord record = JournalDecoder.decode(nodeStart(SyntheticCalls.config(KEY)));
+        final String line = JournalFormatter.describe(record);
+        assertTrue(line.contains("version=2 ids=keyed"), line);
+        for (final long half : new long[]{KEY.k0(), KEY.k1()})
+        {
+            assertFalse(line.contains(Long.toString(half)) || line.contains(Long.toHexString(half)), line);
+        }
+        assertFalse(record.config.toString().contains(Long.toHexString(KEY.k0())), record.config.toString());
+    }
+
+    @Test
+    void shouldMakeNoKeyForAVersion1NodeStart() throws Exception
+    {
+        JournalFixtureTest.copyTree(JournalFixtureTest.VERSION_1, dir);
+        try (Journal journal = Journal.openReadOnly(dir); JournalReader reader = journal.newReader())
+        {
+            final JournalRecord nodeStart = reader.next();
+            assertEquals(1, nodeStart.recordVersion);
+            assertNull(nodeStart.config.idKey(), "a version 1 journal replays with its seed");
+            assertTrue(JournalFormatter.describe(nodeStart).contains("version=1 seed=2026"));
+        }
+    }
+
+    /** Starts a node's engine on the journal in {@code config} as RefereeNode does, and returns its next Call-ID. */
+    private static String nextCallIdAfterStart(final RefereeConfig config, final IdKey freshKey) throws Exception
+    {
+        try (SipPipeline pipeline = new SipPipeline(config))
+        {
+            final JournalRecovery started = JournalRecovery.start(config, pipeline, new EngineCounters(), freshKey,
+                EngineEvents.NONE, WebhookRequests.NONE, SystemNanoClock.INSTANCE, SystemEpochClock.INSTANCE);
+            try
+            {
+                return started.engine().snapshotParts().ids().callId();
+            }
+            finally
+            {
+                started.journal().close();
+            }
+        }
+    }
+
+    private static byte[] nodeStart(final EngineConfig config)
+    {
+        final MemorySink sink = new MemorySink();
+        JournalEncoder.nodeStart(sink.begin(), 1, 2, config);
+        sink.commit();
+        return sink.records().poll();
+    }
+}
