@@ -39,7 +39,7 @@ public final class Call
     /** Why the call ends, set by whatever ends it first (for the call-ended event). */
     String endCause;
     /** Every leg that belonged to the call; those still in it ({@code leg.call == this}) go when it ends. */
-    final java.util.List<Leg> legs = new java.util.ArrayList<>(4);
+    final java.util.List<Leg> legs = new java.util.ArrayList<>(2); // a transfer's new legs make it grow
     /** The latest transfer of this call, under way or done; null when none was asked for. */
     Transfer transfer;
     /** A REFER whose webhook has not answered yet (a second REFER meanwhile gets 491). */
@@ -54,9 +54,11 @@ public final class Call
      * never see one); every target tried so far; how many were tried.
      */
     java.util.List<String> redirectTargets = java.util.List.of();
-    /** The first target tried; the set of all of them is made only when a second one is tried. */
-    private String firstTarget;
-    private java.util.Set<String> triedTargets;
+    /**
+     * The targets tried: null, the one String tried (nearly every call tries one only), or from the second on a
+     * {@code Set<String>} of them. One field, not two: a call object 8 bytes smaller.
+     */
+    private Object triedTargets;
     int redirects;
 
     Call(final long id, final long aLegId, final long bLegId, final B2bua b2bua)
@@ -93,35 +95,37 @@ public final class Call
     }
 
     /** Records a target tried; false when it had been tried already (as {@code Set.add}). */
+    @SuppressWarnings("unchecked")
     boolean tryTarget(final String target)
     {
-        if (triedTargets != null)
+        if (triedTargets == null)
         {
-            return triedTargets.add(target);
-        }
-        if (firstTarget == null)
-        {
-            firstTarget = target;
+            triedTargets = target;
             return true;
         }
-        if (firstTarget.equals(target))
+        if (triedTargets instanceof String first)
         {
-            return false;
+            if (first.equals(target))
+            {
+                return false;
+            }
+            final java.util.Set<String> all = new java.util.HashSet<>();
+            all.add(first);
+            triedTargets = all;
         }
-        triedTargets = new java.util.HashSet<>();
-        triedTargets.add(firstTarget);
-        triedTargets.add(target);
-        return true;
+        return ((java.util.Set<String>)triedTargets).add(target);
     }
 
     /** Every target tried, in no particular order (for a snapshot). */
+    @SuppressWarnings("unchecked")
     java.util.Collection<String> triedTargets()
     {
-        if (triedTargets != null)
+        if (triedTargets == null)
         {
-            return triedTargets;
+            return java.util.List.of();
         }
-        return firstTarget == null ? java.util.List.of() : java.util.List.of(firstTarget);
+        return triedTargets instanceof String first ? java.util.List.of(first) :
+            (java.util.Collection<String>)triedTargets;
     }
 
     public long parentId()

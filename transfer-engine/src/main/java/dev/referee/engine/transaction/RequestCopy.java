@@ -22,6 +22,8 @@ final class RequestCopy
     private final UnsafeBuffer bytes;
     private int length;
     private int keyLength;
+    /** The key's hash, as {@link ServerTransactions} holds it: kept here, in the reused copy, not per transaction. */
+    private long keyHash;
     private int toOffset;
     private int afterToOffset;
     private boolean toHasTag;
@@ -56,12 +58,19 @@ final class RequestCopy
         this.toOffset = toOffset;
         this.afterToOffset = afterToOffset;
         this.toHasTag = toHasTag;
+        this.keyHash = ServerTransactions.hash(bytes, keyLength);
     }
 
-    /** The key's hash, as {@link ServerTransactions} looks it up. */
+    /** The key's hash, as {@link ServerTransactions} holds it. */
     long keyHash()
     {
-        return ServerTransactions.hash(bytes, keyLength);
+        return keyHash;
+    }
+
+    /** Puts the copy under another hash: tests hold two keys under one with it. */
+    void keyHash(final long keyHash)
+    {
+        this.keyHash = keyHash;
     }
 
     /** True when the key is the {@code length} bytes of {@code key}. */

@@ -39,12 +39,8 @@ public final class ServerTransaction implements TimerOwner
     }
 
     final TransactionLayer layer;
-    /**
-     * Its key and the headers its responses copy (null once terminated: the copy is reused); the key's hash, as it is
-     * held by {@link ServerTransactions}.
-     */
+    /** Its key (and the key's hash) and the headers its responses copy; null once terminated: the copy is reused. */
     RequestCopy copy;
-    final long keyHash;
     /** The next transaction held whose key has the same hash; null at the end. */
     ServerTransaction sameHash;
     final int method;
@@ -71,16 +67,8 @@ public final class ServerTransaction implements TimerOwner
     ServerTransaction(final TransactionLayer layer, final RequestCopy copy, final int method, final long cseq,
         final int transport, final InetSocketAddress responseDestination, final long connectionId)
     {
-        this(layer, copy, method, cseq, transport, responseDestination, connectionId, copy.keyHash());
-    }
-
-    /** With the key's hash given: tests hold two keys under one hash with it. */
-    ServerTransaction(final TransactionLayer layer, final RequestCopy copy, final int method, final long cseq,
-        final int transport, final InetSocketAddress responseDestination, final long connectionId, final long keyHash)
-    {
         this.layer = layer;
         this.copy = copy;
-        this.keyHash = keyHash;
         this.method = method;
         this.cseq = cseq;
         this.transport = transport;

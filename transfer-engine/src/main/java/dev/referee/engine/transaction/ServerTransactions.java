@@ -76,7 +76,7 @@ final class ServerTransactions
     /** Holds {@code st} under its key; a transaction held under the same key is no longer found (as Map.put). */
     void hold(final ServerTransaction st)
     {
-        final ServerTransaction head = byHash.get(st.keyHash);
+        final ServerTransaction head = byHash.get(st.copy.keyHash());
         ServerTransaction previous = null;
         for (ServerTransaction each = head; each != null; previous = each, each = each.sameHash)
         {
@@ -86,16 +86,19 @@ final class ServerTransactions
                 break;
             }
         }
-        st.sameHash = byHash.get(st.keyHash);
-        byHash.put(st.keyHash, st);
+        st.sameHash = byHash.get(st.copy.keyHash());
+        byHash.put(st.copy.keyHash(), st);
         size++;
     }
 
-    /** Lets go of {@code st} if it is the transaction held under its key (as Map.remove(key, value)). */
+    /**
+     * Lets go of {@code st} if it is the transaction held under its key (as Map.remove(key, value)); before its copy
+     * is given back, which holds the key's hash.
+     */
     void remove(final ServerTransaction st)
     {
         ServerTransaction previous = null;
-        for (ServerTransaction each = byHash.get(st.keyHash); each != null; previous = each, each = each.sameHash)
+        for (ServerTransaction each = byHash.get(st.copy.keyHash()); each != null; previous = each, each = each.sameHash)
         {
             if (each == st)
             {
@@ -138,11 +141,11 @@ final class ServerTransactions
         }
         else if (st.sameHash != null)
         {
-            byHash.put(st.keyHash, st.sameHash);
+            byHash.put(st.copy.keyHash(), st.sameHash);
         }
         else
         {
-            byHash.remove(st.keyHash);
+            byHash.remove(st.copy.keyHash());
         }
         st.sameHash = null;
         size--;

@@ -62,16 +62,18 @@ class ServerTransactionsTest
         final ServerTransaction stA = new ServerTransaction(null,
             held.copy(a, SipMethod.BYE, SOURCE, copier), SipMethod.BYE, 2, 0, SOURCE, 0);
         // A second transaction forced onto the first one's hash: found by its own key bytes, not by the hash.
-        final ServerTransaction stB = new ServerTransaction(null,
-            held.copy(b, SipMethod.BYE, SOURCE, copier), SipMethod.BYE, 2, 0, SOURCE, 0, stA.keyHash);
+        final long hash = stA.copy.keyHash();
+        final RequestCopy copyB = held.copy(b, SipMethod.BYE, SOURCE, copier);
+        copyB.keyHash(hash);
+        final ServerTransaction stB = new ServerTransaction(null, copyB, SipMethod.BYE, 2, 0, SOURCE, 0);
         held.hold(stA);
         held.hold(stB);
         assertEquals(2, held.size());
-        assertSame(stA, held.findByHash(a, SipMethod.BYE, stA.keyHash));
-        assertSame(stB, held.findByHash(b, SipMethod.BYE, stA.keyHash));
+        assertSame(stA, held.findByHash(a, SipMethod.BYE, hash));
+        assertSame(stB, held.findByHash(b, SipMethod.BYE, hash));
         held.remove(stB);
-        assertSame(stA, held.findByHash(a, SipMethod.BYE, stA.keyHash));
-        assertNull(held.findByHash(b, SipMethod.BYE, stA.keyHash));
+        assertSame(stA, held.findByHash(a, SipMethod.BYE, hash));
+        assertNull(held.findByHash(b, SipMethod.BYE, hash));
         held.remove(stA);
         assertEquals(0, held.size());
     }
