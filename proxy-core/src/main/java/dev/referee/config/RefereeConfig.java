@@ -256,9 +256,9 @@ public record RefereeConfig(
      * handling inputs older than {@code maxLagMs}, or the inbound ring is fuller than {@code maxRingFillPercent}.
      * Requests of established dialogs, ACK and CANCEL are never shed.
      *
-     * @param maxLagMs           {@code overload.max-lag}: T1 (500 ms) by default: beyond it callers retransmit
-     *                           (absorbed while queued) and callees' 2xx retransmissions add work, while a shorter
-     *                           limit refused calls on any passing stall (a GC, a compilation, a busy core).
+     * @param maxLagMs           {@code overload.max-lag}: 2*T1 (1 s) by default. Callers retransmit from T1 on
+     *                           (absorbed while queued), so work grows past it; but a limit of T1 still refused a
+     *                           call on a passing stall at start-up (a compilation, a busy core), and 200 ms on any.
      * @param maxRingFillPercent {@code overload.max-ring-fill}: percent of {@code pipeline.inbound-ring}.
      * @param retryAfterSeconds  {@code overload.retry-after}: Retry-After of the 503, whole seconds.
      */
@@ -269,7 +269,7 @@ public record RefereeConfig(
 
         public static OverloadConfig defaults()
         {
-            return new OverloadConfig(500, 50, 1);
+            return new OverloadConfig(1_000, 50, 1);
         }
     }
 }

@@ -116,7 +116,7 @@ class ConfigLoaderTest
         assertEquals(RefereeConfig.WarmUpConfig.defaults(), defaults.warmUp());
         assertTrue(defaults.warmUp().enabled());
         assertEquals(RefereeConfig.OverloadConfig.defaults(), defaults.overload());
-        assertEquals(new RefereeConfig.OverloadConfig(500, 50, 1), defaults.overload());
+        assertEquals(new RefereeConfig.OverloadConfig(1_000, 50, 1), defaults.overload());
 
         final RefereeConfig set = ConfigLoader.parse(
             "warm-up:\n  calls: 0\n  max-time: 2s\noverload:\n  max-lag: 250ms\n  max-ring-fill: 75\n" +

@@ -3,6 +3,9 @@ package dev.referee.ops.node;
 import dev.referee.config.ListenAddress;
 import dev.referee.config.RefereeConfig;
 import dev.referee.config.Route;
+import dev.referee.engine.IdKey;
+import dev.referee.journal.MemorySink;
+import dev.referee.journal.SyntheticCalls;
 import dev.referee.transport.Transport;
 
 import java.io.IOException;
@@ -40,6 +43,8 @@ public final class WarmUp
     static final double SETTLED_COMPILE_SHARE = 0.2;
     /** Calls in flight while the compiler catches up: enough to keep every path in use, little CPU. */
     static final int TRICKLE_WINDOW = 2;
+    /** One synthetic call with or without a transfer per this many warm-up calls. */
+    static final int TRANSFER_SHARE = 5;
     static final long SETTLE_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(250);
 
     /**
@@ -90,6 +95,7 @@ public final class WarmUp
                 // Hard, until every hot method has been run often enough to be queued for compilation; then gently,
                 // leaving the cores to the compiler threads until their queue has drained.
                 phones.run(referee, WarmUpPhones.WINDOW, deadlineNs, ended -> ended >= settings.calls());
+                transfers(settings.calls() / TRANSFER_SHARE, deadlineNs);
                 calls = phones.run(referee, TRICKLE_WINDOW, deadlineNs, new Settled(compiler));
                 answered = phones.answered();
             }
@@ -101,6 +107,36 @@ public final class WarmUp
         finally
         {
             deleteTree(dir);
+        }
+    }
+
+    /**
+     * Blind transfers (some of them failing at the target) through an engine of their own, in this thread, with the
+     * synthetic caller, callee and target of the journal tools. The compiled code and its profiles are the JVM's, not
+     * the engine's: a node warmed with basic calls only had its hot engine methods compiled for a world without
+     * REFER, and the first transfers under load threw them back to the interpreter while they were compiled again
+     * (a stall that shed calls in JournalReplayInteropTest).
+     */
+    private static void transfers(final int count, final long deadlineNs)
+    {
+        final MemorySink sink = new MemorySink();
+        final SyntheticCalls calls = new SyntheticCalls(sink, new IdKey(0x5eed, count), 0);
+        for (int i = 0; i < count && System.nanoTime() < deadlineNs; i++)
+        {
+            final String callId = calls.establish(i);
+            if (i % 2 == 0)
+            {
+                calls.blindTransfer(callId, i, i % 10 == 0 ? 486 : 200);
+            }
+            else
+            {
+                calls.callerBye(callId);
+            }
+            if (i % 200 == 199)
+            {
+                calls.advanceMs(40_000); // transactions end, as they would
+                sink.records().clear();
+            }
         }
     }
 
