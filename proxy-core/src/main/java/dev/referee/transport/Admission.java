@@ -40,7 +40,6 @@ public final class Admission
     private final OverloadResponder responder;
     private final long maxLagNs;
     private final long maxBacklog;
-    private final int retryAfterSeconds;
     private final long[] keys;
     private final long[] sequences;
     private final int mask;
@@ -61,7 +60,6 @@ public final class Admission
         this.responder = responder;
         this.maxLagNs = TimeUnit.MILLISECONDS.toNanos(config.maxLagMs());
         this.maxBacklog = Math.max(1, (long)progress.ringSize() * config.maxRingFillPercent() / 100);
-        this.retryAfterSeconds = config.retryAfterSeconds();
         // Twice the ring: every request that can be queued at once has a slot, with room for probing.
         final int capacity = Integer.highestOneBit(Math.max(64, progress.ringSize()) * 2);
         this.keys = new long[capacity];
@@ -93,7 +91,7 @@ public final class Admission
         {
             if (overloaded(sequence, nowNs))
             {
-                response = responder.respondTo(message, retryAfterSeconds);
+                response = responder.respondTo(message);
                 if (response != null)
                 {
                     forget(key, sequence);
@@ -130,7 +128,7 @@ public final class Admission
         }
         if (scratch.method() == SipMethod.INVITE && scratch.to().tag().isEmpty())
         {
-            response = responder.respondTo(scratch, retryAfterSeconds);
+            response = responder.respondTo(scratch);
             if (response != null)
             {
                 shed.increment();

@@ -33,57 +33,6 @@ public final class InboundPublisher
         this.counters = counters;
     }
 
-    /**
-     * @param timeNs receive time, {@link System#nanoTime()} read by the receive thread.
-     * @return false when the ring is full and nothing was published.
-     */
-    public boolean publish(
-        final int transport,
-        final InetSocketAddress source,
-        final InetSocketAddress local,
-        final long connectionId,
-        final DirectBuffer buffer,
-        final int offset,
-        final int length,
-        final long timeNs)
-    {
-        final long sequence = claim();
-        if (sequence < 0)
-        {
-            return false;
-        }
-        final InboundEvent event = fill(sequence, transport, source, local, connectionId, buffer, offset, length,
-            timeNs);
-        event.type = InboundEvent.SIP;
-        ring.publish(sequence);
-        return true;
-    }
-
-    /** Copies a received message into slot {@code sequence} and parses it there. */
-    private InboundEvent fill(
-        final long sequence,
-        final int transport,
-        final InetSocketAddress source,
-        final InetSocketAddress local,
-        final long connectionId,
-        final DirectBuffer buffer,
-        final int offset,
-        final int length,
-        final long timeNs)
-    {
-        final InboundEvent event = ring.get(sequence);
-        event.timeNs = timeNs;
-        event.transport = transport;
-        event.source = source;
-        event.local = local;
-        event.connectionId = connectionId;
-        event.ensureCapacity(length);
-        event.data.putBytes(0, buffer, offset, length);
-        event.length = length;
-        event.parsed = parse(event);
-        return event;
-    }
-
     /** {@link #offer} could not claim a slot: the ring is full and nothing was published. */
     public static final int FULL = -1;
 
@@ -93,6 +42,7 @@ public final class InboundPublisher
      * there (no second parse), then judged, and a shed or absorbed one is published as {@link InboundEvent#SKIP},
      * which the engine passes over without journaling it (a claimed slot must always be published).
      *
+     * @param timeNs receive time, {@link System#nanoTime()} read by the receive thread.
      * @return {@link Admission#ADMIT}, {@link Admission#SHED} (the 503 is in {@link Admission#response()}),
      * {@link Admission#ABSORB} or {@link #FULL}.
      */
@@ -126,8 +76,16 @@ public final class InboundPublisher
         {
             return FULL;
         }
-        final InboundEvent event = fill(sequence, transport, source, local, connectionId, buffer, offset, length,
-            timeNs);
+        final InboundEvent event = ring.get(sequence);
+        event.timeNs = timeNs;
+        event.transport = transport;
+        event.source = source;
+        event.local = local;
+        event.connectionId = connectionId;
+        event.ensureCapacity(length);
+        event.data.putBytes(0, buffer, offset, length);
+        event.length = length;
+        event.parsed = parse(event);
         int verdict;
         try
         {

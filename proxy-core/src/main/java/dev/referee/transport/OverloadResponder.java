@@ -48,7 +48,7 @@ public final class OverloadResponder
      * The 503 for {@code request}, already parsed (valid until the next call), or null when it is not new work: a
      * response, an ACK, a CANCEL or a request inside a dialog.
      */
-    public ByteBuffer respondTo(final SipMessage request, final int retryAfterSeconds)
+    public ByteBuffer respondTo(final SipMessage request)
     {
         if (!request.isRequest() || request.method() == SipMethod.ACK || request.method() == SipMethod.CANCEL ||
             !request.to().tag().isEmpty())
@@ -69,7 +69,7 @@ public final class OverloadResponder
     {
         try
         {
-            return request.parse(buffer, offset, length) ? respondTo(request, retryAfterSeconds) : null;
+            return request.parse(buffer, offset, length) ? respondTo(request) : null;
         }
         catch (final RuntimeException ex)
         {
