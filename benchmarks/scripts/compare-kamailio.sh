@@ -118,27 +118,15 @@ uac_port=$(( port_base + 10 ))
 "$scripts/install-kamailio.sh"
 command -v curl > /dev/null || { echo "compare-kamailio: curl missing" >&2; exit 2; }
 
-for port in "$referee_port" "$kam_port" "$uas_port" "$carol_port" "$uac_port"
-do
-    if [[ -n "$(ss -Hlun "sport = :$port" 2> /dev/null)" ]]
-    then
-        echo "compare-kamailio: UDP port $port is in use (choose another --port-base)" >&2
-        exit 2
-    fi
-done
-
-if [[ $build -eq 1 || ! -f "$jar" ]]
-then
-    echo "compare-kamailio: building $jar" >&2
-    (cd "$root" && mvn -q -o -B -DskipTests package -pl ops -am) >&2
-fi
-
-tmp="$(mktemp -d /tmp/referee-vs-kamailio.XXXXXX)"
-pids=()
 e2e_name="compare-kamailio"
 jfr=""
 # shellcheck source=benchmarks/scripts/e2e-lib.sh
 source "$scripts/e2e-lib.sh"
+e2e_require_free_udp_ports "$referee_port" "$kam_port" "$uas_port" "$carol_port" "$uac_port"
+e2e_build_jar
+
+tmp="$(mktemp -d /tmp/referee-vs-kamailio.XXXXXX)"
+pids=()
 
 cleanup()
 {

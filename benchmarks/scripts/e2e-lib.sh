@@ -16,6 +16,30 @@ e2e_jvm_flags=(
     -Xms1g -Xmx1g -XX:+UseG1GC -XX:MaxGCPauseMillis=20
 )
 
+# Exits 2, naming it, when something already listens on one of the UDP ports given.
+e2e_require_free_udp_ports()
+{
+    local port
+    for port in "$@"
+    do
+        if [[ -n "$(ss -Hlun "sport = :$port" 2> /dev/null)" ]]
+        then
+            echo "$e2e_name: UDP port $port is in use (choose another --port-base)" >&2
+            exit 2
+        fi
+    done
+}
+
+# Builds $jar (mvn package -pl ops -am, offline) when it is missing or $build is 1; $root is the repository.
+e2e_build_jar()
+{
+    if [[ ${build:-0} -eq 1 || ! -f "$jar" ]]
+    then
+        echo "$e2e_name: building $jar" >&2
+        (cd "$root" && mvn -q -o -B -DskipTests package -pl ops -am) >&2
+    fi
+}
+
 # Stops every process this script started, by PID: TERM, then KILL for one that ignores TERM for 5 s.
 e2e_stop_started()
 {

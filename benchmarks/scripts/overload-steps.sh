@@ -104,27 +104,15 @@ uac_port=$(( port_base + 10 ))
 command -v curl > /dev/null || { echo "overload-steps: curl missing" >&2; exit 2; }
 command -v python3 > /dev/null || { echo "overload-steps: python3 missing (reads /status)" >&2; exit 2; }
 
-for port in "$referee_port" "$uas_port" "$uac_port"
-do
-    if [[ -n "$(ss -Hlun "sport = :$port" 2> /dev/null)" ]]
-    then
-        echo "overload-steps: UDP port $port is in use (choose another --port-base)" >&2
-        exit 2
-    fi
-done
-
-if [[ $build -eq 1 || ! -f "$jar" ]]
-then
-    echo "overload-steps: building $jar" >&2
-    (cd "$root" && mvn -q -o -B -DskipTests package -pl ops -am) >&2
-fi
-
-tmp="$(mktemp -d /tmp/referee-overload.XXXXXX)"
-pids=()
 e2e_name="overload-steps"
 jfr=""
 # shellcheck source=benchmarks/scripts/e2e-lib.sh
 source "$scripts/e2e-lib.sh"
+e2e_require_free_udp_ports "$referee_port" "$uas_port" "$uac_port"
+e2e_build_jar
+
+tmp="$(mktemp -d /tmp/referee-overload.XXXXXX)"
+pids=()
 
 cleanup()
 {
