@@ -44,13 +44,16 @@ public final class EngineProgress
 
     /**
      * The age at {@code nowNs} of the oldest input published before slot {@code sequence} that the engine has not
-     * finished; 0 when there is none. Reads that slot's receive time: it was written before the slot was published,
-     * and the slot cannot be reused before the engine has passed it.
+     * finished; 0 when there is none, or when that slot is claimed and not yet published. Reads that slot's receive
+     * time: it was written before the slot was published, and the slot cannot be reused before the engine has passed
+     * it.
      */
     public long lagNsBefore(final long sequence, final long nowNs)
     {
         final long oldest = handled() + 1;
-        if (oldest >= sequence)
+        // A slot another producer has claimed but not yet published still holds the receive time of its previous lap
+        // round the ring (seconds old): it was claimed just now, so it counts as no lag rather than as that age.
+        if (oldest >= sequence || !ring.isAvailable(oldest))
         {
             return 0;
         }
