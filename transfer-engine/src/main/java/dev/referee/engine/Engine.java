@@ -1,5 +1,11 @@
 package dev.referee.engine;
 
+import dev.referee.engine.counters.EngineCounters;
+
+import dev.referee.engine.id.IdGenerator;
+import dev.referee.engine.message.Outbox;
+import dev.referee.engine.config.EngineConfig;
+
 import dev.referee.engine.call.B2bua;
 import dev.referee.engine.call.Leg;
 import dev.referee.engine.events.EngineEvents;
@@ -58,7 +64,7 @@ public final class Engine
         this.config = config;
         this.counters = counters;
         this.outbox = new Outbox(sender, counters);
-        this.ids = IdGenerator.of(config);
+        this.ids = IdGenerator.of(config.idKey(), config.seed());
         this.transactions = new TransactionLayer(timers, outbox, ids, config.t1Ns(), config.t2Ns(), config.t4Ns());
         this.b2bua = new B2bua(config, transactions, timers, outbox, ids, events, webhooks);
         transactions.user(b2bua);

@@ -4,8 +4,8 @@ import dev.referee.config.Cidr;
 import dev.referee.config.ListenAddress;
 import dev.referee.config.RefereeConfig;
 import dev.referee.config.Route;
-import dev.referee.engine.EngineConfig;
-import dev.referee.engine.IdKey;
+import dev.referee.engine.config.EngineConfig;
+import dev.referee.engine.id.IdKey;
 import net.openhft.chronicle.bytes.Bytes;
 
 import java.net.InetAddress;

@@ -4,7 +4,7 @@ import dev.referee.config.Cidr;
 import dev.referee.config.ListenAddress;
 import dev.referee.config.RefereeConfig;
 import dev.referee.config.Route;
-import dev.referee.engine.EngineConfig;
+import dev.referee.engine.config.EngineConfig;
 import net.openhft.chronicle.bytes.Bytes;
 import org.agrona.DirectBuffer;
 

@@ -1,6 +1,6 @@
 package dev.referee.journal;
 
-import dev.referee.engine.EngineConfig;
+import dev.referee.engine.config.EngineConfig;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;

@@ -3,13 +3,13 @@ package dev.referee.journal;
 import dev.referee.config.RefereeConfig;
 import dev.referee.config.Route;
 import dev.referee.engine.Engine;
-import dev.referee.engine.EngineConfig;
-import dev.referee.engine.EngineCounters;
-import dev.referee.engine.IdKey;
+import dev.referee.engine.config.EngineConfig;
+import dev.referee.engine.counters.EngineCounters;
+import dev.referee.engine.id.IdKey;
 import dev.referee.engine.events.EngineEvents;
 import dev.referee.engine.events.EngineEventsFanOut;
 import dev.referee.engine.events.WebhookRequests;
-import dev.referee.engine.snapshot.EngineSnapshot;
+import dev.referee.engine.EngineSnapshot;
 import dev.referee.pipeline.SipPipeline;
 
 import org.agrona.concurrent.EpochClock;

@@ -1,7 +1,7 @@
 package dev.referee.journal;
 
 import dev.referee.engine.Engine;
-import dev.referee.engine.snapshot.EngineSnapshot;
+import dev.referee.engine.EngineSnapshot;
 import dev.referee.engine.snapshot.SnapshotWriter;
 
 /**

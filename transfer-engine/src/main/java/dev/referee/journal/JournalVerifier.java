@@ -1,8 +1,8 @@
 package dev.referee.journal;
 
 import dev.referee.engine.Engine;
-import dev.referee.engine.EngineCounters;
-import dev.referee.engine.snapshot.EngineSnapshot;
+import dev.referee.engine.counters.EngineCounters;
+import dev.referee.engine.EngineSnapshot;
 
 import java.util.ArrayDeque;
 import java.util.Arrays;

@@ -1,7 +1,7 @@
 package dev.referee.journal;
 
 import dev.referee.engine.Engine;
-import dev.referee.engine.EngineCounters;
+import dev.referee.engine.counters.EngineCounters;
 import dev.referee.pipeline.SipSender;
 import org.agrona.DirectBuffer;
 

@@ -1,6 +1,6 @@
 package dev.referee.journal;
 
-import dev.referee.engine.EngineConfig;
+import dev.referee.engine.config.EngineConfig;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.net.InetSocketAddress;

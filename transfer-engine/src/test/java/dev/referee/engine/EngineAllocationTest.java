@@ -1,5 +1,7 @@
 package dev.referee.engine;
 
+import dev.referee.engine.counters.EngineCounters;
+
 import dev.referee.journal.InputFeeder;
 import dev.referee.journal.OutputCheck;
 import dev.referee.journal.RecordedInputs;

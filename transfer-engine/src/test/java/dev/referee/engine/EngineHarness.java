@@ -1,5 +1,10 @@
 package dev.referee.engine;
 
+import dev.referee.engine.counters.EngineCounters;
+
+import dev.referee.engine.id.IdKey;
+import dev.referee.engine.config.EngineConfig;
+
 import dev.referee.config.ListenAddress;
 import dev.referee.config.RefereeConfig;
 import dev.referee.config.Route;

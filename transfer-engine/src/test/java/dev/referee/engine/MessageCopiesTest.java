@@ -1,5 +1,8 @@
 package dev.referee.engine;
 
+import dev.referee.engine.message.StoredMessage;
+import dev.referee.engine.message.MessageCopies;
+
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 

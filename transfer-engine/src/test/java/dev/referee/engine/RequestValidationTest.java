@@ -1,5 +1,7 @@
 package dev.referee.engine;
 
+import dev.referee.engine.counters.EngineCounters;
+
 import dev.referee.sip.HeaderName;
 import org.junit.jupiter.api.Test;
 

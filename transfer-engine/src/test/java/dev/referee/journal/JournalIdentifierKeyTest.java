@@ -2,10 +2,10 @@ package dev.referee.journal;
 
 import dev.referee.config.ListenAddress;
 import dev.referee.config.RefereeConfig;
-import dev.referee.engine.EngineConfig;
-import dev.referee.engine.EngineCounters;
-import dev.referee.engine.IdGenerator;
-import dev.referee.engine.IdKey;
+import dev.referee.engine.config.EngineConfig;
+import dev.referee.engine.counters.EngineCounters;
+import dev.referee.engine.id.IdGenerator;
+import dev.referee.engine.id.IdKey;
 import dev.referee.engine.events.EngineEvents;
 import dev.referee.engine.events.WebhookRequests;
 import dev.referee.pipeline.SipPipeline;

@@ -2,8 +2,8 @@ package dev.referee.journal;
 
 import dev.referee.config.RefereeConfig.JournalConfig;
 import dev.referee.config.RefereeConfig.JournalRoll;
-import dev.referee.engine.EngineCounters;
-import dev.referee.engine.IdKey;
+import dev.referee.engine.counters.EngineCounters;
+import dev.referee.engine.id.IdKey;
 import dev.referee.engine.events.EngineEvents;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

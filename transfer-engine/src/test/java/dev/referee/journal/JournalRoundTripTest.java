@@ -4,7 +4,7 @@ import dev.referee.config.Cidr;
 import dev.referee.config.RefereeConfig;
 import dev.referee.config.RefereeConfig.JournalConfig;
 import dev.referee.config.RefereeConfig.JournalRoll;
-import dev.referee.engine.EngineConfig;
+import dev.referee.engine.config.EngineConfig;
 import dev.referee.transport.Transport;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;

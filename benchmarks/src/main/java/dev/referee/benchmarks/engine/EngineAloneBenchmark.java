@@ -2,7 +2,7 @@ package dev.referee.benchmarks.engine;
 
 import dev.referee.config.RefereeConfig.JournalConfig;
 import dev.referee.engine.Engine;
-import dev.referee.engine.EngineCounters;
+import dev.referee.engine.counters.EngineCounters;
 import dev.referee.journal.InputFeeder;
 import dev.referee.journal.Journal;
 import dev.referee.journal.JournalEvents;

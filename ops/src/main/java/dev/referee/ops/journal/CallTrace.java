@@ -47,7 +47,7 @@ final class CallTrace implements JournalVerifier.Listener
     {
         for (final Long callId : callIds)
         {
-            final String state = CallStateDescriber.describe(engine, callId);
+            final String state = CallStateDescriber.describe(engine.snapshotParts().b2bua(), callId);
             final String previous = lastState.get(callId);
             if (Objects.equals(state, previous))
             {

@@ -1,6 +1,6 @@
 package dev.referee.ops.node;
 
-import dev.referee.engine.EngineCounters;
+import dev.referee.engine.counters.EngineCounters;
 import dev.referee.ops.admin.StatusSnapshot;
 import dev.referee.ops.admin.StatusSource;
 import dev.referee.pipeline.SipPipeline;

@@ -3,7 +3,7 @@ package dev.referee.ops.node;
 import dev.referee.config.ListenAddress;
 import dev.referee.config.RefereeConfig;
 import dev.referee.config.Route;
-import dev.referee.engine.IdKey;
+import dev.referee.engine.id.IdKey;
 import dev.referee.journal.MemorySink;
 import dev.referee.journal.SyntheticCalls;
 import dev.referee.transport.Transport;

@@ -1,6 +1,6 @@
 package dev.referee.engine.call;
 
-import dev.referee.engine.StoredMessage;
+import dev.referee.engine.message.StoredMessage;
 import dev.referee.engine.transaction.ClientTransaction;
 import dev.referee.engine.transaction.ServerTransaction;
 

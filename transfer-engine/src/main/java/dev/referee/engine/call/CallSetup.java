@@ -1,8 +1,8 @@
 package dev.referee.engine.call;
 
 import dev.referee.config.Route;
-import dev.referee.engine.EngineConfig;
-import dev.referee.engine.IdGenerator;
+import dev.referee.engine.config.EngineConfig;
+import dev.referee.engine.id.IdGenerator;
 import dev.referee.engine.events.EngineEvents;
 import dev.referee.engine.time.EngineTimers;
 import dev.referee.engine.transaction.ClientTransaction;

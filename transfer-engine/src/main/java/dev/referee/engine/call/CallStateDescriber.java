@@ -1,6 +1,5 @@
 package dev.referee.engine.call;
 
-import dev.referee.engine.Engine;
 import org.agrona.collections.Long2ObjectHashMap;
 
 /**
@@ -16,9 +15,9 @@ public final class CallStateDescriber
     }
 
     /** The state of call {@code callId}, or null when the engine holds nothing for it (not yet made, or ended). */
-    public static String describe(final Engine engine, final long callId)
+    public static String describe(final B2bua b2bua, final long callId)
     {
-        final Call call = find(engine.snapshotParts().b2bua().legs(), callId);
+        final Call call = find(b2bua.legs(), callId);
         if (call == null)
         {
             return null;

@@ -1,8 +1,8 @@
 package dev.referee.engine.call;
 
-import dev.referee.engine.EngineConfig;
-import dev.referee.engine.IdGenerator;
-import dev.referee.engine.Outbox;
+import dev.referee.engine.config.EngineConfig;
+import dev.referee.engine.id.IdGenerator;
+import dev.referee.engine.message.Outbox;
 import dev.referee.engine.transaction.ClientTransaction;
 import dev.referee.engine.transaction.ServerTransaction;
 import dev.referee.engine.transaction.TransactionLayer;
@@ -56,7 +56,7 @@ final class LegMessages
     }
 
     /** The buffers for copies kept a while (the caller's offer). */
-    dev.referee.engine.MessageCopies copies()
+    dev.referee.engine.message.MessageCopies copies()
     {
         return outbox.copies();
     }

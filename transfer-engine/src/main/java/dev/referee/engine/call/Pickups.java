@@ -1,6 +1,6 @@
 package dev.referee.engine.call;
 
-import dev.referee.engine.IdGenerator;
+import dev.referee.engine.id.IdGenerator;
 import dev.referee.engine.events.EngineEvents;
 import dev.referee.engine.time.EngineTimers;
 import dev.referee.engine.transaction.ClientTransaction;

@@ -1,7 +1,7 @@
 package dev.referee.engine.call;
 
 import dev.referee.config.Route;
-import dev.referee.engine.EngineConfig;
+import dev.referee.engine.config.EngineConfig;
 import dev.referee.engine.transfer.TransferPolicy;
 import dev.referee.sip.AsciiView;
 import dev.referee.sip.HeaderName;

@@ -10,7 +10,7 @@ public final class SnapshotKinds
     public static final int REFER_REQUEST = 5;
     public static final int TRANSFER = 6;
     /** One past the highest code. */
-    static final int LIMIT = 7;
+    public static final int LIMIT = 7;
 
     private SnapshotKinds()
     {

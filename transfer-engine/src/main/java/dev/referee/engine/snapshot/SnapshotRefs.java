@@ -16,18 +16,18 @@ public final class SnapshotRefs
     private final IdentityHashMap<Object, Integer> indexes = new IdentityHashMap<>();
     private final List<Object> objects = new ArrayList<>();
 
-    void add(final Object object)
+    public void add(final Object object)
     {
         indexes.put(object, objects.size());
         objects.add(object);
     }
 
-    int size()
+    public int size()
     {
         return objects.size();
     }
 
-    Object get(final int index)
+    public Object get(final int index)
     {
         return objects.get(index);
     }

@@ -1,6 +1,6 @@
 package dev.referee.engine.transaction;
 
-import dev.referee.engine.StoredMessage;
+import dev.referee.engine.message.StoredMessage;
 import dev.referee.engine.time.EngineTimers;
 import dev.referee.engine.time.TimerOwner;
 

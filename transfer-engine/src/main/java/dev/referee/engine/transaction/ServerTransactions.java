@@ -1,6 +1,6 @@
 package dev.referee.engine.transaction;
 
-import dev.referee.engine.IdGenerator;
+import dev.referee.engine.id.IdGenerator;
 import dev.referee.sip.SipMessage;
 import dev.referee.sip.SipMessageWriter;
 import dev.referee.sip.SipMethod;

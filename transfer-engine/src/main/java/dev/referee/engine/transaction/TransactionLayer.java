@@ -1,8 +1,8 @@
 package dev.referee.engine.transaction;
 
-import dev.referee.engine.IdGenerator;
-import dev.referee.engine.Outbox;
-import dev.referee.engine.StoredMessage;
+import dev.referee.engine.id.IdGenerator;
+import dev.referee.engine.message.Outbox;
+import dev.referee.engine.message.StoredMessage;
 import dev.referee.engine.time.EngineTimers;
 import dev.referee.sip.AsciiView;
 import dev.referee.sip.HeaderName;

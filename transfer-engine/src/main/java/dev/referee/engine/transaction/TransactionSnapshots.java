@@ -1,6 +1,6 @@
 package dev.referee.engine.transaction;
 
-import dev.referee.engine.StoredMessage;
+import dev.referee.engine.message.StoredMessage;
 import dev.referee.engine.snapshot.ObjectVisitor;
 import dev.referee.engine.snapshot.SnapshotException;
 import dev.referee.engine.snapshot.SnapshotKinds;

@@ -1,8 +1,8 @@
 package dev.referee.engine.snapshot;
 
 import dev.referee.engine.Engine;
-import dev.referee.engine.EngineConfig;
-import dev.referee.engine.EngineCounters;
+import dev.referee.engine.config.EngineConfig;
+import dev.referee.engine.counters.EngineCounters;
 import dev.referee.journal.JournalEncoder;
 import dev.referee.journal.JournalEvents;
 import dev.referee.journal.MemorySink;

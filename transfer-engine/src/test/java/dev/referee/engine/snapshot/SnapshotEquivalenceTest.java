@@ -1,5 +1,7 @@
 package dev.referee.engine.snapshot;
 
+import dev.referee.engine.EngineSnapshot;
+
 import dev.referee.engine.EngineHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

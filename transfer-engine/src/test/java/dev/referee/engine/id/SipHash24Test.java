@@ -1,4 +1,6 @@
-package dev.referee.engine;
+package dev.referee.engine.id;
+
+import dev.referee.engine.id.SipHash24;
 
 import org.junit.jupiter.api.Test;
 

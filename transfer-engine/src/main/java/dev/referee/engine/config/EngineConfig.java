@@ -1,4 +1,6 @@
-package dev.referee.engine;
+package dev.referee.engine.config;
+
+import dev.referee.engine.id.IdKey;
 
 import dev.referee.config.ListenAddress;
 import dev.referee.config.RefereeConfig;

@@ -1,4 +1,4 @@
-package dev.referee.engine;
+package dev.referee.engine.message;
 
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;

@@ -1,4 +1,4 @@
-package dev.referee.engine;
+package dev.referee.engine.id;
 
 /**
  * The 128-bit secret key of the identifier PRF ({@link SipHash24}): {@code k0} is key bytes 0-7 and {@code k1} bytes

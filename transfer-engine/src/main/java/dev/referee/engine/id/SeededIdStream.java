@@ -1,4 +1,7 @@
-package dev.referee.engine;
+package dev.referee.engine.id;
+
+import dev.referee.engine.id.IdStream;
+import dev.referee.engine.id.SeededIdStream;
 
 /**
  * SplitMix64 from a seed: the generator of format version 1 journals, kept so that they still replay exactly. Not

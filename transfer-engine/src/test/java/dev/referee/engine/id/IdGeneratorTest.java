@@ -1,4 +1,11 @@
-package dev.referee.engine;
+package dev.referee.engine.id;
+
+import dev.referee.engine.EngineHarness;
+
+import dev.referee.engine.id.IdGenerator;
+import dev.referee.engine.id.IdKey;
+import dev.referee.engine.id.SipHash24;
+import dev.referee.engine.config.EngineConfig;
 
 import dev.referee.config.ListenAddress;
 import dev.referee.config.RefereeConfig;
@@ -150,12 +157,12 @@ class IdGeneratorTest
     @Test
     void shouldChooseTheGeneratorByTheConfiguration()
     {
-        final IdGenerator keyed = IdGenerator.of(new EngineHarness().config);
+        final IdGenerator keyed = IdGenerator.of(new EngineHarness().config.idKey(), 0);
         assertTrue(CALL_ID.matcher(keyed.callId()).matches());
         final EngineConfig keyless = new EngineConfig(List.of(new ListenAddress(Transport.UDP, EngineHarness.REFEREE)),
             List.of(), 1, 2, 3, 10, "Referee", 2026, null, RefereeConfig.TransferConfig.defaults(),
             RefereeConfig.RedirectConfig.defaults(), List.of(), RefereeConfig.WebhookConfig.defaults());
-        assertEquals("1-91948d23", IdGenerator.of(keyless).tag(1), "no key: a version 1 journal's seed");
+        assertEquals("1-91948d23", IdGenerator.of(keyless.idKey(), keyless.seed()).tag(1), "no key: a version 1 journal's seed");
     }
 
     /**

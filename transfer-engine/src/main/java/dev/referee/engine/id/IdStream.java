@@ -1,4 +1,4 @@
-package dev.referee.engine;
+package dev.referee.engine.id;
 
 /**
  * Where the random part of identifiers comes from: 64 bits at a time, deterministic from its starting point, its

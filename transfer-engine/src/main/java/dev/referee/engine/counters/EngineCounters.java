@@ -1,4 +1,4 @@
-package dev.referee.engine;
+package dev.referee.engine.counters;
 
 import dev.referee.sip.SipMethod;
 
@@ -47,32 +47,32 @@ public final class EngineCounters
         return METHOD_SLOTS;
     }
 
-    void requestIn(final int method)
+    public void requestIn(final int method)
     {
         increment(requestsIn, methodSlot(method));
     }
 
-    void requestOut(final int method)
+    public void requestOut(final int method)
     {
         increment(requestsOut, methodSlot(method));
     }
 
-    void responseIn(final int status)
+    public void responseIn(final int status)
     {
         increment(responsesIn, Math.min(status, STATUS_SLOTS - 1));
     }
 
-    void responseOut(final int status)
+    public void responseOut(final int status)
     {
         increment(responsesOut, Math.min(status, STATUS_SLOTS - 1));
     }
 
-    void increment(final int gauge)
+    public void increment(final int gauge)
     {
         increment(gauges, gauge);
     }
 
-    void set(final int gauge, final long value)
+    public void set(final int gauge, final long value)
     {
         gauges.setRelease(gauge, value);
     }

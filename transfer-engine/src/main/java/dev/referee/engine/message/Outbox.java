@@ -1,4 +1,6 @@
-package dev.referee.engine;
+package dev.referee.engine.message;
+
+import dev.referee.engine.counters.EngineCounters;
 
 import dev.referee.pipeline.SipSender;
 import dev.referee.sip.SipMessageWriter;

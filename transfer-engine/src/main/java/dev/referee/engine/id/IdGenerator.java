@@ -1,4 +1,5 @@
-package dev.referee.engine;
+package dev.referee.engine.id;
+
 
 /**
  * Tags, branches and Call-IDs. Their random part comes from an {@link IdStream} that is deterministic from its
@@ -50,10 +51,10 @@ public final class IdGenerator
         return new IdGenerator(new SeededIdStream(seed), VERSION_1_TAG_DIGITS, VERSION_1_TAG_DIGITS);
     }
 
-    /** The generator {@code config} asks for: keyed when it has a key, else seeded (a version 1 journal). */
-    public static IdGenerator of(final EngineConfig config)
+    /** Keyed when there is a key, else seeded: a journal of format version 1 recorded a seed and no key. */
+    public static IdGenerator of(final IdKey key, final long seed)
     {
-        return config.idKey() != null ? keyed(config.idKey()) : seeded(config.seed());
+        return key != null ? keyed(key) : seeded(seed);
     }
 
     /**

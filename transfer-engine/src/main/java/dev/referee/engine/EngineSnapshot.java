@@ -1,4 +1,11 @@
-package dev.referee.engine.snapshot;
+package dev.referee.engine;
+
+import dev.referee.engine.snapshot.SnapshotWriter;
+import dev.referee.engine.snapshot.SnapshotReader;
+import dev.referee.engine.snapshot.SnapshotRefs;
+import dev.referee.engine.snapshot.SnapshotKinds;
+import dev.referee.engine.snapshot.SnapshotException;
+import dev.referee.engine.snapshot.ObjectVisitor;
 
 import dev.referee.engine.Engine;
 import dev.referee.engine.call.CallSnapshots;
