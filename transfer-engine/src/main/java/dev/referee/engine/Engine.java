@@ -1,6 +1,7 @@
 package dev.referee.engine;
 
 import dev.referee.engine.counters.EngineCounters;
+import dev.referee.engine.state.Transitions;
 
 import dev.referee.engine.id.IdGenerator;
 import dev.referee.engine.message.Outbox;
@@ -39,6 +40,7 @@ public final class Engine
 
     private final EngineConfig config;
     private final EngineCounters counters;
+    private final Transitions transitions;
     private final EngineTimers timers = new EngineTimers();
     private final Outbox outbox;
     private final IdGenerator ids;
@@ -66,7 +68,8 @@ public final class Engine
         this.outbox = new Outbox(sender, counters);
         this.ids = IdGenerator.of(config.idKey(), config.seed());
         this.transactions = new TransactionLayer(timers, outbox, ids, config.t1Ns(), config.t2Ns(), config.t4Ns());
-        this.b2bua = new B2bua(config, transactions, timers, outbox, ids, events, webhooks);
+        this.transitions = new Transitions(counters);
+        this.b2bua = new B2bua(config, transactions, timers, outbox, ids, events, webhooks, transitions);
         transactions.user(b2bua);
     }
 
@@ -178,6 +181,12 @@ public final class Engine
     }
 
     /** For {@code dev.referee.engine.snapshot} only; between inputs, on the engine thread. */
+    /** Where the state machines report: a replay's trace listens here. */
+    public Transitions transitions()
+    {
+        return transitions;
+    }
+
     public Parts snapshotParts()
     {
         return new Parts(timers, ids, transactions, b2bua);

@@ -36,6 +36,8 @@ public final class EngineHarness
     public static final long TICK_NS = TimeUnit.MILLISECONDS.toNanos(10);
 
     public final EngineCounters counters = new EngineCounters();
+    /** Every state change, and every unexpected event, of this harness's engine; a refused move fails the test. */
+    public final RecordedTransitions transitions = new RecordedTransitions();
     /** Domain events as "name callId detail..." lines, in order. */
     public final List<String> events = new ArrayList<>();
     /** Webhook posts the engine made: "requestId url json". */
@@ -110,6 +112,7 @@ public final class EngineHarness
             return true;
         }, counters, new RecordingEvents(events),
             (requestId, url, json) -> webhookPosts.add(requestId + " " + url + " " + json));
+        engine.transitions().listener(transitions);
     }
 
     /** The identifier key of a harness made with {@code seed}: a test needs identifiers replayable, not secret. */

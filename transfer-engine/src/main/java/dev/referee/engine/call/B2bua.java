@@ -1,5 +1,7 @@
 package dev.referee.engine.call;
 
+import dev.referee.engine.state.Transitions;
+
 import dev.referee.engine.config.EngineConfig;
 import dev.referee.engine.id.IdGenerator;
 import dev.referee.engine.message.Outbox;
@@ -58,6 +60,7 @@ public final class B2bua implements TransactionUser
     private final Transfers transfers;
     private final CallSetup setup;
     private final Pickups pickups;
+    private final Transitions transitions;
     private final Long2ObjectHashMap<Leg> legs = new Long2ObjectHashMap<>();
     private final AsciiView view = new AsciiView();
     private long nextLegId = 1;
@@ -65,8 +68,10 @@ public final class B2bua implements TransactionUser
     private int callCount;
 
     public B2bua(final EngineConfig config, final TransactionLayer transactions, final EngineTimers timers,
-        final Outbox outbox, final IdGenerator ids, final EngineEvents events, final WebhookRequests webhooks)
+        final Outbox outbox, final IdGenerator ids, final EngineEvents events, final WebhookRequests webhooks,
+        final Transitions transitions)
     {
+        this.transitions = transitions;
         this.events = events;
         this.config = config;
         this.transactions = transactions;
@@ -74,10 +79,16 @@ public final class B2bua implements TransactionUser
         this.outbox = outbox;
         this.ids = ids;
         this.router = new Router(config.routes());
-        this.messages = new LegMessages(config, transactions, outbox, ids);
+        this.messages = new LegMessages(config, transactions, outbox, ids, timers);
         this.transfers = new Transfers(this, config, transactions, messages, timers, ids, events, router, webhooks);
         this.setup = new CallSetup(this, config, transactions, messages, timers, ids, events, router);
         this.pickups = new Pickups(this, transactions, messages, timers, ids, events);
+    }
+
+    /** Where every state machine of calls, legs and transfers reports. */
+    Transitions transitions()
+    {
+        return transitions;
     }
 
     public int callCount()
@@ -191,12 +202,12 @@ public final class B2bua implements TransactionUser
             onBye(leg, st);
             return;
         }
-        if (method == SipMethod.REFER && !leg.terminated && transfers.onRefer(leg, request, st, source))
+        if (method == SipMethod.REFER && !leg.isTerminated() && transfers.onRefer(leg, request, st, source))
         {
             return;
         }
         final Leg peer = leg.peer();
-        if (leg.terminated || peer == null || peer.terminated || !peer.confirmed)
+        if (leg.isTerminated() || peer == null || peer.isTerminated() || !peer.isConfirmed())
         {
             messages.respond(st, 481, "Call/Transaction Does Not Exist", null, null);
             return;
@@ -248,7 +259,7 @@ public final class B2bua implements TransactionUser
         }
         stopRetransmitting2xx(leg);
         final Leg peer = leg.peer();
-        if (peer != null && peer.ackPendingCSeq >= 0 && !peer.terminated)
+        if (peer != null && peer.ackPendingCSeq >= 0 && !peer.isTerminated())
         {
             messages.sendAck(peer, ack);
         }
@@ -266,7 +277,7 @@ public final class B2bua implements TransactionUser
         messages.respond(invite, 487, "Request Terminated", null, null);
         if (context instanceof Call && ((Call)context).blonde != null && ((Call)context).blonde.isActive())
         {
-            ((Call)context).a.terminated = true; // the transferor gave up its consultation: the target is the transfer's now
+            ((Call)context).a.state(Leg.State.TERMINATED, timers.nowNs(), "consultation cancelled"); // the transferor gave up its consultation: the target is the transfer's now
         }
         else if (context instanceof Call)
         {
@@ -334,13 +345,13 @@ public final class B2bua implements TransactionUser
                 {
                     messages.sendCancel(ct); // Timer C: it rang too long
                 }
-                if (call.state != Call.State.ENDED)
+                if (call.state() != Call.State.ENDED)
                 {
                     if (!call.callerInvite.isFinal())
                     {
                         messages.respond(call.callerInvite, 408, "Request Timeout", null, null);
                     }
-                    release(call, "timeout", 408);
+                    release(call, EndCause.TIMEOUT, 408);
                 }
             }
             case RELAYED_INVITE, RELAYED_REQUEST ->
@@ -418,11 +429,11 @@ public final class B2bua implements TransactionUser
     private void onBye(final Leg leg, final ServerTransaction st)
     {
         messages.respond(st, 200, "OK", null, null);
-        if (leg.terminated)
+        if (leg.isTerminated())
         {
             return; // BYEs crossed: ours to this leg is on its way
         }
-        leg.terminated = true;
+        leg.state(Leg.State.TERMINATED, timers.nowNs(), "BYE received");
         stopRetransmitting2xx(leg);
         final Call call = leg.call;
         final Transfer transfer = call.transfer;
@@ -437,9 +448,9 @@ public final class B2bua implements TransactionUser
         final Leg peer = leg.peer();
         if (call.endCause == null)
         {
-            call.endCause = leg == call.a ? "caller-bye" : "callee-bye";
+            call.endCause = leg == call.a ? EndCause.CALLER_BYE : EndCause.CALLEE_BYE;
         }
-        if (call.state == Call.State.INITIATING)
+        if (call.state() == Call.State.INITIATING)
         {
             // The caller hung up an early dialog: that is a CANCEL of the callee's INVITE.
             if (!call.callerInvite.isFinal())
@@ -449,11 +460,11 @@ public final class B2bua implements TransactionUser
             setup.cancelCallee(call);
             return;
         }
-        if (peer != null && !peer.terminated)
+        if (peer != null && !peer.isTerminated())
         {
             messages.sendBye(peer, BYE);
             call.byesOutstanding++;
-            call.state = Call.State.TERMINATING;
+            call.state(Call.State.TERMINATING, timers.nowNs(), "BYE received");
         }
         if (call.byesOutstanding == 0)
         {
@@ -511,16 +522,16 @@ public final class B2bua implements TransactionUser
             final Call call = leg.call;
             for (final Leg each : new Leg[]{leg, leg.peer()})
             {
-                if (each != null && !each.terminated && each.confirmed)
+                if (each != null && !each.isTerminated() && each.isConfirmed())
                 {
                     messages.sendBye(each, BYE);
                     call.byesOutstanding++;
                 }
             }
-            call.state = Call.State.TERMINATING;
+            call.state(Call.State.TERMINATING, timers.nowNs(), "no ACK");
             if (call.byesOutstanding == 0)
             {
-                release(call, "no-ack", 0);
+                release(call, EndCause.NO_ACK, 0);
             }
         }
     }
@@ -572,14 +583,15 @@ public final class B2bua implements TransactionUser
     }
 
     /** Ends a call: its legs leave the map and their timers stop. Transactions under way finish on their own. */
-    void release(final Call call, final String cause, final int status)
+    void release(final Call call, final EndCause cause, final int status)
     {
-        if (call.state == Call.State.ENDED)
+        if (call.state() == Call.State.ENDED)
         {
             return;
         }
-        call.state = Call.State.ENDED;
-        events.onCallEnded(timers.nowNs(), call.id, cause == null ? "ended" : cause, status);
+        final EndCause ended = cause == null ? EndCause.ENDED : cause;
+        call.state(Call.State.ENDED, timers.nowNs(), ended.wire());
+        events.onCallEnded(timers.nowNs(), call.id, ended.wire(), status);
         // Only a live call sends its caller's offer again (to a redirect target, in a pickup).
         outbox.release(call.callerOffer);
         call.callerOffer = null;
@@ -608,7 +620,7 @@ public final class B2bua implements TransactionUser
     /** A call made of two existing legs (a transfer's outcome), child of {@code parentId}; the legs are joined. */
     Call newCall(final long parentId, final Leg a, final Leg b)
     {
-        final Call call = new Call(nextCallId++, parentId, a, b);
+        final Call call = new Call(nextCallId++, parentId, a, b, transitions);
         callCount++;
         return call;
     }
@@ -617,7 +629,7 @@ public final class B2bua implements TransactionUser
     void dropLeg(final Leg leg)
     {
         stopRetransmitting2xx(leg);
-        leg.terminated = true;
+        leg.state(Leg.State.TERMINATED, timers.nowNs(), "dropped");
         legs.remove(leg.id);
         // Only a leg in the map resends its ACK for a retransmitted 2xx (onStrayResponse): the copy can go back.
         outbox.release(leg.lastAck);
@@ -662,9 +674,9 @@ public final class B2bua implements TransactionUser
      * Hangs up {@code leg} with BYE. With a call, the call ends (with {@code cause}) when every BYE is answered;
      * without, the leg is simply dropped.
      */
-    void hangUp(final Leg leg, final Call call, final String cause)
+    void hangUp(final Leg leg, final Call call, final EndCause cause)
     {
-        if (leg.terminated)
+        if (leg.isTerminated())
         {
             return;
         }
@@ -680,7 +692,7 @@ public final class B2bua implements TransactionUser
         }
         messages.sendBye(leg, BYE).context = call;
         call.byesOutstanding++;
-        call.state = Call.State.TERMINATING;
+        call.state(Call.State.TERMINATING, timers.nowNs(), "BYE sent");
     }
 
     /** A new call for a caller's INVITE: ids for it and its two legs (registered by {@link #register}). */

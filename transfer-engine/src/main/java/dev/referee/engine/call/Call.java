@@ -1,5 +1,8 @@
 package dev.referee.engine.call;
 
+import dev.referee.engine.state.StateMachine;
+import dev.referee.engine.state.Transitions;
+
 import dev.referee.engine.message.StoredMessage;
 import dev.referee.engine.transaction.ClientTransaction;
 import dev.referee.engine.transaction.ServerTransaction;
@@ -10,16 +13,51 @@ import dev.referee.engine.transaction.ServerTransaction;
  */
 public final class Call
 {
+    /**
+     * <pre>
+     * INITIATING --callee's 2xx--> CONFIRMED --BYE--> TERMINATING --every BYE answered--> ENDED
+     * INITIATING --caller's CANCEL or BYE, no provisional yet--> CANCEL_PENDING --provisional: CANCEL sent--> CANCELLING
+     * INITIATING --caller's CANCEL or BYE after a provisional: CANCEL sent--> CANCELLING --callee's final--> ENDED
+     * any but ENDED --released (rejected, timed out, transferred...)--> ENDED
+     * </pre>
+     */
     public enum State
     {
         /** INVITE relayed to the callee, no final answer yet. */
         INITIATING,
+        /** The caller gave up before the callee sent a provisional: CANCEL goes when one comes (RFC 3261 §9.1). */
+        CANCEL_PENDING,
+        /** The caller gave up and the callee's INVITE is cancelled: its final response ends the call. */
+        CANCELLING,
         /** The callee answered; media flows. */
         CONFIRMED,
         /** A BYE is under way on at least one leg. */
         TERMINATING,
         /** Gone: nothing refers to it any more. */
-        ENDED
+        ENDED;
+
+        private java.util.EnumSet<State> next;
+
+        static
+        {
+            INITIATING.next = java.util.EnumSet.of(CANCEL_PENDING, CANCELLING, CONFIRMED, TERMINATING, ENDED);
+            CANCEL_PENDING.next = java.util.EnumSet.of(CANCELLING, ENDED);
+            CANCELLING.next = java.util.EnumSet.of(ENDED);
+            CONFIRMED.next = java.util.EnumSet.of(TERMINATING, ENDED);
+            TERMINATING.next = java.util.EnumSet.of(ENDED);
+            ENDED.next = java.util.EnumSet.noneOf(State.class);
+        }
+
+        boolean canMoveTo(final State state)
+        {
+            return next.contains(state);
+        }
+
+        /** The caller gave up before the call was answered (CANCEL, or BYE of an early dialog). */
+        boolean isCancelled()
+        {
+            return this == CANCEL_PENDING || this == CANCELLING;
+        }
     }
 
     final long id;
@@ -29,15 +67,14 @@ public final class Call
     Leg a;
     /** The other side. */
     Leg b;
-    State state = State.INITIATING;
+    private State state = State.INITIATING;
+    /** Where moves are reported; the B2BUA's. */
+    final Transitions transitions;
     ServerTransaction callerInvite;
     ClientTransaction calleeInvite;
-    /** The caller cancelled before the callee sent a provisional: CANCEL goes when one arrives (RFC 3261 §9.1). */
-    boolean cancelPending;
-    boolean cancelled;
     int byesOutstanding;
     /** Why the call ends, set by whatever ends it first (for the call-ended event). */
-    String endCause;
+    EndCause endCause;
     /** Every leg that belonged to the call; those still in it ({@code leg.call == this}) go when it ends. */
     final java.util.List<Leg> legs = new java.util.ArrayList<>(2); // a transfer's new legs make it grow
     /** The latest transfer of this call, under way or done; null when none was asked for. */
@@ -65,6 +102,7 @@ public final class Call
     {
         this.id = id;
         this.parentId = 0;
+        this.transitions = b2bua.transitions();
         this.a = new Leg(aLegId, this, b2bua);
         this.b = new Leg(bLegId, this, b2bua);
         Leg.join(a, b);
@@ -73,10 +111,11 @@ public final class Call
     }
 
     /** A call made of two legs that exist already (a transfer's outcome), child of {@code parentId}. */
-    Call(final long id, final long parentId, final Leg a, final Leg b)
+    Call(final long id, final long parentId, final Leg a, final Leg b, final Transitions transitions)
     {
         this.id = id;
         this.parentId = parentId;
+        this.transitions = transitions;
         this.a = a;
         this.b = b;
         this.state = State.CONFIRMED;
@@ -88,10 +127,32 @@ public final class Call
     }
 
     /** A call restored from a snapshot (CallSnapshots): its legs and the rest are set there. */
-    Call(final long id, final long parentId)
+    Call(final long id, final long parentId, final State state, final Transitions transitions)
     {
         this.id = id;
         this.parentId = parentId;
+        this.state = state;
+        this.transitions = transitions;
+    }
+
+    /**
+     * The call's one transition: moves to {@code next} when the machine allows it, and reports the move (or the
+     * refusal: nothing changes then). Moving to the state the call is in already does nothing.
+     */
+    void state(final State next, final long nowNs, final String reason)
+    {
+        if (next == state)
+        {
+            return;
+        }
+        if (!state.canMoveTo(next))
+        {
+            transitions.refused(StateMachine.CALL, id, id, state, next, reason, nowNs);
+            return;
+        }
+        final State from = state;
+        state = next;
+        transitions.moved(StateMachine.CALL, id, id, from, next, reason, nowNs);
     }
 
     /** Records a target tried; false when it had been tried already (as {@code Set.add}). */

@@ -133,12 +133,12 @@ final class CallSetup
         final int status = response.statusCode();
         final Leg b = call.b;
         b.connectionId = ct.connectionId();
-        if (call.cancelled || call.state == Call.State.ENDED)
+        if (call.state().isCancelled() || call.state() == Call.State.ENDED)
         {
-            if (status < 200 && call.cancelPending)
+            if (status < 200 && call.state() == Call.State.CANCEL_PENDING)
             {
-                call.cancelPending = false;
                 messages.sendCancel(ct);
+                call.state(Call.State.CANCELLING, timers.nowNs(), "provisional: CANCEL sent");
             }
             else if (status >= 200 && status < 300)
             {
@@ -146,11 +146,11 @@ final class CallSetup
                 b.ackPendingCSeq = response.cseqNumber();
                 messages.sendAck(b, null);
                 messages.sendBye(b, B2bua.ORPHAN);
-                b2bua.release(call, "cancelled", 487);
+                b2bua.release(call, EndCause.CANCELLED, 487);
             }
             else if (status >= 300)
             {
-                b2bua.release(call, "cancelled", 487);
+                b2bua.release(call, EndCause.CANCELLED, 487);
             }
             return;
         }
@@ -174,10 +174,10 @@ final class CallSetup
         if (status < 300)
         {
             b2bua.learnDialog(b, response, true);
-            b.confirmed = true;
+            b.state(Leg.State.CONFIRMED, timers.nowNs(), "callee answered");
             b.ackPendingCSeq = response.cseqNumber();
-            call.a.confirmed = true;
-            call.state = Call.State.CONFIRMED;
+            call.a.state(Leg.State.CONFIRMED, timers.nowNs(), "callee answered");
+            call.state(Call.State.CONFIRMED, timers.nowNs(), "callee answered");
             events.onLegAnswered(timers.nowNs(), call.id);
             messages.relayResponse(st, response, true, false);
             b2bua.startRetransmitting2xx(call.a, st.cseq());
@@ -189,7 +189,7 @@ final class CallSetup
             return;
         }
         messages.relayResponse(st, response, false, status < 400);
-        b2bua.release(call, "rejected", status);
+        b2bua.release(call, EndCause.REJECTED, status);
     }
 
     /**
@@ -213,35 +213,35 @@ final class CallSetup
         final Leg b = call.b;
         b.clientInvite = null;
         b2bua.learnDialog(b, response, true);
-        b.confirmed = true;
+        b.state(Leg.State.CONFIRMED, timers.nowNs(), "blonde transfer target answered");
         b.ackPendingCSeq = response.cseqNumber();
         messages.sendAck(b, null);
-        call.state = Call.State.CONFIRMED;
+        call.state(Call.State.CONFIRMED, timers.nowNs(), "blonde transfer target answered");
         events.onLegAnswered(timers.nowNs(), call.id);
         if (!call.callerInvite.isFinal())
         {
             messages.respond(call.callerInvite, 487, "Request Terminated", null, null);
         }
-        call.a.terminated = true;
+        call.a.state(Leg.State.TERMINATED, timers.nowNs(), "replaced by a blonde transfer");
         b2bua.transfers().onBlondeAnswered(transfer);
         return true;
     }
 
     void cancelCallee(final Call call)
     {
-        call.cancelled = true;
         final ClientTransaction invite = call.calleeInvite;
         if (invite.finalStatus() != 0 || invite.state() == ClientTransaction.State.TERMINATED)
         {
-            b2bua.release(call, "cancelled", 487);
+            b2bua.release(call, EndCause.CANCELLED, 487);
         }
         else if (invite.provisionalSeen())
         {
             messages.sendCancel(invite);
+            call.state(Call.State.CANCELLING, timers.nowNs(), "caller gave up: CANCEL sent");
         }
         else
         {
-            call.cancelPending = true;
+            call.state(Call.State.CANCEL_PENDING, timers.nowNs(), "caller gave up before a provisional");
         }
     }
 

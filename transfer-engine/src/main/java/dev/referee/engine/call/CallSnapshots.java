@@ -164,7 +164,7 @@ public final class CallSnapshots
     {
         return switch (kind)
         {
-            case SnapshotKinds.CALL -> readCall(in);
+            case SnapshotKinds.CALL -> readCall(b2bua, in);
             case SnapshotKinds.LEG -> readLeg(b2bua, in);
             case SnapshotKinds.TRANSFER -> readTransfer(b2bua, in, refs);
             case SnapshotKinds.REFER_REQUEST -> readReferRequest(b2bua, in, refs);
@@ -239,11 +239,14 @@ public final class CallSnapshots
     {
         out.writeLong(call.id);
         out.writeLong(call.parentId);
-        out.writeByte(call.state.ordinal());
-        out.writeBoolean(call.cancelPending);
-        out.writeBoolean(call.cancelled);
+        // The format predates CANCEL_PENDING and CANCELLING: they are INITIATING with the two flags of that time.
+        final Call.State state = call.state();
+        out.writeByte(state == Call.State.CONFIRMED ? 1 : state == Call.State.TERMINATING ? 2 :
+            state == Call.State.ENDED ? 3 : 0);
+        out.writeBoolean(state == Call.State.CANCEL_PENDING);
+        out.writeBoolean(state.isCancelled());
         out.writeInt(call.byesOutstanding);
-        out.writeString(call.endCause);
+        out.writeString(call.endCause == null ? null : call.endCause.wire());
         out.writeBytes(StoredMessage.bytesOf(call.callerOffer));
         out.writeString(call.callerOfferType);
         out.writeStrings(call.redirectTargets);
@@ -254,15 +257,25 @@ public final class CallSnapshots
         out.writeInt(call.redirects);
     }
 
-    private static Call readCall(final SnapshotReader in)
+    private static Call readCall(final B2bua b2bua, final SnapshotReader in)
     {
         final long id = in.readLong();
-        final Call call = new Call(id, in.readLong());
-        call.state = enumAt(Call.State.values(), in.readByte());
-        call.cancelPending = in.readBoolean();
-        call.cancelled = in.readBoolean();
+        final long parentId = in.readLong();
+        final int stateCode = in.readByte();
+        final boolean cancelPending = in.readBoolean();
+        final boolean cancelled = in.readBoolean();
+        final Call.State state = switch (stateCode)
+        {
+            case 0 -> cancelPending ? Call.State.CANCEL_PENDING : cancelled ? Call.State.CANCELLING :
+                Call.State.INITIATING;
+            case 1 -> Call.State.CONFIRMED;
+            case 2 -> Call.State.TERMINATING;
+            case 3 -> Call.State.ENDED;
+            default -> throw new SnapshotException("unknown call state " + stateCode);
+        };
+        final Call call = new Call(id, parentId, state, b2bua.transitions());
         call.byesOutstanding = in.readInt();
-        call.endCause = in.readString();
+        call.endCause = EndCause.ofWire(in.readString());
         call.callerOffer = StoredMessage.of(in.readBytes());
         call.callerOfferType = in.readString();
         final List<String> redirectTargets = in.readStrings();
@@ -294,8 +307,8 @@ public final class CallSnapshots
         out.writeInt(leg.transport);
         out.writeAddress(leg.flow);
         out.writeLong(leg.connectionId);
-        out.writeBoolean(leg.confirmed);
-        out.writeBoolean(leg.terminated);
+        out.writeBoolean(leg.wasAnswered());
+        out.writeBoolean(leg.isTerminated());
         out.writeBytes(StoredMessage.bytesOf(leg.pending2xx));
         out.writeLong(leg.pending2xxCSeq);
         out.writeLong(leg.retransmitTimer);
@@ -323,8 +336,8 @@ public final class CallSnapshots
         leg.transport = in.readInt();
         leg.flow = in.readAddress();
         leg.connectionId = in.readLong();
-        leg.confirmed = in.readBoolean();
-        leg.terminated = in.readBoolean();
+        final boolean answered = in.readBoolean();
+        leg.restoreState(answered, in.readBoolean());
         leg.pending2xx = StoredMessage.of(in.readBytes());
         leg.pending2xxCSeq = in.readLong();
         leg.retransmitTimer = in.readLong();
@@ -342,10 +355,10 @@ public final class CallSnapshots
         refs.writeRef(out, transfer.call);
         refs.writeRef(out, transfer.transferor);
         refs.writeRef(out, transfer.transferee);
-        out.writeString(transfer.kind);
+        out.writeString(transfer.kind.wire());
         out.writeString(transfer.event);
         out.writeString(transfer.referTo);
-        out.writeByte(transfer.state.ordinal());
+        out.writeByte(transfer.state().ordinal());
         out.writeInt(transfer.lastNotified);
         out.writeBoolean(transfer.notifyInFlight);
         out.writeInt(transfer.waitingStatus);
@@ -360,12 +373,12 @@ public final class CallSnapshots
         final Call call = refs.readRef(in, Call.class);
         final Leg transferor = refs.readRef(in, Leg.class);
         final Leg transferee = refs.readRef(in, Leg.class);
-        final String kind = in.readString();
+        final TransferKind kind = TransferKind.ofWire(in.readString());
         final String event = in.readString();
         final String referTo = in.readString();
         final Transfer transfer =
             new Transfer(id, b2bua.transfers(), call, transferor, transferee, kind, event, referTo);
-        transfer.state = enumAt(Transfer.State.values(), in.readByte());
+        transfer.restoreState(enumAt(Transfer.State.values(), in.readByte()));
         transfer.lastNotified = in.readInt();
         transfer.notifyInFlight = in.readBoolean();
         transfer.waitingStatus = in.readInt();

@@ -23,12 +23,12 @@ public final class CallStateDescriber
             return null;
         }
         final StringBuilder out = new StringBuilder(160);
-        out.append("call ").append(call.id).append(' ').append(call.state);
+        out.append("call ").append(call.id).append(' ').append(call.state().isCancelled() ? Call.State.INITIATING : call.state());
         if (call.parentId != 0)
         {
             out.append(" (from call ").append(call.parentId).append(')');
         }
-        if (call.cancelled)
+        if (call.state().isCancelled())
         {
             out.append(", cancelled");
         }
@@ -96,11 +96,11 @@ public final class CallStateDescriber
 
     private static String dialogState(final Leg leg)
     {
-        if (leg.terminated)
+        if (leg.isTerminated())
         {
             return "terminated";
         }
-        if (leg.confirmed)
+        if (leg.isConfirmed())
         {
             return "confirmed";
         }
@@ -113,8 +113,8 @@ public final class CallStateDescriber
         {
             return;
         }
-        out.append("; ").append(name).append(' ').append(transfer.id).append(' ').append(transfer.kind)
-            .append(' ').append(transfer.state);
+        out.append("; ").append(name).append(' ').append(transfer.id).append(' ').append(transfer.kind.wire())
+            .append(' ').append(transfer.state());
         if (transfer.transferor != null)
         {
             out.append(" by leg ").append(transfer.transferor.id);

@@ -1,5 +1,8 @@
 package dev.referee.engine.call;
 
+import dev.referee.engine.state.StateMachine;
+import dev.referee.engine.state.Transitions;
+
 import dev.referee.engine.message.StoredMessage;
 import dev.referee.engine.time.EngineTimers;
 import dev.referee.engine.time.TimerOwner;
@@ -14,6 +17,25 @@ import java.util.List;
  */
 public final class Leg implements TimerOwner
 {
+    /**
+     * The leg's dialog (RFC 3261 §12): EARLY until a 2xx confirms it, TERMINATED once a BYE, a CANCEL or a final
+     * failure ends it. Referee's own INVITE or the peer's may be under way before the peer's tag is known: still EARLY.
+     * <pre>
+     * EARLY --2xx--> CONFIRMED --BYE (either way)--> TERMINATED ;  EARLY --CANCEL / failure / replaced--> TERMINATED
+     * </pre>
+     */
+    public enum State
+    {
+        EARLY,
+        CONFIRMED,
+        TERMINATED;
+
+        boolean canMoveTo(final State next)
+        {
+            return next.ordinal() > ordinal();
+        }
+    }
+
     final long id;
     /** The call the leg belongs to now: a transfer moves the transferee's leg into the call that goes on. */
     Call call;
@@ -42,8 +64,9 @@ public final class Leg implements TimerOwner
     InetSocketAddress flow;
     long connectionId;
 
-    boolean confirmed;
-    boolean terminated;
+    private State state = State.EARLY;
+    /** The dialog was confirmed at some point: history, kept once it is terminated (a BYE ended it, not a CANCEL). */
+    private boolean answered;
 
     /** A 2xx to an INVITE sent on this leg and not yet acknowledged (RFC 3261 §13.3.1.4). */
     StoredMessage pending2xx;
@@ -97,7 +120,50 @@ public final class Leg implements TimerOwner
 
     public boolean isConfirmed()
     {
-        return confirmed;
+        return state == State.CONFIRMED;
+    }
+
+    public boolean isTerminated()
+    {
+        return state == State.TERMINATED;
+    }
+
+    /** Confirmed now or before it was terminated: a BYE, not a CANCEL, is what ended or ends it. */
+    boolean wasAnswered()
+    {
+        return answered;
+    }
+
+    public State state()
+    {
+        return state;
+    }
+
+    /** The dialog's one transition: reported, or refused (and reported) when the machine does not allow it. */
+    void state(final State next, final long nowNs, final String reason)
+    {
+        if (next == state)
+        {
+            return;
+        }
+        final Transitions transitions = b2bua.transitions();
+        final long callId = call == null ? 0 : call.id;
+        if (!state.canMoveTo(next))
+        {
+            transitions.refused(StateMachine.DIALOG, id, callId, state, next, reason, nowNs);
+            return;
+        }
+        final State from = state;
+        state = next;
+        answered |= next == State.CONFIRMED;
+        transitions.moved(StateMachine.DIALOG, id, callId, from, next, reason, nowNs);
+    }
+
+    /** A snapshot's leg: its state as recorded (CallSnapshots only). */
+    void restoreState(final boolean answered, final boolean terminated)
+    {
+        this.answered = answered;
+        this.state = terminated ? State.TERMINATED : answered ? State.CONFIRMED : State.EARLY;
     }
 
     public Leg peer()

@@ -1,5 +1,7 @@
 package dev.referee.engine.call;
 
+import dev.referee.engine.time.EngineTimers;
+
 import dev.referee.engine.config.EngineConfig;
 import dev.referee.engine.id.IdGenerator;
 import dev.referee.engine.message.Outbox;
@@ -30,6 +32,7 @@ final class LegMessages
     private final TransactionLayer transactions;
     private final Outbox outbox;
     private final IdGenerator ids;
+    private final EngineTimers timers;
     private final HeaderCopier headers = new HeaderCopier();
     private final AsciiView view = new AsciiView();
     private final LegStrings strings = new LegStrings();
@@ -38,8 +41,9 @@ final class LegMessages
     private final String[][] contacts = new String[2][2];
 
     LegMessages(final EngineConfig config, final TransactionLayer transactions, final Outbox outbox,
-        final IdGenerator ids)
+        final IdGenerator ids, final EngineTimers timers)
     {
+        this.timers = timers;
         this.config = config;
         this.transactions = transactions;
         this.outbox = outbox;
@@ -79,7 +83,7 @@ final class LegMessages
         {
             sendAck(leg, null);
         }
-        leg.terminated = true;
+        leg.state(Leg.State.TERMINATED, timers.nowNs(), "BYE sent");
         final long clientId = transactions.reserveClientId();
         final String branch = transactions.branch(clientId);
         startRequest(leg, "BYE", ++leg.localCSeq, branch, 70).endWithoutBody();

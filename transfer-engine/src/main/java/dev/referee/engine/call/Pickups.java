@@ -75,19 +75,19 @@ final class Pickups
             return;
         }
         final Leg peer = replaced.peer;
-        if (replaced.terminated || peer == null || peer.terminated)
+        if (replaced.isTerminated() || peer == null || peer.isTerminated())
         {
             messages.respond(st, 603, "Decline", null, null);
             return;
         }
-        if (dialog.earlyOnly() && replaced.confirmed)
+        if (dialog.earlyOnly() && replaced.isConfirmed())
         {
             messages.respond(st, 486, "Busy Here", null, null);
             return;
         }
         final Call call = replaced.call;
-        final boolean ringingCallee = !replaced.confirmed && replaced == call.b && replaced.clientInvite != null;
-        if (!replaced.confirmed && !ringingCallee)
+        final boolean ringingCallee = !replaced.isConfirmed() && replaced == call.b && replaced.clientInvite != null;
+        if (!replaced.isConfirmed() && !ringingCallee)
         {
             messages.respond(st, 481, "Call/Transaction Does Not Exist", null, null); // an early caller is not taken
             return;
@@ -153,14 +153,14 @@ final class Pickups
         if (status >= 300)
         {
             messages.relayResponse(st, response, false, false);
-            b2bua.hangUp(peer, picker.call, "pickup-failed");
+            b2bua.hangUp(peer, picker.call, EndCause.PICKUP_FAILED);
             b2bua.dropLeg(picker);
             return;
         }
         peer.ackPendingCSeq = response.cseqNumber();
         messages.sendAck(peer, null);
         Leg.join(picker, peer);
-        picker.confirmed = true;
+        picker.state(Leg.State.CONFIRMED, timers.nowNs(), "picked up");
         messages.relayResponse(st, response, true, false);
         b2bua.startRetransmitting2xx(picker, st.cseq());
     }
@@ -186,9 +186,9 @@ final class Pickups
         final Leg caller = call.a;
         call.b = picker;
         Leg.join(caller, picker);
-        caller.confirmed = true;
-        picker.confirmed = true;
-        call.state = Call.State.CONFIRMED;
+        caller.state(Leg.State.CONFIRMED, timers.nowNs(), "picked up");
+        picker.state(Leg.State.CONFIRMED, timers.nowNs(), "picked up");
+        call.state(Call.State.CONFIRMED, timers.nowNs(), "picked up");
         events.onLegAnswered(timers.nowNs(), call.id);
 
         // The caller's INVITE is answered with the picker's offer, the picker's with the caller's.

@@ -41,7 +41,7 @@ final class ReferNotifier
     void notify(final Transfer transfer, final int status, final String reason)
     {
         final Leg transferor = transfer.transferor;
-        if (transfer.event == null || transferor.terminated || transfer.lastNotified >= 200 ||
+        if (transfer.event == null || transferor.isTerminated() || transfer.lastNotified >= 200 ||
             transfer.lastNotified == status)
         {
             return;
@@ -60,7 +60,7 @@ final class ReferNotifier
     void onNotifyDone(final Transfer transfer)
     {
         transfer.notifyInFlight = false;
-        if (transfer.waitingStatus != 0 && !transfer.transferor.terminated)
+        if (transfer.waitingStatus != 0 && !transfer.transferor.isTerminated())
         {
             final int status = transfer.waitingStatus;
             transfer.waitingStatus = 0;

@@ -1,5 +1,8 @@
 package dev.referee.engine.call;
 
+import dev.referee.engine.state.StateMachine;
+import dev.referee.engine.state.Transitions;
+
 import dev.referee.engine.time.EngineTimers;
 import dev.referee.engine.time.TimerOwner;
 
@@ -27,7 +30,26 @@ final class Transfer implements TimerOwner
         /** The transferee and the target (or the recalled transferor) talk. */
         COMPLETED,
         /** The target failed; the transferee stays with the transferor, or is hung up. */
-        FAILED
+        FAILED;
+
+        private java.util.EnumSet<State> next;
+
+        static
+        {
+            // Attended and blonde transfers leave CALLING_TARGET at once: the target's dialog exists already.
+            CALLING_TARGET.next = java.util.EnumSet.of(SOLICITING, JOINING, FAILED);
+            SOLICITING.next = java.util.EnumSet.of(JOINING, FAILED);
+            JOINING.next = java.util.EnumSet.of(COMPLETED, FAILED);
+            // Recall: the target failed (FAILED) and the transferor, gone, is called back.
+            FAILED.next = java.util.EnumSet.of(RECALLING);
+            RECALLING.next = java.util.EnumSet.of(JOINING, FAILED);
+            COMPLETED.next = java.util.EnumSet.noneOf(State.class);
+        }
+
+        boolean canMoveTo(final State state)
+        {
+            return next.contains(state);
+        }
     }
 
     final long id;
@@ -35,11 +57,11 @@ final class Transfer implements TimerOwner
     final Call call;
     final Leg transferor;
     final Leg transferee;
-    String kind;
+    TransferKind kind;
     /** The NOTIFY subscription on the transferor's leg; null when Refer-Sub: false. */
     final String event;
     final String referTo;
-    State state = State.CALLING_TARGET;
+    private State state = State.CALLING_TARGET;
     /** The leg being called: the target, or the transferor when recalled; attended: the target's existing leg. */
     Leg target;
     /** Attended and blonde: the transferor's leg toward the target, replaced by the transfer. */
@@ -53,7 +75,7 @@ final class Transfer implements TimerOwner
     long transferorByeTimer = EngineTimers.NO_TIMER;
 
     Transfer(final long id, final Transfers owner, final Call call, final Leg transferor, final Leg transferee,
-        final String kind, final String event, final String referTo)
+        final TransferKind kind, final String event, final String referTo)
     {
         this.id = id;
         this.owner = owner;
@@ -63,6 +85,35 @@ final class Transfer implements TimerOwner
         this.kind = kind;
         this.event = event;
         this.referTo = referTo;
+    }
+
+    State state()
+    {
+        return state;
+    }
+
+    /** The transfer's one transition: reported, or refused (and reported) when the machine does not allow it. */
+    void state(final State next, final long nowNs, final String reason)
+    {
+        if (next == state)
+        {
+            return;
+        }
+        final Transitions transitions = owner.transitions();
+        if (!state.canMoveTo(next))
+        {
+            transitions.refused(StateMachine.TRANSFER, id, call.id, state, next, reason, nowNs);
+            return;
+        }
+        final State from = state;
+        state = next;
+        transitions.moved(StateMachine.TRANSFER, id, call.id, from, next, reason, nowNs);
+    }
+
+    /** A snapshot's transfer: its state as recorded (CallSnapshots only). */
+    void restoreState(final State state)
+    {
+        this.state = state;
     }
 
     boolean isActive()

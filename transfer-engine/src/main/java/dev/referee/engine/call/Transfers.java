@@ -1,5 +1,7 @@
 package dev.referee.engine.call;
 
+import dev.referee.engine.state.Transitions;
+
 import dev.referee.config.RefereeConfig;
 import dev.referee.config.Route;
 import dev.referee.engine.config.EngineConfig;
@@ -69,6 +71,11 @@ final class Transfers
         this.notifier = new ReferNotifier(transactions, messages);
     }
 
+    Transitions transitions()
+    {
+        return b2bua.transitions();
+    }
+
     // ---- snapshot hooks (CallSnapshots only) -----------------------------------------------------------------
 
     Long2ObjectHashMap<ReferRequest> pendingWebhooks()
@@ -123,7 +130,7 @@ final class Transfers
             refuse(st, call, 403, "Forbidden", decision.refusal());
             return true;
         }
-        if (transferee == null || transferee.terminated || !transferee.confirmed)
+        if (transferee == null || transferee.isTerminated() || !transferee.isConfirmed())
         {
             refuse(st, call, 481, "Call/Transaction Does Not Exist", "nobody to transfer");
             return true;
@@ -190,7 +197,7 @@ final class Transfers
         final Call call = transferor.call;
         final Leg transferee = transferor.peer;
         final ServerTransaction st = request.st;
-        if (transferor.terminated || transferee == null || transferee.terminated)
+        if (transferor.isTerminated() || transferee == null || transferee.isTerminated())
         {
             refuse(st, call, 481, "Call/Transaction Does Not Exist", "the call ended before the transfer started");
             return;
@@ -222,12 +229,12 @@ final class Transfers
         // Attended and blonde (RFC 5589 §7): Replaces names a dialog; if it is one of Referee's, join to its far end.
         final DialogReference replaces = target.header("Replaces", view) ? DialogReference.parse(view) : null;
         final Leg consultation = replaces == null ? null : b2bua.findLeg(replaces);
-        final String kind = consultation == null ? "blind" :
-            consultation.peer != null && consultation.peer.confirmed ? "attended" : "blonde";
+        final TransferKind kind = consultation == null ? TransferKind.BLIND :
+            consultation.peer != null && consultation.peer.wasAnswered() ? TransferKind.ATTENDED : TransferKind.BLONDE;
         final Transfer transfer = new Transfer(
             nextTransferId++, this, call, transferor, transferee, kind, event, targetUri);
         call.transfer = transfer;
-        events.onTransferStarted(timers.nowNs(), call.id, transfer.id, transfer.kind, targetUri);
+        events.onTransferStarted(timers.nowNs(), call.id, transfer.id, transfer.kind.wire(), targetUri);
         notifier.notify(transfer, 100, "Trying");
 
         if (consultation != null)
@@ -251,15 +258,15 @@ final class Transfers
     {
         final Leg other = consultation.peer;
         if (consultation == transfer.transferor || consultation.call == transfer.call || other == null ||
-            other.terminated || consultation.terminated)
+            other.isTerminated() || consultation.isTerminated())
         {
             targetFailed(transfer, 481, "Call/Transaction Does Not Exist", "the dialog named by Replaces is over");
             return;
         }
         transfer.consultation = consultation;
         transfer.target = other;
-        transfer.state = Transfer.State.SOLICITING;
-        if (other.confirmed)
+        transfer.state(Transfer.State.SOLICITING, timers.nowNs(), "Replaces names a dialog of ours");
+        if (other.isConfirmed())
         {
             solicitOffer(transfer);
         }
@@ -281,7 +288,7 @@ final class Transfers
     void onBlondeAnswered(final Transfer transfer)
     {
         transfer.target.call.blonde = null;
-        transfer.kind = "blonde";
+        transfer.kind = TransferKind.BLONDE;
         solicitOffer(transfer);
     }
 
@@ -306,10 +313,10 @@ final class Transfers
         {
             return true; // many desk phones hang up right after the 202: the transferee waits for the target
         }
-        if (transfer.state == Transfer.State.COMPLETED)
+        if (transfer.state() == Transfer.State.COMPLETED)
         {
             transfer.transferorByeTimer = timers.cancel(transfer.transferorByeTimer);
-            b2bua.release(transfer.call, "transferred", 0);
+            b2bua.release(transfer.call, EndCause.TRANSFERRED, 0);
             return true;
         }
         return false;
@@ -351,7 +358,7 @@ final class Transfers
     private void onOfferResponse(final Transfer transfer, final SipMessage response)
     {
         final int status = response.statusCode();
-        if (status < 200 || transfer.state != Transfer.State.SOLICITING)
+        if (status < 200 || transfer.state() != Transfer.State.SOLICITING)
         {
             return;
         }
@@ -370,7 +377,7 @@ final class Transfers
             targetFailed(transfer, 488, "Not Acceptable Here", "the target's re-INVITE answer had no offer");
             return;
         }
-        transfer.state = Transfer.State.JOINING;
+        transfer.state(Transfer.State.JOINING, timers.nowNs(), "the target offered");
         final Leg transferee = transfer.transferee;
         transferee.clientInvite = b2bua.sendInvite(
             transferee, ++transferee.localCSeq, response, null, null, null, null, B2bua.JOIN_REINVITE, transfer);
@@ -405,7 +412,7 @@ final class Transfers
         if (timerId == transfer.ringTimer)
         {
             transfer.ringTimer = EngineTimers.NO_TIMER;
-            if (transfer.state == Transfer.State.CALLING_TARGET || transfer.state == Transfer.State.RECALLING)
+            if (transfer.state() == Transfer.State.CALLING_TARGET || transfer.state() == Transfer.State.RECALLING)
             {
                 abandonTarget(transfer);
                 targetFailed(transfer, 408, "Request Timeout", "no answer within transfer.ring-timeout");
@@ -415,9 +422,9 @@ final class Transfers
         {
             // transfer.transferor-bye-timeout: the transferor did not hang up after a completed transfer.
             transfer.transferorByeTimer = EngineTimers.NO_TIMER;
-            if (!transfer.transferor.terminated)
+            if (!transfer.transferor.isTerminated())
             {
-                b2bua.hangUp(transfer.transferor, transfer.call, "transferred");
+                b2bua.hangUp(transfer.transferor, transfer.call, EndCause.TRANSFERRED);
             }
         }
     }
@@ -452,7 +459,7 @@ final class Transfers
         leg.transport = transferor.transport;
         leg.flow = transferor.flow;
         leg.connectionId = transferor.connectionId;
-        transfer.state = Transfer.State.RECALLING;
+        transfer.state(Transfer.State.RECALLING, timers.nowNs(), "recalling the transferor");
         transfer.consultation = null;
         dial(transfer, leg, null, null, null, null);
     }
@@ -479,7 +486,7 @@ final class Transfers
         if (status < 200)
         {
             b2bua.learnDialog(leg, response, false);
-            if (status > 100 && transfer.state == Transfer.State.CALLING_TARGET)
+            if (status > 100 && transfer.state() == Transfer.State.CALLING_TARGET)
             {
                 events.onTransferTargetRinging(timers.nowNs(), transfer.call.id, transfer.id, status);
                 notifier.notify(transfer, status, response.reasonPhrase().toString());
@@ -495,7 +502,7 @@ final class Transfers
             return;
         }
         b2bua.learnDialog(leg, response, true);
-        leg.confirmed = true;
+        leg.state(Leg.State.CONFIRMED, timers.nowNs(), "target answered");
         leg.ackPendingCSeq = response.cseqNumber();
         if (response.bodyLength() == 0)
         {
@@ -505,7 +512,7 @@ final class Transfers
             return;
         }
         // The target's offer goes to the transferee in a re-INVITE; its answer will go back in the target's ACK.
-        transfer.state = Transfer.State.JOINING;
+        transfer.state(Transfer.State.JOINING, timers.nowNs(), "the target answered with an offer");
         final Leg transferee = transfer.transferee;
         transferee.clientInvite = b2bua.sendInvite(
             transferee, ++transferee.localCSeq, response, null, null, null, null, B2bua.JOIN_REINVITE, transfer);
@@ -514,7 +521,7 @@ final class Transfers
     private void onJoinResponse(final Transfer transfer, final SipMessage response)
     {
         final int status = response.statusCode();
-        if (status < 200 || transfer.state != Transfer.State.JOINING)
+        if (status < 200 || transfer.state() != Transfer.State.JOINING)
         {
             return;
         }
@@ -545,8 +552,8 @@ final class Transfers
     private void complete(final Transfer transfer)
     {
         final boolean recalled = transfer.target.remoteUri.equals(transfer.transferor.remoteUri) &&
-            transfer.transferor.terminated;
-        transfer.state = Transfer.State.COMPLETED;
+            transfer.transferor.isTerminated();
+        transfer.state(Transfer.State.COMPLETED, timers.nowNs(), "the transferee answered");
         final Call consultationCall = transfer.target.call;
         final Call child = b2bua.newCall(transfer.call.id, transfer.transferee, transfer.target);
         transfer.transferor.peer = null;
@@ -555,13 +562,13 @@ final class Transfers
         {
             // The transferor's consultation dialog is replaced (RFC 3891): it ends with BYE, or at once if early.
             consultation.peer = null;
-            if (consultation.confirmed)
+            if (consultation.wasAnswered())
             {
-                b2bua.hangUp(consultation, consultationCall, "transferred");
+                b2bua.hangUp(consultation, consultationCall, EndCause.TRANSFERRED);
             }
             else
             {
-                b2bua.release(consultationCall, "transferred", 0);
+                b2bua.release(consultationCall, EndCause.TRANSFERRED, 0);
             }
         }
         final long now = timers.nowNs();
@@ -573,9 +580,9 @@ final class Transfers
             events.onTransferCompleted(now, transfer.call.id, transfer.id, child.id);
             notifier.notify(transfer, 200, "OK");
         }
-        if (transfer.transferor.terminated)
+        if (transfer.transferor.isTerminated())
         {
-            b2bua.release(transfer.call, recalled ? "transfer-failed" : "transferred", 0);
+            b2bua.release(transfer.call, recalled ? EndCause.TRANSFER_FAILED : EndCause.TRANSFERRED, 0);
         }
         else
         {
@@ -588,20 +595,20 @@ final class Transfers
     /** The target (or the recalled transferor) did not take the call. */
     private void targetFailed(final Transfer transfer, final int status, final String reason, final String why)
     {
-        if (transfer.state == Transfer.State.RECALLING)
+        if (transfer.state() == Transfer.State.RECALLING)
         {
-            transfer.state = Transfer.State.FAILED;
-            b2bua.hangUp(transfer.transferee, transfer.call, "transfer-failed");
+            transfer.state(Transfer.State.FAILED, timers.nowNs(), why);
+            b2bua.hangUp(transfer.transferee, transfer.call, EndCause.TRANSFER_FAILED);
             return;
         }
         finish(transfer, status, reason, why);
-        if (!transfer.transferor.terminated)
+        if (!transfer.transferor.isTerminated())
         {
             return; // the transferor is still there: the original call stays joined, it can take the transferee back
         }
-        if (transfer.transferee.terminated)
+        if (transfer.transferee.isTerminated())
         {
-            b2bua.release(transfer.call, "transfer-failed", status);
+            b2bua.release(transfer.call, EndCause.TRANSFER_FAILED, status);
         }
         else if (config.transfer().onFailure() == RefereeConfig.OnTransferFailure.RECALL)
         {
@@ -609,13 +616,13 @@ final class Transfers
         }
         else
         {
-            b2bua.hangUp(transfer.transferee, transfer.call, "transfer-failed");
+            b2bua.hangUp(transfer.transferee, transfer.call, EndCause.TRANSFER_FAILED);
         }
     }
 
     private void finish(final Transfer transfer, final int status, final String reason, final String why)
     {
-        transfer.state = Transfer.State.FAILED;
+        transfer.state(Transfer.State.FAILED, timers.nowNs(), why);
         transfer.ringTimer = timers.cancel(transfer.ringTimer);
         events.onTransferFailed(timers.nowNs(), transfer.call.id, transfer.id, status, why);
         notifier.notify(transfer, status, reason);
@@ -625,7 +632,7 @@ final class Transfers
     private void abandonTarget(final Transfer transfer)
     {
         final Leg leg = transfer.target;
-        if (leg == null || leg.terminated)
+        if (leg == null || leg.isTerminated())
         {
             return;
         }
@@ -643,7 +650,7 @@ final class Transfers
             }
             b2bua.dropLeg(leg);
         }
-        else if (leg.confirmed)
+        else if (leg.isConfirmed())
         {
             if (leg.ackPendingCSeq >= 0)
             {
