@@ -1,5 +1,6 @@
 package dev.referee.engine.call;
 
+import dev.referee.engine.state.StateMachine;
 import dev.referee.engine.state.Transitions;
 
 import dev.referee.engine.config.EngineConfig;
@@ -27,28 +28,6 @@ import java.net.InetSocketAddress;
  */
 public final class B2bua implements TransactionUser
 {
-    static final int INITIAL_INVITE = 1;
-    static final int RELAYED_INVITE = 2;
-    static final int RELAYED_REQUEST = 3;
-    static final int BYE = 4;
-    static final int CANCEL = 5;
-    /** A request whose outcome nobody waits for (a BYE of a call already gone). */
-    static final int ORPHAN = 6;
-    /** INVITE to a transfer target (or to a recalled transferor). */
-    static final int TARGET_INVITE = 7;
-    /** re-INVITE of the transferee with the target's offer. */
-    static final int JOIN_REINVITE = 8;
-    /** NOTIFY of a transfer's progress. */
-    static final int NOTIFY = 9;
-    /** An INVITE given up before any provisional: CANCEL goes when one comes (RFC 3261 §9.1). */
-    static final int ABANDONED_INVITE = 10;
-    /** An INVITE given up and cancelled: a 2xx that crosses the CANCEL is acknowledged and hung up. */
-    static final int CANCELLED_INVITE = 11;
-    /** re-INVITE without offer of an attended transfer's target, to get its offer. */
-    static final int OFFER_REINVITE = 12;
-    /** re-INVITE of the peer of a leg taken over by an INVITE with Replaces, with the new caller's offer. */
-    static final int PICKUP_REINVITE = 13;
-
     private final EngineConfig config;
     private final TransactionLayer transactions;
     private final EngineTimers timers;
@@ -240,8 +219,7 @@ public final class B2bua implements TransactionUser
         messages.copyEndToEnd(request, writer);
         final ClientTransaction ct = transactions.sendRequest(
             clientId, branch, method, methodName, peer.transport, peer.flow, peer.connectionId);
-        ct.purpose = invite ? RELAYED_INVITE : RELAYED_REQUEST;
-        ct.context = st;
+        ct.use(invite ? ClientPurpose.RELAYED_INVITE : ClientPurpose.RELAYED_REQUEST, st);
         st.relayedTo = ct;
         if (invite)
         {
@@ -312,10 +290,17 @@ public final class B2bua implements TransactionUser
     @Override
     public void onResponse(final ClientTransaction ct, final SipMessage response, final long nowNs)
     {
-        switch (ct.purpose)
+        final ClientPurpose purpose = ClientPurpose.of(ct);
+        if (purpose == null)
         {
-            case INITIAL_INVITE -> setup.onCalleeInviteResponse(ct, (Call)ct.context, response);
-            case RELAYED_INVITE, RELAYED_REQUEST -> onRelayedResponse(ct, (ServerTransaction)ct.context, response);
+            transitions.unexpected(StateMachine.CLIENT_PURPOSE, ct.id(), 0, null, "response to a request of no purpose",
+                nowNs);
+            return;
+        }
+        switch (purpose)
+        {
+            case INITIAL_INVITE -> setup.onCalleeInviteResponse(ct, (Call)ct.context(), response);
+            case RELAYED_INVITE, RELAYED_REQUEST -> onRelayedResponse(ct, (ServerTransaction)ct.context(), response);
             case BYE -> onByeDone(ct);
             case TARGET_INVITE, JOIN_REINVITE, OFFER_REINVITE -> transfers.onResponse(ct, response);
             case ABANDONED_INVITE, CANCELLED_INVITE -> onAbandonedInviteResponse(ct, response);
@@ -327,20 +312,34 @@ public final class B2bua implements TransactionUser
                     transfers.onNotifyDone(ct);
                 }
             }
-            default ->
+            case CANCEL, ORPHAN ->
             {
+                // Nobody waits for these: a CANCEL's answer says nothing the INVITE's will not; an orphan's leg is gone.
             }
         }
     }
 
     @Override
+    public ClientTransaction.Purpose purposeOf(final int code)
+    {
+        return ClientPurpose.ofCode(code);
+    }
+
+    @Override
     public void onTimeout(final ClientTransaction ct, final long nowNs)
     {
-        switch (ct.purpose)
+        final ClientPurpose purpose = ClientPurpose.of(ct);
+        if (purpose == null)
+        {
+            transitions.unexpected(StateMachine.CLIENT_PURPOSE, ct.id(), 0, null, "timeout of a request of no purpose",
+                nowNs);
+            return;
+        }
+        switch (purpose)
         {
             case INITIAL_INVITE ->
             {
-                final Call call = (Call)ct.context;
+                final Call call = (Call)ct.context();
                 if (ct.provisionalSeen() && ct.finalStatus() == 0)
                 {
                     messages.sendCancel(ct); // Timer C: it rang too long
@@ -356,7 +355,7 @@ public final class B2bua implements TransactionUser
             }
             case RELAYED_INVITE, RELAYED_REQUEST ->
             {
-                final ServerTransaction st = (ServerTransaction)ct.context;
+                final ServerTransaction st = (ServerTransaction)ct.context();
                 clearInvite(st, ct);
                 if (!st.isFinal() && st.state() != ServerTransaction.State.TERMINATED)
                 {
@@ -366,9 +365,12 @@ public final class B2bua implements TransactionUser
             case BYE -> onByeDone(ct);
             case TARGET_INVITE, JOIN_REINVITE, OFFER_REINVITE -> transfers.onTimeout(ct);
             case NOTIFY -> transfers.onNotifyDone(ct);
-            default ->
+            case CANCEL, ORPHAN, ABANDONED_INVITE, CANCELLED_INVITE ->
             {
+                // Given up already: nothing more to do when the far end never answers.
             }
+            case PICKUP_REINVITE -> transitions.unexpected(StateMachine.CLIENT_PURPOSE, ct.id(),
+                callIdOf((Leg)ct.context()), purpose, "the picked-up call's peer never answered the re-INVITE", nowNs);
         }
     }
 
@@ -462,7 +464,7 @@ public final class B2bua implements TransactionUser
         }
         if (peer != null && !peer.isTerminated())
         {
-            messages.sendBye(peer, BYE);
+            messages.sendBye(peer, ClientPurpose.BYE);
             call.byesOutstanding++;
             call.state(Call.State.TERMINATING, timers.nowNs(), "BYE received");
         }
@@ -474,7 +476,7 @@ public final class B2bua implements TransactionUser
 
     private void onByeDone(final ClientTransaction ct)
     {
-        final Call call = (Call)ct.context;
+        final Call call = (Call)ct.context();
         if (call != null && --call.byesOutstanding <= 0)
         {
             release(call, call.endCause, 0);
@@ -524,7 +526,7 @@ public final class B2bua implements TransactionUser
             {
                 if (each != null && !each.isTerminated() && each.isConfirmed())
                 {
-                    messages.sendBye(each, BYE);
+                    messages.sendBye(each, ClientPurpose.BYE);
                     call.byesOutstanding++;
                 }
             }
@@ -578,7 +580,7 @@ public final class B2bua implements TransactionUser
 
     private Leg legOf(final ClientTransaction ct)
     {
-        final Object context = ((ServerTransaction)ct.context).context;
+        final Object context = ((ServerTransaction)ct.context()).context;
         return context instanceof Leg ? ((Leg)context).peer() : null;
     }
 
@@ -641,7 +643,8 @@ public final class B2bua implements TransactionUser
      * of {@code bodySource} as offer, or with no offer (the answer then brings one: RFC 3261 §13.2.1).
      */
     ClientTransaction sendInvite(final Leg leg, final long cseq, final SipMessage bodySource, final String header,
-        final String value, final String header2, final String value2, final int purpose, final Object context)
+        final String value, final String header2, final String value2, final ClientPurpose purpose,
+        final Object context)
     {
         final long clientId = transactions.reserveClientId();
         final String branch = transactions.branch(clientId);
@@ -665,8 +668,7 @@ public final class B2bua implements TransactionUser
         }
         final ClientTransaction ct = transactions.sendRequest(
             clientId, branch, SipMethod.INVITE, "INVITE", leg.transport, leg.flow, leg.connectionId);
-        ct.purpose = purpose;
-        ct.context = context;
+        ct.use(purpose, context);
         return ct;
     }
 
@@ -682,7 +684,7 @@ public final class B2bua implements TransactionUser
         }
         if (call == null)
         {
-            messages.sendBye(leg, ORPHAN);
+            messages.sendBye(leg, ClientPurpose.ORPHAN);
             dropLeg(leg);
             return;
         }
@@ -690,7 +692,7 @@ public final class B2bua implements TransactionUser
         {
             call.endCause = cause;
         }
-        messages.sendBye(leg, BYE).context = call;
+        messages.sendBye(leg, ClientPurpose.BYE).context(call);
         call.byesOutstanding++;
         call.state(Call.State.TERMINATING, timers.nowNs(), "BYE sent");
     }
@@ -709,10 +711,23 @@ public final class B2bua implements TransactionUser
         callCount++;
     }
 
-    /** An INVITE given up before a provisional came: CANCEL it as soon as one does. */
-    void cancelWhenProvisional(final ClientTransaction invite)
+    /** {@code leg}'s INVITE, given up before a provisional came: CANCEL it as soon as one does. */
+    void cancelWhenProvisional(final ClientTransaction invite, final Leg leg)
     {
-        invite.purpose = ABANDONED_INVITE;
+        ClientPurpose.move(invite, ClientPurpose.ABANDONED_INVITE, leg, transitions, callIdOf(leg), timers.nowNs(),
+            "given up before a provisional");
+    }
+
+    /** {@code leg}'s INVITE, given up and cancelled: a 2xx crossing the CANCEL is acknowledged and hung up. */
+    void cancelled(final ClientTransaction invite, final Leg leg)
+    {
+        ClientPurpose.move(invite, ClientPurpose.CANCELLED_INVITE, leg, transitions, callIdOf(leg), timers.nowNs(),
+            "cancelled");
+    }
+
+    private static long callIdOf(final Leg leg)
+    {
+        return leg.call == null ? 0 : leg.call.id;
     }
 
     private void onAbandonedInviteResponse(final ClientTransaction ct, final SipMessage response)
@@ -720,9 +735,9 @@ public final class B2bua implements TransactionUser
         final int status = response.statusCode();
         if (status < 200)
         {
-            if (ct.purpose == ABANDONED_INVITE)
+            if (ClientPurpose.of(ct) == ClientPurpose.ABANDONED_INVITE)
             {
-                ct.purpose = CANCELLED_INVITE;
+                cancelled(ct, (Leg)ct.context());
                 messages.sendCancel(ct);
             }
             return;
@@ -730,14 +745,13 @@ public final class B2bua implements TransactionUser
         if (status < 300)
         {
             // The 2xx crossed the CANCEL: acknowledge and hang up (RFC 3261 §15), with the dialog the 2xx made.
-            final Leg leg = ct.context instanceof Transfer ? ((Transfer)ct.context).target :
-                ct.context instanceof Leg ? (Leg)ct.context : null;
+            final Leg leg = (Leg)ct.context();
             if (leg != null)
             {
                 learnDialog(leg, response, true);
                 leg.ackPendingCSeq = response.cseqNumber();
                 messages.sendAck(leg, null);
-                messages.sendBye(leg, ORPHAN);
+                messages.sendBye(leg, ClientPurpose.ORPHAN);
             }
         }
     }

@@ -121,8 +121,7 @@ final class CallSetup
         final ClientTransaction ct = transactions.sendRequest(
             clientId, branch, SipMethod.INVITE, "INVITE", b.transport, b.flow, b.connectionId);
         events.onCallCreated(timers.nowNs(), call.id, 0, a.callId, b.callId, a.remoteUri, a.localUri, b.remoteTarget);
-        ct.purpose = B2bua.INITIAL_INVITE;
-        ct.context = call;
+        ct.use(ClientPurpose.INITIAL_INVITE, call);
         st.relayedTo = ct;
         call.calleeInvite = ct;
         b.clientInvite = ct;
@@ -145,7 +144,7 @@ final class CallSetup
                 b2bua.learnDialog(b, response, true);
                 b.ackPendingCSeq = response.cseqNumber();
                 messages.sendAck(b, null);
-                messages.sendBye(b, B2bua.ORPHAN);
+                messages.sendBye(b, ClientPurpose.ORPHAN);
                 b2bua.release(call, EndCause.CANCELLED, 487);
             }
             else if (status >= 300)
@@ -263,8 +262,7 @@ final class CallSetup
         }
         final ClientTransaction ct = transactions.sendRequest(
             clientId, branch, SipMethod.INVITE, "INVITE", callee.transport, callee.flow, callee.connectionId);
-        ct.purpose = B2bua.INITIAL_INVITE;
-        ct.context = call;
+        ct.use(ClientPurpose.INITIAL_INVITE, call);
         call.callerInvite.relayedTo = ct;
         call.calleeInvite = ct;
         callee.clientInvite = ct;

@@ -74,10 +74,10 @@ final class LegMessages
 
     void sendCancel(final ClientTransaction invite)
     {
-        transactions.sendCancel(invite).purpose = B2bua.CANCEL;
+        transactions.sendCancel(invite).use(ClientPurpose.CANCEL, null);
     }
 
-    ClientTransaction sendBye(final Leg leg, final int purpose)
+    ClientTransaction sendBye(final Leg leg, final ClientPurpose purpose)
     {
         if (leg.ackPendingCSeq >= 0)
         {
@@ -89,8 +89,7 @@ final class LegMessages
         startRequest(leg, "BYE", ++leg.localCSeq, branch, 70).endWithoutBody();
         final ClientTransaction ct = transactions.sendRequest(
             clientId, branch, SipMethod.BYE, "BYE", leg.transport, leg.flow, leg.connectionId);
-        ct.purpose = purpose;
-        ct.context = purpose == B2bua.BYE ? leg.call : null;
+        ct.use(purpose, purpose == ClientPurpose.BYE ? leg.call : null);
         return ct;
     }
 

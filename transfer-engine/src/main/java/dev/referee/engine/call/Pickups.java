@@ -122,7 +122,7 @@ final class Pickups
         }
         // Takeover of an answered call: the peer gets the picker's offer; the 200 to the picker carries its answer.
         peer.clientInvite = b2bua.sendInvite(
-            peer, ++peer.localCSeq, request, null, null, null, null, B2bua.PICKUP_REINVITE, picker);
+            peer, ++peer.localCSeq, request, null, null, null, null, ClientPurpose.PICKUP_REINVITE, picker);
         replaced.peer = null;
         picker.peer = peer;
         if (call.a == replaced)
@@ -140,7 +140,7 @@ final class Pickups
     /** The peer answered the takeover re-INVITE: answer the picker with it. */
     void onTakeoverResponse(final ClientTransaction ct, final SipMessage response)
     {
-        final Leg picker = (Leg)ct.context;
+        final Leg picker = (Leg)ct.context();
         final Leg peer = picker.peer;
         final int status = response.statusCode();
         final ServerTransaction st = picker.serverInvite;
@@ -170,15 +170,14 @@ final class Pickups
     {
         final ClientTransaction invite = ringing.clientInvite;
         ringing.clientInvite = null;
-        invite.context = ringing;
         if (invite.provisionalSeen())
         {
-            invite.purpose = B2bua.CANCELLED_INVITE;
+            b2bua.cancelled(invite, ringing);
             messages.sendCancel(invite);
         }
         else
         {
-            b2bua.cancelWhenProvisional(invite);
+            b2bua.cancelWhenProvisional(invite, ringing);
         }
         b2bua.dropLeg(ringing);
         ringing.peer = null;

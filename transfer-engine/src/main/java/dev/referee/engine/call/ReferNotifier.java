@@ -84,7 +84,6 @@ final class ReferNotifier
         writer.endWithBody(SIPFRAG, body, 0, fragment.length);
         final ClientTransaction ct = transactions.sendRequest(clientId, branch, SipMethod.NOTIFY, "NOTIFY",
             transferor.transport, transferor.flow, transferor.connectionId);
-        ct.purpose = B2bua.NOTIFY;
-        ct.context = transfer;
+        ct.use(ClientPurpose.NOTIFY, transfer);
     }
 }

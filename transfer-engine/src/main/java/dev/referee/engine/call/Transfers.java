@@ -1,5 +1,6 @@
 package dev.referee.engine.call;
 
+import dev.referee.engine.state.StateMachine;
 import dev.referee.engine.state.Transitions;
 
 import dev.referee.config.RefereeConfig;
@@ -166,7 +167,10 @@ final class Transfers
         final ReferRequest request = pendingWebhooks.remove(requestId);
         if (request == null)
         {
-            return; // too late: the timeout let the policy decide
+            // Too late: the timeout let the policy decide.
+            b2bua.transitions().unexpected(StateMachine.TRANSFER, 0, 0, null,
+                "webhook answer " + requestId + " after its timeout", timers.nowNs());
+            return;
         }
         request.timer = timers.cancel(request.timer);
         request.transferor.call.pendingRefer = null;
@@ -281,7 +285,7 @@ final class Transfers
     {
         final Leg other = transfer.target;
         other.clientInvite = b2bua.sendInvite(
-            other, ++other.localCSeq, null, null, null, null, null, B2bua.OFFER_REINVITE, transfer);
+            other, ++other.localCSeq, null, null, null, null, null, ClientPurpose.OFFER_REINVITE, transfer);
     }
 
     /** Blonde: the target the transferor was calling answered (the B2BUA acknowledged it and ended the consultation). */
@@ -332,24 +336,22 @@ final class Transfers
     /** A NOTIFY of {@code transfer} got its final response or timed out. */
     void onNotifyDone(final ClientTransaction ct)
     {
-        if (ct.context instanceof Transfer)
-        {
-            notifier.onNotifyDone((Transfer)ct.context);
-        }
+        notifier.onNotifyDone((Transfer)ct.context());
     }
 
     void onResponse(final ClientTransaction ct, final SipMessage response)
     {
-        final Transfer transfer = (Transfer)ct.context;
-        if (ct.purpose == B2bua.TARGET_INVITE)
+        final Transfer transfer = (Transfer)ct.context();
+        final ClientPurpose purpose = ClientPurpose.of(ct);
+        if (purpose == ClientPurpose.TARGET_INVITE)
         {
             onTargetResponse(transfer, ct, response);
         }
-        else if (ct.purpose == B2bua.JOIN_REINVITE)
+        else if (purpose == ClientPurpose.JOIN_REINVITE)
         {
             onJoinResponse(transfer, response);
         }
-        else if (ct.purpose == B2bua.OFFER_REINVITE)
+        else if (purpose == ClientPurpose.OFFER_REINVITE)
         {
             onOfferResponse(transfer, response);
         }
@@ -358,8 +360,13 @@ final class Transfers
     private void onOfferResponse(final Transfer transfer, final SipMessage response)
     {
         final int status = response.statusCode();
-        if (status < 200 || transfer.state() != Transfer.State.SOLICITING)
+        if (status < 200)
         {
+            return;
+        }
+        if (transfer.state() != Transfer.State.SOLICITING)
+        {
+            unexpected(transfer, "answer " + status + " to the target's re-INVITE");
             return;
         }
         final Leg other = transfer.target;
@@ -380,18 +387,19 @@ final class Transfers
         transfer.state(Transfer.State.JOINING, timers.nowNs(), "the target offered");
         final Leg transferee = transfer.transferee;
         transferee.clientInvite = b2bua.sendInvite(
-            transferee, ++transferee.localCSeq, response, null, null, null, null, B2bua.JOIN_REINVITE, transfer);
+            transferee, ++transferee.localCSeq, response, null, null, null, null, ClientPurpose.JOIN_REINVITE, transfer);
     }
 
     void onTimeout(final ClientTransaction ct)
     {
-        final Transfer transfer = (Transfer)ct.context;
-        if (ct.purpose == B2bua.TARGET_INVITE && transfer.target != null && transfer.target.clientInvite == ct)
+        final Transfer transfer = (Transfer)ct.context();
+        final ClientPurpose purpose = ClientPurpose.of(ct);
+        if (purpose == ClientPurpose.TARGET_INVITE && transfer.target != null && transfer.target.clientInvite == ct)
         {
             abandonTarget(transfer);
             targetFailed(transfer, 408, "Request Timeout", "the target did not answer");
         }
-        else if (ct.purpose == B2bua.JOIN_REINVITE)
+        else if (purpose == ClientPurpose.JOIN_REINVITE)
         {
             transfer.transferee.clientInvite = null;
             if (transfer.consultation == null)
@@ -400,7 +408,7 @@ final class Transfers
             }
             targetFailed(transfer, 408, "Request Timeout", "the transferee did not answer the re-INVITE");
         }
-        else if (ct.purpose == B2bua.OFFER_REINVITE)
+        else if (purpose == ClientPurpose.OFFER_REINVITE)
         {
             transfer.target.clientInvite = null;
             targetFailed(transfer, 408, "Request Timeout", "the target did not answer the re-INVITE");
@@ -470,7 +478,7 @@ final class Transfers
         leg.localCSeq = 1;
         transfer.target = leg;
         leg.clientInvite = b2bua.sendInvite(
-            leg, 1, null, header, value, header2, value2, B2bua.TARGET_INVITE, transfer);
+            leg, 1, null, header, value, header2, value2, ClientPurpose.TARGET_INVITE, transfer);
         transfer.ringTimer = timers.schedule(config.transferRingTimeoutNs(), transfer);
     }
 
@@ -480,7 +488,9 @@ final class Transfers
         final int status = response.statusCode();
         if (leg == null || leg.clientInvite != ct)
         {
-            return; // an INVITE given up already: its purpose changed, so only stragglers of the timeout get here
+            // An INVITE given up already (after a provisional: CANCEL sent): only stragglers get here.
+            unexpected(transfer, "answer " + status + " to a target INVITE given up");
+            return;
         }
         leg.connectionId = ct.connectionId();
         if (status < 200)
@@ -515,14 +525,19 @@ final class Transfers
         transfer.state(Transfer.State.JOINING, timers.nowNs(), "the target answered with an offer");
         final Leg transferee = transfer.transferee;
         transferee.clientInvite = b2bua.sendInvite(
-            transferee, ++transferee.localCSeq, response, null, null, null, null, B2bua.JOIN_REINVITE, transfer);
+            transferee, ++transferee.localCSeq, response, null, null, null, null, ClientPurpose.JOIN_REINVITE, transfer);
     }
 
     private void onJoinResponse(final Transfer transfer, final SipMessage response)
     {
         final int status = response.statusCode();
-        if (status < 200 || transfer.state() != Transfer.State.JOINING)
+        if (status < 200)
         {
+            return;
+        }
+        if (transfer.state() != Transfer.State.JOINING)
+        {
+            unexpected(transfer, "answer " + status + " to the transferee's re-INVITE");
             return;
         }
         final Leg transferee = transfer.transferee;
@@ -646,7 +661,7 @@ final class Transfers
             }
             else
             {
-                b2bua.cancelWhenProvisional(invite);
+                b2bua.cancelWhenProvisional(invite, leg);
             }
             b2bua.dropLeg(leg);
         }
@@ -665,6 +680,12 @@ final class Transfers
     {
         messages.respond(st, status, reasonPhrase, "Reason", "SIP;cause=" + status + ";text=\"" + why + "\"");
         events.onTransferRefused(timers.nowNs(), call.id, status, why);
+    }
+
+    private void unexpected(final Transfer transfer, final String event)
+    {
+        b2bua.transitions().unexpected(StateMachine.TRANSFER, transfer.id, transfer.call.id, transfer.state(), event,
+            timers.nowNs());
     }
 
     private static String withoutHeaders(final AsciiView uri)

@@ -18,6 +18,15 @@ import java.net.InetSocketAddress;
  */
 public final class ClientTransaction implements TimerOwner
 {
+    /**
+     * What the transaction user sent the request for: a constant of the TU's own enum, which says what
+     * {@link #context()} is. Its code goes into snapshots.
+     */
+    public interface Purpose
+    {
+        int code();
+    }
+
     public enum State
     {
         /** INVITE sent, no response yet. */
@@ -53,10 +62,10 @@ public final class ClientTransaction implements TimerOwner
     /** Timer C fired: the TU was told and cancelled; what is left is waiting for the final response. */
     boolean timerCFired;
 
-    /** What the TU attaches (the leg and the relay it belongs to). */
-    public Object context;
-    /** The TU's own tag for what this transaction is for. */
-    public int purpose;
+    /** What the TU sent the request for; null until it says. */
+    Purpose purpose;
+    /** What the TU attaches: the call, leg, transfer or relayed server transaction its purpose names. */
+    Object context;
 
     ClientTransaction(final TransactionLayer layer, final long id, final String branch, final int method,
         final String methodName, final int transport, final InetSocketAddress destination, final long connectionId,
@@ -71,6 +80,35 @@ public final class ClientTransaction implements TimerOwner
         this.destination = destination;
         this.connectionId = connectionId;
         this.request = request;
+    }
+
+    /** Set by the TU once the request is sent: what it is for, and the object that purpose works on. */
+    public void use(final Purpose purpose, final Object context)
+    {
+        this.purpose = purpose;
+        this.context = context;
+    }
+
+    /** The TU's purpose machine moved (an INVITE given up): only the TU's one transition method calls this. */
+    public void purpose(final Purpose next)
+    {
+        this.purpose = next;
+    }
+
+    /** The TU's new attachment for the same purpose. */
+    public void context(final Object context)
+    {
+        this.context = context;
+    }
+
+    public Purpose purpose()
+    {
+        return purpose;
+    }
+
+    public Object context()
+    {
+        return context;
     }
 
     public long id()

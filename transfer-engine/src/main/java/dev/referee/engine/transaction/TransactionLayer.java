@@ -64,6 +64,11 @@ public final class TransactionLayer
         this.t4Ns = t4Ns;
     }
 
+    public TransactionUser user()
+    {
+        return user;
+    }
+
     public void user(final TransactionUser user)
     {
         this.user = user;

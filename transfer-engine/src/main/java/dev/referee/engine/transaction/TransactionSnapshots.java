@@ -116,7 +116,7 @@ public final class TransactionSnapshots
         out.writeInt(ct.finalStatus);
         out.writeBoolean(ct.provisionalSeen);
         out.writeBoolean(ct.timerCFired);
-        out.writeInt(ct.purpose);
+        out.writeInt(ct.purpose == null ? 0 : ct.purpose.code());
     }
 
     public static ServerTransaction readServer(final TransactionLayer layer, final SnapshotReader in)
@@ -164,7 +164,8 @@ public final class TransactionSnapshots
         ct.finalStatus = in.readInt();
         ct.provisionalSeen = in.readBoolean();
         ct.timerCFired = in.readBoolean();
-        ct.purpose = in.readInt();
+        final int purpose = in.readInt();
+        ct.purpose = purpose == 0 ? null : layer.user().purposeOf(purpose);
         return ct;
     }
 

@@ -14,6 +14,9 @@ public interface TransactionUser
     /** Timer B or F fired: no final response came (RFC 3261 §17.1.1.2, §17.1.2.2); act as for a 408. */
     void onTimeout(ClientTransaction transaction, long nowNs);
 
+    /** The purpose whose {@link ClientTransaction.Purpose#code()} is {@code code} (restoring a snapshot). */
+    ClientTransaction.Purpose purposeOf(int code);
+
     /** Timer H fired: a non-2xx final response to an INVITE was never acknowledged. */
     default void onAckTimeout(final ServerTransaction transaction, final long nowNs)
     {
