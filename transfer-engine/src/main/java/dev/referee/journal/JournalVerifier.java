@@ -41,6 +41,11 @@ public final class JournalVerifier
 
         void onRecord(JournalRecord record, boolean matched);
 
+        /** The replay's engine exists and has handled nothing yet (to listen to its state machines, say). */
+        default void onEngine(final Engine engine)
+        {
+        }
+
         /** After the engine has handled {@code input}: its state may be read here (the replay's own thread). */
         default void afterInput(final JournalRecord input, final Engine engine)
         {
@@ -72,6 +77,7 @@ public final class JournalVerifier
         final JournalSender journaled = new JournalSender(
             (transport, destination, connectionId, buffer, offset, length) -> true, outputs);
         final Engine engine = new Engine(first.config, journaled, new EngineCounters(), new JournalEvents(events));
+        listener.onEngine(engine);
         final InputReplayer replayer = new InputReplayer(engine);
 
         long records = 1;

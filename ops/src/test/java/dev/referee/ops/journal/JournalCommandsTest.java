@@ -242,6 +242,26 @@ class JournalCommandsTest
         assertTrue(states.stream().anyMatch(s -> s.contains(" CONFIRMED; A leg ") && s.contains(" confirmed joined to ")),
             trace.out());
         assertTrue(states.get(states.size() - 1).matches("  state call \\d+ ended: .*"), trace.out());
+
+        // The moves the state machines recorded, in the order they made them.
+        final List<String> moves = trace.out().lines().filter(line -> line.startsWith("  move  ")).toList();
+        final int answered = indexOf(moves, "  move  call \\d+: INITIATING -> CONFIRMED \\(callee answered\\)");
+        final int legAnswered = indexOf(moves, "  move  dialog \\d+: EARLY -> CONFIRMED \\(callee answered\\)");
+        final int ended = indexOf(moves, "  move  call \\d+: (CONFIRMED|TERMINATING) -> ENDED \\(.*\\)");
+        assertTrue(answered >= 0 && legAnswered >= 0 && ended > answered, trace.out());
+        assertFalse(trace.out().contains("REFUSED"), trace.out());
+    }
+
+    private static int indexOf(final List<String> lines, final String regex)
+    {
+        for (int i = 0; i < lines.size(); i++)
+        {
+            if (lines.get(i).matches(regex))
+            {
+                return i;
+            }
+        }
+        return -1;
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.referee.engine.call;
 
+import dev.referee.sip.SipLimits;
+
 import dev.referee.engine.state.StateMachine;
 import dev.referee.engine.state.Transitions;
 
@@ -639,28 +641,43 @@ public final class B2bua implements TransactionUser
     }
 
     /**
-     * Sends an INVITE on {@code leg} with CSeq {@code cseq}: the first of a new dialog or a re-INVITE; with the body
-     * of {@code bodySource} as offer, or with no offer (the answer then brings one: RFC 3261 §13.2.1).
+     * Sends the first INVITE of {@code leg}'s new dialog (CSeq 1), without offer: the answer brings one (RFC 3261
+     * §13.2.1).
      */
-    ClientTransaction sendInvite(final Leg leg, final long cseq, final SipMessage bodySource, final String header,
-        final String value, final String header2, final String value2, final ClientPurpose purpose,
+    ClientTransaction invite(final Leg leg, final InviteHeaders headers, final ClientPurpose purpose,
         final Object context)
+    {
+        leg.localCSeq = 1;
+        return sendInvite(leg, null, headers, purpose, context);
+    }
+
+    /** Sends a re-INVITE on {@code leg}: with the body of {@code offerSource} as offer, or without offer when null. */
+    ClientTransaction reInvite(final Leg leg, final SipMessage offerSource, final ClientPurpose purpose,
+        final Object context)
+    {
+        leg.localCSeq++;
+        return sendInvite(leg, offerSource, InviteHeaders.NONE, purpose, context);
+    }
+
+    private ClientTransaction sendInvite(final Leg leg, final SipMessage offerSource, final InviteHeaders headers,
+        final ClientPurpose purpose, final Object context)
     {
         final long clientId = transactions.reserveClientId();
         final String branch = transactions.branch(clientId);
-        final SipMessageWriter writer = messages.startRequest(leg, "INVITE", cseq, branch, 70);
+        final SipMessageWriter writer =
+            messages.startRequest(leg, "INVITE", leg.localCSeq, branch, SipLimits.MAX_FORWARDS);
         writer.header("Contact", messages.contact(leg.transport, leg.flow));
-        if (header != null)
+        if (headers.referredBy() != null)
         {
-            writer.header(header, value);
+            writer.header("Referred-By", headers.referredBy());
         }
-        if (header2 != null)
+        if (headers.replaces() != null)
         {
-            writer.header(header2, value2);
+            writer.header("Replaces", headers.replaces());
         }
-        if (bodySource != null)
+        if (offerSource != null)
         {
-            HeaderCopier.endWithBodyOf(bodySource, writer);
+            HeaderCopier.endWithBodyOf(offerSource, writer);
         }
         else
         {

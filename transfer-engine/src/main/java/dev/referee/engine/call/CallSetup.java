@@ -1,5 +1,7 @@
 package dev.referee.engine.call;
 
+import dev.referee.sip.SipLimits;
+
 import dev.referee.config.Route;
 import dev.referee.engine.config.EngineConfig;
 import dev.referee.engine.id.IdGenerator;
@@ -250,7 +252,7 @@ final class CallSetup
         final Leg callee = call.b;
         final long clientId = transactions.reserveClientId();
         final String branch = transactions.branch(clientId);
-        final SipMessageWriter writer = messages.startRequest(callee, "INVITE", ++callee.localCSeq, branch, 70);
+        final SipMessageWriter writer = messages.startRequest(callee, "INVITE", ++callee.localCSeq, branch, SipLimits.MAX_FORWARDS);
         writer.header("Contact", messages.contact(callee.transport, callee.flow));
         if (call.callerOffer != null)
         {

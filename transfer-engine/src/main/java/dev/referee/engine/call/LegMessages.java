@@ -1,5 +1,7 @@
 package dev.referee.engine.call;
 
+import dev.referee.sip.SipLimits;
+
 import dev.referee.engine.time.EngineTimers;
 
 import dev.referee.engine.config.EngineConfig;
@@ -86,7 +88,7 @@ final class LegMessages
         leg.state(Leg.State.TERMINATED, timers.nowNs(), "BYE sent");
         final long clientId = transactions.reserveClientId();
         final String branch = transactions.branch(clientId);
-        startRequest(leg, "BYE", ++leg.localCSeq, branch, 70).endWithoutBody();
+        startRequest(leg, "BYE", ++leg.localCSeq, branch, SipLimits.MAX_FORWARDS).endWithoutBody();
         final ClientTransaction ct = transactions.sendRequest(
             clientId, branch, SipMethod.BYE, "BYE", leg.transport, leg.flow, leg.connectionId);
         ct.use(purpose, purpose == ClientPurpose.BYE ? leg.call : null);
@@ -97,7 +99,7 @@ final class LegMessages
     void sendAck(final Leg leg, final SipMessage bodySource)
     {
         final String branch = transactions.branch(transactions.reserveClientId());
-        final SipMessageWriter writer = startRequest(leg, "ACK", leg.ackPendingCSeq, branch, 70);
+        final SipMessageWriter writer = startRequest(leg, "ACK", leg.ackPendingCSeq, branch, SipLimits.MAX_FORWARDS);
         if (bodySource != null)
         {
             HeaderCopier.endWithBodyOf(bodySource, writer);
@@ -203,7 +205,7 @@ final class LegMessages
     static int forwardedMaxForwards(final SipMessage request)
     {
         final int maxForwards = request.maxForwards();
-        return maxForwards < 0 ? 70 : maxForwards - 1;
+        return maxForwards < 0 ? SipLimits.MAX_FORWARDS : maxForwards - 1;
     }
 
     /** Builds the Strings legs keep from parts of received messages. */

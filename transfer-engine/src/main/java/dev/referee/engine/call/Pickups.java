@@ -121,8 +121,7 @@ final class Pickups
             return;
         }
         // Takeover of an answered call: the peer gets the picker's offer; the 200 to the picker carries its answer.
-        peer.clientInvite = b2bua.sendInvite(
-            peer, ++peer.localCSeq, request, null, null, null, null, ClientPurpose.PICKUP_REINVITE, picker);
+        peer.clientInvite = b2bua.reInvite(peer, request, ClientPurpose.PICKUP_REINVITE, picker);
         replaced.peer = null;
         picker.peer = peer;
         if (call.a == replaced)

@@ -1,5 +1,7 @@
 package dev.referee.engine.call;
 
+import dev.referee.sip.SipLimits;
+
 import dev.referee.engine.transaction.ClientTransaction;
 import dev.referee.engine.transaction.TransactionLayer;
 import dev.referee.sip.SipMessageWriter;
@@ -74,7 +76,7 @@ final class ReferNotifier
         transfer.notifyInFlight = true;
         final long clientId = transactions.reserveClientId();
         final String branch = transactions.branch(clientId);
-        final SipMessageWriter writer = messages.startRequest(transferor, "NOTIFY", ++transferor.localCSeq, branch, 70);
+        final SipMessageWriter writer = messages.startRequest(transferor, "NOTIFY", ++transferor.localCSeq, branch, SipLimits.MAX_FORWARDS);
         writer.header("Contact", messages.contact(transferor.transport, transferor.flow));
         writer.header("Event", transfer.event);
         writer.header("Subscription-State", status >= 200 ? "terminated;reason=noresource" : "active;expires=60");

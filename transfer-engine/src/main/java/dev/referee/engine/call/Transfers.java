@@ -284,8 +284,7 @@ final class Transfers
     private void solicitOffer(final Transfer transfer)
     {
         final Leg other = transfer.target;
-        other.clientInvite = b2bua.sendInvite(
-            other, ++other.localCSeq, null, null, null, null, null, ClientPurpose.OFFER_REINVITE, transfer);
+        other.clientInvite = b2bua.reInvite(other, null, ClientPurpose.OFFER_REINVITE, transfer);
     }
 
     /** Blonde: the target the transferor was calling answered (the B2BUA acknowledged it and ended the consultation). */
@@ -386,8 +385,7 @@ final class Transfers
         }
         transfer.state(Transfer.State.JOINING, timers.nowNs(), "the target offered");
         final Leg transferee = transfer.transferee;
-        transferee.clientInvite = b2bua.sendInvite(
-            transferee, ++transferee.localCSeq, response, null, null, null, null, ClientPurpose.JOIN_REINVITE, transfer);
+        transferee.clientInvite = b2bua.reInvite(transferee, response, ClientPurpose.JOIN_REINVITE, transfer);
     }
 
     void onTimeout(final ClientTransaction ct)
@@ -450,7 +448,7 @@ final class Transfers
         leg.remoteTarget = messages.strings().requestUri(target.user(), router.targetSuffix(route));
         leg.transport = route.transport();
         leg.flow = route.target();
-        dial(transfer, leg, "Referred-By", referredBy, replaces == null ? null : "Replaces", replaces);
+        dial(transfer, leg, new InviteHeaders(referredBy, replaces));
     }
 
     /** The transferor is gone and the target failed: call the transferor back (transfer.on-failure: recall). */
@@ -469,16 +467,13 @@ final class Transfers
         leg.connectionId = transferor.connectionId;
         transfer.state(Transfer.State.RECALLING, timers.nowNs(), "recalling the transferor");
         transfer.consultation = null;
-        dial(transfer, leg, null, null, null, null);
+        dial(transfer, leg, InviteHeaders.NONE);
     }
 
-    private void dial(final Transfer transfer, final Leg leg, final String header, final String value,
-        final String header2, final String value2)
+    private void dial(final Transfer transfer, final Leg leg, final InviteHeaders headers)
     {
-        leg.localCSeq = 1;
         transfer.target = leg;
-        leg.clientInvite = b2bua.sendInvite(
-            leg, 1, null, header, value, header2, value2, ClientPurpose.TARGET_INVITE, transfer);
+        leg.clientInvite = b2bua.invite(leg, headers, ClientPurpose.TARGET_INVITE, transfer);
         transfer.ringTimer = timers.schedule(config.transferRingTimeoutNs(), transfer);
     }
 
@@ -524,8 +519,7 @@ final class Transfers
         // The target's offer goes to the transferee in a re-INVITE; its answer will go back in the target's ACK.
         transfer.state(Transfer.State.JOINING, timers.nowNs(), "the target answered with an offer");
         final Leg transferee = transfer.transferee;
-        transferee.clientInvite = b2bua.sendInvite(
-            transferee, ++transferee.localCSeq, response, null, null, null, null, ClientPurpose.JOIN_REINVITE, transfer);
+        transferee.clientInvite = b2bua.reInvite(transferee, response, ClientPurpose.JOIN_REINVITE, transfer);
     }
 
     private void onJoinResponse(final Transfer transfer, final SipMessage response)

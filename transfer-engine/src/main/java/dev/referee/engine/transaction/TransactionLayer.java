@@ -1,5 +1,7 @@
 package dev.referee.engine.transaction;
 
+import dev.referee.sip.SipLimits;
+
 import dev.referee.engine.id.IdGenerator;
 import dev.referee.engine.message.Outbox;
 import dev.referee.engine.message.StoredMessage;
@@ -446,7 +448,7 @@ public final class TransactionLayer
         writer.header("To", request.to().value());
         writer.header("Call-ID", request.callId());
         writer.startHeader("CSeq").append(request.cseqNumber()).append(" CANCEL").endHeader();
-        writer.header("Max-Forwards", 70);
+        writer.header("Max-Forwards", SipLimits.MAX_FORWARDS);
         writer.endWithoutBody();
         return sendRequest(invite.id, invite.branch, SipMethod.CANCEL, "CANCEL", invite.transport, invite.destination,
             invite.connectionId);
@@ -564,7 +566,7 @@ public final class TransactionLayer
         writer.header("To", to);
         writer.header("Call-ID", request.callId());
         writer.startHeader("CSeq").append(request.cseqNumber()).append(" ACK").endHeader();
-        writer.header("Max-Forwards", 70);
+        writer.header("Max-Forwards", SipLimits.MAX_FORWARDS);
         writer.endWithoutBody();
         return outbox.copyOfMessage();
     }
