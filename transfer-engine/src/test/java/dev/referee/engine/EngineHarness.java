@@ -91,7 +91,10 @@ public final class EngineHarness
             new Route(Pattern.compile("bobtcp"), CALLEE, Transport.TCP),
             new Route(Pattern.compile("user"), CALLEE, Transport.UDP),
             new Route(Pattern.compile("carol|\\+?[0-9]+"), TARGET, Transport.UDP),
-            new Route(Pattern.compile("alice"), CALLER, Transport.UDP));
+            new Route(Pattern.compile("alice"), CALLER, Transport.UDP),
+            // Numbered parties of tests that run many flows at once (RandomInterleavingTest).
+            new Route(Pattern.compile("bob[0-9]+"), CALLEE, Transport.UDP),
+            new Route(Pattern.compile("carol[0-9]+"), TARGET, Transport.UDP));
         final List<ListenAddress> listen = List.of(
             new ListenAddress(Transport.UDP, REFEREE), new ListenAddress(Transport.TCP, REFEREE),
             new ListenAddress(Transport.UDP, REFEREE_V6));
