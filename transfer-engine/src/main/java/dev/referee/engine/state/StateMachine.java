@@ -7,8 +7,6 @@ public enum StateMachine
     CALL,
     /** {@code Leg.State}: one leg's dialog (RFC 3261 §12): early, confirmed, terminated. */
     DIALOG,
-    /** {@code Leg.OfferAnswer}: the INVITE offer/answer exchange open on one leg (RFC 3264, RFC 6337). */
-    OFFER_ANSWER,
     /** {@code Transfer.State}: one transfer Referee performs for a REFER. */
     TRANSFER,
     /** {@code ClientPurpose}: what a request Referee sent is for; an INVITE given up changes purpose. */
