@@ -94,7 +94,13 @@ public final class Engine
         {
             counters.responseIn(message.statusCode());
             final ClientTransaction ct = transactions.matchResponse(message);
-            if (ct != null)
+            if (ct != null && !cameFromWhereTheRequestWent(ct, source))
+            {
+                // Whoever learned a branch (it is on the wire) could otherwise answer Referee's requests for the far
+                // end: a response counts only from the host the request went to (RFC 3261 §18.2.2 lets the port vary).
+                counters.increment(EngineCounters.RESPONSES_FROM_ELSEWHERE);
+            }
+            else if (ct != null)
             {
                 transactions.onResponse(ct, message, connectionId, nowNs);
             }
@@ -104,6 +110,13 @@ public final class Engine
             }
         }
         endOfInput();
+    }
+
+    private static boolean cameFromWhereTheRequestWent(final ClientTransaction ct, final InetSocketAddress source)
+    {
+        final InetSocketAddress destination = ct.destination();
+        return destination == null || source == null || destination.getAddress() == null ||
+            destination.getAddress().equals(source.getAddress());
     }
 
     /**

@@ -24,7 +24,9 @@ public final class EngineCounters
     public static final int UNEXPECTED = 6;
     public static final int CALLS_TOTAL = 7;
     public static final int TRANSACTIONS_WAITING = 8;
-    private static final int GAUGE_SLOTS = 9;
+    /** Responses whose branch matched a client transaction but that came from another host: dropped. */
+    public static final int RESPONSES_FROM_ELSEWHERE = 9;
+    private static final int GAUGE_SLOTS = 10;
 
     private final AtomicLongArray gauges = new AtomicLongArray(GAUGE_SLOTS);
     private final AtomicLongArray requestsIn = new AtomicLongArray(METHOD_SLOTS);
