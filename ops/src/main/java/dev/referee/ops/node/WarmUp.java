@@ -89,7 +89,7 @@ public final class WarmUp
             final int calls;
             final int answered;
             try (WarmUpPhones phones = new WarmUpPhones(InetAddress.getLoopbackAddress());
-                RefereeNode node = RefereeNode.startWithoutWarmUp(warmUpConfig(config, dir, phones.calleeAddress())))
+                RefereeNode node = NodeAssembly.start(warmUpConfig(config, dir, phones.calleeAddress())))
             {
                 final InetSocketAddress referee = node.pipeline().localAddress(Transport.UDP);
                 // Hard, until every hot method has been run often enough to be queued for compilation; then gently,
