@@ -2,6 +2,7 @@ package dev.referee.ops.node;
 
 import dev.referee.cdr.CdrWriter;
 import dev.referee.cdr.WallClockMapping;
+import dev.referee.config.ListenAddress;
 import dev.referee.config.RefereeConfig;
 import dev.referee.engine.Engine;
 import dev.referee.engine.EngineConfig;
@@ -20,29 +21,38 @@ import dev.referee.journal.RecoveryGate;
 import dev.referee.ops.admin.AdminServer;
 import dev.referee.ops.webhook.TransferWebhookClient;
 import dev.referee.pipeline.SipPipeline;
+import dev.referee.transport.Transport;
 import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.SystemNanoClock;
 
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The composition root: the one place a node is put together from its configuration, journal on or off. Both the
  * node that serves ({@link RefereeNode#start}) and the throwaway warm-up node ({@link WarmUp}) are built here.
  * <pre>
- *  receive threads ─► inbound ring ─► [JournalInputStage] ─► InboundAdapter ─► Engine
- *                                                                                 │ SipSender, EngineEvents,
- *                                                                                 ▼ WebhookRequests
- *          [RecoveryGate ─► JournalSender ─► JournalEvents + CdrWriter]  ─► outbound ring ─► send threads
+ *  receive threads ─► inbound ring ─► [JournalInputStage] ─► InboundAdapter ─► Engine ─┬─► [RecoveryGate]
+ *                                                                                      │
+ *  send threads ◄── outbound ring ◄── [JournalSender] ◄── messages ◄───────────────────┤
+ *                         CdrWriter ◄── [JournalEvents] ◄── domain events ◄────────────┤
+ *             TransferWebhookClient ◄── webhook requests ◄─────────────────────────────┘
  * </pre>
- * The bracketed parts exist only with the journal on. In order: the pipeline (rings and transports, nothing bound),
- * the webhook client and the call-record writer, then the engine: with the journal, {@link JournalRecovery} builds it
- * or rebuilds it from the journal behind a closed {@link RecoveryGate}, and the journal's input stage is added to the
- * pipeline before the gate opens; without it, the engine is built here, sending straight into the pipeline. Last the
- * pipeline binds and starts with the engine as its engine stage, and the admin HTTP server starts. Anything that
- * fails closes what was built before it.
+ * The bracketed parts exist only with the journal on. In order:
+ * <ol>
+ * <li>the pipeline (rings and transports), bound at once, so that a configured port 0 is known as the real port
+ * before the engine that advertises it (Via, Contact) is built;</li>
+ * <li>the webhook client and the call-record writer;</li>
+ * <li>the engine: with the journal, {@link JournalRecovery} builds it, or rebuilds it from the journal behind a
+ * closed {@link RecoveryGate}, then the journal's input stage is added to the pipeline and the gate opens; without
+ * it, the engine is built here and sends straight into the pipeline;</li>
+ * <li>the pipeline's threads, with the engine as its engine stage, then the admin HTTP server.</li>
+ * </ol>
+ * Anything that fails closes what was built before it.
  */
 final class NodeAssembly
 {
@@ -57,6 +67,8 @@ final class NodeAssembly
         try
         {
             parts.pipeline = new SipPipeline(config);
+            // Bound before the engine is built: a configured port 0 is advertised (Via, Contact) as the real port.
+            parts.pipeline.bind();
             parts.webhooks = new TransferWebhookClient(
                 parts.pipeline.inputs(), Duration.ofMillis(config.webhook().timeoutMs()));
             // Call records are written off the engine thread; wall-clock times come from this one reading.
@@ -64,7 +76,8 @@ final class NodeAssembly
             // The identifier key is the one non-deterministic input: drawn here, outside the engine, and kept by the
             // journal, whose recorded key wins when the node restarts on an existing journal (replay rebuilds the
             // same ids).
-            final EngineConfig engineConfig = EngineConfig.from(config, freshIdKey());
+            parts.listen = resolvedListen(config.listen(), parts.pipeline.boundAddresses());
+            final EngineConfig engineConfig = EngineConfig.from(config.withListen(parts.listen), freshIdKey());
             final Engine engine = config.journal().enabled() ?
                 journaledEngine(config, engineConfig, parts) : unjournaledEngine(engineConfig, parts);
             parts.pipeline.start(new InboundAdapter(engine));
@@ -125,6 +138,37 @@ final class NodeAssembly
     }
 
     /**
+     * The configured listen addresses in their order, each port 0 replaced by the port the system chose; the others
+     * are kept as configured (a journal compares them with the ones it recorded). {@code bound} is the pipeline's
+     * list: UDP then TCP, each in configured order.
+     */
+    static List<ListenAddress> resolvedListen(final List<ListenAddress> configured, final List<ListenAddress> bound)
+    {
+        final List<ListenAddress> resolved = new ArrayList<>(configured.size());
+        final int[] seen = new int[2]; // per transport: UDP, TCP
+        for (final ListenAddress address : configured)
+        {
+            final boolean tcp = address.transport() == Transport.TCP;
+            final int nth = seen[tcp ? 1 : 0]++;
+            if (address.address().getPort() != 0)
+            {
+                resolved.add(address);
+                continue;
+            }
+            int index = 0;
+            for (final ListenAddress candidate : bound)
+            {
+                if ((candidate.transport() == Transport.TCP) == tcp && index++ == nth)
+                {
+                    resolved.add(candidate);
+                    break;
+                }
+            }
+        }
+        return resolved;
+    }
+
+    /**
      * 128 bits from the platform's secure random source: the key of every tag, branch and Call-ID the node will make
      * (docs/security.md, Identifiers). The default {@link SecureRandom} (on Linux, the kernel's non-blocking source)
      * rather than {@link SecureRandom#getInstanceStrong()}, which may block at boot and is no better for a key.
@@ -143,6 +187,7 @@ final class NodeAssembly
     {
         final EngineCounters counters = new EngineCounters();
         SipPipeline pipeline;
+        List<ListenAddress> listen; // as configured, ports resolved
         TransferWebhookClient webhooks;
         CdrWriter callRecords;
         Journal journal; // stays null when journal.enabled is false

@@ -50,10 +50,10 @@ public final class RefereeNode implements AutoCloseable
         return parts.counters;
     }
 
-    /** Where SIP is received, ports resolved (a configured port 0 shows the one the system chose). */
+    /** Where SIP is received, in configured order, with the port the system chose where the configuration says 0. */
     public List<ListenAddress> boundAddresses()
     {
-        return parts.pipeline.boundAddresses();
+        return parts.listen;
     }
 
     /** Where the admin HTTP server listens, port resolved; null when it is off. */
