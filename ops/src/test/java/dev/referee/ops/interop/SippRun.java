@@ -7,16 +7,22 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** One running SIPp process; stopped by its PID, never by name. */
 final class SippRun implements AutoCloseable
 {
+    /** The header line of SIPp's screen and the first number of the line after it (terminal escapes between). */
+    private static final Pattern SCREEN_PORT = Pattern.compile("Port\\s+Total-time[^\\n]*\\n[^0-9\\n]*(\\d+)");
+
     private final String name;
     private final List<String> command;
     private final Process process;
     private final Path workDir;
     private final Path outFile;
     private final Duration waitBound;
+    private int localPort;
 
     SippRun(final String name, final List<String> command, final Process process, final Path workDir,
         final Path outFile, final Duration waitBound)
@@ -47,6 +53,23 @@ final class SippRun implements AutoCloseable
         }
         final int exitCode = exited ? process.exitValue() : ProcessLogs.stop(process, Duration.ofSeconds(3));
         return SippResult.read(name, exitCode, !exited, statFile(), describe());
+    }
+
+    /**
+     * The SIP port SIPp bound, from the {@code Port} column of the screen it prints on standard output (the first
+     * screen comes about a second after the start); 0 until then.
+     */
+    int localPort()
+    {
+        if (localPort == 0)
+        {
+            final Matcher matcher = SCREEN_PORT.matcher(read(outFile));
+            if (matcher.find())
+            {
+                localPort = Integer.parseInt(matcher.group(1));
+            }
+        }
+        return localPort;
     }
 
     Path statFile()
