@@ -19,9 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>
  * Ports: SIPp is given {@code -p 0} unless {@link #port(int)} says otherwise. SIPp 3.6 does not ask the system for
  * an ephemeral port then: it binds 5060, or the next port up that is free, itself (no probe-then-bind race: a port
- * taken by anyone else is skipped at the bind), and its screen, printed on standard output about once a second,
- * shows the port in its {@code Port} column, which {@link SippRun#localPort()} reads. So a callee is started
- * before the Referee that routes to it.
+ * taken by anyone else is skipped at the bind); {@link SippRun#localPort()} reads which from the process's sockets
+ * ({@link BoundSockets} says why not from SIPp's screen). So a callee is started before the Referee that routes to
+ * it.
  *
  * <pre>
  * SippRun callee = Sipp.uas("uas-answer-then-wait-bye.xml", dir).calls(10).start();
@@ -236,7 +236,7 @@ final class Sipp
             throw new AssertionError("cannot start " + String.join(" ", cmd) + ": " + ex, ex);
         }
         final SippRun run = new SippRun(name(), cmd, process, workDir, out,
-            globalTimeout.plusSeconds(15));
+            globalTimeout.plusSeconds(15), transport);
         if (callee && !Ports.await(() -> run.localPort() > 0 || !process.isAlive(), BIND_TIMEOUT))
         {
             run.close();

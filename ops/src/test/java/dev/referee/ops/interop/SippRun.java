@@ -7,14 +7,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** One running SIPp process; stopped by its PID, never by name. */
 final class SippRun implements AutoCloseable
 {
-    /** The header line of SIPp's screen and the first number of the line after it (terminal escapes between). */
-    private static final Pattern SCREEN_PORT = Pattern.compile("Port\\s+Total-time[^\\n]*\\n[^0-9\\n]*(\\d+)");
 
     private final String name;
     private final List<String> command;
@@ -22,11 +18,13 @@ final class SippRun implements AutoCloseable
     private final Path workDir;
     private final Path outFile;
     private final Duration waitBound;
+    private final SippTransport transport;
     private int localPort;
 
     SippRun(final String name, final List<String> command, final Process process, final Path workDir,
-        final Path outFile, final Duration waitBound)
+        final Path outFile, final Duration waitBound, final SippTransport transport)
     {
+        this.transport = transport;
         this.name = name;
         this.command = command;
         this.process = process;
@@ -55,19 +53,12 @@ final class SippRun implements AutoCloseable
         return SippResult.read(name, exitCode, !exited, statFile(), describe());
     }
 
-    /**
-     * The SIP port SIPp bound, from the {@code Port} column of the screen it prints on standard output (the first
-     * screen comes about a second after the start); 0 until then.
-     */
+    /** The SIP port SIPp bound (see {@link BoundSockets}); 0 until it has bound one. */
     int localPort()
     {
         if (localPort == 0)
         {
-            final Matcher matcher = SCREEN_PORT.matcher(read(outFile));
-            if (matcher.find())
-            {
-                localPort = Integer.parseInt(matcher.group(1));
-            }
+            localPort = BoundSockets.sipPort(process.pid(), transport);
         }
         return localPort;
     }
