@@ -29,7 +29,16 @@ public final class AddressSyntax
         {
             throw new IllegalArgumentException("expected transport:host:port, e.g. udp:127.0.0.1:5060");
         }
-        return new ListenAddress(transport(text.substring(0, colon)), hostPort(text.substring(colon + 1)));
+        return new ListenAddress(transport(text.substring(0, colon)), bindAddress(text.substring(colon + 1)));
+    }
+
+    /**
+     * An address to listen on: as {@link #hostPort}, and port 0 is allowed (the system picks a free port when the
+     * node binds, and the node reports it: tests bind this way, without a probe-then-bind race).
+     */
+    public static InetSocketAddress bindAddress(final String text)
+    {
+        return hostPort(text, 0);
     }
 
     /**
@@ -51,6 +60,11 @@ public final class AddressSyntax
 
     /** "127.0.0.1:5060", "[::1]:5060", "localhost:5060". */
     public static InetSocketAddress hostPort(final String text)
+    {
+        return hostPort(text, 1);
+    }
+
+    private static InetSocketAddress hostPort(final String text, final int lowestPort)
     {
         final String host;
         final String port;
@@ -78,7 +92,7 @@ public final class AddressSyntax
                 throw new IllegalArgumentException("an IPv6 address must be written in brackets: [::1]:5060");
             }
         }
-        return new InetSocketAddress(ipLiteral(host), port(port));
+        return new InetSocketAddress(ipLiteral(host), port(port, lowestPort));
     }
 
     /** An IPv4 or IPv6 literal (without brackets) or "localhost"; never a DNS lookup. */
@@ -114,14 +128,19 @@ public final class AddressSyntax
     /** A port number in 1..65535. */
     public static int port(final String text)
     {
+        return port(text, 1);
+    }
+
+    private static int port(final String text, final int lowest)
+    {
         if (text.isEmpty() || text.length() > 5 || !text.chars().allMatch(Character::isDigit))
         {
-            throw new IllegalArgumentException("port must be a number in 1..65535");
+            throw new IllegalArgumentException("port must be a number in " + lowest + "..65535");
         }
         final int port = Integer.parseInt(text);
-        if (port < 1 || port > 65_535)
+        if (port < lowest || port > 65_535)
         {
-            throw new IllegalArgumentException("port " + port + " out of range 1..65535");
+            throw new IllegalArgumentException("port " + port + " out of range " + lowest + "..65535");
         }
         return port;
     }

@@ -234,7 +234,7 @@ public final class ConfigLoader
         {
             return null;
         }
-        return value.parsed("address", AddressSyntax::hostPort);
+        return value.parsed("address", AddressSyntax::bindAddress);
     }
 
     private static PipelineConfig pipeline(final ConfigSection section) throws ConfigException

@@ -84,6 +84,13 @@ public record RefereeConfig(
             webhook, cdr, warmUp, overload);
     }
 
+    /** This configuration with other {@code listen} addresses (the node's own, once a configured port 0 is bound). */
+    public RefereeConfig withListen(final List<ListenAddress> listen)
+    {
+        return new RefereeConfig(listen, routes, journalDir, admin, pipeline, sip, journal, transfer, redirect, trunks,
+            webhook, cdr, warmUp, overload);
+    }
+
     /** Ring sizes are powers of two; {@code waitStrategy} is blocking, sleeping, yielding or busy-spin. */
     public record PipelineConfig(int inboundRingSize, int outboundRingSize, String waitStrategy, int tickIntervalMs)
     {

@@ -67,6 +67,7 @@ public final class SipPipeline implements AutoCloseable
     private final List<BatchEventProcessor<?>> processors = new ArrayList<>();
     private final List<EventHandler<InboundEvent>> extraInboundStages = new ArrayList<>();
     private OutboundObserver outboundObserver = OutboundObserver.NONE;
+    private boolean bound;
     private boolean started;
     private boolean closed;
 
@@ -169,19 +170,22 @@ public final class SipPipeline implements AutoCloseable
     }
 
     /**
-     * Binds every listener, then starts the threads with {@code engine} as the engine stage.
+     * Binds every listener without starting any thread, so that the ports the system chose for a configured port 0
+     * are known ({@link #boundAddresses()}) before the engine that advertises them is built. Datagrams and
+     * connections that arrive before {@link #start} wait in the kernel's buffers. Optional: {@link #start} binds
+     * when this was not called.
      *
-     * @throws IOException naming the address that could not be bound; nothing is left running or bound then.
+     * @throws IOException naming the address that could not be bound; nothing is left bound then (the pipeline is
+     *                     closed).
      */
-    public synchronized void start(final InboundHandler engine) throws IOException
+    public synchronized void bind() throws IOException
     {
-        Objects.requireNonNull(engine, "engine");
-        if (started || closed)
+        if (bound)
         {
-            throw new IllegalStateException(closed ? "closed" : "already started");
+            return;
         }
-        started = true;
-
+        checkNotStarted();
+        bound = true;
         try
         {
             udp.bind();
@@ -192,6 +196,23 @@ public final class SipPipeline implements AutoCloseable
             close();
             throw ex;
         }
+    }
+
+    /**
+     * Binds every listener (unless {@link #bind()} did), then starts the threads with {@code engine} as the engine
+     * stage.
+     *
+     * @throws IOException naming the address that could not be bound; nothing is left running or bound then.
+     */
+    public synchronized void start(final InboundHandler engine) throws IOException
+    {
+        Objects.requireNonNull(engine, "engine");
+        bind();
+        if (started || closed)
+        {
+            throw new IllegalStateException(closed ? "closed" : "already started");
+        }
+        started = true;
 
         final BatchEventProcessorBuilder builder = new BatchEventProcessorBuilder();
 

@@ -205,8 +205,8 @@ class ConfigLoaderTest
 
     @ParameterizedTest
     @CsvSource(delimiter = '^', value = {
-        "listen: [\"udp:127.0.0.1:0\"]                      ^ listen[0]        ^ bad address 'udp:127.0.0.1:0': port 0 out of range 1..65535",
-        "listen: [\"udp:127.0.0.1:70000\"]                  ^ listen[0]        ^ bad address 'udp:127.0.0.1:70000': port 70000 out of range 1..65535",
+        "routes: [{user: a, target: \"10.0.0.1:0\"}]        ^ routes[0].target ^ bad address '10.0.0.1:0': port 0 out of range 1..65535",
+        "listen: [\"udp:127.0.0.1:70000\"]                  ^ listen[0]        ^ bad address 'udp:127.0.0.1:70000': port 70000 out of range 0..65535",
         "listen: [\"sctp:127.0.0.1:5060\"]                  ^ listen[0]        ^ bad address 'sctp:127.0.0.1:5060': transport must be udp or tcp",
         "listen: [\"udp:999.0.0.1:5060\"]                   ^ listen[0]        ^ bad address 'udp:999.0.0.1:5060': not an IPv4 address",
         "listen: [\"udp:::1:5060\"]                         ^ listen[0]        ^ bad address 'udp:::1:5060': an IPv6 address must be written in brackets: [::1]:5060",
@@ -219,6 +219,17 @@ class ConfigLoaderTest
     void shouldRejectBadAddresses(final String yaml, final String path, final String reason)
     {
         assertError(yaml.trim() + "\n", 1, path, reason);
+    }
+
+    @Test
+    void shouldAcceptPortZeroWhereRefereeBinds() throws Exception
+    {
+        final RefereeConfig config = ConfigLoader.parse(
+            "listen: [\"udp:127.0.0.1:0\", \"tcp:127.0.0.1:0\"]\nadmin: \"127.0.0.1:0\"\n", "test.yaml");
+
+        assertEquals(0, config.listen().get(0).address().getPort());
+        assertEquals(0, config.listen().get(1).address().getPort());
+        assertEquals(0, config.admin().getPort());
     }
 
     @Test

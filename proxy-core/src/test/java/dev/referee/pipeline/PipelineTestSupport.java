@@ -2,15 +2,16 @@ package dev.referee.pipeline;
 
 import dev.referee.config.ListenAddress;
 import dev.referee.config.RefereeConfig;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /** Helpers shared by the transport and pipeline tests. */
@@ -63,17 +64,17 @@ public final class PipelineTestSupport
         }
     }
 
-    /** Polls {@code condition} until true or {@link #TIMEOUT_MS} passes; fails with {@code what} then. */
+    /** Checks {@code condition} until true or {@link #TIMEOUT_MS} passes; fails with {@code what} then. */
     public static void await(final String what, final BooleanSupplier condition)
     {
-        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
-        while (!condition.getAsBoolean())
+        try
         {
-            if (System.nanoTime() - deadlineNs > 0)
-            {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            Awaitility.await(what).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                .atMost(Duration.ofMillis(TIMEOUT_MS)).until(condition::getAsBoolean);
+        }
+        catch (final ConditionTimeoutException ex)
+        {
+            throw new AssertionError("timed out waiting for " + what, ex);
         }
     }
 

@@ -1,16 +1,10 @@
 package dev.referee.journal;
 
-import dev.referee.config.RefereeConfig;
 import dev.referee.config.Route;
 import dev.referee.engine.Engine;
 import dev.referee.engine.config.EngineConfig;
 import dev.referee.engine.counters.EngineCounters;
-import dev.referee.engine.id.IdKey;
-import dev.referee.engine.events.EngineEvents;
-import dev.referee.engine.events.EngineEventsFanOut;
-import dev.referee.engine.events.WebhookRequests;
 import dev.referee.engine.EngineSnapshot;
-import dev.referee.pipeline.SipPipeline;
 
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.NanoClock;
@@ -19,102 +13,82 @@ import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Starts a node's engine on its journal. On an empty journal: records node-start (format version, identifier key,
- * engine configuration). On an existing one: rebuilds the engine from the recorded configuration and key, restoring
- * the latest snapshot and replaying the inputs after it (every input when there is no snapshot) with outputs and
- * events suppressed, then records {@code recovered}. Either way it then hooks the
- * journal into the pipeline (the input stage; outputs are journaled by the {@link JournalSender} between the engine
- * and the pipeline's sender) and lets the engine's outputs and events through.
+ * Brings a node's engine to where its journal left it, and nothing more: the node's assembly (ops) opens the journal,
+ * wires the engine's sender and events through a {@link RecoveryGate}, and hooks the journal into the pipeline.
+ * On an empty journal it builds the engine from the configuration given and records node-start (format version,
+ * identifier key, engine configuration). On an existing one it rebuilds the engine from the recorded configuration
+ * and key, restoring the latest snapshot and replaying the inputs after it (every input when there is no snapshot)
+ * while the gate is still closed, then records {@code recovered}. Either way it returns the engine, what it
+ * recovered and the offset that puts live input times on the journal's time line ({@link #timeOffsetNs()}); the
+ * caller opens the gate once the pipeline is wired.
  * <p>
- * Use on the starting thread, before {@link SipPipeline#start}: {@code JournalRecovery.start(...)} then
- * {@link #engine()}.
+ * Starting thread only, before the pipeline starts.
  */
 public final class JournalRecovery
 {
     /** Engine time moves on by this much past the last recorded input when a node comes back. */
     static final long RESTART_GAP_NS = TimeUnit.MILLISECONDS.toNanos(1);
 
-    private final Journal journal;
     private final Engine engine;
     private final boolean recovered;
     private final long inputsReplayed;
     private final long recoveryNs;
+    private final long timeOffsetNs;
     private final String configWarning;
 
-    private JournalRecovery(final Journal journal, final Engine engine, final boolean recovered,
-        final long inputsReplayed, final long recoveryNs, final String configWarning)
+    private JournalRecovery(final Engine engine, final boolean recovered, final long inputsReplayed,
+        final long recoveryNs, final long timeOffsetNs, final String configWarning)
     {
-        this.journal = journal;
         this.engine = engine;
         this.recovered = recovered;
         this.inputsReplayed = inputsReplayed;
         this.recoveryNs = recoveryNs;
+        this.timeOffsetNs = timeOffsetNs;
         this.configWarning = configWarning;
     }
 
     /**
-     * @param freshKey    the identifier key to use when the journal is new (the recorded key, or a version 1
-     *                    journal's seed, wins otherwise); drawn by the caller from a secure random source.
-     * @param otherEvents listeners of domain events besides the journal (call records), live only.
-     * @param webhooks    the transfer webhook client, live only.
-     * @param nanoClock   the receive threads' clock: live engine time continues from the journal's on it.
-     * @param epochClock  wall-clock time stamped on node-start and recovered records, for people reading them.
+     * @param journal    the node's journal, open for writing; node-start or recovered is appended to it.
+     * @param current    the engine configuration from the node's configuration file, with the identifier key to use
+     *                   when the journal is new (the recorded key, or a version 1 journal's seed, wins otherwise;
+     *                   the caller draws it from a secure random source).
+     * @param gate       the engine's sender, events and webhooks; closed during replay, opened by the caller.
+     * @param nanoClock  the receive threads' clock: live engine time continues from the journal's on it.
+     * @param epochClock wall-clock time stamped on node-start and recovered records, for people reading them.
      */
-    public static JournalRecovery start(final RefereeConfig config, final SipPipeline pipeline,
-        final EngineCounters counters, final IdKey freshKey, final EngineEvents otherEvents,
-        final WebhookRequests webhooks, final NanoClock nanoClock, final EpochClock epochClock) throws IOException
+    public static JournalRecovery recover(final Journal journal, final EngineConfig current, final RecoveryGate gate,
+        final EngineCounters counters, final NanoClock nanoClock, final EpochClock epochClock) throws IOException
     {
         final long startNs = nanoClock.nanoTime();
-        final Journal journal = Journal.openForWriting(config.journalDir(), config.journal());
-        try
+        final ChronicleSink control = journal.newSink();
+        try (JournalReader reader = journal.newReader())
         {
-            final ChronicleSink control = journal.newSink();
-            // One sink, hence one Chronicle appender, for everything the engine thread journals: inputs, outputs,
-            // domain events, snapshots (see JournalSender for why the outputs are journaled there too).
-            final ChronicleSink engineSink = journal.newSink();
-            final JournalSender outputs = new JournalSender(pipeline.sender(), engineSink);
-            final RecoveryGate gate = new RecoveryGate(outputs,
-                EngineEventsFanOut.of(new JournalEvents(engineSink), otherEvents), webhooks);
-            try (JournalReader reader = journal.newReader())
+            final JournalRecord first = reader.next();
+            if (first == null)
             {
-                final JournalRecord first = reader.next();
-                final EngineConfig current = EngineConfig.from(config, freshKey);
-                if (first == null)
-                {
-                    final Engine engine = new Engine(current, gate, counters, gate, gate);
-                    JournalEncoder.nodeStart(control.begin(), startNs, epochClock.time(), current);
-                    control.commit();
-                    hook(pipeline, engineSink, outputs, 0, engine, config.journal().snapshotIntervalMs());
-                    gate.goLive();
-                    return new JournalRecovery(journal, engine, false, 0, 0, null);
-                }
-                if (first.type != RecordType.NODE_START)
-                {
-                    throw new IOException("journal " + journal.dir() + " does not start with a node-start record " +
-                        "(its oldest files were deleted by retention?): move it aside to start afresh");
-                }
-                final Rebuilt rebuilt = rebuild(first, journal, gate, counters);
-                final Engine engine = rebuilt.engine();
-                final InputReplayer replayer = rebuilt.replayer();
-                final long lastTimeNs = replayer.lastTimeNs() != Long.MIN_VALUE ? replayer.lastTimeNs() :
-                    rebuilt.snapshotTimeNs() != Long.MIN_VALUE ? rebuilt.snapshotTimeNs() : first.timeNs;
-                final long nowNs = nanoClock.nanoTime();
-                final long offsetNs = lastTimeNs + RESTART_GAP_NS - nowNs;
-                final long recoveryNs = nowNs - startNs;
-                JournalEncoder.recovered(
-                    control.begin(), nowNs + offsetNs, epochClock.time(), replayer.inputs(), recoveryNs);
+                final Engine engine = new Engine(current, gate, counters, gate, gate);
+                JournalEncoder.nodeStart(control.begin(), startNs, epochClock.time(), current);
                 control.commit();
-                hook(pipeline, engineSink, outputs, offsetNs, engine, config.journal().snapshotIntervalMs());
-                gate.goLive();
-                return new JournalRecovery(journal, engine, true, replayer.inputs(), recoveryNs,
-                    sameConfig(first.config, current) ? null : "the configuration differs from the one this " +
-                    "journal was started with; the journal's is used (move the journal aside to apply the new one)");
+                return new JournalRecovery(engine, false, 0, 0, 0, null);
             }
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            journal.close();
-            throw ex;
+            if (first.type != RecordType.NODE_START)
+            {
+                throw new IOException("journal " + journal.dir() + " does not start with a node-start record " +
+                    "(its oldest files were deleted by retention?): move it aside to start afresh");
+            }
+            final Rebuilt rebuilt = rebuild(first, journal, gate, counters);
+            final InputReplayer replayer = rebuilt.replayer();
+            final long lastTimeNs = replayer.lastTimeNs() != Long.MIN_VALUE ? replayer.lastTimeNs() :
+                rebuilt.snapshotTimeNs() != Long.MIN_VALUE ? rebuilt.snapshotTimeNs() : first.timeNs;
+            final long nowNs = nanoClock.nanoTime();
+            final long offsetNs = lastTimeNs + RESTART_GAP_NS - nowNs;
+            final long recoveryNs = nowNs - startNs;
+            JournalEncoder.recovered(
+                control.begin(), nowNs + offsetNs, epochClock.time(), replayer.inputs(), recoveryNs);
+            control.commit();
+            return new JournalRecovery(rebuilt.engine(), true, replayer.inputs(), recoveryNs, offsetNs,
+                sameConfig(first.config, current) ? null : "the configuration differs from the one this " +
+                "journal was started with; the journal's is used (move the journal aside to apply the new one)");
         }
     }
 
@@ -175,14 +149,6 @@ public final class JournalRecovery
         return new Rebuilt(engine, replayer, Long.MIN_VALUE);
     }
 
-    private static void hook(final SipPipeline pipeline, final ChronicleSink engineSink, final JournalSender outputs,
-        final long offsetNs, final Engine engine, final long snapshotIntervalMs)
-    {
-        final JournalSnapshotter snapshotter =
-            new JournalSnapshotter(engine, engineSink, TimeUnit.MILLISECONDS.toNanos(snapshotIntervalMs));
-        pipeline.addInboundStage(new JournalInputStage(engineSink, offsetNs, snapshotter, outputs));
-    }
-
     /** Same engine configuration apart from the identifier key or seed (regexes compared by their text). */
     static boolean sameConfig(final EngineConfig a, final EngineConfig b)
     {
@@ -206,11 +172,6 @@ public final class JournalRecovery
             a.t4Ns() == b.t4Ns() && a.maxCalls() == b.maxCalls() && a.userAgent().equals(b.userAgent());
     }
 
-    public Journal journal()
-    {
-        return journal;
-    }
-
     public Engine engine()
     {
         return engine;
@@ -230,6 +191,15 @@ public final class JournalRecovery
     public long recoveryNs()
     {
         return recoveryNs;
+    }
+
+    /**
+     * What the journal's input stage adds to each live input's receive time: a new process has a new
+     * {@link System#nanoTime()} origin and engine time must not go back (0 on a new journal).
+     */
+    public long timeOffsetNs()
+    {
+        return timeOffsetNs;
     }
 
     /** Null, or why the recorded configuration was used instead of the one given. */

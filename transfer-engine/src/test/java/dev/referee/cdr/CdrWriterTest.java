@@ -1,5 +1,6 @@
 package dev.referee.cdr;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -9,16 +10,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 @Timeout(20)
 class CdrWriterTest
@@ -254,27 +253,22 @@ class CdrWriterTest
         assertEquals(2, writer.unmatchedEvents());
     }
 
-    /** Bounded poll of the file the writer thread appends to: no fixed sleep. */
-    private static List<String> awaitLines(final Path file, final int count) throws IOException
+    /** Waits (10 s at most) until the writer thread has appended {@code count} whole lines to {@code file}. */
+    private static List<String> awaitLines(final Path file, final int count)
     {
-        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (true)
+        return Awaitility.await("expected " + count + " lines in " + file).pollDelay(Duration.ZERO)
+            .pollInterval(Duration.ofMillis(1)).atMost(Duration.ofSeconds(10))
+            .until(() -> wholeLines(file), lines -> lines.size() >= count);
+    }
+
+    /** The lines of {@code file} up to its last newline: the writer may be in the middle of appending the next. */
+    private static List<String> wholeLines(final Path file) throws IOException
+    {
+        if (!Files.exists(file))
         {
-            if (Files.exists(file))
-            {
-                // Only whole lines count: the writer may be in the middle of appending the last one.
-                final String text = Files.readString(file, StandardCharsets.UTF_8);
-                final List<String> lines = text.lines().collect(Collectors.toList());
-                if (text.endsWith("\n") && lines.size() >= count)
-                {
-                    return lines;
-                }
-            }
-            if (System.nanoTime() > deadlineNs)
-            {
-                fail("expected " + count + " lines in " + file);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            return List.of();
         }
+        final String text = Files.readString(file, StandardCharsets.UTF_8);
+        return text.substring(0, text.lastIndexOf('\n') + 1).lines().collect(Collectors.toList());
     }
 }

@@ -7,8 +7,6 @@ import dev.referee.engine.counters.EngineCounters;
 import dev.referee.engine.id.IdGenerator;
 import dev.referee.engine.id.IdKey;
 import dev.referee.engine.events.EngineEvents;
-import dev.referee.engine.events.WebhookRequests;
-import dev.referee.pipeline.SipPipeline;
 import dev.referee.transport.Transport;
 import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.SystemNanoClock;
@@ -113,21 +111,16 @@ class JournalIdentifierKeyTest
         }
     }
 
-    /** Starts a node's engine on the journal in {@code config} as RefereeNode does, and returns its next Call-ID. */
+    /** Starts a node's engine on the journal in {@code config} as the node's assembly does; its next Call-ID. */
     private static String nextCallIdAfterStart(final RefereeConfig config, final IdKey freshKey) throws Exception
     {
-        try (SipPipeline pipeline = new SipPipeline(config))
+        try (Journal journal = Journal.openForWriting(config.journalDir(), config.journal()))
         {
-            final JournalRecovery started = JournalRecovery.start(config, pipeline, new EngineCounters(), freshKey,
-                EngineEvents.NONE, WebhookRequests.NONE, SystemNanoClock.INSTANCE, SystemEpochClock.INSTANCE);
-            try
-            {
-                return started.engine().snapshotParts().ids().callId();
-            }
-            finally
-            {
-                started.journal().close();
-            }
+            final RecoveryGate gate = new RecoveryGate(
+                (transport, destination, connectionId, buffer, offset, length) -> true, EngineEvents.NONE);
+            final JournalRecovery started = JournalRecovery.recover(journal, EngineConfig.from(config, freshKey), gate,
+                new EngineCounters(), SystemNanoClock.INSTANCE, SystemEpochClock.INSTANCE);
+            return started.engine().snapshotParts().ids().callId();
         }
     }
 

@@ -223,7 +223,7 @@ public class EngineAloneBenchmark
         @Override
         Engine newEngine()
         {
-            // As JournalRecovery wires the node: outputs journaled on the engine thread, behind the send stage.
+            // As NodeAssembly (ops) wires the node: outputs journaled on the engine thread, behind the send stage.
             final JournalSender outputs = new JournalSender(sender, sink);
             inputStage = new JournalInputStage(sink, 0, null, outputs);
             return new Engine(inputs.config(), outputs, new EngineCounters(), new JournalEvents(sink));

@@ -1,7 +1,11 @@
 package dev.referee.ops.cli;
 
+import dev.referee.config.ListenAddress;
 import dev.referee.config.RefereeConfig;
 import dev.referee.ops.node.RefereeNode;
+
+import java.net.InetSocketAddress;
+import java.util.List;
 
 /**
  * Starts a node from a configuration. {@code referee run} uses {@link #REFEREE_NODE}; the seam exists so that the
@@ -16,6 +20,18 @@ public interface NodeLauncher
         final RefereeNode node = RefereeNode.start(config);
         return new RunningNode()
         {
+            @Override
+            public List<ListenAddress> boundAddresses()
+            {
+                return node.boundAddresses();
+            }
+
+            @Override
+            public InetSocketAddress adminAddress()
+            {
+                return node.adminAddress();
+            }
+
             @Override
             public void awaitClose() throws InterruptedException
             {

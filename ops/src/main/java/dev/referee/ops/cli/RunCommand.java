@@ -9,6 +9,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.net.BindException;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -61,7 +62,7 @@ public final class RunCommand implements Callable<Integer>
             return ExitCodes.FAILURE;
         }
 
-        out.println(listening(refereeConfig));
+        out.println(listening(node.boundAddresses(), node.adminAddress()));
         out.flush();
         return serve(node, err);
     }
@@ -101,15 +102,22 @@ public final class RunCommand implements Callable<Integer>
         }
     }
 
+    /** Where {@code config} says the node listens (a port 0 shows as 0). */
     static String listening(final RefereeConfig config)
     {
+        return listening(config.listen(), config.admin());
+    }
+
+    /** "referee: listening on udp:127.0.0.1:5060, tcp:127.0.0.1:5060; admin http://127.0.0.1:8060". */
+    static String listening(final List<ListenAddress> sip, final InetSocketAddress adminAddress)
+    {
         final List<String> listen = new ArrayList<>();
-        for (final ListenAddress address : config.listen())
+        for (final ListenAddress address : sip)
         {
             listen.add(AddressFormat.listen(address));
         }
-        final String admin = config.admin() == null ? "admin off" : "admin http://" + AddressFormat.hostPort(
-            config.admin());
+        final String admin = adminAddress == null ? "admin off" : "admin http://" + AddressFormat.hostPort(
+            adminAddress);
         return "referee: listening on " + String.join(", ", listen) + "; " + admin;
     }
 

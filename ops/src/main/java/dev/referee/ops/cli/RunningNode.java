@@ -1,8 +1,19 @@
 package dev.referee.ops.cli;
 
-/** What {@code referee run} needs from a started node: wait for it, and stop it. */
+import dev.referee.config.ListenAddress;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/** What {@code referee run} needs from a started node: where it listens, wait for it, and stop it. */
 public interface RunningNode extends AutoCloseable
 {
+    /** Where SIP is received, in configured order, with the port the system chose where the configuration says 0. */
+    List<ListenAddress> boundAddresses();
+
+    /** Where the admin HTTP server listens, port resolved as above; null when it is off. */
+    InetSocketAddress adminAddress();
+
     /** Blocks until {@link #close()} is called from another thread (the shutdown hook). */
     void awaitClose() throws InterruptedException;
 

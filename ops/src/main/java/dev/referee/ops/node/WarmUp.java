@@ -4,8 +4,6 @@ import dev.referee.config.ListenAddress;
 import dev.referee.config.RefereeConfig;
 import dev.referee.config.Route;
 import dev.referee.engine.id.IdKey;
-import dev.referee.journal.MemorySink;
-import dev.referee.journal.SyntheticCalls;
 import dev.referee.transport.Transport;
 
 import java.io.IOException;
@@ -89,13 +87,15 @@ public final class WarmUp
             final int calls;
             final int answered;
             try (WarmUpPhones phones = new WarmUpPhones(InetAddress.getLoopbackAddress());
-                RefereeNode node = RefereeNode.startWithoutWarmUp(warmUpConfig(config, dir, phones.calleeAddress())))
+                RefereeNode node = NodeAssembly.start(warmUpConfig(config, dir, phones.calleeAddress())))
             {
                 final InetSocketAddress referee = node.pipeline().localAddress(Transport.UDP);
                 // Hard, until every hot method has been run often enough to be queued for compilation; then gently,
                 // leaving the cores to the compiler threads until their queue has drained.
                 phones.run(referee, WarmUpPhones.WINDOW, deadlineNs, ended -> ended >= settings.calls());
-                transfers(settings.calls() / TRANSFER_SHARE, deadlineNs);
+                // Blind transfers in an engine of their own: see WarmUpTransfers for why.
+                final int transfers = settings.calls() / TRANSFER_SHARE;
+                new WarmUpTransfers(new IdKey(0x5eed, transfers)).run(transfers, deadlineNs);
                 calls = phones.run(referee, TRICKLE_WINDOW, deadlineNs, new Settled(compiler));
                 answered = phones.answered();
             }
@@ -107,36 +107,6 @@ public final class WarmUp
         finally
         {
             deleteTree(dir);
-        }
-    }
-
-    /**
-     * Blind transfers (some of them failing at the target) through an engine of their own, in this thread, with the
-     * synthetic caller, callee and target of the journal tools. The compiled code and its profiles are the JVM's, not
-     * the engine's: a node warmed with basic calls only had its hot engine methods compiled for a world without
-     * REFER, and the first transfers under load threw them back to the interpreter while they were compiled again
-     * (a stall that shed calls in JournalReplayInteropTest).
-     */
-    private static void transfers(final int count, final long deadlineNs)
-    {
-        final MemorySink sink = new MemorySink();
-        final SyntheticCalls calls = new SyntheticCalls(sink, new IdKey(0x5eed, count), 0);
-        for (int i = 0; i < count && System.nanoTime() < deadlineNs; i++)
-        {
-            final String callId = calls.establish(i);
-            if (i % 2 == 0)
-            {
-                calls.blindTransfer(callId, i, i % 10 == 0 ? 486 : 200);
-            }
-            else
-            {
-                calls.callerBye(callId);
-            }
-            if (i % 200 == 199)
-            {
-                calls.advanceMs(40_000); // transactions end, as they would
-                sink.records().clear();
-            }
         }
     }
 

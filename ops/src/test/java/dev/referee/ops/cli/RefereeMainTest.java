@@ -1,5 +1,6 @@
 package dev.referee.ops.cli;
 
+import dev.referee.config.ListenAddress;
 import dev.referee.config.RefereeConfig;
 import dev.referee.ops.RefereeMain;
 import org.junit.jupiter.api.Test;
@@ -11,6 +12,7 @@ import picocli.CommandLine;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.BindException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -96,6 +98,17 @@ class RefereeMainTest
     }
 
     @Test
+    void shouldSayThePortsTheSystemChoseWhereTheConfigSaysZero() throws Exception
+    {
+        final Path file = write("listen: [\"udp:127.0.0.1:0\", \"tcp:127.0.0.1:5070\"]\nadmin: \"127.0.0.1:0\"\n");
+
+        assertEquals(ExitCodes.OK, execute(recordingCommandLine(), "run", "--config", file.toString()));
+
+        assertEquals("referee: listening on udp:127.0.0.1:45060, tcp:127.0.0.1:5070; admin http://127.0.0.1:48060",
+            out.toString().trim());
+    }
+
+    @Test
     void shouldExitWithOneWhenAPortCannotBeBound()
     {
         final NodeLauncher failing = (config) ->
@@ -157,6 +170,24 @@ class RefereeMainTest
             started.add(config);
             return new RunningNode()
             {
+                // As a node does: where the configuration says port 0, the port the system chose (here 4xxxx).
+                @Override
+                public List<ListenAddress> boundAddresses()
+                {
+                    final List<ListenAddress> bound = new ArrayList<>();
+                    for (final ListenAddress address : config.listen())
+                    {
+                        bound.add(new ListenAddress(address.transport(), chosen(address.address(), 45_060)));
+                    }
+                    return bound;
+                }
+
+                @Override
+                public InetSocketAddress adminAddress()
+                {
+                    return config.admin() == null ? null : chosen(config.admin(), 48_060);
+                }
+
                 @Override
                 public void awaitClose()
                 {
@@ -169,6 +200,12 @@ class RefereeMainTest
                 }
             };
         });
+    }
+
+    private static InetSocketAddress chosen(final InetSocketAddress configured, final int systemChoice)
+    {
+        return configured.getPort() != 0 ? configured :
+            new InetSocketAddress(configured.getAddress(), systemChoice);
     }
 
     private int execute(final CommandLine commandLine, final String... args)

@@ -53,22 +53,18 @@ class JournalOffInteropTest
     void shouldCarryCallsAndATransferWithoutWritingAJournal() throws IOException
     {
         final Path dir = Files.createTempDirectory("referee-journal-off-");
-        final int bobPort = Ports.freeUdpAndTcpPort();
-        final int carolPort = Ports.freeUdpAndTcpPort();
-        final int basicPort = Ports.freeUdpAndTcpPort();
-        referee = RefereeProcess.start(dir, bobPort, List.of(
-            new RefereeProcess.Route("carol", carolPort), new RefereeProcess.Route("basic", basicPort)), "", false);
-        DUMP.always(() -> "--- Referee (pid " + referee.pid() + ") " + referee.logFile() + ":\n" +
-            referee.logTail(80));
-
         try (SippParties parties = new SippParties(DUMP))
         {
-            parties.start(Sipp.uas("uas-target-answer-offer-then-wait-bye.xml", dir).port(carolPort)
-                .globalTimeout(BOUND), 1);
-            parties.start(Sipp.uas("uas-answer-then-refer-blind.xml", dir).port(bobPort).key("target", "carol")
-                .globalTimeout(BOUND), 1);
-            parties.start(Sipp.uas("uas-answer-then-wait-bye.xml", dir).port(basicPort).calls(CALLS)
-                .globalTimeout(BOUND), CALLS);
+            final int carolPort = parties.start(Sipp.uas("uas-target-answer-offer-then-wait-bye.xml", dir)
+                .globalTimeout(BOUND), 1).localPort();
+            final int bobPort = parties.start(Sipp.uas("uas-answer-then-refer-blind.xml", dir).key("target", "carol")
+                .globalTimeout(BOUND), 1).localPort();
+            final int basicPort = parties.start(Sipp.uas("uas-answer-then-wait-bye.xml", dir).calls(CALLS)
+                .globalTimeout(BOUND), CALLS).localPort();
+            referee = RefereeProcess.start(dir, bobPort, List.of(new RefereeProcess.Route("carol", carolPort),
+                new RefereeProcess.Route("basic", basicPort)), "", false);
+            DUMP.always(() -> "--- Referee (pid " + referee.pid() + ") " + referee.logFile() + ":\n" +
+                referee.logTail(80));
             parties.start(Sipp.uac("uac-call-then-accept-transfer-reinvite.xml", dir).remote(referee.sipPort())
                 .service("bob").holdMs(200).globalTimeout(BOUND), 1);
             parties.start(Sipp.uac("uac-basic-call.xml", dir).remote(referee.sipPort()).service("basic")

@@ -67,25 +67,22 @@ class JournalReplayInteropTest
     void shouldReplayTenThousandCallsAndHundredsOfTransfersIdentically() throws IOException
     {
         final Path dir = Files.createTempDirectory("referee-replay-interop-");
-        final int bobPort = Ports.freeUdpAndTcpPort();
-        final int carolPort = Ports.freeUdpAndTcpPort();
-        final int basicPort = Ports.freeUdpAndTcpPort();
-        referee = RefereeProcess.start(dir, bobPort, List.of(
-            new RefereeProcess.Route("carol", carolPort), new RefereeProcess.Route("basic", basicPort)), "");
-        DUMP.always(() -> "--- Referee (pid " + referee.pid() + ") " + referee.logFile() + ":\n" +
-            referee.logTail(80));
-
-        final long startNs = System.nanoTime();
+        final long startNs;
         try (SippParties parties = new SippParties(DUMP))
         {
             final Path transfers = dir.resolve("transfers");
-            parties.start(Sipp.uas("uas-target-answer-offer-then-wait-bye.xml", transfers).port(carolPort)
-                .calls(TRANSFERS).globalTimeout(BOUND), TRANSFERS);
-            parties.start(Sipp.uas("uas-answer-then-refer-blind.xml", transfers).port(bobPort)
-                .key("target", "carol").calls(TRANSFERS).globalTimeout(BOUND), TRANSFERS);
+            final int carolPort = parties.start(Sipp.uas("uas-target-answer-offer-then-wait-bye.xml", transfers)
+                .calls(TRANSFERS).globalTimeout(BOUND), TRANSFERS).localPort();
+            final int bobPort = parties.start(Sipp.uas("uas-answer-then-refer-blind.xml", transfers)
+                .key("target", "carol").calls(TRANSFERS).globalTimeout(BOUND), TRANSFERS).localPort();
             final Path basic = dir.resolve("basic");
-            parties.start(Sipp.uas("uas-answer-then-wait-bye.xml", basic).port(basicPort).calls(BASIC_CALLS)
-                .globalTimeout(BOUND), BASIC_CALLS);
+            final int basicPort = parties.start(Sipp.uas("uas-answer-then-wait-bye.xml", basic).calls(BASIC_CALLS)
+                .globalTimeout(BOUND), BASIC_CALLS).localPort();
+            referee = RefereeProcess.start(dir, bobPort, List.of(
+                new RefereeProcess.Route("carol", carolPort), new RefereeProcess.Route("basic", basicPort)), "");
+            DUMP.always(() -> "--- Referee (pid " + referee.pid() + ") " + referee.logFile() + ":\n" +
+                referee.logTail(80));
+            startNs = System.nanoTime();
             parties.start(Sipp.uac("uac-call-then-accept-transfer-reinvite.xml", transfers).remote(referee.sipPort())
                 .service("bob").calls(TRANSFERS).rate(TRANSFER_RATE).limit(TRANSFERS).holdMs(200)
                 .globalTimeout(BOUND), TRANSFERS);

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -64,15 +63,13 @@ class OverloadInteropTest
     void shouldCompleteEveryAdmittedCallAndRefuseOnlyNewCallsWith503() throws IOException
     {
         final Path dir = Files.createTempDirectory("referee-overload-interop-");
-        final int calleePort = Ports.freeUdpAndTcpPort();
-        referee = RefereeProcess.start(dir, calleePort, List.of(), OVERLOAD_YAML);
-        DUMP.always(() -> "--- Referee (pid " + referee.pid() + ") " + referee.logFile() + ":\n" +
-            referee.logTail(40) + "\n--- /status: " + referee.status().raw());
-
-        try (SippRun callee = DUMP.track(Sipp.uas("uas-answer-then-wait-bye.xml", dir).port(calleePort)
+        try (SippRun callee = DUMP.track(Sipp.uas("uas-answer-then-wait-bye.xml", dir)
                 .calls(CALLS).globalTimeout(BOUND).start());
             SippParties callers = new SippParties(DUMP))
         {
+            referee = RefereeProcess.start(dir, callee.localPort(), List.of(), OVERLOAD_YAML);
+            DUMP.always(() -> "--- Referee (pid " + referee.pid() + ") " + referee.logFile() + ":\n" +
+                referee.logTail(40) + "\n--- /status: " + referee.status().raw());
             // The caller's scenario fails a call unless it completes, or is shed at the INVITE with a Retry-After.
             callers.start(Sipp.uac("uac-basic-call-or-shed.xml", dir).remote(referee.sipPort()).service("bob")
                 .calls(CALLS).rate(RATE).limit(RATE).globalTimeout(BOUND), CALLS);
@@ -87,11 +84,7 @@ class OverloadInteropTest
 
             // The callee sees exactly the admitted calls, and each of them completes.
             final long expected = CALLS - shed;
-            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-            while (successful(callee) != expected && System.nanoTime() < deadlineNs)
-            {
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
-            }
+            Ports.await(() -> successful(callee) == expected, Duration.ofSeconds(15));
             assertEquals(expected, successful(callee), "calls completed at the callee");
             assertEquals(0, SippResult.column(SippRun.read(callee.statFile()), "FailedCall(C)"));
             System.out.println("overload: " + CALLS + " calls offered at " + RATE + "/s: " + expected +

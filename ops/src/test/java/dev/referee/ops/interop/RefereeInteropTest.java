@@ -9,24 +9,23 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Referee against SIPp: one Referee process (the packaged jar) for the class, a SIPp callee behind route
- * {@code bob} (UDP) / {@code bobtcp} (TCP) and a SIPp caller sending to Referee. Each test checks that every call
- * succeeded on both sides and that Referee holds no call or dialog afterwards; the last test checks that the
- * transactions drain too (UDP server transactions linger up to Timer J = 64*T1 = 32 s).
+ * Referee against SIPp: for each test a SIPp callee behind route {@code bob} (UDP) / {@code bobtcp} (TCP), its own
+ * Referee process (the packaged jar, fresh journal) started once the callee has reported its port, and a SIPp
+ * caller sending to Referee. Each test checks that every call succeeded on both sides, that Referee holds no call
+ * or dialog afterwards, and that {@code referee journal replay} reproduces the test's journal exactly; one test
+ * checks that the transactions drain too (UDP server transactions linger up to Timer J = 64*T1 = 32 s). No test
+ * depends on another or on their order.
  */
 @Tag("interop")
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RefereeInteropTest
 {
     private static final Duration CALLS_END_WITHIN = Duration.ofSeconds(15);
@@ -38,22 +37,20 @@ class RefereeInteropTest
     static final FailureDump DUMP = new FailureDump();
 
     private static Path workDir;
-    private static int calleePort;
-    private static RefereeProcess referee;
+    private static RefereeProcess current;
+    private RefereeProcess referee;
 
     @BeforeAll
-    static void startReferee() throws IOException
+    static void requireSipp() throws IOException
     {
         Sipp.binary(); // fails naming sip-tester when SIPp is missing
         workDir = Files.createTempDirectory("referee-interop-");
-        calleePort = Ports.freeUdpAndTcpPort();
-        referee = RefereeProcess.start(workDir, calleePort);
-        DUMP.always(() -> "--- Referee (pid " + referee.pid() + ") " + referee.logFile() + ":\n" + referee.logTail(80)
-            + "\n--- /status: " + safeStatus());
+        DUMP.always(() -> current == null ? "(no Referee)" : "--- Referee (pid " + current.pid() + ") " +
+            current.logFile() + ":\n" + current.logTail(80) + "\n--- /status: " + safeStatus(current));
     }
 
-    @AfterAll
-    static void stopReferee()
+    @AfterEach
+    void stopReferee()
     {
         if (referee != null)
         {
@@ -62,68 +59,63 @@ class RefereeInteropTest
     }
 
     @Test
-    @Order(1)
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
-    void shouldCompleteFiveHundredTcpCalls()
+    void shouldCompleteFiveHundredTcpCalls(final TestInfo test) throws IOException
     {
-        runPair("uas-answer-then-wait-bye.xml", "uac-basic-call.xml", SippTransport.TCP, "bobtcp", 500, 100, 100,
+        runPair(test, "uas-answer-then-wait-bye.xml", "uac-basic-call.xml", SippTransport.TCP, "bobtcp", 500, 100, 100,
             Duration.ofSeconds(60));
 
-        // Over TCP the transactions have no Timer J/K/D wait, and no UDP test ran before this one.
+        // Over TCP the transactions have no Timer J/K/D wait (and this Referee has seen no UDP call).
         referee.awaitIdle(TCP_TRANSACTIONS_END_WITHIN);
     }
 
     @Test
-    @Order(2)
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
-    void shouldCompleteTwoThousandUdpCallsAtTwoHundredPerSecond()
+    void shouldCompleteTwoThousandUdpCallsAtTwoHundredPerSecond(final TestInfo test) throws IOException
     {
-        runPair("uas-answer-then-wait-bye.xml", "uac-basic-call.xml", SippTransport.UDP, "bob", 2_000, 200, 100,
+        runPair(test, "uas-answer-then-wait-bye.xml", "uac-basic-call.xml", SippTransport.UDP, "bob", 2_000, 200, 100,
             Duration.ofSeconds(60));
     }
 
     @Test
-    @Order(3)
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
-    void shouldRelayCancelBeforeAnswer()
+    void shouldRelayCancelBeforeAnswer(final TestInfo test) throws IOException
     {
-        runPair("uas-ring-then-expect-cancel.xml", "uac-cancel-before-answer.xml", SippTransport.UDP, "bob", 10, 10,
+        runPair(test,
+            "uas-ring-then-expect-cancel.xml", "uac-cancel-before-answer.xml", SippTransport.UDP, "bob", 10, 10,
             0, Duration.ofSeconds(30));
     }
 
     @Test
-    @Order(4)
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
-    void shouldRelayBusyHere()
+    void shouldRelayBusyHere(final TestInfo test) throws IOException
     {
-        runPair("uas-answer-486.xml", "uac-expect-486.xml", SippTransport.UDP, "bob", 10, 10, 0,
+        runPair(test, "uas-answer-486.xml", "uac-expect-486.xml", SippTransport.UDP, "bob", 10, 10, 0,
             Duration.ofSeconds(30));
     }
 
     @Test
-    @Order(5)
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
-    void shouldRelayByeFromCallee()
+    void shouldRelayByeFromCallee(final TestInfo test) throws IOException
     {
-        runPair("uas-bye-from-callee.xml", "uac-expect-bye-from-callee.xml", SippTransport.UDP, "bob", 10, 10, 0,
+        runPair(test, "uas-bye-from-callee.xml", "uac-expect-bye-from-callee.xml", SippTransport.UDP, "bob", 10, 10, 0,
             Duration.ofSeconds(30));
     }
 
     @Test
-    @Order(6)
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
-    void shouldRelayHoldAndUnholdFromCaller()
+    void shouldRelayHoldAndUnholdFromCaller(final TestInfo test) throws IOException
     {
-        runPair("uas-accept-hold-unhold.xml", "uac-hold-unhold.xml", SippTransport.UDP, "bob", 10, 10, 0,
+        runPair(test, "uas-accept-hold-unhold.xml", "uac-hold-unhold.xml", SippTransport.UDP, "bob", 10, 10, 0,
             Duration.ofSeconds(30));
     }
 
     @Test
-    @Order(7)
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
-    void shouldRelayHoldAndUnholdFromCallee()
+    void shouldRelayHoldAndUnholdFromCallee(final TestInfo test) throws IOException
     {
-        runPair("uas-hold-unhold-from-callee.xml", "uac-accept-hold-unhold.xml", SippTransport.UDP, "bob", 10, 10, 0,
+        runPair(test,
+            "uas-hold-unhold-from-callee.xml", "uac-accept-hold-unhold.xml", SippTransport.UDP, "bob", 10, 10, 0,
             Duration.ofSeconds(30));
     }
 
@@ -133,21 +125,22 @@ class RefereeInteropTest
      * and absorbing retransmitted requests in its transactions. The callee tolerates retransmissions.
      */
     @Test
-    @Order(8)
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
-    void shouldCompleteCallThroughRetransmissionsWithTenPercentLoss()
+    void shouldCompleteCallThroughRetransmissionsWithTenPercentLoss(final TestInfo test) throws IOException
     {
-        runPair("uas-answer-tolerate-retransmissions.xml", "uac-basic-call-lossy.xml", SippTransport.UDP, "bob", 20,
+        runPair(test,
+            "uas-answer-tolerate-retransmissions.xml", "uac-basic-call-lossy.xml", SippTransport.UDP, "bob", 20,
             5, 0, Duration.ofSeconds(90));
     }
 
     @Test
-    @Order(9)
-    @Timeout(value = 60, unit = TimeUnit.SECONDS)
-    void shouldHoldNoCallDialogOrTransactionOnceAllCallsHaveEnded()
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void shouldHoldNoCallDialogOrTransactionOnceAllCallsHaveEnded(final TestInfo test) throws IOException
     {
-        final RefereeStatus status = referee.awaitIdle(TRANSACTIONS_END_WITHIN);
+        runPair(test, "uas-answer-then-wait-bye.xml", "uac-basic-call.xml", SippTransport.UDP, "bob", 50, 50, 0,
+            Duration.ofSeconds(30));
 
+        final RefereeStatus status = referee.awaitIdle(TRANSACTIONS_END_WITHIN);
         assertEquals(0, status.activeCalls(), status::raw);
         assertEquals(0, status.dialogs(), status::raw);
         assertEquals(0, status.transactions(), status::raw);
@@ -159,23 +152,12 @@ class RefereeInteropTest
     }
 
     /**
-     * The journal of everything above (UDP and TCP calls, CANCEL, 486, re-INVITEs, 10% loss), replayed by
-     * {@code referee journal replay} from the jar while Referee still runs: every output and event identical.
+     * Starts the callee, then a Referee routing to the port it reported, then the caller toward Referee; both must
+     * complete every call, Referee must hold no call or dialog afterwards, and {@code referee journal replay} (from
+     * the jar, while Referee still runs) must reproduce every output and event of the test's journal.
      */
-    @Test
-    @Order(10)
-    @Timeout(value = 120, unit = TimeUnit.SECONDS)
-    void shouldReplayTheJournalOfUdpAndTcpCallsExactly()
-    {
-        final String replay = JournalTool.run(referee.journalDir(), "replay");
-        assertTrue(replay.startsWith("replay OK: "), replay);
-    }
-
-    /**
-     * Starts the callee on the routed port, then the caller toward Referee; both must complete every call, and
-     * Referee must hold no call or dialog afterwards.
-     */
-    private static void runPair(
+    private void runPair(
+        final TestInfo test,
         final String calleeScenario,
         final String callerScenario,
         final SippTransport transport,
@@ -183,25 +165,32 @@ class RefereeInteropTest
         final int calls,
         final int ratePerSecond,
         final long holdMs,
-        final Duration bound)
+        final Duration bound) throws IOException
     {
-        final Path dir = workDir.resolve(callerScenario.replace(".xml", ""));
-        try (SippRun callee = DUMP.track(Sipp.uas(calleeScenario, dir).port(calleePort).transport(transport)
-                .calls(calls).globalTimeout(bound).start());
-            SippRun caller = DUMP.track(Sipp.uac(callerScenario, dir).remote(referee.sipPort()).service(user)
+        final Path dir = workDir.resolve(test.getTestMethod().map(m -> m.getName()).orElse("test"));
+        try (SippRun callee = DUMP.track(Sipp.uas(calleeScenario, dir).transport(transport)
+                .calls(calls).globalTimeout(bound).start()))
+        {
+            referee = RefereeProcess.start(Files.createDirectories(dir.resolve("referee")), callee.localPort());
+            current = referee;
+            try (SippRun caller = DUMP.track(Sipp.uac(callerScenario, dir)
+                .remote(transport == SippTransport.TCP ? referee.tcpPort() : referee.sipPort()).service(user)
                 .transport(transport).calls(calls).rate(ratePerSecond).limit(Math.max(10, ratePerSecond))
                 .holdMs(holdMs).globalTimeout(bound).start()))
-        {
-            final SippResult callerResult = caller.awaitResult(bound.plusSeconds(10));
-            final SippResult calleeResult = callee.awaitResult(Duration.ofSeconds(15));
+            {
+                final SippResult callerResult = caller.awaitResult(bound.plusSeconds(10));
+                final SippResult calleeResult = callee.awaitResult(Duration.ofSeconds(15));
 
-            callerResult.assertAllSucceeded(calls);
-            calleeResult.assertAllSucceeded(calls);
+                callerResult.assertAllSucceeded(calls);
+                calleeResult.assertAllSucceeded(calls);
+            }
         }
         referee.awaitCallsEnded(CALLS_END_WITHIN);
+        final String replay = JournalTool.run(referee.journalDir(), "replay");
+        assertTrue(replay.startsWith("replay OK: "), replay);
     }
 
-    private static String safeStatus()
+    private static String safeStatus(final RefereeProcess referee)
     {
         try
         {

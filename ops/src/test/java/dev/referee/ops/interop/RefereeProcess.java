@@ -1,5 +1,8 @@
 package dev.referee.ops.interop;
 
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,13 +15,19 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The real Referee, started as a separate process from the packaged jar ({@code target/referee.jar}, relative to
  * the ops module, where surefire runs; override with {@code -Dreferee.jar=...}). Writes its YAML config into the
- * work directory, listens on UDP and TCP on one loopback port, routes user {@code bob} to the callee port over
- * UDP and {@code bobtcp} to the same port over TCP, and is stopped by its PID.
+ * work directory, routes user {@code bob} to the callee port over UDP and {@code bobtcp} to the same port over TCP,
+ * and is stopped by its PID. It listens on UDP, TCP and admin HTTP on port 0: the system picks free ports and
+ * Referee's startup line ("referee: listening on ...") says which, so no port is probed and then bound by another
+ * process first. A {@link #restart()} pins the ports learned at the first start (the SIPp parties of a call that
+ * goes on across the restart, and the journal's recorded addresses, expect them).
  */
 final class RefereeProcess implements AutoCloseable
 {
@@ -32,13 +41,25 @@ final class RefereeProcess implements AutoCloseable
         "-Dchronicle.analytics.disable=true",
         "-Dchronicle.announcer.disable=true");
 
+    /**
+     * The target of a route that a test configures but never uses (the discard port: nothing listens there in a
+     * test, and a call routed to it by mistake fails visibly).
+     */
+    static final int NO_PARTY = 9;
     static final Duration READY_TIMEOUT = Duration.ofSeconds(20);
     static final Duration STOP_GRACE = Duration.ofSeconds(10);
     private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(2);
 
+    private static final Pattern LISTENING = Pattern.compile("referee: listening on udp:" +
+        Pattern.quote(Ports.LOOPBACK) + ":(\\d+), tcp:" + Pattern.quote(Ports.LOOPBACK) + ":(\\d+); admin http://" +
+        Pattern.quote(Ports.LOOPBACK) + ":(\\d+)");
+    private static final Duration STATUS_POLL = Duration.ofMillis(200);
+
     private final Path workDir;
-    private final int sipPort;
-    private final int adminPort;
+    private int udpPort; // 0 until the first start reports the bound ports
+    private int tcpPort;
+    private int adminPort;
+    private long logOffset;
     private final int calleePort;
     private final List<Route> extraRoutes;
     private final String extraYaml;
@@ -61,14 +82,13 @@ final class RefereeProcess implements AutoCloseable
         this.extraRoutes = List.copyOf(extraRoutes);
         this.extraYaml = extraYaml;
         this.journalEnabled = journalEnabled;
-        this.sipPort = Ports.freeUdpAndTcpPort();
-        this.adminPort = Ports.freeUdpAndTcpPort();
         this.configFile = workDir.resolve("referee.yaml");
         this.logFile = workDir.resolve("referee.log");
     }
 
     /**
-     * Writes the config, starts the jar and waits (bounded) for {@code GET /health} to answer 200.
+     * Writes the config, starts the jar and waits (bounded) for its listening line, then for {@code GET /health} to
+     * answer 200.
      *
      * @param workDir    temp directory for the config, the journal and the log.
      * @param calleePort port where the callee SIPp listens (UDP for route bob, TCP for route bobtcp).
@@ -100,7 +120,7 @@ final class RefereeProcess implements AutoCloseable
         try
         {
             referee.launch();
-            referee.awaitHealthy();
+            referee.awaitReady();
             return referee;
         }
         catch (final RuntimeException | Error ex)
@@ -143,7 +163,10 @@ final class RefereeProcess implements AutoCloseable
         }
     }
 
-    /** Starts Referee again on the same ports, configuration and journal directory; waits for /health. */
+    /**
+     * Starts Referee again on the same ports (pinned in its configuration now), configuration and journal directory;
+     * waits for /health.
+     */
     void restart()
     {
         if (process != null && process.isAlive())
@@ -151,7 +174,7 @@ final class RefereeProcess implements AutoCloseable
             throw new IllegalStateException("Referee is still running");
         }
         launch();
-        awaitHealthy();
+        awaitReady();
     }
 
     /** The journal directory named in the configuration. */
@@ -177,6 +200,7 @@ final class RefereeProcess implements AutoCloseable
         try
         {
             Files.writeString(configFile, configYaml(), StandardCharsets.UTF_8);
+            logOffset = Files.exists(logFile) ? Files.size(logFile) : 0;
             final List<String> command = new ArrayList<>();
             command.add(javaExecutable());
             command.addAll(JVM_FLAGS);
@@ -196,7 +220,7 @@ final class RefereeProcess implements AutoCloseable
     String configYaml()
     {
         final String journalDir = workDir.resolve("journal").toString().replace("\\", "/");
-        return "listen: [\"udp:" + Ports.LOOPBACK + ":" + sipPort + "\", \"tcp:" + Ports.LOOPBACK + ":" + sipPort + "\"]\n"
+        return "listen: [\"udp:" + Ports.LOOPBACK + ":" + udpPort + "\", \"tcp:" + Ports.LOOPBACK + ":" + tcpPort + "\"]\n"
             + "routes:\n"
             + "  - user: \"bob\"\n"
             + "    target: \"" + Ports.LOOPBACK + ":" + calleePort + "\"\n"
@@ -229,32 +253,57 @@ final class RefereeProcess implements AutoCloseable
             .orElse(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     }
 
-    private void awaitHealthy()
+    /**
+     * Waits for this launch's listening line in the log (Referee prints it once every listener and the admin server
+     * are up, warm-up and recovery done) and takes the ports from it, then checks {@code GET /health}.
+     */
+    private void awaitReady()
     {
-        final long deadlineNs = System.nanoTime() + READY_TIMEOUT.toNanos();
-        String lastProblem = "no answer yet";
-        while (System.nanoTime() < deadlineNs)
+        final AtomicReference<Matcher> listening = new AtomicReference<>();
+        Ports.await(() ->
         {
-            if (!process.isAlive())
+            final Matcher matcher = LISTENING.matcher(logSinceLaunch());
+            if (matcher.find())
             {
-                throw new AssertionError("Referee exited with code " + process.exitValue() + " before /health answered");
+                listening.set(matcher);
+                return true;
             }
+            return !process.isAlive();
+        }, READY_TIMEOUT);
+        if (listening.get() == null)
+        {
+            throw new AssertionError(process.isAlive() ? "Referee printed no listening line within " + READY_TIMEOUT :
+                "Referee exited with code " + process.exitValue() + " before it listened");
+        }
+        udpPort = Integer.parseInt(listening.get().group(1));
+        tcpPort = Integer.parseInt(listening.get().group(2));
+        adminPort = Integer.parseInt(listening.get().group(3));
+        final AtomicReference<String> lastProblem = new AtomicReference<>("no answer yet");
+        final boolean healthy = Ports.await(() ->
+        {
             try
             {
                 final HttpResponse<String> response = get("/health");
-                if (response.statusCode() == 200)
-                {
-                    return;
-                }
-                lastProblem = "HTTP " + response.statusCode();
+                lastProblem.set("HTTP " + response.statusCode());
+                return response.statusCode() == 200;
             }
             catch (final IOException ex)
             {
-                lastProblem = ex.toString();
+                lastProblem.set(ex.toString());
+                return false;
             }
-            sleepMs(100);
+        }, READY_TIMEOUT);
+        if (!healthy)
+        {
+            throw new AssertionError("Referee not healthy within " + READY_TIMEOUT + " (" + lastProblem.get() + ")");
         }
-        throw new AssertionError("Referee not healthy within " + READY_TIMEOUT + " (" + lastProblem + ")");
+    }
+
+    /** What this launch appended to the log (a restart appends to the same file). */
+    private String logSinceLaunch()
+    {
+        final String log = SippRun.read(logFile);
+        return log.length() > logOffset ? log.substring((int)logOffset) : "";
     }
 
     private HttpResponse<String> get(final String path) throws IOException
@@ -295,19 +344,21 @@ final class RefereeProcess implements AutoCloseable
      */
     RefereeStatus awaitStatus(final String what, final Predicate<RefereeStatus> condition, final Duration timeout)
     {
-        final long deadlineNs = System.nanoTime() + timeout.toNanos();
-        RefereeStatus last = status();
-        while (!condition.test(last))
+        final AtomicReference<RefereeStatus> last = new AtomicReference<>(status());
+        try
         {
-            if (System.nanoTime() >= deadlineNs)
+            Awaitility.await().pollDelay(Duration.ZERO).pollInterval(STATUS_POLL).atMost(timeout).until(() ->
             {
-                throw new AssertionError("Referee did not reach '" + what + "' within " + timeout + "; last /status: "
-                    + last.raw());
-            }
-            sleepMs(200);
-            last = status();
+                last.set(status());
+                return condition.test(last.get());
+            });
         }
-        return last;
+        catch (final ConditionTimeoutException ex)
+        {
+            throw new AssertionError("Referee did not reach '" + what + "' within " + timeout + "; last /status: "
+                + last.get().raw(), ex);
+        }
+        return last.get();
     }
 
     /** No call and no dialog left (transactions may still linger for Timer J/K/D). */
@@ -332,9 +383,16 @@ final class RefereeProcess implements AutoCloseable
                 s.timers() == 0, timeout);
     }
 
+    /** Referee's UDP SIP port (the one the system chose at the first start). */
     int sipPort()
     {
-        return sipPort;
+        return udpPort;
+    }
+
+    /** Referee's TCP SIP port (not the UDP one: each was bound on port 0 on its own). */
+    int tcpPort()
+    {
+        return tcpPort;
     }
 
     int adminPort()
@@ -362,17 +420,5 @@ final class RefereeProcess implements AutoCloseable
     public void close()
     {
         ProcessLogs.stop(process, STOP_GRACE);
-    }
-
-    private static void sleepMs(final long ms)
-    {
-        try
-        {
-            Thread.sleep(ms);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -64,41 +64,29 @@ class RefereeRestartInteropTest
     void shouldKeepEstablishedCallsAcrossKillNineAndReplayTheJournalExactly() throws IOException
     {
         workDir = Files.createTempDirectory("referee-restart-");
-        final int callerHangsUpCallee = Ports.freeUdpAndTcpPort();
-        final int calleeHangsUpCallee = Ports.freeUdpAndTcpPort();
-        referee = RefereeProcess.start(workDir, callerHangsUpCallee, Map.of("carol", calleeHangsUpCallee));
-        DUMP.always(() -> "--- Referee (pid " + referee.pid() + ") " + referee.logFile() + ":\n" +
-            referee.logTail(80));
-
         final Path dirA = workDir.resolve("caller-hangs-up");
         final Path dirB = workDir.resolve("callee-hangs-up");
-        try (SippRun calleeA = DUMP.track(Sipp.uas("uas-hold-until-bye.xml", dirA).port(callerHangsUpCallee)
+        try (SippRun calleeA = DUMP.track(Sipp.uas("uas-hold-until-bye.xml", dirA)
                 .transport(SippTransport.UDP).calls(CALLS_PER_SIDE).globalTimeout(BOUND).start());
-            SippRun calleeB = DUMP.track(Sipp.uas("uas-hold-callee-hangs-up.xml", dirB).port(calleeHangsUpCallee)
+            SippRun calleeB = DUMP.track(Sipp.uas("uas-hold-callee-hangs-up.xml", dirB)
                 .transport(SippTransport.UDP).calls(CALLS_PER_SIDE).globalTimeout(BOUND)
-                .arg("-d", Long.toString(HOLD_MS)).start());
-            SippRun callerA = DUMP.track(Sipp.uac("uac-hold-caller-hangs-up.xml", dirA).remote(referee.sipPort())
-                .service("bob").transport(SippTransport.UDP).calls(CALLS_PER_SIDE).rate(100).limit(CALLS_PER_SIDE)
-                .holdMs(HOLD_MS).globalTimeout(BOUND).start());
-            SippRun callerB = DUMP.track(Sipp.uac("uac-hold-until-bye.xml", dirB).remote(referee.sipPort())
-                .service("carol").transport(SippTransport.UDP).calls(CALLS_PER_SIDE).rate(100).limit(CALLS_PER_SIDE)
-                .globalTimeout(BOUND).start()))
+                .arg("-d", Long.toString(HOLD_MS)).start()))
         {
-            referee.awaitStatus("200 calls established", s -> s.activeCalls() == 2 * CALLS_PER_SIDE,
-                Duration.ofSeconds(8));
+            referee = RefereeProcess.start(workDir, calleeA.localPort(), Map.of("carol", calleeB.localPort()));
+            DUMP.always(() -> "--- Referee (pid " + referee.pid() + ") " + referee.logFile() + ":\n" +
+                referee.logTail(80));
+            try (SippRun callerA = DUMP.track(Sipp.uac("uac-hold-caller-hangs-up.xml", dirA).remote(referee.sipPort())
+                    .service("bob").transport(SippTransport.UDP).calls(CALLS_PER_SIDE).rate(100).limit(CALLS_PER_SIDE)
+                    .holdMs(HOLD_MS).globalTimeout(BOUND).start());
+                SippRun callerB = DUMP.track(Sipp.uac("uac-hold-until-bye.xml", dirB).remote(referee.sipPort())
+                    .service("carol").transport(SippTransport.UDP).calls(CALLS_PER_SIDE).rate(100)
+                    .limit(CALLS_PER_SIDE).globalTimeout(BOUND).start()))
+            {
+                establishedKilledAndRecovered();
 
-            final long killedNs = System.nanoTime();
-            referee.kill9();
-            referee.restart();
-            final long restartMs = (System.nanoTime() - killedNs) / 1_000_000;
-            final RefereeStatus recovered = referee.status();
-            assertEquals(2 * CALLS_PER_SIDE, recovered.activeCalls(), "calls rebuilt from the journal: " +
-                recovered.raw());
-            System.out.println("Referee killed and back with " + recovered.activeCalls() + " calls in " + restartMs +
-                " ms (JVM start included)");
-
-            callerA.awaitResult(BOUND.plusSeconds(10)).assertAllSucceeded(CALLS_PER_SIDE);
-            callerB.awaitResult(BOUND.plusSeconds(10)).assertAllSucceeded(CALLS_PER_SIDE);
+                callerA.awaitResult(BOUND.plusSeconds(10)).assertAllSucceeded(CALLS_PER_SIDE);
+                callerB.awaitResult(BOUND.plusSeconds(10)).assertAllSucceeded(CALLS_PER_SIDE);
+            }
             calleeA.awaitResult(Duration.ofSeconds(20)).assertAllSucceeded(CALLS_PER_SIDE);
             calleeB.awaitResult(Duration.ofSeconds(20)).assertAllSucceeded(CALLS_PER_SIDE);
         }
@@ -111,6 +99,23 @@ class RefereeRestartInteropTest
         assertTrue(calls.contains((2 * CALLS_PER_SIDE) + " call(s)"), calls);
         assertEquals(CALLS_PER_SIDE, calls.lines().filter(l -> l.endsWith("outcome=caller-bye")).count(), calls);
         assertEquals(CALLS_PER_SIDE, calls.lines().filter(l -> l.endsWith("outcome=callee-bye")).count(), calls);
+    }
+
+    /** Once every call is up, Referee is killed with kill -9 and restarted; it must rebuild every call. */
+    private static void establishedKilledAndRecovered()
+    {
+        referee.awaitStatus("200 calls established", s -> s.activeCalls() == 2 * CALLS_PER_SIDE,
+            Duration.ofSeconds(8));
+
+        final long killedNs = System.nanoTime();
+        referee.kill9();
+        referee.restart();
+        final long restartMs = (System.nanoTime() - killedNs) / 1_000_000;
+        final RefereeStatus recovered = referee.status();
+        assertEquals(2 * CALLS_PER_SIDE, recovered.activeCalls(), "calls rebuilt from the journal: " +
+            recovered.raw());
+        System.out.println("Referee killed and back with " + recovered.activeCalls() + " calls in " + restartMs +
+            " ms (JVM start included)");
     }
 
     /** Runs {@code referee journal ...} in this JVM on the live journal; fails on a non-zero exit. */

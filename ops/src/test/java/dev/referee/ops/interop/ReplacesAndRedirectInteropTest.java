@@ -13,7 +13,6 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -41,9 +40,6 @@ class ReplacesAndRedirectInteropTest
 
     private static Path workDir;
     private static RefereeProcess current;
-    private int bobPort;
-    private int carolPort;
-    private int davePort;
     private RefereeProcess referee;
 
     @BeforeAll
@@ -55,12 +51,10 @@ class ReplacesAndRedirectInteropTest
             + current.logFile() + ":\n" + current.logTail(80) + "\n--- /status: " + safeStatus(current));
     }
 
-    @BeforeEach
-    void startReferee(final TestInfo test) throws IOException
+    /** Referee for one test, started once its callees have reported their ports. */
+    private void startReferee(final TestInfo test, final int bobPort, final int carolPort, final int davePort)
+        throws IOException
     {
-        bobPort = Ports.freeUdpAndTcpPort();
-        carolPort = Ports.freeUdpAndTcpPort();
-        davePort = Ports.freeUdpAndTcpPort();
         referee = RefereeProcess.start(Files.createDirectories(dir(test).resolve("referee")), bobPort, List.of(
             new RefereeProcess.Route("carol", carolPort),
             new RefereeProcess.Route("dave", davePort)), "");
@@ -83,7 +77,7 @@ class ReplacesAndRedirectInteropTest
      */
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
-    void shouldJoinTheTransfereeToTheTargetsLegInAnAttendedTransfer(final TestInfo test)
+    void shouldJoinTheTransfereeToTheTargetsLegInAnAttendedTransfer(final TestInfo test) throws IOException
     {
         runTransferWithReplaces(test, "uac-consult-target-then-refer-with-replaces.xml", 0);
     }
@@ -95,6 +89,7 @@ class ReplacesAndRedirectInteropTest
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void shouldJoinTheTargetToTheTransfereesLegWhenTheTargetIsReferredToTheOriginalDialog(final TestInfo test)
+        throws IOException
     {
         runTransferWithReplaces(test, "uac-consult-target-then-refer-target-with-replaces.xml", 0);
     }
@@ -102,7 +97,7 @@ class ReplacesAndRedirectInteropTest
     /** The same while the consultation call still rings: the transferee is joined when Carol answers. */
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
-    void shouldJoinTheTransfereeWhenTheTargetAnswersInABlondeTransfer(final TestInfo test)
+    void shouldJoinTheTransfereeWhenTheTargetAnswersInABlondeTransfer(final TestInfo test) throws IOException
     {
         runTransferWithReplaces(test, "uac-consult-ringing-target-then-refer-with-replaces.xml", 1500);
     }
@@ -110,14 +105,17 @@ class ReplacesAndRedirectInteropTest
     /** Bob answers 302 with Contact dave: Referee calls Dave itself; Alice only ever sees Dave's 200. */
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
-    void shouldFollowARedirectWithoutTheCallerSeeingIt(final TestInfo test)
+    void shouldFollowARedirectWithoutTheCallerSeeingIt(final TestInfo test) throws IOException
     {
         final Path dir = dir(test);
         try (SippParties parties = new SippParties(DUMP))
         {
-            parties.start(Sipp.uas("uas-answer-then-wait-bye.xml", dir).port(davePort).globalTimeout(SIPP_BOUND), 1);
-            parties.start(Sipp.uas("uas-redirect-302.xml", dir).port(bobPort)
-                .key("redirect_to", "sip:dave@" + Ports.LOOPBACK + ":" + davePort).globalTimeout(SIPP_BOUND), 1);
+            final int davePort = parties.start(Sipp.uas("uas-answer-then-wait-bye.xml", dir)
+                .globalTimeout(SIPP_BOUND), 1).localPort();
+            final int bobPort = parties.start(Sipp.uas("uas-redirect-302.xml", dir)
+                .key("redirect_to", "sip:dave@" + Ports.LOOPBACK + ":" + davePort).globalTimeout(SIPP_BOUND), 1)
+                .localPort();
+            startReferee(test, bobPort, RefereeProcess.NO_PARTY, davePort);
             // uac-basic-call accepts only 100/180/183/200 before its ACK: a relayed 302 would fail it.
             parties.start(Sipp.uac("uac-basic-call.xml", dir).remote(referee.sipPort()).service("bob").holdMs(200)
                 .globalTimeout(SIPP_BOUND), 1);
@@ -133,14 +131,15 @@ class ReplacesAndRedirectInteropTest
      */
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
-    void shouldLetAThirdPhonePickUpARingingCall(final TestInfo test)
+    void shouldLetAThirdPhonePickUpARingingCall(final TestInfo test) throws IOException
     {
         final Path dir = dir(test);
         try (SippParties parties = new SippParties(DUMP))
         {
-            final Sipp bobSpec = Sipp.uas("uas-ring-then-expect-cancel.xml", dir).port(bobPort).traceMessages()
+            final Sipp bobSpec = Sipp.uas("uas-ring-then-expect-cancel.xml", dir).traceMessages()
                 .globalTimeout(SIPP_BOUND);
-            parties.start(bobSpec, 1);
+            startReferee(test, parties.start(bobSpec, 1).localPort(), RefereeProcess.NO_PARTY,
+                RefereeProcess.NO_PARTY);
             parties.start(Sipp.uac("uac-call-ringing-then-picked-up.xml", dir).remote(referee.sipPort())
                 .service("bob").globalTimeout(SIPP_BOUND), 1);
 
@@ -156,14 +155,17 @@ class ReplacesAndRedirectInteropTest
     }
 
     private void runTransferWithReplaces(final TestInfo test, final String transferorScenario, final long ringMs)
+        throws IOException
     {
         final Path dir = dir(test);
         try (SippParties parties = new SippParties(DUMP))
         {
-            parties.start(Sipp.uas("uas-answer-consultation-then-accept-join-reinvite-then-wait-bye.xml", dir)
-                .port(carolPort).arg("-d", Long.toString(ringMs)).globalTimeout(SIPP_BOUND), 1);
-            parties.start(Sipp.uas("uas-answer-then-accept-join-reinvite-then-bye.xml", dir).port(bobPort)
-                .globalTimeout(SIPP_BOUND), 1);
+            final int carolPort = parties.start(
+                Sipp.uas("uas-answer-consultation-then-accept-join-reinvite-then-wait-bye.xml", dir)
+                .arg("-d", Long.toString(ringMs)).globalTimeout(SIPP_BOUND), 1).localPort();
+            final int bobPort = parties.start(Sipp.uas("uas-answer-then-accept-join-reinvite-then-bye.xml", dir)
+                .globalTimeout(SIPP_BOUND), 1).localPort();
+            startReferee(test, bobPort, carolPort, RefereeProcess.NO_PARTY);
             // Two calls of one SIPp: the call to Bob and the consultation to Carol, sharing Global variables. The
             // Call-ID has no '@' because it goes unescaped into the Refer-To's Replaces.
             parties.start(Sipp.uac(transferorScenario, dir).remote(referee.sipPort()).service("bob")

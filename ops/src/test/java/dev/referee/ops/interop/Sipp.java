@@ -10,14 +10,22 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Builds and starts one SIPp process on a scenario of {@code src/test/resources/sipp/}. Callers ({@link #uac})
- * send to a remote address; callees ({@link #uas}) listen on their port, and {@link #start()} waits until that
- * port is bound. Every run writes its statistics, errors, messages and screen into the work directory.
+ * send to a remote address; callees ({@link #uas}) listen on their port, and {@link #start()} waits until SIPp
+ * reports that port. Every run writes its statistics, errors, messages and screen into the work directory.
+ * <p>
+ * Ports: SIPp is given {@code -p 0} unless {@link #port(int)} says otherwise. SIPp 3.6 does not ask the system for
+ * an ephemeral port then: it binds 5060, or the next port up that is free, itself (no probe-then-bind race: a port
+ * taken by anyone else is skipped at the bind); {@link SippRun#localPort()} reads which from the process's sockets
+ * ({@link BoundSockets} says why not from SIPp's screen). So a callee is started before the Referee that routes to
+ * it.
  *
  * <pre>
- * SippRun callee = Sipp.uas("uas-answer-then-wait-bye.xml", dir).port(calleePort).calls(10).start();
+ * SippRun callee = Sipp.uas("uas-answer-then-wait-bye.xml", dir).calls(10).start();
+ * // Referee started here with a route to callee.localPort()
  * SippRun caller = Sipp.uac("uac-basic-call.xml", dir).remote(refereePort).service("bob").calls(10).rate(10).start();
  * caller.awaitResult(Duration.ofSeconds(30)).assertAllSucceeded(10);
  * </pre>
@@ -27,10 +35,13 @@ final class Sipp
     /** The Debian package that provides the sipp binary. */
     static final String DEBIAN_PACKAGE = "sip-tester";
     static final Duration BIND_TIMEOUT = Duration.ofSeconds(10);
+    /** Numbers the runs of this JVM: their files are named by it (the port is not known before SIPp starts). */
+    private static final AtomicInteger RUNS = new AtomicInteger();
 
     private final String scenario;
     private final boolean callee;
     private final Path workDir;
+    private final int run = RUNS.incrementAndGet();
     private SippTransport transport = SippTransport.UDP;
     private int localPort;
     private int remotePort;
@@ -49,7 +60,6 @@ final class Sipp
         this.scenario = scenario;
         this.callee = callee;
         this.workDir = workDir;
-        this.localPort = Ports.freeUdpAndTcpPort();
     }
 
     /** A caller running the scenario (a file name under src/test/resources/sipp). */
@@ -70,7 +80,7 @@ final class Sipp
         return this;
     }
 
-    /** Local SIP port (-p); a free one by default. */
+    /** Local SIP port (-p); 0 by default: SIPp binds the first free one from 5060 up (see above). */
     Sipp port(final int port)
     {
         this.localPort = port;
@@ -160,7 +170,7 @@ final class Sipp
 
     String name()
     {
-        return (callee ? "uas-" : "uac-") + scenario.replace(".xml", "") + "-" + localPort;
+        return (callee ? "uas-" : "uac-") + scenario.replace(".xml", "") + "-" + run;
     }
 
     List<String> command()
@@ -207,7 +217,8 @@ final class Sipp
     }
 
     /**
-     * Starts SIPp with stdout/stderr in {@code <name>-out.log}. A callee is returned only once its port is bound.
+     * Starts SIPp with stdout/stderr in {@code <name>-out.log}. A callee is returned only once SIPp has reported the
+     * port it bound ({@link SippRun#localPort()}).
      */
     SippRun start()
     {
@@ -225,23 +236,18 @@ final class Sipp
             throw new AssertionError("cannot start " + String.join(" ", cmd) + ": " + ex, ex);
         }
         final SippRun run = new SippRun(name(), cmd, process, workDir, out,
-            globalTimeout.plusSeconds(15));
-        if (callee && !Ports.await(() -> Ports.isBound(localPort, transport) || !process.isAlive(), BIND_TIMEOUT))
+            globalTimeout.plusSeconds(15), transport);
+        if (callee && !Ports.await(() -> run.localPort() > 0 || !process.isAlive(), BIND_TIMEOUT))
         {
             run.close();
-            throw new AssertionError("SIPp callee did not bind " + transport + " port " + localPort + " within "
-                + BIND_TIMEOUT + "\n" + run.describe());
+            throw new AssertionError("SIPp callee reported no " + transport + " port within " + BIND_TIMEOUT + "\n" +
+                run.describe());
         }
         if (!process.isAlive())
         {
             throw new AssertionError("SIPp exited at once (code " + process.exitValue() + ")\n" + run.describe());
         }
         return run;
-    }
-
-    int localPort()
-    {
-        return localPort;
     }
 
     /** The sipp binary on PATH; a missing one fails the test, naming the Debian package. */

@@ -11,16 +11,20 @@ import java.util.concurrent.TimeUnit;
 /** One running SIPp process; stopped by its PID, never by name. */
 final class SippRun implements AutoCloseable
 {
+
     private final String name;
     private final List<String> command;
     private final Process process;
     private final Path workDir;
     private final Path outFile;
     private final Duration waitBound;
+    private final SippTransport transport;
+    private int localPort;
 
     SippRun(final String name, final List<String> command, final Process process, final Path workDir,
-        final Path outFile, final Duration waitBound)
+        final Path outFile, final Duration waitBound, final SippTransport transport)
     {
+        this.transport = transport;
         this.name = name;
         this.command = command;
         this.process = process;
@@ -47,6 +51,16 @@ final class SippRun implements AutoCloseable
         }
         final int exitCode = exited ? process.exitValue() : ProcessLogs.stop(process, Duration.ofSeconds(3));
         return SippResult.read(name, exitCode, !exited, statFile(), describe());
+    }
+
+    /** The SIP port SIPp bound (see {@link BoundSockets}); 0 until it has bound one. */
+    int localPort()
+    {
+        if (localPort == 0)
+        {
+            localPort = BoundSockets.sipPort(process.pid(), transport);
+        }
+        return localPort;
     }
 
     Path statFile()

@@ -44,9 +44,9 @@ class SippScenarioPairsTest
     {
         final Path dir = Files.createTempDirectory("sipp-pair-");
         final Duration bound = Duration.ofSeconds(60);
-        final Sipp calleeSpec = Sipp.uas(calleeScenario, dir).transport(transport).calls(calls).globalTimeout(bound);
-        try (SippRun callee = DUMP.track(calleeSpec.start());
-            SippRun caller = DUMP.track(Sipp.uac(callerScenario, dir).remote(calleeSpec.localPort()).service("bob")
+        try (SippRun callee = DUMP.track(Sipp.uas(calleeScenario, dir).transport(transport).calls(calls)
+                .globalTimeout(bound).start());
+            SippRun caller = DUMP.track(Sipp.uac(callerScenario, dir).remote(callee.localPort()).service("bob")
                 .transport(transport).calls(calls).rate(ratePerSecond).limit(50).globalTimeout(bound).start()))
         {
             final SippResult callerResult = caller.awaitResult(bound.plusSeconds(10));

@@ -57,25 +57,23 @@ class TransferRestartInteropTest
     void shouldCompleteABlindTransferWhoseTargetWasRingingWhenRefereeWasKilled() throws IOException
     {
         final Path dir = Files.createTempDirectory("referee-transfer-restart-");
-        final int bobPort = Ports.freeUdpAndTcpPort();
-        final int carolPort = Ports.freeUdpAndTcpPort();
-        referee = RefereeProcess.start(dir, bobPort, List.of(new RefereeProcess.Route("carol", carolPort)), "");
-        DUMP.always(() -> "--- Referee (pid " + referee.pid() + ") " + referee.logFile() + ":\n" +
-            referee.logTail(80));
-
-        final Sipp carolSpec = Sipp.uas("uas-target-ring-long-then-answer-offer.xml", dir).port(carolPort)
+        final Sipp carolSpec = Sipp.uas("uas-target-ring-long-then-answer-offer.xml", dir)
             .arg("-d", Long.toString(TARGET_RINGS_MS)).globalTimeout(BOUND).traceMessages();
+        final Sipp bobSpec = Sipp.uas("uas-answer-then-refer-blind.xml", dir).key("target", "carol")
+            .globalTimeout(BOUND).traceMessages();
         try (SippParties parties = new SippParties(DUMP))
         {
-            parties.start(carolSpec, 1);
-            parties.start(Sipp.uas("uas-answer-then-refer-blind.xml", dir).port(bobPort).key("target", "carol")
-                .globalTimeout(BOUND), 1);
+            final int carolPort = parties.start(carolSpec, 1).localPort();
+            final int bobPort = parties.start(bobSpec, 1).localPort();
+            referee = RefereeProcess.start(dir, bobPort, List.of(new RefereeProcess.Route("carol", carolPort)), "");
+            DUMP.always(() -> "--- Referee (pid " + referee.pid() + ") " + referee.logFile() + ":\n" +
+                referee.logTail(80));
             parties.start(Sipp.uac("uac-call-then-accept-transfer-reinvite.xml", dir).remote(referee.sipPort())
                 .service("bob").holdMs(500).globalTimeout(BOUND), 1);
 
             awaitSent(carolSpec.messageFile(), "SIP/2.0 180 Ringing");
-            // Let Referee relay the ringing to Bob as NOTIFY 180 first: the kill lands in the middle of the transfer.
-            sleepMs(500);
+            // Referee has relayed the ringing to Bob as NOTIFY 180: the kill lands in the middle of the transfer.
+            awaitRingingNotify(bobSpec.messageFile());
             final long killedNs = System.nanoTime();
             referee.kill9();
             referee.restart();
@@ -105,16 +103,23 @@ class TransferRestartInteropTest
         assertTrue(seen, "no '" + firstLine + "' in " + messageFile + " within " + RINGING_WITHIN);
     }
 
-    private static void sleepMs(final long ms)
+    /** Waits until SIPp's message trace shows a NOTIFY received with a 180 in its sipfrag body. */
+    private static void awaitRingingNotify(final Path messageFile)
     {
-        try
+        final boolean seen = Ports.await(() -> hasRingingNotify(SippRun.read(messageFile)), RINGING_WITHIN);
+        assertTrue(seen, "no NOTIFY with 'SIP/2.0 180' received in " + messageFile + " within " + RINGING_WITHIN);
+    }
+
+    /** SIPp's trace separates messages with a dashed line and a time stamp; a received one says "received". */
+    static boolean hasRingingNotify(final String trace)
+    {
+        for (final String entry : trace.split("-{20,}"))
         {
-            Thread.sleep(ms);
+            if (entry.contains("message received") && entry.contains("\nNOTIFY ") && entry.contains("SIP/2.0 180"))
+            {
+                return true;
+            }
         }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", ex);
-        }
+        return false;
     }
 }

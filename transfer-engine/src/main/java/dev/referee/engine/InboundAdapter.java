@@ -2,14 +2,19 @@ package dev.referee.engine;
 
 import dev.referee.pipeline.InboundEvent;
 import dev.referee.pipeline.InboundHandler;
+import dev.referee.sip.AsciiView;
 
-/** The engine stage of the inbound ring: hands each event to the {@link Engine} with the event's own time. */
-public final class EngineAgent implements InboundHandler
+/**
+ * The engine's face to the inbound ring: decodes each {@link InboundEvent} and calls the {@link Engine} method for
+ * it (message, tick, webhook answer) with the event's own time. It owns no duty cycle (the pipeline's engine thread
+ * does), hence an adapter, not an agent. Engine thread only.
+ */
+public final class InboundAdapter implements InboundHandler
 {
     private final Engine engine;
-    private final dev.referee.sip.AsciiView target = new dev.referee.sip.AsciiView();
+    private final AsciiView target = new AsciiView();
 
-    public EngineAgent(final Engine engine)
+    public InboundAdapter(final Engine engine)
     {
         this.engine = engine;
     }
@@ -26,6 +31,7 @@ public final class EngineAgent implements InboundHandler
                 target.wrap(event.data, 0, event.length), event.timeNs);
             default ->
             {
+                // SKIP slots never get here (EngineHandler passes over them) and no other type is published.
             }
         }
     }

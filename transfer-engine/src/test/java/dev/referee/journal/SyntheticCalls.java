@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
 /**
  * Writes a journal the way a node would, without sockets: a real {@link Engine} driven on the calling thread by
  * scripted callers and callees, every input appended before the engine sees it, every output and event after.
- * For tests, the recovery measurement and the journal benchmark. Each step moves engine time on by 1 ms and a tick
+ * For tests, the recovery measurement and the benchmarks (shared through the transfer-engine test-jar; the warm-up
+ * has its own, smaller script: ops WarmUpTransfers). Each step moves engine time on by 1 ms and a tick
  * input is journaled every 10 ms of engine time, as the pipeline's ticker does (the step can be made shorter, to
  * record traffic as dense as a benchmark's).
  */

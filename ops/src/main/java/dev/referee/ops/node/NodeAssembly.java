@@ -1,0 +1,221 @@
+package dev.referee.ops.node;
+
+import dev.referee.cdr.CdrWriter;
+import dev.referee.cdr.WallClockMapping;
+import dev.referee.config.ListenAddress;
+import dev.referee.config.RefereeConfig;
+import dev.referee.engine.Engine;
+import dev.referee.engine.EngineConfig;
+import dev.referee.engine.EngineCounters;
+import dev.referee.engine.IdKey;
+import dev.referee.engine.InboundAdapter;
+import dev.referee.engine.events.EngineEventsFanOut;
+import dev.referee.journal.ChronicleSink;
+import dev.referee.journal.Journal;
+import dev.referee.journal.JournalEvents;
+import dev.referee.journal.JournalInputStage;
+import dev.referee.journal.JournalRecovery;
+import dev.referee.journal.JournalSender;
+import dev.referee.journal.JournalSnapshotter;
+import dev.referee.journal.RecoveryGate;
+import dev.referee.ops.admin.AdminServer;
+import dev.referee.ops.webhook.TransferWebhookClient;
+import dev.referee.pipeline.SipPipeline;
+import dev.referee.transport.Transport;
+import org.agrona.concurrent.SystemEpochClock;
+import org.agrona.concurrent.SystemNanoClock;
+
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The composition root: the one place a node is put together from its configuration, journal on or off. Both the
+ * node that serves ({@link RefereeNode#start}) and the throwaway warm-up node ({@link WarmUp}) are built here.
+ * <pre>
+ *  receive threads ─► inbound ring ─► [JournalInputStage] ─► InboundAdapter ─► Engine ─┬─► [RecoveryGate]
+ *                                                                                      │
+ *  send threads ◄── outbound ring ◄── [JournalSender] ◄── messages ◄───────────────────┤
+ *                         CdrWriter ◄── [JournalEvents] ◄── domain events ◄────────────┤
+ *             TransferWebhookClient ◄── webhook requests ◄─────────────────────────────┘
+ * </pre>
+ * The bracketed parts exist only with the journal on. In order:
+ * <ol>
+ * <li>the pipeline (rings and transports), bound at once, so that a configured port 0 is known as the real port
+ * before the engine that advertises it (Via, Contact) is built;</li>
+ * <li>the webhook client and the call-record writer;</li>
+ * <li>the engine: with the journal, {@link JournalRecovery} builds it, or rebuilds it from the journal behind a
+ * closed {@link RecoveryGate}, then the journal's input stage is added to the pipeline and the gate opens; without
+ * it, the engine is built here and sends straight into the pipeline;</li>
+ * <li>the pipeline's threads, with the engine as its engine stage, then the admin HTTP server.</li>
+ * </ol>
+ * Anything that fails closes what was built before it.
+ */
+final class NodeAssembly
+{
+    private NodeAssembly()
+    {
+    }
+
+    /** Builds and starts a node; throws (with nothing left running or bound) when any part cannot start. */
+    static RefereeNode start(final RefereeConfig config) throws Exception
+    {
+        final NodeParts parts = new NodeParts();
+        try
+        {
+            parts.pipeline = new SipPipeline(config);
+            // Bound before the engine is built: a configured port 0 is advertised (Via, Contact) as the real port.
+            parts.pipeline.bind();
+            parts.webhooks = new TransferWebhookClient(
+                parts.pipeline.inputs(), Duration.ofMillis(config.webhook().timeoutMs()));
+            // Call records are written off the engine thread; wall-clock times come from this one reading.
+            parts.callRecords = new CdrWriter(config.cdr().dir(), WallClockMapping.capture()).start();
+            // The identifier key is the one non-deterministic input: drawn here, outside the engine, and kept by the
+            // journal, whose recorded key wins when the node restarts on an existing journal (replay rebuilds the
+            // same ids).
+            parts.listen = resolvedListen(config.listen(), parts.pipeline.boundAddresses());
+            final EngineConfig engineConfig = EngineConfig.from(config.withListen(parts.listen), freshIdKey());
+            final Engine engine = config.journal().enabled() ?
+                journaledEngine(config, engineConfig, parts) : unjournaledEngine(engineConfig, parts);
+            parts.pipeline.start(new InboundAdapter(engine));
+            if (config.admin() != null)
+            {
+                parts.admin = AdminServer.start(config.admin(), new NodeStatus(parts.pipeline, parts.counters));
+            }
+            return new RefereeNode(parts, engine);
+        }
+        catch (final Exception ex)
+        {
+            parts.close();
+            throw ex;
+        }
+    }
+
+    /**
+     * The engine on its journal: recovered from it (or started on a new one), its outputs and domain events journaled
+     * on the engine thread, each input journaled just before the engine sees it.
+     */
+    private static Engine journaledEngine(final RefereeConfig config, final EngineConfig engineConfig,
+        final NodeParts parts) throws IOException
+    {
+        parts.journal = Journal.openForWriting(config.journalDir(), config.journal());
+        // One sink, hence one Chronicle appender, for everything the engine thread journals: inputs, outputs, domain
+        // events, snapshots (see JournalSender for why the outputs are journaled there too).
+        final ChronicleSink engineSink = parts.journal.newSink();
+        final JournalSender outputs = new JournalSender(parts.pipeline.sender(), engineSink);
+        final RecoveryGate gate = new RecoveryGate(outputs,
+            EngineEventsFanOut.of(new JournalEvents(engineSink), parts.callRecords), parts.webhooks);
+        final JournalRecovery recovery = JournalRecovery.recover(parts.journal, engineConfig, gate, parts.counters,
+            SystemNanoClock.INSTANCE, SystemEpochClock.INSTANCE);
+        final JournalSnapshotter snapshotter = new JournalSnapshotter(recovery.engine(), engineSink,
+            TimeUnit.MILLISECONDS.toNanos(config.journal().snapshotIntervalMs()));
+        parts.pipeline.addInboundStage(
+            new JournalInputStage(engineSink, recovery.timeOffsetNs(), snapshotter, outputs));
+        gate.goLive();
+        if (recovery.recovered())
+        {
+            final System.Logger log = System.getLogger(RefereeNode.class.getName());
+            log.log(System.Logger.Level.INFO, "recovered " + recovery.engine().activeCalls() + " calls from " +
+                recovery.inputsReplayed() + " journaled inputs in " + recovery.recoveryNs() / 1_000_000 + " ms");
+            if (recovery.configWarning() != null)
+            {
+                log.log(System.Logger.Level.WARNING, recovery.configWarning());
+            }
+        }
+        return recovery.engine();
+    }
+
+    /**
+     * Journal off (to measure what it costs): no input stage, output observer or event sink, hence nothing to
+     * recover; call records and webhooks are wired as with the journal.
+     */
+    private static Engine unjournaledEngine(final EngineConfig engineConfig, final NodeParts parts)
+    {
+        return new Engine(engineConfig, parts.pipeline.sender(), parts.counters, parts.callRecords, parts.webhooks);
+    }
+
+    /**
+     * The configured listen addresses in their order, each port 0 replaced by the port the system chose; the others
+     * are kept as configured (a journal compares them with the ones it recorded). {@code bound} is the pipeline's
+     * list: UDP then TCP, each in configured order.
+     */
+    static List<ListenAddress> resolvedListen(final List<ListenAddress> configured, final List<ListenAddress> bound)
+    {
+        final List<ListenAddress> resolved = new ArrayList<>(configured.size());
+        final int[] seen = new int[2]; // per transport: UDP, TCP
+        for (final ListenAddress address : configured)
+        {
+            final boolean tcp = address.transport() == Transport.TCP;
+            final int nth = seen[tcp ? 1 : 0]++;
+            if (address.address().getPort() != 0)
+            {
+                resolved.add(address);
+                continue;
+            }
+            int index = 0;
+            for (final ListenAddress candidate : bound)
+            {
+                if ((candidate.transport() == Transport.TCP) == tcp && index++ == nth)
+                {
+                    resolved.add(candidate);
+                    break;
+                }
+            }
+        }
+        return resolved;
+    }
+
+    /**
+     * 128 bits from the platform's secure random source: the key of every tag, branch and Call-ID the node will make
+     * (docs/security.md, Identifiers). The default {@link SecureRandom} (on Linux, the kernel's non-blocking source)
+     * rather than {@link SecureRandom#getInstanceStrong()}, which may block at boot and is no better for a key.
+     */
+    private static IdKey freshIdKey()
+    {
+        final SecureRandom random = new SecureRandom();
+        return new IdKey(random.nextLong(), random.nextLong());
+    }
+
+    /**
+     * What a node holds and must release, filled in as it is built; {@link #close()} releases whatever is there, in
+     * the one order that leaves no thread writing to something closed.
+     */
+    static final class NodeParts implements AutoCloseable
+    {
+        final EngineCounters counters = new EngineCounters();
+        SipPipeline pipeline;
+        List<ListenAddress> listen; // as configured, ports resolved
+        TransferWebhookClient webhooks;
+        CdrWriter callRecords;
+        Journal journal; // stays null when journal.enabled is false
+        AdminServer admin;
+
+        @Override
+        public void close()
+        {
+            if (admin != null)
+            {
+                admin.close();
+            }
+            if (pipeline != null)
+            {
+                pipeline.close();
+            }
+            if (webhooks != null)
+            {
+                webhooks.close();
+            }
+            if (callRecords != null)
+            {
+                callRecords.close(); // after the pipeline: the engine has stopped reporting
+            }
+            if (journal != null)
+            {
+                journal.close(); // after the pipeline: the engine thread journals
+            }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package dev.referee.ops.interop;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The SIP port a SIPp process bound, read from Linux's {@code /proc}. SIPp 3.6 given {@code -p 0} binds 5060 or the
+ * next free port up itself (so nothing can take the port between a choice and the bind), but reports the port only
+ * on its screen, which it prints when it exits, or into its screen file on SIGUSR2, a signal whose default action
+ * ends a process that has not installed its handler yet. So the tests look at the sockets instead: of the process's
+ * sockets bound on the loopback address (a listening one for TCP), the one with the lowest file descriptor, because
+ * SIPp opens its SIP socket before its media and control sockets.
+ */
+final class BoundSockets
+{
+    /** 127.0.0.1 as /proc/net/{udp,tcp} write it (little-endian hex). */
+    private static final String LOOPBACK_HEX = "0100007F";
+    private static final String TCP_LISTEN = "0A";
+
+    private BoundSockets()
+    {
+    }
+
+    /** The port of the first SIP socket {@code pid} has bound for {@code transport}; 0 while it has none. */
+    static int sipPort(final long pid, final SippTransport transport)
+    {
+        final boolean tcp = transport == SippTransport.TCP;
+        final Map<Long, Integer> portByInode = loopbackPorts(Paths.get("/proc", Long.toString(pid), "net",
+            tcp ? "tcp" : "udp"), tcp);
+        for (final long inode : socketsByDescriptor(pid).values())
+        {
+            final Integer port = portByInode.get(inode);
+            if (port != null)
+            {
+                return port;
+            }
+        }
+        return 0;
+    }
+
+    /** Socket inodes of the process, by file descriptor (ascending). */
+    private static TreeMap<Integer, Long> socketsByDescriptor(final long pid)
+    {
+        final TreeMap<Integer, Long> sockets = new TreeMap<>();
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Paths.get("/proc", Long.toString(pid), "fd")))
+        {
+            for (final Path fd : fds)
+            {
+                final String target = readLink(fd);
+                if (target.startsWith("socket:[") && target.endsWith("]"))
+                {
+                    sockets.put(Integer.parseInt(fd.getFileName().toString()),
+                        Long.parseLong(target.substring("socket:[".length(), target.length() - 1)));
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            // The process is gone or not started yet: no socket.
+        }
+        return sockets;
+    }
+
+    /** Inode to local port of the sockets bound on 127.0.0.1 in a /proc/net table (listening ones for TCP). */
+    private static Map<Long, Integer> loopbackPorts(final Path table, final boolean listeningOnly)
+    {
+        final Map<Long, Integer> ports = new HashMap<>();
+        final List<String> lines;
+        try
+        {
+            lines = Files.readAllLines(table);
+        }
+        catch (final IOException ex)
+        {
+            return ports;
+        }
+        for (final String line : lines.subList(Math.min(1, lines.size()), lines.size()))
+        {
+            // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode ...
+            final String[] fields = line.trim().split("\\s+");
+            if (fields.length < 10 || !fields[1].startsWith(LOOPBACK_HEX + ":") ||
+                listeningOnly && !TCP_LISTEN.equals(fields[3]))
+            {
+                continue;
+            }
+            ports.put(Long.parseLong(fields[9]), Integer.parseInt(fields[1].substring(LOOPBACK_HEX.length() + 1), 16));
+        }
+        return ports;
+    }
+
+    private static String readLink(final Path link)
+    {
+        try
+        {
+            return Files.readSymbolicLink(link).toString();
+        }
+        catch (final IOException | UnsupportedOperationException ex)
+        {
+            return "";
+        }
+    }
+}
