@@ -79,8 +79,11 @@ JVM_FLAGS="$(sed -n 's:.*<referee.jvm.flags>\(.*\)</referee.jvm.flags>.*:\1:p' p
 INPUTS="$ROOT/$MODULE/src/test/resources/$(echo "${CLASS%.*}" | tr . /)/${CLASS##*.}Inputs"
 mkdir -p "$INPUTS/$METHOD"
 FINDINGS_BEFORE="$(find "$INPUTS/$METHOD" -name 'crash-*' -o -name 'oom-*' -o -name 'timeout-*' | wc -l)"
-LIMIT="-runs=$RUNS"
-[ "$TIME" != 0 ] && LIMIT="-max_total_time=$TIME" && [ "$RUNS" != 10000000 ] && LIMIT="$LIMIT -runs=$RUNS"
+# Jazzer's own options override the @FuzzTest(maxDuration) of the annotation (meant for short JUnit fuzzing);
+# 10000h stands for no time limit.
+LIMIT="--max_executions=$RUNS --max_duration=10000h -runs=$RUNS"
+[ "$TIME" != 0 ] && LIMIT="--max_duration=${TIME}s -max_total_time=$TIME" &&
+    [ "$RUNS" != 10000000 ] && LIMIT="$LIMIT --max_executions=$RUNS -runs=$RUNS"
 
 COMMAND=(nice -n 10 java -Xmx512m -XX:+UseParallelGC $JVM_FLAGS -cp "$CP" com.code_intelligence.jazzer.Jazzer
     "--target_class=$CLASS" "--target_method=$METHOD" "--instrumentation_includes=dev.referee.**"
