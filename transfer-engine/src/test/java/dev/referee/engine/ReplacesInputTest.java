@@ -13,11 +13,11 @@ import static dev.referee.engine.EngineHarness.response;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Refer-To headers are %-decoded before use (RFC 3261 §19.1.1) and the decoded Replaces goes into the INVITE to the
+ * Replaces, in an INVITE or %-escaped in a Refer-To, as an attacker would write it. Refer-To headers are %-decoded before use (RFC 3261 §19.1.1) and the decoded Replaces goes into the INVITE to the
  * transfer target: a REFER whose Refer-To decodes to a control character, or whose Replaces names no well-formed
  * dialog, is refused with 400 and nobody is called (found by ReferToFuzzTest; docs/security.md, "Fuzzing").
  */
-class ReferToHeaderInjectionTest
+class ReplacesInputTest
 {
     private final EngineHarness harness = new EngineHarness();
     private final SipPhone alice = new SipPhone("alice", CALLER);
@@ -46,5 +46,15 @@ class ReferToHeaderInjectionTest
         assertTrue(out.stream().anyMatch(s -> s.isResponse(400) && s.destination.equals(CALLEE)), () -> "" + out);
         assertTrue(out.stream().noneMatch(s -> s.destination.equals(TARGET)), () -> "the target is called: " + out);
         assertTrue(out.stream().noneMatch(s -> s.text.contains("X-Injected")), () -> "" + out);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {";", ";;", "abc;to-tag=1;from-tag=a b"})
+    void shouldAnswerBadRequestToAnInviteWhoseReplacesNamesNoDialog(final String replaces)
+    {
+        // ";" alone threw ArrayIndexOutOfBoundsException on the engine thread (found by ReferToFuzzTest).
+        harness.receive(CALLER, alice.invite("bob", "call-1@alice").replace("Max-Forwards: 70\r\n",
+            "Max-Forwards: 70\r\nReplaces: " + replaces + "\r\n"));
+        harness.expectOne(response(400, CALLER), "400 to a malformed Replaces");
     }
 }

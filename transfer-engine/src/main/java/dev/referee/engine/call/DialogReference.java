@@ -38,7 +38,8 @@ record DialogReference(String callId, String toTag, String fromTag, boolean earl
     static DialogReference parse(final CharSequence raw)
     {
         final String value = raw.toString();
-        final String[] parts = value.split(";");
+        // Limit -1: ";" alone would otherwise split into no part at all (found by ReferToFuzzTest).
+        final String[] parts = value.split(";", -1);
         final String callId = parts[0].trim();
         String toTag = null;
         String fromTag = null;

@@ -36,6 +36,16 @@ class DialogReferenceTest
     }
 
     @Test
+    void shouldNameNoDialogWhenTheValueIsOnlySeparators()
+    {
+        // Found by ReferToFuzzTest: "Replaces: ;" threw ArrayIndexOutOfBoundsException on the engine thread.
+        assertNull(DialogReference.parse(";"));
+        assertNull(DialogReference.parse(";;;"));
+        assertNull(DialogReference.fromUriHeader("%3B"));
+        assertNull(DialogReference.parse(""));
+    }
+
+    @Test
     void shouldTakeThePercentOfAnInviteReplacesAsACharacter()
     {
         // RFC 3261 §25.1: '%' is a character of a Call-ID and of a tag; only a URI header is %-escaped. Decoding it
