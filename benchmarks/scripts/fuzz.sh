@@ -34,7 +34,7 @@ header-copy     transfer-engine dev.referee.engine.call.HeaderCopierFuzzTest    
 
 usage()
 {
-    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
