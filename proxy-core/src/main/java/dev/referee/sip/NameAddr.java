@@ -39,6 +39,9 @@ public final class NameAddr
         uri.reset();
         tag.reset();
         params.reset();
+        // Emptied too: a value that fails before its URI would otherwise leave the last value's URI (found by
+        // SipMessageFuzzTest: the To host of a malformed To pointed into the previous message).
+        uriView.wrap(buffer, bytes, offset, 0);
         final int end = SipChars.trimEnd(bytes, offset, offset + Math.max(length, 0));
         final int start = SipChars.skipLws(bytes, offset, end);
         value.wrap(buffer, start, end - start);

@@ -190,6 +190,29 @@ public final class SipUri
         return false;
     }
 
+    /**
+     * True when a %-escape in the headers (after '?') decodes to a control character: CR, LF, NUL or any other below
+     * SP, or DEL. URI headers are %-decoded before use (RFC 3261 §19.1.1), so such a value could end a header line of
+     * the request made from the URI; the raw bytes themselves cannot (the URI admits no byte below '!').
+     */
+    public boolean headersEscapeControlCharacters()
+    {
+        final int end = headers.offset() + headers.length();
+        for (int i = headers.offset(); !headers.isEmpty() && i + 2 < end; i++)
+        {
+            if (bytes[i] == '%' && SipChars.isHex(bytes[i + 1]) && SipChars.isHex(bytes[i + 2]))
+            {
+                final int decoded = Character.digit(bytes[i + 1], 16) * 16 + Character.digit(bytes[i + 2], 16);
+                if (decoded < ' ' || decoded == 0x7F)
+                {
+                    return true;
+                }
+                i += 2;
+            }
+        }
+        return false;
+    }
+
     private boolean wrapTel(final byte[] bytes, final int from, final int end)
     {
         int semicolon = SipChars.indexOf(bytes, from, end, (byte)';');

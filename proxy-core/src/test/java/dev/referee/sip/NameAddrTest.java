@@ -52,6 +52,15 @@ class NameAddrTest
     }
 
     @Test
+    void shouldForgetThePreviousUriWhenAValueIsMalformed()
+    {
+        assertTrue(wrap("<sip:alice@example.com>"));
+        assertFalse(wrap("1a-8e3b0c9f2d4e4bK7"));
+        assertTrue(nameAddr.uriView().host().isEmpty(), "the URI of the value before");
+        assertFalse(nameAddr.uriView().isSip());
+    }
+
+    @Test
     void shouldAcceptUnknownSchemes()
     {
         assertTrue(wrap("<http://www.example.com>;tag=1"));

@@ -19,6 +19,17 @@ class SipUriTest
     }
 
     @Test
+    void shouldTellWhenAHeaderEscapesAControlCharacter()
+    {
+        assertTrue(wrap("sip:carol@example.com?Replaces=abc%0D%0AX%3A%201") && uri.headersEscapeControlCharacters());
+        assertTrue(wrap("sip:carol@example.com?Subject=a&Priority=%7f") && uri.headersEscapeControlCharacters());
+        assertTrue(wrap("sip:carol@example.com?Subject=%00") && uri.headersEscapeControlCharacters());
+        assertTrue(wrap("sip:carol@example.com?Subject=hello%20there%25%0A%") && uri.headersEscapeControlCharacters());
+        assertTrue(wrap("sip:carol@example.com?Subject=hello%20there%250D") && !uri.headersEscapeControlCharacters());
+        assertTrue(wrap("sip:carol%0D@example.com;x=%0A") && !uri.headersEscapeControlCharacters(), "no headers");
+    }
+
+    @Test
     void shouldReadEveryPartOfASipUri()
     {
         assertTrue(wrap("sip:alice:secret@atlanta.example.com:5070;transport=tcp;lr?subject=project&priority=urgent"));

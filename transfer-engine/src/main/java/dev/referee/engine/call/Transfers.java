@@ -114,6 +114,13 @@ final class Transfers
             return true;
         }
         final SipUri target = referTo.uriView();
+        if (target.headersEscapeControlCharacters() ||
+            target.header("Replaces", view) && DialogReference.fromUriHeader(view) == null)
+        {
+            // Validated before anything else: the decoded Replaces goes into the INVITE to the target.
+            messages.respond(st, 400, "Bad Request", "Warning", "399 referee \"malformed Refer-To header\"");
+            return true;
+        }
         final Call call = transferor.call;
         final Leg transferee = transferor.peer;
         final String targetUri = withoutHeaders(referTo.uri());
@@ -231,7 +238,7 @@ final class Transfers
         final String event = !request.subscribe ? null :
             transferor.refersReceived > 1 ? "refer;id=" + request.cseq : "refer";
         // Attended and blonde (RFC 5589 §7): Replaces names a dialog; if it is one of Referee's, join to its far end.
-        final DialogReference replaces = target.header("Replaces", view) ? DialogReference.parse(view) : null;
+        final DialogReference replaces = target.header("Replaces", view) ? DialogReference.fromUriHeader(view) : null;
         final Leg consultation = replaces == null ? null : b2bua.findLeg(replaces);
         final TransferKind kind = consultation == null ? TransferKind.BLIND :
             consultation.peer != null && consultation.peer.wasAnswered() ? TransferKind.ATTENDED : TransferKind.BLONDE;

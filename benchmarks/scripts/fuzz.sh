@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Long fuzzing run of one Jazzer target (docs/security.md, "Fuzzing"): coverage-guided, bounded by a count of inputs
+# or a time, one target at a time, at low priority (the machine is shared).
+#
+#   benchmarks/scripts/fuzz.sh TARGET [--runs N] [--time SECONDS] [--max-len BYTES] [--fresh]
+#   benchmarks/scripts/fuzz.sh list
+#
+# TARGET is one of the names `list` prints. Default: --runs 10000000 (no time limit), --max-len 8192.
+# It compiles the modules' tests (never installs anything), then runs Jazzer's libFuzzer driver on the @FuzzTest
+# method, starting from the saved inputs (the seeds: RFC 4475 and SIPp scenario messages, and earlier findings).
+# The corpus it grows stays in MODULE/target/fuzz/TARGET/corpus and is reused by the next run unless --fresh.
+# A finding (an exception other than the target's own early return, a failed invariant, a heap overflow past -Xmx,
+# RSS past 2 GiB, an input running over 10 s) stops the run and is written to the target's inputs directory under
+# src/test/resources, where `mvn verify` replays it from then on: rename it (finding-<what>), fix the bug, and add a
+# plain unit test that fails before the fix. Exit code: 0 no finding, 1 a finding, 2 usage.
+#
+# Bounds on one input: -Xmx512m (a Java allocation past it is an OutOfMemoryError, reported as a finding),
+# -rss_limit_mb=2048 and -malloc_limit_mb=512 (native memory), -timeout=10 (seconds).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+
+# name module class method
+TARGETS="
+parser          proxy-core      dev.referee.sip.SipMessageFuzzTest                parsedMessageReencodesToTheSameFields
+error-response  proxy-core      dev.referee.sip.SipMessageFuzzTest                statelessErrorResponseNamesTheRequestsTransaction
+framing         proxy-core      dev.referee.sip.SipMessageFuzzTest                streamFramingAgreesWithTheParser
+sdp             proxy-core      dev.referee.sip.sdp.SessionDescriptionFuzzTest    viewsStayInsideTheBodyAndDoNotDependOnItsOffset
+refer-to        transfer-engine dev.referee.engine.call.ReferToFuzzTest           referToHeadersDecodeToValuesThatCannotInject
+replaces        transfer-engine dev.referee.engine.call.ReferToFuzzTest           inviteReplacesHeaderReadsOnlyWellFormedDialogs
+header-copy     transfer-engine dev.referee.engine.call.HeaderCopierFuzzTest      copiedHeadersReadBackUnchangedAndAddNoHeaderLine
+"
+
+usage()
+{
+    sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//' >&2
+    exit 2
+}
+
+[ $# -ge 1 ] || usage
+if [ "$1" = list ]; then
+    echo "$TARGETS" | awk 'NF { printf "%-15s %s#%s\n", $1, $3, $4 }'
+    exit 0
+fi
+NAME="$1"
+shift
+RUNS=10000000
+TIME=0
+MAX_LEN=8192
+FRESH=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --runs) RUNS="$2"; shift 2 ;;
+        --time) TIME="$2"; shift 2 ;;
+        --max-len) MAX_LEN="$2"; shift 2 ;;
+        --fresh) FRESH=1; shift ;;
+        *) usage ;;
+    esac
+done
+read -r _ MODULE CLASS METHOD <<< "$(echo "$TARGETS" | awk -v n="$NAME" '$1 == n')" || true
+[ -n "${METHOD:-}" ] || { echo "fuzz.sh: unknown target '$NAME' (fuzz.sh list)" >&2; exit 2; }
+
+WORK="$ROOT/$MODULE/target/fuzz/$NAME"
+[ "$FRESH" = 1 ] && rm -rf "$WORK"
+mkdir -p "$WORK/corpus"
+
+# Compile the tests of the module and of what it depends on, and write the test class path, in one reactor build:
+# the reactor then resolves proxy-core to its target/classes, never to a jar in ~/.m2.
+MODULES=proxy-core
+[ "$MODULE" = transfer-engine ] && MODULES=proxy-core,transfer-engine
+mvn -o -B -q test-compile dependency:build-classpath -pl "$MODULES" -Dmdep.includeScope=test \
+    -Dmdep.outputFile=target/fuzz/classpath.txt
+CP="$ROOT/$MODULE/target/test-classes:$ROOT/$MODULE/target/classes:$ROOT/proxy-core/target/classes"
+CP="$CP:$(tr ':' '\n' < "$ROOT/$MODULE/target/fuzz/classpath.txt" | grep -v '/dev/referee/' | paste -sd: -)"
+# The flags Agrona and Chronicle need, as the tests get them (one place: the parent pom).
+JVM_FLAGS="$(sed -n 's:.*<referee.jvm.flags>\(.*\)</referee.jvm.flags>.*:\1:p' pom.xml)"
+
+INPUTS="$ROOT/$MODULE/src/test/resources/$(echo "${CLASS%.*}" | tr . /)/${CLASS##*.}Inputs"
+mkdir -p "$INPUTS/$METHOD"
+FINDINGS_BEFORE="$(find "$INPUTS/$METHOD" -name 'crash-*' -o -name 'oom-*' -o -name 'timeout-*' | wc -l)"
+# Jazzer's own options override the @FuzzTest(maxDuration) of the annotation (meant for short JUnit fuzzing);
+# 10000h stands for no time limit.
+LIMIT="--max_executions=$RUNS --max_duration=10000h -runs=$RUNS"
+[ "$TIME" != 0 ] && LIMIT="--max_duration=${TIME}s -max_total_time=$TIME" &&
+    [ "$RUNS" != 10000000 ] && LIMIT="$LIMIT --max_executions=$RUNS -runs=$RUNS"
+
+COMMAND=(nice -n 10 java -Xmx512m -XX:+UseParallelGC $JVM_FLAGS -cp "$CP" com.code_intelligence.jazzer.Jazzer
+    "--target_class=$CLASS" "--target_method=$METHOD" "--instrumentation_includes=dev.referee.**"
+    $LIMIT "-max_len=$MAX_LEN" -rss_limit_mb=2048 -malloc_limit_mb=512 -timeout=10 -print_final_stats=1
+    "-artifact_prefix=$INPUTS/$METHOD/" "$WORK/corpus" "$INPUTS" "$INPUTS/$METHOD")
+echo "fuzz.sh: $NAME ($CLASS#$METHOD) $LIMIT, log in $WORK/fuzz.log" >&2
+START=$(date +%s)
+set +e
+"${COMMAND[@]}" > "$WORK/fuzz.log" 2>&1
+STATUS=$?
+set -e
+SECONDS_RUN=$(( $(date +%s) - START ))
+
+EXECUTED="$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$WORK/fuzz.log" | tail -1 | grep -o '[0-9]*$' || echo '?')"
+LAST="$(grep -E '^#[0-9]+' "$WORK/fuzz.log" | tail -1 || true)"
+COV="$(echo "$LAST" | grep -o 'cov: [0-9]*' || true)"
+FT="$(echo "$LAST" | grep -o 'ft: [0-9]*' || true)"
+CORPUS="$(echo "$LAST" | grep -o 'corp: [0-9]*/[0-9]*[a-zA-Z]*' || true)"
+FINDINGS_AFTER="$(find "$INPUTS/$METHOD" -name 'crash-*' -o -name 'oom-*' -o -name 'timeout-*' | wc -l)"
+echo "fuzz.sh: $NAME: $EXECUTED inputs in ${SECONDS_RUN}s, $COV $FT $CORPUS, findings: $((FINDINGS_AFTER - FINDINGS_BEFORE)), exit $STATUS"
+if [ "$FINDINGS_AFTER" -gt "$FINDINGS_BEFORE" ] || [ "$STATUS" -ne 0 ]; then
+    grep -A6 '== Java Exception\|== libFuzzer crashing input\|ERROR: libFuzzer' "$WORK/fuzz.log" | head -30 >&2
+    exit 1
+fi
