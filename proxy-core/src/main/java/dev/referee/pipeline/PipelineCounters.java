@@ -34,6 +34,8 @@ public final class PipelineCounters
 
     // ---- TCP I/O thread ----------------------------------------------------------------------------------
     public final Counter tcpReceived = new Counter();
+    /** Bytes read from TCP connections (messages and keep-alives, framed or not yet). */
+    public final Counter tcpBytesReceived = new Counter();
     public final Counter tcpInboundDropped = new Counter();
     public final Counter tcpOverloadResponses = new Counter();
     public final Counter tcpAdmitted = new Counter();

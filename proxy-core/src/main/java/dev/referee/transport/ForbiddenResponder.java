@@ -13,8 +13,9 @@ import java.nio.ByteBuffer;
 /**
  * The stateless {@code 403 Forbidden} a receive thread answers to a request from a source in no trunk
  * ({@code security.unknown-sources: reject}). Built so that it cannot be used for amplification: one packet, never
- * retransmitted, never longer than the request it answers, and holding only what the sender needs to match it (RFC
- * 3261 §8.2.6): the top Via, From, To with a tag, Call-ID, CSeq, a {@code Reason} (RFC 3326) saying why, no body.
+ * retransmitted, holding only what the sender needs to match it (RFC 3261 §8.2.6): the top Via, From, To with a tag,
+ * Call-ID, CSeq, a {@code Reason} (RFC 3326) saying why, no body. Everything in it but {@link #OWN_BYTES} is copied
+ * from the request, so it is never more than that longer than the request it answers.
  * Every copied value is bounded ({@link #MAX_VALUE_LENGTH}); a request whose values are longer, or that does not
  * parse, gets no answer (the caller counts it as dropped).
  * <p>
@@ -30,6 +31,12 @@ final class ForbiddenResponder
     static final int MAX_VALUE_LENGTH = 256;
     /** Five bounded values, their names, the status line, the tag and the Reason fit in this. */
     static final int MAX_RESPONSE_LENGTH = 2048;
+    /**
+     * Bytes of its own the 403 may add to what it copies: status line, header names, To tag, Reason, Content-Length.
+     * A request is a request line and five of those headers at the least, so a 403 is at most about 1.5 times the
+     * smallest request that gets one, and smaller than any request with a body.
+     */
+    static final int OWN_BYTES = 200;
     private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final SipMessage request = new SipMessage();
@@ -40,8 +47,8 @@ final class ForbiddenResponder
 
     /**
      * @return the 403 for the request in {@code buffer} (position 0, limit at its end; valid until the next call),
-     * or null when no answer is to be sent: a response, an ACK, a message that does not parse or whose values exceed
-     * the bounds, or a 403 that would be longer than the request.
+     * or null when no answer is to be sent: a response, an ACK, or a message that does not parse or whose values
+     * exceed the bounds.
      */
     ByteBuffer respond(final DirectBuffer buffer, final int offset, final int length)
     {
@@ -79,9 +86,9 @@ final class ForbiddenResponder
         writer.endHeader();
         writer.header("Reason", REASON_HEADER);
         writer.endWithoutBody();
-        if (writer.length() > requestLength)
+        if (writer.length() > requestLength + OWN_BYTES)
         {
-            return null;
+            return null; // cannot happen with the values bounded and copied once; kept as the rule's last guard
         }
         responseByteBuffer.clear().limit(writer.length());
         return responseByteBuffer;

@@ -357,11 +357,13 @@ public final class TcpTransport implements Runnable, AutoCloseable
 
     private void onReadable(final TcpConnection connection) throws IOException
     {
-        if (connection.read() < 0)
+        final int read = connection.read();
+        if (read < 0)
         {
             closeConnection(connection);
             return;
         }
+        counters.tcpBytesReceived.add(read);
 
         final long nowNs = clock.nanoTime();
         final UnsafeBuffer buffer = connection.readBuffer();
