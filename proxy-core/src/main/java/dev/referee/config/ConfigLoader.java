@@ -1,6 +1,11 @@
 package dev.referee.config;
 
 import dev.referee.config.RefereeConfig.CdrConfig;
+import dev.referee.config.RefereeConfig.FloodConfig;
+import dev.referee.config.RefereeConfig.SecurityConfig;
+import dev.referee.config.RefereeConfig.TcpConfig;
+import dev.referee.config.RefereeConfig.TrunkConfig;
+import dev.referee.config.RefereeConfig.UnknownSources;
 import dev.referee.config.RefereeConfig.JournalConfig;
 import dev.referee.config.RefereeConfig.JournalRoll;
 import dev.referee.config.RefereeConfig.OnTransferFailure;
@@ -113,10 +118,11 @@ public final class ConfigLoader
         }
         final ConfigSection top = new ConfigSection(source, "", (YamlNode.Mapping)root).allowOnly(
             "listen", "routes", "journal", "admin", "pipeline", "sip", "transfer", "redirect", "trunks", "webhook",
-            "cdr", "warm-up", "overload");
+            "cdr", "warm-up", "overload", "security", "tcp");
         final ConfigSection journal = top.section("journal").allowOnly(
             "dir", "roll", "retain", "snapshot-interval", "enabled");
 
+        final List<TrunkConfig> trunks = TrunksReader.trunks(top.items("trunks"));
         return new RefereeConfig(
             listen(top),
             routes(top),
@@ -127,11 +133,66 @@ public final class ConfigLoader
             journal(journal),
             transfer(top.section("transfer")),
             redirect(top.section("redirect")),
-            TrunksReader.trunks(top.items("trunks")),
+            trunks,
             webhook(top.section("webhook")),
             new CdrConfig(path(top.section("cdr").allowOnly("dir"), "dir", "./data/cdr")),
             warmUp(top.section("warm-up")),
-            overload(top.section("overload")));
+            overload(top.section("overload")),
+            security(top.section("security"), !trunks.isEmpty(), TrunksReader.unlimited(top.items("trunks"))),
+            tcp(top.section("tcp")));
+    }
+
+    private static SecurityConfig security(final ConfigSection section, final boolean anyTrunk,
+        final List<String> unlimitedTrunks) throws ConfigException
+    {
+        section.allowOnly("unknown-sources", "flood");
+        final SecurityConfig defaults = SecurityConfig.defaults(anyTrunk);
+        return new SecurityConfig(
+            section.choice("unknown-sources", UnknownSources.class, defaults.unknownSources()),
+            flood(section, defaults.flood()),
+            unlimitedTrunks);
+    }
+
+    /** {@code flood: off} (or false), or a mapping whose missing keys take the carrier defaults. */
+    private static FloodConfig flood(final ConfigSection security, final FloodConfig defaultFlood)
+        throws ConfigException
+    {
+        final ConfigValue value = security.get("flood");
+        if (value == null)
+        {
+            return defaultFlood;
+        }
+        if (!value.isMapping())
+        {
+            final String text = value.text();
+            if ("off".equalsIgnoreCase(text) || "false".equalsIgnoreCase(text))
+            {
+                return FloodConfig.OFF;
+            }
+            throw value.error("expected off or a mapping of rate, burst, block (got '" + text + "')");
+        }
+        final ConfigSection flood = value.section().allowOnly("rate", "burst", "block");
+        final FloodConfig defaults = FloodConfig.defaults();
+        final int rate = flood.integer("rate", defaults.ratePerSecond(), 1, 1_000_000);
+        final int burst = flood.integer("burst", Math.max(rate, defaults.burst()), 1, 10_000_000);
+        if (burst < rate)
+        {
+            // A bucket smaller than a second's worth would refuse a source sending steadily at the rate.
+            final ConfigValue burstValue = flood.get("burst");
+            throw (burstValue != null ? burstValue : flood.require("rate")).error(
+                "burst must be at least rate (" + burst + " < " + rate + ")");
+        }
+        return new FloodConfig(rate, burst, flood.durationMs("block", defaults.blockMs(), MAX_TIMEOUT_MS));
+    }
+
+    private static TcpConfig tcp(final ConfigSection section) throws ConfigException
+    {
+        section.allowOnly("max-connections", "idle-timeout", "read-timeout");
+        final TcpConfig defaults = TcpConfig.defaults();
+        return new TcpConfig(
+            section.integer("max-connections", defaults.maxConnections(), 1, 1_000_000),
+            section.durationMs("idle-timeout", defaults.idleTimeoutMs(), MAX_TIMEOUT_MS),
+            section.durationMs("read-timeout", defaults.readTimeoutMs(), 3_600_000));
     }
 
     private static OverloadConfig overload(final ConfigSection section) throws ConfigException

@@ -155,6 +155,11 @@ final class ConfigValue
         }
     }
 
+    boolean isMapping()
+    {
+        return node instanceof YamlNode.Mapping;
+    }
+
     ConfigSection section() throws ConfigException
     {
         if (!(node instanceof YamlNode.Mapping))

@@ -24,6 +24,9 @@ import java.util.regex.Pattern;
  * @param cdr         {@code cdr}: call records.
  * @param warmUp      {@code warm-up}: synthetic calls run through a throwaway node before the listeners open.
  * @param overload    {@code overload}: when new calls are shed.
+ * @param security    {@code security} and {@code trunks[].flood}: what the receive threads do with unknown and
+ *                    flooding sources (docs/security.md, "Receive side").
+ * @param tcp         {@code tcp}: connection limits and timeouts.
  */
 public record RefereeConfig(
     List<ListenAddress> listen,
@@ -39,13 +42,39 @@ public record RefereeConfig(
     WebhookConfig webhook,
     CdrConfig cdr,
     WarmUpConfig warmUp,
-    OverloadConfig overload)
+    OverloadConfig overload,
+    SecurityConfig security,
+    TcpConfig tcp)
 {
     public RefereeConfig
     {
         listen = List.copyOf(listen);
         routes = List.copyOf(routes);
         trunks = List.copyOf(trunks);
+    }
+
+    /**
+     * The form before {@code security} and {@code tcp} existed (the warm-up node, tests): both take their defaults,
+     * and the security default follows from whether any trunk is configured.
+     */
+    public RefereeConfig(
+        final List<ListenAddress> listen,
+        final List<Route> routes,
+        final Path journalDir,
+        final InetSocketAddress admin,
+        final PipelineConfig pipeline,
+        final SipConfig sip,
+        final JournalConfig journal,
+        final TransferConfig transfer,
+        final RedirectConfig redirect,
+        final List<TrunkConfig> trunks,
+        final WebhookConfig webhook,
+        final CdrConfig cdr,
+        final WarmUpConfig warmUp,
+        final OverloadConfig overload)
+    {
+        this(listen, routes, journalDir, admin, pipeline, sip, journal, transfer, redirect, trunks, webhook, cdr,
+            warmUp, overload, SecurityConfig.defaults(!trunks.isEmpty()), TcpConfig.defaults());
     }
 
     /**
@@ -81,7 +110,7 @@ public record RefereeConfig(
     public RefereeConfig withWarmUp(final WarmUpConfig warmUp)
     {
         return new RefereeConfig(listen, routes, journalDir, admin, pipeline, sip, journal, transfer, redirect, trunks,
-            webhook, cdr, warmUp, overload);
+            webhook, cdr, warmUp, overload, security, tcp);
     }
 
     /** This configuration with other {@code listen} addresses (the node's own, once a configured port 0 is bound). */
@@ -277,6 +306,86 @@ public record RefereeConfig(
         public static OverloadConfig defaults()
         {
             return new OverloadConfig(1_000, 50, 1);
+        }
+    }
+
+    /** What the receive threads do with a request whose source address is in no trunk. */
+    public enum UnknownSources
+    {
+        /** Answer {@code 403 Forbidden} with a Reason header, statelessly; the default once any trunk exists. */
+        REJECT,
+        /** Drop it without an answer. */
+        DROP,
+        /** Let it through as if it came from a trunk with the default policy; the default without trunks. */
+        ALLOW
+    }
+
+    /**
+     * Per-source flood control on the receive threads, like Kamailio's pike: each source address may send requests
+     * at {@code ratePerSecond} on average with bursts of {@code burst}; a source that goes beyond is blocked (every
+     * message from it dropped) for {@code blockMs}.
+     *
+     * @param ratePerSecond {@code security.flood.rate}: 0 when flood control is off.
+     * @param burst         {@code security.flood.burst}: requests a quiet source may send at once.
+     * @param blockMs       {@code security.flood.block}.
+     */
+    public record FloodConfig(int ratePerSecond, int burst, long blockMs)
+    {
+        /** {@code security.flood: off}. */
+        public static final FloodConfig OFF = new FloodConfig(0, 0, 0);
+
+        /**
+         * 200 requests/s with bursts of 400 and a minute's block: a call costs its caller three or four requests, so
+         * one address may start some 50 calls a second, a busy PBX's peak; a source past it is a flood or a loop.
+         * Carrier interconnects carrying more than that from one address are trunks with {@code flood: false}.
+         */
+        public static FloodConfig defaults()
+        {
+            return new FloodConfig(200, 400, 60_000);
+        }
+
+        public boolean enabled()
+        {
+            return ratePerSecond > 0;
+        }
+    }
+
+    /**
+     * @param unknownSources  {@code security.unknown-sources}.
+     * @param flood           {@code security.flood}.
+     * @param unlimitedTrunks names of the trunks with {@code flood: false}: their sources are never flood-limited.
+     */
+    public record SecurityConfig(UnknownSources unknownSources, FloodConfig flood, List<String> unlimitedTrunks)
+    {
+        public SecurityConfig
+        {
+            unlimitedTrunks = List.copyOf(unlimitedTrunks);
+        }
+
+        /**
+         * Configuring a trunk turns the border on: unknown sources are rejected and every source is flood-limited.
+         * Without trunks Referee stays open, as it was before trunks selected anything but the REFER policy.
+         */
+        public static SecurityConfig defaults(final boolean anyTrunk)
+        {
+            return anyTrunk ?
+                new SecurityConfig(UnknownSources.REJECT, FloodConfig.defaults(), List.of()) :
+                new SecurityConfig(UnknownSources.ALLOW, FloodConfig.OFF, List.of());
+        }
+    }
+
+    /**
+     * @param maxConnections {@code tcp.max-connections}: connections accepted at once; one more is accepted and closed
+     *                       at once (counted), so the listen backlog does not fill with connections never served.
+     * @param idleTimeoutMs  {@code tcp.idle-timeout}: a connection with no byte read or written for this long closes.
+     * @param readTimeoutMs  {@code tcp.read-timeout}: a message whose first byte arrived this long ago and is still
+     *                       incomplete closes its connection (slowloris).
+     */
+    public record TcpConfig(int maxConnections, long idleTimeoutMs, long readTimeoutMs)
+    {
+        public static TcpConfig defaults()
+        {
+            return new TcpConfig(10_000, 600_000, 10_000);
         }
     }
 }

@@ -12,7 +12,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** Reads the {@code trunks} list: names, source blocks and each trunk's transfer policy. */
+/**
+ * Reads the {@code trunks} list: names, source blocks and each trunk's transfer policy; and, for the receive threads,
+ * which trunks are exempt from flood control ({@code flood: false}).
+ */
 final class TrunksReader
 {
     private TrunksReader()
@@ -25,7 +28,7 @@ final class TrunksReader
         final Set<String> names = new HashSet<>();
         for (final ConfigValue item : items)
         {
-            final ConfigSection trunk = item.section().allowOnly("name", "sources", "transfer");
+            final ConfigSection trunk = item.section().allowOnly("name", "sources", "transfer", "flood");
             final ConfigValue name = trunk.require("name");
             if (!names.add(name.nonEmptyText()))
             {
@@ -34,6 +37,21 @@ final class TrunksReader
             trunks.add(new TrunkConfig(name.text(), sources(trunk), policy(trunk.section("transfer"))));
         }
         return trunks;
+    }
+
+    /** Names of the trunks with {@code flood: false}, in order (call after {@link #trunks}, which checks the rest). */
+    static List<String> unlimited(final List<ConfigValue> items) throws ConfigException
+    {
+        final List<String> names = new ArrayList<>();
+        for (final ConfigValue item : items)
+        {
+            final ConfigSection trunk = item.section();
+            if (!trunk.bool("flood", true))
+            {
+                names.add(trunk.require("name").text());
+            }
+        }
+        return names;
     }
 
     /** A trunk without sources could never be selected, which is always a mistake. */

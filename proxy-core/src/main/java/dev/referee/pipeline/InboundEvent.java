@@ -39,6 +39,15 @@ public final class InboundEvent
     public InetSocketAddress local;
     /** TCP connection the message arrived on; 0 for UDP. */
     public long connectionId;
+    /**
+     * Index in {@code trunks} of the trunk the source address selected, or {@link #NO_TRUNK}; stamped by the receive
+     * thread's border check. Not journaled: replay sees {@link #NO_TRUNK}, so engine code that acts on it must
+     * classify the journaled source again with the journal's trunks (or the journal must record it first).
+     */
+    public int trunk = NO_TRUNK;
+
+    /** {@link #trunk} of a source in no trunk, and of inputs that have no source. */
+    public static final int NO_TRUNK = -1;
 
     /**
      * Slots start small, because most SIP messages are well under 4 KiB and a ring of 64 KiB slots would take a
@@ -78,6 +87,7 @@ public final class InboundEvent
         source = null;
         local = null;
         connectionId = 0;
+        trunk = NO_TRUNK;
         length = 0;
         parsed = false;
     }

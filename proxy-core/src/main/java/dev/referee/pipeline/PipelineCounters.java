@@ -23,9 +23,19 @@ public final class PipelineCounters
     public final Counter udpAbsorbed = new Counter();
     /** Datagrams longer than {@link InboundEvent#MAX_MESSAGE_LENGTH} or otherwise unusable. */
     public final Counter udpReceiveErrors = new Counter();
+    /** Requests from sources in no trunk answered 403 ({@code security.unknown-sources: reject}). */
+    public final Counter udpUnknownRejected = new Counter();
+    /** Messages from sources in no trunk dropped: responses, ACKs, {@code drop}, or requests a 403 cannot answer. */
+    public final Counter udpUnknownDropped = new Counter();
+    /** Requests dropped by flood control: their source was over {@code security.flood.rate} or blocked. */
+    public final Counter udpFloodDropped = new Counter();
+    /** Sources blocked by flood control (a source blocked again after its block ended counts again). */
+    public final Counter udpFloodBlocks = new Counter();
 
     // ---- TCP I/O thread ----------------------------------------------------------------------------------
     public final Counter tcpReceived = new Counter();
+    /** Bytes read from TCP connections (messages and keep-alives, framed or not yet). */
+    public final Counter tcpBytesReceived = new Counter();
     public final Counter tcpInboundDropped = new Counter();
     public final Counter tcpOverloadResponses = new Counter();
     public final Counter tcpAdmitted = new Counter();
@@ -43,6 +53,19 @@ public final class PipelineCounters
     public final Counter tcpConnectionsConnected = new Counter();
     /** Streams closed because they could not be framed. */
     public final Counter tcpMalformedStreams = new Counter();
+    public final Counter tcpUnknownRejected = new Counter();
+    /** As {@link #udpUnknownDropped}, plus connections from unknown sources closed at once under {@code drop}. */
+    public final Counter tcpUnknownDropped = new Counter();
+    public final Counter tcpFloodDropped = new Counter();
+    public final Counter tcpFloodBlocks = new Counter();
+    /** Connections accepted and closed at once because {@code tcp.max-connections} were open. */
+    public final Counter tcpConnectionsRefused = new Counter();
+    /** Connections closed because a message did not fit the read buffer (one message, 64 KiB). */
+    public final Counter tcpBufferOverflows = new Counter();
+    /** Connections closed after {@code tcp.idle-timeout} without a byte either way. */
+    public final Counter tcpIdleClosed = new Counter();
+    /** Connections closed because a message stayed incomplete for {@code tcp.read-timeout} (slowloris). */
+    public final Counter tcpReadTimeouts = new Counter();
 
     // ---- send thread -------------------------------------------------------------------------------------
     public final Counter udpSent = new Counter();
@@ -109,6 +132,30 @@ public final class PipelineCounters
     public long absorbed()
     {
         return udpAbsorbed.get() + tcpAbsorbed.get();
+    }
+
+    /** Requests from sources in no trunk answered 403. */
+    public long unknownRejected()
+    {
+        return udpUnknownRejected.get() + tcpUnknownRejected.get();
+    }
+
+    /** Messages (and TCP connections) from sources in no trunk dropped without an answer. */
+    public long unknownDropped()
+    {
+        return udpUnknownDropped.get() + tcpUnknownDropped.get();
+    }
+
+    /** Requests dropped by flood control. */
+    public long floodDropped()
+    {
+        return udpFloodDropped.get() + tcpFloodDropped.get();
+    }
+
+    /** Blocks started by flood control. */
+    public long floodBlocks()
+    {
+        return udpFloodBlocks.get() + tcpFloodBlocks.get();
     }
 
     public long tcpConnectionsOpen()

@@ -8,11 +8,15 @@ import com.lmax.disruptor.RingBuffer;
 import dev.referee.config.ListenAddress;
 import dev.referee.config.RefereeConfig;
 import dev.referee.transport.Admission;
+import dev.referee.transport.BorderGuard;
 import dev.referee.transport.InboundPublisher;
 import dev.referee.transport.OverloadResponder;
 import dev.referee.transport.TcpTransport;
 import dev.referee.transport.Transport;
 import dev.referee.transport.UdpTransport;
+
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -73,7 +77,8 @@ public final class SipPipeline implements AutoCloseable
 
     public SipPipeline(final RefereeConfig config)
     {
-        this(config.pipeline(), config.listen(), config.sip().userAgent(), config.overload());
+        this(config.pipeline(), config.listen(), config.sip().userAgent(), config.overload(), config.trunks(),
+            config.security(), config.tcp(), new SystemNanoClock());
     }
 
     /** With the default {@code overload} settings. */
@@ -92,6 +97,19 @@ public final class SipPipeline implements AutoCloseable
     public SipPipeline(
         final RefereeConfig.PipelineConfig config, final List<ListenAddress> listen, final String userAgent,
         final RefereeConfig.OverloadConfig overload)
+    {
+        this(config, listen, userAgent, overload, List.of(), RefereeConfig.SecurityConfig.defaults(false),
+            RefereeConfig.TcpConfig.defaults(), new SystemNanoClock());
+    }
+
+    /**
+     * As above, with the border ({@code trunks}, {@code security}) and the TCP limits; {@code clock} gives the TCP
+     * thread its receive times and timeouts (tests step it).
+     */
+    public SipPipeline(
+        final RefereeConfig.PipelineConfig config, final List<ListenAddress> listen, final String userAgent,
+        final RefereeConfig.OverloadConfig overload, final List<RefereeConfig.TrunkConfig> trunks,
+        final RefereeConfig.SecurityConfig security, final RefereeConfig.TcpConfig tcpConfig, final NanoClock clock)
     {
         this.config = Objects.requireNonNull(config, "config");
         if (config.tickIntervalMs() <= 0)
@@ -117,11 +135,16 @@ public final class SipPipeline implements AutoCloseable
         progress = new EngineProgress(inboundRing);
         udp = new UdpTransport(udpAddresses, publisher, new Admission(progress, overload,
             new OverloadResponder(userAgent, overload.retryAfterSeconds()),
-            counters.udpAdmitted, counters.udpShed, counters.udpAbsorbed), counters);
+            counters.udpAdmitted, counters.udpShed, counters.udpAbsorbed), counters,
+            new BorderGuard(trunks, security, new BorderGuard.Counters(counters.udpUnknownRejected,
+                counters.udpUnknownDropped, counters.udpFloodDropped, counters.udpFloodBlocks)));
         tcpPoller = outboundRing.newPoller();
         tcp = new TcpTransport(tcpAddresses, publisher, new Admission(progress, overload,
             new OverloadResponder(userAgent, overload.retryAfterSeconds()),
-            counters.tcpAdmitted, counters.tcpShed, counters.tcpAbsorbed), counters, tcpPoller);
+            counters.tcpAdmitted, counters.tcpShed, counters.tcpAbsorbed), counters, tcpPoller,
+            new BorderGuard(trunks, security, new BorderGuard.Counters(counters.tcpUnknownRejected,
+                counters.tcpUnknownDropped, counters.tcpFloodDropped, counters.tcpFloodBlocks)),
+            tcpConfig, clock);
         ticker = new Ticker(inboundRing, TimeUnit.MILLISECONDS.toNanos(config.tickIntervalMs()), counters);
 
         outboundRing.addGatingSequences(tcpPoller.getSequence());

@@ -71,6 +71,7 @@ final class Ticker implements Runnable
         event.source = null;
         event.local = null;
         event.connectionId = 0;
+        event.trunk = InboundEvent.NO_TRUNK;
         event.length = 0;
         event.parsed = false;
         ring.publish(sequence);

@@ -77,7 +77,7 @@ public final class StreamFramer
     }
 
     /** The Content-Length of a header line; -2 when the line is another header, MALFORMED when unreadable. */
-    private static long contentLength(final DirectBuffer buffer, final int from, final int to)
+    static long contentLength(final DirectBuffer buffer, final int from, final int to)
     {
         final int nameEnd = SipChars.skipToken(buffer, from, to);
         if (HeaderName.lookup(buffer, from, nameEnd - from) != HeaderName.CONTENT_LENGTH)

@@ -57,6 +57,23 @@ public final class InboundPublisher
         final long timeNs,
         final Admission admission)
     {
+        return offer(transport, source, local, connectionId, InboundEvent.NO_TRUNK, buffer, offset, length, timeNs,
+            admission);
+    }
+
+    /** {@link #offer} of a message whose source selected {@code trunk} ({@link BorderGuard#check}). */
+    public int offer(
+        final int transport,
+        final InetSocketAddress source,
+        final InetSocketAddress local,
+        final long connectionId,
+        final int trunk,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length,
+        final long timeNs,
+        final Admission admission)
+    {
         int early;
         try
         {
@@ -82,6 +99,7 @@ public final class InboundPublisher
         event.source = source;
         event.local = local;
         event.connectionId = connectionId;
+        event.trunk = trunk;
         event.ensureCapacity(length);
         event.data.putBytes(0, buffer, offset, length);
         event.length = length;
@@ -159,6 +177,7 @@ public final class InboundPublisher
         event.source = null;
         event.local = null;
         event.connectionId = 0;
+        event.trunk = InboundEvent.NO_TRUNK;
         event.webhookRequestId = requestId;
         event.webhookAccept = accept;
         event.ensureCapacity(target.length);

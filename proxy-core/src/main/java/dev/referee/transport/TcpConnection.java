@@ -1,6 +1,7 @@
 package dev.referee.transport;
 
 import dev.referee.pipeline.InboundEvent;
+import dev.referee.sip.StreamScanner;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -12,8 +13,9 @@ import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 
 /**
- * One TCP connection, accepted or opened by us: its read buffer (framed by {@link TcpTransport}) and the
- * bytes still waiting to be written. Confined to the TCP I/O thread.
+ * One TCP connection, accepted or opened by us: its read buffer (framed by {@link TcpTransport}), the bytes still
+ * waiting to be written, and the times {@code tcp.idle-timeout} and {@code tcp.read-timeout} are judged by.
+ * Confined to the TCP I/O thread.
  */
 final class TcpConnection
 {
@@ -26,8 +28,18 @@ final class TcpConnection
     final SocketChannel channel;
     final InetSocketAddress remote;
     final boolean accepted;
+    /** The trunk of the peer's address ({@link SourceTrunks}), judged once when the connection opens. */
+    final int trunk;
+    /** Frames the read buffer without going over bytes already looked at. */
+    final StreamScanner scanner = new StreamScanner();
     InetSocketAddress local;
     SelectionKey key;
+    /** Last byte read or written (or the open): {@code tcp.idle-timeout} counts from it. */
+    long lastActivityNs;
+    /** When the first byte of the incomplete message in the read buffer arrived; {@link #NO_PARTIAL} when none. */
+    long partialSinceNs = NO_PARTIAL;
+
+    static final long NO_PARTIAL = Long.MIN_VALUE;
 
     private ByteBuffer readByteBuffer = ByteBuffer.allocate(INITIAL_READ_CAPACITY);
     private final UnsafeBuffer readBuffer = new UnsafeBuffer(readByteBuffer);
@@ -41,9 +53,13 @@ final class TcpConnection
         final InetSocketAddress remote,
         final InetSocketAddress local,
         final boolean accepted,
-        final boolean connected)
+        final boolean connected,
+        final int trunk,
+        final long nowNs)
     {
         this.id = id;
+        this.trunk = trunk;
+        this.lastActivityNs = nowNs;
         this.channel = channel;
         this.remote = remote;
         this.local = local;
@@ -169,6 +185,37 @@ final class TcpConnection
         }
         updateInterest();
     }
+
+    /**
+     * Records a read that left {@code buffered} bytes of an incomplete message, {@code deliveredAny} when a message
+     * ended in it (the remaining bytes then began in this read).
+     */
+    void onRead(final long nowNs, final boolean deliveredAny, final int buffered)
+    {
+        lastActivityNs = nowNs;
+        if (buffered == 0)
+        {
+            partialSinceNs = NO_PARTIAL;
+        }
+        else if (deliveredAny || partialSinceNs == NO_PARTIAL)
+        {
+            partialSinceNs = nowNs;
+        }
+    }
+
+    /** Why this connection is to be closed at {@code nowNs}; {@link #KEEP} while it may stay. */
+    int expiry(final long nowNs, final long idleTimeoutNs, final long readTimeoutNs)
+    {
+        if (partialSinceNs != NO_PARTIAL && nowNs - partialSinceNs >= readTimeoutNs)
+        {
+            return READ_TIMEOUT;
+        }
+        return nowNs - lastActivityNs >= idleTimeoutNs ? IDLE : KEEP;
+    }
+
+    static final int KEEP = 0;
+    static final int IDLE = 1;
+    static final int READ_TIMEOUT = 2;
 
     /** Number of messages that were queued and are lost with the connection. */
     int pendingWriteCount()

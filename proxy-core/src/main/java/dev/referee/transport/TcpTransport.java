@@ -1,12 +1,15 @@
 package dev.referee.transport;
 
 import com.lmax.disruptor.EventPoller;
+import dev.referee.config.RefereeConfig.TcpConfig;
 import dev.referee.pipeline.InboundEvent;
 import dev.referee.pipeline.OutboundEvent;
 import dev.referee.pipeline.PipelineCounters;
 import dev.referee.sip.StreamFramer;
 import org.agrona.CloseHelper;
 import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
@@ -37,6 +40,13 @@ import java.util.Map;
  * <p>
  * The send thread calls {@link #wakeup()} after a batch that holds TCP messages; everything else is confined to
  * the I/O thread except {@link #stop()}.
+ * <p>
+ * Limits ({@code tcp.*}, docs/security.md): at most {@code max-connections} accepted connections (one more is
+ * accepted and closed at once, so the kernel's backlog does not fill with connections never served); a read buffer
+ * of at most one message ({@link InboundEvent#MAX_MESSAGE_LENGTH}); a connection idle for {@code idle-timeout}, or
+ * holding an incomplete message older than {@code read-timeout} (slowloris), is closed by a sweep every
+ * {@link #sweepIntervalNs}. Every received message passes the {@link BorderGuard} before the ring. Time comes from
+ * the injected {@link NanoClock} (tests step it).
  */
 public final class TcpTransport implements Runnable, AutoCloseable
 {
@@ -48,6 +58,16 @@ public final class TcpTransport implements Runnable, AutoCloseable
     private final PipelineCounters counters;
     private final EventPoller<OutboundEvent> outboundPoller;
     private final EventPoller.Handler<OutboundEvent> outboundHandler = this::onOutbound;
+    private final BorderGuard border;
+    private final NanoClock clock;
+    private final int maxConnections;
+    private final long idleTimeoutNs;
+    private final long readTimeoutNs;
+    private final long sweepIntervalNs;
+    private final long selectTimeoutMs;
+    private final List<TcpConnection> expired = new ArrayList<>();
+    private long lastSweepNs;
+    private int acceptedOpen;
 
     private final List<ServerSocketChannel> listeners = new ArrayList<>();
     private final List<InetSocketAddress> boundAddresses = new ArrayList<>();
@@ -69,6 +89,34 @@ public final class TcpTransport implements Runnable, AutoCloseable
         final PipelineCounters counters,
         final EventPoller<OutboundEvent> outboundPoller)
     {
+        this(addresses, publisher, admission, counters, outboundPoller, BorderGuard.open(), TcpConfig.defaults(),
+            new SystemNanoClock());
+    }
+
+    /**
+     * @param border judges every message received, and every connection accepted, by its source.
+     * @param clock  receive times and timeouts.
+     */
+    public TcpTransport(
+        final List<InetSocketAddress> addresses,
+        final InboundPublisher publisher,
+        final Admission admission,
+        final PipelineCounters counters,
+        final EventPoller<OutboundEvent> outboundPoller,
+        final BorderGuard border,
+        final TcpConfig config,
+        final NanoClock clock)
+    {
+        this.border = border;
+        this.clock = clock;
+        this.maxConnections = config.maxConnections();
+        this.idleTimeoutNs = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(config.idleTimeoutMs());
+        this.readTimeoutNs = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(config.readTimeoutMs());
+        // Often enough that a timeout fires within a tenth of itself late, rarely enough to cost nothing: a sweep
+        // looks at every connection.
+        final long shortestMs = Math.min(config.idleTimeoutMs(), config.readTimeoutMs());
+        this.selectTimeoutMs = Math.max(1, Math.min(1_000, shortestMs / 10));
+        this.sweepIntervalNs = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(selectTimeoutMs);
         this.requested = List.copyOf(addresses);
         this.publisher = publisher;
         this.admission = admission;
@@ -116,9 +164,10 @@ public final class TcpTransport implements Runnable, AutoCloseable
     {
         try
         {
+            lastSweepNs = clock.nanoTime();
             while (running)
             {
-                selector.select();
+                selector.select(selectTimeoutMs);
                 final Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
                 while (keys.hasNext())
                 {
@@ -127,6 +176,12 @@ public final class TcpTransport implements Runnable, AutoCloseable
                     onSelected(key);
                 }
                 pollOutbound();
+                final long nowNs = clock.nanoTime();
+                if (nowNs - lastSweepNs >= sweepIntervalNs)
+                {
+                    lastSweepNs = nowNs;
+                    sweep(nowNs);
+                }
             }
         }
         catch (final ClosedSelectorException | IOException ex)
@@ -167,6 +222,32 @@ public final class TcpTransport implements Runnable, AutoCloseable
         connectionByRemote.clear();
         CloseHelper.quietCloseAll(listeners);
         CloseHelper.quietClose(selector);
+    }
+
+    /** Closes the connections that were idle or held an incomplete message too long. */
+    void sweep(final long nowNs)
+    {
+        for (final TcpConnection connection : connectionById.values())
+        {
+            if (connection.expiry(nowNs, idleTimeoutNs, readTimeoutNs) != TcpConnection.KEEP)
+            {
+                expired.add(connection);
+            }
+        }
+        for (int i = 0; i < expired.size(); i++)
+        {
+            final TcpConnection connection = expired.get(i);
+            if (connection.expiry(nowNs, idleTimeoutNs, readTimeoutNs) == TcpConnection.READ_TIMEOUT)
+            {
+                counters.tcpReadTimeouts.increment();
+            }
+            else
+            {
+                counters.tcpIdleClosed.increment();
+            }
+            closeConnection(connection);
+        }
+        expired.clear();
     }
 
     private void onSelected(final SelectionKey key)
@@ -221,12 +302,26 @@ public final class TcpTransport implements Runnable, AutoCloseable
             {
                 return;
             }
+            if (acceptedOpen >= maxConnections)
+            {
+                // Accepted only to be closed: left in the backlog, it would hold a slot a legitimate peer needs.
+                counters.tcpConnectionsRefused.increment();
+                CloseHelper.quietClose(channel);
+                return;
+            }
+            final InetSocketAddress remote = (InetSocketAddress)channel.getRemoteAddress();
+            if (border.refusesConnection(remote))
+            {
+                CloseHelper.quietClose(channel);
+                return;
+            }
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            final InetSocketAddress remote = (InetSocketAddress)channel.getRemoteAddress();
             final InetSocketAddress local = (InetSocketAddress)channel.getLocalAddress();
-            final TcpConnection connection = new TcpConnection(nextConnectionId++, channel, remote, local, true, true);
+            final TcpConnection connection = new TcpConnection(
+                nextConnectionId++, channel, remote, local, true, true, border.trunkOf(remote), clock.nanoTime());
             register(connection, SelectionKey.OP_READ);
+            acceptedOpen++;
             counters.tcpConnectionsAccepted.increment();
         }
         catch (final IOException ex)
@@ -251,6 +346,10 @@ public final class TcpTransport implements Runnable, AutoCloseable
             return;
         }
         connectionByRemote.remove(connection.remote, connection);
+        if (connection.accepted)
+        {
+            acceptedOpen--;
+        }
         counters.tcpSendDropped.add(connection.pendingWriteCount());
         connection.close();
         counters.tcpConnectionsOpen.add(-1);
@@ -258,24 +357,30 @@ public final class TcpTransport implements Runnable, AutoCloseable
 
     private void onReadable(final TcpConnection connection) throws IOException
     {
-        if (connection.read() < 0)
+        final int read = connection.read();
+        if (read < 0)
         {
             closeConnection(connection);
             return;
         }
+        counters.tcpBytesReceived.add(read);
 
+        final long nowNs = clock.nanoTime();
         final UnsafeBuffer buffer = connection.readBuffer();
         final int end = connection.readLength();
         int offset = 0;
         while (offset < end)
         {
-            offset += StreamFramer.leadingLineBreaks(buffer, offset, end - offset);
-            if (offset == end)
+            if (!connection.scanner.started())
             {
-                break;
+                offset += StreamFramer.leadingLineBreaks(buffer, offset, end - offset);
+                if (offset == end)
+                {
+                    break;
+                }
             }
 
-            final int length = StreamFramer.frame(buffer, offset, end - offset, InboundEvent.MAX_MESSAGE_LENGTH);
+            final int length = connection.scanner.frame(buffer, offset, end - offset, InboundEvent.MAX_MESSAGE_LENGTH);
             if (length == StreamFramer.MALFORMED)
             {
                 counters.tcpMalformedStreams.increment();
@@ -287,15 +392,22 @@ public final class TcpTransport implements Runnable, AutoCloseable
                 break;
             }
 
-            deliver(connection, buffer, offset, length, System.nanoTime());
+            connection.scanner.reset();
+            deliver(connection, buffer, offset, length, nowNs);
+            if (!connection.channel.isOpen())
+            {
+                return;
+            }
             offset += length;
         }
 
         if (!connection.consume(offset))
         {
-            counters.tcpMalformedStreams.increment();
+            counters.tcpBufferOverflows.increment();
             closeConnection(connection);
+            return;
         }
+        connection.onRead(nowNs, offset > 0 && end > offset, connection.readLength());
     }
 
     private void deliver(
@@ -303,8 +415,21 @@ public final class TcpTransport implements Runnable, AutoCloseable
         throws IOException
     {
         counters.tcpReceived.increment();
-        final int verdict = publisher.offer(
-            Transport.TCP, connection.remote, connection.local, connection.id, buffer, offset, length, nowNs, admission);
+        final int trunk = border.check(buffer, offset, length, connection.remote, connection.trunk, nowNs);
+        if (trunk == BorderGuard.DROP)
+        {
+            return;
+        }
+        if (trunk == BorderGuard.REJECT)
+        {
+            if (!connection.write(border.response()))
+            {
+                closeConnection(connection);
+            }
+            return;
+        }
+        final int verdict = publisher.offer(Transport.TCP, connection.remote, connection.local, connection.id, trunk,
+            buffer, offset, length, nowNs, admission);
         if (verdict == Admission.SHED)
         {
             connection.write(admission.response());
@@ -374,6 +499,7 @@ public final class TcpTransport implements Runnable, AutoCloseable
 
         sendBuffer.putBytes(0, event.data, 0, event.length);
         sendByteBuffer.clear().limit(event.length);
+        connection.lastActivityNs = clock.nanoTime();
         try
         {
             if (connection.write(sendByteBuffer))
@@ -428,8 +554,8 @@ public final class TcpTransport implements Runnable, AutoCloseable
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             final boolean connected = channel.connect(destination);
             final InetSocketAddress local = connected ? (InetSocketAddress)channel.getLocalAddress() : null;
-            final TcpConnection connection =
-                new TcpConnection(nextConnectionId++, channel, destination, local, false, connected);
+            final TcpConnection connection = new TcpConnection(nextConnectionId++, channel, destination, local, false,
+                connected, border.trunkOf(destination), clock.nanoTime());
             register(connection, connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT);
             counters.tcpConnectionsConnected.increment();
             return connection;

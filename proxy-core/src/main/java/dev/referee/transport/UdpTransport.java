@@ -44,6 +44,7 @@ public final class UdpTransport implements Runnable, AutoCloseable
     private final InboundPublisher publisher;
     private final Admission admission;
     private final PipelineCounters counters;
+    private final BorderGuard border;
 
     private final List<DatagramChannel> channels = new ArrayList<>();
     private final List<InetSocketAddress> boundAddresses = new ArrayList<>();
@@ -66,6 +67,18 @@ public final class UdpTransport implements Runnable, AutoCloseable
         final Admission admission,
         final PipelineCounters counters)
     {
+        this(addresses, publisher, admission, counters, BorderGuard.open());
+    }
+
+    /** @param border judges every datagram by its source before it takes a ring slot. */
+    public UdpTransport(
+        final List<InetSocketAddress> addresses,
+        final InboundPublisher publisher,
+        final Admission admission,
+        final PipelineCounters counters,
+        final BorderGuard border)
+    {
+        this.border = border;
         this.requested = List.copyOf(addresses);
         this.publisher = publisher;
         this.admission = admission;
@@ -248,8 +261,18 @@ public final class UdpTransport implements Runnable, AutoCloseable
 
             counters.udpReceived.increment();
             final InetSocketAddress source = (InetSocketAddress)from;
-            final int verdict = publisher.offer(Transport.UDP, source, local, 0, receiveBuffer, 0, length, timeNs,
-                admission);
+            final int trunk = border.check(receiveBuffer, 0, length, source, timeNs);
+            if (trunk == BorderGuard.REJECT)
+            {
+                reject(channel, source);
+                continue;
+            }
+            if (trunk == BorderGuard.DROP)
+            {
+                continue;
+            }
+            final int verdict = publisher.offer(Transport.UDP, source, local, 0, trunk, receiveBuffer, 0, length,
+                timeNs, admission);
             if (verdict == Admission.SHED)
             {
                 shed(channel, source);
@@ -258,6 +281,19 @@ public final class UdpTransport implements Runnable, AutoCloseable
             {
                 onOverload(channel, source, length);
             }
+        }
+    }
+
+    /** Sends the border's 403 to an unknown source: once, never retransmitted (nothing is kept for it). */
+    private void reject(final DatagramChannel channel, final InetSocketAddress source)
+    {
+        try
+        {
+            channel.send(border.response(), source);
+        }
+        catch (final IOException ex)
+        {
+            counters.udpReceiveErrors.increment();
         }
     }
 

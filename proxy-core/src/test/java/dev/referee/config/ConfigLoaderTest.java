@@ -40,7 +40,15 @@ class ConfigLoaderTest
         assertEquals(RefereeConfig.JournalConfig.defaults(), config.journal());
         assertEquals(RefereeConfig.TransferConfig.defaults(), config.transfer());
         assertEquals(RefereeConfig.RedirectConfig.defaults(), config.redirect());
-        assertTrue(config.trunks().isEmpty());
+        // A fresh machine keeps working with the border on: loopback is the one trusted trunk.
+        assertEquals(1, config.trunks().size());
+        final TrunkConfig local = config.trunks().get(0);
+        assertEquals("local", local.name());
+        assertEquals(List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1")), local.sources());
+        assertEquals(RefereeConfig.TrunkTransferPolicy.defaults(), local.transfer());
+        assertEquals(new RefereeConfig.SecurityConfig(RefereeConfig.UnknownSources.REJECT,
+            RefereeConfig.FloodConfig.defaults(), List.of("local")), config.security());
+        assertEquals(RefereeConfig.TcpConfig.defaults(), config.tcp());
         assertEquals(RefereeConfig.WebhookConfig.defaults(), config.webhook());
         assertEquals(RefereeConfig.CdrConfig.defaults(), config.cdr());
     }
@@ -49,18 +57,79 @@ class ConfigLoaderTest
     void shouldTakeDefaultsForEveryKeyOfAnEmptyDocument() throws Exception
     {
         final RefereeConfig empty = ConfigLoader.parse("", "empty.yaml");
+        final RefereeConfig embedded = ConfigLoader.loadDefault();
 
-        assertEquals(ConfigLoader.loadDefault(), empty);
+        // The same as the embedded default, apart from its local trunk and what that trunk switches on.
+        assertEquals(new RefereeConfig(embedded.listen(), embedded.routes(), embedded.journalDir(), embedded.admin(),
+            embedded.pipeline(), embedded.sip(), embedded.journal(), embedded.transfer(), embedded.redirect(), List.of(),
+            embedded.webhook(), embedded.cdr(), embedded.warmUp(), embedded.overload()), empty);
+        assertEquals(RefereeConfig.SecurityConfig.defaults(false), empty.security());
+        assertEquals(RefereeConfig.UnknownSources.ALLOW, empty.security().unknownSources());
+        assertFalse(empty.security().flood().enabled());
     }
 
     @Test
-    void shouldKeepDefaultsEqualToTheSixPartConstructor() throws Exception
+    void shouldKeepDefaultsOfAnEmptyDocumentEqualToTheSixPartConstructor() throws Exception
     {
-        final RefereeConfig loaded = ConfigLoader.loadDefault();
+        final RefereeConfig loaded = ConfigLoader.parse("", "empty.yaml");
         final RefereeConfig sixPart = new RefereeConfig(
             loaded.listen(), loaded.routes(), loaded.journalDir(), loaded.admin(), loaded.pipeline(), loaded.sip());
 
         assertEquals(loaded, sixPart);
+    }
+
+    @Test
+    void shouldReadSecurityAndTcpSections() throws Exception
+    {
+        final RefereeConfig config = ConfigLoader.parse(
+            "trunks:\n  - {name: pbx, sources: [\"10.0.0.0/8\"]}\n  - {name: carrier, sources: [\"192.0.2.1\"], " +
+            "flood: false}\nsecurity:\n  unknown-sources: drop\n  flood: {rate: 50, burst: 120, block: 2m}\n" +
+            "tcp:\n  max-connections: 2000\n  idle-timeout: 5m\n  read-timeout: 3s\n", "t");
+
+        assertEquals(new RefereeConfig.SecurityConfig(RefereeConfig.UnknownSources.DROP,
+            new RefereeConfig.FloodConfig(50, 120, 120_000), List.of("carrier")), config.security());
+        assertEquals(new RefereeConfig.TcpConfig(2000, 300_000, 3_000), config.tcp());
+    }
+
+    @Test
+    void shouldTurnTheBorderOnWithTheFirstTrunkUnlessTold() throws Exception
+    {
+        final RefereeConfig withTrunk = ConfigLoader.parse("trunks:\n  - {name: a, sources: [\"10.0.0.1\"]}\n", "t");
+        assertEquals(RefereeConfig.UnknownSources.REJECT, withTrunk.security().unknownSources());
+        assertEquals(RefereeConfig.FloodConfig.defaults(), withTrunk.security().flood());
+
+        final RefereeConfig off = ConfigLoader.parse("trunks:\n  - {name: a, sources: [\"10.0.0.1\"]}\n" +
+            "security:\n  unknown-sources: allow\n  flood: off\n", "t");
+        assertEquals(RefereeConfig.UnknownSources.ALLOW, off.security().unknownSources());
+        assertEquals(RefereeConfig.FloodConfig.OFF, off.security().flood());
+
+        // Flood control asked for without trunks; a burst left out is at least the rate.
+        final RefereeConfig noTrunks = ConfigLoader.parse("security:\n  flood: {rate: 1000}\n", "t");
+        assertEquals(RefereeConfig.UnknownSources.ALLOW, noTrunks.security().unknownSources());
+        assertEquals(new RefereeConfig.FloodConfig(1000, 1000, 60_000), noTrunks.security().flood());
+    }
+
+    @Test
+    void shouldRejectBadSecurityAndTcpValues()
+    {
+        assertError("security:\n  unknown-sources: deny\n", 2, "security.unknown-sources",
+            "expected one of reject, drop, allow (got 'deny')");
+        assertError("security:\n  flood: sometimes\n", 2, "security.flood",
+            "expected off or a mapping of rate, burst, block (got 'sometimes')");
+        assertError("security:\n  flood:\n    rate: 0\n", 3, "security.flood.rate",
+            "must be between 1 and 1000000 (got 0)");
+        assertError("security:\n  flood:\n    rate: 100\n    burst: 10\n", 4, "security.flood.burst",
+            "burst must be at least rate (10 < 100)");
+        assertError("security:\n  flood:\n    block: forever\n", 3, "security.flood.block",
+            "bad duration 'forever': expected a whole number with ms, s, m or h, e.g. 500ms, 32s, 2m");
+        assertError("security:\n  flood:\n    period: 1s\n", 3, "security.flood.period", "unknown key");
+        assertError("security:\n  pike: on\n", 2, "security.pike", "unknown key");
+        assertError("tcp:\n  max-connections: 0\n", 2, "tcp.max-connections",
+            "must be between 1 and 1000000 (got 0)");
+        assertError("tcp:\n  read-timeout: 2h\n", 2, "tcp.read-timeout", "duration '2h' out of range 1ms..3600s");
+        assertError("tcp:\n  idle-timeout: 0s\n", 2, "tcp.idle-timeout", "duration '0s' out of range 1ms..86400s");
+        assertError("trunks:\n  - name: a\n    sources: [\"10.0.0.1\"]\n    flood: maybe\n", 4, "trunks[0].flood",
+            "expected true or false");
     }
 
     @Test

@@ -9,7 +9,9 @@ import java.util.Map;
  *  "ring":{"inboundRemaining":n,"inboundSize":n,"outboundRemaining":n,"outboundSize":n},
  *  "messagesIn":{"requests":{"INVITE":n},"responses":{"200":n}},"messagesOut":{...},
  *  "drops":{"inboundFull":n,"outboundFull":n,"overload503":n,"malformed":n,"journalRefused":n},
- *  "overload":{"admitted":n,"shed":n,"absorbed":n,"backlog":n,"lagMs":n}}
+ *  "overload":{"admitted":n,"shed":n,"absorbed":n,"backlog":n,"lagMs":n},
+ *  "security":{"unknownRejected":n,"unknownDropped":n,"floodDropped":n,"blockedSources":n},
+ *  "tcp":{"connectionsOpen":n,"connectionsRefused":n,"bufferOverflows":n,"idleClosed":n,"readTimeouts":n}}
  * </pre>
  * Written by hand: the shape is small and fixed, and no JSON library is needed on the ops classpath for it.
  */
@@ -54,6 +56,21 @@ public final class StatusJson
             .append(",\"absorbed\":").append(overload.absorbed())
             .append(",\"backlog\":").append(overload.backlog())
             .append(",\"lagMs\":").append(overload.lagMs())
+            .append('}');
+
+        final StatusSnapshot.Security security = status.security();
+        json.append(",\"security\":{\"unknownRejected\":").append(security.unknownRejected())
+            .append(",\"unknownDropped\":").append(security.unknownDropped())
+            .append(",\"floodDropped\":").append(security.floodDropped())
+            .append(",\"blockedSources\":").append(security.blockedSources())
+            .append('}');
+
+        final StatusSnapshot.Tcp tcp = status.tcp();
+        json.append(",\"tcp\":{\"connectionsOpen\":").append(tcp.connectionsOpen())
+            .append(",\"connectionsRefused\":").append(tcp.connectionsRefused())
+            .append(",\"bufferOverflows\":").append(tcp.bufferOverflows())
+            .append(",\"idleClosed\":").append(tcp.idleClosed())
+            .append(",\"readTimeouts\":").append(tcp.readTimeouts())
             .append("}}");
         return json.toString();
     }

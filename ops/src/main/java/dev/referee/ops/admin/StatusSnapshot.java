@@ -18,6 +18,8 @@ import java.util.TreeMap;
  * @param messagesOut  SIP messages sent.
  * @param drops        inputs lost or refused, by cause.
  * @param overload     admission control: new calls admitted and shed, retransmissions absorbed, engine backlog.
+ * @param security     the receive-side border: unknown sources refused, flood control.
+ * @param tcp          TCP connections open, and those closed by a limit.
  */
 public record StatusSnapshot(
     long activeCalls,
@@ -29,8 +31,19 @@ public record StatusSnapshot(
     MessageCounts messagesIn,
     MessageCounts messagesOut,
     Drops drops,
-    Overload overload)
+    Overload overload,
+    Security security,
+    Tcp tcp)
 {
+    /** The form before the border existed (tests): security and TCP counts zero. */
+    public StatusSnapshot(final long activeCalls, final long dialogs, final long transactions,
+        final long transactionsWaiting, final long timers, final RingStatus ring, final MessageCounts messagesIn,
+        final MessageCounts messagesOut, final Drops drops, final Overload overload)
+    {
+        this(activeCalls, dialogs, transactions, transactionsWaiting, timers, ring, messagesIn, messagesOut, drops,
+            overload, new Security(0, 0, 0, 0), new Tcp(0, 0, 0, 0, 0));
+    }
+
     /** A snapshot of an idle node with the given ring sizes, everything else zero. */
     public static StatusSnapshot idle(final int inboundSize, final int outboundSize)
     {
@@ -40,7 +53,9 @@ public record StatusSnapshot(
             MessageCounts.none(),
             MessageCounts.none(),
             new Drops(0, 0, 0, 0, 0),
-            new Overload(0, 0, 0, 0, 0));
+            new Overload(0, 0, 0, 0, 0),
+            new Security(0, 0, 0, 0),
+            new Tcp(0, 0, 0, 0, 0));
     }
 
     /** Free slots and capacity of each ring (Disruptor {@code remainingCapacity()} and {@code getBufferSize()}). */
@@ -86,6 +101,29 @@ public record StatusSnapshot(
      * @param lagMs    age of the oldest of them, now.
      */
     public record Overload(long admitted, long shed, long absorbed, long backlog, long lagMs)
+    {
+    }
+
+    /**
+     * @param unknownRejected requests from sources in no trunk answered 403.
+     * @param unknownDropped  messages from sources in no trunk dropped (responses, ACKs, {@code drop}, unanswerable
+     *                        requests) and TCP connections from them closed at once under {@code drop}.
+     * @param floodDropped    requests dropped by flood control.
+     * @param blockedSources  blocks flood control started (a source blocked twice counts twice).
+     */
+    public record Security(long unknownRejected, long unknownDropped, long floodDropped, long blockedSources)
+    {
+    }
+
+    /**
+     * @param connectionsOpen    TCP connections open now, accepted and opened by Referee.
+     * @param connectionsRefused accepted and closed at once because {@code tcp.max-connections} were open.
+     * @param bufferOverflows    closed because a message did not fit the read buffer.
+     * @param idleClosed         closed after {@code tcp.idle-timeout}.
+     * @param readTimeouts       closed because a message stayed incomplete for {@code tcp.read-timeout}.
+     */
+    public record Tcp(long connectionsOpen, long connectionsRefused, long bufferOverflows, long idleClosed,
+        long readTimeouts)
     {
     }
 }

@@ -45,7 +45,18 @@ final class NodeStatus implements StatusSource
                 pipeline.counters().shed(),
                 pipeline.counters().absorbed(),
                 pipeline.progress().backlog(),
-                pipeline.progress().lagNs(System.nanoTime()) / 1_000_000));
+                pipeline.progress().lagNs(System.nanoTime()) / 1_000_000),
+            new StatusSnapshot.Security(
+                pipeline.counters().unknownRejected(),
+                pipeline.counters().unknownDropped(),
+                pipeline.counters().floodDropped(),
+                pipeline.counters().floodBlocks()),
+            new StatusSnapshot.Tcp(
+                pipeline.counters().tcpConnectionsOpen(),
+                pipeline.counters().tcpConnectionsRefused.get(),
+                pipeline.counters().tcpBufferOverflows.get(),
+                pipeline.counters().tcpIdleClosed.get(),
+                pipeline.counters().tcpReadTimeouts.get()));
     }
 
     private StatusSnapshot.MessageCounts counts(final boolean in)

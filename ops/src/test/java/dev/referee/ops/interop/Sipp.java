@@ -44,6 +44,7 @@ final class Sipp
     private final int run = RUNS.incrementAndGet();
     private SippTransport transport = SippTransport.UDP;
     private int localPort;
+    private String localIp = Ports.LOOPBACK;
     private int remotePort;
     private String service = "bob";
     private int calls = 1;
@@ -84,6 +85,13 @@ final class Sipp
     Sipp port(final int port)
     {
         this.localPort = port;
+        return this;
+    }
+
+    /** Local address SIPp binds (-i): another loopback address (127.0.0.2, ...) is another host to Referee. */
+    Sipp localIp(final String address)
+    {
+        this.localIp = address;
         return this;
     }
 
@@ -189,7 +197,7 @@ final class Sipp
         }
         cmd.addAll(List.of(
             "-sf", scenarioPath(scenario).toString(),
-            "-i", Ports.LOOPBACK,
+            "-i", localIp,
             "-p", Integer.toString(localPort),
             "-t", transport.sippMode(),
             // SIPp's 64 KiB socket buffers overflow while it is off the CPU on a loaded 2-core machine: it then lost
