@@ -5,7 +5,7 @@ import dev.referee.config.RefereeConfig.JournalRoll;
 import dev.referee.journal.Journal;
 import dev.referee.journal.JournalInputStage;
 import dev.referee.journal.SyntheticCalls;
-import dev.referee.pipeline.InboundEvent;
+import dev.referee.ring.InboundEvent;
 import dev.referee.transport.Transport;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

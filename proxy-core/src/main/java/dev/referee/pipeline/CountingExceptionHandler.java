@@ -1,5 +1,7 @@
 package dev.referee.pipeline;
 
+import dev.referee.ring.Counter;
+
 import com.lmax.disruptor.ExceptionHandler;
 
 /**

@@ -1,5 +1,7 @@
 package dev.referee.pipeline;
 
+import dev.referee.ring.InboundEvent;
+
 /** The engine stage: consumes inbound events on one thread, in ring order. */
 @FunctionalInterface
 public interface InboundHandler

@@ -1,5 +1,7 @@
 package dev.referee.pipeline;
 
+import dev.referee.ring.OutboundEvent;
+
 /**
  * Sees every message the engine sent, on the send thread, after the send stage handed it to its transport (so that
  * observing never delays a send). The journal records outputs this way; proxy-core itself knows nothing of it.

@@ -1,5 +1,9 @@
 package dev.referee.pipeline;
 
+import dev.referee.ring.InboundEvent;
+import dev.referee.ring.OutboundEvent;
+import dev.referee.ring.PipelineCounters;
+
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import org.agrona.DirectBuffer;

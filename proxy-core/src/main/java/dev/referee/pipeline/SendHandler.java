@@ -1,5 +1,7 @@
 package dev.referee.pipeline;
 
+import dev.referee.ring.OutboundEvent;
+
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.Sequence;
 import dev.referee.transport.TcpTransport;

@@ -1,5 +1,10 @@
 package dev.referee.pipeline;
 
+import dev.referee.ring.InboundEvent;
+import dev.referee.ring.OutboundEvent;
+import dev.referee.ring.PipelineCounters;
+import dev.referee.ring.EngineProgress;
+
 import com.lmax.disruptor.BatchEventProcessor;
 import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.EventHandler;

@@ -1,5 +1,8 @@
 package dev.referee.pipeline;
 
+import dev.referee.ring.InboundEvent;
+import dev.referee.ring.PipelineCounters;
+
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 

@@ -1,8 +1,8 @@
 package dev.referee.transport;
 
 import dev.referee.config.RefereeConfig.OverloadConfig;
-import dev.referee.pipeline.Counter;
-import dev.referee.pipeline.EngineProgress;
+import dev.referee.ring.Counter;
+import dev.referee.ring.EngineProgress;
 import dev.referee.sip.AsciiView;
 import dev.referee.sip.SipMessage;
 import dev.referee.sip.SipMethod;

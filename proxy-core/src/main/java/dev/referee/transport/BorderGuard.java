@@ -3,7 +3,7 @@ package dev.referee.transport;
 import dev.referee.config.RefereeConfig.SecurityConfig;
 import dev.referee.config.RefereeConfig.TrunkConfig;
 import dev.referee.config.RefereeConfig.UnknownSources;
-import dev.referee.pipeline.Counter;
+import dev.referee.ring.Counter;
 import org.agrona.DirectBuffer;
 
 import java.net.Inet4Address;

@@ -1,7 +1,7 @@
 package dev.referee.transport;
 
 import dev.referee.config.RefereeConfig.FloodConfig;
-import dev.referee.pipeline.Counter;
+import dev.referee.ring.Counter;
 
 import java.util.concurrent.TimeUnit;
 

@@ -2,8 +2,8 @@ package dev.referee.transport;
 
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
-import dev.referee.pipeline.InboundEvent;
-import dev.referee.pipeline.PipelineCounters;
+import dev.referee.ring.InboundEvent;
+import dev.referee.ring.PipelineCounters;
 import org.agrona.DirectBuffer;
 
 import java.net.InetSocketAddress;

@@ -1,6 +1,6 @@
 package dev.referee.transport;
 
-import dev.referee.pipeline.InboundEvent;
+import dev.referee.ring.InboundEvent;
 import dev.referee.sip.Responses;
 import dev.referee.sip.SipMessage;
 import dev.referee.sip.SipMessageWriter;

@@ -1,6 +1,6 @@
 package dev.referee.transport;
 
-import dev.referee.pipeline.InboundEvent;
+import dev.referee.ring.InboundEvent;
 import dev.referee.sip.StreamScanner;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.UnsafeBuffer;

@@ -2,9 +2,9 @@ package dev.referee.transport;
 
 import com.lmax.disruptor.EventPoller;
 import dev.referee.config.RefereeConfig.TcpConfig;
-import dev.referee.pipeline.InboundEvent;
-import dev.referee.pipeline.OutboundEvent;
-import dev.referee.pipeline.PipelineCounters;
+import dev.referee.ring.InboundEvent;
+import dev.referee.ring.OutboundEvent;
+import dev.referee.ring.PipelineCounters;
 import dev.referee.sip.StreamFramer;
 import org.agrona.CloseHelper;
 import org.agrona.collections.Long2ObjectHashMap;

@@ -1,7 +1,7 @@
 package dev.referee.transport;
 
-import dev.referee.pipeline.InboundEvent;
-import dev.referee.pipeline.PipelineCounters;
+import dev.referee.ring.InboundEvent;
+import dev.referee.ring.PipelineCounters;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;

@@ -1,5 +1,7 @@
 package dev.referee.pipeline;
 
+import dev.referee.ring.InboundEvent;
+
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,5 +1,8 @@
 package dev.referee.pipeline;
 
+import dev.referee.ring.InboundEvent;
+import dev.referee.ring.EngineProgress;
+
 import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;

@@ -1,5 +1,7 @@
 package dev.referee.pipeline;
 
+import dev.referee.ring.InboundEvent;
+
 import dev.referee.transport.Transport;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;

@@ -1,7 +1,7 @@
 package dev.referee.transport;
 
 import dev.referee.pipeline.EchoEngine;
-import dev.referee.pipeline.InboundEvent;
+import dev.referee.ring.InboundEvent;
 import dev.referee.pipeline.InboundHandler;
 import dev.referee.pipeline.SipPipeline;
 import dev.referee.pipeline.SipSender;

@@ -100,8 +100,8 @@ class UdpTransportTest
         roundTrip(server, message);
         roundTrip(server, message.replace("call-1", "call-2"));
 
-        assertEquals(2, pipeline.counters().received(Transport.UDP));
-        await("two sent", () -> pipeline.counters().sent(Transport.UDP) == 2);
+        assertEquals(2, pipeline.counters().udpReceived.get());
+        await("two sent", () -> pipeline.counters().udpSent.get() == 2);
         assertEquals(0L, engine.connectionIds.peek());
     }
 

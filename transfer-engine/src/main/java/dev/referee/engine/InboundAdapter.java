@@ -1,6 +1,6 @@
 package dev.referee.engine;
 
-import dev.referee.pipeline.InboundEvent;
+import dev.referee.ring.InboundEvent;
 import dev.referee.pipeline.InboundHandler;
 import dev.referee.sip.AsciiView;
 

@@ -1,7 +1,7 @@
 package dev.referee.journal;
 
 import com.lmax.disruptor.EventHandler;
-import dev.referee.pipeline.InboundEvent;
+import dev.referee.ring.InboundEvent;
 import net.openhft.chronicle.bytes.Bytes;
 
 /**

@@ -1,6 +1,6 @@
 package dev.referee.journal;
 
-import dev.referee.pipeline.InboundEvent;
+import dev.referee.ring.InboundEvent;
 import dev.referee.transport.Transport;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;

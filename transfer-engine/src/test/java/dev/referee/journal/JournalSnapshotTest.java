@@ -6,7 +6,7 @@ import dev.referee.engine.Engine;
 import dev.referee.engine.counters.EngineCounters;
 import dev.referee.engine.events.EngineEvents;
 import dev.referee.engine.EngineSnapshot;
-import dev.referee.pipeline.InboundEvent;
+import dev.referee.ring.InboundEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

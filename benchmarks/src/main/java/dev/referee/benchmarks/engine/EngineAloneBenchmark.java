@@ -13,7 +13,7 @@ import dev.referee.journal.RecordSink;
 import dev.referee.journal.RecordedInputs;
 import dev.referee.journal.SyntheticCalls;
 import dev.referee.journal.SyntheticRecordings;
-import dev.referee.pipeline.InboundEvent;
+import dev.referee.ring.InboundEvent;
 import dev.referee.sip.SipMessage;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -1,12 +1,9 @@
 package dev.referee.ops.interop;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -40,7 +37,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Every test checks what a peer would see, and /status for what Referee did about it.
  */
 @Tag("interop")
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BorderInteropTest
 {
     static final String PBX = "127.0.0.2";
@@ -50,9 +46,8 @@ class BorderInteropTest
     @RegisterExtension
     static final FailureDump DUMP = new FailureDump();
 
-    private static Path workDir;
-    private static int calleePort;
-    private static RefereeProcess referee;
+    private Path workDir;
+    private RefereeProcess referee;
 
     static String trunksYaml(final String unknownSources)
     {
@@ -70,19 +65,15 @@ class BorderInteropTest
             "  calls: 0\n";
     }
 
-    @BeforeAll
-    static void startReferee() throws IOException
+    @BeforeEach
+    void makeWorkDir() throws IOException
     {
         Sipp.binary();
         workDir = Files.createTempDirectory("referee-border-interop-");
-        calleePort = Ports.freeUdpAndTcpPort();
-        referee = RefereeProcess.start(workDir, calleePort, List.of(), trunksYaml("reject"));
-        DUMP.always(() -> "--- Referee (pid " + referee.pid() + ") " + referee.logFile() + ":\n" +
-            referee.logTail(40) + "\n--- /status: " + referee.status().raw());
     }
 
-    @AfterAll
-    static void stopReferee()
+    @AfterEach
+    void stopReferee()
     {
         if (referee != null)
         {
@@ -90,15 +81,24 @@ class BorderInteropTest
         }
     }
 
+    /** Each test has its Referee, started once its callee has bound a port of its own choosing. */
+    private RefereeProcess startReferee(final SippRun callee, final String unknownSources)
+    {
+        referee = RefereeProcess.start(workDir, callee.localPort(), List.of(), trunksYaml(unknownSources));
+        DUMP.always(() -> "--- Referee (pid " + referee.pid() + ") " + referee.logFile() + ":\n" +
+            referee.logTail(40) + "\n--- /status: " + referee.status().raw());
+        return referee;
+    }
+
     @Test
-    @Order(1)
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void shouldAnswerAnUnknownSourceWith403AndAReasonWhileTheTrunkCalls() throws IOException
     {
-        try (SippRun callee = DUMP.track(Sipp.uas("uas-answer-then-wait-bye.xml", workDir).port(calleePort)
+        try (SippRun callee = DUMP.track(Sipp.uas("uas-answer-then-wait-bye.xml", workDir)
                 .calls(5).globalTimeout(BOUND).start());
             SippParties callers = new SippParties(DUMP))
         {
+            startReferee(callee, "reject");
             callers.start(Sipp.uac("uac-expect-403-with-reason.xml", workDir).localIp(STRANGER)
                 .remote(referee.sipPort()).service("bob").calls(5).rate(10).globalTimeout(BOUND), 5);
             callers.start(Sipp.uac("uac-basic-call.xml", workDir).localIp(PBX)
@@ -114,16 +114,14 @@ class BorderInteropTest
     }
 
     @Test
-    @Order(2)
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void shouldCompleteEveryTrunkCallWhileAnUnknownSourceFloods() throws Exception
     {
-        final long rejectedBefore = referee.status().counter("unknownRejected");
         final int calls = 50;
-        try (SippRun callee = DUMP.track(Sipp.uas("uas-answer-then-wait-bye.xml", workDir).port(calleePort)
+        try (SippRun callee = DUMP.track(Sipp.uas("uas-answer-then-wait-bye.xml", workDir)
                 .calls(calls).globalTimeout(BOUND).start());
             SippParties callers = new SippParties(DUMP);
-            Flood flood = new Flood(referee.sipPort()))
+            Flood flood = new Flood(startReferee(callee, "reject").sipPort()))
         {
             flood.start();
             callers.start(Sipp.uac("uac-basic-call.xml", workDir).localIp(PBX)
@@ -133,7 +131,7 @@ class BorderInteropTest
             flood.join();
 
             final RefereeStatus status = referee.status();
-            final long rejected = status.counter("unknownRejected") - rejectedBefore;
+            final long rejected = status.counter("unknownRejected");
             System.out.println("flood: " + flood.sent + " INVITEs in " + flood.elapsedMs + " ms from " + STRANGER +
                 ": " + rejected + " answered 403, " + status.counter("floodDropped") + " dropped; " + calls +
                 " calls from " + PBX + " completed");
@@ -150,19 +148,19 @@ class BorderInteropTest
     }
 
     @Test
-    @Order(3)
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void shouldCompleteTcpCallsBeside2000IdleConnectionsAndCutOffASlowSender() throws Exception
     {
         final int idleConnections = 2_000;
         final int calls = 20;
         final List<SocketChannel> idle = new ArrayList<>(idleConnections);
-        final InetSocketAddress server = new InetSocketAddress(InetAddress.getByName(Ports.LOOPBACK), referee.sipPort());
-        try (SippRun callee = DUMP.track(Sipp.uas("uas-answer-then-wait-bye.xml", workDir).port(calleePort)
+        try (SippRun callee = DUMP.track(Sipp.uas("uas-answer-then-wait-bye.xml", workDir)
                 .transport(SippTransport.TCP).calls(calls).globalTimeout(BOUND).start());
             SippParties callers = new SippParties(DUMP);
             Socket slow = new Socket())
         {
+            final InetSocketAddress server =
+                new InetSocketAddress(InetAddress.getByName(Ports.LOOPBACK), startReferee(callee, "reject").sipPort());
             for (int i = 0; i < idleConnections; i++)
             {
                 final SocketChannel channel = SocketChannel.open();
@@ -219,25 +217,20 @@ class BorderInteropTest
     }
 
     @Test
-    @Order(4)
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void shouldAnswerNothingToAnUnknownSourceInDropMode() throws Exception
     {
-        final Path dir = Files.createTempDirectory("referee-border-drop-");
-        try (RefereeProcess dropping = RefereeProcess.start(dir, Ports.freeUdpAndTcpPort(), List.of(),
-                trunksYaml("drop"));
+        try (SippRun callee = DUMP.track(Sipp.uas("uas-answer-then-wait-bye.xml", workDir)
+                .calls(1).globalTimeout(BOUND).start());
             DatagramChannel stranger = DatagramChannel.open())
         {
+            final RefereeProcess dropping = startReferee(callee, "drop");
             stranger.bind(new InetSocketAddress(InetAddress.getByName(STRANGER), 0));
             stranger.configureBlocking(false);
             final ByteBuffer invite = ByteBuffer.wrap(Flood.invite(stranger.getLocalAddress(), 1));
             stranger.send(invite, new InetSocketAddress(InetAddress.getByName(Ports.LOOPBACK), dropping.sipPort()));
 
-            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (dropping.status().counter("unknownDropped") < 1 && System.nanoTime() < deadlineNs)
-            {
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-            }
+            Ports.await(() -> dropping.status().counter("unknownDropped") >= 1, Duration.ofSeconds(10));
             final RefereeStatus status = dropping.status();
             assertEquals(1, status.counter("unknownDropped"), status.raw());
             assertEquals(0, status.counter("unknownRejected"), status.raw());

@@ -1,6 +1,6 @@
 package dev.referee.ops.node;
 
-import dev.referee.engine.IdKey;
+import dev.referee.engine.id.IdKey;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -2,7 +2,7 @@ package dev.referee.ops.webhook;
 
 import com.lmax.disruptor.RingBuffer;
 import com.sun.net.httpserver.HttpServer;
-import dev.referee.pipeline.InboundEvent;
+import dev.referee.ring.InboundEvent;
 import dev.referee.transport.InboundPublisher;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.referee.pipeline;
+package dev.referee.ring;
 
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
@@ -18,13 +18,13 @@ public final class EngineProgress
     private final RingBuffer<InboundEvent> ring;
     private volatile Sequence engineSequence;
 
-    EngineProgress(final RingBuffer<InboundEvent> ring)
+    public EngineProgress(final RingBuffer<InboundEvent> ring)
     {
         this.ring = ring;
     }
 
     /** The engine stage's sequence, once the pipeline has built it. */
-    void engineSequence(final Sequence sequence)
+    public void engineSequence(final Sequence sequence)
     {
         engineSequence = sequence;
     }

@@ -1,6 +1,5 @@
-package dev.referee.pipeline;
+package dev.referee.ring;
 
-import dev.referee.transport.Transport;
 
 /**
  * Counts kept by the pipeline and transports, readable from any thread (admin /status).
@@ -93,16 +92,6 @@ public final class PipelineCounters
     public final Counter ticksPublished = new Counter();
     /** Ticks not published because the inbound ring was full. */
     public final Counter ticksSkipped = new Counter();
-
-    public long received(final int transport)
-    {
-        return transport == Transport.TCP ? tcpReceived.get() : udpReceived.get();
-    }
-
-    public long sent(final int transport)
-    {
-        return transport == Transport.TCP ? tcpSent.get() : udpSent.get();
-    }
 
     /** Messages received while the inbound ring was full and not answered (responses, ACKs). */
     public long inboundDropped()

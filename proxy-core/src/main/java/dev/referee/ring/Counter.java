@@ -1,4 +1,4 @@
-package dev.referee.pipeline;
+package dev.referee.ring;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

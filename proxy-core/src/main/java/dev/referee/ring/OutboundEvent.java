@@ -1,4 +1,4 @@
-package dev.referee.pipeline;
+package dev.referee.ring;
 
 import org.agrona.concurrent.UnsafeBuffer;
 
