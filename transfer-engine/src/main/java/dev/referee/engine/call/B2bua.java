@@ -89,6 +89,12 @@ public final class B2bua implements TransactionUser
         return legs;
     }
 
+    /** Writes and sends what Referee originates on a leg; the transfers use it too. */
+    LegMessages messages()
+    {
+        return messages;
+    }
+
     Transfers transfers()
     {
         return transfers;

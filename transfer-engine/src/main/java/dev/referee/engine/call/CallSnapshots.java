@@ -54,7 +54,7 @@ public final class CallSnapshots
     /** REFERs whose webhook has not answered, by request id. */
     public static List<Object> pendingWebhooks(final B2bua b2bua)
     {
-        final List<ReferRequest> requests = new ArrayList<>(b2bua.transfers().pendingWebhooks().values());
+        final List<ReferRequest> requests = new ArrayList<>(b2bua.transfers().acceptance().pendingWebhooks().values());
         requests.sort(Comparator.comparingLong(request -> request.requestId));
         return new ArrayList<>(requests);
     }
@@ -68,7 +68,7 @@ public final class CallSnapshots
     public static void holdPendingWebhook(final B2bua b2bua, final Object request)
     {
         final ReferRequest restored = cast(request, ReferRequest.class);
-        b2bua.transfers().pendingWebhooks().put(restored.requestId, restored);
+        b2bua.transfers().acceptance().pendingWebhooks().put(restored.requestId, restored);
     }
 
     public static void writeCounters(final B2bua b2bua, final SnapshotWriter out)
@@ -76,8 +76,8 @@ public final class CallSnapshots
         out.writeLong(b2bua.nextLegId());
         out.writeLong(b2bua.nextCallId());
         out.writeInt(b2bua.callCount());
-        out.writeLong(b2bua.transfers().nextTransferId());
-        out.writeLong(b2bua.transfers().nextWebhookRequestId());
+        out.writeLong(b2bua.transfers().acceptance().nextTransferId());
+        out.writeLong(b2bua.transfers().acceptance().nextWebhookRequestId());
         out.writeLong(b2bua.pickups().nextPickupId());
     }
 
@@ -87,7 +87,7 @@ public final class CallSnapshots
         final long nextCallId = in.readLong();
         b2bua.restoreCounters(nextLegId, nextCallId, in.readInt());
         final long nextTransferId = in.readLong();
-        b2bua.transfers().restoreCounters(nextTransferId, in.readLong());
+        b2bua.transfers().acceptance().restoreCounters(nextTransferId, in.readLong());
         b2bua.pickups().restoreNextPickupId(in.readLong());
     }
 
@@ -397,7 +397,7 @@ public final class CallSnapshots
         final String referredBy = in.readString();
         final boolean subscribe = in.readBoolean();
         final ReferRequest request =
-            new ReferRequest(b2bua.transfers(), st, transferor, referTo, referredBy, subscribe, in.readLong());
+            new ReferRequest(b2bua.transfers().acceptance(), st, transferor, referTo, referredBy, subscribe, in.readLong());
         request.requestId = in.readLong();
         request.timer = in.readLong();
         return request;

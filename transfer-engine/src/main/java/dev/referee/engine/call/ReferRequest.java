@@ -10,7 +10,7 @@ import dev.referee.engine.transaction.ServerTransaction;
  */
 final class ReferRequest implements TimerOwner
 {
-    final Transfers owner;
+    final ReferAcceptance owner;
     final ServerTransaction st;
     final Leg transferor;
     final String referTo;
@@ -20,7 +20,7 @@ final class ReferRequest implements TimerOwner
     long requestId;
     long timer = EngineTimers.NO_TIMER;
 
-    ReferRequest(final Transfers owner, final ServerTransaction st, final Leg transferor, final String referTo,
+    ReferRequest(final ReferAcceptance owner, final ServerTransaction st, final Leg transferor, final String referTo,
         final String referredBy, final boolean subscribe, final long cseq)
     {
         this.owner = owner;

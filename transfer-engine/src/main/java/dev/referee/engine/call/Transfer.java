@@ -110,6 +110,12 @@ final class Transfer implements TimerOwner
         transitions.moved(StateMachine.TRANSFER, id, call.id, from, next, reason, nowNs);
     }
 
+    /** An event this transfer's state does not expect (a straggling answer): reported, never dropped silently. */
+    void unexpected(final String event, final long nowNs)
+    {
+        owner.transitions().unexpected(StateMachine.TRANSFER, id, call.id, state, event, nowNs);
+    }
+
     /** A snapshot's transfer: its state as recorded (CallSnapshots only). */
     void restoreState(final State state)
     {
