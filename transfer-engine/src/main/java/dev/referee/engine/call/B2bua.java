@@ -9,7 +9,6 @@ import dev.referee.engine.config.EngineConfig;
 import dev.referee.engine.id.IdGenerator;
 import dev.referee.engine.message.Outbox;
 import dev.referee.engine.events.EngineEvents;
-import dev.referee.engine.events.WebhookRequests;
 import dev.referee.engine.time.EngineTimers;
 import dev.referee.engine.transaction.ClientTransaction;
 import dev.referee.engine.transaction.ServerTransaction;
@@ -38,9 +37,10 @@ public final class B2bua implements TransactionUser
     private final Router router;
     private final LegMessages messages;
     private final EngineEvents events;
-    private final Transfers transfers;
     private final CallSetup setup;
-    private final Pickups pickups;
+    /** What the B2BUA hands to the transfer package (wired by the engine with {@link #attach}). */
+    private TransferListener transfers;
+    private PickupListener pickups;
     private final Transitions transitions;
     private final Long2ObjectHashMap<Leg> legs = new Long2ObjectHashMap<>();
     private final AsciiView view = new AsciiView();
@@ -49,8 +49,7 @@ public final class B2bua implements TransactionUser
     private int callCount;
 
     public B2bua(final EngineConfig config, final TransactionLayer transactions, final EngineTimers timers,
-        final Outbox outbox, final IdGenerator ids, final EngineEvents events, final WebhookRequests webhooks,
-        final Transitions transitions)
+        final Outbox outbox, final IdGenerator ids, final EngineEvents events, final Transitions transitions)
     {
         this.transitions = transitions;
         this.events = events;
@@ -61,13 +60,23 @@ public final class B2bua implements TransactionUser
         this.ids = ids;
         this.router = new Router(config.routes());
         this.messages = new LegMessages(config, transactions, outbox, ids, timers);
-        this.transfers = new Transfers(this, config, transactions, messages, timers, ids, events, router, webhooks);
         this.setup = new CallSetup(this, config, transactions, messages, timers, ids, events, router);
-        this.pickups = new Pickups(this, transactions, messages, timers, ids, events);
+    }
+
+    /**
+     * Wires in what the B2BUA does not do itself: REFERs and transfers, pickups (INVITE with Replaces), following
+     * redirects. Called once by the engine, before the first input, with the transfer package's parts.
+     */
+    public void attach(final TransferListener transfers, final PickupListener pickups,
+        final RedirectListener redirects)
+    {
+        this.transfers = transfers;
+        this.pickups = pickups;
+        setup.redirects(redirects);
     }
 
     /** Where every state machine of calls, legs and transfers reports. */
-    Transitions transitions()
+    public Transitions transitions()
     {
         return transitions;
     }
@@ -82,6 +91,18 @@ public final class B2bua implements TransactionUser
         return legs.size();
     }
 
+    /** For call setup: a blonde transfer's target answers. */
+    TransferListener transfers()
+    {
+        return transfers;
+    }
+
+    /** For call setup: an INVITE with Replaces. */
+    PickupListener pickups()
+    {
+        return pickups;
+    }
+
     // ---- snapshot hooks (CallSnapshots only) -----------------------------------------------------------------
 
     Long2ObjectHashMap<Leg> legs()
@@ -89,20 +110,10 @@ public final class B2bua implements TransactionUser
         return legs;
     }
 
-    /** Writes and sends what Referee originates on a leg; the transfers use it too. */
-    LegMessages messages()
+    /** Writes and sends what Referee originates on a leg, and the responses it makes; the transfers use it too. */
+    public LegMessages messages()
     {
         return messages;
-    }
-
-    Transfers transfers()
-    {
-        return transfers;
-    }
-
-    Pickups pickups()
-    {
-        return pickups;
     }
 
     long nextLegId()
@@ -150,7 +161,7 @@ public final class B2bua implements TransactionUser
     }
 
     /** The leg of the dialog a Replaces header names (its tags in either order, one of them Referee's); or null. */
-    Leg findLeg(final DialogReference dialog)
+    public Leg findLeg(final DialogReference dialog)
     {
         for (final String ours : new String[]{dialog.toTag(), dialog.fromTag()})
         {
@@ -446,12 +457,12 @@ public final class B2bua implements TransactionUser
         leg.state(Leg.State.TERMINATED, timers.nowNs(), "BYE received");
         stopRetransmitting2xx(leg);
         final Call call = leg.call;
-        final Transfer transfer = call.transfer;
-        if (transfer != null && leg == transfer.transferor && transfers.onTransferorBye(transfer))
+        final CallTransfer transfer = call.transfer;
+        if (transfer != null && leg == transfer.transferor() && transfers.onTransferorBye(transfer))
         {
             return;
         }
-        if (transfer != null && transfer.isActive() && leg == transfer.transferee)
+        if (transfer != null && transfer.isActive() && leg == transfer.transferee())
         {
             transfers.onTransfereeGone(transfer);
         }
@@ -493,7 +504,7 @@ public final class B2bua implements TransactionUser
 
     // ---- 2xx retransmission (RFC 3261 §13.3.1.4) -------------------------------------------------------------
 
-    void startRetransmitting2xx(final Leg leg, final long cseq)
+    public void startRetransmitting2xx(final Leg leg, final long cseq)
     {
         outbox.release(leg.pending2xx);
         leg.pending2xx = outbox.copyOfMessage();
@@ -549,7 +560,7 @@ public final class B2bua implements TransactionUser
     // ---- building messages -----------------------------------------------------------------------------------
 
     /** Takes the peer's tag, Contact and (from a 2xx) route set from a response to an INVITE Referee sent. */
-    void learnDialog(final Leg b, final SipMessage response, final boolean routeSet)
+    public void learnDialog(final Leg b, final SipMessage response, final boolean routeSet)
     {
         // A 200 repeats the tag and Contact of the 180 before it: a String is made only for a new value.
         final AsciiView tag = response.to().tag();
@@ -593,7 +604,7 @@ public final class B2bua implements TransactionUser
     }
 
     /** Ends a call: its legs leave the map and their timers stop. Transactions under way finish on their own. */
-    void release(final Call call, final EndCause cause, final int status)
+    public void release(final Call call, final EndCause cause, final int status)
     {
         if (call.state() == Call.State.ENDED)
         {
@@ -619,7 +630,7 @@ public final class B2bua implements TransactionUser
     // ---- what transfers build on ------------------------------------------------------------------------------
 
     /** A new leg of {@code call}, known to the engine from now on (its tag finds it). */
-    Leg newLeg(final Call call)
+    public Leg newLeg(final Call call)
     {
         final Leg leg = new Leg(nextLegId++, call, this);
         legs.put(leg.id, leg);
@@ -628,7 +639,7 @@ public final class B2bua implements TransactionUser
     }
 
     /** A call made of two existing legs (a transfer's outcome), child of {@code parentId}; the legs are joined. */
-    Call newCall(final long parentId, final Leg a, final Leg b)
+    public Call newCall(final long parentId, final Leg a, final Leg b)
     {
         final Call call = new Call(nextCallId++, parentId, a, b, transitions);
         callCount++;
@@ -636,7 +647,7 @@ public final class B2bua implements TransactionUser
     }
 
     /** The leg is done: it leaves the engine (messages for it get 481) and its timers stop. */
-    void dropLeg(final Leg leg)
+    public void dropLeg(final Leg leg)
     {
         stopRetransmitting2xx(leg);
         leg.state(Leg.State.TERMINATED, timers.nowNs(), "dropped");
@@ -650,7 +661,7 @@ public final class B2bua implements TransactionUser
      * Sends the first INVITE of {@code leg}'s new dialog (CSeq 1), without offer: the answer brings one (RFC 3261
      * §13.2.1).
      */
-    ClientTransaction invite(final Leg leg, final InviteHeaders headers, final ClientPurpose purpose,
+    public ClientTransaction invite(final Leg leg, final InviteHeaders headers, final ClientPurpose purpose,
         final Object context)
     {
         leg.localCSeq = 1;
@@ -658,7 +669,7 @@ public final class B2bua implements TransactionUser
     }
 
     /** Sends a re-INVITE on {@code leg}: with the body of {@code offerSource} as offer, or without offer when null. */
-    ClientTransaction reInvite(final Leg leg, final SipMessage offerSource, final ClientPurpose purpose,
+    public ClientTransaction reInvite(final Leg leg, final SipMessage offerSource, final ClientPurpose purpose,
         final Object context)
     {
         leg.localCSeq++;
@@ -699,7 +710,7 @@ public final class B2bua implements TransactionUser
      * Hangs up {@code leg} with BYE. With a call, the call ends (with {@code cause}) when every BYE is answered;
      * without, the leg is simply dropped.
      */
-    void hangUp(final Leg leg, final Call call, final EndCause cause)
+    public void hangUp(final Leg leg, final Call call, final EndCause cause)
     {
         if (leg.isTerminated())
         {
@@ -720,6 +731,82 @@ public final class B2bua implements TransactionUser
         call.state(Call.State.TERMINATING, timers.nowNs(), "BYE sent");
     }
 
+    /**
+     * A new leg of {@code call} toward a target Referee calls (a transfer target): its own Call-ID and tag,
+     * {@code localUri} as From, the Request-URI built like a callee's from {@code user} and the route.
+     */
+    public Leg newTargetLeg(final Call call, final String localUri, final String remoteUri, final AsciiView user,
+        final dev.referee.config.Route route)
+    {
+        final Leg leg = newLeg(call);
+        leg.callId = ids.callId();
+        leg.localTag = ids.tag(leg.id);
+        leg.localUri = localUri;
+        leg.remoteUri = remoteUri;
+        leg.remoteTarget = messages.strings().requestUri(user, router.targetSuffix(route));
+        leg.transport = route.transport();
+        leg.flow = route.target();
+        return leg;
+    }
+
+    /**
+     * A new leg of {@code call} toward the peer of {@code like} (a transferor called back): a new dialog (own Call-ID
+     * and tag) to the same target, route set and flow.
+     */
+    public Leg newLegToward(final Call call, final String localUri, final Leg like)
+    {
+        final Leg leg = newLeg(call);
+        leg.callId = ids.callId();
+        leg.localTag = ids.tag(leg.id);
+        leg.localUri = localUri;
+        leg.remoteUri = like.remoteUri;
+        leg.remoteTarget = like.remoteTarget;
+        leg.routeSet = like.routeSet;
+        leg.transport = like.transport;
+        leg.flow = like.flow;
+        leg.connectionId = like.connectionId;
+        return leg;
+    }
+
+    /** A new leg of {@code call} for the dialog an out-of-dialog INVITE opens (a pickup's), Referee as UAS. */
+    public Leg newIncomingLeg(final Call call, final SipMessage request, final int transport,
+        final InetSocketAddress source, final long connectionId)
+    {
+        final Leg leg = newLeg(call);
+        takeDialogOf(leg, request, transport, source, connectionId);
+        return leg;
+    }
+
+    /** {@code leg} becomes the UAS side of the dialog {@code request} (an INVITE without To tag) opens. */
+    void takeDialogOf(final Leg leg, final SipMessage request, final int transport, final InetSocketAddress source,
+        final long connectionId)
+    {
+        leg.callId = request.callId().toString();
+        leg.remoteTag = request.from().tag().toString();
+        leg.localTag = ids.tag(leg.id);
+        leg.remoteUri = messages.strings().nameAddrWithoutParams(request.from());
+        leg.localUri = messages.strings().nameAddrWithoutParams(request.to());
+        final NameAddr contact = request.contact();
+        leg.remoteTarget = contact != null ? contact.uri().toString() : request.requestUri().toString();
+        leg.routeSet = messages.recordRoutes(request, false);
+        leg.remoteCSeq = request.cseqNumber();
+        leg.transport = transport;
+        leg.flow = source;
+        leg.connectionId = connectionId;
+    }
+
+    /** Routes a dialled user to its trunk (transfer targets, redirect Contacts without an IP address). */
+    public Router router()
+    {
+        return router;
+    }
+
+    /** Sends the caller's INVITE again, to the callee leg's new target (a redirect Contact, see {@link Leg#retarget}). */
+    public void redirectCallee(final Call call)
+    {
+        setup.redirectCallee(call);
+    }
+
     /** A new call for a caller's INVITE: ids for it and its two legs (registered by {@link #register}). */
     Call newCallerCall()
     {
@@ -735,14 +822,14 @@ public final class B2bua implements TransactionUser
     }
 
     /** {@code leg}'s INVITE, given up before a provisional came: CANCEL it as soon as one does. */
-    void cancelWhenProvisional(final ClientTransaction invite, final Leg leg)
+    public void cancelWhenProvisional(final ClientTransaction invite, final Leg leg)
     {
         ClientPurpose.move(invite, ClientPurpose.ABANDONED_INVITE, leg, transitions, callIdOf(leg), timers.nowNs(),
             "given up before a provisional");
     }
 
     /** {@code leg}'s INVITE, given up and cancelled: a 2xx crossing the CANCEL is acknowledged and hung up. */
-    void cancelled(final ClientTransaction invite, final Leg leg)
+    public void cancelled(final ClientTransaction invite, final Leg leg)
     {
         ClientPurpose.move(invite, ClientPurpose.CANCELLED_INVITE, leg, transitions, callIdOf(leg), timers.nowNs(),
             "cancelled");

@@ -1,4 +1,8 @@
-package dev.referee.engine.call;
+package dev.referee.engine.transfer;
+
+import dev.referee.engine.call.B2bua;
+import dev.referee.engine.call.ClientPurpose;
+import dev.referee.engine.call.Leg;
 
 import dev.referee.engine.events.EngineEvents;
 import dev.referee.engine.time.EngineTimers;
@@ -33,15 +37,15 @@ final class AttendedTransfer
     /** The kind of transfer to the far end of {@code consultation}: attended once it answered, blonde before. */
     static TransferKind kindOf(final Leg consultation)
     {
-        return consultation.peer != null && consultation.peer.wasAnswered() ? TransferKind.ATTENDED :
+        return consultation.peer() != null && consultation.peer().wasAnswered() ? TransferKind.ATTENDED :
             TransferKind.BLONDE;
     }
 
     /** Attended (the target answered the consultation) or blonde (it still rings): join the transferee to it. */
     void attend(final Transfer transfer, final Leg consultation)
     {
-        final Leg other = consultation.peer;
-        if (consultation == transfer.transferor || consultation.call == transfer.call || other == null ||
+        final Leg other = consultation.peer();
+        if (consultation == transfer.transferor || consultation.call() == transfer.call || other == null ||
             other.isTerminated() || consultation.isTerminated())
         {
             failure.targetFailed(transfer, 481, "Call/Transaction Does Not Exist",
@@ -57,14 +61,14 @@ final class AttendedTransfer
         }
         else
         {
-            other.call.blonde = transfer; // call setup hands the target's answer over (onBlondeAnswered)
+            other.call().blonde(transfer); // call setup hands the target's answer over (onBlondeAnswered)
         }
     }
 
     /** Blonde: the target the transferor was calling answered (call setup acknowledged it, the consultation ended). */
     void onBlondeAnswered(final Transfer transfer)
     {
-        transfer.target.call.blonde = null;
+        transfer.target.call().blonde(null);
         transfer.kind = TransferKind.BLONDE;
         solicitOffer(transfer);
     }
@@ -72,14 +76,14 @@ final class AttendedTransfer
     /** Blonde: the target the transferor was calling refused; the consultation call ends as usual. */
     void onBlondeFailed(final Transfer transfer, final int status, final String reason)
     {
-        transfer.target.call.blonde = null;
+        transfer.target.call().blonde(null);
         failure.targetFailed(transfer, status, reason, "the target answered " + status);
     }
 
     /** Blonde: the target rings. */
     void onBlondeRinging(final Transfer transfer, final int status, final String reason)
     {
-        events.onTransferTargetRinging(timers.nowNs(), transfer.call.id, transfer.id, status);
+        events.onTransferTargetRinging(timers.nowNs(), transfer.call.id(), transfer.id, status);
         notifier.notify(transfer, status, reason);
     }
 
@@ -96,14 +100,14 @@ final class AttendedTransfer
             return;
         }
         final Leg other = transfer.target;
-        other.clientInvite = null;
+        other.clientInvite(null);
         if (status >= 300)
         {
             failure.targetFailed(transfer, status, response.reasonPhrase().toString(),
                 "the target refused the re-INVITE (" + status + ")");
             return;
         }
-        other.ackPendingCSeq = response.cseqNumber();
+        other.ackPendingCSeq(response.cseqNumber());
         if (response.bodyLength() == 0)
         {
             b2bua.messages().sendAck(other, null);
@@ -115,7 +119,7 @@ final class AttendedTransfer
 
     void onOfferTimeout(final Transfer transfer)
     {
-        transfer.target.clientInvite = null;
+        transfer.target.clientInvite(null);
         failure.targetFailed(transfer, 408, "Request Timeout", "the target did not answer the re-INVITE");
     }
 
@@ -123,6 +127,6 @@ final class AttendedTransfer
     private void solicitOffer(final Transfer transfer)
     {
         final Leg other = transfer.target;
-        other.clientInvite = b2bua.reInvite(other, null, ClientPurpose.OFFER_REINVITE, transfer);
+        other.clientInvite(b2bua.reInvite(other, null, ClientPurpose.OFFER_REINVITE, transfer));
     }
 }

@@ -1,4 +1,9 @@
-package dev.referee.engine.call;
+package dev.referee.engine.transfer;
+
+import dev.referee.engine.call.B2bua;
+import dev.referee.engine.call.ClientPurpose;
+import dev.referee.engine.call.InviteHeaders;
+import dev.referee.engine.call.Leg;
 
 import dev.referee.engine.config.EngineConfig;
 import dev.referee.engine.time.EngineTimers;
@@ -24,7 +29,7 @@ final class TargetDialer
     void dial(final Transfer transfer, final Leg leg, final InviteHeaders headers)
     {
         transfer.target = leg;
-        leg.clientInvite = b2bua.invite(leg, headers, ClientPurpose.TARGET_INVITE, transfer);
+        leg.clientInvite(b2bua.invite(leg, headers, ClientPurpose.TARGET_INVITE, transfer));
         transfer.ringTimer = timers.schedule(config.transferRingTimeoutNs(), transfer);
     }
 }

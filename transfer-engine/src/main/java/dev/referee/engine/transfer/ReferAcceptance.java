@@ -1,4 +1,9 @@
-package dev.referee.engine.call;
+package dev.referee.engine.transfer;
+
+import dev.referee.engine.call.B2bua;
+import dev.referee.engine.call.Call;
+import dev.referee.engine.call.DialogReference;
+import dev.referee.engine.call.Leg;
 
 import dev.referee.config.RefereeConfig;
 import dev.referee.engine.config.EngineConfig;
@@ -69,7 +74,7 @@ final class ReferAcceptance
         this.failure = failure;
     }
 
-    // ---- snapshot hooks (CallSnapshots only) -----------------------------------------------------------------
+    // ---- snapshot hooks (TransferSnapshots only) -----------------------------------------------------------------
 
     Long2ObjectHashMap<ReferRequest> pendingWebhooks()
     {
@@ -101,7 +106,7 @@ final class ReferAcceptance
     boolean onRefer(final Leg transferor, final SipMessage refer, final ServerTransaction st,
         final InetSocketAddress source)
     {
-        transferor.refersReceived++;
+        transferor.referReceived();
         if (!refer.header(HeaderName.REFER_TO, view) || !referTo.wrap(view.buffer(), view.offset(), view.length()))
         {
             b2bua.messages().respond(st, 400, "Bad Request", "Warning", "399 referee \"missing or malformed Refer-To\"");
@@ -115,12 +120,12 @@ final class ReferAcceptance
             b2bua.messages().respond(st, 400, "Bad Request", "Warning", "399 referee \"malformed Refer-To header\"");
             return true;
         }
-        final Call call = transferor.call;
-        final Leg transferee = transferor.peer;
+        final Call call = transferor.call();
+        final Leg transferee = transferor.peer();
         final String targetUri = withoutHeaders(referTo.uri().toString());
-        final String referredBy = refer.header(HeaderName.REFERRED_BY, view) ? view.toString() : transferor.remoteUri;
-        events.onReferReceived(timers.nowNs(), call.id, transferor.remoteUri,
-            transferee != null ? transferee.remoteUri : "", targetUri, referredBy);
+        final String referredBy = refer.header(HeaderName.REFERRED_BY, view) ? view.toString() : transferor.remoteUri();
+        events.onReferReceived(timers.nowNs(), call.id(), transferor.remoteUri(),
+            transferee != null ? transferee.remoteUri() : "", targetUri, referredBy);
 
         final TransferPolicy.Decision decision = policy.decide(source.getAddress(), target);
         if (decision.mode() == RefereeConfig.TransferMode.RELAY)
@@ -137,7 +142,7 @@ final class ReferAcceptance
             refuse(st, call, 481, "Call/Transaction Does Not Exist", "nobody to transfer");
             return true;
         }
-        if (call.transfer != null && call.transfer.isActive() || call.pendingRefer != null)
+        if (call.transfer() != null && call.transfer().isActive() || call.pendingRefer() != null)
         {
             refuse(st, call, 491, "Request Pending", "a transfer is already in progress");
             return true;
@@ -152,10 +157,10 @@ final class ReferAcceptance
             // The webhook decides off the engine thread; its answer (or its timeout) starts or refuses the transfer.
             request.requestId = nextWebhookRequestId++;
             pendingWebhooks.put(request.requestId, request);
-            call.pendingRefer = request;
+            call.pendingRefer(request);
             request.timer = timers.schedule(config.webhookTimeoutNs(), request);
             webhooks.post(request.requestId, webhook,
-                WebhookJson.request(call.id, transferor, transferee, targetUri, referredBy));
+                WebhookJson.request(call.id(), transferor, transferee, targetUri, referredBy));
             return true;
         }
         start(request, null);
@@ -174,10 +179,10 @@ final class ReferAcceptance
             return;
         }
         request.timer = timers.cancel(request.timer);
-        request.transferor.call.pendingRefer = null;
+        request.transferor.call().pendingRefer(null);
         if (!accept)
         {
-            refuse(request.st, request.transferor.call, 403, "Forbidden", "transfer rejected by the webhook");
+            refuse(request.st, request.transferor.call(), 403, "Forbidden", "transfer rejected by the webhook");
             return;
         }
         start(request, target == null || target.length() == 0 ? null : target.toString());
@@ -191,7 +196,7 @@ final class ReferAcceptance
             return;
         }
         request.timer = EngineTimers.NO_TIMER;
-        request.transferor.call.pendingRefer = null;
+        request.transferor.call().pendingRefer(null);
         start(request, null);
     }
 
@@ -199,8 +204,8 @@ final class ReferAcceptance
     private void start(final ReferRequest request, final String newTarget)
     {
         final Leg transferor = request.transferor;
-        final Call call = transferor.call;
-        final Leg transferee = transferor.peer;
+        final Call call = transferor.call();
+        final Leg transferee = transferor.peer();
         final ServerTransaction st = request.st;
         if (transferor.isTerminated() || transferee == null || transferee.isTerminated())
         {
@@ -220,7 +225,7 @@ final class ReferAcceptance
 
         final int accept = config.transfer().acceptStatus();
         final SipMessageWriter writer = transactions.startResponse(st, accept, accept == 200 ? "OK" : "Accepted");
-        writer.header("Contact", b2bua.messages().contact(transferor.transport, transferor.flow));
+        writer.header("Contact", b2bua.messages().contact(transferor.transport(), transferor.flow()));
         if (!request.subscribe)
         {
             writer.header("Refer-Sub", "false");
@@ -230,7 +235,7 @@ final class ReferAcceptance
 
         // RFC 3515 §2.4.6: the first REFER of a dialog is "refer"; later ones are told apart by the REFER's CSeq.
         final String event = !request.subscribe ? null :
-            transferor.refersReceived > 1 ? "refer;id=" + request.cseq : "refer";
+            transferor.refersReceived() > 1 ? "refer;id=" + request.cseq : "refer";
         // Attended and blonde (RFC 5589 §7): Replaces names a dialog; if it is one of Referee's, join to its far end.
         final DialogReference replaces =
             target.header("Replaces", view) ? DialogReference.fromUriHeader(view) : null;
@@ -238,8 +243,8 @@ final class ReferAcceptance
         final TransferKind kind = consultation == null ? TransferKind.BLIND : AttendedTransfer.kindOf(consultation);
         final Transfer transfer = new Transfer(
             nextTransferId++, owner, call, transferor, transferee, kind, event, targetUri);
-        call.transfer = transfer;
-        events.onTransferStarted(timers.nowNs(), call.id, transfer.id, transfer.kind.wire(), targetUri);
+        call.transfer(transfer);
+        events.onTransferStarted(timers.nowNs(), call.id(), transfer.id, transfer.kind.wire(), targetUri);
         notifier.notify(transfer, 100, "Trying");
 
         if (consultation != null)
@@ -257,7 +262,7 @@ final class ReferAcceptance
     {
         b2bua.messages().respond(st, status, reasonPhrase, "Reason",
             "SIP;cause=" + status + ";text=\"" + why + "\"");
-        events.onTransferRefused(timers.nowNs(), call.id, status, why);
+        events.onTransferRefused(timers.nowNs(), call.id(), status, why);
     }
 
     private static String withoutHeaders(final String text)

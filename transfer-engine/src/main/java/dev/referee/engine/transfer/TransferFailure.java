@@ -1,9 +1,13 @@
-package dev.referee.engine.call;
+package dev.referee.engine.transfer;
+
+import dev.referee.engine.call.B2bua;
+import dev.referee.engine.call.EndCause;
+import dev.referee.engine.call.InviteHeaders;
+import dev.referee.engine.call.Leg;
 
 import dev.referee.config.RefereeConfig;
 import dev.referee.engine.config.EngineConfig;
 import dev.referee.engine.events.EngineEvents;
-import dev.referee.engine.id.IdGenerator;
 import dev.referee.engine.time.EngineTimers;
 import dev.referee.engine.transaction.ClientTransaction;
 
@@ -17,18 +21,16 @@ final class TransferFailure
     private final B2bua b2bua;
     private final EngineConfig config;
     private final EngineTimers timers;
-    private final IdGenerator ids;
     private final EngineEvents events;
     private final ReferNotifier notifier;
     private final TargetDialer dialer;
 
-    TransferFailure(final B2bua b2bua, final EngineConfig config, final EngineTimers timers, final IdGenerator ids,
+    TransferFailure(final B2bua b2bua, final EngineConfig config, final EngineTimers timers,
         final EngineEvents events, final ReferNotifier notifier, final TargetDialer dialer)
     {
         this.b2bua = b2bua;
         this.config = config;
         this.timers = timers;
-        this.ids = ids;
         this.events = events;
         this.notifier = notifier;
         this.dialer = dialer;
@@ -87,10 +89,10 @@ final class TransferFailure
         {
             return;
         }
-        final ClientTransaction invite = leg.clientInvite;
+        final ClientTransaction invite = leg.clientInvite();
         if (invite != null && invite.finalStatus() == 0)
         {
-            leg.clientInvite = null;
+            leg.clientInvite(null);
             if (invite.provisionalSeen())
             {
                 b2bua.messages().sendCancel(invite);
@@ -103,7 +105,7 @@ final class TransferFailure
         }
         else if (leg.isConfirmed())
         {
-            if (leg.ackPendingCSeq >= 0)
+            if (leg.ackPendingCSeq() >= 0)
             {
                 b2bua.messages().sendAck(leg, null);
             }
@@ -115,24 +117,14 @@ final class TransferFailure
     {
         transfer.state(Transfer.State.FAILED, timers.nowNs(), why);
         transfer.ringTimer = timers.cancel(transfer.ringTimer);
-        events.onTransferFailed(timers.nowNs(), transfer.call.id, transfer.id, status, why);
+        events.onTransferFailed(timers.nowNs(), transfer.call.id(), transfer.id, status, why);
         notifier.notify(transfer, status, reason);
     }
 
     /** The transferor is gone and the target failed: call the transferor back (transfer.on-failure: recall). */
     private void recall(final Transfer transfer)
     {
-        final Leg transferor = transfer.transferor;
-        final Leg leg = b2bua.newLeg(transfer.call);
-        leg.callId = ids.callId();
-        leg.localTag = ids.tag(leg.id);
-        leg.localUri = transfer.transferee.remoteUri;
-        leg.remoteUri = transferor.remoteUri;
-        leg.remoteTarget = transferor.remoteTarget;
-        leg.routeSet = transferor.routeSet;
-        leg.transport = transferor.transport;
-        leg.flow = transferor.flow;
-        leg.connectionId = transferor.connectionId;
+        final Leg leg = b2bua.newLegToward(transfer.call, transfer.transferee.remoteUri(), transfer.transferor);
         transfer.state(Transfer.State.RECALLING, timers.nowNs(), "recalling the transferor");
         transfer.consultation = null;
         dialer.dial(transfer, leg, InviteHeaders.NONE);

@@ -1,4 +1,10 @@
-package dev.referee.engine.call;
+package dev.referee.engine.transfer;
+
+import dev.referee.engine.call.B2bua;
+import dev.referee.engine.call.Call;
+import dev.referee.engine.call.ClientPurpose;
+import dev.referee.engine.call.EndCause;
+import dev.referee.engine.call.Leg;
 
 import dev.referee.engine.config.EngineConfig;
 import dev.referee.engine.events.EngineEvents;
@@ -35,7 +41,7 @@ final class TransferJoin
     {
         transfer.state(Transfer.State.JOINING, timers.nowNs(), reason);
         final Leg transferee = transfer.transferee;
-        transferee.clientInvite = b2bua.reInvite(transferee, offer, ClientPurpose.JOIN_REINVITE, transfer);
+        transferee.clientInvite(b2bua.reInvite(transferee, offer, ClientPurpose.JOIN_REINVITE, transfer));
     }
 
     void onJoinResponse(final Transfer transfer, final SipMessage response)
@@ -51,7 +57,7 @@ final class TransferJoin
             return;
         }
         final Leg transferee = transfer.transferee;
-        transferee.clientInvite = null;
+        transferee.clientInvite(null);
         if (status >= 300)
         {
             if (transfer.consultation == null)
@@ -66,7 +72,7 @@ final class TransferJoin
                 "the transferee refused the target's media (" + status + ")");
             return;
         }
-        transferee.ackPendingCSeq = response.cseqNumber();
+        transferee.ackPendingCSeq(response.cseqNumber());
         b2bua.messages().sendAck(transferee, null);
         b2bua.messages().sendAck(transfer.target, response);
         complete(transfer);
@@ -74,7 +80,7 @@ final class TransferJoin
 
     void onJoinTimeout(final Transfer transfer)
     {
-        transfer.transferee.clientInvite = null;
+        transfer.transferee.clientInvite(null);
         if (transfer.consultation == null)
         {
             failure.abandonTarget(transfer);
@@ -84,17 +90,17 @@ final class TransferJoin
 
     private void complete(final Transfer transfer)
     {
-        final boolean recalled = transfer.target.remoteUri.equals(transfer.transferor.remoteUri) &&
+        final boolean recalled = transfer.target.remoteUri().equals(transfer.transferor.remoteUri()) &&
             transfer.transferor.isTerminated();
         transfer.state(Transfer.State.COMPLETED, timers.nowNs(), "the transferee answered");
-        final Call consultationCall = transfer.target.call;
-        final Call child = b2bua.newCall(transfer.call.id, transfer.transferee, transfer.target);
-        transfer.transferor.peer = null;
+        final Call consultationCall = transfer.target.call();
+        final Call child = b2bua.newCall(transfer.call.id(), transfer.transferee, transfer.target);
+        transfer.transferor.peer(null);
         final Leg consultation = transfer.consultation;
         if (consultation != null)
         {
             // The transferor's consultation dialog is replaced (RFC 3891): it ends with BYE, or at once if early.
-            consultation.peer = null;
+            consultation.peer(null);
             if (consultation.wasAnswered())
             {
                 b2bua.hangUp(consultation, consultationCall, EndCause.TRANSFERRED);
@@ -105,12 +111,13 @@ final class TransferJoin
             }
         }
         final long now = timers.nowNs();
-        events.onCallCreated(now, child.id, transfer.call.id, transfer.transferee.callId, transfer.target.callId,
-            transfer.transferee.remoteUri, transfer.target.remoteUri, transfer.target.remoteTarget);
-        events.onLegAnswered(now, child.id);
+        events.onCallCreated(now, child.id(), transfer.call.id(), transfer.transferee.callId(),
+            transfer.target.callId(), transfer.transferee.remoteUri(), transfer.target.remoteUri(),
+            transfer.target.remoteTarget());
+        events.onLegAnswered(now, child.id());
         if (!recalled)
         {
-            events.onTransferCompleted(now, transfer.call.id, transfer.id, child.id);
+            events.onTransferCompleted(now, transfer.call.id(), transfer.id, child.id());
             notifier.notify(transfer, 200, "OK");
         }
         if (transfer.transferor.isTerminated())

@@ -1,8 +1,12 @@
-package dev.referee.engine.call;
+package dev.referee.engine.transfer;
+
+import dev.referee.engine.call.B2bua;
+import dev.referee.engine.call.InviteHeaders;
+import dev.referee.engine.call.Leg;
+import dev.referee.engine.call.Router;
 
 import dev.referee.config.Route;
 import dev.referee.engine.events.EngineEvents;
-import dev.referee.engine.id.IdGenerator;
 import dev.referee.engine.time.EngineTimers;
 import dev.referee.engine.transaction.ClientTransaction;
 import dev.referee.sip.SipMessage;
@@ -17,7 +21,6 @@ final class BlindTransfer
 {
     private final B2bua b2bua;
     private final EngineTimers timers;
-    private final IdGenerator ids;
     private final EngineEvents events;
     private final Router router;
     private final ReferNotifier notifier;
@@ -25,13 +28,12 @@ final class BlindTransfer
     private final TransferJoin join;
     private final TransferFailure failure;
 
-    BlindTransfer(final B2bua b2bua, final EngineTimers timers, final IdGenerator ids, final EngineEvents events,
-        final Router router, final ReferNotifier notifier, final TargetDialer dialer, final TransferJoin join,
+    BlindTransfer(final B2bua b2bua, final EngineTimers timers, final EngineEvents events, final Router router,
+        final ReferNotifier notifier, final TargetDialer dialer, final TransferJoin join,
         final TransferFailure failure)
     {
         this.b2bua = b2bua;
         this.timers = timers;
-        this.ids = ids;
         this.events = events;
         this.router = router;
         this.notifier = notifier;
@@ -53,14 +55,9 @@ final class BlindTransfer
             failure.targetFailed(transfer, 404, "Not Found", "no route to the transfer target");
             return;
         }
-        final Leg leg = b2bua.newLeg(transfer.call);
-        leg.callId = ids.callId();
-        leg.localTag = ids.tag(leg.id);
-        leg.localUri = transfer.transferee.remoteUri; // the transferee's identity, as the target will see it
-        leg.remoteUri = "<" + targetUri + ">";
-        leg.remoteTarget = b2bua.messages().strings().requestUri(target.user(), router.targetSuffix(route));
-        leg.transport = route.transport();
-        leg.flow = route.target();
+        // From: the transferee's identity, as the target will see it.
+        final Leg leg = b2bua.newTargetLeg(
+            transfer.call, transfer.transferee.remoteUri(), "<" + targetUri + ">", target.user(), route);
         dialer.dial(transfer, leg, new InviteHeaders(referredBy, replaces));
     }
 
@@ -68,24 +65,24 @@ final class BlindTransfer
     {
         final Leg leg = transfer.target;
         final int status = response.statusCode();
-        if (leg == null || leg.clientInvite != ct)
+        if (leg == null || leg.clientInvite() != ct)
         {
             // An INVITE given up already (after a provisional: CANCEL sent): only stragglers get here.
             transfer.unexpected("answer " + status + " to a target INVITE given up", timers.nowNs());
             return;
         }
-        leg.connectionId = ct.connectionId();
+        leg.connectionId(ct.connectionId());
         if (status < 200)
         {
             b2bua.learnDialog(leg, response, false);
             if (status > 100 && transfer.state() == Transfer.State.CALLING_TARGET)
             {
-                events.onTransferTargetRinging(timers.nowNs(), transfer.call.id, transfer.id, status);
+                events.onTransferTargetRinging(timers.nowNs(), transfer.call.id(), transfer.id, status);
                 notifier.notify(transfer, status, response.reasonPhrase().toString());
             }
             return;
         }
-        leg.clientInvite = null;
+        leg.clientInvite(null);
         transfer.ringTimer = timers.cancel(transfer.ringTimer);
         if (status >= 300)
         {
@@ -96,7 +93,7 @@ final class BlindTransfer
         }
         b2bua.learnDialog(leg, response, true);
         leg.state(Leg.State.CONFIRMED, timers.nowNs(), "target answered");
-        leg.ackPendingCSeq = response.cseqNumber();
+        leg.ackPendingCSeq(response.cseqNumber());
         if (response.bodyLength() == 0)
         {
             b2bua.messages().sendAck(leg, null);
@@ -111,7 +108,7 @@ final class BlindTransfer
     /** Timer B of the target's INVITE (only the INVITE still awaited counts; one given up is forgotten). */
     void onTargetTimeout(final Transfer transfer, final ClientTransaction ct)
     {
-        if (transfer.target != null && transfer.target.clientInvite == ct)
+        if (transfer.target != null && transfer.target.clientInvite() == ct)
         {
             failure.abandonTarget(transfer);
             failure.targetFailed(transfer, 408, "Request Timeout", "the target did not answer");

@@ -1,5 +1,11 @@
-package dev.referee.engine.call;
+package dev.referee.engine.transfer;
 
+import dev.referee.engine.call.B2bua;
+import dev.referee.engine.call.CallTransfer;
+import dev.referee.engine.call.ClientPurpose;
+import dev.referee.engine.call.EndCause;
+import dev.referee.engine.call.Leg;
+import dev.referee.engine.call.TransferListener;
 import dev.referee.engine.config.EngineConfig;
 import dev.referee.engine.events.EngineEvents;
 import dev.referee.engine.events.WebhookRequests;
@@ -17,10 +23,11 @@ import java.net.InetSocketAddress;
  * Transfers performed in the network: Referee terminates the REFER (RFC 3515), calls the target with an INVITE
  * without offer, and when the target answers with an offer re-INVITEs the transferee with it (RFC 3725 flow: the
  * transferee answers, both sides are acknowledged), then releases the transferor. Progress goes to the transferor
- * as NOTIFY (message/sipfrag). This class builds the parts (one per kind and phase) and hands each event of a
- * transfer to the part that owns its phase. Engine thread only.
+ * as NOTIFY (message/sipfrag). This class builds the parts (one per kind and phase, and {@link Pickups} and
+ * {@link Redirects}) and hands each event the B2BUA passes on (as {@link TransferListener}) to the part that owns its
+ * phase. Engine thread only.
  */
-final class Transfers
+public final class Transfers implements TransferListener
 {
     private final B2bua b2bua;
     private final EngineTimers timers;
@@ -30,21 +37,37 @@ final class Transfers
     private final BlindTransfer blind;
     private final AttendedTransfer attended;
     private final ReferAcceptance acceptance;
+    private final Pickups pickups;
+    private final Redirects redirects;
 
-    Transfers(final B2bua b2bua, final EngineConfig config, final TransactionLayer transactions,
-        final LegMessages messages, final EngineTimers timers, final IdGenerator ids, final EngineEvents events,
-        final Router router, final WebhookRequests webhooks)
+    /** Builds the transfer package's parts on {@code b2bua}'s dialog toolkit; the engine then attaches them to it. */
+    public Transfers(final B2bua b2bua, final EngineConfig config, final TransactionLayer transactions,
+        final EngineTimers timers, final IdGenerator ids, final EngineEvents events, final WebhookRequests webhooks)
     {
         this.b2bua = b2bua;
         this.timers = timers;
-        this.notifier = new ReferNotifier(transactions, messages);
+        this.notifier = new ReferNotifier(transactions, b2bua.messages());
         final TargetDialer dialer = new TargetDialer(b2bua, config, timers);
-        this.failure = new TransferFailure(b2bua, config, timers, ids, events, notifier, dialer);
+        this.failure = new TransferFailure(b2bua, config, timers, events, notifier, dialer);
         this.join = new TransferJoin(b2bua, config, timers, events, notifier, failure);
-        this.blind = new BlindTransfer(b2bua, timers, ids, events, router, notifier, dialer, join, failure);
+        this.blind = new BlindTransfer(b2bua, timers, events, b2bua.router(), notifier, dialer, join, failure);
         this.attended = new AttendedTransfer(b2bua, timers, events, notifier, join, failure);
         this.acceptance = new ReferAcceptance(
             this, b2bua, config, transactions, timers, events, webhooks, notifier, blind, attended, failure);
+        this.pickups = new Pickups(b2bua, transactions, timers, events);
+        this.redirects = new Redirects(b2bua, config);
+    }
+
+    /** Pickups and takeovers (INVITE with Replaces), for the B2BUA. */
+    public Pickups pickups()
+    {
+        return pickups;
+    }
+
+    /** Following 3xx, for the B2BUA. */
+    public Redirects redirects()
+    {
+        return redirects;
     }
 
     Transitions transitions()
@@ -52,27 +75,30 @@ final class Transfers
         return b2bua.transitions();
     }
 
-    /** REFERs and their webhooks, for snapshots (CallSnapshots only). */
+    /** REFERs and their webhooks, for snapshots (TransferSnapshots only). */
     ReferAcceptance acceptance()
     {
         return acceptance;
     }
 
     /** A REFER in {@code transferor}'s dialog; false when the trunk relays it (see {@link ReferAcceptance}). */
-    boolean onRefer(final Leg transferor, final SipMessage refer, final ServerTransaction st,
+    @Override
+    public boolean onRefer(final Leg transferor, final SipMessage refer, final ServerTransaction st,
         final InetSocketAddress source)
     {
         return acceptance.onRefer(transferor, refer, st, source);
     }
 
     /** The webhook answered request {@code requestId}. */
-    void onWebhookAnswer(final long requestId, final boolean accept, final CharSequence target)
+    @Override
+    public void onWebhookAnswer(final long requestId, final boolean accept, final CharSequence target)
     {
         acceptance.onWebhookAnswer(requestId, accept, target);
     }
 
     /** A response to a request a transfer sent (TARGET_INVITE, JOIN_REINVITE, OFFER_REINVITE). */
-    void onResponse(final ClientTransaction ct, final SipMessage response)
+    @Override
+    public void onResponse(final ClientTransaction ct, final SipMessage response)
     {
         final Transfer transfer = (Transfer)ct.context();
         final ClientPurpose purpose = ClientPurpose.of(ct);
@@ -86,7 +112,8 @@ final class Transfers
     }
 
     /** Timer B of a request a transfer sent (TARGET_INVITE, JOIN_REINVITE, OFFER_REINVITE). */
-    void onTimeout(final ClientTransaction ct)
+    @Override
+    public void onTimeout(final ClientTransaction ct)
     {
         final Transfer transfer = (Transfer)ct.context();
         final ClientPurpose purpose = ClientPurpose.of(ct);
@@ -100,7 +127,8 @@ final class Transfers
     }
 
     /** A NOTIFY of {@code transfer} got its final response or timed out. */
-    void onNotifyDone(final ClientTransaction ct)
+    @Override
+    public void onNotifyDone(final ClientTransaction ct)
     {
         notifier.onNotifyDone((Transfer)ct.context());
     }
@@ -124,8 +152,10 @@ final class Transfers
     }
 
     /** The transferor hung up (BYE). Returns true when the transfer took care of it (the transferee stays). */
-    boolean onTransferorBye(final Transfer transfer)
+    @Override
+    public boolean onTransferorBye(final CallTransfer called)
     {
+        final Transfer transfer = (Transfer)called;
         if (transfer.isActive())
         {
             return true; // many desk phones hang up right after the 202: the transferee waits for the target
@@ -140,23 +170,27 @@ final class Transfers
     }
 
     /** The transferee hung up while the transfer was under way: the target is no longer wanted. */
-    void onTransfereeGone(final Transfer transfer)
+    @Override
+    public void onTransfereeGone(final CallTransfer transfer)
     {
-        failure.onTransfereeGone(transfer);
+        failure.onTransfereeGone((Transfer)transfer);
     }
 
-    void onBlondeAnswered(final Transfer transfer)
+    @Override
+    public void onBlondeAnswered(final CallTransfer transfer)
     {
-        attended.onBlondeAnswered(transfer);
+        attended.onBlondeAnswered((Transfer)transfer);
     }
 
-    void onBlondeFailed(final Transfer transfer, final int status, final String reason)
+    @Override
+    public void onBlondeFailed(final CallTransfer transfer, final int status, final String reason)
     {
-        attended.onBlondeFailed(transfer, status, reason);
+        attended.onBlondeFailed((Transfer)transfer, status, reason);
     }
 
-    void onBlondeRinging(final Transfer transfer, final int status, final String reason)
+    @Override
+    public void onBlondeRinging(final CallTransfer transfer, final int status, final String reason)
     {
-        attended.onBlondeRinging(transfer, status, reason);
+        attended.onBlondeRinging((Transfer)transfer, status, reason);
     }
 }
