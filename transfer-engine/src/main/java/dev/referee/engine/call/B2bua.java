@@ -19,7 +19,6 @@ import dev.referee.sip.NameAddr;
 import dev.referee.sip.SipMessage;
 import dev.referee.sip.SipMessageWriter;
 import dev.referee.sip.SipMethod;
-import org.agrona.collections.Long2ObjectHashMap;
 
 import java.net.InetSocketAddress;
 
@@ -33,7 +32,6 @@ public final class B2bua implements TransactionUser
     private final TransactionLayer transactions;
     private final EngineTimers timers;
     private final Outbox outbox;
-    private final IdGenerator ids;
     private final Router router;
     private final LegMessages messages;
     private final EngineEvents events;
@@ -42,11 +40,7 @@ public final class B2bua implements TransactionUser
     private TransferListener transfers;
     private PickupListener pickups;
     private final Transitions transitions;
-    private final Long2ObjectHashMap<Leg> legs = new Long2ObjectHashMap<>();
-    private final AsciiView view = new AsciiView();
-    private long nextLegId = 1;
-    private long nextCallId = 1;
-    private int callCount;
+    private final CallRegistry calls;
 
     public B2bua(final EngineConfig config, final TransactionLayer transactions, final EngineTimers timers,
         final Outbox outbox, final IdGenerator ids, final EngineEvents events, final Transitions transitions)
@@ -57,9 +51,9 @@ public final class B2bua implements TransactionUser
         this.transactions = transactions;
         this.timers = timers;
         this.outbox = outbox;
-        this.ids = ids;
         this.router = new Router(config.routes());
         this.messages = new LegMessages(config, transactions, outbox, ids, timers);
+        this.calls = new CallRegistry(this, ids, messages, router);
         this.setup = new CallSetup(this, config, transactions, messages, timers, ids, events, router);
     }
 
@@ -81,14 +75,20 @@ public final class B2bua implements TransactionUser
         return transitions;
     }
 
+    /** Every call and leg the engine holds; where new ones are made. */
+    public CallRegistry calls()
+    {
+        return calls;
+    }
+
     public int callCount()
     {
-        return callCount;
+        return calls.callCount();
     }
 
     public int legCount()
     {
-        return legs.size();
+        return calls.legCount();
     }
 
     /** For call setup: a blonde transfer's target answers. */
@@ -103,34 +103,10 @@ public final class B2bua implements TransactionUser
         return pickups;
     }
 
-    // ---- snapshot hooks (CallSnapshots only) -----------------------------------------------------------------
-
-    Long2ObjectHashMap<Leg> legs()
-    {
-        return legs;
-    }
-
     /** Writes and sends what Referee originates on a leg, and the responses it makes; the transfers use it too. */
     public LegMessages messages()
     {
         return messages;
-    }
-
-    long nextLegId()
-    {
-        return nextLegId;
-    }
-
-    long nextCallId()
-    {
-        return nextCallId;
-    }
-
-    void restoreCounters(final long nextLegId, final long nextCallId, final int callCount)
-    {
-        this.nextLegId = nextLegId;
-        this.nextCallId = nextCallId;
-        this.callCount = callCount;
     }
 
     // ---- requests ----------------------------------------------------------------------------------------------
@@ -151,32 +127,7 @@ public final class B2bua implements TransactionUser
     /** The leg whose local tag is {@code localTag} in dialog {@code callId}; null when none. */
     public Leg findLeg(final AsciiView localTag, final AsciiView callId)
     {
-        final long id = IdGenerator.idOf(localTag, 0);
-        if (id < 0)
-        {
-            return null;
-        }
-        final Leg leg = legs.get(id);
-        return leg != null && localTag.contentEquals(leg.localTag) && callId.contentEquals(leg.callId) ? leg : null;
-    }
-
-    /** The leg of the dialog a Replaces header names (its tags in either order, one of them Referee's); or null. */
-    public Leg findLeg(final DialogReference dialog)
-    {
-        for (final String ours : new String[]{dialog.toTag(), dialog.fromTag()})
-        {
-            final long id = IdGenerator.idOf(ours, 0);
-            final Leg leg = id < 0 ? null : legs.get(id);
-            if (leg != null && ours.equals(leg.localTag) && dialog.callId().equals(leg.callId))
-            {
-                final String theirs = ours == dialog.toTag() ? dialog.fromTag() : dialog.toTag();
-                if (theirs.equals(leg.remoteTag) || leg.remoteTag == null || leg.remoteTag.isEmpty())
-                {
-                    return leg;
-                }
-            }
-        }
-        return null;
+        return calls.findLeg(localTag, callId);
     }
 
     /** A request inside a dialog of {@code leg} (not ACK, not CANCEL). */
@@ -624,34 +575,17 @@ public final class B2bua implements TransactionUser
                 dropLeg(leg);
             }
         }
-        callCount--;
+        calls.ended();
     }
 
     // ---- what transfers build on ------------------------------------------------------------------------------
-
-    /** A new leg of {@code call}, known to the engine from now on (its tag finds it). */
-    public Leg newLeg(final Call call)
-    {
-        final Leg leg = new Leg(nextLegId++, call, this);
-        legs.put(leg.id, leg);
-        call.legs.add(leg);
-        return leg;
-    }
-
-    /** A call made of two existing legs (a transfer's outcome), child of {@code parentId}; the legs are joined. */
-    public Call newCall(final long parentId, final Leg a, final Leg b)
-    {
-        final Call call = new Call(nextCallId++, parentId, a, b, transitions);
-        callCount++;
-        return call;
-    }
 
     /** The leg is done: it leaves the engine (messages for it get 481) and its timers stop. */
     public void dropLeg(final Leg leg)
     {
         stopRetransmitting2xx(leg);
         leg.state(Leg.State.TERMINATED, timers.nowNs(), "dropped");
-        legs.remove(leg.id);
+        calls.remove(leg);
         // Only a leg in the map resends its ACK for a retransmitted 2xx (onStrayResponse): the copy can go back.
         outbox.release(leg.lastAck);
         leg.lastAck = null;
@@ -731,70 +665,6 @@ public final class B2bua implements TransactionUser
         call.state(Call.State.TERMINATING, timers.nowNs(), "BYE sent");
     }
 
-    /**
-     * A new leg of {@code call} toward a target Referee calls (a transfer target): its own Call-ID and tag,
-     * {@code localUri} as From, the Request-URI built like a callee's from {@code user} and the route.
-     */
-    public Leg newTargetLeg(final Call call, final String localUri, final String remoteUri, final AsciiView user,
-        final dev.referee.config.Route route)
-    {
-        final Leg leg = newLeg(call);
-        leg.callId = ids.callId();
-        leg.localTag = ids.tag(leg.id);
-        leg.localUri = localUri;
-        leg.remoteUri = remoteUri;
-        leg.remoteTarget = messages.strings().requestUri(user, router.targetSuffix(route));
-        leg.transport = route.transport();
-        leg.flow = route.target();
-        return leg;
-    }
-
-    /**
-     * A new leg of {@code call} toward the peer of {@code like} (a transferor called back): a new dialog (own Call-ID
-     * and tag) to the same target, route set and flow.
-     */
-    public Leg newLegToward(final Call call, final String localUri, final Leg like)
-    {
-        final Leg leg = newLeg(call);
-        leg.callId = ids.callId();
-        leg.localTag = ids.tag(leg.id);
-        leg.localUri = localUri;
-        leg.remoteUri = like.remoteUri;
-        leg.remoteTarget = like.remoteTarget;
-        leg.routeSet = like.routeSet;
-        leg.transport = like.transport;
-        leg.flow = like.flow;
-        leg.connectionId = like.connectionId;
-        return leg;
-    }
-
-    /** A new leg of {@code call} for the dialog an out-of-dialog INVITE opens (a pickup's), Referee as UAS. */
-    public Leg newIncomingLeg(final Call call, final SipMessage request, final int transport,
-        final InetSocketAddress source, final long connectionId)
-    {
-        final Leg leg = newLeg(call);
-        takeDialogOf(leg, request, transport, source, connectionId);
-        return leg;
-    }
-
-    /** {@code leg} becomes the UAS side of the dialog {@code request} (an INVITE without To tag) opens. */
-    void takeDialogOf(final Leg leg, final SipMessage request, final int transport, final InetSocketAddress source,
-        final long connectionId)
-    {
-        leg.callId = request.callId().toString();
-        leg.remoteTag = request.from().tag().toString();
-        leg.localTag = ids.tag(leg.id);
-        leg.remoteUri = messages.strings().nameAddrWithoutParams(request.from());
-        leg.localUri = messages.strings().nameAddrWithoutParams(request.to());
-        final NameAddr contact = request.contact();
-        leg.remoteTarget = contact != null ? contact.uri().toString() : request.requestUri().toString();
-        leg.routeSet = messages.recordRoutes(request, false);
-        leg.remoteCSeq = request.cseqNumber();
-        leg.transport = transport;
-        leg.flow = source;
-        leg.connectionId = connectionId;
-    }
-
     /** Routes a dialled user to its trunk (transfer targets, redirect Contacts without an IP address). */
     public Router router()
     {
@@ -805,20 +675,6 @@ public final class B2bua implements TransactionUser
     public void redirectCallee(final Call call)
     {
         setup.redirectCallee(call);
-    }
-
-    /** A new call for a caller's INVITE: ids for it and its two legs (registered by {@link #register}). */
-    Call newCallerCall()
-    {
-        return new Call(nextCallId++, nextLegId++, nextLegId++, this);
-    }
-
-    /** The call's two legs become known to the engine (their tags find them) and it counts as active. */
-    void register(final Call call)
-    {
-        legs.put(call.a.id, call.a);
-        legs.put(call.b.id, call.b);
-        callCount++;
     }
 
     /** {@code leg}'s INVITE, given up before a provisional came: CANCEL it as soon as one does. */

@@ -247,7 +247,7 @@ public final class Call
         }
     }
 
-    /** Redirect Contacts still to try, best q first; the list may be replaced with {@link #redirectTargets(java.util.List)}. */
+    /** Redirect Contacts still to try, best q first (an immutable empty list until a redirect brings some). */
     public java.util.List<String> redirectTargets()
     {
         return redirectTargets;

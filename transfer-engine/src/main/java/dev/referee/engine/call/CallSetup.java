@@ -78,9 +78,9 @@ final class CallSetup
         transactions.startResponse(st, 100, "Trying").endWithoutBody();
         transactions.send(st, 100);
 
-        final Call call = b2bua.newCallerCall();
+        final Call call = b2bua.calls().newCallerCall();
         final Leg a = call.a;
-        b2bua.takeDialogOf(a, request, transport, source, connectionId);
+        b2bua.calls().takeDialogOf(a, request, transport, source, connectionId);
 
         final Leg b = call.b;
         b.callId = ids.callId();
@@ -106,7 +106,7 @@ final class CallSetup
             call.callerOfferType = lastOfferType;
         }
         call.tryTarget(b.remoteTarget);
-        b2bua.register(call);
+        b2bua.calls().register(call);
 
         final long clientId = transactions.reserveClientId();
         final String branch = transactions.branch(clientId);

@@ -38,7 +38,7 @@ public final class CallSnapshots
     /** The legs the B2BUA knows, by id (hash order would differ between two equal engines). */
     public static List<Object> legs(final B2bua b2bua)
     {
-        final List<Leg> legs = new ArrayList<>(b2bua.legs().values());
+        final List<Leg> legs = new ArrayList<>(b2bua.calls().legs().values());
         legs.sort(Comparator.comparingLong(leg -> leg.id));
         return new ArrayList<>(legs);
     }
@@ -46,21 +46,21 @@ public final class CallSnapshots
     public static void holdLeg(final B2bua b2bua, final Object leg)
     {
         final Leg restored = cast(leg, Leg.class);
-        b2bua.legs().put(restored.id, restored);
+        b2bua.calls().legs().put(restored.id, restored);
     }
 
     public static void writeCounters(final B2bua b2bua, final SnapshotWriter out)
     {
-        out.writeLong(b2bua.nextLegId());
-        out.writeLong(b2bua.nextCallId());
-        out.writeInt(b2bua.callCount());
+        out.writeLong(b2bua.calls().nextLegId());
+        out.writeLong(b2bua.calls().nextCallId());
+        out.writeInt(b2bua.calls().callCount());
     }
 
     public static void readCounters(final B2bua b2bua, final SnapshotReader in)
     {
         final long nextLegId = in.readLong();
         final long nextCallId = in.readLong();
-        b2bua.restoreCounters(nextLegId, nextCallId, in.readInt());
+        b2bua.calls().restoreCounters(nextLegId, nextCallId, in.readInt());
     }
 
     public static void visitLinks(final Object object, final ObjectVisitor visitor)

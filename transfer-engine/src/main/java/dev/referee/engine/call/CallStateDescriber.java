@@ -17,7 +17,7 @@ public final class CallStateDescriber
     /** The state of call {@code callId}, or null when the engine holds nothing for it (not yet made, or ended). */
     public static String describe(final B2bua b2bua, final long callId)
     {
-        final Call call = find(b2bua.legs(), callId);
+        final Call call = find(b2bua.calls().legs(), callId);
         if (call == null)
         {
             return null;

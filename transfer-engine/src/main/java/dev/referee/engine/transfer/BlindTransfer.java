@@ -56,7 +56,7 @@ final class BlindTransfer
             return;
         }
         // From: the transferee's identity, as the target will see it.
-        final Leg leg = b2bua.newTargetLeg(
+        final Leg leg = b2bua.calls().newTargetLeg(
             transfer.call, transfer.transferee.remoteUri(), "<" + targetUri + ">", target.user(), route);
         dialer.dial(transfer, leg, new InviteHeaders(referredBy, replaces));
     }

@@ -72,7 +72,7 @@ public final class Pickups implements PickupListener
             messages.respond(st, 400, "Bad Request", "Warning", "399 referee \"malformed Replaces\"");
             return;
         }
-        final Leg replaced = b2bua.findLeg(dialog);
+        final Leg replaced = b2bua.calls().findLeg(dialog);
         if (replaced == null)
         {
             messages.respond(st, 481, "Call/Transaction Does Not Exist", null, null);
@@ -90,7 +90,8 @@ public final class Pickups implements PickupListener
             return;
         }
         final Call call = replaced.call();
-        final boolean ringingCallee = !replaced.isConfirmed() && replaced == call.calleeLeg() && replaced.clientInvite() != null;
+        final boolean ringingCallee =
+            !replaced.isConfirmed() && replaced == call.calleeLeg() && replaced.clientInvite() != null;
         if (!replaced.isConfirmed() && !ringingCallee)
         {
             messages.respond(st, 481, "Call/Transaction Does Not Exist", null, null); // an early caller is not taken
@@ -99,7 +100,7 @@ public final class Pickups implements PickupListener
         transactions.startResponse(st, 100, "Trying").endWithoutBody();
         transactions.send(st, 100);
 
-        final Leg picker = b2bua.newIncomingLeg(call, request, transport, source, connectionId);
+        final Leg picker = b2bua.calls().newIncomingLeg(call, request, transport, source, connectionId);
         picker.serverInvite(st);
         st.localTag = picker.localTag();
         st.context = picker;

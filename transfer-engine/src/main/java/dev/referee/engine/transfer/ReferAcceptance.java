@@ -109,7 +109,8 @@ final class ReferAcceptance
         transferor.referReceived();
         if (!refer.header(HeaderName.REFER_TO, view) || !referTo.wrap(view.buffer(), view.offset(), view.length()))
         {
-            b2bua.messages().respond(st, 400, "Bad Request", "Warning", "399 referee \"missing or malformed Refer-To\"");
+            b2bua.messages().respond(
+                st, 400, "Bad Request", "Warning", "399 referee \"missing or malformed Refer-To\"");
             return true;
         }
         final SipUri target = referTo.uriView();
@@ -239,7 +240,7 @@ final class ReferAcceptance
         // Attended and blonde (RFC 5589 §7): Replaces names a dialog; if it is one of Referee's, join to its far end.
         final DialogReference replaces =
             target.header("Replaces", view) ? DialogReference.fromUriHeader(view) : null;
-        final Leg consultation = replaces == null ? null : b2bua.findLeg(replaces);
+        final Leg consultation = replaces == null ? null : b2bua.calls().findLeg(replaces);
         final TransferKind kind = consultation == null ? TransferKind.BLIND : AttendedTransfer.kindOf(consultation);
         final Transfer transfer = new Transfer(
             nextTransferId++, owner, call, transferor, transferee, kind, event, targetUri);

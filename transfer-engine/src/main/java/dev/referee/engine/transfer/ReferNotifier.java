@@ -80,7 +80,8 @@ final class ReferNotifier
         transfer.notifyInFlight = true;
         final long clientId = transactions.reserveClientId();
         final String branch = transactions.branch(clientId);
-        final SipMessageWriter writer = messages.startRequest(transferor, "NOTIFY", transferor.nextLocalCSeq(), branch, SipLimits.MAX_FORWARDS);
+        final SipMessageWriter writer = messages.startRequest(
+            transferor, "NOTIFY", transferor.nextLocalCSeq(), branch, SipLimits.MAX_FORWARDS);
         writer.header("Contact", messages.contact(transferor.transport(), transferor.flow()));
         writer.header("Event", transfer.event);
         writer.header("Subscription-State", status >= 200 ? "terminated;reason=noresource" : "active;expires=60");

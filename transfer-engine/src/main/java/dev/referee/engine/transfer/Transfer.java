@@ -121,7 +121,7 @@ final class Transfer implements TimerOwner, CallTransfer
         owner.transitions().unexpected(StateMachine.TRANSFER, id, call.id(), state, event, nowNs);
     }
 
-    /** A snapshot's transfer: its state as recorded (CallSnapshots only). */
+    /** A snapshot's transfer: its state as recorded (TransferSnapshots only). */
     void restoreState(final State state)
     {
         this.state = state;

@@ -124,7 +124,7 @@ final class TransferFailure
     /** The transferor is gone and the target failed: call the transferor back (transfer.on-failure: recall). */
     private void recall(final Transfer transfer)
     {
-        final Leg leg = b2bua.newLegToward(transfer.call, transfer.transferee.remoteUri(), transfer.transferor);
+        final Leg leg = b2bua.calls().newLegToward(transfer.call, transfer.transferee.remoteUri(), transfer.transferor);
         transfer.state(Transfer.State.RECALLING, timers.nowNs(), "recalling the transferor");
         transfer.consultation = null;
         dialer.dial(transfer, leg, InviteHeaders.NONE);

@@ -94,7 +94,7 @@ final class TransferJoin
             transfer.transferor.isTerminated();
         transfer.state(Transfer.State.COMPLETED, timers.nowNs(), "the transferee answered");
         final Call consultationCall = transfer.target.call();
-        final Call child = b2bua.newCall(transfer.call.id(), transfer.transferee, transfer.target);
+        final Call child = b2bua.calls().newCall(transfer.call.id(), transfer.transferee, transfer.target);
         transfer.transferor.peer(null);
         final Leg consultation = transfer.consultation;
         if (consultation != null)
