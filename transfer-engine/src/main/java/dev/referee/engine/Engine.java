@@ -73,7 +73,7 @@ public final class Engine
         this.transitions = new Transitions(counters);
         this.b2bua = new B2bua(config, transactions, timers, outbox, ids, events, transitions);
         // The transfer package builds on the B2BUA's dialog toolkit; the B2BUA hands it what it does not do itself.
-        this.transfers = new Transfers(b2bua, config, transactions, timers, ids, events, webhooks);
+        this.transfers = new Transfers(b2bua, config, transactions, timers, events, webhooks);
         b2bua.attach(transfers, transfers.pickups(), transfers.redirects());
         transactions.user(b2bua);
     }

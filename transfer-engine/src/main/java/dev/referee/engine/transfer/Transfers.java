@@ -9,7 +9,6 @@ import dev.referee.engine.call.TransferListener;
 import dev.referee.engine.config.EngineConfig;
 import dev.referee.engine.events.EngineEvents;
 import dev.referee.engine.events.WebhookRequests;
-import dev.referee.engine.id.IdGenerator;
 import dev.referee.engine.state.Transitions;
 import dev.referee.engine.time.EngineTimers;
 import dev.referee.engine.transaction.ClientTransaction;
@@ -42,7 +41,7 @@ public final class Transfers implements TransferListener
 
     /** Builds the transfer package's parts on {@code b2bua}'s dialog toolkit; the engine then attaches them to it. */
     public Transfers(final B2bua b2bua, final EngineConfig config, final TransactionLayer transactions,
-        final EngineTimers timers, final IdGenerator ids, final EngineEvents events, final WebhookRequests webhooks)
+        final EngineTimers timers, final EngineEvents events, final WebhookRequests webhooks)
     {
         this.b2bua = b2bua;
         this.timers = timers;
