@@ -15,6 +15,7 @@ import dev.referee.engine.time.EngineTimers;
 import dev.referee.engine.transaction.ClientTransaction;
 import dev.referee.engine.transaction.ServerTransaction;
 import dev.referee.engine.transaction.TransactionLayer;
+import dev.referee.engine.transfer.Transfers;
 import dev.referee.pipeline.SipSender;
 import dev.referee.sip.AsciiView;
 import dev.referee.sip.HeaderName;
@@ -46,6 +47,7 @@ public final class Engine
     private final IdGenerator ids;
     private final TransactionLayer transactions;
     private final B2bua b2bua;
+    private final Transfers transfers;
     private final AsciiView view = new AsciiView();
     private final AsciiView tag = new AsciiView();
 
@@ -69,7 +71,10 @@ public final class Engine
         this.ids = IdGenerator.of(config.idKey(), config.seed());
         this.transactions = new TransactionLayer(timers, outbox, ids, config.t1Ns(), config.t2Ns(), config.t4Ns());
         this.transitions = new Transitions(counters);
-        this.b2bua = new B2bua(config, transactions, timers, outbox, ids, events, webhooks, transitions);
+        this.b2bua = new B2bua(config, transactions, timers, outbox, ids, events, transitions);
+        // The transfer package builds on the B2BUA's dialog toolkit; the B2BUA hands it what it does not do itself.
+        this.transfers = new Transfers(b2bua, config, transactions, timers, events, webhooks);
+        b2bua.attach(transfers, transfers.pickups(), transfers.redirects());
         transactions.user(b2bua);
     }
 
@@ -189,7 +194,8 @@ public final class Engine
     }
 
     /** The engine's state holders, for {@code dev.referee.engine.snapshot} only (take and restore snapshots). */
-    public record Parts(EngineTimers timers, IdGenerator ids, TransactionLayer transactions, B2bua b2bua)
+    public record Parts(EngineTimers timers, IdGenerator ids, TransactionLayer transactions, B2bua b2bua,
+        Transfers transfers)
     {
     }
 
@@ -202,7 +208,7 @@ public final class Engine
 
     public Parts snapshotParts()
     {
-        return new Parts(timers, ids, transactions, b2bua);
+        return new Parts(timers, ids, transactions, b2bua, transfers);
     }
 
     /** The configuration the engine was built with (a snapshot restores into an engine built the same way). */

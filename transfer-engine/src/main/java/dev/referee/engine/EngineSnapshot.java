@@ -11,6 +11,7 @@ import dev.referee.engine.Engine;
 import dev.referee.engine.call.CallSnapshots;
 import dev.referee.engine.time.TimerOwner;
 import dev.referee.engine.transaction.TransactionSnapshots;
+import dev.referee.engine.transfer.TransferSnapshots;
 
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -62,7 +63,7 @@ public final class EngineSnapshot
         final List<? extends Object> servers = TransactionSnapshots.servers(parts.transactions());
         final List<? extends Object> clients = TransactionSnapshots.clients(parts.transactions());
         final List<Object> legs = CallSnapshots.legs(parts.b2bua());
-        final List<Object> webhooks = CallSnapshots.pendingWebhooks(parts.b2bua());
+        final List<Object> webhooks = TransferSnapshots.pendingWebhooks(parts.transfers());
         final SnapshotRefs refs = walk(owners, servers, clients, legs, webhooks);
 
         out.writeInt(MAGIC);
@@ -74,6 +75,7 @@ public final class EngineSnapshot
         out.writeLong(wheel ? parts.timers().wheelTickTimeNs() : NO_WHEEL);
         TransactionSnapshots.writeCounters(parts.transactions(), out);
         CallSnapshots.writeCounters(parts.b2bua(), out);
+        TransferSnapshots.writeCounters(parts.transfers(), out);
 
         out.writeInt(refs.size());
         for (int i = 0; i < refs.size(); i++)
@@ -85,9 +87,13 @@ public final class EngineSnapshot
             {
                 TransactionSnapshots.writeFields(object, out);
             }
-            else
+            else if (kind == SnapshotKinds.CALL || kind == SnapshotKinds.LEG)
             {
                 CallSnapshots.writeFields(object, out, refs);
+            }
+            else
+            {
+                TransferSnapshots.writeFields(object, out, refs);
             }
         }
         for (int i = 0; i < refs.size(); i++)
@@ -97,9 +103,13 @@ public final class EngineSnapshot
             {
                 TransactionSnapshots.writeLinks(object, out, refs);
             }
-            else
+            else if (CallSnapshots.kindOf(object) != 0)
             {
                 CallSnapshots.writeLinks(object, out, refs);
+            }
+            else
+            {
+                TransferSnapshots.writeLinks(object, out, refs);
             }
         }
 
@@ -146,6 +156,7 @@ public final class EngineSnapshot
         final long wheelTickNs = in.readLong();
         TransactionSnapshots.readCounters(parts.transactions(), in);
         CallSnapshots.readCounters(parts.b2bua(), in);
+        TransferSnapshots.readCounters(parts.transfers(), in);
 
         final SnapshotRefs refs = new SnapshotRefs();
         final int count = in.readInt();
@@ -162,7 +173,8 @@ public final class EngineSnapshot
             {
                 case SnapshotKinds.SERVER_TRANSACTION -> TransactionSnapshots.readServer(parts.transactions(), in);
                 case SnapshotKinds.CLIENT_TRANSACTION -> TransactionSnapshots.readClient(parts.transactions(), in);
-                default -> CallSnapshots.readFields(kind, parts.b2bua(), in, refs);
+                case SnapshotKinds.CALL, SnapshotKinds.LEG -> CallSnapshots.readFields(kind, parts.b2bua(), in, refs);
+                default -> TransferSnapshots.readFields(kind, parts.transfers(), in, refs);
             });
         }
         for (int i = 0; i < count; i++)
@@ -172,9 +184,13 @@ public final class EngineSnapshot
             {
                 TransactionSnapshots.readLinks(object, in, refs);
             }
-            else
+            else if (CallSnapshots.kindOf(object) != 0)
             {
                 CallSnapshots.readLinks(object, in, refs);
+            }
+            else
+            {
+                TransferSnapshots.readLinks(object, in, refs);
             }
         }
 
@@ -203,7 +219,7 @@ public final class EngineSnapshot
         }
         for (final Object request : readRefs(in, refs))
         {
-            CallSnapshots.holdPendingWebhook(parts.b2bua(), request);
+            TransferSnapshots.holdPendingWebhook(parts.transfers(), request);
         }
         if (in.hasRemaining())
         {
@@ -238,9 +254,13 @@ public final class EngineSnapshot
             {
                 TransactionSnapshots.visitLinks(object, visitor);
             }
-            else
+            else if (CallSnapshots.kindOf(object) != 0)
             {
                 CallSnapshots.visitLinks(object, visitor);
+            }
+            else
+            {
+                TransferSnapshots.visitLinks(object, visitor);
             }
         }
         final SnapshotRefs refs = new SnapshotRefs();
@@ -260,7 +280,8 @@ public final class EngineSnapshot
     private static int kindOf(final Object object)
     {
         final int transaction = TransactionSnapshots.kindOf(object);
-        final int kind = transaction != 0 ? transaction : CallSnapshots.kindOf(object);
+        final int call = transaction != 0 ? transaction : CallSnapshots.kindOf(object);
+        final int kind = call != 0 ? call : TransferSnapshots.kindOf(object);
         if (kind == 0)
         {
             throw new SnapshotException("the engine holds an object a snapshot does not know: " + object);

@@ -9,7 +9,6 @@ import dev.referee.engine.config.EngineConfig;
 import dev.referee.engine.id.IdGenerator;
 import dev.referee.engine.message.Outbox;
 import dev.referee.engine.events.EngineEvents;
-import dev.referee.engine.events.WebhookRequests;
 import dev.referee.engine.time.EngineTimers;
 import dev.referee.engine.transaction.ClientTransaction;
 import dev.referee.engine.transaction.ServerTransaction;
@@ -20,7 +19,6 @@ import dev.referee.sip.NameAddr;
 import dev.referee.sip.SipMessage;
 import dev.referee.sip.SipMessageWriter;
 import dev.referee.sip.SipMethod;
-import org.agrona.collections.Long2ObjectHashMap;
 
 import java.net.InetSocketAddress;
 
@@ -34,23 +32,18 @@ public final class B2bua implements TransactionUser
     private final TransactionLayer transactions;
     private final EngineTimers timers;
     private final Outbox outbox;
-    private final IdGenerator ids;
     private final Router router;
     private final LegMessages messages;
     private final EngineEvents events;
-    private final Transfers transfers;
     private final CallSetup setup;
-    private final Pickups pickups;
+    /** What the B2BUA hands to the transfer package (wired by the engine with {@link #attach}). */
+    private TransferListener transfers;
+    private PickupListener pickups;
     private final Transitions transitions;
-    private final Long2ObjectHashMap<Leg> legs = new Long2ObjectHashMap<>();
-    private final AsciiView view = new AsciiView();
-    private long nextLegId = 1;
-    private long nextCallId = 1;
-    private int callCount;
+    private final CallRegistry calls;
 
     public B2bua(final EngineConfig config, final TransactionLayer transactions, final EngineTimers timers,
-        final Outbox outbox, final IdGenerator ids, final EngineEvents events, final WebhookRequests webhooks,
-        final Transitions transitions)
+        final Outbox outbox, final IdGenerator ids, final EngineEvents events, final Transitions transitions)
     {
         this.transitions = transitions;
         this.events = events;
@@ -58,62 +51,62 @@ public final class B2bua implements TransactionUser
         this.transactions = transactions;
         this.timers = timers;
         this.outbox = outbox;
-        this.ids = ids;
         this.router = new Router(config.routes());
         this.messages = new LegMessages(config, transactions, outbox, ids, timers);
-        this.transfers = new Transfers(this, config, transactions, messages, timers, ids, events, router, webhooks);
+        this.calls = new CallRegistry(this, ids, messages, router);
         this.setup = new CallSetup(this, config, transactions, messages, timers, ids, events, router);
-        this.pickups = new Pickups(this, transactions, messages, timers, ids, events);
+    }
+
+    /**
+     * Wires in what the B2BUA does not do itself: REFERs and transfers, pickups (INVITE with Replaces), following
+     * redirects. Called once by the engine, before the first input, with the transfer package's parts.
+     */
+    public void attach(final TransferListener transfers, final PickupListener pickups,
+        final RedirectListener redirects)
+    {
+        this.transfers = transfers;
+        this.pickups = pickups;
+        setup.redirects(redirects);
     }
 
     /** Where every state machine of calls, legs and transfers reports. */
-    Transitions transitions()
+    public Transitions transitions()
     {
         return transitions;
     }
 
+    /** Every call and leg the engine holds; where new ones are made. */
+    public CallRegistry calls()
+    {
+        return calls;
+    }
+
     public int callCount()
     {
-        return callCount;
+        return calls.callCount();
     }
 
     public int legCount()
     {
-        return legs.size();
+        return calls.legCount();
     }
 
-    // ---- snapshot hooks (CallSnapshots only) -----------------------------------------------------------------
-
-    Long2ObjectHashMap<Leg> legs()
-    {
-        return legs;
-    }
-
-    Transfers transfers()
+    /** For call setup: a blonde transfer's target answers. */
+    TransferListener transfers()
     {
         return transfers;
     }
 
-    Pickups pickups()
+    /** For call setup: an INVITE with Replaces. */
+    PickupListener pickups()
     {
         return pickups;
     }
 
-    long nextLegId()
+    /** Writes and sends what Referee originates on a leg, and the responses it makes; the transfers use it too. */
+    public LegMessages messages()
     {
-        return nextLegId;
-    }
-
-    long nextCallId()
-    {
-        return nextCallId;
-    }
-
-    void restoreCounters(final long nextLegId, final long nextCallId, final int callCount)
-    {
-        this.nextLegId = nextLegId;
-        this.nextCallId = nextCallId;
-        this.callCount = callCount;
+        return messages;
     }
 
     // ---- requests ----------------------------------------------------------------------------------------------
@@ -134,32 +127,7 @@ public final class B2bua implements TransactionUser
     /** The leg whose local tag is {@code localTag} in dialog {@code callId}; null when none. */
     public Leg findLeg(final AsciiView localTag, final AsciiView callId)
     {
-        final long id = IdGenerator.idOf(localTag, 0);
-        if (id < 0)
-        {
-            return null;
-        }
-        final Leg leg = legs.get(id);
-        return leg != null && localTag.contentEquals(leg.localTag) && callId.contentEquals(leg.callId) ? leg : null;
-    }
-
-    /** The leg of the dialog a Replaces header names (its tags in either order, one of them Referee's); or null. */
-    Leg findLeg(final DialogReference dialog)
-    {
-        for (final String ours : new String[]{dialog.toTag(), dialog.fromTag()})
-        {
-            final long id = IdGenerator.idOf(ours, 0);
-            final Leg leg = id < 0 ? null : legs.get(id);
-            if (leg != null && ours.equals(leg.localTag) && dialog.callId().equals(leg.callId))
-            {
-                final String theirs = ours == dialog.toTag() ? dialog.fromTag() : dialog.toTag();
-                if (theirs.equals(leg.remoteTag) || leg.remoteTag == null || leg.remoteTag.isEmpty())
-                {
-                    return leg;
-                }
-            }
-        }
-        return null;
+        return calls.findLeg(localTag, callId);
     }
 
     /** A request inside a dialog of {@code leg} (not ACK, not CANCEL). */
@@ -440,12 +408,12 @@ public final class B2bua implements TransactionUser
         leg.state(Leg.State.TERMINATED, timers.nowNs(), "BYE received");
         stopRetransmitting2xx(leg);
         final Call call = leg.call;
-        final Transfer transfer = call.transfer;
-        if (transfer != null && leg == transfer.transferor && transfers.onTransferorBye(transfer))
+        final CallTransfer transfer = call.transfer;
+        if (transfer != null && leg == transfer.transferor() && transfers.onTransferorBye(transfer))
         {
             return;
         }
-        if (transfer != null && transfer.isActive() && leg == transfer.transferee)
+        if (transfer != null && transfer.isActive() && leg == transfer.transferee())
         {
             transfers.onTransfereeGone(transfer);
         }
@@ -487,7 +455,7 @@ public final class B2bua implements TransactionUser
 
     // ---- 2xx retransmission (RFC 3261 §13.3.1.4) -------------------------------------------------------------
 
-    void startRetransmitting2xx(final Leg leg, final long cseq)
+    public void startRetransmitting2xx(final Leg leg, final long cseq)
     {
         outbox.release(leg.pending2xx);
         leg.pending2xx = outbox.copyOfMessage();
@@ -543,7 +511,7 @@ public final class B2bua implements TransactionUser
     // ---- building messages -----------------------------------------------------------------------------------
 
     /** Takes the peer's tag, Contact and (from a 2xx) route set from a response to an INVITE Referee sent. */
-    void learnDialog(final Leg b, final SipMessage response, final boolean routeSet)
+    public void learnDialog(final Leg b, final SipMessage response, final boolean routeSet)
     {
         // A 200 repeats the tag and Contact of the 180 before it: a String is made only for a new value.
         final AsciiView tag = response.to().tag();
@@ -587,7 +555,7 @@ public final class B2bua implements TransactionUser
     }
 
     /** Ends a call: its legs leave the map and their timers stop. Transactions under way finish on their own. */
-    void release(final Call call, final EndCause cause, final int status)
+    public void release(final Call call, final EndCause cause, final int status)
     {
         if (call.state() == Call.State.ENDED)
         {
@@ -607,34 +575,17 @@ public final class B2bua implements TransactionUser
                 dropLeg(leg);
             }
         }
-        callCount--;
+        calls.ended();
     }
 
     // ---- what transfers build on ------------------------------------------------------------------------------
 
-    /** A new leg of {@code call}, known to the engine from now on (its tag finds it). */
-    Leg newLeg(final Call call)
-    {
-        final Leg leg = new Leg(nextLegId++, call, this);
-        legs.put(leg.id, leg);
-        call.legs.add(leg);
-        return leg;
-    }
-
-    /** A call made of two existing legs (a transfer's outcome), child of {@code parentId}; the legs are joined. */
-    Call newCall(final long parentId, final Leg a, final Leg b)
-    {
-        final Call call = new Call(nextCallId++, parentId, a, b, transitions);
-        callCount++;
-        return call;
-    }
-
     /** The leg is done: it leaves the engine (messages for it get 481) and its timers stop. */
-    void dropLeg(final Leg leg)
+    public void dropLeg(final Leg leg)
     {
         stopRetransmitting2xx(leg);
         leg.state(Leg.State.TERMINATED, timers.nowNs(), "dropped");
-        legs.remove(leg.id);
+        calls.remove(leg);
         // Only a leg in the map resends its ACK for a retransmitted 2xx (onStrayResponse): the copy can go back.
         outbox.release(leg.lastAck);
         leg.lastAck = null;
@@ -644,7 +595,7 @@ public final class B2bua implements TransactionUser
      * Sends the first INVITE of {@code leg}'s new dialog (CSeq 1), without offer: the answer brings one (RFC 3261
      * §13.2.1).
      */
-    ClientTransaction invite(final Leg leg, final InviteHeaders headers, final ClientPurpose purpose,
+    public ClientTransaction invite(final Leg leg, final InviteHeaders headers, final ClientPurpose purpose,
         final Object context)
     {
         leg.localCSeq = 1;
@@ -652,7 +603,7 @@ public final class B2bua implements TransactionUser
     }
 
     /** Sends a re-INVITE on {@code leg}: with the body of {@code offerSource} as offer, or without offer when null. */
-    ClientTransaction reInvite(final Leg leg, final SipMessage offerSource, final ClientPurpose purpose,
+    public ClientTransaction reInvite(final Leg leg, final SipMessage offerSource, final ClientPurpose purpose,
         final Object context)
     {
         leg.localCSeq++;
@@ -693,7 +644,7 @@ public final class B2bua implements TransactionUser
      * Hangs up {@code leg} with BYE. With a call, the call ends (with {@code cause}) when every BYE is answered;
      * without, the leg is simply dropped.
      */
-    void hangUp(final Leg leg, final Call call, final EndCause cause)
+    public void hangUp(final Leg leg, final Call call, final EndCause cause)
     {
         if (leg.isTerminated())
         {
@@ -714,29 +665,27 @@ public final class B2bua implements TransactionUser
         call.state(Call.State.TERMINATING, timers.nowNs(), "BYE sent");
     }
 
-    /** A new call for a caller's INVITE: ids for it and its two legs (registered by {@link #register}). */
-    Call newCallerCall()
+    /** Routes a dialled user to its trunk (transfer targets, redirect Contacts without an IP address). */
+    public Router router()
     {
-        return new Call(nextCallId++, nextLegId++, nextLegId++, this);
+        return router;
     }
 
-    /** The call's two legs become known to the engine (their tags find them) and it counts as active. */
-    void register(final Call call)
+    /** Sends the caller's INVITE again, to the callee leg's new target (a redirect Contact, see {@link Leg#retarget}). */
+    public void redirectCallee(final Call call)
     {
-        legs.put(call.a.id, call.a);
-        legs.put(call.b.id, call.b);
-        callCount++;
+        setup.redirectCallee(call);
     }
 
     /** {@code leg}'s INVITE, given up before a provisional came: CANCEL it as soon as one does. */
-    void cancelWhenProvisional(final ClientTransaction invite, final Leg leg)
+    public void cancelWhenProvisional(final ClientTransaction invite, final Leg leg)
     {
         ClientPurpose.move(invite, ClientPurpose.ABANDONED_INVITE, leg, transitions, callIdOf(leg), timers.nowNs(),
             "given up before a provisional");
     }
 
     /** {@code leg}'s INVITE, given up and cancelled: a 2xx crossing the CANCEL is acknowledged and hung up. */
-    void cancelled(final ClientTransaction invite, final Leg leg)
+    public void cancelled(final ClientTransaction invite, final Leg leg)
     {
         ClientPurpose.move(invite, ClientPurpose.CANCELLED_INVITE, leg, transitions, callIdOf(leg), timers.nowNs(),
             "cancelled");

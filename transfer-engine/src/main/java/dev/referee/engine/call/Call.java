@@ -78,11 +78,11 @@ public final class Call
     /** Every leg that belonged to the call; those still in it ({@code leg.call == this}) go when it ends. */
     final java.util.List<Leg> legs = new java.util.ArrayList<>(2); // a transfer's new legs make it grow
     /** The latest transfer of this call, under way or done; null when none was asked for. */
-    Transfer transfer;
+    CallTransfer transfer;
     /** A REFER whose webhook has not answered yet (a second REFER meanwhile gets 491). */
-    ReferRequest pendingRefer;
+    PendingRefer pendingRefer;
     /** Blonde transfer: a transfer waits for this call's callee to answer, to take it over. */
-    Transfer blonde;
+    CallTransfer blonde;
     /** The caller's offer (body and its Content-Type), kept to send it again to a redirect target; given back at the end. */
     StoredMessage callerOffer;
     String callerOfferType;
@@ -139,7 +139,7 @@ public final class Call
      * The call's one transition: moves to {@code next} when the machine allows it, and reports the move (or the
      * refusal: nothing changes then). Moving to the state the call is in already does nothing.
      */
-    void state(final State next, final long nowNs, final String reason)
+    public void state(final State next, final long nowNs, final String reason)
     {
         if (next == state)
         {
@@ -157,7 +157,7 @@ public final class Call
 
     /** Records a target tried; false when it had been tried already (as {@code Set.add}). */
     @SuppressWarnings("unchecked")
-    boolean tryTarget(final String target)
+    public boolean tryTarget(final String target)
     {
         if (triedTargets == null)
         {
@@ -187,6 +187,87 @@ public final class Call
         }
         return triedTargets instanceof String first ? java.util.List.of(first) :
             (java.util.Collection<String>)triedTargets;
+    }
+
+    /** The latest transfer of this call, under way or done; null when none was asked for. */
+    public CallTransfer transfer()
+    {
+        return transfer;
+    }
+
+    public void transfer(final CallTransfer transfer)
+    {
+        this.transfer = transfer;
+    }
+
+    /** A REFER of this call whose webhook has not answered yet; null when none. */
+    public PendingRefer pendingRefer()
+    {
+        return pendingRefer;
+    }
+
+    public void pendingRefer(final PendingRefer refer)
+    {
+        this.pendingRefer = refer;
+    }
+
+    /** Blonde: the transfer that waits for this call's callee to answer (null: none); call setup hands it over. */
+    public void blonde(final CallTransfer transfer)
+    {
+        this.blonde = transfer;
+    }
+
+    /** The caller's INVITE. */
+    public ServerTransaction callerInvite()
+    {
+        return callerInvite;
+    }
+
+    /** The caller's offer (its body), kept while the call lives; null when the INVITE had none. */
+    public StoredMessage callerOffer()
+    {
+        return callerOffer;
+    }
+
+    public String callerOfferType()
+    {
+        return callerOfferType;
+    }
+
+    /** {@code with} takes {@code replaced}'s place as the caller's or the callee's leg (a pickup). */
+    public void replaceLeg(final Leg replaced, final Leg with)
+    {
+        if (a == replaced)
+        {
+            a = with;
+        }
+        else
+        {
+            b = with;
+        }
+    }
+
+    /** Redirect Contacts still to try, best q first (an immutable empty list until a redirect brings some). */
+    public java.util.List<String> redirectTargets()
+    {
+        return redirectTargets;
+    }
+
+    public void redirectTargets(final java.util.List<String> targets)
+    {
+        this.redirectTargets = targets;
+    }
+
+    /** Redirect targets tried so far (at most redirect.max). */
+    public int redirects()
+    {
+        return redirects;
+    }
+
+    /** One more redirect target is being tried. */
+    public void redirectFollowed()
+    {
+        redirects++;
     }
 
     public long parentId()

@@ -11,7 +11,6 @@ import dev.referee.engine.transaction.ClientTransaction;
 import dev.referee.engine.transaction.ServerTransaction;
 import dev.referee.engine.transaction.TransactionLayer;
 import dev.referee.sip.HeaderName;
-import dev.referee.sip.NameAddr;
 import dev.referee.sip.SipMessage;
 import dev.referee.sip.SipMessageWriter;
 import dev.referee.sip.SipMethod;
@@ -33,7 +32,7 @@ final class CallSetup
     private final IdGenerator ids;
     private final EngineEvents events;
     private final Router router;
-    private final Redirects redirects;
+    private RedirectListener redirects;
     private String lastOfferType;
 
     CallSetup(final B2bua b2bua, final EngineConfig config, final TransactionLayer transactions,
@@ -48,7 +47,12 @@ final class CallSetup
         this.ids = ids;
         this.events = events;
         this.router = router;
-        this.redirects = new Redirects(this, config, router);
+    }
+
+    /** Who follows a callee's 3xx (the transfer package: redirects are under the transfer policy). */
+    void redirects(final RedirectListener redirects)
+    {
+        this.redirects = redirects;
     }
 
     /** An INVITE without To tag: a new call (RFC 3261 §13.3). The server transaction exists; 100 Trying goes now. */
@@ -74,20 +78,9 @@ final class CallSetup
         transactions.startResponse(st, 100, "Trying").endWithoutBody();
         transactions.send(st, 100);
 
-        final Call call = b2bua.newCallerCall();
+        final Call call = b2bua.calls().newCallerCall();
         final Leg a = call.a;
-        a.callId = request.callId().toString();
-        a.remoteTag = request.from().tag().toString();
-        a.localTag = ids.tag(a.id);
-        a.remoteUri = messages.strings().nameAddrWithoutParams(request.from());
-        a.localUri = messages.strings().nameAddrWithoutParams(request.to());
-        final NameAddr contact = request.contact();
-        a.remoteTarget = contact != null ? contact.uri().toString() : request.requestUri().toString();
-        a.routeSet = messages.recordRoutes(request, false);
-        a.remoteCSeq = request.cseqNumber();
-        a.transport = transport;
-        a.flow = source;
-        a.connectionId = connectionId;
+        b2bua.calls().takeDialogOf(a, request, transport, source, connectionId);
 
         final Leg b = call.b;
         b.callId = ids.callId();
@@ -113,7 +106,7 @@ final class CallSetup
             call.callerOfferType = lastOfferType;
         }
         call.tryTarget(b.remoteTarget);
-        b2bua.register(call);
+        b2bua.calls().register(call);
 
         final long clientId = transactions.reserveClientId();
         final String branch = transactions.branch(clientId);
@@ -185,7 +178,7 @@ final class CallSetup
             return;
         }
         // A 3xx is followed; so is the failure of a redirect target while Contacts remain to be tried.
-        if ((status < 400 || call.redirects > 0) && redirects.follow(call, response))
+        if ((status < 400 || call.redirects > 0) && redirects.onRedirect(call, response))
         {
             return;
         }
@@ -200,7 +193,7 @@ final class CallSetup
     private boolean onBlondeTargetResponse(final Call call, final ClientTransaction ct, final SipMessage response)
     {
         final int status = response.statusCode();
-        final Transfer transfer = call.blonde;
+        final CallTransfer transfer = call.blonde;
         if (status < 200)
         {
             b2bua.transfers().onBlondeRinging(transfer, status, response.reasonPhrase().toString());

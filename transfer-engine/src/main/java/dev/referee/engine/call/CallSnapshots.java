@@ -15,9 +15,9 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Writes and restores the B2BUA's state for {@code dev.referee.engine.snapshot}: calls, legs, transfers and REFERs
- * waiting for their webhook, with every field, and the id counters. Lives here because the fields are
- * package-private. Engine thread only.
+ * Writes and restores the B2BUA's state for {@code dev.referee.engine.snapshot}: calls and legs, with every field, and
+ * the id counters (transfers and REFERs waiting for their webhook: {@code TransferSnapshots}). Lives here because
+ * the fields are package-private. Engine thread only.
  */
 public final class CallSnapshots
 {
@@ -32,63 +32,35 @@ public final class CallSnapshots
         {
             return SnapshotKinds.CALL;
         }
-        if (object instanceof Leg)
-        {
-            return SnapshotKinds.LEG;
-        }
-        if (object instanceof Transfer)
-        {
-            return SnapshotKinds.TRANSFER;
-        }
-        return object instanceof ReferRequest ? SnapshotKinds.REFER_REQUEST : 0;
+        return object instanceof Leg ? SnapshotKinds.LEG : 0;
     }
 
     /** The legs the B2BUA knows, by id (hash order would differ between two equal engines). */
     public static List<Object> legs(final B2bua b2bua)
     {
-        final List<Leg> legs = new ArrayList<>(b2bua.legs().values());
+        final List<Leg> legs = new ArrayList<>(b2bua.calls().legs().values());
         legs.sort(Comparator.comparingLong(leg -> leg.id));
         return new ArrayList<>(legs);
-    }
-
-    /** REFERs whose webhook has not answered, by request id. */
-    public static List<Object> pendingWebhooks(final B2bua b2bua)
-    {
-        final List<ReferRequest> requests = new ArrayList<>(b2bua.transfers().pendingWebhooks().values());
-        requests.sort(Comparator.comparingLong(request -> request.requestId));
-        return new ArrayList<>(requests);
     }
 
     public static void holdLeg(final B2bua b2bua, final Object leg)
     {
         final Leg restored = cast(leg, Leg.class);
-        b2bua.legs().put(restored.id, restored);
-    }
-
-    public static void holdPendingWebhook(final B2bua b2bua, final Object request)
-    {
-        final ReferRequest restored = cast(request, ReferRequest.class);
-        b2bua.transfers().pendingWebhooks().put(restored.requestId, restored);
+        b2bua.calls().legs().put(restored.id, restored);
     }
 
     public static void writeCounters(final B2bua b2bua, final SnapshotWriter out)
     {
-        out.writeLong(b2bua.nextLegId());
-        out.writeLong(b2bua.nextCallId());
-        out.writeInt(b2bua.callCount());
-        out.writeLong(b2bua.transfers().nextTransferId());
-        out.writeLong(b2bua.transfers().nextWebhookRequestId());
-        out.writeLong(b2bua.pickups().nextPickupId());
+        out.writeLong(b2bua.calls().nextLegId());
+        out.writeLong(b2bua.calls().nextCallId());
+        out.writeInt(b2bua.calls().callCount());
     }
 
     public static void readCounters(final B2bua b2bua, final SnapshotReader in)
     {
         final long nextLegId = in.readLong();
         final long nextCallId = in.readLong();
-        b2bua.restoreCounters(nextLegId, nextCallId, in.readInt());
-        final long nextTransferId = in.readLong();
-        b2bua.transfers().restoreCounters(nextTransferId, in.readLong());
-        b2bua.pickups().restoreNextPickupId(in.readLong());
+        b2bua.calls().restoreCounters(nextLegId, nextCallId, in.readInt());
     }
 
     public static void visitLinks(final Object object, final ObjectVisitor visitor)
@@ -107,26 +79,13 @@ public final class CallSnapshots
             visitor.visit(call.pendingRefer);
             visitor.visit(call.blonde);
         }
-        else if (object instanceof Leg leg)
+        else
         {
+            final Leg leg = cast(object, Leg.class);
             visitor.visit(leg.call);
             visitor.visit(leg.peer);
             visitor.visit(leg.serverInvite);
             visitor.visit(leg.clientInvite);
-        }
-        else if (object instanceof Transfer transfer)
-        {
-            visitor.visit(transfer.call);
-            visitor.visit(transfer.transferor);
-            visitor.visit(transfer.transferee);
-            visitor.visit(transfer.target);
-            visitor.visit(transfer.consultation);
-        }
-        else
-        {
-            final ReferRequest request = (ReferRequest)object;
-            visitor.visit(request.st);
-            visitor.visit(request.transferor);
         }
     }
 
@@ -137,25 +96,9 @@ public final class CallSnapshots
         {
             writeCall(call, out);
         }
-        else if (object instanceof Leg leg)
-        {
-            writeLeg(leg, out);
-        }
-        else if (object instanceof Transfer transfer)
-        {
-            writeTransfer(transfer, out, refs);
-        }
         else
         {
-            final ReferRequest request = (ReferRequest)object;
-            refs.writeRef(out, request.st);
-            refs.writeRef(out, request.transferor);
-            out.writeString(request.referTo);
-            out.writeString(request.referredBy);
-            out.writeBoolean(request.subscribe);
-            out.writeLong(request.cseq);
-            out.writeLong(request.requestId);
-            out.writeLong(request.timer);
+            writeLeg(cast(object, Leg.class), out);
         }
     }
 
@@ -166,8 +109,6 @@ public final class CallSnapshots
         {
             case SnapshotKinds.CALL -> readCall(b2bua, in);
             case SnapshotKinds.LEG -> readLeg(b2bua, in);
-            case SnapshotKinds.TRANSFER -> readTransfer(b2bua, in, refs);
-            case SnapshotKinds.REFER_REQUEST -> readReferRequest(b2bua, in, refs);
             default -> throw new SnapshotException("not a call object kind: " + kind);
         };
     }
@@ -197,11 +138,6 @@ public final class CallSnapshots
             refs.writeRef(out, leg.serverInvite);
             refs.writeRef(out, leg.clientInvite);
         }
-        else if (object instanceof Transfer transfer)
-        {
-            refs.writeRef(out, transfer.target);
-            refs.writeRef(out, transfer.consultation);
-        }
     }
 
     public static void readLinks(final Object object, final SnapshotReader in, final SnapshotRefs refs)
@@ -217,9 +153,9 @@ public final class CallSnapshots
             {
                 call.legs.add(refs.readRef(in, Leg.class));
             }
-            call.transfer = refs.readRef(in, Transfer.class);
-            call.pendingRefer = refs.readRef(in, ReferRequest.class);
-            call.blonde = refs.readRef(in, Transfer.class);
+            call.transfer = refs.readRef(in, CallTransfer.class);
+            call.pendingRefer = refs.readRef(in, PendingRefer.class);
+            call.blonde = refs.readRef(in, CallTransfer.class);
         }
         else if (object instanceof Leg leg)
         {
@@ -227,11 +163,6 @@ public final class CallSnapshots
             leg.peer = refs.readRef(in, Leg.class);
             leg.serverInvite = refs.readRef(in, ServerTransaction.class);
             leg.clientInvite = refs.readRef(in, ClientTransaction.class);
-        }
-        else if (object instanceof Transfer transfer)
-        {
-            transfer.target = refs.readRef(in, Leg.class);
-            transfer.consultation = refs.readRef(in, Leg.class);
         }
     }
 
@@ -349,60 +280,6 @@ public final class CallSnapshots
         return leg;
     }
 
-    private static void writeTransfer(final Transfer transfer, final SnapshotWriter out, final SnapshotRefs refs)
-    {
-        out.writeLong(transfer.id);
-        refs.writeRef(out, transfer.call);
-        refs.writeRef(out, transfer.transferor);
-        refs.writeRef(out, transfer.transferee);
-        out.writeString(transfer.kind.wire());
-        out.writeString(transfer.event);
-        out.writeString(transfer.referTo);
-        out.writeByte(transfer.state().ordinal());
-        out.writeInt(transfer.lastNotified);
-        out.writeBoolean(transfer.notifyInFlight);
-        out.writeInt(transfer.waitingStatus);
-        out.writeString(transfer.waitingReason);
-        out.writeLong(transfer.ringTimer);
-        out.writeLong(transfer.transferorByeTimer);
-    }
-
-    private static Transfer readTransfer(final B2bua b2bua, final SnapshotReader in, final SnapshotRefs refs)
-    {
-        final long id = in.readLong();
-        final Call call = refs.readRef(in, Call.class);
-        final Leg transferor = refs.readRef(in, Leg.class);
-        final Leg transferee = refs.readRef(in, Leg.class);
-        final TransferKind kind = TransferKind.ofWire(in.readString());
-        final String event = in.readString();
-        final String referTo = in.readString();
-        final Transfer transfer =
-            new Transfer(id, b2bua.transfers(), call, transferor, transferee, kind, event, referTo);
-        transfer.restoreState(enumAt(Transfer.State.values(), in.readByte()));
-        transfer.lastNotified = in.readInt();
-        transfer.notifyInFlight = in.readBoolean();
-        transfer.waitingStatus = in.readInt();
-        transfer.waitingReason = in.readString();
-        transfer.ringTimer = in.readLong();
-        transfer.transferorByeTimer = in.readLong();
-        return transfer;
-    }
-
-    private static ReferRequest readReferRequest(final B2bua b2bua, final SnapshotReader in,
-        final SnapshotRefs refs)
-    {
-        final ServerTransaction st = refs.readRef(in, ServerTransaction.class);
-        final Leg transferor = refs.readRef(in, Leg.class);
-        final String referTo = in.readString();
-        final String referredBy = in.readString();
-        final boolean subscribe = in.readBoolean();
-        final ReferRequest request =
-            new ReferRequest(b2bua.transfers(), st, transferor, referTo, referredBy, subscribe, in.readLong());
-        request.requestId = in.readLong();
-        request.timer = in.readLong();
-        return request;
-    }
-
     private static <T> T cast(final Object object, final Class<T> type)
     {
         if (!type.isInstance(object))
@@ -410,15 +287,5 @@ public final class CallSnapshots
             throw new SnapshotException("expected a " + type.getSimpleName() + " but found " + object);
         }
         return type.cast(object);
-    }
-
-    private static <E extends Enum<E>> E enumAt(final E[] values, final int ordinal)
-    {
-        if (ordinal >= values.length)
-        {
-            throw new SnapshotException("unknown state " + ordinal + " of " +
-                values[0].getDeclaringClass().getSimpleName());
-        }
-        return values[ordinal];
     }
 }

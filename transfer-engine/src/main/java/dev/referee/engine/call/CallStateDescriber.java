@@ -17,7 +17,7 @@ public final class CallStateDescriber
     /** The state of call {@code callId}, or null when the engine holds nothing for it (not yet made, or ended). */
     public static String describe(final B2bua b2bua, final long callId)
     {
-        final Call call = find(b2bua.legs(), callId);
+        final Call call = find(b2bua.calls().legs(), callId);
         if (call == null)
         {
             return null;
@@ -107,25 +107,25 @@ public final class CallStateDescriber
         return leg.remoteTag != null ? "early" : "trying";
     }
 
-    private static void transfer(final StringBuilder out, final String name, final Transfer transfer)
+    private static void transfer(final StringBuilder out, final String name, final CallTransfer transfer)
     {
         if (transfer == null)
         {
             return;
         }
-        out.append("; ").append(name).append(' ').append(transfer.id).append(' ').append(transfer.kind.wire())
+        out.append("; ").append(name).append(' ').append(transfer.id()).append(' ').append(transfer.kindName())
             .append(' ').append(transfer.state());
-        if (transfer.transferor != null)
+        if (transfer.transferor() != null)
         {
-            out.append(" by leg ").append(transfer.transferor.id);
+            out.append(" by leg ").append(transfer.transferor().id);
         }
-        if (transfer.target != null)
+        if (transfer.target() != null)
         {
-            out.append(", target leg ").append(transfer.target.id).append(' ').append(dialogState(transfer.target));
+            out.append(", target leg ").append(transfer.target().id).append(' ').append(dialogState(transfer.target()));
         }
-        if (transfer.lastNotified != 0)
+        if (transfer.lastNotified() != 0)
         {
-            out.append(", last NOTIFY ").append(transfer.lastNotified);
+            out.append(", last NOTIFY ").append(transfer.lastNotified());
         }
     }
 }

@@ -25,17 +25,17 @@ public enum ClientPurpose implements ClientTransaction.Purpose
     CANCEL(5),
     /** A request whose outcome nobody waits for (a BYE of a leg already dropped). No context. */
     ORPHAN(6),
-    /** INVITE to a transfer target (or to a recalled transferor). Context: the {@link Transfer}. */
+    /** INVITE to a transfer target (or to a recalled transferor). Context: the transfer. */
     TARGET_INVITE(7),
-    /** re-INVITE of the transferee with the target's offer. Context: the {@link Transfer}. */
+    /** re-INVITE of the transferee with the target's offer. Context: the transfer. */
     JOIN_REINVITE(8),
-    /** NOTIFY of a transfer's progress. Context: the {@link Transfer}. */
+    /** NOTIFY of a transfer's progress. Context: the transfer. */
     NOTIFY(9),
     /** An INVITE given up before any provisional: CANCEL goes when one comes. Context: its {@link Leg}. */
     ABANDONED_INVITE(10),
     /** An INVITE given up and cancelled. Context: its {@link Leg}. */
     CANCELLED_INVITE(11),
-    /** re-INVITE without offer of an attended transfer's target, to get its offer. Context: the {@link Transfer}. */
+    /** re-INVITE without offer of an attended transfer's target, to get its offer. Context: the transfer. */
     OFFER_REINVITE(12),
     /** re-INVITE of the peer of a leg taken over by INVITE with Replaces. Context: the picker's {@link Leg}. */
     PICKUP_REINVITE(13);
@@ -77,7 +77,7 @@ public enum ClientPurpose implements ClientTransaction.Purpose
     }
 
     /** The purpose of {@code ct}; null when the TU never set one. */
-    static ClientPurpose of(final ClientTransaction ct)
+    public static ClientPurpose of(final ClientTransaction ct)
     {
         return (ClientPurpose)ct.purpose();
     }

@@ -9,7 +9,7 @@ import java.util.Locale;
  * Only a Call-ID made of RFC 3261 {@code word} characters and token tags are accepted: the value is sent on in the
  * INVITE to the transfer target, so a decoded CR, LF or other control character would inject header lines there.
  */
-record DialogReference(String callId, String toTag, String fromTag, boolean earlyOnly)
+public record DialogReference(String callId, String toTag, String fromTag, boolean earlyOnly)
 {
     /** RFC 3261 §25.1: the characters of a token besides letters and digits. */
     private static final String TOKEN_EXTRA = "-.!%*_+`'~";
@@ -17,7 +17,7 @@ record DialogReference(String callId, String toTag, String fromTag, boolean earl
     private static final String WORD_EXTRA = "()<>:\\\"/[]?{}";
 
     /** Reads the Replaces of a Refer-To URI (?Replaces=...), unescaping %XX first; null when it names no dialog. */
-    static DialogReference fromUriHeader(final CharSequence escaped)
+    public static DialogReference fromUriHeader(final CharSequence escaped)
     {
         final String value = unescape(escaped);
         for (int i = 0; i < value.length(); i++)
@@ -35,7 +35,7 @@ record DialogReference(String callId, String toTag, String fromTag, boolean earl
      * Reads a Replaces header value as an INVITE carries it: not %-escaped (a '%' is a character of the Call-ID or a
      * tag, RFC 3261 §25.1); null when it names no dialog or holds a character a Call-ID or tag may not have.
      */
-    static DialogReference parse(final CharSequence raw)
+    public static DialogReference parse(final CharSequence raw)
     {
         final String value = raw.toString();
         // Limit -1: ";" alone would otherwise split into no part at all (found by ReferToFuzzTest).
@@ -69,7 +69,7 @@ record DialogReference(String callId, String toTag, String fromTag, boolean earl
     }
 
     /** The header value to send on (unescaped). */
-    String headerValue()
+    public String headerValue()
     {
         return callId + ";to-tag=" + toTag + ";from-tag=" + fromTag + (earlyOnly ? ";early-only" : "");
     }

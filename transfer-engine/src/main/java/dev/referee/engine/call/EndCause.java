@@ -1,7 +1,7 @@
 package dev.referee.engine.call;
 
 /** Why a call ended: the cause its call-ended event, its call record and the journal carry (as {@link #wire()}). */
-enum EndCause
+public enum EndCause
 {
     CALLER_BYE("caller-bye"),
     CALLEE_BYE("callee-bye"),

@@ -118,6 +118,111 @@ public final class Leg implements TimerOwner
         return remoteTag;
     }
 
+    /** Referee's side as name-addr, without tag. */
+    public String localUri()
+    {
+        return localUri;
+    }
+
+    /** The peer's side as name-addr, without tag. */
+    public String remoteUri()
+    {
+        return remoteUri;
+    }
+
+    /** The peer's Contact URI. */
+    public String remoteTarget()
+    {
+        return remoteTarget;
+    }
+
+    public int transport()
+    {
+        return transport;
+    }
+
+    public InetSocketAddress flow()
+    {
+        return flow;
+    }
+
+    public long connectionId()
+    {
+        return connectionId;
+    }
+
+    /** The connection the peer's latest response came on (TCP): requests on the leg take it from now on. */
+    public void connectionId(final long connectionId)
+    {
+        this.connectionId = connectionId;
+    }
+
+    /** The CSeq of the next request Referee sends in this dialog (RFC 3261 §12.2.1.1: one more each time). */
+    public long nextLocalCSeq()
+    {
+        return ++localCSeq;
+    }
+
+    /** REFERs received in this dialog so far. */
+    public int refersReceived()
+    {
+        return refersReceived;
+    }
+
+    /** One more REFER arrived in this dialog. */
+    public void referReceived()
+    {
+        refersReceived++;
+    }
+
+    /** An INVITE Referee sent on this leg still waiting for a final response; null when none. */
+    public dev.referee.engine.transaction.ClientTransaction clientInvite()
+    {
+        return clientInvite;
+    }
+
+    public void clientInvite(final dev.referee.engine.transaction.ClientTransaction invite)
+    {
+        this.clientInvite = invite;
+    }
+
+    /** An INVITE from the peer on this leg still waiting for a final response; null when none. */
+    public dev.referee.engine.transaction.ServerTransaction serverInvite()
+    {
+        return serverInvite;
+    }
+
+    public void serverInvite(final dev.referee.engine.transaction.ServerTransaction invite)
+    {
+        this.serverInvite = invite;
+    }
+
+    /** The CSeq of the INVITE whose 2xx still needs Referee's ACK; -1 when none. */
+    public long ackPendingCSeq()
+    {
+        return ackPendingCSeq;
+    }
+
+    /** A 2xx to the INVITE of CSeq {@code cseq} arrived: the next ACK on this leg acknowledges it. */
+    public void ackPendingCSeq(final long cseq)
+    {
+        this.ackPendingCSeq = cseq;
+    }
+
+    /**
+     * Sends the leg's next requests to another target (a redirect Contact): a new dialog will form, so the peer's tag,
+     * route set and connection are forgotten.
+     */
+    public void retarget(final String remoteTarget, final int transport, final InetSocketAddress flow)
+    {
+        this.remoteTag = null;
+        this.routeSet = List.of();
+        this.remoteTarget = remoteTarget;
+        this.flow = flow;
+        this.transport = transport;
+        this.connectionId = 0;
+    }
+
     public boolean isConfirmed()
     {
         return state == State.CONFIRMED;
@@ -129,7 +234,7 @@ public final class Leg implements TimerOwner
     }
 
     /** Confirmed now or before it was terminated: a BYE, not a CANCEL, is what ended or ends it. */
-    boolean wasAnswered()
+    public boolean wasAnswered()
     {
         return answered;
     }
@@ -140,7 +245,7 @@ public final class Leg implements TimerOwner
     }
 
     /** The dialog's one transition: reported, or refused (and reported) when the machine does not allow it. */
-    void state(final State next, final long nowNs, final String reason)
+    public void state(final State next, final long nowNs, final String reason)
     {
         if (next == state)
         {
@@ -171,8 +276,17 @@ public final class Leg implements TimerOwner
         return peer;
     }
 
+    /**
+     * Points this leg at {@code peer} (null: the leg is alone) without touching the peer's link; {@link #join} links
+     * both ways.
+     */
+    public void peer(final Leg peer)
+    {
+        this.peer = peer;
+    }
+
     /** Joins two legs: what arrives on one is relayed to the other. */
-    static void join(final Leg one, final Leg other)
+    public static void join(final Leg one, final Leg other)
     {
         one.peer = other;
         other.peer = one;

@@ -28,7 +28,7 @@ import java.util.List;
  * responses it relays or makes, with Referee's own Via and Contact for the leg's transport and address family.
  * Engine thread only.
  */
-final class LegMessages
+public final class LegMessages
 {
     private final EngineConfig config;
     private final TransactionLayer transactions;
@@ -74,7 +74,7 @@ final class LegMessages
         HeaderCopier.endWithBodyOf(from, to);
     }
 
-    void sendCancel(final ClientTransaction invite)
+    public void sendCancel(final ClientTransaction invite)
     {
         transactions.sendCancel(invite).use(ClientPurpose.CANCEL, null);
     }
@@ -96,7 +96,7 @@ final class LegMessages
     }
 
     /** The ACK for a 2xx (RFC 3261 §13.2.2.4): a new transaction of its own, with the body of the caller's ACK. */
-    void sendAck(final Leg leg, final SipMessage bodySource)
+    public void sendAck(final Leg leg, final SipMessage bodySource)
     {
         final String branch = transactions.branch(transactions.reserveClientId());
         final SipMessageWriter writer = startRequest(leg, "ACK", leg.ackPendingCSeq, branch, SipLimits.MAX_FORWARDS);
@@ -115,7 +115,7 @@ final class LegMessages
         outbox.send(leg.transport, leg.flow, leg.connectionId, SipMethod.ACK, 0);
     }
 
-    SipMessageWriter startRequest(final Leg leg, final CharSequence method, final long cseq,
+    public SipMessageWriter startRequest(final Leg leg, final CharSequence method, final long cseq,
         final String branch, final int maxForwards)
     {
         final SipMessageWriter writer = outbox.begin().requestLine(method, leg.remoteTarget);
@@ -143,7 +143,7 @@ final class LegMessages
     }
 
     /** Relays a response to the server transaction it answers, with Referee's Contact where one belongs. */
-    void relayResponse(final ServerTransaction st, final SipMessage response, final boolean ourContact,
+    public void relayResponse(final ServerTransaction st, final SipMessage response, final boolean ourContact,
         final boolean theirContacts)
     {
         final int status = response.statusCode();
@@ -157,7 +157,7 @@ final class LegMessages
         transactions.send(st, status);
     }
 
-    void respond(final ServerTransaction st, final int status, final String reason, final String header,
+    public void respond(final ServerTransaction st, final int status, final String reason, final String header,
         final String value)
     {
         if (st.localTag == null)
@@ -173,9 +173,35 @@ final class LegMessages
         transactions.send(st, status);
     }
 
-    String contact(final int transport, final InetSocketAddress peer)
+    public String contact(final int transport, final InetSocketAddress peer)
     {
         return contacts[transport == Transport.TCP ? 1 : 0][family(peer)];
+    }
+
+    /** Answers {@code st} 200 OK on {@code leg}'s dialog, with Referee's Contact and the body of {@code bodySource}. */
+    public void answer(final ServerTransaction st, final Leg leg, final SipMessage bodySource)
+    {
+        final SipMessageWriter writer = transactions.startResponse(st, 200, "OK");
+        writer.header("Contact", contact(leg.transport, leg.flow));
+        HeaderCopier.endWithBodyOf(bodySource, writer);
+        transactions.send(st, 200);
+    }
+
+    /** Answers {@code st} 200 OK on {@code leg}'s dialog, with Referee's Contact and {@code body} (null: none). */
+    public void answer(final ServerTransaction st, final Leg leg, final dev.referee.engine.message.StoredMessage body,
+        final String contentType)
+    {
+        final SipMessageWriter writer = transactions.startResponse(st, 200, "OK");
+        writer.header("Contact", contact(leg.transport, leg.flow));
+        if (body != null)
+        {
+            writer.endWithBody(contentType, body.buffer(), 0, body.length());
+        }
+        else
+        {
+            writer.endWithoutBody();
+        }
+        transactions.send(st, 200);
     }
 
     static int family(final InetSocketAddress peer)

@@ -1,6 +1,13 @@
-package dev.referee.engine.call;
+package dev.referee.engine.transfer;
 
-import dev.referee.engine.id.IdGenerator;
+import dev.referee.engine.call.B2bua;
+import dev.referee.engine.call.Call;
+import dev.referee.engine.call.ClientPurpose;
+import dev.referee.engine.call.DialogReference;
+import dev.referee.engine.call.EndCause;
+import dev.referee.engine.call.Leg;
+import dev.referee.engine.call.LegMessages;
+import dev.referee.engine.call.PickupListener;
 import dev.referee.engine.events.EngineEvents;
 import dev.referee.engine.time.EngineTimers;
 import dev.referee.engine.transaction.ClientTransaction;
@@ -8,9 +15,7 @@ import dev.referee.engine.transaction.ServerTransaction;
 import dev.referee.engine.transaction.TransactionLayer;
 import dev.referee.sip.AsciiView;
 import dev.referee.sip.HeaderName;
-import dev.referee.sip.NameAddr;
 import dev.referee.sip.SipMessage;
-import dev.referee.sip.SipMessageWriter;
 
 import java.net.InetSocketAddress;
 
@@ -25,25 +30,23 @@ import java.net.InetSocketAddress;
  * RFC 3891 §3: 481 when no dialog matches, 603 for a terminated one, 486 for {@code early-only} against a confirmed
  * dialog. Engine thread only.
  */
-final class Pickups
+public final class Pickups implements PickupListener
 {
     private final B2bua b2bua;
     private final TransactionLayer transactions;
     private final LegMessages messages;
     private final EngineTimers timers;
-    private final IdGenerator ids;
     private final EngineEvents events;
     private final AsciiView view = new AsciiView();
     private long nextPickupId = 1;
 
-    Pickups(final B2bua b2bua, final TransactionLayer transactions, final LegMessages messages,
-        final EngineTimers timers, final IdGenerator ids, final EngineEvents events)
+    Pickups(final B2bua b2bua, final TransactionLayer transactions, final EngineTimers timers,
+        final EngineEvents events)
     {
         this.b2bua = b2bua;
         this.transactions = transactions;
-        this.messages = messages;
+        this.messages = b2bua.messages();
         this.timers = timers;
-        this.ids = ids;
         this.events = events;
     }
 
@@ -58,7 +61,8 @@ final class Pickups
     }
 
     /** An out-of-dialog INVITE carrying Replaces; the server transaction exists. */
-    void onInviteWithReplaces(final SipMessage request, final ServerTransaction st, final int transport,
+    @Override
+    public void onInviteWithReplaces(final SipMessage request, final ServerTransaction st, final int transport,
         final InetSocketAddress source, final long connectionId)
     {
         request.header(HeaderName.REPLACES, view);
@@ -68,13 +72,13 @@ final class Pickups
             messages.respond(st, 400, "Bad Request", "Warning", "399 referee \"malformed Replaces\"");
             return;
         }
-        final Leg replaced = b2bua.findLeg(dialog);
+        final Leg replaced = b2bua.calls().findLeg(dialog);
         if (replaced == null)
         {
             messages.respond(st, 481, "Call/Transaction Does Not Exist", null, null);
             return;
         }
-        final Leg peer = replaced.peer;
+        final Leg peer = replaced.peer();
         if (replaced.isTerminated() || peer == null || peer.isTerminated())
         {
             messages.respond(st, 603, "Decline", null, null);
@@ -85,8 +89,9 @@ final class Pickups
             messages.respond(st, 486, "Busy Here", null, null);
             return;
         }
-        final Call call = replaced.call;
-        final boolean ringingCallee = !replaced.isConfirmed() && replaced == call.b && replaced.clientInvite != null;
+        final Call call = replaced.call();
+        final boolean ringingCallee =
+            !replaced.isConfirmed() && replaced == call.calleeLeg() && replaced.clientInvite() != null;
         if (!replaced.isConfirmed() && !ringingCallee)
         {
             messages.respond(st, 481, "Call/Transaction Does Not Exist", null, null); // an early caller is not taken
@@ -95,68 +100,50 @@ final class Pickups
         transactions.startResponse(st, 100, "Trying").endWithoutBody();
         transactions.send(st, 100);
 
-        final Leg picker = b2bua.newLeg(call);
-        picker.callId = request.callId().toString();
-        picker.remoteTag = request.from().tag().toString();
-        picker.localTag = ids.tag(picker.id);
-        picker.remoteUri = messages.strings().nameAddrWithoutParams(request.from());
-        picker.localUri = messages.strings().nameAddrWithoutParams(request.to());
-        final NameAddr contact = request.contact();
-        picker.remoteTarget = contact != null ? contact.uri().toString() : request.requestUri().toString();
-        picker.routeSet = messages.recordRoutes(request, false);
-        picker.remoteCSeq = request.cseqNumber();
-        picker.transport = transport;
-        picker.flow = source;
-        picker.connectionId = connectionId;
-        picker.serverInvite = st;
-        st.localTag = picker.localTag;
+        final Leg picker = b2bua.calls().newIncomingLeg(call, request, transport, source, connectionId);
+        picker.serverInvite(st);
+        st.localTag = picker.localTag();
         st.context = picker;
 
         final long pickupId = nextPickupId++;
-        events.onTransferStarted(timers.nowNs(), call.id, pickupId, "pickup", picker.remoteUri);
+        events.onTransferStarted(timers.nowNs(), call.id(), pickupId, "pickup", picker.remoteUri());
         if (ringingCallee)
         {
             pickUpRinging(call, replaced, picker, request, st);
-            events.onTransferCompleted(timers.nowNs(), call.id, pickupId, call.id);
+            events.onTransferCompleted(timers.nowNs(), call.id(), pickupId, call.id());
             return;
         }
         // Takeover of an answered call: the peer gets the picker's offer; the 200 to the picker carries its answer.
-        peer.clientInvite = b2bua.reInvite(peer, request, ClientPurpose.PICKUP_REINVITE, picker);
-        replaced.peer = null;
-        picker.peer = peer;
-        if (call.a == replaced)
-        {
-            call.a = picker;
-        }
-        else
-        {
-            call.b = picker;
-        }
+        peer.clientInvite(b2bua.reInvite(peer, request, ClientPurpose.PICKUP_REINVITE, picker));
+        replaced.peer(null);
+        picker.peer(peer); // one way until the peer answers: then joined
+        call.replaceLeg(replaced, picker);
         b2bua.hangUp(replaced, null, null);
-        events.onTransferCompleted(timers.nowNs(), call.id, pickupId, call.id);
+        events.onTransferCompleted(timers.nowNs(), call.id(), pickupId, call.id());
     }
 
     /** The peer answered the takeover re-INVITE: answer the picker with it. */
-    void onTakeoverResponse(final ClientTransaction ct, final SipMessage response)
+    @Override
+    public void onTakeoverResponse(final ClientTransaction ct, final SipMessage response)
     {
         final Leg picker = (Leg)ct.context();
-        final Leg peer = picker.peer;
+        final Leg peer = picker.peer();
         final int status = response.statusCode();
-        final ServerTransaction st = picker.serverInvite;
+        final ServerTransaction st = picker.serverInvite();
         if (status < 200 || peer == null || st == null || st.isFinal())
         {
             return;
         }
-        peer.clientInvite = null;
-        picker.serverInvite = null;
+        peer.clientInvite(null);
+        picker.serverInvite(null);
         if (status >= 300)
         {
             messages.relayResponse(st, response, false, false);
-            b2bua.hangUp(peer, picker.call, EndCause.PICKUP_FAILED);
+            b2bua.hangUp(peer, picker.call(), EndCause.PICKUP_FAILED);
             b2bua.dropLeg(picker);
             return;
         }
-        peer.ackPendingCSeq = response.cseqNumber();
+        peer.ackPendingCSeq(response.cseqNumber());
         messages.sendAck(peer, null);
         Leg.join(picker, peer);
         picker.state(Leg.State.CONFIRMED, timers.nowNs(), "picked up");
@@ -167,8 +154,8 @@ final class Pickups
     private void pickUpRinging(final Call call, final Leg ringing, final Leg picker, final SipMessage request,
         final ServerTransaction st)
     {
-        final ClientTransaction invite = ringing.clientInvite;
-        ringing.clientInvite = null;
+        final ClientTransaction invite = ringing.clientInvite();
+        ringing.clientInvite(null);
         if (invite.provisionalSeen())
         {
             b2bua.cancelled(invite, ringing);
@@ -179,36 +166,23 @@ final class Pickups
             b2bua.cancelWhenProvisional(invite, ringing);
         }
         b2bua.dropLeg(ringing);
-        ringing.peer = null;
+        ringing.peer(null);
 
-        final Leg caller = call.a;
-        call.b = picker;
+        final Leg caller = call.callerLeg();
+        call.replaceLeg(ringing, picker);
         Leg.join(caller, picker);
         caller.state(Leg.State.CONFIRMED, timers.nowNs(), "picked up");
         picker.state(Leg.State.CONFIRMED, timers.nowNs(), "picked up");
         call.state(Call.State.CONFIRMED, timers.nowNs(), "picked up");
-        events.onLegAnswered(timers.nowNs(), call.id);
+        events.onLegAnswered(timers.nowNs(), call.id());
 
         // The caller's INVITE is answered with the picker's offer, the picker's with the caller's.
-        final ServerTransaction callerInvite = call.callerInvite;
-        SipMessageWriter writer = transactions.startResponse(callerInvite, 200, "OK");
-        writer.header("Contact", messages.contact(caller.transport, caller.flow));
-        HeaderCopier.endWithBodyOf(request, writer);
-        transactions.send(callerInvite, 200);
+        final ServerTransaction callerInvite = call.callerInvite();
+        messages.answer(callerInvite, caller, request);
         b2bua.startRetransmitting2xx(caller, callerInvite.cseq());
 
-        writer = transactions.startResponse(st, 200, "OK");
-        writer.header("Contact", messages.contact(picker.transport, picker.flow));
-        if (call.callerOffer != null)
-        {
-            writer.endWithBody(call.callerOfferType, call.callerOffer.buffer(), 0, call.callerOffer.length());
-        }
-        else
-        {
-            writer.endWithoutBody();
-        }
-        transactions.send(st, 200);
-        picker.serverInvite = null;
+        messages.answer(st, picker, call.callerOffer(), call.callerOfferType());
+        picker.serverInvite(null);
         b2bua.startRetransmitting2xx(picker, st.cseq());
     }
 }

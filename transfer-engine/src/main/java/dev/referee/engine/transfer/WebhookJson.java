@@ -1,4 +1,6 @@
-package dev.referee.engine.call;
+package dev.referee.engine.transfer;
+
+import dev.referee.engine.call.Leg;
 
 /** The JSON a transfer webhook receives (docs/transfers.md). */
 final class WebhookJson
@@ -12,12 +14,12 @@ final class WebhookJson
     {
         final StringBuilder json = new StringBuilder(512);
         json.append("{\"callId\":").append(callId);
-        field(json, "transferor", transferor.remoteUri);
-        field(json, "transferee", transferee != null ? transferee.remoteUri : "");
+        field(json, "transferor", transferor.remoteUri());
+        field(json, "transferee", transferee != null ? transferee.remoteUri() : "");
         field(json, "referTarget", referTo);
         field(json, "referredBy", referredBy);
-        field(json, "transferorCallId", transferor.callId);
-        field(json, "transfereeCallId", transferee != null ? transferee.callId : "");
+        field(json, "transferorCallId", transferor.callId());
+        field(json, "transfereeCallId", transferee != null ? transferee.callId() : "");
         return json.append('}').toString();
     }
 

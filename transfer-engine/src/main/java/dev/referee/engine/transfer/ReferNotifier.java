@@ -1,4 +1,8 @@
-package dev.referee.engine.call;
+package dev.referee.engine.transfer;
+
+import dev.referee.engine.call.ClientPurpose;
+import dev.referee.engine.call.Leg;
+import dev.referee.engine.call.LegMessages;
 
 import dev.referee.sip.SipLimits;
 
@@ -76,8 +80,9 @@ final class ReferNotifier
         transfer.notifyInFlight = true;
         final long clientId = transactions.reserveClientId();
         final String branch = transactions.branch(clientId);
-        final SipMessageWriter writer = messages.startRequest(transferor, "NOTIFY", ++transferor.localCSeq, branch, SipLimits.MAX_FORWARDS);
-        writer.header("Contact", messages.contact(transferor.transport, transferor.flow));
+        final SipMessageWriter writer = messages.startRequest(
+            transferor, "NOTIFY", transferor.nextLocalCSeq(), branch, SipLimits.MAX_FORWARDS);
+        writer.header("Contact", messages.contact(transferor.transport(), transferor.flow()));
         writer.header("Event", transfer.event);
         writer.header("Subscription-State", status >= 200 ? "terminated;reason=noresource" : "active;expires=60");
         final String shown = reason.length() > MAX_REASON_LENGTH ? reason.substring(0, MAX_REASON_LENGTH) : reason;
@@ -85,7 +90,7 @@ final class ReferNotifier
         body.putBytes(0, fragment);
         writer.endWithBody(SIPFRAG, body, 0, fragment.length);
         final ClientTransaction ct = transactions.sendRequest(clientId, branch, SipMethod.NOTIFY, "NOTIFY",
-            transferor.transport, transferor.flow, transferor.connectionId);
+            transferor.transport(), transferor.flow(), transferor.connectionId());
         ct.use(ClientPurpose.NOTIFY, transfer);
     }
 }

@@ -1,4 +1,8 @@
-package dev.referee.engine.call;
+package dev.referee.engine.transfer;
+
+import dev.referee.engine.call.Call;
+import dev.referee.engine.call.CallTransfer;
+import dev.referee.engine.call.Leg;
 
 import dev.referee.engine.state.StateMachine;
 import dev.referee.engine.state.Transitions;
@@ -15,7 +19,7 @@ import dev.referee.engine.time.TimerOwner;
  * RECALLING --2xx--> JOINING (to the transferor) ; --failure--> FAILED
  * </pre>
  */
-final class Transfer implements TimerOwner
+final class Transfer implements TimerOwner, CallTransfer
 {
     enum State
     {
@@ -87,7 +91,8 @@ final class Transfer implements TimerOwner
         this.referTo = referTo;
     }
 
-    State state()
+    @Override
+    public State state()
     {
         return state;
     }
@@ -102,24 +107,67 @@ final class Transfer implements TimerOwner
         final Transitions transitions = owner.transitions();
         if (!state.canMoveTo(next))
         {
-            transitions.refused(StateMachine.TRANSFER, id, call.id, state, next, reason, nowNs);
+            transitions.refused(StateMachine.TRANSFER, id, call.id(), state, next, reason, nowNs);
             return;
         }
         final State from = state;
         state = next;
-        transitions.moved(StateMachine.TRANSFER, id, call.id, from, next, reason, nowNs);
+        transitions.moved(StateMachine.TRANSFER, id, call.id(), from, next, reason, nowNs);
     }
 
-    /** A snapshot's transfer: its state as recorded (CallSnapshots only). */
+    /** An event this transfer's state does not expect (a straggling answer): reported, never dropped silently. */
+    void unexpected(final String event, final long nowNs)
+    {
+        owner.transitions().unexpected(StateMachine.TRANSFER, id, call.id(), state, event, nowNs);
+    }
+
+    /** A snapshot's transfer: its state as recorded (TransferSnapshots only). */
     void restoreState(final State state)
     {
         this.state = state;
     }
 
-    boolean isActive()
+    @Override
+    public boolean isActive()
     {
         return state == State.CALLING_TARGET || state == State.SOLICITING || state == State.JOINING ||
             state == State.RECALLING;
+    }
+
+    @Override
+    public Leg transferor()
+    {
+        return transferor;
+    }
+
+    @Override
+    public Leg transferee()
+    {
+        return transferee;
+    }
+
+    @Override
+    public long id()
+    {
+        return id;
+    }
+
+    @Override
+    public String kindName()
+    {
+        return kind.wire();
+    }
+
+    @Override
+    public Leg target()
+    {
+        return target;
+    }
+
+    @Override
+    public int lastNotified()
+    {
+        return lastNotified;
     }
 
     @Override

@@ -1,4 +1,7 @@
-package dev.referee.engine.call;
+package dev.referee.engine.transfer;
+
+import dev.referee.engine.call.Leg;
+import dev.referee.engine.call.PendingRefer;
 
 import dev.referee.engine.time.EngineTimers;
 import dev.referee.engine.time.TimerOwner;
@@ -8,9 +11,9 @@ import dev.referee.engine.transaction.ServerTransaction;
  * A REFER accepted by policy, kept while its webhook decides (the REFER's bytes are gone once its ring slot is
  * reused, so what the transfer needs is copied here). Engine thread only.
  */
-final class ReferRequest implements TimerOwner
+final class ReferRequest implements TimerOwner, PendingRefer
 {
-    final Transfers owner;
+    final ReferAcceptance owner;
     final ServerTransaction st;
     final Leg transferor;
     final String referTo;
@@ -20,7 +23,7 @@ final class ReferRequest implements TimerOwner
     long requestId;
     long timer = EngineTimers.NO_TIMER;
 
-    ReferRequest(final Transfers owner, final ServerTransaction st, final Leg transferor, final String referTo,
+    ReferRequest(final ReferAcceptance owner, final ServerTransaction st, final Leg transferor, final String referTo,
         final String referredBy, final boolean subscribe, final long cseq)
     {
         this.owner = owner;

@@ -1,4 +1,4 @@
-package dev.referee.engine.call;
+package dev.referee.engine.transfer;
 
 /** What kind of transfer a REFER asked for, as events, call records and the journal name it ({@link #wire()}). */
 enum TransferKind

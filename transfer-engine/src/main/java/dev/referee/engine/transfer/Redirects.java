@@ -1,8 +1,12 @@
-package dev.referee.engine.call;
+package dev.referee.engine.transfer;
 
 import dev.referee.config.Route;
+import dev.referee.engine.call.B2bua;
+import dev.referee.engine.call.Call;
+import dev.referee.engine.call.Leg;
+import dev.referee.engine.call.RedirectListener;
+import dev.referee.engine.call.Router;
 import dev.referee.engine.config.EngineConfig;
-import dev.referee.engine.transfer.TransferPolicy;
 import dev.referee.sip.AsciiView;
 import dev.referee.sip.HeaderName;
 import dev.referee.sip.NameAddr;
@@ -25,11 +29,11 @@ import java.util.regex.Pattern;
  * fraud as a transfer to one) and routed by its user part unless its host is an IP address. No DNS: the engine never
  * blocks, so a Contact naming a host is routed like a dialled user. Engine thread only.
  */
-final class Redirects
+public final class Redirects implements RedirectListener
 {
     private static final Pattern IPV4 = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
 
-    private final CallSetup setup;
+    private final B2bua b2bua;
     private final EngineConfig config;
     private final Router router;
     private final TransferPolicy policy;
@@ -38,32 +42,33 @@ final class Redirects
     private final NameAddr contact = new NameAddr();
     private final SipUri uri = new SipUri();
 
-    Redirects(final CallSetup setup, final EngineConfig config, final Router router)
+    Redirects(final B2bua b2bua, final EngineConfig config)
     {
-        this.setup = setup;
+        this.b2bua = b2bua;
         this.config = config;
-        this.router = router;
+        this.router = b2bua.router();
         this.policy = new TransferPolicy(config.trunks());
     }
 
     /** A 3xx answered the callee's INVITE: returns true when an INVITE to one of its Contacts went out instead. */
-    boolean follow(final Call call, final SipMessage response)
+    @Override
+    public boolean onRedirect(final Call call, final SipMessage response)
     {
         if (config.redirect().max() <= 0)
         {
             return false;
         }
         addContacts(call, response);
-        final Leg callee = call.b;
-        while (!call.redirectTargets.isEmpty() && call.redirects < config.redirect().max())
+        final Leg callee = call.calleeLeg();
+        while (!call.redirectTargets().isEmpty() && call.redirects() < config.redirect().max())
         {
-            final String target = call.redirectTargets.remove(0);
+            final String target = call.redirectTargets().remove(0);
             final byte[] bytes = target.getBytes(StandardCharsets.US_ASCII);
             if (!uri.wrap(new UnsafeBuffer(bytes), 0, bytes.length) || !(uri.isSip() || uri.isTel()))
             {
                 continue;
             }
-            if (!policy.decide(callee.flow.getAddress(), uri).allowed())
+            if (!policy.decide(callee.flow().getAddress(), uri).allowed())
             {
                 continue;
             }
@@ -72,15 +77,11 @@ final class Redirects
             {
                 continue;
             }
-            call.redirects++;
-            callee.remoteTag = null;
-            callee.routeSet = List.of();
-            callee.remoteTarget = withoutHeaders(target);
-            callee.flow = destination;
-            callee.transport = uri.param("transport", view) && Transport.parse(view) == Transport.TCP ?
-                Transport.TCP : uri.isSip() ? Transport.UDP : callee.transport;
-            callee.connectionId = 0;
-            setup.redirectCallee(call);
+            call.redirectFollowed();
+            final int transport = uri.param("transport", view) && Transport.parse(view) == Transport.TCP ?
+                Transport.TCP : uri.isSip() ? Transport.UDP : callee.transport();
+            callee.retarget(withoutHeaders(target), transport, destination);
+            b2bua.redirectCallee(call);
             return true;
         }
         return false;
@@ -124,13 +125,13 @@ final class Redirects
         }
         if (!found.isEmpty())
         {
-            if (call.redirectTargets.isEmpty())
+            if (call.redirectTargets().isEmpty())
             {
-                call.redirectTargets = new java.util.ArrayList<>(found);
+                call.redirectTargets(new java.util.ArrayList<>(found));
             }
             else
             {
-                call.redirectTargets.addAll(found);
+                call.redirectTargets().addAll(found);
             }
         }
     }

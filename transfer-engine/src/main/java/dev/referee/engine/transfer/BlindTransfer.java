@@ -1,0 +1,117 @@
+package dev.referee.engine.transfer;
+
+import dev.referee.engine.call.B2bua;
+import dev.referee.engine.call.InviteHeaders;
+import dev.referee.engine.call.Leg;
+import dev.referee.engine.call.Router;
+
+import dev.referee.config.Route;
+import dev.referee.engine.events.EngineEvents;
+import dev.referee.engine.time.EngineTimers;
+import dev.referee.engine.transaction.ClientTransaction;
+import dev.referee.sip.SipMessage;
+import dev.referee.sip.SipUri;
+
+/**
+ * Blind transfer (RFC 5589 §6): Referee calls the Refer-To target with an INVITE without offer (Referred-By on it,
+ * RFC 3892) and, when the target answers with an offer, joins the transferee to it. The target's ringing goes to the
+ * transferor as NOTIFY. The same answers come from a recalled transferor. Engine thread only.
+ */
+final class BlindTransfer
+{
+    private final B2bua b2bua;
+    private final EngineTimers timers;
+    private final EngineEvents events;
+    private final Router router;
+    private final ReferNotifier notifier;
+    private final TargetDialer dialer;
+    private final TransferJoin join;
+    private final TransferFailure failure;
+
+    BlindTransfer(final B2bua b2bua, final EngineTimers timers, final EngineEvents events, final Router router,
+        final ReferNotifier notifier, final TargetDialer dialer, final TransferJoin join,
+        final TransferFailure failure)
+    {
+        this.b2bua = b2bua;
+        this.timers = timers;
+        this.events = events;
+        this.router = router;
+        this.notifier = notifier;
+        this.dialer = dialer;
+        this.join = join;
+        this.failure = failure;
+    }
+
+    /**
+     * Calls {@code target} on a new leg of the transferor's call, as the transferee (its identity in From);
+     * {@code replaces}, when not null, names a dialog Referee does not hold and goes on to the target.
+     */
+    void callTarget(final Transfer transfer, final SipUri target, final String targetUri, final String referredBy,
+        final String replaces)
+    {
+        final Route route = router.route(target.user());
+        if (route == null)
+        {
+            failure.targetFailed(transfer, 404, "Not Found", "no route to the transfer target");
+            return;
+        }
+        // From: the transferee's identity, as the target will see it.
+        final Leg leg = b2bua.calls().newTargetLeg(
+            transfer.call, transfer.transferee.remoteUri(), "<" + targetUri + ">", target.user(), route);
+        dialer.dial(transfer, leg, new InviteHeaders(referredBy, replaces));
+    }
+
+    void onTargetResponse(final Transfer transfer, final ClientTransaction ct, final SipMessage response)
+    {
+        final Leg leg = transfer.target;
+        final int status = response.statusCode();
+        if (leg == null || leg.clientInvite() != ct)
+        {
+            // An INVITE given up already (after a provisional: CANCEL sent): only stragglers get here.
+            transfer.unexpected("answer " + status + " to a target INVITE given up", timers.nowNs());
+            return;
+        }
+        leg.connectionId(ct.connectionId());
+        if (status < 200)
+        {
+            b2bua.learnDialog(leg, response, false);
+            if (status > 100 && transfer.state() == Transfer.State.CALLING_TARGET)
+            {
+                events.onTransferTargetRinging(timers.nowNs(), transfer.call.id(), transfer.id, status);
+                notifier.notify(transfer, status, response.reasonPhrase().toString());
+            }
+            return;
+        }
+        leg.clientInvite(null);
+        transfer.ringTimer = timers.cancel(transfer.ringTimer);
+        if (status >= 300)
+        {
+            b2bua.dropLeg(leg);
+            failure.targetFailed(transfer, status, response.reasonPhrase().toString(),
+                "the target answered " + status);
+            return;
+        }
+        b2bua.learnDialog(leg, response, true);
+        leg.state(Leg.State.CONFIRMED, timers.nowNs(), "target answered");
+        leg.ackPendingCSeq(response.cseqNumber());
+        if (response.bodyLength() == 0)
+        {
+            b2bua.messages().sendAck(leg, null);
+            b2bua.hangUp(leg, null, null);
+            failure.targetFailed(transfer, 488, "Not Acceptable Here", "the target answered without an offer");
+            return;
+        }
+        // The target's offer goes to the transferee in a re-INVITE; its answer will go back in the target's ACK.
+        join.offerToTransferee(transfer, response, "the target answered with an offer");
+    }
+
+    /** Timer B of the target's INVITE (only the INVITE still awaited counts; one given up is forgotten). */
+    void onTargetTimeout(final Transfer transfer, final ClientTransaction ct)
+    {
+        if (transfer.target != null && transfer.target.clientInvite() == ct)
+        {
+            failure.abandonTarget(transfer);
+            failure.targetFailed(transfer, 408, "Request Timeout", "the target did not answer");
+        }
+    }
+}

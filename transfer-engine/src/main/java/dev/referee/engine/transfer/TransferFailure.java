@@ -1,0 +1,132 @@
+package dev.referee.engine.transfer;
+
+import dev.referee.engine.call.B2bua;
+import dev.referee.engine.call.EndCause;
+import dev.referee.engine.call.InviteHeaders;
+import dev.referee.engine.call.Leg;
+
+import dev.referee.config.RefereeConfig;
+import dev.referee.engine.config.EngineConfig;
+import dev.referee.engine.events.EngineEvents;
+import dev.referee.engine.time.EngineTimers;
+import dev.referee.engine.transaction.ClientTransaction;
+
+/**
+ * When a transfer does not happen: the target refused, did not answer (transfer.ring-timeout) or the transferee hung
+ * up. The transferor hears it in the final NOTIFY and keeps the transferee; when the transferor is gone too, the
+ * transferee is hung up or, with transfer.on-failure: recall, the transferor is called back. Engine thread only.
+ */
+final class TransferFailure
+{
+    private final B2bua b2bua;
+    private final EngineConfig config;
+    private final EngineTimers timers;
+    private final EngineEvents events;
+    private final ReferNotifier notifier;
+    private final TargetDialer dialer;
+
+    TransferFailure(final B2bua b2bua, final EngineConfig config, final EngineTimers timers,
+        final EngineEvents events, final ReferNotifier notifier, final TargetDialer dialer)
+    {
+        this.b2bua = b2bua;
+        this.config = config;
+        this.timers = timers;
+        this.events = events;
+        this.notifier = notifier;
+        this.dialer = dialer;
+    }
+
+    /** The target (or the recalled transferor) did not take the call. */
+    void targetFailed(final Transfer transfer, final int status, final String reason, final String why)
+    {
+        if (transfer.state() == Transfer.State.RECALLING)
+        {
+            transfer.state(Transfer.State.FAILED, timers.nowNs(), why);
+            b2bua.hangUp(transfer.transferee, transfer.call, EndCause.TRANSFER_FAILED);
+            return;
+        }
+        finish(transfer, status, reason, why);
+        if (!transfer.transferor.isTerminated())
+        {
+            return; // the transferor is still there: the original call stays joined, it can take the transferee back
+        }
+        if (transfer.transferee.isTerminated())
+        {
+            b2bua.release(transfer.call, EndCause.TRANSFER_FAILED, status);
+        }
+        else if (config.transfer().onFailure() == RefereeConfig.OnTransferFailure.RECALL)
+        {
+            recall(transfer);
+        }
+        else
+        {
+            b2bua.hangUp(transfer.transferee, transfer.call, EndCause.TRANSFER_FAILED);
+        }
+    }
+
+    /** The transferee hung up while the transfer was under way: the target is no longer wanted. */
+    void onTransfereeGone(final Transfer transfer)
+    {
+        abandonTarget(transfer);
+        finish(transfer, 487, "Request Terminated", "the transferee hung up");
+    }
+
+    /** transfer.ring-timeout: the target (or the recalled transferor) rang too long. */
+    void onRingTimeout(final Transfer transfer)
+    {
+        if (transfer.state() == Transfer.State.CALLING_TARGET || transfer.state() == Transfer.State.RECALLING)
+        {
+            abandonTarget(transfer);
+            targetFailed(transfer, 408, "Request Timeout", "no answer within transfer.ring-timeout");
+        }
+    }
+
+    /** Stops calling the target: CANCEL while it rings, BYE once it answered. */
+    void abandonTarget(final Transfer transfer)
+    {
+        final Leg leg = transfer.target;
+        if (leg == null || leg.isTerminated())
+        {
+            return;
+        }
+        final ClientTransaction invite = leg.clientInvite();
+        if (invite != null && invite.finalStatus() == 0)
+        {
+            leg.clientInvite(null);
+            if (invite.provisionalSeen())
+            {
+                b2bua.messages().sendCancel(invite);
+            }
+            else
+            {
+                b2bua.cancelWhenProvisional(invite, leg);
+            }
+            b2bua.dropLeg(leg);
+        }
+        else if (leg.isConfirmed())
+        {
+            if (leg.ackPendingCSeq() >= 0)
+            {
+                b2bua.messages().sendAck(leg, null);
+            }
+            b2bua.hangUp(leg, null, null);
+        }
+    }
+
+    private void finish(final Transfer transfer, final int status, final String reason, final String why)
+    {
+        transfer.state(Transfer.State.FAILED, timers.nowNs(), why);
+        transfer.ringTimer = timers.cancel(transfer.ringTimer);
+        events.onTransferFailed(timers.nowNs(), transfer.call.id(), transfer.id, status, why);
+        notifier.notify(transfer, status, reason);
+    }
+
+    /** The transferor is gone and the target failed: call the transferor back (transfer.on-failure: recall). */
+    private void recall(final Transfer transfer)
+    {
+        final Leg leg = b2bua.calls().newLegToward(transfer.call, transfer.transferee.remoteUri(), transfer.transferor);
+        transfer.state(Transfer.State.RECALLING, timers.nowNs(), "recalling the transferor");
+        transfer.consultation = null;
+        dialer.dial(transfer, leg, InviteHeaders.NONE);
+    }
+}

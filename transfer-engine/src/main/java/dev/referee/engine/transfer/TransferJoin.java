@@ -1,0 +1,134 @@
+package dev.referee.engine.transfer;
+
+import dev.referee.engine.call.B2bua;
+import dev.referee.engine.call.Call;
+import dev.referee.engine.call.ClientPurpose;
+import dev.referee.engine.call.EndCause;
+import dev.referee.engine.call.Leg;
+
+import dev.referee.engine.config.EngineConfig;
+import dev.referee.engine.events.EngineEvents;
+import dev.referee.engine.time.EngineTimers;
+import dev.referee.sip.SipMessage;
+
+/**
+ * The last phase of every transfer kind (RFC 3725 flow): the target's offer goes to the transferee in a re-INVITE,
+ * the transferee's answer goes back in the target's ACK, and the transferee and the target become a call of their
+ * own; the transferor's call (and an attended transfer's consultation) ends. Engine thread only.
+ */
+final class TransferJoin
+{
+    private final B2bua b2bua;
+    private final EngineConfig config;
+    private final EngineTimers timers;
+    private final EngineEvents events;
+    private final ReferNotifier notifier;
+    private final TransferFailure failure;
+
+    TransferJoin(final B2bua b2bua, final EngineConfig config, final EngineTimers timers, final EngineEvents events,
+        final ReferNotifier notifier, final TransferFailure failure)
+    {
+        this.b2bua = b2bua;
+        this.config = config;
+        this.timers = timers;
+        this.events = events;
+        this.notifier = notifier;
+        this.failure = failure;
+    }
+
+    /** The target offered (in {@code offer}, a 2xx): the transferee is re-INVITEd with that offer. */
+    void offerToTransferee(final Transfer transfer, final SipMessage offer, final String reason)
+    {
+        transfer.state(Transfer.State.JOINING, timers.nowNs(), reason);
+        final Leg transferee = transfer.transferee;
+        transferee.clientInvite(b2bua.reInvite(transferee, offer, ClientPurpose.JOIN_REINVITE, transfer));
+    }
+
+    void onJoinResponse(final Transfer transfer, final SipMessage response)
+    {
+        final int status = response.statusCode();
+        if (status < 200)
+        {
+            return;
+        }
+        if (transfer.state() != Transfer.State.JOINING)
+        {
+            transfer.unexpected("answer " + status + " to the transferee's re-INVITE", timers.nowNs());
+            return;
+        }
+        final Leg transferee = transfer.transferee;
+        transferee.clientInvite(null);
+        if (status >= 300)
+        {
+            if (transfer.consultation == null)
+            {
+                failure.abandonTarget(transfer);
+            }
+            else
+            {
+                b2bua.messages().sendAck(transfer.target, null); // the target's re-INVITE stays as it was
+            }
+            failure.targetFailed(transfer, status, response.reasonPhrase().toString(),
+                "the transferee refused the target's media (" + status + ")");
+            return;
+        }
+        transferee.ackPendingCSeq(response.cseqNumber());
+        b2bua.messages().sendAck(transferee, null);
+        b2bua.messages().sendAck(transfer.target, response);
+        complete(transfer);
+    }
+
+    void onJoinTimeout(final Transfer transfer)
+    {
+        transfer.transferee.clientInvite(null);
+        if (transfer.consultation == null)
+        {
+            failure.abandonTarget(transfer);
+        }
+        failure.targetFailed(transfer, 408, "Request Timeout", "the transferee did not answer the re-INVITE");
+    }
+
+    private void complete(final Transfer transfer)
+    {
+        final boolean recalled = transfer.target.remoteUri().equals(transfer.transferor.remoteUri()) &&
+            transfer.transferor.isTerminated();
+        transfer.state(Transfer.State.COMPLETED, timers.nowNs(), "the transferee answered");
+        final Call consultationCall = transfer.target.call();
+        final Call child = b2bua.calls().newCall(transfer.call.id(), transfer.transferee, transfer.target);
+        transfer.transferor.peer(null);
+        final Leg consultation = transfer.consultation;
+        if (consultation != null)
+        {
+            // The transferor's consultation dialog is replaced (RFC 3891): it ends with BYE, or at once if early.
+            consultation.peer(null);
+            if (consultation.wasAnswered())
+            {
+                b2bua.hangUp(consultation, consultationCall, EndCause.TRANSFERRED);
+            }
+            else
+            {
+                b2bua.release(consultationCall, EndCause.TRANSFERRED, 0);
+            }
+        }
+        final long now = timers.nowNs();
+        events.onCallCreated(now, child.id(), transfer.call.id(), transfer.transferee.callId(),
+            transfer.target.callId(), transfer.transferee.remoteUri(), transfer.target.remoteUri(),
+            transfer.target.remoteTarget());
+        events.onLegAnswered(now, child.id());
+        if (!recalled)
+        {
+            events.onTransferCompleted(now, transfer.call.id(), transfer.id, child.id());
+            notifier.notify(transfer, 200, "OK");
+        }
+        if (transfer.transferor.isTerminated())
+        {
+            b2bua.release(transfer.call, recalled ? EndCause.TRANSFER_FAILED : EndCause.TRANSFERRED, 0);
+        }
+        else
+        {
+            // The transferor hangs up its original dialog itself after the final NOTIFY (RFC 5589); a BYE from Referee
+            // at once would cross it. transfer.transferor-bye-timeout releases a transferor that does not.
+            transfer.transferorByeTimer = timers.schedule(config.transferorByeTimeoutNs(), transfer);
+        }
+    }
+}

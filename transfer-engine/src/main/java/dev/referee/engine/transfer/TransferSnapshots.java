@@ -1,0 +1,208 @@
+package dev.referee.engine.transfer;
+
+import dev.referee.engine.call.Call;
+import dev.referee.engine.call.Leg;
+import dev.referee.engine.snapshot.ObjectVisitor;
+import dev.referee.engine.snapshot.SnapshotException;
+import dev.referee.engine.snapshot.SnapshotKinds;
+import dev.referee.engine.snapshot.SnapshotReader;
+import dev.referee.engine.snapshot.SnapshotRefs;
+import dev.referee.engine.snapshot.SnapshotWriter;
+import dev.referee.engine.transaction.ServerTransaction;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Writes and restores the transfer package's state for {@code dev.referee.engine.snapshot}: transfers and REFERs
+ * waiting for their webhook, with every field, and the transfer, webhook request and pickup id counters. The byte
+ * layout is the one these objects had when they lived in the call package (docs/journal-format.md, Snapshots).
+ * Lives here because the fields are package-private. Engine thread only.
+ */
+public final class TransferSnapshots
+{
+    private TransferSnapshots()
+    {
+    }
+
+    /** {@link SnapshotKinds} of {@code object} when it belongs to this package; 0 otherwise. */
+    public static int kindOf(final Object object)
+    {
+        if (object instanceof Transfer)
+        {
+            return SnapshotKinds.TRANSFER;
+        }
+        return object instanceof ReferRequest ? SnapshotKinds.REFER_REQUEST : 0;
+    }
+
+    /** REFERs whose webhook has not answered, by request id. */
+    public static List<Object> pendingWebhooks(final Transfers transfers)
+    {
+        final List<ReferRequest> requests = new ArrayList<>(transfers.acceptance().pendingWebhooks().values());
+        requests.sort(Comparator.comparingLong(request -> request.requestId));
+        return new ArrayList<>(requests);
+    }
+
+    public static void holdPendingWebhook(final Transfers transfers, final Object request)
+    {
+        final ReferRequest restored = cast(request, ReferRequest.class);
+        transfers.acceptance().pendingWebhooks().put(restored.requestId, restored);
+    }
+
+    /** Written right after the call package's counters. */
+    public static void writeCounters(final Transfers transfers, final SnapshotWriter out)
+    {
+        out.writeLong(transfers.acceptance().nextTransferId());
+        out.writeLong(transfers.acceptance().nextWebhookRequestId());
+        out.writeLong(transfers.pickups().nextPickupId());
+    }
+
+    public static void readCounters(final Transfers transfers, final SnapshotReader in)
+    {
+        final long nextTransferId = in.readLong();
+        transfers.acceptance().restoreCounters(nextTransferId, in.readLong());
+        transfers.pickups().restoreNextPickupId(in.readLong());
+    }
+
+    public static void visitLinks(final Object object, final ObjectVisitor visitor)
+    {
+        if (object instanceof Transfer transfer)
+        {
+            visitor.visit(transfer.call);
+            visitor.visit(transfer.transferor);
+            visitor.visit(transfer.transferee);
+            visitor.visit(transfer.target);
+            visitor.visit(transfer.consultation);
+        }
+        else
+        {
+            final ReferRequest request = cast(object, ReferRequest.class);
+            visitor.visit(request.st);
+            visitor.visit(request.transferor);
+        }
+    }
+
+    /** Fields, and links that restore needs to construct the object (only to kinds written before it). */
+    public static void writeFields(final Object object, final SnapshotWriter out, final SnapshotRefs refs)
+    {
+        if (object instanceof Transfer transfer)
+        {
+            writeTransfer(transfer, out, refs);
+        }
+        else
+        {
+            final ReferRequest request = cast(object, ReferRequest.class);
+            refs.writeRef(out, request.st);
+            refs.writeRef(out, request.transferor);
+            out.writeString(request.referTo);
+            out.writeString(request.referredBy);
+            out.writeBoolean(request.subscribe);
+            out.writeLong(request.cseq);
+            out.writeLong(request.requestId);
+            out.writeLong(request.timer);
+        }
+    }
+
+    public static Object readFields(final int kind, final Transfers transfers, final SnapshotReader in,
+        final SnapshotRefs refs)
+    {
+        return switch (kind)
+        {
+            case SnapshotKinds.TRANSFER -> readTransfer(transfers, in, refs);
+            case SnapshotKinds.REFER_REQUEST -> readReferRequest(transfers, in, refs);
+            default -> throw new SnapshotException("not a transfer object kind: " + kind);
+        };
+    }
+
+    /** Links that may point at any object, written after every object exists (a REFER request has none). */
+    public static void writeLinks(final Object object, final SnapshotWriter out, final SnapshotRefs refs)
+    {
+        if (object instanceof Transfer transfer)
+        {
+            refs.writeRef(out, transfer.target);
+            refs.writeRef(out, transfer.consultation);
+        }
+    }
+
+    public static void readLinks(final Object object, final SnapshotReader in, final SnapshotRefs refs)
+    {
+        if (object instanceof Transfer transfer)
+        {
+            transfer.target = refs.readRef(in, Leg.class);
+            transfer.consultation = refs.readRef(in, Leg.class);
+        }
+    }
+
+    private static void writeTransfer(final Transfer transfer, final SnapshotWriter out, final SnapshotRefs refs)
+    {
+        out.writeLong(transfer.id);
+        refs.writeRef(out, transfer.call);
+        refs.writeRef(out, transfer.transferor);
+        refs.writeRef(out, transfer.transferee);
+        out.writeString(transfer.kind.wire());
+        out.writeString(transfer.event);
+        out.writeString(transfer.referTo);
+        out.writeByte(transfer.state().ordinal());
+        out.writeInt(transfer.lastNotified);
+        out.writeBoolean(transfer.notifyInFlight);
+        out.writeInt(transfer.waitingStatus);
+        out.writeString(transfer.waitingReason);
+        out.writeLong(transfer.ringTimer);
+        out.writeLong(transfer.transferorByeTimer);
+    }
+
+    private static Transfer readTransfer(final Transfers transfers, final SnapshotReader in, final SnapshotRefs refs)
+    {
+        final long id = in.readLong();
+        final Call call = refs.readRef(in, Call.class);
+        final Leg transferor = refs.readRef(in, Leg.class);
+        final Leg transferee = refs.readRef(in, Leg.class);
+        final TransferKind kind = TransferKind.ofWire(in.readString());
+        final String event = in.readString();
+        final String referTo = in.readString();
+        final Transfer transfer = new Transfer(id, transfers, call, transferor, transferee, kind, event, referTo);
+        transfer.restoreState(enumAt(Transfer.State.values(), in.readByte()));
+        transfer.lastNotified = in.readInt();
+        transfer.notifyInFlight = in.readBoolean();
+        transfer.waitingStatus = in.readInt();
+        transfer.waitingReason = in.readString();
+        transfer.ringTimer = in.readLong();
+        transfer.transferorByeTimer = in.readLong();
+        return transfer;
+    }
+
+    private static ReferRequest readReferRequest(final Transfers transfers, final SnapshotReader in,
+        final SnapshotRefs refs)
+    {
+        final ServerTransaction st = refs.readRef(in, ServerTransaction.class);
+        final Leg transferor = refs.readRef(in, Leg.class);
+        final String referTo = in.readString();
+        final String referredBy = in.readString();
+        final boolean subscribe = in.readBoolean();
+        final ReferRequest request = new ReferRequest(
+            transfers.acceptance(), st, transferor, referTo, referredBy, subscribe, in.readLong());
+        request.requestId = in.readLong();
+        request.timer = in.readLong();
+        return request;
+    }
+
+    private static <T> T cast(final Object object, final Class<T> type)
+    {
+        if (!type.isInstance(object))
+        {
+            throw new SnapshotException("expected a " + type.getSimpleName() + " but found " + object);
+        }
+        return type.cast(object);
+    }
+
+    private static <E extends Enum<E>> E enumAt(final E[] values, final int ordinal)
+    {
+        if (ordinal >= values.length)
+        {
+            throw new SnapshotException("unknown state " + ordinal + " of " +
+                values[0].getDeclaringClass().getSimpleName());
+        }
+        return values[ordinal];
+    }
+}
