@@ -8,9 +8,10 @@ import java.util.Map;
  * {"activeCalls":n,"dialogs":n,"transactions":n,"transactionsWaiting":n,"timers":n,
  *  "ring":{"inboundRemaining":n,"inboundSize":n,"outboundRemaining":n,"outboundSize":n},
  *  "messagesIn":{"requests":{"INVITE":n},"responses":{"200":n}},"messagesOut":{...},
- *  "drops":{"inboundFull":n,"outboundFull":n,"overload503":n,"malformed":n,"journalRefused":n},
+ *  "drops":{"inboundFull":n,"outboundFull":n,"overload503":n,"malformed":n,"journalRefused":n,"unexpected":n},
  *  "overload":{"admitted":n,"shed":n,"absorbed":n,"backlog":n,"lagMs":n},
- *  "security":{"unknownRejected":n,"unknownDropped":n,"floodDropped":n,"blockedSources":n},
+ *  "security":{"unknownRejected":n,"unknownDropped":n,"floodDropped":n,"blockedSources":n,
+ *              "responsesFromElsewhere":n},
  *  "tcp":{"connectionsOpen":n,"connectionsRefused":n,"bufferOverflows":n,"idleClosed":n,"readTimeouts":n}}
  * </pre>
  * Written by hand: the shape is small and fixed, and no JSON library is needed on the ops classpath for it.
@@ -48,6 +49,7 @@ public final class StatusJson
             .append(",\"overload503\":").append(drops.overload503())
             .append(",\"malformed\":").append(drops.malformed())
             .append(",\"journalRefused\":").append(drops.journalRefused())
+            .append(",\"unexpected\":").append(drops.unexpected())
             .append('}');
 
         final StatusSnapshot.Overload overload = status.overload();
@@ -63,6 +65,7 @@ public final class StatusJson
             .append(",\"unknownDropped\":").append(security.unknownDropped())
             .append(",\"floodDropped\":").append(security.floodDropped())
             .append(",\"blockedSources\":").append(security.blockedSources())
+            .append(",\"responsesFromElsewhere\":").append(security.responsesFromElsewhere())
             .append('}');
 
         final StatusSnapshot.Tcp tcp = status.tcp();

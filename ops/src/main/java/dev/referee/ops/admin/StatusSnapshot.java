@@ -41,7 +41,7 @@ public record StatusSnapshot(
         final MessageCounts messagesOut, final Drops drops, final Overload overload)
     {
         this(activeCalls, dialogs, transactions, transactionsWaiting, timers, ring, messagesIn, messagesOut, drops,
-            overload, new Security(0, 0, 0, 0), new Tcp(0, 0, 0, 0, 0));
+            overload, new Security(0, 0, 0, 0, 0), new Tcp(0, 0, 0, 0, 0));
     }
 
     /** A snapshot of an idle node with the given ring sizes, everything else zero. */
@@ -52,9 +52,9 @@ public record StatusSnapshot(
             new RingStatus(inboundSize, inboundSize, outboundSize, outboundSize),
             MessageCounts.none(),
             MessageCounts.none(),
-            new Drops(0, 0, 0, 0, 0),
+            new Drops(0, 0, 0, 0, 0, 0),
             new Overload(0, 0, 0, 0, 0),
-            new Security(0, 0, 0, 0),
+            new Security(0, 0, 0, 0, 0),
             new Tcp(0, 0, 0, 0, 0));
     }
 
@@ -86,10 +86,13 @@ public record StatusSnapshot(
      * @param outboundFull messages not sent because the outbound ring was full.
      * @param overload503  requests answered 503 because of overload.
      * @param malformed    messages that could not be parsed.
+     * @param unexpected   inputs a state machine had no move for (a straggler response, a late webhook answer) and
+     *                     moves it refused: ignored, nothing changed. Stray ACKs count here too.
      * @param journalRefused inputs not applied because the journal could not append them (requests got 503): an
      *                     alarm, the journal's disk is failing.
      */
-    public record Drops(long inboundFull, long outboundFull, long overload503, long malformed, long journalRefused)
+    public record Drops(long inboundFull, long outboundFull, long overload503, long malformed, long journalRefused,
+        long unexpected)
     {
     }
 
@@ -110,8 +113,11 @@ public record StatusSnapshot(
      *                        requests) and TCP connections from them closed at once under {@code drop}.
      * @param floodDropped    requests dropped by flood control.
      * @param blockedSources  blocks flood control started (a source blocked twice counts twice).
+     * @param responsesFromElsewhere responses whose branch matched a request of Referee's but that came from another
+     *                        host than the one the request went to: dropped.
      */
-    public record Security(long unknownRejected, long unknownDropped, long floodDropped, long blockedSources)
+    public record Security(long unknownRejected, long unknownDropped, long floodDropped, long blockedSources,
+        long responsesFromElsewhere)
     {
     }
 

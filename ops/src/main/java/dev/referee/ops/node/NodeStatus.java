@@ -39,7 +39,8 @@ final class NodeStatus implements StatusSource
                 engine.get(EngineCounters.OUTBOUND_FULL) + pipeline.counters().outboundDropped.get(),
                 pipeline.counters().overloadResponses(),
                 engine.get(EngineCounters.MALFORMED),
-                pipeline.counters().inputsRefused.get()),
+                pipeline.counters().inputsRefused.get(),
+                engine.get(EngineCounters.UNEXPECTED)),
             new StatusSnapshot.Overload(
                 pipeline.counters().admitted(),
                 pipeline.counters().shed(),
@@ -50,7 +51,8 @@ final class NodeStatus implements StatusSource
                 pipeline.counters().unknownRejected(),
                 pipeline.counters().unknownDropped(),
                 pipeline.counters().floodDropped(),
-                pipeline.counters().floodBlocks()),
+                pipeline.counters().floodBlocks(),
+                engine.get(EngineCounters.RESPONSES_FROM_ELSEWHERE)),
             new StatusSnapshot.Tcp(
                 pipeline.counters().tcpConnectionsOpen(),
                 pipeline.counters().tcpConnectionsRefused.get(),

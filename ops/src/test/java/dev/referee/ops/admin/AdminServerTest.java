@@ -60,9 +60,9 @@ class AdminServerTest
             new StatusSnapshot.RingStatus(16380, 16384, 1020, 1024),
             new StatusSnapshot.MessageCounts(requestsIn, responsesIn),
             new StatusSnapshot.MessageCounts(Map.of("ACK", 4L), Map.of(100, 12L)),
-            new StatusSnapshot.Drops(1, 2, 3, 4, 6),
+            new StatusSnapshot.Drops(1, 2, 3, 4, 6, 7),
             new StatusSnapshot.Overload(20, 7, 5, 3, 150),
-            new StatusSnapshot.Security(8, 13, 400, 2),
+            new StatusSnapshot.Security(8, 13, 400, 2, 5),
             new StatusSnapshot.Tcp(21, 14, 15, 16, 17)));
 
         final HttpResponse<String> response = send("GET", "/status");
@@ -74,9 +74,11 @@ class AdminServerTest
             "\"outboundSize\":1024}," +
             "\"messagesIn\":{\"requests\":{\"BYE\":10,\"INVITE\":12},\"responses\":{\"180\":7,\"200\":11}}," +
             "\"messagesOut\":{\"requests\":{\"ACK\":4},\"responses\":{\"100\":12}}," +
-            "\"drops\":{\"inboundFull\":1,\"outboundFull\":2,\"overload503\":3,\"malformed\":4,\"journalRefused\":6}," +
+            "\"drops\":{\"inboundFull\":1,\"outboundFull\":2,\"overload503\":3,\"malformed\":4,\"journalRefused\":6," +
+            "\"unexpected\":7}," +
             "\"overload\":{\"admitted\":20,\"shed\":7,\"absorbed\":5,\"backlog\":3,\"lagMs\":150}," +
-            "\"security\":{\"unknownRejected\":8,\"unknownDropped\":13,\"floodDropped\":400,\"blockedSources\":2}," +
+            "\"security\":{\"unknownRejected\":8,\"unknownDropped\":13,\"floodDropped\":400,\"blockedSources\":2," +
+            "\"responsesFromElsewhere\":5}," +
             "\"tcp\":{\"connectionsOpen\":21,\"connectionsRefused\":14,\"bufferOverflows\":15,\"idleClosed\":16," +
             "\"readTimeouts\":17}}",
             response.body());
