@@ -1,5 +1,7 @@
 package dev.referee.pipeline;
 
+import dev.referee.sip.SipStatus;
+
 import dev.referee.ring.InboundEvent;
 import dev.referee.ring.PipelineCounters;
 
@@ -83,7 +85,7 @@ final class EngineHandler implements EventHandler<InboundEvent>
             return;
         }
         writer.wrap(refusal, 0);
-        Responses.error(event.message, 503, "Service Unavailable", "journal unavailable", "Referee",
+        Responses.error(event.message, SipStatus.SERVICE_UNAVAILABLE, SipStatus.reasonPhrase(SipStatus.SERVICE_UNAVAILABLE), "journal unavailable", "Referee",
             REFUSED_RETRY_AFTER_SECONDS, writer);
         sender.send(event.transport, event.source, event.connectionId, refusal, 0, writer.length());
     }

@@ -1,5 +1,7 @@
 package dev.referee.engine;
 
+import dev.referee.sip.SipStatus;
+
 import dev.referee.engine.counters.EngineCounters;
 import dev.referee.engine.state.Transitions;
 
@@ -254,7 +256,7 @@ public final class Engine
             final Leg leg = b2bua.findLeg(toTag, request.callId());
             if (leg == null)
             {
-                respond(st, 481, "Call/Transaction Does Not Exist");
+                respond(st, SipStatus.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
                 return;
             }
             b2bua.onInDialogRequest(leg, request, st, transport, source, connectionId);
@@ -265,9 +267,9 @@ public final class Engine
             case SipMethod.INVITE -> b2bua.onInitialInvite(request, st, transport, source, connectionId);
             case SipMethod.OPTIONS -> answerOptions(st);
             case SipMethod.BYE, SipMethod.UPDATE, SipMethod.INFO, SipMethod.PRACK, SipMethod.NOTIFY ->
-                respond(st, 481, "Call/Transaction Does Not Exist");
-            case SipMethod.UNKNOWN -> respondWithAllow(st, 501, "Not Implemented");
-            default -> respondWithAllow(st, 405, "Method Not Allowed");
+                respond(st, SipStatus.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
+            case SipMethod.UNKNOWN -> respondWithAllow(st, SipStatus.NOT_IMPLEMENTED);
+            default -> respondWithAllow(st, SipStatus.METHOD_NOT_ALLOWED);
         }
     }
 
@@ -277,20 +279,20 @@ public final class Engine
         final int maxForwards = request.maxForwards();
         if (maxForwards == 0 && request.method() != SipMethod.OPTIONS)
         {
-            respond(st, 483, "Too Many Hops");
+            respond(st, SipStatus.TOO_MANY_HOPS);
             return false;
         }
         final SipUri uri = request.requestUriView();
         if (!uri.isSip() && !uri.isTel())
         {
-            respond(st, 416, "Unsupported URI Scheme");
+            respond(st, SipStatus.UNSUPPORTED_URI_SCHEME);
             return false;
         }
         // Referee implements no option tags, so any Require (or Proxy-Require) names one it lacks (RFC 3261 §8.2.2.3).
         final int require = firstOf(request, HeaderName.REQUIRE, HeaderName.PROXY_REQUIRE);
         if (require >= 0)
         {
-            final SipMessageWriter writer = transactions.startResponse(st, 420, "Bad Extension");
+            final SipMessageWriter writer = transactions.startResponse(st, SipStatus.BAD_EXTENSION);
             for (int i = require; i >= 0; i = nextOf(request, i + 1))
             {
                 writer.header("Unsupported", request.headerValue(i, view));
@@ -314,7 +316,7 @@ public final class Engine
     {
         if (request.bodyLength() > 0 && !SessionMedia.isSessionBody(request.contentType()))
         {
-            final SipMessageWriter writer = transactions.startResponse(st, 415, "Unsupported Media Type");
+            final SipMessageWriter writer = transactions.startResponse(st, SipStatus.UNSUPPORTED_MEDIA_TYPE);
             writer.header("Accept", SessionMedia.ACCEPT);
             writer.endWithoutBody();
             transactions.send(st, 415);
@@ -322,7 +324,7 @@ public final class Engine
         }
         if (request.findHeader(HeaderName.ACCEPT, 0) >= 0 && !SessionMedia.acceptsSdp(request, view))
         {
-            respond(st, 406, "Not Acceptable");
+            respond(st, SipStatus.NOT_ACCEPTABLE);
             return false;
         }
         return true;
@@ -354,10 +356,10 @@ public final class Engine
         final ServerTransaction invite = transactions.findInviteForCancel(cancel);
         if (invite == null)
         {
-            respond(st, 481, "Call/Transaction Does Not Exist");
+            respond(st, SipStatus.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
             return;
         }
-        respond(st, 200, "OK");
+        respond(st, SipStatus.OK);
         b2bua.onCancel(invite);
     }
 
@@ -372,40 +374,40 @@ public final class Engine
         final SipMessageWriter writer = outbox.begin();
         if (message.errorReason() == ParseErrors.UNSUPPORTED_VERSION)
         {
-            Responses.error(message, 505, "Version Not Supported", message.errorReason(), "referee", writer);
+            Responses.error(message, SipStatus.VERSION_NOT_SUPPORTED, SipStatus.reasonPhrase(SipStatus.VERSION_NOT_SUPPORTED), message.errorReason(), "referee", writer);
             outbox.send(transport, source, connectionId, 0, 505);
             return;
         }
-        Responses.error(message, 400, "Bad Request", message.errorReason(), "referee", writer);
+        Responses.error(message, SipStatus.BAD_REQUEST, SipStatus.reasonPhrase(SipStatus.BAD_REQUEST), message.errorReason(), "referee", writer);
         outbox.send(transport, source, connectionId, 0, 400);
     }
 
     private void answerOptions(final ServerTransaction st)
     {
         st.localTag = ids.tag(0);
-        final SipMessageWriter writer = transactions.startResponse(st, 200, "OK");
+        final SipMessageWriter writer = transactions.startResponse(st, SipStatus.OK);
         writer.header("Allow", ALLOW);
         writer.header("Accept", "application/sdp");
         writer.endWithoutBody();
         transactions.send(st, 200);
     }
 
-    private void respondWithAllow(final ServerTransaction st, final int status, final String reason)
+    private void respondWithAllow(final ServerTransaction st, final int status)
     {
         st.localTag = ids.tag(0);
-        final SipMessageWriter writer = transactions.startResponse(st, status, reason);
+        final SipMessageWriter writer = transactions.startResponse(st, status);
         writer.header("Allow", ALLOW);
         writer.endWithoutBody();
         transactions.send(st, status);
     }
 
-    private void respond(final ServerTransaction st, final int status, final String reason)
+    private void respond(final ServerTransaction st, final int status)
     {
         if (st.localTag == null)
         {
             st.localTag = ids.tag(0);
         }
-        transactions.startResponse(st, status, reason).endWithoutBody();
+        transactions.startResponse(st, status).endWithoutBody();
         transactions.send(st, status);
     }
 

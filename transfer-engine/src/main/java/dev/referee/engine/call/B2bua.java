@@ -1,5 +1,7 @@
 package dev.referee.engine.call;
 
+import dev.referee.sip.SipStatus;
+
 import dev.referee.sip.SipLimits;
 
 import dev.referee.engine.state.StateMachine;
@@ -136,7 +138,7 @@ public final class B2bua implements TransactionUser
     {
         if (request.cseqNumber() <= leg.remoteCSeq)
         {
-            messages.respond(st, 500, "Server Internal Error", "Warning", "399 referee \"CSeq out of order\"");
+            messages.respond(st, SipStatus.SERVER_INTERNAL_ERROR, "Warning", "399 referee \"CSeq out of order\"");
             return;
         }
         leg.remoteCSeq = request.cseqNumber();
@@ -158,12 +160,12 @@ public final class B2bua implements TransactionUser
         final Leg peer = leg.peer();
         if (leg.isTerminated() || peer == null || peer.isTerminated() || !peer.isConfirmed())
         {
-            messages.respond(st, 481, "Call/Transaction Does Not Exist", null, null);
+            messages.respond(st, SipStatus.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null, null);
             return;
         }
         if (method == SipMethod.INVITE && inviteInProgress(leg, peer))
         {
-            messages.respond(st, 491, "Request Pending", null, null);
+            messages.respond(st, SipStatus.REQUEST_PENDING, null, null);
             return;
         }
         final NameAddr contact = request.contact();
@@ -174,7 +176,7 @@ public final class B2bua implements TransactionUser
         final boolean invite = method == SipMethod.INVITE;
         if (invite)
         {
-            transactions.startResponse(st, 100, "Trying").endWithoutBody();
+            transactions.startResponse(st, SipStatus.TRYING).endWithoutBody();
             transactions.send(st, 100);
         }
         final long clientId = transactions.reserveClientId();
@@ -222,7 +224,7 @@ public final class B2bua implements TransactionUser
         }
         final Object context = invite.context;
         final ClientTransaction relayed = invite.relayedTo;
-        messages.respond(invite, 487, "Request Terminated", null, null);
+        messages.respond(invite, SipStatus.REQUEST_TERMINATED, null, null);
         if (context instanceof Call && ((Call)context).blonde != null && ((Call)context).blonde.isActive())
         {
             ((Call)context).a.state(Leg.State.TERMINATED, timers.nowNs(), "consultation cancelled"); // the transferor gave up its consultation: the target is the transfer's now
@@ -318,7 +320,7 @@ public final class B2bua implements TransactionUser
                 {
                     if (!call.callerInvite.isFinal())
                     {
-                        messages.respond(call.callerInvite, 408, "Request Timeout", null, null);
+                        messages.respond(call.callerInvite, SipStatus.REQUEST_TIMEOUT, null, null);
                     }
                     release(call, EndCause.TIMEOUT, 408);
                 }
@@ -329,7 +331,7 @@ public final class B2bua implements TransactionUser
                 clearInvite(st, ct);
                 if (!st.isFinal() && st.state() != ServerTransaction.State.TERMINATED)
                 {
-                    messages.respond(st, 408, "Request Timeout", null, null);
+                    messages.respond(st, SipStatus.REQUEST_TIMEOUT, null, null);
                 }
             }
             case BYE -> onByeDone(ct);
@@ -400,7 +402,7 @@ public final class B2bua implements TransactionUser
 
     private void onBye(final Leg leg, final ServerTransaction st)
     {
-        messages.respond(st, 200, "OK", null, null);
+        messages.respond(st, SipStatus.OK, null, null);
         if (leg.isTerminated())
         {
             return; // BYEs crossed: ours to this leg is on its way
@@ -427,7 +429,7 @@ public final class B2bua implements TransactionUser
             // The caller hung up an early dialog: that is a CANCEL of the callee's INVITE.
             if (!call.callerInvite.isFinal())
             {
-                messages.respond(call.callerInvite, 487, "Request Terminated", null, null);
+                messages.respond(call.callerInvite, SipStatus.REQUEST_TERMINATED, null, null);
             }
             setup.cancelCallee(call);
             return;

@@ -1,5 +1,7 @@
 package dev.referee.engine.call;
 
+import dev.referee.sip.SipStatus;
+
 import dev.referee.sip.SipLimits;
 
 import dev.referee.config.Route;
@@ -61,7 +63,7 @@ final class CallSetup
     {
         if (b2bua.callCount() >= config.maxCalls())
         {
-            messages.respond(st, 503, "Service Unavailable", "Retry-After", "5");
+            messages.respond(st, SipStatus.SERVICE_UNAVAILABLE, "Retry-After", "5");
             return;
         }
         if (request.findHeader(HeaderName.REPLACES, 0) >= 0)
@@ -72,10 +74,10 @@ final class CallSetup
         final Route route = router.route(request.requestUriView().user());
         if (route == null)
         {
-            messages.respond(st, 404, "Not Found", null, null);
+            messages.respond(st, SipStatus.NOT_FOUND, null, null);
             return;
         }
-        transactions.startResponse(st, 100, "Trying").endWithoutBody();
+        transactions.startResponse(st, SipStatus.TRYING).endWithoutBody();
         transactions.send(st, 100);
 
         final Call call = b2bua.calls().newCallerCall();
@@ -214,7 +216,7 @@ final class CallSetup
         events.onLegAnswered(timers.nowNs(), call.id);
         if (!call.callerInvite.isFinal())
         {
-            messages.respond(call.callerInvite, 487, "Request Terminated", null, null);
+            messages.respond(call.callerInvite, SipStatus.REQUEST_TERMINATED, null, null);
         }
         call.a.state(Leg.State.TERMINATED, timers.nowNs(), "replaced by a blonde transfer");
         b2bua.transfers().onBlondeAnswered(transfer);

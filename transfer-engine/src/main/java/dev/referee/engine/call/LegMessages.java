@@ -1,5 +1,7 @@
 package dev.referee.engine.call;
 
+import dev.referee.sip.SipStatus;
+
 import dev.referee.sip.SipLimits;
 
 import dev.referee.engine.time.EngineTimers;
@@ -157,6 +159,12 @@ public final class LegMessages
         transactions.send(st, status);
     }
 
+    /** A response of {@code status} with its RFC reason phrase (SipStatus) and one optional header. */
+    public void respond(final ServerTransaction st, final int status, final String header, final String value)
+    {
+        respond(st, status, SipStatus.reasonPhrase(status), header, value);
+    }
+
     public void respond(final ServerTransaction st, final int status, final String reason, final String header,
         final String value)
     {
@@ -181,7 +189,7 @@ public final class LegMessages
     /** Answers {@code st} 200 OK on {@code leg}'s dialog, with Referee's Contact and the body of {@code bodySource}. */
     public void answer(final ServerTransaction st, final Leg leg, final SipMessage bodySource)
     {
-        final SipMessageWriter writer = transactions.startResponse(st, 200, "OK");
+        final SipMessageWriter writer = transactions.startResponse(st, SipStatus.OK);
         writer.header("Contact", contact(leg.transport, leg.flow));
         HeaderCopier.endWithBodyOf(bodySource, writer);
         transactions.send(st, 200);
@@ -191,7 +199,7 @@ public final class LegMessages
     public void answer(final ServerTransaction st, final Leg leg, final dev.referee.engine.message.StoredMessage body,
         final String contentType)
     {
-        final SipMessageWriter writer = transactions.startResponse(st, 200, "OK");
+        final SipMessageWriter writer = transactions.startResponse(st, SipStatus.OK);
         writer.header("Contact", contact(leg.transport, leg.flow));
         if (body != null)
         {

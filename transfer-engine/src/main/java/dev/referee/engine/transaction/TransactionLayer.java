@@ -1,5 +1,7 @@
 package dev.referee.engine.transaction;
 
+import dev.referee.sip.SipStatus;
+
 import dev.referee.sip.SipLimits;
 
 import dev.referee.engine.id.IdGenerator;
@@ -147,6 +149,12 @@ public final class TransactionLayer
         {
             st.timeoutTimer = timers.schedule(t4Ns, st); // Timer I
         }
+    }
+
+    /** {@link #startResponse(ServerTransaction, int, CharSequence)} with the RFC's reason phrase of {@code status}. */
+    public SipMessageWriter startResponse(final ServerTransaction st, final int status)
+    {
+        return startResponse(st, status, SipStatus.reasonPhrase(status));
     }
 
     /** Starts a response: status line and the copied headers. Add headers and end the message, then {@link #send}. */

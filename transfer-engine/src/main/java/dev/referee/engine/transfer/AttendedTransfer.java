@@ -1,5 +1,7 @@
 package dev.referee.engine.transfer;
 
+import dev.referee.sip.SipStatus;
+
 import dev.referee.engine.call.B2bua;
 import dev.referee.engine.call.ClientPurpose;
 import dev.referee.engine.call.Leg;
@@ -48,7 +50,7 @@ final class AttendedTransfer
         if (consultation == transfer.transferor || consultation.call() == transfer.call || other == null ||
             other.isTerminated() || consultation.isTerminated())
         {
-            failure.targetFailed(transfer, 481, "Call/Transaction Does Not Exist",
+            failure.targetFailed(transfer, SipStatus.CALL_OR_TRANSACTION_DOES_NOT_EXIST, SipStatus.reasonPhrase(SipStatus.CALL_OR_TRANSACTION_DOES_NOT_EXIST),
                 "the dialog named by Replaces is over");
             return;
         }
@@ -111,7 +113,7 @@ final class AttendedTransfer
         if (response.bodyLength() == 0)
         {
             b2bua.messages().sendAck(other, null);
-            failure.targetFailed(transfer, 488, "Not Acceptable Here", "the target's re-INVITE answer had no offer");
+            failure.targetFailed(transfer, SipStatus.NOT_ACCEPTABLE_HERE, SipStatus.reasonPhrase(SipStatus.NOT_ACCEPTABLE_HERE), "the target's re-INVITE answer had no offer");
             return;
         }
         join.offerToTransferee(transfer, response, "the target offered");
@@ -120,7 +122,7 @@ final class AttendedTransfer
     void onOfferTimeout(final Transfer transfer)
     {
         transfer.target.clientInvite(null);
-        failure.targetFailed(transfer, 408, "Request Timeout", "the target did not answer the re-INVITE");
+        failure.targetFailed(transfer, SipStatus.REQUEST_TIMEOUT, SipStatus.reasonPhrase(SipStatus.REQUEST_TIMEOUT), "the target did not answer the re-INVITE");
     }
 
     /** The target's dialog is re-INVITEd without offer: its 2xx brings the offer the transferee will answer. */

@@ -1,5 +1,7 @@
 package dev.referee.engine.transfer;
 
+import dev.referee.sip.SipStatus;
+
 import dev.referee.engine.call.B2bua;
 import dev.referee.engine.call.InviteHeaders;
 import dev.referee.engine.call.Leg;
@@ -52,7 +54,7 @@ final class BlindTransfer
         final Route route = router.route(target.user());
         if (route == null)
         {
-            failure.targetFailed(transfer, 404, "Not Found", "no route to the transfer target");
+            failure.targetFailed(transfer, SipStatus.NOT_FOUND, SipStatus.reasonPhrase(SipStatus.NOT_FOUND), "no route to the transfer target");
             return;
         }
         // From: the transferee's identity, as the target will see it.
@@ -98,7 +100,7 @@ final class BlindTransfer
         {
             b2bua.messages().sendAck(leg, null);
             b2bua.hangUp(leg, null, null);
-            failure.targetFailed(transfer, 488, "Not Acceptable Here", "the target answered without an offer");
+            failure.targetFailed(transfer, SipStatus.NOT_ACCEPTABLE_HERE, SipStatus.reasonPhrase(SipStatus.NOT_ACCEPTABLE_HERE), "the target answered without an offer");
             return;
         }
         // The target's offer goes to the transferee in a re-INVITE; its answer will go back in the target's ACK.
@@ -111,7 +113,7 @@ final class BlindTransfer
         if (transfer.target != null && transfer.target.clientInvite() == ct)
         {
             failure.abandonTarget(transfer);
-            failure.targetFailed(transfer, 408, "Request Timeout", "the target did not answer");
+            failure.targetFailed(transfer, SipStatus.REQUEST_TIMEOUT, SipStatus.reasonPhrase(SipStatus.REQUEST_TIMEOUT), "the target did not answer");
         }
     }
 }

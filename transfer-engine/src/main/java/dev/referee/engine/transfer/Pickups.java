@@ -1,5 +1,7 @@
 package dev.referee.engine.transfer;
 
+import dev.referee.sip.SipStatus;
+
 import dev.referee.engine.call.B2bua;
 import dev.referee.engine.call.Call;
 import dev.referee.engine.call.ClientPurpose;
@@ -69,24 +71,24 @@ public final class Pickups implements PickupListener
         final DialogReference dialog = DialogReference.parse(view);
         if (dialog == null)
         {
-            messages.respond(st, 400, "Bad Request", "Warning", "399 referee \"malformed Replaces\"");
+            messages.respond(st, SipStatus.BAD_REQUEST, "Warning", "399 referee \"malformed Replaces\"");
             return;
         }
         final Leg replaced = b2bua.calls().findLeg(dialog);
         if (replaced == null)
         {
-            messages.respond(st, 481, "Call/Transaction Does Not Exist", null, null);
+            messages.respond(st, SipStatus.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null, null);
             return;
         }
         final Leg peer = replaced.peer();
         if (replaced.isTerminated() || peer == null || peer.isTerminated())
         {
-            messages.respond(st, 603, "Decline", null, null);
+            messages.respond(st, SipStatus.DECLINE, null, null);
             return;
         }
         if (dialog.earlyOnly() && replaced.isConfirmed())
         {
-            messages.respond(st, 486, "Busy Here", null, null);
+            messages.respond(st, SipStatus.BUSY_HERE, null, null);
             return;
         }
         final Call call = replaced.call();
@@ -94,10 +96,10 @@ public final class Pickups implements PickupListener
             !replaced.isConfirmed() && replaced == call.calleeLeg() && replaced.clientInvite() != null;
         if (!replaced.isConfirmed() && !ringingCallee)
         {
-            messages.respond(st, 481, "Call/Transaction Does Not Exist", null, null); // an early caller is not taken
+            messages.respond(st, SipStatus.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null, null); // an early caller is not taken
             return;
         }
-        transactions.startResponse(st, 100, "Trying").endWithoutBody();
+        transactions.startResponse(st, SipStatus.TRYING).endWithoutBody();
         transactions.send(st, 100);
 
         final Leg picker = b2bua.calls().newIncomingLeg(call, request, transport, source, connectionId);

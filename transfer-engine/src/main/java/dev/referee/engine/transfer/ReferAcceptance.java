@@ -1,5 +1,7 @@
 package dev.referee.engine.transfer;
 
+import dev.referee.sip.SipStatus;
+
 import dev.referee.engine.call.B2bua;
 import dev.referee.engine.call.Call;
 import dev.referee.engine.call.DialogReference;
@@ -110,7 +112,7 @@ final class ReferAcceptance
         if (!refer.header(HeaderName.REFER_TO, view) || !referTo.wrap(view.buffer(), view.offset(), view.length()))
         {
             b2bua.messages().respond(
-                st, 400, "Bad Request", "Warning", "399 referee \"missing or malformed Refer-To\"");
+                st, SipStatus.BAD_REQUEST, SipStatus.reasonPhrase(SipStatus.BAD_REQUEST), "Warning", "399 referee \"missing or malformed Refer-To\"");
             return true;
         }
         final SipUri target = referTo.uriView();
@@ -118,7 +120,7 @@ final class ReferAcceptance
             target.header("Replaces", view) && DialogReference.fromUriHeader(view) == null)
         {
             // Validated before anything else: the decoded Replaces goes into the INVITE to the target.
-            b2bua.messages().respond(st, 400, "Bad Request", "Warning", "399 referee \"malformed Refer-To header\"");
+            b2bua.messages().respond(st, SipStatus.BAD_REQUEST, "Warning", "399 referee \"malformed Refer-To header\"");
             return true;
         }
         final Call call = transferor.call();
@@ -135,17 +137,17 @@ final class ReferAcceptance
         }
         if (!decision.allowed())
         {
-            refuse(st, call, 403, "Forbidden", decision.refusal());
+            refuse(st, call, SipStatus.FORBIDDEN, decision.refusal());
             return true;
         }
         if (transferee == null || transferee.isTerminated() || !transferee.isConfirmed())
         {
-            refuse(st, call, 481, "Call/Transaction Does Not Exist", "nobody to transfer");
+            refuse(st, call, SipStatus.CALL_OR_TRANSACTION_DOES_NOT_EXIST, "nobody to transfer");
             return true;
         }
         if (call.transfer() != null && call.transfer().isActive() || call.pendingRefer() != null)
         {
-            refuse(st, call, 491, "Request Pending", "a transfer is already in progress");
+            refuse(st, call, SipStatus.REQUEST_PENDING, "a transfer is already in progress");
             return true;
         }
 
@@ -183,7 +185,7 @@ final class ReferAcceptance
         request.transferor.call().pendingRefer(null);
         if (!accept)
         {
-            refuse(request.st, request.transferor.call(), 403, "Forbidden", "transfer rejected by the webhook");
+            refuse(request.st, request.transferor.call(), SipStatus.FORBIDDEN, "transfer rejected by the webhook");
             return;
         }
         start(request, target == null || target.length() == 0 ? null : target.toString());
@@ -210,7 +212,7 @@ final class ReferAcceptance
         final ServerTransaction st = request.st;
         if (transferor.isTerminated() || transferee == null || transferee.isTerminated())
         {
-            refuse(st, call, 481, "Call/Transaction Does Not Exist", "the call ended before the transfer started");
+            refuse(st, call, SipStatus.CALL_OR_TRANSACTION_DOES_NOT_EXIST, "the call ended before the transfer started");
             return;
         }
         final String referToText = newTarget != null ? newTarget : request.referTo;
@@ -218,7 +220,7 @@ final class ReferAcceptance
         targetBuffer.wrap(targetBytes);
         if (!targetView.wrap(targetBuffer, 0, targetBytes.length) || !(targetView.isSip() || targetView.isTel()))
         {
-            refuse(st, call, 403, "Forbidden", "unusable transfer target " + referToText);
+            refuse(st, call, SipStatus.FORBIDDEN, "unusable transfer target " + referToText);
             return;
         }
         final SipUri target = targetView;
@@ -246,7 +248,7 @@ final class ReferAcceptance
             nextTransferId++, owner, call, transferor, transferee, kind, event, targetUri);
         call.transfer(transfer);
         events.onTransferStarted(timers.nowNs(), call.id(), transfer.id, transfer.kind.wire(), targetUri);
-        notifier.notify(transfer, 100, "Trying");
+        notifier.notify(transfer, SipStatus.TRYING, SipStatus.reasonPhrase(SipStatus.TRYING));
 
         if (consultation != null)
         {
@@ -258,10 +260,9 @@ final class ReferAcceptance
             replaces == null ? null : replaces.headerValue());
     }
 
-    private void refuse(final ServerTransaction st, final Call call, final int status, final String reasonPhrase,
-        final String why)
+    private void refuse(final ServerTransaction st, final Call call, final int status, final String why)
     {
-        b2bua.messages().respond(st, status, reasonPhrase, "Reason",
+        b2bua.messages().respond(st, status, "Reason",
             "SIP;cause=" + status + ";text=\"" + why + "\"");
         events.onTransferRefused(timers.nowNs(), call.id(), status, why);
     }

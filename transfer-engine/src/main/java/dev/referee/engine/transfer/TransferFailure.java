@@ -1,5 +1,7 @@
 package dev.referee.engine.transfer;
 
+import dev.referee.sip.SipStatus;
+
 import dev.referee.engine.call.B2bua;
 import dev.referee.engine.call.EndCause;
 import dev.referee.engine.call.InviteHeaders;
@@ -68,7 +70,7 @@ final class TransferFailure
     void onTransfereeGone(final Transfer transfer)
     {
         abandonTarget(transfer);
-        finish(transfer, 487, "Request Terminated", "the transferee hung up");
+        finish(transfer, SipStatus.REQUEST_TERMINATED, SipStatus.reasonPhrase(SipStatus.REQUEST_TERMINATED), "the transferee hung up");
     }
 
     /** transfer.ring-timeout: the target (or the recalled transferor) rang too long. */
@@ -77,7 +79,7 @@ final class TransferFailure
         if (transfer.state() == Transfer.State.CALLING_TARGET || transfer.state() == Transfer.State.RECALLING)
         {
             abandonTarget(transfer);
-            targetFailed(transfer, 408, "Request Timeout", "no answer within transfer.ring-timeout");
+            targetFailed(transfer, SipStatus.REQUEST_TIMEOUT, SipStatus.reasonPhrase(SipStatus.REQUEST_TIMEOUT), "no answer within transfer.ring-timeout");
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.referee.engine.transfer;
 
+import dev.referee.sip.SipStatus;
+
 import dev.referee.engine.call.B2bua;
 import dev.referee.engine.call.Call;
 import dev.referee.engine.call.ClientPurpose;
@@ -85,7 +87,7 @@ final class TransferJoin
         {
             failure.abandonTarget(transfer);
         }
-        failure.targetFailed(transfer, 408, "Request Timeout", "the transferee did not answer the re-INVITE");
+        failure.targetFailed(transfer, SipStatus.REQUEST_TIMEOUT, SipStatus.reasonPhrase(SipStatus.REQUEST_TIMEOUT), "the transferee did not answer the re-INVITE");
     }
 
     private void complete(final Transfer transfer)
@@ -118,7 +120,7 @@ final class TransferJoin
         if (!recalled)
         {
             events.onTransferCompleted(now, transfer.call.id(), transfer.id, child.id());
-            notifier.notify(transfer, 200, "OK");
+            notifier.notify(transfer, SipStatus.OK, SipStatus.reasonPhrase(SipStatus.OK));
         }
         if (transfer.transferor.isTerminated())
         {
