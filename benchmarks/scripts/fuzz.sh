@@ -97,14 +97,14 @@ STATUS=$?
 set -e
 SECONDS_RUN=$(( $(date +%s) - START ))
 
-EXECUTED="$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$WORK/fuzz.log" | tail -1 | grep -o '[0-9]*$' || echo '?')"
-LAST="$(grep -E '^#[0-9]+' "$WORK/fuzz.log" | tail -1 || true)"
+EXECUTED="$(grep -ao 'stat::number_of_executed_units: *[0-9]*' "$WORK/fuzz.log" | tail -1 | grep -o '[0-9]*$' || echo '?')"
+LAST="$(grep -aE '^#[0-9]+' "$WORK/fuzz.log" | tail -1 || true)"
 COV="$(echo "$LAST" | grep -o 'cov: [0-9]*' || true)"
 FT="$(echo "$LAST" | grep -o 'ft: [0-9]*' || true)"
 CORPUS="$(echo "$LAST" | grep -o 'corp: [0-9]*/[0-9]*[a-zA-Z]*' || true)"
 FINDINGS_AFTER="$(find "$INPUTS/$METHOD" -name 'crash-*' -o -name 'oom-*' -o -name 'timeout-*' | wc -l)"
 echo "fuzz.sh: $NAME: $EXECUTED inputs in ${SECONDS_RUN}s, $COV $FT $CORPUS, findings: $((FINDINGS_AFTER - FINDINGS_BEFORE)), exit $STATUS"
 if [ "$FINDINGS_AFTER" -gt "$FINDINGS_BEFORE" ] || [ "$STATUS" -ne 0 ]; then
-    grep -A6 '== Java Exception\|== libFuzzer crashing input\|ERROR: libFuzzer' "$WORK/fuzz.log" | head -30 >&2
+    grep -a -A6 '== Java Exception\|== libFuzzer crashing input\|ERROR: libFuzzer' "$WORK/fuzz.log" | head -30 >&2
     exit 1
 fi
