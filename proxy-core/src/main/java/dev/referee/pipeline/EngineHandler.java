@@ -85,9 +85,12 @@ final class EngineHandler implements EventHandler<InboundEvent>
             return;
         }
         writer.wrap(refusal, 0);
-        Responses.error(event.message, SipStatus.SERVICE_UNAVAILABLE, SipStatus.reasonPhrase(SipStatus.SERVICE_UNAVAILABLE), "journal unavailable", "Referee",
-            REFUSED_RETRY_AFTER_SECONDS, writer);
-        sender.send(event.transport, event.source, event.connectionId, refusal, 0, writer.length());
+        if (Responses.error(event.message, SipStatus.SERVICE_UNAVAILABLE,
+            SipStatus.reasonPhrase(SipStatus.SERVICE_UNAVAILABLE), "journal unavailable", "Referee",
+            REFUSED_RETRY_AFTER_SECONDS, writer) != null)
+        {
+            sender.send(event.transport, event.source, event.connectionId, refusal, 0, writer.length());
+        }
     }
 
     /** @return false when the stage failed on this input. */

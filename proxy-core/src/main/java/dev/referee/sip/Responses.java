@@ -37,11 +37,20 @@ public final class Responses
         return error(request, statusCode, reason, warning, agent, 0, writer);
     }
 
-    /** {@link #error} with {@code Retry-After: retryAfterSeconds} (RFC 3261 §20.33) when that is positive. */
+    /**
+     * {@link #error} with {@code Retry-After: retryAfterSeconds} (RFC 3261 §20.33) when that is positive. Returns null,
+     * and writes nothing, when the response would not fit the writer's buffer: a valid request of nearly 64 KiB with
+     * many Vias in compact form could need more once every Via is copied and the names are spelled out. Such a request
+     * gets no answer (its sender gets nothing back larger than what it sent, either).
+     */
     public static SipMessageWriter error(final SipMessage request, final int statusCode, final CharSequence reason,
         final CharSequence warning, final CharSequence agent, final int retryAfterSeconds,
         final SipMessageWriter writer)
     {
+        if (errorSizeBound(request, reason, warning, agent) > writer.buffer().capacity())
+        {
+            return null;
+        }
         copyUpToTo(request, statusCode, reason, writer);
         if (needsTag(request))
         {
@@ -112,6 +121,30 @@ public final class Responses
         return writer.startHeader(name)
             .append(request.buffer(), request.valueOffset(index), request.valueLength(index));
     }
+
+    /** At least as many bytes as {@link #error} writes for {@code request} (warnings may double in escaping). */
+    static int errorSizeBound(final SipMessage request, final CharSequence reason, final CharSequence warning,
+        final CharSequence agent)
+    {
+        // Status line, To tag, Retry-After, Content-Length and the blank line: well under 128 bytes.
+        int bound = 128 + reason.length() + 2 * (warning == null ? 0 : warning.length()) +
+            (agent == null ? 0 : agent.length()) + 16;
+        for (int i = request.findHeader(HeaderName.VIA, 0); i >= 0; i = request.findHeader(HeaderName.VIA, i + 1))
+        {
+            bound += request.valueLength(i) + 8; // "Via: " and CRLF
+        }
+        for (final int id : COPIED_ONCE)
+        {
+            final int index = request.findHeader(id, 0);
+            if (index >= 0)
+            {
+                bound += request.valueLength(index) + 12; // the longest name ("Call-ID: ") and CRLF
+            }
+        }
+        return bound;
+    }
+
+    private static final int[] COPIED_ONCE = {HeaderName.FROM, HeaderName.TO, HeaderName.CALL_ID, HeaderName.CSEQ};
 
     /** A tag can only be added to a To that was readable and has none (RFC 3261 §8.2.6.2). */
     private static boolean needsTag(final SipMessage request)

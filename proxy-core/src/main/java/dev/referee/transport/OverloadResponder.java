@@ -56,7 +56,10 @@ public final class OverloadResponder
             return null;
         }
         writer.wrap(responseBuffer, 0);
-        Responses.error(request, STATUS, REASON, WARNING, agent, retryAfterSeconds, writer);
+        if (Responses.error(request, STATUS, REASON, WARNING, agent, retryAfterSeconds, writer) == null)
+        {
+            return null; // too large to answer: dropped, as when the ring is full
+        }
         responseByteBuffer.clear().limit(writer.length());
         return responseByteBuffer;
     }

@@ -82,4 +82,31 @@ class ResponsesTest
         final String text = new String(out.byteArray(), 0, writer.length(), StandardCharsets.US_ASCII);
         assertTrue(text.contains("\r\nTo: \"Mr. J. User <sip:j.user@example.com>\r\n"), text);
     }
+
+    @Test
+    void shouldWriteNoErrorResponseThatWouldNotFitItsBuffer()
+    {
+        // Compact "v:" with many list elements and a long "i:" fits a datagram; copied with every Via spelled out,
+        // the 400 would not fit 65,535 bytes (found by SipMessageFuzzTest's error-response invariant).
+        final StringBuilder vias = new StringBuilder();
+        for (int i = 0; i < 250; i++)
+        {
+            vias.append(i == 0 ? "" : ",").append("SIP/2.0/UDP h").append(i).append(".example.com;branch=z9hG4bK")
+                .append("x".repeat(205)).append(i);
+        }
+        final String text = "OPTIONS sip:a@example.com SIP/2.0\r\nv: " + vias + "\r\nf: <sip:b@example.com>;tag=1\r\n" +
+            "t: <sip:a@example.com>\r\ni: " + "c".repeat(2_000) + "\r\nCSeq: 1 OPTIONS\r\nl: 0\r\n\r\n";
+        final byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+        assertTrue(bytes.length < 65_535, "a datagram: " + bytes.length);
+        final SipMessage request = new SipMessage();
+        assertTrue(request.parse(new UnsafeBuffer(bytes), 0, bytes.length), request.errorReason());
+
+        final UnsafeBuffer full = new UnsafeBuffer(new byte[65_535]);
+        assertEquals(null, Responses.error(request, 400, "Bad Request", "why", "referee", writer.wrap(full, 0)));
+        assertEquals(0, writer.length(), "nothing written");
+
+        final SipMessage small = Corpus.parse("rfc4475/transports.dat");
+        assertTrue(Responses.error(small, 400, "Bad Request", "why", "referee", writer.wrap(full, 0)) != null);
+        assertTrue(Responses.errorSizeBound(small, "Bad Request", "why", "referee") >= writer.length());
+    }
 }

@@ -374,12 +374,18 @@ public final class Engine
         final SipMessageWriter writer = outbox.begin();
         if (message.errorReason() == ParseErrors.UNSUPPORTED_VERSION)
         {
-            Responses.error(message, SipStatus.VERSION_NOT_SUPPORTED, SipStatus.reasonPhrase(SipStatus.VERSION_NOT_SUPPORTED), message.errorReason(), "referee", writer);
-            outbox.send(transport, source, connectionId, 0, 505);
+            if (Responses.error(message, SipStatus.VERSION_NOT_SUPPORTED,
+                SipStatus.reasonPhrase(SipStatus.VERSION_NOT_SUPPORTED), message.errorReason(), "referee", writer) != null)
+            {
+                outbox.send(transport, source, connectionId, 0, SipStatus.VERSION_NOT_SUPPORTED);
+            }
             return;
         }
-        Responses.error(message, SipStatus.BAD_REQUEST, SipStatus.reasonPhrase(SipStatus.BAD_REQUEST), message.errorReason(), "referee", writer);
-        outbox.send(transport, source, connectionId, 0, 400);
+        if (Responses.error(message, SipStatus.BAD_REQUEST, SipStatus.reasonPhrase(SipStatus.BAD_REQUEST),
+            message.errorReason(), "referee", writer) != null)
+        {
+            outbox.send(transport, source, connectionId, 0, SipStatus.BAD_REQUEST);
+        }
     }
 
     private void answerOptions(final ServerTransaction st)
