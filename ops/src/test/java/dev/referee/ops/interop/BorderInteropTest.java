@@ -159,8 +159,9 @@ class BorderInteropTest
             SippParties callers = new SippParties(DUMP);
             Socket slow = new Socket())
         {
+            // Port 0 gives UDP and TCP ports of their own: the TCP one is what a TCP peer connects to.
             final InetSocketAddress server =
-                new InetSocketAddress(InetAddress.getByName(Ports.LOOPBACK), startReferee(callee, "reject").sipPort());
+                new InetSocketAddress(InetAddress.getByName(Ports.LOOPBACK), startReferee(callee, "reject").tcpPort());
             for (int i = 0; i < idleConnections; i++)
             {
                 final SocketChannel channel = SocketChannel.open();
@@ -175,7 +176,7 @@ class BorderInteropTest
             out.flush();
 
             callers.start(Sipp.uac("uac-basic-call.xml", workDir).localIp(PBX).transport(SippTransport.TCP)
-                .remote(referee.sipPort()).service("bobtcp").calls(calls).rate(10).globalTimeout(BOUND), calls);
+                .remote(referee.tcpPort()).service("bobtcp").calls(calls).rate(10).globalTimeout(BOUND), calls);
 
             // One header byte every 200 ms: each arrives well inside any per-read timeout; the message never ends.
             final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
