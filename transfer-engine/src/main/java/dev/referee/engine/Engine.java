@@ -231,7 +231,7 @@ public final class Engine
         final int method = request.method();
         if (method == SipMethod.ACK)
         {
-            onAck(request);
+            onAck(request, source);
             return;
         }
         final ServerTransaction existing = transactions.findServer(request);
@@ -330,7 +330,7 @@ public final class Engine
         return true;
     }
 
-    private void onAck(final SipMessage ack)
+    private void onAck(final SipMessage ack, final InetSocketAddress source)
     {
         final ServerTransaction st = transactions.findServer(ack);
         // An ACK matching an Accepted INVITE (same branch, or RFC 2543 matching) acknowledges the 2xx: a dialog matter.
@@ -343,7 +343,7 @@ public final class Engine
         final Leg leg = toTag.isEmpty() ? null : b2bua.findLeg(toTag, ack.callId());
         if (leg != null)
         {
-            b2bua.onAck(leg, ack);
+            b2bua.onAck(leg, ack, source);
         }
         else
         {

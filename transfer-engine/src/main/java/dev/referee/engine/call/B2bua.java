@@ -136,6 +136,16 @@ public final class B2bua implements TransactionUser
     public void onInDialogRequest(final Leg leg, final SipMessage request, final ServerTransaction st,
         final int transport, final InetSocketAddress source, final long connectionId)
     {
+        if (!comesFromThePeer(leg, request.from().tag(), source))
+        {
+            // Knowing a dialog's Call-ID and tags is not enough to end, change or transfer it: the request must come
+            // from the host the leg's peer talks from. Nothing of the leg changes (flow, transport, connection).
+            st.localTag = leg.localTag;
+            messages.respond(st, SipStatus.FORBIDDEN, "Reason", "SIP;cause=403;text=\"not from this dialog's peer\"");
+            transitions.unexpected(StateMachine.DIALOG, leg.id, callIdOf(leg), leg.state(),
+                request.methodName() + " from " + source + ", not from the dialog's peer", timers.nowNs());
+            return;
+        }
         if (request.cseqNumber() <= leg.remoteCSeq)
         {
             messages.respond(st, SipStatus.SERVER_INTERNAL_ERROR, "Warning", "399 referee \"CSeq out of order\"");
@@ -201,8 +211,14 @@ public final class B2bua implements TransactionUser
     }
 
     /** An ACK inside a dialog of {@code leg}: for a 2xx Referee sent (RFC 3261 §13.2.2.4); relayed to the peer. */
-    public void onAck(final Leg leg, final SipMessage ack)
+    public void onAck(final Leg leg, final SipMessage ack, final InetSocketAddress source)
     {
+        if (!comesFromThePeer(leg, ack.from().tag(), source))
+        {
+            transitions.unexpected(StateMachine.DIALOG, leg.id, callIdOf(leg), leg.state(),
+                "ACK from " + source + ", not from the dialog's peer", timers.nowNs());
+            return;
+        }
         if (leg.pending2xx == null || ack.cseqNumber() != leg.pending2xxCSeq)
         {
             return; // a retransmitted ACK, already relayed
@@ -693,7 +709,22 @@ public final class B2bua implements TransactionUser
             "cancelled");
     }
 
-    private static long callIdOf(final Leg leg)
+    /**
+     * The dialog's peer sent it: the From tag is the peer's tag, and it comes from the host the leg talks to (the port
+     * may differ, RFC 3261 §18.2.2; over TCP another connection from the same host is the peer's too).
+     */
+    private static boolean comesFromThePeer(final Leg leg, final AsciiView fromTag, final InetSocketAddress source)
+    {
+        if (leg.remoteTag != null && !leg.remoteTag.isEmpty() && !fromTag.contentEquals(leg.remoteTag))
+        {
+            return false;
+        }
+        final InetSocketAddress flow = leg.flow;
+        return flow == null || source == null || flow.getAddress() == null ||
+            flow.getAddress().equals(source.getAddress());
+    }
+
+        private static long callIdOf(final Leg leg)
     {
         return leg.call == null ? 0 : leg.call.id;
     }
