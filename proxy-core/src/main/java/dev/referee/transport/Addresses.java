@@ -12,6 +12,16 @@ public final class Addresses
     }
 
     /** "127.0.0.1:5060", "[::1]:5060", "[2001:db8::1]:5060". */
+    /**
+     * True when {@code source} is on the host of {@code peer} (ports may differ: RFC 3261 §18.2.2), or when either is
+     * not known (nothing to compare against).
+     */
+    public static boolean sameHost(final InetSocketAddress peer, final InetSocketAddress source)
+    {
+        return peer == null || source == null || peer.getAddress() == null ||
+            peer.getAddress().equals(source.getAddress());
+    }
+
     public static String hostPort(final InetSocketAddress address)
     {
         return host(address) + ':' + address.getPort();

@@ -27,6 +27,7 @@ import dev.referee.sip.SipMessage;
 import dev.referee.sip.SipMessageWriter;
 import dev.referee.sip.SipMethod;
 import dev.referee.sip.SipUri;
+import dev.referee.transport.Addresses;
 
 import java.net.InetSocketAddress;
 
@@ -101,7 +102,7 @@ public final class Engine
         {
             counters.responseIn(message.statusCode());
             final ClientTransaction ct = transactions.matchResponse(message);
-            if (ct != null && !cameFromWhereTheRequestWent(ct, source))
+            if (ct != null && !Addresses.sameHost(ct.destination(), source))
             {
                 // Whoever learned a branch (it is on the wire) could otherwise answer Referee's requests for the far
                 // end: a response counts only from the host the request went to (RFC 3261 §18.2.2 lets the port vary).
@@ -117,13 +118,6 @@ public final class Engine
             }
         }
         endOfInput();
-    }
-
-    private static boolean cameFromWhereTheRequestWent(final ClientTransaction ct, final InetSocketAddress source)
-    {
-        final InetSocketAddress destination = ct.destination();
-        return destination == null || source == null || destination.getAddress() == null ||
-            destination.getAddress().equals(source.getAddress());
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.referee.engine.call;
 
+import dev.referee.transport.Addresses;
+
 import dev.referee.sip.SipStatus;
 
 import dev.referee.sip.SipLimits;
@@ -719,9 +721,7 @@ public final class B2bua implements TransactionUser
         {
             return false;
         }
-        final InetSocketAddress flow = leg.flow;
-        return flow == null || source == null || flow.getAddress() == null ||
-            flow.getAddress().equals(source.getAddress());
+        return Addresses.sameHost(leg.flow, source);
     }
 
         private static long callIdOf(final Leg leg)
