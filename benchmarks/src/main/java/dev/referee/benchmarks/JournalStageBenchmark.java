@@ -1,12 +1,13 @@
 package dev.referee.benchmarks;
 
-import dev.referee.config.RefereeConfig.JournalConfig;
-import dev.referee.config.RefereeConfig.JournalRoll;
 import dev.referee.journal.Journal;
+import dev.referee.journal.JournalConfig;
 import dev.referee.journal.JournalInputStage;
+import dev.referee.journal.JournalRoll;
 import dev.referee.journal.SyntheticCalls;
 import dev.referee.ring.InboundEvent;
 import dev.referee.transport.Transport;
+
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -1,5 +1,8 @@
 package dev.referee.config;
 
+import java.io.Reader;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -8,7 +11,7 @@ import java.util.Set;
  * One mapping of the document: knows which keys it allows and hands out {@link ConfigValue}s with their paths.
  * An absent key and a key with a null value both mean "use the default".
  */
-final class ConfigSection
+public final class ConfigSection
 {
     private final String source;
     private final String path;
@@ -22,13 +25,13 @@ final class ConfigSection
     }
 
     /** A section for a key that is absent: every lookup falls back to its default. */
-    static ConfigSection empty(final String source, final String path)
+    public static ConfigSection empty(final String source, final String path)
     {
         return new ConfigSection(source, path, new YamlNode.Mapping(ConfigException.NO_LINE, Map.of()));
     }
 
     /** Rejects the first key, in document order, that is not one of {@code allowed}. */
-    ConfigSection allowOnly(final String... allowed) throws ConfigException
+    public ConfigSection allowOnly(final String... allowed) throws ConfigException
     {
         final Set<String> keys = Set.of(allowed);
         for (final YamlNode.Entry entry : mapping.entries().values())
@@ -41,13 +44,13 @@ final class ConfigSection
         return this;
     }
 
-    int line()
+    public int line()
     {
         return mapping.line();
     }
 
     /** The value of {@code key}, or null when the key is absent or its value is null. */
-    ConfigValue get(final String key)
+    public ConfigValue get(final String key)
     {
         final YamlNode.Entry entry = mapping.entries().get(key);
         if (entry == null)
@@ -59,14 +62,14 @@ final class ConfigSection
     }
 
     /** The value of {@code key} as written, including an explicit null; null only when absent. */
-    ConfigValue getIncludingNull(final String key)
+    public ConfigValue getIncludingNull(final String key)
     {
         final YamlNode.Entry entry = mapping.entries().get(key);
         return entry == null ? null : new ConfigValue(source, pathOf(key), entry.value());
     }
 
     /** A required key: absent or null is an error at this section's line. */
-    ConfigValue require(final String key) throws ConfigException
+    public ConfigValue require(final String key) throws ConfigException
     {
         final ConfigValue value = get(key);
         if (value == null)
@@ -76,46 +79,84 @@ final class ConfigSection
         return value;
     }
 
-    ConfigSection section(final String key) throws ConfigException
+    public ConfigSection section(final String key) throws ConfigException
     {
         final ConfigValue value = get(key);
         return value == null ? empty(source, pathOf(key)) : value.section();
     }
 
-    List<ConfigValue> items(final String key) throws ConfigException
+    public List<ConfigValue> items(final String key) throws ConfigException
     {
         final ConfigValue value = get(key);
         return value == null ? List.of() : value.items();
     }
 
-    String text(final String key, final String defaultValue) throws ConfigException
+    public String text(final String key, final String defaultValue) throws ConfigException
     {
         final ConfigValue value = get(key);
         return value == null ? defaultValue : value.nonEmptyText();
     }
 
-    int integer(final String key, final int defaultValue, final int min, final int max) throws ConfigException
+    public int integer(final String key, final int defaultValue, final int min, final int max) throws ConfigException
     {
         final ConfigValue value = get(key);
         return value == null ? defaultValue : value.integer(min, max);
     }
 
-    boolean bool(final String key, final boolean defaultValue) throws ConfigException
+    public boolean bool(final String key, final boolean defaultValue) throws ConfigException
     {
         final ConfigValue value = get(key);
         return value == null ? defaultValue : value.bool();
     }
 
-    long durationMs(final String key, final long defaultMs, final long maxMs) throws ConfigException
+    public long durationMs(final String key, final long defaultMs, final long maxMs) throws ConfigException
     {
         final ConfigValue value = get(key);
         return value == null ? defaultMs : value.durationMs(maxMs);
     }
 
-    <E extends Enum<E>> E choice(final String key, final Class<E> type, final E defaultValue) throws ConfigException
+    public <E extends Enum<E>> E choice(final String key, final Class<E> type, final E defaultValue) throws ConfigException
     {
         final ConfigValue value = get(key);
         return value == null ? defaultValue : value.choice(type);
+    }
+
+    /** A file system path; {@code defaultPath} when absent. */
+    public Path path(final String key, final String defaultPath) throws ConfigException
+    {
+        final ConfigValue value = get(key);
+        if (value == null)
+        {
+            return Path.of(defaultPath);
+        }
+        value.nonEmptyText();
+        return value.parsed("path", ConfigSection::toPath);
+    }
+
+    /**
+     * The top-level mapping of a YAML document; {@code source} names it in error messages. Each module reads its
+     * own sections from it (the YAML key of each is named in the record the module reads it into).
+     */
+    public static ConfigSection document(final Reader reader, final String source) throws ConfigException
+    {
+        final YamlNode root = YamlTreeReader.read(reader, source);
+        if (!(root instanceof YamlNode.Mapping))
+        {
+            throw new ConfigException(source, root.line(), ConfigException.DOCUMENT, "expected a mapping of keys");
+        }
+        return new ConfigSection(source, "", (YamlNode.Mapping)root);
+    }
+
+    private static Path toPath(final String text)
+    {
+        try
+        {
+            return Path.of(text);
+        }
+        catch (final InvalidPathException ex)
+        {
+            throw new IllegalArgumentException(ex.getReason());
+        }
     }
 
     private String pathOf(final String key)

@@ -11,7 +11,7 @@ import java.util.regex.PatternSyntaxException;
  * One value of the document with its key path: converts it to what a config record needs, or throws a
  * {@link ConfigException} that names the path and the line of the value.
  */
-final class ConfigValue
+public final class ConfigValue
 {
     private final String source;
     private final String path;
@@ -24,28 +24,28 @@ final class ConfigValue
         this.node = node;
     }
 
-    String path()
+    public String path()
     {
         return path;
     }
 
-    int line()
+    public int line()
     {
         return node.line();
     }
 
-    boolean isNull()
+    public boolean isNull()
     {
         return node instanceof YamlNode.Scalar && ((YamlNode.Scalar)node).kind() == YamlNode.Kind.NULL;
     }
 
-    ConfigException error(final String reason)
+    public ConfigException error(final String reason)
     {
         return new ConfigException(source, node.line(), path, reason);
     }
 
     /** Any scalar as written: an unquoted {@code user: 1000} is meant as the text "1000". */
-    String text() throws ConfigException
+    public String text() throws ConfigException
     {
         if (!(node instanceof YamlNode.Scalar) || isNull())
         {
@@ -54,7 +54,7 @@ final class ConfigValue
         return ((YamlNode.Scalar)node).text();
     }
 
-    String nonEmptyText() throws ConfigException
+    public String nonEmptyText() throws ConfigException
     {
         final String text = text();
         if (text.isBlank())
@@ -64,7 +64,7 @@ final class ConfigValue
         return text;
     }
 
-    int integer(final int min, final int max) throws ConfigException
+    public int integer(final int min, final int max) throws ConfigException
     {
         if (!(node instanceof YamlNode.Scalar) || ((YamlNode.Scalar)node).kind() != YamlNode.Kind.INTEGER)
         {
@@ -79,7 +79,7 @@ final class ConfigValue
         return (int)value;
     }
 
-    boolean bool() throws ConfigException
+    public boolean bool() throws ConfigException
     {
         if (!(node instanceof YamlNode.Scalar) || ((YamlNode.Scalar)node).kind() != YamlNode.Kind.BOOLEAN)
         {
@@ -89,7 +89,7 @@ final class ConfigValue
     }
 
     /** A duration in milliseconds, within 1 ms .. {@code maxMs}. */
-    long durationMs(final long maxMs) throws ConfigException
+    public long durationMs(final long maxMs) throws ConfigException
     {
         final String text = text();
         final long ms;
@@ -127,7 +127,7 @@ final class ConfigValue
         throw error("expected one of " + String.join(", ", names) + " (got '" + text + "')");
     }
 
-    Pattern regex() throws ConfigException
+    public Pattern regex() throws ConfigException
     {
         final String text = text();
         try
@@ -142,7 +142,7 @@ final class ConfigValue
     }
 
     /** Text parsed by {@code parser}, whose IllegalArgumentException becomes "bad {what} 'text': reason". */
-    <T> T parsed(final String what, final Function<String, T> parser) throws ConfigException
+    public <T> T parsed(final String what, final Function<String, T> parser) throws ConfigException
     {
         final String text = text();
         try
@@ -155,12 +155,12 @@ final class ConfigValue
         }
     }
 
-    boolean isMapping()
+    public boolean isMapping()
     {
         return node instanceof YamlNode.Mapping;
     }
 
-    ConfigSection section() throws ConfigException
+    public ConfigSection section() throws ConfigException
     {
         if (!(node instanceof YamlNode.Mapping))
         {
@@ -169,7 +169,7 @@ final class ConfigValue
         return new ConfigSection(source, path, (YamlNode.Mapping)node);
     }
 
-    List<ConfigValue> items() throws ConfigException
+    public List<ConfigValue> items() throws ConfigException
     {
         if (!(node instanceof YamlNode.Sequence))
         {
@@ -184,7 +184,7 @@ final class ConfigValue
         return items;
     }
 
-    static String spelling(final Enum<?> constant)
+    public static String spelling(final Enum<?> constant)
     {
         return constant.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }

@@ -6,6 +6,9 @@ import java.util.regex.Pattern;
 /** Reads the duration form of the configuration: a whole number followed by ms, s, m or h ("500ms", "32s"). */
 public final class Durations
 {
+    /** The longest timeout most settings take: longer is a typo, not a plan. */
+    public static final long ONE_DAY_MS = 24L * 3_600_000L;
+
     private static final Pattern FORM = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h)");
 
     private Durations()

@@ -1,25 +1,27 @@
 package dev.referee.pipeline;
 
+import dev.referee.config.ListenAddress;
+import dev.referee.ring.EngineProgress;
 import dev.referee.ring.InboundEvent;
 import dev.referee.ring.OutboundEvent;
 import dev.referee.ring.PipelineCounters;
-import dev.referee.ring.EngineProgress;
+import dev.referee.transport.Admission;
+import dev.referee.transport.BorderGuard;
+import dev.referee.transport.InboundPublisher;
+import dev.referee.transport.OverloadConfig;
+import dev.referee.transport.OverloadResponder;
+import dev.referee.transport.SecurityConfig;
+import dev.referee.transport.TcpConfig;
+import dev.referee.transport.TcpTransport;
+import dev.referee.transport.Transport;
+import dev.referee.transport.TrunkSources;
+import dev.referee.transport.UdpTransport;
 
 import com.lmax.disruptor.BatchEventProcessor;
 import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.RingBuffer;
-import dev.referee.config.ListenAddress;
-import dev.referee.config.RefereeConfig;
-import dev.referee.transport.Admission;
-import dev.referee.transport.BorderGuard;
-import dev.referee.transport.InboundPublisher;
-import dev.referee.transport.OverloadResponder;
-import dev.referee.transport.TcpTransport;
-import dev.referee.transport.Transport;
-import dev.referee.transport.UdpTransport;
-
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 
@@ -50,7 +52,7 @@ import java.util.concurrent.locks.LockSupport;
  * inbound ring is full, receive threads answer requests with a stateless 503 and drop the rest (counted). The
  * engine sends with {@link #sender()}, which never blocks and drops (counted) when the outbound ring is full.
  * <p>
- * Use: {@code new SipPipeline(config)}, give {@link #sender()} to the engine, {@link #start(InboundHandler)},
+ * Use: {@code new SipPipeline(...)} (the node builds it from its configuration), give {@link #sender()} to the engine, {@link #start(InboundHandler)},
  * read {@link #counters()} from any thread, {@link #close()}.
  */
 public final class SipPipeline implements AutoCloseable
@@ -60,7 +62,7 @@ public final class SipPipeline implements AutoCloseable
 
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
-    private final RefereeConfig.PipelineConfig config;
+    private final PipelineConfig config;
     private final PipelineCounters counters = new PipelineCounters();
     private final RingBuffer<InboundEvent> inboundRing;
     private final RingBuffer<OutboundEvent> outboundRing;
@@ -80,17 +82,11 @@ public final class SipPipeline implements AutoCloseable
     private boolean started;
     private boolean closed;
 
-    public SipPipeline(final RefereeConfig config)
-    {
-        this(config.pipeline(), config.listen(), config.sip().userAgent(), config.overload(), config.trunks(),
-            config.security(), config.tcp(), new SystemNanoClock());
-    }
-
     /** With the default {@code overload} settings. */
     public SipPipeline(
-        final RefereeConfig.PipelineConfig config, final List<ListenAddress> listen, final String userAgent)
+        final PipelineConfig config, final List<ListenAddress> listen, final String userAgent)
     {
-        this(config, listen, userAgent, RefereeConfig.OverloadConfig.defaults());
+        this(config, listen, userAgent, OverloadConfig.defaults());
     }
 
     /**
@@ -100,11 +96,11 @@ public final class SipPipeline implements AutoCloseable
      * @throws IllegalArgumentException for an unknown wait strategy or a ring size that is not a power of two.
      */
     public SipPipeline(
-        final RefereeConfig.PipelineConfig config, final List<ListenAddress> listen, final String userAgent,
-        final RefereeConfig.OverloadConfig overload)
+        final PipelineConfig config, final List<ListenAddress> listen, final String userAgent,
+        final OverloadConfig overload)
     {
-        this(config, listen, userAgent, overload, List.of(), RefereeConfig.SecurityConfig.defaults(false),
-            RefereeConfig.TcpConfig.defaults(), new SystemNanoClock());
+        this(config, listen, userAgent, overload, List.of(), SecurityConfig.defaults(false),
+            TcpConfig.defaults(), new SystemNanoClock());
     }
 
     /**
@@ -112,9 +108,9 @@ public final class SipPipeline implements AutoCloseable
      * thread its receive times and timeouts (tests step it).
      */
     public SipPipeline(
-        final RefereeConfig.PipelineConfig config, final List<ListenAddress> listen, final String userAgent,
-        final RefereeConfig.OverloadConfig overload, final List<RefereeConfig.TrunkConfig> trunks,
-        final RefereeConfig.SecurityConfig security, final RefereeConfig.TcpConfig tcpConfig, final NanoClock clock)
+        final PipelineConfig config, final List<ListenAddress> listen, final String userAgent,
+        final OverloadConfig overload, final List<TrunkSources> trunks,
+        final SecurityConfig security, final TcpConfig tcpConfig, final NanoClock clock)
     {
         this.config = Objects.requireNonNull(config, "config");
         if (config.tickIntervalMs() <= 0)
@@ -330,7 +326,7 @@ public final class SipPipeline implements AutoCloseable
         return outboundRing.getBufferSize();
     }
 
-    public RefereeConfig.PipelineConfig config()
+    public PipelineConfig config()
     {
         return config;
     }

@@ -1,11 +1,11 @@
 package dev.referee.transport;
 
-import dev.referee.config.RefereeConfig.OverloadConfig;
 import dev.referee.ring.Counter;
 import dev.referee.ring.EngineProgress;
 import dev.referee.sip.AsciiView;
 import dev.referee.sip.SipMessage;
 import dev.referee.sip.SipMethod;
+
 import org.agrona.DirectBuffer;
 
 import java.net.InetSocketAddress;

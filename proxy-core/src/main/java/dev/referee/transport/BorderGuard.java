@@ -1,9 +1,7 @@
 package dev.referee.transport;
 
-import dev.referee.config.RefereeConfig.SecurityConfig;
-import dev.referee.config.RefereeConfig.TrunkConfig;
-import dev.referee.config.RefereeConfig.UnknownSources;
 import dev.referee.ring.Counter;
+
 import org.agrona.DirectBuffer;
 
 import java.net.Inet4Address;
@@ -57,13 +55,13 @@ public final class BorderGuard
     private InetSocketAddress lastSource;
     private int lastTrunk;
 
-    public BorderGuard(final List<TrunkConfig> trunks, final SecurityConfig security, final Counters counters)
+    public BorderGuard(final List<TrunkSources> trunks, final SecurityConfig security, final Counters counters)
     {
         this(trunks, security, counters, FloodGuard.DEFAULT_CAPACITY, System.nanoTime());
     }
 
     /** @param seed of the flood table's hash (any value; a fixed one in tests). */
-    BorderGuard(final List<TrunkConfig> trunks, final SecurityConfig security, final Counters counters,
+    BorderGuard(final List<TrunkSources> trunks, final SecurityConfig security, final Counters counters,
         final int floodCapacity, final long seed)
     {
         this.trunks = new SourceTrunks(trunks);

@@ -1,6 +1,5 @@
 package dev.referee.transport;
 
-import dev.referee.config.RefereeConfig.FloodConfig;
 import dev.referee.ring.Counter;
 
 import java.util.concurrent.TimeUnit;

@@ -1,7 +1,6 @@
 package dev.referee.transport;
 
 import dev.referee.config.Cidr;
-import dev.referee.config.RefereeConfig.TrunkConfig;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -25,7 +24,7 @@ public final class SourceTrunks
     private final Family ipv6;
     private final boolean empty;
 
-    public SourceTrunks(final List<TrunkConfig> trunks)
+    public SourceTrunks(final List<TrunkSources> trunks)
     {
         ipv4 = new Family(trunks, 4);
         ipv6 = new Family(trunks, 16);
@@ -97,12 +96,12 @@ public final class SourceTrunks
         private final int[] trunk;
         private final int mask;
 
-        Family(final List<TrunkConfig> trunks, final int addressBytes)
+        Family(final List<TrunkSources> trunks, final int addressBytes)
         {
             shift = addressBytes == 4 ? 96 : 0;
             final TreeSet<Integer> lengths = new TreeSet<>();
             int count = 0;
-            for (final TrunkConfig config : trunks)
+            for (final TrunkSources config : trunks)
             {
                 for (final Cidr block : config.sources())
                 {

@@ -1,11 +1,11 @@
 package dev.referee.transport;
 
-import com.lmax.disruptor.EventPoller;
-import dev.referee.config.RefereeConfig.TcpConfig;
 import dev.referee.ring.InboundEvent;
 import dev.referee.ring.OutboundEvent;
 import dev.referee.ring.PipelineCounters;
 import dev.referee.sip.StreamFramer;
+
+import com.lmax.disruptor.EventPoller;
 import org.agrona.CloseHelper;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.NanoClock;

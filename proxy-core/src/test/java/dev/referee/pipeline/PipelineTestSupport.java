@@ -1,7 +1,7 @@
 package dev.referee.pipeline;
 
 import dev.referee.config.ListenAddress;
-import dev.referee.config.RefereeConfig;
+
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -24,9 +24,9 @@ public final class PipelineTestSupport
     {
     }
 
-    public static RefereeConfig.PipelineConfig config(final int ringSize, final int tickIntervalMs)
+    public static PipelineConfig config(final int ringSize, final int tickIntervalMs)
     {
-        return new RefereeConfig.PipelineConfig(ringSize, ringSize, "blocking", tickIntervalMs);
+        return new PipelineConfig(ringSize, ringSize, "blocking", tickIntervalMs);
     }
 
     public static SipPipeline pipeline(final int ringSize, final int tickIntervalMs, final ListenAddress... listen)

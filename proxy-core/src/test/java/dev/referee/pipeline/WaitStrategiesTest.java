@@ -38,7 +38,7 @@ class WaitStrategiesTest
     @Test
     void shouldRejectUnknownNameWhenPipelineIsBuilt()
     {
-        final var config = new dev.referee.config.RefereeConfig.PipelineConfig(8, 8, "nope", 10);
+        final var config = new dev.referee.pipeline.PipelineConfig(8, 8, "nope", 10);
         assertThrows(IllegalArgumentException.class, () -> new SipPipeline(config, java.util.List.of(), "x"));
     }
 }

@@ -1,9 +1,9 @@
 package dev.referee.transport;
 
-import dev.referee.config.RefereeConfig;
-import dev.referee.ring.InboundEvent;
 import dev.referee.pipeline.InboundHandler;
 import dev.referee.pipeline.SipPipeline;
+import dev.referee.ring.InboundEvent;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -71,7 +71,7 @@ class AdmissionTest
         }
     }
 
-    private InetSocketAddress start(final int ringSize, final RefereeConfig.OverloadConfig overload) throws Exception
+    private InetSocketAddress start(final int ringSize, final OverloadConfig overload) throws Exception
     {
         // A tick period longer than any test: no tick takes a slot.
         pipeline = new SipPipeline(config(ringSize, 1_000), List.of(listen(Transport.UDP, "127.0.0.1")), AGENT,
@@ -117,7 +117,7 @@ class AdmissionTest
     @Test
     void shouldShedNewCallsWith503AndRetryAfterOnceTheEngineLagsButQueueEveryRequestOfADialog() throws Exception
     {
-        final InetSocketAddress referee = start(1024, new RefereeConfig.OverloadConfig(50, 100, 3));
+        final InetSocketAddress referee = start(1024, new OverloadConfig(50, 100, 3));
         try (DatagramSocket client = client())
         {
             send(client, referee, invite(1));
@@ -160,7 +160,7 @@ class AdmissionTest
     void shouldShedNewCallsPastTheRingFillLimitWithoutTakingRoomFromDialogs() throws Exception
     {
         final int ringSize = 16;
-        final InetSocketAddress referee = start(ringSize, new RefereeConfig.OverloadConfig(60_000, 50, 1));
+        final InetSocketAddress referee = start(ringSize, new OverloadConfig(60_000, 50, 1));
         final int calls = 40;
         try (DatagramSocket client = client())
         {
@@ -198,7 +198,7 @@ class AdmissionTest
     @Test
     void shouldAbsorbRetransmissionsOfARequestStillQueuedAndPassThemOnOnceItWasHandled() throws Exception
     {
-        final InetSocketAddress referee = start(1024, RefereeConfig.OverloadConfig.defaults());
+        final InetSocketAddress referee = start(1024, OverloadConfig.defaults());
         try (DatagramSocket client = client())
         {
             send(client, referee, invite(1));

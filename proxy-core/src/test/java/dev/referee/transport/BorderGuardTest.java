@@ -1,9 +1,5 @@
 package dev.referee.transport;
 
-import dev.referee.config.RefereeConfig.FloodConfig;
-import dev.referee.config.RefereeConfig.SecurityConfig;
-import dev.referee.config.RefereeConfig.TrunkConfig;
-import dev.referee.config.RefereeConfig.UnknownSources;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BorderGuardTest
 {
-    private static final List<TrunkConfig> TRUNKS =
+    private static final List<TrunkSources> TRUNKS =
         List.of(trunk("pbx", "127.0.0.2"), trunk("carrier", "192.0.2.0/24"));
     private static final FloodConfig FLOOD = new FloodConfig(100, 200, 60_000);
 

@@ -1,7 +1,7 @@
 package dev.referee.transport;
 
-import dev.referee.config.RefereeConfig.FloodConfig;
 import dev.referee.ring.Counter;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.TimeUnit;

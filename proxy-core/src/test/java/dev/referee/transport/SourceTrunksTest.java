@@ -1,8 +1,7 @@
 package dev.referee.transport;
 
 import dev.referee.config.Cidr;
-import dev.referee.config.RefereeConfig.TrunkConfig;
-import dev.referee.config.RefereeConfig.TrunkTransferPolicy;
+
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
@@ -49,7 +48,7 @@ class SourceTrunksTest
     {
         final long seed = System.nanoTime();
         final Random random = new Random(seed);
-        final List<TrunkConfig> configs = new ArrayList<>();
+        final List<TrunkSources> configs = new ArrayList<>();
         for (int t = 0; t < 20; t++)
         {
             final List<String> blocks = new ArrayList<>();
@@ -108,7 +107,7 @@ class SourceTrunksTest
         assertEquals(0, allocated, "bytes allocated by 100,000 lookups (sum " + sum + ")");
     }
 
-    private static int linear(final List<TrunkConfig> configs, final InetAddress address)
+    private static int linear(final List<TrunkSources> configs, final InetAddress address)
     {
         for (int i = 0; i < configs.size(); i++)
         {
@@ -123,14 +122,14 @@ class SourceTrunksTest
         return SourceTrunks.NO_TRUNK;
     }
 
-    static TrunkConfig trunk(final String name, final String... blocks)
+    static TrunkSources trunk(final String name, final String... blocks)
     {
         final List<Cidr> sources = new ArrayList<>();
         for (final String block : blocks)
         {
             sources.add(Cidr.parse(block));
         }
-        return new TrunkConfig(name, sources, TrunkTransferPolicy.defaults());
+        return new TrunkSources(name, sources);
     }
 
     static InetAddress ip(final String text) throws Exception

@@ -1,11 +1,8 @@
 package dev.referee.transport;
 
-import dev.referee.config.RefereeConfig;
-import dev.referee.config.RefereeConfig.SecurityConfig;
-import dev.referee.config.RefereeConfig.TcpConfig;
-import dev.referee.config.RefereeConfig.UnknownSources;
 import dev.referee.pipeline.EchoEngine;
 import dev.referee.pipeline.SipPipeline;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -123,8 +120,8 @@ class TcpLimitsTest
     @Test
     void shouldAnswerUnknownSourcesWith403OrCloseTheirConnections() throws Exception
     {
-        final List<RefereeConfig.TrunkConfig> onlyOther = List.of(SourceTrunksTest.trunk("other", "127.0.0.2"));
-        start(onlyOther, new SecurityConfig(UnknownSources.REJECT, RefereeConfig.FloodConfig.OFF, List.of()));
+        final List<TrunkSources> onlyOther = List.of(SourceTrunksTest.trunk("other", "127.0.0.2"));
+        start(onlyOther, new SecurityConfig(UnknownSources.REJECT, FloodConfig.OFF, List.of()));
         try (Socket client = connect(pipeline.localAddress(Transport.TCP)))
         {
             client.getOutputStream().write(bytes(request("OPTIONS", "u@test", "z9hG4bK-u", 1, "TCP", "")));
@@ -136,7 +133,7 @@ class TcpLimitsTest
         pipeline.close();
 
         pipeline = null;
-        start(onlyOther, new SecurityConfig(UnknownSources.DROP, RefereeConfig.FloodConfig.OFF, List.of()));
+        start(onlyOther, new SecurityConfig(UnknownSources.DROP, FloodConfig.OFF, List.of()));
         try (Socket client = connect(pipeline.localAddress(Transport.TCP)))
         {
             assertEquals(-1, client.getInputStream().read(), "closed as soon as accepted");
@@ -149,11 +146,11 @@ class TcpLimitsTest
         start(List.of(), security);
     }
 
-    private void start(final List<RefereeConfig.TrunkConfig> trunks, final SecurityConfig security)
+    private void start(final List<TrunkSources> trunks, final SecurityConfig security)
         throws Exception
     {
         pipeline = new SipPipeline(config(64, 1_000), List.of(listen(Transport.TCP, "127.0.0.1")), AGENT,
-            RefereeConfig.OverloadConfig.defaults(), trunks, security, TCP, nowNs::get);
+            OverloadConfig.defaults(), trunks, security, TCP, nowNs::get);
         engine.sender = pipeline.sender();
         pipeline.start(engine);
     }

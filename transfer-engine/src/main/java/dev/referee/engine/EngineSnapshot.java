@@ -1,14 +1,12 @@
 package dev.referee.engine;
 
-import dev.referee.engine.snapshot.SnapshotWriter;
+import dev.referee.engine.call.CallSnapshots;
+import dev.referee.engine.snapshot.ObjectVisitor;
+import dev.referee.engine.snapshot.SnapshotException;
+import dev.referee.engine.snapshot.SnapshotKinds;
 import dev.referee.engine.snapshot.SnapshotReader;
 import dev.referee.engine.snapshot.SnapshotRefs;
-import dev.referee.engine.snapshot.SnapshotKinds;
-import dev.referee.engine.snapshot.SnapshotException;
-import dev.referee.engine.snapshot.ObjectVisitor;
-
-import dev.referee.engine.Engine;
-import dev.referee.engine.call.CallSnapshots;
+import dev.referee.engine.snapshot.SnapshotWriter;
 import dev.referee.engine.time.TimerOwner;
 import dev.referee.engine.transaction.TransactionSnapshots;
 import dev.referee.engine.transfer.TransferSnapshots;

@@ -2,10 +2,17 @@ package dev.referee.journal;
 
 import dev.referee.config.Cidr;
 import dev.referee.config.ListenAddress;
-import dev.referee.config.RefereeConfig;
-import dev.referee.config.Route;
 import dev.referee.engine.config.EngineConfig;
+import dev.referee.engine.config.OnTransferFailure;
+import dev.referee.engine.config.RedirectConfig;
+import dev.referee.engine.config.Route;
+import dev.referee.engine.config.TransferConfig;
+import dev.referee.engine.config.TransferMode;
+import dev.referee.engine.config.TrunkConfig;
+import dev.referee.engine.config.TrunkTransferPolicy;
+import dev.referee.engine.config.WebhookConfig;
 import dev.referee.engine.id.IdKey;
+
 import net.openhft.chronicle.bytes.Bytes;
 
 import java.net.InetAddress;
@@ -189,16 +196,16 @@ public final class JournalDecoder
         {
             // Written before the transfer settings were recorded: the defaults of that time.
             record.config = new EngineConfig(listen, routes, t1Ns, t2Ns, t4Ns, maxCalls, userAgent, seed, null,
-                RefereeConfig.TransferConfig.defaults(), RefereeConfig.RedirectConfig.defaults(), List.of(),
-                RefereeConfig.WebhookConfig.defaults());
+                TransferConfig.defaults(), RedirectConfig.defaults(), List.of(),
+                WebhookConfig.defaults());
             return;
         }
-        final RefereeConfig.TransferConfig transfer = new RefereeConfig.TransferConfig(
-            in.readInt(), in.readLong(), in.readLong(), RefereeConfig.OnTransferFailure.valueOf(text(in)));
-        final RefereeConfig.RedirectConfig redirect = new RefereeConfig.RedirectConfig(in.readInt());
-        final RefereeConfig.WebhookConfig webhook = new RefereeConfig.WebhookConfig(in.readLong());
+        final TransferConfig transfer = new TransferConfig(
+            in.readInt(), in.readLong(), in.readLong(), OnTransferFailure.valueOf(text(in)));
+        final RedirectConfig redirect = new RedirectConfig(in.readInt());
+        final WebhookConfig webhook = new WebhookConfig(in.readLong());
         final int trunkCount = in.readUnsignedShort();
-        final List<RefereeConfig.TrunkConfig> trunks = new ArrayList<>(trunkCount);
+        final List<TrunkConfig> trunks = new ArrayList<>(trunkCount);
         for (int i = 0; i < trunkCount; i++)
         {
             final String name = text(in);
@@ -208,7 +215,7 @@ public final class JournalDecoder
             {
                 sources.add(Cidr.parse(text(in)));
             }
-            final RefereeConfig.TransferMode mode = RefereeConfig.TransferMode.valueOf(text(in));
+            final TransferMode mode = TransferMode.valueOf(text(in));
             final boolean allowPstn = in.readUnsignedByte() != 0;
             final int targetCount = in.readUnsignedShort();
             final List<Pattern> targets = new ArrayList<>(targetCount);
@@ -217,7 +224,7 @@ public final class JournalDecoder
                 targets.add(Pattern.compile(text(in)));
             }
             final String url = text(in);
-            trunks.add(new RefereeConfig.TrunkConfig(name, sources, new RefereeConfig.TrunkTransferPolicy(
+            trunks.add(new TrunkConfig(name, sources, new TrunkTransferPolicy(
                 mode, allowPstn, targets, url == null ? null : URI.create(url))));
         }
         // Node-start of version 2 on ends with the identifier key; without one (version 1) the seed drives the old

@@ -2,9 +2,12 @@ package dev.referee.journal;
 
 import dev.referee.config.Cidr;
 import dev.referee.config.ListenAddress;
-import dev.referee.config.RefereeConfig;
-import dev.referee.config.Route;
 import dev.referee.engine.config.EngineConfig;
+import dev.referee.engine.config.Route;
+import dev.referee.engine.config.TransferConfig;
+import dev.referee.engine.config.TrunkConfig;
+import dev.referee.engine.config.TrunkTransferPolicy;
+
 import net.openhft.chronicle.bytes.Bytes;
 import org.agrona.DirectBuffer;
 
@@ -74,7 +77,7 @@ public final class JournalEncoder
     /** The transfer, redirect, webhook and trunk settings: they steer the engine, so replay needs them. */
     private static void transferSettings(final Bytes<?> out, final EngineConfig config)
     {
-        final RefereeConfig.TransferConfig transfer = config.transfer();
+        final TransferConfig transfer = config.transfer();
         out.writeInt(transfer.acceptStatus());
         out.writeLong(transfer.transferorByeTimeoutMs());
         out.writeLong(transfer.ringTimeoutMs());
@@ -82,7 +85,7 @@ public final class JournalEncoder
         out.writeInt(config.redirect().max());
         out.writeLong(config.webhook().timeoutMs());
         out.writeShort((short)config.trunks().size());
-        for (final RefereeConfig.TrunkConfig trunk : config.trunks())
+        for (final TrunkConfig trunk : config.trunks())
         {
             text(out, trunk.name());
             out.writeShort((short)trunk.sources().size());
@@ -90,7 +93,7 @@ public final class JournalEncoder
             {
                 text(out, source.toString());
             }
-            final RefereeConfig.TrunkTransferPolicy policy = trunk.transfer();
+            final TrunkTransferPolicy policy = trunk.transfer();
             text(out, policy.mode().name());
             out.writeByte((byte)(policy.allowPstn() ? 1 : 0));
             out.writeShort((short)policy.targets().size());

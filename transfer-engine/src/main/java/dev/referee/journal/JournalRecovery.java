@@ -1,10 +1,10 @@
 package dev.referee.journal;
 
-import dev.referee.config.Route;
 import dev.referee.engine.Engine;
-import dev.referee.engine.config.EngineConfig;
-import dev.referee.engine.counters.EngineCounters;
 import dev.referee.engine.EngineSnapshot;
+import dev.referee.engine.config.EngineConfig;
+import dev.referee.engine.config.Route;
+import dev.referee.engine.counters.EngineCounters;
 
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.NanoClock;

@@ -1,8 +1,13 @@
 package dev.referee.engine;
 
 import dev.referee.config.Cidr;
-import dev.referee.config.RefereeConfig;
+import dev.referee.engine.config.OnTransferFailure;
+import dev.referee.engine.config.TransferConfig;
+import dev.referee.engine.config.TransferMode;
+import dev.referee.engine.config.TrunkConfig;
+import dev.referee.engine.config.TrunkTransferPolicy;
 import dev.referee.sip.HeaderName;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -248,8 +253,8 @@ class BlindTransferTest
     @Test
     void shouldHangUpTheTransfereeWhenOnFailureIsHangup()
     {
-        harness = new EngineHarness(new RefereeConfig.TransferConfig(202, 32_000, 60_000,
-            RefereeConfig.OnTransferFailure.HANGUP), List.of());
+        harness = new EngineHarness(new TransferConfig(202, 32_000, 60_000,
+            OnTransferFailure.HANGUP), List.of());
         establish();
         final Sent invite = bobRefersToCarol(null);
         harness.receive(CALLEE, bob.bye());
@@ -293,8 +298,8 @@ class BlindTransferTest
     @Test
     void shouldAcceptWith200WhenConfigured()
     {
-        harness = new EngineHarness(new RefereeConfig.TransferConfig(200, 32_000, 60_000,
-            RefereeConfig.OnTransferFailure.RECALL), List.of());
+        harness = new EngineHarness(new TransferConfig(200, 32_000, 60_000,
+            OnTransferFailure.RECALL), List.of());
         establish();
         harness.receive(CALLEE, bob.refer("sip:carol@example.com", null));
         assertTrue(harness.drain().stream().anyMatch(s -> s.isResponse(200) && s.message.cseqMethod() ==
@@ -317,10 +322,10 @@ class BlindTransferTest
     @Test
     void shouldApplyTheTrunkPolicyOfTheSourceAddress()
     {
-        final RefereeConfig.TrunkConfig pbx = new RefereeConfig.TrunkConfig("pbx", List.of(Cidr.parse("127.0.0.1/32")),
-            new RefereeConfig.TrunkTransferPolicy(RefereeConfig.TransferMode.TERMINATE, true,
+        final TrunkConfig pbx = new TrunkConfig("pbx", List.of(Cidr.parse("127.0.0.1/32")),
+            new TrunkTransferPolicy(TransferMode.TERMINATE, true,
                 List.of(Pattern.compile("\\+1[0-9]{7}")), null));
-        harness = new EngineHarness(RefereeConfig.TransferConfig.defaults(), List.of(pbx));
+        harness = new EngineHarness(TransferConfig.defaults(), List.of(pbx));
         establish();
         harness.receive(CALLEE, bob.refer("sip:carol@example.com", null));
         final Sent refused = harness.expectOne(response(403, CALLEE), "carol is not an allowed target");
@@ -332,10 +337,10 @@ class BlindTransferTest
     @Test
     void shouldRelayTheReferWhenTheTrunkRelays()
     {
-        final RefereeConfig.TrunkConfig relay = new RefereeConfig.TrunkConfig("relay",
-            List.of(Cidr.parse("127.0.0.0/8")), new RefereeConfig.TrunkTransferPolicy(
-            RefereeConfig.TransferMode.RELAY, false, List.of(), null));
-        harness = new EngineHarness(RefereeConfig.TransferConfig.defaults(), List.of(relay));
+        final TrunkConfig relay = new TrunkConfig("relay",
+            List.of(Cidr.parse("127.0.0.0/8")), new TrunkTransferPolicy(
+            TransferMode.RELAY, false, List.of(), null));
+        harness = new EngineHarness(TransferConfig.defaults(), List.of(relay));
         establish();
         harness.receive(CALLEE, bob.refer("sip:carol@example.com", null));
         final Sent refer = harness.expectOne(request("REFER", CALLER), "REFER passed to the other leg");

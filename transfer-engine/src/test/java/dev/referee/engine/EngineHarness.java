@@ -1,15 +1,16 @@
 package dev.referee.engine;
 
-import dev.referee.engine.counters.EngineCounters;
-
-import dev.referee.engine.id.IdKey;
-import dev.referee.engine.config.EngineConfig;
-
 import dev.referee.config.ListenAddress;
-import dev.referee.config.RefereeConfig;
-import dev.referee.config.Route;
+import dev.referee.engine.config.EngineConfig;
+import dev.referee.engine.config.RedirectConfig;
+import dev.referee.engine.config.Route;
+import dev.referee.engine.config.TransferConfig;
+import dev.referee.engine.config.TrunkConfig;
+import dev.referee.engine.counters.EngineCounters;
+import dev.referee.engine.id.IdKey;
 import dev.referee.sip.SipMessage;
 import dev.referee.transport.Transport;
+
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.net.InetSocketAddress;
@@ -62,29 +63,29 @@ public final class EngineHarness
 
     public EngineHarness(final int maxCalls, final long seed)
     {
-        this(maxCalls, seed, RefereeConfig.TransferConfig.defaults(), List.of());
+        this(maxCalls, seed, TransferConfig.defaults(), List.of());
     }
 
     /** With transfer settings and trunks of the test's choosing. */
-    public EngineHarness(final RefereeConfig.TransferConfig transfer, final List<RefereeConfig.TrunkConfig> trunks)
+    public EngineHarness(final TransferConfig transfer, final List<TrunkConfig> trunks)
     {
         this(1000, 42, transfer, trunks);
     }
 
-    public EngineHarness(final int maxCalls, final long seed, final RefereeConfig.TransferConfig transfer,
-        final List<RefereeConfig.TrunkConfig> trunks)
+    public EngineHarness(final int maxCalls, final long seed, final TransferConfig transfer,
+        final List<TrunkConfig> trunks)
     {
-        this(maxCalls, seed, transfer, trunks, RefereeConfig.RedirectConfig.defaults());
+        this(maxCalls, seed, transfer, trunks, RedirectConfig.defaults());
     }
 
     /** With {@code redirect.max} of the test's choosing (0: 3xx relayed to the caller). */
-    public EngineHarness(final RefereeConfig.RedirectConfig redirect)
+    public EngineHarness(final RedirectConfig redirect)
     {
-        this(1000, 42, RefereeConfig.TransferConfig.defaults(), List.of(), redirect);
+        this(1000, 42, TransferConfig.defaults(), List.of(), redirect);
     }
 
-    public EngineHarness(final int maxCalls, final long seed, final RefereeConfig.TransferConfig transfer,
-        final List<RefereeConfig.TrunkConfig> trunks, final RefereeConfig.RedirectConfig redirect)
+    public EngineHarness(final int maxCalls, final long seed, final TransferConfig transfer,
+        final List<TrunkConfig> trunks, final RedirectConfig redirect)
     {
         final List<Route> routes = List.of(
             new Route(Pattern.compile("bob"), CALLEE, Transport.UDP),

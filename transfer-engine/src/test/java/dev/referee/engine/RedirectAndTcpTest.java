@@ -1,7 +1,9 @@
 package dev.referee.engine;
 
+import dev.referee.engine.config.RedirectConfig;
 import dev.referee.sip.HeaderName;
 import dev.referee.transport.Transport;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -15,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RedirectAndTcpTest
 {
     /** redirect.max: 0 relays a 3xx to the caller instead of following it. */
-    private final EngineHarness harness = new EngineHarness(new dev.referee.config.RefereeConfig.RedirectConfig(0));
+    private final EngineHarness harness = new EngineHarness(new dev.referee.engine.config.RedirectConfig(0));
     private final SipPhone alice = new SipPhone("alice", CALLER);
     private final SipPhone bob = new SipPhone("bob", CALLEE);
 

@@ -1,7 +1,11 @@
 package dev.referee.engine;
 
 import dev.referee.config.Cidr;
-import dev.referee.config.RefereeConfig;
+import dev.referee.engine.config.TransferConfig;
+import dev.referee.engine.config.TransferMode;
+import dev.referee.engine.config.TrunkConfig;
+import dev.referee.engine.config.TrunkTransferPolicy;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,10 +30,10 @@ class TransferWebhookTest
     @BeforeEach
     void setUp()
     {
-        final RefereeConfig.TrunkConfig pbx = new RefereeConfig.TrunkConfig("pbx", List.of(Cidr.parse("127.0.0.1/32")),
-            new RefereeConfig.TrunkTransferPolicy(RefereeConfig.TransferMode.TERMINATE, false, List.of(),
+        final TrunkConfig pbx = new TrunkConfig("pbx", List.of(Cidr.parse("127.0.0.1/32")),
+            new TrunkTransferPolicy(TransferMode.TERMINATE, false, List.of(),
                 URI.create("http://127.0.0.1:8080/refer")));
-        harness = new EngineHarness(RefereeConfig.TransferConfig.defaults(), List.of(pbx));
+        harness = new EngineHarness(TransferConfig.defaults(), List.of(pbx));
         harness.receive(CALLER, alice.invite("bob", "call-1@alice"));
         final Sent invite = harness.expectOne(request("INVITE", CALLEE), "INVITE");
         bob.accept(invite);

@@ -1,13 +1,14 @@
 package dev.referee.journal;
 
 import dev.referee.config.ListenAddress;
-import dev.referee.config.RefereeConfig;
 import dev.referee.engine.config.EngineConfig;
+import dev.referee.engine.config.SipConfig;
 import dev.referee.engine.counters.EngineCounters;
+import dev.referee.engine.events.EngineEvents;
 import dev.referee.engine.id.IdGenerator;
 import dev.referee.engine.id.IdKey;
-import dev.referee.engine.events.EngineEvents;
 import dev.referee.transport.Transport;
+
 import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.SystemNanoClock;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -38,13 +40,10 @@ class JournalIdentifierKeyTest
     @Test
     void shouldKeepTheRecordedKeyWhenANodeRestartsOnItsJournal() throws Exception
     {
-        final RefereeConfig config = new RefereeConfig(
-            List.of(new ListenAddress(Transport.UDP, new InetSocketAddress("127.0.0.1", 0))), List.of(), dir, null,
-            new RefereeConfig.PipelineConfig(64, 64, "blocking", 10), RefereeConfig.SipConfig.defaults());
-        final String first = nextCallIdAfterStart(config, KEY);
+        final String first = nextCallIdAfterStart(KEY);
         assertEquals(IdGenerator.keyed(KEY).callId(), first, "a new journal: the fresh key");
 
-        final String afterRestart = nextCallIdAfterStart(config, new IdKey(1, 2));
+        final String afterRestart = nextCallIdAfterStart(new IdKey(1, 2));
         assertEquals(first, afterRestart, "a restart: the key recorded in node-start, not the fresh one");
         try (Journal journal = Journal.openReadOnly(dir); JournalReader reader = journal.newReader())
         {
@@ -111,14 +110,19 @@ class JournalIdentifierKeyTest
         }
     }
 
-    /** Starts a node's engine on the journal in {@code config} as the node's assembly does; its next Call-ID. */
-    private static String nextCallIdAfterStart(final RefereeConfig config, final IdKey freshKey) throws Exception
+    /** Starts a node's engine on the journal in {@code dir} as the node's assembly does; its next Call-ID. */
+    private String nextCallIdAfterStart(final IdKey freshKey) throws Exception
     {
-        try (Journal journal = Journal.openForWriting(config.journalDir(), config.journal()))
+        final SipConfig sip = SipConfig.defaults();
+        final EngineConfig config = new EngineConfig(
+            List.of(new ListenAddress(Transport.UDP, new InetSocketAddress("127.0.0.1", 0))), List.of(),
+            TimeUnit.MILLISECONDS.toNanos(sip.t1Ms()), TimeUnit.MILLISECONDS.toNanos(sip.t2Ms()),
+            TimeUnit.MILLISECONDS.toNanos(sip.t4Ms()), sip.maxCalls(), sip.userAgent(), freshKey);
+        try (Journal journal = Journal.openForWriting(dir, JournalConfig.defaults()))
         {
             final RecoveryGate gate = new RecoveryGate(
                 (transport, destination, connectionId, buffer, offset, length) -> true, EngineEvents.NONE);
-            final JournalRecovery started = JournalRecovery.recover(journal, EngineConfig.from(config, freshKey), gate,
+            final JournalRecovery started = JournalRecovery.recover(journal, config, gate,
                 new EngineCounters(), SystemNanoClock.INSTANCE, SystemEpochClock.INSTANCE);
             return started.engine().snapshotParts().ids().callId();
         }

@@ -1,10 +1,9 @@
 package dev.referee.journal;
 
-import dev.referee.config.RefereeConfig.JournalConfig;
-import dev.referee.config.RefereeConfig.JournalRoll;
 import dev.referee.engine.counters.EngineCounters;
-import dev.referee.engine.id.IdKey;
 import dev.referee.engine.events.EngineEvents;
+import dev.referee.engine.id.IdKey;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,11 +1,16 @@
 package dev.referee.journal;
 
 import dev.referee.config.Cidr;
-import dev.referee.config.RefereeConfig;
-import dev.referee.config.RefereeConfig.JournalConfig;
-import dev.referee.config.RefereeConfig.JournalRoll;
 import dev.referee.engine.config.EngineConfig;
+import dev.referee.engine.config.OnTransferFailure;
+import dev.referee.engine.config.RedirectConfig;
+import dev.referee.engine.config.TransferConfig;
+import dev.referee.engine.config.TransferMode;
+import dev.referee.engine.config.TrunkConfig;
+import dev.referee.engine.config.TrunkTransferPolicy;
+import dev.referee.engine.config.WebhookConfig;
 import dev.referee.transport.Transport;
+
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,14 +83,14 @@ class JournalRoundTripTest
     void shouldRoundTripTransferSettingsAndTrunks() throws Exception
     {
         final EngineConfig base = SyntheticCalls.config(9);
-        final RefereeConfig.TrunkConfig trunk = new RefereeConfig.TrunkConfig("carrier-a",
-            List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("2001:db8::/32")), new RefereeConfig.TrunkTransferPolicy(
-            RefereeConfig.TransferMode.RELAY, true, List.of(Pattern.compile("\\+1[0-9]+")),
+        final TrunkConfig trunk = new TrunkConfig("carrier-a",
+            List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("2001:db8::/32")), new TrunkTransferPolicy(
+            TransferMode.RELAY, true, List.of(Pattern.compile("\\+1[0-9]+")),
             URI.create("http://127.0.0.1:9000/transfer")));
         final EngineConfig config = new EngineConfig(base.listen(), base.routes(), base.t1Ns(), base.t2Ns(),
             base.t4Ns(), base.maxCalls(), base.userAgent(), base.idKey(),
-            new RefereeConfig.TransferConfig(200, 10_000, 30_000, RefereeConfig.OnTransferFailure.HANGUP),
-            new RefereeConfig.RedirectConfig(3), List.of(trunk), new RefereeConfig.WebhookConfig(1_500));
+            new TransferConfig(200, 10_000, 30_000, OnTransferFailure.HANGUP),
+            new RedirectConfig(3), List.of(trunk), new WebhookConfig(1_500));
         final JournalRecord r = writeAndRead(sink ->
         {
             JournalEncoder.nodeStart(sink.begin(), 1, 2, config);

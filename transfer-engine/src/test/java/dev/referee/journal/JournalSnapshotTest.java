@@ -1,12 +1,11 @@
 package dev.referee.journal;
 
-import dev.referee.config.RefereeConfig.JournalConfig;
-import dev.referee.config.RefereeConfig.JournalRoll;
 import dev.referee.engine.Engine;
+import dev.referee.engine.EngineSnapshot;
 import dev.referee.engine.counters.EngineCounters;
 import dev.referee.engine.events.EngineEvents;
-import dev.referee.engine.EngineSnapshot;
 import dev.referee.ring.InboundEvent;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,7 +1,5 @@
 package dev.referee.journal;
 
-import dev.referee.config.RefereeConfig.JournalConfig;
-import dev.referee.config.RefereeConfig.JournalRoll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

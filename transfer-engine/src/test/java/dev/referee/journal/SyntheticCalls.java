@@ -1,17 +1,18 @@
 package dev.referee.journal;
 
 import dev.referee.config.ListenAddress;
-import dev.referee.config.Route;
 import dev.referee.engine.Engine;
 import dev.referee.engine.config.EngineConfig;
+import dev.referee.engine.config.Route;
 import dev.referee.engine.counters.EngineCounters;
-import dev.referee.engine.id.IdKey;
 import dev.referee.engine.events.EngineEvents;
+import dev.referee.engine.id.IdKey;
 import dev.referee.pipeline.SipSender;
 import dev.referee.sip.AsciiView;
 import dev.referee.sip.HeaderName;
 import dev.referee.sip.SipMessage;
 import dev.referee.transport.Transport;
+
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.net.InetSocketAddress;

@@ -1,12 +1,12 @@
 package dev.referee.benchmarks.border;
 
 import dev.referee.config.Cidr;
-import dev.referee.config.RefereeConfig.FloodConfig;
-import dev.referee.config.RefereeConfig.SecurityConfig;
-import dev.referee.config.RefereeConfig.TrunkConfig;
-import dev.referee.config.RefereeConfig.TrunkTransferPolicy;
-import dev.referee.config.RefereeConfig.UnknownSources;
 import dev.referee.transport.BorderGuard;
+import dev.referee.transport.FloodConfig;
+import dev.referee.transport.SecurityConfig;
+import dev.referee.transport.TrunkSources;
+import dev.referee.transport.UnknownSources;
+
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -53,13 +53,13 @@ public class BorderGuardBenchmark
     @Setup
     public void setUp() throws Exception
     {
-        final List<TrunkConfig> trunks = new ArrayList<>();
+        final List<TrunkSources> trunks = new ArrayList<>();
         final List<String> names = new ArrayList<>();
         for (int t = 0; t < 64; t++)
         {
             // Blocks of /16, /24 and /32 per trunk: three prefix lengths to probe, as a carrier's list has.
-            trunks.add(new TrunkConfig("t" + t, List.of(Cidr.parse("10." + t + ".0.0/16"),
-                Cidr.parse("172.16." + t + ".0/24"), Cidr.parse("192.0.2." + t)), TrunkTransferPolicy.defaults()));
+            trunks.add(new TrunkSources("t" + t, List.of(Cidr.parse("10." + t + ".0.0/16"),
+                Cidr.parse("172.16." + t + ".0/24"), Cidr.parse("192.0.2." + t))));
             names.add("t" + t);
         }
         for (int i = 0; i < SOURCES; i++)

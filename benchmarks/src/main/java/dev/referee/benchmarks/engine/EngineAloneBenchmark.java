@@ -1,10 +1,10 @@
 package dev.referee.benchmarks.engine;
 
-import dev.referee.config.RefereeConfig.JournalConfig;
 import dev.referee.engine.Engine;
 import dev.referee.engine.counters.EngineCounters;
 import dev.referee.journal.InputFeeder;
 import dev.referee.journal.Journal;
+import dev.referee.journal.JournalConfig;
 import dev.referee.journal.JournalEvents;
 import dev.referee.journal.JournalInputStage;
 import dev.referee.journal.JournalSender;
@@ -15,6 +15,7 @@ import dev.referee.journal.SyntheticCalls;
 import dev.referee.journal.SyntheticRecordings;
 import dev.referee.ring.InboundEvent;
 import dev.referee.sip.SipMessage;
+
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -1,6 +1,7 @@
 package dev.referee.ops.cli;
 
-import dev.referee.config.RefereeConfig;
+import dev.referee.ops.config.RefereeConfig;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

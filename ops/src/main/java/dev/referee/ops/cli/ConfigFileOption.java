@@ -1,8 +1,9 @@
 package dev.referee.ops.cli;
 
 import dev.referee.config.ConfigException;
-import dev.referee.config.ConfigLoader;
-import dev.referee.config.RefereeConfig;
+import dev.referee.ops.config.ConfigLoader;
+import dev.referee.ops.config.RefereeConfig;
+
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;

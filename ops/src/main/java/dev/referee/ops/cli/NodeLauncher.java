@@ -1,7 +1,7 @@
 package dev.referee.ops.cli;
 
 import dev.referee.config.ListenAddress;
-import dev.referee.config.RefereeConfig;
+import dev.referee.ops.config.RefereeConfig;
 import dev.referee.ops.node.RefereeNode;
 
 import java.net.InetSocketAddress;

@@ -3,13 +3,12 @@ package dev.referee.ops.node;
 import dev.referee.cdr.CdrWriter;
 import dev.referee.cdr.WallClockMapping;
 import dev.referee.config.ListenAddress;
-import dev.referee.config.RefereeConfig;
 import dev.referee.engine.Engine;
+import dev.referee.engine.InboundAdapter;
 import dev.referee.engine.config.EngineConfig;
 import dev.referee.engine.counters.EngineCounters;
-import dev.referee.engine.id.IdKey;
-import dev.referee.engine.InboundAdapter;
 import dev.referee.engine.events.EngineEventsFanOut;
+import dev.referee.engine.id.IdKey;
 import dev.referee.journal.ChronicleSink;
 import dev.referee.journal.Journal;
 import dev.referee.journal.JournalEvents;
@@ -19,9 +18,11 @@ import dev.referee.journal.JournalSender;
 import dev.referee.journal.JournalSnapshotter;
 import dev.referee.journal.RecoveryGate;
 import dev.referee.ops.admin.AdminServer;
+import dev.referee.ops.config.RefereeConfig;
 import dev.referee.ops.webhook.TransferWebhookClient;
 import dev.referee.pipeline.SipPipeline;
 import dev.referee.transport.Transport;
+
 import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.SystemNanoClock;
 
@@ -66,7 +67,8 @@ final class NodeAssembly
         final NodeParts parts = new NodeParts();
         try
         {
-            parts.pipeline = new SipPipeline(config);
+            parts.pipeline = new SipPipeline(config.pipeline(), config.listen(), config.sip().userAgent(),
+                config.overload(), config.trunkSources(), config.security(), config.tcp(), new SystemNanoClock());
             // Bound before the engine is built: a configured port 0 is advertised (Via, Contact) as the real port.
             parts.pipeline.bind();
             parts.webhooks = new TransferWebhookClient(
@@ -77,7 +79,7 @@ final class NodeAssembly
             // journal, whose recorded key wins when the node restarts on an existing journal (replay rebuilds the
             // same ids).
             parts.listen = resolvedListen(config.listen(), parts.pipeline.boundAddresses());
-            final EngineConfig engineConfig = EngineConfig.from(config.withListen(parts.listen), freshIdKey());
+            final EngineConfig engineConfig = config.withListen(parts.listen).engineConfig(freshIdKey());
             final Engine engine = config.journal().enabled() ?
                 journaledEngine(config, engineConfig, parts) : unjournaledEngine(engineConfig, parts);
             parts.pipeline.start(new InboundAdapter(engine));

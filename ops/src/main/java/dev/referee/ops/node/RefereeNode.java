@@ -1,9 +1,9 @@
 package dev.referee.ops.node;
 
 import dev.referee.config.ListenAddress;
-import dev.referee.config.RefereeConfig;
 import dev.referee.engine.Engine;
 import dev.referee.engine.counters.EngineCounters;
+import dev.referee.ops.config.RefereeConfig;
 import dev.referee.pipeline.SipPipeline;
 
 import java.net.InetSocketAddress;

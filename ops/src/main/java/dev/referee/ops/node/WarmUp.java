@@ -1,9 +1,14 @@
 package dev.referee.ops.node;
 
+import dev.referee.cdr.CdrConfig;
 import dev.referee.config.ListenAddress;
-import dev.referee.config.RefereeConfig;
-import dev.referee.config.Route;
+import dev.referee.engine.config.Route;
 import dev.referee.engine.id.IdKey;
+import dev.referee.ops.config.RefereeConfig;
+import dev.referee.ops.config.WarmUpConfig;
+import dev.referee.transport.OverloadConfig;
+import dev.referee.transport.SecurityConfig;
+import dev.referee.transport.TcpConfig;
 import dev.referee.transport.Transport;
 
 import java.io.IOException;
@@ -22,7 +27,7 @@ import java.util.regex.Pattern;
 
 /**
  * Runs synthetic calls through a throwaway node before the real one opens its listeners (see
- * {@link RefereeConfig.WarmUpConfig} for why). The warm-up node is the real code, configured like the real node
+ * {@link WarmUpConfig} for why). The warm-up node is the real code, configured like the real node
  * (rings, wait strategy, timers, journal settings) except for what must not be shared: it listens on an ephemeral
  * loopback UDP port, journals and writes call records into a temporary directory that is deleted afterwards, has
  * no admin HTTP and routes only {@link WarmUpPhones#USER} to the warm-up callee. Nothing of it survives but the
@@ -72,7 +77,7 @@ public final class WarmUp
     /** {@link #run(RefereeConfig)} with the throwaway journal and call records under {@code tempParent}. */
     static Result run(final RefereeConfig config, final Path tempParent) throws Exception
     {
-        final RefereeConfig.WarmUpConfig settings = config.warmUp();
+        final WarmUpConfig settings = config.warmUp();
         if (!settings.enabled())
         {
             return null;
@@ -125,9 +130,12 @@ public final class WarmUp
             config.redirect(),
             List.of(),
             config.webhook(),
-            new RefereeConfig.CdrConfig(dir.resolve("cdr")),
-            RefereeConfig.WarmUpConfig.NONE,
-            RefereeConfig.OverloadConfig.NEVER);
+            new CdrConfig(dir.resolve("cdr")),
+            WarmUpConfig.NONE,
+            OverloadConfig.NEVER,
+            // Its own phones on loopback, driven as fast as they go: no border, no flood limit.
+            SecurityConfig.defaults(false),
+            TcpConfig.defaults());
     }
 
     private static long compileMs(final CompilationMXBean compiler)

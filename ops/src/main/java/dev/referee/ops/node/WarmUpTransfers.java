@@ -1,9 +1,9 @@
 package dev.referee.ops.node;
 
 import dev.referee.config.ListenAddress;
-import dev.referee.config.Route;
 import dev.referee.engine.Engine;
 import dev.referee.engine.config.EngineConfig;
+import dev.referee.engine.config.Route;
 import dev.referee.engine.counters.EngineCounters;
 import dev.referee.engine.id.IdKey;
 import dev.referee.journal.JournalEncoder;
@@ -14,6 +14,7 @@ import dev.referee.sip.AsciiView;
 import dev.referee.sip.HeaderName;
 import dev.referee.sip.SipMessage;
 import dev.referee.transport.Transport;
+
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.net.InetSocketAddress;

@@ -1,8 +1,9 @@
 package dev.referee.ops.cli;
 
 import dev.referee.config.ListenAddress;
-import dev.referee.config.RefereeConfig;
 import dev.referee.ops.RefereeMain;
+import dev.referee.ops.config.RefereeConfig;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,13 +1,14 @@
 package dev.referee.ops.journal;
 
-import dev.referee.config.RefereeConfig.JournalConfig;
-import dev.referee.config.RefereeConfig.JournalRoll;
 import dev.referee.journal.Journal;
+import dev.referee.journal.JournalConfig;
 import dev.referee.journal.JournalEncoder;
 import dev.referee.journal.JournalEvents;
+import dev.referee.journal.JournalRoll;
 import dev.referee.journal.RecordSink;
 import dev.referee.journal.SyntheticCalls;
 import dev.referee.ops.RefereeMain;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,7 +16,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
-import javax.xml.parsers.DocumentBuilderFactory;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.xml.parsers.DocumentBuilderFactory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,13 +1,14 @@
 package dev.referee.ops.node;
 
-import dev.referee.config.ConfigLoader;
 import dev.referee.config.ListenAddress;
-import dev.referee.config.RefereeConfig;
 import dev.referee.journal.Journal;
 import dev.referee.journal.JournalReader;
 import dev.referee.journal.JournalRecord;
 import dev.referee.journal.RecordType;
+import dev.referee.ops.config.ConfigLoader;
+import dev.referee.ops.config.RefereeConfig;
 import dev.referee.transport.Transport;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

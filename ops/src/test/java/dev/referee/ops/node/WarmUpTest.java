@@ -1,7 +1,8 @@
 package dev.referee.ops.node;
 
-import dev.referee.config.ConfigLoader;
-import dev.referee.config.RefereeConfig;
+import dev.referee.ops.config.ConfigLoader;
+import dev.referee.ops.config.RefereeConfig;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,10 +1,11 @@
 package dev.referee.engine.call;
 
-import dev.referee.config.Route;
+import dev.referee.engine.config.Route;
 import dev.referee.engine.id.IdGenerator;
 import dev.referee.sip.AsciiView;
 import dev.referee.sip.NameAddr;
 import dev.referee.sip.SipMessage;
+
 import org.agrona.collections.Long2ObjectHashMap;
 
 import java.net.InetSocketAddress;

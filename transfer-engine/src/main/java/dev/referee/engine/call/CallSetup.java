@@ -1,21 +1,19 @@
 package dev.referee.engine.call;
 
-import dev.referee.sip.SipStatus;
-
-import dev.referee.sip.SipLimits;
-
-import dev.referee.config.Route;
 import dev.referee.engine.config.EngineConfig;
-import dev.referee.engine.id.IdGenerator;
+import dev.referee.engine.config.Route;
 import dev.referee.engine.events.EngineEvents;
+import dev.referee.engine.id.IdGenerator;
 import dev.referee.engine.time.EngineTimers;
 import dev.referee.engine.transaction.ClientTransaction;
 import dev.referee.engine.transaction.ServerTransaction;
 import dev.referee.engine.transaction.TransactionLayer;
 import dev.referee.sip.HeaderName;
+import dev.referee.sip.SipLimits;
 import dev.referee.sip.SipMessage;
 import dev.referee.sip.SipMessageWriter;
 import dev.referee.sip.SipMethod;
+import dev.referee.sip.SipStatus;
 
 import java.net.InetSocketAddress;
 

@@ -1,6 +1,6 @@
 package dev.referee.engine.call;
 
-import dev.referee.config.Route;
+import dev.referee.engine.config.Route;
 import dev.referee.transport.Addresses;
 import dev.referee.transport.Transport;
 

@@ -1,10 +1,7 @@
 package dev.referee.engine.config;
 
-import dev.referee.engine.id.IdKey;
-
 import dev.referee.config.ListenAddress;
-import dev.referee.config.RefereeConfig;
-import dev.referee.config.Route;
+import dev.referee.engine.id.IdKey;
 import dev.referee.transport.Transport;
 
 import java.net.Inet6Address;
@@ -36,10 +33,10 @@ public record EngineConfig(
     String userAgent,
     long seed,
     IdKey idKey,
-    RefereeConfig.TransferConfig transfer,
-    RefereeConfig.RedirectConfig redirect,
-    List<RefereeConfig.TrunkConfig> trunks,
-    RefereeConfig.WebhookConfig webhook)
+    TransferConfig transfer,
+    RedirectConfig redirect,
+    List<TrunkConfig> trunks,
+    WebhookConfig webhook)
 {
     /** A configuration of today's journals: identifiers from {@code idKey}, no version 1 seed. */
     public EngineConfig(
@@ -51,10 +48,10 @@ public record EngineConfig(
         final int maxCalls,
         final String userAgent,
         final IdKey idKey,
-        final RefereeConfig.TransferConfig transfer,
-        final RefereeConfig.RedirectConfig redirect,
-        final List<RefereeConfig.TrunkConfig> trunks,
-        final RefereeConfig.WebhookConfig webhook)
+        final TransferConfig transfer,
+        final RedirectConfig redirect,
+        final List<TrunkConfig> trunks,
+        final WebhookConfig webhook)
     {
         this(listen, routes, t1Ns, t2Ns, t4Ns, maxCalls, userAgent, 0, idKey, transfer, redirect, trunks, webhook);
     }
@@ -69,12 +66,12 @@ public record EngineConfig(
         final int maxCalls,
         final String userAgent,
         final IdKey idKey,
-        final RefereeConfig.TransferConfig transfer,
-        final RefereeConfig.RedirectConfig redirect,
-        final List<RefereeConfig.TrunkConfig> trunks)
+        final TransferConfig transfer,
+        final RedirectConfig redirect,
+        final List<TrunkConfig> trunks)
     {
         this(listen, routes, t1Ns, t2Ns, t4Ns, maxCalls, userAgent, idKey, transfer, redirect, trunks,
-            RefereeConfig.WebhookConfig.defaults());
+            WebhookConfig.defaults());
     }
 
     /** With the default transfer, redirect and trunk settings. */
@@ -88,8 +85,8 @@ public record EngineConfig(
         final String userAgent,
         final IdKey idKey)
     {
-        this(listen, routes, t1Ns, t2Ns, t4Ns, maxCalls, userAgent, idKey, RefereeConfig.TransferConfig.defaults(),
-            RefereeConfig.RedirectConfig.defaults(), List.of());
+        this(listen, routes, t1Ns, t2Ns, t4Ns, maxCalls, userAgent, idKey, TransferConfig.defaults(),
+            RedirectConfig.defaults(), List.of());
     }
 
     public EngineConfig
@@ -100,25 +97,6 @@ public record EngineConfig(
         {
             throw new IllegalArgumentException("no listen address");
         }
-    }
-
-    /** The engine configuration of {@code config}, identifiers from {@code idKey}. */
-    public static EngineConfig from(final RefereeConfig config, final IdKey idKey)
-    {
-        final RefereeConfig.SipConfig sip = config.sip();
-        return new EngineConfig(
-            config.listen(),
-            config.routes(),
-            TimeUnit.MILLISECONDS.toNanos(sip.t1Ms()),
-            TimeUnit.MILLISECONDS.toNanos(sip.t2Ms()),
-            TimeUnit.MILLISECONDS.toNanos(sip.t4Ms()),
-            sip.maxCalls(),
-            sip.userAgent(),
-            idKey,
-            config.transfer(),
-            config.redirect(),
-            config.trunks(),
-            config.webhook());
     }
 
     public long webhookTimeoutNs()

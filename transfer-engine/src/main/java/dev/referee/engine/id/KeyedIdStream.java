@@ -1,9 +1,5 @@
 package dev.referee.engine.id;
 
-import dev.referee.engine.id.IdKey;
-import dev.referee.engine.id.IdStream;
-import dev.referee.engine.id.KeyedIdStream;
-import dev.referee.engine.id.SipHash24;
 
 /**
  * SipHash-2-4 under a secret key over a counter (the PRF in counter mode): block n is {@code SipHash(key, n)}. Each

@@ -1,7 +1,5 @@
 package dev.referee.engine.id;
 
-import dev.referee.engine.id.IdStream;
-import dev.referee.engine.id.SeededIdStream;
 
 /**
  * SplitMix64 from a seed: the generator of format version 1 journals, kept so that they still replay exactly. Not

@@ -1,6 +1,5 @@
 package dev.referee.engine.id;
 
-import dev.referee.engine.id.SipHash24;
 
 /**
  * SipHash-2-4 (Aumasson and Bernstein, "SipHash: a fast short-input PRF", 2012): a keyed pseudorandom function with

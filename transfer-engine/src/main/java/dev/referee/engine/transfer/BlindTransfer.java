@@ -1,17 +1,15 @@
 package dev.referee.engine.transfer;
 
-import dev.referee.sip.SipStatus;
-
 import dev.referee.engine.call.B2bua;
 import dev.referee.engine.call.InviteHeaders;
 import dev.referee.engine.call.Leg;
 import dev.referee.engine.call.Router;
-
-import dev.referee.config.Route;
+import dev.referee.engine.config.Route;
 import dev.referee.engine.events.EngineEvents;
 import dev.referee.engine.time.EngineTimers;
 import dev.referee.engine.transaction.ClientTransaction;
 import dev.referee.sip.SipMessage;
+import dev.referee.sip.SipStatus;
 import dev.referee.sip.SipUri;
 
 /**

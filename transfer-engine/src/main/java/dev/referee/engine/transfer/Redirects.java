@@ -1,18 +1,19 @@
 package dev.referee.engine.transfer;
 
-import dev.referee.config.Route;
 import dev.referee.engine.call.B2bua;
 import dev.referee.engine.call.Call;
 import dev.referee.engine.call.Leg;
 import dev.referee.engine.call.RedirectListener;
 import dev.referee.engine.call.Router;
 import dev.referee.engine.config.EngineConfig;
+import dev.referee.engine.config.Route;
 import dev.referee.sip.AsciiView;
 import dev.referee.sip.HeaderName;
 import dev.referee.sip.NameAddr;
 import dev.referee.sip.SipMessage;
 import dev.referee.sip.SipUri;
 import dev.referee.transport.Transport;
+
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.net.InetAddress;

@@ -1,27 +1,25 @@
 package dev.referee.engine.transfer;
 
-import dev.referee.sip.SipStatus;
-
 import dev.referee.engine.call.B2bua;
 import dev.referee.engine.call.Call;
 import dev.referee.engine.call.DialogReference;
 import dev.referee.engine.call.Leg;
-
-import dev.referee.config.RefereeConfig;
 import dev.referee.engine.config.EngineConfig;
+import dev.referee.engine.config.TransferMode;
 import dev.referee.engine.events.EngineEvents;
 import dev.referee.engine.events.WebhookRequests;
 import dev.referee.engine.state.StateMachine;
 import dev.referee.engine.time.EngineTimers;
 import dev.referee.engine.transaction.ServerTransaction;
 import dev.referee.engine.transaction.TransactionLayer;
-import dev.referee.engine.transfer.TransferPolicy;
 import dev.referee.sip.AsciiView;
 import dev.referee.sip.HeaderName;
 import dev.referee.sip.NameAddr;
 import dev.referee.sip.SipMessage;
 import dev.referee.sip.SipMessageWriter;
+import dev.referee.sip.SipStatus;
 import dev.referee.sip.SipUri;
+
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -131,7 +129,7 @@ final class ReferAcceptance
             transferee != null ? transferee.remoteUri() : "", targetUri, referredBy);
 
         final TransferPolicy.Decision decision = policy.decide(source.getAddress(), target);
-        if (decision.mode() == RefereeConfig.TransferMode.RELAY)
+        if (decision.mode() == TransferMode.RELAY)
         {
             return false;
         }

@@ -1,17 +1,15 @@
 package dev.referee.engine.transfer;
 
-import dev.referee.sip.SipStatus;
-
 import dev.referee.engine.call.B2bua;
 import dev.referee.engine.call.EndCause;
 import dev.referee.engine.call.InviteHeaders;
 import dev.referee.engine.call.Leg;
-
-import dev.referee.config.RefereeConfig;
 import dev.referee.engine.config.EngineConfig;
+import dev.referee.engine.config.OnTransferFailure;
 import dev.referee.engine.events.EngineEvents;
 import dev.referee.engine.time.EngineTimers;
 import dev.referee.engine.transaction.ClientTransaction;
+import dev.referee.sip.SipStatus;
 
 /**
  * When a transfer does not happen: the target refused, did not answer (transfer.ring-timeout) or the transferee hung
@@ -56,7 +54,7 @@ final class TransferFailure
         {
             b2bua.release(transfer.call, EndCause.TRANSFER_FAILED, status);
         }
-        else if (config.transfer().onFailure() == RefereeConfig.OnTransferFailure.RECALL)
+        else if (config.transfer().onFailure() == OnTransferFailure.RECALL)
         {
             recall(transfer);
         }

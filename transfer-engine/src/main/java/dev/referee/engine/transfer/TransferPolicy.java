@@ -1,9 +1,9 @@
 package dev.referee.engine.transfer;
 
 import dev.referee.config.Cidr;
-import dev.referee.config.RefereeConfig.TransferMode;
-import dev.referee.config.RefereeConfig.TrunkConfig;
-import dev.referee.config.RefereeConfig.TrunkTransferPolicy;
+import dev.referee.engine.config.TransferMode;
+import dev.referee.engine.config.TrunkConfig;
+import dev.referee.engine.config.TrunkTransferPolicy;
 import dev.referee.sip.AsciiView;
 import dev.referee.sip.SipUri;
 

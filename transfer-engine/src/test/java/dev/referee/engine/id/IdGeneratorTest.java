@@ -1,15 +1,13 @@
 package dev.referee.engine.id;
 
-import dev.referee.engine.EngineHarness;
-
-import dev.referee.engine.id.IdGenerator;
-import dev.referee.engine.id.IdKey;
-import dev.referee.engine.id.SipHash24;
-import dev.referee.engine.config.EngineConfig;
-
 import dev.referee.config.ListenAddress;
-import dev.referee.config.RefereeConfig;
+import dev.referee.engine.EngineHarness;
+import dev.referee.engine.config.EngineConfig;
+import dev.referee.engine.config.RedirectConfig;
+import dev.referee.engine.config.TransferConfig;
+import dev.referee.engine.config.WebhookConfig;
 import dev.referee.transport.Transport;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -160,8 +158,8 @@ class IdGeneratorTest
         final IdGenerator keyed = IdGenerator.of(new EngineHarness().config.idKey(), 0);
         assertTrue(CALL_ID.matcher(keyed.callId()).matches());
         final EngineConfig keyless = new EngineConfig(List.of(new ListenAddress(Transport.UDP, EngineHarness.REFEREE)),
-            List.of(), 1, 2, 3, 10, "Referee", 2026, null, RefereeConfig.TransferConfig.defaults(),
-            RefereeConfig.RedirectConfig.defaults(), List.of(), RefereeConfig.WebhookConfig.defaults());
+            List.of(), 1, 2, 3, 10, "Referee", 2026, null, TransferConfig.defaults(),
+            RedirectConfig.defaults(), List.of(), WebhookConfig.defaults());
         assertEquals("1-91948d23", IdGenerator.of(keyless.idKey(), keyless.seed()).tag(1), "no key: a version 1 journal's seed");
     }
 

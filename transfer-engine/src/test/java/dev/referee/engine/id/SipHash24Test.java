@@ -1,7 +1,5 @@
 package dev.referee.engine.id;
 
-import dev.referee.engine.id.SipHash24;
-
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

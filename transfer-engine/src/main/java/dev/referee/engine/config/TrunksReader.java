@@ -1,8 +1,9 @@
-package dev.referee.config;
+package dev.referee.engine.config;
 
-import dev.referee.config.RefereeConfig.TransferMode;
-import dev.referee.config.RefereeConfig.TrunkConfig;
-import dev.referee.config.RefereeConfig.TrunkTransferPolicy;
+import dev.referee.config.Cidr;
+import dev.referee.config.ConfigException;
+import dev.referee.config.ConfigSection;
+import dev.referee.config.ConfigValue;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -13,16 +14,16 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Reads the {@code trunks} list: names, source blocks and each trunk's transfer policy; and, for the receive threads,
- * which trunks are exempt from flood control ({@code flood: false}).
+ * Reads the {@code trunks} list: names, source blocks and each trunk's transfer policy. A trunk's {@code flood} key
+ * belongs to the receive threads ({@code SecurityConfig.read}).
  */
-final class TrunksReader
+public final class TrunksReader
 {
     private TrunksReader()
     {
     }
 
-    static List<TrunkConfig> trunks(final List<ConfigValue> items) throws ConfigException
+    public static List<TrunkConfig> trunks(final List<ConfigValue> items) throws ConfigException
     {
         final List<TrunkConfig> trunks = new ArrayList<>();
         final Set<String> names = new HashSet<>();
@@ -37,21 +38,6 @@ final class TrunksReader
             trunks.add(new TrunkConfig(name.text(), sources(trunk), policy(trunk.section("transfer"))));
         }
         return trunks;
-    }
-
-    /** Names of the trunks with {@code flood: false}, in order (call after {@link #trunks}, which checks the rest). */
-    static List<String> unlimited(final List<ConfigValue> items) throws ConfigException
-    {
-        final List<String> names = new ArrayList<>();
-        for (final ConfigValue item : items)
-        {
-            final ConfigSection trunk = item.section();
-            if (!trunk.bool("flood", true))
-            {
-                names.add(trunk.require("name").text());
-            }
-        }
-        return names;
     }
 
     /** A trunk without sources could never be selected, which is always a mistake. */

@@ -1,10 +1,29 @@
-package dev.referee.config;
+package dev.referee.ops.config;
 
-import dev.referee.config.RefereeConfig.JournalRoll;
-import dev.referee.config.RefereeConfig.OnTransferFailure;
-import dev.referee.config.RefereeConfig.TransferMode;
-import dev.referee.config.RefereeConfig.TrunkConfig;
+import dev.referee.cdr.CdrConfig;
+import dev.referee.config.AddressSyntax;
+import dev.referee.config.Cidr;
+import dev.referee.config.ConfigException;
+import dev.referee.config.ListenAddress;
+import dev.referee.engine.config.OnTransferFailure;
+import dev.referee.engine.config.RedirectConfig;
+import dev.referee.engine.config.Route;
+import dev.referee.engine.config.SipConfig;
+import dev.referee.engine.config.TransferConfig;
+import dev.referee.engine.config.TransferMode;
+import dev.referee.engine.config.TrunkConfig;
+import dev.referee.engine.config.TrunkTransferPolicy;
+import dev.referee.engine.config.WebhookConfig;
+import dev.referee.journal.JournalConfig;
+import dev.referee.journal.JournalRoll;
+import dev.referee.pipeline.PipelineConfig;
+import dev.referee.transport.FloodConfig;
+import dev.referee.transport.OverloadConfig;
+import dev.referee.transport.SecurityConfig;
+import dev.referee.transport.TcpConfig;
 import dev.referee.transport.Transport;
+import dev.referee.transport.UnknownSources;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -35,22 +54,22 @@ class ConfigLoaderTest
         assertEquals(address("127.0.0.1", 8060), config.admin());
         assertTrue(config.routes().isEmpty());
         assertEquals(Path.of("./data/journal"), config.journalDir());
-        assertEquals(RefereeConfig.PipelineConfig.defaults(), config.pipeline());
-        assertEquals(RefereeConfig.SipConfig.defaults(), config.sip());
-        assertEquals(RefereeConfig.JournalConfig.defaults(), config.journal());
-        assertEquals(RefereeConfig.TransferConfig.defaults(), config.transfer());
-        assertEquals(RefereeConfig.RedirectConfig.defaults(), config.redirect());
+        assertEquals(PipelineConfig.defaults(), config.pipeline());
+        assertEquals(SipConfig.defaults(), config.sip());
+        assertEquals(JournalConfig.defaults(), config.journal());
+        assertEquals(TransferConfig.defaults(), config.transfer());
+        assertEquals(RedirectConfig.defaults(), config.redirect());
         // A fresh machine keeps working with the border on: loopback is the one trusted trunk.
         assertEquals(1, config.trunks().size());
         final TrunkConfig local = config.trunks().get(0);
         assertEquals("local", local.name());
         assertEquals(List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1")), local.sources());
-        assertEquals(RefereeConfig.TrunkTransferPolicy.defaults(), local.transfer());
-        assertEquals(new RefereeConfig.SecurityConfig(RefereeConfig.UnknownSources.REJECT,
-            RefereeConfig.FloodConfig.defaults(), List.of("local")), config.security());
-        assertEquals(RefereeConfig.TcpConfig.defaults(), config.tcp());
-        assertEquals(RefereeConfig.WebhookConfig.defaults(), config.webhook());
-        assertEquals(RefereeConfig.CdrConfig.defaults(), config.cdr());
+        assertEquals(TrunkTransferPolicy.defaults(), local.transfer());
+        assertEquals(new SecurityConfig(UnknownSources.REJECT,
+            FloodConfig.defaults(), List.of("local")), config.security());
+        assertEquals(TcpConfig.defaults(), config.tcp());
+        assertEquals(WebhookConfig.defaults(), config.webhook());
+        assertEquals(CdrConfig.defaults(), config.cdr());
     }
 
     @Test
@@ -62,20 +81,11 @@ class ConfigLoaderTest
         // The same as the embedded default, apart from its local trunk and what that trunk switches on.
         assertEquals(new RefereeConfig(embedded.listen(), embedded.routes(), embedded.journalDir(), embedded.admin(),
             embedded.pipeline(), embedded.sip(), embedded.journal(), embedded.transfer(), embedded.redirect(), List.of(),
-            embedded.webhook(), embedded.cdr(), embedded.warmUp(), embedded.overload()), empty);
-        assertEquals(RefereeConfig.SecurityConfig.defaults(false), empty.security());
-        assertEquals(RefereeConfig.UnknownSources.ALLOW, empty.security().unknownSources());
+            embedded.webhook(), embedded.cdr(), embedded.warmUp(), embedded.overload(), SecurityConfig.defaults(false),
+            embedded.tcp()), empty);
+        assertEquals(SecurityConfig.defaults(false), empty.security());
+        assertEquals(UnknownSources.ALLOW, empty.security().unknownSources());
         assertFalse(empty.security().flood().enabled());
-    }
-
-    @Test
-    void shouldKeepDefaultsOfAnEmptyDocumentEqualToTheSixPartConstructor() throws Exception
-    {
-        final RefereeConfig loaded = ConfigLoader.parse("", "empty.yaml");
-        final RefereeConfig sixPart = new RefereeConfig(
-            loaded.listen(), loaded.routes(), loaded.journalDir(), loaded.admin(), loaded.pipeline(), loaded.sip());
-
-        assertEquals(loaded, sixPart);
     }
 
     @Test
@@ -86,27 +96,27 @@ class ConfigLoaderTest
             "flood: false}\nsecurity:\n  unknown-sources: drop\n  flood: {rate: 50, burst: 120, block: 2m}\n" +
             "tcp:\n  max-connections: 2000\n  idle-timeout: 5m\n  read-timeout: 3s\n", "t");
 
-        assertEquals(new RefereeConfig.SecurityConfig(RefereeConfig.UnknownSources.DROP,
-            new RefereeConfig.FloodConfig(50, 120, 120_000), List.of("carrier")), config.security());
-        assertEquals(new RefereeConfig.TcpConfig(2000, 300_000, 3_000), config.tcp());
+        assertEquals(new SecurityConfig(UnknownSources.DROP,
+            new FloodConfig(50, 120, 120_000), List.of("carrier")), config.security());
+        assertEquals(new TcpConfig(2000, 300_000, 3_000), config.tcp());
     }
 
     @Test
     void shouldTurnTheBorderOnWithTheFirstTrunkUnlessTold() throws Exception
     {
         final RefereeConfig withTrunk = ConfigLoader.parse("trunks:\n  - {name: a, sources: [\"10.0.0.1\"]}\n", "t");
-        assertEquals(RefereeConfig.UnknownSources.REJECT, withTrunk.security().unknownSources());
-        assertEquals(RefereeConfig.FloodConfig.defaults(), withTrunk.security().flood());
+        assertEquals(UnknownSources.REJECT, withTrunk.security().unknownSources());
+        assertEquals(FloodConfig.defaults(), withTrunk.security().flood());
 
         final RefereeConfig off = ConfigLoader.parse("trunks:\n  - {name: a, sources: [\"10.0.0.1\"]}\n" +
             "security:\n  unknown-sources: allow\n  flood: off\n", "t");
-        assertEquals(RefereeConfig.UnknownSources.ALLOW, off.security().unknownSources());
-        assertEquals(RefereeConfig.FloodConfig.OFF, off.security().flood());
+        assertEquals(UnknownSources.ALLOW, off.security().unknownSources());
+        assertEquals(FloodConfig.OFF, off.security().flood());
 
         // Flood control asked for without trunks; a burst left out is at least the rate.
         final RefereeConfig noTrunks = ConfigLoader.parse("security:\n  flood: {rate: 1000}\n", "t");
-        assertEquals(RefereeConfig.UnknownSources.ALLOW, noTrunks.security().unknownSources());
-        assertEquals(new RefereeConfig.FloodConfig(1000, 1000, 60_000), noTrunks.security().flood());
+        assertEquals(UnknownSources.ALLOW, noTrunks.security().unknownSources());
+        assertEquals(new FloodConfig(1000, 1000, 60_000), noTrunks.security().flood());
     }
 
     @Test
@@ -152,12 +162,12 @@ class ConfigLoaderTest
         assertEquals(Transport.TCP, e164.transport());
 
         assertEquals(Path.of("/var/lib/referee/journal"), config.journalDir());
-        assertEquals(new RefereeConfig.JournalConfig(JournalRoll.HOURLY, 48, 120_000), config.journal());
+        assertEquals(new JournalConfig(JournalRoll.HOURLY, 48, 120_000), config.journal());
         assertEquals(address("0.0.0.0", 9090), config.admin());
-        assertEquals(new RefereeConfig.PipelineConfig(4096, 2048, "sleeping", 5), config.pipeline());
-        assertEquals(new RefereeConfig.SipConfig(250, 2000, 2500, 5000, "Referee-test"), config.sip());
+        assertEquals(new PipelineConfig(4096, 2048, "sleeping", 5), config.pipeline());
+        assertEquals(new SipConfig(250, 2000, 2500, 5000, "Referee-test"), config.sip());
         assertEquals(
-            new RefereeConfig.TransferConfig(200, 10_000, 500, OnTransferFailure.HANGUP), config.transfer());
+            new TransferConfig(200, 10_000, 500, OnTransferFailure.HANGUP), config.transfer());
         assertEquals(3, config.redirect().max());
         assertEquals(750, config.webhook().timeoutMs());
         assertEquals(Path.of("/var/lib/referee/cdr"), config.cdr().dir());
@@ -174,7 +184,7 @@ class ConfigLoaderTest
         assertEquals(URI.create("http://127.0.0.1:8080/refer"), pbx.transfer().webhook());
 
         final TrunkConfig carrier = config.trunks().get(1);
-        assertEquals(RefereeConfig.TrunkTransferPolicy.defaults(), carrier.transfer());
+        assertEquals(TrunkTransferPolicy.defaults(), carrier.transfer());
         assertTrue(carrier.sources().get(0).contains(InetAddress.getByName("2001:db8:1::5")));
     }
 
@@ -182,17 +192,17 @@ class ConfigLoaderTest
     void shouldReadWarmUpAndOverloadSectionsWithTheirDefaults() throws Exception
     {
         final RefereeConfig defaults = ConfigLoader.parse("listen: [\"udp:127.0.0.1:5060\"]\n", "t");
-        assertEquals(RefereeConfig.WarmUpConfig.defaults(), defaults.warmUp());
+        assertEquals(WarmUpConfig.defaults(), defaults.warmUp());
         assertTrue(defaults.warmUp().enabled());
-        assertEquals(RefereeConfig.OverloadConfig.defaults(), defaults.overload());
-        assertEquals(new RefereeConfig.OverloadConfig(1_000, 50, 1), defaults.overload());
+        assertEquals(OverloadConfig.defaults(), defaults.overload());
+        assertEquals(new OverloadConfig(1_000, 50, 1), defaults.overload());
 
         final RefereeConfig set = ConfigLoader.parse(
             "warm-up:\n  calls: 0\n  max-time: 2s\noverload:\n  max-lag: 250ms\n  max-ring-fill: 75\n" +
             "  retry-after: 5s\n", "t");
-        assertEquals(new RefereeConfig.WarmUpConfig(0, 2_000), set.warmUp());
+        assertEquals(new WarmUpConfig(0, 2_000), set.warmUp());
         assertFalse(set.warmUp().enabled());
-        assertEquals(new RefereeConfig.OverloadConfig(250, 75, 5), set.overload());
+        assertEquals(new OverloadConfig(250, 75, 5), set.overload());
     }
 
     @Test
@@ -255,7 +265,7 @@ class ConfigLoaderTest
 
         final RefereeConfig off = ConfigLoader.parse("journal:\n  enabled: false\n  roll: hourly\n", "test.yaml");
 
-        assertEquals(new RefereeConfig.JournalConfig(JournalRoll.HOURLY, 7, 60_000, false), off.journal());
+        assertEquals(new JournalConfig(JournalRoll.HOURLY, 7, 60_000, false), off.journal());
         assertError("journal:\n  enabled: off-ish\n", 2, "journal.enabled", "expected true or false");
         assertError("journal: {enabled: 1}\n", 1, "journal.enabled", "expected true or false");
     }

@@ -1,0 +1,147 @@
+package dev.referee.ops.config;
+
+import dev.referee.cdr.CdrConfig;
+import dev.referee.config.AddressSyntax;
+import dev.referee.config.ConfigException;
+import dev.referee.config.ConfigSection;
+import dev.referee.config.ConfigValue;
+import dev.referee.config.ListenAddress;
+import dev.referee.engine.config.RedirectConfig;
+import dev.referee.engine.config.Route;
+import dev.referee.engine.config.SipConfig;
+import dev.referee.engine.config.TransferConfig;
+import dev.referee.engine.config.TrunkConfig;
+import dev.referee.engine.config.TrunksReader;
+import dev.referee.engine.config.WebhookConfig;
+import dev.referee.journal.JournalConfig;
+import dev.referee.pipeline.PipelineConfig;
+import dev.referee.transport.OverloadConfig;
+import dev.referee.transport.SecurityConfig;
+import dev.referee.transport.TcpConfig;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.StringReader;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Reads a {@link RefereeConfig} from YAML: each top-level section is read by the record of the module that uses it
+ * ({@code TcpConfig.read}, {@code SipConfig.read}, ...); this class only knows which sections there are. Every key
+ * is optional and has a default; any other key is an error, so a misspelt key is reported rather than silently
+ * ignored. Errors are {@link ConfigException}s naming the key path and line.
+ */
+public final class ConfigLoader
+{
+    /** Classpath resource used when no file is given. */
+    public static final String DEFAULT_RESOURCE = "referee-default.yaml";
+
+    /** How the embedded default is named in error messages. */
+    public static final String DEFAULT_SOURCE = DEFAULT_RESOURCE + " (embedded)";
+
+    private static final String DEFAULT_JOURNAL_DIR = "./data/journal";
+
+    private ConfigLoader()
+    {
+    }
+
+    /** Reads {@code file}, or the embedded default when {@code file} is null. */
+    public static RefereeConfig load(final Path file) throws ConfigException
+    {
+        if (file == null)
+        {
+            return loadDefault();
+        }
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8))
+        {
+            return parse(reader, file.toString());
+        }
+        catch (final NoSuchFileException ex)
+        {
+            throw new ConfigException(
+                file.toString(), ConfigException.NO_LINE, ConfigException.DOCUMENT, "no such file");
+        }
+        catch (final IOException ex)
+        {
+            throw new ConfigException(
+                file.toString(), ConfigException.NO_LINE, ConfigException.DOCUMENT, "cannot read: " + ex.getMessage());
+        }
+    }
+
+    /** The embedded {@value #DEFAULT_RESOURCE}. */
+    public static RefereeConfig loadDefault() throws ConfigException
+    {
+        final InputStream in = ConfigLoader.class.getClassLoader().getResourceAsStream(DEFAULT_RESOURCE);
+        if (in == null)
+        {
+            throw new IllegalStateException(DEFAULT_RESOURCE + " missing from the classpath");
+        }
+        try (Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8))
+        {
+            return parse(reader, DEFAULT_SOURCE);
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalStateException("cannot read " + DEFAULT_RESOURCE, ex);
+        }
+    }
+
+    /** Reads YAML text; {@code source} names it in error messages. */
+    public static RefereeConfig parse(final String yaml, final String source) throws ConfigException
+    {
+        return parse(new StringReader(yaml), source);
+    }
+
+    /** Reads YAML from {@code reader}; {@code source} names it in error messages. The reader is not closed. */
+    public static RefereeConfig parse(final Reader reader, final String source) throws ConfigException
+    {
+        final ConfigSection top = ConfigSection.document(reader, source).allowOnly(
+            "listen", "routes", "journal", "admin", "pipeline", "sip", "transfer", "redirect", "trunks", "webhook",
+            "cdr", "warm-up", "overload", "security", "tcp");
+        final ConfigSection journal = top.section("journal");
+        final List<TrunkConfig> trunks = TrunksReader.trunks(top.items("trunks"));
+        return new RefereeConfig(
+            ListenAddress.readAll(top),
+            Route.readAll(top.items("routes")),
+            journal.path("dir", DEFAULT_JOURNAL_DIR),
+            admin(top),
+            PipelineConfig.read(top.section("pipeline")),
+            SipConfig.read(top.section("sip")),
+            JournalConfig.read(journal),
+            TransferConfig.read(top.section("transfer")),
+            RedirectConfig.read(top.section("redirect")),
+            trunks,
+            WebhookConfig.read(top.section("webhook")),
+            CdrConfig.read(top.section("cdr")),
+            WarmUpConfig.read(top.section("warm-up")),
+            OverloadConfig.read(top.section("overload")),
+            SecurityConfig.read(top.section("security"), top.items("trunks")),
+            TcpConfig.read(top.section("tcp")));
+    }
+
+    /** {@code admin}: an address, or disabled by null, "off" or false. */
+    private static InetSocketAddress admin(final ConfigSection top) throws ConfigException
+    {
+        final ConfigValue value = top.getIncludingNull("admin");
+        if (value == null)
+        {
+            return new InetSocketAddress(AddressSyntax.ipLiteral("127.0.0.1"), 8060);
+        }
+        if (value.isNull())
+        {
+            return null;
+        }
+        final String text = value.text();
+        if ("off".equalsIgnoreCase(text) || "false".equalsIgnoreCase(text))
+        {
+            return null;
+        }
+        return value.parsed("address", AddressSyntax::bindAddress);
+    }
+}
