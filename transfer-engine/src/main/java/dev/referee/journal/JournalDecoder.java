@@ -8,7 +8,9 @@ import dev.referee.engine.config.RedirectConfig;
 import dev.referee.engine.config.Route;
 import dev.referee.engine.config.TransferConfig;
 import dev.referee.engine.config.TransferMode;
+import dev.referee.engine.config.TrunkCallPolicy;
 import dev.referee.engine.config.TrunkConfig;
+import dev.referee.engine.config.TrunkHeaderPolicy;
 import dev.referee.engine.config.TrunkTransferPolicy;
 import dev.referee.engine.config.WebhookConfig;
 import dev.referee.engine.id.IdKey;
@@ -33,6 +35,8 @@ public final class JournalDecoder
 {
     /** Node-start's layout version that added the identifier key (format version 2). */
     private static final int FIRST_NODE_START_WITH_KEY = 2;
+    /** Node-start's layout version that added route names and the trunks' call and header policies. */
+    private static final int FIRST_NODE_START_WITH_TRUNK_POLICIES = 3;
 
     private JournalDecoder()
     {
@@ -230,8 +234,37 @@ public final class JournalDecoder
         // Node-start of version 2 on ends with the identifier key; without one (version 1) the seed drives the old
         // generator, as when the journal was written.
         final IdKey idKey = keyed ? idKey(in) : null;
-        record.config = new EngineConfig(listen, routes, t1Ns, t2Ns, t4Ns, maxCalls, userAgent, seed, idKey,
-            transfer, redirect, trunks, webhook);
+        final boolean policies = record.recordVersion >= FIRST_NODE_START_WITH_TRUNK_POLICIES;
+        record.config = new EngineConfig(listen, policies ? namedRoutes(in, routes) : routes, t1Ns, t2Ns, t4Ns,
+            maxCalls, userAgent, seed, idKey, transfer, redirect, policies ? trunkPolicies(in, trunks) : trunks,
+            webhook);
+    }
+
+    private static List<Route> namedRoutes(final Bytes<?> in, final List<Route> routes)
+    {
+        final List<Route> named = new ArrayList<>(routes.size());
+        for (final Route route : routes)
+        {
+            named.add(new Route(text(in), route.user(), route.target(), route.transport()));
+        }
+        return named;
+    }
+
+    /** Before version 3 a trunk had no call or header policy: the defaults, which change nothing. */
+    private static List<TrunkConfig> trunkPolicies(final Bytes<?> in, final List<TrunkConfig> trunks)
+    {
+        final List<TrunkConfig> withPolicies = new ArrayList<>(trunks.size());
+        for (final TrunkConfig trunk : trunks)
+        {
+            final TrunkCallPolicy calls = new TrunkCallPolicy(
+                List.of(texts(in, in.readUnsignedShort())), in.readInt(), in.readInt(), in.readInt(),
+                in.readUnsignedByte() != 0);
+            final boolean trusted = in.readUnsignedByte() != 0;
+            final TrunkHeaderPolicy headers = new TrunkHeaderPolicy(
+                trusted, List.of(texts(in, in.readUnsignedShort())));
+            withPolicies.add(new TrunkConfig(trunk.name(), trunk.sources(), trunk.transfer(), calls, headers));
+        }
+        return withPolicies;
     }
 
     private static IdKey idKey(final Bytes<?> in)

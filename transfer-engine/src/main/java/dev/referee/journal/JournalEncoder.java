@@ -5,7 +5,9 @@ import dev.referee.config.ListenAddress;
 import dev.referee.engine.config.EngineConfig;
 import dev.referee.engine.config.Route;
 import dev.referee.engine.config.TransferConfig;
+import dev.referee.engine.config.TrunkCallPolicy;
 import dev.referee.engine.config.TrunkConfig;
+import dev.referee.engine.config.TrunkHeaderPolicy;
 import dev.referee.engine.config.TrunkTransferPolicy;
 
 import net.openhft.chronicle.bytes.Bytes;
@@ -13,6 +15,7 @@ import org.agrona.DirectBuffer;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -72,6 +75,37 @@ public final class JournalEncoder
         // Format version 2 on: the identifier key, last so that a version 1 reader stops before it.
         out.writeLong(config.idKey().k0());
         out.writeLong(config.idKey().k1());
+        trunkPolicies(out, config);
+    }
+
+    /** Node-start version 3: route names, then each trunk's call and header policy, in the order written above. */
+    private static void trunkPolicies(final Bytes<?> out, final EngineConfig config)
+    {
+        for (final Route route : config.routes())
+        {
+            text(out, route.name());
+        }
+        for (final TrunkConfig trunk : config.trunks())
+        {
+            final TrunkCallPolicy calls = trunk.calls();
+            texts(out, calls.routes());
+            out.writeInt(calls.maxCalls());
+            out.writeInt(calls.callsPerSecond());
+            out.writeInt(calls.retryAfterSeconds());
+            out.writeByte((byte)(calls.allowPickup() ? 1 : 0));
+            final TrunkHeaderPolicy headers = trunk.headers();
+            out.writeByte((byte)(headers.trusted() ? 1 : 0));
+            texts(out, headers.passHeaders());
+        }
+    }
+
+    private static void texts(final Bytes<?> out, final List<String> texts)
+    {
+        out.writeShort((short)texts.size());
+        for (final String text : texts)
+        {
+            text(out, text);
+        }
     }
 
     /** The transfer, redirect, webhook and trunk settings: they steer the engine, so replay needs them. */

@@ -161,7 +161,7 @@ public final class JournalRecovery
             final Route ra = a.routes().get(i);
             final Route rb = b.routes().get(i);
             if (!ra.user().pattern().equals(rb.user().pattern()) || !ra.target().equals(rb.target()) ||
-                ra.transport() != rb.transport())
+                ra.transport() != rb.transport() || !java.util.Objects.equals(ra.name(), rb.name()))
             {
                 return false;
             }

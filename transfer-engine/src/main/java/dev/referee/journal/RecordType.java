@@ -13,8 +13,11 @@ public final class RecordType
     public static final int FORMAT_VERSION = 2;
     /** Layout version written after each record's type byte; fields added later go after the known ones. */
     public static final int RECORD_VERSION = 1;
-    /** Layout version of node-start: 2 appends the identifier key (format version 2); 1 has none. */
-    public static final int NODE_START_RECORD_VERSION = 2;
+    /**
+     * Layout version of node-start: 3 appends route names and each trunk's call and header policy after the key;
+     * 2 appends the identifier key (format version 2); 1 has none.
+     */
+    public static final int NODE_START_RECORD_VERSION = 3;
 
     public static final int UNKNOWN = 0;
     public static final int NODE_START = 1;

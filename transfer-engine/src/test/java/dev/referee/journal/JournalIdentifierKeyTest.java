@@ -58,7 +58,7 @@ class JournalIdentifierKeyTest
     void shouldRecordTheKeyAsTheLastFieldOfANodeStartOfRecordVersion2()
     {
         final JournalRecord record = JournalDecoder.decode(nodeStart(SyntheticCalls.config(KEY)));
-        assertEquals(2, record.recordVersion);
+        assertEquals(RecordType.NODE_START_RECORD_VERSION, record.recordVersion);
         assertEquals(2, record.formatVersion);
         assertEquals(KEY, record.config.idKey());
         assertEquals(0, record.config.seed(), "the version 1 seed is not used any more");

@@ -6,7 +6,10 @@ import dev.referee.engine.config.OnTransferFailure;
 import dev.referee.engine.config.RedirectConfig;
 import dev.referee.engine.config.TransferConfig;
 import dev.referee.engine.config.TransferMode;
+import dev.referee.engine.config.Route;
+import dev.referee.engine.config.TrunkCallPolicy;
 import dev.referee.engine.config.TrunkConfig;
+import dev.referee.engine.config.TrunkHeaderPolicy;
 import dev.referee.engine.config.TrunkTransferPolicy;
 import dev.referee.engine.config.WebhookConfig;
 import dev.referee.transport.Transport;
@@ -86,8 +89,11 @@ class JournalRoundTripTest
         final TrunkConfig trunk = new TrunkConfig("carrier-a",
             List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("2001:db8::/32")), new TrunkTransferPolicy(
             TransferMode.RELAY, true, List.of(Pattern.compile("\\+1[0-9]+")),
-            URI.create("http://127.0.0.1:9000/transfer")));
-        final EngineConfig config = new EngineConfig(base.listen(), base.routes(), base.t1Ns(), base.t2Ns(),
+            URI.create("http://127.0.0.1:9000/transfer")), new TrunkCallPolicy(List.of("pbx"), 10, 2, 3, true),
+            new TrunkHeaderPolicy(true, List.of("x-carrier-ref")));
+        final Route named = base.routes().get(0);
+        final EngineConfig config = new EngineConfig(base.listen(),
+            List.of(new Route("pbx", named.user(), named.target(), named.transport())), base.t1Ns(), base.t2Ns(),
             base.t4Ns(), base.maxCalls(), base.userAgent(), base.idKey(),
             new TransferConfig(200, 10_000, 30_000, OnTransferFailure.HANGUP),
             new RedirectConfig(3), List.of(trunk), new WebhookConfig(1_500));
@@ -100,6 +106,9 @@ class JournalRoundTripTest
         assertEquals(config.redirect(), r.config.redirect());
         assertEquals(config.webhook(), r.config.webhook());
         assertEquals(config.trunks().toString(), r.config.trunks().toString());
+        assertEquals(trunk.calls(), r.config.trunks().get(0).calls());
+        assertEquals(trunk.headers(), r.config.trunks().get(0).headers());
+        assertEquals("pbx", r.config.routes().get(0).name());
         assertTrue(JournalRecovery.sameConfig(config, r.config));
     }
 

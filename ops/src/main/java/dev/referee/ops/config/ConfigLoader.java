@@ -105,10 +105,11 @@ public final class ConfigLoader
             "listen", "routes", "journal", "admin", "pipeline", "sip", "transfer", "redirect", "trunks", "webhook",
             "cdr", "warm-up", "overload", "security", "tcp");
         final ConfigSection journal = top.section("journal");
-        final List<TrunkConfig> trunks = TrunksReader.trunks(top.items("trunks"));
+        final List<Route> routes = Route.readAll(top.items("routes"));
+        final List<TrunkConfig> trunks = TrunksReader.trunks(top.items("trunks"), routes);
         return new RefereeConfig(
             ListenAddress.readAll(top),
-            Route.readAll(top.items("routes")),
+            routes,
             journal.path("dir", DEFAULT_JOURNAL_DIR),
             admin(top),
             PipelineConfig.read(top.section("pipeline")),

@@ -11,7 +11,9 @@ import dev.referee.engine.config.Route;
 import dev.referee.engine.config.SipConfig;
 import dev.referee.engine.config.TransferConfig;
 import dev.referee.engine.config.TransferMode;
+import dev.referee.engine.config.TrunkCallPolicy;
 import dev.referee.engine.config.TrunkConfig;
+import dev.referee.engine.config.TrunkHeaderPolicy;
 import dev.referee.engine.config.TrunkTransferPolicy;
 import dev.referee.engine.config.WebhookConfig;
 import dev.referee.journal.JournalConfig;
@@ -183,9 +185,32 @@ class ConfigLoaderTest
         assertTrue(pbx.transfer().targets().get(1).matcher("dave").matches());
         assertEquals(URI.create("http://127.0.0.1:8080/refer"), pbx.transfer().webhook());
 
+        assertEquals(TrunkCallPolicy.defaults(), pbx.calls());
+        assertEquals(TrunkHeaderPolicy.defaults(), pbx.headers());
+
         final TrunkConfig carrier = config.trunks().get(1);
         assertEquals(TrunkTransferPolicy.defaults(), carrier.transfer());
         assertTrue(carrier.sources().get(0).contains(InetAddress.getByName("2001:db8:1::5")));
+        assertEquals(new TrunkCallPolicy(List.of("bob-pbx"), 200, 20, 5, true), carrier.calls());
+        assertTrue(carrier.calls().mayTake("bob-pbx"));
+        assertFalse(carrier.calls().mayTake(null), "an unnamed route is not on a trunk's list");
+        assertEquals(new TrunkHeaderPolicy(true, List.of("x-carrier-ref", "diversion")), carrier.headers());
+        assertEquals("bob-pbx", config.routes().get(0).name());
+        assertNull(config.routes().get(1).name());
+    }
+
+    @Test
+    void shouldRefuseTrunkRoutesThatNameNoRoute()
+    {
+        assertError("routes:\n  - {name: a, user: x, target: \"10.0.0.1:5060\"}\ntrunks:\n" +
+            "  - {name: t, sources: [\"10.0.0.1\"], routes: [a, b]}\n", 4, "trunks[0].routes[1]",
+            "no route named 'b' (give routes[] a name)");
+        assertError("routes:\n  - {name: a, user: x, target: \"10.0.0.1:5060\"}\n" +
+            "  - {name: a, user: y, target: \"10.0.0.1:5060\"}\n", 3, "routes[1].name", "duplicate route name 'a'");
+        assertError("trunks:\n  - {name: t, sources: [\"10.0.0.1\"], pass-headers: [\"X-A: b\"]}\n", 2,
+            "trunks[0].pass-headers[0]", "not a header name (RFC 3261 token): 'X-A: b'");
+        assertError("trunks:\n  - name: t\n    sources: [\"10.0.0.1\"]\n    limits: {cps: -1}\n", 4,
+            "trunks[0].limits.cps", "must be between 0 and 1000000 (got -1)");
     }
 
     @Test

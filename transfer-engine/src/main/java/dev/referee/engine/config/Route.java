@@ -8,24 +8,42 @@ import dev.referee.transport.Transport;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Pattern;
 
-/** One {@code routes} entry: requests whose Request-URI user part matches {@code user} go to {@code target}. */
-public record Route(Pattern user, InetSocketAddress target, int transport)
+/**
+ * One {@code routes} entry: requests whose Request-URI user part matches {@code user} go to {@code target}.
+ *
+ * @param name {@code routes[i].name}: optional, unique; what {@code trunks[i].routes} names. Null when not given.
+ */
+public record Route(String name, Pattern user, InetSocketAddress target, int transport)
 {
+    /** An unnamed route. */
+    public Route(final Pattern user, final InetSocketAddress target, final int transport)
+    {
+        this(null, user, target, transport);
+    }
+
     /** The {@code routes} list, in order (first match wins): {@code {user: regex, target: "host:port[;transport=tcp]"}}. */
     public static List<Route> readAll(final List<ConfigValue> items) throws ConfigException
     {
         final List<Route> routes = new ArrayList<>();
+        final Set<String> names = new HashSet<>();
         for (final ConfigValue item : items)
         {
-            final ConfigSection route = item.section().allowOnly("user", "target");
+            final ConfigSection route = item.section().allowOnly("name", "user", "target");
+            final ConfigValue name = route.get("name");
+            if (name != null && !names.add(name.nonEmptyText()))
+            {
+                throw name.error("duplicate route name '" + name.text() + "'");
+            }
             final ConfigValue target = route.require("target");
             final int transport = target.parsed("address", Route::targetTransport);
             final InetSocketAddress address = target.parsed("address", Route::targetAddress);
-            routes.add(new Route(route.require("user").regex(), address, transport));
+            routes.add(new Route(name == null ? null : name.text(), route.require("user").regex(), address, transport));
         }
         return routes;
     }

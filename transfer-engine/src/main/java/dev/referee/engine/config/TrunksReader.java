@@ -10,6 +10,7 @@ import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -23,21 +24,71 @@ public final class TrunksReader
     {
     }
 
-    public static List<TrunkConfig> trunks(final List<ConfigValue> items) throws ConfigException
+    /** The {@code trunks} list; {@code routes} is the {@code routes} list, whose names a trunk's routes must be. */
+    public static List<TrunkConfig> trunks(final List<ConfigValue> items, final List<Route> routes)
+        throws ConfigException
     {
+        final Set<String> routeNames = new HashSet<>();
+        for (final Route route : routes)
+        {
+            if (route.name() != null)
+            {
+                routeNames.add(route.name());
+            }
+        }
         final List<TrunkConfig> trunks = new ArrayList<>();
         final Set<String> names = new HashSet<>();
         for (final ConfigValue item : items)
         {
-            final ConfigSection trunk = item.section().allowOnly("name", "sources", "transfer", "flood");
+            final ConfigSection trunk = item.section().allowOnly(
+                "name", "sources", "transfer", "flood", "routes", "limits", "allow-pickup", "trusted", "pass-headers");
             final ConfigValue name = trunk.require("name");
             if (!names.add(name.nonEmptyText()))
             {
                 throw name.error("duplicate trunk name '" + name.text() + "'");
             }
-            trunks.add(new TrunkConfig(name.text(), sources(trunk), policy(trunk.section("transfer"))));
+            trunks.add(new TrunkConfig(name.text(), sources(trunk), policy(trunk.section("transfer")),
+                calls(trunk, routeNames), headers(trunk)));
         }
         return trunks;
+    }
+
+    private static TrunkCallPolicy calls(final ConfigSection trunk, final Set<String> routeNames)
+        throws ConfigException
+    {
+        final TrunkCallPolicy defaults = TrunkCallPolicy.defaults();
+        final List<String> routes = new ArrayList<>();
+        for (final ConfigValue item : trunk.items("routes"))
+        {
+            // A name that matches no route would silently forbid calls the operator meant to allow.
+            if (!routeNames.contains(item.nonEmptyText()))
+            {
+                throw item.error("no route named '" + item.text() + "' (give routes[] a name)");
+            }
+            routes.add(item.text());
+        }
+        final ConfigSection limits = trunk.section("limits").allowOnly("calls", "cps", "retry-after");
+        return new TrunkCallPolicy(
+            routes,
+            limits.integer("calls", defaults.maxCalls(), 0, 100_000_000),
+            limits.integer("cps", defaults.callsPerSecond(), 0, 1_000_000),
+            (int)(limits.durationMs("retry-after", defaults.retryAfterSeconds() * 1_000L, 3_600_000) / 1_000),
+            trunk.bool("allow-pickup", defaults.allowPickup()));
+    }
+
+    private static TrunkHeaderPolicy headers(final ConfigSection trunk) throws ConfigException
+    {
+        final List<String> pass = new ArrayList<>();
+        for (final ConfigValue item : trunk.items("pass-headers"))
+        {
+            final String header = item.nonEmptyText();
+            if (!header.matches("[A-Za-z0-9!%*_+`'~.-]+"))
+            {
+                throw item.error("not a header name (RFC 3261 token): '" + header + "'");
+            }
+            pass.add(header.toLowerCase(Locale.ROOT));
+        }
+        return new TrunkHeaderPolicy(trunk.bool("trusted", TrunkHeaderPolicy.defaults().trusted()), pass);
     }
 
     /** A trunk without sources could never be selected, which is always a mistake. */
