@@ -1,18 +1,12 @@
 package dev.referee.engine.call;
 
-import dev.referee.transport.Addresses;
-
-import dev.referee.sip.SipStatus;
-
-import dev.referee.sip.SipLimits;
-
-import dev.referee.engine.state.StateMachine;
-import dev.referee.engine.state.Transitions;
-
 import dev.referee.engine.config.EngineConfig;
+import dev.referee.engine.config.TrunkDirectory;
+import dev.referee.engine.events.EngineEvents;
 import dev.referee.engine.id.IdGenerator;
 import dev.referee.engine.message.Outbox;
-import dev.referee.engine.events.EngineEvents;
+import dev.referee.engine.state.StateMachine;
+import dev.referee.engine.state.Transitions;
 import dev.referee.engine.time.EngineTimers;
 import dev.referee.engine.transaction.ClientTransaction;
 import dev.referee.engine.transaction.ServerTransaction;
@@ -20,9 +14,12 @@ import dev.referee.engine.transaction.TransactionLayer;
 import dev.referee.engine.transaction.TransactionUser;
 import dev.referee.sip.AsciiView;
 import dev.referee.sip.NameAddr;
+import dev.referee.sip.SipLimits;
 import dev.referee.sip.SipMessage;
 import dev.referee.sip.SipMessageWriter;
 import dev.referee.sip.SipMethod;
+import dev.referee.sip.SipStatus;
+import dev.referee.transport.Addresses;
 
 import java.net.InetSocketAddress;
 
@@ -45,6 +42,7 @@ public final class B2bua implements TransactionUser
     private PickupListener pickups;
     private final Transitions transitions;
     private final CallRegistry calls;
+    private final TrunkDirectory trunks;
 
     public B2bua(final EngineConfig config, final TransactionLayer transactions, final EngineTimers timers,
         final Outbox outbox, final IdGenerator ids, final EngineEvents events, final Transitions transitions)
@@ -56,9 +54,16 @@ public final class B2bua implements TransactionUser
         this.timers = timers;
         this.outbox = outbox;
         this.router = new Router(config.routes());
+        this.trunks = new TrunkDirectory(config.trunks());
         this.messages = new LegMessages(config, transactions, outbox, ids, timers);
         this.calls = new CallRegistry(this, ids, messages, router);
         this.setup = new CallSetup(this, config, transactions, messages, timers, ids, events, router);
+    }
+
+    /** Which trunk an address belongs to. */
+    public TrunkDirectory trunks()
+    {
+        return trunks;
     }
 
     /**

@@ -1,9 +1,10 @@
 package dev.referee.engine.call;
 
+import dev.referee.engine.config.TrunkConfig;
+import dev.referee.engine.config.TrunkDirectory;
+import dev.referee.engine.message.StoredMessage;
 import dev.referee.engine.state.StateMachine;
 import dev.referee.engine.state.Transitions;
-
-import dev.referee.engine.message.StoredMessage;
 import dev.referee.engine.time.EngineTimers;
 import dev.referee.engine.time.TimerOwner;
 
@@ -65,6 +66,9 @@ public final class Leg implements TimerOwner
     long connectionId;
 
     private State state = State.EARLY;
+    /** {@link #trunk()} and the flow it was classified from. */
+    private TrunkConfig trunk = TrunkDirectory.DEFAULT;
+    private InetSocketAddress trunkFlow;
     /** The dialog was confirmed at some point: history, kept once it is terminated (a BYE ended it, not a CANCEL). */
     private boolean answered;
 
@@ -221,6 +225,20 @@ public final class Leg implements TimerOwner
         this.flow = flow;
         this.transport = transport;
         this.connectionId = 0;
+    }
+
+    /**
+     * The trunk of the peer this leg talks to ({@link TrunkDirectory#DEFAULT} when in none): classified from the leg's
+     * flow, again whenever the flow changes (a redirect), so snapshots need not carry it.
+     */
+    public TrunkConfig trunk()
+    {
+        if (trunkFlow != flow)
+        {
+            trunk = flow == null ? TrunkDirectory.DEFAULT : b2bua.trunks().trunkOf(flow.getAddress());
+            trunkFlow = flow;
+        }
+        return trunk;
     }
 
     public boolean isConfirmed()
