@@ -5,6 +5,7 @@ import dev.referee.config.ConfigSection;
 import dev.referee.config.ConfigValue;
 
 import java.util.List;
+
 /** Ring sizes are powers of two; {@code waitStrategy} is blocking, sleeping, yielding or busy-spin. */
 public record PipelineConfig(int inboundRingSize, int outboundRingSize, String waitStrategy, int tickIntervalMs)
 {

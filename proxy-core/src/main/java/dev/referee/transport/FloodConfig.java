@@ -4,6 +4,7 @@ import dev.referee.config.ConfigException;
 import dev.referee.config.ConfigSection;
 import dev.referee.config.ConfigValue;
 import dev.referee.config.Durations;
+
 /**
  * Per-source flood control on the receive threads, like Kamailio's pike: each source address may send requests
  * at {@code ratePerSecond} on average with bursts of {@code burst}; a source that goes beyond is blocked (every

@@ -2,6 +2,7 @@ package dev.referee.transport;
 
 import dev.referee.config.ConfigException;
 import dev.referee.config.ConfigSection;
+
 /**
  * When the receive threads shed new calls (503 with Retry-After) before the engine sees them: the engine is
  * handling inputs older than {@code maxLagMs}, or the inbound ring is fuller than {@code maxRingFillPercent}.

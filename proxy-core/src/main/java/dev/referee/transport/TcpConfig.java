@@ -3,6 +3,7 @@ package dev.referee.transport;
 import dev.referee.config.ConfigException;
 import dev.referee.config.ConfigSection;
 import dev.referee.config.Durations;
+
 /**
  * @param maxConnections {@code tcp.max-connections}: connections accepted at once; one more is accepted and closed
  *                       at once (counted), so the listen backlog does not fill with connections never served.

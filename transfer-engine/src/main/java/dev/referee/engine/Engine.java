@@ -41,6 +41,9 @@ public final class Engine
 {
     /** Methods Referee handles; in Allow of its own answers. */
     public static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, INFO, MESSAGE, NOTIFY, REFER";
+    /** Server transactions end within Timer J (32 s) or sooner; a second is what most clients wait at least. */
+    private static final long TRANSACTION_LIMIT_RETRY_AFTER_S = 1;
+    private static final String TRANSACTION_LIMIT_REASON = "SIP;cause=503;text=\"transaction limit\"";
 
     private final EngineConfig config;
     private final EngineCounters counters;
@@ -235,6 +238,18 @@ public final class Engine
             return;
         }
         final ServerTransaction st = transactions.createServer(request, transport, source, connectionId);
+        if (overTransactionLimit(request))
+        {
+            // Answered and forgotten at once: a retransmission gets another 503, and the state stays bounded.
+            counters.increment(EngineCounters.TRANSACTION_LIMIT);
+            final SipMessageWriter writer = transactions.startResponse(st, SipStatus.SERVICE_UNAVAILABLE);
+            writer.header("Retry-After", TRANSACTION_LIMIT_RETRY_AFTER_S);
+            writer.header("Reason", TRANSACTION_LIMIT_REASON);
+            writer.endWithoutBody();
+            transactions.send(st, SipStatus.SERVICE_UNAVAILABLE);
+            transactions.terminate(st);
+            return;
+        }
         if (method == SipMethod.CANCEL)
         {
             onCancel(request, st);
@@ -265,6 +280,22 @@ public final class Engine
             case SipMethod.UNKNOWN -> respondWithAllow(st, SipStatus.NOT_IMPLEMENTED);
             default -> respondWithAllow(st, SipStatus.METHOD_NOT_ALLOWED);
         }
+    }
+
+    /**
+     * True when {@code request} would hold one server transaction too many (the one just made counted): past
+     * {@code sip.max-transactions} for a request outside any dialog, past twice that for a request of a dialog
+     * (CANCEL counts as of its INVITE's dialog), so established calls keep being served while new work is refused.
+     */
+    private boolean overTransactionLimit(final SipMessage request)
+    {
+        final int held = transactions.serverCount();
+        if (held <= config.maxTransactions())
+        {
+            return false;
+        }
+        final boolean inDialog = !request.to().tag().isEmpty() || request.method() == SipMethod.CANCEL;
+        return !inDialog || held > 2L * config.maxTransactions();
     }
 
     /** Checks a request must pass before anything acts on it; answers and returns false when it fails one. */

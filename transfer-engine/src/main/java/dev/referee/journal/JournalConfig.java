@@ -3,6 +3,7 @@ package dev.referee.journal;
 import dev.referee.config.ConfigException;
 import dev.referee.config.ConfigSection;
 import dev.referee.config.Durations;
+
 /**
  * @param roll               {@code journal.roll}.
  * @param retainCycles       {@code journal.retain}: roll cycles kept; older files may be deleted.

@@ -8,6 +8,7 @@ import dev.referee.engine.config.RedirectConfig;
 import dev.referee.engine.config.Route;
 import dev.referee.engine.config.TransferConfig;
 import dev.referee.engine.config.TransferMode;
+import dev.referee.engine.config.SipConfig;
 import dev.referee.engine.config.TrunkCallPolicy;
 import dev.referee.engine.config.TrunkConfig;
 import dev.referee.engine.config.TrunkHeaderPolicy;
@@ -235,9 +236,11 @@ public final class JournalDecoder
         // generator, as when the journal was written.
         final IdKey idKey = keyed ? idKey(in) : null;
         final boolean policies = record.recordVersion >= FIRST_NODE_START_WITH_TRUNK_POLICIES;
-        record.config = new EngineConfig(listen, policies ? namedRoutes(in, routes) : routes, t1Ns, t2Ns, t4Ns,
-            maxCalls, userAgent, seed, idKey, transfer, redirect, policies ? trunkPolicies(in, trunks) : trunks,
-            webhook);
+        final List<Route> namedRoutes = policies ? namedRoutes(in, routes) : routes;
+        final List<TrunkConfig> trunksWithPolicies = policies ? trunkPolicies(in, trunks) : trunks;
+        final int maxTransactions = policies ? in.readInt() : SipConfig.defaultMaxTransactions(maxCalls);
+        record.config = new EngineConfig(listen, namedRoutes, t1Ns, t2Ns, t4Ns, maxCalls, userAgent, seed, idKey,
+            transfer, redirect, trunksWithPolicies, webhook, maxTransactions);
     }
 
     private static List<Route> namedRoutes(final Bytes<?> in, final List<Route> routes)

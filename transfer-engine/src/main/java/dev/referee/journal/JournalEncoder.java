@@ -78,7 +78,10 @@ public final class JournalEncoder
         trunkPolicies(out, config);
     }
 
-    /** Node-start version 3: route names, then each trunk's call and header policy, in the order written above. */
+    /**
+     * Node-start version 3: route names, then each trunk's call and header policy, in the order written above, then
+     * {@code sip.max-transactions}.
+     */
     private static void trunkPolicies(final Bytes<?> out, final EngineConfig config)
     {
         for (final Route route : config.routes())
@@ -97,6 +100,7 @@ public final class JournalEncoder
             out.writeByte((byte)(headers.trusted() ? 1 : 0));
             texts(out, headers.passHeaders());
         }
+        out.writeInt(config.maxTransactions());
     }
 
     private static void texts(final Bytes<?> out, final List<String> texts)

@@ -169,7 +169,8 @@ public final class JournalRecovery
         return a.listen().equals(b.listen()) && a.transfer().equals(b.transfer()) &&
             a.redirect().equals(b.redirect()) && a.webhook().equals(b.webhook()) &&
             a.trunks().toString().equals(b.trunks().toString()) && a.t1Ns() == b.t1Ns() && a.t2Ns() == b.t2Ns() &&
-            a.t4Ns() == b.t4Ns() && a.maxCalls() == b.maxCalls() && a.userAgent().equals(b.userAgent());
+            a.t4Ns() == b.t4Ns() && a.maxCalls() == b.maxCalls() && a.userAgent().equals(b.userAgent()) &&
+            a.maxTransactions() == b.maxTransactions();
     }
 
     public Engine engine()

@@ -87,6 +87,13 @@ public final class EngineHarness
     public EngineHarness(final int maxCalls, final long seed, final TransferConfig transfer,
         final List<TrunkConfig> trunks, final RedirectConfig redirect)
     {
+        this(config(maxCalls, seed, transfer, trunks, redirect));
+    }
+
+    /** The configuration the other constructors give: the test parties' routes, Referee on {@link #REFEREE}. */
+    public static EngineConfig config(final int maxCalls, final long seed, final TransferConfig transfer,
+        final List<TrunkConfig> trunks, final RedirectConfig redirect)
+    {
         final List<Route> routes = List.of(
             new Route(Pattern.compile("bob"), CALLEE, Transport.UDP),
             new Route(Pattern.compile("bobtcp"), CALLEE, Transport.TCP),
@@ -99,9 +106,14 @@ public final class EngineHarness
         final List<ListenAddress> listen = List.of(
             new ListenAddress(Transport.UDP, REFEREE), new ListenAddress(Transport.TCP, REFEREE),
             new ListenAddress(Transport.UDP, REFEREE_V6));
-        final EngineConfig config = new EngineConfig(listen, routes,
+        return new EngineConfig(listen, routes,
             TimeUnit.MILLISECONDS.toNanos(500), TimeUnit.SECONDS.toNanos(4), TimeUnit.SECONDS.toNanos(5),
             maxCalls, "Referee", key(seed), transfer, redirect, trunks);
+    }
+
+    /** A harness on {@code config} (built with {@link #config} and changed). */
+    public EngineHarness(final EngineConfig config)
+    {
         this.config = config;
         final List<EngineHarness> created = CREATED.get();
         if (created != null)

@@ -8,7 +8,8 @@ import java.util.Map;
  * {"activeCalls":n,"dialogs":n,"transactions":n,"transactionsWaiting":n,"timers":n,
  *  "ring":{"inboundRemaining":n,"inboundSize":n,"outboundRemaining":n,"outboundSize":n},
  *  "messagesIn":{"requests":{"INVITE":n},"responses":{"200":n}},"messagesOut":{...},
- *  "drops":{"inboundFull":n,"outboundFull":n,"overload503":n,"malformed":n,"journalRefused":n,"unexpected":n},
+ *  "drops":{"inboundFull":n,"outboundFull":n,"overload503":n,"malformed":n,"journalRefused":n,"unexpected":n,
+ *           "transactionLimit":n},
  *  "overload":{"admitted":n,"shed":n,"absorbed":n,"backlog":n,"lagMs":n},
  *  "security":{"unknownRejected":n,"unknownDropped":n,"floodDropped":n,"blockedSources":n,
  *              "responsesFromElsewhere":n},
@@ -50,6 +51,7 @@ public final class StatusJson
             .append(",\"malformed\":").append(drops.malformed())
             .append(",\"journalRefused\":").append(drops.journalRefused())
             .append(",\"unexpected\":").append(drops.unexpected())
+            .append(",\"transactionLimit\":").append(drops.transactionLimit())
             .append('}');
 
         final StatusSnapshot.Overload overload = status.overload();

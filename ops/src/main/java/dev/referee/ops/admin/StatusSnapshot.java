@@ -52,7 +52,7 @@ public record StatusSnapshot(
             new RingStatus(inboundSize, inboundSize, outboundSize, outboundSize),
             MessageCounts.none(),
             MessageCounts.none(),
-            new Drops(0, 0, 0, 0, 0, 0),
+            new Drops(0, 0, 0, 0, 0, 0, 0),
             new Overload(0, 0, 0, 0, 0),
             new Security(0, 0, 0, 0, 0),
             new Tcp(0, 0, 0, 0, 0));
@@ -90,9 +90,11 @@ public record StatusSnapshot(
      *                     moves it refused: ignored, nothing changed. Stray ACKs count here too.
      * @param journalRefused inputs not applied because the journal could not append them (requests got 503): an
      *                     alarm, the journal's disk is failing.
+     * @param transactionLimit requests answered 503 because {@code sip.max-transactions} server transactions were
+     *                     held: the engine's state is at its bound.
      */
     public record Drops(long inboundFull, long outboundFull, long overload503, long malformed, long journalRefused,
-        long unexpected)
+        long unexpected, long transactionLimit)
     {
     }
 

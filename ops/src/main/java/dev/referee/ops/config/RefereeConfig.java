@@ -100,10 +100,12 @@ public record RefereeConfig(
             TimeUnit.MILLISECONDS.toNanos(sip.t4Ms()),
             sip.maxCalls(),
             sip.userAgent(),
+            0,
             idKey,
             transfer,
             redirect,
             trunks,
-            webhook);
+            webhook,
+            sip.maxTransactions());
     }
 }

@@ -2,6 +2,7 @@ package dev.referee.ops.config;
 
 import dev.referee.config.ConfigException;
 import dev.referee.config.ConfigSection;
+
 /**
  * A freshly started JVM runs its code interpreted, then compiles it, and on two cores the compiler threads take
  * the CPU the pipeline needs: offered a carrier's full load at once it fell behind and failed calls. So before

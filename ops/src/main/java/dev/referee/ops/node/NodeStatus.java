@@ -40,7 +40,8 @@ final class NodeStatus implements StatusSource
                 pipeline.counters().overloadResponses(),
                 engine.get(EngineCounters.MALFORMED),
                 pipeline.counters().inputsRefused.get(),
-                engine.get(EngineCounters.UNEXPECTED)),
+                engine.get(EngineCounters.UNEXPECTED),
+                engine.get(EngineCounters.TRANSACTION_LIMIT)),
             new StatusSnapshot.Overload(
                 pipeline.counters().admitted(),
                 pipeline.counters().shed(),

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
  * @param redirect   how many 3xx Contacts are followed.
  * @param trunks     transfer policy per source address.
  * @param webhook    how long a transfer waits for its webhook before the trunk policy decides.
+ * @param maxTransactions server transactions held at once ({@code sip.max-transactions}, see {@link SipConfig}).
  */
 public record EngineConfig(
     List<ListenAddress> listen,
@@ -36,8 +37,29 @@ public record EngineConfig(
     TransferConfig transfer,
     RedirectConfig redirect,
     List<TrunkConfig> trunks,
-    WebhookConfig webhook)
+    WebhookConfig webhook,
+    int maxTransactions)
 {
+    /** With {@code max-transactions} at its default for {@code maxCalls}. */
+    public EngineConfig(
+        final List<ListenAddress> listen,
+        final List<Route> routes,
+        final long t1Ns,
+        final long t2Ns,
+        final long t4Ns,
+        final int maxCalls,
+        final String userAgent,
+        final long seed,
+        final IdKey idKey,
+        final TransferConfig transfer,
+        final RedirectConfig redirect,
+        final List<TrunkConfig> trunks,
+        final WebhookConfig webhook)
+    {
+        this(listen, routes, t1Ns, t2Ns, t4Ns, maxCalls, userAgent, seed, idKey, transfer, redirect, trunks, webhook,
+            SipConfig.defaultMaxTransactions(maxCalls));
+    }
+
     /** A configuration of today's journals: identifiers from {@code idKey}, no version 1 seed. */
     public EngineConfig(
         final List<ListenAddress> listen,
@@ -96,6 +118,10 @@ public record EngineConfig(
         if (listen.isEmpty())
         {
             throw new IllegalArgumentException("no listen address");
+        }
+        if (maxTransactions < 1)
+        {
+            throw new IllegalArgumentException("maxTransactions must be > 0: " + maxTransactions);
         }
     }
 

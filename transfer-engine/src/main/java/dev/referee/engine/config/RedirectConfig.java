@@ -2,6 +2,7 @@ package dev.referee.engine.config;
 
 import dev.referee.config.ConfigException;
 import dev.referee.config.ConfigSection;
+
 /** @param max {@code redirect.max}: 3xx Contacts followed per call, 0 relays 3xx to the caller. */
 public record RedirectConfig(int max)
 {

@@ -3,18 +3,42 @@ package dev.referee.engine.config;
 import dev.referee.config.ConfigException;
 import dev.referee.config.ConfigSection;
 import dev.referee.config.ConfigValue;
-/** RFC 3261 T1, T2, T4 in milliseconds; {@code maxCalls} bounds engine state (503 past it). */
-public record SipConfig(int t1Ms, int t2Ms, int t4Ms, int maxCalls, String userAgent)
+
+/**
+ * RFC 3261 T1, T2, T4 in milliseconds; {@code maxCalls} bounds engine state (503 past it).
+ *
+ * @param maxTransactions {@code sip.max-transactions}: server transactions held at once. A request outside any
+ *                        dialog that would need one more gets a 503 with Retry-After and leaves nothing behind; a
+ *                        request of an established dialog is refused only past twice this (the hard bound on
+ *                        memory), so a flood of new requests never takes a dialog's BYE its answer.
+ */
+public record SipConfig(int t1Ms, int t2Ms, int t4Ms, int maxCalls, String userAgent, int maxTransactions)
 {
+    /** With {@code max-transactions} at its default for {@code maxCalls}. */
+    public SipConfig(final int t1Ms, final int t2Ms, final int t4Ms, final int maxCalls, final String userAgent)
+    {
+        this(t1Ms, t2Ms, t4Ms, maxCalls, userAgent, defaultMaxTransactions(maxCalls));
+    }
+
     public static SipConfig defaults()
     {
         return new SipConfig(500, 4_000, 5_000, 100_000, "Referee");
     }
 
+    /**
+     * Two per call: a call holds one INVITE server transaction while it is set up and a BYE's at its end, with
+     * re-INVITEs, REFERs and NOTIFYs in between; twice the calls leaves room for a busy moment. At least 1,000, so a
+     * small {@code max-calls} still leaves room for OPTIONS pings and stray requests.
+     */
+    public static int defaultMaxTransactions(final int maxCalls)
+    {
+        return (int)Math.min(Integer.MAX_VALUE / 2, Math.max(1_000L, 2L * maxCalls));
+    }
+
     /** The {@code sip} section. */
     public static SipConfig read(final ConfigSection section) throws ConfigException
     {
-        section.allowOnly("t1-ms", "t2-ms", "t4-ms", "max-calls", "user-agent");
+        section.allowOnly("t1-ms", "t2-ms", "t4-ms", "max-calls", "user-agent", "max-transactions");
         final SipConfig defaults = defaults();
         final int t1Ms = section.integer("t1-ms", defaults.t1Ms(), 1, 60_000);
         final int t2Ms = section.integer("t2-ms", defaults.t2Ms(), 1, 600_000);
@@ -24,11 +48,13 @@ public record SipConfig(int t1Ms, int t2Ms, int t4Ms, int maxCalls, String userA
             final ConfigValue t2 = section.get("t2-ms");
             throw (t2 != null ? t2 : section.require("t1-ms")).error("t2-ms must not be less than t1-ms");
         }
+        final int maxCalls = section.integer("max-calls", defaults.maxCalls(), 1, 100_000_000);
         return new SipConfig(
             t1Ms,
             t2Ms,
             section.integer("t4-ms", defaults.t4Ms(), 1, 600_000),
-            section.integer("max-calls", defaults.maxCalls(), 1, 100_000_000),
-            section.text("user-agent", defaults.userAgent()));
+            maxCalls,
+            section.text("user-agent", defaults.userAgent()),
+            section.integer("max-transactions", defaultMaxTransactions(maxCalls), 1, 200_000_000));
     }
 }

@@ -4,6 +4,7 @@ import dev.referee.config.ConfigException;
 import dev.referee.config.ConfigSection;
 import dev.referee.config.ConfigValue;
 import dev.referee.config.Durations;
+
 /**
  * @param acceptStatus           {@code transfer.accept-status}: 202 (RFC 3515) or 200 (RFC 7647).
  * @param transferorByeTimeoutMs {@code transfer.transferor-bye-timeout}: Referee sends BYE itself after this.

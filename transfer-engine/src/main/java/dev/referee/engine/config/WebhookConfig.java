@@ -2,6 +2,7 @@ package dev.referee.engine.config;
 
 import dev.referee.config.ConfigException;
 import dev.referee.config.ConfigSection;
+
 /** @param timeoutMs {@code webhook.timeout}: an unanswered webhook falls back to the trunk policy. */
 public record WebhookConfig(long timeoutMs)
 {

@@ -26,7 +26,9 @@ public final class EngineCounters
     public static final int TRANSACTIONS_WAITING = 8;
     /** Responses whose branch matched a client transaction but that came from another host: dropped. */
     public static final int RESPONSES_FROM_ELSEWHERE = 9;
-    private static final int GAUGE_SLOTS = 10;
+    /** Requests answered 503 because {@code sip.max-transactions} server transactions were held. */
+    public static final int TRANSACTION_LIMIT = 10;
+    private static final int GAUGE_SLOTS = 11;
 
     private final AtomicLongArray gauges = new AtomicLongArray(GAUGE_SLOTS);
     private final AtomicLongArray requestsIn = new AtomicLongArray(METHOD_SLOTS);
