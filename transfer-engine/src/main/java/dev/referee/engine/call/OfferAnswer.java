@@ -11,7 +11,7 @@ import java.util.EnumSet;
  * NO_SESSION --offer sent (INVITE, or 2xx to an INVITE without offer)--> OFFER_SENT --answer received--> STABLE
  * NO_SESSION --offer received (INVITE, or 2xx to ours without offer)--> OFFER_RECEIVED --answer sent--> STABLE
  * STABLE --offer sent / received (re-INVITE, or its 2xx when the re-INVITE had none)--> OFFER_SENT / OFFER_RECEIVED
- * OFFER_SENT, OFFER_RECEIVED --INVITE failed, cancelled or given up--> the state before the offer (NO_SESSION or STABLE)
+ * OFFER_SENT, OFFER_RECEIVED --INVITE failed, cancelled, given up--> the state before the offer (NO_SESSION, STABLE)
  * </pre>
  * Engine thread only.
  */

@@ -31,7 +31,8 @@ final class OfferAnswerRestore
         for (final Leg leg : legs)
         {
             final ClientTransaction invite = leg.clientInvite;
-            if (invite != null && invite.finalStatus() == 0 && ClientPurpose.of(invite) == ClientPurpose.JOIN_REINVITE &&
+            if (invite != null && invite.finalStatus() == 0 &&
+                ClientPurpose.of(invite) == ClientPurpose.JOIN_REINVITE &&
                 invite.context() instanceof CallTransfer transfer && transfer.target() != null &&
                 transfer.target().ackPendingCSeq >= 0)
             {
