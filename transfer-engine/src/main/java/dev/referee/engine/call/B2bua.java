@@ -380,8 +380,13 @@ public final class B2bua implements TransactionUser
             {
                 // Given up already: nothing more to do when the far end never answers.
             }
-            case PICKUP_REINVITE -> transitions.unexpected(StateMachine.CLIENT_PURPOSE, ct.id(),
-                callIdOf((Leg)ct.context()), purpose, "the picked-up call's peer never answered the re-INVITE", nowNs);
+            case PICKUP_REINVITE ->
+            {
+                final Leg picker = (Leg)ct.context();
+                transitions.unexpected(StateMachine.CLIENT_PURPOSE, ct.id(), callIdOf(picker), purpose,
+                    "the picked-up call's peer never answered the re-INVITE", nowNs);
+                offerFailed(picker, nowNs, "the picked-up call's peer never answered the re-INVITE");
+            }
         }
     }
 

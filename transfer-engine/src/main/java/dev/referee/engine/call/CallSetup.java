@@ -142,7 +142,11 @@ final class CallSetup
             else if (status >= 200 && status < 300)
             {
                 b2bua.learnDialog(b, response, true);
-                b.received(OfferAnswer.Carrier.SUCCESS, response.bodyLength() > 0, timers.nowNs());
+                if (!b.isTerminated())
+                {
+                    // Cancelled, not yet released: the 2xx crossed the CANCEL and answers the offer still open.
+                    b.received(OfferAnswer.Carrier.SUCCESS, response.bodyLength() > 0, timers.nowNs());
+                }
                 b.ackPendingCSeq = response.cseqNumber();
                 messages.sendAck(b, null);
                 messages.sendBye(b, ClientPurpose.ORPHAN);
@@ -188,7 +192,7 @@ final class CallSetup
             return;
         }
         // The callee's offer/answer is void whatever comes next: another target is tried, or the caller is refused.
-        b.offerFailed(timers.nowNs(), "INVITE refused");
+        b.offerFailed(timers.nowNs(), "INVITE refused or redirected");
         // A 3xx is followed; so is the failure of a redirect target while Contacts remain to be tried.
         if ((status < 400 || call.redirects > 0) && redirects.onRedirect(call, response))
         {
