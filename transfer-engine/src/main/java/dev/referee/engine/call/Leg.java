@@ -65,8 +65,13 @@ public final class Leg implements TimerOwner
     long connectionId;
 
     private State state = State.EARLY;
-    /** Where the offer/answer exchange of the leg's dialog stands (RFC 3264), as Referee sees it on this leg. */
-    private OfferAnswer offerAnswer = OfferAnswer.NO_SESSION;
+    /**
+     * Where the offer/answer exchange of the leg's dialog stands (RFC 3264), as Referee sees it on this leg: the
+     * {@link OfferAnswer} ordinal. A byte, not a reference, because it fits in the padding the object had: legs stay
+     * the size they were (a reference made each 8 bytes bigger: 16 bytes more garbage per call, EngineAllocationTest
+     * measured 2040 instead of 2024).
+     */
+    private byte offerAnswer;
     /** The dialog was confirmed at some point: history, kept once it is terminated (a BYE ended it, not a CANCEL). */
     private boolean answered;
 
@@ -268,7 +273,7 @@ public final class Leg implements TimerOwner
 
     public OfferAnswer offerAnswer()
     {
-        return offerAnswer;
+        return OfferAnswer.ofOrdinal(offerAnswer);
     }
 
     /**
@@ -277,19 +282,19 @@ public final class Leg implements TimerOwner
      */
     public void offerAnswer(final OfferAnswer next, final long nowNs, final String reason)
     {
-        if (next == offerAnswer)
+        final OfferAnswer from = offerAnswer();
+        if (next == from)
         {
             return;
         }
         final Transitions transitions = b2bua.transitions();
         final long callId = call == null ? 0 : call.id;
-        if (!offerAnswer.canMoveTo(next))
+        if (!from.canMoveTo(next))
         {
-            transitions.refused(StateMachine.OFFER_ANSWER, id, callId, offerAnswer, next, reason, nowNs);
+            transitions.refused(StateMachine.OFFER_ANSWER, id, callId, from, next, reason, nowNs);
             return;
         }
-        final OfferAnswer from = offerAnswer;
-        offerAnswer = next;
+        offerAnswer = (byte)next.ordinal();
         transitions.moved(StateMachine.OFFER_ANSWER, id, callId, from, next, reason, nowNs);
     }
 
@@ -300,19 +305,19 @@ public final class Leg implements TimerOwner
      */
     public void received(final OfferAnswer.Carrier carrier, final boolean body, final long nowNs)
     {
-        exchanged(true, carrier, body, offerAnswer.afterReceiving(carrier, body), nowNs);
+        exchanged(true, carrier, body, offerAnswer().afterReceiving(carrier, body), nowNs);
     }
 
     /** Referee sent a message of {@code carrier} on this leg: as {@link #received}, for what Referee sends. */
     public void sent(final OfferAnswer.Carrier carrier, final boolean body, final long nowNs)
     {
-        exchanged(false, carrier, body, offerAnswer.afterSending(carrier, body), nowNs);
+        exchanged(false, carrier, body, offerAnswer().afterSending(carrier, body), nowNs);
     }
 
     /** The INVITE exchange under way on this leg ended without success: an open offer is void. */
     public void offerFailed(final long nowNs, final String reason)
     {
-        offerAnswer(offerAnswer.afterFailure(answered), nowNs, reason);
+        offerAnswer(offerAnswer().afterFailure(answered), nowNs, reason);
     }
 
     private void exchanged(final boolean received, final OfferAnswer.Carrier carrier, final boolean body,
@@ -320,11 +325,11 @@ public final class Leg implements TimerOwner
     {
         if (next == null)
         {
-            b2bua.transitions().unexpected(StateMachine.OFFER_ANSWER, id, call == null ? 0 : call.id, offerAnswer,
+            b2bua.transitions().unexpected(StateMachine.OFFER_ANSWER, id, call == null ? 0 : call.id, offerAnswer(),
                 carrier + (body ? " with a body " : " without a body ") + (received ? "received" : "sent"), nowNs);
             return;
         }
-        if (next != offerAnswer)
+        if (next != offerAnswer())
         {
             offerAnswer(next, nowNs, OfferAnswer.reason(received, carrier, next));
         }
@@ -333,7 +338,7 @@ public final class Leg implements TimerOwner
     /** A snapshot's leg: its offer/answer state, derived from what the snapshot holds (CallSnapshots only). */
     void restoreOfferAnswer(final OfferAnswer offerAnswer)
     {
-        this.offerAnswer = offerAnswer;
+        this.offerAnswer = (byte)offerAnswer.ordinal();
     }
 
     /** A snapshot's leg: its state as recorded (CallSnapshots only). */

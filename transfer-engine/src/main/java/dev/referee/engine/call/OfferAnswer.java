@@ -52,6 +52,7 @@ public enum OfferAnswer
 
     private EnumSet<OfferAnswer> next;
     /** Reasons of the moves, made once (no String is built per message): [received ? 1 : 0][carrier][next state]. */
+    private static final OfferAnswer[] BY_ORDINAL = values();
     private static final String[][][] REASONS = new String[2][Carrier.values().length][values().length];
 
     static
@@ -80,6 +81,12 @@ public enum OfferAnswer
     static String reason(final boolean received, final Carrier carrier, final OfferAnswer next)
     {
         return REASONS[received ? 1 : 0][carrier.ordinal()][next.ordinal()];
+    }
+
+    /** The state of ordinal {@code ordinal} (a leg keeps its state as one byte). */
+    static OfferAnswer ofOrdinal(final int ordinal)
+    {
+        return BY_ORDINAL[ordinal];
     }
 
     boolean canMoveTo(final OfferAnswer state)
