@@ -215,6 +215,7 @@ public final class EngineSnapshot
         {
             CallSnapshots.holdLeg(parts.b2bua(), leg);
         }
+        CallSnapshots.restoreOfferAnswer(parts.b2bua());
         for (final Object request : readRefs(in, refs))
         {
             TransferSnapshots.holdPendingWebhook(parts.transfers(), request);

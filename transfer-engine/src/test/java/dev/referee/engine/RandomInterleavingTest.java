@@ -1,5 +1,8 @@
 package dev.referee.engine;
 
+import dev.referee.engine.call.CallSnapshots;
+import dev.referee.engine.call.Leg;
+import dev.referee.engine.call.OfferAnswer;
 import dev.referee.sip.HeaderName;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -21,9 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Many flows at once, interleaved at random (seeded, so a failure names the seed that reproduces it): basic calls
  * hung up by either side or both at once, calls cancelled while ringing, calls refused, blind transfers, calls the
  * callee never answers; phones that retransmit what they just sent; the clock moving on by random steps. After
- * every input: no exception and no move a state machine refuses (the harness fails on one). At the end: every call,
- * dialog, transaction and timer gone, no event the machines did not expect, and a replay of the same inputs gives
- * the same bytes.
+ * every input: no exception, no move a state machine refuses (the harness fails on one), and every two joined legs
+ * at rest have agreed on a session (offer/answer STABLE). At the end: every call, dialog, transaction and timer
+ * gone, no event the machines did not expect, and a replay of the same inputs gives the same bytes.
  */
 class RandomInterleavingTest
 {
@@ -70,6 +73,7 @@ class RandomInterleavingTest
             {
                 network.advanceMs(1_000 + random.nextInt(8_000));
             }
+            assertSessionsAgreed(harness, seed);
         }
         assertTrue(steps < MAX_STEPS, "seed " + seed + ": flows stuck: " + flows);
         // Each flow ended the way its kind says: the events tell (one "ended" per call, transfers completed).
@@ -91,6 +95,31 @@ class RandomInterleavingTest
             input.applyTo(replayed.engine);
         }
         assertEquals(texts(harness.all()), texts(replayed.all()), "seed " + seed + ": replay");
+    }
+
+    /**
+     * Every phone here offers in its INVITEs and answers what it is offered, so two joined, confirmed legs with no
+     * INVITE, 2xx or ACK under way on either have both agreed on a session: their offer/answer machines are STABLE.
+     */
+    private static void assertSessionsAgreed(final EngineHarness harness, final long seed)
+    {
+        for (final Object held : CallSnapshots.legs(harness.engine.snapshotParts().b2bua()))
+        {
+            final Leg leg = (Leg)held;
+            final Leg peer = leg.peer();
+            if (peer != null && peer.peer() == leg && quiet(leg) && quiet(peer))
+            {
+                assertEquals(OfferAnswer.STABLE, leg.offerAnswer(), "seed " + seed + ": leg " + leg.id() +
+                    " joined to " + peer.id() + ", " + harness.transitions.moves);
+            }
+        }
+    }
+
+    /** Confirmed, not over, and no INVITE exchange under way on the leg. */
+    private static boolean quiet(final Leg leg)
+    {
+        return leg.isConfirmed() && leg.clientInvite() == null && leg.serverInvite() == null &&
+            leg.ackPendingCSeq() < 0;
     }
 
     private static long count(final List<Flow> flows, final Kind kind)

@@ -18,10 +18,10 @@ import java.util.Set;
 
 /**
  * The trace of one call during {@code referee journal replay --call CALL --trace}: the call's records as the replay
- * meets them (each marked ok or DIFF); the moves of its state machines (call, dialogs, transfers, client purposes)
- * as the engine records them, and the events they did not expect; and after every input the engine's state of the
- * call and of the calls its transfers made, printed when it changed. What an input of no call caused (a timer tick)
- * names that input.
+ * meets them (each marked ok or DIFF); the moves of its state machines (call, dialogs, each leg's offer/answer,
+ * transfers, client purposes) as the engine records them, and the events they did not expect; and after every input
+ * the engine's state of the call and of the calls its transfers made, printed when it changed. What an input of no
+ * call caused (a timer tick) names that input.
  */
 final class CallTrace implements JournalVerifier.Listener, TransitionListener
 {

@@ -250,6 +250,14 @@ class JournalCommandsTest
         final int legAnswered = indexOf(moves, "  move  dialog \\d+: EARLY -> CONFIRMED \\(callee answered\\)");
         final int ended = indexOf(moves, "  move  call \\d+: (CONFIRMED|TERMINATING) -> ENDED \\(.*\\)");
         assertTrue(answered >= 0 && legAnswered >= 0 && ended > answered, trace.out());
+        // The offer/answer of each leg: the caller's offer relayed to the callee, the callee's answer relayed back.
+        final int offered = indexOf(moves,
+            "  move  offer answer \\d+: NO_SESSION -> OFFER_SENT \\(offer in INVITE sent\\)");
+        final int answerIn = indexOf(moves,
+            "  move  offer answer \\d+: OFFER_SENT -> STABLE \\(answer in 2xx received\\)");
+        final int answerOut = indexOf(moves,
+            "  move  offer answer \\d+: OFFER_RECEIVED -> STABLE \\(answer in 2xx sent\\)");
+        assertTrue(offered >= 0 && answerIn > offered && answerOut > answerIn && ended > answerOut, trace.out());
         assertFalse(trace.out().contains("REFUSED"), trace.out());
     }
 

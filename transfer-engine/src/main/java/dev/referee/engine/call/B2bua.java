@@ -182,7 +182,11 @@ public final class B2bua implements TransactionUser
         }
         if (method == SipMethod.INVITE && inviteInProgress(leg, peer))
         {
+            // RFC 3261 §14.2: an INVITE's offer/answer is open on the call. The offer this re-INVITE would make has no
+            // move in the leg's machine; 491 is the answer, and the machine reports the input it did not take.
             messages.respond(st, SipStatus.REQUEST_PENDING, null, null);
+            transitions.unexpected(StateMachine.OFFER_ANSWER, leg.id, callIdOf(leg), leg.offerAnswer(),
+                "re-INVITE while an INVITE is under way on the call: 491", timers.nowNs());
             return;
         }
         final NameAddr contact = request.contact();
@@ -214,6 +218,9 @@ public final class B2bua implements TransactionUser
         {
             leg.serverInvite = st;
             peer.clientInvite = ct;
+            final boolean offer = request.bodyLength() > 0;
+            leg.received(OfferAnswer.Carrier.INVITE, offer, timers.nowNs());
+            peer.sent(OfferAnswer.Carrier.INVITE, offer, timers.nowNs());
         }
     }
 
@@ -231,10 +238,13 @@ public final class B2bua implements TransactionUser
             return; // a retransmitted ACK, already relayed
         }
         stopRetransmitting2xx(leg);
+        final boolean answer = ack.bodyLength() > 0;
+        leg.received(OfferAnswer.Carrier.ACK, answer, timers.nowNs());
         final Leg peer = leg.peer();
         if (peer != null && peer.ackPendingCSeq >= 0 && !peer.isTerminated())
         {
             messages.sendAck(peer, ack);
+            peer.sent(OfferAnswer.Carrier.ACK, answer, timers.nowNs());
         }
     }
 
@@ -248,6 +258,10 @@ public final class B2bua implements TransactionUser
         final Object context = invite.context;
         final ClientTransaction relayed = invite.relayedTo;
         messages.respond(invite, SipStatus.REQUEST_TERMINATED, null, null);
+        if (context instanceof Call)
+        {
+            ((Call)context).a.offerFailed(timers.nowNs(), "INVITE cancelled");
+        }
         if (context instanceof Call && ((Call)context).blonde != null && ((Call)context).blonde.isActive())
         {
             ((Call)context).a.state(Leg.State.TERMINATED, timers.nowNs(), "consultation cancelled"); // the transferor gave up its consultation: the target is the transfer's now
@@ -259,6 +273,7 @@ public final class B2bua implements TransactionUser
         else if (context instanceof Leg)
         {
             ((Leg)context).serverInvite = null;
+            ((Leg)context).offerFailed(timers.nowNs(), "re-INVITE cancelled");
             if (relayed != null && relayed.provisionalSeen() && relayed.finalStatus() == 0)
             {
                 messages.sendCancel(relayed);
@@ -345,6 +360,8 @@ public final class B2bua implements TransactionUser
                     {
                         messages.respond(call.callerInvite, SipStatus.REQUEST_TIMEOUT, null, null);
                     }
+                    call.a.offerFailed(nowNs, "INVITE timed out");
+                    call.b.offerFailed(nowNs, "INVITE timed out");
                     release(call, EndCause.TIMEOUT, 408);
                 }
             }
@@ -352,6 +369,10 @@ public final class B2bua implements TransactionUser
             {
                 final ServerTransaction st = (ServerTransaction)ct.context();
                 clearInvite(st, ct);
+                if (ct.method() == SipMethod.INVITE && st.context instanceof Leg leg)
+                {
+                    offerFailed(leg, nowNs, "re-INVITE timed out");
+                }
                 if (!st.isFinal() && st.state() != ServerTransaction.State.TERMINATED)
                 {
                     messages.respond(st, SipStatus.REQUEST_TIMEOUT, null, null);
@@ -364,8 +385,13 @@ public final class B2bua implements TransactionUser
             {
                 // Given up already: nothing more to do when the far end never answers.
             }
-            case PICKUP_REINVITE -> transitions.unexpected(StateMachine.CLIENT_PURPOSE, ct.id(),
-                callIdOf((Leg)ct.context()), purpose, "the picked-up call's peer never answered the re-INVITE", nowNs);
+            case PICKUP_REINVITE ->
+            {
+                final Leg picker = (Leg)ct.context();
+                transitions.unexpected(StateMachine.CLIENT_PURPOSE, ct.id(), callIdOf(picker), purpose,
+                    "the picked-up call's peer never answered the re-INVITE", nowNs);
+                offerFailed(picker, nowNs, "the picked-up call's peer never answered the re-INVITE");
+            }
         }
     }
 
@@ -380,9 +406,14 @@ public final class B2bua implements TransactionUser
                 final Leg peer = legOf(ct);
                 if (peer != null)
                 {
+                    peer.received(OfferAnswer.Carrier.SUCCESS, response.bodyLength() > 0, timers.nowNs());
                     peer.ackPendingCSeq = response.cseqNumber();
                     messages.sendAck(peer, null);
                 }
+            }
+            else if (ct.method() == SipMethod.INVITE && status >= 300 && legOf(ct) != null)
+            {
+                legOf(ct).offerFailed(timers.nowNs(), "cancelled re-INVITE refused");
             }
             return;
         }
@@ -406,9 +437,15 @@ public final class B2bua implements TransactionUser
                 peer.remoteTarget = contact.uri().toString();
             }
             peer.ackPendingCSeq = response.cseqNumber();
+            peer.received(OfferAnswer.Carrier.SUCCESS, response.bodyLength() > 0, timers.nowNs());
             messages.relayResponse(st, response, true, false);
+            leg.sent(OfferAnswer.Carrier.SUCCESS, response.bodyLength() > 0, timers.nowNs());
             startRetransmitting2xx(leg, st.cseq());
             return;
+        }
+        if (invite)
+        {
+            offerFailed(leg, timers.nowNs(), "re-INVITE refused");
         }
         if (status < 300 && ct.method() == SipMethod.UPDATE)
         {
@@ -454,6 +491,7 @@ public final class B2bua implements TransactionUser
             {
                 messages.respond(call.callerInvite, SipStatus.REQUEST_TERMINATED, null, null);
             }
+            call.a.offerFailed(timers.nowNs(), "caller hung up the early dialog");
             setup.cancelCallee(call);
             return;
         }
@@ -662,6 +700,7 @@ public final class B2bua implements TransactionUser
         final ClientTransaction ct = transactions.sendRequest(
             clientId, branch, SipMethod.INVITE, "INVITE", leg.transport, leg.flow, leg.connectionId);
         ct.use(purpose, context);
+        leg.sent(OfferAnswer.Carrier.INVITE, offerSource != null && offerSource.bodyLength() > 0, timers.nowNs());
         return ct;
     }
 
@@ -707,6 +746,7 @@ public final class B2bua implements TransactionUser
     {
         ClientPurpose.move(invite, ClientPurpose.ABANDONED_INVITE, leg, transitions, callIdOf(leg), timers.nowNs(),
             "given up before a provisional");
+        leg.offerFailed(timers.nowNs(), "INVITE given up");
     }
 
     /** {@code leg}'s INVITE, given up and cancelled: a 2xx crossing the CANCEL is acknowledged and hung up. */
@@ -714,6 +754,17 @@ public final class B2bua implements TransactionUser
     {
         ClientPurpose.move(invite, ClientPurpose.CANCELLED_INVITE, leg, transitions, callIdOf(leg), timers.nowNs(),
             "cancelled");
+        leg.offerFailed(timers.nowNs(), "INVITE cancelled");
+    }
+
+    /** A relayed re-INVITE of {@code leg}'s peer failed: the offer it carried is void on both legs. */
+    private static void offerFailed(final Leg leg, final long nowNs, final String reason)
+    {
+        leg.offerFailed(nowNs, reason);
+        if (leg.peer() != null)
+        {
+            leg.peer().offerFailed(nowNs, reason);
+        }
     }
 
     /**
@@ -729,7 +780,7 @@ public final class B2bua implements TransactionUser
         return Addresses.sameHost(leg.flow, source);
     }
 
-        private static long callIdOf(final Leg leg)
+    private static long callIdOf(final Leg leg)
     {
         return leg.call == null ? 0 : leg.call.id;
     }

@@ -120,6 +120,9 @@ final class CallSetup
         st.relayedTo = ct;
         call.calleeInvite = ct;
         b.clientInvite = ct;
+        final boolean offer = request.bodyLength() > 0;
+        a.received(OfferAnswer.Carrier.INVITE, offer, timers.nowNs());
+        b.sent(OfferAnswer.Carrier.INVITE, offer, timers.nowNs());
     }
 
     void onCalleeInviteResponse(final ClientTransaction ct, final Call call, final SipMessage response)
@@ -137,6 +140,11 @@ final class CallSetup
             else if (status >= 200 && status < 300)
             {
                 b2bua.learnDialog(b, response, true);
+                if (!b.isTerminated())
+                {
+                    // Cancelled, not yet released: the 2xx crossed the CANCEL and answers the offer still open.
+                    b.received(OfferAnswer.Carrier.SUCCESS, response.bodyLength() > 0, timers.nowNs());
+                }
                 b.ackPendingCSeq = response.cseqNumber();
                 messages.sendAck(b, null);
                 messages.sendBye(b, ClientPurpose.ORPHAN);
@@ -144,6 +152,7 @@ final class CallSetup
             }
             else if (status >= 300)
             {
+                b.offerFailed(timers.nowNs(), "INVITE cancelled");
                 b2bua.release(call, EndCause.CANCELLED, 487);
             }
             return;
@@ -173,16 +182,22 @@ final class CallSetup
             call.a.state(Leg.State.CONFIRMED, timers.nowNs(), "callee answered");
             call.state(Call.State.CONFIRMED, timers.nowNs(), "callee answered");
             events.onLegAnswered(timers.nowNs(), call.id);
+            final boolean body = response.bodyLength() > 0;
+            b.received(OfferAnswer.Carrier.SUCCESS, body, timers.nowNs());
             messages.relayResponse(st, response, true, false);
+            call.a.sent(OfferAnswer.Carrier.SUCCESS, body, timers.nowNs());
             b2bua.startRetransmitting2xx(call.a, st.cseq());
             return;
         }
+        // The callee's offer/answer is void whatever comes next: another target is tried, or the caller is refused.
+        b.offerFailed(timers.nowNs(), "INVITE refused or redirected");
         // A 3xx is followed; so is the failure of a redirect target while Contacts remain to be tried.
         if ((status < 400 || call.redirects > 0) && redirects.onRedirect(call, response))
         {
             return;
         }
         messages.relayResponse(st, response, false, status < 400);
+        call.a.offerFailed(timers.nowNs(), "INVITE refused");
         b2bua.release(call, EndCause.REJECTED, status);
     }
 
@@ -207,6 +222,7 @@ final class CallSetup
         final Leg b = call.b;
         b.clientInvite = null;
         b2bua.learnDialog(b, response, true);
+        b.received(OfferAnswer.Carrier.SUCCESS, response.bodyLength() > 0, timers.nowNs());
         b.state(Leg.State.CONFIRMED, timers.nowNs(), "blonde transfer target answered");
         b.ackPendingCSeq = response.cseqNumber();
         messages.sendAck(b, null);
@@ -217,6 +233,7 @@ final class CallSetup
             messages.respond(call.callerInvite, SipStatus.REQUEST_TERMINATED, null, null);
         }
         call.a.state(Leg.State.TERMINATED, timers.nowNs(), "replaced by a blonde transfer");
+        call.a.offerFailed(timers.nowNs(), "replaced by a blonde transfer");
         b2bua.transfers().onBlondeAnswered(transfer);
         return true;
     }
@@ -261,5 +278,6 @@ final class CallSetup
         call.callerInvite.relayedTo = ct;
         call.calleeInvite = ct;
         callee.clientInvite = ct;
+        callee.sent(OfferAnswer.Carrier.INVITE, call.callerOffer != null, timers.nowNs());
     }
 }

@@ -49,6 +49,15 @@ public final class CallSnapshots
         b2bua.calls().legs().put(restored.id, restored);
     }
 
+    /**
+     * Once every leg is held: each leg's offer/answer state, derived from what the snapshot holds (it is not in the
+     * format, see {@link OfferAnswerRestore}).
+     */
+    public static void restoreOfferAnswer(final B2bua b2bua)
+    {
+        OfferAnswerRestore.restore(b2bua.calls().legs().values());
+    }
+
     public static void writeCounters(final B2bua b2bua, final SnapshotWriter out)
     {
         out.writeLong(b2bua.calls().nextLegId());

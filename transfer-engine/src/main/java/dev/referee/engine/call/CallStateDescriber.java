@@ -3,10 +3,10 @@ package dev.referee.engine.call;
 import org.agrona.collections.Long2ObjectHashMap;
 
 /**
- * One line that says what the engine holds for a call: the call's state, each leg's dialog state and pending
- * INVITE or 2xx, and its transfer. {@code referee journal replay --call CALL --trace} prints it whenever it changes
- * after an input, which is the call's state transitions as the replay makes them. Reads engine state, so call it
- * on the thread that runs the engine, between inputs; never used on the live path.
+ * One line that says what the engine holds for a call: the call's state, each leg's dialog state, pending INVITE or
+ * 2xx and open offer, and its transfer. {@code referee journal replay --call CALL --trace} prints it whenever it
+ * changes after an input, which is the call's state transitions as the replay makes them. Reads engine state, so call
+ * it on the thread that runs the engine, between inputs; never used on the live path.
  */
 public final class CallStateDescriber
 {
@@ -91,6 +91,10 @@ public final class CallStateDescriber
         if (leg.ackPendingCSeq >= 0)
         {
             out.append(", ACK to send");
+        }
+        if (leg.offerAnswer().isOfferPending())
+        {
+            out.append(leg.offerAnswer() == OfferAnswer.OFFER_SENT ? ", offer sent" : ", offer received");
         }
     }
 

@@ -47,6 +47,23 @@ public final class StoredMessage
         return length;
     }
 
+    /**
+     * The stored message has a body: something follows the blank line that ends its headers. For deriving state at
+     * restore (an offer in an INVITE or a 2xx kept here); not for the live path, which reads the parsed message.
+     */
+    public boolean hasBody()
+    {
+        for (int i = 0; i + 3 < length; i++)
+        {
+            if (buffer.getByte(i) == '\r' && buffer.getByte(i + 1) == '\n' && buffer.getByte(i + 2) == '\r' &&
+                buffer.getByte(i + 3) == '\n')
+            {
+                return i + 4 < length;
+            }
+        }
+        return false;
+    }
+
     int capacity()
     {
         return buffer.capacity();

@@ -10,5 +10,7 @@ public enum StateMachine
     /** {@code Transfer.State}: one transfer Referee performs for a REFER. */
     TRANSFER,
     /** {@code ClientPurpose}: what a request Referee sent is for; an INVITE given up changes purpose. */
-    CLIENT_PURPOSE
+    CLIENT_PURPOSE,
+    /** {@code OfferAnswer}: one leg's offer/answer exchange (RFC 3264): no session, offer sent or received, stable. */
+    OFFER_ANSWER
 }

@@ -152,6 +152,15 @@ public final class ClientTransaction implements TimerOwner
         return provisionalSeen;
     }
 
+    /**
+     * The request still held carries a body (an INVITE's offer). Read when a snapshot is restored, to derive the
+     * offer/answer state of the leg the INVITE went on; never on the live path.
+     */
+    public boolean requestHasBody()
+    {
+        return request != null && request.hasBody();
+    }
+
     /** The final status received; 0 while none. */
     public int finalStatus()
     {

@@ -5,6 +5,7 @@ import dev.referee.sip.SipStatus;
 import dev.referee.engine.call.B2bua;
 import dev.referee.engine.call.ClientPurpose;
 import dev.referee.engine.call.Leg;
+import dev.referee.engine.call.OfferAnswer;
 
 import dev.referee.engine.events.EngineEvents;
 import dev.referee.engine.time.EngineTimers;
@@ -110,6 +111,7 @@ final class AttendedTransfer
             return;
         }
         other.ackPendingCSeq(response.cseqNumber());
+        other.received(OfferAnswer.Carrier.SUCCESS, response.bodyLength() > 0, timers.nowNs());
         if (response.bodyLength() == 0)
         {
             b2bua.messages().sendAck(other, null);

@@ -3,6 +3,7 @@ package dev.referee.engine.transfer;
 import dev.referee.engine.call.B2bua;
 import dev.referee.engine.call.InviteHeaders;
 import dev.referee.engine.call.Leg;
+import dev.referee.engine.call.OfferAnswer;
 import dev.referee.engine.call.Router;
 import dev.referee.engine.config.Route;
 import dev.referee.engine.events.EngineEvents;
@@ -92,6 +93,7 @@ final class BlindTransfer
             return;
         }
         b2bua.learnDialog(leg, response, true);
+        leg.received(OfferAnswer.Carrier.SUCCESS, response.bodyLength() > 0, timers.nowNs());
         leg.state(Leg.State.CONFIRMED, timers.nowNs(), "target answered");
         leg.ackPendingCSeq(response.cseqNumber());
         if (response.bodyLength() == 0)

@@ -9,6 +9,7 @@ import dev.referee.engine.call.DialogReference;
 import dev.referee.engine.call.EndCause;
 import dev.referee.engine.call.Leg;
 import dev.referee.engine.call.LegMessages;
+import dev.referee.engine.call.OfferAnswer;
 import dev.referee.engine.call.PickupListener;
 import dev.referee.engine.events.EngineEvents;
 import dev.referee.engine.time.EngineTimers;
@@ -103,6 +104,7 @@ public final class Pickups implements PickupListener
         transactions.send(st, 100);
 
         final Leg picker = b2bua.calls().newIncomingLeg(call, request, transport, source, connectionId);
+        picker.received(OfferAnswer.Carrier.INVITE, request.bodyLength() > 0, timers.nowNs());
         picker.serverInvite(st);
         st.localTag = picker.localTag();
         st.context = picker;
@@ -140,16 +142,20 @@ public final class Pickups implements PickupListener
         picker.serverInvite(null);
         if (status >= 300)
         {
+            peer.offerFailed(timers.nowNs(), "the picked-up call's peer refused the picker's offer");
+            picker.offerFailed(timers.nowNs(), "the picked-up call's peer refused the picker's offer");
             messages.relayResponse(st, response, false, false);
             b2bua.hangUp(peer, picker.call(), EndCause.PICKUP_FAILED);
             b2bua.dropLeg(picker);
             return;
         }
         peer.ackPendingCSeq(response.cseqNumber());
+        peer.received(OfferAnswer.Carrier.SUCCESS, response.bodyLength() > 0, timers.nowNs());
         messages.sendAck(peer, null);
         Leg.join(picker, peer);
         picker.state(Leg.State.CONFIRMED, timers.nowNs(), "picked up");
         messages.relayResponse(st, response, true, false);
+        picker.sent(OfferAnswer.Carrier.SUCCESS, response.bodyLength() > 0, timers.nowNs());
         b2bua.startRetransmitting2xx(picker, st.cseq());
     }
 
@@ -181,9 +187,11 @@ public final class Pickups implements PickupListener
         // The caller's INVITE is answered with the picker's offer, the picker's with the caller's.
         final ServerTransaction callerInvite = call.callerInvite();
         messages.answer(callerInvite, caller, request);
+        caller.sent(OfferAnswer.Carrier.SUCCESS, request.bodyLength() > 0, timers.nowNs());
         b2bua.startRetransmitting2xx(caller, callerInvite.cseq());
 
         messages.answer(st, picker, call.callerOffer(), call.callerOfferType());
+        picker.sent(OfferAnswer.Carrier.SUCCESS, call.callerOffer() != null, timers.nowNs());
         picker.serverInvite(null);
         b2bua.startRetransmitting2xx(picker, st.cseq());
     }

@@ -7,6 +7,7 @@ import dev.referee.engine.call.Call;
 import dev.referee.engine.call.ClientPurpose;
 import dev.referee.engine.call.EndCause;
 import dev.referee.engine.call.Leg;
+import dev.referee.engine.call.OfferAnswer;
 
 import dev.referee.engine.config.EngineConfig;
 import dev.referee.engine.events.EngineEvents;
@@ -62,6 +63,9 @@ final class TransferJoin
         transferee.clientInvite(null);
         if (status >= 300)
         {
+            // The target's offer was not taken: void on both sides (the target's ACK goes without an answer).
+            transferee.offerFailed(timers.nowNs(), "the transferee refused the target's offer");
+            transfer.target.offerFailed(timers.nowNs(), "the transferee refused the target's offer");
             if (transfer.consultation == null)
             {
                 failure.abandonTarget(transfer);
@@ -75,14 +79,18 @@ final class TransferJoin
             return;
         }
         transferee.ackPendingCSeq(response.cseqNumber());
+        transferee.received(OfferAnswer.Carrier.SUCCESS, response.bodyLength() > 0, timers.nowNs());
         b2bua.messages().sendAck(transferee, null);
         b2bua.messages().sendAck(transfer.target, response);
+        transfer.target.sent(OfferAnswer.Carrier.ACK, response.bodyLength() > 0, timers.nowNs());
         complete(transfer);
     }
 
     void onJoinTimeout(final Transfer transfer)
     {
         transfer.transferee.clientInvite(null);
+        transfer.transferee.offerFailed(timers.nowNs(), "the transferee did not answer the re-INVITE");
+        transfer.target.offerFailed(timers.nowNs(), "the transferee did not answer the re-INVITE");
         if (transfer.consultation == null)
         {
             failure.abandonTarget(transfer);

@@ -33,6 +33,21 @@ final class EngineCopy
             (requestId, url, json) -> webhooks.add(requestId + " " + url + " " + json));
     }
 
+    /**
+     * Each held leg's offer/answer state ("3=STABLE ..."): not in the snapshot, derived at restore, so compared on
+     * its own.
+     */
+    String offerAnswer()
+    {
+        final StringBuilder out = new StringBuilder();
+        for (final Object leg : dev.referee.engine.call.CallSnapshots.legs(engine.snapshotParts().b2bua()))
+        {
+            final dev.referee.engine.call.Leg held = (dev.referee.engine.call.Leg)leg;
+            out.append(held.id()).append('=').append(held.offerAnswer()).append(' ');
+        }
+        return out.toString();
+    }
+
     List<byte[]> takeOutputs()
     {
         final List<byte[]> taken = new ArrayList<>(outputs.records());

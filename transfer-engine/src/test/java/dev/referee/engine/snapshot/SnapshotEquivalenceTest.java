@@ -28,8 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (calls ringing and established over UDP and TCP, 2xx retransmitted until ACK, re-INVITE, CANCEL, blind, attended
  * and blonde transfers, webhooks pending and timing out, redirects, pickups, transaction timers) is run again from
  * its recorded inputs: engine A takes inputs 1..k, is snapshotted, B is restored from the snapshot, then both take
- * k+1..N and must give byte-identical outputs, domain events and webhook posts, the same gauges and the same final
- * snapshot. Restoring and snapshotting again must give the same bytes.
+ * k+1..N and must give byte-identical outputs, domain events and webhook posts, the same gauges, the same
+ * offer/answer state on every leg (derived at restore: the snapshot does not hold it) and the same final snapshot.
+ * Restoring and snapshotting again must give the same bytes.
  */
 class SnapshotEquivalenceTest
 {
@@ -37,7 +38,7 @@ class SnapshotEquivalenceTest
     private static final List<String> FLOWS = List.of(
         "BasicCallFlowTest", "BlindTransferTest", "AttendedTransferTest", "TransferWebhookTest",
         "TransactionTimersTest", "RedirectAndTcpTest", "RedirectFollowingAndPickupTest", "InDialogRelayTest",
-        "DomainEventsTest", "RequestValidationTest");
+        "DomainEventsTest", "RequestValidationTest", "OfferAnswerFlowTest");
     /** Snapshot points per flow: every input that is a message or a webhook answer, and this many among ticks. */
     private static final int TICK_POINTS = 12;
 
@@ -148,6 +149,7 @@ class SnapshotEquivalenceTest
         final String where = "restored after input " + k + " of " + inputs.size();
         assertArrayEquals(snapshot, EngineSnapshot.take(b.engine), "snapshot of the restored engine, " + where);
         assertEquals(a.gauges(), b.gauges(), where);
+        assertEquals(a.offerAnswer(), b.offerAnswer(), "offer/answer states derived at restore, " + where);
         a.takeOutputs();
         a.takeEvents();
         a.takeWebhooks();
@@ -160,6 +162,7 @@ class SnapshotEquivalenceTest
             assertSame(a.takeEvents(), b.takeEvents(), "events " + at);
             assertEquals(a.takeWebhooks(), b.takeWebhooks(), "webhook posts " + at);
             assertEquals(a.gauges(), b.gauges(), "gauges " + at);
+            assertEquals(a.offerAnswer(), b.offerAnswer(), "offer/answer states " + at);
         }
         assertArrayEquals(EngineSnapshot.take(a.engine), EngineSnapshot.take(b.engine), "final state, " + where);
     }
