@@ -97,6 +97,8 @@ public final class Call
      */
     private Object triedTargets;
     int redirects;
+    /** The trunk this call counts against now (TrunkAdmission); null when none. Derived, not in snapshots. */
+    TrunkLoad countedIn;
 
     Call(final long id, final long aLegId, final long bLegId, final B2bua b2bua)
     {
@@ -240,6 +242,7 @@ public final class Call
         if (a == replaced)
         {
             a = with;
+            with.b2bua.admission().recount(this); // the caller's leg changed hands: so may the trunk it counts against
         }
         else
         {

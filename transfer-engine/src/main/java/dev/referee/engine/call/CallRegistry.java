@@ -87,6 +87,7 @@ public final class CallRegistry
         legs.put(call.a.id, call.a);
         legs.put(call.b.id, call.b);
         callCount++;
+        b2bua.admission().recount(call);
     }
 
     /** A new leg of {@code call}, known to the engine from now on (its tag finds it). */
@@ -101,8 +102,20 @@ public final class CallRegistry
     /** A call made of two existing legs (a transfer's outcome), child of {@code parentId}; the legs are joined. */
     public Call newCall(final long parentId, final Leg a, final Leg b)
     {
+        final Call formerOfA = a.call;
+        final Call formerOfB = b.call;
         final Call call = new Call(nextCallId++, parentId, a, b, b2bua.transitions());
         callCount++;
+        // The legs left their calls: a call whose caller leg left stops counting against its trunk.
+        b2bua.admission().recount(call);
+        if (formerOfA != null)
+        {
+            b2bua.admission().recount(formerOfA);
+        }
+        if (formerOfB != null && formerOfB != formerOfA)
+        {
+            b2bua.admission().recount(formerOfB);
+        }
         return call;
     }
 
