@@ -598,6 +598,7 @@ public final class B2bua implements TransactionUser
             return;
         }
         final EndCause ended = cause == null ? EndCause.ENDED : cause;
+        admission.uncount(call); // whatever ends it: the trunk's count goes down exactly once
         call.state(Call.State.ENDED, timers.nowNs(), ended.wire());
         events.onCallEnded(timers.nowNs(), call.id, ended.wire(), status);
         // Only a live call sends its caller's offer again (to a redirect target, in a pickup).
@@ -612,7 +613,6 @@ public final class B2bua implements TransactionUser
             }
         }
         calls.ended();
-        admission.recount(call);
     }
 
     // ---- what transfers build on ------------------------------------------------------------------------------

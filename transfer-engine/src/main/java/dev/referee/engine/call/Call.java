@@ -97,8 +97,6 @@ public final class Call
      */
     private Object triedTargets;
     int redirects;
-    /** The trunk this call counts against now (TrunkAdmission); null when none. Derived, not in snapshots. */
-    TrunkLoad countedIn;
 
     Call(final long id, final long aLegId, final long bLegId, final B2bua b2bua)
     {
@@ -241,8 +239,10 @@ public final class Call
     {
         if (a == replaced)
         {
+            // The caller's leg changes hands: so may the trunk the call counts against.
+            with.b2bua.admission().uncount(this);
             a = with;
-            with.b2bua.admission().recount(this); // the caller's leg changed hands: so may the trunk it counts against
+            with.b2bua.admission().count(this);
         }
         else
         {

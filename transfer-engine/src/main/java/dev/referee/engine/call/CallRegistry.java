@@ -87,7 +87,7 @@ public final class CallRegistry
         legs.put(call.a.id, call.a);
         legs.put(call.b.id, call.b);
         callCount++;
-        b2bua.admission().recount(call);
+        b2bua.admission().count(call);
     }
 
     /** A new leg of {@code call}, known to the engine from now on (its tag finds it). */
@@ -104,19 +104,37 @@ public final class CallRegistry
     {
         final Call formerOfA = a.call;
         final Call formerOfB = b.call;
+        // The legs leave their calls: a call whose caller leg leaves stops counting against its trunk.
+        uncount(formerOfA, formerOfB);
         final Call call = new Call(nextCallId++, parentId, a, b, b2bua.transitions());
         callCount++;
-        // The legs left their calls: a call whose caller leg left stops counting against its trunk.
-        b2bua.admission().recount(call);
-        if (formerOfA != null)
-        {
-            b2bua.admission().recount(formerOfA);
-        }
-        if (formerOfB != null && formerOfB != formerOfA)
-        {
-            b2bua.admission().recount(formerOfB);
-        }
+        b2bua.admission().count(call);
+        count(formerOfA, formerOfB);
         return call;
+    }
+
+    private void uncount(final Call one, final Call other)
+    {
+        if (one != null)
+        {
+            b2bua.admission().uncount(one);
+        }
+        if (other != null && other != one)
+        {
+            b2bua.admission().uncount(other);
+        }
+    }
+
+    private void count(final Call one, final Call other)
+    {
+        if (one != null)
+        {
+            b2bua.admission().count(one);
+        }
+        if (other != null && other != one)
+        {
+            b2bua.admission().count(other);
+        }
     }
 
     /**

@@ -82,7 +82,7 @@ public final class CallSnapshots
     {
         if (object instanceof Call call)
         {
-            b2bua.admission().recount(call);
+            b2bua.admission().count(call);
         }
     }
 

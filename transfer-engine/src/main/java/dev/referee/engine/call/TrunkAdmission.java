@@ -24,9 +24,9 @@ import java.util.Map;
  * it (BYE, CANCEL, a failure, a timeout). A transfer moves legs into a new call: that call counts against the trunk
  * of its A leg (the transferee), and the old call stops counting as soon as its own A leg has left it (the transferee
  * was the caller) or when it ends (the transferor was the caller: its dialog lingers until its BYE). A pickup that
- * takes over the caller's leg moves the count to the picker's trunk. {@link #recount} applies exactly this rule to
- * one call whenever something it depends on changes, so the counts are always what the rule gives for the calls
- * held, and a restored engine derives them from its restored calls without the snapshot carrying them.
+ * takes over the caller's leg moves the count to the picker's trunk. {@link #uncount} and {@link #count} bracket
+ * every change this rule depends on, so the counts are always what the rule gives for the calls held, and a restored
+ * engine derives them from its restored calls without the snapshot carrying them.
  * <p>
  * The token buckets are state no call carries: they are in the snapshot (version 2). Engine thread only.
  */
@@ -71,7 +71,7 @@ public final class TrunkAdmission
 
     /**
      * A new call from {@code trunk} on {@code route} at {@code nowNs}: null when admitted (and then one of the trunk's
-     * tokens is taken), else why not (counted). The call itself is counted by {@link #recount} once it exists.
+     * tokens is taken), else why not (counted). The call itself is counted by {@link #count} once it exists.
      */
     Refusal admit(final TrunkConfig trunk, final Route route, final long nowNs)
     {
@@ -107,30 +107,39 @@ public final class TrunkAdmission
     }
 
     /**
-     * Counts {@code call} against the trunk the rule of this class gives (its A leg's, while that leg is the call's
-     * and the call lives), or against none; moves the count when that changed.
+     * Adds {@code call} to the count of its trunk when the rule of this class counts it now. With {@link #uncount},
+     * brackets every change the rule depends on: uncount before, count after. The calls carry no record of what was
+     * counted (a field would make every call 8 bytes bigger: EngineAllocationTest), so both evaluate the same rule on
+     * the call as it is; a caller leg's trunk does not change while it is the caller leg (its flow changes only to
+     * another port of the same host, the dialog source check sees to that).
      */
-    void recount(final Call call)
+    void count(final Call call)
     {
-        final Leg caller = call.a;
-        final TrunkLoad now = call.state() != Call.State.ENDED && caller != null && caller.call == call ?
-            load(caller.trunk()) : null;
-        final TrunkLoad was = call.countedIn;
-        if (now == was)
+        if (counts(call))
         {
-            return;
+            add(load(call.a.trunk()), 1);
         }
-        if (was != null)
+    }
+
+    /** Takes {@code call} out of its trunk's count when the rule counts it now: before a change. */
+    void uncount(final Call call)
+    {
+        if (counts(call))
         {
-            was.calls--;
-            counters.set(was.index, TrunkCounters.CALLS, was.calls);
+            add(load(call.a.trunk()), -1);
         }
-        if (now != null)
-        {
-            now.calls++;
-            counters.set(now.index, TrunkCounters.CALLS, now.calls);
-        }
-        call.countedIn = now;
+    }
+
+    /** The rule: a call counts while it lives and its caller leg is still its own. */
+    private static boolean counts(final Call call)
+    {
+        return call.state() != Call.State.ENDED && call.a != null && call.a.call == call;
+    }
+
+    private void add(final TrunkLoad load, final int delta)
+    {
+        load.calls += delta;
+        counters.set(load.index, TrunkCounters.CALLS, load.calls);
     }
 
     /** A trunk of the configuration, or the default trunk; an unknown trunk counts as the default one. */
