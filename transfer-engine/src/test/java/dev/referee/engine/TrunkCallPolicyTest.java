@@ -235,4 +235,36 @@ class TrunkCallPolicyTest
         restored.advanceMs(1000);
         assertTrue(invite(restored, caller(), "bob").stream().anyMatch(request("INVITE", CALLEE)));
     }
+
+    @Test
+    void shouldKeepCountingATransferredCallerAgainstItsTrunkUntilItHangsUp()
+    {
+        final EngineHarness harness = harness(carrier(List.of(), 1, 0, 1));
+        final SipPhone caller = caller();
+        final SipPhone bob = answeredCall(harness, caller);
+
+        // Bob transfers the carrier's caller to Carol: the call that goes on is the caller's, still from the carrier.
+        harness.receive(CALLEE, bob.refer("sip:carol@example.com", null));
+        final List<Sent> accepted = harness.drain();
+        accepted.stream().filter(s -> s.isRequest("NOTIFY"))
+            .forEach(notify -> harness.receive(CALLEE, bob.answer(notify, 200, "OK", null)));
+        final Sent toCarol = accepted.stream().filter(request("INVITE", TARGET)).findFirst()
+            .orElseThrow(() -> new AssertionError("no INVITE to the target: " + accepted));
+        final SipPhone carol = new SipPhone("carol", TARGET).accept(toCarol);
+        harness.receive(TARGET, carol.answer(toCarol, 200, "OK", SipPhone.SDP));
+        final Sent reinvite = harness.expectOne(request("INVITE", CARRIER), "re-INVITE of the transferee");
+        harness.receive(CARRIER, caller.answer(reinvite, 200, "OK", SipPhone.SDP));
+        harness.drain().stream().filter(s -> s.isRequest("NOTIFY"))
+            .forEach(notify -> harness.receive(CALLEE, bob.answer(notify, 200, "OK", null)));
+        harness.receive(CALLEE, bob.bye());
+        harness.drain();
+        assertEquals(1, count(harness, TrunkCounters.CALLS), "one call from the carrier is up: the transferred one");
+        only(invite(harness, caller(), "bob"), 503);
+
+        harness.receive(CARRIER, caller.bye());
+        final Sent byeToCarol = harness.expectOne(request("BYE", TARGET), "BYE to the target");
+        harness.receive(TARGET, carol.answer(byeToCarol, 200, "OK", null));
+        assertEquals(0, harness.engine.activeCalls(), harness::state);
+        assertEquals(0, count(harness, TrunkCounters.CALLS));
+    }
 }
