@@ -77,7 +77,7 @@ public final class Engine
         this.ids = IdGenerator.of(config.idKey(), config.seed());
         this.transactions = new TransactionLayer(timers, outbox, ids, config.t1Ns(), config.t2Ns(), config.t4Ns());
         this.transitions = new Transitions(counters);
-        this.b2bua = new B2bua(config, transactions, timers, outbox, ids, events, transitions);
+        this.b2bua = new B2bua(config, transactions, timers, outbox, ids, events, transitions, counters);
         // The transfer package builds on the B2BUA's dialog toolkit; the B2BUA hands it what it does not do itself.
         this.transfers = new Transfers(b2bua, config, transactions, timers, events, webhooks);
         b2bua.attach(transfers, transfers.pickups(), transfers.redirects());

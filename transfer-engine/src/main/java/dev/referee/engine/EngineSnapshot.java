@@ -21,18 +21,19 @@ import java.util.Map;
  * configuration: the restored engine is indistinguishable from the original (same outputs, events and state for the
  * same inputs from then on), which is what lets recovery replay only the inputs after the snapshot.
  * <p>
- * Layout (version 1; docs/journal-format.md, Snapshots): header, engine time and id generator position (the
+ * Layout (version 2; docs/journal-format.md, Snapshots): header, engine time and id generator position (the
  * counter of the keyed generator; the key is the configuration's, not the snapshot's), timer wheel
  * geometry, id counters, then every object reachable from the engine's maps and timers (calls, legs, transactions,
  * transfers, REFERs waiting for a webhook) grouped by kind, then their links by index, then the pending timers and
- * the maps' members by index. Objects are numbered in the order a walk from the roots finds them, roots sorted by
- * id, so two equal engines give equal bytes. Engine thread only.
+ * the maps' members by index, then (from version 2) the trunks' token buckets. Objects are numbered in the order a
+ * walk from the roots finds them, roots sorted by id, so two equal engines give equal bytes. Engine thread only.
  */
 public final class EngineSnapshot
 {
     /** "RFSN" read as a little-endian int. */
     public static final int MAGIC = 0x4E534652;
-    public static final int VERSION = 1;
+    /** Version 2 appends the trunks' token buckets; version 1 snapshots restore with full buckets. */
+    public static final int VERSION = 2;
     private static final long NO_WHEEL = Long.MIN_VALUE;
 
     private EngineSnapshot()
@@ -41,12 +42,38 @@ public final class EngineSnapshot
 
     public static byte[] take(final Engine engine)
     {
+        return take(engine, VERSION);
+    }
+
+    /**
+     * The snapshot in the layout of {@code version}: replay compares a journal's recorded snapshots, which may be of
+     * an older version, with the replaying engine's state in the same layout.
+     */
+    public static byte[] take(final Engine engine, final int version)
+    {
         final SnapshotWriter out = new SnapshotWriter();
-        write(engine, out);
+        write(engine, out, version);
         return out.toByteArray();
     }
 
+    /** The layout version of {@code snapshot} (its second int); 0 when too short to have one. */
+    public static int versionOf(final byte[] snapshot)
+    {
+        if (snapshot.length < 8)
+        {
+            return 0;
+        }
+        final SnapshotReader in = new SnapshotReader(snapshot);
+        in.readInt(); // magic
+        return in.readInt();
+    }
+
     public static void write(final Engine engine, final SnapshotWriter out)
+    {
+        write(engine, out, VERSION);
+    }
+
+    private static void write(final Engine engine, final SnapshotWriter out, final int version)
     {
         final Engine.Parts parts = engine.snapshotParts();
         final List<Long> timerIds = new ArrayList<>();
@@ -65,7 +92,7 @@ public final class EngineSnapshot
         final SnapshotRefs refs = walk(owners, servers, clients, legs, webhooks);
 
         out.writeInt(MAGIC);
-        out.writeInt(VERSION);
+        out.writeInt(version);
         out.writeLong(parts.timers().nowNs());
         out.writeLong(parts.ids().state());
         final boolean wheel = parts.timers().hasWheel();
@@ -122,6 +149,10 @@ public final class EngineSnapshot
         writeRefs(out, refs, clients);
         writeRefs(out, refs, legs);
         writeRefs(out, refs, webhooks);
+        if (version >= 2)
+        {
+            CallSnapshots.writeTrunkBuckets(parts.b2bua(), out);
+        }
     }
 
     /**
@@ -142,9 +173,9 @@ public final class EngineSnapshot
         }
         final int magic = in.readInt();
         final int version = in.readInt();
-        if (magic != MAGIC || version != VERSION)
+        if (magic != MAGIC || version < 1 || version > VERSION)
         {
-            throw new SnapshotException("not an engine snapshot of version " + VERSION + " (magic " +
+            throw new SnapshotException("not an engine snapshot of version 1 to " + VERSION + " (magic " +
                 Integer.toHexString(magic) + ", version " + version + ")");
         }
         final Engine.Parts parts = engine.snapshotParts();
@@ -219,6 +250,14 @@ public final class EngineSnapshot
         for (final Object request : readRefs(in, refs))
         {
             TransferSnapshots.holdPendingWebhook(parts.transfers(), request);
+        }
+        if (version >= 2)
+        {
+            CallSnapshots.readTrunkBuckets(parts.b2bua(), in);
+        }
+        for (int i = 0; i < count; i++)
+        {
+            CallSnapshots.restored(parts.b2bua(), refs.get(i));
         }
         if (in.hasRemaining())
         {

@@ -121,7 +121,8 @@ public final class JournalVerifier
             {
                 // The recorded snapshot must be the state the replay has reached at the same input boundary.
                 final byte[] snapshot = snapshots.add(record);
-                final boolean matched = snapshot == null || Arrays.equals(snapshot, EngineSnapshot.take(engine));
+                final boolean matched = snapshot == null || Arrays.equals(snapshot,
+                    EngineSnapshot.take(engine, EngineSnapshot.versionOf(snapshot)));
                 listener.onRecord(record, matched);
                 if (!matched)
                 {

@@ -87,14 +87,19 @@ public final class EngineHarness
     public EngineHarness(final int maxCalls, final long seed, final TransferConfig transfer,
         final List<TrunkConfig> trunks, final RedirectConfig redirect)
     {
-        this(config(maxCalls, seed, transfer, trunks, redirect));
+        this(config(maxCalls, seed, transfer, trunks, redirect, routes()));
     }
 
-    /** The configuration the other constructors give: the test parties' routes, Referee on {@link #REFEREE}. */
-    public static EngineConfig config(final int maxCalls, final long seed, final TransferConfig transfer,
-        final List<TrunkConfig> trunks, final RedirectConfig redirect)
+    /** With routes and trunks of the test's choosing (trunk call policy: named routes). */
+    public EngineHarness(final List<Route> routes, final List<TrunkConfig> trunks)
     {
-        final List<Route> routes = List.of(
+        this(config(1000, 42, TransferConfig.defaults(), trunks, RedirectConfig.defaults(), routes));
+    }
+
+    /** The routes every harness has unless a test brings its own. */
+    public static List<Route> routes()
+    {
+        return List.of(
             new Route(Pattern.compile("bob"), CALLEE, Transport.UDP),
             new Route(Pattern.compile("bobtcp"), CALLEE, Transport.TCP),
             new Route(Pattern.compile("user"), CALLEE, Transport.UDP),
@@ -103,6 +108,12 @@ public final class EngineHarness
             // Numbered parties of tests that run many flows at once (RandomInterleavingTest).
             new Route(Pattern.compile("bob[0-9]+"), CALLEE, Transport.UDP),
             new Route(Pattern.compile("carol[0-9]+"), TARGET, Transport.UDP));
+    }
+
+    /** The configuration the other constructors give, Referee on {@link #REFEREE}. */
+    public static EngineConfig config(final int maxCalls, final long seed, final TransferConfig transfer,
+        final List<TrunkConfig> trunks, final RedirectConfig redirect, final List<Route> routes)
+    {
         final List<ListenAddress> listen = List.of(
             new ListenAddress(Transport.UDP, REFEREE), new ListenAddress(Transport.TCP, REFEREE),
             new ListenAddress(Transport.UDP, REFEREE_V6));

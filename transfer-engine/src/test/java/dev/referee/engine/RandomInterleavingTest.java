@@ -3,7 +3,9 @@ package dev.referee.engine;
 import dev.referee.engine.call.CallSnapshots;
 import dev.referee.engine.call.Leg;
 import dev.referee.engine.call.OfferAnswer;
+import dev.referee.engine.counters.TrunkCounters;
 import dev.referee.sip.HeaderName;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -87,6 +89,8 @@ class RandomInterleavingTest
         // Everything that is over lets go of its state once the retransmission timers have run out.
         network.advanceMs(70_000);
         assertTrue(harness.isIdle(), "seed " + seed + ": " + harness.state());
+        assertEquals(0, harness.counters.trunks().total(TrunkCounters.CALLS),
+            "seed " + seed + ": every call left its trunk's count (limits.calls)");
         assertEquals(List.of(), harness.transitions.unexpected, "seed " + seed);
 
         final EngineHarness replayed = new EngineHarness(1000, seed);

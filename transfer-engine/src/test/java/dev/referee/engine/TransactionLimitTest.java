@@ -28,7 +28,8 @@ class TransactionLimitTest
     private static final InetSocketAddress STRANGER = new InetSocketAddress("127.0.0.77", 5060);
 
     private final EngineHarness harness = new EngineHarness(withMaxTransactions(
-        EngineHarness.config(1000, 42, TransferConfig.defaults(), List.of(), RedirectConfig.defaults()),
+        EngineHarness.config(1000, 42, TransferConfig.defaults(), List.of(), RedirectConfig.defaults(),
+            EngineHarness.routes()),
         MAX_TRANSACTIONS));
     private final SipPhone alice = new SipPhone("alice", CALLER);
     private final SipPhone bob = new SipPhone("bob", CALLEE);

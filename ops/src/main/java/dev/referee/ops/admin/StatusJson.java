@@ -13,7 +13,9 @@ import java.util.Map;
  *  "overload":{"admitted":n,"shed":n,"absorbed":n,"backlog":n,"lagMs":n},
  *  "security":{"unknownRejected":n,"unknownDropped":n,"floodDropped":n,"blockedSources":n,
  *              "responsesFromElsewhere":n},
- *  "tcp":{"connectionsOpen":n,"connectionsRefused":n,"bufferOverflows":n,"idleClosed":n,"readTimeouts":n}}
+ *  "tcp":{"connectionsOpen":n,"connectionsRefused":n,"bufferOverflows":n,"idleClosed":n,"readTimeouts":n},
+ *  "trunks":{"routeRefused":n,"callLimitRefused":n,"rateRefused":n,"replacesRefused":n,
+ *            "byName":{"name":{"calls":n,"routeRefused":n,"callLimitRefused":n,"rateRefused":n,"replacesRefused":n}}}}
  * </pre>
  * Written by hand: the shape is small and fixed, and no JSON library is needed on the ops classpath for it.
  */
@@ -76,8 +78,35 @@ public final class StatusJson
             .append(",\"bufferOverflows\":").append(tcp.bufferOverflows())
             .append(",\"idleClosed\":").append(tcp.idleClosed())
             .append(",\"readTimeouts\":").append(tcp.readTimeouts())
-            .append("}}");
+            .append('}');
+
+        final StatusSnapshot.TrunkCalls total = status.trunks().total();
+        json.append(",\"trunks\":{");
+        refusals(json, total);
+        json.append(",\"byName\":{");
+        boolean first = true;
+        for (final Map.Entry<String, StatusSnapshot.TrunkCalls> trunk : status.trunks().byName().entrySet())
+        {
+            if (!first)
+            {
+                json.append(',');
+            }
+            first = false;
+            string(json, trunk.getKey());
+            json.append(":{\"calls\":").append(trunk.getValue().calls()).append(',');
+            refusals(json, trunk.getValue());
+            json.append('}');
+        }
+        json.append("}}}");
         return json.toString();
+    }
+
+    private static void refusals(final StringBuilder json, final StatusSnapshot.TrunkCalls counts)
+    {
+        json.append("\"routeRefused\":").append(counts.routeRefused())
+            .append(",\"callLimitRefused\":").append(counts.callLimitRefused())
+            .append(",\"rateRefused\":").append(counts.rateRefused())
+            .append(",\"replacesRefused\":").append(counts.replacesRefused());
     }
 
     private static void messages(final StringBuilder json, final StatusSnapshot.MessageCounts counts)

@@ -20,6 +20,7 @@ import java.util.TreeMap;
  * @param overload     admission control: new calls admitted and shed, retransmissions absorbed, engine backlog.
  * @param security     the receive-side border: unknown sources refused, flood control.
  * @param tcp          TCP connections open, and those closed by a limit.
+ * @param trunks       per trunk call policy: calls up, new calls and Replaces refused (issue 7), and their totals.
  */
 public record StatusSnapshot(
     long activeCalls,
@@ -33,8 +34,19 @@ public record StatusSnapshot(
     Drops drops,
     Overload overload,
     Security security,
-    Tcp tcp)
+    Tcp tcp,
+    Trunks trunks)
 {
+    /** Without trunk counts (tests of other parts): none. */
+    public StatusSnapshot(final long activeCalls, final long dialogs, final long transactions,
+        final long transactionsWaiting, final long timers, final RingStatus ring, final MessageCounts messagesIn,
+        final MessageCounts messagesOut, final Drops drops, final Overload overload, final Security security,
+        final Tcp tcp)
+    {
+        this(activeCalls, dialogs, transactions, transactionsWaiting, timers, ring, messagesIn, messagesOut, drops,
+            overload, security, tcp, Trunks.none());
+    }
+
     /** The form before the border existed (tests): security and TCP counts zero. */
     public StatusSnapshot(final long activeCalls, final long dialogs, final long transactions,
         final long transactionsWaiting, final long timers, final RingStatus ring, final MessageCounts messagesIn,
@@ -55,7 +67,8 @@ public record StatusSnapshot(
             new Drops(0, 0, 0, 0, 0, 0, 0),
             new Overload(0, 0, 0, 0, 0),
             new Security(0, 0, 0, 0, 0),
-            new Tcp(0, 0, 0, 0, 0));
+            new Tcp(0, 0, 0, 0, 0),
+            Trunks.none());
     }
 
     /** Free slots and capacity of each ring (Disruptor {@code remainingCapacity()} and {@code getBufferSize()}). */
@@ -133,5 +146,54 @@ public record StatusSnapshot(
     public record Tcp(long connectionsOpen, long connectionsRefused, long bufferOverflows, long idleClosed,
         long readTimeouts)
     {
+    }
+
+    /**
+     * One trunk's call policy counts (the default trunk, "default", holds sources in no trunk).
+     *
+     * @param calls            calls counted against the trunk now (a call counts against its caller leg's trunk).
+     * @param routeRefused     new INVITEs answered 403: a route not in {@code trunks[].routes}.
+     * @param callLimitRefused new INVITEs answered 503: {@code limits.calls} calls were up.
+     * @param rateRefused      new INVITEs answered 503: {@code limits.cps} spent.
+     * @param replacesRefused  INVITEs or REFERs whose Replaces named a dialog the requester may not replace: 403.
+     */
+    public record TrunkCalls(long calls, long routeRefused, long callLimitRefused, long rateRefused,
+        long replacesRefused)
+    {
+    }
+
+    /**
+     * @param byName per trunk, in configuration order (a fixed list: the configuration's trunks and "default").
+     */
+    public record Trunks(Map<String, TrunkCalls> byName)
+    {
+        public Trunks
+        {
+            byName = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(byName));
+        }
+
+        public static Trunks none()
+        {
+            return new Trunks(Map.of());
+        }
+
+        /** The sum over every trunk. */
+        public TrunkCalls total()
+        {
+            long calls = 0;
+            long route = 0;
+            long limit = 0;
+            long rate = 0;
+            long replaces = 0;
+            for (final TrunkCalls trunk : byName.values())
+            {
+                calls += trunk.calls();
+                route += trunk.routeRefused();
+                limit += trunk.callLimitRefused();
+                rate += trunk.rateRefused();
+                replaces += trunk.replacesRefused();
+            }
+            return new TrunkCalls(calls, route, limit, rate, replaces);
+        }
     }
 }

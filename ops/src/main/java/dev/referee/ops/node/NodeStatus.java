@@ -1,11 +1,13 @@
 package dev.referee.ops.node;
 
 import dev.referee.engine.counters.EngineCounters;
+import dev.referee.engine.counters.TrunkCounters;
 import dev.referee.ops.admin.StatusSnapshot;
 import dev.referee.ops.admin.StatusSource;
 import dev.referee.pipeline.SipPipeline;
 
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Builds {@code GET /status} from the engine's and the pipeline's counters, which are safe to read from any thread. */
@@ -59,7 +61,25 @@ final class NodeStatus implements StatusSource
                 pipeline.counters().tcpConnectionsRefused.get(),
                 pipeline.counters().tcpBufferOverflows.get(),
                 pipeline.counters().tcpIdleClosed.get(),
-                pipeline.counters().tcpReadTimeouts.get()));
+                pipeline.counters().tcpReadTimeouts.get()),
+            trunks());
+    }
+
+    /** The engine's per-trunk call policy counts: one row per configured trunk and the default one. */
+    private StatusSnapshot.Trunks trunks()
+    {
+        final TrunkCounters counters = engine.trunks();
+        final Map<String, StatusSnapshot.TrunkCalls> byName = new LinkedHashMap<>();
+        for (int trunk = 0; trunk < counters.names().size(); trunk++)
+        {
+            byName.put(counters.names().get(trunk), new StatusSnapshot.TrunkCalls(
+                counters.get(trunk, TrunkCounters.CALLS),
+                counters.get(trunk, TrunkCounters.ROUTE_REFUSED),
+                counters.get(trunk, TrunkCounters.CALL_LIMIT_REFUSED),
+                counters.get(trunk, TrunkCounters.RATE_REFUSED),
+                counters.get(trunk, TrunkCounters.REPLACES_REFUSED)));
+        }
+        return new StatusSnapshot.Trunks(byName);
     }
 
     private StatusSnapshot.MessageCounts counts(final boolean in)

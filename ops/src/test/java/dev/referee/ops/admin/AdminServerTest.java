@@ -63,7 +63,8 @@ class AdminServerTest
             new StatusSnapshot.Drops(1, 2, 3, 4, 6, 7, 9),
             new StatusSnapshot.Overload(20, 7, 5, 3, 150),
             new StatusSnapshot.Security(8, 13, 400, 2, 5),
-            new StatusSnapshot.Tcp(21, 14, 15, 16, 17)));
+            new StatusSnapshot.Tcp(21, 14, 15, 16, 17),
+            new StatusSnapshot.Trunks(Map.of("carrier", new StatusSnapshot.TrunkCalls(2, 1, 3, 4, 5)))));
 
         final HttpResponse<String> response = send("GET", "/status");
 
@@ -80,7 +81,10 @@ class AdminServerTest
             "\"security\":{\"unknownRejected\":8,\"unknownDropped\":13,\"floodDropped\":400,\"blockedSources\":2," +
             "\"responsesFromElsewhere\":5}," +
             "\"tcp\":{\"connectionsOpen\":21,\"connectionsRefused\":14,\"bufferOverflows\":15,\"idleClosed\":16," +
-            "\"readTimeouts\":17}}",
+            "\"readTimeouts\":17}," +
+            "\"trunks\":{\"routeRefused\":1,\"callLimitRefused\":3,\"rateRefused\":4,\"replacesRefused\":5," +
+            "\"byName\":{\"carrier\":{\"calls\":2,\"routeRefused\":1,\"callLimitRefused\":3,\"rateRefused\":4," +
+            "\"replacesRefused\":5}}}}",
             response.body());
     }
 

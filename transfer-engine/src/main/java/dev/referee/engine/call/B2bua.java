@@ -2,6 +2,7 @@ package dev.referee.engine.call;
 
 import dev.referee.engine.config.EngineConfig;
 import dev.referee.engine.config.TrunkDirectory;
+import dev.referee.engine.counters.EngineCounters;
 import dev.referee.engine.events.EngineEvents;
 import dev.referee.engine.id.IdGenerator;
 import dev.referee.engine.message.Outbox;
@@ -43,9 +44,12 @@ public final class B2bua implements TransactionUser
     private final Transitions transitions;
     private final CallRegistry calls;
     private final TrunkDirectory trunks;
+    private final TrunkAdmission admission;
 
+    /** {@code counters}: where the trunks' call policy counts go (null: nowhere). */
     public B2bua(final EngineConfig config, final TransactionLayer transactions, final EngineTimers timers,
-        final Outbox outbox, final IdGenerator ids, final EngineEvents events, final Transitions transitions)
+        final Outbox outbox, final IdGenerator ids, final EngineEvents events, final Transitions transitions,
+        final EngineCounters counters)
     {
         this.transitions = transitions;
         this.events = events;
@@ -55,6 +59,7 @@ public final class B2bua implements TransactionUser
         this.outbox = outbox;
         this.router = new Router(config.routes());
         this.trunks = new TrunkDirectory(config.trunks());
+        this.admission = new TrunkAdmission(config.trunks(), counters);
         this.messages = new LegMessages(config, transactions, outbox, ids, timers);
         this.calls = new CallRegistry(this, ids, messages, router);
         this.setup = new CallSetup(this, config, transactions, messages, timers, ids, events, router);
@@ -76,6 +81,12 @@ public final class B2bua implements TransactionUser
         this.transfers = transfers;
         this.pickups = pickups;
         setup.redirects(redirects);
+    }
+
+    /** Each trunk's calls up and new-call limits; counts calls against trunks. */
+    public TrunkAdmission admission()
+    {
+        return admission;
     }
 
     /** Where every state machine of calls, legs and transfers reports. */
@@ -625,6 +636,7 @@ public final class B2bua implements TransactionUser
             return;
         }
         final EndCause ended = cause == null ? EndCause.ENDED : cause;
+        admission.uncount(call); // whatever ends it: the trunk's count goes down exactly once
         call.state(Call.State.ENDED, timers.nowNs(), ended.wire());
         events.onCallEnded(timers.nowNs(), call.id, ended.wire(), status);
         // Only a live call sends its caller's offer again (to a redirect target, in a pickup).

@@ -239,7 +239,10 @@ public final class Call
     {
         if (a == replaced)
         {
+            // The caller's leg changes hands: so may the trunk the call counts against.
+            with.b2bua.admission().uncount(this);
             a = with;
+            with.b2bua.admission().count(this);
         }
         else
         {

@@ -87,6 +87,7 @@ public final class CallRegistry
         legs.put(call.a.id, call.a);
         legs.put(call.b.id, call.b);
         callCount++;
+        b2bua.admission().count(call);
     }
 
     /** A new leg of {@code call}, known to the engine from now on (its tag finds it). */
@@ -101,9 +102,39 @@ public final class CallRegistry
     /** A call made of two existing legs (a transfer's outcome), child of {@code parentId}; the legs are joined. */
     public Call newCall(final long parentId, final Leg a, final Leg b)
     {
+        final Call formerOfA = a.call;
+        final Call formerOfB = b.call;
+        // The legs leave their calls: a call whose caller leg leaves stops counting against its trunk.
+        uncount(formerOfA, formerOfB);
         final Call call = new Call(nextCallId++, parentId, a, b, b2bua.transitions());
         callCount++;
+        b2bua.admission().count(call);
+        count(formerOfA, formerOfB);
         return call;
+    }
+
+    private void uncount(final Call one, final Call other)
+    {
+        if (one != null)
+        {
+            b2bua.admission().uncount(one);
+        }
+        if (other != null && other != one)
+        {
+            b2bua.admission().uncount(other);
+        }
+    }
+
+    private void count(final Call one, final Call other)
+    {
+        if (one != null)
+        {
+            b2bua.admission().count(one);
+        }
+        if (other != null && other != one)
+        {
+            b2bua.admission().count(other);
+        }
     }
 
     /**

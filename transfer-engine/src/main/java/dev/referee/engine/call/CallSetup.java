@@ -2,6 +2,7 @@ package dev.referee.engine.call;
 
 import dev.referee.engine.config.EngineConfig;
 import dev.referee.engine.config.Route;
+import dev.referee.engine.config.TrunkConfig;
 import dev.referee.engine.events.EngineEvents;
 import dev.referee.engine.id.IdGenerator;
 import dev.referee.engine.time.EngineTimers;
@@ -75,6 +76,13 @@ final class CallSetup
             messages.respond(st, SipStatus.NOT_FOUND, null, null);
             return;
         }
+        final TrunkConfig trunk = b2bua.trunks().trunkOf(source.getAddress());
+        final TrunkAdmission.Refusal refusal = b2bua.admission().admit(trunk, route, timers.nowNs());
+        if (refusal != null)
+        {
+            refuse(st, trunk, route, refusal);
+            return;
+        }
         transactions.startResponse(st, SipStatus.TRYING).endWithoutBody();
         transactions.send(st, 100);
 
@@ -123,6 +131,37 @@ final class CallSetup
         final boolean offer = request.bodyLength() > 0;
         a.received(OfferAnswer.Carrier.INVITE, offer, timers.nowNs());
         b.sent(OfferAnswer.Carrier.INVITE, offer, timers.nowNs());
+    }
+
+    /**
+     * A new call the caller's trunk may not place: 403 for a route it may not take, 503 with the trunk's Retry-After
+     * past a limit; a Reason says which (RFC 3326). Nothing of the call was made.
+     */
+    private void refuse(final ServerTransaction st, final TrunkConfig trunk, final Route route,
+        final TrunkAdmission.Refusal refusal)
+    {
+        final int status = refusal == TrunkAdmission.Refusal.ROUTE ? SipStatus.FORBIDDEN : SipStatus.SERVICE_UNAVAILABLE;
+        final String why = switch (refusal)
+        {
+            case ROUTE -> "trunk " + trunk.name() + " may not take route " +
+                (route.name() == null ? "(unnamed)" : route.name());
+            case CALL_LIMIT -> "trunk " + trunk.name() + " has " + trunk.calls().maxCalls() + " calls up (limits.calls)";
+            case RATE -> "trunk " + trunk.name() + " is over " + trunk.calls().callsPerSecond() +
+                " new calls per second (limits.cps)";
+        };
+        if (st.localTag == null)
+        {
+            st.localTag = ids.tag(0);
+        }
+        final SipMessageWriter writer = transactions.startResponse(st, status);
+        if (status == SipStatus.SERVICE_UNAVAILABLE)
+        {
+            writer.header("Retry-After", Integer.toString(trunk.calls().retryAfterSeconds()));
+        }
+        // A trunk or route name is the operator's text: no quote or backslash may end the quoted string early.
+        writer.header("Reason", "SIP;cause=" + status + ";text=\"" + why.replace('"', '\'').replace('\\', '/') + "\"");
+        writer.endWithoutBody();
+        transactions.send(st, status);
     }
 
     void onCalleeInviteResponse(final ClientTransaction ct, final Call call, final SipMessage response)

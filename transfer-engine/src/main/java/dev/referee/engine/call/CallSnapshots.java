@@ -72,6 +72,29 @@ public final class CallSnapshots
         b2bua.calls().restoreCounters(nextLegId, nextCallId, in.readInt());
     }
 
+    /** The trunks' token buckets (snapshot version 2): the only trunk state no call carries. */
+    public static void writeTrunkBuckets(final B2bua b2bua, final SnapshotWriter out)
+    {
+        b2bua.admission().writeBuckets(out);
+    }
+
+    public static void readTrunkBuckets(final B2bua b2bua, final SnapshotReader in)
+    {
+        b2bua.admission().readBuckets(in);
+    }
+
+    /**
+     * Called for every restored object once all are linked: a call counts against its trunk again (the counts are
+     * derived from the calls, not carried by the snapshot).
+     */
+    public static void restored(final B2bua b2bua, final Object object)
+    {
+        if (object instanceof Call call)
+        {
+            b2bua.admission().count(call);
+        }
+    }
+
     public static void visitLinks(final Object object, final ObjectVisitor visitor)
     {
         if (object instanceof Call call)

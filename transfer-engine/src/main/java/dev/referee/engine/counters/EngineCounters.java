@@ -35,6 +35,20 @@ public final class EngineCounters
     private final AtomicLongArray requestsOut = new AtomicLongArray(METHOD_SLOTS);
     private final AtomicLongArray responsesIn = new AtomicLongArray(STATUS_SLOTS);
     private final AtomicLongArray responsesOut = new AtomicLongArray(STATUS_SLOTS);
+    /** Per trunk call policy counts; installed by the engine, which knows the trunks. */
+    private volatile TrunkCounters trunks = TrunkCounters.NONE;
+
+    /** The per-trunk counters of the engine's trunks (empty until an engine is built with these counters). */
+    public TrunkCounters trunks()
+    {
+        return trunks;
+    }
+
+    /** Called once by the engine: one row per trunk of its configuration. */
+    public void trunks(final TrunkCounters trunks)
+    {
+        this.trunks = trunks;
+    }
 
     public static int methodSlot(final int method)
     {

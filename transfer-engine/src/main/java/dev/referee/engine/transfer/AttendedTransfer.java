@@ -44,9 +44,19 @@ final class AttendedTransfer
             TransferKind.BLONDE;
     }
 
-    /** Attended (the target answered the consultation) or blonde (it still rings): join the transferee to it. */
-    void attend(final Transfer transfer, final Leg consultation)
+    /**
+     * Attended (the target answered the consultation) or blonde (it still rings): join the transferee to it. With
+     * {@code earlyOnly} (RFC 3891 §3) a confirmed consultation is not replaced: the transfer fails with 486, as the
+     * target would have answered the transferee's INVITE, and the consultation call stays as it is.
+     */
+    void attend(final Transfer transfer, final Leg consultation, final boolean earlyOnly)
     {
+        if (earlyOnly && consultation.isConfirmed())
+        {
+            failure.targetFailed(transfer, SipStatus.BUSY_HERE, SipStatus.reasonPhrase(SipStatus.BUSY_HERE),
+                "Replaces with early-only names a confirmed dialog");
+            return;
+        }
         final Leg other = consultation.peer();
         if (consultation == transfer.transferor || consultation.call() == transfer.call || other == null ||
             other.isTerminated() || consultation.isTerminated())

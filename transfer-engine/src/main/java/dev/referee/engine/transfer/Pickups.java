@@ -31,7 +31,8 @@ import java.net.InetSocketAddress;
  * <li>confirmed: the peer is re-INVITEd with the picker's offer and its answer goes back in the 200.</li>
  * </ul>
  * RFC 3891 §3: 481 when no dialog matches, 603 for a terminated one, 486 for {@code early-only} against a confirmed
- * dialog. Engine thread only.
+ * dialog; before any of these but 481, 403 when the requester may not replace it ({@link ReplacesAuthorization}).
+ * Engine thread only.
  */
 public final class Pickups implements PickupListener
 {
@@ -41,6 +42,7 @@ public final class Pickups implements PickupListener
     private final EngineTimers timers;
     private final EngineEvents events;
     private final AsciiView view = new AsciiView();
+    private final ReplacesAuthorization authorization;
     private long nextPickupId = 1;
 
     Pickups(final B2bua b2bua, final TransactionLayer transactions, final EngineTimers timers,
@@ -51,6 +53,7 @@ public final class Pickups implements PickupListener
         this.messages = b2bua.messages();
         this.timers = timers;
         this.events = events;
+        this.authorization = new ReplacesAuthorization(b2bua);
     }
 
     long nextPickupId()
@@ -79,6 +82,13 @@ public final class Pickups implements PickupListener
         if (replaced == null)
         {
             messages.respond(st, SipStatus.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null, null);
+            return;
+        }
+        final String refusal = authorization.refusal(replaced, source);
+        if (refusal != null)
+        {
+            // Checked before the dialog's state is told: a stranger learns nothing of it, and nothing of it changes.
+            messages.respond(st, SipStatus.FORBIDDEN, "Reason", "SIP;cause=403;text=\"" + refusal + "\"");
             return;
         }
         final Leg peer = replaced.peer();

@@ -48,6 +48,7 @@ final class ReferAcceptance
     private final AttendedTransfer attended;
     private final TransferFailure failure;
     private final AsciiView view = new AsciiView();
+    private final ReplacesAuthorization authorization;
     private final NameAddr referTo = new NameAddr();
     private final UnsafeBuffer targetBuffer = new UnsafeBuffer(new byte[0]);
     private final SipUri targetView = new SipUri();
@@ -72,6 +73,7 @@ final class ReferAcceptance
         this.blind = blind;
         this.attended = attended;
         this.failure = failure;
+        this.authorization = new ReplacesAuthorization(b2bua);
     }
 
     // ---- snapshot hooks (TransferSnapshots only) -----------------------------------------------------------------
@@ -223,6 +225,17 @@ final class ReferAcceptance
         }
         final SipUri target = targetView;
         final String targetUri = withoutHeaders(referToText);
+        // Attended and blonde (RFC 5589 §7): Replaces names a dialog; if it is one of Referee's, join to its far end,
+        // provided the transferor may replace it (checked before the REFER is accepted: a refusal changes nothing).
+        final DialogReference replaces =
+            target.header("Replaces", view) ? DialogReference.fromUriHeader(view) : null;
+        final Leg consultation = replaces == null ? null : b2bua.calls().findLeg(replaces);
+        final String refusal = consultation == null ? null : authorization.refusal(consultation, transferor.flow());
+        if (refusal != null)
+        {
+            refuse(st, call, SipStatus.FORBIDDEN, refusal);
+            return;
+        }
 
         final int accept = config.transfer().acceptStatus();
         final SipMessageWriter writer = transactions.startResponse(st, accept, accept == 200 ? "OK" : "Accepted");
@@ -237,10 +250,6 @@ final class ReferAcceptance
         // RFC 3515 §2.4.6: the first REFER of a dialog is "refer"; later ones are told apart by the REFER's CSeq.
         final String event = !request.subscribe ? null :
             transferor.refersReceived() > 1 ? "refer;id=" + request.cseq : "refer";
-        // Attended and blonde (RFC 5589 §7): Replaces names a dialog; if it is one of Referee's, join to its far end.
-        final DialogReference replaces =
-            target.header("Replaces", view) ? DialogReference.fromUriHeader(view) : null;
-        final Leg consultation = replaces == null ? null : b2bua.calls().findLeg(replaces);
         final TransferKind kind = consultation == null ? TransferKind.BLIND : AttendedTransfer.kindOf(consultation);
         final Transfer transfer = new Transfer(
             nextTransferId++, owner, call, transferor, transferee, kind, event, targetUri);
@@ -250,7 +259,7 @@ final class ReferAcceptance
 
         if (consultation != null)
         {
-            attended.attend(transfer, consultation);
+            attended.attend(transfer, consultation, replaces.earlyOnly());
             return;
         }
         // A Replaces naming a dialog Referee does not hold goes on to the target, which may hold it.
