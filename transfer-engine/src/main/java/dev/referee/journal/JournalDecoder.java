@@ -201,7 +201,7 @@ public final class JournalDecoder
             // Written before the transfer settings were recorded: the defaults of that time.
             record.config = new EngineConfig(listen, routes, t1Ns, t2Ns, t4Ns, maxCalls, userAgent, seed, null,
                 TransferConfig.defaults(), RedirectConfig.defaults(), List.of(),
-                WebhookConfig.defaults());
+                WebhookConfig.defaults(), false);
             return;
         }
         final TransferConfig transfer = new TransferConfig(
@@ -237,7 +237,7 @@ public final class JournalDecoder
         final boolean policies = record.recordVersion >= FIRST_NODE_START_WITH_TRUNK_POLICIES;
         record.config = new EngineConfig(listen, policies ? namedRoutes(in, routes) : routes, t1Ns, t2Ns, t4Ns,
             maxCalls, userAgent, seed, idKey, transfer, redirect, policies ? trunkPolicies(in, trunks) : trunks,
-            webhook);
+            webhook, policies);
     }
 
     private static List<Route> namedRoutes(final Bytes<?> in, final List<Route> routes)

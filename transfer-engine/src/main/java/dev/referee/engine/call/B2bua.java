@@ -55,7 +55,7 @@ public final class B2bua implements TransactionUser
         this.outbox = outbox;
         this.router = new Router(config.routes());
         this.trunks = new TrunkDirectory(config.trunks());
-        this.messages = new LegMessages(config, transactions, outbox, ids, timers);
+        this.messages = new LegMessages(config, transactions, outbox, ids, timers, trunks);
         this.calls = new CallRegistry(this, ids, messages, router);
         this.setup = new CallSetup(this, config, transactions, messages, timers, ids, events, router);
     }
@@ -167,7 +167,7 @@ public final class B2bua implements TransactionUser
         final int method = request.method();
         if (method == SipMethod.BYE)
         {
-            onBye(leg, st);
+            onBye(leg, st, request);
             return;
         }
         if (method == SipMethod.REFER && !leg.isTerminated() && transfers.onRefer(leg, request, st, source))
@@ -205,7 +205,7 @@ public final class B2bua implements TransactionUser
         {
             writer.header("Contact", messages.contact(peer.transport, peer.flow));
         }
-        messages.copyEndToEnd(request, writer);
+        messages.copyEndToEnd(request, leg, peer, writer);
         final ClientTransaction ct = transactions.sendRequest(
             clientId, branch, method, methodName, peer.transport, peer.flow, peer.connectionId);
         ct.use(invite ? ClientPurpose.RELAYED_INVITE : ClientPurpose.RELAYED_REQUEST, st);
@@ -392,7 +392,7 @@ public final class B2bua implements TransactionUser
         {
             if (status > 100 && ct.method() == SipMethod.INVITE)
             {
-                messages.relayResponse(st, response, true, false);
+                messages.relayResponse(st, ct, response, true, false);
             }
             return;
         }
@@ -406,7 +406,7 @@ public final class B2bua implements TransactionUser
                 peer.remoteTarget = contact.uri().toString();
             }
             peer.ackPendingCSeq = response.cseqNumber();
-            messages.relayResponse(st, response, true, false);
+            messages.relayResponse(st, ct, response, true, false);
             startRetransmitting2xx(leg, st.cseq());
             return;
         }
@@ -418,12 +418,12 @@ public final class B2bua implements TransactionUser
                 peer.remoteTarget = contact.uri().toString();
             }
         }
-        messages.relayResponse(st, response, status < 300 && isTargetRefresh(ct.method()), status >= 300 && status < 400);
+        messages.relayResponse(st, ct, response, status < 300 && isTargetRefresh(ct.method()), status >= 300 && status < 400);
     }
 
     // ---- BYE and CANCEL ----------------------------------------------------------------------------------------
 
-    private void onBye(final Leg leg, final ServerTransaction st)
+    private void onBye(final Leg leg, final ServerTransaction st, final SipMessage bye)
     {
         messages.respond(st, SipStatus.OK, null, null);
         if (leg.isTerminated())
@@ -459,7 +459,7 @@ public final class B2bua implements TransactionUser
         }
         if (peer != null && !peer.isTerminated())
         {
-            messages.sendBye(peer, ClientPurpose.BYE);
+            messages.sendBye(peer, ClientPurpose.BYE, bye, leg);
             call.byesOutstanding++;
             call.state(Call.State.TERMINATING, timers.nowNs(), "BYE received");
         }

@@ -112,7 +112,7 @@ final class CallSetup
         final String branch = transactions.branch(clientId);
         final SipMessageWriter writer = messages.startRequest(b, "INVITE", b.localCSeq, branch, LegMessages.forwardedMaxForwards(request));
         writer.header("Contact", messages.contact(b.transport, b.flow));
-        messages.copyEndToEnd(request, writer);
+        messages.copyEndToEnd(request, a, b, writer);
         final ClientTransaction ct = transactions.sendRequest(
             clientId, branch, SipMethod.INVITE, "INVITE", b.transport, b.flow, b.connectionId);
         events.onCallCreated(timers.nowNs(), call.id, 0, a.callId, b.callId, a.remoteUri, a.localUri, b.remoteTarget);
@@ -161,7 +161,7 @@ final class CallSetup
         {
             events.onLegRinging(timers.nowNs(), call.id, status);
             b2bua.learnDialog(b, response, false);
-            messages.relayResponse(st, response, true, false);
+            messages.relayResponse(st, ct, response, true, false);
             return;
         }
         b.clientInvite = null;
@@ -173,7 +173,7 @@ final class CallSetup
             call.a.state(Leg.State.CONFIRMED, timers.nowNs(), "callee answered");
             call.state(Call.State.CONFIRMED, timers.nowNs(), "callee answered");
             events.onLegAnswered(timers.nowNs(), call.id);
-            messages.relayResponse(st, response, true, false);
+            messages.relayResponse(st, ct, response, true, false);
             b2bua.startRetransmitting2xx(call.a, st.cseq());
             return;
         }
@@ -182,7 +182,7 @@ final class CallSetup
         {
             return;
         }
-        messages.relayResponse(st, response, false, status < 400);
+        messages.relayResponse(st, ct, response, false, status < 400);
         b2bua.release(call, EndCause.REJECTED, status);
     }
 

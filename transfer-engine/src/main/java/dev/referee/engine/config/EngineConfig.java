@@ -22,6 +22,10 @@ import java.util.concurrent.TimeUnit;
  * @param redirect   how many 3xx Contacts are followed.
  * @param trunks     transfer policy per source address.
  * @param webhook    how long a transfer waits for its webhook before the trunk policy decides.
+ * @param headerPolicy what crosses between legs follows docs/security.md "What crosses" (the allow-list, trust, one
+ *                   User-Agent or Server of Referee's own). False only for a journal whose node-start predates the
+ *                   trunks' header policies (record version below 3): its calls are replayed as they were made, with
+ *                   every end-to-end header copied and no Server, so that it replays exactly.
  */
 public record EngineConfig(
     List<ListenAddress> listen,
@@ -36,8 +40,29 @@ public record EngineConfig(
     TransferConfig transfer,
     RedirectConfig redirect,
     List<TrunkConfig> trunks,
-    WebhookConfig webhook)
+    WebhookConfig webhook,
+    boolean headerPolicy)
 {
+    /** A configuration with the header policy of today. */
+    public EngineConfig(
+        final List<ListenAddress> listen,
+        final List<Route> routes,
+        final long t1Ns,
+        final long t2Ns,
+        final long t4Ns,
+        final int maxCalls,
+        final String userAgent,
+        final long seed,
+        final IdKey idKey,
+        final TransferConfig transfer,
+        final RedirectConfig redirect,
+        final List<TrunkConfig> trunks,
+        final WebhookConfig webhook)
+    {
+        this(listen, routes, t1Ns, t2Ns, t4Ns, maxCalls, userAgent, seed, idKey, transfer, redirect, trunks, webhook,
+            true);
+    }
+
     /** A configuration of today's journals: identifiers from {@code idKey}, no version 1 seed. */
     public EngineConfig(
         final List<ListenAddress> listen,

@@ -140,7 +140,7 @@ public final class Pickups implements PickupListener
         picker.serverInvite(null);
         if (status >= 300)
         {
-            messages.relayResponse(st, response, false, false);
+            messages.relayResponse(st, ct, response, false, false);
             b2bua.hangUp(peer, picker.call(), EndCause.PICKUP_FAILED);
             b2bua.dropLeg(picker);
             return;
@@ -149,7 +149,7 @@ public final class Pickups implements PickupListener
         messages.sendAck(peer, null);
         Leg.join(picker, peer);
         picker.state(Leg.State.CONFIRMED, timers.nowNs(), "picked up");
-        messages.relayResponse(st, response, true, false);
+        messages.relayResponse(st, ct, response, true, false);
         b2bua.startRetransmitting2xx(picker, st.cseq());
     }
 
