@@ -167,6 +167,32 @@ class WhatCrossesTest
         assertNull(other(notFound, "X-Internal"));
     }
 
+    @Test
+    void shouldNameRefereeInTheCancelAndTheFailureAckItSendsAndInA481()
+    {
+        final SipPhone alice = new SipPhone("alice", CARRIER);
+        harness.receive(CARRIER, withExtras(alice.invite("bob", "call-5@carrier")));
+        final Sent invite = harness.expectOne(request("INVITE", CALLEE), "INVITE to the callee");
+        bob.accept(invite);
+        harness.receive(CALLEE, bob.answer(invite, 180, "Ringing", null));
+        harness.drain();
+        harness.receive(CARRIER, alice.cancel());
+        final List<Sent> cancelled = harness.drain();
+        assertOnlyRefereeAgent(only(cancelled, response(200, CARRIER)), HeaderName.SERVER);
+        assertOnlyRefereeAgent(only(cancelled, response(487, CARRIER)), HeaderName.SERVER);
+        final Sent cancel = only(cancelled, request("CANCEL", CALLEE));
+        assertOnlyRefereeAgent(cancel, HeaderName.USER_AGENT);
+        harness.receive(CALLEE, bob.answer(cancel, 200, "OK", null));
+        harness.receive(CALLEE, bob.answer(invite, 487, "Request Terminated", null)
+            .replace("Content-Length:", "Server: PBX 7\r\nContent-Length:"));
+        final Sent ack = harness.expectOne(request("ACK", CALLEE), "ACK of the 487");
+        assertOnlyRefereeAgent(ack, HeaderName.USER_AGENT);
+
+        harness.receive(CARRIER, alice.bye());
+        assertOnlyRefereeAgent(harness.expectOne(response(481, CARRIER), "481 for a dialog that never was"),
+            HeaderName.SERVER);
+    }
+
     private static void assertOnlyRefereeAgent(final Sent sent, final int header)
     {
         assertEquals(1, sent.count(header), () -> "exactly one " + HeaderName.canonicalName(header) + ":\n" + sent.text);
