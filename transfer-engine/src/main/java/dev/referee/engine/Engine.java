@@ -355,7 +355,7 @@ public final class Engine
             return;
         }
         respond(st, SipStatus.OK);
-        b2bua.onCancel(invite);
+        b2bua.onCancel(invite, cancel);
     }
 
     private void onMalformed(final SipMessage message, final int transport, final InetSocketAddress source,

@@ -168,7 +168,7 @@ class WhatCrossesTest
     }
 
     @Test
-    void shouldNameRefereeInTheCancelAndTheFailureAckItSendsAndInA481()
+    void shouldPassTheCancelsReasonAndNameRefereeInTheCancelAndTheFailureAckItSendsAndInA481()
     {
         final SipPhone alice = new SipPhone("alice", CARRIER);
         harness.receive(CARRIER, withExtras(alice.invite("bob", "call-5@carrier")));
@@ -176,12 +176,17 @@ class WhatCrossesTest
         bob.accept(invite);
         harness.receive(CALLEE, bob.answer(invite, 180, "Ringing", null));
         harness.drain();
-        harness.receive(CARRIER, alice.cancel());
+        harness.receive(CARRIER,
+            withExtras(alice.cancel(), "Reason: SIP;cause=200;text=\"Call completed elsewhere\"\r\n"));
         final List<Sent> cancelled = harness.drain();
         assertOnlyRefereeAgent(only(cancelled, response(200, CARRIER)), HeaderName.SERVER);
         assertOnlyRefereeAgent(only(cancelled, response(487, CARRIER)), HeaderName.SERVER);
         final Sent cancel = only(cancelled, request("CANCEL", CALLEE));
         assertOnlyRefereeAgent(cancel, HeaderName.USER_AGENT);
+        assertEquals("SIP;cause=200;text=\"Call completed elsewhere\"", cancel.header(HeaderName.REASON),
+            "the phone that rang need not show a missed call");
+        assertFalse(cancel.has(HeaderName.P_ASSERTED_IDENTITY));
+        assertNull(other(cancel, "X-Internal"));
         harness.receive(CALLEE, bob.answer(cancel, 200, "OK", null));
         harness.receive(CALLEE, bob.answer(invite, 487, "Request Terminated", null)
             .replace("Content-Length:", "Server: PBX 7\r\nContent-Length:"));
@@ -195,7 +200,8 @@ class WhatCrossesTest
 
     private static void assertOnlyRefereeAgent(final Sent sent, final int header)
     {
-        assertEquals(1, sent.count(header), () -> "exactly one " + HeaderName.canonicalName(header) + ":\n" + sent.text);
+        assertEquals(1, sent.count(header),
+            () -> "exactly one " + HeaderName.canonicalName(header) + ":\n" + sent.text);
         assertEquals("Referee", sent.header(header));
         assertEquals(0, sent.count(header == HeaderName.SERVER ? HeaderName.USER_AGENT : HeaderName.SERVER),
             () -> "no other agent header:\n" + sent.text);

@@ -238,8 +238,11 @@ public final class B2bua implements TransactionUser
         }
     }
 
-    /** A CANCEL matched INVITE server transaction {@code invite}; the CANCEL itself was answered 200. */
-    public void onCancel(final ServerTransaction invite)
+    /**
+     * {@code cancel} matched INVITE server transaction {@code invite}; the CANCEL itself was answered 200. The CANCEL
+     * Referee sends on carries what may cross of it (its Reason: "Call completed elsewhere", RFC 3326).
+     */
+    public void onCancel(final ServerTransaction invite, final SipMessage cancel)
     {
         if (invite.isFinal())
         {
@@ -254,14 +257,15 @@ public final class B2bua implements TransactionUser
         }
         else if (context instanceof Call)
         {
-            setup.cancelCallee((Call)context);
+            setup.cancelCallee((Call)context, cancel);
         }
         else if (context instanceof Leg)
         {
             ((Leg)context).serverInvite = null;
             if (relayed != null && relayed.provisionalSeen() && relayed.finalStatus() == 0)
             {
-                messages.sendCancel(relayed);
+                final Leg leg = (Leg)context;
+                messages.sendCancel(relayed, cancel, leg, leg.peer());
             }
         }
     }
@@ -418,7 +422,8 @@ public final class B2bua implements TransactionUser
                 peer.remoteTarget = contact.uri().toString();
             }
         }
-        messages.relayResponse(st, ct, response, status < 300 && isTargetRefresh(ct.method()), status >= 300 && status < 400);
+        messages.relayResponse(st, ct, response, status < 300 && isTargetRefresh(ct.method()),
+            status >= 300 && status < 400);
     }
 
     // ---- BYE and CANCEL ----------------------------------------------------------------------------------------

@@ -223,6 +223,15 @@ final class CallSetup
 
     void cancelCallee(final Call call)
     {
+        cancelCallee(call, null);
+    }
+
+    /**
+     * The caller gave up; {@code cancel}, the caller's CANCEL or null, lends what may cross of it to the CANCEL sent
+     * now (not to one sent later, once a provisional comes).
+     */
+    void cancelCallee(final Call call, final SipMessage cancel)
+    {
         final ClientTransaction invite = call.calleeInvite;
         if (invite.finalStatus() != 0 || invite.state() == ClientTransaction.State.TERMINATED)
         {
@@ -230,7 +239,7 @@ final class CallSetup
         }
         else if (invite.provisionalSeen())
         {
-            messages.sendCancel(invite);
+            messages.sendCancel(invite, cancel, call.a, call.b);
             call.state(Call.State.CANCELLING, timers.nowNs(), "caller gave up: CANCEL sent");
         }
         else

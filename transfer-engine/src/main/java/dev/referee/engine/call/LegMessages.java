@@ -89,6 +89,23 @@ public final class LegMessages
         transactions.sendCancel(invite).use(ClientPurpose.CANCEL, null);
     }
 
+    /**
+     * CANCEL of {@code invite} (sent on {@code receiver}), with what may cross of {@code cause}, the CANCEL received on
+     * {@code sender} (null: none).
+     */
+    void sendCancel(final ClientTransaction invite, final SipMessage cause, final Leg sender, final Leg receiver)
+    {
+        if (cause == null || sender == null || receiver == null || !config.headerPolicy())
+        {
+            sendCancel(invite);
+            return;
+        }
+        final SipMessageWriter writer = transactions.startCancel(invite);
+        headers.copy(cause, writer, false, sender.trunk(), receiver.trunk());
+        writer.endWithoutBody();
+        transactions.sendCancelWritten(invite).use(ClientPurpose.CANCEL, null);
+    }
+
     ClientTransaction sendBye(final Leg leg, final ClientPurpose purpose)
     {
         return sendBye(leg, purpose, null, null);

@@ -466,6 +466,16 @@ public final class TransactionLayer
      */
     public ClientTransaction sendCancel(final ClientTransaction invite)
     {
+        startCancel(invite).endWithoutBody();
+        return sendCancelWritten(invite);
+    }
+
+    /**
+     * The CANCEL of {@link #sendCancel}, its headers written but not ended: add headers, end it, then
+     * {@link #sendCancelWritten}.
+     */
+    public SipMessageWriter startCancel(final ClientTransaction invite)
+    {
         final SipMessage request = storedRequest(invite);
         final SipMessageWriter writer = outbox.begin().requestLine("CANCEL", request.requestUri());
         copyHeaders(request, HeaderName.VIA, writer, true);
@@ -479,7 +489,12 @@ public final class TransactionLayer
         {
             copyHeaders(request, HeaderName.USER_AGENT, writer, true); // Referee's, as in every request it sends
         }
-        writer.endWithoutBody();
+        return writer;
+    }
+
+    /** Sends the CANCEL of {@code invite} just written ({@link #startCancel}) as its own client transaction. */
+    public ClientTransaction sendCancelWritten(final ClientTransaction invite)
+    {
         return sendRequest(invite.id, invite.branch, SipMethod.CANCEL, "CANCEL", invite.transport, invite.destination,
             invite.connectionId);
     }

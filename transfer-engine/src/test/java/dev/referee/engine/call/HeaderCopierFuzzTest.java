@@ -106,7 +106,8 @@ class HeaderCopierFuzzTest
                 HeaderName.EXPIRES, HeaderName.MIN_EXPIRES, HeaderName.SUBJECT, HeaderName.PRIORITY,
                 HeaderName.ORGANIZATION, HeaderName.DATE, HeaderName.CALL_INFO, HeaderName.ALERT_INFO,
                 HeaderName.IN_REPLY_TO, HeaderName.REPLY_TO, HeaderName.ERROR_INFO, HeaderName.RETRY_AFTER,
-                HeaderName.REASON, HeaderName.REFER_TO, HeaderName.REFERRED_BY, HeaderName.REFER_SUB, HeaderName.WARNING, HeaderName.P_ASSERTED_IDENTITY, HeaderName.PRIVACY -> true;
+                HeaderName.REASON, HeaderName.REFER_TO, HeaderName.REFERRED_BY, HeaderName.REFER_SUB,
+                HeaderName.WARNING, HeaderName.P_ASSERTED_IDENTITY, HeaderName.PRIVACY -> true;
             case HeaderName.CONTACT -> contacts;
             case HeaderName.OTHER -> name.equalsIgnoreCase("Diversion");
             default -> false;

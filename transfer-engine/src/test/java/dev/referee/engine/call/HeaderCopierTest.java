@@ -112,7 +112,8 @@ class HeaderCopierTest
             "p-asserted-identity: <tel:+15551111>", "Privacy: id", "P-Preferred-Identity: <sip:boss@pbx.example>"};
         assertEquals(List.of("P-Asserted-Identity: \"Alice\" <sip:+15551111@pbx.example>",
             "P-Asserted-Identity: <tel:+15551111>", "Privacy: id"), relay(TRUSTED, TRUSTED, identity),
-            "trusted to trusted: the asserted identity and its privacy cross; a preferred one never is Referee's to assert");
+            "trusted to trusted: the asserted identity and its privacy cross; a preferred one is not Referee's to "
+                + "assert");
         assertEquals(List.of(), relay(UNTRUSTED, TRUSTED, identity), "not believed from an untrusted trunk");
         assertEquals(List.of(), relay(TRUSTED, UNTRUSTED, identity), "not given away to an untrusted trunk");
         assertEquals(List.of(), relay(TRUSTED, TrunkDirectory.DEFAULT, identity), "nor to a peer in no trunk");
@@ -132,7 +133,7 @@ class HeaderCopierTest
         assertEquals(200 - HeaderCopier.MAX_COPIED, copier.leftBehind());
     }
 
-    /** Relays an INVITE with {@code headers} from a leg of {@code sender} to one of {@code receiver}: the lines copied. */
+    /** Relays an INVITE with {@code headers} from a leg of {@code sender} to one of {@code receiver}: lines copied. */
     private List<String> relay(final TrunkConfig sender, final TrunkConfig receiver, final String... headers)
     {
         final StringBuilder text = new StringBuilder("INVITE sip:bob@example.com SIP/2.0\r\n")
