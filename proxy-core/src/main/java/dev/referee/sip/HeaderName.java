@@ -3,8 +3,8 @@ package dev.referee.sip;
 import org.agrona.DirectBuffer;
 
 /**
- * Header ids. Names are looked up case-insensitively, compact forms included (RFC 3261 §7.3.3, and
- * RFC 3515 "r" for Refer-To, RFC 3892 "b" for Referred-By, RFC 3265 "o"/"u").
+ * Header ids. Names are looked up case-insensitively, compact forms included (RFC 3261 §7.3.3, and every other
+ * compact form IANA registers: see {@code COMPACT_LETTERS}).
  * Headers Referee does not know get {@link #OTHER} and keep their original name text.
  */
 public final class HeaderName
@@ -67,8 +67,15 @@ public final class HeaderName
     public static final int ERROR_INFO = 55;
     public static final int REPLY_TO = 56;
     public static final int MIN_EXPIRES = 57;
+    public static final int PRIVACY = 58;
+    public static final int P_PREFERRED_IDENTITY = 59;
+    public static final int ACCEPT_CONTACT = 60;      // a
+    public static final int REJECT_CONTACT = 61;      // j
+    public static final int REQUEST_DISPOSITION = 62; // d
+    public static final int IDENTITY = 63;            // y
+    public static final int IDENTITY_INFO = 64;       // n
     /** One more than the highest id: size for per-header tables. */
-    public static final int COUNT = 58;
+    public static final int COUNT = 65;
 
     private static final String[] CANONICAL = {
         "", "Via", "From", "To", "Call-ID", "CSeq", "Contact", "Max-Forwards", "Content-Length", "Content-Type",
@@ -78,13 +85,20 @@ public final class HeaderName
         "Proxy-Authorization", "WWW-Authenticate", "Proxy-Authenticate", "Date", "RSeq", "RAck", "Session-Expires",
         "Min-SE", "Content-Disposition", "MIME-Version", "P-Asserted-Identity", "Target-Dialog", "Retry-After",
         "Timestamp", "Organization", "Priority", "Accept-Encoding", "Accept-Language", "Content-Language",
-        "In-Reply-To", "Alert-Info", "Call-Info", "Error-Info", "Reply-To", "Min-Expires" };
+        "In-Reply-To", "Alert-Info", "Call-Info", "Error-Info", "Reply-To", "Min-Expires", "Privacy",
+        "P-Preferred-Identity", "Accept-Contact", "Reject-Contact", "Request-Disposition", "Identity",
+        "Identity-Info" };
 
-    /** Compact forms: RFC 3261 §7.3.3, RFC 3515 (r), RFC 3892 (b), RFC 3265 (o, u), RFC 4028 (x). */
-    private static final String COMPACT_LETTERS = "ivftmlckseorbux";
+    /**
+     * Compact forms: RFC 3261 §7.3.3, RFC 3515 (r), RFC 3892 (b), RFC 3265 (o, u), RFC 4028 (x), RFC 3841 (a, j, d),
+     * RFC 8224 (y), RFC 4474 (n): every one IANA registers, so that no header reaches a decision under a letter that
+     * hides its name (a compact Accept-Contact must meet the rules of Accept-Contact).
+     */
+    private static final String COMPACT_LETTERS = "ivftmlckseorbuxajdyn";
     private static final int[] COMPACT_IDS = {
         CALL_ID, VIA, FROM, TO, CONTACT, CONTENT_LENGTH, CONTENT_TYPE, SUPPORTED, SUBJECT, CONTENT_ENCODING, EVENT,
-        REFER_TO, REFERRED_BY, ALLOW_EVENTS, SESSION_EXPIRES };
+        REFER_TO, REFERRED_BY, ALLOW_EVENTS, SESSION_EXPIRES, ACCEPT_CONTACT, REJECT_CONTACT, REQUEST_DISPOSITION,
+        IDENTITY, IDENTITY_INFO };
 
     /**
      * Values of these headers are comma-separated lists (RFC 3261 §7.3.1). Headers whose values may hold
@@ -93,7 +107,7 @@ public final class HeaderName
     private static final int[] LIST_IDS = {
         VIA, CONTACT, ROUTE, RECORD_ROUTE, ALLOW, SUPPORTED, REQUIRE, PROXY_REQUIRE, UNSUPPORTED, CONTENT_ENCODING,
         ACCEPT, WARNING, REASON, ALLOW_EVENTS, P_ASSERTED_IDENTITY, ACCEPT_ENCODING, ACCEPT_LANGUAGE,
-        CONTENT_LANGUAGE, IN_REPLY_TO, ALERT_INFO, CALL_INFO, ERROR_INFO };
+        CONTENT_LANGUAGE, IN_REPLY_TO, ALERT_INFO, CALL_INFO, ERROR_INFO, P_PREFERRED_IDENTITY };
 
     /** Open-addressing table of lower-cased names, slot by {@link #hash}; a power of two above twice the entries. */
     private static final int TABLE_MASK = 255;

@@ -45,6 +45,11 @@ class HeaderNameTest
         assertEquals(HeaderName.REFERRED_BY, lookup("b"));
         assertEquals(HeaderName.ALLOW_EVENTS, lookup("u"));
         assertEquals(HeaderName.SESSION_EXPIRES, lookup("x"));
+        assertEquals(HeaderName.ACCEPT_CONTACT, lookup("a"));
+        assertEquals(HeaderName.REJECT_CONTACT, lookup("J"));
+        assertEquals(HeaderName.REQUEST_DISPOSITION, lookup("d"));
+        assertEquals(HeaderName.IDENTITY, lookup("y"));
+        assertEquals(HeaderName.IDENTITY_INFO, lookup("n"));
     }
 
     @Test

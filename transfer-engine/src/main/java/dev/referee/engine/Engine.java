@@ -75,7 +75,8 @@ public final class Engine
         this.counters = counters;
         this.outbox = new Outbox(sender, counters);
         this.ids = IdGenerator.of(config.idKey(), config.seed());
-        this.transactions = new TransactionLayer(timers, outbox, ids, config.t1Ns(), config.t2Ns(), config.t4Ns());
+        this.transactions = new TransactionLayer(timers, outbox, ids, config.t1Ns(), config.t2Ns(), config.t4Ns(),
+            TransactionLayer.TIMER_C_NS, config.headerPolicy() ? config.userAgent() : null);
         this.transitions = new Transitions(counters);
         this.b2bua = new B2bua(config, transactions, timers, outbox, ids, events, transitions, counters);
         // The transfer package builds on the B2BUA's dialog toolkit; the B2BUA hands it what it does not do itself.
@@ -385,7 +386,7 @@ public final class Engine
             return;
         }
         respond(st, SipStatus.OK);
-        b2bua.onCancel(invite);
+        b2bua.onCancel(invite, cancel);
     }
 
     private void onMalformed(final SipMessage message, final int transport, final InetSocketAddress source,

@@ -202,7 +202,7 @@ public final class JournalDecoder
             // Written before the transfer settings were recorded: the defaults of that time.
             record.config = new EngineConfig(listen, routes, t1Ns, t2Ns, t4Ns, maxCalls, userAgent, seed, null,
                 TransferConfig.defaults(), RedirectConfig.defaults(), List.of(),
-                WebhookConfig.defaults());
+                WebhookConfig.defaults(), SipConfig.defaultMaxTransactions(maxCalls), false);
             return;
         }
         final TransferConfig transfer = new TransferConfig(
@@ -240,7 +240,7 @@ public final class JournalDecoder
         final List<TrunkConfig> trunksWithPolicies = policies ? trunkPolicies(in, trunks) : trunks;
         final int maxTransactions = policies ? in.readInt() : SipConfig.defaultMaxTransactions(maxCalls);
         record.config = new EngineConfig(listen, namedRoutes, t1Ns, t2Ns, t4Ns, maxCalls, userAgent, seed, idKey,
-            transfer, redirect, trunksWithPolicies, webhook, maxTransactions);
+            transfer, redirect, trunksWithPolicies, webhook, maxTransactions, policies);
     }
 
     private static List<Route> namedRoutes(final Bytes<?> in, final List<Route> routes)

@@ -106,6 +106,7 @@ public record RefereeConfig(
             redirect,
             trunks,
             webhook,
-            sip.maxTransactions());
+            sip.maxTransactions(),
+            true);
     }
 }

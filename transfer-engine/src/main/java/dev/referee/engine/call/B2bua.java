@@ -60,7 +60,7 @@ public final class B2bua implements TransactionUser
         this.router = new Router(config.routes());
         this.trunks = new TrunkDirectory(config.trunks());
         this.admission = new TrunkAdmission(config.trunks(), counters);
-        this.messages = new LegMessages(config, transactions, outbox, ids, timers);
+        this.messages = new LegMessages(config, transactions, outbox, ids, timers, trunks);
         this.calls = new CallRegistry(this, ids, messages, router);
         this.setup = new CallSetup(this, config, transactions, messages, timers, ids, events, router);
     }
@@ -178,7 +178,7 @@ public final class B2bua implements TransactionUser
         final int method = request.method();
         if (method == SipMethod.BYE)
         {
-            onBye(leg, st);
+            onBye(leg, st, request);
             return;
         }
         if (method == SipMethod.REFER && !leg.isTerminated() && transfers.onRefer(leg, request, st, source))
@@ -220,7 +220,7 @@ public final class B2bua implements TransactionUser
         {
             writer.header("Contact", messages.contact(peer.transport, peer.flow));
         }
-        messages.copyEndToEnd(request, writer);
+        messages.copyEndToEnd(request, leg, peer, writer);
         final ClientTransaction ct = transactions.sendRequest(
             clientId, branch, method, methodName, peer.transport, peer.flow, peer.connectionId);
         ct.use(invite ? ClientPurpose.RELAYED_INVITE : ClientPurpose.RELAYED_REQUEST, st);
@@ -259,8 +259,11 @@ public final class B2bua implements TransactionUser
         }
     }
 
-    /** A CANCEL matched INVITE server transaction {@code invite}; the CANCEL itself was answered 200. */
-    public void onCancel(final ServerTransaction invite)
+    /**
+     * {@code cancel} matched INVITE server transaction {@code invite}; the CANCEL itself was answered 200. The CANCEL
+     * Referee sends on carries what may cross of it (its Reason: "Call completed elsewhere", RFC 3326).
+     */
+    public void onCancel(final ServerTransaction invite, final SipMessage cancel)
     {
         if (invite.isFinal())
         {
@@ -279,7 +282,7 @@ public final class B2bua implements TransactionUser
         }
         else if (context instanceof Call)
         {
-            setup.cancelCallee((Call)context);
+            setup.cancelCallee((Call)context, cancel);
         }
         else if (context instanceof Leg)
         {
@@ -287,7 +290,8 @@ public final class B2bua implements TransactionUser
             ((Leg)context).offerFailed(timers.nowNs(), "re-INVITE cancelled");
             if (relayed != null && relayed.provisionalSeen() && relayed.finalStatus() == 0)
             {
-                messages.sendCancel(relayed);
+                final Leg leg = (Leg)context;
+                messages.sendCancel(relayed, cancel, leg, leg.peer());
             }
         }
     }
@@ -434,7 +438,7 @@ public final class B2bua implements TransactionUser
         {
             if (status > 100 && ct.method() == SipMethod.INVITE)
             {
-                messages.relayResponse(st, response, true, false);
+                messages.relayResponse(st, ct, response, true, false);
             }
             return;
         }
@@ -449,7 +453,7 @@ public final class B2bua implements TransactionUser
             }
             peer.ackPendingCSeq = response.cseqNumber();
             peer.received(OfferAnswer.Carrier.SUCCESS, response.bodyLength() > 0, timers.nowNs());
-            messages.relayResponse(st, response, true, false);
+            messages.relayResponse(st, ct, response, true, false);
             leg.sent(OfferAnswer.Carrier.SUCCESS, response.bodyLength() > 0, timers.nowNs());
             startRetransmitting2xx(leg, st.cseq());
             return;
@@ -466,12 +470,13 @@ public final class B2bua implements TransactionUser
                 peer.remoteTarget = contact.uri().toString();
             }
         }
-        messages.relayResponse(st, response, status < 300 && isTargetRefresh(ct.method()), status >= 300 && status < 400);
+        messages.relayResponse(st, ct, response, status < 300 && isTargetRefresh(ct.method()),
+            status >= 300 && status < 400);
     }
 
     // ---- BYE and CANCEL ----------------------------------------------------------------------------------------
 
-    private void onBye(final Leg leg, final ServerTransaction st)
+    private void onBye(final Leg leg, final ServerTransaction st, final SipMessage bye)
     {
         messages.respond(st, SipStatus.OK, null, null);
         if (leg.isTerminated())
@@ -508,7 +513,7 @@ public final class B2bua implements TransactionUser
         }
         if (peer != null && !peer.isTerminated())
         {
-            messages.sendBye(peer, ClientPurpose.BYE);
+            messages.sendBye(peer, ClientPurpose.BYE, bye, leg);
             call.byesOutstanding++;
             call.state(Call.State.TERMINATING, timers.nowNs(), "BYE received");
         }

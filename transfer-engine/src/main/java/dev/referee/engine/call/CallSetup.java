@@ -120,7 +120,7 @@ final class CallSetup
         final String branch = transactions.branch(clientId);
         final SipMessageWriter writer = messages.startRequest(b, "INVITE", b.localCSeq, branch, LegMessages.forwardedMaxForwards(request));
         writer.header("Contact", messages.contact(b.transport, b.flow));
-        messages.copyEndToEnd(request, writer);
+        messages.copyEndToEnd(request, a, b, writer);
         final ClientTransaction ct = transactions.sendRequest(
             clientId, branch, SipMethod.INVITE, "INVITE", b.transport, b.flow, b.connectionId);
         events.onCallCreated(timers.nowNs(), call.id, 0, a.callId, b.callId, a.remoteUri, a.localUri, b.remoteTarget);
@@ -209,7 +209,7 @@ final class CallSetup
         {
             events.onLegRinging(timers.nowNs(), call.id, status);
             b2bua.learnDialog(b, response, false);
-            messages.relayResponse(st, response, true, false);
+            messages.relayResponse(st, ct, response, true, false);
             return;
         }
         b.clientInvite = null;
@@ -223,7 +223,7 @@ final class CallSetup
             events.onLegAnswered(timers.nowNs(), call.id);
             final boolean body = response.bodyLength() > 0;
             b.received(OfferAnswer.Carrier.SUCCESS, body, timers.nowNs());
-            messages.relayResponse(st, response, true, false);
+            messages.relayResponse(st, ct, response, true, false);
             call.a.sent(OfferAnswer.Carrier.SUCCESS, body, timers.nowNs());
             b2bua.startRetransmitting2xx(call.a, st.cseq());
             return;
@@ -235,7 +235,7 @@ final class CallSetup
         {
             return;
         }
-        messages.relayResponse(st, response, false, status < 400);
+        messages.relayResponse(st, ct, response, false, status < 400);
         call.a.offerFailed(timers.nowNs(), "INVITE refused");
         b2bua.release(call, EndCause.REJECTED, status);
     }
@@ -279,6 +279,15 @@ final class CallSetup
 
     void cancelCallee(final Call call)
     {
+        cancelCallee(call, null);
+    }
+
+    /**
+     * The caller gave up; {@code cancel}, the caller's CANCEL or null, lends what may cross of it to the CANCEL sent
+     * now (not to one sent later, once a provisional comes).
+     */
+    void cancelCallee(final Call call, final SipMessage cancel)
+    {
         final ClientTransaction invite = call.calleeInvite;
         if (invite.finalStatus() != 0 || invite.state() == ClientTransaction.State.TERMINATED)
         {
@@ -286,7 +295,7 @@ final class CallSetup
         }
         else if (invite.provisionalSeen())
         {
-            messages.sendCancel(invite);
+            messages.sendCancel(invite, cancel, call.a, call.b);
             call.state(Call.State.CANCELLING, timers.nowNs(), "caller gave up: CANCEL sent");
         }
         else

@@ -7,6 +7,8 @@ import dev.referee.sip.SipLimits;
 import dev.referee.engine.time.EngineTimers;
 
 import dev.referee.engine.config.EngineConfig;
+import dev.referee.engine.config.TrunkConfig;
+import dev.referee.engine.config.TrunkDirectory;
 import dev.referee.engine.id.IdGenerator;
 import dev.referee.engine.message.Outbox;
 import dev.referee.engine.transaction.ClientTransaction;
@@ -37,7 +39,8 @@ public final class LegMessages
     private final Outbox outbox;
     private final IdGenerator ids;
     private final EngineTimers timers;
-    private final HeaderCopier headers = new HeaderCopier();
+    private final HeaderCopier headers;
+    private final TrunkDirectory trunks;
     private final AsciiView view = new AsciiView();
     private final LegStrings strings = new LegStrings();
     /** Via sent-by and Contact per transport and address family: [tcp ? 1 : 0][ipv6 ? 1 : 0]. */
@@ -45,9 +48,11 @@ public final class LegMessages
     private final String[][] contacts = new String[2][2];
 
     LegMessages(final EngineConfig config, final TransactionLayer transactions, final Outbox outbox,
-        final IdGenerator ids, final EngineTimers timers)
+        final IdGenerator ids, final EngineTimers timers, final TrunkDirectory trunks)
     {
         this.timers = timers;
+        this.trunks = trunks;
+        this.headers = config.headerPolicy() ? new HeaderCopier(config.trunks()) : HeaderCopier.beforeHeaderPolicy();
         this.config = config;
         this.transactions = transactions;
         this.outbox = outbox;
@@ -69,10 +74,13 @@ public final class LegMessages
         return outbox.copies();
     }
 
-    /** Copies the end-to-end headers and the body of {@code from} and ends the message. */
-    void copyEndToEnd(final SipMessage from, final SipMessageWriter to)
+    /**
+     * Copies the headers of {@code from} (received on {@code sender}) that may cross to {@code receiver}
+     * (docs/security.md, "What crosses"), and its body, and ends the message.
+     */
+    void copyEndToEnd(final SipMessage from, final Leg sender, final Leg receiver, final SipMessageWriter to)
     {
-        headers.copy(from, to, false);
+        headers.copy(from, to, false, sender.trunk(), receiver.trunk());
         HeaderCopier.endWithBodyOf(from, to);
     }
 
@@ -81,7 +89,33 @@ public final class LegMessages
         transactions.sendCancel(invite).use(ClientPurpose.CANCEL, null);
     }
 
+    /**
+     * CANCEL of {@code invite} (sent on {@code receiver}), with what may cross of {@code cause}, the CANCEL received on
+     * {@code sender} (null: none).
+     */
+    void sendCancel(final ClientTransaction invite, final SipMessage cause, final Leg sender, final Leg receiver)
+    {
+        if (cause == null || sender == null || receiver == null || !config.headerPolicy())
+        {
+            sendCancel(invite);
+            return;
+        }
+        final SipMessageWriter writer = transactions.startCancel(invite);
+        headers.copy(cause, writer, false, sender.trunk(), receiver.trunk());
+        writer.endWithoutBody();
+        transactions.sendCancelWritten(invite).use(ClientPurpose.CANCEL, null);
+    }
+
     ClientTransaction sendBye(final Leg leg, final ClientPurpose purpose)
+    {
+        return sendBye(leg, purpose, null, null);
+    }
+
+    /**
+     * A BYE on {@code leg}; with {@code cause}, the BYE received on {@code causeLeg} that ended the call, whose headers
+     * that may cross go with it (Reason, RFC 3326: why the other side hung up).
+     */
+    ClientTransaction sendBye(final Leg leg, final ClientPurpose purpose, final SipMessage cause, final Leg causeLeg)
     {
         if (leg.ackPendingCSeq >= 0)
         {
@@ -90,7 +124,12 @@ public final class LegMessages
         leg.state(Leg.State.TERMINATED, timers.nowNs(), "BYE sent");
         final long clientId = transactions.reserveClientId();
         final String branch = transactions.branch(clientId);
-        startRequest(leg, "BYE", ++leg.localCSeq, branch, SipLimits.MAX_FORWARDS).endWithoutBody();
+        final SipMessageWriter writer = startRequest(leg, "BYE", ++leg.localCSeq, branch, SipLimits.MAX_FORWARDS);
+        if (cause != null && config.headerPolicy())
+        {
+            headers.copy(cause, writer, false, causeLeg.trunk(), leg.trunk());
+        }
+        writer.endWithoutBody();
         final ClientTransaction ct = transactions.sendRequest(
             clientId, branch, SipMethod.BYE, "BYE", leg.transport, leg.flow, leg.connectionId);
         ct.use(purpose, purpose == ClientPurpose.BYE ? leg.call : null);
@@ -144,9 +183,13 @@ public final class LegMessages
         return writer;
     }
 
-    /** Relays a response to the server transaction it answers, with Referee's Contact where one belongs. */
-    public void relayResponse(final ServerTransaction st, final SipMessage response, final boolean ourContact,
-        final boolean theirContacts)
+    /**
+     * Relays {@code response}, received on client transaction {@code ct}, to the server transaction it answers, with
+     * Referee's Contact where one belongs and the headers that may cross from the trunk {@code ct} went to toward the
+     * trunk {@code st}'s request came from (a response counts only from the host its request went to).
+     */
+    public void relayResponse(final ServerTransaction st, final ClientTransaction ct, final SipMessage response,
+        final boolean ourContact, final boolean theirContacts)
     {
         final int status = response.statusCode();
         final SipMessageWriter writer = transactions.startResponse(st, status, response.reasonPhrase());
@@ -154,7 +197,7 @@ public final class LegMessages
         {
             writer.header("Contact", contact(st.transport(), st.responseDestination()));
         }
-        headers.copy(response, writer, theirContacts);
+        headers.copy(response, writer, theirContacts, trunkOf(ct.destination()), trunkOf(st.responseDestination()));
         HeaderCopier.endWithBodyOf(response, writer);
         transactions.send(st, status);
     }
@@ -210,6 +253,18 @@ public final class LegMessages
             writer.endWithoutBody();
         }
         transactions.send(st, 200);
+    }
+
+    private TrunkConfig trunkOf(final InetSocketAddress address)
+    {
+        return address == null || address.getAddress() == null ?
+            TrunkDirectory.DEFAULT : trunks.trunkOf(address.getAddress());
+    }
+
+    /** Header values left behind because their message had more than could be copied ({@link HeaderCopier}). */
+    public long headersLeftBehind()
+    {
+        return headers.leftBehind();
     }
 
     static int family(final InetSocketAddress peer)

@@ -23,6 +23,10 @@ import java.util.concurrent.TimeUnit;
  * @param trunks     transfer policy per source address.
  * @param webhook    how long a transfer waits for its webhook before the trunk policy decides.
  * @param maxTransactions server transactions held at once ({@code sip.max-transactions}, see {@link SipConfig}).
+ * @param headerPolicy what crosses between legs follows docs/security.md "What crosses" (the allow-list, trust, one
+ *                   User-Agent or Server of Referee's own). False only for a journal whose node-start predates the
+ *                   trunks' header policies (record version below 3): its calls are replayed as they were made, with
+ *                   every end-to-end header copied and no Server, so that it replays exactly.
  */
 public record EngineConfig(
     List<ListenAddress> listen,
@@ -38,9 +42,10 @@ public record EngineConfig(
     RedirectConfig redirect,
     List<TrunkConfig> trunks,
     WebhookConfig webhook,
-    int maxTransactions)
+    int maxTransactions,
+    boolean headerPolicy)
 {
-    /** With {@code max-transactions} at its default for {@code maxCalls}. */
+    /** With {@code max-transactions} at its default for {@code maxCalls}, and the header policy of today. */
     public EngineConfig(
         final List<ListenAddress> listen,
         final List<Route> routes,
@@ -57,7 +62,7 @@ public record EngineConfig(
         final WebhookConfig webhook)
     {
         this(listen, routes, t1Ns, t2Ns, t4Ns, maxCalls, userAgent, seed, idKey, transfer, redirect, trunks, webhook,
-            SipConfig.defaultMaxTransactions(maxCalls));
+            SipConfig.defaultMaxTransactions(maxCalls), true);
     }
 
     /** A configuration of today's journals: identifiers from {@code idKey}, no version 1 seed. */

@@ -39,6 +39,8 @@ public final class TransactionLayer
     private final long t2Ns;
     private final long t4Ns;
     private final long timerCNs;
+    /** {@code sip.user-agent}: the Server of every response this layer starts; null or empty: none. */
+    private final String agent;
     private final AsciiView view = new AsciiView();
     private final SipMessage stored = new SipMessage();
     private TransactionUser user;
@@ -58,6 +60,14 @@ public final class TransactionLayer
     public TransactionLayer(final EngineTimers timers, final Outbox outbox, final IdGenerator ids, final long t1Ns,
         final long t2Ns, final long t4Ns, final long timerCNs)
     {
+        this(timers, outbox, ids, t1Ns, t2Ns, t4Ns, timerCNs, null);
+    }
+
+    /** With {@code agent} ({@code sip.user-agent}) as the Server of every response (none when null or empty). */
+    public TransactionLayer(final EngineTimers timers, final Outbox outbox, final IdGenerator ids, final long t1Ns,
+        final long t2Ns, final long t4Ns, final long timerCNs, final String agent)
+    {
+        this.agent = agent == null || agent.isEmpty() ? null : agent;
         this.timerCNs = timerCNs;
         this.requestCopier = new RequestCopier();
         this.timers = timers;
@@ -157,13 +167,21 @@ public final class TransactionLayer
         return startResponse(st, status, SipStatus.reasonPhrase(status));
     }
 
-    /** Starts a response: status line and the copied headers. Add headers and end the message, then {@link #send}. */
+    /**
+     * Starts a response: status line, the headers copied from the request (RFC 3261 §8.2.6.2) and Referee's Server
+     * (one, whatever the other leg's response said: relays leave theirs behind). Add headers and end the message,
+     * then {@link #send}.
+     */
     public SipMessageWriter startResponse(final ServerTransaction st, final int status, final CharSequence reason)
     {
         final SipMessageWriter writer = outbox.begin().statusLine(status, reason);
         if (st.copy != null)
         {
             st.copy.writeResponseHeaders(writer, status > 100 ? st.localTag : null);
+        }
+        if (agent != null)
+        {
+            writer.header("Server", agent);
         }
         return writer;
     }
@@ -448,6 +466,16 @@ public final class TransactionLayer
      */
     public ClientTransaction sendCancel(final ClientTransaction invite)
     {
+        startCancel(invite).endWithoutBody();
+        return sendCancelWritten(invite);
+    }
+
+    /**
+     * The CANCEL of {@link #sendCancel}, its headers written but not ended: add headers, end it, then
+     * {@link #sendCancelWritten}.
+     */
+    public SipMessageWriter startCancel(final ClientTransaction invite)
+    {
         final SipMessage request = storedRequest(invite);
         final SipMessageWriter writer = outbox.begin().requestLine("CANCEL", request.requestUri());
         copyHeaders(request, HeaderName.VIA, writer, true);
@@ -457,7 +485,16 @@ public final class TransactionLayer
         writer.header("Call-ID", request.callId());
         writer.startHeader("CSeq").append(request.cseqNumber()).append(" CANCEL").endHeader();
         writer.header("Max-Forwards", SipLimits.MAX_FORWARDS);
-        writer.endWithoutBody();
+        if (agent != null)
+        {
+            copyHeaders(request, HeaderName.USER_AGENT, writer, true); // Referee's, as in every request it sends
+        }
+        return writer;
+    }
+
+    /** Sends the CANCEL of {@code invite} just written ({@link #startCancel}) as its own client transaction. */
+    public ClientTransaction sendCancelWritten(final ClientTransaction invite)
+    {
         return sendRequest(invite.id, invite.branch, SipMethod.CANCEL, "CANCEL", invite.transport, invite.destination,
             invite.connectionId);
     }
@@ -575,6 +612,10 @@ public final class TransactionLayer
         writer.header("Call-ID", request.callId());
         writer.startHeader("CSeq").append(request.cseqNumber()).append(" ACK").endHeader();
         writer.header("Max-Forwards", SipLimits.MAX_FORWARDS);
+        if (agent != null)
+        {
+            copyHeaders(request, HeaderName.USER_AGENT, writer, true); // Referee's, as in every request it sends
+        }
         writer.endWithoutBody();
         return outbox.copyOfMessage();
     }
