@@ -1,10 +1,15 @@
 package dev.referee.engine;
 
+import dev.referee.engine.config.Route;
 import dev.referee.sip.HeaderName;
+import dev.referee.transport.Transport;
+
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import static dev.referee.engine.EngineHarness.CALLEE;
 import static dev.referee.engine.EngineHarness.CALLER;
@@ -20,11 +25,34 @@ class RedirectFollowingAndPickupTest
     private static final InetSocketAddress OTHER = new InetSocketAddress("127.0.0.1", 5066);
     private static final String SDP_DAVE = SipPhone.SDP.replace("m=audio 4000", "m=audio 7000");
 
-    private final EngineHarness harness = new EngineHarness();
+    /** The routes of every harness, and one to the redirect target x (a Contact is followed only through routes). */
+    private final EngineHarness harness = new EngineHarness(withRouteToOther(), List.of());
     private final SipPhone alice = new SipPhone("alice", CALLER);
     private final SipPhone bob = new SipPhone("bob", CALLEE);
     private final SipPhone carol = new SipPhone("carol", TARGET);
     private final SipPhone dave = new SipPhone("dave", PICKER);
+
+    private static List<Route> withRouteToOther()
+    {
+        final List<Route> routes = new ArrayList<>(EngineHarness.routes());
+        routes.add(new Route(Pattern.compile("x"), OTHER, Transport.UDP));
+        return routes;
+    }
+
+    @Test
+    void shouldFollowAContactOnlyThroughRoutes()
+    {
+        final Sent invite = inviteToBob();
+        // 10.9.9.9 is no route's target and "mallory" no route's user; the last one is Referee itself.
+        harness.receive(CALLEE, bob.answer(invite, 302, "Moved Temporarily", null).replace("Content-Length: 0",
+            "Contact: <sip:mallory@10.9.9.9:5060>;q=0.9, <sip:carol@127.0.0.1:5060>;q=0.8\r\nContent-Length: 0"));
+        final List<Sent> out = harness.drain();
+        final Sent toCarol = out.stream().filter(s -> s.isRequest("INVITE")).findFirst()
+            .orElseThrow(() -> new AssertionError(out.toString()));
+        assertEquals(TARGET, toCarol.destination,
+            "an unrouted address is skipped; carol@Referee is routed by its user, never sent to Referee itself");
+        assertTrue(out.stream().noneMatch(s -> s.destination.getAddress().getHostAddress().equals("10.9.9.9")));
+    }
 
     private Sent inviteToBob()
     {

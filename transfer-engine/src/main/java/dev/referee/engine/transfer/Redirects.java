@@ -1,5 +1,6 @@
 package dev.referee.engine.transfer;
 
+import dev.referee.config.ListenAddress;
 import dev.referee.engine.call.B2bua;
 import dev.referee.engine.call.Call;
 import dev.referee.engine.call.Leg;
@@ -27,8 +28,11 @@ import java.util.regex.Pattern;
 /**
  * Follows a callee's 3xx (RFC 3261 §8.1.3.4) without the caller seeing it: each Contact in q order, at most
  * {@code redirect.max} per call, each under the transfer policy (a redirect to a premium number is the same toll
- * fraud as a transfer to one) and routed by its user part unless its host is an IP address. No DNS: the engine never
- * blocks, so a Contact naming a host is routed like a dialled user. Engine thread only.
+ * fraud as a transfer to one) and only through {@code routes}: a Contact whose host is an IP address goes there only
+ * when that address is the target of a route (a callee Referee already calls); any other is routed by its user part,
+ * as a dialled user. So a callee cannot send Referee's calls, with the caller's offer, to an address the operator
+ * never configured. A destination that is one of Referee's own listening addresses is skipped: it would loop. No DNS:
+ * the engine never blocks, so a Contact naming a host is routed like a dialled user. Engine thread only.
  */
 public final class Redirects implements RedirectListener
 {
@@ -139,23 +143,64 @@ public final class Redirects implements RedirectListener
 
     private InetSocketAddress destination(final SipUri target)
     {
-        final String host = target.host().toString();
-        final boolean ipv6 = host.startsWith("[") && host.endsWith("]");
-        if (target.isSip() && (ipv6 || IPV4.matcher(host).matches()))
+        final InetSocketAddress literal = ipLiteral(target);
+        if (literal != null && isRouteTarget(literal))
         {
-            try
-            {
-                // An IP literal: InetAddress parses it without a name lookup.
-                final InetAddress address = InetAddress.getByName(ipv6 ? host.substring(1, host.length() - 1) : host);
-                return new InetSocketAddress(address, target.port() > 0 ? target.port() : 5060);
-            }
-            catch (final UnknownHostException ex)
-            {
-                return null;
-            }
+            return isOwnAddress(literal) ? null : literal;
         }
         final Route route = router.route(target.user());
-        return route == null ? null : route.target();
+        return route == null || isOwnAddress(route.target()) ? null : route.target();
+    }
+
+    /** The Contact's host and port when its host is an IP address; null for a host name or a tel: URI. */
+    private static InetSocketAddress ipLiteral(final SipUri target)
+    {
+        final String host = target.host().toString();
+        final boolean ipv6 = host.startsWith("[") && host.endsWith("]");
+        if (!target.isSip() || !(ipv6 || IPV4.matcher(host).matches()))
+        {
+            return null;
+        }
+        try
+        {
+            // An IP literal: InetAddress parses it without a name lookup.
+            final InetAddress address = InetAddress.getByName(ipv6 ? host.substring(1, host.length() - 1) : host);
+            return new InetSocketAddress(address, target.port() > 0 ? target.port() : 5060);
+        }
+        catch (final UnknownHostException ex)
+        {
+            return null;
+        }
+    }
+
+    private boolean isRouteTarget(final InetSocketAddress address)
+    {
+        for (final Route route : config.routes())
+        {
+            if (route.target().equals(address))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * One of Referee's listening addresses; a wildcard listener (0.0.0.0, ::) counts for every loopback address on
+     * its port (the engine knows no interface list: other local addresses are not recognised).
+     */
+    private boolean isOwnAddress(final InetSocketAddress address)
+    {
+        for (final ListenAddress listen : config.listen())
+        {
+            final InetSocketAddress own = listen.address();
+            if (own.getPort() == address.getPort() && (own.getAddress().equals(address.getAddress()) ||
+                own.getAddress().isAnyLocalAddress() && address.getAddress().isLoopbackAddress()))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String withoutHeaders(final String text)
