@@ -22,7 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Trunk call policy against real peers on other loopback addresses (issue 7): 127.0.0.2 is the trunk "pbx" with
  * {@code limits.cps: 5}, the SIPp callee on 127.0.0.1 the trunk "callee", 127.0.0.3 the trunk "other" (which allows
- * pickup among its own phones: not of others' calls). One Referee per test, started after its port-0 callee.
+ * pickup among its own phones: not of others' calls). One Referee per test, started after its port-0 callee. Also
+ * who may touch a dialog: a third host that learnt a call's identifiers can neither end it, nor re-INVITE it, nor
+ * transfer it.
  */
 @Tag("interop")
 class TrunkPolicyInteropTest
@@ -139,6 +141,40 @@ class TrunkPolicyInteropTest
             assertEquals(1, during.counter("replacesRefused"), during.raw());
             assertEquals(1, during.activeCalls(), "the named call is still up: " + during.raw());
             parties.assertAllSucceeded(BOUND); // the caller's BYE reached Bob; neither saw anything of Mallory
+        }
+        final RefereeStatus status = referee.awaitCallsEnded(Duration.ofSeconds(15));
+        assertEquals(0, status.activeCalls(), status.raw());
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldRefuseASpoofedByeReInviteAndReferFromAThirdHostAndKeepTheCallUp() throws IOException
+    {
+        try (SippParties parties = new SippParties(DUMP))
+        {
+            final Sipp bobSpec = Sipp.uas("uas-answer-then-wait-bye.xml", workDir).traceMessages()
+                .globalTimeout(BOUND);
+            startReferee(parties.start(bobSpec, 1).localPort());
+            parties.start(Sipp.uac("uac-basic-call.xml", workDir).localIp(PBX).remote(referee.sipPort())
+                .service("bob").holdMs(5_000).globalTimeout(BOUND), 1);
+
+            // Bob's dialog as Bob has it, spoken from 127.0.0.3 (a trunk, so the receive side lets it in).
+            final String trace = awaitAnswered(bobSpec.messageFile());
+            final String invite = trace.substring(trace.indexOf("INVITE sip:"));
+            final String ok = trace.substring(trace.indexOf("SIP/2.0 200"));
+            final String callId = group(CALL_ID, invite);
+            final long unexpectedBefore = referee.status().counter("unexpected");
+            final SippRun mallory = DUMP.track(Sipp.uac("uac-indialog-spoof-expect-403.xml", workDir).localIp(OTHER)
+                .remote(referee.sipPort()).arg("-cid_str", callId).key("dialog_callid", callId)
+                .key("dialog_peertag", group(TO_TAG, ok)).key("dialog_reftag", group(FROM_TAG, invite))
+                .globalTimeout(BOUND).start());
+            mallory.awaitResult(BOUND).assertAllSucceeded(1);
+
+            final RefereeStatus during = referee.status();
+            assertEquals(1, during.activeCalls(), "the call is still up: " + during.raw());
+            assertTrue(during.counter("unexpected") >= unexpectedBefore + 3, "each forgery reported: " + during.raw());
+            // Bob saw nothing of Mallory, and the caller's own BYE still reaches him through the call it placed.
+            parties.assertAllSucceeded(BOUND);
         }
         final RefereeStatus status = referee.awaitCallsEnded(Duration.ofSeconds(15));
         assertEquals(0, status.activeCalls(), status.raw());
