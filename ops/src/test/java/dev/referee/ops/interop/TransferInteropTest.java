@@ -1,14 +1,5 @@
 package dev.referee.ops.interop;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -16,6 +7,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Blind transfers performed by Referee (RFC 5589 §6.1 flows terminated in the network), against three SIPp
@@ -175,6 +178,27 @@ class TransferInteropTest
             parties.start(caller("uac-expect-bye-from-callee.xml", dir), 1);
             parties.assertAllSucceeded(SIPP_BOUND);
         }
+        assertNoCallLeft();
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldRefuseHeaderInjectionThroughReferToWithBadRequestAndKeepTheCall(final TestInfo test) throws IOException
+    {
+        final Path dir = dir(test);
+        try (SippParties parties = new SippParties(DUMP))
+        {
+            // The REFER must get 400 (the scenario checks the Warning); the call goes on and Bob hangs up.
+            startReferee(test, parties.start(callee("uas-refer-header-injection-expect-400.xml", dir), 1)
+                .localPort(), RefereeProcess.NO_PARTY);
+            parties.start(caller("uac-expect-bye-from-callee.xml", dir), 1);
+            parties.assertAllSucceeded(SIPP_BOUND);
+        }
+        // Nothing was sent for the REFER: one INVITE (to Bob) and no NOTIFY in all Referee sent.
+        final Matcher sent = Pattern.compile("\"messagesOut\":\\{\"requests\":\\{([^}]*)}").matcher(
+            referee.status().raw());
+        assertTrue(sent.find(), referee.status().raw());
+        assertTrue(sent.group(1).contains("\"INVITE\":1") && !sent.group(1).contains("NOTIFY"), sent.group(1));
         assertNoCallLeft();
     }
 
