@@ -152,6 +152,7 @@ public final class EngineSnapshot
         if (version >= 2)
         {
             CallSnapshots.writeTrunkBuckets(parts.b2bua(), out);
+            CallSnapshots.writeSdpOrigins(parts.b2bua(), out);
         }
     }
 
@@ -254,6 +255,7 @@ public final class EngineSnapshot
         if (version >= 2)
         {
             CallSnapshots.readTrunkBuckets(parts.b2bua(), in);
+            CallSnapshots.readSdpOrigins(parts.b2bua(), in);
         }
         for (int i = 0; i < count; i++)
         {

@@ -90,12 +90,12 @@ class AttendedTransferTest
 
         harness.receive(TARGET, carol.answer(solicit, 200, "OK", SDP_CAROL));
         final Sent reinvite = harness.expectOne(request("INVITE", CALLER), "re-INVITE of Alice");
-        assertEquals(SDP_CAROL, reinvite.body());
+        assertEquals(SipPhone.media(SDP_CAROL), reinvite.media());
         harness.receive(CALLER, alice.answer(reinvite, 200, "OK", SDP_ALICE));
         final List<Sent> joined = harness.drain();
         final Sent ackCarol = joined.stream().filter(s -> s.isRequest("ACK") && s.destination.equals(TARGET))
             .findFirst().orElseThrow(() -> new AssertionError("no ACK to Carol: " + joined));
-        assertEquals(SDP_ALICE, ackCarol.body());
+        assertEquals(SipPhone.media(SDP_ALICE), ackCarol.media());
         assertTrue(joined.stream().anyMatch(s -> s.isRequest("NOTIFY") && s.body().startsWith("SIP/2.0 200")));
         final Sent byeConsultation = joined.stream().filter(s -> s.isRequest("BYE") && s.callId().equals("call-2@bob"))
             .findFirst().orElseThrow(() -> new AssertionError("the consultation dialog is released: " + joined));
@@ -129,10 +129,10 @@ class AttendedTransferTest
         assertEquals(CALLER, solicit.destination, "Alice's dialog is asked for an offer");
         harness.receive(CALLER, alice.answer(solicit, 200, "OK", SDP_ALICE));
         final Sent reinvite = harness.expectOne(request("INVITE", TARGET), "re-INVITE of Carol");
-        assertEquals(SDP_ALICE, reinvite.body());
+        assertEquals(SipPhone.media(SDP_ALICE), reinvite.media());
         harness.receive(TARGET, carol.answer(reinvite, 200, "OK", SDP_CAROL));
         assertTrue(harness.drain().stream().anyMatch(s -> s.isRequest("ACK") && s.destination.equals(CALLER) &&
-            s.body().equals(SDP_CAROL)));
+            s.media().equals(SipPhone.media(SDP_CAROL))));
     }
 
     @Test

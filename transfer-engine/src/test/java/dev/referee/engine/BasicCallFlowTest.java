@@ -43,7 +43,7 @@ class BasicCallFlowTest
         harness.receive(CALLEE, bob.answer(invite, 200, "OK", SipPhone.SDP));
         final Sent ok = harness.expectOne(response(200, CALLER), "200 to caller");
         alice.learn(ok);
-        assertEquals(SipPhone.SDP, ok.body());
+        assertEquals(SipPhone.media(SipPhone.SDP), ok.media());
         harness.receive(CALLER, alice.ack());
         final Sent ack = harness.expectOne(request("ACK", CALLEE), "ACK to callee");
         assertEquals(invite.cseq(), ack.cseq());
@@ -99,7 +99,7 @@ class BasicCallFlowTest
         assertTrue(invite.header(HeaderName.FROM).contains("sip:alice@"), "caller's identity is kept");
         assertEquals("69", invite.header(HeaderName.MAX_FORWARDS));
         assertTrue(invite.firstLine().startsWith("INVITE sip:bob@127.0.0.1:5062 "), invite.firstLine());
-        assertEquals(SipPhone.SDP, invite.body());
+        assertEquals(SipPhone.media(SipPhone.SDP), invite.media());
 
         bob.accept(invite);
         harness.receive(CALLEE, bob.answer(invite, 200, "OK", SipPhone.SDP));

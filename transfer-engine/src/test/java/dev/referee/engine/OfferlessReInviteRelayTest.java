@@ -44,7 +44,7 @@ class OfferlessReInviteRelayTest
         harness.expectOne(response(200, CALLER), "200 with Bob's offer");
         harness.receive(CALLER, alice.ack().replace("Content-Length: 0\r\n\r\n",
             "Content-Type: application/sdp\r\nContent-Length: " + SDP_ALICE.length() + "\r\n\r\n" + SDP_ALICE));
-        assertEquals(SDP_ALICE, harness.expectOne(request("ACK", CALLEE), "ACK with Alice's answer").body());
+        assertEquals(SipPhone.media(SDP_ALICE), harness.expectOne(request("ACK", CALLEE), "ACK with Alice's answer").media());
         assertEquals(List.of(
             "OFFER_ANSWER 2: STABLE -> OFFER_RECEIVED (offer in 2xx received)",
             "OFFER_ANSWER 1: STABLE -> OFFER_SENT (offer in 2xx sent)",

@@ -73,7 +73,7 @@ class RedirectFollowingAndPickupTest
         assertTrue(out.stream().noneMatch(s -> s.destination.equals(CALLER)), "the caller sees no 302: " + out);
         final Sent toCarol = out.stream().filter(s -> s.isRequest("INVITE")).findFirst().orElseThrow();
         assertEquals(TARGET, toCarol.destination, "the higher q first");
-        assertEquals(SipPhone.SDP, toCarol.body(), "the caller's offer again");
+        assertEquals(SipPhone.media(SipPhone.SDP), toCarol.media(), "the caller's offer again");
         assertTrue(toCarol.firstLine().startsWith("INVITE sip:carol@127.0.0.1:5064 "));
 
         carol.accept(toCarol);
@@ -83,7 +83,7 @@ class RedirectFollowingAndPickupTest
         final SipPhone other = new SipPhone("x", OTHER).accept(toOther);
         harness.receive(OTHER, other.answer(toOther, 200, "OK", SDP_DAVE));
         final Sent ok = harness.expectOne(response(200, CALLER), "200 from the redirect target");
-        assertEquals(SDP_DAVE, ok.body());
+        assertEquals(SipPhone.media(SDP_DAVE), ok.media());
         alice.learn(ok);
         harness.receive(CALLER, alice.ack());
         harness.expectOne(request("ACK", OTHER), "ACK to the redirect target");
@@ -120,10 +120,10 @@ class RedirectFollowingAndPickupTest
         assertTrue(out.stream().anyMatch(s -> s.isRequest("CANCEL") && s.destination.equals(CALLEE)), out::toString);
         final Sent toAlice = out.stream().filter(s -> s.isResponse(200) && s.destination.equals(CALLER))
             .findFirst().orElseThrow();
-        assertEquals(SDP_DAVE, toAlice.body());
+        assertEquals(SipPhone.media(SDP_DAVE), toAlice.media());
         final Sent toDave = out.stream().filter(s -> s.isResponse(200) && s.destination.equals(PICKER))
             .findFirst().orElseThrow();
-        assertEquals(SipPhone.SDP, toDave.body());
+        assertEquals(SipPhone.media(SipPhone.SDP), toDave.media());
         alice.learn(toAlice);
         dave.learn(toDave);
         harness.receive(CALLER, alice.ack());
@@ -153,7 +153,7 @@ class RedirectFollowingAndPickupTest
         harness.receive(CALLER, alice.answer(reinvite, 200, "OK", SipPhone.SDP));
         final Sent ok = harness.drain().stream().filter(s -> s.isResponse(200) && s.destination.equals(PICKER))
             .findFirst().orElseThrow();
-        assertEquals(SipPhone.SDP, ok.body());
+        assertEquals(SipPhone.media(SipPhone.SDP), ok.media());
         assertTrue(ok.header(HeaderName.CONTACT).contains("referee@"));
     }
 

@@ -87,6 +87,21 @@ public final class Sent
         return length == 0 ? "" : message.buffer().getStringWithoutLengthAscii(message.bodyOffset(), length);
     }
 
+    /** The body without its o= line: what a far party's SDP still says after Referee wrote its own origin. */
+    public String media()
+    {
+        return SipPhone.media(body());
+    }
+
+    /** The o= line's value ("username sess-id sess-version nettype addrtype address"); null when there is none. */
+    public String origin()
+    {
+        final java.util.regex.Matcher origin = ORIGIN.matcher(body());
+        return origin.find() ? origin.group(1) : null;
+    }
+
+    private static final java.util.regex.Pattern ORIGIN = java.util.regex.Pattern.compile("(?m)^o=([^\r\n]*)\r?$");
+
     public String firstLine()
     {
         return text.substring(0, text.indexOf("\r\n"));

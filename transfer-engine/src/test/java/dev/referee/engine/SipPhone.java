@@ -12,6 +12,12 @@ public final class SipPhone
 {
     public static final String SDP = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\n" +
         "t=0 0\r\nm=audio 4000 RTP/AVP 0\r\na=sendrecv\r\n";
+    /** {@code sdp} without its o= line, which Referee rewrites on every leg (docs/engine.md, "SDP origin"). */
+    public static String media(final String sdp)
+    {
+        return sdp.replaceAll("(?m)^o=[^\\r\\n]*\\r?\\n", "");
+    }
+
     public static final String SDP_HOLD = SDP.replace("a=sendrecv", "a=sendonly");
 
     private final String user;

@@ -65,6 +65,12 @@ public final class B2bua implements TransactionUser
         this.setup = new CallSetup(this, config, transactions, messages, timers, ids, events, router);
     }
 
+    /** The configuration the engine was built with (snapshots ask which layout its journal has). */
+    EngineConfig config()
+    {
+        return config;
+    }
+
     /** Which trunk an address belongs to. */
     public TrunkDirectory trunks()
     {
@@ -438,7 +444,7 @@ public final class B2bua implements TransactionUser
         {
             if (status > 100 && ct.method() == SipMethod.INVITE)
             {
-                messages.relayResponse(st, ct, response, true, false);
+                messages.relayResponse(st, leg, ct, response, true, false);
             }
             return;
         }
@@ -453,7 +459,7 @@ public final class B2bua implements TransactionUser
             }
             peer.ackPendingCSeq = response.cseqNumber();
             peer.received(OfferAnswer.Carrier.SUCCESS, response.bodyLength() > 0, timers.nowNs());
-            messages.relayResponse(st, ct, response, true, false);
+            messages.relayResponse(st, leg, ct, response, true, false);
             leg.sent(OfferAnswer.Carrier.SUCCESS, response.bodyLength() > 0, timers.nowNs());
             startRetransmitting2xx(leg, st.cseq());
             return;
@@ -470,7 +476,7 @@ public final class B2bua implements TransactionUser
                 peer.remoteTarget = contact.uri().toString();
             }
         }
-        messages.relayResponse(st, ct, response, status < 300 && isTargetRefresh(ct.method()),
+        messages.relayResponse(st, leg, ct, response, status < 300 && isTargetRefresh(ct.method()),
             status >= 300 && status < 400);
     }
 
@@ -708,7 +714,7 @@ public final class B2bua implements TransactionUser
         }
         if (offerSource != null)
         {
-            HeaderCopier.endWithBodyOf(offerSource, writer);
+            messages.endWithBodyOf(leg, offerSource, writer);
         }
         else
         {

@@ -209,7 +209,7 @@ final class CallSetup
         {
             events.onLegRinging(timers.nowNs(), call.id, status);
             b2bua.learnDialog(b, response, false);
-            messages.relayResponse(st, ct, response, true, false);
+            messages.relayResponse(st, call.a, ct, response, true, false);
             return;
         }
         b.clientInvite = null;
@@ -223,7 +223,7 @@ final class CallSetup
             events.onLegAnswered(timers.nowNs(), call.id);
             final boolean body = response.bodyLength() > 0;
             b.received(OfferAnswer.Carrier.SUCCESS, body, timers.nowNs());
-            messages.relayResponse(st, ct, response, true, false);
+            messages.relayResponse(st, call.a, ct, response, true, false);
             call.a.sent(OfferAnswer.Carrier.SUCCESS, body, timers.nowNs());
             b2bua.startRetransmitting2xx(call.a, st.cseq());
             return;
@@ -235,7 +235,7 @@ final class CallSetup
         {
             return;
         }
-        messages.relayResponse(st, ct, response, false, status < 400);
+        messages.relayResponse(st, call.a, ct, response, false, status < 400);
         call.a.offerFailed(timers.nowNs(), "INVITE refused");
         b2bua.release(call, EndCause.REJECTED, status);
     }
@@ -314,7 +314,8 @@ final class CallSetup
         writer.header("Contact", messages.contact(callee.transport, callee.flow));
         if (call.callerOffer != null)
         {
-            writer.endWithBody(call.callerOfferType, call.callerOffer.buffer(), 0, call.callerOffer.length());
+            messages.endWithBody(callee, call.callerOfferType, call.callerOffer.buffer(), 0, call.callerOffer.length(),
+                writer);
         }
         else
         {

@@ -84,6 +84,49 @@ public final class CallSnapshots
     }
 
     /**
+     * Each leg's SDP origin version and the hash of what it last sent (SdpOrigin), by leg id, appended at the end of
+     * a version 2 snapshot only by an engine that writes its own o= lines (node-start version 3 on, the header policy's
+     * switch): snapshots of older journals keep the layout they were recorded with. The session id is derived from
+     * the leg id and not written.
+     */
+    public static void writeSdpOrigins(final B2bua b2bua, final SnapshotWriter out)
+    {
+        if (!b2bua.config().headerPolicy())
+        {
+            return;
+        }
+        final List<Object> legs = legs(b2bua);
+        out.writeInt(legs.size());
+        for (int i = 0; i < legs.size(); i++)
+        {
+            final Leg leg = (Leg)legs.get(i);
+            out.writeLong(leg.id);
+            out.writeInt(leg.sdpVersion);
+            out.writeInt(leg.sdpHash);
+        }
+    }
+
+    public static void readSdpOrigins(final B2bua b2bua, final SnapshotReader in)
+    {
+        if (!b2bua.config().headerPolicy())
+        {
+            return;
+        }
+        final int count = in.readInt();
+        for (int i = 0; i < count; i++)
+        {
+            final long id = in.readLong();
+            final Leg leg = b2bua.calls().legs().get(id);
+            if (leg == null)
+            {
+                throw new SnapshotException("SDP origin of leg " + id + ", which the snapshot does not hold");
+            }
+            leg.sdpVersion = in.readInt();
+            leg.sdpHash = in.readInt();
+        }
+    }
+
+    /**
      * Called for every restored object once all are linked: a call counts against its trunk again (the counts are
      * derived from the calls, not carried by the snapshot).
      */

@@ -46,6 +46,8 @@ public final class LegMessages
     /** Via sent-by and Contact per transport and address family: [tcp ? 1 : 0][ipv6 ? 1 : 0]. */
     private final String[][] vias = new String[2][2];
     private final String[][] contacts = new String[2][2];
+    /** Referee's origin line in the SDP it sends; null for journals from before it (node-start below 3). */
+    private final SdpOrigin origins;
 
     LegMessages(final EngineConfig config, final TransactionLayer transactions, final Outbox outbox,
         final IdGenerator ids, final EngineTimers timers, final TrunkDirectory trunks)
@@ -66,6 +68,63 @@ public final class LegMessages
             contacts[0][family] = "<sip:referee@" + udp + ">";
             contacts[1][family] = "<sip:referee@" + tcp + ";transport=tcp>";
         }
+        // Reuses the header policy's switch: both came with node-start version 3, and a journal from before it must
+        // replay the bodies as they were sent then (the o= of the far party relayed unchanged).
+        this.origins = config.headerPolicy() ? new SdpOrigin(ids, originAddresses(config)) : null;
+    }
+
+    /** "IN IP4 host" / "IN IP6 host" of Referee's listening address per [tcp ? 1 : 0][ipv6 ? 1 : 0], as in Via. */
+    private static String[][] originAddresses(final EngineConfig config)
+    {
+        final String[][] addresses = new String[2][2];
+        for (int family = 0; family < 2; family++)
+        {
+            addresses[0][family] = origin(config.localAddress(Transport.UDP, family == 1));
+            addresses[1][family] = origin(config.localAddress(Transport.TCP, family == 1));
+        }
+        return addresses;
+    }
+
+    private static String origin(final InetSocketAddress address)
+    {
+        final String host = Addresses.host(address);
+        final boolean ipv6 = address.getAddress() instanceof java.net.Inet6Address;
+        return (ipv6 ? "IN IP6 " : "IN IP4 ") + (host.startsWith("[") ? host.substring(1, host.length() - 1) : host);
+    }
+
+    /**
+     * Ends the message {@code writer} holds, sent on {@code leg}, with {@code body} (RFC 3264 §8: an SDP body carries
+     * Referee's origin for the leg, see {@link SdpOrigin}); Content-Type and Content-Length follow the body written.
+     */
+    void endWithBody(final Leg leg, final CharSequence contentType, final org.agrona.DirectBuffer body,
+        final int offset, final int length, final SipMessageWriter writer)
+    {
+        if (origins == null || leg == null || leg.flow == null)
+        {
+            writer.endWithBody(contentType, body, offset, length);
+            return;
+        }
+        origins.endWithBody(leg, contentType, body, offset, length, writer, leg.transport == Transport.TCP ? 1 : 0,
+            family(leg.flow));
+    }
+
+    /** Ends the message sent on {@code leg} with the body of {@code from} (as {@link #endWithBody}), or none. */
+    void endWithBodyOf(final Leg leg, final SipMessage from, final SipMessageWriter writer)
+    {
+        if (from.bodyLength() > 0)
+        {
+            endWithBody(leg, from.contentType(), from.buffer(), from.bodyOffset(), from.bodyLength(), writer);
+        }
+        else
+        {
+            writer.endWithoutBody();
+        }
+    }
+
+    /** SDP bodies sent with the far party's origin line because they did not parse as SDP ({@link SdpOrigin}). */
+    public long sdpLeftAsIs()
+    {
+        return origins == null ? 0 : origins.leftAsIs();
     }
 
     /** The buffers for copies kept a while (the caller's offer). */
@@ -81,7 +140,7 @@ public final class LegMessages
     void copyEndToEnd(final SipMessage from, final Leg sender, final Leg receiver, final SipMessageWriter to)
     {
         headers.copy(from, to, false, sender.trunk(), receiver.trunk());
-        HeaderCopier.endWithBodyOf(from, to);
+        endWithBodyOf(receiver, from, to);
     }
 
     public void sendCancel(final ClientTransaction invite)
@@ -143,7 +202,7 @@ public final class LegMessages
         final SipMessageWriter writer = startRequest(leg, "ACK", leg.ackPendingCSeq, branch, SipLimits.MAX_FORWARDS);
         if (bodySource != null)
         {
-            HeaderCopier.endWithBodyOf(bodySource, writer);
+            endWithBodyOf(leg, bodySource, writer);
         }
         else
         {
@@ -186,10 +245,11 @@ public final class LegMessages
     /**
      * Relays {@code response}, received on client transaction {@code ct}, to the server transaction it answers, with
      * Referee's Contact where one belongs and the headers that may cross from the trunk {@code ct} went to toward the
-     * trunk {@code st}'s request came from (a response counts only from the host its request went to).
+     * trunk {@code st}'s request came from (a response counts only from the host its request went to). {@code leg}:
+     * the leg {@code st} is on, whose origin an SDP body takes.
      */
-    public void relayResponse(final ServerTransaction st, final ClientTransaction ct, final SipMessage response,
-        final boolean ourContact, final boolean theirContacts)
+    public void relayResponse(final ServerTransaction st, final Leg leg, final ClientTransaction ct,
+        final SipMessage response, final boolean ourContact, final boolean theirContacts)
     {
         final int status = response.statusCode();
         final SipMessageWriter writer = transactions.startResponse(st, status, response.reasonPhrase());
@@ -198,7 +258,7 @@ public final class LegMessages
             writer.header("Contact", contact(st.transport(), st.responseDestination()));
         }
         headers.copy(response, writer, theirContacts, trunkOf(ct.destination()), trunkOf(st.responseDestination()));
-        HeaderCopier.endWithBodyOf(response, writer);
+        endWithBodyOf(leg, response, writer);
         transactions.send(st, status);
     }
 
@@ -234,7 +294,7 @@ public final class LegMessages
     {
         final SipMessageWriter writer = transactions.startResponse(st, SipStatus.OK);
         writer.header("Contact", contact(leg.transport, leg.flow));
-        HeaderCopier.endWithBodyOf(bodySource, writer);
+        endWithBodyOf(leg, bodySource, writer);
         transactions.send(st, 200);
     }
 
@@ -246,7 +306,7 @@ public final class LegMessages
         writer.header("Contact", contact(leg.transport, leg.flow));
         if (body != null)
         {
-            writer.endWithBody(contentType, body.buffer(), 0, body.length());
+            endWithBody(leg, contentType, body.buffer(), 0, body.length(), writer);
         }
         else
         {

@@ -23,6 +23,8 @@ public final class IdGenerator
     /** Hex digits of one whole 64-bit block. */
     static final int BLOCK_DIGITS = 16;
     private static final int VERSION_1_TAG_DIGITS = 8;
+    /** Where {@link #sdpSessionId} indexes the stream: far past any counter value {@link #next} ever uses. */
+    private static final long SDP_SESSION_ID_INDEX = 1L << 62;
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private final IdStream stream;
@@ -98,6 +100,17 @@ public final class IdGenerator
         appendHexFixed(builder, stream.next(), BLOCK_DIGITS);
         appendHexFixed(builder, stream.next(), callIdTailDigits);
         return builder.append(CALL_ID_HOST).toString();
+    }
+
+    /**
+     * The SDP session id (RFC 4566 §5.2 sess-id) of the origin Referee presents on leg {@code legId}: one PRF block
+     * at an index the counter never reaches (bit 62 set: 2^62 identifiers away), so it is the same every time it is
+     * asked for, after a restore too, and tells the peer nothing about the leg id or the number of calls. 63 bits,
+     * so that a parser that reads it into a signed 64-bit number still can.
+     */
+    public long sdpSessionId(final long legId)
+    {
+        return stream.blockAt(SDP_SESSION_ID_INDEX | legId) >>> 1;
     }
 
     /**

@@ -24,6 +24,12 @@ final class KeyedIdStream implements IdStream
     }
 
     @Override
+    public long blockAt(final long index)
+    {
+        return prf.hash(index);
+    }
+
+    @Override
     public long position()
     {
         return counter;

@@ -18,7 +18,19 @@ final class SeededIdStream implements IdStream
     @Override
     public long next()
     {
-        long z = (state += 0x9E3779B97F4A7C15L);
+        return mix(state += 0x9E3779B97F4A7C15L);
+    }
+
+    /** SplitMix64's output function at {@code index}: as predictable as the rest of this stream. */
+    @Override
+    public long blockAt(final long index)
+    {
+        return mix(index * 0x9E3779B97F4A7C15L);
+    }
+
+    private static long mix(final long state)
+    {
+        long z = state;
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);

@@ -154,7 +154,7 @@ public final class Pickups implements PickupListener
         {
             peer.offerFailed(timers.nowNs(), "the picked-up call's peer refused the picker's offer");
             picker.offerFailed(timers.nowNs(), "the picked-up call's peer refused the picker's offer");
-            messages.relayResponse(st, ct, response, false, false);
+            messages.relayResponse(st, picker, ct, response, false, false);
             b2bua.hangUp(peer, picker.call(), EndCause.PICKUP_FAILED);
             b2bua.dropLeg(picker);
             return;
@@ -164,7 +164,7 @@ public final class Pickups implements PickupListener
         messages.sendAck(peer, null);
         Leg.join(picker, peer);
         picker.state(Leg.State.CONFIRMED, timers.nowNs(), "picked up");
-        messages.relayResponse(st, ct, response, true, false);
+        messages.relayResponse(st, picker, ct, response, true, false);
         picker.sent(OfferAnswer.Carrier.SUCCESS, response.bodyLength() > 0, timers.nowNs());
         b2bua.startRetransmitting2xx(picker, st.cseq());
     }

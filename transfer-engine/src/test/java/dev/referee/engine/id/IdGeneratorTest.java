@@ -275,4 +275,20 @@ class IdGeneratorTest
         }
         return x;
     }
+
+    @Test
+    void shouldDeriveTheSameSdpSessionIdForALegWithoutMovingTheStream()
+    {
+        final IdGenerator ids = IdGenerator.keyed(KEY);
+        final long first = ids.sdpSessionId(7);
+        final long state = ids.state();
+        assertEquals(first, ids.sdpSessionId(7), "the same leg, the same session (RFC 3264 §8)");
+        assertEquals(state, ids.state(), "derived, not drawn: snapshots need not hold it");
+        assertEquals(first, IdGenerator.keyed(KEY).sdpSessionId(7), "replay and restore derive it again");
+        assertNotEquals(first, ids.sdpSessionId(8));
+        assertNotEquals(first, IdGenerator.keyed(new IdKey(1, 2)).sdpSessionId(7), "keyed: another node, another id");
+        final SipHash24 prf = new SipHash24(KEY.k0(), KEY.k1());
+        assertEquals(prf.hash((1L << 62) | 7) >>> 1, first, "one PRF block where the counter never goes");
+        assertTrue(first >= 0, "63 bits: fits a signed 64-bit parser");
+    }
 }
