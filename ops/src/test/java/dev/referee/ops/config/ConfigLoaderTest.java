@@ -373,6 +373,31 @@ class ConfigLoaderTest
     }
 
     @Test
+    void shouldReadTrunkAuthKeepingOnlyTheHa1Values() throws Exception
+    {
+        final RefereeConfig config = ConfigLoader.parse("trunks:\n  - name: carrier\n    sources: [\"10.0.0.1\"]\n" +
+            "    auth: {realm: sip.carrier.example, user: referee, password: \"p4ss word\"}\n" +
+            "  - {name: office, sources: [\"10.0.0.2\"]}\n", "test.yaml");
+        final dev.referee.engine.config.TrunkAuth auth = config.trunks().get(0).auth();
+        assertEquals(dev.referee.engine.config.TrunkAuth.of("sip.carrier.example", "referee", "p4ss word"), auth);
+        // md5("referee:sip.carrier.example:p4ss word"), as a UA computes HA1 (RFC 7616 §3.4.2).
+        assertEquals(dev.referee.engine.auth.DigestAlgorithm.MD5.hash("referee:sip.carrier.example:p4ss word"),
+            auth.ha1Md5());
+        assertEquals(null, config.trunks().get(1).auth(), "a trunk without auth is not challenged");
+    }
+
+    @Test
+    void shouldRejectIncompleteOrUnquotableTrunkAuth()
+    {
+        assertError("trunks:\n  - name: a\n    sources: [\"10.0.0.1\"]\n    auth:\n      realm: r\n      user: u\n",
+            5, "trunks[0].auth.password", "required");
+        assertError("trunks:\n  - name: a\n    sources: [\"10.0.0.1\"]\n    auth: {realm: r, user: u, password: p, " +
+            "algorithm: MD5}\n", 4, "trunks[0].auth.algorithm", "unknown key");
+        assertError("trunks:\n  - name: a\n    sources: [\"10.0.0.1\"]\n    auth: {realm: \"r\\\"x\", user: u, " +
+            "password: p}\n", 4, "trunks[0].auth.realm", "may not contain a quote, backslash or control character");
+    }
+
+    @Test
     void shouldRejectBadTrunks()
     {
         assertError(
