@@ -9,6 +9,7 @@ import dev.referee.engine.config.Route;
 import dev.referee.engine.config.TransferConfig;
 import dev.referee.engine.config.TransferMode;
 import dev.referee.engine.config.SipConfig;
+import dev.referee.engine.auth.DigestAlgorithm;
 import dev.referee.engine.config.TrunkAuth;
 import dev.referee.engine.config.TrunkCallPolicy;
 import dev.referee.engine.config.TrunkConfig;
@@ -264,11 +265,22 @@ public final class JournalDecoder
         for (final TrunkConfig trunk : trunks)
         {
             final TrunkAuth auth = in.readUnsignedByte() == 0 ? null
-                : new TrunkAuth(text(in), text(in), text(in), text(in));
+                : new TrunkAuth(text(in), text(in), text(in), text(in), algorithms(in));
             withAuth.add(new TrunkConfig(trunk.name(), trunk.sources(), trunk.transfer(), trunk.calls(),
                 trunk.headers(), auth));
         }
         return withAuth;
+    }
+
+    private static List<DigestAlgorithm> algorithms(final Bytes<?> in)
+    {
+        final int count = in.readUnsignedByte();
+        final List<DigestAlgorithm> algorithms = new ArrayList<>(count);
+        for (int i = 0; i < count; i++)
+        {
+            algorithms.add(DigestAlgorithm.of(text(in)));
+        }
+        return algorithms;
     }
 
     /** Before version 3 a trunk had no call or header policy: the defaults, which change nothing. */

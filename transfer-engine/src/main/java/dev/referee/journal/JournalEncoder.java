@@ -5,6 +5,7 @@ import dev.referee.config.ListenAddress;
 import dev.referee.engine.config.EngineConfig;
 import dev.referee.engine.config.Route;
 import dev.referee.engine.config.TransferConfig;
+import dev.referee.engine.auth.DigestAlgorithm;
 import dev.referee.engine.config.TrunkAuth;
 import dev.referee.engine.config.TrunkCallPolicy;
 import dev.referee.engine.config.TrunkConfig;
@@ -82,7 +83,7 @@ public final class JournalEncoder
     /**
      * Node-start version 3: route names, then each trunk's call and header policy, in the order written above, then
      * {@code sip.max-transactions}, then each trunk's {@code auth}: a byte 0 (none) or 1 followed by realm, user and
-     * the SHA-256 and MD5 HA1 values (never the password: docs/security.md, Authentication).
+     * the SHA-256 and MD5 HA1 values and the algorithms offered (never the password: docs/security.md, Authentication).
      */
     private static void trunkPolicies(final Bytes<?> out, final EngineConfig config)
     {
@@ -113,6 +114,11 @@ public final class JournalEncoder
                 text(out, auth.user());
                 text(out, auth.ha1Sha256());
                 text(out, auth.ha1Md5());
+                out.writeByte((byte)auth.algorithms().size());
+                for (final DigestAlgorithm algorithm : auth.algorithms())
+                {
+                    text(out, algorithm.token());
+                }
             }
         }
     }

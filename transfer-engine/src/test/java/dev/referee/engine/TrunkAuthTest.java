@@ -146,6 +146,28 @@ class TrunkAuthTest
     }
 
     @Test
+    void shouldOfferOnlyTheConfiguredAlgorithmsAndRefuseAnAnswerWithAnother()
+    {
+        final TrunkConfig md5Only = new TrunkConfig("carrier", List.of(Cidr.parse("127.0.0.2/32")),
+            TrunkTransferPolicy.defaults(), TrunkCallPolicy.defaults(), TrunkHeaderPolicy.defaults(),
+            TrunkAuth.of(REALM, USER, PASSWORD, List.of(DigestAlgorithm.MD5)));
+        final EngineHarness harness = new EngineHarness(ROUTES, List.of(md5Only));
+        final SipPhone caller = new SipPhone("alice", CARRIER);
+        final Sent challenge = challenged(harness, caller, "auth-md5");
+        assertEquals(1, challenges(challenge).size(), challenge::toString);
+        assertTrue(challenges(challenge).get(0).contains("algorithm=MD5"), challenge::toString);
+
+        harness.receive(CARRIER, caller.inviteAgain(
+            credentials(DigestAlgorithm.SHA_256, PASSWORD, "INVITE", caller.remoteTarget(), nonceOf(challenge))));
+        final Sent again = harness.expectOne(response(407, CARRIER), "SHA-256 was not offered: challenged again");
+        assertEquals(1, count(harness, TrunkCounters.AUTH_FAILED));
+        harness.receive(CARRIER, caller.ackFailure(again));
+        harness.receive(CARRIER, caller.inviteAgain(
+            credentials(DigestAlgorithm.MD5, PASSWORD, "INVITE", caller.remoteTarget(), nonceOf(again))));
+        harness.expectOne(request("INVITE", CALLEE), "the MD5 answer places the call");
+    }
+
+    @Test
     void shouldChallengeAgainAndCountAFailureForAWrongPassword()
     {
         final EngineHarness harness = harness();

@@ -22,8 +22,9 @@ import java.util.Map;
 
 /**
  * Digest authentication of a trunk's INVITEs and REFERs (RFC 3261 §22.3, RFC 7616, RFC 8760), as a proxy does it: a
- * request without valid Proxy-Authorization credentials gets 407 with two Proxy-Authenticate challenges, SHA-256 first
- * and MD5 second (RFC 8760 §2.4: in order of preference), both {@code qop="auth"} on the same fresh nonce.
+ * request without valid Proxy-Authorization credentials gets 407 with one Proxy-Authenticate challenge per algorithm of
+ * the trunk's {@code auth.algorithms}, by default SHA-256 first and MD5 second (RFC 8760 §2.4: in order of preference),
+ * all {@code qop="auth"} on the same fresh nonce. An answer with an algorithm not offered does not verify.
  * <p>
  * Credentials are accepted with {@code qop=auth} (nc, cnonce) and, for the UAs of RFC 2069, without qop: the nonce is
  * single use whichever form, which is what qop's nonce count would otherwise add. A valid answer to an expired or
@@ -132,7 +133,7 @@ public final class ProxyAuthenticator
         }
         final DigestCredentials c = credentials;
         final DigestAlgorithm algorithm = DigestAlgorithm.of(c.algorithm);
-        if (algorithm == null || !auth.user().equals(c.username) || c.response == null || c.uri == null ||
+        if (algorithm == null || !auth.algorithms().contains(algorithm) || !auth.user().equals(c.username) || c.response == null || c.uri == null ||
             !c.uri.contentEquals(request.requestUri()))
         {
             return Outcome.FAILED;
@@ -179,7 +180,7 @@ public final class ProxyAuthenticator
         }
         final String nonce = nonces.issue(nowNs);
         final SipMessageWriter writer = transactions.startResponse(st, SipStatus.PROXY_AUTHENTICATION_REQUIRED);
-        for (final DigestAlgorithm algorithm : DigestAlgorithm.values())
+        for (final DigestAlgorithm algorithm : auth.algorithms())
         {
             writer.startHeader("Proxy-Authenticate")
                 .append("Digest realm=\"").append(auth.realm())

@@ -4,6 +4,7 @@ import dev.referee.config.Cidr;
 import dev.referee.config.ConfigException;
 import dev.referee.config.ConfigSection;
 import dev.referee.config.ConfigValue;
+import dev.referee.engine.auth.DigestAlgorithm;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -88,9 +89,40 @@ public final class TrunksReader
         {
             return null;
         }
-        final ConfigSection auth = trunk.section("auth").allowOnly("realm", "user", "password");
+        final ConfigSection auth = trunk.section("auth").allowOnly("realm", "user", "password", "algorithms");
         return TrunkAuth.of(quotable(auth.require("realm")), quotable(auth.require("user")),
-            auth.require("password").nonEmptyText());
+            auth.require("password").nonEmptyText(), algorithms(auth));
+    }
+
+    /** {@code auth.algorithms}: {@code SHA-256} and {@code MD5}, each at most once, in order of preference. */
+    private static List<DigestAlgorithm> algorithms(final ConfigSection auth) throws ConfigException
+    {
+        final ConfigValue value = auth.get("algorithms");
+        if (value == null)
+        {
+            return TrunkAuth.DEFAULT_ALGORITHMS;
+        }
+        final List<DigestAlgorithm> algorithms = new ArrayList<>();
+        for (final ConfigValue item : value.items())
+        {
+            final String token = item.nonEmptyText();
+            final DigestAlgorithm algorithm = token.equalsIgnoreCase("SHA-256") ? DigestAlgorithm.SHA_256
+                : token.equalsIgnoreCase("MD5") ? DigestAlgorithm.MD5 : null;
+            if (algorithm == null)
+            {
+                throw item.error("must be SHA-256 or MD5 (got '" + token + "')");
+            }
+            if (algorithms.contains(algorithm))
+            {
+                throw item.error("listed twice");
+            }
+            algorithms.add(algorithm);
+        }
+        if (algorithms.isEmpty())
+        {
+            throw value.error("needs at least one algorithm");
+        }
+        return algorithms;
     }
 
     private static String quotable(final ConfigValue value) throws ConfigException
