@@ -29,7 +29,7 @@ import java.util.Map;
  * Credentials are accepted with {@code qop=auth} (nc, cnonce) and, for the UAs of RFC 2069, without qop: the nonce is
  * single use whichever form, which is what qop's nonce count would otherwise add. A valid answer to an expired or
  * already used nonce gets a new challenge with {@code stale=true} (RFC 7616 §3.3: the UA may retry without asking its
- * user); a wrong username, realm, uri or response, or a nonce Referee did not make, gets a new challenge and counts as
+ * user); a wrong username, algorithm or response, or a nonce Referee did not make, gets a new challenge and counts as
  * a failure. Responses are compared in constant time. Engine thread only.
  */
 public final class ProxyAuthenticator
@@ -133,8 +133,11 @@ public final class ProxyAuthenticator
         }
         final DigestCredentials c = credentials;
         final DigestAlgorithm algorithm = DigestAlgorithm.of(c.algorithm);
-        if (algorithm == null || !auth.algorithms().contains(algorithm) || !auth.user().equals(c.username) || c.response == null || c.uri == null ||
-            !c.uri.contentEquals(request.requestUri()))
+        // The uri is not compared with the Request-URI (RFC 7616 §3.4.6 would): SIPp 3.6 sends the host alone, and
+        // other UAs a URI that a proxy before Referee has since rewritten. The response covers the uri sent; the
+        // nonce, single use, is what keeps an answer from serving a second request.
+        if (algorithm == null || !auth.algorithms().contains(algorithm) || !auth.user().equals(c.username) ||
+            c.response == null || c.uri == null)
         {
             return Outcome.FAILED;
         }
