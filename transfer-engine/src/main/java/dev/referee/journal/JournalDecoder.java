@@ -2,6 +2,7 @@ package dev.referee.journal;
 
 import dev.referee.config.Cidr;
 import dev.referee.config.ListenAddress;
+import dev.referee.engine.config.DigestAlgorithm;
 import dev.referee.engine.config.EngineConfig;
 import dev.referee.engine.config.OnTransferFailure;
 import dev.referee.engine.config.RedirectConfig;
@@ -9,7 +10,6 @@ import dev.referee.engine.config.Route;
 import dev.referee.engine.config.TransferConfig;
 import dev.referee.engine.config.TransferMode;
 import dev.referee.engine.config.SipConfig;
-import dev.referee.engine.auth.DigestAlgorithm;
 import dev.referee.engine.config.TrunkAuth;
 import dev.referee.engine.config.TrunkCallPolicy;
 import dev.referee.engine.config.TrunkConfig;

@@ -1,7 +1,7 @@
 package dev.referee.engine;
 
 import dev.referee.config.Cidr;
-import dev.referee.engine.auth.DigestAlgorithm;
+import dev.referee.engine.config.DigestAlgorithm;
 import dev.referee.engine.auth.DigestResponse;
 import dev.referee.engine.auth.Nonces;
 import dev.referee.engine.config.Route;

@@ -2,7 +2,7 @@ package dev.referee.journal;
 
 import dev.referee.config.Cidr;
 import dev.referee.config.ListenAddress;
-import dev.referee.engine.auth.DigestAlgorithm;
+import dev.referee.engine.config.DigestAlgorithm;
 import dev.referee.engine.auth.DigestResponse;
 import dev.referee.engine.config.EngineConfig;
 import dev.referee.engine.config.RedirectConfig;

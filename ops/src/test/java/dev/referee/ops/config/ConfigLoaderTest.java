@@ -381,13 +381,13 @@ class ConfigLoaderTest
         final dev.referee.engine.config.TrunkAuth auth = config.trunks().get(0).auth();
         assertEquals(dev.referee.engine.config.TrunkAuth.of("sip.carrier.example", "referee", "p4ss word"), auth);
         // md5("referee:sip.carrier.example:p4ss word"), as a UA computes HA1 (RFC 7616 §3.4.2).
-        assertEquals(dev.referee.engine.auth.DigestAlgorithm.MD5.hash("referee:sip.carrier.example:p4ss word"),
+        assertEquals(dev.referee.engine.config.DigestAlgorithm.MD5.hash("referee:sip.carrier.example:p4ss word"),
             auth.ha1Md5());
         assertEquals(null, config.trunks().get(1).auth(), "a trunk without auth is not challenged");
         assertEquals(dev.referee.engine.config.TrunkAuth.DEFAULT_ALGORITHMS, auth.algorithms());
         final RefereeConfig md5 = ConfigLoader.parse("trunks:\n  - name: c\n    sources: [\"10.0.0.1\"]\n" +
             "    auth: {realm: r, user: u, password: p, algorithms: [md5]}\n", "test.yaml");
-        assertEquals(List.of(dev.referee.engine.auth.DigestAlgorithm.MD5), md5.trunks().get(0).auth().algorithms());
+        assertEquals(List.of(dev.referee.engine.config.DigestAlgorithm.MD5), md5.trunks().get(0).auth().algorithms());
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.referee.engine.auth;
 
+import dev.referee.engine.config.DigestAlgorithm;
+
 /**
  * The request-digest a client computes and the server recomputes (RFC 7616 §3.4.1, RFC 2617 §3.2.2.1): with
  * {@code qop=auth}, KD(HA1, nonce ":" nc ":" cnonce ":" qop ":" HA2); without qop (RFC 2069), KD(HA1, nonce ":" HA2);

@@ -1,5 +1,6 @@
 package dev.referee.engine.auth;
 
+import dev.referee.engine.config.DigestAlgorithm;
 import dev.referee.engine.config.TrunkAuth;
 import dev.referee.engine.config.TrunkConfig;
 import dev.referee.engine.counters.TrunkCounters;

@@ -1,6 +1,5 @@
 package dev.referee.engine.config;
 
-import dev.referee.engine.auth.DigestAlgorithm;
 
 import java.util.List;
 

@@ -4,7 +4,6 @@ import dev.referee.config.Cidr;
 import dev.referee.config.ConfigException;
 import dev.referee.config.ConfigSection;
 import dev.referee.config.ConfigValue;
-import dev.referee.engine.auth.DigestAlgorithm;
 
 import java.net.URI;
 import java.net.URISyntaxException;

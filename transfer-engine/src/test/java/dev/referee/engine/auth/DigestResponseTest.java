@@ -1,5 +1,6 @@
 package dev.referee.engine.auth;
 
+import dev.referee.engine.config.DigestAlgorithm;
 import dev.referee.engine.config.TrunkAuth;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.referee.engine.auth;
+package dev.referee.engine.config;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
