@@ -259,6 +259,19 @@ class TrunkAuthTest
     }
 
     @Test
+    void shouldChallengeAnInviteWithReplacesBeforeLookingAtTheDialogItNames()
+    {
+        final EngineHarness harness = harness();
+        final String invite = new SipPhone("mallory", CARRIER).invite("bob", "auth-replaces")
+            .replace("Contact:", "Replaces: some-call@elsewhere;to-tag=a;from-tag=b\r\nContact:");
+        harness.receive(CARRIER, invite);
+        final List<Sent> out = harness.drain();
+        assertTrue(out.stream().anyMatch(response(407, CARRIER)), () -> "challenged, not 481 or 403: " + out);
+        assertEquals(0, harness.counters.trunks().get(0, TrunkCounters.REPLACES_REFUSED));
+        assertEquals(1, count(harness, TrunkCounters.AUTH_CHALLENGED));
+    }
+
+    @Test
     void shouldNeverChallengeATrunkWithoutAuthNorACancel()
     {
         final TrunkConfig office = new TrunkConfig("office", List.of(Cidr.parse("127.0.0.3/32")),
