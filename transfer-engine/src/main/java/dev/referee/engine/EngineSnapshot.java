@@ -21,19 +21,23 @@ import java.util.Map;
  * configuration: the restored engine is indistinguishable from the original (same outputs, events and state for the
  * same inputs from then on), which is what lets recovery replay only the inputs after the snapshot.
  * <p>
- * Layout (version 2; docs/journal-format.md, Snapshots): header, engine time and id generator position (the
+ * Layout (version 3; docs/journal-format.md, Snapshots): header, engine time and id generator position (the
  * counter of the keyed generator; the key is the configuration's, not the snapshot's), timer wheel
  * geometry, id counters, then every object reachable from the engine's maps and timers (calls, legs, transactions,
  * transfers, REFERs waiting for a webhook) grouped by kind, then their links by index, then the pending timers and
- * the maps' members by index, then (from version 2) the trunks' token buckets. Objects are numbered in the order a
+ * the maps' members by index, then (from version 2) the trunks' token buckets, then (from version 3) the digest
+ * nonce counter and the nonces answered within their lifetime. Objects are numbered in the order a
  * walk from the roots finds them, roots sorted by id, so two equal engines give equal bytes. Engine thread only.
  */
 public final class EngineSnapshot
 {
     /** "RFSN" read as a little-endian int. */
     public static final int MAGIC = 0x4E534652;
-    /** Version 2 appends the trunks' token buckets; version 1 snapshots restore with full buckets. */
-    public static final int VERSION = 2;
+    /**
+     * Version 2 appends the trunks' token buckets; version 1 snapshots restore with full buckets. Version 3 appends
+     * the digest nonces (counter, single-use record); older snapshots restore with none issued (no trunk had auth).
+     */
+    public static final int VERSION = 3;
     private static final long NO_WHEEL = Long.MIN_VALUE;
 
     private EngineSnapshot()
@@ -154,6 +158,10 @@ public final class EngineSnapshot
             CallSnapshots.writeTrunkBuckets(parts.b2bua(), out);
             CallSnapshots.writeSdpOrigins(parts.b2bua(), out);
         }
+        if (version >= 3)
+        {
+            parts.b2bua().authenticator().nonces().write(out);
+        }
     }
 
     /**
@@ -256,6 +264,10 @@ public final class EngineSnapshot
         {
             CallSnapshots.readTrunkBuckets(parts.b2bua(), in);
             CallSnapshots.readSdpOrigins(parts.b2bua(), in);
+        }
+        if (version >= 3)
+        {
+            parts.b2bua().authenticator().nonces().read(in);
         }
         for (int i = 0; i < count; i++)
         {

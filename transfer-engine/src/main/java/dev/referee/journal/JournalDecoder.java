@@ -2,6 +2,7 @@ package dev.referee.journal;
 
 import dev.referee.config.Cidr;
 import dev.referee.config.ListenAddress;
+import dev.referee.engine.config.DigestAlgorithm;
 import dev.referee.engine.config.EngineConfig;
 import dev.referee.engine.config.OnTransferFailure;
 import dev.referee.engine.config.RedirectConfig;
@@ -9,6 +10,7 @@ import dev.referee.engine.config.Route;
 import dev.referee.engine.config.TransferConfig;
 import dev.referee.engine.config.TransferMode;
 import dev.referee.engine.config.SipConfig;
+import dev.referee.engine.config.TrunkAuth;
 import dev.referee.engine.config.TrunkCallPolicy;
 import dev.referee.engine.config.TrunkConfig;
 import dev.referee.engine.config.TrunkHeaderPolicy;
@@ -239,8 +241,11 @@ public final class JournalDecoder
         final List<Route> namedRoutes = policies ? namedRoutes(in, routes) : routes;
         final List<TrunkConfig> trunksWithPolicies = policies ? trunkPolicies(in, trunks) : trunks;
         final int maxTransactions = policies ? in.readInt() : SipConfig.defaultMaxTransactions(maxCalls);
+        // Version 3 journals written before trunks[].auth end here: no trunk authenticated.
+        final List<TrunkConfig> trunksWithAuth = policies && in.readRemaining() > 0
+            ? trunkAuth(in, trunksWithPolicies) : trunksWithPolicies;
         record.config = new EngineConfig(listen, namedRoutes, t1Ns, t2Ns, t4Ns, maxCalls, userAgent, seed, idKey,
-            transfer, redirect, trunksWithPolicies, webhook, maxTransactions, policies);
+            transfer, redirect, trunksWithAuth, webhook, maxTransactions, policies);
     }
 
     private static List<Route> namedRoutes(final Bytes<?> in, final List<Route> routes)
@@ -251,6 +256,31 @@ public final class JournalDecoder
             named.add(new Route(text(in), route.user(), route.target(), route.transport()));
         }
         return named;
+    }
+
+    /** Each trunk's {@code auth} (HA1 values, not the password), after {@code sip.max-transactions}. */
+    private static List<TrunkConfig> trunkAuth(final Bytes<?> in, final List<TrunkConfig> trunks)
+    {
+        final List<TrunkConfig> withAuth = new ArrayList<>(trunks.size());
+        for (final TrunkConfig trunk : trunks)
+        {
+            final TrunkAuth auth = in.readUnsignedByte() == 0 ? null
+                : new TrunkAuth(text(in), text(in), text(in), text(in), algorithms(in));
+            withAuth.add(new TrunkConfig(trunk.name(), trunk.sources(), trunk.transfer(), trunk.calls(),
+                trunk.headers(), auth));
+        }
+        return withAuth;
+    }
+
+    private static List<DigestAlgorithm> algorithms(final Bytes<?> in)
+    {
+        final int count = in.readUnsignedByte();
+        final List<DigestAlgorithm> algorithms = new ArrayList<>(count);
+        for (int i = 0; i < count; i++)
+        {
+            algorithms.add(DigestAlgorithm.of(text(in)));
+        }
+        return algorithms;
     }
 
     /** Before version 3 a trunk had no call or header policy: the defaults, which change nothing. */

@@ -2,9 +2,11 @@ package dev.referee.journal;
 
 import dev.referee.config.Cidr;
 import dev.referee.config.ListenAddress;
+import dev.referee.engine.config.DigestAlgorithm;
 import dev.referee.engine.config.EngineConfig;
 import dev.referee.engine.config.Route;
 import dev.referee.engine.config.TransferConfig;
+import dev.referee.engine.config.TrunkAuth;
 import dev.referee.engine.config.TrunkCallPolicy;
 import dev.referee.engine.config.TrunkConfig;
 import dev.referee.engine.config.TrunkHeaderPolicy;
@@ -80,7 +82,8 @@ public final class JournalEncoder
 
     /**
      * Node-start version 3: route names, then each trunk's call and header policy, in the order written above, then
-     * {@code sip.max-transactions}.
+     * {@code sip.max-transactions}, then each trunk's {@code auth}: a byte 0 (none) or 1 followed by realm, user and
+     * the SHA-256 and MD5 HA1 values and the algorithms offered (never the password: docs/security.md, Authentication).
      */
     private static void trunkPolicies(final Bytes<?> out, final EngineConfig config)
     {
@@ -101,6 +104,23 @@ public final class JournalEncoder
             texts(out, headers.passHeaders());
         }
         out.writeInt(config.maxTransactions());
+        for (final TrunkConfig trunk : config.trunks())
+        {
+            final TrunkAuth auth = trunk.auth();
+            out.writeByte((byte)(auth == null ? 0 : 1));
+            if (auth != null)
+            {
+                text(out, auth.realm());
+                text(out, auth.user());
+                text(out, auth.ha1Sha256());
+                text(out, auth.ha1Md5());
+                out.writeByte((byte)auth.algorithms().size());
+                for (final DigestAlgorithm algorithm : auth.algorithms())
+                {
+                    text(out, algorithm.token());
+                }
+            }
+        }
     }
 
     private static void texts(final Bytes<?> out, final List<String> texts)

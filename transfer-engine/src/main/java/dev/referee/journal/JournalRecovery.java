@@ -170,7 +170,20 @@ public final class JournalRecovery
             a.redirect().equals(b.redirect()) && a.webhook().equals(b.webhook()) &&
             a.trunks().toString().equals(b.trunks().toString()) && a.t1Ns() == b.t1Ns() && a.t2Ns() == b.t2Ns() &&
             a.t4Ns() == b.t4Ns() && a.maxCalls() == b.maxCalls() && a.userAgent().equals(b.userAgent()) &&
-            a.maxTransactions() == b.maxTransactions();
+            a.maxTransactions() == b.maxTransactions() && sameAuth(a, b);
+    }
+
+    /** The trunks' {@code auth}, HA1 values included (their toString, compared above, hides those). */
+    private static boolean sameAuth(final EngineConfig a, final EngineConfig b)
+    {
+        for (int i = 0; i < a.trunks().size(); i++)
+        {
+            if (!java.util.Objects.equals(a.trunks().get(i).auth(), b.trunks().get(i).auth()))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     public Engine engine()

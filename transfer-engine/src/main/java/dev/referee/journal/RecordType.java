@@ -14,7 +14,8 @@ public final class RecordType
     /** Layout version written after each record's type byte; fields added later go after the known ones. */
     public static final int RECORD_VERSION = 1;
     /**
-     * Layout version of node-start: 3 appends route names and each trunk's call and header policy after the key;
+     * Layout version of node-start: 3 appends route names, each trunk's call and header policy, sip.max-transactions
+     * and each trunk's auth (HA1 values) after the key;
      * 2 appends the identifier key (format version 2); 1 has none.
      */
     public static final int NODE_START_RECORD_VERSION = 3;

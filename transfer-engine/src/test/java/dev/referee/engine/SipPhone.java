@@ -70,6 +70,23 @@ public final class SipPhone
         return request("INVITE", remoteTarget, lastInviteBranch, cseq, null, SDP, 70);
     }
 
+    /**
+     * The initial INVITE again after a 407 (RFC 3261 §22.2): same Call-ID and From tag, next CSeq, a new branch, with
+     * {@code extraHeaders} ("Name: value\r\n" lines, the credentials).
+     */
+    public String inviteAgain(final String extraHeaders)
+    {
+        lastInviteBranch = nextBranch();
+        lastInviteCSeq = ++cseq;
+        return request("INVITE", remoteTarget, lastInviteBranch, lastInviteCSeq, extraHeaders, SDP, 70);
+    }
+
+    /** The Request-URI of this phone's next request in its dialog (the digest-uri of its credentials). */
+    public String remoteTarget()
+    {
+        return remoteTarget;
+    }
+
     /** CANCEL of the last INVITE (same branch, same CSeq number). */
     public String cancel()
     {

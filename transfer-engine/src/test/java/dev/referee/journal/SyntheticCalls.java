@@ -340,6 +340,18 @@ public final class SyntheticCalls
         return d.callerCallId;
     }
 
+    /** Any message from {@code from}, journaled and handled; returns what the engine sent for it, as text. */
+    public List<String> send(final InetSocketAddress from, final String text)
+    {
+        receive(from, text, null, null);
+        final List<String> out = new ArrayList<>();
+        for (final byte[] message : sent)
+        {
+            out.add(new String(message, StandardCharsets.US_ASCII));
+        }
+        return out;
+    }
+
     /** Lets engine time pass (ticks every 10 ms), e.g. for transactions to end. */
     public void advanceMs(final long millis)
     {

@@ -14,8 +14,9 @@ import java.util.Map;
  *  "security":{"unknownRejected":n,"unknownDropped":n,"floodDropped":n,"blockedSources":n,
  *              "responsesFromElsewhere":n},
  *  "tcp":{"connectionsOpen":n,"connectionsRefused":n,"bufferOverflows":n,"idleClosed":n,"readTimeouts":n},
- *  "trunks":{"routeRefused":n,"callLimitRefused":n,"rateRefused":n,"replacesRefused":n,
- *            "byName":{"name":{"calls":n,"routeRefused":n,"callLimitRefused":n,"rateRefused":n,"replacesRefused":n}}}}
+ *  "trunks":{"routeRefused":n,"callLimitRefused":n,"rateRefused":n,"replacesRefused":n,"authChallenged":n,
+ *            "authFailed":n,"byName":{"name":{"calls":n,"routeRefused":n,"callLimitRefused":n,"rateRefused":n,
+ *            "replacesRefused":n,"authChallenged":n,"authFailed":n}}}}
  * </pre>
  * Written by hand: the shape is small and fixed, and no JSON library is needed on the ops classpath for it.
  */
@@ -106,7 +107,9 @@ public final class StatusJson
         json.append("\"routeRefused\":").append(counts.routeRefused())
             .append(",\"callLimitRefused\":").append(counts.callLimitRefused())
             .append(",\"rateRefused\":").append(counts.rateRefused())
-            .append(",\"replacesRefused\":").append(counts.replacesRefused());
+            .append(",\"replacesRefused\":").append(counts.replacesRefused())
+            .append(",\"authChallenged\":").append(counts.authChallenged())
+            .append(",\"authFailed\":").append(counts.authFailed());
     }
 
     private static void messages(final StringBuilder json, final StatusSnapshot.MessageCounts counts)

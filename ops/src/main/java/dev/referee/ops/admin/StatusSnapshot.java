@@ -20,7 +20,8 @@ import java.util.TreeMap;
  * @param overload     admission control: new calls admitted and shed, retransmissions absorbed, engine backlog.
  * @param security     the receive-side border: unknown sources refused, flood control.
  * @param tcp          TCP connections open, and those closed by a limit.
- * @param trunks       per trunk call policy: calls up, new calls and Replaces refused (issue 7), and their totals.
+ * @param trunks       per trunk call policy: calls up, new calls and Replaces refused, digest challenges and failures
+ *                     (issue 7), and their totals.
  */
 public record StatusSnapshot(
     long activeCalls,
@@ -156,10 +157,18 @@ public record StatusSnapshot(
      * @param callLimitRefused new INVITEs answered 503: {@code limits.calls} calls were up.
      * @param rateRefused      new INVITEs answered 503: {@code limits.cps} spent.
      * @param replacesRefused  INVITEs or REFERs whose Replaces named a dialog the requester may not replace: 403.
+     * @param authChallenged   INVITEs and REFERs answered 407 by {@code trunks[].auth} (first requests included).
+     * @param authFailed       of those, the ones whose credentials did not verify (wrong user, password or nonce).
      */
     public record TrunkCalls(long calls, long routeRefused, long callLimitRefused, long rateRefused,
-        long replacesRefused)
+        long replacesRefused, long authChallenged, long authFailed)
     {
+        /** Without authentication counts (a trunk without {@code auth}). */
+        public TrunkCalls(final long calls, final long routeRefused, final long callLimitRefused,
+            final long rateRefused, final long replacesRefused)
+        {
+            this(calls, routeRefused, callLimitRefused, rateRefused, replacesRefused, 0, 0);
+        }
     }
 
     /**
@@ -185,6 +194,8 @@ public record StatusSnapshot(
             long limit = 0;
             long rate = 0;
             long replaces = 0;
+            long challenged = 0;
+            long failed = 0;
             for (final TrunkCalls trunk : byName.values())
             {
                 calls += trunk.calls();
@@ -192,8 +203,10 @@ public record StatusSnapshot(
                 limit += trunk.callLimitRefused();
                 rate += trunk.rateRefused();
                 replaces += trunk.replacesRefused();
+                challenged += trunk.authChallenged();
+                failed += trunk.authFailed();
             }
-            return new TrunkCalls(calls, route, limit, rate, replaces);
+            return new TrunkCalls(calls, route, limit, rate, replaces, challenged, failed);
         }
     }
 }

@@ -65,7 +65,7 @@ final class NodeStatus implements StatusSource
             trunks());
     }
 
-    /** The engine's per-trunk call policy counts: one row per configured trunk and the default one. */
+    /** The engine's per-trunk call policy and authentication counts: one row per configured trunk and the default one. */
     private StatusSnapshot.Trunks trunks()
     {
         final TrunkCounters counters = engine.trunks();
@@ -77,7 +77,9 @@ final class NodeStatus implements StatusSource
                 counters.get(trunk, TrunkCounters.ROUTE_REFUSED),
                 counters.get(trunk, TrunkCounters.CALL_LIMIT_REFUSED),
                 counters.get(trunk, TrunkCounters.RATE_REFUSED),
-                counters.get(trunk, TrunkCounters.REPLACES_REFUSED)));
+                counters.get(trunk, TrunkCounters.REPLACES_REFUSED),
+                counters.get(trunk, TrunkCounters.AUTH_CHALLENGED),
+                counters.get(trunk, TrunkCounters.AUTH_FAILED)));
         }
         return new StatusSnapshot.Trunks(byName);
     }

@@ -64,7 +64,7 @@ class AdminServerTest
             new StatusSnapshot.Overload(20, 7, 5, 3, 150),
             new StatusSnapshot.Security(8, 13, 400, 2, 5),
             new StatusSnapshot.Tcp(21, 14, 15, 16, 17),
-            new StatusSnapshot.Trunks(Map.of("carrier", new StatusSnapshot.TrunkCalls(2, 1, 3, 4, 5)))));
+            new StatusSnapshot.Trunks(Map.of("carrier", new StatusSnapshot.TrunkCalls(2, 1, 3, 4, 5, 6, 7)))));
 
         final HttpResponse<String> response = send("GET", "/status");
 
@@ -83,8 +83,9 @@ class AdminServerTest
             "\"tcp\":{\"connectionsOpen\":21,\"connectionsRefused\":14,\"bufferOverflows\":15,\"idleClosed\":16," +
             "\"readTimeouts\":17}," +
             "\"trunks\":{\"routeRefused\":1,\"callLimitRefused\":3,\"rateRefused\":4,\"replacesRefused\":5," +
+            "\"authChallenged\":6,\"authFailed\":7," +
             "\"byName\":{\"carrier\":{\"calls\":2,\"routeRefused\":1,\"callLimitRefused\":3,\"rateRefused\":4," +
-            "\"replacesRefused\":5}}}}",
+            "\"replacesRefused\":5,\"authChallenged\":6,\"authFailed\":7}}}}",
             response.body());
     }
 

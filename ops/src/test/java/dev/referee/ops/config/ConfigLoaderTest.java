@@ -373,6 +373,39 @@ class ConfigLoaderTest
     }
 
     @Test
+    void shouldReadTrunkAuthKeepingOnlyTheHa1Values() throws Exception
+    {
+        final RefereeConfig config = ConfigLoader.parse("trunks:\n  - name: carrier\n    sources: [\"10.0.0.1\"]\n" +
+            "    auth: {realm: sip.carrier.example, user: referee, password: \"p4ss word\"}\n" +
+            "  - {name: office, sources: [\"10.0.0.2\"]}\n", "test.yaml");
+        final dev.referee.engine.config.TrunkAuth auth = config.trunks().get(0).auth();
+        assertEquals(dev.referee.engine.config.TrunkAuth.of("sip.carrier.example", "referee", "p4ss word"), auth);
+        // md5("referee:sip.carrier.example:p4ss word"), as a UA computes HA1 (RFC 7616 §3.4.2).
+        assertEquals(dev.referee.engine.config.DigestAlgorithm.MD5.hash("referee:sip.carrier.example:p4ss word"),
+            auth.ha1Md5());
+        assertEquals(null, config.trunks().get(1).auth(), "a trunk without auth is not challenged");
+        assertEquals(dev.referee.engine.config.TrunkAuth.DEFAULT_ALGORITHMS, auth.algorithms());
+        final RefereeConfig md5 = ConfigLoader.parse("trunks:\n  - name: c\n    sources: [\"10.0.0.1\"]\n" +
+            "    auth: {realm: r, user: u, password: p, algorithms: [md5]}\n", "test.yaml");
+        assertEquals(List.of(dev.referee.engine.config.DigestAlgorithm.MD5), md5.trunks().get(0).auth().algorithms());
+    }
+
+    @Test
+    void shouldRejectIncompleteOrUnquotableTrunkAuth()
+    {
+        assertError("trunks:\n  - name: a\n    sources: [\"10.0.0.1\"]\n    auth:\n      realm: r\n      user: u\n",
+            5, "trunks[0].auth.password", "required");
+        assertError("trunks:\n  - name: a\n    sources: [\"10.0.0.1\"]\n    auth: {realm: r, user: u, password: p, " +
+            "algorithm: MD5}\n", 4, "trunks[0].auth.algorithm", "unknown key");
+        assertError("trunks:\n  - name: a\n    sources: [\"10.0.0.1\"]\n    auth: {realm: r, user: u, password: p, " +
+            "algorithms: [MD5, SHA-512]}\n", 4, "trunks[0].auth.algorithms[1]", "must be SHA-256 or MD5 (got 'SHA-512')");
+        assertError("trunks:\n  - name: a\n    sources: [\"10.0.0.1\"]\n    auth: {realm: r, user: u, password: p, " +
+            "algorithms: []}\n", 4, "trunks[0].auth.algorithms", "needs at least one algorithm");
+        assertError("trunks:\n  - name: a\n    sources: [\"10.0.0.1\"]\n    auth: {realm: \"r\\\"x\", user: u, " +
+            "password: p}\n", 4, "trunks[0].auth.realm", "may not contain a quote, backslash or control character");
+    }
+
+    @Test
     void shouldRejectBadTrunks()
     {
         assertError(

@@ -1,10 +1,12 @@
 package dev.referee.engine.call;
 
+import dev.referee.engine.auth.ProxyAuthenticator;
 import dev.referee.engine.config.EngineConfig;
 import dev.referee.engine.config.TrunkDirectory;
 import dev.referee.engine.counters.EngineCounters;
 import dev.referee.engine.events.EngineEvents;
 import dev.referee.engine.id.IdGenerator;
+import dev.referee.engine.id.IdKey;
 import dev.referee.engine.message.Outbox;
 import dev.referee.engine.state.StateMachine;
 import dev.referee.engine.state.Transitions;
@@ -45,6 +47,7 @@ public final class B2bua implements TransactionUser
     private final CallRegistry calls;
     private final TrunkDirectory trunks;
     private final TrunkAdmission admission;
+    private final ProxyAuthenticator authenticator;
 
     /** {@code counters}: where the trunks' call policy counts go (null: nowhere). */
     public B2bua(final EngineConfig config, final TransactionLayer transactions, final EngineTimers timers,
@@ -60,6 +63,9 @@ public final class B2bua implements TransactionUser
         this.router = new Router(config.routes());
         this.trunks = new TrunkDirectory(config.trunks());
         this.admission = new TrunkAdmission(config.trunks(), counters);
+        // A version 1 journal has no key (and no trunk with auth): its seed keys the nonces, which are never made.
+        final IdKey key = config.idKey() != null ? config.idKey() : new IdKey(config.seed(), ~config.seed());
+        this.authenticator = new ProxyAuthenticator(config.trunks(), key, transactions, ids, admission.counters());
         this.messages = new LegMessages(config, transactions, outbox, ids, timers, trunks);
         this.calls = new CallRegistry(this, ids, messages, router);
         this.setup = new CallSetup(this, config, transactions, messages, timers, ids, events, router);
@@ -87,6 +93,12 @@ public final class B2bua implements TransactionUser
         this.transfers = transfers;
         this.pickups = pickups;
         setup.redirects(redirects);
+    }
+
+    /** Digest authentication of the trunks with {@code auth}: INVITEs that make dialogs, and REFERs. */
+    public ProxyAuthenticator authenticator()
+    {
+        return authenticator;
     }
 
     /** Each trunk's calls up and new-call limits; counts calls against trunks. */
@@ -185,6 +197,13 @@ public final class B2bua implements TransactionUser
         if (method == SipMethod.BYE)
         {
             onBye(leg, st, request);
+            return;
+        }
+        if (method == SipMethod.REFER && authenticator.admit(trunks.trunkOf(source.getAddress()), request, st,
+            timers.nowNs()) == ProxyAuthenticator.Verdict.ANSWERED)
+        {
+            // Challenged here, before the transfer policy decides whether to act on the REFER or relay it: either way
+            // it moves a call, so an unauthenticated one goes nowhere (issue 7).
             return;
         }
         if (method == SipMethod.REFER && !leg.isTerminated() && transfers.onRefer(leg, request, st, source))

@@ -1,5 +1,6 @@
 package dev.referee.engine.call;
 
+import dev.referee.engine.auth.ProxyAuthenticator;
 import dev.referee.engine.config.EngineConfig;
 import dev.referee.engine.config.Route;
 import dev.referee.engine.config.TrunkConfig;
@@ -65,6 +66,12 @@ final class CallSetup
             messages.respond(st, SipStatus.SERVICE_UNAVAILABLE, "Retry-After", "5");
             return;
         }
+        final TrunkConfig trunk = b2bua.trunks().trunkOf(source.getAddress());
+        // Before routing and Replaces: a trunk that authenticates tells an unauthenticated source nothing else.
+        if (b2bua.authenticator().admit(trunk, request, st, timers.nowNs()) == ProxyAuthenticator.Verdict.ANSWERED)
+        {
+            return;
+        }
         if (request.findHeader(HeaderName.REPLACES, 0) >= 0)
         {
             b2bua.pickups().onInviteWithReplaces(request, st, transport, source, connectionId);
@@ -76,7 +83,6 @@ final class CallSetup
             messages.respond(st, SipStatus.NOT_FOUND, null, null);
             return;
         }
-        final TrunkConfig trunk = b2bua.trunks().trunkOf(source.getAddress());
         final TrunkAdmission.Refusal refusal = b2bua.admission().admit(trunk, route, timers.nowNs());
         if (refusal != null)
         {

@@ -94,6 +94,12 @@ public final class TrunkAdmission
         return null;
     }
 
+    /** The per-trunk counters: rows in configuration order, the default trunk's last. */
+    public TrunkCounters counters()
+    {
+        return counters;
+    }
+
     /** A Replaces from {@code trunk} was refused (counted per trunk). */
     public void replacesRefused(final TrunkConfig trunk)
     {

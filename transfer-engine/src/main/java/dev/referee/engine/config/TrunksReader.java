@@ -41,14 +41,15 @@ public final class TrunksReader
         for (final ConfigValue item : items)
         {
             final ConfigSection trunk = item.section().allowOnly(
-                "name", "sources", "transfer", "flood", "routes", "limits", "allow-pickup", "trusted", "pass-headers");
+                "name", "sources", "transfer", "flood", "routes", "limits", "allow-pickup", "trusted", "pass-headers",
+                "auth");
             final ConfigValue name = trunk.require("name");
             if (!names.add(name.nonEmptyText()))
             {
                 throw name.error("duplicate trunk name '" + name.text() + "'");
             }
             trunks.add(new TrunkConfig(name.text(), sources(trunk), policy(trunk.section("transfer")),
-                calls(trunk, routeNames), headers(trunk)));
+                calls(trunk, routeNames), headers(trunk), auth(trunk)));
         }
         return trunks;
     }
@@ -74,6 +75,67 @@ public final class TrunksReader
             limits.integer("cps", defaults.callsPerSecond(), 0, 1_000_000),
             (int)(limits.durationMs("retry-after", defaults.retryAfterSeconds() * 1_000L, 3_600_000) / 1_000),
             trunk.bool("allow-pickup", defaults.allowPickup()));
+    }
+
+    /**
+     * {@code auth: {realm, user, password}}, all three required: a realm made up here would have to match what the
+     * carrier's equipment was configured with anyway, so it is better said in the file. Realm and user go into quoted
+     * strings of the challenge (RFC 7616 §3.3): a quote, backslash or control character is refused.
+     */
+    private static TrunkAuth auth(final ConfigSection trunk) throws ConfigException
+    {
+        if (trunk.get("auth") == null)
+        {
+            return null;
+        }
+        final ConfigSection auth = trunk.section("auth").allowOnly("realm", "user", "password", "algorithms");
+        return TrunkAuth.of(quotable(auth.require("realm")), quotable(auth.require("user")),
+            auth.require("password").nonEmptyText(), algorithms(auth));
+    }
+
+    /** {@code auth.algorithms}: {@code SHA-256} and {@code MD5}, each at most once, in order of preference. */
+    private static List<DigestAlgorithm> algorithms(final ConfigSection auth) throws ConfigException
+    {
+        final ConfigValue value = auth.get("algorithms");
+        if (value == null)
+        {
+            return TrunkAuth.DEFAULT_ALGORITHMS;
+        }
+        final List<DigestAlgorithm> algorithms = new ArrayList<>();
+        for (final ConfigValue item : value.items())
+        {
+            final String token = item.nonEmptyText();
+            final DigestAlgorithm algorithm = token.equalsIgnoreCase("SHA-256") ? DigestAlgorithm.SHA_256
+                : token.equalsIgnoreCase("MD5") ? DigestAlgorithm.MD5 : null;
+            if (algorithm == null)
+            {
+                throw item.error("must be SHA-256 or MD5 (got '" + token + "')");
+            }
+            if (algorithms.contains(algorithm))
+            {
+                throw item.error("listed twice");
+            }
+            algorithms.add(algorithm);
+        }
+        if (algorithms.isEmpty())
+        {
+            throw value.error("needs at least one algorithm");
+        }
+        return algorithms;
+    }
+
+    private static String quotable(final ConfigValue value) throws ConfigException
+    {
+        final String text = value.nonEmptyText();
+        for (int i = 0; i < text.length(); i++)
+        {
+            final char c = text.charAt(i);
+            if (c == '"' || c == '\\' || c < 0x20 || c == 0x7F)
+            {
+                throw value.error("may not contain a quote, backslash or control character");
+            }
+        }
+        return text;
     }
 
     private static TrunkHeaderPolicy headers(final ConfigSection trunk) throws ConfigException

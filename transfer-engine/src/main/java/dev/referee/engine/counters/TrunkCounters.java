@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * Per trunk, what its call policy did (issue 7, "Who may send calls"): calls up now and the new calls and Replaces it
- * refused, by rule. One row per configured trunk, in configuration order, then one for the default trunk (addresses in
- * no trunk): the trunks are a fixed list, so the memory is fixed too. The engine thread writes (single writer, ordered
+ * Per trunk, what its call policy did (issue 7, "Who may send calls"): calls up now, the new calls and Replaces it
+ * refused, by rule, and its digest challenges and failures. One row per configured trunk, in configuration order,
+ * then one for the default trunk (addresses in no trunk): the trunks are a fixed list, so the memory is fixed too. The engine thread writes (single writer, ordered
  * stores), the admin thread reads.
  */
 public final class TrunkCounters
@@ -21,7 +21,11 @@ public final class TrunkCounters
     public static final int RATE_REFUSED = 3;
     /** INVITEs and REFERs whose Replaces named a dialog the requester may not replace: 403. */
     public static final int REPLACES_REFUSED = 4;
-    private static final int SLOTS = 5;
+    /** INVITEs and REFERs answered 407 by the trunk's {@code auth} (every challenge, the first of each UA too). */
+    public static final int AUTH_CHALLENGED = 5;
+    /** Of those, the ones that carried credentials that did not verify (wrong user, password, nonce or uri). */
+    public static final int AUTH_FAILED = 6;
+    private static final int SLOTS = 7;
 
     /** No trunks: what an engine publishes before it knows its configuration. */
     public static final TrunkCounters NONE = new TrunkCounters(List.of());

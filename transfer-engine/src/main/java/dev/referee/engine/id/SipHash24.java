@@ -10,7 +10,7 @@ package dev.referee.engine.id;
  * {@code k0 = 0x0706050403020100L}, {@code k1 = 0x0f0e0d0c0b0a0908L}. Holds its working state in fields so that no
  * call allocates; hence one thread only (the engine's).
  */
-final class SipHash24
+public final class SipHash24
 {
     private static final long C0 = 0x736f6d6570736575L; // "somepseu"
     private static final long C1 = 0x646f72616e646f6dL; // "dorandom"
@@ -26,14 +26,14 @@ final class SipHash24
     private long v2;
     private long v3;
 
-    SipHash24(final long k0, final long k1)
+    public SipHash24(final long k0, final long k1)
     {
         this.k0 = k0;
         this.k1 = k1;
     }
 
     /** The PRF of one 8-byte message, {@code message} read little-endian (a counter, for identifiers). */
-    long hash(final long message)
+    public long hash(final long message)
     {
         start();
         compress(message);
@@ -42,7 +42,7 @@ final class SipHash24
     }
 
     /** The PRF of {@code length} bytes of {@code data} from {@code offset}, any length (the reference vectors). */
-    long hash(final byte[] data, final int offset, final int length)
+    public long hash(final byte[] data, final int offset, final int length)
     {
         start();
         final int wholeBlocksEnd = offset + (length & ~7);

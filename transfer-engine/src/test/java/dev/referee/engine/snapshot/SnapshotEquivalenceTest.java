@@ -38,7 +38,8 @@ class SnapshotEquivalenceTest
     private static final List<String> FLOWS = List.of(
         "BasicCallFlowTest", "BlindTransferTest", "AttendedTransferTest", "TransferWebhookTest",
         "TransactionTimersTest", "RedirectAndTcpTest", "RedirectFollowingAndPickupTest", "InDialogRelayTest",
-        "DomainEventsTest", "RequestValidationTest", "OfferAnswerFlowTest", "SdpOriginFlowTest");
+        "DomainEventsTest", "RequestValidationTest", "OfferAnswerFlowTest", "SdpOriginFlowTest",
+        "TrunkAuthTest");
     /** Snapshot points per flow: every input that is a message or a webhook answer, and this many among ticks. */
     private static final int TICK_POINTS = 12;
 
