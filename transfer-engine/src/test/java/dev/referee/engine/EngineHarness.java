@@ -226,6 +226,33 @@ public final class EngineHarness
         return this;
     }
 
+    /** Delivers bytes as received now (any bytes: a fuzz target's raw input), parsed as the receive threads would. */
+    public EngineHarness receive(final int transport, final InetSocketAddress from, final long connectionId,
+        final byte[] bytes)
+    {
+        final SipMessage message = new SipMessage();
+        final boolean parsed = message.parse(new UnsafeBuffer(bytes), 0, bytes.length);
+        inputs.add(Input.sip(nowNs, transport, from, connectionId, bytes));
+        engine.onMessage(message, parsed, transport, from, connectionId, nowNs);
+        return this;
+    }
+
+    /**
+     * Moves the clock on by {@code millis}, ticking every {@code stepMs}: coarser than the pipeline's 10 ms, for runs
+     * that pass minutes at a time (timers then fire up to one step late, as under load).
+     */
+    public EngineHarness advanceMs(final long millis, final long stepMs)
+    {
+        final long end = nowNs + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (nowNs < end)
+        {
+            nowNs = Math.min(end, nowNs + TimeUnit.MILLISECONDS.toNanos(stepMs));
+            inputs.add(Input.tick(nowNs));
+            engine.onTick(nowNs);
+        }
+        return this;
+    }
+
     /** A webhook's answer arrives now, as the webhook client would publish it. */
     public EngineHarness webhookAnswer(final long requestId, final boolean accept, final String target)
     {

@@ -471,13 +471,18 @@ public final class B2bua implements TransactionUser
         final boolean invite = ct.method() == SipMethod.INVITE;
         if (status < 300 && invite)
         {
+            // The answering leg may have been unjoined while its re-INVITE was out (its call ended, or a transfer
+            // replaced it: found by the engine fuzz target); the answer is still relayed, with no peer to update.
             final NameAddr contact = response.contact();
-            if (contact != null)
+            if (peer != null)
             {
-                peer.remoteTarget = contact.uri().toString();
+                if (contact != null)
+                {
+                    peer.remoteTarget = contact.uri().toString();
+                }
+                peer.ackPendingCSeq = response.cseqNumber();
+                peer.received(OfferAnswer.Carrier.SUCCESS, response.bodyLength() > 0, timers.nowNs());
             }
-            peer.ackPendingCSeq = response.cseqNumber();
-            peer.received(OfferAnswer.Carrier.SUCCESS, response.bodyLength() > 0, timers.nowNs());
             messages.relayResponse(st, leg, ct, response, true, false);
             leg.sent(OfferAnswer.Carrier.SUCCESS, response.bodyLength() > 0, timers.nowNs());
             startRetransmitting2xx(leg, st.cseq());
@@ -490,7 +495,7 @@ public final class B2bua implements TransactionUser
         if (status < 300 && ct.method() == SipMethod.UPDATE)
         {
             final NameAddr contact = response.contact();
-            if (contact != null)
+            if (contact != null && peer != null)
             {
                 peer.remoteTarget = contact.uri().toString();
             }
