@@ -254,7 +254,7 @@ public final class Leg implements TimerOwner
     {
         if (trunkFlow != flow)
         {
-            trunk = flow == null ? TrunkDirectory.DEFAULT : b2bua.trunks().trunkOf(flow.getAddress());
+            trunk = b2bua.trunks().trunkOf(flow);
             trunkFlow = flow;
         }
         return trunk;

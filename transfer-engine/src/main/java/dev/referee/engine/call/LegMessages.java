@@ -7,7 +7,6 @@ import dev.referee.sip.SipLimits;
 import dev.referee.engine.time.EngineTimers;
 
 import dev.referee.engine.config.EngineConfig;
-import dev.referee.engine.config.TrunkConfig;
 import dev.referee.engine.config.TrunkDirectory;
 import dev.referee.engine.id.IdGenerator;
 import dev.referee.engine.message.Outbox;
@@ -257,7 +256,8 @@ public final class LegMessages
         {
             writer.header("Contact", contact(st.transport(), st.responseDestination()));
         }
-        headers.copy(response, writer, theirContacts, trunkOf(ct.destination()), trunkOf(st.responseDestination()));
+        headers.copy(response, writer, theirContacts, trunks.trunkOf(ct.destination()),
+            trunks.trunkOf(st.responseDestination()));
         endWithBodyOf(leg, response, writer);
         transactions.send(st, status);
     }
@@ -313,12 +313,6 @@ public final class LegMessages
             writer.endWithoutBody();
         }
         transactions.send(st, 200);
-    }
-
-    private TrunkConfig trunkOf(final InetSocketAddress address)
-    {
-        return address == null || address.getAddress() == null ?
-            TrunkDirectory.DEFAULT : trunks.trunkOf(address.getAddress());
     }
 
     /** Header values left behind because their message had more than could be copied ({@link HeaderCopier}). */

@@ -4,6 +4,7 @@ import dev.referee.transport.SourceTrunks;
 import dev.referee.transport.TrunkSources;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,7 +38,19 @@ public final class TrunkDirectory
     /** The trunk {@code address} belongs to; {@link #DEFAULT} when none. */
     public TrunkConfig trunkOf(final InetAddress address)
     {
-        final int trunk = index.trunkOf(address);
+        final int trunk = indexOf(address);
         return trunk == SourceTrunks.NO_TRUNK ? DEFAULT : trunks[trunk];
+    }
+
+    /** The trunk of {@code address}'s host; {@link #DEFAULT} for none, for null or for an unresolved address. */
+    public TrunkConfig trunkOf(final InetSocketAddress address)
+    {
+        return address == null || address.getAddress() == null ? DEFAULT : trunkOf(address.getAddress());
+    }
+
+    /** The position in the configured list of the trunk {@code address} belongs to; {@link SourceTrunks#NO_TRUNK}. */
+    public int indexOf(final InetAddress address)
+    {
+        return index.trunkOf(address);
     }
 }

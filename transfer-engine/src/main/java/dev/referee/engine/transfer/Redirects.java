@@ -52,7 +52,7 @@ public final class Redirects implements RedirectListener
         this.b2bua = b2bua;
         this.config = config;
         this.router = b2bua.router();
-        this.policy = new TransferPolicy(config.trunks());
+        this.policy = new TransferPolicy(config.trunks(), b2bua.trunks());
     }
 
     /** A 3xx answered the callee's INVITE: returns true when an INVITE to one of its Contacts went out instead. */

@@ -68,7 +68,7 @@ final class ReferAcceptance
         this.timers = timers;
         this.events = events;
         this.webhooks = webhooks;
-        this.policy = new TransferPolicy(config.trunks());
+        this.policy = new TransferPolicy(config.trunks(), b2bua.trunks());
         this.notifier = notifier;
         this.blind = blind;
         this.attended = attended;

@@ -1,8 +1,8 @@
 package dev.referee.engine.transfer;
 
-import dev.referee.config.Cidr;
 import dev.referee.engine.config.TransferMode;
 import dev.referee.engine.config.TrunkConfig;
+import dev.referee.engine.config.TrunkDirectory;
 import dev.referee.engine.config.TrunkTransferPolicy;
 import dev.referee.sip.AsciiView;
 import dev.referee.sip.SipUri;
@@ -61,13 +61,16 @@ public final class TransferPolicy
     private static final Pattern E164 = Pattern.compile("\\+?[0-9]{7,15}");
 
     private final TrunkConfig[] trunks;
+    private final TrunkDirectory directory;
     private final Matcher[][] targetMatchers;
     private final Matcher pstnMatcher = E164.matcher("");
     private final AsciiView view = new AsciiView();
     private final Decision decision = new Decision();
 
-    public TransferPolicy(final List<TrunkConfig> trunks)
+    /** Classifying sources with {@code directory}, the engine's one view of {@code trunks}. */
+    public TransferPolicy(final List<TrunkConfig> trunks, final TrunkDirectory directory)
     {
+        this.directory = directory;
         this.trunks = trunks.toArray(new TrunkConfig[0]);
         this.targetMatchers = new Matcher[this.trunks.length][];
         for (int i = 0; i < this.trunks.length; i++)
@@ -84,7 +87,7 @@ public final class TransferPolicy
     /** The decision for a REFER from {@code source} to {@code target}. */
     public Decision decide(final InetAddress source, final SipUri target)
     {
-        final int trunk = trunkOf(source);
+        final int trunk = directory.indexOf(source);
         final TrunkTransferPolicy policy = trunk < 0 ? TrunkTransferPolicy.defaults() : policyOf(trunks[trunk]);
         decision.trunk = trunk < 0 ? "default" : trunks[trunk].name();
         decision.mode = policy.mode();
@@ -137,21 +140,6 @@ public final class TransferPolicy
             return "transfer target not allowed";
         }
         return null;
-    }
-
-    private int trunkOf(final InetAddress source)
-    {
-        for (int i = 0; i < trunks.length; i++)
-        {
-            for (final Cidr cidr : trunks[i].sources())
-            {
-                if (cidr.contains(source))
-                {
-                    return i;
-                }
-            }
-        }
-        return -1;
     }
 
     private static TrunkTransferPolicy policyOf(final TrunkConfig trunk)
