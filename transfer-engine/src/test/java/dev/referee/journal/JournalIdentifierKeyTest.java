@@ -129,7 +129,7 @@ class JournalIdentifierKeyTest
     }
 
     /** Where the 8 bytes of {@code half} (little-endian, as Chronicle writes a long) start in {@code record}. */
-    private static int offsetOf(final byte[] record, final long half)
+    static int offsetOf(final byte[] record, final long half)
     {
         for (int i = 0; i + Long.BYTES <= record.length; i++)
         {

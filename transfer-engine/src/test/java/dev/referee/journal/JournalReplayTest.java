@@ -105,7 +105,7 @@ class JournalReplayTest
             {
                 if (record[0] == RecordType.NODE_START)
                 {
-                    record[offsetOfKeyHalf(record, KEY.k1())] ^= 1;
+                    record[JournalIdentifierKeyTest.offsetOf(record, KEY.k1())] ^= 1;
                 }
                 return record;
             }), KEY, 1_000_000_000L);
@@ -117,24 +117,6 @@ class JournalReplayTest
             assertFalse(result.ok());
             assertTrue(result.divergence().contains("INVITE sip:bob"), result.divergence());
         }
-    }
-
-    /** Where the 8 bytes of {@code half} (little-endian, as Chronicle writes a long) start in {@code record}. */
-    private static int offsetOfKeyHalf(final byte[] record, final long half)
-    {
-        for (int i = 0; i + Long.BYTES <= record.length; i++)
-        {
-            boolean match = true;
-            for (int b = 0; b < Long.BYTES && match; b++)
-            {
-                match = record[i + b] == (byte)(half >>> (8 * b));
-            }
-            if (match)
-            {
-                return i;
-            }
-        }
-        throw new AssertionError("key not found in node-start");
     }
 
     @Test
