@@ -51,9 +51,13 @@ public final class InboundEvent
 
     /**
      * Slots start small, because most SIP messages are well under 4 KiB and a ring of 64 KiB slots would take a
-     * gigabyte, and grow for good the first time a larger message lands in them.
+     * gigabyte. A slot grows when a larger message lands in it and keeps up to {@link #KEPT_CAPACITY} for the next;
+     * a slot grown past that goes back to this size when a small message reuses it, so that a burst of large
+     * messages (anyone can send 64 KiB datagrams) does not leave the heap holding a gigabyte of slots for good.
      */
     public static final int INITIAL_CAPACITY = 4096;
+    /** What a slot keeps of its growth: 16 KiB covers the large INVITEs real peers send (many codecs, ICE, SIPREC). */
+    public static final int KEPT_CAPACITY = 16_384;
 
     public final UnsafeBuffer data = new UnsafeBuffer(new byte[INITIAL_CAPACITY]);
     public int length;
@@ -67,7 +71,10 @@ public final class InboundEvent
     /** True when {@link #message} parsed; false leaves the failure reason in it. */
     public boolean parsed;
 
-    /** Makes {@link #data} hold at least {@code length} bytes (at most {@link #MAX_MESSAGE_LENGTH}). */
+    /**
+     * Makes {@link #data} hold at least {@code length} bytes (at most {@link #MAX_MESSAGE_LENGTH}), or gives back a
+     * growth past {@link #KEPT_CAPACITY} when {@code length} is small again.
+     */
     public void ensureCapacity(final int length)
     {
         grow(data, length);
@@ -78,6 +85,10 @@ public final class InboundEvent
         if (buffer.capacity() < length)
         {
             buffer.wrap(new byte[Math.min(MAX_MESSAGE_LENGTH, Math.max(length, 2 * buffer.capacity()))]);
+        }
+        else if (buffer.capacity() > KEPT_CAPACITY && length <= INITIAL_CAPACITY)
+        {
+            buffer.wrap(new byte[INITIAL_CAPACITY]);
         }
     }
 

@@ -26,7 +26,8 @@ import java.util.Map;
  * geometry, id counters, then every object reachable from the engine's maps and timers (calls, legs, transactions,
  * transfers, REFERs waiting for a webhook) grouped by kind, then their links by index, then the pending timers and
  * the maps' members by index, then (from version 2) the trunks' token buckets, then (from version 3) the digest
- * nonce counter and the nonces answered within their lifetime. Objects are numbered in the order a
+ * nonce counter and the nonces answered within their lifetime, then (node-start version 4 on) each call's
+ * Max-Forwards. Objects are numbered in the order a
  * walk from the roots finds them, roots sorted by id, so two equal engines give equal bytes. Engine thread only.
  */
 public final class EngineSnapshot
@@ -161,6 +162,7 @@ public final class EngineSnapshot
         if (version >= 3)
         {
             parts.b2bua().authenticator().nonces().write(out);
+            CallSnapshots.writeMaxForwards(parts.b2bua(), out);
         }
     }
 
@@ -268,6 +270,7 @@ public final class EngineSnapshot
         if (version >= 3)
         {
             parts.b2bua().authenticator().nonces().read(in);
+            CallSnapshots.readMaxForwards(parts.b2bua(), in);
         }
         for (int i = 0; i < count; i++)
         {

@@ -204,7 +204,7 @@ public final class JournalDecoder
             // Written before the transfer settings were recorded: the defaults of that time.
             record.config = new EngineConfig(listen, routes, t1Ns, t2Ns, t4Ns, maxCalls, userAgent, seed, null,
                 TransferConfig.defaults(), RedirectConfig.defaults(), List.of(),
-                WebhookConfig.defaults(), SipConfig.defaultMaxTransactions(maxCalls), false);
+                WebhookConfig.defaults(), SipConfig.defaultMaxTransactions(maxCalls), record.recordVersion);
             return;
         }
         final TransferConfig transfer = new TransferConfig(
@@ -245,7 +245,7 @@ public final class JournalDecoder
         final List<TrunkConfig> trunksWithAuth = policies && in.readRemaining() > 0
             ? trunkAuth(in, trunksWithPolicies) : trunksWithPolicies;
         record.config = new EngineConfig(listen, namedRoutes, t1Ns, t2Ns, t4Ns, maxCalls, userAgent, seed, idKey,
-            transfer, redirect, trunksWithAuth, webhook, maxTransactions, policies);
+            transfer, redirect, trunksWithAuth, webhook, maxTransactions, record.recordVersion);
     }
 
     private static List<Route> namedRoutes(final Bytes<?> in, final List<Route> routes)

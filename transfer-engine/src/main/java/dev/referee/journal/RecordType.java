@@ -1,5 +1,7 @@
 package dev.referee.journal;
 
+import dev.referee.engine.config.EngineConfig;
+
 /**
  * Record types of journal format version {@link RecordType#FORMAT_VERSION}; the layout of each is in
  * docs/journal-format.md. Codes are stable: a new record type gets a new code, a code is never reused.
@@ -14,11 +16,12 @@ public final class RecordType
     /** Layout version written after each record's type byte; fields added later go after the known ones. */
     public static final int RECORD_VERSION = 1;
     /**
-     * Layout version of node-start: 3 appends route names, each trunk's call and header policy, sip.max-transactions
+     * Layout version of node-start, which is also the wire behaviour its journal replays with (EngineConfig.behaviour):
+     * 4 has the layout of 3 and carries Max-Forwards into the INVITEs Referee originates; 3 appends route names, each trunk's call and header policy, sip.max-transactions
      * and each trunk's auth (HA1 values) after the key;
      * 2 appends the identifier key (format version 2); 1 has none.
      */
-    public static final int NODE_START_RECORD_VERSION = 3;
+    public static final int NODE_START_RECORD_VERSION = EngineConfig.BEHAVIOUR;
 
     public static final int UNKNOWN = 0;
     public static final int NODE_START = 1;

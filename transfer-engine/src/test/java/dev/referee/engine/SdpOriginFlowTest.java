@@ -179,7 +179,7 @@ class SdpOriginFlowTest
         final EngineConfig now = harness.config;
         harness = new EngineHarness(new EngineConfig(now.listen(), now.routes(), now.t1Ns(), now.t2Ns(), now.t4Ns(),
             now.maxCalls(), now.userAgent(), now.seed(), now.idKey(), now.transfer(), now.redirect(), now.trunks(),
-            now.webhook(), now.maxTransactions(), false));
+            now.webhook(), now.maxTransactions(), 2));
         final Sent[] call = establish();
         assertEquals(SDP_ALICE, call[0].body());
         assertEquals(SDP_BOB, call[1].body());

@@ -18,7 +18,7 @@ public final class Sent
     /** False when the message does not parse: only an error response echoing a sender's malformed header may. */
     public final boolean parsed;
 
-    Sent(final int transport, final InetSocketAddress destination, final long connectionId, final byte[] bytes,
+    public Sent(final int transport, final InetSocketAddress destination, final long connectionId, final byte[] bytes,
         final boolean mustParse)
     {
         this.transport = transport;

@@ -92,6 +92,6 @@ class TransactionLimitTest
     private static EngineConfig withMaxTransactions(final EngineConfig c, final int maxTransactions)
     {
         return new EngineConfig(c.listen(), c.routes(), c.t1Ns(), c.t2Ns(), c.t4Ns(), c.maxCalls(), c.userAgent(),
-            c.seed(), c.idKey(), c.transfer(), c.redirect(), c.trunks(), c.webhook(), maxTransactions, c.headerPolicy());
+            c.seed(), c.idKey(), c.transfer(), c.redirect(), c.trunks(), c.webhook(), maxTransactions, c.behaviour());
     }
 }

@@ -107,6 +107,6 @@ public record RefereeConfig(
             trunks,
             webhook,
             sip.maxTransactions(),
-            true);
+            EngineConfig.BEHAVIOUR);
     }
 }

@@ -187,7 +187,7 @@ public final class B2bua implements TransactionUser
             messages.respond(st, SipStatus.SERVER_INTERNAL_ERROR, "Warning", "399 referee \"CSeq out of order\"");
             return;
         }
-        leg.remoteCSeq = request.cseqNumber();
+        leg.remoteCSeq = (int)request.cseqNumber(); // below 2^31: the parser refuses more (RFC 3261 §8.1.1.5)
         leg.transport = transport;
         leg.flow = source;
         leg.connectionId = connectionId;
@@ -447,7 +447,7 @@ public final class B2bua implements TransactionUser
                 if (peer != null)
                 {
                     peer.received(OfferAnswer.Carrier.SUCCESS, response.bodyLength() > 0, timers.nowNs());
-                    peer.ackPendingCSeq = response.cseqNumber();
+                    peer.ackPendingCSeq = (int)response.cseqNumber();
                     messages.sendAck(peer, null);
                 }
             }
@@ -480,7 +480,7 @@ public final class B2bua implements TransactionUser
                 {
                     peer.remoteTarget = contact.uri().toString();
                 }
-                peer.ackPendingCSeq = response.cseqNumber();
+                peer.ackPendingCSeq = (int)response.cseqNumber();
                 peer.received(OfferAnswer.Carrier.SUCCESS, response.bodyLength() > 0, timers.nowNs());
             }
             messages.relayResponse(st, leg, ct, response, true, false);
@@ -709,7 +709,8 @@ public final class B2bua implements TransactionUser
         final Object context)
     {
         leg.localCSeq = 1;
-        return sendInvite(leg, null, headers, purpose, context);
+        return sendInvite(leg, null, headers, config.carriesMaxForwards() ? leg.call.maxForwards : SipLimits.MAX_FORWARDS,
+            purpose, context);
     }
 
     /** Sends a re-INVITE on {@code leg}: with the body of {@code offerSource} as offer, or without offer when null. */
@@ -717,16 +718,16 @@ public final class B2bua implements TransactionUser
         final Object context)
     {
         leg.localCSeq++;
-        return sendInvite(leg, offerSource, InviteHeaders.NONE, purpose, context);
+        return sendInvite(leg, offerSource, InviteHeaders.NONE, SipLimits.MAX_FORWARDS, purpose, context);
     }
 
     private ClientTransaction sendInvite(final Leg leg, final SipMessage offerSource, final InviteHeaders headers,
-        final ClientPurpose purpose, final Object context)
+        final int maxForwards, final ClientPurpose purpose, final Object context)
     {
         final long clientId = transactions.reserveClientId();
         final String branch = transactions.branch(clientId);
         final SipMessageWriter writer =
-            messages.startRequest(leg, "INVITE", leg.localCSeq, branch, SipLimits.MAX_FORWARDS);
+            messages.startRequest(leg, "INVITE", leg.localCSeq, branch, maxForwards);
         writer.header("Contact", messages.contact(leg.transport, leg.flow));
         if (headers.referredBy() != null)
         {
@@ -851,7 +852,7 @@ public final class B2bua implements TransactionUser
             if (leg != null)
             {
                 learnDialog(leg, response, true);
-                leg.ackPendingCSeq = response.cseqNumber();
+                leg.ackPendingCSeq = (int)response.cseqNumber();
                 messages.sendAck(leg, null);
                 messages.sendBye(leg, ClientPurpose.ORPHAN);
             }

@@ -6,6 +6,8 @@ import dev.referee.engine.state.Transitions;
 import dev.referee.engine.message.StoredMessage;
 import dev.referee.engine.transaction.ClientTransaction;
 import dev.referee.engine.transaction.ServerTransaction;
+import dev.referee.sip.SipLimits;
+import dev.referee.sip.SipMessage;
 
 /**
  * A back-to-back call: the caller's leg (A, Referee is UAS) and the callee's leg (B, Referee is UAC), which never
@@ -97,6 +99,18 @@ public final class Call
      */
     private Object triedTargets;
     int redirects;
+    /**
+     * Max-Forwards of the INVITEs Referee originates for this call (EngineConfig.carriesMaxForwards): one less than
+     * the request that triggers them, the caller's INVITE (and so its redirects), then the latest REFER (a transfer
+     * target, a recall). 70 for a call no request of a peer made.
+     */
+    int maxForwards = SipLimits.MAX_FORWARDS;
+
+    /** The INVITEs Referee originates from now on are triggered by {@code request} (RFC 7332): see {@link #maxForwards}. */
+    public void triggeredBy(final SipMessage request)
+    {
+        maxForwards = LegMessages.forwardedMaxForwards(request);
+    }
 
     Call(final long id, final long aLegId, final long bLegId, final B2bua b2bua)
     {

@@ -195,7 +195,7 @@ public final class CallRegistry
         final NameAddr contact = request.contact();
         leg.remoteTarget = contact != null ? contact.uri().toString() : request.requestUri().toString();
         leg.routeSet = messages.recordRoutes(request, false);
-        leg.remoteCSeq = request.cseqNumber();
+        leg.remoteCSeq = (int)request.cseqNumber();
         leg.transport = transport;
         leg.flow = source;
         leg.connectionId = connectionId;

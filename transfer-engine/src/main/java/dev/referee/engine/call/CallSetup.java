@@ -124,7 +124,8 @@ final class CallSetup
 
         final long clientId = transactions.reserveClientId();
         final String branch = transactions.branch(clientId);
-        final SipMessageWriter writer = messages.startRequest(b, "INVITE", b.localCSeq, branch, LegMessages.forwardedMaxForwards(request));
+        call.triggeredBy(request);
+        final SipMessageWriter writer = messages.startRequest(b, "INVITE", b.localCSeq, branch, call.maxForwards);
         writer.header("Contact", messages.contact(b.transport, b.flow));
         messages.copyEndToEnd(request, a, b, writer);
         final ClientTransaction ct = transactions.sendRequest(
@@ -190,7 +191,7 @@ final class CallSetup
                     // Cancelled, not yet released: the 2xx crossed the CANCEL and answers the offer still open.
                     b.received(OfferAnswer.Carrier.SUCCESS, response.bodyLength() > 0, timers.nowNs());
                 }
-                b.ackPendingCSeq = response.cseqNumber();
+                b.ackPendingCSeq = (int)response.cseqNumber();
                 messages.sendAck(b, null);
                 messages.sendBye(b, ClientPurpose.ORPHAN);
                 b2bua.release(call, EndCause.CANCELLED, 487);
@@ -223,7 +224,7 @@ final class CallSetup
         {
             b2bua.learnDialog(b, response, true);
             b.state(Leg.State.CONFIRMED, timers.nowNs(), "callee answered");
-            b.ackPendingCSeq = response.cseqNumber();
+            b.ackPendingCSeq = (int)response.cseqNumber();
             call.a.state(Leg.State.CONFIRMED, timers.nowNs(), "callee answered");
             call.state(Call.State.CONFIRMED, timers.nowNs(), "callee answered");
             events.onLegAnswered(timers.nowNs(), call.id);
@@ -269,7 +270,7 @@ final class CallSetup
         b2bua.learnDialog(b, response, true);
         b.received(OfferAnswer.Carrier.SUCCESS, response.bodyLength() > 0, timers.nowNs());
         b.state(Leg.State.CONFIRMED, timers.nowNs(), "blonde transfer target answered");
-        b.ackPendingCSeq = response.cseqNumber();
+        b.ackPendingCSeq = (int)response.cseqNumber();
         messages.sendAck(b, null);
         call.state(Call.State.CONFIRMED, timers.nowNs(), "blonde transfer target answered");
         events.onLegAnswered(timers.nowNs(), call.id);
@@ -316,7 +317,9 @@ final class CallSetup
         final Leg callee = call.b;
         final long clientId = transactions.reserveClientId();
         final String branch = transactions.branch(clientId);
-        final SipMessageWriter writer = messages.startRequest(callee, "INVITE", ++callee.localCSeq, branch, SipLimits.MAX_FORWARDS);
+        // The caller's INVITE again: with the Max-Forwards it had, so that a chain of redirects ends (RFC 7332).
+        final SipMessageWriter writer = messages.startRequest(callee, "INVITE", ++callee.localCSeq, branch,
+            config.carriesMaxForwards() ? call.maxForwards : SipLimits.MAX_FORWARDS);
         writer.header("Contact", messages.contact(callee.transport, callee.flow));
         if (call.callerOffer != null)
         {

@@ -11,8 +11,11 @@ import dev.referee.engine.transaction.ClientTransaction;
 import dev.referee.engine.transaction.ServerTransaction;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Writes and restores the B2BUA's state for {@code dev.referee.engine.snapshot}: calls and legs, with every field, and
@@ -124,6 +127,63 @@ public final class CallSnapshots
             leg.sdpVersion = in.readInt();
             leg.sdpHash = in.readInt();
         }
+    }
+
+    /**
+     * Each call's Max-Forwards (Call.maxForwards), by call id, appended after the nonces only by an engine that carries
+     * Max-Forwards (node-start version 4 on): snapshots of older journals keep the layout they were recorded with.
+     */
+    public static void writeMaxForwards(final B2bua b2bua, final SnapshotWriter out)
+    {
+        if (!b2bua.config().carriesMaxForwards())
+        {
+            return;
+        }
+        final List<Call> calls = calls(b2bua);
+        out.writeInt(calls.size());
+        for (final Call call : calls)
+        {
+            out.writeLong(call.id);
+            out.writeByte(call.maxForwards);
+        }
+    }
+
+    public static void readMaxForwards(final B2bua b2bua, final SnapshotReader in)
+    {
+        if (!b2bua.config().carriesMaxForwards())
+        {
+            return;
+        }
+        final Map<Long, Call> calls = new HashMap<>();
+        for (final Call call : calls(b2bua))
+        {
+            calls.put(call.id, call);
+        }
+        final int count = in.readInt();
+        for (int i = 0; i < count; i++)
+        {
+            final long id = in.readLong();
+            final Call call = calls.get(id);
+            if (call == null)
+            {
+                throw new SnapshotException("Max-Forwards of call " + id + ", which the snapshot does not hold");
+            }
+            call.maxForwards = in.readByte();
+        }
+    }
+
+    /** The calls of every leg, each once, by id. */
+    private static List<Call> calls(final B2bua b2bua)
+    {
+        final Map<Long, Call> byId = new TreeMap<>();
+        for (final Leg leg : b2bua.calls().legs().values())
+        {
+            if (leg.call != null)
+            {
+                byId.put(leg.call.id, leg.call);
+            }
+        }
+        return new ArrayList<>(byId.values());
     }
 
     /**
@@ -336,8 +396,8 @@ public final class CallSnapshots
         leg.remoteTarget = in.readString();
         final List<String> routeSet = in.readStrings();
         leg.routeSet = routeSet == null ? null : List.copyOf(routeSet);
-        leg.localCSeq = in.readLong();
-        leg.remoteCSeq = in.readLong();
+        leg.localCSeq = (int)in.readLong(); // written as i64: the format predates int CSeqs
+        leg.remoteCSeq = (int)in.readLong();
         leg.refersReceived = in.readInt();
         leg.transport = in.readInt();
         leg.flow = in.readAddress();
@@ -349,9 +409,9 @@ public final class CallSnapshots
         leg.retransmitTimer = in.readLong();
         leg.giveUpTimer = in.readLong();
         leg.retransmitIntervalNs = in.readLong();
-        leg.ackPendingCSeq = in.readLong();
+        leg.ackPendingCSeq = (int)in.readLong();
         leg.lastAck = StoredMessage.of(in.readBytes());
-        leg.lastAckCSeq = in.readLong();
+        leg.lastAckCSeq = (int)in.readLong();
         return leg;
     }
 

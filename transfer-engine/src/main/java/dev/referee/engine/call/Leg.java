@@ -55,8 +55,9 @@ public final class Leg implements TimerOwner
     String remoteTarget;
     /** Route header values for requests Referee sends on this leg, in order. */
     List<String> routeSet = List.of();
-    long localCSeq;
-    long remoteCSeq = -1;
+    /** CSeq numbers are below 2^31 (RFC 3261 §8.1.1.5; the parser refuses more): ints keep a leg 16 bytes smaller. */
+    int localCSeq;
+    int remoteCSeq = -1;
     /** REFERs received in this dialog: the second and later ones are told apart in NOTIFY by their CSeq. */
     int refersReceived;
 
@@ -104,10 +105,10 @@ public final class Leg implements TimerOwner
     dev.referee.engine.transaction.ClientTransaction clientInvite;
 
     /** The CSeq of the last INVITE Referee sent on this leg whose 2xx still needs our ACK. */
-    long ackPendingCSeq = -1;
+    int ackPendingCSeq = -1;
     /** The last ACK Referee sent on this leg, resent when the peer retransmits its 2xx. */
     StoredMessage lastAck;
-    long lastAckCSeq = -1;
+    int lastAckCSeq = -1;
 
     Leg(final long id, final Call call, final B2bua b2bua)
     {
@@ -229,7 +230,7 @@ public final class Leg implements TimerOwner
     /** A 2xx to the INVITE of CSeq {@code cseq} arrived: the next ACK on this leg acknowledges it. */
     public void ackPendingCSeq(final long cseq)
     {
-        this.ackPendingCSeq = cseq;
+        this.ackPendingCSeq = (int)cseq;
     }
 
     /**

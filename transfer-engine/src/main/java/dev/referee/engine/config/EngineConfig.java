@@ -23,10 +23,9 @@ import java.util.concurrent.TimeUnit;
  * @param trunks     transfer policy per source address.
  * @param webhook    how long a transfer waits for its webhook before the trunk policy decides.
  * @param maxTransactions server transactions held at once ({@code sip.max-transactions}, see {@link SipConfig}).
- * @param headerPolicy what crosses between legs follows docs/security.md "What crosses" (the allow-list, trust, one
- *                   User-Agent or Server of Referee's own). False only for a journal whose node-start predates the
- *                   trunks' header policies (record version below 3): its calls are replayed as they were made, with
- *                   every end-to-end header copied and no Server, so that it replays exactly.
+ * @param behaviour the node-start record version whose wire behaviour the engine follows: {@link #BEHAVIOUR} for a
+ *                   new journal; a journal started by an older build replays with the behaviour of its own version,
+ *                   so that it replays exactly (see {@link #headerPolicy()} and {@link #carriesMaxForwards()}).
  */
 public record EngineConfig(
     List<ListenAddress> listen,
@@ -43,9 +42,12 @@ public record EngineConfig(
     List<TrunkConfig> trunks,
     WebhookConfig webhook,
     int maxTransactions,
-    boolean headerPolicy)
+    int behaviour)
 {
-    /** With {@code max-transactions} at its default for {@code maxCalls}, and the header policy of today. */
+    /** The behaviour of today's builds, written as the node-start record version of a new journal. */
+    public static final int BEHAVIOUR = 4;
+
+    /** With {@code max-transactions} at its default for {@code maxCalls}, and the behaviour of today. */
     public EngineConfig(
         final List<ListenAddress> listen,
         final List<Route> routes,
@@ -62,7 +64,7 @@ public record EngineConfig(
         final WebhookConfig webhook)
     {
         this(listen, routes, t1Ns, t2Ns, t4Ns, maxCalls, userAgent, seed, idKey, transfer, redirect, trunks, webhook,
-            SipConfig.defaultMaxTransactions(maxCalls), true);
+            SipConfig.defaultMaxTransactions(maxCalls), BEHAVIOUR);
     }
 
     /** A configuration of today's journals: identifiers from {@code idKey}, no version 1 seed. */
@@ -128,6 +130,27 @@ public record EngineConfig(
         {
             throw new IllegalArgumentException("maxTransactions must be > 0: " + maxTransactions);
         }
+    }
+
+    /**
+     * What crosses between legs follows docs/security.md "What crosses" (the allow-list, trust, one User-Agent or
+     * Server of Referee's own) and Referee writes each leg's SDP o= line. False only for a journal whose node-start
+     * predates the trunks' header policies (version below 3): its calls replay as they were made, every end-to-end
+     * header copied and no Server.
+     */
+    public boolean headerPolicy()
+    {
+        return behaviour >= 3;
+    }
+
+    /**
+     * An INVITE Referee originates for a call carries the Max-Forwards of the request that triggered it, less one
+     * (the caller's INVITE for a redirect, the REFER for a transfer target or a recall; RFC 7332), so that a loop
+     * ends with 483. Before node-start version 4 such INVITEs started again at 70.
+     */
+    public boolean carriesMaxForwards()
+    {
+        return behaviour >= 4;
     }
 
     public long webhookTimeoutNs()

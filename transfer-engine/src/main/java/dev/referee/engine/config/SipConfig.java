@@ -20,9 +20,14 @@ public record SipConfig(int t1Ms, int t2Ms, int t4Ms, int maxCalls, String userA
         this(t1Ms, t2Ms, t4Ms, maxCalls, userAgent, defaultMaxTransactions(maxCalls));
     }
 
+    /**
+     * {@code max-calls} 30,000: what the launcher's 1 GiB heap holds with room to spare, measured (DefaultMaxCallsTest,
+     * docs/benchmarks.md "Heap per call"): the rings' slots take about 280 MiB, a call up to about 9 KB (a transfer
+     * whose target rings) and its two transactions 3 KB more. A bigger heap holds about 12 KB more per call.
+     */
     public static SipConfig defaults()
     {
-        return new SipConfig(500, 4_000, 5_000, 100_000, "Referee");
+        return new SipConfig(500, 4_000, 5_000, 30_000, "Referee");
     }
 
     /**

@@ -151,6 +151,8 @@ final class ReferAcceptance
             return true;
         }
 
+        // The INVITE to the target (or the recall) is this REFER's doing: it carries its Max-Forwards (RFC 7332).
+        call.triggeredBy(refer);
         final boolean subscribe = !(refer.header(HeaderName.REFER_SUB, view) && view.equalsIgnoreCase("false"));
         final ReferRequest request = new ReferRequest(
             this, st, transferor, referTo.uri().toString(), referredBy, subscribe, refer.cseqNumber());
