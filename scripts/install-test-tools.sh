@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Makes sure the programs the interop tests drive are on PATH, installing the Debian package of each one missing:
+#   sipp (sip-tester), prometheus and promtool (prometheus), sngrep (sngrep), tshark (tshark).
+# One apt-get run for all that are missing; fails naming the packages when it cannot install them.
+set -euo pipefail
+
+# command package
+TOOLS="
+sipp        sip-tester
+prometheus  prometheus
+promtool    prometheus
+sngrep      sngrep
+tshark      tshark
+"
+
+missing=()
+while read -r command package
+do
+    [[ -z "$command" ]] && continue
+    if ! command -v "$command" >/dev/null 2>&1 && [[ ! " ${missing[*]:-} " == *" $package "* ]]
+    then
+        missing+=("$package")
+    fi
+done <<< "$TOOLS"
+
+if [[ ${#missing[@]} -eq 0 ]]
+then
+    exit 0
+fi
+
+echo "install-test-tools: installing the Debian packages ${missing[*]}" >&2
+sudo_cmd=()
+if [[ "$(id -u)" -ne 0 ]]
+then
+    if command -v sudo >/dev/null 2>&1
+    then
+        sudo_cmd=(sudo)
+    else
+        echo "install-test-tools: not root and no sudo: apt-get install ${missing[*]}" >&2
+        exit 1
+    fi
+fi
+# tshark asks whether non-root users may capture: the default answer (no) is fine, never a prompt.
+if ! "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq ||
+   ! "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" \
+       >/dev/null
+then
+    echo "install-test-tools: apt-get failed" >&2
+fi
+
+hash -r
+status=0
+while read -r command package
+do
+    [[ -z "$command" ]] && continue
+    if ! command -v "$command" >/dev/null 2>&1
+    then
+        echo "install-test-tools: $command is still missing: install the Debian package $package" >&2
+        status=1
+    fi
+done <<< "$TOOLS"
+exit "$status"
