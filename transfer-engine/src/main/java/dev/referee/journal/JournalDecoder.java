@@ -166,6 +166,7 @@ public final class JournalDecoder
                 record.text = texts(in, 1);
                 record.status = in.readInt();
             }
+            case RecordType.LEG_ADDED -> record.text = texts(in, 2);
             default ->
             {
             }

@@ -107,6 +107,15 @@ public final class JournalEvents implements EngineEvents
     }
 
     @Override
+    public void onLegAdded(final long nowNs, final long callId, final CharSequence legCallId, final CharSequence role)
+    {
+        final Bytes<?> out = begin(RecordType.LEG_ADDED, nowNs, callId);
+        JournalEncoder.text(out, legCallId);
+        JournalEncoder.text(out, role);
+        sink.commit();
+    }
+
+    @Override
     public void onCallEnded(final long nowNs, final long callId, final CharSequence cause, final int status)
     {
         final Bytes<?> out = begin(RecordType.CALL_ENDED, nowNs, callId);

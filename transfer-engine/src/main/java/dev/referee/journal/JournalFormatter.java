@@ -62,6 +62,7 @@ public final class JournalFormatter
             case RecordType.TRANSFER_FAILED -> "transfer " + r.transferId + " FAILED: target answered " + r.status +
                 " (" + r.text(0) + ")";
             case RecordType.CALL_ENDED -> "call ended: " + r.text(0) + (r.status != 0 ? " (" + r.status + ")" : "");
+            case RecordType.LEG_ADDED -> r.text(1) + " leg " + r.text(0) + " added";
             default -> "";
         };
     }

@@ -43,6 +43,8 @@ public final class RecordType
     public static final int TRANSFER_COMPLETED = 23;
     public static final int TRANSFER_FAILED = 24;
     public static final int CALL_ENDED = 25;
+    /** Journals of node-start version 4 on. */
+    public static final int LEG_ADDED = 26;
 
     private RecordType()
     {
@@ -57,7 +59,7 @@ public final class RecordType
     /** True for domain event records (what {@link dev.referee.engine.events.EngineEvents} reports). */
     public static boolean isEvent(final int type)
     {
-        return type >= CALL_CREATED && type <= CALL_ENDED;
+        return type >= CALL_CREATED && type <= LEG_ADDED;
     }
 
     public static String name(final int type)
@@ -81,6 +83,7 @@ public final class RecordType
             case TRANSFER_COMPLETED -> "transfer-completed";
             case TRANSFER_FAILED -> "transfer-failed";
             case CALL_ENDED -> "call-ended";
+            case LEG_ADDED -> "leg-added";
             default -> "unknown(" + type + ")";
         };
     }

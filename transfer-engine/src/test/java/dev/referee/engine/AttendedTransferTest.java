@@ -112,6 +112,8 @@ class AttendedTransferTest
         harness.advanceMs(40_000);
         assertTrue(harness.isIdle(), harness.state());
         assertTrue(harness.events.contains("transfer-started 1 attended"), harness.events::toString);
+        assertTrue(harness.events.containsAll(List.of("leg-added 1 consultation", "leg-added 1 target")),
+            "the journal joins the consultation's legs to the transferred call: " + harness.events);
     }
 
     @Test

@@ -125,6 +125,7 @@ class BlindTransferTest
             "answered 1",
             "refer 1 to=sip:carol@example.com",
             "transfer-started 1 blind",
+            "leg-added 1 target",
             "transfer-ringing 1 180",
             "created 2 parent=1 from=\"alice\" <sip:alice@127.0.0.1:5070> to=<sip:carol@example.com>",
             "answered 2",
@@ -248,6 +249,8 @@ class BlindTransferTest
         harness.receive(CALLER, alice.answer(reinvite, 200, "OK", SDP_ALICE));
         assertTrue(harness.drain().stream().anyMatch(s -> s.isRequest("ACK") && s.destination.equals(CALLEE)));
         assertEquals(1, harness.engine.activeCalls(), "the transferee talks to the transferor again");
+        assertTrue(harness.events.containsAll(List.of("leg-added 1 target", "leg-added 1 recall")),
+            "the journal names the target's leg and the recall's: " + harness.events);
     }
 
     @Test

@@ -78,4 +78,10 @@ final class RecordingEvents implements EngineEvents
     {
         lines.add("ended " + callId + " " + cause + " " + status);
     }
+
+    @Override
+    public void onLegAdded(final long nowNs, final long callId, final CharSequence legCallId, final CharSequence role)
+    {
+        lines.add("leg-added " + callId + " " + role);
+    }
 }

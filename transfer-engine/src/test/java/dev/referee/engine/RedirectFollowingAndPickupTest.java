@@ -131,6 +131,7 @@ class RedirectFollowingAndPickupTest
         // Alice and Dave talk: Dave's BYE reaches Alice.
         harness.receive(PICKER, dave.bye());
         assertTrue(harness.drain().stream().anyMatch(s -> s.isRequest("BYE") && s.destination.equals(CALLER)));
+        assertTrue(harness.events.contains("leg-added 1 pickup"), "the journal names Dave's leg: " + harness.events);
     }
 
     @Test

@@ -188,8 +188,9 @@ class JournalRoundTripTest
             events.onTransferCompleted(8, 10, 3, 11);
             events.onTransferFailed(9, 10, 3, 486, "target busy");
             events.onCallEnded(10, 10, "caller-bye", 0);
+            events.onLegAdded(11, 10, "leg-c", "target");
         });
-        assertEquals(10, r.size());
+        assertEquals(11, r.size());
         for (int i = 0; i < r.size(); i++)
         {
             assertEquals(i + 1, r.get(i).timeNs);
@@ -215,6 +216,10 @@ class JournalRoundTripTest
         assertEquals("target busy", r.get(8).text(0));
         assertEquals("caller-bye", r.get(9).text(0));
         assertTrue(JournalFormatter.describe(r.get(8)).contains("FAILED: target answered 486 (target busy)"));
+        assertEquals(RecordType.LEG_ADDED, r.get(10).type);
+        assertEquals("leg-c", r.get(10).text(0));
+        assertEquals("target", r.get(10).text(1));
+        assertTrue(JournalFormatter.describe(r.get(10)).contains("target leg leg-c added"), JournalFormatter.describe(r.get(10)));
     }
 
     @Test

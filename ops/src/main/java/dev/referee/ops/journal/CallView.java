@@ -17,6 +17,8 @@ final class CallView
     /** Events of this call and of its child calls, in journal order. */
     final List<JournalRecord> events = new ArrayList<>();
     final List<CallView> children = new ArrayList<>();
+    /** Set when an attended transfer joined this (consultation) call into another: that call shows it. */
+    CallView joinedInto;
     String outcome = "in progress";
     int transfers;
     final List<String> failedTransfers = new ArrayList<>();

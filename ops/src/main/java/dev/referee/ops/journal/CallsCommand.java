@@ -66,7 +66,8 @@ final class CallsCommand implements Callable<Integer>
             call.to() + "  legs=" + call.allLegs().size() + " [" + String.join(", ", call.allLegs()) + "]" +
             "  transfers=" + call.transfers +
             (call.failedTransfers.isEmpty() ? "" : " failed=" + call.failedTransfers.size()) +
-            "  outcome=" + call.outcome;
+            "  outcome=" + call.outcome +
+            (call.failedTransfers.isEmpty() ? "" : "  " + String.join("; ", call.failedTransfers));
     }
 
     private static boolean mentions(final CallView call, final String text)

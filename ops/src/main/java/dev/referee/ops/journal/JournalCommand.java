@@ -14,10 +14,10 @@ import java.util.concurrent.Callable;
     name = "journal",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "Read a journal: list calls, show one, draw its ladder, replay it, export a pcap, follow it.",
+    description = "Read a journal: list calls, add them up, show one, draw its ladder, replay it, export a pcap, follow it.",
     commandListHeading = "%nCommands:%n",
     subcommands = {
-        CallsCommand.class, ShowCommand.class, LadderCommand.class, ReplayCommand.class, PcapCommand.class,
+        CallsCommand.class, StatsCommand.class, ShowCommand.class, LadderCommand.class, ReplayCommand.class, PcapCommand.class,
         TailCommand.class, CommandLine.HelpCommand.class })
 public final class JournalCommand implements Callable<Integer>
 {

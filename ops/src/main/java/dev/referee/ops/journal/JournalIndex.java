@@ -5,6 +5,7 @@ import dev.referee.journal.JournalReader;
 import dev.referee.journal.JournalRecord;
 import dev.referee.journal.RecordType;
 import dev.referee.sip.SipMessage;
+import dev.referee.sip.SipStatus;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
@@ -28,6 +29,12 @@ final class JournalIndex
     final Map<String, CallView> callByLeg = new HashMap<>();
     final WallClock clock = new WallClock();
     JournalRecord nodeStart;
+    /** What each leg beyond a call's caller and callee was for ("target", "recall"...), by its Call-ID. */
+    final Map<String, String> legRoles = new HashMap<>();
+    /** Transfers started, by call and transfer id: their kind and target name the failures. */
+    private final Map<String, JournalRecord> transfersStarted = new HashMap<>();
+    /** The Refer-To of each call's latest REFER, which a refusal names. */
+    private final Map<Long, String> lastReferTo = new HashMap<>();
     private final Map<JournalRecord, String> callIdCache = new IdentityHashMap<>();
     private final SipMessage message = new SipMessage();
 
@@ -36,11 +43,14 @@ final class JournalIndex
         final JournalIndex index = new JournalIndex();
         try (Journal journal = Journal.openReadOnly(dir); JournalReader reader = journal.newReader())
         {
+            final Progress progress = Progress.onTerminal("reading " + dir);
             JournalRecord record;
             while ((record = reader.next()) != null)
             {
                 index.add(record);
+                progress.step();
             }
+            progress.done();
         }
         index.assignParties();
         return index;
@@ -84,11 +94,17 @@ final class JournalIndex
         }
         switch (record.type)
         {
-            case RecordType.TRANSFER_STARTED -> root.transfers++;
-            case RecordType.TRANSFER_FAILED -> root.failedTransfers.add(
-                "target answered " + record.status + " (" + record.text(0) + ")");
-            case RecordType.TRANSFER_REFUSED -> root.failedTransfers.add(
-                "refused with " + record.status + " (" + record.text(0) + ")");
+            case RecordType.REFER_RECEIVED -> lastReferTo.put(record.callId, record.text(2));
+            case RecordType.TRANSFER_STARTED ->
+            {
+                root.transfers++;
+                transfersStarted.put(record.callId + "/" + record.transferId, record);
+            }
+            case RecordType.TRANSFER_FAILED -> root.failedTransfers.add(failure(record));
+            case RecordType.TRANSFER_REFUSED -> root.failedTransfers.add("transfer to " +
+                lastReferTo.getOrDefault(record.callId, "?") + " refused: " + statusLine(record.status) + " (" +
+                record.text(0) + ")");
+            case RecordType.LEG_ADDED -> addLeg(call, record.text(0), record.text(1));
             case RecordType.CALL_ENDED -> call.outcome = record.text(0) +
                 (record.status != 0 ? " " + record.status : "");
             default ->
@@ -97,14 +113,61 @@ final class JournalIndex
         }
     }
 
+    /** "transfer 1 blind to sip:carol@... failed: 486 Busy Here (the engine's reason)". */
+    private String failure(final JournalRecord failed)
+    {
+        final JournalRecord started = transfersStarted.get(failed.callId + "/" + failed.transferId);
+        return "transfer " + failed.transferId +
+            (started == null ? "" : " " + started.text(0) + " to " + started.text(1)) +
+            " failed: " + statusLine(failed.status) + " (" + failed.text(0) + ")";
+    }
+
+    static String statusLine(final int status)
+    {
+        final String phrase = SipStatus.reasonPhrase(status);
+        return phrase == null || phrase.isEmpty() ? String.valueOf(status) : status + " " + phrase;
+    }
+
+    /**
+     * A leg the call got beyond its caller and callee (journals of node-start version 4 on). A leg of another call
+     * (the consultation an attended transfer joins) brings that call along: it is shown as part of this one.
+     */
+    private void addLeg(final CallView call, final String legCallId, final String role)
+    {
+        legRoles.put(legCallId, role);
+        final CallView owner = callByLeg.get(legCallId);
+        final CallView root = root(call);
+        if (owner == null)
+        {
+            call.legCallIds.add(legCallId);
+            callByLeg.put(legCallId, call);
+        }
+        else if (root(owner) != root)
+        {
+            final CallView joined = root(owner);
+            joined.joinedInto = root;
+            root.children.add(joined);
+        }
+    }
+
     private CallView root(final CallView call)
     {
         CallView current = call;
-        while (current.created.parentCallId != 0 && calls.containsKey(current.created.parentCallId))
+        while (true)
         {
-            current = calls.get(current.created.parentCallId);
+            if (current.created.parentCallId != 0 && calls.containsKey(current.created.parentCallId))
+            {
+                current = calls.get(current.created.parentCallId);
+            }
+            else if (current.joinedInto != null)
+            {
+                current = current.joinedInto;
+            }
+            else
+            {
+                return current;
+            }
         }
-        return current;
     }
 
     /** Caller, callee and transfer targets of every call, from the addresses its legs' messages used. */
@@ -119,16 +182,17 @@ final class JournalIndex
                 continue;
             }
             final CallView root = root(call);
-            if (legCallId.equals(call.callerLeg()) && call == root)
+            if (legCallId.equals(root.callerLeg()))
             {
                 root.caller = root.caller == null ? record.peer : root.caller;
             }
-            else if (call == root)
+            else if (legCallId.equals(root.calleeLeg()))
             {
                 root.callee = root.callee == null ? record.peer : root.callee;
             }
             else if (!record.peer.equals(root.caller) && !record.peer.equals(root.callee))
             {
+                // A transfer target, a picker, the far end of a joined consultation: a column of its own.
                 root.targets.add(record.peer);
             }
         }

@@ -52,7 +52,7 @@ final class ShowCommand implements Callable<Integer>
         }
         for (final String failure : call.failedTransfers)
         {
-            out.println("transfer failed: " + failure);
+            out.println(failure);
         }
         out.flush();
         return ExitCodes.OK;

@@ -95,7 +95,7 @@ class JournalCommandsTest
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "calls", "show", "ladder", "replay", "pcap", "tail" })
+    @ValueSource(strings = { "calls", "stats", "show", "ladder", "replay", "pcap", "tail" })
     void shouldPrintHelpForEveryCommand(final String command)
     {
         final Run run = run("journal", command, "--help");
@@ -175,7 +175,7 @@ class JournalCommandsTest
         assertTrue(run.out().contains("caller 127.0.0.1:5070  callee 127.0.0.1:5062  targets [/127.0.0.1:5064]"),
             run.out());
         final Run failed = run("journal", "show", "--dir", dir.toString(), "call-5@synthetic");
-        assertTrue(failed.out().contains("transfer failed: target answered 486"), failed.out());
+        assertTrue(failed.out().matches("(?s).*transfer \\d+ blind to \\S+ failed: 486 Busy Here.*"), failed.out());
         final Run ladder = run("journal", "ladder", "--dir", dir.toString(), "call-6@synthetic");
         assertTrue(ladder.lines().get(0).contains("target 1 127.0.0.1:5064"), ladder.out());
         assertTrue(ladder.out().contains("REFER "), ladder.out());
@@ -186,7 +186,62 @@ class JournalCommandsTest
     {
         final Run run = run("journal", "show", "--dir", failedTransferDir.toString(), "call-2@synthetic");
         assertTrue(run.out().contains("transfer 1 FAILED: target answered 486 (target busy)"), run.out());
-        assertTrue(run.out().contains("transfer failed: target answered 486 (target busy)"), run.out());
+        assertTrue(run.out().contains("transfer 1 blind to sip:carol@127.0.0.1:5090 failed: 486 Busy Here (target busy)"),
+            run.out());
+        final Run calls = run("journal", "calls", "--dir", failedTransferDir.toString(), "--failed-transfers");
+        assertTrue(calls.lines().get(0).contains("call 2 ") && calls.lines().get(0).endsWith(
+            "transfer 1 blind to sip:carol@127.0.0.1:5090 failed: 486 Busy Here (target busy)"), calls.out());
+    }
+
+    @Test
+    void shouldAddUpTheJournal()
+    {
+        final Run run = run("journal", "stats", "--dir", dir.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        // Calls 1, 2, 3, 5 and 6 answered, 4 rejected with 486.
+        assertTrue(run.out().contains("calls 6  answered 5  ASR 83.3%"), run.out());
+        assertTrue(run.out().matches("(?s).*setup time \\(to answer\\)  mean [0-9.]+ ms  p95 [0-9.]+ ms.*"), run.out());
+        assertTrue(run.out().contains("transfers 2:"), run.out());
+        assertTrue(run.out().matches("(?s).*  blind +completed 1  failed 1\n.*"), run.out());
+        assertTrue(run.out().matches("(?s).*transfer failure reasons:\n +1  486 Busy Here\n.*"), run.out());
+        assertTrue(run.out().matches("(?s).*call outcomes:\n.*rejected 486.*"), run.out());
+
+        final Run none = run("journal", "stats", "--dir", dir.toString(), "--since", "2100-01-01T00:00:00Z");
+        assertTrue(none.out().startsWith("calls 0  answered 0  ASR -"), none.out());
+    }
+
+    @Test
+    void shouldTakeThe95thPercentileByNearestRank()
+    {
+        final StatsCommand.Totals totals = new StatsCommand.Totals();
+        for (long ms = 1; ms <= 20; ms++)
+        {
+            totals.setupNs.add(ms * 1_000_000L);
+        }
+        totals.calls = 20;
+        totals.answered = 20;
+        final StringWriter text = new StringWriter();
+        totals.print(new java.io.PrintWriter(text));
+        assertTrue(text.toString().contains("mean 10.5 ms  p95 19.0 ms"), text.toString());
+    }
+
+    /** The operator's question: a blind transfer whose target answered 486. The target's exchange is in every view. */
+    @Test
+    void shouldShowTheTargetsLegOfAFailedTransferInEveryView() throws Exception
+    {
+        final Run show = run("journal", "show", "--dir", dir.toString(), "call-5@synthetic");
+        assertTrue(show.out().contains("-> 127.0.0.1:5064  INVITE sip:"), "the INVITE to the target: " + show.out());
+        assertTrue(show.out().contains("<- 127.0.0.1:5064  SIP/2.0 486"), "the target's 486: " + show.out());
+        assertTrue(show.out().contains("target leg "), "the leg's event: " + show.out());
+        assertTrue(show.out().contains("targets [/127.0.0.1:5064]"), show.out());
+
+        final Run ladder = run("journal", "ladder", "--dir", dir.toString(), "call-5@synthetic");
+        assertTrue(ladder.lines().get(0).contains("target 1 127.0.0.1:5064"), "a column for the target: " + ladder.out());
+        assertTrue(ladder.out().contains("486 Busy Here"), ladder.out());
+
+        final Run calls = run("journal", "calls", "--dir", dir.toString(), "--failed-transfers");
+        assertTrue(calls.out().matches("(?s).*call 5 .*transfer \\d+ blind to \\S+ failed: 486 Busy Here.*"),
+            calls.out());
     }
 
     @Test

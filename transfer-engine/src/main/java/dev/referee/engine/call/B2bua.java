@@ -72,7 +72,7 @@ public final class B2bua implements TransactionUser
     }
 
     /** The configuration the engine was built with (snapshots ask which layout its journal has). */
-    EngineConfig config()
+    public EngineConfig config()
     {
         return config;
     }

@@ -153,6 +153,16 @@ public record EngineConfig(
         return behaviour >= 4;
     }
 
+    /**
+     * Every leg a call gets beyond its caller and callee is reported (EngineEvents.onLegAdded), so that the journal
+     * tools show a transfer target's, a recall's or a pickup's messages with the call. Events are compared on replay:
+     * a journal from before node-start version 4 replays without them, as it was made.
+     */
+    public boolean namesEveryLeg()
+    {
+        return behaviour >= 4;
+    }
+
     public long webhookTimeoutNs()
     {
         return TimeUnit.MILLISECONDS.toNanos(webhook.timeoutMs());

@@ -64,6 +64,17 @@ public interface EngineEvents
     }
 
     /**
+     * A leg joined the call beyond its caller and callee: {@code role} "target" (a transfer target Referee calls, or
+     * the far end of the consultation an attended transfer joins), "recall" (the transferor called back), "pickup"
+     * (the phone that picked up or took over the call) or "consultation" (the transferor's consultation dialog an
+     * attended transfer replaces; its call is from then on part of this one). {@code legCallId} is the leg's SIP Call-ID:
+     * the tools find every message of the call by it.
+     */
+    default void onLegAdded(long nowNs, long callId, CharSequence legCallId, CharSequence role)
+    {
+    }
+
+    /**
      * A call ended. {@code cause}: "caller-bye", "callee-bye", "cancelled", "rejected", "timeout", "no-ack",
      * "transferred", "transfer-failed". {@code status} is the SIP status that ended it (0 when a BYE ended it).
      */

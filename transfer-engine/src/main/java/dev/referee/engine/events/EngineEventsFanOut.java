@@ -107,6 +107,15 @@ public final class EngineEventsFanOut implements EngineEvents
     }
 
     @Override
+    public void onLegAdded(final long nowNs, final long callId, final CharSequence legCallId, final CharSequence role)
+    {
+        for (final EngineEvents listener : listeners)
+        {
+            listener.onLegAdded(nowNs, callId, legCallId, role);
+        }
+    }
+
+    @Override
     public void onCallEnded(final long nowNs, final long callId, final CharSequence cause, final int status)
     {
         for (final EngineEvents listener : listeners)

@@ -59,6 +59,7 @@ final class BlindTransfer
         // From: the transferee's identity, as the target will see it.
         final Leg leg = b2bua.calls().newTargetLeg(
             transfer.call, transfer.transferee.remoteUri(), "<" + targetUri + ">", target.user(), route);
+        LegsAdded.report(b2bua, events, timers.nowNs(), transfer.call, leg, "target");
         dialer.dial(transfer, leg, new InviteHeaders(referredBy, replaces));
     }
 

@@ -121,6 +121,7 @@ public final class Pickups implements PickupListener
 
         final long pickupId = nextPickupId++;
         events.onTransferStarted(timers.nowNs(), call.id(), pickupId, "pickup", picker.remoteUri());
+        LegsAdded.report(b2bua, events, timers.nowNs(), call, picker, "pickup");
         if (ringingCallee)
         {
             pickUpRinging(call, replaced, picker, request, st);

@@ -127,6 +127,7 @@ final class TransferFailure
         final Leg leg = b2bua.calls().newLegToward(transfer.call, transfer.transferee.remoteUri(), transfer.transferor);
         transfer.state(Transfer.State.RECALLING, timers.nowNs(), "recalling the transferor");
         transfer.consultation = null;
+        LegsAdded.report(b2bua, events, timers.nowNs(), transfer.call, leg, "recall");
         dialer.dial(transfer, leg, InviteHeaders.NONE);
     }
 }
