@@ -5,6 +5,7 @@ import dev.referee.ops.cli.NodeLauncher;
 import dev.referee.ops.cli.RunCommand;
 import dev.referee.ops.cli.VersionCommand;
 import dev.referee.ops.cli.VersionProvider;
+import dev.referee.ops.demo.DemoCommand;
 import dev.referee.ops.journal.JournalCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -45,6 +46,7 @@ public final class RefereeMain implements Callable<Integer>
             .addSubcommand(new CheckConfigCommand())
             .addSubcommand(new VersionCommand())
             .addSubcommand(new JournalCommand())
+            .addSubcommand(new DemoCommand())
             .addSubcommand(new CommandLine.HelpCommand());
     }
 

@@ -165,4 +165,13 @@ public final class RecoveryGate implements SipSender, EngineEvents, WebhookReque
             events.onCallEnded(nowNs, callId, cause, status);
         }
     }
+
+    @Override
+    public void onLegAdded(final long nowNs, final long callId, final CharSequence legCallId, final CharSequence role)
+    {
+        if (live)
+        {
+            events.onLegAdded(nowNs, callId, legCallId, role);
+        }
+    }
 }
