@@ -122,9 +122,12 @@ public final class RefereeCollector implements MultiCollector
         final StatusSnapshot.MessageCounts[] counts = {now.messagesIn(), now.messagesOut()};
         for (int direction = 0; direction < DIRECTIONS.length; direction++)
         {
-            for (final Map.Entry<String, Long> method : counts[direction].requests().entrySet())
+            // Every method from the start, zeros included (a fixed list): rate() then sees a method's first request.
+            for (int slot = 0; slot < EngineCounters.methodSlots(); slot++)
             {
-                requests.point(method.getValue(), "direction", DIRECTIONS[direction], "method", method.getKey());
+                final String method = EngineCounters.methodOfSlot(slot);
+                requests.point(counts[direction].requests().getOrDefault(method, 0L),
+                    "direction", DIRECTIONS[direction], "method", method);
             }
             for (final Map.Entry<Integer, Long> code : counts[direction].responses().entrySet())
             {

@@ -97,6 +97,8 @@ class MetricsExpositionTest
         assertEquals(7, metrics.value("referee_sip_requests_total{direction=\"received\",method=\"INVITE\"}"));
         assertEquals(4, metrics.value("referee_sip_requests_total{direction=\"received\",method=\"BYE\"}"));
         assertEquals(6, metrics.value("referee_sip_requests_total{direction=\"sent\",method=\"INVITE\"}"));
+        assertEquals(0, metrics.value("referee_sip_requests_total{direction=\"received\",method=\"REFER\"}"),
+            "every method from the start");
         assertEquals(9, metrics.value("referee_sip_responses_total{code=\"200\",direction=\"received\"}"));
         assertEquals(1, metrics.value("referee_sip_responses_total{code=\"486\",direction=\"sent\"}"));
         assertEquals(1, metrics.value("referee_sip_retransmissions_total{direction=\"sent\"}"));
