@@ -4,6 +4,7 @@ import dev.referee.engine.events.EngineEvents;
 import dev.referee.ring.Counter;
 import dev.referee.ring.FixedHistogram;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -54,7 +55,7 @@ public final class OutcomeCounters implements EngineEvents
 
     public OutcomeCounters()
     {
-        java.util.Arrays.fill(pendingKind, FREE);
+        Arrays.fill(pendingKind, FREE);
     }
 
     @Override
