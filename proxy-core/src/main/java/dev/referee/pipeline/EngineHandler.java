@@ -6,6 +6,7 @@ import dev.referee.ring.InboundEvent;
 import dev.referee.ring.PipelineCounters;
 
 import com.lmax.disruptor.EventHandler;
+import org.agrona.concurrent.NanoClock;
 import dev.referee.sip.Responses;
 import dev.referee.sip.SipMessageWriter;
 import dev.referee.sip.SipMethod;
@@ -23,6 +24,10 @@ import java.util.List;
  * so the journal and the engine's state never part and replay never diverges. A request among such inputs is
  * answered {@code 503} with Retry-After (its sender tries again later), the rest are dropped, and each is counted
  * ({@link PipelineCounters#inputsRefused}): an alarm, as the journal is failing.
+ * <p>
+ * It reads the clock once per input, before any stage, to record how long the input waited in the ring
+ * ({@link PipelineCounters#inputLagNs}); that reading goes to the counters only, never to the engine, whose time is
+ * the input's receive stamp.
  */
 final class EngineHandler implements EventHandler<InboundEvent>
 {
@@ -30,6 +35,7 @@ final class EngineHandler implements EventHandler<InboundEvent>
     private final OutboundPublisher sender;
     private final EventHandler<InboundEvent>[] stages;
     private final PipelineCounters counters;
+    private final NanoClock clock;
     private final UnsafeBuffer refusal = new UnsafeBuffer(new byte[InboundEvent.MAX_MESSAGE_LENGTH]);
     private final SipMessageWriter writer = new SipMessageWriter();
 
@@ -38,8 +44,9 @@ final class EngineHandler implements EventHandler<InboundEvent>
 
     @SuppressWarnings("unchecked")
     EngineHandler(final InboundHandler engine, final OutboundPublisher sender,
-        final List<EventHandler<InboundEvent>> stages, final PipelineCounters counters)
+        final List<EventHandler<InboundEvent>> stages, final PipelineCounters counters, final NanoClock clock)
     {
+        this.clock = clock;
         this.engine = engine;
         this.sender = sender;
         this.stages = stages.toArray(new EventHandler[0]);
@@ -54,6 +61,8 @@ final class EngineHandler implements EventHandler<InboundEvent>
             {
                 return; // shed or absorbed on the receive thread: neither journaled nor seen by the engine
             }
+            // Before the stages: after a recovery the journal stage moves timeNs onto the journal's time line.
+            counters.inputLagNs.record(clock.nanoTime() - event.timeNs);
             boolean taken = true;
             for (final EventHandler<InboundEvent> stage : stages)
             {

@@ -73,6 +73,8 @@ public final class SipPipeline implements AutoCloseable
     private final InboundPublisher publisher;
     private final EngineProgress progress;
     private final Ticker ticker;
+    /** The receive threads' time base; the engine stage measures each input's wait with it. */
+    private final NanoClock clock;
     private final String threadSuffix = "-" + INSTANCES.incrementAndGet();
     private final List<Thread> threads = new ArrayList<>();
     private final List<BatchEventProcessor<?>> processors = new ArrayList<>();
@@ -113,6 +115,7 @@ public final class SipPipeline implements AutoCloseable
         final SecurityConfig security, final TcpConfig tcpConfig, final NanoClock clock)
     {
         this.config = Objects.requireNonNull(config, "config");
+        this.clock = clock;
         if (config.tickIntervalMs() <= 0)
         {
             throw new IllegalArgumentException("pipeline tickIntervalMs must be > 0: " + config.tickIntervalMs());
@@ -244,7 +247,7 @@ public final class SipPipeline implements AutoCloseable
         // Added stages run in its handler, before it, so they need no sequence of their own.
         final List<EventHandler<InboundEvent>> stages = List.copyOf(extraInboundStages);
         final BatchEventProcessor<InboundEvent> engineStage = builder.build(
-            inboundRing, inboundRing.newBarrier(), new EngineHandler(engine, sender, stages, counters));
+            inboundRing, inboundRing.newBarrier(), new EngineHandler(engine, sender, stages, counters, clock));
         progress.engineSequence(engineStage.getSequence());
         engineStage.setExceptionHandler(new CountingExceptionHandler<>("engine", counters.engineErrors));
         inboundRing.addGatingSequences(engineStage.getSequence());

@@ -77,6 +77,14 @@ public final class PipelineCounters
     public final Counter outboundDropped = new Counter();
     /** Exceptions thrown by the engine's {@link InboundHandler}; the pipeline goes on with the next event. */
     public final Counter engineErrors = new Counter();
+    /**
+     * How long each input waited between its receive stamp and the engine stage taking it, in nanoseconds: the
+     * delay every answer carries (RFC 6357 §5), as a distribution rather than the oldest-input-now of
+     * {@link EngineProgress#lagNs}. Buckets from 50 µs to 2.5 s.
+     */
+    public final FixedHistogram inputLagNs = new FixedHistogram(
+        50_000L, 100_000L, 250_000L, 500_000L, 1_000_000L, 2_500_000L, 5_000_000L, 10_000_000L, 25_000_000L,
+        50_000_000L, 100_000_000L, 250_000_000L, 500_000_000L, 1_000_000_000L, 2_500_000_000L);
 
     // ---- parse thread ------------------------------------------------------------------------------------
     public final Counter parseFailures = new Counter();

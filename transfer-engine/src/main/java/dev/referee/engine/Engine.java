@@ -12,6 +12,7 @@ import dev.referee.engine.config.EngineConfig;
 import dev.referee.engine.call.B2bua;
 import dev.referee.engine.call.Leg;
 import dev.referee.engine.events.EngineEvents;
+import dev.referee.engine.events.EngineEventsFanOut;
 import dev.referee.engine.events.WebhookRequests;
 import dev.referee.engine.time.EngineTimers;
 import dev.referee.engine.transaction.ClientTransaction;
@@ -73,14 +74,17 @@ public final class Engine
     {
         this.config = config;
         this.counters = counters;
+        // The outcome counters hear every domain event first; the engine's listeners (journal, call records) after.
+        final EngineEvents counted = events == EngineEvents.NONE ?
+            counters.outcomes() : EngineEventsFanOut.of(counters.outcomes(), events);
         this.outbox = new Outbox(sender, counters);
         this.ids = IdGenerator.of(config.idKey(), config.seed());
         this.transactions = new TransactionLayer(timers, outbox, ids, config.t1Ns(), config.t2Ns(), config.t4Ns(),
             TransactionLayer.TIMER_C_NS, config.headerPolicy() ? config.userAgent() : null);
         this.transitions = new Transitions(counters);
-        this.b2bua = new B2bua(config, transactions, timers, outbox, ids, events, transitions, counters);
+        this.b2bua = new B2bua(config, transactions, timers, outbox, ids, counted, transitions, counters);
         // The transfer package builds on the B2BUA's dialog toolkit; the B2BUA hands it what it does not do itself.
-        this.transfers = new Transfers(b2bua, config, transactions, timers, events, webhooks);
+        this.transfers = new Transfers(b2bua, config, transactions, timers, counted, webhooks);
         b2bua.attach(transfers, transfers.pickups(), transfers.redirects());
         transactions.user(b2bua);
     }
@@ -235,6 +239,7 @@ public final class Engine
         final ServerTransaction existing = transactions.findServer(request);
         if (existing != null)
         {
+            counters.increment(EngineCounters.RETRANSMISSIONS_RECEIVED);
             transactions.onRetransmission(existing);
             return;
         }

@@ -1,5 +1,6 @@
 package dev.referee.journal;
 
+import dev.referee.ring.Counter;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
@@ -7,13 +8,17 @@ import net.openhft.chronicle.wire.DocumentContext;
 
 /**
  * A {@link RecordSink} writing one Chronicle document per record. One per writer thread: Chronicle's
- * {@link ExcerptAppender} is single-threaded, so it is created lazily on the thread that first writes.
+ * {@link ExcerptAppender} is single-threaded, so it is created lazily on the thread that first writes. It counts the
+ * records and bytes it appends (that thread writes, any thread reads: the metrics scrape).
  */
 public final class ChronicleSink implements RecordSink, AutoCloseable
 {
     private final ChronicleQueue queue;
     private ExcerptAppender appender;
     private DocumentContext document;
+    private long recordStart;
+    private final Counter records = new Counter();
+    private final Counter bytes = new Counter();
 
     ChronicleSink(final ChronicleQueue queue)
     {
@@ -28,7 +33,9 @@ public final class ChronicleSink implements RecordSink, AutoCloseable
             appender = queue.createAppender();
         }
         document = appender.writingDocument();
-        return document.wire().bytes();
+        final Bytes<?> out = document.wire().bytes();
+        recordStart = out.writePosition();
+        return out;
     }
 
     @Override
@@ -36,7 +43,10 @@ public final class ChronicleSink implements RecordSink, AutoCloseable
     {
         final DocumentContext current = document;
         document = null;
+        final long length = current.wire().bytes().writePosition() - recordStart;
         current.close();
+        records.increment();
+        bytes.add(length);
     }
 
     @Override
@@ -49,6 +59,18 @@ public final class ChronicleSink implements RecordSink, AutoCloseable
             current.rollbackOnClose();
             current.close();
         }
+    }
+
+    /** Records appended and committed. Any thread. */
+    public long records()
+    {
+        return records.get();
+    }
+
+    /** Bytes of the records appended and committed (their encoded content, without Chronicle's headers). Any thread. */
+    public long bytes()
+    {
+        return bytes.get();
     }
 
     /** Index of the last record this sink appended. */

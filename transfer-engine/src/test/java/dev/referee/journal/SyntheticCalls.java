@@ -66,6 +66,7 @@ public final class SyntheticCalls
     private final SipSender output;
     private final EngineEvents events;
     private Engine engine;
+    private final EngineCounters counters = new EngineCounters();
     private final List<byte[]> sent = new ArrayList<>();
     private final List<InetSocketAddress> sentTo = new ArrayList<>();
     private final Map<String, Dialogs> calls = new HashMap<>();
@@ -109,7 +110,7 @@ public final class SyntheticCalls
             return true;
         };
         events = new JournalEvents(sink);
-        engine = new Engine(config, output, new EngineCounters(), events);
+        engine = new Engine(config, output, counters, events);
     }
 
     /**
@@ -168,6 +169,12 @@ public final class SyntheticCalls
     public Engine engine()
     {
         return engine;
+    }
+
+    /** The counters of the engine built at the start (a recovered engine has its own). */
+    public EngineCounters counters()
+    {
+        return counters;
     }
 
     /** Caller INVITE, callee 180 and 200, caller ACK: the call is established. Returns the caller's Call-ID. */

@@ -12,24 +12,29 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The admin HTTP endpoint: {@code GET /health} and {@code GET /status}. It runs on one daemon thread of its own so
+ * The admin HTTP endpoint: {@code GET /health}, {@code GET /status} and, when given a {@link MetricsSource},
+ * {@code GET /metrics} (Prometheus). It runs on one daemon thread of its own so
  * that a slow or hostile HTTP client can never take time from the SIP pipeline threads.
  */
 public final class AdminServer implements AutoCloseable
 {
     static final String HEALTH_PATH = "/health";
     static final String STATUS_PATH = "/status";
+    static final String METRICS_PATH = "/metrics";
     private static final String HEALTH_BODY = "{\"status\":\"ok\"}";
 
     private final HttpServer server;
     private final ExecutorService executor;
     private final StatusSource statusSource;
+    private final MetricsSource metricsSource; // null: no /metrics
 
-    private AdminServer(final HttpServer server, final ExecutorService executor, final StatusSource statusSource)
+    private AdminServer(final HttpServer server, final ExecutorService executor, final StatusSource statusSource,
+        final MetricsSource metricsSource)
     {
         this.server = server;
         this.executor = executor;
         this.statusSource = statusSource;
+        this.metricsSource = metricsSource;
     }
 
     /**
@@ -40,6 +45,13 @@ public final class AdminServer implements AutoCloseable
     public static AdminServer start(final InetSocketAddress address, final StatusSource statusSource)
         throws IOException
     {
+        return start(address, statusSource, null);
+    }
+
+    /** As above, with {@code GET /metrics} served from {@code metricsSource} (null: none, 404). */
+    public static AdminServer start(final InetSocketAddress address, final StatusSource statusSource,
+        final MetricsSource metricsSource) throws IOException
+    {
         final HttpServer server = HttpServer.create(address, 16);
         final ExecutorService executor = Executors.newSingleThreadExecutor(
             (runnable) ->
@@ -48,7 +60,7 @@ public final class AdminServer implements AutoCloseable
                 thread.setDaemon(true);
                 return thread;
             });
-        final AdminServer admin = new AdminServer(server, executor, statusSource);
+        final AdminServer admin = new AdminServer(server, executor, statusSource, metricsSource);
         server.setExecutor(executor);
         // One context for every path so that unknown paths get our 404 rather than the server's own page.
         server.createContext("/", admin::handle);
@@ -83,7 +95,8 @@ public final class AdminServer implements AutoCloseable
         try (exchange)
         {
             final String path = exchange.getRequestURI().getPath();
-            if (!HEALTH_PATH.equals(path) && !STATUS_PATH.equals(path))
+            final boolean metrics = metricsSource != null && METRICS_PATH.equals(path);
+            if (!HEALTH_PATH.equals(path) && !STATUS_PATH.equals(path) && !metrics)
             {
                 respond(exchange, 404, "{\"error\":\"not found\"}");
                 return;
@@ -97,6 +110,10 @@ public final class AdminServer implements AutoCloseable
             if (HEALTH_PATH.equals(path))
             {
                 respond(exchange, 200, HEALTH_BODY);
+            }
+            else if (metrics)
+            {
+                metrics(exchange);
             }
             else
             {
@@ -122,10 +139,32 @@ public final class AdminServer implements AutoCloseable
         respond(exchange, 200, body);
     }
 
+    private void metrics(final HttpExchange exchange) throws IOException
+    {
+        final byte[] body;
+        try
+        {
+            body = metricsSource.scrape();
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            final StringBuilder error = new StringBuilder("{\"error\":");
+            StatusJson.string(error, String.valueOf(ex));
+            respond(exchange, 500, error.append('}').toString());
+            return;
+        }
+        respond(exchange, 200, metricsSource.contentType(), body);
+    }
+
     private static void respond(final HttpExchange exchange, final int status, final String body) throws IOException
     {
-        final byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        respond(exchange, status, "application/json; charset=utf-8", body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void respond(final HttpExchange exchange, final int status, final String contentType,
+        final byte[] bytes) throws IOException
+    {
+        exchange.getResponseHeaders().set("Content-Type", contentType);
         exchange.getResponseHeaders().set("Cache-Control", "no-store");
         exchange.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = exchange.getResponseBody())

@@ -19,6 +19,9 @@ import dev.referee.journal.JournalSnapshotter;
 import dev.referee.journal.RecoveryGate;
 import dev.referee.ops.admin.AdminServer;
 import dev.referee.ops.config.RefereeConfig;
+import dev.referee.ops.metrics.JournalAppends;
+import dev.referee.ops.metrics.MetricsExposition;
+import dev.referee.ops.metrics.RefereeCollector;
 import dev.referee.ops.webhook.TransferWebhookClient;
 import dev.referee.pipeline.SipPipeline;
 import dev.referee.transport.Transport;
@@ -85,7 +88,12 @@ final class NodeAssembly
             parts.pipeline.start(new InboundAdapter(engine));
             if (config.admin() != null)
             {
-                parts.admin = AdminServer.start(config.admin(), new NodeStatus(parts.pipeline, parts.counters));
+                final NodeStatus status = new NodeStatus(parts.pipeline, parts.counters);
+                // /metrics reads what /status reads, plus the distributions and outcome counts only it shows.
+                final SipPipeline pipeline = parts.pipeline;
+                parts.admin = AdminServer.start(config.admin(), status, new MetricsExposition(new RefereeCollector(
+                    status, parts.counters, pipeline.counters(), () -> pipeline.progress().lagNs(System.nanoTime()),
+                    parts.journalAppends)));
             }
             return new RefereeNode(parts, engine);
         }
@@ -107,6 +115,7 @@ final class NodeAssembly
         // One sink, hence one Chronicle appender, for everything the engine thread journals: inputs, outputs, domain
         // events, snapshots (see JournalSender for why the outputs are journaled there too).
         final ChronicleSink engineSink = parts.journal.newSink();
+        parts.journalAppends = new JournalAppends(engineSink::records, engineSink::bytes);
         final JournalSender outputs = new JournalSender(parts.pipeline.sender(), engineSink);
         final RecoveryGate gate = new RecoveryGate(outputs,
             EngineEventsFanOut.of(new JournalEvents(engineSink), parts.callRecords), parts.webhooks);
@@ -193,6 +202,7 @@ final class NodeAssembly
         TransferWebhookClient webhooks;
         CdrWriter callRecords;
         Journal journal; // stays null when journal.enabled is false
+        JournalAppends journalAppends; // what the engine's journal sink appended; null without a journal
         AdminServer admin;
 
         @Override

@@ -133,6 +133,42 @@ class AdminServerTest
         assertEquals("{\"error\":\"java.lang.IllegalStateException: engine \\\"stopped\\\"\"}", response.body());
     }
 
+    @Test
+    void shouldServeMetricsFromTheMetricsSourceOnEveryRequest() throws Exception
+    {
+        server.close();
+        final java.util.concurrent.atomic.AtomicInteger scrapes = new java.util.concurrent.atomic.AtomicInteger();
+        server = AdminServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), status::get,
+            new MetricsSource()
+            {
+                @Override
+                public String contentType()
+                {
+                    return "text/plain; version=0.0.4; charset=utf-8";
+                }
+
+                @Override
+                public byte[] scrape()
+                {
+                    return ("referee_calls_active " + scrapes.incrementAndGet() + "\n").getBytes();
+                }
+            });
+
+        final HttpResponse<String> first = send("GET", "/metrics");
+
+        assertEquals(200, first.statusCode());
+        assertEquals("text/plain; version=0.0.4; charset=utf-8", first.headers().firstValue("Content-Type").orElse(""));
+        assertEquals("referee_calls_active 1\n", first.body());
+        assertEquals("referee_calls_active 2\n", send("GET", "/metrics").body());
+        assertEquals(405, send("POST", "/metrics").statusCode());
+    }
+
+    @Test
+    void shouldAnswer404ForMetricsWithoutAMetricsSource() throws Exception
+    {
+        assertEquals(404, send("GET", "/metrics").statusCode());
+    }
+
     private HttpResponse<String> send(final String method, final String path) throws Exception
     {
         final URI uri = URI.create("http://127.0.0.1:" + server.address().getPort() + path);

@@ -28,15 +28,27 @@ public final class EngineCounters
     public static final int RESPONSES_FROM_ELSEWHERE = 9;
     /** Requests answered 503 because {@code sip.max-transactions} server transactions were held. */
     public static final int TRANSACTION_LIMIT = 10;
-    private static final int GAUGE_SLOTS = 11;
+    /** Messages sent again: requests on Timers A and E, final responses on Timer G and 2xx, ACKs for a retransmitted final. */
+    public static final int RETRANSMISSIONS_SENT = 11;
+    /** Requests that matched a server transaction already held: absorbed, or answered with its last response. */
+    public static final int RETRANSMISSIONS_RECEIVED = 12;
+    private static final int GAUGE_SLOTS = 13;
 
     private final AtomicLongArray gauges = new AtomicLongArray(GAUGE_SLOTS);
     private final AtomicLongArray requestsIn = new AtomicLongArray(METHOD_SLOTS);
     private final AtomicLongArray requestsOut = new AtomicLongArray(METHOD_SLOTS);
     private final AtomicLongArray responsesIn = new AtomicLongArray(STATUS_SLOTS);
     private final AtomicLongArray responsesOut = new AtomicLongArray(STATUS_SLOTS);
+    /** Calls and transfers by outcome, counted from the engine's domain events. */
+    private final OutcomeCounters outcomes = new OutcomeCounters();
     /** Per trunk call policy counts; installed by the engine, which knows the trunks. */
     private volatile TrunkCounters trunks = TrunkCounters.NONE;
+
+    /** Calls and transfers by outcome; the engine hands them its domain events. */
+    public OutcomeCounters outcomes()
+    {
+        return outcomes;
+    }
 
     /** The per-trunk counters of the engine's trunks (empty until an engine is built with these counters). */
     public TrunkCounters trunks()

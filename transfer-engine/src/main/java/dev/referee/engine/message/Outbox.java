@@ -66,6 +66,7 @@ public final class Outbox
     public void resend(final int transport, final InetSocketAddress destination, final long connectionId,
         final StoredMessage message)
     {
+        counters.increment(EngineCounters.RETRANSMISSIONS_SENT);
         transmit(transport, destination, connectionId, message.buffer, message.length);
     }
 

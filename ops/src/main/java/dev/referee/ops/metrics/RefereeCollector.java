@@ -1,0 +1,247 @@
+package dev.referee.ops.metrics;
+
+import dev.referee.engine.counters.EngineCounters;
+import dev.referee.engine.counters.OutcomeCounters;
+import dev.referee.engine.counters.TrunkCounters;
+import dev.referee.ops.admin.StatusSnapshot;
+import dev.referee.ops.admin.StatusSource;
+import dev.referee.ring.PipelineCounters;
+
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.prometheus.metrics.model.snapshots.Unit;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * Referee's own metrics, read at scrape time from the counters the engine, the pipeline and the journal write
+ * (each has one writer thread and is read here with acquire loads): nothing is updated for Prometheus on the engine
+ * thread, and nothing here takes a lock the engine could wait on. The figures {@code GET /status} reports come from
+ * the same {@link StatusSnapshot}, so the two endpoints cannot disagree. docs/operations.md ("Metrics") lists every
+ * family; names follow Prometheus conventions: the {@code referee_} prefix, {@code _total} for counters, seconds and
+ * bytes.
+ */
+public final class RefereeCollector implements MultiCollector
+{
+    private static final String[] DIRECTIONS = {"received", "sent"};
+
+    private final StatusSource status;
+    private final EngineCounters engine;
+    private final PipelineCounters pipeline;
+    private final LongSupplier engineLagNs;
+    private final JournalAppends journal;
+
+    /**
+     * @param engineLagNs age of the oldest input the engine has not finished, now ({@code EngineProgress#lagNs}).
+     * @param journal     null when the journal is off: its families are left out.
+     */
+    public RefereeCollector(final StatusSource status, final EngineCounters engine, final PipelineCounters pipeline,
+        final LongSupplier engineLagNs, final JournalAppends journal)
+    {
+        this.status = status;
+        this.engine = engine;
+        this.pipeline = pipeline;
+        this.engineLagNs = engineLagNs;
+        this.journal = journal;
+    }
+
+    @Override
+    public MetricSnapshots collect()
+    {
+        final StatusSnapshot now = status.snapshot();
+        final long lagNs = engineLagNs.getAsLong();
+        final Families families = new Families();
+        calls(families, now);
+        transfers(families);
+        messages(families, now);
+        dropsAndShedding(families, now);
+        engineLoad(families, now, lagNs);
+        trunks(families);
+        tcp(families, now);
+        if (journal != null)
+        {
+            journal(families, lagNs);
+        }
+        return new MetricSnapshots(families.snapshots());
+    }
+
+    private void calls(final Families families, final StatusSnapshot now)
+    {
+        final OutcomeCounters outcomes = engine.outcomes();
+        families.gauge("referee_calls_active", "B2BUA calls in progress", now.activeCalls());
+        families.counter("referee_calls_started", "Calls begun: callers' INVITEs relayed, and calls transfers made",
+            outcomes.callsStarted());
+        final Families.Counter ended = families.counter("referee_calls_ended",
+            "Calls ended, by outcome: the cause the journal and call records name");
+        for (int outcome = 0; outcome < OutcomeCounters.CALL_OUTCOMES.size(); outcome++)
+        {
+            ended.point(outcomes.callsEnded(outcome), "outcome", OutcomeCounters.CALL_OUTCOMES.get(outcome));
+        }
+        ended.point(outcomes.callsEnded(OutcomeCounters.CALL_OUTCOMES.size()), "outcome", OutcomeCounters.OTHER).add();
+        families.gauge("referee_dialogs", "Dialogs held, one per leg", now.dialogs());
+        families.gauge("referee_transactions", "SIP transactions held: pending (waiting for a final response) or " +
+            "waiting (completed, absorbing retransmissions)")
+            .point(now.transactions(), "state", "pending")
+            .point(now.transactionsWaiting(), "state", "waiting")
+            .add();
+        families.gauge("referee_timers", "Timers scheduled on the engine's wheel", now.timers());
+    }
+
+    private void transfers(final Families families)
+    {
+        final OutcomeCounters outcomes = engine.outcomes();
+        families.counter("referee_transfers_started", "Transfers started: REFERs accepted, pickups made",
+            outcomes.transfersStarted());
+        final Families.Counter total = families.counter("referee_transfers",
+            "Transfers ended, by kind and outcome (kind other: started before a restart)");
+        for (int kind = 0; kind <= OutcomeCounters.TRANSFER_KINDS.size(); kind++)
+        {
+            final String kindName = kind < OutcomeCounters.TRANSFER_KINDS.size() ?
+                OutcomeCounters.TRANSFER_KINDS.get(kind) : OutcomeCounters.OTHER;
+            for (int outcome = 0; outcome < OutcomeCounters.TRANSFER_OUTCOMES.size(); outcome++)
+            {
+                total.point(outcomes.transfers(kind, outcome),
+                    "kind", kindName, "outcome", OutcomeCounters.TRANSFER_OUTCOMES.get(outcome));
+            }
+        }
+        total.add();
+        families.counter("referee_transfers_refused", "REFERs refused before a transfer started (403, 491, webhook)",
+            outcomes.refused());
+        families.histogramSeconds("referee_transfer_duration_seconds",
+            "Engine time from a transfer's start to its outcome", outcomes.transferDurationNs());
+    }
+
+    private void messages(final Families families, final StatusSnapshot now)
+    {
+        final Families.Counter requests = families.counter("referee_sip_requests",
+            "SIP requests the engine received and sent, by method (retransmissions received included)");
+        final Families.Counter responses = families.counter("referee_sip_responses",
+            "SIP responses the engine received and sent, by status code");
+        final StatusSnapshot.MessageCounts[] counts = {now.messagesIn(), now.messagesOut()};
+        for (int direction = 0; direction < DIRECTIONS.length; direction++)
+        {
+            // Every method from the start, zeros included (a fixed list): rate() then sees a method's first request.
+            for (int slot = 0; slot < EngineCounters.methodSlots(); slot++)
+            {
+                final String method = EngineCounters.methodOfSlot(slot);
+                requests.point(counts[direction].requests().getOrDefault(method, 0L),
+                    "direction", DIRECTIONS[direction], "method", method);
+            }
+            for (final Map.Entry<Integer, Long> code : counts[direction].responses().entrySet())
+            {
+                responses.point(code.getValue(), "direction", DIRECTIONS[direction], "code",
+                    String.valueOf(code.getKey()));
+            }
+        }
+        requests.add();
+        responses.add();
+        families.counter("referee_sip_retransmissions", "SIP retransmissions: requests received again (absorbed " +
+            "on receive or by their transaction), messages Referee sent again (Timers A, E, G, 2xx)")
+            .point(engine.get(EngineCounters.RETRANSMISSIONS_RECEIVED) + now.overload().absorbed(),
+                "direction", "received")
+            .point(engine.get(EngineCounters.RETRANSMISSIONS_SENT), "direction", "sent")
+            .add();
+    }
+
+    private void dropsAndShedding(final Families families, final StatusSnapshot now)
+    {
+        final StatusSnapshot.Drops drops = now.drops();
+        final StatusSnapshot.Security security = now.security();
+        families.counter("referee_messages_dropped", "Messages lost or ignored, by reason")
+            .point(drops.inboundFull(), "reason", "inbound_ring_full")
+            .point(drops.outboundFull(), "reason", "outbound_ring_full")
+            .point(pipeline.udpSendDropped.get() + pipeline.tcpSendDropped.get(), "reason", "send_failed")
+            .point(drops.malformed(), "reason", "malformed")
+            .point(drops.unexpected(), "reason", "unexpected")
+            .point(drops.journalRefused(), "reason", "journal_refused")
+            .point(security.unknownDropped(), "reason", "unknown_source")
+            .point(security.floodDropped(), "reason", "flood")
+            .point(security.responsesFromElsewhere(), "reason", "response_from_elsewhere")
+            .add();
+        final TrunkCounters trunks = engine.trunks();
+        families.counter("referee_requests_shed", "Requests answered 503 to shed load, by reason")
+            .point(now.overload().shed(), "reason", "admission")
+            .point(drops.overload503(), "reason", "inbound_ring_full")
+            .point(drops.transactionLimit(), "reason", "transaction_limit")
+            .point(trunks.total(TrunkCounters.CALL_LIMIT_REFUSED), "reason", "trunk_call_limit")
+            .point(trunks.total(TrunkCounters.RATE_REFUSED), "reason", "trunk_rate_limit")
+            .add();
+        families.counter("referee_unknown_source_rejected", "Requests from sources in no trunk answered 403",
+            security.unknownRejected());
+        families.counter("referee_flood_blocks", "Sources flood control blocked (again after a block ended too)",
+            security.blockedSources());
+    }
+
+    private void engineLoad(final Families families, final StatusSnapshot now, final long lagNs)
+    {
+        final StatusSnapshot.RingStatus ring = now.ring();
+        families.gauge("referee_ring_used_slots", "Ring slots holding messages not yet handled")
+            .point(ring.inboundSize() - ring.inboundRemaining(), "ring", "inbound")
+            .point(ring.outboundSize() - ring.outboundRemaining(), "ring", "outbound")
+            .add();
+        families.gauge("referee_ring_slots", "Ring capacity, in slots")
+            .point(ring.inboundSize(), "ring", "inbound")
+            .point(ring.outboundSize(), "ring", "outbound")
+            .add();
+        families.gauge("referee_engine_backlog", "Inputs received and not yet handled by the engine",
+            now.overload().backlog());
+        families.gauge("referee_engine_lag_seconds", "Age of the oldest input the engine has not handled")
+            .unit(Unit.SECONDS).point(Families.seconds(lagNs)).add();
+        families.histogramSeconds("referee_engine_input_lag_seconds",
+            "How long each input waited between its receipt and the engine taking it", pipeline.inputLagNs);
+    }
+
+    private void trunks(final Families families)
+    {
+        final TrunkCounters trunks = engine.trunks();
+        final List<String> names = trunks.names();
+        final Families.Gauge calls = families.gauge("referee_trunk_calls", "Calls counted against each trunk now");
+        final Families.Counter refused = families.counter("referee_trunk_refused",
+            "New INVITEs and REFERs a trunk's call policy refused, by reason");
+        final Families.Counter challenged = families.counter("referee_trunk_auth_challenges",
+            "INVITEs and REFERs answered 407 by a trunk's auth");
+        final Families.Counter failed = families.counter("referee_trunk_auth_failures",
+            "Of those, the ones whose credentials did not verify");
+        for (int trunk = 0; trunk < names.size(); trunk++)
+        {
+            final String name = names.get(trunk);
+            calls.point(trunks.get(trunk, TrunkCounters.CALLS), "trunk", name);
+            refused.point(trunks.get(trunk, TrunkCounters.ROUTE_REFUSED), "trunk", name, "reason", "route")
+                .point(trunks.get(trunk, TrunkCounters.CALL_LIMIT_REFUSED), "trunk", name, "reason", "call_limit")
+                .point(trunks.get(trunk, TrunkCounters.RATE_REFUSED), "trunk", name, "reason", "rate")
+                .point(trunks.get(trunk, TrunkCounters.REPLACES_REFUSED), "trunk", name, "reason", "replaces");
+            challenged.point(trunks.get(trunk, TrunkCounters.AUTH_CHALLENGED), "trunk", name);
+            failed.point(trunks.get(trunk, TrunkCounters.AUTH_FAILED), "trunk", name);
+        }
+        calls.add();
+        refused.add();
+        challenged.add();
+        failed.add();
+    }
+
+    private static void tcp(final Families families, final StatusSnapshot now)
+    {
+        final StatusSnapshot.Tcp tcp = now.tcp();
+        families.gauge("referee_tcp_connections", "TCP connections open, accepted and opened by Referee",
+            tcp.connectionsOpen());
+        families.counter("referee_tcp_connections_closed", "TCP connections Referee closed on a limit, by reason")
+            .point(tcp.connectionsRefused(), "reason", "max_connections")
+            .point(tcp.bufferOverflows(), "reason", "buffer_overflow")
+            .point(tcp.idleClosed(), "reason", "idle")
+            .point(tcp.readTimeouts(), "reason", "read_timeout")
+            .add();
+    }
+
+    private void journal(final Families families, final long lagNs)
+    {
+        families.counter("referee_journal_records", "Records appended to the journal (inputs, outputs, events, " +
+            "snapshot parts)", journal.records().getAsLong());
+        families.counter("referee_journal_written_bytes", "Bytes of the records appended to the journal")
+            .unit(Unit.BYTES).point(journal.bytes().getAsLong()).add();
+        // The journal stage runs on the engine thread just before the engine: an input waits for both the same time.
+        families.gauge("referee_journal_lag_seconds", "Age of the oldest input received and not yet journaled")
+            .unit(Unit.SECONDS).point(Families.seconds(lagNs)).add();
+    }
+}
