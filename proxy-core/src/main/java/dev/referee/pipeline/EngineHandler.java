@@ -118,9 +118,12 @@ final class EngineHandler implements EventHandler<InboundEvent>
             final long failures = counters.inboundStageErrors.get();
             if ((failures & (failures - 1)) == 0)
             {
+                // " call=<Call-ID>" (the log's convention, docs/operations.md "Logging") when the input is a message.
+                final String call = event.parsed && event.message.callId() != null ?
+                    " call=" + event.message.callId() : "";
                 System.getLogger(EngineHandler.class.getName())
                     .log(System.Logger.Level.WARNING, "inbound stage failed (" + failures + " failures so far): " +
-                        "the input is not applied", ex);
+                        "the input is not applied" + call, ex);
             }
             return false;
         }

@@ -2,12 +2,14 @@ package dev.referee.ops.cli;
 
 import dev.referee.config.ListenAddress;
 import dev.referee.ops.config.RefereeConfig;
+import dev.referee.ops.log.Logging;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -49,6 +51,18 @@ public final class RunCommand implements Callable<Integer>
         if (refereeConfig == null)
         {
             return ExitCodes.CONFIG;
+        }
+
+        try
+        {
+            Logging.install(refereeConfig.logging());
+        }
+        catch (final IOException ex)
+        {
+            err.println("referee: cannot write the log to " + refereeConfig.logging().file() + " (logging.file): " +
+                ex.getMessage());
+            err.flush();
+            return ExitCodes.FAILURE;
         }
 
         final RunningNode node;

@@ -14,6 +14,7 @@ import dev.referee.engine.config.TrunkConfig;
 import dev.referee.engine.config.TrunksReader;
 import dev.referee.engine.config.WebhookConfig;
 import dev.referee.journal.JournalConfig;
+import dev.referee.ops.log.LoggingConfig;
 import dev.referee.pipeline.PipelineConfig;
 import dev.referee.transport.OverloadConfig;
 import dev.referee.transport.SecurityConfig;
@@ -103,7 +104,7 @@ public final class ConfigLoader
     {
         final ConfigSection top = ConfigSection.document(reader, source).allowOnly(
             "listen", "routes", "journal", "admin", "pipeline", "sip", "transfer", "redirect", "trunks", "webhook",
-            "cdr", "warm-up", "overload", "security", "tcp");
+            "cdr", "warm-up", "overload", "security", "tcp", "logging");
         final ConfigSection journal = top.section("journal");
         final List<Route> routes = Route.readAll(top.items("routes"));
         final List<TrunkConfig> trunks = TrunksReader.trunks(top.items("trunks"), routes);
@@ -123,7 +124,8 @@ public final class ConfigLoader
             WarmUpConfig.read(top.section("warm-up")),
             OverloadConfig.read(top.section("overload")),
             SecurityConfig.read(top.section("security"), top.items("trunks")),
-            TcpConfig.read(top.section("tcp")));
+            TcpConfig.read(top.section("tcp")),
+            LoggingConfig.read(top.section("logging")));
     }
 
     /** {@code admin}: an address, or disabled by null, "off" or false. */

@@ -11,6 +11,7 @@ import dev.referee.engine.config.TrunkConfig;
 import dev.referee.engine.config.WebhookConfig;
 import dev.referee.engine.id.IdKey;
 import dev.referee.journal.JournalConfig;
+import dev.referee.ops.log.LoggingConfig;
 import dev.referee.pipeline.PipelineConfig;
 import dev.referee.transport.OverloadConfig;
 import dev.referee.transport.SecurityConfig;
@@ -60,7 +61,8 @@ public record RefereeConfig(
     WarmUpConfig warmUp,
     OverloadConfig overload,
     SecurityConfig security,
-    TcpConfig tcp)
+    TcpConfig tcp,
+    LoggingConfig logging)
 {
     public RefereeConfig
     {
@@ -73,14 +75,14 @@ public record RefereeConfig(
     public RefereeConfig withWarmUp(final WarmUpConfig warmUp)
     {
         return new RefereeConfig(listen, routes, journalDir, admin, pipeline, sip, journal, transfer, redirect, trunks,
-            webhook, cdr, warmUp, overload, security, tcp);
+            webhook, cdr, warmUp, overload, security, tcp, logging);
     }
 
     /** This configuration with other {@code listen} addresses (the node's own, once a configured port 0 is bound). */
     public RefereeConfig withListen(final List<ListenAddress> listen)
     {
         return new RefereeConfig(listen, routes, journalDir, admin, pipeline, sip, journal, transfer, redirect, trunks,
-            webhook, cdr, warmUp, overload, security, tcp);
+            webhook, cdr, warmUp, overload, security, tcp, logging);
     }
 
     /** What the receive threads know of the trunks: names and source blocks. */

@@ -135,7 +135,8 @@ public final class WarmUp
             OverloadConfig.NEVER,
             // Its own phones on loopback, driven as fast as they go: no border, no flood limit.
             SecurityConfig.defaults(false),
-            TcpConfig.defaults());
+            TcpConfig.defaults(),
+            config.logging());
     }
 
     private static long compileMs(final CompilationMXBean compiler)

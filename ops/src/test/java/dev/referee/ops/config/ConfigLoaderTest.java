@@ -18,6 +18,8 @@ import dev.referee.engine.config.TrunkTransferPolicy;
 import dev.referee.engine.config.WebhookConfig;
 import dev.referee.journal.JournalConfig;
 import dev.referee.journal.JournalRoll;
+import dev.referee.ops.log.LogLevel;
+import dev.referee.ops.log.LoggingConfig;
 import dev.referee.pipeline.PipelineConfig;
 import dev.referee.transport.FloodConfig;
 import dev.referee.transport.OverloadConfig;
@@ -84,7 +86,7 @@ class ConfigLoaderTest
         assertEquals(new RefereeConfig(embedded.listen(), embedded.routes(), embedded.journalDir(), embedded.admin(),
             embedded.pipeline(), embedded.sip(), embedded.journal(), embedded.transfer(), embedded.redirect(), List.of(),
             embedded.webhook(), embedded.cdr(), embedded.warmUp(), embedded.overload(), SecurityConfig.defaults(false),
-            embedded.tcp()), empty);
+            embedded.tcp(), embedded.logging()), empty);
         assertEquals(SecurityConfig.defaults(false), empty.security());
         assertEquals(UnknownSources.ALLOW, empty.security().unknownSources());
         assertFalse(empty.security().flood().enabled());
@@ -228,6 +230,16 @@ class ConfigLoaderTest
         assertEquals(new WarmUpConfig(0, 2_000), set.warmUp());
         assertFalse(set.warmUp().enabled());
         assertEquals(new OverloadConfig(250, 75, 5), set.overload());
+    }
+
+    @Test
+    void shouldReadTheLoggingSectionAndNameABadLevel() throws Exception
+    {
+        assertEquals(LoggingConfig.defaults(), ConfigLoader.parse("", "empty.yaml").logging());
+        assertEquals(new LoggingConfig(LogLevel.DEBUG, "/var/log/referee/referee.log"), ConfigLoader.parse(
+            "logging:\n  level: debug\n  file: \"/var/log/referee/referee.log\"\n", "log.yaml").logging());
+        assertError("logging:\n  level: loud\n", 2, "logging.level", "expected one of error, warning, info, debug (got 'loud')");
+        assertError("logging:\n  colour: true\n", 2, "logging.colour", "unknown key");
     }
 
     @Test
