@@ -1,5 +1,6 @@
 package dev.referee.ops.config;
 
+import dev.referee.capture.HepConfig;
 import dev.referee.cdr.CdrConfig;
 import dev.referee.config.ListenAddress;
 import dev.referee.engine.config.EngineConfig;
@@ -43,6 +44,7 @@ import java.util.concurrent.TimeUnit;
  * @param security    {@code security} and {@code trunks[].flood}: what the receive threads do with unknown and
  *                    flooding sources (docs/security.md, "Receive side").
  * @param tcp         {@code tcp}: connection limits and timeouts.
+ * @param hep         {@code hep}: where a HEP copy of every SIP message goes; {@link HepConfig#OFF} without it.
  */
 public record RefereeConfig(
     List<ListenAddress> listen,
@@ -60,7 +62,8 @@ public record RefereeConfig(
     WarmUpConfig warmUp,
     OverloadConfig overload,
     SecurityConfig security,
-    TcpConfig tcp)
+    TcpConfig tcp,
+    HepConfig hep)
 {
     public RefereeConfig
     {
@@ -73,14 +76,14 @@ public record RefereeConfig(
     public RefereeConfig withWarmUp(final WarmUpConfig warmUp)
     {
         return new RefereeConfig(listen, routes, journalDir, admin, pipeline, sip, journal, transfer, redirect, trunks,
-            webhook, cdr, warmUp, overload, security, tcp);
+            webhook, cdr, warmUp, overload, security, tcp, hep);
     }
 
     /** This configuration with other {@code listen} addresses (the node's own, once a configured port 0 is bound). */
     public RefereeConfig withListen(final List<ListenAddress> listen)
     {
         return new RefereeConfig(listen, routes, journalDir, admin, pipeline, sip, journal, transfer, redirect, trunks,
-            webhook, cdr, warmUp, overload, security, tcp);
+            webhook, cdr, warmUp, overload, security, tcp, hep);
     }
 
     /** What the receive threads know of the trunks: names and source blocks. */
