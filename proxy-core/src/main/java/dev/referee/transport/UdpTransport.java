@@ -283,8 +283,13 @@ public final class UdpTransport implements Runnable, AutoCloseable
 
             counters.udpReceived.increment();
             final InetSocketAddress source = (InetSocketAddress)from;
-            // Every datagram read is captured, also the ones the border or admission will refuse.
-            receiveTap.copy(PacketTap.UDP, source, local, receiveBuffer, 0, length, timeNs);
+            // Every datagram read is captured, also the ones the border or admission will refuse; not a keep-alive
+            // (RFC 5626 CRLF), which is no SIP message and which collectors would only report as unparsable.
+            final byte first = receiveBuffer.getByte(0);
+            if (first != '\r' && first != '\n')
+            {
+                receiveTap.copy(PacketTap.UDP, source, local, receiveBuffer, 0, length, timeNs);
+            }
             final int trunk = border.check(receiveBuffer, 0, length, source, timeNs);
             if (trunk == BorderGuard.REJECT)
             {

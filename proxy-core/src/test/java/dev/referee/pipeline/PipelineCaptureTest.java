@@ -48,7 +48,7 @@ class PipelineCaptureTest
     }
 
     @Test
-    void shouldCaptureADatagramReceivedAndTheOneSentBack() throws Exception
+    void shouldCaptureADatagramReceivedAndTheOneSentBackButNoKeepAlive() throws Exception
     {
         final EchoEngine engine = new EchoEngine();
         pipeline = pipeline(64, 1_000, listen(Transport.UDP, "127.0.0.1")).capture(this::recordingTap);
@@ -60,13 +60,16 @@ class PipelineCaptureTest
         try (DatagramSocket client = new DatagramSocket(new InetSocketAddress(server.getAddress(), 0)))
         {
             client.setSoTimeout((int)TIMEOUT_MS);
+            // A keep-alive first (RFC 5626 CRLF): no SIP message, not captured. (EchoEngine, unlike the engine, sends
+            // even that back: only what reached the server is compared.)
+            client.send(new DatagramPacket(bytes("\r\n\r\n"), 4, server));
             client.send(new DatagramPacket(bytes(message), bytes(message).length, server));
-            client.receive(new DatagramPacket(new byte[65_535], 65_535));
             final InetSocketAddress phone = (InetSocketAddress)client.getLocalSocketAddress();
 
-            await("both captured", () -> copies.size() == 2);
-            assertEquals(new Copy(PacketTap.UDP, phone, server, message), copies.get(0));
-            assertEquals(new Copy(PacketTap.UDP, server, phone, message), copies.get(1));
+            await("the request and its echo captured", () -> copies.contains(new Copy(PacketTap.UDP, server, phone,
+                message)));
+            assertEquals(List.of(new Copy(PacketTap.UDP, phone, server, message)),
+                copies.stream().filter(copy -> copy.destination().equals(server)).toList());
         }
     }
 
