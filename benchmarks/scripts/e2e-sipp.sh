@@ -4,10 +4,13 @@
 #   benchmarks/scripts/e2e-sipp.sh --rate 1000 --calls 20000 [--warmup-calls N] [--limit N] [--bound SECONDS]
 #                                  [--port-base P] [--ring SLOTS] [--jfr FILE] [--log FILE] [--tcp-kick]
 #                                  [--wait-strategy blocking|sleeping|yielding|busy-spin] [--journal on|off] [--build]
-#                                  [--referee-warm-up CALLS]
+#                                  [--referee-warm-up CALLS] [--hep HOST:PORT]
 #
 # Cold start: --warmup-calls 0 sends the measured load straight at a freshly started Referee (no SIPp warm-up);
 # --referee-warm-up 0 also turns Referee's own warm-up off (warm-up.calls), to compare with and without it.
+#
+# --hep HOST:PORT captures every message to a HEP collector there over UDP (`hep:` in Referee's config; start the
+# collector yourself): the cost of capture, docs/operations.md "Capture (HEP)". /status after the run shows hep counts.
 #
 # --journal off writes `journal: {enabled: false}` into Referee's config: no journal stage, output observer or
 # domain-event journaling (the other half of "the same SIPp load with the journal on and off", see docs/benchmarks.md).
@@ -34,6 +37,7 @@ kick=0
 log=""
 journal=on
 referee_warm_up=""
+hep=""
 
 usage()
 {
@@ -57,6 +61,7 @@ do
         --journal) journal="$2"; shift 2 ;;
         --build) build=1; shift ;;
         --referee-warm-up) referee_warm_up="$2"; shift 2 ;;
+        --hep) hep="$2"; shift 2 ;;
         -h|--help) usage; exit 0 ;;
         *) echo "e2e-sipp: unknown argument $1" >&2; usage >&2; exit 2 ;;
     esac
@@ -117,6 +122,10 @@ YAML
 if [[ -n "$referee_warm_up" ]]
 then
     printf 'warm-up:\n  calls: %s\n' "$referee_warm_up" >> "$tmp/referee.yaml"
+fi
+if [[ -n "$hep" ]]
+then
+    printf 'hep:\n  address: "%s"\n' "$hep" >> "$tmp/referee.yaml"
 fi
 if [[ -n "$ring$wait_strategy" ]]
 then
@@ -206,5 +215,5 @@ awk -F';' 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i
     NR <= 7 { printf "  %s  calls created/s %s  successful %s  failed %s  setup time %s\n",
         $col["ElapsedTime(C)"], $col["OutgoingCall(P)"], $col["SuccessfulCall(P)"], $col["FailedCall(P)"],
         $col[rtd] }' "$tmp/measured.csv"
-echo "RESULT journal=$journal rate=$rate calls=$calls failed=$uac_failed successful=$uac_success achieved=$achieved" \
+echo "RESULT journal=$journal hep=${hep:-off} rate=$rate calls=$calls failed=$uac_failed successful=$uac_success achieved=$achieved" \
     "cpu_us=$cpu_us cpu_us_per_call=$cpu_per_call idle_us_per_s=$idle_us_per_s"

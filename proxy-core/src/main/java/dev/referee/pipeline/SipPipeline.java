@@ -4,6 +4,7 @@ import dev.referee.config.ListenAddress;
 import dev.referee.ring.EngineProgress;
 import dev.referee.ring.InboundEvent;
 import dev.referee.ring.OutboundEvent;
+import dev.referee.ring.PacketTap;
 import dev.referee.ring.PipelineCounters;
 import dev.referee.transport.Admission;
 import dev.referee.transport.BorderGuard;
@@ -185,6 +186,18 @@ public final class SipPipeline implements AutoCloseable
     {
         checkNotStarted();
         outboundObserver = Objects.requireNonNull(observer, "observer");
+        return this;
+    }
+
+    /**
+     * Has a copy of every SIP message the transports read from or write to a socket go to {@code taps} (HEP
+     * capture): a tap each for the UDP receive thread, the send thread and the TCP thread. Before {@link #start}.
+     */
+    public synchronized SipPipeline capture(final PacketTap.Source taps)
+    {
+        checkNotStarted();
+        udp.taps(taps.newTap(), taps.newTap());
+        tcp.tap(taps.newTap());
         return this;
     }
 

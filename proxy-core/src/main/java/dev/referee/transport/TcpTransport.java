@@ -2,6 +2,7 @@ package dev.referee.transport;
 
 import dev.referee.ring.InboundEvent;
 import dev.referee.ring.OutboundEvent;
+import dev.referee.ring.PacketTap;
 import dev.referee.ring.PipelineCounters;
 import dev.referee.sip.StreamFramer;
 
@@ -76,6 +77,8 @@ public final class TcpTransport implements Runnable, AutoCloseable
     private final ByteBuffer sendByteBuffer = ByteBuffer.allocateDirect(InboundEvent.MAX_MESSAGE_LENGTH);
     private final UnsafeBuffer sendBuffer = new UnsafeBuffer(sendByteBuffer);
     private long nextConnectionId = 1;
+    private PacketTap tap = PacketTap.NONE;
+    private final UnsafeBuffer answerView = new UnsafeBuffer(new byte[0]);
     private Selector selector;
     private volatile boolean running = true;
 
@@ -151,6 +154,15 @@ public final class TcpTransport implements Runnable, AutoCloseable
             boundAddresses.add(local);
             listener.register(selector, SelectionKey.OP_ACCEPT, local);
         }
+    }
+
+    /**
+     * Sets who sees a copy of each message this thread frames or writes (stateless answers included). Before the
+     * thread starts.
+     */
+    public void tap(final PacketTap tap)
+    {
+        this.tap = tap;
     }
 
     /** The addresses actually bound (port 0 resolved), in {@code listen} order. */
@@ -415,6 +427,7 @@ public final class TcpTransport implements Runnable, AutoCloseable
         throws IOException
     {
         counters.tcpReceived.increment();
+        tap.copy(PacketTap.TCP, connection.remote, connection.local, buffer, offset, length, nowNs);
         final int trunk = border.check(buffer, offset, length, connection.remote, connection.trunk, nowNs);
         if (trunk == BorderGuard.DROP)
         {
@@ -422,7 +435,7 @@ public final class TcpTransport implements Runnable, AutoCloseable
         }
         if (trunk == BorderGuard.REJECT)
         {
-            if (!connection.write(border.response()))
+            if (!answer(connection, border.response()))
             {
                 closeConnection(connection);
             }
@@ -432,7 +445,7 @@ public final class TcpTransport implements Runnable, AutoCloseable
             buffer, offset, length, nowNs, admission);
         if (verdict == Admission.SHED)
         {
-            connection.write(admission.response());
+            answer(connection, admission.response());
             return;
         }
         if (verdict != InboundPublisher.FULL)
@@ -445,7 +458,7 @@ public final class TcpTransport implements Runnable, AutoCloseable
         {
             counters.tcpInboundDropped.increment();
         }
-        else if (connection.write(response))
+        else if (answer(connection, response))
         {
             counters.tcpOverloadResponses.increment();
         }
@@ -453,6 +466,21 @@ public final class TcpTransport implements Runnable, AutoCloseable
         {
             counters.tcpInboundDropped.increment();
         }
+    }
+
+    /** Writes a stateless answer (403, 503) and captures it when the connection took it. */
+    private boolean answer(final TcpConnection connection, final ByteBuffer response) throws IOException
+    {
+        final int start = response.position();
+        final int end = response.limit();
+        final boolean written = connection.write(response);
+        if (written)
+        {
+            answerView.wrap(response);
+            tap.copy(PacketTap.TCP, connection.local, connection.remote, answerView, start, end - start,
+                clock.nanoTime());
+        }
+        return written;
     }
 
     private void pollOutbound()
@@ -505,6 +533,9 @@ public final class TcpTransport implements Runnable, AutoCloseable
             if (connection.write(sendByteBuffer))
             {
                 counters.tcpSent.increment();
+                // A connection still connecting has no local address yet: captured with the source unknown.
+                tap.copy(PacketTap.TCP, connection.local, connection.remote, sendBuffer, 0, event.length,
+                    connection.lastActivityNs);
             }
             else
             {

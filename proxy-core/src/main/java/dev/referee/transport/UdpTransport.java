@@ -1,6 +1,7 @@
 package dev.referee.transport;
 
 import dev.referee.ring.InboundEvent;
+import dev.referee.ring.PacketTap;
 import dev.referee.ring.PipelineCounters;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
@@ -60,6 +61,13 @@ public final class UdpTransport implements Runnable, AutoCloseable
     private final UnsafeBuffer sendBuffer = new UnsafeBuffer(sendByteBuffer);
     private DatagramChannel ipv4Channel;
     private DatagramChannel ipv6Channel;
+    private InetSocketAddress ipv4Local;
+    private InetSocketAddress ipv6Local;
+
+    // Capture (HEP): one tap per thread. The receive thread's also sees the stateless answers it sends.
+    private PacketTap receiveTap = PacketTap.NONE;
+    private PacketTap sendTap = PacketTap.NONE;
+    private final UnsafeBuffer answerView = new UnsafeBuffer(new byte[0]);
 
     public UdpTransport(
         final List<InetSocketAddress> addresses,
@@ -114,16 +122,27 @@ public final class UdpTransport implements Runnable, AutoCloseable
             channel.register(selector, SelectionKey.OP_READ, local);
             if (local.getAddress() instanceof Inet6Address)
             {
+                ipv6Local = ipv6Channel == null ? local : ipv6Local;
                 ipv6Channel = ipv6Channel == null ? channel : ipv6Channel;
             }
             else
             {
+                ipv4Local = ipv4Channel == null ? local : ipv4Local;
                 ipv4Channel = ipv4Channel == null ? channel : ipv4Channel;
             }
         }
     }
 
-    /** The addresses actually bound (port 0 resolved), in {@code listen} order. */
+    /**
+     * Sets who sees a copy of each datagram: {@code receive} on the receive thread (every datagram read, and the
+     * stateless 403s and 503s answered there), {@code send} on the send thread. Before the threads start.
+     */
+    public void taps(final PacketTap receive, final PacketTap send)
+    {
+        this.receiveTap = receive;
+        this.sendTap = send;
+    }
+
     /** The kernel's receive buffer of each bound socket, in bytes (Linux reports twice what was granted). */
     List<Integer> receiveBufferBytes() throws IOException
     {
@@ -135,6 +154,7 @@ public final class UdpTransport implements Runnable, AutoCloseable
         return sizes;
     }
 
+    /** The addresses actually bound (port 0 resolved), in {@code listen} order. */
     public List<InetSocketAddress> boundAddresses()
     {
         return List.copyOf(boundAddresses);
@@ -215,6 +235,8 @@ public final class UdpTransport implements Runnable, AutoCloseable
         }
 
         counters.udpSent.increment();
+        sendTap.copy(PacketTap.UDP, channel == ipv6Channel ? ipv6Local : ipv4Local, destination, buffer, offset,
+            length, System.nanoTime());
         return true;
     }
 
@@ -261,10 +283,17 @@ public final class UdpTransport implements Runnable, AutoCloseable
 
             counters.udpReceived.increment();
             final InetSocketAddress source = (InetSocketAddress)from;
+            // Every datagram read is captured, also the ones the border or admission will refuse; not a keep-alive
+            // (RFC 5626 CRLF), which is no SIP message and which collectors would only report as unparsable.
+            final byte first = receiveBuffer.getByte(0);
+            if (first != '\r' && first != '\n')
+            {
+                receiveTap.copy(PacketTap.UDP, source, local, receiveBuffer, 0, length, timeNs);
+            }
             final int trunk = border.check(receiveBuffer, 0, length, source, timeNs);
             if (trunk == BorderGuard.REJECT)
             {
-                reject(channel, source);
+                reject(channel, source, local);
                 continue;
             }
             if (trunk == BorderGuard.DROP)
@@ -275,21 +304,21 @@ public final class UdpTransport implements Runnable, AutoCloseable
                 timeNs, admission);
             if (verdict == Admission.SHED)
             {
-                shed(channel, source);
+                shed(channel, source, local);
             }
             else if (verdict == InboundPublisher.FULL)
             {
-                onOverload(channel, source, length);
+                onOverload(channel, source, local, length);
             }
         }
     }
 
     /** Sends the border's 403 to an unknown source: once, never retransmitted (nothing is kept for it). */
-    private void reject(final DatagramChannel channel, final InetSocketAddress source)
+    private void reject(final DatagramChannel channel, final InetSocketAddress source, final InetSocketAddress local)
     {
         try
         {
-            channel.send(border.response(), source);
+            answer(channel, border.response(), source, local);
         }
         catch (final IOException ex)
         {
@@ -298,11 +327,11 @@ public final class UdpTransport implements Runnable, AutoCloseable
     }
 
     /** Sends the 503 admission control wrote for a shed call, straight back to where the INVITE came from. */
-    private void shed(final DatagramChannel channel, final InetSocketAddress source)
+    private void shed(final DatagramChannel channel, final InetSocketAddress source, final InetSocketAddress local)
     {
         try
         {
-            channel.send(admission.response(), source);
+            answer(channel, admission.response(), source, local);
         }
         catch (final IOException ex)
         {
@@ -310,7 +339,8 @@ public final class UdpTransport implements Runnable, AutoCloseable
         }
     }
 
-    private void onOverload(final DatagramChannel channel, final InetSocketAddress source, final int length)
+    private void onOverload(final DatagramChannel channel, final InetSocketAddress source,
+        final InetSocketAddress local, final int length)
     {
         final ByteBuffer response = admission.responder().respond(receiveBuffer, 0, length);
         if (response == null)
@@ -322,12 +352,25 @@ public final class UdpTransport implements Runnable, AutoCloseable
         try
         {
             // Stateless answer to the packet's source (RFC 3581 style): the sender is known to be reachable there.
-            channel.send(response, source);
+            answer(channel, response, source, local);
             counters.udpOverloadResponses.increment();
         }
         catch (final IOException ex)
         {
             counters.udpInboundDropped.increment();
+        }
+    }
+
+    /** Sends a stateless answer from the receive thread, and captures it once it went. */
+    private void answer(final DatagramChannel channel, final ByteBuffer response, final InetSocketAddress to,
+        final InetSocketAddress local) throws IOException
+    {
+        final int start = response.position();
+        final int end = response.limit();
+        if (channel.send(response, to) > 0)
+        {
+            answerView.wrap(response);
+            receiveTap.copy(PacketTap.UDP, local, to, answerView, start, end - start, System.nanoTime());
         }
     }
 

@@ -16,7 +16,8 @@ import java.util.Map;
  *  "tcp":{"connectionsOpen":n,"connectionsRefused":n,"bufferOverflows":n,"idleClosed":n,"readTimeouts":n},
  *  "trunks":{"routeRefused":n,"callLimitRefused":n,"rateRefused":n,"replacesRefused":n,"authChallenged":n,
  *            "authFailed":n,"byName":{"name":{"calls":n,"routeRefused":n,"callLimitRefused":n,"rateRefused":n,
- *            "replacesRefused":n,"authChallenged":n,"authFailed":n}}}}
+ *            "replacesRefused":n,"authChallenged":n,"authFailed":n}}},
+ *  "hep":{"sent":n,"dropped":n,"errors":n}}
  * </pre>
  * Written by hand: the shape is small and fixed, and no JSON library is needed on the ops classpath for it.
  */
@@ -98,7 +99,13 @@ public final class StatusJson
             refusals(json, trunk.getValue());
             json.append('}');
         }
-        json.append("}}}");
+        json.append("}}");
+
+        final StatusSnapshot.Hep hep = status.hep();
+        json.append(",\"hep\":{\"sent\":").append(hep.sent())
+            .append(",\"dropped\":").append(hep.dropped())
+            .append(",\"errors\":").append(hep.errors())
+            .append("}}");
         return json.toString();
     }
 

@@ -22,6 +22,7 @@ import java.util.TreeMap;
  * @param tcp          TCP connections open, and those closed by a limit.
  * @param trunks       per trunk call policy: calls up, new calls and Replaces refused, digest challenges and failures
  *                     (issue 7), and their totals.
+ * @param hep          HEP capture (issue 11): packets sent to the collector, messages dropped and lost to errors.
  */
 public record StatusSnapshot(
     long activeCalls,
@@ -36,8 +37,19 @@ public record StatusSnapshot(
     Overload overload,
     Security security,
     Tcp tcp,
-    Trunks trunks)
+    Trunks trunks,
+    Hep hep)
 {
+    /** Without HEP counts (capture off): zeros. */
+    public StatusSnapshot(final long activeCalls, final long dialogs, final long transactions,
+        final long transactionsWaiting, final long timers, final RingStatus ring, final MessageCounts messagesIn,
+        final MessageCounts messagesOut, final Drops drops, final Overload overload, final Security security,
+        final Tcp tcp, final Trunks trunks)
+    {
+        this(activeCalls, dialogs, transactions, transactionsWaiting, timers, ring, messagesIn, messagesOut, drops,
+            overload, security, tcp, trunks, Hep.none());
+    }
+
     /** Without trunk counts (tests of other parts): none. */
     public StatusSnapshot(final long activeCalls, final long dialogs, final long transactions,
         final long transactionsWaiting, final long timers, final RingStatus ring, final MessageCounts messagesIn,
@@ -69,7 +81,23 @@ public record StatusSnapshot(
             new Overload(0, 0, 0, 0, 0),
             new Security(0, 0, 0, 0, 0),
             new Tcp(0, 0, 0, 0, 0),
-            Trunks.none());
+            Trunks.none(),
+            Hep.none());
+    }
+
+    /**
+     * @param sent    HEP packets handed to the collector's socket.
+     * @param dropped captured messages not sent because capture could not keep up or reach the collector: the capture
+     *                ring was full, the TCP collector was not connected, or its socket buffer was full.
+     * @param errors  messages not sent because the socket failed (UDP port unreachable, TCP reset) or the message
+     *                did not fit a HEP packet.
+     */
+    public record Hep(long sent, long dropped, long errors)
+    {
+        public static Hep none()
+        {
+            return new Hep(0, 0, 0);
+        }
     }
 
     /** Free slots and capacity of each ring (Disruptor {@code remainingCapacity()} and {@code getBufferSize()}). */

@@ -1,5 +1,6 @@
 package dev.referee.ops.config;
 
+import dev.referee.capture.HepConfig;
 import dev.referee.cdr.CdrConfig;
 import dev.referee.config.AddressSyntax;
 import dev.referee.config.ConfigException;
@@ -104,7 +105,7 @@ public final class ConfigLoader
     {
         final ConfigSection top = ConfigSection.document(reader, source).allowOnly(
             "listen", "routes", "journal", "admin", "pipeline", "sip", "transfer", "redirect", "trunks", "webhook",
-            "cdr", "warm-up", "overload", "security", "tcp", "logging");
+            "cdr", "warm-up", "overload", "security", "tcp", "logging", "hep");
         final ConfigSection journal = top.section("journal");
         final List<Route> routes = Route.readAll(top.items("routes"));
         final List<TrunkConfig> trunks = TrunksReader.trunks(top.items("trunks"), routes);
@@ -125,7 +126,8 @@ public final class ConfigLoader
             OverloadConfig.read(top.section("overload")),
             SecurityConfig.read(top.section("security"), top.items("trunks")),
             TcpConfig.read(top.section("tcp")),
-            LoggingConfig.read(top.section("logging")));
+            LoggingConfig.read(top.section("logging")),
+            top.get("hep") == null ? HepConfig.OFF : HepConfig.read(top.section("hep")));
     }
 
     /** {@code admin}: an address, or disabled by null, "off" or false. */

@@ -1,5 +1,6 @@
 package dev.referee.ops.config;
 
+import dev.referee.capture.HepConfig;
 import dev.referee.cdr.CdrConfig;
 import dev.referee.config.ListenAddress;
 import dev.referee.engine.config.EngineConfig;
@@ -44,6 +45,7 @@ import java.util.concurrent.TimeUnit;
  * @param security    {@code security} and {@code trunks[].flood}: what the receive threads do with unknown and
  *                    flooding sources (docs/security.md, "Receive side").
  * @param tcp         {@code tcp}: connection limits and timeouts.
+ * @param hep         {@code hep}: where a HEP copy of every SIP message goes; {@link HepConfig#OFF} without it.
  */
 public record RefereeConfig(
     List<ListenAddress> listen,
@@ -62,7 +64,8 @@ public record RefereeConfig(
     OverloadConfig overload,
     SecurityConfig security,
     TcpConfig tcp,
-    LoggingConfig logging)
+    LoggingConfig logging,
+    HepConfig hep)
 {
     public RefereeConfig
     {
@@ -75,14 +78,14 @@ public record RefereeConfig(
     public RefereeConfig withWarmUp(final WarmUpConfig warmUp)
     {
         return new RefereeConfig(listen, routes, journalDir, admin, pipeline, sip, journal, transfer, redirect, trunks,
-            webhook, cdr, warmUp, overload, security, tcp, logging);
+            webhook, cdr, warmUp, overload, security, tcp, logging, hep);
     }
 
     /** This configuration with other {@code listen} addresses (the node's own, once a configured port 0 is bound). */
     public RefereeConfig withListen(final List<ListenAddress> listen)
     {
         return new RefereeConfig(listen, routes, journalDir, admin, pipeline, sip, journal, transfer, redirect, trunks,
-            webhook, cdr, warmUp, overload, security, tcp, logging);
+            webhook, cdr, warmUp, overload, security, tcp, logging, hep);
     }
 
     /** What the receive threads know of the trunks: names and source blocks. */

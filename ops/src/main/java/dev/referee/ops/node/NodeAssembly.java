@@ -1,5 +1,6 @@
 package dev.referee.ops.node;
 
+import dev.referee.capture.HepCapture;
 import dev.referee.cdr.CdrWriter;
 import dev.referee.cdr.WallClockMapping;
 import dev.referee.config.ListenAddress;
@@ -72,6 +73,12 @@ final class NodeAssembly
         {
             parts.pipeline = new SipPipeline(config.pipeline(), config.listen(), config.sip().userAgent(),
                 config.overload(), config.trunkSources(), config.security(), config.tcp(), new SystemNanoClock());
+            if (config.hep().enabled())
+            {
+                // Every message the transports read or write is copied to the HEP collector, off the engine thread.
+                parts.capture = new HepCapture(config.hep());
+                parts.pipeline.capture(parts.capture);
+            }
             // Bound before the engine is built: a configured port 0 is advertised (Via, Contact) as the real port.
             parts.pipeline.bind();
             parts.webhooks = new TransferWebhookClient(
@@ -85,10 +92,14 @@ final class NodeAssembly
             final EngineConfig engineConfig = config.withListen(parts.listen).engineConfig(freshIdKey());
             final Engine engine = config.journal().enabled() ?
                 journaledEngine(config, engineConfig, parts) : unjournaledEngine(engineConfig, parts);
+            if (parts.capture != null)
+            {
+                parts.capture.start();
+            }
             parts.pipeline.start(new InboundAdapter(engine));
             if (config.admin() != null)
             {
-                final NodeStatus status = new NodeStatus(parts.pipeline, parts.counters);
+                final NodeStatus status = new NodeStatus(parts.pipeline, parts.counters, parts.capture);
                 // /metrics reads what /status reads, plus the distributions and outcome counts only it shows.
                 final SipPipeline pipeline = parts.pipeline;
                 parts.admin = AdminServer.start(config.admin(), status, new MetricsExposition(new RefereeCollector(
@@ -204,6 +215,7 @@ final class NodeAssembly
         Journal journal; // stays null when journal.enabled is false
         JournalAppends journalAppends; // what the engine's journal sink appended; null without a journal
         AdminServer admin;
+        HepCapture capture; // stays null without hep
 
         @Override
         public void close()
@@ -215,6 +227,10 @@ final class NodeAssembly
             if (pipeline != null)
             {
                 pipeline.close();
+            }
+            if (capture != null)
+            {
+                capture.close(); // after the pipeline: its threads tap into the capture ring
             }
             if (webhooks != null)
             {

@@ -1,5 +1,6 @@
 package dev.referee.ops.node;
 
+import dev.referee.capture.HepCapture;
 import dev.referee.engine.counters.EngineCounters;
 import dev.referee.engine.counters.TrunkCounters;
 import dev.referee.ops.admin.StatusSnapshot;
@@ -15,11 +16,18 @@ final class NodeStatus implements StatusSource
 {
     private final SipPipeline pipeline;
     private final EngineCounters engine;
+    private final HepCapture capture; // null without hep
 
     NodeStatus(final SipPipeline pipeline, final EngineCounters engine)
     {
+        this(pipeline, engine, null);
+    }
+
+    NodeStatus(final SipPipeline pipeline, final EngineCounters engine, final HepCapture capture)
+    {
         this.pipeline = pipeline;
         this.engine = engine;
+        this.capture = capture;
     }
 
     @Override
@@ -62,7 +70,9 @@ final class NodeStatus implements StatusSource
                 pipeline.counters().tcpBufferOverflows.get(),
                 pipeline.counters().tcpIdleClosed.get(),
                 pipeline.counters().tcpReadTimeouts.get()),
-            trunks());
+            trunks(),
+            capture == null ? StatusSnapshot.Hep.none() :
+                new StatusSnapshot.Hep(capture.sent(), capture.dropped(), capture.errors()));
     }
 
     /** The engine's per-trunk call policy and authentication counts: one row per configured trunk and the default one. */

@@ -1,5 +1,6 @@
 package dev.referee.ops.node;
 
+import dev.referee.capture.HepConfig;
 import dev.referee.cdr.CdrConfig;
 import dev.referee.config.ListenAddress;
 import dev.referee.engine.config.Route;
@@ -136,7 +137,9 @@ public final class WarmUp
             // Its own phones on loopback, driven as fast as they go: no border, no flood limit.
             SecurityConfig.defaults(false),
             TcpConfig.defaults(),
-            config.logging());
+            config.logging(),
+            // Its synthetic calls are no traffic of the node's: nothing of them goes to the HEP collector.
+            HepConfig.OFF);
     }
 
     private static long compileMs(final CompilationMXBean compiler)

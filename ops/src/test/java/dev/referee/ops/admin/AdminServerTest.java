@@ -64,7 +64,8 @@ class AdminServerTest
             new StatusSnapshot.Overload(20, 7, 5, 3, 150),
             new StatusSnapshot.Security(8, 13, 400, 2, 5),
             new StatusSnapshot.Tcp(21, 14, 15, 16, 17),
-            new StatusSnapshot.Trunks(Map.of("carrier", new StatusSnapshot.TrunkCalls(2, 1, 3, 4, 5, 6, 7)))));
+            new StatusSnapshot.Trunks(Map.of("carrier", new StatusSnapshot.TrunkCalls(2, 1, 3, 4, 5, 6, 7))),
+            new StatusSnapshot.Hep(31, 32, 33)));
 
         final HttpResponse<String> response = send("GET", "/status");
 
@@ -85,7 +86,8 @@ class AdminServerTest
             "\"trunks\":{\"routeRefused\":1,\"callLimitRefused\":3,\"rateRefused\":4,\"replacesRefused\":5," +
             "\"authChallenged\":6,\"authFailed\":7," +
             "\"byName\":{\"carrier\":{\"calls\":2,\"routeRefused\":1,\"callLimitRefused\":3,\"rateRefused\":4," +
-            "\"replacesRefused\":5,\"authChallenged\":6,\"authFailed\":7}}}}",
+            "\"replacesRefused\":5,\"authChallenged\":6,\"authFailed\":7}}}," +
+            "\"hep\":{\"sent\":31,\"dropped\":32,\"errors\":33}}",
             response.body());
     }
 

@@ -18,7 +18,8 @@ class PackageDependenciesTest
 {
     /** proxy-core: SIP codec, configuration, transport and pipeline. */
     private static final String[] PROXY_CORE = {
-        "dev.referee.sip..", "dev.referee.config..", "dev.referee.transport..", "dev.referee.pipeline.."};
+        "dev.referee.sip..", "dev.referee.config..", "dev.referee.transport..", "dev.referee.pipeline..",
+        "dev.referee.ring..", "dev.referee.capture.."};
     /** transfer-engine: the engine and what records it. */
     private static final String[] TRANSFER_ENGINE = {"dev.referee.engine..", "dev.referee.journal..", "dev.referee.cdr.."};
 

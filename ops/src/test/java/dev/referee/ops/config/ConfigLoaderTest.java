@@ -3,6 +3,7 @@ package dev.referee.ops.config;
 import dev.referee.cdr.CdrConfig;
 import dev.referee.config.AddressSyntax;
 import dev.referee.config.Cidr;
+import dev.referee.capture.HepConfig;
 import dev.referee.config.ConfigException;
 import dev.referee.config.ListenAddress;
 import dev.referee.engine.config.OnTransferFailure;
@@ -86,7 +87,7 @@ class ConfigLoaderTest
         assertEquals(new RefereeConfig(embedded.listen(), embedded.routes(), embedded.journalDir(), embedded.admin(),
             embedded.pipeline(), embedded.sip(), embedded.journal(), embedded.transfer(), embedded.redirect(), List.of(),
             embedded.webhook(), embedded.cdr(), embedded.warmUp(), embedded.overload(), SecurityConfig.defaults(false),
-            embedded.tcp(), embedded.logging()), empty);
+            embedded.tcp(), embedded.logging(), HepConfig.OFF), empty);
         assertEquals(SecurityConfig.defaults(false), empty.security());
         assertEquals(UnknownSources.ALLOW, empty.security().unknownSources());
         assertFalse(empty.security().flood().enabled());
@@ -471,6 +472,35 @@ class ConfigLoaderTest
         assertEquals(3, ex.line());
         assertEquals("redirect.max", ex.keyPath());
         assertEquals(file + ":3: redirect.max: must be between 0 and 100 (got -1)", ex.getMessage());
+    }
+
+    @Test
+    void shouldReadTheHepSection() throws Exception
+    {
+        final RefereeConfig config = ConfigLoader.parse(
+            "hep:\n  address: \"10.0.0.9:9060\"\n  transport: tcp\n  agent-id: 2002\n  password: s3cret\n", "t");
+
+        assertEquals(new HepConfig(address("10.0.0.9", 9060), HepConfig.Transport.TCP, 2002, "s3cret"), config.hep());
+        assertFalse(config.hep().toString().contains("s3cret"), "the password is never printed");
+        assertEquals(new HepConfig(address("127.0.0.1", 9060), HepConfig.Transport.UDP, 2001, null),
+            ConfigLoader.parse("hep: {address: \"127.0.0.1:9060\"}\n", "t").hep());
+        assertFalse(ConfigLoader.parse("", "t").hep().enabled(), "no hep key: capture off");
+        assertFalse(ConfigLoader.loadDefault().hep().enabled(), "the embedded default captures nothing");
+    }
+
+    @Test
+    void shouldRejectBadHepValuesNamingKeyAndLine()
+    {
+        assertError("hep:\n  transport: udp\n", 2, "hep.address", "required");
+        assertError("hep:\n  address: \"collector:9060\"\n", 2, "hep.address",
+            "bad address 'collector:9060': host must be an IP address or localhost (names are not resolved)");
+        assertError("hep:\n  address: \"127.0.0.1:9060\"\n  transport: sctp\n", 3, "hep.transport",
+            "expected one of udp, tcp (got 'sctp')");
+        assertError("hep:\n  address: \"127.0.0.1:9060\"\n  agent-id: -1\n", 3, "hep.agent-id",
+            "must be between 0 and 2147483647 (got -1)");
+        assertError("hep:\n  address: \"127.0.0.1:9060\"\n  password: \"\"\n", 3, "hep.password",
+            "must not be empty");
+        assertError("hep:\n  address: \"127.0.0.1:9060\"\n  compress: true\n", 3, "hep.compress", "unknown key");
     }
 
     private static void assertError(final String yaml, final int line, final String path, final String reason)
