@@ -60,6 +60,7 @@ public final class RefereeCollector implements MultiCollector
         engineLoad(families, now, lagNs);
         trunks(families);
         tcp(families, now);
+        hep(families, now);
         if (journal != null)
         {
             journal(families, lagNs);
@@ -231,6 +232,18 @@ public final class RefereeCollector implements MultiCollector
             .point(tcp.bufferOverflows(), "reason", "buffer_overflow")
             .point(tcp.idleClosed(), "reason", "idle")
             .point(tcp.readTimeouts(), "reason", "read_timeout")
+            .add();
+    }
+
+    /** HEP capture (docs/operations.md, "Capture"): every message copied ends in one result; zeros without hep. */
+    private static void hep(final Families families, final StatusSnapshot now)
+    {
+        final StatusSnapshot.Hep hep = now.hep();
+        families.counter("referee_hep_messages", "SIP messages copied for the HEP collector, by result: sent, " +
+            "dropped (capture ring full or collector down), errors (send failed)")
+            .point(hep.sent(), "result", "sent")
+            .point(hep.dropped(), "result", "dropped")
+            .point(hep.errors(), "result", "errors")
             .add();
     }
 

@@ -107,6 +107,20 @@ class MetricsExpositionTest
     }
 
     @Test
+    void shouldExposeWhatBecameOfTheHepCopies() throws IOException
+    {
+        assertEquals(0, scrape(null).value("referee_hep_messages_total{result=\"sent\"}"), "zeros without hep");
+        status = new StatusSnapshot(status.activeCalls(), status.dialogs(), status.transactions(),
+            status.transactionsWaiting(), status.timers(), status.ring(), status.messagesIn(), status.messagesOut(),
+            status.drops(), status.overload(), status.security(), status.tcp(), status.trunks(),
+            new StatusSnapshot.Hep(65, 3, 1));
+        final Exposition metrics = scrape(null);
+        assertEquals(65, metrics.value("referee_hep_messages_total{result=\"sent\"}"));
+        assertEquals(3, metrics.value("referee_hep_messages_total{result=\"dropped\"}"));
+        assertEquals(1, metrics.value("referee_hep_messages_total{result=\"errors\"}"));
+    }
+
+    @Test
     void shouldExposeDropsAndShedRequestsByReason() throws IOException
     {
         final TrunkCounters trunks = new TrunkCounters(List.of("carrier", "default"));
