@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure the programs the interop tests drive are on PATH, installing the Debian package of each one missing:
 #   sipp (sip-tester), prometheus and promtool (prometheus), sngrep (sngrep), tshark (tshark).
-# One apt-get run for all that are missing; fails naming the packages when it cannot install them.
+# With arguments, only those commands (`install-test-tools.sh sipp`). One apt-get run for all that are missing;
+# fails naming the packages when it cannot install them.
 set -euo pipefail
 
 # command package
@@ -12,6 +13,14 @@ promtool    prometheus
 sngrep      sngrep
 tshark      tshark
 "
+
+if [[ $# -gt 0 ]]
+then
+    wanted=" $* "
+    TOOLS="$(while read -r command package; do
+        if [[ -n "$command" && "$wanted" == *" $command "* ]]; then echo "$command $package"; fi
+    done <<< "$TOOLS")"
+fi
 
 missing=()
 while read -r command package
