@@ -148,7 +148,13 @@ public final class SipPhone
 
     public String inDialog(final String method)
     {
-        return request(method, remoteTarget, nextBranch(), ++cseq, null, null, 70);
+        return inDialog(method, null);
+    }
+
+    /** A request of this dialog with {@code extraHeaders} ("Name: value\r\n" lines) and no body. */
+    public String inDialog(final String method, final String extraHeaders)
+    {
+        return request(method, remoteTarget, nextBranch(), ++cseq, extraHeaders, null, 70);
     }
 
     /** A REFER in this dialog to {@code referTo} (a URI), with {@code extraHeaders} ("Name: value\r\n" lines). */

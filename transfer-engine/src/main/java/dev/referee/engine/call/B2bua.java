@@ -199,6 +199,10 @@ public final class B2bua implements TransactionUser
             onBye(leg, st, request);
             return;
         }
+        if (method == SipMethod.SUBSCRIBE && config.answersReferSubscriptions() && transfers.onSubscribe(leg, request, st))
+        {
+            return; // the REFER's subscription is Referee's own, whatever became of the dialog's INVITE usage
+        }
         if (method == SipMethod.REFER && authenticator.admit(trunks.trunkOf(source.getAddress()), request, st,
             timers.nowNs()) == ProxyAuthenticator.Verdict.ANSWERED)
         {

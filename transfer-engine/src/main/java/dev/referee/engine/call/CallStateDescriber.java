@@ -129,7 +129,8 @@ public final class CallStateDescriber
         }
         if (transfer.lastNotified() != 0)
         {
-            out.append(", last NOTIFY ").append(transfer.lastNotified());
+            out.append(transfer.lastNotified() == CallTransfer.UNSUBSCRIBED ? ", unsubscribed" :
+                ", last NOTIFY " + transfer.lastNotified());
         }
     }
 }

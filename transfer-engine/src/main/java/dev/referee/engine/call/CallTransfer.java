@@ -29,6 +29,12 @@ public interface CallTransfer
     /** The leg being called or joined; null before there is one. */
     Leg target();
 
-    /** The last status reported to the transferor in a NOTIFY; 0 for none. */
+    /**
+     * {@link #lastNotified()} once the transferor ended the subscription itself (SUBSCRIBE with Expires: 0): no status
+     * is reported any more. Above every status, so that the notifier's "final status sent" test covers it.
+     */
+    int UNSUBSCRIBED = 1000;
+
+    /** The last status reported to the transferor in a NOTIFY; 0 for none, {@link #UNSUBSCRIBED} once it unsubscribed. */
     int lastNotified();
 }

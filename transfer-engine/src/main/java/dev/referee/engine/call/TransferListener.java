@@ -18,6 +18,13 @@ public interface TransferListener
      */
     boolean onRefer(Leg transferor, SipMessage refer, ServerTransaction st, InetSocketAddress source);
 
+    /**
+     * A SUBSCRIBE in {@code subscriber}'s dialog. Returns true when it is for the implicit subscription of a REFER
+     * Referee performs (Event: refer, RFC 3515 §2.4.4) and has been answered; false for any other, which the B2BUA
+     * relays like any other request.
+     */
+    boolean onSubscribe(Leg subscriber, SipMessage subscribe, ServerTransaction st);
+
     /** A transfer webhook answered request {@code requestId}; {@code target}, when not empty, replaces Refer-To. */
     void onWebhookAnswer(long requestId, boolean accept, CharSequence target);
 

@@ -163,6 +163,16 @@ public record EngineConfig(
         return behaviour >= 4;
     }
 
+    /**
+     * A SUBSCRIBE for the implicit subscription of a REFER Referee performs is answered by Referee (refresh, or
+     * Expires: 0 with a final NOTIFY), also after the transferor's BYE (RFC 5057: the subscription outlives it).
+     * Before node-start version 4 it was relayed to the other party, or answered 481 once the dialog had ended.
+     */
+    public boolean answersReferSubscriptions()
+    {
+        return behaviour >= 4;
+    }
+
     public long webhookTimeoutNs()
     {
         return TimeUnit.MILLISECONDS.toNanos(webhook.timeoutMs());

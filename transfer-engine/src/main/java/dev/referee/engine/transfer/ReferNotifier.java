@@ -1,15 +1,16 @@
 package dev.referee.engine.transfer;
 
+import dev.referee.engine.call.CallTransfer;
 import dev.referee.engine.call.ClientPurpose;
 import dev.referee.engine.call.Leg;
 import dev.referee.engine.call.LegMessages;
-
-import dev.referee.sip.SipLimits;
-
 import dev.referee.engine.transaction.ClientTransaction;
 import dev.referee.engine.transaction.TransactionLayer;
+import dev.referee.sip.SipLimits;
 import dev.referee.sip.SipMessageWriter;
 import dev.referee.sip.SipMethod;
+import dev.referee.sip.SipStatus;
+
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.charset.StandardCharsets;
@@ -62,6 +63,29 @@ final class ReferNotifier
         send(transfer, status, reason);
     }
 
+    /**
+     * The transferor ended the subscription (SUBSCRIBE with Expires: 0): one last NOTIFY, terminated, with the state
+     * last reported (RFC 6665 §4.2.1.4), then nothing more. While a NOTIFY is unanswered the last one waits for it.
+     * Nothing is sent to a transferor that hung up.
+     */
+    void unsubscribe(final Transfer transfer)
+    {
+        final int shown = transfer.lastNotified == 0 ? SipStatus.TRYING : transfer.lastNotified;
+        transfer.lastNotified = CallTransfer.UNSUBSCRIBED;
+        if (transfer.transferor.isTerminated())
+        {
+            transfer.waitingStatus = 0;
+            return;
+        }
+        if (transfer.notifyInFlight)
+        {
+            transfer.waitingStatus = shown;
+            transfer.waitingReason = SipStatus.reasonPhrase(shown);
+            return;
+        }
+        send(transfer, shown, SipStatus.reasonPhrase(shown));
+    }
+
     /** The previous NOTIFY was answered (or timed out): send the state that waited, if any. */
     void onNotifyDone(final Transfer transfer)
     {
@@ -84,7 +108,10 @@ final class ReferNotifier
             transferor, "NOTIFY", transferor.nextLocalCSeq(), branch, SipLimits.MAX_FORWARDS);
         writer.header("Contact", messages.contact(transferor.transport(), transferor.flow()));
         writer.header("Event", transfer.event);
-        writer.header("Subscription-State", status >= 200 ? "terminated;reason=noresource" : "active;expires=60");
+        // Ended by the subscriber: as if it expired now (RFC 6665 §4.1.3, "timeout"); ended by the outcome: noresource.
+        writer.header("Subscription-State", transfer.lastNotified == CallTransfer.UNSUBSCRIBED ?
+            "terminated;reason=timeout" : status >= 200 ? "terminated;reason=noresource" :
+            "active;expires=" + ReferSubscriptions.EXPIRES_SECONDS);
         final String shown = reason.length() > MAX_REASON_LENGTH ? reason.substring(0, MAX_REASON_LENGTH) : reason;
         final byte[] fragment = ("SIP/2.0 " + status + ' ' + shown + "\r\n").getBytes(StandardCharsets.US_ASCII);
         body.putBytes(0, fragment);

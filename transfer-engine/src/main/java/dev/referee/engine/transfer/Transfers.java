@@ -31,6 +31,7 @@ public final class Transfers implements TransferListener
     private final B2bua b2bua;
     private final EngineTimers timers;
     private final ReferNotifier notifier;
+    private final ReferSubscriptions subscriptions;
     private final TransferFailure failure;
     private final TransferJoin join;
     private final BlindTransfer blind;
@@ -46,6 +47,7 @@ public final class Transfers implements TransferListener
         this.b2bua = b2bua;
         this.timers = timers;
         this.notifier = new ReferNotifier(transactions, b2bua.messages());
+        this.subscriptions = new ReferSubscriptions(b2bua, notifier);
         final TargetDialer dialer = new TargetDialer(b2bua, config, timers);
         this.failure = new TransferFailure(b2bua, config, timers, events, notifier, dialer);
         this.join = new TransferJoin(b2bua, config, timers, events, notifier, failure);
@@ -86,6 +88,12 @@ public final class Transfers implements TransferListener
         final InetSocketAddress source)
     {
         return acceptance.onRefer(transferor, refer, st, source);
+    }
+
+    @Override
+    public boolean onSubscribe(final Leg subscriber, final SipMessage subscribe, final ServerTransaction st)
+    {
+        return subscriptions.onSubscribe(subscriber, subscribe, st);
     }
 
     /** The webhook answered request {@code requestId}. */
