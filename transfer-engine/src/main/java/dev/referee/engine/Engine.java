@@ -11,6 +11,7 @@ import dev.referee.engine.config.EngineConfig;
 
 import dev.referee.engine.call.B2bua;
 import dev.referee.engine.call.Leg;
+import dev.referee.engine.call.OptionTags;
 import dev.referee.engine.events.EngineEvents;
 import dev.referee.engine.events.EngineEventsFanOut;
 import dev.referee.engine.events.WebhookRequests;
@@ -319,10 +320,22 @@ public final class Engine
             respond(st, SipStatus.UNSUPPORTED_URI_SCHEME);
             return false;
         }
-        // Referee implements no option tags, so any Require (or Proxy-Require) names one it lacks (RFC 3261 §8.2.2.3).
+        // RFC 3261 §8.2.2.3: 420 naming the option tags Require (or Proxy-Require) asks for and Referee lacks.
         final int require = firstOf(request, HeaderName.REQUIRE, HeaderName.PROXY_REQUIRE);
-        if (require >= 0)
+        if (require >= 0 && config.acceptsKnownOptionTags())
         {
+            final String unsupported = OptionTags.unsupported(request, view);
+            if (!unsupported.isEmpty())
+            {
+                transactions.startResponse(st, SipStatus.BAD_EXTENSION).header("Unsupported", unsupported)
+                    .endWithoutBody();
+                transactions.send(st, 420);
+                return false;
+            }
+        }
+        else if (require >= 0)
+        {
+            // Journals from before node-start version 4: every Require was refused, each value echoed.
             final SipMessageWriter writer = transactions.startResponse(st, SipStatus.BAD_EXTENSION);
             for (int i = require; i >= 0; i = nextOf(request, i + 1))
             {

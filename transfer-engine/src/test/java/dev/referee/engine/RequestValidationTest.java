@@ -79,6 +79,26 @@ class RequestValidationTest
     }
 
     @Test
+    void shouldNameOnlyTheOptionTagsItLacksIn420()
+    {
+        harness.receive(CALLER, alice.invite("bob", "c1").replace("Max-Forwards: 70\r\n",
+            "Max-Forwards: 70\r\nRequire: replaces, 100rel\r\nProxy-Require: timer, 100rel\r\n"));
+        final Sent bad = harness.expectOne(response(420, CALLER), "420");
+        assertTrue(bad.text.contains("\r\nUnsupported: 100rel, timer\r\n"), "each once, not the ones it implements: " +
+            bad.text);
+    }
+
+    @Test
+    void shouldAcceptRequireOfTheExtensionsItImplements()
+    {
+        // Desk phones send Require: replaces with a pickup or an attended transfer's INVITE (RFC 3891 §6.1).
+        harness.receive(CALLER, alice.invite("bob", "c1").replace("Max-Forwards: 70\r\n",
+            "Max-Forwards: 70\r\nRequire: Replaces\r\nRequire: norefersub\r\n"));
+        assertTrue(harness.drain().stream().anyMatch(s -> s.isRequest("INVITE") && s.destination.equals(
+            EngineHarness.CALLEE)), "relayed, not refused 420");
+    }
+
+    @Test
     void shouldAnswerUnsupportedSchemeForUnknownRequestUri()
     {
         harness.receive(CALLER, alice.invite("bob", "c1").replace("INVITE sip:bob@", "INVITE unknown:bob@"));

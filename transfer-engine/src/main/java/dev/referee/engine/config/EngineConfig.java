@@ -173,6 +173,15 @@ public record EngineConfig(
         return behaviour >= 4;
     }
 
+    /**
+     * Require and Proxy-Require naming only option tags Referee implements (replaces, norefersub: OptionTags) are
+     * accepted; before node-start version 4 any Require got 420.
+     */
+    public boolean acceptsKnownOptionTags()
+    {
+        return behaviour >= 4;
+    }
+
     public long webhookTimeoutNs()
     {
         return TimeUnit.MILLISECONDS.toNanos(webhook.timeoutMs());
