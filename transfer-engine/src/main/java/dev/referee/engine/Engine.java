@@ -270,6 +270,11 @@ public final class Engine
         if (!toTag.isEmpty())
         {
             final Leg leg = b2bua.findLeg(toTag, request.callId());
+            if (leg == null && method == SipMethod.SUBSCRIBE && config.answersReferSubscriptions() &&
+                transfers.onUnsubscribeOfAnEndedDialog(request, st))
+            {
+                return;
+            }
             if (leg == null)
             {
                 respond(st, SipStatus.CALL_OR_TRANSACTION_DOES_NOT_EXIST);

@@ -77,6 +77,26 @@ class ReferSubscriptionTest
     }
 
     @Test
+    void shouldAnswerAnUnsubscribeAfterTheTransferEndedAndItsCallWasReleasedWith200()
+    {
+        final Sent toCarol = establishAndRefer();
+        harness.receive(CALLEE, bob.bye());
+        harness.drain();
+        carol.accept(toCarol);
+        harness.receive(TARGET, carol.answer(toCarol, 200, "OK", SipPhone.SDP));
+        final Sent reinvite = harness.expectOne(request("INVITE", CALLER), "re-INVITE of the transferee");
+        harness.receive(CALLER, alice.answer(reinvite, 200, "OK", SipPhone.SDP));
+        harness.advanceMs(40_000); // every transaction of bob's dialog has run out: Referee holds nothing of it
+        harness.drain();
+        assertEquals(2, harness.engine.dialogs(), "only alice's and carol's legs remain: " + harness.state());
+        harness.receive(CALLEE, bob.inDialog("SUBSCRIBE", "Event: refer\r\nExpires: 0\r\n"));
+        final Sent ok = harness.expectOne(response(200, CALLEE), "200 to the unsubscribe, not 481");
+        assertEquals("0", ok.header(HeaderName.EXPIRES));
+        harness.receive(CALLEE, bob.inDialog("SUBSCRIBE", "Event: refer\r\nExpires: 60\r\n"));
+        harness.expectOne(response(481, CALLEE), "a refresh of a subscription that is over");
+    }
+
+    @Test
     void shouldRelayItAsBeforeForAJournalFromBeforeNodeStartVersion4()
     {
         final EngineConfig now = harness.config;

@@ -146,6 +146,27 @@ class TransferInteropTest
         assertNoCallLeft();
     }
 
+    /**
+     * RFC 5057 §5.2: the REFER's subscription outlives the transferor's BYE, so its SUBSCRIBE Expires: 0 sent after
+     * the BYE (here 300 ms after, the transfer usually completed meanwhile) gets 200 from Referee, never 481.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldAnswerTheTransferorsUnsubscribeAfterItsByeWith200(final TestInfo test) throws IOException
+    {
+        final Path dir = dir(test);
+        try (SippParties parties = new SippParties(DUMP))
+        {
+            final int carolPort = parties.start(target("uas-target-answer-offer-then-wait-bye.xml", dir), 1).localPort();
+            final int bobPort = parties.start(
+                callee("uas-answer-refer-bye-then-unsubscribe.xml", dir), 1).localPort();
+            startReferee(test, bobPort, carolPort);
+            parties.start(caller("uac-call-then-accept-transfer-reinvite.xml", dir).holdMs(200), 1);
+            parties.assertAllSucceeded(SIPP_BOUND);
+        }
+        assertNoCallLeft();
+    }
+
     /** transfer.on-failure: recall (the default): the transferor's SIPp takes a second call, the recall. */
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)

@@ -65,6 +65,19 @@ final class ReferSubscriptions
         return true;
     }
 
+    /** See {@link Transfers#onUnsubscribeOfAnEndedDialog}. */
+    boolean onUnsubscribeOfAnEndedDialog(final SipMessage subscribe, final ServerTransaction st)
+    {
+        if (!subscribe.header(HeaderName.EVENT, view) || !isRefer(view) ||
+            !subscribe.header(HeaderName.EXPIRES, view) || !view.toString().trim().equals("0"))
+        {
+            return false;
+        }
+        st.localTag = subscribe.to().tag().toString(); // the dialog's tag, as the subscriber knows it
+        b2bua.messages().respond(st, SipStatus.OK, "Expires", "0");
+        return true;
+    }
+
     /** "refer" or "refer;id=..." (RFC 3515 §2.4.6), any case. */
     private static boolean isRefer(final AsciiView event)
     {

@@ -96,6 +96,16 @@ public final class Transfers implements TransferListener
         return subscriptions.onSubscribe(subscriber, subscribe, st);
     }
 
+    /**
+     * A SUBSCRIBE whose dialog Referee no longer holds (the transferor hung up and the transfer's call has ended since).
+     * Returns true when it ends a REFER's subscription (Event: refer, Expires: 0) and has been answered 200: that
+     * subscription is over, and a phone unsubscribing after its BYE (RFC 5057) expects 200, not 481.
+     */
+    public boolean onUnsubscribeOfAnEndedDialog(final SipMessage subscribe, final ServerTransaction st)
+    {
+        return subscriptions.onUnsubscribeOfAnEndedDialog(subscribe, st);
+    }
+
     /** The webhook answered request {@code requestId}. */
     @Override
     public void onWebhookAnswer(final long requestId, final boolean accept, final CharSequence target)
