@@ -188,11 +188,16 @@ public final class EngineHarness
         /** Gives this input to {@code engine}, as the harness did. */
         public void applyTo(final Engine engine)
         {
+            applyTo(engine, new SipMessage());
+        }
+
+        /** The same, parsing a message into {@code message}: one for all inputs, as the pipeline reuses its ring's. */
+        public void applyTo(final Engine engine, final SipMessage message)
+        {
             switch (type)
             {
                 case SIP ->
                 {
-                    final SipMessage message = new SipMessage();
                     final boolean parsed = message.parse(new UnsafeBuffer(bytes), 0, bytes.length);
                     engine.onMessage(message, parsed, transport, from, connectionId, timeNs);
                 }
