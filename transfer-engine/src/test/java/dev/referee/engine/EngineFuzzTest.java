@@ -491,8 +491,7 @@ class EngineFuzzTest
                         leg.callId(), cseq++, "BYE", "", null));
                 }
             }
-            // Up to five minutes, a second at a time, stopping once idle: the timer wheel polls every millisecond of
-            // engine time while a timer is pending, so minutes passed for nothing would be most of the target's cost.
+            // Up to five minutes, a second at a time, stopping once idle: each second is an input to record and replay.
             for (int second = 0; second < 300 && !harness.isIdle(); second++)
             {
                 harness.advanceMs(1_000, 1_000);
