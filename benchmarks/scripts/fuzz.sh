@@ -6,7 +6,8 @@
 #   benchmarks/scripts/fuzz.sh TARGET --replay DIR
 #   benchmarks/scripts/fuzz.sh list
 #
-# TARGET is one of the names `list` prints. Default: --runs 10000000 (no time limit), --max-len 8192.
+# TARGET is one of the names `list` prints. Default: --runs 10000000 (no time limit), --max-len 8192; with --runs and
+# --time both, whichever is reached first ends the run.
 # --replay runs each input of DIR once, without fuzzing, and prints the rate: the same work before and after a change
 # to the target or to the code under it (DIR is left as it is).
 # It compiles the modules' tests (never installs anything), then runs Jazzer's libFuzzer driver on the @FuzzTest
@@ -38,7 +39,7 @@ engine          transfer-engine dev.referee.engine.EngineFuzzTest               
 
 usage()
 {
-    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -50,13 +51,14 @@ fi
 NAME="$1"
 shift
 RUNS=10000000
+RUNS_GIVEN=0
 TIME=0
 MAX_LEN=8192
 FRESH=0
 REPLAY=
 while [ $# -gt 0 ]; do
     case "$1" in
-        --runs) RUNS="$2"; shift 2 ;;
+        --runs) RUNS="$2"; RUNS_GIVEN=1; shift 2 ;;
         --time) TIME="$2"; shift 2 ;;
         --max-len) MAX_LEN="$2"; shift 2 ;;
         --fresh) FRESH=1; shift ;;
@@ -89,7 +91,7 @@ FINDINGS_BEFORE="$(find "$INPUTS/$METHOD" -name 'crash-*' -o -name 'oom-*' -o -n
 # 10000h stands for no time limit.
 LIMIT="--max_executions=$RUNS --max_duration=10000h -runs=$RUNS"
 [ "$TIME" != 0 ] && LIMIT="--max_duration=${TIME}s -max_total_time=$TIME" &&
-    [ "$RUNS" != 10000000 ] && LIMIT="$LIMIT --max_executions=$RUNS -runs=$RUNS"
+    [ "$RUNS_GIVEN" = 1 ] && LIMIT="$LIMIT --max_executions=$RUNS -runs=$RUNS"
 
 CORPORA=("$WORK/corpus" "$INPUTS" "$INPUTS/$METHOD")
 if [ -n "$REPLAY" ]; then
