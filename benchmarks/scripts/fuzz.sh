@@ -3,9 +3,13 @@
 # or a time, one target at a time, at low priority (the machine is shared).
 #
 #   benchmarks/scripts/fuzz.sh TARGET [--runs N] [--time SECONDS] [--max-len BYTES] [--fresh]
+#   benchmarks/scripts/fuzz.sh TARGET --replay DIR
 #   benchmarks/scripts/fuzz.sh list
 #
-# TARGET is one of the names `list` prints. Default: --runs 10000000 (no time limit), --max-len 8192.
+# TARGET is one of the names `list` prints. Default: --runs 10000000 (no time limit), --max-len 8192; with --runs and
+# --time both, whichever is reached first ends the run.
+# --replay runs each input of DIR once, without fuzzing, and prints the rate: the same work before and after a change
+# to the target or to the code under it (DIR is left as it is).
 # It compiles the modules' tests (never installs anything), then runs Jazzer's libFuzzer driver on the @FuzzTest
 # method, starting from the saved inputs (the seeds: RFC 4475 and SIPp scenario messages, and earlier findings).
 # The corpus it grows stays in MODULE/target/fuzz/TARGET/corpus and is reused by the next run unless --fresh.
@@ -35,7 +39,7 @@ engine          transfer-engine dev.referee.engine.EngineFuzzTest               
 
 usage()
 {
-    sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -47,15 +51,18 @@ fi
 NAME="$1"
 shift
 RUNS=10000000
+RUNS_GIVEN=0
 TIME=0
 MAX_LEN=8192
 FRESH=0
+REPLAY=
 while [ $# -gt 0 ]; do
     case "$1" in
-        --runs) RUNS="$2"; shift 2 ;;
+        --runs) RUNS="$2"; RUNS_GIVEN=1; shift 2 ;;
         --time) TIME="$2"; shift 2 ;;
         --max-len) MAX_LEN="$2"; shift 2 ;;
         --fresh) FRESH=1; shift ;;
+        --replay) REPLAY="$(cd "$2" && pwd)"; shift 2 ;;
         *) usage ;;
     esac
 done
@@ -84,27 +91,42 @@ FINDINGS_BEFORE="$(find "$INPUTS/$METHOD" -name 'crash-*' -o -name 'oom-*' -o -n
 # 10000h stands for no time limit.
 LIMIT="--max_executions=$RUNS --max_duration=10000h -runs=$RUNS"
 [ "$TIME" != 0 ] && LIMIT="--max_duration=${TIME}s -max_total_time=$TIME" &&
-    [ "$RUNS" != 10000000 ] && LIMIT="$LIMIT --max_executions=$RUNS -runs=$RUNS"
+    [ "$RUNS_GIVEN" = 1 ] && LIMIT="$LIMIT --max_executions=$RUNS -runs=$RUNS"
 
+CORPORA=("$WORK/corpus" "$INPUTS" "$INPUTS/$METHOD")
+if [ -n "$REPLAY" ]; then
+    # libFuzzer with no runs left after loading its corpus runs each input once and stops.
+    LIMIT="-runs=0"
+    CORPORA=("$REPLAY")
+    WORK="$WORK/replay"
+    mkdir -p "$WORK"
+fi
 COMMAND=(nice -n 10 java -Xmx512m -XX:+UseParallelGC $JVM_FLAGS -cp "$CP" com.code_intelligence.jazzer.Jazzer
     "--target_class=$CLASS" "--target_method=$METHOD" "--instrumentation_includes=dev.referee.**"
     $LIMIT "-max_len=$MAX_LEN" -rss_limit_mb=2048 -malloc_limit_mb=512 -timeout=10 -print_final_stats=1
-    "-artifact_prefix=$INPUTS/$METHOD/" "$WORK/corpus" "$INPUTS" "$INPUTS/$METHOD")
+    "-artifact_prefix=$INPUTS/$METHOD/" "${CORPORA[@]}")
 echo "fuzz.sh: $NAME ($CLASS#$METHOD) $LIMIT, log in $WORK/fuzz.log" >&2
 START=$(date +%s)
 set +e
-"${COMMAND[@]}" > "$WORK/fuzz.log" 2>&1
+if [ -n "$REPLAY" ]; then
+    # CPU time as well as time: on a shared machine a replay's time depends on the other work, its CPU time less so.
+    TIMEFORMAT="fuzz.sh: $NAME: replay took %R s, %U s user and %S s system CPU (the JVM's start included)"
+    time "${COMMAND[@]}" > "$WORK/fuzz.log" 2>&1
+else
+    "${COMMAND[@]}" > "$WORK/fuzz.log" 2>&1
+fi
 STATUS=$?
 set -e
 SECONDS_RUN=$(( $(date +%s) - START ))
 
 EXECUTED="$(grep -ao 'stat::number_of_executed_units: *[0-9]*' "$WORK/fuzz.log" | tail -1 | grep -o '[0-9]*$' || echo '?')"
+RATE="$(grep -ao 'stat::average_exec_per_sec: *[0-9]*' "$WORK/fuzz.log" | tail -1 | grep -o '[0-9]*$' || echo '?')"
 LAST="$(grep -aE '^#[0-9]+' "$WORK/fuzz.log" | tail -1 || true)"
 COV="$(echo "$LAST" | grep -o 'cov: [0-9]*' || true)"
 FT="$(echo "$LAST" | grep -o 'ft: [0-9]*' || true)"
 CORPUS="$(echo "$LAST" | grep -o 'corp: [0-9]*/[0-9]*[a-zA-Z]*' || true)"
 FINDINGS_AFTER="$(find "$INPUTS/$METHOD" -name 'crash-*' -o -name 'oom-*' -o -name 'timeout-*' | wc -l)"
-echo "fuzz.sh: $NAME: $EXECUTED inputs in ${SECONDS_RUN}s, $COV $FT $CORPUS, findings: $((FINDINGS_AFTER - FINDINGS_BEFORE)), exit $STATUS"
+echo "fuzz.sh: $NAME: $EXECUTED inputs in ${SECONDS_RUN}s ($RATE a second fuzzing), $COV $FT $CORPUS, findings: $((FINDINGS_AFTER - FINDINGS_BEFORE)), exit $STATUS"
 if [ "$FINDINGS_AFTER" -gt "$FINDINGS_BEFORE" ] || [ "$STATUS" -ne 0 ]; then
     grep -a -A6 '== Java Exception\|== libFuzzer crashing input\|ERROR: libFuzzer' "$WORK/fuzz.log" | head -30 >&2
     exit 1

@@ -14,7 +14,7 @@ public final class Sent
     public final InetSocketAddress destination;
     public final long connectionId;
     public final String text;
-    public final SipMessage message = new SipMessage();
+    public final SipMessage message;
     /** False when the message does not parse: only an error response echoing a sender's malformed header may. */
     public final boolean parsed;
 
@@ -25,12 +25,24 @@ public final class Sent
         this.destination = destination;
         this.connectionId = connectionId;
         this.text = new String(bytes, StandardCharsets.US_ASCII);
+        this.message = new SipMessage();
         this.parsed = message.parse(new UnsafeBuffer(bytes), 0, bytes.length);
         if (!parsed && mustParse)
         {
             throw new AssertionError("engine sent a message that does not parse (" + message.errorReason() + "):\n" +
                 text);
         }
+    }
+
+    /** The same bytes as {@code first} sent again (a retransmission): its text and its parse are shared, not redone. */
+    Sent(final int transport, final InetSocketAddress destination, final long connectionId, final Sent first)
+    {
+        this.transport = transport;
+        this.destination = destination;
+        this.connectionId = connectionId;
+        this.text = first.text;
+        this.message = first.message;
+        this.parsed = first.parsed;
     }
 
     public boolean isRequest(final String method)

@@ -3,6 +3,7 @@ package dev.referee.engine.time;
 import org.agrona.DeadlineTimerWheel;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.collections.LongArrayList;
+import org.agrona.collections.LongHashSet;
 
 import java.util.concurrent.TimeUnit;
 
@@ -18,8 +19,14 @@ public final class EngineTimers implements DeadlineTimerWheel.TimerHandler
     /** About one millisecond: SIP timers are hundreds of milliseconds, finer ticks only cost polls. */
     private static final long TICK_RESOLUTION_NS = 1L << 20;
     private static final int TICKS_PER_WHEEL = 1024;
+    private static final int TICK_SHIFT = Long.numberOfTrailingZeros(TICK_RESOLUTION_NS);
 
     private final Long2ObjectHashMap<TimerOwner> owners = new Long2ObjectHashMap<>();
+    /**
+     * The ids of the timers in the wheel, which the wheel does not list: usually the keys of {@link #owners}, but a
+     * timer can stay in the wheel with no owner (see {@link #dispatchExpired}), and it still expires at its spoke.
+     */
+    private final LongHashSet inWheel = new LongHashSet();
     /** Timers found due by a poll; dispatched after it, because owners reschedule and the wheel must not change mid-poll. */
     private final LongArrayList expired = new LongArrayList();
     private DeadlineTimerWheel wheel;
@@ -28,7 +35,7 @@ public final class EngineTimers implements DeadlineTimerWheel.TimerHandler
     /** Schedules a timer {@code delayNs} after the current engine time. */
     public long schedule(final long delayNs, final TimerOwner owner)
     {
-        final long timerId = wheel().scheduleTimer(nowNs + delayNs);
+        final long timerId = scheduleInWheel(wheel(), nowNs + delayNs);
         owners.put(timerId, owner);
         return timerId;
     }
@@ -36,14 +43,18 @@ public final class EngineTimers implements DeadlineTimerWheel.TimerHandler
     /** Cancels a timer; harmless for {@link #NO_TIMER} or a timer that already expired. Returns NO_TIMER. */
     public long cancel(final long timerId)
     {
-        if (timerId != NO_TIMER && owners.remove(timerId) != null)
+        if (timerId != NO_TIMER && owners.remove(timerId) != null && wheel.cancelTimer(timerId))
         {
-            wheel.cancelTimer(timerId);
+            inWheel.remove(timerId);
         }
         return NO_TIMER;
     }
 
-    /** Moves engine time to {@code nowNs} (never backwards) and fires every timer due by then, in deadline order. */
+    /**
+     * Moves engine time to {@code nowNs} (never backwards) and fires every timer due by then: tick by tick, and within
+     * a tick in slot order. A poll expires every timer of its spoke due by now, so after a long step a timer can fire
+     * at an earlier tick than its own (one wheel turn or more before it).
+     */
     public int advance(final long nowNs)
     {
         if (wheel == null)
@@ -56,9 +67,25 @@ public final class EngineTimers implements DeadlineTimerWheel.TimerHandler
             this.nowNs = nowNs;
         }
         int fired = 0;
-        // The wheel moves one tick per poll while timers are pending: poll until it has caught up with now.
+        // The wheel moves one tick per poll while timers are pending: poll until it has caught up with now. The last
+        // tick polled is the one before now's (a poll moves on only once now has passed the end of its tick).
+        final long lastTick = ((this.nowNs - wheel.startTime()) >> TICK_SHIFT) - 1;
         while (wheel.timerCount() > 0 && wheel.currentTickTime() <= this.nowNs)
         {
+            final long tick = currentTick();
+            // A poll of a spoke that holds no timer due by now changes nothing but the tick. Over a long step (a clock
+            // jump of seconds is thousands of ticks) finding the next spoke that does costs less than polling each:
+            // go there directly, or to the end when there is none; the wheel ends as tick-by-tick polling leaves it.
+            if (lastTick - tick >= inWheel.size())
+            {
+                final long dueTick = firstTickWithTimerDue(tick);
+                if (dueTick > lastTick)
+                {
+                    wheel.currentTickTime(this.nowNs);
+                    break;
+                }
+                wheel.currentTickTime(wheel.startTime() + (dueTick << TICK_SHIFT));
+            }
             wheel.poll(this.nowNs, this, Integer.MAX_VALUE);
             fired += dispatchExpired();
         }
@@ -158,9 +185,9 @@ public final class EngineTimers implements DeadlineTimerWheel.TimerHandler
             final long placeholderNs = startTimeNs + (placeholderTick << shift);
             for (; nextSlot < slot; nextSlot++)
             {
-                placeholders.addLong(wheel.scheduleTimer(placeholderNs));
+                placeholders.addLong(scheduleInWheel(wheel, placeholderNs));
             }
-            final long timerId = wheel.scheduleTimer(deadlinesNs[i]);
+            final long timerId = scheduleInWheel(wheel, deadlinesNs[i]);
             if (timerId != timerIds[i])
             {
                 throw new IllegalStateException("timer " + timerIds[i] + " came back as " + timerId);
@@ -171,9 +198,48 @@ public final class EngineTimers implements DeadlineTimerWheel.TimerHandler
         for (int i = 0; i < placeholders.size(); i++)
         {
             wheel.cancelTimer(placeholders.getLong(i));
+            inWheel.remove(placeholders.getLong(i));
         }
     }
 
+    /** The wheel's current tick (the one its next poll looks at), counted from its start. */
+    private long currentTick()
+    {
+        return ((wheel.currentTickTime() - wheel.startTime()) >> TICK_SHIFT) - 1;
+    }
+
+    /**
+     * The first tick from {@code fromTick} on whose spoke holds a timer due by now, or {@link Long#MAX_VALUE}. A timer
+     * id names its spoke (spoke << 32 | slot), which comes round every {@link #TICKS_PER_WHEEL} ticks.
+     */
+    private long firstTickWithTimerDue(final long fromTick)
+    {
+        long first = Long.MAX_VALUE;
+        for (final LongHashSet.LongIterator it = inWheel.iterator(); it.hasNext(); )
+        {
+            final long timerId = it.nextValue();
+            if (wheel.deadline(timerId) <= nowNs)
+            {
+                final int spoke = (int)(timerId >>> 32);
+                first = Math.min(first, fromTick + ((spoke - fromTick) & (TICKS_PER_WHEEL - 1)));
+            }
+        }
+        return first;
+    }
+
+    private long scheduleInWheel(final DeadlineTimerWheel wheel, final long deadlineNs)
+    {
+        final long timerId = wheel.scheduleTimer(deadlineNs);
+        inWheel.add(timerId);
+        return timerId;
+    }
+
+    /**
+     * Gives each timer a poll found due to its owner. An owner may cancel a timer found due in the same poll, or
+     * schedule one that takes the slot of a timer found due after its own: that timer's id then names the new timer,
+     * whose owner is called now (and the new timer stays in the wheel with no owner). Replay depends on this order;
+     * the journals recorded so far were made with it.
+     */
     private int dispatchExpired()
     {
         int fired = 0;
@@ -202,9 +268,16 @@ public final class EngineTimers implements DeadlineTimerWheel.TimerHandler
         return owners.size();
     }
 
+    /** Timers in the wheel: the pending ones, and any left there with no owner ({@link #dispatchExpired}). */
+    long timersInWheel()
+    {
+        return wheel == null ? 0 : wheel.timerCount();
+    }
+
     @Override
     public boolean onTimerExpiry(final TimeUnit timeUnit, final long now, final long timerId)
     {
+        inWheel.remove(timerId);
         expired.addLong(timerId);
         return true;
     }
