@@ -231,6 +231,40 @@ class BlindTransferTest
         assertEquals("ended 1 transferred 0", harness.events.get(harness.events.size() - 1));
     }
 
+    /**
+     * The target answers, then hangs up before the transferee answered the join: only the target's leg ends, the
+     * transfer fails (NOTIFY 487), and the call Alice and Bob had goes on. Found by the engine fuzz target: the
+     * target's BYE released the whole call, and the join went on into a call that was never released.
+     */
+    @Test
+    void shouldFailTheTransferAndKeepTheCallWhenTheTargetHangsUpBeforeTheJoin()
+    {
+        establish();
+        final Sent invite = bobRefersToCarol(null);
+        carol.accept(invite);
+        harness.receive(TARGET, carol.answer(invite, 200, "OK", SDP_CAROL));
+        final Sent reinvite = harness.expectOne(request("INVITE", CALLER), "re-INVITE of the transferee");
+        harness.receive(TARGET, carol.bye());
+        final List<Sent> out = harness.drain();
+        assertTrue(out.stream().anyMatch(s -> s.isResponse(200) && s.destination.equals(TARGET)), out::toString);
+        assertTrue(out.stream().noneMatch(s -> s.isRequest("BYE")), "nobody else is hung up: " + out);
+        final Sent notify = out.stream().filter(s -> s.isRequest("NOTIFY")).findFirst()
+            .orElseThrow(() -> new AssertionError("the transferor is told: " + out));
+        assertEquals("SIP/2.0 487 Request Terminated\r\n", notify.body());
+        harness.receive(CALLEE, bob.answer(notify, 200, "OK", null));
+
+        harness.receive(CALLER, alice.answer(reinvite, 200, "OK", SDP_ALICE));
+        assertTrue(harness.drain().stream().anyMatch(s -> s.isRequest("ACK") && s.destination.equals(CALLER)),
+            "the transferee's 2xx is acknowledged");
+        assertEquals(1, harness.engine.activeCalls(), "Alice and Bob's call goes on");
+        harness.receive(CALLEE, bob.bye());
+        final Sent bye = harness.drain().stream().filter(s -> s.isRequest("BYE")).findFirst().orElseThrow();
+        assertEquals(CALLER, bye.destination, "Bob's BYE reaches Alice: they were still joined");
+        harness.receive(CALLER, alice.answer(bye, 200, "OK", null));
+        harness.advanceMs(40_000);
+        assertTrue(harness.isIdle(), harness.state());
+    }
+
     @Test
     void shouldRecallTheTransferorWhenTheTargetFailsAfterItHungUp()
     {

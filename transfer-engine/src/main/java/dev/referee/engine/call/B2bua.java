@@ -529,6 +529,14 @@ public final class B2bua implements TransactionUser
         {
             transfers.onTransfereeGone(transfer);
         }
+        if (config.targetByeEndsOnlyItsLeg() && transfer != null && transfer.isActive() && leg == transfer.target() &&
+            leg != call.a && leg != call.b)
+        {
+            // Only the target's leg ends (an engine fuzz finding): before, its BYE released the whole call under way,
+            // and the transfer went on to join the dropped transferee into a call never released.
+            transfers.onTargetGone(transfer);
+            return;
+        }
         final Leg peer = leg.peer();
         if (call.endCause == null)
         {

@@ -43,6 +43,12 @@ public interface TransferListener
     /** The transferee hung up while the transfer was under way. */
     void onTransfereeGone(CallTransfer transfer);
 
+    /**
+     * The leg the transfer calls or joins (its target, or the transferor called back) sent BYE before the transfer
+     * completed: the transfer fails; the call it belongs to goes on (only that leg ended).
+     */
+    void onTargetGone(CallTransfer transfer);
+
     /** Blonde: the callee a transfer waits for (the target) answered; call setup acknowledged it. */
     void onBlondeAnswered(CallTransfer transfer);
 

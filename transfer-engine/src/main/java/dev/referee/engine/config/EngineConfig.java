@@ -182,6 +182,15 @@ public record EngineConfig(
         return behaviour >= 4;
     }
 
+    /**
+     * A BYE from a transfer's target before the join completed ends only the target's leg and fails the transfer;
+     * before node-start version 4 it released the whole call (an engine fuzz finding: a call left never released).
+     */
+    public boolean targetByeEndsOnlyItsLeg()
+    {
+        return behaviour >= 4;
+    }
+
     public long webhookTimeoutNs()
     {
         return TimeUnit.MILLISECONDS.toNanos(webhook.timeoutMs());

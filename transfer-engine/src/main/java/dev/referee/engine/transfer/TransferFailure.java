@@ -71,6 +71,20 @@ final class TransferFailure
         finish(transfer, SipStatus.REQUEST_TERMINATED, SipStatus.reasonPhrase(SipStatus.REQUEST_TERMINATED), "the transferee hung up");
     }
 
+    /**
+     * The target hung up (its BYE, answered already) before the join completed. Its leg leaves; the transfer fails as
+     * when a target refuses (NOTIFY 487, then the transferor takes the transferee back, or a recall). A re-INVITE of
+     * the transferee still under way is answered as usual (TransferJoin ACKs it).
+     */
+    void onTargetGone(final Transfer transfer)
+    {
+        final Leg leg = transfer.target;
+        leg.clientInvite(null);
+        b2bua.dropLeg(leg);
+        targetFailed(transfer, SipStatus.REQUEST_TERMINATED, SipStatus.reasonPhrase(SipStatus.REQUEST_TERMINATED),
+            "the target hung up");
+    }
+
     /** transfer.ring-timeout: the target (or the recalled transferor) rang too long. */
     void onRingTimeout(final Transfer transfer)
     {

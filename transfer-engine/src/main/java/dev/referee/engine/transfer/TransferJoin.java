@@ -57,6 +57,15 @@ final class TransferJoin
         if (transfer.state() != Transfer.State.JOINING)
         {
             transfer.unexpected("answer " + status + " to the transferee's re-INVITE", timers.nowNs());
+            if (status < 300 && b2bua.config().targetByeEndsOnlyItsLeg() && !transfer.transferee.isTerminated())
+            {
+                // The join was given up meanwhile (the target hung up): a 2xx is still ACKed, or the transferee
+                // retransmits it until it gives up on the call.
+                transfer.transferee.clientInvite(null);
+                transfer.transferee.ackPendingCSeq(response.cseqNumber());
+                transfer.transferee.received(OfferAnswer.Carrier.SUCCESS, response.bodyLength() > 0, timers.nowNs());
+                b2bua.messages().sendAck(transfer.transferee, null);
+            }
             return;
         }
         final Leg transferee = transfer.transferee;

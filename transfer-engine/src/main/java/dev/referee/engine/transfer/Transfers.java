@@ -194,6 +194,12 @@ public final class Transfers implements TransferListener
     }
 
     @Override
+    public void onTargetGone(final CallTransfer transfer)
+    {
+        failure.onTargetGone((Transfer)transfer);
+    }
+
+    @Override
     public void onBlondeAnswered(final CallTransfer transfer)
     {
         attended.onBlondeAnswered((Transfer)transfer);
