@@ -34,11 +34,11 @@ final class ReferSubscriptions
     /** See {@link dev.referee.engine.call.TransferListener#onSubscribe}. */
     boolean onSubscribe(final Leg subscriber, final SipMessage subscribe, final ServerTransaction st)
     {
-        if (!subscribe.header(HeaderName.EVENT, view) || !isRefer(view))
+        if (!isReferEvent(subscribe))
         {
             return false;
         }
-        final boolean unsubscribe = subscribe.header(HeaderName.EXPIRES, view) && view.toString().trim().equals("0");
+        final boolean unsubscribe = isUnsubscribe(subscribe);
         final CallTransfer current = subscriber.call() == null ? null : subscriber.call().transfer();
         final Transfer transfer = current instanceof Transfer t && t.transferor == subscriber ? t : null;
         if (transfer == null || transfer.event == null || transfer.lastNotified >= 200)
@@ -68,8 +68,7 @@ final class ReferSubscriptions
     /** See {@link Transfers#onUnsubscribeOfAnEndedDialog}. */
     boolean onUnsubscribeOfAnEndedDialog(final SipMessage subscribe, final ServerTransaction st)
     {
-        if (!subscribe.header(HeaderName.EVENT, view) || !isRefer(view) ||
-            !subscribe.header(HeaderName.EXPIRES, view) || !view.toString().trim().equals("0"))
+        if (!isReferEvent(subscribe) || !isUnsubscribe(subscribe))
         {
             return false;
         }
@@ -78,10 +77,20 @@ final class ReferSubscriptions
         return true;
     }
 
-    /** "refer" or "refer;id=..." (RFC 3515 §2.4.6), any case. */
-    private static boolean isRefer(final AsciiView event)
+    /** Expires: 0 (RFC 6665 §4.1.2.3): the subscriber ends the subscription. */
+    private boolean isUnsubscribe(final SipMessage subscribe)
     {
-        final String value = event.toString().trim();
+        return subscribe.header(HeaderName.EXPIRES, view) && view.toString().trim().equals("0");
+    }
+
+    /** Event: "refer" or "refer;id=..." (RFC 3515 §2.4.6), any case. */
+    private boolean isReferEvent(final SipMessage subscribe)
+    {
+        if (!subscribe.header(HeaderName.EVENT, view))
+        {
+            return false;
+        }
+        final String value = view.toString().trim();
         final int semicolon = value.indexOf(';');
         return (semicolon < 0 ? value : value.substring(0, semicolon)).trim().equalsIgnoreCase("refer");
     }
