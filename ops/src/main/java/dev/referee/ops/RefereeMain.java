@@ -1,6 +1,7 @@
 package dev.referee.ops;
 
 import dev.referee.ops.cli.CheckConfigCommand;
+import dev.referee.ops.cli.ReloadCommand;
 import dev.referee.ops.cli.NodeLauncher;
 import dev.referee.ops.cli.RunCommand;
 import dev.referee.ops.cli.VersionCommand;
@@ -44,6 +45,7 @@ public final class RefereeMain implements Callable<Integer>
         return new CommandLine(new RefereeMain())
             .addSubcommand(new RunCommand(launcher))
             .addSubcommand(new CheckConfigCommand())
+            .addSubcommand(new ReloadCommand())
             .addSubcommand(new VersionCommand())
             .addSubcommand(new JournalCommand())
             .addSubcommand(new DemoCommand())

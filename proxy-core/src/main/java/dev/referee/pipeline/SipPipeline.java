@@ -63,6 +63,8 @@ public final class SipPipeline implements AutoCloseable
 
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
+    private final BorderGuard udpBorder;
+    private final BorderGuard tcpBorder;
     private final PipelineConfig config;
     private final PipelineCounters counters = new PipelineCounters();
     private final RingBuffer<InboundEvent> inboundRing;
@@ -136,26 +138,37 @@ public final class SipPipeline implements AutoCloseable
             (address.transport() == Transport.TCP ? tcpAddresses : udpAddresses).add(address.address());
         }
 
+        // One guard per receive thread (each counts its own), both given the same rules by a reload.
+        udpBorder = new BorderGuard(trunks, security, new BorderGuard.Counters(counters.udpUnknownRejected,
+            counters.udpUnknownDropped, counters.udpFloodDropped, counters.udpFloodBlocks));
+        tcpBorder = new BorderGuard(trunks, security, new BorderGuard.Counters(counters.tcpUnknownRejected,
+            counters.tcpUnknownDropped, counters.tcpFloodDropped, counters.tcpFloodBlocks));
         publisher = new InboundPublisher(inboundRing, counters);
         progress = new EngineProgress(inboundRing);
         udp = new UdpTransport(udpAddresses, publisher, new Admission(progress, overload,
             new OverloadResponder(userAgent, overload.retryAfterSeconds()),
-            counters.udpAdmitted, counters.udpShed, counters.udpAbsorbed), counters,
-            new BorderGuard(trunks, security, new BorderGuard.Counters(counters.udpUnknownRejected,
-                counters.udpUnknownDropped, counters.udpFloodDropped, counters.udpFloodBlocks)));
+            counters.udpAdmitted, counters.udpShed, counters.udpAbsorbed), counters, udpBorder);
         tcpPoller = outboundRing.newPoller();
         tcp = new TcpTransport(tcpAddresses, publisher, new Admission(progress, overload,
             new OverloadResponder(userAgent, overload.retryAfterSeconds()),
-            counters.tcpAdmitted, counters.tcpShed, counters.tcpAbsorbed), counters, tcpPoller,
-            new BorderGuard(trunks, security, new BorderGuard.Counters(counters.tcpUnknownRejected,
-                counters.tcpUnknownDropped, counters.tcpFloodDropped, counters.tcpFloodBlocks)),
+            counters.tcpAdmitted, counters.tcpShed, counters.tcpAbsorbed), counters, tcpPoller, tcpBorder,
             tcpConfig, clock);
         ticker = new Ticker(inboundRing, TimeUnit.MILLISECONDS.toNanos(config.tickIntervalMs()), counters);
 
         outboundRing.addGatingSequences(tcpPoller.getSequence());
     }
 
-    /** Where inputs that do not come from SIP sockets (webhook answers) are published; any thread. */
+    /**
+     * A reload of the border: the receive threads judge sources by {@code trunks} and {@code security}'s
+     * unknown-sources and unlimited trunks from their next message on (the flood limit's numbers stay). Any thread.
+     */
+    public void reloadBorder(final List<TrunkSources> trunks, final SecurityConfig security)
+    {
+        udpBorder.reload(trunks, security);
+        tcpBorder.reload(trunks, security);
+    }
+
+    /** Where inputs that do not come from SIP sockets (webhook answers, reloads) are published; any thread. */
     public InboundPublisher inputs()
     {
         return publisher;

@@ -25,6 +25,11 @@ public final class InboundEvent
      * request still queued): the slot had been claimed, so it is published, and the engine passes over it.
      */
     public static final int SKIP = 4;
+    /**
+     * A reload: {@link #settings} holds the configuration the engine takes from this input on (journaled like any
+     * input, so that replay and recovery take it at the same point).
+     */
+    public static final int CONFIG = 5;
 
     /** Largest datagram or framed stream message accepted. */
     public static final int MAX_MESSAGE_LENGTH = 65_535;
@@ -66,6 +71,12 @@ public final class InboundEvent
     public long webhookRequestId;
     public boolean webhookAccept;
 
+    /**
+     * {@link #CONFIG}: the engine's configuration (typed by the engine module, which this one does not know). The
+     * engine clears it once taken, so the ring does not keep a replaced configuration alive.
+     */
+    public Object settings;
+
     /** Filled by the parse stage. */
     public final SipMessage message = new SipMessage();
     /** True when {@link #message} parsed; false leaves the failure reason in it. */
@@ -101,5 +112,6 @@ public final class InboundEvent
         trunk = NO_TRUNK;
         length = 0;
         parsed = false;
+        settings = null;
     }
 }

@@ -42,18 +42,36 @@ public final class BorderGuard
         }
     }
 
-    private final SourceTrunks trunks;
-    private final UnknownSources unknownSources;
-    private final boolean[] floodLimited;
+    /**
+     * Who is known and who is flood-limited: replaced as a whole by a reload ({@link #reload}, from the admin thread),
+     * read once per message by the receive thread.
+     */
+    private volatile Rules rules;
     private final FloodGuard flood;
     private final ForbiddenResponder forbidden = new ForbiddenResponder();
     private final Counters counters;
     private ByteBuffer response;
 
-    // The source of the previous message and its trunk: the JDK hands back the same InetSocketAddress object for
-    // consecutive datagrams from one sender, so a burst from one address is classified once.
+    // The source of the previous message and its trunk under the rules of then: the JDK hands back the same
+    // InetSocketAddress object for consecutive datagrams from one sender, so a burst from one address is classified
+    // once.
     private InetSocketAddress lastSource;
+    private Rules lastRules;
     private int lastTrunk;
+
+    /** The trunks' source blocks, what to do with sources in none, and which trunks the flood limit spares. */
+    private record Rules(SourceTrunks trunks, UnknownSources unknownSources, boolean[] floodLimited)
+    {
+        static Rules of(final List<TrunkSources> trunks, final SecurityConfig security)
+        {
+            final boolean[] floodLimited = new boolean[trunks.size()];
+            for (int i = 0; i < trunks.size(); i++)
+            {
+                floodLimited[i] = !security.unlimitedTrunks().contains(trunks.get(i).name());
+            }
+            return new Rules(new SourceTrunks(trunks), security.unknownSources(), floodLimited);
+        }
+    }
 
     public BorderGuard(final List<TrunkSources> trunks, final SecurityConfig security, final Counters counters)
     {
@@ -64,16 +82,19 @@ public final class BorderGuard
     BorderGuard(final List<TrunkSources> trunks, final SecurityConfig security, final Counters counters,
         final int floodCapacity, final long seed)
     {
-        this.trunks = new SourceTrunks(trunks);
-        this.unknownSources = security.unknownSources();
-        this.floodLimited = new boolean[trunks.size()];
-        for (int i = 0; i < trunks.size(); i++)
-        {
-            floodLimited[i] = !security.unlimitedTrunks().contains(trunks.get(i).name());
-        }
+        this.rules = Rules.of(trunks, security);
         this.flood = security.flood().enabled() ?
             new FloodGuard(security.flood(), floodCapacity, seed, counters.floodBlocks()) : null;
         this.counters = counters;
+    }
+
+    /**
+     * A reload: from the next message on, {@code trunks} and {@code security}'s unknown-sources and unlimited trunks
+     * apply (the flood limit's rate, burst and block are the ones the guard was made with). Any thread.
+     */
+    public void reload(final List<TrunkSources> trunks, final SecurityConfig security)
+    {
+        rules = Rules.of(trunks, security);
     }
 
     /** A guard that lets everything through (no trunks, unknown sources allowed, no flood control). */
@@ -99,6 +120,8 @@ public final class BorderGuard
     public int check(final DirectBuffer buffer, final int offset, final int length, final InetSocketAddress source,
         final int trunk, final long nowNs)
     {
+        final Rules rules = this.rules;
+        final UnknownSources unknownSources = rules.unknownSources();
         final boolean known = trunk != SourceTrunks.NO_TRUNK || unknownSources == UnknownSources.ALLOW;
         final int kind = kind(buffer, offset, length);
         if (kind == RESPONSE || kind == ACK && !known)
@@ -110,8 +133,10 @@ public final class BorderGuard
             counters.unknownDropped().increment();
             return DROP;
         }
-        if (flood != null && (trunk == SourceTrunks.NO_TRUNK || floodLimited[trunk]) &&
-            !floodAllows(source.getAddress(), nowNs))
+        // A trunk index judged under rules a reload has since replaced may be past the new list: limited, to be safe.
+        final boolean limited = trunk == SourceTrunks.NO_TRUNK || trunk >= rules.floodLimited().length ||
+            rules.floodLimited()[trunk];
+        if (flood != null && limited && !floodAllows(source.getAddress(), nowNs))
         {
             counters.floodDropped().increment();
             return DROP;
@@ -133,23 +158,37 @@ public final class BorderGuard
         return DROP;
     }
 
-    /** The trunk of a TCP connection's peer, judged once when it connects. */
+    /** The trunk of a message's or a connection's source, under the rules in force. */
     public int trunkOf(final InetSocketAddress source)
     {
-        if (source == lastSource)
+        final Rules rules = this.rules;
+        if (source == lastSource && rules == lastRules)
         {
             return lastTrunk;
         }
-        final int trunk = trunks.isEmpty() ? SourceTrunks.NO_TRUNK : trunks.trunkOf(source.getAddress());
+        final int trunk = rules.trunks().isEmpty() ? SourceTrunks.NO_TRUNK : rules.trunks().trunkOf(source.getAddress());
         lastSource = source;
+        lastRules = rules;
         lastTrunk = trunk;
         return trunk;
+    }
+
+    /** The trunk of a TCP connection's peer: judged when it opened, again after a reload. */
+    int trunkOf(final TcpConnection connection)
+    {
+        final Rules rules = this.rules;
+        if (connection.judgedBy != rules)
+        {
+            connection.trunk = trunkOf(connection.remote);
+            connection.judgedBy = rules;
+        }
+        return connection.trunk;
     }
 
     /** True when a connection from this source is to be closed as soon as it is accepted: unknown, and dropped. */
     public boolean refusesConnection(final InetSocketAddress source)
     {
-        if (unknownSources == UnknownSources.DROP && trunkOf(source) == SourceTrunks.NO_TRUNK)
+        if (rules.unknownSources() == UnknownSources.DROP && trunkOf(source) == SourceTrunks.NO_TRUNK)
         {
             counters.unknownDropped().increment();
             return true;

@@ -187,4 +187,26 @@ public final class InboundPublisher
         ring.publish(sequence);
         return true;
     }
+
+    /**
+     * Publishes a reload: the engine takes {@code settings} (its configuration type) at {@code timeNs}, after every
+     * input published before. Any thread (the admin server's).
+     *
+     * @return false when the ring is full (the reload is refused; the caller says so and may try again).
+     */
+    public boolean publishConfig(final Object settings, final long timeNs)
+    {
+        final long sequence = claim();
+        if (sequence < 0)
+        {
+            return false;
+        }
+        final InboundEvent event = ring.get(sequence);
+        event.clear();
+        event.type = InboundEvent.CONFIG;
+        event.timeNs = timeNs;
+        event.settings = settings;
+        ring.publish(sequence);
+        return true;
+    }
 }

@@ -28,8 +28,12 @@ final class TcpConnection
     final SocketChannel channel;
     final InetSocketAddress remote;
     final boolean accepted;
-    /** The trunk of the peer's address ({@link SourceTrunks}), judged once when the connection opens. */
-    final int trunk;
+    /**
+     * The trunk of the peer's address ({@link SourceTrunks}), judged when the connection opens and again after a
+     * reload (by {@link BorderGuard#trunkOf(TcpConnection)}, which alone uses these two).
+     */
+    int trunk;
+    Object judgedBy;
     /** Frames the read buffer without going over bytes already looked at. */
     final StreamScanner scanner = new StreamScanner();
     InetSocketAddress local;

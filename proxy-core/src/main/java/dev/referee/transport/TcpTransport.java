@@ -428,7 +428,7 @@ public final class TcpTransport implements Runnable, AutoCloseable
     {
         counters.tcpReceived.increment();
         tap.copy(PacketTap.TCP, connection.remote, connection.local, buffer, offset, length, nowNs);
-        final int trunk = border.check(buffer, offset, length, connection.remote, connection.trunk, nowNs);
+        final int trunk = border.check(buffer, offset, length, connection.remote, border.trunkOf(connection), nowNs);
         if (trunk == BorderGuard.DROP)
         {
             return;

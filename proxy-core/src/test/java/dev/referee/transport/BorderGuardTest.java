@@ -157,6 +157,22 @@ class BorderGuardTest
 
     private static final int NO_TRUNK = SourceTrunks.NO_TRUNK;
 
+    @Test
+    void shouldJudgeByTheReloadedTrunksFromTheNextMessageOn()
+    {
+        final BorderGuard guard = guard(UnknownSources.REJECT, List.of());
+        assertEquals(BorderGuard.REJECT, check(guard, invite("r1"), stranger));
+        assertEquals(0, check(guard, invite("r2"), pbx));
+
+        // The stranger's address becomes a trunk of its own; the pbx leaves; unknown sources are now dropped.
+        guard.reload(List.of(trunk("newcomer", "127.0.0.3")), new SecurityConfig(UnknownSources.DROP, FLOOD,
+            List.of()));
+        assertEquals(0, check(guard, invite("r3"), stranger), "the same source object, judged again");
+        assertEquals(BorderGuard.DROP, check(guard, invite("r4"), pbx), "no longer in a trunk: dropped");
+        assertEquals(1, counters.unknownRejected().get());
+        assertEquals(1, counters.unknownDropped().get());
+    }
+
     private BorderGuard guard(final UnknownSources unknown, final List<String> unlimited)
     {
         return new BorderGuard(TRUNKS, new SecurityConfig(unknown, FLOOD, unlimited), counters, 1024, 1);

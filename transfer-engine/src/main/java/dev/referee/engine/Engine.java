@@ -47,7 +47,7 @@ public final class Engine
     private static final long TRANSACTION_LIMIT_RETRY_AFTER_S = 1;
     private static final String TRANSACTION_LIMIT_REASON = "SIP;cause=503;text=\"transaction limit\"";
 
-    private final EngineConfig config;
+    private final EngineConfig builtWith;
     private final EngineCounters counters;
     private final Transitions transitions;
     private final EngineTimers timers = new EngineTimers();
@@ -73,7 +73,7 @@ public final class Engine
     public Engine(final EngineConfig config, final SipSender sender, final EngineCounters counters,
         final EngineEvents events, final WebhookRequests webhooks)
     {
-        this.config = config;
+        this.builtWith = config;
         this.counters = counters;
         // The outcome counters hear every domain event first; the engine's listeners (journal, call records) after.
         final EngineEvents counted = events == EngineEvents.NONE ?
@@ -85,7 +85,7 @@ public final class Engine
         this.transitions = new Transitions(counters);
         this.b2bua = new B2bua(config, transactions, timers, outbox, ids, counted, transitions, counters);
         // The transfer package builds on the B2BUA's dialog toolkit; the B2BUA hands it what it does not do itself.
-        this.transfers = new Transfers(b2bua, config, transactions, timers, counted, webhooks);
+        this.transfers = new Transfers(b2bua, transactions, timers, counted, webhooks);
         b2bua.attach(transfers, transfers.pickups(), transfers.redirects());
         transactions.user(b2bua);
     }
@@ -127,6 +127,40 @@ public final class Engine
             }
         }
         endOfInput();
+    }
+
+    /**
+     * A reload (an input like any other: journaled, replayed): from now on {@code next} applies to new calls and to
+     * what calls under way do next (see {@link B2bua#reconfigure}). Ignored, and false, when {@code next} changes what
+     * a reload cannot ({@link EngineConfig#reloadableFrom}): the node refuses such a file before it gets here.
+     */
+    public boolean onReconfigure(final EngineConfig next, final long nowNs)
+    {
+        timers.advance(nowNs);
+        final boolean applied = reconfigure(next);
+        endOfInput();
+        return applied;
+    }
+
+    /**
+     * {@link #onReconfigure} without an input's time: for recovery, before a snapshot taken under {@code next} is
+     * restored into this fresh engine.
+     */
+    public boolean reconfigure(final EngineConfig next)
+    {
+        if (next.reloadableFrom(b2bua.config()) != null)
+        {
+            return false;
+        }
+        b2bua.reconfigure(next);
+        counters.increment(EngineCounters.RELOADS);
+        return true;
+    }
+
+    /** True when a reload replaced the configuration the engine was built with. */
+    public boolean reconfigured()
+    {
+        return b2bua.config() != builtWith;
     }
 
     /**
@@ -216,10 +250,13 @@ public final class Engine
         return new Parts(timers, ids, transactions, b2bua, transfers);
     }
 
-    /** The configuration the engine was built with (a snapshot restores into an engine built the same way). */
+    /**
+     * The configuration in force: the one the engine was built with, or the latest {@link #onReconfigure} applied (a
+     * snapshot restores into an engine built with its journal's node-start configuration and reconfigured with this).
+     */
     public EngineConfig config()
     {
-        return config;
+        return b2bua.config();
     }
 
     /** Publishes the gauges (calls, dialogs, transactions, timers) after a restore, as after an input. */
@@ -270,7 +307,7 @@ public final class Engine
         if (!toTag.isEmpty())
         {
             final Leg leg = b2bua.findLeg(toTag, request.callId());
-            if (leg == null && method == SipMethod.SUBSCRIBE && config.answersReferSubscriptions() &&
+            if (leg == null && method == SipMethod.SUBSCRIBE && b2bua.config().answersReferSubscriptions() &&
                 transfers.onUnsubscribeOfAnEndedDialog(request, st))
             {
                 return;
@@ -302,12 +339,12 @@ public final class Engine
     private boolean overTransactionLimit(final SipMessage request)
     {
         final int held = transactions.serverCount();
-        if (held <= config.maxTransactions())
+        if (held <= b2bua.config().maxTransactions())
         {
             return false;
         }
         final boolean inDialog = !request.to().tag().isEmpty() || request.method() == SipMethod.CANCEL;
-        return !inDialog || held > 2L * config.maxTransactions();
+        return !inDialog || held > 2L * b2bua.config().maxTransactions();
     }
 
     /** Checks a request must pass before anything acts on it; answers and returns false when it fails one. */
@@ -327,7 +364,7 @@ public final class Engine
         }
         // RFC 3261 §8.2.2.3: 420 naming the option tags Require (or Proxy-Require) asks for and Referee lacks.
         final int require = firstOf(request, HeaderName.REQUIRE, HeaderName.PROXY_REQUIRE);
-        if (require >= 0 && config.acceptsKnownOptionTags())
+        if (require >= 0 && b2bua.config().acceptsKnownOptionTags())
         {
             final String unsupported = OptionTags.unsupported(request, view);
             if (!unsupported.isEmpty())

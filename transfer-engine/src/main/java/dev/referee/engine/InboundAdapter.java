@@ -1,5 +1,6 @@
 package dev.referee.engine;
 
+import dev.referee.engine.config.EngineConfig;
 import dev.referee.ring.InboundEvent;
 import dev.referee.pipeline.InboundHandler;
 import dev.referee.sip.AsciiView;
@@ -29,6 +30,11 @@ public final class InboundAdapter implements InboundHandler
             case InboundEvent.TICK -> engine.onTick(event.timeNs);
             case InboundEvent.WEBHOOK -> engine.onWebhookAnswer(event.webhookRequestId, event.webhookAccept,
                 target.wrap(event.data, 0, event.length), event.timeNs);
+            case InboundEvent.CONFIG ->
+            {
+                engine.onReconfigure((EngineConfig)event.settings, event.timeNs);
+                event.settings = null; // the engine holds it now; the ring need not
+            }
             default ->
             {
                 // SKIP slots never get here (EngineHandler passes over them) and no other type is published.

@@ -37,6 +37,14 @@ public final class InputReplayer
                 engine.onMessage(message, parsed, record.transport, record.peer, record.connectionId, record.timeNs);
             }
             case RecordType.INPUT_TICK -> engine.onTick(record.timeNs);
+            case RecordType.CONFIG ->
+            {
+                if (record.configPurpose != RecordType.CONFIG_RELOAD)
+                {
+                    return false;
+                }
+                engine.onReconfigure(record.config, record.timeNs);
+            }
             case RecordType.INPUT_WEBHOOK ->
             {
                 buffer.wrap(record.message);

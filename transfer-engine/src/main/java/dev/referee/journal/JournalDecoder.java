@@ -60,7 +60,7 @@ public final class JournalDecoder
         record.type = type;
         switch (type)
         {
-            case RecordType.NODE_START -> nodeStart(in, record);
+            case RecordType.NODE_START -> nodeStart(in, record, record.recordVersion);
             case RecordType.INPUT_SIP ->
             {
                 record.timeNs = in.readLong();
@@ -71,6 +71,12 @@ public final class JournalDecoder
                 record.message = message(in);
             }
             case RecordType.INPUT_TICK -> record.timeNs = in.readLong();
+            case RecordType.CONFIG ->
+            {
+                record.timeNs = in.readLong();
+                record.configPurpose = in.readUnsignedByte();
+                nodeStart(in, record, in.readUnsignedByte());
+            }
             case RecordType.INPUT_WEBHOOK ->
             {
                 record.timeNs = in.readLong();
@@ -173,7 +179,8 @@ public final class JournalDecoder
         }
     }
 
-    private static void nodeStart(final Bytes<?> in, final JournalRecord record)
+    /** Node-start's fields in the layout of {@code version} (a config record's too). */
+    private static void nodeStart(final Bytes<?> in, final JournalRecord record, final int version)
     {
         record.formatVersion = in.readUnsignedShort();
         final long seed = in.readLong();
@@ -199,13 +206,13 @@ public final class JournalDecoder
         final long t4Ns = in.readLong();
         final int maxCalls = in.readInt();
         final String userAgent = text(in);
-        final boolean keyed = record.recordVersion >= FIRST_NODE_START_WITH_KEY;
+        final boolean keyed = version >= FIRST_NODE_START_WITH_KEY;
         if (in.readRemaining() == 0 && !keyed)
         {
             // Written before the transfer settings were recorded: the defaults of that time.
             record.config = new EngineConfig(listen, routes, t1Ns, t2Ns, t4Ns, maxCalls, userAgent, seed, null,
                 TransferConfig.defaults(), RedirectConfig.defaults(), List.of(),
-                WebhookConfig.defaults(), SipConfig.defaultMaxTransactions(maxCalls), record.recordVersion);
+                WebhookConfig.defaults(), SipConfig.defaultMaxTransactions(maxCalls), version);
             return;
         }
         final TransferConfig transfer = new TransferConfig(
@@ -238,7 +245,7 @@ public final class JournalDecoder
         // Node-start of version 2 on ends with the identifier key; without one (version 1) the seed drives the old
         // generator, as when the journal was written.
         final IdKey idKey = keyed ? idKey(in) : null;
-        final boolean policies = record.recordVersion >= FIRST_NODE_START_WITH_TRUNK_POLICIES;
+        final boolean policies = version >= FIRST_NODE_START_WITH_TRUNK_POLICIES;
         final List<Route> namedRoutes = policies ? namedRoutes(in, routes) : routes;
         final List<TrunkConfig> trunksWithPolicies = policies ? trunkPolicies(in, trunks) : trunks;
         final int maxTransactions = policies ? in.readInt() : SipConfig.defaultMaxTransactions(maxCalls);
@@ -246,7 +253,7 @@ public final class JournalDecoder
         final List<TrunkConfig> trunksWithAuth = policies && in.readRemaining() > 0
             ? trunkAuth(in, trunksWithPolicies) : trunksWithPolicies;
         record.config = new EngineConfig(listen, namedRoutes, t1Ns, t2Ns, t4Ns, maxCalls, userAgent, seed, idKey,
-            transfer, redirect, trunksWithAuth, webhook, maxTransactions, record.recordVersion);
+            transfer, redirect, trunksWithAuth, webhook, maxTransactions, version);
     }
 
     private static List<Route> namedRoutes(final Bytes<?> in, final List<Route> routes)

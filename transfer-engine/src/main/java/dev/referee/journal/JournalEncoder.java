@@ -51,6 +51,28 @@ public final class JournalEncoder
                 " needs the identifier key in its configuration");
         }
         header(out, RecordType.NODE_START, RecordType.NODE_START_RECORD_VERSION);
+        nodeStartBody(out, timeNs, wallClockMs, config);
+    }
+
+    /**
+     * A configuration taken at {@code timeNs}: a reload ({@link RecordType#CONFIG_RELOAD}, an input) or the one in
+     * force when the snapshot that follows was taken ({@link RecordType#CONFIG_IN_FORCE}). After the time and purpose,
+     * the layout version of node-start and node-start's fields in that layout ({@code wallClockMs} 0: the engine
+     * thread that writes it reads no clock; node-start and recovered records map engine time to the wall clock).
+     */
+    public static void config(final Bytes<?> out, final long timeNs, final long wallClockMs, final int purpose,
+        final EngineConfig config)
+    {
+        header(out, RecordType.CONFIG);
+        out.writeLong(timeNs);
+        out.writeByte((byte)purpose);
+        out.writeByte((byte)RecordType.NODE_START_RECORD_VERSION);
+        nodeStartBody(out, timeNs, wallClockMs, config);
+    }
+
+    private static void nodeStartBody(final Bytes<?> out, final long timeNs, final long wallClockMs,
+        final EngineConfig config)
+    {
         out.writeShort((short)RecordType.FORMAT_VERSION);
         out.writeLong(config.seed()); // the version 1 seed: 0, unused when there is a key
         out.writeLong(timeNs);

@@ -23,6 +23,9 @@ public final class JournalFormatter
             case RecordType.INPUT_SIP -> head + " " + transport(r) + " from " + hostPort(r.peer) + " to " +
                 hostPort(r.local) + connection(r) + " len=" + r.message.length + " | " + r.firstLine();
             case RecordType.INPUT_TICK -> head;
+            case RecordType.CONFIG -> head + (r.configPurpose == RecordType.CONFIG_RELOAD ? " reload" : " in force") +
+                ": routes=" + r.config.routes().size() + " trunks=" + r.config.trunks().size() + " max-calls=" +
+                r.config.maxCalls();
             case RecordType.INPUT_WEBHOOK -> head + " webhook answer to request " + r.webhookRequestId + ": " +
                 (r.webhookAccept ? "accept" : "reject") + (r.message.length > 0 ? " target " + r.messageText() : "");
             case RecordType.OUTPUT_SIP -> head + " " + transport(r) + " to " + hostPort(r.peer) + connection(r) +

@@ -1,6 +1,7 @@
 package dev.referee.journal;
 
 import com.lmax.disruptor.EventHandler;
+import dev.referee.engine.config.EngineConfig;
 import dev.referee.ring.InboundEvent;
 import net.openhft.chronicle.bytes.Bytes;
 
@@ -54,7 +55,8 @@ public final class JournalInputStage implements EventHandler<InboundEvent>
 
     private static boolean isInput(final InboundEvent event)
     {
-        return event.type == InboundEvent.SIP || event.type == InboundEvent.TICK || event.type == InboundEvent.WEBHOOK;
+        return event.type == InboundEvent.SIP || event.type == InboundEvent.TICK ||
+            event.type == InboundEvent.WEBHOOK || event.type == InboundEvent.CONFIG;
     }
 
     /** Appends one input as it stands (no restamping); for the benchmark and tests. */
@@ -80,6 +82,11 @@ public final class JournalInputStage implements EventHandler<InboundEvent>
             {
                 JournalEncoder.inputWebhook(out, event.timeNs, event.webhookRequestId, event.webhookAccept,
                     event.data, 0, event.length);
+            }
+            else if (event.type == InboundEvent.CONFIG)
+            {
+                JournalEncoder.config(out, event.timeNs, 0, RecordType.CONFIG_RELOAD,
+                    (EngineConfig)event.settings);
             }
             else
             {

@@ -23,6 +23,8 @@ public final class JournalRecord
     public int formatVersion;
     public long wallClockMs;
     public EngineConfig config;
+    /** config: {@link RecordType#CONFIG_RELOAD} or {@link RecordType#CONFIG_IN_FORCE}. */
+    public int configPurpose;
     public long inputsReplayed;
     public long recoveryNs;
 

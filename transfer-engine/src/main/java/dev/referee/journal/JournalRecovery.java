@@ -87,8 +87,9 @@ public final class JournalRecovery
                 control.begin(), nowNs + offsetNs, epochClock.time(), replayer.inputs(), recoveryNs);
             control.commit();
             return new JournalRecovery(rebuilt.engine(), true, replayer.inputs(), recoveryNs, offsetNs,
-                sameConfig(first.config, current) ? null : "the configuration differs from the one this " +
-                "journal was started with; the journal's is used (move the journal aside to apply the new one)");
+                sameConfig(rebuilt.engine().config(), current) ? null : "the configuration differs from the one this " +
+                "journal was started with; the journal's is used: `referee reload` applies the file's routes, trunks, " +
+                "policies and limits (move the journal aside to change listen addresses, SIP timers or User-Agent)");
         }
     }
 
@@ -118,6 +119,11 @@ public final class JournalRecovery
             }
         }
         final Engine engine = new Engine(nodeStart.config, gate, counters, gate, gate);
+        if (snapshot.config() != null)
+        {
+            // A reload before the snapshot: its configuration first, then the state made under it.
+            engine.reconfigure(snapshot.config());
+        }
         EngineSnapshot.restore(engine, snapshot.snapshot());
         final InputReplayer replayer = new InputReplayer(engine);
         try (JournalReader reader = journal.newReaderAfter(snapshot.lastIndex()))

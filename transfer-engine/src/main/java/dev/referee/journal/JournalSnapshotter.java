@@ -67,6 +67,13 @@ public final class JournalSnapshotter
             final int length = writer.length();
             final int parts = Math.max(1, (length + PART_BYTES - 1) / PART_BYTES);
             final long timeNs = engine.nowNs();
+            if (engine.reconfigured())
+            {
+                // Recovery from this snapshot builds its engine with node-start's configuration: it needs the one
+                // in force too, found just before the parts (SnapshotFinder).
+                JournalEncoder.config(sink.begin(), timeNs, 0, RecordType.CONFIG_IN_FORCE, engine.config());
+                sink.commit();
+            }
             for (int part = 0; part < parts; part++)
             {
                 final int offset = part * PART_BYTES;

@@ -32,6 +32,20 @@ public final class RecordType
     public static final int INPUT_WEBHOOK = 6;
     /** One part of an engine snapshot (dev.referee.engine.snapshot), written between two inputs. */
     public static final int SNAPSHOT = 7;
+    /**
+     * A configuration, written by a reload or before a snapshot (builds of 2026-12 on; older tools show it as unknown):
+     * see
+     * {@link #CONFIG_RELOAD} and {@link #CONFIG_IN_FORCE}.
+     */
+    public static final int CONFIG = 8;
+
+    /** Purpose of a config record: a reload, an input the engine applies (replayed like any input). */
+    public static final int CONFIG_RELOAD = 1;
+    /**
+     * Purpose of a config record: the configuration in force when the snapshot written next was taken, so that
+     * recovery from that snapshot builds its engine with it; replay passes over it (the reloads before it did that).
+     */
+    public static final int CONFIG_IN_FORCE = 2;
 
     public static final int CALL_CREATED = 16;
     public static final int LEG_RINGING = 17;
@@ -53,7 +67,7 @@ public final class RecordType
     /** True for records the engine reacts to (replayed on recovery). */
     public static boolean isInput(final int type)
     {
-        return type == INPUT_SIP || type == INPUT_TICK || type == INPUT_WEBHOOK;
+        return type == INPUT_SIP || type == INPUT_TICK || type == INPUT_WEBHOOK || type == CONFIG;
     }
 
     /** True for domain event records (what {@link dev.referee.engine.events.EngineEvents} reports). */
@@ -73,6 +87,7 @@ public final class RecordType
             case RECOVERED -> "recovered";
             case INPUT_WEBHOOK -> "input-webhook";
             case SNAPSHOT -> "snapshot";
+            case CONFIG -> "config";
             case CALL_CREATED -> "call-created";
             case LEG_RINGING -> "leg-ringing";
             case LEG_ANSWERED -> "leg-answered";

@@ -1,5 +1,7 @@
 package dev.referee.journal;
 
+import dev.referee.engine.config.EngineConfig;
+
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.TailerDirection;
@@ -12,10 +14,19 @@ import net.openhft.chronicle.wire.DocumentContext;
  */
 public final class SnapshotFinder
 {
-    /** A snapshot found: its bytes, the engine time it was taken at, and the index of its last part. */
-    public record Found(byte[] snapshot, long timeNs, long lastIndex)
+    /**
+     * A snapshot found: its bytes, the engine time it was taken at, the index of its last part, and the configuration
+     * in force when it was taken, when a reload had replaced node-start's (null: node-start's).
+     */
+    public record Found(byte[] snapshot, long timeNs, long lastIndex, EngineConfig config)
     {
     }
+
+    /**
+     * How far before a snapshot's first part its config record may be: the snapshotter writes the two back to back on
+     * the engine's appender; only records of other appenders (none on the engine's hot path) can come between.
+     */
+    private static final int CONFIG_LOOK_BEHIND = 64;
 
     private SnapshotFinder()
     {
@@ -73,10 +84,37 @@ public final class SnapshotFinder
                     expected--;
                     if (expected < 0)
                     {
-                        return new Found(snapshot, timeNs, lastIndex);
+                        return new Found(snapshot, timeNs, lastIndex, configInForce(tailer, timeNs));
                     }
                 }
             }
         }
+    }
+
+    /** The config record written with the snapshot of {@code timeNs}, reading on backwards from its first part. */
+    private static EngineConfig configInForce(final ExcerptTailer tailer, final long timeNs)
+    {
+        for (int i = 0; i < CONFIG_LOOK_BEHIND; i++)
+        {
+            try (DocumentContext document = tailer.readingDocument())
+            {
+                if (!document.isPresent())
+                {
+                    return null;
+                }
+                final Bytes<?> bytes = document.wire().bytes();
+                if (document.isMetaData() || bytes.readRemaining() == 0 ||
+                    bytes.readUnsignedByte(bytes.readPosition()) != RecordType.CONFIG)
+                {
+                    continue;
+                }
+                final JournalRecord record = JournalDecoder.decode(bytes);
+                if (record.configPurpose == RecordType.CONFIG_IN_FORCE && record.timeNs == timeNs)
+                {
+                    return record.config;
+                }
+            }
+        }
+        return null;
     }
 }

@@ -132,6 +132,15 @@ public final class SyntheticCalls
         }
     }
 
+    /** A reload now: journaled as the input stage journals it, then applied. */
+    public void reload(final EngineConfig next)
+    {
+        nowNs += stepNs;
+        JournalEncoder.config(sink.begin(), nowNs, 0, RecordType.CONFIG_RELOAD, next);
+        sink.commit();
+        engine.onReconfigure(next, nowNs);
+    }
+
     /** Referee writes a snapshot of its engine now (as its input stage does every journal.snapshot-interval). */
     public void snapshot()
     {

@@ -1,6 +1,7 @@
 package dev.referee.ops.cli;
 
 import dev.referee.config.ListenAddress;
+import dev.referee.ops.admin.ReloadResult;
 import dev.referee.ops.config.RefereeConfig;
 import dev.referee.ops.node.RefereeNode;
 
@@ -30,6 +31,12 @@ public interface NodeLauncher
             public InetSocketAddress adminAddress()
             {
                 return node.adminAddress();
+            }
+
+            @Override
+            public ReloadResult reload()
+            {
+                return node.reload();
             }
 
             @Override

@@ -24,7 +24,7 @@ import java.util.concurrent.Callable;
     versionProvider = VersionProvider.class,
     description = {
         "Start Referee: SIP listeners, pipeline, engine and admin HTTP.",
-        "Stops cleanly on SIGTERM/SIGINT. Exit codes: 0 stopped, 1 failed to start (e.g. port in use), " +
+        "Stops cleanly on SIGTERM/SIGINT; SIGHUP re-reads the configuration file (as `referee reload`). Exit codes: 0 stopped, 1 failed to start (e.g. port in use), " +
             "2 bad configuration."
     })
 public final class RunCommand implements Callable<Integer>
@@ -79,6 +79,7 @@ public final class RunCommand implements Callable<Integer>
 
         out.println(listening(node.boundAddresses(), node.adminAddress()));
         out.flush();
+        ReloadSignal.install(node);
         return serve(node, err);
     }
 

@@ -1,6 +1,7 @@
 package dev.referee.ops.cli;
 
 import dev.referee.config.ListenAddress;
+import dev.referee.ops.admin.ReloadResult;
 
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -13,6 +14,9 @@ public interface RunningNode extends AutoCloseable
 
     /** Where the admin HTTP server listens, port resolved as above; null when it is off. */
     InetSocketAddress adminAddress();
+
+    /** Reads the configuration file again and applies it, or says why not (SIGHUP). */
+    ReloadResult reload();
 
     /** Blocks until {@link #close()} is called from another thread (the shutdown hook). */
     void awaitClose() throws InterruptedException;

@@ -41,6 +41,7 @@ import java.util.List;
  */
 public final class ConfigLoader
 {
+    private static final int MIN_ADMIN_TOKEN = 16;
     /** Classpath resource used when no file is given. */
     public static final String DEFAULT_RESOURCE = "referee-default.yaml";
 
@@ -62,7 +63,7 @@ public final class ConfigLoader
         }
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8))
         {
-            return parse(reader, file.toString());
+            return parse(reader, file.toString()).withFile(file);
         }
         catch (final NoSuchFileException ex)
         {
@@ -105,7 +106,7 @@ public final class ConfigLoader
     {
         final ConfigSection top = ConfigSection.document(reader, source).allowOnly(
             "listen", "routes", "journal", "admin", "pipeline", "sip", "transfer", "redirect", "trunks", "webhook",
-            "cdr", "warm-up", "overload", "security", "tcp", "logging", "hep");
+            "cdr", "warm-up", "overload", "security", "tcp", "logging", "hep", "admin-token");
         final ConfigSection journal = top.section("journal");
         final List<Route> routes = Route.readAll(top.items("routes"));
         final List<TrunkConfig> trunks = TrunksReader.trunks(top.items("trunks"), routes);
@@ -127,7 +128,24 @@ public final class ConfigLoader
             SecurityConfig.read(top.section("security"), top.items("trunks")),
             TcpConfig.read(top.section("tcp")),
             LoggingConfig.read(top.section("logging")),
-            top.get("hep") == null ? HepConfig.OFF : HepConfig.read(top.section("hep")));
+            top.get("hep") == null ? HepConfig.OFF : HepConfig.read(top.section("hep")),
+            adminToken(top),
+            null);
+    }
+
+    /**
+     * {@code admin-token}: at least 16 characters, so that it cannot be guessed in the attempts an admin port allows;
+     * absent: none (admin actions from loopback only).
+     */
+    private static String adminToken(final ConfigSection top) throws ConfigException
+    {
+        final String token = top.text("admin-token", null);
+        if (token != null && (token.length() < MIN_ADMIN_TOKEN || !token.chars().allMatch(c -> c > ' ' && c < 127)))
+        {
+            throw top.require("admin-token").error("admin-token must be at least " + MIN_ADMIN_TOKEN +
+                " printable characters without spaces");
+        }
+        return token;
     }
 
     /** {@code admin}: an address, or disabled by null, "off" or false. */

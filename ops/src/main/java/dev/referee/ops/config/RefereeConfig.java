@@ -46,6 +46,10 @@ import java.util.concurrent.TimeUnit;
  *                    flooding sources (docs/security.md, "Receive side").
  * @param tcp         {@code tcp}: connection limits and timeouts.
  * @param hep         {@code hep}: where a HEP copy of every SIP message goes; {@link HepConfig#OFF} without it.
+ * @param adminToken  {@code admin-token}: the bearer token that lets a non-loopback client POST admin actions
+ *                    (reload); null: only loopback clients may.
+ * @param file        the file this configuration was read from (a reload reads it again); null for the embedded
+ *                    default or text parsed directly.
  */
 public record RefereeConfig(
     List<ListenAddress> listen,
@@ -65,7 +69,9 @@ public record RefereeConfig(
     SecurityConfig security,
     TcpConfig tcp,
     LoggingConfig logging,
-    HepConfig hep)
+    HepConfig hep,
+    String adminToken,
+    Path file)
 {
     public RefereeConfig
     {
@@ -78,14 +84,28 @@ public record RefereeConfig(
     public RefereeConfig withWarmUp(final WarmUpConfig warmUp)
     {
         return new RefereeConfig(listen, routes, journalDir, admin, pipeline, sip, journal, transfer, redirect, trunks,
-            webhook, cdr, warmUp, overload, security, tcp, logging, hep);
+            webhook, cdr, warmUp, overload, security, tcp, logging, hep, adminToken, file);
     }
 
     /** This configuration with other {@code listen} addresses (the node's own, once a configured port 0 is bound). */
     public RefereeConfig withListen(final List<ListenAddress> listen)
     {
         return new RefereeConfig(listen, routes, journalDir, admin, pipeline, sip, journal, transfer, redirect, trunks,
-            webhook, cdr, warmUp, overload, security, tcp, logging, hep);
+            webhook, cdr, warmUp, overload, security, tcp, logging, hep, adminToken, file);
+    }
+
+    /** This configuration with another {@code admin} address. */
+    public RefereeConfig withAdmin(final InetSocketAddress admin)
+    {
+        return new RefereeConfig(listen, routes, journalDir, admin, pipeline, sip, journal, transfer, redirect, trunks,
+            webhook, cdr, warmUp, overload, security, tcp, logging, hep, adminToken, file);
+    }
+
+    /** This configuration as read from {@code file} (which a reload reads again). */
+    public RefereeConfig withFile(final Path file)
+    {
+        return new RefereeConfig(listen, routes, journalDir, admin, pipeline, sip, journal, transfer, redirect, trunks,
+            webhook, cdr, warmUp, overload, security, tcp, logging, hep, adminToken, file);
     }
 
     /** What the receive threads know of the trunks: names and source blocks. */

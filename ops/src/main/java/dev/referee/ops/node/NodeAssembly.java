@@ -96,7 +96,11 @@ final class NodeAssembly
             {
                 parts.capture.start();
             }
+            // Read before the engine thread starts: from then on only reloads change it, and ConfigReload knows those.
             parts.pipeline.start(new InboundAdapter(engine));
+            // Read before the engine thread takes an input that could change it: from then on only reloads do, and
+            // ConfigReload knows those.
+            parts.reload = new ConfigReload(config, engine.config(), parts.pipeline, parts.counters, parts.listen);
             if (config.admin() != null)
             {
                 final NodeStatus status = new NodeStatus(parts.pipeline, parts.counters, parts.capture);
@@ -104,7 +108,8 @@ final class NodeAssembly
                 final SipPipeline pipeline = parts.pipeline;
                 parts.admin = AdminServer.start(config.admin(), status, new MetricsExposition(new RefereeCollector(
                     status, parts.counters, pipeline.counters(), () -> pipeline.progress().lagNs(System.nanoTime()),
-                    parts.journalAppends)));
+                    parts.journalAppends)), parts.reload);
+                parts.reload.adminBound(parts.admin.address());
             }
             return new RefereeNode(parts, engine);
         }
@@ -216,6 +221,7 @@ final class NodeAssembly
         JournalAppends journalAppends; // what the engine's journal sink appended; null without a journal
         AdminServer admin;
         HepCapture capture; // stays null without hep
+        ConfigReload reload;
 
         @Override
         public void close()

@@ -3,6 +3,7 @@ package dev.referee.ops.node;
 import dev.referee.config.ListenAddress;
 import dev.referee.engine.Engine;
 import dev.referee.engine.counters.EngineCounters;
+import dev.referee.ops.admin.ReloadResult;
 import dev.referee.ops.config.RefereeConfig;
 import dev.referee.pipeline.SipPipeline;
 
@@ -60,6 +61,15 @@ public final class RefereeNode implements AutoCloseable
     public InetSocketAddress adminAddress()
     {
         return parts.admin == null ? null : parts.admin.address();
+    }
+
+    /**
+     * Reads the configuration file again and applies what may change while running (see {@link ConfigReload}): what
+     * {@code referee reload}, {@code POST /reload} and SIGHUP do. Any thread.
+     */
+    public ReloadResult reload()
+    {
+        return parts.reload.reload();
     }
 
     /** Blocks until {@link #close()} is called from another thread (e.g. a shutdown hook). */

@@ -139,7 +139,9 @@ public final class WarmUp
             TcpConfig.defaults(),
             config.logging(),
             // Its synthetic calls are no traffic of the node's: nothing of them goes to the HEP collector.
-            HepConfig.OFF);
+            HepConfig.OFF,
+            null,
+            null);
     }
 
     private static long compileMs(final CompilationMXBean compiler)

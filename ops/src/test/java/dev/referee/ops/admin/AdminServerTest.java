@@ -11,11 +11,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class AdminServerTest
@@ -169,6 +172,54 @@ class AdminServerTest
     void shouldAnswer404ForMetricsWithoutAMetricsSource() throws Exception
     {
         assertEquals(404, send("GET", "/metrics").statusCode());
+    }
+
+    @Test
+    void shouldReloadOnPostOnlyAndAnswerWithTheOutcome() throws Exception
+    {
+        server.close();
+        final List<String> reloads = new ArrayList<>();
+        server = AdminServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), status::get, null,
+            new Reloader()
+            {
+                @Override
+                public ReloadResult reload()
+                {
+                    reloads.add("reload");
+                    return reloads.size() == 1 ? new ReloadResult(200, "reloaded x.yaml: 2 routes") :
+                        new ReloadResult(400, "config error at x.yaml:7: routez: unknown key");
+                }
+
+                @Override
+                public String adminToken()
+                {
+                    return null;
+                }
+            });
+
+        assertEquals(405, send("GET", "/reload").statusCode(), "a read changes nothing");
+        assertEquals(List.of(), reloads);
+        final HttpResponse<String> applied = send("POST", "/reload");
+        assertEquals(200, applied.statusCode());
+        assertEquals("{\"reloaded\":true,\"message\":\"reloaded x.yaml: 2 routes\"}", applied.body());
+        final HttpResponse<String> refused = send("POST", "/reload");
+        assertEquals(400, refused.statusCode());
+        assertTrue(refused.body().contains("x.yaml:7: routez"), refused.body());
+    }
+
+    @Test
+    void shouldLetOnlyLoopbackClientsOrTheAdminTokenAct() throws Exception
+    {
+        final InetAddress remote = InetAddress.getByName("192.0.2.7");
+        final String token = "s3cret-token-0123456789";
+        assertTrue(AdminServer.mayAct(InetAddress.getByName("127.0.0.5"), null, null), "loopback");
+        assertTrue(AdminServer.mayAct(InetAddress.getByName("::1"), token, null), "loopback, no token needed");
+        assertFalse(AdminServer.mayAct(remote, null, "Bearer anything"), "no token configured: loopback only");
+        assertFalse(AdminServer.mayAct(remote, token, null), "no credentials");
+        assertFalse(AdminServer.mayAct(remote, token, "Bearer s3cret-token-012345678"), "a prefix of the token");
+        assertFalse(AdminServer.mayAct(remote, token, "Basic " + token), "not a bearer token");
+        assertTrue(AdminServer.mayAct(remote, token, "Bearer " + token));
+        assertTrue(AdminServer.mayAct(remote, token, "bearer " + token), "the scheme is case-insensitive");
     }
 
     private HttpResponse<String> send(final String method, final String path) throws Exception

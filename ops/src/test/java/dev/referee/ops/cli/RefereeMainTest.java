@@ -190,6 +190,12 @@ class RefereeMainTest
                 }
 
                 @Override
+                public dev.referee.ops.admin.ReloadResult reload()
+                {
+                    return new dev.referee.ops.admin.ReloadResult(200, "reloaded");
+                }
+
+                @Override
                 public void awaitClose()
                 {
                     // Returns at once, as if the shutdown hook had closed the node.

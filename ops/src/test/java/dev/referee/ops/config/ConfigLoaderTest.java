@@ -87,7 +87,7 @@ class ConfigLoaderTest
         assertEquals(new RefereeConfig(embedded.listen(), embedded.routes(), embedded.journalDir(), embedded.admin(),
             embedded.pipeline(), embedded.sip(), embedded.journal(), embedded.transfer(), embedded.redirect(), List.of(),
             embedded.webhook(), embedded.cdr(), embedded.warmUp(), embedded.overload(), SecurityConfig.defaults(false),
-            embedded.tcp(), embedded.logging(), HepConfig.OFF), empty);
+            embedded.tcp(), embedded.logging(), HepConfig.OFF, null, null), empty);
         assertEquals(SecurityConfig.defaults(false), empty.security());
         assertEquals(UnknownSources.ALLOW, empty.security().unknownSources());
         assertFalse(empty.security().flood().enabled());

@@ -40,18 +40,26 @@ final class JournalTool
 
     static Result exec(final Path journalDir, final String command, final String... args)
     {
+        final List<String> arguments = new ArrayList<>(List.of("journal", command, "--dir", journalDir.toString()));
+        arguments.addAll(List.of(args));
+        return referee(arguments);
+    }
+
+    /** Any {@code referee} command of the jar under test (e.g. reload), bounded by {@link #BOUND}. */
+    static Result referee(final List<String> arguments)
+    {
+        final String command = arguments.get(0);
         final List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse(
             Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(RefereeProcess.JVM_FLAGS);
-        cmd.addAll(List.of("-jar", RefereeProcess.jar().toString(), "journal", command, "--dir",
-            journalDir.toString()));
-        cmd.addAll(List.of(args));
+        cmd.addAll(List.of("-jar", RefereeProcess.jar().toString()));
+        cmd.addAll(arguments);
         Path out = null;
         Process process = null;
         try
         {
-            out = Files.createTempFile("referee-journal-" + command + "-", ".out");
+            out = Files.createTempFile("referee-" + command + "-", ".out");
             process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
             final boolean exited = process.waitFor(BOUND.toMillis(), TimeUnit.MILLISECONDS);
             final int exitCode = exited ? process.exitValue() : -1;

@@ -177,6 +177,12 @@ final class RefereeProcess implements AutoCloseable
         awaitReady();
     }
 
+    /** The configuration file the process was started with (a reload reads it again). */
+    Path configFile()
+    {
+        return configFile;
+    }
+
     /** The journal directory named in the configuration. */
     Path journalDir()
     {

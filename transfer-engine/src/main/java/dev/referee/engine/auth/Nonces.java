@@ -78,6 +78,23 @@ public final class Nonces
         this.used = new LongHashSet(Math.max(capacity, 8));
     }
 
+    /** The bound of the single-use record (0: none, no trunk authenticated when it was made). */
+    public int capacity()
+    {
+        return capacity;
+    }
+
+    /**
+     * These nonces with a single-use record of {@code capacity} (empty: none recorded had a record to be in): the
+     * counter goes on, so no nonce is issued twice. {@code key}: the one these were made with.
+     */
+    public Nonces withCapacity(final IdKey key, final int capacity)
+    {
+        final Nonces wider = new Nonces(key, capacity);
+        wider.counter = counter;
+        return wider;
+    }
+
     /** A new nonce issued at {@code nowNs}. */
     public String issue(final long nowNs)
     {

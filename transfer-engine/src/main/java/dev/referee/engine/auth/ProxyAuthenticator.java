@@ -50,9 +50,10 @@ public final class ProxyAuthenticator
 
     private final TransactionLayer transactions;
     private final IdGenerator ids;
-    private final TrunkCounters counters;
+    private final IdKey key;
+    private TrunkCounters counters;
     private final Map<TrunkConfig, Integer> indexOf = new IdentityHashMap<>();
-    private final Nonces nonces;
+    private Nonces nonces;
     private final DigestCredentials credentials = new DigestCredentials();
     private final AsciiView view = new AsciiView();
 
@@ -60,16 +61,37 @@ public final class ProxyAuthenticator
     public ProxyAuthenticator(final List<TrunkConfig> trunks, final IdKey key, final TransactionLayer transactions,
         final IdGenerator ids, final TrunkCounters counters)
     {
+        this.key = key;
+        this.transactions = transactions;
+        this.ids = ids;
+        this.counters = counters;
+        this.nonces = new Nonces(key, index(trunks) ? Nonces.USED_CAPACITY : 0);
+    }
+
+    /**
+     * A reload: the trunks (and their rows in {@code counters}) of the new configuration. Nonces issued before stay
+     * valid; the single-use record is made when a trunk authenticates for the first time.
+     */
+    public void reconfigure(final List<TrunkConfig> trunks, final TrunkCounters counters)
+    {
+        this.counters = counters;
+        if (index(trunks) && nonces.capacity() == 0)
+        {
+            nonces = nonces.withCapacity(key, Nonces.USED_CAPACITY);
+        }
+    }
+
+    /** Indexes {@code trunks}' rows; true when any of them authenticates. */
+    private boolean index(final List<TrunkConfig> trunks)
+    {
+        indexOf.clear();
         boolean any = false;
         for (int i = 0; i < trunks.size(); i++)
         {
             indexOf.put(trunks.get(i), i);
             any |= trunks.get(i).auth() != null;
         }
-        this.transactions = transactions;
-        this.ids = ids;
-        this.counters = counters;
-        this.nonces = new Nonces(key, any ? Nonces.USED_CAPACITY : 0);
+        return any;
     }
 
     /** The nonces issued and answered (for the snapshot). */

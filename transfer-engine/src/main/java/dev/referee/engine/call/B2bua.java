@@ -25,6 +25,8 @@ import dev.referee.sip.SipStatus;
 import dev.referee.transport.Addresses;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The back-to-back user agent: turns a caller's INVITE into a call with two legs and relays what happens on one
@@ -32,11 +34,13 @@ import java.net.InetSocketAddress;
  */
 public final class B2bua implements TransactionUser
 {
-    private final EngineConfig config;
+    /** The configuration in force: the one the engine was built with, or the latest {@link #reconfigure}. */
+    private EngineConfig config;
     private final TransactionLayer transactions;
     private final EngineTimers timers;
     private final Outbox outbox;
-    private final Router router;
+    private final EngineCounters counters;
+    private Router router;
     private final LegMessages messages;
     private final EngineEvents events;
     private final CallSetup setup;
@@ -45,8 +49,8 @@ public final class B2bua implements TransactionUser
     private PickupListener pickups;
     private final Transitions transitions;
     private final CallRegistry calls;
-    private final TrunkDirectory trunks;
-    private final TrunkAdmission admission;
+    private TrunkDirectory trunks;
+    private TrunkAdmission admission;
     private final ProxyAuthenticator authenticator;
 
     /** {@code counters}: where the trunks' call policy counts go (null: nowhere). */
@@ -60,6 +64,7 @@ public final class B2bua implements TransactionUser
         this.transactions = transactions;
         this.timers = timers;
         this.outbox = outbox;
+        this.counters = counters;
         this.router = new Router(config.routes());
         this.trunks = new TrunkDirectory(config.trunks());
         this.admission = new TrunkAdmission(config.trunks(), counters);
@@ -67,15 +72,49 @@ public final class B2bua implements TransactionUser
         final IdKey key = config.idKey() != null ? config.idKey() : new IdKey(config.seed(), ~config.seed());
         this.authenticator = new ProxyAuthenticator(config.trunks(), key, transactions, ids, admission.counters());
         this.messages = new LegMessages(config, transactions, outbox, ids, timers, trunks);
-        this.calls = new CallRegistry(this, ids, messages, router);
-        this.setup = new CallSetup(this, config, transactions, messages, timers, ids, events, router);
+        this.calls = new CallRegistry(this, ids, messages);
+        this.setup = new CallSetup(this, transactions, messages, timers, ids, events);
     }
 
-    /** The configuration the engine was built with (snapshots ask which layout its journal has). */
+    /**
+     * The configuration in force: the one the engine was built with until a {@link #reconfigure} (snapshots ask which
+     * layout its journal has; the parts of the engine read their settings here at the moment they use them).
+     */
     public EngineConfig config()
     {
         return config;
     }
+
+    /**
+     * From now on, {@code next}'s routes, trunks (sources, policies, limits, auth), transfer, redirect and webhook
+     * settings and call and transaction limits apply (a reload, docs/operations.md). Calls under way are kept: each
+     * leg's peer is classified again with the new trunks, the calls count against the trunks they now belong to, and
+     * a trunk kept by name keeps its token bucket and its counters. What a reload cannot change (listen addresses,
+     * timers, identifier key, behaviour) was checked by the caller ({@link EngineConfig#reloadableFrom}).
+     */
+    public void reconfigure(final EngineConfig next)
+    {
+        // Every call leaves the old trunks' counts and joins the new ones': TrunkAdmission's rule, evaluated again.
+        final List<Call> callsUnderWay = new ArrayList<>();
+        for (final Leg leg : calls.legs().values())
+        {
+            if (leg.call != null && leg.call.a == leg)
+            {
+                callsUnderWay.add(leg.call);
+                admission.uncount(leg.call);
+            }
+        }
+        final TrunkAdmission previous = admission;
+        config = next;
+        router = new Router(next.routes());
+        trunks = new TrunkDirectory(next.trunks());
+        admission = new TrunkAdmission(next.trunks(), counters, previous);
+        authenticator.reconfigure(next.trunks(), admission.counters());
+        messages.reconfigure(next, trunks);
+        calls.legs().values().forEach(Leg::forgetTrunk);
+        callsUnderWay.forEach(admission::count);
+    }
+
 
     /** Which trunk an address belongs to. */
     public TrunkDirectory trunks()
@@ -789,7 +828,10 @@ public final class B2bua implements TransactionUser
         call.state(Call.State.TERMINATING, timers.nowNs(), "BYE sent");
     }
 
-    /** Routes a dialled user to its trunk (transfer targets, redirect Contacts without an IP address). */
+    /**
+     * Routes a dialled user to its trunk (new calls, transfer targets, redirect Contacts without an IP address), with
+     * the routes in force: ask at each use, a reload replaces it.
+     */
     public Router router()
     {
         return router;

@@ -20,18 +20,16 @@ public final class CallRegistry
     private final B2bua b2bua;
     private final IdGenerator ids;
     private final LegMessages messages;
-    private final Router router;
     private final Long2ObjectHashMap<Leg> legs = new Long2ObjectHashMap<>();
     private long nextLegId = 1;
     private long nextCallId = 1;
     private int callCount;
 
-    CallRegistry(final B2bua b2bua, final IdGenerator ids, final LegMessages messages, final Router router)
+    CallRegistry(final B2bua b2bua, final IdGenerator ids, final LegMessages messages)
     {
         this.b2bua = b2bua;
         this.ids = ids;
         this.messages = messages;
-        this.router = router;
     }
 
     public int callCount()
@@ -149,7 +147,7 @@ public final class CallRegistry
         leg.localTag = ids.tag(leg.id);
         leg.localUri = localUri;
         leg.remoteUri = remoteUri;
-        leg.remoteTarget = messages.strings().requestUri(user, router.targetSuffix(route));
+        leg.remoteTarget = messages.strings().requestUri(user, b2bua.router().targetSuffix(route));
         leg.transport = route.transport();
         leg.flow = route.target();
         return leg;

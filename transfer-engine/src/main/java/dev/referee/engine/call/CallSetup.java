@@ -1,7 +1,6 @@
 package dev.referee.engine.call;
 
 import dev.referee.engine.auth.ProxyAuthenticator;
-import dev.referee.engine.config.EngineConfig;
 import dev.referee.engine.config.Route;
 import dev.referee.engine.config.TrunkConfig;
 import dev.referee.engine.events.EngineEvents;
@@ -27,28 +26,23 @@ import java.net.InetSocketAddress;
 final class CallSetup
 {
     private final B2bua b2bua;
-    private final EngineConfig config;
     private final TransactionLayer transactions;
     private final LegMessages messages;
     private final EngineTimers timers;
     private final IdGenerator ids;
     private final EngineEvents events;
-    private final Router router;
     private RedirectListener redirects;
     private String lastOfferType;
 
-    CallSetup(final B2bua b2bua, final EngineConfig config, final TransactionLayer transactions,
-        final LegMessages messages, final EngineTimers timers, final IdGenerator ids, final EngineEvents events,
-        final Router router)
+    CallSetup(final B2bua b2bua, final TransactionLayer transactions, final LegMessages messages,
+        final EngineTimers timers, final IdGenerator ids, final EngineEvents events)
     {
         this.b2bua = b2bua;
-        this.config = config;
         this.transactions = transactions;
         this.messages = messages;
         this.timers = timers;
         this.ids = ids;
         this.events = events;
-        this.router = router;
     }
 
     /** Who follows a callee's 3xx (the transfer package: redirects are under the transfer policy). */
@@ -61,7 +55,7 @@ final class CallSetup
     void onInitialInvite(final SipMessage request, final ServerTransaction st, final int transport,
         final InetSocketAddress source, final long connectionId)
     {
-        if (b2bua.callCount() >= config.maxCalls())
+        if (b2bua.callCount() >= b2bua.config().maxCalls())
         {
             messages.respond(st, SipStatus.SERVICE_UNAVAILABLE, "Retry-After", "5");
             return;
@@ -77,7 +71,7 @@ final class CallSetup
             b2bua.pickups().onInviteWithReplaces(request, st, transport, source, connectionId);
             return;
         }
-        final Route route = router.route(request.requestUriView().user());
+        final Route route = b2bua.router().route(request.requestUriView().user());
         if (route == null)
         {
             messages.respond(st, SipStatus.NOT_FOUND, null, null);
@@ -101,7 +95,8 @@ final class CallSetup
         b.localTag = ids.tag(b.id);
         b.localUri = a.remoteUri;
         b.remoteUri = a.localUri;
-        b.remoteTarget = messages.strings().requestUri(request.requestUriView().user(), router.targetSuffix(route));
+        b.remoteTarget = messages.strings().requestUri(
+            request.requestUriView().user(), b2bua.router().targetSuffix(route));
         b.transport = route.transport();
         b.flow = route.target();
         b.localCSeq = 1;
@@ -319,7 +314,7 @@ final class CallSetup
         final String branch = transactions.branch(clientId);
         // The caller's INVITE again: with the Max-Forwards it had, so that a chain of redirects ends (RFC 7332).
         final SipMessageWriter writer = messages.startRequest(callee, "INVITE", ++callee.localCSeq, branch,
-            config.carriesMaxForwards() ? call.maxForwards : SipLimits.MAX_FORWARDS);
+            b2bua.config().carriesMaxForwards() ? call.maxForwards : SipLimits.MAX_FORWARDS);
         writer.header("Contact", messages.contact(callee.transport, callee.flow));
         if (call.callerOffer != null)
         {

@@ -261,6 +261,12 @@ public final class Leg implements TimerOwner
         return trunk;
     }
 
+    /** The trunks were reconfigured: the next {@link #trunk()} classifies the flow again with the new ones. */
+    void forgetTrunk()
+    {
+        trunkFlow = null;
+    }
+
     public boolean isConfirmed()
     {
         return state == State.CONFIRMED;

@@ -33,13 +33,13 @@ import java.util.List;
  */
 public final class LegMessages
 {
-    private final EngineConfig config;
+    private EngineConfig config;
     private final TransactionLayer transactions;
     private final Outbox outbox;
     private final IdGenerator ids;
     private final EngineTimers timers;
-    private final HeaderCopier headers;
-    private final TrunkDirectory trunks;
+    private HeaderCopier headers;
+    private TrunkDirectory trunks;
     private final AsciiView view = new AsciiView();
     private final LegStrings strings = new LegStrings();
     /** Via sent-by and Contact per transport and address family: [tcp ? 1 : 0][ipv6 ? 1 : 0]. */
@@ -70,6 +70,17 @@ public final class LegMessages
         // Reuses the header policy's switch: both came with node-start version 3, and a journal from before it must
         // replay the bodies as they were sent then (the o= of the far party relayed unchanged).
         this.origins = config.headerPolicy() ? new SdpOrigin(ids, originAddresses(config)) : null;
+    }
+
+    /** A reload: the new trunks' header policies from now on (addresses and User-Agent cannot be reloaded). */
+    void reconfigure(final EngineConfig next, final TrunkDirectory nextTrunks)
+    {
+        config = next;
+        trunks = nextTrunks;
+        if (next.headerPolicy())
+        {
+            headers = new HeaderCopier(next.trunks());
+        }
     }
 
     /** "IN IP4 host" / "IN IP6 host" of Referee's listening address per [tcp ? 1 : 0][ipv6 ? 1 : 0], as in Via. */

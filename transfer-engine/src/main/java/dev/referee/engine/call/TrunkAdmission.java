@@ -49,6 +49,17 @@ public final class TrunkAdmission
 
     TrunkAdmission(final List<TrunkConfig> trunks, final EngineCounters engineCounters)
     {
+        this(trunks, engineCounters, null);
+    }
+
+    /**
+     * After a reload: a trunk that {@code previous} had by the same name (the default trunk included) keeps its token
+     * bucket and its counters, so that a reload neither refills a trunk's {@code limits.cps} nor sends its Prometheus
+     * counters back to 0; the calls are counted again by the caller ({@link B2bua#reconfigure}).
+     */
+    TrunkAdmission(final List<TrunkConfig> trunks, final EngineCounters engineCounters,
+        final TrunkAdmission previous)
+    {
         loads = new TrunkLoad[trunks.size() + 1];
         final List<String> names = new ArrayList<>(loads.length);
         for (int i = 0; i < trunks.size(); i++)
@@ -63,9 +74,29 @@ public final class TrunkAdmission
             byTrunk.put(load.trunk, load);
         }
         counters = new TrunkCounters(names);
+        if (previous != null)
+        {
+            carryOver(previous);
+        }
         if (engineCounters != null)
         {
             engineCounters.trunks(counters);
+        }
+    }
+
+    private void carryOver(final TrunkAdmission previous)
+    {
+        for (final TrunkLoad load : loads)
+        {
+            for (final TrunkLoad old : previous.loads)
+            {
+                if (old.trunk.name().equals(load.trunk.name()))
+                {
+                    load.tokens = Math.min(old.tokens, load.capacity());
+                    load.refilledNs = old.refilledNs;
+                    counters.copyRow(load.index, previous.counters, old.index);
+                }
+            }
         }
     }
 

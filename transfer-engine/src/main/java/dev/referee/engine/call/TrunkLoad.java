@@ -72,7 +72,7 @@ final class TrunkLoad
     }
 
     /** Bursts of one second's worth. */
-    private long capacity()
+    long capacity()
     {
         return Math.max(0, trunk.calls().callsPerSecond()) * TOKEN;
     }

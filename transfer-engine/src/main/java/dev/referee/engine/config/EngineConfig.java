@@ -191,6 +191,52 @@ public record EngineConfig(
         return behaviour >= 4;
     }
 
+    /**
+     * This configuration with {@code from}'s reloadable parts (routes, call and transaction limits, transfer, redirect,
+     * trunks, webhook): what a reload gives a running engine, which keeps its listen addresses, timers, User-Agent,
+     * identifier key and behaviour.
+     */
+    public EngineConfig withReloadable(final EngineConfig from)
+    {
+        return new EngineConfig(listen, from.routes, t1Ns, t2Ns, t4Ns, from.maxCalls, userAgent, seed, idKey,
+            from.transfer, from.redirect, from.trunks, from.webhook, from.maxTransactions, behaviour);
+    }
+
+    /**
+     * Null when a running engine built with {@code running} may take this configuration by a reload; else the first
+     * key whose change needs a restart: the listen addresses (Via, Contact and SDP origins are made from them), the SIP
+     * timers (transactions under way run on them), the User-Agent, the identifier key and the behaviour (a journal's
+     * replay depends on all of these being those of its node-start).
+     */
+    public String reloadableFrom(final EngineConfig running)
+    {
+        if (!listen.equals(running.listen))
+        {
+            return "listen";
+        }
+        if (t1Ns != running.t1Ns)
+        {
+            return "sip.t1-ms";
+        }
+        if (t2Ns != running.t2Ns)
+        {
+            return "sip.t2-ms";
+        }
+        if (t4Ns != running.t4Ns)
+        {
+            return "sip.t4-ms";
+        }
+        if (!java.util.Objects.equals(userAgent, running.userAgent))
+        {
+            return "sip.user-agent";
+        }
+        if (seed != running.seed || !java.util.Objects.equals(idKey, running.idKey) || behaviour != running.behaviour)
+        {
+            return "journal";
+        }
+        return null;
+    }
+
     public long webhookTimeoutNs()
     {
         return TimeUnit.MILLISECONDS.toNanos(webhook.timeoutMs());

@@ -32,7 +32,9 @@ public final class EngineCounters
     public static final int RETRANSMISSIONS_SENT = 11;
     /** Requests that matched a server transaction already held: absorbed, or answered with its last response. */
     public static final int RETRANSMISSIONS_RECEIVED = 12;
-    private static final int GAUGE_SLOTS = 13;
+    /** Configurations applied by a reload since the engine was built (its recovery's replay included). */
+    public static final int RELOADS = 13;
+    private static final int GAUGE_SLOTS = 14;
 
     private final AtomicLongArray gauges = new AtomicLongArray(GAUGE_SLOTS);
     private final AtomicLongArray requestsIn = new AtomicLongArray(METHOD_SLOTS);
@@ -56,7 +58,7 @@ public final class EngineCounters
         return trunks;
     }
 
-    /** Called once by the engine: one row per trunk of its configuration. */
+    /** Called by the engine when it is built and on each reload: one row per trunk of its configuration. */
     public void trunks(final TrunkCounters trunks)
     {
         this.trunks = trunks;

@@ -68,6 +68,15 @@ public final class TrunkCounters
         values.setRelease(index, values.getPlain(index) + 1);
     }
 
+    /** Row {@code trunk} takes the values of row {@code from} of {@code source} (a reload keeping a trunk). */
+    public void copyRow(final int trunk, final TrunkCounters source, final int from)
+    {
+        for (int counter = 0; counter < SLOTS; counter++)
+        {
+            set(trunk, counter, source.get(from, counter));
+        }
+    }
+
     public void set(final int trunk, final int counter, final long value)
     {
         values.setRelease(trunk * SLOTS + counter, value);

@@ -4,7 +4,6 @@ import dev.referee.engine.call.B2bua;
 import dev.referee.engine.call.InviteHeaders;
 import dev.referee.engine.call.Leg;
 import dev.referee.engine.call.OfferAnswer;
-import dev.referee.engine.call.Router;
 import dev.referee.engine.config.Route;
 import dev.referee.engine.events.EngineEvents;
 import dev.referee.engine.time.EngineTimers;
@@ -23,20 +22,18 @@ final class BlindTransfer
     private final B2bua b2bua;
     private final EngineTimers timers;
     private final EngineEvents events;
-    private final Router router;
     private final ReferNotifier notifier;
     private final TargetDialer dialer;
     private final TransferJoin join;
     private final TransferFailure failure;
 
-    BlindTransfer(final B2bua b2bua, final EngineTimers timers, final EngineEvents events, final Router router,
+    BlindTransfer(final B2bua b2bua, final EngineTimers timers, final EngineEvents events,
         final ReferNotifier notifier, final TargetDialer dialer, final TransferJoin join,
         final TransferFailure failure)
     {
         this.b2bua = b2bua;
         this.timers = timers;
         this.events = events;
-        this.router = router;
         this.notifier = notifier;
         this.dialer = dialer;
         this.join = join;
@@ -50,7 +47,7 @@ final class BlindTransfer
     void callTarget(final Transfer transfer, final SipUri target, final String targetUri, final String referredBy,
         final String replaces)
     {
-        final Route route = router.route(target.user());
+        final Route route = b2bua.router().route(target.user());
         if (route == null)
         {
             failure.targetFailed(transfer, SipStatus.NOT_FOUND, SipStatus.reasonPhrase(SipStatus.NOT_FOUND), "no route to the transfer target");

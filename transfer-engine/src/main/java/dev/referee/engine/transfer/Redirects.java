@@ -5,8 +5,6 @@ import dev.referee.engine.call.B2bua;
 import dev.referee.engine.call.Call;
 import dev.referee.engine.call.Leg;
 import dev.referee.engine.call.RedirectListener;
-import dev.referee.engine.call.Router;
-import dev.referee.engine.config.EngineConfig;
 import dev.referee.engine.config.Route;
 import dev.referee.sip.AsciiView;
 import dev.referee.sip.HeaderName;
@@ -39,33 +37,29 @@ public final class Redirects implements RedirectListener
     private static final Pattern IPV4 = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
 
     private final B2bua b2bua;
-    private final EngineConfig config;
-    private final Router router;
-    private final TransferPolicy policy;
+    private final TransferPolicyInForce policy;
     private final AsciiView view = new AsciiView();
     private final AsciiView q = new AsciiView();
     private final NameAddr contact = new NameAddr();
     private final SipUri uri = new SipUri();
 
-    Redirects(final B2bua b2bua, final EngineConfig config)
+    Redirects(final B2bua b2bua)
     {
         this.b2bua = b2bua;
-        this.config = config;
-        this.router = b2bua.router();
-        this.policy = new TransferPolicy(config.trunks(), b2bua.trunks());
+        this.policy = new TransferPolicyInForce(b2bua);
     }
 
     /** A 3xx answered the callee's INVITE: returns true when an INVITE to one of its Contacts went out instead. */
     @Override
     public boolean onRedirect(final Call call, final SipMessage response)
     {
-        if (config.redirect().max() <= 0)
+        if (b2bua.config().redirect().max() <= 0)
         {
             return false;
         }
         addContacts(call, response);
         final Leg callee = call.calleeLeg();
-        while (!call.redirectTargets().isEmpty() && call.redirects() < config.redirect().max())
+        while (!call.redirectTargets().isEmpty() && call.redirects() < b2bua.config().redirect().max())
         {
             final String target = call.redirectTargets().remove(0);
             final byte[] bytes = target.getBytes(StandardCharsets.US_ASCII);
@@ -73,7 +67,7 @@ public final class Redirects implements RedirectListener
             {
                 continue;
             }
-            if (!policy.decide(callee.flow().getAddress(), uri).allowed())
+            if (!policy.get().decide(callee.flow().getAddress(), uri).allowed())
             {
                 continue;
             }
@@ -148,7 +142,7 @@ public final class Redirects implements RedirectListener
         {
             return isOwnAddress(literal) ? null : literal;
         }
-        final Route route = router.route(target.user());
+        final Route route = b2bua.router().route(target.user());
         return route == null || isOwnAddress(route.target()) ? null : route.target();
     }
 
@@ -175,7 +169,7 @@ public final class Redirects implements RedirectListener
 
     private boolean isRouteTarget(final InetSocketAddress address)
     {
-        for (final Route route : config.routes())
+        for (final Route route : b2bua.config().routes())
         {
             if (route.target().equals(address))
             {
@@ -191,7 +185,7 @@ public final class Redirects implements RedirectListener
      */
     private boolean isOwnAddress(final InetSocketAddress address)
     {
-        for (final ListenAddress listen : config.listen())
+        for (final ListenAddress listen : b2bua.config().listen())
         {
             final InetSocketAddress own = listen.address();
             if (own.getPort() == address.getPort() && (own.getAddress().equals(address.getAddress()) ||

@@ -4,7 +4,6 @@ import dev.referee.engine.call.B2bua;
 import dev.referee.engine.call.Call;
 import dev.referee.engine.call.DialogReference;
 import dev.referee.engine.call.Leg;
-import dev.referee.engine.config.EngineConfig;
 import dev.referee.engine.config.TransferMode;
 import dev.referee.engine.events.EngineEvents;
 import dev.referee.engine.events.WebhookRequests;
@@ -37,12 +36,11 @@ final class ReferAcceptance
 {
     private final Transfers owner;
     private final B2bua b2bua;
-    private final EngineConfig config;
     private final TransactionLayer transactions;
     private final EngineTimers timers;
     private final EngineEvents events;
     private final WebhookRequests webhooks;
-    private final TransferPolicy policy;
+    private final TransferPolicyInForce policy;
     private final ReferNotifier notifier;
     private final BlindTransfer blind;
     private final AttendedTransfer attended;
@@ -56,19 +54,17 @@ final class ReferAcceptance
     private long nextTransferId = 1;
     private long nextWebhookRequestId = 1;
 
-    ReferAcceptance(final Transfers owner, final B2bua b2bua, final EngineConfig config,
-        final TransactionLayer transactions, final EngineTimers timers, final EngineEvents events,
+    ReferAcceptance(final Transfers owner, final B2bua b2bua, final TransactionLayer transactions, final EngineTimers timers, final EngineEvents events,
         final WebhookRequests webhooks, final ReferNotifier notifier, final BlindTransfer blind,
         final AttendedTransfer attended, final TransferFailure failure)
     {
         this.owner = owner;
         this.b2bua = b2bua;
-        this.config = config;
         this.transactions = transactions;
         this.timers = timers;
         this.events = events;
         this.webhooks = webhooks;
-        this.policy = new TransferPolicy(config.trunks(), b2bua.trunks());
+        this.policy = new TransferPolicyInForce(b2bua);
         this.notifier = notifier;
         this.blind = blind;
         this.attended = attended;
@@ -130,7 +126,7 @@ final class ReferAcceptance
         events.onReferReceived(timers.nowNs(), call.id(), transferor.remoteUri(),
             transferee != null ? transferee.remoteUri() : "", targetUri, referredBy);
 
-        final TransferPolicy.Decision decision = policy.decide(source.getAddress(), target);
+        final TransferPolicy.Decision decision = policy.get().decide(source.getAddress(), target);
         if (decision.mode() == TransferMode.RELAY)
         {
             return false;
@@ -163,7 +159,7 @@ final class ReferAcceptance
             request.requestId = nextWebhookRequestId++;
             pendingWebhooks.put(request.requestId, request);
             call.pendingRefer(request);
-            request.timer = timers.schedule(config.webhookTimeoutNs(), request);
+            request.timer = timers.schedule(b2bua.config().webhookTimeoutNs(), request);
             webhooks.post(request.requestId, webhook,
                 WebhookJson.request(call.id(), transferor, transferee, targetUri, referredBy));
             return true;
@@ -239,7 +235,7 @@ final class ReferAcceptance
             return;
         }
 
-        final int accept = config.transfer().acceptStatus();
+        final int accept = b2bua.config().transfer().acceptStatus();
         final SipMessageWriter writer = transactions.startResponse(st, accept, accept == 200 ? "OK" : "Accepted");
         writer.header("Contact", b2bua.messages().contact(transferor.transport(), transferor.flow()));
         if (!request.subscribe)

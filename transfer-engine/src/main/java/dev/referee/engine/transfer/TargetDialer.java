@@ -5,7 +5,6 @@ import dev.referee.engine.call.ClientPurpose;
 import dev.referee.engine.call.InviteHeaders;
 import dev.referee.engine.call.Leg;
 
-import dev.referee.engine.config.EngineConfig;
 import dev.referee.engine.time.EngineTimers;
 
 /**
@@ -16,13 +15,11 @@ import dev.referee.engine.time.EngineTimers;
 final class TargetDialer
 {
     private final B2bua b2bua;
-    private final EngineConfig config;
     private final EngineTimers timers;
 
-    TargetDialer(final B2bua b2bua, final EngineConfig config, final EngineTimers timers)
+    TargetDialer(final B2bua b2bua, final EngineTimers timers)
     {
         this.b2bua = b2bua;
-        this.config = config;
         this.timers = timers;
     }
 
@@ -30,6 +27,6 @@ final class TargetDialer
     {
         transfer.target = leg;
         leg.clientInvite(b2bua.invite(leg, headers, ClientPurpose.TARGET_INVITE, transfer));
-        transfer.ringTimer = timers.schedule(config.transferRingTimeoutNs(), transfer);
+        transfer.ringTimer = timers.schedule(b2bua.config().transferRingTimeoutNs(), transfer);
     }
 }

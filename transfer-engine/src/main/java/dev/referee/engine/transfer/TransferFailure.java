@@ -4,7 +4,6 @@ import dev.referee.engine.call.B2bua;
 import dev.referee.engine.call.EndCause;
 import dev.referee.engine.call.InviteHeaders;
 import dev.referee.engine.call.Leg;
-import dev.referee.engine.config.EngineConfig;
 import dev.referee.engine.config.OnTransferFailure;
 import dev.referee.engine.events.EngineEvents;
 import dev.referee.engine.time.EngineTimers;
@@ -19,17 +18,15 @@ import dev.referee.sip.SipStatus;
 final class TransferFailure
 {
     private final B2bua b2bua;
-    private final EngineConfig config;
     private final EngineTimers timers;
     private final EngineEvents events;
     private final ReferNotifier notifier;
     private final TargetDialer dialer;
 
-    TransferFailure(final B2bua b2bua, final EngineConfig config, final EngineTimers timers,
+    TransferFailure(final B2bua b2bua, final EngineTimers timers,
         final EngineEvents events, final ReferNotifier notifier, final TargetDialer dialer)
     {
         this.b2bua = b2bua;
-        this.config = config;
         this.timers = timers;
         this.events = events;
         this.notifier = notifier;
@@ -54,7 +51,7 @@ final class TransferFailure
         {
             b2bua.release(transfer.call, EndCause.TRANSFER_FAILED, status);
         }
-        else if (config.transfer().onFailure() == OnTransferFailure.RECALL)
+        else if (b2bua.config().transfer().onFailure() == OnTransferFailure.RECALL)
         {
             recall(transfer);
         }

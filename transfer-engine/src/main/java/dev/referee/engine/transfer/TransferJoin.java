@@ -9,7 +9,6 @@ import dev.referee.engine.call.EndCause;
 import dev.referee.engine.call.Leg;
 import dev.referee.engine.call.OfferAnswer;
 
-import dev.referee.engine.config.EngineConfig;
 import dev.referee.engine.events.EngineEvents;
 import dev.referee.engine.time.EngineTimers;
 import dev.referee.sip.SipMessage;
@@ -22,17 +21,15 @@ import dev.referee.sip.SipMessage;
 final class TransferJoin
 {
     private final B2bua b2bua;
-    private final EngineConfig config;
     private final EngineTimers timers;
     private final EngineEvents events;
     private final ReferNotifier notifier;
     private final TransferFailure failure;
 
-    TransferJoin(final B2bua b2bua, final EngineConfig config, final EngineTimers timers, final EngineEvents events,
+    TransferJoin(final B2bua b2bua, final EngineTimers timers, final EngineEvents events,
         final ReferNotifier notifier, final TransferFailure failure)
     {
         this.b2bua = b2bua;
-        this.config = config;
         this.timers = timers;
         this.events = events;
         this.notifier = notifier;
@@ -147,7 +144,7 @@ final class TransferJoin
         {
             // The transferor hangs up its original dialog itself after the final NOTIFY (RFC 5589); a BYE from Referee
             // at once would cross it. transfer.transferor-bye-timeout releases a transferor that does not.
-            transfer.transferorByeTimer = timers.schedule(config.transferorByeTimeoutNs(), transfer);
+            transfer.transferorByeTimer = timers.schedule(b2bua.config().transferorByeTimeoutNs(), transfer);
         }
     }
 }

@@ -6,7 +6,6 @@ import dev.referee.engine.call.ClientPurpose;
 import dev.referee.engine.call.EndCause;
 import dev.referee.engine.call.Leg;
 import dev.referee.engine.call.TransferListener;
-import dev.referee.engine.config.EngineConfig;
 import dev.referee.engine.events.EngineEvents;
 import dev.referee.engine.events.WebhookRequests;
 import dev.referee.engine.state.Transitions;
@@ -41,22 +40,22 @@ public final class Transfers implements TransferListener
     private final Redirects redirects;
 
     /** Builds the transfer package's parts on {@code b2bua}'s dialog toolkit; the engine then attaches them to it. */
-    public Transfers(final B2bua b2bua, final EngineConfig config, final TransactionLayer transactions,
+    public Transfers(final B2bua b2bua, final TransactionLayer transactions,
         final EngineTimers timers, final EngineEvents events, final WebhookRequests webhooks)
     {
         this.b2bua = b2bua;
         this.timers = timers;
         this.notifier = new ReferNotifier(transactions, b2bua.messages());
         this.subscriptions = new ReferSubscriptions(b2bua, notifier);
-        final TargetDialer dialer = new TargetDialer(b2bua, config, timers);
-        this.failure = new TransferFailure(b2bua, config, timers, events, notifier, dialer);
-        this.join = new TransferJoin(b2bua, config, timers, events, notifier, failure);
-        this.blind = new BlindTransfer(b2bua, timers, events, b2bua.router(), notifier, dialer, join, failure);
+        final TargetDialer dialer = new TargetDialer(b2bua, timers);
+        this.failure = new TransferFailure(b2bua, timers, events, notifier, dialer);
+        this.join = new TransferJoin(b2bua, timers, events, notifier, failure);
+        this.blind = new BlindTransfer(b2bua, timers, events, notifier, dialer, join, failure);
         this.attended = new AttendedTransfer(b2bua, timers, events, notifier, join, failure);
         this.acceptance = new ReferAcceptance(
-            this, b2bua, config, transactions, timers, events, webhooks, notifier, blind, attended, failure);
+            this, b2bua, transactions, timers, events, webhooks, notifier, blind, attended, failure);
         this.pickups = new Pickups(b2bua, transactions, timers, events);
-        this.redirects = new Redirects(b2bua, config);
+        this.redirects = new Redirects(b2bua);
     }
 
     /** Pickups and takeovers (INVITE with Replaces), for the B2BUA. */

@@ -1,0 +1,58 @@
+package dev.referee.ops.service;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * ops/systemd/referee.service (issue 11, "Running it as a service"): systemd itself finds nothing wrong in it, and it
+ * runs the launcher (the jar with the launcher's JVM flags) as its own user, restarts on failure and reloads by SIGHUP.
+ */
+class SystemdUnitTest
+{
+    private static final Path UNIT = Paths.get("systemd", "referee.service").toAbsolutePath();
+    private static final Path SYSTEMD_ANALYZE = Paths.get("/usr/bin/systemd-analyze");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldRunTheLauncherAsItsOwnUserRestartOnFailureAndReloadBySighup() throws IOException
+    {
+        final List<String> lines = Files.readAllLines(UNIT, StandardCharsets.UTF_8);
+        assertTrue(lines.contains("ExecStart=/opt/referee/referee run --config /etc/referee/referee.yaml"), "launcher");
+        assertTrue(lines.contains("ExecReload=/bin/kill -HUP $MAINPID"), "reload is SIGHUP");
+        assertTrue(lines.contains("User=referee"), "a dedicated user");
+        assertTrue(lines.contains("Restart=on-failure"));
+        assertTrue(lines.contains("RestartPreventExitStatus=2"), "a bad configuration is not restarted in a loop");
+        final String launcher = Files.readString(Paths.get("..", "referee"), StandardCharsets.UTF_8);
+        assertTrue(launcher.contains("-jar \"$jar\"") && launcher.contains("-XX:+ExitOnOutOfMemoryError"),
+            "the launcher the unit runs starts the jar with its JVM flags");
+    }
+
+    @Test
+    void shouldPassSystemdsOwnCheck() throws Exception
+    {
+        assumeTrue(Files.isExecutable(SYSTEMD_ANALYZE), "no systemd-analyze on this machine");
+        final Path copy = Files.copy(UNIT, dir.resolve("referee.service"));
+        final Process verify = new ProcessBuilder(SYSTEMD_ANALYZE.toString(), "verify", copy.toString())
+            .redirectErrorStream(true).start();
+        assertTrue(verify.waitFor(30, TimeUnit.SECONDS), "systemd-analyze verify ended");
+        final String output = new String(verify.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        // The one complaint expected here: the install (/opt/referee) is not on this machine.
+        final List<String> complaints = output.lines()
+            .filter(line -> !line.isBlank() && !line.contains("/opt/referee/referee is not executable")).toList();
+        assertEquals(List.of(), complaints, output);
+    }
+}
