@@ -144,6 +144,10 @@ public final class RefereeCollector implements MultiCollector
                 "direction", "received")
             .point(engine.get(EngineCounters.RETRANSMISSIONS_SENT), "direction", "sent")
             .add();
+        families.counter("referee_config_reloads", "Configurations the engine took by a reload (referee reload, " +
+            "POST /reload, SIGHUP), the ones replayed on recovery included")
+            .point(engine.get(EngineCounters.RELOADS))
+            .add();
     }
 
     private void dropsAndShedding(final Families families, final StatusSnapshot now)

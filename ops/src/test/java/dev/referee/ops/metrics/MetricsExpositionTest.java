@@ -91,6 +91,7 @@ class MetricsExpositionTest
     {
         engine.increment(EngineCounters.RETRANSMISSIONS_SENT);
         engine.increment(EngineCounters.RETRANSMISSIONS_RECEIVED);
+        engine.increment(EngineCounters.RELOADS);
 
         final Exposition metrics = scrape(null);
 
@@ -102,6 +103,7 @@ class MetricsExpositionTest
         assertEquals(9, metrics.value("referee_sip_responses_total{code=\"200\",direction=\"received\"}"));
         assertEquals(1, metrics.value("referee_sip_responses_total{code=\"486\",direction=\"sent\"}"));
         assertEquals(1, metrics.value("referee_sip_retransmissions_total{direction=\"sent\"}"));
+        assertEquals(1, metrics.value("referee_config_reloads_total"));
         assertEquals(1 + 22, metrics.value("referee_sip_retransmissions_total{direction=\"received\"}"),
             "the engine's and those absorbed on receive");
     }
