@@ -8,6 +8,7 @@ import dev.referee.engine.events.EngineEvents;
 import dev.referee.engine.id.IdGenerator;
 import dev.referee.engine.id.IdKey;
 import dev.referee.engine.message.Outbox;
+import dev.referee.engine.message.StoredMessage;
 import dev.referee.engine.state.StateMachine;
 import dev.referee.engine.state.Transitions;
 import dev.referee.engine.time.EngineTimers;
@@ -40,6 +41,7 @@ public final class B2bua implements TransactionUser
     private final EngineTimers timers;
     private final Outbox outbox;
     private final EngineCounters counters;
+    private final IdGenerator ids;
     private Router router;
     private final LegMessages messages;
     private final EngineEvents events;
@@ -65,6 +67,7 @@ public final class B2bua implements TransactionUser
         this.timers = timers;
         this.outbox = outbox;
         this.counters = counters;
+        this.ids = ids;
         this.router = new Router(config.routes());
         this.trunks = new TrunkDirectory(config.trunks());
         this.admission = new TrunkAdmission(config.trunks(), counters);
@@ -772,11 +775,60 @@ public final class B2bua implements TransactionUser
         return sendInvite(leg, offerSource, InviteHeaders.NONE, SipLimits.MAX_FORWARDS, purpose, context);
     }
 
+    /** As {@link #reInvite}, offering {@code offer} (a stored body of type {@code offerType}; null: no offer). */
+    public ClientTransaction reInvite(final Leg leg, final StoredMessage offer, final String offerType,
+        final ClientPurpose purpose, final Object context)
+    {
+        leg.localCSeq++;
+        final long clientId = transactions.reserveClientId();
+        final String branch = transactions.branch(clientId);
+        final SipMessageWriter writer = startInvite(leg, branch, InviteHeaders.NONE, SipLimits.MAX_FORWARDS);
+        if (offer != null)
+        {
+            messages.endWithBody(leg, offerType, offer.buffer(), 0, offer.length(), writer);
+        }
+        else
+        {
+            writer.endWithoutBody();
+        }
+        return sendInvite(leg, clientId, branch, offer != null, purpose, context);
+    }
+
+    /**
+     * RFC 3261 §14.1: how long to wait before sending again a re-INVITE on {@code leg} that got 491: 2.1 to 4 s when
+     * Referee made the dialog's Call-ID (it owns it), else 0 to 2 s, in units of 10 ms, drawn at {@code index} (e.g.
+     * the transfer and the attempt) from the keyed generator, so that the far end cannot time its own retry to clash
+     * again and a replay waits the same.
+     */
+    public long glareDelayNs(final Leg leg, final long index)
+    {
+        final boolean owner = IdGenerator.madeCallId(leg.callId);
+        final long units = owner ? 210 + ids.draw(index) % 191 : ids.draw(index) % 201;
+        return units * 10_000_000L;
+    }
+
     private ClientTransaction sendInvite(final Leg leg, final SipMessage offerSource, final InviteHeaders headers,
         final int maxForwards, final ClientPurpose purpose, final Object context)
     {
         final long clientId = transactions.reserveClientId();
         final String branch = transactions.branch(clientId);
+        final SipMessageWriter writer = startInvite(leg, branch, headers, maxForwards);
+        if (offerSource != null)
+        {
+            messages.endWithBodyOf(leg, offerSource, writer);
+        }
+        else
+        {
+            writer.endWithoutBody();
+        }
+        return sendInvite(leg, clientId, branch, offerSource != null && offerSource.bodyLength() > 0, purpose,
+            context);
+    }
+
+    /** An INVITE on {@code leg} up to its body: request line, dialog headers, Contact, Referred-By, Replaces. */
+    private SipMessageWriter startInvite(final Leg leg, final String branch, final InviteHeaders headers,
+        final int maxForwards)
+    {
         final SipMessageWriter writer =
             messages.startRequest(leg, "INVITE", leg.localCSeq, branch, maxForwards);
         writer.header("Contact", messages.contact(leg.transport, leg.flow));
@@ -788,18 +840,17 @@ public final class B2bua implements TransactionUser
         {
             writer.header("Replaces", headers.replaces());
         }
-        if (offerSource != null)
-        {
-            messages.endWithBodyOf(leg, offerSource, writer);
-        }
-        else
-        {
-            writer.endWithoutBody();
-        }
+        return writer;
+    }
+
+    /** Sends the INVITE written for {@code leg} in a client transaction used for {@code purpose}. */
+    private ClientTransaction sendInvite(final Leg leg, final long clientId, final String branch,
+        final boolean offered, final ClientPurpose purpose, final Object context)
+    {
         final ClientTransaction ct = transactions.sendRequest(
             clientId, branch, SipMethod.INVITE, "INVITE", leg.transport, leg.flow, leg.connectionId);
         ct.use(purpose, context);
-        leg.sent(OfferAnswer.Carrier.INVITE, offerSource != null && offerSource.bodyLength() > 0, timers.nowNs());
+        leg.sent(OfferAnswer.Carrier.INVITE, offered, timers.nowNs());
         return ct;
     }
 

@@ -137,8 +137,8 @@ public final class LegMessages
         return origins == null ? 0 : origins.leftAsIs();
     }
 
-    /** The buffers for copies kept a while (the caller's offer). */
-    dev.referee.engine.message.MessageCopies copies()
+    /** The buffers for copies kept a while (the caller's offer, a transfer's offer for a join that may go again). */
+    public dev.referee.engine.message.MessageCopies copies()
     {
         return outbox.copies();
     }

@@ -45,7 +45,7 @@ public record EngineConfig(
     int behaviour)
 {
     /** The behaviour of today's builds, written as the node-start record version of a new journal. */
-    public static final int BEHAVIOUR = 4;
+    public static final int BEHAVIOUR = 5;
 
     /** With {@code max-transactions} at its default for {@code maxCalls}, and the behaviour of today. */
     public EngineConfig(
@@ -235,6 +235,16 @@ public record EngineConfig(
             return "journal";
         }
         return null;
+    }
+
+    /**
+     * A 491 to the re-INVITE that joins a transfer's transferee (glare: the transferee's own re-INVITE crossed it) is
+     * retried after RFC 3261 §14.1's random delay instead of failing the transfer; before node-start version 5 the
+     * transfer failed with 491.
+     */
+    public boolean retriesGlaredJoin()
+    {
+        return behaviour >= 5;
     }
 
     public long webhookTimeoutNs()

@@ -25,6 +25,8 @@ public final class IdGenerator
     private static final int VERSION_1_TAG_DIGITS = 8;
     /** Where {@link #sdpSessionId} indexes the stream: far past any counter value {@link #next} ever uses. */
     private static final long SDP_SESSION_ID_INDEX = 1L << 62;
+    /** Domain of {@link #draw}: bit 61, below the SDP session ids and far beyond any counter. */
+    private static final long DRAW_INDEX = 1L << 61;
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private final IdStream stream;
@@ -111,6 +113,24 @@ public final class IdGenerator
     public long sdpSessionId(final long legId)
     {
         return stream.blockAt(SDP_SESSION_ID_INDEX | legId) >>> 1;
+    }
+
+    /**
+     * A number the peers cannot predict but a replay draws again: one PRF block at {@code index} in a domain of its own
+     * (bit 61 set, away from the counter and from {@link #sdpSessionId}), e.g. RFC 3261 §14.1's retry delay after a
+     * 491, which must be random (two UAs in glare must not retry in step) and replayable.
+     */
+    public long draw(final long index)
+    {
+        return stream.blockAt(DRAW_INDEX | index) >>> 1;
+    }
+
+    /** True for a Call-ID this generator made ({@link #callId}): Referee is the owner of that Call-ID. */
+    public static boolean madeCallId(final CharSequence callId)
+    {
+        final int n = callId.length();
+        final int m = CALL_ID_HOST.length();
+        return n > m && callId.subSequence(n - m, n).toString().equals(CALL_ID_HOST);
     }
 
     /**

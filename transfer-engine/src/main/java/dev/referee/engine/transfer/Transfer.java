@@ -7,6 +7,7 @@ import dev.referee.engine.call.Leg;
 import dev.referee.engine.state.StateMachine;
 import dev.referee.engine.state.Transitions;
 
+import dev.referee.engine.message.StoredMessage;
 import dev.referee.engine.time.EngineTimers;
 import dev.referee.engine.time.TimerOwner;
 
@@ -77,6 +78,12 @@ final class Transfer implements TimerOwner, CallTransfer
     String waitingReason;
     long ringTimer = EngineTimers.NO_TIMER;
     long transferorByeTimer = EngineTimers.NO_TIMER;
+    /** The target's offer while the transferee's join re-INVITE may have to go again (a 491): its body and type. */
+    StoredMessage joinOffer;
+    String joinOfferType;
+    /** The join re-INVITE waits RFC 3261 §14.1's delay after a 491 (behaviour 5 on); how many times it did so. */
+    long glareTimer = EngineTimers.NO_TIMER;
+    int glareRetries;
 
     Transfer(final long id, final Transfers owner, final Call call, final Leg transferor, final Leg transferee,
         final TransferKind kind, final String event, final String referTo)
@@ -112,6 +119,10 @@ final class Transfer implements TimerOwner, CallTransfer
         }
         final State from = state;
         state = next;
+        if (from == State.JOINING)
+        {
+            owner.joinEnded(this); // the offer kept for a retry of the join is not needed any more
+        }
         transitions.moved(StateMachine.TRANSFER, id, call.id(), from, next, reason, nowNs);
     }
 

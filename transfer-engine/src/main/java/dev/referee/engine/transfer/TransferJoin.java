@@ -41,7 +41,67 @@ final class TransferJoin
     {
         transfer.state(Transfer.State.JOINING, timers.nowNs(), reason);
         final Leg transferee = transfer.transferee;
+        if (b2bua.config().retriesGlaredJoin() && offer.bodyLength() > 0)
+        {
+            // Kept while the join may have to go again (a 491): the target's 2xx is gone from the ring by then.
+            transfer.joinOffer = b2bua.messages().copies().copy(offer.buffer(), offer.bodyOffset(), offer.bodyLength());
+            transfer.joinOfferType = offer.contentType().toString();
+        }
         transferee.clientInvite(b2bua.reInvite(transferee, offer, ClientPurpose.JOIN_REINVITE, transfer));
+    }
+
+    /**
+     * At most this many 491s to the join are waited out and retried: glare that keeps coming back is a transferee
+     * that will not take the target's offer, and the transfer fails as for any other refusal.
+     */
+    static final int MAX_GLARE_RETRIES = 3;
+
+    /** RFC 3261 §14.1's delay after a 491 is over: the join re-INVITE goes again with the target's offer. */
+    void retryAfterGlare(final Transfer transfer)
+    {
+        if (transfer.state() != Transfer.State.JOINING || transfer.transferee.isTerminated())
+        {
+            return;
+        }
+        final Leg transferee = transfer.transferee;
+        transferee.clientInvite(b2bua.reInvite(transferee, transfer.joinOffer, transfer.joinOfferType,
+            ClientPurpose.JOIN_REINVITE, transfer));
+    }
+
+    /** The join is over (done, failed or given up): its offer copy goes back, a retry waiting is called off. */
+    void forgetOffer(final Transfer transfer)
+    {
+        if (transfer.joinOffer != null)
+        {
+            b2bua.messages().copies().release(transfer.joinOffer);
+            transfer.joinOffer = null;
+            transfer.joinOfferType = null;
+        }
+        if (transfer.glareTimer != EngineTimers.NO_TIMER)
+        {
+            timers.cancel(transfer.glareTimer);
+            transfer.glareTimer = EngineTimers.NO_TIMER;
+        }
+    }
+
+    /**
+     * A 491 to the join (the transferee's own re-INVITE crossed it, RFC 3261 §14.1): true when a retry is scheduled,
+     * the transferee's offer state rolled back as for any refused offer; the target keeps waiting for its ACK.
+     */
+    private boolean waitOutGlare(final Transfer transfer, final int status)
+    {
+        if (status != SipStatus.REQUEST_PENDING || transfer.joinOffer == null ||
+            transfer.glareRetries >= MAX_GLARE_RETRIES)
+        {
+            return false;
+        }
+        final Leg transferee = transfer.transferee;
+        transferee.clientInvite(null);
+        transferee.offerFailed(timers.nowNs(), "491 to the join: retried after the RFC 3261 delay");
+        transfer.glareRetries++;
+        transfer.glareTimer = timers.schedule(
+            b2bua.glareDelayNs(transferee, transfer.id << 8 | transfer.glareRetries), transfer);
+        return true;
     }
 
     void onJoinResponse(final Transfer transfer, final SipMessage response)
@@ -63,6 +123,10 @@ final class TransferJoin
                 transfer.transferee.received(OfferAnswer.Carrier.SUCCESS, response.bodyLength() > 0, timers.nowNs());
                 b2bua.messages().sendAck(transfer.transferee, null);
             }
+            return;
+        }
+        if (waitOutGlare(transfer, status))
+        {
             return;
         }
         final Leg transferee = transfer.transferee;

@@ -1,13 +1,16 @@
 package dev.referee.engine.transfer;
 
+import dev.referee.engine.call.B2bua;
 import dev.referee.engine.call.Call;
 import dev.referee.engine.call.Leg;
+import dev.referee.engine.message.StoredMessage;
 import dev.referee.engine.snapshot.ObjectVisitor;
 import dev.referee.engine.snapshot.SnapshotException;
 import dev.referee.engine.snapshot.SnapshotKinds;
 import dev.referee.engine.snapshot.SnapshotReader;
 import dev.referee.engine.snapshot.SnapshotRefs;
 import dev.referee.engine.snapshot.SnapshotWriter;
+import dev.referee.engine.time.EngineTimers;
 import dev.referee.engine.transaction.ServerTransaction;
 
 import java.util.ArrayList;
@@ -131,6 +134,53 @@ public final class TransferSnapshots
         {
             transfer.target = refs.readRef(in, Leg.class);
             transfer.consultation = refs.readRef(in, Leg.class);
+        }
+    }
+
+    /**
+     * Node-start version 5 on: each transfer whose join keeps the target's offer for a retry after a 491 (by its
+     * reference), with that offer, its type, the retry timer and the retries so far.
+     */
+    public static void writeJoinRetries(final B2bua b2bua, final SnapshotRefs refs, final SnapshotWriter out)
+    {
+        if (!b2bua.config().retriesGlaredJoin())
+        {
+            return;
+        }
+        final List<Transfer> keeping = new ArrayList<>();
+        for (int i = 0; i < refs.size(); i++)
+        {
+            if (refs.get(i) instanceof Transfer transfer &&
+                (transfer.joinOffer != null || transfer.glareTimer != EngineTimers.NO_TIMER || transfer.glareRetries > 0))
+            {
+                keeping.add(transfer);
+            }
+        }
+        out.writeInt(keeping.size());
+        for (final Transfer transfer : keeping)
+        {
+            refs.writeRef(out, transfer);
+            out.writeBytes(StoredMessage.bytesOf(transfer.joinOffer));
+            out.writeString(transfer.joinOfferType);
+            out.writeLong(transfer.glareTimer);
+            out.writeInt(transfer.glareRetries);
+        }
+    }
+
+    public static void readJoinRetries(final B2bua b2bua, final SnapshotRefs refs, final SnapshotReader in)
+    {
+        if (!b2bua.config().retriesGlaredJoin())
+        {
+            return;
+        }
+        final int count = in.readInt();
+        for (int i = 0; i < count; i++)
+        {
+            final Transfer transfer = refs.readRef(in, Transfer.class);
+            transfer.joinOffer = StoredMessage.of(in.readBytes());
+            transfer.joinOfferType = in.readString();
+            transfer.glareTimer = in.readLong();
+            transfer.glareRetries = in.readInt();
         }
     }
 

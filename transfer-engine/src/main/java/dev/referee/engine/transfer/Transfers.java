@@ -156,6 +156,11 @@ public final class Transfers implements TransferListener
             transfer.ringTimer = EngineTimers.NO_TIMER;
             failure.onRingTimeout(transfer);
         }
+        else if (timerId == transfer.glareTimer)
+        {
+            transfer.glareTimer = EngineTimers.NO_TIMER;
+            join.retryAfterGlare(transfer);
+        }
         else if (timerId == transfer.transferorByeTimer)
         {
             // transfer.transferor-bye-timeout: the transferor did not hang up after a completed transfer.
@@ -165,6 +170,12 @@ public final class Transfers implements TransferListener
                 b2bua.hangUp(transfer.transferor, transfer.call, EndCause.TRANSFERRED);
             }
         }
+    }
+
+    /** The transfer left JOINING: the target's offer kept for a retry goes back, a retry waiting is called off. */
+    void joinEnded(final Transfer transfer)
+    {
+        join.forgetOffer(transfer);
     }
 
     /** The transferor hung up (BYE). Returns true when the transfer took care of it (the transferee stays). */
