@@ -176,7 +176,10 @@ class SipPipelineTest
                 }
                 return received[0] >= total;
             });
-            assertEquals(0, pipeline.counters().outboundDropped.get(), "no send was refused for a full ring");
+            // Ten times the ring went out: had the idle TCP poller held the ring's gate, every send past the first 64
+            // would be refused for good and the wait above would time out. A send refused now and then (a loaded
+            // machine starving the UDP sender while the ticks go on) is retried by the handler and proves nothing.
+            assertEquals(total, received[0]);
         }
     }
 

@@ -179,6 +179,7 @@ public final class Engine
     public void onTick(final long nowNs)
     {
         timers.advance(nowNs);
+        b2bua.onTick(nowNs);
         endOfInput();
     }
 

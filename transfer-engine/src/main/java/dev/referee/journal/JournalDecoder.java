@@ -7,6 +7,7 @@ import dev.referee.engine.config.EngineConfig;
 import dev.referee.engine.config.OnTransferFailure;
 import dev.referee.engine.config.RedirectConfig;
 import dev.referee.engine.config.Route;
+import dev.referee.engine.config.RouteTarget;
 import dev.referee.engine.config.TransferConfig;
 import dev.referee.engine.config.TransferMode;
 import dev.referee.engine.config.SipConfig;
@@ -40,6 +41,8 @@ public final class JournalDecoder
     private static final int FIRST_NODE_START_WITH_KEY = 2;
     /** Node-start's layout version that added route names and the trunks' call and header policies. */
     private static final int FIRST_NODE_START_WITH_TRUNK_POLICIES = 3;
+    /** Node-start's layout version that added each route's targets (priority, weight) and keepalive. */
+    private static final int FIRST_NODE_START_WITH_ROUTE_TARGETS = 5;
 
     private JournalDecoder()
     {
@@ -252,7 +255,9 @@ public final class JournalDecoder
         // Version 3 journals written before trunks[].auth end here: no trunk authenticated.
         final List<TrunkConfig> trunksWithAuth = policies && in.readRemaining() > 0
             ? trunkAuth(in, trunksWithPolicies) : trunksWithPolicies;
-        record.config = new EngineConfig(listen, namedRoutes, t1Ns, t2Ns, t4Ns, maxCalls, userAgent, seed, idKey,
+        final List<Route> routesWithTargets = version >= FIRST_NODE_START_WITH_ROUTE_TARGETS && in.readRemaining() > 0
+            ? routeTargets(in, namedRoutes) : namedRoutes;
+        record.config = new EngineConfig(listen, routesWithTargets, t1Ns, t2Ns, t4Ns, maxCalls, userAgent, seed, idKey,
             transfer, redirect, trunksWithAuth, webhook, maxTransactions, version);
     }
 
@@ -267,6 +272,24 @@ public final class JournalDecoder
     }
 
     /** Each trunk's {@code auth} (HA1 values, not the password), after {@code sip.max-transactions}. */
+    /** Node-start version 5: each route's targets (the first is the one read above) and keepalive. */
+    private static List<Route> routeTargets(final Bytes<?> in, final List<Route> routes)
+    {
+        final List<Route> withTargets = new ArrayList<>(routes.size());
+        for (final Route route : routes)
+        {
+            final int count = in.readUnsignedByte();
+            final List<RouteTarget> targets = new ArrayList<>(count);
+            for (int i = 0; i < count; i++)
+            {
+                final int transport = in.readUnsignedByte();
+                targets.add(new RouteTarget(address(in), transport, in.readInt(), in.readInt()));
+            }
+            withTargets.add(new Route(route.name(), route.user(), targets, in.readLong()));
+        }
+        return withTargets;
+    }
+
     private static List<TrunkConfig> trunkAuth(final Bytes<?> in, final List<TrunkConfig> trunks)
     {
         final List<TrunkConfig> withAuth = new ArrayList<>(trunks.size());

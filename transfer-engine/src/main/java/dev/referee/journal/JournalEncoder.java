@@ -5,6 +5,7 @@ import dev.referee.config.ListenAddress;
 import dev.referee.engine.config.DigestAlgorithm;
 import dev.referee.engine.config.EngineConfig;
 import dev.referee.engine.config.Route;
+import dev.referee.engine.config.RouteTarget;
 import dev.referee.engine.config.TransferConfig;
 import dev.referee.engine.config.TrunkAuth;
 import dev.referee.engine.config.TrunkCallPolicy;
@@ -100,6 +101,7 @@ public final class JournalEncoder
         out.writeLong(config.idKey().k0());
         out.writeLong(config.idKey().k1());
         trunkPolicies(out, config);
+        routeTargets(out, config);
     }
 
     /**
@@ -142,6 +144,26 @@ public final class JournalEncoder
                     text(out, algorithm.token());
                 }
             }
+        }
+    }
+
+    /**
+     * Node-start version 5: each route's targets (u8 count, then transport, address, priority, weight; the first
+     * repeats the route's target written above) and its keepalive (ms).
+     */
+    private static void routeTargets(final Bytes<?> out, final EngineConfig config)
+    {
+        for (final Route route : config.routes())
+        {
+            out.writeByte((byte)route.targets().size());
+            for (final RouteTarget target : route.targets())
+            {
+                out.writeByte((byte)target.transport());
+                address(out, target.address());
+                out.writeInt(target.priority());
+                out.writeInt(target.weight());
+            }
+            out.writeLong(route.keepaliveMs());
         }
     }
 

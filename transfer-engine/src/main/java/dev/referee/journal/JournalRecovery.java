@@ -166,8 +166,8 @@ public final class JournalRecovery
         {
             final Route ra = a.routes().get(i);
             final Route rb = b.routes().get(i);
-            if (!ra.user().pattern().equals(rb.user().pattern()) || !ra.target().equals(rb.target()) ||
-                ra.transport() != rb.transport() || !java.util.Objects.equals(ra.name(), rb.name()))
+            if (!ra.user().pattern().equals(rb.user().pattern()) || !ra.targets().equals(rb.targets()) ||
+                ra.keepaliveMs() != rb.keepaliveMs() || !java.util.Objects.equals(ra.name(), rb.name()))
             {
                 return false;
             }

@@ -17,7 +17,8 @@ import java.util.Map;
  *  "trunks":{"routeRefused":n,"callLimitRefused":n,"rateRefused":n,"replacesRefused":n,"authChallenged":n,
  *            "authFailed":n,"byName":{"name":{"calls":n,"routeRefused":n,"callLimitRefused":n,"rateRefused":n,
  *            "replacesRefused":n,"authChallenged":n,"authFailed":n}}},
- *  "hep":{"sent":n,"dropped":n,"errors":n}}
+ *  "hep":{"sent":n,"dropped":n,"errors":n},
+ *  "routeTargets":{"udp:10.0.0.1:5060":{"up":1,"pings":n,"wentDown":n,"cameUp":n}}}
  * </pre>
  * Written by hand: the shape is small and fixed, and no JSON library is needed on the ops classpath for it.
  */
@@ -105,7 +106,25 @@ public final class StatusJson
         json.append(",\"hep\":{\"sent\":").append(hep.sent())
             .append(",\"dropped\":").append(hep.dropped())
             .append(",\"errors\":").append(hep.errors())
-            .append("}}");
+            .append('}');
+
+        json.append(",\"routeTargets\":{");
+        boolean firstTarget = true;
+        for (final Map.Entry<String, StatusSnapshot.RouteTarget> target : status.routeTargets().entrySet())
+        {
+            if (!firstTarget)
+            {
+                json.append(',');
+            }
+            firstTarget = false;
+            string(json, target.getKey());
+            json.append(":{\"up\":").append(target.getValue().up())
+                .append(",\"pings\":").append(target.getValue().pings())
+                .append(",\"wentDown\":").append(target.getValue().wentDown())
+                .append(",\"cameUp\":").append(target.getValue().cameUp())
+                .append('}');
+        }
+        json.append("}}");
         return json.toString();
     }
 

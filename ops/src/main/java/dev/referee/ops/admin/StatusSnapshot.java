@@ -23,6 +23,7 @@ import java.util.TreeMap;
  * @param trunks       per trunk call policy: calls up, new calls and Replaces refused, digest challenges and failures
  *                     (issue 7), and their totals.
  * @param hep          HEP capture (issue 11): packets sent to the collector, messages dropped and lost to errors.
+ * @param routeTargets route targets with keepalive by name ("udp:10.0.0.1:5060"), in configuration order.
  */
 public record StatusSnapshot(
     long activeCalls,
@@ -38,8 +39,32 @@ public record StatusSnapshot(
     Security security,
     Tcp tcp,
     Trunks trunks,
-    Hep hep)
+    Hep hep,
+    Map<String, RouteTarget> routeTargets)
 {
+    public StatusSnapshot
+    {
+        routeTargets = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(routeTargets));
+    }
+
+    /** Without route targets with keepalive: none. */
+    public StatusSnapshot(final long activeCalls, final long dialogs, final long transactions,
+        final long transactionsWaiting, final long timers, final RingStatus ring, final MessageCounts messagesIn,
+        final MessageCounts messagesOut, final Drops drops, final Overload overload, final Security security,
+        final Tcp tcp, final Trunks trunks, final Hep hep)
+    {
+        this(activeCalls, dialogs, transactions, transactionsWaiting, timers, ring, messagesIn, messagesOut, drops,
+            overload, security, tcp, trunks, hep, Map.of());
+    }
+
+    /**
+     * A route target with keepalive (docs/routing.md): {@code up} 1 or 0, the OPTIONS pings sent, and how often it went
+     * down and came back up.
+     */
+    public record RouteTarget(long up, long pings, long wentDown, long cameUp)
+    {
+    }
+
     /** Without HEP counts (capture off): zeros. */
     public StatusSnapshot(final long activeCalls, final long dialogs, final long transactions,
         final long transactionsWaiting, final long timers, final RingStatus ring, final MessageCounts messagesIn,
@@ -82,7 +107,8 @@ public record StatusSnapshot(
             new Security(0, 0, 0, 0, 0),
             new Tcp(0, 0, 0, 0, 0),
             Trunks.none(),
-            Hep.none());
+            Hep.none(),
+            Map.of());
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.referee.ops.metrics;
 
 import dev.referee.engine.counters.EngineCounters;
 import dev.referee.engine.counters.OutcomeCounters;
+import dev.referee.engine.counters.TargetCounters;
 import dev.referee.engine.counters.TrunkCounters;
 import dev.referee.ops.admin.StatusSnapshot;
 import dev.referee.ops.admin.StatusSource;
@@ -59,6 +60,7 @@ public final class RefereeCollector implements MultiCollector
         dropsAndShedding(families, now);
         engineLoad(families, now, lagNs);
         trunks(families);
+        routeTargets(families);
         tcp(families, now);
         hep(families, now);
         if (journal != null)
@@ -224,6 +226,33 @@ public final class RefereeCollector implements MultiCollector
         refused.add();
         challenged.add();
         failed.add();
+    }
+
+    /** Route targets with keepalive (docs/routing.md): none without one. */
+    private void routeTargets(final Families families)
+    {
+        final TargetCounters targets = engine.targets();
+        final List<String> names = targets.names();
+        if (names.isEmpty())
+        {
+            return;
+        }
+        final Families.Gauge up = families.gauge("referee_route_target_up",
+            "1 while a route target answers its keepalive OPTIONS, 0 once one went unanswered");
+        final Families.Counter pings = families.counter("referee_route_target_pings", "Keepalive OPTIONS sent");
+        final Families.Counter changes = families.counter("referee_route_target_changes",
+            "Times a route target went down (a ping unanswered) or came up (answered again)");
+        for (int target = 0; target < names.size(); target++)
+        {
+            final String name = names.get(target);
+            up.point(targets.get(target, TargetCounters.UP), "target", name);
+            pings.point(targets.get(target, TargetCounters.PINGS), "target", name);
+            changes.point(targets.get(target, TargetCounters.WENT_DOWN), "target", name, "to", "down")
+                .point(targets.get(target, TargetCounters.CAME_UP), "target", name, "to", "up");
+        }
+        up.add();
+        pings.add();
+        changes.add();
     }
 
     private static void tcp(final Families families, final StatusSnapshot now)

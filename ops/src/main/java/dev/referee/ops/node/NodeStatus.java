@@ -2,6 +2,7 @@ package dev.referee.ops.node;
 
 import dev.referee.capture.HepCapture;
 import dev.referee.engine.counters.EngineCounters;
+import dev.referee.engine.counters.TargetCounters;
 import dev.referee.engine.counters.TrunkCounters;
 import dev.referee.ops.admin.StatusSnapshot;
 import dev.referee.ops.admin.StatusSource;
@@ -72,7 +73,22 @@ final class NodeStatus implements StatusSource
                 pipeline.counters().tcpReadTimeouts.get()),
             trunks(),
             capture == null ? StatusSnapshot.Hep.none() :
-                new StatusSnapshot.Hep(capture.sent(), capture.dropped(), capture.errors()));
+                new StatusSnapshot.Hep(capture.sent(), capture.dropped(), capture.errors()),
+            routeTargets());
+    }
+
+    /** The route targets with keepalive, in configuration order. */
+    private Map<String, StatusSnapshot.RouteTarget> routeTargets()
+    {
+        final TargetCounters counters = engine.targets();
+        final Map<String, StatusSnapshot.RouteTarget> byName = new LinkedHashMap<>();
+        for (int target = 0; target < counters.names().size(); target++)
+        {
+            byName.put(counters.names().get(target), new StatusSnapshot.RouteTarget(
+                counters.get(target, TargetCounters.UP), counters.get(target, TargetCounters.PINGS),
+                counters.get(target, TargetCounters.WENT_DOWN), counters.get(target, TargetCounters.CAME_UP)));
+        }
+        return byName;
     }
 
     /** The engine's per-trunk call policy and authentication counts: one row per configured trunk and the default one. */

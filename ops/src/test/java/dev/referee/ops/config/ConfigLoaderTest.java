@@ -9,6 +9,7 @@ import dev.referee.config.ListenAddress;
 import dev.referee.engine.config.OnTransferFailure;
 import dev.referee.engine.config.RedirectConfig;
 import dev.referee.engine.config.Route;
+import dev.referee.engine.config.RouteTarget;
 import dev.referee.engine.config.SipConfig;
 import dev.referee.engine.config.TransferConfig;
 import dev.referee.engine.config.TransferMode;
@@ -268,6 +269,26 @@ class ConfigLoaderTest
         final RefereeConfig config = ConfigLoader.parse("routes:\n  - {user: 1000, target: \"10.0.0.1:5060\"}\n", "t");
 
         assertTrue(config.routes().get(0).user().matcher("1000").matches());
+    }
+
+    @Test
+    void shouldReadARouteWithSeveralTargetsAndAKeepalive() throws Exception
+    {
+        final RefereeConfig config = ConfigLoader.parse("routes:\n  - user: bob\n    keepalive: 30s\n    targets:\n" +
+            "      - {target: \"10.0.0.1:5060\", priority: 1, weight: 3}\n" +
+            "      - {target: \"10.0.0.2:5070;transport=tcp\", priority: 2}\n", "t");
+        final Route route = config.routes().get(0);
+        assertEquals(30_000, route.keepaliveMs());
+        assertEquals(List.of(
+            new RouteTarget(new InetSocketAddress("10.0.0.1", 5060), Transport.UDP, 1, 3),
+            new RouteTarget(new InetSocketAddress("10.0.0.2", 5070), Transport.TCP, 2, 1)),
+            route.targets());
+        assertEquals(new InetSocketAddress("10.0.0.1", 5060), route.target(), "the first, for one-target users");
+
+        assertError("routes:\n  - user: bob\n    target: \"10.0.0.1:5060\"\n    targets: []\n", 4,
+            "routes[0].targets", "a route has either target or targets, not both");
+        assertError("routes:\n  - user: bob\n    targets:\n      - {target: \"10.0.0.1:5060\", weight: 0}\n", 4,
+            "routes[0].targets[0].weight", "must be between 1 and 65535 (got 0)");
     }
 
     @Test

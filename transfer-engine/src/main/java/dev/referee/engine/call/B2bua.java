@@ -53,6 +53,8 @@ public final class B2bua implements TransactionUser
     private final CallRegistry calls;
     private TrunkDirectory trunks;
     private TrunkAdmission admission;
+    private TargetHealth health;
+    private final RouteFailover failover;
     private final ProxyAuthenticator authenticator;
 
     /** {@code counters}: where the trunks' call policy counts go (null: nowhere). */
@@ -75,6 +77,12 @@ public final class B2bua implements TransactionUser
         final IdKey key = config.idKey() != null ? config.idKey() : new IdKey(config.seed(), ~config.seed());
         this.authenticator = new ProxyAuthenticator(config.trunks(), key, transactions, ids, admission.counters());
         this.messages = new LegMessages(config, transactions, outbox, ids, timers, trunks);
+        this.health = new TargetHealth(config.routes(), transactions, messages, ids, null);
+        this.failover = new RouteFailover(ids, this);
+        if (counters != null)
+        {
+            counters.targets(health.counters());
+        }
         this.calls = new CallRegistry(this, ids, messages);
         this.setup = new CallSetup(this, transactions, messages, timers, ids, events);
     }
@@ -114,6 +122,11 @@ public final class B2bua implements TransactionUser
         admission = new TrunkAdmission(next.trunks(), counters, previous);
         authenticator.reconfigure(next.trunks(), admission.counters());
         messages.reconfigure(next, trunks);
+        health = new TargetHealth(next.routes(), transactions, messages, ids, health);
+        if (counters != null)
+        {
+            counters.targets(health.counters());
+        }
         calls.legs().values().forEach(Leg::forgetTrunk);
         callsUnderWay.forEach(admission::count);
     }
@@ -401,6 +414,7 @@ public final class B2bua implements TransactionUser
             case TARGET_INVITE, JOIN_REINVITE, OFFER_REINVITE -> transfers.onResponse(ct, response);
             case ABANDONED_INVITE, CANCELLED_INVITE -> onAbandonedInviteResponse(ct, response);
             case PICKUP_REINVITE -> pickups.onTakeoverResponse(ct, response);
+            case KEEPALIVE -> health.onResponse(ct);
             case NOTIFY ->
             {
                 if (response.statusCode() >= 200)
@@ -440,6 +454,14 @@ public final class B2bua implements TransactionUser
                 {
                     messages.sendCancel(ct); // Timer C: it rang too long
                 }
+                else if (call.state() == Call.State.INITIATING && ct == call.calleeInvite && call.hasAlternates())
+                {
+                    // Timer B without a word from the target: the route's next target.
+                    call.b.clientInvite = null;
+                    call.b.offerFailed(nowNs, "INVITE timed out");
+                    failover.tryNext(call, this);
+                    return;
+                }
                 if (call.state() != Call.State.ENDED)
                 {
                     if (!call.callerInvite.isFinal())
@@ -471,6 +493,7 @@ public final class B2bua implements TransactionUser
             {
                 // Given up already: nothing more to do when the far end never answers.
             }
+            case KEEPALIVE -> health.onTimeout(ct);
             case PICKUP_REINVITE ->
             {
                 final Leg picker = (Leg)ct.context();
@@ -803,7 +826,8 @@ public final class B2bua implements TransactionUser
     public long glareDelayNs(final Leg leg, final long index)
     {
         final boolean owner = IdGenerator.madeCallId(leg.callId);
-        final long units = owner ? 210 + ids.draw(index) % 191 : ids.draw(index) % 201;
+        final long draw = ids.draw(IdGenerator.DRAW_GLARE, index);
+        final long units = owner ? 210 + draw % 191 : draw % 201;
         return units * 10_000_000L;
     }
 
@@ -877,6 +901,24 @@ public final class B2bua implements TransactionUser
         messages.sendBye(leg, ClientPurpose.BYE).context(call);
         call.byesOutstanding++;
         call.state(Call.State.TERMINATING, timers.nowNs(), "BYE sent");
+    }
+
+    /** Engine time moved on (a tick): route targets due a keepalive are asked OPTIONS. */
+    public void onTick(final long nowNs)
+    {
+        health.onTick(nowNs);
+    }
+
+    /** Which route targets with keepalive are up. */
+    TargetHealth health()
+    {
+        return health;
+    }
+
+    /** How a call moves to its route's next target. */
+    RouteFailover failover()
+    {
+        return failover;
     }
 
     /**

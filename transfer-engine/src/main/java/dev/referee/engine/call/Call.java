@@ -94,6 +94,11 @@ public final class Call
      */
     java.util.List<String> redirectTargets = java.util.List.of();
     /**
+     * The route's targets still to try, in order, when the callee's target fails (503, 408, no answer): an immutable
+     * empty list for a route with one target (RouteFailover).
+     */
+    java.util.List<dev.referee.engine.config.RouteTarget> alternates = java.util.List.of();
+    /**
      * The targets tried: null, the one String tried (nearly every call tries one only), or from the second on a
      * {@code Set<String>} of them. One field, not two: a call object 8 bytes smaller.
      */
@@ -273,6 +278,12 @@ public final class Call
     public void redirectTargets(final java.util.List<String> targets)
     {
         this.redirectTargets = targets;
+    }
+
+    /** The route has targets this call has not tried yet (RouteFailover). */
+    public boolean hasAlternates()
+    {
+        return !alternates.isEmpty();
     }
 
     /** Redirect targets tried so far (at most redirect.max). */

@@ -2,6 +2,7 @@ package dev.referee.engine.call;
 
 import dev.referee.engine.auth.ProxyAuthenticator;
 import dev.referee.engine.config.Route;
+import dev.referee.engine.config.RouteTarget;
 import dev.referee.engine.config.TrunkConfig;
 import dev.referee.engine.events.EngineEvents;
 import dev.referee.engine.id.IdGenerator;
@@ -97,8 +98,13 @@ final class CallSetup
         b.remoteUri = a.localUri;
         b.remoteTarget = messages.strings().requestUri(
             request.requestUriView().user(), b2bua.router().targetSuffix(route));
-        b.transport = route.transport();
-        b.flow = route.target();
+        final RouteTarget first = b2bua.failover().first(call, route);
+        if (first != route.targets().get(0))
+        {
+            b.remoteTarget = RouteFailover.requestUri(b.remoteTarget, first);
+        }
+        b.transport = first.transport();
+        b.flow = first.address();
         b.localCSeq = 1;
 
         st.localTag = a.localTag;
@@ -234,6 +240,12 @@ final class CallSetup
         b.offerFailed(timers.nowNs(), "INVITE refused or redirected");
         // A 3xx is followed; so is the failure of a redirect target while Contacts remain to be tried.
         if ((status < 400 || call.redirects > 0) && redirects.onRedirect(call, response))
+        {
+            return;
+        }
+        // A route target that is unavailable or gave up: the route's next target (RFC 3263 §4.3's rule for 503).
+        if ((status == SipStatus.SERVICE_UNAVAILABLE || status == SipStatus.REQUEST_TIMEOUT) &&
+            b2bua.failover().tryNext(call, b2bua))
         {
             return;
         }

@@ -1,5 +1,7 @@
 package dev.referee.engine.call;
 
+import dev.referee.config.AddressSyntax;
+import dev.referee.engine.config.RouteTarget;
 import dev.referee.engine.message.StoredMessage;
 import dev.referee.engine.snapshot.ObjectVisitor;
 import dev.referee.engine.snapshot.SnapshotException;
@@ -9,10 +11,11 @@ import dev.referee.engine.snapshot.SnapshotRefs;
 import dev.referee.engine.snapshot.SnapshotWriter;
 import dev.referee.engine.transaction.ClientTransaction;
 import dev.referee.engine.transaction.ServerTransaction;
+import dev.referee.transport.Addresses;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -133,6 +136,72 @@ public final class CallSnapshots
      * Each call's Max-Forwards (Call.maxForwards), by call id, appended after the nonces only by an engine that carries
      * Max-Forwards (node-start version 4 on): snapshots of older journals keep the layout they were recorded with.
      */
+    /**
+     * Node-start version 5 on: the keepalive state of each route target, then each call's route targets still to try
+     * (call id, count, then transport, address as host:port, priority, weight of each).
+     */
+    public static void writeRouteTargets(final B2bua b2bua, final SnapshotWriter out)
+    {
+        if (!b2bua.config().routeTargetsInSnapshot())
+        {
+            return;
+        }
+        b2bua.health().write(out);
+        final List<Call> withAlternates = new ArrayList<>();
+        for (final Call call : calls(b2bua))
+        {
+            if (call.hasAlternates())
+            {
+                withAlternates.add(call);
+            }
+        }
+        out.writeInt(withAlternates.size());
+        for (final Call call : withAlternates)
+        {
+            out.writeLong(call.id);
+            out.writeInt(call.alternates.size());
+            for (final RouteTarget target : call.alternates)
+            {
+                out.writeByte(target.transport());
+                out.writeString(Addresses.hostPort(target.address()));
+                out.writeInt(target.priority());
+                out.writeInt(target.weight());
+            }
+        }
+    }
+
+    public static void readRouteTargets(final B2bua b2bua, final SnapshotReader in)
+    {
+        if (!b2bua.config().routeTargetsInSnapshot())
+        {
+            return;
+        }
+        b2bua.health().read(in);
+        final int count = in.readInt();
+        final Map<Long, Call> byId = new HashMap<>();
+        for (final Call call : calls(b2bua))
+        {
+            byId.put(call.id, call);
+        }
+        for (int i = 0; i < count; i++)
+        {
+            final Call call = byId.get(in.readLong());
+            final int targets = in.readInt();
+            final List<RouteTarget> alternates = new ArrayList<>(targets);
+            for (int j = 0; j < targets; j++)
+            {
+                final int transport = in.readByte();
+                alternates.add(new RouteTarget(AddressSyntax.hostPort(in.readString()), transport, in.readInt(),
+                    in.readInt()));
+            }
+            if (call == null)
+            {
+                throw new SnapshotException("route targets of a call the snapshot does not have");
+            }
+            call.alternates = List.copyOf(alternates);
+        }
+    }
+
     public static void writeMaxForwards(final B2bua b2bua, final SnapshotWriter out)
     {
         if (!b2bua.config().carriesMaxForwards())

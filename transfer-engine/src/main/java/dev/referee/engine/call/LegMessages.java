@@ -253,6 +253,30 @@ public final class LegMessages
     }
 
     /**
+     * An OPTIONS to a route target, out of any dialog (routes[].keepalive): to {@code sip:host:port}, from Referee's
+     * address for that transport and family, with a fresh Call-ID and tag; the caller ends it.
+     */
+    SipMessageWriter startKeepalive(final InetSocketAddress target, final int transport, final String branch,
+        final String callId, final String tag)
+    {
+        final String uri = "sip:" + Addresses.hostPort(target) + (transport == Transport.TCP ? ";transport=tcp" : "");
+        final int tcp = transport == Transport.TCP ? 1 : 0;
+        final SipMessageWriter writer = outbox.begin().requestLine("OPTIONS", uri);
+        writer.startHeader("Via").append(vias[tcp][family(target)]).append(";branch=").append(branch)
+            .append(";rport").endHeader();
+        writer.header("Max-Forwards", 70);
+        writer.startHeader("From").append(contacts[tcp][family(target)]).append(";tag=").append(tag).endHeader();
+        writer.startHeader("To").append('<').append(uri).append('>').endHeader();
+        writer.header("Call-ID", callId);
+        writer.startHeader("CSeq").append(1).append(" OPTIONS").endHeader();
+        if (config.userAgent() != null && !config.userAgent().isEmpty())
+        {
+            writer.header("User-Agent", config.userAgent());
+        }
+        return writer;
+    }
+
+    /**
      * Relays {@code response}, received on client transaction {@code ct}, to the server transaction it answers, with
      * Referee's Contact where one belongs and the headers that may cross from the trunk {@code ct} went to toward the
      * trunk {@code st}'s request came from (a response counts only from the host its request went to). {@code leg}:

@@ -247,6 +247,15 @@ public record EngineConfig(
         return behaviour >= 5;
     }
 
+    /**
+     * Routes may have several targets and a keepalive (their state is in the snapshot from node-start version 5 on;
+     * an older journal has single-target routes only, and replays the same either way).
+     */
+    public boolean routeTargetsInSnapshot()
+    {
+        return behaviour >= 5;
+    }
+
     public long webhookTimeoutNs()
     {
         return TimeUnit.MILLISECONDS.toNanos(webhook.timeoutMs());

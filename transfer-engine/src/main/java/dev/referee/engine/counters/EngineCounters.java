@@ -45,11 +45,24 @@ public final class EngineCounters
     private final OutcomeCounters outcomes = new OutcomeCounters();
     /** Per trunk call policy counts; installed by the engine, which knows the trunks. */
     private volatile TrunkCounters trunks = TrunkCounters.NONE;
+    /** Per route target with keepalive; installed by the engine (and again by a reload). */
+    private volatile TargetCounters targets = TargetCounters.NONE;
 
     /** Calls and transfers by outcome; the engine hands them its domain events. */
     public OutcomeCounters outcomes()
     {
         return outcomes;
+    }
+
+    /** Up, pings, downs and ups of each route target with keepalive (none until an engine is built). */
+    public TargetCounters targets()
+    {
+        return targets;
+    }
+
+    public void targets(final TargetCounters targets)
+    {
+        this.targets = targets;
     }
 
     /** The per-trunk counters of the engine's trunks (empty until an engine is built with these counters). */

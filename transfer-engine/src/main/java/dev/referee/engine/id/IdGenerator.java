@@ -118,12 +118,19 @@ public final class IdGenerator
     /**
      * A number the peers cannot predict but a replay draws again: one PRF block at {@code index} in a domain of its own
      * (bit 61 set, away from the counter and from {@link #sdpSessionId}), e.g. RFC 3261 §14.1's retry delay after a
-     * 491, which must be random (two UAs in glare must not retry in step) and replayable.
+     * 491, which must be random (two UAs in glare must not retry in step) and replayable. {@code purpose} (one of the
+     * DRAW_ constants) keeps the draws of different uses apart; {@code index} (56 bits) numbers the draws of one use.
      */
-    public long draw(final long index)
+    public long draw(final int purpose, final long index)
     {
-        return stream.blockAt(DRAW_INDEX | index) >>> 1;
+        return stream.blockAt(DRAW_INDEX | (long)(purpose & DRAW_PURPOSES) << 56 | index & DRAW_INDEXES) >>> 1;
     }
+
+    /** {@link #draw} purposes: each its own part of the domain, so that two uses never share a draw. */
+    public static final int DRAW_GLARE = 1;
+    public static final int DRAW_ROUTE_TARGET = 2;
+    private static final int DRAW_PURPOSES = 0x1F;
+    private static final long DRAW_INDEXES = (1L << 56) - 1;
 
     /** True for a Call-ID this generator made ({@link #callId}): Referee is the owner of that Call-ID. */
     public static boolean madeCallId(final CharSequence callId)
