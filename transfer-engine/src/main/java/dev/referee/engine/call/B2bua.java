@@ -794,18 +794,25 @@ public final class B2bua implements TransactionUser
     public ClientTransaction reInvite(final Leg leg, final SipMessage offerSource, final ClientPurpose purpose,
         final Object context)
     {
+        return reInvite(leg, offerSource, InviteHeaders.NONE, purpose, context);
+    }
+
+    /** As above, with {@code headers} (a P-Asserted-Identity). */
+    public ClientTransaction reInvite(final Leg leg, final SipMessage offerSource, final InviteHeaders headers,
+        final ClientPurpose purpose, final Object context)
+    {
         leg.localCSeq++;
-        return sendInvite(leg, offerSource, InviteHeaders.NONE, SipLimits.MAX_FORWARDS, purpose, context);
+        return sendInvite(leg, offerSource, headers, SipLimits.MAX_FORWARDS, purpose, context);
     }
 
     /** As {@link #reInvite}, offering {@code offer} (a stored body of type {@code offerType}; null: no offer). */
     public ClientTransaction reInvite(final Leg leg, final StoredMessage offer, final String offerType,
-        final ClientPurpose purpose, final Object context)
+        final InviteHeaders headers, final ClientPurpose purpose, final Object context)
     {
         leg.localCSeq++;
         final long clientId = transactions.reserveClientId();
         final String branch = transactions.branch(clientId);
-        final SipMessageWriter writer = startInvite(leg, branch, InviteHeaders.NONE, SipLimits.MAX_FORWARDS);
+        final SipMessageWriter writer = startInvite(leg, branch, headers, SipLimits.MAX_FORWARDS);
         if (offer != null)
         {
             messages.endWithBody(leg, offerType, offer.buffer(), 0, offer.length(), writer);
@@ -863,6 +870,10 @@ public final class B2bua implements TransactionUser
         if (headers.replaces() != null)
         {
             writer.header("Replaces", headers.replaces());
+        }
+        if (headers.assertedIdentity() != null)
+        {
+            writer.header("P-Asserted-Identity", headers.assertedIdentity());
         }
         return writer;
     }

@@ -256,6 +256,16 @@ public record EngineConfig(
         return behaviour >= 5;
     }
 
+    /**
+     * The re-INVITE that joins a transferee on a trusted trunk to its target carries the target's identity in
+     * P-Asserted-Identity (RFC 3325), so that the phone shows whom it now talks to; before node-start version 5 it
+     * carried none.
+     */
+    public boolean assertsTargetToTransferee()
+    {
+        return behaviour >= 5;
+    }
+
     public long webhookTimeoutNs()
     {
         return TimeUnit.MILLISECONDS.toNanos(webhook.timeoutMs());

@@ -6,6 +6,7 @@ import dev.referee.engine.call.B2bua;
 import dev.referee.engine.call.Call;
 import dev.referee.engine.call.ClientPurpose;
 import dev.referee.engine.call.EndCause;
+import dev.referee.engine.call.InviteHeaders;
 import dev.referee.engine.call.Leg;
 import dev.referee.engine.call.OfferAnswer;
 
@@ -47,7 +48,19 @@ final class TransferJoin
             transfer.joinOffer = b2bua.messages().copies().copy(offer.buffer(), offer.bodyOffset(), offer.bodyLength());
             transfer.joinOfferType = offer.contentType().toString();
         }
-        transferee.clientInvite(b2bua.reInvite(transferee, offer, ClientPurpose.JOIN_REINVITE, transfer));
+        transferee.clientInvite(b2bua.reInvite(transferee, offer, joinHeaders(transfer), ClientPurpose.JOIN_REINVITE,
+            transfer));
+    }
+
+    /**
+     * The join re-INVITE tells a transferee on a trusted trunk whom it talks to now (RFC 3325): the target as Referee
+     * called it (the To of its INVITE). An untrusted trunk gets no identity from Referee, as none crosses to it.
+     */
+    private InviteHeaders joinHeaders(final Transfer transfer)
+    {
+        final Leg transferee = transfer.transferee;
+        return b2bua.config().assertsTargetToTransferee() && transferee.trunk().headers().trusted() ?
+            InviteHeaders.asserting(transfer.target.remoteUri()) : InviteHeaders.NONE;
     }
 
     /**
@@ -65,7 +78,7 @@ final class TransferJoin
         }
         final Leg transferee = transfer.transferee;
         transferee.clientInvite(b2bua.reInvite(transferee, transfer.joinOffer, transfer.joinOfferType,
-            ClientPurpose.JOIN_REINVITE, transfer));
+            joinHeaders(transfer), ClientPurpose.JOIN_REINVITE, transfer));
     }
 
     /** The join is over (done, failed or given up): its offer copy goes back, a retry waiting is called off. */

@@ -1,8 +1,15 @@
 package dev.referee.engine;
 
+import dev.referee.config.Cidr;
 import dev.referee.engine.call.B2bua;
 import dev.referee.engine.call.CallSnapshots;
 import dev.referee.engine.call.Leg;
+import dev.referee.engine.config.RedirectConfig;
+import dev.referee.engine.config.TransferConfig;
+import dev.referee.engine.config.TrunkCallPolicy;
+import dev.referee.engine.config.TrunkConfig;
+import dev.referee.engine.config.TrunkHeaderPolicy;
+import dev.referee.engine.config.TrunkTransferPolicy;
 import dev.referee.engine.counters.EngineCounters;
 import dev.referee.sip.HeaderName;
 import org.junit.jupiter.api.Test;
@@ -21,16 +28,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Glare on the join (issue 12): the transferee's own re-INVITE crossed Referee's and it answers 491. RFC 3261 §14.1:
- * wait a random 0 to 2 s (2.1 to 4 s when Referee made the dialog's Call-ID) and send the re-INVITE again, rather than
- * failing the transfer; give up after a few.
+ * The re-INVITE that joins a transfer's transferee to its target (issue 12). Glare: the transferee's own re-INVITE
+ * crossed Referee's and it answers 491; RFC 3261 §14.1: wait a random 0 to 2 s (2.1 to 4 s when Referee made the
+ * dialog's Call-ID) and send the re-INVITE again, rather than failing the transfer; give up after a few. Identity: on
+ * a trusted trunk the re-INVITE tells the transferee whom it talks to now (P-Asserted-Identity, RFC 3325).
  */
-class GlaredJoinTest
+class JoinReInviteTest
 {
     private static final String SDP_CAROL = SipPhone.SDP.replace("m=audio 4000", "m=audio 6000");
     private static final String SDP_ALICE = SipPhone.SDP.replace("m=audio 4000", "m=audio 4002");
 
-    private final EngineHarness harness = new EngineHarness();
+    private EngineHarness harness = new EngineHarness();
     private final SipPhone alice = new SipPhone("alice", CALLER);
     private final SipPhone bob = new SipPhone("bob", CALLEE);
     private final SipPhone carol = new SipPhone("carol", TARGET);
@@ -143,6 +151,33 @@ class GlaredJoinTest
     {
         return CallSnapshots.legs(b2bua).stream().map(Leg.class::cast).filter(l -> l.callId().equals(callId))
             .findFirst().orElseThrow();
+    }
+
+    /** Every party of the harness (127.0.0.1) in one trunk, trusted or not. */
+    private static EngineHarness harnessWithTrunk(final boolean trusted)
+    {
+        return new EngineHarness(EngineHarness.config(1000, 42, TransferConfig.defaults(), List.of(
+            new TrunkConfig("pbx", List.of(Cidr.parse("127.0.0.1/32")), TrunkTransferPolicy.defaults(),
+                TrunkCallPolicy.defaults(), new TrunkHeaderPolicy(trusted, List.of()))),
+            RedirectConfig.defaults(), EngineHarness.routes()));
+    }
+
+    @Test
+    void shouldTellATransfereeOnATrustedTrunkWhomItTalksToNow()
+    {
+        harness = harnessWithTrunk(true);
+        final Sent join = joinReInvite();
+        assertEquals("<sip:carol@example.com>", join.header(HeaderName.P_ASSERTED_IDENTITY));
+        glare(join);
+        assertEquals("<sip:carol@example.com>", waitForRetry(2_000).get(0).header(HeaderName.P_ASSERTED_IDENTITY),
+            "the retried join too");
+    }
+
+    @Test
+    void shouldAssertNoIdentityToAnUntrustedTrunk()
+    {
+        harness = harnessWithTrunk(false);
+        assertEquals(null, joinReInvite().header(HeaderName.P_ASSERTED_IDENTITY));
     }
 
     @Test
