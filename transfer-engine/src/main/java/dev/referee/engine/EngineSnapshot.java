@@ -28,7 +28,7 @@ import java.util.Map;
  * the maps' members by index, then (from version 2) the trunks' token buckets, then (from version 3) the digest
  * nonce counter and the nonces answered within their lifetime, then (node-start version 4 on) each call's
  * Max-Forwards, then (node-start version 5 on) the joins waiting out a 491 (their offer copy and retry timer), the
- * route targets' keepalive state and each call's route targets still to try. Objects are numbered in the order a
+ * route targets' keepalive state, each call's route targets still to try, and the legs accepting from-change. Objects are numbered in the order a
  * walk from the roots finds them, roots sorted by id, so two equal engines give equal bytes. Engine thread only.
  */
 public final class EngineSnapshot
@@ -166,6 +166,7 @@ public final class EngineSnapshot
             CallSnapshots.writeMaxForwards(parts.b2bua(), out);
             TransferSnapshots.writeJoinRetries(parts.b2bua(), refs, out);
             CallSnapshots.writeRouteTargets(parts.b2bua(), out);
+            CallSnapshots.writeLegOptions(parts.b2bua(), out);
         }
     }
 
@@ -276,6 +277,7 @@ public final class EngineSnapshot
             CallSnapshots.readMaxForwards(parts.b2bua(), in);
             TransferSnapshots.readJoinRetries(parts.b2bua(), refs, in);
             CallSnapshots.readRouteTargets(parts.b2bua(), in);
+            CallSnapshots.readLegOptions(parts.b2bua(), in);
         }
         for (int i = 0; i < count; i++)
         {

@@ -46,7 +46,13 @@ class JoinReInviteTest
     /** Alice calls Bob, Bob transfers her to Carol, Carol answers: returns the join re-INVITE Alice gets. */
     private Sent joinReInvite()
     {
-        harness.receive(CALLER, alice.invite("bob", "call-1@alice"));
+        return joinReInvite("");
+    }
+
+    /** As above, with {@code extraHeaders} ("Name: value\r\n" lines) in Alice's INVITE. */
+    private Sent joinReInvite(final String extraHeaders)
+    {
+        harness.receive(CALLER, alice.invite("bob", "call-1@alice").replaceFirst("\r\n", "\r\n" + extraHeaders));
         final Sent invite = harness.expectOne(request("INVITE", CALLEE), "INVITE");
         bob.accept(invite);
         harness.receive(CALLEE, bob.answer(invite, 200, "OK", SipPhone.SDP));
@@ -171,6 +177,26 @@ class JoinReInviteTest
         glare(join);
         assertEquals("<sip:carol@example.com>", waitForRetry(2_000).get(0).header(HeaderName.P_ASSERTED_IDENTITY),
             "the retried join too");
+    }
+
+    @Test
+    void shouldChangeTheFromOfAPhoneThatAcceptsFromChangeToTheTarget()
+    {
+        harness = harnessWithTrunk(true);
+        final Sent join = joinReInvite("Supported: replaces, from-change\r\n");
+        assertTrue(join.header(HeaderName.FROM).startsWith("<sip:carol@example.com>;tag="), join.header(HeaderName.FROM));
+        harness.receive(CALLER, alice.answer(join, 200, "OK", SDP_ALICE));
+        harness.drain();
+        harness.receive(TARGET, carol.bye());
+        final Sent bye = harness.drain().stream().filter(request("BYE", CALLER)).findFirst().orElseThrow();
+        assertEquals(join.header(HeaderName.FROM), bye.header(HeaderName.FROM), "the new identity, the same tag");
+    }
+
+    @Test
+    void shouldKeepTheFromOfAPhoneThatDidNotSayFromChange()
+    {
+        harness = harnessWithTrunk(true);
+        assertTrue(joinReInvite().header(HeaderName.FROM).contains("sip:bob@"), "the From it knows");
     }
 
     @Test

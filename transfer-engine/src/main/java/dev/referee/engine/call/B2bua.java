@@ -42,6 +42,7 @@ public final class B2bua implements TransactionUser
     private final Outbox outbox;
     private final EngineCounters counters;
     private final IdGenerator ids;
+    private final AsciiView scratch = new AsciiView();
     private Router router;
     private final LegMessages messages;
     private final EngineEvents events;
@@ -705,6 +706,10 @@ public final class B2bua implements TransactionUser
         {
             b.remoteTag = tag.toString();
         }
+        if (response.statusCode() < 300 && response.statusCode() >= 200)
+        {
+            b.fromChange = acceptsFromChange(b, response, b.flow);
+        }
         final NameAddr contact = response.contact();
         if (contact != null && !contact.uri().contentEquals(b.remoteTarget))
         {
@@ -912,6 +917,16 @@ public final class B2bua implements TransactionUser
         messages.sendBye(leg, ClientPurpose.BYE).context(call);
         call.byesOutstanding++;
         call.state(Call.State.TERMINATING, timers.nowNs(), "BYE sent");
+    }
+
+    /**
+     * RFC 4916: the peer at {@code peer} of {@code leg} sent {@code message} with {@code Supported: from-change} and is
+     * on a trusted trunk (an identity is told only to a trusted trunk, as P-Asserted-Identity is).
+     */
+    boolean acceptsFromChange(final Leg leg, final SipMessage message, final InetSocketAddress peer)
+    {
+        return config.assertsTargetToTransferee() && peer != null && trunks.trunkOf(peer).headers().trusted() &&
+            OptionTags.supports(message, "from-change", scratch);
     }
 
     /** Engine time moved on (a tick): route targets due a keepalive are asked OPTIONS. */

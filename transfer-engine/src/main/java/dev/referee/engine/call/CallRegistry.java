@@ -190,6 +190,7 @@ public final class CallRegistry
         leg.localTag = ids.tag(leg.id);
         leg.remoteUri = messages.strings().nameAddrWithoutParams(request.from());
         leg.localUri = messages.strings().nameAddrWithoutParams(request.to());
+        leg.fromChange = b2bua.acceptsFromChange(leg, request, source);
         final NameAddr contact = request.contact();
         leg.remoteTarget = contact != null ? contact.uri().toString() : request.requestUri().toString();
         leg.routeSet = messages.recordRoutes(request, false);

@@ -142,7 +142,7 @@ public final class CallSnapshots
      */
     public static void writeRouteTargets(final B2bua b2bua, final SnapshotWriter out)
     {
-        if (!b2bua.config().routeTargetsInSnapshot())
+        if (!b2bua.config().snapshotsVersion5State())
         {
             return;
         }
@@ -170,9 +170,46 @@ public final class CallSnapshots
         }
     }
 
+    /** Node-start version 5 on: the ids of the legs whose peer accepts a changed From (RFC 4916). */
+    public static void writeLegOptions(final B2bua b2bua, final SnapshotWriter out)
+    {
+        if (!b2bua.config().snapshotsVersion5State())
+        {
+            return;
+        }
+        final List<Long> fromChange = new ArrayList<>();
+        for (final Object leg : legs(b2bua))
+        {
+            if (((Leg)leg).fromChange)
+            {
+                fromChange.add(((Leg)leg).id);
+            }
+        }
+        out.writeInt(fromChange.size());
+        fromChange.forEach(out::writeLong);
+    }
+
+    public static void readLegOptions(final B2bua b2bua, final SnapshotReader in)
+    {
+        if (!b2bua.config().snapshotsVersion5State())
+        {
+            return;
+        }
+        final int count = in.readInt();
+        for (int i = 0; i < count; i++)
+        {
+            final Leg leg = b2bua.calls().legs().get(in.readLong());
+            if (leg == null)
+            {
+                throw new SnapshotException("from-change of a leg the snapshot does not have");
+            }
+            leg.fromChange = true;
+        }
+    }
+
     public static void readRouteTargets(final B2bua b2bua, final SnapshotReader in)
     {
-        if (!b2bua.config().routeTargetsInSnapshot())
+        if (!b2bua.config().snapshotsVersion5State())
         {
             return;
         }

@@ -79,6 +79,11 @@ public final class Leg implements TimerOwner
     private byte offerAnswer;
     /** The dialog was confirmed at some point: history, kept once it is terminated (a BYE ended it, not a CANCEL). */
     private boolean answered;
+    /**
+     * The peer signalled {@code Supported: from-change} (RFC 4916) on a trusted trunk: Referee may change the From of
+     * its requests in this dialog to say who the peer talks to now (a transfer's join). Node-start version 5 on.
+     */
+    boolean fromChange;
 
     /**
      * The version in the o= line of the last SDP Referee sent on this leg (RFC 3264 §8), 0 before the first; the
@@ -259,6 +264,21 @@ public final class Leg implements TimerOwner
             trunkFlow = flow;
         }
         return trunk;
+    }
+
+    /** True when the peer accepts a changed From in this dialog (RFC 4916; see the field). */
+    public boolean acceptsFromChange()
+    {
+        return fromChange;
+    }
+
+    /**
+     * From now on Referee's requests in this dialog carry {@code identity} in From (RFC 4916 §4: same tag, new URI),
+     * e.g. the target a transferee was joined to.
+     */
+    public void changeLocalIdentity(final String identity)
+    {
+        localUri = identity;
     }
 
     /** The trunks were reconfigured: the next {@link #trunk()} classifies the flow again with the new ones. */

@@ -22,6 +22,57 @@ public final class OptionTags
     {
     }
 
+    /**
+     * True when {@code message} lists {@code tag} in a Supported header (compact form k too; option tags compare
+     * case-insensitively, RFC 3261 §19.2). No String is made.
+     */
+    public static boolean supports(final SipMessage message, final String tag, final AsciiView view)
+    {
+        for (int i = message.findHeader(HeaderName.SUPPORTED, 0); i >= 0;
+            i = message.findHeader(HeaderName.SUPPORTED, i + 1))
+        {
+            message.headerValue(i, view);
+            int start = 0;
+            final int n = view.length();
+            while (start < n)
+            {
+                int end = start;
+                while (end < n && view.charAt(end) != ',')
+                {
+                    end++;
+                }
+                int from = start;
+                int to = end;
+                while (from < to && view.charAt(from) <= ' ')
+                {
+                    from++;
+                }
+                while (to > from && view.charAt(to - 1) <= ' ')
+                {
+                    to--;
+                }
+                if (to - from == tag.length() && regionMatches(view, from, tag))
+                {
+                    return true;
+                }
+                start = end + 1;
+            }
+        }
+        return false;
+    }
+
+    private static boolean regionMatches(final AsciiView view, final int from, final String tag)
+    {
+        for (int i = 0; i < tag.length(); i++)
+        {
+            if (Character.toLowerCase(view.charAt(from + i)) != tag.charAt(i))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The option tags {@code request} requires that Referee lacks, comma-separated, each once; "" when none. */
     public static String unsupported(final SipMessage request, final AsciiView view)
     {

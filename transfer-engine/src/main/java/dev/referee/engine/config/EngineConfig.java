@@ -248,10 +248,10 @@ public record EngineConfig(
     }
 
     /**
-     * Routes may have several targets and a keepalive (their state is in the snapshot from node-start version 5 on;
-     * an older journal has single-target routes only, and replays the same either way).
+     * The snapshot carries the state of version 5 (the route targets' keepalive and each call's targets still to try,
+     * the legs accepting from-change); an older journal has none of it, and its snapshots are read without.
      */
-    public boolean routeTargetsInSnapshot()
+    public boolean snapshotsVersion5State()
     {
         return behaviour >= 5;
     }

@@ -42,6 +42,11 @@ final class TransferJoin
     {
         transfer.state(Transfer.State.JOINING, timers.nowNs(), reason);
         final Leg transferee = transfer.transferee;
+        if (transferee.acceptsFromChange())
+        {
+            // RFC 4916: the transferee's phone shows whom it talks to now, from this re-INVITE on.
+            transferee.changeLocalIdentity(transfer.target.remoteUri());
+        }
         if (b2bua.config().retriesGlaredJoin() && offer.bodyLength() > 0)
         {
             // Kept while the join may have to go again (a 491): the target's 2xx is gone from the ring by then.
