@@ -69,9 +69,17 @@ final class RefereeProcess implements AutoCloseable
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(HTTP_TIMEOUT).build();
     private Process process;
 
-    /** A route added after {@code bob} and {@code bobtcp}: a user-part regex to a loopback port over UDP. */
-    record Route(String userRegex, int port)
+    /**
+     * A route added after {@code bob} and {@code bobtcp}: a user-part regex to a loopback port over UDP, or, with
+     * {@code moreYaml}, to whatever those lines say instead of its {@code target} (e.g. {@code targets} and
+     * {@code keepalive}, each line indented by four spaces).
+     */
+    record Route(String userRegex, int port, String moreYaml)
     {
+        Route(final String userRegex, final int port)
+        {
+            this(userRegex, port, null);
+        }
     }
 
     private RefereeProcess(final Path workDir, final int calleePort, final List<Route> extraRoutes,
@@ -247,8 +255,13 @@ final class RefereeProcess implements AutoCloseable
         {
             // YAML double-quoted scalar: backslashes and quotes escaped.
             final String user = route.userRegex().replace("\\", "\\\\").replace("\"", "\\\"");
-            yaml.append("  - user: \"").append(user).append("\"\n")
-                .append("    target: \"").append(Ports.LOOPBACK).append(':').append(route.port()).append("\"\n");
+            yaml.append("  - user: \"").append(user).append("\"\n");
+            if (route.moreYaml() != null)
+            {
+                yaml.append(route.moreYaml());
+                continue;
+            }
+            yaml.append("    target: \"").append(Ports.LOOPBACK).append(':').append(route.port()).append("\"\n");
         }
         return yaml.toString();
     }
