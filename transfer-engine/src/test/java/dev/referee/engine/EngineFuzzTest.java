@@ -123,21 +123,21 @@ class EngineFuzzTest
         private int branches;
         private int checked;
 
-        /** What the replaying engine sent: destination and bytes, unparsed (the first engine's are parsed already). */
-        private final List<String> replayedTexts = new ArrayList<>();
+        /** What the replaying engine sent, unparsed (the first engine's messages are parsed already). */
+        private final List<Replayed> replayed = new ArrayList<>();
 
         Sequence(final FuzzedDataProvider data)
         {
             this.data = data;
             harness.engine.transitions().listener(transitions);
-            final Engine replayed = new Engine(CONFIG, (transport, destination, connectionId, buffer, offset, length) ->
+            final Engine replaying = new Engine(CONFIG, (transport, destination, connectionId, buffer, offset, length) ->
             {
                 final byte[] bytes = new byte[length];
                 buffer.getBytes(offset, bytes);
-                return replayedTexts.add(text(destination, new String(bytes, StandardCharsets.US_ASCII)));
+                return replayed.add(new Replayed(destination, new String(bytes, StandardCharsets.US_ASCII)));
             }, new EngineCounters(), new RecordingEvents(new ArrayList<>()), (requestId, url, json) -> { });
-            replayed.transitions().listener(new CountingTransitions());
-            harness.mirror(replayed);
+            replaying.transitions().listener(new CountingTransitions());
+            harness.mirror(replaying);
         }
 
         void run()
@@ -180,7 +180,20 @@ class EngineFuzzTest
          */
         private void replay()
         {
-            assertEquals(texts(harness.all()), replayedTexts, "a replay of the same inputs sends the same");
+            final List<Sent> sent = harness.all();
+            boolean same = sent.size() == replayed.size();
+            for (int i = 0; same && i < sent.size(); i++)
+            {
+                same = sent.get(i).destination.equals(replayed.get(i).destination()) &&
+                    sent.get(i).text.equals(replayed.get(i).text());
+            }
+            if (!same)
+            {
+                // Both lists as text only when they differ: the assertion then shows where.
+                assertEquals(sent.stream().map(s -> text(s.destination, s.text)).toList(),
+                    replayed.stream().map(r -> text(r.destination(), r.text())).toList(),
+                    "a replay of the same inputs sends the same");
+            }
         }
 
         // ---- the inputs ----------------------------------------------------------------------------------------
@@ -731,14 +744,14 @@ class EngineFuzzTest
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ':' + a.getPort();
     }
 
-    private static List<String> texts(final List<Sent> sent)
-    {
-        return sent.stream().map(s -> text(s.destination, s.text)).toList();
-    }
-
     private static String text(final InetSocketAddress destination, final String text)
     {
         return destination + "\n" + text;
+    }
+
+    /** A message the replaying engine sent. */
+    private record Replayed(InetSocketAddress destination, String text)
+    {
     }
 
     /** Records moves; counts refused ones (a fuzzed input may ask for any move) instead of throwing as tests do. */

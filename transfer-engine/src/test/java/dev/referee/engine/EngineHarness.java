@@ -61,6 +61,8 @@ public final class EngineHarness
     /** Every message Referee sends must parse, except where a test feeds it malformed input on purpose. */
     private boolean outputMustParse = true;
     private long nowNs = TimeUnit.SECONDS.toNanos(1000);
+    /** The message every input is parsed into, as the pipeline parses into its ring's: the engine keeps no view of it. */
+    private final SipMessage inbound = new SipMessage();
     /** An engine given every input right after {@link #engine}, from the same parse, or null (see {@link #mirror}). */
     private Engine mirror;
 
@@ -263,7 +265,7 @@ public final class EngineHarness
     public EngineHarness receive(final int transport, final InetSocketAddress from, final long connectionId,
         final byte[] bytes)
     {
-        final SipMessage message = new SipMessage();
+        final SipMessage message = inbound;
         final boolean parsed = message.parse(new UnsafeBuffer(bytes), 0, bytes.length);
         inputs.add(Input.sip(nowNs, transport, from, connectionId, bytes));
         engine.onMessage(message, parsed, transport, from, connectionId, nowNs);
