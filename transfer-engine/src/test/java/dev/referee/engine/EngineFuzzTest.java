@@ -18,6 +18,7 @@ import dev.referee.engine.counters.TrunkCounters;
 import dev.referee.engine.state.StateMachine;
 import dev.referee.engine.state.TransitionListener;
 import dev.referee.engine.transfer.TransferSnapshots;
+import dev.referee.pipeline.SipSender;
 import dev.referee.sip.AsciiView;
 import dev.referee.sip.HeaderName;
 import dev.referee.transport.Transport;
@@ -130,12 +131,14 @@ class EngineFuzzTest
         {
             this.data = data;
             harness.engine.transitions().listener(transitions);
-            final Engine replaying = new Engine(CONFIG, (transport, destination, connectionId, buffer, offset, length) ->
+            final SipSender keepBytes = (transport, destination, connectionId, buffer, offset, length) ->
             {
                 final byte[] bytes = new byte[length];
                 buffer.getBytes(offset, bytes);
                 return replayed.add(new Replayed(destination, new String(bytes, StandardCharsets.US_ASCII)));
-            }, new EngineCounters(), new RecordingEvents(new ArrayList<>()), (requestId, url, json) -> { });
+            };
+            final Engine replaying = new Engine(CONFIG, keepBytes, new EngineCounters(),
+                new RecordingEvents(new ArrayList<>()), (requestId, url, json) -> { });
             replaying.transitions().listener(new CountingTransitions());
             harness.mirror(replaying);
         }

@@ -61,7 +61,7 @@ public final class EngineHarness
     /** Every message Referee sends must parse, except where a test feeds it malformed input on purpose. */
     private boolean outputMustParse = true;
     private long nowNs = TimeUnit.SECONDS.toNanos(1000);
-    /** The message every input is parsed into, as the pipeline parses into its ring's: the engine keeps no view of it. */
+    /** The message every input is parsed into, as the pipeline parses into its ring's: the engine keeps no view. */
     private final SipMessage inbound = new SipMessage();
     /** An engine given every input right after {@link #engine}, from the same parse, or null (see {@link #mirror}). */
     private Engine mirror;
