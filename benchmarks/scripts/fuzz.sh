@@ -20,21 +20,28 @@
 #
 # Bounds on one input: -Xmx512m (a Java allocation past it is an OutOfMemoryError, reported as a finding),
 # -rss_limit_mb=2048 and -malloc_limit_mb=512 (native memory), -timeout=10 (seconds).
+# FUZZ_JAVA_OPTS adds JVM options to the same command, for example a profile of a replay:
+#   FUZZ_JAVA_OPTS=-XX:StartFlightRecording=filename=/tmp/engine.jfr benchmarks/scripts/fuzz.sh engine --replay DIR
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 
-# name module class method
+# name module class method trace
+# trace: the kinds of Jazzer instrumentation (--trace; "-" for Jazzer's default: cov, cmp, div, indir, native). The
+# engine target goes without cmp: its bytes are a plan of choices read through consumeInt ranges, so the operands of
+# the engine's comparisons cannot be copied into its input, while a JNI call per comparison (most of them the parser's
+# byte loops) took three quarters of its time (docs/security.md "The whole-engine target's speed"). The parser's own
+# targets keep cmp.
 TARGETS="
-parser          proxy-core      dev.referee.sip.SipMessageFuzzTest                parsedMessageReencodesToTheSameFields
-error-response  proxy-core      dev.referee.sip.SipMessageFuzzTest                statelessErrorResponseNamesTheRequestsTransaction
-framing         proxy-core      dev.referee.sip.SipMessageFuzzTest                streamFramingAgreesWithTheParser
-sdp             proxy-core      dev.referee.sip.sdp.SessionDescriptionFuzzTest    viewsStayInsideTheBodyAndDoNotDependOnItsOffset
-refer-to        transfer-engine dev.referee.engine.call.ReferToFuzzTest           referToHeadersDecodeToValuesThatCannotInject
-replaces        transfer-engine dev.referee.engine.call.ReferToFuzzTest           inviteReplacesHeaderReadsOnlyWellFormedDialogs
-header-copy     transfer-engine dev.referee.engine.call.HeaderCopierFuzzTest      copiedHeadersReadBackUnchangedAndAddNoHeaderLine
-engine          transfer-engine dev.referee.engine.EngineFuzzTest                 sequencesOfInputsKeepTheEngineConsistent
+parser          proxy-core      dev.referee.sip.SipMessageFuzzTest                parsedMessageReencodesToTheSameFields  -
+error-response  proxy-core      dev.referee.sip.SipMessageFuzzTest                statelessErrorResponseNamesTheRequestsTransaction  -
+framing         proxy-core      dev.referee.sip.SipMessageFuzzTest                streamFramingAgreesWithTheParser  -
+sdp             proxy-core      dev.referee.sip.sdp.SessionDescriptionFuzzTest    viewsStayInsideTheBodyAndDoNotDependOnItsOffset  -
+refer-to        transfer-engine dev.referee.engine.call.ReferToFuzzTest           referToHeadersDecodeToValuesThatCannotInject  -
+replaces        transfer-engine dev.referee.engine.call.ReferToFuzzTest           inviteReplacesHeaderReadsOnlyWellFormedDialogs  -
+header-copy     transfer-engine dev.referee.engine.call.HeaderCopierFuzzTest      copiedHeadersReadBackUnchangedAndAddNoHeaderLine  -
+engine          transfer-engine dev.referee.engine.EngineFuzzTest                 sequencesOfInputsKeepTheEngineConsistent  cov:div:indir
 "
 
 usage()
@@ -66,7 +73,7 @@ while [ $# -gt 0 ]; do
         *) usage ;;
     esac
 done
-read -r _ MODULE CLASS METHOD <<< "$(echo "$TARGETS" | awk -v n="$NAME" '$1 == n')" || true
+read -r _ MODULE CLASS METHOD TRACE <<< "$(echo "$TARGETS" | awk -v n="$NAME" '$1 == n')" || true
 [ -n "${METHOD:-}" ] || { echo "fuzz.sh: unknown target '$NAME' (fuzz.sh list)" >&2; exit 2; }
 
 WORK="$ROOT/$MODULE/target/fuzz/$NAME"
@@ -93,6 +100,9 @@ LIMIT="--max_executions=$RUNS --max_duration=10000h -runs=$RUNS"
 [ "$TIME" != 0 ] && LIMIT="--max_duration=${TIME}s -max_total_time=$TIME" &&
     [ "$RUNS_GIVEN" = 1 ] && LIMIT="$LIMIT --max_executions=$RUNS -runs=$RUNS"
 
+TRACE_OPTION=
+[ "$TRACE" != - ] && TRACE_OPTION="--trace=$TRACE"
+
 CORPORA=("$WORK/corpus" "$INPUTS" "$INPUTS/$METHOD")
 if [ -n "$REPLAY" ]; then
     # libFuzzer with no runs left after loading its corpus runs each input once and stops.
@@ -101,8 +111,9 @@ if [ -n "$REPLAY" ]; then
     WORK="$WORK/replay"
     mkdir -p "$WORK"
 fi
-COMMAND=(nice -n 10 java -Xmx512m -XX:+UseParallelGC $JVM_FLAGS -cp "$CP" com.code_intelligence.jazzer.Jazzer
-    "--target_class=$CLASS" "--target_method=$METHOD" "--instrumentation_includes=dev.referee.**"
+COMMAND=(nice -n 10 java -Xmx512m -XX:+UseParallelGC $JVM_FLAGS ${FUZZ_JAVA_OPTS:-}
+    -cp "$CP" com.code_intelligence.jazzer.Jazzer
+    "--target_class=$CLASS" "--target_method=$METHOD" "--instrumentation_includes=dev.referee.**" $TRACE_OPTION
     $LIMIT "-max_len=$MAX_LEN" -rss_limit_mb=2048 -malloc_limit_mb=512 -timeout=10 -print_final_stats=1
     "-artifact_prefix=$INPUTS/$METHOD/" "${CORPORA[@]}")
 echo "fuzz.sh: $NAME ($CLASS#$METHOD) $LIMIT, log in $WORK/fuzz.log" >&2
