@@ -161,6 +161,31 @@ class AttendedTransferTest
         assertTrue(harness.events.contains("transfer-started 1 blonde"), harness.events::toString);
     }
 
+    /** Engine fuzz finding: the transferee's BYE gave up the consultation's INVITE, leaving its call never released. */
+    @Test
+    void shouldLeaveTheRingingConsultationToTheTransferorWhenTheTransfereeHangsUp()
+    {
+        aliceCallsBob();
+        bobCallsCarol(false);
+        harness.receive(CALLEE, bob.refer(consultationReplaces(), null));
+        answerNotifies(harness.drain(), bob, CALLEE);
+        harness.receive(CALLER, alice.bye());
+        final List<Sent> out = harness.drain();
+        answerNotifies(out, bob, CALLEE);
+        assertTrue(out.stream().noneMatch(s -> s.isRequest("CANCEL")), "Carol still rings for Bob: " + out);
+
+        harness.receive(TARGET, carol.answer(carolsInvite, 200, "OK", SDP_CAROL));
+        bobConsulting.learn(harness.expectOne(response(200, CALLEE), "Bob's consultation call is answered"));
+        harness.receive(CALLEE, bobConsulting.ack());
+        harness.receive(CALLEE, bobConsulting.bye());
+        final Sent bye = harness.drain().stream().filter(request("BYE", TARGET)).findFirst().orElseThrow();
+        harness.receive(TARGET, carol.answer(bye, 200, "OK", null));
+        harness.receive(CALLEE, bob.bye());
+        harness.drain();
+        harness.advanceMs(40_000, 100);
+        assertTrue(harness.isIdle(), harness.state());
+    }
+
     @Test
     void shouldSendOnAReplacesThatNamesNoDialogOfReferees()
     {

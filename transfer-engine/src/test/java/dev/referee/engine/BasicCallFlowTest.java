@@ -242,6 +242,17 @@ class BasicCallFlowTest
     }
 
     @Test
+    void shouldReleaseACallCancelledBeforeACalleeThatNeverAnswers()
+    {
+        harness.receive(CALLER, alice.invite("bob", "call-1@alice"));
+        harness.expectOne(request("INVITE", CALLEE), "INVITE to callee");
+        harness.receive(CALLER, alice.cancel());
+        harness.drain();
+        harness.advanceMs(40_000, 100); // Timer B of the INVITE given up: no CANCEL ever went, nothing will answer
+        assertTrue(harness.isIdle(), harness.state());
+    }
+
+    @Test
     void shouldAcknowledgeAndHangUpCalleeThatAnswersAfterCancel()
     {
         harness.receive(CALLER, alice.invite("bob", "call-1@alice"));

@@ -266,6 +266,16 @@ public record EngineConfig(
         return behaviour >= 5;
     }
 
+    /**
+     * When the transferee of an attended transfer hangs up before the join, the transferor's consultation call goes on
+     * as it was; before node-start version 5 its INVITE or dialog to the target was given up too, which could leave the
+     * consultation call never released.
+     */
+    public boolean keepsConsultationWhenTransfereeLeaves()
+    {
+        return behaviour >= 5;
+    }
+
     public long webhookTimeoutNs()
     {
         return TimeUnit.MILLISECONDS.toNanos(webhook.timeoutMs());

@@ -61,10 +61,18 @@ final class TransferFailure
         }
     }
 
-    /** The transferee hung up while the transfer was under way: the target is no longer wanted. */
+    /**
+     * The transferee hung up while the transfer was under way: the target is no longer wanted. An attended transfer's
+     * target is the far end of the transferor's own consultation call, which is not the transfer's to end: it goes on
+     * as it was (abandoning its INVITE left that call, and the transferor's dialog in it, never released: an engine
+     * fuzz finding).
+     */
     void onTransfereeGone(final Transfer transfer)
     {
-        abandonTarget(transfer);
+        if (transfer.consultation == null || !b2bua.config().keepsConsultationWhenTransfereeLeaves())
+        {
+            abandonTarget(transfer);
+        }
         finish(transfer, SipStatus.REQUEST_TERMINATED, SipStatus.reasonPhrase(SipStatus.REQUEST_TERMINATED), "the transferee hung up");
     }
 
