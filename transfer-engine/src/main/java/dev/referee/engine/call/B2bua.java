@@ -44,6 +44,7 @@ public final class B2bua implements TransactionUser
     private final LegMessages messages;
     private final EngineEvents events;
     private final CallSetup setup;
+    private final ForkedAnswers forkedAnswers;
     /** What the B2BUA hands to the transfer package (wired by the engine with {@link #attach}). */
     private TransferListener transfers;
     private PickupListener pickups;
@@ -74,6 +75,7 @@ public final class B2bua implements TransactionUser
         this.messages = new LegMessages(config, transactions, outbox, ids, timers, trunks);
         this.calls = new CallRegistry(this, ids, messages);
         this.setup = new CallSetup(this, transactions, messages, timers, ids, events);
+        this.forkedAnswers = new ForkedAnswers(this, calls, messages, outbox, timers);
     }
 
     /**
@@ -372,9 +374,30 @@ public final class B2bua implements TransactionUser
             return;
         }
         final Leg leg = findLeg(response.from().tag(), response.callId());
-        if (leg != null && leg.lastAck != null && leg.lastAckCSeq == response.cseqNumber())
+        if (leg != null && config.releasesForkedAnswers())
         {
+            forkedAnswers.onAnswer(leg, response);
+        }
+        else if (leg != null && leg.lastAck != null && leg.lastAckCSeq == response.cseqNumber())
+        {
+            // Before node-start version 5: whatever its To tag (another fork's too), the leg's ACK went again.
             outbox.resend(leg.transport, leg.flow, leg.connectionId, leg.lastAck);
+        }
+    }
+
+    /**
+     * A 2xx after the first to an INVITE Referee sent (RFC 6026 §7.2): sent again, or another fork's. The leg it is for
+     * is found by Referee's tag (From) and the Call-ID; a leg gone since (the call ended within Timer M) needs nothing:
+     * its dialog was released, and a fork answering that late ends its own dialog when no ACK comes (RFC 3261
+     * §13.3.1.4).
+     */
+    @Override
+    public void onAcceptedResponse(final ClientTransaction ct, final SipMessage response, final long nowNs)
+    {
+        final Leg leg = findLeg(response.from().tag(), response.callId());
+        if (leg != null && config.releasesForkedAnswers())
+        {
+            forkedAnswers.onAnswer(leg, response);
         }
     }
 
