@@ -163,6 +163,7 @@ public final class EngineSnapshot
         {
             parts.b2bua().authenticator().nonces().write(out);
             CallSnapshots.writeMaxForwards(parts.b2bua(), out);
+            CallSnapshots.writeEarlyDialogs(parts.b2bua(), out);
         }
     }
 
@@ -271,6 +272,7 @@ public final class EngineSnapshot
         {
             parts.b2bua().authenticator().nonces().read(in);
             CallSnapshots.readMaxForwards(parts.b2bua(), in);
+            CallSnapshots.readEarlyDialogs(parts.b2bua(), in);
         }
         for (int i = 0; i < count; i++)
         {

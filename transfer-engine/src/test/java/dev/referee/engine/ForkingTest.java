@@ -147,6 +147,36 @@ class ForkingTest
             .toTag());
     }
 
+    /**
+     * While the call rings, each fork that sent a tag has an early dialog with Referee: a request of the first fork's
+     * (its From tag), after the second fork's 180, still belongs to the callee's leg, answered as a request of the
+     * leg's early dialog is (481: Referee relays no request before the answer). Before, the leg knew only the latest
+     * fork: 403 "not from this dialog's peer", counted as an unexpected event. The first 200 drops the losers' early
+     * dialogs: the loser's next request is a stranger's.
+     */
+    @Test
+    void shouldKeepEachForksEarlyDialogUntilTheFirstAnswer()
+    {
+        final Sent invite = call(harness, alice.invite("bob", "fork-5@alice"));
+        bob.accept(invite);
+        bob2.accept(invite);
+        harness.receive(CALLEE, bob.answer(invite, 180, "Ringing", null));
+        harness.receive(CALLEE, bob2.answer(invite, 180, "Ringing", null));
+        alice.learn(harness.drain().stream().filter(response(180, CALLER)).findFirst().orElseThrow());
+
+        final long unexpected = harness.counters.get(EngineCounters.UNEXPECTED);
+        harness.receive(CALLEE, bob.inDialog("INFO"));
+        harness.expectOne(response(481, CALLEE), "the first fork's early dialog is the leg's");
+        assertEquals(unexpected, harness.counters.get(EngineCounters.UNEXPECTED));
+
+        harness.receive(CALLEE, bob2.answer(invite, 200, "OK", SipPhone.SDP));
+        alice.learn(harness.expectOne(response(200, CALLER), "the second fork's 200 relayed"));
+        harness.receive(CALLEE, bob.inDialog("INFO"));
+        harness.expectOne(response(403, CALLEE), "the first fork's early dialog is gone");
+        harness.receive(CALLER, alice.ack());
+        assertEquals("bob2-tag", harness.expectOne(request("ACK", CALLEE), "ACK to the winner").toTag());
+    }
+
     /** A journal of node-start version 4 replays as it was made: a second fork's 200 got nothing before the ACK. */
     @Test
     void shouldLeaveASecondForkUnacknowledgedInAJournalOfVersion4()

@@ -45,6 +45,7 @@ public final class B2bua implements TransactionUser
     private final EngineEvents events;
     private final CallSetup setup;
     private final ForkedAnswers forkedAnswers;
+    private final EarlyDialogs earlyDialogs = new EarlyDialogs();
     /** What the B2BUA hands to the transfer package (wired by the engine with {@link #attach}). */
     private TransferListener transfers;
     private PickupListener pickups;
@@ -204,6 +205,12 @@ public final class B2bua implements TransactionUser
     }
 
     /** The leg whose local tag is {@code localTag} in dialog {@code callId}; null when none. */
+    /** The early dialogs of legs whose INVITE forked (CallRegistry forgets a leg's; snapshots hold them). */
+    EarlyDialogs earlyDialogs()
+    {
+        return earlyDialogs;
+    }
+
     public Leg findLeg(final AsciiView localTag, final AsciiView callId)
     {
         return calls.findLeg(localTag, callId);
@@ -698,6 +705,17 @@ public final class B2bua implements TransactionUser
     {
         // A 200 repeats the tag and Contact of the 180 before it: a String is made only for a new value.
         final AsciiView tag = response.to().tag();
+        if (config.releasesForkedAnswers())
+        {
+            if (routeSet)
+            {
+                earlyDialogs.onAnswer(b);
+            }
+            else
+            {
+                earlyDialogs.onProvisional(b, tag);
+            }
+        }
         if (!tag.isEmpty() && !tag.contentEquals(b.remoteTag))
         {
             b.remoteTag = tag.toString();
@@ -896,9 +914,11 @@ public final class B2bua implements TransactionUser
      * The dialog's peer sent it: the From tag is the peer's tag, and it comes from the host the leg talks to (the port
      * may differ, RFC 3261 §18.2.2; over TCP another connection from the same host is the peer's too).
      */
-    private static boolean comesFromThePeer(final Leg leg, final AsciiView fromTag, final InetSocketAddress source)
+    private boolean comesFromThePeer(final Leg leg, final AsciiView fromTag, final InetSocketAddress source)
     {
-        if (leg.remoteTag != null && !leg.remoteTag.isEmpty() && !fromTag.contentEquals(leg.remoteTag))
+        // While it rings, a leg whose INVITE forked has an early dialog with each fork that sent a tag.
+        if (leg.remoteTag != null && !leg.remoteTag.isEmpty() && !fromTag.contentEquals(leg.remoteTag) &&
+            !(leg.state() == Leg.State.EARLY && earlyDialogs.isEarlyDialog(leg, fromTag)))
         {
             return false;
         }

@@ -221,6 +221,7 @@ public final class CallRegistry
     void remove(final Leg leg)
     {
         legs.remove(leg.id);
+        b2bua.earlyDialogs().forget(leg);
     }
 
     /** A call ended: it no longer counts as active. */
