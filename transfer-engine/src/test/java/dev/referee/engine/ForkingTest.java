@@ -264,7 +264,7 @@ class ForkingTest
         assertEquals(2, old.engine.activeCalls());
     }
 
-    // ---- merged requests ---------------------------------------------------------------------------------------------
+    // ---- merged requests -------------------------------------------------------------------------------------------
 
     /**
      * The same INVITE reaches Referee by two paths (another branch, same From tag, Call-ID and CSeq): the second gets

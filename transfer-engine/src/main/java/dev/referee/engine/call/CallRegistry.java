@@ -99,7 +99,7 @@ public final class CallRegistry
 
     /**
      * A leg for the dialog another fork of {@code like}'s INVITE made (to be released at once): Referee's side of
-     * {@code like} (Call-ID, tag, URIs, flow), in {@code like}'s call for the trace, but in no map and in no call's legs.
+     * {@code like} (Call-ID, tag, URIs, flow), in {@code like}'s call for the trace, but in no map and in no call.
      */
     Leg newForkLeg(final Leg like)
     {

@@ -70,7 +70,8 @@ final class RequestCopier
         appendAsString(request.cseqMethodName(), 0, request.cseqMethodName().length());
         writer.append("\r\n");
         final RequestCopy copy = free.isEmpty() ? new RequestCopy(INITIAL_CAPACITY) : free.pop();
-        copy.fill(scratch, writer.length(), keyLength, fromOffset, toOffset, afterToOffset, !request.to().tag().isEmpty());
+        copy.fill(scratch, writer.length(), keyLength, fromOffset, toOffset, afterToOffset,
+            !request.to().tag().isEmpty());
         return copy;
     }
 

@@ -90,7 +90,7 @@ final class RequestCopy
             sameBytes(other, afterToOffset, length, other.afterToOffset, other.length);
     }
 
-    /** Bytes {@code from} to {@code to} of this copy are bytes {@code otherFrom} to {@code otherTo} of {@code other}. */
+    /** Bytes {@code from} to {@code to} here are bytes {@code otherFrom} to {@code otherTo} of {@code other}. */
     private boolean sameBytes(final RequestCopy other, final int from, final int to, final int otherFrom,
         final int otherTo)
     {

@@ -21,8 +21,8 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 
 /**
- * RFC 3261 §17: matches messages to transactions, runs their state machines and Timers A to K, retransmits over
- * UDP and answers retransmitted requests from the transaction. Engine thread only.
+ * RFC 3261 §17 and RFC 6026: matches messages to transactions, runs their state machines and Timers A to M,
+ * retransmits over UDP and answers retransmitted requests from the transaction. Engine thread only.
  */
 public final class TransactionLayer
 {
@@ -46,7 +46,7 @@ public final class TransactionLayer
     private TransactionUser user;
     /** RFC 6026 Timer L over reliable transports too (EngineConfig.absorbsInviteRetransmissionsAfter2xx). */
     private boolean acceptsOnEveryTransport;
-    /** RFC 6026 Accepted state of INVITE client transactions, Timer M (EngineConfig.keepsInviteClientTransactionsAccepted). */
+    /** RFC 6026 Accepted INVITE client transactions, Timer M (EngineConfig.keepsInviteClientTransactionsAccepted). */
     private boolean keepsClientsAccepted;
     private long nextClientId = 1;
     /** Transactions that have their final response and live on only to absorb retransmissions (Timers D, I, J, K). */
@@ -581,8 +581,9 @@ public final class TransactionLayer
     /**
      * Called once the current input is handled. A completed non-INVITE server transaction only answers retransmitted
      * requests from its stored response (Timer J: 32 s over UDP), an accepted INVITE server transaction only absorbs
-     * retransmitted INVITEs (Timer L), and a completed client transaction only absorbs
-     * retransmitted responses (Timers D and K): the TU never sees them again, so they let go of its objects.
+     * retransmitted INVITEs (Timer L), a completed client transaction only absorbs retransmitted responses (Timers D
+     * and K), and an accepted INVITE client transaction hands later 2xx to the TU by their tags, not its context
+     * (Timer M): none needs the TU's objects again, so they let go of them.
      * Holding on meant every ended call stayed reachable from its BYE transaction for 32 s, and each young
      * collection copied all of them. A completed INVITE server transaction keeps its context: a 2xx that crossed
      * a CANCEL still needs the leg to be acknowledged and hung up. Deferred to the end of the input because the TU

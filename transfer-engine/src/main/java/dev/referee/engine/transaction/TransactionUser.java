@@ -7,8 +7,8 @@ public interface TransactionUser
 {
     /**
      * A response for a client transaction: every provisional, the first final non-2xx (the transaction has sent
-     * its ACK), and the first 2xx (for INVITE the transaction then only passes later 2xx on, {@link #onAcceptedResponse}, and
-     * the TU owns ACK and retransmissions).
+     * its ACK), and the first 2xx (for INVITE the transaction then only passes later 2xx on,
+     * {@link #onAcceptedResponse}, and the TU owns ACK and retransmissions).
      */
     void onResponse(ClientTransaction transaction, SipMessage response, long nowNs);
 
