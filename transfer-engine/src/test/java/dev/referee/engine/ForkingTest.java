@@ -122,6 +122,30 @@ class ForkingTest
         assertEquals(1, harness.engine.activeCalls());
     }
 
+    /**
+     * A released fork that missed Referee's ACK sends its 200 again: it gets the same ACK again, not a second BYE
+     * (RFC 3261 §13.2.2.4 acknowledges every 2xx, and its dialog was already ended).
+     */
+    @Test
+    void shouldAcknowledgeAReleasedForksTwoHundredAgainWithoutASecondBye()
+    {
+        final Sent invite = establish();
+        bob2.accept(invite);
+        final String forkOk = bob2.answer(invite, 200, "OK", SipPhone.SDP);
+        harness.receive(CALLEE, forkOk);
+        final List<Sent> released = harness.drain();
+        assertEquals(List.of("ACK bob2-tag", "BYE bob2-tag"),
+            released.stream().map(s -> s.message.methodName() + " " + s.toTag()).toList());
+        harness.advanceMs(200); // before Timer E sends the BYE again (T1)
+        harness.receive(CALLEE, forkOk);
+        final Sent ack = harness.expectOne(s -> s.destination.equals(CALLEE), "only an ACK for the 200 again");
+        assertEquals("ACK bob2-tag", ack.message.methodName() + " " + ack.toTag());
+        assertEquals(released.get(0).text.replaceAll("branch=[^;\\r]*", ""),
+            ack.text.replaceAll("branch=[^;\\r]*", ""), "the same ACK but for its branch");
+        harness.receive(CALLEE, bob2.answer(released.get(1), 200, "OK", null));
+        assertEquals(1, harness.engine.activeCalls());
+    }
+
     /** Early dialogs of two forks (180 from each), then the second answers: the call is the second's. */
     @Test
     void shouldConfirmTheForkThatAnswersAfterEarlyDialogsOfSeveral()

@@ -211,6 +211,12 @@ public final class B2bua implements TransactionUser
         return earlyDialogs;
     }
 
+    /** The forks released per leg (CallRegistry forgets a leg's; snapshots hold them). */
+    ForkedAnswers forkedAnswers()
+    {
+        return forkedAnswers;
+    }
+
     public Leg findLeg(final AsciiView localTag, final AsciiView callId)
     {
         return calls.findLeg(localTag, callId);

@@ -222,6 +222,7 @@ public final class CallRegistry
     {
         legs.remove(leg.id);
         b2bua.earlyDialogs().forget(leg);
+        b2bua.forkedAnswers().forget(leg);
     }
 
     /** A call ended: it no longer counts as active. */
