@@ -68,12 +68,6 @@ final class EarlyDialogs
         onAnswer(leg);
     }
 
-    /** Legs with forks tracked: for tests and gauges. */
-    int size()
-    {
-        return tagsByLeg.size();
-    }
-
     /** By leg id, in order: count, then each leg id and its tags. */
     void write(final SnapshotWriter out)
     {
