@@ -21,6 +21,7 @@ public final class SipStatus
     public static final int UNSUPPORTED_URI_SCHEME = 416;
     public static final int BAD_EXTENSION = 420;
     public static final int CALL_OR_TRANSACTION_DOES_NOT_EXIST = 481;
+    public static final int LOOP_DETECTED = 482;
     public static final int TOO_MANY_HOPS = 483;
     public static final int BUSY_HERE = 486;
     public static final int REQUEST_TERMINATED = 487;
@@ -56,6 +57,7 @@ public final class SipStatus
             case UNSUPPORTED_URI_SCHEME -> "Unsupported URI Scheme";
             case BAD_EXTENSION -> "Bad Extension";
             case CALL_OR_TRANSACTION_DOES_NOT_EXIST -> "Call/Transaction Does Not Exist";
+            case LOOP_DETECTED -> "Loop Detected";
             case TOO_MANY_HOPS -> "Too Many Hops";
             case BUSY_HERE -> "Busy Here";
             case REQUEST_TERMINATED -> "Request Terminated";

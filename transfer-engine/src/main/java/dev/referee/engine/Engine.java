@@ -82,6 +82,8 @@ public final class Engine
         this.ids = IdGenerator.of(config.idKey(), config.seed());
         this.transactions = new TransactionLayer(timers, outbox, ids, config.t1Ns(), config.t2Ns(), config.t4Ns(),
             TransactionLayer.TIMER_C_NS, config.headerPolicy() ? config.userAgent() : null);
+        transactions.rfc6026(config.absorbsInviteRetransmissionsAfter2xx(),
+            config.keepsInviteClientTransactionsAccepted());
         this.transitions = new Transitions(counters);
         this.b2bua = new B2bua(config, transactions, timers, outbox, ids, counted, transitions, counters);
         // The transfer package builds on the B2BUA's dialog toolkit; the B2BUA hands it what it does not do itself.
@@ -293,6 +295,13 @@ public final class Engine
             writer.endWithoutBody();
             transactions.send(st, SipStatus.SERVICE_UNAVAILABLE);
             transactions.terminate(st);
+            return;
+        }
+        if (b2bua.config().answersMergedRequests() && transactions.isMerged(st))
+        {
+            // The same request by a second path (a forking proxy before Referee): answering it as new would set up a
+            // second call for one caller (RFC 3261 §8.2.2.2).
+            respond(st, SipStatus.LOOP_DETECTED);
             return;
         }
         if (method == SipMethod.CANCEL)

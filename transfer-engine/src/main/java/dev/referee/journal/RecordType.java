@@ -17,7 +17,9 @@ public final class RecordType
     public static final int RECORD_VERSION = 1;
     /**
      * Layout version of node-start, which is also the wire behaviour its journal replays with (EngineConfig.behaviour):
-     * 5 has the layout of 3 and retries a join re-INVITE answered 491 (EngineConfig.retriesGlaredJoin);
+     * 5 appends each route's targets and keepalive; its behaviour: RFC 6026 transactions, forked 2xx released, merged
+     * requests 482, a join answered 491 retried, the target asserted to a trusted transferee (EngineConfig's
+     * behaviour methods);
      * 4 has the layout of 3 and carries Max-Forwards into the INVITEs Referee originates; 3 appends route names, each trunk's call and header policy, sip.max-transactions
      * and each trunk's auth (HA1 values) after the key;
      * 2 appends the identifier key (format version 2); 1 has none.

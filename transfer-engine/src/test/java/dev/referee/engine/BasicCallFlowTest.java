@@ -147,8 +147,8 @@ class BasicCallFlowTest
         final java.util.List<Object> waiting = new java.util.ArrayList<>();
         waiting.addAll(dev.referee.engine.transaction.TransactionSnapshots.servers(layer));
         waiting.addAll(dev.referee.engine.transaction.TransactionSnapshots.clients(layer));
-        assertEquals(3, waiting.size(),
-            "the caller's INVITE (Timer L), the caller's BYE (Timer J) and Referee's BYE to the callee (Timer K)");
+        assertEquals(4, waiting.size(), "the caller's INVITE (Timer L), Referee's INVITE to the callee (Timer M, " +
+            "RFC 6026), the caller's BYE (Timer J) and Referee's BYE to the callee (Timer K)");
         final java.util.List<Object> linked = new java.util.ArrayList<>();
         for (final Object transaction : waiting)
         {

@@ -85,6 +85,11 @@ class RandomInterleavingTest
         assertEquals(count(flows, Kind.CANCELLED), count(harness.events, " cancelled 487"), "seed " + seed);
         assertEquals(count(flows, Kind.REFUSED), count(harness.events, " rejected 486"), "seed " + seed);
         assertEquals(count(flows, Kind.NEVER_ANSWERED), count(harness.events, " timeout 408"), "seed " + seed);
+        // Each forked call released its losing fork's dialog: a BYE to the fork's tag (a retransmitted 2xx of the fork
+        // may get another), on each forked call's Call-ID.
+        assertEquals(count(flows, Kind.FORKED), harness.all().stream()
+            .filter(s -> s.isRequest("BYE") && s.toTag() != null && s.toTag().startsWith("bobf"))
+            .map(Sent::callId).distinct().count(), "seed " + seed + ": forks released");
 
         // Everything that is over lets go of its state once the retransmission timers have run out.
         network.advanceMs(70_000);
@@ -144,7 +149,9 @@ class RandomInterleavingTest
     enum Kind
     {
         CALLER_HANGS_UP, CALLEE_HANGS_UP, BOTH_HANG_UP, HOLD, CANCELLED, REFUSED, NEVER_ANSWERED, BLIND_TRANSFER,
-        TARGET_BUSY, ATTENDED_TRANSFER
+        TARGET_BUSY, ATTENDED_TRANSFER,
+        /** Bob's INVITE forks: two early dialogs, Bob answers, then his other fork does too (released by Referee). */
+        FORKED
     }
 
     /**
@@ -235,6 +242,8 @@ class RandomInterleavingTest
         private final SipPhone carol;
         /** Bob's second line: his consultation call to Carol (attended transfer). */
         private final SipPhone bobConsulting;
+        /** Another of Bob's devices the callee's proxy forked his INVITE to (FORKED). */
+        private final SipPhone bobFork;
         private final List<Sent> inbox = new ArrayList<>();
         /** Final answers each phone gave, by branch: a retransmitted request gets the same answer again. */
         private final Map<String, String> answered = new HashMap<>();
@@ -254,6 +263,7 @@ class RandomInterleavingTest
             this.bob = new SipPhone("bob" + n, CALLEE);
             this.carol = new SipPhone("carol" + n, TARGET);
             this.bobConsulting = new SipPhone("bobc" + n, CALLEE);
+            this.bobFork = new SipPhone("bobf" + n, CALLEE);
             network.register("bob" + n, this);
             network.register("carol" + n, this);
         }
@@ -347,6 +357,15 @@ class RandomInterleavingTest
                             network.send(CALLEE, bob.answer(bobInvite, 180, "Ringing", null));
                             step = "alice-cancels";
                         }
+                        case FORKED ->
+                        {
+                            bobFork.accept(bobInvite);
+                            network.send(CALLEE, bob.answer(bobInvite, 180, "Ringing", null));
+                            network.send(CALLEE, bobFork.answer(bobInvite, 180, "Ringing", null));
+                            answer(bobInvite, 200, "OK", SipPhone.SDP);
+                            network.send(CALLEE, bobFork.answer(bobInvite, 200, "OK", SipPhone.SDP));
+                            step = "alice-acks";
+                        }
                         default ->
                         {
                             network.send(CALLEE, bob.answer(bobInvite, 180, "Ringing", null));
@@ -385,7 +404,7 @@ class RandomInterleavingTest
                     resendAckForRetransmitted2xx();
                     switch (kind)
                     {
-                        case CALLER_HANGS_UP -> network.send(CALLER, alice.bye());
+                        case CALLER_HANGS_UP, FORKED -> network.send(CALLER, alice.bye());
                         case CALLEE_HANGS_UP -> network.send(CALLEE, bob.bye());
                         case HOLD ->
                         {

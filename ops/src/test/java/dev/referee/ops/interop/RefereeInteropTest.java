@@ -86,6 +86,19 @@ class RefereeInteropTest
             0, Duration.ofSeconds(30));
     }
 
+    /**
+     * Two forks of the callee answer each INVITE, the second once the first is acknowledged (issue 12): the call goes
+     * on with the first; the second's dialog is acknowledged and released with BYE at once, before the caller hangs
+     * up after its 500 ms (the callee scenario checks the To tag of each ACK and BYE).
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldReleaseTheSecondForkThatAnswers(final TestInfo test) throws IOException
+    {
+        runPair(test, "uas-answer-from-two-forks.xml", "uac-basic-call.xml", SippTransport.UDP, "bob", 10, 10, 500,
+            Duration.ofSeconds(30));
+    }
+
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void shouldRelayBusyHere(final TestInfo test) throws IOException

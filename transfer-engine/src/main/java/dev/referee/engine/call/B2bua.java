@@ -47,6 +47,8 @@ public final class B2bua implements TransactionUser
     private final LegMessages messages;
     private final EngineEvents events;
     private final CallSetup setup;
+    private final ForkedAnswers forkedAnswers;
+    private final EarlyDialogs earlyDialogs = new EarlyDialogs();
     /** What the B2BUA hands to the transfer package (wired by the engine with {@link #attach}). */
     private TransferListener transfers;
     private PickupListener pickups;
@@ -86,6 +88,7 @@ public final class B2bua implements TransactionUser
         }
         this.calls = new CallRegistry(this, ids, messages);
         this.setup = new CallSetup(this, transactions, messages, timers, ids, events);
+        this.forkedAnswers = new ForkedAnswers(this, calls, messages, outbox, timers);
     }
 
     /**
@@ -219,6 +222,18 @@ public final class B2bua implements TransactionUser
     }
 
     /** The leg whose local tag is {@code localTag} in dialog {@code callId}; null when none. */
+    /** The early dialogs of legs whose INVITE forked (CallRegistry forgets a leg's; snapshots hold them). */
+    EarlyDialogs earlyDialogs()
+    {
+        return earlyDialogs;
+    }
+
+    /** The forks released per leg (CallRegistry forgets a leg's; snapshots hold them). */
+    ForkedAnswers forkedAnswers()
+    {
+        return forkedAnswers;
+    }
+
     public Leg findLeg(final AsciiView localTag, final AsciiView callId)
     {
         return calls.findLeg(localTag, callId);
@@ -389,9 +404,30 @@ public final class B2bua implements TransactionUser
             return;
         }
         final Leg leg = findLeg(response.from().tag(), response.callId());
-        if (leg != null && leg.lastAck != null && leg.lastAckCSeq == response.cseqNumber())
+        if (leg != null && config.releasesForkedAnswers())
         {
+            forkedAnswers.onAnswer(leg, response);
+        }
+        else if (leg != null && leg.lastAck != null && leg.lastAckCSeq == response.cseqNumber())
+        {
+            // Before node-start version 5: whatever its To tag (another fork's too), the leg's ACK went again.
             outbox.resend(leg.transport, leg.flow, leg.connectionId, leg.lastAck);
+        }
+    }
+
+    /**
+     * A 2xx after the first to an INVITE Referee sent (RFC 6026 §7.2): sent again, or another fork's. The leg it is for
+     * is found by Referee's tag (From) and the Call-ID; a leg gone since (the call ended within Timer M) needs nothing:
+     * its dialog was released, and a fork answering that late ends its own dialog when no ACK comes (RFC 3261
+     * §13.3.1.4).
+     */
+    @Override
+    public void onAcceptedResponse(final ClientTransaction ct, final SipMessage response, final long nowNs)
+    {
+        final Leg leg = findLeg(response.from().tag(), response.callId());
+        if (leg != null && config.releasesForkedAnswers())
+        {
+            forkedAnswers.onAnswer(leg, response);
         }
     }
 
@@ -702,6 +738,17 @@ public final class B2bua implements TransactionUser
     {
         // A 200 repeats the tag and Contact of the 180 before it: a String is made only for a new value.
         final AsciiView tag = response.to().tag();
+        if (config.releasesForkedAnswers())
+        {
+            if (routeSet)
+            {
+                earlyDialogs.onAnswer(b);
+            }
+            else
+            {
+                earlyDialogs.onProvisional(b, tag);
+            }
+        }
         if (!tag.isEmpty() && !tag.contentEquals(b.remoteTag))
         {
             b.remoteTag = tag.toString();
@@ -992,9 +1039,11 @@ public final class B2bua implements TransactionUser
      * The dialog's peer sent it: the From tag is the peer's tag, and it comes from the host the leg talks to (the port
      * may differ, RFC 3261 §18.2.2; over TCP another connection from the same host is the peer's too).
      */
-    private static boolean comesFromThePeer(final Leg leg, final AsciiView fromTag, final InetSocketAddress source)
+    private boolean comesFromThePeer(final Leg leg, final AsciiView fromTag, final InetSocketAddress source)
     {
-        if (leg.remoteTag != null && !leg.remoteTag.isEmpty() && !fromTag.contentEquals(leg.remoteTag))
+        // While it rings, a leg whose INVITE forked has an early dialog with each fork that sent a tag.
+        if (leg.remoteTag != null && !leg.remoteTag.isEmpty() && !fromTag.contentEquals(leg.remoteTag) &&
+            !(leg.state() == Leg.State.EARLY && earlyDialogs.isEarlyDialog(leg, fromTag)))
         {
             return false;
         }

@@ -97,6 +97,24 @@ public final class CallRegistry
         return leg;
     }
 
+    /**
+     * A leg for the dialog another fork of {@code like}'s INVITE made (to be released at once): Referee's side of
+     * {@code like} (Call-ID, tag, URIs, flow), in {@code like}'s call for the trace, but in no map and in no call.
+     */
+    Leg newForkLeg(final Leg like)
+    {
+        final Leg leg = new Leg(nextLegId++, like.call, b2bua);
+        leg.callId = like.callId;
+        leg.localTag = like.localTag;
+        leg.localUri = like.localUri;
+        leg.remoteUri = like.remoteUri;
+        leg.remoteTarget = like.remoteTarget;
+        leg.transport = like.transport;
+        leg.flow = like.flow;
+        leg.connectionId = like.connectionId;
+        return leg;
+    }
+
     /** A call made of two existing legs (a transfer's outcome), child of {@code parentId}; the legs are joined. */
     public Call newCall(final long parentId, final Leg a, final Leg b)
     {
@@ -204,6 +222,8 @@ public final class CallRegistry
     void remove(final Leg leg)
     {
         legs.remove(leg.id);
+        b2bua.earlyDialogs().forget(leg);
+        b2bua.forkedAnswers().forget(leg);
     }
 
     /** A call ended: it no longer counts as active. */

@@ -278,6 +278,29 @@ public final class CallSnapshots
         }
     }
 
+    /**
+     * The early dialogs of legs whose INVITE forked (EarlyDialogs), then the forks each leg released (ForkedAnswers),
+     * by leg id, appended after the calls' Max-Forwards only by an engine that tracks them (node-start version 5 on):
+     * snapshots of older journals keep their layout.
+     */
+    public static void writeEarlyDialogs(final B2bua b2bua, final SnapshotWriter out)
+    {
+        if (b2bua.config().releasesForkedAnswers())
+        {
+            b2bua.earlyDialogs().write(out);
+            b2bua.forkedAnswers().write(out);
+        }
+    }
+
+    public static void readEarlyDialogs(final B2bua b2bua, final SnapshotReader in)
+    {
+        if (b2bua.config().releasesForkedAnswers())
+        {
+            b2bua.earlyDialogs().read(in, b2bua.calls().legs());
+            b2bua.forkedAnswers().read(in, b2bua.calls().legs());
+        }
+    }
+
     /** The calls of every leg, each once, by id. */
     private static List<Call> calls(final B2bua b2bua)
     {

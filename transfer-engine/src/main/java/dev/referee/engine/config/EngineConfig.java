@@ -192,6 +192,47 @@ public record EngineConfig(
     }
 
     /**
+     * RFC 6026 §7.1 over every transport: an INVITE server transaction that sent a 2xx stays Accepted for Timer L
+     * (64*T1) and absorbs the INVITE if it comes again (a stateless proxy in front relays a UDP caller's
+     * retransmissions over TCP too). Before node-start version 5 only UDP transactions did; over TCP such an INVITE
+     * set up a second call.
+     */
+    public boolean absorbsInviteRetransmissionsAfter2xx()
+    {
+        return behaviour >= 5;
+    }
+
+    /**
+     * RFC 6026 §7.2: an INVITE client transaction that received a 2xx stays Accepted for Timer M (64*T1) and passes
+     * every further 2xx (retransmitted, or from another fork) to the dialog layer. Before node-start version 5 it
+     * ended with the first 2xx and later ones were strays.
+     */
+    public boolean keepsInviteClientTransactionsAccepted()
+    {
+        return behaviour >= 5;
+    }
+
+    /**
+     * A 2xx to Referee's INVITE from another fork (another To tag than the dialog the first 2xx made) is acknowledged
+     * and released at once with BYE (RFC 3261 §13.2.2.4); early dialogs of several forks are tracked and the losers
+     * dropped on the first 2xx. Before node-start version 5 such a 2xx got the first dialog's ACK, or nothing.
+     */
+    public boolean releasesForkedAnswers()
+    {
+        return behaviour >= 5;
+    }
+
+    /**
+     * A request without To tag whose From, Call-ID and CSeq are those of a transaction under way but whose branch is
+     * not (the same request reaching Referee by two paths: RFC 3261 §8.2.2.2) gets 482 Loop Detected. Before
+     * node-start version 5 it was taken for a new request: a second call.
+     */
+    public boolean answersMergedRequests()
+    {
+        return behaviour >= 5;
+    }
+
+    /**
      * This configuration with {@code from}'s reloadable parts (routes, call and transaction limits, transfer, redirect,
      * trunks, webhook): what a reload gives a running engine, which keeps its listen addresses, timers, User-Agent,
      * identifier key and behaviour.

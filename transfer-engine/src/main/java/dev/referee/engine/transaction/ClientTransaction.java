@@ -10,7 +10,9 @@ import java.net.InetSocketAddress;
  * An RFC 3261 §17.1 client transaction: INVITE (Figure 5) or non-INVITE (Figure 6).
  * <pre>
  * INVITE:     Calling --1xx--> Proceeding --300-699 (send ACK)--> Completed --Timer D--> Terminated
- *             Calling/Proceeding --2xx (to TU)--> Terminated;  Calling --Timer B--> Terminated (timeout)
+ *             Calling/Proceeding --2xx (to TU)--> Accepted --Timer M--> Terminated (RFC 6026 §7.2: each later
+ *             2xx, retransmitted or another fork's, to the TU; before node-start version 5: straight to Terminated)
+ *             Calling --Timer B--> Terminated (timeout)
  * non-INVITE: Trying --1xx--> Proceeding --final--> Completed --Timer K--> Terminated
  *             Trying/Proceeding --Timer F--> Terminated (timeout)
  * </pre>
@@ -38,7 +40,12 @@ public final class ClientTransaction implements TimerOwner
         /** A final response came; absorbing its retransmissions. */
         COMPLETED,
         /** Gone from the layer. */
-        TERMINATED
+        TERMINATED,
+        /**
+         * INVITE only (RFC 6026 §7.2): a 2xx came; further 2xx go to the TU until Timer M (64*T1). Last in the enum:
+         * snapshots store states by ordinal.
+         */
+        ACCEPTED
     }
 
     final TransactionLayer layer;

@@ -59,6 +59,7 @@ final class RequestCopier
             }
             writer.append("\r\n");
         }
+        final int fromOffset = writer.length();
         writer.append("From: ").append(request.from().value()).append("\r\n");
         final int toOffset = writer.length();
         appendAsString(request.to().value(), 0, request.to().value().length());
@@ -69,7 +70,8 @@ final class RequestCopier
         appendAsString(request.cseqMethodName(), 0, request.cseqMethodName().length());
         writer.append("\r\n");
         final RequestCopy copy = free.isEmpty() ? new RequestCopy(INITIAL_CAPACITY) : free.pop();
-        copy.fill(scratch, writer.length(), keyLength, toOffset, afterToOffset, !request.to().tag().isEmpty());
+        copy.fill(scratch, writer.length(), keyLength, fromOffset, toOffset, afterToOffset,
+            !request.to().tag().isEmpty());
         return copy;
     }
 

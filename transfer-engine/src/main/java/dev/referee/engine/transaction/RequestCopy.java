@@ -24,6 +24,10 @@ final class RequestCopy
     private int keyLength;
     /** The key's hash, as {@link ServerTransactions} holds it: kept here, in the reused copy, not per transaction. */
     private long keyHash;
+    /** Where the From line starts: From, Call-ID and CSeq tell a merged request (RFC 3261 §8.2.2.2). */
+    private int fromOffset;
+    /** The hash of the From line and the Call-ID and CSeq lines ({@link #sameOrigin}). */
+    private long originHash;
     private int toOffset;
     private int afterToOffset;
     private boolean toHasTag;
@@ -39,14 +43,18 @@ final class RequestCopy
     {
         final byte[] text = (key + beforeTo + to + afterTo).getBytes(StandardCharsets.ISO_8859_1);
         final int toOffset = key.length() + beforeTo.length();
+        // The From line follows the Vias (RequestCopier writes it last before To).
+        final int fromLine = beforeTo.lastIndexOf("\r\nFrom: ");
+        final int fromOffset = key.length() + (fromLine < 0 ? 0 : fromLine + 2);
         final RequestCopy copy = new RequestCopy(Math.max(1, text.length));
-        copy.fill(new UnsafeBuffer(text), text.length, key.length(), toOffset, toOffset + to.length(), toHasTag);
+        copy.fill(new UnsafeBuffer(text), text.length, key.length(), fromOffset, toOffset, toOffset + to.length(),
+            toHasTag);
         return copy;
     }
 
     /** Takes {@code length} bytes of {@code source}: the key, then the headers at the offsets given. */
-    void fill(final DirectBuffer source, final int length, final int keyLength, final int toOffset,
-        final int afterToOffset, final boolean toHasTag)
+    void fill(final DirectBuffer source, final int length, final int keyLength, final int fromOffset,
+        final int toOffset, final int afterToOffset, final boolean toHasTag)
     {
         if (bytes.capacity() < length)
         {
@@ -55,10 +63,49 @@ final class RequestCopy
         bytes.putBytes(0, source, 0, length);
         this.length = length;
         this.keyLength = keyLength;
+        this.fromOffset = fromOffset;
         this.toOffset = toOffset;
         this.afterToOffset = afterToOffset;
         this.toHasTag = toHasTag;
         this.keyHash = ServerTransactions.hash(bytes, keyLength);
+        this.originHash = ServerTransactions.hash(bytes, fromOffset, toOffset,
+            ServerTransactions.hash(bytes, afterToOffset, length, ServerTransactions.FNV_OFFSET));
+    }
+
+    /** The hash of what {@link #sameOrigin} compares. */
+    long originHash()
+    {
+        return originHash;
+    }
+
+    /**
+     * True when {@code other} has the same From (tag included), Call-ID and CSeq (number and method) as this copy: the
+     * same request, whatever its branch (RFC 3261 §8.2.2.2). Byte for byte: a merged request is one request that
+     * took two paths, which leave these headers as they are.
+     */
+    boolean sameOrigin(final RequestCopy other)
+    {
+        return originHash == other.originHash &&
+            sameBytes(other, fromOffset, toOffset, other.fromOffset, other.toOffset) &&
+            sameBytes(other, afterToOffset, length, other.afterToOffset, other.length);
+    }
+
+    /** Bytes {@code from} to {@code to} here are bytes {@code otherFrom} to {@code otherTo} of {@code other}. */
+    private boolean sameBytes(final RequestCopy other, final int from, final int to, final int otherFrom,
+        final int otherTo)
+    {
+        if (to - from != otherTo - otherFrom)
+        {
+            return false;
+        }
+        for (int i = 0; i < to - from; i++)
+        {
+            if (bytes.getByte(from + i) != other.bytes.getByte(otherFrom + i))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The key's hash, as {@link ServerTransactions} holds it. */

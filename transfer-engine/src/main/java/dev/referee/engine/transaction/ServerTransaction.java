@@ -43,6 +43,8 @@ public final class ServerTransaction implements TimerOwner
     RequestCopy copy;
     /** The next transaction held whose key has the same hash; null at the end. */
     ServerTransaction sameHash;
+    /** The next transaction held whose request's origin (From, Call-ID, CSeq) has the same hash; null at the end. */
+    ServerTransaction sameOrigin;
     final int method;
     final long cseq;
     final int transport;

@@ -19,14 +19,19 @@ import java.util.List;
  * buffer and looked up by a 64-bit hash of its bytes; a hit is checked against the key bytes the transaction
  * keeps ({@link RequestCopy}), and transactions whose keys share a hash are chained. So a lookup makes no String (it
  * made two before: the key and its builder's copy) and the key is kept in the transaction's reused buffer.
+ * <p>
+ * Those of requests without To tag are also held by origin (From, Call-ID, CSeq: {@link RequestCopy#sameOrigin}), so
+ * that a merged request, the same request again under another branch (RFC 3261 §8.2.2.2), is found: chained the
+ * same way. The index is bounded as the transactions are ({@code sip.max-transactions}).
  * Engine thread only.
  */
 final class ServerTransactions
 {
-    private static final long FNV_OFFSET = 0xcbf29ce484222325L;
+    static final long FNV_OFFSET = 0xcbf29ce484222325L;
     private static final long FNV_PRIME = 0x100000001b3L;
 
     private final Long2ObjectHashMap<ServerTransaction> byHash = new Long2ObjectHashMap<>();
+    private final Long2ObjectHashMap<ServerTransaction> byOrigin = new Long2ObjectHashMap<>();
     private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[65_536]);
     private final SipMessageWriter keyWriter = new SipMessageWriter();
     private int keyLength;
@@ -82,6 +87,10 @@ final class ServerTransactions
         {
             if (each.copy.keyEquals(st.copy))
             {
+                if (!each.copy.toHasTag())
+                {
+                    unlinkOrigin(each);
+                }
                 unlink(each, previous);
                 break;
             }
@@ -89,6 +98,32 @@ final class ServerTransactions
         st.sameHash = byHash.get(st.copy.keyHash());
         byHash.put(st.copy.keyHash(), st);
         size++;
+        if (!st.copy.toHasTag())
+        {
+            st.sameOrigin = byOrigin.get(st.copy.originHash());
+            byOrigin.put(st.copy.originHash(), st);
+        }
+    }
+
+    /**
+     * Another transaction held whose request has the origin of {@code st}'s (From, Call-ID, CSeq) but not its key: the
+     * request {@code st} is for was merged (RFC 3261 §8.2.2.2). Null when none, or when {@code st}'s request had a To
+     * tag (only requests outside a dialog are checked).
+     */
+    ServerTransaction mergedWith(final ServerTransaction st)
+    {
+        if (st.copy == null || st.copy.toHasTag())
+        {
+            return null;
+        }
+        for (ServerTransaction each = byOrigin.get(st.copy.originHash()); each != null; each = each.sameOrigin)
+        {
+            if (each != st && each.method == st.method && each.copy.sameOrigin(st.copy))
+            {
+                return each;
+            }
+        }
+        return null;
     }
 
     /**
@@ -97,6 +132,10 @@ final class ServerTransactions
      */
     void remove(final ServerTransaction st)
     {
+        if (!st.copy.toHasTag())
+        {
+            unlinkOrigin(st);
+        }
         ServerTransaction previous = null;
         for (ServerTransaction each = byHash.get(st.copy.keyHash()); each != null; previous = each, each = each.sameHash)
         {
@@ -125,12 +164,45 @@ final class ServerTransactions
     /** FNV-1a of the first {@code length} bytes of {@code key}. */
     static long hash(final DirectBuffer key, final int length)
     {
-        long hash = FNV_OFFSET;
-        for (int i = 0; i < length; i++)
+        return hash(key, 0, length, FNV_OFFSET);
+    }
+
+    /** FNV-1a of bytes {@code from} to {@code to} of {@code key}, going on from {@code hash}. */
+    static long hash(final DirectBuffer key, final int from, final int to, final long hash)
+    {
+        long h = hash;
+        for (int i = from; i < to; i++)
         {
-            hash = (hash ^ (key.getByte(i) & 0xFF)) * FNV_PRIME;
+            h = (h ^ (key.getByte(i) & 0xFF)) * FNV_PRIME;
         }
-        return hash;
+        return h;
+    }
+
+    private void unlinkOrigin(final ServerTransaction st)
+    {
+        final long hash = st.copy.originHash();
+        ServerTransaction previous = null;
+        for (ServerTransaction each = byOrigin.get(hash); each != null; previous = each, each = each.sameOrigin)
+        {
+            if (each != st)
+            {
+                continue;
+            }
+            if (previous != null)
+            {
+                previous.sameOrigin = st.sameOrigin;
+            }
+            else if (st.sameOrigin != null)
+            {
+                byOrigin.put(hash, st.sameOrigin);
+            }
+            else
+            {
+                byOrigin.remove(hash);
+            }
+            st.sameOrigin = null;
+            return;
+        }
     }
 
     private void unlink(final ServerTransaction st, final ServerTransaction previous)

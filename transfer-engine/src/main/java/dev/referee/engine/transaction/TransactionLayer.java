@@ -21,8 +21,8 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 
 /**
- * RFC 3261 §17: matches messages to transactions, runs their state machines and Timers A to K, retransmits over
- * UDP and answers retransmitted requests from the transaction. Engine thread only.
+ * RFC 3261 §17 and RFC 6026: matches messages to transactions, runs their state machines and Timers A to M,
+ * retransmits over UDP and answers retransmitted requests from the transaction. Engine thread only.
  */
 public final class TransactionLayer
 {
@@ -44,6 +44,10 @@ public final class TransactionLayer
     private final AsciiView view = new AsciiView();
     private final SipMessage stored = new SipMessage();
     private TransactionUser user;
+    /** RFC 6026 Timer L over reliable transports too (EngineConfig.absorbsInviteRetransmissionsAfter2xx). */
+    private boolean acceptsOnEveryTransport;
+    /** RFC 6026 Accepted INVITE client transactions, Timer M (EngineConfig.keepsInviteClientTransactionsAccepted). */
+    private boolean keepsClientsAccepted;
     private long nextClientId = 1;
     /** Transactions that have their final response and live on only to absorb retransmissions (Timers D, I, J, K). */
     private int waiting;
@@ -76,6 +80,17 @@ public final class TransactionLayer
         this.t1Ns = t1Ns;
         this.t2Ns = t2Ns;
         this.t4Ns = t4Ns;
+    }
+
+    /**
+     * Which RFC 6026 behaviours apply (the journal's node-start version decides: a journal replays as it was made):
+     * an accepted INVITE server transaction stays for Timer L over every transport, not only UDP; an INVITE client
+     * transaction stays Accepted for Timer M after its first 2xx and passes later ones to the TU.
+     */
+    public void rfc6026(final boolean acceptsOnEveryTransport, final boolean keepsClientsAccepted)
+    {
+        this.acceptsOnEveryTransport = acceptsOnEveryTransport;
+        this.keepsClientsAccepted = keepsClientsAccepted;
     }
 
     public TransactionUser user()
@@ -130,6 +145,15 @@ public final class TransactionLayer
             ServerTransaction.State.TRYING;
         serverTransactions.hold(st);
         return st;
+    }
+
+    /**
+     * True when {@code st}, just created for a request without To tag, is for a request another transaction under way
+     * already has under another branch: a merged request (RFC 3261 §8.2.2.2), which the UAS answers 482.
+     */
+    public boolean isMerged(final ServerTransaction st)
+    {
+        return serverTransactions.mergedWith(st) != null;
     }
 
     /** A retransmitted request: answer it with the last response, if any (RFC 3261 §17.2.1, §17.2.2). */
@@ -236,11 +260,13 @@ public final class TransactionLayer
     /**
      * RFC 6026 §7.1: after a 2xx the INVITE server transaction stays, for Timer L, only to absorb retransmissions
      * of the INVITE (a caller that lost the 2xx retransmits it; without this it would be taken for a new call and
-     * set up a second one). The TU retransmits the 2xx. Reliable transports carry no retransmissions: ended at once.
+     * set up a second one). The TU retransmits the 2xx. RFC 6026 §8.7 runs Timer L on every transport: a reliable
+     * hop still gets the INVITE again when a stateless proxy before it relays a UDP caller's retransmissions; before
+     * node-start version 5 a TCP transaction ended at once.
      */
     private void accept(final ServerTransaction st)
     {
-        if (isReliable(st.transport))
+        if (isReliable(st.transport) && !acceptsOnEveryTransport)
         {
             terminate(st);
             return;
@@ -397,7 +423,14 @@ public final class TransactionLayer
                 ct.timeoutTimer = timers.cancel(ct.timeoutTimer);
                 if (ct.method == SipMethod.INVITE && status < 300)
                 {
-                    terminate(ct);
+                    if (keepsClientsAccepted)
+                    {
+                        accept(ct);
+                    }
+                    else
+                    {
+                        terminate(ct);
+                    }
                     user.onResponse(ct, response, nowNs);
                     return;
                 }
@@ -426,8 +459,31 @@ public final class TransactionLayer
                     outbox.resend(ct.transport, ct.destination, ct.connectionId, ct.ack); // final retransmitted
                 }
                 return;
+            case ACCEPTED:
+                // RFC 6026 §7.2: a 2xx (the same again, or another fork's) goes to the TU, which acknowledges it; any
+                // other response is absorbed.
+                if (status >= 200 && status < 300)
+                {
+                    user.onAcceptedResponse(ct, response, nowNs);
+                }
+                return;
             default:
         }
+    }
+
+    /**
+     * RFC 6026 §7.2: after its first 2xx an INVITE client transaction stays Accepted for Timer M (64*T1, every
+     * transport), so that a 2xx retransmitted, or sent by another fork, still finds it and reaches the TU. Nothing is
+     * retransmitted and nothing is cancelled any more: the request goes back.
+     */
+    private void accept(final ClientTransaction ct)
+    {
+        ct.state = ClientTransaction.State.ACCEPTED;
+        waiting++;
+        outbox.release(ct.request);
+        ct.request = null;
+        ct.timeoutTimer = timers.schedule(64 * t1Ns, ct); // Timer M
+        completedClients.add(ct);
     }
 
     void onClientTimer(final ClientTransaction ct, final long timerId, final long nowNs)
@@ -451,8 +507,9 @@ public final class TransactionLayer
                 user.onTimeout(ct, nowNs);
                 return;
             }
-            final boolean timedOut = ct.state != ClientTransaction.State.COMPLETED && !ct.timerCFired;
-            terminate(ct); // Timer B, D, F or K
+            final boolean timedOut = ct.state != ClientTransaction.State.COMPLETED &&
+                ct.state != ClientTransaction.State.ACCEPTED && !ct.timerCFired;
+            terminate(ct); // Timer B, D, F, K or M
             if (timedOut)
             {
                 user.onTimeout(ct, nowNs);
@@ -502,7 +559,7 @@ public final class TransactionLayer
     /** Ends a client transaction now. */
     public void terminate(final ClientTransaction ct)
     {
-        if (ct.state == ClientTransaction.State.COMPLETED)
+        if (ct.state == ClientTransaction.State.COMPLETED || ct.state == ClientTransaction.State.ACCEPTED)
         {
             waiting--;
         }
@@ -524,8 +581,9 @@ public final class TransactionLayer
     /**
      * Called once the current input is handled. A completed non-INVITE server transaction only answers retransmitted
      * requests from its stored response (Timer J: 32 s over UDP), an accepted INVITE server transaction only absorbs
-     * retransmitted INVITEs (Timer L), and a completed client transaction only absorbs
-     * retransmitted responses (Timers D and K): the TU never sees them again, so they let go of its objects.
+     * retransmitted INVITEs (Timer L), a completed client transaction only absorbs retransmitted responses (Timers D
+     * and K), and an accepted INVITE client transaction hands later 2xx to the TU by their tags, not its context
+     * (Timer M): none needs the TU's objects again, so they let go of them.
      * Holding on meant every ended call stayed reachable from its BYE transaction for 32 s, and each young
      * collection copied all of them. A completed INVITE server transaction keeps its context: a 2xx that crossed
      * a CANCEL still needs the leg to be acknowledged and hung up. Deferred to the end of the input because the TU
@@ -546,7 +604,7 @@ public final class TransactionLayer
         for (int i = 0, n = completedClients.size(); i < n; i++)
         {
             final ClientTransaction ct = completedClients.get(i);
-            if (ct.state == ClientTransaction.State.COMPLETED)
+            if (ct.state == ClientTransaction.State.COMPLETED || ct.state == ClientTransaction.State.ACCEPTED)
             {
                 detach(ct);
             }
