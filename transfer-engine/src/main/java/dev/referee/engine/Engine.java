@@ -301,6 +301,7 @@ public final class Engine
         {
             // The same request by a second path (a forking proxy before Referee): answering it as new would set up a
             // second call for one caller (RFC 3261 §8.2.2.2).
+            counters.increment(EngineCounters.MERGED_REQUESTS);
             respond(st, SipStatus.LOOP_DETECTED);
             return;
         }

@@ -93,6 +93,7 @@ class ForkingTest
         assertEquals(invite.cseq() + 1, bye.cseq());
         harness.receive(CALLEE, bob2.answer(bye, 200, "OK", null));
         assertEquals(List.of(), harness.drain(), "nothing goes to the caller: the call is the first fork's");
+        assertEquals(1, harness.counters.get(dev.referee.engine.counters.EngineCounters.FORKS_RELEASED));
 
         // The call goes on with the first fork.
         harness.receive(CALLER, alice.ack());
@@ -306,6 +307,7 @@ class ForkingTest
         assertEquals("SIP/2.0 482 Loop Detected", loop.firstLine());
         assertTrue(loop.header(HeaderName.VIA).contains("z9hG4bK-other-path"), "answers the second path's request");
         assertEquals(1, harness.engine.activeCalls());
+        assertEquals(1, harness.counters.get(dev.referee.engine.counters.EngineCounters.MERGED_REQUESTS));
 
         // The first INVITE's call goes on as usual.
         harness.receive(CALLER, first);

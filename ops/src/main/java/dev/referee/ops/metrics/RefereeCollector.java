@@ -146,6 +146,11 @@ public final class RefereeCollector implements MultiCollector
                 "direction", "received")
             .point(engine.get(EngineCounters.RETRANSMISSIONS_SENT), "direction", "sent")
             .add();
+        families.counter("referee_sip_forks_released", "2xx from a second fork of Referee's INVITE: acknowledged " +
+            "and released with BYE").point(engine.get(EngineCounters.FORKS_RELEASED)).add();
+        families.counter("referee_sip_merged_requests", "Requests that came again by another path (same From, " +
+            "Call-ID and CSeq, another branch): answered 482 Loop Detected").point(
+            engine.get(EngineCounters.MERGED_REQUESTS)).add();
         families.counter("referee_config_reloads", "Configurations the engine took by a reload (referee reload, " +
             "POST /reload, SIGHUP), the ones replayed on recovery included")
             .point(engine.get(EngineCounters.RELOADS))

@@ -92,6 +92,9 @@ class MetricsExpositionTest
         engine.increment(EngineCounters.RETRANSMISSIONS_SENT);
         engine.increment(EngineCounters.RETRANSMISSIONS_RECEIVED);
         engine.increment(EngineCounters.RELOADS);
+        engine.increment(EngineCounters.FORKS_RELEASED);
+        engine.increment(EngineCounters.MERGED_REQUESTS);
+        engine.increment(EngineCounters.MERGED_REQUESTS);
 
         final Exposition metrics = scrape(null);
 
@@ -104,6 +107,8 @@ class MetricsExpositionTest
         assertEquals(1, metrics.value("referee_sip_responses_total{code=\"486\",direction=\"sent\"}"));
         assertEquals(1, metrics.value("referee_sip_retransmissions_total{direction=\"sent\"}"));
         assertEquals(1, metrics.value("referee_config_reloads_total"));
+        assertEquals(1, metrics.value("referee_sip_forks_released_total"));
+        assertEquals(2, metrics.value("referee_sip_merged_requests_total"));
         assertEquals(1 + 22, metrics.value("referee_sip_retransmissions_total{direction=\"received\"}"),
             "the engine's and those absorbed on receive");
     }

@@ -976,6 +976,15 @@ public final class B2bua implements TransactionUser
             OptionTags.supports(message, "from-change", scratch);
     }
 
+    /** A fork's 2xx was released (ForkedAnswers): counted for /metrics. */
+    void countForkReleased()
+    {
+        if (counters != null)
+        {
+            counters.increment(EngineCounters.FORKS_RELEASED);
+        }
+    }
+
     /** Engine time moved on (a tick): route targets due a keepalive are asked OPTIONS. */
     public void onTick(final long nowNs)
     {

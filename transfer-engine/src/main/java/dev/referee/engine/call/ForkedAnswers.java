@@ -65,6 +65,7 @@ final class ForkedAnswers
         if (!again)
         {
             remember(leg, toTag);
+            b2bua.countForkReleased();
         }
     }
 

@@ -34,7 +34,11 @@ public final class EngineCounters
     public static final int RETRANSMISSIONS_RECEIVED = 12;
     /** Configurations applied by a reload since the engine was built (its recovery's replay included). */
     public static final int RELOADS = 13;
-    private static final int GAUGE_SLOTS = 14;
+    /** 2xx from a fork other than the one that answered first: acknowledged and released with BYE (RFC 3261 §13.2.2.4). */
+    public static final int FORKS_RELEASED = 14;
+    /** Requests that arrived again by another path (same From, Call-ID, CSeq, another branch): answered 482. */
+    public static final int MERGED_REQUESTS = 15;
+    private static final int GAUGE_SLOTS = 16;
 
     private final AtomicLongArray gauges = new AtomicLongArray(GAUGE_SLOTS);
     private final AtomicLongArray requestsIn = new AtomicLongArray(METHOD_SLOTS);
