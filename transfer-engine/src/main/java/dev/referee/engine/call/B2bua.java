@@ -822,6 +822,24 @@ public final class B2bua implements TransactionUser
     /** The leg is done: it leaves the engine (messages for it get 481) and its timers stop. */
     public void dropLeg(final Leg leg)
     {
+        final ClientTransaction invite = leg.clientInvite;
+        if (invite != null && invite.finalStatus() == 0 && ClientPurpose.of(invite) == ClientPurpose.TARGET_INVITE &&
+            config.givesUpTargetInvitesOfDroppedLegs())
+        {
+            // A transfer target's leg dropped with its call (the call ended under the transfer): its INVITE is given
+            // up, so that the target's answer is acknowledged and hung up, never taken for the transfer's (an engine
+            // fuzz finding: the transfer joined a target into a call already ended, and that call was never released).
+            leg.clientInvite = null;
+            if (invite.provisionalSeen())
+            {
+                messages.sendCancel(invite);
+                cancelled(invite, leg);
+            }
+            else
+            {
+                cancelWhenProvisional(invite, leg);
+            }
+        }
         stopRetransmitting2xx(leg);
         leg.state(Leg.State.TERMINATED, timers.nowNs(), "dropped");
         calls.remove(leg);

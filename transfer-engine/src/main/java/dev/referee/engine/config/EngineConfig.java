@@ -317,6 +317,16 @@ public record EngineConfig(
         return behaviour >= 5;
     }
 
+    /**
+     * A transfer target's leg dropped while its INVITE is under way (its call ended under the transfer) gives that
+     * INVITE up: CANCEL after a provisional, else when one comes, and a 2xx is acknowledged and hung up. Before
+     * node-start version 5 the INVITE stayed the transfer's, whose target answer could join a call already ended.
+     */
+    public boolean givesUpTargetInvitesOfDroppedLegs()
+    {
+        return behaviour >= 5;
+    }
+
     public long webhookTimeoutNs()
     {
         return TimeUnit.MILLISECONDS.toNanos(webhook.timeoutMs());
