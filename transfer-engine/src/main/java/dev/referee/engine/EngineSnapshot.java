@@ -27,7 +27,8 @@ import java.util.Map;
  * transfers, REFERs waiting for a webhook) grouped by kind, then their links by index, then the pending timers and
  * the maps' members by index, then (from version 2) the trunks' token buckets, then (from version 3) the digest
  * nonce counter and the nonces answered within their lifetime, then (node-start version 4 on) each call's
- * Max-Forwards, then (node-start version 5 on) the joins waiting out a 491: their offer copy and retry timer. Objects are numbered in the order a
+ * Max-Forwards, then (node-start version 5 on) the joins waiting out a 491: their offer copy and retry timer, then (node-start
+ * version 5 on) each leg's session timer. Objects are numbered in the order a
  * walk from the roots finds them, roots sorted by id, so two equal engines give equal bytes. Engine thread only.
  */
 public final class EngineSnapshot
@@ -164,6 +165,7 @@ public final class EngineSnapshot
             parts.b2bua().authenticator().nonces().write(out);
             CallSnapshots.writeMaxForwards(parts.b2bua(), out);
             TransferSnapshots.writeJoinRetries(parts.b2bua(), refs, out);
+            CallSnapshots.writeSessionTimers(parts.b2bua(), refs, out);
         }
     }
 
@@ -273,6 +275,7 @@ public final class EngineSnapshot
             parts.b2bua().authenticator().nonces().read(in);
             CallSnapshots.readMaxForwards(parts.b2bua(), in);
             TransferSnapshots.readJoinRetries(parts.b2bua(), refs, in);
+            CallSnapshots.readSessionTimers(parts.b2bua(), refs, in);
         }
         for (int i = 0; i < count; i++)
         {

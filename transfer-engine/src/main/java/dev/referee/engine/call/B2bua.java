@@ -54,6 +54,7 @@ public final class B2bua implements TransactionUser
     private TrunkDirectory trunks;
     private TrunkAdmission admission;
     private final ProxyAuthenticator authenticator;
+    private final SessionTimers sessions;
 
     /** {@code counters}: where the trunks' call policy counts go (null: nowhere). */
     public B2bua(final EngineConfig config, final TransactionLayer transactions, final EngineTimers timers,
@@ -75,6 +76,8 @@ public final class B2bua implements TransactionUser
         final IdKey key = config.idKey() != null ? config.idKey() : new IdKey(config.seed(), ~config.seed());
         this.authenticator = new ProxyAuthenticator(config.trunks(), key, transactions, ids, admission.counters());
         this.messages = new LegMessages(config, transactions, outbox, ids, timers, trunks);
+        this.sessions = new SessionTimers(this, transactions, messages, timers);
+        messages.sessions(sessions);
         this.calls = new CallRegistry(this, ids, messages);
         this.setup = new CallSetup(this, transactions, messages, timers, ids, events);
     }
@@ -169,6 +172,12 @@ public final class B2bua implements TransactionUser
     public int legCount()
     {
         return calls.legCount();
+    }
+
+    /** Each leg's session timer (RFC 4028). */
+    SessionTimers sessions()
+    {
+        return sessions;
     }
 
     /** For call setup: a blonde transfer's target answers. */
@@ -291,6 +300,13 @@ public final class B2bua implements TransactionUser
         {
             writer.header("Contact", messages.contact(peer.transport, peer.flow));
         }
+        if (invite || method == SipMethod.UPDATE)
+        {
+            // A session refresh of this leg when it succeeds; the relayed request is one of the peer's leg, with its own
+            // interval (RFC 4028 per leg: Referee is UAS on one and UAC on the other).
+            sessions.onPeerRequest(leg, request);
+            sessions.requestHeaders(peer, writer);
+        }
         messages.copyEndToEnd(request, leg, peer, writer);
         final ClientTransaction ct = transactions.sendRequest(
             clientId, branch, method, methodName, peer.transport, peer.flow, peer.connectionId);
@@ -401,6 +417,7 @@ public final class B2bua implements TransactionUser
             case TARGET_INVITE, JOIN_REINVITE, OFFER_REINVITE -> transfers.onResponse(ct, response);
             case ABANDONED_INVITE, CANCELLED_INVITE -> onAbandonedInviteResponse(ct, response);
             case PICKUP_REINVITE -> pickups.onTakeoverResponse(ct, response);
+            case SESSION_REFRESH -> sessions.onRefreshResponse(ct, response);
             case NOTIFY ->
             {
                 if (response.statusCode() >= 200)
@@ -467,6 +484,7 @@ public final class B2bua implements TransactionUser
             case BYE -> onByeDone(ct);
             case TARGET_INVITE, JOIN_REINVITE, OFFER_REINVITE -> transfers.onTimeout(ct);
             case NOTIFY -> transfers.onNotifyDone(ct);
+            case SESSION_REFRESH -> sessions.onRefreshTimeout(ct);
             case CANCEL, ORPHAN, ABANDONED_INVITE, CANCELLED_INVITE ->
             {
                 // Given up already: nothing more to do when the far end never answers.
@@ -528,9 +546,11 @@ public final class B2bua implements TransactionUser
                 }
                 peer.ackPendingCSeq = (int)response.cseqNumber();
                 peer.received(OfferAnswer.Carrier.SUCCESS, response.bodyLength() > 0, timers.nowNs());
+                sessions.onAnswer(peer, response);
             }
             messages.relayResponse(st, leg, ct, response, true, false);
             leg.sent(OfferAnswer.Carrier.SUCCESS, response.bodyLength() > 0, timers.nowNs());
+            sessions.answered(leg);
             startRetransmitting2xx(leg, st.cseq());
             return;
         }
@@ -538,16 +558,25 @@ public final class B2bua implements TransactionUser
         {
             offerFailed(leg, timers.nowNs(), "re-INVITE refused");
         }
-        if (status < 300 && ct.method() == SipMethod.UPDATE)
+        final boolean updated = status < 300 && ct.method() == SipMethod.UPDATE;
+        if (updated)
         {
             final NameAddr contact = response.contact();
             if (contact != null && peer != null)
             {
                 peer.remoteTarget = contact.uri().toString();
             }
+            if (peer != null)
+            {
+                sessions.onAnswer(peer, response);
+            }
         }
         messages.relayResponse(st, leg, ct, response, status < 300 && isTargetRefresh(ct.method()),
             status >= 300 && status < 400);
+        if (updated)
+        {
+            sessions.answered(leg);
+        }
     }
 
     // ---- BYE and CANCEL ----------------------------------------------------------------------------------------
@@ -643,6 +672,10 @@ public final class B2bua implements TransactionUser
     /** Called by {@link Leg#onTimer}. */
     void onLegTimer(final Leg leg, final long timerId, final long nowNs)
     {
+        if (sessions.onTimer(leg, timerId))
+        {
+            return;
+        }
         if (timerId == leg.retransmitTimer && leg.pending2xx != null)
         {
             outbox.resend(leg.transport, leg.flow, leg.connectionId, leg.pending2xx);
@@ -748,6 +781,7 @@ public final class B2bua implements TransactionUser
     public void dropLeg(final Leg leg)
     {
         stopRetransmitting2xx(leg);
+        sessions.stop(leg);
         leg.state(Leg.State.TERMINATED, timers.nowNs(), "dropped");
         calls.remove(leg);
         // Only a leg in the map resends its ACK for a retransmitted 2xx (onStrayResponse): the copy can go back.

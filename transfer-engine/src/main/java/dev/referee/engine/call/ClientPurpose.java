@@ -38,9 +38,11 @@ public enum ClientPurpose implements ClientTransaction.Purpose
     /** re-INVITE without offer of an attended transfer's target, to get its offer. Context: the transfer. */
     OFFER_REINVITE(12),
     /** re-INVITE of the peer of a leg taken over by INVITE with Replaces. Context: the picker's {@link Leg}. */
-    PICKUP_REINVITE(13);
+    PICKUP_REINVITE(13),
+    /** re-INVITE or UPDATE refreshing a session Referee is the refresher of (RFC 4028 §10). Context: its {@link Leg}. */
+    SESSION_REFRESH(14);
 
-    private static final ClientPurpose[] BY_CODE = new ClientPurpose[14];
+    private static final ClientPurpose[] BY_CODE = new ClientPurpose[15];
     private final int code;
     private EnumSet<ClientPurpose> next;
 

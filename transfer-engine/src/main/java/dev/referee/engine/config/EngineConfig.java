@@ -247,6 +247,16 @@ public record EngineConfig(
         return behaviour >= 5;
     }
 
+    /**
+     * Session timers (RFC 4028) on each leg: Referee offers them on its INVITEs and 2xx, refuses an interval below its
+     * Min-SE with 422, refreshes a leg it is the refresher of, and ends a call whose refresh does not come. Before
+     * node-start version 5 Session-Expires was ignored and Require: timer got 420.
+     */
+    public boolean sessionTimers()
+    {
+        return behaviour >= 5;
+    }
+
     public long webhookTimeoutNs()
     {
         return TimeUnit.MILLISECONDS.toNanos(webhook.timeoutMs());
