@@ -5,7 +5,9 @@ import dev.referee.engine.counters.EngineCounters;
 import dev.referee.sip.HeaderName;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static dev.referee.engine.EngineHarness.CALLEE;
 import static dev.referee.engine.EngineHarness.CALLER;
@@ -219,8 +221,22 @@ class SessionTimersTest
         establish(CALLER_REFRESHES, REFEREE_REFRESHES + ALLOW_UPDATE);
         wait(20);
         final byte[] snapshot = EngineSnapshot.take(harness.engine);
-        final Engine restored = new Engine(harness.config, (t, d, c, b, o, l) -> true, new EngineCounters());
+        final List<String> sent = new ArrayList<>();
+        final Engine restored = new Engine(harness.config, (transport, destination, connectionId, buffer, offset,
+            length) ->
+        {
+            final String text = buffer.getStringWithoutLengthAscii(offset, length);
+            sent.add(text.substring(0, text.indexOf(' ')) + " " + destination.getPort());
+            return true;
+        }, new EngineCounters());
         EngineSnapshot.restore(restored, snapshot);
         assertArrayEquals(snapshot, EngineSnapshot.take(restored), "both legs' intervals, refreshers and timers");
+
+        final long nowNs = harness.inputs.get(harness.inputs.size() - 1).timeNs();
+        restored.onTick(nowNs + TimeUnit.SECONDS.toNanos(26));
+        assertEquals(List.of("UPDATE " + CALLEE.getPort()), sent, "Bob's leg is refreshed 45 s after its 2xx");
+        sent.clear();
+        restored.onTick(nowNs + TimeUnit.SECONDS.toNanos(41));
+        assertTrue(sent.contains("BYE " + CALLER.getPort()), "Alice's refresh was due 60 s after her 2xx: " + sent);
     }
 }
