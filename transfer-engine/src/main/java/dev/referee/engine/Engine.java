@@ -389,11 +389,11 @@ public final class Engine
             return false;
         }
         if ((request.method() == SipMethod.INVITE || request.method() == SipMethod.UPDATE) &&
-            b2bua.config().sessionTimers() && SessionTimers.intervalTooSmall(request, view))
+            b2bua.config().sessionTimers() && SessionTimers.intervalTooSmall(request, b2bua.config().minSeS(), view))
         {
             // RFC 4028 §8.1: a session refreshed more often than Referee's Min-SE allows is refused, naming the floor.
             transactions.startResponse(st, SipStatus.SESSION_INTERVAL_TOO_SMALL)
-                .header("Min-SE", SessionTimers.MIN_SE_S).endWithoutBody();
+                .header("Min-SE", b2bua.config().minSeS()).endWithoutBody();
             transactions.send(st, SipStatus.SESSION_INTERVAL_TOO_SMALL);
             return false;
         }

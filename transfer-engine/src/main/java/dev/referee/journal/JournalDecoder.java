@@ -40,6 +40,7 @@ public final class JournalDecoder
     private static final int FIRST_NODE_START_WITH_KEY = 2;
     /** Node-start's layout version that added route names and the trunks' call and header policies. */
     private static final int FIRST_NODE_START_WITH_TRUNK_POLICIES = 3;
+    private static final int FIRST_NODE_START_WITH_SESSION_TIMERS = 5;
 
     private JournalDecoder()
     {
@@ -252,8 +253,13 @@ public final class JournalDecoder
         // Version 3 journals written before trunks[].auth end here: no trunk authenticated.
         final List<TrunkConfig> trunksWithAuth = policies && in.readRemaining() > 0
             ? trunkAuth(in, trunksWithPolicies) : trunksWithPolicies;
+        // Version 5 journals written before the session timer settings end here: the defaults, which were fixed then.
+        final boolean sessionTimers = version >= FIRST_NODE_START_WITH_SESSION_TIMERS &&
+            in.readRemaining() >= 2 * Integer.BYTES;
+        final int sessionExpiresS = sessionTimers ? in.readInt() : SipConfig.DEFAULT_SESSION_EXPIRES_S;
+        final int minSeS = sessionTimers ? in.readInt() : SipConfig.DEFAULT_MIN_SE_S;
         record.config = new EngineConfig(listen, namedRoutes, t1Ns, t2Ns, t4Ns, maxCalls, userAgent, seed, idKey,
-            transfer, redirect, trunksWithAuth, webhook, maxTransactions, version);
+            transfer, redirect, trunksWithAuth, webhook, maxTransactions, version, sessionExpiresS, minSeS);
     }
 
     private static List<Route> namedRoutes(final Bytes<?> in, final List<Route> routes)

@@ -143,6 +143,9 @@ public final class JournalEncoder
                 }
             }
         }
+        // Node-start version 5: the session timer settings (RFC 4028), after the trunks' auth.
+        out.writeInt(config.sessionExpiresS());
+        out.writeInt(config.minSeS());
     }
 
     private static void texts(final Bytes<?> out, final List<String> texts)

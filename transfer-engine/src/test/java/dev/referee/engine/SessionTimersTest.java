@@ -102,6 +102,23 @@ class SessionTimersTest
     }
 
     @Test
+    void shouldFollowTheConfiguredIntervalAndMinSe()
+    {
+        final EngineConfig now = harness.config;
+        harness = new EngineHarness(new EngineConfig(now.listen(), now.routes(), now.t1Ns(), now.t2Ns(), now.t4Ns(),
+            now.maxCalls(), now.userAgent(), now.seed(), now.idKey(), now.transfer(), now.redirect(), now.trunks(),
+            now.webhook(), now.maxTransactions(), now.behaviour(), 600, 120));
+        harness.receive(CALLER, alice.invite("bob", "call-1@alice"));
+        final Sent invite = harness.expectOne(request("INVITE", CALLEE), "INVITE to Bob");
+        assertEquals("600", invite.header(HeaderName.SESSION_EXPIRES));
+        assertEquals("120", invite.header(HeaderName.MIN_SE));
+        harness.receive(CALLER, new SipPhone("carol", EngineHarness.TARGET).invite("bob", "call-2@carol",
+            "Session-Expires: 100\r\n"));
+        final Sent refused = harness.expectOne(s -> s.isResponse(422), "422 below sip.min-se");
+        assertEquals("120", refused.header(HeaderName.MIN_SE));
+    }
+
+    @Test
     void shouldAcceptRequireTimer()
     {
         harness.receive(CALLER, alice.invite("bob", "call-1@alice", "Require: timer\r\n" + CALLER_REFRESHES));

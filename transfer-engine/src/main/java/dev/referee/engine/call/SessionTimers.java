@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Session timers (RFC 4028) on each leg on its own: Referee is a B2BUA, so the caller's leg and the callee's negotiate
  * their interval and refresher each with Referee, and a refresh on one leg is not one on the other (relayed re-INVITEs
- * still go end to end, and refresh both legs when they succeed). Referee offers {@link #SESSION_EXPIRES_S} on the
- * INVITEs it sends, takes what a peer asks for down to {@link #MIN_SE_S} (less gets 422), refreshes at half the
+ * still go end to end, and refresh both legs when they succeed). Referee offers {@code sip.session-expires} on the
+ * INVITEs it sends, takes what a peer asks for down to {@code sip.min-se} (less gets 422), refreshes at half the
  * interval where it is the refresher (UPDATE without body when the peer allows it, else a re-INVITE offering the last
  * SDP it sent there), and where the peer is, ends the call with BYE on both legs when no refresh came by the interval
  * less min(32 s, interval / 3) (§10). A leg has a timer only when its peer negotiated one: a session without
@@ -27,10 +27,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SessionTimers
 {
-    /** The interval Referee asks for on the INVITEs it sends, and the most it accepts (30 min: RFC 4028 §4's advice). */
-    static final int SESSION_EXPIRES_S = 1800;
-    /** The least interval Referee accepts: RFC 4028's minimum, so that a refresh every 45 s is the most it gets. */
-    public static final int MIN_SE_S = 90;
     private static final long GUARD_MAX_NS = TimeUnit.SECONDS.toNanos(32);
 
     private final B2bua b2bua;
@@ -59,10 +55,10 @@ public final class SessionTimers
      * An INVITE or UPDATE whose Session-Expires is below Referee's Min-SE (RFC 4028 §8.1: 422 naming it). The caller
      * answers with 422 and {@code Min-SE}.
      */
-    public static boolean intervalTooSmall(final SipMessage request, final AsciiView view)
+    public static boolean intervalTooSmall(final SipMessage request, final int minSeS, final AsciiView view)
     {
         final long seconds = SessionExpires.seconds(request, view);
-        return seconds != SessionExpires.NONE && seconds < MIN_SE_S;
+        return seconds != SessionExpires.NONE && seconds < minSeS;
     }
 
     /** The headers of an INVITE Referee sends to make a dialog: it supports timers and asks for its interval. */
@@ -71,8 +67,8 @@ public final class SessionTimers
         if (enabled())
         {
             writer.header("Supported", "timer");
-            writer.header("Session-Expires", SESSION_EXPIRES_S);
-            writer.header("Min-SE", MIN_SE_S);
+            writer.header("Session-Expires", b2bua.config().sessionExpiresS());
+            writer.header("Min-SE", b2bua.config().minSeS());
         }
     }
 
@@ -94,7 +90,7 @@ public final class SessionTimers
             return; // no change asked for: a session timer running goes on with its interval
         }
         final SessionTimer session = timer != null ? timer : new SessionTimer();
-        session.intervalS = (int)Math.min(seconds, SESSION_EXPIRES_S);
+        session.intervalS = (int)Math.min(seconds, b2bua.config().sessionExpiresS());
         final int refresher = SessionExpires.refresher(request, view);
         session.refereeRefreshes = refresher == SessionExpires.UAS ||
             refresher == SessionExpires.UNSAID && !SessionExpires.supports(request, "timer", view);
@@ -129,7 +125,7 @@ public final class SessionTimers
             byLeg.put(leg.id, session);
         }
         // Never below Referee's own floor: a peer answering a shorter interval would have Referee refresh too often.
-        session.intervalS = (int)Math.max(MIN_SE_S, Math.min(seconds, Integer.MAX_VALUE));
+        session.intervalS = (int)Math.max(b2bua.config().minSeS(), Math.min(seconds, Integer.MAX_VALUE));
         session.refereeRefreshes = SessionExpires.refresher(response, view) != SessionExpires.UAS;
         learnAllow(session, response);
         final Call call = leg.call;
@@ -164,7 +160,7 @@ public final class SessionTimers
         {
             writer.startHeader("Session-Expires").append(session.intervalS).append(";refresher=")
                 .append(session.refresherParam(true)).endHeader();
-            writer.header("Min-SE", MIN_SE_S);
+            writer.header("Min-SE", b2bua.config().minSeS());
         }
     }
 
