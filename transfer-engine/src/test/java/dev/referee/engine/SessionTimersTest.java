@@ -175,6 +175,21 @@ class SessionTimersTest
     }
 
     @Test
+    void shouldTakeTheCallersUpdateAsARefresh()
+    {
+        establish(CALLER_REFRESHES, null);
+        wait(50);
+        harness.receive(CALLER, alice.inDialog("UPDATE", CALLER_REFRESHES));
+        final Sent relayed = harness.expectOne(request("UPDATE", CALLEE), "the UPDATE, relayed end to end");
+        harness.receive(CALLEE, bob.answer(relayed, 200, "OK", null));
+        final Sent ok = harness.expectOne(response(200, CALLER), "200 to the UPDATE");
+        assertEquals("90;refresher=uac", ok.header(HeaderName.SESSION_EXPIRES));
+
+        assertTrue(wait(59).stream().noneMatch(s -> s.isRequest("BYE")), "the UPDATE restarted the timer");
+        assertEndsWithByes(wait(2), "session-expired");
+    }
+
+    @Test
     void shouldRefreshWithUpdateWhenTheCalleeAllowsIt()
     {
         establish(null, REFEREE_REFRESHES + ALLOW_UPDATE);
