@@ -230,6 +230,33 @@ class SessionTimersTest
     }
 
     @Test
+    void shouldNegotiateAndRefreshTheTransferTargetsLegOfItsOwn()
+    {
+        establish(null, null);
+        harness.receive(CALLEE, bob.refer("sip:carol@example.com", null));
+        final List<Sent> out = harness.drain();
+        out.stream().filter(s -> s.isRequest("NOTIFY"))
+            .forEach(notify -> harness.receive(CALLEE, bob.answer(notify, 200, "OK", null)));
+        final Sent toCarol = out.stream().filter(request("INVITE", EngineHarness.TARGET)).findFirst().orElseThrow();
+        assertEquals("1800", toCarol.header(HeaderName.SESSION_EXPIRES), "the target's INVITE offers timers too");
+        final SipPhone carol = new SipPhone("carol", EngineHarness.TARGET);
+        carol.accept(toCarol);
+        harness.receive(EngineHarness.TARGET, with(carol.answer(toCarol, 200, "OK", SipPhone.SDP),
+            REFEREE_REFRESHES + ALLOW_UPDATE));
+        final Sent join = harness.expectOne(request("INVITE", CALLER), "the join re-INVITE");
+        harness.receive(CALLER, alice.ok(join, SipPhone.SDP));
+        harness.drain().stream().filter(s -> s.isRequest("NOTIFY"))
+            .forEach(notify -> harness.receive(CALLEE, bob.answer(notify, 200, "OK", null)));
+        harness.receive(CALLEE, bob.bye());
+        harness.drain();
+
+        final List<Sent> refresh = wait(46);
+        assertTrue(refresh.stream().anyMatch(s -> s.isRequest("UPDATE") && s.destination.equals(EngineHarness.TARGET)),
+            "Carol's leg is refreshed 45 s after her 2xx: " + refresh);
+        assertTrue(refresh.stream().noneMatch(s -> s.destination.equals(CALLER)), "Alice's leg has no timer");
+    }
+
+    @Test
     void shouldEndTheCallWhenTheRefreshGets481()
     {
         establish(null, REFEREE_REFRESHES + ALLOW_UPDATE);

@@ -797,8 +797,22 @@ public final class B2bua implements TransactionUser
         final Object context)
     {
         leg.localCSeq = 1;
-        return sendInvite(leg, null, headers, config.carriesMaxForwards() ? leg.call.maxForwards : SipLimits.MAX_FORWARDS,
-            purpose, context);
+        final long clientId = transactions.reserveClientId();
+        final String branch = transactions.branch(clientId);
+        final SipMessageWriter writer = startInvite(leg, branch, headers,
+            config.carriesMaxForwards() ? leg.call.maxForwards : SipLimits.MAX_FORWARDS);
+        sessions.offer(writer); // the 2xx goes to sessionAnswered: the new dialog's leg negotiates its own timer
+        writer.endWithoutBody();
+        return sendInvite(leg, clientId, branch, false, purpose, context);
+    }
+
+    /**
+     * The 2xx to the INVITE of {@link #invite} arrived on {@code leg}: its Session-Expires (RFC 4028) sets the leg's
+     * session timer, or leaves the leg without one.
+     */
+    public void sessionAnswered(final Leg leg, final SipMessage response)
+    {
+        sessions.onAnswer(leg, response);
     }
 
     /** Sends a re-INVITE on {@code leg}: with the body of {@code offerSource} as offer, or without offer when null. */
