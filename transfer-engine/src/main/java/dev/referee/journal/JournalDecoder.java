@@ -253,7 +253,8 @@ public final class JournalDecoder
         // Version 3 journals written before trunks[].auth end here: no trunk authenticated.
         final List<TrunkConfig> trunksWithAuth = policies && in.readRemaining() > 0
             ? trunkAuth(in, trunksWithPolicies) : trunksWithPolicies;
-        // Version 5 journals written before the session timer settings end here: the defaults, which were fixed then.
+        // The session timer settings are node-start's last fields (any other version 5 field comes before them): version
+        // 5 journals written before they were recorded end here, and decode with the defaults, fixed then.
         final boolean sessionTimers = version >= FIRST_NODE_START_WITH_SESSION_TIMERS &&
             in.readRemaining() >= 2 * Integer.BYTES;
         final int sessionExpiresS = sessionTimers ? in.readInt() : SipConfig.DEFAULT_SESSION_EXPIRES_S;
