@@ -40,9 +40,10 @@ public enum ClientPurpose implements ClientTransaction.Purpose
     /** re-INVITE of the peer of a leg taken over by INVITE with Replaces. Context: the picker's {@link Leg}. */
     PICKUP_REINVITE(13),
     /** re-INVITE or UPDATE refreshing a session Referee is the refresher of (RFC 4028 §10). Context: its {@link Leg}. */
-    SESSION_REFRESH(14);
+    SESSION_REFRESH(15);
 
-    private static final ClientPurpose[] BY_CODE = new ClientPurpose[15];
+    /** Code 14 is main's KEEPALIVE (route targets), merged in parallel: codes are in snapshots, each must stay unique. */
+    private static final ClientPurpose[] BY_CODE = new ClientPurpose[16];
     private final int code;
     private EnumSet<ClientPurpose> next;
 
