@@ -20,6 +20,8 @@ public final class SipStatus
     public static final int UNSUPPORTED_MEDIA_TYPE = 415;
     public static final int UNSUPPORTED_URI_SCHEME = 416;
     public static final int BAD_EXTENSION = 420;
+    /** RFC 4028 §6: the Session-Expires asked for is below the Min-SE of the one answering. */
+    public static final int SESSION_INTERVAL_TOO_SMALL = 422;
     public static final int CALL_OR_TRANSACTION_DOES_NOT_EXIST = 481;
     public static final int LOOP_DETECTED = 482;
     public static final int TOO_MANY_HOPS = 483;
@@ -56,6 +58,7 @@ public final class SipStatus
             case UNSUPPORTED_MEDIA_TYPE -> "Unsupported Media Type";
             case UNSUPPORTED_URI_SCHEME -> "Unsupported URI Scheme";
             case BAD_EXTENSION -> "Bad Extension";
+            case SESSION_INTERVAL_TOO_SMALL -> "Session Interval Too Small";
             case CALL_OR_TRANSACTION_DOES_NOT_EXIST -> "Call/Transaction Does Not Exist";
             case LOOP_DETECTED -> "Loop Detected";
             case TOO_MANY_HOPS -> "Too Many Hops";

@@ -12,6 +12,7 @@ import dev.referee.engine.config.EngineConfig;
 import dev.referee.engine.call.B2bua;
 import dev.referee.engine.call.Leg;
 import dev.referee.engine.call.OptionTags;
+import dev.referee.engine.call.SessionTimers;
 import dev.referee.engine.events.EngineEvents;
 import dev.referee.engine.events.EngineEventsFanOut;
 import dev.referee.engine.events.WebhookRequests;
@@ -377,7 +378,7 @@ public final class Engine
         final int require = firstOf(request, HeaderName.REQUIRE, HeaderName.PROXY_REQUIRE);
         if (require >= 0 && b2bua.config().acceptsKnownOptionTags())
         {
-            final String unsupported = OptionTags.unsupported(request, view);
+            final String unsupported = OptionTags.unsupported(request, view, b2bua.config().sessionTimers());
             if (!unsupported.isEmpty())
             {
                 transactions.startResponse(st, SipStatus.BAD_EXTENSION).header("Unsupported", unsupported)
@@ -396,6 +397,15 @@ public final class Engine
             }
             writer.endWithoutBody();
             transactions.send(st, 420);
+            return false;
+        }
+        if ((request.method() == SipMethod.INVITE || request.method() == SipMethod.UPDATE) &&
+            b2bua.config().sessionTimers() && SessionTimers.intervalTooSmall(request, b2bua.config().minSeS(), view))
+        {
+            // RFC 4028 §8.1: a session refreshed more often than Referee's Min-SE allows is refused, naming the floor.
+            transactions.startResponse(st, SipStatus.SESSION_INTERVAL_TOO_SMALL)
+                .header("Min-SE", b2bua.config().minSeS()).endWithoutBody();
+            transactions.send(st, SipStatus.SESSION_INTERVAL_TOO_SMALL);
             return false;
         }
         if (request.method() == SipMethod.INVITE)

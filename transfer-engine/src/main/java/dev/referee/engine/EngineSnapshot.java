@@ -28,9 +28,9 @@ import java.util.Map;
  * the maps' members by index, then (from version 2) the trunks' token buckets, then (from version 3) the digest
  * nonce counter and the nonces answered within their lifetime, then (node-start version 4 on) each call's
  * Max-Forwards, then (node-start version 5 on) the joins waiting out a 491 (their offer copy and retry timer), the
- * route targets' keepalive state, each call's route targets still to try, the legs accepting from-change, and the
- * early dialogs of forks and the forks released. Objects are numbered in the order a walk from the roots finds them,
- * roots sorted by id, so two equal engines give equal bytes. Engine thread only.
+ * route targets' keepalive state, each call's route targets still to try, the legs accepting from-change, the early
+ * dialogs of forks and the forks released, and each leg's session timer. Objects are numbered in the order a walk
+ * from the roots finds them, roots sorted by id, so two equal engines give equal bytes. Engine thread only.
  */
 public final class EngineSnapshot
 {
@@ -169,6 +169,7 @@ public final class EngineSnapshot
             CallSnapshots.writeRouteTargets(parts.b2bua(), out);
             CallSnapshots.writeLegOptions(parts.b2bua(), out);
             CallSnapshots.writeEarlyDialogs(parts.b2bua(), out);
+            CallSnapshots.writeSessionTimers(parts.b2bua(), refs, out);
         }
     }
 
@@ -281,6 +282,7 @@ public final class EngineSnapshot
             CallSnapshots.readRouteTargets(parts.b2bua(), in);
             CallSnapshots.readLegOptions(parts.b2bua(), in);
             CallSnapshots.readEarlyDialogs(parts.b2bua(), in);
+            CallSnapshots.readSessionTimers(parts.b2bua(), refs, in);
         }
         for (int i = 0; i < count; i++)
         {

@@ -43,6 +43,7 @@ public final class JournalDecoder
     private static final int FIRST_NODE_START_WITH_TRUNK_POLICIES = 3;
     /** Node-start's layout version that added each route's targets (priority, weight) and keepalive. */
     private static final int FIRST_NODE_START_WITH_ROUTE_TARGETS = 5;
+    private static final int FIRST_NODE_START_WITH_SESSION_TIMERS = 5;
 
     private JournalDecoder()
     {
@@ -257,8 +258,14 @@ public final class JournalDecoder
             ? trunkAuth(in, trunksWithPolicies) : trunksWithPolicies;
         final List<Route> routesWithTargets = version >= FIRST_NODE_START_WITH_ROUTE_TARGETS && in.readRemaining() > 0
             ? routeTargets(in, namedRoutes) : namedRoutes;
+        // The session timer settings are node-start's last fields, after the route targets: version 5 journals written
+        // before they were recorded end here, and decode with the defaults, fixed then.
+        final boolean sessionTimers = version >= FIRST_NODE_START_WITH_SESSION_TIMERS &&
+            in.readRemaining() >= 2 * Integer.BYTES;
+        final int sessionExpiresS = sessionTimers ? in.readInt() : SipConfig.DEFAULT_SESSION_EXPIRES_S;
+        final int minSeS = sessionTimers ? in.readInt() : SipConfig.DEFAULT_MIN_SE_S;
         record.config = new EngineConfig(listen, routesWithTargets, t1Ns, t2Ns, t4Ns, maxCalls, userAgent, seed, idKey,
-            transfer, redirect, trunksWithAuth, webhook, maxTransactions, version);
+            transfer, redirect, trunksWithAuth, webhook, maxTransactions, version, sessionExpiresS, minSeS);
     }
 
     private static List<Route> namedRoutes(final Bytes<?> in, final List<Route> routes)

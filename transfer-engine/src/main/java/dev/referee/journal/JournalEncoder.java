@@ -102,6 +102,7 @@ public final class JournalEncoder
         out.writeLong(config.idKey().k1());
         trunkPolicies(out, config);
         routeTargets(out, config);
+        sessionTimers(out, config);
     }
 
     /**
@@ -165,6 +166,16 @@ public final class JournalEncoder
             }
             out.writeLong(route.keepaliveMs());
         }
+    }
+
+    /**
+     * Node-start version 5: the session timer settings (RFC 4028), last of all (after the trunks' auth, and after any
+     * other version 5 field: a version 5 node-start that ends before them decodes with the defaults).
+     */
+    private static void sessionTimers(final Bytes<?> out, final EngineConfig config)
+    {
+        out.writeInt(config.sessionExpiresS());
+        out.writeInt(config.minSeS());
     }
 
     private static void texts(final Bytes<?> out, final List<String> texts)

@@ -176,7 +176,8 @@ public final class JournalRecovery
             a.redirect().equals(b.redirect()) && a.webhook().equals(b.webhook()) &&
             a.trunks().toString().equals(b.trunks().toString()) && a.t1Ns() == b.t1Ns() && a.t2Ns() == b.t2Ns() &&
             a.t4Ns() == b.t4Ns() && a.maxCalls() == b.maxCalls() && a.userAgent().equals(b.userAgent()) &&
-            a.maxTransactions() == b.maxTransactions() && sameAuth(a, b);
+            a.maxTransactions() == b.maxTransactions() && a.sessionExpiresS() == b.sessionExpiresS() &&
+            a.minSeS() == b.minSeS() && sameAuth(a, b);
     }
 
     /** The trunks' {@code auth}, HA1 values included (their toString, compared above, hides those). */

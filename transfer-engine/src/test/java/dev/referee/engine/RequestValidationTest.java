@@ -82,9 +82,10 @@ class RequestValidationTest
     void shouldNameOnlyTheOptionTagsItLacksIn420()
     {
         harness.receive(CALLER, alice.invite("bob", "c1").replace("Max-Forwards: 70\r\n",
-            "Max-Forwards: 70\r\nRequire: replaces, 100rel\r\nProxy-Require: timer, 100rel\r\n"));
+            "Max-Forwards: 70\r\nRequire: replaces, 100rel\r\nProxy-Require: timer, 100rel, foo\r\n"));
         final Sent bad = harness.expectOne(response(420, CALLER), "420");
-        assertTrue(bad.text.contains("\r\nUnsupported: 100rel, timer\r\n"), "each once, not the ones it implements: " +
+        // timer (RFC 4028) is implemented since node-start version 5: SessionTimersTest.
+        assertTrue(bad.text.contains("\r\nUnsupported: 100rel, foo\r\n"), "each once, not the ones it implements: " +
             bad.text);
     }
 

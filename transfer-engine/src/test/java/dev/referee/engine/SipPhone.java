@@ -59,6 +59,12 @@ public final class SipPhone
     /** An initial INVITE to {@code targetUser} through Referee. */
     public String invite(final String targetUser, final String callId)
     {
+        return invite(targetUser, callId, null);
+    }
+
+    /** An initial INVITE to {@code targetUser} with {@code extraHeaders} ("Name: value\r\n" lines; null: none). */
+    public String invite(final String targetUser, final String callId, final String extraHeaders)
+    {
         this.callId = callId;
         this.localTag = user + "-tag";
         this.localUri = "\"" + user + "\" <sip:" + user + "@" + hostPort() + ">";
@@ -67,7 +73,7 @@ public final class SipPhone
         this.cseq = 1;
         lastInviteBranch = nextBranch();
         lastInviteCSeq = cseq;
-        return request("INVITE", remoteTarget, lastInviteBranch, cseq, null, SDP, 70);
+        return request("INVITE", remoteTarget, lastInviteBranch, cseq, extraHeaders, SDP, 70);
     }
 
     /**
@@ -141,9 +147,15 @@ public final class SipPhone
     /** A re-INVITE with {@code sdp} (hold: {@link #SDP_HOLD}, unhold: {@link #SDP}). */
     public String reinvite(final String sdp)
     {
+        return reinvite(sdp, null);
+    }
+
+    /** A re-INVITE with {@code sdp} and {@code extraHeaders} ("Name: value\r\n" lines; null: none). */
+    public String reinvite(final String sdp, final String extraHeaders)
+    {
         lastInviteBranch = nextBranch();
         lastInviteCSeq = ++cseq;
-        return request("INVITE", remoteTarget, lastInviteBranch, lastInviteCSeq, null, sdp, 70);
+        return request("INVITE", remoteTarget, lastInviteBranch, lastInviteCSeq, extraHeaders, sdp, 70);
     }
 
     public String inDialog(final String method)

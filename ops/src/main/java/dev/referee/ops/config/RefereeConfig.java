@@ -132,6 +132,8 @@ public record RefereeConfig(
             trunks,
             webhook,
             sip.maxTransactions(),
-            EngineConfig.BEHAVIOUR);
+            EngineConfig.BEHAVIOUR,
+            sip.sessionExpiresS(),
+            sip.minSeS());
     }
 }

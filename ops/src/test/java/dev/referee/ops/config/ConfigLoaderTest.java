@@ -462,6 +462,19 @@ class ConfigLoaderTest
     }
 
     @Test
+    void shouldReadTheSessionTimerSettingsAndRefuseAnIntervalBelowMinSe() throws Exception
+    {
+        final RefereeConfig config = ConfigLoader.parse("sip:\n  session-expires: 600\n  min-se: 120\n", "t");
+        assertEquals(600, config.sip().sessionExpiresS());
+        assertEquals(120, config.sip().minSeS());
+        assertEquals(600, config.engineConfig(new dev.referee.engine.id.IdKey(1, 2)).sessionExpiresS());
+        assertEquals(SipConfig.DEFAULT_SESSION_EXPIRES_S, ConfigLoader.parse("", "t").sip().sessionExpiresS());
+        assertError("sip:\n  min-se: 300\n  session-expires: 200\n", 3, "sip.session-expires",
+            "session-expires must not be less than min-se");
+        assertError("sip:\n  min-se: 30\n", 2, "sip.min-se", "must be between 90 and 86400 (got 30)");
+    }
+
+    @Test
     void shouldReportDuplicateKeysAndSyntaxErrorsWithTheirLine()
     {
         assertError("admin: off\nadmin: \"127.0.0.1:1\"\n", 2, "admin", "duplicate key");

@@ -123,6 +123,27 @@ class RefereeInteropTest
             Duration.ofSeconds(30));
     }
 
+    /**
+     * Session timers (RFC 4028): the caller asks for 90 s and refreshes itself; its 200 says so (checked by the
+     * scenario) and its re-INVITE 40 s in keeps the call past the 60 s an unrefreshed session would get.
+     */
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void shouldKeepACallWhoseCallerRefreshesItsSession(final TestInfo test) throws IOException
+    {
+        runPair(test, "uas-answer-refresh-then-wait-bye.xml", "uac-session-timer-refresh.xml", SippTransport.UDP,
+            "bob", 2, 2, 0, Duration.ofSeconds(120));
+    }
+
+    /** The same caller that never refreshes: Referee ends the call with BYE to both sides 60 s after the answer. */
+    @Test
+    @Timeout(value = 150, unit = TimeUnit.SECONDS)
+    void shouldEndACallWhoseSessionRefreshDoesNotCome(final TestInfo test) throws IOException
+    {
+        runPair(test, "uas-answer-then-wait-bye-of-session-expiry.xml", "uac-session-timer-expect-bye.xml",
+            SippTransport.UDP, "bob", 2, 2, 0, Duration.ofSeconds(100));
+    }
+
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void shouldRelayHoldAndUnholdFromCallee(final TestInfo test) throws IOException

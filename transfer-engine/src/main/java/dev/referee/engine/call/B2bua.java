@@ -59,6 +59,7 @@ public final class B2bua implements TransactionUser
     private TargetHealth health;
     private final RouteFailover failover;
     private final ProxyAuthenticator authenticator;
+    private final SessionTimers sessions;
 
     /** {@code counters}: where the trunks' call policy counts go (null: nowhere). */
     public B2bua(final EngineConfig config, final TransactionLayer transactions, final EngineTimers timers,
@@ -86,6 +87,8 @@ public final class B2bua implements TransactionUser
         {
             counters.targets(health.counters());
         }
+        this.sessions = new SessionTimers(this, transactions, messages, timers);
+        messages.sessions(sessions);
         this.calls = new CallRegistry(this, ids, messages);
         this.setup = new CallSetup(this, transactions, messages, timers, ids, events);
         this.forkedAnswers = new ForkedAnswers(this, calls, messages, outbox, timers);
@@ -186,6 +189,12 @@ public final class B2bua implements TransactionUser
     public int legCount()
     {
         return calls.legCount();
+    }
+
+    /** Each leg's session timer (RFC 4028). */
+    SessionTimers sessions()
+    {
+        return sessions;
     }
 
     /** For call setup: a blonde transfer's target answers. */
@@ -320,6 +329,13 @@ public final class B2bua implements TransactionUser
         {
             writer.header("Contact", messages.contact(peer.transport, peer.flow));
         }
+        if (invite || method == SipMethod.UPDATE)
+        {
+            // A session refresh of this leg when it succeeds; the relayed request is one of the peer's leg, with its own
+            // interval (RFC 4028 per leg: Referee is UAS on one and UAC on the other).
+            sessions.onPeerRequest(leg, request);
+            sessions.requestHeaders(peer, writer);
+        }
         messages.copyEndToEnd(request, leg, peer, writer);
         final ClientTransaction ct = transactions.sendRequest(
             clientId, branch, method, methodName, peer.transport, peer.flow, peer.connectionId);
@@ -452,6 +468,7 @@ public final class B2bua implements TransactionUser
             case ABANDONED_INVITE, CANCELLED_INVITE -> onAbandonedInviteResponse(ct, response);
             case PICKUP_REINVITE -> pickups.onTakeoverResponse(ct, response);
             case KEEPALIVE -> health.onResponse(ct);
+            case SESSION_REFRESH -> sessions.onRefreshResponse(ct, response);
             case NOTIFY ->
             {
                 if (response.statusCode() >= 200)
@@ -526,6 +543,7 @@ public final class B2bua implements TransactionUser
             case BYE -> onByeDone(ct);
             case TARGET_INVITE, JOIN_REINVITE, OFFER_REINVITE -> transfers.onTimeout(ct);
             case NOTIFY -> transfers.onNotifyDone(ct);
+            case SESSION_REFRESH -> sessions.onRefreshTimeout(ct);
             case CANCEL, ORPHAN, ABANDONED_INVITE, CANCELLED_INVITE ->
             {
                 // Given up already: nothing more to do when the far end never answers.
@@ -588,9 +606,11 @@ public final class B2bua implements TransactionUser
                 }
                 peer.ackPendingCSeq = (int)response.cseqNumber();
                 peer.received(OfferAnswer.Carrier.SUCCESS, response.bodyLength() > 0, timers.nowNs());
+                sessions.onAnswer(peer, response);
             }
             messages.relayResponse(st, leg, ct, response, true, false);
             leg.sent(OfferAnswer.Carrier.SUCCESS, response.bodyLength() > 0, timers.nowNs());
+            sessions.answered(leg);
             startRetransmitting2xx(leg, st.cseq());
             return;
         }
@@ -598,16 +618,25 @@ public final class B2bua implements TransactionUser
         {
             offerFailed(leg, timers.nowNs(), "re-INVITE refused");
         }
-        if (status < 300 && ct.method() == SipMethod.UPDATE)
+        final boolean updated = status < 300 && ct.method() == SipMethod.UPDATE;
+        if (updated)
         {
             final NameAddr contact = response.contact();
             if (contact != null && peer != null)
             {
                 peer.remoteTarget = contact.uri().toString();
             }
+            if (peer != null)
+            {
+                sessions.onAnswer(peer, response);
+            }
         }
         messages.relayResponse(st, leg, ct, response, status < 300 && isTargetRefresh(ct.method()),
             status >= 300 && status < 400);
+        if (updated)
+        {
+            sessions.answered(leg);
+        }
     }
 
     // ---- BYE and CANCEL ----------------------------------------------------------------------------------------
@@ -703,6 +732,10 @@ public final class B2bua implements TransactionUser
     /** Called by {@link Leg#onTimer}. */
     void onLegTimer(final Leg leg, final long timerId, final long nowNs)
     {
+        if (sessions.onTimer(leg, timerId))
+        {
+            return;
+        }
         if (timerId == leg.retransmitTimer && leg.pending2xx != null)
         {
             outbox.resend(leg.transport, leg.flow, leg.connectionId, leg.pending2xx);
@@ -841,6 +874,7 @@ public final class B2bua implements TransactionUser
             }
         }
         stopRetransmitting2xx(leg);
+        sessions.stop(leg);
         leg.state(Leg.State.TERMINATED, timers.nowNs(), "dropped");
         calls.remove(leg);
         // Only a leg in the map resends its ACK for a retransmitted 2xx (onStrayResponse): the copy can go back.
@@ -856,8 +890,22 @@ public final class B2bua implements TransactionUser
         final Object context)
     {
         leg.localCSeq = 1;
-        return sendInvite(leg, null, headers, config.carriesMaxForwards() ? leg.call.maxForwards : SipLimits.MAX_FORWARDS,
-            purpose, context);
+        final long clientId = transactions.reserveClientId();
+        final String branch = transactions.branch(clientId);
+        final SipMessageWriter writer = startInvite(leg, branch, headers,
+            config.carriesMaxForwards() ? leg.call.maxForwards : SipLimits.MAX_FORWARDS);
+        sessions.offer(writer); // the 2xx goes to sessionAnswered: the new dialog's leg negotiates its own timer
+        writer.endWithoutBody();
+        return sendInvite(leg, clientId, branch, false, purpose, context);
+    }
+
+    /**
+     * The 2xx to the INVITE of {@link #invite} arrived on {@code leg}: its Session-Expires (RFC 4028) sets the leg's
+     * session timer, or leaves the leg without one.
+     */
+    public void sessionAnswered(final Leg leg, final SipMessage response)
+    {
+        sessions.onAnswer(leg, response);
     }
 
     /** Sends a re-INVITE on {@code leg}: with the body of {@code offerSource} as offer, or without offer when null. */

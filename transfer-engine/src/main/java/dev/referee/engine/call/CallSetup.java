@@ -128,6 +128,8 @@ final class CallSetup
         call.triggeredBy(request);
         final SipMessageWriter writer = messages.startRequest(b, "INVITE", b.localCSeq, branch, call.maxForwards);
         writer.header("Contact", messages.contact(b.transport, b.flow));
+        b2bua.sessions().offer(writer);
+        b2bua.sessions().onPeerRequest(a, request);
         messages.copyEndToEnd(request, a, b, writer);
         final ClientTransaction ct = transactions.sendRequest(
             clientId, branch, SipMethod.INVITE, "INVITE", b.transport, b.flow, b.connectionId);
@@ -225,6 +227,7 @@ final class CallSetup
         {
             b2bua.learnDialog(b, response, true);
             b.state(Leg.State.CONFIRMED, timers.nowNs(), "callee answered");
+            b2bua.sessions().onAnswer(b, response);
             b.ackPendingCSeq = (int)response.cseqNumber();
             call.a.state(Leg.State.CONFIRMED, timers.nowNs(), "callee answered");
             call.state(Call.State.CONFIRMED, timers.nowNs(), "callee answered");
@@ -233,6 +236,7 @@ final class CallSetup
             b.received(OfferAnswer.Carrier.SUCCESS, body, timers.nowNs());
             messages.relayResponse(st, call.a, ct, response, true, false);
             call.a.sent(OfferAnswer.Carrier.SUCCESS, body, timers.nowNs());
+            b2bua.sessions().answered(call.a);
             b2bua.startRetransmitting2xx(call.a, st.cseq());
             return;
         }
@@ -328,6 +332,7 @@ final class CallSetup
         final SipMessageWriter writer = messages.startRequest(callee, "INVITE", ++callee.localCSeq, branch,
             b2bua.config().carriesMaxForwards() ? call.maxForwards : SipLimits.MAX_FORWARDS);
         writer.header("Contact", messages.contact(callee.transport, callee.flow));
+        b2bua.sessions().offer(writer);
         if (call.callerOffer != null)
         {
             messages.endWithBody(callee, call.callerOfferType, call.callerOffer.buffer(), 0, call.callerOffer.length(),

@@ -301,6 +301,62 @@ public final class CallSnapshots
         }
     }
 
+    /**
+     * Each leg's session timer (RFC 4028), node-start version 5 on: the leg, its interval, who refreshes, whether the
+     * peer allows UPDATE, whether the pending timer ends the call, the timer, and the SDP a re-INVITE refresh offers.
+     * Legs in the order the snapshot numbers them.
+     */
+    public static void writeSessionTimers(final B2bua b2bua, final SnapshotRefs refs, final SnapshotWriter out)
+    {
+        if (!b2bua.config().sessionTimers())
+        {
+            return;
+        }
+        final List<Leg> timed = new ArrayList<>();
+        for (int i = 0; i < refs.size(); i++)
+        {
+            if (refs.get(i) instanceof Leg leg && b2bua.sessions().of(leg) != null)
+            {
+                timed.add(leg);
+            }
+        }
+        out.writeInt(timed.size());
+        for (final Leg leg : timed)
+        {
+            final SessionTimer session = b2bua.sessions().of(leg);
+            refs.writeRef(out, leg);
+            out.writeInt(session.intervalS);
+            out.writeBoolean(session.refereeRefreshes);
+            out.writeBoolean(session.peerAllowsUpdate);
+            out.writeBoolean(session.expiring);
+            out.writeLong(session.timerId);
+            out.writeBytes(StoredMessage.bytesOf(session.sdp));
+            out.writeString(session.sdpType);
+        }
+    }
+
+    public static void readSessionTimers(final B2bua b2bua, final SnapshotRefs refs, final SnapshotReader in)
+    {
+        if (!b2bua.config().sessionTimers())
+        {
+            return;
+        }
+        final int count = in.readInt();
+        for (int i = 0; i < count; i++)
+        {
+            final Leg leg = refs.readRef(in, Leg.class);
+            final SessionTimer session = new SessionTimer();
+            session.intervalS = in.readInt();
+            session.refereeRefreshes = in.readBoolean();
+            session.peerAllowsUpdate = in.readBoolean();
+            session.expiring = in.readBoolean();
+            session.timerId = in.readLong();
+            session.sdp = StoredMessage.of(in.readBytes());
+            session.sdpType = in.readString();
+            b2bua.sessions().restore(leg, session);
+        }
+    }
+
     /** The calls of every leg, each once, by id. */
     private static List<Call> calls(final B2bua b2bua)
     {

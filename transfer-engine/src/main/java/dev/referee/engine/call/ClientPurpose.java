@@ -40,9 +40,11 @@ public enum ClientPurpose implements ClientTransaction.Purpose
     /** re-INVITE of the peer of a leg taken over by INVITE with Replaces. Context: the picker's {@link Leg}. */
     PICKUP_REINVITE(13),
     /** OPTIONS asking a route target whether it is up (routes[].keepalive). No context: the destination says which. */
-    KEEPALIVE(14);
+    KEEPALIVE(14),
+    /** re-INVITE or UPDATE refreshing a session Referee is the refresher of (RFC 4028 §10). Context: its {@link Leg}. */
+    SESSION_REFRESH(15);
 
-    private static final ClientPurpose[] BY_CODE = new ClientPurpose[15];
+    private static final ClientPurpose[] BY_CODE = new ClientPurpose[16];
     private final int code;
     private EnumSet<ClientPurpose> next;
 

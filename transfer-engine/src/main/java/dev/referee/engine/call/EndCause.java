@@ -19,6 +19,8 @@ public enum EndCause
     TRANSFER_FAILED("transfer-failed"),
     /** A pickup (INVITE with Replaces) failed after it had taken the call. */
     PICKUP_FAILED("pickup-failed"),
+    /** A leg's session timer ran out: its refresh never came (RFC 4028 §10). */
+    SESSION_EXPIRED("session-expired"),
     /** Nothing set a cause. */
     ENDED("ended");
 

@@ -47,6 +47,8 @@ public final class LegMessages
     private final String[][] contacts = new String[2][2];
     /** Referee's origin line in the SDP it sends; null for journals from before it (node-start below 3). */
     private final SdpOrigin origins;
+    /** Session timers: the headers of 2xx, and the SDP a re-INVITE refresh offers again (set by the B2BUA). */
+    private SessionTimers sessions;
 
     LegMessages(final EngineConfig config, final TransactionLayer transactions, final Outbox outbox,
         final IdGenerator ids, final EngineTimers timers, final TrunkDirectory trunks)
@@ -70,6 +72,11 @@ public final class LegMessages
         // Reuses the header policy's switch: both came with node-start version 3, and a journal from before it must
         // replay the bodies as they were sent then (the o= of the far party relayed unchanged).
         this.origins = config.headerPolicy() ? new SdpOrigin(ids, originAddresses(config)) : null;
+    }
+
+    void sessions(final SessionTimers sessions)
+    {
+        this.sessions = sessions;
     }
 
     /** A reload: the new trunks' header policies from now on (addresses and User-Agent cannot be reloaded). */
@@ -109,6 +116,10 @@ public final class LegMessages
     void endWithBody(final Leg leg, final CharSequence contentType, final org.agrona.DirectBuffer body,
         final int offset, final int length, final SipMessageWriter writer)
     {
+        if (sessions != null && leg != null)
+        {
+            sessions.sdpSent(leg, contentType, body, offset, length);
+        }
         if (origins == null || leg == null || leg.flow == null)
         {
             writer.endWithBody(contentType, body, offset, length);
@@ -290,6 +301,10 @@ public final class LegMessages
         if (ourContact)
         {
             writer.header("Contact", contact(st.transport(), st.responseDestination()));
+        }
+        if (sessions != null)
+        {
+            sessions.answerHeaders(leg, st.method(), status, writer);
         }
         headers.copy(response, writer, theirContacts, trunks.trunkOf(ct.destination()),
             trunks.trunkOf(st.responseDestination()));

@@ -26,6 +26,8 @@ import java.util.concurrent.TimeUnit;
  * @param behaviour the node-start record version whose wire behaviour the engine follows: {@link #BEHAVIOUR} for a
  *                   new journal; a journal started by an older build replays with the behaviour of its own version,
  *                   so that it replays exactly (see {@link #headerPolicy()} and {@link #carriesMaxForwards()}).
+ * @param sessionExpiresS {@code sip.session-expires} ({@link SipConfig}): the session interval Referee asks for.
+ * @param minSeS    {@code sip.min-se}: the least session interval Referee accepts.
  */
 public record EngineConfig(
     List<ListenAddress> listen,
@@ -42,10 +44,34 @@ public record EngineConfig(
     List<TrunkConfig> trunks,
     WebhookConfig webhook,
     int maxTransactions,
-    int behaviour)
+    int behaviour,
+    int sessionExpiresS,
+    int minSeS)
 {
     /** The behaviour of today's builds, written as the node-start record version of a new journal. */
     public static final int BEHAVIOUR = 5;
+
+    /** With the default session timer settings (and those of a journal from before they were recorded). */
+    public EngineConfig(
+        final List<ListenAddress> listen,
+        final List<Route> routes,
+        final long t1Ns,
+        final long t2Ns,
+        final long t4Ns,
+        final int maxCalls,
+        final String userAgent,
+        final long seed,
+        final IdKey idKey,
+        final TransferConfig transfer,
+        final RedirectConfig redirect,
+        final List<TrunkConfig> trunks,
+        final WebhookConfig webhook,
+        final int maxTransactions,
+        final int behaviour)
+    {
+        this(listen, routes, t1Ns, t2Ns, t4Ns, maxCalls, userAgent, seed, idKey, transfer, redirect, trunks, webhook,
+            maxTransactions, behaviour, SipConfig.DEFAULT_SESSION_EXPIRES_S, SipConfig.DEFAULT_MIN_SE_S);
+    }
 
     /** With {@code max-transactions} at its default for {@code maxCalls}, and the behaviour of today. */
     public EngineConfig(
@@ -129,6 +155,11 @@ public record EngineConfig(
         if (maxTransactions < 1)
         {
             throw new IllegalArgumentException("maxTransactions must be > 0: " + maxTransactions);
+        }
+        if (minSeS < SipConfig.DEFAULT_MIN_SE_S || sessionExpiresS < minSeS)
+        {
+            throw new IllegalArgumentException("session timers need 90 <= min-se <= session-expires: " + minSeS +
+                ", " + sessionExpiresS);
         }
     }
 
@@ -234,13 +265,14 @@ public record EngineConfig(
 
     /**
      * This configuration with {@code from}'s reloadable parts (routes, call and transaction limits, transfer, redirect,
-     * trunks, webhook): what a reload gives a running engine, which keeps its listen addresses, timers, User-Agent,
-     * identifier key and behaviour.
+     * trunks, webhook, the session timer settings for new sessions): what a reload gives a running engine, which keeps
+     * its listen addresses, timers, User-Agent, identifier key and behaviour.
      */
     public EngineConfig withReloadable(final EngineConfig from)
     {
         return new EngineConfig(listen, from.routes, t1Ns, t2Ns, t4Ns, from.maxCalls, userAgent, seed, idKey,
-            from.transfer, from.redirect, from.trunks, from.webhook, from.maxTransactions, behaviour);
+            from.transfer, from.redirect, from.trunks, from.webhook, from.maxTransactions, behaviour, from.sessionExpiresS,
+            from.minSeS);
     }
 
     /**
@@ -270,6 +302,14 @@ public record EngineConfig(
         if (!java.util.Objects.equals(userAgent, running.userAgent))
         {
             return "sip.user-agent";
+        }
+        if (sessionExpiresS != running.sessionExpiresS)
+        {
+            return "sip.session-expires";
+        }
+        if (minSeS != running.minSeS)
+        {
+            return "sip.min-se";
         }
         if (seed != running.seed || !java.util.Objects.equals(idKey, running.idKey) || behaviour != running.behaviour)
         {
@@ -323,6 +363,16 @@ public record EngineConfig(
      * node-start version 5 the INVITE stayed the transfer's, whose target answer could join a call already ended.
      */
     public boolean givesUpTargetInvitesOfDroppedLegs()
+    {
+        return behaviour >= 5;
+    }
+
+    /**
+     * Session timers (RFC 4028) on each leg: Referee offers them on its INVITEs and 2xx, refuses an interval below its
+     * Min-SE with 422, refreshes a leg it is the refresher of, and ends a call whose refresh does not come. Before
+     * node-start version 5 Session-Expires was ignored and Require: timer got 420.
+     */
+    public boolean sessionTimers()
     {
         return behaviour >= 5;
     }

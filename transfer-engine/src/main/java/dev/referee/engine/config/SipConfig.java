@@ -11,9 +11,25 @@ import dev.referee.config.ConfigValue;
  *                        dialog that would need one more gets a 503 with Retry-After and leaves nothing behind; a
  *                        request of an established dialog is refused only past twice this (the hard bound on
  *                        memory), so a flood of new requests never takes a dialog's BYE its answer.
+ * @param sessionExpiresS {@code sip.session-expires}: the session interval (RFC 4028) Referee asks for on the INVITEs
+ *                        it sends, and the most it grants a peer asking for more.
+ * @param minSeS          {@code sip.min-se}: the least session interval Referee accepts (422 below it, RFC 4028 §8.1).
  */
-public record SipConfig(int t1Ms, int t2Ms, int t4Ms, int maxCalls, String userAgent, int maxTransactions)
+public record SipConfig(int t1Ms, int t2Ms, int t4Ms, int maxCalls, String userAgent, int maxTransactions,
+    int sessionExpiresS, int minSeS)
 {
+    /** RFC 4028 §4's advice: 30 minutes. */
+    public static final int DEFAULT_SESSION_EXPIRES_S = 1800;
+    /** RFC 4028 §4: no interval below 90 s; the floor of {@code sip.min-se} too. */
+    public static final int DEFAULT_MIN_SE_S = 90;
+
+    /** With the default session timer settings. */
+    public SipConfig(final int t1Ms, final int t2Ms, final int t4Ms, final int maxCalls, final String userAgent,
+        final int maxTransactions)
+    {
+        this(t1Ms, t2Ms, t4Ms, maxCalls, userAgent, maxTransactions, DEFAULT_SESSION_EXPIRES_S, DEFAULT_MIN_SE_S);
+    }
+
     /** With {@code max-transactions} at its default for {@code maxCalls}. */
     public SipConfig(final int t1Ms, final int t2Ms, final int t4Ms, final int maxCalls, final String userAgent)
     {
@@ -43,7 +59,8 @@ public record SipConfig(int t1Ms, int t2Ms, int t4Ms, int maxCalls, String userA
     /** The {@code sip} section. */
     public static SipConfig read(final ConfigSection section) throws ConfigException
     {
-        section.allowOnly("t1-ms", "t2-ms", "t4-ms", "max-calls", "user-agent", "max-transactions");
+        section.allowOnly("t1-ms", "t2-ms", "t4-ms", "max-calls", "user-agent", "max-transactions", "session-expires",
+            "min-se");
         final SipConfig defaults = defaults();
         final int t1Ms = section.integer("t1-ms", defaults.t1Ms(), 1, 60_000);
         final int t2Ms = section.integer("t2-ms", defaults.t2Ms(), 1, 600_000);
@@ -54,12 +71,22 @@ public record SipConfig(int t1Ms, int t2Ms, int t4Ms, int maxCalls, String userA
             throw (t2 != null ? t2 : section.require("t1-ms")).error("t2-ms must not be less than t1-ms");
         }
         final int maxCalls = section.integer("max-calls", defaults.maxCalls(), 1, 100_000_000);
+        final int minSeS = section.integer("min-se", DEFAULT_MIN_SE_S, DEFAULT_MIN_SE_S, 86_400);
+        final int sessionExpiresS = section.integer("session-expires", Math.max(DEFAULT_SESSION_EXPIRES_S, minSeS),
+            DEFAULT_MIN_SE_S, 86_400);
+        if (sessionExpiresS < minSeS)
+        {
+            // Referee would ask its peers for an interval it refuses itself (RFC 4028 §4: Session-Expires >= Min-SE).
+            throw section.require("session-expires").error("session-expires must not be less than min-se");
+        }
         return new SipConfig(
             t1Ms,
             t2Ms,
             section.integer("t4-ms", defaults.t4Ms(), 1, 600_000),
             maxCalls,
             section.text("user-agent", defaults.userAgent()),
-            section.integer("max-transactions", defaultMaxTransactions(maxCalls), 1, 200_000_000));
+            section.integer("max-transactions", defaultMaxTransactions(maxCalls), 1, 200_000_000),
+            sessionExpiresS,
+            minSeS);
     }
 }

@@ -93,6 +93,7 @@ final class BlindTransfer
         b2bua.learnDialog(leg, response, true);
         leg.received(OfferAnswer.Carrier.SUCCESS, response.bodyLength() > 0, timers.nowNs());
         leg.state(Leg.State.CONFIRMED, timers.nowNs(), "target answered");
+        b2bua.sessionAnswered(leg, response);
         leg.ackPendingCSeq(response.cseqNumber());
         if (response.bodyLength() == 0)
         {
