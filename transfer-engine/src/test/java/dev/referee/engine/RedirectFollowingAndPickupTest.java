@@ -158,6 +158,32 @@ class RedirectFollowingAndPickupTest
         assertTrue(ok.header(HeaderName.CONTACT).contains("referee@"));
     }
 
+    /** Engine fuzz finding: a takeover the far end never answered left the picker's INVITE unanswered for good. */
+    @Test
+    void shouldAnswer408ToATakeoverThePeerNeverAnswersAndEndThatCall()
+    {
+        final Sent invite = inviteToBob();
+        harness.receive(CALLEE, bob.answer(invite, 200, "OK", SipPhone.SDP));
+        alice.learn(harness.expectOne(response(200, CALLER), "200"));
+        harness.receive(CALLER, alice.ack());
+        harness.drain();
+        harness.receive(PICKER, dave.invite("bob", "takeover@dave").replace("Max-Forwards: 70\r\n",
+            "Max-Forwards: 70\r\nReplaces: " + invite.callId() + ";to-tag=bob-tag;from-tag=" + invite.fromTag() +
+            "\r\n"));
+        final List<Sent> out = harness.drain();
+        out.stream().filter(s -> s.isRequest("BYE") && s.destination.equals(CALLEE))
+            .forEach(bye -> harness.receive(CALLEE, bob.answer(bye, 200, "OK", null)));
+        harness.advanceMs(33_000, 100); // Alice never answers the re-INVITE: Timer B
+        final List<Sent> after = harness.drain();
+        assertTrue(after.stream().anyMatch(s -> s.isResponse(408) && s.destination.equals(PICKER)),
+            "Dave's INVITE is answered: " + after);
+        final Sent bye = after.stream().filter(s -> s.isRequest("BYE") && s.destination.equals(CALLER)).findFirst()
+            .orElseThrow(() -> new AssertionError("Alice is hung up: " + after));
+        harness.receive(CALLER, alice.answer(bye, 200, "OK", null));
+        harness.advanceMs(40_000, 100);
+        assertTrue(harness.isIdle(), harness.state());
+    }
+
     @Test
     void shouldAnswerReplacesAsRfc3891Says()
     {

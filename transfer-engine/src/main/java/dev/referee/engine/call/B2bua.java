@@ -555,6 +555,10 @@ public final class B2bua implements TransactionUser
                 transitions.unexpected(StateMachine.CLIENT_PURPOSE, ct.id(), callIdOf(picker), purpose,
                     "the picked-up call's peer never answered the re-INVITE", nowNs);
                 offerFailed(picker, nowNs, "the picked-up call's peer never answered the re-INVITE");
+                if (config.answersTakeoverTimeouts())
+                {
+                    pickups.onTakeoverTimeout(picker);
+                }
             }
         }
     }

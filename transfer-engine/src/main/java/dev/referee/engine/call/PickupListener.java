@@ -18,4 +18,7 @@ public interface PickupListener
 
     /** A response to a takeover re-INVITE ({@link ClientPurpose#PICKUP_REINVITE}). */
     void onTakeoverResponse(ClientTransaction ct, SipMessage response);
+
+    /** Timer B of the takeover re-INVITE: the picked-up call's peer never answered {@code picker}'s takeover. */
+    void onTakeoverTimeout(Leg picker);
 }

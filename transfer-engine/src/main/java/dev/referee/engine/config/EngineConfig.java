@@ -377,6 +377,15 @@ public record EngineConfig(
         return behaviour >= 5;
     }
 
+    /**
+     * A takeover re-INVITE (INVITE with Replaces) the picked-up call's peer never answers ends the takeover: 408 to the
+     * picker, the peer hung up; before node-start version 5 the picker's INVITE was never answered.
+     */
+    public boolean answersTakeoverTimeouts()
+    {
+        return behaviour >= 5;
+    }
+
     public long webhookTimeoutNs()
     {
         return TimeUnit.MILLISECONDS.toNanos(webhook.timeoutMs());

@@ -170,6 +170,27 @@ public final class Pickups implements PickupListener
         b2bua.startRetransmitting2xx(picker, st.cseq());
     }
 
+    /**
+     * The picked-up call's peer never answered the takeover re-INVITE: the picker's INVITE gets 408 and, as for a
+     * refusal, the peer is hung up and the picker's leg dropped (before node-start version 5 the picker's INVITE was
+     * never answered and its server transaction stayed for good: an engine fuzz finding).
+     */
+    @Override
+    public void onTakeoverTimeout(final Leg picker)
+    {
+        final Leg peer = picker.peer();
+        final ServerTransaction st = picker.serverInvite();
+        if (peer == null || st == null || st.isFinal())
+        {
+            return;
+        }
+        peer.clientInvite(null);
+        picker.serverInvite(null);
+        messages.respond(st, SipStatus.REQUEST_TIMEOUT, null, null);
+        b2bua.hangUp(peer, picker.call(), EndCause.PICKUP_FAILED);
+        b2bua.dropLeg(picker);
+    }
+
     private void pickUpRinging(final Call call, final Leg ringing, final Leg picker, final SipMessage request,
         final ServerTransaction st)
     {
