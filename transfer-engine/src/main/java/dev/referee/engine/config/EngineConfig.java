@@ -386,6 +386,15 @@ public record EngineConfig(
         return behaviour >= 5;
     }
 
+    /**
+     * An answer to a transfer's join re-INVITE that comes after the call ended under it (its legs dropped) completes
+     * nothing; before node-start version 5 it made a call of the two dead legs that nothing released.
+     */
+    public boolean ignoresTheJoinOfAnEndedCall()
+    {
+        return behaviour >= 5;
+    }
+
     public long webhookTimeoutNs()
     {
         return TimeUnit.MILLISECONDS.toNanos(webhook.timeoutMs());

@@ -143,6 +143,14 @@ final class TransferJoin
             }
             return;
         }
+        if (b2bua.config().ignoresTheJoinOfAnEndedCall() &&
+            (transfer.transferee.isTerminated() || transfer.target.isTerminated()))
+        {
+            // The call ended under the join (both legs dropped with it): nothing is left to join, and completing would
+            // make a call of two dead legs that nothing releases (an engine fuzz finding).
+            transfer.unexpected("answer " + status + " to the join of a call that ended", timers.nowNs());
+            return;
+        }
         if (waitOutGlare(transfer, status))
         {
             return;
