@@ -1,17 +1,12 @@
 package dev.referee.engine.call;
 
 import dev.referee.engine.message.Outbox;
-import dev.referee.engine.snapshot.SnapshotException;
 import dev.referee.engine.snapshot.SnapshotReader;
 import dev.referee.engine.snapshot.SnapshotWriter;
 import dev.referee.engine.time.EngineTimers;
 import dev.referee.sip.AsciiView;
 import dev.referee.sip.SipMessage;
 import org.agrona.collections.Long2ObjectHashMap;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.TreeMap;
 
 /**
  * 2xx responses to an INVITE Referee sent that come after the first one (RFC 6026 §7.2: the client transaction is
@@ -24,9 +19,9 @@ import java.util.TreeMap;
 final class ForkedAnswers
 {
     /** Released forks remembered per leg; one more is still released, and its 2xx again released again. */
-    static final int MAX_PER_LEG = 8;
+    static final int MAX_PER_LEG = LegTags.MAX_PER_LEG;
 
-    private final Long2ObjectHashMap<List<String>> releasedByLeg = new Long2ObjectHashMap<>();
+    private final LegTags released = new LegTags("released forks");
     private final B2bua b2bua;
     private final CallRegistry calls;
     private final LegMessages messages;
@@ -59,12 +54,11 @@ final class ForkedAnswers
             }
             return;
         }
-        final List<String> released = releasedByLeg.get(leg.id);
-        final boolean again = released != null && contains(released, toTag);
+        final boolean again = released.contains(leg, toTag);
         release(leg, response, !again);
         if (!again)
         {
-            remember(leg, toTag);
+            released.add(leg, toTag.toString());
             b2bua.countForkReleased();
         }
     }
@@ -72,10 +66,7 @@ final class ForkedAnswers
     /** The leg is gone: so is what was released of its forks. */
     void forget(final Leg leg)
     {
-        if (!releasedByLeg.isEmpty())
-        {
-            releasedByLeg.remove(leg.id);
-        }
+        released.remove(leg);
     }
 
     /**
@@ -104,63 +95,14 @@ final class ForkedAnswers
         fork.lastAck = null;
     }
 
-    private void remember(final Leg leg, final AsciiView tag)
-    {
-        List<String> released = releasedByLeg.get(leg.id);
-        if (released == null)
-        {
-            released = new ArrayList<>(2);
-            releasedByLeg.put(leg.id, released);
-        }
-        if (released.size() < MAX_PER_LEG)
-        {
-            released.add(tag.toString());
-        }
-    }
-
     /** By leg id, in order: count, then each leg id and the tags of its released forks. */
     void write(final SnapshotWriter out)
     {
-        final TreeMap<Long, List<String>> ordered = new TreeMap<>();
-        releasedByLeg.forEach(ordered::put);
-        out.writeInt(ordered.size());
-        ordered.forEach((id, tags) ->
-        {
-            out.writeLong(id);
-            out.writeByte(tags.size());
-            tags.forEach(out::writeString);
-        });
+        released.write(out);
     }
 
     void read(final SnapshotReader in, final Long2ObjectHashMap<Leg> legs)
     {
-        final int count = in.readInt();
-        for (int i = 0; i < count; i++)
-        {
-            final long id = in.readLong();
-            if (legs.get(id) == null)
-            {
-                throw new SnapshotException("released forks of leg " + id + ", which the snapshot does not hold");
-            }
-            final int n = in.readByte();
-            final List<String> tags = new ArrayList<>(n);
-            for (int t = 0; t < n; t++)
-            {
-                tags.add(in.readString());
-            }
-            releasedByLeg.put(id, tags);
-        }
-    }
-
-    private static boolean contains(final List<String> tags, final AsciiView tag)
-    {
-        for (int i = 0; i < tags.size(); i++)
-        {
-            if (tag.contentEquals(tags.get(i)))
-            {
-                return true;
-            }
-        }
-        return false;
+        released.read(in, legs);
     }
 }
