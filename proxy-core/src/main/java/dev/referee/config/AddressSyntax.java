@@ -21,7 +21,7 @@ public final class AddressSyntax
     {
     }
 
-    /** "udp:127.0.0.1:5060", "tcp:[::1]:5060". */
+    /** "udp:127.0.0.1:5060", "tcp:[::1]:5060", "tls:127.0.0.1:5061". */
     public static ListenAddress listen(final String text)
     {
         final int colon = text.indexOf(':');
@@ -42,8 +42,9 @@ public final class AddressSyntax
     }
 
     /**
-     * "udp" or "tcp" in any case, as {@link Transport#UDP} or {@link Transport#TCP}. Compared here rather than with
-     * {@code Transport.parse}, whose three-letter check does not accept "udp" (reported to its owner).
+     * "udp", "tcp" or "tls" in any case, as {@link Transport#UDP}, {@link Transport#TCP} or {@link Transport#TLS}.
+     * Compared here, not with a call into the transport package, which reads its configuration through this one
+     * (only its constants, compiled in, are used here: no package cycle).
      */
     public static int transport(final String name)
     {
@@ -55,7 +56,11 @@ public final class AddressSyntax
         {
             return Transport.TCP;
         }
-        throw new IllegalArgumentException("transport must be udp or tcp");
+        if ("tls".equalsIgnoreCase(name))
+        {
+            return Transport.TLS;
+        }
+        throw new IllegalArgumentException("transport must be udp, tcp or tls");
     }
 
     /** "127.0.0.1:5060", "[::1]:5060", "localhost:5060". */

@@ -8,7 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** One {@code listen} entry: "udp:127.0.0.1:5060", "tcp:[::1]:5060". */
+/** One {@code listen} entry: "udp:127.0.0.1:5060", "tcp:[::1]:5060", "tls:127.0.0.1:5061". */
 public record ListenAddress(int transport, InetSocketAddress address)
 {
     /** Without a {@code listen} key: UDP and TCP on 127.0.0.1:5060. */
@@ -16,7 +16,7 @@ public record ListenAddress(int transport, InetSocketAddress address)
         new ListenAddress(Transport.UDP, new InetSocketAddress(AddressSyntax.ipLiteral("127.0.0.1"), 5060)),
         new ListenAddress(Transport.TCP, new InetSocketAddress(AddressSyntax.ipLiteral("127.0.0.1"), 5060)));
 
-    /** The {@code listen} list: at least one address, none twice. */
+    /** The {@code listen} list: at least one address, none twice, no TCP port also a TLS port. */
     public static List<ListenAddress> readAll(final ConfigSection top) throws ConfigException
     {
         final ConfigValue value = top.get("listen");
@@ -37,6 +37,12 @@ public record ListenAddress(int transport, InetSocketAddress address)
             if (!seen.add(address))
             {
                 throw item.error("duplicate listen address");
+            }
+            final boolean stream = address.transport() == Transport.TCP || address.transport() == Transport.TLS;
+            if (stream && address.address().getPort() != 0 && seen.contains(
+                new ListenAddress(address.transport() == Transport.TCP ? Transport.TLS : Transport.TCP, address.address())))
+            {
+                throw item.error("tcp and tls cannot listen on the same address and port");
             }
             listen.add(address);
         }

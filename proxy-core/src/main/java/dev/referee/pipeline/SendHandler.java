@@ -37,7 +37,7 @@ final class SendHandler implements EventHandler<OutboundEvent>
 
     public void onEvent(final OutboundEvent event, final long sequence, final boolean endOfBatch)
     {
-        if (event.transport == dev.referee.transport.Transport.TCP)
+        if (dev.referee.transport.Transport.isStream(event.transport))
         {
             tcpPending = true;
             observer.onOutbound(event, endOfBatch);

@@ -13,6 +13,8 @@ import dev.referee.transport.OverloadConfig;
 import dev.referee.transport.OverloadResponder;
 import dev.referee.transport.SecurityConfig;
 import dev.referee.transport.TcpConfig;
+import dev.referee.transport.tls.TlsConfig;
+import dev.referee.transport.tls.TlsContext;
 import dev.referee.transport.TcpTransport;
 import dev.referee.transport.Transport;
 import dev.referee.transport.TrunkSources;
@@ -117,6 +119,20 @@ public final class SipPipeline implements AutoCloseable
         final OverloadConfig overload, final List<TrunkSources> trunks,
         final SecurityConfig security, final TcpConfig tcpConfig, final NanoClock clock)
     {
+        this(config, listen, userAgent, overload, trunks, security, tcpConfig, null, clock);
+    }
+
+    /**
+     * As above, with the {@code tls} section ({@code tls}: null when there is none; then {@code listen} has no
+     * {@code tls:} address).
+     *
+     * @throws IllegalArgumentException when a {@code tls:} address is given without a {@code tls} section.
+     */
+    public SipPipeline(
+        final PipelineConfig config, final List<ListenAddress> listen, final String userAgent,
+        final OverloadConfig overload, final List<TrunkSources> trunks,
+        final SecurityConfig security, final TcpConfig tcpConfig, final TlsConfig tls, final NanoClock clock)
+    {
         this.config = Objects.requireNonNull(config, "config");
         this.clock = clock;
         if (config.tickIntervalMs() <= 0)
@@ -133,9 +149,11 @@ public final class SipPipeline implements AutoCloseable
 
         final List<InetSocketAddress> udpAddresses = new ArrayList<>();
         final List<InetSocketAddress> tcpAddresses = new ArrayList<>();
+        final List<InetSocketAddress> tlsAddresses = new ArrayList<>();
         for (final ListenAddress address : listen)
         {
-            (address.transport() == Transport.TCP ? tcpAddresses : udpAddresses).add(address.address());
+            (address.transport() == Transport.TLS ? tlsAddresses :
+                address.transport() == Transport.TCP ? tcpAddresses : udpAddresses).add(address.address());
         }
 
         // One guard per receive thread (each counts its own), both given the same rules by a reload.
@@ -149,7 +167,7 @@ public final class SipPipeline implements AutoCloseable
             new OverloadResponder(userAgent, overload.retryAfterSeconds()),
             counters.udpAdmitted, counters.udpShed, counters.udpAbsorbed), counters, udpBorder);
         tcpPoller = outboundRing.newPoller();
-        tcp = new TcpTransport(tcpAddresses, publisher, new Admission(progress, overload,
+        tcp = new TcpTransport(tcpAddresses, tlsAddresses, tls == null ? null : TlsContext.create(tls), publisher, new Admission(progress, overload,
             new OverloadResponder(userAgent, overload.retryAfterSeconds()),
             counters.tcpAdmitted, counters.tcpShed, counters.tcpAbsorbed), counters, tcpPoller, tcpBorder,
             tcpConfig, clock);
@@ -298,7 +316,7 @@ public final class SipPipeline implements AutoCloseable
         startThread("ticker", ticker);
     }
 
-    /** Bound addresses with ports resolved, UDP first then TCP, each in {@code listen} order. */
+    /** Bound addresses with ports resolved, UDP first then TCP then TLS, each in {@code listen} order. */
     public List<ListenAddress> boundAddresses()
     {
         final List<ListenAddress> bound = new ArrayList<>();
@@ -310,13 +328,17 @@ public final class SipPipeline implements AutoCloseable
         {
             bound.add(new ListenAddress(Transport.TCP, address));
         }
+        for (final InetSocketAddress address : tcp.boundTlsAddresses())
+        {
+            bound.add(new ListenAddress(Transport.TLS, address));
+        }
         return bound;
     }
 
     /** The first bound address of {@code transport}; null when there is none. */
     public InetSocketAddress localAddress(final int transport)
     {
-        final List<InetSocketAddress> addresses =
+        final List<InetSocketAddress> addresses = transport == Transport.TLS ? tcp.boundTlsAddresses() :
             transport == Transport.TCP ? tcp.boundAddresses() : udp.boundAddresses();
         return addresses.isEmpty() ? null : addresses.get(0);
     }

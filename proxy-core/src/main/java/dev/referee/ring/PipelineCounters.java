@@ -65,6 +65,11 @@ public final class PipelineCounters
     public final Counter tcpIdleClosed = new Counter();
     /** Connections closed because a message stayed incomplete for {@code tcp.read-timeout} (slowloris). */
     public final Counter tcpReadTimeouts = new Counter();
+    /**
+     * TLS connections closed on a TLS error: a peer that does not speak TLS, a handshake that fails (a certificate
+     * that does not verify, no protocol in common), a corrupt record.
+     */
+    public final Counter tlsFailed = new Counter();
 
     // ---- send thread -------------------------------------------------------------------------------------
     public final Counter udpSent = new Counter();

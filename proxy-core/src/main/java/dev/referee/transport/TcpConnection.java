@@ -13,9 +13,9 @@ import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 
 /**
- * One TCP connection, accepted or opened by us: its read buffer (framed by {@link TcpTransport}), the bytes still
- * waiting to be written, and the times {@code tcp.idle-timeout} and {@code tcp.read-timeout} are judged by.
- * Confined to the TCP I/O thread.
+ * One TCP or TLS connection, accepted or opened by us: its read buffer (framed by {@link TcpTransport}; plaintext, for
+ * TLS, once {@link TlsStream} has decrypted it), the bytes still waiting to be written, and the times
+ * {@code tcp.idle-timeout} and {@code tcp.read-timeout} are judged by. Confined to the TCP I/O thread.
  */
 final class TcpConnection
 {
@@ -25,6 +25,8 @@ final class TcpConnection
     static final int MAX_PENDING_WRITE_BYTES = 4 * 1024 * 1024;
 
     final long id;
+    /** {@link Transport#TCP} or {@link Transport#TLS}. */
+    final int transport;
     final SocketChannel channel;
     final InetSocketAddress remote;
     final boolean accepted;
@@ -50,6 +52,9 @@ final class TcpConnection
     private final ArrayDeque<ByteBuffer> pendingWrites = new ArrayDeque<>();
     private int pendingWriteBytes;
     private boolean connected;
+    /** The TLS layer; null for plain TCP. */
+    private TlsStream tls;
+    private final long openedNs;
 
     TcpConnection(
         final long id,
@@ -69,6 +74,48 @@ final class TcpConnection
         this.local = local;
         this.accepted = accepted;
         this.connected = connected;
+        this.transport = Transport.TCP;
+        this.openedNs = nowNs;
+    }
+
+    /** A TLS connection: {@code engine} in server mode for an accepted one, client mode for one we open. */
+    TcpConnection(
+        final long id,
+        final SocketChannel channel,
+        final InetSocketAddress remote,
+        final InetSocketAddress local,
+        final boolean accepted,
+        final boolean connected,
+        final int trunk,
+        final long nowNs,
+        final javax.net.ssl.SSLEngine engine)
+    {
+        this.id = id;
+        this.trunk = trunk;
+        this.lastActivityNs = nowNs;
+        this.channel = channel;
+        this.remote = remote;
+        this.local = local;
+        this.accepted = accepted;
+        this.connected = connected;
+        this.transport = Transport.TLS;
+        this.openedNs = nowNs;
+        this.tls = new TlsStream(engine, this::writeRaw);
+    }
+
+    /** Starts the TLS handshake (nothing for TCP); a client's first bytes wait until the socket connects. */
+    void startTls() throws IOException
+    {
+        if (tls != null)
+        {
+            tls.start();
+        }
+    }
+
+    /** Plaintext or ciphertext is held past the read buffer: read again without waiting for the socket. */
+    boolean hasBufferedInput()
+    {
+        return tls != null && tls.hasBufferedInput();
     }
 
     boolean isConnected()
@@ -94,7 +141,7 @@ final class TcpConnection
      */
     int read() throws IOException
     {
-        return channel.read(readByteBuffer);
+        return tls == null ? channel.read(readByteBuffer) : tls.read(channel, readByteBuffer);
     }
 
     /** The read bytes: from index 0 to {@link #readLength()}. */
@@ -142,12 +189,23 @@ final class TcpConnection
     }
 
     /**
-     * Writes {@code source} (position to limit) now if possible; what the socket does not take, or everything
-     * while connecting or while earlier bytes wait, is copied and queued for {@link #onWritable()}.
+     * Sends the message in {@code source} (position to limit): as it is on TCP, encrypted on TLS (waiting for the
+     * handshake to end first).
      *
      * @return false when the bytes were not accepted because too much is queued already.
      */
     boolean write(final ByteBuffer source) throws IOException
+    {
+        return tls == null ? writeRaw(source) : tls.write(source);
+    }
+
+    /**
+     * Writes {@code source} (position to limit) to the socket now if possible; what the socket does not take, or
+     * everything while connecting or while earlier bytes wait, is copied and queued for {@link #onWritable()}.
+     *
+     * @return false when the bytes were not accepted because too much is queued already.
+     */
+    private boolean writeRaw(final ByteBuffer source) throws IOException
     {
         if (connected && pendingWrites.isEmpty())
         {
@@ -210,6 +268,12 @@ final class TcpConnection
     /** Why this connection is to be closed at {@code nowNs}; {@link #KEEP} while it may stay. */
     int expiry(final long nowNs, final long idleTimeoutNs, final long readTimeoutNs)
     {
+        // A handshake is held to the same bound as a message: a peer that opens connections and never finishes
+        // them holds no more than a slowloris does.
+        if (tls != null && !tls.established() && nowNs - openedNs >= readTimeoutNs)
+        {
+            return READ_TIMEOUT;
+        }
         if (partialSinceNs != NO_PARTIAL && nowNs - partialSinceNs >= readTimeoutNs)
         {
             return READ_TIMEOUT;
@@ -229,6 +293,10 @@ final class TcpConnection
 
     void close()
     {
+        if (tls != null && connected)
+        {
+            tls.close();
+        }
         if (key != null)
         {
             key.cancel();

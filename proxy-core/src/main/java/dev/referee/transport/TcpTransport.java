@@ -5,6 +5,7 @@ import dev.referee.ring.OutboundEvent;
 import dev.referee.ring.PacketTap;
 import dev.referee.ring.PipelineCounters;
 import dev.referee.sip.StreamFramer;
+import dev.referee.transport.tls.TlsContext;
 
 import com.lmax.disruptor.EventPoller;
 import org.agrona.CloseHelper;
@@ -28,9 +29,10 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLException;
 
 /**
- * TCP listeners and connections, all on ONE I/O thread ({@link #run()}) with one {@link Selector}: accepts,
+ * TCP and TLS listeners and connections, all on ONE I/O thread ({@link #run()}) with one {@link Selector}: accepts,
  * reads and frames messages (RFC 3261 §18.3, by Content-Length), publishes them to the inbound ring, and writes
  * the TCP messages of the outbound ring, which it polls itself so that connection state never leaves this thread.
  * <p>
@@ -41,6 +43,11 @@ import java.util.Map;
  * <p>
  * The send thread calls {@link #wakeup()} after a batch that holds TCP messages; everything else is confined to
  * the I/O thread except {@link #stop()}.
+ * <p>
+ * TLS ({@code tls:} listen addresses, {@code ;transport=tls} targets) is TCP with a {@link TlsStream} in each
+ * connection: the same framing, limits, reuse and border checks, on plaintext; a peer that does not speak TLS, or
+ * fails the handshake (a certificate that does not verify), is closed and counted ({@code tlsFailed}), and a
+ * handshake is held to {@code tcp.read-timeout}.
  * <p>
  * Limits ({@code tcp.*}, docs/security.md): at most {@code max-connections} accepted connections (one more is
  * accepted and closed at once, so the kernel's backlog does not fill with connections never served); a read buffer
@@ -54,6 +61,8 @@ public final class TcpTransport implements Runnable, AutoCloseable
     private static final System.Logger LOGGER = System.getLogger(TcpTransport.class.getName());
 
     private final List<InetSocketAddress> requested;
+    private final List<InetSocketAddress> requestedTls;
+    private final TlsContext tlsContext;
     private final InboundPublisher publisher;
     private final Admission admission;
     private final PipelineCounters counters;
@@ -72,6 +81,7 @@ public final class TcpTransport implements Runnable, AutoCloseable
 
     private final List<ServerSocketChannel> listeners = new ArrayList<>();
     private final List<InetSocketAddress> boundAddresses = new ArrayList<>();
+    private final List<InetSocketAddress> boundTlsAddresses = new ArrayList<>();
     private final Long2ObjectHashMap<TcpConnection> connectionById = new Long2ObjectHashMap<>();
     private final Map<InetSocketAddress, TcpConnection> connectionByRemote = new HashMap<>();
     private final ByteBuffer sendByteBuffer = ByteBuffer.allocateDirect(InboundEvent.MAX_MESSAGE_LENGTH);
@@ -96,12 +106,31 @@ public final class TcpTransport implements Runnable, AutoCloseable
             new SystemNanoClock());
     }
 
+    /** TCP only: as the constructor below, without TLS. */
+    public TcpTransport(
+        final List<InetSocketAddress> addresses,
+        final InboundPublisher publisher,
+        final Admission admission,
+        final PipelineCounters counters,
+        final EventPoller<OutboundEvent> outboundPoller,
+        final BorderGuard border,
+        final TcpConfig config,
+        final NanoClock clock)
+    {
+        this(addresses, List.of(), null, publisher, admission, counters, outboundPoller, border, config, clock);
+    }
+
     /**
-     * @param border judges every message received, and every connection accepted, by its source.
-     * @param clock  receive times and timeouts.
+     * @param tlsAddresses the {@code tls:} listen addresses.
+     * @param tlsContext   the {@code tls} section's context; null when there is none (then no TLS address is given, and
+     *                     a message for a TLS destination is dropped and counted).
+     * @param border       judges every message received, and every connection accepted, by its source.
+     * @param clock        receive times and timeouts.
      */
     public TcpTransport(
         final List<InetSocketAddress> addresses,
+        final List<InetSocketAddress> tlsAddresses,
+        final TlsContext tlsContext,
         final InboundPublisher publisher,
         final Admission admission,
         final PipelineCounters counters,
@@ -121,6 +150,12 @@ public final class TcpTransport implements Runnable, AutoCloseable
         this.selectTimeoutMs = Math.max(1, Math.min(1_000, shortestMs / 10));
         this.sweepIntervalNs = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(selectTimeoutMs);
         this.requested = List.copyOf(addresses);
+        this.requestedTls = List.copyOf(tlsAddresses);
+        this.tlsContext = tlsContext;
+        if (!requestedTls.isEmpty() && tlsContext == null)
+        {
+            throw new IllegalArgumentException("tls listen addresses need a TLS context (the tls section)");
+        }
         this.publisher = publisher;
         this.admission = admission;
         this.counters = counters;
@@ -137,23 +172,38 @@ public final class TcpTransport implements Runnable, AutoCloseable
         selector = Selector.open();
         for (final InetSocketAddress address : requested)
         {
-            final ServerSocketChannel listener = ServerSocketChannel.open();
-            listeners.add(listener);
-            try
-            {
-                listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-                listener.bind(address, 1024);
-                listener.configureBlocking(false);
-            }
-            catch (final IOException ex)
-            {
-                throw new IOException("cannot bind tcp:" + Addresses.hostPort(address) + ": " + ex.getMessage(), ex);
-            }
-
-            final InetSocketAddress local = (InetSocketAddress)listener.getLocalAddress();
-            boundAddresses.add(local);
-            listener.register(selector, SelectionKey.OP_ACCEPT, local);
+            boundAddresses.add(listen(address, Transport.TCP));
         }
+        for (final InetSocketAddress address : requestedTls)
+        {
+            boundTlsAddresses.add(listen(address, Transport.TLS));
+        }
+    }
+
+    private InetSocketAddress listen(final InetSocketAddress address, final int transport) throws IOException
+    {
+        final ServerSocketChannel listener = ServerSocketChannel.open();
+        listeners.add(listener);
+        try
+        {
+            listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            listener.bind(address, 1024);
+            listener.configureBlocking(false);
+        }
+        catch (final IOException ex)
+        {
+            throw new IOException("cannot bind " + Transport.paramName(transport) + ":" + Addresses.hostPort(address) +
+                ": " + ex.getMessage(), ex);
+        }
+
+        final InetSocketAddress local = (InetSocketAddress)listener.getLocalAddress();
+        listener.register(selector, SelectionKey.OP_ACCEPT, new Listener(local, transport));
+        return local;
+    }
+
+    /** What a listening key carries: its address and whether connections accepted on it speak TLS. */
+    private record Listener(InetSocketAddress local, int transport)
+    {
     }
 
     /**
@@ -165,10 +215,16 @@ public final class TcpTransport implements Runnable, AutoCloseable
         this.tap = tap;
     }
 
-    /** The addresses actually bound (port 0 resolved), in {@code listen} order. */
+    /** The TCP addresses actually bound (port 0 resolved), in {@code listen} order. */
     public List<InetSocketAddress> boundAddresses()
     {
         return List.copyOf(boundAddresses);
+    }
+
+    /** The TLS addresses actually bound (port 0 resolved), in {@code listen} order. */
+    public List<InetSocketAddress> boundTlsAddresses()
+    {
+        return List.copyOf(boundTlsAddresses);
     }
 
     /** The I/O thread's loop; returns after {@link #stop()}. */
@@ -287,6 +343,13 @@ public final class TcpTransport implements Runnable, AutoCloseable
                     connection.onWritable();
                 }
             }
+            catch (final SSLException ex)
+            {
+                // Not TLS, a certificate that does not verify, a corrupt record: this peer only.
+                counters.tlsFailed.increment();
+                LOGGER.log(System.Logger.Level.DEBUG, () -> "TLS with " + connection.remote + ": " + ex.getMessage());
+                closeConnection(connection);
+            }
             catch (final IOException ex)
             {
                 closeConnection(connection);
@@ -300,11 +363,11 @@ public final class TcpTransport implements Runnable, AutoCloseable
         }
         else if (key.isAcceptable())
         {
-            accept((ServerSocketChannel)key.channel());
+            accept((ServerSocketChannel)key.channel(), ((Listener)key.attachment()).transport());
         }
     }
 
-    private void accept(final ServerSocketChannel listener)
+    private void accept(final ServerSocketChannel listener, final int transport)
     {
         SocketChannel channel = null;
         try
@@ -330,15 +393,35 @@ public final class TcpTransport implements Runnable, AutoCloseable
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             final InetSocketAddress local = (InetSocketAddress)channel.getLocalAddress();
-            final TcpConnection connection = new TcpConnection(
-                nextConnectionId++, channel, remote, local, true, true, border.trunkOf(remote), clock.nanoTime());
+            final TcpConnection connection = transport == Transport.TLS ?
+                new TcpConnection(nextConnectionId++, channel, remote, local, true, true, border.trunkOf(remote),
+                    clock.nanoTime(), tlsContext.serverEngine()) :
+                new TcpConnection(nextConnectionId++, channel, remote, local, true, true, border.trunkOf(remote),
+                    clock.nanoTime());
             register(connection, SelectionKey.OP_READ);
             acceptedOpen++;
             counters.tcpConnectionsAccepted.increment();
+            startTls(connection);
         }
         catch (final IOException ex)
         {
             CloseHelper.quietClose(channel);
+        }
+    }
+
+    /** Starts a TLS connection's handshake once it is registered; false (and closed) when that already failed. */
+    private boolean startTls(final TcpConnection connection)
+    {
+        try
+        {
+            connection.startTls();
+            return true;
+        }
+        catch (final IOException ex)
+        {
+            counters.tlsFailed.increment();
+            closeConnection(connection);
+            return false;
         }
     }
 
@@ -369,11 +452,24 @@ public final class TcpTransport implements Runnable, AutoCloseable
 
     private void onReadable(final TcpConnection connection) throws IOException
     {
+        // TLS may hold decrypted bytes the read buffer had no room for: read again, as long as that makes progress.
+        while (readAndFrame(connection) && connection.hasBufferedInput())
+        {
+            if (!connection.channel.isOpen())
+            {
+                return;
+            }
+        }
+    }
+
+    /** One read and the framing of what it completed; false when it read nothing or the connection closed. */
+    private boolean readAndFrame(final TcpConnection connection) throws IOException
+    {
         final int read = connection.read();
         if (read < 0)
         {
             closeConnection(connection);
-            return;
+            return false;
         }
         counters.tcpBytesReceived.add(read);
 
@@ -397,7 +493,7 @@ public final class TcpTransport implements Runnable, AutoCloseable
             {
                 counters.tcpMalformedStreams.increment();
                 closeConnection(connection);
-                return;
+                return false;
             }
             if (length == StreamFramer.INCOMPLETE)
             {
@@ -408,7 +504,7 @@ public final class TcpTransport implements Runnable, AutoCloseable
             deliver(connection, buffer, offset, length, nowNs);
             if (!connection.channel.isOpen())
             {
-                return;
+                return false;
             }
             offset += length;
         }
@@ -417,9 +513,10 @@ public final class TcpTransport implements Runnable, AutoCloseable
         {
             counters.tcpBufferOverflows.increment();
             closeConnection(connection);
-            return;
+            return false;
         }
         connection.onRead(nowNs, offset > 0 && end > offset, connection.readLength());
+        return read > 0;
     }
 
     private void deliver(
@@ -441,7 +538,7 @@ public final class TcpTransport implements Runnable, AutoCloseable
             }
             return;
         }
-        final int verdict = publisher.offer(Transport.TCP, connection.remote, connection.local, connection.id, trunk,
+        final int verdict = publisher.offer(connection.transport, connection.remote, connection.local, connection.id, trunk,
             buffer, offset, length, nowNs, admission);
         if (verdict == Admission.SHED)
         {
@@ -497,7 +594,7 @@ public final class TcpTransport implements Runnable, AutoCloseable
 
     private boolean onOutbound(final OutboundEvent event, final long sequence, final boolean endOfBatch)
     {
-        if (event.transport != Transport.TCP)
+        if (!Transport.isStream(event.transport))
         {
             return true;
         }
@@ -518,7 +615,7 @@ public final class TcpTransport implements Runnable, AutoCloseable
 
     private void send(final OutboundEvent event)
     {
-        final TcpConnection connection = connectionFor(event.connectionId, event.destination);
+        final TcpConnection connection = connectionFor(event.connectionId, event.destination, event.transport);
         if (connection == null)
         {
             counters.tcpSendDropped.increment();
@@ -550,12 +647,13 @@ public final class TcpTransport implements Runnable, AutoCloseable
         }
     }
 
-    private TcpConnection connectionFor(final long connectionId, final InetSocketAddress destination)
+    private TcpConnection connectionFor(final long connectionId, final InetSocketAddress destination,
+        final int transport)
     {
         if (connectionId != 0)
         {
             final TcpConnection connection = connectionById.get(connectionId);
-            if (connection != null)
+            if (connection != null && connection.transport == transport)
             {
                 return connection;
             }
@@ -566,13 +664,14 @@ public final class TcpTransport implements Runnable, AutoCloseable
             return null;
         }
 
+        // Never plaintext on a TLS leg: a connection of the other transport to the same address is not reused.
         final TcpConnection connection = connectionByRemote.get(destination);
-        return connection != null ? connection : connect(destination);
+        return connection != null && connection.transport == transport ? connection : connect(destination, transport);
     }
 
-    private TcpConnection connect(final InetSocketAddress destination)
+    private TcpConnection connect(final InetSocketAddress destination, final int transport)
     {
-        if (destination.isUnresolved())
+        if (destination.isUnresolved() || (transport == Transport.TLS && tlsContext == null))
         {
             return null;
         }
@@ -585,11 +684,14 @@ public final class TcpTransport implements Runnable, AutoCloseable
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             final boolean connected = channel.connect(destination);
             final InetSocketAddress local = connected ? (InetSocketAddress)channel.getLocalAddress() : null;
-            final TcpConnection connection = new TcpConnection(nextConnectionId++, channel, destination, local, false,
-                connected, border.trunkOf(destination), clock.nanoTime());
+            final TcpConnection connection = transport == Transport.TLS ?
+                new TcpConnection(nextConnectionId++, channel, destination, local, false, connected,
+                    border.trunkOf(destination), clock.nanoTime(), tlsContext.clientEngine(destination)) :
+                new TcpConnection(nextConnectionId++, channel, destination, local, false, connected,
+                    border.trunkOf(destination), clock.nanoTime());
             register(connection, connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT);
             counters.tcpConnectionsConnected.increment();
-            return connection;
+            return startTls(connection) ? connection : null;
         }
         catch (final IOException ex)
         {

@@ -14,6 +14,7 @@ public final class EchoEngine implements InboundHandler
 {
     public final Queue<String> received = new ConcurrentLinkedQueue<>();
     public final Queue<Long> connectionIds = new ConcurrentLinkedQueue<>();
+    public final Queue<Integer> transports = new ConcurrentLinkedQueue<>();
     public final AtomicLong ticks = new AtomicLong();
     public final AtomicLong sendFailures = new AtomicLong();
     public volatile SipSender sender;
@@ -28,6 +29,7 @@ public final class EchoEngine implements InboundHandler
 
         received.add(event.data.getStringWithoutLengthAscii(0, event.length));
         connectionIds.add(event.connectionId);
+        transports.add(event.transport);
         if (!sender.send(event.transport, event.source, event.connectionId, event.data, 0, event.length))
         {
             sendFailures.incrementAndGet();

@@ -77,7 +77,7 @@ public final class JournalFormatter
 
     private static String transport(final JournalRecord r)
     {
-        return r.transport == Transport.TCP ? "TCP" : "UDP";
+        return Transport.viaName(r.transport);
     }
 
     private static String connection(final JournalRecord r)

@@ -91,7 +91,7 @@ public record StatusSnapshot(
         final MessageCounts messagesOut, final Drops drops, final Overload overload)
     {
         this(activeCalls, dialogs, transactions, transactionsWaiting, timers, ring, messagesIn, messagesOut, drops,
-            overload, new Security(0, 0, 0, 0, 0), new Tcp(0, 0, 0, 0, 0));
+            overload, new Security(0, 0, 0, 0, 0), new Tcp(0, 0, 0, 0, 0, 0));
     }
 
     /** A snapshot of an idle node with the given ring sizes, everything else zero. */
@@ -105,7 +105,7 @@ public record StatusSnapshot(
             new Drops(0, 0, 0, 0, 0, 0, 0),
             new Overload(0, 0, 0, 0, 0),
             new Security(0, 0, 0, 0, 0),
-            new Tcp(0, 0, 0, 0, 0),
+            new Tcp(0, 0, 0, 0, 0, 0),
             Trunks.none(),
             Hep.none(),
             Map.of());
@@ -196,10 +196,13 @@ public record StatusSnapshot(
      * @param connectionsRefused accepted and closed at once because {@code tcp.max-connections} were open.
      * @param bufferOverflows    closed because a message did not fit the read buffer.
      * @param idleClosed         closed after {@code tcp.idle-timeout}.
-     * @param readTimeouts       closed because a message stayed incomplete for {@code tcp.read-timeout}.
+     * @param readTimeouts       closed because a message (or a TLS handshake) stayed incomplete for
+     *                           {@code tcp.read-timeout}.
+     * @param tlsFailed          TLS connections closed on a TLS error: not TLS, a failed handshake (a certificate
+     *                           that does not verify), a corrupt record.
      */
     public record Tcp(long connectionsOpen, long connectionsRefused, long bufferOverflows, long idleClosed,
-        long readTimeouts)
+        long readTimeouts, long tlsFailed)
     {
     }
 

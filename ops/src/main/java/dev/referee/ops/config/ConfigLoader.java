@@ -20,6 +20,8 @@ import dev.referee.pipeline.PipelineConfig;
 import dev.referee.transport.OverloadConfig;
 import dev.referee.transport.SecurityConfig;
 import dev.referee.transport.TcpConfig;
+import dev.referee.transport.Transport;
+import dev.referee.transport.tls.TlsConfig;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -106,12 +108,13 @@ public final class ConfigLoader
     {
         final ConfigSection top = ConfigSection.document(reader, source).allowOnly(
             "listen", "routes", "journal", "admin", "pipeline", "sip", "transfer", "redirect", "trunks", "webhook",
-            "cdr", "warm-up", "overload", "security", "tcp", "logging", "hep", "admin-token");
+            "cdr", "warm-up", "overload", "security", "tcp", "tls", "logging", "hep", "admin-token");
         final ConfigSection journal = top.section("journal");
         final List<Route> routes = Route.readAll(top.items("routes"));
         final List<TrunkConfig> trunks = TrunksReader.trunks(top.items("trunks"), routes);
+        final List<ListenAddress> listen = ListenAddress.readAll(top);
         return new RefereeConfig(
-            ListenAddress.readAll(top),
+            listen,
             routes,
             journal.path("dir", DEFAULT_JOURNAL_DIR),
             admin(top),
@@ -127,10 +130,41 @@ public final class ConfigLoader
             OverloadConfig.read(top.section("overload")),
             SecurityConfig.read(top.section("security"), top.items("trunks")),
             TcpConfig.read(top.section("tcp")),
+            tls(top, listen, routes),
             LoggingConfig.read(top.section("logging")),
             top.get("hep") == null ? HepConfig.OFF : HepConfig.read(top.section("hep")),
             adminToken(top),
             null);
+    }
+
+    /**
+     * {@code tls}: required by a {@code tls:} listen address or a {@code ;transport=tls} target (what else would
+     * Referee present, or trust?); and a TLS target needs a {@code tls:} address to name in its Via and Contact.
+     */
+    private static TlsConfig tls(final ConfigSection top, final List<ListenAddress> listen, final List<Route> routes)
+        throws ConfigException
+    {
+        final boolean tlsListen = listen.stream().anyMatch(address -> address.transport() == Transport.TLS);
+        final boolean tlsTarget = routes.stream().flatMap(route -> route.targets().stream())
+            .anyMatch(target -> target.transport() == Transport.TLS);
+        if (top.get("tls") == null)
+        {
+            if (tlsListen)
+            {
+                throw top.require("listen").error("a tls: address needs the tls section (certificate and key)");
+            }
+            if (tlsTarget)
+            {
+                throw top.require("routes").error("a transport=tls target needs the tls section (certificate and key)");
+            }
+            return null;
+        }
+        if (tlsTarget && !tlsListen)
+        {
+            throw top.require("routes").error("a transport=tls target needs a tls: listen address (its Via and " +
+                "Contact name it)");
+        }
+        return TlsConfig.read(top.section("tls"));
     }
 
     /**

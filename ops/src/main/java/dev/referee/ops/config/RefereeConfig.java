@@ -17,6 +17,7 @@ import dev.referee.pipeline.PipelineConfig;
 import dev.referee.transport.OverloadConfig;
 import dev.referee.transport.SecurityConfig;
 import dev.referee.transport.TcpConfig;
+import dev.referee.transport.tls.TlsConfig;
 import dev.referee.transport.TrunkSources;
 
 import java.net.InetSocketAddress;
@@ -45,6 +46,7 @@ import java.util.concurrent.TimeUnit;
  * @param security    {@code security} and {@code trunks[].flood}: what the receive threads do with unknown and
  *                    flooding sources (docs/security.md, "Receive side").
  * @param tcp         {@code tcp}: connection limits and timeouts.
+ * @param tls         {@code tls}: certificate, key, trusted roots of {@code tls:} addresses and targets; null when absent.
  * @param hep         {@code hep}: where a HEP copy of every SIP message goes; {@link HepConfig#OFF} without it.
  * @param adminToken  {@code admin-token}: the bearer token that lets a non-loopback client POST admin actions
  *                    (reload); null: only loopback clients may.
@@ -68,6 +70,7 @@ public record RefereeConfig(
     OverloadConfig overload,
     SecurityConfig security,
     TcpConfig tcp,
+    TlsConfig tls,
     LoggingConfig logging,
     HepConfig hep,
     String adminToken,
@@ -84,28 +87,28 @@ public record RefereeConfig(
     public RefereeConfig withWarmUp(final WarmUpConfig warmUp)
     {
         return new RefereeConfig(listen, routes, journalDir, admin, pipeline, sip, journal, transfer, redirect, trunks,
-            webhook, cdr, warmUp, overload, security, tcp, logging, hep, adminToken, file);
+            webhook, cdr, warmUp, overload, security, tcp, tls, logging, hep, adminToken, file);
     }
 
     /** This configuration with other {@code listen} addresses (the node's own, once a configured port 0 is bound). */
     public RefereeConfig withListen(final List<ListenAddress> listen)
     {
         return new RefereeConfig(listen, routes, journalDir, admin, pipeline, sip, journal, transfer, redirect, trunks,
-            webhook, cdr, warmUp, overload, security, tcp, logging, hep, adminToken, file);
+            webhook, cdr, warmUp, overload, security, tcp, tls, logging, hep, adminToken, file);
     }
 
     /** This configuration with another {@code admin} address. */
     public RefereeConfig withAdmin(final InetSocketAddress admin)
     {
         return new RefereeConfig(listen, routes, journalDir, admin, pipeline, sip, journal, transfer, redirect, trunks,
-            webhook, cdr, warmUp, overload, security, tcp, logging, hep, adminToken, file);
+            webhook, cdr, warmUp, overload, security, tcp, tls, logging, hep, adminToken, file);
     }
 
     /** This configuration as read from {@code file} (which a reload reads again). */
     public RefereeConfig withFile(final Path file)
     {
         return new RefereeConfig(listen, routes, journalDir, admin, pipeline, sip, journal, transfer, redirect, trunks,
-            webhook, cdr, warmUp, overload, security, tcp, logging, hep, adminToken, file);
+            webhook, cdr, warmUp, overload, security, tcp, tls, logging, hep, adminToken, file);
     }
 
     /** What the receive threads know of the trunks: names and source blocks. */

@@ -54,7 +54,7 @@ final class PcapCommand implements Callable<Integer>
             final PcapWriter pcap = new PcapWriter(file);
             for (final JournalRecord record : index.recordsOf(call))
             {
-                final boolean tcp = record.transport == Transport.TCP;
+                final boolean tcp = Transport.isStream(record.transport); // TLS as its plaintext, over TCP
                 final long wallNs = index.clock.wallClockNs(record.timeNs);
                 if (record.type == RecordType.INPUT_SIP)
                 {

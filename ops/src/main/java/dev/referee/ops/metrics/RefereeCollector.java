@@ -263,13 +263,14 @@ public final class RefereeCollector implements MultiCollector
     private static void tcp(final Families families, final StatusSnapshot now)
     {
         final StatusSnapshot.Tcp tcp = now.tcp();
-        families.gauge("referee_tcp_connections", "TCP connections open, accepted and opened by Referee",
+        families.gauge("referee_tcp_connections", "TCP and TLS connections open, accepted and opened by Referee",
             tcp.connectionsOpen());
-        families.counter("referee_tcp_connections_closed", "TCP connections Referee closed on a limit, by reason")
+        families.counter("referee_tcp_connections_closed", "TCP and TLS connections Referee closed on a limit or a TLS error, by reason")
             .point(tcp.connectionsRefused(), "reason", "max_connections")
             .point(tcp.bufferOverflows(), "reason", "buffer_overflow")
             .point(tcp.idleClosed(), "reason", "idle")
             .point(tcp.readTimeouts(), "reason", "read_timeout")
+            .point(tcp.tlsFailed(), "reason", "tls_error")
             .add();
     }
 

@@ -157,6 +157,7 @@ final class ConfigReload implements Reloader
             {"overload", current.overload(), next.overload()},
             {"security.flood", current.security().flood(), next.security().flood()},
             {"tcp", current.tcp(), next.tcp()},
+            {"tls", current.tls(), next.tls()},
             {"logging", current.logging(), next.logging()},
             {"hep", current.hep(), next.hep()},
         };

@@ -72,7 +72,8 @@ final class NodeAssembly
         try
         {
             parts.pipeline = new SipPipeline(config.pipeline(), config.listen(), config.sip().userAgent(),
-                config.overload(), config.trunkSources(), config.security(), config.tcp(), new SystemNanoClock());
+                config.overload(), config.trunkSources(), config.security(), config.tcp(), config.tls(),
+                new SystemNanoClock());
             if (config.hep().enabled())
             {
                 // Every message the transports read or write is copied to the HEP collector, off the engine thread.
@@ -167,16 +168,15 @@ final class NodeAssembly
     /**
      * The configured listen addresses in their order, each port 0 replaced by the port the system chose; the others
      * are kept as configured (a journal compares them with the ones it recorded). {@code bound} is the pipeline's
-     * list: UDP then TCP, each in configured order.
+     * list: UDP then TCP then TLS, each in configured order.
      */
     static List<ListenAddress> resolvedListen(final List<ListenAddress> configured, final List<ListenAddress> bound)
     {
         final List<ListenAddress> resolved = new ArrayList<>(configured.size());
-        final int[] seen = new int[2]; // per transport: UDP, TCP
+        final int[] seen = new int[Transport.COUNT];
         for (final ListenAddress address : configured)
         {
-            final boolean tcp = address.transport() == Transport.TCP;
-            final int nth = seen[tcp ? 1 : 0]++;
+            final int nth = seen[Transport.index(address.transport())]++;
             if (address.address().getPort() != 0)
             {
                 resolved.add(address);
@@ -185,7 +185,7 @@ final class NodeAssembly
             int index = 0;
             for (final ListenAddress candidate : bound)
             {
-                if ((candidate.transport() == Transport.TCP) == tcp && index++ == nth)
+                if (candidate.transport() == address.transport() && index++ == nth)
                 {
                     resolved.add(candidate);
                     break;

@@ -70,7 +70,8 @@ final class NodeStatus implements StatusSource
                 pipeline.counters().tcpConnectionsRefused.get(),
                 pipeline.counters().tcpBufferOverflows.get(),
                 pipeline.counters().tcpIdleClosed.get(),
-                pipeline.counters().tcpReadTimeouts.get()),
+                pipeline.counters().tcpReadTimeouts.get(),
+                pipeline.counters().tlsFailed.get()),
             trunks(),
             capture == null ? StatusSnapshot.Hep.none() :
                 new StatusSnapshot.Hep(capture.sent(), capture.dropped(), capture.errors()),

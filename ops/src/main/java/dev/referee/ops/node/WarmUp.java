@@ -137,6 +137,7 @@ public final class WarmUp
             // Its own phones on loopback, driven as fast as they go: no border, no flood limit.
             SecurityConfig.defaults(false),
             TcpConfig.defaults(),
+            null,
             config.logging(),
             // Its synthetic calls are no traffic of the node's: nothing of them goes to the HEP collector.
             HepConfig.OFF,

@@ -88,7 +88,7 @@ class ConfigLoaderTest
         assertEquals(new RefereeConfig(embedded.listen(), embedded.routes(), embedded.journalDir(), embedded.admin(),
             embedded.pipeline(), embedded.sip(), embedded.journal(), embedded.transfer(), embedded.redirect(), List.of(),
             embedded.webhook(), embedded.cdr(), embedded.warmUp(), embedded.overload(), SecurityConfig.defaults(false),
-            embedded.tcp(), embedded.logging(), HepConfig.OFF, null, null), empty);
+            embedded.tcp(), null, embedded.logging(), HepConfig.OFF, null, null), empty);
         assertEquals(SecurityConfig.defaults(false), empty.security());
         assertEquals(UnknownSources.ALLOW, empty.security().unknownSources());
         assertFalse(empty.security().flood().enabled());
@@ -146,6 +146,54 @@ class ConfigLoaderTest
         assertError("tcp:\n  idle-timeout: 0s\n", 2, "tcp.idle-timeout", "duration '0s' out of range 1ms..86400s");
         assertError("trunks:\n  - name: a\n    sources: [\"10.0.0.1\"]\n    flood: maybe\n", 4, "trunks[0].flood",
             "expected true or false");
+    }
+
+    /** The test certificates of proxy-core (make-certificates.sh there), from the ops module. */
+    private static final Path TLS = Path.of("..", "proxy-core", "src", "test", "resources", "tls").toAbsolutePath();
+
+    private static String tlsSection(final String certificate, final String key, final String more)
+    {
+        return "tls:\n  certificate: \"" + TLS.resolve(certificate) + "\"\n  key: \"" + TLS.resolve(key) + "\"\n" + more;
+    }
+
+    @Test
+    void shouldReadTheTlsSectionWithATlsAddressAndTarget() throws Exception
+    {
+        final RefereeConfig config = ConfigLoader.parse(
+            "listen: [\"udp:127.0.0.1:5060\", \"tls:127.0.0.1:5061\"]\n" +
+            "routes:\n  - user: teams\n    target: \"127.0.0.2:5061;transport=tls\"\n" +
+            tlsSection("server.pem", "server.key", "  ca: \"" + TLS.resolve("ca.pem") + "\"\n  verify-peer: false\n" +
+                "  protocols: [tlsv1.3]\n"), "t");
+
+        assertEquals(new ListenAddress(Transport.TLS, address("127.0.0.1", 5061)), config.listen().get(1));
+        assertEquals(Transport.TLS, config.routes().get(0).transport());
+        assertEquals(TLS.resolve("ca.pem"), config.tls().ca());
+        assertFalse(config.tls().verifyPeer());
+        assertEquals(List.of("TLSv1.3"), config.tls().protocols());
+        assertNull(ConfigLoader.parse("", "t").tls(), "no tls section, no TLS");
+        assertTrue(ConfigLoader.parse(tlsSection("server.pem", "server.key", ""), "t").tls().verifyPeer(),
+            "peers verified unless said otherwise");
+    }
+
+    @Test
+    void shouldRejectTlsThatCannotWork()
+    {
+        assertError("listen: [\"tls:127.0.0.1:5061\"]\n", 1, "listen",
+            "a tls: address needs the tls section (certificate and key)");
+        assertError("listen: [\"udp:127.0.0.1:5060\"]\nroutes:\n  - user: a\n    target: \"10.0.0.1:5061;transport=tls\"\n" +
+            tlsSection("server.pem", "server.key", ""), 3, "routes",
+            "a transport=tls target needs a tls: listen address (its Via and Contact name it)");
+        assertError("listen: [\"tcp:127.0.0.1:5060\", \"tls:127.0.0.1:5060\"]\n", 1, "listen[1]",
+            "tcp and tls cannot listen on the same address and port");
+        assertError("tls:\n  key: \"" + TLS.resolve("server.key") + "\"\n", 2, "tls.certificate", "required");
+        assertError(tlsSection("server.pem", "client.key", ""), 3, "tls.key",
+            "the key is not the private key of the certificate CN=localhost");
+        assertError(tlsSection("server.pem", "server.pem", ""), 3, "tls.key",
+            TLS.resolve("server.pem") + " holds no PEM private key (BEGIN PRIVATE KEY)");
+        assertError(tlsSection("missing.pem", "server.key", ""), 2, "tls.certificate",
+            "cannot read " + TLS.resolve("missing.pem") + ": " + TLS.resolve("missing.pem"));
+        assertError(tlsSection("server.pem", "server.key", "  protocols: [SSLv3]\n"), 4, "tls.protocols[0]",
+            "protocol must be one of [TLSv1.2, TLSv1.3]");
     }
 
     @Test
@@ -345,13 +393,13 @@ class ConfigLoaderTest
     @CsvSource(delimiter = '^', value = {
         "routes: [{user: a, target: \"10.0.0.1:0\"}]        ^ routes[0].target ^ bad address '10.0.0.1:0': port 0 out of range 1..65535",
         "listen: [\"udp:127.0.0.1:70000\"]                  ^ listen[0]        ^ bad address 'udp:127.0.0.1:70000': port 70000 out of range 0..65535",
-        "listen: [\"sctp:127.0.0.1:5060\"]                  ^ listen[0]        ^ bad address 'sctp:127.0.0.1:5060': transport must be udp or tcp",
+        "listen: [\"sctp:127.0.0.1:5060\"]                  ^ listen[0]        ^ bad address 'sctp:127.0.0.1:5060': transport must be udp, tcp or tls",
         "listen: [\"udp:999.0.0.1:5060\"]                   ^ listen[0]        ^ bad address 'udp:999.0.0.1:5060': not an IPv4 address",
         "listen: [\"udp:::1:5060\"]                         ^ listen[0]        ^ bad address 'udp:::1:5060': an IPv6 address must be written in brackets: [::1]:5060",
         "listen: [\"udp:sip.example.com:5060\"]             ^ listen[0]        ^ bad address 'udp:sip.example.com:5060': host must be an IP address or localhost (names are not resolved)",
         "admin: \"127.0.0.1\"                               ^ admin            ^ bad address '127.0.0.1': missing port",
         "routes: [{user: a, target: \"10.0.0.1:x\"}]        ^ routes[0].target ^ bad address '10.0.0.1:x': port must be a number in 1..65535",
-        "routes: [{user: a, target: \"10.0.0.1:5060;lr\"}]  ^ routes[0].target ^ bad address '10.0.0.1:5060;lr': unknown parameter 'lr' (only transport=udp|tcp)",
+        "routes: [{user: a, target: \"10.0.0.1:5060;lr\"}]  ^ routes[0].target ^ bad address '10.0.0.1:5060;lr': unknown parameter 'lr' (only transport=udp|tcp|tls)",
         "routes: [{user: a}]                                ^ routes[0].target ^ required",
     })
     void shouldRejectBadAddresses(final String yaml, final String path, final String reason)

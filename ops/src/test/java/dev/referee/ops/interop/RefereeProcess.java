@@ -51,13 +51,16 @@ final class RefereeProcess implements AutoCloseable
     private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(2);
 
     private static final Pattern LISTENING = Pattern.compile("referee: listening on udp:" +
-        Pattern.quote(Ports.LOOPBACK) + ":(\\d+), tcp:" + Pattern.quote(Ports.LOOPBACK) + ":(\\d+); admin http://" +
-        Pattern.quote(Ports.LOOPBACK) + ":(\\d+)");
+        Pattern.quote(Ports.LOOPBACK) + ":(\\d+), tcp:" + Pattern.quote(Ports.LOOPBACK) + ":(\\d+)(?:, tls:" +
+        Pattern.quote(Ports.LOOPBACK) + ":(\\d+))?; admin http://" + Pattern.quote(Ports.LOOPBACK) + ":(\\d+)");
     private static final Duration STATUS_POLL = Duration.ofMillis(200);
 
     private final Path workDir;
     private int udpPort; // 0 until the first start reports the bound ports
     private int tcpPort;
+    private int tlsPort;
+    /** Listens on TLS too (the extra YAML then holds the tls section). */
+    private boolean tls;
     private int adminPort;
     private long logOffset;
     private final int calleePort;
@@ -124,7 +127,12 @@ final class RefereeProcess implements AutoCloseable
     static RefereeProcess start(final Path workDir, final int calleePort, final List<Route> extraRoutes,
         final String extraYaml, final boolean journalEnabled)
     {
-        final RefereeProcess referee = new RefereeProcess(workDir, calleePort, extraRoutes, extraYaml, journalEnabled);
+        return started(new RefereeProcess(workDir, calleePort, extraRoutes, extraYaml, journalEnabled));
+    }
+
+    /** Launches {@code referee} and waits until it is ready; on failure, stops it and says why with its log. */
+    private static RefereeProcess started(final RefereeProcess referee)
+    {
         try
         {
             referee.launch();
@@ -146,6 +154,18 @@ final class RefereeProcess implements AutoCloseable
         final List<Route> routes = new java.util.ArrayList<>();
         extraRoutes.forEach((user, port) -> routes.add(new Route(user, port)));
         return start(workDir, calleePort, routes, "");
+    }
+
+    /**
+     * As {@link #start(Path, int, List, String)}, listening on TLS too ({@code tlsPort()}); {@code extraYaml} holds
+     * the {@code tls} section.
+     */
+    static RefereeProcess startWithTls(final Path workDir, final int calleePort, final List<Route> extraRoutes,
+        final String extraYaml)
+    {
+        final RefereeProcess referee = new RefereeProcess(workDir, calleePort, extraRoutes, extraYaml, true);
+        referee.tls = true;
+        return started(referee);
     }
 
     /** Kills the process with SIGKILL by its PID (no shutdown hook runs) and waits until it is gone. */
@@ -234,7 +254,8 @@ final class RefereeProcess implements AutoCloseable
     String configYaml()
     {
         final String journalDir = workDir.resolve("journal").toString().replace("\\", "/");
-        return "listen: [\"udp:" + Ports.LOOPBACK + ":" + udpPort + "\", \"tcp:" + Ports.LOOPBACK + ":" + tcpPort + "\"]\n"
+        return "listen: [\"udp:" + Ports.LOOPBACK + ":" + udpPort + "\", \"tcp:" + Ports.LOOPBACK + ":" + tcpPort + "\"" +
+            (tls ? ", \"tls:" + Ports.LOOPBACK + ":" + tlsPort + "\"" : "") + "]\n"
             + "routes:\n"
             + "  - user: \"bob\"\n"
             + "    target: \"" + Ports.LOOPBACK + ":" + calleePort + "\"\n"
@@ -296,7 +317,8 @@ final class RefereeProcess implements AutoCloseable
         }
         udpPort = Integer.parseInt(listening.get().group(1));
         tcpPort = Integer.parseInt(listening.get().group(2));
-        adminPort = Integer.parseInt(listening.get().group(3));
+        tlsPort = listening.get().group(3) == null ? 0 : Integer.parseInt(listening.get().group(3));
+        adminPort = Integer.parseInt(listening.get().group(4));
         final AtomicReference<String> lastProblem = new AtomicReference<>("no answer yet");
         final boolean healthy = Ports.await(() ->
         {
@@ -409,6 +431,12 @@ final class RefereeProcess implements AutoCloseable
     }
 
     /** Referee's TCP SIP port (not the UDP one: each was bound on port 0 on its own). */
+    /** The TLS port; 0 unless started with {@link #startWithTls}. */
+    int tlsPort()
+    {
+        return tlsPort;
+    }
+
     int tcpPort()
     {
         return tcpPort;

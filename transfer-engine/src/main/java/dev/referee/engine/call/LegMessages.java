@@ -42,9 +42,9 @@ public final class LegMessages
     private TrunkDirectory trunks;
     private final AsciiView view = new AsciiView();
     private final LegStrings strings = new LegStrings();
-    /** Via sent-by and Contact per transport and address family: [tcp ? 1 : 0][ipv6 ? 1 : 0]. */
-    private final String[][] vias = new String[2][2];
-    private final String[][] contacts = new String[2][2];
+    /** Via sent-by and Contact per transport and address family: [Transport.index][ipv6 ? 1 : 0]. */
+    private final String[][] vias = new String[Transport.COUNT][2];
+    private final String[][] contacts = new String[Transport.COUNT][2];
     /** Referee's origin line in the SDP it sends; null for journals from before it (node-start below 3). */
     private final SdpOrigin origins;
     /** Session timers: the headers of 2xx, and the SDP a re-INVITE refresh offers again (set by the B2BUA). */
@@ -62,12 +62,14 @@ public final class LegMessages
         this.ids = ids;
         for (int family = 0; family < 2; family++)
         {
-            final String udp = Addresses.hostPort(config.localAddress(Transport.UDP, family == 1));
-            final String tcp = Addresses.hostPort(config.localAddress(Transport.TCP, family == 1));
-            vias[0][family] = "SIP/2.0/UDP " + udp;
-            vias[1][family] = "SIP/2.0/TCP " + tcp;
-            contacts[0][family] = "<sip:referee@" + udp + ">";
-            contacts[1][family] = "<sip:referee@" + tcp + ";transport=tcp>";
+            for (final int transport : new int[] {Transport.UDP, Transport.TCP, Transport.TLS})
+            {
+                // With no tls: address, nothing goes over TLS (the configuration refuses TLS targets then).
+                final String local = Addresses.hostPort(config.localAddress(transport, family == 1));
+                vias[Transport.index(transport)][family] = "SIP/2.0/" + Transport.viaName(transport) + " " + local;
+                contacts[Transport.index(transport)][family] =
+                    "<sip:referee@" + local + Transport.uriParameter(transport) + ">";
+            }
         }
         // Reuses the header policy's switch: both came with node-start version 3, and a journal from before it must
         // replay the bodies as they were sent then (the o= of the far party relayed unchanged).
@@ -90,14 +92,16 @@ public final class LegMessages
         }
     }
 
-    /** "IN IP4 host" / "IN IP6 host" of Referee's listening address per [tcp ? 1 : 0][ipv6 ? 1 : 0], as in Via. */
+    /** "IN IP4 host" / "IN IP6 host" of Referee's listening address per [Transport.index][ipv6 ? 1 : 0], as in Via. */
     private static String[][] originAddresses(final EngineConfig config)
     {
-        final String[][] addresses = new String[2][2];
+        final String[][] addresses = new String[Transport.COUNT][2];
         for (int family = 0; family < 2; family++)
         {
-            addresses[0][family] = origin(config.localAddress(Transport.UDP, family == 1));
-            addresses[1][family] = origin(config.localAddress(Transport.TCP, family == 1));
+            for (final int transport : new int[] {Transport.UDP, Transport.TCP, Transport.TLS})
+            {
+                addresses[Transport.index(transport)][family] = origin(config.localAddress(transport, family == 1));
+            }
         }
         return addresses;
     }
@@ -125,7 +129,7 @@ public final class LegMessages
             writer.endWithBody(contentType, body, offset, length);
             return;
         }
-        origins.endWithBody(leg, contentType, body, offset, length, writer, leg.transport == Transport.TCP ? 1 : 0,
+        origins.endWithBody(leg, contentType, body, offset, length, writer, Transport.index(leg.transport),
             family(leg.flow));
     }
 
@@ -240,7 +244,7 @@ public final class LegMessages
         final String branch, final int maxForwards)
     {
         final SipMessageWriter writer = outbox.begin().requestLine(method, leg.remoteTarget);
-        writer.startHeader("Via").append(vias[leg.transport == Transport.TCP ? 1 : 0][family(leg.flow)])
+        writer.startHeader("Via").append(vias[Transport.index(leg.transport)][family(leg.flow)])
             .append(";branch=").append(branch).append(";rport").endHeader();
         for (int i = 0; i < leg.routeSet.size(); i++)
         {
@@ -270,13 +274,13 @@ public final class LegMessages
     SipMessageWriter startKeepalive(final InetSocketAddress target, final int transport, final String branch,
         final String callId, final String tag)
     {
-        final String uri = "sip:" + Addresses.hostPort(target) + (transport == Transport.TCP ? ";transport=tcp" : "");
-        final int tcp = transport == Transport.TCP ? 1 : 0;
+        final String uri = "sip:" + Addresses.hostPort(target) + Transport.uriParameter(transport);
+        final int index = Transport.index(transport);
         final SipMessageWriter writer = outbox.begin().requestLine("OPTIONS", uri);
-        writer.startHeader("Via").append(vias[tcp][family(target)]).append(";branch=").append(branch)
+        writer.startHeader("Via").append(vias[index][family(target)]).append(";branch=").append(branch)
             .append(";rport").endHeader();
         writer.header("Max-Forwards", 70);
-        writer.startHeader("From").append(contacts[tcp][family(target)]).append(";tag=").append(tag).endHeader();
+        writer.startHeader("From").append(contacts[index][family(target)]).append(";tag=").append(tag).endHeader();
         writer.startHeader("To").append('<').append(uri).append('>').endHeader();
         writer.header("Call-ID", callId);
         writer.startHeader("CSeq").append(1).append(" OPTIONS").endHeader();
@@ -336,7 +340,7 @@ public final class LegMessages
 
     public String contact(final int transport, final InetSocketAddress peer)
     {
-        return contacts[transport == Transport.TCP ? 1 : 0][family(peer)];
+        return contacts[Transport.index(transport)][family(peer)];
     }
 
     /** Answers {@code st} 200 OK on {@code leg}'s dialog, with Referee's Contact and the body of {@code bodySource}. */

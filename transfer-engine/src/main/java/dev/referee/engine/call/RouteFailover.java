@@ -61,7 +61,7 @@ final class RouteFailover
     static String requestUri(final String current, final RouteTarget target)
     {
         return current.substring(0, current.lastIndexOf('@') + 1) + Addresses.hostPort(target.address()) +
-            (target.transport() == Transport.TCP ? ";transport=tcp" : "");
+            Transport.uriParameter(target.transport());
     }
 
     /** Priority groups in ascending order, each in weighted random order; targets known down after every other. */

@@ -24,11 +24,11 @@ public final class Router
         {
             matchers[i] = this.routes[i].user().matcher("");
             targetSuffixes[i] = "@" + Addresses.hostPort(this.routes[i].target()) +
-                (this.routes[i].transport() == Transport.TCP ? ";transport=tcp" : "");
+                Transport.uriParameter(this.routes[i].transport());
         }
     }
 
-    /** {@code @host:port}, and {@code ;transport=tcp} for a TCP route: the Request-URI after "sip:user". */
+    /** {@code @host:port}, and {@code ;transport=tcp|tls} for a TCP or TLS route: the Request-URI after "sip:user". */
     public String targetSuffix(final Route route)
     {
         for (int i = 0; i < routes.length; i++)
@@ -38,7 +38,7 @@ public final class Router
                 return targetSuffixes[i];
             }
         }
-        return "@" + Addresses.hostPort(route.target()) + (route.transport() == Transport.TCP ? ";transport=tcp" : "");
+        return "@" + Addresses.hostPort(route.target()) + Transport.uriParameter(route.transport());
     }
 
     /** The first route whose pattern matches the whole user part; null for no route. */

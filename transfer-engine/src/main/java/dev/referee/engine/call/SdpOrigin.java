@@ -34,13 +34,13 @@ final class SdpOrigin
     private static final long FNV_PRIME = 0x100000001b3L;
 
     private final IdGenerator ids;
-    /** Referee's address in o= per transport and address family: [tcp ? 1 : 0][ipv6 ? 1 : 0], "IN IP4 a.b.c.d". */
+    /** Referee's address in o= per transport and address family: [Transport.index][ipv6 ? 1 : 0], "IN IP4 a.b.c.d". */
     private final String[][] addresses;
     private final SessionDescription sdp = new SessionDescription();
     private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[MAX_BODY + MAX_ORIGIN_LINE]);
     private long leftAsIs;
 
-    /** {@code addresses}: "IN IP4 host" or "IN IP6 host", indexed [tcp ? 1 : 0][ipv6 ? 1 : 0]. */
+    /** {@code addresses}: "IN IP4 host" or "IN IP6 host", indexed [Transport.index][ipv6 ? 1 : 0]. */
     SdpOrigin(final IdGenerator ids, final String[][] addresses)
     {
         this.ids = ids;

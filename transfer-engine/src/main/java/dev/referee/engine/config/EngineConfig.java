@@ -49,7 +49,7 @@ public record EngineConfig(
     int minSeS)
 {
     /** The behaviour of today's builds, written as the node-start record version of a new journal. */
-    public static final int BEHAVIOUR = 5;
+    public static final int BEHAVIOUR = 6;
 
     /** With the default session timer settings (and those of a journal from before they were recorded). */
     public EngineConfig(
@@ -220,6 +220,15 @@ public record EngineConfig(
     public boolean targetByeEndsOnlyItsLeg()
     {
         return behaviour >= 4;
+    }
+
+    /**
+     * A redirect's {@code sips:} Contact, or {@code ;transport=tls}, is followed over TLS (port 5061 by default).
+     * Before node-start version 6 Referee had no TLS: such a Contact was followed over UDP.
+     */
+    public boolean speaksTls()
+    {
+        return behaviour >= 6;
     }
 
     /**

@@ -64,7 +64,7 @@ public record Route(String name, Pattern user, List<RouteTarget> targets, long k
     }
 
     /**
-     * The {@code routes} list, in order (first match wins): {@code {user: regex, target: "host:port[;transport=tcp]"}},
+     * The {@code routes} list, in order (first match wins): {@code {user: regex, target: "host:port[;transport=tcp|tls]"}},
      * or {@code targets: [{target, priority, weight}, ...]} instead of {@code target}, and {@code keepalive}.
      */
     public static List<Route> readAll(final List<ConfigValue> items) throws ConfigException
@@ -120,7 +120,7 @@ public record Route(String name, Pattern user, List<RouteTarget> targets, long k
         return targets;
     }
 
-    /** "host:port[;transport=udp|tcp]" without the parameters. */
+    /** "host:port[;transport=udp|tcp|tls]" without the parameters. */
     private static InetSocketAddress targetAddress(final String text)
     {
         final int semicolon = text.indexOf(';');
@@ -137,7 +137,7 @@ public record Route(String name, Pattern user, List<RouteTarget> targets, long k
             final String param = parts[i].trim().toLowerCase(Locale.ROOT);
             if (!param.startsWith("transport="))
             {
-                throw new IllegalArgumentException("unknown parameter '" + parts[i] + "' (only transport=udp|tcp)");
+                throw new IllegalArgumentException("unknown parameter '" + parts[i] + "' (only transport=udp|tcp|tls)");
             }
             transport = AddressSyntax.transport(param.substring("transport=".length()));
         }

@@ -621,7 +621,7 @@ public final class TransactionLayer
     /** Reliable transports do no retransmission and need no wait for late retransmissions (Timers D, I, J, K = 0). */
     public static boolean isReliable(final int transport)
     {
-        return transport == Transport.TCP;
+        return Transport.isStream(transport);
     }
 
     // ---- snapshot hooks (TransactionSnapshots only) ------------------------------------------------------------
@@ -713,7 +713,7 @@ public final class TransactionLayer
     private static InetSocketAddress responseDestination(final Via via, final int transport,
         final InetSocketAddress source)
     {
-        if (transport == Transport.TCP || via.hasRport())
+        if (Transport.isStream(transport) || via.hasRport())
         {
             return source;
         }

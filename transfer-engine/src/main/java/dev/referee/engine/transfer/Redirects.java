@@ -77,8 +77,7 @@ public final class Redirects implements RedirectListener
                 continue;
             }
             call.redirectFollowed();
-            final int transport = uri.param("transport", view) && Transport.parse(view) == Transport.TCP ?
-                Transport.TCP : uri.isSip() ? Transport.UDP : callee.transport();
+            final int transport = transport(uri, callee);
             callee.retarget(withoutHeaders(target), transport, destination);
             b2bua.redirectCallee(call);
             return true;
@@ -135,6 +134,21 @@ public final class Redirects implements RedirectListener
         }
     }
 
+    /** The transport a redirect's Contact asks for: its transport parameter, TLS for sips:, UDP for sip:. */
+    private int transport(final SipUri uri, final Leg callee)
+    {
+        if (!b2bua.config().speaksTls())
+        {
+            return uri.param("transport", view) && Transport.parse(view) == Transport.TCP ?
+                Transport.TCP : uri.isSip() ? Transport.UDP : callee.transport();
+        }
+        if (uri.param("transport", view) && Transport.parse(view) > 0)
+        {
+            return Transport.parse(view);
+        }
+        return uri.isSips() ? Transport.TLS : uri.isSip() ? Transport.UDP : callee.transport();
+    }
+
     private InetSocketAddress destination(final SipUri target)
     {
         final InetSocketAddress literal = ipLiteral(target);
@@ -147,7 +161,7 @@ public final class Redirects implements RedirectListener
     }
 
     /** The Contact's host and port when its host is an IP address; null for a host name or a tel: URI. */
-    private static InetSocketAddress ipLiteral(final SipUri target)
+    private InetSocketAddress ipLiteral(final SipUri target)
     {
         final String host = target.host().toString();
         final boolean ipv6 = host.startsWith("[") && host.endsWith("]");
@@ -159,7 +173,8 @@ public final class Redirects implements RedirectListener
         {
             // An IP literal: InetAddress parses it without a name lookup.
             final InetAddress address = InetAddress.getByName(ipv6 ? host.substring(1, host.length() - 1) : host);
-            return new InetSocketAddress(address, target.port() > 0 ? target.port() : 5060);
+            final int defaultPort = target.isSips() && b2bua.config().speaksTls() ? 5061 : 5060;
+            return new InetSocketAddress(address, target.port() > 0 ? target.port() : defaultPort);
         }
         catch (final UnknownHostException ex)
         {
