@@ -30,6 +30,12 @@ public final class InboundEvent
      * input, so that replay and recovery take it at the same point).
      */
     public static final int CONFIG = 5;
+    /**
+     * A connection Referee opened could not carry its messages (refused, reset, unreachable, TLS handshake failed):
+     * {@link #transport} and {@link #source} name the destination, {@link #connectionId} the connection. RFC 3261
+     * §8.1.3.1: the requests waiting on it have failed, as if answered 503, so a route's next target is tried at once.
+     */
+    public static final int TRANSPORT_FAILURE = 6;
 
     /** Largest datagram or framed stream message accepted. */
     public static final int MAX_MESSAGE_LENGTH = 65_535;

@@ -70,6 +70,11 @@ public final class PipelineCounters
      * that does not verify, no protocol in common), a corrupt record.
      */
     public final Counter tlsFailed = new Counter();
+    /**
+     * Connections Referee opened that failed (refused, reset, unreachable, TLS failed): each told to the engine, which
+     * fails the requests sent on it (a route's next target is tried at once).
+     */
+    public final Counter tcpConnectFailures = new Counter();
 
     // ---- send thread -------------------------------------------------------------------------------------
     public final Counter udpSent = new Counter();

@@ -189,6 +189,31 @@ public final class InboundPublisher
     }
 
     /**
+     * Publishes that the connection {@code connectionId} Referee opened to {@code destination} failed (the TCP thread,
+     * {@link InboundEvent#TRANSPORT_FAILURE}).
+     *
+     * @return false when the ring is full (the requests then end by their timers, as before).
+     */
+    public boolean publishTransportFailure(final int transport, final InetSocketAddress destination,
+        final long connectionId, final long timeNs)
+    {
+        final long sequence = claim();
+        if (sequence < 0)
+        {
+            return false;
+        }
+        final InboundEvent event = ring.get(sequence);
+        event.clear();
+        event.type = InboundEvent.TRANSPORT_FAILURE;
+        event.timeNs = timeNs;
+        event.transport = transport;
+        event.source = destination;
+        event.connectionId = connectionId;
+        ring.publish(sequence);
+        return true;
+    }
+
+    /**
      * Publishes a reload: the engine takes {@code settings} (its configuration type) at {@code timeNs}, after every
      * input published before. Any thread (the admin server's).
      *

@@ -348,11 +348,11 @@ public final class TcpTransport implements Runnable, AutoCloseable
                 // Not TLS, a certificate that does not verify, a corrupt record: this peer only.
                 counters.tlsFailed.increment();
                 LOGGER.log(System.Logger.Level.DEBUG, () -> "TLS with " + connection.remote + ": " + ex.getMessage());
-                closeConnection(connection);
+                fail(connection);
             }
             catch (final IOException ex)
             {
-                closeConnection(connection);
+                fail(connection); // refused, reset, unreachable
             }
             catch (final RuntimeException ex)
             {
@@ -409,6 +409,28 @@ public final class TcpTransport implements Runnable, AutoCloseable
         }
     }
 
+    /**
+     * Closes a connection on an error; when Referee opened it, tells the engine (RFC 3261 §8.1.3.1: the requests sent
+     * on it have failed, and a route's next target can be tried now rather than after Timer B).
+     */
+    private void fail(final TcpConnection connection)
+    {
+        closeConnection(connection);
+        if (!connection.accepted)
+        {
+            transportFailed(connection.transport, connection.remote, connection.id);
+        }
+    }
+
+    private void transportFailed(final int transport, final InetSocketAddress destination, final long connectionId)
+    {
+        counters.tcpConnectFailures.increment();
+        if (!publisher.publishTransportFailure(transport, destination, connectionId, clock.nanoTime()))
+        {
+            counters.tcpInboundDropped.increment();
+        }
+    }
+
     /** Starts a TLS connection's handshake once it is registered; false (and closed) when that already failed. */
     private boolean startTls(final TcpConnection connection)
     {
@@ -420,7 +442,7 @@ public final class TcpTransport implements Runnable, AutoCloseable
         catch (final IOException ex)
         {
             counters.tlsFailed.increment();
-            closeConnection(connection);
+            fail(connection);
             return false;
         }
     }
@@ -643,7 +665,7 @@ public final class TcpTransport implements Runnable, AutoCloseable
         catch (final IOException ex)
         {
             counters.tcpSendDropped.increment();
-            closeConnection(connection);
+            fail(connection);
         }
     }
 
@@ -696,6 +718,7 @@ public final class TcpTransport implements Runnable, AutoCloseable
         catch (final IOException ex)
         {
             CloseHelper.quietClose(channel);
+            transportFailed(transport, destination, 0);
             return null;
         }
     }

@@ -15,6 +15,8 @@ public final class EchoEngine implements InboundHandler
     public final Queue<String> received = new ConcurrentLinkedQueue<>();
     public final Queue<Long> connectionIds = new ConcurrentLinkedQueue<>();
     public final Queue<Integer> transports = new ConcurrentLinkedQueue<>();
+    /** Destinations of the transport failures published (InboundEvent.TRANSPORT_FAILURE): not echoed. */
+    public final Queue<java.net.InetSocketAddress> transportFailures = new ConcurrentLinkedQueue<>();
     public final AtomicLong ticks = new AtomicLong();
     public final AtomicLong sendFailures = new AtomicLong();
     public volatile SipSender sender;
@@ -24,6 +26,11 @@ public final class EchoEngine implements InboundHandler
         if (event.type == InboundEvent.TICK)
         {
             ticks.incrementAndGet();
+            return;
+        }
+        if (event.type == InboundEvent.TRANSPORT_FAILURE)
+        {
+            transportFailures.add(event.source);
             return;
         }
 

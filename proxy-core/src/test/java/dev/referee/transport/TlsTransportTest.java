@@ -196,6 +196,23 @@ class TlsTransportTest
             }
         }
         await("failure counted", () -> pipeline.counters().tlsFailed.get() == 1);
+        await("the engine told", () -> !engine.transportFailures.isEmpty());
+        assertEquals(1, pipeline.counters().tcpConnectFailures.get());
+    }
+
+    @Test
+    void shouldTellTheEngineWhenAConnectionItAskedForIsRefused() throws Exception
+    {
+        start(true);
+        final InetSocketAddress closed;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, address("127.0.0.1")))
+        {
+            closed = (InetSocketAddress)probe.getLocalSocketAddress(); // nothing listens there once closed
+        }
+        send(request("OPTIONS", "refused@test", "z9hG4bK-rf", 1, "TLS", ""), closed);
+        await("the engine told", () -> closed.equals(engine.transportFailures.peek()));
+        assertEquals(1, pipeline.counters().tcpConnectFailures.get());
+        assertTrue(engine.received.isEmpty(), "a failure is no message");
     }
 
     private void send(final String message, final InetSocketAddress destination)

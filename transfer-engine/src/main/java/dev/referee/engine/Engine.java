@@ -178,6 +178,18 @@ public final class Engine
         endOfInput();
     }
 
+    /**
+     * A connection Referee opened to {@code destination} failed (refused, reset, TLS failed): the requests waiting on
+     * it fail now (TransactionLayer#onTransportFailure), so a call moves on to its route's next target.
+     */
+    public void onTransportFailure(final int transport, final InetSocketAddress destination, final long nowNs)
+    {
+        timers.advance(nowNs);
+        transactions.onTransportFailure(transport, destination, nowNs);
+        b2bua.onTick(nowNs);
+        endOfInput();
+    }
+
     /** Time passes with no message: timers due by {@code nowNs} fire. */
     public void onTick(final long nowNs)
     {

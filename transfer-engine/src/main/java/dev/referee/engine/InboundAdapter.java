@@ -28,6 +28,7 @@ public final class InboundAdapter implements InboundHandler
             case InboundEvent.SIP -> engine.onMessage(
                 event.message, event.parsed, event.transport, event.source, event.connectionId, event.timeNs);
             case InboundEvent.TICK -> engine.onTick(event.timeNs);
+            case InboundEvent.TRANSPORT_FAILURE -> engine.onTransportFailure(event.transport, event.source, event.timeNs);
             case InboundEvent.WEBHOOK -> engine.onWebhookAnswer(event.webhookRequestId, event.webhookAccept,
                 target.wrap(event.data, 0, event.length), event.timeNs);
             case InboundEvent.CONFIG ->

@@ -37,6 +37,8 @@ public final class InputReplayer
                 engine.onMessage(message, parsed, record.transport, record.peer, record.connectionId, record.timeNs);
             }
             case RecordType.INPUT_TICK -> engine.onTick(record.timeNs);
+            case RecordType.INPUT_TRANSPORT_FAILURE ->
+                engine.onTransportFailure(record.transport, record.peer, record.timeNs);
             case RecordType.CONFIG ->
             {
                 if (record.configPurpose != RecordType.CONFIG_RELOAD)

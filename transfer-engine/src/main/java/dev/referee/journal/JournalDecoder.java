@@ -75,6 +75,13 @@ public final class JournalDecoder
                 record.message = message(in);
             }
             case RecordType.INPUT_TICK -> record.timeNs = in.readLong();
+            case RecordType.INPUT_TRANSPORT_FAILURE ->
+            {
+                record.timeNs = in.readLong();
+                record.transport = in.readUnsignedByte();
+                record.peer = address(in);
+                record.connectionId = in.readLong();
+            }
             case RecordType.CONFIG ->
             {
                 record.timeNs = in.readLong();

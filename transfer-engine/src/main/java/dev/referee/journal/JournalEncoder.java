@@ -250,6 +250,17 @@ public final class JournalEncoder
         message(out, target, offset, length);
     }
 
+    /** A connection to {@code destination} failed ({@link RecordType#INPUT_TRANSPORT_FAILURE}). */
+    public static void inputTransportFailure(final Bytes<?> out, final long timeNs, final int transport,
+        final InetSocketAddress destination, final long connectionId)
+    {
+        header(out, RecordType.INPUT_TRANSPORT_FAILURE);
+        out.writeLong(timeNs);
+        out.writeByte((byte)transport);
+        address(out, destination, null);
+        out.writeLong(connectionId);
+    }
+
     public static void inputTick(final Bytes<?> out, final long timeNs)
     {
         header(out, RecordType.INPUT_TICK);

@@ -23,6 +23,8 @@ public final class JournalFormatter
             case RecordType.INPUT_SIP -> head + " " + transport(r) + " from " + hostPort(r.peer) + " to " +
                 hostPort(r.local) + connection(r) + " len=" + r.message.length + " | " + r.firstLine();
             case RecordType.INPUT_TICK -> head;
+            case RecordType.INPUT_TRANSPORT_FAILURE -> head + " " + transport(r) + " to " + hostPort(r.peer) +
+                connection(r) + " failed";
             case RecordType.CONFIG -> head + (r.configPurpose == RecordType.CONFIG_RELOAD ? " reload" : " in force") +
                 ": routes=" + r.config.routes().size() + " trunks=" + r.config.trunks().size() + " max-calls=" +
                 r.config.maxCalls();

@@ -56,7 +56,8 @@ public final class JournalInputStage implements EventHandler<InboundEvent>
     private static boolean isInput(final InboundEvent event)
     {
         return event.type == InboundEvent.SIP || event.type == InboundEvent.TICK ||
-            event.type == InboundEvent.WEBHOOK || event.type == InboundEvent.CONFIG;
+            event.type == InboundEvent.WEBHOOK || event.type == InboundEvent.CONFIG ||
+            event.type == InboundEvent.TRANSPORT_FAILURE;
     }
 
     /** Appends one input as it stands (no restamping); for the benchmark and tests. */
@@ -82,6 +83,11 @@ public final class JournalInputStage implements EventHandler<InboundEvent>
             {
                 JournalEncoder.inputWebhook(out, event.timeNs, event.webhookRequestId, event.webhookAccept,
                     event.data, 0, event.length);
+            }
+            else if (event.type == InboundEvent.TRANSPORT_FAILURE)
+            {
+                JournalEncoder.inputTransportFailure(out, event.timeNs, event.transport, event.source,
+                    event.connectionId);
             }
             else if (event.type == InboundEvent.CONFIG)
             {

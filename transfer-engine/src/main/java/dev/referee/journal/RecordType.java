@@ -41,6 +41,11 @@ public final class RecordType
      * {@link #CONFIG_RELOAD} and {@link #CONFIG_IN_FORCE}.
      */
     public static final int CONFIG = 8;
+    /**
+     * A connection Referee opened failed (builds of 2026-12-04 on): the requests sent on it fail as if answered 503
+     * (RFC 3261 §8.1.3.1).
+     */
+    public static final int INPUT_TRANSPORT_FAILURE = 9;
 
     /** Purpose of a config record: a reload, an input the engine applies (replayed like any input). */
     public static final int CONFIG_RELOAD = 1;
@@ -70,7 +75,8 @@ public final class RecordType
     /** True for records the engine reacts to (replayed on recovery). */
     public static boolean isInput(final int type)
     {
-        return type == INPUT_SIP || type == INPUT_TICK || type == INPUT_WEBHOOK || type == CONFIG;
+        return type == INPUT_SIP || type == INPUT_TICK || type == INPUT_WEBHOOK || type == CONFIG ||
+            type == INPUT_TRANSPORT_FAILURE;
     }
 
     /** True for domain event records (what {@link dev.referee.engine.events.EngineEvents} reports). */
@@ -91,6 +97,7 @@ public final class RecordType
             case INPUT_WEBHOOK -> "input-webhook";
             case SNAPSHOT -> "snapshot";
             case CONFIG -> "config";
+            case INPUT_TRANSPORT_FAILURE -> "input-transport-failure";
             case CALL_CREATED -> "call-created";
             case LEG_RINGING -> "leg-ringing";
             case LEG_ANSWERED -> "leg-answered";

@@ -41,7 +41,8 @@ public final class RecordedInputs
                 case RecordType.NODE_START -> config = record.config;
                 case RecordType.INPUT_SIP, RecordType.INPUT_TICK -> inputs.add(record);
                 case RecordType.OUTPUT_SIP -> outputs.add(record);
-                case RecordType.INPUT_WEBHOOK, RecordType.RECOVERED, RecordType.SNAPSHOT, RecordType.CONFIG ->
+                case RecordType.INPUT_WEBHOOK, RecordType.RECOVERED, RecordType.SNAPSHOT, RecordType.CONFIG,
+                    RecordType.INPUT_TRANSPORT_FAILURE ->
                     throw new IllegalArgumentException("a recording to replay whole holds no " + record.typeName());
                 default ->
                 {

@@ -192,6 +192,7 @@ public final class EngineHarness
         public static final int SIP = 1;
         public static final int TICK = 2;
         public static final int WEBHOOK = 3;
+        public static final int TRANSPORT_FAILURE = 4;
 
         static Input sip(final long timeNs, final int transport, final InetSocketAddress from,
             final long connectionId, final byte[] bytes)
@@ -226,6 +227,7 @@ public final class EngineHarness
                     engine.onMessage(message, parsed, transport, from, connectionId, timeNs);
                 }
                 case TICK -> engine.onTick(timeNs);
+                case TRANSPORT_FAILURE -> engine.onTransportFailure(transport, from, timeNs);
                 default -> engine.onWebhookAnswer(requestId, accept, target, timeNs);
             }
         }
@@ -292,6 +294,18 @@ public final class EngineHarness
             {
                 mirror.onTick(nowNs);
             }
+        }
+        return this;
+    }
+
+    /** The connection Referee opened to {@code destination} fails now, as the TCP thread would publish it. */
+    public EngineHarness transportFailure(final int transport, final InetSocketAddress destination)
+    {
+        inputs.add(new Input(Input.TRANSPORT_FAILURE, nowNs, transport, destination, 0, null, 0, false, null));
+        engine.onTransportFailure(transport, destination, nowNs);
+        if (mirror != null)
+        {
+            mirror.onTransportFailure(transport, destination, nowNs);
         }
         return this;
     }

@@ -52,6 +52,52 @@ class RouteTargetsTest
     }
 
     @Test
+    void shouldTryTheNextTargetAtOnceWhenTheConnectionToTheFirstFails()
+    {
+        final EngineHarness harness = harness(0, new RouteTarget(FIRST, Transport.TCP, 1, 1),
+            new RouteTarget(SECOND, Transport.TCP, 2, 1));
+        final SipPhone alice = call(harness);
+        final Sent first = inviteTo(harness, FIRST);
+        assertEquals(Transport.TCP, first.transport);
+
+        // The TCP thread could not connect (refused): RFC 3261 §8.1.3.1, as if 503, not 32 s of Timer B later.
+        harness.transportFailure(Transport.TCP, FIRST);
+        final List<Sent> out = harness.drain();
+        assertTrue(out.stream().noneMatch(s -> s.destination.equals(CALLER) && s.isResponse(408)), out::toString);
+        final Sent second = out.stream().filter(request("INVITE", SECOND)).findFirst()
+            .orElseThrow(() -> new AssertionError("no INVITE to the next target: " + out));
+        assertTrue(out.stream().noneMatch(s -> s.destination.equals(FIRST)), "nothing more to the failed target");
+
+        final SipPhone two = new SipPhone("bob", SECOND).accept(second);
+        harness.receive(Transport.TCP, SECOND, 0, two.answer(second, 200, "OK", SipPhone.SDP));
+        alice.learn(harness.expectOne(response(200, CALLER), "the second target's 200"));
+        harness.receive(CALLER, alice.ack());
+        harness.receive(CALLER, alice.bye());
+        final Sent bye = harness.expectOne(request("BYE", SECOND), "BYE to the target that answered");
+        harness.receive(Transport.TCP, SECOND, 0, two.answer(bye, 200, "OK", null));
+        harness.advanceMs(40_000, 100);
+        assertTrue(harness.isIdle(), harness.state());
+    }
+
+    @Test
+    void shouldLeaveRequestsThatHadAnAnswerAndOtherDestinationsAloneOnATransportFailure()
+    {
+        final EngineHarness harness = harness(0, new RouteTarget(FIRST, Transport.TCP, 1, 1),
+            new RouteTarget(SECOND, Transport.TCP, 2, 1));
+        call(harness);
+        final Sent first = inviteTo(harness, FIRST);
+        final SipPhone one = new SipPhone("bob", FIRST).accept(first);
+        harness.receive(Transport.TCP, FIRST, 0, one.answer(first, 180, "Ringing", null));
+        harness.drain();
+
+        harness.transportFailure(Transport.TCP, SECOND); // no request went there
+        harness.transportFailure(Transport.UDP, FIRST); // not the transport the INVITE went on
+        harness.transportFailure(Transport.TCP, FIRST); // ringing already: its timers decide, as before
+        assertTrue(harness.drain().isEmpty(), "nothing changed");
+        assertEquals(1, harness.engine.activeCalls());
+    }
+
+    @Test
     void shouldTryTheNextPriorityWhenTheFirstAnswers503AndHideTheFailureFromTheCaller()
     {
         final EngineHarness harness = harness(0, new RouteTarget(SECOND, Transport.UDP, 2, 1),

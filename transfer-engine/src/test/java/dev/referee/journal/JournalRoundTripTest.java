@@ -130,6 +130,25 @@ class JournalRoundTripTest
     }
 
     @Test
+    void shouldRoundTripATransportFailureAsAnInput() throws Exception
+    {
+        final JournalRecord r = writeAndRead(sink ->
+        {
+            JournalEncoder.inputTransportFailure(sink.begin(), 77, Transport.TLS, V6, 9);
+            sink.commit();
+        }).get(0);
+        assertEquals(RecordType.INPUT_TRANSPORT_FAILURE, r.type);
+        assertTrue(r.isInput(), "replayed on recovery: the engine acted on it");
+        assertEquals(77, r.timeNs);
+        assertEquals(Transport.TLS, r.transport);
+        assertEquals(V6, r.peer);
+        assertEquals(9, r.connectionId);
+        assertEquals("input-transport-failure", r.typeName());
+        assertTrue(JournalFormatter.describe(r).endsWith(" TLS to " + JournalFormatter.hostPort(V6) + " conn=9 failed"),
+            JournalFormatter.describe(r));
+    }
+
+    @Test
     void shouldRoundTripInputsOutputsAndRecovered() throws Exception
     {
         final List<JournalRecord> records = writeAndRead(sink ->

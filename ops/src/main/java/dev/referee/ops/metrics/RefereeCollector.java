@@ -272,6 +272,8 @@ public final class RefereeCollector implements MultiCollector
             .point(tcp.readTimeouts(), "reason", "read_timeout")
             .point(tcp.tlsFailed(), "reason", "tls_error")
             .add();
+        families.counter("referee_tcp_connect_failures", "Connections Referee opened that failed (refused, reset, " +
+            "TLS failed); the requests sent on each failed at once", tcp.connectFailures());
     }
 
     /** HEP capture (docs/operations.md, "Capture"): every message copied ends in one result; zeros without hep. */

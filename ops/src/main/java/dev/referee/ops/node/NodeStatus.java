@@ -71,7 +71,8 @@ final class NodeStatus implements StatusSource
                 pipeline.counters().tcpBufferOverflows.get(),
                 pipeline.counters().tcpIdleClosed.get(),
                 pipeline.counters().tcpReadTimeouts.get(),
-                pipeline.counters().tlsFailed.get()),
+                pipeline.counters().tlsFailed.get(),
+                pipeline.counters().tcpConnectFailures.get()),
             trunks(),
             capture == null ? StatusSnapshot.Hep.none() :
                 new StatusSnapshot.Hep(capture.sent(), capture.dropped(), capture.errors()),

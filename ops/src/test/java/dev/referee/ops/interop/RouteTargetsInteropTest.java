@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -89,6 +90,38 @@ class RouteTargetsInteropTest
             final String status = referee.status().raw();
             assertTrue(Pattern.compile("\"" + Pattern.quote(silent) + "\":\\{\"up\":0,\"pings\":[1-9][0-9]*," +
                 "\"wentDown\":1").matcher(status).find(), status);
+        }
+        referee.awaitCallsEnded(Duration.ofSeconds(15));
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldPassOverATcpTargetThatRefusesTheConnectionAtOnce() throws Exception
+    {
+        final int closedPort;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, InetAddress.getByName(Ports.LOOPBACK)))
+        {
+            closedPort = probe.getLocalPort(); // refused once closed: the kernel answers the SYN with a reset
+        }
+        try (SippParties parties = new SippParties(DUMP))
+        {
+            final SippRun bob = parties.start(Sipp.uas("uas-answer-then-wait-bye.xml", workDir)
+                .transport(SippTransport.TCP).calls(1).globalTimeout(BOUND), 1);
+            final String pool = "    targets:\n" +
+                "      - {target: \"" + Ports.LOOPBACK + ":" + closedPort + ";transport=tcp\", priority: 1}\n" +
+                "      - {target: \"" + Ports.LOOPBACK + ":" + bob.localPort() + ";transport=tcp\", priority: 2}\n";
+            // T1 at its default (500 ms): Timer B would pass over the dead target only after 32 s.
+            referee = RefereeProcess.start(workDir, bob.localPort(), List.of(new RefereeProcess.Route("pool", 0, pool)),
+                "warm-up:\n  calls: 0\n");
+            DUMP.always(() -> "--- Referee " + referee.logFile() + ":\n" + referee.logTail(40));
+
+            final long start = System.nanoTime();
+            parties.start(Sipp.uac("uac-basic-call.xml", workDir).remote(referee.sipPort()).service("pool")
+                .calls(1).globalTimeout(BOUND), 1);
+            parties.assertAllSucceeded(BOUND);
+            final long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(elapsedMs < 10_000, "answered by the second target in " + elapsedMs + " ms, not after Timer B");
+            assertEquals(1, referee.status().counter("connectFailures"), referee.status().raw());
         }
         referee.awaitCallsEnded(Duration.ofSeconds(15));
     }

@@ -33,7 +33,7 @@ class MetricsExpositionTest
         new StatusSnapshot.Drops(11, 12, 13, 14, 15, 16, 17),
         new StatusSnapshot.Overload(50, 21, 22, 24, 0),
         new StatusSnapshot.Security(31, 32, 33, 34, 35),
-        new StatusSnapshot.Tcp(41, 42, 43, 44, 45, 46));
+        new StatusSnapshot.Tcp(41, 42, 43, 44, 45, 46, 47));
 
     private Exposition scrape(final JournalAppends journal) throws IOException
     {

@@ -29,6 +29,10 @@ public final class TransactionLayer
     private final ServerTransactions serverTransactions = new ServerTransactions();
     private final RequestCopier requestCopier;
     private final Long2ObjectHashMap<ClientTransaction> clientTransactions = new Long2ObjectHashMap<>();
+    /** Scratch of {@link #onTransportFailure}: at most every client transaction, reused. */
+    private final java.util.ArrayList<ClientTransaction> failed = new java.util.ArrayList<>();
+    private static final java.util.Comparator<ClientTransaction> BY_ID =
+        java.util.Comparator.comparingLong(ClientTransaction::id);
     /** Transactions that completed during the current input, to detach from their TU when the input is done. */
     private final ArrayList<ServerTransaction> completedServers = new ArrayList<>();
     private final ArrayList<ClientTransaction> completedClients = new ArrayList<>();
@@ -484,6 +488,41 @@ public final class TransactionLayer
         ct.request = null;
         ct.timeoutTimer = timers.schedule(64 * t1Ns, ct); // Timer M
         completedClients.add(ct);
+    }
+
+    /**
+     * RFC 3261 §8.1.3.1: the connection a request went on failed (refused, reset, TLS failed). Every client transaction
+     * sent to {@code destination} over {@code transport} that has had no response at all ends, and its TU hears of it
+     * as of Timer B or F firing now: a route's next target is tried at once instead of after 64*T1. One that has had
+     * a provisional is left to its timers (Timer C cancels it as before). In id order, so that a replay (whose
+     * map may be built in another order after a snapshot) sends the same bytes.
+     *
+     * @return the number of transactions ended.
+     */
+    public int onTransportFailure(final int transport, final InetSocketAddress destination, final long nowNs)
+    {
+        failed.clear();
+        for (final ClientTransaction ct : clientTransactions.values())
+        {
+            if (ct.transport == transport && destination.equals(ct.destination) &&
+                (ct.state == ClientTransaction.State.CALLING || ct.state == ClientTransaction.State.TRYING))
+            {
+                failed.add(ct);
+            }
+        }
+        failed.sort(BY_ID);
+        final int count = failed.size();
+        for (int i = 0; i < count; i++)
+        {
+            final ClientTransaction ct = failed.get(i);
+            if (ct.state == ClientTransaction.State.CALLING || ct.state == ClientTransaction.State.TRYING)
+            {
+                terminate(ct);
+                user.onTimeout(ct, nowNs);
+            }
+        }
+        failed.clear();
+        return count;
     }
 
     void onClientTimer(final ClientTransaction ct, final long timerId, final long nowNs)
