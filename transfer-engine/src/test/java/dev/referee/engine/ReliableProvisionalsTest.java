@@ -118,6 +118,8 @@ class ReliableProvisionalsTest
         harness.receive(CALLER, alice.ack());
         harness.expectOne(request("ACK", CALLEE), "ACK to Bob");
         assertEquals(List.of(), offerAnswerSurprises(), "the 2xx repeats the early answer, no second answer");
+        assertEquals(2, harness.transitions.moves.stream().filter(m -> m.contains("-> EARLY_ANSWERED")).count(),
+            "both legs answered early: " + harness.transitions.moves);
         harness.receive(CALLER, alice.bye());
         final Sent bye = harness.expectOne(request("BYE", CALLEE), "BYE to Bob");
         assertEquals(3, bye.cseq(), "after the PRACK's CSeq");
@@ -126,6 +128,36 @@ class ReliableProvisionalsTest
         assertEquals(1, harness.counters.get(EngineCounters.PRACKS_RECEIVED));
         harness.advanceMs(40_000, 1000);
         assertTrue(harness.isIdle(), harness.state());
+    }
+
+    /** RFC 3262 §4: a PRACK answered 481, or never answered, is not a failed call: the INVITE's answer decides. */
+    @Test
+    void shouldGoOnWithTheCallWhenAPrackFails()
+    {
+        final Sent invite = call(null);
+        harness.receive(CALLEE, reliable(bob, invite, 180, 1, null));
+        final Sent prack = harness.drain().stream().filter(request("PRACK", CALLEE)).findFirst().orElseThrow();
+        harness.receive(CALLEE, bob.answer(prack, 481, "Call/Transaction Does Not Exist", null));
+        assertEquals(List.of(), harness.drain(), "nothing goes to Alice, nothing is ended");
+        harness.receive(CALLEE, reliable(bob, invite, 183, 2, SipPhone.SDP));
+        harness.drain();
+        harness.advanceMs(33_000, 500); // the second PRACK is never answered: Timer F
+        harness.drain();
+        harness.receive(CALLEE, bob.answer(invite, 200, "OK", SipPhone.SDP));
+        final Sent ok = harness.expectOne(response(200, CALLER), "the call is answered all the same");
+        alice.learn(ok);
+        harness.receive(CALLER, alice.ack());
+        harness.expectOne(request("ACK", CALLEE), "ACK to Bob");
+        assertEquals(1, harness.engine.activeCalls());
+    }
+
+    @Test
+    void shouldNeverSend100TryingReliably()
+    {
+        harness.receive(CALLER, alice.invite("bob", "prack-1@alice", REQUIRES_100REL));
+        final Sent trying = harness.drain().stream().filter(response(100, CALLER)).findFirst().orElseThrow();
+        assertNull(trying.header(HeaderName.RSEQ), trying::toString);
+        assertNull(trying.header(HeaderName.REQUIRE), trying::toString);
     }
 
     @Test
@@ -287,6 +319,39 @@ class ReliableProvisionalsTest
         harness.receive(CALLEE, bob.answer(invite, 180, "Ringing", null));
         final Sent ringing = harness.expectOne(response(180, CALLER), "180 to Alice");
         assertEquals("100rel", ringing.header(HeaderName.REQUIRE), "she requires it: reliable even if Bob's was not");
+    }
+
+    /** An INVITE without offer: an SDP in a reliable 18x would be an offer Referee cannot answer in a PRACK. */
+    @Test
+    void shouldKeepTheOfferOutOfReliableProvisionalsToACallerWithoutOffer()
+    {
+        harness.receive(CALLER, withoutOffer(alice.invite("bob", "prack-1@alice", REQUIRES_100REL)));
+        final Sent invite = harness.expectOne(request("INVITE", CALLEE), "INVITE to Bob");
+        bob.accept(invite);
+        assertTrue(invite.text.contains("\r\nSupported: timer\r\n"), "no 100rel offered without an offer: " + invite);
+        harness.receive(CALLEE, bob.answer(invite, 183, "Session Progress", SipPhone.SDP));
+        final Sent progress = harness.expectOne(response(183, CALLER), "183 to Alice");
+        assertEquals("100rel", progress.header(HeaderName.REQUIRE), "she requires it");
+        assertEquals("", progress.body(), "without the callee's SDP");
+    }
+
+    /** Only supporting 100rel with an INVITE without offer: provisionals as before, unreliable with their body. */
+    @Test
+    void shouldRelayUnreliablyToACallerWithoutOfferThatOnlySupports100rel()
+    {
+        harness.receive(CALLER, withoutOffer(alice.invite("bob", "prack-1@alice", SUPPORTS_100REL)));
+        final Sent invite = harness.expectOne(request("INVITE", CALLEE), "INVITE to Bob");
+        bob.accept(invite);
+        harness.receive(CALLEE, bob.answer(invite, 183, "Session Progress", SipPhone.SDP));
+        final Sent progress = harness.expectOne(response(183, CALLER), "183 to Alice");
+        assertNull(progress.header(HeaderName.RSEQ), progress::toString);
+        assertEquals(SipPhone.media(SipPhone.SDP), progress.media());
+    }
+
+    private static String withoutOffer(final String invite)
+    {
+        final int body = invite.indexOf("Content-Type: application/sdp");
+        return invite.substring(0, body) + "Content-Length: 0\r\n\r\n";
     }
 
     @Test
