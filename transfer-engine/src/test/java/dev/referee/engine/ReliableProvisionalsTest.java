@@ -72,6 +72,12 @@ class ReliableProvisionalsTest
             c.maxTransactions(), behaviour));
     }
 
+    /** The first of {@code out} that {@code match} takes; fails naming them all when none does. */
+    private static Sent first(final List<Sent> out, final java.util.function.Predicate<Sent> match)
+    {
+        return out.stream().filter(match).findFirst().orElseThrow(() -> new AssertionError(out));
+    }
+
     private List<String> offerAnswerSurprises()
     {
         return harness.transitions.unexpected.stream().filter(u -> u.contains("OFFER_ANSWER")).toList();
@@ -85,7 +91,7 @@ class ReliableProvisionalsTest
 
         harness.receive(CALLEE, with(reliable(bob, invite, 183, 7, SipPhone.SDP), "Record-Route: <sip:p1;lr>\r\n"));
         final List<Sent> out = harness.drain();
-        final Sent prack = out.stream().filter(request("PRACK", CALLEE)).findFirst().orElseThrow(() -> new AssertionError(out));
+        final Sent prack = first(out, request("PRACK", CALLEE));
         assertEquals("PRACK sip:bob@127.0.0.1:5062 SIP/2.0", prack.firstLine(), "to the 183's Contact");
         assertEquals("7 1 INVITE", prack.header(HeaderName.RACK));
         assertEquals("bob-tag", prack.toTag(), "in the 183's early dialog");
@@ -95,7 +101,7 @@ class ReliableProvisionalsTest
         assertEquals("<sip:p1;lr>", prack.header(HeaderName.ROUTE), "the 183's route set");
         assertFalse(prack.branch().equals(invite.branch()), "a transaction of its own");
 
-        final Sent progress = out.stream().filter(response(183, CALLER)).findFirst().orElseThrow(() -> new AssertionError(out));
+        final Sent progress = first(out, response(183, CALLER));
         assertEquals("100rel", progress.header(HeaderName.REQUIRE));
         final long rseq = Long.parseLong(progress.header(HeaderName.RSEQ));
         assertTrue(rseq >= 1 && rseq < 1L << 31, "the first RSeq is in 1..2^31-1: " + rseq);
@@ -167,7 +173,7 @@ class ReliableProvisionalsTest
         harness.receive(CALLEE, reliable(bob, invite, 183, 1, SipPhone.SDP));
         final List<Sent> out = harness.drain();
         assertEquals(1, out.stream().filter(request("PRACK", CALLEE)).count(), "Bob's 183 is acknowledged: " + out);
-        final Sent progress = out.stream().filter(response(183, CALLER)).findFirst().orElseThrow(() -> new AssertionError(out));
+        final Sent progress = first(out, response(183, CALLER));
         assertNull(progress.header(HeaderName.REQUIRE), progress::toString);
         assertNull(progress.header(HeaderName.RSEQ), progress::toString);
         harness.advanceMs(2_000);
@@ -205,9 +211,9 @@ class ReliableProvisionalsTest
         }
         harness.advanceMs(20);
         final List<Sent> out = harness.drain();
-        final Sent failed = out.stream().filter(response(500, CALLER)).findFirst().orElseThrow(() -> new AssertionError(out));
+        final Sent failed = first(out, response(500, CALLER));
         assertTrue(failed.header(HeaderName.REASON).contains("RFC 3262"), failed::toString);
-        final Sent cancel = out.stream().filter(request("CANCEL", CALLEE)).findFirst().orElseThrow(() -> new AssertionError(out));
+        final Sent cancel = first(out, request("CANCEL", CALLEE));
         harness.receive(CALLEE, bob.answer(cancel, 200, "OK", null));
         harness.receive(CALLEE, bob.answer(invite, 487, "Request Terminated", null));
         harness.expectOne(request("ACK", CALLEE), "ACK of the 487");

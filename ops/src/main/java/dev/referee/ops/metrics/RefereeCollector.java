@@ -156,8 +156,8 @@ public final class RefereeCollector implements MultiCollector
             .point(engine.get(EngineCounters.PRACKS_SENT), "direction", "sent")
             .point(engine.get(EngineCounters.PRACKS_RECEIVED), "direction", "received")
             .add();
-        families.counter("referee_sip_provisionals_unacknowledged", "Reliable provisionals Referee sent that no PRACK " +
-            "acknowledged within 64*T1: the INVITE got 500").point(
+        families.counter("referee_sip_provisionals_unacknowledged", "Reliable provisionals Referee sent that no " +
+            "PRACK acknowledged within 64*T1: the INVITE got 500").point(
             engine.get(EngineCounters.PROVISIONALS_UNACKNOWLEDGED)).add();
         families.counter("referee_config_reloads", "Configurations the engine took by a reload (referee reload, " +
             "POST /reload, SIGHUP), the ones replayed on recovery included")

@@ -73,8 +73,8 @@ final class PrackSender
 
     /**
      * A provisional to {@code leg}'s INVITE came: its RSeq when it is a reliable provisional in order (to acknowledge
-     * with {@link #acknowledge} once the leg has learnt its dialog), {@link #NOT_IN_ORDER} when it must not be processed
-     * further, {@link #NOT_RELIABLE} for any other provisional (and always before node-start version 6).
+     * with {@link #acknowledge} once the leg has learnt its dialog), {@link #NOT_IN_ORDER} when it must not be
+     * processed further, {@link #NOT_RELIABLE} for any other provisional (and always before node-start version 6).
      */
     long accept(final Leg leg, final SipMessage response)
     {
@@ -196,7 +196,8 @@ final class PrackSender
             final long id = in.readLong();
             if (legs.get(id) == null)
             {
-                throw new SnapshotException("reliable provisionals of leg " + id + ", which the snapshot does not hold");
+                throw new SnapshotException("reliable provisionals of leg " + id +
+                    ", which the snapshot does not hold");
             }
             final Dialogs dialogs = new Dialogs();
             dialogs.answered = in.readBoolean();

@@ -155,7 +155,8 @@ final class ReliableProvisionals
         else
         {
             b2bua.transitions().unexpected(StateMachine.DIALOG, caller.id, callIdOf(caller), caller.state(),
-                status + " dropped: " + MAX_WAITING + " reliable provisionals wait for a PRACK already", timers.nowNs());
+                status + " dropped: " + MAX_WAITING + " reliable provisionals wait for a PRACK already",
+                timers.nowNs());
             return;
         }
         messages.writeRelayedResponse(st, caller, ct, response, true, false, next.rseq, body);
@@ -285,7 +286,8 @@ final class ReliableProvisionals
             final long id = in.readLong();
             if (legs.get(id) == null)
             {
-                throw new SnapshotException("reliable provisionals of leg " + id + ", which the snapshot does not hold");
+                throw new SnapshotException("reliable provisionals of leg " + id +
+                    ", which the snapshot does not hold");
             }
             final Sending sending = new Sending();
             sending.offerless = in.readBoolean();
