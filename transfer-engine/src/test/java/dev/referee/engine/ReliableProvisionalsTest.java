@@ -280,6 +280,33 @@ class ReliableProvisionalsTest
         harness.expectOne(response(200, CALLER), "200 to the second PRACK");
     }
 
+    /** At most 4 wait (SDP ones are never coalesced): one more is dropped and counted as unexpected. */
+    @Test
+    void shouldBoundTheProvisionalsWaitingForAPrack()
+    {
+        final Sent invite = call(SUPPORTS_100REL);
+        harness.receive(CALLEE, bob.answer(invite, 183, "Session Progress", SipPhone.SDP));
+        Sent unacked = first(harness.drain(), response(183, CALLER));
+        for (int i = 0; i < 5; i++)
+        {
+            harness.receive(CALLEE, bob.answer(invite, 183, "Session Progress", SipPhone.SDP));
+        }
+        assertEquals(List.of(), harness.drain().stream().filter(response(183, CALLER)).toList());
+        assertEquals(1, harness.counters.get(EngineCounters.UNEXPECTED), "the fifth waiting one is dropped");
+        alice.learn(unacked);
+        final List<Long> rseqs = new ArrayList<>();
+        for (int i = 0; i < 4; i++)
+        {
+            harness.receive(CALLER, prackOf(unacked));
+            unacked = first(harness.drain(), response(183, CALLER));
+            rseqs.add(Long.parseLong(unacked.header(HeaderName.RSEQ)));
+        }
+        final long firstRSeq = rseqs.get(0);
+        assertEquals(List.of(firstRSeq, firstRSeq + 1, firstRSeq + 2, firstRSeq + 3), rseqs, "in order, one at a time");
+        harness.receive(CALLER, prackOf(unacked));
+        assertEquals(0, harness.drain().stream().filter(response(183, CALLER)).count(), "nothing more waits");
+    }
+
     @Test
     void shouldSendThe2xxWhileAReliableProvisionalIsUnacknowledgedAndAnswerALatePrack()
     {
