@@ -380,8 +380,12 @@ public final class Engine
         final int require = firstOf(request, HeaderName.REQUIRE, HeaderName.PROXY_REQUIRE);
         if (require >= 0 && b2bua.config().acceptsKnownOptionTags())
         {
+            // 100rel for a new call's INVITE (and a PRACK, which some UAs send with it): Referee sends no reliable
+            // provisional to a request of a dialog (a re-INVITE's 18x are relayed as they come), so one requiring it
+            // gets 420.
             final String unsupported = OptionTags.unsupported(request, view, b2bua.config().sessionTimers(),
-                b2bua.config().reliableProvisionals());
+                b2bua.config().reliableProvisionals() &&
+                    (request.to().tag().isEmpty() || request.method() == SipMethod.PRACK));
             if (!unsupported.isEmpty())
             {
                 transactions.startResponse(st, SipStatus.BAD_EXTENSION).header("Unsupported", unsupported)

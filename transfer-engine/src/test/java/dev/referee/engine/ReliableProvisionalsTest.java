@@ -111,7 +111,8 @@ class ReliableProvisionalsTest
         harness.receive(CALLEE, bob.answer(prack, 200, "OK", null));
         assertEquals(List.of(), harness.drain(), "Bob's 200 to the PRACK ends it there");
         alice.learn(progress);
-        harness.receive(CALLER, prackOf(progress));
+        // Some UAs send their PRACK with Require: 100rel: it is understood there too.
+        harness.receive(CALLER, with(prackOf(progress), REQUIRES_100REL));
         final Sent prackOk = harness.expectOne(response(200, CALLER), "200 to Alice's PRACK");
         assertEquals("2 PRACK", prackOk.header(HeaderName.CSEQ));
         harness.advanceMs(5_000);
@@ -385,6 +386,20 @@ class ReliableProvisionalsTest
     {
         final int body = invite.indexOf("Content-Type: application/sdp");
         return invite.substring(0, body) + "Content-Length: 0\r\n\r\n";
+    }
+
+    /** Referee sends reliable provisionals only to a new call's INVITE: a re-INVITE requiring 100rel gets 420. */
+    @Test
+    void shouldRefuseARequestOfADialogThatRequires100rel()
+    {
+        final Sent invite = call(SUPPORTS_100REL);
+        harness.receive(CALLEE, bob.answer(invite, 200, "OK", SipPhone.SDP));
+        alice.learn(first(harness.drain(), response(200, CALLER)));
+        harness.receive(CALLER, alice.ack());
+        harness.drain();
+        harness.receive(CALLER, alice.reinvite(SipPhone.SDP_HOLD, REQUIRES_100REL));
+        final Sent bad = first(harness.drain(), response(420, CALLER));
+        assertEquals("100rel", bad.header(HeaderName.UNSUPPORTED));
     }
 
     @Test
