@@ -44,6 +44,8 @@ public final class Engine
 {
     /** Methods Referee handles; in Allow of its own answers. */
     public static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, INFO, MESSAGE, NOTIFY, REFER";
+    /** Allow from node-start version 6: PRACK too (RFC 3262), which Referee answers and sends. */
+    public static final String ALLOW_WITH_PRACK = ALLOW + ", PRACK";
     /** Server transactions end within Timer J (32 s) or sooner; a second is what most clients wait at least. */
     private static final long TRANSACTION_LIMIT_RETRY_AFTER_S = 1;
     private static final String TRANSACTION_LIMIT_REASON = "SIP;cause=503;text=\"transaction limit\"";
@@ -390,7 +392,12 @@ public final class Engine
         final int require = firstOf(request, HeaderName.REQUIRE, HeaderName.PROXY_REQUIRE);
         if (require >= 0 && b2bua.config().acceptsKnownOptionTags())
         {
-            final String unsupported = OptionTags.unsupported(request, view, b2bua.config().sessionTimers());
+            // 100rel for a new call's INVITE (and a PRACK, which some UAs send with it): Referee sends no reliable
+            // provisional to a request of a dialog (a re-INVITE's 18x are relayed as they come), so one requiring it
+            // gets 420.
+            final String unsupported = OptionTags.unsupported(request, view, b2bua.config().sessionTimers(),
+                b2bua.config().reliableProvisionals() &&
+                    (request.to().tag().isEmpty() || request.method() == SipMethod.PRACK));
             if (!unsupported.isEmpty())
             {
                 transactions.startResponse(st, SipStatus.BAD_EXTENSION).header("Unsupported", unsupported)
@@ -511,7 +518,7 @@ public final class Engine
     {
         st.localTag = ids.tag(0);
         final SipMessageWriter writer = transactions.startResponse(st, SipStatus.OK);
-        writer.header("Allow", ALLOW);
+        writer.header("Allow", b2bua.config().reliableProvisionals() ? ALLOW_WITH_PRACK : ALLOW);
         writer.header("Accept", "application/sdp");
         writer.endWithoutBody();
         transactions.send(st, 200);
@@ -521,7 +528,7 @@ public final class Engine
     {
         st.localTag = ids.tag(0);
         final SipMessageWriter writer = transactions.startResponse(st, status);
-        writer.header("Allow", ALLOW);
+        writer.header("Allow", b2bua.config().reliableProvisionals() ? ALLOW_WITH_PRACK : ALLOW);
         writer.endWithoutBody();
         transactions.send(st, status);
     }

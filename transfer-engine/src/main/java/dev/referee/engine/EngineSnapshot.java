@@ -29,7 +29,8 @@ import java.util.Map;
  * nonce counter and the nonces answered within their lifetime, then (node-start version 4 on) each call's
  * Max-Forwards, then (node-start version 5 on) the joins waiting out a 491 (their offer copy and retry timer), the
  * route targets' keepalive state, each call's route targets still to try, the legs accepting from-change, the early
- * dialogs of forks and the forks released, and each leg's session timer. Objects are numbered in the order a walk
+ * dialogs of forks and the forks released, and each leg's session timer, then (node-start version 6 on) the reliable
+ * provisionals received and sent (RFC 3262). Objects are numbered in the order a walk
  * from the roots finds them, roots sorted by id, so two equal engines give equal bytes. Engine thread only.
  */
 public final class EngineSnapshot
@@ -170,6 +171,7 @@ public final class EngineSnapshot
             CallSnapshots.writeLegOptions(parts.b2bua(), out);
             CallSnapshots.writeEarlyDialogs(parts.b2bua(), out);
             CallSnapshots.writeSessionTimers(parts.b2bua(), refs, out);
+            CallSnapshots.writeReliableProvisionals(parts.b2bua(), out);
         }
     }
 
@@ -264,7 +266,6 @@ public final class EngineSnapshot
         {
             CallSnapshots.holdLeg(parts.b2bua(), leg);
         }
-        CallSnapshots.restoreOfferAnswer(parts.b2bua());
         for (final Object request : readRefs(in, refs))
         {
             TransferSnapshots.holdPendingWebhook(parts.transfers(), request);
@@ -283,7 +284,10 @@ public final class EngineSnapshot
             CallSnapshots.readLegOptions(parts.b2bua(), in);
             CallSnapshots.readEarlyDialogs(parts.b2bua(), in);
             CallSnapshots.readSessionTimers(parts.b2bua(), refs, in);
+            CallSnapshots.readReliableProvisionals(parts.b2bua(), in);
         }
+        // Once everything a leg's offer/answer state is derived from is held (the reliable provisionals too).
+        CallSnapshots.restoreOfferAnswer(parts.b2bua());
         for (int i = 0; i < count; i++)
         {
             CallSnapshots.restored(parts.b2bua(), refs.get(i));

@@ -18,7 +18,8 @@ import java.util.Map;
  *            "authFailed":n,"byName":{"name":{"calls":n,"routeRefused":n,"callLimitRefused":n,"rateRefused":n,
  *            "replacesRefused":n,"authChallenged":n,"authFailed":n}}},
  *  "hep":{"sent":n,"dropped":n,"errors":n},
- *  "routeTargets":{"udp:10.0.0.1:5060":{"up":1,"pings":n,"wentDown":n,"cameUp":n}}}
+ *  "routeTargets":{"udp:10.0.0.1:5060":{"up":1,"pings":n,"wentDown":n,"cameUp":n}},
+ *  "provisionals":{"pracksSent":n,"pracksReceived":n,"neverAcknowledged":n}}
  * </pre>
  * Written by hand: the shape is small and fixed, and no JSON library is needed on the ops classpath for it.
  */
@@ -126,7 +127,12 @@ public final class StatusJson
                 .append(",\"cameUp\":").append(target.getValue().cameUp())
                 .append('}');
         }
-        json.append("}}");
+        json.append('}');
+        final StatusSnapshot.Provisionals provisionals = status.provisionals();
+        json.append(",\"provisionals\":{\"pracksSent\":").append(provisionals.pracksSent())
+            .append(",\"pracksReceived\":").append(provisionals.pracksReceived())
+            .append(",\"neverAcknowledged\":").append(provisionals.neverAcknowledged())
+            .append("}}");
         return json.toString();
     }
 

@@ -24,6 +24,8 @@ import java.util.TreeMap;
  *                     (issue 7), and their totals.
  * @param hep          HEP capture (issue 11): packets sent to the collector, messages dropped and lost to errors.
  * @param routeTargets route targets with keepalive by name ("udp:10.0.0.1:5060"), in configuration order.
+ * @param provisionals reliable provisional responses (RFC 3262, issue 12): PRACKs sent and received, and the reliable
+ *                     provisionals no PRACK acknowledged.
  */
 public record StatusSnapshot(
     long activeCalls,
@@ -40,11 +42,36 @@ public record StatusSnapshot(
     Tcp tcp,
     Trunks trunks,
     Hep hep,
-    Map<String, RouteTarget> routeTargets)
+    Map<String, RouteTarget> routeTargets,
+    Provisionals provisionals)
 {
     public StatusSnapshot
     {
         routeTargets = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(routeTargets));
+    }
+
+    /** Without reliable provisional counts: zeros. */
+    public StatusSnapshot(final long activeCalls, final long dialogs, final long transactions,
+        final long transactionsWaiting, final long timers, final RingStatus ring, final MessageCounts messagesIn,
+        final MessageCounts messagesOut, final Drops drops, final Overload overload, final Security security,
+        final Tcp tcp, final Trunks trunks, final Hep hep, final Map<String, RouteTarget> routeTargets)
+    {
+        this(activeCalls, dialogs, transactions, transactionsWaiting, timers, ring, messagesIn, messagesOut, drops,
+            overload, security, tcp, trunks, hep, routeTargets, Provisionals.none());
+    }
+
+    /**
+     * @param pracksSent       PRACKs Referee sent for a callee's reliable provisionals.
+     * @param pracksReceived   PRACKs from callers that acknowledged a reliable provisional Referee sent.
+     * @param neverAcknowledged reliable provisionals Referee sent that no PRACK acknowledged within 64*T1 (the INVITE
+     *                         got 500, the call ended {@code no-prack}).
+     */
+    public record Provisionals(long pracksSent, long pracksReceived, long neverAcknowledged)
+    {
+        public static Provisionals none()
+        {
+            return new Provisionals(0, 0, 0);
+        }
     }
 
     /** Without route targets with keepalive: none. */
@@ -108,7 +135,8 @@ public record StatusSnapshot(
             new Tcp(0, 0, 0, 0, 0, 0, 0),
             Trunks.none(),
             Hep.none(),
-            Map.of());
+            Map.of(),
+            Provisionals.none());
     }
 
     /**

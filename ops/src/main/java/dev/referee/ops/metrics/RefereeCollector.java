@@ -151,6 +151,14 @@ public final class RefereeCollector implements MultiCollector
         families.counter("referee_sip_merged_requests", "Requests that came again by another path (same From, " +
             "Call-ID and CSeq, another branch): answered 482 Loop Detected").point(
             engine.get(EngineCounters.MERGED_REQUESTS)).add();
+        families.counter("referee_sip_pracks", "PRACKs (RFC 3262): sent for a callee's reliable provisionals, " +
+            "received from callers acknowledging Referee's")
+            .point(engine.get(EngineCounters.PRACKS_SENT), "direction", "sent")
+            .point(engine.get(EngineCounters.PRACKS_RECEIVED), "direction", "received")
+            .add();
+        families.counter("referee_sip_provisionals_unacknowledged", "Reliable provisionals Referee sent that no " +
+            "PRACK acknowledged within 64*T1: the INVITE got 500").point(
+            engine.get(EngineCounters.PROVISIONALS_UNACKNOWLEDGED)).add();
         families.counter("referee_config_reloads", "Configurations the engine took by a reload (referee reload, " +
             "POST /reload, SIGHUP), the ones replayed on recovery included")
             .point(engine.get(EngineCounters.RELOADS))

@@ -76,7 +76,11 @@ final class NodeStatus implements StatusSource
             trunks(),
             capture == null ? StatusSnapshot.Hep.none() :
                 new StatusSnapshot.Hep(capture.sent(), capture.dropped(), capture.errors()),
-            routeTargets());
+            routeTargets(),
+            new StatusSnapshot.Provisionals(
+                engine.get(EngineCounters.PRACKS_SENT),
+                engine.get(EngineCounters.PRACKS_RECEIVED),
+                engine.get(EngineCounters.PROVISIONALS_UNACKNOWLEDGED)));
     }
 
     /** The route targets with keepalive, in configuration order. */

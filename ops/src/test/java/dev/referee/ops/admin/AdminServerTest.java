@@ -69,7 +69,8 @@ class AdminServerTest
             new StatusSnapshot.Tcp(21, 14, 15, 16, 17, 18, 19),
             new StatusSnapshot.Trunks(Map.of("carrier", new StatusSnapshot.TrunkCalls(2, 1, 3, 4, 5, 6, 7))),
             new StatusSnapshot.Hep(31, 32, 33),
-            Map.of("udp:10.0.0.1:5060", new StatusSnapshot.RouteTarget(0, 41, 1, 0))));
+            Map.of("udp:10.0.0.1:5060", new StatusSnapshot.RouteTarget(0, 41, 1, 0)),
+            new StatusSnapshot.Provisionals(51, 52, 53)));
 
         final HttpResponse<String> response = send("GET", "/status");
 
@@ -92,7 +93,8 @@ class AdminServerTest
             "\"byName\":{\"carrier\":{\"calls\":2,\"routeRefused\":1,\"callLimitRefused\":3,\"rateRefused\":4," +
             "\"replacesRefused\":5,\"authChallenged\":6,\"authFailed\":7}}}," +
             "\"hep\":{\"sent\":31,\"dropped\":32,\"errors\":33}," +
-            "\"routeTargets\":{\"udp:10.0.0.1:5060\":{\"up\":0,\"pings\":41,\"wentDown\":1,\"cameUp\":0}}}",
+            "\"routeTargets\":{\"udp:10.0.0.1:5060\":{\"up\":0,\"pings\":41,\"wentDown\":1,\"cameUp\":0}}," +
+            "\"provisionals\":{\"pracksSent\":51,\"pracksReceived\":52,\"neverAcknowledged\":53}}",
             response.body());
     }
 

@@ -99,6 +99,35 @@ class RefereeInteropTest
             Duration.ofSeconds(30));
     }
 
+    /**
+     * Reliable provisionals (RFC 3262, issue 12) on each leg: the callee requires 100rel and gets Referee's PRACK for
+     * its 183 (its scenario checks the RAck); the caller, which supports 100rel, gets the 183 reliably with the early
+     * answer, PRACKs it and gets 200 (its scenario checks Require, RSeq and the SDP), then 200, ACK and BYE.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldAcknowledgeReliableProvisionalsOnEachLeg(final TestInfo test) throws IOException
+    {
+        runPair(test, "uas-reliable-183-expect-prack.xml", "uac-100rel-prack-reliable-183.xml", SippTransport.UDP,
+            "bob", 10, 10, 0, Duration.ofSeconds(30));
+        final RefereeStatus status = referee.status();
+        assertEquals(10, status.counter("pracksSent"), status::raw);
+        assertEquals(10, status.counter("pracksReceived"), status::raw);
+        assertEquals(0, status.counter("neverAcknowledged"), status::raw);
+    }
+
+    /** A caller without 100rel: the callee's reliable 183 is still acknowledged by Referee, and relayed as it was. */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldAcknowledgeTheCalleesReliableProvisionalForACallerWithout100rel(final TestInfo test) throws IOException
+    {
+        runPair(test, "uas-reliable-183-expect-prack.xml", "uac-basic-call.xml", SippTransport.UDP, "bob", 10, 10, 0,
+            Duration.ofSeconds(30));
+        final RefereeStatus status = referee.status();
+        assertEquals(10, status.counter("pracksSent"), status::raw);
+        assertEquals(0, status.counter("pracksReceived"), status::raw);
+    }
+
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void shouldRelayBusyHere(final TestInfo test) throws IOException

@@ -33,6 +33,7 @@ class SippScenarioPairsTest
         "uas-accept-hold-unhold.xml,               uac-hold-unhold.xml,             UDP, 10,  10",
         "uas-hold-unhold-from-callee.xml,          uac-accept-hold-unhold.xml,      UDP, 10,  10",
         "uas-answer-tolerate-retransmissions.xml,  uac-basic-call-lossy.xml,        UDP, 20,  10",
+        "uas-reliable-183-expect-prack.xml,        uac-100rel-prack-reliable-183.xml, UDP, 10, 10",
     })
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void shouldCompleteEveryCallBetweenCallerAndCalleeScenarios(

@@ -95,6 +95,10 @@ class MetricsExpositionTest
         engine.increment(EngineCounters.FORKS_RELEASED);
         engine.increment(EngineCounters.MERGED_REQUESTS);
         engine.increment(EngineCounters.MERGED_REQUESTS);
+        engine.increment(EngineCounters.PRACKS_SENT);
+        engine.increment(EngineCounters.PRACKS_RECEIVED);
+        engine.increment(EngineCounters.PRACKS_RECEIVED);
+        engine.increment(EngineCounters.PROVISIONALS_UNACKNOWLEDGED);
 
         final Exposition metrics = scrape(null);
 
@@ -109,6 +113,9 @@ class MetricsExpositionTest
         assertEquals(1, metrics.value("referee_config_reloads_total"));
         assertEquals(1, metrics.value("referee_sip_forks_released_total"));
         assertEquals(2, metrics.value("referee_sip_merged_requests_total"));
+        assertEquals(1, metrics.value("referee_sip_pracks_total{direction=\"sent\"}"));
+        assertEquals(2, metrics.value("referee_sip_pracks_total{direction=\"received\"}"));
+        assertEquals(1, metrics.value("referee_sip_provisionals_unacknowledged_total"));
         assertEquals(1 + 22, metrics.value("referee_sip_retransmissions_total{direction=\"received\"}"),
             "the engine's and those absorbed on receive");
     }

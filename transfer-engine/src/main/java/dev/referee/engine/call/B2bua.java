@@ -60,6 +60,8 @@ public final class B2bua implements TransactionUser
     private final RouteFailover failover;
     private final ProxyAuthenticator authenticator;
     private final SessionTimers sessions;
+    private final PrackSender pracks;
+    private final ReliableProvisionals reliableProvisionals;
 
     /** {@code counters}: where the trunks' call policy counts go (null: nowhere). */
     public B2bua(final EngineConfig config, final TransactionLayer transactions, final EngineTimers timers,
@@ -89,6 +91,8 @@ public final class B2bua implements TransactionUser
         }
         this.sessions = new SessionTimers(this, transactions, messages, timers);
         messages.sessions(sessions);
+        this.pracks = new PrackSender(this, transactions, messages, timers, counters);
+        this.reliableProvisionals = new ReliableProvisionals(this, transactions, messages, timers, ids, counters);
         this.calls = new CallRegistry(this, ids, messages);
         this.setup = new CallSetup(this, transactions, messages, timers, ids, events);
         this.forkedAnswers = new ForkedAnswers(this, calls, messages, outbox, timers);
@@ -197,6 +201,36 @@ public final class B2bua implements TransactionUser
         return sessions;
     }
 
+    /** PRACKs for the callee's reliable provisionals (RFC 3262 §4). */
+    PrackSender pracks()
+    {
+        return pracks;
+    }
+
+    /** The reliable provisionals Referee sends callers (RFC 3262 §3). */
+    ReliableProvisionals reliableProvisionals()
+    {
+        return reliableProvisionals;
+    }
+
+    /**
+     * The caller of {@code call} never acknowledged a reliable provisional (its INVITE was answered 500): the callee's
+     * INVITE is cancelled, and the call ends with cause no-prack.
+     */
+    void noPrack(final Call call)
+    {
+        if (call == null || call.state() == Call.State.ENDED)
+        {
+            return;
+        }
+        call.endCause = EndCause.NO_PRACK;
+        call.a.offerFailed(timers.nowNs(), "reliable provisional not acknowledged");
+        if (call.state() == Call.State.INITIATING)
+        {
+            setup.cancelCallee(call);
+        }
+    }
+
     /** For call setup: a blonde transfer's target answers. */
     TransferListener transfers()
     {
@@ -274,6 +308,12 @@ public final class B2bua implements TransactionUser
         st.localTag = leg.localTag;
         st.context = leg;
         final int method = request.method();
+        if (method == SipMethod.PRACK && config.reliableProvisionals())
+        {
+            // Hop by hop (RFC 3262): a PRACK acknowledges what Referee sent on this leg, never goes to the other.
+            reliableProvisionals.onPrack(leg, st, request);
+            return;
+        }
         if (method == SipMethod.BYE)
         {
             onBye(leg, st, request);
@@ -469,6 +509,11 @@ public final class B2bua implements TransactionUser
             case PICKUP_REINVITE -> pickups.onTakeoverResponse(ct, response);
             case KEEPALIVE -> health.onResponse(ct);
             case SESSION_REFRESH -> sessions.onRefreshResponse(ct, response);
+            case PRACK ->
+            {
+                // RFC 3262 §4: the PRACK's answer changes nothing; a 481 or 5xx is not a failed call (the INVITE's
+                // own final response decides), and the callee sends its provisional again if it needs to.
+            }
             case NOTIFY ->
             {
                 if (response.statusCode() >= 200)
@@ -544,9 +589,9 @@ public final class B2bua implements TransactionUser
             case TARGET_INVITE, JOIN_REINVITE, OFFER_REINVITE -> transfers.onTimeout(ct);
             case NOTIFY -> transfers.onNotifyDone(ct);
             case SESSION_REFRESH -> sessions.onRefreshTimeout(ct);
-            case CANCEL, ORPHAN, ABANDONED_INVITE, CANCELLED_INVITE ->
+            case CANCEL, ORPHAN, ABANDONED_INVITE, CANCELLED_INVITE, PRACK ->
             {
-                // Given up already: nothing more to do when the far end never answers.
+                // Given up already, or (PRACK) not a failure of the call: nothing more to do when no answer comes.
             }
             case KEEPALIVE -> health.onTimeout(ct);
             case PICKUP_REINVITE ->
@@ -736,7 +781,7 @@ public final class B2bua implements TransactionUser
     /** Called by {@link Leg#onTimer}. */
     void onLegTimer(final Leg leg, final long timerId, final long nowNs)
     {
-        if (sessions.onTimer(leg, timerId))
+        if (sessions.onTimer(leg, timerId) || reliableProvisionals.onTimer(leg, timerId))
         {
             return;
         }

@@ -224,6 +224,8 @@ public final class CallRegistry
         legs.remove(leg.id);
         b2bua.earlyDialogs().forget(leg);
         b2bua.forkedAnswers().forget(leg);
+        b2bua.pracks().forget(leg);
+        b2bua.reliableProvisionals().forget(leg);
     }
 
     /** A call ended: it no longer counts as active. */

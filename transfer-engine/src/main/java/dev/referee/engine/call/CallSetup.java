@@ -128,8 +128,9 @@ final class CallSetup
         call.triggeredBy(request);
         final SipMessageWriter writer = messages.startRequest(b, "INVITE", b.localCSeq, branch, call.maxForwards);
         writer.header("Contact", messages.contact(b.transport, b.flow));
-        b2bua.sessions().offer(writer);
+        b2bua.sessions().offer(writer, b2bua.config().reliableProvisionals() && call.callerOffer != null);
         b2bua.sessions().onPeerRequest(a, request);
+        b2bua.reliableProvisionals().onInvite(a, request);
         messages.copyEndToEnd(request, a, b, writer);
         final ClientTransaction ct = transactions.sendRequest(
             clientId, branch, SipMethod.INVITE, "INVITE", b.transport, b.flow, b.connectionId);
@@ -197,12 +198,12 @@ final class CallSetup
                 b.ackPendingCSeq = (int)response.cseqNumber();
                 messages.sendAck(b, null);
                 messages.sendBye(b, ClientPurpose.ORPHAN);
-                b2bua.release(call, EndCause.CANCELLED, 487);
+                b2bua.release(call, cancelCause(call), cancelStatus(call));
             }
             else if (status >= 300)
             {
                 b.offerFailed(timers.nowNs(), "INVITE cancelled");
-                b2bua.release(call, EndCause.CANCELLED, 487);
+                b2bua.release(call, cancelCause(call), cancelStatus(call));
             }
             return;
         }
@@ -217,12 +218,29 @@ final class CallSetup
         }
         if (status < 200)
         {
+            final long rseq = b2bua.pracks().accept(b, response);
+            if (rseq == PrackSender.NOT_IN_ORDER)
+            {
+                return; // a reliable provisional again, or out of order: not processed further (RFC 3262 §4)
+            }
             events.onLegRinging(timers.nowNs(), call.id, status);
             b2bua.learnDialog(b, response, false);
-            messages.relayResponse(st, call.a, ct, response, true, false);
+            if (rseq > 0)
+            {
+                b2bua.pracks().acknowledge(b, response, rseq);
+            }
+            if (b2bua.reliableProvisionals().sendsReliably(call.a, st))
+            {
+                b2bua.reliableProvisionals().relay(st, call.a, ct, response);
+            }
+            else
+            {
+                messages.relayResponse(st, call.a, ct, response, true, false);
+            }
             return;
         }
         b.clientInvite = null;
+        b2bua.pracks().onFinal(b);
         if (status < 300)
         {
             b2bua.learnDialog(b, response, true);
@@ -309,7 +327,7 @@ final class CallSetup
         final ClientTransaction invite = call.calleeInvite;
         if (invite.finalStatus() != 0 || invite.state() == ClientTransaction.State.TERMINATED)
         {
-            b2bua.release(call, EndCause.CANCELLED, 487);
+            b2bua.release(call, cancelCause(call), cancelStatus(call));
         }
         else if (invite.provisionalSeen())
         {
@@ -322,6 +340,20 @@ final class CallSetup
         }
     }
 
+    /**
+     * Why a call whose callee was cancelled ended: the caller gave up, or (node-start version 6 on) it never
+     * acknowledged a reliable provisional and its INVITE got 500 ({@link ReliableProvisionals}).
+     */
+    private static EndCause cancelCause(final Call call)
+    {
+        return call.endCause == EndCause.NO_PRACK ? EndCause.NO_PRACK : EndCause.CANCELLED;
+    }
+
+    private static int cancelStatus(final Call call)
+    {
+        return call.endCause == EndCause.NO_PRACK ? SipStatus.SERVER_INTERNAL_ERROR : SipStatus.REQUEST_TERMINATED;
+    }
+
     /** Sends the caller's INVITE again, to the callee leg's new target (a redirect Contact). */
     void redirectCallee(final Call call)
     {
@@ -332,7 +364,7 @@ final class CallSetup
         final SipMessageWriter writer = messages.startRequest(callee, "INVITE", ++callee.localCSeq, branch,
             b2bua.config().carriesMaxForwards() ? call.maxForwards : SipLimits.MAX_FORWARDS);
         writer.header("Contact", messages.contact(callee.transport, callee.flow));
-        b2bua.sessions().offer(writer);
+        b2bua.sessions().offer(writer, b2bua.config().reliableProvisionals() && call.callerOffer != null);
         if (call.callerOffer != null)
         {
             messages.endWithBody(callee, call.callerOfferType, call.callerOffer.buffer(), 0, call.callerOffer.length(),

@@ -357,6 +357,29 @@ public final class CallSnapshots
         }
     }
 
+    /**
+     * The reliable provisionals (RFC 3262), node-start version 6 on, appended after the session timers: the callees'
+     * early dialogs with their last RSeq ({@link PrackSender}), then what each caller's leg sent and waits to send
+     * ({@link ReliableProvisionals}), by leg id. Snapshots of older journals keep their layout.
+     */
+    public static void writeReliableProvisionals(final B2bua b2bua, final SnapshotWriter out)
+    {
+        if (b2bua.config().reliableProvisionals())
+        {
+            b2bua.pracks().write(out);
+            b2bua.reliableProvisionals().write(out);
+        }
+    }
+
+    public static void readReliableProvisionals(final B2bua b2bua, final SnapshotReader in)
+    {
+        if (b2bua.config().reliableProvisionals())
+        {
+            b2bua.pracks().read(in, b2bua.calls().legs());
+            b2bua.reliableProvisionals().read(in, b2bua.calls().legs());
+        }
+    }
+
     /** The calls of every leg, each once, by id. */
     private static List<Call> calls(final B2bua b2bua)
     {

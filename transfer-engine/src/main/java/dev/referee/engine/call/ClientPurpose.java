@@ -42,9 +42,14 @@ public enum ClientPurpose implements ClientTransaction.Purpose
     /** OPTIONS asking a route target whether it is up (routes[].keepalive). No context: the destination says which. */
     KEEPALIVE(14),
     /** re-INVITE or UPDATE refreshing a session Referee is the refresher of (RFC 4028 §10). Context: its {@link Leg}. */
-    SESSION_REFRESH(15);
+    SESSION_REFRESH(15),
+    /**
+     * PRACK acknowledging a callee's reliable provisional (RFC 3262 §4), node-start version 6 on. Context: its
+     * {@link Leg}. Its outcome changes nothing: a failed PRACK is not a failed call.
+     */
+    PRACK(16);
 
-    private static final ClientPurpose[] BY_CODE = new ClientPurpose[16];
+    private static final ClientPurpose[] BY_CODE = new ClientPurpose[17];
     private final int code;
     private EnumSet<ClientPurpose> next;
 

@@ -21,6 +21,8 @@ public enum EndCause
     PICKUP_FAILED("pickup-failed"),
     /** A leg's session timer ran out: its refresh never came (RFC 4028 §10). */
     SESSION_EXPIRED("session-expired"),
+    /** A reliable provisional Referee sent the caller was never acknowledged with PRACK (RFC 3262 §3). */
+    NO_PRACK("no-prack"),
     /** Nothing set a cause. */
     ENDED("ended");
 

@@ -243,12 +243,22 @@ public final class LegMessages
     public SipMessageWriter startRequest(final Leg leg, final CharSequence method, final long cseq,
         final String branch, final int maxForwards)
     {
+        return startRequest(leg, method, cseq, branch, maxForwards, leg.routeSet);
+    }
+
+    /**
+     * As {@link #startRequest(Leg, CharSequence, long, String, int)} with {@code routeSet} for Route: a request of an
+     * early dialog (a PRACK) takes the route set of the provisional that made it (RFC 3261 §12.1.2).
+     */
+    SipMessageWriter startRequest(final Leg leg, final CharSequence method, final long cseq, final String branch,
+        final int maxForwards, final List<String> routeSet)
+    {
         final SipMessageWriter writer = outbox.begin().requestLine(method, leg.remoteTarget);
         writer.startHeader("Via").append(vias[Transport.index(leg.transport)][family(leg.flow)])
             .append(";branch=").append(branch).append(";rport").endHeader();
-        for (int i = 0; i < leg.routeSet.size(); i++)
+        for (int i = 0; i < routeSet.size(); i++)
         {
-            writer.header("Route", leg.routeSet.get(i));
+            writer.header("Route", routeSet.get(i));
         }
         writer.header("Max-Forwards", maxForwards);
         writer.startHeader("From").append(leg.localUri).append(";tag=").append(leg.localTag).endHeader();
@@ -300,6 +310,18 @@ public final class LegMessages
     public void relayResponse(final ServerTransaction st, final Leg leg, final ClientTransaction ct,
         final SipMessage response, final boolean ourContact, final boolean theirContacts)
     {
+        writeRelayedResponse(st, leg, ct, response, ourContact, theirContacts, 0, true);
+        transactions.send(st, response.statusCode());
+    }
+
+    /**
+     * Writes what {@link #relayResponse} sends, without sending it. {@code rseq} above 0 makes it a reliable
+     * provisional (RFC 3262 §3: Require: 100rel and RSeq); {@code withBody} false leaves the response's body out.
+     */
+    void writeRelayedResponse(final ServerTransaction st, final Leg leg, final ClientTransaction ct,
+        final SipMessage response, final boolean ourContact, final boolean theirContacts, final long rseq,
+        final boolean withBody)
+    {
         final int status = response.statusCode();
         final SipMessageWriter writer = transactions.startResponse(st, status, response.reasonPhrase());
         if (ourContact)
@@ -310,10 +332,33 @@ public final class LegMessages
         {
             sessions.answerHeaders(leg, st.method(), status, writer);
         }
+        if (rseq > 0)
+        {
+            writer.header("Require", OptionTags.REL100);
+            writer.header("RSeq", rseq);
+        }
         headers.copy(response, writer, theirContacts, trunks.trunkOf(ct.destination()),
             trunks.trunkOf(st.responseDestination()));
-        endWithBodyOf(leg, response, writer);
-        transactions.send(st, status);
+        if (withBody)
+        {
+            endWithBodyOf(leg, response, writer);
+        }
+        else
+        {
+            writer.endWithoutBody();
+        }
+    }
+
+    /** A copy of the message just written (kept to be sent later or again); release it when done. */
+    dev.referee.engine.message.StoredMessage copyOfMessage()
+    {
+        return outbox.copyOfMessage();
+    }
+
+    /** The outbox, for the stored messages of reliable provisionals (sent later, sent again, given back). */
+    Outbox outbox()
+    {
+        return outbox;
     }
 
     /** A response of {@code status} with its RFC reason phrase (SipStatus) and one optional header. */

@@ -11,8 +11,9 @@ import java.util.Collection;
  * carry it): the INVITEs under way and whether they carry a body, the 2xx waiting for its ACK, the ACK Referee owes,
  * and the re-INVITE that joins a transfer's target. A leg with no exchange open is STABLE once answered, NO_SESSION
  * before. One case is not recoverable: a relayed re-INVITE without offer caught between its 2xx (the offer) and the
- * ACK (the answer) comes back STABLE, so that ACK's answer is then reported as unexpected. Engine thread only, at
- * restore.
+ * ACK (the answer) comes back STABLE, so that ACK's answer is then reported as unexpected. An INVITE under way whose
+ * offer a reliable provisional answered is EARLY_ANSWERED (the snapshot holds that since node-start version 6).
+ * Engine thread only, at restore.
  */
 final class OfferAnswerRestore
 {
@@ -47,11 +48,13 @@ final class OfferAnswerRestore
         final ClientTransaction sent = leg.clientInvite;
         if (sent != null && sent.method() == SipMethod.INVITE && sent.finalStatus() == 0)
         {
-            return sent.requestHasBody() ? OfferAnswer.OFFER_SENT : settled;
+            return !sent.requestHasBody() ? settled :
+                leg.b2bua.pracks().answeredEarly(leg) ? OfferAnswer.EARLY_ANSWERED : OfferAnswer.OFFER_SENT;
         }
         if (offerReceivedInOpenInvite(leg))
         {
-            return OfferAnswer.OFFER_RECEIVED;
+            return leg.b2bua.reliableProvisionals().answeredEarly(leg) ? OfferAnswer.EARLY_ANSWERED :
+                OfferAnswer.OFFER_RECEIVED;
         }
         final Call call = leg.call;
         if (call == null || call.callerInvite == null || call.callerOffer != null)

@@ -12,12 +12,16 @@ import java.util.Locale;
  * The SIP extensions (option tags) Referee implements, for Require and Proxy-Require (RFC 3261 §8.2.2.3): Replaces
  * (RFC 3891: pickups, attended transfers) and norefersub (RFC 4488: Refer-Sub: false). A request requiring any other
  * gets 420 naming exactly those in Unsupported. Session timers (RFC 4028: timer) from node-start version 5
- * ({@code SessionTimers}). 100rel (RFC 3262) is not implemented yet: requiring it still gets 420.
+ * ({@code SessionTimers}), reliable provisional responses (RFC 3262: 100rel) from version 6
+ * ({@code ReliableProvisionals}, {@code PrackSender}); before, requiring either got 420.
  */
 public final class OptionTags
 {
     private static final List<String> SUPPORTED = List.of("replaces", "norefersub");
     private static final List<String> SUPPORTED_WITH_TIMERS = List.of("replaces", "norefersub", "timer");
+    private static final List<String> SUPPORTED_WITH_100REL = List.of("replaces", "norefersub", "timer", "100rel");
+    /** The option tag of reliable provisional responses (RFC 3262 §3). */
+    public static final String REL100 = "100rel";
 
     private OptionTags()
     {
@@ -29,8 +33,12 @@ public final class OptionTags
      */
     public static boolean supports(final SipMessage message, final String tag, final AsciiView view)
     {
-        for (int i = message.findHeader(HeaderName.SUPPORTED, 0); i >= 0;
-            i = message.findHeader(HeaderName.SUPPORTED, i + 1))
+        return lists(message, HeaderName.SUPPORTED, tag, view);
+    }
+
+    private static boolean lists(final SipMessage message, final int header, final String tag, final AsciiView view)
+    {
+        for (int i = message.findHeader(header, 0); i >= 0; i = message.findHeader(header, i + 1))
         {
             message.headerValue(i, view);
             int start = 0;
@@ -62,6 +70,15 @@ public final class OptionTags
         return false;
     }
 
+    /**
+     * True when {@code message} lists {@code tag} in a Require header (RFC 3261 §20.32), compared as
+     * {@link #supports} does.
+     */
+    public static boolean requires(final SipMessage message, final String tag, final AsciiView view)
+    {
+        return lists(message, HeaderName.REQUIRE, tag, view);
+    }
+
     private static boolean regionMatches(final AsciiView view, final int from, final String tag)
     {
         for (int i = 0; i < tag.length(); i++)
@@ -83,7 +100,18 @@ public final class OptionTags
     /** As {@link #unsupported(SipMessage, AsciiView)}; {@code timers}: session timers are implemented (timer). */
     public static String unsupported(final SipMessage request, final AsciiView view, final boolean timers)
     {
-        final List<String> supported = timers ? SUPPORTED_WITH_TIMERS : SUPPORTED;
+        return unsupported(request, view, timers, false);
+    }
+
+    /**
+     * As {@link #unsupported(SipMessage, AsciiView, boolean)}; {@code reliableProvisionals}: 100rel is implemented too
+     * (node-start version 6 on, which has timers).
+     */
+    public static String unsupported(final SipMessage request, final AsciiView view, final boolean timers,
+        final boolean reliableProvisionals)
+    {
+        final List<String> supported = reliableProvisionals ? SUPPORTED_WITH_100REL :
+            timers ? SUPPORTED_WITH_TIMERS : SUPPORTED;
         final List<String> missing = new ArrayList<>();
         for (int i = 0, n = request.headerCount(); i < n; i++)
         {

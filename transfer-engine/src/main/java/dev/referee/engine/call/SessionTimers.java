@@ -64,9 +64,18 @@ public final class SessionTimers
     /** The headers of an INVITE Referee sends to make a dialog: it supports timers and asks for its interval. */
     void offer(final SipMessageWriter writer)
     {
+        offer(writer, false);
+    }
+
+    /**
+     * As {@link #offer(SipMessageWriter)}; {@code reliableProvisionals}: Supported lists 100rel too (RFC 3262: the
+     * INVITE carries an offer, so a reliable 18x can only bring the answer, see {@code PrackSender}).
+     */
+    void offer(final SipMessageWriter writer, final boolean reliableProvisionals)
+    {
         if (enabled())
         {
-            writer.header("Supported", "timer");
+            writer.header("Supported", reliableProvisionals ? "timer, 100rel" : "timer");
             writer.header("Session-Expires", b2bua.config().sessionExpiresS());
             writer.header("Min-SE", b2bua.config().minSeS());
         }
@@ -178,7 +187,9 @@ public final class SessionTimers
         final SessionTimer session = byLeg.get(leg.id);
         if (method == SipMethod.INVITE || session != null)
         {
-            writer.header("Supported", "timer");
+            // From node-start version 6 Referee's answers to an INVITE list 100rel among what it supports (RFC 3262).
+            writer.header("Supported", method == SipMethod.INVITE && b2bua.config().reliableProvisionals() ?
+                "timer, 100rel" : "timer");
         }
         if (session != null)
         {

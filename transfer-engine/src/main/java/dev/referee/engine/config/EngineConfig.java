@@ -404,6 +404,17 @@ public record EngineConfig(
         return behaviour >= 5;
     }
 
+    /**
+     * Reliable provisional responses (RFC 3262, 100rel/PRACK) on each leg: Referee's INVITEs say Supported: 100rel, a
+     * callee's reliable 18x gets Referee's PRACK, the 18x relayed to a caller that supports 100rel go reliably (RSeq,
+     * retransmitted until its PRACK, 5xx when none comes), and Require: 100rel is accepted. Before node-start version 6
+     * provisionals were relayed as they came and Require: 100rel got 420. The snapshot carries their state from 6 on.
+     */
+    public boolean reliableProvisionals()
+    {
+        return behaviour >= 6;
+    }
+
     public long webhookTimeoutNs()
     {
         return TimeUnit.MILLISECONDS.toNanos(webhook.timeoutMs());

@@ -38,7 +38,13 @@ public final class EngineCounters
     public static final int FORKS_RELEASED = 14;
     /** Requests that arrived again by another path (same From, Call-ID, CSeq, another branch): answered 482. */
     public static final int MERGED_REQUESTS = 15;
-    private static final int GAUGE_SLOTS = 16;
+    /** PRACKs Referee sent for a callee's reliable provisionals (RFC 3262 §4). */
+    public static final int PRACKS_SENT = 16;
+    /** PRACKs from a caller that acknowledged a reliable provisional Referee sent (RFC 3262 §3). */
+    public static final int PRACKS_RECEIVED = 17;
+    /** Reliable provisionals Referee sent that no PRACK acknowledged within 64*T1: the INVITE got 500. */
+    public static final int PROVISIONALS_UNACKNOWLEDGED = 18;
+    private static final int GAUGE_SLOTS = 19;
 
     private final AtomicLongArray gauges = new AtomicLongArray(GAUGE_SLOTS);
     private final AtomicLongArray requestsIn = new AtomicLongArray(METHOD_SLOTS);

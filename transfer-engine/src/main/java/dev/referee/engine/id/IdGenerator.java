@@ -129,6 +129,8 @@ public final class IdGenerator
     /** {@link #draw} purposes: each its own part of the domain, so that two uses never share a draw. */
     public static final int DRAW_GLARE = 1;
     public static final int DRAW_ROUTE_TARGET = 2;
+    /** The first RSeq of a leg's reliable provisionals (RFC 3262 §3), indexed by the leg id. */
+    public static final int DRAW_RSEQ = 3;
     private static final int DRAW_PURPOSES = 0x1F;
     private static final long DRAW_INDEXES = (1L << 56) - 1;
 

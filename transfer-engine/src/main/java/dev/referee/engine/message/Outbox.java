@@ -62,6 +62,17 @@ public final class Outbox
         transmit(transport, destination, connectionId, scratch, writer.length());
     }
 
+    /**
+     * Sends a stored copy for the first time (a response written earlier and held back: a reliable provisional that
+     * waited for the PRACK of the one before it); counted as a response of {@code status}.
+     */
+    public void sendStored(final int transport, final InetSocketAddress destination, final long connectionId,
+        final StoredMessage message, final int status)
+    {
+        count(0, status);
+        transmit(transport, destination, connectionId, message.buffer, message.length);
+    }
+
     /** Sends a stored copy again (a retransmission). */
     public void resend(final int transport, final InetSocketAddress destination, final long connectionId,
         final StoredMessage message)

@@ -39,7 +39,8 @@ class SnapshotEquivalenceTest
         "BasicCallFlowTest", "BlindTransferTest", "AttendedTransferTest", "TransferWebhookTest",
         "TransactionTimersTest", "RedirectAndTcpTest", "RedirectFollowingAndPickupTest", "InDialogRelayTest",
         "DomainEventsTest", "RequestValidationTest", "OfferAnswerFlowTest", "SdpOriginFlowTest",
-        "TrunkAuthTest", "MaxForwardsTest", "ReferSubscriptionTest", "ForkingTest", "SessionTimersTest");
+        "TrunkAuthTest", "MaxForwardsTest", "ReferSubscriptionTest", "ForkingTest", "SessionTimersTest",
+        "ReliableProvisionalsTest");
     /** Snapshot points per flow: every input that is a message or a webhook answer, and this many among ticks. */
     private static final int TICK_POINTS = 12;
 
