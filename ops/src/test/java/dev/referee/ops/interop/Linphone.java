@@ -247,8 +247,9 @@ final class Linphone implements AutoCloseable
     /** The one call in this state (waits for it). */
     Call awaitCallInState(final String state, final Duration timeout)
     {
-        return awaitCalls("one call " + state, calls -> calls.stream().filter(c -> c.state().equals(state)).count() == 1,
-            timeout).stream().filter(c -> c.state().equals(state)).findFirst().orElseThrow();
+        final Predicate<Call> inState = call -> call.state().equals(state);
+        return awaitCalls("one call " + state, calls -> calls.stream().filter(inState).count() == 1, timeout).stream()
+            .filter(inState).findFirst().orElseThrow();
     }
 
     /** Terminates every call left (a failed test's) and waits until linphonec holds none. */

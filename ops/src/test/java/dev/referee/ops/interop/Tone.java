@@ -31,7 +31,8 @@ record Tone(String name, int frequencyHz)
         final byte[] pcm = new byte[samples * 2];
         for (int i = 0; i < samples; i++)
         {
-            final short sample = (short)Math.round(AMPLITUDE * Math.sin(2 * Math.PI * frequencyHz * i / SAMPLE_RATE_HZ));
+            final double phase = 2 * Math.PI * frequencyHz * i / SAMPLE_RATE_HZ;
+            final short sample = (short)Math.round(AMPLITUDE * Math.sin(phase));
             pcm[2 * i] = (byte)sample;
             pcm[2 * i + 1] = (byte)(sample >> 8);
         }
