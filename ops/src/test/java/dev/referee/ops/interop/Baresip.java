@@ -29,9 +29,11 @@ import java.util.stream.Stream;
  * </ul>
  * baresip prints its SIP trace ({@code -s}) into {@code baresip.log}. Stopped by its PID.
  * <p>
- * TLS (the lead's part): an account {@code <sip:USER@127.0.0.1;transport=tls>}, {@code sip_cafile CA.pem} in the
- * config ({@link Options#caFile}: baresip then checks Referee's certificate against it), and a dial URI with
- * {@code ;transport=tls} to Referee's TLS port; {@link #tlsPort()} is where baresip itself accepts TLS.
+ * TLS (tried phone to phone, not yet against Referee): {@link Options} with transport {@code tls} makes the
+ * account {@code <sip:USER@127.0.0.1;transport=tls>} and its {@code caFile} becomes {@code sip_cafile}; dial
+ * {@code sip:bob@127.0.0.1:TLSPORT} without {@code ;transport=tls} (baresip adds the account's, twice otherwise).
+ * {@link #tlsPort()} is where baresip itself accepts TLS. baresip 1.0 does not verify the server's certificate,
+ * CA file or not: a test of a refused certificate needs another client (docs/transfers.md, "Real phones").
  */
 final class Baresip implements AutoCloseable
 {
@@ -44,7 +46,8 @@ final class Baresip implements AutoCloseable
 
     /**
      * How the account reaches Referee: {@code transport} goes into the account's URI ({@code udp}, {@code tcp},
-     * {@code tls}); {@code caFile}, when set, becomes {@code sip_cafile} (the CAs a TLS peer is checked against).
+     * {@code tls}); {@code caFile}, when set, becomes {@code sip_cafile} (loaded as CA, though baresip 1.0 does not
+     * refuse a server whose certificate it did not sign).
      */
     record Options(String transport, Path caFile)
     {

@@ -28,8 +28,10 @@ import java.util.regex.Pattern;
  * The phone's state is its {@code calls} table (id, peer, state: IncomingReceived, OutgoingRinging, StreamsRunning,
  * Paused, ...), polled. Its log ({@code -d 5}, the SIP messages included) and output stay in its directory.
  * <p>
- * TLS (the lead's part): {@code sip_tls_port=-1}, {@code root_ca=CA.pem} and {@code verify_server_certs=1} in
- * {@code [sip]}, and a dial URI with {@code ;transport=tls} to Referee's TLS port.
+ * TLS (tried phone to phone, not yet against Referee): {@code sip_tls_port=-1}, {@code root_ca=CA.pem},
+ * {@code verify_server_certs=1} and {@code verify_server_cn=1} in {@code [sip]}, and a dial URI with
+ * {@code ;transport=tls}. linphone verifies the certificate, and its name only against CN and DNS-type
+ * subjectAltNames: Referee's certificate needs {@code DNS:127.0.0.1} besides {@code IP:127.0.0.1}.
  */
 final class Linphone implements AutoCloseable
 {
