@@ -1,5 +1,8 @@
 package dev.referee.ops.interop;
 
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,6 +42,7 @@ final class Linphone implements AutoCloseable
     private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
+    private static final Duration POLL = Duration.ofMillis(200);
     private static final Pattern SIP_PORT = Pattern.compile("sip port = (\\d+)");
     /** A row of {@code calls}: {@code 2  | sip:alice@127.0.0.1   | StreamsRunning  |}. */
     private static final Pattern CALL_ROW = Pattern.compile("(?m)^(\\d+)\\s*\\|\\s*(\\S+)\\s*\\|\\s*(\\S+)\\s*\\|");
@@ -233,12 +237,16 @@ final class Linphone implements AutoCloseable
     List<Call> awaitCalls(final String what, final Predicate<List<Call>> condition, final Duration timeout)
     {
         final List<List<Call>> last = new ArrayList<>(List.of(List.of()));
-        final boolean held = Ports.await(() ->
+        try
         {
-            last.set(0, calls());
-            return condition.test(last.get(0));
-        }, timeout);
-        if (!held)
+            // Every poll is a linphonecsh process: 200 ms apart, not Ports.await's 50, on a shared 2-core machine.
+            Awaitility.await().pollDelay(Duration.ZERO).pollInterval(POLL).atMost(timeout).until(() ->
+            {
+                last.set(0, calls());
+                return condition.test(last.get(0));
+            });
+        }
+        catch (final ConditionTimeoutException ex)
         {
             throw new AssertionError("linphonec " + user + ": not " + what + " within " + timeout + "; calls: " +
                 last.get(0));
