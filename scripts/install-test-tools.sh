@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure the programs the interop tests drive are on PATH, installing the Debian package of each one missing:
-#   sipp (sip-tester), prometheus and promtool (prometheus), sngrep (sngrep), tshark (tshark).
+#   sipp (sip-tester), prometheus and promtool (prometheus), sngrep (sngrep), tshark (tshark), and the real phones
+#   baresip (baresip-core: the binary with its modules, ctrl_tcp and aufile among them, without the metapackage's
+#   GTK/X11/GStreamer front ends), linphonec and linphonecsh (linphone-cli).
 # With arguments, only those commands (`install-test-tools.sh sipp`). One apt-get run for all that are missing;
 # fails naming the packages when it cannot install them.
 set -euo pipefail
@@ -12,6 +14,9 @@ prometheus  prometheus
 promtool    prometheus
 sngrep      sngrep
 tshark      tshark
+baresip     baresip-core
+linphonec   linphone-cli
+linphonecsh linphone-cli
 "
 
 if [[ $# -gt 0 ]]

@@ -5,6 +5,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,27 @@ final class BoundSockets
             }
         }
         return 0;
+    }
+
+    /**
+     * The ports of every socket {@code pid} has bound on 127.0.0.1 (listening ones for TCP), in the order of their file
+     * descriptors, so in the order the process opened them. The phone drivers use it: baresip given port 0 binds
+     * its SIP UDP, SIP TCP and SIP TLS sockets, then its ctrl_tcp one, and says which ports only in verbose logs.
+     */
+    static List<Integer> loopbackPorts(final long pid, final boolean tcp)
+    {
+        final Map<Long, Integer> portByInode = loopbackPorts(Paths.get("/proc", Long.toString(pid), "net",
+            tcp ? "tcp" : "udp"), tcp);
+        final List<Integer> ports = new ArrayList<>();
+        for (final long inode : socketsByDescriptor(pid).values())
+        {
+            final Integer port = portByInode.get(inode);
+            if (port != null)
+            {
+                ports.add(port);
+            }
+        }
+        return ports;
     }
 
     /** Socket inodes of the process, by file descriptor (ascending). */
