@@ -167,7 +167,8 @@ public final class SipPipeline implements AutoCloseable
             new OverloadResponder(userAgent, overload.retryAfterSeconds()),
             counters.udpAdmitted, counters.udpShed, counters.udpAbsorbed), counters, udpBorder);
         tcpPoller = outboundRing.newPoller();
-        tcp = new TcpTransport(tcpAddresses, tlsAddresses, tls == null ? null : TlsContext.create(tls), publisher, new Admission(progress, overload,
+        tcp = new TcpTransport(tcpAddresses, tlsAddresses, tls == null ? null : TlsContext.create(tls), publisher,
+            new Admission(progress, overload,
             new OverloadResponder(userAgent, overload.retryAfterSeconds()),
             counters.tcpAdmitted, counters.tcpShed, counters.tcpAbsorbed), counters, tcpPoller, tcpBorder,
             tcpConfig, clock);

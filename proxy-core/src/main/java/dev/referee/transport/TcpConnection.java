@@ -53,9 +53,10 @@ final class TcpConnection
     private int pendingWriteBytes;
     private boolean connected;
     /** The TLS layer; null for plain TCP. */
-    private TlsStream tls;
+    private final TlsStream tls;
     private final long openedNs;
 
+    /** A plain TCP connection. */
     TcpConnection(
         final long id,
         final SocketChannel channel,
@@ -66,19 +67,13 @@ final class TcpConnection
         final int trunk,
         final long nowNs)
     {
-        this.id = id;
-        this.trunk = trunk;
-        this.lastActivityNs = nowNs;
-        this.channel = channel;
-        this.remote = remote;
-        this.local = local;
-        this.accepted = accepted;
-        this.connected = connected;
-        this.transport = Transport.TCP;
-        this.openedNs = nowNs;
+        this(id, channel, remote, local, accepted, connected, trunk, nowNs, null);
     }
 
-    /** A TLS connection: {@code engine} in server mode for an accepted one, client mode for one we open. */
+    /**
+     * A TLS connection when {@code engine} is given (server mode for an accepted one, client mode for one we open),
+     * plain TCP when it is null.
+     */
     TcpConnection(
         final long id,
         final SocketChannel channel,
@@ -98,9 +93,9 @@ final class TcpConnection
         this.local = local;
         this.accepted = accepted;
         this.connected = connected;
-        this.transport = Transport.TLS;
         this.openedNs = nowNs;
-        this.tls = new TlsStream(engine, this::writeRaw);
+        this.transport = engine == null ? Transport.TCP : Transport.TLS;
+        this.tls = engine == null ? null : new TlsStream(engine, this::writeRaw);
     }
 
     /** Starts the TLS handshake (nothing for TCP); a client's first bytes wait until the socket connects. */

@@ -93,37 +93,11 @@ public final class TcpTransport implements Runnable, AutoCloseable
     private volatile boolean running = true;
 
     /**
-     * @param outboundPoller a poller of the outbound ring, registered as one of its gating sequences.
-     */
-    public TcpTransport(
-        final List<InetSocketAddress> addresses,
-        final InboundPublisher publisher,
-        final Admission admission,
-        final PipelineCounters counters,
-        final EventPoller<OutboundEvent> outboundPoller)
-    {
-        this(addresses, publisher, admission, counters, outboundPoller, BorderGuard.open(), TcpConfig.defaults(),
-            new SystemNanoClock());
-    }
-
-    /** TCP only: as the constructor below, without TLS. */
-    public TcpTransport(
-        final List<InetSocketAddress> addresses,
-        final InboundPublisher publisher,
-        final Admission admission,
-        final PipelineCounters counters,
-        final EventPoller<OutboundEvent> outboundPoller,
-        final BorderGuard border,
-        final TcpConfig config,
-        final NanoClock clock)
-    {
-        this(addresses, List.of(), null, publisher, admission, counters, outboundPoller, border, config, clock);
-    }
-
-    /**
-     * @param tlsAddresses the {@code tls:} listen addresses.
+     * @param addresses      the {@code tcp:} listen addresses.
+     * @param tlsAddresses   the {@code tls:} listen addresses.
      * @param tlsContext   the {@code tls} section's context; null when there is none (then no TLS address is given, and
      *                     a message for a TLS destination is dropped and counted).
+     * @param outboundPoller a poller of the outbound ring, registered as one of its gating sequences.
      * @param border       judges every message received, and every connection accepted, by its source.
      * @param clock        receive times and timeouts.
      */
@@ -393,11 +367,8 @@ public final class TcpTransport implements Runnable, AutoCloseable
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             final InetSocketAddress local = (InetSocketAddress)channel.getLocalAddress();
-            final TcpConnection connection = transport == Transport.TLS ?
-                new TcpConnection(nextConnectionId++, channel, remote, local, true, true, border.trunkOf(remote),
-                    clock.nanoTime(), tlsContext.serverEngine()) :
-                new TcpConnection(nextConnectionId++, channel, remote, local, true, true, border.trunkOf(remote),
-                    clock.nanoTime());
+            final TcpConnection connection = new TcpConnection(nextConnectionId++, channel, remote, local, true, true,
+                border.trunkOf(remote), clock.nanoTime(), transport == Transport.TLS ? tlsContext.serverEngine() : null);
             register(connection, SelectionKey.OP_READ);
             acceptedOpen++;
             counters.tcpConnectionsAccepted.increment();
@@ -706,11 +677,9 @@ public final class TcpTransport implements Runnable, AutoCloseable
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             final boolean connected = channel.connect(destination);
             final InetSocketAddress local = connected ? (InetSocketAddress)channel.getLocalAddress() : null;
-            final TcpConnection connection = transport == Transport.TLS ?
-                new TcpConnection(nextConnectionId++, channel, destination, local, false, connected,
-                    border.trunkOf(destination), clock.nanoTime(), tlsContext.clientEngine(destination)) :
-                new TcpConnection(nextConnectionId++, channel, destination, local, false, connected,
-                    border.trunkOf(destination), clock.nanoTime());
+            final TcpConnection connection = new TcpConnection(nextConnectionId++, channel, destination, local, false,
+                connected, border.trunkOf(destination), clock.nanoTime(),
+                transport == Transport.TLS ? tlsContext.clientEngine(destination) : null);
             register(connection, connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT);
             counters.tcpConnectionsConnected.increment();
             return startTls(connection) ? connection : null;
