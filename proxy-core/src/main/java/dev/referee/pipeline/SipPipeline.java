@@ -250,6 +250,16 @@ public final class SipPipeline implements AutoCloseable
      * @throws IOException naming the address that could not be bound; nothing is left bound then (the pipeline is
      *                     closed).
      */
+    /**
+     * UDP peers (the route targets) whose ICMP port unreachable answers reach the engine as transport failures, so
+     * that a closed port is passed over at once (UdpTransport#watch). Before {@link #bind()}.
+     */
+    public synchronized void watchUdpPeers(final List<InetSocketAddress> peers)
+    {
+        checkNotStarted();
+        udp.watch(peers);
+    }
+
     public synchronized void bind() throws IOException
     {
         if (bound)

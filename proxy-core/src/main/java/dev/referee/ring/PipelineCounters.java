@@ -22,6 +22,8 @@ public final class PipelineCounters
     public final Counter udpAbsorbed = new Counter();
     /** Datagrams longer than {@link InboundEvent#MAX_MESSAGE_LENGTH} or otherwise unusable. */
     public final Counter udpReceiveErrors = new Counter();
+    /** ICMP port unreachable from a watched UDP peer (a route target): each told to the engine as a failure. */
+    public final Counter udpPortUnreachable = new Counter();
     /** Requests from sources in no trunk answered 403 ({@code security.unknown-sources: reject}). */
     public final Counter udpUnknownRejected = new Counter();
     /** Messages from sources in no trunk dropped: responses, ACKs, {@code drop}, or requests a 403 cannot answer. */

@@ -10,6 +10,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
 import java.net.StandardSocketOptions;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
@@ -20,7 +21,9 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * UDP listeners: one non-blocking {@link DatagramChannel} per {@code listen} entry, all read by ONE receive
@@ -28,6 +31,14 @@ import java.util.List;
  * <p>
  * Threads: {@link #run()} is the receive thread; {@link #send} is called by the send thread only (a datagram
  * channel may be read and written by two threads at once). Bind and close on the owning thread.
+ * <p>
+ * Watched peers ({@link #watch}, the UDP route targets): Linux reports an ICMP port unreachable only to a socket
+ * connected to the peer that sent it (an unconnected one would need IP_RECVERR, which Java does not expose). So each
+ * watched peer gets its own datagram socket bound to the same local address and port (SO_REUSEPORT, set on the
+ * listening socket too) and connected to it: what Referee sends there leaves from the same address and port as
+ * before, the kernel delivers that peer's datagrams to the connected socket (others' still to the listening one), and
+ * a closed port's ICMP answer surfaces on it as {@link PortUnreachableException}, published to the engine as a
+ * transport failure (RFC 3261 §8.1.3.1: the requests sent there fail at once, a route's next target is tried).
  */
 public final class UdpTransport implements Runnable, AutoCloseable
 {
@@ -48,6 +59,12 @@ public final class UdpTransport implements Runnable, AutoCloseable
     private final BorderGuard border;
 
     private final List<DatagramChannel> channels = new ArrayList<>();
+    /** Peers whose ICMP errors Referee hears: see the class. Set before {@link #bind()}. */
+    private List<InetSocketAddress> watched = List.of();
+    /** Built by {@link #bind()}, read-only after (the threads start after it). */
+    private final Map<InetSocketAddress, DatagramChannel> connectedByPeer = new HashMap<>();
+    /** The most peers watched: each is a socket. */
+    public static final int MAX_WATCHED_PEERS = 1024;
     private final List<InetSocketAddress> boundAddresses = new ArrayList<>();
     private Selector selector;
     private volatile boolean running = true;
@@ -94,13 +111,28 @@ public final class UdpTransport implements Runnable, AutoCloseable
     }
 
     /**
-     * Opens and binds every address.
+     * Peers (the UDP route targets) whose ICMP port unreachable answers become transport failures (see the class);
+     * before {@link #bind()}. At most {@link #MAX_WATCHED_PEERS}; a peer of a family Referee does not listen on is
+     * left out.
+     */
+    public void watch(final List<InetSocketAddress> peers)
+    {
+        if (peers.size() > MAX_WATCHED_PEERS)
+        {
+            throw new IllegalArgumentException("at most " + MAX_WATCHED_PEERS + " UDP route targets: " + peers.size());
+        }
+        watched = List.copyOf(peers);
+    }
+
+    /**
+     * Opens and binds every address, then the watched peers' connected sockets.
      *
      * @throws IOException naming the address that could not be bound.
      */
     public void bind() throws IOException
     {
         selector = Selector.open();
+        final boolean sharePort = !watched.isEmpty();
         for (final InetSocketAddress address : requested)
         {
             final DatagramChannel channel = DatagramChannel.open(family(address));
@@ -109,6 +141,10 @@ public final class UdpTransport implements Runnable, AutoCloseable
             {
                 channel.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER_BYTES);
                 channel.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER_BYTES);
+                if (sharePort)
+                {
+                    channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+                }
                 channel.bind(address);
                 channel.configureBlocking(false);
             }
@@ -131,6 +167,40 @@ public final class UdpTransport implements Runnable, AutoCloseable
                 ipv4Channel = ipv4Channel == null ? channel : ipv4Channel;
             }
         }
+        for (final InetSocketAddress peer : watched)
+        {
+            connectTo(peer);
+        }
+    }
+
+    /** A socket on the listening address and port of the peer's family, connected to the peer (see the class). */
+    private void connectTo(final InetSocketAddress peer) throws IOException
+    {
+        final boolean ipv6 = peer.getAddress() instanceof Inet6Address;
+        final InetSocketAddress local = ipv6 ? ipv6Local : ipv4Local;
+        if (local == null || peer.isUnresolved() || connectedByPeer.containsKey(peer))
+        {
+            return; // no listener of that family: the peer is found out by Timer B, as before
+        }
+        final DatagramChannel channel = DatagramChannel.open(family(peer));
+        try
+        {
+            channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            channel.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER_BYTES);
+            channel.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER_BYTES);
+            channel.bind(local);
+            channel.connect(peer);
+            channel.configureBlocking(false);
+        }
+        catch (final IOException ex)
+        {
+            CloseHelper.quietClose(channel);
+            throw new IOException("cannot watch udp:" + Addresses.hostPort(peer) + " from " +
+                Addresses.hostPort(local) + ": " + ex.getMessage(), ex);
+        }
+        channels.add(channel);
+        connectedByPeer.put(peer, channel);
+        channel.register(selector, SelectionKey.OP_READ, local);
     }
 
     /**
@@ -209,7 +279,8 @@ public final class UdpTransport implements Runnable, AutoCloseable
     public boolean send(final InetSocketAddress destination, final DirectBuffer buffer, final int offset,
         final int length)
     {
-        final DatagramChannel channel = destination == null ? null :
+        final DatagramChannel connected = destination == null ? null : connectedByPeer.get(destination);
+        final DatagramChannel channel = connected != null ? connected : destination == null ? null :
             destination.getAddress() instanceof Inet6Address ? ipv6Channel : ipv4Channel;
         if (channel == null || length > InboundEvent.MAX_MESSAGE_LENGTH)
         {
@@ -221,11 +292,18 @@ public final class UdpTransport implements Runnable, AutoCloseable
         sendByteBuffer.clear().limit(length);
         try
         {
-            if (channel.send(sendByteBuffer, destination) == 0)
+            if ((connected != null ? channel.write(sendByteBuffer) : channel.send(sendByteBuffer, destination)) == 0)
             {
                 counters.udpSendDropped.increment();
                 return false;
             }
+        }
+        catch (final PortUnreachableException ex)
+        {
+            // The ICMP answer to an earlier datagram, reported on this send instead of the next read.
+            counters.udpSendDropped.increment();
+            portUnreachable(channel);
+            return false;
         }
         catch (final IOException ex)
         {
@@ -235,8 +313,8 @@ public final class UdpTransport implements Runnable, AutoCloseable
         }
 
         counters.udpSent.increment();
-        sendTap.copy(PacketTap.UDP, channel == ipv6Channel ? ipv6Local : ipv4Local, destination, buffer, offset,
-            length, System.nanoTime());
+        sendTap.copy(PacketTap.UDP, destination.getAddress() instanceof Inet6Address ? ipv6Local : ipv4Local,
+            destination, buffer, offset, length, System.nanoTime());
         return true;
     }
 
@@ -256,6 +334,12 @@ public final class UdpTransport implements Runnable, AutoCloseable
             try
             {
                 from = channel.receive(receiveByteBuffer);
+            }
+            catch (final PortUnreachableException ex)
+            {
+                // Only a watched peer's connected socket hears this: its port is closed.
+                portUnreachable(channel);
+                continue;
             }
             catch (final IOException ex)
             {
@@ -310,6 +394,29 @@ public final class UdpTransport implements Runnable, AutoCloseable
             {
                 onOverload(channel, source, local, length);
             }
+        }
+    }
+
+    /** A watched peer's port is closed (ICMP): the engine fails what was sent there (receive or send thread). */
+    private void portUnreachable(final DatagramChannel channel)
+    {
+        counters.udpPortUnreachable.increment();
+        final InetSocketAddress peer = peerOf(channel);
+        if (peer != null && !publisher.publishTransportFailure(Transport.UDP, peer, 0, System.nanoTime()))
+        {
+            counters.udpInboundDropped.increment();
+        }
+    }
+
+    private InetSocketAddress peerOf(final DatagramChannel channel)
+    {
+        try
+        {
+            return (InetSocketAddress)channel.getRemoteAddress();
+        }
+        catch (final IOException ex)
+        {
+            return null;
         }
     }
 

@@ -1,5 +1,9 @@
 package dev.referee.transport;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.agrona.concurrent.UnsafeBuffer;
+
 import dev.referee.pipeline.EchoEngine;
 import dev.referee.pipeline.SipPipeline;
 import org.junit.jupiter.api.AfterEach;
@@ -55,6 +59,54 @@ class UdpTransportTest
         }
         assertEquals(2, pipeline.counters().udpReceived.get());
         await("two sent", () -> pipeline.counters().udpSent.get() == 2);
+    }
+
+    /**
+     * A watched peer (a UDP route target) whose port is closed: the kernel's ICMP port unreachable, heard on the socket
+     * connected to it, reaches the engine as a transport failure; a watched peer that answers is served as before,
+     * from the listening port, and other sources still reach the listening socket.
+     */
+    @Test
+    void shouldTellTheEngineWhenAWatchedPeersPortIsClosedAndServeTheOthersAsBefore() throws Exception
+    {
+        final InetSocketAddress closed;
+        try (DatagramSocket probe = new DatagramSocket(0, address("127.0.0.1")))
+        {
+            closed = (InetSocketAddress)probe.getLocalSocketAddress();
+        }
+        try (DatagramSocket target = new DatagramSocket(0, address("127.0.0.1"));
+            DatagramSocket stranger = new DatagramSocket(0, address("127.0.0.1")))
+        {
+            target.setSoTimeout(5_000);
+            stranger.setSoTimeout(5_000);
+            final InetSocketAddress open = (InetSocketAddress)target.getLocalSocketAddress();
+            final EchoEngine engine = new EchoEngine();
+            pipeline = pipeline(64, 1_000, listen(Transport.UDP, "127.0.0.1"));
+            pipeline.watchUdpPeers(java.util.List.of(closed, open));
+            engine.sender = pipeline.sender();
+            pipeline.start(engine);
+            final InetSocketAddress referee = pipeline.localAddress(Transport.UDP);
+
+            final byte[] invite = bytes(request("INVITE", "icmp@test", "z9hG4bK-icmp", 1, "UDP", ""));
+            assertTrue(pipeline.sender().send(Transport.UDP, closed, 0, new UnsafeBuffer(invite), 0, invite.length));
+            await("the engine told", () -> closed.equals(engine.transportFailures.peek()));
+            assertEquals(1, pipeline.counters().udpPortUnreachable.get());
+
+            // The open target: what it sends reaches the engine and the echo goes back from the listening port.
+            final String options = request("OPTIONS", "open@test", "z9hG4bK-open", 1, "UDP", "");
+            target.send(new DatagramPacket(bytes(options), bytes(options).length, referee));
+            final DatagramPacket echo = new DatagramPacket(new byte[2048], 2048);
+            target.receive(echo);
+            assertEquals(referee, echo.getSocketAddress(), "from the port the target wrote to");
+            assertEquals(options, new String(echo.getData(), 0, echo.getLength(), StandardCharsets.UTF_8));
+
+            final String other = request("OPTIONS", "stranger@test", "z9hG4bK-str", 1, "UDP", "");
+            stranger.send(new DatagramPacket(bytes(other), bytes(other).length, referee));
+            final DatagramPacket back = new DatagramPacket(new byte[2048], 2048);
+            stranger.receive(back);
+            assertEquals(other, new String(back.getData(), 0, back.getLength(), StandardCharsets.UTF_8));
+            assertEquals(1, engine.transportFailures.size(), "only the closed port failed");
+        }
     }
 
     /**

@@ -25,7 +25,9 @@ import dev.referee.ops.metrics.MetricsExposition;
 import dev.referee.ops.metrics.RefereeCollector;
 import dev.referee.ops.webhook.TransferWebhookClient;
 import dev.referee.pipeline.SipPipeline;
+import dev.referee.engine.config.RouteTarget;
 import dev.referee.transport.Transport;
+import dev.referee.transport.UdpTransport;
 
 import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.SystemNanoClock;
@@ -33,6 +35,7 @@ import org.agrona.concurrent.SystemNanoClock;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -80,6 +83,7 @@ final class NodeAssembly
                 parts.capture = new HepCapture(config.hep());
                 parts.pipeline.capture(parts.capture);
             }
+            parts.pipeline.watchUdpPeers(udpRouteTargets(config));
             // Bound before the engine is built: a configured port 0 is advertised (Via, Contact) as the real port.
             parts.pipeline.bind();
             parts.webhooks = new TransferWebhookClient(
@@ -163,6 +167,17 @@ final class NodeAssembly
     private static Engine unjournaledEngine(final EngineConfig engineConfig, final NodeParts parts)
     {
         return new Engine(engineConfig, parts.pipeline.sender(), parts.counters, parts.callRecords, parts.webhooks);
+    }
+
+    /**
+     * Every UDP route target, once: their closed ports are heard (ICMP) and passed over at once. A reload that adds
+     * targets does not add sockets: those are found out by Timer B until the next restart.
+     */
+    static List<InetSocketAddress> udpRouteTargets(final RefereeConfig config)
+    {
+        return config.routes().stream().flatMap(route -> route.targets().stream())
+            .filter(target -> target.transport() == Transport.UDP).map(RouteTarget::address).distinct()
+            .limit(UdpTransport.MAX_WATCHED_PEERS).toList();
     }
 
     /**

@@ -126,6 +126,32 @@ class RouteTargetsInteropTest
         referee.awaitCallsEnded(Duration.ofSeconds(15));
     }
 
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldPassOverAUdpTargetWhosePortIsClosedAtOnce() throws Exception
+    {
+        final int closedPort = unusedUdpPort(); // the kernel answers with ICMP port unreachable
+        try (SippParties parties = new SippParties(DUMP))
+        {
+            final SippRun bob = parties.start(
+                Sipp.uas("uas-answer-then-wait-bye.xml", workDir).calls(1).globalTimeout(BOUND), 1);
+            final String pool = "    targets:\n" +
+                "      - {target: \"" + Ports.LOOPBACK + ":" + closedPort + "\", priority: 1}\n" +
+                "      - {target: \"" + Ports.LOOPBACK + ":" + bob.localPort() + "\", priority: 2}\n";
+            referee = RefereeProcess.start(workDir, bob.localPort(), List.of(new RefereeProcess.Route("pool", 0, pool)),
+                "warm-up:\n  calls: 0\n");
+            DUMP.always(() -> "--- Referee " + referee.logFile() + ":\n" + referee.logTail(40));
+
+            final long start = System.nanoTime();
+            parties.start(Sipp.uac("uac-basic-call.xml", workDir).remote(referee.sipPort()).service("pool")
+                .calls(1).globalTimeout(BOUND), 1);
+            parties.assertAllSucceeded(BOUND);
+            final long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(elapsedMs < 10_000, "answered by the second target in " + elapsedMs + " ms, not after Timer B");
+        }
+        referee.awaitCallsEnded(Duration.ofSeconds(15));
+    }
+
     /** A UDP port nothing listens on (bound, then released). */
     private static int unusedUdpPort() throws IOException
     {
