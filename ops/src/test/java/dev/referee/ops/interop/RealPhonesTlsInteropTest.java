@@ -18,10 +18,12 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -330,8 +332,8 @@ class RealPhonesTlsInteropTest
         {
             final List<SipCapture.Message> invites = capture.matching(m -> m.isRequest("INVITE"));
             assertTrue(has(invites, m -> m.callId().equals(next.calleeCallId())), "the next call reached bob");
-            assertEquals(List.of(next.callerCallId(), next.calleeCallId()),
-                invites.stream().map(SipCapture.Message::callId).distinct().toList(),
+            assertEquals(Set.of(next.callerCallId(), next.calleeCallId()),
+                invites.stream().map(SipCapture.Message::callId).collect(Collectors.toSet()),
                 "no INVITE but the next call's: linphone's never reached Referee as SIP");
         });
         final RefereeStatus status = referee.status();
