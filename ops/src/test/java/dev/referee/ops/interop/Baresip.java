@@ -29,11 +29,13 @@ import java.util.stream.Stream;
  * </ul>
  * baresip prints its SIP trace ({@code -s}) into {@code baresip.log}. Stopped by its PID.
  * <p>
- * TLS (tried phone to phone, not yet against Referee): {@link Options} with transport {@code tls} makes the
- * account {@code <sip:USER@127.0.0.1;transport=tls>} and its {@code caFile} becomes {@code sip_cafile}; dial
+ * TLS ({@code RealPhonesTlsInteropTest}): {@link Options} with transport {@code tls} makes the account
+ * {@code <sip:USER@127.0.0.1;transport=tls>}, its {@code caFile} becomes {@code sip_cafile} and its
+ * {@code certificate} (certificate and key in one PEM) {@code sip_certificate}, which baresip presents on
+ * {@link #tlsPort()}, where it accepts TLS (Referee calls it there, and verifies that certificate); dial
  * {@code sip:bob@127.0.0.1:TLSPORT} without {@code ;transport=tls} (baresip adds the account's, twice otherwise).
- * {@link #tlsPort()} is where baresip itself accepts TLS. baresip 1.0 does not verify the server's certificate,
- * CA file or not: a test of a refused certificate needs another client (docs/transfers.md, "Real phones").
+ * baresip 1.0 does not verify the server's certificate, CA file or not: a test of a refused certificate needs
+ * another client (docs/transfers.md, "Real phones").
  */
 final class Baresip implements AutoCloseable
 {
@@ -47,11 +49,13 @@ final class Baresip implements AutoCloseable
     /**
      * How the account reaches Referee: {@code transport} goes into the account's URI ({@code udp}, {@code tcp},
      * {@code tls}); {@code caFile}, when set, becomes {@code sip_cafile} (loaded as CA, though baresip 1.0 does not
-     * refuse a server whose certificate it did not sign).
+     * refuse a server whose certificate it did not sign); {@code certificate}, when set, {@code sip_certificate}: a
+     * PEM file with the certificate and its key, which baresip presents to whoever connects to its TLS port (and as
+     * client, when a server asks for one).
      */
-    record Options(String transport, Path caFile)
+    record Options(String transport, Path caFile, Path certificate)
     {
-        static final Options UDP = new Options("udp", null);
+        static final Options UDP = new Options("udp", null, null);
     }
 
     private final String user;
@@ -119,6 +123,7 @@ final class Baresip implements AutoCloseable
         return "poll_method epoll\n"
             + "sip_listen " + Ports.LOOPBACK + ":0\n"
             + (options.caFile() == null ? "" : "sip_cafile " + options.caFile() + "\n")
+            + (options.certificate() == null ? "" : "sip_certificate " + options.certificate() + "\n")
             + "net_interface " + Ports.LOOPBACK + "\n"
             // Longer than any test waits for an answer: a test, not baresip, decides when a call failed.
             + "call_local_timeout 120\n"
@@ -201,6 +206,15 @@ final class Baresip implements AutoCloseable
     String address()
     {
         return Ports.LOOPBACK + ":" + udpPort;
+    }
+
+    /**
+     * host:port where baresip accepts TLS, as the capture shows a connection Referee opened to it (a connection the
+     * phone opens comes from a port of the system's choosing instead).
+     */
+    String tlsAddress()
+    {
+        return Ports.LOOPBACK + ":" + tlsPort;
     }
 
     long pid()
@@ -345,8 +359,9 @@ final class Baresip implements AutoCloseable
     /** For a failure dump: the end of baresip's log (its SIP trace included) and its events. */
     String describe()
     {
-        return "--- baresip " + user + " (pid " + process.pid() + ", sip udp " + udpPort + ") " + log + ":\n" +
-            logTail() + "\n--- its ctrl_tcp events:\n" + (ctrl == null ? "(not connected)" : ctrl.describeEvents());
+        return "--- baresip " + user + " (pid " + process.pid() + ", sip udp " + udpPort + ", tls " + tlsPort + ") " +
+            log + ":\n" + logTail() + "\n--- its ctrl_tcp events:\n" +
+            (ctrl == null ? "(not connected)" : ctrl.describeEvents());
     }
 
     private String logTail()

@@ -31,10 +31,12 @@ import java.util.regex.Pattern;
  * The phone's state is its {@code calls} table (id, peer, state: IncomingReceived, OutgoingRinging, StreamsRunning,
  * Paused, ...), polled. Its log ({@code -d 5}, the SIP messages included) and output stay in its directory.
  * <p>
- * TLS (tried phone to phone, not yet against Referee): {@code sip_tls_port=-1}, {@code root_ca=CA.pem},
- * {@code verify_server_certs=1} and {@code verify_server_cn=1} in {@code [sip]}, and a dial URI with
- * {@code ;transport=tls}. linphone verifies the certificate, and its name only against CN and DNS-type
- * subjectAltNames: Referee's certificate needs {@code DNS:127.0.0.1} besides {@code IP:127.0.0.1}.
+ * TLS ({@link #start(String, Tone, Path, Path)} with a root CA; {@code RealPhonesTlsInteropTest}):
+ * {@code sip_tls_port=-1}, {@code root_ca=CA.pem}, {@code verify_server_certs=1} and {@code verify_server_cn=1} in
+ * {@code [sip]}, and a dial URI with {@code ;transport=tls}. linphone verifies the certificate, and its name only
+ * against CN and DNS-type subjectAltNames: Referee's test certificate names {@code DNS:127.0.0.1} besides
+ * {@code IP:127.0.0.1} for it. linphone has no certificate of its own here: it calls over TLS, and a request to its
+ * own TLS port would find none.
  */
 final class Linphone implements AutoCloseable
 {
@@ -73,6 +75,15 @@ final class Linphone implements AutoCloseable
     /** Starts linphonec for {@code user}, sending {@code tone}; returns once it answers through linphonecsh. */
     static Linphone start(final String user, final Tone tone, final Path dir)
     {
+        return start(user, tone, dir, null);
+    }
+
+    /**
+     * As {@link #start(String, Tone, Path)}, with TLS too when {@code rootCa} is set: linphone then trusts only
+     * the certificates that file's CA signed, and checks the server's name (a call to {@code ...;transport=tls}).
+     */
+    static Linphone start(final String user, final Tone tone, final Path dir, final Path rootCa)
+    {
         final Path pipe = Path.of("/tmp", "linphonec-" + uid());
         if (Files.exists(pipe) && command(List.of("generic", "ports"), Duration.ofSeconds(5)).exitCode == 0)
         {
@@ -84,7 +95,7 @@ final class Linphone implements AutoCloseable
         {
             Files.createDirectories(dir.resolve(".local/share/linphone")); // its call history database
             final Path rc = dir.resolve("linphonerc");
-            Files.writeString(rc, rc(user), StandardCharsets.US_ASCII);
+            Files.writeString(rc, rc(user, rootCa), StandardCharsets.US_ASCII);
             tone.writeWav(dir.resolve("microphone.wav"), Duration.ofMinutes(2));
             final ProcessBuilder builder = new ProcessBuilder("linphonec", "--pipe", "-c", rc.toString(), "-d", "5",
                 "-l", dir.resolve("linphone.log").toString()).directory(dir.toFile()).redirectErrorStream(true)
@@ -114,12 +125,13 @@ final class Linphone implements AutoCloseable
         }
     }
 
-    static String rc(final String user)
+    static String rc(final String user, final Path rootCa)
     {
         return "[sip]\n"
             + "sip_port=-1\n"
             + "sip_tcp_port=0\n"
-            + "sip_tls_port=0\n"
+            + (rootCa == null ? "sip_tls_port=0\n" : "sip_tls_port=-1\nroot_ca=" + rootCa + "\n"
+                + "verify_server_certs=1\nverify_server_cn=1\n")
             + "bind_address=" + Ports.LOOPBACK + "\n"
             + "use_ipv6=0\n"
             + "guess_hostname=0\n"
@@ -270,6 +282,15 @@ final class Linphone implements AutoCloseable
             generic("terminate all");
         }
         awaitCalls("without calls", List::isEmpty, timeout);
+    }
+
+    /**
+     * What linphonec printed so far: a line per call event ({@code Call 1 to sip:... in progress.},
+     * {@code Call 1 with sip:... error.}, {@code ... ended (...)}), the answers to the commands too.
+     */
+    String output()
+    {
+        return SippRun.read(out);
     }
 
     /** For a failure dump: the end of linphonec's output and log (SIP messages included). */

@@ -472,42 +472,11 @@ class RealPhonesInteropTest
     }
 
     /**
-     * Runs the checks on this test's capture. sngrep writes each message as HEP brings it, a moment after the phones
-     * saw it: a check that fails is tried again on a fresh read each time the pcap grows, until {@link #STEP} has
-     * passed; then it fails with the capture in its message.
+     * Runs the checks on this test's capture until they pass or {@link #STEP} has passed
+     * ({@link SipCapture#assertEventually}: sngrep writes each message a moment after the phones saw it).
      */
     private static void assertCapture(final Consumer<SipCapture> checks)
     {
-        final long deadlineNs = System.nanoTime() + STEP.toNanos();
-        while (true)
-        {
-            final long size = pcapSize();
-            final SipCapture capture = capture();
-            try
-            {
-                checks.accept(capture);
-                return;
-            }
-            catch (final AssertionError ex)
-            {
-                if (System.nanoTime() > deadlineNs)
-                {
-                    throw new AssertionError(ex.getMessage() + "\ncapture of this test:\n" + capture, ex);
-                }
-            }
-            Ports.await(() -> pcapSize() > size, Duration.ofSeconds(1));
-        }
-    }
-
-    private static long pcapSize()
-    {
-        try
-        {
-            return Files.size(sngrep.pcap());
-        }
-        catch (final IOException ex)
-        {
-            return 0;
-        }
+        SipCapture.assertEventually(sngrep.pcap(), testStartMs, STEP, checks);
     }
 }

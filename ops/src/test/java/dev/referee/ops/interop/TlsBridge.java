@@ -244,10 +244,19 @@ final class TlsBridge implements AutoCloseable
     /** The tls section of a Referee configuration with the test certificates. */
     static String refereeTlsYaml()
     {
+        return refereeTlsYaml(true);
+    }
+
+    /**
+     * As {@link #refereeTlsYaml()}; {@code verifyPeer} false lets clients without a certificate in (phones:
+     * docs/security.md, "Phones"). Servers Referee connects to are verified either way.
+     */
+    static String refereeTlsYaml(final boolean verifyPeer)
+    {
         return "tls:\n" +
             "  certificate: \"" + CERTIFICATES.resolve("server.pem") + "\"\n" +
             "  key: \"" + CERTIFICATES.resolve("server.key") + "\"\n" +
             "  ca: \"" + CERTIFICATES.resolve("ca.pem") + "\"\n" +
-            "  verify-peer: true\n";
+            "  verify-peer: " + verifyPeer + "\n";
     }
 }
