@@ -623,7 +623,7 @@ public final class TcpTransport implements Runnable, AutoCloseable
             if (connection.write(sendByteBuffer))
             {
                 counters.tcpSent.increment();
-                // A connection still connecting has no local address yet: captured with the source unknown.
+                // Known from the connect's start (see connect); null only where the system did not say.
                 tap.copy(PacketTap.TCP, connection.local, connection.remote, sendBuffer, 0, event.length,
                     connection.lastActivityNs);
             }
@@ -662,6 +662,22 @@ public final class TcpTransport implements Runnable, AutoCloseable
         return connection != null && connection.transport == transport ? connection : connect(destination, transport);
     }
 
+    /** The first listening address of {@code transport} in the destination's family, port 0; null when none. */
+    private InetSocketAddress sourceFor(final int transport, final InetSocketAddress destination)
+    {
+        final boolean ipv6 = destination.getAddress() instanceof Inet6Address;
+        for (final InetSocketAddress listening : transport == Transport.TLS ? boundTlsAddresses : boundAddresses)
+        {
+            if ((listening.getAddress() instanceof Inet6Address) == ipv6)
+            {
+                // A loopback listener cannot reach another host: the system picks the source then, as before.
+                return listening.getAddress().isLoopbackAddress() && !destination.getAddress().isLoopbackAddress() ?
+                    null : new InetSocketAddress(listening.getAddress(), 0);
+            }
+        }
+        return null;
+    }
+
     private TcpConnection connect(final InetSocketAddress destination, final int transport)
     {
         if (destination.isUnresolved() || (transport == Transport.TLS && tlsContext == null))
@@ -675,8 +691,16 @@ public final class TcpTransport implements Runnable, AutoCloseable
             channel = SocketChannel.open();
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            // From the listening address of this transport and family (port chosen by the system): the peer sees
+            // the address Referee's Via and Contact name (a multi-homed host would otherwise pick by route), and the
+            // capture knows the source of the first message before the connect completes.
+            final InetSocketAddress source = sourceFor(transport, destination);
+            if (source != null)
+            {
+                channel.bind(source);
+            }
             final boolean connected = channel.connect(destination);
-            final InetSocketAddress local = connected ? (InetSocketAddress)channel.getLocalAddress() : null;
+            final InetSocketAddress local = (InetSocketAddress)channel.getLocalAddress();
             final TcpConnection connection = new TcpConnection(nextConnectionId++, channel, destination, local, false,
                 connected, border.trunkOf(destination), clock.nanoTime(),
                 transport == Transport.TLS ? tlsContext.clientEngine(destination) : null);

@@ -99,6 +99,32 @@ class PipelineCaptureTest
         }
     }
 
+    /** The first message on a connection Referee opens is captured with the address it leaves from, not 0.0.0.0:0. */
+    @Test
+    void shouldCaptureTheFirstMessageOnAConnectionReferreeOpensWithItsSource() throws Exception
+    {
+        final EchoEngine engine = new EchoEngine();
+        pipeline = pipeline(64, 1_000, listen(Transport.TCP, "127.0.0.1")).capture(this::recordingTap);
+        engine.sender = pipeline.sender();
+        pipeline.start(engine);
+        final String message = request("OPTIONS", "call-4@test", "z9hG4bK-4", 1, "TCP", "");
+
+        try (java.net.ServerSocket phone = new java.net.ServerSocket(0, 1, address("127.0.0.1")))
+        {
+            phone.setSoTimeout((int)TIMEOUT_MS);
+            final InetSocketAddress phoneAddress = (InetSocketAddress)phone.getLocalSocketAddress();
+            final byte[] bytes = bytes(message);
+            assertTrue(pipeline.sender().send(Transport.TCP, phoneAddress, 0,
+                new org.agrona.concurrent.UnsafeBuffer(bytes), 0, bytes.length));
+            try (Socket accepted = phone.accept())
+            {
+                await("captured", () -> copies.size() == 1);
+                assertEquals(new Copy(PacketTap.TCP, (InetSocketAddress)accepted.getRemoteSocketAddress(),
+                    phoneAddress, message), copies.get(0));
+            }
+        }
+    }
+
     @Test
     void shouldCaptureARefusedRequestAndTheStatelessAnswer() throws Exception
     {
