@@ -129,7 +129,7 @@ final class CallSetup
         call.triggeredBy(request);
         final SipMessageWriter writer = messages.startRequest(b, "INVITE", b.localCSeq, branch, call.maxForwards);
         writer.header("Contact", messages.contact(b.transport, b.flow));
-        b2bua.sessions().offer(writer, b2bua.config().reliableProvisionals() && call.callerOffer != null);
+        b2bua.sessions().offer(writer, b2bua.config().reliableProvisionals() && call.callerOffer != null, call);
         b2bua.sessions().onPeerRequest(a, request);
         b2bua.reliableProvisionals().onInvite(a, request);
         messages.copyEndToEnd(request, a, b, writer);
@@ -265,6 +265,15 @@ final class CallSetup
         }
         // The callee's offer/answer is void whatever comes next: another target is tried, or the caller is refused.
         b.offerFailed(timers.nowNs(), "INVITE refused or redirected");
+        // RFC 4028 §7.4: a B2BUA asks the callee again with the interval its 422 requires; the caller never sees it.
+        if (status == SipStatus.SESSION_INTERVAL_TOO_SMALL && b2bua.sessions().retryIntervalTooSmall(call, response))
+        {
+            // The same target, a new INVITE: no early dialog of the refused one carries over (no To tag, no route set).
+            b.remoteTag = null;
+            b.routeSet = java.util.List.of();
+            redirectCallee(call);
+            return;
+        }
         // A 3xx is followed; so is the failure of a redirect target while Contacts remain to be tried.
         if ((status < 400 || call.redirects > 0) && redirects.onRedirect(call, response))
         {
@@ -398,7 +407,10 @@ final class CallSetup
         return call.endCause == EndCause.NO_PRACK ? SipStatus.SERVER_INTERNAL_ERROR : SipStatus.REQUEST_TERMINATED;
     }
 
-    /** Sends the caller's INVITE again, to the callee leg's new target (a redirect Contact). */
+    /**
+     * Sends the caller's INVITE again to the callee leg's target: a new one (a redirect Contact, the route's next
+     * target), or the same after its 422 (RFC 4028 §7.4, with the interval it asked for).
+     */
     void redirectCallee(final Call call)
     {
         final Leg callee = call.b;
@@ -408,7 +420,7 @@ final class CallSetup
         final SipMessageWriter writer = messages.startRequest(callee, "INVITE", ++callee.localCSeq, branch,
             b2bua.config().carriesMaxForwards() ? call.maxForwards : SipLimits.MAX_FORWARDS);
         writer.header("Contact", messages.contact(callee.transport, callee.flow));
-        b2bua.sessions().offer(writer, b2bua.config().reliableProvisionals() && call.callerOffer != null);
+        b2bua.sessions().offer(writer, b2bua.config().reliableProvisionals() && call.callerOffer != null, call);
         if (call.callerOffer != null)
         {
             messages.endWithBody(callee, call.callerOfferType, call.callerOffer.buffer(), 0, call.callerOffer.length(),
