@@ -172,6 +172,7 @@ public final class EngineSnapshot
             CallSnapshots.writeEarlyDialogs(parts.b2bua(), out);
             CallSnapshots.writeSessionTimers(parts.b2bua(), refs, out);
             CallSnapshots.writeReliableProvisionals(parts.b2bua(), out);
+            CallSnapshots.writeSessionIntervals(parts.b2bua(), out);
         }
     }
 
@@ -285,6 +286,7 @@ public final class EngineSnapshot
             CallSnapshots.readEarlyDialogs(parts.b2bua(), in);
             CallSnapshots.readSessionTimers(parts.b2bua(), refs, in);
             CallSnapshots.readReliableProvisionals(parts.b2bua(), in);
+            CallSnapshots.readSessionIntervals(parts.b2bua(), in);
         }
         // Once everything a leg's offer/answer state is derived from is held (the reliable provisionals too).
         CallSnapshots.restoreOfferAnswer(parts.b2bua());

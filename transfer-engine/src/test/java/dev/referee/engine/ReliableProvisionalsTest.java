@@ -462,4 +462,164 @@ class ReliableProvisionalsTest
             "200 to the PRACK");
         assertEquals(List.of(), offerAnswerSurprises());
     }
+
+    /** The 2xx to the INVITE among what Referee sent Alice (not the 200 to a PRACK). */
+    private static List<Sent> inviteOks(final List<Sent> out)
+    {
+        return out.stream().filter(response(200, CALLER)).filter(s -> s.header(HeaderName.CSEQ).endsWith("INVITE"))
+            .toList();
+    }
+
+    /** Alice calls with 100rel, Bob's reliable 183 with SDP goes to her and Bob gets his PRACK answered: her 183. */
+    private Sent ringWithAnEarlyAnswer(final Sent invite)
+    {
+        harness.receive(CALLEE, reliable(bob, invite, 183, 1, SipPhone.SDP));
+        final List<Sent> out = harness.drain();
+        harness.receive(CALLEE, bob.answer(first(out, request("PRACK", CALLEE)), 200, "OK", null));
+        return first(out, response(183, CALLER));
+    }
+
+    /**
+     * RFC 3262 §3: no 2xx while a reliable provisional with SDP is unacknowledged. Bob's 200 waits for Alice's PRACK
+     * of the 183 (which keeps going again meanwhile), then goes at once; Bob's ACK comes with Alice's, as always.
+     */
+    @Test
+    void shouldHoldThe2xxUntilThePrackOfAReliableProvisionalWithSdp()
+    {
+        final Sent invite = call(SUPPORTS_100REL);
+        final Sent progress = ringWithAnEarlyAnswer(invite);
+        harness.receive(CALLEE, bob.answer(invite, 200, "OK", SipPhone.SDP));
+        assertEquals(List.of(), harness.drain(), "the 200 is held: nothing to Alice, nothing to Bob yet");
+        assertFalse(harness.events.stream().anyMatch(e -> e.startsWith("answered")), harness.events::toString);
+        harness.advanceMs(1_000);
+        final List<Sent> again = harness.drain();
+        assertEquals(List.of(progress.text), again.stream().map(s -> s.text).toList(), "only the 183 again");
+
+        alice.learn(progress);
+        harness.receive(CALLER, prackOf(progress));
+        final List<Sent> out = harness.drain();
+        assertEquals(1, out.stream().filter(response(200, CALLER)).filter(s -> s.header(HeaderName.CSEQ)
+            .endsWith("PRACK")).count(), out::toString);
+        final List<Sent> oks = inviteOks(out);
+        assertEquals(1, oks.size(), "the held 200 goes with the PRACK's: " + out);
+        final Sent ok = oks.get(0);
+        assertEquals(SipPhone.media(SipPhone.SDP), ok.media());
+        assertTrue(ok.text.contains("\r\nContact: "), ok::toString);
+        assertNull(ok.header(HeaderName.RSEQ), ok::toString);
+        alice.learn(ok);
+        harness.advanceMs(600);
+        assertEquals(List.of(ok.text), harness.drain().stream().map(s -> s.text).toList(),
+            "the 200 goes again until the ACK, the 183 no more");
+        harness.receive(CALLER, alice.ack());
+        harness.expectOne(request("ACK", CALLEE), "ACK to Bob");
+        assertEquals(List.of(), offerAnswerSurprises());
+        harness.receive(CALLER, alice.bye());
+        final Sent bye = harness.expectOne(request("BYE", CALLEE), "BYE to Bob");
+        harness.receive(CALLEE, bob.answer(bye, 200, "OK", null));
+        assertTrue(harness.events.stream().anyMatch(e -> e.startsWith("answered")), harness.events::toString);
+        harness.advanceMs(40_000, 1000);
+        assertTrue(harness.isIdle(), harness.state());
+    }
+
+    /** The unacknowledged reliable 180 has no SDP: the 2xx may go before its PRACK (RFC 3262 §3), and does. */
+    @Test
+    void shouldNotHoldThe2xxWhenTheUnacknowledgedProvisionalHasNoSdp()
+    {
+        final Sent invite = call(SUPPORTS_100REL);
+        harness.receive(CALLEE, reliable(bob, invite, 180, 1, null));
+        harness.drain();
+        harness.receive(CALLEE, bob.answer(invite, 200, "OK", SipPhone.SDP));
+        assertEquals(1, inviteOks(harness.drain()).size(), "the 200 at once");
+    }
+
+    /**
+     * A held 2xx whose PRACK never comes: the call ends as without one (500 to Alice, cause no-prack), but Bob's dialog
+     * is confirmed, so it gets ACK and BYE, not a CANCEL.
+     */
+    @Test
+    void shouldAnswer500AndByeTheCalleeWhenThePrackNeverComesForAHeld2xx()
+    {
+        final Sent invite = call(SUPPORTS_100REL);
+        ringWithAnEarlyAnswer(invite);
+        harness.advanceMs(2_000);
+        harness.receive(CALLEE, bob.answer(invite, 200, "OK", SipPhone.SDP));
+        harness.advanceMs(29_000, 10);
+        assertEquals(List.of(), harness.drain().stream().filter(s -> !s.isResponse(183)).toList(),
+            "held until 64*T1 after the 183");
+        harness.advanceMs(1_100, 10);
+        final List<Sent> out = harness.drain();
+        final Sent failed = first(out, response(500, CALLER));
+        assertTrue(failed.header(HeaderName.REASON).contains("RFC 3262"), failed::toString);
+        assertEquals(List.of(), inviteOks(out), "the held 200 never goes");
+        assertEquals(0, out.stream().filter(request("CANCEL", CALLEE)).count(), out::toString);
+        final Sent ack = first(out, request("ACK", CALLEE));
+        final Sent bye = first(out, request("BYE", CALLEE));
+        assertTrue(out.indexOf(ack) < out.indexOf(bye), "ACK before BYE: " + out);
+        assertEquals("bob-tag", bye.toTag());
+        harness.receive(CALLEE, bob.answer(bye, 200, "OK", null));
+        harness.receive(CALLER, alice.ackFailure(failed));
+        assertTrue(harness.events.contains("ended 1 no-prack 500"), harness.events::toString);
+        assertEquals(1, harness.counters.get(EngineCounters.PROVISIONALS_UNACKNOWLEDGED));
+        harness.advanceMs(40_000, 1000);
+        assertTrue(harness.isIdle(), harness.state());
+    }
+
+    /** A caller that cancels while its 2xx is held: 487, and the callee's confirmed dialog gets ACK and BYE. */
+    @Test
+    void shouldByeTheCalleeWhenTheCallerCancelsWhileThe2xxIsHeld()
+    {
+        final Sent invite = call(SUPPORTS_100REL);
+        ringWithAnEarlyAnswer(invite);
+        harness.receive(CALLEE, bob.answer(invite, 200, "OK", SipPhone.SDP));
+        harness.drain();
+        harness.receive(CALLER, alice.cancel());
+        final List<Sent> out = harness.drain();
+        first(out, response(487, CALLER));
+        assertEquals(List.of(), inviteOks(out));
+        first(out, request("ACK", CALLEE));
+        final Sent bye = first(out, request("BYE", CALLEE));
+        harness.receive(CALLEE, bob.answer(bye, 200, "OK", null));
+        harness.advanceMs(40_000, 1000);
+        assertTrue(harness.isIdle(), harness.state());
+    }
+
+    /** A snapshot taken while Bob's 2xx is held restores an engine that sends it on Alice's PRACK, as the original. */
+    @Test
+    void shouldRestoreA2xxHeldForThePrack()
+    {
+        final Sent invite = call(SUPPORTS_100REL);
+        final Sent progress = ringWithAnEarlyAnswer(invite);
+        harness.receive(CALLEE, bob.answer(invite, 200, "OK", SipPhone.SDP));
+        harness.advanceMs(700);
+        harness.drain();
+
+        final byte[] snapshot = EngineSnapshot.take(harness.engine);
+        final List<String> restoredSent = new ArrayList<>();
+        final Engine restored = new Engine(harness.config, (transport, destination, connectionId, buffer, offset,
+            length) ->
+        {
+            restoredSent.add(buffer.getStringWithoutLengthAscii(offset, length));
+            return true;
+        }, new EngineCounters());
+        EngineSnapshot.restore(restored, snapshot);
+        assertArrayEquals(snapshot, EngineSnapshot.take(restored), "the held 2xx and its leg's state");
+        harness.mirror(restored);
+
+        harness.advanceMs(1_000); // the 183 again at 1.5 s
+        final List<Sent> beforePrack = harness.drain();
+        assertEquals(List.of(progress.text), beforePrack.stream().map(s -> s.text).toList(),
+            "still held after the restore: only the 183 again");
+        alice.learn(progress);
+        harness.receive(CALLER, prackOf(progress));
+        final List<Sent> afterPrack = harness.drain();
+        final Sent ok = first(afterPrack, s -> inviteOks(List.of(s)).size() == 1);
+        alice.learn(ok);
+        harness.receive(CALLER, alice.ack());
+        final List<String> originalSent = new ArrayList<>(beforePrack.stream().map(s -> s.text).toList());
+        originalSent.addAll(afterPrack.stream().map(s -> s.text).toList());
+        originalSent.addAll(harness.drain().stream().map(s -> s.text).toList());
+        assertEquals(originalSent, restoredSent, "the restored engine sends what the original does");
+        assertTrue(originalSent.stream().anyMatch(t -> t.startsWith("ACK ")), "ACK to Bob");
+        assertEquals(List.of(), offerAnswerSurprises());
+    }
 }

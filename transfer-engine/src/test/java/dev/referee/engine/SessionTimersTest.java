@@ -298,4 +298,131 @@ class SessionTimersTest
         restored.onTick(nowNs + TimeUnit.SECONDS.toNanos(41));
         assertTrue(sent.contains("BYE " + CALLER.getPort()), "Alice's refresh was due 60 s after her 2xx: " + sent);
     }
+
+    /** Bob's 422 to {@code invite}, naming {@code minSeS} as the least interval he takes (RFC 4028 §8.1). */
+    private String intervalTooSmall(final Sent invite, final int minSeS)
+    {
+        return with(bob.answer(invite, 422, "Session Interval Too Small", null), "Min-SE: " + minSeS + "\r\n");
+    }
+
+    /**
+     * RFC 4028 §7.4: Bob answers 422 with Min-SE: 3600. Referee, a B2BUA, asks him again itself (same Call-ID and
+     * From tag, a new branch and CSeq, Alice's offer again) with Session-Expires and Min-SE raised to 3600; Alice sees
+     * only the 200 of the second INVITE.
+     */
+    @Test
+    void shouldSendTheInviteAgainWithTheMinSeOfTheCalleesIntervalTooSmall()
+    {
+        harness.receive(CALLER, alice.invite("bob", "call-1@alice"));
+        final Sent invite = harness.expectOne(request("INVITE", CALLEE), "INVITE to Bob");
+        bob.accept(invite);
+        assertEquals("1800", invite.header(HeaderName.SESSION_EXPIRES));
+        harness.receive(CALLEE, intervalTooSmall(invite, 3600));
+        final List<Sent> out = harness.drain();
+        assertTrue(out.stream().noneMatch(s -> s.destination.equals(CALLER)), "Alice never sees the 422: " + out);
+        assertEquals(1, out.stream().filter(request("ACK", CALLEE)).count(), "the 422 is acknowledged: " + out);
+        final Sent retry = out.stream().filter(request("INVITE", CALLEE)).findFirst()
+            .orElseThrow(() -> new AssertionError("no INVITE again: " + out));
+        assertEquals("3600", retry.header(HeaderName.SESSION_EXPIRES));
+        assertEquals("3600", retry.header(HeaderName.MIN_SE));
+        assertEquals(invite.callId(), retry.callId());
+        assertEquals(invite.fromTag(), retry.fromTag());
+        assertEquals("", retry.toTag(), "a new INVITE, outside any dialog");
+        assertEquals(invite.cseq() + 1, retry.cseq());
+        assertTrue(!retry.branch().equals(invite.branch()), "a new transaction");
+        assertEquals(invite.body(), retry.body(), "Alice's offer again");
+        assertEquals(invite.firstLine(), retry.firstLine(), "the same callee");
+
+        bob.accept(retry);
+        harness.receive(CALLEE, with(bob.answer(retry, 200, "OK", SipPhone.SDP),
+            "Supported: timer\r\nSession-Expires: 3600;refresher=uac\r\n"));
+        final Sent ok = harness.expectOne(response(200, CALLER), "Bob's 200 to Alice");
+        alice.learn(ok);
+        harness.receive(CALLER, alice.ack());
+        final Sent ack = harness.expectOne(request("ACK", CALLEE), "ACK to Bob");
+        assertEquals(retry.cseq(), ack.cseq());
+        assertTrue(harness.events.stream().noneMatch(e -> e.contains("422")), harness.events::toString);
+    }
+
+    /** At most two INVITEs again per call: a third 422 goes to Alice, as before node-start version 6. */
+    @Test
+    void shouldRelayTheCalleesThird422()
+    {
+        harness.receive(CALLER, alice.invite("bob", "call-1@alice"));
+        Sent invite = harness.expectOne(request("INVITE", CALLEE), "INVITE to Bob");
+        for (final int minSeS : new int[] {2000, 3000})
+        {
+            bob.accept(invite);
+            harness.receive(CALLEE, intervalTooSmall(invite, minSeS));
+            invite = harness.drain().stream().filter(request("INVITE", CALLEE)).findFirst().orElseThrow();
+            assertEquals(Integer.toString(minSeS), invite.header(HeaderName.SESSION_EXPIRES));
+        }
+        bob.accept(invite);
+        harness.receive(CALLEE, intervalTooSmall(invite, 4000));
+        final List<Sent> out = harness.drain();
+        assertEquals(1, out.stream().filter(response(422, CALLER)).count(), out::toString);
+        assertEquals(0, out.stream().filter(request("INVITE", CALLEE)).count(), out::toString);
+        assertTrue(harness.events.contains("ended 1 rejected 422"), harness.events::toString);
+    }
+
+    /** A 422 whose Min-SE asks for no more than Referee asked (or none) is relayed: asking again would not help. */
+    @Test
+    void shouldRelayA422ThatAsksForNoLongerInterval()
+    {
+        harness.receive(CALLER, alice.invite("bob", "call-1@alice"));
+        final Sent invite = harness.expectOne(request("INVITE", CALLEE), "INVITE to Bob");
+        bob.accept(invite);
+        harness.receive(CALLEE, intervalTooSmall(invite, 1800));
+        assertEquals(1, harness.drain().stream().filter(response(422, CALLER)).count());
+    }
+
+    @Test
+    void shouldRelayTheCalleesIntervalTooSmallInAVersion5Journal()
+    {
+        final EngineConfig now = harness.config;
+        harness = new EngineHarness(new EngineConfig(now.listen(), now.routes(), now.t1Ns(), now.t2Ns(), now.t4Ns(),
+            now.maxCalls(), now.userAgent(), now.seed(), now.idKey(), now.transfer(), now.redirect(), now.trunks(),
+            now.webhook(), now.maxTransactions(), 5));
+        harness.receive(CALLER, alice.invite("bob", "call-1@alice"));
+        final Sent invite = harness.expectOne(request("INVITE", CALLEE), "INVITE to Bob");
+        bob.accept(invite);
+        harness.receive(CALLEE, intervalTooSmall(invite, 3600));
+        final List<Sent> out = harness.drain();
+        assertEquals(1, out.stream().filter(response(422, CALLER)).count(), "relayed, as version 5 did: " + out);
+        assertEquals(0, out.stream().filter(request("INVITE", CALLEE)).count(), out::toString);
+    }
+
+    /** A snapshot taken after one 422 keeps the raised interval and the count: the restored engine goes on the same. */
+    @Test
+    void shouldRestoreTheIntervalACallees422Raised()
+    {
+        harness.receive(CALLER, alice.invite("bob", "call-1@alice"));
+        Sent invite = harness.expectOne(request("INVITE", CALLEE), "INVITE to Bob");
+        bob.accept(invite);
+        harness.receive(CALLEE, intervalTooSmall(invite, 2000));
+        invite = harness.drain().stream().filter(request("INVITE", CALLEE)).findFirst().orElseThrow();
+
+        final byte[] snapshot = EngineSnapshot.take(harness.engine);
+        final List<String> restoredSent = new ArrayList<>();
+        final Engine restored = new Engine(harness.config, (transport, destination, connectionId, buffer, offset,
+            length) ->
+        {
+            restoredSent.add(buffer.getStringWithoutLengthAscii(offset, length));
+            return true;
+        }, new EngineCounters());
+        EngineSnapshot.restore(restored, snapshot);
+        assertArrayEquals(snapshot, EngineSnapshot.take(restored), "the call's raised interval and retries");
+        harness.mirror(restored);
+
+        bob.accept(invite);
+        harness.receive(CALLEE, intervalTooSmall(invite, 3000));
+        final Sent again = harness.drain().stream().filter(request("INVITE", CALLEE)).findFirst().orElseThrow();
+        assertEquals("3000", again.header(HeaderName.SESSION_EXPIRES));
+        bob.accept(again);
+        harness.receive(CALLEE, intervalTooSmall(again, 4000));
+        final List<String> originalSent = harness.drain().stream().map(s -> s.text).toList();
+        assertTrue(originalSent.stream().anyMatch(t -> t.startsWith("SIP/2.0 422")), "the third 422 relayed");
+        assertEquals(originalSent, restoredSent.subList(restoredSent.size() - originalSent.size(),
+            restoredSent.size()), "the restored engine sends what the original does");
+    }
 }

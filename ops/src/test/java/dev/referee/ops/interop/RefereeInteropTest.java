@@ -164,6 +164,19 @@ class RefereeInteropTest
             "bob", 2, 2, 0, Duration.ofSeconds(120));
     }
 
+    /**
+     * RFC 4028 §7.4: the callee answers Referee's INVITE (Session-Expires: 1800) with 422 and Min-SE: 3600; Referee asks
+     * it again itself with Session-Expires and Min-SE 3600 (checked by the callee's scenario) and the caller, which
+     * fails on any 4xx, sees only the 200.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldAskACalleeAgainWithTheMinSeOfIts422(final TestInfo test) throws IOException
+    {
+        runPair(test, "uas-answer-422-then-200.xml", "uac-basic-call.xml", SippTransport.UDP, "bob", 10, 10, 0,
+            Duration.ofSeconds(30));
+    }
+
     /** The same caller that never refreshes: Referee ends the call with BYE to both sides 60 s after the answer. */
     @Test
     @Timeout(value = 150, unit = TimeUnit.SECONDS)

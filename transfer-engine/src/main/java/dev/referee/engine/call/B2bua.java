@@ -231,6 +231,15 @@ public final class B2bua implements TransactionUser
         }
     }
 
+    /** The caller acknowledged what held the callee's 2xx (RFC 3262 §3): it goes now, {@code held} as written. */
+    void answerCaller(final Call call, final StoredMessage held, final int status, final boolean body)
+    {
+        if (call != null)
+        {
+            setup.answerCaller(call, held, status, body);
+        }
+    }
+
     /** For call setup: a blonde transfer's target answers. */
     TransferListener transfers()
     {

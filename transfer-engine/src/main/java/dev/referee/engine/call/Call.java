@@ -105,6 +105,13 @@ public final class Call
     private Object triedTargets;
     int redirects;
     /**
+     * The Session-Expires (and Min-SE) of the INVITEs to the callee, raised by a callee's 422 (RFC 4028 §7.4); 0 for
+     * {@code sip.session-expires} and {@code sip.min-se}. Node-start version 6 on.
+     */
+    int sessionExpiresS;
+    /** INVITEs sent to the callee again after its 422, at most {@link SessionTimers#MAX_INTERVAL_RETRIES}. */
+    int intervalRetries;
+    /**
      * Max-Forwards of the INVITEs Referee originates for this call (EngineConfig.carriesMaxForwards): one less than
      * the request that triggers them, the caller's INVITE (and so its redirects), then the latest REFER (a transfer
      * target, a recall). 70 for a call no request of a peer made.

@@ -6,6 +6,7 @@ import dev.referee.engine.config.RouteTarget;
 import dev.referee.engine.config.TrunkConfig;
 import dev.referee.engine.events.EngineEvents;
 import dev.referee.engine.id.IdGenerator;
+import dev.referee.engine.message.StoredMessage;
 import dev.referee.engine.time.EngineTimers;
 import dev.referee.engine.transaction.ClientTransaction;
 import dev.referee.engine.transaction.ServerTransaction;
@@ -128,7 +129,7 @@ final class CallSetup
         call.triggeredBy(request);
         final SipMessageWriter writer = messages.startRequest(b, "INVITE", b.localCSeq, branch, call.maxForwards);
         writer.header("Contact", messages.contact(b.transport, b.flow));
-        b2bua.sessions().offer(writer, b2bua.config().reliableProvisionals() && call.callerOffer != null);
+        b2bua.sessions().offer(writer, b2bua.config().reliableProvisionals() && call.callerOffer != null, call);
         b2bua.sessions().onPeerRequest(a, request);
         b2bua.reliableProvisionals().onInvite(a, request);
         messages.copyEndToEnd(request, a, b, writer);
@@ -247,19 +248,32 @@ final class CallSetup
             b.state(Leg.State.CONFIRMED, timers.nowNs(), "callee answered");
             b2bua.sessions().onAnswer(b, response);
             b.ackPendingCSeq = (int)response.cseqNumber();
-            call.a.state(Leg.State.CONFIRMED, timers.nowNs(), "callee answered");
-            call.state(Call.State.CONFIRMED, timers.nowNs(), "callee answered");
-            events.onLegAnswered(timers.nowNs(), call.id);
             final boolean body = response.bodyLength() > 0;
+            if (b2bua.reliableProvisionals().hold2xx(st, call.a, ct, response))
+            {
+                // RFC 3262 §3: the caller has not acknowledged a reliable 18x with SDP. The callee's dialog is
+                // confirmed (its ACK goes with the caller's, as always); the caller's leg and the call stay as they
+                // are until the PRACK comes (answerCaller) or the call ends without it.
+                b.received(OfferAnswer.Carrier.SUCCESS, body, timers.nowNs());
+                return;
+            }
+            confirmCaller(call);
             b.received(OfferAnswer.Carrier.SUCCESS, body, timers.nowNs());
             messages.relayResponse(st, call.a, ct, response, true, false);
-            call.a.sent(OfferAnswer.Carrier.SUCCESS, body, timers.nowNs());
-            b2bua.sessions().answered(call.a);
-            b2bua.startRetransmitting2xx(call.a, st.cseq());
+            callerAnswered(call, st, body);
             return;
         }
         // The callee's offer/answer is void whatever comes next: another target is tried, or the caller is refused.
         b.offerFailed(timers.nowNs(), "INVITE refused or redirected");
+        // RFC 4028 §7.4: a B2BUA asks the callee again with the interval its 422 requires; the caller never sees it.
+        if (status == SipStatus.SESSION_INTERVAL_TOO_SMALL && b2bua.sessions().retryIntervalTooSmall(call, response))
+        {
+            // The same target, a new INVITE: no early dialog of the refused one carries over (no To tag, no route set).
+            b.remoteTag = null;
+            b.routeSet = java.util.List.of();
+            redirectCallee(call);
+            return;
+        }
         // A 3xx is followed; so is the failure of a redirect target while Contacts remain to be tried.
         if ((status < 400 || call.redirects > 0) && redirects.onRedirect(call, response))
         {
@@ -274,6 +288,39 @@ final class CallSetup
         messages.relayResponse(st, call.a, ct, response, false, status < 400);
         call.a.offerFailed(timers.nowNs(), "INVITE refused");
         b2bua.release(call, EndCause.REJECTED, status);
+    }
+
+    /** The callee answered: the caller's leg and the call are confirmed. */
+    private void confirmCaller(final Call call)
+    {
+        call.a.state(Leg.State.CONFIRMED, timers.nowNs(), "callee answered");
+        call.state(Call.State.CONFIRMED, timers.nowNs(), "callee answered");
+        events.onLegAnswered(timers.nowNs(), call.id);
+    }
+
+    /** The 2xx went to the caller: its offer/answer move, its session timer, retransmitted until the ACK. */
+    private void callerAnswered(final Call call, final ServerTransaction st, final boolean body)
+    {
+        call.a.sent(OfferAnswer.Carrier.SUCCESS, body, timers.nowNs());
+        b2bua.sessions().answered(call.a);
+        b2bua.startRetransmitting2xx(call.a, st.cseq());
+    }
+
+    /**
+     * Sends the callee's 2xx held for the caller's PRACK ({@link ReliableProvisionals#hold2xx}), {@code held} as it
+     * was written when it came, of {@code status}, with a body or not: the call is answered now.
+     */
+    void answerCaller(final Call call, final StoredMessage held, final int status, final boolean body)
+    {
+        final ServerTransaction st = call.callerInvite;
+        if (call.state() != Call.State.INITIATING || st.isFinal() || st.state() == ServerTransaction.State.TERMINATED)
+        {
+            return; // the call ended or was cancelled meanwhile: the held 2xx is only given back
+        }
+        confirmCaller(call);
+        messages.outbox().begin().append(held.buffer(), 0, held.length());
+        transactions.send(st, status);
+        callerAnswered(call, st, body);
     }
 
     /**
@@ -327,6 +374,12 @@ final class CallSetup
         final ClientTransaction invite = call.calleeInvite;
         if (invite.finalStatus() != 0 || invite.state() == ClientTransaction.State.TERMINATED)
         {
+            if (call.b.isConfirmed() && b2bua.reliableProvisionals().holds2xx(call.a))
+            {
+                // The callee's 2xx was held for the caller's PRACK (RFC 3262 §3): its dialog is confirmed, so it is
+                // acknowledged and ended with BYE (sendBye ACKs first) where an INVITE still ringing gets a CANCEL.
+                messages.sendBye(call.b, ClientPurpose.ORPHAN);
+            }
             b2bua.release(call, cancelCause(call), cancelStatus(call));
         }
         else if (invite.provisionalSeen())
@@ -354,7 +407,10 @@ final class CallSetup
         return call.endCause == EndCause.NO_PRACK ? SipStatus.SERVER_INTERNAL_ERROR : SipStatus.REQUEST_TERMINATED;
     }
 
-    /** Sends the caller's INVITE again, to the callee leg's new target (a redirect Contact). */
+    /**
+     * Sends the caller's INVITE again to the callee leg's target: a new one (a redirect Contact, the route's next
+     * target), or the same after its 422 (RFC 4028 §7.4, with the interval it asked for).
+     */
     void redirectCallee(final Call call)
     {
         final Leg callee = call.b;
@@ -364,7 +420,7 @@ final class CallSetup
         final SipMessageWriter writer = messages.startRequest(callee, "INVITE", ++callee.localCSeq, branch,
             b2bua.config().carriesMaxForwards() ? call.maxForwards : SipLimits.MAX_FORWARDS);
         writer.header("Contact", messages.contact(callee.transport, callee.flow));
-        b2bua.sessions().offer(writer, b2bua.config().reliableProvisionals() && call.callerOffer != null);
+        b2bua.sessions().offer(writer, b2bua.config().reliableProvisionals() && call.callerOffer != null, call);
         if (call.callerOffer != null)
         {
             messages.endWithBody(callee, call.callerOfferType, call.callerOffer.buffer(), 0, call.callerOffer.length(),

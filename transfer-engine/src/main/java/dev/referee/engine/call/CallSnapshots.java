@@ -380,6 +380,63 @@ public final class CallSnapshots
         }
     }
 
+    /**
+     * The calls whose callee answered 422 (RFC 4028 §7.4), node-start version 6 on, appended after the reliable
+     * provisionals: call id, the interval their INVITEs ask for now, and how many times the INVITE went again.
+     */
+    public static void writeSessionIntervals(final B2bua b2bua, final SnapshotWriter out)
+    {
+        if (!b2bua.config().retriesIntervalTooSmall())
+        {
+            return;
+        }
+        final List<Call> retried = new ArrayList<>();
+        for (final Call call : calls(b2bua))
+        {
+            if (call.intervalRetries > 0)
+            {
+                retried.add(call);
+            }
+        }
+        out.writeInt(retried.size());
+        for (final Call call : retried)
+        {
+            out.writeLong(call.id);
+            out.writeInt(call.sessionExpiresS);
+            out.writeByte(call.intervalRetries);
+        }
+    }
+
+    public static void readSessionIntervals(final B2bua b2bua, final SnapshotReader in)
+    {
+        if (!b2bua.config().retriesIntervalTooSmall())
+        {
+            return;
+        }
+        final Map<Long, Call> calls = new HashMap<>();
+        for (final Call call : calls(b2bua))
+        {
+            calls.put(call.id, call);
+        }
+        final int count = in.readInt();
+        for (int i = 0; i < count; i++)
+        {
+            final long id = in.readLong();
+            final Call call = calls.get(id);
+            if (call == null)
+            {
+                throw new SnapshotException("session interval of call " + id + ", which the snapshot does not hold");
+            }
+            call.sessionExpiresS = in.readInt();
+            call.intervalRetries = in.readByte();
+            if (call.intervalRetries > SessionTimers.MAX_INTERVAL_RETRIES)
+            {
+                throw new SnapshotException("call " + id + " retried its INVITE " + call.intervalRetries +
+                    " times after 422, at most " + SessionTimers.MAX_INTERVAL_RETRIES);
+            }
+        }
+    }
+
     /** The calls of every leg, each once, by id. */
     private static List<Call> calls(final B2bua b2bua)
     {

@@ -34,8 +34,12 @@ import java.util.TreeMap;
  * One reliable provisional is unacknowledged at a time. Those relayed meanwhile wait, written with their RSeq, at most
  * {@link #MAX_WAITING}: one without SDP takes the place of a waiting one without SDP (only the latest progress matters,
  * 180 after 180), one with SDP is kept in order (an answer must not be lost); one more than the bound is dropped and
- * reported. The final response goes whatever is unacknowledged: retransmissions and the waiting ones stop with it
- * (checked at their next timer or PRACK), and a late PRACK still gets 200. An INVITE without offer that only supports
+ * reported. A final response goes whatever is unacknowledged (retransmissions and the waiting ones stop with it,
+ * checked at their next timer or PRACK, and a late PRACK still gets 200), except a 2xx while a reliable provisional
+ * with SDP is unacknowledged or waits: §3 forbids it until that one is acknowledged. The 2xx is then held, written
+ * and copied (one per leg), and goes as soon as the PRACK comes and no provisional with SDP is left unacknowledged;
+ * when no PRACK comes the call ends as without a 2xx (500, cause no-prack), and the callee's dialog the 2xx confirmed
+ * gets ACK and BYE instead of a CANCEL. An INVITE without offer that only supports
  * 100rel gets its provisionals unreliably (an SDP in them would be an offer Referee cannot answer in a PRACK); one that
  * requires 100rel gets them reliably without their body. State exists only for callers with 100rel, and goes with the
  * leg. Engine thread only.
@@ -73,6 +77,13 @@ final class ReliableProvisionals
         long retransmitIntervalNs;
         /** The INVITE's offer was answered in one of them (the leg is EARLY_ANSWERED until the final response). */
         boolean answered;
+        /** The one unacknowledged carries SDP: a 2xx may not go before its PRACK (RFC 3262 §3). */
+        boolean unackedBody;
+        /** The callee's 2xx, written for the caller and held until the PRACK (§3); null when none is held. */
+        StoredMessage held2xx;
+        int held2xxStatus;
+        /** The held 2xx carries SDP (its offer/answer move when it goes). */
+        boolean held2xxBody;
         final List<Waiting> waiting = new ArrayList<>(1);
     }
 
@@ -166,6 +177,41 @@ final class ReliableProvisionals
     }
 
     /**
+     * The callee's 2xx {@code response} (received on {@code ct}) to the INVITE {@code st} of {@code caller}: true when
+     * it is held, written for the caller now (the received message does not outlive the input) and sent once the
+     * PRACK comes, because a reliable provisional with SDP is unacknowledged or waits (RFC 3262 §3: the UAS MUST NOT
+     * send a 2xx before those are acknowledged). False when it may go now: no 100rel, or nothing with SDP pending.
+     */
+    boolean hold2xx(final ServerTransaction st, final Leg caller, final ClientTransaction ct,
+        final SipMessage response)
+    {
+        final Sending sending = byLeg.isEmpty() ? null : byLeg.get(caller.id);
+        if (sending == null || !answerUnacknowledged(sending) || openInvite(caller) == null)
+        {
+            return false;
+        }
+        if (sending.held2xx != null)
+        {
+            // One per leg: the INVITE's client transaction hands on one final response only, so this is not expected.
+            b2bua.transitions().unexpected(StateMachine.DIALOG, caller.id, callIdOf(caller), caller.state(),
+                "a second 2xx while one is held for the PRACK: dropped", timers.nowNs());
+            return true;
+        }
+        messages.writeRelayedResponse(st, caller, ct, response, true, false, 0, true);
+        sending.held2xx = messages.copyOfMessage();
+        sending.held2xxStatus = response.statusCode();
+        sending.held2xxBody = response.bodyLength() > 0;
+        return true;
+    }
+
+    /** True while {@code caller}'s call holds the callee's 2xx for the caller's PRACK. */
+    boolean holds2xx(final Leg caller)
+    {
+        final Sending sending = byLeg.isEmpty() ? null : byLeg.get(caller.id);
+        return sending != null && sending.held2xx != null;
+    }
+
+    /**
      * A PRACK on {@code caller}'s dialog (its server transaction {@code st}): acknowledges the provisional its RAck
      * names, answered 200 (488 with a body), or 481 when it names none unacknowledged (§3). Never relayed: each leg
      * has its own reliable provisionals.
@@ -197,6 +243,10 @@ final class ReliableProvisionals
             messages.respond(st, SipStatus.OK, null, null);
         }
         sendNext(caller, sending);
+        if (sending.held2xx != null && !answerUnacknowledged(sending))
+        {
+            release2xx(caller, sending);
+        }
     }
 
     /** Timer {@code timerId} of {@code leg} fired: false when it is none of its reliable provisionals' timers. */
@@ -248,7 +298,8 @@ final class ReliableProvisionals
 
     /**
      * By leg id, in order: count, then each leg id, offerless, last RSeq, unacknowledged RSeq and copy, INVITE CSeq,
-     * timers, interval, answered, and the waiting ones (copy, status, RSeq, body).
+     * timers, interval, answered, whether the unacknowledged one has SDP, the 2xx held (copy, status, body), and the
+     * waiting ones (copy, status, RSeq, body).
      */
     void write(final SnapshotWriter out)
     {
@@ -267,6 +318,10 @@ final class ReliableProvisionals
             out.writeLong(sending.giveUpTimer);
             out.writeLong(sending.retransmitIntervalNs);
             out.writeBoolean(sending.answered);
+            out.writeBoolean(sending.unackedBody);
+            out.writeBytes(StoredMessage.bytesOf(sending.held2xx));
+            out.writeInt(sending.held2xxStatus);
+            out.writeBoolean(sending.held2xxBody);
             out.writeByte(sending.waiting.size());
             for (final Waiting waiting : sending.waiting)
             {
@@ -299,6 +354,10 @@ final class ReliableProvisionals
             sending.giveUpTimer = in.readLong();
             sending.retransmitIntervalNs = in.readLong();
             sending.answered = in.readBoolean();
+            sending.unackedBody = in.readBoolean();
+            sending.held2xx = StoredMessage.of(in.readBytes());
+            sending.held2xxStatus = in.readInt();
+            sending.held2xxBody = in.readBoolean();
             final int n = in.readByte();
             if (n > MAX_WAITING)
             {
@@ -328,12 +387,39 @@ final class ReliableProvisionals
         return sending.lastRSeq;
     }
 
+    /** A reliable provisional with SDP is unacknowledged, or waits its turn: a 2xx must wait for it (§3). */
+    private static boolean answerUnacknowledged(final Sending sending)
+    {
+        if (sending.unackedRSeq != 0 && sending.unackedBody)
+        {
+            return true;
+        }
+        for (int i = 0; i < sending.waiting.size(); i++)
+        {
+            if (sending.waiting.get(i).body)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The held 2xx goes now: the caller's leg and the call are answered as if it had just come. */
+    private void release2xx(final Leg caller, final Sending sending)
+    {
+        final StoredMessage held = sending.held2xx;
+        sending.held2xx = null;
+        b2bua.answerCaller(caller.call, held, sending.held2xxStatus, sending.held2xxBody);
+        messages.outbox().release(held);
+    }
+
     /** A reliable provisional went: retransmitted over UDP, given up after 64*T1 (§3). */
     private void sent(final Leg caller, final Sending sending, final StoredMessage copy, final long rseq,
         final long inviteCSeq, final boolean body)
     {
         sending.unacked = copy;
         sending.unackedRSeq = rseq;
+        sending.unackedBody = body;
         sending.inviteCSeq = inviteCSeq;
         final long t1Ns = b2bua.config().t1Ns();
         final ServerTransaction invite = openInvite(caller);
@@ -369,25 +455,34 @@ final class ReliableProvisionals
         sent(caller, sending, next.message, next.rseq, sending.inviteCSeq, next.body);
     }
 
-    /** No PRACK within 64*T1 (§3): 500 to the caller, the callee's INVITE cancelled; cause no-prack. */
+    /**
+     * No PRACK within 64*T1 (§3): 500 to the caller, the callee's INVITE cancelled (or, when its 2xx was held, its
+     * dialog acknowledged and ended with BYE); cause no-prack.
+     */
     private void giveUp(final Leg caller, final Sending sending, final ServerTransaction invite)
     {
         if (counters != null)
         {
             counters.increment(EngineCounters.PROVISIONALS_UNACKNOWLEDGED);
         }
-        afterFinal(sending);
         b2bua.transitions().unexpected(StateMachine.DIALOG, caller.id, callIdOf(caller), caller.state(),
             "reliable provisional RSeq " + sending.unackedRSeq + " never acknowledged: 500", timers.nowNs());
         messages.respond(invite, SipStatus.SERVER_INTERNAL_ERROR, "Reason",
             "SIP;cause=500;text=\"reliable provisional response not acknowledged (RFC 3262)\"");
+        // Before afterFinal lets go of a held 2xx: the call's end asks whether one was held (its callee gets a BYE).
         b2bua.noPrack(caller.call);
+        afterFinal(sending);
     }
 
-    /** Retransmissions stop and copies go back; the unacknowledged RSeq stays, so that a late PRACK matches. */
+    /**
+     * Retransmissions stop and copies go back (a 2xx held too: the call ended without it); the unacknowledged RSeq
+     * stays, so that a late PRACK matches.
+     */
     private void afterFinal(final Sending sending)
     {
         stop(sending);
+        messages.outbox().release(sending.held2xx);
+        sending.held2xx = null;
         messages.outbox().release(sending.unacked);
         sending.unacked = null;
         for (final Waiting waiting : sending.waiting)

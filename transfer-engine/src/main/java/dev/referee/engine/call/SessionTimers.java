@@ -28,6 +28,10 @@ import java.util.concurrent.TimeUnit;
 public final class SessionTimers
 {
     private static final long GUARD_MAX_NS = TimeUnit.SECONDS.toNanos(32);
+    /** A call's INVITEs sent to the callee again after a 422 (RFC 4028 §7.4): a third 422 goes to the caller. */
+    static final int MAX_INTERVAL_RETRIES = 2;
+    /** The largest Min-SE a 422 may raise the interval to: {@code sip.session-expires}'s own bound, a day. */
+    static final int MAX_RETRY_INTERVAL_S = 86_400;
 
     private final B2bua b2bua;
     private final TransactionLayer transactions;
@@ -73,12 +77,46 @@ public final class SessionTimers
      */
     void offer(final SipMessageWriter writer, final boolean reliableProvisionals)
     {
+        offer(writer, reliableProvisionals, null);
+    }
+
+    /**
+     * As {@link #offer(SipMessageWriter, boolean)} for the INVITE to {@code call}'s callee (null: another INVITE):
+     * after a callee's 422 the call asks for the interval the 422's Min-SE named, as Session-Expires and Min-SE (RFC 4028
+     * §7.4: the retry's Min-SE is the largest seen).
+     */
+    void offer(final SipMessageWriter writer, final boolean reliableProvisionals, final Call call)
+    {
         if (enabled())
         {
+            final boolean raised = call != null && call.sessionExpiresS > 0;
             writer.header("Supported", reliableProvisionals ? "timer, 100rel" : "timer");
-            writer.header("Session-Expires", b2bua.config().sessionExpiresS());
-            writer.header("Min-SE", b2bua.config().minSeS());
+            writer.header("Session-Expires", raised ? call.sessionExpiresS : b2bua.config().sessionExpiresS());
+            writer.header("Min-SE", raised ? call.sessionExpiresS : b2bua.config().minSeS());
         }
+    }
+
+    /**
+     * The callee of {@code call} answered its INVITE {@code response}, a 422 (RFC 4028 §8.1): true when the INVITE is
+     * to go to it again asking for the 422's Min-SE (§7.4), which the call keeps for its next INVITEs. False, and the
+     * 422 is relayed, before node-start version 6, after {@link #MAX_INTERVAL_RETRIES} retries, or when the Min-SE is
+     * missing, no more than what was asked, or above a day.
+     */
+    boolean retryIntervalTooSmall(final Call call, final SipMessage response)
+    {
+        if (!enabled() || !b2bua.config().retriesIntervalTooSmall() || call.intervalRetries >= MAX_INTERVAL_RETRIES)
+        {
+            return false;
+        }
+        final long minSeS = SessionExpires.minSeconds(response, view);
+        final int askedS = call.sessionExpiresS > 0 ? call.sessionExpiresS : b2bua.config().sessionExpiresS();
+        if (minSeS == SessionExpires.NONE || minSeS <= askedS || minSeS > MAX_RETRY_INTERVAL_S)
+        {
+            return false;
+        }
+        call.sessionExpiresS = (int)minSeS;
+        call.intervalRetries++;
+        return true;
     }
 
     /**

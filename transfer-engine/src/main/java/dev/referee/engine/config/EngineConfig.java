@@ -415,6 +415,16 @@ public record EngineConfig(
         return behaviour >= 6;
     }
 
+    /**
+     * A callee's 422 (Session Interval Too Small, RFC 4028 §7.4 and §8.1) is not relayed: Referee sends its INVITE to
+     * the same callee again with Session-Expires and Min-SE raised to the 422's Min-SE, at most twice per call. Before
+     * node-start version 6 the 422 went to the caller. The snapshot carries each call's raised interval from 6 on.
+     */
+    public boolean retriesIntervalTooSmall()
+    {
+        return behaviour >= 6;
+    }
+
     public long webhookTimeoutNs()
     {
         return TimeUnit.MILLISECONDS.toNanos(webhook.timeoutMs());
