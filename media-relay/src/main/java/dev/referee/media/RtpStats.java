@@ -17,7 +17,7 @@ final class RtpStats
     private static final int SEQ_MOD = 1 << 16;
     private static final long NULL_TIME = Long.MIN_VALUE;
 
-    private final int clockRateHz;
+    private int clockRateHz;
     private long packets;
     private long bytes;
     private long rtcpPackets;
@@ -43,6 +43,17 @@ final class RtpStats
     RtpStats(final int clockRateHz)
     {
         this.clockRateHz = clockRateHz;
+    }
+
+    /** The payload's RTP clock, known once the leg's codec is (0: unknown, no jitter); restarts the jitter. */
+    void clockRate(final int clockRateHz)
+    {
+        if (clockRateHz != this.clockRateHz)
+        {
+            this.clockRateHz = clockRateHz;
+            haveTransit = false;
+            jitterX16 = 0;
+        }
     }
 
     /** A packet from the peer that is not RTP (RTCP, or anything else it sends to the media ports). */
