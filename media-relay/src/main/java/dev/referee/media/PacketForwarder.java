@@ -19,7 +19,7 @@ final class PacketForwarder
     /** Room for any UDP payload, so a datagram is never truncated (RTP with video can exceed the Ethernet MTU). */
     static final int BUFFER_BYTES = 65_536;
     /** Datagrams read from one socket per readiness before the next socket's turn: fairness between calls. */
-    static final int BATCH = 16;
+    static final int BATCH = 1;
 
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
     private final ReportPublisher reports;
