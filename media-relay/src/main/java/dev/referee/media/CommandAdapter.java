@@ -74,12 +74,12 @@ final class CommandAdapter
     {
         if (endpoints.get(id) != null)
         {
-            reports.openFailed(id, port, MediaReportListener.OpenFailure.DUPLICATE_ID);
+            openFailed(id, port, MediaReportListener.OpenFailure.DUPLICATE_ID);
             return;
         }
         if (endpoints.isFull())
         {
-            reports.openFailed(id, port, MediaReportListener.OpenFailure.TOO_MANY_ENDPOINTS);
+            openFailed(id, port, MediaReportListener.OpenFailure.TOO_MANY_ENDPOINTS);
             return;
         }
         try
@@ -90,8 +90,14 @@ final class CommandAdapter
         }
         catch (final IOException ex)
         {
-            reports.openFailed(id, port, MediaReportListener.OpenFailure.BIND_FAILED);
+            openFailed(id, port, MediaReportListener.OpenFailure.BIND_FAILED);
         }
+    }
+
+    private void openFailed(final long id, final int port, final MediaReportListener.OpenFailure reason)
+    {
+        counters.openFailed();
+        reports.openFailed(id, port, reason);
     }
 
     private static void peer(final MediaEndpoint endpoint, final DirectBuffer buffer, final int index)

@@ -13,6 +13,7 @@ public final class RelayCounters
     private final AtomicLong sendFailures = new AtomicLong();
     private final AtomicLong reportsDropped = new AtomicLong();
     private final AtomicLong commandsRefused = new AtomicLong();
+    private final AtomicLong openFailures = new AtomicLong();
     private final AtomicLong endpoints = new AtomicLong();
 
     /** Packets sent on to a far side's peer. */
@@ -45,6 +46,12 @@ public final class RelayCounters
         return commandsRefused.get();
     }
 
+    /** Endpoints not opened: their ports held elsewhere, the relay full, or their id in use. */
+    public long openFailures()
+    {
+        return openFailures.get();
+    }
+
     /** Endpoints open now. */
     public long endpoints()
     {
@@ -74,6 +81,11 @@ public final class RelayCounters
     void commandRefused()
     {
         commandsRefused.lazySet(commandsRefused.get() + 1);
+    }
+
+    void openFailed()
+    {
+        openFailures.lazySet(openFailures.get() + 1);
     }
 
     void endpoints(final int open)

@@ -149,7 +149,10 @@ final class MediaRelayHarness implements AutoCloseable
             try (DatagramSocket rtp = new DatagramSocket(new InetSocketAddress(LOOPBACK, port));
                 DatagramSocket rtcp = new DatagramSocket(new InetSocketAddress(LOOPBACK, port + 1)))
             {
-                return port;
+                if (rtp.isBound() && rtcp.isBound())
+                {
+                    return port;
+                }
             }
             catch (final IOException ex)
             {

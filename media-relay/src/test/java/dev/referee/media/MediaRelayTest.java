@@ -273,6 +273,7 @@ class MediaRelayTest
             small.await("both refused", () -> small.reports.openFailed.size() == 2);
             assertEquals(MediaReportListener.OpenFailure.DUPLICATE_ID, small.reports.openFailed.get(A));
             assertEquals(MediaReportListener.OpenFailure.TOO_MANY_ENDPOINTS, small.reports.openFailed.get(B));
+            assertEquals(2, small.relay.counters().openFailures());
         }
     }
 
