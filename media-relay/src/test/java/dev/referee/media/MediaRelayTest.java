@@ -298,6 +298,32 @@ class MediaRelayTest
     }
 
     @Test
+    void shouldDropReportsWhileTheReportRingIsFullAndReportIdleOnceThereIsRoom()
+    {
+        final RelayConfig tiny = new RelayConfig(LOOPBACK, 10, RelayWait.POLL, 100 * MS, 4096, 1024);
+        try (MediaRelayHarness small = new MediaRelayHarness(tiny))
+        {
+            small.open(A, false, 1_000 * MS);
+            for (int i = 0; i < 20; i++)
+            {
+                small.commands.stats(A);
+            }
+            small.relay.doWork();
+            final long dropped = small.relay.counters().reportsDropped();
+            assertTrue(dropped > 0, "a 1 KiB ring holds about ten STATS reports");
+
+            small.clock.advance(1_000 * MS);
+            small.relay.doWork();
+            assertTrue(small.relay.counters().reportsDropped() > dropped, "the idle report found no room");
+
+            small.step();
+            small.clock.advance(100 * MS);
+            small.step();
+            assertEquals(1, small.reports.idle.size(), "tried again at the next tick, once there was room");
+        }
+    }
+
+    @Test
     void shouldSendTheSameBytesItReceived()
     {
         call(false, false, false);
