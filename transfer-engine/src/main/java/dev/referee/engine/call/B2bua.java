@@ -400,6 +400,12 @@ public final class B2bua implements TransactionUser
         {
             setup.cancelCallee((Call)context, cancel);
         }
+        else if (context instanceof Leg picker && isTakeover(picker) && config.endsCancelledTakeovers())
+        {
+            // Not a re-INVITE: the INVITE with Replaces that took this call over, cancelled before the peer answered.
+            picker.offerFailed(timers.nowNs(), "takeover cancelled");
+            pickups.onTakeoverCancelled(picker);
+        }
         else if (context instanceof Leg)
         {
             ((Leg)context).serverInvite = null;
@@ -410,6 +416,14 @@ public final class B2bua implements TransactionUser
                 messages.sendCancel(relayed, cancel, leg, leg.peer());
             }
         }
+    }
+
+    /** {@code leg} is a picker whose takeover re-INVITE to the picked-up call's peer is under way (Pickups). */
+    private static boolean isTakeover(final Leg leg)
+    {
+        final Leg peer = leg.peer();
+        final ClientTransaction invite = peer == null ? null : peer.clientInvite;
+        return invite != null && ClientPurpose.of(invite) == ClientPurpose.PICKUP_REINVITE && invite.context() == leg;
     }
 
     /** A response no live client transaction claims: a 2xx retransmitted after the INVITE transaction ended. */

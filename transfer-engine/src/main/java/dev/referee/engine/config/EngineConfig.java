@@ -404,6 +404,18 @@ public record EngineConfig(
         return behaviour >= 5;
     }
 
+    /**
+     * A CANCEL of a takeover's INVITE (INVITE with Replaces of an answered call) ends the takeover: the picker's leg
+     * leaves with its 487, the picked-up call's peer, alone since the replaced leg was hung up, is hung up too, and a
+     * 2xx to the takeover re-INVITE is still acknowledged. Before node-start version 6 the CANCEL was taken for a
+     * re-INVITE's: the picker's leg stayed in the call, and a call of the peer alone could stay for good (an engine fuzz
+     * finding).
+     */
+    public boolean endsCancelledTakeovers()
+    {
+        return behaviour >= 6;
+    }
+
     public long webhookTimeoutNs()
     {
         return TimeUnit.MILLISECONDS.toNanos(webhook.timeoutMs());
