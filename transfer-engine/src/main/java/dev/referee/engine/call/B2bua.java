@@ -49,6 +49,7 @@ public final class B2bua implements TransactionUser
     private final CallSetup setup;
     private final ForkedAnswers forkedAnswers;
     private final EarlyDialogs earlyDialogs = new EarlyDialogs();
+    private final AbandonedCalls abandoned = new AbandonedCalls();
     /** What the B2BUA hands to the transfer package (wired by the engine with {@link #attach}). */
     private TransferListener transfers;
     private PickupListener pickups;
@@ -850,6 +851,12 @@ public final class B2bua implements TransactionUser
         {
             return;
         }
+        if (call.transfer != null && call.transfer.isActive() && config.endsCallsNobodyIsLeftIn())
+        {
+            // A transfer under way ends with its call: nothing it does later may go on into an ended call (the engine
+            // fuzz findings of a target joined, or a join answered, into a call already released).
+            transfers.onCallEnded(call.transfer);
+        }
         final EndCause ended = cause == null ? EndCause.ENDED : cause;
         admission.uncount(call); // whatever ends it: the trunk's count goes down exactly once
         call.state(Call.State.ENDED, timers.nowNs(), ended.wire());
@@ -866,6 +873,27 @@ public final class B2bua implements TransactionUser
             }
         }
         calls.ended();
+    }
+
+    /** {@code leg}'s dialog ended (Leg#state): its call is looked at after the input ({@link AbandonedCalls}). */
+    void legEnded(final Leg leg)
+    {
+        if (config.endsCallsNobodyIsLeftIn())
+        {
+            abandoned.legEnded(leg.call);
+        }
+    }
+
+    /** The end of an input: a call nobody is left in ends (EngineConfig.endsCallsNobodyIsLeftIn). */
+    public void endAbandonedCalls()
+    {
+        abandoned.endEach(this);
+    }
+
+    /** Every leg of {@code call} is gone and no BYE of it is outstanding: it ends. */
+    void releaseAbandoned(final Call call)
+    {
+        release(call, call.endCause, 0);
     }
 
     // ---- what transfers build on ------------------------------------------------------------------------------

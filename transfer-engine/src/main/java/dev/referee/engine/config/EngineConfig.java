@@ -416,6 +416,17 @@ public record EngineConfig(
         return behaviour >= 6;
     }
 
+    /**
+     * A call none of whose legs is left (each terminated, no BYE of it outstanding) ends at the end of the input that
+     * took its last party, with its trunk count, its transfer and its pickup state. Before node-start version 6 such a
+     * call stayed when no path of the engine released it (an engine fuzz finding: a transferor's BYE absorbed by a
+     * transfer whose transferee a takeover had replaced).
+     */
+    public boolean endsCallsNobodyIsLeftIn()
+    {
+        return behaviour >= 6;
+    }
+
     public long webhookTimeoutNs()
     {
         return TimeUnit.MILLISECONDS.toNanos(webhook.timeoutMs());
