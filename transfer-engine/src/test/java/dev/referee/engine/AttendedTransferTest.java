@@ -231,6 +231,29 @@ class AttendedTransferTest
         assertEquals(0, harness.counters.trunks().total(TrunkCounters.CALLS), "every call left its trunk's count");
     }
 
+    /**
+     * The same, the transferor hanging up first: its BYE is the transfer's, the picker's CANCEL then leaves nobody to
+     * hang up, and only the rule that a call nobody is left in ends releases it (EngineConfig.endsCallsNobodyIsLeftIn).
+     */
+    @Test
+    void shouldEndTheCallWhenTheTransferorHangsUpAndThenATakeoverOfTheTransfereeIsCancelled()
+    {
+        aliceCallsBob();
+        bobCallsCarol(false);
+        harness.receive(CALLEE, bob.refer(consultationReplaces(), null));
+        answerNotifies(harness.drain(), bob, CALLEE);
+        harness.receive(DAVE, dave.invite("bob", "takeover@dave").replace("Max-Forwards: 70\r\n",
+            "Max-Forwards: 70\r\nReplaces: call-1@alice;to-tag=" + alice.remoteTag() + ";from-tag=alice-tag\r\n"));
+        harness.drain().stream().filter(request("BYE", CALLER))
+            .forEach(bye -> harness.receive(CALLER, alice.answer(bye, 200, "OK", null)));
+        harness.receive(CALLEE, bob.bye());
+        harness.receive(DAVE, dave.cancel());
+        final List<Sent> out = harness.drain();
+        assertTrue(out.stream().anyMatch(s -> s.isResponse(487) && s.destination.equals(DAVE)), out::toString);
+        assertEquals(1, harness.engine.activeCalls(), "only Bob's consultation call is left: " + harness.state());
+        assertEquals(1, harness.counters.trunks().total(TrunkCounters.CALLS), "the ended call left its trunk's count");
+    }
+
     @Test
     void shouldSendOnAReplacesThatNamesNoDialogOfReferees()
     {
