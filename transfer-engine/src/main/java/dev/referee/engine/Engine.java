@@ -201,11 +201,12 @@ public final class Engine
     }
 
     /**
-     * After every input: completed transactions let go of their calls (they only absorb retransmissions now), then the
-     * gauges are published.
+     * After every input: a call nobody is left in ends, completed transactions let go of their calls (they only absorb
+     * retransmissions now), then the gauges are published.
      */
     private void endOfInput()
     {
+        b2bua.endAbandonedCalls(); // before the gauges: a call nobody is left in is not counted as up
         transactions.detachCompleted();
         publishGauges();
     }

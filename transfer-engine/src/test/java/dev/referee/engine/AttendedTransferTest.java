@@ -1,5 +1,6 @@
 package dev.referee.engine;
 
+import dev.referee.engine.counters.TrunkCounters;
 import dev.referee.sip.HeaderName;
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class AttendedTransferTest
 {
+    private static final java.net.InetSocketAddress DAVE = new java.net.InetSocketAddress("127.0.0.1", 5080);
     private static final String SDP_CAROL = SipPhone.SDP.replace("m=audio 4000", "m=audio 6000");
     private static final String SDP_ALICE = SipPhone.SDP.replace("m=audio 4000", "m=audio 4002");
 
@@ -28,6 +30,8 @@ class AttendedTransferTest
     /** Bob's second line: the consultation call he places to Carol. */
     private final SipPhone bobConsulting = new SipPhone("bob", CALLEE);
     private final SipPhone carol = new SipPhone("carol", TARGET);
+    /** A third phone on the host of the call's parties, which may take a leg of it over (RFC 3891). */
+    private final SipPhone dave = new SipPhone("dave", DAVE);
     private Sent carolsInvite;
 
     private void aliceCallsBob()
@@ -184,6 +188,70 @@ class AttendedTransferTest
         harness.drain();
         harness.advanceMs(40_000, 100);
         assertTrue(harness.isIdle(), harness.state());
+    }
+
+    /**
+     * Engine fuzz finding (issue 7): during a blonde transfer a third phone took over the transferee's leg, then
+     * cancelled its INVITE, and the transferor hung up (its BYE taken by the transfer under way, the transferee being
+     * gone already): the call stayed with its two legs, counted against its trunk, for good.
+     */
+    @Test
+    void shouldEndTheCallWhenATakeoverOfTheTransfereeIsCancelledAndTheTransferorHangsUp()
+    {
+        aliceCallsBob();
+        bobCallsCarol(false);
+        harness.receive(CALLEE, bob.refer(consultationReplaces(), null));
+        answerNotifies(harness.drain(), bob, CALLEE);
+
+        // Dave takes Alice's place (Replaces names her dialog as she sees it), then gives up before Bob answers.
+        harness.receive(DAVE, dave.invite("bob", "takeover@dave").replace("Max-Forwards: 70\r\n",
+            "Max-Forwards: 70\r\nReplaces: call-1@alice;to-tag=" + alice.remoteTag() + ";from-tag=alice-tag\r\n"));
+        final List<Sent> takeover = harness.drain();
+        assertTrue(takeover.stream().anyMatch(s -> s.isRequest("INVITE") && s.destination.equals(CALLEE)),
+            "Bob is re-INVITEd for Dave: " + takeover);
+        takeover.stream().filter(request("BYE", CALLER))
+            .forEach(bye -> harness.receive(CALLER, alice.answer(bye, 200, "OK", null)));
+        harness.receive(DAVE, dave.cancel());
+        harness.receive(CALLEE, bob.bye());
+        harness.drain().stream().filter(request("BYE", CALLEE))
+            .forEach(bye -> harness.receive(CALLEE, bob.answer(bye, 200, "OK", null)));
+        assertEquals(1, harness.engine.activeCalls(), "only Bob's consultation call is left: " + harness.state());
+
+        // Bob gives up his consultation; Carol never answers.
+        harness.receive(CALLEE, bobConsulting.cancel());
+        harness.drain().stream().filter(request("CANCEL", TARGET)).forEach(cancel -> {
+            harness.receive(TARGET, carol.answer(cancel, 200, "OK", null));
+            harness.receive(TARGET, carol.answer(carolsInvite, 487, "Request Terminated", null));
+        });
+        for (int second = 0; second < 300 && !harness.isIdle(); second++)
+        {
+            harness.advanceMs(1_000, 1_000);
+        }
+        assertTrue(harness.isIdle(), harness.state());
+        assertEquals(0, harness.counters.trunks().total(TrunkCounters.CALLS), "every call left its trunk's count");
+    }
+
+    /**
+     * The same, the transferor hanging up first: its BYE is the transfer's, the picker's CANCEL then leaves nobody to
+     * hang up, and only the rule that a call nobody is left in ends releases it (EngineConfig.endsCallsNobodyIsLeftIn).
+     */
+    @Test
+    void shouldEndTheCallWhenTheTransferorHangsUpAndThenATakeoverOfTheTransfereeIsCancelled()
+    {
+        aliceCallsBob();
+        bobCallsCarol(false);
+        harness.receive(CALLEE, bob.refer(consultationReplaces(), null));
+        answerNotifies(harness.drain(), bob, CALLEE);
+        harness.receive(DAVE, dave.invite("bob", "takeover@dave").replace("Max-Forwards: 70\r\n",
+            "Max-Forwards: 70\r\nReplaces: call-1@alice;to-tag=" + alice.remoteTag() + ";from-tag=alice-tag\r\n"));
+        harness.drain().stream().filter(request("BYE", CALLER))
+            .forEach(bye -> harness.receive(CALLER, alice.answer(bye, 200, "OK", null)));
+        harness.receive(CALLEE, bob.bye());
+        harness.receive(DAVE, dave.cancel());
+        final List<Sent> out = harness.drain();
+        assertTrue(out.stream().anyMatch(s -> s.isResponse(487) && s.destination.equals(DAVE)), out::toString);
+        assertEquals(1, harness.engine.activeCalls(), "only Bob's consultation call is left: " + harness.state());
+        assertEquals(1, harness.counters.trunks().total(TrunkCounters.CALLS), "the ended call left its trunk's count");
     }
 
     @Test

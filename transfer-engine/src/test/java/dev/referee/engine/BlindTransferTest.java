@@ -288,6 +288,31 @@ class BlindTransferTest
     }
 
     @Test
+    void shouldJoinTheRecalledTransferorOnceWhenItsAnswerIsRetransmitted()
+    {
+        establish();
+        final Sent invite = bobRefersToCarol(null);
+        harness.receive(CALLEE, bob.bye());
+        harness.drain();
+        carol.accept(invite);
+        harness.receive(TARGET, carol.answer(invite, 486, "Busy Here", null));
+        final Sent recall = harness.drain().stream().filter(s -> s.isRequest("INVITE")).findFirst().orElseThrow();
+        final SipPhone bobAgain = new SipPhone("bob", CALLEE).accept(recall);
+        final String answer = bobAgain.answer(recall, 200, "OK", SDP_CAROL);
+        harness.receive(CALLEE, answer);
+        final Sent reinvite = harness.expectOne(request("INVITE", CALLER), "re-INVITE of the transferee");
+        // Bob's 200 again (its Timer G, no ACK yet: Referee waits for Alice's answer to put it in the ACK).
+        harness.receive(CALLEE, answer);
+        assertTrue(harness.drain().stream().noneMatch(s -> s.isRequest("INVITE")), "the transferee is joined once");
+        harness.receive(CALLER, alice.answer(reinvite, 200, "OK", SDP_ALICE));
+        assertTrue(harness.drain().stream().anyMatch(s -> s.isRequest("ACK") && s.destination.equals(CALLEE)));
+        harness.receive(CALLEE, answer); // and once more after the ACK: acknowledged again, nothing else
+        final List<Sent> after = harness.drain();
+        assertTrue(after.stream().noneMatch(s -> s.isRequest("INVITE")), after::toString);
+        assertTrue(after.stream().anyMatch(s -> s.isRequest("ACK") && s.destination.equals(CALLEE)), after::toString);
+    }
+
+    @Test
     void shouldHangUpTheTransfereeWhenOnFailureIsHangup()
     {
         harness = new EngineHarness(new TransferConfig(202, 32_000, 60_000,

@@ -1,6 +1,7 @@
 package dev.referee.engine;
 
 import dev.referee.engine.config.Route;
+import dev.referee.engine.counters.TrunkCounters;
 import dev.referee.sip.HeaderName;
 import dev.referee.transport.Transport;
 
@@ -182,6 +183,47 @@ class RedirectFollowingAndPickupTest
         harness.receive(CALLER, alice.answer(bye, 200, "OK", null));
         harness.advanceMs(40_000, 100);
         assertTrue(harness.isIdle(), harness.state());
+    }
+
+    /**
+     * Engine fuzz finding (issue 7): a picker's CANCEL of its takeover INVITE was taken for a re-INVITE's; its leg
+     * stayed in the call beside the peer, whom nobody hung up.
+     */
+    @Test
+    void shouldEndATakeoverThePickerCancelsAndHangUpThePeerLeftAlone()
+    {
+        final Sent invite = inviteToBob();
+        harness.receive(CALLEE, bob.answer(invite, 200, "OK", SipPhone.SDP));
+        alice.learn(harness.expectOne(response(200, CALLER), "200"));
+        harness.receive(CALLER, alice.ack());
+        harness.drain();
+        harness.receive(PICKER, dave.invite("bob", "takeover@dave").replace("Max-Forwards: 70\r\n",
+            "Max-Forwards: 70\r\nReplaces: " + invite.callId() + ";to-tag=bob-tag;from-tag=" + invite.fromTag() +
+            "\r\n"));
+        final List<Sent> out = harness.drain();
+        final Sent takeover = out.stream().filter(s -> s.isRequest("INVITE") && s.destination.equals(CALLER))
+            .findFirst().orElseThrow(() -> new AssertionError("Alice is re-INVITEd: " + out));
+        out.stream().filter(s -> s.isRequest("BYE") && s.destination.equals(CALLEE))
+            .forEach(bye -> harness.receive(CALLEE, bob.answer(bye, 200, "OK", null)));
+
+        harness.receive(PICKER, dave.cancel());
+        final List<Sent> cancelled = harness.drain();
+        assertTrue(cancelled.stream().anyMatch(s -> s.isResponse(487) && s.destination.equals(PICKER)),
+            "Dave's INVITE ends: " + cancelled);
+        final Sent bye = cancelled.stream().filter(s -> s.isRequest("BYE") && s.destination.equals(CALLER))
+            .findFirst().orElseThrow(() -> new AssertionError("Alice, left alone, is hung up: " + cancelled));
+
+        // Alice's 200 to the takeover re-INVITE crosses the BYE: acknowledged (RFC 3261 §13.2.2.4), nothing more.
+        harness.receive(CALLER, alice.answer(takeover, 200, "OK", SDP_DAVE));
+        final List<Sent> crossed = harness.drain();
+        assertEquals(1, crossed.stream().filter(s -> s.isRequest("ACK") && s.destination.equals(CALLER)).count(),
+            crossed::toString);
+        assertTrue(crossed.stream().noneMatch(s -> s.isRequest("BYE")), crossed::toString);
+        harness.receive(CALLER, alice.answer(bye, 200, "OK", null));
+        assertEquals(0, harness.engine.activeCalls(), harness.state());
+        harness.advanceMs(40_000, 100);
+        assertTrue(harness.isIdle(), harness.state());
+        assertEquals(0, harness.counters.trunks().total(TrunkCounters.CALLS), "the call left its trunk's count");
     }
 
     @Test

@@ -49,6 +49,7 @@ public final class B2bua implements TransactionUser
     private final CallSetup setup;
     private final ForkedAnswers forkedAnswers;
     private final EarlyDialogs earlyDialogs = new EarlyDialogs();
+    private final AbandonedCalls abandoned = new AbandonedCalls();
     /** What the B2BUA hands to the transfer package (wired by the engine with {@link #attach}). */
     private TransferListener transfers;
     private PickupListener pickups;
@@ -449,6 +450,12 @@ public final class B2bua implements TransactionUser
         {
             setup.cancelCallee((Call)context, cancel);
         }
+        else if (context instanceof Leg picker && isTakeover(picker) && config.endsCancelledTakeovers())
+        {
+            // Not a re-INVITE: the INVITE with Replaces that took this call over, cancelled before the peer answered.
+            picker.offerFailed(timers.nowNs(), "takeover cancelled");
+            pickups.onTakeoverCancelled(picker);
+        }
         else if (context instanceof Leg)
         {
             ((Leg)context).serverInvite = null;
@@ -459,6 +466,14 @@ public final class B2bua implements TransactionUser
                 messages.sendCancel(relayed, cancel, leg, leg.peer());
             }
         }
+    }
+
+    /** {@code leg} is a picker whose takeover re-INVITE to the picked-up call's peer is under way (Pickups). */
+    private static boolean isTakeover(final Leg leg)
+    {
+        final Leg peer = leg.peer();
+        final ClientTransaction invite = peer == null ? null : peer.clientInvite;
+        return invite != null && ClientPurpose.of(invite) == ClientPurpose.PICKUP_REINVITE && invite.context() == leg;
     }
 
     /** A response no live client transaction claims: a 2xx retransmitted after the INVITE transaction ended. */
@@ -890,6 +905,12 @@ public final class B2bua implements TransactionUser
         {
             return;
         }
+        if (call.transfer != null && call.transfer.isActive() && config.endsCallsNobodyIsLeftIn())
+        {
+            // A transfer under way ends with its call: nothing it does later may go on into an ended call (the engine
+            // fuzz findings of a target joined, or a join answered, into a call already released).
+            transfers.onCallEnded(call.transfer);
+        }
         final EndCause ended = cause == null ? EndCause.ENDED : cause;
         admission.uncount(call); // whatever ends it: the trunk's count goes down exactly once
         call.state(Call.State.ENDED, timers.nowNs(), ended.wire());
@@ -906,6 +927,27 @@ public final class B2bua implements TransactionUser
             }
         }
         calls.ended();
+    }
+
+    /** {@code leg}'s dialog ended (Leg#state): its call is looked at after the input ({@link AbandonedCalls}). */
+    void legEnded(final Leg leg)
+    {
+        if (config.endsCallsNobodyIsLeftIn())
+        {
+            abandoned.legEnded(leg.call);
+        }
+    }
+
+    /** The end of an input: a call nobody is left in ends (EngineConfig.endsCallsNobodyIsLeftIn). */
+    public void endAbandonedCalls()
+    {
+        abandoned.endEach(this);
+    }
+
+    /** Every leg of {@code call} is gone and no BYE of it is outstanding: it ends. */
+    void releaseAbandoned(final Call call)
+    {
+        release(call, call.endCause, 0);
     }
 
     // ---- what transfers build on ------------------------------------------------------------------------------

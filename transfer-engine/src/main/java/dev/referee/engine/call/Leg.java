@@ -326,6 +326,10 @@ public final class Leg implements TimerOwner
         state = next;
         answered |= next == State.CONFIRMED;
         transitions.moved(StateMachine.DIALOG, id, callId, from, next, reason, nowNs);
+        if (next == State.TERMINATED)
+        {
+            b2bua.legEnded(this);
+        }
     }
 
     public OfferAnswer offerAnswer()

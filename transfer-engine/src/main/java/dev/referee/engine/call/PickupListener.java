@@ -21,4 +21,7 @@ public interface PickupListener
 
     /** Timer B of the takeover re-INVITE: the picked-up call's peer never answered {@code picker}'s takeover. */
     void onTakeoverTimeout(Leg picker);
+
+    /** The picker CANCELled its takeover INVITE (answered 487 already): the takeover ends, the call with it. */
+    void onTakeoverCancelled(Leg picker);
 }

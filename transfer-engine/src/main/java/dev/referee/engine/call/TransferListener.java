@@ -57,4 +57,7 @@ public interface TransferListener
 
     /** Blonde: the target rings. */
     void onBlondeRinging(CallTransfer transfer, int status, String reason);
+
+    /** {@code transfer}'s call is being released while the transfer is under way: the transfer ends with it. */
+    void onCallEnded(CallTransfer transfer);
 }

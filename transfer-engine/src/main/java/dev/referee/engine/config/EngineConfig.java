@@ -416,11 +416,34 @@ public record EngineConfig(
     }
 
     /**
+     * A CANCEL of a takeover's INVITE (INVITE with Replaces of an answered call) ends the takeover: the picker's leg
+     * leaves with its 487, the picked-up call's peer, alone since the replaced leg was hung up, is hung up too, and a
+     * 2xx to the takeover re-INVITE is still acknowledged. Before node-start version 6 the CANCEL was taken for a
+     * re-INVITE's: the picker's leg stayed in the call, and a call of the peer alone could stay for good (an engine fuzz
+     * finding).
+     */
+    public boolean endsCancelledTakeovers()
+    {
+        return behaviour >= 6;
+    }
+
+    /**
      * A callee's 422 (Session Interval Too Small, RFC 4028 §7.4 and §8.1) is not relayed: Referee sends its INVITE to
      * the same callee again with Session-Expires and Min-SE raised to the 422's Min-SE, at most twice per call. Before
      * node-start version 6 the 422 went to the caller. The snapshot carries each call's raised interval from 6 on.
      */
     public boolean retriesIntervalTooSmall()
+    {
+        return behaviour >= 6;
+    }
+
+    /**
+     * A call none of whose legs is left (each terminated, no BYE of it outstanding) ends at the end of the input that
+     * took its last party, with its trunk count, its transfer and its pickup state. Before node-start version 6 such a
+     * call stayed when no path of the engine released it (an engine fuzz finding: a transferor's BYE absorbed by a
+     * transfer whose transferee a takeover had replaced).
+     */
+    public boolean endsCallsNobodyIsLeftIn()
     {
         return behaviour >= 6;
     }

@@ -145,6 +145,12 @@ public final class Pickups implements PickupListener
         final Leg peer = picker.peer();
         final int status = response.statusCode();
         final ServerTransaction st = picker.serverInvite();
+        if (status >= 200 && peer != null && picker.isTerminated() && peer.clientInvite() == ct &&
+            b2bua.config().endsCancelledTakeovers())
+        {
+            answeredAfterCancel(peer, ct, response);
+            return;
+        }
         if (status < 200 || peer == null || st == null || st.isFinal())
         {
             return;
@@ -189,6 +195,40 @@ public final class Pickups implements PickupListener
         messages.respond(st, SipStatus.REQUEST_TIMEOUT, null, null);
         b2bua.hangUp(peer, picker.call(), EndCause.PICKUP_FAILED);
         b2bua.dropLeg(picker);
+    }
+
+    /**
+     * The picker CANCELled its takeover INVITE (the 487 is sent): its leg leaves, it never had a dialog. The replaced leg
+     * was hung up when the takeover began, so the peer is alone: it is hung up too, and the call ends when its BYE is
+     * answered (when the peer is gone already, the call ends at the end of this input: nobody is left in it). The
+     * takeover re-INVITE stays the peer's until answered: a 2xx to it is acknowledged ({@link #answeredAfterCancel}).
+     * Before node-start version 6 the CANCEL was taken for a re-INVITE's and the picker's leg stayed: an engine fuzz
+     * finding.
+     */
+    @Override
+    public void onTakeoverCancelled(final Leg picker)
+    {
+        final Leg peer = picker.peer();
+        picker.serverInvite(null);
+        b2bua.dropLeg(picker);
+        if (peer != null)
+        {
+            b2bua.hangUp(peer, picker.call(), EndCause.PICKUP_FAILED);
+        }
+    }
+
+    /** The answer to the takeover re-INVITE of a picker that cancelled: a 2xx is acknowledged, as RFC 3261 wants. */
+    private void answeredAfterCancel(final Leg peer, final ClientTransaction ct, final SipMessage response)
+    {
+        peer.clientInvite(null);
+        if (response.statusCode() >= 300)
+        {
+            peer.offerFailed(timers.nowNs(), "the picker cancelled its takeover");
+            return;
+        }
+        peer.ackPendingCSeq(response.cseqNumber());
+        peer.received(OfferAnswer.Carrier.SUCCESS, response.bodyLength() > 0, timers.nowNs());
+        messages.sendAck(peer, null);
     }
 
     private void pickUpRinging(final Call call, final Leg ringing, final Leg picker, final SipMessage request,

@@ -90,6 +90,30 @@ final class TransferFailure
             "the target hung up");
     }
 
+    /**
+     * The transfer's call is being released while the transfer is under way (EngineConfig.endsCallsNobodyIsLeftIn: its
+     * last party left, a session expired, ...): nothing of the transfer may go on into the ended call. It fails (NOTIFY
+     * 487 to a transferor still there), a blonde transfer's consultation call no longer hands its target's answer over,
+     * and the target, when it is the transfer's (a blind transfer's, or a blonde one's whose consultation the transferor
+     * cancelled), is given up; the far end of a consultation the transferor still holds is left to that call, as when
+     * the transferee leaves.
+     */
+    void onCallEnded(final Transfer transfer)
+    {
+        final Leg target = transfer.target;
+        if (transfer.consultation != null && target != null && target.call() != null &&
+            target.call() != transfer.call && transfer.state() == Transfer.State.SOLICITING && !target.isConfirmed())
+        {
+            target.call().blonde(null);
+        }
+        if (transfer.consultation == null || transfer.consultation.isTerminated())
+        {
+            abandonTarget(transfer);
+        }
+        finish(transfer, SipStatus.REQUEST_TERMINATED, SipStatus.reasonPhrase(SipStatus.REQUEST_TERMINATED),
+            "the call ended under the transfer");
+    }
+
     /** transfer.ring-timeout: the target (or the recalled transferor) rang too long. */
     void onRingTimeout(final Transfer transfer)
     {

@@ -204,6 +204,12 @@ public final class Transfers implements TransferListener
     }
 
     @Override
+    public void onCallEnded(final CallTransfer transfer)
+    {
+        failure.onCallEnded((Transfer)transfer);
+    }
+
+    @Override
     public void onTargetGone(final CallTransfer transfer)
     {
         failure.onTargetGone((Transfer)transfer);
