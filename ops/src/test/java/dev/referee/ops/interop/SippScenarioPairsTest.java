@@ -47,7 +47,8 @@ class SippScenarioPairsTest
         final Duration bound = Duration.ofSeconds(60);
         try (SippRun callee = DUMP.track(Sipp.uas(calleeScenario, dir).transport(transport).calls(calls)
                 .globalTimeout(bound).start());
-            SippRun caller = DUMP.track(Sipp.uac(callerScenario, dir).remote(callee.localPort()).service("bob")
+            SippRun caller = DUMP.track(lossTolerant(Sipp.uac(callerScenario, dir), callerScenario)
+                .remote(callee.localPort()).service("bob")
                 .transport(transport).calls(calls).rate(ratePerSecond).limit(50).globalTimeout(bound).start()))
         {
             final SippResult callerResult = caller.awaitResult(bound.plusSeconds(10));
@@ -56,5 +57,16 @@ class SippScenarioPairsTest
             callerResult.assertAllSucceeded(calls);
             calleeResult.assertAllSucceeded(calls);
         }
+    }
+
+    /**
+     * A caller that drops 10% of what it sends and receives gives each transaction up to ten UDP retransmissions
+     * (SIPp's default: 5 for INVITE, 7 for others): with the default, about one run in three of 20 calls lost one
+     * call to "UDP retransmission timeout" (2026-12-04, CI and a helper's run), which tells about SIPp's dice, not
+     * about the scenarios.
+     */
+    private static Sipp lossTolerant(final Sipp caller, final String scenario)
+    {
+        return scenario.contains("lossy") ? caller.arg("-max_retrans", "10") : caller;
     }
 }
