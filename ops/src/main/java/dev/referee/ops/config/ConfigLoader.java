@@ -7,6 +7,7 @@ import dev.referee.config.ConfigException;
 import dev.referee.config.ConfigSection;
 import dev.referee.config.ConfigValue;
 import dev.referee.config.ListenAddress;
+import dev.referee.engine.config.MediaConfig;
 import dev.referee.engine.config.RedirectConfig;
 import dev.referee.engine.config.Route;
 import dev.referee.engine.config.SipConfig;
@@ -108,7 +109,8 @@ public final class ConfigLoader
     {
         final ConfigSection top = ConfigSection.document(reader, source).allowOnly(
             "listen", "routes", "journal", "admin", "pipeline", "sip", "transfer", "redirect", "trunks", "webhook",
-            "cdr", "warm-up", "overload", "security", "tcp", "tls", "logging", "hep", "admin-token");
+            "cdr", "warm-up", "overload", "security", "tcp", "tls", "logging", "hep", "media",
+            "admin-token");
         final ConfigSection journal = top.section("journal");
         final List<Route> routes = Route.readAll(top.items("routes"));
         final List<TrunkConfig> trunks = TrunksReader.trunks(top.items("trunks"), routes);
@@ -133,6 +135,7 @@ public final class ConfigLoader
             tls(top, listen, routes),
             LoggingConfig.read(top.section("logging")),
             top.get("hep") == null ? HepConfig.OFF : HepConfig.read(top.section("hep")),
+            MediaConfig.read(top.section("media")),
             adminToken(top),
             null);
     }

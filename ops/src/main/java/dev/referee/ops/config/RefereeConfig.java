@@ -4,6 +4,7 @@ import dev.referee.capture.HepConfig;
 import dev.referee.cdr.CdrConfig;
 import dev.referee.config.ListenAddress;
 import dev.referee.engine.config.EngineConfig;
+import dev.referee.engine.config.MediaConfig;
 import dev.referee.engine.config.RedirectConfig;
 import dev.referee.engine.config.Route;
 import dev.referee.engine.config.SipConfig;
@@ -48,6 +49,7 @@ import java.util.concurrent.TimeUnit;
  * @param tcp         {@code tcp}: connection limits and timeouts.
  * @param tls         {@code tls}: certificate, key, trusted roots of {@code tls:} addresses and targets; null when absent.
  * @param hep         {@code hep}: where a HEP copy of every SIP message goes; {@link HepConfig#OFF} without it.
+ * @param media       {@code media}: the media relay (issue 10); off by default, and not wired into the engine yet.
  * @param adminToken  {@code admin-token}: the bearer token that lets a non-loopback client POST admin actions
  *                    (reload); null: only loopback clients may.
  * @param file        the file this configuration was read from (a reload reads it again); null for the embedded
@@ -73,6 +75,7 @@ public record RefereeConfig(
     TlsConfig tls,
     LoggingConfig logging,
     HepConfig hep,
+    MediaConfig media,
     String adminToken,
     Path file)
 {
@@ -87,28 +90,32 @@ public record RefereeConfig(
     public RefereeConfig withWarmUp(final WarmUpConfig warmUp)
     {
         return new RefereeConfig(listen, routes, journalDir, admin, pipeline, sip, journal, transfer, redirect, trunks,
-            webhook, cdr, warmUp, overload, security, tcp, tls, logging, hep, adminToken, file);
+            webhook, cdr, warmUp, overload, security, tcp, tls, logging, hep, media, adminToken,
+            file);
     }
 
     /** This configuration with other {@code listen} addresses (the node's own, once a configured port 0 is bound). */
     public RefereeConfig withListen(final List<ListenAddress> listen)
     {
         return new RefereeConfig(listen, routes, journalDir, admin, pipeline, sip, journal, transfer, redirect, trunks,
-            webhook, cdr, warmUp, overload, security, tcp, tls, logging, hep, adminToken, file);
+            webhook, cdr, warmUp, overload, security, tcp, tls, logging, hep, media, adminToken,
+            file);
     }
 
     /** This configuration with another {@code admin} address. */
     public RefereeConfig withAdmin(final InetSocketAddress admin)
     {
         return new RefereeConfig(listen, routes, journalDir, admin, pipeline, sip, journal, transfer, redirect, trunks,
-            webhook, cdr, warmUp, overload, security, tcp, tls, logging, hep, adminToken, file);
+            webhook, cdr, warmUp, overload, security, tcp, tls, logging, hep, media, adminToken,
+            file);
     }
 
     /** This configuration as read from {@code file} (which a reload reads again). */
     public RefereeConfig withFile(final Path file)
     {
         return new RefereeConfig(listen, routes, journalDir, admin, pipeline, sip, journal, transfer, redirect, trunks,
-            webhook, cdr, warmUp, overload, security, tcp, tls, logging, hep, adminToken, file);
+            webhook, cdr, warmUp, overload, security, tcp, tls, logging, hep, media, adminToken,
+            file);
     }
 
     /** What the receive threads know of the trunks: names and source blocks. */

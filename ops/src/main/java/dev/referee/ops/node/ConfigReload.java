@@ -160,6 +160,8 @@ final class ConfigReload implements Reloader
             {"tls", current.tls(), next.tls()},
             {"logging", current.logging(), next.logging()},
             {"hep", current.hep(), next.hep()},
+            // The relay binds its address and port range at start; the engine's allocations depend on the range.
+            {"media", current.media(), next.media()},
         };
         for (final Object[] key : fixed)
         {

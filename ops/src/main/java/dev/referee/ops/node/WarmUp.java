@@ -3,6 +3,7 @@ package dev.referee.ops.node;
 import dev.referee.capture.HepConfig;
 import dev.referee.cdr.CdrConfig;
 import dev.referee.config.ListenAddress;
+import dev.referee.engine.config.MediaConfig;
 import dev.referee.engine.config.Route;
 import dev.referee.engine.id.IdKey;
 import dev.referee.ops.config.RefereeConfig;
@@ -141,6 +142,8 @@ public final class WarmUp
             config.logging(),
             // Its synthetic calls are no traffic of the node's: nothing of them goes to the HEP collector.
             HepConfig.OFF,
+            // Its throwaway node binds no media ports: the real relay's range stays the node's alone.
+            MediaConfig.defaults(),
             null,
             null);
     }

@@ -6,6 +6,7 @@ import dev.referee.config.Cidr;
 import dev.referee.capture.HepConfig;
 import dev.referee.config.ConfigException;
 import dev.referee.config.ListenAddress;
+import dev.referee.engine.config.MediaConfig;
 import dev.referee.engine.config.OnTransferFailure;
 import dev.referee.engine.config.RedirectConfig;
 import dev.referee.engine.config.Route;
@@ -88,7 +89,7 @@ class ConfigLoaderTest
         assertEquals(new RefereeConfig(embedded.listen(), embedded.routes(), embedded.journalDir(), embedded.admin(),
             embedded.pipeline(), embedded.sip(), embedded.journal(), embedded.transfer(), embedded.redirect(), List.of(),
             embedded.webhook(), embedded.cdr(), embedded.warmUp(), embedded.overload(), SecurityConfig.defaults(false),
-            embedded.tcp(), null, embedded.logging(), HepConfig.OFF, null, null), empty);
+            embedded.tcp(), null, embedded.logging(), HepConfig.OFF, MediaConfig.defaults(), null, null), empty);
         assertEquals(SecurityConfig.defaults(false), empty.security());
         assertEquals(UnknownSources.ALLOW, empty.security().unknownSources());
         assertFalse(empty.security().flood().enabled());
@@ -583,6 +584,72 @@ class ConfigLoaderTest
         assertError("hep:\n  address: \"127.0.0.1:9060\"\n  password: \"\"\n", 3, "hep.password",
             "must not be empty");
         assertError("hep:\n  address: \"127.0.0.1:9060\"\n  compress: true\n", 3, "hep.compress", "unknown key");
+    }
+
+    @Test
+    void shouldLeaveMediaOffByDefaultUntilTheRelayIsWired() throws Exception
+    {
+        final MediaConfig media = ConfigLoader.parse("", "t").media();
+
+        assertFalse(media.enabled());
+        assertEquals(AddressSyntax.ipLiteral("127.0.0.1"), media.address());
+        assertNull(media.advertise());
+        assertEquals(AddressSyntax.ipLiteral("127.0.0.1"), media.sdpAddress());
+        assertEquals(30_000, media.lowPort());
+        assertEquals(39_999, media.highPort());
+        assertEquals(5_000, media.pairs());
+        assertEquals(60_000, media.timeoutMs());
+        assertEquals(3_600_000, media.holdTimeoutMs());
+        assertFalse(media.strictSource());
+        assertEquals(MediaConfig.defaults(), ConfigLoader.loadDefault().media());
+    }
+
+    @Test
+    void shouldReadEveryMediaKey() throws Exception
+    {
+        final MediaConfig media = ConfigLoader.parse("media:\n  enabled: true\n  address: \"0.0.0.0\"\n" +
+            "  advertise: \"203.0.113.7\"\n  ports: \"20000-20099\"\n  timeout: 30s\n  hold-timeout: 2h\n" +
+            "  strict-source: true\n", "t").media();
+
+        assertEquals(new MediaConfig(true, AddressSyntax.ipLiteral("0.0.0.0"), AddressSyntax.ipLiteral("203.0.113.7"),
+            20_000, 20_099, 30_000, 7_200_000, true), media);
+        assertEquals(AddressSyntax.ipLiteral("203.0.113.7"), media.sdpAddress());
+        assertEquals(50, media.pairs());
+        final MediaConfig ipv6 = ConfigLoader.parse("media:\n  address: \"2001:db8::5\"\n  ports: \"30000-30001\"\n",
+            "t").media();
+        assertEquals(AddressSyntax.ipLiteral("2001:db8::5"), ipv6.sdpAddress());
+        assertEquals(1, ipv6.pairs());
+    }
+
+    @Test
+    void shouldRejectBadMediaValuesNamingKeyAndLine()
+    {
+        assertError("media:\n  enabled: yes please\n", 2, "media.enabled", "expected true or false");
+        assertError("media:\n  address: \"media.example.com\"\n", 2, "media.address",
+            "bad address 'media.example.com': host must be an IP address or localhost (names are not resolved)");
+        assertError("media:\n  address: \"0.0.0.0\"\n", 2, "media.address",
+            "a wildcard address needs media.advertise (the address written in SDP)");
+        assertError("media:\n  advertise: \"0.0.0.0\"\n", 2, "media.advertise",
+            "must be an address a peer can send to, not a wildcard");
+        assertError("media:\n  advertise: \"2001:db8::1\"\n", 2, "media.advertise",
+            "must be of the same address family as media.address");
+        assertError("media:\n  ports: \"30001-39999\"\n", 2, "media.ports",
+            "must start on an even port, RTP's (RTCP is RTP + 1) (got '30001-39999')");
+        assertError("media:\n  ports: \"30000-30000\"\n", 2, "media.ports",
+            "must hold at least one RTP/RTCP pair (got '30000-30000')");
+        assertError("media:\n  ports: \"40000-30000\"\n", 2, "media.ports",
+            "must hold at least one RTP/RTCP pair (got '40000-30000')");
+        assertError("media:\n  ports: \"30000\"\n", 2, "media.ports",
+            "expected a port range LOW-HIGH (got '30000')");
+        assertError("media:\n  ports: \"low-high\"\n", 2, "media.ports",
+            "expected a port range LOW-HIGH (got 'low-high')");
+        assertError("media:\n  ports: \"60000-70001\"\n", 2, "media.ports",
+            "ports must be between 1 and 65535 (got '60000-70001')");
+        assertError("media:\n  timeout: 0s\n", 2, "media.timeout", "duration '0s' out of range 1ms..86400s");
+        assertError("media:\n  hold-timeout: 25h\n", 2, "media.hold-timeout",
+            "duration '25h' out of range 1ms..86400s");
+        assertError("media:\n  strict-source: 1\n", 2, "media.strict-source", "expected true or false");
+        assertError("media:\n  rtp-ports: \"30000-39999\"\n", 2, "media.rtp-ports", "unknown key");
     }
 
     private static void assertError(final String yaml, final int line, final String path, final String reason)

@@ -57,6 +57,7 @@ class ConfigReloadTest
         assertEquals("sip.t1-ms", needsRestart(BASE + "sip:\n  t1-ms: 250\n"));
         assertEquals("security.flood", needsRestart(BASE + "security:\n  flood:\n    rate: 5\n"));
         assertEquals("tcp", needsRestart(BASE + "tcp:\n  max-connections: 5\n"));
+        assertEquals("media", needsRestart(BASE + "media:\n  ports: \"40000-40099\"\n"));
     }
 
     @Test
