@@ -17,7 +17,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * description sent on the leg and goes up by one whenever a description differs from the previous one sent there,
  * the o= line left out of the comparison (the far party may bump its own version for a description Referee presents
  * unchanged, or a transfer may bring a new far party with the same media). Only o= changes: c= and m= still say
- * where the far party's media goes (Referee does not anchor media).
+ * where the far party's media goes while Referee does not anchor media. With the relay (issue 10) the engine first
+ * gives the body to {@code dev.referee.engine.media.SdpRewriter} (c=, m= ports, a=rtcp, ICE) and then its output to
+ * this class, so that the comparison is over what the leg sees: a transfer behind the relay keeps the leg's version.
  * <p>
  * Bodies that are not application/sdp (multipart ones included), do not parse as SDP, or would not fit the scratch
  * buffer once rewritten go as they came, and are counted ({@link #leftAsIs}). No allocation per message: one scratch

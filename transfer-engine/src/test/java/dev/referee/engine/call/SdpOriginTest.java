@@ -1,8 +1,10 @@
 package dev.referee.engine.call;
 
+import dev.referee.config.AddressSyntax;
 import dev.referee.engine.EngineHarness;
 import dev.referee.engine.id.IdGenerator;
 import dev.referee.engine.id.IdKey;
+import dev.referee.engine.media.SdpRewriter;
 import dev.referee.sip.SipMessageWriter;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -113,6 +115,38 @@ class SdpOriginTest
         assertTrue(body.startsWith("v=0\no=- "), body);
         assertTrue(body.contains(" 1 IN IP4 10.0.0.1\ns=-\n"), body);
         assertTrue(message.contains("Content-Length: " + body.length() + "\r\n"), message);
+    }
+
+    @Test
+    void shouldComposeWithTheMediaRewriterSoThatATransferBehindTheRelayKeepsTheLegsVersion()
+    {
+        // The order the engine follows with media on: SdpRewriter (c=, m=, a=rtcp, ICE), then SdpOrigin (o=).
+        final SdpRewriter media = new SdpRewriter(AddressSyntax.ipLiteral("203.0.113.5"));
+        final String toTransferee = relayed(media, leg, BOB, 30000);
+        assertEquals("1", origin(toTransferee).group(2));
+        assertTrue(toTransferee.contains("\r\nc=IN IP4 203.0.113.5\r\n"), toTransferee);
+        assertTrue(toTransferee.contains("\r\nm=audio 30000 RTP/AVP 0 8\r\n"), toTransferee);
+
+        final String carol = BOB.replace("o=bob 2890844526 2890844526 IN IP4 192.0.2.7",
+            "o=carol 53655765 2353687637 IN IP4 198.51.100.3").replace("192.0.2.7", "198.51.100.3")
+            .replace("49170", "6000");
+        final String afterTransfer = relayed(media, leg, carol, 30000);
+        assertEquals(toTransferee, afterTransfer,
+            "the target's address and port stay behind the relay: the transferee sees the same session, version 1");
+        assertEquals("2", origin(relayed(media, leg, carol.replace("RTP/AVP 0 8", "RTP/AVP 8"), 30000)).group(2),
+            "a codec change is a change the leg sees");
+    }
+
+    private String relayed(final SdpRewriter media, final Leg to, final String body, final int port)
+    {
+        final byte[] bytes = body.getBytes(StandardCharsets.US_ASCII);
+        assertEquals(1, media.read(new UnsafeBuffer(bytes), 0, bytes.length));
+        final int length = media.write(new int[] {port});
+        final UnsafeBuffer out = new UnsafeBuffer(new byte[4096]);
+        final SipMessageWriter writer = new SipMessageWriter().wrap(out, 0);
+        origins.endWithBody(to, "application/sdp", media.output(), 0, length, writer, 0, 0);
+        final String message = out.getStringWithoutLengthAscii(0, writer.length());
+        return message.substring(message.indexOf("\r\n\r\n") + 4);
     }
 
     private String send(final Leg to, final String body, final String contentType, final int transport,
