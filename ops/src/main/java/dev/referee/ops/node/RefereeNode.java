@@ -38,6 +38,13 @@ public final class RefereeNode implements AutoCloseable
         {
             System.getLogger(RefereeNode.class.getName()).log(System.Logger.Level.INFO, warmUp.toString());
         }
+        if (config.media().enabled())
+        {
+            // Said at start so that nobody takes media.enabled for working media until the wiring lands.
+            System.getLogger(RefereeNode.class.getName()).log(System.Logger.Level.WARNING,
+                "media.enabled is true, but the media relay is not wired into the engine yet: SDP passes through " +
+                "unchanged but for o= (docs/media.md)");
+        }
         return NodeAssembly.start(config);
     }
 
