@@ -41,6 +41,7 @@ sdp             proxy-core      dev.referee.sip.sdp.SessionDescriptionFuzzTest  
 refer-to        transfer-engine dev.referee.engine.call.ReferToFuzzTest           referToHeadersDecodeToValuesThatCannotInject  -
 replaces        transfer-engine dev.referee.engine.call.ReferToFuzzTest           inviteReplacesHeaderReadsOnlyWellFormedDialogs  -
 header-copy     transfer-engine dev.referee.engine.call.HeaderCopierFuzzTest      copiedHeadersReadBackUnchangedAndAddNoHeaderLine  -
+sdp-rewrite     transfer-engine dev.referee.engine.media.SdpRewriterFuzzTest      outputIsSdpPointedAtTheRelayWithTheSameLines  -
 engine          transfer-engine dev.referee.engine.EngineFuzzTest                 sequencesOfInputsKeepTheEngineConsistent  cov:div:indir
 "
 

@@ -57,7 +57,7 @@ public final class SdpRewriter
     private static final byte[] RTCP = ascii("rtcp");
     private static final byte[] RTPMAP = ascii("rtpmap");
     private static final byte[] RTCP_LINE = ascii("a=rtcp:");
-    private static final byte[] HOLD_ADDRESS = ascii(" 0.0.0.0");
+    private static final byte[] HOLD_ADDRESS = ascii("0.0.0.0");
     private static final String[] RTP_TRANSPORTS = {"RTP/AVP", "RTP/AVPF", "RTP/SAVP", "RTP/SAVPF"};
 
     /** "c=IN IP4 192.0.2.1", without line ending. */
@@ -136,7 +136,7 @@ public final class SdpRewriter
         {
             final int lf = indexOf(line, bodyEnd, (byte)'\n');
             final int next = lf < 0 ? bodyEnd : lf + 1;
-            final int lineEnd = lf > line && body.getByte(lf - 1) == '\r' ? lf - 1 : lf < 0 ? bodyEnd : lf;
+            final int lineEnd = lineEnd(line, lf < 0 ? bodyEnd : lf);
             final byte type = lineEnd - line >= 2 && body.getByte(line + 1) == '=' ? body.getByte(line) : 0;
             if (type == 'm')
             {
@@ -144,7 +144,7 @@ public final class SdpRewriter
                 at = mediaLine(at, media, port(rtpPorts, media), lineEnd);
                 at = copy(at, lineEnd, next);
             }
-            else if (type == 'c' && !endsWith(line, lineEnd, HOLD_ADDRESS))
+            else if (type == 'c' && !isHoldAddress(line + 2, lineEnd))
             {
                 at = put(at, connectionLine);
                 at = copy(at, lineEnd, next);
@@ -238,7 +238,7 @@ public final class SdpRewriter
         {
             final int lf = indexOf(line, bodyEnd, (byte)'\n');
             final int next = lf < 0 ? bodyEnd : lf + 1;
-            final int lineEnd = lf > line && body.getByte(lf - 1) == '\r' ? lf - 1 : lf < 0 ? bodyEnd : lf;
+            final int lineEnd = lineEnd(line, lf < 0 ? bodyEnd : lf);
             if (lineEnd - line >= 2 && body.getByte(line + 1) == '=')
             {
                 final byte type = body.getByte(line);
@@ -266,6 +266,13 @@ public final class SdpRewriter
         }
     }
 
+    /** The end of a line's text before {@code lf} (its LF, or the body's end): a CR before it is not text. */
+    private int lineEnd(final int line, final int lf)
+    {
+        // As SessionDescription reads it (RFC 4566 §5 says CRLF; a bare LF is tolerated), so both see the same lines.
+        return lf > line && body.getByte(lf - 1) == '\r' ? lf - 1 : lf;
+    }
+
     private int copy(final int at, final int from, final int to)
     {
         if (at < 0 || at + to - from > MAX_BODY)
@@ -286,9 +293,28 @@ public final class SdpRewriter
         return at + bytes.length;
     }
 
-    private boolean endsWith(final int from, final int to, final byte[] suffix)
+    /**
+     * {@code <nettype> <addrtype> <connection-address>[/ttl]} from {@code from}: true when the address is 0.0.0.0,
+     * the field found as {@code SessionDescription} finds it (the third, whatever follows), so both read the same hold.
+     */
+    private boolean isHoldAddress(final int from, final int to)
     {
-        return to - from >= suffix.length && equals(to - suffix.length, to, suffix);
+        int start = from;
+        for (int field = 0; field < 2; field++)
+        {
+            final int space = indexOf(start, to, (byte)' ');
+            if (space < 0)
+            {
+                return false;
+            }
+            start = space + 1;
+        }
+        int end = start;
+        while (end < to && body.getByte(end) != ' ' && body.getByte(end) != '/')
+        {
+            end++;
+        }
+        return equals(start, end, HOLD_ADDRESS);
     }
 
     private boolean equals(final int from, final int to, final byte[] text)

@@ -225,6 +225,12 @@ class SdpRewriterTest
         assertEquals(SessionDescription.SENDONLY, rewriter.peer().direction(0));
         assertEquals(rfc2543.replace("7000", "30000"), write(30000), "c=0.0.0.0 is hold and stays (RFC 3264 §8.4)");
 
+        final String notHold = rfc2543.replace("c=IN IP4 0.0.0.0", "c=IN IP4 192.0.2.8 0.0.0.0");
+        rewriter.read(buffer(notHold), 0, notHold.length());
+        assertEquals(SessionDescription.SENDRECV, rewriter.peer().direction(0));
+        assertTrue(write(30000).contains("\r\nc=IN IP4 203.0.113.5\r\n"),
+            "only the address field says hold, read as SessionDescription reads it (a fuzz finding)");
+
         final String resumed = sendonly.replace("a=sendonly", "a=sendrecv");
         rewriter.read(buffer(resumed), 0, resumed.length());
         assertFalse(rewriter.peer().onHold(0), "back to media.timeout");
