@@ -173,6 +173,7 @@ public final class EngineSnapshot
             CallSnapshots.writeSessionTimers(parts.b2bua(), refs, out);
             CallSnapshots.writeReliableProvisionals(parts.b2bua(), out);
             CallSnapshots.writeSessionIntervals(parts.b2bua(), out);
+            TransferSnapshots.writeRecalls(parts.b2bua(), refs, out);
         }
     }
 
@@ -287,6 +288,7 @@ public final class EngineSnapshot
             CallSnapshots.readSessionTimers(parts.b2bua(), refs, in);
             CallSnapshots.readReliableProvisionals(parts.b2bua(), in);
             CallSnapshots.readSessionIntervals(parts.b2bua(), in);
+            TransferSnapshots.readRecalls(parts.b2bua(), refs, in);
         }
         // Once everything a leg's offer/answer state is derived from is held (the reliable provisionals too).
         CallSnapshots.restoreOfferAnswer(parts.b2bua());

@@ -312,6 +312,41 @@ class BlindTransferTest
         assertTrue(after.stream().anyMatch(s -> s.isRequest("ACK") && s.destination.equals(CALLEE)), after::toString);
     }
 
+    /**
+     * The recalled transferor hangs up before Referee has acknowledged its answer (Referee waits for the transferee's
+     * answer to the join re-INVITE to put it in the ACK): the call ends, the transferee is hung up, and the transferor
+     * is not called back a second time (seen under load in `referee demo`: a recall loop).
+     */
+    @Test
+    void shouldEndTheCallWhenTheRecalledTransferorHangsUpDuringTheJoin()
+    {
+        establish();
+        final Sent invite = bobRefersToCarol(null);
+        harness.receive(CALLEE, bob.bye());
+        harness.drain();
+        carol.accept(invite);
+        harness.receive(TARGET, carol.answer(invite, 486, "Busy Here", null));
+        final Sent recall = harness.drain().stream().filter(s -> s.isRequest("INVITE")).findFirst().orElseThrow();
+        final SipPhone bobAgain = new SipPhone("bob", CALLEE).accept(recall);
+        harness.receive(CALLEE, bobAgain.answer(recall, 200, "OK", SDP_CAROL));
+        final Sent reinvite = harness.expectOne(request("INVITE", CALLER), "re-INVITE of the transferee");
+
+        harness.receive(CALLEE, bobAgain.bye()); // before Referee's ACK of the recall's 200
+        final List<Sent> afterBye = harness.drain();
+        assertTrue(afterBye.stream().anyMatch(s -> s.isResponse(200) && s.destination.equals(CALLEE)), "BYE answered");
+        assertTrue(afterBye.stream().noneMatch(s -> s.isRequest("INVITE")), "no second recall: " + afterBye);
+
+        harness.receive(CALLER, alice.answer(reinvite, 200, "OK", SDP_ALICE));
+        final List<Sent> out = new java.util.ArrayList<>(afterBye);
+        out.addAll(harness.drain());
+        assertTrue(out.stream().noneMatch(s -> s.isRequest("INVITE")), "no second recall: " + out);
+        final Sent bye = out.stream().filter(s -> s.isRequest("BYE") && s.destination.equals(CALLER)).findFirst()
+            .orElseThrow(() -> new AssertionError("the transferee is hung up: " + out));
+        harness.receive(CALLER, alice.answer(bye, 200, "OK", null));
+        harness.advanceMs(40_000, 100);
+        assertTrue(harness.isIdle(), harness.state());
+    }
+
     @Test
     void shouldHangUpTheTransfereeWhenOnFailureIsHangup()
     {

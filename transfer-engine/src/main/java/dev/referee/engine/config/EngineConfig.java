@@ -448,6 +448,16 @@ public record EngineConfig(
         return behaviour >= 6;
     }
 
+    /**
+     * A recalled transferor that hangs up, or fails, after answering (during the join) ends the transfer and the
+     * transferee is hung up; before node-start version 6 its failure was taken for the target's and it was called
+     * back again, and again (seen under load in `referee demo`).
+     */
+    public boolean recallsOnce()
+    {
+        return behaviour >= 6;
+    }
+
     public long webhookTimeoutNs()
     {
         return TimeUnit.MILLISECONDS.toNanos(webhook.timeoutMs());

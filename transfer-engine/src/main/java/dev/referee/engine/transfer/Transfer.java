@@ -84,6 +84,11 @@ final class Transfer implements TimerOwner, CallTransfer
     /** The join re-INVITE waits RFC 3261 §14.1's delay after a 491 (behaviour 5 on); how many times it did so. */
     long glareTimer = EngineTimers.NO_TIMER;
     int glareRetries;
+    /**
+     * The transferor was called back already (transfer.on-failure: recall): if that call fails too, even after it
+     * answered, the transfer ends there; it is never recalled twice (EngineConfig.recallsOnce).
+     */
+    boolean recalled;
 
     Transfer(final long id, final Transfers owner, final Call call, final Leg transferor, final Leg transferee,
         final TransferKind kind, final String event, final String referTo)

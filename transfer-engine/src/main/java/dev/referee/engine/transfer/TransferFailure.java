@@ -36,7 +36,7 @@ final class TransferFailure
     /** The target (or the recalled transferor) did not take the call. */
     void targetFailed(final Transfer transfer, final int status, final String reason, final String why)
     {
-        if (transfer.state() == Transfer.State.RECALLING)
+        if (transfer.state() == Transfer.State.RECALLING || transfer.recalled && b2bua.config().recallsOnce())
         {
             transfer.state(Transfer.State.FAILED, timers.nowNs(), why);
             b2bua.hangUp(transfer.transferee, transfer.call, EndCause.TRANSFER_FAILED);
@@ -169,6 +169,7 @@ final class TransferFailure
     {
         final Leg leg = b2bua.calls().newLegToward(transfer.call, transfer.transferee.remoteUri(), transfer.transferor);
         transfer.state(Transfer.State.RECALLING, timers.nowNs(), "recalling the transferor");
+        transfer.recalled = true;
         transfer.consultation = null;
         LegsAdded.report(b2bua, events, timers.nowNs(), transfer.call, leg, "recall");
         dialer.dial(transfer, leg, InviteHeaders.NONE);

@@ -167,6 +167,41 @@ public final class TransferSnapshots
         }
     }
 
+    /** Node-start version 6 on: the transfers whose transferor was called back already (Transfer.recalled). */
+    public static void writeRecalls(final B2bua b2bua, final SnapshotRefs refs, final SnapshotWriter out)
+    {
+        if (!b2bua.config().recallsOnce())
+        {
+            return;
+        }
+        final List<Transfer> recalled = new ArrayList<>();
+        for (int i = 0; i < refs.size(); i++)
+        {
+            if (refs.get(i) instanceof Transfer transfer && transfer.recalled)
+            {
+                recalled.add(transfer);
+            }
+        }
+        out.writeInt(recalled.size());
+        for (final Transfer transfer : recalled)
+        {
+            refs.writeRef(out, transfer);
+        }
+    }
+
+    public static void readRecalls(final B2bua b2bua, final SnapshotRefs refs, final SnapshotReader in)
+    {
+        if (!b2bua.config().recallsOnce())
+        {
+            return;
+        }
+        final int count = in.readInt();
+        for (int i = 0; i < count; i++)
+        {
+            refs.readRef(in, Transfer.class).recalled = true;
+        }
+    }
+
     public static void readJoinRetries(final B2bua b2bua, final SnapshotRefs refs, final SnapshotReader in)
     {
         if (!b2bua.config().retriesGlaredJoin())

@@ -43,7 +43,9 @@ final class EngineCopy
         for (final Object leg : dev.referee.engine.call.CallSnapshots.legs(engine.snapshotParts().b2bua()))
         {
             final dev.referee.engine.call.Leg held = (dev.referee.engine.call.Leg)leg;
-            out.append(held.id()).append('=').append(held.offerAnswer()).append(' ');
+            // A terminated leg (BYE sent or received) exchanges no more SDP: its state, left where its last exchange
+            // was (a re-INVITE it was hung up under), is not derived at restore and decides nothing.
+            out.append(held.id()).append('=').append(held.isTerminated() ? "terminated" : held.offerAnswer()).append(' ');
         }
         return out.toString();
     }
