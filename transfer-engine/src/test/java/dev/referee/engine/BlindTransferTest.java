@@ -265,8 +265,8 @@ class BlindTransferTest
         assertTrue(harness.isIdle(), harness.state());
     }
 
-    @Test
-    void shouldRecallTheTransferorWhenTheTargetFailsAfterItHungUp()
+    /** Bob transfers Alice to Carol and hangs up, Carol is busy: returns the INVITE that calls Bob back. */
+    private Sent recallAfterTheTargetIsBusy()
     {
         establish();
         final Sent invite = bobRefersToCarol(null);
@@ -274,7 +274,13 @@ class BlindTransferTest
         harness.drain();
         carol.accept(invite);
         harness.receive(TARGET, carol.answer(invite, 486, "Busy Here", null));
-        final Sent recall = harness.drain().stream().filter(s -> s.isRequest("INVITE")).findFirst().orElseThrow();
+        return harness.drain().stream().filter(s -> s.isRequest("INVITE")).findFirst().orElseThrow();
+    }
+
+    @Test
+    void shouldRecallTheTransferorWhenTheTargetFailsAfterItHungUp()
+    {
+        final Sent recall = recallAfterTheTargetIsBusy();
         assertEquals(CALLEE, recall.destination, "the transferor is called back");
         assertEquals("", recall.body());
         final SipPhone bobAgain = new SipPhone("bob", CALLEE).accept(recall);
@@ -290,13 +296,7 @@ class BlindTransferTest
     @Test
     void shouldJoinTheRecalledTransferorOnceWhenItsAnswerIsRetransmitted()
     {
-        establish();
-        final Sent invite = bobRefersToCarol(null);
-        harness.receive(CALLEE, bob.bye());
-        harness.drain();
-        carol.accept(invite);
-        harness.receive(TARGET, carol.answer(invite, 486, "Busy Here", null));
-        final Sent recall = harness.drain().stream().filter(s -> s.isRequest("INVITE")).findFirst().orElseThrow();
+        final Sent recall = recallAfterTheTargetIsBusy();
         final SipPhone bobAgain = new SipPhone("bob", CALLEE).accept(recall);
         final String answer = bobAgain.answer(recall, 200, "OK", SDP_CAROL);
         harness.receive(CALLEE, answer);
@@ -320,13 +320,7 @@ class BlindTransferTest
     @Test
     void shouldEndTheCallWhenTheRecalledTransferorHangsUpDuringTheJoin()
     {
-        establish();
-        final Sent invite = bobRefersToCarol(null);
-        harness.receive(CALLEE, bob.bye());
-        harness.drain();
-        carol.accept(invite);
-        harness.receive(TARGET, carol.answer(invite, 486, "Busy Here", null));
-        final Sent recall = harness.drain().stream().filter(s -> s.isRequest("INVITE")).findFirst().orElseThrow();
+        final Sent recall = recallAfterTheTargetIsBusy();
         final SipPhone bobAgain = new SipPhone("bob", CALLEE).accept(recall);
         harness.receive(CALLEE, bobAgain.answer(recall, 200, "OK", SDP_CAROL));
         final Sent reinvite = harness.expectOne(request("INVITE", CALLER), "re-INVITE of the transferee");

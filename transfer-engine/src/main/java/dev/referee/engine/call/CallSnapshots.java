@@ -260,20 +260,11 @@ public final class CallSnapshots
         {
             return;
         }
-        final Map<Long, Call> calls = new HashMap<>();
-        for (final Call call : calls(b2bua))
-        {
-            calls.put(call.id, call);
-        }
+        final Map<Long, Call> calls = callsById(b2bua);
         final int count = in.readInt();
         for (int i = 0; i < count; i++)
         {
-            final long id = in.readLong();
-            final Call call = calls.get(id);
-            if (call == null)
-            {
-                throw new SnapshotException("Max-Forwards of call " + id + ", which the snapshot does not hold");
-            }
+            final Call call = heldCall(calls, in.readLong(), "Max-Forwards");
             call.maxForwards = in.readByte();
         }
     }
@@ -413,28 +404,41 @@ public final class CallSnapshots
         {
             return;
         }
+        final Map<Long, Call> calls = callsById(b2bua);
+        final int count = in.readInt();
+        for (int i = 0; i < count; i++)
+        {
+            final Call call = heldCall(calls, in.readLong(), "session interval");
+            call.sessionExpiresS = in.readInt();
+            call.intervalRetries = in.readByte();
+            if (call.intervalRetries > SessionTimers.MAX_INTERVAL_RETRIES)
+            {
+                throw new SnapshotException("call " + call.id + " retried its INVITE " + call.intervalRetries +
+                    " times after 422, at most " + SessionTimers.MAX_INTERVAL_RETRIES);
+            }
+        }
+    }
+
+    /** The snapshot's calls by id, for the sections that name calls by id after the objects. */
+    private static Map<Long, Call> callsById(final B2bua b2bua)
+    {
         final Map<Long, Call> calls = new HashMap<>();
         for (final Call call : calls(b2bua))
         {
             calls.put(call.id, call);
         }
-        final int count = in.readInt();
-        for (int i = 0; i < count; i++)
+        return calls;
+    }
+
+    /** The call a section names; a corrupt snapshot when it holds none of that id. */
+    private static Call heldCall(final Map<Long, Call> calls, final long id, final String what)
+    {
+        final Call call = calls.get(id);
+        if (call == null)
         {
-            final long id = in.readLong();
-            final Call call = calls.get(id);
-            if (call == null)
-            {
-                throw new SnapshotException("session interval of call " + id + ", which the snapshot does not hold");
-            }
-            call.sessionExpiresS = in.readInt();
-            call.intervalRetries = in.readByte();
-            if (call.intervalRetries > SessionTimers.MAX_INTERVAL_RETRIES)
-            {
-                throw new SnapshotException("call " + id + " retried its INVITE " + call.intervalRetries +
-                    " times after 422, at most " + SessionTimers.MAX_INTERVAL_RETRIES);
-            }
+            throw new SnapshotException(what + " of call " + id + ", which the snapshot does not hold");
         }
+        return call;
     }
 
     /** The calls of every leg, each once, by id. */
