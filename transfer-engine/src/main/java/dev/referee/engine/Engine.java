@@ -10,6 +10,8 @@ import dev.referee.engine.message.Outbox;
 import dev.referee.engine.config.EngineConfig;
 
 import dev.referee.engine.call.B2bua;
+import dev.referee.engine.media.MediaAnchor;
+import dev.referee.engine.media.MediaControl;
 import dev.referee.engine.call.Leg;
 import dev.referee.engine.call.OptionTags;
 import dev.referee.engine.call.SessionTimers;
@@ -568,5 +570,23 @@ public final class Engine
         counters.set(EngineCounters.TRANSACTIONS, pendingTransactions());
         counters.set(EngineCounters.TRANSACTIONS_WAITING, transactions.waitingCount());
         counters.set(EngineCounters.TIMERS, timers.count());
+        final MediaAnchor media = b2bua.media();
+        if (media != null)
+        {
+            counters.set(EngineCounters.MEDIA_PAIRS_IN_USE, media.pairsInUse());
+            counters.set(EngineCounters.MEDIA_PAIRS, media.pairs());
+        }
+    }
+
+    /**
+     * The node is live: media commands go to {@code control} from now on, starting with every endpoint the engine
+     * holds (MediaAnchor.live). Nothing when media passes through.
+     */
+    public void mediaLive(final MediaControl control)
+    {
+        if (b2bua.media() != null)
+        {
+            b2bua.media().live(control);
+        }
     }
 }

@@ -1,9 +1,11 @@
 package dev.referee.journal;
 
+import dev.referee.config.AddressSyntax;
 import dev.referee.config.Cidr;
 import dev.referee.config.ListenAddress;
 import dev.referee.engine.config.DigestAlgorithm;
 import dev.referee.engine.config.EngineConfig;
+import dev.referee.engine.config.MediaConfig;
 import dev.referee.engine.config.OnTransferFailure;
 import dev.referee.engine.config.RedirectConfig;
 import dev.referee.engine.config.Route;
@@ -44,6 +46,7 @@ public final class JournalDecoder
     /** Node-start's layout version that added each route's targets (priority, weight) and keepalive. */
     private static final int FIRST_NODE_START_WITH_ROUTE_TARGETS = 5;
     private static final int FIRST_NODE_START_WITH_SESSION_TIMERS = 5;
+    private static final int FIRST_NODE_START_WITH_MEDIA = 7;
 
     private JournalDecoder()
     {
@@ -271,8 +274,20 @@ public final class JournalDecoder
             in.readRemaining() >= 2 * Integer.BYTES;
         final int sessionExpiresS = sessionTimers ? in.readInt() : SipConfig.DEFAULT_SESSION_EXPIRES_S;
         final int minSeS = sessionTimers ? in.readInt() : SipConfig.DEFAULT_MIN_SE_S;
+        final MediaConfig media = version >= FIRST_NODE_START_WITH_MEDIA ? media(in) : MediaConfig.defaults();
         record.config = new EngineConfig(listen, routesWithTargets, t1Ns, t2Ns, t4Ns, maxCalls, userAgent, seed, idKey,
-            transfer, redirect, trunksWithAuth, webhook, maxTransactions, version, sessionExpiresS, minSeS);
+            transfer, redirect, trunksWithAuth, webhook, maxTransactions, version, sessionExpiresS, minSeS, media);
+    }
+
+    /** Node-start version 7: the {@code media} section (JournalEncoder.media). */
+    private static MediaConfig media(final Bytes<?> in)
+    {
+        final boolean enabled = in.readUnsignedByte() != 0;
+        final InetAddress address = AddressSyntax.ipLiteral(text(in));
+        final String advertise = text(in);
+        return new MediaConfig(enabled, address, advertise == null || advertise.isEmpty() ? null :
+            AddressSyntax.ipLiteral(advertise), in.readInt(), in.readInt(), in.readLong(), in.readLong(),
+            in.readUnsignedByte() != 0);
     }
 
     private static List<Route> namedRoutes(final Bytes<?> in, final List<Route> routes)

@@ -4,6 +4,7 @@ import dev.referee.config.Cidr;
 import dev.referee.config.ListenAddress;
 import dev.referee.engine.config.DigestAlgorithm;
 import dev.referee.engine.config.EngineConfig;
+import dev.referee.engine.config.MediaConfig;
 import dev.referee.engine.config.Route;
 import dev.referee.engine.config.RouteTarget;
 import dev.referee.engine.config.TransferConfig;
@@ -103,6 +104,23 @@ public final class JournalEncoder
         trunkPolicies(out, config);
         routeTargets(out, config);
         sessionTimers(out, config);
+        media(out, config.media());
+    }
+
+    /**
+     * Node-start version 7: the {@code media} section, after the session timers: enabled, address, advertise (empty
+     * when none), the port range, the two timeouts and strict-source. The SDP Referee writes depends on all of them.
+     */
+    private static void media(final Bytes<?> out, final MediaConfig media)
+    {
+        out.writeByte((byte)(media.enabled() ? 1 : 0));
+        text(out, media.address().getHostAddress());
+        text(out, media.advertise() == null ? "" : media.advertise().getHostAddress());
+        out.writeInt(media.lowPort());
+        out.writeInt(media.highPort());
+        out.writeLong(media.timeoutMs());
+        out.writeLong(media.holdTimeoutMs());
+        out.writeByte((byte)(media.strictSource() ? 1 : 0));
     }
 
     /**

@@ -177,7 +177,7 @@ public final class JournalRecovery
             a.trunks().toString().equals(b.trunks().toString()) && a.t1Ns() == b.t1Ns() && a.t2Ns() == b.t2Ns() &&
             a.t4Ns() == b.t4Ns() && a.maxCalls() == b.maxCalls() && a.userAgent().equals(b.userAgent()) &&
             a.maxTransactions() == b.maxTransactions() && a.sessionExpiresS() == b.sessionExpiresS() &&
-            a.minSeS() == b.minSeS() && sameAuth(a, b);
+            a.minSeS() == b.minSeS() && a.media().equals(b.media()) && sameAuth(a, b);
     }
 
     /** The trunks' {@code auth}, HA1 values included (their toString, compared above, hides those). */

@@ -186,6 +186,44 @@ class RedirectFollowingAndPickupTest
     }
 
     /**
+     * Engine fuzz finding (2026-12-04, after 474,893 inputs): the peer of a takeover hung up before answering the
+     * takeover's re-INVITE; the call ended and the picker's INVITE stayed unanswered, its server transaction held for
+     * good. It gets 487 (RFC 3261 §15.1.2: a request pending in a dialog that ends), and nothing is left.
+     */
+    @Test
+    void shouldAnswer487ToATakeoverWhoseCallEndsBeforeThePeerAnswers()
+    {
+        final Sent invite = inviteToBob();
+        harness.receive(CALLEE, bob.answer(invite, 200, "OK", SipPhone.SDP));
+        alice.learn(harness.expectOne(response(200, CALLER), "200"));
+        harness.receive(CALLER, alice.ack());
+        harness.drain();
+        harness.receive(PICKER, dave.invite("bob", "takeover@dave").replace("Max-Forwards: 70\r\n",
+            "Max-Forwards: 70\r\nReplaces: " + invite.callId() + ";to-tag=bob-tag;from-tag=" + invite.fromTag() +
+            "\r\n"));
+        final List<Sent> out = harness.drain();
+        final Sent takeover = out.stream().filter(s -> s.isRequest("INVITE") && s.destination.equals(CALLER))
+            .findFirst().orElseThrow(() -> new AssertionError("Alice is re-INVITEd: " + out));
+        out.stream().filter(s -> s.isRequest("BYE") && s.destination.equals(CALLEE))
+            .forEach(bye -> harness.receive(CALLEE, bob.answer(bye, 200, "OK", null)));
+
+        harness.receive(CALLER, alice.bye());
+        final List<Sent> ended = harness.drain();
+        assertTrue(ended.stream().anyMatch(s -> s.isResponse(200) && s.destination.equals(CALLER)), ended::toString);
+        assertTrue(ended.stream().anyMatch(s -> s.isResponse(487) && s.destination.equals(PICKER)),
+            "Dave's INVITE is answered: " + ended);
+        assertEquals(0, harness.engine.activeCalls(), harness.state());
+
+        // Alice's answer to the takeover comes after her own BYE: acknowledged and nothing more.
+        harness.receive(CALLER, alice.answer(takeover, 200, "OK", SDP_DAVE));
+        harness.receive(PICKER, dave.ackFailure(ended.stream().filter(s -> s.isResponse(487)).findFirst()
+            .orElseThrow()));
+        harness.drain();
+        harness.advanceMs(40_000, 100);
+        assertTrue(harness.isIdle(), harness.state());
+    }
+
+    /**
      * Engine fuzz finding (issue 7): a picker's CANCEL of its takeover INVITE was taken for a re-INVITE's; its leg
      * stayed in the call beside the peer, whom nobody hung up.
      */

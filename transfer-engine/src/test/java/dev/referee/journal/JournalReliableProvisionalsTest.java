@@ -32,7 +32,7 @@ class JournalReliableProvisionalsTest
     void shouldStartANewJournalWithReliableProvisionals()
     {
         final JournalRecord record = decodedNodeStart(SyntheticCalls.config(KEY), RecordType.NODE_START_RECORD_VERSION);
-        assertEquals(6, record.config.behaviour());
+        assertEquals(EngineConfig.BEHAVIOUR, record.config.behaviour());
         assertTrue(record.config.reliableProvisionals());
     }
 

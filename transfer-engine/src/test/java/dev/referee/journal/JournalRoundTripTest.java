@@ -2,6 +2,7 @@ package dev.referee.journal;
 
 import dev.referee.config.Cidr;
 import dev.referee.engine.config.EngineConfig;
+import dev.referee.engine.config.MediaConfig;
 import dev.referee.engine.config.OnTransferFailure;
 import dev.referee.engine.config.RedirectConfig;
 import dev.referee.engine.config.TransferConfig;
@@ -18,6 +19,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +30,7 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -80,6 +83,34 @@ class JournalRoundTripTest
         assertTrue(JournalRecovery.sameConfig(config, r.config));
         assertEquals(config.t2Ns(), r.config.t2Ns());
         assertEquals(config.userAgent(), r.config.userAgent());
+    }
+
+    @Test
+    void shouldRoundTripTheMediaSection() throws Exception
+    {
+        final MediaConfig media = new MediaConfig(true, InetAddress.getByName("192.0.2.7"),
+            InetAddress.getByName("203.0.113.5"), 40_000, 40_999, 30_000, 600_000, true);
+        final EngineConfig config = SyntheticCalls.config(5).withMedia(media);
+        final JournalRecord r = writeAndRead(sink ->
+        {
+            JournalEncoder.nodeStart(sink.begin(), 1, 2, config);
+            sink.commit();
+        }).get(0);
+        assertEquals(media, r.config.media());
+        assertTrue(r.config.anchorsMedia());
+        assertTrue(JournalRecovery.sameConfig(config, r.config));
+        assertFalse(JournalRecovery.sameConfig(config, config.withMedia(MediaConfig.defaults())),
+            "a restart with another media section is another configuration");
+
+        final EngineConfig noAdvertise = config.withMedia(new MediaConfig(false, InetAddress.getByName("::1"), null,
+            50_000, 50_001, 60_000, 3_600_000, false));
+        final List<JournalRecord> both = writeAndRead(sink ->
+        {
+            JournalEncoder.nodeStart(sink.begin(), 1, 2, noAdvertise);
+            sink.commit();
+        });
+        final JournalRecord again = both.get(both.size() - 1);
+        assertEquals(noAdvertise.media(), again.config.media());
     }
 
     @Test

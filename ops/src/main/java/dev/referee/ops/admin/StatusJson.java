@@ -19,7 +19,8 @@ import java.util.Map;
  *            "replacesRefused":n,"authChallenged":n,"authFailed":n}}},
  *  "hep":{"sent":n,"dropped":n,"errors":n},
  *  "routeTargets":{"udp:10.0.0.1:5060":{"up":1,"pings":n,"wentDown":n,"cameUp":n}},
- *  "provisionals":{"pracksSent":n,"pracksReceived":n,"neverAcknowledged":n}}
+ *  "provisionals":{"pracksSent":n,"pracksReceived":n,"neverAcknowledged":n},
+ *  "media":{"enabled":0|1,"pairs":n,"pairsInUse":n,"callsRefused":n,"relayed":n,"dropped":n}}
  * </pre>
  * Written by hand: the shape is small and fixed, and no JSON library is needed on the ops classpath for it.
  */
@@ -132,6 +133,14 @@ public final class StatusJson
         json.append(",\"provisionals\":{\"pracksSent\":").append(provisionals.pracksSent())
             .append(",\"pracksReceived\":").append(provisionals.pracksReceived())
             .append(",\"neverAcknowledged\":").append(provisionals.neverAcknowledged())
+            .append('}');
+        final StatusSnapshot.Media media = status.media();
+        json.append(",\"media\":{\"enabled\":").append(media.enabled())
+            .append(",\"pairs\":").append(media.pairs())
+            .append(",\"pairsInUse\":").append(media.pairsInUse())
+            .append(",\"callsRefused\":").append(media.callsRefused())
+            .append(",\"relayed\":").append(media.relayed())
+            .append(",\"dropped\":").append(media.dropped())
             .append("}}");
         return json.toString();
     }

@@ -43,11 +43,42 @@ public record StatusSnapshot(
     Trunks trunks,
     Hep hep,
     Map<String, RouteTarget> routeTargets,
-    Provisionals provisionals)
+    Provisionals provisionals,
+    Media media)
 {
     public StatusSnapshot
     {
         routeTargets = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(routeTargets));
+    }
+
+    /** Without the media relay: pass-through. */
+    public StatusSnapshot(final long activeCalls, final long dialogs, final long transactions,
+        final long transactionsWaiting, final long timers, final RingStatus ring, final MessageCounts messagesIn,
+        final MessageCounts messagesOut, final Drops drops, final Overload overload, final Security security,
+        final Tcp tcp, final Trunks trunks, final Hep hep, final Map<String, RouteTarget> routeTargets,
+        final Provisionals provisionals)
+    {
+        this(activeCalls, dialogs, transactions, transactionsWaiting, timers, ring, messagesIn, messagesOut, drops,
+            overload, security, tcp, trunks, hep, routeTargets, provisionals, Media.none());
+    }
+
+    /**
+     * Media anchored in the relay (issue 10): port pairs of {@code media.ports} and those in use (one per relayed
+     * {@code m=} line per leg), new calls refused 503 for want of pairs, and the relay thread's packet counts.
+     *
+     * @param enabled      {@code media.enabled}: 0 or 1.
+     * @param pairs        port pairs in {@code media.ports}.
+     * @param pairsInUse   pairs held by legs.
+     * @param callsRefused new calls answered 503: no pairs left for them.
+     * @param relayed      packets (RTP and RTCP) relayed.
+     * @param dropped      packets dropped (no far side yet, from elsewhere with strict-source, unparsable).
+     */
+    public record Media(long enabled, long pairs, long pairsInUse, long callsRefused, long relayed, long dropped)
+    {
+        public static Media none()
+        {
+            return new Media(0, 0, 0, 0, 0, 0);
+        }
     }
 
     /** Without reliable provisional counts: zeros. */
@@ -57,7 +88,7 @@ public record StatusSnapshot(
         final Tcp tcp, final Trunks trunks, final Hep hep, final Map<String, RouteTarget> routeTargets)
     {
         this(activeCalls, dialogs, transactions, transactionsWaiting, timers, ring, messagesIn, messagesOut, drops,
-            overload, security, tcp, trunks, hep, routeTargets, Provisionals.none());
+            overload, security, tcp, trunks, hep, routeTargets, Provisionals.none(), Media.none());
     }
 
     /**

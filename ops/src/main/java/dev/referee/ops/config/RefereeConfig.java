@@ -144,6 +144,7 @@ public record RefereeConfig(
             sip.maxTransactions(),
             EngineConfig.BEHAVIOUR,
             sip.sessionExpiresS(),
-            sip.minSeS());
+            sip.minSeS(),
+            media);
     }
 }

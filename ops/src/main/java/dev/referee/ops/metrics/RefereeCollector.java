@@ -57,6 +57,7 @@ public final class RefereeCollector implements MultiCollector
         calls(families, now);
         transfers(families);
         messages(families, now);
+        media(families, now.media());
         dropsAndShedding(families, now);
         engineLoad(families, now, lagNs);
         trunks(families);
@@ -162,6 +163,21 @@ public final class RefereeCollector implements MultiCollector
         families.counter("referee_config_reloads", "Configurations the engine took by a reload (referee reload, " +
             "POST /reload, SIGHUP), the ones replayed on recovery included")
             .point(engine.get(EngineCounters.RELOADS))
+            .add();
+    }
+
+    /** Media anchored in the relay (issue 10); zeros when media passes through. */
+    private static void media(final Families families, final StatusSnapshot.Media media)
+    {
+        families.gauge("referee_media_port_pairs", "Media port pairs of media.ports (0: media passes through)",
+            media.pairs());
+        families.gauge("referee_media_port_pairs_in_use", "Media port pairs held by legs, one per relayed m= line",
+            media.pairsInUse());
+        families.counter("referee_media_calls_refused", "New calls answered 503: no media port pairs left for them")
+            .point(media.callsRefused()).add();
+        families.counter("referee_media_packets", "RTP and RTCP packets the media relay relayed or dropped")
+            .point(media.relayed(), "outcome", "relayed")
+            .point(media.dropped(), "outcome", "dropped")
             .add();
     }
 

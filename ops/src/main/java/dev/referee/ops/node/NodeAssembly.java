@@ -10,6 +10,7 @@ import dev.referee.engine.config.EngineConfig;
 import dev.referee.engine.counters.EngineCounters;
 import dev.referee.engine.events.EngineEventsFanOut;
 import dev.referee.engine.id.IdKey;
+import dev.referee.engine.media.RelayControl;
 import dev.referee.journal.ChronicleSink;
 import dev.referee.journal.Journal;
 import dev.referee.journal.JournalEvents;
@@ -24,6 +25,8 @@ import dev.referee.ops.metrics.JournalAppends;
 import dev.referee.ops.metrics.MetricsExposition;
 import dev.referee.ops.metrics.RefereeCollector;
 import dev.referee.ops.webhook.TransferWebhookClient;
+import dev.referee.media.MediaRelay;
+import dev.referee.media.RelayConfig;
 import dev.referee.pipeline.SipPipeline;
 import dev.referee.engine.config.RouteTarget;
 import dev.referee.transport.Transport;
@@ -101,6 +104,14 @@ final class NodeAssembly
             {
                 parts.capture.start();
             }
+            if (engine.config().anchorsMedia())
+            {
+                // The relay binds each endpoint's ports when the engine opens it; before the engine thread starts, the
+                // engine gives it every endpoint of the calls it recovered (docs/media.md).
+                parts.media = new MediaRelay(RelayConfig.defaults(config.media().address())
+                    .withMaxEndpoints(config.media().pairs())).start();
+                engine.mediaLive(new RelayControl(parts.media.commands()));
+            }
             // Read before the engine thread starts: from then on only reloads change it, and ConfigReload knows those.
             parts.pipeline.start(new InboundAdapter(engine));
             // Read before the engine thread takes an input that could change it: from then on only reloads do, and
@@ -108,7 +119,8 @@ final class NodeAssembly
             parts.reload = new ConfigReload(config, engine.config(), parts.pipeline, parts.counters, parts.listen);
             if (config.admin() != null)
             {
-                final NodeStatus status = new NodeStatus(parts.pipeline, parts.counters, parts.capture);
+                final NodeStatus status = new NodeStatus(parts.pipeline, parts.counters, parts.capture,
+                    parts.media == null ? null : parts.media.counters());
                 // /metrics reads what /status reads, plus the distributions and outcome counts only it shows.
                 final SipPipeline pipeline = parts.pipeline;
                 parts.admin = AdminServer.start(config.admin(), status, new MetricsExposition(new RefereeCollector(
@@ -236,6 +248,7 @@ final class NodeAssembly
         JournalAppends journalAppends; // what the engine's journal sink appended; null without a journal
         AdminServer admin;
         HepCapture capture; // stays null without hep
+        MediaRelay media; // stays null unless media.enabled
         ConfigReload reload;
 
         @Override
@@ -252,6 +265,10 @@ final class NodeAssembly
             if (capture != null)
             {
                 capture.close(); // after the pipeline: its threads tap into the capture ring
+            }
+            if (media != null)
+            {
+                media.close(); // after the pipeline: the engine thread writes its commands
             }
             if (webhooks != null)
             {

@@ -4,6 +4,7 @@ import dev.referee.capture.HepCapture;
 import dev.referee.engine.counters.EngineCounters;
 import dev.referee.engine.counters.TargetCounters;
 import dev.referee.engine.counters.TrunkCounters;
+import dev.referee.media.RelayCounters;
 import dev.referee.ops.admin.StatusSnapshot;
 import dev.referee.ops.admin.StatusSource;
 import dev.referee.pipeline.SipPipeline;
@@ -18,6 +19,7 @@ final class NodeStatus implements StatusSource
     private final SipPipeline pipeline;
     private final EngineCounters engine;
     private final HepCapture capture; // null without hep
+    private final RelayCounters relay; // null unless media.enabled
 
     NodeStatus(final SipPipeline pipeline, final EngineCounters engine)
     {
@@ -26,9 +28,16 @@ final class NodeStatus implements StatusSource
 
     NodeStatus(final SipPipeline pipeline, final EngineCounters engine, final HepCapture capture)
     {
+        this(pipeline, engine, capture, null);
+    }
+
+    NodeStatus(final SipPipeline pipeline, final EngineCounters engine, final HepCapture capture,
+        final RelayCounters relay)
+    {
         this.pipeline = pipeline;
         this.engine = engine;
         this.capture = capture;
+        this.relay = relay;
     }
 
     @Override
@@ -80,7 +89,10 @@ final class NodeStatus implements StatusSource
             new StatusSnapshot.Provisionals(
                 engine.get(EngineCounters.PRACKS_SENT),
                 engine.get(EngineCounters.PRACKS_RECEIVED),
-                engine.get(EngineCounters.PROVISIONALS_UNACKNOWLEDGED)));
+                engine.get(EngineCounters.PROVISIONALS_UNACKNOWLEDGED)),
+            relay == null ? StatusSnapshot.Media.none() : new StatusSnapshot.Media(1,
+                engine.get(EngineCounters.MEDIA_PAIRS), engine.get(EngineCounters.MEDIA_PAIRS_IN_USE),
+                engine.get(EngineCounters.MEDIA_PORTS_EXHAUSTED), relay.relayed(), relay.dropped()));
     }
 
     /** The route targets with keepalive, in configuration order. */

@@ -40,10 +40,10 @@ public final class RefereeNode implements AutoCloseable
         }
         if (config.media().enabled())
         {
-            // Said at start so that nobody takes media.enabled for working media until the wiring lands.
+            // Said at start: what of issue 10 is not wired yet (docs/media.md, "What the engine does not do yet").
             System.getLogger(RefereeNode.class.getName()).log(System.Logger.Level.WARNING,
-                "media.enabled is true, but the media relay is not wired into the engine yet: SDP passes through " +
-                "unchanged but for o= (docs/media.md)");
+                "media.enabled: media is anchored in the relay; the media timeout, ringback, statistics in call " +
+                "records and re-opening after a snapshot are not built yet (docs/media.md)");
         }
         return NodeAssembly.start(config);
     }

@@ -63,6 +63,17 @@ class PackageDependenciesTest
     }
 
     @Test
+    void shouldKeepTheMediaRelayFreeOfSipOfTheEngineAndOfOperations()
+    {
+        // The relay is a data plane the engine drives through its command ring (docs/media.md): it knows ports and
+        // packets, never SIP, calls or the node.
+        noClasses().that().resideInAPackage("dev.referee.media..")
+            .should().dependOnClassesThat().resideInAnyPackage(concat(concat(TRANSFER_ENGINE, "dev.referee.ops.."),
+                "dev.referee.sip.."))
+            .check(classes);
+    }
+
+    @Test
     void shouldHaveNoPackageCycles()
     {
         slices().matching("dev.referee.(**)").should().beFreeOfCycles().check(classes);

@@ -2,6 +2,7 @@ package dev.referee.engine.call;
 
 import dev.referee.engine.auth.ProxyAuthenticator;
 import dev.referee.engine.config.EngineConfig;
+import dev.referee.engine.media.MediaAnchor;
 import dev.referee.engine.config.TrunkDirectory;
 import dev.referee.engine.counters.EngineCounters;
 import dev.referee.engine.events.EngineEvents;
@@ -63,6 +64,8 @@ public final class B2bua implements TransactionUser
     private final SessionTimers sessions;
     private final PrackSender pracks;
     private final ReliableProvisionals reliableProvisionals;
+    /** The legs' media endpoints in the relay; null when media passes through (media.enabled false). */
+    private final MediaAnchor media;
 
     /** {@code counters}: where the trunks' call policy counts go (null: nowhere). */
     public B2bua(final EngineConfig config, final TransactionLayer transactions, final EngineTimers timers,
@@ -83,7 +86,8 @@ public final class B2bua implements TransactionUser
         // A version 1 journal has no key (and no trunk with auth): its seed keys the nonces, which are never made.
         final IdKey key = config.idKey() != null ? config.idKey() : new IdKey(config.seed(), ~config.seed());
         this.authenticator = new ProxyAuthenticator(config.trunks(), key, transactions, ids, admission.counters());
-        this.messages = new LegMessages(config, transactions, outbox, ids, timers, trunks);
+        this.media = config.anchorsMedia() ? new MediaAnchor(config.media()) : null;
+        this.messages = new LegMessages(config, transactions, outbox, ids, timers, trunks, media);
         this.health = new TargetHealth(config.routes(), transactions, messages, ids, null);
         this.failover = new RouteFailover(ids, this);
         if (counters != null)
@@ -287,6 +291,52 @@ public final class B2bua implements TransactionUser
         return forkedAnswers;
     }
 
+    /**
+     * An SDP body {@code message} brought from {@code leg}'s peer, the source and dialog already checked: the leg's
+     * media endpoints follow it (MediaAnchor). Nothing when media passes through.
+     */
+    public void mediaFrom(final Leg leg, final SipMessage message)
+    {
+        if (media != null && leg != null && message.bodyLength() > 0 && SdpOrigin.isSdp(message.contentType()))
+        {
+            media.received(leg.id, leg.peer() == null ? -1 : leg.peer().id, message.buffer(), message.bodyOffset(),
+                message.bodyLength());
+        }
+    }
+
+    /** Two legs now relay to each other (Leg.join): their media is linked. */
+    void legsJoined(final Leg one, final Leg other)
+    {
+        if (media != null)
+        {
+            media.joined(one.id, other.id);
+        }
+    }
+
+    /** A leg is gone: its media endpoints close. */
+    void legReleased(final Leg leg)
+    {
+        if (media != null)
+        {
+            media.released(leg.id);
+        }
+    }
+
+    /** A new call was refused 503: no media port pairs left. */
+    void mediaPortsExhausted()
+    {
+        if (counters != null)
+        {
+            counters.increment(EngineCounters.MEDIA_PORTS_EXHAUSTED);
+        }
+    }
+
+    /** The legs' media endpoints; null when media passes through. */
+    public MediaAnchor media()
+    {
+        return media;
+    }
+
     public Leg findLeg(final AsciiView localTag, final AsciiView callId)
     {
         return calls.findLeg(localTag, callId);
@@ -386,6 +436,7 @@ public final class B2bua implements TransactionUser
             sessions.onPeerRequest(leg, request);
             sessions.requestHeaders(peer, writer);
         }
+        mediaFrom(leg, request);
         messages.copyEndToEnd(request, leg, peer, writer);
         final ClientTransaction ct = transactions.sendRequest(
             clientId, branch, method, methodName, peer.transport, peer.flow, peer.connectionId);
@@ -417,6 +468,7 @@ public final class B2bua implements TransactionUser
         stopRetransmitting2xx(leg);
         final boolean answer = ack.bodyLength() > 0;
         leg.received(OfferAnswer.Carrier.ACK, answer, timers.nowNs());
+        mediaFrom(leg, ack);
         final Leg peer = leg.peer();
         if (peer != null && peer.ackPendingCSeq >= 0 && !peer.isTerminated())
         {
@@ -522,6 +574,11 @@ public final class B2bua implements TransactionUser
             transitions.unexpected(StateMachine.CLIENT_PURPOSE, ct.id(), 0, null, "response to a request of no purpose",
                 nowNs);
             return;
+        }
+        if (media != null && response.bodyLength() > 0 && response.statusCode() < 300)
+        {
+            // The response came from the host the request went to (Engine checks it): its SDP is the leg's peer's.
+            mediaFrom(findLeg(response.from().tag(), response.callId()), response);
         }
         switch (purpose)
         {
@@ -972,6 +1029,15 @@ public final class B2bua implements TransactionUser
             {
                 cancelWhenProvisional(invite, leg);
             }
+        }
+        final ServerTransaction pending = leg.serverInvite;
+        if (pending != null && !pending.isFinal() && config.answersPendingInvitesOfDroppedLegs())
+        {
+            // RFC 3261 §15.1.2: a request pending in a dialog that ends is answered, 487. Before, a pickup's INVITE
+            // stayed unanswered when the call it took over ended first (an engine fuzz finding: a transaction held
+            // for good).
+            leg.serverInvite = null;
+            messages.respond(pending, SipStatus.REQUEST_TERMINATED, null, null);
         }
         stopRetransmitting2xx(leg);
         sessions.stop(leg);

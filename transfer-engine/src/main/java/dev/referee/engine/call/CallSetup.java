@@ -85,6 +85,14 @@ final class CallSetup
             refuse(st, trunk, route, refusal);
             return;
         }
+        if (b2bua.media() != null &&
+            !b2bua.media().hasRoomForCall(request.buffer(), request.bodyOffset(), request.bodyLength()))
+        {
+            // Every media port pair of media.ports is in use: nothing of the call is made (issue 10).
+            messages.respond(st, SipStatus.SERVICE_UNAVAILABLE, "Retry-After", "5");
+            b2bua.mediaPortsExhausted();
+            return;
+        }
         transactions.startResponse(st, SipStatus.TRYING).endWithoutBody();
         transactions.send(st, 100);
 
@@ -123,6 +131,7 @@ final class CallSetup
         }
         call.tryTarget(b.remoteTarget);
         b2bua.calls().register(call);
+        b2bua.mediaFrom(a, request);
 
         final long clientId = transactions.reserveClientId();
         final String branch = transactions.branch(clientId);

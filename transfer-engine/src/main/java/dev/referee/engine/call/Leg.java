@@ -428,6 +428,10 @@ public final class Leg implements TimerOwner
     {
         one.peer = other;
         other.peer = one;
+        if (one.b2bua != null)
+        {
+            one.b2bua.legsJoined(one, other);
+        }
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.referee.sip.SipLimits;
 import dev.referee.engine.time.EngineTimers;
 
 import dev.referee.engine.config.EngineConfig;
+import dev.referee.engine.media.MediaAnchor;
 import dev.referee.engine.config.TrunkDirectory;
 import dev.referee.engine.id.IdGenerator;
 import dev.referee.engine.message.Outbox;
@@ -47,12 +48,15 @@ public final class LegMessages
     private final String[][] contacts = new String[Transport.COUNT][2];
     /** Referee's origin line in the SDP it sends; null for journals from before it (node-start below 3). */
     private final SdpOrigin origins;
+    /** The legs' media endpoints: an SDP sent on a leg names the leg's own relay ports; null: SDP passes through. */
+    private final MediaAnchor media;
     /** Session timers: the headers of 2xx, and the SDP a re-INVITE refresh offers again (set by the B2BUA). */
     private SessionTimers sessions;
 
     LegMessages(final EngineConfig config, final TransactionLayer transactions, final Outbox outbox,
-        final IdGenerator ids, final EngineTimers timers, final TrunkDirectory trunks)
+        final IdGenerator ids, final EngineTimers timers, final TrunkDirectory trunks, final MediaAnchor media)
     {
+        this.media = media;
         this.timers = timers;
         this.trunks = trunks;
         this.headers = config.headerPolicy() ? new HeaderCopier(config.trunks()) : HeaderCopier.beforeHeaderPolicy();
@@ -124,12 +128,27 @@ public final class LegMessages
         {
             sessions.sdpSent(leg, contentType, body, offset, length);
         }
+        org.agrona.DirectBuffer sent = body;
+        int sentOffset = offset;
+        int sentLength = length;
+        if (media != null && leg != null && SdpOrigin.isSdp(contentType))
+        {
+            // Media first, then the origin line: SdpOrigin compares what the leg sees (docs/media.md).
+            final int written = media.rewriteToward(leg.id, leg.peer() == null ? -1 : leg.peer().id, body, offset,
+                length);
+            if (written >= 0)
+            {
+                sent = media.output();
+                sentOffset = 0;
+                sentLength = written;
+            }
+        }
         if (origins == null || leg == null || leg.flow == null)
         {
-            writer.endWithBody(contentType, body, offset, length);
+            writer.endWithBody(contentType, sent, sentOffset, sentLength);
             return;
         }
-        origins.endWithBody(leg, contentType, body, offset, length, writer, Transport.index(leg.transport),
+        origins.endWithBody(leg, contentType, sent, sentOffset, sentLength, writer, Transport.index(leg.transport),
             family(leg.flow));
     }
 

@@ -114,7 +114,8 @@ final class SdpOrigin
         return leftAsIs;
     }
 
-    private static boolean isSdp(final CharSequence contentType)
+    /** True for application/sdp, with or without parameters, any case. */
+    static boolean isSdp(final CharSequence contentType)
     {
         if (contentType == null || contentType.length() < CONTENT_TYPE.length())
         {

@@ -28,6 +28,8 @@ import java.util.concurrent.TimeUnit;
  *                   so that it replays exactly (see {@link #headerPolicy()} and {@link #carriesMaxForwards()}).
  * @param sessionExpiresS {@code sip.session-expires} ({@link SipConfig}): the session interval Referee asks for.
  * @param minSeS    {@code sip.min-se}: the least session interval Referee accepts.
+ * @param media     the {@code media} section: whether the engine anchors media in the relay, where, on which ports
+ *                  (node-start version 7 on; older journals replay with it off, as they were made).
  */
 public record EngineConfig(
     List<ListenAddress> listen,
@@ -46,10 +48,35 @@ public record EngineConfig(
     int maxTransactions,
     int behaviour,
     int sessionExpiresS,
-    int minSeS)
+    int minSeS,
+    MediaConfig media)
 {
     /** The behaviour of today's builds, written as the node-start record version of a new journal. */
-    public static final int BEHAVIOUR = 6;
+    public static final int BEHAVIOUR = 7;
+
+    /** Media off (SDP passes through but for o=): every configuration made before the media section existed. */
+    public EngineConfig(
+        final List<ListenAddress> listen,
+        final List<Route> routes,
+        final long t1Ns,
+        final long t2Ns,
+        final long t4Ns,
+        final int maxCalls,
+        final String userAgent,
+        final long seed,
+        final IdKey idKey,
+        final TransferConfig transfer,
+        final RedirectConfig redirect,
+        final List<TrunkConfig> trunks,
+        final WebhookConfig webhook,
+        final int maxTransactions,
+        final int behaviour,
+        final int sessionExpiresS,
+        final int minSeS)
+    {
+        this(listen, routes, t1Ns, t2Ns, t4Ns, maxCalls, userAgent, seed, idKey, transfer, redirect, trunks, webhook,
+            maxTransactions, behaviour, sessionExpiresS, minSeS, MediaConfig.defaults());
+    }
 
     /** With the default session timer settings (and those of a journal from before they were recorded). */
     public EngineConfig(
@@ -155,6 +182,10 @@ public record EngineConfig(
         if (maxTransactions < 1)
         {
             throw new IllegalArgumentException("maxTransactions must be > 0: " + maxTransactions);
+        }
+        if (media == null)
+        {
+            media = MediaConfig.defaults();
         }
         if (minSeS < SipConfig.DEFAULT_MIN_SE_S || sessionExpiresS < minSeS)
         {
@@ -281,7 +312,23 @@ public record EngineConfig(
     {
         return new EngineConfig(listen, from.routes, t1Ns, t2Ns, t4Ns, from.maxCalls, userAgent, seed, idKey,
             from.transfer, from.redirect, from.trunks, from.webhook, from.maxTransactions, behaviour, from.sessionExpiresS,
-            from.minSeS);
+            from.minSeS, media);
+    }
+
+    /** This configuration with the {@code media} section {@code next}. */
+    public EngineConfig withMedia(final MediaConfig next)
+    {
+        return new EngineConfig(listen, routes, t1Ns, t2Ns, t4Ns, maxCalls, userAgent, seed, idKey, transfer, redirect,
+            trunks, webhook, maxTransactions, behaviour, sessionExpiresS, minSeS, next);
+    }
+
+    /**
+     * Media is anchored in the relay ({@code media.enabled}, node-start version 7 on): each leg gets RTP/RTCP ports
+     * and the SDP sent on it names them (docs/media.md). Off, SDP passes through but for o=, as before.
+     */
+    public boolean anchorsMedia()
+    {
+        return behaviour >= 7 && media.enabled();
     }
 
     /**
@@ -319,6 +366,10 @@ public record EngineConfig(
         if (minSeS != running.minSeS)
         {
             return "sip.min-se";
+        }
+        if (!media.equals(running.media))
+        {
+            return "media";
         }
         if (seed != running.seed || !java.util.Objects.equals(idKey, running.idKey) || behaviour != running.behaviour)
         {
@@ -425,6 +476,17 @@ public record EngineConfig(
     public boolean endsCancelledTakeovers()
     {
         return behaviour >= 6;
+    }
+
+    /**
+     * A leg dropped with an INVITE of its peer still unanswered (a pickup's INVITE whose call ended before the
+     * takeover was answered, a re-INVITE under way when the call ends) answers it 487 (RFC 3261 §15.1.2). Before
+     * node-start version 7 the INVITE stayed unanswered and its server transaction held for good (an engine fuzz
+     * finding).
+     */
+    public boolean answersPendingInvitesOfDroppedLegs()
+    {
+        return behaviour >= 7;
     }
 
     /**

@@ -44,7 +44,13 @@ public final class EngineCounters
     public static final int PRACKS_RECEIVED = 17;
     /** Reliable provisionals Referee sent that no PRACK acknowledged within 64*T1: the INVITE got 500. */
     public static final int PROVISIONALS_UNACKNOWLEDGED = 18;
-    private static final int GAUGE_SLOTS = 19;
+    /** New calls answered 503 because media.ports had no port pairs left for them (issue 10). */
+    public static final int MEDIA_PORTS_EXHAUSTED = 19;
+    /** Media port pairs in use (media anchored): one per relayed m= line per leg. */
+    public static final int MEDIA_PAIRS_IN_USE = 20;
+    /** Media port pairs in media.ports (0: media passes through). */
+    public static final int MEDIA_PAIRS = 21;
+    private static final int GAUGE_SLOTS = 22;
 
     private final AtomicLongArray gauges = new AtomicLongArray(GAUGE_SLOTS);
     private final AtomicLongArray requestsIn = new AtomicLongArray(METHOD_SLOTS);

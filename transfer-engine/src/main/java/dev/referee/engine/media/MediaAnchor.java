@@ -1,0 +1,432 @@
+package dev.referee.engine.media;
+
+import dev.referee.engine.config.MediaConfig;
+import dev.referee.media.MediaPorts;
+import dev.referee.sip.AsciiView;
+import dev.referee.sip.sdp.SessionDescription;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.Long2ObjectHashMap;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Arrays;
+
+/**
+ * Anchors the media of every leg in the relay (issue 10, docs/media.md "The engine's side"): the engine decides,
+ * the relay executes. Each leg gets one endpoint per relayable {@code m=} line, an RTP/RTCP port pair from
+ * {@code media.ports} allocated when the leg first needs it (an SDP received from its peer, or sent to it) and kept
+ * for the leg's life, so that every SDP Referee sends on a leg names the same address and ports whoever is at the far
+ * end. What the leg's peer says in its SDP points the endpoint at it ({@link MediaControl#peer}); the endpoints of
+ * two legs joined by the B2BUA (a call's caller and callee, a transfer's transferee and target once the join
+ * completes) are linked line by line, so a transfer re-anchors by linking the transferee's endpoint to the target's:
+ * the transferee's ports, hence its SDP's address and port, do not change. A leg's endpoints close with the leg.
+ * <p>
+ * Everything here follows from the engine's inputs: the ports come from {@link MediaPorts}, which allocates in a
+ * fixed order, so a replay allocates the same ports. Commands go to {@link MediaControl#NONE} until the node goes
+ * live ({@link #live}), which then opens and links what the engine holds. Engine thread only.
+ */
+public final class MediaAnchor
+{
+    /** The most {@code m=} lines a leg has endpoints for: the most a body parses with. */
+    public static final int MAX_LINES = SessionDescription.MAX_MEDIA;
+    private static final long NONE = -1;
+
+    private final MediaConfig config;
+    private final MediaPorts ports;
+    private final SdpRewriter rewriter;
+    private final Long2ObjectHashMap<LegMedia> legs = new Long2ObjectHashMap<>();
+    private final int[] portsToward = new int[MAX_LINES];
+    private MediaControl control = MediaControl.NONE;
+    private long exhausted;
+    private long refused;
+    private long leftAsIs;
+
+    public MediaAnchor(final MediaConfig config)
+    {
+        this.config = config;
+        this.ports = new MediaPorts(config.lowPort(), config.highPort());
+        this.rewriter = new SdpRewriter(config.sdpAddress());
+    }
+
+    /** The relay's id of leg {@code legId}'s endpoint for its {@code m=} line {@code line}. */
+    public static long endpointId(final long legId, final int line)
+    {
+        return legId * MAX_LINES + line;
+    }
+
+    /**
+     * True when a new call whose caller offers {@code body} (length 0: no offer) finds the port pairs it needs: one per
+     * relayable line on each of its two legs (one each when it offers none: the answer will). A call that does not is
+     * answered 503 before anything of it is made.
+     */
+    public boolean hasRoomForCall(final DirectBuffer body, final int offset, final int length)
+    {
+        int lines = 1;
+        if (length > 0 && rewriter.read(body, offset, length) > 0)
+        {
+            lines = 0;
+            final PeerMedia peer = rewriter.peer();
+            for (int i = 0; i < peer.count(); i++)
+            {
+                lines += peer.relayable(i) ? 1 : 0;
+            }
+            lines = Math.max(1, lines);
+        }
+        return ports.capacity() - ports.inUse() >= 2 * lines;
+    }
+
+    /**
+     * An SDP {@code body} received from leg {@code legId}'s peer: its relayable lines get endpoints (allocated when
+     * new), each pointed at where the peer receives when that changed, and linked to the lines of the leg it is joined
+     * to ({@code joinedLegId}, or -1).
+     */
+    public void received(final long legId, final long joinedLegId, final DirectBuffer body, final int offset,
+        final int length)
+    {
+        final int lines = rewriter.read(body, offset, length);
+        if (lines <= 0)
+        {
+            return;
+        }
+        final LegMedia leg = legMedia(legId);
+        final PeerMedia peer = rewriter.peer();
+        for (int i = 0; i < lines; i++)
+        {
+            if (!peer.relayable(i) || !open(leg, legId, i))
+            {
+                continue;
+            }
+            final AsciiView address = peer.address(i);
+            // c=0.0.0.0 is hold (RFC 3264 §8.4): the peer keeps its address, and the relay what it latched.
+            if (!address.contentEquals("0.0.0.0") && leg.peerChanged(i, address, peer.rtpPort(i), peer.rtcpPort(i), peer.rtcpMux(i),
+                peer.clockRateHz(i)))
+            {
+                refusedUnless(control.peer(endpointId(legId, i), leg.peerAddress[i], peer.rtpPort(i),
+                    peer.rtcpPort(i), peer.rtcpMux(i), peer.clockRateHz(i)));
+            }
+        }
+        link(legId, leg, joinedLegId);
+    }
+
+    /**
+     * Writes {@code body}, an SDP sent to leg {@code legId}'s peer, with the relay's address and the leg's own ports
+     * (allocated for lines it had none for; a line left without a pair is rejected with port 0) into {@link #output}:
+     * the length written, or -1 when the body does not parse as SDP or does not fit (sent as it came, counted).
+     */
+    public int rewriteToward(final long legId, final long joinedLegId, final DirectBuffer body, final int offset,
+        final int length)
+    {
+        final int lines = rewriter.read(body, offset, length);
+        if (lines < 0)
+        {
+            leftAsIs++;
+            return -1;
+        }
+        final LegMedia leg = legMedia(legId);
+        final PeerMedia peer = rewriter.peer();
+        for (int i = 0; i < lines; i++)
+        {
+            portsToward[i] = peer.relayable(i) && open(leg, legId, i) ? leg.rtpPort[i] : 0;
+        }
+        final int written = rewriter.write(portsToward);
+        if (written < 0)
+        {
+            leftAsIs++;
+            return -1;
+        }
+        link(legId, leg, joinedLegId);
+        return written;
+    }
+
+    /** What {@link #rewriteToward} wrote, from index 0. */
+    public DirectBuffer output()
+    {
+        return rewriter.output();
+    }
+
+    /** Two legs are joined (a call, a transfer's join, a pickup): their media is linked, line by line. */
+    public void joined(final long legId, final long otherLegId)
+    {
+        final LegMedia leg = legs.get(legId);
+        if (leg != null)
+        {
+            link(legId, leg, otherLegId);
+        }
+    }
+
+    /** Leg {@code legId} is gone: its endpoints close and their ports are free again. */
+    public void released(final long legId)
+    {
+        final LegMedia leg = legs.remove(legId);
+        if (leg == null)
+        {
+            return;
+        }
+        for (int i = 0; i < MAX_LINES; i++)
+        {
+            if (leg.rtpPort[i] != 0)
+            {
+                forgetLink(leg.linkedTo[i], endpointId(legId, i));
+                refusedUnless(control.close(endpointId(legId, i)));
+                ports.release(leg.rtpPort[i]);
+            }
+        }
+    }
+
+    /**
+     * The node is live: from now on commands go to {@code next}, which first gets every endpoint the engine holds
+     * (opened, pointed at its peer, linked), all of them made while the journal was replayed with no relay.
+     */
+    public void live(final MediaControl next)
+    {
+        control = next;
+        legs.forEach((legId, leg) ->
+        {
+            for (int i = 0; i < MAX_LINES; i++)
+            {
+                if (leg.rtpPort[i] != 0)
+                {
+                    final long endpoint = endpointId(legId, i);
+                    refusedUnless(control.open(endpoint, leg.rtpPort[i], config.strictSource(), 0));
+                    if (leg.peerPort[i] != 0)
+                    {
+                        refusedUnless(control.peer(endpoint, leg.peerAddress[i], leg.peerPort[i], leg.peerRtcpPort[i],
+                            leg.peerMux[i], leg.peerClockRateHz[i]));
+                    }
+                }
+            }
+        });
+        legs.forEach((legId, leg) ->
+        {
+            for (int i = 0; i < MAX_LINES; i++)
+            {
+                final long endpoint = endpointId(legId, i);
+                if (leg.linkedTo[i] != NONE && endpoint < leg.linkedTo[i])
+                {
+                    refusedUnless(control.link(endpoint, leg.linkedTo[i]));
+                }
+            }
+        });
+    }
+
+    /** The port pairs in use. */
+    public int pairsInUse()
+    {
+        return ports.inUse();
+    }
+
+    /** The port pairs of {@code media.ports}. */
+    public int pairs()
+    {
+        return ports.capacity();
+    }
+
+    /** Lines that got no port pair because {@code media.ports} was exhausted (rejected with port 0). */
+    public long exhausted()
+    {
+        return exhausted;
+    }
+
+    /** Commands the relay's ring could not take. */
+    public long refused()
+    {
+        return refused;
+    }
+
+    /** SDP bodies sent as they came: they did not parse, or would not fit once rewritten. */
+    public long leftAsIs()
+    {
+        return leftAsIs;
+    }
+
+    /** The RTP port of leg {@code legId}'s line {@code line}, 0 when it has none (tests, status). */
+    public int rtpPort(final long legId, final int line)
+    {
+        final LegMedia leg = legs.get(legId);
+        return leg == null ? 0 : leg.rtpPort[line];
+    }
+
+    /** The endpoint line {@code line} of leg {@code legId} is linked to, -1 when none (tests). */
+    public long linkedTo(final long legId, final int line)
+    {
+        final LegMedia leg = legs.get(legId);
+        return leg == null ? NONE : leg.linkedTo[line];
+    }
+
+    private LegMedia legMedia(final long legId)
+    {
+        LegMedia leg = legs.get(legId);
+        if (leg == null)
+        {
+            leg = new LegMedia();
+            legs.put(legId, leg);
+        }
+        return leg;
+    }
+
+    /** Gives line {@code line} of the leg a port pair and opens it when it has none; false when none is left. */
+    private boolean open(final LegMedia leg, final long legId, final int line)
+    {
+        if (leg.rtpPort[line] != 0)
+        {
+            return true;
+        }
+        final int port = ports.allocate();
+        if (port == MediaPorts.EXHAUSTED)
+        {
+            exhausted++;
+            return false;
+        }
+        leg.rtpPort[line] = port;
+        // Never idle while ringing: the media timeout applies once answered (docs/media.md, not wired yet).
+        refusedUnless(control.open(endpointId(legId, line), port, config.strictSource(), 0));
+        return true;
+    }
+
+    /** Links each line of the leg that has an endpoint to the same line of {@code otherLegId}'s, unless linked so. */
+    private void link(final long legId, final LegMedia leg, final long otherLegId)
+    {
+        final LegMedia other = otherLegId < 0 ? null : legs.get(otherLegId);
+        if (other == null)
+        {
+            return;
+        }
+        for (int i = 0; i < MAX_LINES; i++)
+        {
+            final long endpoint = endpointId(legId, i);
+            final long otherEndpoint = endpointId(otherLegId, i);
+            if (leg.rtpPort[i] == 0 || other.rtpPort[i] == 0 || leg.linkedTo[i] == otherEndpoint)
+            {
+                continue;
+            }
+            // The relay unlinks each side's previous far side (the transferor when the transferee joins the target).
+            forgetLink(leg.linkedTo[i], endpoint);
+            forgetLink(other.linkedTo[i], otherEndpoint);
+            leg.linkedTo[i] = otherEndpoint;
+            other.linkedTo[i] = endpoint;
+            refusedUnless(control.link(endpoint, otherEndpoint));
+        }
+    }
+
+    /** {@code endpoint} was linked to {@code formerEndpoint} and no longer is: the former forgets it too. */
+    private void forgetLink(final long formerEndpoint, final long endpoint)
+    {
+        if (formerEndpoint == NONE)
+        {
+            return;
+        }
+        final LegMedia former = legs.get(formerEndpoint / MAX_LINES);
+        final int line = (int)(formerEndpoint % MAX_LINES);
+        if (former != null && former.linkedTo[line] == endpoint)
+        {
+            former.linkedTo[line] = NONE;
+        }
+    }
+
+    private void refusedUnless(final boolean given)
+    {
+        if (!given)
+        {
+            refused++;
+        }
+    }
+
+    /**
+     * The connection address of an SDP as an {@link InetAddress}, when it is an IP literal; null for a name (RFC 4566
+     * allows one: it is not resolved on the engine thread, the relay latches the peer from its first packet instead).
+     */
+    static InetAddress ipLiteral(final AsciiView address)
+    {
+        if (address.isEmpty() || address.length() > 45)
+        {
+            return null;
+        }
+        boolean colon = false;
+        boolean letter = false;
+        int dots = 0;
+        for (int i = 0; i < address.length(); i++)
+        {
+            final char c = address.charAt(i);
+            final boolean digit = c >= '0' && c <= '9';
+            final boolean hexLetter = (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+            if (!digit && !hexLetter && c != '.' && c != ':')
+            {
+                return null;
+            }
+            colon |= c == ':';
+            letter |= hexLetter;
+            dots += c == '.' ? 1 : 0;
+        }
+        if (!colon && (letter || dots != 3))
+        {
+            return null;
+        }
+        try
+        {
+            // A literal only (checked above): InetAddress parses it without a lookup.
+            return InetAddress.getByName(address.toString());
+        }
+        catch (final UnknownHostException e)
+        {
+            return null;
+        }
+    }
+
+    /** One leg's endpoints: per line, its RTP port (0: none), the endpoint it is linked to, its peer. */
+    private static final class LegMedia
+    {
+        final int[] rtpPort = new int[MAX_LINES];
+        final long[] linkedTo = new long[MAX_LINES];
+        final InetAddress[] peerAddress = new InetAddress[MAX_LINES];
+        final int[] peerPort = new int[MAX_LINES];
+        final int[] peerRtcpPort = new int[MAX_LINES];
+        final int[] peerClockRateHz = new int[MAX_LINES];
+        final boolean[] peerMux = new boolean[MAX_LINES];
+        final byte[][] peerAddressText = new byte[MAX_LINES][];
+
+        LegMedia()
+        {
+            Arrays.fill(linkedTo, NONE);
+        }
+
+        /** Records where line {@code line}'s peer receives: true when it differs from what was recorded. */
+        boolean peerChanged(final int line, final AsciiView address, final int port, final int rtcpPort,
+            final boolean mux, final int clockRateHz)
+        {
+            final byte[] before = peerAddressText[line];
+            if (before != null && port == peerPort[line] && rtcpPort == peerRtcpPort[line] && mux == peerMux[line] &&
+                sameText(before, address))
+            {
+                return false;
+            }
+            final byte[] text = new byte[address.length()];
+            for (int i = 0; i < text.length; i++)
+            {
+                text[i] = (byte)address.charAt(i);
+            }
+            peerAddressText[line] = text;
+            peerAddress[line] = ipLiteral(address);
+            peerPort[line] = port;
+            peerRtcpPort[line] = rtcpPort;
+            peerMux[line] = mux;
+            peerClockRateHz[line] = clockRateHz;
+            return true;
+        }
+
+        private static boolean sameText(final byte[] text, final AsciiView address)
+        {
+            if (text.length != address.length())
+            {
+                return false;
+            }
+            for (int i = 0; i < text.length; i++)
+            {
+                if (text[i] != address.charAt(i))
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+}

@@ -1,0 +1,245 @@
+package dev.referee.engine;
+
+import dev.referee.engine.config.MediaConfig;
+import dev.referee.engine.counters.EngineCounters;
+import dev.referee.engine.media.MediaControl;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static dev.referee.engine.EngineHarness.CALLEE;
+import static dev.referee.engine.EngineHarness.CALLER;
+import static dev.referee.engine.EngineHarness.TARGET;
+import static dev.referee.engine.EngineHarness.request;
+import static dev.referee.engine.EngineHarness.response;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Media anchored in the relay (issue 10, {@code media.enabled: true}), as the engine drives it: what each phone is
+ * told in SDP (the relay's address, the leg's own ports, nothing of the far party) and what the relay is told
+ * (endpoints opened on those ports, pointed at each phone's SDP address, linked in pairs, closed with their leg). The
+ * relay itself is tested in media-relay; here its commands are recorded.
+ */
+class MediaAnchorFlowTest
+{
+    private static final String SDP_ALICE = "v=0\r\no=alice 1001 1 IN IP4 192.0.2.10\r\ns=-\r\n" +
+        "c=IN IP4 192.0.2.10\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0 8\r\na=rtpmap:8 PCMA/8000\r\na=sendrecv\r\n";
+    private static final String SDP_BOB = "v=0\r\no=bob 2002 7 IN IP4 192.0.2.20\r\ns=-\r\n" +
+        "c=IN IP4 192.0.2.20\r\nt=0 0\r\nm=audio 5000 RTP/AVP 0\r\na=sendrecv\r\n";
+    private static final String SDP_CAROL = "v=0\r\no=carol 3003 42 IN IP4 192.0.2.30\r\ns=-\r\n" +
+        "c=IN IP4 192.0.2.30\r\nt=0 0\r\nm=audio 6000 RTP/AVP 0\r\na=sendrecv\r\n";
+    private static final Pattern PORT = Pattern.compile("(?m)^m=audio (\\d+) ");
+    private static final Pattern CONNECTION = Pattern.compile("(?m)^c=IN IP4 (\\S+)\r?$");
+
+    private final SipPhone alice = new SipPhone("alice", CALLER);
+    private final SipPhone bob = new SipPhone("bob", CALLEE);
+    private final SipPhone carol = new SipPhone("carol", TARGET);
+    private final RecordedRelay relay = new RecordedRelay();
+    private EngineHarness harness = anchored("40000-40099");
+
+    private EngineHarness anchored(final String ports)
+    {
+        final String[] range = ports.split("-");
+        final MediaConfig media;
+        try
+        {
+            media = new MediaConfig(true, InetAddress.getByName("127.0.0.1"), null, Integer.parseInt(range[0]),
+                Integer.parseInt(range[1]), 60_000, 3_600_000, false);
+        }
+        catch (final java.net.UnknownHostException e)
+        {
+            throw new AssertionError(e);
+        }
+        final EngineHarness anchored = new EngineHarness(new EngineHarness().config.withMedia(media));
+        anchored.engine.mediaLive(relay);
+        return anchored;
+    }
+
+    /** Alice calls Bob with an offer; returns {INVITE Bob got, 200 Alice got}. */
+    private Sent[] establish(final SipPhone caller, final SipPhone callee, final String callId)
+    {
+        harness.receive(CALLER, withBody(caller.invite("bob", callId), SDP_ALICE));
+        final Sent invite = harness.expectOne(request("INVITE", CALLEE), "INVITE");
+        callee.accept(invite);
+        harness.receive(CALLEE, callee.answer(invite, 200, "OK", SDP_BOB));
+        final Sent ok = harness.expectOne(response(200, CALLER), "200");
+        caller.learn(ok);
+        harness.receive(CALLER, caller.ack());
+        harness.drain();
+        return new Sent[] {invite, ok};
+    }
+
+    @Test
+    void shouldShowEachPhoneTheRelayAndLinkTheTwoLegs()
+    {
+        final Sent[] call = establish(alice, bob, "call-1@alice");
+        final int towardBob = port(call[0]);
+        final int towardAlice = port(call[1]);
+        assertEquals("127.0.0.1", connection(call[0]), "Bob sends his RTP to the relay");
+        assertEquals("127.0.0.1", connection(call[1]), "Alice too");
+        assertNotEquals(towardBob, towardAlice, "a port pair per leg");
+        assertTrue(towardBob % 2 == 0 && towardAlice % 2 == 0 && towardBob >= 40_000 && towardAlice <= 40_098,
+            towardBob + " " + towardAlice);
+        assertFalse(call[0].body().contains("192.0.2.10") || call[1].body().contains("192.0.2.20"),
+            "neither phone learns the other's media address");
+        assertTrue(call[0].body().contains("a=rtpmap:8 PCMA/8000"), "codecs pass unchanged");
+
+        final long aliceEndpoint = relay.endpointOn(towardAlice);
+        final long bobEndpoint = relay.endpointOn(towardBob);
+        assertTrue(relay.commands.contains("peer " + aliceEndpoint + " /192.0.2.10:4000"), relay.commands::toString);
+        assertTrue(relay.commands.contains("peer " + bobEndpoint + " /192.0.2.20:5000"), relay.commands::toString);
+        assertEquals(1, relay.links(aliceEndpoint, bobEndpoint), relay.commands::toString);
+        assertEquals(2, harness.counters.get(EngineCounters.MEDIA_PAIRS_IN_USE));
+
+        harness.receive(CALLER, alice.bye());
+        final Sent bye = harness.expectOne(request("BYE", CALLEE), "BYE");
+        harness.receive(CALLEE, bob.answer(bye, 200, "OK", null));
+        harness.advanceMs(40_000);
+        assertTrue(relay.commands.contains("close " + aliceEndpoint), relay.commands::toString);
+        assertTrue(relay.commands.contains("close " + bobEndpoint), relay.commands::toString);
+        assertEquals(0, harness.counters.get(EngineCounters.MEDIA_PAIRS_IN_USE), "both pairs free again");
+    }
+
+    @Test
+    void shouldKeepTheTransfereesPortsAndLinkItToTheTargetWhenTheJoinCompletes()
+    {
+        final Sent[] call = establish(alice, bob, "call-1@alice");
+        final int towardAlice = port(call[1]);
+        final long aliceEndpoint = relay.endpointOn(towardAlice);
+        final long bobEndpoint = relay.endpointOn(port(call[0]));
+
+        harness.receive(CALLEE, bob.refer("sip:carol@example.com", null));
+        final List<Sent> out = harness.drain();
+        out.stream().filter(s -> s.isRequest("NOTIFY"))
+            .forEach(notify -> harness.receive(CALLEE, bob.answer(notify, 200, "OK", null)));
+        final Sent invite = out.stream().filter(s -> s.isRequest("INVITE")).findFirst().orElseThrow();
+        carol.accept(invite);
+        harness.receive(TARGET, carol.answer(invite, 200, "OK", SDP_CAROL));
+        final Sent reinvite = harness.expectOne(request("INVITE", CALLER), "re-INVITE of the transferee");
+        assertEquals(towardAlice, port(reinvite), "Alice keeps sending to the same port");
+        assertEquals("127.0.0.1", connection(reinvite));
+        assertFalse(reinvite.body().contains("192.0.2.30"), "nor does she learn Carol's address");
+        final long carolEndpoint = relay.endpointOf("192.0.2.30:6000");
+        assertEquals(0, relay.links(aliceEndpoint, carolEndpoint), "Alice still hears Bob until she accepts");
+
+        harness.receive(CALLER, alice.answer(reinvite, 200, "OK", SDP_ALICE));
+        final Sent ackCarol = harness.drain().stream().filter(s -> s.isRequest("ACK") && s.destination.equals(TARGET))
+            .findFirst().orElseThrow();
+        assertEquals("127.0.0.1", connection(ackCarol));
+        assertEquals(carolEndpoint, relay.endpointOn(port(ackCarol)), "Carol sends to her own leg's ports");
+        assertEquals(1, relay.links(aliceEndpoint, carolEndpoint), "joined: Alice's endpoint now goes to Carol's");
+
+        harness.receive(CALLEE, bob.bye());
+        harness.drain();
+        harness.advanceMs(40_000);
+        assertTrue(relay.commands.contains("close " + bobEndpoint), relay.commands::toString);
+        assertFalse(relay.commands.contains("close " + aliceEndpoint), "Alice's ports stay hers");
+        assertEquals(2, harness.counters.get(EngineCounters.MEDIA_PAIRS_IN_USE), "Alice's and Carol's");
+    }
+
+    @Test
+    void shouldAnswer503WhenTheMediaPortsAreExhaustedAndServeAgainOnceFree()
+    {
+        harness = anchored("40000-40003"); // two pairs: one call
+        establish(alice, bob, "call-1@alice");
+        final SipPhone dave = new SipPhone("dave", CALLER);
+        harness.receive(CALLER, withBody(dave.invite("bob", "call-2@dave"), SDP_ALICE));
+        final Sent refused = harness.expectOne(response(503, CALLER), "503");
+        assertTrue(refused.text.contains("Retry-After: "), refused.text);
+        assertEquals(1, harness.counters.get(EngineCounters.MEDIA_PORTS_EXHAUSTED));
+        assertEquals(1, harness.engine.activeCalls(), "nothing of the refused call was made");
+
+        harness.receive(CALLER, alice.bye());
+        final Sent bye = harness.expectOne(request("BYE", CALLEE), "BYE");
+        harness.receive(CALLEE, bob.answer(bye, 200, "OK", null));
+        harness.advanceMs(40_000);
+        final SipPhone erin = new SipPhone("erin", CALLER);
+        final SipPhone bobAgain = new SipPhone("bob", CALLEE);
+        final Sent[] again = establish(erin, bobAgain, "call-3@erin");
+        assertEquals("127.0.0.1", connection(again[1]), "the freed pairs serve the next call");
+    }
+
+    private static String withBody(final String request, final String sdp)
+    {
+        return request.replace(SipPhone.SDP, sdp)
+            .replace("Content-Length: " + SipPhone.SDP.length(), "Content-Length: " + sdp.length());
+    }
+
+    private static int port(final Sent sent)
+    {
+        final Matcher m = PORT.matcher(sent.body());
+        assertTrue(m.find(), sent.body());
+        return Integer.parseInt(m.group(1));
+    }
+
+    private static String connection(final Sent sent)
+    {
+        final Matcher m = CONNECTION.matcher(sent.body());
+        assertTrue(m.find(), sent.body());
+        return m.group(1);
+    }
+
+    /** The relay's commands, as text in the order given. */
+    private static final class RecordedRelay implements MediaControl
+    {
+        final List<String> commands = new ArrayList<>();
+
+        long endpointOn(final int rtpPort)
+        {
+            return commands.stream().filter(c -> c.startsWith("open ") && c.endsWith(" " + rtpPort))
+                .mapToLong(c -> Long.parseLong(c.split(" ")[1])).findFirst()
+                .orElseThrow(() -> new AssertionError("no endpoint on " + rtpPort + ": " + commands));
+        }
+
+        long endpointOf(final String peer)
+        {
+            return commands.stream().filter(c -> c.startsWith("peer ") && c.endsWith("/" + peer))
+                .mapToLong(c -> Long.parseLong(c.split(" ")[1])).findFirst()
+                .orElseThrow(() -> new AssertionError("no endpoint for " + peer + ": " + commands));
+        }
+
+        long links(final long one, final long other)
+        {
+            return commands.stream().filter(c -> c.equals("link " + one + " " + other) ||
+                c.equals("link " + other + " " + one)).count();
+        }
+
+        @Override
+        public boolean open(final long endpointId, final int rtpPort, final boolean strictSource, final long timeoutNs)
+        {
+            return commands.add("open " + endpointId + " " + rtpPort);
+        }
+
+        @Override
+        public boolean peer(final long endpointId, final InetAddress address, final int rtpPort, final int rtcpPort,
+            final boolean rtcpMux, final int clockRateHz)
+        {
+            return commands.add("peer " + endpointId + " " + address + ":" + rtpPort);
+        }
+
+        @Override
+        public boolean timeout(final long endpointId, final long timeoutNs)
+        {
+            return commands.add("timeout " + endpointId + " " + timeoutNs);
+        }
+
+        @Override
+        public boolean link(final long endpointId, final long otherEndpointId)
+        {
+            return commands.add("link " + endpointId + " " + otherEndpointId);
+        }
+
+        @Override
+        public boolean close(final long endpointId)
+        {
+            return commands.add("close " + endpointId);
+        }
+    }
+}
