@@ -2,12 +2,14 @@
 # Long fuzzing run of one Jazzer target (docs/security.md, "Fuzzing"): coverage-guided, bounded by a count of inputs
 # or a time, one target at a time, at low priority (the machine is shared).
 #
-#   benchmarks/scripts/fuzz.sh TARGET [--runs N] [--time SECONDS] [--max-len BYTES] [--fresh]
+#   benchmarks/scripts/fuzz.sh TARGET [--runs N] [--time SECONDS] [--max-len BYTES] [--jobs N] [--fresh]
 #   benchmarks/scripts/fuzz.sh TARGET --replay DIR
 #   benchmarks/scripts/fuzz.sh list
 #
 # TARGET is one of the names `list` prints. Default: --runs 10000000 (no time limit), --max-len 8192; with --runs and
-# --time both, whichever is reached first ends the run.
+# --time both, whichever is reached first ends the run. --jobs N runs N libFuzzer workers in parallel (libFuzzer's
+# -jobs, one JVM each) on one shared corpus, each with its share of --runs: the same campaign N times as fast on N free
+# cores; each worker's log is MODULE/target/fuzz/TARGET/fuzz-K.log, and the totals are their sums.
 # --replay runs each input of DIR once, without fuzzing, and prints the rate: the same work before and after a change
 # to the target or to the code under it (DIR is left as it is).
 # It compiles the modules' tests (never installs anything), then runs Jazzer's libFuzzer driver on the @FuzzTest
@@ -63,6 +65,7 @@ RUNS_GIVEN=0
 TIME=0
 MAX_LEN=8192
 FRESH=0
+JOBS=1
 REPLAY=
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -70,6 +73,7 @@ while [ $# -gt 0 ]; do
         --time) TIME="$2"; shift 2 ;;
         --max-len) MAX_LEN="$2"; shift 2 ;;
         --fresh) FRESH=1; shift ;;
+        --jobs) JOBS="$2"; shift 2 ;;
         --replay) REPLAY="$(cd "$2" && pwd)"; shift 2 ;;
         *) usage ;;
     esac
@@ -84,10 +88,11 @@ mkdir -p "$WORK/corpus"
 # Compile the tests of the module and of what it depends on, and write the test class path, in one reactor build:
 # the reactor then resolves proxy-core to its target/classes, never to a jar in ~/.m2.
 MODULES=proxy-core
-[ "$MODULE" = transfer-engine ] && MODULES=proxy-core,transfer-engine
+[ "$MODULE" = transfer-engine ] && MODULES=proxy-core,media-relay,transfer-engine
 mvn -o -B -q test-compile dependency:build-classpath -pl "$MODULES" -Dmdep.includeScope=test \
     -Dmdep.outputFile=target/fuzz/classpath.txt
 CP="$ROOT/$MODULE/target/test-classes:$ROOT/$MODULE/target/classes:$ROOT/proxy-core/target/classes"
+CP="$CP:$ROOT/media-relay/target/classes"
 CP="$CP:$(tr ':' '\n' < "$ROOT/$MODULE/target/fuzz/classpath.txt" | grep -v '/dev/referee/' | paste -sd: -)"
 # The flags Agrona and Chronicle need, as the tests get them (one place: the parent pom).
 JVM_FLAGS="$(sed -n 's:.*<referee.jvm.flags>\(.*\)</referee.jvm.flags>.*:\1:p' pom.xml)"
@@ -96,10 +101,12 @@ INPUTS="$ROOT/$MODULE/src/test/resources/$(echo "${CLASS%.*}" | tr . /)/${CLASS#
 mkdir -p "$INPUTS/$METHOD"
 FINDINGS_BEFORE="$(find "$INPUTS/$METHOD" -name 'crash-*' -o -name 'oom-*' -o -name 'timeout-*' | wc -l)"
 # Jazzer's own options override the @FuzzTest(maxDuration) of the annotation (meant for short JUnit fuzzing);
-# 10000h stands for no time limit.
-LIMIT="--max_executions=$RUNS --max_duration=10000h -runs=$RUNS"
+# 10000h stands for no time limit. With --jobs, each worker runs its share of the inputs.
+PER_JOB=$(( (RUNS + JOBS - 1) / JOBS ))
+LIMIT="--max_executions=$PER_JOB --max_duration=10000h -runs=$PER_JOB"
 [ "$TIME" != 0 ] && LIMIT="--max_duration=${TIME}s -max_total_time=$TIME" &&
-    [ "$RUNS_GIVEN" = 1 ] && LIMIT="$LIMIT --max_executions=$RUNS -runs=$RUNS"
+    [ "$RUNS_GIVEN" = 1 ] && LIMIT="$LIMIT --max_executions=$PER_JOB -runs=$PER_JOB"
+[ "$JOBS" -gt 1 ] && LIMIT="$LIMIT -jobs=$JOBS -workers=$JOBS"
 
 TRACE_OPTION=
 [ "$TRACE" != - ] && TRACE_OPTION="--trace=$TRACE"
@@ -125,21 +132,35 @@ if [ -n "$REPLAY" ]; then
     TIMEFORMAT="fuzz.sh: $NAME: replay took %R s, %U s user and %S s system CPU (the JVM's start included)"
     time "${COMMAND[@]}" > "$WORK/fuzz.log" 2>&1
 else
-    "${COMMAND[@]}" > "$WORK/fuzz.log" 2>&1
+    # In WORK: with --jobs, libFuzzer writes each worker's log there (fuzz-K.log).
+    rm -f "$WORK"/fuzz-*.log
+    (cd "$WORK" && "${COMMAND[@]}" > "$WORK/fuzz.log" 2>&1)
 fi
 STATUS=$?
 set -e
 SECONDS_RUN=$(( $(date +%s) - START ))
 
-EXECUTED="$(grep -ao 'stat::number_of_executed_units: *[0-9]*' "$WORK/fuzz.log" | tail -1 | grep -o '[0-9]*$' || echo '?')"
-RATE="$(grep -ao 'stat::average_exec_per_sec: *[0-9]*' "$WORK/fuzz.log" | tail -1 | grep -o '[0-9]*$' || echo '?')"
-LAST="$(grep -aE '^#[0-9]+' "$WORK/fuzz.log" | tail -1 || true)"
+# One log, or one per worker with --jobs: the totals are the sums of each log's last figures.
+LOGS=("$WORK/fuzz.log")
+[ "$JOBS" -gt 1 ] && [ -z "$REPLAY" ] && LOGS=("$WORK"/fuzz-*.log)
+last_stat()
+{
+    local total=0 value
+    for log in "${LOGS[@]}"; do
+        value="$(grep -ao "stat::$1: *[0-9]*" "$log" | tail -1 | grep -o '[0-9]*$' || true)"
+        total=$(( total + ${value:-0} ))
+    done
+    echo "$total"
+}
+EXECUTED="$(last_stat number_of_executed_units)"
+RATE="$(last_stat average_exec_per_sec)"
+LAST="$(grep -aE '^#[0-9]+' "${LOGS[0]}" | tail -1 || true)"
 COV="$(echo "$LAST" | grep -o 'cov: [0-9]*' || true)"
 FT="$(echo "$LAST" | grep -o 'ft: [0-9]*' || true)"
 CORPUS="$(echo "$LAST" | grep -o 'corp: [0-9]*/[0-9]*[a-zA-Z]*' || true)"
 FINDINGS_AFTER="$(find "$INPUTS/$METHOD" -name 'crash-*' -o -name 'oom-*' -o -name 'timeout-*' | wc -l)"
 echo "fuzz.sh: $NAME: $EXECUTED inputs in ${SECONDS_RUN}s ($RATE a second fuzzing), $COV $FT $CORPUS, findings: $((FINDINGS_AFTER - FINDINGS_BEFORE)), exit $STATUS"
 if [ "$FINDINGS_AFTER" -gt "$FINDINGS_BEFORE" ] || [ "$STATUS" -ne 0 ]; then
-    grep -a -A6 '== Java Exception\|== libFuzzer crashing input\|ERROR: libFuzzer' "$WORK/fuzz.log" | head -30 >&2
+    grep -a -A6 '== Java Exception\|== libFuzzer crashing input\|ERROR: libFuzzer' "${LOGS[@]}" | head -30 >&2
     exit 1
 fi
