@@ -36,6 +36,11 @@ public final class InboundEvent
      * §8.1.3.1: the requests waiting on it have failed, as if answered 503, so a route's next target is tried at once.
      */
     public static final int TRANSPORT_FAILURE = 6;
+    /**
+     * The media relay found a linked pair of endpoints silent for their timeout (media.timeout, media.hold-timeout):
+     * {@link #mediaEndpoint} names one of them. The engine ends the call with cause media-timeout.
+     */
+    public static final int MEDIA_IDLE = 7;
 
     /** Largest datagram or framed stream message accepted. */
     public static final int MAX_MESSAGE_LENGTH = 65_535;
@@ -72,6 +77,9 @@ public final class InboundEvent
 
     public final UnsafeBuffer data = new UnsafeBuffer(new byte[INITIAL_CAPACITY]);
     public int length;
+
+    /** {@link #MEDIA_IDLE}: the relay's id of the endpoint (the engine's: a leg and one of its m= lines). */
+    public long mediaEndpoint;
 
     /** {@link #WEBHOOK}: the request the answer is for, and whether the transfer is accepted. */
     public long webhookRequestId;
@@ -115,6 +123,7 @@ public final class InboundEvent
         source = null;
         local = null;
         connectionId = 0;
+        mediaEndpoint = 0;
         trunk = NO_TRUNK;
         length = 0;
         parsed = false;

@@ -214,6 +214,28 @@ public final class InboundPublisher
     }
 
     /**
+     * Publishes that the media relay found endpoint {@code endpointId}'s pair silent for its timeout
+     * ({@link InboundEvent#MEDIA_IDLE}). Any thread (the node's media report reader).
+     *
+     * @return false when the ring is full (the relay reports the silence again at its next tick).
+     */
+    public boolean publishMediaIdle(final long endpointId, final long timeNs)
+    {
+        final long sequence = claim();
+        if (sequence < 0)
+        {
+            return false;
+        }
+        final InboundEvent event = ring.get(sequence);
+        event.clear();
+        event.type = InboundEvent.MEDIA_IDLE;
+        event.timeNs = timeNs;
+        event.mediaEndpoint = endpointId;
+        ring.publish(sequence);
+        return true;
+    }
+
+    /**
      * Publishes a reload: the engine takes {@code settings} (its configuration type) at {@code timeNs}, after every
      * input published before. Any thread (the admin server's).
      *

@@ -194,6 +194,17 @@ public final class Engine
         endOfInput();
     }
 
+    /**
+     * The media relay found the pair of endpoint {@code endpointId} silent for its timeout (issue 10): the call ends,
+     * cause media-timeout, BYE on both legs. A report for an endpoint whose leg is gone is passed over.
+     */
+    public void onMediaIdle(final long endpointId, final long nowNs)
+    {
+        timers.advance(nowNs);
+        b2bua.onMediaIdle(endpointId);
+        endOfInput();
+    }
+
     /** Time passes with no message: timers due by {@code nowNs} fire. */
     public void onTick(final long nowNs)
     {

@@ -30,7 +30,7 @@ import java.util.Map;
  * Max-Forwards, then (node-start version 5 on) the joins waiting out a 491 (their offer copy and retry timer), the
  * route targets' keepalive state, each call's route targets still to try, the legs accepting from-change, the early
  * dialogs of forks and the forks released, and each leg's session timer, then (node-start version 6 on) the reliable
- * provisionals received and sent (RFC 3262). Objects are numbered in the order a walk
+ * provisionals received and sent (RFC 3262), then (media anchored) the legs' media port pairs. Objects are numbered in the order a walk
  * from the roots finds them, roots sorted by id, so two equal engines give equal bytes. Engine thread only.
  */
 public final class EngineSnapshot
@@ -174,6 +174,10 @@ public final class EngineSnapshot
             CallSnapshots.writeReliableProvisionals(parts.b2bua(), out);
             CallSnapshots.writeSessionIntervals(parts.b2bua(), out);
             TransferSnapshots.writeRecalls(parts.b2bua(), refs, out);
+            if (parts.b2bua().media() != null)
+            {
+                parts.b2bua().media().write(out); // media anchored (node-start version 7 on): the legs' pairs
+            }
         }
     }
 
@@ -289,6 +293,10 @@ public final class EngineSnapshot
             CallSnapshots.readReliableProvisionals(parts.b2bua(), in);
             CallSnapshots.readSessionIntervals(parts.b2bua(), in);
             TransferSnapshots.readRecalls(parts.b2bua(), refs, in);
+            if (parts.b2bua().media() != null)
+            {
+                parts.b2bua().media().read(in);
+            }
         }
         // Once everything a leg's offer/answer state is derived from is held (the reliable provisionals too).
         CallSnapshots.restoreOfferAnswer(parts.b2bua());

@@ -39,6 +39,7 @@ public final class InputReplayer
             case RecordType.INPUT_TICK -> engine.onTick(record.timeNs);
             case RecordType.INPUT_TRANSPORT_FAILURE ->
                 engine.onTransportFailure(record.transport, record.peer, record.timeNs);
+            case RecordType.INPUT_MEDIA_IDLE -> engine.onMediaIdle(record.mediaEndpoint, record.timeNs);
             case RecordType.CONFIG ->
             {
                 if (record.configPurpose != RecordType.CONFIG_RELOAD)

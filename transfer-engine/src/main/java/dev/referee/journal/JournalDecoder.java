@@ -78,6 +78,11 @@ public final class JournalDecoder
                 record.message = message(in);
             }
             case RecordType.INPUT_TICK -> record.timeNs = in.readLong();
+            case RecordType.INPUT_MEDIA_IDLE ->
+            {
+                record.timeNs = in.readLong();
+                record.mediaEndpoint = in.readLong();
+            }
             case RecordType.INPUT_TRANSPORT_FAILURE ->
             {
                 record.timeNs = in.readLong();

@@ -279,6 +279,14 @@ public final class JournalEncoder
         out.writeLong(connectionId);
     }
 
+    /** The media relay found endpoint {@code endpointId}'s pair silent ({@link RecordType#INPUT_MEDIA_IDLE}). */
+    public static void inputMediaIdle(final Bytes<?> out, final long timeNs, final long endpointId)
+    {
+        header(out, RecordType.INPUT_MEDIA_IDLE);
+        out.writeLong(timeNs);
+        out.writeLong(endpointId);
+    }
+
     public static void inputTick(final Bytes<?> out, final long timeNs)
     {
         header(out, RecordType.INPUT_TICK);

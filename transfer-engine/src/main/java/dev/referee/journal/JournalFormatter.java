@@ -23,6 +23,7 @@ public final class JournalFormatter
             case RecordType.INPUT_SIP -> head + " " + transport(r) + " from " + hostPort(r.peer) + " to " +
                 hostPort(r.local) + connection(r) + " len=" + r.message.length + " | " + r.firstLine();
             case RecordType.INPUT_TICK -> head;
+            case RecordType.INPUT_MEDIA_IDLE -> head + " endpoint " + r.mediaEndpoint + " silent";
             case RecordType.INPUT_TRANSPORT_FAILURE -> head + " " + transport(r) + " to " + hostPort(r.peer) +
                 connection(r) + " failed";
             case RecordType.CONFIG -> head + (r.configPurpose == RecordType.CONFIG_RELOAD ? " reload" : " in force") +

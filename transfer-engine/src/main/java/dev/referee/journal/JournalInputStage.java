@@ -57,7 +57,7 @@ public final class JournalInputStage implements EventHandler<InboundEvent>
     {
         return event.type == InboundEvent.SIP || event.type == InboundEvent.TICK ||
             event.type == InboundEvent.WEBHOOK || event.type == InboundEvent.CONFIG ||
-            event.type == InboundEvent.TRANSPORT_FAILURE;
+            event.type == InboundEvent.TRANSPORT_FAILURE || event.type == InboundEvent.MEDIA_IDLE;
     }
 
     /** Appends one input as it stands (no restamping); for the benchmark and tests. */
@@ -88,6 +88,10 @@ public final class JournalInputStage implements EventHandler<InboundEvent>
             {
                 JournalEncoder.inputTransportFailure(out, event.timeNs, event.transport, event.source,
                     event.connectionId);
+            }
+            else if (event.type == InboundEvent.MEDIA_IDLE)
+            {
+                JournalEncoder.inputMediaIdle(out, event.timeNs, event.mediaEndpoint);
             }
             else if (event.type == InboundEvent.CONFIG)
             {

@@ -35,6 +35,8 @@ public final class JournalRecord
     /** input-sip only: the listener it arrived on. */
     public InetSocketAddress local;
     public long connectionId;
+    /** {@link RecordType#INPUT_MEDIA_IDLE}: the relay's endpoint id. */
+    public long mediaEndpoint;
     public byte[] message;
 
     // input-webhook (the new target URI, possibly empty, is in message)

@@ -46,6 +46,11 @@ public final class RecordType
      * (RFC 3261 §8.1.3.1).
      */
     public static final int INPUT_TRANSPORT_FAILURE = 9;
+    /**
+     * The media relay found a linked pair silent for its timeout (node-start version 7 on, media anchored): the
+     * engine ends the call, cause media-timeout.
+     */
+    public static final int INPUT_MEDIA_IDLE = 10;
 
     /** Purpose of a config record: a reload, an input the engine applies (replayed like any input). */
     public static final int CONFIG_RELOAD = 1;
@@ -76,7 +81,7 @@ public final class RecordType
     public static boolean isInput(final int type)
     {
         return type == INPUT_SIP || type == INPUT_TICK || type == INPUT_WEBHOOK || type == CONFIG ||
-            type == INPUT_TRANSPORT_FAILURE;
+            type == INPUT_TRANSPORT_FAILURE || type == INPUT_MEDIA_IDLE;
     }
 
     /** True for domain event records (what {@link dev.referee.engine.events.EngineEvents} reports). */
@@ -98,6 +103,7 @@ public final class RecordType
             case SNAPSHOT -> "snapshot";
             case CONFIG -> "config";
             case INPUT_TRANSPORT_FAILURE -> "input-transport-failure";
+            case INPUT_MEDIA_IDLE -> "input-media-idle";
             case CALL_CREATED -> "call-created";
             case LEG_RINGING -> "leg-ringing";
             case LEG_ANSWERED -> "leg-answered";

@@ -193,6 +193,8 @@ public final class EngineHarness
         public static final int TICK = 2;
         public static final int WEBHOOK = 3;
         public static final int TRANSPORT_FAILURE = 4;
+        /** The media relay's silence report: the endpoint id in {@code connectionId}. */
+        public static final int MEDIA_IDLE = 5;
 
         static Input sip(final long timeNs, final int transport, final InetSocketAddress from,
             final long connectionId, final byte[] bytes)
@@ -228,6 +230,7 @@ public final class EngineHarness
                 }
                 case TICK -> engine.onTick(timeNs);
                 case TRANSPORT_FAILURE -> engine.onTransportFailure(transport, from, timeNs);
+                case MEDIA_IDLE -> engine.onMediaIdle(connectionId, timeNs);
                 default -> engine.onWebhookAnswer(requestId, accept, target, timeNs);
             }
         }
@@ -306,6 +309,18 @@ public final class EngineHarness
         if (mirror != null)
         {
             mirror.onTransportFailure(transport, destination, nowNs);
+        }
+        return this;
+    }
+
+    /** The media relay reports endpoint {@code endpointId}'s pair silent now, as the node's report reader would. */
+    public EngineHarness mediaIdle(final long endpointId)
+    {
+        inputs.add(new Input(Input.MEDIA_IDLE, nowNs, 0, null, endpointId, null, 0, false, null));
+        engine.onMediaIdle(endpointId, nowNs);
+        if (mirror != null)
+        {
+            mirror.onMediaIdle(endpointId, nowNs);
         }
         return this;
     }

@@ -16,6 +16,7 @@ import static dev.referee.engine.EngineHarness.CALLER;
 import static dev.referee.engine.EngineHarness.TARGET;
 import static dev.referee.engine.EngineHarness.request;
 import static dev.referee.engine.EngineHarness.response;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -142,6 +143,80 @@ class MediaAnchorFlowTest
         assertTrue(relay.commands.contains("close " + bobEndpoint), relay.commands::toString);
         assertFalse(relay.commands.contains("close " + aliceEndpoint), "Alice's ports stay hers");
         assertEquals(2, harness.counters.get(EngineCounters.MEDIA_PAIRS_IN_USE), "Alice's and Carol's");
+    }
+
+    @Test
+    void shouldTimeOutAnsweredLegsOnlyAndEndASilentCallWithMediaTimeout()
+    {
+        harness.receive(CALLER, withBody(alice.invite("bob", "call-1@alice"), SDP_ALICE));
+        final Sent invite = harness.expectOne(request("INVITE", CALLEE), "INVITE");
+        bob.accept(invite);
+        harness.receive(CALLEE, bob.answer(invite, 180, "Ringing", null));
+        harness.drain();
+        assertTrue(relay.commands.stream().noneMatch(c -> c.startsWith("timeout ")),
+            () -> "never idle while ringing: " + relay.commands);
+
+        harness.receive(CALLEE, bob.answer(invite, 200, "OK", SDP_BOB));
+        final Sent ok = harness.expectOne(response(200, CALLER), "200");
+        alice.learn(ok);
+        harness.receive(CALLER, alice.ack());
+        harness.drain();
+        final long aliceEndpoint = relay.endpointOn(port(ok));
+        final long bobEndpoint = relay.endpointOn(port(invite));
+        assertTrue(relay.commands.contains("timeout " + aliceEndpoint + " 60000000000"), relay.commands::toString);
+        assertTrue(relay.commands.contains("timeout " + bobEndpoint + " 60000000000"), relay.commands::toString);
+
+        // Alice puts Bob on hold: her line's timeout becomes media.hold-timeout.
+        harness.receive(CALLER, alice.reinvite(SDP_ALICE.replace("a=sendrecv", "a=sendonly")));
+        final Sent hold = harness.expectOne(request("INVITE", CALLEE), "hold");
+        harness.receive(CALLEE, bob.answer(hold, 200, "OK", SDP_BOB.replace("a=sendrecv", "a=recvonly")));
+        harness.receive(CALLER, alice.ack());
+        harness.drain();
+        assertTrue(relay.commands.contains("timeout " + aliceEndpoint + " 3600000000000"), relay.commands::toString);
+
+        harness.mediaIdle(bobEndpoint);
+        final List<Sent> byes = harness.drain().stream().filter(s -> s.isRequest("BYE")).toList();
+        assertEquals(2, byes.size(), () -> "BYE to both: " + byes);
+        byes.forEach(bye -> harness.receive(bye.destination, (bye.destination.equals(CALLER) ? alice : bob)
+            .answer(bye, 200, "OK", null)));
+        assertTrue(harness.events.stream().anyMatch(e -> e.startsWith("ended 1 media-timeout")), harness.events::toString);
+        harness.advanceMs(40_000);
+        assertTrue(harness.isIdle(), harness.state());
+
+        harness.mediaIdle(bobEndpoint); // a report crossing the call's end changes nothing
+        assertTrue(harness.drain().isEmpty());
+    }
+
+    /**
+     * A node recovering from a snapshot (not from the journal's start) holds the same pairs: the restored engine's
+     * snapshot is the same bytes, going live re-opens and re-links the call's endpoints on the same ports, and the
+     * next SDP toward a leg names its port as before.
+     */
+    @Test
+    void shouldRestoreTheLegsMediaFromASnapshotAndReopenItOnGoingLive()
+    {
+        final Sent[] call = establish(alice, bob, "call-1@alice");
+        final long aliceEndpoint = relay.endpointOn(port(call[1]));
+        final long bobEndpoint = relay.endpointOn(port(call[0]));
+        final byte[] snapshot = EngineSnapshot.take(harness.engine);
+
+        final EngineHarness restored = new EngineHarness(harness.config);
+        EngineSnapshot.restore(restored.engine, snapshot);
+        assertArrayEquals(snapshot, EngineSnapshot.take(restored.engine), "the same state, byte for byte");
+        final RecordedRelay relayAfterRestart = new RecordedRelay();
+        restored.engine.mediaLive(relayAfterRestart);
+        assertTrue(relayAfterRestart.commands.containsAll(List.of("open " + aliceEndpoint + " " + port(call[1]),
+            "open " + bobEndpoint + " " + port(call[0]), "peer " + aliceEndpoint + " /192.0.2.10:4000",
+            "peer " + bobEndpoint + " /192.0.2.20:5000")), relayAfterRestart.commands::toString);
+        assertEquals(1, relayAfterRestart.links(aliceEndpoint, bobEndpoint), relayAfterRestart.commands::toString);
+
+        final String reinvite = alice.reinvite(SDP_ALICE.replace("a=sendrecv", "a=sendonly"));
+        harness.receive(CALLER, reinvite);
+        restored.receive(CALLER, reinvite);
+        final Sent original = harness.expectOne(request("INVITE", CALLEE), "re-INVITE");
+        final Sent afterRestore = restored.expectOne(request("INVITE", CALLEE), "re-INVITE after the restore");
+        assertEquals(port(call[0]), port(afterRestore), "Bob keeps his port");
+        assertEquals(original.body(), afterRestore.body());
     }
 
     @Test

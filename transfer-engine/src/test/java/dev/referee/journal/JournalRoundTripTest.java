@@ -180,6 +180,22 @@ class JournalRoundTripTest
     }
 
     @Test
+    void shouldRoundTripAMediaSilenceAsAnInput() throws Exception
+    {
+        final JournalRecord r = writeAndRead(sink ->
+        {
+            JournalEncoder.inputMediaIdle(sink.begin(), 88, 1_234_567);
+            sink.commit();
+        }).get(0);
+        assertEquals(RecordType.INPUT_MEDIA_IDLE, r.type);
+        assertTrue(r.isInput(), "replayed on recovery: the engine ended a call on it");
+        assertEquals(88, r.timeNs);
+        assertEquals(1_234_567, r.mediaEndpoint);
+        assertEquals("input-media-idle", r.typeName());
+        assertTrue(JournalFormatter.describe(r).endsWith(" endpoint 1234567 silent"), JournalFormatter.describe(r));
+    }
+
+    @Test
     void shouldRoundTripInputsOutputsAndRecovered() throws Exception
     {
         final List<JournalRecord> records = writeAndRead(sink ->

@@ -111,6 +111,7 @@ final class NodeAssembly
                 parts.media = new MediaRelay(RelayConfig.defaults(config.media().address())
                     .withMaxEndpoints(config.media().pairs())).start();
                 engine.mediaLive(new RelayControl(parts.media.commands()));
+                parts.mediaReports = new MediaReportReader(parts.media.reports(), parts.pipeline.inputs()).start();
             }
             // Read before the engine thread starts: from then on only reloads change it, and ConfigReload knows those.
             parts.pipeline.start(new InboundAdapter(engine));
@@ -249,6 +250,7 @@ final class NodeAssembly
         AdminServer admin;
         HepCapture capture; // stays null without hep
         MediaRelay media; // stays null unless media.enabled
+        MediaReportReader mediaReports; // the same
         ConfigReload reload;
 
         @Override
@@ -257,6 +259,10 @@ final class NodeAssembly
             if (admin != null)
             {
                 admin.close();
+            }
+            if (mediaReports != null)
+            {
+                mediaReports.close(); // before the pipeline: it publishes inputs into it
             }
             if (pipeline != null)
             {

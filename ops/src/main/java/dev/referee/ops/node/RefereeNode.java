@@ -42,8 +42,8 @@ public final class RefereeNode implements AutoCloseable
         {
             // Said at start: what of issue 10 is not wired yet (docs/media.md, "What the engine does not do yet").
             System.getLogger(RefereeNode.class.getName()).log(System.Logger.Level.WARNING,
-                "media.enabled: media is anchored in the relay; the media timeout, ringback, statistics in call " +
-                "records and re-opening after a snapshot are not built yet (docs/media.md)");
+                "media.enabled: media is anchored in the relay; ringback, statistics in call records and " +
+                "re-opening the relay's ports after a restart from a snapshot are not built yet (docs/media.md)");
         }
         return NodeAssembly.start(config);
     }

@@ -255,7 +255,8 @@ class RefereeInteropTest
                 .holdMs(holdMs).globalTimeout(bound).start()))
             {
                 final SippResult callerResult = caller.awaitResult(bound.plusSeconds(10));
-                final SippResult calleeResult = callee.awaitResult(Duration.ofSeconds(15));
+                // A callee may linger after its last BYE (uas-answer-tolerate-retransmissions: 16 s).
+                final SippResult calleeResult = callee.awaitResult(Duration.ofSeconds(30));
 
                 callerResult.assertAllSucceeded(calls);
                 calleeResult.assertAllSucceeded(calls);

@@ -313,6 +313,15 @@ public final class B2bua implements TransactionUser
         }
     }
 
+    /** A leg's dialog is established: its media endpoints time out from now on. */
+    void legConfirmed(final Leg leg)
+    {
+        if (media != null)
+        {
+            media.answered(leg.id);
+        }
+    }
+
     /** A leg is gone: its media endpoints close. */
     void legReleased(final Leg leg)
     {
@@ -1177,6 +1186,56 @@ public final class B2bua implements TransactionUser
      * Hangs up {@code leg} with BYE. With a call, the call ends (with {@code cause}) when every BYE is answered;
      * without, the leg is simply dropped.
      */
+    /**
+     * Ends {@code leg}'s call on Referee's own decision (a session timer run out, a media timeout): BYE on the leg and
+     * on its peer where confirmed, the call ends with {@code cause} once they are answered (a leg with no call: BYE).
+     */
+    void endCall(final Leg leg, final EndCause cause, final String reason)
+    {
+        final Call call = leg.call;
+        if (call == null)
+        {
+            hangUp(leg, null, cause);
+            return;
+        }
+        if (call.endCause == null)
+        {
+            call.endCause = cause;
+        }
+        for (final Leg each : new Leg[]{leg, leg.peer()})
+        {
+            if (each != null && !each.isTerminated() && each.isConfirmed())
+            {
+                messages.sendBye(each, ClientPurpose.BYE);
+                call.byesOutstanding++;
+            }
+        }
+        call.state(Call.State.TERMINATING, timers.nowNs(), reason);
+        if (call.byesOutstanding == 0)
+        {
+            release(call, call.endCause, 0);
+        }
+    }
+
+    /**
+     * The relay found the pair of {@code endpointId} silent for its timeout: the call of its leg ends, cause
+     * media-timeout. Passed over when media is not anchored, the leg is gone, or its call is not established (the
+     * relay's report may cross the call's end).
+     */
+    public void onMediaIdle(final long endpointId)
+    {
+        if (media == null)
+        {
+            return;
+        }
+        final Leg leg = calls.legs().get(MediaAnchor.legOf(endpointId));
+        if (leg == null || leg.isTerminated() || leg.call == null || leg.call.state() != Call.State.CONFIRMED)
+        {
+            return;
+        }
+        endCall(leg, EndCause.MEDIA_TIMEOUT, "media timeout");
+    }
+
     public void hangUp(final Leg leg, final Call call, final EndCause cause)
     {
         if (leg.isTerminated())

@@ -23,6 +23,8 @@ public enum EndCause
     SESSION_EXPIRED("session-expired"),
     /** A reliable provisional Referee sent the caller was never acknowledged with PRACK (RFC 3262 §3). */
     NO_PRACK("no-prack"),
+    /** Neither leg sent RTP or RTCP for media.timeout (media.hold-timeout on hold): the relay said so (issue 10). */
+    MEDIA_TIMEOUT("media-timeout"),
     /** Nothing set a cause. */
     ENDED("ended");
 

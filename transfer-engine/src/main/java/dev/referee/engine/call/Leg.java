@@ -330,6 +330,10 @@ public final class Leg implements TimerOwner
         {
             b2bua.legEnded(this);
         }
+        else if (next == State.CONFIRMED)
+        {
+            b2bua.legConfirmed(this);
+        }
     }
 
     public OfferAnswer offerAnswer()

@@ -422,29 +422,7 @@ public final class SessionTimers
     private void expire(final Leg leg)
     {
         stop(leg);
-        final Call call = leg.call;
-        if (call == null)
-        {
-            b2bua.hangUp(leg, null, EndCause.SESSION_EXPIRED);
-            return;
-        }
-        if (call.endCause == null)
-        {
-            call.endCause = EndCause.SESSION_EXPIRED;
-        }
-        for (final Leg each : new Leg[]{leg, leg.peer()})
-        {
-            if (each != null && !each.isTerminated() && each.isConfirmed())
-            {
-                messages.sendBye(each, ClientPurpose.BYE);
-                call.byesOutstanding++;
-            }
-        }
-        call.state(Call.State.TERMINATING, timers.nowNs(), "session expired");
-        if (call.byesOutstanding == 0)
-        {
-            b2bua.release(call, call.endCause, 0);
-        }
+        b2bua.endCall(leg, EndCause.SESSION_EXPIRED, "session expired");
     }
 
     private void keep(final SessionTimer session, final CharSequence contentType, final DirectBuffer body,

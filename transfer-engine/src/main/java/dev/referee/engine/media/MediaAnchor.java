@@ -1,6 +1,8 @@
 package dev.referee.engine.media;
 
 import dev.referee.engine.config.MediaConfig;
+import dev.referee.engine.snapshot.SnapshotReader;
+import dev.referee.engine.snapshot.SnapshotWriter;
 import dev.referee.media.MediaPorts;
 import dev.referee.sip.AsciiView;
 import dev.referee.sip.sdp.SessionDescription;
@@ -10,6 +12,7 @@ import org.agrona.collections.Long2ObjectHashMap;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Anchors the media of every leg in the relay (issue 10, docs/media.md "The engine's side"): the engine decides,
@@ -54,6 +57,34 @@ public final class MediaAnchor
         return legId * MAX_LINES + line;
     }
 
+    /** The leg of the relay's endpoint {@code endpointId}. */
+    public static long legOf(final long endpointId)
+    {
+        return endpointId / MAX_LINES;
+    }
+
+    /**
+     * Leg {@code legId}'s dialog is established: from now on its endpoints time out after {@code media.timeout} of
+     * silence ({@code media.hold-timeout} for a line its peer put on hold); while ringing they never do. The relay
+     * reports a linked pair once both ends have been silent for the longer of their two timeouts.
+     */
+    public void answered(final long legId)
+    {
+        final LegMedia leg = legMedia(legId);
+        if (leg.answered)
+        {
+            return;
+        }
+        leg.answered = true;
+        for (int i = 0; i < MAX_LINES; i++)
+        {
+            if (leg.rtpPort[i] != 0)
+            {
+                refusedUnless(control.timeout(endpointId(legId, i), timeoutNs(leg.onHold[i])));
+            }
+        }
+    }
+
     /**
      * True when a new call whose caller offers {@code body} (length 0: no offer) finds the port pairs it needs: one per
      * relayable line on each of its two legs (one each when it offers none: the answer will). A call that does not is
@@ -95,6 +126,14 @@ public final class MediaAnchor
             if (!peer.relayable(i) || !open(leg, legId, i))
             {
                 continue;
+            }
+            if (leg.onHold[i] != peer.onHold(i))
+            {
+                leg.onHold[i] = peer.onHold(i);
+                if (leg.answered)
+                {
+                    refusedUnless(control.timeout(endpointId(legId, i), timeoutNs(leg.onHold[i])));
+                }
             }
             final AsciiView address = peer.address(i);
             // c=0.0.0.0 is hold (RFC 3264 §8.4): the peer keeps its address, and the relay what it latched.
@@ -187,7 +226,8 @@ public final class MediaAnchor
                 if (leg.rtpPort[i] != 0)
                 {
                     final long endpoint = endpointId(legId, i);
-                    refusedUnless(control.open(endpoint, leg.rtpPort[i], config.strictSource(), 0));
+                    refusedUnless(control.open(endpoint, leg.rtpPort[i], config.strictSource(),
+                        leg.answered ? timeoutNs(leg.onHold[i]) : 0));
                     if (leg.peerPort[i] != 0)
                     {
                         refusedUnless(control.peer(endpoint, leg.peerAddress[i], leg.peerPort[i], leg.peerRtcpPort[i],
@@ -207,6 +247,80 @@ public final class MediaAnchor
                 }
             }
         });
+    }
+
+    /**
+     * The engine snapshot's media section: the allocator's cursor, then each leg (by id, ascending: two equal engines
+     * write equal bytes) with its answered flag and, per line with a pair, its port, link, hold and peer. The pairs in
+     * use are those of the legs.
+     */
+    public void write(final SnapshotWriter out)
+    {
+        out.writeInt(ports.cursorPort());
+        final long[] ids = legs.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
+        out.writeInt(ids.length);
+        for (final long legId : ids)
+        {
+            final LegMedia leg = legs.get(legId);
+            out.writeLong(legId);
+            out.writeBoolean(leg.answered);
+            int lines = 0;
+            for (int i = 0; i < MAX_LINES; i++)
+            {
+                lines += leg.rtpPort[i] != 0 ? 1 : 0;
+            }
+            out.writeByte(lines);
+            for (int i = 0; i < MAX_LINES; i++)
+            {
+                if (leg.rtpPort[i] == 0)
+                {
+                    continue;
+                }
+                out.writeByte(i);
+                out.writeInt(leg.rtpPort[i]);
+                out.writeLong(leg.linkedTo[i]);
+                out.writeBoolean(leg.onHold[i]);
+                out.writeBytes(leg.peerAddressText[i]);
+                out.writeInt(leg.peerPort[i]);
+                out.writeInt(leg.peerRtcpPort[i]);
+                out.writeBoolean(leg.peerMux[i]);
+                out.writeInt(leg.peerClockRateHz[i]);
+            }
+        }
+    }
+
+    /** Restores what {@link #write} wrote into this anchor, fresh: pairs claimed, nothing told to the relay yet. */
+    public void read(final SnapshotReader in)
+    {
+        final int cursor = in.readInt();
+        final int count = in.readInt();
+        for (int n = 0; n < count; n++)
+        {
+            final long legId = in.readLong();
+            final LegMedia leg = legMedia(legId);
+            leg.answered = in.readBoolean();
+            final int lines = in.readByte();
+            for (int k = 0; k < lines; k++)
+            {
+                final int i = in.readByte();
+                leg.rtpPort[i] = in.readInt();
+                if (!ports.claim(leg.rtpPort[i]))
+                {
+                    throw new IllegalStateException("snapshot names media port " + leg.rtpPort[i] + " twice or out of " +
+                        "media.ports");
+                }
+                leg.linkedTo[i] = in.readLong();
+                leg.onHold[i] = in.readBoolean();
+                final byte[] address = in.readBytes();
+                leg.peerAddressText[i] = address;
+                leg.peerAddress[i] = address == null ? null : ipLiteral(address);
+                leg.peerPort[i] = in.readInt();
+                leg.peerRtcpPort[i] = in.readInt();
+                leg.peerMux[i] = in.readBoolean();
+                leg.peerClockRateHz[i] = in.readInt();
+            }
+        }
+        ports.cursorPort(cursor);
     }
 
     /** The port pairs in use. */
@@ -278,9 +392,15 @@ public final class MediaAnchor
             return false;
         }
         leg.rtpPort[line] = port;
-        // Never idle while ringing: the media timeout applies once answered (docs/media.md, not wired yet).
-        refusedUnless(control.open(endpointId(legId, line), port, config.strictSource(), 0));
+        // Never idle while ringing: the media timeout applies once the leg is answered (a line added later, at once).
+        refusedUnless(control.open(endpointId(legId, line), port, config.strictSource(),
+            leg.answered ? timeoutNs(leg.onHold[line]) : 0));
         return true;
+    }
+
+    private long timeoutNs(final boolean onHold)
+    {
+        return TimeUnit.MILLISECONDS.toNanos(onHold ? config.holdTimeoutMs() : config.timeoutMs());
     }
 
     /** Links each line of the leg that has an endpoint to the same line of {@code otherLegId}'s, unless linked so. */
@@ -335,6 +455,13 @@ public final class MediaAnchor
      * The connection address of an SDP as an {@link InetAddress}, when it is an IP literal; null for a name (RFC 4566
      * allows one: it is not resolved on the engine thread, the relay latches the peer from its first packet instead).
      */
+    private static InetAddress ipLiteral(final byte[] address)
+    {
+        final AsciiView view = new AsciiView();
+        view.wrap(new org.agrona.concurrent.UnsafeBuffer(address), 0, address.length);
+        return ipLiteral(view);
+    }
+
     static InetAddress ipLiteral(final AsciiView address)
     {
         if (address.isEmpty() || address.length() > 45)
@@ -383,6 +510,10 @@ public final class MediaAnchor
         final int[] peerClockRateHz = new int[MAX_LINES];
         final boolean[] peerMux = new boolean[MAX_LINES];
         final byte[][] peerAddressText = new byte[MAX_LINES][];
+        /** Per line: the peer's last SDP put it on hold (sendonly, recvonly, inactive, c=0.0.0.0). */
+        final boolean[] onHold = new boolean[MAX_LINES];
+        /** The leg's dialog is established: its endpoints time out. */
+        boolean answered;
 
         LegMedia()
         {

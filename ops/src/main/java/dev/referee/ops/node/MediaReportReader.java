@@ -1,0 +1,105 @@
+package dev.referee.ops.node;
+
+import dev.referee.media.MediaReportListener;
+import dev.referee.media.MediaReports;
+import dev.referee.transport.InboundPublisher;
+import org.agrona.collections.LongArrayQueue;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Reads what the media relay reports and gives the engine what it acts on as inputs (stamped here, journaled by the
+ * pipeline like any input): a silent pair ({@code IDLE}) becomes {@code MEDIA_IDLE}, which ends the call with cause
+ * media-timeout. The other reports (opened, latched, statistics, closed) are not used yet (docs/media.md). One thread;
+ * it parks 10 ms when the relay has nothing to say, since silences are reported at the relay's 100 ms tick.
+ */
+final class MediaReportReader implements MediaReportListener, AutoCloseable
+{
+    private static final int REPORTS_PER_POLL = 64;
+    /** Silences waiting for room in the inbound ring, at most: one per endpoint of a full relay is plenty. */
+    private static final int MAX_PENDING = 4096;
+    private static final long IDLE_PARK_NS = TimeUnit.MILLISECONDS.toNanos(10);
+
+    private final MediaReports reports;
+    private final InboundPublisher inputs;
+    private final LongArrayQueue pending = new LongArrayQueue();
+    private final AtomicLong lost = new AtomicLong();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    MediaReportReader(final MediaReports reports, final InboundPublisher inputs)
+    {
+        this.reports = reports;
+        this.inputs = inputs;
+        this.thread = new Thread(this::run, "referee-media-reports");
+        thread.setDaemon(true);
+    }
+
+    MediaReportReader start()
+    {
+        thread.start();
+        return this;
+    }
+
+    /** Silences that could not be given to the engine (its ring full for longer than {@link #MAX_PENDING} allows). */
+    long lost()
+    {
+        return lost.get();
+    }
+
+    private void run()
+    {
+        while (running)
+        {
+            final int read = reports.poll(this, REPORTS_PER_POLL);
+            final boolean caughtUp = publishPending();
+            if (read == 0 && caughtUp)
+            {
+                LockSupport.parkNanos(IDLE_PARK_NS);
+            }
+        }
+    }
+
+    @Override
+    public void onIdle(final long endpointId, final long farEndpointId, final long lastPacketNs, final long timeNs)
+    {
+        if (pending.size() >= MAX_PENDING)
+        {
+            lost.incrementAndGet();
+            return;
+        }
+        pending.addLong(endpointId);
+    }
+
+    /** Publishes what waits, oldest first, until the ring refuses; true when nothing is left. */
+    private boolean publishPending()
+    {
+        while (!pending.isEmpty())
+        {
+            if (!inputs.publishMediaIdle(pending.peekLong(), System.nanoTime()))
+            {
+                LockSupport.parkNanos(IDLE_PARK_NS);
+                return false;
+            }
+            pending.pollLong();
+        }
+        return true;
+    }
+
+    @Override
+    public void close()
+    {
+        running = false;
+        LockSupport.unpark(thread);
+        try
+        {
+            thread.join(TimeUnit.SECONDS.toMillis(2));
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
