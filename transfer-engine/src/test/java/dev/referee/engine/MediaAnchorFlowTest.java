@@ -145,6 +145,95 @@ class MediaAnchorFlowTest
         assertEquals(2, harness.counters.get(EngineCounters.MEDIA_PAIRS_IN_USE), "Alice's and Carol's");
     }
 
+    /**
+     * Attended transfer: Bob consults Carol, then REFERs Alice to Carol with Replaces. Both Alice and Carol keep the
+     * ports they had (each one's SDP keeps its address and port), and the link moves from Alice-Bob and Bob-Carol to
+     * Alice-Carol when the join completes; Bob's two legs close.
+     */
+    @Test
+    void shouldKeepBothPartiesPortsAndLinkThemWhenAnAttendedTransferJoins()
+    {
+        final Sent[] call = establish(alice, bob, "call-1@alice");
+        final int towardAlice = port(call[1]);
+        final long aliceEndpoint = relay.endpointOn(towardAlice);
+        final long bobEndpoint = relay.endpointOn(port(call[0]));
+        final SipPhone bobConsulting = new SipPhone("bob", CALLEE);
+        harness.receive(CALLEE, withBody(bobConsulting.invite("carol", "call-2@bob"), SDP_BOB));
+        final Sent carolsInvite = harness.drain().stream().filter(s -> s.isRequest("INVITE")).findFirst()
+            .orElseThrow();
+        carol.accept(carolsInvite);
+        harness.receive(TARGET, carol.answer(carolsInvite, 200, "OK", SDP_CAROL));
+        final Sent consultationOk = harness.expectOne(response(200, CALLEE), "200 of the consultation");
+        bobConsulting.learn(consultationOk);
+        harness.receive(CALLEE, bobConsulting.ack());
+        harness.drain();
+        final int towardCarol = port(carolsInvite);
+        final long carolEndpoint = relay.endpointOn(towardCarol);
+        final long bobConsultingEndpoint = relay.endpointOn(port(consultationOk));
+
+        harness.receive(CALLEE, bob.refer("sip:carol@example.com?Replaces=call-2%40bob%3Bto-tag%3D" +
+            bobConsulting.remoteTag() + "%3Bfrom-tag%3Dbob-tag", null));
+        final List<Sent> out = harness.drain();
+        out.stream().filter(s -> s.isRequest("NOTIFY"))
+            .forEach(notify -> harness.receive(CALLEE, bob.answer(notify, 200, "OK", null)));
+        final Sent solicit = out.stream().filter(s -> s.isRequest("INVITE") && s.destination.equals(TARGET))
+            .findFirst().orElseThrow(() -> new AssertionError("no re-INVITE of the target: " + out));
+        harness.receive(TARGET, carol.answer(solicit, 200, "OK", SDP_CAROL.replace(" 42 IN", " 43 IN")));
+        final Sent reinvite = harness.expectOne(request("INVITE", CALLER), "re-INVITE of Alice");
+        assertEquals(towardAlice, port(reinvite), "Alice keeps her port");
+        assertEquals(0, relay.links(aliceEndpoint, carolEndpoint), "not before Alice accepts");
+
+        harness.receive(CALLER, alice.answer(reinvite, 200, "OK", SDP_ALICE));
+        final Sent ackCarol = harness.drain().stream().filter(s -> s.isRequest("ACK") && s.destination.equals(TARGET))
+            .findFirst().orElseThrow();
+        assertEquals(towardCarol, port(ackCarol), "Carol keeps her port");
+        assertEquals(1, relay.links(aliceEndpoint, carolEndpoint), relay.commands::toString);
+
+        harness.receive(CALLEE, bob.bye());
+        harness.drain().stream().filter(s -> s.isRequest("BYE") && s.destination.equals(CALLEE))
+            .forEach(bye -> harness.receive(CALLEE, bobConsulting.answer(bye, 200, "OK", null)));
+        harness.advanceMs(40_000);
+        assertTrue(relay.commands.containsAll(List.of("close " + bobEndpoint, "close " + bobConsultingEndpoint)),
+            relay.commands::toString);
+        assertEquals(2, harness.counters.get(EngineCounters.MEDIA_PAIRS_IN_USE), "Alice's and Carol's");
+    }
+
+    /**
+     * Pickup of an answered call (INVITE with Replaces naming Bob's dialog): Alice keeps her port in the re-INVITE
+     * that brings her Dave's offer; Dave gets a pair of his own; the link moves to Alice-Dave when Alice answers.
+     */
+    @Test
+    void shouldKeepThePeersPortAndLinkItToThePickerWhenATakeoverIsAnswered()
+    {
+        final java.net.InetSocketAddress picker = new java.net.InetSocketAddress("127.0.0.1", 5080);
+        final SipPhone dave = new SipPhone("dave", picker);
+        final Sent[] call = establish(alice, bob, "call-1@alice");
+        final int towardAlice = port(call[1]);
+        final long aliceEndpoint = relay.endpointOn(towardAlice);
+        final long bobEndpoint = relay.endpointOn(port(call[0]));
+
+        final String sdpDave = SDP_CAROL.replace("carol", "dave").replace("192.0.2.30", "192.0.2.40");
+        harness.receive(picker, withBody(dave.invite("bob", "takeover@dave"), sdpDave).replace("Max-Forwards: 70\r\n",
+            "Max-Forwards: 70\r\nReplaces: " + call[0].callId() + ";to-tag=bob-tag;from-tag=" + call[0].fromTag() +
+            "\r\n"));
+        final List<Sent> out = harness.drain();
+        final Sent takeover = out.stream().filter(s -> s.isRequest("INVITE") && s.destination.equals(CALLER))
+            .findFirst().orElseThrow(() -> new AssertionError("Alice is re-INVITEd: " + out));
+        out.stream().filter(s -> s.isRequest("BYE") && s.destination.equals(CALLEE))
+            .forEach(bye -> harness.receive(CALLEE, bob.answer(bye, 200, "OK", null)));
+        assertEquals(towardAlice, port(takeover), "Alice keeps her port");
+        assertFalse(takeover.body().contains("192.0.2.40"), "nor does she learn Dave's address");
+        final long daveEndpoint = relay.endpointOf("192.0.2.40:6000");
+
+        harness.receive(CALLER, alice.answer(takeover, 200, "OK", SDP_ALICE));
+        final Sent toDave = harness.drain().stream().filter(s -> s.isResponse(200) && s.destination.equals(picker))
+            .findFirst().orElseThrow();
+        assertEquals(daveEndpoint, relay.endpointOn(port(toDave)), "Dave sends to his own leg's port");
+        assertEquals(1, relay.links(aliceEndpoint, daveEndpoint), relay.commands::toString);
+        harness.advanceMs(40_000);
+        assertTrue(relay.commands.contains("close " + bobEndpoint), relay.commands::toString);
+    }
+
     @Test
     void shouldTimeOutAnsweredLegsOnlyAndEndASilentCallWithMediaTimeout()
     {
