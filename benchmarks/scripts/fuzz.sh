@@ -45,6 +45,7 @@ replaces        transfer-engine dev.referee.engine.call.ReferToFuzzTest         
 header-copy     transfer-engine dev.referee.engine.call.HeaderCopierFuzzTest      copiedHeadersReadBackUnchangedAndAddNoHeaderLine  -
 sdp-rewrite     transfer-engine dev.referee.engine.media.SdpRewriterFuzzTest      outputIsSdpPointedAtTheRelayWithTheSameLines  -
 engine          transfer-engine dev.referee.engine.EngineFuzzTest                 sequencesOfInputsKeepTheEngineConsistent  cov:div:indir
+engine-media    transfer-engine dev.referee.engine.EngineFuzzTest                 sequencesOfInputsKeepTheEngineConsistentWithMediaAnchored  cov:div:indir
 "
 
 usage()
