@@ -234,6 +234,40 @@ class MediaAnchorFlowTest
         assertTrue(relay.commands.contains("close " + bobEndpoint), relay.commands::toString);
     }
 
+    /**
+     * rtcp-mux is negotiated per hop (RFC 5761 §5.1.1): Alice offers it; Referee relays the offer to Bob with it; when
+     * Bob answers without it, neither leg muxes, so Alice's endpoint, told mux with her offer, is told again without.
+     * When Bob's answer accepts it, both mux.
+     */
+    @Test
+    void shouldMuxRtcpOnALegOnlyWhenBothSidesAgreed()
+    {
+        final String muxOffer = SDP_ALICE.replace("a=sendrecv", "a=sendrecv\r\na=rtcp-mux");
+        harness.receive(CALLER, withBody(alice.invite("bob", "call-1@alice"), muxOffer));
+        final Sent invite = harness.expectOne(request("INVITE", CALLEE), "INVITE");
+        assertTrue(invite.body().contains("a=rtcp-mux"), "the offer goes on with it");
+        final long aliceEndpoint = relay.endpointOf("192.0.2.10:4000");
+        assertEquals(Boolean.TRUE, relay.mux.get(aliceEndpoint), "offered: muxed until the answer says otherwise");
+        bob.accept(invite);
+        harness.receive(CALLEE, bob.answer(invite, 200, "OK", SDP_BOB));
+        final Sent ok = harness.expectOne(response(200, CALLER), "200");
+        assertFalse(ok.body().contains("a=rtcp-mux"), "Bob declined it, and so the answer to Alice");
+        assertEquals(Boolean.FALSE, relay.mux.get(aliceEndpoint), "Alice's RTCP on RTP + 1 after all");
+        assertEquals(Boolean.FALSE, relay.mux.get(relay.endpointOf("192.0.2.20:5000")));
+
+        final SipPhone dave = new SipPhone("dave", CALLER);
+        harness.receive(CALLER, withBody(dave.invite("bob", "call-2@dave"), muxOffer));
+        final Sent second = harness.expectOne(request("INVITE", CALLEE), "second INVITE");
+        final SipPhone bobAgain = new SipPhone("bob", CALLEE);
+        bobAgain.accept(second);
+        harness.receive(CALLEE, bobAgain.answer(second, 200, "OK",
+            SDP_BOB.replace("192.0.2.20", "192.0.2.21").replace("a=sendrecv", "a=sendrecv\r\na=rtcp-mux")));
+        harness.expectOne(response(200, CALLER), "200 of the second call");
+        assertEquals(Boolean.TRUE, relay.mux.get(relay.endpointOf("192.0.2.21:5000")), "Bob's leg muxes");
+        final long secondCaller = relay.endpointsOf("192.0.2.10:4000").get(1);
+        assertEquals(Boolean.TRUE, relay.mux.get(secondCaller), "and Dave's leg");
+    }
+
     @Test
     void shouldTimeOutAnsweredLegsOnlyAndEndASilentCallWithMediaTimeout()
     {
@@ -354,6 +388,8 @@ class MediaAnchorFlowTest
     private static final class RecordedRelay implements MediaControl
     {
         final List<String> commands = new ArrayList<>();
+        /** The last rtcp-mux each endpoint was told. */
+        final java.util.Map<Long, Boolean> mux = new java.util.HashMap<>();
 
         long endpointOn(final int rtpPort)
         {
@@ -367,6 +403,12 @@ class MediaAnchorFlowTest
             return commands.stream().filter(c -> c.startsWith("peer ") && c.endsWith("/" + peer))
                 .mapToLong(c -> Long.parseLong(c.split(" ")[1])).findFirst()
                 .orElseThrow(() -> new AssertionError("no endpoint for " + peer + ": " + commands));
+        }
+
+        List<Long> endpointsOf(final String peer)
+        {
+            return commands.stream().filter(c -> c.startsWith("peer ") && c.endsWith("/" + peer))
+                .map(c -> Long.parseLong(c.split(" ")[1])).distinct().toList();
         }
 
         long links(final long one, final long other)
@@ -385,6 +427,7 @@ class MediaAnchorFlowTest
         public boolean peer(final long endpointId, final InetAddress address, final int rtpPort, final int rtcpPort,
             final boolean rtcpMux, final int clockRateHz)
         {
+            mux.put(endpointId, rtcpMux);
             return commands.add("peer " + endpointId + " " + address + ":" + rtpPort);
         }
 

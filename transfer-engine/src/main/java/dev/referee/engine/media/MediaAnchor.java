@@ -120,6 +120,7 @@ public final class MediaAnchor
             return;
         }
         final LegMedia leg = legMedia(legId);
+        final LegMedia joined = joinedLegId < 0 ? null : legs.get(joinedLegId);
         final PeerMedia peer = rewriter.peer();
         for (int i = 0; i < lines; i++)
         {
@@ -137,14 +138,37 @@ public final class MediaAnchor
             }
             final AsciiView address = peer.address(i);
             // c=0.0.0.0 is hold (RFC 3264 §8.4): the peer keeps its address, and the relay what it latched.
-            if (!address.contentEquals("0.0.0.0") && leg.peerChanged(i, address, peer.rtpPort(i), peer.rtcpPort(i), peer.rtcpMux(i),
-                peer.clockRateHz(i)))
+            if (!address.contentEquals("0.0.0.0") &&
+                leg.peerChanged(i, address, peer.rtpPort(i), peer.rtcpPort(i), peer.rtcpMux(i), peer.clockRateHz(i)))
             {
-                refusedUnless(control.peer(endpointId(legId, i), leg.peerAddress[i], peer.rtpPort(i),
-                    peer.rtcpPort(i), peer.rtcpMux(i), peer.clockRateHz(i)));
+                tellPeer(legId, leg, i, agreedMux(leg, joined, i));
+            }
+            // rtcp-mux is negotiated per hop (RFC 5761 §5.1.1): a leg muxes only if its SDP and the other leg's, which
+            // Referee relayed to it as offer or answer, both say so; the other leg's endpoint may have to change too.
+            final boolean agreed = agreedMux(leg, joined, i);
+            if (leg.peerPort[i] != 0 && leg.toldMux[i] != agreed)
+            {
+                tellPeer(legId, leg, i, agreed);
+            }
+            if (joined != null && joined.peerPort[i] != 0 && joined.toldMux[i] != agreed)
+            {
+                tellPeer(joinedLegId, joined, i, agreed);
             }
         }
         link(legId, leg, joinedLegId);
+    }
+
+    /** Line {@code line}'s rtcp-mux: the leg's peer offered or accepted it, and so did the other leg's, if known. */
+    private static boolean agreedMux(final LegMedia leg, final LegMedia joined, final int line)
+    {
+        return leg.peerMux[line] && (joined == null || joined.peerPort[line] == 0 || joined.peerMux[line]);
+    }
+
+    private void tellPeer(final long legId, final LegMedia leg, final int line, final boolean mux)
+    {
+        leg.toldMux[line] = mux;
+        refusedUnless(control.peer(endpointId(legId, line), leg.peerAddress[line], leg.peerPort[line],
+            leg.peerRtcpPort[line], mux, leg.peerClockRateHz[line]));
     }
 
     /**
@@ -230,8 +254,7 @@ public final class MediaAnchor
                         leg.answered ? timeoutNs(leg.onHold[i]) : 0));
                     if (leg.peerPort[i] != 0)
                     {
-                        refusedUnless(control.peer(endpoint, leg.peerAddress[i], leg.peerPort[i], leg.peerRtcpPort[i],
-                            leg.peerMux[i], leg.peerClockRateHz[i]));
+                        tellPeer(legId, leg, i, leg.toldMux[i]);
                     }
                 }
             }
@@ -284,6 +307,7 @@ public final class MediaAnchor
                 out.writeInt(leg.peerPort[i]);
                 out.writeInt(leg.peerRtcpPort[i]);
                 out.writeBoolean(leg.peerMux[i]);
+                out.writeBoolean(leg.toldMux[i]);
                 out.writeInt(leg.peerClockRateHz[i]);
             }
         }
@@ -317,6 +341,7 @@ public final class MediaAnchor
                 leg.peerPort[i] = in.readInt();
                 leg.peerRtcpPort[i] = in.readInt();
                 leg.peerMux[i] = in.readBoolean();
+                leg.toldMux[i] = in.readBoolean();
                 leg.peerClockRateHz[i] = in.readInt();
             }
         }
@@ -509,6 +534,8 @@ public final class MediaAnchor
         final int[] peerRtcpPort = new int[MAX_LINES];
         final int[] peerClockRateHz = new int[MAX_LINES];
         final boolean[] peerMux = new boolean[MAX_LINES];
+        /** The rtcp-mux the relay was told for the line: the peer's, agreed with the other leg's (agreedMux). */
+        final boolean[] toldMux = new boolean[MAX_LINES];
         final byte[][] peerAddressText = new byte[MAX_LINES][];
         /** Per line: the peer's last SDP put it on hold (sendonly, recvonly, inactive, c=0.0.0.0). */
         final boolean[] onHold = new boolean[MAX_LINES];
