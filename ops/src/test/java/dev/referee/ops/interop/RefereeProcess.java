@@ -236,6 +236,9 @@ final class RefereeProcess implements AutoCloseable
             Files.writeString(configFile, configYaml(), StandardCharsets.UTF_8);
             logOffset = Files.exists(logFile) ? Files.size(logFile) : 0;
             final List<String> command = new ArrayList<>();
+            // SIGHUP as a service manager would leave it: a test run under nohup would otherwise pass its ignored
+            // SIGHUP on to Referee, which then cannot reload by SIGHUP (ReloadInteropTest). env execs: same PID.
+            command.addAll(List.of("env", "--default-signal=HUP"));
             command.add(javaExecutable());
             command.addAll(JVM_FLAGS);
             command.addAll(List.of("-jar", jar.toString(), "run", "--config", configFile.toString()));
