@@ -174,6 +174,7 @@ public final class EngineSnapshot
             CallSnapshots.writeReliableProvisionals(parts.b2bua(), out);
             CallSnapshots.writeSessionIntervals(parts.b2bua(), out);
             TransferSnapshots.writeRecalls(parts.b2bua(), refs, out);
+            CallSnapshots.writeHeldAcks(parts.b2bua(), out);
             if (parts.b2bua().media() != null)
             {
                 parts.b2bua().media().write(out); // media anchored (node-start version 7 on): the legs' pairs
@@ -293,6 +294,7 @@ public final class EngineSnapshot
             CallSnapshots.readReliableProvisionals(parts.b2bua(), in);
             CallSnapshots.readSessionIntervals(parts.b2bua(), in);
             TransferSnapshots.readRecalls(parts.b2bua(), refs, in);
+            CallSnapshots.readHeldAcks(parts.b2bua(), in);
             if (parts.b2bua().media() != null)
             {
                 parts.b2bua().media().read(in);

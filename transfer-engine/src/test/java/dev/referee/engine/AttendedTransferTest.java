@@ -76,6 +76,44 @@ class AttendedTransferTest
             "%3Bfrom-tag%3Dbob-tag";
     }
 
+    /**
+     * Engine fuzz finding (2026-12-04, after 1,816,557 inputs of one worker): the transferor's ACK for the
+     * consultation's 200 came late, after the REFER, while Referee held the ACK it owed the target for the target's
+     * offer (the join's answer goes in it). The late ACK was relayed into the target's held ACK, without a body, and
+     * the join then sent the target a second ACK with "CSeq: -1". Now the held ACK stays the transfer's.
+     */
+    @Test
+    void shouldKeepTheTargetsAckForTheJoinWhenTheTransferorsAckComesLate()
+    {
+        aliceCallsBob();
+        harness.receive(CALLEE, bobConsulting.invite("carol", "call-2@bob"));
+        carolsInvite = harness.drain().stream().filter(s -> s.isRequest("INVITE")).findFirst().orElseThrow();
+        carol.accept(carolsInvite);
+        harness.receive(TARGET, carol.answer(carolsInvite, 200, "OK", SDP_CAROL));
+        bobConsulting.learn(harness.expectOne(response(200, CALLEE), "200 of the consultation"));
+        harness.drain(); // Bob's ACK is late: it comes after his REFER
+
+        harness.receive(CALLEE, bob.refer(consultationReplaces(), null));
+        final List<Sent> out = harness.drain();
+        answerNotifies(out, bob, CALLEE);
+        final Sent solicit = out.stream().filter(s -> s.isRequest("INVITE") && s.destination.equals(TARGET))
+            .findFirst().orElseThrow(() -> new AssertionError("the target is re-INVITEd without offer: " + out));
+        harness.receive(TARGET, carol.answer(solicit, 200, "OK", SDP_CAROL));
+        final Sent join = harness.expectOne(request("INVITE", CALLER), "the join re-INVITE of Alice");
+
+        harness.receive(CALLEE, bobConsulting.ack());
+        final List<Sent> afterLateAck = harness.drain();
+        assertTrue(afterLateAck.stream().noneMatch(s -> s.isRequest("ACK") && s.destination.equals(TARGET)),
+            () -> "the target's ACK waits for Alice's answer: " + afterLateAck);
+
+        harness.receive(CALLER, alice.answer(join, 200, "OK", SipPhone.SDP));
+        final List<Sent> acks = harness.drain().stream()
+            .filter(s -> s.isRequest("ACK") && s.destination.equals(TARGET)).toList();
+        assertEquals(1, acks.size(), acks::toString);
+        assertEquals(solicit.cseq(), acks.get(0).cseq(), "the ACK of the target's re-INVITE");
+        assertTrue(acks.get(0).body().contains("v=0"), "with Alice's answer");
+    }
+
     @Test
     void shouldJoinTheTransfereeToTheTargetsExistingLeg()
     {

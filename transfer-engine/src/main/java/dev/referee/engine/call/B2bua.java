@@ -479,7 +479,8 @@ public final class B2bua implements TransactionUser
         leg.received(OfferAnswer.Carrier.ACK, answer, timers.nowNs());
         mediaFrom(leg, ack);
         final Leg peer = leg.peer();
-        if (peer != null && peer.ackPendingCSeq >= 0 && !peer.isTerminated())
+        if (peer != null && peer.ackPendingCSeq >= 0 && !peer.isTerminated() &&
+            !(peer.ackHeldByTransfer && config.keepsTransfersAcks()))
         {
             messages.sendAck(peer, ack);
             peer.sent(OfferAnswer.Carrier.ACK, answer, timers.nowNs());

@@ -207,6 +207,43 @@ public final class CallSnapshots
         }
     }
 
+    /** The legs whose owed ACK a transfer holds (EngineConfig.keepsTransfersAcks). */
+    public static void writeHeldAcks(final B2bua b2bua, final SnapshotWriter out)
+    {
+        if (!b2bua.config().keepsTransfersAcks())
+        {
+            return;
+        }
+        final List<Long> held = new ArrayList<>();
+        for (final Object leg : legs(b2bua))
+        {
+            if (((Leg)leg).ackHeldByTransfer)
+            {
+                held.add(((Leg)leg).id);
+            }
+        }
+        out.writeInt(held.size());
+        held.forEach(out::writeLong);
+    }
+
+    public static void readHeldAcks(final B2bua b2bua, final SnapshotReader in)
+    {
+        if (!b2bua.config().keepsTransfersAcks())
+        {
+            return;
+        }
+        final int count = in.readInt();
+        for (int i = 0; i < count; i++)
+        {
+            final Leg leg = b2bua.calls().legs().get(in.readLong());
+            if (leg == null)
+            {
+                throw new SnapshotException("a held ACK of a leg the snapshot does not have");
+            }
+            leg.ackHeldByTransfer = true;
+        }
+    }
+
     public static void readRouteTargets(final B2bua b2bua, final SnapshotReader in)
     {
         if (!b2bua.config().snapshotsVersion5State())

@@ -111,6 +111,11 @@ public final class Leg implements TimerOwner
 
     /** The CSeq of the last INVITE Referee sent on this leg whose 2xx still needs our ACK. */
     int ackPendingCSeq = -1;
+    /**
+     * The ACK owed on this leg is a transfer's (set through {@link #ackPendingCSeq(long)}): it waits for the other
+     * party's answer, so an ACK from this leg's B2BUA peer is not relayed into it (EngineConfig.keepsTransfersAcks).
+     */
+    boolean ackHeldByTransfer;
     /** The last ACK Referee sent on this leg, resent when the peer retransmits its 2xx. */
     StoredMessage lastAck;
     int lastAckCSeq = -1;
@@ -236,6 +241,7 @@ public final class Leg implements TimerOwner
     public void ackPendingCSeq(final long cseq)
     {
         this.ackPendingCSeq = (int)cseq;
+        this.ackHeldByTransfer = cseq >= 0;
     }
 
     /**

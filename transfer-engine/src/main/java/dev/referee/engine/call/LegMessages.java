@@ -256,6 +256,7 @@ public final class LegMessages
         leg.lastAck = outbox.copyOfMessage();
         leg.lastAckCSeq = leg.ackPendingCSeq;
         leg.ackPendingCSeq = -1;
+        leg.ackHeldByTransfer = false;
         outbox.send(leg.transport, leg.flow, leg.connectionId, SipMethod.ACK, 0);
     }
 

@@ -490,6 +490,17 @@ public record EngineConfig(
     }
 
     /**
+     * The ACK a transfer owes its target (held until the transferee answers the join: an attended transfer's target
+     * re-INVITEd without offer) is the transfer's: a late ACK from the target's other party in the consultation call
+     * is not relayed into it. Before node-start version 7 it was, and the join then sent a second ACK with CSeq -1 (an
+     * engine fuzz finding). Snapshots of version 7 on list the legs whose ACK a transfer holds.
+     */
+    public boolean keepsTransfersAcks()
+    {
+        return behaviour >= 7;
+    }
+
+    /**
      * A callee's 422 (Session Interval Too Small, RFC 4028 §7.4 and §8.1) is not relayed: Referee sends its INVITE to
      * the same callee again with Session-Expires and Min-SE raised to the 422's Min-SE, at most twice per call. Before
      * node-start version 6 the 422 went to the caller. The snapshot carries each call's raised interval from 6 on.
