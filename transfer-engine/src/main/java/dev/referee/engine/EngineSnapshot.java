@@ -21,17 +21,18 @@ import java.util.Map;
  * configuration: the restored engine is indistinguishable from the original (same outputs, events and state for the
  * same inputs from then on), which is what lets recovery replay only the inputs after the snapshot.
  * <p>
- * Layout (version 3; docs/journal-format.md, Snapshots): header, engine time and id generator position (the
- * counter of the keyed generator; the key is the configuration's, not the snapshot's), timer wheel
- * geometry, id counters, then every object reachable from the engine's maps and timers (calls, legs, transactions,
- * transfers, REFERs waiting for a webhook) grouped by kind, then their links by index, then the pending timers and
- * the maps' members by index, then (from version 2) the trunks' token buckets, then (from version 3) the digest
- * nonce counter and the nonces answered within their lifetime, then (node-start version 4 on) each call's
- * Max-Forwards, then (node-start version 5 on) the joins waiting out a 491 (their offer copy and retry timer), the
- * route targets' keepalive state, each call's route targets still to try, the legs accepting from-change, the early
- * dialogs of forks and the forks released, and each leg's session timer, then (node-start version 6 on) the reliable
- * provisionals received and sent (RFC 3262), then (media anchored) the legs' media port pairs. Objects are numbered in the order a walk
- * from the roots finds them, roots sorted by id, so two equal engines give equal bytes. Engine thread only.
+ * Layout (version 3; docs/journal-format.md, Snapshots): header, engine time and id generator position (the counter of
+ * the keyed generator; the key is the configuration's, not the snapshot's), timer wheel geometry, id counters, then
+ * every object reachable from the engine's maps and timers (calls, legs, transactions, transfers, REFERs waiting for a
+ * webhook) grouped by kind, then their links by index, then the pending timers and the maps' members by index, then
+ * (from version 2) the trunks' token buckets, then (from version 3) the digest nonce counter and the nonces answered
+ * within their lifetime, then (node-start version 4 on) each call's Max-Forwards, then (node-start version 5 on) the
+ * joins waiting out a 491 (their offer copy and retry timer), the route targets' keepalive state, each call's route
+ * targets still to try, the legs accepting from-change, the early dialogs of forks and the forks released, and each
+ * leg's session timer, then (node-start version 6 on) the reliable provisionals received and sent (RFC 3262), then
+ * (node-start version 7 on) the legs whose ACK a transfer holds and, media anchored, the legs' media port pairs.
+ * Objects are numbered in the order a walk from the roots finds them, roots sorted by id, so two equal engines give
+ * equal bytes. Engine thread only.
  */
 public final class EngineSnapshot
 {

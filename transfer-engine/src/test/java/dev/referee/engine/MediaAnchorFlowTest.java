@@ -302,7 +302,8 @@ class MediaAnchorFlowTest
         assertEquals(2, byes.size(), () -> "BYE to both: " + byes);
         byes.forEach(bye -> harness.receive(bye.destination, (bye.destination.equals(CALLER) ? alice : bob)
             .answer(bye, 200, "OK", null)));
-        assertTrue(harness.events.stream().anyMatch(e -> e.startsWith("ended 1 media-timeout")), harness.events::toString);
+        assertTrue(harness.events.stream().anyMatch(e -> e.startsWith("ended 1 media-timeout")),
+            harness.events::toString);
         harness.advanceMs(40_000);
         assertTrue(harness.isIdle(), harness.state());
 

@@ -330,8 +330,8 @@ public final class MediaAnchor
                 leg.rtpPort[i] = in.readInt();
                 if (!ports.claim(leg.rtpPort[i]))
                 {
-                    throw new IllegalStateException("snapshot names media port " + leg.rtpPort[i] + " twice or out of " +
-                        "media.ports");
+                    throw new IllegalStateException("snapshot names media port " + leg.rtpPort[i] +
+                        " twice or out of media.ports");
                 }
                 leg.linkedTo[i] = in.readLong();
                 leg.onHold[i] = in.readBoolean();
