@@ -135,7 +135,7 @@ public final class LegMessages
         {
             // Media first, then the origin line: SdpOrigin compares what the leg sees (docs/media.md).
             final int written = media.rewriteToward(leg.id, leg.peer() == null ? -1 : leg.peer().id, body, offset,
-                length);
+                length, !leg.isTerminated());
             if (written >= 0)
             {
                 sent = media.output();

@@ -175,9 +175,11 @@ public final class MediaAnchor
      * Writes {@code body}, an SDP sent to leg {@code legId}'s peer, with the relay's address and the leg's own ports
      * (allocated for lines it had none for; a line left without a pair is rejected with port 0) into {@link #output}:
      * the length written, or -1 when the body does not parse as SDP or does not fit (sent as it came, counted).
+     * {@code live} false (a leg whose dialog ended, maybe gone from the engine: a late answer relayed to it) allocates
+     * nothing: lines it has no pair for go with port 0, since a pair taken then would never be released.
      */
     public int rewriteToward(final long legId, final long joinedLegId, final DirectBuffer body, final int offset,
-        final int length)
+        final int length, final boolean live)
     {
         final int lines = rewriter.read(body, offset, length);
         if (lines < 0)
@@ -185,11 +187,12 @@ public final class MediaAnchor
             leftAsIs++;
             return -1;
         }
-        final LegMedia leg = legMedia(legId);
+        final LegMedia leg = live ? legMedia(legId) : legs.get(legId);
         final PeerMedia peer = rewriter.peer();
         for (int i = 0; i < lines; i++)
         {
-            portsToward[i] = peer.relayable(i) && open(leg, legId, i) ? leg.rtpPort[i] : 0;
+            portsToward[i] = leg != null && peer.relayable(i) && (live ? open(leg, legId, i) : leg.rtpPort[i] != 0) ?
+                leg.rtpPort[i] : 0;
         }
         final int written = rewriter.write(portsToward);
         if (written < 0)
@@ -197,7 +200,10 @@ public final class MediaAnchor
             leftAsIs++;
             return -1;
         }
-        link(legId, leg, joinedLegId);
+        if (leg != null && live)
+        {
+            link(legId, leg, joinedLegId);
+        }
         return written;
     }
 
