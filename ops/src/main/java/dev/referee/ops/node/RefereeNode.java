@@ -40,10 +40,10 @@ public final class RefereeNode implements AutoCloseable
         }
         if (config.media().enabled())
         {
-            // Said at start: what of issue 10 is not wired yet (docs/media.md, "What the engine does not do yet").
+            // Said at start: what of issue 10 is not built yet (docs/media.md, "What is not built yet").
             System.getLogger(RefereeNode.class.getName()).log(System.Logger.Level.WARNING,
-                "media.enabled: media is anchored in the relay; ringback, statistics in call records and " +
-                "re-opening the relay's ports after a restart from a snapshot are not built yet (docs/media.md)");
+                "media.enabled: media is anchored in the relay; ringback and statistics in call records are not " +
+                "built yet (docs/media.md)");
         }
         return NodeAssembly.start(config);
     }
