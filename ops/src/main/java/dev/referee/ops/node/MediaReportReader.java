@@ -6,7 +6,6 @@ import dev.referee.transport.InboundPublisher;
 import org.agrona.collections.LongArrayQueue;
 
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -25,7 +24,6 @@ final class MediaReportReader implements MediaReportListener, AutoCloseable
     private final MediaReports reports;
     private final InboundPublisher inputs;
     private final LongArrayQueue pending = new LongArrayQueue();
-    private final AtomicLong lost = new AtomicLong();
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -41,12 +39,6 @@ final class MediaReportReader implements MediaReportListener, AutoCloseable
     {
         thread.start();
         return this;
-    }
-
-    /** Silences that could not be given to the engine (its ring full for longer than {@link #MAX_PENDING} allows). */
-    long lost()
-    {
-        return lost.get();
     }
 
     private void run()
@@ -67,8 +59,7 @@ final class MediaReportReader implements MediaReportListener, AutoCloseable
     {
         if (pending.size() >= MAX_PENDING)
         {
-            lost.incrementAndGet();
-            return;
+            return; // the engine's ring refused this many for long: this silence is not reported again (IDLE is once)
         }
         pending.addLong(endpointId);
     }

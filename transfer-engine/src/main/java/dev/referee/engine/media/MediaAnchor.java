@@ -138,15 +138,12 @@ public final class MediaAnchor
             }
             final AsciiView address = peer.address(i);
             // c=0.0.0.0 is hold (RFC 3264 §8.4): the peer keeps its address, and the relay what it latched.
-            if (!address.contentEquals("0.0.0.0") &&
-                leg.peerChanged(i, address, peer.rtpPort(i), peer.rtcpPort(i), peer.rtcpMux(i), peer.clockRateHz(i)))
-            {
-                tellPeer(legId, leg, i, agreedMux(leg, joined, i));
-            }
+            final boolean moved = !address.contentEquals("0.0.0.0") &&
+                leg.peerChanged(i, address, peer.rtpPort(i), peer.rtcpPort(i), peer.rtcpMux(i), peer.clockRateHz(i));
             // rtcp-mux is negotiated per hop (RFC 5761 §5.1.1): a leg muxes only if its SDP and the other leg's, which
             // Referee relayed to it as offer or answer, both say so; the other leg's endpoint may have to change too.
             final boolean agreed = agreedMux(leg, joined, i);
-            if (leg.peerPort[i] != 0 && leg.toldMux[i] != agreed)
+            if (leg.peerPort[i] != 0 && (moved || leg.toldMux[i] != agreed))
             {
                 tellPeer(legId, leg, i, agreed);
             }
