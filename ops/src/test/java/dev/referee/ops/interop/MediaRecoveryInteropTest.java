@@ -32,8 +32,8 @@ class MediaRecoveryInteropTest
     private static final Duration BOUND = Duration.ofSeconds(60);
     /** Packets the relay must forward after the restart: two seconds of 20 calls, one way, at 50 a second. */
     private static final long RELAYED_AFTER_RESTART = 2 * CALLS * 50;
-    private static final int LOW_PORT = 42_600;
-    private static final int HIGH_PORT = 42_799;
+    private static final int LOW_PORT = 24_600;
+    private static final int HIGH_PORT = 24_799;
 
     @RegisterExtension
     static final FailureDump DUMP = new FailureDump();
@@ -61,14 +61,13 @@ class MediaRecoveryInteropTest
             audio[i] = (byte)(0x7f - (i % 32));
         }
         Files.write(dir.resolve("rtp-stream.ulaw"), audio);
-        // SIPp's echo port must be given: one in no other test's range (Referee's media ports here: 42600-42799).
-        final int echoPort = 42_900;
+        // SIPp's echo port must be given: one in no other test's range (Referee's media ports here: 24600-24799).
+        final int echoPort = 24_900;
         try (SippRun callee = DUMP.track(Sipp.uas("uas-hold-until-bye.xml", dir).transport(SippTransport.UDP)
             .calls(CALLS).globalTimeout(BOUND).arg("-rtp_echo", "-mp", Integer.toString(echoPort)).start()))
         {
             referee = RefereeProcess.start(Files.createDirectories(dir.resolve("referee")), callee.localPort(),
-                List.of(), "media:\n  enabled: true\n  address: \"" + Ports.LOOPBACK + "\"\n" +
-                    "  ports: \"" + LOW_PORT + "-" + HIGH_PORT + "\"\n");
+                List.of(), RefereeProcess.mediaYaml(LOW_PORT, HIGH_PORT, ""));
             DUMP.always(() -> "--- Referee (pid " + referee.pid() + ") " + referee.logFile() + ":\n" +
                 referee.logTail(80) + "\n--- status: " + referee.status().raw());
             try (SippRun caller = DUMP.track(Sipp.uac("uac-rtp-then-bye.xml", dir).remote(referee.sipPort())

@@ -42,9 +42,9 @@ class MediaRelayInteropTest
     /** A second of the peer's tone (50 packets of 20 ms) proves a direction works. */
     private static final long HEARD_MS = 1000;
     private static final Duration AUDIO_WITHIN = Duration.ofSeconds(15);
-    /** Media ports of this test's Referee: away from the phones' own RTP ports. */
-    private static final int LOW_PORT = 42_000;
-    private static final int HIGH_PORT = 42_199;
+    /** Media ports of this test's Referee: away from the phones' own RTP ports and below the ephemeral ones. */
+    private static final int LOW_PORT = 24_000;
+    private static final int HIGH_PORT = 24_199;
 
     @RegisterExtension
     static final FailureDump DUMP = new FailureDump();
@@ -66,8 +66,7 @@ class MediaRelayInteropTest
         referee = RefereeProcess.start(Files.createDirectories(dir.resolve("referee")), bob.sipPort(), List.of(
             new RefereeProcess.Route("alice", alice.sipPort()),
             new RefereeProcess.Route("carol", carol.sipPort())),
-            "media:\n  enabled: true\n  address: \"" + Ports.LOOPBACK + "\"\n  ports: \"" + LOW_PORT + "-" +
-                HIGH_PORT + "\"\n");
+            RefereeProcess.mediaYaml(LOW_PORT, HIGH_PORT, ""));
         refereeAddress = Ports.LOOPBACK + ":" + referee.sipPort();
         DUMP.always(() -> "--- Referee (pid " + referee.pid() + ") " + referee.logFile() + ":\n" +
             referee.logTail(80) + "\n--- status: " + referee.status().raw());

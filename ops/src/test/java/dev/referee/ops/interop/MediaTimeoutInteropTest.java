@@ -51,8 +51,7 @@ class MediaTimeoutInteropTest
             .calls(CALLS).globalTimeout(BOUND).start()))
         {
             referee = RefereeProcess.start(Files.createDirectories(dir.resolve("referee")), callee.localPort(),
-                List.of(), "media:\n  enabled: true\n  address: \"" + Ports.LOOPBACK + "\"\n" +
-                    "  ports: \"42400-42499\"\n  timeout: 2s\n");
+                List.of(), RefereeProcess.mediaYaml(24_400, 24_499, "  timeout: 2s\n"));
             DUMP.always(() -> "--- Referee (pid " + referee.pid() + ") " + referee.logFile() + ":\n" +
                 referee.logTail(80) + "\n--- status: " + referee.status().raw());
             final long startNs = System.nanoTime();

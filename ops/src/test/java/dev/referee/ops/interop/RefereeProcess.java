@@ -168,6 +168,18 @@ final class RefereeProcess implements AutoCloseable
         return started(referee);
     }
 
+    /**
+     * The {@code media} section anchoring media on the loopback address with RTP ports {@code lowPort}-{@code highPort}
+     * and {@code moreKeys} (indented YAML lines, or empty). Give a range no other test uses and below the system's
+     * ephemeral ports (32768 on): a port another process holds is not handled yet (docs/media.md, OPEN_FAILED), and
+     * any socket bound to port 0 may take one in 32768-60999 (one run of the suite lost a call's link that way).
+     */
+    static String mediaYaml(final int lowPort, final int highPort, final String moreKeys)
+    {
+        return "media:\n  enabled: true\n  address: \"" + Ports.LOOPBACK + "\"\n  ports: \"" + lowPort + "-" +
+            highPort + "\"\n" + moreKeys;
+    }
+
     /** Kills the process with SIGKILL by its PID (no shutdown hook runs) and waits until it is gone. */
     void kill9()
     {
