@@ -307,6 +307,7 @@ public final class EngineSnapshot
         {
             CallSnapshots.restored(parts.b2bua(), refs.get(i));
         }
+        TransferSnapshots.markReplacedCalls(refs);
         if (in.hasRemaining())
         {
             throw new SnapshotException("bytes left after the snapshot");

@@ -114,6 +114,70 @@ class AttendedTransferTest
         assertTrue(acks.get(0).body().contains("v=0"), "with Alice's answer");
     }
 
+    /** Replaces naming the original call as Bob sees it (his REFER on the consultation call, RFC 5589 §7.3). */
+    private String originalReplaces()
+    {
+        return "sip:alice@example.com?Replaces=call-1%40alice%3Bto-tag%3Dbob-tag%3Bfrom-tag%3D" + bob.remoteTag();
+    }
+
+    /**
+     * Engine fuzz finding (2026-12-04, after 319,662 inputs): crossed attended transfers, each REFER naming the other
+     * call in Replaces, both went on over the same four legs; one joined them, the other's recall joined them again,
+     * and a call was never released. A call takes part in one transfer at a time: the second REFER gets 491.
+     */
+    @Test
+    void shouldRefuseAReferWhoseCallIsReplacedByATransferUnderWay()
+    {
+        aliceCallsBob();
+        bobCallsCarol(true);
+        harness.receive(CALLEE, bob.refer(consultationReplaces(), null));
+        final List<Sent> accepted = harness.drain();
+        assertTrue(accepted.stream().anyMatch(s -> s.isResponse(202)), accepted::toString);
+        answerNotifies(accepted, bob, CALLEE);
+        final Sent solicit = accepted.stream().filter(request("INVITE", TARGET)).findFirst().orElseThrow();
+
+        harness.receive(CALLEE, bobConsulting.refer(originalReplaces(), null));
+        final List<Sent> crossed = harness.drain();
+        assertTrue(crossed.stream().anyMatch(s -> s.isResponse(491) && s.destination.equals(CALLEE)),
+            "the consultation call is being replaced: " + crossed);
+        assertTrue(crossed.stream().noneMatch(s -> s.isRequest("INVITE")), crossed::toString);
+
+        harness.receive(TARGET, carol.answer(solicit, 200, "OK", SDP_CAROL));
+        final Sent join = harness.expectOne(request("INVITE", CALLER), "the join re-INVITE of Alice");
+        harness.receive(CALLER, alice.answer(join, 200, "OK", SDP_ALICE));
+        final List<Sent> joined = harness.drain();
+        answerNotifies(joined, bob, CALLEE);
+        joined.stream().filter(request("BYE", CALLEE))
+            .forEach(bye -> harness.receive(CALLEE, bobConsulting.answer(bye, 200, "OK", null)));
+        harness.receive(CALLEE, bob.bye());
+        harness.drain();
+        assertEquals(1, harness.engine.activeCalls(), "Alice talks to Carol: " + harness.state());
+        harness.receive(CALLER, alice.bye());
+        harness.drain().stream().filter(request("BYE", TARGET))
+            .forEach(bye -> harness.receive(TARGET, carol.answer(bye, 200, "OK", null)));
+        harness.advanceMs(40_000, 100);
+        assertTrue(harness.isIdle(), harness.state());
+    }
+
+    /** The other way round: Replaces naming a dialog of a call whose own transfer is under way gets 491. */
+    @Test
+    void shouldRefuseAReplacesNamingACallInATransfer()
+    {
+        aliceCallsBob();
+        bobCallsCarol(true);
+        harness.receive(CALLEE, bobConsulting.refer("sip:alice@example.com", null));
+        final List<Sent> blind = harness.drain();
+        assertTrue(blind.stream().anyMatch(s -> s.isResponse(202)), blind::toString);
+        assertTrue(blind.stream().anyMatch(request("INVITE", CALLER)), "Alice is called for Carol: " + blind);
+        answerNotifies(blind, bobConsulting, CALLEE);
+
+        harness.receive(CALLEE, bob.refer(consultationReplaces(), null));
+        final List<Sent> out = harness.drain();
+        assertTrue(out.stream().anyMatch(s -> s.isResponse(491) && s.destination.equals(CALLEE)),
+            "Carol's call is in a transfer: " + out);
+        assertTrue(out.stream().noneMatch(s -> s.isRequest("INVITE") && s.destination.equals(TARGET)), out::toString);
+    }
+
     @Test
     void shouldJoinTheTransfereeToTheTargetsExistingLeg()
     {

@@ -85,6 +85,11 @@ public final class Call
     PendingRefer pendingRefer;
     /** Blonde transfer: a transfer waits for this call's callee to answer, to take it over. */
     CallTransfer blonde;
+    /**
+     * Attended and blonde: the transfer of another call whose Replaces names this call's dialog with the transferor
+     * (RFC 3891); it counts while {@link CallTransfer#replacesDialogIn} says so (derived, not in snapshots).
+     */
+    CallTransfer replacedBy;
     /** The caller's offer (body and its Content-Type), kept to send it again to a redirect target; given back at the end. */
     StoredMessage callerOffer;
     String callerOfferType;
@@ -103,14 +108,15 @@ public final class Call
      * {@code Set<String>} of them. One field, not two: a call object 8 bytes smaller.
      */
     private Object triedTargets;
-    int redirects;
+    /** Redirects followed, at most {@code redirect.max} (0 to 100). A short and a byte below: the call object stays 112 bytes. */
+    short redirects;
     /**
      * The Session-Expires (and Min-SE) of the INVITEs to the callee, raised by a callee's 422 (RFC 4028 §7.4); 0 for
      * {@code sip.session-expires} and {@code sip.min-se}. Node-start version 6 on.
      */
     int sessionExpiresS;
     /** INVITEs sent to the callee again after its 422, at most {@link SessionTimers#MAX_INTERVAL_RETRIES}. */
-    int intervalRetries;
+    byte intervalRetries;
     /**
      * Max-Forwards of the INVITEs Referee originates for this call (EngineConfig.carriesMaxForwards): one less than
      * the request that triggers them, the caller's INVITE (and so its redirects), then the latest REFER (a transfer
@@ -235,6 +241,25 @@ public final class Call
     public void pendingRefer(final PendingRefer refer)
     {
         this.pendingRefer = refer;
+    }
+
+    /** Attended and blonde: {@code transfer} (of another call) takes this call's dialogs over. */
+    public void replacedBy(final CallTransfer transfer)
+    {
+        this.replacedBy = transfer;
+    }
+
+    /**
+     * A transfer is under way in this call, asked for (its webhook has not answered), or about to take this call's
+     * dialogs over: no other transfer may start in it or name one of its dialogs in Replaces. Two transfers over the
+     * same legs would each join them into a call of their own (crossed attended transfers: each phone REFERs the
+     * other's call with Replaces of its own dialog), and a leg would end up in two calls, one never released (an
+     * engine fuzz finding).
+     */
+    public boolean inTransfer()
+    {
+        return transfer != null && transfer.isActive() || pendingRefer != null ||
+            replacedBy != null && replacedBy.replacesDialogIn(this);
     }
 
     /** Blonde: the transfer that waits for this call's callee to answer (null: none); call setup hands it over. */

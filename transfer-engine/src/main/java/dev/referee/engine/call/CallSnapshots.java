@@ -447,7 +447,7 @@ public final class CallSnapshots
         {
             final Call call = heldCall(calls, in.readLong(), "session interval");
             call.sessionExpiresS = in.readInt();
-            call.intervalRetries = in.readByte();
+            call.intervalRetries = (byte)in.readByte();
             if (call.intervalRetries > SessionTimers.MAX_INTERVAL_RETRIES)
             {
                 throw new SnapshotException("call " + call.id + " retried its INVITE " + call.intervalRetries +
@@ -659,7 +659,7 @@ public final class CallSnapshots
         {
             call.tryTarget(target);
         }
-        call.redirects = in.readInt();
+        call.redirects = (short)in.readInt();
         return call;
     }
 

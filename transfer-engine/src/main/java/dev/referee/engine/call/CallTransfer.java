@@ -16,6 +16,9 @@ public interface CallTransfer
     /** The leg being transferred. */
     Leg transferee();
 
+    /** Attended and blonde: the transfer is under way and its Replaces names a dialog of {@code call}. */
+    boolean replacesDialogIn(Call call);
+
     // ---- for CallStateDescriber ----
 
     long id();

@@ -52,7 +52,7 @@ public record EngineConfig(
     MediaConfig media)
 {
     /** The behaviour of today's builds, written as the node-start record version of a new journal. */
-    public static final int BEHAVIOUR = 7;
+    public static final int BEHAVIOUR = 8;
 
     /** Media off (SDP passes through but for o=): every configuration made before the media section existed. */
     public EngineConfig(
@@ -498,6 +498,18 @@ public record EngineConfig(
     public boolean keepsTransfersAcks()
     {
         return behaviour >= 7;
+    }
+
+    /**
+     * A call takes part in one transfer at a time: a REFER in a call whose dialog another transfer's Replaces names
+     * (RFC 3891), or whose Replaces names a dialog of a call in a transfer, gets 491 before it is accepted. Before
+     * node-start version 8 crossed attended transfers (each phone REFERs the other's call with Replaces of its own
+     * dialog) both went on over the same legs and a leg could end up in two calls, one never released (an engine fuzz
+     * finding).
+     */
+    public boolean keepsOneTransferPerCall()
+    {
+        return behaviour >= 8;
     }
 
     /**

@@ -67,6 +67,7 @@ final class AttendedTransfer
         }
         transfer.consultation = consultation;
         transfer.target = other;
+        consultation.call().replacedBy(transfer);
         LegsAdded.report(b2bua, events, timers.nowNs(), transfer.call, consultation, "consultation");
         LegsAdded.report(b2bua, events, timers.nowNs(), transfer.call, other, "target");
         transfer.state(Transfer.State.SOLICITING, timers.nowNs(), "Replaces names a dialog of ours");

@@ -141,7 +141,8 @@ final class ReferAcceptance
             refuse(st, call, SipStatus.CALL_OR_TRANSACTION_DOES_NOT_EXIST, "nobody to transfer");
             return true;
         }
-        if (call.transfer() != null && call.transfer().isActive() || call.pendingRefer() != null)
+        if (b2bua.config().keepsOneTransferPerCall() ? call.inTransfer() :
+            call.transfer() != null && call.transfer().isActive() || call.pendingRefer() != null)
         {
             refuse(st, call, SipStatus.REQUEST_PENDING, "a transfer is already in progress");
             return true;
@@ -232,6 +233,12 @@ final class ReferAcceptance
         if (refusal != null)
         {
             refuse(st, call, SipStatus.FORBIDDEN, refusal);
+            return;
+        }
+        if (consultation != null && consultation.call() != null && consultation.call() != call &&
+            b2bua.config().keepsOneTransferPerCall() && consultation.call().inTransfer())
+        {
+            refuse(st, call, SipStatus.REQUEST_PENDING, "the dialog named by Replaces is in a transfer already");
             return;
         }
 

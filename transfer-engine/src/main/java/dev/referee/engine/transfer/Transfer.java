@@ -175,6 +175,12 @@ final class Transfer implements TimerOwner, CallTransfer
     }
 
     @Override
+    public boolean replacesDialogIn(final Call call)
+    {
+        return isActive() && consultation != null && consultation.call() == call;
+    }
+
+    @Override
     public Leg target()
     {
         return target;

@@ -138,6 +138,22 @@ public final class TransferSnapshots
     }
 
     /**
+     * After a restore: each call whose dialog an attended or blonde transfer under way replaces knows it (Call.replacedBy
+     * is derived from the transfers, so it is not written).
+     */
+    public static void markReplacedCalls(final SnapshotRefs refs)
+    {
+        for (int i = 0; i < refs.size(); i++)
+        {
+            if (refs.get(i) instanceof Transfer transfer && transfer.consultation != null &&
+                transfer.consultation.call() != null && transfer.replacesDialogIn(transfer.consultation.call()))
+            {
+                transfer.consultation.call().replacedBy(transfer);
+            }
+        }
+    }
+
+    /**
      * Node-start version 5 on: each transfer whose join keeps the target's offer for a retry after a 491 (by its
      * reference), with that offer, its type, the retry timer and the retries so far.
      */
