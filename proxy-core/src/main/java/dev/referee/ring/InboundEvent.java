@@ -41,6 +41,11 @@ public final class InboundEvent
      * {@link #mediaEndpoint} names one of them. The engine ends the call with cause media-timeout.
      */
     public static final int MEDIA_IDLE = 7;
+    /**
+     * The media relay closed endpoint {@link #mediaEndpoint} (its leg ended): {@link #mediaFigures} holds what it
+     * received over its life. The engine hands them to the call records; the journal keeps them.
+     */
+    public static final int MEDIA_STATS = 8;
 
     /** Largest datagram or framed stream message accepted. */
     public static final int MAX_MESSAGE_LENGTH = 65_535;
@@ -78,8 +83,10 @@ public final class InboundEvent
     public final UnsafeBuffer data = new UnsafeBuffer(new byte[INITIAL_CAPACITY]);
     public int length;
 
-    /** {@link #MEDIA_IDLE}: the relay's id of the endpoint (the engine's: a leg and one of its m= lines). */
+    /** {@link #MEDIA_IDLE}, {@link #MEDIA_STATS}: the relay's id of the endpoint (the engine's: a leg and one of its m= lines). */
     public long mediaEndpoint;
+    /** {@link #MEDIA_STATS}: the endpoint's figures. */
+    public final MediaFigures mediaFigures = new MediaFigures();
 
     /** {@link #WEBHOOK}: the request the answer is for, and whether the transfer is accepted. */
     public long webhookRequestId;

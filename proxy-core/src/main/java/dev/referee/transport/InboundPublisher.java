@@ -3,6 +3,7 @@ package dev.referee.transport;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import dev.referee.ring.InboundEvent;
+import dev.referee.ring.MediaFigures;
 import dev.referee.ring.PipelineCounters;
 import org.agrona.DirectBuffer;
 
@@ -231,6 +232,29 @@ public final class InboundPublisher
         event.type = InboundEvent.MEDIA_IDLE;
         event.timeNs = timeNs;
         event.mediaEndpoint = endpointId;
+        ring.publish(sequence);
+        return true;
+    }
+
+    /**
+     * Publishes the figures of endpoint {@code endpointId}, which the media relay closed ({@link
+     * InboundEvent#MEDIA_STATS}). Any thread (the node's media report reader).
+     *
+     * @return false when the ring is full (the caller keeps them and tries again).
+     */
+    public boolean publishMediaStats(final long endpointId, final MediaFigures figures, final long timeNs)
+    {
+        final long sequence = claim();
+        if (sequence < 0)
+        {
+            return false;
+        }
+        final InboundEvent event = ring.get(sequence);
+        event.clear();
+        event.type = InboundEvent.MEDIA_STATS;
+        event.timeNs = timeNs;
+        event.mediaEndpoint = endpointId;
+        event.mediaFigures.set(figures);
         ring.publish(sequence);
         return true;
     }

@@ -1,5 +1,7 @@
 package dev.referee.cdr;
 
+import dev.referee.ring.MediaFigures;
+
 /**
  * What is known of one call while it lasts, built from its events on the writer thread (never touched by the
  * engine thread). Written out as one line per leg when the call ends.
@@ -31,6 +33,16 @@ final class CallRecord
 
     /** The last transfer started on the call. */
     TransferOutcome transfer;
+
+    /**
+     * Media anchored: what each leg's party sent to the relay (all its m= lines), null for a leg with no endpoint.
+     * Filled from the relay's figures after the call ended; {@link #mediaAwaited} counts the endpoints still to report.
+     */
+    MediaFigures callerMedia;
+    MediaFigures calleeMedia;
+    int mediaAwaited;
+    /** Ended, waiting for media figures: written when they are in or when this (writer clock) time passes. */
+    long writeByNs = NULL_TIME;
 
     /** The last REFER refused on the call, if any. */
     boolean refused;

@@ -1,6 +1,9 @@
 package dev.referee.cdr;
 
+import dev.referee.ring.MediaFigures;
 import org.agrona.collections.Long2ObjectHashMap;
+
+import java.util.ArrayDeque;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +16,18 @@ import java.util.function.Consumer;
  */
 final class CallRecords
 {
+    /**
+     * How long an ended call's record waits for the relay's figures of its media endpoints (they come as an input of
+     * their own once the relay closed them, a few milliseconds after the call's end): past it, the record is written
+     * with what came.
+     */
+    static final long MEDIA_WAIT_NS = 2_000_000_000L;
+
     private final Long2ObjectHashMap<CallRecord> openCalls = new Long2ObjectHashMap<>();
+    /** Endpoints whose figures an ended (or ending) call's record waits for, with the leg they belong to. */
+    private final Long2ObjectHashMap<AwaitedEndpoint> awaitedEndpoints = new Long2ObjectHashMap<>();
+    /** Ended records waiting for media figures, oldest end first. */
+    private final ArrayDeque<CallRecord> waiting = new ArrayDeque<>();
     private final Consumer<CallRecord> onFinished;
     private long unmatchedEvents;
 
@@ -27,6 +41,12 @@ final class CallRecords
         return openCalls.size();
     }
 
+    /** Ended calls whose records wait for media figures. */
+    int waitingForMedia()
+    {
+        return waiting.size();
+    }
+
     long unmatchedEvents()
     {
         return unmatchedEvents;
@@ -37,6 +57,11 @@ final class CallRecords
         if (CdrEvent.CALL_CREATED == event.type)
         {
             onCallCreated(event);
+            return;
+        }
+        if (CdrEvent.MEDIA_STATS == event.type)
+        {
+            onMediaStats(event);
             return;
         }
 
@@ -89,6 +114,11 @@ final class CallRecords
                 onTransferFailed(record, event);
                 break;
 
+            case CdrEvent.MEDIA_CLOSING:
+                record.mediaAwaited++;
+                awaitedEndpoints.put(event.otherId, new AwaitedEndpoint(record, 1 == event.status));
+                break;
+
             case CdrEvent.CALL_ENDED:
                 onCallEnded(record, event);
                 break;
@@ -99,9 +129,30 @@ final class CallRecords
         }
     }
 
+    /** Writes the ended records that waited for media figures until {@code nowNs} (writer clock) and still miss some. */
+    void expire(final long nowNs)
+    {
+        while (!waiting.isEmpty() && (waiting.peekFirst().mediaAwaited == 0 || waiting.peekFirst().writeByNs <= nowNs))
+        {
+            final CallRecord record = waiting.pollFirst();
+            if (record.mediaAwaited > 0)
+            {
+                finishWithoutTheRest(record);
+            }
+        }
+    }
+
     /** Calls still open (the node is stopping): handed on as they are, with no end. */
     void finishOpenCalls()
     {
+        while (!waiting.isEmpty())
+        {
+            final CallRecord record = waiting.pollFirst();
+            if (record.mediaAwaited > 0)
+            {
+                finishWithoutTheRest(record);
+            }
+        }
         final List<CallRecord> open = new ArrayList<>(openCalls.values());
         open.sort((a, b) -> Long.compare(a.callId, b.callId));
         openCalls.clear();
@@ -173,6 +224,51 @@ final class CallRecords
             record.transfer.outcome = CallRecord.TransferOutcome.ABANDONED;
         }
         openCalls.remove(record.callId);
+        if (record.mediaAwaited > 0)
+        {
+            record.writeByNs = event.nowNs + MEDIA_WAIT_NS;
+            waiting.addLast(record);
+            return;
+        }
         onFinished.accept(record);
+    }
+
+    /** The relay's figures of a closed endpoint: added to its leg's; the record goes once it has them all. */
+    private void onMediaStats(final CdrEvent event)
+    {
+        final AwaitedEndpoint endpoint = awaitedEndpoints.remove(event.otherId);
+        if (null == endpoint)
+        {
+            unmatchedEvents++; // a leg that ended before its call, or a record written already without it
+            return;
+        }
+        final CallRecord record = endpoint.record;
+        if (endpoint.callerLeg)
+        {
+            record.callerMedia = null == record.callerMedia ? new MediaFigures().set(event.figures) :
+                record.callerMedia.add(event.figures);
+        }
+        else
+        {
+            record.calleeMedia = null == record.calleeMedia ? new MediaFigures().set(event.figures) :
+                record.calleeMedia.add(event.figures);
+        }
+        record.mediaAwaited--;
+        if (0 == record.mediaAwaited && record.hasEnded())
+        {
+            onFinished.accept(record); // leaves the waiting queue at the next expire
+        }
+    }
+
+    /** Written with the figures that came; the endpoints still awaited are forgotten. */
+    private void finishWithoutTheRest(final CallRecord record)
+    {
+        awaitedEndpoints.values().removeIf(endpoint -> endpoint.record == record);
+        record.mediaAwaited = 0;
+        onFinished.accept(record);
+    }
+
+    private record AwaitedEndpoint(CallRecord record, boolean callerLeg)
+    {
     }
 }

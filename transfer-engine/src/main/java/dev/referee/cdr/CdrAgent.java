@@ -5,6 +5,7 @@ import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.function.LongSupplier;
 
 /**
  * The writer thread's duty cycle: takes events the engine published, builds call records and appends a line per leg
@@ -20,6 +21,8 @@ final class CdrAgent implements Agent
     private final CdrJsonEncoder encoder;
     private final WallClockMapping clock;
     private final DailyCdrFiles files;
+    /** The node's monotonic clock (engine times are on it): when records waiting for media figures are due. */
+    private final LongSupplier nanoClock;
     private volatile long linesWritten;
     private volatile long unmatchedEvents;
 
@@ -27,8 +30,10 @@ final class CdrAgent implements Agent
         final OneToOneConcurrentArrayQueue<CdrEvent> published,
         final OneToOneConcurrentArrayQueue<CdrEvent> free,
         final WallClockMapping clock,
-        final DailyCdrFiles files)
+        final DailyCdrFiles files,
+        final LongSupplier nanoClock)
     {
+        this.nanoClock = nanoClock;
         this.published = published;
         this.free = free;
         this.clock = clock;
@@ -54,7 +59,9 @@ final class CdrAgent implements Agent
             workCount++;
         }
 
-        if (workCount > 0)
+        final long written = linesWritten;
+        records.expire(nanoClock.getAsLong());
+        if (workCount > 0 || linesWritten != written)
         {
             // Counters first, so that whoever sees the lines in the file also sees the counts that go with them.
             unmatchedEvents = records.unmatchedEvents();

@@ -1,5 +1,7 @@
 package dev.referee.cdr;
 
+import dev.referee.ring.MediaFigures;
+
 /**
  * One engine event copied into a pooled, mutable slot so that it can cross from the engine thread to the writer
  * thread without allocating. Text arguments are copied into builders owned by the slot, because the engine's
@@ -16,6 +18,10 @@ final class CdrEvent
     static final int TRANSFER_COMPLETED = 7;
     static final int TRANSFER_FAILED = 8;
     static final int CALL_ENDED = 9;
+    /** A leg's media endpoint closes with its call: otherId the endpoint, status 1 for the caller leg, 0 the callee. */
+    static final int MEDIA_CLOSING = 10;
+    /** The relay's figures of a closed endpoint: otherId the endpoint, {@link #figures}. */
+    static final int MEDIA_STATS = 11;
 
     static final int TEXT_FIELDS = 6;
     private static final int INITIAL_TEXT_CAPACITY = 128;
@@ -28,6 +34,8 @@ final class CdrEvent
     /** newCallId for TRANSFER_COMPLETED. */
     long newCallId;
     int status;
+    /** MEDIA_STATS: the endpoint's figures. */
+    final MediaFigures figures = new MediaFigures();
     final StringBuilder[] text = new StringBuilder[TEXT_FIELDS];
 
     CdrEvent()

@@ -1,5 +1,7 @@
 package dev.referee.cdr;
 
+import dev.referee.ring.MediaFigures;
+
 /**
  * Encodes one leg of a {@link CallRecord} as one JSON line (format version {@link #VERSION}, documented in
  * {@code docs/call-records.md}). Members that only apply to transfers are left out when they do not apply.
@@ -44,7 +46,27 @@ final class CdrJsonEncoder
         JsonText.string(JsonText.name(out, "cause"), record.hasEnded() ? record.cause : null);
         JsonText.name(out, "status").append(record.status);
         transfer(out, record);
+        media(out, CALLER.equals(leg) ? record.callerMedia : record.calleeMedia);
         return out.append("}\n");
+    }
+
+    /** What the leg's party sent to the relay (media anchored); left out for a leg with no figures. */
+    private void media(final StringBuilder out, final MediaFigures figures)
+    {
+        if (null == figures)
+        {
+            return;
+        }
+        JsonText.name(out, "media").append('{');
+        JsonText.name(out, "packets").append(figures.packets);
+        JsonText.name(out, "bytes").append(figures.bytes);
+        JsonText.name(out, "rtcpPackets").append(figures.rtcpPackets);
+        JsonText.name(out, "lost").append(figures.lost);
+        JsonText.name(out, "jitter").append(figures.jitter);
+        JsonText.name(out, "dropped").append(figures.dropped);
+        time(out, "firstPacket", figures.firstPacketNs);
+        time(out, "lastPacket", figures.lastPacketNs);
+        out.append('}');
     }
 
     private void time(final StringBuilder out, final String name, final long engineNs)

@@ -1,5 +1,7 @@
 package dev.referee.cdr;
 
+import dev.referee.ring.MediaFigures;
+
 import dev.referee.engine.events.EngineEvents;
 import org.agrona.BitUtil;
 import org.agrona.concurrent.AgentRunner;
@@ -9,6 +11,7 @@ import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * Call records: one JSON line per call leg, written to {@code cdr-YYYY-MM-DD.jsonl} in a directory when the call
@@ -54,6 +57,13 @@ public final class CdrWriter implements EngineEvents, AutoCloseable
      */
     public CdrWriter(final Path dir, final int queueCapacity, final WallClockMapping clock) throws IOException
     {
+        this(dir, queueCapacity, clock, System::nanoTime);
+    }
+
+    /** With {@code nanoClock} for when records waiting for media figures are due (tests). */
+    CdrWriter(final Path dir, final int queueCapacity, final WallClockMapping clock, final LongSupplier nanoClock)
+        throws IOException
+    {
         final int capacity = BitUtil.findNextPositivePowerOfTwo(Math.max(2, queueCapacity));
         published = new OneToOneConcurrentArrayQueue<>(capacity);
         free = new OneToOneConcurrentArrayQueue<>(capacity);
@@ -61,7 +71,7 @@ public final class CdrWriter implements EngineEvents, AutoCloseable
         {
             free.offer(new CdrEvent());
         }
-        agent = new CdrAgent(published, free, clock, new DailyCdrFiles(dir));
+        agent = new CdrAgent(published, free, clock, new DailyCdrFiles(dir), nanoClock);
         runner = new AgentRunner(new SleepingMillisIdleStrategy(IDLE_SLEEP_MS), this::onWriterError, null, agent);
     }
 
@@ -223,6 +233,31 @@ public final class CdrWriter implements EngineEvents, AutoCloseable
         if (null != event)
         {
             event.reset(CdrEvent.CALL_ENDED, nowNs, callId).text(0, cause).status = status;
+            publish(event);
+        }
+    }
+
+    @Override
+    public void onMediaClosing(final long nowNs, final long callId, final boolean callerLeg, final long endpointId)
+    {
+        final CdrEvent event = claim();
+        if (null != event)
+        {
+            final CdrEvent closing = event.reset(CdrEvent.MEDIA_CLOSING, nowNs, callId);
+            closing.otherId = endpointId;
+            closing.status = callerLeg ? 1 : 0;
+            publish(event);
+        }
+    }
+
+    @Override
+    public void onMediaStats(final long nowNs, final long endpointId, final MediaFigures figures)
+    {
+        final CdrEvent event = claim();
+        if (null != event)
+        {
+            event.reset(CdrEvent.MEDIA_STATS, nowNs, 0).otherId = endpointId;
+            event.figures.set(figures);
             publish(event);
         }
     }

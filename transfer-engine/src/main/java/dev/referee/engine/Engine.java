@@ -1,5 +1,6 @@
 package dev.referee.engine;
 
+import dev.referee.ring.MediaFigures;
 import dev.referee.sip.SipStatus;
 
 import dev.referee.engine.counters.EngineCounters;
@@ -202,6 +203,17 @@ public final class Engine
     {
         timers.advance(nowNs);
         b2bua.onMediaIdle(endpointId);
+        endOfInput();
+    }
+
+    /**
+     * The media relay closed endpoint {@code endpointId} (its leg ended) and reports what it received: the figures go
+     * to the call records (EngineEvents.onMediaStats); the call's state is not touched.
+     */
+    public void onMediaStats(final long endpointId, final MediaFigures figures, final long nowNs)
+    {
+        timers.advance(nowNs);
+        b2bua.onMediaStats(endpointId, figures);
         endOfInput();
     }
 

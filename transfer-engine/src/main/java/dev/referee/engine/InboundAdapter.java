@@ -30,6 +30,7 @@ public final class InboundAdapter implements InboundHandler
             case InboundEvent.TICK -> engine.onTick(event.timeNs);
             case InboundEvent.TRANSPORT_FAILURE -> engine.onTransportFailure(event.transport, event.source, event.timeNs);
             case InboundEvent.MEDIA_IDLE -> engine.onMediaIdle(event.mediaEndpoint, event.timeNs);
+            case InboundEvent.MEDIA_STATS -> engine.onMediaStats(event.mediaEndpoint, event.mediaFigures, event.timeNs);
             case InboundEvent.WEBHOOK -> engine.onWebhookAnswer(event.webhookRequestId, event.webhookAccept,
                 target.wrap(event.data, 0, event.length), event.timeNs);
             case InboundEvent.CONFIG ->

@@ -20,6 +20,7 @@ import dev.referee.engine.config.TrunkHeaderPolicy;
 import dev.referee.engine.config.TrunkTransferPolicy;
 import dev.referee.engine.config.WebhookConfig;
 import dev.referee.engine.id.IdKey;
+import dev.referee.ring.MediaFigures;
 
 import net.openhft.chronicle.bytes.Bytes;
 
@@ -82,6 +83,13 @@ public final class JournalDecoder
             {
                 record.timeNs = in.readLong();
                 record.mediaEndpoint = in.readLong();
+            }
+            case RecordType.INPUT_MEDIA_STATS ->
+            {
+                record.timeNs = in.readLong();
+                record.mediaEndpoint = in.readLong();
+                record.mediaFigures = new MediaFigures().set(in.readLong(), in.readLong(), in.readLong(),
+                    in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong());
             }
             case RecordType.INPUT_TRANSPORT_FAILURE ->
             {

@@ -10,6 +10,7 @@ import dev.referee.engine.config.RouteTarget;
 import dev.referee.engine.config.TransferConfig;
 import dev.referee.engine.config.TrunkAuth;
 import dev.referee.engine.config.TrunkCallPolicy;
+import dev.referee.ring.MediaFigures;
 import dev.referee.engine.config.TrunkConfig;
 import dev.referee.engine.config.TrunkHeaderPolicy;
 import dev.referee.engine.config.TrunkTransferPolicy;
@@ -285,6 +286,23 @@ public final class JournalEncoder
         header(out, RecordType.INPUT_MEDIA_IDLE);
         out.writeLong(timeNs);
         out.writeLong(endpointId);
+    }
+
+    /** The media relay closed endpoint {@code endpointId}: its figures ({@link RecordType#INPUT_MEDIA_STATS}). */
+    public static void inputMediaStats(final Bytes<?> out, final long timeNs, final long endpointId,
+        final MediaFigures figures)
+    {
+        header(out, RecordType.INPUT_MEDIA_STATS);
+        out.writeLong(timeNs);
+        out.writeLong(endpointId);
+        out.writeLong(figures.packets);
+        out.writeLong(figures.bytes);
+        out.writeLong(figures.rtcpPackets);
+        out.writeLong(figures.lost);
+        out.writeLong(figures.jitter);
+        out.writeLong(figures.dropped);
+        out.writeLong(figures.firstPacketNs);
+        out.writeLong(figures.lastPacketNs);
     }
 
     public static void inputTick(final Bytes<?> out, final long timeNs)

@@ -1,5 +1,6 @@
 package dev.referee.journal;
 
+import dev.referee.ring.MediaFigures;
 import dev.referee.engine.events.EngineEvents;
 import net.openhft.chronicle.bytes.Bytes;
 
@@ -129,5 +130,20 @@ public final class JournalEvents implements EngineEvents
         final Bytes<?> out = sink.begin();
         JournalEncoder.event(out, type, nowNs, callId);
         return out;
+    }
+
+    /**
+     * Not a record of its own: the endpoints closing follow from the call's legs, and the figures are in the journal
+     * already, as the input that brought them ({@link RecordType#INPUT_MEDIA_STATS}).
+     */
+    @Override
+    public void onMediaClosing(final long nowNs, final long callId, final boolean callerLeg, final long endpointId)
+    {
+    }
+
+    /** Not a record of its own: the input that brought the figures is one ({@link RecordType#INPUT_MEDIA_STATS}). */
+    @Override
+    public void onMediaStats(final long nowNs, final long endpointId, final MediaFigures figures)
+    {
     }
 }

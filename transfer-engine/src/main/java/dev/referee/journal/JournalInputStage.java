@@ -57,7 +57,8 @@ public final class JournalInputStage implements EventHandler<InboundEvent>
     {
         return event.type == InboundEvent.SIP || event.type == InboundEvent.TICK ||
             event.type == InboundEvent.WEBHOOK || event.type == InboundEvent.CONFIG ||
-            event.type == InboundEvent.TRANSPORT_FAILURE || event.type == InboundEvent.MEDIA_IDLE;
+            event.type == InboundEvent.TRANSPORT_FAILURE || event.type == InboundEvent.MEDIA_IDLE ||
+            event.type == InboundEvent.MEDIA_STATS;
     }
 
     /** Appends one input as it stands (no restamping); for the benchmark and tests. */
@@ -92,6 +93,10 @@ public final class JournalInputStage implements EventHandler<InboundEvent>
             else if (event.type == InboundEvent.MEDIA_IDLE)
             {
                 JournalEncoder.inputMediaIdle(out, event.timeNs, event.mediaEndpoint);
+            }
+            else if (event.type == InboundEvent.MEDIA_STATS)
+            {
+                JournalEncoder.inputMediaStats(out, event.timeNs, event.mediaEndpoint, event.mediaFigures);
             }
             else if (event.type == InboundEvent.CONFIG)
             {

@@ -37,6 +37,8 @@ public final class JournalRecord
     public long connectionId;
     /** {@link RecordType#INPUT_MEDIA_IDLE}: the relay's endpoint id. */
     public long mediaEndpoint;
+    /** {@link RecordType#INPUT_MEDIA_STATS}: the endpoint's figures. */
+    public dev.referee.ring.MediaFigures mediaFigures;
     public byte[] message;
 
     // input-webhook (the new target URI, possibly empty, is in message)

@@ -51,6 +51,11 @@ public final class RecordType
      * engine ends the call, cause media-timeout.
      */
     public static final int INPUT_MEDIA_IDLE = 10;
+    /**
+     * The media relay closed an endpoint and reported what it received over its life (node-start version 8 on, media
+     * anchored): the engine hands the figures to the call records.
+     */
+    public static final int INPUT_MEDIA_STATS = 11;
 
     /** Purpose of a config record: a reload, an input the engine applies (replayed like any input). */
     public static final int CONFIG_RELOAD = 1;
@@ -81,7 +86,7 @@ public final class RecordType
     public static boolean isInput(final int type)
     {
         return type == INPUT_SIP || type == INPUT_TICK || type == INPUT_WEBHOOK || type == CONFIG ||
-            type == INPUT_TRANSPORT_FAILURE || type == INPUT_MEDIA_IDLE;
+            type == INPUT_TRANSPORT_FAILURE || type == INPUT_MEDIA_IDLE || type == INPUT_MEDIA_STATS;
     }
 
     /** True for domain event records (what {@link dev.referee.engine.events.EngineEvents} reports). */
@@ -104,6 +109,7 @@ public final class RecordType
             case CONFIG -> "config";
             case INPUT_TRANSPORT_FAILURE -> "input-transport-failure";
             case INPUT_MEDIA_IDLE -> "input-media-idle";
+            case INPUT_MEDIA_STATS -> "input-media-stats";
             case CALL_CREATED -> "call-created";
             case LEG_RINGING -> "leg-ringing";
             case LEG_ANSWERED -> "leg-answered";

@@ -1,5 +1,6 @@
 package dev.referee.journal;
 
+import dev.referee.ring.MediaFigures;
 import dev.referee.engine.events.EngineEvents;
 import dev.referee.engine.events.WebhookRequests;
 import dev.referee.pipeline.SipSender;
@@ -163,6 +164,24 @@ public final class RecoveryGate implements SipSender, EngineEvents, WebhookReque
         if (live)
         {
             events.onCallEnded(nowNs, callId, cause, status);
+        }
+    }
+
+    @Override
+    public void onMediaClosing(final long nowNs, final long callId, final boolean callerLeg, final long endpointId)
+    {
+        if (live)
+        {
+            events.onMediaClosing(nowNs, callId, callerLeg, endpointId);
+        }
+    }
+
+    @Override
+    public void onMediaStats(final long nowNs, final long endpointId, final MediaFigures figures)
+    {
+        if (live)
+        {
+            events.onMediaStats(nowNs, endpointId, figures);
         }
     }
 

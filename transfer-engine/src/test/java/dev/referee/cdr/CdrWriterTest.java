@@ -208,6 +208,30 @@ class CdrWriterTest
         assertEquals(0, writer.unmatchedEvents());
     }
 
+    /** Media anchored: each leg's line carries what its party sent to the relay, once the relay reported it. */
+    @Test
+    void shouldWriteEachLegsMediaFiguresOnceTheRelayReportedThem() throws IOException
+    {
+        writer = new CdrWriter(tempDir, 64, CLOCK, () -> 0L).start();
+        writer.onCallCreated(S, 3, 0, "a-3", "b-3", ALICE, BOB, "sip:bob@10.0.0.2");
+        writer.onLegAnswered(2 * S, 3);
+        writer.onMediaClosing(62 * S, 3, true, 48);
+        writer.onMediaClosing(62 * S, 3, false, 64);
+        writer.onCallEnded(62 * S, 3, "caller-bye", 0);
+        writer.onMediaStats(62 * S + 3 * MS, 48,
+            new dev.referee.ring.MediaFigures().set(3_000, 516_000, 12, 4, 37, 1, 2 * S + 20 * MS, 61 * S));
+        writer.onMediaStats(62 * S + 4 * MS, 64, new dev.referee.ring.MediaFigures());
+
+        final List<String> lines = awaitLines(tempDir.resolve(TODAY), 2);
+        assertTrue(lines.get(0).endsWith(",\"status\":0,\"media\":{\"packets\":3000,\"bytes\":516000," +
+            "\"rtcpPackets\":12,\"lost\":4,\"jitter\":37,\"dropped\":1," +
+            "\"firstPacket\":\"2026-11-21T10:00:02.020Z\",\"lastPacket\":\"2026-11-21T10:01:01.000Z\"}}"),
+            lines.get(0));
+        assertTrue(lines.get(1).endsWith(",\"media\":{\"packets\":0,\"bytes\":0,\"rtcpPackets\":0,\"lost\":0," +
+            "\"jitter\":0,\"dropped\":0,\"firstPacket\":null,\"lastPacket\":null}}"), lines.get(1));
+        assertEquals(0, writer.unmatchedEvents());
+    }
+
     @Test
     void shouldWriteCallsStillOpenAtCloseWithNoEnd() throws IOException
     {

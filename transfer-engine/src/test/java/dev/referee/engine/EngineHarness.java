@@ -1,5 +1,6 @@
 package dev.referee.engine;
 
+import dev.referee.ring.MediaFigures;
 import dev.referee.config.ListenAddress;
 import dev.referee.engine.config.EngineConfig;
 import dev.referee.engine.config.RedirectConfig;
@@ -187,7 +188,7 @@ public final class EngineHarness
 
     /** One engine input as the harness gave it: a message, a tick or a webhook's answer. */
     public record Input(int type, long timeNs, int transport, InetSocketAddress from, long connectionId,
-        byte[] bytes, long requestId, boolean accept, String target)
+        byte[] bytes, long requestId, boolean accept, String target, MediaFigures figures)
     {
         public static final int SIP = 1;
         public static final int TICK = 2;
@@ -195,21 +196,23 @@ public final class EngineHarness
         public static final int TRANSPORT_FAILURE = 4;
         /** The media relay's silence report: the endpoint id in {@code connectionId}. */
         public static final int MEDIA_IDLE = 5;
+        /** The media relay's figures of an endpoint it closed: the endpoint id in {@code connectionId}. */
+        public static final int MEDIA_STATS = 6;
 
         static Input sip(final long timeNs, final int transport, final InetSocketAddress from,
             final long connectionId, final byte[] bytes)
         {
-            return new Input(SIP, timeNs, transport, from, connectionId, bytes, 0, false, null);
+            return new Input(SIP, timeNs, transport, from, connectionId, bytes, 0, false, null, null);
         }
 
         static Input tick(final long timeNs)
         {
-            return new Input(TICK, timeNs, 0, null, 0, null, 0, false, null);
+            return new Input(TICK, timeNs, 0, null, 0, null, 0, false, null, null);
         }
 
         static Input webhook(final long timeNs, final long requestId, final boolean accept, final String target)
         {
-            return new Input(WEBHOOK, timeNs, 0, null, 0, null, requestId, accept, target);
+            return new Input(WEBHOOK, timeNs, 0, null, 0, null, requestId, accept, target, null);
         }
 
         /** Gives this input to {@code engine}, as the harness did. */
@@ -231,6 +234,7 @@ public final class EngineHarness
                 case TICK -> engine.onTick(timeNs);
                 case TRANSPORT_FAILURE -> engine.onTransportFailure(transport, from, timeNs);
                 case MEDIA_IDLE -> engine.onMediaIdle(connectionId, timeNs);
+                case MEDIA_STATS -> engine.onMediaStats(connectionId, figures, timeNs);
                 default -> engine.onWebhookAnswer(requestId, accept, target, timeNs);
             }
         }
@@ -304,7 +308,7 @@ public final class EngineHarness
     /** The connection Referee opened to {@code destination} fails now, as the TCP thread would publish it. */
     public EngineHarness transportFailure(final int transport, final InetSocketAddress destination)
     {
-        inputs.add(new Input(Input.TRANSPORT_FAILURE, nowNs, transport, destination, 0, null, 0, false, null));
+        inputs.add(new Input(Input.TRANSPORT_FAILURE, nowNs, transport, destination, 0, null, 0, false, null, null));
         engine.onTransportFailure(transport, destination, nowNs);
         if (mirror != null)
         {
@@ -316,11 +320,23 @@ public final class EngineHarness
     /** The media relay reports endpoint {@code endpointId}'s pair silent now, as the node's report reader would. */
     public EngineHarness mediaIdle(final long endpointId)
     {
-        inputs.add(new Input(Input.MEDIA_IDLE, nowNs, 0, null, endpointId, null, 0, false, null));
+        inputs.add(new Input(Input.MEDIA_IDLE, nowNs, 0, null, endpointId, null, 0, false, null, null));
         engine.onMediaIdle(endpointId, nowNs);
         if (mirror != null)
         {
             mirror.onMediaIdle(endpointId, nowNs);
+        }
+        return this;
+    }
+
+    /** The media relay closed endpoint {@code endpointId} and reports its figures now, as the report reader would. */
+    public EngineHarness mediaStats(final long endpointId, final MediaFigures figures)
+    {
+        inputs.add(new Input(Input.MEDIA_STATS, nowNs, 0, null, endpointId, null, 0, false, null, figures));
+        engine.onMediaStats(endpointId, figures, nowNs);
+        if (mirror != null)
+        {
+            mirror.onMediaStats(endpointId, figures, nowNs);
         }
         return this;
     }

@@ -1,5 +1,6 @@
 package dev.referee.engine;
 
+import dev.referee.ring.MediaFigures;
 import dev.referee.engine.config.MediaConfig;
 import dev.referee.engine.counters.EngineCounters;
 import dev.referee.engine.media.MediaControl;
@@ -309,6 +310,31 @@ class MediaAnchorFlowTest
 
         harness.mediaIdle(bobEndpoint); // a report crossing the call's end changes nothing
         assertTrue(harness.drain().isEmpty());
+    }
+
+    /**
+     * Statistics (issue 10): the call records are told, before the call's end, which endpoints close with it and of
+     * which leg; the relay's figures of each come later as an input of their own (journaled) and go to the records.
+     */
+    @Test
+    void shouldReportTheEndpointsClosingWithTheCallAndPassTheRelaysFiguresOn()
+    {
+        final Sent[] call = establish(alice, bob, "call-1@alice");
+        final long aliceEndpoint = relay.endpointOn(port(call[1]));
+        final long bobEndpoint = relay.endpointOn(port(call[0]));
+        harness.receive(CALLER, alice.bye());
+        harness.drain().stream().filter(request("BYE", CALLEE))
+            .forEach(bye -> harness.receive(CALLEE, bob.answer(bye, 200, "OK", null)));
+        final List<String> ending = harness.events.stream()
+            .filter(e -> e.startsWith("media-closing") || e.startsWith("ended")).toList();
+        assertEquals(List.of("media-closing 1 caller " + aliceEndpoint, "media-closing 1 callee " + bobEndpoint,
+            "ended 1 caller-bye 0"), ending);
+        assertTrue(relay.commands.contains("close " + aliceEndpoint), relay.commands::toString);
+
+        final MediaFigures figures = new MediaFigures().set(1_500, 258_000, 6, 3, 41, 0, 1_000, 30_000);
+        harness.mediaStats(aliceEndpoint, figures);
+        assertEquals("media-stats " + aliceEndpoint + " " + figures, harness.events.get(harness.events.size() - 1));
+        assertTrue(harness.drain().isEmpty(), "nothing is sent for figures");
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.referee.engine;
 
 import dev.referee.engine.events.EngineEvents;
+import dev.referee.ring.MediaFigures;
 
 import java.util.List;
 
@@ -77,6 +78,18 @@ final class RecordingEvents implements EngineEvents
     public void onCallEnded(final long nowNs, final long callId, final CharSequence cause, final int status)
     {
         lines.add("ended " + callId + " " + cause + " " + status);
+    }
+
+    @Override
+    public void onMediaClosing(final long nowNs, final long callId, final boolean callerLeg, final long endpointId)
+    {
+        lines.add("media-closing " + callId + " " + (callerLeg ? "caller" : "callee") + " " + endpointId);
+    }
+
+    @Override
+    public void onMediaStats(final long nowNs, final long endpointId, final MediaFigures figures)
+    {
+        lines.add("media-stats " + endpointId + " " + figures);
     }
 
     @Override

@@ -196,6 +196,29 @@ class JournalRoundTripTest
     }
 
     @Test
+    void shouldRoundTripAClosedEndpointsFiguresAsAnInput() throws Exception
+    {
+        final dev.referee.ring.MediaFigures figures =
+            new dev.referee.ring.MediaFigures().set(1_500, 258_000, 6, 3, 41, 2, 1_000_000, 30_000_000_000L);
+        final JournalRecord r = writeAndRead(sink ->
+        {
+            JournalEncoder.inputMediaStats(sink.begin(), 99, 1_234_568, figures);
+            sink.commit();
+        }).get(0);
+        assertEquals(RecordType.INPUT_MEDIA_STATS, r.type);
+        assertTrue(r.isInput(), "replayed: the engine hands the figures to the call records again");
+        assertEquals(99, r.timeNs);
+        assertEquals(1_234_568, r.mediaEndpoint);
+        assertEquals(figures.toString(), r.mediaFigures.toString());
+        assertEquals(1_000_000, r.mediaFigures.firstPacketNs);
+        assertEquals(30_000_000_000L, r.mediaFigures.lastPacketNs);
+        assertEquals("input-media-stats", r.typeName());
+        assertTrue(JournalFormatter.describe(r).endsWith(
+            " endpoint 1234568 closed: packets 1500 bytes 258000 rtcp 6 lost 3 jitter 41 dropped 2"),
+            JournalFormatter.describe(r));
+    }
+
+    @Test
     void shouldRoundTripInputsOutputsAndRecovered() throws Exception
     {
         final List<JournalRecord> records = writeAndRead(sink ->

@@ -1,17 +1,21 @@
 package dev.referee.ops.node;
 
+import dev.referee.media.EndpointStats;
 import dev.referee.media.MediaReportListener;
 import dev.referee.media.MediaReports;
+import dev.referee.ring.MediaFigures;
 import dev.referee.transport.InboundPublisher;
 import org.agrona.collections.LongArrayQueue;
 
+import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * Reads what the media relay reports and gives the engine what it acts on as inputs (stamped here, journaled by the
  * pipeline like any input): a silent pair ({@code IDLE}) becomes {@code MEDIA_IDLE}, which ends the call with cause
- * media-timeout. The other reports (opened, latched, statistics, closed) are not used yet (docs/media.md). One thread;
+ * media-timeout; a closed endpoint's final figures ({@code CLOSED}) become {@code MEDIA_STATS}, for the call records
+ * and the journal. The other reports (opened, latched, statistics asked for) are not used yet (docs/media.md). One thread;
  * it parks 10 ms when the relay has nothing to say, since silences are reported at the relay's 100 ms tick.
  */
 final class MediaReportReader implements MediaReportListener, AutoCloseable
@@ -24,6 +28,9 @@ final class MediaReportReader implements MediaReportListener, AutoCloseable
     private final MediaReports reports;
     private final InboundPublisher inputs;
     private final LongArrayQueue pending = new LongArrayQueue();
+    /** Closed endpoints' figures waiting for room in the inbound ring (at most MAX_PENDING), oldest first. */
+    private final ArrayDeque<ClosedEndpoint> pendingFigures = new ArrayDeque<>();
+    private final MediaFigures figures = new MediaFigures();
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -64,9 +71,35 @@ final class MediaReportReader implements MediaReportListener, AutoCloseable
         pending.addLong(endpointId);
     }
 
+    @Override
+    public void onClosed(final long endpointId, final EndpointStats stats)
+    {
+        figures.set(stats.packets(), stats.bytes(), stats.rtcpPackets(), stats.lost(), stats.jitter(),
+            stats.dropped(), stats.firstPacketNs(), stats.lastPacketNs());
+        if (pendingFigures.isEmpty() && inputs.publishMediaStats(endpointId, figures, System.nanoTime()))
+        {
+            return;
+        }
+        if (pendingFigures.size() < MAX_PENDING)
+        {
+            // The ring is full: the figures wait (their call's record waits for them up to CallRecords.MEDIA_WAIT_NS).
+            pendingFigures.addLast(new ClosedEndpoint(endpointId, new MediaFigures().set(figures)));
+        }
+    }
+
     /** Publishes what waits, oldest first, until the ring refuses; true when nothing is left. */
     private boolean publishPending()
     {
+        while (!pendingFigures.isEmpty())
+        {
+            final ClosedEndpoint closed = pendingFigures.peekFirst();
+            if (!inputs.publishMediaStats(closed.endpointId, closed.figures, System.nanoTime()))
+            {
+                LockSupport.parkNanos(IDLE_PARK_NS);
+                return false;
+            }
+            pendingFigures.pollFirst();
+        }
         while (!pending.isEmpty())
         {
             if (!inputs.publishMediaIdle(pending.peekLong(), System.nanoTime()))
@@ -77,6 +110,10 @@ final class MediaReportReader implements MediaReportListener, AutoCloseable
             pending.pollLong();
         }
         return true;
+    }
+
+    private record ClosedEndpoint(long endpointId, MediaFigures figures)
+    {
     }
 
     @Override

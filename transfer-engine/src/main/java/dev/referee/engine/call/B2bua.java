@@ -3,6 +3,7 @@ package dev.referee.engine.call;
 import dev.referee.engine.auth.ProxyAuthenticator;
 import dev.referee.engine.config.EngineConfig;
 import dev.referee.engine.media.MediaAnchor;
+import dev.referee.ring.MediaFigures;
 import dev.referee.engine.config.TrunkDirectory;
 import dev.referee.engine.counters.EngineCounters;
 import dev.referee.engine.events.EngineEvents;
@@ -329,6 +330,32 @@ public final class B2bua implements TransactionUser
         {
             media.released(leg.id);
         }
+    }
+
+    /**
+     * The endpoints of the legs that end with {@code call} close (dropLeg, right after): the call records are told
+     * before the call's end, so that they wait for the relay's figures of those endpoints (onMediaStats).
+     */
+    private void reportMediaClosing(final Call call)
+    {
+        for (int i = 0; media != null && i < call.legs.size(); i++)
+        {
+            final Leg leg = call.legs.get(i);
+            final int lines = leg.call == call ? media.lines(leg.id) : 0;
+            for (int line = 0; line < MediaAnchor.MAX_LINES; line++)
+            {
+                if ((lines & 1 << line) != 0)
+                {
+                    events.onMediaClosing(timers.nowNs(), call.id, leg == call.a, MediaAnchor.endpointId(leg.id, line));
+                }
+            }
+        }
+    }
+
+    /** The relay's figures of an endpoint it closed: for the call records (nothing of the engine's state changes). */
+    public void onMediaStats(final long endpointId, final MediaFigures figures)
+    {
+        events.onMediaStats(timers.nowNs(), endpointId, figures);
     }
 
     /** A new call was refused 503: no media port pairs left. */
@@ -981,6 +1008,7 @@ public final class B2bua implements TransactionUser
         final EndCause ended = cause == null ? EndCause.ENDED : cause;
         admission.uncount(call); // whatever ends it: the trunk's count goes down exactly once
         call.state(Call.State.ENDED, timers.nowNs(), ended.wire());
+        reportMediaClosing(call);
         events.onCallEnded(timers.nowNs(), call.id, ended.wire(), status);
         // Only a live call sends its caller's offer again (to a redirect target, in a pickup).
         outbox.release(call.callerOffer);

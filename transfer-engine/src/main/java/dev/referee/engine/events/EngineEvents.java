@@ -1,5 +1,7 @@
 package dev.referee.engine.events;
 
+import dev.referee.ring.MediaFigures;
+
 /**
  * Domain events the engine reports as calls and transfers happen, for humans and tools: the journal records them,
  * call records are built from them. Called on the engine thread, in order, with the engine time of the input that
@@ -71,6 +73,20 @@ public interface EngineEvents
      * the tools find every message of the call by it.
      */
     default void onLegAdded(long nowNs, long callId, CharSequence legCallId, CharSequence role)
+    {
+    }
+
+    /**
+     * Media anchored: endpoint {@code endpointId} of the call's caller leg ({@code callerLeg}) or callee leg closes as
+     * the call ends (reported just before {@link #onCallEnded}); the relay's figures for it follow in
+     * {@link #onMediaStats}, an input of their own.
+     */
+    default void onMediaClosing(long nowNs, long callId, boolean callerLeg, long endpointId)
+    {
+    }
+
+    /** The relay's figures of endpoint {@code endpointId}, which it closed. A flyweight: copy before returning. */
+    default void onMediaStats(long nowNs, long endpointId, MediaFigures figures)
     {
     }
 

@@ -1,5 +1,7 @@
 package dev.referee.engine.events;
 
+import dev.referee.ring.MediaFigures;
+
 /** Hands every event to each of several listeners (the journal and the call records), in order. */
 public final class EngineEventsFanOut implements EngineEvents
 {
@@ -112,6 +114,24 @@ public final class EngineEventsFanOut implements EngineEvents
         for (final EngineEvents listener : listeners)
         {
             listener.onLegAdded(nowNs, callId, legCallId, role);
+        }
+    }
+
+    @Override
+    public void onMediaClosing(final long nowNs, final long callId, final boolean callerLeg, final long endpointId)
+    {
+        for (final EngineEvents listener : listeners)
+        {
+            listener.onMediaClosing(nowNs, callId, callerLeg, endpointId);
+        }
+    }
+
+    @Override
+    public void onMediaStats(final long nowNs, final long endpointId, final MediaFigures figures)
+    {
+        for (final EngineEvents listener : listeners)
+        {
+            listener.onMediaStats(nowNs, endpointId, figures);
         }
     }
 

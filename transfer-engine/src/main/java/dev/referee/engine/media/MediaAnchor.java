@@ -381,6 +381,18 @@ public final class MediaAnchor
         return leftAsIs;
     }
 
+    /** The lines leg {@code legId} has endpoints for, one bit per line (bit {@code i}: line {@code i}); 0 for none. */
+    public int lines(final long legId)
+    {
+        final LegMedia leg = legs.get(legId);
+        int lines = 0;
+        for (int i = 0; leg != null && i < MAX_LINES; i++)
+        {
+            lines |= leg.rtpPort[i] != 0 ? 1 << i : 0;
+        }
+        return lines;
+    }
+
     /** The RTP port of leg {@code legId}'s line {@code line}, 0 when it has none (tests, status). */
     public int rtpPort(final long legId, final int line)
     {
