@@ -52,6 +52,8 @@ class MediaRelayInteropTest
     private static Baresip alice;
     private static Baresip bob;
     private static Baresip carol;
+    private static final java.util.regex.Pattern MEDIA_PACKETS =
+        java.util.regex.Pattern.compile("\"media\":\\{\"packets\":(\\d+)");
     private static RefereeProcess referee;
     private static String refereeAddress;
 
@@ -133,6 +135,26 @@ class MediaRelayInteropTest
         bob.awaitEvent("CALL_CLOSED", STEP);
         assertTrue(Ports.await(() -> referee.status().counter("pairsInUse") == 0, STEP),
             () -> "the pairs are free once the call ended: " + referee.status().raw());
+
+        // The call's record gives each leg what its phone sent to the relay: the tone was heard both ways, so about a
+        // second of it at least (50 packets a second).
+        assertTrue(Ports.await(() -> mediaPacketsOfLastCall().size() == 2, STEP),
+            () -> "call records with media: " + referee.callRecordLines());
+        final List<Long> packets = mediaPacketsOfLastCall();
+        assertTrue(packets.get(0) >= 40 && packets.get(1) >= 40,
+            () -> "packets per leg " + packets + ": " + referee.callRecordLines());
+    }
+
+    /** The media packets of the last ended call's two record lines (caller first), for the lines that have them. */
+    private static List<Long> mediaPacketsOfLastCall()
+    {
+        final List<String> lines = referee.callRecordLines();
+        if (lines.size() < 2)
+        {
+            return List.of();
+        }
+        return lines.subList(lines.size() - 2, lines.size()).stream().map(MEDIA_PACKETS::matcher)
+            .filter(java.util.regex.Matcher::find).map(m -> Long.parseLong(m.group(1))).toList();
     }
 
     @Test

@@ -229,6 +229,24 @@ final class RefereeProcess implements AutoCloseable
         return workDir.resolve("journal");
     }
 
+    /** Every call record line written so far (cdr.dir is ./data/cdr, under the work directory). */
+    List<String> callRecordLines()
+    {
+        final Path dir = workDir.resolve("data").resolve("cdr");
+        if (!Files.isDirectory(dir))
+        {
+            return List.of();
+        }
+        try (var files = Files.list(dir))
+        {
+            return files.sorted().flatMap(file -> SippRun.read(file).lines()).toList();
+        }
+        catch (final IOException ex)
+        {
+            throw new java.io.UncheckedIOException(ex);
+        }
+    }
+
     /** The jar under test: -Dreferee.jar, else target/referee.jar in the ops module. */
     static Path jar()
     {
