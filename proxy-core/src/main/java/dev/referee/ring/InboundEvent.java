@@ -46,6 +46,12 @@ public final class InboundEvent
      * received over its life. The engine hands them to the call records; the journal keeps them.
      */
     public static final int MEDIA_STATS = 8;
+    /**
+     * The media relay could not open endpoint {@link #mediaEndpoint} on RTP port {@link #mediaPort}
+     * ({@link #mediaFailure}: the relay's reason, 0 when the port could not be bound). The engine fails the call of its
+     * leg and, for a port another process holds, takes that pair out of the pool.
+     */
+    public static final int MEDIA_OPEN_FAILED = 9;
 
     /** Largest datagram or framed stream message accepted. */
     public static final int MAX_MESSAGE_LENGTH = 65_535;
@@ -85,6 +91,9 @@ public final class InboundEvent
 
     /** {@link #MEDIA_IDLE}, {@link #MEDIA_STATS}: the relay's id of the endpoint (the engine's: a leg and one of its m= lines). */
     public long mediaEndpoint;
+    /** {@link #MEDIA_OPEN_FAILED}: the endpoint's RTP port and why it was not opened. */
+    public int mediaPort;
+    public int mediaFailure;
     /** {@link #MEDIA_STATS}: the endpoint's figures. */
     public final MediaFigures mediaFigures = new MediaFigures();
 
@@ -131,6 +140,8 @@ public final class InboundEvent
         local = null;
         connectionId = 0;
         mediaEndpoint = 0;
+        mediaPort = 0;
+        mediaFailure = 0;
         trunk = NO_TRUNK;
         length = 0;
         parsed = false;

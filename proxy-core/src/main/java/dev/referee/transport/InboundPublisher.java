@@ -237,6 +237,31 @@ public final class InboundPublisher
     }
 
     /**
+     * Publishes that the media relay could not open endpoint {@code endpointId} on {@code rtpPort} ({@link
+     * InboundEvent#MEDIA_OPEN_FAILED}; {@code failure}: the relay's reason). Any thread (the node's media report reader).
+     *
+     * @return false when the ring is full (the caller keeps the report and tries again).
+     */
+    public boolean publishMediaOpenFailed(final long endpointId, final int rtpPort, final int failure,
+        final long timeNs)
+    {
+        final long sequence = claim();
+        if (sequence < 0)
+        {
+            return false;
+        }
+        final InboundEvent event = ring.get(sequence);
+        event.clear();
+        event.type = InboundEvent.MEDIA_OPEN_FAILED;
+        event.timeNs = timeNs;
+        event.mediaEndpoint = endpointId;
+        event.mediaPort = rtpPort;
+        event.mediaFailure = failure;
+        ring.publish(sequence);
+        return true;
+    }
+
+    /**
      * Publishes the figures of endpoint {@code endpointId}, which the media relay closed ({@link
      * InboundEvent#MEDIA_STATS}). Any thread (the node's media report reader).
      *

@@ -207,6 +207,19 @@ public final class Engine
     }
 
     /**
+     * The media relay could not open endpoint {@code endpointId} on {@code rtpPort} ({@code failure}: the relay's
+     * reason, {@link dev.referee.engine.media.MediaAnchor#BIND_FAILED} when another process holds the port): the call
+     * of its leg fails (503 while it rings, BYE once answered, cause media-failed), and a port that could not be bound
+     * leaves the pool.
+     */
+    public void onMediaOpenFailed(final long endpointId, final int rtpPort, final int failure, final long nowNs)
+    {
+        timers.advance(nowNs);
+        b2bua.onMediaOpenFailed(endpointId, rtpPort, failure);
+        endOfInput();
+    }
+
+    /**
      * The media relay closed endpoint {@code endpointId} (its leg ended) and reports what it received: the figures go
      * to the call records (EngineEvents.onMediaStats); the call's state is not touched.
      */
@@ -598,6 +611,7 @@ public final class Engine
         {
             counters.set(EngineCounters.MEDIA_PAIRS_IN_USE, media.pairsInUse());
             counters.set(EngineCounters.MEDIA_PAIRS, media.pairs());
+            counters.set(EngineCounters.MEDIA_PAIRS_UNUSABLE, media.pairsUnusable());
         }
     }
 

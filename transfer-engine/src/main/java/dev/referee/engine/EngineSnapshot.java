@@ -178,7 +178,7 @@ public final class EngineSnapshot
             CallSnapshots.writeHeldAcks(parts.b2bua(), out);
             if (parts.b2bua().media() != null)
             {
-                parts.b2bua().media().write(out); // media anchored (node-start version 7 on): the legs' pairs
+                parts.b2bua().media().write(out, parts.b2bua().config().failsCallsWhoseMediaCannotOpen()); // media anchored (node-start version 7 on): the legs' pairs
             }
         }
     }
@@ -298,7 +298,7 @@ public final class EngineSnapshot
             CallSnapshots.readHeldAcks(parts.b2bua(), in);
             if (parts.b2bua().media() != null)
             {
-                parts.b2bua().media().read(in);
+                parts.b2bua().media().read(in, parts.b2bua().config().failsCallsWhoseMediaCannotOpen());
             }
         }
         // Once everything a leg's offer/answer state is derived from is held (the reliable provisionals too).

@@ -30,6 +30,8 @@ public final class InboundAdapter implements InboundHandler
             case InboundEvent.TICK -> engine.onTick(event.timeNs);
             case InboundEvent.TRANSPORT_FAILURE -> engine.onTransportFailure(event.transport, event.source, event.timeNs);
             case InboundEvent.MEDIA_IDLE -> engine.onMediaIdle(event.mediaEndpoint, event.timeNs);
+            case InboundEvent.MEDIA_OPEN_FAILED -> engine.onMediaOpenFailed(event.mediaEndpoint, event.mediaPort,
+                event.mediaFailure, event.timeNs);
             case InboundEvent.MEDIA_STATS -> engine.onMediaStats(event.mediaEndpoint, event.mediaFigures, event.timeNs);
             case InboundEvent.WEBHOOK -> engine.onWebhookAnswer(event.webhookRequestId, event.webhookAccept,
                 target.wrap(event.data, 0, event.length), event.timeNs);

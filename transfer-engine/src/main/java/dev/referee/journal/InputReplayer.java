@@ -40,6 +40,8 @@ public final class InputReplayer
             case RecordType.INPUT_TRANSPORT_FAILURE ->
                 engine.onTransportFailure(record.transport, record.peer, record.timeNs);
             case RecordType.INPUT_MEDIA_IDLE -> engine.onMediaIdle(record.mediaEndpoint, record.timeNs);
+            case RecordType.INPUT_MEDIA_OPEN_FAILED -> engine.onMediaOpenFailed(record.mediaEndpoint, record.mediaPort,
+                record.mediaFailure, record.timeNs);
             case RecordType.INPUT_MEDIA_STATS ->
                 engine.onMediaStats(record.mediaEndpoint, record.mediaFigures, record.timeNs);
             case RecordType.CONFIG ->

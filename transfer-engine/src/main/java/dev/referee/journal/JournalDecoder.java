@@ -84,6 +84,13 @@ public final class JournalDecoder
                 record.timeNs = in.readLong();
                 record.mediaEndpoint = in.readLong();
             }
+            case RecordType.INPUT_MEDIA_OPEN_FAILED ->
+            {
+                record.timeNs = in.readLong();
+                record.mediaEndpoint = in.readLong();
+                record.mediaPort = in.readInt();
+                record.mediaFailure = in.readUnsignedByte();
+            }
             case RecordType.INPUT_MEDIA_STATS ->
             {
                 record.timeNs = in.readLong();

@@ -288,6 +288,17 @@ public final class JournalEncoder
         out.writeLong(endpointId);
     }
 
+    /** The media relay could not open endpoint {@code endpointId} ({@link RecordType#INPUT_MEDIA_OPEN_FAILED}). */
+    public static void inputMediaOpenFailed(final Bytes<?> out, final long timeNs, final long endpointId,
+        final int rtpPort, final int failure)
+    {
+        header(out, RecordType.INPUT_MEDIA_OPEN_FAILED);
+        out.writeLong(timeNs);
+        out.writeLong(endpointId);
+        out.writeInt(rtpPort);
+        out.writeByte((byte)failure);
+    }
+
     /** The media relay closed endpoint {@code endpointId}: its figures ({@link RecordType#INPUT_MEDIA_STATS}). */
     public static void inputMediaStats(final Bytes<?> out, final long timeNs, final long endpointId,
         final MediaFigures figures)

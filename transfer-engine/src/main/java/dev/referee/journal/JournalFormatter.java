@@ -24,6 +24,8 @@ public final class JournalFormatter
                 hostPort(r.local) + connection(r) + " len=" + r.message.length + " | " + r.firstLine();
             case RecordType.INPUT_TICK -> head;
             case RecordType.INPUT_MEDIA_IDLE -> head + " endpoint " + r.mediaEndpoint + " silent";
+            case RecordType.INPUT_MEDIA_OPEN_FAILED -> head + " endpoint " + r.mediaEndpoint + " port " + r.mediaPort +
+                " not opened (" + (r.mediaFailure == 0 ? "bind failed" : "reason " + r.mediaFailure) + ")";
             case RecordType.INPUT_MEDIA_STATS -> head + " endpoint " + r.mediaEndpoint + " closed: " + r.mediaFigures;
             case RecordType.INPUT_TRANSPORT_FAILURE -> head + " " + transport(r) + " to " + hostPort(r.peer) +
                 connection(r) + " failed";

@@ -58,7 +58,7 @@ public final class JournalInputStage implements EventHandler<InboundEvent>
         return event.type == InboundEvent.SIP || event.type == InboundEvent.TICK ||
             event.type == InboundEvent.WEBHOOK || event.type == InboundEvent.CONFIG ||
             event.type == InboundEvent.TRANSPORT_FAILURE || event.type == InboundEvent.MEDIA_IDLE ||
-            event.type == InboundEvent.MEDIA_STATS;
+            event.type == InboundEvent.MEDIA_STATS || event.type == InboundEvent.MEDIA_OPEN_FAILED;
     }
 
     /** Appends one input as it stands (no restamping); for the benchmark and tests. */
@@ -93,6 +93,11 @@ public final class JournalInputStage implements EventHandler<InboundEvent>
             else if (event.type == InboundEvent.MEDIA_IDLE)
             {
                 JournalEncoder.inputMediaIdle(out, event.timeNs, event.mediaEndpoint);
+            }
+            else if (event.type == InboundEvent.MEDIA_OPEN_FAILED)
+            {
+                JournalEncoder.inputMediaOpenFailed(out, event.timeNs, event.mediaEndpoint, event.mediaPort,
+                    event.mediaFailure);
             }
             else if (event.type == InboundEvent.MEDIA_STATS)
             {

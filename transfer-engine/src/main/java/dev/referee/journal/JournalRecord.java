@@ -37,6 +37,9 @@ public final class JournalRecord
     public long connectionId;
     /** {@link RecordType#INPUT_MEDIA_IDLE}: the relay's endpoint id. */
     public long mediaEndpoint;
+    /** {@link RecordType#INPUT_MEDIA_OPEN_FAILED}: the endpoint's RTP port and the relay's reason (0: bind failed). */
+    public int mediaPort;
+    public int mediaFailure;
     /** {@link RecordType#INPUT_MEDIA_STATS}: the endpoint's figures. */
     public dev.referee.ring.MediaFigures mediaFigures;
     public byte[] message;

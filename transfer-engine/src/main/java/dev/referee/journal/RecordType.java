@@ -56,6 +56,11 @@ public final class RecordType
      * anchored): the engine hands the figures to the call records.
      */
     public static final int INPUT_MEDIA_STATS = 11;
+    /**
+     * The media relay could not open an endpoint (node-start version 8 on, media anchored): the engine fails the call
+     * of its leg, and takes a port another process holds out of the pool.
+     */
+    public static final int INPUT_MEDIA_OPEN_FAILED = 12;
 
     /** Purpose of a config record: a reload, an input the engine applies (replayed like any input). */
     public static final int CONFIG_RELOAD = 1;
@@ -86,7 +91,8 @@ public final class RecordType
     public static boolean isInput(final int type)
     {
         return type == INPUT_SIP || type == INPUT_TICK || type == INPUT_WEBHOOK || type == CONFIG ||
-            type == INPUT_TRANSPORT_FAILURE || type == INPUT_MEDIA_IDLE || type == INPUT_MEDIA_STATS;
+            type == INPUT_TRANSPORT_FAILURE || type == INPUT_MEDIA_IDLE || type == INPUT_MEDIA_STATS ||
+            type == INPUT_MEDIA_OPEN_FAILED;
     }
 
     /** True for domain event records (what {@link dev.referee.engine.events.EngineEvents} reports). */
@@ -110,6 +116,7 @@ public final class RecordType
             case INPUT_TRANSPORT_FAILURE -> "input-transport-failure";
             case INPUT_MEDIA_IDLE -> "input-media-idle";
             case INPUT_MEDIA_STATS -> "input-media-stats";
+            case INPUT_MEDIA_OPEN_FAILED -> "input-media-open-failed";
             case CALL_CREATED -> "call-created";
             case LEG_RINGING -> "leg-ringing";
             case LEG_ANSWERED -> "leg-answered";

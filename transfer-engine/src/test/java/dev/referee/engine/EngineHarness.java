@@ -198,6 +198,8 @@ public final class EngineHarness
         public static final int MEDIA_IDLE = 5;
         /** The media relay's figures of an endpoint it closed: the endpoint id in {@code connectionId}. */
         public static final int MEDIA_STATS = 6;
+        /** The media relay could not open an endpoint: its id in {@code connectionId}, port in {@code requestId}, reason in {@code transport}. */
+        public static final int MEDIA_OPEN_FAILED = 7;
 
         static Input sip(final long timeNs, final int transport, final InetSocketAddress from,
             final long connectionId, final byte[] bytes)
@@ -235,6 +237,7 @@ public final class EngineHarness
                 case TRANSPORT_FAILURE -> engine.onTransportFailure(transport, from, timeNs);
                 case MEDIA_IDLE -> engine.onMediaIdle(connectionId, timeNs);
                 case MEDIA_STATS -> engine.onMediaStats(connectionId, figures, timeNs);
+                case MEDIA_OPEN_FAILED -> engine.onMediaOpenFailed(connectionId, (int)requestId, transport, timeNs);
                 default -> engine.onWebhookAnswer(requestId, accept, target, timeNs);
             }
         }
@@ -325,6 +328,19 @@ public final class EngineHarness
         if (mirror != null)
         {
             mirror.onMediaIdle(endpointId, nowNs);
+        }
+        return this;
+    }
+
+    /** The media relay could not open endpoint {@code endpointId} on {@code rtpPort}, as the report reader says. */
+    public EngineHarness mediaOpenFailed(final long endpointId, final int rtpPort, final int failure)
+    {
+        inputs.add(new Input(Input.MEDIA_OPEN_FAILED, nowNs, failure, null, endpointId, null, rtpPort, false, null,
+            null));
+        engine.onMediaOpenFailed(endpointId, rtpPort, failure, nowNs);
+        if (mirror != null)
+        {
+            mirror.onMediaOpenFailed(endpointId, rtpPort, failure, nowNs);
         }
         return this;
     }

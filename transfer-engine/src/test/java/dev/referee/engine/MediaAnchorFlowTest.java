@@ -3,6 +3,7 @@ package dev.referee.engine;
 import dev.referee.ring.MediaFigures;
 import dev.referee.engine.config.MediaConfig;
 import dev.referee.engine.counters.EngineCounters;
+import dev.referee.engine.media.MediaAnchor;
 import dev.referee.engine.media.MediaControl;
 import org.junit.jupiter.api.Test;
 
@@ -367,6 +368,71 @@ class MediaAnchorFlowTest
         final Sent afterRestore = restored.expectOne(request("INVITE", CALLEE), "re-INVITE after the restore");
         assertEquals(port(call[0]), port(afterRestore), "Bob keeps his port");
         assertEquals(original.body(), afterRestore.body());
+    }
+
+    /**
+     * A pair the relay cannot bind (another process holds a port of it) fails the call whose leg got it, since that
+     * leg's SDP names a port nobody relays on: while ringing, 503 with Retry-After to the caller and CANCEL to the
+     * callee, cause media-failed. The pair leaves the pool for good, so the caller's next attempt gets another.
+     */
+    @Test
+    void shouldFailARingingCallWhosePortsCannotBeBoundAndTakeThatPairOutOfThePool()
+    {
+        harness = anchored("40000-40005"); // three pairs
+        harness.receive(CALLER, withBody(alice.invite("bob", "call-1@alice"), SDP_ALICE));
+        final Sent invite = harness.expectOne(request("INVITE", CALLEE), "INVITE");
+        bob.accept(invite);
+        harness.receive(CALLEE, bob.answer(invite, 180, "Ringing", null));
+        harness.drain();
+        final int bobPort = port(invite);
+        harness.mediaOpenFailed(relay.endpointOn(bobPort), bobPort, MediaAnchor.BIND_FAILED);
+        final List<Sent> out = harness.drain();
+        final Sent refused = out.stream().filter(response(503, CALLER)).findFirst()
+            .orElseThrow(() -> new AssertionError("503 to the caller: " + out));
+        assertTrue(refused.text.contains("Retry-After: "), refused.text);
+        final Sent cancel = out.stream().filter(request("CANCEL", CALLEE)).findFirst()
+            .orElseThrow(() -> new AssertionError("CANCEL to the callee: " + out));
+        harness.receive(CALLEE, bob.answer(cancel, 200, "OK", null));
+        harness.receive(CALLEE, bob.answer(invite, 487, "Request Terminated", null));
+        harness.drain();
+        assertTrue(harness.events.stream().anyMatch(e -> e.startsWith("ended 1 media-failed 503")),
+            harness.events::toString);
+        assertEquals(0, harness.engine.activeCalls());
+        assertEquals(1, harness.counters.get(EngineCounters.MEDIA_OPEN_FAILED));
+        harness.engine.refreshGauges();
+        assertEquals(1, harness.counters.get(EngineCounters.MEDIA_PAIRS_UNUSABLE));
+        assertEquals(1, harness.counters.get(EngineCounters.MEDIA_PAIRS_IN_USE), "the unusable pair stays taken");
+
+        // Two pairs are left: the next call gets them, never the unusable one.
+        final SipPhone erin = new SipPhone("erin", CALLER);
+        final SipPhone bobAgain = new SipPhone("bob", CALLEE);
+        final Sent[] again = establish(erin, bobAgain, "call-2@erin");
+        assertTrue(port(again[0]) != bobPort && port(again[1]) != bobPort, "not the unusable pair");
+
+        final byte[] snapshot = EngineSnapshot.take(harness.engine);
+        final EngineHarness restored = new EngineHarness(harness.config);
+        EngineSnapshot.restore(restored.engine, snapshot);
+        assertArrayEquals(snapshot, EngineSnapshot.take(restored.engine), "the unusable pair is in the snapshot");
+        restored.engine.refreshGauges();
+        assertEquals(1, restored.counters.get(EngineCounters.MEDIA_PAIRS_UNUSABLE));
+    }
+
+    /** Once answered, a call whose ports cannot be opened (here after a restart) ends with BYE both ways. */
+    @Test
+    void shouldEndAnAnsweredCallWhosePortsCannotBeOpened()
+    {
+        final Sent[] call = establish(alice, bob, "call-1@alice");
+        final int alicePort = port(call[1]);
+        harness.mediaOpenFailed(relay.endpointOn(alicePort), alicePort, MediaAnchor.BIND_FAILED);
+        final List<Sent> byes = harness.drain().stream().filter(s -> s.isRequest("BYE")).toList();
+        assertEquals(2, byes.size(), () -> "BYE to both: " + byes);
+        byes.forEach(bye -> harness.receive(bye.destination, (bye.destination.equals(CALLER) ? alice : bob)
+            .answer(bye, 200, "OK", null)));
+        assertTrue(harness.events.stream().anyMatch(e -> e.startsWith("ended 1 media-failed")),
+            harness.events::toString);
+
+        harness.mediaOpenFailed(relay.endpointOn(alicePort), alicePort, MediaAnchor.BIND_FAILED);
+        assertTrue(harness.drain().isEmpty(), "a report for an ended leg changes nothing more");
     }
 
     @Test

@@ -219,6 +219,25 @@ class JournalRoundTripTest
     }
 
     @Test
+    void shouldRoundTripAnEndpointTheRelayCouldNotOpenAsAnInput() throws Exception
+    {
+        final JournalRecord r = writeAndRead(sink ->
+        {
+            JournalEncoder.inputMediaOpenFailed(sink.begin(), 77, 1_234_569, 30_002, 0);
+            sink.commit();
+        }).get(0);
+        assertEquals(RecordType.INPUT_MEDIA_OPEN_FAILED, r.type);
+        assertTrue(r.isInput(), "replayed: the engine failed a call and took the pair out of the pool on it");
+        assertEquals(77, r.timeNs);
+        assertEquals(1_234_569, r.mediaEndpoint);
+        assertEquals(30_002, r.mediaPort);
+        assertEquals(0, r.mediaFailure);
+        assertEquals("input-media-open-failed", r.typeName());
+        assertTrue(JournalFormatter.describe(r).endsWith(" endpoint 1234569 port 30002 not opened (bind failed)"),
+            JournalFormatter.describe(r));
+    }
+
+    @Test
     void shouldRoundTripInputsOutputsAndRecovered() throws Exception
     {
         final List<JournalRecord> records = writeAndRead(sink ->

@@ -20,7 +20,8 @@ import java.util.Map;
  *  "hep":{"sent":n,"dropped":n,"errors":n},
  *  "routeTargets":{"udp:10.0.0.1:5060":{"up":1,"pings":n,"wentDown":n,"cameUp":n}},
  *  "provisionals":{"pracksSent":n,"pracksReceived":n,"neverAcknowledged":n},
- *  "media":{"enabled":0|1,"pairs":n,"pairsInUse":n,"callsRefused":n,"relayed":n,"dropped":n}}
+ *  "media":{"enabled":0|1,"pairs":n,"pairsInUse":n,"callsRefused":n,"relayed":n,"dropped":n,"openFailed":n,
+ *   "pairsUnusable":n}}
  * </pre>
  * Written by hand: the shape is small and fixed, and no JSON library is needed on the ops classpath for it.
  */
@@ -141,6 +142,8 @@ public final class StatusJson
             .append(",\"callsRefused\":").append(media.callsRefused())
             .append(",\"relayed\":").append(media.relayed())
             .append(",\"dropped\":").append(media.dropped())
+            .append(",\"openFailed\":").append(media.openFailed())
+            .append(",\"pairsUnusable\":").append(media.pairsUnusable())
             .append("}}");
         return json.toString();
     }

@@ -72,12 +72,15 @@ public record StatusSnapshot(
      * @param callsRefused new calls answered 503: no pairs left for them.
      * @param relayed      packets (RTP and RTCP) relayed.
      * @param dropped      packets dropped (no far side yet, from elsewhere with strict-source, unparsable).
+     * @param openFailed   endpoints the relay could not open: their calls failed, cause media-failed.
+     * @param pairsUnusable pairs out of the pool: the relay could not bind them (another process holds a port).
      */
-    public record Media(long enabled, long pairs, long pairsInUse, long callsRefused, long relayed, long dropped)
+    public record Media(long enabled, long pairs, long pairsInUse, long callsRefused, long relayed, long dropped,
+        long openFailed, long pairsUnusable)
     {
         public static Media none()
         {
-            return new Media(0, 0, 0, 0, 0, 0);
+            return new Media(0, 0, 0, 0, 0, 0, 0, 0);
         }
     }
 

@@ -175,6 +175,10 @@ public final class RefereeCollector implements MultiCollector
             media.pairsInUse());
         families.counter("referee_media_calls_refused", "New calls answered 503: no media port pairs left for them")
             .point(media.callsRefused()).add();
+        families.counter("referee_media_open_failed", "Relay endpoints that could not be opened (their calls failed, " +
+            "cause media-failed)").point(media.openFailed()).add();
+        families.gauge("referee_media_port_pairs_unusable", "Media port pairs out of the pool: the relay could not " +
+            "bind them (another process holds a port)", media.pairsUnusable());
         families.counter("referee_media_packets", "RTP and RTCP packets the media relay relayed or dropped")
             .point(media.relayed(), "outcome", "relayed")
             .point(media.dropped(), "outcome", "dropped")

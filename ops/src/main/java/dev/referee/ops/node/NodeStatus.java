@@ -92,7 +92,8 @@ final class NodeStatus implements StatusSource
                 engine.get(EngineCounters.PROVISIONALS_UNACKNOWLEDGED)),
             relay == null ? StatusSnapshot.Media.none() : new StatusSnapshot.Media(1,
                 engine.get(EngineCounters.MEDIA_PAIRS), engine.get(EngineCounters.MEDIA_PAIRS_IN_USE),
-                engine.get(EngineCounters.MEDIA_PORTS_EXHAUSTED), relay.relayed(), relay.dropped()));
+                engine.get(EngineCounters.MEDIA_PORTS_EXHAUSTED), relay.relayed(), relay.dropped(),
+                engine.get(EngineCounters.MEDIA_OPEN_FAILED), engine.get(EngineCounters.MEDIA_PAIRS_UNUSABLE)));
     }
 
     /** The route targets with keepalive, in configuration order. */

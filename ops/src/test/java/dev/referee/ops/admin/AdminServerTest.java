@@ -70,7 +70,7 @@ class AdminServerTest
             new StatusSnapshot.Trunks(Map.of("carrier", new StatusSnapshot.TrunkCalls(2, 1, 3, 4, 5, 6, 7))),
             new StatusSnapshot.Hep(31, 32, 33),
             Map.of("udp:10.0.0.1:5060", new StatusSnapshot.RouteTarget(0, 41, 1, 0)),
-            new StatusSnapshot.Provisionals(51, 52, 53), new StatusSnapshot.Media(1, 100, 4, 2, 6000, 7)));
+            new StatusSnapshot.Provisionals(51, 52, 53), new StatusSnapshot.Media(1, 100, 4, 2, 6000, 7, 3, 1)));
 
         final HttpResponse<String> response = send("GET", "/status");
 
@@ -96,7 +96,7 @@ class AdminServerTest
             "\"routeTargets\":{\"udp:10.0.0.1:5060\":{\"up\":0,\"pings\":41,\"wentDown\":1,\"cameUp\":0}}," +
             "\"provisionals\":{\"pracksSent\":51,\"pracksReceived\":52,\"neverAcknowledged\":53}," +
             "\"media\":{\"enabled\":1,\"pairs\":100,\"pairsInUse\":4,\"callsRefused\":2,\"relayed\":6000," +
-            "\"dropped\":7}}",
+            "\"dropped\":7,\"openFailed\":3,\"pairsUnusable\":1}}",
             response.body());
     }
 

@@ -1247,6 +1247,45 @@ public final class B2bua implements TransactionUser
     }
 
     /**
+     * The relay could not open endpoint {@code endpointId} on {@code rtpPort} (issue 10): a port another process holds
+     * leaves the pool, and the call of the endpoint's leg fails, since that leg's SDP names a port nobody relays on:
+     * while it rings, 503 with Retry-After to the caller and CANCEL to the callee; once answered, BYE both ways;
+     * cause media-failed either way. Passed over when the leg is gone or holds another port by now.
+     */
+    public void onMediaOpenFailed(final long endpointId, final int rtpPort, final int failure)
+    {
+        if (media == null || !config.failsCallsWhoseMediaCannotOpen())
+        {
+            return;
+        }
+        media.openFailed(rtpPort, failure);
+        if (counters != null)
+        {
+            counters.increment(EngineCounters.MEDIA_OPEN_FAILED);
+        }
+        final Leg leg = calls.legs().get(MediaAnchor.legOf(endpointId));
+        if (leg == null || leg.isTerminated() || leg.call == null ||
+            media.rtpPort(leg.id, (int)(endpointId % MediaAnchor.MAX_LINES)) != rtpPort)
+        {
+            return;
+        }
+        final Call call = leg.call;
+        if (call.state() == Call.State.INITIATING)
+        {
+            call.endCause = EndCause.MEDIA_FAILED;
+            if (call.callerInvite != null && !call.callerInvite.isFinal())
+            {
+                messages.respond(call.callerInvite, SipStatus.SERVICE_UNAVAILABLE, "Retry-After", "5");
+            }
+            setup.cancelCallee(call);
+        }
+        else if (call.state() == Call.State.CONFIRMED)
+        {
+            endCall(leg, EndCause.MEDIA_FAILED, "media ports could not be opened");
+        }
+    }
+
+    /**
      * The relay found the pair of {@code endpointId} silent for its timeout: the call of its leg ends, cause
      * media-timeout. Passed over when media is not anchored, the leg is gone, or its call is not established (the
      * relay's report may cross the call's end).

@@ -404,16 +404,19 @@ final class CallSetup
 
     /**
      * Why a call whose callee was cancelled ended: the caller gave up, or (node-start version 6 on) it never
-     * acknowledged a reliable provisional and its INVITE got 500 ({@link ReliableProvisionals}).
+     * acknowledged a reliable provisional and its INVITE got 500 ({@link ReliableProvisionals}), or (8 on) the relay
+     * could not open its media ports and its INVITE got 503 (B2bua.onMediaOpenFailed).
      */
     private static EndCause cancelCause(final Call call)
     {
-        return call.endCause == EndCause.NO_PRACK ? EndCause.NO_PRACK : EndCause.CANCELLED;
+        return call.endCause == EndCause.NO_PRACK || call.endCause == EndCause.MEDIA_FAILED ? call.endCause :
+            EndCause.CANCELLED;
     }
 
     private static int cancelStatus(final Call call)
     {
-        return call.endCause == EndCause.NO_PRACK ? SipStatus.SERVER_INTERNAL_ERROR : SipStatus.REQUEST_TERMINATED;
+        return call.endCause == EndCause.NO_PRACK ? SipStatus.SERVER_INTERNAL_ERROR :
+            call.endCause == EndCause.MEDIA_FAILED ? SipStatus.SERVICE_UNAVAILABLE : SipStatus.REQUEST_TERMINATED;
     }
 
     /**

@@ -25,6 +25,8 @@ public enum EndCause
     NO_PRACK("no-prack"),
     /** Neither leg sent RTP or RTCP for media.timeout (media.hold-timeout on hold): the relay said so (issue 10). */
     MEDIA_TIMEOUT("media-timeout"),
+    /** The relay could not open a leg's media ports (another process holds them): 503 while ringing, BYE after. */
+    MEDIA_FAILED("media-failed"),
     /** Nothing set a cause. */
     ENDED("ended");
 

@@ -513,6 +513,16 @@ public record EngineConfig(
     }
 
     /**
+     * Media anchored: a relay endpoint that could not be opened (input-media-open-failed) fails its call, cause
+     * media-failed, and a port pair another process holds leaves the pool for good; the snapshot's media section then
+     * lists those pairs. Node-start version 8 on (before, the report was not an input).
+     */
+    public boolean failsCallsWhoseMediaCannotOpen()
+    {
+        return behaviour >= 8;
+    }
+
+    /**
      * A callee's 422 (Session Interval Too Small, RFC 4028 §7.4 and §8.1) is not relayed: Referee sends its INVITE to
      * the same callee again with Session-Expires and Min-SE raised to the 422's Min-SE, at most twice per call. Before
      * node-start version 6 the 422 went to the caller. The snapshot carries each call's raised interval from 6 on.

@@ -50,7 +50,11 @@ public final class EngineCounters
     public static final int MEDIA_PAIRS_IN_USE = 20;
     /** Media port pairs in media.ports (0: media passes through). */
     public static final int MEDIA_PAIRS = 21;
-    private static final int GAUGE_SLOTS = 22;
+    /** Relay endpoints that could not be opened: their calls failed, cause media-failed (issue 10). */
+    public static final int MEDIA_OPEN_FAILED = 22;
+    /** Media port pairs out of the pool: the relay could not bind them (another process holds a port). */
+    public static final int MEDIA_PAIRS_UNUSABLE = 23;
+    private static final int GAUGE_SLOTS = 24;
 
     private final AtomicLongArray gauges = new AtomicLongArray(GAUGE_SLOTS);
     private final AtomicLongArray requestsIn = new AtomicLongArray(METHOD_SLOTS);

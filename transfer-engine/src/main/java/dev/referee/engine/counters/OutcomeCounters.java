@@ -24,7 +24,7 @@ public final class OutcomeCounters implements EngineEvents
     /** The causes {@link EngineEvents#onCallEnded} names, in counter order; anything else counts as {@link #OTHER}. */
     public static final List<String> CALL_OUTCOMES = List.of("caller-bye", "callee-bye", "cancelled", "rejected",
         "timeout", "no-ack", "transferred", "transfer-failed", "pickup-failed", "session-expired", "no-prack",
-        "media-timeout", "ended");
+        "media-timeout", "media-failed", "ended");
     /** The kinds {@link EngineEvents#onTransferStarted} names; a transfer of no known kind counts as {@link #OTHER}. */
     public static final List<String> TRANSFER_KINDS = List.of("blind", "attended", "blonde", "pickup", "redirect");
     /** Outcomes of a transfer that started; a REFER refused before it started has no kind, see {@link #refused()}. */

@@ -93,7 +93,7 @@ public interface EngineEvents
     /**
      * A call ended. {@code cause}: "caller-bye", "callee-bye", "cancelled", "rejected", "timeout", "no-ack", "session-expired",
      * "no-prack" (a reliable provisional never acknowledged, RFC 3262), "media-timeout" (no RTP or RTCP from either
-     * leg, media anchored),
+     * leg, media anchored), "media-failed" (the relay could not open a leg's ports),
      * "transferred", "transfer-failed". {@code status} is the SIP status that ended it (0 when a BYE ended it).
      */
     default void onCallEnded(long nowNs, long callId, CharSequence cause, int status)

@@ -7,6 +7,7 @@ import dev.referee.media.MediaPorts;
 import dev.referee.sip.AsciiView;
 import dev.referee.sip.sdp.SessionDescription;
 import org.agrona.DirectBuffer;
+import org.agrona.collections.IntHashSet;
 import org.agrona.collections.Long2ObjectHashMap;
 
 import java.net.InetAddress;
@@ -33,11 +34,18 @@ public final class MediaAnchor
     /** The most {@code m=} lines a leg has endpoints for: the most a body parses with. */
     public static final int MAX_LINES = SessionDescription.MAX_MEDIA;
     private static final long NONE = -1;
+    /** The relay's reason when an endpoint's port could not be bound (MediaReportListener.OpenFailure.BIND_FAILED). */
+    public static final int BIND_FAILED = 0;
 
     private final MediaConfig config;
     private final MediaPorts ports;
     private final SdpRewriter rewriter;
     private final Long2ObjectHashMap<LegMedia> legs = new Long2ObjectHashMap<>();
+    /**
+     * RTP ports of pairs the relay could not bind (another process holds one of the two ports): out of the pool for
+     * good, held in {@link #ports} as if in use, never released. Bounded by the range.
+     */
+    private final IntHashSet unusable = new IntHashSet();
     private final int[] portsToward = new int[MAX_LINES];
     private MediaControl control = MediaControl.NONE;
     private long exhausted;
@@ -234,9 +242,37 @@ public final class MediaAnchor
             {
                 forgetLink(leg.linkedTo[i], endpointId(legId, i));
                 refusedUnless(control.close(endpointId(legId, i)));
-                ports.release(leg.rtpPort[i]);
+                if (!unusable.contains(leg.rtpPort[i]))
+                {
+                    ports.release(leg.rtpPort[i]);
+                }
             }
         }
+    }
+
+    /**
+     * The relay could not open an endpoint on {@code rtpPort} ({@code failure}: its reason): when the port could not be
+     * bound, its pair leaves the pool for good, whether a leg still holds it (it is not given back when that leg ends)
+     * or not. Returns true when the pair was taken out now.
+     */
+    public boolean openFailed(final int rtpPort, final int failure)
+    {
+        if (failure != BIND_FAILED || unusable.contains(rtpPort))
+        {
+            return false;
+        }
+        if (!ports.isInUse(rtpPort) && !ports.claim(rtpPort))
+        {
+            return false; // not a pair of media.ports: nothing to take out
+        }
+        unusable.add(rtpPort);
+        return true;
+    }
+
+    /** Port pairs out of the pool because the relay could not bind them (/status). */
+    public int pairsUnusable()
+    {
+        return unusable.size();
     }
 
     /**
@@ -280,8 +316,17 @@ public final class MediaAnchor
      * write equal bytes) with its answered flag and, per line with a pair, its port, link, hold and peer. The pairs in
      * use are those of the legs.
      */
-    public void write(final SnapshotWriter out)
+    public void write(final SnapshotWriter out, final boolean withUnusable)
     {
+        if (withUnusable)
+        {
+            final int[] sorted = unusable.stream().mapToInt(Integer::intValue).sorted().toArray();
+            out.writeInt(sorted.length);
+            for (final int port : sorted)
+            {
+                out.writeInt(port);
+            }
+        }
         out.writeInt(ports.cursorPort());
         final long[] ids = legs.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
         out.writeInt(ids.length);
@@ -317,8 +362,18 @@ public final class MediaAnchor
     }
 
     /** Restores what {@link #write} wrote into this anchor, fresh: pairs claimed, nothing told to the relay yet. */
-    public void read(final SnapshotReader in)
+    public void read(final SnapshotReader in, final boolean withUnusable)
     {
+        final int unusableCount = withUnusable ? in.readInt() : 0;
+        for (int i = 0; i < unusableCount; i++)
+        {
+            final int port = in.readInt();
+            if (!ports.claim(port))
+            {
+                throw new IllegalStateException("snapshot names unusable media port " + port + " twice or out of media.ports");
+            }
+            unusable.add(port);
+        }
         final int cursor = in.readInt();
         final int count = in.readInt();
         for (int n = 0; n < count; n++)
@@ -331,7 +386,7 @@ public final class MediaAnchor
             {
                 final int i = in.readByte();
                 leg.rtpPort[i] = in.readInt();
-                if (!ports.claim(leg.rtpPort[i]))
+                if (!ports.claim(leg.rtpPort[i]) && !unusable.contains(leg.rtpPort[i]))
                 {
                     throw new IllegalStateException("snapshot names media port " + leg.rtpPort[i] +
                         " twice or out of media.ports");
