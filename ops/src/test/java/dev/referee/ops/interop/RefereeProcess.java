@@ -395,6 +395,19 @@ final class RefereeProcess implements AutoCloseable
         }
     }
 
+    /** GET /metrics, as text. */
+    String metrics()
+    {
+        try
+        {
+            return get("/metrics").body();
+        }
+        catch (final IOException ex)
+        {
+            throw new AssertionError("GET /metrics failed: " + ex, ex);
+        }
+    }
+
     /** GET /status, parsed (flat numeric fields only). */
     RefereeStatus status()
     {
