@@ -435,6 +435,37 @@ class MediaAnchorFlowTest
         assertTrue(harness.drain().isEmpty(), "a report for an ended leg changes nothing more");
     }
 
+    /**
+     * SIP-I (RFC 3204): a trunk's INVITE carries SDP beside ISUP in multipart/mixed. The SDP part is anchored as any
+     * SDP (the callee sees the relay, the relay points at the caller's address); the ISUP part, the boundaries and the
+     * Content-Type pass byte for byte.
+     */
+    @Test
+    void shouldAnchorTheSdpPartOfASipIBodyAndPassTheIsupPartAsItCame()
+    {
+        final String isupPart = "Content-Type: application/ISUP;version=itu-t92+\r\n" +
+            "Content-Disposition: signal;handling=optional\r\n\r\n\u0001\u0000\u0049\u0000\u0010\u0021\r\n--b1--\r\n";
+        final String body = "--b1\r\nContent-Type: application/sdp\r\n\r\n" + SDP_ALICE + "\r\n--b1\r\n" + isupPart;
+        final String invite = withBody(alice.invite("bob", "call-1@alice"), body)
+            .replaceFirst("Content-Type: application/sdp", "Content-Type: multipart/mixed;boundary=b1");
+        harness.receive(CALLER, invite);
+        final Sent toBob = harness.expectOne(request("INVITE", CALLEE), "INVITE");
+        assertTrue(toBob.text.contains("Content-Type: multipart/mixed;boundary=b1\r\n"), toBob.text);
+        assertTrue(toBob.body().startsWith("--b1\r\nContent-Type: application/sdp\r\n\r\nv=0\r\n"), toBob.body());
+        assertTrue(toBob.body().endsWith("\r\n--b1\r\n" + isupPart), "the ISUP part as it came: " + toBob.body());
+        assertEquals("127.0.0.1", connection(toBob), "Bob sees the relay");
+        final int bobPort = port(toBob);
+        assertTrue(bobPort >= 40_000 && bobPort <= 40_099, toBob.body());
+
+        bob.accept(toBob);
+        harness.receive(CALLEE, bob.answer(toBob, 200, "OK", SDP_BOB));
+        final Sent ok = harness.expectOne(response(200, CALLER), "200");
+        final long aliceEndpoint = relay.endpointOn(port(ok));
+        assertTrue(relay.commands.contains("peer " + aliceEndpoint + " /192.0.2.10:4000"),
+            () -> "the relay sends to Alice's address from the SDP part: " + relay.commands);
+        assertEquals(1, relay.links(aliceEndpoint, relay.endpointOn(bobPort)), relay.commands::toString);
+    }
+
     @Test
     void shouldAnswer503WhenTheMediaPortsAreExhaustedAndServeAgainOnceFree()
     {

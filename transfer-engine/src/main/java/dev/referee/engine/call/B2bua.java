@@ -303,6 +303,11 @@ public final class B2bua implements TransactionUser
             media.received(leg.id, leg.peer() == null ? -1 : leg.peer().id, message.buffer(), message.bodyOffset(),
                 message.bodyLength());
         }
+        else if (media != null && leg != null && message.bodyLength() > 0 && message.contentType() != null)
+        {
+            media.receivedInParts(leg.id, leg.peer() == null ? -1 : leg.peer().id, message.contentType(),
+                message.buffer(), message.bodyOffset(), message.bodyLength());
+        }
     }
 
     /** Two legs now relay to each other (Leg.join): their media is linked. */

@@ -143,6 +143,18 @@ public final class LegMessages
                 sentLength = written;
             }
         }
+        else if (media != null && leg != null && length > 0)
+        {
+            // SIP-I/SIP-T: the SDP beside the ISUP part is anchored the same way (its o= line is not Referee's).
+            final int written = media.rewritePartsToward(leg.id, leg.peer() == null ? -1 : leg.peer().id, contentType,
+                body, offset, length, !leg.isTerminated());
+            if (written >= 0)
+            {
+                sent = media.partsOutput();
+                sentOffset = 0;
+                sentLength = written;
+            }
+        }
         if (origins == null || leg == null || leg.flow == null)
         {
             writer.endWithBody(contentType, sent, sentOffset, sentLength);

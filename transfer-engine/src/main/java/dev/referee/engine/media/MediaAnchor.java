@@ -40,6 +40,7 @@ public final class MediaAnchor
     private final MediaConfig config;
     private final MediaPorts ports;
     private final SdpRewriter rewriter;
+    private final SdpPart sdpPart = new SdpPart();
     private final Long2ObjectHashMap<LegMedia> legs = new Long2ObjectHashMap<>();
     /**
      * RTP ports of pairs the relay could not bind (another process holds one of the two ports): out of the pool for
@@ -210,6 +211,41 @@ public final class MediaAnchor
             link(legId, leg, joinedLegId);
         }
         return written;
+    }
+
+    /**
+     * {@link #received} for the SDP part of a multipart body (SIP-I and SIP-T: SDP beside ISUP, RFC 3204); a body of
+     * another type, or one with no SDP part, is passed over.
+     */
+    public void receivedInParts(final long legId, final long joinedLegId, final CharSequence contentType,
+        final DirectBuffer body, final int offset, final int length)
+    {
+        if (sdpPart.find(contentType, body, offset, length))
+        {
+            received(legId, joinedLegId, body, sdpPart.offset(), sdpPart.length());
+        }
+    }
+
+    /**
+     * {@link #rewriteToward} for the SDP part of a multipart body: the whole body, that part rewritten and every other
+     * byte as it came, into {@link #partsOutput}; the length written, or -1 when there is no SDP part or it was left
+     * as it came.
+     */
+    public int rewritePartsToward(final long legId, final long joinedLegId, final CharSequence contentType,
+        final DirectBuffer body, final int offset, final int length, final boolean live)
+    {
+        if (!sdpPart.find(contentType, body, offset, length))
+        {
+            return -1;
+        }
+        final int written = rewriteToward(legId, joinedLegId, body, sdpPart.offset(), sdpPart.length(), live);
+        return written < 0 ? -1 : sdpPart.splice(body, offset, length, rewriter.output(), written);
+    }
+
+    /** What {@link #rewritePartsToward} wrote, from index 0. */
+    public DirectBuffer partsOutput()
+    {
+        return sdpPart.output();
     }
 
     /** What {@link #rewriteToward} wrote, from index 0. */
