@@ -44,6 +44,7 @@ refer-to        transfer-engine dev.referee.engine.call.ReferToFuzzTest         
 replaces        transfer-engine dev.referee.engine.call.ReferToFuzzTest           inviteReplacesHeaderReadsOnlyWellFormedDialogs  -
 header-copy     transfer-engine dev.referee.engine.call.HeaderCopierFuzzTest      copiedHeadersReadBackUnchangedAndAddNoHeaderLine  -
 sdp-rewrite     transfer-engine dev.referee.engine.media.SdpRewriterFuzzTest      outputIsSdpPointedAtTheRelayWithTheSameLines  -
+sdp-part        transfer-engine dev.referee.engine.media.SdpPartFuzzTest          onlyTheSdpPartIsReplaced  -
 engine          transfer-engine dev.referee.engine.EngineFuzzTest                 sequencesOfInputsKeepTheEngineConsistent  cov:div:indir
 engine-media    transfer-engine dev.referee.engine.EngineFuzzTest                 sequencesOfInputsKeepTheEngineConsistentWithMediaAnchored  cov:div:indir
 "
