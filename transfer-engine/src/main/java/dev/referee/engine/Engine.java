@@ -202,7 +202,7 @@ public final class Engine
     public void onMediaIdle(final long endpointId, final long nowNs)
     {
         timers.advance(nowNs);
-        b2bua.onMediaIdle(endpointId);
+        b2bua.callMedia().onIdle(endpointId);
         endOfInput();
     }
 
@@ -215,7 +215,7 @@ public final class Engine
     public void onMediaOpenFailed(final long endpointId, final int rtpPort, final int failure, final long nowNs)
     {
         timers.advance(nowNs);
-        b2bua.onMediaOpenFailed(endpointId, rtpPort, failure);
+        b2bua.callMedia().onOpenFailed(endpointId, rtpPort, failure);
         endOfInput();
     }
 
@@ -226,7 +226,7 @@ public final class Engine
     public void onMediaStats(final long endpointId, final MediaFigures figures, final long nowNs)
     {
         timers.advance(nowNs);
-        b2bua.onMediaStats(endpointId, figures);
+        b2bua.callMedia().onStats(endpointId, figures);
         endOfInput();
     }
 

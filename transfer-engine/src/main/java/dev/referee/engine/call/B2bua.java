@@ -3,7 +3,6 @@ package dev.referee.engine.call;
 import dev.referee.engine.auth.ProxyAuthenticator;
 import dev.referee.engine.config.EngineConfig;
 import dev.referee.engine.media.MediaAnchor;
-import dev.referee.ring.MediaFigures;
 import dev.referee.engine.config.TrunkDirectory;
 import dev.referee.engine.counters.EngineCounters;
 import dev.referee.engine.events.EngineEvents;
@@ -67,6 +66,8 @@ public final class B2bua implements TransactionUser
     private final ReliableProvisionals reliableProvisionals;
     /** The legs' media endpoints in the relay; null when media passes through (media.enabled false). */
     private final MediaAnchor media;
+    /** What calls tell the media anchor, and what the relay's reports do to calls. */
+    private final CallMedia callMedia;
 
     /** {@code counters}: where the trunks' call policy counts go (null: nowhere). */
     public B2bua(final EngineConfig config, final TransactionLayer transactions, final EngineTimers timers,
@@ -102,6 +103,7 @@ public final class B2bua implements TransactionUser
         this.calls = new CallRegistry(this, ids, messages);
         this.setup = new CallSetup(this, transactions, messages, timers, ids, events);
         this.forkedAnswers = new ForkedAnswers(this, calls, messages, outbox, timers);
+        this.callMedia = new CallMedia(this, media, setup, messages, timers, events, counters);
     }
 
     /**
@@ -292,90 +294,16 @@ public final class B2bua implements TransactionUser
         return forkedAnswers;
     }
 
-    /**
-     * An SDP body {@code message} brought from {@code leg}'s peer, the source and dialog already checked: the leg's
-     * media endpoints follow it (MediaAnchor). Nothing when media passes through.
-     */
-    public void mediaFrom(final Leg leg, final SipMessage message)
-    {
-        if (media != null && leg != null && message.bodyLength() > 0 && SdpOrigin.isSdp(message.contentType()))
-        {
-            media.received(leg.id, leg.peer() == null ? -1 : leg.peer().id, message.buffer(), message.bodyOffset(),
-                message.bodyLength());
-        }
-        else if (media != null && leg != null && message.bodyLength() > 0 && message.contentType() != null)
-        {
-            media.receivedInParts(leg.id, leg.peer() == null ? -1 : leg.peer().id, message.contentType(),
-                message.buffer(), message.bodyOffset(), message.bodyLength());
-        }
-    }
-
-    /** Two legs now relay to each other (Leg.join): their media is linked. */
-    void legsJoined(final Leg one, final Leg other)
-    {
-        if (media != null)
-        {
-            media.joined(one.id, other.id);
-        }
-    }
-
-    /** A leg's dialog is established: its media endpoints time out from now on. */
-    void legConfirmed(final Leg leg)
-    {
-        if (media != null)
-        {
-            media.answered(leg.id);
-        }
-    }
-
-    /** A leg is gone: its media endpoints close. */
-    void legReleased(final Leg leg)
-    {
-        if (media != null)
-        {
-            media.released(leg.id);
-        }
-    }
-
-    /**
-     * The endpoints of the legs that end with {@code call} close (dropLeg, right after): the call records are told
-     * before the call's end, so that they wait for the relay's figures of those endpoints (onMediaStats).
-     */
-    private void reportMediaClosing(final Call call)
-    {
-        for (int i = 0; media != null && i < call.legs.size(); i++)
-        {
-            final Leg leg = call.legs.get(i);
-            final int lines = leg.call == call ? media.lines(leg.id) : 0;
-            for (int line = 0; line < MediaAnchor.MAX_LINES; line++)
-            {
-                if ((lines & 1 << line) != 0)
-                {
-                    events.onMediaClosing(timers.nowNs(), call.id, leg == call.a, MediaAnchor.endpointId(leg.id, line));
-                }
-            }
-        }
-    }
-
-    /** The relay's figures of an endpoint it closed: for the call records (nothing of the engine's state changes). */
-    public void onMediaStats(final long endpointId, final MediaFigures figures)
-    {
-        events.onMediaStats(timers.nowNs(), endpointId, figures);
-    }
-
-    /** A new call was refused 503: no media port pairs left. */
-    void mediaPortsExhausted()
-    {
-        if (counters != null)
-        {
-            counters.increment(EngineCounters.MEDIA_PORTS_EXHAUSTED);
-        }
-    }
-
     /** The legs' media endpoints; null when media passes through. */
     public MediaAnchor media()
     {
         return media;
+    }
+
+    /** What calls tell the media anchor, and what the relay's reports do to calls (no-ops when media passes through). */
+    public CallMedia callMedia()
+    {
+        return callMedia;
     }
 
     public Leg findLeg(final AsciiView localTag, final AsciiView callId)
@@ -477,7 +405,7 @@ public final class B2bua implements TransactionUser
             sessions.onPeerRequest(leg, request);
             sessions.requestHeaders(peer, writer);
         }
-        mediaFrom(leg, request);
+        callMedia.from(leg, request);
         messages.copyEndToEnd(request, leg, peer, writer);
         final ClientTransaction ct = transactions.sendRequest(
             clientId, branch, method, methodName, peer.transport, peer.flow, peer.connectionId);
@@ -509,7 +437,7 @@ public final class B2bua implements TransactionUser
         stopRetransmitting2xx(leg);
         final boolean answer = ack.bodyLength() > 0;
         leg.received(OfferAnswer.Carrier.ACK, answer, timers.nowNs());
-        mediaFrom(leg, ack);
+        callMedia.from(leg, ack);
         final Leg peer = leg.peer();
         if (peer != null && peer.ackPendingCSeq >= 0 && !peer.isTerminated() &&
             !(peer.ackHeldByTransfer && config.keepsTransfersAcks()))
@@ -620,7 +548,7 @@ public final class B2bua implements TransactionUser
         if (media != null && response.bodyLength() > 0 && response.statusCode() < 300)
         {
             // The response came from the host the request went to (Engine checks it): its SDP is the leg's peer's.
-            mediaFrom(findLeg(response.from().tag(), response.callId()), response);
+            callMedia.from(findLeg(response.from().tag(), response.callId()), response);
         }
         switch (purpose)
         {
@@ -1013,7 +941,7 @@ public final class B2bua implements TransactionUser
         final EndCause ended = cause == null ? EndCause.ENDED : cause;
         admission.uncount(call); // whatever ends it: the trunk's count goes down exactly once
         call.state(Call.State.ENDED, timers.nowNs(), ended.wire());
-        reportMediaClosing(call);
+        callMedia.closing(call);
         events.onCallEnded(timers.nowNs(), call.id, ended.wire(), status);
         // Only a live call sends its caller's offer again (to a redirect target, in a pickup).
         outbox.release(call.callerOffer);
@@ -1249,64 +1177,6 @@ public final class B2bua implements TransactionUser
         {
             release(call, call.endCause, 0);
         }
-    }
-
-    /**
-     * The relay could not open endpoint {@code endpointId} on {@code rtpPort} (issue 10): a port another process holds
-     * leaves the pool, and the call of the endpoint's leg fails, since that leg's SDP names a port nobody relays on:
-     * while it rings, 503 with Retry-After to the caller and CANCEL to the callee; once answered, BYE both ways;
-     * cause media-failed either way. Passed over when the leg is gone or holds another port by now.
-     */
-    public void onMediaOpenFailed(final long endpointId, final int rtpPort, final int failure)
-    {
-        if (media == null || !config.failsCallsWhoseMediaCannotOpen())
-        {
-            return;
-        }
-        media.openFailed(rtpPort, failure);
-        if (counters != null)
-        {
-            counters.increment(EngineCounters.MEDIA_OPEN_FAILED);
-        }
-        final Leg leg = calls.legs().get(MediaAnchor.legOf(endpointId));
-        if (leg == null || leg.isTerminated() || leg.call == null ||
-            media.rtpPort(leg.id, (int)(endpointId % MediaAnchor.MAX_LINES)) != rtpPort)
-        {
-            return;
-        }
-        final Call call = leg.call;
-        if (call.state() == Call.State.INITIATING)
-        {
-            call.endCause = EndCause.MEDIA_FAILED;
-            if (call.callerInvite != null && !call.callerInvite.isFinal())
-            {
-                messages.respond(call.callerInvite, SipStatus.SERVICE_UNAVAILABLE, "Retry-After", "5");
-            }
-            setup.cancelCallee(call);
-        }
-        else if (call.state() == Call.State.CONFIRMED)
-        {
-            endCall(leg, EndCause.MEDIA_FAILED, "media ports could not be opened");
-        }
-    }
-
-    /**
-     * The relay found the pair of {@code endpointId} silent for its timeout: the call of its leg ends, cause
-     * media-timeout. Passed over when media is not anchored, the leg is gone, or its call is not established (the
-     * relay's report may cross the call's end).
-     */
-    public void onMediaIdle(final long endpointId)
-    {
-        if (media == null)
-        {
-            return;
-        }
-        final Leg leg = calls.legs().get(MediaAnchor.legOf(endpointId));
-        if (leg == null || leg.isTerminated() || leg.call == null || leg.call.state() != Call.State.CONFIRMED)
-        {
-            return;
-        }
-        endCall(leg, EndCause.MEDIA_TIMEOUT, "media timeout");
     }
 
     public void hangUp(final Leg leg, final Call call, final EndCause cause)

@@ -222,7 +222,7 @@ public final class CallRegistry
     void remove(final Leg leg)
     {
         legs.remove(leg.id);
-        b2bua.legReleased(leg);
+        b2bua.callMedia().released(leg);
         b2bua.earlyDialogs().forget(leg);
         b2bua.forkedAnswers().forget(leg);
         b2bua.pracks().forget(leg);

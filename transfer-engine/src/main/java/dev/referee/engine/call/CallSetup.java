@@ -90,7 +90,7 @@ final class CallSetup
         {
             // Every media port pair of media.ports is in use: nothing of the call is made (issue 10).
             messages.respond(st, SipStatus.SERVICE_UNAVAILABLE, "Retry-After", "5");
-            b2bua.mediaPortsExhausted();
+            b2bua.callMedia().portsExhausted();
             return;
         }
         transactions.startResponse(st, SipStatus.TRYING).endWithoutBody();
@@ -131,7 +131,7 @@ final class CallSetup
         }
         call.tryTarget(b.remoteTarget);
         b2bua.calls().register(call);
-        b2bua.mediaFrom(a, request);
+        b2bua.callMedia().from(a, request);
 
         final long clientId = transactions.reserveClientId();
         final String branch = transactions.branch(clientId);
@@ -405,7 +405,7 @@ final class CallSetup
     /**
      * Why a call whose callee was cancelled ended: the caller gave up, or (node-start version 6 on) it never
      * acknowledged a reliable provisional and its INVITE got 500 ({@link ReliableProvisionals}), or (8 on) the relay
-     * could not open its media ports and its INVITE got 503 (B2bua.onMediaOpenFailed).
+     * could not open its media ports and its INVITE got 503 (CallMedia.onOpenFailed).
      */
     private static EndCause cancelCause(final Call call)
     {

@@ -338,7 +338,7 @@ public final class Leg implements TimerOwner
         }
         else if (next == State.CONFIRMED)
         {
-            b2bua.legConfirmed(this);
+            b2bua.callMedia().confirmed(this);
         }
     }
 
@@ -440,7 +440,7 @@ public final class Leg implements TimerOwner
         other.peer = one;
         if (one.b2bua != null)
         {
-            one.b2bua.legsJoined(one, other);
+            one.b2bua.callMedia().joined(one, other);
         }
     }
 

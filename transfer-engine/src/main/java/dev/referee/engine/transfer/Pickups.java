@@ -115,7 +115,7 @@ public final class Pickups implements PickupListener
 
         final Leg picker = b2bua.calls().newIncomingLeg(call, request, transport, source, connectionId);
         picker.received(OfferAnswer.Carrier.INVITE, request.bodyLength() > 0, timers.nowNs());
-        b2bua.mediaFrom(picker, request);
+        b2bua.callMedia().from(picker, request);
         picker.serverInvite(st);
         st.localTag = picker.localTag();
         st.context = picker;
