@@ -23,12 +23,14 @@ final class CommandAdapter
     private final Endpoints endpoints;
     private final ReportPublisher reports;
     private final RelayCounters counters;
+    private final RingbackPlayer ringback;
     private final MessageHandler handler = this::onCommand;
     private long nowNs;
 
     CommandAdapter(final RingBuffer ring, final Endpoints endpoints, final ReportPublisher reports,
-        final RelayCounters counters)
+        final RelayCounters counters, final RingbackPlayer ringback)
     {
+        this.ringback = ringback;
         this.ring = ring;
         this.endpoints = endpoints;
         this.reports = reports;
@@ -65,6 +67,7 @@ final class CommandAdapter
             case Wire.LINK -> link(endpoint, buffer.getLong(index + Wire.LINK_OTHER));
             case Wire.STATS -> reports.stats(Wire.STATS_REPORT, endpoint, nowNs);
             case Wire.CLOSE -> close(endpoint);
+            case Wire.RINGBACK -> ringback(endpoint, buffer.getInt(index + Wire.RINGBACK_PAYLOAD_TYPE));
             default -> refuse(id, type);
         }
         counters.endpoints(endpoints.size());
@@ -111,7 +114,10 @@ final class CommandAdapter
             buffer.getInt(index + Wire.PEER_CLOCK_RATE));
     }
 
-    /** Both ends unlinked from whatever they were linked to, then to each other: one step, between two packets. */
+    /**
+     * Both ends unlinked from whatever they were linked to, then to each other: one step, between two packets. A link
+     * ends the ringback of both (a transfer's join: the transferee hears the target from the next packet).
+     */
     private void link(final MediaEndpoint endpoint, final long otherId)
     {
         final MediaEndpoint other = otherId == Wire.NULL_ENDPOINT ? null : endpoints.get(otherId);
@@ -121,12 +127,26 @@ final class CommandAdapter
             return;
         }
         unlink(endpoint);
+        ringback.stop(endpoint);
         if (other != null)
         {
             unlink(other);
+            ringback.stop(other);
             other.far(endpoint);
         }
         endpoint.far(other);
+    }
+
+    private void ringback(final MediaEndpoint endpoint, final int payloadType)
+    {
+        if (payloadType == Wire.NO_RINGBACK)
+        {
+            ringback.stop(endpoint);
+        }
+        else if (!ringback.start(endpoint, payloadType, nowNs))
+        {
+            refuse(endpoint.id(), Wire.RINGBACK); // not G.711: the engine asks only for PCMU and PCMA
+        }
     }
 
     private static void unlink(final MediaEndpoint endpoint)
@@ -142,6 +162,7 @@ final class CommandAdapter
     private void close(final MediaEndpoint endpoint)
     {
         unlink(endpoint);
+        ringback.stop(endpoint);
         endpoints.close(endpoint);
         reports.stats(Wire.CLOSED, endpoint, nowNs);
     }

@@ -106,6 +106,29 @@ public final class MediaCommands
         return link(endpointId, Wire.NULL_ENDPOINT);
     }
 
+    /**
+     * Plays ringback to the endpoint's peer (a transferee while its transfer's target rings): a generated tone in
+     * {@code payloadType}, 0 (PCMU) or 8 (PCMA), every 20 ms out of the endpoint's RTP port; nothing from its far side
+     * reaches the peer meanwhile. A link of the endpoint, {@link #stopRingback} or its close stops it.
+     */
+    public boolean ringback(final long endpointId, final int payloadType)
+    {
+        final int index = ring.tryClaim(Wire.RINGBACK, Wire.RINGBACK_LENGTH);
+        if (index <= 0)
+        {
+            return refuse();
+        }
+        buffer.putLong(index + Wire.ENDPOINT, endpointId);
+        buffer.putInt(index + Wire.RINGBACK_PAYLOAD_TYPE, payloadType);
+        return commit(index);
+    }
+
+    /** Stops the endpoint's ringback: what its far side sends reaches its peer again. */
+    public boolean stopRingback(final long endpointId)
+    {
+        return ringback(endpointId, Wire.NO_RINGBACK);
+    }
+
     /** Asks for the endpoint's statistics now (a STATS report). */
     public boolean stats(final long endpointId)
     {

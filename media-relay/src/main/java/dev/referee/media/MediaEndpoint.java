@@ -39,6 +39,8 @@ final class MediaEndpoint
     /** The pair's last activity when idle was reported: reported once per silence, not every tick. */
     private long idleReportedForNs = NOT_REPORTED;
     private long dropped;
+    /** Ringback plays to the peer (RingbackPlayer): nothing from the far side is forwarded to it meanwhile. */
+    private boolean ringback;
 
     MediaEndpoint(final long id, final int localRtpPort, final DatagramChannel rtp, final DatagramChannel rtcp,
         final boolean strictSource, final long timeoutNs, final long nowNs)
@@ -174,6 +176,16 @@ final class MediaEndpoint
     void idleReportedFor(final long pairActivityNs, final boolean reported)
     {
         idleReportedForNs = reported ? pairActivityNs : NOT_REPORTED;
+    }
+
+    boolean ringback()
+    {
+        return ringback;
+    }
+
+    void ringback(final boolean playing)
+    {
+        this.ringback = playing;
     }
 
     long dropped()

@@ -24,6 +24,7 @@ final class MediaRelayAgent implements Agent
     private final CommandAdapter commands;
     private final PacketForwarder forwarder;
     private final IdleMonitor idle;
+    private final RingbackPlayer ringback;
     private final Endpoints endpoints;
     private final Consumer<SelectionKey> onReady = this::onReady;
     private long nowNs;
@@ -42,7 +43,8 @@ final class MediaRelayAgent implements Agent
         this.tickNs = config.tickNs();
         final ReportPublisher reports = new ReportPublisher(reportRing, counters);
         this.endpoints = new Endpoints(config.address(), config.maxEndpoints(), selector, onReady);
-        this.commands = new CommandAdapter(commandRing, endpoints, reports, counters);
+        this.ringback = new RingbackPlayer(counters);
+        this.commands = new CommandAdapter(commandRing, endpoints, reports, counters, ringback);
         this.forwarder = new PacketForwarder(reports, counters);
         this.idle = new IdleMonitor(endpoints, reports);
         this.nextTickNs = clock.nanoTime() + tickNs;
@@ -60,7 +62,7 @@ final class MediaRelayAgent implements Agent
             if (selectTimeoutMs > 0 && work == 0)
             {
                 clockFresh = false;
-                selector.select(onReady, selectTimeoutMs);
+                selector.select(onReady, waitMs());
                 if (!clockFresh)
                 {
                     nowNs = clock.nanoTime();
@@ -76,12 +78,27 @@ final class MediaRelayAgent implements Agent
             throw new UncheckedIOException("media relay selector", ex);
         }
         work += packets;
+        if (ringback.size() > 0)
+        {
+            work += ringback.play(nowNs);
+        }
         if (nowNs - nextTickNs >= 0)
         {
             nextTickNs = nowNs + tickNs;
             work += idle.scan(nowNs);
         }
         return work;
+    }
+
+    /** How long a blocking select may wait: the configured wait, less while ringback has a frame due sooner. */
+    private long waitMs()
+    {
+        if (ringback.size() == 0)
+        {
+            return selectTimeoutMs;
+        }
+        final long untilFrameMs = (ringback.nextDueNs() - nowNs) / 1_000_000L;
+        return Math.max(1, Math.min(selectTimeoutMs, untilFrameMs));
     }
 
     @Override

@@ -88,8 +88,9 @@ final class PacketForwarder
         }
 
         final MediaEndpoint out = in.far();
-        if (out == null)
+        if (out == null || out.ringback())
         {
+            // No far side, or its peer hears ringback now (the transferor's hold music is not mixed into it).
             drop(in);
             return;
         }

@@ -15,6 +15,7 @@ public final class RelayCounters
     private final AtomicLong commandsRefused = new AtomicLong();
     private final AtomicLong openFailures = new AtomicLong();
     private final AtomicLong endpoints = new AtomicLong();
+    private final AtomicLong ringback = new AtomicLong();
 
     /** Packets sent on to a far side's peer. */
     public long relayed()
@@ -52,6 +53,12 @@ public final class RelayCounters
         return openFailures.get();
     }
 
+    /** Ringback packets sent (generated tone toward a transferee while its transfer's target rings). */
+    public long ringback()
+    {
+        return ringback.get();
+    }
+
     /** Endpoints open now. */
     public long endpoints()
     {
@@ -86,6 +93,11 @@ public final class RelayCounters
     void openFailed()
     {
         openFailures.lazySet(openFailures.get() + 1);
+    }
+
+    void ringback(final int packets)
+    {
+        ringback.lazySet(ringback.get() + packets);
     }
 
     void endpoints(final int open)

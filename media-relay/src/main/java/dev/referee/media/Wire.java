@@ -22,6 +22,7 @@ final class Wire
     static final int LINK = 4;
     static final int STATS = 5;
     static final int CLOSE = 6;
+    static final int RINGBACK = 7;
 
     static final int OPENED = 101;
     static final int OPEN_FAILED = 102;
@@ -57,6 +58,11 @@ final class Wire
     // LINK
     static final int LINK_OTHER = 8;
     static final int LINK_LENGTH = 16;
+
+    // RINGBACK: the G.711 payload type to play, or NO_RINGBACK to stop
+    static final int RINGBACK_PAYLOAD_TYPE = 8;
+    static final int RINGBACK_LENGTH = 12;
+    static final int NO_RINGBACK = -1;
 
     // STATS, CLOSE
     static final int ID_LENGTH = 8;
