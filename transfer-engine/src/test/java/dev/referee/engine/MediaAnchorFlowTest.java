@@ -123,6 +123,8 @@ class MediaAnchorFlowTest
         out.stream().filter(s -> s.isRequest("NOTIFY"))
             .forEach(notify -> harness.receive(CALLEE, bob.answer(notify, 200, "OK", null)));
         final Sent invite = out.stream().filter(s -> s.isRequest("INVITE")).findFirst().orElseThrow();
+        assertTrue(relay.commands.contains("ringback " + aliceEndpoint + " 0"),
+            () -> "Alice hears ringback in her codec (PCMU) while Carol is called: " + relay.commands);
         carol.accept(invite);
         harness.receive(TARGET, carol.answer(invite, 200, "OK", SDP_CAROL));
         final Sent reinvite = harness.expectOne(request("INVITE", CALLER), "re-INVITE of the transferee");
@@ -138,6 +140,7 @@ class MediaAnchorFlowTest
         assertEquals("127.0.0.1", connection(ackCarol));
         assertEquals(carolEndpoint, relay.endpointOn(port(ackCarol)), "Carol sends to her own leg's ports");
         assertEquals(1, relay.links(aliceEndpoint, carolEndpoint), "joined: Alice's endpoint now goes to Carol's");
+        assertFalse(relay.commands.contains("ringback " + aliceEndpoint + " -1"), "the link itself ends the ringback");
 
         harness.receive(CALLEE, bob.bye());
         harness.drain();
@@ -145,6 +148,39 @@ class MediaAnchorFlowTest
         assertTrue(relay.commands.contains("close " + bobEndpoint), relay.commands::toString);
         assertFalse(relay.commands.contains("close " + aliceEndpoint), "Alice's ports stay hers");
         assertEquals(2, harness.counters.get(EngineCounters.MEDIA_PAIRS_IN_USE), "Alice's and Carol's");
+    }
+
+    /** A target that refuses ends the ringback: Alice hears Bob's side again (he may take her back). */
+    @Test
+    void shouldStopTheRingbackWhenTheTargetRefuses()
+    {
+        final Sent[] call = establish(alice, bob, "call-1@alice");
+        final long aliceEndpoint = relay.endpointOn(port(call[1]));
+        harness.receive(CALLEE, bob.refer("sip:carol@example.com", null));
+        final List<Sent> out = harness.drain();
+        out.stream().filter(s -> s.isRequest("NOTIFY"))
+            .forEach(notify -> harness.receive(CALLEE, bob.answer(notify, 200, "OK", null)));
+        final Sent invite = out.stream().filter(request("INVITE", TARGET)).findFirst().orElseThrow();
+        assertTrue(relay.commands.contains("ringback " + aliceEndpoint + " 0"), relay.commands::toString);
+
+        carol.accept(invite);
+        harness.receive(TARGET, carol.answer(invite, 486, "Busy Here", null));
+        harness.drain();
+        assertEquals("ringback " + aliceEndpoint + " -1", relay.commands.stream()
+            .filter(c -> c.startsWith("ringback ")).reduce((first, second) -> second).orElseThrow(),
+            relay.commands::toString);
+
+        // A restart while ringing re-plays it: the snapshot keeps the ringback and going live says it again.
+        harness.receive(CALLEE, bob.refer("sip:carol@example.com", null));
+        harness.drain().stream().filter(s -> s.isRequest("NOTIFY"))
+            .forEach(notify -> harness.receive(CALLEE, bob.answer(notify, 200, "OK", null)));
+        final byte[] snapshot = EngineSnapshot.take(harness.engine);
+        final EngineHarness restored = new EngineHarness(harness.config);
+        EngineSnapshot.restore(restored.engine, snapshot);
+        assertArrayEquals(snapshot, EngineSnapshot.take(restored.engine), "the same state, byte for byte");
+        final RecordedRelay afterRestart = new RecordedRelay();
+        restored.engine.mediaLive(afterRestart);
+        assertTrue(afterRestart.commands.contains("ringback " + aliceEndpoint + " 0"), afterRestart.commands::toString);
     }
 
     /**
@@ -571,6 +607,12 @@ class MediaAnchorFlowTest
         public boolean close(final long endpointId)
         {
             return commands.add("close " + endpointId);
+        }
+
+        @Override
+        public boolean ringback(final long endpointId, final int payloadType)
+        {
+            return commands.add("ringback " + endpointId + " " + payloadType);
         }
     }
 }

@@ -37,7 +37,9 @@ class MediaRelayInteropTest
     private static final Tone ALICE_TONE = new Tone("alice", 500);
     private static final Tone BOB_TONE = new Tone("bob", 700);
     private static final Tone CAROL_TONE = new Tone("carol", 1100);
-    private static final List<Tone> TONES = List.of(ALICE_TONE, BOB_TONE, CAROL_TONE);
+    /** Referee's ringback (RingbackTone): 425 Hz, one second on, four off. */
+    private static final Tone RINGBACK = new Tone("ringback", 425);
+    private static final List<Tone> TONES = List.of(ALICE_TONE, BOB_TONE, CAROL_TONE, RINGBACK);
     private static final Duration STEP = Duration.ofSeconds(10);
     /** A second of the peer's tone (50 packets of 20 ms) proves a direction works. */
     private static final long HEARD_MS = 1000;
@@ -166,6 +168,10 @@ class MediaRelayInteropTest
 
         bob.transfer("sip:carol@" + refereeAddress);
         carol.awaitEvent("CALL_INCOMING", STEP);
+        // While carol rings, alice hears Referee's ringback, not silence (and not bob).
+        final long ringbackBefore = alice.heard(TONES).millisOf(RINGBACK);
+        assertTrue(Ports.await(() -> alice.heard(TONES).millisOf(RINGBACK) - ringbackBefore >= 500, STEP),
+            () -> "ringback while carol rings: " + alice.heard(TONES));
         carol.accept();
         carol.awaitEvent("CALL_ESTABLISHED", STEP);
         bob.awaitEvent("CALL_CLOSED", STEP);

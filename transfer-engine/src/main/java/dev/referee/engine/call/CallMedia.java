@@ -108,6 +108,27 @@ public final class CallMedia
         }
     }
 
+    /**
+     * A transfer calls its target (or recalls its transferor) for {@code transferee}: ringback plays to it until the
+     * join links it to the one called, or {@link #stopRingback} (issue 10).
+     */
+    public void ringback(final Leg transferee)
+    {
+        if (anchor != null && !transferee.isTerminated())
+        {
+            anchor.ringback(transferee.id);
+        }
+    }
+
+    /** The transfer failed: {@code transferee} hears its far side again. */
+    public void stopRingback(final Leg transferee)
+    {
+        if (anchor != null)
+        {
+            anchor.stopRingback(transferee.id);
+        }
+    }
+
     /** A new call was refused 503: no media port pairs left. */
     void portsExhausted()
     {

@@ -36,6 +36,8 @@ public final class MediaAnchor
     private static final long NONE = -1;
     /** The relay's reason when an endpoint's port could not be bound (MediaReportListener.OpenFailure.BIND_FAILED). */
     public static final int BIND_FAILED = 0;
+    private static final int PCMU = 0;
+    private static final int PCMA = 8;
 
     private final MediaConfig config;
     private final MediaPorts ports;
@@ -145,6 +147,7 @@ public final class MediaAnchor
                     refusedUnless(control.timeout(endpointId(legId, i), timeoutNs(leg.onHold[i])));
                 }
             }
+            leg.peerPayloadType[i] = peer.firstPayloadType(i);
             final AsciiView address = peer.address(i);
             // c=0.0.0.0 is hold (RFC 3264 §8.4): the peer keeps its address, and the relay what it latched.
             final boolean moved = !address.contentEquals("0.0.0.0") &&
@@ -287,6 +290,46 @@ public final class MediaAnchor
     }
 
     /**
+     * Ringback to leg {@code legId}'s peer (a transferee while its transfer's target rings, issue 10) on each line
+     * whose peer's codec is G.711 (PCMU or PCMA: the relay's tone is in those); the peer hears nothing else until
+     * {@link #stopRingback} or the leg is linked anew (the join).
+     */
+    public void ringback(final long legId)
+    {
+        final LegMedia leg = legs.get(legId);
+        for (int i = 0; leg != null && i < MAX_LINES; i++)
+        {
+            final int payloadType = leg.peerPayloadType[i];
+            if (leg.rtpPort[i] != 0 && !leg.ringback[i] && (payloadType == PCMU || payloadType == PCMA))
+            {
+                leg.ringback[i] = true;
+                refusedUnless(control.ringback(endpointId(legId, i), payloadType));
+            }
+        }
+    }
+
+    /** Stops leg {@code legId}'s ringback: its peer hears its far side again (the transfer failed). */
+    public void stopRingback(final long legId)
+    {
+        final LegMedia leg = legs.get(legId);
+        for (int i = 0; leg != null && i < MAX_LINES; i++)
+        {
+            if (leg.ringback[i])
+            {
+                leg.ringback[i] = false;
+                refusedUnless(control.ringback(endpointId(legId, i), MediaControl.NO_RINGBACK));
+            }
+        }
+    }
+
+    /** Whether leg {@code legId}'s line {@code line} plays ringback (tests). */
+    public boolean ringsBack(final long legId, final int line)
+    {
+        final LegMedia leg = legs.get(legId);
+        return leg != null && leg.ringback[line];
+    }
+
+    /**
      * The relay could not open an endpoint on {@code rtpPort} ({@code failure}: its reason): when the port could not be
      * bound, its pair leaves the pool for good, whether a leg still holds it (it is not given back when that leg ends)
      * or not. Returns true when the pair was taken out now.
@@ -345,16 +388,28 @@ public final class MediaAnchor
                 }
             }
         });
+        // After the links, which would end it: the transferees whose targets still ring hear ringback again.
+        legs.forEach((legId, leg) ->
+        {
+            for (int i = 0; i < MAX_LINES; i++)
+            {
+                if (leg.ringback[i])
+                {
+                    refusedUnless(control.ringback(endpointId(legId, i), leg.peerPayloadType[i]));
+                }
+            }
+        });
     }
 
     /**
-     * The engine snapshot's media section: the allocator's cursor, then each leg (by id, ascending: two equal engines
-     * write equal bytes) with its answered flag and, per line with a pair, its port, link, hold and peer. The pairs in
-     * use are those of the legs.
+     * The engine snapshot's media section: from node-start version 8 ({@code version8}) the pairs out of the pool
+     * first; the allocator's cursor, then each leg (by id, ascending: two equal engines write equal bytes) with its
+     * answered flag and, per line with a pair, its port, link, hold and peer (from version 8 also the peer's first
+     * payload type and whether ringback plays). The pairs in use are those of the legs and the unusable ones.
      */
-    public void write(final SnapshotWriter out, final boolean withUnusable)
+    public void write(final SnapshotWriter out, final boolean version8)
     {
-        if (withUnusable)
+        if (version8)
         {
             final int[] sorted = unusable.stream().mapToInt(Integer::intValue).sorted().toArray();
             out.writeInt(sorted.length);
@@ -393,14 +448,19 @@ public final class MediaAnchor
                 out.writeBoolean(leg.peerMux[i]);
                 out.writeBoolean(leg.toldMux[i]);
                 out.writeInt(leg.peerClockRateHz[i]);
+                if (version8)
+                {
+                    out.writeInt(leg.peerPayloadType[i]);
+                    out.writeBoolean(leg.ringback[i]);
+                }
             }
         }
     }
 
     /** Restores what {@link #write} wrote into this anchor, fresh: pairs claimed, nothing told to the relay yet. */
-    public void read(final SnapshotReader in, final boolean withUnusable)
+    public void read(final SnapshotReader in, final boolean version8)
     {
-        final int unusableCount = withUnusable ? in.readInt() : 0;
+        final int unusableCount = version8 ? in.readInt() : 0;
         for (int i = 0; i < unusableCount; i++)
         {
             final int port = in.readInt();
@@ -437,6 +497,11 @@ public final class MediaAnchor
                 leg.peerMux[i] = in.readBoolean();
                 leg.toldMux[i] = in.readBoolean();
                 leg.peerClockRateHz[i] = in.readInt();
+                if (version8)
+                {
+                    leg.peerPayloadType[i] = in.readInt();
+                    leg.ringback[i] = in.readBoolean();
+                }
             }
         }
         ports.cursorPort(cursor);
@@ -555,6 +620,8 @@ public final class MediaAnchor
             forgetLink(other.linkedTo[i], otherEndpoint);
             leg.linkedTo[i] = otherEndpoint;
             other.linkedTo[i] = endpoint;
+            leg.ringback[i] = false; // the relay ends the ringback of both with the link (a transfer's join)
+            other.ringback[i] = false;
             refusedUnless(control.link(endpoint, otherEndpoint));
         }
     }
@@ -639,6 +706,10 @@ public final class MediaAnchor
         final int[] peerPort = new int[MAX_LINES];
         final int[] peerRtcpPort = new int[MAX_LINES];
         final int[] peerClockRateHz = new int[MAX_LINES];
+        /** The first payload type of the peer's last SDP per line: the codec ringback is played in (G.711 only). */
+        final int[] peerPayloadType = new int[MAX_LINES];
+        /** Per line: ringback plays to the peer (a transferee while its transfer's target rings). */
+        final boolean[] ringback = new boolean[MAX_LINES];
         final boolean[] peerMux = new boolean[MAX_LINES];
         /** The rtcp-mux the relay was told for the line: the peer's, agreed with the other leg's (agreedMux). */
         final boolean[] toldMux = new boolean[MAX_LINES];

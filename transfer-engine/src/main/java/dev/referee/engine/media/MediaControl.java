@@ -43,7 +43,16 @@ public interface MediaControl
         {
             return true;
         }
+
+        @Override
+        public boolean ringback(final long endpointId, final int payloadType)
+        {
+            return true;
+        }
     };
+
+    /** Payload type meaning "stop the ringback" in {@link #ringback}. */
+    int NO_RINGBACK = -1;
 
     /** Binds the RTP port {@code rtpPort} and the RTCP port after it for the endpoint; timeout 0: never idle. */
     boolean open(long endpointId, int rtpPort, boolean strictSource, long timeoutNs);
@@ -59,4 +68,10 @@ public interface MediaControl
 
     /** Closes the endpoint's ports. */
     boolean close(long endpointId);
+
+    /**
+     * Plays ringback to the endpoint's peer in G.711 {@code payloadType} (0 or 8), nothing from its far side reaching
+     * the peer meanwhile; {@link #NO_RINGBACK} stops it. A link of the endpoint stops it too.
+     */
+    boolean ringback(long endpointId, int payloadType);
 }

@@ -89,6 +89,12 @@ public final class PeerMedia
     }
 
     /** The RTP clock rate of the line's first format (its codec of choice), for the jitter figures; 0 when unknown. */
+    /** The first payload type of line {@code index}'s m= line: the codec the peer prefers (answers use it). */
+    public int firstPayloadType(final int index)
+    {
+        return firstPayloadType[index];
+    }
+
     public int clockRateHz(final int index)
     {
         return clockRateHz[index];

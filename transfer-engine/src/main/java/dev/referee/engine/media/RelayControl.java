@@ -44,4 +44,11 @@ public final class RelayControl implements MediaControl
     {
         return commands.close(endpointId);
     }
+
+    @Override
+    public boolean ringback(final long endpointId, final int payloadType)
+    {
+        return payloadType == NO_RINGBACK ? commands.stopRingback(endpointId) :
+            commands.ringback(endpointId, payloadType);
+    }
 }

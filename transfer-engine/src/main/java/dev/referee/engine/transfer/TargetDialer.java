@@ -28,5 +28,6 @@ final class TargetDialer
         transfer.target = leg;
         leg.clientInvite(b2bua.invite(leg, headers, ClientPurpose.TARGET_INVITE, transfer));
         transfer.ringTimer = timers.schedule(b2bua.config().transferRingTimeoutNs(), transfer);
+        b2bua.callMedia().ringback(transfer.transferee); // media anchored: the transferee hears it ring
     }
 }

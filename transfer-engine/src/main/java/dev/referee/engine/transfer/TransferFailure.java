@@ -158,6 +158,7 @@ final class TransferFailure
 
     private void finish(final Transfer transfer, final int status, final String reason, final String why)
     {
+        b2bua.callMedia().stopRingback(transfer.transferee);
         transfer.state(Transfer.State.FAILED, timers.nowNs(), why);
         transfer.ringTimer = timers.cancel(transfer.ringTimer);
         events.onTransferFailed(timers.nowNs(), transfer.call.id(), transfer.id, status, why);
