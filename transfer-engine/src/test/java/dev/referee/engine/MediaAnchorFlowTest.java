@@ -237,6 +237,102 @@ class MediaAnchorFlowTest
     }
 
     /**
+     * Recall: Bob transfers Alice to Carol and hangs up, Carol is busy, Bob is called back. Alice hears ringback while
+     * Carol and then Bob are called, and her endpoint is linked to the recall leg's when she accepts Bob's offer.
+     */
+    @Test
+    void shouldRingBackAndLinkTheTransfereeToTheRecalledTransferor()
+    {
+        final Sent[] call = establish(alice, bob, "call-1@alice");
+        final long aliceEndpoint = relay.endpointOn(port(call[1]));
+        harness.receive(CALLEE, bob.refer("sip:carol@example.com", null));
+        final List<Sent> out = harness.drain();
+        out.stream().filter(s -> s.isRequest("NOTIFY"))
+            .forEach(notify -> harness.receive(CALLEE, bob.answer(notify, 200, "OK", null)));
+        final Sent invite = out.stream().filter(request("INVITE", TARGET)).findFirst().orElseThrow();
+        harness.receive(CALLEE, bob.bye());
+        harness.drain();
+        carol.accept(invite);
+        harness.receive(TARGET, carol.answer(invite, 486, "Busy Here", null));
+        final Sent recall = harness.drain().stream().filter(request("INVITE", CALLEE)).findFirst()
+            .orElseThrow(() -> new AssertionError("Bob is called back: " + harness.state()));
+        assertEquals("ringback " + aliceEndpoint + " 0", lastRingback(), "ringback again while Bob is called back");
+
+        final SipPhone bobAgain = new SipPhone("bob", CALLEE).accept(recall);
+        harness.receive(CALLEE, bobAgain.answer(recall, 200, "OK", SDP_BOB.replace("192.0.2.20", "192.0.2.21")));
+        final Sent reinvite = harness.expectOne(request("INVITE", CALLER), "re-INVITE of the transferee");
+        assertEquals(port(call[1]), port(reinvite), "Alice keeps her port");
+        harness.receive(CALLER, alice.answer(reinvite, 200, "OK", SDP_ALICE));
+        final Sent ackBob = harness.drain().stream().filter(request("ACK", CALLEE)).findFirst().orElseThrow();
+        final long recallEndpoint = relay.endpointOn(port(ackBob));
+        assertEquals(1, relay.links(aliceEndpoint, recallEndpoint), relay.commands::toString);
+        assertTrue(relay.commands.contains("peer " + recallEndpoint + " /192.0.2.21:5000"), relay.commands::toString);
+    }
+
+    /**
+     * 302: Bob's phone redirects Alice's call to Carol. Carol is called with Alice's offer on a pair of Carol's leg,
+     * and Alice, who never heard Bob, is linked to Carol when Carol answers.
+     */
+    @Test
+    void shouldLinkTheCallerToTheTargetOfARedirect()
+    {
+        harness.receive(CALLER, withBody(alice.invite("bob", "call-1@alice"), SDP_ALICE));
+        final Sent toBob = harness.expectOne(request("INVITE", CALLEE), "INVITE");
+        bob.accept(toBob);
+        harness.receive(CALLEE, bob.answer(toBob, 302, "Moved Temporarily", null).replace("Content-Length: 0",
+            "Contact: <sip:carol@127.0.0.1:5064>\r\nContent-Length: 0"));
+        final Sent toCarol = harness.drain().stream().filter(request("INVITE", TARGET)).findFirst()
+            .orElseThrow(() -> new AssertionError("the redirect is followed: " + harness.state()));
+        assertEquals("127.0.0.1", connection(toCarol), "Carol sees the relay");
+        carol.accept(toCarol);
+        harness.receive(TARGET, carol.answer(toCarol, 200, "OK", SDP_CAROL));
+        final Sent ok = harness.expectOne(response(200, CALLER), "200 to Alice");
+        final long aliceEndpoint = relay.endpointOn(port(ok));
+        final long carolEndpoint = relay.endpointOn(port(toCarol));
+        assertTrue(relay.commands.contains("peer " + carolEndpoint + " /192.0.2.30:6000"), relay.commands::toString);
+        assertEquals(1, relay.links(aliceEndpoint, carolEndpoint), relay.commands::toString);
+    }
+
+    /**
+     * Blonde: Bob REFERs Alice to Carol while his consultation call to Carol still rings. When Carol answers, her
+     * offer goes to Alice and, once Alice accepts it, Alice's endpoint is linked to Carol's.
+     */
+    @Test
+    void shouldLinkTheTransfereeToTheTargetWhenABlondeTransfersTargetAnswers()
+    {
+        final Sent[] call = establish(alice, bob, "call-1@alice");
+        final long aliceEndpoint = relay.endpointOn(port(call[1]));
+        final SipPhone bobConsulting = new SipPhone("bob", CALLEE);
+        harness.receive(CALLEE, withBody(bobConsulting.invite("carol", "call-2@bob"), SDP_BOB));
+        final Sent carolsInvite = harness.drain().stream().filter(request("INVITE", TARGET)).findFirst()
+            .orElseThrow();
+        carol.accept(carolsInvite);
+        harness.receive(TARGET, carol.answer(carolsInvite, 180, "Ringing", null));
+        bobConsulting.learn(harness.drain().stream().filter(s -> s.isResponse(180)).findFirst().orElseThrow());
+        final long carolEndpoint = relay.endpointOn(port(carolsInvite));
+
+        harness.receive(CALLEE, bob.refer("sip:carol@example.com?Replaces=call-2%40bob%3Bto-tag%3D" +
+            bobConsulting.remoteTag() + "%3Bfrom-tag%3Dbob-tag", null));
+        harness.drain().stream().filter(s -> s.isRequest("NOTIFY"))
+            .forEach(notify -> harness.receive(CALLEE, bob.answer(notify, 200, "OK", null)));
+        harness.receive(TARGET, carol.answer(carolsInvite, 200, "OK", SDP_CAROL));
+        final Sent solicit = harness.drain().stream().filter(request("INVITE", TARGET)).findFirst()
+            .orElseThrow(() -> new AssertionError("Carol is asked for an offer: " + harness.state()));
+        harness.receive(TARGET, carol.answer(solicit, 200, "OK", SDP_CAROL.replace(" 42 IN", " 43 IN")));
+        final Sent reinvite = harness.expectOne(request("INVITE", CALLER), "re-INVITE of Alice");
+        assertEquals(port(call[1]), port(reinvite), "Alice keeps her port");
+        assertEquals(0, relay.links(aliceEndpoint, carolEndpoint), "not before Alice accepts");
+        harness.receive(CALLER, alice.answer(reinvite, 200, "OK", SDP_ALICE));
+        harness.drain();
+        assertEquals(1, relay.links(aliceEndpoint, carolEndpoint), relay.commands::toString);
+    }
+
+    private String lastRingback()
+    {
+        return relay.commands.stream().filter(c -> c.startsWith("ringback ")).reduce((a, b) -> b).orElse("none");
+    }
+
+    /**
      * Pickup of an answered call (INVITE with Replaces naming Bob's dialog): Alice keeps her port in the re-INVITE
      * that brings her Dave's offer; Dave gets a pair of his own; the link moves to Alice-Dave when Alice answers.
      */
