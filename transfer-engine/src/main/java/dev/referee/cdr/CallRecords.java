@@ -4,7 +4,6 @@ import dev.referee.ring.MediaFigures;
 import org.agrona.collections.Long2ObjectHashMap;
 
 import java.util.ArrayDeque;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -239,7 +238,8 @@ final class CallRecords
         final AwaitedEndpoint endpoint = awaitedEndpoints.remove(event.otherId);
         if (null == endpoint)
         {
-            unmatchedEvents++; // a leg that ended before its call, or a record written already without it
+            // A leg that ended before its call (a transfer target that did not answer), or a record written already
+            // without it: its figures are in the journal only. Expected, so not counted as unmatched.
             return;
         }
         final CallRecord record = endpoint.record;
