@@ -72,7 +72,7 @@ class MediaLatchingInteropTest
                 referee.logTail(80) + "\n--- status: " + referee.status().raw());
             try (SippRun alice = DUMP.track(Sipp.uac("uac-call-media-at-key.xml", dir.resolve("caller"))
                 .remote(referee.sipPort()).service("bob").transport(SippTransport.UDP).calls(1).rate(1).limit(1)
-                .holdMs(6_000).key("mport", Integer.toString(port(callerSdp))).globalTimeout(BOUND).start()))
+                .holdMs(10_000).key("mport", Integer.toString(port(callerSdp))).globalTimeout(BOUND).start()))
             {
                 assertTrue(Ports.await(() -> referee.status().activeCalls() == 1 &&
                     referee.status().counter("pairsInUse") == 2, Duration.ofSeconds(10)), () -> referee.status().raw());

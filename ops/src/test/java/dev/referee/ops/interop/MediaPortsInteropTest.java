@@ -57,7 +57,7 @@ class MediaPortsInteropTest
             referee = start(dir, callee.localPort(), 24_200, 24_203);
             try (SippRun holding = DUMP.track(Sipp.uac("uac-basic-call.xml", dir.resolve("holding"))
                 .remote(referee.sipPort()).service("bob").transport(SippTransport.UDP).calls(1).rate(1).limit(1)
-                .holdMs(4_000).globalTimeout(BOUND).start()))
+                .holdMs(8_000).globalTimeout(BOUND).start()))
             {
                 assertTrue(Ports.await(() -> referee.status().activeCalls() == 1, Duration.ofSeconds(10)),
                     () -> referee.status().raw());
