@@ -159,6 +159,29 @@ class AttendedTransferTest
         assertTrue(harness.isIdle(), harness.state());
     }
 
+    /**
+     * Engine fuzz finding (2026-12-04, after 3,935,639 inputs of one worker): a takeover of the consultation dialog
+     * while the transfer asked the target for an offer re-INVITEd the target a second time (two INVITEs of Referee's
+     * under way on one dialog); the transfer took the target's answer and joined it, and the picker's leg stayed for
+     * good in a call of its own. Now the takeover gets 491, as a second INVITE would cross the first (RFC 3261 §14.1).
+     */
+    @Test
+    void shouldRefuseATakeoverOfTheConsultationWhileTheTargetIsAskedForAnOffer()
+    {
+        aliceCallsBob();
+        bobCallsCarol(true);
+        harness.receive(CALLEE, bob.refer(consultationReplaces(), null));
+        final List<Sent> accepted = harness.drain();
+        answerNotifies(accepted, bob, CALLEE);
+        assertTrue(accepted.stream().anyMatch(request("INVITE", TARGET)), "Carol is asked for an offer: " + accepted);
+
+        harness.receive(DAVE, dave.invite("carol", "takeover@dave").replace("Max-Forwards: 70\r\n",
+            "Max-Forwards: 70\r\nReplaces: call-2@bob;to-tag=" + bobConsulting.remoteTag() + ";from-tag=bob-tag\r\n"));
+        final List<Sent> out = harness.drain();
+        assertTrue(out.stream().anyMatch(s -> s.isResponse(491) && s.destination.equals(DAVE)), out::toString);
+        assertTrue(out.stream().noneMatch(s -> s.isRequest("INVITE") || s.isRequest("BYE")), out::toString);
+    }
+
     /** The other way round: Replaces naming a dialog of a call whose own transfer is under way gets 491. */
     @Test
     void shouldRefuseAReplacesNamingACallInATransfer()

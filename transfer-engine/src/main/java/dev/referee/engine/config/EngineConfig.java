@@ -502,7 +502,10 @@ public record EngineConfig(
 
     /**
      * A call takes part in one transfer at a time: a REFER in a call whose dialog another transfer's Replaces names
-     * (RFC 3891), or whose Replaces names a dialog of a call in a transfer, gets 491 before it is accepted. Before
+     * (RFC 3891), or whose Replaces names a dialog of a call in a transfer, gets 491 before it is accepted; and no
+     * second INVITE of Referee's goes to a confirmed leg with one under way (RFC 3261 §14.1): a takeover whose peer, or
+     * an attended transfer whose target, has one gets 491 too (an engine fuzz finding: a takeover of a transfer's
+     * consultation re-INVITEd the target while the transfer was asking it for an offer). Before
      * node-start version 8 crossed attended transfers (each phone REFERs the other's call with Replaces of its own
      * dialog) both went on over the same legs and a leg could end up in two calls, one never released (an engine fuzz
      * finding).

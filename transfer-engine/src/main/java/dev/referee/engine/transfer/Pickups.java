@@ -97,6 +97,14 @@ public final class Pickups implements PickupListener
             messages.respond(st, SipStatus.DECLINE, null, null);
             return;
         }
+        if (peer.isConfirmed() && peer.clientInvite() != null && b2bua.config().keepsOneTransferPerCall())
+        {
+            // The peer has an INVITE of Referee's under way (a transfer asking it for an offer, another takeover): a
+            // second one would cross it (RFC 3261 §14.1), and both would join the peer, each into a call of its own
+            // (an engine fuzz finding). The picker may try again.
+            messages.respond(st, SipStatus.REQUEST_PENDING, "Retry-After", "1");
+            return;
+        }
         if (dialog.earlyOnly() && replaced.isConfirmed())
         {
             messages.respond(st, SipStatus.BUSY_HERE, null, null);

@@ -241,6 +241,15 @@ final class ReferAcceptance
             refuse(st, call, SipStatus.REQUEST_PENDING, "the dialog named by Replaces is in a transfer already");
             return;
         }
+        final Leg farEnd = consultation == null ? null : consultation.peer();
+        if (farEnd != null && farEnd.isConfirmed() && farEnd.clientInvite() != null &&
+            b2bua.config().keepsOneTransferPerCall())
+        {
+            // The target has an INVITE of Referee's under way (a takeover's re-INVITE): asking it for an offer now
+            // would cross it (RFC 3261 §14.1).
+            refuse(st, call, SipStatus.REQUEST_PENDING, "the target's dialog has an INVITE under way");
+            return;
+        }
 
         final int accept = b2bua.config().transfer().acceptStatus();
         final SipMessageWriter writer = transactions.startResponse(st, accept, accept == 200 ? "OK" : "Accepted");
