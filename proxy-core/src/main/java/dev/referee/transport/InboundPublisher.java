@@ -122,6 +122,24 @@ public final class InboundPublisher
     }
 
     /** Claims a slot; -1 when the ring is full (never waits: a receive thread must keep draining its socket). */
+    /**
+     * Claims a slot for an input that is not a message (a transport failure, a media report, a reload), cleared and
+     * stamped with {@code type} and {@code timeNs}: its sequence, or -1 when the ring is full. The caller fills the
+     * input's own fields and publishes the sequence.
+     */
+    private long claimCleared(final int type, final long timeNs)
+    {
+        final long sequence = claim();
+        if (sequence >= 0)
+        {
+            final InboundEvent event = ring.get(sequence);
+            event.clear();
+            event.type = type;
+            event.timeNs = timeNs;
+        }
+        return sequence;
+    }
+
     private long claim()
     {
         try
@@ -198,15 +216,12 @@ public final class InboundPublisher
     public boolean publishTransportFailure(final int transport, final InetSocketAddress destination,
         final long connectionId, final long timeNs)
     {
-        final long sequence = claim();
+        final long sequence = claimCleared(InboundEvent.TRANSPORT_FAILURE, timeNs);
         if (sequence < 0)
         {
             return false;
         }
         final InboundEvent event = ring.get(sequence);
-        event.clear();
-        event.type = InboundEvent.TRANSPORT_FAILURE;
-        event.timeNs = timeNs;
         event.transport = transport;
         event.source = destination;
         event.connectionId = connectionId;
@@ -222,15 +237,12 @@ public final class InboundPublisher
      */
     public boolean publishMediaIdle(final long endpointId, final long timeNs)
     {
-        final long sequence = claim();
+        final long sequence = claimCleared(InboundEvent.MEDIA_IDLE, timeNs);
         if (sequence < 0)
         {
             return false;
         }
         final InboundEvent event = ring.get(sequence);
-        event.clear();
-        event.type = InboundEvent.MEDIA_IDLE;
-        event.timeNs = timeNs;
         event.mediaEndpoint = endpointId;
         ring.publish(sequence);
         return true;
@@ -245,15 +257,12 @@ public final class InboundPublisher
     public boolean publishMediaOpenFailed(final long endpointId, final int rtpPort, final int failure,
         final long timeNs)
     {
-        final long sequence = claim();
+        final long sequence = claimCleared(InboundEvent.MEDIA_OPEN_FAILED, timeNs);
         if (sequence < 0)
         {
             return false;
         }
         final InboundEvent event = ring.get(sequence);
-        event.clear();
-        event.type = InboundEvent.MEDIA_OPEN_FAILED;
-        event.timeNs = timeNs;
         event.mediaEndpoint = endpointId;
         event.mediaPort = rtpPort;
         event.mediaFailure = failure;
@@ -269,15 +278,12 @@ public final class InboundPublisher
      */
     public boolean publishMediaStats(final long endpointId, final MediaFigures figures, final long timeNs)
     {
-        final long sequence = claim();
+        final long sequence = claimCleared(InboundEvent.MEDIA_STATS, timeNs);
         if (sequence < 0)
         {
             return false;
         }
         final InboundEvent event = ring.get(sequence);
-        event.clear();
-        event.type = InboundEvent.MEDIA_STATS;
-        event.timeNs = timeNs;
         event.mediaEndpoint = endpointId;
         event.mediaFigures.set(figures);
         ring.publish(sequence);
@@ -292,15 +298,12 @@ public final class InboundPublisher
      */
     public boolean publishConfig(final Object settings, final long timeNs)
     {
-        final long sequence = claim();
+        final long sequence = claimCleared(InboundEvent.CONFIG, timeNs);
         if (sequence < 0)
         {
             return false;
         }
         final InboundEvent event = ring.get(sequence);
-        event.clear();
-        event.type = InboundEvent.CONFIG;
-        event.timeNs = timeNs;
         event.settings = settings;
         ring.publish(sequence);
         return true;

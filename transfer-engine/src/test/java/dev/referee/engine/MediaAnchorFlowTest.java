@@ -118,11 +118,7 @@ class MediaAnchorFlowTest
         final long aliceEndpoint = relay.endpointOn(towardAlice);
         final long bobEndpoint = relay.endpointOn(port(call[0]));
 
-        harness.receive(CALLEE, bob.refer("sip:carol@example.com", null));
-        final List<Sent> out = harness.drain();
-        out.stream().filter(s -> s.isRequest("NOTIFY"))
-            .forEach(notify -> harness.receive(CALLEE, bob.answer(notify, 200, "OK", null)));
-        final Sent invite = out.stream().filter(s -> s.isRequest("INVITE")).findFirst().orElseThrow();
+        final Sent invite = bobRefersAliceToCarol();
         assertTrue(relay.commands.contains("ringback " + aliceEndpoint + " 0"),
             () -> "Alice hears ringback in her codec (PCMU) while Carol is called: " + relay.commands);
         carol.accept(invite);
@@ -156,11 +152,7 @@ class MediaAnchorFlowTest
     {
         final Sent[] call = establish(alice, bob, "call-1@alice");
         final long aliceEndpoint = relay.endpointOn(port(call[1]));
-        harness.receive(CALLEE, bob.refer("sip:carol@example.com", null));
-        final List<Sent> out = harness.drain();
-        out.stream().filter(s -> s.isRequest("NOTIFY"))
-            .forEach(notify -> harness.receive(CALLEE, bob.answer(notify, 200, "OK", null)));
-        final Sent invite = out.stream().filter(request("INVITE", TARGET)).findFirst().orElseThrow();
+        final Sent invite = bobRefersAliceToCarol();
         assertTrue(relay.commands.contains("ringback " + aliceEndpoint + " 0"), relay.commands::toString);
 
         carol.accept(invite);
@@ -171,9 +163,7 @@ class MediaAnchorFlowTest
             relay.commands::toString);
 
         // A restart while ringing re-plays it: the snapshot keeps the ringback and going live says it again.
-        harness.receive(CALLEE, bob.refer("sip:carol@example.com", null));
-        harness.drain().stream().filter(s -> s.isRequest("NOTIFY"))
-            .forEach(notify -> harness.receive(CALLEE, bob.answer(notify, 200, "OK", null)));
+        bobRefersAliceToCarol();
         final byte[] snapshot = EngineSnapshot.take(harness.engine);
         final EngineHarness restored = new EngineHarness(harness.config);
         EngineSnapshot.restore(restored.engine, snapshot);
@@ -245,11 +235,7 @@ class MediaAnchorFlowTest
     {
         final Sent[] call = establish(alice, bob, "call-1@alice");
         final long aliceEndpoint = relay.endpointOn(port(call[1]));
-        harness.receive(CALLEE, bob.refer("sip:carol@example.com", null));
-        final List<Sent> out = harness.drain();
-        out.stream().filter(s -> s.isRequest("NOTIFY"))
-            .forEach(notify -> harness.receive(CALLEE, bob.answer(notify, 200, "OK", null)));
-        final Sent invite = out.stream().filter(request("INVITE", TARGET)).findFirst().orElseThrow();
+        final Sent invite = bobRefersAliceToCarol();
         harness.receive(CALLEE, bob.bye());
         harness.drain();
         carol.accept(invite);
@@ -325,6 +311,17 @@ class MediaAnchorFlowTest
         harness.receive(CALLER, alice.answer(reinvite, 200, "OK", SDP_ALICE));
         harness.drain();
         assertEquals(1, relay.links(aliceEndpoint, carolEndpoint), relay.commands::toString);
+    }
+
+    /** Bob REFERs Alice to Carol (blind) and answers the NOTIFYs: returns Referee's INVITE to Carol. */
+    private Sent bobRefersAliceToCarol()
+    {
+        harness.receive(CALLEE, bob.refer("sip:carol@example.com", null));
+        final List<Sent> out = harness.drain();
+        out.stream().filter(s -> s.isRequest("NOTIFY"))
+            .forEach(notify -> harness.receive(CALLEE, bob.answer(notify, 200, "OK", null)));
+        return out.stream().filter(request("INVITE", TARGET)).findFirst()
+            .orElseThrow(() -> new AssertionError("Carol is called: " + out));
     }
 
     private String lastRingback()

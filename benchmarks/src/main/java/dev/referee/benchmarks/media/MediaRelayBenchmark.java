@@ -3,7 +3,6 @@ package dev.referee.benchmarks.media;
 import dev.referee.media.MediaCommands;
 import dev.referee.media.MediaPorts;
 import dev.referee.media.MediaRelay;
-import dev.referee.media.MediaReportListener;
 import dev.referee.media.RelayConfig;
 import dev.referee.media.RelayWait;
 
@@ -88,8 +87,8 @@ public class MediaRelayBenchmark
             senders[i] = phone(loopback);
             receivers[i] = phone(loopback);
             final long a = 2L * i;
-            final int portA = open(commands, ports, a);
-            final int portB = open(commands, ports, a + 1);
+            final int portA = RelayEndpoints.open(relay, commands, ports, a);
+            final int portB = RelayEndpoints.open(relay, commands, ports, a + 1);
             final int receiverPort = ((InetSocketAddress)receivers[i].getLocalAddress()).getPort();
             commands.peer(a + 1, loopback, receiverPort, receiverPort + 1, false, 8000);
             commands.link(a, a + 1);
@@ -161,42 +160,6 @@ public class MediaRelayBenchmark
                 sink.clear();
             }
         }
-    }
-
-    /** Opens an endpoint on the next free pair, past pairs another process holds. */
-    private int open(final MediaCommands commands, final MediaPorts ports, final long endpointId)
-    {
-        final int[] answer = new int[1];
-        final MediaReportListener listener = new MediaReportListener()
-        {
-            @Override
-            public void onOpened(final long id, final int port)
-            {
-                answer[0] = port;
-            }
-
-            @Override
-            public void onOpenFailed(final long id, final int port, final OpenFailure reason)
-            {
-                answer[0] = -1;
-            }
-        };
-        for (int attempt = 0; attempt < 100; attempt++)
-        {
-            final int port = ports.allocate();
-            answer[0] = 0;
-            commands.open(endpointId, port, false, 0);
-            while (answer[0] == 0)
-            {
-                relay.reports().poll(listener, 10);
-                Thread.onSpinWait();
-            }
-            if (answer[0] > 0)
-            {
-                return port;
-            }
-        }
-        throw new IllegalStateException("no free port pair in 42000-49999");
     }
 
     private static DatagramChannel phone(final InetAddress address) throws IOException

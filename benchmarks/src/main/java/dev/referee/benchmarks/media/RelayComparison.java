@@ -3,7 +3,6 @@ package dev.referee.benchmarks.media;
 import dev.referee.media.MediaCommands;
 import dev.referee.media.MediaPorts;
 import dev.referee.media.MediaRelay;
-import dev.referee.media.MediaReportListener;
 import dev.referee.media.RelayConfig;
 
 import java.io.IOException;
@@ -231,8 +230,8 @@ public final class RelayComparison
             {
                 final long endpointA = 2L * call;
                 final long endpointB = endpointA + 1;
-                final int portA = open(relay, commands, ports, endpointA);
-                final int portB = open(relay, commands, ports, endpointB);
+                final int portA = RelayEndpoints.open(relay, commands, ports, endpointA);
+                final int portB = RelayEndpoints.open(relay, commands, ports, endpointB);
                 commands.peer(endpointA, loopback, a.getPort(), a.getPort() + 1, false, 8000);
                 commands.peer(endpointB, loopback, b.getPort(), b.getPort() + 1, false, 8000);
                 commands.link(endpointA, endpointB);
@@ -252,43 +251,6 @@ public final class RelayComparison
                 relay.close();
             }
         };
-    }
-
-    /** Opens an endpoint on the next free pair, past pairs another process holds. */
-    private static int open(final MediaRelay relay, final MediaCommands commands, final MediaPorts ports,
-        final long endpointId)
-    {
-        final int[] answer = new int[1];
-        final MediaReportListener listener = new MediaReportListener()
-        {
-            @Override
-            public void onOpened(final long id, final int port)
-            {
-                answer[0] = port;
-            }
-
-            @Override
-            public void onOpenFailed(final long id, final int port, final OpenFailure reason)
-            {
-                answer[0] = -1;
-            }
-        };
-        for (int attempt = 0; attempt < 100; attempt++)
-        {
-            final int port = ports.allocate();
-            answer[0] = 0;
-            commands.open(endpointId, port, false, 0);
-            while (answer[0] == 0)
-            {
-                relay.reports().poll(listener, 10);
-                Thread.onSpinWait();
-            }
-            if (answer[0] > 0)
-            {
-                return port;
-            }
-        }
-        throw new IllegalStateException("no free port pair in 20000-29999");
     }
 
     // ---- rtpengine, over its ng protocol ----------------------------------------------------------------------

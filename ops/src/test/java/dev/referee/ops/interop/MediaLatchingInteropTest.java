@@ -68,8 +68,7 @@ class MediaLatchingInteropTest
         {
             referee = RefereeProcess.start(Files.createDirectories(dir.resolve("referee")), bob.localPort(),
                 List.of(), RefereeProcess.mediaYaml(LOW_PORT, HIGH_PORT, ""));
-            DUMP.always(() -> "--- Referee (pid " + referee.pid() + ") " + referee.logFile() + ":\n" +
-                referee.logTail(80) + "\n--- status: " + referee.status().raw());
+            DUMP.always(referee::describe);
             try (SippRun alice = DUMP.track(Sipp.uac("uac-call-media-at-key.xml", dir.resolve("caller"))
                 .remote(referee.sipPort()).service("bob").transport(SippTransport.UDP).calls(1).rate(1).limit(1)
                 .holdMs(10_000).key("mport", Integer.toString(port(callerSdp))).globalTimeout(BOUND).start()))

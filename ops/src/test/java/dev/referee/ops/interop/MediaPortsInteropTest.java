@@ -134,8 +134,7 @@ class MediaPortsInteropTest
     {
         final RefereeProcess referee = RefereeProcess.start(Files.createDirectories(dir.resolve("referee")),
             calleePort, List.of(), RefereeProcess.mediaYaml(lowPort, highPort, ""));
-        DUMP.always(() -> "--- Referee (pid " + referee.pid() + ") " + referee.logFile() + ":\n" +
-            referee.logTail(80) + "\n--- status: " + referee.status().raw());
+        DUMP.always(referee::describe);
         return referee;
     }
 }

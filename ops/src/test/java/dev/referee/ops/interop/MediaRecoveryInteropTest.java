@@ -68,8 +68,7 @@ class MediaRecoveryInteropTest
         {
             referee = RefereeProcess.start(Files.createDirectories(dir.resolve("referee")), callee.localPort(),
                 List.of(), RefereeProcess.mediaYaml(LOW_PORT, HIGH_PORT, ""));
-            DUMP.always(() -> "--- Referee (pid " + referee.pid() + ") " + referee.logFile() + ":\n" +
-                referee.logTail(80) + "\n--- status: " + referee.status().raw());
+            DUMP.always(referee::describe);
             try (SippRun caller = DUMP.track(Sipp.uac("uac-rtp-then-bye.xml", dir).remote(referee.sipPort())
                 .service("bob").transport(SippTransport.UDP).calls(CALLS).rate(CALLS).limit(CALLS).holdMs(HOLD_MS)
                 .globalTimeout(BOUND).start()))

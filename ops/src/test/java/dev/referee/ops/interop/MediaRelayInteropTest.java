@@ -72,8 +72,7 @@ class MediaRelayInteropTest
             new RefereeProcess.Route("carol", carol.sipPort())),
             RefereeProcess.mediaYaml(LOW_PORT, HIGH_PORT, ""));
         refereeAddress = Ports.LOOPBACK + ":" + referee.sipPort();
-        DUMP.always(() -> "--- Referee (pid " + referee.pid() + ") " + referee.logFile() + ":\n" +
-            referee.logTail(80) + "\n--- status: " + referee.status().raw());
+        DUMP.always(referee::describe);
         DUMP.always(alice::describe);
         DUMP.always(bob::describe);
         DUMP.always(carol::describe);

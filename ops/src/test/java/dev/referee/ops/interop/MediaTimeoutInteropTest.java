@@ -52,8 +52,7 @@ class MediaTimeoutInteropTest
         {
             referee = RefereeProcess.start(Files.createDirectories(dir.resolve("referee")), callee.localPort(),
                 List.of(), RefereeProcess.mediaYaml(24_400, 24_499, "  timeout: 2s\n"));
-            DUMP.always(() -> "--- Referee (pid " + referee.pid() + ") " + referee.logFile() + ":\n" +
-                referee.logTail(80) + "\n--- status: " + referee.status().raw());
+            DUMP.always(referee::describe);
             final long startNs = System.nanoTime();
             try (SippRun caller = DUMP.track(Sipp.uac("uac-hold-until-bye.xml", dir).remote(referee.sipPort())
                 .service("bob").transport(SippTransport.UDP).calls(CALLS).rate(10).limit(CALLS).globalTimeout(BOUND)

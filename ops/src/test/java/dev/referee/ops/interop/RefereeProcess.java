@@ -395,6 +395,12 @@ final class RefereeProcess implements AutoCloseable
         }
     }
 
+    /** For a failure dump: the process, the tail of its log and its /status. */
+    String describe()
+    {
+        return "--- Referee (pid " + pid() + ") " + logFile() + ":\n" + logTail(80) + "\n--- status: " + status().raw();
+    }
+
     /** GET /metrics, as text. */
     String metrics()
     {

@@ -322,13 +322,6 @@ public final class MediaAnchor
         }
     }
 
-    /** Whether leg {@code legId}'s line {@code line} plays ringback (tests). */
-    public boolean ringsBack(final long legId, final int line)
-    {
-        final LegMedia leg = legs.get(legId);
-        return leg != null && leg.ringback[line];
-    }
-
     /**
      * The relay could not open an endpoint on {@code rtpPort} ({@code failure}: its reason): when the port could not be
      * bound, its pair leaves the pool for good, whether a leg still holds it (it is not given back when that leg ends)
