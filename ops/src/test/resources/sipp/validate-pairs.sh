@@ -8,10 +8,10 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 stat() { awk -F';' 'NR==1{for(i=1;i<=NF;i++)h[$i]=i} END{print "ok=" $h["SuccessfulCall(C)"] " failed=" $h["FailedCall(C)"]}' "$1"; }
 pair() { # callee caller transport calls rate
   local d="$W/${2%.xml}-$3"; mkdir -p "$d"; local up; up=$(free_port); local cp; cp=$(free_port)
-  timeout 90 sipp -sf "$S/$1" -i 127.0.0.1 -p "$up" -t "$3" -m "$4" -nostdin -timeout 80s -timeout_error \
+  timeout 90 sipp -sf "$S/$1" -i 127.0.0.1 -p "$up" -t "$3" -m "$4" -key mport 6000 -nostdin -timeout 80s -timeout_error \
     -trace_stat -stf "$d/uas.csv" -fd 1 -trace_err -error_file "$d/uas-errors.log" > "$d/uas.out" 2>&1 &
   local uaspid=$!; sleep 0.5
-  timeout 90 sipp 127.0.0.1:"$up" -sf "$S/$2" -s bob -i 127.0.0.1 -p "$cp" -t "$3" -m "$4" -r "$5" -l 200 -nostdin \
+  timeout 90 sipp 127.0.0.1:"$up" -sf "$S/$2" -s bob -i 127.0.0.1 -p "$cp" -t "$3" -m "$4" -r "$5" -l 200 -key mport 6000 -nostdin \
     -timeout 80s -timeout_error -recv_timeout 20000 -trace_stat -stf "$d/uac.csv" -fd 1 \
     -trace_err -error_file "$d/uac-errors.log" > "$d/uac.out" 2>&1
   local uacrc=$?; wait "$uaspid"; local uasrc=$?

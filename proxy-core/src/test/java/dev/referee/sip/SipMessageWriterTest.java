@@ -1,11 +1,13 @@
 package dev.referee.sip;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SipMessageWriterTest
@@ -55,5 +57,32 @@ class SipMessageWriterTest
         final String text = new String(out.byteArray(), 0, writer.length(), StandardCharsets.US_ASCII);
         assertEquals("SIP/2.0 180 Ringing\r\nCall-ID: esc01.239409asdfakjkn23onasd0-3234\r\n" +
             "CSeq: 234234 INVITE\r\nContent-Length: 0\r\n\r\n", text);
+    }
+    @Test
+    void shouldWriteStringsTheSameIntoAHeapBufferAtAnOffsetAsIntoADirectBuffer()
+    {
+        // Strings take an array copy into a heap buffer and a byte loop elsewhere: both keep each char's low byte.
+        final byte[] array = new byte[256];
+        final UnsafeBuffer heapSlice = new UnsafeBuffer(array, 40, 200);
+        final UnsafeBuffer direct = new UnsafeBuffer(ByteBuffer.allocateDirect(200));
+        final String text = "Subject: caf\u00e9 \u20ac";
+        final int heapLength = writer.wrap(heapSlice, 3).header("X", text).length();
+        final int directLength = writer.wrap(direct, 3).header("X", text).length();
+
+        assertEquals(heapLength, directLength);
+        final byte[] fromHeap = new byte[heapLength];
+        final byte[] fromDirect = new byte[directLength];
+        heapSlice.getBytes(3, fromHeap);
+        direct.getBytes(3, fromDirect);
+        assertEquals(new String(fromDirect, StandardCharsets.ISO_8859_1), new String(fromHeap, StandardCharsets.ISO_8859_1));
+        assertEquals("X: Subject: caf\u00e9 \u00ac\r\n", new String(fromHeap, StandardCharsets.ISO_8859_1));
+        assertEquals(0, array[42], "nothing written before the slice's offset");
+    }
+
+    @Test
+    void shouldRefuseAStringPastTheEndOfTheBuffer()
+    {
+        writer.wrap(new UnsafeBuffer(new byte[8]), 4);
+        assertThrows(IndexOutOfBoundsException.class, () -> writer.append("12345"));
     }
 }

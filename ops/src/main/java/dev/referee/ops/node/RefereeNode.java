@@ -42,8 +42,8 @@ public final class RefereeNode implements AutoCloseable
         {
             // Said at start: what of issue 10 is not built yet (docs/media.md, "What is not built yet").
             System.getLogger(RefereeNode.class.getName()).log(System.Logger.Level.WARNING,
-                "media.enabled: media is anchored in the relay; ringback and statistics in call records are not " +
-                "built yet (docs/media.md)");
+                "media.enabled: media is anchored in the relay; a transfer target's early media (183 with SDP) is " +
+                "not relayed yet: the transferee hears the generated ringback tone (docs/media.md)");
         }
         return NodeAssembly.start(config);
     }

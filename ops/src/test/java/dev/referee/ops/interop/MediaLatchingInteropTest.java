@@ -7,17 +7,12 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,15 +31,13 @@ class MediaLatchingInteropTest
     private static final int LOW_PORT = 24_300;
     private static final int HIGH_PORT = 24_309;
     private static final int PACKETS = 100;
-    private static final long PTIME_NS = TimeUnit.MILLISECONDS.toNanos(20);
+    private static final int CALLER = 0xCA11E2;
+    private static final int CALLEE = 0xCA11EE;
     private static final Duration BOUND = Duration.ofSeconds(40);
 
     @RegisterExtension
     static final FailureDump DUMP = new FailureDump();
 
-    private final InetAddress loopback = InetAddress.getLoopbackAddress();
-    private final ByteBuffer packet = ByteBuffer.allocate(172);
-    private final ByteBuffer in = ByteBuffer.allocate(2048);
     private RefereeProcess referee;
 
     @AfterEach
@@ -61,9 +54,10 @@ class MediaLatchingInteropTest
     void shouldLatchTheNattedCallersSourceAndRelayBothStreamsCompleteAndInSequence() throws IOException
     {
         final Path dir = Files.createTempDirectory("referee-media-latching-");
-        try (DatagramChannel callerSdp = socket(); DatagramChannel callerNat = socket(); DatagramChannel callee = socket();
+        try (RtpPhone callerSdp = RtpPhone.open(); RtpPhone callerNat = RtpPhone.open();
+            RtpPhone callee = RtpPhone.open();
             SippRun bob = DUMP.track(Sipp.uas("uas-answer-media-at-key-then-wait-bye.xml", dir.resolve("callee"))
-                .transport(SippTransport.UDP).calls(1).key("mport", Integer.toString(port(callee)))
+                .transport(SippTransport.UDP).calls(1).key("mport", Integer.toString(callee.port()))
                 .globalTimeout(BOUND).start()))
         {
             referee = RefereeProcess.start(Files.createDirectories(dir.resolve("referee")), bob.localPort(),
@@ -71,49 +65,28 @@ class MediaLatchingInteropTest
             DUMP.always(referee::describe);
             try (SippRun alice = DUMP.track(Sipp.uac("uac-call-media-at-key.xml", dir.resolve("caller"))
                 .remote(referee.sipPort()).service("bob").transport(SippTransport.UDP).calls(1).rate(1).limit(1)
-                .holdMs(10_000).key("mport", Integer.toString(port(callerSdp))).globalTimeout(BOUND).start()))
+                .holdMs(10_000).key("mport", Integer.toString(callerSdp.port())).globalTimeout(BOUND).start()))
             {
                 assertTrue(Ports.await(() -> referee.status().activeCalls() == 1 &&
                     referee.status().counter("pairsInUse") == 2, Duration.ofSeconds(10)), () -> referee.status().raw());
-                final InetSocketAddress callerRelay = new InetSocketAddress(loopback, LOW_PORT);
-                final InetSocketAddress calleeRelay = new InetSocketAddress(loopback, LOW_PORT + 2);
+                // The caller's leg has the first pair, the callee's the second (a fresh node).
+                callerNat.streamTo(LOW_PORT, CALLER);
+                callee.streamTo(LOW_PORT + 2, CALLEE);
 
                 // The caller's first packet, from behind its NAT, latches its real source.
-                send(callerNat, callerRelay, 0);
-                final List<Integer> atCallee = new ArrayList<>();
-                final long latchDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-                while (atCallee.isEmpty() && System.nanoTime() < latchDeadline)
-                {
-                    receive(callee, atCallee);
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-                }
-                assertEquals(List.of(0), atCallee, "the caller's first packet reaches the callee");
+                callerNat.sendNext();
+                RtpPhone.listen(Duration.ofSeconds(5), () -> !callee.heard().isEmpty(), callee);
+                assertEquals(List.of(0), sequences(callee.heard(CALLER)),
+                    "the caller's first packet reaches the callee");
 
-                final List<Integer> atCallerNat = new ArrayList<>();
-                final List<Integer> atCallerSdp = new ArrayList<>();
-                long deadline = System.nanoTime();
-                for (int seq = 1; seq <= PACKETS; seq++)
-                {
-                    send(callerNat, callerRelay, seq);
-                    send(callee, calleeRelay, seq);
-                    deadline += PTIME_NS;
-                    LockSupport.parkNanos(deadline - System.nanoTime());
-                    receive(callee, atCallee);
-                    receive(callerNat, atCallerNat);
-                    receive(callerSdp, atCallerSdp);
-                }
-                final long drainEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
-                while (System.nanoTime() < drainEnd)
-                {
-                    receive(callee, atCallee);
-                    receive(callerNat, atCallerNat);
-                    receive(callerSdp, atCallerSdp);
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-                }
-                assertEquals(sequence(0, PACKETS), atCallee, "the caller's stream, complete and in order");
-                assertEquals(sequence(1, PACKETS), atCallerNat,
+                final int[] rounds = {0};
+                RtpPhone.talk(BOUND, () -> rounds[0]++ == PACKETS, callerNat, callee, callerSdp);
+                RtpPhone.listen(Duration.ofMillis(500), () -> false, callee, callerNat, callerSdp);
+                assertEquals(sequence(0, PACKETS), sequences(callee.heard(CALLER)),
+                    "the caller's stream, complete and in order");
+                assertEquals(sequence(0, PACKETS - 1), sequences(callerNat.heard(CALLEE)),
                     "the callee's stream goes where the caller's packets come from, complete and in order");
-                assertEquals(List.of(), atCallerSdp, "nothing to the port the caller's SDP named, once latched");
+                assertEquals(List.of(), callerSdp.heard(), "nothing to the port the caller's SDP named, once latched");
 
                 alice.awaitResult(BOUND).assertAllSucceeded(1);
             }
@@ -124,49 +97,13 @@ class MediaLatchingInteropTest
             () -> referee.status().raw());
     }
 
-    private DatagramChannel socket() throws IOException
+    private static List<Integer> sequences(final List<RtpPhone.Heard> heard)
     {
-        final DatagramChannel channel = DatagramChannel.open();
-        channel.bind(new InetSocketAddress(loopback, 0));
-        channel.configureBlocking(false);
-        return channel;
-    }
-
-    private static int port(final DatagramChannel channel) throws IOException
-    {
-        return ((InetSocketAddress)channel.getLocalAddress()).getPort();
-    }
-
-    /** One G.711 RTP packet (payload type 0) with sequence number {@code seq}, 160 bytes of payload. */
-    private void send(final DatagramChannel from, final InetSocketAddress to, final int seq) throws IOException
-    {
-        packet.clear();
-        packet.put((byte)0x80).put((byte)0).putShort((short)seq).putInt(seq * 160).putInt(0x5eed);
-        packet.position(packet.capacity()).flip();
-        from.send(packet, to);
-    }
-
-    /** Every packet waiting on {@code channel}: its RTP sequence number, in arrival order. */
-    private void receive(final DatagramChannel channel, final List<Integer> sequences) throws IOException
-    {
-        while (true)
-        {
-            in.clear();
-            if (channel.receive(in) == null)
-            {
-                return;
-            }
-            sequences.add(in.getShort(2) & 0xFFFF);
-        }
+        return heard.stream().map(RtpPhone.Heard::seq).toList();
     }
 
     private static List<Integer> sequence(final int first, final int last)
     {
-        final List<Integer> all = new ArrayList<>();
-        for (int seq = first; seq <= last; seq++)
-        {
-            all.add(seq);
-        }
-        return all;
+        return IntStream.rangeClosed(first, last).boxed().toList();
     }
 }

@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -37,6 +39,11 @@ final class Sipp
     static final Duration BIND_TIMEOUT = Duration.ofSeconds(10);
     /** Numbers the runs of this JVM: their files are named by it (the port is not known before SIPp starts). */
     private static final AtomicInteger RUNS = new AtomicInteger();
+    /**
+     * {@code [mport]}, the port a scenario's SDP names, when the test does not take the media itself ({@link #key}
+     * mport N gives a socket of the test): SIPp's own default media port; nothing listens there.
+     */
+    private static final String DEFAULT_MEDIA_PORT = "6000";
 
     private final String scenario;
     private final boolean callee;
@@ -55,6 +62,7 @@ final class Sipp
     private Duration recvTimeout = Duration.ofSeconds(20);
     private boolean traceMessages;
     private final List<String> extraArgs = new ArrayList<>();
+    private final Map<String, String> keys = new LinkedHashMap<>(Map.of("mport", DEFAULT_MEDIA_PORT));
 
     private Sipp(final String scenario, final boolean callee, final Path workDir)
     {
@@ -154,7 +162,8 @@ final class Sipp
     /** A generic keyword of the scenario, {@code [name]} in its messages (-key name value). */
     Sipp key(final String name, final String value)
     {
-        return arg("-key", name, value);
+        keys.put(name, value);
+        return this;
     }
 
     /** Every message sent and received goes to {@link #messageFile()} (-trace_msg). */
@@ -220,6 +229,7 @@ final class Sipp
         {
             cmd.addAll(List.of("-trace_msg", "-message_file", messageFile().toString()));
         }
+        keys.forEach((key, value) -> cmd.addAll(List.of("-key", key, value)));
         cmd.addAll(extraArgs);
         return cmd;
     }
