@@ -2,6 +2,7 @@ package dev.referee.journal;
 
 import dev.referee.engine.config.EngineConfig;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -56,13 +57,23 @@ public final class SyntheticRecordings
      */
     public static RecordedInputs blindTransfers(final int transfers, final long seed, final TimeScale scale)
     {
+        return RecordedInputs.of(blindTransferRecords(transfers, seed, scale));
+    }
+
+    /**
+     * The journal records of {@link #blindTransfers}, as encoded: the node-start record first, then every input,
+     * output and domain event in order (what a cluster's ingress or a journal carries).
+     */
+    public static List<byte[]> blindTransferRecords(final int transfers, final long seed, final TimeScale scale)
+    {
         final MemorySink sink = new MemorySink();
         final SyntheticCalls phones = phones(sink, seed, scale);
         for (int n = 1; n <= transfers; n++)
         {
             phones.blindTransfer(phones.establish(n), n, 200);
         }
-        return drained(phones, sink, scale);
+        drain(phones, scale);
+        return List.copyOf(sink.records());
     }
 
     private static SyntheticCalls phones(final MemorySink sink, final long seed, final TimeScale scale)
@@ -73,6 +84,12 @@ public final class SyntheticRecordings
 
     private static RecordedInputs drained(final SyntheticCalls phones, final MemorySink sink, final TimeScale scale)
     {
+        drain(phones, scale);
+        return RecordedInputs.of(sink.records());
+    }
+
+    private static void drain(final SyntheticCalls phones, final TimeScale scale)
+    {
         // 64*T1 and a little more: the longest any transaction waits (ticks every 10 ms, as the node's ticker).
         phones.advanceMs(TimeUnit.NANOSECONDS.toMillis(80 * scale.t1Ns()));
         if (phones.engine().activeCalls() != 0 || phones.engine().transactions() != 0 ||
@@ -81,6 +98,5 @@ public final class SyntheticRecordings
             throw new IllegalStateException("recording left calls=" + phones.engine().activeCalls() +
                 " transactions=" + phones.engine().transactions() + " timers=" + phones.engine().timers());
         }
-        return RecordedInputs.of(sink.records());
     }
 }

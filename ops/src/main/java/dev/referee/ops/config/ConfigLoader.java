@@ -16,6 +16,7 @@ import dev.referee.engine.config.TrunkConfig;
 import dev.referee.engine.config.TrunksReader;
 import dev.referee.engine.config.WebhookConfig;
 import dev.referee.journal.JournalConfig;
+import dev.referee.ops.cluster.ClusterConfig;
 import dev.referee.ops.log.LoggingConfig;
 import dev.referee.pipeline.PipelineConfig;
 import dev.referee.transport.OverloadConfig;
@@ -109,7 +110,7 @@ public final class ConfigLoader
     {
         final ConfigSection top = ConfigSection.document(reader, source).allowOnly(
             "listen", "routes", "journal", "admin", "pipeline", "sip", "transfer", "redirect", "trunks", "webhook",
-            "cdr", "warm-up", "overload", "security", "tcp", "tls", "logging", "hep", "media",
+            "cdr", "warm-up", "overload", "security", "tcp", "tls", "logging", "hep", "media", "cluster",
             "admin-token");
         final ConfigSection journal = top.section("journal");
         final List<Route> routes = Route.readAll(top.items("routes"));
@@ -136,6 +137,7 @@ public final class ConfigLoader
             LoggingConfig.read(top.section("logging")),
             top.get("hep") == null ? HepConfig.OFF : HepConfig.read(top.section("hep")),
             MediaConfig.read(top.section("media")),
+            cluster(top),
             adminToken(top),
             null);
     }
@@ -168,6 +170,21 @@ public final class ConfigLoader
                 "Contact name it)");
         }
         return TlsConfig.read(top.section("tls"));
+    }
+
+    /**
+     * {@code cluster}: read and checked in full, then refused while the replicated engine is not wired into the node
+     * (issue 9, docs/failover.md): a member that silently ran alone would serve calls no other member knows of.
+     */
+    private static ClusterConfig cluster(final ConfigSection top) throws ConfigException
+    {
+        final ClusterConfig cluster = ClusterConfig.read(top.get("cluster"));
+        if (cluster.enabled())
+        {
+            throw top.require("cluster").error("a node cannot run as a cluster member yet (docs/failover.md); " +
+                "remove the cluster section to run it alone");
+        }
+        return cluster;
     }
 
     /**

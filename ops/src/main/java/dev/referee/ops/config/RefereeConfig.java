@@ -13,6 +13,7 @@ import dev.referee.engine.config.TrunkConfig;
 import dev.referee.engine.config.WebhookConfig;
 import dev.referee.engine.id.IdKey;
 import dev.referee.journal.JournalConfig;
+import dev.referee.ops.cluster.ClusterConfig;
 import dev.referee.ops.log.LoggingConfig;
 import dev.referee.pipeline.PipelineConfig;
 import dev.referee.transport.OverloadConfig;
@@ -49,7 +50,9 @@ import java.util.concurrent.TimeUnit;
  * @param tcp         {@code tcp}: connection limits and timeouts.
  * @param tls         {@code tls}: certificate, key, trusted roots of {@code tls:} addresses and targets; null when absent.
  * @param hep         {@code hep}: where a HEP copy of every SIP message goes; {@link HepConfig#OFF} without it.
- * @param media       {@code media}: the media relay (issue 10); off by default, and not wired into the engine yet.
+ * @param media       {@code media}: the media relay (issue 10); off by default.
+ * @param cluster     {@code cluster}: the Aeron Cluster this node is a member of (issue 9); {@link ClusterConfig#NONE}
+ *                    without it (a single node).
  * @param adminToken  {@code admin-token}: the bearer token that lets a non-loopback client POST admin actions
  *                    (reload); null: only loopback clients may.
  * @param file        the file this configuration was read from (a reload reads it again); null for the embedded
@@ -76,6 +79,7 @@ public record RefereeConfig(
     LoggingConfig logging,
     HepConfig hep,
     MediaConfig media,
+    ClusterConfig cluster,
     String adminToken,
     Path file)
 {
@@ -90,7 +94,7 @@ public record RefereeConfig(
     public RefereeConfig withWarmUp(final WarmUpConfig warmUp)
     {
         return new RefereeConfig(listen, routes, journalDir, admin, pipeline, sip, journal, transfer, redirect, trunks,
-            webhook, cdr, warmUp, overload, security, tcp, tls, logging, hep, media, adminToken,
+            webhook, cdr, warmUp, overload, security, tcp, tls, logging, hep, media, cluster, adminToken,
             file);
     }
 
@@ -98,7 +102,7 @@ public record RefereeConfig(
     public RefereeConfig withListen(final List<ListenAddress> listen)
     {
         return new RefereeConfig(listen, routes, journalDir, admin, pipeline, sip, journal, transfer, redirect, trunks,
-            webhook, cdr, warmUp, overload, security, tcp, tls, logging, hep, media, adminToken,
+            webhook, cdr, warmUp, overload, security, tcp, tls, logging, hep, media, cluster, adminToken,
             file);
     }
 
@@ -106,7 +110,7 @@ public record RefereeConfig(
     public RefereeConfig withAdmin(final InetSocketAddress admin)
     {
         return new RefereeConfig(listen, routes, journalDir, admin, pipeline, sip, journal, transfer, redirect, trunks,
-            webhook, cdr, warmUp, overload, security, tcp, tls, logging, hep, media, adminToken,
+            webhook, cdr, warmUp, overload, security, tcp, tls, logging, hep, media, cluster, adminToken,
             file);
     }
 
@@ -114,7 +118,7 @@ public record RefereeConfig(
     public RefereeConfig withFile(final Path file)
     {
         return new RefereeConfig(listen, routes, journalDir, admin, pipeline, sip, journal, transfer, redirect, trunks,
-            webhook, cdr, warmUp, overload, security, tcp, tls, logging, hep, media, adminToken,
+            webhook, cdr, warmUp, overload, security, tcp, tls, logging, hep, media, cluster, adminToken,
             file);
     }
 

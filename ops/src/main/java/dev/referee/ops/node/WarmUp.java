@@ -6,6 +6,7 @@ import dev.referee.config.ListenAddress;
 import dev.referee.engine.config.MediaConfig;
 import dev.referee.engine.config.Route;
 import dev.referee.engine.id.IdKey;
+import dev.referee.ops.cluster.ClusterConfig;
 import dev.referee.ops.config.RefereeConfig;
 import dev.referee.ops.config.WarmUpConfig;
 import dev.referee.transport.OverloadConfig;
@@ -144,6 +145,8 @@ public final class WarmUp
             HepConfig.OFF,
             // Its throwaway node binds no media ports: the real relay's range stays the node's alone.
             MediaConfig.defaults(),
+            // A throwaway single node: no cluster's ports or log.
+            ClusterConfig.NONE,
             null,
             null);
     }

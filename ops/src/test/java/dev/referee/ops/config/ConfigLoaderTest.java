@@ -21,6 +21,7 @@ import dev.referee.engine.config.TrunkTransferPolicy;
 import dev.referee.engine.config.WebhookConfig;
 import dev.referee.journal.JournalConfig;
 import dev.referee.journal.JournalRoll;
+import dev.referee.ops.cluster.ClusterConfig;
 import dev.referee.ops.log.LogLevel;
 import dev.referee.ops.log.LoggingConfig;
 import dev.referee.pipeline.PipelineConfig;
@@ -89,7 +90,8 @@ class ConfigLoaderTest
         assertEquals(new RefereeConfig(embedded.listen(), embedded.routes(), embedded.journalDir(), embedded.admin(),
             embedded.pipeline(), embedded.sip(), embedded.journal(), embedded.transfer(), embedded.redirect(), List.of(),
             embedded.webhook(), embedded.cdr(), embedded.warmUp(), embedded.overload(), SecurityConfig.defaults(false),
-            embedded.tcp(), null, embedded.logging(), HepConfig.OFF, MediaConfig.defaults(), null, null), empty);
+            embedded.tcp(), null, embedded.logging(), HepConfig.OFF, MediaConfig.defaults(), ClusterConfig.NONE, null, null),
+            empty);
         assertEquals(SecurityConfig.defaults(false), empty.security());
         assertEquals(UnknownSources.ALLOW, empty.security().unknownSources());
         assertFalse(empty.security().flood().enabled());

@@ -1,0 +1,121 @@
+package dev.referee.ops.cluster;
+
+import dev.referee.journal.RecordSink;
+import io.aeron.cluster.client.AeronCluster;
+import io.aeron.cluster.client.EgressListener;
+import net.openhft.chronicle.bytes.Bytes;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Inputs into the cluster's log: a cluster client ({@link AeronCluster}) that offers each input record, encoded as
+ * the journal encodes it, to the leader, where the consensus module appends it to the log that every member's
+ * {@link ReplicatedEngine} applies. As a {@link RecordSink} it takes the place of the journal in the leader's inbound
+ * stage ({@code JournalInputStage}): the receive side encodes each input once, for the log. One thread.
+ */
+public final class ClusterIngress implements RecordSink, AutoCloseable
+{
+    /**
+     * How long an input is offered before it is given up: the log is back-pressured, or the leader is gone and the
+     * others elect a new one (a heartbeat timeout and an election). Meanwhile the inbound ring fills and the receive
+     * side sheds new calls, as under any overload.
+     */
+    private static final long OFFER_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(3);
+    private static final long RETRY_PAUSE_NS = TimeUnit.MICROSECONDS.toNanos(100);
+
+    private final AeronCluster client;
+    private final Bytes<?> bytes = Bytes.allocateElasticOnHeap(4096);
+    private final UnsafeBuffer out = new UnsafeBuffer(new byte[0]);
+    private long refused;
+
+    private ClusterIngress(final AeronCluster client)
+    {
+        this.client = client;
+    }
+
+    /** Connects to the cluster's leader through the media driver in {@code aeronDirectory}; blocks until connected. */
+    public static ClusterIngress connect(final ClusterConfig config, final String aeronDirectory)
+    {
+        final EgressListener ignoreEgress = (clusterSessionId, timestamp, buffer, offset, length, header) ->
+        {
+        };
+        return new ClusterIngress(AeronCluster.connect(new AeronCluster.Context()
+            .aeronDirectoryName(aeronDirectory)
+            .ingressChannel("aeron:udp?term-length=1m")
+            .ingressEndpoints(config.ingressEndpoints())
+            .egressChannel("aeron:udp?endpoint=" + config.self().host() + ":0")
+            .egressListener(ignoreEgress)
+            .messageTimeoutNs(TimeUnit.SECONDS.toNanos(5))));
+    }
+
+    @Override
+    public Bytes<?> begin()
+    {
+        bytes.clear();
+        return bytes;
+    }
+
+    @Override
+    public void commit()
+    {
+        offer(bytes.toByteArray());
+    }
+
+    @Override
+    public void abort()
+    {
+        bytes.clear();
+    }
+
+    /**
+     * Offers one encoded record, retrying while the log is back-pressured (and following a leader change: the client
+     * learns the new leader from its egress); false when it was refused for {@link #OFFER_TIMEOUT_NS}.
+     */
+    public boolean offer(final byte[] record)
+    {
+        out.wrap(record);
+        final long deadlineNs = System.nanoTime() + OFFER_TIMEOUT_NS;
+        while (client.offer(out, 0, record.length) < 0)
+        {
+            client.pollEgress();
+            if (System.nanoTime() - deadlineNs > 0)
+            {
+                refused++;
+                return false;
+            }
+            LockSupport.parkNanos(RETRY_PAUSE_NS);
+        }
+        return true;
+    }
+
+    /** Keeps the session open and follows leader changes; call it regularly (at least every second) when idle. */
+    public void poll()
+    {
+        client.pollEgress();
+        client.sendKeepAlive();
+    }
+
+    /**
+     * The member this client offers to, as it last learnt from its egress. Until a new leader's event reaches it, a
+     * client keeps offering to the old one, and what it offers to a dead leader is lost: SIP's retransmissions bring it
+     * again (docs/failover.md).
+     */
+    public int leaderMemberId()
+    {
+        return client.leaderMemberId();
+    }
+
+    /** Inputs given up on (see {@link #offer}). */
+    public long refused()
+    {
+        return refused;
+    }
+
+    @Override
+    public void close()
+    {
+        client.close();
+    }
+}

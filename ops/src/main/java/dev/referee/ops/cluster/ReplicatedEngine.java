@@ -1,0 +1,270 @@
+package dev.referee.ops.cluster;
+
+import dev.referee.engine.Engine;
+import dev.referee.engine.EngineSnapshot;
+import dev.referee.engine.config.EngineConfig;
+import dev.referee.journal.InputReplayer;
+import dev.referee.journal.JournalDecoder;
+import dev.referee.journal.JournalEncoder;
+import dev.referee.journal.JournalRecord;
+import dev.referee.journal.RecordSink;
+import dev.referee.journal.RecordType;
+import dev.referee.pipeline.SipSender;
+import io.aeron.ExclusivePublication;
+import io.aeron.Image;
+import io.aeron.cluster.codecs.CloseReason;
+import io.aeron.cluster.service.ClientSession;
+import io.aeron.cluster.service.Cluster;
+import io.aeron.cluster.service.ClusteredService;
+import io.aeron.logbuffer.Header;
+import net.openhft.chronicle.bytes.Bytes;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteOrder;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+
+/**
+ * The engine as the replicated service of an Aeron Cluster (issue 9, docs/failover.md). Every member runs one and
+ * applies the same inputs in the log's order: each log message is one input record of the journal's format (what the
+ * leader's receive side encodes, {@code JournalEncoder.input*}), and the first is a node-start record whose
+ * configuration and identifier key build the engine, on every member the same. The engine's time is the log's
+ * timestamp (Aeron's cluster clock in nanoseconds), never going back, so timers fire at the same log position on every
+ * member whichever was leader when an input came in; each record is written with that time before it is applied,
+ * and so it goes into this member's own journal.
+ * <p>
+ * Only the leader's engine reaches the network: its messages go to {@code network}, a follower's go nowhere (they
+ * are the same bytes; the leader sent them). Snapshots are the journal's: the configuration in force, then
+ * {@link EngineSnapshot}. Service thread only (Aeron's clustered service agent), which is then the engine thread.
+ */
+public final class ReplicatedEngine implements ClusteredService
+{
+    /** Where an input record's engine time is: after its type and record-version bytes (JournalEncoder). */
+    static final int TIME_OFFSET = 2;
+    /** Snapshot bytes per message: below the 8 KiB largest message of a 64 KiB term. */
+    private static final int SNAPSHOT_CHUNK = 4 * 1024;
+
+    private final BiFunction<EngineConfig, SipSender, Engine> engines;
+    private final SipSender network;
+    private final RecordSink journal;
+    private final Consumer<Cluster.Role> roles;
+    private final SipSender leaderOnly = this::sendWhenLeading;
+    private final UnsafeBuffer record = new UnsafeBuffer(new byte[0]);
+    private Cluster cluster;
+    private Engine engine;
+    private InputReplayer replayer;
+    private long engineTimeNs = Long.MIN_VALUE;
+    private volatile long inputsApplied; // read by the node and tests: written only here
+    private volatile boolean leading;
+    private volatile long snapshotsTaken;
+
+    /**
+     * @param engines builds the engine of a configuration around the sender it is given (this service's leader-only
+     *                gate to {@code network}): the node adds its counters, call records and webhooks.
+     * @param network where the leader's messages go (the node's send stage).
+     * @param journal this member's own journal of what it applied; null for none.
+     * @param roles   told of every role change, on the service thread: the node binds or unbinds its SIP addresses.
+     */
+    public ReplicatedEngine(final BiFunction<EngineConfig, SipSender, Engine> engines,
+        final SipSender network, final RecordSink journal, final Consumer<Cluster.Role> roles)
+    {
+        this.engines = engines;
+        this.network = network;
+        this.journal = journal;
+        this.roles = roles;
+    }
+
+    @Override
+    public void onStart(final Cluster cluster, final Image snapshotImage)
+    {
+        this.cluster = cluster;
+        if (snapshotImage != null)
+        {
+            restore(snapshotImage);
+        }
+    }
+
+    @Override
+    public void onSessionOpen(final ClientSession session, final long timestamp)
+    {
+    }
+
+    @Override
+    public void onSessionClose(final ClientSession session, final long timestamp, final CloseReason closeReason)
+    {
+    }
+
+    @Override
+    public void onSessionMessage(final ClientSession session, final long timestamp, final DirectBuffer buffer,
+        final int offset, final int length, final Header header)
+    {
+        if (length < TIME_OFFSET + Long.BYTES)
+        {
+            return;
+        }
+        final byte[] raw = new byte[length];
+        buffer.getBytes(offset, raw);
+        engineTimeNs = Math.max(engineTimeNs, timestamp);
+        record.wrap(raw);
+        record.putLong(TIME_OFFSET, engineTimeNs, ByteOrder.LITTLE_ENDIAN);
+        final int type = raw[0] & 0xFF;
+        if (engine == null)
+        {
+            // Nothing is applied before the engine exists; a second node-start (two leaders each began the log, one
+            // of them too late) is ignored: the first in the log is everyone's.
+            if (type == RecordType.NODE_START)
+            {
+                engine = engines.apply(JournalDecoder.decode(raw).config, leaderOnly);
+                replayer = new InputReplayer(engine);
+                journal(raw);
+            }
+            return;
+        }
+        if (type == RecordType.NODE_START)
+        {
+            return;
+        }
+        final JournalRecord input = JournalDecoder.decode(raw);
+        journal(raw);
+        if (replayer.apply(input))
+        {
+            inputsApplied++;
+        }
+    }
+
+    @Override
+    public void onTimerEvent(final long correlationId, final long timestamp)
+    {
+    }
+
+    /** The configuration in force and the engine's state, in chunks; nothing before the engine exists. */
+    @Override
+    public void onTakeSnapshot(final ExclusivePublication snapshotPublication)
+    {
+        final ExpandableArrayBuffer out = new ExpandableArrayBuffer();
+        int length = 0;
+        if (engine != null)
+        {
+            final Bytes<?> config = Bytes.allocateElasticOnHeap();
+            JournalEncoder.config(config, engineTimeNs, 0, RecordType.CONFIG_IN_FORCE, engine.config());
+            final byte[] configBytes = config.toByteArray();
+            final byte[] state = EngineSnapshot.take(engine);
+            out.putLong(length, engineTimeNs);
+            length += Long.BYTES;
+            out.putLong(length, inputsApplied);
+            length += Long.BYTES;
+            out.putInt(length, configBytes.length);
+            length += Integer.BYTES;
+            out.putBytes(length, configBytes);
+            length += configBytes.length;
+            out.putInt(length, state.length);
+            length += Integer.BYTES;
+            out.putBytes(length, state);
+            length += state.length;
+        }
+        for (int at = 0; at < length; at += SNAPSHOT_CHUNK)
+        {
+            final int chunk = Math.min(SNAPSHOT_CHUNK, length - at);
+            while (snapshotPublication.offer(out, at, chunk) < 0)
+            {
+                cluster.idleStrategy().idle();
+            }
+        }
+        snapshotsTaken++;
+    }
+
+    @Override
+    public void onRoleChange(final Cluster.Role newRole)
+    {
+        leading = newRole == Cluster.Role.LEADER;
+        roles.accept(newRole);
+    }
+
+    @Override
+    public void onTerminate(final Cluster cluster)
+    {
+    }
+
+    /** The engine; null until the log's node-start record (or a snapshot) made it. Service thread only. */
+    public Engine engine()
+    {
+        return engine;
+    }
+
+    /** Inputs applied since the log began (a snapshot carries the count on). Service thread only. */
+    public long inputsApplied()
+    {
+        return inputsApplied;
+    }
+
+    /** Snapshots this service wrote since it started. */
+    public long snapshotsTaken()
+    {
+        return snapshotsTaken;
+    }
+
+    /** Whether this member leads: its engine's messages reach the network. */
+    public boolean leading()
+    {
+        return leading;
+    }
+
+    private boolean sendWhenLeading(final int transport, final InetSocketAddress destination, final long connectionId,
+        final DirectBuffer buffer, final int offset, final int length)
+    {
+        return !leading || network.send(transport, destination, connectionId, buffer, offset, length);
+    }
+
+    private void journal(final byte[] raw)
+    {
+        if (journal != null)
+        {
+            journal.begin().write(raw);
+            journal.commit();
+        }
+    }
+
+    private void restore(final Image snapshotImage)
+    {
+        final ExpandableArrayBuffer in = new ExpandableArrayBuffer();
+        final int[] length = {0};
+        while (!snapshotImage.isEndOfStream())
+        {
+            final int fragments = snapshotImage.poll((buffer, offset, chunk, header) ->
+            {
+                in.putBytes(length[0], buffer, offset, chunk);
+                length[0] += chunk;
+            }, 16);
+            if (fragments == 0)
+            {
+                if (snapshotImage.isClosed())
+                {
+                    break;
+                }
+                cluster.idleStrategy().idle();
+            }
+        }
+        if (length[0] == 0)
+        {
+            return;
+        }
+        int at = 0;
+        engineTimeNs = in.getLong(at);
+        at += Long.BYTES;
+        inputsApplied = in.getLong(at);
+        at += Long.BYTES;
+        final byte[] configBytes = new byte[in.getInt(at)];
+        at += Integer.BYTES;
+        in.getBytes(at, configBytes);
+        at += configBytes.length;
+        final byte[] state = new byte[in.getInt(at)];
+        at += Integer.BYTES;
+        in.getBytes(at, state);
+        engine = engines.apply(JournalDecoder.decode(configBytes).config, leaderOnly);
+        EngineSnapshot.restore(engine, state);
+        replayer = new InputReplayer(engine);
+    }
+}

@@ -1,0 +1,341 @@
+package dev.referee.ops.cluster;
+
+import dev.referee.config.ConfigSection;
+import dev.referee.engine.Engine;
+import dev.referee.engine.EngineSnapshot;
+import dev.referee.engine.counters.EngineCounters;
+import dev.referee.journal.RecordType;
+import dev.referee.journal.SyntheticRecordings;
+import dev.referee.pipeline.SipSender;
+import org.agrona.DirectBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.StringReader;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import java.util.zip.CRC32;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The engine replicated by a real Aeron Cluster of three members on loopback (issue 9): the inputs of ten recorded
+ * blind transfers go into the log through a cluster client, every member's engine applies them and makes the same
+ * messages, only the leader's reach the network; the leader is then stopped in the middle of the calls, the other
+ * two elect a new one, the rest of the inputs go in, and the calls end on both survivors as one.
+ */
+class ReplicatedEngineTest
+{
+    private static final Duration BOUND = Duration.ofSeconds(30);
+    private static final int MEMBERS = 3;
+
+    @TempDir
+    Path dir;
+
+    /** The inputs of ten blind transfers. SPARSE: T1 500 ms, so an election's second expires no transaction. */
+    private static final List<byte[]> INPUTS = SyntheticRecordings.blindTransferRecords(10, 42,
+        SyntheticRecordings.SPARSE).stream().filter(ReplicatedEngineTest::isInputOrNodeStart).toList();
+
+    private final ReplicatedEngine[] services = new ReplicatedEngine[MEMBERS];
+    private final Outputs[] outputs = new Outputs[MEMBERS];
+    private final AtomicLong[] sentToNetwork = new AtomicLong[MEMBERS];
+    private final ClusterMember[] members = new ClusterMember[MEMBERS];
+    private ClusterIngress ingress;
+
+    /** What one member's engine did: every message it made, and those that reached the network. */
+    private static final class Outputs implements SipSender
+    {
+        final SipSender gate;
+        final CRC32 digest = new CRC32();
+        final AtomicLong made = new AtomicLong();
+
+        Outputs(final SipSender gate)
+        {
+            this.gate = gate;
+        }
+
+        @Override
+        public boolean send(final int transport, final InetSocketAddress destination, final long connectionId,
+            final DirectBuffer buffer, final int offset, final int length)
+        {
+            final byte[] bytes = new byte[length];
+            buffer.getBytes(offset, bytes);
+            synchronized (digest)
+            {
+                digest.update(bytes);
+            }
+            made.incrementAndGet();
+            return gate.send(transport, destination, connectionId, buffer, offset, length);
+        }
+
+        long digest()
+        {
+            synchronized (digest)
+            {
+                return digest.getValue();
+            }
+        }
+    }
+
+    @AfterEach
+    void stop()
+    {
+        if (ingress != null)
+        {
+            ingress.close();
+        }
+        for (final ClusterMember member : members)
+        {
+            if (member != null)
+            {
+                member.close();
+            }
+        }
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void shouldApplyTheSameInputsOnEveryMemberAndCarryTheCallsOverTheLossOfTheLeader() throws Exception
+    {
+        for (int id = 0; id < MEMBERS; id++)
+        {
+            start(id);
+        }
+        final int leader = awaitLeader(-1);
+        connectClientThrough((leader + 1) % MEMBERS); // a follower's driver: the client must outlive the leader's
+
+        // Split in the middle of the sixth transfer (14 SIP inputs each): a call up when the leader goes.
+        final int half = indexOfSipInput(INPUTS, 5 * 14 + 7);
+        offer(INPUTS.subList(0, half));
+        // The node-start record builds the engine and is no input of its own.
+        awaitApplied(half - 1, 0, 1, 2);
+        assertTrue(sentToNetwork[leader].get() > 0, "the leader's engine reached the network");
+        for (int id = 0; id < MEMBERS; id++)
+        {
+            assertEquals(outputs[leader].made.get(), outputs[id].made.get(), "messages made by member " + id);
+            assertEquals(outputs[leader].digest(), outputs[id].digest(), "the same bytes on member " + id);
+            if (id != leader)
+            {
+                assertEquals(0, sentToNetwork[id].get(), "a follower sends nothing");
+            }
+        }
+        final long activeMidway = services[leader].engine().activeCalls();
+
+        stop(leader);
+        final int newLeader = awaitLeader(leader);
+        awaitClientFollows(newLeader);
+        final long sentBeforeByNewLeader = sentToNetwork[newLeader].get();
+        offer(INPUTS.subList(half, INPUTS.size()));
+
+        final int survivor = otherThan(leader, newLeader);
+        awaitApplied(INPUTS.size() - 1, newLeader, survivor);
+        assertTrue(activeMidway > 0, "the leader was lost in the middle of calls");
+        assertEquals(0, services[newLeader].engine().activeCalls(), "every call ended on the new leader");
+        assertEquals(0, services[survivor].engine().activeCalls(), "every call ended on the other survivor");
+        assertEquals(outputs[newLeader].digest(), outputs[survivor].digest(), "the survivors made the same bytes");
+        assertTrue(sentToNetwork[newLeader].get() > sentBeforeByNewLeader, "the new leader reached the network");
+        assertEquals(0, sentToNetwork[survivor].get(), "the follower sent nothing");
+        assertEquals(0, ingress.refused(), "no input was given up");
+
+        // The lost member comes back: it replays the log from its start and rejoins as a follower, its engine made
+        // the same messages as the others, and it sends none of them.
+        start(leader);
+        awaitApplied(INPUTS.size() - 1, leader);
+        assertFalse(services[leader].leading(), "the member that came back follows");
+        assertEquals(0, services[leader].engine().activeCalls());
+        assertEquals(outputs[newLeader].digest(), outputs[leader].digest(), "the same bytes replayed");
+        assertEquals(0, sentToNetwork[leader].get(), "a member catching up sends nothing");
+    }
+
+    /**
+     * A snapshot taken while transfers are under way: a member restarted after it starts from the snapshot (the
+     * engine's state and the count of inputs) and applies only the log after it, ending in the same state as the
+     * others.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void shouldRestartAMemberFromASnapshotTakenInTheMiddleOfCalls() throws Exception
+    {
+        for (int id = 0; id < MEMBERS; id++)
+        {
+            start(id);
+        }
+        final int leader = awaitLeader(-1);
+        final int follower = (leader + 1) % MEMBERS;
+        connectClientThrough(leader);
+        final int part = indexOfSipInput(INPUTS, 5 * 14 + 7);
+        offer(INPUTS.subList(0, part));
+        awaitApplied(part - 1, 0, 1, 2);
+        final long activeAtSnapshot = services[leader].engine().activeCalls();
+
+        assertTrue(members[leader].requestSnapshot(), "snapshot requested");
+        awaitTrue(() -> services[0].snapshotsTaken() == 1 && services[1].snapshotsTaken() == 1 &&
+            services[2].snapshotsTaken() == 1, () -> "every member took the snapshot");
+        stop(follower);
+        offer(INPUTS.subList(part, INPUTS.size()));
+        start(follower);
+
+        awaitApplied(INPUTS.size() - 1, 0, 1, 2);
+        assertTrue(activeAtSnapshot > 0, "the snapshot holds calls under way");
+        assertTrue(outputs[follower].made.get() < outputs[leader].made.get(),
+            "the restarted member replayed only what came after the snapshot");
+        assertEquals(0, services[follower].engine().activeCalls(), "the calls of the snapshot ended");
+        assertArrayEquals(EngineSnapshot.take(services[leader].engine()),
+            EngineSnapshot.take(services[follower].engine()), "the same engine state as the leader's");
+    }
+
+    // ---- members and the client ------------------------------------------------------------------------------------
+
+    private void start(final int id) throws Exception
+    {
+        sentToNetwork[id] = new AtomicLong();
+        final SipSender network = (transport, destination, connectionId, buffer, offset, length) ->
+            sentToNetwork[id].incrementAndGet() > 0;
+        services[id] = new ReplicatedEngine((config, gate) ->
+        {
+            outputs[id] = new Outputs(gate);
+            return new Engine(config, outputs[id], new EngineCounters());
+        }, network, null, role -> { });
+        members[id] = ClusterMember.start(config(id), services[id], Throwable::printStackTrace);
+    }
+
+    private void stop(final int id)
+    {
+        members[id].close();
+        members[id] = null;
+    }
+
+    private void connectClientThrough(final int id) throws Exception
+    {
+        ingress = ClusterIngress.connect(config(id), members[id].aeronDirectory());
+    }
+
+    /** What a client offers before it hears of a new leader goes to the dead one (SIP retransmits it). */
+    private void awaitClientFollows(final int leader)
+    {
+        awaitTrue(() ->
+        {
+            ingress.poll();
+            return ingress.leaderMemberId() == leader;
+        }, () -> "the client follows member " + leader + " (it offers to " + ingress.leaderMemberId() + ")");
+    }
+
+    private void awaitApplied(final long inputs, final int... ids)
+    {
+        awaitTrue(() -> Arrays.stream(ids).allMatch(id -> services[id].inputsApplied() == inputs),
+            () -> "members " + Arrays.toString(ids) + " applied " + inputs + " inputs (applied: " +
+            Arrays.stream(ids).mapToObj(id -> Long.toString(services[id].inputsApplied())).toList() + ")");
+    }
+
+    private void offer(final List<byte[]> records)
+    {
+        for (final byte[] record : records)
+        {
+            assertTrue(ingress.offer(record), "offered");
+        }
+    }
+
+    /** Where the {@code n}th SIP input (from 0) is in {@code records}. */
+    private static int indexOfSipInput(final List<byte[]> records, final int n)
+    {
+        int seen = 0;
+        for (int i = 0; i < records.size(); i++)
+        {
+            if (records.get(i)[0] == RecordType.INPUT_SIP && seen++ == n)
+            {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("fewer than " + n + " SIP inputs");
+    }
+
+    private static boolean isInputOrNodeStart(final byte[] record)
+    {
+        final int type = record[0] & 0xFF;
+        return type == RecordType.NODE_START || type == RecordType.INPUT_SIP || type == RecordType.INPUT_TICK;
+    }
+
+    private int awaitLeader(final int lost)
+    {
+        final int[] leader = {-1};
+        awaitTrue(() ->
+        {
+            if (ingress != null)
+            {
+                ingress.poll();
+            }
+            int leaders = 0;
+            for (int id = 0; id < services.length; id++)
+            {
+                if (id != lost && services[id].leading())
+                {
+                    leader[0] = id;
+                    leaders++;
+                }
+            }
+            return leaders == 1;
+        }, () -> "one leader elected");
+        assertNotEquals(lost, leader[0]);
+        return leader[0];
+    }
+
+    private static int otherThan(final int a, final int b)
+    {
+        for (int id = 0; id < MEMBERS; id++)
+        {
+            if (id != a && id != b)
+            {
+                return id;
+            }
+        }
+        throw new IllegalArgumentException();
+    }
+
+    private void awaitTrue(final BooleanSupplier condition, final Supplier<String> what)
+    {
+        final long deadline = System.nanoTime() + BOUND.toNanos();
+        while (!condition.getAsBoolean())
+        {
+            assertTrue(System.nanoTime() < deadline, () -> "timed out waiting until " + what.get() + threads());
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+    }
+
+    private static String threads()
+    {
+        final StringBuilder out = new StringBuilder();
+        Thread.getAllStackTraces().forEach((thread, stack) ->
+        {
+            out.append("\n").append(thread.getName()).append(' ').append(thread.getState());
+            for (int i = 0; i < Math.min(12, stack.length); i++)
+            {
+                out.append("\n    ").append(stack[i]);
+            }
+        });
+        return out.toString();
+    }
+
+    private ClusterConfig config(final int member) throws Exception
+    {
+        final String yaml = "cluster:\n  member: " + member + "\n  members:\n" +
+            "    - {id: 0, host: \"127.0.0.1\", port-base: 21000}\n" +
+            "    - {id: 1, host: \"127.0.0.1\", port-base: 21100}\n" +
+            "    - {id: 2, host: \"127.0.0.1\", port-base: 21200}\n" +
+            "  dir: \"" + dir.resolve("member-" + member) + "\"\n  heartbeat-timeout: 500ms\n";
+        return ClusterConfig.read(ConfigSection.document(new StringReader(yaml), "test.yaml").get("cluster"));
+    }
+}
