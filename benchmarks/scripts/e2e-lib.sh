@@ -75,7 +75,11 @@ e2e_start_referee()
     fi
     # shellcheck disable=SC2206
     flags+=(${E2E_JAVA_OPTS:-})
-    java "${flags[@]}" -jar "$jar" run --config "$tmp/referee.yaml" > "$tmp/referee.log" 2>&1 &
+    # ${referee_cpus:-}: a CPU list (taskset -c) Referee is kept on, so that a load generator on the other CPUs
+    # does not take its time (taskset execs java: the PID is Referee's).
+    local pin=()
+    [[ -n "${referee_cpus:-}" ]] && pin=(taskset -c "$referee_cpus")
+    "${pin[@]}" java "${flags[@]}" -jar "$jar" run --config "$tmp/referee.yaml" > "$tmp/referee.log" 2>&1 &
     referee_pid=$!
     pids+=("$referee_pid")
     for _ in $(seq 300)

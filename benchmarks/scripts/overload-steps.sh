@@ -6,7 +6,7 @@
 #   benchmarks/scripts/overload-steps.sh [--capacity C] [--step-seconds S] [--multipliers "1 1.5 2 3 1"]
 #                                        [--hold-ms MS] [--recv-timeout MS] [--probe-start R] [--probe-seconds S]
 #                                        [--warmup-calls N] [--port-base P] [--csv FILE] [--png FILE]
-#                                        [--keep DIR] [--build]
+#                                        [--keep DIR] [--build] [--referee-cpus LIST] [--sipp-cpus LIST]
 #
 # --capacity: the clean capacity in calls/s. Without it the script finds one first: probes of --probe-seconds
 # (default 5) from --probe-start calls/s (default 500), each 1.25x the last (rounded to 50), at most 8; the capacity
@@ -33,6 +33,11 @@
 # per step, with /usr/bin/python3 and matplotlib (Debian's python3-matplotlib, installed with apt-get when missing),
 # or gnuplot (gnuplot-nox) when matplotlib cannot be had; no PNG (and a message) when neither can.
 #
+# --referee-cpus and --sipp-cpus: CPU lists (taskset -c, e.g. 1 and 0) that Referee and both SIPp parties are kept on.
+# On a 2-core machine SIPp and Referee otherwise share both cores, so that past Referee's clean rate SIPp cannot
+# offer more (it managed 3,600 of 4,500 calls/s asked): a step then measures the generator's collapse as much as
+# Referee's. With one core each, Referee's clean capacity is lower and SIPp can offer twice it.
+#
 # Referee runs from ops/target/referee.jar (built when missing or with --build) as in e2e-sipp.sh (UDP, journal
 # on), with e2e-lib.sh's JVM flags and $E2E_JAVA_OPTS, after a warm-up run (--warmup-calls, default 5,000, at the
 # lower of the capacity and --probe-start). Ports (P = --port-base, default 17060): Referee P, admin P+1000,
@@ -52,6 +57,8 @@ csv=""
 png=""
 keep=""
 build=0
+referee_cpus=""
+sipp_cpus=""
 
 usage()
 {
@@ -74,6 +81,8 @@ do
         --png) png="$2"; shift 2 ;;
         --keep) keep="$2"; shift 2 ;;
         --build) build=1; shift ;;
+        --referee-cpus) referee_cpus="$2"; shift 2 ;;
+        --sipp-cpus) sipp_cpus="$2"; shift 2 ;;
         -h|--help) usage; exit 0 ;;
         *) echo "overload-steps: unknown argument $1" >&2; usage >&2; exit 2 ;;
     esac
@@ -140,7 +149,9 @@ e2e_start_referee
 # 4 MiB socket buffers for both SIPp parties (SIPp's default is 64 KiB): under overload SIPp shares the 2 cores and,
 # off the CPU, dropped Referee's answers in its own socket, then retransmitted: a collapse of the load generator.
 sipp_buffers=(-buff_size $(( 4 << 20 )))
-(cd "$tmp" && exec sipp -sf "$bench_sipp/uas-basic-call.xml" -i 127.0.0.1 -p "$uas_port" -nostdin \
+sipp_pin=()
+[[ -n "$sipp_cpus" ]] && sipp_pin=(taskset -c "$sipp_cpus")
+(cd "$tmp" && exec "${sipp_pin[@]}" sipp -sf "$bench_sipp/uas-basic-call.xml" -i 127.0.0.1 -p "$uas_port" -nostdin \
     "${sipp_buffers[@]}" > "$tmp/uas.log" 2>&1) &
 pids+=("$!")
 sleep 0.5
@@ -163,7 +174,7 @@ run_uac()
     # Concurrency never paces the rate: every call may wait recv-timeout, plus the hold time, plus a second.
     lim=$(( r * (recv_timeout + hold + 1000) / 1000 + 100 ))
     start="$(date +%s%N)"
-    (cd "$tmp" && exec sipp -sf "$bench_sipp/uac-basic-call.xml" "127.0.0.1:$referee_port" -s service -i 127.0.0.1 \
+    (cd "$tmp" && exec "${sipp_pin[@]}" sipp -sf "$bench_sipp/uac-basic-call.xml" "127.0.0.1:$referee_port" -s service -i 127.0.0.1 \
         -p "$uac_port" -r "$r" -m "$n" -l "$lim" -d "$hold" -recv_timeout "$recv_timeout" -nostdin "${sipp_buffers[@]}" \
         -timeout $(( n / r * 3 + recv_timeout / 1000 + 30 )) -trace_stat -stf "$tmp/$label.csv" -fd 1 \
         -trace_err -error_file "$tmp/$label.err" > "$tmp/$label.log" 2>&1) &
