@@ -2,11 +2,13 @@ package dev.referee.ops.cli;
 
 import dev.referee.config.ListenAddress;
 import dev.referee.ops.admin.ReloadResult;
+import dev.referee.ops.cluster.ClusterNode;
 import dev.referee.ops.config.RefereeConfig;
 import dev.referee.ops.node.RefereeNode;
 
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * Starts a node from a configuration. {@code referee run} uses {@link #REFEREE_NODE}; the seam exists so that the
@@ -18,6 +20,10 @@ public interface NodeLauncher
     /** The real node. */
     NodeLauncher REFEREE_NODE = (config) ->
     {
+        if (config.cluster().enabled())
+        {
+            return clusterMember(config);
+        }
         final RefereeNode node = RefereeNode.start(config);
         return new RunningNode()
         {
@@ -52,6 +58,49 @@ public interface NodeLauncher
             }
         };
     };
+
+    /**
+     * A member of a cluster (docs/failover.md): it binds the SIP addresses only while it leads; no admin HTTP or
+     * reload yet.
+     */
+    private static RunningNode clusterMember(final RefereeConfig config)
+    {
+        final ClusterNode node = ClusterNode.start(config);
+        final CountDownLatch closed = new CountDownLatch(1);
+        return new RunningNode()
+        {
+            @Override
+            public List<ListenAddress> boundAddresses()
+            {
+                return config.listen();
+            }
+
+            @Override
+            public InetSocketAddress adminAddress()
+            {
+                return null;
+            }
+
+            @Override
+            public ReloadResult reload()
+            {
+                throw new UnsupportedOperationException("a cluster member takes no reload yet (docs/failover.md)");
+            }
+
+            @Override
+            public void awaitClose() throws InterruptedException
+            {
+                closed.await();
+            }
+
+            @Override
+            public void close()
+            {
+                node.close();
+                closed.countDown();
+            }
+        };
+    }
 
     /** Binds every address and starts every thread; throws (a BindException among the causes) when it cannot. */
     RunningNode start(RefereeConfig config) throws Exception;

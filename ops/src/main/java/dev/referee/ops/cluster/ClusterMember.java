@@ -91,6 +91,8 @@ public final class ClusterMember implements AutoCloseable
             .clusterClock(new NanosecondClusterClock())
             .leaderHeartbeatTimeoutNs(TimeUnit.MILLISECONDS.toNanos(config.heartbeatTimeoutMs()))
             .leaderHeartbeatIntervalNs(TimeUnit.MILLISECONDS.toNanos(Math.max(10, config.heartbeatTimeoutMs() / 10)))
+            // An election's rounds wait this long each (Aeron's default is 1 s): as long as the heartbeat timeout.
+            .electionTimeoutNs(TimeUnit.MILLISECONDS.toNanos(config.heartbeatTimeoutMs()))
             .errorHandler(errors);
         final ClusteredServiceContainer.Context container = new ClusteredServiceContainer.Context()
             .aeronDirectoryName(aeronDirectory)

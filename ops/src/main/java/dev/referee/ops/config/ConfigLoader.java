@@ -137,7 +137,7 @@ public final class ConfigLoader
             LoggingConfig.read(top.section("logging")),
             top.get("hep") == null ? HepConfig.OFF : HepConfig.read(top.section("hep")),
             MediaConfig.read(top.section("media")),
-            cluster(top),
+            ClusterConfig.read(top.get("cluster")),
             adminToken(top),
             null);
     }
@@ -170,21 +170,6 @@ public final class ConfigLoader
                 "Contact name it)");
         }
         return TlsConfig.read(top.section("tls"));
-    }
-
-    /**
-     * {@code cluster}: read and checked in full, then refused while the replicated engine is not wired into the node
-     * (issue 9, docs/failover.md): a member that silently ran alone would serve calls no other member knows of.
-     */
-    private static ClusterConfig cluster(final ConfigSection top) throws ConfigException
-    {
-        final ClusterConfig cluster = ClusterConfig.read(top.get("cluster"));
-        if (cluster.enabled())
-        {
-            throw top.require("cluster").error("a node cannot run as a cluster member yet (docs/failover.md); " +
-                "remove the cluster section to run it alone");
-        }
-        return cluster;
     }
 
     /**

@@ -36,17 +36,6 @@ class ClusterConfigTest
     }
 
     @Test
-    void shouldRefuseToStartAMemberWhileTheReplicatedEngineIsNotWiredIntoTheNode()
-    {
-        final ConfigException ex = assertThrows(ConfigException.class, () -> ConfigLoader.parse(THREE_MEMBERS,
-            "node1.yaml"));
-        assertEquals("cluster", ex.keyPath());
-        assertEquals(2, ex.line());
-        assertEquals("a node cannot run as a cluster member yet (docs/failover.md); remove the cluster section to " +
-            "run it alone", ex.reason());
-    }
-
-    @Test
     void shouldReadTheIssuesExampleAndDescribeTheMembersForAeron() throws Exception
     {
         final ClusterConfig cluster = read(THREE_MEMBERS);

@@ -1,0 +1,272 @@
+package dev.referee.ops.cluster;
+
+import dev.referee.engine.Engine;
+import dev.referee.engine.config.EngineConfig;
+import dev.referee.engine.counters.EngineCounters;
+import dev.referee.engine.id.IdKey;
+import dev.referee.journal.JournalEncoder;
+import dev.referee.journal.JournalInputStage;
+import dev.referee.ops.config.RefereeConfig;
+import dev.referee.pipeline.SipPipeline;
+import dev.referee.pipeline.SipSender;
+import io.aeron.cluster.service.Cluster;
+import net.openhft.chronicle.bytes.Bytes;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.SystemNanoClock;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A node that is one member of the cluster (issue 9, docs/failover.md): its {@link ClusterMember} runs the
+ * {@link ReplicatedEngine} on every member; only while it leads does it bind the SIP addresses ({@code listen}) and
+ * run a pipeline whose inbound stage offers every input to the cluster's log ({@link ClusterIngress}) instead of
+ * handing it to an engine, and whose send stage carries the engine's messages out. Leadership is taken up and given
+ * up on a thread of its own, off the clustered-service thread that reports it.
+ * <p>
+ * Not yet (docs/failover.md): the member's own journal, call records and webhooks, the media relay, warm-up,
+ * admin HTTP with the cluster's state.
+ */
+public final class ClusterNode implements AutoCloseable
+{
+    /** How long a new leader tries to bind the SIP addresses a lost leader may still hold for a moment. */
+    private static final long BIND_RETRY_NS = TimeUnit.SECONDS.toNanos(5);
+
+    private final RefereeConfig config;
+    private final EngineCounters counters = new EngineCounters();
+    private final LeaderSender network = new LeaderSender();
+    private final ExecutorService leadership = Executors.newSingleThreadExecutor(r ->
+    {
+        final Thread thread = new Thread(r, "cluster-leadership");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final ReplicatedEngine service;
+    private final ClusterMember member;
+    private SipPipeline pipeline; // leadership thread only: the one serving while this member leads
+    private SipPipeline ready; // the same: built (its rings allocated) but not bound, for the next lead
+    private ClusterIngress ingress; // the same
+    private volatile boolean leading;
+
+    private ClusterNode(final RefereeConfig config)
+    {
+        this.config = config;
+        this.service = new ReplicatedEngine(this::engine, network, null, this::onRoleChange);
+        this.member = ClusterMember.start(config.cluster(), service, Throwable::printStackTrace);
+        leadership.execute(this::prepare);
+    }
+
+    private void prepare()
+    {
+        if (ready == null && pipeline == null)
+        {
+            ready = newPipeline();
+        }
+    }
+
+    /** Starts this member; it serves SIP once it is elected leader. */
+    public static ClusterNode start(final RefereeConfig config)
+    {
+        if (config.listen().stream().anyMatch(address -> address.address().getPort() == 0))
+        {
+            throw new IllegalArgumentException("a cluster member needs listen ports given, not 0: every member binds " +
+                "the same ones when it leads");
+        }
+        return new ClusterNode(config);
+    }
+
+    /** Whether this member leads now: it binds the SIP addresses and its engine's messages reach the network. */
+    public boolean leading()
+    {
+        return leading;
+    }
+
+    /** The replicated engine's service (its engine, inputs applied, snapshots). */
+    public ReplicatedEngine service()
+    {
+        return service;
+    }
+
+    public ClusterMember member()
+    {
+        return member;
+    }
+
+    private Engine engine(final EngineConfig engineConfig, final SipSender gate)
+    {
+        return new Engine(engineConfig, gate, counters);
+    }
+
+    /** On the clustered-service thread: the work is handed to the leadership thread. */
+    private void onRoleChange(final Cluster.Role role)
+    {
+        final boolean lead = role == Cluster.Role.LEADER;
+        if (lead == leading)
+        {
+            return;
+        }
+        leading = lead;
+        if (!lead)
+        {
+            network.to(null); // nothing more reaches the network from this member, at once
+        }
+        if (!leadership.isShutdown()) // a member closing hears of its own role change
+        {
+            leadership.execute(lead ? this::takeLead : this::giveUpLead);
+        }
+    }
+
+    private void takeLead()
+    {
+        try
+        {
+            ingress = ClusterIngress.connect(config.cluster(), member.aeronDirectory());
+            if (service.engine() == null)
+            {
+                // A fresh cluster: the first leader begins the log with the node-start record (configuration and
+                // identifier key); should two leaders both do it, every member takes the first in the log.
+                final Bytes<?> record = Bytes.allocateElasticOnHeap(4096);
+                JournalEncoder.nodeStart(record, 0, System.currentTimeMillis(),
+                    config.engineConfig(freshIdKey()));
+                ingress.offer(record.toByteArray());
+            }
+            pipeline = boundPipeline(ready);
+            ready = null;
+            pipeline.addInboundStage(new JournalInputStage(ingress, 0));
+            pipeline.start((event, endOfBatch) ->
+            {
+                // The engine is the clustered service: this pipeline only feeds the log and sends.
+            });
+            network.to(pipeline.sender());
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            System.getLogger(ClusterNode.class.getName()).log(System.Logger.Level.ERROR,
+                "cannot take up leadership: " + ex);
+            giveUpLead();
+        }
+    }
+
+    /**
+     * A pipeline bound to the SIP addresses, retried for {@link #BIND_RETRY_NS}: a leader that just lost its lead on
+     * this host (or whose kill -9 the kernel is still cleaning up) may hold them a moment longer. A pipeline whose bind
+     * failed is closed, so each try builds a new one.
+     */
+    private SipPipeline boundPipeline(final SipPipeline prepared) throws IOException
+    {
+        final long deadline = System.nanoTime() + BIND_RETRY_NS;
+        SipPipeline candidate = prepared;
+        while (true)
+        {
+            if (candidate == null)
+            {
+                candidate = newPipeline();
+            }
+            try
+            {
+                candidate.bind();
+                return candidate;
+            }
+            catch (final IOException ex)
+            {
+                candidate = null;
+                if (System.nanoTime() - deadline > 0)
+                {
+                    throw ex;
+                }
+                sleepQuietly();
+            }
+        }
+    }
+
+    /**
+     * A pipeline not bound yet. Building one allocates its rings (hundreds of MiB at the default sizes), which took
+     * 1.5 s of a new leader's time on this machine: a member keeps one ready while it follows.
+     */
+    private SipPipeline newPipeline()
+    {
+        return new SipPipeline(config.pipeline(), config.listen(), config.sip().userAgent(), config.overload(),
+            config.trunkSources(), config.security(), config.tcp(), config.tls(), new SystemNanoClock());
+    }
+
+    private static void sleepQuietly()
+    {
+        try
+        {
+            Thread.sleep(50);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void giveUpLead()
+    {
+        network.to(null);
+        if (pipeline != null)
+        {
+            pipeline.close();
+            pipeline = null;
+        }
+        if (ingress != null)
+        {
+            ingress.close();
+            ingress = null;
+        }
+        prepare();
+    }
+
+    private static IdKey freshIdKey()
+    {
+        final SecureRandom random = new SecureRandom();
+        return new IdKey(random.nextLong(), random.nextLong());
+    }
+
+    @Override
+    public void close()
+    {
+        leadership.execute(() ->
+        {
+            giveUpLead();
+            if (ready != null)
+            {
+                ready.close();
+                ready = null;
+            }
+        });
+        leadership.shutdown();
+        try
+        {
+            leadership.awaitTermination(5, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        member.close();
+    }
+
+    /** The pipeline's send stage while this member leads, nothing otherwise. */
+    private static final class LeaderSender implements SipSender
+    {
+        private volatile SipSender to;
+
+        void to(final SipSender sender)
+        {
+            to = sender;
+        }
+
+        @Override
+        public boolean send(final int transport, final InetSocketAddress destination, final long connectionId,
+            final DirectBuffer buffer, final int offset, final int length)
+        {
+            final SipSender sender = to;
+            return sender == null || sender.send(transport, destination, connectionId, buffer, offset, length);
+        }
+    }
+}

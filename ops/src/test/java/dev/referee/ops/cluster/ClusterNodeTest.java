@@ -1,0 +1,143 @@
+package dev.referee.ops.cluster;
+
+import dev.referee.ops.config.ConfigLoader;
+import dev.referee.ops.config.RefereeConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Three cluster members in one process, one SIP address (127.0.0.1:{@value #SIP_PORT}): only the leader binds it and
+ * answers; when the leader goes, another is elected, binds the address and answers in its place.
+ */
+class ClusterNodeTest
+{
+    private static final int SIP_PORT = 25_060;
+    private static final long ANSWER_WITHIN_NS = TimeUnit.SECONDS.toNanos(20);
+
+    @TempDir
+    Path dir;
+
+    private final ClusterNode[] nodes = new ClusterNode[3];
+
+    @AfterEach
+    void stop()
+    {
+        for (final ClusterNode node : nodes)
+        {
+            if (node != null)
+            {
+                node.close();
+            }
+        }
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void shouldAnswerOnTheServiceAddressFromTheLeaderAndFromTheNextLeaderOnceItIsLost() throws Exception
+    {
+        for (int id = 0; id < nodes.length; id++)
+        {
+            nodes[id] = ClusterNode.start(config(id));
+        }
+        final long firstAnswerNs = optionsAnsweredWithin(ANSWER_WITHIN_NS);
+        assertTrue(firstAnswerNs >= 0, "the first leader answers OPTIONS");
+        final int leader = leader();
+        assertEquals(1, Arrays.stream(nodes).filter(ClusterNode::leading).count(), "one leader");
+
+        final long lostAtNs = System.nanoTime();
+        nodes[leader].close();
+        nodes[leader] = null;
+        final long answeredAtNs = optionsAnsweredWithin(ANSWER_WITHIN_NS);
+        assertTrue(answeredAtNs >= 0, "the next leader answers OPTIONS");
+        System.out.printf("service back %d ms after the leader was stopped%n",
+            TimeUnit.NANOSECONDS.toMillis(answeredAtNs - lostAtNs));
+        assertTrue(leader() != leader, "another member leads");
+    }
+
+    private int leader()
+    {
+        for (int id = 0; id < nodes.length; id++)
+        {
+            if (nodes[id] != null && nodes[id].leading())
+            {
+                return id;
+            }
+        }
+        return -1;
+    }
+
+    /** Sends OPTIONS every 100 ms until a 200 comes back: when it came (nanoTime), or -1 after {@code boundNs}. */
+    private static long optionsAnsweredWithin(final long boundNs) throws IOException
+    {
+        final long deadline = System.nanoTime() + boundNs;
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)))
+        {
+            socket.setSoTimeout(100);
+            final byte[] in = new byte[4096];
+            int cseq = 1;
+            while (System.nanoTime() < deadline)
+            {
+                final byte[] options = options(socket.getLocalPort(), cseq++);
+                socket.send(new DatagramPacket(options, options.length,
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), SIP_PORT)));
+                try
+                {
+                    final DatagramPacket answer = new DatagramPacket(in, in.length);
+                    socket.receive(answer);
+                    if (new String(in, 0, answer.getLength(), StandardCharsets.US_ASCII).startsWith("SIP/2.0 200"))
+                    {
+                        return System.nanoTime();
+                    }
+                }
+                catch (final SocketTimeoutException ex)
+                {
+                    // no leader bound yet, or its answer is still to come: ask again
+                }
+            }
+        }
+        return -1;
+    }
+
+    private static byte[] options(final int localPort, final int cseq)
+    {
+        return ("OPTIONS sip:" + SIP_PORT + "@127.0.0.1:" + SIP_PORT + " SIP/2.0\r\n" +
+            "Via: SIP/2.0/UDP 127.0.0.1:" + localPort + ";branch=z9hG4bK-cluster-" + cseq + ";rport\r\n" +
+            "Max-Forwards: 70\r\n" +
+            "From: <sip:probe@127.0.0.1>;tag=probe" + cseq + "\r\n" +
+            "To: <sip:127.0.0.1:" + SIP_PORT + ">\r\n" +
+            "Call-ID: cluster-probe-" + cseq + "@127.0.0.1\r\n" +
+            "CSeq: " + cseq + " OPTIONS\r\n" +
+            "Content-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private RefereeConfig config(final int member) throws Exception
+    {
+        final String yaml = "listen:\n  - \"udp:127.0.0.1:" + SIP_PORT + "\"\n" +
+            "admin: off\n" +
+            "journal:\n  enabled: false\n" +
+            "warm-up:\n  calls: 0\n" +
+            "routes:\n  - {user: \".*\", target: \"127.0.0.1:9\"}\n" +
+            "cluster:\n  member: " + member + "\n  members:\n" +
+            "    - {id: 0, host: \"127.0.0.1\", port-base: 22000}\n" +
+            "    - {id: 1, host: \"127.0.0.1\", port-base: 22100}\n" +
+            "    - {id: 2, host: \"127.0.0.1\", port-base: 22200}\n" +
+            "  dir: \"" + dir.resolve("member-" + member) + "\"\n  heartbeat-timeout: 500ms\n";
+        return ConfigLoader.parse(yaml, "member-" + member + ".yaml");
+    }
+}
