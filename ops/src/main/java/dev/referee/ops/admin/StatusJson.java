@@ -21,7 +21,9 @@ import java.util.Map;
  *  "routeTargets":{"udp:10.0.0.1:5060":{"up":1,"pings":n,"wentDown":n,"cameUp":n}},
  *  "provisionals":{"pracksSent":n,"pracksReceived":n,"neverAcknowledged":n},
  *  "media":{"enabled":0|1,"pairs":n,"pairsInUse":n,"callsRefused":n,"relayed":n,"dropped":n,"openFailed":n,
- *   "pairsUnusable":n}}
+ *   "pairsUnusable":n},
+ *  "cluster":{"member":n,"role":"leader"|"follower"|"candidate","leader":n,"term":n,"commitPosition":n}}
+ *  ("cluster" only on a member of a cluster)
  * </pre>
  * Written by hand: the shape is small and fixed, and no JSON library is needed on the ops classpath for it.
  */
@@ -144,7 +146,18 @@ public final class StatusJson
             .append(",\"dropped\":").append(media.dropped())
             .append(",\"openFailed\":").append(media.openFailed())
             .append(",\"pairsUnusable\":").append(media.pairsUnusable())
-            .append("}}");
+            .append('}');
+        final StatusSnapshot.Cluster cluster = status.cluster();
+        if (cluster != StatusSnapshot.Cluster.NONE)
+        {
+            json.append(",\"cluster\":{\"member\":").append(cluster.member())
+                .append(",\"role\":\"").append(cluster.role()).append('"')
+                .append(",\"leader\":").append(cluster.leader())
+                .append(",\"term\":").append(cluster.term())
+                .append(",\"commitPosition\":").append(cluster.commitPosition())
+                .append('}');
+        }
+        json.append('}');
         return json.toString();
     }
 

@@ -44,11 +44,33 @@ public record StatusSnapshot(
     Hep hep,
     Map<String, RouteTarget> routeTargets,
     Provisionals provisionals,
-    Media media)
+    Media media,
+    Cluster cluster)
 {
     public StatusSnapshot
     {
         routeTargets = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(routeTargets));
+    }
+
+    /** A single node, not a cluster member. */
+    public StatusSnapshot(final long activeCalls, final long dialogs, final long transactions,
+        final long transactionsWaiting, final long timers, final RingStatus ring, final MessageCounts messagesIn,
+        final MessageCounts messagesOut, final Drops drops, final Overload overload, final Security security,
+        final Tcp tcp, final Trunks trunks, final Hep hep, final Map<String, RouteTarget> routeTargets,
+        final Provisionals provisionals, final Media media)
+    {
+        this(activeCalls, dialogs, transactions, transactionsWaiting, timers, ring, messagesIn, messagesOut, drops,
+            overload, security, tcp, trunks, hep, routeTargets, provisionals, media, Cluster.NONE);
+    }
+
+    /**
+     * This node as a member of a cluster (issue 9, docs/failover.md): its id, its role ({@code leader},
+     * {@code follower} or {@code candidate}), the leader's id as it last learnt it (-1: none yet), the leadership
+     * term, and the log position of the last input its engine applied.
+     */
+    public record Cluster(int member, String role, int leader, long term, long commitPosition)
+    {
+        public static final Cluster NONE = new Cluster(-1, null, -1, -1, -1);
     }
 
     /** Without the media relay: pass-through. */

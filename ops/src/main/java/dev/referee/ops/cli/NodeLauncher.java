@@ -2,8 +2,8 @@ package dev.referee.ops.cli;
 
 import dev.referee.config.ListenAddress;
 import dev.referee.ops.admin.ReloadResult;
-import dev.referee.ops.cluster.ClusterNode;
 import dev.referee.ops.config.RefereeConfig;
+import dev.referee.ops.node.ClusterNode;
 import dev.referee.ops.node.RefereeNode;
 
 import java.net.InetSocketAddress;
@@ -60,10 +60,10 @@ public interface NodeLauncher
     };
 
     /**
-     * A member of a cluster (docs/failover.md): it binds the SIP addresses only while it leads; no admin HTTP or
-     * reload yet.
+     * A member of a cluster (docs/failover.md): it binds the SIP addresses only while it leads; admin HTTP with
+     * {@code /status} on every member, no reload yet.
      */
-    private static RunningNode clusterMember(final RefereeConfig config)
+    private static RunningNode clusterMember(final RefereeConfig config) throws Exception
     {
         final ClusterNode node = ClusterNode.start(config);
         final CountDownLatch closed = new CountDownLatch(1);
@@ -78,7 +78,7 @@ public interface NodeLauncher
             @Override
             public InetSocketAddress adminAddress()
             {
-                return null;
+                return node.adminAddress();
             }
 
             @Override

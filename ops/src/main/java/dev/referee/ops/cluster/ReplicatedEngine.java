@@ -24,6 +24,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteOrder;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
@@ -60,6 +61,10 @@ public final class ReplicatedEngine implements ClusteredService
     private volatile long inputsApplied; // read by the node and tests: written only here
     private volatile boolean leading;
     private volatile long snapshotsTaken;
+    private volatile Cluster.Role role = Cluster.Role.FOLLOWER;
+    private volatile int leaderMemberId = -1;
+    private volatile long leadershipTermId = -1;
+    private volatile long appliedPosition = -1;
 
     /**
      * @param engines builds the engine of a configuration around the sender it is given (this service's leader-only
@@ -105,6 +110,7 @@ public final class ReplicatedEngine implements ClusteredService
         {
             return;
         }
+        appliedPosition = header.position();
         final byte[] raw = new byte[length];
         buffer.getBytes(offset, raw);
         engineTimeNs = Math.max(engineTimeNs, timestamp);
@@ -177,8 +183,18 @@ public final class ReplicatedEngine implements ClusteredService
     }
 
     @Override
+    public void onNewLeadershipTermEvent(final long leadershipTermId, final long logPosition, final long timestamp,
+        final long termBaseLogPosition, final int leaderMemberId, final int logSessionId, final TimeUnit timeUnit,
+        final int appVersion)
+    {
+        this.leadershipTermId = leadershipTermId;
+        this.leaderMemberId = leaderMemberId;
+    }
+
+    @Override
     public void onRoleChange(final Cluster.Role newRole)
     {
+        role = newRole;
         leading = newRole == Cluster.Role.LEADER;
         roles.accept(newRole);
     }
@@ -204,6 +220,30 @@ public final class ReplicatedEngine implements ClusteredService
     public long snapshotsTaken()
     {
         return snapshotsTaken;
+    }
+
+    /** This member's role as the service last heard it. */
+    public Cluster.Role role()
+    {
+        return role;
+    }
+
+    /** The leader's member id as the last new leadership term gave it; -1 before the first. */
+    public int leaderMemberId()
+    {
+        return leaderMemberId;
+    }
+
+    /** The leadership term as the last new leadership term gave it; -1 before the first. */
+    public long leadershipTermId()
+    {
+        return leadershipTermId;
+    }
+
+    /** The log position of the last message applied (committed: a service sees only committed log); -1 before. */
+    public long appliedPosition()
+    {
+        return appliedPosition;
     }
 
     /** Whether this member leads: its engine's messages reach the network. */

@@ -228,7 +228,7 @@ final class NodeAssembly
      * (docs/security.md, Identifiers). The default {@link SecureRandom} (on Linux, the kernel's non-blocking source)
      * rather than {@link SecureRandom#getInstanceStrong()}, which may block at boot and is no better for a key.
      */
-    private static IdKey freshIdKey()
+    static IdKey freshIdKey()
     {
         final SecureRandom random = new SecureRandom();
         return new IdKey(random.nextLong(), random.nextLong());

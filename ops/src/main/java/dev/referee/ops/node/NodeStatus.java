@@ -12,11 +12,13 @@ import dev.referee.pipeline.SipPipeline;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** Builds {@code GET /status} from the engine's and the pipeline's counters, which are safe to read from any thread. */
 final class NodeStatus implements StatusSource
 {
-    private final SipPipeline pipeline;
+    private final Supplier<SipPipeline> pipelines;
+    private final Supplier<StatusSnapshot.Cluster> cluster;
     private final EngineCounters engine;
     private final HepCapture capture; // null without hep
     private final RelayCounters relay; // null unless media.enabled
@@ -34,7 +36,18 @@ final class NodeStatus implements StatusSource
     NodeStatus(final SipPipeline pipeline, final EngineCounters engine, final HepCapture capture,
         final RelayCounters relay)
     {
-        this.pipeline = pipeline;
+        this(() -> pipeline, () -> StatusSnapshot.Cluster.NONE, engine, capture, relay);
+    }
+
+    /**
+     * A cluster member's: its pipeline changes with leadership ({@code pipelines} gives the current one, never null),
+     * and {@code cluster} says what the member knows of the cluster.
+     */
+    NodeStatus(final Supplier<SipPipeline> pipelines, final Supplier<StatusSnapshot.Cluster> cluster,
+        final EngineCounters engine, final HepCapture capture, final RelayCounters relay)
+    {
+        this.pipelines = pipelines;
+        this.cluster = cluster;
         this.engine = engine;
         this.capture = capture;
         this.relay = relay;
@@ -43,6 +56,7 @@ final class NodeStatus implements StatusSource
     @Override
     public StatusSnapshot snapshot()
     {
+        final SipPipeline pipeline = pipelines.get();
         return new StatusSnapshot(
             engine.get(EngineCounters.CALLS),
             engine.get(EngineCounters.DIALOGS),
@@ -93,7 +107,8 @@ final class NodeStatus implements StatusSource
             relay == null ? StatusSnapshot.Media.none() : new StatusSnapshot.Media(1,
                 engine.get(EngineCounters.MEDIA_PAIRS), engine.get(EngineCounters.MEDIA_PAIRS_IN_USE),
                 engine.get(EngineCounters.MEDIA_PORTS_EXHAUSTED), relay.relayed(), relay.dropped(),
-                engine.get(EngineCounters.MEDIA_OPEN_FAILED), engine.get(EngineCounters.MEDIA_PAIRS_UNUSABLE)));
+                engine.get(EngineCounters.MEDIA_OPEN_FAILED), engine.get(EngineCounters.MEDIA_PAIRS_UNUSABLE)),
+            cluster.get());
     }
 
     /** The route targets with keepalive, in configuration order. */

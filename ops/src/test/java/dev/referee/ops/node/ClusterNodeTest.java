@@ -1,4 +1,4 @@
-package dev.referee.ops.cluster;
+package dev.referee.ops.node;
 
 import dev.referee.ops.config.ConfigLoader;
 import dev.referee.ops.config.RefereeConfig;
@@ -13,6 +13,10 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -59,6 +63,12 @@ class ClusterNodeTest
         assertTrue(firstAnswerNs >= 0, "the first leader answers OPTIONS");
         final int leader = leader();
         assertEquals(1, Arrays.stream(nodes).filter(ClusterNode::leading).count(), "one leader");
+        for (int id = 0; id < nodes.length; id++)
+        {
+            final String status = status(nodes[id]);
+            assertTrue(status.contains("\"cluster\":{\"member\":" + id + ",\"role\":\"" +
+                (id == leader ? "leader" : "follower") + "\",\"leader\":" + leader + ","), status);
+        }
 
         final long lostAtNs = System.nanoTime();
         nodes[leader].close();
@@ -68,6 +78,16 @@ class ClusterNodeTest
         System.out.printf("service back %d ms after the leader was stopped%n",
             TimeUnit.NANOSECONDS.toMillis(answeredAtNs - lostAtNs));
         assertTrue(leader() != leader, "another member leads");
+    }
+
+    /** {@code GET /status} of a member. */
+    private static String status(final ClusterNode node) throws Exception
+    {
+        final InetSocketAddress admin = node.adminAddress();
+        final HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + admin.getPort() + "/status")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode());
+        return response.body();
     }
 
     private int leader()
@@ -129,7 +149,7 @@ class ClusterNodeTest
     private RefereeConfig config(final int member) throws Exception
     {
         final String yaml = "listen:\n  - \"udp:127.0.0.1:" + SIP_PORT + "\"\n" +
-            "admin: off\n" +
+            "admin: \"127.0.0.1:0\"\n" +
             "journal:\n  enabled: false\n" +
             "warm-up:\n  calls: 0\n" +
             "routes:\n  - {user: \".*\", target: \"127.0.0.1:9\"}\n" +

@@ -1,11 +1,15 @@
-package dev.referee.ops.cluster;
+package dev.referee.ops.node;
 
 import dev.referee.engine.Engine;
 import dev.referee.engine.config.EngineConfig;
 import dev.referee.engine.counters.EngineCounters;
-import dev.referee.engine.id.IdKey;
 import dev.referee.journal.JournalEncoder;
 import dev.referee.journal.JournalInputStage;
+import dev.referee.ops.cluster.ClusterIngress;
+import dev.referee.ops.cluster.ClusterMember;
+import dev.referee.ops.cluster.ReplicatedEngine;
+import dev.referee.ops.admin.AdminServer;
+import dev.referee.ops.admin.StatusSnapshot;
 import dev.referee.ops.config.RefereeConfig;
 import dev.referee.pipeline.SipPipeline;
 import dev.referee.pipeline.SipSender;
@@ -16,7 +20,7 @@ import org.agrona.concurrent.SystemNanoClock;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.security.SecureRandom;
+import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -49,15 +53,29 @@ public final class ClusterNode implements AutoCloseable
     private final ClusterMember member;
     private SipPipeline pipeline; // leadership thread only: the one serving while this member leads
     private SipPipeline ready; // the same: built (its rings allocated) but not bound, for the next lead
+    private volatile SipPipeline statusPipeline; // the serving one, else the ready one: what /status reads
+    private final AdminServer admin; // null when admin is off
     private ClusterIngress ingress; // the same
     private volatile boolean leading;
 
-    private ClusterNode(final RefereeConfig config)
+    private ClusterNode(final RefereeConfig config) throws IOException
     {
         this.config = config;
+        this.ready = newPipeline();
+        this.statusPipeline = ready;
         this.service = new ReplicatedEngine(this::engine, network, null, this::onRoleChange);
         this.member = ClusterMember.start(config.cluster(), service, Throwable::printStackTrace);
-        leadership.execute(this::prepare);
+        try
+        {
+            this.admin = config.admin() == null ? null : AdminServer.start(config.admin(),
+                new NodeStatus(() -> statusPipeline, this::clusterStatus, counters, null, null));
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            member.close();
+            ready.close();
+            throw ex;
+        }
     }
 
     private void prepare()
@@ -65,11 +83,26 @@ public final class ClusterNode implements AutoCloseable
         if (ready == null && pipeline == null)
         {
             ready = newPipeline();
+            statusPipeline = ready;
         }
     }
 
+    /** What {@code GET /status} says of the cluster: this member, its role, the leader, the term, the position. */
+    private StatusSnapshot.Cluster clusterStatus()
+    {
+        return new StatusSnapshot.Cluster(config.cluster().member(),
+            service.role().name().toLowerCase(Locale.ROOT), service.leaderMemberId(), service.leadershipTermId(),
+            service.appliedPosition());
+    }
+
+    /** Where the admin HTTP server listens, port resolved; null when it is off. */
+    public InetSocketAddress adminAddress()
+    {
+        return admin == null ? null : admin.address();
+    }
+
     /** Starts this member; it serves SIP once it is elected leader. */
-    public static ClusterNode start(final RefereeConfig config)
+    public static ClusterNode start(final RefereeConfig config) throws IOException
     {
         if (config.listen().stream().anyMatch(address -> address.address().getPort() == 0))
         {
@@ -131,11 +164,12 @@ public final class ClusterNode implements AutoCloseable
                 // identifier key); should two leaders both do it, every member takes the first in the log.
                 final Bytes<?> record = Bytes.allocateElasticOnHeap(4096);
                 JournalEncoder.nodeStart(record, 0, System.currentTimeMillis(),
-                    config.engineConfig(freshIdKey()));
+                    config.engineConfig(NodeAssembly.freshIdKey()));
                 ingress.offer(record.toByteArray());
             }
             pipeline = boundPipeline(ready);
             ready = null;
+            statusPipeline = pipeline;
             pipeline.addInboundStage(new JournalInputStage(ingress, 0));
             pipeline.start((event, endOfBatch) ->
             {
@@ -221,12 +255,6 @@ public final class ClusterNode implements AutoCloseable
         prepare();
     }
 
-    private static IdKey freshIdKey()
-    {
-        final SecureRandom random = new SecureRandom();
-        return new IdKey(random.nextLong(), random.nextLong());
-    }
-
     @Override
     public void close()
     {
@@ -247,6 +275,10 @@ public final class ClusterNode implements AutoCloseable
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
+        }
+        if (admin != null)
+        {
+            admin.close();
         }
         member.close();
     }
