@@ -137,7 +137,7 @@ public final class ConfigLoader
             LoggingConfig.read(top.section("logging")),
             top.get("hep") == null ? HepConfig.OFF : HepConfig.read(top.section("hep")),
             MediaConfig.read(top.section("media")),
-            ClusterConfig.read(top.get("cluster")),
+            cluster(top, listen),
             adminToken(top),
             null);
     }
@@ -170,6 +170,22 @@ public final class ConfigLoader
                 "Contact name it)");
         }
         return TlsConfig.read(top.section("tls"));
+    }
+
+    /**
+     * {@code cluster}: a member binds {@code listen} only while it leads, and every member binds the same addresses,
+     * so their ports must be given (a port 0 would differ from member to member).
+     */
+    private static ClusterConfig cluster(final ConfigSection top, final List<ListenAddress> listen)
+        throws ConfigException
+    {
+        final ClusterConfig cluster = ClusterConfig.read(top.get("cluster"));
+        if (cluster.enabled() && listen.stream().anyMatch(address -> address.address().getPort() == 0))
+        {
+            throw top.require("listen").error("a cluster member needs its listen ports given, not 0: every member " +
+                "binds the same ones when it leads");
+        }
+        return cluster;
     }
 
     /**

@@ -104,12 +104,7 @@ public final class ClusterNode implements AutoCloseable
     /** Starts this member; it serves SIP once it is elected leader. */
     public static ClusterNode start(final RefereeConfig config) throws IOException
     {
-        if (config.listen().stream().anyMatch(address -> address.address().getPort() == 0))
-        {
-            throw new IllegalArgumentException("a cluster member needs listen ports given, not 0: every member binds " +
-                "the same ones when it leads");
-        }
-        return new ClusterNode(config);
+        return new ClusterNode(config); // listen ports are given (ConfigLoader checks it for a member)
     }
 
     /** Whether this member leads now: it binds the SIP addresses and its engine's messages reach the network. */

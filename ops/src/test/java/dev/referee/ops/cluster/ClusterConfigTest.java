@@ -36,6 +36,17 @@ class ClusterConfigTest
     }
 
     @Test
+    void shouldRefuseAMemberWhoseListenPortIsChosenBySystem()
+    {
+        final ConfigException ex = assertThrows(ConfigException.class, () -> ConfigLoader.parse(
+            "listen:\n  - \"udp:127.0.0.1:0\"\n" + THREE_MEMBERS, "node1.yaml"));
+        assertEquals("listen", ex.keyPath());
+        assertEquals(2, ex.line());
+        assertEquals("a cluster member needs its listen ports given, not 0: every member binds the same ones when it " +
+            "leads", ex.reason());
+    }
+
+    @Test
     void shouldReadTheIssuesExampleAndDescribeTheMembersForAeron() throws Exception
     {
         final ClusterConfig cluster = read(THREE_MEMBERS);
