@@ -77,7 +77,8 @@ public final class RunCommand implements Callable<Integer>
             return ExitCodes.FAILURE;
         }
 
-        out.println(listening(node.boundAddresses(), node.adminAddress()));
+        out.println(listening(node.boundAddresses(), node.adminAddress()) + (refereeConfig.cluster().enabled() ?
+            "; cluster member " + refereeConfig.cluster().member() + " (SIP served while it leads)" : ""));
         out.flush();
         ReloadSignal.install(node);
         return serve(node, err);

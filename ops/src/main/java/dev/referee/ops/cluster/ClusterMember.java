@@ -127,6 +127,15 @@ public final class ClusterMember implements AutoCloseable
         return toggle != null && ClusterControl.ToggleState.SNAPSHOT.toggle(toggle);
     }
 
+    /**
+     * Snapshots this member's consensus module has recorded (Aeron's snapshot counter): a snapshot counts once the
+     * member can restart from it, which is after its service wrote it.
+     */
+    public long snapshotsRecorded()
+    {
+        return driver.consensusModule().context().snapshotCounter().get();
+    }
+
     /** The media driver's directory: a cluster client in this process (the leader's ingress) connects through it. */
     public String aeronDirectory()
     {

@@ -21,7 +21,7 @@ import org.agrona.concurrent.SystemNanoClock;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Locale;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
@@ -32,8 +32,8 @@ import java.util.concurrent.TimeUnit;
  * handing it to an engine, and whose send stage carries the engine's messages out. Leadership is taken up and given
  * up on a thread of its own, off the clustered-service thread that reports it.
  * <p>
- * Not yet (docs/failover.md): the member's own journal, call records and webhooks, the media relay, warm-up,
- * admin HTTP with the cluster's state.
+ * Not yet (docs/failover.md, said at start): the member's own journal, call records, webhooks, the media relay,
+ * warm-up, metrics and reload.
  */
 public final class ClusterNode implements AutoCloseable
 {
@@ -43,7 +43,7 @@ public final class ClusterNode implements AutoCloseable
     private final RefereeConfig config;
     private final EngineCounters counters = new EngineCounters();
     private final LeaderSender network = new LeaderSender();
-    private final ExecutorService leadership = Executors.newSingleThreadExecutor(r ->
+    private final ScheduledExecutorService leadership = Executors.newSingleThreadScheduledExecutor(r ->
     {
         final Thread thread = new Thread(r, "cluster-leadership");
         thread.setDaemon(true);
@@ -69,6 +69,16 @@ public final class ClusterNode implements AutoCloseable
         {
             this.admin = config.admin() == null ? null : AdminServer.start(config.admin(),
                 new NodeStatus(() -> statusPipeline, this::clusterStatus, counters, null, null));
+            // Open-source Aeron Cluster takes no snapshot by itself: the leader asks for one on the journal's
+            // interval, so that a member that restarts replays the log from the last one, not from the start.
+            final long intervalMs = config.journal().snapshotIntervalMs();
+            leadership.scheduleAtFixedRate(() ->
+            {
+                if (leading)
+                {
+                    member.requestSnapshot();
+                }
+            }, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -104,6 +114,10 @@ public final class ClusterNode implements AutoCloseable
     /** Starts this member; it serves SIP once it is elected leader. */
     public static ClusterNode start(final RefereeConfig config) throws IOException
     {
+        System.getLogger(ClusterNode.class.getName()).log(System.Logger.Level.WARNING, "cluster member " +
+            config.cluster().member() + ": calls and transfers are replicated and survive the leader's loss; not " +
+            "built yet for a member: its own journal, call records, webhooks, media anchoring, warm-up, /metrics " +
+            "and reload (docs/failover.md)");
         return new ClusterNode(config); // listen ports are given (ConfigLoader checks it for a member)
     }
 

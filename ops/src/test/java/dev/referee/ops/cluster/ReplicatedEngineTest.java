@@ -183,8 +183,9 @@ class ReplicatedEngineTest
         final long activeAtSnapshot = services[leader].engine().activeCalls();
 
         assertTrue(members[leader].requestSnapshot(), "snapshot requested");
-        awaitTrue(() -> services[0].snapshotsTaken() == 1 && services[1].snapshotsTaken() == 1 &&
-            services[2].snapshotsTaken() == 1, () -> "every member took the snapshot");
+        awaitTrue(() -> members[0].snapshotsRecorded() == 1 && members[1].snapshotsRecorded() == 1 &&
+            members[2].snapshotsRecorded() == 1, () -> "every member recorded the snapshot");
+        assertEquals(1, services[follower].snapshotsTaken(), "the follower's service wrote it");
         stop(follower);
         offer(INPUTS.subList(part, INPUTS.size()));
         start(follower);

@@ -130,6 +130,21 @@ final class RefereeProcess implements AutoCloseable
         return started(new RefereeProcess(workDir, calleePort, extraRoutes, extraYaml, journalEnabled));
     }
 
+    /**
+     * One member of a cluster (docs/failover.md): its SIP address ({@code sipPort}, UDP and TCP, the same for every
+     * member: only the leader binds it) and admin port given, {@code clusterYaml} its {@code cluster} section. Ready
+     * once it printed its startup line and answers {@code GET /health}, leader or not.
+     */
+    static RefereeProcess startClusterMember(final Path workDir, final int calleePort, final int sipPort,
+        final int adminPort, final String clusterYaml)
+    {
+        final RefereeProcess referee = new RefereeProcess(workDir, calleePort, List.of(), clusterYaml, true);
+        referee.udpPort = sipPort;
+        referee.tcpPort = sipPort;
+        referee.adminPort = adminPort;
+        return started(referee);
+    }
+
     /** Launches {@code referee} and waits until it is ready; on failure, stops it and says why with its log. */
     private static RefereeProcess started(final RefereeProcess referee)
     {

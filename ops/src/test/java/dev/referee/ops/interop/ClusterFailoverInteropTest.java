@@ -1,0 +1,174 @@
+package dev.referee.ops.interop;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Failover (issue 9): three `referee run` processes, members of one Aeron Cluster on loopback, all configured with
+ * the same SIP address; SIPp calls through the leader; kill -9 of the leader while the calls are up. Another member
+ * is elected, binds the address and carries on: the callers' BYEs (retransmitted over the gap) end every call, both
+ * SIPp parties complete all their calls, and the survivors drain to no call.
+ */
+@Tag("interop")
+class ClusterFailoverInteropTest
+{
+    private static final int MEMBERS = 3;
+    private static final int SIP_PORT = 26_060;
+    private static final int ADMIN_PORT = 26_070;
+    private static final int CLUSTER_PORT_BASE = 23_000;
+    private static final int CALLS = 20;
+    private static final Duration BOUND = Duration.ofSeconds(60);
+
+    @RegisterExtension
+    static final FailureDump DUMP = new FailureDump();
+
+    private final RefereeProcess[] members = new RefereeProcess[MEMBERS];
+
+    @AfterEach
+    void stop()
+    {
+        for (final RefereeProcess member : members)
+        {
+            if (member != null)
+            {
+                member.close();
+            }
+        }
+    }
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void shouldCarryEstablishedCallsOverAKillNineOfTheLeader() throws IOException
+    {
+        final Path dir = Files.createTempDirectory("referee-cluster-failover-");
+        try (SippParties parties = new SippParties(DUMP))
+        {
+            final int bobPort = parties.start(Sipp.uas("uas-answer-then-wait-bye.xml", dir.resolve("bob"))
+                .calls(CALLS).globalTimeout(BOUND), CALLS).localPort();
+            for (int id = 0; id < MEMBERS; id++)
+            {
+                members[id] = RefereeProcess.startClusterMember(Files.createDirectories(dir.resolve("member-" + id)),
+                    bobPort, SIP_PORT, ADMIN_PORT + id, clusterYaml(id, dir));
+                DUMP.always(members[id]::describe);
+            }
+            final int leader = awaitLeader(-1);
+
+            parties.start(Sipp.uac("uac-basic-call.xml", dir.resolve("alice")).remote(SIP_PORT).service("bob")
+                .calls(CALLS).rate(20).holdMs(8_000).globalTimeout(BOUND), CALLS);
+            // Every call established end to end: each callee has its ACK (a call still in setup is another case).
+            assertTrue(Ports.await(() -> acksSent(members[leader].status().raw()) == CALLS, Duration.ofSeconds(20)),
+                () -> members[leader].status().raw());
+
+            final long killedAtNs = System.nanoTime();
+            members[leader].kill9();
+            members[leader] = null;
+            final long answeredAtNs = optionsAnswered(Duration.ofSeconds(20));
+            assertTrue(answeredAtNs > 0, "a new leader answers on the service address");
+            System.out.printf("service back %d ms after kill -9 of the leader%n",
+                TimeUnit.NANOSECONDS.toMillis(answeredAtNs - killedAtNs));
+            final int newLeader = awaitLeader(leader);
+            assertTrue(newLeader != leader);
+
+            parties.assertAllSucceeded(BOUND);
+        }
+        for (final RefereeProcess member : members)
+        {
+            if (member != null)
+            {
+                assertEquals(0, member.awaitCallsEnded(Duration.ofSeconds(20)).activeCalls(), member.status()::raw);
+            }
+        }
+    }
+
+    private int awaitLeader(final int lost)
+    {
+        final int[] leader = {-1};
+        assertTrue(Ports.await(() ->
+        {
+            for (int id = 0; id < MEMBERS; id++)
+            {
+                if (id != lost && members[id] != null && members[id].status().raw().contains("\"role\":\"leader\""))
+                {
+                    leader[0] = id;
+                    return true;
+                }
+            }
+            return false;
+        }, Duration.ofSeconds(30)), "a leader elected");
+        return leader[0];
+    }
+
+    /** ACKs Referee sent (to the callees), from the raw /status. */
+    private static long acksSent(final String status)
+    {
+        final Matcher ack = Pattern.compile("\"messagesOut\":\\{\"requests\":\\{[^}]*\"ACK\":(\\d+)").matcher(status);
+        return ack.find() ? Long.parseLong(ack.group(1)) : 0;
+    }
+
+    private static String clusterYaml(final int member, final Path dir)
+    {
+        final StringBuilder yaml = new StringBuilder("cluster:\n  member: " + member + "\n  members:\n");
+        for (int id = 0; id < MEMBERS; id++)
+        {
+            yaml.append("    - {id: ").append(id).append(", host: \"127.0.0.1\", port-base: ")
+                .append(CLUSTER_PORT_BASE + 100 * id).append("}\n");
+        }
+        return yaml.append("  dir: \"").append(dir.resolve("cluster-" + member)).append("\"\n")
+            .append("  heartbeat-timeout: 500ms\n").toString();
+    }
+
+    /** OPTIONS every 100 ms to the service address until a 200 comes back: when (nanoTime), or -1 after the bound. */
+    private static long optionsAnswered(final Duration bound) throws IOException
+    {
+        final long deadline = System.nanoTime() + bound.toNanos();
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)))
+        {
+            socket.setSoTimeout(100);
+            final byte[] in = new byte[4096];
+            for (int cseq = 1; System.nanoTime() < deadline; cseq++)
+            {
+                final byte[] options = ("OPTIONS sip:127.0.0.1:" + SIP_PORT + " SIP/2.0\r\n" +
+                    "Via: SIP/2.0/UDP 127.0.0.1:" + socket.getLocalPort() + ";branch=z9hG4bK-probe-" + cseq + "\r\n" +
+                    "Max-Forwards: 70\r\nFrom: <sip:probe@127.0.0.1>;tag=p" + cseq + "\r\n" +
+                    "To: <sip:127.0.0.1:" + SIP_PORT + ">\r\nCall-ID: probe-" + cseq + "@127.0.0.1\r\n" +
+                    "CSeq: " + cseq + " OPTIONS\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                socket.send(new DatagramPacket(options, options.length,
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), SIP_PORT)));
+                try
+                {
+                    final DatagramPacket answer = new DatagramPacket(in, in.length);
+                    socket.receive(answer);
+                    if (new String(in, 0, answer.getLength(), StandardCharsets.US_ASCII).startsWith("SIP/2.0 200"))
+                    {
+                        return System.nanoTime();
+                    }
+                }
+                catch (final SocketTimeoutException ex)
+                {
+                    // no leader bound yet: ask again
+                }
+            }
+        }
+        return -1;
+    }
+}
