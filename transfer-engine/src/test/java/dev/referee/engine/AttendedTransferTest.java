@@ -182,6 +182,39 @@ class AttendedTransferTest
         assertTrue(out.stream().noneMatch(s -> s.isRequest("INVITE") || s.isRequest("BYE")), out::toString);
     }
 
+    /**
+     * The same once Carol answered with her offer: Referee holds her ACK until Alice answers the join, so the INVITE
+     * asking Carol for an offer is not over (RFC 3261 §14.1). A takeover then would re-INVITE Carol before that ACK,
+     * which then went out without a CSeq ("CSeq: -1", an engine fuzz finding): it gets 491, and the join completes
+     * with Carol's ACK in her INVITE's CSeq.
+     */
+    @Test
+    void shouldRefuseATakeoverOfTheConsultationWhileTheTargetsAckIsHeldForTheJoin()
+    {
+        aliceCallsBob();
+        bobCallsCarol(true);
+        harness.receive(CALLEE, bob.refer(consultationReplaces(), null));
+        final List<Sent> accepted = harness.drain();
+        answerNotifies(accepted, bob, CALLEE);
+        final Sent solicit = accepted.stream().filter(request("INVITE", TARGET)).findFirst()
+            .orElseThrow(() -> new AssertionError("Carol is asked for an offer: " + accepted));
+        harness.receive(TARGET, carol.answer(solicit, 200, "OK", SDP_CAROL));
+        final Sent join = harness.expectOne(request("INVITE", CALLER), "re-INVITE of Alice");
+
+        harness.receive(DAVE, dave.invite("carol", "takeover@dave").replace("Max-Forwards: 70\r\n",
+            "Max-Forwards: 70\r\nReplaces: call-2@bob;to-tag=" + bobConsulting.remoteTag() + ";from-tag=bob-tag\r\n"));
+        final List<Sent> out = harness.drain();
+        assertTrue(out.stream().anyMatch(s -> s.isResponse(491) && s.destination.equals(DAVE)), out::toString);
+        assertTrue(out.stream().noneMatch(s -> s.isRequest("INVITE") || s.isRequest("BYE") || s.isRequest("ACK")),
+            out::toString);
+
+        harness.receive(CALLER, alice.answer(join, 200, "OK", SDP_ALICE));
+        final List<Sent> joined = harness.drain();
+        final Sent ackCarol = joined.stream().filter(s -> s.isRequest("ACK") && s.destination.equals(TARGET))
+            .findFirst().orElseThrow(() -> new AssertionError("no ACK to Carol: " + joined));
+        assertTrue(ackCarol.text.contains("\r\nCSeq: " + solicit.cseq() + " ACK\r\n"), ackCarol.text);
+    }
+
     /** The other way round: Replaces naming a dialog of a call whose own transfer is under way gets 491. */
     @Test
     void shouldRefuseAReplacesNamingACallInATransfer()

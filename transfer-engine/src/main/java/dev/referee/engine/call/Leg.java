@@ -232,6 +232,15 @@ public final class Leg implements TimerOwner
     }
 
     /** The CSeq of the INVITE whose 2xx still needs Referee's ACK; -1 when none. */
+    /**
+     * An INVITE of Referee's on this leg is not over: it waits for its final response, or its 2xx for the ACK Referee
+     * owes (held for the other party's answer). RFC 3261 §14.1: no new INVITE on the dialog until then.
+     */
+    public boolean inviteUnderWay()
+    {
+        return clientInvite != null || ackPendingCSeq >= 0;
+    }
+
     public long ackPendingCSeq()
     {
         return ackPendingCSeq;

@@ -97,11 +97,12 @@ public final class Pickups implements PickupListener
             messages.respond(st, SipStatus.DECLINE, null, null);
             return;
         }
-        if (peer.isConfirmed() && peer.clientInvite() != null && b2bua.config().keepsOneTransferPerCall())
+        if (peer.isConfirmed() && peer.inviteUnderWay() && b2bua.config().keepsOneTransferPerCall())
         {
-            // The peer has an INVITE of Referee's under way (a transfer asking it for an offer, another takeover): a
-            // second one would cross it (RFC 3261 §14.1), and both would join the peer, each into a call of its own
-            // (an engine fuzz finding). The picker may try again.
+            // The peer has an INVITE of Referee's under way (a transfer asking it for an offer, another takeover), or
+            // one whose 2xx waits for the ACK a transfer holds: a second one would cross it (RFC 3261 §14.1), and both
+            // would join the peer, each into a call of its own, or the held ACK would go out without its CSeq (engine
+            // fuzz findings). The picker may try again.
             messages.respond(st, SipStatus.REQUEST_PENDING, "Retry-After", "1");
             return;
         }

@@ -246,7 +246,8 @@ final class ReferAcceptance
             b2bua.config().keepsOneTransferPerCall())
         {
             // The target has an INVITE of Referee's under way (a takeover's re-INVITE): asking it for an offer now
-            // would cross it (RFC 3261 §14.1).
+            // would cross it (RFC 3261 §14.1). A 2xx whose ACK Referee still owes (the transferor's ACK not in yet) is
+            // no obstacle: the transfer takes that ACK over and sends it with its own answer.
             refuse(st, call, SipStatus.REQUEST_PENDING, "the target's dialog has an INVITE under way");
             return;
         }
