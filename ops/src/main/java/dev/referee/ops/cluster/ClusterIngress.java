@@ -57,10 +57,13 @@ public final class ClusterIngress implements RecordSink, AutoCloseable
         return bytes;
     }
 
+    /** Offers the record written since {@link #begin()} straight from the bytes' own array: no copy per input. */
     @Override
     public void commit()
     {
-        offer(bytes.toByteArray());
+        final int length = (int)bytes.writePosition();
+        out.wrap((byte[])bytes.underlyingObject(), 0, length);
+        offer(out, length);
     }
 
     @Override
@@ -76,8 +79,13 @@ public final class ClusterIngress implements RecordSink, AutoCloseable
     public boolean offer(final byte[] record)
     {
         out.wrap(record);
+        return offer(out, record.length);
+    }
+
+    private boolean offer(final UnsafeBuffer record, final int length)
+    {
         final long deadlineNs = System.nanoTime() + OFFER_TIMEOUT_NS;
-        while (client.offer(out, 0, record.length) < 0)
+        while (client.offer(record, 0, length) < 0)
         {
             client.pollEgress();
             if (System.nanoTime() - deadlineNs > 0)

@@ -16,7 +16,6 @@ import dev.referee.pipeline.SipSender;
 import io.aeron.cluster.service.Cluster;
 import net.openhft.chronicle.bytes.Bytes;
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.SystemNanoClock;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -52,7 +51,11 @@ public final class ClusterNode implements AutoCloseable
     private final ReplicatedEngine service;
     private final ClusterMember member;
     private SipPipeline pipeline; // leadership thread only: the one serving while this member leads
-    private SipPipeline ready; // the same: built (its rings allocated) but not bound, for the next lead
+    /**
+     * The same: built but not bound, for the next lead. Building one allocates its rings (hundreds of MiB at the
+     * default sizes), which took 1.5 s of a new leader's time on this machine.
+     */
+    private SipPipeline ready;
     private volatile SipPipeline statusPipeline; // the serving one, else the ready one: what /status reads
     private final AdminServer admin; // null when admin is off
     private ClusterIngress ingress; // the same
@@ -61,7 +64,7 @@ public final class ClusterNode implements AutoCloseable
     private ClusterNode(final RefereeConfig config) throws IOException
     {
         this.config = config;
-        this.ready = newPipeline();
+        this.ready = NodeAssembly.pipeline(config);
         this.statusPipeline = ready;
         this.service = new ReplicatedEngine(this::engine, network, null, this::onRoleChange);
         this.member = ClusterMember.start(config.cluster(), service, Throwable::printStackTrace);
@@ -92,7 +95,7 @@ public final class ClusterNode implements AutoCloseable
     {
         if (ready == null && pipeline == null)
         {
-            ready = newPipeline();
+            ready = NodeAssembly.pipeline(config);
             statusPipeline = ready;
         }
     }
@@ -171,6 +174,7 @@ public final class ClusterNode implements AutoCloseable
             {
                 // A fresh cluster: the first leader begins the log with the node-start record (configuration and
                 // identifier key); should two leaders both do it, every member takes the first in the log.
+                // Its own bytes: the ingress's are the inbound stage's, and Chronicle's Bytes keep to one thread.
                 final Bytes<?> record = Bytes.allocateElasticOnHeap(4096);
                 JournalEncoder.nodeStart(record, 0, System.currentTimeMillis(),
                     config.engineConfig(NodeAssembly.freshIdKey()));
@@ -207,7 +211,7 @@ public final class ClusterNode implements AutoCloseable
         {
             if (candidate == null)
             {
-                candidate = newPipeline();
+                candidate = NodeAssembly.pipeline(config);
             }
             try
             {
@@ -224,16 +228,6 @@ public final class ClusterNode implements AutoCloseable
                 sleepQuietly();
             }
         }
-    }
-
-    /**
-     * A pipeline not bound yet. Building one allocates its rings (hundreds of MiB at the default sizes), which took
-     * 1.5 s of a new leader's time on this machine: a member keeps one ready while it follows.
-     */
-    private SipPipeline newPipeline()
-    {
-        return new SipPipeline(config.pipeline(), config.listen(), config.sip().userAgent(), config.overload(),
-            config.trunkSources(), config.security(), config.tcp(), config.tls(), new SystemNanoClock());
     }
 
     private static void sleepQuietly()

@@ -77,9 +77,7 @@ final class NodeAssembly
         final NodeParts parts = new NodeParts();
         try
         {
-            parts.pipeline = new SipPipeline(config.pipeline(), config.listen(), config.sip().userAgent(),
-                config.overload(), config.trunkSources(), config.security(), config.tcp(), config.tls(),
-                new SystemNanoClock());
+            parts.pipeline = pipeline(config);
             if (config.hep().enabled())
             {
                 // Every message the transports read or write is copied to the HEP collector, off the engine thread.
@@ -136,6 +134,13 @@ final class NodeAssembly
             parts.close();
             throw ex;
         }
+    }
+
+    /** The rings and transports of {@code config}, not bound yet (a cluster member keeps one ready too). */
+    static SipPipeline pipeline(final RefereeConfig config)
+    {
+        return new SipPipeline(config.pipeline(), config.listen(), config.sip().userAgent(), config.overload(),
+            config.trunkSources(), config.security(), config.tcp(), config.tls(), new SystemNanoClock());
     }
 
     /**

@@ -7,12 +7,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,7 +76,7 @@ class ClusterFailoverInteropTest
             final long killedAtNs = System.nanoTime();
             members[leader].kill9();
             members[leader] = null;
-            final long answeredAtNs = optionsAnswered(Duration.ofSeconds(20));
+            final long answeredAtNs = OptionsProbe.answeredWithin(SIP_PORT, Duration.ofSeconds(20));
             assertTrue(answeredAtNs > 0, "a new leader answers on the service address");
             System.out.printf("service back %d ms after kill -9 of the leader%n",
                 TimeUnit.NANOSECONDS.toMillis(answeredAtNs - killedAtNs));
@@ -135,40 +129,5 @@ class ClusterFailoverInteropTest
         }
         return yaml.append("  dir: \"").append(dir.resolve("cluster-" + member)).append("\"\n")
             .append("  heartbeat-timeout: 500ms\n").toString();
-    }
-
-    /** OPTIONS every 100 ms to the service address until a 200 comes back: when (nanoTime), or -1 after the bound. */
-    private static long optionsAnswered(final Duration bound) throws IOException
-    {
-        final long deadline = System.nanoTime() + bound.toNanos();
-        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)))
-        {
-            socket.setSoTimeout(100);
-            final byte[] in = new byte[4096];
-            for (int cseq = 1; System.nanoTime() < deadline; cseq++)
-            {
-                final byte[] options = ("OPTIONS sip:127.0.0.1:" + SIP_PORT + " SIP/2.0\r\n" +
-                    "Via: SIP/2.0/UDP 127.0.0.1:" + socket.getLocalPort() + ";branch=z9hG4bK-probe-" + cseq + "\r\n" +
-                    "Max-Forwards: 70\r\nFrom: <sip:probe@127.0.0.1>;tag=p" + cseq + "\r\n" +
-                    "To: <sip:127.0.0.1:" + SIP_PORT + ">\r\nCall-ID: probe-" + cseq + "@127.0.0.1\r\n" +
-                    "CSeq: " + cseq + " OPTIONS\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-                socket.send(new DatagramPacket(options, options.length,
-                    new InetSocketAddress(InetAddress.getLoopbackAddress(), SIP_PORT)));
-                try
-                {
-                    final DatagramPacket answer = new DatagramPacket(in, in.length);
-                    socket.receive(answer);
-                    if (new String(in, 0, answer.getLength(), StandardCharsets.US_ASCII).startsWith("SIP/2.0 200"))
-                    {
-                        return System.nanoTime();
-                    }
-                }
-                catch (final SocketTimeoutException ex)
-                {
-                    // no leader bound yet: ask again
-                }
-            }
-        }
-        return -1;
     }
 }

@@ -2,23 +2,19 @@ package dev.referee.ops.node;
 
 import dev.referee.ops.config.ConfigLoader;
 import dev.referee.ops.config.RefereeConfig;
+import dev.referee.ops.interop.OptionsProbe;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
@@ -32,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ClusterNodeTest
 {
     private static final int SIP_PORT = 25_060;
-    private static final long ANSWER_WITHIN_NS = TimeUnit.SECONDS.toNanos(20);
+    private static final Duration ANSWER_WITHIN = Duration.ofSeconds(20);
 
     @TempDir
     Path dir;
@@ -59,7 +55,7 @@ class ClusterNodeTest
         {
             nodes[id] = ClusterNode.start(config(id));
         }
-        final long firstAnswerNs = optionsAnsweredWithin(ANSWER_WITHIN_NS);
+        final long firstAnswerNs = OptionsProbe.answeredWithin(SIP_PORT, ANSWER_WITHIN);
         assertTrue(firstAnswerNs >= 0, "the first leader answers OPTIONS");
         final int leader = leader();
         assertEquals(1, Arrays.stream(nodes).filter(ClusterNode::leading).count(), "one leader");
@@ -73,7 +69,7 @@ class ClusterNodeTest
         final long lostAtNs = System.nanoTime();
         nodes[leader].close();
         nodes[leader] = null;
-        final long answeredAtNs = optionsAnsweredWithin(ANSWER_WITHIN_NS);
+        final long answeredAtNs = OptionsProbe.answeredWithin(SIP_PORT, ANSWER_WITHIN);
         assertTrue(answeredAtNs >= 0, "the next leader answers OPTIONS");
         System.out.printf("service back %d ms after the leader was stopped%n",
             TimeUnit.NANOSECONDS.toMillis(answeredAtNs - lostAtNs));
@@ -100,50 +96,6 @@ class ClusterNodeTest
             }
         }
         return -1;
-    }
-
-    /** Sends OPTIONS every 100 ms until a 200 comes back: when it came (nanoTime), or -1 after {@code boundNs}. */
-    private static long optionsAnsweredWithin(final long boundNs) throws IOException
-    {
-        final long deadline = System.nanoTime() + boundNs;
-        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)))
-        {
-            socket.setSoTimeout(100);
-            final byte[] in = new byte[4096];
-            int cseq = 1;
-            while (System.nanoTime() < deadline)
-            {
-                final byte[] options = options(socket.getLocalPort(), cseq++);
-                socket.send(new DatagramPacket(options, options.length,
-                    new InetSocketAddress(InetAddress.getLoopbackAddress(), SIP_PORT)));
-                try
-                {
-                    final DatagramPacket answer = new DatagramPacket(in, in.length);
-                    socket.receive(answer);
-                    if (new String(in, 0, answer.getLength(), StandardCharsets.US_ASCII).startsWith("SIP/2.0 200"))
-                    {
-                        return System.nanoTime();
-                    }
-                }
-                catch (final SocketTimeoutException ex)
-                {
-                    // no leader bound yet, or its answer is still to come: ask again
-                }
-            }
-        }
-        return -1;
-    }
-
-    private static byte[] options(final int localPort, final int cseq)
-    {
-        return ("OPTIONS sip:" + SIP_PORT + "@127.0.0.1:" + SIP_PORT + " SIP/2.0\r\n" +
-            "Via: SIP/2.0/UDP 127.0.0.1:" + localPort + ";branch=z9hG4bK-cluster-" + cseq + ";rport\r\n" +
-            "Max-Forwards: 70\r\n" +
-            "From: <sip:probe@127.0.0.1>;tag=probe" + cseq + "\r\n" +
-            "To: <sip:127.0.0.1:" + SIP_PORT + ">\r\n" +
-            "Call-ID: cluster-probe-" + cseq + "@127.0.0.1\r\n" +
-            "CSeq: " + cseq + " OPTIONS\r\n" +
-            "Content-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     private RefereeConfig config(final int member) throws Exception
