@@ -4,6 +4,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
@@ -24,6 +25,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * SIPp parties complete all their calls, and the survivors drain to no call.
  */
 @Tag("interop")
+// Quarantined from the suite (docs/failover.md, "Known problem"): in 2 runs of 6, 1 or 2 of the 20 calls had the caller's
+// ACK reach the callee more than 10 s late, before the kill, and the callee SIPp gave the call up. Run it with
+// -Dreferee.cluster-interop=true until that is found.
+@EnabledIfSystemProperty(named = "referee.cluster-interop", matches = "true")
 class ClusterFailoverInteropTest
 {
     private static final int MEMBERS = 3;
