@@ -14,7 +14,10 @@ import java.net.InetSocketAddress;
  * The engine's {@link SipSender}: copies each message into a claimed outbound slot. Never waits for space: a full
  * ring drops the message, counts it and returns false (SIP retransmits; a blocked engine would stall every call).
  * <p>
- * Engine thread only: the outbound ring is single-producer.
+ * Engine thread only (the outbound ring is single-producer), except in a pipeline built for senders on two threads
+ * (a cluster member's, {@link SipPipeline}): its ring is multi-producer, and {@link #inputTimeNs} is then the engine
+ * thread's alone (its 503s; the replicated engine's messages carry a time nothing reads, as a member keeps no
+ * journal of its outputs yet).
  */
 final class OutboundPublisher implements SipSender
 {

@@ -133,6 +133,20 @@ public final class SipPipeline implements AutoCloseable
         final OverloadConfig overload, final List<TrunkSources> trunks,
         final SecurityConfig security, final TcpConfig tcpConfig, final TlsConfig tls, final NanoClock clock)
     {
+        this(config, listen, userAgent, overload, trunks, security, tcpConfig, tls, clock, false);
+    }
+
+    /**
+     * As above; {@code sendersOnTwoThreads} when the engine is not this pipeline's inbound handler but runs on a thread
+     * of its own (a cluster member's replicated engine), while this pipeline's engine thread still answers the inputs
+     * its stages refuse (503): the outbound ring then takes messages from both.
+     */
+    public SipPipeline(
+        final PipelineConfig config, final List<ListenAddress> listen, final String userAgent,
+        final OverloadConfig overload, final List<TrunkSources> trunks,
+        final SecurityConfig security, final TcpConfig tcpConfig, final TlsConfig tls, final NanoClock clock,
+        final boolean sendersOnTwoThreads)
+    {
         this.config = Objects.requireNonNull(config, "config");
         this.clock = clock;
         if (config.tickIntervalMs() <= 0)
@@ -142,9 +156,12 @@ public final class SipPipeline implements AutoCloseable
 
         inboundRing = RingBuffer.createMultiProducer(
             InboundEvent::new, config.inboundRingSize(), WaitStrategies.of(config.waitStrategy()));
-        // Single producer: only the engine thread sends.
-        outboundRing = RingBuffer.createSingleProducer(
-            OutboundEvent::new, config.outboundRingSize(), WaitStrategies.of(config.waitStrategy()));
+        // Single producer where only the engine thread sends (the engine is this pipeline's inbound handler).
+        outboundRing = sendersOnTwoThreads ?
+            RingBuffer.createMultiProducer(
+                OutboundEvent::new, config.outboundRingSize(), WaitStrategies.of(config.waitStrategy())) :
+            RingBuffer.createSingleProducer(
+                OutboundEvent::new, config.outboundRingSize(), WaitStrategies.of(config.waitStrategy()));
         sender = new OutboundPublisher(outboundRing, counters);
 
         final List<InetSocketAddress> udpAddresses = new ArrayList<>();

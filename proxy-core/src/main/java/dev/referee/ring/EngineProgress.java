@@ -15,8 +15,22 @@ import com.lmax.disruptor.Sequence;
  */
 public final class EngineProgress
 {
+    /**
+     * How late an engine is that is not this ring's last stage: a cluster member's leader, whose ring only offers its
+     * inputs to the replicated log, applied by the engine once committed (docs/failover.md). The age at
+     * {@code nowNs} of the work the engine has not caught up with; 0 when none. Any thread.
+     */
+    @FunctionalInterface
+    public interface DownstreamLag
+    {
+        DownstreamLag NONE = nowNs -> 0;
+
+        long lagNs(long nowNs);
+    }
+
     private final RingBuffer<InboundEvent> ring;
     private volatile Sequence engineSequence;
+    private volatile DownstreamLag downstream = DownstreamLag.NONE;
 
     public EngineProgress(final RingBuffer<InboundEvent> ring)
     {
@@ -27,6 +41,12 @@ public final class EngineProgress
     public void engineSequence(final Sequence sequence)
     {
         engineSequence = sequence;
+    }
+
+    /** The engine's own lag, past this ring (see {@link DownstreamLag}); counted in {@link #lagNsBefore}. */
+    public void downstream(final DownstreamLag lag)
+    {
+        downstream = lag;
     }
 
     /** The last sequence the engine has handled; -1 before it handled any. */
@@ -46,18 +66,16 @@ public final class EngineProgress
      * The age at {@code nowNs} of the oldest input published before slot {@code sequence} that the engine has not
      * finished; 0 when there is none, or when that slot is claimed and not yet published. Reads that slot's receive
      * time: it was written before the slot was published, and the slot cannot be reused before the engine has passed
-     * it.
+     * it. An engine past this ring ({@link #downstream}) counts with its own lag, whichever is older.
      */
     public long lagNsBefore(final long sequence, final long nowNs)
     {
         final long oldest = handled() + 1;
         // A slot another producer has claimed but not yet published still holds the receive time of its previous lap
         // round the ring (seconds old): it was claimed just now, so it counts as no lag rather than as that age.
-        if (oldest >= sequence || !ring.isAvailable(oldest))
-        {
-            return 0;
-        }
-        return Math.max(0, nowNs - ring.get(oldest).timeNs);
+        final long ringLagNs = oldest >= sequence || !ring.isAvailable(oldest) ? 0 :
+            Math.max(0, nowNs - ring.get(oldest).timeNs);
+        return Math.max(ringLagNs, downstream.lagNs(nowNs));
     }
 
     /** Inputs published and not yet handled, now. */

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static dev.referee.pipeline.PipelineTestSupport.TIMEOUT_MS;
 import static dev.referee.pipeline.PipelineTestSupport.address;
@@ -153,6 +154,33 @@ class AdmissionTest
             await("no lag once it caught up", () -> pipeline.progress().lagNs(System.nanoTime()) == 0);
             send(client, referee, invite(8));
             await("a new call is admitted again", () -> pipeline.counters().admitted() == 3);
+        }
+    }
+
+    @Test
+    void shouldShedNewCallsWhileAnEngineBehindTheRingLagsThoughTheRingItselfIsEmpty() throws Exception
+    {
+        release.countDown(); // the ring's handler keeps up: only the engine past it (a cluster's log) lags
+        final InetSocketAddress referee = start(1024, new OverloadConfig(50, 100, 3));
+        final AtomicLong downstreamLagNs = new AtomicLong(TimeUnit.MILLISECONDS.toNanos(500));
+        pipeline.progress().downstream(nowNs -> downstreamLagNs.get());
+        try (DatagramSocket client = client())
+        {
+            send(client, referee, invite(1));
+            final String answer = receive(client);
+            assertTrue(answer.startsWith("SIP/2.0 503 Service Unavailable\r\n"), answer);
+            assertEquals("3", header(answer, "Retry-After"));
+            assertEquals(1, pipeline.counters().shed());
+
+            send(client, referee, inDialog("BYE", 2));
+            await("the BYE goes on to the engine", () -> handled.get() == 1);
+            assertEquals(1, pipeline.counters().shed(), "a dialog's request is never shed");
+
+            downstreamLagNs.set(0);
+            send(client, referee, invite(3));
+            await("a new call is admitted once the engine caught up", () -> handled.get() == 2);
+            assertEquals(1, pipeline.counters().admitted());
+            assertEquals(1, pipeline.counters().shed());
         }
     }
 

@@ -57,13 +57,28 @@ public final class ClusterIngress implements RecordSink, AutoCloseable
         return bytes;
     }
 
-    /** Offers the record written since {@link #begin()} straight from the bytes' own array: no copy per input. */
+    /**
+     * Offers the record written since {@link #begin()} straight from the bytes' own array: no copy per input.
+     *
+     * @throws IllegalStateException when the log refused it for {@link #OFFER_TIMEOUT_NS}: the inbound stage then does
+     *                               not count the input as taken, and a request gets 503 with Retry-After.
+     */
     @Override
     public void commit()
     {
         final int length = (int)bytes.writePosition();
         out.wrap((byte[])bytes.underlyingObject(), 0, length);
-        offer(out, length);
+        if (!offer(out, length))
+        {
+            throw new IllegalStateException("the cluster's log refused the input for " +
+                TimeUnit.NANOSECONDS.toMillis(OFFER_TIMEOUT_NS) + " ms (back-pressured, or no leader)");
+        }
+    }
+
+    /** This client's session in the cluster: the service sees it on every input offered here. */
+    public long clusterSessionId()
+    {
+        return client.clusterSessionId();
     }
 
     @Override

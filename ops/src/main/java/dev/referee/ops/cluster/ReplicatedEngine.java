@@ -54,6 +54,7 @@ public final class ReplicatedEngine implements ClusteredService
     private final Consumer<Cluster.Role> roles;
     private final SipSender leaderOnly = this::sendWhenLeading;
     private final UnsafeBuffer record = new UnsafeBuffer(new byte[0]);
+    private final AppliedLag appliedLag = new AppliedLag();
     private Cluster cluster;
     private Engine engine;
     private InputReplayer replayer;
@@ -113,6 +114,8 @@ public final class ReplicatedEngine implements ClusteredService
         appliedPosition = header.position();
         final byte[] raw = new byte[length];
         buffer.getBytes(offset, raw);
+        // Before the log's time replaces it: the leader's receive time, for its overload signal.
+        appliedLag.applied(session.id(), buffer.getLong(offset + TIME_OFFSET, ByteOrder.LITTLE_ENDIAN));
         engineTimeNs = Math.max(engineTimeNs, timestamp);
         record.wrap(raw);
         record.putLong(TIME_OFFSET, engineTimeNs, ByteOrder.LITTLE_ENDIAN);
@@ -244,6 +247,12 @@ public final class ReplicatedEngine implements ClusteredService
     public long appliedPosition()
     {
         return appliedPosition;
+    }
+
+    /** How late this engine is behind the receive side of this member while it leads (see {@link AppliedLag}). */
+    public AppliedLag appliedLag()
+    {
+        return appliedLag;
     }
 
     /** Whether this member leads: its engine's messages reach the network. */

@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * up on a thread of its own, off the clustered-service thread that reports it.
  * <p>
  * Not yet (docs/failover.md, said at start): the member's own journal, call records, webhooks, the media relay,
- * warm-up, metrics and reload.
+ * metrics and reload.
  */
 public final class ClusterNode implements AutoCloseable
 {
@@ -114,13 +114,26 @@ public final class ClusterNode implements AutoCloseable
         return admin == null ? null : admin.address();
     }
 
-    /** Starts this member; it serves SIP once it is elected leader. */
-    public static ClusterNode start(final RefereeConfig config) throws IOException
+    /**
+     * Warms up (see {@link WarmUp}), then starts this member; it serves SIP once it is elected leader.
+     * <p>
+     * The warm-up comes first because a cold member's lag is worse than a cold single node's: the engine's time is
+     * the log's timestamp, taken when an input is appended, while its messages leave when the input is committed and
+     * applied. While that delay grows (a cold JVM falling behind its first calls), each input's timers run early by
+     * the growth: a leader 1 s behind retransmitted its INVITEs at once, which a callee that had already answered
+     * took for a new request (SIPp gave such calls up).
+     */
+    public static ClusterNode start(final RefereeConfig config) throws Exception
     {
         System.getLogger(ClusterNode.class.getName()).log(System.Logger.Level.WARNING, "cluster member " +
             config.cluster().member() + ": calls and transfers are replicated and survive the leader's loss; not " +
-            "built yet for a member: its own journal, call records, webhooks, media anchoring, warm-up, /metrics " +
-            "and reload (docs/failover.md)");
+            "built yet for a member: its own journal, call records, webhooks, media anchoring, /metrics and reload " +
+            "(docs/failover.md)");
+        final WarmUp.Result warmUp = WarmUp.run(config);
+        if (warmUp != null)
+        {
+            System.getLogger(ClusterNode.class.getName()).log(System.Logger.Level.INFO, warmUp.toString());
+        }
         return new ClusterNode(config); // listen ports are given (ConfigLoader checks it for a member)
     }
 
@@ -183,6 +196,9 @@ public final class ClusterNode implements AutoCloseable
             pipeline = boundPipeline(ready);
             ready = null;
             statusPipeline = pipeline;
+            // The receive side sheds new calls on the engine's lag behind the log, not only on its own ring's.
+            service.appliedLag().lead(ingress.clusterSessionId(), System.nanoTime());
+            pipeline.progress().downstream(service.appliedLag());
             pipeline.addInboundStage(new JournalInputStage(ingress, 0));
             pipeline.start((event, endOfBatch) ->
             {
@@ -245,6 +261,7 @@ public final class ClusterNode implements AutoCloseable
     private void giveUpLead()
     {
         network.to(null);
+        service.appliedLag().follow();
         if (pipeline != null)
         {
             pipeline.close();

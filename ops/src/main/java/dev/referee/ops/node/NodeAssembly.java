@@ -139,8 +139,10 @@ final class NodeAssembly
     /** The rings and transports of {@code config}, not bound yet (a cluster member keeps one ready too). */
     static SipPipeline pipeline(final RefereeConfig config)
     {
+        // A cluster member's engine sends from the clustered-service thread, its pipeline's 503s from its own.
         return new SipPipeline(config.pipeline(), config.listen(), config.sip().userAgent(), config.overload(),
-            config.trunkSources(), config.security(), config.tcp(), config.tls(), new SystemNanoClock());
+            config.trunkSources(), config.security(), config.tcp(), config.tls(), new SystemNanoClock(),
+            config.cluster().enabled());
     }
 
     /**

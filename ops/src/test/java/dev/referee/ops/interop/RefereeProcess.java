@@ -138,27 +138,44 @@ final class RefereeProcess implements AutoCloseable
     static RefereeProcess startClusterMember(final Path workDir, final int calleePort, final int sipPort,
         final int adminPort, final String clusterYaml)
     {
+        return launchClusterMember(workDir, calleePort, sipPort, adminPort, clusterYaml).awaitStarted();
+    }
+
+    /**
+     * As {@link #startClusterMember} without waiting: members launched together warm up and start side by side;
+     * {@link #awaitStarted()} each.
+     */
+    static RefereeProcess launchClusterMember(final Path workDir, final int calleePort, final int sipPort,
+        final int adminPort, final String clusterYaml)
+    {
         final RefereeProcess referee = new RefereeProcess(workDir, calleePort, List.of(), clusterYaml, true);
         referee.udpPort = sipPort;
         referee.tcpPort = sipPort;
         referee.adminPort = adminPort;
-        return started(referee);
+        referee.launch();
+        return referee;
     }
 
     /** Launches {@code referee} and waits until it is ready; on failure, stops it and says why with its log. */
     private static RefereeProcess started(final RefereeProcess referee)
     {
+        referee.launch();
+        return referee.awaitStarted();
+    }
+
+    /** Waits until this launched process is ready; on failure, stops it and says why with its log. */
+    RefereeProcess awaitStarted()
+    {
         try
         {
-            referee.launch();
-            referee.awaitReady();
-            return referee;
+            awaitReady();
+            return this;
         }
         catch (final RuntimeException | Error ex)
         {
-            final String tail = referee.logTail(60);
-            referee.close();
-            throw new AssertionError(ex.getMessage() + "\n--- last lines of " + referee.logFile + " ---\n" + tail, ex);
+            final String tail = logTail(60);
+            close();
+            throw new AssertionError(ex.getMessage() + "\n--- last lines of " + logFile + " ---\n" + tail, ex);
         }
     }
 
