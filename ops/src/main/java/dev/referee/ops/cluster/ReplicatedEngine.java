@@ -7,7 +7,6 @@ import dev.referee.journal.InputReplayer;
 import dev.referee.journal.JournalDecoder;
 import dev.referee.journal.JournalEncoder;
 import dev.referee.journal.JournalRecord;
-import dev.referee.journal.RecordSink;
 import dev.referee.journal.RecordType;
 import dev.referee.pipeline.SipSender;
 import io.aeron.ExclusivePublication;
@@ -50,9 +49,13 @@ public final class ReplicatedEngine implements ClusteredService
 
     private final BiFunction<EngineConfig, SipSender, Engine> engines;
     private final SipSender network;
-    private final RecordSink journal;
+    private final MemberJournal journal;
     private final Consumer<Cluster.Role> roles;
     private final SipSender leaderOnly = this::sendWhenLeading;
+    /** Log messages replayed after a restart that the journal holds already: not appended again. */
+    private long alreadyJournaled;
+    /** Whether the input being applied goes to the journal, and so do the messages it makes. */
+    private boolean journaling;
     private final UnsafeBuffer record = new UnsafeBuffer(new byte[0]);
     private final AppliedLag appliedLag = new AppliedLag();
     private Cluster cluster;
@@ -71,11 +74,11 @@ public final class ReplicatedEngine implements ClusteredService
      * @param engines builds the engine of a configuration around the sender it is given (this service's leader-only
      *                gate to {@code network}): the node adds its counters, call records and webhooks.
      * @param network where the leader's messages go (the node's send stage).
-     * @param journal this member's own journal of what it applied; null for none.
+     * @param journal this member's own journal of what it applied and made; null for none.
      * @param roles   told of every role change, on the service thread: the node binds or unbinds its SIP addresses.
      */
     public ReplicatedEngine(final BiFunction<EngineConfig, SipSender, Engine> engines,
-        final SipSender network, final RecordSink journal, final Consumer<Cluster.Role> roles)
+        final SipSender network, final MemberJournal journal, final Consumer<Cluster.Role> roles)
     {
         this.engines = engines;
         this.network = network;
@@ -90,6 +93,17 @@ public final class ReplicatedEngine implements ClusteredService
         if (snapshotImage != null)
         {
             restore(snapshotImage);
+        }
+        if (journal != null)
+        {
+            final long held = journal.alreadyHolds(engine == null ? MemberJournal.FROM_THE_START : engine.nowNs());
+            if (held == MemberJournal.UNKNOWN)
+            {
+                System.getLogger(ReplicatedEngine.class.getName()).log(System.Logger.Level.WARNING,
+                    "member journal " + journal.dir() + ": its last snapshot is not the cluster's this member " +
+                    "restarts from; the inputs replayed from the log are all appended, some of them again");
+            }
+            alreadyJournaled = Math.max(0, held);
         }
     }
 
@@ -182,6 +196,11 @@ public final class ReplicatedEngine implements ClusteredService
                 cluster.idleStrategy().idle();
             }
         }
+        if (journal != null && engine != null)
+        {
+            // The same point in the member's journal: a restart from this snapshot appends only what follows it.
+            journal.snapshot(engine);
+        }
         snapshotsTaken++;
     }
 
@@ -264,15 +283,25 @@ public final class ReplicatedEngine implements ClusteredService
     private boolean sendWhenLeading(final int transport, final InetSocketAddress destination, final long connectionId,
         final DirectBuffer buffer, final int offset, final int length)
     {
-        return !leading || network.send(transport, destination, connectionId, buffer, offset, length);
+        final boolean sent = !leading || network.send(transport, destination, connectionId, buffer, offset, length);
+        if (sent && journaling)
+        {
+            journal.output(engineTimeNs, transport, destination, connectionId, buffer, offset, length);
+        }
+        return sent;
     }
 
+    /** Appends an applied log message, unless the journal holds it from before a restart. */
     private void journal(final byte[] raw)
     {
-        if (journal != null)
+        journaling = journal != null && alreadyJournaled == 0;
+        if (journaling)
         {
-            journal.begin().write(raw);
-            journal.commit();
+            journal.input(raw);
+        }
+        else if (alreadyJournaled > 0)
+        {
+            alreadyJournaled--;
         }
     }
 

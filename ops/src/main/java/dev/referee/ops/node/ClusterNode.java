@@ -7,6 +7,7 @@ import dev.referee.journal.JournalEncoder;
 import dev.referee.journal.JournalInputStage;
 import dev.referee.ops.cluster.ClusterIngress;
 import dev.referee.ops.cluster.ClusterMember;
+import dev.referee.ops.cluster.MemberJournal;
 import dev.referee.ops.cluster.ReplicatedEngine;
 import dev.referee.ops.admin.AdminServer;
 import dev.referee.ops.admin.StatusSnapshot;
@@ -15,6 +16,7 @@ import dev.referee.pipeline.SipPipeline;
 import dev.referee.pipeline.SipSender;
 import io.aeron.cluster.service.Cluster;
 import net.openhft.chronicle.bytes.Bytes;
+import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 
 import java.io.IOException;
@@ -31,8 +33,8 @@ import java.util.concurrent.TimeUnit;
  * handing it to an engine, and whose send stage carries the engine's messages out. Leadership is taken up and given
  * up on a thread of its own, off the clustered-service thread that reports it.
  * <p>
- * Not yet (docs/failover.md, said at start): the member's own journal, call records, webhooks, the media relay,
- * metrics and reload.
+ * Its own journal ({@link MemberJournal}) holds what its engine applied and made, leader or follower.
+ * Not yet (docs/failover.md, said at start): call records, webhooks, the media relay, metrics and reload.
  */
 public final class ClusterNode implements AutoCloseable
 {
@@ -50,6 +52,7 @@ public final class ClusterNode implements AutoCloseable
     });
     private final ReplicatedEngine service;
     private final ClusterMember member;
+    private final MemberJournal journal; // null when journal.enabled is false
     private SipPipeline pipeline; // leadership thread only: the one serving while this member leads
     /**
      * The same: built but not bound, for the next lead. Building one allocates its rings (hundreds of MiB at the
@@ -66,7 +69,8 @@ public final class ClusterNode implements AutoCloseable
         this.config = config;
         this.ready = NodeAssembly.pipeline(config);
         this.statusPipeline = ready;
-        this.service = new ReplicatedEngine(this::engine, network, null, this::onRoleChange);
+        this.journal = config.journal().enabled() ? MemberJournal.open(config.journalDir(), config.journal()) : null;
+        this.service = new ReplicatedEngine(this::engine, network, journal, this::onRoleChange);
         this.member = ClusterMember.start(config.cluster(), service, Throwable::printStackTrace);
         try
         {
@@ -87,6 +91,7 @@ public final class ClusterNode implements AutoCloseable
         {
             member.close();
             ready.close();
+            CloseHelper.quietClose(journal);
             throw ex;
         }
     }
@@ -127,7 +132,7 @@ public final class ClusterNode implements AutoCloseable
     {
         System.getLogger(ClusterNode.class.getName()).log(System.Logger.Level.WARNING, "cluster member " +
             config.cluster().member() + ": calls and transfers are replicated and survive the leader's loss; not " +
-            "built yet for a member: its own journal, call records, webhooks, media anchoring, /metrics and reload " +
+            "built yet for a member: call records, webhooks, media anchoring, /metrics and reload " +
             "(docs/failover.md)");
         final WarmUp.Result warmUp = WarmUp.run(config);
         if (warmUp != null)
@@ -301,6 +306,10 @@ public final class ClusterNode implements AutoCloseable
             admin.close();
         }
         member.close();
+        if (journal != null)
+        {
+            journal.close(); // after the service that writes it
+        }
     }
 
     /** The pipeline's send stage while this member leads, nothing otherwise. */

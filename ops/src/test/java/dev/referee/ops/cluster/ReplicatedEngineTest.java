@@ -4,6 +4,11 @@ import dev.referee.config.ConfigSection;
 import dev.referee.engine.Engine;
 import dev.referee.engine.EngineSnapshot;
 import dev.referee.engine.counters.EngineCounters;
+import dev.referee.journal.Journal;
+import dev.referee.journal.JournalConfig;
+import dev.referee.journal.JournalReader;
+import dev.referee.journal.JournalRecord;
+import dev.referee.journal.JournalVerifier;
 import dev.referee.journal.RecordType;
 import dev.referee.journal.SyntheticRecordings;
 import dev.referee.pipeline.SipSender;
@@ -17,6 +22,7 @@ import java.io.StringReader;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +60,7 @@ class ReplicatedEngineTest
     private final Outputs[] outputs = new Outputs[MEMBERS];
     private final AtomicLong[] sentToNetwork = new AtomicLong[MEMBERS];
     private final ClusterMember[] members = new ClusterMember[MEMBERS];
+    private final MemberJournal[] journals = new MemberJournal[MEMBERS];
     private ClusterIngress ingress;
 
     /** What one member's engine did: every message it made, and those that reached the network. */
@@ -98,11 +105,11 @@ class ReplicatedEngineTest
         {
             ingress.close();
         }
-        for (final ClusterMember member : members)
+        for (int id = 0; id < MEMBERS; id++)
         {
-            if (member != null)
+            if (members[id] != null)
             {
-                member.close();
+                stop(id);
             }
         }
     }
@@ -159,6 +166,14 @@ class ReplicatedEngineTest
         assertEquals(0, services[leader].engine().activeCalls());
         assertEquals(outputs[newLeader].digest(), outputs[leader].digest(), "the same bytes replayed");
         assertEquals(0, sentToNetwork[leader].get(), "a member catching up sends nothing");
+
+        // Every member's own journal holds the same inputs and outputs: a follower's replays to the leader's, and the
+        // member that came back appended only what it had not journaled before it stopped.
+        final List<String> newLeaderJournal = journal(newLeader);
+        assertTrue(newLeaderJournal.size() > INPUTS.size(), "inputs and outputs journaled");
+        assertSameJournal(newLeaderJournal, journal(survivor), "the follower's journal");
+        assertSameJournal(newLeaderJournal, journal(leader), "the journal of the member that came back");
+        assertReplaysExactly(survivor);
     }
 
     /**
@@ -186,8 +201,13 @@ class ReplicatedEngineTest
         awaitTrue(() -> members[0].snapshotsRecorded() == 1 && members[1].snapshotsRecorded() == 1 &&
             members[2].snapshotsRecorded() == 1, () -> "every member recorded the snapshot");
         assertEquals(1, services[follower].snapshotsTaken(), "the follower's service wrote it");
+        // A few more inputs, journaled by the follower too, before it stops: its replay after the restart starts at
+        // the snapshot, before them.
+        final int beforeStop = indexOfSipInput(INPUTS, 7 * 14);
+        offer(INPUTS.subList(part, beforeStop));
+        awaitApplied(beforeStop - 1, 0, 1, 2);
         stop(follower);
-        offer(INPUTS.subList(part, INPUTS.size()));
+        offer(INPUTS.subList(beforeStop, INPUTS.size()));
         start(follower);
 
         awaitApplied(INPUTS.size() - 1, 0, 1, 2);
@@ -197,6 +217,24 @@ class ReplicatedEngineTest
         assertEquals(0, services[follower].engine().activeCalls(), "the calls of the snapshot ended");
         assertArrayEquals(EngineSnapshot.take(services[leader].engine()),
             EngineSnapshot.take(services[follower].engine()), "the same engine state as the leader's");
+        final List<String> leaderJournal = journal(leader);
+        assertTrue(leaderJournal.stream().anyMatch(record -> record.startsWith(RecordType.SNAPSHOT + ":")),
+            "the cluster's snapshot is in the journal");
+        assertSameJournal(leaderJournal, journal(follower),
+            "the restarted member's journal: what it replayed after the snapshot and held already is not in it twice");
+        assertReplaysExactly(follower);
+    }
+
+    /** The ops tools' check (`referee journal verify`) on member {@code id}'s journal: its replay makes its outputs. */
+    private void assertReplaysExactly(final int id) throws Exception
+    {
+        try (Journal journal = Journal.openReadOnly(dir.resolve("journal-" + id));
+            JournalReader reader = journal.newReader())
+        {
+            final JournalVerifier.Result result = JournalVerifier.verify(reader);
+            assertTrue(result.ok(), () -> "member " + id + "'s journal replays: " + result.divergence());
+            assertTrue(result.outputs() > 0, "its outputs compared");
+        }
     }
 
     // ---- members and the client ------------------------------------------------------------------------------------
@@ -210,7 +248,8 @@ class ReplicatedEngineTest
         {
             outputs[id] = new Outputs(gate);
             return new Engine(config, outputs[id], new EngineCounters());
-        }, network, null, role -> { });
+        }, network, journals[id] = MemberJournal.open(dir.resolve("journal-" + id), JournalConfig.defaults()),
+            role -> { });
         members[id] = ClusterMember.start(config(id), services[id], Throwable::printStackTrace);
     }
 
@@ -218,6 +257,43 @@ class ReplicatedEngineTest
     {
         members[id].close();
         members[id] = null;
+        journals[id].close();
+        journals[id] = null;
+    }
+
+    /** The same records in the same order; else where they part (the whole lists are thousands of lines). */
+    private static void assertSameJournal(final List<String> expected, final List<String> actual, final String what)
+    {
+        int at = 0;
+        while (at < expected.size() && at < actual.size() && expected.get(at).equals(actual.get(at)))
+        {
+            at++;
+        }
+        final int parted = at;
+        assertTrue(parted == expected.size() && parted == actual.size(), () -> what + ": " + actual.size() +
+            " records for " + expected.size() + ", parting at record " + parted + " (" +
+            (parted < expected.size() ? expected.get(parted) : "end") + " expected, " +
+            (parted < actual.size() ? actual.get(parted) : "end") + " found)");
+    }
+
+    /** Member {@code id}'s journal, one line per record: type, engine time, a checksum of its message. */
+    private List<String> journal(final int id) throws Exception
+    {
+        final List<String> records = new ArrayList<>();
+        try (Journal journal = Journal.openReadOnly(dir.resolve("journal-" + id));
+            JournalReader reader = journal.newReader())
+        {
+            for (JournalRecord record = reader.next(); record != null; record = reader.next())
+            {
+                final CRC32 crc = new CRC32();
+                if (record.message != null)
+                {
+                    crc.update(record.message);
+                }
+                records.add(record.type + ":" + record.timeNs + ":" + crc.getValue());
+            }
+        }
+        return records;
     }
 
     private void connectClientThrough(final int id) throws Exception
