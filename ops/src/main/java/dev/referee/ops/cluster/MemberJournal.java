@@ -1,10 +1,12 @@
 package dev.referee.ops.cluster;
 
 import dev.referee.engine.Engine;
+import dev.referee.engine.events.EngineEvents;
 import dev.referee.journal.ChronicleSink;
 import dev.referee.journal.Journal;
 import dev.referee.journal.JournalConfig;
 import dev.referee.journal.JournalEncoder;
+import dev.referee.journal.JournalEvents;
 import dev.referee.journal.JournalReader;
 import dev.referee.journal.JournalRecord;
 import dev.referee.journal.JournalSnapshotter;
@@ -20,8 +22,8 @@ import java.nio.file.Path;
  * A member's own Chronicle journal (issue 9, docs/failover.md), in the single node's format, so that the ops tools
  * ({@code referee journal ...}) work on any member: every log message the {@link ReplicatedEngine} applies, as the
  * input record it is, with the engine time it was applied at; every message the engine made, as an output record (a
- * follower's too, though only the leader sends: a follower's journal replays to the leader's outputs); and a journal
- * snapshot at each of the cluster's snapshots.
+ * follower's too, though only the leader sends: a follower's journal replays to the leader's outputs); the engine's
+ * domain events; and a journal snapshot at each of the cluster's snapshots.
  * <p>
  * A restarted member replays the log from its last cluster snapshot (or from the start), and part of that replay is
  * in its journal already: {@link #alreadyHolds} counts it from the journal snapshot written at that same cluster
@@ -37,6 +39,7 @@ public final class MemberJournal implements AutoCloseable
 
     private final Journal journal;
     private final ChronicleSink sink;
+    private final JournalEvents events;
     private JournalSnapshotter snapshotter;
     private Engine snapshotterEngine;
 
@@ -44,6 +47,7 @@ public final class MemberJournal implements AutoCloseable
     {
         this.journal = journal;
         this.sink = journal.newSink();
+        this.events = new JournalEvents(sink);
     }
 
     /** Opens (creating when missing) the journal in {@code dir}. */
@@ -119,6 +123,12 @@ public final class MemberJournal implements AutoCloseable
     {
         JournalEncoder.outputSip(sink.begin(), timeNs, transport, destination, connectionId, buffer, offset, length);
         sink.commit();
+    }
+
+    /** Where the engine's domain events go in this journal (as in a single node's). */
+    EngineEvents events()
+    {
+        return events;
     }
 
     /** A journal snapshot of {@code engine} now: the cluster takes one at this log position. */

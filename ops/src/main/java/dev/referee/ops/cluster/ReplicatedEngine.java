@@ -3,11 +3,15 @@ package dev.referee.ops.cluster;
 import dev.referee.engine.Engine;
 import dev.referee.engine.EngineSnapshot;
 import dev.referee.engine.config.EngineConfig;
+import dev.referee.engine.events.EngineEvents;
+import dev.referee.engine.events.EngineEventsFanOut;
+import dev.referee.engine.events.WebhookRequests;
 import dev.referee.journal.InputReplayer;
 import dev.referee.journal.JournalDecoder;
 import dev.referee.journal.JournalEncoder;
 import dev.referee.journal.JournalRecord;
 import dev.referee.journal.RecordType;
+import dev.referee.journal.RecoveryGate;
 import dev.referee.pipeline.SipSender;
 import io.aeron.ExclusivePublication;
 import io.aeron.Image;
@@ -24,7 +28,6 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.net.InetSocketAddress;
 import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
 /**
@@ -47,11 +50,16 @@ public final class ReplicatedEngine implements ClusteredService
     /** Snapshot bytes per message: below the 8 KiB largest message of a 64 KiB term. */
     private static final int SNAPSHOT_CHUNK = 4 * 1024;
 
-    private final BiFunction<EngineConfig, SipSender, Engine> engines;
+    private final EngineFactory engines;
     private final SipSender network;
     private final MemberJournal journal;
     private final Consumer<Cluster.Role> roles;
     private final SipSender leaderOnly = this::sendWhenLeading;
+    /**
+     * The engine's events (call records, the member's journal) and webhook requests, held back while the log replayed
+     * after a restart is what the journal holds already: they were recorded, and asked, before the stop.
+     */
+    private final RecoveryGate replayGate;
     /** Log messages replayed after a restart that the journal holds already: not appended again. */
     private long alreadyJournaled;
     /** Whether the input being applied goes to the journal, and so do the messages it makes. */
@@ -70,20 +78,39 @@ public final class ReplicatedEngine implements ClusteredService
     private volatile long leadershipTermId = -1;
     private volatile long appliedPosition = -1;
 
+    /** Builds the engine of a configuration around what the service gives it; the node adds its counters. */
+    @FunctionalInterface
+    public interface EngineFactory
+    {
+        Engine build(EngineConfig config, SipSender sender, EngineEvents events, WebhookRequests webhooks);
+    }
+
     /**
-     * @param engines builds the engine of a configuration around the sender it is given (this service's leader-only
-     *                gate to {@code network}): the node adds its counters, call records and webhooks.
-     * @param network where the leader's messages go (the node's send stage).
-     * @param journal this member's own journal of what it applied and made; null for none.
-     * @param roles   told of every role change, on the service thread: the node binds or unbinds its SIP addresses.
+     * @param engines  builds the engine around this service's sender (which reaches {@code network} only while it
+     *                 leads), its events and its webhook client.
+     * @param network  where the leader's messages go (the node's send stage).
+     * @param journal  this member's own journal of what it applied, made and saw happen; null for none.
+     * @param events   the engine's events (the member's call records): on every member, as its journal.
+     * @param webhooks the webhook client, asked only while this member leads (its answer is an input the leader
+     *                 offers to the log); a request whose leader is lost before the answer is decided by its timeout.
+     * @param roles    told of every role change, on the service thread: the node binds or unbinds its SIP addresses.
      */
-    public ReplicatedEngine(final BiFunction<EngineConfig, SipSender, Engine> engines,
-        final SipSender network, final MemberJournal journal, final Consumer<Cluster.Role> roles)
+    public ReplicatedEngine(final EngineFactory engines, final SipSender network, final MemberJournal journal,
+        final EngineEvents events, final WebhookRequests webhooks, final Consumer<Cluster.Role> roles)
     {
         this.engines = engines;
         this.network = network;
         this.journal = journal;
         this.roles = roles;
+        final WebhookRequests leaderWebhooks = (requestId, url, json) ->
+        {
+            if (leading)
+            {
+                webhooks.post(requestId, url, json);
+            }
+        };
+        this.replayGate = new RecoveryGate(leaderOnly,
+            journal == null ? events : EngineEventsFanOut.of(journal.events(), events), leaderWebhooks);
     }
 
     @Override
@@ -140,7 +167,7 @@ public final class ReplicatedEngine implements ClusteredService
             // of them too late) is ignored: the first in the log is everyone's.
             if (type == RecordType.NODE_START)
             {
-                engine = engines.apply(JournalDecoder.decode(raw).config, leaderOnly);
+                engine = engines.build(JournalDecoder.decode(raw).config, leaderOnly, replayGate, replayGate);
                 replayer = new InputReplayer(engine);
                 journal(raw);
             }
@@ -291,17 +318,23 @@ public final class ReplicatedEngine implements ClusteredService
         return sent;
     }
 
-    /** Appends an applied log message, unless the journal holds it from before a restart. */
+    /**
+     * Appends an applied log message, unless the journal holds it from before a restart; from the first it did not
+     * hold, the engine's events and webhook requests go out too.
+     */
     private void journal(final byte[] raw)
     {
-        journaling = journal != null && alreadyJournaled == 0;
+        if (alreadyJournaled > 0)
+        {
+            alreadyJournaled--;
+            journaling = false;
+            return;
+        }
+        replayGate.goLive();
+        journaling = journal != null;
         if (journaling)
         {
             journal.input(raw);
-        }
-        else if (alreadyJournaled > 0)
-        {
-            alreadyJournaled--;
         }
     }
 
@@ -341,7 +374,7 @@ public final class ReplicatedEngine implements ClusteredService
         final byte[] state = new byte[in.getInt(at)];
         at += Integer.BYTES;
         in.getBytes(at, state);
-        engine = engines.apply(JournalDecoder.decode(configBytes).config, leaderOnly);
+        engine = engines.build(JournalDecoder.decode(configBytes).config, leaderOnly, replayGate, replayGate);
         EngineSnapshot.restore(engine, state);
         replayer = new InputReplayer(engine);
     }

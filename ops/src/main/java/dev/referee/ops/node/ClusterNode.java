@@ -1,6 +1,10 @@
 package dev.referee.ops.node;
 
+import dev.referee.cdr.CdrWriter;
+import dev.referee.cdr.WallClockMapping;
 import dev.referee.engine.Engine;
+import dev.referee.engine.events.EngineEvents;
+import dev.referee.engine.events.WebhookRequests;
 import dev.referee.engine.config.EngineConfig;
 import dev.referee.engine.counters.EngineCounters;
 import dev.referee.journal.JournalEncoder;
@@ -12,6 +16,7 @@ import dev.referee.ops.cluster.ReplicatedEngine;
 import dev.referee.ops.admin.AdminServer;
 import dev.referee.ops.admin.StatusSnapshot;
 import dev.referee.ops.config.RefereeConfig;
+import dev.referee.ops.webhook.TransferWebhookClient;
 import dev.referee.pipeline.SipPipeline;
 import dev.referee.pipeline.SipSender;
 import io.aeron.cluster.service.Cluster;
@@ -21,6 +26,8 @@ import org.agrona.DirectBuffer;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
@@ -33,8 +40,9 @@ import java.util.concurrent.TimeUnit;
  * handing it to an engine, and whose send stage carries the engine's messages out. Leadership is taken up and given
  * up on a thread of its own, off the clustered-service thread that reports it.
  * <p>
- * Its own journal ({@link MemberJournal}) holds what its engine applied and made, leader or follower.
- * Not yet (docs/failover.md, said at start): call records, webhooks, the media relay, metrics and reload.
+ * Leader or follower, it keeps its own journal ({@link MemberJournal}) and call records of what its engine applied,
+ * made and saw; the leader alone asks the transfer webhook. Not yet (docs/failover.md, said at start): the media
+ * relay, metrics and reload.
  */
 public final class ClusterNode implements AutoCloseable
 {
@@ -53,6 +61,8 @@ public final class ClusterNode implements AutoCloseable
     private final ReplicatedEngine service;
     private final ClusterMember member;
     private final MemberJournal journal; // null when journal.enabled is false
+    private final CdrWriter callRecords;
+    private final LeaderWebhooks webhooks = new LeaderWebhooks();
     private SipPipeline pipeline; // leadership thread only: the one serving while this member leads
     /**
      * The same: built but not bound, for the next lead. Building one allocates its rings (hundreds of MiB at the
@@ -70,7 +80,10 @@ public final class ClusterNode implements AutoCloseable
         this.ready = NodeAssembly.pipeline(config);
         this.statusPipeline = ready;
         this.journal = config.journal().enabled() ? MemberJournal.open(config.journalDir(), config.journal()) : null;
-        this.service = new ReplicatedEngine(this::engine, network, journal, this::onRoleChange);
+        // Engine time in a cluster is the log's: nanoseconds since the epoch.
+        this.callRecords = new CdrWriter(config.cdr().dir(), WallClockMapping.of(0, 0)).start();
+        this.service = new ReplicatedEngine(this::engine, network, journal, callRecords, webhooks,
+            this::onRoleChange);
         this.member = ClusterMember.start(config.cluster(), service, Throwable::printStackTrace);
         try
         {
@@ -91,7 +104,7 @@ public final class ClusterNode implements AutoCloseable
         {
             member.close();
             ready.close();
-            CloseHelper.quietClose(journal);
+            CloseHelper.quietCloseAll(journal, callRecords);
             throw ex;
         }
     }
@@ -132,7 +145,7 @@ public final class ClusterNode implements AutoCloseable
     {
         System.getLogger(ClusterNode.class.getName()).log(System.Logger.Level.WARNING, "cluster member " +
             config.cluster().member() + ": calls and transfers are replicated and survive the leader's loss; not " +
-            "built yet for a member: call records, webhooks, media anchoring, /metrics and reload " +
+            "built yet for a member: media anchoring, /metrics and reload " +
             "(docs/failover.md)");
         final WarmUp.Result warmUp = WarmUp.run(config);
         if (warmUp != null)
@@ -159,9 +172,10 @@ public final class ClusterNode implements AutoCloseable
         return member;
     }
 
-    private Engine engine(final EngineConfig engineConfig, final SipSender gate)
+    private Engine engine(final EngineConfig engineConfig, final SipSender sender, final EngineEvents events,
+        final WebhookRequests webhookRequests)
     {
-        return new Engine(engineConfig, gate, counters);
+        return new Engine(engineConfig, sender, counters, events, webhookRequests);
     }
 
     /** On the clustered-service thread: the work is handed to the leadership thread. */
@@ -205,6 +219,8 @@ public final class ClusterNode implements AutoCloseable
             service.appliedLag().lead(ingress.clusterSessionId(), System.nanoTime());
             pipeline.progress().downstream(service.appliedLag());
             pipeline.addInboundStage(new JournalInputStage(ingress, 0));
+            // The answers come in through this pipeline, hence to the log, like any input.
+            webhooks.to(new TransferWebhookClient(pipeline.inputs(), Duration.ofMillis(config.webhook().timeoutMs())));
             pipeline.start((event, endOfBatch) ->
             {
                 // The engine is the clustered service: this pipeline only feeds the log and sends.
@@ -266,6 +282,7 @@ public final class ClusterNode implements AutoCloseable
     private void giveUpLead()
     {
         network.to(null);
+        webhooks.to(null);
         service.appliedLag().follow();
         if (pipeline != null)
         {
@@ -309,6 +326,33 @@ public final class ClusterNode implements AutoCloseable
         if (journal != null)
         {
             journal.close(); // after the service that writes it
+        }
+        callRecords.close();
+    }
+
+    /** The webhook client of this member's lead, none otherwise (the service asks only while it leads). */
+    private static final class LeaderWebhooks implements WebhookRequests
+    {
+        private volatile TransferWebhookClient client;
+
+        void to(final TransferWebhookClient next)
+        {
+            final TransferWebhookClient previous = client;
+            client = next;
+            if (previous != null)
+            {
+                previous.close();
+            }
+        }
+
+        @Override
+        public void post(final long requestId, final URI url, final String json)
+        {
+            final TransferWebhookClient current = client;
+            if (current != null)
+            {
+                current.post(requestId, url, json);
+            }
         }
     }
 

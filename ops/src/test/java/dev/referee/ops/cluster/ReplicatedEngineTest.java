@@ -4,6 +4,8 @@ import dev.referee.config.ConfigSection;
 import dev.referee.engine.Engine;
 import dev.referee.engine.EngineSnapshot;
 import dev.referee.engine.counters.EngineCounters;
+import dev.referee.engine.events.EngineEvents;
+import dev.referee.engine.events.WebhookRequests;
 import dev.referee.journal.Journal;
 import dev.referee.journal.JournalConfig;
 import dev.referee.journal.JournalReader;
@@ -171,6 +173,8 @@ class ReplicatedEngineTest
         // member that came back appended only what it had not journaled before it stopped.
         final List<String> newLeaderJournal = journal(newLeader);
         assertTrue(newLeaderJournal.size() > INPUTS.size(), "inputs and outputs journaled");
+        assertTrue(newLeaderJournal.stream().anyMatch(record -> record.startsWith(RecordType.CALL_ENDED + ":")),
+            "the engine's events journaled");
         assertSameJournal(newLeaderJournal, journal(survivor), "the follower's journal");
         assertSameJournal(newLeaderJournal, journal(leader), "the journal of the member that came back");
         assertReplaysExactly(survivor);
@@ -233,7 +237,7 @@ class ReplicatedEngineTest
         {
             final JournalVerifier.Result result = JournalVerifier.verify(reader);
             assertTrue(result.ok(), () -> "member " + id + "'s journal replays: " + result.divergence());
-            assertTrue(result.outputs() > 0, "its outputs compared");
+            assertTrue(result.outputs() > 0 && result.events() > 0, "its outputs and events compared");
         }
     }
 
@@ -244,12 +248,12 @@ class ReplicatedEngineTest
         sentToNetwork[id] = new AtomicLong();
         final SipSender network = (transport, destination, connectionId, buffer, offset, length) ->
             sentToNetwork[id].incrementAndGet() > 0;
-        services[id] = new ReplicatedEngine((config, gate) ->
+        services[id] = new ReplicatedEngine((config, sender, events, webhooks) ->
         {
-            outputs[id] = new Outputs(gate);
-            return new Engine(config, outputs[id], new EngineCounters());
+            outputs[id] = new Outputs(sender);
+            return new Engine(config, outputs[id], new EngineCounters(), events, webhooks);
         }, network, journals[id] = MemberJournal.open(dir.resolve("journal-" + id), JournalConfig.defaults()),
-            role -> { });
+            EngineEvents.NONE, WebhookRequests.NONE, role -> { });
         members[id] = ClusterMember.start(config(id), services[id], Throwable::printStackTrace);
     }
 

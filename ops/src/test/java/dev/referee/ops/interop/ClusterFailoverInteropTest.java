@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Year;
+import java.time.ZoneOffset;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -94,11 +96,17 @@ class ClusterFailoverInteropTest
 
             parties.assertAllSucceeded(BOUND);
         }
+        final String year = "\"start\":\"" + Year.now(ZoneOffset.UTC);
         for (final RefereeProcess member : members)
         {
             if (member != null)
             {
                 assertEquals(0, member.awaitCallsEnded(Duration.ofSeconds(20)).activeCalls(), member.status()::raw);
+                // Every member writes the call records of what its engine applied: each call, the ones carried over
+                // the kill too, has its two lines ended by the caller, with wall-clock times.
+                assertTrue(Ports.await(() -> member.callRecordLines().stream()
+                    .filter(line -> line.contains("\"cause\":\"caller-bye\"") && line.contains(year)).count() ==
+                    2L * CALLS, Duration.ofSeconds(10)), () -> "call records: " + member.callRecordLines());
             }
         }
     }
