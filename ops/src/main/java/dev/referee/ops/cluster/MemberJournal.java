@@ -12,6 +12,7 @@ import dev.referee.journal.JournalRecord;
 import dev.referee.journal.JournalSnapshotter;
 import dev.referee.journal.RecordType;
 import dev.referee.journal.SnapshotFinder;
+import dev.referee.ops.metrics.JournalAppends;
 import org.agrona.DirectBuffer;
 
 import java.io.IOException;
@@ -140,6 +141,12 @@ public final class MemberJournal implements AutoCloseable
             snapshotterEngine = engine;
         }
         snapshotter.write();
+    }
+
+    /** What this journal appended (records, bytes): for /metrics. */
+    public JournalAppends appends()
+    {
+        return new JournalAppends(sink::records, sink::bytes);
     }
 
     /** The journal's directory. */

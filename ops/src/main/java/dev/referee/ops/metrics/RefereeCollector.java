@@ -15,6 +15,7 @@ import io.prometheus.metrics.model.snapshots.Unit;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Referee's own metrics, read at scrape time from the counters the engine, the pipeline and the journal write
@@ -30,20 +31,21 @@ public final class RefereeCollector implements MultiCollector
 
     private final StatusSource status;
     private final EngineCounters engine;
-    private final PipelineCounters pipeline;
+    private final Supplier<PipelineCounters> pipelines;
     private final LongSupplier engineLagNs;
     private final JournalAppends journal;
 
     /**
+     * @param pipelines   the counters of the pipeline serving now (a cluster member's changes with each lead).
      * @param engineLagNs age of the oldest input the engine has not finished, now ({@code EngineProgress#lagNs}).
      * @param journal     null when the journal is off: its families are left out.
      */
-    public RefereeCollector(final StatusSource status, final EngineCounters engine, final PipelineCounters pipeline,
-        final LongSupplier engineLagNs, final JournalAppends journal)
+    public RefereeCollector(final StatusSource status, final EngineCounters engine,
+        final Supplier<PipelineCounters> pipelines, final LongSupplier engineLagNs, final JournalAppends journal)
     {
         this.status = status;
         this.engine = engine;
-        this.pipeline = pipeline;
+        this.pipelines = pipelines;
         this.engineLagNs = engineLagNs;
         this.journal = journal;
     }
@@ -68,7 +70,24 @@ public final class RefereeCollector implements MultiCollector
         {
             journal(families, lagNs);
         }
+        cluster(families, now.cluster());
         return new MetricSnapshots(families.snapshots());
+    }
+
+    /** A cluster member's part (docs/failover.md): left out for a single node. */
+    private static void cluster(final Families families, final StatusSnapshot.Cluster cluster)
+    {
+        if (cluster == null || cluster == StatusSnapshot.Cluster.NONE)
+        {
+            return;
+        }
+        families.gauge("referee_cluster_leader", "1 while this member leads (binds the SIP addresses and sends), else 0",
+            "leader".equals(cluster.role()) ? 1 : 0);
+        families.gauge("referee_cluster_term", "The cluster's leadership term, as this member last heard it",
+            cluster.term());
+        families.gauge("referee_cluster_applied_position",
+            "Log position of the last input this member's engine applied (committed log only)",
+            cluster.commitPosition());
     }
 
     private void calls(final Families families, final StatusSnapshot now)
@@ -192,7 +211,7 @@ public final class RefereeCollector implements MultiCollector
         families.counter("referee_messages_dropped", "Messages lost or ignored, by reason")
             .point(drops.inboundFull(), "reason", "inbound_ring_full")
             .point(drops.outboundFull(), "reason", "outbound_ring_full")
-            .point(pipeline.udpSendDropped.get() + pipeline.tcpSendDropped.get(), "reason", "send_failed")
+            .point(pipelines.get().udpSendDropped.get() + pipelines.get().tcpSendDropped.get(), "reason", "send_failed")
             .point(drops.malformed(), "reason", "malformed")
             .point(drops.unexpected(), "reason", "unexpected")
             .point(drops.journalRefused(), "reason", "journal_refused")
@@ -230,7 +249,7 @@ public final class RefereeCollector implements MultiCollector
         families.gauge("referee_engine_lag_seconds", "Age of the oldest input the engine has not handled")
             .unit(Unit.SECONDS).point(Families.seconds(lagNs)).add();
         families.histogramSeconds("referee_engine_input_lag_seconds",
-            "How long each input waited between its receipt and the engine taking it", pipeline.inputLagNs);
+            "How long each input waited between its receipt and the engine taking it", pipelines.get().inputLagNs);
     }
 
     private void trunks(final Families families)

@@ -16,6 +16,8 @@ import dev.referee.ops.cluster.ReplicatedEngine;
 import dev.referee.ops.admin.AdminServer;
 import dev.referee.ops.admin.StatusSnapshot;
 import dev.referee.ops.config.RefereeConfig;
+import dev.referee.ops.metrics.MetricsExposition;
+import dev.referee.ops.metrics.RefereeCollector;
 import dev.referee.ops.webhook.TransferWebhookClient;
 import dev.referee.pipeline.SipPipeline;
 import dev.referee.pipeline.SipSender;
@@ -42,7 +44,7 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * Leader or follower, it keeps its own journal ({@link MemberJournal}) and call records of what its engine applied,
  * made and saw; the leader alone asks the transfer webhook. Not yet (docs/failover.md, said at start): the media
- * relay, metrics and reload.
+ * relay and reload.
  */
 public final class ClusterNode implements AutoCloseable
 {
@@ -87,8 +89,13 @@ public final class ClusterNode implements AutoCloseable
         this.member = ClusterMember.start(config.cluster(), service, Throwable::printStackTrace);
         try
         {
-            this.admin = config.admin() == null ? null : AdminServer.start(config.admin(),
-                new NodeStatus(() -> statusPipeline, this::clusterStatus, counters, null, null));
+            final NodeStatus status = new NodeStatus(() -> statusPipeline, this::clusterStatus, counters, null, null);
+            // /metrics as a single node's, of the pipeline serving now (the leader's; the ready one while following),
+            // the member's journal, and the cluster's own gauges.
+            this.admin = config.admin() == null ? null : AdminServer.start(config.admin(), status,
+                new MetricsExposition(new RefereeCollector(status, counters, () -> statusPipeline.counters(),
+                    () -> statusPipeline.progress().lagNs(System.nanoTime()),
+                    journal == null ? null : journal.appends())));
             // Open-source Aeron Cluster takes no snapshot by itself: the leader asks for one on the journal's
             // interval, so that a member that restarts replays the log from the last one, not from the start.
             final long intervalMs = config.journal().snapshotIntervalMs();
@@ -145,7 +152,7 @@ public final class ClusterNode implements AutoCloseable
     {
         System.getLogger(ClusterNode.class.getName()).log(System.Logger.Level.WARNING, "cluster member " +
             config.cluster().member() + ": calls and transfers are replicated and survive the leader's loss; not " +
-            "built yet for a member: media anchoring, /metrics and reload " +
+            "built yet for a member: media anchoring and reload " +
             "(docs/failover.md)");
         final WarmUp.Result warmUp = WarmUp.run(config);
         if (warmUp != null)

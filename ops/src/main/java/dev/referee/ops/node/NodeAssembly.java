@@ -123,7 +123,7 @@ final class NodeAssembly
                 // /metrics reads what /status reads, plus the distributions and outcome counts only it shows.
                 final SipPipeline pipeline = parts.pipeline;
                 parts.admin = AdminServer.start(config.admin(), status, new MetricsExposition(new RefereeCollector(
-                    status, parts.counters, pipeline.counters(), () -> pipeline.progress().lagNs(System.nanoTime()),
+                    status, parts.counters, pipeline::counters, () -> pipeline.progress().lagNs(System.nanoTime()),
                     parts.journalAppends)), parts.reload);
                 parts.reload.adminBound(parts.admin.address());
             }

@@ -38,7 +38,7 @@ class GrafanaDashboardTest
     void shouldQueryOnlyMetricsThatAnIdleNodeExposes() throws IOException
     {
         final Exposition idle = new Exposition(new String(new MetricsExposition(new RefereeCollector(
-            () -> StatusSnapshot.idle(1024, 1024), new EngineCounters(), new PipelineCounters(), () -> 0,
+            () -> StatusSnapshot.idle(1024, 1024), new EngineCounters(), PipelineCounters::new, () -> 0,
             new JournalAppends(() -> 0, () -> 0))).scrape(), StandardCharsets.UTF_8));
 
         final Set<String> missing = new TreeSet<>();

@@ -38,7 +38,7 @@ class MetricsExpositionTest
     private Exposition scrape(final JournalAppends journal) throws IOException
     {
         final MetricsExposition exposition = new MetricsExposition(
-            new RefereeCollector(() -> status, engine, pipeline, () -> 1500 * MS, journal));
+            new RefereeCollector(() -> status, engine, () -> pipeline, () -> 1500 * MS, journal));
         assertEquals("text/plain; version=0.0.4; charset=utf-8", exposition.contentType());
         return new Exposition(new String(exposition.scrape(), StandardCharsets.UTF_8));
     }

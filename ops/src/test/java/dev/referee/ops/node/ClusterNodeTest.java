@@ -61,9 +61,13 @@ class ClusterNodeTest
         assertEquals(1, Arrays.stream(nodes).filter(ClusterNode::leading).count(), "one leader");
         for (int id = 0; id < nodes.length; id++)
         {
-            final String status = status(nodes[id]);
+            final String status = get(nodes[id], "/status");
             assertTrue(status.contains("\"cluster\":{\"member\":" + id + ",\"role\":\"" +
                 (id == leader ? "leader" : "follower") + "\",\"leader\":" + leader + ","), status);
+            final String metrics = get(nodes[id], "/metrics");
+            assertTrue(metrics.contains("\nreferee_cluster_leader " + (id == leader ? "1" : "0") + ".0\n") ||
+                metrics.contains("\nreferee_cluster_leader " + (id == leader ? "1" : "0") + "\n"), metrics);
+            assertTrue(metrics.contains("\nreferee_calls_active "), "a member's /metrics is a node's: " + metrics);
         }
 
         final long lostAtNs = System.nanoTime();
@@ -76,12 +80,12 @@ class ClusterNodeTest
         assertTrue(leader() != leader, "another member leads");
     }
 
-    /** {@code GET /status} of a member. */
-    private static String status(final ClusterNode node) throws Exception
+    /** {@code GET path} of a member's admin server. */
+    private static String get(final ClusterNode node, final String path) throws Exception
     {
         final InetSocketAddress admin = node.adminAddress();
         final HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + admin.getPort() + "/status")).build(), HttpResponse.BodyHandlers.ofString());
+            URI.create("http://127.0.0.1:" + admin.getPort() + path)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode());
         return response.body();
     }
@@ -103,6 +107,7 @@ class ClusterNodeTest
         final String yaml = "listen:\n  - \"udp:127.0.0.1:" + SIP_PORT + "\"\n" +
             "admin: \"127.0.0.1:0\"\n" +
             "journal:\n  enabled: false\n" +
+            "cdr:\n  dir: \"" + dir.resolve("cdr-" + member) + "\"\n" +
             "warm-up:\n  calls: 0\n" +
             "routes:\n  - {user: \".*\", target: \"127.0.0.1:9\"}\n" +
             "cluster:\n  member: " + member + "\n  members:\n" +
