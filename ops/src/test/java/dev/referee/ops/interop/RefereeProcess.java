@@ -47,6 +47,8 @@ final class RefereeProcess implements AutoCloseable
      */
     static final int NO_PARTY = 9;
     static final Duration READY_TIMEOUT = Duration.ofSeconds(20);
+    /** Members launched together warm up side by side, three JVMs on the machine's cores: they take longer. */
+    static final Duration MEMBER_READY_TIMEOUT = Duration.ofSeconds(60);
     static final Duration STOP_GRACE = Duration.ofSeconds(10);
     private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(2);
 
@@ -62,6 +64,7 @@ final class RefereeProcess implements AutoCloseable
     /** Listens on TLS too (the extra YAML then holds the tls section). */
     private boolean tls;
     private int adminPort;
+    private Duration readyTimeout = READY_TIMEOUT;
     private long logOffset;
     private final int calleePort;
     private final List<Route> extraRoutes;
@@ -149,6 +152,7 @@ final class RefereeProcess implements AutoCloseable
         final int adminPort, final String clusterYaml)
     {
         final RefereeProcess referee = new RefereeProcess(workDir, calleePort, List.of(), clusterYaml, true);
+        referee.readyTimeout = MEMBER_READY_TIMEOUT;
         referee.udpPort = sipPort;
         referee.tcpPort = sipPort;
         referee.adminPort = adminPort;
@@ -374,10 +378,10 @@ final class RefereeProcess implements AutoCloseable
                 return true;
             }
             return !process.isAlive();
-        }, READY_TIMEOUT);
+        }, readyTimeout);
         if (listening.get() == null)
         {
-            throw new AssertionError(process.isAlive() ? "Referee printed no listening line within " + READY_TIMEOUT :
+            throw new AssertionError(process.isAlive() ? "Referee printed no listening line within " + readyTimeout :
                 "Referee exited with code " + process.exitValue() + " before it listened");
         }
         udpPort = Integer.parseInt(listening.get().group(1));
@@ -398,10 +402,10 @@ final class RefereeProcess implements AutoCloseable
                 lastProblem.set(ex.toString());
                 return false;
             }
-        }, READY_TIMEOUT);
+        }, readyTimeout);
         if (!healthy)
         {
-            throw new AssertionError("Referee not healthy within " + READY_TIMEOUT + " (" + lastProblem.get() + ")");
+            throw new AssertionError("Referee not healthy within " + readyTimeout + " (" + lastProblem.get() + ")");
         }
     }
 
