@@ -1,6 +1,7 @@
 package dev.referee.ops.cluster;
 
 import dev.referee.journal.RecordSink;
+import io.aeron.Aeron;
 import io.aeron.cluster.client.AeronCluster;
 import io.aeron.cluster.client.EgressListener;
 import net.openhft.chronicle.bytes.Bytes;
@@ -35,7 +36,27 @@ public final class ClusterIngress implements RecordSink, AutoCloseable
         this.client = client;
     }
 
-    /** Connects to the cluster's leader through the media driver in {@code aeronDirectory}; blocks until connected. */
+    /**
+     * Connects to this member's own consensus module over IPC, through {@code aeron}, a client of its media driver
+     * made beforehand (starting one took most of a new leader's time to connect): for the node of a member that has
+     * just been elected (a leader takes IPC ingress, docs/failover.md). Blocks until
+     * connected; should the member lose its lead, its offers are refused and the node closes this client.
+     */
+    public static ClusterIngress connectToOwnLeader(final Aeron aeron)
+    {
+        final EgressListener ignoreEgress = (clusterSessionId, timestamp, buffer, offset, length, header) ->
+        {
+        };
+        return new ClusterIngress(AeronCluster.connect(new AeronCluster.Context()
+            .aeron(aeron)
+            .ownsAeronClient(false)
+            .ingressChannel("aeron:ipc?term-length=" + ClusterMember.LOG_TERM_LENGTH)
+            .egressChannel("aeron:ipc")
+            .egressListener(ignoreEgress)
+            .messageTimeoutNs(TimeUnit.SECONDS.toNanos(5))));
+    }
+
+    /** Connects to the cluster's leader, wherever it is, through the media driver in {@code aeronDirectory}; blocks until connected. */
     public static ClusterIngress connect(final ClusterConfig config, final String aeronDirectory)
     {
         final EgressListener ignoreEgress = (clusterSessionId, timestamp, buffer, offset, length, header) ->

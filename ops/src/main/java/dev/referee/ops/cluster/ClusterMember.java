@@ -1,5 +1,6 @@
 package dev.referee.ops.cluster;
 
+import io.aeron.Aeron;
 import io.aeron.archive.Archive;
 import io.aeron.archive.ArchiveThreadingMode;
 import io.aeron.archive.client.AeronArchive;
@@ -34,6 +35,7 @@ public final class ClusterMember implements AutoCloseable
     private final ClusteredMediaDriver driver;
     private final ClusteredServiceContainer container;
     private final String aeronDirectory;
+    private Aeron client; // made on first use
 
     private ClusterMember(final ClusteredMediaDriver driver, final ClusteredServiceContainer container,
         final String aeronDirectory)
@@ -89,10 +91,15 @@ public final class ClusterMember implements AutoCloseable
             .consensusChannel("aeron:udp?term-length=" + SMALL_TERM)
             .logChannel("aeron:udp?term-length=" + LOG_TERM_LENGTH)
             .clusterClock(new NanosecondClusterClock())
+            // The leader's own node offers its inputs over IPC (ClusterIngress.connectToOwnLeader): no UDP hop, and a
+            // new leader connects in the time of a local handshake.
+            .isIpcIngressAllowed(true)
             .leaderHeartbeatTimeoutNs(TimeUnit.MILLISECONDS.toNanos(config.heartbeatTimeoutMs()))
             .leaderHeartbeatIntervalNs(TimeUnit.MILLISECONDS.toNanos(Math.max(10, config.heartbeatTimeoutMs() / 10)))
-            // An election's rounds wait this long each (Aeron's default is 1 s): as long as the heartbeat timeout.
-            .electionTimeoutNs(TimeUnit.MILLISECONDS.toNanos(config.heartbeatTimeoutMs()))
+            // An election's rounds wait this long each (the nomination delay is random up to half of it, a ballot
+            // or a new leader's wait for its followers up to all of it): a fifth of the heartbeat timeout, where
+            // Aeron's defaults (1 s, 10 s) take a tenth.
+            .electionTimeoutNs(TimeUnit.MILLISECONDS.toNanos(Math.max(20, config.heartbeatTimeoutMs() / 5)))
             .errorHandler(errors);
         final ClusteredServiceContainer.Context container = new ClusteredServiceContainer.Context()
             .aeronDirectoryName(aeronDirectory)
@@ -136,6 +143,19 @@ public final class ClusterMember implements AutoCloseable
         return driver.consensusModule().context().snapshotCounter().get();
     }
 
+    /**
+     * A client of this member's media driver, made once, for the node's cluster clients (the leader's ingress):
+     * closed with the member.
+     */
+    public synchronized Aeron aeronClient()
+    {
+        if (client == null)
+        {
+            client = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDirectory));
+        }
+        return client;
+    }
+
     /** The media driver's directory: a cluster client in this process (the leader's ingress) connects through it. */
     public String aeronDirectory()
     {
@@ -145,6 +165,12 @@ public final class ClusterMember implements AutoCloseable
     @Override
     public void close()
     {
-        CloseHelper.closeAll(container, driver);
+        final Aeron aeron;
+        synchronized (this)
+        {
+            aeron = client;
+            client = null;
+        }
+        CloseHelper.closeAll(aeron, container, driver);
     }
 }
