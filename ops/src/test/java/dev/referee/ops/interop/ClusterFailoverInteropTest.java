@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Failover (issue 9): three `referee run` processes, members of one Aeron Cluster on loopback, all configured with
- * the same SIP address; SIPp calls through the leader; kill -9 of the leader while the calls are up. Another member
+ * the same SIP address; SIPp calls through the leader; the leader frozen (SIGSTOP) for 200 ms, less than the heartbeat
+ * timeout, stays the leader; then kill -9 of the leader while the calls are up. Another member
  * is elected, binds the address and carries on: the callers' BYEs (retransmitted over the gap) end every call, both
  * SIPp parties complete all their calls, and the survivors drain to no call.
  */
@@ -54,7 +55,7 @@ class ClusterFailoverInteropTest
 
     @Test
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
-    void shouldCarryEstablishedCallsOverAKillNineOfTheLeader() throws IOException
+    void shouldCarryEstablishedCallsOverAKillNineOfTheLeader() throws Exception
     {
         final Path dir = Files.createTempDirectory("referee-cluster-failover-");
         try (SippParties parties = new SippParties(DUMP))
@@ -79,6 +80,17 @@ class ClusterFailoverInteropTest
             // Every call established end to end: each callee has its ACK (a call still in setup is another case).
             assertTrue(Ports.await(() -> acksSent(members[leader].status().raw()) == CALLS, Duration.ofSeconds(20)),
                 () -> members[leader].status().raw());
+
+            // Frozen for less than the heartbeat timeout (SIGSTOP 200 ms of 500 ms), the leader stays the leader.
+            final long term = term(members[leader].status().raw());
+            members[leader].pause(Duration.ofMillis(200));
+            Thread.sleep(1_000); // two heartbeat timeouts: an election would have happened by now
+            for (final RefereeProcess member : members)
+            {
+                final String status = member.status().raw();
+                assertEquals(term, term(status), () -> "no new term after a 200 ms stop: " + status);
+                assertTrue(status.contains("\"leader\":" + leader + ","), status);
+            }
 
             final long killedAtNs = System.nanoTime();
             members[leader].kill9();
@@ -125,6 +137,14 @@ class ClusterFailoverInteropTest
             return false;
         }, Duration.ofSeconds(30)), "a leader elected");
         return leader[0];
+    }
+
+    /** The leadership term a member's raw /status gives. */
+    private static long term(final String status)
+    {
+        final Matcher term = Pattern.compile("\"term\":(\\d+)").matcher(status);
+        assertTrue(term.find(), status);
+        return Long.parseLong(term.group(1));
     }
 
     /** ACKs Referee sent (to the callees), from the raw /status. */

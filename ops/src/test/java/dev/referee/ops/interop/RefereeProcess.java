@@ -239,6 +239,45 @@ final class RefereeProcess implements AutoCloseable
         }
     }
 
+    /** Stops the process with SIGSTOP for {@code pause}, then lets it go on with SIGCONT (by its PID). */
+    void pause(final Duration pause)
+    {
+        signal("-STOP");
+        try
+        {
+            Thread.sleep(pause.toMillis()); // the pause is what is tested: a process frozen this long
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        finally
+        {
+            signal("-CONT");
+        }
+    }
+
+    private void signal(final String signal)
+    {
+        try
+        {
+            final Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start();
+            if (kill.waitFor() != 0)
+            {
+                throw new AssertionError("kill " + signal + " " + process.pid() + " failed");
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new AssertionError("cannot run kill " + signal + ": " + ex, ex);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", ex);
+        }
+    }
+
     /**
      * Starts Referee again on the same ports (pinned in its configuration now), configuration and journal directory;
      * waits for /health.
