@@ -60,8 +60,8 @@ public interface NodeLauncher
     };
 
     /**
-     * A member of a cluster (docs/failover.md): it binds the SIP addresses only while it leads; admin HTTP with
-     * {@code /status} on every member, no reload yet.
+     * A member of a cluster (docs/failover.md): it binds the SIP addresses only while it leads; admin HTTP on every
+     * member; a reload of the leader reaches every member's engine.
      */
     private static RunningNode clusterMember(final RefereeConfig config) throws Exception
     {
@@ -84,7 +84,7 @@ public interface NodeLauncher
             @Override
             public ReloadResult reload()
             {
-                throw new UnsupportedOperationException("a cluster member takes no reload yet (docs/failover.md)");
+                return node.reload();
             }
 
             @Override

@@ -14,6 +14,7 @@ import dev.referee.ops.cluster.ClusterMember;
 import dev.referee.ops.cluster.MemberJournal;
 import dev.referee.ops.cluster.ReplicatedEngine;
 import dev.referee.ops.admin.AdminServer;
+import dev.referee.ops.admin.ReloadResult;
 import dev.referee.ops.admin.StatusSnapshot;
 import dev.referee.ops.config.RefereeConfig;
 import dev.referee.ops.metrics.MetricsExposition;
@@ -43,15 +44,16 @@ import java.util.concurrent.TimeUnit;
  * up on a thread of its own, off the clustered-service thread that reports it.
  * <p>
  * Leader or follower, it keeps its own journal ({@link MemberJournal}) and call records of what its engine applied,
- * made and saw; the leader alone asks the transfer webhook. Not yet (docs/failover.md, said at start): the media
- * relay and reload.
+ * made and saw; the leader alone asks the transfer webhook; a reload on the leader goes to every member's engine
+ * through the log ({@link MemberReload}). Not yet (docs/failover.md, said at start): the media relay.
  */
 public final class ClusterNode implements AutoCloseable
 {
     /** How long a new leader tries to bind the SIP addresses a lost leader may still hold for a moment. */
     private static final long BIND_RETRY_NS = TimeUnit.SECONDS.toNanos(5);
 
-    private final RefereeConfig config;
+    /** As started, then as each reload left it: what the next pipeline is built from. */
+    private volatile RefereeConfig config;
     private final EngineCounters counters = new EngineCounters();
     private final LeaderSender network = new LeaderSender();
     private final ScheduledExecutorService leadership = Executors.newSingleThreadScheduledExecutor(r ->
@@ -65,6 +67,7 @@ public final class ClusterNode implements AutoCloseable
     private final MemberJournal journal; // null when journal.enabled is false
     private final CdrWriter callRecords;
     private final LeaderWebhooks webhooks = new LeaderWebhooks();
+    private final MemberReload reload;
     private SipPipeline pipeline; // leadership thread only: the one serving while this member leads
     /**
      * The same: built but not bound, for the next lead. Building one allocates its rings (hundreds of MiB at the
@@ -72,6 +75,7 @@ public final class ClusterNode implements AutoCloseable
      */
     private SipPipeline ready;
     private volatile SipPipeline statusPipeline; // the serving one, else the ready one: what /status reads
+    private volatile SipPipeline serving; // the pipeline once it serves, while this member leads; else null
     private final AdminServer admin; // null when admin is off
     private ClusterIngress ingress; // the same
     private volatile boolean leading;
@@ -86,6 +90,8 @@ public final class ClusterNode implements AutoCloseable
         this.callRecords = new CdrWriter(config.cdr().dir(), WallClockMapping.of(0, 0)).start();
         this.service = new ReplicatedEngine(this::engine, network, journal, callRecords, webhooks,
             this::onRoleChange);
+        this.reload = new MemberReload(config, () -> serving, () -> statusPipeline, service::engine, counters,
+            this::adminAddress, next -> this.config = next);
         this.member = ClusterMember.start(config.cluster(), service, Throwable::printStackTrace);
         member.aeronClient(); // made now: a new leader has it at hand
         try
@@ -96,7 +102,7 @@ public final class ClusterNode implements AutoCloseable
             this.admin = config.admin() == null ? null : AdminServer.start(config.admin(), status,
                 new MetricsExposition(new RefereeCollector(status, counters, () -> statusPipeline.counters(),
                     () -> statusPipeline.progress().lagNs(System.nanoTime()),
-                    journal == null ? null : journal.appends())));
+                    journal == null ? null : journal.appends())), reload);
             // Open-source Aeron Cluster takes no snapshot by itself: the leader asks for one on the journal's
             // interval, so that a member that restarts replays the log from the last one, not from the start.
             final long intervalMs = config.journal().snapshotIntervalMs();
@@ -153,7 +159,7 @@ public final class ClusterNode implements AutoCloseable
     {
         System.getLogger(ClusterNode.class.getName()).log(System.Logger.Level.WARNING, "cluster member " +
             config.cluster().member() + ": calls and transfers are replicated and survive the leader's loss; not " +
-            "built yet for a member: media anchoring and reload " +
+            "built yet for a member: media anchoring " +
             "(docs/failover.md)");
         final WarmUp.Result warmUp = WarmUp.run(config);
         if (warmUp != null)
@@ -161,6 +167,12 @@ public final class ClusterNode implements AutoCloseable
             System.getLogger(ClusterNode.class.getName()).log(System.Logger.Level.INFO, warmUp.toString());
         }
         return new ClusterNode(config); // listen ports are given (ConfigLoader checks it for a member)
+    }
+
+    /** Reads the configuration file again and applies it, or says why not (SIGHUP; docs/failover.md). */
+    public ReloadResult reload()
+    {
+        return reload.reload();
     }
 
     /** Whether this member leads now: it binds the SIP addresses and its engine's messages reach the network. */
@@ -236,6 +248,7 @@ public final class ClusterNode implements AutoCloseable
                 // The engine is the clustered service: this pipeline only feeds the log and sends.
             });
             network.to(pipeline.sender());
+            serving = pipeline;
             // How long a failover's last step took: the election before it is Aeron's (its heartbeat timeout, a
             // nomination delay, the new term's log).
             System.getLogger(ClusterNode.class.getName()).log(System.Logger.Level.INFO, "cluster member " +
@@ -297,6 +310,7 @@ public final class ClusterNode implements AutoCloseable
 
     private void giveUpLead()
     {
+        serving = null;
         network.to(null);
         webhooks.to(null);
         service.appliedLag().follow();

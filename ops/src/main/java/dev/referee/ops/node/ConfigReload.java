@@ -71,33 +71,16 @@ final class ConfigReload implements Reloader
     public synchronized ReloadResult reload()
     {
         final RefereeConfig current = running;
-        if (current.file() == null)
+        final Loaded loaded = loadNext(current, boundListen, boundAdmin);
+        if (loaded.refused() != null)
         {
-            return new ReloadResult(ReloadResult.NEEDS_RESTART,
-                "started with the embedded configuration: no file to read again (start with --config FILE)");
+            return loaded.refused();
         }
-        final RefereeConfig next;
-        try
-        {
-            next = ConfigLoader.load(current.file());
-        }
-        catch (final ConfigException ex)
-        {
-            return new ReloadResult(ReloadResult.BAD_FILE, "config error at " + ex.source() + ":" + ex.line() + ": " +
-                ex.keyPath() + ": " + ex.reason() + "; the running configuration stays");
-        }
-        final String fixed = needsRestart(current, next, boundListen, boundAdmin);
-        if (fixed != null)
-        {
-            return new ReloadResult(ReloadResult.NEEDS_RESTART, fixed + " changed in " + current.file() +
-                ": it cannot change while running (restart); the running configuration stays");
-        }
+        final RefereeConfig next = loaded.next();
         final EngineConfig engineNext = engineRunning.withReloadable(next.engineConfig(null));
-        final long before = counters.get(EngineCounters.RELOADS);
-        if (!pipeline.inputs().publishConfig(engineNext, System.nanoTime()) || !taken(before))
+        if (!publishAndAwait(pipeline, counters, engineNext))
         {
-            return new ReloadResult(ReloadResult.NOT_TAKEN,
-                "the engine did not take the configuration in time (overloaded?): try again");
+            return notTaken();
         }
         pipeline.reloadBorder(next.trunkSources(), next.security());
         engineRunning = engineNext;
@@ -106,7 +89,60 @@ final class ConfigReload implements Reloader
             " routes, " + next.trunks().size() + " trunks, sip.max-calls " + next.sip().maxCalls());
     }
 
-    private boolean taken(final long before)
+    /** The file read again: the configuration it holds, or why a reload refuses it ({@code refused} not null). */
+    record Loaded(RefereeConfig next, ReloadResult refused)
+    {
+    }
+
+    /**
+     * Reads {@code current}'s file again and checks that nothing in it needs a restart ({@link #needsRestart}); the
+     * listen and admin addresses may also be the bound ones.
+     */
+    static Loaded loadNext(final RefereeConfig current, final List<ListenAddress> boundListen,
+        final InetSocketAddress boundAdmin)
+    {
+        if (current.file() == null)
+        {
+            return new Loaded(null, new ReloadResult(ReloadResult.NEEDS_RESTART,
+                "started with the embedded configuration: no file to read again (start with --config FILE)"));
+        }
+        final RefereeConfig next;
+        try
+        {
+            next = ConfigLoader.load(current.file());
+        }
+        catch (final ConfigException ex)
+        {
+            return new Loaded(null, new ReloadResult(ReloadResult.BAD_FILE, "config error at " + ex.source() + ":" +
+                ex.line() + ": " + ex.keyPath() + ": " + ex.reason() + "; the running configuration stays"));
+        }
+        final String fixed = needsRestart(current, next, boundListen, boundAdmin);
+        if (fixed != null)
+        {
+            return new Loaded(null, new ReloadResult(ReloadResult.NEEDS_RESTART, fixed + " changed in " +
+                current.file() + ": it cannot change while running (restart); the running configuration stays"));
+        }
+        return new Loaded(next, null);
+    }
+
+    /**
+     * Publishes the engine's part of a reload into {@code pipeline} as an input and waits until an engine counted it
+     * applied ({@link EngineCounters#RELOADS}); false when it was not taken in time.
+     */
+    static boolean publishAndAwait(final SipPipeline pipeline, final EngineCounters counters,
+        final EngineConfig engineNext)
+    {
+        final long before = counters.get(EngineCounters.RELOADS);
+        return pipeline.inputs().publishConfig(engineNext, System.nanoTime()) && taken(counters, before);
+    }
+
+    static ReloadResult notTaken()
+    {
+        return new ReloadResult(ReloadResult.NOT_TAKEN,
+            "the engine did not take the configuration in time (overloaded?): try again");
+    }
+
+    private static boolean taken(final EngineCounters counters, final long before)
     {
         final long deadline = System.nanoTime() + TAKE_TIMEOUT_NS;
         while (counters.get(EngineCounters.RELOADS) == before)
@@ -162,6 +198,8 @@ final class ConfigReload implements Reloader
             {"hep", current.hep(), next.hep()},
             // The relay binds its address and port range at start; the engine's allocations depend on the range.
             {"media", current.media(), next.media()},
+            // A member's place in its cluster (its ports, the members) is fixed for its life.
+            {"cluster", current.cluster(), next.cluster()},
         };
         for (final Object[] key : fixed)
         {

@@ -1,5 +1,6 @@
 package dev.referee.ops.node;
 
+import dev.referee.ops.admin.ReloadResult;
 import dev.referee.ops.config.ConfigLoader;
 import dev.referee.ops.config.RefereeConfig;
 import dev.referee.ops.interop.OptionsProbe;
@@ -13,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -70,6 +72,28 @@ class ClusterNodeTest
             assertTrue(metrics.contains("\nreferee_calls_active "), "a member's /metrics is a node's: " + metrics);
         }
 
+        // A reload of the leader reaches every member's engine through the log; a follower says it cannot.
+        for (int id = 0; id < nodes.length; id++)
+        {
+            writeConfig(id, "sip:\n  max-calls: 77\n");
+        }
+        final int follower = (leader + 1) % nodes.length;
+        final ReloadResult onFollower = nodes[follower].reload();
+        assertEquals(ReloadResult.APPLIED, onFollower.status(), onFollower.message());
+        assertTrue(onFollower.message().contains("follows"), onFollower.message());
+        assertTrue(nodes[leader].service().engine().config().maxCalls() != 77, "a follower's reload reaches no engine");
+        final ReloadResult onLeader = nodes[leader].reload();
+        assertEquals(ReloadResult.APPLIED, onLeader.status(), onLeader.message());
+        for (final ClusterNode node : nodes)
+        {
+            awaitTrue(() -> node.service().engine().config().maxCalls() == 77, "every member's engine reloaded");
+        }
+        Files.writeString(dir.resolve("member-" + leader + ".yaml"), Files.readString(dir.resolve("member-" + leader +
+            ".yaml")).replace("heartbeat-timeout: 500ms", "heartbeat-timeout: 800ms"));
+        final ReloadResult clusterChanged = nodes[leader].reload();
+        assertEquals(ReloadResult.NEEDS_RESTART, clusterChanged.status(), clusterChanged.message());
+        assertTrue(clusterChanged.message().startsWith("cluster changed"), clusterChanged.message());
+
         final long lostAtNs = System.nanoTime();
         nodes[leader].close();
         nodes[leader] = null;
@@ -90,6 +114,16 @@ class ClusterNodeTest
         return response.body();
     }
 
+    private static void awaitTrue(final java.util.function.BooleanSupplier condition, final String what)
+    {
+        final long deadline = System.nanoTime() + ANSWER_WITHIN.toNanos();
+        while (!condition.getAsBoolean())
+        {
+            assertTrue(System.nanoTime() - deadline < 0, what);
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+    }
+
     private int leader()
     {
         for (int id = 0; id < nodes.length; id++)
@@ -104,6 +138,12 @@ class ClusterNodeTest
 
     private RefereeConfig config(final int member) throws Exception
     {
+        return ConfigLoader.load(writeConfig(member, ""));
+    }
+
+    /** Member {@code member}'s configuration file, with {@code moreYaml} at its end. */
+    private Path writeConfig(final int member, final String moreYaml) throws Exception
+    {
         final String yaml = "listen:\n  - \"udp:127.0.0.1:" + SIP_PORT + "\"\n" +
             "admin: \"127.0.0.1:0\"\n" +
             "journal:\n  enabled: false\n" +
@@ -114,7 +154,7 @@ class ClusterNodeTest
             "    - {id: 0, host: \"127.0.0.1\", port-base: 22000}\n" +
             "    - {id: 1, host: \"127.0.0.1\", port-base: 22100}\n" +
             "    - {id: 2, host: \"127.0.0.1\", port-base: 22200}\n" +
-            "  dir: \"" + dir.resolve("member-" + member) + "\"\n  heartbeat-timeout: 500ms\n";
-        return ConfigLoader.parse(yaml, "member-" + member + ".yaml");
+            "  dir: \"" + dir.resolve("member-" + member) + "\"\n  heartbeat-timeout: 500ms\n" + moreYaml;
+        return Files.writeString(dir.resolve("member-" + member + ".yaml"), yaml);
     }
 }
