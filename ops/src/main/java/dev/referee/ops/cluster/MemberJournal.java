@@ -118,6 +118,23 @@ public final class MemberJournal implements AutoCloseable
         sink.commit();
     }
 
+    /** True when the journal holds no record (a member's first start). */
+    boolean isEmpty()
+    {
+        return journal.isEmpty();
+    }
+
+    /**
+     * A restart's mark, just before the first input appended after it: the messages and events of the inputs before
+     * it that were not journaled when the member stopped (a kill -9 between an input and its outputs) were made again
+     * by the replay and not journaled again; the ops tools drop them there, as after a single node's recovery.
+     */
+    void recovered(final long timeNs, final long inputsReplayed)
+    {
+        JournalEncoder.recovered(sink.begin(), timeNs, System.currentTimeMillis(), inputsReplayed, 0);
+        sink.commit();
+    }
+
     /** A message the engine made while applying the input of engine time {@code timeNs}. */
     void output(final long timeNs, final int transport, final InetSocketAddress destination, final long connectionId,
         final DirectBuffer buffer, final int offset, final int length)

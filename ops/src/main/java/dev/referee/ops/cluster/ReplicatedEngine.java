@@ -62,6 +62,9 @@ public final class ReplicatedEngine implements ClusteredService
     private final RecoveryGate replayGate;
     /** Log messages replayed after a restart that the journal holds already: not appended again. */
     private long alreadyJournaled;
+    private long heldAtStart;
+    /** The journal held records at start: a recovered mark goes before the first input appended. */
+    private boolean restarted;
     /** Whether the input being applied goes to the journal, and so do the messages it makes. */
     private boolean journaling;
     private final UnsafeBuffer record = new UnsafeBuffer(new byte[0]);
@@ -131,6 +134,8 @@ public final class ReplicatedEngine implements ClusteredService
                     "restarts from; the inputs replayed from the log are all appended, some of them again");
             }
             alreadyJournaled = Math.max(0, held);
+            heldAtStart = alreadyJournaled;
+            restarted = !journal.isEmpty();
         }
     }
 
@@ -334,6 +339,11 @@ public final class ReplicatedEngine implements ClusteredService
         journaling = journal != null;
         if (journaling)
         {
+            if (restarted)
+            {
+                restarted = false;
+                journal.recovered(engineTimeNs, heldAtStart);
+            }
             journal.input(raw);
         }
     }

@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Failover (issue 9): three `referee run` processes, members of one Aeron Cluster on loopback, all configured with
  * the same SIP address; SIPp calls through the leader; the leader frozen (SIGSTOP) for 200 ms, less than the heartbeat
- * timeout, stays the leader; then kill -9 of the leader while the calls are up. Another member
+ * timeout, stays the leader; then kill -9 of the leader while the calls are up; the killed member restarts and
+ * follows, every member's journal replays, and the new leader is killed in its turn. Another member
  * is elected, binds the address and carries on: the callers' BYEs (retransmitted over the gap) end every call, both
  * SIPp parties complete all their calls, and the survivors drain to no call.
  */
@@ -57,6 +58,9 @@ class ClusterFailoverInteropTest
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void shouldCarryEstablishedCallsOverAKillNineOfTheLeader() throws Exception
     {
+        final RefereeProcess lost;
+        final int lostId;
+        final int newLeader;
         final Path dir = Files.createTempDirectory("referee-cluster-failover-");
         try (SippParties parties = new SippParties(DUMP))
         {
@@ -93,13 +97,15 @@ class ClusterFailoverInteropTest
             }
 
             final long killedAtNs = System.nanoTime();
-            members[leader].kill9();
+            lost = members[leader];
+            lostId = leader;
+            lost.kill9();
             members[leader] = null;
             final long answeredAtNs = OptionsProbe.answeredWithin(SIP_PORT, Duration.ofSeconds(20));
             assertTrue(answeredAtNs > 0, "a new leader answers on the service address");
             System.out.printf("service back %d ms after kill -9 of the leader%n",
                 TimeUnit.NANOSECONDS.toMillis(answeredAtNs - killedAtNs));
-            final int newLeader = awaitLeader(leader);
+            newLeader = awaitLeader(leader);
             assertTrue(newLeader != leader);
             members[newLeader].logTail(40).lines().filter(line -> line.contains(" leads: "))
                 .forEach(System.out::println); // the new leader's own part of the time
@@ -119,6 +125,36 @@ class ClusterFailoverInteropTest
                     2L * CALLS, Duration.ofSeconds(10)), () -> "call records: " + member.callRecordLines());
             }
         }
+
+        // The killed member comes back: it replays the log and follows; every member's journal, the one cut by the
+        // kill -9 too, replays as the ops tools check it. Then the new leader is killed in its turn.
+        members[lostId] = lost;
+        lost.restart();
+        final RefereeProcess follower = lost;
+        final long leaderPosition = applied(members[newLeader].status().raw());
+        assertTrue(Ports.await(() -> follower.status().raw().contains("\"role\":\"follower\"") &&
+            applied(follower.status().raw()) >= leaderPosition, Duration.ofSeconds(20)), follower.status()::raw);
+        for (final RefereeProcess member : members)
+        {
+            final String replay = JournalTool.run(member.journalDir(), "replay");
+            assertTrue(replay.startsWith("replay OK: "), replay);
+        }
+        final long secondKillAtNs = System.nanoTime();
+        members[newLeader].kill9();
+        members[newLeader] = null;
+        final long secondAnswerNs = OptionsProbe.answeredWithin(SIP_PORT, Duration.ofSeconds(20));
+        assertTrue(secondAnswerNs > 0, "a third leader answers on the service address");
+        System.out.printf("service back %d ms after kill -9 of the second leader%n",
+            TimeUnit.NANOSECONDS.toMillis(secondAnswerNs - secondKillAtNs));
+        assertTrue(awaitLeader(newLeader) != newLeader);
+    }
+
+    /** The log position of the last input a member applied, from its raw /status. */
+    private static long applied(final String status)
+    {
+        final Matcher position = Pattern.compile("\"commitPosition\":(\\d+)").matcher(status);
+        assertTrue(position.find(), status);
+        return Long.parseLong(position.group(1));
     }
 
     private int awaitLeader(final int lost)

@@ -69,8 +69,13 @@ class ScaleOutInteropTest
         try (SippRun bob = DUMP.track(Sipp.uas("uas-answer-then-wait-bye.xml", dir.resolve("bob"))
             .calls(2 * CALLS).globalTimeout(BOUND).start()))
         {
-            survivor = RefereeProcess.start(Files.createDirectories(dir.resolve("survivor")), bob.localPort());
-            killed = RefereeProcess.start(Files.createDirectories(dir.resolve("killed")), bob.localPort());
+            // No warm-up: 50 calls a second over two instances ask little of a cold JVM, and the suite's time is
+            // short (the 2,000-call run warms up as usual).
+            final String warmUp = CALLS > 200 ? "" : "warm-up:\n  calls: 0\n";
+            survivor = RefereeProcess.start(Files.createDirectories(dir.resolve("survivor")), bob.localPort(),
+                List.of(), warmUp);
+            killed = RefereeProcess.start(Files.createDirectories(dir.resolve("killed")), bob.localPort(),
+                List.of(), warmUp);
             DUMP.always(survivor::describe);
             balancer = KamailioBalancer.start(dir.resolve("kamailio"), BALANCER_PORT,
                 List.of(survivor.sipPort(), killed.sipPort()));
@@ -95,8 +100,9 @@ class ScaleOutInteropTest
             System.out.printf("scale-out: %d calls, %d at the survivor before the kill, %d held by the killed " +
                 "instance, %d failed%n", CALLS, survivorBefore, killedHeld, callers.failedCalls());
             assertEquals(CALLS, callers.successfulCalls() + callers.failedCalls(), callers::toString);
-            // The calls it held, and the few it took between that count and the kill (100 ms of calls, at most).
-            assertTrue(callers.failedCalls() <= killedHeld + RATE / 10,
+            // The calls it held, and those it took between that count and the kill, the machine loaded (half a
+            // second of calls at most); the survivor's own calls are checked one by one below.
+            assertTrue(callers.failedCalls() <= killedHeld + RATE / 2,
                 () -> "only the killed instance's calls fail (" + killedHeld + " held): " + callers);
             assertTrue(invites(survivor) > survivorBefore, "new calls went to the survivor after the kill");
 
