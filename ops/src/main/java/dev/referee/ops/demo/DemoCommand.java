@@ -189,6 +189,10 @@ public final class DemoCommand implements Callable<Integer>
             "  - {user: \"dave\", target: \"127.0.0.1:" + phones.dave.address.getPort() + "\"}\n" +
             "journal:\n" +
             "  dir: \"" + journalDir.toAbsolutePath().toString().replace("\\", "/") + "\"\n" +
+            // Its call records beside the journal's files (kept or deleted with them), not in ./data of whatever
+            // directory the newcomer ran it from.
+            "cdr:\n" +
+            "  dir: \"" + journalDir.resolve("cdr").toAbsolutePath().toString().replace("\\", "/") + "\"\n" +
             "warm-up:\n" +
             "  calls: 0\n" +
             "trunks:\n" +

@@ -39,5 +39,21 @@ class DemoCommandTest
         assertTrue(text.contains("transfer 3 blind to sip:dave@127.0.0.1 failed: 486 Busy Here"), text);
         assertTrue(text.contains("4 calls, every one as expected"), text);
         assertTrue(Files.isDirectory(journal), "--keep-journal keeps it");
+        // The call records go with the journal, not into ./data of the directory the demo was run from.
+        try (var records = Files.list(journal.resolve("cdr")))
+        {
+            final String lines = records.map(file ->
+            {
+                try
+                {
+                    return Files.readString(file);
+                }
+                catch (final java.io.IOException ex)
+                {
+                    throw new java.io.UncheckedIOException(ex);
+                }
+            }).reduce("", String::concat);
+            assertTrue(lines.contains("\"cause\":\"caller-bye\""), "the demo's call records: " + lines);
+        }
     }
 }
