@@ -25,6 +25,10 @@ public final class ClusterIngress implements RecordSink, AutoCloseable
      */
     private static final long OFFER_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(3);
     private static final long RETRY_PAUSE_NS = TimeUnit.MICROSECONDS.toNanos(100);
+    /** The service sends clients nothing; the egress carries only session and leader events, read by the client. */
+    private static final EgressListener IGNORE_EGRESS = (clusterSessionId, timestamp, buffer, offset, length, header) ->
+    {
+    };
 
     private final AeronCluster client;
     private final Bytes<?> bytes = Bytes.allocateElasticOnHeap(4096);
@@ -44,30 +48,24 @@ public final class ClusterIngress implements RecordSink, AutoCloseable
      */
     public static ClusterIngress connectToOwnLeader(final Aeron aeron)
     {
-        final EgressListener ignoreEgress = (clusterSessionId, timestamp, buffer, offset, length, header) ->
-        {
-        };
         return new ClusterIngress(AeronCluster.connect(new AeronCluster.Context()
             .aeron(aeron)
             .ownsAeronClient(false)
             .ingressChannel("aeron:ipc?term-length=" + ClusterMember.LOG_TERM_LENGTH)
             .egressChannel("aeron:ipc")
-            .egressListener(ignoreEgress)
+            .egressListener(IGNORE_EGRESS)
             .messageTimeoutNs(TimeUnit.SECONDS.toNanos(5))));
     }
 
     /** Connects to the cluster's leader, wherever it is, through the media driver in {@code aeronDirectory}; blocks until connected. */
     public static ClusterIngress connect(final ClusterConfig config, final String aeronDirectory)
     {
-        final EgressListener ignoreEgress = (clusterSessionId, timestamp, buffer, offset, length, header) ->
-        {
-        };
         return new ClusterIngress(AeronCluster.connect(new AeronCluster.Context()
             .aeronDirectoryName(aeronDirectory)
             .ingressChannel("aeron:udp?term-length=1m")
             .ingressEndpoints(config.ingressEndpoints())
             .egressChannel("aeron:udp?endpoint=" + config.self().host() + ":0")
-            .egressListener(ignoreEgress)
+            .egressListener(IGNORE_EGRESS)
             .messageTimeoutNs(TimeUnit.SECONDS.toNanos(5))));
     }
 

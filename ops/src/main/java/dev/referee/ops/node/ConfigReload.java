@@ -85,8 +85,14 @@ final class ConfigReload implements Reloader
         pipeline.reloadBorder(next.trunkSources(), next.security());
         engineRunning = engineNext;
         running = next.withListen(current.listen()).withAdmin(current.admin());
-        return new ReloadResult(ReloadResult.APPLIED, "reloaded " + current.file() + ": " + next.routes().size() +
-            " routes, " + next.trunks().size() + " trunks, sip.max-calls " + next.sip().maxCalls());
+        return new ReloadResult(ReloadResult.APPLIED, applied(current, next));
+    }
+
+    /** What an applied reload says: the file and the main counts of what it now holds. */
+    static String applied(final RefereeConfig current, final RefereeConfig next)
+    {
+        return "reloaded " + current.file() + ": " + next.routes().size() + " routes, " + next.trunks().size() +
+            " trunks, sip.max-calls " + next.sip().maxCalls();
     }
 
     /** The file read again: the configuration it holds, or why a reload refuses it ({@code refused} not null). */

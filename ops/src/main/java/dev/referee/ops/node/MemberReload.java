@@ -86,8 +86,6 @@ final class MemberReload implements Reloader
         receiving.get().reloadBorder(next.trunkSources(), next.security());
         running = next.withListen(current.listen()).withAdmin(current.admin());
         applied.accept(running);
-        return new ReloadResult(ReloadResult.APPLIED, "reloaded " + current.file() + ": " + next.routes().size() +
-            " routes, " + next.trunks().size() + " trunks, sip.max-calls " + next.sip().maxCalls() + "; " +
-            engineMessage);
+        return new ReloadResult(ReloadResult.APPLIED, ConfigReload.applied(current, next) + "; " + engineMessage);
     }
 }
