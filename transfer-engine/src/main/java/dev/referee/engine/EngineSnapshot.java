@@ -30,7 +30,9 @@ import java.util.Map;
  * joins waiting out a 491 (their offer copy and retry timer), the route targets' keepalive state, each call's route
  * targets still to try, the legs accepting from-change, the early dialogs of forks and the forks released, and each
  * leg's session timer, then (node-start version 6 on) the reliable provisionals received and sent (RFC 3262), then
- * (node-start version 7 on) the legs whose ACK a transfer holds and, media anchored, the legs' media port pairs.
+ * (node-start version 7 on) the legs whose ACK a transfer holds and, media anchored, the legs' media port pairs (from
+ * node-start version 9 with each leg's early link and its peer's last SDP), then (node-start version 9 on, media
+ * anchored) the transfers whose target was offered the transferee's media.
  * Objects are numbered in the order a walk from the roots finds them, roots sorted by id, so two equal engines give
  * equal bytes. Engine thread only.
  */
@@ -178,8 +180,9 @@ public final class EngineSnapshot
             CallSnapshots.writeHeldAcks(parts.b2bua(), out);
             if (parts.b2bua().media() != null)
             {
-                parts.b2bua().media().write(out, parts.b2bua().config().failsCallsWhoseMediaCannotOpen()); // media anchored (node-start version 7 on): the legs' pairs
+                parts.b2bua().media().write(out, parts.b2bua().config().behaviour()); // media anchored (node-start version 7 on): the legs' pairs
             }
+            TransferSnapshots.writeTargetOffers(parts.b2bua(), refs, out);
         }
     }
 
@@ -298,8 +301,9 @@ public final class EngineSnapshot
             CallSnapshots.readHeldAcks(parts.b2bua(), in);
             if (parts.b2bua().media() != null)
             {
-                parts.b2bua().media().read(in, parts.b2bua().config().failsCallsWhoseMediaCannotOpen());
+                parts.b2bua().media().read(in, parts.b2bua().config().behaviour());
             }
+            TransferSnapshots.readTargetOffers(parts.b2bua(), refs, in);
         }
         // Once everything a leg's offer/answer state is derived from is held (the reliable provisionals too).
         CallSnapshots.restoreOfferAnswer(parts.b2bua());

@@ -131,10 +131,9 @@ class MediaAnchorFlowTest
         assertEquals(0, relay.links(aliceEndpoint, carolEndpoint), "Alice still hears Bob until she accepts");
 
         harness.receive(CALLER, alice.answer(reinvite, 200, "OK", SDP_ALICE));
-        final Sent ackCarol = harness.drain().stream().filter(s -> s.isRequest("ACK") && s.destination.equals(TARGET))
-            .findFirst().orElseThrow();
-        assertEquals("127.0.0.1", connection(ackCarol));
-        assertEquals(carolEndpoint, relay.endpointOn(port(ackCarol)), "Carol sends to her own leg's ports");
+        harness.drain();
+        assertEquals("127.0.0.1", connection(invite));
+        assertEquals(carolEndpoint, relay.endpointOn(port(invite)), "Carol sends to her own leg's ports (her offer)");
         assertEquals(1, relay.links(aliceEndpoint, carolEndpoint), "joined: Alice's endpoint now goes to Carol's");
         assertFalse(relay.commands.contains("ringback " + aliceEndpoint + " -1"), "the link itself ends the ringback");
 
@@ -144,6 +143,125 @@ class MediaAnchorFlowTest
         assertTrue(relay.commands.contains("close " + bobEndpoint), relay.commands::toString);
         assertFalse(relay.commands.contains("close " + aliceEndpoint), "Alice's ports stay hers");
         assertEquals(2, harness.counters.get(EngineCounters.MEDIA_PAIRS_IN_USE), "Alice's and Carol's");
+    }
+
+    /**
+     * Node-start version 9: Carol is called with Alice's media as offer (on Carol's own pair), so her 183 with SDP is
+     * an answer the relay uses at once: Alice hears Carol's early media instead of the tone. Carol's 200 is ACKed at
+     * once without body; Alice is re-INVITEd with Carol's SDP on her own port, and her answer does not link her back
+     * to Bob while the join completes.
+     */
+    @Test
+    void shouldOfferTheTransfereesMediaToTheTargetAndLetHerHearItsEarlyMedia()
+    {
+        final Sent[] call = establish(alice, bob, "call-1@alice");
+        final int towardAlice = port(call[1]);
+        final long aliceEndpoint = relay.endpointOn(towardAlice);
+        final long bobEndpoint = relay.endpointOn(port(call[0]));
+
+        final Sent invite = bobRefersAliceToCarol();
+        assertEquals("127.0.0.1", connection(invite), "Carol is offered the relay");
+        assertTrue(invite.body().contains("m=audio " + port(invite) + " RTP/AVP 0 8\r\na=rtpmap:8 PCMA/8000"),
+            () -> "Alice's codecs, on Carol's own port: " + invite.body());
+        assertFalse(invite.body().contains("192.0.2.10"), "nothing of Alice's address");
+        assertFalse(invite.body().contains("o=alice"), "Referee's own origin for Carol's leg");
+        final long carolEndpoint = relay.endpointOn(port(invite));
+        assertNotEquals(towardAlice, port(invite));
+        assertEquals("ringback " + aliceEndpoint + " 0", lastRingback(), "the tone until Carol's media comes");
+
+        carol.accept(invite);
+        harness.receive(TARGET, carol.answer(invite, 180, "Ringing", null));
+        harness.drain();
+        assertEquals(0, relay.links(aliceEndpoint, carolEndpoint), "180 without SDP: still the tone");
+        harness.receive(TARGET, carol.answer(invite, 183, "Session Progress", SDP_CAROL));
+        harness.drain();
+        assertTrue(relay.commands.contains("peer " + carolEndpoint + " /192.0.2.30:6000"), relay.commands::toString);
+        assertEquals(1, relay.links(aliceEndpoint, carolEndpoint), "Alice hears Carol's early media");
+        assertEquals(1, relay.links(aliceEndpoint, bobEndpoint), "and no longer Bob");
+
+        harness.receive(TARGET, carol.answer(invite, 200, "OK", SDP_CAROL));
+        final List<Sent> answered = harness.drain();
+        final Sent ackCarol = answered.stream().filter(request("ACK", TARGET)).findFirst()
+            .orElseThrow(() -> new AssertionError("Carol's 200 is ACKed at once: " + answered));
+        assertEquals("", ackCarol.body(), "her answer completed the INVITE's offer/answer");
+        final Sent reinvite = answered.stream().filter(request("INVITE", CALLER)).findFirst().orElseThrow();
+        assertEquals(towardAlice, port(reinvite), "Alice keeps sending to the same port");
+        assertFalse(reinvite.body().contains("192.0.2.30"));
+
+        harness.receive(CALLER, alice.answer(reinvite, 200, "OK", SDP_ALICE));
+        final List<Sent> joined = harness.drain();
+        assertEquals(0, joined.stream().filter(request("ACK", TARGET)).count(), "no second ACK to Carol: " + joined);
+        assertEquals(1, relay.links(aliceEndpoint, bobEndpoint), "Alice's answer did not link her back to Bob");
+        assertEquals(carolEndpoint, relay.linkedTo(aliceEndpoint), relay.commands::toString);
+        harness.receive(CALLEE, bob.bye());
+        harness.drain();
+        assertEquals(carolEndpoint, relay.linkedTo(aliceEndpoint), "joined for good: " + relay.commands);
+    }
+
+    /** Carol refuses after her early media: Alice hears Bob's side again, as after the tone. */
+    @Test
+    void shouldLinkTheTransfereeBackToTheTransferorWhenTheTargetRefusesAfterEarlyMedia()
+    {
+        final Sent[] call = establish(alice, bob, "call-1@alice");
+        final long aliceEndpoint = relay.endpointOn(port(call[1]));
+        final long bobEndpoint = relay.endpointOn(port(call[0]));
+        final Sent invite = bobRefersAliceToCarol();
+        final long carolEndpoint = relay.endpointOn(port(invite));
+        carol.accept(invite);
+        harness.receive(TARGET, carol.answer(invite, 183, "Session Progress", SDP_CAROL));
+        harness.drain();
+        assertEquals(carolEndpoint, relay.linkedTo(aliceEndpoint));
+
+        // A restart while Carol's early media plays: the early link and Alice's SDP come back with the snapshot.
+        final byte[] snapshot = EngineSnapshot.take(harness.engine);
+        final EngineHarness restored = new EngineHarness(harness.config);
+        EngineSnapshot.restore(restored.engine, snapshot);
+        assertArrayEquals(snapshot, EngineSnapshot.take(restored.engine), "the same state, byte for byte");
+
+        harness.receive(TARGET, carol.answer(invite, 486, "Busy Here", null));
+        harness.drain();
+        assertEquals(bobEndpoint, relay.linkedTo(aliceEndpoint), "back to Bob: " + relay.commands);
+        assertEquals(2, relay.links(aliceEndpoint, bobEndpoint));
+    }
+
+    /**
+     * Carol's phone takes none of Alice's codecs (488): she is called again, a new dialog, without offer, and the
+     * transfer goes on the node-start version 8 way (her 200 offers, Alice answers in the join, the ACK carries it).
+     */
+    @Test
+    void shouldCallTheTargetAgainWithoutOfferWhenItRefusesTheTransfereesMedia()
+    {
+        final Sent[] call = establish(alice, bob, "call-1@alice");
+        final long aliceEndpoint = relay.endpointOn(port(call[1]));
+        final Sent invite = bobRefersAliceToCarol();
+        carol.accept(invite);
+        harness.receive(TARGET, carol.answer(invite, 488, "Not Acceptable Here", null));
+        final List<Sent> out = harness.drain();
+        final Sent again = out.stream().filter(request("INVITE", TARGET)).findFirst()
+            .orElseThrow(() -> new AssertionError("Carol is called again: " + out));
+        assertEquals("", again.body(), "without offer");
+        assertNotEquals(invite.header(dev.referee.sip.HeaderName.CALL_ID), again.header(dev.referee.sip.HeaderName.CALL_ID));
+        assertEquals(0, out.stream().filter(s -> s.isRequest("NOTIFY") && s.body().contains("488")).count(),
+            "the transferor hears no failure: " + out);
+
+        final SipPhone carolAgain = new SipPhone("carol", TARGET).accept(again);
+        harness.receive(TARGET, carolAgain.answer(again, 200, "OK", SDP_CAROL));
+        final Sent reinvite = harness.expectOne(request("INVITE", CALLER), "re-INVITE of Alice");
+        harness.receive(CALLER, alice.answer(reinvite, 200, "OK", SDP_ALICE));
+        final Sent ackCarol = harness.drain().stream().filter(request("ACK", TARGET)).findFirst().orElseThrow();
+        final long carolEndpoint = relay.endpointOn(port(ackCarol));
+        assertEquals(carolEndpoint, relay.linkedTo(aliceEndpoint), relay.commands::toString);
+    }
+
+    /** A journal of node-start version 8 replays as made: the target is called without offer. */
+    @Test
+    void shouldCallTheTargetWithoutOfferUnderNodeStartVersion8()
+    {
+        harness = new EngineHarness(withBehaviour(harness.config, 8));
+        harness.engine.mediaLive(relay);
+        establish(alice, bob, "call-1@alice");
+        final Sent invite = bobRefersAliceToCarol();
+        assertEquals("", invite.body());
     }
 
     /** A target that refuses ends the ringback: Alice hears Bob's side again (he may take her back). */
@@ -249,8 +367,8 @@ class MediaAnchorFlowTest
         final Sent reinvite = harness.expectOne(request("INVITE", CALLER), "re-INVITE of the transferee");
         assertEquals(port(call[1]), port(reinvite), "Alice keeps her port");
         harness.receive(CALLER, alice.answer(reinvite, 200, "OK", SDP_ALICE));
-        final Sent ackBob = harness.drain().stream().filter(request("ACK", CALLEE)).findFirst().orElseThrow();
-        final long recallEndpoint = relay.endpointOn(port(ackBob));
+        harness.drain();
+        final long recallEndpoint = relay.endpointOn(port(recall)); // Bob was called back with Alice's media
         assertEquals(1, relay.links(aliceEndpoint, recallEndpoint), relay.commands::toString);
         assertTrue(relay.commands.contains("peer " + recallEndpoint + " /192.0.2.21:5000"), relay.commands::toString);
     }
@@ -288,19 +406,9 @@ class MediaAnchorFlowTest
     {
         final Sent[] call = establish(alice, bob, "call-1@alice");
         final long aliceEndpoint = relay.endpointOn(port(call[1]));
-        final SipPhone bobConsulting = new SipPhone("bob", CALLEE);
-        harness.receive(CALLEE, withBody(bobConsulting.invite("carol", "call-2@bob"), SDP_BOB));
-        final Sent carolsInvite = harness.drain().stream().filter(request("INVITE", TARGET)).findFirst()
-            .orElseThrow();
-        carol.accept(carolsInvite);
-        harness.receive(TARGET, carol.answer(carolsInvite, 180, "Ringing", null));
-        bobConsulting.learn(harness.drain().stream().filter(s -> s.isResponse(180)).findFirst().orElseThrow());
+        final Sent carolsInvite = bobRefersAliceToRingingCarol();
         final long carolEndpoint = relay.endpointOn(port(carolsInvite));
-
-        harness.receive(CALLEE, bob.refer("sip:carol@example.com?Replaces=call-2%40bob%3Bto-tag%3D" +
-            bobConsulting.remoteTag() + "%3Bfrom-tag%3Dbob-tag", null));
-        harness.drain().stream().filter(s -> s.isRequest("NOTIFY"))
-            .forEach(notify -> harness.receive(CALLEE, bob.answer(notify, 200, "OK", null)));
+        assertEquals("ringback " + aliceEndpoint + " 0", lastRingback(), "Alice hears Carol ring");
         harness.receive(TARGET, carol.answer(carolsInvite, 200, "OK", SDP_CAROL));
         final Sent solicit = harness.drain().stream().filter(request("INVITE", TARGET)).findFirst()
             .orElseThrow(() -> new AssertionError("Carol is asked for an offer: " + harness.state()));
@@ -311,6 +419,41 @@ class MediaAnchorFlowTest
         harness.receive(CALLER, alice.answer(reinvite, 200, "OK", SDP_ALICE));
         harness.drain();
         assertEquals(1, relay.links(aliceEndpoint, carolEndpoint), relay.commands::toString);
+        assertEquals("ringback " + aliceEndpoint + " 0", lastRingback(), "the link itself ended the tone");
+    }
+
+    /** A blonde transfer whose target refuses: the tone stops, Alice hears Bob's side again. */
+    @Test
+    void shouldStopTheBlondeTransfersRingbackWhenTheTargetRefuses()
+    {
+        final Sent[] call = establish(alice, bob, "call-1@alice");
+        final long aliceEndpoint = relay.endpointOn(port(call[1]));
+        final Sent carolsInvite = bobRefersAliceToRingingCarol();
+        assertEquals("ringback " + aliceEndpoint + " 0", lastRingback());
+
+        harness.receive(TARGET, carol.answer(carolsInvite, 486, "Busy Here", null));
+        harness.drain();
+        assertEquals("ringback " + aliceEndpoint + " -1", lastRingback(), relay.commands::toString);
+    }
+
+    /**
+     * Blonde: Bob calls Carol (a consultation with Bob's offer), Carol rings, and Bob REFERs Alice to her with Replaces
+     * of that ringing dialog, answering the NOTIFYs: returns Referee's INVITE to Carol (of the consultation).
+     */
+    private Sent bobRefersAliceToRingingCarol()
+    {
+        final SipPhone bobConsulting = new SipPhone("bob", CALLEE);
+        harness.receive(CALLEE, withBody(bobConsulting.invite("carol", "call-2@bob"), SDP_BOB));
+        final Sent carolsInvite = harness.drain().stream().filter(request("INVITE", TARGET)).findFirst()
+            .orElseThrow();
+        carol.accept(carolsInvite);
+        harness.receive(TARGET, carol.answer(carolsInvite, 180, "Ringing", null));
+        bobConsulting.learn(harness.drain().stream().filter(s -> s.isResponse(180)).findFirst().orElseThrow());
+        harness.receive(CALLEE, bob.refer("sip:carol@example.com?Replaces=call-2%40bob%3Bto-tag%3D" +
+            bobConsulting.remoteTag() + "%3Bfrom-tag%3Dbob-tag", null));
+        harness.drain().stream().filter(s -> s.isRequest("NOTIFY"))
+            .forEach(notify -> harness.receive(CALLEE, bob.answer(notify, 200, "OK", null)));
+        return carolsInvite;
     }
 
     /** Bob REFERs Alice to Carol (blind) and answers the NOTIFYs: returns Referee's INVITE to Carol. */
@@ -617,6 +760,14 @@ class MediaAnchorFlowTest
         assertEquals("127.0.0.1", connection(again[1]), "the freed pairs serve the next call");
     }
 
+    private static dev.referee.engine.config.EngineConfig withBehaviour(final dev.referee.engine.config.EngineConfig c,
+        final int behaviour)
+    {
+        return new dev.referee.engine.config.EngineConfig(c.listen(), c.routes(), c.t1Ns(), c.t2Ns(), c.t4Ns(),
+            c.maxCalls(), c.userAgent(), c.seed(), c.idKey(), c.transfer(), c.redirect(), c.trunks(), c.webhook(),
+            c.maxTransactions(), behaviour, c.sessionExpiresS(), c.minSeS(), c.media());
+    }
+
     private static String withBody(final String request, final String sdp)
     {
         return request.replace(SipPhone.SDP, sdp)
@@ -662,6 +813,25 @@ class MediaAnchorFlowTest
         {
             return commands.stream().filter(c -> c.startsWith("peer ") && c.endsWith("/" + peer))
                 .map(c -> Long.parseLong(c.split(" ")[1])).distinct().toList();
+        }
+
+        /** The endpoint {@code endpoint} was last linked to (-1: never). */
+        long linkedTo(final long endpoint)
+        {
+            long to = -1;
+            for (final String c : commands)
+            {
+                final String[] words = c.split(" ");
+                if (words[0].equals("link") && Long.parseLong(words[1]) == endpoint)
+                {
+                    to = Long.parseLong(words[2]);
+                }
+                else if (words[0].equals("link") && Long.parseLong(words[2]) == endpoint)
+                {
+                    to = Long.parseLong(words[1]);
+                }
+            }
+            return to;
         }
 
         long links(final long one, final long other)

@@ -8,8 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,9 +29,6 @@ class ReplacesAndRedirectInteropTest
 {
     private static final Duration CALLS_END_WITHIN = Duration.ofSeconds(15);
     private static final Duration SIPP_BOUND = Duration.ofSeconds(30);
-    private static final Pattern CALL_ID = Pattern.compile("(?m)^Call-ID:\\s*(\\S+)");
-    private static final Pattern FROM_TAG = Pattern.compile("(?m)^From:.*;tag=([^;>\\s]+)");
-    private static final Pattern TO_TAG = Pattern.compile("(?m)^To:.*;tag=([^;>\\s]+)");
 
     @RegisterExtension
     static final FailureDump DUMP = new FailureDump();
@@ -143,12 +138,10 @@ class ReplacesAndRedirectInteropTest
             parties.start(Sipp.uac("uac-call-ringing-then-picked-up.xml", dir).remote(referee.sipPort())
                 .service("bob").globalTimeout(SIPP_BOUND), 1);
 
-            final String trace = awaitRinging(bobSpec.messageFile());
-            final String invite = trace.substring(trace.indexOf("INVITE sip:"));
-            final String ringing = trace.substring(trace.indexOf("SIP/2.0 180"));
+            final SippTrace.RingingDialog ringing = SippTrace.awaitRinging(bobSpec.messageFile());
             parties.start(Sipp.uac("uac-pickup-with-replaces.xml", dir).remote(referee.sipPort()).service("bob")
-                .key("replaces_callid", group(CALL_ID, invite)).key("replaces_fromtag", group(FROM_TAG, invite))
-                .key("replaces_totag", group(TO_TAG, ringing)).globalTimeout(SIPP_BOUND), 1);
+                .key("replaces_callid", ringing.callId()).key("replaces_fromtag", ringing.fromTag())
+                .key("replaces_totag", ringing.toTag()).globalTimeout(SIPP_BOUND), 1);
             parties.assertAllSucceeded(SIPP_BOUND);
         }
         assertNoCallLeft();
@@ -174,32 +167,6 @@ class ReplacesAndRedirectInteropTest
             parties.assertAllSucceeded(SIPP_BOUND);
         }
         assertNoCallLeft();
-    }
-
-    /** Bob's message trace once it has sent its 180 (Referee's INVITE is above it). */
-    private static String awaitRinging(final Path messageFile)
-    {
-        final String[] trace = {""};
-        final boolean ringing = Ports.await(() ->
-        {
-            trace[0] = SippRun.read(messageFile);
-            return trace[0].contains("INVITE sip:") && trace[0].contains("SIP/2.0 180");
-        }, Duration.ofSeconds(10));
-        if (!ringing)
-        {
-            throw new AssertionError("the callee did not ring within 10 s; its trace " + messageFile + ":\n" + trace[0]);
-        }
-        return trace[0];
-    }
-
-    private static String group(final Pattern pattern, final String text)
-    {
-        final Matcher matcher = pattern.matcher(text);
-        if (!matcher.find())
-        {
-            throw new AssertionError("no " + pattern + " in:\n" + text);
-        }
-        return matcher.group(1);
     }
 
     private void assertNoCallLeft()

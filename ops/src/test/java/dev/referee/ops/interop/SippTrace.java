@@ -1,8 +1,11 @@
 package dev.referee.ops.interop;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The messages of a SIPp run's {@code -trace_msg} file, each as it crossed SIPp's socket: blocks that start with a
@@ -11,8 +14,48 @@ import java.util.List;
  */
 final class SippTrace
 {
+    private static final Pattern CALL_ID = Pattern.compile("(?m)^Call-ID:\\s*(\\S+)");
+    private static final Pattern FROM_TAG = Pattern.compile("(?m)^From:.*;tag=([^;>\\s]+)");
+    private static final Pattern TO_TAG = Pattern.compile("(?m)^To:.*;tag=([^;>\\s]+)");
+
     private SippTrace()
     {
+    }
+
+    /** A callee's early dialog as the callee has it: what an INVITE with Replaces names to pick its call up. */
+    record RingingDialog(String callId, String fromTag, String toTag)
+    {
+    }
+
+    /**
+     * The early dialog of a callee run with {@code -trace_msg} ({@code messageFile}) once it has sent its 180:
+     * Referee's INVITE (Call-ID, From tag) is above it in the trace, the 180 gives the To tag.
+     */
+    static RingingDialog awaitRinging(final Path messageFile)
+    {
+        final String[] trace = {""};
+        final boolean ringing = Ports.await(() ->
+        {
+            trace[0] = SippRun.read(messageFile);
+            return trace[0].contains("INVITE sip:") && trace[0].contains("SIP/2.0 180");
+        }, Duration.ofSeconds(10));
+        if (!ringing)
+        {
+            throw new AssertionError("the callee did not ring within 10 s; its trace " + messageFile + ":\n" + trace[0]);
+        }
+        final String invite = trace[0].substring(trace[0].indexOf("INVITE sip:"));
+        final String provisional = trace[0].substring(trace[0].indexOf("SIP/2.0 180"));
+        return new RingingDialog(group(CALL_ID, invite), group(FROM_TAG, invite), group(TO_TAG, provisional));
+    }
+
+    private static String group(final Pattern pattern, final String text)
+    {
+        final Matcher matcher = pattern.matcher(text);
+        if (!matcher.find())
+        {
+            throw new AssertionError("no " + pattern + " in:\n" + text);
+        }
+        return matcher.group(1);
     }
 
     /**

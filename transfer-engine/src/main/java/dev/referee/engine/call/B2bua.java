@@ -1026,14 +1026,34 @@ public final class B2bua implements TransactionUser
     public ClientTransaction invite(final Leg leg, final InviteHeaders headers, final ClientPurpose purpose,
         final Object context)
     {
+        return invite(leg, headers, purpose, context, null);
+    }
+
+    /**
+     * As above, offering the media of {@code mediaOf}'s peer (media anchored: its last SDP made a fresh offer, see
+     * {@link MediaAnchor#freshOfferOf}, rewritten toward {@code leg}'s own relay ports), or without offer when
+     * {@code mediaOf} is null, media passes through or its peer sent no SDP; {@code leg}'s offer/answer state says
+     * which ({@link OfferAnswer#OFFER_SENT}).
+     */
+    public ClientTransaction invite(final Leg leg, final InviteHeaders headers, final ClientPurpose purpose,
+        final Object context, final Leg mediaOf)
+    {
         leg.localCSeq = 1;
         final long clientId = transactions.reserveClientId();
         final String branch = transactions.branch(clientId);
         final SipMessageWriter writer = startInvite(leg, branch, headers,
             config.carriesMaxForwards() ? leg.call.maxForwards : SipLimits.MAX_FORWARDS);
         sessions.offer(writer); // the 2xx goes to sessionAnswered: the new dialog's leg negotiates its own timer
-        writer.endWithoutBody();
-        return sendInvite(leg, clientId, branch, false, purpose, context);
+        final int offer = media == null || mediaOf == null ? -1 : media.freshOfferOf(mediaOf.id);
+        if (offer > 0)
+        {
+            messages.endWithBody(leg, SdpOrigin.CONTENT_TYPE, media.offerOutput(), 0, offer, writer);
+        }
+        else
+        {
+            writer.endWithoutBody();
+        }
+        return sendInvite(leg, clientId, branch, offer > 0, purpose, context);
     }
 
     /**

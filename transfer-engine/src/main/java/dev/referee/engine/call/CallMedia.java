@@ -120,12 +120,31 @@ public final class CallMedia
         }
     }
 
-    /** The transfer failed: {@code transferee} hears its far side again. */
+    /**
+     * The transfer failed: {@code transferee} hears its far side again, the ringback over, or the target it heard
+     * early ({@link #earlyMedia}).
+     */
     public void stopRingback(final Leg transferee)
     {
         if (anchor != null)
         {
             anchor.stopRingback(transferee.id);
+            final Leg far = transferee.peer();
+            anchor.endEarlyLink(transferee.id, far == null || far.isTerminated() ? -1 : far.id);
+        }
+    }
+
+    /**
+     * A transfer's {@code target}, called with {@code transferee}'s media as offer, answered it in a provisional
+     * ({@code provisional}, a 183 with SDP): the transferee hears the target's early media from now on instead of
+     * the ringback tone (issue 10). A provisional without SDP changes nothing.
+     */
+    public void earlyMedia(final Leg target, final Leg transferee, final SipMessage provisional)
+    {
+        if (anchor != null && provisional.bodyLength() > 0 && provisional.contentType() != null &&
+            !transferee.isTerminated())
+        {
+            anchor.linkEarly(transferee.id, target.id);
         }
     }
 

@@ -31,7 +31,7 @@ final class SdpOrigin
     static final int MAX_BODY = 65_535;
     /** The longest o= line Referee writes: "o=- " + 19 + " " + 10 digits + " IN IP6 " + an IPv6 address (45) + CRLF. */
     private static final int MAX_ORIGIN_LINE = 96;
-    private static final String CONTENT_TYPE = "application/sdp";
+    static final String CONTENT_TYPE = "application/sdp";
     private static final long FNV_OFFSET = 0xcbf29ce484222325L;
     private static final long FNV_PRIME = 0x100000001b3L;
 

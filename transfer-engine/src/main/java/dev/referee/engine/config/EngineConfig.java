@@ -52,7 +52,7 @@ public record EngineConfig(
     MediaConfig media)
 {
     /** The behaviour of today's builds, written as the node-start record version of a new journal. */
-    public static final int BEHAVIOUR = 8;
+    public static final int BEHAVIOUR = 9;
 
     /** Media off (SDP passes through but for o=): every configuration made before the media section existed. */
     public EngineConfig(
@@ -329,6 +329,28 @@ public record EngineConfig(
     public boolean anchorsMedia()
     {
         return behaviour >= 7 && media.enabled();
+    }
+
+    /**
+     * Media anchored, node-start version 9 on: the INVITE a transfer sends to its target (or to a recalled transferor)
+     * offers the transferee's last SDP, made a fresh sendrecv offer toward the target's own relay ports, instead of
+     * going without offer; the target's 183 with SDP is then its answer and the transferee hears the target's early
+     * media at once (the ringback tone stops), the join re-INVITEs the transferee with the target's answer, and the
+     * target's ACK carries no body. A 488 to that offer falls back to the INVITE without offer (docs/media.md).
+     */
+    public boolean offersTransfereeMediaToTarget()
+    {
+        return behaviour >= 9 && anchorsMedia();
+    }
+
+    /**
+     * Media anchored, node-start version 9 on: the transferee of a blonde transfer (REFER with Replaces of a
+     * consultation still ringing) hears ringback until the target answers, as in a blind transfer; before, it heard
+     * whatever its transferor sent (the consultation's own ringing reaches the transferor only).
+     */
+    public boolean ringsBackInBlondeTransfers()
+    {
+        return behaviour >= 9;
     }
 
     /**

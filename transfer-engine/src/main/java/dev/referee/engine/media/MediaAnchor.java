@@ -43,6 +43,7 @@ public final class MediaAnchor
     private final MediaPorts ports;
     private final SdpRewriter rewriter;
     private final SdpPart sdpPart = new SdpPart();
+    private final LastPeerSdps lastSdps;
     private final Long2ObjectHashMap<LegMedia> legs = new Long2ObjectHashMap<>();
     /**
      * RTP ports of pairs the relay could not bind (another process holds one of the two ports): out of the pool for
@@ -60,6 +61,7 @@ public final class MediaAnchor
         this.config = config;
         this.ports = new MediaPorts(config.lowPort(), config.highPort());
         this.rewriter = new SdpRewriter(config.sdpAddress());
+        this.lastSdps = new LastPeerSdps(config.sdpAddress());
     }
 
     /** The relay's id of leg {@code legId}'s endpoint for its {@code m=} line {@code line}. */
@@ -130,6 +132,7 @@ public final class MediaAnchor
         {
             return;
         }
+        lastSdps.store(legId, body, offset, length);
         final LegMedia leg = legMedia(legId);
         final LegMedia joined = joinedLegId < 0 ? null : legs.get(joinedLegId);
         final PeerMedia peer = rewriter.peer();
@@ -164,7 +167,7 @@ public final class MediaAnchor
                 tellPeer(joinedLegId, joined, i, agreed);
             }
         }
-        link(legId, leg, joinedLegId);
+        link(legId, leg, joinedLegId, false);
     }
 
     /** Line {@code line}'s rtcp-mux: the leg's peer offered or accepted it, and so did the other leg's, if known. */
@@ -211,7 +214,7 @@ public final class MediaAnchor
         }
         if (leg != null && live)
         {
-            link(legId, leg, joinedLegId);
+            link(legId, leg, joinedLegId, false);
         }
         return written;
     }
@@ -257,19 +260,76 @@ public final class MediaAnchor
         return rewriter.output();
     }
 
-    /** Two legs are joined (a call, a transfer's join, a pickup): their media is linked, line by line. */
+    /**
+     * Two legs are joined (a call, a transfer's join, a pickup), or a transferee goes back to its far side when its
+     * transfer failed: their media is linked, line by line, and an early link of either ({@link #linkEarly}) is over.
+     */
     public void joined(final long legId, final long otherLegId)
     {
         final LegMedia leg = legs.get(legId);
         if (leg != null)
         {
-            link(legId, leg, otherLegId);
+            link(legId, leg, otherLegId, true);
         }
+    }
+
+    /**
+     * A transfer's target answered the transferee's offer before it answered the call (183 with SDP): the transferee
+     * {@code legId} hears the target {@code targetLegId} at once (its ringback ends) and keeps hearing it while the
+     * transferee's own dialog goes on with its far side (a re-INVITE, its answer): those do not link it back, only
+     * {@link #joined} does, the join completing or the transfer failing.
+     */
+    public void linkEarly(final long legId, final long targetLegId)
+    {
+        final LegMedia leg = legs.get(legId);
+        if (leg != null && legs.get(targetLegId) != null)
+        {
+            link(legId, leg, targetLegId, true);
+            leg.earlyLinked = true;
+        }
+    }
+
+    /**
+     * Leg {@code legId}'s early link is over (its transfer failed, or calls its target again): it is linked to
+     * {@code farLegId} again (its own dialog's far side; -1: none is left).
+     */
+    public void endEarlyLink(final long legId, final long farLegId)
+    {
+        final LegMedia leg = legs.get(legId);
+        if (leg != null && leg.earlyLinked)
+        {
+            leg.earlyLinked = false;
+            link(legId, leg, farLegId, true);
+        }
+    }
+
+    /** True while leg {@code legId} is linked early to a transfer's target ({@link #linkEarly}). */
+    public boolean linkedEarly(final long legId)
+    {
+        final LegMedia leg = legs.get(legId);
+        return leg != null && leg.earlyLinked;
+    }
+
+    /**
+     * Leg {@code legId}'s peer's last SDP as a fresh sendrecv offer (LastPeerSdps) into {@link #offerOutput}, to be
+     * sent on another leg (a transfer's target, as any body: rewritten toward that leg): its length, or -1 when the
+     * peer sent none.
+     */
+    public int freshOfferOf(final long legId)
+    {
+        return lastSdps.freshOffer(legId);
+    }
+
+    /** What {@link #freshOfferOf} wrote, from index 0. */
+    public DirectBuffer offerOutput()
+    {
+        return lastSdps.output();
     }
 
     /** Leg {@code legId} is gone: its endpoints close and their ports are free again. */
     public void released(final long legId)
     {
+        lastSdps.forget(legId);
         final LegMedia leg = legs.remove(legId);
         if (leg == null)
         {
@@ -395,13 +455,15 @@ public final class MediaAnchor
     }
 
     /**
-     * The engine snapshot's media section: from node-start version 8 ({@code version8}) the pairs out of the pool
-     * first; the allocator's cursor, then each leg (by id, ascending: two equal engines write equal bytes) with its
-     * answered flag and, per line with a pair, its port, link, hold and peer (from version 8 also the peer's first
-     * payload type and whether ringback plays). The pairs in use are those of the legs and the unusable ones.
+     * The engine snapshot's media section, as node-start version {@code behaviour} wrote it: from version 8 the pairs
+     * out of the pool first; the allocator's cursor, then each leg (by id, ascending: two equal engines write equal
+     * bytes) with its answered flag (from version 9 whether it is linked early) and, per line with a pair, its port,
+     * link, hold and peer (from version 8 also the peer's first payload type and whether ringback plays); from version
+     * 9 last, each leg's peer's last SDP. The pairs in use are those of the legs and the unusable ones.
      */
-    public void write(final SnapshotWriter out, final boolean version8)
+    public void write(final SnapshotWriter out, final int behaviour)
     {
+        final boolean version8 = behaviour >= 8;
         if (version8)
         {
             final int[] sorted = unusable.stream().mapToInt(Integer::intValue).sorted().toArray();
@@ -419,6 +481,10 @@ public final class MediaAnchor
             final LegMedia leg = legs.get(legId);
             out.writeLong(legId);
             out.writeBoolean(leg.answered);
+            if (behaviour >= 9)
+            {
+                out.writeBoolean(leg.earlyLinked);
+            }
             int lines = 0;
             for (int i = 0; i < MAX_LINES; i++)
             {
@@ -448,11 +514,16 @@ public final class MediaAnchor
                 }
             }
         }
+        if (behaviour >= 9)
+        {
+            lastSdps.write(out);
+        }
     }
 
     /** Restores what {@link #write} wrote into this anchor, fresh: pairs claimed, nothing told to the relay yet. */
-    public void read(final SnapshotReader in, final boolean version8)
+    public void read(final SnapshotReader in, final int behaviour)
     {
+        final boolean version8 = behaviour >= 8;
         final int unusableCount = version8 ? in.readInt() : 0;
         for (int i = 0; i < unusableCount; i++)
         {
@@ -470,6 +541,7 @@ public final class MediaAnchor
             final long legId = in.readLong();
             final LegMedia leg = legMedia(legId);
             leg.answered = in.readBoolean();
+            leg.earlyLinked = behaviour >= 9 && in.readBoolean();
             final int lines = in.readByte();
             for (int k = 0; k < lines; k++)
             {
@@ -498,6 +570,10 @@ public final class MediaAnchor
             }
         }
         ports.cursorPort(cursor);
+        if (behaviour >= 9)
+        {
+            lastSdps.read(in);
+        }
     }
 
     /** The port pairs in use. */
@@ -592,14 +668,19 @@ public final class MediaAnchor
         return TimeUnit.MILLISECONDS.toNanos(onHold ? config.holdTimeoutMs() : config.timeoutMs());
     }
 
-    /** Links each line of the leg that has an endpoint to the same line of {@code otherLegId}'s, unless linked so. */
-    private void link(final long legId, final LegMedia leg, final long otherLegId)
+    /**
+     * Links each line of the leg that has an endpoint to the same line of {@code otherLegId}'s, unless linked so; an
+     * SDP exchanged on a leg ({@code explicit} false) does not undo an early link of either.
+     */
+    private void link(final long legId, final LegMedia leg, final long otherLegId, final boolean explicit)
     {
         final LegMedia other = otherLegId < 0 ? null : legs.get(otherLegId);
-        if (other == null)
+        if (other == null || !explicit && (leg.earlyLinked || other.earlyLinked))
         {
             return;
         }
+        leg.earlyLinked = false;
+        other.earlyLinked = false;
         for (int i = 0; i < MAX_LINES; i++)
         {
             final long endpoint = endpointId(legId, i);
@@ -711,6 +792,8 @@ public final class MediaAnchor
         final boolean[] onHold = new boolean[MAX_LINES];
         /** The leg's dialog is established: its endpoints time out. */
         boolean answered;
+        /** Linked to a transfer's target before the join ({@link #linkEarly}): SDP on its own dialog keeps that link. */
+        boolean earlyLinked;
 
         LegMedia()
         {

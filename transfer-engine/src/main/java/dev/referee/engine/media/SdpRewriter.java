@@ -73,8 +73,14 @@ public final class SdpRewriter
     /** {@code sdpAddress}: {@code MediaConfig.sdpAddress()}, written in every {@code c=} line. */
     public SdpRewriter(final InetAddress sdpAddress)
     {
+        connectionLine = connectionLine(sdpAddress);
+    }
+
+    /** "c=IN IP4 192.0.2.1" for {@code sdpAddress}, without line ending. */
+    static byte[] connectionLine(final InetAddress sdpAddress)
+    {
         // IPv6 as RFC 5952 writes it, the way Referee writes addresses elsewhere (Via, o=), not the JDK's long form.
-        connectionLine = ascii(sdpAddress instanceof Inet6Address ? "c=IN IP6 " + Addresses.compressed(
+        return ascii(sdpAddress instanceof Inet6Address ? "c=IN IP6 " + Addresses.compressed(
             (Inet6Address)sdpAddress) : "c=IN IP4 " + sdpAddress.getHostAddress());
     }
 

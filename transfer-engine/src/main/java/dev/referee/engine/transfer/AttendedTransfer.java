@@ -78,6 +78,11 @@ final class AttendedTransfer
         else
         {
             other.call().blonde(transfer); // call setup hands the target's answer over (onBlondeAnswered)
+            if (b2bua.config().ringsBackInBlondeTransfers())
+            {
+                // Media anchored: the transferee hears it ring (the consultation's own ringing reaches the transferor).
+                b2bua.callMedia().ringback(transfer.transferee);
+            }
         }
     }
 

@@ -79,10 +79,19 @@ final class BlindTransfer
                 events.onTransferTargetRinging(timers.nowNs(), transfer.call.id(), transfer.id, status);
                 notifier.notify(transfer, status, response.reasonPhrase().toString());
             }
+            if (status > 100 && transfer.targetOffered)
+            {
+                b2bua.callMedia().earlyMedia(leg, transfer.transferee, response); // its answer: heard at once
+            }
             return;
         }
         leg.clientInvite(null);
         transfer.ringTimer = timers.cancel(transfer.ringTimer);
+        if (status == SipStatus.NOT_ACCEPTABLE_HERE && transfer.targetOffered)
+        {
+            callAgainWithoutOffer(transfer, leg);
+            return;
+        }
         if (status >= 300)
         {
             b2bua.dropLeg(leg);
@@ -102,8 +111,29 @@ final class BlindTransfer
             failure.targetFailed(transfer, SipStatus.NOT_ACCEPTABLE_HERE, SipStatus.reasonPhrase(SipStatus.NOT_ACCEPTABLE_HERE), "the target answered without an offer");
             return;
         }
+        if (transfer.targetOffered)
+        {
+            // Its answer completed the offer/answer of the INVITE: the ACK goes at once and without body.
+            b2bua.messages().sendAck(leg, null);
+            join.offerToTransferee(transfer, response, "the target answered the transferee's offer");
+            return;
+        }
         // The target's offer goes to the transferee in a re-INVITE; its answer will go back in the target's ACK.
         join.offerToTransferee(transfer, response, "the target answered with an offer");
+    }
+
+    /**
+     * The target refused the transferee's media as offered (488, RFC 3261 §21.4.26): it is called again, a new
+     * dialog, without offer, as before node-start version 9, so that it offers what it can take.
+     */
+    private void callAgainWithoutOffer(final Transfer transfer, final Leg refused)
+    {
+        b2bua.dropLeg(refused);
+        b2bua.callMedia().stopRingback(transfer.transferee); // an early link to the refused leg goes with it
+        final Leg leg = b2bua.calls().newLegToward(transfer.call, transfer.transferee.remoteUri(), refused);
+        LegsAdded.report(b2bua, events, timers.nowNs(), transfer.call, leg,
+            transfer.state() == Transfer.State.RECALLING ? "recall" : "target");
+        dialer.dial(transfer, leg, transfer.targetHeaders, false);
     }
 
     /** Timer B of the target's INVITE (only the INVITE still awaited counts; one given up is forgotten). */

@@ -2,6 +2,7 @@ package dev.referee.engine.transfer;
 
 import dev.referee.engine.call.Call;
 import dev.referee.engine.call.CallTransfer;
+import dev.referee.engine.call.InviteHeaders;
 import dev.referee.engine.call.Leg;
 
 import dev.referee.engine.state.StateMachine;
@@ -89,6 +90,14 @@ final class Transfer implements TimerOwner, CallTransfer
      * answered, the transfer ends there; it is never recalled twice (EngineConfig.recallsOnce).
      */
     boolean recalled;
+    /**
+     * The INVITE to the target (or the recalled transferor) offered the transferee's media (node-start version 9,
+     * media anchored): its 183 and 2xx SDP are answers, its 2xx is ACKed at once without body, and a 488 calls it
+     * again without offer.
+     */
+    boolean targetOffered;
+    /** The headers of the INVITE to the target (Referred-By, Replaces): the same go again if it is called again. */
+    InviteHeaders targetHeaders = InviteHeaders.NONE;
 
     Transfer(final long id, final Transfers owner, final Call call, final Leg transferor, final Leg transferee,
         final TransferKind kind, final String event, final String referTo)

@@ -161,7 +161,10 @@ final class TransferJoin
         {
             // The target's offer was not taken: void on both sides (the target's ACK goes without an answer).
             transferee.offerFailed(timers.nowNs(), "the transferee refused the target's offer");
-            transfer.target.offerFailed(timers.nowNs(), "the transferee refused the target's offer");
+            if (!transfer.targetOffered)
+            {
+                transfer.target.offerFailed(timers.nowNs(), "the transferee refused the target's offer");
+            }
             if (transfer.consultation == null)
             {
                 failure.abandonTarget(transfer);
@@ -177,8 +180,11 @@ final class TransferJoin
         transferee.ackPendingCSeq(response.cseqNumber());
         transferee.received(OfferAnswer.Carrier.SUCCESS, response.bodyLength() > 0, timers.nowNs());
         b2bua.messages().sendAck(transferee, null);
-        b2bua.messages().sendAck(transfer.target, response);
-        transfer.target.sent(OfferAnswer.Carrier.ACK, response.bodyLength() > 0, timers.nowNs());
+        if (!transfer.targetOffered) // else the target's ACK went with its answer, without body
+        {
+            b2bua.messages().sendAck(transfer.target, response);
+            transfer.target.sent(OfferAnswer.Carrier.ACK, response.bodyLength() > 0, timers.nowNs());
+        }
         complete(transfer);
     }
 
@@ -186,7 +192,10 @@ final class TransferJoin
     {
         transfer.transferee.clientInvite(null);
         transfer.transferee.offerFailed(timers.nowNs(), "the transferee did not answer the re-INVITE");
-        transfer.target.offerFailed(timers.nowNs(), "the transferee did not answer the re-INVITE");
+        if (!transfer.targetOffered)
+        {
+            transfer.target.offerFailed(timers.nowNs(), "the transferee did not answer the re-INVITE");
+        }
         if (transfer.consultation == null)
         {
             failure.abandonTarget(transfer);

@@ -1,6 +1,7 @@
 package dev.referee.engine.transfer;
 
 import dev.referee.engine.call.B2bua;
+import dev.referee.engine.call.InviteHeaders;
 import dev.referee.engine.call.Call;
 import dev.referee.engine.call.Leg;
 import dev.referee.engine.message.StoredMessage;
@@ -180,6 +181,48 @@ public final class TransferSnapshots
             out.writeString(transfer.joinOfferType);
             out.writeLong(transfer.glareTimer);
             out.writeInt(transfer.glareRetries);
+        }
+    }
+
+    /**
+     * Node-start version 9 on, media anchored: the transfers whose INVITE to the target offered the transferee's media
+     * (Transfer.targetOffered), with the headers that INVITE carried (to call again without offer after a 488).
+     */
+    public static void writeTargetOffers(final B2bua b2bua, final SnapshotRefs refs, final SnapshotWriter out)
+    {
+        if (!b2bua.config().offersTransfereeMediaToTarget())
+        {
+            return;
+        }
+        final List<Transfer> offered = new ArrayList<>();
+        for (int i = 0; i < refs.size(); i++)
+        {
+            if (refs.get(i) instanceof Transfer transfer && transfer.targetOffered)
+            {
+                offered.add(transfer);
+            }
+        }
+        out.writeInt(offered.size());
+        for (final Transfer transfer : offered)
+        {
+            refs.writeRef(out, transfer);
+            out.writeString(transfer.targetHeaders.referredBy());
+            out.writeString(transfer.targetHeaders.replaces());
+        }
+    }
+
+    public static void readTargetOffers(final B2bua b2bua, final SnapshotRefs refs, final SnapshotReader in)
+    {
+        if (!b2bua.config().offersTransfereeMediaToTarget())
+        {
+            return;
+        }
+        final int count = in.readInt();
+        for (int i = 0; i < count; i++)
+        {
+            final Transfer transfer = refs.readRef(in, Transfer.class);
+            transfer.targetOffered = true;
+            transfer.targetHeaders = new InviteHeaders(in.readString(), in.readString());
         }
     }
 
