@@ -1,6 +1,7 @@
 package dev.referee.ops.cluster;
 
 import dev.referee.engine.Engine;
+import dev.referee.engine.media.MediaControl;
 import dev.referee.engine.EngineSnapshot;
 import dev.referee.engine.config.EngineConfig;
 import dev.referee.engine.events.EngineEvents;
@@ -28,6 +29,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.net.InetSocketAddress;
 import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -80,6 +82,11 @@ public final class ReplicatedEngine implements ClusteredService
     private volatile int leaderMemberId = -1;
     private volatile long leadershipTermId = -1;
     private volatile long appliedPosition = -1;
+    /**
+     * The media relay the node hands over when this member takes the lead (its own relay) or gives it up
+     * ({@link MediaControl#NONE}): taken by the engine on the service thread, the engine thread ({@link #mediaTo}).
+     */
+    private final AtomicReference<MediaControl> mediaHandOver = new AtomicReference<>();
 
     /** Builds the engine of a configuration around what the service gives it; the node adds its counters. */
     @FunctionalInterface
@@ -193,6 +200,28 @@ public final class ReplicatedEngine implements ClusteredService
     @Override
     public void onTimerEvent(final long correlationId, final long timestamp)
     {
+    }
+
+    /**
+     * From now on the engine's media commands go to {@code control}: a new leader's own relay, which the engine first
+     * gives every endpoint it holds (opened on the same ports, pointed at the same peers, linked as before: media
+     * resumes), or {@link MediaControl#NONE} once it no longer leads. Any thread; the engine takes it on the service
+     * thread, between two inputs (a fresh cluster's engine once it exists).
+     */
+    public void mediaTo(final MediaControl control)
+    {
+        mediaHandOver.set(control);
+    }
+
+    @Override
+    public int doBackgroundWork(final long nowNs)
+    {
+        if (engine == null || mediaHandOver.get() == null)
+        {
+            return 0;
+        }
+        engine.mediaLive(mediaHandOver.getAndSet(null));
+        return 1;
     }
 
     /** The configuration in force and the engine's state, in chunks; nothing before the engine exists. */

@@ -7,7 +7,11 @@ import dev.referee.engine.events.EngineEvents;
 import dev.referee.engine.events.WebhookRequests;
 import dev.referee.engine.config.EngineConfig;
 import dev.referee.engine.counters.EngineCounters;
+import dev.referee.engine.media.MediaControl;
+import dev.referee.engine.media.RelayControl;
 import dev.referee.journal.JournalEncoder;
+import dev.referee.media.MediaRelay;
+import dev.referee.media.RelayConfig;
 import dev.referee.journal.JournalInputStage;
 import dev.referee.ops.cluster.ClusterIngress;
 import dev.referee.ops.cluster.ClusterMember;
@@ -45,12 +49,16 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * Leader or follower, it keeps its own journal ({@link MemberJournal}) and call records of what its engine applied,
  * made and saw; the leader alone asks the transfer webhook; a reload on the leader goes to every member's engine
- * through the log ({@link MemberReload}). Not yet (docs/failover.md, said at start): the media relay.
+ * through the log ({@link MemberReload}). With {@code media.enabled} the leader alone runs the media relay: it opens
+ * every endpoint its engine holds on the same ports when it takes the lead (media resumes where the lost leader
+ * relayed it) and offers the relay's reports to the log like any input; a follower's engine commands no relay.
  */
 public final class ClusterNode implements AutoCloseable
 {
     /** How long a new leader tries to bind the SIP addresses a lost leader may still hold for a moment. */
     private static final long BIND_RETRY_NS = TimeUnit.SECONDS.toNanos(5);
+    /** How soon a leader that could not take up its lead tries again. */
+    private static final long RETAKE_LEAD_MS = 100;
 
     /** As started, then as each reload left it: what the next pipeline is built from. */
     private volatile RefereeConfig config;
@@ -78,6 +86,8 @@ public final class ClusterNode implements AutoCloseable
     private volatile SipPipeline serving; // the pipeline once it serves, while this member leads; else null
     private final AdminServer admin; // null when admin is off
     private ClusterIngress ingress; // the same
+    private MediaRelay media; // the same, when media.enabled: binds the engine's endpoints while this member leads
+    private MediaReportReader mediaReports; // the same: the relay's reports, offered to the log as inputs
     private volatile boolean leading;
 
     private ClusterNode(final RefereeConfig config) throws IOException
@@ -157,10 +167,6 @@ public final class ClusterNode implements AutoCloseable
      */
     public static ClusterNode start(final RefereeConfig config) throws Exception
     {
-        System.getLogger(ClusterNode.class.getName()).log(System.Logger.Level.WARNING, "cluster member " +
-            config.cluster().member() + ": calls and transfers are replicated and survive the leader's loss; not " +
-            "built yet for a member: media anchoring " +
-            "(docs/failover.md)");
         final WarmUp.Result warmUp = WarmUp.run(config);
         if (warmUp != null)
         {
@@ -248,6 +254,14 @@ public final class ClusterNode implements AutoCloseable
                 // The engine is the clustered service: this pipeline only feeds the log and sends.
             });
             network.to(pipeline.sender());
+            if (config.media().enabled())
+            {
+                // The engine gives the relay every endpoint it holds when it takes it (ReplicatedEngine.mediaTo).
+                media = new MediaRelay(RelayConfig.defaults(config.media().address())
+                    .withMaxEndpoints(config.media().pairs())).start();
+                mediaReports = new MediaReportReader(media.reports(), pipeline.inputs()).start();
+                service.mediaTo(new RelayControl(media.commands()));
+            }
             serving = pipeline;
             // How long a failover's last step took: the election before it is Aeron's (its heartbeat timeout, a
             // nomination delay, the new term's log).
@@ -258,9 +272,22 @@ public final class ClusterNode implements AutoCloseable
         }
         catch (final IOException | RuntimeException ex)
         {
-            System.getLogger(ClusterNode.class.getName()).log(System.Logger.Level.ERROR,
-                "cannot take up leadership: " + ex);
             giveUpLead();
+            // Still the cluster's leader (a connect timeout on a loaded host, a bind the lost leader still held): a
+            // leader that does not serve is no leader, so it tries again while the cluster keeps it in that role.
+            final boolean again = leading && !leadership.isShutdown();
+            System.getLogger(ClusterNode.class.getName()).log(System.Logger.Level.ERROR,
+                "cannot take up leadership" + (again ? " (tried again in " + RETAKE_LEAD_MS + " ms)" : "") + ": " + ex);
+            if (again)
+            {
+                leadership.schedule(() ->
+                {
+                    if (leading && serving == null)
+                    {
+                        takeLead();
+                    }
+                }, RETAKE_LEAD_MS, TimeUnit.MILLISECONDS);
+            }
         }
     }
 
@@ -314,6 +341,13 @@ public final class ClusterNode implements AutoCloseable
         network.to(null);
         webhooks.to(null);
         service.appliedLag().follow();
+        if (media != null)
+        {
+            service.mediaTo(MediaControl.NONE); // a command the engine still sends before it takes this is dropped
+            CloseHelper.quietCloseAll(mediaReports, media);
+            mediaReports = null;
+            media = null;
+        }
         if (pipeline != null)
         {
             pipeline.close();

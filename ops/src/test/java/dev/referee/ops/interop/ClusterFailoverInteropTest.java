@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Year;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,7 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * timeout, stays the leader; then kill -9 of the leader while the calls are up; the killed member restarts and
  * follows, every member's journal replays, and the new leader is killed in its turn. Another member
  * is elected, binds the address and carries on: the callers' BYEs (retransmitted over the gap) end every call, both
- * SIPp parties complete all their calls, and the survivors drain to no call.
+ * SIPp parties complete all their calls, and the survivors drain to no call. Media is anchored: one call carries RTP
+ * both ways between two phones of the test through the leader's relay, and again, on the same ports, through the new
+ * leader's once the first is killed.
  */
 @Tag("interop")
 class ClusterFailoverInteropTest
@@ -35,6 +38,11 @@ class ClusterFailoverInteropTest
     private static final int ADMIN_PORT = 26_070;
     private static final int CLUSTER_PORT_BASE = 23_000;
     private static final int CALLS = 20;
+    /** Media anchored on every member, the leader's relay on these ports; the media call takes the first two pairs. */
+    private static final int MEDIA_LOW = 24_800;
+    private static final int MEDIA_HIGH = 24_899;
+    private static final int ALICE = 0xA11CE;
+    private static final int CAROL = 0xCA201;
     private static final Duration BOUND = Duration.ofSeconds(60);
 
     @RegisterExtension
@@ -62,15 +70,19 @@ class ClusterFailoverInteropTest
         final int lostId;
         final int newLeader;
         final Path dir = Files.createTempDirectory("referee-cluster-failover-");
-        try (SippParties parties = new SippParties(DUMP))
+        try (SippParties parties = new SippParties(DUMP); RtpPhone alice = RtpPhone.open();
+            RtpPhone carol = RtpPhone.open())
         {
             final int bobPort = parties.start(Sipp.uas("uas-answer-then-wait-bye.xml", dir.resolve("bob"))
                 .calls(CALLS).globalTimeout(BOUND), CALLS).localPort();
+            final int carolPort = parties.start(Sipp.uas("uas-answer-media-at-key-then-wait-bye.xml",
+                dir.resolve("carol")).key("mport", Integer.toString(carol.port())).globalTimeout(BOUND), 1).localPort();
             // Launched together: each warms up (the default warm-up) before it joins the others.
             for (int id = 0; id < MEMBERS; id++)
             {
                 members[id] = RefereeProcess.launchClusterMember(Files.createDirectories(dir.resolve("member-" + id)),
-                    bobPort, SIP_PORT, ADMIN_PORT + id, clusterYaml(id, dir));
+                    bobPort, List.of(new RefereeProcess.Route("carol", carolPort)), SIP_PORT, ADMIN_PORT + id,
+                    clusterYaml(id, dir) + RefereeProcess.mediaYaml(MEDIA_LOW, MEDIA_HIGH, ""));
                 DUMP.always(members[id]::describe);
             }
             for (final RefereeProcess member : members)
@@ -79,10 +91,21 @@ class ClusterFailoverInteropTest
             }
             final int leader = awaitLeader(-1);
 
+            // First a call with RTP both ways through the leader's relay (its legs take the first two pairs).
+            parties.start(Sipp.uac("uac-call-media-at-key.xml", dir.resolve("alice-media")).remote(SIP_PORT)
+                .service("carol").key("mport", Integer.toString(alice.port())).holdMs(12_000).globalTimeout(BOUND), 1);
+            alice.streamTo(MEDIA_LOW, ALICE);
+            carol.streamTo(MEDIA_LOW + 2, CAROL);
+            RtpPhone.talk(Duration.ofSeconds(10), () -> alice.heard(CAROL).size() >= 25 &&
+                carol.heard(ALICE).size() >= 25, alice, carol);
+            assertTrue(alice.heard(CAROL).size() >= 25 && carol.heard(ALICE).size() >= 25,
+                "media through the leader's relay: " + alice.heard(CAROL).size() + " and " + carol.heard(ALICE).size());
+
             parties.start(Sipp.uac("uac-basic-call.xml", dir.resolve("alice")).remote(SIP_PORT).service("bob")
                 .calls(CALLS).rate(20).holdMs(8_000).globalTimeout(BOUND), CALLS);
             // Every call established end to end: each callee has its ACK (a call still in setup is another case).
-            assertTrue(Ports.await(() -> acksSent(members[leader].status().raw()) == CALLS, Duration.ofSeconds(20)),
+            assertTrue(Ports.await(() -> acksSent(members[leader].status().raw()) == CALLS + 1,
+                Duration.ofSeconds(20)),
                 () -> members[leader].status().raw());
 
             // Frozen for less than the heartbeat timeout (SIGSTOP 200 ms of 500 ms), the leader stays the leader.
@@ -110,6 +133,17 @@ class ClusterFailoverInteropTest
             members[newLeader].logTail(40).lines().filter(line -> line.contains(" leads: "))
                 .forEach(System.out::println); // the new leader's own part of the time
 
+            // The new leader's relay opened the engine's endpoints on the same ports: the phones, still sending to
+            // the pairs their SDP named, hear each other again.
+            RtpPhone.talk(Duration.ofSeconds(10), () -> heardSince(alice, CAROL, killedAtNs) >= 25 &&
+                heardSince(carol, ALICE, killedAtNs) >= 25, alice, carol);
+            assertTrue(heardSince(alice, CAROL, killedAtNs) >= 25 && heardSince(carol, ALICE, killedAtNs) >= 25,
+                "media again on the same ports after the kill: " + heardSince(alice, CAROL, killedAtNs) + " and " +
+                heardSince(carol, ALICE, killedAtNs));
+            System.out.printf("media relayed again %d ms after kill -9 of the leader%n", TimeUnit.NANOSECONDS.toMillis(
+                alice.heard(CAROL).stream().mapToLong(RtpPhone.Heard::atNs).filter(at -> at > killedAtNs).min()
+                .orElseThrow() - killedAtNs));
+
             parties.assertAllSucceeded(BOUND);
         }
         final String year = "\"start\":\"" + Year.now(ZoneOffset.UTC);
@@ -122,7 +156,7 @@ class ClusterFailoverInteropTest
                 // the kill too, has its two lines ended by the caller, with wall-clock times.
                 assertTrue(Ports.await(() -> member.callRecordLines().stream()
                     .filter(line -> line.contains("\"cause\":\"caller-bye\"") && line.contains(year)).count() ==
-                    2L * CALLS, Duration.ofSeconds(10)), () -> "call records: " + member.callRecordLines());
+                    2L * (CALLS + 1), Duration.ofSeconds(10)), () -> "call records: " + member.callRecordLines());
             }
         }
 
@@ -147,6 +181,12 @@ class ClusterFailoverInteropTest
         System.out.printf("service back %d ms after kill -9 of the second leader%n",
             TimeUnit.NANOSECONDS.toMillis(secondAnswerNs - secondKillAtNs));
         assertTrue(awaitLeader(newLeader) != newLeader);
+    }
+
+    /** Packets of stream {@code ssrc} {@code phone} heard after {@code sinceNs}. */
+    private static long heardSince(final RtpPhone phone, final int ssrc, final long sinceNs)
+    {
+        return phone.heard(ssrc).stream().filter(h -> h.atNs() > sinceNs).count();
     }
 
     /** The log position of the last input a member applied, from its raw /status. */

@@ -151,7 +151,14 @@ final class RefereeProcess implements AutoCloseable
     static RefereeProcess launchClusterMember(final Path workDir, final int calleePort, final int sipPort,
         final int adminPort, final String clusterYaml)
     {
-        final RefereeProcess referee = new RefereeProcess(workDir, calleePort, List.of(), clusterYaml, true);
+        return launchClusterMember(workDir, calleePort, List.of(), sipPort, adminPort, clusterYaml);
+    }
+
+    /** As above, with more routes after {@code bob}/{@code bobtcp}. */
+    static RefereeProcess launchClusterMember(final Path workDir, final int calleePort, final List<Route> extraRoutes,
+        final int sipPort, final int adminPort, final String clusterYaml)
+    {
+        final RefereeProcess referee = new RefereeProcess(workDir, calleePort, extraRoutes, clusterYaml, true);
         referee.readyTimeout = MEMBER_READY_TIMEOUT;
         referee.udpPort = sipPort;
         referee.tcpPort = sipPort;

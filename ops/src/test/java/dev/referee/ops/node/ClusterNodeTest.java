@@ -63,9 +63,13 @@ class ClusterNodeTest
         assertEquals(1, Arrays.stream(nodes).filter(ClusterNode::leading).count(), "one leader");
         for (int id = 0; id < nodes.length; id++)
         {
+            // A follower learns of the new term from the log: it may not have yet when the leader first answers.
+            final String expected = "\"cluster\":{\"member\":" + id + ",\"role\":\"" +
+                (id == leader ? "leader" : "follower") + "\",\"leader\":" + leader + ",";
+            final ClusterNode node = nodes[id];
+            awaitTrue(() -> getQuietly(node, "/status").contains(expected), "member " + id + " knows the leader");
             final String status = get(nodes[id], "/status");
-            assertTrue(status.contains("\"cluster\":{\"member\":" + id + ",\"role\":\"" +
-                (id == leader ? "leader" : "follower") + "\",\"leader\":" + leader + ","), status);
+            assertTrue(status.contains(expected), status);
             final String metrics = get(nodes[id], "/metrics");
             assertTrue(metrics.contains("\nreferee_cluster_leader " + (id == leader ? "1" : "0") + ".0\n") ||
                 metrics.contains("\nreferee_cluster_leader " + (id == leader ? "1" : "0") + "\n"), metrics);
@@ -112,6 +116,18 @@ class ClusterNodeTest
             URI.create("http://127.0.0.1:" + admin.getPort() + path)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode());
         return response.body();
+    }
+
+    private static String getQuietly(final ClusterNode node, final String path)
+    {
+        try
+        {
+            return get(node, path);
+        }
+        catch (final Exception ex)
+        {
+            throw new AssertionError(ex);
+        }
     }
 
     private static void awaitTrue(final java.util.function.BooleanSupplier condition, final String what)
