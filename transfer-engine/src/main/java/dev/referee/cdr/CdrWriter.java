@@ -57,7 +57,8 @@ public final class CdrWriter implements EngineEvents, AutoCloseable
      */
     public CdrWriter(final Path dir, final int queueCapacity, final WallClockMapping clock) throws IOException
     {
-        this(dir, queueCapacity, clock, System::nanoTime);
+        // Due times are engine time (an ended call's plus the wait for its media figures): now, in the same time.
+        this(dir, queueCapacity, clock, clock::engineNsNow);
     }
 
     /** With {@code nanoClock} for when records waiting for media figures are due (tests). */

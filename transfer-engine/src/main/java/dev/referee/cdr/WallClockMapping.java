@@ -33,6 +33,16 @@ public final class WallClockMapping
         return new WallClockMapping(epochMs * NANOS_PER_MILLI - engineNs);
     }
 
+    /**
+     * The engine time of now, read off the wall clock (outside the engine): what a record's due time, itself engine
+     * time, is compared with. Under {@link #capture()} it is about {@code System.nanoTime()}; in a cluster, whose
+     * engine time is the log's epoch nanoseconds ({@code of(0, 0)}), it is those.
+     */
+    public long engineNsNow()
+    {
+        return System.currentTimeMillis() * NANOS_PER_MILLI - epochNsMinusNanoTime;
+    }
+
     public long epochMs(final long engineNs)
     {
         return Math.floorDiv(engineNs + epochNsMinusNanoTime, NANOS_PER_MILLI);

@@ -1,6 +1,7 @@
 package dev.referee.cdr;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -14,6 +15,20 @@ class WallClockMappingTest
     private static final DateTimeFormatter REFERENCE =
         DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
     private static final long NANOS_PER_MILLI = 1_000_000L;
+
+    /**
+     * A call record waiting for media figures is due at its end plus a wait, in engine time: "now" must be engine time
+     * too, the log's epoch nanoseconds in a cluster (it was System.nanoTime() there, and such records never came due).
+     */
+    @Test
+    void shouldGiveNowInEngineTimeForANodeAndForAClusterMember()
+    {
+        final long nodeNow = WallClockMapping.capture().engineNsNow();
+        assertTrue(Math.abs(nodeNow - System.nanoTime()) < 50_000_000L, "a node's engine time is nanoTime's");
+        final long memberNow = WallClockMapping.of(0, 0).engineNsNow();
+        assertTrue(Math.abs(memberNow - System.currentTimeMillis() * 1_000_000L) < 50_000_000L,
+            "a member's engine time is the epoch's nanoseconds");
+    }
 
     @Test
     void shouldFormatEngineTimeAsIsoUtcWithMilliseconds()

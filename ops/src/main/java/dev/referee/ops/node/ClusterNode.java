@@ -243,6 +243,15 @@ public final class ClusterNode implements AutoCloseable
             pipeline = boundPipeline(ready);
             ready = null;
             statusPipeline = pipeline;
+            if (config.media().enabled())
+            {
+                // Before any input of this lead comes in: the engine gives the relay every endpoint it holds when it
+                // takes it (ReplicatedEngine.mediaTo), and the relay's reports go to the log through this pipeline.
+                media = new MediaRelay(RelayConfig.defaults(config.media().address())
+                    .withMaxEndpoints(config.media().pairs())).start();
+                mediaReports = new MediaReportReader(media.reports(), pipeline.inputs()).start();
+                service.mediaTo(new RelayControl(media.commands()));
+            }
             // The receive side sheds new calls on the engine's lag behind the log, not only on its own ring's.
             service.appliedLag().lead(ingress.clusterSessionId(), System.nanoTime());
             pipeline.progress().downstream(service.appliedLag());
@@ -254,14 +263,6 @@ public final class ClusterNode implements AutoCloseable
                 // The engine is the clustered service: this pipeline only feeds the log and sends.
             });
             network.to(pipeline.sender());
-            if (config.media().enabled())
-            {
-                // The engine gives the relay every endpoint it holds when it takes it (ReplicatedEngine.mediaTo).
-                media = new MediaRelay(RelayConfig.defaults(config.media().address())
-                    .withMaxEndpoints(config.media().pairs())).start();
-                mediaReports = new MediaReportReader(media.reports(), pipeline.inputs()).start();
-                service.mediaTo(new RelayControl(media.commands()));
-            }
             serving = pipeline;
             // How long a failover's last step took: the election before it is Aeron's (its heartbeat timeout, a
             // nomination delay, the new term's log).

@@ -26,7 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * timeout, stays the leader; then kill -9 of the leader while the calls are up; the killed member restarts and
  * follows, every member's journal replays, and the new leader is killed in its turn. Another member
  * is elected, binds the address and carries on: the callers' BYEs (retransmitted over the gap) end every call, both
- * SIPp parties complete all their calls, and the survivors drain to no call. Media is anchored: one call carries RTP
+ * SIPp parties complete all their calls, and the survivors drain to no call. A blind transfer's target rings across
+ * the kill: it answers the next leader, which completes the transfer; new calls arrive at 20/s across the kill and
+ * all complete, each callee getting each call once. Media is anchored: one call carries RTP
  * both ways between two phones of the test through the leader's relay, and again, on the same ports, through the new
  * leader's once the first is killed.
  */
@@ -38,11 +40,15 @@ class ClusterFailoverInteropTest
     private static final int ADMIN_PORT = 26_070;
     private static final int CLUSTER_PORT_BASE = 23_000;
     private static final int CALLS = 20;
+    /** Calls placed at 20/s from just before the kill: some of them are in setup when it falls. */
+    private static final int LATE_CALLS = 40;
     /** Media anchored on every member, the leader's relay on these ports; the media call takes the first two pairs. */
     private static final int MEDIA_LOW = 24_800;
-    private static final int MEDIA_HIGH = 24_899;
+    private static final int MEDIA_HIGH = 25_199;
     private static final int ALICE = 0xA11CE;
     private static final int CAROL = 0xCA201;
+    /** The transfer's target rings only after this long: the kill falls while its INVITE waits for an answer. */
+    private static final String TARGET_RINGS_MS = "5000";
     private static final Duration BOUND = Duration.ofSeconds(60);
 
     @RegisterExtension
@@ -77,11 +83,22 @@ class ClusterFailoverInteropTest
                 .calls(CALLS).globalTimeout(BOUND), CALLS).localPort();
             final int carolPort = parties.start(Sipp.uas("uas-answer-media-at-key-then-wait-bye.xml",
                 dir.resolve("carol")).key("mport", Integer.toString(carol.port())).globalTimeout(BOUND), 1).localPort();
+            // A blind transfer whose target rings across the kill: it waits TARGET_RINGS_MS before it rings, answers
+            // 200 ms later, and must get the transferee's media as offer and an ACK without body (media anchored).
+            final int targetPort = parties.start(Sipp.uas("uas-target-answer-transferees-offer-then-wait-bye.xml",
+                dir.resolve("target")).arg("-d", TARGET_RINGS_MS).globalTimeout(BOUND), 1).localPort();
+            final int latePort = parties.start(Sipp.uas("uas-answer-then-wait-bye.xml", dir.resolve("late-callee"))
+                .calls(LATE_CALLS).globalTimeout(BOUND), LATE_CALLS).localPort();
+            final int transferorPort = parties.start(Sipp.uas("uas-answer-then-refer-blind.xml",
+                dir.resolve("transferor")).key("target", "target").globalTimeout(BOUND), 1).localPort();
             // Launched together: each warms up (the default warm-up) before it joins the others.
             for (int id = 0; id < MEMBERS; id++)
             {
                 members[id] = RefereeProcess.launchClusterMember(Files.createDirectories(dir.resolve("member-" + id)),
-                    bobPort, List.of(new RefereeProcess.Route("carol", carolPort)), SIP_PORT, ADMIN_PORT + id,
+                    bobPort, List.of(new RefereeProcess.Route("carol", carolPort),
+                        new RefereeProcess.Route("target", targetPort),
+                        new RefereeProcess.Route("transferor", transferorPort),
+                        new RefereeProcess.Route("late", latePort)), SIP_PORT, ADMIN_PORT + id,
                     clusterYaml(id, dir) + RefereeProcess.mediaYaml(MEDIA_LOW, MEDIA_HIGH, ""));
                 DUMP.always(members[id]::describe);
             }
@@ -101,10 +118,15 @@ class ClusterFailoverInteropTest
             assertTrue(alice.heard(CAROL).size() >= 25 && carol.heard(ALICE).size() >= 25,
                 "media through the leader's relay: " + alice.heard(CAROL).size() + " and " + carol.heard(ALICE).size());
 
+            // The transferee calls the transferor, who REFERs it to the target at once: the target's INVITE goes out
+            // before the kill, its 180 and 200 come to the next leader, which joins the transferee to it.
+            parties.start(Sipp.uac("uac-call-then-accept-transfer-reinvite.xml", dir.resolve("transferee"))
+                .remote(SIP_PORT).service("transferor").holdMs(1_000).globalTimeout(BOUND), 1);
             parties.start(Sipp.uac("uac-basic-call.xml", dir.resolve("alice")).remote(SIP_PORT).service("bob")
                 .calls(CALLS).rate(20).holdMs(8_000).globalTimeout(BOUND), CALLS);
-            // Every call established end to end: each callee has its ACK (a call still in setup is another case).
-            assertTrue(Ports.await(() -> acksSent(members[leader].status().raw()) == CALLS + 1,
+            // Every call established end to end: each callee has its ACK (a call still in setup is another case): the
+            // basic calls, the media call and the transferor's.
+            assertTrue(Ports.await(() -> acksSent(members[leader].status().raw()) == CALLS + 2,
                 Duration.ofSeconds(20)),
                 () -> members[leader].status().raw());
 
@@ -119,6 +141,12 @@ class ClusterFailoverInteropTest
                 assertTrue(status.contains("\"leader\":" + leader + ","), status);
             }
 
+            // New calls keep arriving at 20/s across the kill: those in setup when it falls reach their final
+            // response through the next leader (the callers' and callees' retransmissions bridge the gap), each
+            // callee gets each call once.
+            parties.start(Sipp.uac("uac-basic-call.xml", dir.resolve("late-caller")).remote(SIP_PORT).service("late")
+                .calls(LATE_CALLS).rate(20).holdMs(1_000).globalTimeout(BOUND), LATE_CALLS);
+            Thread.sleep(600);
             final long killedAtNs = System.nanoTime();
             lost = members[leader];
             lostId = leader;
@@ -153,10 +181,17 @@ class ClusterFailoverInteropTest
             {
                 assertEquals(0, member.awaitCallsEnded(Duration.ofSeconds(20)).activeCalls(), member.status()::raw);
                 // Every member writes the call records of what its engine applied: each call, the ones carried over
-                // the kill too, has its two lines ended by the caller, with wall-clock times.
+                // the kill too (the basic calls, the media call, the transfer's new call, the calls placed across
+                // the kill), has its two lines ended by the caller, with wall-clock times.
                 assertTrue(Ports.await(() -> member.callRecordLines().stream()
                     .filter(line -> line.contains("\"cause\":\"caller-bye\"") && line.contains(year)).count() ==
-                    2L * (CALLS + 1), Duration.ofSeconds(10)), () -> "call records: " + member.callRecordLines());
+                    2L * (CALLS + 2 + LATE_CALLS), Duration.ofSeconds(10)),
+                    () -> "call records: " + member.callRecordLines());
+                // The transfer whose target rang across the kill completed: the transferee's first call ends
+                // transferred, and its new call with the target (counted above) ended with the transferee's BYE.
+                assertEquals(2, member.callRecordLines().stream().filter(line ->
+                    line.contains("\"cause\":\"transferred\"") && line.contains("\"outcome\":\"completed\"")).count(),
+                    () -> "call records: " + member.callRecordLines());
             }
         }
 
