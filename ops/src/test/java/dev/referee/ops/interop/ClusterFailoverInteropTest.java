@@ -22,13 +22,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Failover (issue 9): three `referee run` processes, members of one Aeron Cluster on loopback, all configured with
- * the same SIP address; SIPp calls through the leader; the leader frozen (SIGSTOP) for 200 ms, less than the heartbeat
+ * the same SIP address; 200 SIPp calls through the leader; the leader frozen (SIGSTOP) for 200 ms, less than the heartbeat
  * timeout, stays the leader; then kill -9 of the leader while the calls are up; the killed member restarts and
  * follows, every member's journal replays, and the new leader is killed in its turn. Another member
  * is elected, binds the address and carries on: the callers' BYEs (retransmitted over the gap) end every call, both
  * SIPp parties complete all their calls, and the survivors drain to no call. A blind transfer's target rings across
  * the kill: it answers the next leader, which completes the transfer; new calls arrive at 20/s across the kill and
- * all complete, each callee getting each call once. Media is anchored: one call carries RTP
+ * all complete, each callee getting each call once; calls go through again once the killed member is back. Media is
+ * anchored: one call carries RTP
  * both ways between two phones of the test through the leader's relay, and again, on the same ports, through the new
  * leader's once the first is killed.
  */
@@ -39,12 +40,14 @@ class ClusterFailoverInteropTest
     private static final int SIP_PORT = 26_060;
     private static final int ADMIN_PORT = 26_070;
     private static final int CLUSTER_PORT_BASE = 23_000;
-    private static final int CALLS = 20;
+    private static final int CALLS = 200;
     /** Calls placed at 20/s from just before the kill: some of them are in setup when it falls. */
     private static final int LATE_CALLS = 40;
+    /** Calls placed once the killed member is back as a follower. */
+    private static final int REJOINED_CALLS = 20;
     /** Media anchored on every member, the leader's relay on these ports; the media call takes the first two pairs. */
     private static final int MEDIA_LOW = 24_800;
-    private static final int MEDIA_HIGH = 25_199;
+    private static final int MEDIA_HIGH = 25_999;
     private static final int ALICE = 0xA11CE;
     private static final int CAROL = 0xCA201;
     /** The transfer's target rings only after this long: the kill falls while its INVITE waits for an answer. */
@@ -75,11 +78,12 @@ class ClusterFailoverInteropTest
         final RefereeProcess lost;
         final int lostId;
         final int newLeader;
+        final int bobPort;
         final Path dir = Files.createTempDirectory("referee-cluster-failover-");
         try (SippParties parties = new SippParties(DUMP); RtpPhone alice = RtpPhone.open();
             RtpPhone carol = RtpPhone.open())
         {
-            final int bobPort = parties.start(Sipp.uas("uas-answer-then-wait-bye.xml", dir.resolve("bob"))
+            bobPort = parties.start(Sipp.uas("uas-answer-then-wait-bye.xml", dir.resolve("bob"))
                 .calls(CALLS).globalTimeout(BOUND), CALLS).localPort();
             final int carolPort = parties.start(Sipp.uas("uas-answer-media-at-key-then-wait-bye.xml",
                 dir.resolve("carol")).key("mport", Integer.toString(carol.port())).globalTimeout(BOUND), 1).localPort();
@@ -110,7 +114,7 @@ class ClusterFailoverInteropTest
 
             // First a call with RTP both ways through the leader's relay (its legs take the first two pairs).
             parties.start(Sipp.uac("uac-call-media-at-key.xml", dir.resolve("alice-media")).remote(SIP_PORT)
-                .service("carol").key("mport", Integer.toString(alice.port())).holdMs(12_000).globalTimeout(BOUND), 1);
+                .service("carol").key("mport", Integer.toString(alice.port())).holdMs(16_000).globalTimeout(BOUND), 1);
             alice.streamTo(MEDIA_LOW, ALICE);
             carol.streamTo(MEDIA_LOW + 2, CAROL);
             RtpPhone.talk(Duration.ofSeconds(10), () -> alice.heard(CAROL).size() >= 25 &&
@@ -118,17 +122,19 @@ class ClusterFailoverInteropTest
             assertTrue(alice.heard(CAROL).size() >= 25 && carol.heard(ALICE).size() >= 25,
                 "media through the leader's relay: " + alice.heard(CAROL).size() + " and " + carol.heard(ALICE).size());
 
+            parties.start(Sipp.uac("uac-basic-call.xml", dir.resolve("alice")).remote(SIP_PORT).service("bob")
+                .calls(CALLS).rate(50).holdMs(10_000).globalTimeout(BOUND), CALLS);
+            // Every call established end to end: each callee has its ACK (a call still in setup is another case): the
+            // basic calls and the media call.
+            assertTrue(Ports.await(() -> acksSent(members[leader].status().raw()) == CALLS + 1,
+                Duration.ofSeconds(20)),
+                () -> members[leader].status().raw());
             // The transferee calls the transferor, who REFERs it to the target at once: the target's INVITE goes out
             // before the kill, its 180 and 200 come to the next leader, which joins the transferee to it.
             parties.start(Sipp.uac("uac-call-then-accept-transfer-reinvite.xml", dir.resolve("transferee"))
                 .remote(SIP_PORT).service("transferor").holdMs(1_000).globalTimeout(BOUND), 1);
-            parties.start(Sipp.uac("uac-basic-call.xml", dir.resolve("alice")).remote(SIP_PORT).service("bob")
-                .calls(CALLS).rate(20).holdMs(8_000).globalTimeout(BOUND), CALLS);
-            // Every call established end to end: each callee has its ACK (a call still in setup is another case): the
-            // basic calls, the media call and the transferor's.
             assertTrue(Ports.await(() -> acksSent(members[leader].status().raw()) == CALLS + 2,
-                Duration.ofSeconds(20)),
-                () -> members[leader].status().raw());
+                Duration.ofSeconds(10)), () -> members[leader].status().raw());
 
             // Frozen for less than the heartbeat timeout (SIGSTOP 200 ms of 500 ms), the leader stays the leader.
             final long term = term(members[leader].status().raw());
@@ -203,6 +209,15 @@ class ClusterFailoverInteropTest
         final long leaderPosition = applied(members[newLeader].status().raw());
         assertTrue(Ports.await(() -> follower.status().raw().contains("\"role\":\"follower\"") &&
             applied(follower.status().raw()) >= leaderPosition, Duration.ofSeconds(20)), follower.status()::raw);
+        // With the member back, calls go through as before (the callee on Bob's port again, his first run over).
+        try (SippParties parties = new SippParties(DUMP))
+        {
+            parties.start(Sipp.uas("uas-answer-then-wait-bye.xml", dir.resolve("bob-again")).port(bobPort)
+                .calls(REJOINED_CALLS).globalTimeout(BOUND), REJOINED_CALLS);
+            parties.start(Sipp.uac("uac-basic-call.xml", dir.resolve("alice-again")).remote(SIP_PORT).service("bob")
+                .calls(REJOINED_CALLS).rate(20).holdMs(500).globalTimeout(BOUND), REJOINED_CALLS);
+            parties.assertAllSucceeded(BOUND);
+        }
         for (final RefereeProcess member : members)
         {
             final String replay = JournalTool.run(member.journalDir(), "replay");
