@@ -37,6 +37,10 @@ public final class ClusterMember implements AutoCloseable
     private final String aeronDirectory;
     private Aeron client; // made on first use
 
+    /** How long a start waits for the mark files of a member killed moments ago to time out (Aeron's is 10 s). */
+    private static final long MARK_FILE_WAIT_NS = TimeUnit.SECONDS.toNanos(30);
+    private static final long MARK_FILE_RETRY_MS = 500;
+
     private ClusterMember(final ClusteredMediaDriver driver, final ClusteredServiceContainer container,
         final String aeronDirectory)
     {
@@ -50,6 +54,47 @@ public final class ClusterMember implements AutoCloseable
      * {@code service} from its last snapshot. Returns once started, not once a leader is elected.
      */
     public static ClusterMember start(final ClusterConfig config, final ClusteredService service,
+        final ErrorHandler errors)
+    {
+        final long deadline = System.nanoTime() + MARK_FILE_WAIT_NS;
+        while (true)
+        {
+            try
+            {
+                return launch(config, service, errors);
+            }
+            catch (final IllegalStateException ex)
+            {
+                // A member killed moments ago (kill -9, a crash) leaves its archive's and consensus module's mark
+                // files looking alive until their timeout: a supervisor's quick restart waits them out here rather
+                // than failing to start.
+                if (ex.getMessage() == null || !ex.getMessage().startsWith("active mark file detected") ||
+                    System.nanoTime() - deadline > 0)
+                {
+                    throw ex;
+                }
+                System.getLogger(ClusterMember.class.getName()).log(System.Logger.Level.INFO,
+                    "member " + config.member() + ": " + ex.getMessage() + " (the last run's, stopped moments ago: " +
+                    "retried until it times out)");
+                sleepQuietly(MARK_FILE_RETRY_MS);
+            }
+        }
+    }
+
+    private static void sleepQuietly(final long ms)
+    {
+        try
+        {
+            Thread.sleep(ms);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a mark file to time out", ex);
+        }
+    }
+
+    private static ClusterMember launch(final ClusterConfig config, final ClusteredService service,
         final ErrorHandler errors)
     {
         final ClusterConfig.Member self = config.self();

@@ -43,6 +43,10 @@ class ClusterFailoverInteropTest
     private static final int CALLS = 200;
     /** Calls placed at 20/s from just before the kill: some of them are in setup when it falls. */
     private static final int LATE_CALLS = 40;
+    /** Calls of each kind whose in-dialog requests come after the kill (unhold from either side, the callee's BYE). */
+    private static final int IN_DIALOG_CALLS = 5;
+    /** How long after its set-up such a call sends them: past the kill and the next leader's election. */
+    private static final String IN_DIALOG_AFTER_MS = "6000";
     /** Calls placed once the killed member is back as a follower. */
     private static final int REJOINED_CALLS = 20;
     /** Media anchored on every member, the leader's relay on these ports; the media call takes the first two pairs. */
@@ -91,6 +95,16 @@ class ClusterFailoverInteropTest
             // 200 ms later, and must get the transferee's media as offer and an ACK without body (media anchored).
             final int targetPort = parties.start(Sipp.uas("uas-target-answer-transferees-offer-then-wait-bye.xml",
                 dir.resolve("target")).arg("-d", TARGET_RINGS_MS).globalTimeout(BOUND), 1).localPort();
+            // Calls whose in-dialog requests come after the kill, from either side: the caller's unhold re-INVITE
+            // and BYE, the callee's unhold re-INVITE, the callee's BYE.
+            final int holdPort = parties.start(Sipp.uas("uas-accept-hold-unhold.xml", dir.resolve("held-callee"))
+                .calls(IN_DIALOG_CALLS).globalTimeout(BOUND), IN_DIALOG_CALLS).localPort();
+            final int holdingPort = parties.start(Sipp.uas("uas-hold-unhold-from-callee.xml",
+                dir.resolve("holding-callee")).arg("-d", IN_DIALOG_AFTER_MS).calls(IN_DIALOG_CALLS)
+                .globalTimeout(BOUND), IN_DIALOG_CALLS).localPort();
+            final int hangingUpPort = parties.start(Sipp.uas("uas-bye-from-callee.xml", dir.resolve("bye-callee"))
+                .arg("-d", IN_DIALOG_AFTER_MS).calls(IN_DIALOG_CALLS).globalTimeout(BOUND), IN_DIALOG_CALLS)
+                .localPort();
             final int latePort = parties.start(Sipp.uas("uas-answer-then-wait-bye.xml", dir.resolve("late-callee"))
                 .calls(LATE_CALLS).globalTimeout(BOUND), LATE_CALLS).localPort();
             final int transferorPort = parties.start(Sipp.uas("uas-answer-then-refer-blind.xml",
@@ -102,7 +116,9 @@ class ClusterFailoverInteropTest
                     bobPort, List.of(new RefereeProcess.Route("carol", carolPort),
                         new RefereeProcess.Route("target", targetPort),
                         new RefereeProcess.Route("transferor", transferorPort),
-                        new RefereeProcess.Route("late", latePort)), SIP_PORT, ADMIN_PORT + id,
+                        new RefereeProcess.Route("late", latePort), new RefereeProcess.Route("held", holdPort),
+                        new RefereeProcess.Route("holding", holdingPort),
+                        new RefereeProcess.Route("hangingup", hangingUpPort)), SIP_PORT, ADMIN_PORT + id,
                     clusterYaml(id, dir) + RefereeProcess.mediaYaml(MEDIA_LOW, MEDIA_HIGH, ""));
                 DUMP.always(members[id]::describe);
             }
@@ -129,11 +145,19 @@ class ClusterFailoverInteropTest
             assertTrue(Ports.await(() -> acksSent(members[leader].status().raw()) == CALLS + 1,
                 Duration.ofSeconds(20)),
                 () -> members[leader].status().raw());
+            parties.start(Sipp.uac("uac-hold-unhold.xml", dir.resolve("holding-caller")).remote(SIP_PORT)
+                .service("held").calls(IN_DIALOG_CALLS).rate(10).holdMs(Long.parseLong(IN_DIALOG_AFTER_MS))
+                .globalTimeout(BOUND), IN_DIALOG_CALLS);
+            parties.start(Sipp.uac("uac-accept-hold-unhold.xml", dir.resolve("held-caller")).remote(SIP_PORT)
+                .service("holding").calls(IN_DIALOG_CALLS).rate(10).globalTimeout(BOUND), IN_DIALOG_CALLS);
+            parties.start(Sipp.uac("uac-expect-bye-from-callee.xml", dir.resolve("hung-up-caller")).remote(SIP_PORT)
+                .service("hangingup").calls(IN_DIALOG_CALLS).rate(10).globalTimeout(BOUND), IN_DIALOG_CALLS);
             // The transferee calls the transferor, who REFERs it to the target at once: the target's INVITE goes out
             // before the kill, its 180 and 200 come to the next leader, which joins the transferee to it.
             parties.start(Sipp.uac("uac-call-then-accept-transfer-reinvite.xml", dir.resolve("transferee"))
                 .remote(SIP_PORT).service("transferor").holdMs(1_000).globalTimeout(BOUND), 1);
-            assertTrue(Ports.await(() -> acksSent(members[leader].status().raw()) == CALLS + 2,
+            // (At least: a hold's re-INVITE, from either side, has ACKs of its own.)
+            assertTrue(Ports.await(() -> acksSent(members[leader].status().raw()) >= CALLS + 2 + 3 * IN_DIALOG_CALLS,
                 Duration.ofSeconds(10)), () -> members[leader].status().raw());
 
             // Frozen for less than the heartbeat timeout (SIGSTOP 200 ms of 500 ms), the leader stays the leader.
@@ -188,10 +212,14 @@ class ClusterFailoverInteropTest
                 assertEquals(0, member.awaitCallsEnded(Duration.ofSeconds(20)).activeCalls(), member.status()::raw);
                 // Every member writes the call records of what its engine applied: each call, the ones carried over
                 // the kill too (the basic calls, the media call, the transfer's new call, the calls placed across
-                // the kill), has its two lines ended by the caller, with wall-clock times.
+                // the kill, those the caller unholds or holds after it), has its two lines ended by the caller, with
+                // wall-clock times; those the callee hangs up after the kill, by the callee.
                 assertTrue(Ports.await(() -> member.callRecordLines().stream()
                     .filter(line -> line.contains("\"cause\":\"caller-bye\"") && line.contains(year)).count() ==
-                    2L * (CALLS + 2 + LATE_CALLS), Duration.ofSeconds(10)),
+                    2L * (CALLS + 2 + LATE_CALLS + 2 * IN_DIALOG_CALLS), Duration.ofSeconds(10)),
+                    () -> "call records: " + member.callRecordLines());
+                assertEquals(2L * IN_DIALOG_CALLS, member.callRecordLines().stream()
+                    .filter(line -> line.contains("\"cause\":\"callee-bye\"")).count(),
                     () -> "call records: " + member.callRecordLines());
                 // The transfer whose target rang across the kill completed: the transferee's first call ends
                 // transferred, and its new call with the target (counted above) ended with the transferee's BYE.
