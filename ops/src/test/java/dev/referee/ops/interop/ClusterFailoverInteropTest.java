@@ -130,7 +130,7 @@ class ClusterFailoverInteropTest
 
             // First a call with RTP both ways through the leader's relay (its legs take the first two pairs).
             parties.start(Sipp.uac("uac-call-media-at-key.xml", dir.resolve("alice-media")).remote(SIP_PORT)
-                .service("carol").key("mport", Integer.toString(alice.port())).holdMs(16_000).globalTimeout(BOUND), 1);
+                .service("carol").key("mport", Integer.toString(alice.port())).holdMs(20_000).globalTimeout(BOUND), 1);
             alice.streamTo(MEDIA_LOW, ALICE);
             carol.streamTo(MEDIA_LOW + 2, CAROL);
             RtpPhone.talk(Duration.ofSeconds(10), () -> alice.heard(CAROL).size() >= 25 &&
@@ -139,11 +139,11 @@ class ClusterFailoverInteropTest
                 "media through the leader's relay: " + alice.heard(CAROL).size() + " and " + carol.heard(ALICE).size());
 
             parties.start(Sipp.uac("uac-basic-call.xml", dir.resolve("alice")).remote(SIP_PORT).service("bob")
-                .calls(CALLS).rate(50).holdMs(10_000).globalTimeout(BOUND), CALLS);
+                .calls(CALLS).rate(20).holdMs(16_000).globalTimeout(BOUND), CALLS);
             // Every call established end to end: each callee has its ACK (a call still in setup is another case): the
             // basic calls and the media call.
             assertTrue(Ports.await(() -> acksSent(members[leader].status().raw()) == CALLS + 1,
-                Duration.ofSeconds(20)),
+                Duration.ofSeconds(30)),
                 () -> members[leader].status().raw());
             parties.start(Sipp.uac("uac-hold-unhold.xml", dir.resolve("holding-caller")).remote(SIP_PORT)
                 .service("held").calls(IN_DIALOG_CALLS).rate(10).holdMs(Long.parseLong(IN_DIALOG_AFTER_MS))
