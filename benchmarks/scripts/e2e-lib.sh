@@ -40,6 +40,35 @@ e2e_build_jar()
     fi
 }
 
+# Prints the milliseconds from $2 (ns since the epoch) to the first 200 answer to an OPTIONS sent every 20 ms to
+# 127.0.0.1:$1 over UDP, or -1 after $3 seconds (a Referee starting, or a cluster electing its next leader).
+e2e_first_options_answer_ms()
+{
+    python3 - "$1" "$2" "$3" <<'PY'
+import socket, sys, time
+port, since_ns, bound_s = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
+sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+sock.bind(("127.0.0.1", 0))
+sock.settimeout(0.02)
+local = sock.getsockname()[1]
+n = 0
+while time.time_ns() - since_ns < bound_s * 1e9:
+    n += 1
+    msg = ("OPTIONS sip:ping@127.0.0.1:%d SIP/2.0\r\n"
+           "Via: SIP/2.0/UDP 127.0.0.1:%d;branch=z9hG4bK-probe-%d;rport\r\n"
+           "Max-Forwards: 70\r\nFrom: <sip:probe@127.0.0.1>;tag=p%d\r\nTo: <sip:ping@127.0.0.1>\r\n"
+           "Call-ID: probe-%d-%d@probe\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n") % (port, local, n, n, since_ns, n)
+    sock.sendto(msg.encode(), ("127.0.0.1", port))
+    try:
+        if sock.recv(65535).startswith(b"SIP/2.0 200"):
+            print((time.time_ns() - since_ns) // 1000000)
+            sys.exit(0)
+    except (socket.timeout, ConnectionRefusedError):
+        pass
+print(-1)
+PY
+}
+
 # Stops every process this script started, by PID: TERM, then KILL for one that ignores TERM for 5 s.
 e2e_stop_started()
 {

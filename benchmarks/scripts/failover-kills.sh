@@ -45,10 +45,6 @@ uac_port=$(( port_base + 4 ))
 admin_base=$(( port_base + 10 ))
 cluster_base=$(( port_base + 100 ))
 command -v sipp > /dev/null || { echo "failover-kills: sipp missing: apt-get install -y sip-tester" >&2; exit 2; }
-if [[ ! -f "$jar" ]]
-then
-    (cd "$root" && mvn -q -B -DskipTests package -pl ops -am) >&2
-fi
 
 tmp="$(mktemp -d /tmp/referee-failover-kills.XXXXXX)"
 pids=()
@@ -56,6 +52,7 @@ e2e_name="failover-kills"
 jfr=""
 # shellcheck source=benchmarks/scripts/e2e-lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/e2e-lib.sh"
+e2e_build_jar
 failed=0
 finish()
 {
@@ -126,33 +123,10 @@ leader()
     echo -1
 }
 
-# Prints the milliseconds from $1 (ns since the epoch) to the first 200 answer to an OPTIONS sent every 20 ms on the
-# service address (-1 after 30 s).
+# Prints the milliseconds from $1 (ns since the epoch) to the service's first answer to OPTIONS (-1 after 30 s).
 answered_ms()
 {
-    python3 - "$sip_port" "$1" <<'PY'
-import socket, sys, time
-port, since_ns = int(sys.argv[1]), int(sys.argv[2])
-sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-sock.bind(("127.0.0.1", 0))
-sock.settimeout(0.02)
-local = sock.getsockname()[1]
-n = 0
-while time.time_ns() - since_ns < 30e9:
-    n += 1
-    msg = ("OPTIONS sip:ping@127.0.0.1:%d SIP/2.0\r\n"
-           "Via: SIP/2.0/UDP 127.0.0.1:%d;branch=z9hG4bK-kill-%d;rport\r\n"
-           "Max-Forwards: 70\r\nFrom: <sip:probe@127.0.0.1>;tag=k%d\r\nTo: <sip:ping@127.0.0.1>\r\n"
-           "Call-ID: kill-%d@probe\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n") % (port, local, n, n, n)
-    sock.sendto(msg.encode(), ("127.0.0.1", port))
-    try:
-        if sock.recv(65535).startswith(b"SIP/2.0 200"):
-            print((time.time_ns() - since_ns) // 1000000)
-            sys.exit(0)
-    except (socket.timeout, ConnectionRefusedError):
-        pass
-print(-1)
-PY
+    e2e_first_options_answer_ms "$sip_port" "$1" 30
 }
 
 for id in 0 1 2

@@ -80,29 +80,7 @@ launch()
 # Prints the milliseconds from $launch_ns to the first 200 answer to an OPTIONS sent every 20 ms (-1 after 60 s).
 first_answer_ms()
 {
-    python3 - "$referee_port" "$launch_ns" <<'PY'
-import socket, sys, time
-port, launched_ns = int(sys.argv[1]), int(sys.argv[2])
-sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-sock.bind(("127.0.0.1", 0))
-sock.settimeout(0.02)
-local = sock.getsockname()[1]
-n = 0
-while time.time_ns() - launched_ns < 60e9:
-    n += 1
-    msg = ("OPTIONS sip:ping@127.0.0.1:%d SIP/2.0\r\n"
-           "Via: SIP/2.0/UDP 127.0.0.1:%d;branch=z9hG4bK-start-%d;rport\r\n"
-           "Max-Forwards: 70\r\nFrom: <sip:probe@127.0.0.1>;tag=p%d\r\nTo: <sip:ping@127.0.0.1>\r\n"
-           "Call-ID: start-%d@probe\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n") % (port, local, n, n, n)
-    sock.sendto(msg.encode(), ("127.0.0.1", port))
-    try:
-        if sock.recv(65535).startswith(b"SIP/2.0 200"):
-            print((time.time_ns() - launched_ns) // 1000000)
-            sys.exit(0)
-    except (socket.timeout, ConnectionRefusedError):
-        pass
-print(-1)
-PY
+    e2e_first_options_answer_ms "$referee_port" "$launch_ns" 60
 }
 
 fresh_total=0

@@ -11,7 +11,6 @@ import dev.referee.engine.media.MediaControl;
 import dev.referee.engine.media.RelayControl;
 import dev.referee.journal.JournalEncoder;
 import dev.referee.media.MediaRelay;
-import dev.referee.media.RelayConfig;
 import dev.referee.journal.JournalInputStage;
 import dev.referee.ops.cluster.ClusterIngress;
 import dev.referee.ops.cluster.ClusterMember;
@@ -247,8 +246,7 @@ public final class ClusterNode implements AutoCloseable
             {
                 // Before any input of this lead comes in: the engine gives the relay every endpoint it holds when it
                 // takes it (ReplicatedEngine.mediaTo), and the relay's reports go to the log through this pipeline.
-                media = new MediaRelay(RelayConfig.defaults(config.media().address())
-                    .withMaxEndpoints(config.media().pairs())).start();
+                media = NodeAssembly.startMediaRelay(config);
                 mediaReports = new MediaReportReader(media.reports(), pipeline.inputs()).start();
                 service.mediaTo(new RelayControl(media.commands()));
             }

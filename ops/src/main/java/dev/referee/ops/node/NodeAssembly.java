@@ -106,8 +106,7 @@ final class NodeAssembly
             {
                 // The relay binds each endpoint's ports when the engine opens it; before the engine thread starts, the
                 // engine gives it every endpoint of the calls it recovered (docs/media.md).
-                parts.media = new MediaRelay(RelayConfig.defaults(config.media().address())
-                    .withMaxEndpoints(config.media().pairs())).start();
+                parts.media = startMediaRelay(config);
                 engine.mediaLive(new RelayControl(parts.media.commands()));
                 parts.mediaReports = new MediaReportReader(parts.media.reports(), parts.pipeline.inputs()).start();
             }
@@ -134,6 +133,13 @@ final class NodeAssembly
             parts.close();
             throw ex;
         }
+    }
+
+    /** The media relay of {@code config}'s {@code media} section, started (a cluster member's leader runs one too). */
+    static MediaRelay startMediaRelay(final RefereeConfig config)
+    {
+        return new MediaRelay(RelayConfig.defaults(config.media().address()).withMaxEndpoints(config.media().pairs()))
+            .start();
     }
 
     /** The rings and transports of {@code config}, not bound yet (a cluster member keeps one ready too). */

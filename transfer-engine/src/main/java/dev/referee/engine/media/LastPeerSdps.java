@@ -24,7 +24,6 @@ final class LastPeerSdps
     private static final byte[] HOLD_ADDRESS = ascii(" 0.0.0.0");
 
     private final Long2ObjectHashMap<byte[]> sdps = new Long2ObjectHashMap<>();
-    private final UnsafeBuffer stored = new UnsafeBuffer(new byte[0]);
     private final UnsafeBuffer output = new UnsafeBuffer(new byte[SdpRewriter.MAX_BODY]);
     /** Written for a {@code c=} line that says hold: the relay's own, which the rewrite toward the leg keeps. */
     private final byte[] connectionLine;
@@ -70,7 +69,6 @@ final class LastPeerSdps
         {
             return -1;
         }
-        stored.wrap(sdp);
         int at = 0;
         int line = 0;
         while (line < sdp.length)
@@ -96,12 +94,12 @@ final class LastPeerSdps
             {
                 output.putBytes(at, connectionLine);
                 at += connectionLine.length;
-                output.putBytes(at, stored, end, next - end);
+                output.putBytes(at, sdp, end, next - end);
                 at += next - end;
             }
             else
             {
-                output.putBytes(at, stored, line, next - line);
+                output.putBytes(at, sdp, line, next - line);
                 at += next - line;
             }
             line = next;

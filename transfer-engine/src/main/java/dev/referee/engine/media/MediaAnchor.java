@@ -303,13 +303,6 @@ public final class MediaAnchor
         }
     }
 
-    /** True while leg {@code legId} is linked early to a transfer's target ({@link #linkEarly}). */
-    public boolean linkedEarly(final long legId)
-    {
-        final LegMedia leg = legs.get(legId);
-        return leg != null && leg.earlyLinked;
-    }
-
     /**
      * Leg {@code legId}'s peer's last SDP as a fresh sendrecv offer (LastPeerSdps) into {@link #offerOutput}, to be
      * sent on another leg (a transfer's target, as any body: rewritten toward that leg): its length, or -1 when the
