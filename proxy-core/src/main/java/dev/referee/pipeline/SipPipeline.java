@@ -15,6 +15,7 @@ import dev.referee.transport.SecurityConfig;
 import dev.referee.transport.TcpConfig;
 import dev.referee.transport.tls.TlsConfig;
 import dev.referee.transport.tls.TlsContext;
+import dev.referee.transport.SendGate;
 import dev.referee.transport.TcpTransport;
 import dev.referee.transport.Transport;
 import dev.referee.transport.TrunkSources;
@@ -247,6 +248,18 @@ public final class SipPipeline implements AutoCloseable
         checkNotStarted();
         udp.taps(taps.newTap(), taps.newTap());
         tcp.tap(taps.newTap());
+        return this;
+    }
+
+    /**
+     * Sends nothing, neither the engine's messages nor the receive threads' stateless answers, while {@code gate} is
+     * closed (a cluster member without the leader's lease); counted as fenced. Before {@link #start}.
+     */
+    public synchronized SipPipeline gate(final SendGate gate)
+    {
+        checkNotStarted();
+        udp.gate(gate);
+        tcp.gate(gate);
         return this;
     }
 

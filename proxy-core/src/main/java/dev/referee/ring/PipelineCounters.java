@@ -32,6 +32,8 @@ public final class PipelineCounters
     public final Counter udpFloodDropped = new Counter();
     /** Sources blocked by flood control (a source blocked again after its block ended counts again). */
     public final Counter udpFloodBlocks = new Counter();
+    /** Stateless answers (403, 503) not sent: the send gate was closed. */
+    public final Counter udpAnswersFenced = new Counter();
 
     // ---- TCP I/O thread ----------------------------------------------------------------------------------
     public final Counter tcpReceived = new Counter();
@@ -49,6 +51,8 @@ public final class PipelineCounters
     public final Counter tcpSent = new Counter();
     /** Outbound TCP messages dropped: connect failed, connection closed, or too many bytes queued. */
     public final Counter tcpSendDropped = new Counter();
+    /** Messages and stateless answers not written: the send gate was closed. */
+    public final Counter tcpSendFenced = new Counter();
     public final Counter tcpConnectionsOpen = new Counter();
     public final Counter tcpConnectionsAccepted = new Counter();
     public final Counter tcpConnectionsConnected = new Counter();
@@ -82,6 +86,8 @@ public final class PipelineCounters
     public final Counter udpSent = new Counter();
     /** No UDP socket of the destination's family, socket buffer full, or a send error. */
     public final Counter udpSendDropped = new Counter();
+    /** Not sent: the {@link dev.referee.transport.SendGate} was closed (a cluster member that lost its lease). */
+    public final Counter udpSendFenced = new Counter();
     public final Counter sendHandlerErrors = new Counter();
 
     // ---- engine thread -----------------------------------------------------------------------------------
@@ -167,6 +173,12 @@ public final class PipelineCounters
         return udpFloodBlocks.get() + tcpFloodBlocks.get();
     }
 
+    /** Messages and stateless answers not sent because the send gate was closed, on every thread. */
+    public long sendsFenced()
+    {
+        return udpSendFenced.get() + udpAnswersFenced.get() + tcpSendFenced.get();
+    }
+
     public long tcpConnectionsOpen()
     {
         return tcpConnectionsOpen.get();
@@ -179,7 +191,8 @@ public final class PipelineCounters
             " inboundDropped=" + inboundDropped() + " overloadResponses=" + overloadResponses() +
             " admitted=" + admitted() + " shed=" + shed() + " absorbed=" + absorbed() +
             " outboundDropped=" + outboundDropped + " udpSendDropped=" + udpSendDropped +
-            " tcpSendDropped=" + tcpSendDropped + " tcpConnectionsOpen=" + tcpConnectionsOpen +
+            " tcpSendDropped=" + tcpSendDropped + " sendsFenced=" + sendsFenced() +
+            " tcpConnectionsOpen=" + tcpConnectionsOpen +
             " parseFailures=" + parseFailures + " engineErrors=" + engineErrors +
             " inboundStageErrors=" + inboundStageErrors + " inputsRefused=" + inputsRefused +
             " ticksPublished=" + ticksPublished + " ticksSkipped=" + ticksSkipped;

@@ -88,6 +88,7 @@ public final class TcpTransport implements Runnable, AutoCloseable
     private final UnsafeBuffer sendBuffer = new UnsafeBuffer(sendByteBuffer);
     private long nextConnectionId = 1;
     private PacketTap tap = PacketTap.NONE;
+    private SendGate gate = SendGate.OPEN;
     private final UnsafeBuffer answerView = new UnsafeBuffer(new byte[0]);
     private Selector selector;
     private volatile boolean running = true;
@@ -187,6 +188,12 @@ public final class TcpTransport implements Runnable, AutoCloseable
     public void tap(final PacketTap tap)
     {
         this.tap = tap;
+    }
+
+    /** Sets what may keep this transport silent (a cluster member without the leader's lease). Before start. */
+    public void gate(final SendGate gate)
+    {
+        this.gate = gate;
     }
 
     /** The TCP addresses actually bound (port 0 resolved), in {@code listen} order. */
@@ -561,6 +568,11 @@ public final class TcpTransport implements Runnable, AutoCloseable
     /** Writes a stateless answer (403, 503) and captures it when the connection took it. */
     private boolean answer(final TcpConnection connection, final ByteBuffer response) throws IOException
     {
+        if (!gate.isOpen())
+        {
+            counters.tcpSendFenced.increment();
+            return false;
+        }
         final int start = response.position();
         final int end = response.limit();
         final boolean written = connection.write(response);
@@ -608,6 +620,11 @@ public final class TcpTransport implements Runnable, AutoCloseable
 
     private void send(final OutboundEvent event)
     {
+        if (!gate.isOpen())
+        {
+            counters.tcpSendFenced.increment();
+            return;
+        }
         final TcpConnection connection = connectionFor(event.connectionId, event.destination, event.transport);
         if (connection == null)
         {

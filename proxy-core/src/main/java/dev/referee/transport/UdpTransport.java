@@ -84,6 +84,7 @@ public final class UdpTransport implements Runnable, AutoCloseable
     // Capture (HEP): one tap per thread. The receive thread's also sees the stateless answers it sends.
     private PacketTap receiveTap = PacketTap.NONE;
     private PacketTap sendTap = PacketTap.NONE;
+    private SendGate gate = SendGate.OPEN;
     private final UnsafeBuffer answerView = new UnsafeBuffer(new byte[0]);
 
     public UdpTransport(
@@ -203,10 +204,17 @@ public final class UdpTransport implements Runnable, AutoCloseable
         channel.register(selector, SelectionKey.OP_READ, local);
     }
 
+    /** Sets what may keep this transport silent (a cluster member without the leader's lease). Before start. */
+    public void gate(final SendGate gate)
+    {
+        this.gate = gate;
+    }
+
     /**
      * Sets who sees a copy of each datagram: {@code receive} on the receive thread (every datagram read, and the
      * stateless 403s and 503s answered there), {@code send} on the send thread. Before the threads start.
      */
+
     public void taps(final PacketTap receive, final PacketTap send)
     {
         this.receiveTap = receive;
@@ -285,6 +293,11 @@ public final class UdpTransport implements Runnable, AutoCloseable
         if (channel == null || length > InboundEvent.MAX_MESSAGE_LENGTH)
         {
             counters.udpSendDropped.increment();
+            return false;
+        }
+        if (!gate.isOpen())
+        {
+            counters.udpSendFenced.increment();
             return false;
         }
 
@@ -472,6 +485,11 @@ public final class UdpTransport implements Runnable, AutoCloseable
     private void answer(final DatagramChannel channel, final ByteBuffer response, final InetSocketAddress to,
         final InetSocketAddress local) throws IOException
     {
+        if (!gate.isOpen())
+        {
+            counters.udpAnswersFenced.increment();
+            return;
+        }
         final int start = response.position();
         final int end = response.limit();
         if (channel.send(response, to) > 0)

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 
 import static dev.referee.pipeline.PipelineTestSupport.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class UdpTransportTest
@@ -138,6 +139,32 @@ class UdpTransportTest
         {
             transport.close();
         }
+    }
+
+    @Test
+    void shouldSendNothingWhileItsGateIsClosedAndCountWhatItHeldBack() throws Exception
+    {
+        final java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean();
+        final EchoEngine engine = new EchoEngine();
+        pipeline = pipeline(64, 1_000, listen(Transport.UDP, "127.0.0.1")).gate(open::get);
+        engine.sender = pipeline.sender();
+        pipeline.start(engine);
+        final InetSocketAddress server = pipeline.localAddress(Transport.UDP);
+        final String message = request("OPTIONS", "call-1@test", "z9hG4bK-1", 1, "UDP", "");
+
+        try (DatagramSocket client = new DatagramSocket(new InetSocketAddress(server.getAddress(), 0)))
+        {
+            client.setSoTimeout(300);
+            final byte[] request = bytes(message);
+            client.send(new DatagramPacket(request, request.length, server));
+            await("held back", () -> pipeline.counters().sendsFenced() == 1);
+            final DatagramPacket reply = new DatagramPacket(new byte[65_535], 65_535);
+            assertThrows(java.net.SocketTimeoutException.class, () -> client.receive(reply), "nothing sent");
+            assertEquals(0, pipeline.counters().udpSent.get());
+        }
+        open.set(true);
+        roundTrip(server, message.replace("call-1", "call-2"));
+        assertEquals(1, pipeline.counters().sendsFenced());
     }
 
     private void shouldEchoDatagram(final String host) throws Exception

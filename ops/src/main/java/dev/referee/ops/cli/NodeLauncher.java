@@ -8,7 +8,6 @@ import dev.referee.ops.node.RefereeNode;
 
 import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * Starts a node from a configuration. {@code referee run} uses {@link #REFEREE_NODE}; the seam exists so that the
@@ -66,7 +65,6 @@ public interface NodeLauncher
     private static RunningNode clusterMember(final RefereeConfig config) throws Exception
     {
         final ClusterNode node = ClusterNode.start(config);
-        final CountDownLatch closed = new CountDownLatch(1);
         return new RunningNode()
         {
             @Override
@@ -90,14 +88,19 @@ public interface NodeLauncher
             @Override
             public void awaitClose() throws InterruptedException
             {
-                closed.await();
+                node.awaitEnd();
+            }
+
+            @Override
+            public String failure()
+            {
+                return node.failure();
             }
 
             @Override
             public void close()
             {
                 node.close();
-                closed.countDown();
             }
         };
     }

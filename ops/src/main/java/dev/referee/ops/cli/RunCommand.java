@@ -92,6 +92,14 @@ public final class RunCommand implements Callable<Integer>
         try
         {
             node.awaitClose();
+            final String failure = node.failure();
+            if (failure != null)
+            {
+                err.println("referee: " + failure + ", stopping");
+                err.flush();
+                node.close();
+                return ExitCodes.FAILURE;
+            }
             return ExitCodes.OK;
         }
         catch (final InterruptedException ex)

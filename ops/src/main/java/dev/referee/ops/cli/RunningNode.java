@@ -18,8 +18,20 @@ public interface RunningNode extends AutoCloseable
     /** Reads the configuration file again and applies it, or says why not (SIGHUP). */
     ReloadResult reload();
 
-    /** Blocks until {@link #close()} is called from another thread (the shutdown hook). */
+    /**
+     * Blocks until {@link #close()} is called from another thread (the shutdown hook), or until the node cannot go on
+     * ({@link #failure()}).
+     */
     void awaitClose() throws InterruptedException;
+
+    /**
+     * Why the node stopped serving by itself (a cluster member whose consensus module or service ended); null while
+     * it runs or once it was closed. {@code referee run} then closes it and exits 1, for its supervisor to restart.
+     */
+    default String failure()
+    {
+        return null;
+    }
 
     /** Stops every thread and releases every socket; called from the shutdown hook, so it must not throw. */
     @Override

@@ -34,6 +34,7 @@ public final class ClusterIngress implements RecordSink, AutoCloseable
     private final Bytes<?> bytes = Bytes.allocateElasticOnHeap(4096);
     private final UnsafeBuffer out = new UnsafeBuffer(new byte[0]);
     private long refused;
+    private volatile boolean abandoned;
 
     private ClusterIngress(final AeronCluster client)
     {
@@ -122,7 +123,7 @@ public final class ClusterIngress implements RecordSink, AutoCloseable
         while (client.offer(record, 0, length) < 0)
         {
             client.pollEgress();
-            if (System.nanoTime() - deadlineNs > 0)
+            if (abandoned || System.nanoTime() - deadlineNs > 0)
             {
                 refused++;
                 return false;
@@ -130,6 +131,17 @@ public final class ClusterIngress implements RecordSink, AutoCloseable
             LockSupport.parkNanos(RETRY_PAUSE_NS);
         }
         return true;
+    }
+
+    /**
+     * Gives up every offer under way and to come, at once, from any thread: this member lost its lead, so its own
+     * consensus module will append nothing more, and an inbound stage retrying for {@link #OFFER_TIMEOUT_NS} per input
+     * would hold the pipeline, and with it the SIP addresses the next leader must bind, for as long (a leader stopped
+     * 2 s held them 8 s after it woke, 2026-12-05).
+     */
+    public void abandon()
+    {
+        abandoned = true;
     }
 
     /** Keeps the session open and follows leader changes; call it regularly (at least every second) when idle. */

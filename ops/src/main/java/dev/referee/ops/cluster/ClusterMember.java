@@ -52,16 +52,21 @@ public final class ClusterMember implements AutoCloseable
     /**
      * Starts this member: it joins the others (or waits for enough of them to elect a leader) and replays its log into
      * {@code service} from its last snapshot. Returns once started, not once a leader is elected.
+     *
+     * @param ended told, on the thread of the part that ended, when the consensus module or the service container
+     *              terminates by itself (a cluster shutdown or abort, a fault it cannot go on from): the member is
+     *              then gone while the process runs on, and a node should exit so that its supervisor restarts it.
+     *              Not told when {@link #close()} stops them.
      */
     public static ClusterMember start(final ClusterConfig config, final ClusteredService service,
-        final ErrorHandler errors)
+        final ErrorHandler errors, final Runnable ended)
     {
         final long deadline = System.nanoTime() + MARK_FILE_WAIT_NS;
         while (true)
         {
             try
             {
-                return launch(config, service, errors);
+                return launch(config, service, errors, ended);
             }
             catch (final IllegalStateException ex)
             {
@@ -95,7 +100,7 @@ public final class ClusterMember implements AutoCloseable
     }
 
     private static ClusterMember launch(final ClusterConfig config, final ClusteredService service,
-        final ErrorHandler errors)
+        final ErrorHandler errors, final Runnable ended)
     {
         final ClusterConfig.Member self = config.self();
         final File base = config.dir().toAbsolutePath().toFile();
@@ -145,12 +150,14 @@ public final class ClusterMember implements AutoCloseable
             // or a new leader's wait for its followers up to all of it): a fifth of the heartbeat timeout, where
             // Aeron's defaults (1 s, 10 s) take a tenth.
             .electionTimeoutNs(TimeUnit.MILLISECONDS.toNanos(Math.max(20, config.heartbeatTimeoutMs() / 5)))
+            .terminationHook(ended)
             .errorHandler(errors);
         final ClusteredServiceContainer.Context container = new ClusteredServiceContainer.Context()
             .aeronDirectoryName(aeronDirectory)
             .archiveContext(archiveClient.clone())
             .clusterDir(new File(base, "cluster"))
             .clusteredService(service)
+            .terminationHook(ended)
             .errorHandler(errors);
 
         ClusteredMediaDriver launched = null;

@@ -56,6 +56,7 @@ public final class ReplicatedEngine implements ClusteredService
     private final SipSender network;
     private final MemberJournal journal;
     private final Consumer<Cluster.Role> roles;
+    private final Runnable ended;
     private final SipSender leaderOnly = this::sendWhenLeading;
     /**
      * The engine's events (call records, the member's journal) and webhook requests, held back while the log replayed
@@ -104,10 +105,14 @@ public final class ReplicatedEngine implements ClusteredService
      * @param webhooks the webhook client, asked only while this member leads (its answer is an input the leader
      *                 offers to the log); a request whose leader is lost before the answer is decided by its timeout.
      * @param roles    told of every role change, on the service thread: the node binds or unbinds its SIP addresses.
+     * @param ended    told when the service terminates (its container closes it: the member's own close, or a fault
+     *                 that stopped the container, such as a failed start), on the service thread.
      */
     public ReplicatedEngine(final EngineFactory engines, final SipSender network, final MemberJournal journal,
-        final EngineEvents events, final WebhookRequests webhooks, final Consumer<Cluster.Role> roles)
+        final EngineEvents events, final WebhookRequests webhooks, final Consumer<Cluster.Role> roles,
+        final Runnable ended)
     {
+        this.ended = ended;
         this.engines = engines;
         this.network = network;
         this.journal = journal;
@@ -285,6 +290,7 @@ public final class ReplicatedEngine implements ClusteredService
     @Override
     public void onTerminate(final Cluster cluster)
     {
+        ended.run();
     }
 
     /** The engine; null until the log's node-start record (or a snapshot) made it. Service thread only. */

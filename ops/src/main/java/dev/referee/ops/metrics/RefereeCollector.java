@@ -212,6 +212,8 @@ public final class RefereeCollector implements MultiCollector
             .point(drops.inboundFull(), "reason", "inbound_ring_full")
             .point(drops.outboundFull(), "reason", "outbound_ring_full")
             .point(pipelines.get().udpSendDropped.get() + pipelines.get().tcpSendDropped.get(), "reason", "send_failed")
+            // A cluster member's sends while it does not hold the leader's lease (docs/failover.md).
+            .point(pipelines.get().sendsFenced(), "reason", "not_leader")
             .point(drops.malformed(), "reason", "malformed")
             .point(drops.unexpected(), "reason", "unexpected")
             .point(drops.journalRefused(), "reason", "journal_refused")

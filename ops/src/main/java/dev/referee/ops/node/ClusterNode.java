@@ -14,6 +14,7 @@ import dev.referee.media.MediaRelay;
 import dev.referee.journal.JournalInputStage;
 import dev.referee.ops.cluster.ClusterIngress;
 import dev.referee.ops.cluster.ClusterMember;
+import dev.referee.ops.cluster.LeaderLease;
 import dev.referee.ops.cluster.MemberJournal;
 import dev.referee.ops.cluster.ReplicatedEngine;
 import dev.referee.ops.admin.AdminServer;
@@ -25,16 +26,20 @@ import dev.referee.ops.metrics.RefereeCollector;
 import dev.referee.ops.webhook.TransferWebhookClient;
 import dev.referee.pipeline.SipPipeline;
 import dev.referee.pipeline.SipSender;
+import io.aeron.cluster.ConsensusModule;
 import io.aeron.cluster.service.Cluster;
+import io.aeron.cluster.service.ClusterCounters;
 import net.openhft.chronicle.bytes.Bytes;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.status.CountersReader;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +63,8 @@ public final class ClusterNode implements AutoCloseable
     private static final long BIND_RETRY_NS = TimeUnit.SECONDS.toNanos(5);
     /** How soon a leader that could not take up its lead tries again. */
     private static final long RETAKE_LEAD_MS = 100;
+    /** How often the leader's lease looks at the commit position (a move is dated to the look before). */
+    private static final long LEASE_LOOK_MS = 5;
 
     /** As started, then as each reload left it: what the next pipeline is built from. */
     private volatile RefereeConfig config;
@@ -71,6 +78,15 @@ public final class ClusterNode implements AutoCloseable
     });
     private final ReplicatedEngine service;
     private final ClusterMember member;
+    /** Keeps every pipeline of this member silent unless it holds the leader's lease (at most one sender). */
+    private final LeaderLease lease;
+    private final ScheduledExecutorService leaseLooks = Executors.newSingleThreadScheduledExecutor(r ->
+    {
+        final Thread thread = new Thread(r, "cluster-lease");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private int commitCounterId = CountersReader.NULL_COUNTER_ID; // under the lease's lock
     private final MemberJournal journal; // null when journal.enabled is false
     private final CdrWriter callRecords;
     private final LeaderWebhooks webhooks = new LeaderWebhooks();
@@ -84,25 +100,34 @@ public final class ClusterNode implements AutoCloseable
     private volatile SipPipeline statusPipeline; // the serving one, else the ready one: what /status reads
     private volatile SipPipeline serving; // the pipeline once it serves, while this member leads; else null
     private final AdminServer admin; // null when admin is off
-    private ClusterIngress ingress; // the same
+    private volatile ClusterIngress ingress; // the same; read by the service thread to abandon it
     private MediaRelay media; // the same, when media.enabled: binds the engine's endpoints while this member leads
     private MediaReportReader mediaReports; // the same: the relay's reports, offered to the log as inputs
     private volatile boolean leading;
+    private volatile boolean closing;
+    /** Counted down when the node is closed or its member ended by itself ({@link #failure}). */
+    private final CountDownLatch ended = new CountDownLatch(1);
+    private volatile String failure;
 
     private ClusterNode(final RefereeConfig config) throws IOException
     {
         this.config = config;
-        this.ready = NodeAssembly.pipeline(config);
+        this.lease = new LeaderLease(this::commitPosition, System::nanoTime,
+            TimeUnit.MILLISECONDS.toNanos(config.cluster().heartbeatTimeoutMs()) / 2);
+        this.ready = newPipeline();
         this.statusPipeline = ready;
         this.journal = config.journal().enabled() ? MemberJournal.open(config.journalDir(), config.journal()) : null;
         // Engine time in a cluster is the log's: nanoseconds since the epoch.
         this.callRecords = new CdrWriter(config.cdr().dir(), WallClockMapping.of(0, 0)).start();
         this.service = new ReplicatedEngine(this::engine, network, journal, callRecords, webhooks,
-            this::onRoleChange);
+            this::onRoleChange, () -> onMemberEnded("its clustered service"));
         this.reload = new MemberReload(config, () -> serving, () -> statusPipeline, service::engine, counters,
             this::adminAddress, next -> this.config = next);
-        this.member = ClusterMember.start(config.cluster(), service, Throwable::printStackTrace);
+        this.member = ClusterMember.start(config.cluster(), service, Throwable::printStackTrace,
+            () -> onMemberEnded("its consensus module or service container"));
         member.aeronClient(); // made now: a new leader has it at hand
+        leaseLooks.scheduleAtFixedRate(() -> lease.observe(System.nanoTime()), LEASE_LOOK_MS, LEASE_LOOK_MS,
+            TimeUnit.MILLISECONDS);
         try
         {
             final NodeStatus status = new NodeStatus(() -> statusPipeline, this::clusterStatus, counters, null, null);
@@ -132,11 +157,64 @@ public final class ClusterNode implements AutoCloseable
         }
     }
 
+    /**
+     * The member ended while this node runs (a cluster shutdown or abort, a fault that stopped its service): a
+     * process that stayed up would hold no role and serve nothing, unseen by a supervisor that restarts processes
+     * that exit. {@link #awaitEnd()} returns and {@link #failure()} says why; the command then exits non-zero.
+     */
+    private void onMemberEnded(final String part)
+    {
+        if (!closing && failure == null)
+        {
+            failure = "cluster member " + config.cluster().member() + ": " + part + " ended while the node ran";
+            System.getLogger(ClusterNode.class.getName()).log(System.Logger.Level.ERROR, failure + "; stopping");
+            onRoleChange(Cluster.Role.FOLLOWER); // sends nothing more and gives up the SIP addresses, if it led
+            ended.countDown();
+        }
+    }
+
+    /** Waits until this node is closed or its member ended by itself. */
+    public void awaitEnd() throws InterruptedException
+    {
+        ended.await();
+    }
+
+    /** Why the member ended by itself; null while it runs or when the node was closed. */
+    public String failure()
+    {
+        return failure;
+    }
+
+    /** A pipeline built from the configuration in force, gated by the leader's lease. */
+    private SipPipeline newPipeline()
+    {
+        return NodeAssembly.pipeline(config).gate(lease);
+    }
+
+    /** The consensus module's commit position (Aeron's commit-pos counter); -1 before it exists. Lease's lock. */
+    private long commitPosition()
+    {
+        if (member == null)
+        {
+            return -1; // still starting
+        }
+        final CountersReader counters = member.aeronClient().countersReader();
+        if (commitCounterId == CountersReader.NULL_COUNTER_ID)
+        {
+            commitCounterId = ClusterCounters.find(counters, ConsensusModule.Configuration.COMMIT_POSITION_TYPE_ID, 0);
+            if (commitCounterId == CountersReader.NULL_COUNTER_ID)
+            {
+                return -1;
+            }
+        }
+        return counters.getCounterValue(commitCounterId);
+    }
+
     private void prepare()
     {
         if (ready == null && pipeline == null)
         {
-            ready = NodeAssembly.pipeline(config);
+            ready = newPipeline();
             statusPipeline = ready;
         }
     }
@@ -214,11 +292,26 @@ public final class ClusterNode implements AutoCloseable
         leading = lead;
         if (!lead)
         {
-            network.to(null); // nothing more reaches the network from this member, at once
+            lease.lead(false, System.nanoTime()); // nothing more leaves its sockets, at once
+            network.to(null); // nor reaches its send stage
+            final ClusterIngress offering = ingress;
+            if (offering != null)
+            {
+                offering.abandon(); // the inbound stage stops waiting on a log that takes nothing more from it
+            }
         }
         if (!leadership.isShutdown()) // a member closing hears of its own role change
         {
-            leadership.execute(lead ? this::takeLead : this::giveUpLead);
+            if (lead)
+            {
+                // The lease starts when the service hears of the election, not when this thread gets to it.
+                lease.lead(true, System.nanoTime());
+                leadership.execute(this::takeLead);
+            }
+            else
+            {
+                leadership.execute(this::giveUpLead);
+            }
         }
     }
 
@@ -240,6 +333,9 @@ public final class ClusterNode implements AutoCloseable
                 ingress.offer(record.toByteArray());
             }
             pipeline = boundPipeline(ready);
+            // Before anything is sent from them: on one host, the lost leader held them until it gave up its lead.
+            System.getLogger(ClusterNode.class.getName()).log(System.Logger.Level.INFO, "cluster member " +
+                config.cluster().member() + " bound the SIP addresses");
             ready = null;
             statusPipeline = pipeline;
             if (config.media().enabled())
@@ -303,7 +399,7 @@ public final class ClusterNode implements AutoCloseable
         {
             if (candidate == null)
             {
-                candidate = NodeAssembly.pipeline(config);
+                candidate = newPipeline();
             }
             try
             {
@@ -336,6 +432,10 @@ public final class ClusterNode implements AutoCloseable
 
     private void giveUpLead()
     {
+        if (ingress != null)
+        {
+            ingress.abandon(); // before the pipeline closes: its inbound stage may be waiting on the log
+        }
         serving = null;
         network.to(null);
         webhooks.to(null);
@@ -361,8 +461,13 @@ public final class ClusterNode implements AutoCloseable
     }
 
     @Override
-    public void close()
+    public synchronized void close()
     {
+        if (closing)
+        {
+            return; // the command's own close after a failure, then its shutdown hook's
+        }
+        closing = true;
         leadership.execute(() ->
         {
             giveUpLead();
@@ -373,6 +478,7 @@ public final class ClusterNode implements AutoCloseable
             }
         });
         leadership.shutdown();
+        leaseLooks.shutdown();
         try
         {
             leadership.awaitTermination(5, TimeUnit.SECONDS);
@@ -391,6 +497,7 @@ public final class ClusterNode implements AutoCloseable
             journal.close(); // after the service that writes it
         }
         callRecords.close();
+        ended.countDown();
     }
 
     /** The webhook client of this member's lead, none otherwise (the service asks only while it leads). */

@@ -258,8 +258,8 @@ class ReplicatedEngineTest
             outputs[id] = new Outputs(sender);
             return new Engine(config, outputs[id], new EngineCounters(), events, webhooks);
         }, network, journals[id] = MemberJournal.open(dir.resolve("journal-" + id), JournalConfig.defaults()),
-            EngineEvents.NONE, WebhookRequests.NONE, role -> { });
-        members[id] = ClusterMember.start(config(id), services[id], Throwable::printStackTrace);
+            EngineEvents.NONE, WebhookRequests.NONE, role -> { }, () -> { });
+        members[id] = ClusterMember.start(config(id), services[id], Throwable::printStackTrace, () -> { });
     }
 
     private void stop(final int id)

@@ -316,13 +316,6 @@ class ClusterFailoverInteropTest
 
     private static String clusterYaml(final int member, final Path dir)
     {
-        final StringBuilder yaml = new StringBuilder("cluster:\n  member: " + member + "\n  members:\n");
-        for (int id = 0; id < MEMBERS; id++)
-        {
-            yaml.append("    - {id: ").append(id).append(", host: \"127.0.0.1\", port-base: ")
-                .append(CLUSTER_PORT_BASE + 100 * id).append("}\n");
-        }
-        return yaml.append("  dir: \"").append(dir.resolve("cluster-" + member)).append("\"\n")
-            .append("  heartbeat-timeout: 500ms\n").toString();
+        return RefereeProcess.clusterYaml(member, MEMBERS, CLUSTER_PORT_BASE, dir);
     }
 }

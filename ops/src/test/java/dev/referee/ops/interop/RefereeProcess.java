@@ -212,6 +212,23 @@ final class RefereeProcess implements AutoCloseable
     }
 
     /**
+     * The {@code cluster} section of member {@code member} of {@code members} on loopback: member {@code id}'s Aeron
+     * ports from {@code portBase + 100 * id}, its cluster directory {@code dir/cluster-<member>}, a 500 ms heartbeat
+     * timeout (the issue's).
+     */
+    static String clusterYaml(final int member, final int members, final int portBase, final Path dir)
+    {
+        final StringBuilder yaml = new StringBuilder("cluster:\n  member: " + member + "\n  members:\n");
+        for (int id = 0; id < members; id++)
+        {
+            yaml.append("    - {id: ").append(id).append(", host: \"127.0.0.1\", port-base: ")
+                .append(portBase + 100 * id).append("}\n");
+        }
+        return yaml.append("  dir: \"").append(dir.resolve("cluster-" + member)).append("\"\n")
+            .append("  heartbeat-timeout: 500ms\n").toString();
+    }
+
+    /**
      * The {@code media} section anchoring media on the loopback address with RTP ports {@code lowPort}-{@code highPort}
      * and {@code moreKeys} (indented YAML lines, or empty). Give a range no other test uses and below the system's
      * ephemeral ports (32768 on): a port another process holds is not handled yet (docs/media.md, OPEN_FAILED), and
@@ -246,10 +263,14 @@ final class RefereeProcess implements AutoCloseable
         }
     }
 
-    /** Stops the process with SIGSTOP for {@code pause}, then lets it go on with SIGCONT (by its PID). */
-    void pause(final Duration pause)
+    /**
+     * Stops the process with SIGSTOP for {@code pause}, then lets it go on with SIGCONT (by its PID). Returns when it
+     * was stopped: the wall clock in milliseconds once the signal was sent.
+     */
+    long pause(final Duration pause)
     {
         signal("-STOP");
+        final long stoppedAtMs = System.currentTimeMillis();
         try
         {
             Thread.sleep(pause.toMillis()); // the pause is what is tested: a process frozen this long
@@ -262,6 +283,7 @@ final class RefereeProcess implements AutoCloseable
         {
             signal("-CONT");
         }
+        return stoppedAtMs;
     }
 
     private void signal(final String signal)

@@ -143,6 +143,9 @@ class MetricsExpositionTest
         trunks.increment(1, TrunkCounters.RATE_REFUSED);
         engine.trunks(trunks);
         pipeline.udpSendDropped.increment();
+        pipeline.udpSendFenced.increment();
+        pipeline.udpAnswersFenced.increment();
+        pipeline.tcpSendFenced.increment();
 
         final Exposition metrics = scrape(null);
 
@@ -155,6 +158,7 @@ class MetricsExpositionTest
         assertEquals(33, metrics.value("referee_messages_dropped_total{reason=\"flood\"}"));
         assertEquals(35, metrics.value("referee_messages_dropped_total{reason=\"response_from_elsewhere\"}"));
         assertEquals(1, metrics.value("referee_messages_dropped_total{reason=\"send_failed\"}"));
+        assertEquals(3, metrics.value("referee_messages_dropped_total{reason=\"not_leader\"}"));
         assertEquals(21, metrics.value("referee_requests_shed_total{reason=\"admission\"}"));
         assertEquals(13, metrics.value("referee_requests_shed_total{reason=\"inbound_ring_full\"}"));
         assertEquals(17, metrics.value("referee_requests_shed_total{reason=\"transaction_limit\"}"));

@@ -4,6 +4,8 @@ import dev.referee.ops.admin.ReloadResult;
 import dev.referee.ops.config.ConfigLoader;
 import dev.referee.ops.config.RefereeConfig;
 import dev.referee.ops.interop.OptionsProbe;
+import io.aeron.cluster.ClusterControl;
+import org.agrona.concurrent.status.AtomicCounter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -21,6 +23,7 @@ import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -105,7 +108,24 @@ class ClusterNodeTest
         assertTrue(answeredAtNs >= 0, "the next leader answers OPTIONS");
         System.out.printf("service back %d ms after the leader was stopped%n",
             TimeUnit.NANOSECONDS.toMillis(answeredAtNs - lostAtNs));
-        assertTrue(leader() != leader, "another member leads");
+        final int next = leader();
+        assertTrue(next != leader, "another member leads");
+
+        // An operator's abort of the cluster (Aeron's control toggle on the leader) ends every member: each node
+        // stops waiting and says why, for `referee run` to exit non-zero rather than stay up serving nothing.
+        final AtomicCounter toggle = ClusterControl.findControlToggle(
+            nodes[next].member().aeronClient().countersReader(), 0);
+        assertTrue(ClusterControl.ToggleState.ABORT.toggle(toggle), "abort toggled");
+        for (final ClusterNode node : nodes)
+        {
+            if (node != null)
+            {
+                awaitTrue(() -> node.failure() != null, "the node learns its member ended");
+                assertTrue(node.failure().startsWith("cluster member "), node.failure());
+                node.awaitEnd(); // returns: what `referee run` waits on
+                assertFalse(node.leading(), "a member that ended leads no more");
+            }
+        }
     }
 
     /** {@code GET path} of a member's admin server. */
