@@ -36,6 +36,16 @@ class ClusterConfigTest
     }
 
     @Test
+    void shouldTickEveryFiftyMillisecondsInAMemberUnlessTheConfigurationSaysOtherwise() throws Exception
+    {
+        assertEquals(10, ConfigLoader.parse("", "alone.yaml").pipeline().tickIntervalMs());
+        assertEquals(50, ConfigLoader.parse("listen:\n  - \"udp:127.0.0.1:5060\"\n" + THREE_MEMBERS, "node1.yaml")
+            .pipeline().tickIntervalMs());
+        assertEquals(20, ConfigLoader.parse("listen:\n  - \"udp:127.0.0.1:5060\"\npipeline:\n  tick-ms: 20\n" +
+            THREE_MEMBERS, "node1.yaml").pipeline().tickIntervalMs());
+    }
+
+    @Test
     void shouldRefuseAMemberWhoseListenPortIsChosenBySystem()
     {
         final ConfigException ex = assertThrows(ConfigException.class, () -> ConfigLoader.parse(
