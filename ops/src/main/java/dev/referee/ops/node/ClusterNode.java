@@ -56,6 +56,11 @@ import java.util.concurrent.TimeUnit;
  * through the log ({@link MemberReload}). With {@code media.enabled} the leader alone runs the media relay: it opens
  * every endpoint its engine holds on the same ports when it takes the lead (media resumes where the lost leader
  * relayed it) and offers the relay's reports to the log like any input; a follower's engine commands no relay.
+ * <p>
+ * Every pipeline it builds is gated by the {@link LeaderLease}: its sockets stay silent unless the member leads and
+ * the log is committing, so a leader frozen past the heartbeat timeout sends nothing once it wakes (docs/failover.md,
+ * "At most one sender"). Should the member itself end (its consensus module or service), {@link #awaitEnd()} returns
+ * and {@link #failure()} says why.
  */
 public final class ClusterNode implements AutoCloseable
 {
