@@ -337,11 +337,12 @@ public final class ClusterNode implements AutoCloseable
                     config.engineConfig(NodeAssembly.freshIdKey()));
                 ingress.offer(record.toByteArray());
             }
-            pipeline = boundPipeline(ready);
+            final SipPipeline prepared = ready;
+            ready = null; // boundPipeline owns it now: bound, or closed
+            pipeline = boundPipeline(prepared);
             // Before anything is sent from them: on one host, the lost leader held them until it gave up its lead.
             System.getLogger(ClusterNode.class.getName()).log(System.Logger.Level.INFO, "cluster member " +
                 config.cluster().member() + " bound the SIP addresses");
-            ready = null;
             statusPipeline = pipeline;
             if (config.media().enabled())
             {
@@ -402,6 +403,17 @@ public final class ClusterNode implements AutoCloseable
         SipPipeline candidate = prepared;
         while (true)
         {
+            if (!ListenProbe.free(config.listen()))
+            {
+                // Still held (by the lost leader on this host): wait without building and dropping pipelines.
+                if (System.nanoTime() - deadline > 0)
+                {
+                    CloseHelper.quietClose(candidate);
+                    throw new IOException("the SIP addresses " + config.listen() + " are still in use");
+                }
+                sleepQuietly();
+                continue;
+            }
             if (candidate == null)
             {
                 candidate = newPipeline();

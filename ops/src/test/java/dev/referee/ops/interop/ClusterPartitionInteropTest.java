@@ -124,6 +124,11 @@ class ClusterPartitionInteropTest
             "stop; %d datagrams from it in the capture, %d between the stop and that bind; binds after the stop: %s%n",
             stopped, Instant.ofEpochMilli(stoppedAtMs), STOP.toMillis(), boundAtMs - stoppedAtMs, sent.all().size(),
             sentByTheOldLeader.size(), bindsAfter(members, stoppedAtMs));
+        // The woken leader gives the address up at once and the cluster settles on one new leader: before the new
+        // leader stopped building a pipeline per bind retry (hundreds of MiB every 50 ms: full collections that missed
+        // heartbeats), leadership moved two or three times and the address was bound again 3.5-5.8 s after the stop.
+        assertTrue(boundAtMs - stoppedAtMs < STOP.toMillis() + 2_000, "the service address bound again " +
+            (boundAtMs - stoppedAtMs) + " ms after the stop");
         assertTrue(sent.matching(message -> message.epochMicros() < stoppedAtMs * 1_000).size() > 0,
             "the capture saw the old leader's messages before the stop");
         assertTrue(sent.matching(message -> message.epochMicros() > boundAtMs * 1_000).size() > 0,
