@@ -64,7 +64,7 @@ final class FailureDump implements TestWatcher
         {
             return source.get();
         }
-        catch (final RuntimeException ex)
+        catch (final RuntimeException | AssertionError ex)
         {
             return "(cannot dump: " + ex + ")";
         }

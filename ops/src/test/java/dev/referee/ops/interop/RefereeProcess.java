@@ -502,7 +502,16 @@ final class RefereeProcess implements AutoCloseable
     /** For a failure dump: the process, the tail of its log and its /status. */
     String describe()
     {
-        return "--- Referee (pid " + pid() + ") " + logFile() + ":\n" + logTail(80) + "\n--- status: " + status().raw();
+        String status;
+        try
+        {
+            status = status().raw();
+        }
+        catch (final AssertionError | RuntimeException ex)
+        {
+            status = "(unavailable: " + ex.getMessage() + ")"; // stopped already: its log still says what happened
+        }
+        return "--- Referee (pid " + pid() + ") " + logFile() + ":\n" + logTail(80) + "\n--- status: " + status;
     }
 
     /** GET /metrics, as text. */
