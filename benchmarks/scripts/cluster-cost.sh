@@ -104,17 +104,6 @@ write_config()
     } > "$2/referee.yaml"
 }
 
-# utime + stime of process $1 in clock ticks (0 once it is gone).
-ticks_of()
-{
-    local stat
-    stat="$(cat "/proc/$1/stat" 2> /dev/null)" || { echo 0; return; }
-    stat="${stat##*) }"
-    # shellcheck disable=SC2086
-    set -- $stat
-    echo $(( ${12} + ${13} ))
-}
-
 status()
 {
     curl -fsS --max-time 2 "http://127.0.0.1:$(( admin_base + $1 ))/status" 2> /dev/null || true
@@ -165,7 +154,7 @@ measure()
     local before=() after=() total=0 leader_ticks
     for (( id = 0; id < nodes; id++ ))
     do
-        before[$id]="$(ticks_of "${node_pid[$id]}")"
+        before[$id]="$(cpu_ticks "${node_pid[$id]}")"
     done
     tcpdump -i lo -n -s 2048 -B 32768 -w "$run/capture.pcap" "udp port $sip_port" > "$run/tcpdump.log" 2>&1 &
     local capture=$!
@@ -176,7 +165,7 @@ measure()
     wait "$capture" 2> /dev/null || true
     for (( id = 0; id < nodes; id++ ))
     do
-        after[$id]="$(ticks_of "${node_pid[$id]}")"
+        after[$id]="$(cpu_ticks "${node_pid[$id]}")"
         total=$(( total + after[id] - before[id] ))
     done
     leader_ticks=$(( after[leader] - before[leader] ))

@@ -139,11 +139,12 @@ e2e_tcp_kick()
     pids+=("$!")
 }
 
-# utime + stime of the Referee JVM, in clock ticks. Fields counted after the ")" that ends the command name.
+# utime + stime of process $1 (the Referee JVM, $referee_pid, when not given), in clock ticks; 0 once it is gone.
+# Fields counted after the ")" that ends the command name.
 cpu_ticks()
 {
     local stat
-    stat="$(< "/proc/$referee_pid/stat")"
+    stat="$(cat "/proc/${1:-$referee_pid}/stat" 2> /dev/null)" || { echo 0; return; }
     stat="${stat##*) }"
     # shellcheck disable=SC2086
     set -- $stat

@@ -39,6 +39,7 @@ class ClusterPartitionInteropTest
     private static final int CALLS = 60;
     private static final Duration STOP = Duration.ofSeconds(2);
     private static final Duration BOUND = Duration.ofSeconds(60);
+    private static final Pattern TERM = Pattern.compile("\"term\":(\\d+)");
     private static final Pattern BOUND_LINE = Pattern.compile(
         "^(\\S+Z) \\S+ \\S+ cluster member (\\d) bound the SIP addresses", Pattern.MULTILINE);
 
@@ -92,9 +93,8 @@ class ClusterPartitionInteropTest
             }
             stopped = awaitLeader(-1);
             assertTrue(OptionsProbe.answeredWithin(SIP_PORT, Duration.ofSeconds(20)) > 0, "the leader answers");
-            final Matcher term = Pattern.compile("\"term\":(\\d+)").matcher(members[stopped].status().raw());
-            assertTrue(term.find());
-            stoppedTerm = Long.parseLong(term.group(1));
+            stoppedTerm = term(members[stopped].status().raw());
+            assertTrue(stoppedTerm >= 0, "the leader's /status names its term");
 
             parties.start(Sipp.uac("uac-basic-call.xml", dir.resolve("caller")).remote(SIP_PORT).service("bob")
                 .calls(CALLS).rate(10).holdMs(2_000).globalTimeout(BOUND), CALLS);
@@ -218,8 +218,14 @@ class ClusterPartitionInteropTest
     /** Whether the stopped member is in a term after the one it led (it took part in an election since). */
     private boolean newTerm(final int stopped)
     {
-        final Matcher term = Pattern.compile("\"term\":(\\d+)").matcher(members[stopped].status().raw());
-        return term.find() && Long.parseLong(term.group(1)) > stoppedTerm;
+        return term(members[stopped].status().raw()) > stoppedTerm;
+    }
+
+    /** The leadership term a member's raw /status gives; -1 when it gives none. */
+    private static long term(final String status)
+    {
+        final Matcher term = TERM.matcher(status);
+        return term.find() ? Long.parseLong(term.group(1)) : -1;
     }
 
     private int awaitLeader(final int not)
