@@ -129,6 +129,15 @@ public final class CallMedia
         if (anchor != null)
         {
             anchor.stopRingback(transferee.id);
+            endEarlyMedia(transferee);
+        }
+    }
+
+    /** The target {@code transferee} heard early ({@link #earlyMedia}) failed: that link is over, the ringback stays. */
+    public void endEarlyMedia(final Leg transferee)
+    {
+        if (anchor != null)
+        {
             final Leg far = transferee.peer();
             anchor.endEarlyLink(transferee.id, far == null || far.isTerminated() ? -1 : far.id);
         }

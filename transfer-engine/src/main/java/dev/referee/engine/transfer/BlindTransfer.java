@@ -129,7 +129,8 @@ final class BlindTransfer
     private void callAgainWithoutOffer(final Transfer transfer, final Leg refused)
     {
         b2bua.dropLeg(refused);
-        b2bua.callMedia().stopRingback(transfer.transferee); // an early link to the refused leg goes with it
+        // An early link to the refused leg goes with it; a ringback playing goes on (the target is called again).
+        b2bua.callMedia().endEarlyMedia(transfer.transferee);
         final Leg leg = b2bua.calls().newLegToward(transfer.call, transfer.transferee.remoteUri(), refused);
         LegsAdded.report(b2bua, events, timers.nowNs(), transfer.call, leg,
             transfer.state() == Transfer.State.RECALLING ? "recall" : "target");

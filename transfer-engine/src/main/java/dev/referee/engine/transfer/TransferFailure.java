@@ -42,6 +42,17 @@ final class TransferFailure
             b2bua.hangUp(transfer.transferee, transfer.call, EndCause.TRANSFER_FAILED);
             return;
         }
+        if (transfer.transferor.isTerminated() && !transfer.transferee.isTerminated() &&
+            b2bua.config().transfer().onFailure() == OnTransferFailure.RECALL)
+        {
+            // The transferee goes on hearing ringback while its transferor is called back: the transferor hung up, so
+            // its side is nothing to hear, and a tone stopped then started again let through, for a moment, whatever
+            // still reached the hung-up leg's port (seen in MediaTransferInteropTest).
+            b2bua.callMedia().endEarlyMedia(transfer.transferee);
+            failed(transfer, status, reason, why);
+            recall(transfer);
+            return;
+        }
         finish(transfer, status, reason, why);
         if (!transfer.transferor.isTerminated())
         {
@@ -50,10 +61,6 @@ final class TransferFailure
         if (transfer.transferee.isTerminated())
         {
             b2bua.release(transfer.call, EndCause.TRANSFER_FAILED, status);
-        }
-        else if (b2bua.config().transfer().onFailure() == OnTransferFailure.RECALL)
-        {
-            recall(transfer);
         }
         else
         {
@@ -159,6 +166,12 @@ final class TransferFailure
     private void finish(final Transfer transfer, final int status, final String reason, final String why)
     {
         b2bua.callMedia().stopRingback(transfer.transferee);
+        failed(transfer, status, reason, why);
+    }
+
+    /** The transfer is over, failed: the transferor's NOTIFY says so ({@code status}). */
+    private void failed(final Transfer transfer, final int status, final String reason, final String why)
+    {
         transfer.state(Transfer.State.FAILED, timers.nowNs(), why);
         transfer.ringTimer = timers.cancel(transfer.ringTimer);
         events.onTransferFailed(timers.nowNs(), transfer.call.id(), transfer.id, status, why);
