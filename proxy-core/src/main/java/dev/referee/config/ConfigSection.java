@@ -115,6 +115,13 @@ public final class ConfigSection
         return value == null ? defaultMs : value.durationMs(maxMs);
     }
 
+    public long durationMs(final String key, final long defaultMs, final long minMs, final long maxMs)
+        throws ConfigException
+    {
+        final ConfigValue value = get(key);
+        return value == null ? defaultMs : value.durationMs(minMs, maxMs);
+    }
+
     public <E extends Enum<E>> E choice(final String key, final Class<E> type, final E defaultValue) throws ConfigException
     {
         final ConfigValue value = get(key);

@@ -91,6 +91,12 @@ public final class ConfigValue
     /** A duration in milliseconds, within 1 ms .. {@code maxMs}. */
     public long durationMs(final long maxMs) throws ConfigException
     {
+        return durationMs(1, maxMs);
+    }
+
+    /** A duration from {@code minMs} (0: "off" is allowed) to {@code maxMs}. */
+    public long durationMs(final long minMs, final long maxMs) throws ConfigException
+    {
         final String text = text();
         final long ms;
         try
@@ -101,9 +107,9 @@ public final class ConfigValue
         {
             throw error("bad duration '" + text + "': " + ex.getMessage());
         }
-        if (ms < 1 || ms > maxMs)
+        if (ms < minMs || ms > maxMs)
         {
-            throw error("duration '" + text + "' out of range 1ms.." + maxMs / 1000 + "s");
+            throw error("duration '" + text + "' out of range " + minMs + "ms.." + maxMs / 1000 + "s");
         }
         return ms;
     }

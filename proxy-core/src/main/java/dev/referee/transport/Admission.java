@@ -18,9 +18,11 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>{@link #ABSORB}: a request whose earlier copy (same source, Call-ID, CSeq, method and branch) is still
  *   waiting in the inbound ring. The engine has not answered it yet, so the retransmission carries nothing new;
- *   under load, passing retransmissions on is what turns a slow engine into a congestion collapse.</li>
+ *   under load, passing retransmissions on is what turns a slow engine into a congestion collapse. Also the ACK
+ *   of a 503 this thread shed an INVITE with: the engine has no transaction for it.</li>
  *   <li>{@link #SHED}: a new dialog-creating INVITE (no To tag) while the engine lags more than
- *   {@code overload.max-lag} or the ring is fuller than {@code overload.max-ring-fill}. It gets a stateless 503 with
+ *   {@code overload.max-lag}, or its lag stands above {@code overload.standing-lag} ({@link StandingLag}), or the
+ *   ring is fuller than {@code overload.max-ring-fill}. It gets a stateless 503 with
  *   Retry-After at once ({@link #response()}).</li>
  *   <li>{@link #ADMIT}: everything else. Requests of established dialogs, ACK, CANCEL and responses are never shed:
  *   they finish work already paid for.</li>
@@ -35,11 +37,17 @@ public final class Admission
 
     /** Slots probed per lookup in the table of queued requests. */
     private static final int PROBES = 8;
+    /** INVITEs shed lately whose ACK is awaited: a direct-mapped table, a newer key taking an older one's place. */
+    private static final int SHED_KEYS = 4_096;
+    /** A 503's ACK comes within a round trip; one later than this goes to the engine, which drops it. */
+    private static final long SHED_ACK_WINDOW_NS = TimeUnit.SECONDS.toNanos(5);
+    private static final long NEVER = Long.MIN_VALUE;
 
     private final EngineProgress progress;
     private final OverloadResponder responder;
     private final long maxLagNs;
     private final long maxBacklog;
+    private final StandingLag standingLag;
     private final long[] keys;
     private final long[] sequences;
     private final int mask;
@@ -47,6 +55,9 @@ public final class Admission
     private final Counter shed;
     private final Counter absorbed;
     private final SipMessage scratch = new SipMessage();
+    private final long[] shedKeys = new long[SHED_KEYS];
+    private final int shedMask = SHED_KEYS - 1;
+    private long lastShedNs = NEVER;
     private ByteBuffer response;
 
     /**
@@ -60,6 +71,8 @@ public final class Admission
         this.responder = responder;
         this.maxLagNs = TimeUnit.MILLISECONDS.toNanos(config.maxLagMs());
         this.maxBacklog = Math.max(1, (long)progress.ringSize() * config.maxRingFillPercent() / 100);
+        this.standingLag = new StandingLag(TimeUnit.MILLISECONDS.toNanos(config.standingLagMs()),
+            TimeUnit.MILLISECONDS.toNanos(config.standingIntervalMs()));
         // Twice the ring: every request that can be queued at once has a slot, with room for probing.
         final int capacity = Integer.highestOneBit(Math.max(64, progress.ringSize()) * 2);
         this.keys = new long[capacity];
@@ -77,9 +90,13 @@ public final class Admission
     public int verdict(final SipMessage message, final boolean parsed, final InetSocketAddress source,
         final long sequence, final long nowNs)
     {
-        if (!parsed || !message.isRequest() || message.method() == SipMethod.ACK)
+        if (!parsed || !message.isRequest())
         {
-            return ADMIT; // the engine answers malformed requests; responses and ACKs are never held back
+            return ADMIT; // the engine answers malformed requests; responses are never held back
+        }
+        if (message.method() == SipMethod.ACK)
+        {
+            return ackOfShed(message, source, nowNs) ? ABSORB : ADMIT;
         }
         final long key = key(message, source);
         if (queued(key, sequence))
@@ -95,6 +112,7 @@ public final class Admission
                 if (response != null)
                 {
                     forget(key, sequence);
+                    recordShed(key, nowNs);
                     shed.increment();
                     return SHED;
                 }
@@ -116,12 +134,16 @@ public final class Admission
     public int verdictBeforeClaim(final DirectBuffer buffer, final int offset, final int length,
         final InetSocketAddress source, final long nextSequence, final long nowNs)
     {
-        if (!overloaded(nextSequence, nowNs) || !scratch.parse(buffer, offset, length) || !scratch.isRequest() ||
-            scratch.method() == SipMethod.ACK)
+        if (!overloaded(nextSequence, nowNs) || !scratch.parse(buffer, offset, length) || !scratch.isRequest())
         {
             return ADMIT;
         }
-        if (queued(key(scratch, source)))
+        if (scratch.method() == SipMethod.ACK)
+        {
+            return ackOfShed(scratch, source, nowNs) ? ABSORB : ADMIT;
+        }
+        final long key = key(scratch, source);
+        if (queued(key))
         {
             absorbed.increment();
             return ABSORB;
@@ -131,6 +153,7 @@ public final class Admission
             response = responder.respondTo(scratch);
             if (response != null)
             {
+                recordShed(key, nowNs);
                 shed.increment();
                 return SHED;
             }
@@ -150,10 +173,18 @@ public final class Admission
         return response;
     }
 
-    /** True when a new call in slot {@code sequence} is to be refused: too much, or too old, work ahead of it. */
+    /**
+     * True when a new call in slot {@code sequence} is to be refused: too much, or too old, work ahead of it, or a
+     * lag that stands ({@link StandingLag}).
+     */
     public boolean overloaded(final long sequence, final long nowNs)
     {
-        return progress.backlogBefore(sequence) > maxBacklog || progress.lagNsBefore(sequence, nowNs) > maxLagNs;
+        if (progress.backlogBefore(sequence) > maxBacklog)
+        {
+            return true;
+        }
+        final long lagNs = progress.lagNsBefore(sequence, nowNs);
+        return standingLag.shed(lagNs, nowNs) || lagNs > maxLagNs;
     }
 
     /**
@@ -203,6 +234,34 @@ public final class Admission
         return false;
     }
 
+    /**
+     * Remembers the INVITE with {@code key} was answered 503 here, so that its ACK (RFC 3261 §17.1.1.3: same
+     * Call-ID, CSeq number, branch and source) can be absorbed: under overload there is one per shed call, and the
+     * engine could only journal it and find no transaction for it.
+     */
+    private void recordShed(final long key, final long nowNs)
+    {
+        shedKeys[(int)(key ^ (key >>> 32)) & shedMask] = key;
+        lastShedNs = nowNs;
+    }
+
+    /** True (counted as absorbed) when {@code ack} acknowledges a 503 this thread shed its INVITE with. */
+    private boolean ackOfShed(final SipMessage ack, final InetSocketAddress source, final long nowNs)
+    {
+        if (lastShedNs == NEVER || nowNs - lastShedNs > SHED_ACK_WINDOW_NS)
+        {
+            return false; // nothing shed lately: the common case costs no hashing
+        }
+        final long key = key(ack, source, SipMethod.INVITE);
+        final int index = (int)(key ^ (key >>> 32)) & shedMask;
+        if (shedKeys[index] != key)
+        {
+            return false;
+        }
+        absorbed.increment(); // the key stays: the ACK of a retransmitted INVITE's second 503 is the same
+        return true;
+    }
+
     /** A shed request is not waiting anywhere: its retransmission must be shed again, not absorbed. */
     private void forget(final long key, final long sequence)
     {
@@ -220,11 +279,17 @@ public final class Admission
     /** A 64-bit hash of what identifies a request's transaction and its sender (never 0). */
     static long key(final SipMessage message, final InetSocketAddress source)
     {
+        return key(message, source, message.method());
+    }
+
+    /** {@link #key} as if the request's method were {@code method} (an ACK's, for the INVITE it acknowledges). */
+    static long key(final SipMessage message, final InetSocketAddress source, final int method)
+    {
         long hash = 0xcbf29ce484222325L;
         hash = mix(hash, message.callId());
         hash = mix(hash, message.topVia().branch());
         hash = hash * 0x100000001b3L ^ message.cseqNumber();
-        hash = hash * 0x100000001b3L ^ message.method();
+        hash = hash * 0x100000001b3L ^ method;
         hash = hash * 0x100000001b3L ^ source.getPort();
         hash = hash * 0x100000001b3L ^ source.getAddress().hashCode();
         hash ^= hash >>> 29;

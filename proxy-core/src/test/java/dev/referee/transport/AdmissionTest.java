@@ -118,7 +118,7 @@ class AdmissionTest
     @Test
     void shouldShedNewCallsWith503AndRetryAfterOnceTheEngineLagsButQueueEveryRequestOfADialog() throws Exception
     {
-        final InetSocketAddress referee = start(1024, new OverloadConfig(50, 100, 3));
+        final InetSocketAddress referee = start(1024, new OverloadConfig(50, 100, 3, 0, 1_000));
         try (DatagramSocket client = client())
         {
             send(client, referee, invite(1));
@@ -135,6 +135,11 @@ class AdmissionTest
             assertTrue(header(answer, "Warning").contains("overloaded"), answer);
             assertEquals("new-3@test", header(answer, "Call-ID"));
             assertEquals(1, pipeline.counters().shed());
+            // Its ACK (RFC 3261 17.1.1.3: the INVITE's branch and CSeq number) stops here: no engine transaction has it.
+            final long absorbedBefore = pipeline.counters().absorbed();
+            send(client, referee, request("ACK", "new-3@test", "z9hG4bK-new-3", 1, "UDP", "")
+                .replace("To: <sip:bob@example.com>", "To: <sip:bob@example.com>;tag=shed"));
+            await("the 503's ACK absorbed", () -> pipeline.counters().absorbed() == absorbedBefore + 1);
 
             // Established dialogs finish their work: no 503 for BYE, re-INVITE, CANCEL, ACK or responses.
             final long queuedBefore = pipeline.progress().backlog();
@@ -161,7 +166,7 @@ class AdmissionTest
     void shouldShedNewCallsWhileAnEngineBehindTheRingLagsThoughTheRingItselfIsEmpty() throws Exception
     {
         release.countDown(); // the ring's handler keeps up: only the engine past it (a cluster's log) lags
-        final InetSocketAddress referee = start(1024, new OverloadConfig(50, 100, 3));
+        final InetSocketAddress referee = start(1024, new OverloadConfig(50, 100, 3, 0, 1_000));
         final AtomicLong downstreamLagNs = new AtomicLong(TimeUnit.MILLISECONDS.toNanos(500));
         pipeline.progress().downstream(nowNs -> downstreamLagNs.get());
         try (DatagramSocket client = client())
@@ -184,11 +189,44 @@ class AdmissionTest
         }
     }
 
+    /**
+     * A lag that stands above overload.standing-lag (20 ms here) for overload.standing-interval (300 ms) sheds, far
+     * below overload.max-lag (1 minute here): the first new call that sees the lag above the target is still
+     * admitted (a stall may be passing), one seen a whole interval later is not.
+     */
+    @Test
+    void shouldShedNewCallsOnceTheLagStoodAboveTheStandingTargetForAnInterval() throws Exception
+    {
+        final InetSocketAddress referee = start(1024, new OverloadConfig(60_000, 100, 2, 20, 300));
+        try (DatagramSocket client = client())
+        {
+            send(client, referee, invite(1));
+            await("the engine holds the first call", () -> handled.get() == 1);
+            send(client, referee, invite(2));
+            await("second call queued", () -> pipeline.counters().admitted() == 2);
+            await("the engine lags by more than the target",
+                () -> pipeline.progress().lagNs(System.nanoTime()) > TimeUnit.MILLISECONDS.toNanos(30));
+            send(client, referee, invite(3));
+            await("a call seeing the lag above the target for the first time is admitted",
+                () -> pipeline.counters().admitted() == 3);
+            final long firstAboveLagNs = pipeline.progress().lagNs(System.nanoTime());
+            await("an interval later", () ->
+                pipeline.progress().lagNs(System.nanoTime()) > firstAboveLagNs + TimeUnit.MILLISECONDS.toNanos(320));
+
+            send(client, referee, invite(4));
+            final String answer = receive(client);
+            assertTrue(answer.startsWith("SIP/2.0 503 Service Unavailable\r\n"), answer);
+            assertEquals("new-4@test", header(answer, "Call-ID"));
+            assertEquals(1, pipeline.counters().shed());
+            assertEquals(3, pipeline.counters().admitted());
+        }
+    }
+
     @Test
     void shouldShedNewCallsPastTheRingFillLimitWithoutTakingRoomFromDialogs() throws Exception
     {
         final int ringSize = 16;
-        final InetSocketAddress referee = start(ringSize, new OverloadConfig(60_000, 50, 1));
+        final InetSocketAddress referee = start(ringSize, new OverloadConfig(60_000, 50, 1, 0, 1_000));
         final int calls = 40;
         try (DatagramSocket client = client())
         {

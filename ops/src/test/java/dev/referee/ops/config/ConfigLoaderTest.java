@@ -275,14 +275,14 @@ class ConfigLoaderTest
         assertEquals(WarmUpConfig.defaults(), defaults.warmUp());
         assertTrue(defaults.warmUp().enabled());
         assertEquals(OverloadConfig.defaults(), defaults.overload());
-        assertEquals(new OverloadConfig(1_000, 50, 1), defaults.overload());
+        assertEquals(new OverloadConfig(1_000, 50, 1, 100, 1_000), defaults.overload());
 
         final RefereeConfig set = ConfigLoader.parse(
             "warm-up:\n  calls: 0\n  max-time: 2s\noverload:\n  max-lag: 250ms\n  max-ring-fill: 75\n" +
-            "  retry-after: 5s\n", "t");
+            "  retry-after: 5s\n  standing-lag: 0ms\n  standing-interval: 2s\n", "t");
         assertEquals(new WarmUpConfig(0, 2_000), set.warmUp());
         assertFalse(set.warmUp().enabled());
-        assertEquals(new OverloadConfig(250, 75, 5), set.overload());
+        assertEquals(new OverloadConfig(250, 75, 5, 0, 2_000), set.overload());
     }
 
     @Test
@@ -303,6 +303,10 @@ class ConfigLoaderTest
         assertError("overload:\n  max-ring-fill: 0\n", 2, "overload.max-ring-fill", "must be between 1 and 100 (got 0)");
         assertError("overload:\n  max-lag: soon\n", 2, "overload.max-lag",
             "bad duration 'soon': expected a whole number with ms, s, m or h, e.g. 500ms, 32s, 2m");
+        assertError("overload:\n  standing-interval: 0ms\n", 2, "overload.standing-interval",
+            "duration '0ms' out of range 1ms..60s");
+        assertError("overload:\n  standing-lag: 2m\n", 2, "overload.standing-lag",
+            "duration '2m' out of range 0ms..60s");
     }
 
     @Test
