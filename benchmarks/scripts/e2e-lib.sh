@@ -13,7 +13,7 @@ e2e_jvm_flags=(
     -Dsun.misc.unsafe.memory.access=allow
     -Dchronicle.analytics.disable=true
     -Dchronicle.announcer.disable=true
-    -Xms1g -Xmx1g -XX:+UseG1GC -XX:MaxGCPauseMillis=20
+    -Xms1536m -Xmx1536m -XX:+UseG1GC -XX:MaxGCPauseMillis=20
 )
 
 # Exits 2, naming it, when something already listens on one of the UDP ports given.

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code sip.max-calls} and {@code sip.max-transactions} at their defaults fit the heap the launcher gives (the
- * {@code referee} script's -Xmx1g), measured: the rings' slots, plus every call held in the state that holds the most
+ * {@code referee} script's -Xmx1536m), measured: the rings' slots, plus every call held in the state that holds the most
  * (a transfer whose target rings), plus every server transaction, leave a quarter of the heap for what the node
  * allocates as it goes (G1's young generation, the warm-up's garbage, grown ring slots). A change that makes calls
  * bigger fails here instead of as an OutOfMemoryError at capacity.
@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DefaultMaxCallsTest
 {
     /** -Xmx of the {@code referee} launcher. */
-    private static final long LAUNCHER_HEAP = 1L << 30;
+    private static final long LAUNCHER_HEAP = 1_536L << 20;
     private static final int MEASURED_CALLS = 4_000;
 
     @Test

@@ -37,9 +37,9 @@ public record SipConfig(int t1Ms, int t2Ms, int t4Ms, int maxCalls, String userA
     }
 
     /**
-     * {@code max-calls} 30,000: what the launcher's 1 GiB heap holds with room to spare, measured (DefaultMaxCallsTest,
-     * docs/benchmarks.md "Heap per call"): the rings' slots take about 280 MiB, a call up to about 9 KB (a transfer
-     * whose target rings) and its two transactions 3 KB more. A bigger heap holds about 12 KB more per call.
+     * {@code max-calls} 30,000 and {@code max-transactions} 256,000: what the launcher's 1.5 GiB heap holds with room to
+     * spare, measured (DefaultMaxCallsTest, docs/benchmarks.md "Heap per call"): the rings' slots take about 280 MiB, a
+     * call up to about 9 KB (a transfer whose target rings), a server transaction about 1.5 KB.
      */
     public static SipConfig defaults()
     {
@@ -47,13 +47,25 @@ public record SipConfig(int t1Ms, int t2Ms, int t4Ms, int maxCalls, String userA
     }
 
     /**
-     * Two per call: a call holds one INVITE server transaction while it is set up and a BYE's at its end, with
-     * re-INVITEs, REFERs and NOTIFYs in between; twice the calls leaves room for a busy moment. At least 1,000, so a
-     * small {@code max-calls} still leaves room for OPTIONS pings and stray requests.
+     * Server transactions are held by the call rate more than by the calls: every call leaves two (its INVITE's,
+     * accepted, and its BYE's) waiting 64*T1 = 32 s for retransmissions over UDP, after the call is gone. So the
+     * default holds those of {@value #SHORT_CALL_RATE} short calls a second ({@link #rateTransactions}, 256,000), or
+     * two per call when {@code max-calls} asks for more. Before, it was twice {@code max-calls} alone (60,000 by
+     * default): a warm node refused every new call (503, "transaction limit") after half a minute at 1,000 calls/s,
+     * and after ten seconds at 3,000 (docs/overload.md).
      */
     public static int defaultMaxTransactions(final int maxCalls)
     {
-        return (int)Math.min(Integer.MAX_VALUE / 2, Math.max(1_000L, 2L * maxCalls));
+        return (int)Math.min(Integer.MAX_VALUE / 2, Math.max(rateTransactions(SHORT_CALL_RATE), 2L * maxCalls));
+    }
+
+    /** The call rate of short calls the default {@code max-transactions} holds the waiting transactions of. */
+    public static final int SHORT_CALL_RATE = 4_000;
+
+    /** Server transactions {@code callsPerSecond} calls leave waiting: two each, for 64*T1 (32 s). */
+    public static long rateTransactions(final int callsPerSecond)
+    {
+        return 2L * 32 * callsPerSecond;
     }
 
     /** The {@code sip} section. */
