@@ -99,7 +99,8 @@ do
     pids+=("$uac_pid")
     for _ in $(seq 200)
     do
-        active="$(curl -fsS "http://127.0.0.1:$admin_port/status" 2> /dev/null | sed -E 's/.*"activeCalls":([0-9]+).*/\1/')"
+        # The admin server may answer a moment after SIP does: a refused connection is "not yet", not a failure.
+        active="$(curl -fsS "http://127.0.0.1:$admin_port/status" 2> /dev/null | sed -E 's/.*"activeCalls":([0-9]+).*/\1/' || true)"
         [[ "${active:-0}" -ge "$calls" ]] && break
         sleep 0.1
     done
