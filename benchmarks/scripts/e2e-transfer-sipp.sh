@@ -162,7 +162,11 @@ start_sipp()
 {
     local name="$1"
     shift
-    (cd "$tmp" && exec sipp "$@" -i 127.0.0.1 -nostdin -timeout "$bound" -trace_stat -stf "$tmp/$name.csv" -fd 1 \
+    # -key mport: the media port the interop suite's scenarios write in their SDP ([mport], 6000 as its Sipp class
+    # gives by default); SIPp refuses a scenario that names a key it was not given. -buff_size 4 MiB: with SIPp's
+    # 64 KiB the transferor's socket (seven messages a transfer) overflowed at 500 transfers/s (76 datagrams dropped
+    # in /proc/net/udp, 27 transfers failed at SIPp's bob, none at Referee's socket), as overload-steps.sh found.
+    (cd "$tmp" && exec sipp "$@" -key mport 6000 -buff_size 4194304 -i 127.0.0.1 -nostdin -timeout "$bound" -trace_stat -stf "$tmp/$name.csv" -fd 1 \
         -trace_err -error_file "$tmp/$name.err" > "$tmp/$name.log" 2>&1) &
     pids+=("$!")
     run_pids+=("$!")
