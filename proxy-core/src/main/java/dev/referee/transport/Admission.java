@@ -195,7 +195,7 @@ public final class Admission
     {
         final long handled = progress.handled();
         int free = -1;
-        int index = (int)(key ^ (key >>> 32)) & mask;
+        int index = home(key, mask);
         for (int i = 0; i < PROBES; i++, index = (index + 1) & mask)
         {
             if (keys[index] == key)
@@ -213,7 +213,7 @@ public final class Admission
             }
         }
         // Every probed slot still waiting: overwrite the first (losing one absorption, never a request).
-        final int slot = free >= 0 ? free : (int)(key ^ (key >>> 32)) & mask;
+        final int slot = free >= 0 ? free : home(key, mask);
         keys[slot] = key;
         sequences[slot] = sequence;
         return false;
@@ -223,7 +223,7 @@ public final class Admission
     private boolean queued(final long key)
     {
         final long handled = progress.handled();
-        int index = (int)(key ^ (key >>> 32)) & mask;
+        int index = home(key, mask);
         for (int i = 0; i < PROBES; i++, index = (index + 1) & mask)
         {
             if (keys[index] == key)
@@ -241,7 +241,7 @@ public final class Admission
      */
     private void recordShed(final long key, final long nowNs)
     {
-        shedKeys[(int)(key ^ (key >>> 32)) & shedMask] = key;
+        shedKeys[home(key, shedMask)] = key;
         lastShedNs = nowNs;
     }
 
@@ -253,7 +253,7 @@ public final class Admission
             return false; // nothing shed lately: the common case costs no hashing
         }
         final long key = key(ack, source, SipMethod.INVITE);
-        final int index = (int)(key ^ (key >>> 32)) & shedMask;
+        final int index = home(key, shedMask);
         if (shedKeys[index] != key)
         {
             return false;
@@ -265,7 +265,7 @@ public final class Admission
     /** A shed request is not waiting anywhere: its retransmission must be shed again, not absorbed. */
     private void forget(final long key, final long sequence)
     {
-        int index = (int)(key ^ (key >>> 32)) & mask;
+        int index = home(key, mask);
         for (int i = 0; i < PROBES; i++, index = (index + 1) & mask)
         {
             if (keys[index] == key && sequences[index] == sequence)
@@ -274,6 +274,12 @@ public final class Admission
                 return;
             }
         }
+    }
+
+    /** The slot where {@code key} is looked for first in a table of {@code mask} + 1 slots. */
+    private static int home(final long key, final int mask)
+    {
+        return (int)(key ^ (key >>> 32)) & mask;
     }
 
     /** A 64-bit hash of what identifies a request's transaction and its sender (never 0). */

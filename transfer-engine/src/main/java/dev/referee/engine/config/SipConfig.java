@@ -36,6 +36,9 @@ public record SipConfig(int t1Ms, int t2Ms, int t4Ms, int maxCalls, String userA
         this(t1Ms, t2Ms, t4Ms, maxCalls, userAgent, defaultMaxTransactions(maxCalls));
     }
 
+    /** The call rate of short calls the default {@code max-transactions} holds the waiting transactions of. */
+    public static final int SHORT_CALL_RATE = 4_000;
+
     /**
      * {@code max-calls} 30,000 and {@code max-transactions} 256,000: what the launcher's 1.5 GiB heap holds with room to
      * spare, measured (DefaultMaxCallsTest, docs/benchmarks.md "Heap per call"): the rings' slots take about 280 MiB, a
@@ -58,9 +61,6 @@ public record SipConfig(int t1Ms, int t2Ms, int t4Ms, int maxCalls, String userA
     {
         return (int)Math.min(Integer.MAX_VALUE / 2, Math.max(rateTransactions(SHORT_CALL_RATE), 2L * maxCalls));
     }
-
-    /** The call rate of short calls the default {@code max-transactions} holds the waiting transactions of. */
-    public static final int SHORT_CALL_RATE = 4_000;
 
     /** Server transactions {@code callsPerSecond} calls leave waiting: two each, for 64*T1 (32 s). */
     public static long rateTransactions(final int callsPerSecond)
