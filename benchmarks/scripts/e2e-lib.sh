@@ -2,19 +2,15 @@
 # e2e_name (for messages), tmp (its temporary directory, with referee.yaml in it), jar, admin_port, referee_port,
 # jfr (empty for none), and an array pids; each function below adds the PIDs it starts to pids.
 
-e2e_jvm_flags=(
-    --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED
-    --add-exports=java.base/sun.nio.ch=ALL-UNNAMED
-    --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED
-    --add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED
-    --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
-    --add-opens=java.base/java.lang=ALL-UNNAMED
-    --enable-native-access=ALL-UNNAMED
-    -Dsun.misc.unsafe.memory.access=allow
-    -Dchronicle.analytics.disable=true
-    -Dchronicle.announcer.disable=true
-    -Xms1536m -Xmx1536m -XX:+UseG1GC -XX:MaxGCPauseMillis=20
-)
+# shellcheck source=ops/jvm-flags.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../ops/jvm-flags.sh"
+# Referee's own flags (the launcher's); E2E_GC_FLAGS replaces its collector flags (two collectors named is a JVM
+# error), e.g. E2E_GC_FLAGS="-XX:+UseParallelGC".
+if [[ -n "${E2E_GC_FLAGS:-}" ]]
+then
+    read -r -a referee_gc_flags <<< "$E2E_GC_FLAGS"
+fi
+e2e_jvm_flags=("${referee_jvm_flags[@]}" "${referee_gc_flags[@]}")
 
 # Exits 2, naming it, when something already listens on one of the UDP ports given.
 e2e_require_free_udp_ports()
