@@ -17,7 +17,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * ops/systemd/referee.service (issue 11, "Running it as a service"): systemd itself finds nothing wrong in it, and it
- * runs the launcher (the jar with the launcher's JVM flags) as its own user, restarts on failure and reloads by SIGHUP.
+ * runs the launcher (the jar with the launcher's JVM flags, from ops/jvm-flags.sh) as its own user, restarts on failure
+ * and reloads by SIGHUP.
  */
 class SystemdUnitTest
 {
@@ -37,8 +38,27 @@ class SystemdUnitTest
         assertTrue(lines.contains("Restart=on-failure"));
         assertTrue(lines.contains("RestartPreventExitStatus=2"), "a bad configuration is not restarted in a loop");
         final String launcher = Files.readString(Paths.get("..", "referee"), StandardCharsets.UTF_8);
-        assertTrue(launcher.contains("-jar \"$jar\"") && launcher.contains("-XX:+ExitOnOutOfMemoryError"),
-            "the launcher the unit runs starts the jar with its JVM flags");
+        assertTrue(launcher.contains("source \"$root/ops/jvm-flags.sh\"") &&
+            launcher.contains("\"${referee_jvm_flags[@]}\" \"${referee_gc_flags[@]}\"") &&
+            launcher.contains("-jar \"$jar\""), "the launcher the unit runs starts the jar with its JVM flags");
+    }
+
+    /** The flags the launcher takes from ops/jvm-flags.sh, as bash resolves them on this machine. */
+    @Test
+    void shouldGiveTheLauncherAFixedHeapG1AndAnExitOnOutOfMemory() throws Exception
+    {
+        final Process flags = new ProcessBuilder("bash", "-c",
+            "source jvm-flags.sh && printf '%s\\n' \"${referee_jvm_flags[@]}\" \"${referee_gc_flags[@]}\"")
+            .redirectErrorStream(true).start();
+        assertTrue(flags.waitFor(30, TimeUnit.SECONDS), "bash ended");
+        final List<String> resolved = new String(flags.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+            .lines().toList();
+        assertEquals(0, flags.exitValue(), String.join("\n", resolved));
+        assertTrue(resolved.containsAll(List.of("-Xms1536m", "-Xmx1536m", "-XX:+ExitOnOutOfMemoryError",
+            "-XX:+UseG1GC", "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED")), resolved.toString());
+        // This JDK is 17 (pom.xml): G1's hot card cache is enlarged (docs/benchmarks.md "G1 refinement").
+        assertEquals(Runtime.version().feature() < 21, resolved.contains("-XX:G1ConcRSLogCacheSize=16"),
+            resolved.toString());
     }
 
     @Test
