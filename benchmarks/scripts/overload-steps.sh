@@ -7,7 +7,7 @@
 #                                        [--hold-ms MS] [--recv-timeout MS] [--probe-start R] [--probe-seconds S]
 #                                        [--warmup-calls N] [--port-base P] [--csv FILE] [--png FILE]
 #                                        [--keep DIR] [--build] [--referee-cpus LIST] [--sipp-cpus LIST]
-#                                        [--standing-lag MS]
+#                                        [--standing-lag MS] [--snapshot-interval DURATION]
 #
 # --capacity: the clean capacity in calls/s. Without it the script finds one first: probes of --probe-seconds
 # (default 5) from --probe-start calls/s (default 500), each 1.25x the last (rounded to 50), at most 8; the capacity
@@ -36,6 +36,9 @@
 #
 # --standing-lag: Referee's overload.standing-lag in ms (0 turns it off; default: Referee's own, 100 ms), to compare
 # shedding on a standing lag with shedding on overload.max-lag alone in the same session.
+# --snapshot-interval: Referee's journal.snapshot-interval (e.g. 1d: no snapshot within a run; default: Referee's own,
+# 60s). A snapshot holds the engine thread for seconds at these rates (docs/journal-format.md "Snapshots"), and the
+# first one falls about a minute after the warm-up: in the 3x step with the default step length.
 # --referee-cpus and --sipp-cpus: CPU lists (taskset -c, e.g. 1 and 0) that Referee and both SIPp parties are kept on.
 # On a 2-core machine SIPp and Referee otherwise share both cores, so that past Referee's clean rate SIPp cannot
 # offer more (it managed 3,600 of 4,500 calls/s asked): a step then measures the generator's collapse as much as
@@ -63,6 +66,7 @@ build=0
 referee_cpus=""
 sipp_cpus=""
 standing_lag=""
+snapshot_interval=""
 
 usage()
 {
@@ -88,6 +92,7 @@ do
         --referee-cpus) referee_cpus="$2"; shift 2 ;;
         --sipp-cpus) sipp_cpus="$2"; shift 2 ;;
         --standing-lag) standing_lag="$2"; shift 2 ;;
+        --snapshot-interval) snapshot_interval="$2"; shift 2 ;;
         -h|--help) usage; exit 0 ;;
         *) echo "overload-steps: unknown argument $1" >&2; usage >&2; exit 2 ;;
     esac
@@ -146,6 +151,7 @@ routes:
     target: "127.0.0.1:$uas_port"
 journal:
   dir: "$tmp/journal"
+${snapshot_interval:+  snapshot-interval: $snapshot_interval}
 admin: "127.0.0.1:$admin_port"
 # Calls without hold leave two server transactions each (the INVITE's, accepted, and the BYE's) waiting 64*T1 = 32 s
 # for retransmissions, so sip.max-transactions bounds the sustained rate of such calls (the default, 256,000, holds
