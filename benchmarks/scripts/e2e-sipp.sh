@@ -2,6 +2,7 @@
 # End-to-end load through Referee with SIPp on this machine: SIPp uac -> Referee (UDP) -> SIPp uas.
 #
 #   benchmarks/scripts/e2e-sipp.sh --rate 1000 --calls 20000 [--warmup-calls N] [--limit N] [--bound SECONDS]
+#                                  [--snapshot-interval DURATION]
 #                                  [--port-base P] [--ring SLOTS] [--jfr FILE] [--log FILE] [--tcp-kick]
 #                                  [--wait-strategy blocking|sleeping|yielding|busy-spin] [--journal on|off] [--build]
 #                                  [--referee-warm-up CALLS] [--hep HOST:PORT]
@@ -28,6 +29,7 @@ calls=20000
 warmup_calls=""
 limit=""
 bound=60
+snapshot_interval=""
 port_base=15060
 jfr=""
 build=0
@@ -52,6 +54,7 @@ do
         --warmup-calls) warmup_calls="$2"; shift 2 ;;
         --limit) limit="$2"; shift 2 ;;
         --bound) bound="$2"; shift 2 ;;
+        --snapshot-interval) snapshot_interval="$2"; shift 2 ;;
         --port-base) port_base="$2"; shift 2 ;;
         --jfr) jfr="$2"; shift 2 ;;
         --ring) ring="$2"; shift 2 ;;
@@ -117,6 +120,7 @@ routes:
 journal:
   dir: "$tmp/journal"
   enabled: $([[ $journal == on ]] && echo true || echo false)
+$([[ -n "$snapshot_interval" ]] && printf '  snapshot-interval: "%s"' "$snapshot_interval")
 admin: "127.0.0.1:$admin_port"
 YAML
 if [[ -n "$referee_warm_up" ]]

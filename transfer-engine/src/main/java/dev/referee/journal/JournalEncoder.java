@@ -349,12 +349,23 @@ public final class JournalEncoder
     public static void snapshot(final Bytes<?> out, final long timeNs, final int part, final int parts,
         final int totalLength, final DirectBuffer data, final int offset, final int length)
     {
+        snapshotPart(out, timeNs, part, parts, totalLength, length);
+        bytes(out, data, offset, length);
+    }
+
+    /**
+     * {@link #snapshot} up to the part's bytes, which the caller then writes ({@code length} of them): a part is made of
+     * the snapshot encoder's smaller chunks.
+     */
+    public static void snapshotPart(final Bytes<?> out, final long timeNs, final int part, final int parts,
+        final int totalLength, final int length)
+    {
         header(out, RecordType.SNAPSHOT);
         out.writeLong(timeNs);
         out.writeInt(part);
         out.writeInt(parts);
         out.writeInt(totalLength);
-        message(out, data, offset, length);
+        out.writeInt(length);
     }
 
     public static void recovered(final Bytes<?> out, final long timeNs, final long wallClockMs,
@@ -428,6 +439,12 @@ public final class JournalEncoder
     private static void message(final Bytes<?> out, final DirectBuffer data, final int offset, final int length)
     {
         out.writeInt(length);
+        bytes(out, data, offset, length);
+    }
+
+    /** {@code length} bytes of {@code data}, on the heap or not, with no length before them. */
+    static void bytes(final Bytes<?> out, final DirectBuffer data, final int offset, final int length)
+    {
         final byte[] array = data.byteArray();
         if (array != null)
         {
@@ -435,10 +452,7 @@ public final class JournalEncoder
         }
         else
         {
-            for (int i = 0; i < length; i++)
-            {
-                out.writeByte(data.getByte(offset + i));
-            }
+            out.unsafeWrite(data.addressOffset() + offset, length);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.referee.journal;
 import dev.referee.engine.Engine;
 import dev.referee.engine.EngineSnapshot;
 import dev.referee.engine.snapshot.SnapshotWriter;
+import net.openhft.chronicle.bytes.Bytes;
 import org.agrona.concurrent.NanoClock;
 
 /**
@@ -17,8 +18,13 @@ import org.agrona.concurrent.NanoClock;
  */
 public final class JournalSnapshotter
 {
-    /** Largest part of a snapshot in one record: well under any Chronicle block size in use. */
+    /**
+     * Largest part of a snapshot in one record: well under any Chronicle block size in use. Every part but the last
+     * is this long (recovery puts part n at n times this).
+     */
     static final int PART_BYTES = 1 << 20;
+    /** The encoder's chunks (outside the heap), four to a part. */
+    static final int CHUNK_BYTES = PART_BYTES / 4;
     private static final long UNSET = Long.MIN_VALUE;
 
     private final Engine engine;
@@ -26,7 +32,7 @@ public final class JournalSnapshotter
     private final long intervalNs;
     /** Times each snapshot for the operator's log; null: not timed (replay, tests). Never decides anything. */
     private final NanoClock nanoClock;
-    private final SnapshotWriter writer = new SnapshotWriter(PART_BYTES);
+    private final SnapshotWriter writer = SnapshotWriter.offHeap(CHUNK_BYTES);
     private long nextSnapshotNs = UNSET;
     private long snapshots;
     private long failures;
@@ -91,8 +97,10 @@ public final class JournalSnapshotter
             for (int part = 0; part < parts; part++)
             {
                 final int offset = part * PART_BYTES;
-                JournalEncoder.snapshot(sink.begin(), timeNs, part, parts, length, writer.buffer(), offset,
-                    Math.min(PART_BYTES, length - offset));
+                final int partLength = Math.min(PART_BYTES, length - offset);
+                final Bytes<?> out = sink.begin();
+                JournalEncoder.snapshotPart(out, timeNs, part, parts, length, partLength);
+                writer.forEachSlice(offset, partLength, (buffer, from, n) -> JournalEncoder.bytes(out, buffer, from, n));
                 sink.commit();
             }
             snapshots++;

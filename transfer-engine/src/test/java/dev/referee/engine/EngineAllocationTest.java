@@ -34,7 +34,8 @@ class EngineAllocationTest
     /**
      * Bytes per basic call the engine may allocate (INVITE, 180, 200, ACK, BYE, 200 and the timers after them): issue
      * 8's 2 KB. Measured 2,032 on 2026-12-04: the legs' CSeq numbers became ints (16 bytes a leg), which paid for the
-     * call's Max-Forwards (8 bytes with alignment) and the SDP origin state (8 bytes a leg) added before.
+     * call's Max-Forwards (8 bytes with alignment) and the SDP origin state (8 bytes a leg) added before. 2,040 on
+     * 2026-12-05: the transactions' snapshot index (docs/benchmarks.md "Allocation").
      */
     static final long BUDGET_PER_CALL = 2_048;
 

@@ -8,6 +8,7 @@ import dev.referee.engine.counters.EngineCounters;
 import dev.referee.engine.id.IdKey;
 import dev.referee.journal.JournalEncoder;
 import dev.referee.journal.JournalEvents;
+import dev.referee.journal.JournalSnapshotter;
 import dev.referee.journal.MemorySink;
 import dev.referee.pipeline.SipSender;
 import dev.referee.sip.AsciiView;
@@ -49,6 +50,11 @@ final class WarmUpTransfers
     /** Longer than any transaction lives (64*T1): engine time let pass between batches so that state drains. */
     private static final long DRAIN_MS = 40_000;
     private static final int BATCH = 200;
+    /**
+     * Snapshots taken of each batch's state (about 1,000 objects, a millisecond each): enough runs of the snapshot's
+     * per-object code for the JIT compiler's top tier, which a handful would not reach.
+     */
+    private static final int SNAPSHOTS_PER_BATCH = 20;
     /** Every this many transfers, the target answers 486 instead of 200. */
     private static final int FAILED_SHARE = 5;
 
@@ -63,6 +69,12 @@ final class WarmUpTransfers
     private final SipMessage parsed = new SipMessage();
     private final AsciiView view = new AsciiView();
     private final Engine engine;
+    /**
+     * Snapshots of this engine with a batch's transactions waiting: the node's first journal snapshot comes a minute
+     * into its real load, and its code must be compiled by then (interpreted, it held the engine thread three times
+     * as long).
+     */
+    private final JournalSnapshotter snapshots;
     private long nowNs = TimeUnit.SECONDS.toNanos(1);
     private long nextTickNs = nowNs + TICK_NS;
     private int branches;
@@ -88,6 +100,7 @@ final class WarmUpTransfers
             return true;
         };
         engine = new Engine(config, output, new EngineCounters(), new JournalEvents(journal));
+        snapshots = new JournalSnapshotter(engine, journal, 0);
     }
 
     /**
@@ -116,6 +129,10 @@ final class WarmUpTransfers
             placed++;
             if (n % BATCH == BATCH - 1)
             {
+                for (int i = 0; i < SNAPSHOTS_PER_BATCH; i++)
+                {
+                    snapshots.write();
+                }
                 advanceMs(DRAIN_MS); // transactions end, as they would
                 journal.records().clear();
             }

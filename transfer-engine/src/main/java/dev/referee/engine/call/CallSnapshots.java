@@ -12,13 +12,13 @@ import dev.referee.engine.snapshot.SnapshotWriter;
 import dev.referee.engine.transaction.ClientTransaction;
 import dev.referee.engine.transaction.ServerTransaction;
 import dev.referee.transport.Addresses;
+import org.agrona.collections.LongHashSet;
 
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Writes and restores the B2BUA's state for {@code dev.referee.engine.snapshot}: calls and legs, with every field, and
@@ -479,17 +479,20 @@ public final class CallSnapshots
     }
 
     /** The calls of every leg, each once, by id. */
+    /** The calls of the legs held, each once, by id (no boxed keys: a snapshot asks for them five times). */
     private static List<Call> calls(final B2bua b2bua)
     {
-        final Map<Long, Call> byId = new TreeMap<>();
+        final LongHashSet seen = new LongHashSet();
+        final List<Call> calls = new ArrayList<>();
         for (final Leg leg : b2bua.calls().legs().values())
         {
-            if (leg.call != null)
+            if (leg.call != null && seen.add(leg.call.id))
             {
-                byId.put(leg.call.id, leg.call);
+                calls.add(leg.call);
             }
         }
-        return new ArrayList<>(byId.values());
+        calls.sort(Comparator.comparingLong(call -> call.id));
+        return calls;
     }
 
     /**

@@ -7,18 +7,51 @@ import java.util.List;
 /**
  * The objects of one snapshot and their indexes: a link (a transaction's context, a leg's peer, a timer's owner) is
  * written as the index of the object it points at (-1: null), so that restore rebuilds the same graph, shared
- * objects shared. Identity, not equality: two transactions may look alike and still be two.
+ * objects shared. Identity, not equality: two transactions may look alike and still be two. The many objects
+ * (transactions) keep their index ({@link SnapshotObject}), believed only when this table holds that very object
+ * there; the others are in an identity map.
  */
 public final class SnapshotRefs
 {
     public static final int NULL_REF = -1;
 
-    private final IdentityHashMap<Object, Integer> indexes = new IdentityHashMap<>();
     private final List<Object> objects = new ArrayList<>();
+    /** The indexes of the objects that do not carry theirs (calls and legs: a few per call, not thousands). */
+    private final IdentityHashMap<Object, Integer> others = new IdentityHashMap<>();
 
+    /**
+     * Adds {@code object} to {@code found} unless it is there already; true when added. A walk's first pass, before
+     * the objects are numbered: the object's index points into {@code found} meanwhile.
+     */
+    public static boolean find(final SnapshotObject object, final List<Object> found)
+    {
+        if (isFound(object, found))
+        {
+            return false;
+        }
+        object.walkIndex = found.size();
+        found.add(object);
+        return true;
+    }
+
+    /** True when {@code object} is in {@code found} ({@link #find}). */
+    public static boolean isFound(final SnapshotObject object, final List<Object> found)
+    {
+        final int index = object.walkIndex;
+        return index >= 0 && index < found.size() && found.get(index) == object;
+    }
+
+    /** Gives {@code object} the next index. */
     public void add(final Object object)
     {
-        indexes.put(object, objects.size());
+        if (object instanceof SnapshotObject numbered)
+        {
+            numbered.walkIndex = objects.size();
+        }
+        else
+        {
+            others.put(object, objects.size());
+        }
         objects.add(object);
     }
 
@@ -38,12 +71,23 @@ public final class SnapshotRefs
         {
             return NULL_REF;
         }
-        final Integer index = indexes.get(object);
-        if (index == null)
+        if (object instanceof SnapshotObject numbered)
         {
-            throw new SnapshotException("object not in the snapshot: " + object);
+            final int index = numbered.walkIndex;
+            if (index >= 0 && index < objects.size() && objects.get(index) == object)
+            {
+                return index;
+            }
         }
-        return index;
+        else
+        {
+            final Integer index = others.get(object);
+            if (index != null)
+            {
+                return index;
+            }
+        }
+        throw new SnapshotException("object not in the snapshot: " + object);
     }
 
     public void writeRef(final SnapshotWriter out, final Object object)

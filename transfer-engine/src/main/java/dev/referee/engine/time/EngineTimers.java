@@ -103,20 +103,31 @@ public final class EngineTimers implements DeadlineTimerWheel.TimerHandler
         void accept(long timerId, long deadlineNs, TimerOwner owner);
     }
 
-    /** Every pending timer, by timer id (an order that does not depend on hashing). Between inputs only. */
+    /** How many timers {@link #forEachPending} sees. */
+    public int pendingCount()
+    {
+        return owners.size();
+    }
+
+    /**
+     * Every pending timer, by timer id (an order that does not depend on hashing). Between inputs only. The wheel's
+     * slots are in id order already (an id is its spoke, then its slot), so nothing is sorted: at 3,000 calls/s a
+     * snapshot sees some 300,000 timers.
+     */
     public void forEachPending(final PendingTimer consumer)
     {
-        final long[] timerIds = new long[owners.size()];
-        int n = 0;
-        for (final Long2ObjectHashMap<TimerOwner>.KeyIterator it = owners.keySet().iterator(); it.hasNext(); )
+        if (wheel == null)
         {
-            timerIds[n++] = it.nextLong();
+            return;
         }
-        java.util.Arrays.sort(timerIds);
-        for (final long timerId : timerIds)
+        wheel.forEach((deadlineNs, timerId) ->
         {
-            consumer.accept(timerId, wheel.deadline(timerId), owners.get(timerId));
-        }
+            final TimerOwner owner = owners.get(timerId);
+            if (owner != null)
+            {
+                consumer.accept(timerId, deadlineNs, owner);
+            }
+        });
     }
 
     /** True once the first timer was scheduled (the wheel starts at that input's time). */

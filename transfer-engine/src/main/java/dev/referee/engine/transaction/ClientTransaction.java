@@ -1,6 +1,8 @@
 package dev.referee.engine.transaction;
 
 import dev.referee.engine.message.StoredMessage;
+import dev.referee.engine.snapshot.SnapshotKinds;
+import dev.referee.engine.snapshot.SnapshotObject;
 import dev.referee.engine.time.EngineTimers;
 import dev.referee.engine.time.TimerOwner;
 
@@ -18,7 +20,7 @@ import java.net.InetSocketAddress;
  * </pre>
  * Timer A (INVITE) and E (non-INVITE) retransmit over UDP only. Engine thread only.
  */
-public final class ClientTransaction implements TimerOwner
+public final class ClientTransaction extends SnapshotObject implements TimerOwner
 {
     /**
      * What the transaction user sent the request for: a constant of the TU's own enum, which says what
@@ -51,9 +53,11 @@ public final class ClientTransaction implements TimerOwner
     final TransactionLayer layer;
     final long id;
     final String branch;
-    final int method;
+    /** A {@code SipMethod} flag (the highest is 1 << 13): narrow, as the engine's allocation per call has a budget. */
+    final short method;
     final String methodName;
-    final int transport;
+    /** A {@code Transport} code. */
+    final byte transport;
     final InetSocketAddress destination;
     long connectionId;
     /** The request, for retransmission and to build its CANCEL or ACK; given back once neither can come. */
@@ -81,9 +85,9 @@ public final class ClientTransaction implements TimerOwner
         this.layer = layer;
         this.id = id;
         this.branch = branch;
-        this.method = method;
+        this.method = (short)method;
         this.methodName = methodName;
-        this.transport = transport;
+        this.transport = (byte)transport;
         this.destination = destination;
         this.connectionId = connectionId;
         this.request = request;
@@ -184,5 +188,11 @@ public final class ClientTransaction implements TimerOwner
     public String toString()
     {
         return "ClientTransaction{" + methodName + " " + branch + " " + state + "}";
+    }
+
+    @Override
+    public int snapshotKind()
+    {
+        return SnapshotKinds.CLIENT_TRANSACTION;
     }
 }

@@ -1,5 +1,6 @@
 package dev.referee.engine.transaction;
 
+import dev.referee.engine.snapshot.SnapshotWriter;
 import dev.referee.sip.SipMessageWriter;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -162,6 +163,27 @@ final class RequestCopy
     String afterTo()
     {
         return text(afterToOffset, length);
+    }
+
+    /** What a snapshot writes of {@link #key()}, {@link #beforeTo()}, {@link #to()} and {@link #afterTo()}, without the Strings. */
+    void writeKey(final SnapshotWriter out)
+    {
+        out.writeLatin1(bytes, 0, keyLength);
+    }
+
+    void writeBeforeTo(final SnapshotWriter out)
+    {
+        out.writeLatin1(bytes, keyLength, toOffset - keyLength);
+    }
+
+    void writeTo(final SnapshotWriter out)
+    {
+        out.writeLatin1(bytes, toOffset, afterToOffset - toOffset);
+    }
+
+    void writeAfterTo(final SnapshotWriter out)
+    {
+        out.writeLatin1(bytes, afterToOffset, length - afterToOffset);
     }
 
     boolean toHasTag()

@@ -1,6 +1,8 @@
 package dev.referee.engine.transaction;
 
 import dev.referee.engine.message.StoredMessage;
+import dev.referee.engine.snapshot.SnapshotKinds;
+import dev.referee.engine.snapshot.SnapshotObject;
 import dev.referee.engine.time.EngineTimers;
 import dev.referee.engine.time.TimerOwner;
 
@@ -17,7 +19,7 @@ import java.net.InetSocketAddress;
  * </pre>
  * A retransmitted request is answered with the last response sent. Engine thread only.
  */
-public final class ServerTransaction implements TimerOwner
+public final class ServerTransaction extends SnapshotObject implements TimerOwner
 {
     public enum State
     {
@@ -45,9 +47,11 @@ public final class ServerTransaction implements TimerOwner
     ServerTransaction sameHash;
     /** The next transaction held whose request's origin (From, Call-ID, CSeq) has the same hash; null at the end. */
     ServerTransaction sameOrigin;
-    final int method;
+    /** A {@code SipMethod} flag (the highest is 1 << 13): narrow, as the engine's allocation per call has a budget. */
+    final short method;
     final long cseq;
-    final int transport;
+    /** A {@code Transport} code. */
+    final byte transport;
     final InetSocketAddress responseDestination;
     final long connectionId;
 
@@ -71,9 +75,9 @@ public final class ServerTransaction implements TimerOwner
     {
         this.layer = layer;
         this.copy = copy;
-        this.method = method;
+        this.method = (short)method;
         this.cseq = cseq;
-        this.transport = transport;
+        this.transport = (byte)transport;
         this.responseDestination = responseDestination;
         this.connectionId = connectionId;
     }
@@ -137,5 +141,11 @@ public final class ServerTransaction implements TimerOwner
     public String toString()
     {
         return "ServerTransaction{" + key() + " " + state + "}";
+    }
+
+    @Override
+    public int snapshotKind()
+    {
+        return SnapshotKinds.SERVER_TRANSACTION;
     }
 }

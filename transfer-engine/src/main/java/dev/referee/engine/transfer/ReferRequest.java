@@ -3,6 +3,8 @@ package dev.referee.engine.transfer;
 import dev.referee.engine.call.Leg;
 import dev.referee.engine.call.PendingRefer;
 
+import dev.referee.engine.snapshot.SnapshotKinds;
+import dev.referee.engine.snapshot.SnapshotObject;
 import dev.referee.engine.time.EngineTimers;
 import dev.referee.engine.time.TimerOwner;
 import dev.referee.engine.transaction.ServerTransaction;
@@ -11,7 +13,7 @@ import dev.referee.engine.transaction.ServerTransaction;
  * A REFER accepted by policy, kept while its webhook decides (the REFER's bytes are gone once its ring slot is
  * reused, so what the transfer needs is copied here). Engine thread only.
  */
-final class ReferRequest implements TimerOwner, PendingRefer
+final class ReferRequest extends SnapshotObject implements TimerOwner, PendingRefer
 {
     final ReferAcceptance owner;
     final ServerTransaction st;
@@ -39,5 +41,11 @@ final class ReferRequest implements TimerOwner, PendingRefer
     public void onTimer(final long timerId, final long nowNs)
     {
         owner.onWebhookTimeout(this);
+    }
+
+    @Override
+    public int snapshotKind()
+    {
+        return SnapshotKinds.REFER_REQUEST;
     }
 }

@@ -5,6 +5,8 @@ import dev.referee.engine.call.CallTransfer;
 import dev.referee.engine.call.InviteHeaders;
 import dev.referee.engine.call.Leg;
 
+import dev.referee.engine.snapshot.SnapshotKinds;
+import dev.referee.engine.snapshot.SnapshotObject;
 import dev.referee.engine.state.StateMachine;
 import dev.referee.engine.state.Transitions;
 
@@ -21,7 +23,7 @@ import dev.referee.engine.time.TimerOwner;
  * RECALLING --2xx--> JOINING (to the transferor) ; --failure--> FAILED
  * </pre>
  */
-final class Transfer implements TimerOwner, CallTransfer
+final class Transfer extends SnapshotObject implements TimerOwner, CallTransfer
 {
     enum State
     {
@@ -211,5 +213,11 @@ final class Transfer implements TimerOwner, CallTransfer
     public String toString()
     {
         return "Transfer{" + id + " " + kind + " " + state + "}";
+    }
+
+    @Override
+    public int snapshotKind()
+    {
+        return SnapshotKinds.TRANSFER;
     }
 }
