@@ -36,7 +36,7 @@
 #
 # --standing-lag: Referee's overload.standing-lag in ms (0 turns it off; default: Referee's own, 100 ms), to compare
 # shedding on a standing lag with shedding on overload.max-lag alone in the same session.
-# --snapshot-interval: Referee's journal.snapshot-interval (e.g. 1d: no snapshot within a run; default: Referee's own,
+# --snapshot-interval: Referee's journal.snapshot-interval (e.g. 24h: no snapshot within a run; default: Referee's own,
 # 60s). A snapshot holds the engine thread for seconds at these rates (docs/journal-format.md "Snapshots"), and the
 # first one falls about a minute after the warm-up: in the 3x step with the default step length.
 # --referee-cpus and --sipp-cpus: CPU lists (taskset -c, e.g. 1 and 0) that Referee and both SIPp parties are kept on.
