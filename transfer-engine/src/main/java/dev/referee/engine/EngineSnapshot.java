@@ -112,18 +112,22 @@ public final class EngineSnapshot
         {
             walk.visit(owners[i]);
         }
-        final List<? extends Object> servers;
+        // Version 3 visits the server transactions held, by key, right after the timers' owners. Version 4 visits
+        // them last and sorts (by key) only those nothing else reached: at 3,000 calls/s some 300,000 wait out
+        // 64*T1, all reached through their timers already. Their list is then written in the object table's order.
+        final List<ServerTransaction> held = TransactionSnapshots.held(parts.transactions());
+        if (version < 4)
+        {
+            TransactionSnapshots.sortByKey(held).forEach(walk::visit);
+        }
+        clients.forEach(walk::visit);
+        legs.forEach(walk::visit);
+        webhooks.forEach(walk::visit);
+        walk.expand();
         if (version >= 4)
         {
-            // The server transactions come last, and only those no other root or link reached are sorted (by key):
-            // at 3,000 calls/s some 300,000 wait out 64*T1, all reached through their timers already. Their list
-            // is then written in the object table's order.
-            clients.forEach(walk::visit);
-            legs.forEach(walk::visit);
-            webhooks.forEach(walk::visit);
-            walk.expand();
             final List<ServerTransaction> unreached = new ArrayList<>();
-            for (final ServerTransaction st : TransactionSnapshots.held(parts.transactions()))
+            for (final ServerTransaction st : held)
             {
                 if (!walk.reached(st))
                 {
@@ -131,16 +135,6 @@ public final class EngineSnapshot
                 }
             }
             TransactionSnapshots.sortByKey(unreached).forEach(walk::visit);
-            walk.expand();
-            servers = null;
-        }
-        else
-        {
-            servers = TransactionSnapshots.servers(parts.transactions());
-            servers.forEach(walk::visit);
-            clients.forEach(walk::visit);
-            legs.forEach(walk::visit);
-            webhooks.forEach(walk::visit);
             walk.expand();
         }
         final SnapshotRefs refs = walk.numbered();
@@ -194,13 +188,13 @@ public final class EngineSnapshot
             out.writeLong(deadlines[i]);
             refs.writeRef(out, owners[i]);
         }
-        if (servers != null)
+        if (version < 4)
         {
-            writeRefs(out, refs, servers);
+            writeRefs(out, refs, held);
         }
         else
         {
-            writeInTableOrder(out, refs, TransactionSnapshots.held(parts.transactions()));
+            writeInTableOrder(out, refs, held);
         }
         writeRefs(out, refs, clients);
         writeRefs(out, refs, legs);
@@ -285,17 +279,12 @@ public final class EngineSnapshot
         for (int i = 0; i < count; i++)
         {
             final Object object = refs.get(i);
-            if (TransactionSnapshots.kindOf(object) != 0)
+            switch (kindOf(object))
             {
-                TransactionSnapshots.readLinks(object, in, refs);
-            }
-            else if (CallSnapshots.kindOf(object) != 0)
-            {
-                CallSnapshots.readLinks(object, in, refs);
-            }
-            else
-            {
-                TransferSnapshots.readLinks(object, in, refs);
+                case SnapshotKinds.SERVER_TRANSACTION, SnapshotKinds.CLIENT_TRANSACTION ->
+                    TransactionSnapshots.readLinks(object, in, refs);
+                case SnapshotKinds.CALL, SnapshotKinds.LEG -> CallSnapshots.readLinks(object, in, refs);
+                default -> TransferSnapshots.readLinks(object, in, refs);
             }
         }
 

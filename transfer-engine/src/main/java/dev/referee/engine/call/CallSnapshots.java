@@ -358,7 +358,7 @@ public final class CallSnapshots
             out.writeBoolean(session.peerAllowsUpdate);
             out.writeBoolean(session.expiring);
             out.writeLong(session.timerId);
-            out.writeBytes(StoredMessage.bytesOf(session.sdp));
+            StoredMessage.write(session.sdp, out);
             out.writeString(session.sdpType);
         }
     }
@@ -622,7 +622,7 @@ public final class CallSnapshots
         out.writeBoolean(state.isCancelled());
         out.writeInt(call.byesOutstanding);
         out.writeString(call.endCause == null ? null : call.endCause.wire());
-        out.writeBytes(StoredMessage.bytesOf(call.callerOffer));
+        StoredMessage.write(call.callerOffer, out);
         out.writeString(call.callerOfferType);
         out.writeStrings(call.redirectTargets);
         // A set: written sorted so that two equal calls give equal bytes.
@@ -684,13 +684,13 @@ public final class CallSnapshots
         out.writeLong(leg.connectionId);
         out.writeBoolean(leg.wasAnswered());
         out.writeBoolean(leg.isTerminated());
-        out.writeBytes(StoredMessage.bytesOf(leg.pending2xx));
+        StoredMessage.write(leg.pending2xx, out);
         out.writeLong(leg.pending2xxCSeq);
         out.writeLong(leg.retransmitTimer);
         out.writeLong(leg.giveUpTimer);
         out.writeLong(leg.retransmitIntervalNs);
         out.writeLong(leg.ackPendingCSeq);
-        out.writeBytes(StoredMessage.bytesOf(leg.lastAck));
+        StoredMessage.write(leg.lastAck, out);
         out.writeLong(leg.lastAckCSeq);
     }
 

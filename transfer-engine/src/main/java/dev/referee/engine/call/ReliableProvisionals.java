@@ -312,20 +312,20 @@ final class ReliableProvisionals
             out.writeBoolean(sending.offerless);
             out.writeLong(sending.lastRSeq);
             out.writeLong(sending.unackedRSeq);
-            out.writeBytes(StoredMessage.bytesOf(sending.unacked));
+            StoredMessage.write(sending.unacked, out);
             out.writeLong(sending.inviteCSeq);
             out.writeLong(sending.retransmitTimer);
             out.writeLong(sending.giveUpTimer);
             out.writeLong(sending.retransmitIntervalNs);
             out.writeBoolean(sending.answered);
             out.writeBoolean(sending.unackedBody);
-            out.writeBytes(StoredMessage.bytesOf(sending.held2xx));
+            StoredMessage.write(sending.held2xx, out);
             out.writeInt(sending.held2xxStatus);
             out.writeBoolean(sending.held2xxBody);
             out.writeByte(sending.waiting.size());
             for (final Waiting waiting : sending.waiting)
             {
-                out.writeBytes(StoredMessage.bytesOf(waiting.message));
+                StoredMessage.write(waiting.message, out);
                 out.writeInt(waiting.status);
                 out.writeLong(waiting.rseq);
                 out.writeBoolean(waiting.body);

@@ -1,5 +1,6 @@
 package dev.referee.engine.message;
 
+import dev.referee.engine.snapshot.SnapshotWriter;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -25,7 +26,20 @@ public final class StoredMessage
         return bytes == null ? null : new StoredMessage(bytes, bytes.length);
     }
 
-    /** The message's bytes (for a snapshot); null for null. */
+    /** Writes {@code message} as {@link SnapshotWriter#writeBytes(byte[])} writes its bytes, without copying them. */
+    public static void write(final StoredMessage message, final SnapshotWriter out)
+    {
+        if (message == null)
+        {
+            out.writeBytes(null);
+        }
+        else
+        {
+            out.writeBytes(message.buffer, 0, message.length);
+        }
+    }
+
+    /** The message's bytes; null for null. */
     public static byte[] bytesOf(final StoredMessage message)
     {
         if (message == null)

@@ -3,7 +3,6 @@ package dev.referee.engine.transaction;
 import dev.referee.engine.message.StoredMessage;
 import dev.referee.engine.snapshot.ObjectVisitor;
 import dev.referee.engine.snapshot.SnapshotException;
-import dev.referee.engine.snapshot.SnapshotKinds;
 import dev.referee.engine.snapshot.SnapshotReader;
 import dev.referee.engine.snapshot.SnapshotRefs;
 import dev.referee.engine.snapshot.SnapshotWriter;
@@ -23,16 +22,6 @@ public final class TransactionSnapshots
 {
     private TransactionSnapshots()
     {
-    }
-
-    /** {@link SnapshotKinds} of {@code object} when it is a transaction; 0 otherwise. */
-    public static int kindOf(final Object object)
-    {
-        if (object instanceof ServerTransaction)
-        {
-            return SnapshotKinds.SERVER_TRANSACTION;
-        }
-        return object instanceof ClientTransaction ? SnapshotKinds.CLIENT_TRANSACTION : 0;
     }
 
     /** The transactions the layer holds, in an order that does not depend on hashing: by key (snapshot version 3). */
@@ -146,7 +135,7 @@ public final class TransactionSnapshots
                 copy.writeAfterTo(out);
             }
             out.writeByte(st.state.ordinal());
-            writeMessage(st.lastResponse, out);
+            StoredMessage.write(st.lastResponse, out);
             out.writeInt(st.lastStatus);
             out.writeLong(st.retransmitTimer);
             out.writeLong(st.timeoutTimer);
@@ -162,28 +151,16 @@ public final class TransactionSnapshots
         out.writeInt(ct.transport);
         out.writeAddress(ct.destination);
         out.writeLong(ct.connectionId);
-        writeMessage(ct.request, out);
+        StoredMessage.write(ct.request, out);
         out.writeByte(ct.state.ordinal());
         out.writeLong(ct.retransmitTimer);
         out.writeLong(ct.timeoutTimer);
         out.writeLong(ct.retransmitIntervalNs);
-        writeMessage(ct.ack, out);
+        StoredMessage.write(ct.ack, out);
         out.writeInt(ct.finalStatus);
         out.writeBoolean(ct.provisionalSeen);
         out.writeBoolean(ct.timerCFired);
         out.writeInt(ct.purpose == null ? 0 : ct.purpose.code());
-    }
-
-    private static void writeMessage(final StoredMessage message, final SnapshotWriter out)
-    {
-        if (message == null)
-        {
-            out.writeBytes(null);
-        }
-        else
-        {
-            out.writeBytes(message.buffer(), 0, message.length());
-        }
     }
 
     public static ServerTransaction readServer(final TransactionLayer layer, final SnapshotReader in)

@@ -30,16 +30,6 @@ public final class TransferSnapshots
     {
     }
 
-    /** {@link SnapshotKinds} of {@code object} when it belongs to this package; 0 otherwise. */
-    public static int kindOf(final Object object)
-    {
-        if (object instanceof Transfer)
-        {
-            return SnapshotKinds.TRANSFER;
-        }
-        return object instanceof ReferRequest ? SnapshotKinds.REFER_REQUEST : 0;
-    }
-
     /** REFERs whose webhook has not answered, by request id. */
     public static List<Object> pendingWebhooks(final Transfers transfers)
     {
