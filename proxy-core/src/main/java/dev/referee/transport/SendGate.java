@@ -17,4 +17,17 @@ public interface SendGate
 
     /** True when a message may be sent now; a closed gate drops it (counted), as a full socket buffer would. */
     boolean isOpen();
+
+    /**
+     * True when a message may be sent now, after waiting, briefly, for a gate that is closed only until it learns
+     * more: a cluster leader whose lease lapsed a moment ago (frozen for less than an election takes, or its lease
+     * not looked at since the log moved) renews it within milliseconds unless it lost the lead. Asked by the threads
+     * that send what the engine decided (the send stage, the TCP thread), never by a receive thread: a message dropped
+     * there may be one nothing sends again (an ACK for a 2xx, relayed once), where a receive thread's stateless
+     * answer is asked for again by the peer's retransmission.
+     */
+    default boolean awaitOpen()
+    {
+        return isOpen();
+    }
 }

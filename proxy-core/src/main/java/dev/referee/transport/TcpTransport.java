@@ -620,7 +620,7 @@ public final class TcpTransport implements Runnable, AutoCloseable
 
     private void send(final OutboundEvent event)
     {
-        if (!gate.isOpen())
+        if (!gate.awaitOpen())
         {
             counters.tcpSendFenced.increment();
             return;

@@ -279,8 +279,9 @@ public final class UdpTransport implements Runnable, AutoCloseable
     }
 
     /**
-     * Sends one datagram from the socket of the destination's address family. Send thread only; never blocks:
-     * a full socket buffer drops the datagram (SIP over UDP retransmits).
+     * Sends one datagram from the socket of the destination's address family. Send thread only; never blocks on
+     * the socket: a full socket buffer drops the datagram (SIP over UDP retransmits). It waits only on a send gate
+     * about to reopen ({@link SendGate#awaitOpen}).
      *
      * @return true when the datagram was handed to the kernel.
      */
@@ -295,7 +296,7 @@ public final class UdpTransport implements Runnable, AutoCloseable
             counters.udpSendDropped.increment();
             return false;
         }
-        if (!gate.isOpen())
+        if (!gate.awaitOpen())
         {
             counters.udpSendFenced.increment();
             return false;

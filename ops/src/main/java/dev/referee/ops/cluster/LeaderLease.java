@@ -2,6 +2,7 @@ package dev.referee.ops.cluster;
 
 import dev.referee.transport.SendGate;
 
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
 /**
@@ -21,13 +22,18 @@ import java.util.function.LongSupplier;
  * (every {@code pipeline.tick-ms}, 10 ms by default) are inputs like any other, so the commit position moves all the
  * time. A leader whose commit stalls for longer than the term (its followers gone) sends nothing until they are back.
  * <p>
- * {@link #isOpen} is asked by every thread that writes to a socket, and reads only volatile fields.
+ * {@link #isOpen} is asked by every thread that writes to a socket, and reads only volatile fields; the threads that
+ * send the engine's messages ask {@link #awaitOpen}, which waits out a lapse the log is about to end.
  */
 public final class LeaderLease implements SendGate
 {
+    /** Between two looks of a sender waiting for the lease (the log moves every tick, 10 ms by default). */
+    private static final long AWAIT_PAUSE_NS = 100_000;
+
     private final LongSupplier commitPosition;
     private final LongSupplier nanoClock;
     private final long termNs;
+    private final Runnable pause;
     private volatile boolean leading;
     private volatile long renewedAtNs;
     private long position;
@@ -40,9 +46,17 @@ public final class LeaderLease implements SendGate
      */
     public LeaderLease(final LongSupplier commitPosition, final LongSupplier nanoClock, final long termNs)
     {
+        this(commitPosition, nanoClock, termNs, () -> LockSupport.parkNanos(AWAIT_PAUSE_NS));
+    }
+
+    /** @param pause how {@link #awaitOpen} waits between two looks at the commit position (a test moves time in it). */
+    LeaderLease(final LongSupplier commitPosition, final LongSupplier nanoClock, final long termNs,
+        final Runnable pause)
+    {
         this.commitPosition = commitPosition;
         this.nanoClock = nanoClock;
         this.termNs = termNs;
+        this.pause = pause;
     }
 
     /**
@@ -76,5 +90,33 @@ public final class LeaderLease implements SendGate
     public boolean isOpen()
     {
         return leading && nanoClock.getAsLong() - renewedAtNs < termNs;
+    }
+
+    /**
+     * Open now, or once the lease renews: while this member leads and its lease lapsed less than two terms (the
+     * heartbeat timeout) ago, the log, moving again, renews it within milliseconds, looked at here as often as the
+     * caller waits. Waiting sends nothing the lease does not cover: the answer is still {@link #isOpen}'s. Dropping instead lost what the engine sent just after
+     * a leader's short freeze (CI, 2026-12-05: stopped 200 ms of a 250 ms term, the leader woke, applied a caller's ACK
+     * and relayed it before its lease was looked at again; the callee, never ACKed, met the caller's re-INVITE next).
+     * Past two terms, or once the lead is lost, it answers closed at once: the consensus module decides.
+     */
+    @Override
+    public boolean awaitOpen()
+    {
+        while (!isOpen())
+        {
+            final long nowNs = nanoClock.getAsLong();
+            if (!leading || nowNs - renewedAtNs >= 2 * termNs)
+            {
+                return false;
+            }
+            observe(nowNs);
+            if (isOpen())
+            {
+                return true;
+            }
+            pause.run();
+        }
+        return true;
     }
 }

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.atomic.AtomicLong;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -76,5 +77,49 @@ class LeaderLeaseTest
         commit.addAndGet(64);
         lease.observe(nowNs.get());
         assertFalse(lease.isOpen());
+    }
+
+    @Test
+    void shouldWaitForTheRenewalOfALeaseThatLapsedAMomentAgoRatherThanDropping()
+    {
+        final AtomicLong pauses = new AtomicLong();
+        // Each pause of the waiting sender is a millisecond; the log moves again 3 ms into the wait.
+        final LeaderLease waiting = new LeaderLease(commit::get, nowNs::get, TERM_NS, () ->
+        {
+            nowNs.addAndGet(1_000_000L);
+            if (pauses.incrementAndGet() == 3)
+            {
+                commit.addAndGet(64);
+            }
+        });
+        waiting.lead(true, nowNs.get());
+        nowNs.addAndGet(TERM_NS + 20_000_000L); // frozen 270 ms: no look, no move
+        assertFalse(waiting.isOpen());
+        assertTrue(waiting.awaitOpen(), "the log moved again: the lease renewed, the message goes");
+        assertTrue(waiting.isOpen());
+        assertTrue(pauses.get() >= 3 && pauses.get() <= 4, () -> "waited " + pauses.get() + " pauses");
+    }
+
+    @Test
+    void shouldNotWaitPastTheHeartbeatTimeoutNorForAMemberThatLostTheLead()
+    {
+        final AtomicLong pauses = new AtomicLong();
+        final LeaderLease waiting = new LeaderLease(commit::get, nowNs::get, TERM_NS, () ->
+        {
+            nowNs.addAndGet(1_000_000L);
+            pauses.incrementAndGet();
+        });
+        waiting.lead(true, nowNs.get());
+        nowNs.addAndGet(TERM_NS + 20_000_000L);
+        assertFalse(waiting.awaitOpen(), "the log never moves (its followers are gone): closed");
+        assertEquals((TERM_NS - 20_000_000L) / 1_000_000L, pauses.get(), "waited until two terms had passed, no more");
+        pauses.set(0);
+        assertFalse(waiting.awaitOpen());
+        assertEquals(0, pauses.get(), "past two terms: closed at once, every message after");
+
+        waiting.lead(true, nowNs.get());
+        waiting.lead(false, nowNs.get());
+        assertFalse(waiting.awaitOpen());
+        assertEquals(0, pauses.get(), "no lead: closed at once");
     }
 }
