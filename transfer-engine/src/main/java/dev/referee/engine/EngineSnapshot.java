@@ -107,15 +107,19 @@ public final class EngineSnapshot
         final List<? extends Object> clients = TransactionSnapshots.clients(parts.transactions());
         final List<Object> legs = CallSnapshots.legs(parts.b2bua());
         final List<Object> webhooks = TransferSnapshots.pendingWebhooks(parts.transfers());
-        final Walk walk = new Walk();
+        final Walk walk = new Walk(timerCount + parts.transactions().serverCount() + clients.size() + legs.size() +
+            webhooks.size());
+        // Where each timer's owner and each server transaction held was found: their links are written from these,
+        // without another pass over 300,000 cold objects to read their indexes.
+        final int[] ownersFound = new int[timerCount];
         for (int i = 0; i < timerCount; i++)
         {
-            walk.visit(owners[i]);
+            ownersFound[i] = walk.visit(owners[i]);
         }
         // Version 3 visits the server transactions held, by key, right after the timers' owners. Version 4 visits
         // them last and sorts (by key) only those nothing else reached: at 3,000 calls/s some 300,000 wait out
         // 64*T1, all reached through their timers already. Their list is then written in the object table's order.
-        final List<ServerTransaction> held = TransactionSnapshots.held(parts.transactions());
+        final List<ServerTransaction> held = version < 4 ? TransactionSnapshots.held(parts.transactions()) : null;
         if (version < 4)
         {
             TransactionSnapshots.sortByKey(held).forEach(walk::visit);
@@ -124,17 +128,28 @@ public final class EngineSnapshot
         legs.forEach(walk::visit);
         webhooks.forEach(walk::visit);
         walk.expand();
+        final int[] heldFound = new int[version < 4 ? 0 : parts.transactions().serverCount()];
         if (version >= 4)
         {
             final List<ServerTransaction> unreached = new ArrayList<>();
-            for (final ServerTransaction st : held)
+            final int[] reached = new int[1];
+            TransactionSnapshots.forEachHeld(parts.transactions(), st ->
             {
-                if (!walk.reached(st))
+                final int found = walk.foundAt(st);
+                if (found < 0)
                 {
                     unreached.add(st);
                 }
+                else
+                {
+                    heldFound[reached[0]++] = found;
+                }
+            });
+            int n = reached[0];
+            for (final ServerTransaction st : TransactionSnapshots.sortByKey(unreached))
+            {
+                heldFound[n++] = walk.visit(st);
             }
-            TransactionSnapshots.sortByKey(unreached).forEach(walk::visit);
             walk.expand();
         }
         final SnapshotRefs refs = walk.numbered();
@@ -150,43 +165,40 @@ public final class EngineSnapshot
         CallSnapshots.writeCounters(parts.b2bua(), out);
         TransferSnapshots.writeCounters(parts.transfers(), out);
 
+        // Every object's fields, then every object's links: written in one pass over the objects, the links beside
+        // (each pass over 300,000 cold objects costs its cache misses again).
         out.writeInt(refs.size());
+        final SnapshotWriter links = out.side();
         for (int i = 0; i < refs.size(); i++)
         {
             final Object object = refs.get(i);
-            final int kind = kindOf(object);
+            final int kind = refs.kind(i);
             out.writeByte(kind);
             if (kind == SnapshotKinds.SERVER_TRANSACTION || kind == SnapshotKinds.CLIENT_TRANSACTION)
             {
                 TransactionSnapshots.writeFields(object, out);
+                TransactionSnapshots.writeLinks(object, links, refs);
             }
             else if (kind == SnapshotKinds.CALL || kind == SnapshotKinds.LEG)
             {
                 CallSnapshots.writeFields(object, out, refs);
+                CallSnapshots.writeLinks(object, links, refs);
             }
             else
             {
                 TransferSnapshots.writeFields(object, out, refs);
+                TransferSnapshots.writeLinks(object, links, refs);
             }
         }
-        for (int i = 0; i < refs.size(); i++)
-        {
-            final Object object = refs.get(i);
-            switch (kindOf(object))
-            {
-                case SnapshotKinds.SERVER_TRANSACTION, SnapshotKinds.CLIENT_TRANSACTION ->
-                    TransactionSnapshots.writeLinks(object, out, refs);
-                case SnapshotKinds.CALL, SnapshotKinds.LEG -> CallSnapshots.writeLinks(object, out, refs);
-                default -> TransferSnapshots.writeLinks(object, out, refs);
-            }
-        }
+        out.append(links);
+        links.reset();
 
         out.writeInt(timerCount);
         for (int i = 0; i < timerCount; i++)
         {
             out.writeLong(timerIds[i]);
             out.writeLong(deadlines[i]);
-            refs.writeRef(out, owners[i]);
+            out.writeInt(walk.refOf(ownersFound[i]));
         }
         if (version < 4)
         {
@@ -194,7 +206,7 @@ public final class EngineSnapshot
         }
         else
         {
-            writeInTableOrder(out, refs, held);
+            writeInTableOrder(out, walk, heldFound);
         }
         writeRefs(out, refs, clients);
         writeRefs(out, refs, legs);
@@ -360,29 +372,68 @@ public final class EngineSnapshot
      */
     private static final class Walk
     {
-        private final List<Object> found = new ArrayList<>();
-        private final IdentityHashMap<Object, Boolean> others = new IdentityHashMap<>();
+        private final List<Object> found;
+        /** The kind of each object found, by its place in {@code found}: the later passes need not touch it. */
+        private byte[] kinds;
+        private final IdentityHashMap<Object, Integer> others = new IdentityHashMap<>();
+        /** By place found, the index in the snapshot's table ({@link #numbered}). */
+        private int[] tableIndex;
         private int expanded;
 
-        void visit(final Object object)
+        Walk(final int expected)
+        {
+            found = new ArrayList<>(expected);
+            kinds = new byte[Math.max(16, expected)];
+        }
+
+        /** Finds {@code object} unless found already; returns where it was found (-1 for null). */
+        int visit(final Object object)
         {
             if (object == null)
             {
-                return;
+                return -1;
             }
             if (object instanceof SnapshotObject numbered)
             {
-                SnapshotRefs.find(numbered, found);
+                if (SnapshotRefs.find(numbered, found))
+                {
+                    kindFound(numbered.snapshotKind());
+                }
+                return SnapshotRefs.foundAt(numbered);
             }
-            else if (kindOf(object) != 0 && others.put(object, Boolean.TRUE) == null)
+            final int kind = kindOf(object);
+            final Integer at = others.get(object);
+            if (at != null)
             {
-                found.add(object);
+                return at;
             }
+            others.put(object, found.size());
+            found.add(object);
+            kindFound(kind);
+            return found.size() - 1;
         }
 
-        boolean reached(final SnapshotObject object)
+        /** Where {@code object} was found; -1 when it was not. */
+        int foundAt(final SnapshotObject object)
         {
-            return SnapshotRefs.isFound(object, found);
+            return SnapshotRefs.isFound(object, found) ? SnapshotRefs.foundAt(object) : -1;
+        }
+
+        /** The index in the snapshot's table of the object found at {@code foundAt} (-1: null). */
+        int refOf(final int foundAt)
+        {
+            return foundAt < 0 ? SnapshotRefs.NULL_REF : tableIndex[foundAt];
+        }
+
+        /** Records the kind of the object just added to {@code found}. */
+        private void kindFound(final int kind)
+        {
+            final int index = found.size() - 1;
+            if (index == kinds.length)
+            {
+                kinds = Arrays.copyOf(kinds, 2 * index);
+            }
+            kinds[index] = (byte)kind;
         }
 
         /** Visits the links of every object found and not yet expanded, and of those they find, and so on. */
@@ -392,7 +443,7 @@ public final class EngineSnapshot
             for (; expanded < found.size(); expanded++)
             {
                 final Object object = found.get(expanded);
-                switch (kindOf(object))
+                switch (kinds[expanded])
                 {
                     case SnapshotKinds.SERVER_TRANSACTION, SnapshotKinds.CLIENT_TRANSACTION ->
                         TransactionSnapshots.visitLinks(object, visitor);
@@ -404,25 +455,30 @@ public final class EngineSnapshot
 
         SnapshotRefs numbered()
         {
+            final int count = found.size();
             final int[] start = new int[SnapshotKinds.LIMIT + 1];
-            for (int i = 0; i < found.size(); i++)
+            for (int i = 0; i < count; i++)
             {
-                start[kindOf(found.get(i)) + 1]++;
+                start[kinds[i]]++;
             }
-            for (int kind = 1; kind <= SnapshotKinds.LIMIT; kind++)
+            for (int kind = 1, before = 0; kind <= SnapshotKinds.LIMIT; kind++)
             {
-                start[kind] += start[kind - 1];
+                final int ofKind = start[kind];
+                start[kind] = before;
+                before += ofKind;
             }
-            final Object[] byKind = new Object[found.size()];
-            for (int i = 0; i < found.size(); i++)
+            final int[] order = new int[count];
+            for (int i = 0; i < count; i++)
             {
-                final Object object = found.get(i);
-                byKind[start[kindOf(object)]++] = object;
+                order[start[kinds[i]]++] = i;
             }
-            final SnapshotRefs refs = new SnapshotRefs();
-            for (final Object object : byKind)
+            final SnapshotRefs refs = new SnapshotRefs(count);
+            tableIndex = new int[count];
+            for (int index = 0; index < count; index++)
             {
-                refs.add(object);
+                final int i = order[index];
+                refs.add(found.get(i), kinds[i]);
+                tableIndex[i] = index;
             }
             return refs;
         }
@@ -442,13 +498,13 @@ public final class EngineSnapshot
         return kind;
     }
 
-    /** The references to {@code objects}, in the order of their indexes. */
-    private static void writeInTableOrder(final SnapshotWriter out, final SnapshotRefs refs, final List<?> objects)
+    /** The references to the objects found at {@code found}, in the order of their indexes. */
+    private static void writeInTableOrder(final SnapshotWriter out, final Walk walk, final int[] found)
     {
-        final int[] indexes = new int[objects.size()];
+        final int[] indexes = new int[found.length];
         for (int i = 0; i < indexes.length; i++)
         {
-            indexes[i] = refs.refOf(objects.get(i));
+            indexes[i] = walk.refOf(found[i]);
         }
         Arrays.sort(indexes);
         out.writeInt(indexes.length);

@@ -15,7 +15,9 @@ public final class SnapshotRefs
 {
     public static final int NULL_REF = -1;
 
-    private final List<Object> objects = new ArrayList<>();
+    private final List<Object> objects;
+    /** The kind ({@link SnapshotKinds}) of each object, by index: a pass over them need not touch them to know it. */
+    private byte[] kinds;
     /** The indexes of the objects that do not carry theirs (calls and legs: a few per call, not thousands). */
     private final IdentityHashMap<Object, Integer> others = new IdentityHashMap<>();
 
@@ -34,11 +36,48 @@ public final class SnapshotRefs
         return true;
     }
 
+    /** Where {@code object} is in the walk's {@code found} list, once {@link #find} put it there. */
+    public static int foundAt(final SnapshotObject object)
+    {
+        return object.walkIndex;
+    }
+
     /** True when {@code object} is in {@code found} ({@link #find}). */
     public static boolean isFound(final SnapshotObject object, final List<Object> found)
     {
         final int index = object.walkIndex;
         return index >= 0 && index < found.size() && found.get(index) == object;
+    }
+
+    /** A table to restore into. */
+    public SnapshotRefs()
+    {
+        this(16);
+    }
+
+    /** A table for about {@code expected} objects. */
+    public SnapshotRefs(final int expected)
+    {
+        objects = new ArrayList<>(expected);
+        kinds = new byte[Math.max(16, expected)];
+    }
+
+    /** Gives {@code object}, of {@code kind}, the next index. */
+    public void add(final Object object, final int kind)
+    {
+        final int index = objects.size();
+        if (index == kinds.length)
+        {
+            kinds = java.util.Arrays.copyOf(kinds, 2 * index);
+        }
+        kinds[index] = (byte)kind;
+        add(object);
+    }
+
+    /** The kind of the object at {@code index}, as {@link #add(Object, int)} gave it (0 when added without). */
+    public int kind(final int index)
+    {
+        return kinds[index];
     }
 
     /** Gives {@code object} the next index. */

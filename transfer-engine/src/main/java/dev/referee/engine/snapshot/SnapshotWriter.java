@@ -43,6 +43,7 @@ public final class SnapshotWriter
     /** The address {@link #writeAddress} encoded last and its encoding before the port. */
     private InetAddress lastAddress;
     private UnsafeBuffer lastAddressBytes;
+    private SnapshotWriter side;
 
     public SnapshotWriter()
     {
@@ -118,6 +119,33 @@ public final class SnapshotWriter
         }
     }
 
+    /** Appends everything {@code other} holds. */
+    public SnapshotWriter append(final SnapshotWriter other)
+    {
+        for (int i = 0, n = other.position / other.chunkBytes; i <= n && i < other.chunks.size(); i++)
+        {
+            final int length = Math.min(other.chunkBytes, other.position - i * other.chunkBytes);
+            if (length > 0)
+            {
+                put(other.chunks.get(i), 0, length);
+            }
+        }
+        return this;
+    }
+
+    /**
+     * A second writer kept with this one, empty, for a part of a snapshot written beside the main one in the same pass
+     * and appended after it: one walk over 300,000 objects instead of two.
+     */
+    public SnapshotWriter side()
+    {
+        if (side == null)
+        {
+            side = new SnapshotWriter(chunkBytes, offHeap);
+        }
+        return side.reset();
+    }
+
     public byte[] toByteArray()
     {
         final byte[] bytes = new byte[position];
@@ -177,14 +205,36 @@ public final class SnapshotWriter
         return put(straddle, 0, 8);
     }
 
-    /** i32 byte length (-1: null), then UTF-8 (SIP text is ASCII; Latin-1 chars made from bytes round-trip too). */
+    /**
+     * i32 byte length (-1: null), then UTF-8 (SIP text is ASCII; Latin-1 chars made from bytes round-trip too). An
+     * ASCII String (every tag, branch and method name) is put char by char: no byte array made for each of the
+     * 300,000 transactions of a snapshot at 3,000 calls/s.
+     */
     public SnapshotWriter writeString(final String value)
     {
         if (value == null)
         {
             return writeInt(NULL_LENGTH);
         }
-        return writeBytes(value.getBytes(StandardCharsets.UTF_8));
+        final int length = value.length();
+        for (int i = 0; i < length; i++)
+        {
+            if (value.charAt(i) >= 0x80)
+            {
+                return writeBytes(value.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        writeInt(length);
+        for (int i = 0; i < length; i++)
+        {
+            if (chunkPosition == chunkBytes)
+            {
+                nextChunk();
+            }
+            chunk.putByte(chunkPosition++, (byte)value.charAt(i));
+        }
+        position += length;
+        return this;
     }
 
     /** i32 length (-1: null), then the bytes. */

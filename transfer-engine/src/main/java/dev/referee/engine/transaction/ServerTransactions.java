@@ -12,6 +12,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The server transactions held, by their RFC 3261 §17.2.3 key: branch (with the magic cookie) and sent-by, or for
@@ -151,14 +152,20 @@ final class ServerTransactions
     List<ServerTransaction> all()
     {
         final List<ServerTransaction> all = new ArrayList<>(size);
+        forEach(all::add);
+        return all;
+    }
+
+    /** Hands every transaction held to {@code consumer}, in hash order. */
+    void forEach(final Consumer<ServerTransaction> consumer)
+    {
         byHash.values().forEach(head ->
         {
             for (ServerTransaction st = head; st != null; st = st.sameHash)
             {
-                all.add(st);
+                consumer.accept(st);
             }
         });
-        return all;
     }
 
     /** FNV-1a of the first {@code length} bytes of {@code key}. */

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Writes and restores the transaction layer's state for {@code dev.referee.engine.snapshot}: the transactions held
@@ -34,6 +35,12 @@ public final class TransactionSnapshots
     public static List<ServerTransaction> held(final TransactionLayer layer)
     {
         return layer.servers().all();
+    }
+
+    /** Hands every transaction the layer holds to {@code consumer}, in its hash order, without listing them. */
+    public static void forEachHeld(final TransactionLayer layer, final Consumer<ServerTransaction> consumer)
+    {
+        layer.servers().forEach(consumer);
     }
 
     /** Sorts {@code servers} by key, in place; returns them. */

@@ -70,6 +70,57 @@ class SnapshotWriterTest
         }
     }
 
+    /**
+     * A String is its UTF-8 bytes after their length, whether it is ASCII (put char by char, across chunks) or not
+     * (a Latin-1 char, a char beyond it, a surrogate pair): what a reader of an earlier build expects.
+     */
+    @Test
+    void shouldWriteAStringAsItsUtf8Bytes()
+    {
+        for (final String value : new String[]{ "", "z9hG4bK-3f2a.1", "tag=a1b2c3d4e5f6a7b8c9d0", "caf\u00e9",
+            "\u00e9" + "x".repeat(20), "x".repeat(20) + "\u20ac", "\ud83d\udcde call" })
+        {
+            for (final int chunkBytes : new int[]{ 3, 7, 64 })
+            {
+                final SnapshotWriter out = new SnapshotWriter(chunkBytes);
+                out.writeByte(9).writeString(value);
+                final byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+                final byte[] expected = new byte[5 + utf8.length];
+                expected[0] = 9;
+                new UnsafeBuffer(expected).putInt(1, utf8.length, java.nio.ByteOrder.LITTLE_ENDIAN);
+                System.arraycopy(utf8, 0, expected, 5, utf8.length);
+                assertArrayEquals(expected, out.toByteArray(), value + " in chunks of " + chunkBytes);
+                assertEquals(expected.length, out.length());
+                assertEquals(value, new SnapshotReader(Arrays.copyOfRange(expected, 1, expected.length)).readString());
+            }
+        }
+    }
+
+    /** What is written beside a snapshot, then appended, lands as if written there: one pass, two parts. */
+    @Test
+    void shouldAppendWhatWasWrittenBeside() throws Exception
+    {
+        final byte[] main = write(new SnapshotWriter(1 << 20));
+        final byte[] beside = write(new SnapshotWriter(1 << 20));
+        for (final int chunkBytes : new int[]{ 8, 13, 1 << 20 })
+        {
+            final SnapshotWriter out = chunkBytes == 13 ? SnapshotWriter.offHeap(chunkBytes) :
+                new SnapshotWriter(chunkBytes);
+            for (int round = 0; round < 2; round++) // the writer beside is kept, empty for each use
+            {
+                out.reset();
+                final SnapshotWriter side = out.side();
+                assertEquals(0, side.length());
+                write(side);
+                write(out);
+                out.append(side);
+                final byte[] expected = Arrays.copyOf(main, main.length + beside.length);
+                System.arraycopy(beside, 0, expected, main.length, beside.length);
+                assertArrayEquals(expected, out.toByteArray(), "chunks of " + chunkBytes + ", round " + round);
+            }
+        }
+    }
+
     /** An address written again (the same object, as most transactions share a peer's) gives the same bytes. */
     @Test
     void shouldWriteAnAddressTheSameEachTime() throws Exception
