@@ -1,7 +1,6 @@
 package dev.referee.engine.time;
 
 import org.agrona.DeadlineTimerWheel;
-import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.collections.LongArrayList;
 import org.agrona.collections.LongHashSet;
 
@@ -21,7 +20,10 @@ public final class EngineTimers implements DeadlineTimerWheel.TimerHandler
     private static final int TICKS_PER_WHEEL = 1024;
     private static final int TICK_SHIFT = Long.numberOfTrailingZeros(TICK_RESOLUTION_NS);
 
-    private final Long2ObjectHashMap<TimerOwner> owners = new Long2ObjectHashMap<>();
+    /** The wheel's initial slots per spoke (Agrona's default); the owners' table starts with as many. */
+    private static final int INITIAL_SLOTS_PER_SPOKE = 16;
+
+    private final TimerOwners owners = new TimerOwners(TICKS_PER_WHEEL, INITIAL_SLOTS_PER_SPOKE);
     /**
      * The ids of the timers in the wheel, which the wheel does not list: usually the keys of {@link #owners}, but a
      * timer can stay in the wheel with no owner (see {@link #dispatchExpired}), and it still expires at its spoke.
@@ -165,7 +167,8 @@ public final class EngineTimers implements DeadlineTimerWheel.TimerHandler
         {
             return;
         }
-        wheel = new DeadlineTimerWheel(TimeUnit.NANOSECONDS, startTimeNs, TICK_RESOLUTION_NS, TICKS_PER_WHEEL);
+        wheel = new DeadlineTimerWheel(TimeUnit.NANOSECONDS, startTimeNs, TICK_RESOLUTION_NS, TICKS_PER_WHEEL,
+            INITIAL_SLOTS_PER_SPOKE);
         wheel.currentTickTime(tickTimeNs - TICK_RESOLUTION_NS);
         if (wheel.currentTickTime() != tickTimeNs)
         {
@@ -298,7 +301,8 @@ public final class EngineTimers implements DeadlineTimerWheel.TimerHandler
         if (wheel == null)
         {
             // Started at the first input's time so that replay from the same inputs builds the same wheel.
-            wheel = new DeadlineTimerWheel(TimeUnit.NANOSECONDS, nowNs, TICK_RESOLUTION_NS, TICKS_PER_WHEEL);
+            wheel = new DeadlineTimerWheel(TimeUnit.NANOSECONDS, nowNs, TICK_RESOLUTION_NS, TICKS_PER_WHEEL,
+                INITIAL_SLOTS_PER_SPOKE);
         }
         return wheel;
     }
