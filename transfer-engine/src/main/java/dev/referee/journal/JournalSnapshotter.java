@@ -26,6 +26,8 @@ public final class JournalSnapshotter
     /** The encoder's chunks (outside the heap), four to a part. */
     static final int CHUNK_BYTES = PART_BYTES / 4;
     private static final long UNSET = Long.MIN_VALUE;
+    private static final long BYTES_PER_TRANSACTION = 450;
+    private static final long BYTES_PER_CALL = 2048;
 
     private final Engine engine;
     private final RecordSink sink;
@@ -69,6 +71,20 @@ public final class JournalSnapshotter
             nextSnapshotNs = timeNs + intervalNs;
             write();
         }
+        else
+        {
+            writer.growToward(expectedBytes());
+        }
+    }
+
+    /**
+     * About what the next snapshot will take, with a quarter more: 450 bytes per transaction (a waiting one's key,
+     * headers and last response), 2 KB per call (its legs and their dialogs). Measured on 2026-12-05: 127 MB for
+     * 286,668 transactions; 18 MB for 10,000 established calls.
+     */
+    private long expectedBytes()
+    {
+        return (BYTES_PER_TRANSACTION * engine.transactions() + BYTES_PER_CALL * engine.activeCalls()) * 5 / 4;
     }
 
     /**
@@ -84,6 +100,7 @@ public final class JournalSnapshotter
         {
             writer.reset();
             EngineSnapshot.write(engine, writer);
+            final long encodedNs = nanoClock == null ? 0 : nanoClock.nanoTime();
             final int length = writer.length();
             final int parts = Math.max(1, (length + PART_BYTES - 1) / PART_BYTES);
             final long timeNs = engine.nowNs();
@@ -106,10 +123,14 @@ public final class JournalSnapshotter
             snapshots++;
             if (nanoClock != null)
             {
+                // Encoding and appending apart: the first snapshot of a run is the slowest, and its 130 MB are fresh
+                // memory twice over (the writer's chunks, the queue's pages).
+                final long endNs = nanoClock.nanoTime();
                 System.getLogger(JournalSnapshotter.class.getName()).log(System.Logger.Level.INFO,
                     "journal: snapshot of " + length + " bytes (" + engine.activeCalls() + " calls, " +
-                    engine.transactions() + " transactions) took the engine thread " +
-                    (nanoClock.nanoTime() - startNs) / 1_000_000 + " ms");
+                    engine.transactions() + " transactions) took the engine thread " + (endNs - startNs) / 1_000_000 +
+                    " ms (encoding " + (encodedNs - startNs) / 1_000_000 + " ms, appending " +
+                    (endNs - encodedNs) / 1_000_000 + " ms)");
             }
         }
         catch (final RuntimeException ex)
@@ -117,6 +138,12 @@ public final class JournalSnapshotter
             sink.abort();
             failures++;
         }
+    }
+
+    /** What the writer's chunks hold now, written or not: grown ahead of the next snapshot. */
+    long reservedBytes()
+    {
+        return writer.capacity();
     }
 
     public long snapshots()

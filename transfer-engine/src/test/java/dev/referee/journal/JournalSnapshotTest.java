@@ -293,6 +293,46 @@ class JournalSnapshotTest
         assertEquals(3, snapshotter.snapshots());
     }
 
+    /**
+     * Between snapshots the writer takes one more chunk per input until it holds what the next snapshot is expected to
+     * take: the snapshot then writes into memory already faulted in, on the engine thread no fresh chunk at all.
+     */
+    @Test
+    void shouldGrowTheWriterAChunkPerInputAheadOfTheNextSnapshot()
+    {
+        final MemorySink calls = new MemorySink();
+        final SyntheticCalls phones = new SyntheticCalls(calls, SyntheticCalls.config(SyntheticCalls.key(3)),
+            1_000_000_000L, 50_000);
+        for (int i = 0; i < 2_000; i++)
+        {
+            phones.callerBye(phones.establish(i)); // their transactions wait out 64*T1
+        }
+        final MemorySink sink = new MemorySink();
+        final JournalSnapshotter snapshotter =
+            new JournalSnapshotter(phones.engine(), sink, TimeUnit.SECONDS.toNanos(60));
+        final long oneChunk = snapshotter.reservedBytes();
+        snapshotter.beforeInput(0); // sets the first deadline
+        snapshotter.beforeInput(1);
+        assertEquals(2 * oneChunk, snapshotter.reservedBytes(), "one chunk more per input");
+        // 450 bytes per transaction waiting, and a quarter more (no call is left).
+        final long expected = 450L * phones.engine().transactions() * 5 / 4;
+        for (long input = 2; input < 2 + expected / oneChunk + 50; input++)
+        {
+            snapshotter.beforeInput(input);
+        }
+        assertTrue(snapshotter.reservedBytes() >= expected && snapshotter.reservedBytes() < expected + oneChunk,
+            snapshotter.reservedBytes() + " reserved for " + expected + " expected: grown to it, then no more");
+        snapshotter.write();
+        assertEquals(1, snapshotter.snapshots());
+        long written = 0;
+        for (final byte[] record : sink.records())
+        {
+            written += record.length;
+        }
+        assertTrue(written < snapshotter.reservedBytes(), written + " bytes written, " + snapshotter.reservedBytes() +
+            " reserved: the snapshot took no chunk of its own");
+    }
+
     @Test
     void shouldNeverSnapshotWithIntervalZero()
     {
