@@ -294,8 +294,8 @@ class JournalSnapshotTest
     }
 
     /**
-     * Between snapshots the writer takes one more chunk per input until it holds what the next snapshot is expected to
-     * take: the snapshot then writes into memory already faulted in, on the engine thread no fresh chunk at all.
+     * Between snapshots the writer takes one more chunk per period of input time until it holds what the next snapshot
+     * is expected to take: the snapshot then writes into memory already faulted in, on the engine thread no fresh chunk.
      */
     @Test
     void shouldGrowTheWriterAChunkPerInputAheadOfTheNextSnapshot()
@@ -311,14 +311,18 @@ class JournalSnapshotTest
         final JournalSnapshotter snapshotter =
             new JournalSnapshotter(phones.engine(), sink, TimeUnit.SECONDS.toNanos(60));
         final long oneChunk = snapshotter.reservedBytes();
+        final long period = JournalSnapshotter.GROWTH_PERIOD_NS;
         snapshotter.beforeInput(0); // sets the first deadline
-        snapshotter.beforeInput(1);
-        assertEquals(2 * oneChunk, snapshotter.reservedBytes(), "one chunk more per input");
+        snapshotter.beforeInput(period);
+        assertEquals(2 * oneChunk, snapshotter.reservedBytes(), "one chunk more");
+        snapshotter.beforeInput(period + 1);
+        snapshotter.beforeInput(2 * period - 1);
+        assertEquals(2 * oneChunk, snapshotter.reservedBytes(), "at most one per period of input time");
         // 450 bytes per transaction waiting, and a quarter more (no call is left).
         final long expected = 450L * phones.engine().transactions() * 5 / 4;
         for (long input = 2; input < 2 + expected / oneChunk + 50; input++)
         {
-            snapshotter.beforeInput(input);
+            snapshotter.beforeInput(input * period);
         }
         assertTrue(snapshotter.reservedBytes() >= expected && snapshotter.reservedBytes() < expected + oneChunk,
             snapshotter.reservedBytes() + " reserved for " + expected + " expected: grown to it, then no more");
