@@ -78,9 +78,25 @@ public final class JournalSnapshotter
             nextSnapshotNs = timeNs + intervalNs;
             write();
         }
-        else if ((lastGrowthNs == UNSET || timeNs - lastGrowthNs >= GROWTH_PERIOD_NS) &&
-            writer.growToward(expectedBytes()))
+        else if (lastGrowthNs == UNSET || timeNs - lastGrowthNs >= GROWTH_PERIOD_NS)
         {
+            grow(timeNs);
+        }
+    }
+
+    private void grow(final long timeNs)
+    {
+        try
+        {
+            if (writer.growToward(expectedBytes()))
+            {
+                lastGrowthNs = timeNs;
+            }
+        }
+        catch (final OutOfMemoryError ex)
+        {
+            // No direct memory left for a chunk: the input goes on; the next try is a period later, and the snapshot
+            // takes what it lacks itself (or fails, counted, as below).
             lastGrowthNs = timeNs;
         }
     }
@@ -141,8 +157,9 @@ public final class JournalSnapshotter
                     (endNs - encodedNs) / 1_000_000 + " ms)");
             }
         }
-        catch (final RuntimeException ex)
+        catch (final RuntimeException | OutOfMemoryError ex)
         {
+            // A full disk, or no direct memory for the writer's chunks: the engine goes on without this snapshot.
             sink.abort();
             failures++;
         }
