@@ -172,7 +172,7 @@ public final class EngineSnapshot
         for (int i = 0; i < refs.size(); i++)
         {
             final Object object = refs.get(i);
-            final int kind = refs.kind(i);
+            final int kind = walk.kindAt(i);
             out.writeByte(kind);
             if (kind == SnapshotKinds.SERVER_TRANSACTION || kind == SnapshotKinds.CLIENT_TRANSACTION)
             {
@@ -378,6 +378,8 @@ public final class EngineSnapshot
         private final IdentityHashMap<Object, Integer> others = new IdentityHashMap<>();
         /** By place found, the index in the snapshot's table ({@link #numbered}). */
         private int[] tableIndex;
+        /** By index in the snapshot's table, the place found: the inverse of {@link #tableIndex}. */
+        private int[] order;
         private int expanded;
 
         Walk(final int expected)
@@ -417,6 +419,12 @@ public final class EngineSnapshot
         int foundAt(final SnapshotObject object)
         {
             return SnapshotRefs.isFound(object, found) ? SnapshotRefs.foundAt(object) : -1;
+        }
+
+        /** The kind of the object at {@code tableIndex} in the snapshot's table ({@link #numbered}). */
+        int kindAt(final int tableIndex)
+        {
+            return kinds[order[tableIndex]];
         }
 
         /** The index in the snapshot's table of the object found at {@code foundAt} (-1: null). */
@@ -467,7 +475,7 @@ public final class EngineSnapshot
                 start[kind] = before;
                 before += ofKind;
             }
-            final int[] order = new int[count];
+            order = new int[count];
             for (int i = 0; i < count; i++)
             {
                 order[start[kinds[i]]++] = i;
@@ -477,7 +485,7 @@ public final class EngineSnapshot
             for (int index = 0; index < count; index++)
             {
                 final int i = order[index];
-                refs.add(found.get(i), kinds[i]);
+                refs.add(found.get(i));
                 tableIndex[i] = index;
             }
             return refs;

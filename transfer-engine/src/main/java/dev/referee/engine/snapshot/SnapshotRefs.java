@@ -16,8 +16,6 @@ public final class SnapshotRefs
     public static final int NULL_REF = -1;
 
     private final List<Object> objects;
-    /** The kind ({@link SnapshotKinds}) of each object, by index: a pass over them need not touch them to know it. */
-    private byte[] kinds;
     /** The indexes of the objects that do not carry theirs (calls and legs: a few per call, not thousands). */
     private final IdentityHashMap<Object, Integer> others = new IdentityHashMap<>();
 
@@ -59,25 +57,6 @@ public final class SnapshotRefs
     public SnapshotRefs(final int expected)
     {
         objects = new ArrayList<>(expected);
-        kinds = new byte[Math.max(16, expected)];
-    }
-
-    /** Gives {@code object}, of {@code kind}, the next index. */
-    public void add(final Object object, final int kind)
-    {
-        final int index = objects.size();
-        if (index == kinds.length)
-        {
-            kinds = java.util.Arrays.copyOf(kinds, 2 * index);
-        }
-        kinds[index] = (byte)kind;
-        add(object);
-    }
-
-    /** The kind of the object at {@code index}, as {@link #add(Object, int)} gave it (0 when added without). */
-    public int kind(final int index)
-    {
-        return kinds[index];
     }
 
     /** Gives {@code object} the next index. */

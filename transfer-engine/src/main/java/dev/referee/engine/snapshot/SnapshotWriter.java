@@ -143,14 +143,7 @@ public final class SnapshotWriter
     /** Appends everything {@code other} holds. */
     public SnapshotWriter append(final SnapshotWriter other)
     {
-        for (int i = 0, n = other.position / other.chunkBytes; i <= n && i < other.chunks.size(); i++)
-        {
-            final int length = Math.min(other.chunkBytes, other.position - i * other.chunkBytes);
-            if (length > 0)
-            {
-                put(other.chunks.get(i), 0, length);
-            }
-        }
+        other.forEachSlice(0, other.position, this::put);
         return this;
     }
 
