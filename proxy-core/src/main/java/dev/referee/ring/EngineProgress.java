@@ -12,9 +12,15 @@ import com.lmax.disruptor.Sequence;
  * Lag is the better overload signal (RFC 6357 §5): it says how late every answer is, whatever the mix of messages,
  * while a ring's fill depends on message sizes and rates. Both are read, so that neither a slow engine nor a burst
  * goes unnoticed.
+ * <p>
+ * A {@link PlannedPause} of the engine (a journal snapshot) makes the inputs that arrive during it, and those queued
+ * behind them, old without the engine being short of capacity: {@link #catchingUpWithPause()} tells the receive
+ * threads so, from the pause's start until the engine has handled every input published before its end.
  */
-public final class EngineProgress
+public final class EngineProgress implements PlannedPause
 {
+    private static final long NO_PAUSE = Long.MIN_VALUE;
+
     /**
      * How late an engine is that is not this ring's last stage: a cluster member's leader, whose ring only offers its
      * inputs to the replicated log, applied by the engine once committed (docs/failover.md). The age at
@@ -26,11 +32,20 @@ public final class EngineProgress
         DownstreamLag NONE = nowNs -> 0;
 
         long lagNs(long nowNs);
+
+        /** As {@link EngineProgress#catchingUpWithPause()}, for that engine: its lag is a planned pause's. */
+        default boolean catchingUpWithPause()
+        {
+            return false;
+        }
     }
 
     private final RingBuffer<InboundEvent> ring;
     private volatile Sequence engineSequence;
     private volatile DownstreamLag downstream = DownstreamLag.NONE;
+    private volatile boolean paused;
+    /** The last input published when the last pause ended: until the engine has handled it, it catches up. */
+    private volatile long pauseBacklogEnd = NO_PAUSE;
 
     public EngineProgress(final RingBuffer<InboundEvent> ring)
     {
@@ -47,6 +62,30 @@ public final class EngineProgress
     public void downstream(final DownstreamLag lag)
     {
         downstream = lag;
+    }
+
+    /** Engine thread: a planned pause begins (before the snapshot is taken). */
+    @Override
+    public void pauseBegins()
+    {
+        paused = true;
+    }
+
+    /** Engine thread: the planned pause ended; the inputs published so far waited for it. */
+    @Override
+    public void pauseEnds()
+    {
+        pauseBacklogEnd = ring.getCursor(); // written before paused is cleared: a reader seeing the end sees this
+        paused = false;
+    }
+
+    /**
+     * True while the engine is in a planned pause, or has not yet handled every input published before the last one
+     * ended: the lag it shows now is the pause's, not a queue of offered work. Any thread.
+     */
+    public boolean catchingUpWithPause()
+    {
+        return paused || handled() < pauseBacklogEnd || downstream.catchingUpWithPause();
     }
 
     /** The last sequence the engine has handled; -1 before it handled any. */

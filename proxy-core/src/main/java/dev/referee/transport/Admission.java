@@ -23,7 +23,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@link #SHED}: a new dialog-creating INVITE (no To tag) while the engine lags more than
  *   {@code overload.max-lag}, or its lag stands above {@code overload.standing-lag} ({@link StandingLag}), or the
  *   ring is fuller than {@code overload.max-ring-fill}. It gets a stateless 503 with
- *   Retry-After at once ({@link #response()}).</li>
+ *   Retry-After at once ({@link #response()}). The lag of a planned pause of the engine (a journal snapshot) and of
+ *   the inputs that waited for it does not shed ({@link EngineProgress#catchingUpWithPause()}); the ring's fill
+ *   does.</li>
  *   <li>{@link #ADMIT}: everything else. Requests of established dialogs, ACK, CANCEL and responses are never shed:
  *   they finish work already paid for.</li>
  * </ul>
@@ -182,6 +184,14 @@ public final class Admission
         if (progress.backlogBefore(sequence) > maxBacklog)
         {
             return true;
+        }
+        if (progress.catchingUpWithPause())
+        {
+            // A journal snapshot held the engine: its lag is the pause's, not offered work beyond the capacity, and
+            // drains once the pause is over (at 3,000 calls/s a second's pause shed hundreds of calls). The ring's
+            // room still bounds what waits; a queue that stands once it caught up is judged again then.
+            standingLag.plannedPause(nowNs);
+            return false;
         }
         final long lagNs = progress.lagNsBefore(sequence, nowNs);
         return standingLag.shed(lagNs, nowNs) || lagNs > maxLagNs;

@@ -36,6 +36,17 @@ final class StandingLag
         this.intervalNs = intervalNs;
     }
 
+    /**
+     * At {@code nowNs} the engine's lag is that of a planned pause (a journal snapshot) or of the inputs that waited
+     * for it: as if the lag had fallen back to the target. The pause is no queue, and a stretch above the target
+     * before it does not add up with the catching up after it; a queue that stood (shedding before the pause) sheds
+     * again at once if the lag rises within an interval, as after any shedding.
+     */
+    void plannedPause(final long nowNs)
+    {
+        shed(0, nowNs);
+    }
+
     /** True when a new call seeing the engine {@code lagNs} behind at {@code nowNs} is to be shed. */
     boolean shed(final long lagNs, final long nowNs)
     {

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Test;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The engine's lag as admission control reads it, on a ring with several producers. */
 class EngineProgressTest
@@ -48,6 +50,34 @@ class EngineProgressTest
         ring.get(claimed).timeNs = NOW_NS - TimeUnit.MILLISECONDS.toNanos(50);
         ring.publish(claimed);
         assertEquals(TimeUnit.MILLISECONDS.toNanos(50), progress.lagNsBefore(claimed + 1, NOW_NS));
+    }
+
+    /**
+     * A planned pause (a journal snapshot) lasts, for admission control, from its start until the engine has handled
+     * every input published before its end: those inputs' lag is the pause's. An input published after the end is
+     * judged by its own lag again once those are handled.
+     */
+    @Test
+    void shouldCatchUpWithAPauseUntilEveryInputPublishedBeforeItsEndIsHandled()
+    {
+        final Sequence engine = new Sequence(-1);
+        progress.engineSequence(engine);
+        assertFalse(progress.catchingUpWithPause(), "never paused");
+        publish(NOW_NS - 900);
+        progress.pauseBegins();
+        assertTrue(progress.catchingUpWithPause());
+        publish(NOW_NS - 800);
+        publish(NOW_NS - 700); // inputs 0 to 2 wait for the pause
+        assertEquals(900, progress.lagNs(NOW_NS), "the lag shows the pause");
+        progress.pauseEnds();
+        assertTrue(progress.catchingUpWithPause(), "nothing handled yet");
+        publish(NOW_NS - 100); // input 3: after the pause's end, queued behind those that waited for it
+        engine.set(1);
+        assertTrue(progress.catchingUpWithPause(), "input 2 still waits");
+        engine.set(2);
+        assertFalse(progress.catchingUpWithPause(), "every input published before the end handled");
+        assertEquals(1, progress.backlog(), "input 3 still queued");
+        assertEquals(100, progress.lagNs(NOW_NS));
     }
 
     private void publish(final long timeNs)

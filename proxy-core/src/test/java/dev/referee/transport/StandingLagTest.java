@@ -50,6 +50,20 @@ class StandingLagTest
     }
 
     @Test
+    void shouldNotCountAPlannedPauseAsPartOfAStandingLag()
+    {
+        assertFalse(lag.shed(150 * MS, 0), "above the target since 0");
+        lag.plannedPause(500 * MS); // a journal snapshot, then its catching up, until 1,200 ms
+        lag.plannedPause(1_200 * MS);
+        assertFalse(lag.shed(150 * MS, 1_250 * MS), "the stretch before the pause does not add up with the one after");
+        assertFalse(lag.shed(150 * MS, 2_249 * MS));
+        assertTrue(lag.shed(150 * MS, 2_250 * MS), "a lag that stands a whole interval after the pause sheds");
+        lag.plannedPause(2_300 * MS);
+        assertFalse(lag.shed(50 * MS, 2_400 * MS));
+        assertTrue(lag.shed(110 * MS, 2_500 * MS), "shedding before the pause: a rise within an interval sheds at once");
+    }
+
+    @Test
     void shouldNeverShedWhenTurnedOff()
     {
         final StandingLag off = new StandingLag(0, 1_000 * MS);

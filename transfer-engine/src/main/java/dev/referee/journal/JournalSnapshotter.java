@@ -3,6 +3,7 @@ package dev.referee.journal;
 import dev.referee.engine.Engine;
 import dev.referee.engine.EngineSnapshot;
 import dev.referee.engine.snapshot.SnapshotWriter;
+import dev.referee.ring.PlannedPause;
 import net.openhft.chronicle.bytes.Bytes;
 import org.agrona.concurrent.NanoClock;
 
@@ -13,8 +14,9 @@ import org.agrona.concurrent.NanoClock;
  * snapshot sits exactly at that input boundary in the journal. Time is the inputs' time, never a clock.
  * <p>
  * The snapshot is taken on the engine thread (the engine is single-threaded, and a copy would cost as much as the
- * encoding): the input that crosses the deadline waits for it (measured in docs/journal-format.md). Engine thread
- * only.
+ * encoding): the input that crosses the deadline waits for it (measured in docs/journal-format.md), and so do those
+ * received meanwhile. The receive side is told ({@link PlannedPause}), so that it does not shed new calls for the lag
+ * of a pause the engine gave itself (docs/overload.md). Engine thread only.
  */
 public final class JournalSnapshotter
 {
@@ -40,6 +42,7 @@ public final class JournalSnapshotter
     private final long intervalNs;
     /** Times each snapshot for the operator's log; null: not timed (replay, tests). Never decides anything. */
     private final NanoClock nanoClock;
+    private final PlannedPause pause;
     private final SnapshotWriter writer = SnapshotWriter.offHeap(CHUNK_BYTES);
     private long nextSnapshotNs = UNSET;
     private long lastGrowthNs = UNSET;
@@ -49,17 +52,21 @@ public final class JournalSnapshotter
     /** {@code intervalNs} 0 or less: never. */
     public JournalSnapshotter(final Engine engine, final RecordSink sink, final long intervalNs)
     {
-        this(engine, sink, intervalNs, null);
+        this(engine, sink, intervalNs, null, PlannedPause.NONE);
     }
 
-    /** With {@code nanoClock} to log how long each snapshot held the engine thread (the node's). */
+    /**
+     * The node's: with {@code nanoClock} to log how long each snapshot held the engine thread, and each snapshot told
+     * to {@code pause} (the receive threads' admission control: the snapshot's lag is no overload).
+     */
     public JournalSnapshotter(final Engine engine, final RecordSink sink, final long intervalNs,
-        final NanoClock nanoClock)
+        final NanoClock nanoClock, final PlannedPause pause)
     {
         this.engine = engine;
         this.sink = sink;
         this.intervalNs = intervalNs;
         this.nanoClock = nanoClock;
+        this.pause = pause;
     }
 
     /** An input of time {@code timeNs} is about to be appended; takes a snapshot first when one is due. */
@@ -120,6 +127,7 @@ public final class JournalSnapshotter
         // How long the engine thread stands still for it, for the operator's log only. At 3,000 calls/s the state is
         // mostly the transactions waiting 64*T1 and this took seconds (docs/journal-format.md "Snapshots").
         final long startNs = nanoClock == null ? 0 : nanoClock.nanoTime();
+        pause.pauseBegins();
         try
         {
             writer.reset();
@@ -162,6 +170,10 @@ public final class JournalSnapshotter
             // A full disk, or no direct memory for the writer's chunks: the engine goes on without this snapshot.
             sink.abort();
             failures++;
+        }
+        finally
+        {
+            pause.pauseEnds();
         }
     }
 

@@ -5,6 +5,8 @@ import dev.referee.engine.EngineSnapshot;
 import dev.referee.engine.counters.EngineCounters;
 import dev.referee.engine.events.EngineEvents;
 import dev.referee.ring.InboundEvent;
+import dev.referee.ring.PlannedPause;
+import net.openhft.chronicle.bytes.Bytes;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -335,6 +337,69 @@ class JournalSnapshotTest
         }
         assertTrue(written < snapshotter.reservedBytes(), written + " bytes written, " + snapshotter.reservedBytes() +
             " reserved: the snapshot took no chunk of its own");
+    }
+
+    /**
+     * The receive threads' admission control is told of each snapshot before it begins and after it ends, also of
+     * one that fails (a full disk): the lag it makes is no overload (docs/overload.md), and a pause never told to end
+     * would keep the lag from ever shedding again.
+     */
+    @Test
+    void shouldTellThePlannedPauseOfEachSnapshotAlsoOfOneThatFails()
+    {
+        final List<String> told = new ArrayList<>();
+        final MemorySink sink = new MemorySink();
+        final boolean[] diskFull = {true};
+        final RecordSink fullOnce = new RecordSink()
+        {
+            @Override
+            public Bytes<?> begin()
+            {
+                if (diskFull[0])
+                {
+                    diskFull[0] = false;
+                    told.add("write failed");
+                    throw new IllegalStateException("disk full");
+                }
+                told.add("write");
+                return sink.begin();
+            }
+
+            @Override
+            public void commit()
+            {
+                sink.commit();
+            }
+
+            @Override
+            public void abort()
+            {
+                sink.abort();
+            }
+        };
+        final Engine engine = new Engine(SyntheticCalls.config(1), (t, d, c, b, o, l) -> true, new EngineCounters());
+        final JournalSnapshotter snapshotter = new JournalSnapshotter(engine, fullOnce, TimeUnit.SECONDS.toNanos(1),
+            null, new PlannedPause()
+            {
+                @Override
+                public void pauseBegins()
+                {
+                    told.add("begins");
+                }
+
+                @Override
+                public void pauseEnds()
+                {
+                    told.add("ends");
+                }
+            });
+        for (final long ms : new long[]{0, 1_000, 1_500, 2_000})
+        {
+            snapshotter.beforeInput(TimeUnit.MILLISECONDS.toNanos(ms));
+        }
+        assertEquals(List.of("begins", "write failed", "ends", "begins", "write", "ends"), told);
+        assertEquals(1, snapshotter.failures());
+        assertEquals(1, snapshotter.snapshots());
     }
 
     @Test

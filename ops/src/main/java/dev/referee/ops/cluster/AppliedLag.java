@@ -21,9 +21,12 @@ public final class AppliedLag implements EngineProgress.DownstreamLag
     /** A receive time this far from now is another clock's, not a lag: counted as none. */
     static final long IMPLAUSIBLE_NS = TimeUnit.MINUTES.toNanos(10);
     private static final long NO_SESSION = Long.MIN_VALUE;
+    private static final long NO_PAUSE = Long.MIN_VALUE;
 
     private volatile long sessionId = NO_SESSION;
     private volatile long lastReceivedNs;
+    private volatile boolean paused;
+    private volatile long pauseEndedNs = NO_PAUSE;
 
     /**
      * This member takes up the lead with cluster session {@code ownSessionId} at {@code nowNs}: the lag counts from
@@ -48,6 +51,38 @@ public final class AppliedLag implements EngineProgress.DownstreamLag
         {
             lastReceivedNs = receivedNs;
         }
+    }
+
+    /** Service thread: the engine stops applying inputs for a snapshot (a planned pause, docs/overload.md). */
+    void pauseBegins()
+    {
+        paused = true;
+    }
+
+    /** Service thread: the snapshot is taken, at {@code nowNs}; the inputs received before then waited for it. */
+    void pauseEnds(final long nowNs)
+    {
+        pauseEndedNs = nowNs; // before paused is cleared: a reader seeing the end sees this
+        paused = false;
+    }
+
+    /**
+     * True while leading and in a snapshot, or until an input this member received after the snapshot's end is
+     * applied: the lag until then is the pause's, not a log or engine short of capacity.
+     */
+    @Override
+    public boolean catchingUpWithPause()
+    {
+        if (sessionId == NO_SESSION)
+        {
+            return false;
+        }
+        if (paused)
+        {
+            return true;
+        }
+        final long endedNs = pauseEndedNs;
+        return endedNs != NO_PAUSE && lastReceivedNs - endedNs < 0;
     }
 
     @Override

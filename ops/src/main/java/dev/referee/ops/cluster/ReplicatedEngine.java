@@ -233,6 +233,20 @@ public final class ReplicatedEngine implements ClusteredService
     @Override
     public void onTakeSnapshot(final ExclusivePublication snapshotPublication)
     {
+        // The leader's receive side is told: the lag the snapshot makes sheds no new call (docs/overload.md).
+        appliedLag.pauseBegins();
+        try
+        {
+            takeSnapshot(snapshotPublication);
+        }
+        finally
+        {
+            appliedLag.pauseEnds(System.nanoTime());
+        }
+    }
+
+    private void takeSnapshot(final ExclusivePublication snapshotPublication)
+    {
         final ExpandableArrayBuffer out = new ExpandableArrayBuffer();
         int length = 0;
         if (engine != null)

@@ -5,6 +5,8 @@ import org.junit.jupiter.api.Test;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The leader's overload signal: how long ago the last input its own receive side offered was received, as of when
@@ -46,6 +48,33 @@ class AppliedLagTest
         lag.lead(OWN_SESSION, 1_000 * MS);
         lag.follow();
         assertEquals(0, lag.lagNs(9_000 * MS));
+    }
+
+    /**
+     * A snapshot holds the service thread: while it lasts, and until an input received after its end is applied, the
+     * lag is the snapshot's, which the receive side does not take for overload.
+     */
+    @Test
+    void shouldCatchUpWithASnapshotUntilAnInputReceivedAfterItIsApplied()
+    {
+        lag.pauseBegins();
+        assertFalse(lag.catchingUpWithPause(), "following: nothing to judge");
+        lag.pauseEnds(500 * MS);
+        lag.lead(OWN_SESSION, 1_000 * MS);
+        lag.applied(OWN_SESSION, 1_000 * MS);
+        assertFalse(lag.catchingUpWithPause(), "a pause before the last input applied is over");
+
+        lag.pauseBegins();
+        assertTrue(lag.catchingUpWithPause());
+        lag.pauseEnds(1_600 * MS);
+        assertTrue(lag.catchingUpWithPause(), "nothing received after the end applied yet");
+        lag.applied(OWN_SESSION, 1_500 * MS);
+        assertTrue(lag.catchingUpWithPause(), "received during the snapshot");
+        lag.applied(OWN_SESSION + 1, 1_700 * MS);
+        assertTrue(lag.catchingUpWithPause(), "another session's clock");
+        lag.applied(OWN_SESSION, 1_601 * MS);
+        assertFalse(lag.catchingUpWithPause(), "caught up");
+        assertEquals(99 * MS, lag.lagNs(1_700 * MS), "judged by its lag again");
     }
 
     @Test
