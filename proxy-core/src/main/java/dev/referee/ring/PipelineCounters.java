@@ -41,6 +41,11 @@ public final class PipelineCounters
     public final Counter tcpBytesReceived = new Counter();
     public final Counter tcpInboundDropped = new Counter();
     public final Counter tcpOverloadResponses = new Counter();
+    /**
+     * Messages that found the inbound ring full and waited on their connection for a slot (dialogs' requests, ACKs,
+     * responses: never refused, and not sent again over TCP), the connection unread meanwhile.
+     */
+    public final Counter tcpHeldForRing = new Counter();
     public final Counter tcpAdmitted = new Counter();
     public final Counter tcpShed = new Counter();
     public final Counter tcpAbsorbed = new Counter();

@@ -47,6 +47,16 @@ final class TcpConnection
 
     static final long NO_PARTIAL = Long.MIN_VALUE;
 
+    /**
+     * The length of the message at the start of the read buffer that found the inbound ring full and is not one to
+     * answer 503 (a dialog's request, an ACK, a response): 0 when none. While one waits the connection is not read
+     * (TCP's window then holds the peer back: it does not retransmit what a full ring would drop).
+     */
+    int heldLength;
+    /** The held message's trunk ({@link BorderGuard#check}) and receive time, for when a slot is free. */
+    int heldTrunk;
+    long heldSinceNs;
+
     private ByteBuffer readByteBuffer = ByteBuffer.allocate(INITIAL_READ_CAPACITY);
     private final UnsafeBuffer readBuffer = new UnsafeBuffer(readByteBuffer);
     private final ArrayDeque<ByteBuffer> pendingWrites = new ArrayDeque<>();
@@ -260,9 +270,34 @@ final class TcpConnection
         }
     }
 
+    /** The message of {@code length} bytes at the start of the read buffer waits for a ring slot: stop reading. */
+    void holdForRing(final int length, final int trunk, final long receivedNs)
+    {
+        heldLength = length;
+        heldTrunk = trunk;
+        heldSinceNs = receivedNs;
+        updateInterest();
+    }
+
+    /** The held message took its slot (and was dropped from the buffer by the caller): read again. */
+    void releaseFromRing()
+    {
+        heldLength = 0;
+        updateInterest();
+    }
+
+    boolean heldForRing()
+    {
+        return heldLength > 0;
+    }
+
     /** Why this connection is to be closed at {@code nowNs}; {@link #KEEP} while it may stay. */
     int expiry(final long nowNs, final long idleTimeoutNs, final long readTimeoutNs)
     {
+        if (heldLength > 0)
+        {
+            return KEEP; // the wait is ours, not the peer's
+        }
         // A handshake is held to the same bound as a message: a peer that opens connections and never finishes
         // them holds no more than a slowloris does.
         if (tls != null && !tls.established() && nowNs - openedNs >= readTimeoutNs)
@@ -308,8 +343,9 @@ final class TcpConnection
             return;
         }
 
+        final int read = heldLength > 0 ? 0 : SelectionKey.OP_READ;
         final int ops = !connected ? SelectionKey.OP_CONNECT :
-            pendingWrites.isEmpty() ? SelectionKey.OP_READ : SelectionKey.OP_READ | SelectionKey.OP_WRITE;
+            pendingWrites.isEmpty() ? read : read | SelectionKey.OP_WRITE;
         if (key.interestOps() != ops)
         {
             key.interestOps(ops);

@@ -76,6 +76,8 @@ public final class TcpTransport implements Runnable, AutoCloseable
     private final long sweepIntervalNs;
     private final long selectTimeoutMs;
     private final List<TcpConnection> expired = new ArrayList<>();
+    /** Connections whose next message waits for an inbound ring slot, in the order they began to wait. */
+    private final List<TcpConnection> heldForRing = new ArrayList<>();
     private long lastSweepNs;
     private int acceptedOpen;
 
@@ -216,13 +218,19 @@ public final class TcpTransport implements Runnable, AutoCloseable
             lastSweepNs = clock.nanoTime();
             while (running)
             {
-                selector.select(selectTimeoutMs);
+                // While messages wait for ring slots, look again every millisecond: the engine frees slots without
+                // waking this thread.
+                selector.select(heldForRing.isEmpty() ? selectTimeoutMs : 1);
                 final Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
                 while (keys.hasNext())
                 {
                     final SelectionKey key = keys.next();
                     keys.remove();
                     onSelected(key);
+                }
+                if (!heldForRing.isEmpty())
+                {
+                    retryHeld();
                 }
                 pollOutbound();
                 final long nowNs = clock.nanoTime();
@@ -446,12 +454,18 @@ public final class TcpTransport implements Runnable, AutoCloseable
             acceptedOpen--;
         }
         counters.tcpSendDropped.add(connection.pendingWriteCount());
-        connection.close();
+        // Counted closed before the socket is: a peer that sees the end and then reads /status finds it gone
+        // (TcpLimitsTest read the count in that order, and once found it still open).
         counters.tcpConnectionsOpen.add(-1);
+        connection.close();
     }
 
     private void onReadable(final TcpConnection connection) throws IOException
     {
+        if (connection.heldForRing())
+        {
+            return; // selected before its interest changed: read once the held message has its slot
+        }
         // TLS may hold decrypted bytes the read buffer had no room for: read again, as long as that makes progress.
         while (readAndFrame(connection) && connection.hasBufferedInput())
         {
@@ -472,11 +486,34 @@ public final class TcpTransport implements Runnable, AutoCloseable
             return false;
         }
         counters.tcpBytesReceived.add(read);
+        final boolean open = frame(connection, clock.nanoTime());
+        if (connection.heldForRing())
+        {
+            heldForRing.add(connection); // once: a held connection is not read (onReadable)
+            return false;
+        }
+        return open && read > 0;
+    }
 
-        final long nowNs = clock.nanoTime();
+    /**
+     * Frames the read buffer and delivers each complete message, first the one held for a ring slot if any; false
+     * when the connection closed. A message that finds the ring full and is not to be answered 503 stays at the start
+     * of the buffer, held ({@link TcpConnection#holdForRing}), and so does everything after it.
+     */
+    private boolean frame(final TcpConnection connection, final long nowNs) throws IOException
+    {
         final UnsafeBuffer buffer = connection.readBuffer();
         final int end = connection.readLength();
         int offset = 0;
+        if (connection.heldForRing())
+        {
+            if (!deliverHeld(connection))
+            {
+                return connection.channel.isOpen();
+            }
+            offset = connection.heldLength;
+            connection.releaseFromRing();
+        }
         while (offset < end)
         {
             if (!connection.scanner.started())
@@ -501,10 +538,14 @@ public final class TcpTransport implements Runnable, AutoCloseable
             }
 
             connection.scanner.reset();
-            deliver(connection, buffer, offset, length, nowNs);
+            final boolean delivered = deliver(connection, buffer, offset, length, nowNs);
             if (!connection.channel.isOpen())
             {
                 return false;
+            }
+            if (!delivered)
+            {
+                break; // held at offset, which the buffer keeps as its start
             }
             offset += length;
         }
@@ -516,10 +557,59 @@ public final class TcpTransport implements Runnable, AutoCloseable
             return false;
         }
         connection.onRead(nowNs, offset > 0 && end > offset, connection.readLength());
-        return read > 0;
+        return true;
     }
 
-    private void deliver(
+    /** Offers the held message again; false while the ring is still full. */
+    private boolean deliverHeld(final TcpConnection connection) throws IOException
+    {
+        final int verdict = publisher.offer(connection.transport, connection.remote, connection.local, connection.id,
+            connection.heldTrunk, connection.readBuffer(), 0, connection.heldLength, connection.heldSinceNs, admission);
+        if (verdict == InboundPublisher.FULL)
+        {
+            return false;
+        }
+        if (verdict == Admission.SHED)
+        {
+            answer(connection, admission.response());
+        }
+        return true;
+    }
+
+    /**
+     * Offers the connections held for a ring slot their message again, in the order they were held; those served
+     * read again (and frame what TLS holds decrypted already).
+     */
+    private void retryHeld() throws IOException
+    {
+        final long nowNs = clock.nanoTime();
+        for (int i = 0; i < heldForRing.size(); )
+        {
+            final TcpConnection connection = heldForRing.get(i);
+            if (!connectionById.containsKey(connection.id))
+            {
+                heldForRing.remove(i);
+                continue;
+            }
+            if (!frame(connection, nowNs))
+            {
+                heldForRing.remove(i);
+                continue;
+            }
+            if (connection.heldForRing())
+            {
+                return; // the ring is full again: this one and the later ones keep their turn
+            }
+            heldForRing.remove(i);
+            if (connection.hasBufferedInput())
+            {
+                onReadable(connection);
+            }
+        }
+    }
+
+    /** Offers one message to the engine; false when it is held for a ring slot (and must stay in the buffer). */
+    private boolean deliver(
         final TcpConnection connection, final UnsafeBuffer buffer, final int offset, final int length, final long nowNs)
         throws IOException
     {
@@ -528,7 +618,7 @@ public final class TcpTransport implements Runnable, AutoCloseable
         final int trunk = border.check(buffer, offset, length, connection.remote, border.trunkOf(connection), nowNs);
         if (trunk == BorderGuard.DROP)
         {
-            return;
+            return true;
         }
         if (trunk == BorderGuard.REJECT)
         {
@@ -536,26 +626,30 @@ public final class TcpTransport implements Runnable, AutoCloseable
             {
                 closeConnection(connection);
             }
-            return;
+            return true;
         }
         final int verdict = publisher.offer(connection.transport, connection.remote, connection.local, connection.id, trunk,
             buffer, offset, length, nowNs, admission);
         if (verdict == Admission.SHED)
         {
             answer(connection, admission.response());
-            return;
+            return true;
         }
         if (verdict != InboundPublisher.FULL)
         {
-            return;
+            return true;
         }
 
         final ByteBuffer response = admission.responder().respond(buffer, offset, length);
         if (response == null)
         {
-            counters.tcpInboundDropped.increment();
+            // A dialog's request, an ACK, a response: never refused, and a TCP peer does not send it again. It waits
+            // for a slot, and the connection is not read meanwhile (backpressure through TCP's window).
+            counters.tcpHeldForRing.increment();
+            connection.holdForRing(length, trunk, nowNs);
+            return false;
         }
-        else if (answer(connection, response))
+        if (answer(connection, response))
         {
             counters.tcpOverloadResponses.increment();
         }
@@ -563,6 +657,7 @@ public final class TcpTransport implements Runnable, AutoCloseable
         {
             counters.tcpInboundDropped.increment();
         }
+        return true;
     }
 
     /** Writes a stateless answer (403, 503) and captures it when the connection took it. */

@@ -2,6 +2,7 @@ package dev.referee.transport;
 
 import dev.referee.pipeline.InboundHandler;
 import dev.referee.pipeline.SipPipeline;
+import dev.referee.ring.InboundEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +13,9 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -135,6 +138,59 @@ class OverloadTest
             {
                 assertOverloadAnswer(readMessage(in), sent);
             }
+        }
+    }
+
+    /**
+     * Over TCP nobody sends a message again, so a dialog's request, an ACK or a response that finds the ring full is
+     * neither refused nor dropped: it waits on its connection, which is not read meanwhile (TCP's window holds the
+     * peer back), and reaches the engine, in order, once the engine frees slots. New requests still get 503.
+     */
+    @Test
+    void shouldHoldADialogsMessagesOnTcpWhileTheRingIsFullAndDeliverThemAllInOrder() throws Exception
+    {
+        final List<String> handled = new CopyOnWriteArrayList<>();
+        final InboundHandler countingStalledEngine = (event, endOfBatch) ->
+        {
+            if (event.type == InboundEvent.SIP)
+            {
+                handled.add(event.message.callId() + " " + event.message.cseqMethodName());
+            }
+            stalledEngine.onInbound(event, endOfBatch);
+        };
+        pipeline = pipeline(RING_SIZE, 1_000, listen(Transport.TCP, "127.0.0.1"));
+        pipeline.start(countingStalledEngine);
+
+        try (Socket client = TcpTransportTest.connect(pipeline.localAddress(Transport.TCP)))
+        {
+            final StringBuilder fill = new StringBuilder();
+            for (int i = 0; i < RING_SIZE; i++)
+            {
+                fill.append(request("OPTIONS", "fill-" + i + "@test", "z9hG4bK-o" + i, i + 1, "TCP", ""));
+            }
+            client.getOutputStream().write(bytes(fill.toString()));
+            await("the ring full", () -> pipeline.inboundRemainingCapacity() == 0);
+
+            final String bye = request("BYE", "dialog@test", "z9hG4bK-d1", 7, "TCP", "")
+                .replace("To: <sip:bob@example.com>", "To: <sip:bob@example.com>;tag=b1");
+            final String ack = request("ACK", "dialog@test", "z9hG4bK-d0", 6, "TCP", "")
+                .replace("To: <sip:bob@example.com>", "To: <sip:bob@example.com>;tag=b1");
+            final String ok = response(200, "dialog@test", "z9hG4bK-x", 8, "BYE");
+            final String reInvite = request("INVITE", "dialog@test", "z9hG4bK-d2", 9, "TCP", "")
+                .replace("To: <sip:bob@example.com>", "To: <sip:bob@example.com>;tag=b1");
+            client.getOutputStream().write(bytes(ack + bye + ok + reInvite));
+            await("the first waits for a slot", () -> pipeline.counters().tcpHeldForRing.get() == 1);
+            assertEquals(0, pipeline.counters().tcpInboundDropped.get(), "nothing dropped");
+            assertEquals(0, pipeline.counters().tcpOverloadResponses.get(), "nothing refused");
+
+            release.countDown();
+            await("every message reached the engine", () -> handled.size() == RING_SIZE + 4);
+            assertEquals(List.of("dialog@test ACK", "dialog@test BYE", "dialog@test BYE", "dialog@test INVITE"),
+                handled.subList(RING_SIZE, RING_SIZE + 4), "in the order sent");
+            assertEquals(0, pipeline.counters().tcpInboundDropped.get());
+
+            client.getOutputStream().write(bytes(request("OPTIONS", "after@test", "z9hG4bK-a", 1, "TCP", "")));
+            await("the connection is read again", () -> handled.size() == RING_SIZE + 5);
         }
     }
 

@@ -13,7 +13,7 @@ import java.util.Map;
  *  "overload":{"admitted":n,"shed":n,"absorbed":n,"backlog":n,"lagMs":n},
  *  "security":{"unknownRejected":n,"unknownDropped":n,"floodDropped":n,"blockedSources":n,
  *              "responsesFromElsewhere":n},
- *  "tcp":{"connectionsOpen":n,"connectionsRefused":n,"bufferOverflows":n,"idleClosed":n,"readTimeouts":n,"tlsFailed":n,"connectFailures":n},
+ *  "tcp":{"connectionsOpen":n,"connectionsRefused":n,"bufferOverflows":n,"idleClosed":n,"readTimeouts":n,"tlsFailed":n,"connectFailures":n,"heldForRing":n},
  *  "trunks":{"routeRefused":n,"callLimitRefused":n,"rateRefused":n,"replacesRefused":n,"authChallenged":n,
  *            "authFailed":n,"byName":{"name":{"calls":n,"routeRefused":n,"callLimitRefused":n,"rateRefused":n,
  *            "replacesRefused":n,"authChallenged":n,"authFailed":n}}},
@@ -88,6 +88,7 @@ public final class StatusJson
             .append(",\"readTimeouts\":").append(tcp.readTimeouts())
             .append(",\"tlsFailed\":").append(tcp.tlsFailed())
             .append(",\"connectFailures\":").append(tcp.connectFailures())
+            .append(",\"heldForRing\":").append(tcp.heldForRing())
             .append('}');
 
         final StatusSnapshot.TrunkCalls total = status.trunks().total();

@@ -174,7 +174,7 @@ public record StatusSnapshot(
         final MessageCounts messagesOut, final Drops drops, final Overload overload)
     {
         this(activeCalls, dialogs, transactions, transactionsWaiting, timers, ring, messagesIn, messagesOut, drops,
-            overload, new Security(0, 0, 0, 0, 0), new Tcp(0, 0, 0, 0, 0, 0, 0));
+            overload, new Security(0, 0, 0, 0, 0), new Tcp(0, 0, 0, 0, 0, 0, 0, 0));
     }
 
     /** A snapshot of an idle node with the given ring sizes, everything else zero. */
@@ -188,7 +188,7 @@ public record StatusSnapshot(
             new Drops(0, 0, 0, 0, 0, 0, 0),
             new Overload(0, 0, 0, 0, 0),
             new Security(0, 0, 0, 0, 0),
-            new Tcp(0, 0, 0, 0, 0, 0, 0),
+            new Tcp(0, 0, 0, 0, 0, 0, 0, 0),
             Trunks.none(),
             Hep.none(),
             Map.of(),
@@ -286,9 +286,11 @@ public record StatusSnapshot(
      *                           that does not verify), a corrupt record.
      * @param connectFailures    connections Referee opened that failed (refused, reset, TLS failed): the requests
      *                           sent on each failed at once (a route's next target tried).
+     * @param heldForRing        messages (dialogs' requests, ACKs, responses) that found the inbound ring full and
+     *                           waited on their connection for a slot, the connection unread meanwhile.
      */
     public record Tcp(long connectionsOpen, long connectionsRefused, long bufferOverflows, long idleClosed,
-        long readTimeouts, long tlsFailed, long connectFailures)
+        long readTimeouts, long tlsFailed, long connectFailures, long heldForRing)
     {
     }
 

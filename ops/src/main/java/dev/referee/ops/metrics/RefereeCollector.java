@@ -323,6 +323,9 @@ public final class RefereeCollector implements MultiCollector
             .add();
         families.counter("referee_tcp_connect_failures", "Connections Referee opened that failed (refused, reset, " +
             "TLS failed); the requests sent on each failed at once", tcp.connectFailures());
+        families.counter("referee_tcp_held_for_ring", "Messages of dialogs (requests, ACKs, responses) that found the " +
+            "inbound ring full and waited on their TCP connection for a slot, the connection unread meanwhile",
+            tcp.heldForRing());
     }
 
     /** HEP capture (docs/operations.md, "Capture"): every message copied ends in one result; zeros without hep. */

@@ -95,7 +95,8 @@ final class NodeStatus implements StatusSource
                 pipeline.counters().tcpIdleClosed.get(),
                 pipeline.counters().tcpReadTimeouts.get(),
                 pipeline.counters().tlsFailed.get(),
-                pipeline.counters().tcpConnectFailures.get()),
+                pipeline.counters().tcpConnectFailures.get(),
+                pipeline.counters().tcpHeldForRing.get()),
             trunks(),
             capture == null ? StatusSnapshot.Hep.none() :
                 new StatusSnapshot.Hep(capture.sent(), capture.dropped(), capture.errors()),

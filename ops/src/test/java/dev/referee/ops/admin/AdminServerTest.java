@@ -66,7 +66,7 @@ class AdminServerTest
             new StatusSnapshot.Drops(1, 2, 3, 4, 6, 7, 9),
             new StatusSnapshot.Overload(20, 7, 5, 3, 150),
             new StatusSnapshot.Security(8, 13, 400, 2, 5),
-            new StatusSnapshot.Tcp(21, 14, 15, 16, 17, 18, 19),
+            new StatusSnapshot.Tcp(21, 14, 15, 16, 17, 18, 19, 20),
             new StatusSnapshot.Trunks(Map.of("carrier", new StatusSnapshot.TrunkCalls(2, 1, 3, 4, 5, 6, 7))),
             new StatusSnapshot.Hep(31, 32, 33),
             Map.of("udp:10.0.0.1:5060", new StatusSnapshot.RouteTarget(0, 41, 1, 0)),
@@ -87,7 +87,7 @@ class AdminServerTest
             "\"security\":{\"unknownRejected\":8,\"unknownDropped\":13,\"floodDropped\":400,\"blockedSources\":2," +
             "\"responsesFromElsewhere\":5}," +
             "\"tcp\":{\"connectionsOpen\":21,\"connectionsRefused\":14,\"bufferOverflows\":15,\"idleClosed\":16," +
-            "\"readTimeouts\":17,\"tlsFailed\":18,\"connectFailures\":19}," +
+            "\"readTimeouts\":17,\"tlsFailed\":18,\"connectFailures\":19,\"heldForRing\":20}," +
             "\"trunks\":{\"routeRefused\":1,\"callLimitRefused\":3,\"rateRefused\":4,\"replacesRefused\":5," +
             "\"authChallenged\":6,\"authFailed\":7," +
             "\"byName\":{\"carrier\":{\"calls\":2,\"routeRefused\":1,\"callLimitRefused\":3,\"rateRefused\":4," +

@@ -33,7 +33,7 @@ class MetricsExpositionTest
         new StatusSnapshot.Drops(11, 12, 13, 14, 15, 16, 17),
         new StatusSnapshot.Overload(50, 21, 22, 24, 0),
         new StatusSnapshot.Security(31, 32, 33, 34, 35),
-        new StatusSnapshot.Tcp(41, 42, 43, 44, 45, 46, 47));
+        new StatusSnapshot.Tcp(41, 42, 43, 44, 45, 46, 47, 48));
 
     private Exposition scrape(final JournalAppends journal) throws IOException
     {
@@ -167,6 +167,7 @@ class MetricsExpositionTest
         assertEquals(2, metrics.value("referee_trunk_refused_total{reason=\"rate\",trunk=\"default\"}"));
         assertEquals(1, metrics.value("referee_trunk_refused_total{reason=\"call_limit\",trunk=\"carrier\"}"));
         assertEquals(31, metrics.value("referee_unknown_source_rejected_total"));
+        assertEquals(48, metrics.value("referee_tcp_held_for_ring_total"), "waited for a slot, not dropped");
     }
 
     @Test
