@@ -1,6 +1,7 @@
 package dev.referee.transport;
 
 import dev.referee.pipeline.EchoEngine;
+import dev.referee.pipeline.InboundHandler;
 import dev.referee.pipeline.SipPipeline;
 import dev.referee.transport.tls.PemFiles;
 import dev.referee.transport.tls.TlsConfig;
@@ -23,7 +24,9 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -248,15 +251,69 @@ class TlsTransportTest
         }
     }
 
+    /**
+     * A dialog's messages that find the inbound ring full wait on their TLS connection (decrypted, at the start of
+     * its read buffer; the connection unread) and reach the engine in order once it frees slots: none is dropped.
+     */
+    @Test
+    void shouldHoldADialogsMessagesOnTlsWhileTheRingIsFullAndDeliverThemInOrder() throws Exception
+    {
+        final CountDownLatch release = new CountDownLatch(1);
+        final int ringSize = 8;
+        start(true, ringSize, (event, endOfBatch) ->
+        {
+            try
+            {
+                release.await(TIMEOUT_MS, TimeUnit.MILLISECONDS); // the engine stalls until released
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+            engine.onInbound(event, endOfBatch);
+        });
+        try (SSLSocket client = client("client"))
+        {
+            final List<String> sent = new ArrayList<>();
+            for (int i = 0; i < ringSize; i++)
+            {
+                sent.add(request("OPTIONS", "fill-" + i + "@test", "z9hG4bK-o" + i, i + 1, "TLS", ""));
+            }
+            client.getOutputStream().write(bytes(String.join("", sent)));
+            await("the ring full", () -> pipeline.inboundRemainingCapacity() == 0);
+            final List<String> dialog = new ArrayList<>();
+            for (int i = 0; i < 3; i++)
+            {
+                // Bodies of 0, 5,000 and 10,000 bytes: several TLS records, more than the first read buffer holds.
+                dialog.add(request("INFO", "dialog@test", "z9hG4bK-d" + i, 10 + i, "TLS", "x".repeat(5_000 * i))
+                    .replace("To: <sip:bob@example.com>", "To: <sip:bob@example.com>;tag=b1"));
+            }
+            client.getOutputStream().write(bytes(String.join("", dialog)));
+            await("the first waits for a slot", () -> pipeline.counters().tcpHeldForRing.get() == 1);
+
+            release.countDown();
+            sent.addAll(dialog);
+            await("every message reached the engine", () -> engine.received.size() == sent.size());
+            assertEquals(sent, new ArrayList<>(engine.received), "in the order sent");
+            assertEquals(0, pipeline.counters().tcpInboundDropped.get());
+            assertEquals(0, pipeline.counters().tcpOverloadResponses.get());
+        }
+    }
+
     private void start(final boolean verifyPeer) throws Exception
+    {
+        start(verifyPeer, 64, engine);
+    }
+
+    private void start(final boolean verifyPeer, final int ringSize, final InboundHandler handler) throws Exception
     {
         final TlsConfig tls = new TlsConfig(file("client.pem"), file("client.key"), file("ca.pem"), verifyPeer,
             TlsConfig.ALLOWED_PROTOCOLS);
-        pipeline = new SipPipeline(config(64, 1_000),
+        pipeline = new SipPipeline(config(ringSize, 1_000),
             List.of(listen(Transport.TCP, "127.0.0.1"), listen(Transport.TLS, "127.0.0.1")), AGENT,
             OverloadConfig.defaults(), List.of(), SecurityConfig.defaults(false), TCP, tls, nowNs::get);
         engine.sender = pipeline.sender();
-        pipeline.start(engine);
+        pipeline.start(handler);
     }
 
     /** A JDK TLS client trusting the test CA, presenting {@code name}'s certificate (none when null). */
