@@ -44,6 +44,10 @@ public final class Admission
     /** A 503's ACK comes within a round trip; one later than this goes to the engine, which drops it. */
     private static final long SHED_ACK_WINDOW_NS = TimeUnit.SECONDS.toNanos(5);
     private static final long NEVER = Long.MIN_VALUE;
+    /** What {@link #record} found of earlier copies of a request. */
+    private static final int NEW = 0;
+    private static final int QUEUED = 1;
+    private static final int HANDLED = 2;
 
     private final EngineProgress progress;
     private final OverloadResponder responder;
@@ -101,7 +105,8 @@ public final class Admission
             return ackOfShed(message, source, nowNs) ? ABSORB : ADMIT;
         }
         final long key = key(message, source);
-        if (queued(key, sequence))
+        final int earlier = record(key, sequence);
+        if (earlier == QUEUED)
         {
             absorbed.increment();
             return ABSORB;
@@ -119,7 +124,12 @@ public final class Admission
                     return SHED;
                 }
             }
-            admitted.increment();
+            if (earlier == NEW)
+            {
+                // A copy of a call the engine has handled already goes on (the engine answers it from its
+                // transaction) but is no new call.
+                admitted.increment();
+            }
         }
         return ADMIT;
     }
@@ -198,10 +208,13 @@ public final class Admission
     }
 
     /**
-     * True when a request with {@code key} is already waiting in the ring; otherwise it is recorded as waiting in
-     * slot {@code sequence}. A recorded request stops counting as waiting once the engine has handled its slot.
+     * {@link #QUEUED} when a request with {@code key} is already waiting in the ring; otherwise it is recorded as
+     * waiting in slot {@code sequence}, and the answer is {@link #HANDLED} when an earlier copy is still remembered as
+     * handled by the engine, {@link #NEW} when none is (remembered: while no other key took its slot, which a key
+     * may once the engine has passed it). A recorded request stops counting as waiting once the engine has handled
+     * its slot.
      */
-    private boolean queued(final long key, final long sequence)
+    private int record(final long key, final long sequence)
     {
         final long handled = progress.handled();
         int free = -1;
@@ -212,10 +225,10 @@ public final class Admission
             {
                 if (sequences[index] > handled)
                 {
-                    return true;
+                    return QUEUED;
                 }
                 sequences[index] = sequence;
-                return false;
+                return HANDLED;
             }
             if (free < 0 && (keys[index] == 0 || sequences[index] <= handled))
             {
@@ -226,7 +239,7 @@ public final class Admission
         final int slot = free >= 0 ? free : home(key, mask);
         keys[slot] = key;
         sequences[slot] = sequence;
-        return false;
+        return NEW;
     }
 
     /** True when a request with {@code key} is waiting in the ring (nothing is recorded). */

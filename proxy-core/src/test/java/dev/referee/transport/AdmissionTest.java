@@ -354,6 +354,13 @@ class AdmissionTest
             send(client, referee, bye); // handled already: the engine answers it from its transaction
             await("the late retransmission reaches the engine", () -> handled.get() == 3);
             assertEquals(2, pipeline.counters().absorbed());
+
+            send(client, referee, invite(1)); // the call's INVITE again, handled already
+            await("its late copy reaches the engine", () -> handled.get() == 4);
+            assertEquals(1, pipeline.counters().admitted(), "one new call: a copy of a call handled is none");
+            send(client, referee, invite(9));
+            await("a new call", () -> handled.get() == 5);
+            assertEquals(2, pipeline.counters().admitted());
         }
     }
 }
