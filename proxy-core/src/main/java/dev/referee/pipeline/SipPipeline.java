@@ -180,7 +180,7 @@ public final class SipPipeline implements AutoCloseable
         tcpBorder = new BorderGuard(trunks, security, new BorderGuard.Counters(counters.tcpUnknownRejected,
             counters.tcpUnknownDropped, counters.tcpFloodDropped, counters.tcpFloodBlocks));
         publisher = new InboundPublisher(inboundRing, counters);
-        progress = new EngineProgress(inboundRing);
+        progress = new EngineProgress(inboundRing, clock);
         udp = new UdpTransport(udpAddresses, publisher, new Admission(progress, overload,
             new OverloadResponder(userAgent, overload.retryAfterSeconds()),
             counters.udpAdmitted, counters.udpShed, counters.udpAbsorbed), counters, udpBorder);

@@ -2,6 +2,8 @@ package dev.referee.ring;
 
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
 
 /**
  * How far behind the engine is, as a receive thread sees it when it judges the message in slot {@code sequence}:
@@ -43,13 +45,25 @@ public final class EngineProgress implements PlannedPause
     private final RingBuffer<InboundEvent> ring;
     private volatile Sequence engineSequence;
     private volatile DownstreamLag downstream = DownstreamLag.NONE;
+    private final NanoClock clock;
     private volatile boolean paused;
+    private long pauseBeganNs;
+    /** Planned pauses ended, and their time in all (for operators: /status, /metrics); written by the engine thread. */
+    private volatile long pauses;
+    private volatile long pausedNs;
     /** The last input published when the last pause ended: until the engine has handled it, it catches up. */
     private volatile long pauseBacklogEnd = NO_PAUSE;
 
     public EngineProgress(final RingBuffer<InboundEvent> ring)
     {
+        this(ring, SystemNanoClock.INSTANCE);
+    }
+
+    /** With {@code clock} timing the planned pauses for operators (never read by the engine). */
+    public EngineProgress(final RingBuffer<InboundEvent> ring, final NanoClock clock)
+    {
         this.ring = ring;
+        this.clock = clock;
     }
 
     /** The engine stage's sequence, once the pipeline has built it. */
@@ -68,6 +82,7 @@ public final class EngineProgress implements PlannedPause
     @Override
     public void pauseBegins()
     {
+        pauseBeganNs = clock.nanoTime();
         paused = true;
     }
 
@@ -77,6 +92,20 @@ public final class EngineProgress implements PlannedPause
     {
         pauseBacklogEnd = ring.getCursor(); // written before paused is cleared: a reader seeing the end sees this
         paused = false;
+        pausedNs = pausedNs + (clock.nanoTime() - pauseBeganNs); // one writer: the engine thread
+        pauses = pauses + 1;
+    }
+
+    /** Planned pauses of the engine (journal snapshots) ended so far. */
+    public long pauses()
+    {
+        return pauses;
+    }
+
+    /** Their time in all, in nanoseconds. */
+    public long pausedNs()
+    {
+        return pausedNs;
     }
 
     /**

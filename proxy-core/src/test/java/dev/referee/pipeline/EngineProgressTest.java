@@ -9,6 +9,7 @@ import com.lmax.disruptor.Sequence;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,7 +22,8 @@ class EngineProgressTest
 
     private final RingBuffer<InboundEvent> ring =
         RingBuffer.createMultiProducer(InboundEvent::new, 8, new BlockingWaitStrategy());
-    private final EngineProgress progress = new EngineProgress(ring);
+    private final AtomicLong clockNs = new AtomicLong();
+    private final EngineProgress progress = new EngineProgress(ring, clockNs::get);
 
     @Test
     void shouldMeasureTheAgeOfTheOldestPublishedInputTheEngineHasNotFinished()
@@ -69,7 +71,10 @@ class EngineProgressTest
         publish(NOW_NS - 800);
         publish(NOW_NS - 700); // inputs 0 to 2 wait for the pause
         assertEquals(900, progress.lagNs(NOW_NS), "the lag shows the pause");
+        clockNs.set(700_000_000);
         progress.pauseEnds();
+        assertEquals(1, progress.pauses());
+        assertEquals(700_000_000, progress.pausedNs(), "timed for operators");
         assertTrue(progress.catchingUpWithPause(), "nothing handled yet");
         publish(NOW_NS - 100); // input 3: after the pause's end, queued behind those that waited for it
         engine.set(1);

@@ -10,7 +10,7 @@ import java.util.Map;
  *  "messagesIn":{"requests":{"INVITE":n},"responses":{"200":n}},"messagesOut":{...},
  *  "drops":{"inboundFull":n,"outboundFull":n,"overload503":n,"malformed":n,"journalRefused":n,"unexpected":n,
  *           "transactionLimit":n},
- *  "overload":{"admitted":n,"shed":n,"absorbed":n,"backlog":n,"lagMs":n},
+ *  "overload":{"admitted":n,"shed":n,"absorbed":n,"backlog":n,"lagMs":n,"plannedPauses":n,"plannedPauseMs":n},
  *  "security":{"unknownRejected":n,"unknownDropped":n,"floodDropped":n,"blockedSources":n,
  *              "responsesFromElsewhere":n},
  *  "tcp":{"connectionsOpen":n,"connectionsRefused":n,"bufferOverflows":n,"idleClosed":n,"readTimeouts":n,"tlsFailed":n,"connectFailures":n,"heldForRing":n},
@@ -70,6 +70,8 @@ public final class StatusJson
             .append(",\"absorbed\":").append(overload.absorbed())
             .append(",\"backlog\":").append(overload.backlog())
             .append(",\"lagMs\":").append(overload.lagMs())
+            .append(",\"plannedPauses\":").append(overload.plannedPauses())
+            .append(",\"plannedPauseMs\":").append(overload.plannedPauseMs())
             .append('}');
 
         final StatusSnapshot.Security security = status.security();

@@ -186,7 +186,7 @@ public record StatusSnapshot(
             MessageCounts.none(),
             MessageCounts.none(),
             new Drops(0, 0, 0, 0, 0, 0, 0),
-            new Overload(0, 0, 0, 0, 0),
+            new Overload(0, 0, 0, 0, 0, 0, 0),
             new Security(0, 0, 0, 0, 0),
             new Tcp(0, 0, 0, 0, 0, 0, 0, 0),
             Trunks.none(),
@@ -256,8 +256,11 @@ public record StatusSnapshot(
      * @param absorbed request retransmissions dropped on receive because their first copy was still queued.
      * @param backlog  inputs waiting for the engine now.
      * @param lagMs    age of the oldest of them, now.
+     * @param plannedPauses  planned pauses of the engine ended (journal snapshots), which shed nothing by their lag.
+     * @param plannedPauseMs their time in all.
      */
-    public record Overload(long admitted, long shed, long absorbed, long backlog, long lagMs)
+    public record Overload(long admitted, long shed, long absorbed, long backlog, long lagMs, long plannedPauses,
+        long plannedPauseMs)
     {
     }
 

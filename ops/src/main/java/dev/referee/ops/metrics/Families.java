@@ -101,6 +101,12 @@ final class Families
         /** A data point: {@code labels} are name, value pairs. */
         Counter point(final long value, final String... labels)
         {
+            return point((double)value, labels);
+        }
+
+        /** A data point in a unit that is not a count (seconds). */
+        Counter point(final double value, final String... labels)
+        {
             builder.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
                 .value(value).labels(Labels.of(labels)).build());
             return this;

@@ -250,6 +250,11 @@ public final class RefereeCollector implements MultiCollector
             now.overload().backlog());
         families.gauge("referee_engine_lag_seconds", "Age of the oldest input the engine has not handled")
             .unit(Unit.SECONDS).point(Families.seconds(lagNs)).add();
+        families.counter("referee_engine_planned_pauses", "Planned pauses of the engine thread ended (journal " +
+            "snapshots): their lag sheds no new call", now.overload().plannedPauses());
+        families.counter("referee_engine_planned_pause_seconds", "Time the engine thread spent in planned pauses " +
+            "(journal snapshots)").unit(Unit.SECONDS)
+            .point(Families.seconds(now.overload().plannedPauseMs() * 1_000_000)).add();
         families.histogramSeconds("referee_engine_input_lag_seconds",
             "How long each input waited between its receipt and the engine taking it", pipelines.get().inputLagNs);
     }

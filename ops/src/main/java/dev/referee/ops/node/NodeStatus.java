@@ -81,7 +81,9 @@ final class NodeStatus implements StatusSource
                 pipeline.counters().shed(),
                 pipeline.counters().absorbed(),
                 pipeline.progress().backlog(),
-                pipeline.progress().lagNs(System.nanoTime()) / 1_000_000),
+                pipeline.progress().lagNs(System.nanoTime()) / 1_000_000,
+                pipeline.progress().pauses(),
+                pipeline.progress().pausedNs() / 1_000_000),
             new StatusSnapshot.Security(
                 pipeline.counters().unknownRejected(),
                 pipeline.counters().unknownDropped(),

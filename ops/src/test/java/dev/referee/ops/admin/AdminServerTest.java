@@ -64,7 +64,7 @@ class AdminServerTest
             new StatusSnapshot.MessageCounts(requestsIn, responsesIn),
             new StatusSnapshot.MessageCounts(Map.of("ACK", 4L), Map.of(100, 12L)),
             new StatusSnapshot.Drops(1, 2, 3, 4, 6, 7, 9),
-            new StatusSnapshot.Overload(20, 7, 5, 3, 150),
+            new StatusSnapshot.Overload(20, 7, 5, 3, 150, 2, 1_250),
             new StatusSnapshot.Security(8, 13, 400, 2, 5),
             new StatusSnapshot.Tcp(21, 14, 15, 16, 17, 18, 19, 20),
             new StatusSnapshot.Trunks(Map.of("carrier", new StatusSnapshot.TrunkCalls(2, 1, 3, 4, 5, 6, 7))),
@@ -83,7 +83,7 @@ class AdminServerTest
             "\"messagesOut\":{\"requests\":{\"ACK\":4},\"responses\":{\"100\":12}}," +
             "\"drops\":{\"inboundFull\":1,\"outboundFull\":2,\"overload503\":3,\"malformed\":4,\"journalRefused\":6," +
             "\"unexpected\":7,\"transactionLimit\":9}," +
-            "\"overload\":{\"admitted\":20,\"shed\":7,\"absorbed\":5,\"backlog\":3,\"lagMs\":150}," +
+            "\"overload\":{\"admitted\":20,\"shed\":7,\"absorbed\":5,\"backlog\":3,\"lagMs\":150,\"plannedPauses\":2,\"plannedPauseMs\":1250}," +
             "\"security\":{\"unknownRejected\":8,\"unknownDropped\":13,\"floodDropped\":400,\"blockedSources\":2," +
             "\"responsesFromElsewhere\":5}," +
             "\"tcp\":{\"connectionsOpen\":21,\"connectionsRefused\":14,\"bufferOverflows\":15,\"idleClosed\":16," +

@@ -31,7 +31,7 @@ class MetricsExpositionTest
         new StatusSnapshot.MessageCounts(Map.of("INVITE", 7L, "BYE", 4L), Map.of(200, 9L)),
         new StatusSnapshot.MessageCounts(Map.of("INVITE", 6L), Map.of(100, 7L, 486, 1L)),
         new StatusSnapshot.Drops(11, 12, 13, 14, 15, 16, 17),
-        new StatusSnapshot.Overload(50, 21, 22, 24, 0),
+        new StatusSnapshot.Overload(50, 21, 22, 24, 0, 3, 2_500),
         new StatusSnapshot.Security(31, 32, 33, 34, 35),
         new StatusSnapshot.Tcp(41, 42, 43, 44, 45, 46, 47, 48));
 
@@ -183,6 +183,8 @@ class MetricsExpositionTest
         assertEquals(8, metrics.value("referee_ring_used_slots{ring=\"outbound\"}"));
         assertEquals(1024, metrics.value("referee_ring_slots{ring=\"inbound\"}"));
         assertEquals(24, metrics.value("referee_engine_backlog"));
+        assertEquals(3, metrics.value("referee_engine_planned_pauses_total"));
+        assertEquals(2.5, metrics.value("referee_engine_planned_pause_seconds_total"), "journal snapshots, in all");
         assertEquals(1.5, metrics.value("referee_engine_lag_seconds"));
         assertEquals(1, metrics.value("referee_engine_input_lag_seconds_bucket{le=\"5.0E-5\"}"));
         assertEquals(2, metrics.value("referee_engine_input_lag_seconds_bucket{le=\"0.005\"}"));
