@@ -2,6 +2,7 @@ package dev.referee.journal;
 
 import dev.referee.engine.config.EngineConfig;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -74,6 +75,61 @@ public final class SyntheticRecordings
         }
         drain(phones, scale);
         return List.copyOf(sink.records());
+    }
+
+    /**
+     * One long run of {@code chunks * transfers} blind transfers (as {@link #blindTransfers}) cut into {@code chunks}
+     * recordings of {@code transfers} each, to be replayed in order into one engine: each chunk starts where the
+     * previous one left the engine (its transactions still waiting, its timers still set), so that every chunk after
+     * the first finds the engine in the steady state of a node that has been running, and only the last drains it.
+     * Each chunk carries the node-start record (the configuration and key are those of the whole run).
+     */
+    public static List<RecordedInputs> blindTransferChunks(final int chunks, final int transfers, final long seed,
+        final TimeScale scale)
+    {
+        return chunked(chunks, transfers, seed, scale, (phones, n) -> phones.blindTransfer(phones.establish(n), n, 200));
+    }
+
+    /** {@link #basicCalls} as {@link #blindTransferChunks} cuts blind transfers. */
+    public static List<RecordedInputs> basicCallChunks(final int chunks, final int calls, final long seed,
+        final TimeScale scale)
+    {
+        return chunked(chunks, calls, seed, scale, (phones, n) -> phones.callerBye(phones.establish(n)));
+    }
+
+    /** One scripted call (or transfer) numbered {@code n}. */
+    private interface ScriptedCall
+    {
+        void run(SyntheticCalls phones, int n);
+    }
+
+    private static List<RecordedInputs> chunked(final int chunks, final int perChunk, final long seed,
+        final TimeScale scale, final ScriptedCall call)
+    {
+        final MemorySink sink = new MemorySink();
+        final SyntheticCalls phones = phones(sink, seed, scale);
+        final byte[] nodeStart = sink.records().peekFirst();
+        final List<RecordedInputs> recordings = new ArrayList<>(chunks);
+        int n = 1;
+        for (int chunk = 0; chunk < chunks; chunk++)
+        {
+            for (int i = 0; i < perChunk; i++, n++)
+            {
+                call.run(phones, n);
+            }
+            if (chunk == chunks - 1)
+            {
+                drain(phones, scale);
+            }
+            final List<byte[]> records = new ArrayList<>(sink.records());
+            sink.records().clear();
+            if (chunk > 0)
+            {
+                records.add(0, nodeStart);
+            }
+            recordings.add(RecordedInputs.of(records));
+        }
+        return recordings;
     }
 
     private static SyntheticCalls phones(final MemorySink sink, final long seed, final TimeScale scale)

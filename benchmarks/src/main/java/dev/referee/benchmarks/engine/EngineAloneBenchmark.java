@@ -1,6 +1,7 @@
 package dev.referee.benchmarks.engine;
 
 import dev.referee.engine.Engine;
+import dev.referee.engine.config.EngineConfig;
 import dev.referee.engine.counters.EngineCounters;
 import dev.referee.journal.InputFeeder;
 import dev.referee.journal.Journal;
@@ -8,13 +9,11 @@ import dev.referee.journal.JournalConfig;
 import dev.referee.journal.JournalEvents;
 import dev.referee.journal.JournalInputStage;
 import dev.referee.journal.JournalSender;
-import dev.referee.journal.OutputCheck;
 import dev.referee.journal.RecordSink;
 import dev.referee.journal.RecordedInputs;
 import dev.referee.journal.SyntheticCalls;
 import dev.referee.journal.SyntheticRecordings;
 import dev.referee.ring.InboundEvent;
-import dev.referee.sip.SipMessage;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -33,20 +32,26 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * The engine alone, on one thread, fed recorded inputs: whole blind transfers and basic calls, each invocation
- * {@value #TRANSFERS} transfers (or {@value #CALLS} calls) replayed into a fresh engine built with the recording's
- * configuration and seed. Scores are per transfer (per call).
+ * {@value #TRANSFERS} transfers (or {@value #CALLS} calls) replayed into an engine that has been running. Scores are
+ * per transfer (per call).
  * <p>
- * The inputs are made once per trial by {@link SyntheticRecordings} (scripted phones driving a real engine) and kept
- * as one byte array per message with its source and time, so the measured loop does only what the parse stage and
- * the engine thread of a node do: parse each message into one reused {@link SipMessage} and hand it to
- * {@code Engine.onMessage} (ticks to {@code onTick}). A replay of the same inputs from the same seed is the same
- * run: the trial set-up replays once with a sender that checks every output byte for byte against the recording,
- * and every invocation must end with every call gone and the recorded number of messages sent.
+ * The inputs are made once per trial by {@link SyntheticRecordings} (scripted phones driving a real engine): one long
+ * run of {@value #CHUNKS} invocations' worth, cut into chunks that are replayed in order into one engine, so that an
+ * invocation finds the engine as a node runs it: the transactions of earlier calls still waiting for their timers,
+ * its tables grown, its buffers for message copies given back and reused. Only the first chunk of a cycle meets a
+ * fresh engine, and it is replayed in the set-up, not measured; the last drains the engine. Before each invocation
+ * the chunk's messages are parsed ({@link ParsedInputs}), so the measured loop does only what the engine thread of a
+ * node does: hand each parsed message to {@code Engine.onMessage} (ticks to {@code onTick}). In the node the receive
+ * threads parse; their share is {@code parseOnly}, measured apart. A replay of the same inputs from the same seed
+ * is the same run: the trial set-up replays every chunk once with a sender that checks every output byte for byte
+ * against the recording, and every invocation must send the chunk's recorded number of messages (the last, end with
+ * every call gone).
  * <ul>
  * <li>{@code blindTransfer}: RFC 5589 §6.1 blind transfers (the callee transfers the caller to a target that
  * rings, answers and is joined by a re-INVITE; the transferor, then the target, hang up; 14 messages in, with the
@@ -56,20 +61,23 @@ import java.util.stream.Stream;
  * event by {@link JournalEvents}, all through one Chronicle sink on this thread into a queue in a temporary
  * directory.</li>
  * <li>{@code basicCall}: INVITE, 180, 200, ACK, BYE, 200.</li>
- * <li>{@code harnessOnly}: the transfers' loop with the parse and no engine: what the harness adds to
- * {@code blindTransfer}.</li>
+ * <li>{@code harnessOnly}: the transfers' loop with no engine: what the harness adds to {@code blindTransfer}.</li>
+ * <li>{@code parseOnly}: the transfers' messages parsed, as the receive threads do in the node (not the engine
+ * thread's work).</li>
  * </ul>
  * The recordings are {@link SyntheticRecordings#DENSE}: 10 us of engine time between messages and T1 = 5 ms, so that
  * the engine's timer wheel (polled every millisecond of engine time) costs a transfer what it would at a high rate,
- * and each ends with 64*T1 and more of ticks (every 10 ms), so that every transaction's timers (J, K, L, D) run out
- * within the invocation: the work each call causes after its last message is measured too. Besides JMH's score,
- * each iteration prints the benchmark thread's CPU time per operation ({@link CpuClock}), which another process's
- * load on a shared machine does not stretch.
+ * and transactions wait 64*T1 (320 ms, two to three chunks) for Timers J, K, L and D: the work each call causes after
+ * its last message is measured too, in later chunks, as a node does it. The parsed messages of a chunk (about 5 KB
+ * each) are mostly out of the caches when the engine reads them, where in a node the receive thread has just written
+ * them: if anything, the engine is charged more here. Besides JMH's score, each iteration prints the benchmark
+ * thread's CPU time per operation ({@link CpuClock}), which another process's load on a shared machine does not
+ * stretch.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(value = 1, jvmArgsAppend = {
-    "-Xms1g", "-Xmx1g",
+    "-Xms2g", "-Xmx2g",
     "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
     "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
     "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
@@ -82,40 +90,44 @@ public class EngineAloneBenchmark
 {
     static final int TRANSFERS = 1_000;
     static final int CALLS = 2_000;
+    /** Chunks of a recording: the first warms a fresh engine (not measured), the others meet a running one. */
+    static final int CHUNKS = 8;
     static final long SEED = 42;
     /**
-     * Whole replays run in the trial set-up before JMH's warm-up (about 2 s once compiled): C2 has compiled the
-     * engine's paths before the short warm-up iterations start, so that these measure a compiled engine and not the
-     * compiler, which on a shared two-core machine was still at work in the measured iterations with 3 or 10.
+     * Whole cycles over the chunks run in the trial set-up before JMH's warm-up: C2 has compiled the engine's paths
+     * before the short warm-up iterations start, so that these measure a compiled engine and not the compiler,
+     * which on a shared two-core machine was still at work in the measured iterations otherwise.
      */
-    static final int WARM_UP_REPLAYS = 50;
+    static final int WARM_UP_CYCLES = 6;
 
     /**
-     * A recording replayed into a fresh engine per invocation; subclasses choose the recording and how inputs reach
-     * the engine (parsed in the loop or before, journaled or not).
+     * A recording replayed chunk by chunk into an engine that lives from one invocation to the next; subclasses
+     * choose the recording and how inputs reach the engine (journaled or not).
      */
     public abstract static class Replay
     {
-        final InputFeeder feeder = new InputFeeder();
         final CountingSender sender = new CountingSender();
-        RecordedInputs inputs;
+        final ParsedInputs parsed = new ParsedInputs();
+        List<RecordedInputs> chunks;
+        /** The chunk the next invocation replays; 0 means a fresh engine first. */
+        int next;
         Engine engine;
         CpuClock cpu;
 
-        abstract RecordedInputs record();
+        abstract List<RecordedInputs> record();
 
         abstract int opsPerInvocation();
 
-        /** Builds the engine (and what stands around it) for one invocation. */
-        Engine newEngine()
+        /** Builds the engine (and what stands around it) for a cycle over the chunks. */
+        Engine newEngine(final EngineConfig config)
         {
-            return new Engine(inputs.config(), sender, new EngineCounters());
+            return new Engine(config, sender, new EngineCounters());
         }
 
-        /** Hands input {@code i} to the engine. */
+        /** Hands input {@code i} of the parsed chunk to the engine. */
         void feed(final int i)
         {
-            feeder.feed(inputs, i, engine);
+            parsed.feed(i, engine);
         }
 
         /** Called once the recording is made and checked. */
@@ -126,22 +138,22 @@ public class EngineAloneBenchmark
         @Setup(Level.Trial)
         public void recordAndCheck() throws IOException
         {
-            inputs = record();
-            OutputCheck.verifyReplay(inputs);
+            chunks = record();
+            ChunkCheck.verify(chunks);
             cpu = new CpuClock(getClass().getSimpleName(), opsPerInvocation());
             prepare();
-            for (int i = 0; i < WARM_UP_REPLAYS; i++)
+            for (int i = 0; i < WARM_UP_CYCLES * (CHUNKS - 1); i++)
             {
-                freshEngine();
+                nextChunk();
                 replay();
-                checkEnded();
+                checkChunk();
             }
             cpu.report();
         }
 
         final int replay()
         {
-            for (int i = 0, n = inputs.size(); i < n; i++)
+            for (int i = 0, n = parsed.size(); i < n; i++)
             {
                 feed(i);
             }
@@ -149,21 +161,45 @@ public class EngineAloneBenchmark
         }
 
         @Setup(Level.Invocation)
-        public void freshEngine()
+        public void nextChunk()
         {
-            sender.sent = 0;
-            engine = newEngine();
+            if (next == 0)
+            {
+                engine = newEngine(chunks.get(0).config());
+                startChunk();
+                replay();
+                checkEnded(chunks.get(0));
+                next = 1;
+            }
+            startChunk();
             cpu.start();
         }
 
+        private void startChunk()
+        {
+            parsed.fill(chunks.get(next));
+            sender.sent = 0;
+        }
+
         @TearDown(Level.Invocation)
-        public void checkEnded()
+        public void checkChunk()
         {
             cpu.stop();
-            if (engine.activeCalls() != 0 || engine.dialogs() != 0 || sender.sent != inputs.outputs().size())
+            checkEnded(chunks.get(next));
+            next = (next + 1) % chunks.size();
+        }
+
+        private void checkEnded(final RecordedInputs chunk)
+        {
+            if (sender.sent != chunk.outputs().size())
+            {
+                throw new IllegalStateException("chunk " + next + " sent " + sender.sent + " of " +
+                    chunk.outputs().size() + " recorded");
+            }
+            if (next == chunks.size() - 1 && (engine.activeCalls() != 0 || engine.dialogs() != 0))
             {
                 throw new IllegalStateException("replay ended with calls=" + engine.activeCalls() + " dialogs=" +
-                    engine.dialogs() + ", sent " + sender.sent + " of " + inputs.outputs().size() + " recorded");
+                    engine.dialogs());
             }
         }
 
@@ -177,9 +213,9 @@ public class EngineAloneBenchmark
     @State(Scope.Thread)
     public static class Transfers extends Replay
     {
-        RecordedInputs record()
+        List<RecordedInputs> record()
         {
-            return SyntheticRecordings.blindTransfers(TRANSFERS, SEED, SyntheticRecordings.DENSE);
+            return SyntheticRecordings.blindTransferChunks(CHUNKS, TRANSFERS, SEED, SyntheticRecordings.DENSE);
         }
 
         int opsPerInvocation()
@@ -191,9 +227,9 @@ public class EngineAloneBenchmark
     @State(Scope.Thread)
     public static class BasicCalls extends Replay
     {
-        RecordedInputs record()
+        List<RecordedInputs> record()
         {
-            return SyntheticRecordings.basicCalls(CALLS, SEED, SyntheticRecordings.DENSE);
+            return SyntheticRecordings.basicCallChunks(CHUNKS, CALLS, SEED, SyntheticRecordings.DENSE);
         }
 
         int opsPerInvocation()
@@ -222,12 +258,12 @@ public class EngineAloneBenchmark
         }
 
         @Override
-        Engine newEngine()
+        Engine newEngine(final EngineConfig config)
         {
             // As NodeAssembly (ops) wires the node: outputs journaled on the engine thread, behind the send stage.
             final JournalSender outputs = new JournalSender(sender, sink);
             inputStage = new JournalInputStage(sink, 0, null, outputs);
-            return new Engine(inputs.config(), outputs, new EngineCounters(), new JournalEvents(sink));
+            return new Engine(config, outputs, new EngineCounters(), new JournalEvents(sink));
         }
 
         @Override
@@ -240,6 +276,7 @@ public class EngineAloneBenchmark
         /** Journals input {@code i} as the inbound journal stage does: from the slot the receive thread filled. */
         private void journal(final int i)
         {
+            final RecordedInputs inputs = parsed.inputs();
             final InboundEvent event = inbound;
             if (inputs.isTick(i))
             {
@@ -283,12 +320,14 @@ public class EngineAloneBenchmark
     public static class TransferInputs
     {
         final InputFeeder feeder = new InputFeeder();
+        final ParsedInputs parsed = new ParsedInputs();
         RecordedInputs inputs;
 
         @Setup(Level.Trial)
         public void record()
         {
             inputs = SyntheticRecordings.blindTransfers(TRANSFERS, SEED, SyntheticRecordings.DENSE);
+            parsed.fill(inputs);
         }
     }
 
@@ -313,10 +352,24 @@ public class EngineAloneBenchmark
         return state.replay();
     }
 
-    /** The harness's share of {@code blindTransfer}: the same loop and parses, no engine. */
+    /** The harness's share of {@code blindTransfer}: the same loop over the parsed inputs, no engine. */
     @Benchmark
     @OperationsPerInvocation(TRANSFERS)
-    public int harnessOnly(final TransferInputs state)
+    public long harnessOnly(final TransferInputs state)
+    {
+        final ParsedInputs parsed = state.parsed;
+        long sum = 0;
+        for (int i = 0, n = parsed.size(); i < n; i++)
+        {
+            sum += parsed.touch(i);
+        }
+        return sum;
+    }
+
+    /** The receive threads' share in the node, not the engine thread's: every message of the transfers parsed. */
+    @Benchmark
+    @OperationsPerInvocation(TRANSFERS)
+    public int parseOnly(final TransferInputs state)
     {
         final RecordedInputs inputs = state.inputs;
         final InputFeeder feeder = state.feeder;
