@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """Summarises a JFR recording: CPU samples by thread, by top frame (self) and by method anywhere on the stack
-(inclusive), and allocation samples by allocating frame. Usage: jfr-top.py RECORDING.jfr [N] [THREAD-SUBSTRING]"""
+(inclusive), and allocation samples by allocating frame. Usage: jfr-top.py RECORDING.jfr [N] [THREAD-SUBSTRING]
+[FRAME-SUBSTRING] (only the samples with that method on the stack; with a leading '!', only those without it, e.g.
+'!ParsedInputs.fill' for EngineAloneBenchmark without its set-up's parse: JFR keeps 64 frames of a stack, so the
+engine's deep stacks often lack the benchmark's own frames)"""
 import collections
 import json
 import subprocess
@@ -14,8 +17,14 @@ def frames(event):
     return [f['method']['type']['name'].replace('/', '.') + '.' + f['method']['name'] for f in trace['frames']]
 
 
+def keep(stack, frame_filter):
+    if frame_filter.startswith('!'):
+        return not any(frame_filter[1:] in f for f in stack)
+    return any(frame_filter in f for f in stack)
+
+
 def load(path, event_name):
-    out = subprocess.run(['jfr', 'print', '--json', '--events', event_name, path],
+    out = subprocess.run(['jfr', 'print', '--json', '--stack-depth', '256', '--events', event_name, path],
                          check=True, capture_output=True, text=True).stdout
     return json.loads(out)['recording']['events']
 
@@ -30,8 +39,10 @@ def main():
     path = sys.argv[1]
     limit = int(sys.argv[2]) if len(sys.argv) > 2 else 20
     thread_filter = sys.argv[3] if len(sys.argv) > 3 else ''
+    frame_filter = sys.argv[4] if len(sys.argv) > 4 else ''
     samples = [e for e in load(path, 'jdk.ExecutionSample')
-               if thread_filter in e['values']['sampledThread']['javaName']]
+               if thread_filter in e['values']['sampledThread']['javaName']
+               and keep(frames(e), frame_filter)]
     by_thread = collections.Counter(e['values']['sampledThread']['javaName'] for e in samples)
     self_frames = collections.Counter()
     inclusive = collections.Counter()
