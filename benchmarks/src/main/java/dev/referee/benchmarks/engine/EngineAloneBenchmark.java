@@ -22,6 +22,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -104,8 +105,16 @@ public class EngineAloneBenchmark
      * A recording replayed chunk by chunk into an engine that lives from one invocation to the next; subclasses
      * choose the recording and how inputs reach the engine (journaled or not).
      */
+    @State(Scope.Thread)
     public abstract static class Replay
     {
+        /**
+         * RFC 3261's T1 in the recording, in microseconds of engine time: completed transactions wait 64*T1 for their
+         * last timers, so this sets how much waiting state the engine holds beside the calls under way (see the class
+         * comment); {@code -p t1Us=1000,5000,10000} measures what that state costs.
+         */
+        @Param({ "5000" })
+        public long t1Us;
         final CountingSender sender = new CountingSender();
         final ParsedInputs parsed = new ParsedInputs();
         List<RecordedInputs> chunks;
@@ -117,6 +126,12 @@ public class EngineAloneBenchmark
         abstract List<RecordedInputs> record();
 
         abstract int opsPerInvocation();
+
+        /** {@link SyntheticRecordings#DENSE} with {@link #t1Us}. */
+        final SyntheticRecordings.TimeScale scale()
+        {
+            return new SyntheticRecordings.TimeScale(SyntheticRecordings.DENSE.stepNs(), t1Us * 1_000);
+        }
 
         /** Builds the engine (and what stands around it) for a cycle over the chunks. */
         Engine newEngine(final EngineConfig config)
@@ -215,7 +230,7 @@ public class EngineAloneBenchmark
     {
         List<RecordedInputs> record()
         {
-            return SyntheticRecordings.blindTransferChunks(CHUNKS, TRANSFERS, SEED, SyntheticRecordings.DENSE);
+            return SyntheticRecordings.blindTransferChunks(CHUNKS, TRANSFERS, SEED, scale());
         }
 
         int opsPerInvocation()
@@ -229,7 +244,7 @@ public class EngineAloneBenchmark
     {
         List<RecordedInputs> record()
         {
-            return SyntheticRecordings.basicCallChunks(CHUNKS, CALLS, SEED, SyntheticRecordings.DENSE);
+            return SyntheticRecordings.basicCallChunks(CHUNKS, CALLS, SEED, scale());
         }
 
         int opsPerInvocation()
