@@ -5,6 +5,7 @@
 #                                  [--snapshot-interval DURATION]
 #                                  [--port-base P] [--ring SLOTS] [--jfr FILE] [--log FILE] [--tcp-kick]
 #                                  [--wait-strategy blocking|sleeping|yielding|busy-spin] [--journal on|off] [--build]
+#                                  [--udp-send engine|send-thread]
 #                                  [--referee-warm-up CALLS] [--hep HOST:PORT]
 #
 # Cold start: --warmup-calls 0 sends the measured load straight at a freshly started Referee (no SIPp warm-up);
@@ -35,6 +36,7 @@ jfr=""
 build=0
 ring=""
 wait_strategy=""
+udp_send=""
 kick=0
 log=""
 journal=on
@@ -61,6 +63,7 @@ do
         --log) log="$2"; shift 2 ;;
         --tcp-kick) kick=1; shift ;;
         --wait-strategy) wait_strategy="$2"; shift 2 ;;
+        --udp-send) udp_send="$2"; shift 2 ;;
         --journal) journal="$2"; shift 2 ;;
         --build) build=1; shift ;;
         --referee-warm-up) referee_warm_up="$2"; shift 2 ;;
@@ -131,11 +134,12 @@ if [[ -n "$hep" ]]
 then
     printf 'hep:\n  address: "%s"\n' "$hep" >> "$tmp/referee.yaml"
 fi
-if [[ -n "$ring$wait_strategy" ]]
+if [[ -n "$ring$wait_strategy$udp_send" ]]
 then
     echo "pipeline:" >> "$tmp/referee.yaml"
     [[ -n "$ring" ]] && printf '  inbound-ring: %s\n  outbound-ring: %s\n' "$ring" "$ring" >> "$tmp/referee.yaml"
     [[ -n "$wait_strategy" ]] && printf '  wait-strategy: "%s"\n' "$wait_strategy" >> "$tmp/referee.yaml"
+    [[ -n "$udp_send" ]] && printf '  udp-send: "%s"\n' "$udp_send" >> "$tmp/referee.yaml"
 fi
 
 e2e_start_referee

@@ -3,6 +3,8 @@ package dev.referee.pipeline;
 import dev.referee.ring.InboundEvent;
 import dev.referee.ring.OutboundEvent;
 import dev.referee.ring.PipelineCounters;
+import dev.referee.transport.Transport;
+import dev.referee.transport.UdpTransport;
 
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
@@ -11,7 +13,8 @@ import org.agrona.DirectBuffer;
 import java.net.InetSocketAddress;
 
 /**
- * The engine's {@link SipSender}: copies each message into a claimed outbound slot. Never waits for space: a full
+ * The engine's {@link SipSender}: copies each message into a claimed outbound slot, or writes a UDP message to its
+ * socket at once when the pipeline sends UDP on the engine thread ({@link #sendUdpDirectly}). Never waits for space: a full
  * ring drops the message, counts it and returns false (SIP retransmits; a blocked engine would stall every call).
  * <p>
  * Engine thread only (the outbound ring is single-producer), except in a pipeline built for senders on two threads
@@ -23,12 +26,24 @@ final class OutboundPublisher implements SipSender
 {
     private final RingBuffer<OutboundEvent> ring;
     private final PipelineCounters counters;
+    /** Where UDP messages go straight from the engine thread; null: through the ring to the send stage. */
+    private UdpTransport udp;
     private long inputTimeNs;
 
     OutboundPublisher(final RingBuffer<OutboundEvent> ring, final PipelineCounters counters)
     {
         this.ring = ring;
         this.counters = counters;
+    }
+
+    /**
+     * Has UDP messages written to {@code udp}'s sockets on the calling (engine) thread instead of through the ring
+     * (pipeline.udp-send: engine). Only for a single-producer pipeline: the UDP transport's send side is one
+     * thread's. Before the engine starts.
+     */
+    void sendUdpDirectly(final UdpTransport udp)
+    {
+        this.udp = udp;
     }
 
     /** The engine time of the input being handled: stamped on every message sent until the next input. */
@@ -49,6 +64,11 @@ final class OutboundPublisher implements SipSender
         {
             counters.outboundDropped.increment();
             return false;
+        }
+
+        if (udp != null && !Transport.isStream(transport))
+        {
+            return udp.send(destination, buffer, offset, length);
         }
 
         final long sequence;

@@ -48,6 +48,10 @@ import java.util.concurrent.locks.LockSupport;
  *  UDP sockets ◄── referee-send ◄─────────────────────────────────────── outbound ring
  *  TCP sockets ◄── referee-tcp (polls the outbound ring for TCP messages) ◄─────┘
  * </pre>
+ * With {@code pipeline.udp-send: engine} (not the default) the engine thread writes its UDP messages to the sockets
+ * itself and only TCP messages go through the outbound ring: no copy into a slot and no wake-up of referee-send per
+ * batch, but the socket writes then take the engine thread's time. Not in a pipeline whose sends a gate can hold (a
+ * cluster member's) or that has senders on two threads, or an {@link OutboundObserver}: those keep the send stage.
  * The receive threads stamp {@link System#nanoTime()} on every event and parse it in place before publishing (see
  * {@link InboundPublisher}: a separate parse stage made the engine spin); the engine reads no clock. Stages added with
  * {@link #addInboundStage} (the journal) run on the engine thread just before the engine, for the same reason: a
@@ -86,6 +90,9 @@ public final class SipPipeline implements AutoCloseable
     private final List<BatchEventProcessor<?>> processors = new ArrayList<>();
     private final List<EventHandler<InboundEvent>> extraInboundStages = new ArrayList<>();
     private OutboundObserver outboundObserver = OutboundObserver.NONE;
+    private final boolean sendersOnTwoThreads;
+    /** A send gate that can close (a cluster member's lease): its wait belongs on the send thread, not the engine. */
+    private boolean gated;
     private boolean bound;
     private boolean started;
     private boolean closed;
@@ -164,6 +171,7 @@ public final class SipPipeline implements AutoCloseable
             RingBuffer.createSingleProducer(
                 OutboundEvent::new, config.outboundRingSize(), WaitStrategies.of(config.waitStrategy()));
         sender = new OutboundPublisher(outboundRing, counters);
+        this.sendersOnTwoThreads = sendersOnTwoThreads;
 
         final List<InetSocketAddress> udpAddresses = new ArrayList<>();
         final List<InetSocketAddress> tcpAddresses = new ArrayList<>();
@@ -260,6 +268,7 @@ public final class SipPipeline implements AutoCloseable
         checkNotStarted();
         udp.gate(gate);
         tcp.gate(gate);
+        gated = gate != SendGate.OPEN;
         return this;
     }
 
@@ -337,6 +346,13 @@ public final class SipPipeline implements AutoCloseable
         engineStage.setExceptionHandler(new CountingExceptionHandler<>("engine", counters.engineErrors));
         inboundRing.addGatingSequences(engineStage.getSequence());
 
+        if (config.udpSendOnEngineThread() && !sendersOnTwoThreads && !gated &&
+            outboundObserver == OutboundObserver.NONE)
+        {
+            // pipeline.udp-send: engine. The engine is then the UDP transport's one sending thread; the send stage
+            // still runs, for TCP (it wakes the TCP thread), and sees no UDP slot.
+            sender.sendUdpDirectly(udp);
+        }
         final BatchEventProcessor<OutboundEvent> send =
             builder.build(outboundRing, outboundRing.newBarrier(), new SendHandler(
                 udp, tcp, tcpPoller.getSequence(), outboundRing.getBufferSize(), outboundObserver));

@@ -29,8 +29,8 @@ import java.util.Map;
  * UDP listeners: one non-blocking {@link DatagramChannel} per {@code listen} entry, all read by ONE receive
  * thread through a {@link Selector} (a thread per socket would only add threads on a 2-core machine).
  * <p>
- * Threads: {@link #run()} is the receive thread; {@link #send} is called by the send thread only (a datagram
- * channel may be read and written by two threads at once). Bind and close on the owning thread.
+ * Threads: {@link #run()} is the receive thread; {@link #send} is called by one thread only, the engine thread or
+ * the send thread (pipeline.udp-send; a datagram channel may be read and written by two threads at once). Bind and close on the owning thread.
  * <p>
  * Watched peers ({@link #watch}, the UDP route targets): Linux reports an ICMP port unreachable only to a socket
  * connected to the peer that sent it (an unconnected one would need IP_RECVERR, which Java does not expose). So each
@@ -279,7 +279,8 @@ public final class UdpTransport implements Runnable, AutoCloseable
     }
 
     /**
-     * Sends one datagram from the socket of the destination's address family. Send thread only; never blocks on
+     * Sends one datagram from the socket of the destination's address family. One thread only (the engine thread
+     * or the send thread, see the class comment); never blocks on
      * the socket: a full socket buffer drops the datagram (SIP over UDP retransmits). It waits only on a send gate
      * about to reopen ({@link SendGate#awaitOpen}).
      *

@@ -7,6 +7,7 @@ import org.agrona.DirectBuffer;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * A {@link SipSender} that checks a replay against a recording: every message sent must be, byte for byte and to the
@@ -30,13 +31,31 @@ public final class OutputCheck implements SipSender
      */
     public static void verifyReplay(final RecordedInputs recording)
     {
-        final OutputCheck check = new OutputCheck(recording);
-        final Engine engine = new Engine(recording.config(), check, new EngineCounters());
-        new InputFeeder().feedAll(recording, engine);
-        final String divergence = check.divergence();
-        if (divergence != null)
+        verifyReplay(List.of(recording));
+    }
+
+    /**
+     * As {@link #verifyReplay(RecordedInputs)} for a recording cut into chunks (one long run, e.g.
+     * {@code SyntheticRecordings.blindTransferChunks}): replayed in order into one fresh engine, each chunk must send
+     * exactly its recorded outputs, and the last leave nothing.
+     */
+    public static void verifyReplay(final List<RecordedInputs> chunks)
+    {
+        final OutputCheck[] current = new OutputCheck[1];
+        final SipSender checkCurrent = (transport, destination, connectionId, buffer, offset, length) ->
+            current[0].send(transport, destination, connectionId, buffer, offset, length);
+        final Engine engine = new Engine(chunks.get(0).config(), checkCurrent, new EngineCounters());
+        final InputFeeder feeder = new InputFeeder();
+        for (int i = 0; i < chunks.size(); i++)
         {
-            throw new IllegalStateException("replay differs from the recording: " + divergence);
+            current[0] = new OutputCheck(chunks.get(i));
+            feeder.feedAll(chunks.get(i), engine);
+            final String divergence = current[0].divergence();
+            if (divergence != null)
+            {
+                throw new IllegalStateException("replay differs from the recording" +
+                    (chunks.size() > 1 ? " in chunk " + i : "") + ": " + divergence);
+            }
         }
         if (engine.activeCalls() != 0 || engine.dialogs() != 0 || engine.transactions() != 0)
         {

@@ -9,6 +9,7 @@ import dev.referee.journal.JournalConfig;
 import dev.referee.journal.JournalEvents;
 import dev.referee.journal.JournalInputStage;
 import dev.referee.journal.JournalSender;
+import dev.referee.journal.OutputCheck;
 import dev.referee.journal.RecordSink;
 import dev.referee.journal.RecordedInputs;
 import dev.referee.journal.SyntheticCalls;
@@ -154,7 +155,7 @@ public class EngineAloneBenchmark
         public void recordAndCheck() throws IOException
         {
             chunks = record();
-            ChunkCheck.verify(chunks);
+            OutputCheck.verifyReplay(chunks);
             cpu = new CpuClock(getClass().getSimpleName(), opsPerInvocation());
             prepare();
             for (int i = 0; i < WARM_UP_CYCLES * (CHUNKS - 1); i++)
