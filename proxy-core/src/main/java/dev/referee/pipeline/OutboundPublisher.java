@@ -14,8 +14,9 @@ import java.net.InetSocketAddress;
 
 /**
  * The engine's {@link SipSender}: copies each message into a claimed outbound slot, or writes a UDP message to its
- * socket at once when the pipeline sends UDP on the engine thread ({@link #sendUdpDirectly}). Never waits for space: a full
- * ring drops the message, counts it and returns false (SIP retransmits; a blocked engine would stall every call).
+ * socket at once when the pipeline sends UDP on the engine thread ({@link #sendUdpDirectly}). Never waits for space:
+ * a full ring drops the message, counts it and returns false (SIP retransmits; a blocked engine would stall every
+ * call).
  * <p>
  * Engine thread only (the outbound ring is single-producer), except in a pipeline built for senders on two threads
  * (a cluster member's, {@link SipPipeline}): its ring is multi-producer, and {@link #inputTimeNs} is then the engine

@@ -4,7 +4,6 @@ import dev.referee.ring.InboundEvent;
 import dev.referee.ring.OutboundEvent;
 import dev.referee.ring.PacketTap;
 import dev.referee.ring.PipelineCounters;
-import dev.referee.sip.StreamFramer;
 import dev.referee.transport.tls.TlsContext;
 
 import com.lmax.disruptor.EventPoller;
@@ -33,8 +32,9 @@ import javax.net.ssl.SSLException;
 
 /**
  * TCP and TLS listeners and connections, all on ONE I/O thread ({@link #run()}) with one {@link Selector}: accepts,
- * reads and frames messages (RFC 3261 §18.3, by Content-Length), publishes them to the inbound ring, and writes
- * the TCP messages of the outbound ring, which it polls itself so that connection state never leaves this thread.
+ * reads and frames messages (RFC 3261 §18.3, by Content-Length) and publishes them to the inbound ring (its
+ * {@link TcpReader}), and writes the TCP messages of the outbound ring, which it polls itself so that connection
+ * state never leaves this thread.
  * <p>
  * Connection reuse (RFC 3261 §18): every connection is indexed by id and by remote address. A message for
  * a destination goes on the connection named by the event's connection id if it is still open, else on any
@@ -64,7 +64,6 @@ public final class TcpTransport implements Runnable, AutoCloseable
     private final List<InetSocketAddress> requestedTls;
     private final TlsContext tlsContext;
     private final InboundPublisher publisher;
-    private final Admission admission;
     private final PipelineCounters counters;
     private final EventPoller<OutboundEvent> outboundPoller;
     private final EventPoller.Handler<OutboundEvent> outboundHandler = this::onOutbound;
@@ -76,8 +75,7 @@ public final class TcpTransport implements Runnable, AutoCloseable
     private final long sweepIntervalNs;
     private final long selectTimeoutMs;
     private final List<TcpConnection> expired = new ArrayList<>();
-    /** Connections whose next message waits for an inbound ring slot, in the order they began to wait. */
-    private final List<TcpConnection> heldForRing = new ArrayList<>();
+    private final TcpReader reader;
     private long lastSweepNs;
     private int acceptedOpen;
 
@@ -91,7 +89,6 @@ public final class TcpTransport implements Runnable, AutoCloseable
     private long nextConnectionId = 1;
     private PacketTap tap = PacketTap.NONE;
     private SendGate gate = SendGate.OPEN;
-    private final UnsafeBuffer answerView = new UnsafeBuffer(new byte[0]);
     private Selector selector;
     private volatile boolean running = true;
 
@@ -134,9 +131,10 @@ public final class TcpTransport implements Runnable, AutoCloseable
             throw new IllegalArgumentException("tls listen addresses need a TLS context (the tls section)");
         }
         this.publisher = publisher;
-        this.admission = admission;
         this.counters = counters;
         this.outboundPoller = outboundPoller;
+        this.reader = new TcpReader(publisher, admission, border, counters, clock,
+            connection -> connectionById.containsKey(connection.id), this::closeConnection);
     }
 
     /**
@@ -190,12 +188,14 @@ public final class TcpTransport implements Runnable, AutoCloseable
     public void tap(final PacketTap tap)
     {
         this.tap = tap;
+        reader.tap(tap);
     }
 
     /** Sets what may keep this transport silent (a cluster member without the leader's lease). Before start. */
     public void gate(final SendGate gate)
     {
         this.gate = gate;
+        reader.gate(gate);
     }
 
     /** The TCP addresses actually bound (port 0 resolved), in {@code listen} order. */
@@ -220,7 +220,7 @@ public final class TcpTransport implements Runnable, AutoCloseable
             {
                 // While messages wait for ring slots, look again every millisecond: the engine frees slots without
                 // waking this thread.
-                selector.select(heldForRing.isEmpty() ? selectTimeoutMs : 1);
+                selector.select(reader.hasHeld() ? 1 : selectTimeoutMs);
                 final Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
                 while (keys.hasNext())
                 {
@@ -228,9 +228,9 @@ public final class TcpTransport implements Runnable, AutoCloseable
                     keys.remove();
                     onSelected(key);
                 }
-                if (!heldForRing.isEmpty())
+                if (reader.hasHeld())
                 {
-                    retryHeld();
+                    reader.retryHeld();
                 }
                 pollOutbound();
                 final long nowNs = clock.nanoTime();
@@ -325,7 +325,7 @@ public final class TcpTransport implements Runnable, AutoCloseable
                 }
                 if (key.isValid() && key.isReadable())
                 {
-                    onReadable(connection);
+                    reader.onReadable(connection);
                 }
                 if (key.isValid() && key.isWritable())
                 {
@@ -458,226 +458,6 @@ public final class TcpTransport implements Runnable, AutoCloseable
         // (TcpLimitsTest read the count in that order, and once found it still open).
         counters.tcpConnectionsOpen.add(-1);
         connection.close();
-    }
-
-    private void onReadable(final TcpConnection connection) throws IOException
-    {
-        if (connection.heldForRing())
-        {
-            return; // selected before its interest changed: read once the held message has its slot
-        }
-        // TLS may hold decrypted bytes the read buffer had no room for: read again, as long as that makes progress.
-        while (readAndFrame(connection) && connection.hasBufferedInput())
-        {
-            if (!connection.channel.isOpen())
-            {
-                return;
-            }
-        }
-    }
-
-    /** One read and the framing of what it completed; false when it read nothing or the connection closed. */
-    private boolean readAndFrame(final TcpConnection connection) throws IOException
-    {
-        final int read = connection.read();
-        if (read < 0)
-        {
-            closeConnection(connection);
-            return false;
-        }
-        counters.tcpBytesReceived.add(read);
-        final boolean open = frame(connection, clock.nanoTime());
-        if (connection.heldForRing())
-        {
-            heldForRing.add(connection); // once: a held connection is not read (onReadable)
-            return false;
-        }
-        return open && read > 0;
-    }
-
-    /**
-     * Frames the read buffer and delivers each complete message, first the one held for a ring slot if any; false
-     * when the connection closed. A message that finds the ring full and is not to be answered 503 stays at the start
-     * of the buffer, held ({@link TcpConnection#holdForRing}), and so does everything after it.
-     */
-    private boolean frame(final TcpConnection connection, final long nowNs) throws IOException
-    {
-        final UnsafeBuffer buffer = connection.readBuffer();
-        final int end = connection.readLength();
-        int offset = 0;
-        if (connection.heldForRing())
-        {
-            if (!deliverHeld(connection))
-            {
-                return connection.channel.isOpen();
-            }
-            offset = connection.heldLength;
-            connection.releaseFromRing();
-        }
-        while (offset < end)
-        {
-            if (!connection.scanner.started())
-            {
-                offset += StreamFramer.leadingLineBreaks(buffer, offset, end - offset);
-                if (offset == end)
-                {
-                    break;
-                }
-            }
-
-            final int length = connection.scanner.frame(buffer, offset, end - offset, InboundEvent.MAX_MESSAGE_LENGTH);
-            if (length == StreamFramer.MALFORMED)
-            {
-                counters.tcpMalformedStreams.increment();
-                closeConnection(connection);
-                return false;
-            }
-            if (length == StreamFramer.INCOMPLETE)
-            {
-                break;
-            }
-
-            connection.scanner.reset();
-            final boolean delivered = deliver(connection, buffer, offset, length, nowNs);
-            if (!connection.channel.isOpen())
-            {
-                return false;
-            }
-            if (!delivered)
-            {
-                break; // held at offset, which the buffer keeps as its start
-            }
-            offset += length;
-        }
-
-        if (!connection.consume(offset))
-        {
-            counters.tcpBufferOverflows.increment();
-            closeConnection(connection);
-            return false;
-        }
-        connection.onRead(nowNs, offset > 0 && end > offset, connection.readLength());
-        return true;
-    }
-
-    /** Offers the held message again; false while the ring is still full. */
-    private boolean deliverHeld(final TcpConnection connection) throws IOException
-    {
-        final int verdict = publisher.offer(connection.transport, connection.remote, connection.local, connection.id,
-            connection.heldTrunk, connection.readBuffer(), 0, connection.heldLength, connection.heldSinceNs, admission);
-        if (verdict == InboundPublisher.FULL)
-        {
-            return false;
-        }
-        if (verdict == Admission.SHED)
-        {
-            answer(connection, admission.response());
-        }
-        return true;
-    }
-
-    /**
-     * Offers the connections held for a ring slot their message again, in the order they were held; those served
-     * read again (and frame what TLS holds decrypted already).
-     */
-    private void retryHeld() throws IOException
-    {
-        final long nowNs = clock.nanoTime();
-        for (int i = 0; i < heldForRing.size(); )
-        {
-            final TcpConnection connection = heldForRing.get(i);
-            if (!connectionById.containsKey(connection.id))
-            {
-                heldForRing.remove(i);
-                continue;
-            }
-            if (!frame(connection, nowNs))
-            {
-                heldForRing.remove(i);
-                continue;
-            }
-            if (connection.heldForRing())
-            {
-                return; // the ring is full again: this one and the later ones keep their turn
-            }
-            heldForRing.remove(i);
-            if (connection.hasBufferedInput())
-            {
-                onReadable(connection);
-            }
-        }
-    }
-
-    /** Offers one message to the engine; false when it is held for a ring slot (and must stay in the buffer). */
-    private boolean deliver(
-        final TcpConnection connection, final UnsafeBuffer buffer, final int offset, final int length, final long nowNs)
-        throws IOException
-    {
-        counters.tcpReceived.increment();
-        tap.copy(PacketTap.TCP, connection.remote, connection.local, buffer, offset, length, nowNs);
-        final int trunk = border.check(buffer, offset, length, connection.remote, border.trunkOf(connection), nowNs);
-        if (trunk == BorderGuard.DROP)
-        {
-            return true;
-        }
-        if (trunk == BorderGuard.REJECT)
-        {
-            if (!answer(connection, border.response()))
-            {
-                closeConnection(connection);
-            }
-            return true;
-        }
-        final int verdict = publisher.offer(connection.transport, connection.remote, connection.local, connection.id, trunk,
-            buffer, offset, length, nowNs, admission);
-        if (verdict == Admission.SHED)
-        {
-            answer(connection, admission.response());
-            return true;
-        }
-        if (verdict != InboundPublisher.FULL)
-        {
-            return true;
-        }
-
-        final ByteBuffer response = admission.responder().respond(buffer, offset, length);
-        if (response == null)
-        {
-            // A dialog's request, an ACK, a response: never refused, and a TCP peer does not send it again. It waits
-            // for a slot, and the connection is not read meanwhile (backpressure through TCP's window).
-            counters.tcpHeldForRing.increment();
-            connection.holdForRing(length, trunk, nowNs);
-            return false;
-        }
-        if (answer(connection, response))
-        {
-            counters.tcpOverloadResponses.increment();
-        }
-        else
-        {
-            counters.tcpInboundDropped.increment();
-        }
-        return true;
-    }
-
-    /** Writes a stateless answer (403, 503) and captures it when the connection took it. */
-    private boolean answer(final TcpConnection connection, final ByteBuffer response) throws IOException
-    {
-        if (!gate.isOpen())
-        {
-            counters.tcpSendFenced.increment();
-            return false;
-        }
-        final int start = response.position();
-        final int end = response.limit();
-        final boolean written = connection.write(response);
-        if (written)
-        {
-            answerView.wrap(response);
-            tap.copy(PacketTap.TCP, connection.local, connection.remote, answerView, start, end - start,
-                clock.nanoTime());
-        }
-        return written;
     }
 
     private void pollOutbound()

@@ -22,8 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * pipeline.udp-send: the engine's UDP messages go through the outbound ring to the send stage by default; with
- * "engine" the engine thread writes them itself. Either way the peer gets the same message; the capture tap, called by the
- * thread that writes to the socket, tells which one did.
+ * "engine" the engine thread writes them itself. Either way the peer gets the same message; the capture tap, called
+ * by the thread that writes to the socket, tells which one did.
  */
 class UdpSendThreadTest
 {
@@ -67,8 +67,9 @@ class UdpSendThreadTest
     private String threadThatSentTheEcho(final PipelineConfig config) throws Exception
     {
         final EchoEngine engine = new EchoEngine();
-        pipeline = new SipPipeline(config, List.of(listen(Transport.UDP, "127.0.0.1")), AGENT, OverloadConfig.defaults(),
-            List.of(), SecurityConfig.defaults(false), TcpConfig.defaults(), null, new SystemNanoClock(), twoSenders);
+        pipeline = new SipPipeline(config, List.of(listen(Transport.UDP, "127.0.0.1")), AGENT,
+            OverloadConfig.defaults(), List.of(), SecurityConfig.defaults(false), TcpConfig.defaults(), null,
+            new SystemNanoClock(), twoSenders);
         pipeline.capture(() -> (protocol, source, destination, buffer, offset, length, timeNs) ->
         {
             if (source.equals(pipeline.localAddress(Transport.UDP)))

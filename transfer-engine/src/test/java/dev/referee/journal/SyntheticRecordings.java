@@ -87,7 +87,8 @@ public final class SyntheticRecordings
     public static List<RecordedInputs> blindTransferChunks(final int chunks, final int transfers, final long seed,
         final TimeScale scale)
     {
-        return chunked(chunks, transfers, seed, scale, (phones, n) -> phones.blindTransfer(phones.establish(n), n, 200));
+        return chunked(chunks, transfers, seed, scale,
+            (phones, n) -> phones.blindTransfer(phones.establish(n), n, 200));
     }
 
     /** {@link #basicCalls} as {@link #blindTransferChunks} cuts blind transfers. */
