@@ -5,6 +5,7 @@
 #   benchmarks/scripts/compare-kamailio.sh [--rounds N] [--rate R] [--calls N] [--hold-ms MS] [--warmup-calls N]
 #                                          [--cold] [--transfer] [--port-base P] [--bound SECONDS]
 #                                          [--kamailio-shm MB] [--kamailio-children N] [--keep DIR] [--build]
+#                                          [--udp-send engine|send-thread]
 #
 # Basic call (default): SIPp uac -> server -> SIPp uas, benchmarks/sipp/uac-basic-call.xml and uas-basic-call.xml
 # for both servers (a UA's route-set handling, so the same scenario works through a record-routing proxy and through
@@ -39,7 +40,8 @@
 # ops/target/referee.jar (built when missing or with --build) with e2e-lib.sh's JVM flags and $E2E_JAVA_OPTS.
 # Ports (P = --port-base, default 16060): Referee P (UDP), admin P+1000, Kamailio P+100 (UDP), uas/bob P+2,
 # carol P+4, uac/alice P+10; they must be free. --keep DIR copies SIPp's statistics and logs and both servers' logs
-# there. Every process it starts is stopped by PID, and its temporary directory removed, on any exit.
+# there. --udp-send sets Referee's pipeline.udp-send (default: its configuration's default, send-thread). Every
+# process it starts is stopped by PID, and its temporary directory removed, on any exit.
 set -euo pipefail
 
 rounds=2
@@ -77,6 +79,7 @@ do
         --kamailio-children) kam_children="$2"; shift 2 ;;
         --keep) keep="$2"; shift 2 ;;
         --build) build=1; shift ;;
+        --udp-send) udp_send="$2"; shift 2 ;;
         -h|--help) usage; exit 0 ;;
         *) echo "compare-kamailio: unknown argument $1" >&2; usage >&2; exit 2 ;;
     esac
@@ -157,6 +160,10 @@ journal:
   dir: "$tmp/journal"
 admin: "127.0.0.1:$admin_port"
 YAML
+if [[ -n "${udp_send:-}" ]]
+then
+    printf 'pipeline:\n  udp-send: "%s"\n' "$udp_send" >> "$tmp/referee.yaml"
+fi
 
 ticks_per_s="$(getconf CLK_TCK)"
 referee_pid=""
