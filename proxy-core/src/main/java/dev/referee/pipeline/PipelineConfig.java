@@ -8,43 +8,40 @@ import java.util.List;
 
 /**
  * Ring sizes are powers of two; {@code waitStrategy} is blocking, sleeping, yielding or busy-spin; {@code udpSend}
- * says which thread writes the engine's UDP messages to the socket: {@link #UDP_SEND_THREAD} (the send stage, through
- * the outbound ring: the default) or {@link #UDP_SEND_ENGINE} (the engine thread itself).
+ * says which thread writes the engine's UDP messages to the socket (pipeline.udp-send).
  */
 public record PipelineConfig(int inboundRingSize, int outboundRingSize, String waitStrategy, int tickIntervalMs,
-    String udpSend)
+    UdpSend udpSend)
 {
-    /**
-     * The engine thread sends its UDP messages itself: no copy into the outbound ring and no wake-up of the send
-     * thread per batch (a futex wait and wake on each side), at the price of the socket write on the engine thread,
-     * the one thread whose speed bounds the node's rate. A UDP send never blocks (a full socket buffer drops the
-     * datagram). Measured at 3,000 calls/s on two cores (docs/benchmarks.md): about 4 % less CPU per call, within the
-     * run-to-run noise (better in 5 of 7 alternated pairs), so not the default.
-     */
-    public static final String UDP_SEND_ENGINE = "engine";
-    /**
-     * The send stage writes the engine's UDP messages (the engine only copies each into the outbound ring): the
-     * socket writes run beside the engine, on another core, so the engine thread keeps its time for calls.
-     */
-    public static final String UDP_SEND_THREAD = "send-thread";
-    public static final List<String> UDP_SENDS = List.of(UDP_SEND_ENGINE, UDP_SEND_THREAD);
+    /** Which thread writes the engine's UDP messages to the socket; configured as engine or send-thread. */
+    public enum UdpSend
+    {
+        /**
+         * The engine thread sends its UDP messages itself: no copy into the outbound ring and no wake-up of the send
+         * thread per batch (a futex wait and wake on each side), at the price of the socket write on the engine
+         * thread, the one thread whose speed bounds the node's rate. A UDP send never blocks (a full socket buffer
+         * drops the datagram). Measured at 3,000 calls/s on two cores (docs/benchmarks.md): about 4 % less CPU per
+         * call, within the run-to-run noise (better in 5 of 7 alternated pairs), so not the default.
+         */
+        ENGINE,
+        /**
+         * The send stage writes the engine's UDP messages (the engine only copies each into the outbound ring): the
+         * socket writes run beside the engine, on another core, so the engine thread keeps its time for calls. The
+         * default.
+         */
+        SEND_THREAD
+    }
 
     /** With the default UDP send, the send stage's. */
     public PipelineConfig(final int inboundRingSize, final int outboundRingSize, final String waitStrategy,
         final int tickIntervalMs)
     {
-        this(inboundRingSize, outboundRingSize, waitStrategy, tickIntervalMs, UDP_SEND_THREAD);
+        this(inboundRingSize, outboundRingSize, waitStrategy, tickIntervalMs, UdpSend.SEND_THREAD);
     }
 
     public static PipelineConfig defaults()
     {
-        return new PipelineConfig(16_384, 16_384, "blocking", 10, UDP_SEND_THREAD);
-    }
-
-    /** True when the engine thread writes its UDP messages itself. */
-    public boolean udpSendOnEngineThread()
-    {
-        return UDP_SEND_ENGINE.equals(udpSend);
+        return new PipelineConfig(16_384, 16_384, "blocking", 10, UdpSend.SEND_THREAD);
     }
 
     /** Wait strategies the pipeline knows; busy-spin is allowed but loses on machines with few cores. */
@@ -67,17 +64,12 @@ public record PipelineConfig(int inboundRingSize, int outboundRingSize, String w
             throw strategy.error(
                 "expected one of " + String.join(", ", WAIT_STRATEGIES) + " (got '" + strategy.text() + "')");
         }
-        final ConfigValue udpSend = section.get("udp-send");
-        if (udpSend != null && !UDP_SENDS.contains(udpSend.text()))
-        {
-            throw udpSend.error("expected one of " + String.join(", ", UDP_SENDS) + " (got '" + udpSend.text() + "')");
-        }
         return new PipelineConfig(
             ringSize(section, "inbound-ring", defaults.inboundRingSize()),
             ringSize(section, "outbound-ring", defaults.outboundRingSize()),
             strategy == null ? defaults.waitStrategy() : strategy.text(),
             section.integer("tick-ms", defaultTickMs, 1, 1_000),
-            udpSend == null ? defaults.udpSend() : udpSend.text());
+            section.choice("udp-send", UdpSend.class, defaults.udpSend()));
     }
 
     /** Disruptor rings index with a mask, so their size must be a power of two. */

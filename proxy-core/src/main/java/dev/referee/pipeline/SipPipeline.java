@@ -346,7 +346,7 @@ public final class SipPipeline implements AutoCloseable
         engineStage.setExceptionHandler(new CountingExceptionHandler<>("engine", counters.engineErrors));
         inboundRing.addGatingSequences(engineStage.getSequence());
 
-        if (config.udpSendOnEngineThread() && !sendersOnTwoThreads && !gated &&
+        if (config.udpSend() == PipelineConfig.UdpSend.ENGINE && !sendersOnTwoThreads && !gated &&
             outboundObserver == OutboundObserver.NONE)
         {
             // pipeline.udp-send: engine. The engine is then the UDP transport's one sending thread; the send stage

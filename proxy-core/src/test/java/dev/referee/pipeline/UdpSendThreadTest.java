@@ -44,21 +44,21 @@ class UdpSendThreadTest
     @Test
     void shouldSendUdpOnTheSendThreadByDefault() throws Exception
     {
-        assertEquals(PipelineConfig.UDP_SEND_THREAD, PipelineConfig.defaults().udpSend());
+        assertEquals(PipelineConfig.UdpSend.SEND_THREAD, PipelineConfig.defaults().udpSend());
         assertEquals("referee-send", threadThatSentTheEcho(config(64, 1_000)));
     }
 
     @Test
     void shouldSendUdpOnTheEngineThreadWhenConfigured() throws Exception
     {
-        final PipelineConfig config = new PipelineConfig(64, 64, "blocking", 1_000, PipelineConfig.UDP_SEND_ENGINE);
+        final PipelineConfig config = new PipelineConfig(64, 64, "blocking", 1_000, PipelineConfig.UdpSend.ENGINE);
         assertEquals("referee-engine", threadThatSentTheEcho(config));
     }
 
     @Test
     void shouldKeepTheSendStageForUdpInAPipelineWithSendersOnTwoThreads() throws Exception
     {
-        final PipelineConfig config = new PipelineConfig(64, 64, "blocking", 1_000, PipelineConfig.UDP_SEND_ENGINE);
+        final PipelineConfig config = new PipelineConfig(64, 64, "blocking", 1_000, PipelineConfig.UdpSend.ENGINE);
         twoSenders = true;
         assertEquals("referee-send", threadThatSentTheEcho(config));
     }

@@ -254,7 +254,7 @@ public class EngineAloneBenchmark
         }
     }
 
-    /** The transfers with the journal on: a fresh engine, input stage and output journal per invocation. */
+    /** The transfers with the journal on: an input stage and output journal with each engine, one queue throughout. */
     @State(Scope.Thread)
     public static class JournaledTransfers extends Transfers
     {

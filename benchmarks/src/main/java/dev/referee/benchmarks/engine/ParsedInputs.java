@@ -19,7 +19,6 @@ final class ParsedInputs
     private RecordedInputs inputs;
     private SipMessage[] pool = new SipMessage[0];
     private UnsafeBuffer[] buffers = new UnsafeBuffer[0];
-    private boolean[] isMessage = new boolean[0];
     private boolean[] parsed = new boolean[0];
 
     /** Parses every SIP input of {@code recording}, in place of the previous recording's. */
@@ -33,8 +32,7 @@ final class ParsedInputs
         }
         for (int i = 0; i < n; i++)
         {
-            isMessage[i] = !recording.isTick(i);
-            if (isMessage[i])
+            if (!recording.isTick(i))
             {
                 final int length = recording.wrap(i, buffers[i]);
                 parsed[i] = pool[i].parse(buffers[i], 0, length);
@@ -47,7 +45,6 @@ final class ParsedInputs
         final int old = pool.length;
         pool = java.util.Arrays.copyOf(pool, n);
         buffers = java.util.Arrays.copyOf(buffers, n);
-        isMessage = new boolean[n];
         parsed = new boolean[n];
         for (int i = old; i < n; i++)
         {
@@ -61,7 +58,7 @@ final class ParsedInputs
     {
         final RecordedInputs inputs = this.inputs;
         final long timeNs = inputs.timeNs(i);
-        if (!isMessage[i])
+        if (inputs.isTick(i))
         {
             engine.onTick(timeNs);
             return;
@@ -74,7 +71,7 @@ final class ParsedInputs
     {
         final RecordedInputs inputs = this.inputs;
         final long timeNs = inputs.timeNs(i);
-        return isMessage[i] ? timeNs + pool[i].length() + inputs.transport(i) + inputs.connectionId(i) +
+        return !inputs.isTick(i) ? timeNs + pool[i].length() + inputs.transport(i) + inputs.connectionId(i) +
             inputs.source(i).getPort() : timeNs;
     }
 

@@ -221,7 +221,7 @@ class ConfigLoaderTest
         assertEquals(Path.of("/var/lib/referee/journal"), config.journalDir());
         assertEquals(new JournalConfig(JournalRoll.HOURLY, 48, 120_000), config.journal());
         assertEquals(address("0.0.0.0", 9090), config.admin());
-        assertEquals(new PipelineConfig(4096, 2048, "sleeping", 5, PipelineConfig.UDP_SEND_THREAD), config.pipeline());
+        assertEquals(new PipelineConfig(4096, 2048, "sleeping", 5, PipelineConfig.UdpSend.SEND_THREAD), config.pipeline());
         assertEquals(new SipConfig(250, 2000, 2500, 5000, "Referee-test"), config.sip());
         assertEquals(
             new TransferConfig(200, 10_000, 500, OnTransferFailure.HANGUP), config.transfer());
