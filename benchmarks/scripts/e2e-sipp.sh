@@ -17,7 +17,8 @@
 # --journal off writes `journal: {enabled: false}` into Referee's config: no journal stage, output observer or
 # domain-event journaling (the other half of "the same SIPp load with the journal on and off", see docs/benchmarks.md).
 #
-# Starts Referee from ops/target/referee.jar (built with `mvn package -pl ops -am` when missing or with --build),
+# Starts Referee from ops/target/referee.jar (built with `mvn package -pl ops -am` when missing or with --build; or
+# from the jar E2E_REFEREE_JAR names, to compare two builds),
 # waits for GET /health, starts a SIPp uas, runs a warm-up uac, then a measured uac of --calls calls at --rate.
 # Referee's CPU time (utime+stime of /proc/PID/stat, fields 14 and 15, in CLK_TCK ticks) is read before and after
 # the measured run only, so JIT warm-up and start-up are not counted. Prints CPU us per call, the achieved rate and
@@ -84,7 +85,7 @@ warmup_calls="${warmup_calls:-$(( rate * 10 > 5000 ? rate * 10 : 5000 ))}"
 limit="${limit:-$(( rate > 200 ? rate : 200 ))}"
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-jar="$root/ops/target/referee.jar"
+jar="${E2E_REFEREE_JAR:-$root/ops/target/referee.jar}"
 referee_port=$port_base
 uas_port=$(( port_base + 2 ))
 uac_port=$(( port_base + 10 ))

@@ -1,5 +1,6 @@
 package dev.referee.benchmarks.engine;
 
+import dev.referee.benchmarks.CpuClock;
 import dev.referee.engine.Engine;
 import dev.referee.engine.config.EngineConfig;
 import dev.referee.engine.counters.EngineCounters;

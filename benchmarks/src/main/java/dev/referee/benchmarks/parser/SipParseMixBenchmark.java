@@ -1,5 +1,6 @@
 package dev.referee.benchmarks.parser;
 
+import dev.referee.benchmarks.CpuClock;
 import dev.referee.sip.SipMessage;
 import dev.referee.sip.sdp.SessionDescription;
 import gov.nist.javax.sip.parser.StringMsgParser;
@@ -11,14 +12,20 @@ import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 import java.util.concurrent.TimeUnit;
 
 /**
  * Parse throughput over the whole corpus, one of each message per invocation, so branch prediction and the JIT see
- * a realistic mix rather than one message shape. Scores are per message (ops = messages parsed).
+ * a realistic mix rather than one message shape. Scores are per message (ops = messages parsed). Each iteration also
+ * prints the benchmark thread's CPU time per message ({@link CpuClock}, "[cpu] referee" / "[cpu] jainSip"): on a
+ * shared machine the ratio of the two CPU figures is steadier than the ratio of the scores, which another process's
+ * load stretches.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -33,6 +40,8 @@ public class SipParseMixBenchmark
     private final StringMsgParser jainParser = new StringMsgParser();
     private byte[][] bytes;
     private UnsafeBuffer[] buffers;
+    private CpuClock cpu;
+    private long invocations;
 
     @Setup
     public void setUp()
@@ -49,10 +58,27 @@ public class SipParseMixBenchmark
         }
     }
 
+    @Setup(Level.Iteration)
+    public void startIteration(final BenchmarkParams params)
+    {
+        final String benchmark = params.getBenchmark();
+        cpu = new CpuClock(benchmark.substring(benchmark.lastIndexOf('.') + 1), MESSAGES);
+        invocations = 0;
+        cpu.start();
+    }
+
+    @TearDown(Level.Iteration)
+    public void endIteration()
+    {
+        cpu.stop(invocations);
+        cpu.report();
+    }
+
     @Benchmark
     @OperationsPerInvocation(MESSAGES)
     public long referee()
     {
+        invocations++;
         long sum = 0;
         for (int i = 0; i < MESSAGES; i++)
         {
@@ -65,6 +91,7 @@ public class SipParseMixBenchmark
     @OperationsPerInvocation(MESSAGES)
     public long jainSip() throws Exception
     {
+        invocations++;
         long sum = 0;
         for (int i = 0; i < MESSAGES; i++)
         {

@@ -1,43 +1,38 @@
 package dev.referee.engine.time;
 
-import org.agrona.DeadlineTimerWheel;
 import org.agrona.collections.LongArrayList;
-import org.agrona.collections.LongHashSet;
-
-import java.util.concurrent.TimeUnit;
 
 /**
  * All engine timers (RFC 3261 Timers A..K, 2xx retransmission, call timers) on one timer wheel, driven by input
  * timestamps: time only moves when an input (a message or a tick) says it has. Engine thread only.
  */
-public final class EngineTimers implements DeadlineTimerWheel.TimerHandler
+public final class EngineTimers implements TimerWheel.ExpiryHandler
 {
     /** Returned for "no timer"; never a valid id. */
-    public static final long NO_TIMER = DeadlineTimerWheel.NULL_DEADLINE;
+    public static final long NO_TIMER = TimerWheel.NULL_DEADLINE;
 
     /** About one millisecond: SIP timers are hundreds of milliseconds, finer ticks only cost polls. */
     private static final long TICK_RESOLUTION_NS = 1L << 20;
     private static final int TICKS_PER_WHEEL = 1024;
     private static final int TICK_SHIFT = Long.numberOfTrailingZeros(TICK_RESOLUTION_NS);
 
-    /** The wheel's initial slots per spoke (Agrona's default); the owners' table starts with as many. */
+    /** The wheel's initial slots per spoke; the owners' table starts with as many. */
     private static final int INITIAL_SLOTS_PER_SPOKE = 16;
 
-    private final TimerOwners owners = new TimerOwners(TICKS_PER_WHEEL, INITIAL_SLOTS_PER_SPOKE);
     /**
-     * The ids of the timers in the wheel, which the wheel does not list: usually the keys of {@link #owners}, but a
-     * timer can stay in the wheel with no owner (see {@link #dispatchExpired}), and it still expires at its spoke.
+     * The owner of each timer. Usually every timer in the wheel has one, but a timer can stay in the wheel with no owner
+     * (see {@link #dispatchExpired}), and it still expires at its spoke.
      */
-    private final LongHashSet inWheel = new LongHashSet();
+    private final TimerOwners owners = new TimerOwners(TICKS_PER_WHEEL, INITIAL_SLOTS_PER_SPOKE);
     /** Timers found due by a poll; dispatched after it, because owners reschedule and the wheel must not change mid-poll. */
     private final LongArrayList expired = new LongArrayList();
-    private DeadlineTimerWheel wheel;
+    private TimerWheel wheel;
     private long nowNs;
 
     /** Schedules a timer {@code delayNs} after the current engine time. */
     public long schedule(final long delayNs, final TimerOwner owner)
     {
-        final long timerId = scheduleInWheel(wheel(), nowNs + delayNs);
+        final long timerId = wheel().scheduleTimer(nowNs + delayNs);
         owners.put(timerId, owner);
         return timerId;
     }
@@ -45,9 +40,9 @@ public final class EngineTimers implements DeadlineTimerWheel.TimerHandler
     /** Cancels a timer; harmless for {@link #NO_TIMER} or a timer that already expired. Returns NO_TIMER. */
     public long cancel(final long timerId)
     {
-        if (timerId != NO_TIMER && owners.remove(timerId) != null && wheel.cancelTimer(timerId))
+        if (timerId != NO_TIMER && owners.remove(timerId) != null)
         {
-            inWheel.remove(timerId);
+            wheel.cancelTimer(timerId);
         }
         return NO_TIMER;
     }
@@ -78,9 +73,9 @@ public final class EngineTimers implements DeadlineTimerWheel.TimerHandler
             // A poll of a spoke that holds no timer due by now changes nothing but the tick. Over a long step (a clock
             // jump of seconds is thousands of ticks) finding the next spoke that does costs less than polling each:
             // go there directly, or to the end when there is none; the wheel ends as tick-by-tick polling leaves it.
-            if (lastTick - tick >= inWheel.size())
+            if (lastTick - tick >= wheel.timerCount())
             {
-                final long dueTick = firstTickWithTimerDue(tick);
+                final long dueTick = wheel.firstTickWithTimerDue(tick, this.nowNs);
                 if (dueTick > lastTick)
                 {
                     wheel.currentTickTime(this.nowNs);
@@ -88,7 +83,7 @@ public final class EngineTimers implements DeadlineTimerWheel.TimerHandler
                 }
                 wheel.currentTickTime(wheel.startTime() + (dueTick << TICK_SHIFT));
             }
-            wheel.poll(this.nowNs, this, Integer.MAX_VALUE);
+            wheel.poll(this.nowNs, this);
             fired += dispatchExpired();
         }
         if (wheel.timerCount() == 0)
@@ -167,8 +162,7 @@ public final class EngineTimers implements DeadlineTimerWheel.TimerHandler
         {
             return;
         }
-        wheel = new DeadlineTimerWheel(TimeUnit.NANOSECONDS, startTimeNs, TICK_RESOLUTION_NS, TICKS_PER_WHEEL,
-            INITIAL_SLOTS_PER_SPOKE);
+        wheel = new TimerWheel(startTimeNs, TICK_RESOLUTION_NS, TICKS_PER_WHEEL, INITIAL_SLOTS_PER_SPOKE);
         wheel.currentTickTime(tickTimeNs - TICK_RESOLUTION_NS);
         if (wheel.currentTickTime() != tickTimeNs)
         {
@@ -199,9 +193,9 @@ public final class EngineTimers implements DeadlineTimerWheel.TimerHandler
             final long placeholderNs = startTimeNs + (placeholderTick << shift);
             for (; nextSlot < slot; nextSlot++)
             {
-                placeholders.addLong(scheduleInWheel(wheel, placeholderNs));
+                placeholders.addLong(wheel.scheduleTimer(placeholderNs));
             }
-            final long timerId = scheduleInWheel(wheel, deadlinesNs[i]);
+            final long timerId = wheel.scheduleTimer(deadlinesNs[i]);
             if (timerId != timerIds[i])
             {
                 throw new IllegalStateException("timer " + timerIds[i] + " came back as " + timerId);
@@ -212,7 +206,6 @@ public final class EngineTimers implements DeadlineTimerWheel.TimerHandler
         for (int i = 0; i < placeholders.size(); i++)
         {
             wheel.cancelTimer(placeholders.getLong(i));
-            inWheel.remove(placeholders.getLong(i));
         }
     }
 
@@ -220,32 +213,6 @@ public final class EngineTimers implements DeadlineTimerWheel.TimerHandler
     private long currentTick()
     {
         return ((wheel.currentTickTime() - wheel.startTime()) >> TICK_SHIFT) - 1;
-    }
-
-    /**
-     * The first tick from {@code fromTick} on whose spoke holds a timer due by now, or {@link Long#MAX_VALUE}. A timer
-     * id names its spoke (spoke << 32 | slot), which comes round every {@link #TICKS_PER_WHEEL} ticks.
-     */
-    private long firstTickWithTimerDue(final long fromTick)
-    {
-        long first = Long.MAX_VALUE;
-        for (final LongHashSet.LongIterator it = inWheel.iterator(); it.hasNext(); )
-        {
-            final long timerId = it.nextValue();
-            if (wheel.deadline(timerId) <= nowNs)
-            {
-                final int spoke = (int)(timerId >>> 32);
-                first = Math.min(first, fromTick + ((spoke - fromTick) & (TICKS_PER_WHEEL - 1)));
-            }
-        }
-        return first;
-    }
-
-    private long scheduleInWheel(final DeadlineTimerWheel wheel, final long deadlineNs)
-    {
-        final long timerId = wheel.scheduleTimer(deadlineNs);
-        inWheel.add(timerId);
-        return timerId;
     }
 
     /**
@@ -289,20 +256,17 @@ public final class EngineTimers implements DeadlineTimerWheel.TimerHandler
     }
 
     @Override
-    public boolean onTimerExpiry(final TimeUnit timeUnit, final long now, final long timerId)
+    public void onExpiry(final long timerId)
     {
-        inWheel.remove(timerId);
         expired.addLong(timerId);
-        return true;
     }
 
-    private DeadlineTimerWheel wheel()
+    private TimerWheel wheel()
     {
         if (wheel == null)
         {
             // Started at the first input's time so that replay from the same inputs builds the same wheel.
-            wheel = new DeadlineTimerWheel(TimeUnit.NANOSECONDS, nowNs, TICK_RESOLUTION_NS, TICKS_PER_WHEEL,
-                INITIAL_SLOTS_PER_SPOKE);
+            wheel = new TimerWheel(nowNs, TICK_RESOLUTION_NS, TICKS_PER_WHEEL, INITIAL_SLOTS_PER_SPOKE);
         }
         return wheel;
     }
