@@ -45,7 +45,7 @@ class SystemdUnitTest
 
     /** The flags the launcher takes from ops/jvm-flags.sh, as bash resolves them on this machine. */
     @Test
-    void shouldGiveTheLauncherAFixedHeapG1AndAnExitOnOutOfMemory() throws Exception
+    void shouldGiveTheLauncherAFixedHeapG1HugePagesAndAnExitOnOutOfMemory() throws Exception
     {
         final Process flags = new ProcessBuilder("bash", "-c",
             "source jvm-flags.sh && printf '%s\\n' \"${referee_jvm_flags[@]}\" \"${referee_gc_flags[@]}\"")
@@ -59,6 +59,12 @@ class SystemdUnitTest
         // This JDK is 17 (pom.xml): G1's hot card cache is enlarged (docs/benchmarks.md "G1 refinement").
         assertEquals(Runtime.version().feature() < 21, resolved.contains("-XX:G1ConcRSLogCacheSize=16"),
             resolved.toString());
+        // The heap in huge pages where the kernel grants them on request (docs/benchmarks.md "huge pages"), and no
+        // flag (which would only print a warning) where it does not.
+        final Path thp = Paths.get("/sys/kernel/mm/transparent_hugepage/enabled");
+        final boolean thpOnRequest = Files.isReadable(thp) &&
+            Files.readString(thp, StandardCharsets.UTF_8).matches("(?s).*\\[(always|madvise)\\].*");
+        assertEquals(thpOnRequest, resolved.contains("-XX:+UseTransparentHugePages"), resolved.toString());
     }
 
     @Test
