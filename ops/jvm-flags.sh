@@ -64,7 +64,7 @@ then
     # or "always"): a node under load touches fresh heap for its first minute (the waiting transactions, 130 MB at
     # 3,000 calls/s, promoted into old regions never used before) with a page fault per 2 MiB instead of per 4 KiB,
     # and the engine's large tables (transactions, timers, calls) miss the TLB less. Alternated at 3,000 calls/s: 197
-    # against 216 us of CPU per call, better in 6 of 7 pairs (docs/benchmarks.md "Huge pages"). The heap
+    # against 216 us of CPU per call, better in 6 of 7 pairs (docs/benchmarks.md "Timer wheel and huge pages"). The heap
     # is fixed (-Xms = -Xmx), so the 2 MiB granularity costs no memory it would not take anyway. Without THP in the
     # kernel the flag would only print a warning, hence the test.
     referee_jvm_flags+=(-XX:+UseTransparentHugePages)
