@@ -3,7 +3,7 @@
 #
 #   benchmarks/scripts/e2e-sipp.sh --rate 1000 --calls 20000 [--warmup-calls N] [--limit N] [--bound SECONDS]
 #                                  [--snapshot-interval DURATION]
-#                                  [--port-base P] [--ring SLOTS] [--jfr FILE] [--log FILE] [--tcp-kick]
+#                                  [--port-base P] [--ring SLOTS] [--outbound-ring SLOTS] [--jfr FILE] [--log FILE] [--tcp-kick]
 #                                  [--wait-strategy blocking|sleeping|yielding|busy-spin] [--journal on|off] [--build]
 #                                  [--udp-send engine|send-thread]
 #                                  [--referee-warm-up CALLS] [--hep HOST:PORT]
@@ -37,6 +37,7 @@ jfr=""
 build=0
 ring=""
 wait_strategy=""
+outbound_ring=""
 udp_send=""
 kick=0
 log=""
@@ -64,6 +65,7 @@ do
         --log) log="$2"; shift 2 ;;
         --tcp-kick) kick=1; shift ;;
         --wait-strategy) wait_strategy="$2"; shift 2 ;;
+        --outbound-ring) outbound_ring="$2"; shift 2 ;;
         --udp-send) udp_send="$2"; shift 2 ;;
         --journal) journal="$2"; shift 2 ;;
         --build) build=1; shift ;;
@@ -135,10 +137,11 @@ if [[ -n "$hep" ]]
 then
     printf 'hep:\n  address: "%s"\n' "$hep" >> "$tmp/referee.yaml"
 fi
-if [[ -n "$ring$wait_strategy$udp_send" ]]
+if [[ -n "$ring$outbound_ring$wait_strategy$udp_send" ]]
 then
     echo "pipeline:" >> "$tmp/referee.yaml"
-    [[ -n "$ring" ]] && printf '  inbound-ring: %s\n  outbound-ring: %s\n' "$ring" "$ring" >> "$tmp/referee.yaml"
+    [[ -n "$ring" ]] && printf '  inbound-ring: %s\n' "$ring" >> "$tmp/referee.yaml"
+    [[ -n "${outbound_ring:-$ring}" ]] && printf '  outbound-ring: %s\n' "${outbound_ring:-$ring}" >> "$tmp/referee.yaml"
     [[ -n "$wait_strategy" ]] && printf '  wait-strategy: "%s"\n' "$wait_strategy" >> "$tmp/referee.yaml"
     [[ -n "$udp_send" ]] && printf '  udp-send: "%s"\n' "$udp_send" >> "$tmp/referee.yaml"
 fi

@@ -25,7 +25,7 @@ public final class JournalSnapshotter
      * is this long (recovery puts part n at n times this).
      */
     static final int PART_BYTES = 1 << 20;
-    /** The encoder's chunks (outside the heap), four to a part. */
+    /** The encoder's chunks (outside the heap, in huge pages where granted: {@link HugePageChunks}), four to a part. */
     static final int CHUNK_BYTES = PART_BYTES / 4;
     private static final long UNSET = Long.MIN_VALUE;
     private static final long BYTES_PER_TRANSACTION = 450;
@@ -43,7 +43,7 @@ public final class JournalSnapshotter
     /** Times each snapshot for the operator's log; null: not timed (replay, tests). Never decides anything. */
     private final NanoClock nanoClock;
     private final PlannedPause pause;
-    private final SnapshotWriter writer = SnapshotWriter.offHeap(CHUNK_BYTES);
+    private final SnapshotWriter writer = SnapshotWriter.offHeap(CHUNK_BYTES, new HugePageChunks());
     private long nextSnapshotNs = UNSET;
     private long lastGrowthNs = UNSET;
     private long snapshots;

@@ -10,6 +10,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * Appends the primitive fields of a snapshot, little-endian whatever the machine, so that a snapshot taken on one
@@ -30,7 +31,8 @@ public final class SnapshotWriter
     private static final long HIGH_BITS = 0x8080808080808080L;
 
     private final int chunkBytes;
-    private final boolean offHeap;
+    /** Makes a chunk of {@code chunkBytes}. */
+    private final IntFunction<UnsafeBuffer> chunkMaker;
     private final List<UnsafeBuffer> chunks = new ArrayList<>();
     /** Where a primitive that straddles two chunks is put together. */
     private final UnsafeBuffer straddle = new UnsafeBuffer(new byte[8]);
@@ -53,7 +55,7 @@ public final class SnapshotWriter
     /** With chunks of {@code chunkBytes} on the heap: {@link #forEachSlice} hands out runs of at most that. */
     public SnapshotWriter(final int chunkBytes)
     {
-        this(chunkBytes, false);
+        this(chunkBytes, bytes -> new UnsafeBuffer(new byte[bytes]));
     }
 
     /**
@@ -63,17 +65,23 @@ public final class SnapshotWriter
      */
     public static SnapshotWriter offHeap(final int chunkBytes)
     {
-        return new SnapshotWriter(chunkBytes, true);
+        return offHeap(chunkBytes, bytes -> new UnsafeBuffer(ByteBuffer.allocateDirect(bytes)));
     }
 
-    private SnapshotWriter(final int chunkBytes, final boolean offHeap)
+    /** As {@link #offHeap(int)}, each chunk made by {@code chunkMaker} (given {@code chunkBytes}). */
+    public static SnapshotWriter offHeap(final int chunkBytes, final IntFunction<UnsafeBuffer> chunkMaker)
+    {
+        return new SnapshotWriter(chunkBytes, chunkMaker);
+    }
+
+    private SnapshotWriter(final int chunkBytes, final IntFunction<UnsafeBuffer> chunkMaker)
     {
         if (chunkBytes < 1)
         {
             throw new IllegalArgumentException("chunks of at least one byte: " + chunkBytes);
         }
         this.chunkBytes = chunkBytes;
-        this.offHeap = offHeap;
+        this.chunkMaker = chunkMaker;
         chunk = newChunk();
         chunks.add(chunk);
     }
@@ -155,7 +163,7 @@ public final class SnapshotWriter
     {
         if (side == null)
         {
-            side = new SnapshotWriter(chunkBytes, offHeap);
+            side = new SnapshotWriter(chunkBytes, chunkMaker);
         }
         return side.reset();
     }
@@ -391,7 +399,12 @@ public final class SnapshotWriter
 
     private UnsafeBuffer newChunk()
     {
-        return offHeap ? new UnsafeBuffer(ByteBuffer.allocateDirect(chunkBytes)) : new UnsafeBuffer(new byte[chunkBytes]);
+        final UnsafeBuffer made = chunkMaker.apply(chunkBytes);
+        if (made.capacity() != chunkBytes)
+        {
+            throw new IllegalStateException("a chunk of " + made.capacity() + " bytes, not " + chunkBytes);
+        }
+        return made;
     }
 
     private void nextChunk()
