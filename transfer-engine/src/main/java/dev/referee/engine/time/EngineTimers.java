@@ -20,8 +20,8 @@ public final class EngineTimers implements TimerWheel.ExpiryHandler
     private static final int INITIAL_SLOTS_PER_SPOKE = 16;
 
     /**
-     * The owner of each timer. Usually every timer in the wheel has one, but a timer can stay in the wheel with no owner
-     * (see {@link #dispatchExpired}), and it still expires at its spoke.
+     * The owner of each timer. Usually every timer in the wheel has one, but a timer can stay in the wheel with no
+     * owner (see {@link #dispatchExpired}), and it still expires at its spoke.
      */
     private final TimerOwners owners = new TimerOwners(TICKS_PER_WHEEL, INITIAL_SLOTS_PER_SPOKE);
     /** Timers found due by a poll; dispatched after it, because owners reschedule and the wheel must not change mid-poll. */

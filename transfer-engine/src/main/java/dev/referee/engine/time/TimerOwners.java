@@ -3,11 +3,11 @@ package dev.referee.engine.time;
 import java.util.Arrays;
 
 /**
- * The owner of each timer in the wheel, found by the timer's id without hashing it: Agrona's wheel names a timer by its
- * spoke and its slot in the spoke ({@code spoke << 32 | slot}), so the owners sit in an array laid out as the wheel's,
- * {@code slotsPerSpoke} per spoke, which doubles (as the wheel's does) when a spoke holds more. Was a
- * {@code Long2ObjectHashMap}: at 3,000 calls/s some 300,000 timers pend, and each schedule, cancel and expiry hashed
- * into it at random, and a snapshot looked up every one. Engine thread only.
+ * The owner of each timer in the wheel, found by the timer's id without hashing it: the wheel ({@link TimerWheel})
+ * names a timer by its spoke and its slot in the spoke ({@code spoke << 32 | slot}), so the owners sit in an array
+ * laid out as the wheel's, {@code slotsPerSpoke} per spoke, which doubles (as the wheel's does) when a spoke holds
+ * more. Was a {@code Long2ObjectHashMap}: at 3,000 calls/s some 300,000 timers pend, and each schedule, cancel and
+ * expiry hashed into it at random, and a snapshot looked up every one. Engine thread only.
  */
 final class TimerOwners
 {

@@ -44,7 +44,7 @@ final class TimerWheel
     /** Per spoke, {@code wordsPerSpoke} words whose bits say which slots hold a timer. */
     private long[] occupied;
     private int wordShift;
-    /** Timers per spoke, and a bit per spoke that holds any: a long clock step finds the next due spoke in a few reads. */
+    /** Timers per spoke, and a bit per spoke holding any: a long clock step finds the next due spoke in a few reads. */
     private final int[] spokeCounts;
     private final long[] nonEmptySpokes;
 
@@ -145,8 +145,9 @@ final class TimerWheel
 
     /**
      * Expires the timers of the current tick's spoke that are due by {@code now}, in slot order, then moves to the next
-     * tick if {@code now} has reached the end of this one. A timer whose deadline is a turn or more away shares the spoke
-     * and stays. The handler must not change the wheel (EngineTimers collects the ids and calls owners after the poll).
+     * tick if {@code now} has reached the end of this one. A timer whose deadline is a turn or more away shares the
+     * spoke and stays. The handler must not change the wheel (EngineTimers collects the ids and calls the owners after
+     * the poll).
      *
      * @return how many timers expired.
      */

@@ -81,8 +81,8 @@ class TimerWheelTest
                     wheel.currentTickTime(now);
                     final long tick = (wheel.currentTickTime() - START) / TICK - 1;
                     final long later = now + random.nextLong(5L * SPOKES * TICK);
-                    assertEquals(firstTickWithTimerDue(reference, tick, later), wheel.firstTickWithTimerDue(tick, later),
-                        "first tick due, seed " + seed + " op " + op);
+                    assertEquals(firstTickWithTimerDue(reference, tick, later),
+                        wheel.firstTickWithTimerDue(tick, later), "first tick due, seed " + seed + " op " + op);
                 }
                 assertEquals(reference.timerCount(), wheel.timerCount());
                 assertEquals(reference.currentTickTime(), wheel.currentTickTime());
