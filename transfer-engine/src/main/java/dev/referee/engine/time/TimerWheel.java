@@ -44,8 +44,7 @@ final class TimerWheel
     /** Per spoke, {@code wordsPerSpoke} words whose bits say which slots hold a timer. */
     private long[] occupied;
     private int wordShift;
-    /** Timers per spoke, and a bit per spoke holding any: a long clock step finds the next due spoke in a few reads. */
-    private final int[] spokeCounts;
+    /** A bit per spoke holding any timer: a long clock step finds the next due spoke in a few reads. */
     private final long[] nonEmptySpokes;
 
     /**
@@ -65,7 +64,6 @@ final class TimerWheel
         this.tickShift = Long.numberOfTrailingZeros(tickTime);
         this.spokes = spokes;
         this.tickMask = spokes - 1;
-        spokeCounts = new int[spokes];
         nonEmptySpokes = new long[Math.max(1, spokes >>> 6)];
         allocate(Integer.numberOfTrailingZeros(initialSlots));
         Arrays.fill(deadlines, NULL_DEADLINE);
@@ -116,31 +114,20 @@ final class TimerWheel
     /** Cancels a timer; false when it is not in the wheel. */
     boolean cancelTimer(final long timerId)
     {
-        final int spoke = (int)(timerId >> 32);
-        final int slot = (int)timerId;
-        if (spoke < 0 || spoke >= spokes || slot < 0 || slot >= 1 << slotShift)
+        final int index = indexOf(timerId);
+        if (index < 0 || deadlines[index] == NULL_DEADLINE)
         {
             return false;
         }
-        final int index = (spoke << slotShift) + slot;
-        if (deadlines[index] == NULL_DEADLINE)
-        {
-            return false;
-        }
-        free(spoke, slot, index);
+        free(index);
         return true;
     }
 
     /** The deadline of a timer in the wheel; {@link #NULL_DEADLINE} for one that is not. */
     long deadline(final long timerId)
     {
-        final int spoke = (int)(timerId >> 32);
-        final int slot = (int)timerId;
-        if (spoke < 0 || spoke >= spokes || slot < 0 || slot >= 1 << slotShift)
-        {
-            return NULL_DEADLINE;
-        }
-        return deadlines[(spoke << slotShift) + slot];
+        final int index = indexOf(timerId);
+        return index < 0 ? NULL_DEADLINE : deadlines[index];
     }
 
     /**
@@ -163,7 +150,7 @@ final class TimerWheel
                 final int index = (spoke << slotShift) + slot;
                 if (now >= deadlines[index])
                 {
-                    free(spoke, slot, index);
+                    free(index);
                     expired++;
                     handler.onExpiry(timerId(spoke, slot));
                 }
@@ -196,21 +183,27 @@ final class TimerWheel
     long firstTickWithTimerDue(final long fromTick, final long now)
     {
         final int fromSpoke = (int)fromTick & tickMask;
-        for (int spoke = nextNonEmptySpoke(fromSpoke); spoke >= 0; spoke = nextNonEmptySpoke(spoke + 1))
+        int spoke = firstSpokeWithTimerDue(fromSpoke, spokes, now);
+        if (spoke < 0)
+        {
+            spoke = firstSpokeWithTimerDue(0, fromSpoke, now);
+        }
+        return spoke < 0 ? Long.MAX_VALUE : fromTick + ((spoke - fromSpoke) & tickMask);
+    }
+
+    /** The first spoke in [{@code from}, {@code to}) holding a timer due by {@code now}; -1 when none. */
+    private int firstSpokeWithTimerDue(final int from, final int to, final long now)
+    {
+        for (int spoke = nextSetBit(nonEmptySpokes, 0, nonEmptySpokes.length, from);
+            spoke >= 0 && spoke < to;
+            spoke = nextSetBit(nonEmptySpokes, 0, nonEmptySpokes.length, spoke + 1))
         {
             if (hasTimerDue(spoke, now))
             {
-                return fromTick + (spoke - fromSpoke);
+                return spoke;
             }
         }
-        for (int spoke = nextNonEmptySpoke(0); spoke >= 0 && spoke < fromSpoke; spoke = nextNonEmptySpoke(spoke + 1))
-        {
-            if (hasTimerDue(spoke, now))
-            {
-                return fromTick + (spoke + spokes - fromSpoke);
-            }
-        }
-        return Long.MAX_VALUE;
+        return -1;
     }
 
     private boolean hasTimerDue(final int spoke, final long now)
@@ -223,27 +216,6 @@ final class TimerWheel
             }
         }
         return false;
-    }
-
-    /** The first spoke at or after {@code from} that holds a timer; -1 when none. */
-    private int nextNonEmptySpoke(final int from)
-    {
-        if (from >= spokes)
-        {
-            return -1;
-        }
-        int w = from >>> 6;
-        long bits = nonEmptySpokes[w] & (-1L << (from & 63));
-        while (bits == 0)
-        {
-            if (++w >= nonEmptySpokes.length)
-            {
-                return -1;
-            }
-            bits = nonEmptySpokes[w];
-        }
-        final int spoke = (w << 6) + Long.numberOfTrailingZeros(bits);
-        return spoke < spokes ? spoke : -1;
     }
 
     private int firstFreeSlot(final int spoke)
@@ -266,22 +238,28 @@ final class TimerWheel
     /** The first occupied slot of {@code spoke} at or after {@code from}; -1 when none. */
     private int nextOccupied(final int spoke, final int from)
     {
-        final int slots = 1 << slotShift;
-        if (from >= slots)
+        return nextSetBit(occupied, spoke << wordShift, wordsPerSpoke(), from);
+    }
+
+    /**
+     * The first set bit at or after {@code from} in the {@code count} words of {@code words} from {@code base} (bit 0
+     * the lowest of the first word); -1 when none. Bits past a spoke's slots or the wheel's spokes are never set.
+     */
+    private static int nextSetBit(final long[] words, final int base, final int count, final int from)
+    {
+        int w = from >>> 6;
+        if (w >= count)
         {
             return -1;
         }
-        final int base = spoke << wordShift;
-        int w = from >>> 6;
-        long bits = occupied[base + w] & (-1L << (from & 63));
-        final int words = wordsPerSpoke();
+        long bits = words[base + w] & (-1L << (from & 63));
         while (bits == 0)
         {
-            if (++w >= words)
+            if (++w >= count)
             {
                 return -1;
             }
-            bits = occupied[base + w];
+            bits = words[base + w];
         }
         return (w << 6) + Long.numberOfTrailingZeros(bits);
     }
@@ -290,22 +268,34 @@ final class TimerWheel
     {
         deadlines[(spoke << slotShift) + slot] = deadline;
         occupied[(spoke << wordShift) + (slot >>> 6)] |= 1L << (slot & 63);
-        if (spokeCounts[spoke]++ == 0)
-        {
-            nonEmptySpokes[spoke >>> 6] |= 1L << (spoke & 63);
-        }
+        nonEmptySpokes[spoke >>> 6] |= 1L << (spoke & 63);
         timerCount++;
     }
 
-    private void free(final int spoke, final int slot, final int index)
+    private void free(final int index)
     {
+        final int spoke = index >>> slotShift;
+        final int slot = index & ((1 << slotShift) - 1);
+        final int word = (spoke << wordShift) + (slot >>> 6);
         deadlines[index] = NULL_DEADLINE;
-        occupied[(spoke << wordShift) + (slot >>> 6)] &= ~(1L << (slot & 63));
-        if (--spokeCounts[spoke] == 0)
+        occupied[word] &= ~(1L << (slot & 63));
+        if (occupied[word] == 0 && nextOccupied(spoke, 0) < 0)
         {
             nonEmptySpokes[spoke >>> 6] &= ~(1L << (spoke & 63));
         }
         timerCount--;
+    }
+
+    /** The index in {@link #deadlines} of a timer id of this wheel's shape; -1 for any other id. */
+    private int indexOf(final long timerId)
+    {
+        final int spoke = (int)(timerId >> 32);
+        final int slot = (int)timerId;
+        if (spoke < 0 || spoke >= spokes || slot < 0 || slot >= 1 << slotShift)
+        {
+            return -1;
+        }
+        return (spoke << slotShift) + slot;
     }
 
     /** Every spoke gets twice the slots; the timer goes in the first new slot of its spoke. */
