@@ -5,7 +5,7 @@
 #                                  [--snapshot-interval DURATION]
 #                                  [--port-base P] [--ring SLOTS] [--outbound-ring SLOTS] [--jfr FILE] [--log FILE] [--tcp-kick]
 #                                  [--wait-strategy blocking|sleeping|yielding|busy-spin] [--journal on|off] [--build]
-#                                  [--udp-send engine|send-thread]
+#                                  [--udp-send engine|send-thread] [--udp-syscalls batched|per-datagram]
 #                                  [--referee-warm-up CALLS] [--hep HOST:PORT]
 #
 # Cold start: --warmup-calls 0 sends the measured load straight at a freshly started Referee (no SIPp warm-up);
@@ -39,6 +39,7 @@ ring=""
 wait_strategy=""
 outbound_ring=""
 udp_send=""
+udp_syscalls=""
 kick=0
 log=""
 journal=on
@@ -67,6 +68,7 @@ do
         --wait-strategy) wait_strategy="$2"; shift 2 ;;
         --outbound-ring) outbound_ring="$2"; shift 2 ;;
         --udp-send) udp_send="$2"; shift 2 ;;
+        --udp-syscalls) udp_syscalls="$2"; shift 2 ;;
         --journal) journal="$2"; shift 2 ;;
         --build) build=1; shift ;;
         --referee-warm-up) referee_warm_up="$2"; shift 2 ;;
@@ -137,13 +139,14 @@ if [[ -n "$hep" ]]
 then
     printf 'hep:\n  address: "%s"\n' "$hep" >> "$tmp/referee.yaml"
 fi
-if [[ -n "$ring$outbound_ring$wait_strategy$udp_send" ]]
+if [[ -n "$ring$outbound_ring$wait_strategy$udp_send$udp_syscalls" ]]
 then
     echo "pipeline:" >> "$tmp/referee.yaml"
     [[ -n "$ring" ]] && printf '  inbound-ring: %s\n' "$ring" >> "$tmp/referee.yaml"
     [[ -n "${outbound_ring:-$ring}" ]] && printf '  outbound-ring: %s\n' "${outbound_ring:-$ring}" >> "$tmp/referee.yaml"
     [[ -n "$wait_strategy" ]] && printf '  wait-strategy: "%s"\n' "$wait_strategy" >> "$tmp/referee.yaml"
     [[ -n "$udp_send" ]] && printf '  udp-send: "%s"\n' "$udp_send" >> "$tmp/referee.yaml"
+    [[ -n "$udp_syscalls" ]] && printf '  udp-syscalls: "%s"\n' "$udp_syscalls" >> "$tmp/referee.yaml"
 fi
 
 e2e_start_referee

@@ -8,11 +8,32 @@ import java.util.List;
 
 /**
  * Ring sizes are powers of two; {@code waitStrategy} is blocking, sleeping, yielding or busy-spin; {@code udpSend}
- * says which thread writes the engine's UDP messages to the socket (pipeline.udp-send).
+ * says which thread writes the engine's UDP messages to the socket (pipeline.udp-send); {@code udpSyscalls} whether
+ * datagrams are read and written a batch per system call (pipeline.udp-syscalls).
  */
 public record PipelineConfig(int inboundRingSize, int outboundRingSize, String waitStrategy, int tickIntervalMs,
-    UdpSend udpSend)
+    UdpSend udpSend, UdpSyscalls udpSyscalls)
 {
+    /** How datagrams reach the kernel; configured as batched or per-datagram. */
+    public enum UdpSyscalls
+    {
+        /**
+         * recvmmsg and sendmmsg (Linux): the receive thread reads up to 16 datagrams a call, the send stage writes
+         * its batch with one call per socket. Where the system lacks them, the same as {@link #PER_DATAGRAM}. The
+         * default.
+         */
+        BATCHED,
+        /** The JDK's channels: a system call per datagram. */
+        PER_DATAGRAM
+    }
+
+    /** With batched system calls. */
+    public PipelineConfig(final int inboundRingSize, final int outboundRingSize, final String waitStrategy,
+        final int tickIntervalMs, final UdpSend udpSend)
+    {
+        this(inboundRingSize, outboundRingSize, waitStrategy, tickIntervalMs, udpSend, UdpSyscalls.BATCHED);
+    }
+
     /** Which thread writes the engine's UDP messages to the socket; configured as engine or send-thread. */
     public enum UdpSend
     {
@@ -36,12 +57,12 @@ public record PipelineConfig(int inboundRingSize, int outboundRingSize, String w
     public PipelineConfig(final int inboundRingSize, final int outboundRingSize, final String waitStrategy,
         final int tickIntervalMs)
     {
-        this(inboundRingSize, outboundRingSize, waitStrategy, tickIntervalMs, UdpSend.SEND_THREAD);
+        this(inboundRingSize, outboundRingSize, waitStrategy, tickIntervalMs, UdpSend.SEND_THREAD, UdpSyscalls.BATCHED);
     }
 
     public static PipelineConfig defaults()
     {
-        return new PipelineConfig(16_384, 16_384, "blocking", 10, UdpSend.SEND_THREAD);
+        return new PipelineConfig(16_384, 16_384, "blocking", 10, UdpSend.SEND_THREAD, UdpSyscalls.BATCHED);
     }
 
     /** Wait strategies the pipeline knows; busy-spin is allowed but loses on machines with few cores. */
@@ -56,7 +77,7 @@ public record PipelineConfig(int inboundRingSize, int outboundRingSize, String w
     /** The {@code pipeline} section, {@code tick-ms} defaulting to {@code defaultTickMs}. */
     public static PipelineConfig read(final ConfigSection section, final int defaultTickMs) throws ConfigException
     {
-        section.allowOnly("inbound-ring", "outbound-ring", "wait-strategy", "tick-ms", "udp-send");
+        section.allowOnly("inbound-ring", "outbound-ring", "wait-strategy", "tick-ms", "udp-send", "udp-syscalls");
         final PipelineConfig defaults = defaults();
         final ConfigValue strategy = section.get("wait-strategy");
         if (strategy != null && !WAIT_STRATEGIES.contains(strategy.text()))
@@ -69,7 +90,8 @@ public record PipelineConfig(int inboundRingSize, int outboundRingSize, String w
             ringSize(section, "outbound-ring", defaults.outboundRingSize()),
             strategy == null ? defaults.waitStrategy() : strategy.text(),
             section.integer("tick-ms", defaultTickMs, 1, 1_000),
-            section.choice("udp-send", UdpSend.class, defaults.udpSend()));
+            section.choice("udp-send", UdpSend.class, defaults.udpSend()),
+            section.choice("udp-syscalls", UdpSyscalls.class, defaults.udpSyscalls()));
     }
 
     /** Disruptor rings index with a mask, so their size must be a power of two. */

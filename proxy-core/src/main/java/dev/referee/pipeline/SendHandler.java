@@ -24,6 +24,9 @@ final class SendHandler implements EventHandler<OutboundEvent>
     private final long tcpLagLimit;
     private final OutboundObserver observer;
     private boolean tcpPending;
+    /** The slots of this batch not yet observed: their datagrams are sent together (UdpTransport#queue). */
+    private final OutboundEvent[] held = new OutboundEvent[UdpTransport.SEND_BATCH];
+    private int heldCount;
 
     SendHandler(final UdpTransport udp, final TcpTransport tcp, final Sequence tcpPollerSequence, final int ringSize,
         final OutboundObserver observer)
@@ -40,14 +43,31 @@ final class SendHandler implements EventHandler<OutboundEvent>
         if (dev.referee.transport.Transport.isStream(event.transport))
         {
             tcpPending = true;
-            observer.onOutbound(event, endOfBatch);
         }
         else
         {
-            udp.send(event.destination, event.data, 0, event.length);
-            observer.onOutbound(event, endOfBatch);
-            // This stage is the last to read a UDP slot (the TCP poller skips it): drop the reference here.
-            event.destination = null;
+            udp.queue(event.destination, event.data, 0, event.length);
+        }
+        held[heldCount++] = event;
+
+        if (endOfBatch || heldCount == held.length)
+        {
+            // The batch's datagrams leave first (one sendmmsg per socket), then the observer sees every slot in
+            // ring order, so that observing never delays a send. A slot stays valid until the batch ends: the
+            // ring's producer waits on this stage's sequence, which moves only then.
+            udp.flush();
+            for (int i = 0; i < heldCount; i++)
+            {
+                final OutboundEvent held = this.held[i];
+                observer.onOutbound(held, endOfBatch && i == heldCount - 1);
+                if (!dev.referee.transport.Transport.isStream(held.transport))
+                {
+                    // This stage is the last to read a UDP slot (the TCP poller skips it): drop the reference here.
+                    held.destination = null;
+                }
+                this.held[i] = null;
+            }
+            heldCount = 0;
         }
 
         if (endOfBatch && (tcpPending || sequence - tcpPollerSequence.get() > tcpLagLimit))

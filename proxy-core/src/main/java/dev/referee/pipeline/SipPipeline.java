@@ -309,6 +309,7 @@ public final class SipPipeline implements AutoCloseable
         bound = true;
         try
         {
+            udp.batchSystemCalls(config.udpSyscalls() == PipelineConfig.UdpSyscalls.BATCHED);
             udp.bind();
             tcp.bind();
         }

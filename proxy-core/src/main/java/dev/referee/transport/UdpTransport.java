@@ -44,6 +44,10 @@ public final class UdpTransport implements Runnable, AutoCloseable
 {
     /** Datagrams read from one socket before looking at the others, so one busy socket cannot starve them. */
     private static final int MAX_DATAGRAMS_PER_SOCKET = 64;
+    /** Datagrams one recvmmsg may read. */
+    static final int RECEIVE_BATCH = 16;
+    /** Datagrams {@link #queue} holds before it writes them (the send stage flushes at the end of each batch). */
+    public static final int SEND_BATCH = 32;
     /**
      * Socket buffers asked of the kernel (it caps them at net.core.rmem_max / wmem_max). Linux's default of 208 KiB
      * holds about 400 SIP messages: at 800 calls/s a receive thread kept off the CPU for half a second (JIT at
@@ -59,6 +63,10 @@ public final class UdpTransport implements Runnable, AutoCloseable
     private final BorderGuard border;
 
     private final List<DatagramChannel> channels = new ArrayList<>();
+    /** recvmmsg/sendmmsg, or null: a system call per datagram through the channels ({@link #batchSystemCalls}). */
+    private LinuxDatagramCalls calls;
+    /** Each channel's file descriptor for {@link #calls} (receive thread: from the selection key's attachment). */
+    private final Map<DatagramChannel, Integer> fds = new HashMap<>();
     /** Peers whose ICMP errors Referee hears: see the class. Set before {@link #bind()}. */
     private List<InetSocketAddress> watched = List.of();
     /** Built by {@link #bind()}, read-only after (the threads start after it). */
@@ -72,6 +80,21 @@ public final class UdpTransport implements Runnable, AutoCloseable
     // Receive thread: one extra byte so that a datagram longer than the slots is seen as truncated.
     private final ByteBuffer receiveByteBuffer = ByteBuffer.allocateDirect(InboundEvent.MAX_MESSAGE_LENGTH + 1);
     private final UnsafeBuffer receiveBuffer = new UnsafeBuffer(receiveByteBuffer);
+
+    // Receive thread, batched: the datagrams of one recvmmsg, and their sources made once per source.
+    private DatagramVector receiveVector;
+    private final SocketAddressCache sources = new SocketAddressCache();
+
+    // Send thread, batched: the datagrams queued since the last flush, written by one sendmmsg per socket.
+    private DatagramVector sendVector;
+    private int queued;
+    private final DatagramChannel[] queuedChannels = new DatagramChannel[SEND_BATCH];
+    private final int[] queuedFds = new int[SEND_BATCH];
+    private final InetSocketAddress[] queuedDestinations = new InetSocketAddress[SEND_BATCH];
+    private final boolean[] queuedConnected = new boolean[SEND_BATCH];
+    private final int[] queuedLengths = new int[SEND_BATCH];
+    private final int[] groupSlots = new int[SEND_BATCH];
+    private final boolean[] written = new boolean[SEND_BATCH];
 
     // Send thread: a direct buffer lets the JDK write without its own temporary copy.
     private final ByteBuffer sendByteBuffer = ByteBuffer.allocateDirect(InboundEvent.MAX_MESSAGE_LENGTH);
@@ -126,6 +149,24 @@ public final class UdpTransport implements Runnable, AutoCloseable
     }
 
     /**
+     * Reads and writes datagrams a batch per system call (recvmmsg, sendmmsg; pipeline.udp-syscalls) where the
+     * system has them; otherwise, or with {@code false}, a call per datagram through the channels. Before
+     * {@link #bind()}.
+     *
+     * @return whether batches are used.
+     */
+    public boolean batchSystemCalls(final boolean batched)
+    {
+        calls = batched ? LinuxDatagramCalls.load() : null;
+        if (calls != null)
+        {
+            receiveVector = new DatagramVector(RECEIVE_BATCH, InboundEvent.MAX_MESSAGE_LENGTH + 1);
+            sendVector = new DatagramVector(SEND_BATCH, InboundEvent.MAX_MESSAGE_LENGTH);
+        }
+        return calls != null;
+    }
+
+    /**
      * Opens and binds every address, then the watched peers' connected sockets.
      *
      * @throws IOException naming the address that could not be bound.
@@ -156,6 +197,7 @@ public final class UdpTransport implements Runnable, AutoCloseable
 
             final InetSocketAddress local = (InetSocketAddress)channel.getLocalAddress();
             boundAddresses.add(local);
+            rememberFd(channel);
             channel.register(selector, SelectionKey.OP_READ, local);
             if (local.getAddress() instanceof Inet6Address)
             {
@@ -200,8 +242,17 @@ public final class UdpTransport implements Runnable, AutoCloseable
                 Addresses.hostPort(local) + ": " + ex.getMessage(), ex);
         }
         channels.add(channel);
+        rememberFd(channel);
         connectedByPeer.put(peer, channel);
         channel.register(selector, SelectionKey.OP_READ, local);
+    }
+
+    private void rememberFd(final DatagramChannel channel)
+    {
+        if (calls != null)
+        {
+            fds.put(channel, calls.fdOf(channel));
+        }
     }
 
     /** Sets what may keep this transport silent (a cluster member without the leader's lease). Before start. */
@@ -253,7 +304,16 @@ public final class UdpTransport implements Runnable, AutoCloseable
                     keys.remove();
                     if (key.isValid() && key.isReadable())
                     {
-                        drain((DatagramChannel)key.channel(), (InetSocketAddress)key.attachment());
+                        final DatagramChannel channel = (DatagramChannel)key.channel();
+                        final InetSocketAddress local = (InetSocketAddress)key.attachment();
+                        if (calls != null)
+                        {
+                            drainInBatches(channel, fds.get(channel), local);
+                        }
+                        else
+                        {
+                            drain(channel, local);
+                        }
                     }
                 }
             }
@@ -290,8 +350,7 @@ public final class UdpTransport implements Runnable, AutoCloseable
         final int length)
     {
         final DatagramChannel connected = destination == null ? null : connectedByPeer.get(destination);
-        final DatagramChannel channel = connected != null ? connected : destination == null ? null :
-            destination.getAddress() instanceof Inet6Address ? ipv6Channel : ipv4Channel;
+        final DatagramChannel channel = channelFor(destination, connected);
         if (channel == null || length > InboundEvent.MAX_MESSAGE_LENGTH)
         {
             counters.udpSendDropped.increment();
@@ -331,6 +390,133 @@ public final class UdpTransport implements Runnable, AutoCloseable
         sendTap.copy(PacketTap.UDP, destination.getAddress() instanceof Inet6Address ? ipv6Local : ipv4Local,
             destination, buffer, offset, length, System.nanoTime());
         return true;
+    }
+
+    /**
+     * Queues one datagram for the next {@link #flush()}: with batched system calls, the send stage's datagrams of a
+     * batch leave by one sendmmsg per socket; without, this sends at once. Same thread rules and outcomes as
+     * {@link #send}; a full queue ({@link #SEND_BATCH}) is flushed first.
+     */
+    public void queue(final InetSocketAddress destination, final DirectBuffer buffer, final int offset,
+        final int length)
+    {
+        if (calls == null)
+        {
+            send(destination, buffer, offset, length);
+            return;
+        }
+        final DatagramChannel connected = destination == null ? null : connectedByPeer.get(destination);
+        final DatagramChannel channel = channelFor(destination, connected);
+        if (channel == null || length > InboundEvent.MAX_MESSAGE_LENGTH)
+        {
+            counters.udpSendDropped.increment();
+            return;
+        }
+        if (queued == SEND_BATCH)
+        {
+            flush();
+        }
+        final int slot = queued++;
+        sendVector.data(slot).putBytes(0, buffer, offset, length);
+        queuedChannels[slot] = channel;
+        queuedFds[slot] = fds.get(channel);
+        queuedDestinations[slot] = destination;
+        queuedConnected[slot] = connected != null;
+        queuedLengths[slot] = length;
+    }
+
+    /**
+     * Writes what {@link #queue} holds, in order for each socket: one sendmmsg for the datagrams of each socket
+     * (the listening socket of each family, a watched peer's connected one). The send thread.
+     */
+    public void flush()
+    {
+        final int count = queued;
+        if (count == 0)
+        {
+            return;
+        }
+        if (!gate.awaitOpen())
+        {
+            for (int i = 0; i < count; i++)
+            {
+                counters.udpSendFenced.increment();
+            }
+        }
+        else
+        {
+            java.util.Arrays.fill(written, 0, count, false);
+            for (int first = 0; first < count; first++)
+            {
+                if (!written[first])
+                {
+                    writeGroup(first, count);
+                }
+            }
+        }
+        java.util.Arrays.fill(queuedChannels, 0, count, null);
+        java.util.Arrays.fill(queuedDestinations, 0, count, null);
+        queued = 0;
+    }
+
+    /** Sends the queued datagrams of the socket of slot {@code first}, from {@code first} on, in their order. */
+    private void writeGroup(final int first, final int count)
+    {
+        final int fd = queuedFds[first];
+        int messages = 0;
+        for (int slot = first; slot < count; slot++)
+        {
+            if (!written[slot] && queuedFds[slot] == fd)
+            {
+                written[slot] = true;
+                sendVector.prepareSend(messages, slot, queuedLengths[slot],
+                    queuedConnected[slot] ? null : queuedDestinations[slot]);
+                groupSlots[messages++] = slot;
+            }
+        }
+
+        int sent = 0;
+        while (sent < messages)
+        {
+            final int result = calls.send(fd, sendVector, sent, messages - sent);
+            if (result > 0)
+            {
+                for (int i = sent; i < sent + result; i++)
+                {
+                    sent(groupSlots[i]);
+                }
+                sent += result;
+                continue;
+            }
+            final int errno = calls.errno();
+            if (errno == LinuxDatagramCalls.EINTR)
+            {
+                continue;
+            }
+            // The datagram at 'sent' failed: a full socket buffer (dropped, SIP over UDP retransmits), the ICMP
+            // answer to an earlier datagram on a watched peer's socket, or a destination this socket cannot reach.
+            counters.udpSendDropped.increment();
+            if (errno == LinuxDatagramCalls.ECONNREFUSED)
+            {
+                portUnreachable(queuedChannels[groupSlots[sent]]);
+            }
+            sent++;
+        }
+    }
+
+    private void sent(final int slot)
+    {
+        counters.udpSent.increment();
+        final InetSocketAddress destination = queuedDestinations[slot];
+        sendTap.copy(PacketTap.UDP, destination.getAddress() instanceof Inet6Address ? ipv6Local : ipv4Local,
+            destination, sendVector.data(slot), 0, queuedLengths[slot], System.nanoTime());
+    }
+
+    /** The watched peer's connected socket, else the listening socket of the destination's family; null if none. */
+    private DatagramChannel channelFor(final InetSocketAddress destination, final DatagramChannel connected)
+    {
+        return connected != null ? connected : destination == null ? null :
+            destination.getAddress() instanceof Inet6Address ? ipv6Channel : ipv4Channel;
     }
 
     public void close()
@@ -380,35 +566,101 @@ public final class UdpTransport implements Runnable, AutoCloseable
                 continue;
             }
 
-            counters.udpReceived.increment();
-            final InetSocketAddress source = (InetSocketAddress)from;
-            // Every datagram read is captured, also the ones the border or admission will refuse; not a keep-alive
-            // (RFC 5626 CRLF), which is no SIP message and which collectors would only report as unparsable.
-            final byte first = receiveBuffer.getByte(0);
-            if (first != '\r' && first != '\n')
+            onDatagram(channel, (InetSocketAddress)from, local, receiveBuffer, length, timeNs);
+        }
+    }
+
+    /**
+     * {@link #drain} with recvmmsg: up to {@link #RECEIVE_BATCH} datagrams a system call, at most
+     * {@link #MAX_DATAGRAMS_PER_SOCKET} before the other sockets' turn.
+     */
+    private void drainInBatches(final DatagramChannel channel, final int fd, final InetSocketAddress local)
+        throws IOException
+    {
+        int read = 0;
+        while (read < MAX_DATAGRAMS_PER_SOCKET)
+        {
+            final int asked = Math.min(RECEIVE_BATCH, MAX_DATAGRAMS_PER_SOCKET - read);
+            for (int slot = 0; slot < asked; slot++)
             {
-                receiveTap.copy(PacketTap.UDP, source, local, receiveBuffer, 0, length, timeNs);
+                receiveVector.prepareReceive(slot);
             }
-            final int trunk = border.check(receiveBuffer, 0, length, source, timeNs);
-            if (trunk == BorderGuard.REJECT)
+            final int received = calls.receive(fd, receiveVector, asked);
+            if (received <= 0)
             {
-                reject(channel, source, local);
+                final int errno = received == 0 ? LinuxDatagramCalls.EAGAIN : calls.errno();
+                if (errno == LinuxDatagramCalls.EAGAIN)
+                {
+                    return;
+                }
+                if (!channel.isOpen())
+                {
+                    throw new IOException("UDP socket closed");
+                }
+                if (errno == LinuxDatagramCalls.ECONNREFUSED)
+                {
+                    portUnreachable(channel); // only a watched peer's connected socket hears this: its port is closed
+                }
+                else if (errno != LinuxDatagramCalls.EINTR)
+                {
+                    counters.udpReceiveErrors.increment();
+                }
+                read++;
                 continue;
             }
-            if (trunk == BorderGuard.DROP)
+
+            final long timeNs = System.nanoTime();
+            for (int slot = 0; slot < received; slot++)
             {
-                continue;
+                final int length = receiveVector.receivedLength(slot);
+                final InetSocketAddress source = receiveVector.source(slot, sources);
+                if (length > InboundEvent.MAX_MESSAGE_LENGTH || length == 0 || source == null ||
+                    receiveVector.truncated(slot))
+                {
+                    counters.udpReceiveErrors.increment();
+                    continue;
+                }
+                onDatagram(channel, source, local, receiveVector.data(slot), length, timeNs);
             }
-            final int verdict = publisher.offer(Transport.UDP, source, local, 0, trunk, receiveBuffer, 0, length,
-                timeNs, admission);
-            if (verdict == Admission.SHED)
+            read += received;
+            if (received < asked)
             {
-                shed(channel, source, local);
+                return; // the socket is empty: no need for a call that would say so
             }
-            else if (verdict == InboundPublisher.FULL)
-            {
-                onOverload(channel, source, local, length);
-            }
+        }
+    }
+
+    /** One datagram read: captured, judged by the border, admitted or shed, then handed to the engine's ring. */
+    private void onDatagram(final DatagramChannel channel, final InetSocketAddress source,
+        final InetSocketAddress local, final UnsafeBuffer buffer, final int length, final long timeNs)
+    {
+        counters.udpReceived.increment();
+        // Every datagram read is captured, also the ones the border or admission will refuse; not a keep-alive
+        // (RFC 5626 CRLF), which is no SIP message and which collectors would only report as unparsable.
+        final byte first = buffer.getByte(0);
+        if (first != '\r' && first != '\n')
+        {
+            receiveTap.copy(PacketTap.UDP, source, local, buffer, 0, length, timeNs);
+        }
+        final int trunk = border.check(buffer, 0, length, source, timeNs);
+        if (trunk == BorderGuard.REJECT)
+        {
+            reject(channel, source, local);
+            return;
+        }
+        if (trunk == BorderGuard.DROP)
+        {
+            return;
+        }
+        final int verdict = publisher.offer(Transport.UDP, source, local, 0, trunk, buffer, 0, length,
+            timeNs, admission);
+        if (verdict == Admission.SHED)
+        {
+            shed(channel, source, local);
+        }
+        else if (verdict == InboundPublisher.FULL)
+        {
+            onOverload(channel, source, local, buffer, length);
         }
     }
 
@@ -462,9 +714,9 @@ public final class UdpTransport implements Runnable, AutoCloseable
     }
 
     private void onOverload(final DatagramChannel channel, final InetSocketAddress source,
-        final InetSocketAddress local, final int length)
+        final InetSocketAddress local, final UnsafeBuffer buffer, final int length)
     {
-        final ByteBuffer response = admission.responder().respond(receiveBuffer, 0, length);
+        final ByteBuffer response = admission.responder().respond(buffer, 0, length);
         if (response == null)
         {
             counters.udpInboundDropped.increment();

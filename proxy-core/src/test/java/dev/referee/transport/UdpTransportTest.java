@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.agrona.concurrent.UnsafeBuffer;
 
+import dev.referee.config.ListenAddress;
 import dev.referee.pipeline.EchoEngine;
+import dev.referee.pipeline.PipelineConfig;
 import dev.referee.pipeline.SipPipeline;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -19,9 +21,93 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+/**
+ * The UDP transport through a whole pipeline, with the default batched system calls (recvmmsg, sendmmsg);
+ * {@link UdpTransportPerDatagramTest} runs the same with the JDK's call per datagram.
+ */
 class UdpTransportTest
 {
     private SipPipeline pipeline;
+
+    /** pipeline.udp-syscalls of every pipeline here. */
+    PipelineConfig.UdpSyscalls syscalls()
+    {
+        return PipelineConfig.UdpSyscalls.BATCHED;
+    }
+
+    private SipPipeline pipeline(final ListenAddress... listen)
+    {
+        return pipeline(64, listen);
+    }
+
+    private SipPipeline pipeline(final int ringSize, final ListenAddress... listen)
+    {
+        final PipelineConfig config = new PipelineConfig(ringSize, ringSize, "blocking", 1_000,
+            PipelineConfig.UdpSend.SEND_THREAD, syscalls());
+        return new SipPipeline(config, java.util.List.of(listen), AGENT);
+    }
+
+    /**
+     * Bursts from several phones at once: the receive thread reads several datagrams a call and the send stage
+     * writes a batch a call; every message comes back, to its sender, in the order sent.
+     */
+    @Test
+    void shouldEchoBurstsFromSeveralSourcesInOrder() throws Exception
+    {
+        final EchoEngine engine = new EchoEngine();
+        pipeline = pipeline(1024, listen(Transport.UDP, "127.0.0.1")); // room for the whole burst: no overload
+        engine.sender = pipeline.sender();
+        pipeline.start(engine);
+        final InetSocketAddress server = pipeline.localAddress(Transport.UDP);
+        final int phones = 4;
+        final int each = 40;
+        final DatagramSocket[] clients = new DatagramSocket[phones];
+        try
+        {
+            for (int phone = 0; phone < phones; phone++)
+            {
+                clients[phone] = new DatagramSocket(new InetSocketAddress(server.getAddress(), 0));
+                clients[phone].setReceiveBufferSize(1 << 20);
+                clients[phone].setSoTimeout((int)TIMEOUT_MS);
+            }
+            for (int i = 0; i < each; i++)
+            {
+                for (int phone = 0; phone < phones; phone++)
+                {
+                    final byte[] request = bytes(burstMessage(phone, i));
+                    clients[phone].send(new DatagramPacket(request, request.length, server));
+                }
+            }
+            for (int phone = 0; phone < phones; phone++)
+            {
+                for (int i = 0; i < each; i++)
+                {
+                    final DatagramPacket reply = new DatagramPacket(new byte[4096], 4096);
+                    clients[phone].receive(reply);
+                    assertEquals(burstMessage(phone, i),
+                        new String(reply.getData(), 0, reply.getLength(), StandardCharsets.UTF_8));
+                    assertEquals(server, reply.getSocketAddress());
+                }
+            }
+        }
+        finally
+        {
+            for (final DatagramSocket client : clients)
+            {
+                if (client != null)
+                {
+                    client.close();
+                }
+            }
+        }
+        assertEquals(phones * each, pipeline.counters().udpReceived.get());
+        await("all sent", () -> pipeline.counters().udpSent.get() == phones * each);
+    }
+
+    private static String burstMessage(final int phone, final int i)
+    {
+        return request("OPTIONS", "burst-" + phone + "-" + i + "@test", "z9hG4bK-b" + phone + "x" + i, 1, "UDP", "");
+    }
 
     @AfterEach
     void after()
@@ -50,7 +136,7 @@ class UdpTransportTest
     {
         assumeTrue(hasIpv6Loopback(), "no IPv6 loopback");
         final EchoEngine engine = new EchoEngine();
-        pipeline = pipeline(64, 1_000, listen(Transport.UDP, "127.0.0.1"), listen(Transport.UDP, "::1"));
+        pipeline = pipeline(listen(Transport.UDP, "127.0.0.1"), listen(Transport.UDP, "::1"));
         engine.sender = pipeline.sender();
         pipeline.start(engine);
 
@@ -82,7 +168,7 @@ class UdpTransportTest
             stranger.setSoTimeout(5_000);
             final InetSocketAddress open = (InetSocketAddress)target.getLocalSocketAddress();
             final EchoEngine engine = new EchoEngine();
-            pipeline = pipeline(64, 1_000, listen(Transport.UDP, "127.0.0.1"));
+            pipeline = pipeline(listen(Transport.UDP, "127.0.0.1"));
             pipeline.watchUdpPeers(java.util.List.of(closed, open));
             engine.sender = pipeline.sender();
             pipeline.start(engine);
@@ -146,7 +232,7 @@ class UdpTransportTest
     {
         final java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean();
         final EchoEngine engine = new EchoEngine();
-        pipeline = pipeline(64, 1_000, listen(Transport.UDP, "127.0.0.1")).gate(open::get);
+        pipeline = pipeline(listen(Transport.UDP, "127.0.0.1")).gate(open::get);
         engine.sender = pipeline.sender();
         pipeline.start(engine);
         final InetSocketAddress server = pipeline.localAddress(Transport.UDP);
@@ -170,7 +256,7 @@ class UdpTransportTest
     private void shouldEchoDatagram(final String host) throws Exception
     {
         final EchoEngine engine = new EchoEngine();
-        pipeline = pipeline(64, 1_000, listen(Transport.UDP, host));
+        pipeline = pipeline(listen(Transport.UDP, host));
         engine.sender = pipeline.sender();
         pipeline.start(engine);
 

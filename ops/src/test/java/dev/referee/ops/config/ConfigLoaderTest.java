@@ -221,7 +221,8 @@ class ConfigLoaderTest
         assertEquals(Path.of("/var/lib/referee/journal"), config.journalDir());
         assertEquals(new JournalConfig(JournalRoll.HOURLY, 48, 120_000), config.journal());
         assertEquals(address("0.0.0.0", 9090), config.admin());
-        assertEquals(new PipelineConfig(4096, 2048, "sleeping", 5, PipelineConfig.UdpSend.SEND_THREAD), config.pipeline());
+        assertEquals(new PipelineConfig(4096, 2048, "sleeping", 5, PipelineConfig.UdpSend.SEND_THREAD,
+            PipelineConfig.UdpSyscalls.PER_DATAGRAM), config.pipeline());
         assertEquals(new SipConfig(250, 2000, 2500, 5000, "Referee-test"), config.sip());
         assertEquals(
             new TransferConfig(200, 10_000, 500, OnTransferFailure.HANGUP), config.transfer());
@@ -456,6 +457,8 @@ class ConfigLoaderTest
             "expected one of blocking, sleeping, yielding, busy-spin (got 'fast')");
         assertError("pipeline:\n  udp-send: kernel\n", 2, "pipeline.udp-send",
             "expected one of engine, send-thread (got 'kernel')");
+        assertError("pipeline:\n  udp-syscalls: mmsg\n", 2, "pipeline.udp-syscalls",
+            "expected one of batched, per-datagram (got 'mmsg')");
         assertError("journal:\n  roll: weekly\n", 2, "journal.roll",
             "expected one of minutely, hourly, daily (got 'weekly')");
         assertError("transfer:\n  on-failure: retry\n", 2, "transfer.on-failure",

@@ -1,0 +1,107 @@
+package dev.referee.transport;
+
+import jnr.ffi.LastError;
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Runtime;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.nio.channels.DatagramChannel;
+
+/**
+ * Linux's recvmmsg(2) and sendmmsg(2), called through JNR on the file descriptor of a {@link DatagramChannel}: one
+ * system call reads or writes a whole batch of datagrams. The JDK has only a call per datagram, and on this
+ * project's machines (virtual, two cores) entering the kernel is a good part of what a datagram costs
+ * (docs/benchmarks.md, "Datagrams in batches").
+ * <p>
+ * {@link #load()} answers null where the calls cannot be had (another OS, a 32-bit JVM, no JNR, the JDK's
+ * {@code sun.nio.ch} not exported to read a channel's descriptor); {@link UdpTransport} then reads and writes through
+ * the channels, as before.
+ */
+final class LinuxDatagramCalls
+{
+    /** recv/send flag: do not block (the channels are non-blocking anyway; this keeps a call from ever waiting). */
+    static final int MSG_DONTWAIT = 0x40;
+    /** msg_flags: the datagram was longer than the buffer given. */
+    static final int MSG_TRUNC = 0x20;
+    static final int EAGAIN = 11;
+    static final int EINTR = 4;
+    static final int ECONNREFUSED = 111;
+
+    /** The two calls as glibc declares them; pointers passed as 64-bit addresses (checked in {@link #load()}). */
+    public interface LibC
+    {
+        int recvmmsg(int fd, long messages, int count, int flags, long timeout);
+
+        int sendmmsg(int fd, long messages, int count, int flags);
+    }
+
+    private final LibC libc;
+    private final Runtime runtime;
+    private final MethodHandle fdOfChannel;
+
+    private LinuxDatagramCalls(final LibC libc, final MethodHandle fdOfChannel)
+    {
+        this.libc = libc;
+        this.runtime = Runtime.getRuntime(libc);
+        this.fdOfChannel = fdOfChannel;
+    }
+
+    /** The calls, or null where this system does not offer them to Referee (see the class). */
+    static LinuxDatagramCalls load()
+    {
+        if (!System.getProperty("os.name", "").startsWith("Linux"))
+        {
+            return null;
+        }
+        try
+        {
+            final LibC libc = LibraryLoader.create(LibC.class).load("c");
+            if (Runtime.getRuntime(libc).addressSize() != 8)
+            {
+                return null;
+            }
+            final MethodHandle fdOf = MethodHandles.lookup().findVirtual(
+                Class.forName("sun.nio.ch.SelChImpl"), "getFDVal", MethodType.methodType(int.class));
+            return new LinuxDatagramCalls(libc, fdOf);
+        }
+        catch (final ReflectiveOperationException | RuntimeException | LinkageError ex)
+        {
+            System.getLogger(LinuxDatagramCalls.class.getName()).log(System.Logger.Level.INFO,
+                "recvmmsg/sendmmsg not available, one system call per datagram: " + ex);
+            return null;
+        }
+    }
+
+    /** The channel's file descriptor. */
+    int fdOf(final DatagramChannel channel)
+    {
+        try
+        {
+            return (int)fdOfChannel.invoke(channel);
+        }
+        catch (final Throwable ex)
+        {
+            throw new IllegalStateException("file descriptor of " + channel, ex);
+        }
+    }
+
+    /** Reads up to {@code count} datagrams without waiting: how many, or -1 (see {@link #errno()}). */
+    int receive(final int fd, final DatagramVector vector, final int count)
+    {
+        return libc.recvmmsg(fd, vector.address(), count, MSG_DONTWAIT, 0L);
+    }
+
+    /** Writes the vector's first {@code count} datagrams: how many went, or -1 (see {@link #errno()}). */
+    int send(final int fd, final DatagramVector vector, final int first, final int count)
+    {
+        return libc.sendmmsg(fd, vector.messageAddress(first), count, MSG_DONTWAIT);
+    }
+
+    /** errno of this thread's last call. */
+    int errno()
+    {
+        return LastError.getLastError(runtime);
+    }
+}
