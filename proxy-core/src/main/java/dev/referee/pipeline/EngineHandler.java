@@ -81,6 +81,10 @@ final class EngineHandler implements EventHandler<InboundEvent>
         finally
         {
             event.clear();
+            if (endOfBatch)
+            {
+                sender.flushUdp(); // pipeline.udp-send: engine: the batch's datagrams leave together
+            }
         }
     }
 

@@ -47,6 +47,15 @@ final class OutboundPublisher implements SipSender
         this.udp = udp;
     }
 
+    /** Writes the UDP datagrams queued since the last call (pipeline.udp-send: engine); the engine thread. */
+    void flushUdp()
+    {
+        if (udp != null)
+        {
+            udp.flush();
+        }
+    }
+
     /** The engine time of the input being handled: stamped on every message sent until the next input. */
     void inputTimeNs(final long timeNs)
     {
@@ -69,7 +78,9 @@ final class OutboundPublisher implements SipSender
 
         if (udp != null && !Transport.isStream(transport))
         {
-            return udp.send(destination, buffer, offset, length);
+            // Written at the end of the engine's batch (flushUdp), with the batch's other datagrams: true = taken.
+            udp.queue(destination, buffer, offset, length);
+            return true;
         }
 
         final long sequence;
