@@ -8,7 +8,9 @@ import dev.referee.transport.TcpTransport;
 import dev.referee.transport.UdpTransport;
 
 /**
- * Send stage of the outbound ring: writes UDP messages itself and wakes the TCP I/O thread when a batch held
+ * Send stage of the outbound ring: writes UDP messages itself, a batch's together at its end (one sendmmsg per
+ * socket, UdpTransport#queue and #flush, or one call each with pipeline.udp-syscalls: per-datagram), then lets the
+ * observer see the batch's slots; and wakes the TCP I/O thread when a batch held
  * TCP messages (that thread polls the same ring and owns every TCP connection). One wake-up per batch, not per
  * message, because a selector wake-up is a system call.
  * <p>
@@ -27,6 +29,7 @@ final class SendHandler implements EventHandler<OutboundEvent>
     /** The slots of this batch not yet observed: their datagrams are sent together (UdpTransport#queue). */
     private final OutboundEvent[] held = new OutboundEvent[UdpTransport.SEND_BATCH];
     private int heldCount;
+    private boolean udpQueued;
 
     SendHandler(final UdpTransport udp, final TcpTransport tcp, final Sequence tcpPollerSequence, final int ringSize,
         final OutboundObserver observer)
@@ -47,6 +50,7 @@ final class SendHandler implements EventHandler<OutboundEvent>
         else
         {
             udp.queue(event.destination, event.data, 0, event.length);
+            udpQueued = true;
         }
         held[heldCount++] = event;
 
@@ -55,7 +59,12 @@ final class SendHandler implements EventHandler<OutboundEvent>
             // The batch's datagrams leave first (one sendmmsg per socket), then the observer sees every slot in
             // ring order, so that observing never delays a send. A slot stays valid until the batch ends: the
             // ring's producer waits on this stage's sequence, which moves only then.
-            udp.flush();
+            if (udpQueued)
+            {
+                // Only when this thread queued: with pipeline.udp-send: engine the engine thread owns the queue.
+                udpQueued = false;
+                udp.flush();
+            }
             for (int i = 0; i < heldCount; i++)
             {
                 final OutboundEvent held = this.held[i];

@@ -32,6 +32,11 @@ import java.util.Map;
  * Threads: {@link #run()} is the receive thread; {@link #send} is called by one thread only, the engine thread or
  * the send thread (pipeline.udp-send; a datagram channel may be read and written by two threads at once). Bind and close on the owning thread.
  * <p>
+ * System calls (pipeline.udp-syscalls): by default the receive thread reads up to {@link #RECEIVE_BATCH} datagrams
+ * a call (recvmmsg) and the sending thread {@link #queue}s a batch's datagrams and {@link #flush}es them with one
+ * sendmmsg per socket ({@link LinuxDatagramCalls}); where the system lacks them, a call per datagram through the
+ * channels.
+ * <p>
  * Watched peers ({@link #watch}, the UDP route targets): Linux reports an ICMP port unreachable only to a socket
  * connected to the peer that sent it (an unconnected one would need IP_RECVERR, which Java does not expose). So each
  * watched peer gets its own datagram socket bound to the same local address and port (SO_REUSEPORT, set on the
@@ -85,16 +90,26 @@ public final class UdpTransport implements Runnable, AutoCloseable
     private DatagramVector receiveVector;
     private final SocketAddressCache sources = new SocketAddressCache();
 
-    // Send thread, batched: the datagrams queued since the last flush, written by one sendmmsg per socket.
-    private DatagramVector sendVector;
-    private int queued;
-    private final DatagramChannel[] queuedChannels = new DatagramChannel[SEND_BATCH];
-    private final int[] queuedFds = new int[SEND_BATCH];
-    private final InetSocketAddress[] queuedDestinations = new InetSocketAddress[SEND_BATCH];
-    private final boolean[] queuedConnected = new boolean[SEND_BATCH];
-    private final int[] queuedLengths = new int[SEND_BATCH];
-    private final int[] groupSlots = new int[SEND_BATCH];
-    private final boolean[] written = new boolean[SEND_BATCH];
+    // Send thread, batched: the datagrams queued since the last flush, and what to do with each once written.
+    private SendBatch sendBatch;
+    private final SendBatch.Outcome sendOutcome = new SendBatch.Outcome()
+    {
+        public void sent(final InetSocketAddress destination, final DirectBuffer data, final int length)
+        {
+            counters.udpSent.increment();
+            sendTap.copy(PacketTap.UDP, destination.getAddress() instanceof Inet6Address ? ipv6Local : ipv4Local,
+                destination, data, 0, length, System.nanoTime());
+        }
+
+        public void failed(final DatagramChannel channel, final int errno)
+        {
+            counters.udpSendDropped.increment();
+            if (errno == LinuxDatagramCalls.ECONNREFUSED)
+            {
+                portUnreachable(channel); // the ICMP answer to an earlier datagram to this watched peer
+            }
+        }
+    };
 
     // Send thread: a direct buffer lets the JDK write without its own temporary copy.
     private final ByteBuffer sendByteBuffer = ByteBuffer.allocateDirect(InboundEvent.MAX_MESSAGE_LENGTH);
@@ -161,7 +176,7 @@ public final class UdpTransport implements Runnable, AutoCloseable
         if (calls != null)
         {
             receiveVector = new DatagramVector(RECEIVE_BATCH, InboundEvent.MAX_MESSAGE_LENGTH + 1);
-            sendVector = new DatagramVector(SEND_BATCH, InboundEvent.MAX_MESSAGE_LENGTH);
+            sendBatch = new SendBatch(calls, SEND_BATCH, InboundEvent.MAX_MESSAGE_LENGTH);
         }
         return calls != null;
     }
@@ -412,104 +427,33 @@ public final class UdpTransport implements Runnable, AutoCloseable
             counters.udpSendDropped.increment();
             return;
         }
-        if (queued == SEND_BATCH)
+        if (sendBatch.isFull())
         {
             flush();
         }
-        final int slot = queued++;
-        sendVector.data(slot).putBytes(0, buffer, offset, length);
-        queuedChannels[slot] = channel;
-        queuedFds[slot] = fds.get(channel);
-        queuedDestinations[slot] = destination;
-        queuedConnected[slot] = connected != null;
-        queuedLengths[slot] = length;
+        sendBatch.add(channel, fds.get(channel), destination, connected != null, buffer, offset, length);
     }
 
     /**
-     * Writes what {@link #queue} holds, in order for each socket: one sendmmsg for the datagrams of each socket
-     * (the listening socket of each family, a watched peer's connected one). The send thread.
+     * Writes what {@link #queue} holds: one sendmmsg per socket (the listening socket of each family, a watched
+     * peer's connected one), each socket's datagrams in their order. The thread that queued them.
      */
     public void flush()
     {
-        final int count = queued;
-        if (count == 0)
+        if (sendBatch == null || sendBatch.size() == 0)
         {
             return;
         }
-        if (!gate.awaitOpen())
+        if (gate.awaitOpen())
         {
-            for (int i = 0; i < count; i++)
-            {
-                counters.udpSendFenced.increment();
-            }
+            sendBatch.write(sendOutcome);
+            return;
         }
-        else
+        for (int i = sendBatch.size(); i > 0; i--)
         {
-            java.util.Arrays.fill(written, 0, count, false);
-            for (int first = 0; first < count; first++)
-            {
-                if (!written[first])
-                {
-                    writeGroup(first, count);
-                }
-            }
+            counters.udpSendFenced.increment();
         }
-        java.util.Arrays.fill(queuedChannels, 0, count, null);
-        java.util.Arrays.fill(queuedDestinations, 0, count, null);
-        queued = 0;
-    }
-
-    /** Sends the queued datagrams of the socket of slot {@code first}, from {@code first} on, in their order. */
-    private void writeGroup(final int first, final int count)
-    {
-        final int fd = queuedFds[first];
-        int messages = 0;
-        for (int slot = first; slot < count; slot++)
-        {
-            if (!written[slot] && queuedFds[slot] == fd)
-            {
-                written[slot] = true;
-                sendVector.prepareSend(messages, slot, queuedLengths[slot],
-                    queuedConnected[slot] ? null : queuedDestinations[slot]);
-                groupSlots[messages++] = slot;
-            }
-        }
-
-        int sent = 0;
-        while (sent < messages)
-        {
-            final int result = calls.send(fd, sendVector, sent, messages - sent);
-            if (result > 0)
-            {
-                for (int i = sent; i < sent + result; i++)
-                {
-                    sent(groupSlots[i]);
-                }
-                sent += result;
-                continue;
-            }
-            final int errno = calls.errno();
-            if (errno == LinuxDatagramCalls.EINTR)
-            {
-                continue;
-            }
-            // The datagram at 'sent' failed: a full socket buffer (dropped, SIP over UDP retransmits), the ICMP
-            // answer to an earlier datagram on a watched peer's socket, or a destination this socket cannot reach.
-            counters.udpSendDropped.increment();
-            if (errno == LinuxDatagramCalls.ECONNREFUSED)
-            {
-                portUnreachable(queuedChannels[groupSlots[sent]]);
-            }
-            sent++;
-        }
-    }
-
-    private void sent(final int slot)
-    {
-        counters.udpSent.increment();
-        final InetSocketAddress destination = queuedDestinations[slot];
-        sendTap.copy(PacketTap.UDP, destination.getAddress() instanceof Inet6Address ? ipv6Local : ipv4Local,
-            destination, sendVector.data(slot), 0, queuedLengths[slot], System.nanoTime());
+        sendBatch.clear();
     }
 
     /** The watched peer's connected socket, else the listening socket of the destination's family; null if none. */
