@@ -14,13 +14,33 @@ import java.util.List;
 public record PipelineConfig(int inboundRingSize, int outboundRingSize, String waitStrategy, int tickIntervalMs,
     UdpSend udpSend, UdpSyscalls udpSyscalls)
 {
+    /** Which thread writes the engine's UDP messages to the socket; configured as engine or send-thread. */
+    public enum UdpSend
+    {
+        /**
+         * The engine thread sends its UDP messages itself, a batch of inputs' worth per system call (sendmmsg, one
+         * per socket, at the end of the batch): no copy into the outbound ring and no wake-up of the send thread per
+         * batch (a futex wait and wake on each side), at the price of those writes on the engine thread. Measured
+         * at 3,000 calls/s on two cores with batched system calls (docs/benchmarks.md, "Datagrams in batches"):
+         * 11 % less CPU per call than {@link #SEND_THREAD}, better in 7 of 9 alternated pairs. The default; a
+         * pipeline whose sends a gate can hold (a cluster member's), with senders on two threads or with an
+         * output observer keeps the send stage whatever this says.
+         */
+        ENGINE,
+        /**
+         * The send stage writes the engine's UDP messages (the engine only copies each into the outbound ring): the
+         * socket writes run beside the engine, on another core, so the engine thread keeps its time for calls.
+         */
+        SEND_THREAD
+    }
+
     /** How datagrams reach the kernel; configured as batched or per-datagram. */
     public enum UdpSyscalls
     {
         /**
-         * recvmmsg and sendmmsg (Linux): the receive thread reads up to 16 datagrams a call, the send stage writes
-         * its batch with one call per socket. Where the system lacks them, the same as {@link #PER_DATAGRAM}. The
-         * default.
+         * recvmmsg and sendmmsg (Linux): the receive thread reads up to 16 datagrams a call, the sending thread
+         * writes a batch with one call per socket. Where the system lacks them, the same as {@link #PER_DATAGRAM}.
+         * The default.
          */
         BATCHED,
         /** The JDK's channels: a system call per datagram. */
@@ -34,35 +54,16 @@ public record PipelineConfig(int inboundRingSize, int outboundRingSize, String w
         this(inboundRingSize, outboundRingSize, waitStrategy, tickIntervalMs, udpSend, UdpSyscalls.BATCHED);
     }
 
-    /** Which thread writes the engine's UDP messages to the socket; configured as engine or send-thread. */
-    public enum UdpSend
-    {
-        /**
-         * The engine thread sends its UDP messages itself: no copy into the outbound ring and no wake-up of the send
-         * thread per batch (a futex wait and wake on each side), at the price of the socket write on the engine
-         * thread, the one thread whose speed bounds the node's rate. A UDP send never blocks (a full socket buffer
-         * drops the datagram). Measured at 3,000 calls/s on two cores (docs/benchmarks.md): about 4 % less CPU per
-         * call, within the run-to-run noise (better in 5 of 7 alternated pairs), so not the default.
-         */
-        ENGINE,
-        /**
-         * The send stage writes the engine's UDP messages (the engine only copies each into the outbound ring): the
-         * socket writes run beside the engine, on another core, so the engine thread keeps its time for calls. The
-         * default.
-         */
-        SEND_THREAD
-    }
-
-    /** With the default UDP send, the send stage's. */
+    /** With the default UDP send (the engine's) and system calls (batched). */
     public PipelineConfig(final int inboundRingSize, final int outboundRingSize, final String waitStrategy,
         final int tickIntervalMs)
     {
-        this(inboundRingSize, outboundRingSize, waitStrategy, tickIntervalMs, UdpSend.SEND_THREAD, UdpSyscalls.BATCHED);
+        this(inboundRingSize, outboundRingSize, waitStrategy, tickIntervalMs, UdpSend.ENGINE);
     }
 
     public static PipelineConfig defaults()
     {
-        return new PipelineConfig(16_384, 16_384, "blocking", 10, UdpSend.SEND_THREAD, UdpSyscalls.BATCHED);
+        return new PipelineConfig(16_384, 16_384, "blocking", 10, UdpSend.ENGINE, UdpSyscalls.BATCHED);
     }
 
     /** Wait strategies the pipeline knows; busy-spin is allowed but loses on machines with few cores. */

@@ -22,8 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The UDP transport through a whole pipeline, with the default batched system calls (recvmmsg, sendmmsg);
- * {@link UdpTransportPerDatagramTest} runs the same with the JDK's call per datagram.
+ * The UDP transport through a whole pipeline, with batched system calls (recvmmsg, sendmmsg) and the send stage
+ * writing; {@link UdpTransportPerDatagramTest} runs the same with the JDK's call per datagram,
+ * {@link UdpTransportEngineSendsTest} with the engine thread writing (both defaults).
  */
 class UdpTransportTest
 {
@@ -35,6 +36,12 @@ class UdpTransportTest
         return PipelineConfig.UdpSyscalls.BATCHED;
     }
 
+    /** pipeline.udp-send of every pipeline here. */
+    PipelineConfig.UdpSend udpSend()
+    {
+        return PipelineConfig.UdpSend.SEND_THREAD;
+    }
+
     private SipPipeline pipeline(final ListenAddress... listen)
     {
         return pipeline(64, listen);
@@ -43,7 +50,7 @@ class UdpTransportTest
     private SipPipeline pipeline(final int ringSize, final ListenAddress... listen)
     {
         final PipelineConfig config = new PipelineConfig(ringSize, ringSize, "blocking", 1_000,
-            PipelineConfig.UdpSend.SEND_THREAD, syscalls());
+            udpSend(), syscalls());
         return new SipPipeline(config, java.util.List.of(listen), AGENT);
     }
 
