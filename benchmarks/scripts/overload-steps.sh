@@ -8,6 +8,7 @@
 #                                        [--warmup-calls N] [--port-base P] [--csv FILE] [--png FILE]
 #                                        [--keep DIR] [--build] [--referee-cpus LIST] [--sipp-cpus LIST]
 #                                        [--standing-lag MS] [--snapshot-interval DURATION]
+#                                        [--udp-send engine|send-thread]
 #
 # --capacity: the clean capacity in calls/s. Without it the script finds one first: probes of --probe-seconds
 # (default 5) from --probe-start calls/s (default 500), each 1.25x the last (rounded to 50), at most 8; the capacity
@@ -67,6 +68,7 @@ referee_cpus=""
 sipp_cpus=""
 standing_lag=""
 snapshot_interval=""
+udp_send=""
 
 usage()
 {
@@ -93,6 +95,7 @@ do
         --sipp-cpus) sipp_cpus="$2"; shift 2 ;;
         --standing-lag) standing_lag="$2"; shift 2 ;;
         --snapshot-interval) snapshot_interval="$2"; shift 2 ;;
+        --udp-send) udp_send="$2"; shift 2 ;;
         -h|--help) usage; exit 0 ;;
         *) echo "overload-steps: unknown argument $1" >&2; usage >&2; exit 2 ;;
     esac
@@ -164,6 +167,10 @@ E2E_JAVA_OPTS="-Xms2g -Xmx2g ${E2E_JAVA_OPTS:-}"
 if [[ -n "$standing_lag" ]]
 then
     printf 'overload:\n  standing-lag: %sms\n' "$standing_lag" >> "$tmp/referee.yaml"
+fi
+if [[ -n "$udp_send" ]]
+then
+    printf 'pipeline:\n  udp-send: "%s"\n' "$udp_send" >> "$tmp/referee.yaml"
 fi
 
 e2e_start_referee

@@ -22,14 +22,18 @@ public record PipelineConfig(int inboundRingSize, int outboundRingSize, String w
          * per socket, at the end of the batch): no copy into the outbound ring and no wake-up of the send thread per
          * batch (a futex wait and wake on each side), at the price of those writes on the engine thread. Measured
          * at 3,000 calls/s on two cores with batched system calls (docs/benchmarks.md, "Datagrams in batches"):
-         * 11 % less CPU per call than {@link #SEND_THREAD}, better in 7 of 9 alternated pairs. The default; a
-         * pipeline whose sends a gate can hold (a cluster member's), with senders on two threads or with an
-         * output observer keeps the send stage whatever this says.
+         * 11 % less CPU per call than {@link #SEND_THREAD}, better in 7 of 9 alternated pairs. But overloaded
+         * (Referee on one core, offered 1.5 times what it serves), it sheds far more than it must: goodput 2,544 to
+         * 3,920 calls/s against 4,525 to 4,563 with the send thread, the engine's lag (what admission control
+         * reads) now including the socket writes. Not the default until admission accounts for that. A pipeline
+         * whose sends a gate can hold (a cluster member's), with senders on two threads or with an output observer
+         * keeps the send stage whatever this says.
          */
         ENGINE,
         /**
          * The send stage writes the engine's UDP messages (the engine only copies each into the outbound ring): the
-         * socket writes run beside the engine, on another core, so the engine thread keeps its time for calls.
+         * socket writes run beside the engine, on another core, so the engine thread keeps its time for calls and
+         * its lag measures the calls alone. The default.
          */
         SEND_THREAD
     }
@@ -54,16 +58,16 @@ public record PipelineConfig(int inboundRingSize, int outboundRingSize, String w
         this(inboundRingSize, outboundRingSize, waitStrategy, tickIntervalMs, udpSend, UdpSyscalls.BATCHED);
     }
 
-    /** With the default UDP send (the engine's) and system calls (batched). */
+    /** With the default UDP send (the send stage's) and system calls (batched). */
     public PipelineConfig(final int inboundRingSize, final int outboundRingSize, final String waitStrategy,
         final int tickIntervalMs)
     {
-        this(inboundRingSize, outboundRingSize, waitStrategy, tickIntervalMs, UdpSend.ENGINE);
+        this(inboundRingSize, outboundRingSize, waitStrategy, tickIntervalMs, UdpSend.SEND_THREAD);
     }
 
     public static PipelineConfig defaults()
     {
-        return new PipelineConfig(16_384, 16_384, "blocking", 10, UdpSend.ENGINE, UdpSyscalls.BATCHED);
+        return new PipelineConfig(16_384, 16_384, "blocking", 10, UdpSend.SEND_THREAD, UdpSyscalls.BATCHED);
     }
 
     /** Wait strategies the pipeline knows; busy-spin is allowed but loses on machines with few cores. */

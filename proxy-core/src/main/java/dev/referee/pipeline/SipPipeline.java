@@ -45,15 +45,15 @@ import java.util.concurrent.locks.LockSupport;
  *  referee-tcp    (TCP I/O)         ──┼─► inbound ring ─► referee-engine (InboundHandler)
  *  referee-ticker (TICK)            ──┘                                         │ SipSender
  *                                                                               ▼
- *  UDP sockets ◄── referee-engine (pipeline.udp-send: engine, the default: a batch's datagrams at its end)
+ *  UDP sockets ◄── referee-engine (pipeline.udp-send: engine, not the default: a batch's datagrams at its end)
  *  UDP sockets ◄── referee-send ◄─────────────────────────────────────── outbound ring
  *  TCP sockets ◄── referee-tcp (polls the outbound ring for TCP messages) ◄─────┘
  * </pre>
- * With {@code pipeline.udp-send: engine} (the default) the engine thread writes its UDP messages to the sockets
+ * With {@code pipeline.udp-send: engine} (not the default) the engine thread writes its UDP messages to the sockets
  * itself, one sendmmsg per socket at the end of each batch of inputs, and only TCP messages go through the outbound
  * ring: no copy into a slot and no wake-up of referee-send per batch. A pipeline whose sends a gate can hold (a
  * cluster member's), that has senders on two threads, or that has an {@link OutboundObserver}, keeps the send stage
- * for UDP, as {@code pipeline.udp-send: send-thread} does.
+ * for UDP, as {@code pipeline.udp-send: send-thread} (the default) does.
  * The receive threads stamp {@link System#nanoTime()} on every event and parse it in place before publishing (see
  * {@link InboundPublisher}: a separate parse stage made the engine spin); the engine reads no clock. Stages added with
  * {@link #addInboundStage} (the journal) run on the engine thread just before the engine, for the same reason: a

@@ -21,8 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * pipeline.udp-send: the engine thread writes its UDP messages itself by default; with "send-thread" they go
- * through the outbound ring to the send stage. Either way the peer gets the same message; the capture tap, called
+ * pipeline.udp-send: the engine's UDP messages go through the outbound ring to the send stage by default; with
+ * "engine" the engine thread writes them itself. Either way the peer gets the same message; the capture tap, called
  * by the thread that writes to the socket, tells which one did.
  */
 class UdpSendThreadTest
@@ -42,18 +42,17 @@ class UdpSendThreadTest
     }
 
     @Test
-    void shouldSendUdpOnTheEngineThreadByDefault() throws Exception
+    void shouldSendUdpOnTheSendThreadByDefault() throws Exception
     {
-        assertEquals(PipelineConfig.UdpSend.ENGINE, PipelineConfig.defaults().udpSend());
-        assertEquals("referee-engine", threadThatSentTheEcho(config(64, 1_000)));
+        assertEquals(PipelineConfig.UdpSend.SEND_THREAD, PipelineConfig.defaults().udpSend());
+        assertEquals("referee-send", threadThatSentTheEcho(config(64, 1_000)));
     }
 
     @Test
-    void shouldSendUdpOnTheSendThreadWhenConfigured() throws Exception
+    void shouldSendUdpOnTheEngineThreadWhenConfigured() throws Exception
     {
-        final PipelineConfig config =
-            new PipelineConfig(64, 64, "blocking", 1_000, PipelineConfig.UdpSend.SEND_THREAD);
-        assertEquals("referee-send", threadThatSentTheEcho(config));
+        final PipelineConfig config = new PipelineConfig(64, 64, "blocking", 1_000, PipelineConfig.UdpSend.ENGINE);
+        assertEquals("referee-engine", threadThatSentTheEcho(config));
     }
 
     @Test

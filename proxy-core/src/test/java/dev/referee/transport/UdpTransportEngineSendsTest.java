@@ -3,8 +3,8 @@ package dev.referee.transport;
 import dev.referee.pipeline.PipelineConfig;
 
 /**
- * {@link UdpTransportTest} with the defaults: pipeline.udp-send: engine (the engine thread queues its datagrams and
- * writes them at the end of each batch of inputs) and batched system calls.
+ * {@link UdpTransportTest} with pipeline.udp-send: engine (the engine thread queues its datagrams and writes them at
+ * the end of each batch of inputs) and batched system calls.
  */
 class UdpTransportEngineSendsTest extends UdpTransportTest
 {

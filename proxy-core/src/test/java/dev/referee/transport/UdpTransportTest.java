@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The UDP transport through a whole pipeline, with batched system calls (recvmmsg, sendmmsg) and the send stage
  * writing; {@link UdpTransportPerDatagramTest} runs the same with the JDK's call per datagram,
- * {@link UdpTransportEngineSendsTest} with the engine thread writing (both defaults).
+ * {@link UdpTransportEngineSendsTest} with the engine thread writing (pipeline.udp-send: engine).
  */
 class UdpTransportTest
 {
