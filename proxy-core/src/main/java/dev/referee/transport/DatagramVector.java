@@ -33,6 +33,8 @@ final class DatagramVector
     private static final int NAME_LENGTH = 8;
     private static final int IOV = 16;
     private static final int IOV_LENGTH = 24;
+    private static final int CONTROL = 32;
+    private static final int CONTROL_LENGTH = 40;
     private static final int FLAGS = 48;
     private static final int LENGTH = 56;
     static final short AF_INET = 2;
@@ -96,12 +98,7 @@ final class DatagramVector
         final int message = slot * MESSAGE_BYTES;
         view.putLong(message + NAME, base + names + (long)slot * NAME_BYTES);
         view.putInt(message + NAME_LENGTH, NAME_BYTES);
-        view.putLong(message + IOV, base + iovecs + (long)slot * IOVEC_BYTES);
-        view.putLong(message + IOV_LENGTH, 1);
-        view.putLong(message + 32, 0);
-        view.putLong(message + 40, 0);
-        view.putInt(message + FLAGS, 0);
-        view.putLong(iovecs + slot * IOVEC_BYTES + 8, dataBytes);
+        pointAt(message, slot, dataBytes);
     }
 
     /** Bytes received in slot {@code slot}. */
@@ -151,10 +148,16 @@ final class DatagramVector
             view.putLong(message + NAME, base + names + (long)slot * NAME_BYTES);
             view.putInt(message + NAME_LENGTH, putName(names + slot * NAME_BYTES, destination));
         }
+        pointAt(message, slot, length);
+    }
+
+    /** The message's one iovec: slot {@code slot}'s data, {@code length} bytes; no control data, no flags. */
+    private void pointAt(final int message, final int slot, final long length)
+    {
         view.putLong(message + IOV, base + iovecs + (long)slot * IOVEC_BYTES);
         view.putLong(message + IOV_LENGTH, 1);
-        view.putLong(message + 32, 0);
-        view.putLong(message + 40, 0);
+        view.putLong(message + CONTROL, 0);
+        view.putLong(message + CONTROL_LENGTH, 0);
         view.putInt(message + FLAGS, 0);
         view.putLong(iovecs + slot * IOVEC_BYTES + 8, length);
     }
