@@ -25,10 +25,10 @@ import java.nio.ByteOrder;
  */
 final class DatagramVector
 {
-    static final int MESSAGE_BYTES = 64;
+    private static final int MESSAGE_BYTES = 64;
     private static final int IOVEC_BYTES = 16;
     /** Room for a sockaddr_in6 (28 bytes), rounded up. */
-    static final int NAME_BYTES = 32;
+    private static final int NAME_BYTES = 32;
     private static final int NAME = 0;
     private static final int NAME_LENGTH = 8;
     private static final int IOV = 16;
@@ -37,10 +37,9 @@ final class DatagramVector
     private static final int CONTROL_LENGTH = 40;
     private static final int FLAGS = 48;
     private static final int LENGTH = 56;
-    static final short AF_INET = 2;
-    static final short AF_INET6 = 10;
+    private static final short AF_INET = 2;
+    private static final short AF_INET6 = 10;
 
-    private final int capacity;
     private final int dataBytes;
     private final ByteBuffer memory;
     private final UnsafeBuffer view;
@@ -53,7 +52,6 @@ final class DatagramVector
     /** {@code capacity} slots of {@code dataBytes} each. */
     DatagramVector(final int capacity, final int dataBytes)
     {
-        this.capacity = capacity;
         this.dataBytes = dataBytes;
         iovecs = capacity * MESSAGE_BYTES;
         names = iovecs + capacity * IOVEC_BYTES;
@@ -67,11 +65,6 @@ final class DatagramVector
             dataViews[slot] = new UnsafeBuffer(memory, data + slot * dataBytes, dataBytes);
             view.putLong(iovecs + slot * IOVEC_BYTES, base + data + (long)slot * dataBytes);
         }
-    }
-
-    int capacity()
-    {
-        return capacity;
     }
 
     /** The address of the array of messages, for recvmmsg. */
@@ -105,12 +98,6 @@ final class DatagramVector
     int receivedLength(final int slot)
     {
         return view.getInt(slot * MESSAGE_BYTES + LENGTH);
-    }
-
-    /** True when the datagram in slot {@code slot} was longer than the slot (its tail was lost). */
-    boolean truncated(final int slot)
-    {
-        return (view.getInt(slot * MESSAGE_BYTES + FLAGS) & LinuxDatagramCalls.MSG_TRUNC) != 0;
     }
 
     /** Where the datagram in slot {@code slot} came from; null for a family other than IPv4 and IPv6. */

@@ -23,8 +23,6 @@ final class LinuxDatagramCalls
 {
     /** recv/send flag: do not block (the channels are non-blocking anyway; this keeps a call from ever waiting). */
     static final int MSG_DONTWAIT = 0x40;
-    /** msg_flags: the datagram was longer than the buffer given. */
-    static final int MSG_TRUNC = 0x20;
     static final int EAGAIN = 11;
     static final int EINTR = 4;
     static final int ECONNREFUSED = 111;

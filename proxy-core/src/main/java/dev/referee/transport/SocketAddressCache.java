@@ -76,7 +76,7 @@ final class SocketAddressCache
         try
         {
             final InetAddress address = InetAddress.getByAddress(bytes);
-            return scopeId == 0 || bytes.length == 4 || address.getAddress().length == 4 ? address :
+            return scopeId == 0 || address instanceof java.net.Inet4Address ? address :
                 java.net.Inet6Address.getByAddress(null, bytes, scopeId);
         }
         catch (final UnknownHostException ex)

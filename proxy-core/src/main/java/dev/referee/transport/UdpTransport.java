@@ -5,6 +5,7 @@ import dev.referee.ring.PacketTap;
 import dev.referee.ring.PipelineCounters;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
+import org.agrona.collections.Object2IntHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
@@ -70,8 +71,8 @@ public final class UdpTransport implements Runnable, AutoCloseable
     private final List<DatagramChannel> channels = new ArrayList<>();
     /** recvmmsg/sendmmsg, or null: a system call per datagram through the channels ({@link #batchSystemCalls}). */
     private LinuxDatagramCalls calls;
-    /** Each channel's file descriptor for {@link #calls} (receive thread: from the selection key's attachment). */
-    private final Map<DatagramChannel, Integer> fds = new HashMap<>();
+    /** Each channel's file descriptor for {@link #calls}; built by {@link #bind()}, read-only after. */
+    private final Object2IntHashMap<DatagramChannel> fds = new Object2IntHashMap<>(-1);
     /** Peers whose ICMP errors Referee hears: see the class. Set before {@link #bind()}. */
     private List<InetSocketAddress> watched = List.of();
     /** Built by {@link #bind()}, read-only after (the threads start after it). */
@@ -96,9 +97,7 @@ public final class UdpTransport implements Runnable, AutoCloseable
     {
         public void sent(final InetSocketAddress destination, final DirectBuffer data, final int length)
         {
-            counters.udpSent.increment();
-            sendTap.copy(PacketTap.UDP, destination.getAddress() instanceof Inet6Address ? ipv6Local : ipv4Local,
-                destination, data, 0, length, System.nanoTime());
+            UdpTransport.this.sent(destination, data, 0, length);
         }
 
         public void failed(final DatagramChannel channel, final int errno)
@@ -323,7 +322,7 @@ public final class UdpTransport implements Runnable, AutoCloseable
                         final InetSocketAddress local = (InetSocketAddress)key.attachment();
                         if (calls != null)
                         {
-                            drainInBatches(channel, fds.get(channel), local);
+                            drainInBatches(channel, fds.getValue(channel), local);
                         }
                         else
                         {
@@ -364,8 +363,7 @@ public final class UdpTransport implements Runnable, AutoCloseable
     public boolean send(final InetSocketAddress destination, final DirectBuffer buffer, final int offset,
         final int length)
     {
-        final DatagramChannel connected = destination == null ? null : connectedByPeer.get(destination);
-        final DatagramChannel channel = channelFor(destination, connected);
+        final DatagramChannel channel = channelFor(destination);
         if (channel == null || length > InboundEvent.MAX_MESSAGE_LENGTH)
         {
             counters.udpSendDropped.increment();
@@ -381,7 +379,7 @@ public final class UdpTransport implements Runnable, AutoCloseable
         sendByteBuffer.clear().limit(length);
         try
         {
-            if ((connected != null ? channel.write(sendByteBuffer) : channel.send(sendByteBuffer, destination)) == 0)
+            if ((isConnected(channel) ? channel.write(sendByteBuffer) : channel.send(sendByteBuffer, destination)) == 0)
             {
                 counters.udpSendDropped.increment();
                 return false;
@@ -401,10 +399,17 @@ public final class UdpTransport implements Runnable, AutoCloseable
             return false;
         }
 
+        sent(destination, buffer, offset, length);
+        return true;
+    }
+
+    /** A datagram the kernel took: counted, and captured from the listening address of its family. */
+    private void sent(final InetSocketAddress destination, final DirectBuffer buffer, final int offset,
+        final int length)
+    {
         counters.udpSent.increment();
         sendTap.copy(PacketTap.UDP, destination.getAddress() instanceof Inet6Address ? ipv6Local : ipv4Local,
             destination, buffer, offset, length, System.nanoTime());
-        return true;
     }
 
     /**
@@ -420,8 +425,7 @@ public final class UdpTransport implements Runnable, AutoCloseable
             send(destination, buffer, offset, length);
             return;
         }
-        final DatagramChannel connected = destination == null ? null : connectedByPeer.get(destination);
-        final DatagramChannel channel = channelFor(destination, connected);
+        final DatagramChannel channel = channelFor(destination);
         if (channel == null || length > InboundEvent.MAX_MESSAGE_LENGTH)
         {
             counters.udpSendDropped.increment();
@@ -431,7 +435,7 @@ public final class UdpTransport implements Runnable, AutoCloseable
         {
             flush();
         }
-        sendBatch.add(channel, fds.get(channel), destination, connected != null, buffer, offset, length);
+        sendBatch.add(channel, fds.getValue(channel), destination, isConnected(channel), buffer, offset, length);
     }
 
     /**
@@ -449,18 +453,26 @@ public final class UdpTransport implements Runnable, AutoCloseable
             sendBatch.write(sendOutcome);
             return;
         }
-        for (int i = sendBatch.size(); i > 0; i--)
-        {
-            counters.udpSendFenced.increment();
-        }
+        counters.udpSendFenced.add(sendBatch.size());
         sendBatch.clear();
     }
 
     /** The watched peer's connected socket, else the listening socket of the destination's family; null if none. */
-    private DatagramChannel channelFor(final InetSocketAddress destination, final DatagramChannel connected)
+    private DatagramChannel channelFor(final InetSocketAddress destination)
     {
-        return connected != null ? connected : destination == null ? null :
+        if (destination == null)
+        {
+            return null;
+        }
+        final DatagramChannel connected = connectedByPeer.get(destination);
+        return connected != null ? connected :
             destination.getAddress() instanceof Inet6Address ? ipv6Channel : ipv4Channel;
+    }
+
+    /** True for a watched peer's socket ({@link #channelFor}): connected, so a send names no destination. */
+    private boolean isConnected(final DatagramChannel channel)
+    {
+        return channel != ipv4Channel && channel != ipv6Channel;
     }
 
     public void close()
@@ -558,8 +570,8 @@ public final class UdpTransport implements Runnable, AutoCloseable
             {
                 final int length = receiveVector.receivedLength(slot);
                 final InetSocketAddress source = receiveVector.source(slot, sources);
-                if (length > InboundEvent.MAX_MESSAGE_LENGTH || length == 0 || source == null ||
-                    receiveVector.truncated(slot))
+                // A slot holds one byte more than a message may: a longer datagram shows as too long here.
+                if (length > InboundEvent.MAX_MESSAGE_LENGTH || length == 0 || source == null)
                 {
                     counters.udpReceiveErrors.increment();
                     continue;
