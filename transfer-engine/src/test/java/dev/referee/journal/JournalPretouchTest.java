@@ -62,11 +62,12 @@ class JournalPretouchTest
             JournalEncoder.inputTick(sink.begin(), 1);
             sink.commit();
             final Path file = Journal.cycleFiles(dir).get(0);
-            final long before = residentKib(file);
+            // The housekeeping thread pre-touches every 10 ms as well, so only the state after is checked: the
+            // range ahead resident (without pre-touching the file maps a few KiB).
             journal.pretouch();
-            final long after = residentKib(file);
-            assertTrue(after - before >= (Journal.PRETOUCH_AHEAD_BYTES >> 10) * 3 / 4,
-                "resident pages of " + file.getFileName() + ": " + before + " KiB before, " + after + " KiB after");
+            final long resident = residentKib(file);
+            assertTrue(resident >= (Journal.PRETOUCH_AHEAD_BYTES >> 10) * 3 / 4,
+                "resident pages of " + file.getFileName() + ": " + resident + " KiB");
         }
     }
 
