@@ -1,27 +1,26 @@
 package dev.referee.engine.time;
 
-import java.util.Arrays;
-
 /**
  * The owner of each timer in the wheel, found by the timer's id without hashing it: the wheel ({@link TimerWheel})
  * names a timer by its spoke and its slot in the spoke ({@code spoke << 32 | slot}), so the owners sit in an array
- * laid out as the wheel's, {@code slotsPerSpoke} per spoke, which doubles (as the wheel's does) when a spoke holds
- * more. Was a {@code Long2ObjectHashMap}: at 3,000 calls/s some 300,000 timers pend, and each schedule, cancel and
- * expiry hashed into it at random, and a snapshot looked up every one. Engine thread only.
+ * per spoke, each as long as the wheel's spoke: it doubles when its spoke holds more, and only then (one crowded spoke
+ * does not grow the others, see {@link TimerWheel}). Was a {@code Long2ObjectHashMap}: at 3,000 calls/s some 300,000
+ * timers pend, and each schedule, cancel and expiry hashed into it at random, and a snapshot looked up every one.
+ * Engine thread only.
  */
 final class TimerOwners
 {
-    private final int spokes;
-    private int slotShift;
-    private TimerOwner[] owners;
+    private final TimerOwner[][] owners;
     private int size;
 
-    /** For a wheel of {@code spokes} spokes (a power of two), {@code initialSlots} per spoke at first (one too). */
+    /** For a wheel of {@code spokes} spokes, {@code initialSlots} per spoke at first (a power of two). */
     TimerOwners(final int spokes, final int initialSlots)
     {
-        this.spokes = spokes;
-        slotShift = Integer.numberOfTrailingZeros(initialSlots);
-        owners = new TimerOwner[spokes << slotShift];
+        owners = new TimerOwner[spokes][];
+        for (int spoke = 0; spoke < spokes; spoke++)
+        {
+            owners[spoke] = new TimerOwner[initialSlots];
+        }
     }
 
     /** The owner of {@code timerId}; null when it has none. */
@@ -29,11 +28,11 @@ final class TimerOwners
     {
         final int spoke = (int)(timerId >>> 32);
         final int slot = (int)timerId;
-        if (spoke < 0 || spoke >= spokes || slot < 0 || slot >= 1 << slotShift)
+        if (spoke < 0 || spoke >= owners.length || slot < 0 || slot >= owners[spoke].length)
         {
             return null;
         }
-        return owners[(spoke << slotShift) + slot];
+        return owners[spoke][slot];
     }
 
     /** Gives {@code timerId} its owner, in place of any it had (as {@code Map.put}). */
@@ -41,20 +40,21 @@ final class TimerOwners
     {
         final int spoke = (int)(timerId >>> 32);
         final int slot = (int)timerId;
-        if (spoke < 0 || spoke >= spokes || slot < 0)
+        if (spoke < 0 || spoke >= owners.length || slot < 0)
         {
             throw new IllegalArgumentException("not a timer id of the wheel: " + timerId);
         }
-        while (slot >= 1 << slotShift)
+        TimerOwner[] spokeOwners = owners[spoke];
+        if (slot >= spokeOwners.length)
         {
-            grow();
+            spokeOwners = java.util.Arrays.copyOf(spokeOwners, Integer.highestOneBit(slot) << 1);
+            owners[spoke] = spokeOwners;
         }
-        final int index = (spoke << slotShift) + slot;
-        if (owners[index] == null)
+        if (spokeOwners[slot] == null)
         {
             size++;
         }
-        owners[index] = owner;
+        spokeOwners[slot] = owner;
     }
 
     /** Takes the owner of {@code timerId} away and returns it; null when it had none. */
@@ -63,7 +63,7 @@ final class TimerOwners
         final TimerOwner owner = get(timerId);
         if (owner != null)
         {
-            owners[((int)(timerId >>> 32) << slotShift) + (int)timerId] = null;
+            owners[(int)(timerId >>> 32)][(int)timerId] = null;
             size--;
         }
         return owner;
@@ -79,22 +79,20 @@ final class TimerOwners
         return size == 0;
     }
 
-    private void grow()
+    /** The slots of every spoke together (memory follows it). */
+    long slotsInAll()
     {
-        final int slots = 1 << slotShift;
-        final TimerOwner[] grown = new TimerOwner[owners.length * 2];
-        for (int spoke = 0; spoke < spokes; spoke++)
+        long slots = 0;
+        for (final TimerOwner[] spoke : owners)
         {
-            System.arraycopy(owners, spoke << slotShift, grown, spoke << (slotShift + 1), slots);
+            slots += spoke.length;
         }
-        owners = grown;
-        slotShift++;
+        return slots;
     }
 
     @Override
     public String toString()
     {
-        return "TimerOwners{size=" + size + ", slotsPerSpoke=" + (1 << slotShift) + ", spokes=" + spokes + "}" +
-            (size == 0 ? "" : Arrays.toString(new int[]{ owners.length }));
+        return "TimerOwners{size=" + size + ", spokes=" + owners.length + ", slotsInAll=" + slotsInAll() + "}";
     }
 }

@@ -11,12 +11,22 @@ import java.util.Arrays;
  * so at 3,000 calls/s each spoke holds some 300 timers: Agrona's wheel looks for a free slot from slot 0 on (the
  * engine thread's top frame in a node under load) and a poll reads every slot of its spoke. Here each spoke also has a
  * bitmap of its occupied slots: the first free slot is the first clear bit, and a poll reads the occupied slots only.
- * {@code TimerWheelTest} runs both wheels side by side. Engine thread only.
+ * {@code TimerWheelTest} runs both wheels side by side.
+ * <p>
+ * And each spoke grows on its own. Agrona's wheel doubles every spoke's slots when one spoke is full, so its memory is
+ * the number of spokes times the fullest spoke: a node starved of CPU reads its socket's backlog in bursts, and the
+ * timers of a burst's messages land in a few spokes, which in an overload run grew the wheel to 65,536 slots per
+ * spoke (800 MB of the 1.5 GiB heap) and ended in an out-of-memory error. Here a spoke's slots are its own, twice the
+ * most timers it has held at most, so the wheel's memory follows the timers it holds. The ids and the order stay the
+ * same: a spoke's free slots past the timers it ever held are free in both wheels, and both take the first free one.
+ * Engine thread only.
  */
 final class TimerWheel
 {
     /** The deadline of a free slot, and what {@link #deadline} returns for a timer not in the wheel. */
     static final long NULL_DEADLINE = Long.MAX_VALUE;
+    /** Slots one spoke may have: ids keep the slot in 31 bits, and the engine's timers are bounded far below. */
+    private static final int MAX_SLOTS_PER_SPOKE = 1 << 30;
 
     /** Sees one expired timer; its slot is free again by then. It must not schedule or cancel. */
     @FunctionalInterface
@@ -38,12 +48,10 @@ final class TimerWheel
     private final int spokes;
     private long currentTick;
     private long timerCount;
-    /** Slots per spoke, a power of two: 1 << slotShift. */
-    private int slotShift;
-    private long[] deadlines;
-    /** Per spoke, {@code wordsPerSpoke} words whose bits say which slots hold a timer. */
-    private long[] occupied;
-    private int wordShift;
+    /** Per spoke, its slots' deadlines; a spoke's slot count is a power of two, its own. */
+    private final long[][] deadlines;
+    /** Per spoke, the words whose bits say which of its slots hold a timer (at least one word). */
+    private final long[][] occupied;
     /** A bit per spoke holding any timer: a long clock step finds the next due spoke in a few reads. */
     private final long[] nonEmptySpokes;
 
@@ -65,8 +73,13 @@ final class TimerWheel
         this.spokes = spokes;
         this.tickMask = spokes - 1;
         nonEmptySpokes = new long[Math.max(1, spokes >>> 6)];
-        allocate(Integer.numberOfTrailingZeros(initialSlots));
-        Arrays.fill(deadlines, NULL_DEADLINE);
+        deadlines = new long[spokes][];
+        occupied = new long[spokes][];
+        for (int spoke = 0; spoke < spokes; spoke++)
+        {
+            deadlines[spoke] = freeSlots(initialSlots);
+            occupied[spoke] = new long[wordsFor(initialSlots)];
+        }
     }
 
     long startTime()
@@ -91,10 +104,26 @@ final class TimerWheel
         currentTick = Math.max((now - startTime) >> tickShift, currentTick);
     }
 
-    /** Slots per spoke now. */
-    int slotsPerSpoke()
+    /** The slots of the fullest spoke: what Agrona's wheel would give every spoke. */
+    int maxSlotsPerSpoke()
     {
-        return 1 << slotShift;
+        int max = 0;
+        for (final long[] spoke : deadlines)
+        {
+            max = Math.max(max, spoke.length);
+        }
+        return max;
+    }
+
+    /** The slots of every spoke together: what the wheel's memory follows. */
+    long slotsInAll()
+    {
+        long slots = 0;
+        for (final long[] spoke : deadlines)
+        {
+            slots += spoke.length;
+        }
+        return slots;
     }
 
     /** Schedules a timer; its id. A deadline before the current tick goes in the current tick's spoke. */
@@ -102,10 +131,11 @@ final class TimerWheel
     {
         final long deadlineTick = Math.max((deadline - startTime) >> tickShift, currentTick);
         final int spoke = (int)(deadlineTick & tickMask);
-        final int slot = firstFreeSlot(spoke);
+        int slot = firstFreeSlot(spoke);
         if (slot < 0)
         {
-            return grow(deadline, spoke);
+            slot = deadlines[spoke].length;
+            grow(spoke);
         }
         place(spoke, slot, deadline);
         return timerId(spoke, slot);
@@ -114,20 +144,20 @@ final class TimerWheel
     /** Cancels a timer; false when it is not in the wheel. */
     boolean cancelTimer(final long timerId)
     {
-        final int index = indexOf(timerId);
-        if (index < 0 || deadlines[index] == NULL_DEADLINE)
+        final int spoke = spokeOf(timerId);
+        if (spoke < 0 || deadlines[spoke][(int)timerId] == NULL_DEADLINE)
         {
             return false;
         }
-        free(index);
+        free(spoke, (int)timerId);
         return true;
     }
 
     /** The deadline of a timer in the wheel; {@link #NULL_DEADLINE} for one that is not. */
     long deadline(final long timerId)
     {
-        final int index = indexOf(timerId);
-        return index < 0 ? NULL_DEADLINE : deadlines[index];
+        final int spoke = spokeOf(timerId);
+        return spoke < 0 ? NULL_DEADLINE : deadlines[spoke][(int)timerId];
     }
 
     /**
@@ -144,13 +174,13 @@ final class TimerWheel
         if (timerCount > 0)
         {
             final int spoke = (int)currentTick & tickMask;
+            final long[] spokeDeadlines = deadlines[spoke];
             int slot = nextOccupied(spoke, 0);
             while (slot >= 0)
             {
-                final int index = (spoke << slotShift) + slot;
-                if (now >= deadlines[index])
+                if (now >= spokeDeadlines[slot])
                 {
-                    free(index);
+                    free(spoke, slot);
                     expired++;
                     handler.onExpiry(timerId(spoke, slot));
                 }
@@ -171,7 +201,7 @@ final class TimerWheel
         {
             for (int slot = nextOccupied(spoke, 0); slot >= 0; slot = nextOccupied(spoke, slot + 1))
             {
-                consumer.accept(deadlines[(spoke << slotShift) + slot], timerId(spoke, slot));
+                consumer.accept(deadlines[spoke][slot], timerId(spoke, slot));
             }
         }
     }
@@ -208,9 +238,10 @@ final class TimerWheel
 
     private boolean hasTimerDue(final int spoke, final long now)
     {
+        final long[] spokeDeadlines = deadlines[spoke];
         for (int slot = nextOccupied(spoke, 0); slot >= 0; slot = nextOccupied(spoke, slot + 1))
         {
-            if (deadlines[(spoke << slotShift) + slot] <= now)
+            if (spokeDeadlines[slot] <= now)
             {
                 return true;
             }
@@ -220,12 +251,11 @@ final class TimerWheel
 
     private int firstFreeSlot(final int spoke)
     {
-        final int words = wordsPerSpoke();
-        final int base = spoke << wordShift;
-        final int slots = 1 << slotShift;
-        for (int w = 0; w < words; w++)
+        final long[] words = occupied[spoke];
+        final int slots = deadlines[spoke].length;
+        for (int w = 0; w < words.length; w++)
         {
-            final long free = ~occupied[base + w];
+            final long free = ~words[w];
             if (free != 0)
             {
                 final int slot = (w << 6) + Long.numberOfTrailingZeros(free);
@@ -238,7 +268,8 @@ final class TimerWheel
     /** The first occupied slot of {@code spoke} at or after {@code from}; -1 when none. */
     private int nextOccupied(final int spoke, final int from)
     {
-        return nextSetBit(occupied, spoke << wordShift, wordsPerSpoke(), from);
+        final long[] words = occupied[spoke];
+        return nextSetBit(words, 0, words.length, from);
     }
 
     /**
@@ -266,73 +297,61 @@ final class TimerWheel
 
     private void place(final int spoke, final int slot, final long deadline)
     {
-        deadlines[(spoke << slotShift) + slot] = deadline;
-        occupied[(spoke << wordShift) + (slot >>> 6)] |= 1L << (slot & 63);
+        deadlines[spoke][slot] = deadline;
+        occupied[spoke][slot >>> 6] |= 1L << (slot & 63);
         nonEmptySpokes[spoke >>> 6] |= 1L << (spoke & 63);
         timerCount++;
     }
 
-    private void free(final int index)
+    private void free(final int spoke, final int slot)
     {
-        final int spoke = index >>> slotShift;
-        final int slot = index & ((1 << slotShift) - 1);
-        final int word = (spoke << wordShift) + (slot >>> 6);
-        deadlines[index] = NULL_DEADLINE;
-        occupied[word] &= ~(1L << (slot & 63));
-        if (occupied[word] == 0 && nextOccupied(spoke, 0) < 0)
+        final long[] words = occupied[spoke];
+        final int word = slot >>> 6;
+        deadlines[spoke][slot] = NULL_DEADLINE;
+        words[word] &= ~(1L << (slot & 63));
+        if (words[word] == 0 && nextOccupied(spoke, 0) < 0)
         {
             nonEmptySpokes[spoke >>> 6] &= ~(1L << (spoke & 63));
         }
         timerCount--;
     }
 
-    /** The index in {@link #deadlines} of a timer id of this wheel's shape; -1 for any other id. */
-    private int indexOf(final long timerId)
+    /** The spoke of a timer id of this wheel's shape whose slot the spoke has; -1 for any other id. */
+    private int spokeOf(final long timerId)
     {
         final int spoke = (int)(timerId >> 32);
         final int slot = (int)timerId;
-        if (spoke < 0 || spoke >= spokes || slot < 0 || slot >= 1 << slotShift)
+        if (spoke < 0 || spoke >= spokes || slot < 0 || slot >= deadlines[spoke].length)
         {
             return -1;
         }
-        return (spoke << slotShift) + slot;
+        return spoke;
     }
 
-    /** Every spoke gets twice the slots; the timer goes in the first new slot of its spoke. */
-    private long grow(final long deadline, final int spoke)
+    /** {@code spoke} gets twice its slots (the others keep theirs). */
+    private void grow(final int spoke)
     {
-        final int oldShift = slotShift;
-        final int oldSlots = 1 << oldShift;
-        if ((long)spokes << (oldShift + 1) > 1 << 30)
+        final long[] old = deadlines[spoke];
+        if (old.length >= MAX_SLOTS_PER_SPOKE)
         {
-            throw new IllegalStateException("timer wheel full at " + oldSlots + " slots per spoke");
+            throw new IllegalStateException("timer wheel spoke " + spoke + " full at " + old.length + " slots");
         }
-        final long[] oldDeadlines = deadlines;
-        final long[] oldOccupied = occupied;
-        final int oldWordShift = wordShift;
-        allocate(oldShift + 1);
-        Arrays.fill(deadlines, NULL_DEADLINE);
-        final int oldWords = 1 << oldWordShift;
-        for (int s = 0; s < spokes; s++)
-        {
-            System.arraycopy(oldDeadlines, s << oldShift, deadlines, s << slotShift, oldSlots);
-            System.arraycopy(oldOccupied, s << oldWordShift, occupied, s << wordShift, oldWords);
-        }
-        place(spoke, oldSlots, deadline);
-        return timerId(spoke, oldSlots);
+        final long[] grown = freeSlots(old.length * 2);
+        System.arraycopy(old, 0, grown, 0, old.length);
+        deadlines[spoke] = grown;
+        occupied[spoke] = Arrays.copyOf(occupied[spoke], wordsFor(grown.length));
     }
 
-    private void allocate(final int newSlotShift)
+    private static long[] freeSlots(final int slots)
     {
-        slotShift = newSlotShift;
-        wordShift = Math.max(0, newSlotShift - 6);
-        deadlines = new long[spokes << newSlotShift];
-        occupied = new long[spokes << wordShift];
+        final long[] spoke = new long[slots];
+        Arrays.fill(spoke, NULL_DEADLINE);
+        return spoke;
     }
 
-    private int wordsPerSpoke()
+    private static int wordsFor(final int slots)
     {
-        return 1 << wordShift;
+        return Math.max(1, slots >>> 6);
     }
 
     private static long timerId(final int spoke, final int slot)

@@ -75,5 +75,6 @@ class TimerOwnersTest
         assertSame(second, table.get(timerId));
         assertNull(table.get(7L << 32 | 39));
         assertNull(table.get(8L << 32 | 40));
+        assertEquals(SPOKES - 1 + 64L, table.slotsInAll(), "only spoke 7 grew, to the power of two above slot 40");
     }
 }

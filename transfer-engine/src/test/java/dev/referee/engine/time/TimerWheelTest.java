@@ -92,7 +92,7 @@ class TimerWheelTest
             {
                 assertEquals(reference.deadline(pending.getLong(i)), wheel.deadline(pending.getLong(i)));
             }
-            maxSlots = Math.max(maxSlots, wheel.slotsPerSpoke());
+            maxSlots = Math.max(maxSlots, wheel.maxSlotsPerSpoke());
         }
         assertTrue(maxSlots >= 128, "spokes grew past two bitmap words: " + maxSlots);
         assertTrue(expiries > 10_000, "timers expired: " + expiries + " in " + polls + " polls");
@@ -108,13 +108,42 @@ class TimerWheelTest
             ids[i] = wheel.scheduleTimer(5 * TICK);
         }
         assertEquals((5L << 32) | 16, ids[16], "the 17th timer of spoke 5 is in the first new slot");
-        assertEquals(32, wheel.slotsPerSpoke());
+        assertEquals(32, wheel.maxSlotsPerSpoke());
+        assertEquals(SPOKES * 16L + 16, wheel.slotsInAll(), "only spoke 5 grew");
         assertTrue(wheel.cancelTimer(ids[3]));
         assertFalse(wheel.cancelTimer(ids[3]), "cancelled once");
         assertEquals(ids[3], wheel.scheduleTimer(5 * TICK + 7), "slot 3 is free again");
         assertEquals(5 * TICK + 7, wheel.deadline(ids[3]));
         assertEquals(TimerWheel.NULL_DEADLINE, wheel.deadline(EngineTimers.NO_TIMER));
         assertFalse(wheel.cancelTimer(EngineTimers.NO_TIMER));
+    }
+
+    /**
+     * A node starved of CPU reads a backlog of datagrams in a burst, and their timers crowd a few spokes: in an overload
+     * run that grew Agrona's wheel (every spoke as large as the fullest) to 65,536 slots per spoke, 800 MB, and the node
+     * ran out of heap. One crowded spoke must cost its own slots only, and hand out the ids Agrona's wheel would.
+     */
+    @Test
+    void shouldGrowOnlyTheCrowdedSpoke()
+    {
+        final DeadlineTimerWheel reference = new DeadlineTimerWheel(TimeUnit.NANOSECONDS, 0, TICK, SPOKES, 16);
+        final TimerWheel wheel = new TimerWheel(0, TICK, SPOKES, 16);
+        final int crowd = 40_000;
+        for (int i = 0; i < crowd; i++)
+        {
+            final long deadline = 9 * TICK + (i % 3) * SPOKES * TICK; // spoke 9, this turn and the next two
+            assertEquals(reference.scheduleTimer(deadline), wheel.scheduleTimer(deadline));
+        }
+        for (int spoke = 0; spoke < SPOKES; spoke++)
+        {
+            final long deadline = spoke * TICK + 5;
+            assertEquals(reference.scheduleTimer(deadline), wheel.scheduleTimer(deadline));
+        }
+        assertEquals(65_536, wheel.maxSlotsPerSpoke(), "the crowded spoke: the next power of two above its timers");
+        assertEquals(65_536L + (SPOKES - 1) * 16L, wheel.slotsInAll(), "every other spoke kept its 16 slots");
+        assertEquals(reference.deadline(9L << 32 | 39_999), wheel.deadline(9L << 32 | 39_999));
+        assertEquals(TimerWheel.NULL_DEADLINE, wheel.deadline(10L << 32 | 16), "spoke 10 has 16 slots, no 17th");
+        assertEquals(everyTimer(reference), everyTimer(wheel));
     }
 
     @Test
