@@ -19,7 +19,6 @@ import dev.referee.engine.transaction.TransactionLayer;
 import dev.referee.engine.transaction.TransactionUser;
 import dev.referee.sip.AsciiView;
 import dev.referee.sip.NameAddr;
-import dev.referee.sip.SipLimits;
 import dev.referee.sip.SipMessage;
 import dev.referee.sip.SipMessageWriter;
 import dev.referee.sip.SipMethod;
@@ -68,6 +67,7 @@ public final class B2bua implements TransactionUser
     private final MediaAnchor media;
     /** What calls tell the media anchor, and what the relay's reports do to calls. */
     private final CallMedia callMedia;
+    private final LegInvites invites;
 
     /** {@code counters}: where the trunks' call policy counts go (null: nowhere). */
     public B2bua(final EngineConfig config, final TransactionLayer transactions, final EngineTimers timers,
@@ -104,6 +104,7 @@ public final class B2bua implements TransactionUser
         this.setup = new CallSetup(this, transactions, messages, timers, ids, events);
         this.forkedAnswers = new ForkedAnswers(this, calls, messages, outbox, timers);
         this.callMedia = new CallMedia(this, media, setup, messages, timers, events, counters);
+        this.invites = new LegInvites(this, transactions, messages, sessions, timers, ids, media);
     }
 
     /**
@@ -1026,7 +1027,7 @@ public final class B2bua implements TransactionUser
     public ClientTransaction invite(final Leg leg, final InviteHeaders headers, final ClientPurpose purpose,
         final Object context)
     {
-        return invite(leg, headers, purpose, context, null);
+        return invites.invite(leg, headers, purpose, context, null);
     }
 
     /**
@@ -1038,22 +1039,7 @@ public final class B2bua implements TransactionUser
     public ClientTransaction invite(final Leg leg, final InviteHeaders headers, final ClientPurpose purpose,
         final Object context, final Leg mediaOf)
     {
-        leg.localCSeq = 1;
-        final long clientId = transactions.reserveClientId();
-        final String branch = transactions.branch(clientId);
-        final SipMessageWriter writer = startInvite(leg, branch, headers,
-            config.carriesMaxForwards() ? leg.call.maxForwards : SipLimits.MAX_FORWARDS);
-        sessions.offer(writer); // the 2xx goes to sessionAnswered: the new dialog's leg negotiates its own timer
-        final int offer = media == null || mediaOf == null ? -1 : media.freshOfferOf(mediaOf.id);
-        if (offer > 0)
-        {
-            messages.endWithBody(leg, SdpOrigin.CONTENT_TYPE, media.offerOutput(), 0, offer, writer);
-        }
-        else
-        {
-            writer.endWithoutBody();
-        }
-        return sendInvite(leg, clientId, branch, offer > 0, purpose, context);
+        return invites.invite(leg, headers, purpose, context, mediaOf);
     }
 
     /**
@@ -1069,99 +1055,30 @@ public final class B2bua implements TransactionUser
     public ClientTransaction reInvite(final Leg leg, final SipMessage offerSource, final ClientPurpose purpose,
         final Object context)
     {
-        return reInvite(leg, offerSource, InviteHeaders.NONE, purpose, context);
+        return invites.reInvite(leg, offerSource, InviteHeaders.NONE, purpose, context);
     }
 
     /** As above, with {@code headers} (a P-Asserted-Identity). */
     public ClientTransaction reInvite(final Leg leg, final SipMessage offerSource, final InviteHeaders headers,
         final ClientPurpose purpose, final Object context)
     {
-        leg.localCSeq++;
-        return sendInvite(leg, offerSource, headers, SipLimits.MAX_FORWARDS, purpose, context);
+        return invites.reInvite(leg, offerSource, headers, purpose, context);
     }
 
     /** As {@link #reInvite}, offering {@code offer} (a stored body of type {@code offerType}; null: no offer). */
     public ClientTransaction reInvite(final Leg leg, final StoredMessage offer, final String offerType,
         final InviteHeaders headers, final ClientPurpose purpose, final Object context)
     {
-        leg.localCSeq++;
-        final long clientId = transactions.reserveClientId();
-        final String branch = transactions.branch(clientId);
-        final SipMessageWriter writer = startInvite(leg, branch, headers, SipLimits.MAX_FORWARDS);
-        if (offer != null)
-        {
-            messages.endWithBody(leg, offerType, offer.buffer(), 0, offer.length(), writer);
-        }
-        else
-        {
-            writer.endWithoutBody();
-        }
-        return sendInvite(leg, clientId, branch, offer != null, purpose, context);
+        return invites.reInvite(leg, offer, offerType, headers, purpose, context);
     }
 
     /**
-     * RFC 3261 §14.1: how long to wait before sending again a re-INVITE on {@code leg} that got 491: 2.1 to 4 s when
-     * Referee made the dialog's Call-ID (it owns it), else 0 to 2 s, in units of 10 ms, drawn at {@code index} (e.g.
-     * the transfer and the attempt) from the keyed generator, so that the far end cannot time its own retry to clash
-     * again and a replay waits the same.
+     * RFC 3261 §14.1: how long to wait before sending again a re-INVITE on {@code leg} that got 491, drawn at
+     * {@code index} ({@link LegInvites#glareDelayNs}).
      */
     public long glareDelayNs(final Leg leg, final long index)
     {
-        final boolean owner = IdGenerator.madeCallId(leg.callId);
-        final long draw = ids.draw(IdGenerator.DRAW_GLARE, index);
-        final long units = owner ? 210 + draw % 191 : draw % 201;
-        return units * 10_000_000L;
-    }
-
-    private ClientTransaction sendInvite(final Leg leg, final SipMessage offerSource, final InviteHeaders headers,
-        final int maxForwards, final ClientPurpose purpose, final Object context)
-    {
-        final long clientId = transactions.reserveClientId();
-        final String branch = transactions.branch(clientId);
-        final SipMessageWriter writer = startInvite(leg, branch, headers, maxForwards);
-        if (offerSource != null)
-        {
-            messages.endWithBodyOf(leg, offerSource, writer);
-        }
-        else
-        {
-            writer.endWithoutBody();
-        }
-        return sendInvite(leg, clientId, branch, offerSource != null && offerSource.bodyLength() > 0, purpose,
-            context);
-    }
-
-    /** An INVITE on {@code leg} up to its body: request line, dialog headers, Contact, Referred-By, Replaces. */
-    private SipMessageWriter startInvite(final Leg leg, final String branch, final InviteHeaders headers,
-        final int maxForwards)
-    {
-        final SipMessageWriter writer =
-            messages.startRequest(leg, "INVITE", leg.localCSeq, branch, maxForwards);
-        writer.header("Contact", messages.contact(leg.transport, leg.flow));
-        if (headers.referredBy() != null)
-        {
-            writer.header("Referred-By", headers.referredBy());
-        }
-        if (headers.replaces() != null)
-        {
-            writer.header("Replaces", headers.replaces());
-        }
-        if (headers.assertedIdentity() != null)
-        {
-            writer.header("P-Asserted-Identity", headers.assertedIdentity());
-        }
-        return writer;
-    }
-
-    /** Sends the INVITE written for {@code leg} in a client transaction used for {@code purpose}. */
-    private ClientTransaction sendInvite(final Leg leg, final long clientId, final String branch,
-        final boolean offered, final ClientPurpose purpose, final Object context)
-    {
-        final ClientTransaction ct = transactions.sendRequest(
-            clientId, branch, SipMethod.INVITE, "INVITE", leg.transport, leg.flow, leg.connectionId);
-        ct.use(purpose, context);
-        leg.sent(OfferAnswer.Carrier.INVITE, offered, timers.nowNs());
-        return ct;
+        return invites.glareDelayNs(leg, index);
     }
 
     /**
