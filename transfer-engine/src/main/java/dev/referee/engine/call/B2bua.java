@@ -42,7 +42,6 @@ public final class B2bua implements TransactionUser
     private final Outbox outbox;
     private final EngineCounters counters;
     private final IdGenerator ids;
-    private final AsciiView scratch = new AsciiView();
     private Router router;
     private final LegMessages messages;
     private final EngineEvents events;
@@ -68,6 +67,9 @@ public final class B2bua implements TransactionUser
     /** What calls tell the media anchor, and what the relay's reports do to calls. */
     private final CallMedia callMedia;
     private final LegInvites invites;
+    private final DialogLearning dialogs;
+    private final Invite2xxRetransmission retransmission;
+    private final AbandonedInvites abandonedInvites;
 
     /** {@code counters}: where the trunks' call policy counts go (null: nowhere). */
     public B2bua(final EngineConfig config, final TransactionLayer transactions, final EngineTimers timers,
@@ -105,6 +107,9 @@ public final class B2bua implements TransactionUser
         this.forkedAnswers = new ForkedAnswers(this, calls, messages, outbox, timers);
         this.callMedia = new CallMedia(this, media, setup, messages, timers, events, counters);
         this.invites = new LegInvites(this, transactions, messages, sessions, timers, ids, media);
+        this.dialogs = new DialogLearning(this, messages, earlyDialogs);
+        this.retransmission = new Invite2xxRetransmission(this, outbox, timers);
+        this.abandonedInvites = new AbandonedInvites(this, messages, dialogs, timers);
     }
 
     /**
@@ -557,7 +562,7 @@ public final class B2bua implements TransactionUser
             case RELAYED_INVITE, RELAYED_REQUEST -> onRelayedResponse(ct, (ServerTransaction)ct.context(), response);
             case BYE -> onByeDone(ct);
             case TARGET_INVITE, JOIN_REINVITE, OFFER_REINVITE -> transfers.onResponse(ct, response);
-            case ABANDONED_INVITE, CANCELLED_INVITE -> onAbandonedInviteResponse(ct, response);
+            case ABANDONED_INVITE, CANCELLED_INVITE -> abandonedInvites.onResponse(ct, response);
             case PICKUP_REINVITE -> pickups.onTakeoverResponse(ct, response);
             case KEEPALIVE -> health.onResponse(ct);
             case SESSION_REFRESH -> sessions.onRefreshResponse(ct, response);
@@ -810,24 +815,12 @@ public final class B2bua implements TransactionUser
 
     public void startRetransmitting2xx(final Leg leg, final long cseq)
     {
-        outbox.release(leg.pending2xx);
-        leg.pending2xx = outbox.copyOfMessage();
-        leg.pending2xxCSeq = cseq;
-        if (!TransactionLayer.isReliable(leg.transport))
-        {
-            leg.retransmitIntervalNs = config.t1Ns();
-            leg.retransmitTimer = timers.schedule(config.t1Ns(), leg);
-        }
-        leg.giveUpTimer = timers.schedule(64 * config.t1Ns(), leg);
+        retransmission.start(leg, cseq);
     }
 
     private void stopRetransmitting2xx(final Leg leg)
     {
-        leg.retransmitTimer = timers.cancel(leg.retransmitTimer);
-        leg.giveUpTimer = timers.cancel(leg.giveUpTimer);
-        outbox.release(leg.pending2xx);
-        leg.pending2xx = null;
-        leg.pending2xxCSeq = -1;
+        retransmission.stop(leg);
     }
 
     /** Called by {@link Leg#onTimer}. */
@@ -837,17 +830,9 @@ public final class B2bua implements TransactionUser
         {
             return;
         }
-        if (timerId == leg.retransmitTimer && leg.pending2xx != null)
-        {
-            outbox.resend(leg.transport, leg.flow, leg.connectionId, leg.pending2xx);
-            leg.retransmitIntervalNs = Math.min(2 * leg.retransmitIntervalNs, config.t2Ns());
-            leg.retransmitTimer = timers.schedule(leg.retransmitIntervalNs, leg);
-        }
-        else if (timerId == leg.giveUpTimer)
+        if (retransmission.onTimer(leg, timerId))
         {
             // No ACK within 64*T1: the session is over; end it on both legs with BYE.
-            leg.giveUpTimer = EngineTimers.NO_TIMER;
-            stopRetransmitting2xx(leg);
             final Call call = leg.call;
             for (final Leg each : new Leg[]{leg, leg.peer()})
             {
@@ -870,36 +855,7 @@ public final class B2bua implements TransactionUser
     /** Takes the peer's tag, Contact and (from a 2xx) route set from a response to an INVITE Referee sent. */
     public void learnDialog(final Leg b, final SipMessage response, final boolean routeSet)
     {
-        // A 200 repeats the tag and Contact of the 180 before it: a String is made only for a new value.
-        final AsciiView tag = response.to().tag();
-        if (config.releasesForkedAnswers())
-        {
-            if (routeSet)
-            {
-                earlyDialogs.onAnswer(b);
-            }
-            else
-            {
-                earlyDialogs.onProvisional(b, tag);
-            }
-        }
-        if (!tag.isEmpty() && !tag.contentEquals(b.remoteTag))
-        {
-            b.remoteTag = tag.toString();
-        }
-        if (response.statusCode() < 300 && response.statusCode() >= 200)
-        {
-            b.fromChange = acceptsFromChange(b, response, b.flow);
-        }
-        final NameAddr contact = response.contact();
-        if (contact != null && !contact.uri().contentEquals(b.remoteTarget))
-        {
-            b.remoteTarget = contact.uri().toString();
-        }
-        if (routeSet)
-        {
-            b.routeSet = messages.recordRoutes(response, true);
-        }
+        dialogs.learn(b, response, routeSet);
     }
 
     private void clearInvite(final ServerTransaction st, final ClientTransaction ct)
@@ -1143,8 +1099,7 @@ public final class B2bua implements TransactionUser
      */
     boolean acceptsFromChange(final Leg leg, final SipMessage message, final InetSocketAddress peer)
     {
-        return config.assertsTargetToTransferee() && peer != null && trunks.trunkOf(peer).headers().trusted() &&
-            OptionTags.supports(message, "from-change", scratch);
+        return dialogs.acceptsFromChange(leg, message, peer);
     }
 
     /** A fork's 2xx was released (ForkedAnswers): counted for /metrics. */
@@ -1192,17 +1147,13 @@ public final class B2bua implements TransactionUser
     /** {@code leg}'s INVITE, given up before a provisional came: CANCEL it as soon as one does. */
     public void cancelWhenProvisional(final ClientTransaction invite, final Leg leg)
     {
-        ClientPurpose.move(invite, ClientPurpose.ABANDONED_INVITE, leg, transitions, callIdOf(leg), timers.nowNs(),
-            "given up before a provisional");
-        leg.offerFailed(timers.nowNs(), "INVITE given up");
+        abandonedInvites.cancelWhenProvisional(invite, leg);
     }
 
     /** {@code leg}'s INVITE, given up and cancelled: a 2xx crossing the CANCEL is acknowledged and hung up. */
     public void cancelled(final ClientTransaction invite, final Leg leg)
     {
-        ClientPurpose.move(invite, ClientPurpose.CANCELLED_INVITE, leg, transitions, callIdOf(leg), timers.nowNs(),
-            "cancelled");
-        leg.offerFailed(timers.nowNs(), "INVITE cancelled");
+        abandonedInvites.cancelled(invite, leg);
     }
 
     /** A relayed re-INVITE of {@code leg}'s peer failed: the offer it carried is void on both legs. */
@@ -1230,35 +1181,10 @@ public final class B2bua implements TransactionUser
         return Addresses.sameHost(leg.flow, source);
     }
 
-    private static long callIdOf(final Leg leg)
+    /** Referee's id of {@code leg}'s call, for the state machines' reports; 0 for a leg of no call. */
+    static long callIdOf(final Leg leg)
     {
         return leg.call == null ? 0 : leg.call.id;
-    }
-
-    private void onAbandonedInviteResponse(final ClientTransaction ct, final SipMessage response)
-    {
-        final int status = response.statusCode();
-        if (status < 200)
-        {
-            if (ClientPurpose.of(ct) == ClientPurpose.ABANDONED_INVITE)
-            {
-                cancelled(ct, (Leg)ct.context());
-                messages.sendCancel(ct);
-            }
-            return;
-        }
-        if (status < 300)
-        {
-            // The 2xx crossed the CANCEL: acknowledge and hang up (RFC 3261 §15), with the dialog the 2xx made.
-            final Leg leg = (Leg)ct.context();
-            if (leg != null)
-            {
-                learnDialog(leg, response, true);
-                leg.ackPendingCSeq = (int)response.cseqNumber();
-                messages.sendAck(leg, null);
-                messages.sendBye(leg, ClientPurpose.ORPHAN);
-            }
-        }
     }
 
     /** An INVITE offer/answer is open on the call in either direction (RFC 3261 §14.2: answer 491). */
