@@ -18,13 +18,8 @@ import dev.referee.engine.transaction.ServerTransaction;
 import dev.referee.engine.transaction.TransactionLayer;
 import dev.referee.engine.transaction.TransactionUser;
 import dev.referee.sip.AsciiView;
-import dev.referee.sip.NameAddr;
-import dev.referee.sip.SipLimits;
 import dev.referee.sip.SipMessage;
-import dev.referee.sip.SipMessageWriter;
 import dev.referee.sip.SipMethod;
-import dev.referee.sip.SipStatus;
-import dev.referee.transport.Addresses;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -33,6 +28,14 @@ import java.util.List;
 /**
  * The back-to-back user agent: turns a caller's INVITE into a call with two legs and relays what happens on one
  * leg to the other (RFC 3261 §13-15 on each leg; RFC 7092 for the B2BUA's role). Engine thread only.
+ * <p>
+ * It is the coordinator: it holds the configuration in force and the parts that do the work, takes the engine's
+ * inputs (requests, ACK, CANCEL; as {@link TransactionUser}, responses and timeouts by {@link ClientPurpose}) and
+ * hands each to its part: {@link CallSetup} (a new call), {@link RequestRelay} and {@link ResponseRelay} (what
+ * happens inside a call), {@link Hangups} (BYE), {@link CallRelease} (calls and legs leaving the engine),
+ * {@link Invite2xxRetransmission} (a 2xx until its ACK), {@link LegInvites} (INVITEs Referee originates),
+ * {@link AbandonedInvites} (INVITEs given up), {@link DialogLearning} (a dialog's state from its peer's responses).
+ * Its public methods are the dialog toolkit the transfer package builds on (docs/engine.md).
  */
 public final class B2bua implements TransactionUser
 {
@@ -43,14 +46,11 @@ public final class B2bua implements TransactionUser
     private final Outbox outbox;
     private final EngineCounters counters;
     private final IdGenerator ids;
-    private final AsciiView scratch = new AsciiView();
     private Router router;
     private final LegMessages messages;
-    private final EngineEvents events;
     private final CallSetup setup;
     private final ForkedAnswers forkedAnswers;
     private final EarlyDialogs earlyDialogs = new EarlyDialogs();
-    private final AbandonedCalls abandoned = new AbandonedCalls();
     /** What the B2BUA hands to the transfer package (wired by the engine with {@link #attach}). */
     private TransferListener transfers;
     private PickupListener pickups;
@@ -68,6 +68,14 @@ public final class B2bua implements TransactionUser
     private final MediaAnchor media;
     /** What calls tell the media anchor, and what the relay's reports do to calls. */
     private final CallMedia callMedia;
+    private final LegInvites invites;
+    private final DialogLearning dialogs;
+    private final Invite2xxRetransmission retransmission;
+    private final AbandonedInvites abandonedInvites;
+    private final CallRelease release;
+    private final Hangups hangups;
+    private final RequestRelay requests;
+    private final ResponseRelay responses;
 
     /** {@code counters}: where the trunks' call policy counts go (null: nowhere). */
     public B2bua(final EngineConfig config, final TransactionLayer transactions, final EngineTimers timers,
@@ -75,7 +83,6 @@ public final class B2bua implements TransactionUser
         final EngineCounters counters)
     {
         this.transitions = transitions;
-        this.events = events;
         this.config = config;
         this.transactions = transactions;
         this.timers = timers;
@@ -104,6 +111,16 @@ public final class B2bua implements TransactionUser
         this.setup = new CallSetup(this, transactions, messages, timers, ids, events);
         this.forkedAnswers = new ForkedAnswers(this, calls, messages, outbox, timers);
         this.callMedia = new CallMedia(this, media, setup, messages, timers, events, counters);
+        this.invites = new LegInvites(this, transactions, messages, sessions, timers, ids, media);
+        this.dialogs = new DialogLearning(this, messages, earlyDialogs);
+        this.retransmission = new Invite2xxRetransmission(this, outbox, timers);
+        this.abandonedInvites = new AbandonedInvites(this, messages, dialogs, timers);
+        this.release = new CallRelease(this, calls, messages, sessions, callMedia, retransmission, abandonedInvites,
+            outbox, timers, events);
+        this.hangups = new Hangups(this, messages, timers, setup, retransmission, release);
+        this.requests = new RequestRelay(this, transactions, messages, transitions, timers, sessions,
+            reliableProvisionals, callMedia, setup, earlyDialogs, retransmission, hangups);
+        this.responses = new ResponseRelay(messages, timers, sessions, retransmission);
     }
 
     /**
@@ -266,22 +283,6 @@ public final class B2bua implements TransactionUser
         return messages;
     }
 
-    // ---- requests ----------------------------------------------------------------------------------------------
-
-    /** An INVITE without To tag: a new call (RFC 3261 §13.3). The server transaction exists. */
-    public void onInitialInvite(final SipMessage request, final ServerTransaction st, final int transport,
-        final InetSocketAddress source, final long connectionId)
-    {
-        setup.onInitialInvite(request, st, transport, source, connectionId);
-    }
-
-    /** A transfer webhook answered request {@code requestId}. */
-    public void onWebhookAnswer(final long requestId, final boolean accept, final CharSequence target)
-    {
-        transfers.onWebhookAnswer(requestId, accept, target);
-    }
-
-    /** The leg whose local tag is {@code localTag} in dialog {@code callId}; null when none. */
     /** The early dialogs of legs whose INVITE forked (CallRegistry forgets a leg's; snapshots hold them). */
     EarlyDialogs earlyDialogs()
     {
@@ -306,145 +307,38 @@ public final class B2bua implements TransactionUser
         return callMedia;
     }
 
+    // ---- requests ----------------------------------------------------------------------------------------------
+
+    /** An INVITE without To tag: a new call (RFC 3261 §13.3). The server transaction exists. */
+    public void onInitialInvite(final SipMessage request, final ServerTransaction st, final int transport,
+        final InetSocketAddress source, final long connectionId)
+    {
+        setup.onInitialInvite(request, st, transport, source, connectionId);
+    }
+
+    /** A transfer webhook answered request {@code requestId}. */
+    public void onWebhookAnswer(final long requestId, final boolean accept, final CharSequence target)
+    {
+        transfers.onWebhookAnswer(requestId, accept, target);
+    }
+
+    /** The leg whose local tag is {@code localTag} in dialog {@code callId}; null when none. */
     public Leg findLeg(final AsciiView localTag, final AsciiView callId)
     {
         return calls.findLeg(localTag, callId);
     }
 
-    /** A request inside a dialog of {@code leg} (not ACK, not CANCEL). */
+    /** A request inside a dialog of {@code leg} (not ACK, not CANCEL): answered here or relayed to the peer. */
     public void onInDialogRequest(final Leg leg, final SipMessage request, final ServerTransaction st,
         final int transport, final InetSocketAddress source, final long connectionId)
     {
-        if (!comesFromThePeer(leg, request.from().tag(), source))
-        {
-            // Knowing a dialog's Call-ID and tags is not enough to end, change or transfer it: the request must come
-            // from the host the leg's peer talks from. Nothing of the leg changes (flow, transport, connection).
-            st.localTag = leg.localTag;
-            messages.respond(st, SipStatus.FORBIDDEN, "Reason", "SIP;cause=403;text=\"not from this dialog's peer\"");
-            transitions.unexpected(StateMachine.DIALOG, leg.id, callIdOf(leg), leg.state(),
-                request.methodName() + " from " + source + ", not from the dialog's peer", timers.nowNs());
-            return;
-        }
-        if (request.cseqNumber() <= leg.remoteCSeq)
-        {
-            messages.respond(st, SipStatus.SERVER_INTERNAL_ERROR, "Warning", "399 referee \"CSeq out of order\"");
-            return;
-        }
-        leg.remoteCSeq = (int)request.cseqNumber(); // below 2^31: the parser refuses more (RFC 3261 §8.1.1.5)
-        leg.transport = transport;
-        leg.flow = source;
-        leg.connectionId = connectionId;
-        st.localTag = leg.localTag;
-        st.context = leg;
-        final int method = request.method();
-        if (method == SipMethod.PRACK && config.reliableProvisionals())
-        {
-            // Hop by hop (RFC 3262): a PRACK acknowledges what Referee sent on this leg, never goes to the other.
-            reliableProvisionals.onPrack(leg, st, request);
-            return;
-        }
-        if (method == SipMethod.BYE)
-        {
-            onBye(leg, st, request);
-            return;
-        }
-        if (method == SipMethod.SUBSCRIBE && config.answersReferSubscriptions() && transfers.onSubscribe(leg, request, st))
-        {
-            return; // the REFER's subscription is Referee's own, whatever became of the dialog's INVITE usage
-        }
-        if (method == SipMethod.REFER && authenticator.admit(trunks.trunkOf(source.getAddress()), request, st,
-            timers.nowNs()) == ProxyAuthenticator.Verdict.ANSWERED)
-        {
-            // Challenged here, before the transfer policy decides whether to act on the REFER or relay it: either way
-            // it moves a call, so an unauthenticated one goes nowhere (issue 7).
-            return;
-        }
-        if (method == SipMethod.REFER && !leg.isTerminated() && transfers.onRefer(leg, request, st, source))
-        {
-            return;
-        }
-        final Leg peer = leg.peer();
-        if (leg.isTerminated() || peer == null || peer.isTerminated() || !peer.isConfirmed())
-        {
-            messages.respond(st, SipStatus.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null, null);
-            return;
-        }
-        if (method == SipMethod.INVITE && inviteInProgress(leg, peer))
-        {
-            // RFC 3261 §14.2: an INVITE's offer/answer is open on the call. The offer this re-INVITE would make has no
-            // move in the leg's machine; 491 is the answer, and the machine reports the input it did not take.
-            messages.respond(st, SipStatus.REQUEST_PENDING, null, null);
-            transitions.unexpected(StateMachine.OFFER_ANSWER, leg.id, callIdOf(leg), leg.offerAnswer(),
-                "re-INVITE while an INVITE is under way on the call: 491", timers.nowNs());
-            return;
-        }
-        final NameAddr contact = request.contact();
-        if (contact != null && isTargetRefresh(method))
-        {
-            leg.remoteTarget = contact.uri().toString();
-        }
-        final boolean invite = method == SipMethod.INVITE;
-        if (invite)
-        {
-            transactions.startResponse(st, SipStatus.TRYING).endWithoutBody();
-            transactions.send(st, 100);
-        }
-        final long clientId = transactions.reserveClientId();
-        final String branch = transactions.branch(clientId);
-        final String methodName = request.methodName().toString();
-        final SipMessageWriter writer = messages.startRequest(
-            peer, methodName, ++peer.localCSeq, branch, LegMessages.forwardedMaxForwards(request));
-        if (isTargetRefresh(method))
-        {
-            writer.header("Contact", messages.contact(peer.transport, peer.flow));
-        }
-        if (invite || method == SipMethod.UPDATE)
-        {
-            // A session refresh of this leg when it succeeds; the relayed request is one of the peer's leg, with its own
-            // interval (RFC 4028 per leg: Referee is UAS on one and UAC on the other).
-            sessions.onPeerRequest(leg, request);
-            sessions.requestHeaders(peer, writer);
-        }
-        callMedia.from(leg, request);
-        messages.copyEndToEnd(request, leg, peer, writer);
-        final ClientTransaction ct = transactions.sendRequest(
-            clientId, branch, method, methodName, peer.transport, peer.flow, peer.connectionId);
-        ct.use(invite ? ClientPurpose.RELAYED_INVITE : ClientPurpose.RELAYED_REQUEST, st);
-        st.relayedTo = ct;
-        if (invite)
-        {
-            leg.serverInvite = st;
-            peer.clientInvite = ct;
-            final boolean offer = request.bodyLength() > 0;
-            leg.received(OfferAnswer.Carrier.INVITE, offer, timers.nowNs());
-            peer.sent(OfferAnswer.Carrier.INVITE, offer, timers.nowNs());
-        }
+        requests.onRequest(leg, request, st, transport, source, connectionId);
     }
 
     /** An ACK inside a dialog of {@code leg}: for a 2xx Referee sent (RFC 3261 §13.2.2.4); relayed to the peer. */
     public void onAck(final Leg leg, final SipMessage ack, final InetSocketAddress source)
     {
-        if (!comesFromThePeer(leg, ack.from().tag(), source))
-        {
-            transitions.unexpected(StateMachine.DIALOG, leg.id, callIdOf(leg), leg.state(),
-                "ACK from " + source + ", not from the dialog's peer", timers.nowNs());
-            return;
-        }
-        if (leg.pending2xx == null || ack.cseqNumber() != leg.pending2xxCSeq)
-        {
-            return; // a retransmitted ACK, already relayed
-        }
-        stopRetransmitting2xx(leg);
-        final boolean answer = ack.bodyLength() > 0;
-        leg.received(OfferAnswer.Carrier.ACK, answer, timers.nowNs());
-        callMedia.from(leg, ack);
-        final Leg peer = leg.peer();
-        if (peer != null && peer.ackPendingCSeq >= 0 && !peer.isTerminated() &&
-            !(peer.ackHeldByTransfer && config.keepsTransfersAcks()))
-        {
-            messages.sendAck(peer, ack);
-            peer.sent(OfferAnswer.Carrier.ACK, answer, timers.nowNs());
-        }
+        requests.onAck(leg, ack, source);
     }
 
     /**
@@ -453,49 +347,7 @@ public final class B2bua implements TransactionUser
      */
     public void onCancel(final ServerTransaction invite, final SipMessage cancel)
     {
-        if (invite.isFinal())
-        {
-            return;
-        }
-        final Object context = invite.context;
-        final ClientTransaction relayed = invite.relayedTo;
-        messages.respond(invite, SipStatus.REQUEST_TERMINATED, null, null);
-        if (context instanceof Call)
-        {
-            ((Call)context).a.offerFailed(timers.nowNs(), "INVITE cancelled");
-        }
-        if (context instanceof Call && ((Call)context).blonde != null && ((Call)context).blonde.isActive())
-        {
-            ((Call)context).a.state(Leg.State.TERMINATED, timers.nowNs(), "consultation cancelled"); // the transferor gave up its consultation: the target is the transfer's now
-        }
-        else if (context instanceof Call)
-        {
-            setup.cancelCallee((Call)context, cancel);
-        }
-        else if (context instanceof Leg picker && isTakeover(picker) && config.endsCancelledTakeovers())
-        {
-            // Not a re-INVITE: the INVITE with Replaces that took this call over, cancelled before the peer answered.
-            picker.offerFailed(timers.nowNs(), "takeover cancelled");
-            pickups.onTakeoverCancelled(picker);
-        }
-        else if (context instanceof Leg)
-        {
-            ((Leg)context).serverInvite = null;
-            ((Leg)context).offerFailed(timers.nowNs(), "re-INVITE cancelled");
-            if (relayed != null && relayed.provisionalSeen() && relayed.finalStatus() == 0)
-            {
-                final Leg leg = (Leg)context;
-                messages.sendCancel(relayed, cancel, leg, leg.peer());
-            }
-        }
-    }
-
-    /** {@code leg} is a picker whose takeover re-INVITE to the picked-up call's peer is under way (Pickups). */
-    private static boolean isTakeover(final Leg leg)
-    {
-        final Leg peer = leg.peer();
-        final ClientTransaction invite = peer == null ? null : peer.clientInvite;
-        return invite != null && ClientPurpose.of(invite) == ClientPurpose.PICKUP_REINVITE && invite.context() == leg;
+        requests.onCancel(invite, cancel);
     }
 
     /** A response no live client transaction claims: a 2xx retransmitted after the INVITE transaction ended. */
@@ -553,10 +405,10 @@ public final class B2bua implements TransactionUser
         switch (purpose)
         {
             case INITIAL_INVITE -> setup.onCalleeInviteResponse(ct, (Call)ct.context(), response);
-            case RELAYED_INVITE, RELAYED_REQUEST -> onRelayedResponse(ct, (ServerTransaction)ct.context(), response);
-            case BYE -> onByeDone(ct);
+            case RELAYED_INVITE, RELAYED_REQUEST -> responses.onResponse(ct, (ServerTransaction)ct.context(), response);
+            case BYE -> hangups.onByeDone(ct);
             case TARGET_INVITE, JOIN_REINVITE, OFFER_REINVITE -> transfers.onResponse(ct, response);
-            case ABANDONED_INVITE, CANCELLED_INVITE -> onAbandonedInviteResponse(ct, response);
+            case ABANDONED_INVITE, CANCELLED_INVITE -> abandonedInvites.onResponse(ct, response);
             case PICKUP_REINVITE -> pickups.onTakeoverResponse(ct, response);
             case KEEPALIVE -> health.onResponse(ct);
             case SESSION_REFRESH -> sessions.onRefreshResponse(ct, response);
@@ -597,46 +449,9 @@ public final class B2bua implements TransactionUser
         }
         switch (purpose)
         {
-            case INITIAL_INVITE ->
-            {
-                final Call call = (Call)ct.context();
-                if (ct.provisionalSeen() && ct.finalStatus() == 0)
-                {
-                    messages.sendCancel(ct); // Timer C: it rang too long
-                }
-                else if (call.state() == Call.State.INITIATING && ct == call.calleeInvite && call.hasAlternates())
-                {
-                    // Timer B without a word from the target: the route's next target.
-                    call.b.clientInvite = null;
-                    call.b.offerFailed(nowNs, "INVITE timed out");
-                    failover.tryNext(call, this);
-                    return;
-                }
-                if (call.state() != Call.State.ENDED)
-                {
-                    if (!call.callerInvite.isFinal())
-                    {
-                        messages.respond(call.callerInvite, SipStatus.REQUEST_TIMEOUT, null, null);
-                    }
-                    call.a.offerFailed(nowNs, "INVITE timed out");
-                    call.b.offerFailed(nowNs, "INVITE timed out");
-                    release(call, EndCause.TIMEOUT, 408);
-                }
-            }
-            case RELAYED_INVITE, RELAYED_REQUEST ->
-            {
-                final ServerTransaction st = (ServerTransaction)ct.context();
-                clearInvite(st, ct);
-                if (ct.method() == SipMethod.INVITE && st.context instanceof Leg leg)
-                {
-                    offerFailed(leg, nowNs, "re-INVITE timed out");
-                }
-                if (!st.isFinal() && st.state() != ServerTransaction.State.TERMINATED)
-                {
-                    messages.respond(st, SipStatus.REQUEST_TIMEOUT, null, null);
-                }
-            }
-            case BYE -> onByeDone(ct);
+            case INITIAL_INVITE -> setup.onCalleeInviteTimeout(ct, nowNs);
+            case RELAYED_INVITE, RELAYED_REQUEST -> responses.onTimeout(ct, nowNs);
+            case BYE -> hangups.onByeDone(ct);
             case TARGET_INVITE, JOIN_REINVITE, OFFER_REINVITE -> transfers.onTimeout(ct);
             case NOTIFY -> transfers.onNotifyDone(ct);
             case SESSION_REFRESH -> sessions.onRefreshTimeout(ct);
@@ -650,7 +465,7 @@ public final class B2bua implements TransactionUser
                 final Leg picker = (Leg)ct.context();
                 transitions.unexpected(StateMachine.CLIENT_PURPOSE, ct.id(), callIdOf(picker), purpose,
                     "the picked-up call's peer never answered the re-INVITE", nowNs);
-                offerFailed(picker, nowNs, "the picked-up call's peer never answered the re-INVITE");
+                ResponseRelay.offerFailed(picker, nowNs, "the picked-up call's peer never answered the re-INVITE");
                 if (config.answersTakeoverTimeouts())
                 {
                     pickups.onTakeoverTimeout(picker);
@@ -659,174 +474,12 @@ public final class B2bua implements TransactionUser
         }
     }
 
-    private void onRelayedResponse(final ClientTransaction ct, final ServerTransaction st, final SipMessage response)
-    {
-        final int status = response.statusCode();
-        if (st.state() == ServerTransaction.State.TERMINATED || st.isFinal())
-        {
-            if (ct.method() == SipMethod.INVITE && status >= 200 && status < 300)
-            {
-                // The request was cancelled or its leg ended, but the peer accepted: acknowledge, then hang up.
-                final Leg peer = legOf(ct);
-                if (peer != null)
-                {
-                    peer.received(OfferAnswer.Carrier.SUCCESS, response.bodyLength() > 0, timers.nowNs());
-                    peer.ackPendingCSeq = (int)response.cseqNumber();
-                    messages.sendAck(peer, null);
-                }
-            }
-            else if (ct.method() == SipMethod.INVITE && status >= 300 && legOf(ct) != null)
-            {
-                legOf(ct).offerFailed(timers.nowNs(), "cancelled re-INVITE refused");
-            }
-            return;
-        }
-        final Leg leg = (Leg)st.context;
-        final Leg peer = leg.peer();
-        if (status < 200)
-        {
-            if (status > 100 && ct.method() == SipMethod.INVITE)
-            {
-                messages.relayResponse(st, leg, ct, response, true, false);
-            }
-            return;
-        }
-        clearInvite(st, ct);
-        final boolean invite = ct.method() == SipMethod.INVITE;
-        if (status < 300 && invite)
-        {
-            // The answering leg may have been unjoined while its re-INVITE was out (its call ended, or a transfer
-            // replaced it: found by the engine fuzz target); the answer is still relayed, with no peer to update.
-            final NameAddr contact = response.contact();
-            if (peer != null)
-            {
-                if (contact != null)
-                {
-                    peer.remoteTarget = contact.uri().toString();
-                }
-                peer.ackPendingCSeq = (int)response.cseqNumber();
-                peer.received(OfferAnswer.Carrier.SUCCESS, response.bodyLength() > 0, timers.nowNs());
-                sessions.onAnswer(peer, response);
-            }
-            messages.relayResponse(st, leg, ct, response, true, false);
-            leg.sent(OfferAnswer.Carrier.SUCCESS, response.bodyLength() > 0, timers.nowNs());
-            sessions.answered(leg);
-            startRetransmitting2xx(leg, st.cseq());
-            return;
-        }
-        if (invite)
-        {
-            offerFailed(leg, timers.nowNs(), "re-INVITE refused");
-        }
-        final boolean updated = status < 300 && ct.method() == SipMethod.UPDATE;
-        if (updated)
-        {
-            final NameAddr contact = response.contact();
-            if (contact != null && peer != null)
-            {
-                peer.remoteTarget = contact.uri().toString();
-            }
-            if (peer != null)
-            {
-                sessions.onAnswer(peer, response);
-            }
-        }
-        messages.relayResponse(st, leg, ct, response, status < 300 && isTargetRefresh(ct.method()),
-            status >= 300 && status < 400);
-        if (updated)
-        {
-            sessions.answered(leg);
-        }
-    }
-
-    // ---- BYE and CANCEL ----------------------------------------------------------------------------------------
-
-    private void onBye(final Leg leg, final ServerTransaction st, final SipMessage bye)
-    {
-        messages.respond(st, SipStatus.OK, null, null);
-        if (leg.isTerminated())
-        {
-            return; // BYEs crossed: ours to this leg is on its way
-        }
-        leg.state(Leg.State.TERMINATED, timers.nowNs(), "BYE received");
-        stopRetransmitting2xx(leg);
-        final Call call = leg.call;
-        final CallTransfer transfer = call.transfer;
-        if (transfer != null && leg == transfer.transferor() && transfers.onTransferorBye(transfer))
-        {
-            return;
-        }
-        if (transfer != null && transfer.isActive() && leg == transfer.transferee())
-        {
-            transfers.onTransfereeGone(transfer);
-        }
-        if (config.targetByeEndsOnlyItsLeg() && transfer != null && transfer.isActive() && leg == transfer.target() &&
-            leg != call.a && leg != call.b)
-        {
-            // Only the target's leg ends (an engine fuzz finding): before, its BYE released the whole call under way,
-            // and the transfer went on to join the dropped transferee into a call never released.
-            transfers.onTargetGone(transfer);
-            return;
-        }
-        final Leg peer = leg.peer();
-        if (call.endCause == null)
-        {
-            call.endCause = leg == call.a ? EndCause.CALLER_BYE : EndCause.CALLEE_BYE;
-        }
-        if (call.state() == Call.State.INITIATING)
-        {
-            // The caller hung up an early dialog: that is a CANCEL of the callee's INVITE.
-            if (!call.callerInvite.isFinal())
-            {
-                messages.respond(call.callerInvite, SipStatus.REQUEST_TERMINATED, null, null);
-            }
-            call.a.offerFailed(timers.nowNs(), "caller hung up the early dialog");
-            setup.cancelCallee(call);
-            return;
-        }
-        if (peer != null && !peer.isTerminated())
-        {
-            messages.sendBye(peer, ClientPurpose.BYE, bye, leg);
-            call.byesOutstanding++;
-            call.state(Call.State.TERMINATING, timers.nowNs(), "BYE received");
-        }
-        if (call.byesOutstanding == 0)
-        {
-            release(call, call.endCause, 0);
-        }
-    }
-
-    private void onByeDone(final ClientTransaction ct)
-    {
-        final Call call = (Call)ct.context();
-        if (call != null && --call.byesOutstanding <= 0)
-        {
-            release(call, call.endCause, 0);
-        }
-    }
-
     // ---- 2xx retransmission (RFC 3261 §13.3.1.4) -------------------------------------------------------------
 
+    /** The 2xx just sent to {@code leg} for its INVITE of {@code cseq} goes again until its ACK comes. */
     public void startRetransmitting2xx(final Leg leg, final long cseq)
     {
-        outbox.release(leg.pending2xx);
-        leg.pending2xx = outbox.copyOfMessage();
-        leg.pending2xxCSeq = cseq;
-        if (!TransactionLayer.isReliable(leg.transport))
-        {
-            leg.retransmitIntervalNs = config.t1Ns();
-            leg.retransmitTimer = timers.schedule(config.t1Ns(), leg);
-        }
-        leg.giveUpTimer = timers.schedule(64 * config.t1Ns(), leg);
-    }
-
-    private void stopRetransmitting2xx(final Leg leg)
-    {
-        leg.retransmitTimer = timers.cancel(leg.retransmitTimer);
-        leg.giveUpTimer = timers.cancel(leg.giveUpTimer);
-        outbox.release(leg.pending2xx);
-        leg.pending2xx = null;
-        leg.pending2xxCSeq = -1;
+        retransmission.start(leg, cseq);
     }
 
     /** Called by {@link Leg#onTimer}. */
@@ -836,146 +489,42 @@ public final class B2bua implements TransactionUser
         {
             return;
         }
-        if (timerId == leg.retransmitTimer && leg.pending2xx != null)
+        if (retransmission.onTimer(leg, timerId))
         {
-            outbox.resend(leg.transport, leg.flow, leg.connectionId, leg.pending2xx);
-            leg.retransmitIntervalNs = Math.min(2 * leg.retransmitIntervalNs, config.t2Ns());
-            leg.retransmitTimer = timers.schedule(leg.retransmitIntervalNs, leg);
-        }
-        else if (timerId == leg.giveUpTimer)
-        {
-            // No ACK within 64*T1: the session is over; end it on both legs with BYE.
-            leg.giveUpTimer = EngineTimers.NO_TIMER;
-            stopRetransmitting2xx(leg);
-            final Call call = leg.call;
-            for (final Leg each : new Leg[]{leg, leg.peer()})
-            {
-                if (each != null && !each.isTerminated() && each.isConfirmed())
-                {
-                    messages.sendBye(each, ClientPurpose.BYE);
-                    call.byesOutstanding++;
-                }
-            }
-            call.state(Call.State.TERMINATING, timers.nowNs(), "no ACK");
-            if (call.byesOutstanding == 0)
-            {
-                release(call, EndCause.NO_ACK, 0);
-            }
+            hangups.endUnacknowledged(leg);
         }
     }
 
-    // ---- building messages -----------------------------------------------------------------------------------
+    // ---- dialogs, calls and legs -------------------------------------------------------------------------------
 
     /** Takes the peer's tag, Contact and (from a 2xx) route set from a response to an INVITE Referee sent. */
     public void learnDialog(final Leg b, final SipMessage response, final boolean routeSet)
     {
-        // A 200 repeats the tag and Contact of the 180 before it: a String is made only for a new value.
-        final AsciiView tag = response.to().tag();
-        if (config.releasesForkedAnswers())
-        {
-            if (routeSet)
-            {
-                earlyDialogs.onAnswer(b);
-            }
-            else
-            {
-                earlyDialogs.onProvisional(b, tag);
-            }
-        }
-        if (!tag.isEmpty() && !tag.contentEquals(b.remoteTag))
-        {
-            b.remoteTag = tag.toString();
-        }
-        if (response.statusCode() < 300 && response.statusCode() >= 200)
-        {
-            b.fromChange = acceptsFromChange(b, response, b.flow);
-        }
-        final NameAddr contact = response.contact();
-        if (contact != null && !contact.uri().contentEquals(b.remoteTarget))
-        {
-            b.remoteTarget = contact.uri().toString();
-        }
-        if (routeSet)
-        {
-            b.routeSet = messages.recordRoutes(response, true);
-        }
-    }
-
-    private void clearInvite(final ServerTransaction st, final ClientTransaction ct)
-    {
-        if (ct.method() != SipMethod.INVITE)
-        {
-            return;
-        }
-        final Object context = st.context;
-        if (context instanceof Leg)
-        {
-            final Leg leg = (Leg)context;
-            leg.serverInvite = null;
-            if (leg.peer() != null)
-            {
-                leg.peer().clientInvite = null;
-            }
-        }
-    }
-
-    private Leg legOf(final ClientTransaction ct)
-    {
-        final Object context = ((ServerTransaction)ct.context()).context;
-        return context instanceof Leg ? ((Leg)context).peer() : null;
+        dialogs.learn(b, response, routeSet);
     }
 
     /** Ends a call: its legs leave the map and their timers stop. Transactions under way finish on their own. */
     public void release(final Call call, final EndCause cause, final int status)
     {
-        if (call.state() == Call.State.ENDED)
-        {
-            return;
-        }
-        if (call.transfer != null && call.transfer.isActive() && config.endsCallsNobodyIsLeftIn())
-        {
-            // A transfer under way ends with its call: nothing it does later may go on into an ended call (the engine
-            // fuzz findings of a target joined, or a join answered, into a call already released).
-            transfers.onCallEnded(call.transfer);
-        }
-        final EndCause ended = cause == null ? EndCause.ENDED : cause;
-        admission.uncount(call); // whatever ends it: the trunk's count goes down exactly once
-        call.state(Call.State.ENDED, timers.nowNs(), ended.wire());
-        callMedia.closing(call);
-        events.onCallEnded(timers.nowNs(), call.id, ended.wire(), status);
-        // Only a live call sends its caller's offer again (to a redirect target, in a pickup).
-        outbox.release(call.callerOffer);
-        call.callerOffer = null;
-        for (int i = 0; i < call.legs.size(); i++)
-        {
-            final Leg leg = call.legs.get(i);
-            if (leg.call == call)
-            {
-                dropLeg(leg);
-            }
-        }
-        calls.ended();
+        release.release(call, cause, status);
     }
 
     /** {@code leg}'s dialog ended (Leg#state): its call is looked at after the input ({@link AbandonedCalls}). */
     void legEnded(final Leg leg)
     {
-        if (config.endsCallsNobodyIsLeftIn())
-        {
-            abandoned.legEnded(leg.call);
-        }
+        release.legEnded(leg);
     }
 
     /** The end of an input: a call nobody is left in ends (EngineConfig.endsCallsNobodyIsLeftIn). */
     public void endAbandonedCalls()
     {
-        abandoned.endEach(this);
+        release.endAbandonedCalls();
     }
 
     /** Every leg of {@code call} is gone and no BYE of it is outstanding: it ends. */
     void releaseAbandoned(final Call call)
     {
-        release(call, call.endCause, 0);
+        release.release(call, call.endCause, 0);
     }
 
     // ---- what transfers build on ------------------------------------------------------------------------------
@@ -983,40 +532,7 @@ public final class B2bua implements TransactionUser
     /** The leg is done: it leaves the engine (messages for it get 481) and its timers stop. */
     public void dropLeg(final Leg leg)
     {
-        final ClientTransaction invite = leg.clientInvite;
-        if (invite != null && invite.finalStatus() == 0 && ClientPurpose.of(invite) == ClientPurpose.TARGET_INVITE &&
-            config.givesUpTargetInvitesOfDroppedLegs())
-        {
-            // A transfer target's leg dropped with its call (the call ended under the transfer): its INVITE is given
-            // up, so that the target's answer is acknowledged and hung up, never taken for the transfer's (an engine
-            // fuzz finding: the transfer joined a target into a call already ended, and that call was never released).
-            leg.clientInvite = null;
-            if (invite.provisionalSeen())
-            {
-                messages.sendCancel(invite);
-                cancelled(invite, leg);
-            }
-            else
-            {
-                cancelWhenProvisional(invite, leg);
-            }
-        }
-        final ServerTransaction pending = leg.serverInvite;
-        if (pending != null && !pending.isFinal() && config.answersPendingInvitesOfDroppedLegs())
-        {
-            // RFC 3261 §15.1.2: a request pending in a dialog that ends is answered, 487. Before, a pickup's INVITE
-            // stayed unanswered when the call it took over ended first (an engine fuzz finding: a transaction held
-            // for good).
-            leg.serverInvite = null;
-            messages.respond(pending, SipStatus.REQUEST_TERMINATED, null, null);
-        }
-        stopRetransmitting2xx(leg);
-        sessions.stop(leg);
-        leg.state(Leg.State.TERMINATED, timers.nowNs(), "dropped");
-        calls.remove(leg);
-        // Only a leg in the map resends its ACK for a retransmitted 2xx (onStrayResponse): the copy can go back.
-        outbox.release(leg.lastAck);
-        leg.lastAck = null;
+        release.dropLeg(leg);
     }
 
     /**
@@ -1026,7 +542,7 @@ public final class B2bua implements TransactionUser
     public ClientTransaction invite(final Leg leg, final InviteHeaders headers, final ClientPurpose purpose,
         final Object context)
     {
-        return invite(leg, headers, purpose, context, null);
+        return invites.invite(leg, headers, purpose, context, null);
     }
 
     /**
@@ -1038,22 +554,7 @@ public final class B2bua implements TransactionUser
     public ClientTransaction invite(final Leg leg, final InviteHeaders headers, final ClientPurpose purpose,
         final Object context, final Leg mediaOf)
     {
-        leg.localCSeq = 1;
-        final long clientId = transactions.reserveClientId();
-        final String branch = transactions.branch(clientId);
-        final SipMessageWriter writer = startInvite(leg, branch, headers,
-            config.carriesMaxForwards() ? leg.call.maxForwards : SipLimits.MAX_FORWARDS);
-        sessions.offer(writer); // the 2xx goes to sessionAnswered: the new dialog's leg negotiates its own timer
-        final int offer = media == null || mediaOf == null ? -1 : media.freshOfferOf(mediaOf.id);
-        if (offer > 0)
-        {
-            messages.endWithBody(leg, SdpOrigin.CONTENT_TYPE, media.offerOutput(), 0, offer, writer);
-        }
-        else
-        {
-            writer.endWithoutBody();
-        }
-        return sendInvite(leg, clientId, branch, offer > 0, purpose, context);
+        return invites.invite(leg, headers, purpose, context, mediaOf);
     }
 
     /**
@@ -1069,155 +570,48 @@ public final class B2bua implements TransactionUser
     public ClientTransaction reInvite(final Leg leg, final SipMessage offerSource, final ClientPurpose purpose,
         final Object context)
     {
-        return reInvite(leg, offerSource, InviteHeaders.NONE, purpose, context);
+        return invites.reInvite(leg, offerSource, InviteHeaders.NONE, purpose, context);
     }
 
     /** As above, with {@code headers} (a P-Asserted-Identity). */
     public ClientTransaction reInvite(final Leg leg, final SipMessage offerSource, final InviteHeaders headers,
         final ClientPurpose purpose, final Object context)
     {
-        leg.localCSeq++;
-        return sendInvite(leg, offerSource, headers, SipLimits.MAX_FORWARDS, purpose, context);
+        return invites.reInvite(leg, offerSource, headers, purpose, context);
     }
 
     /** As {@link #reInvite}, offering {@code offer} (a stored body of type {@code offerType}; null: no offer). */
     public ClientTransaction reInvite(final Leg leg, final StoredMessage offer, final String offerType,
         final InviteHeaders headers, final ClientPurpose purpose, final Object context)
     {
-        leg.localCSeq++;
-        final long clientId = transactions.reserveClientId();
-        final String branch = transactions.branch(clientId);
-        final SipMessageWriter writer = startInvite(leg, branch, headers, SipLimits.MAX_FORWARDS);
-        if (offer != null)
-        {
-            messages.endWithBody(leg, offerType, offer.buffer(), 0, offer.length(), writer);
-        }
-        else
-        {
-            writer.endWithoutBody();
-        }
-        return sendInvite(leg, clientId, branch, offer != null, purpose, context);
+        return invites.reInvite(leg, offer, offerType, headers, purpose, context);
     }
 
     /**
-     * RFC 3261 §14.1: how long to wait before sending again a re-INVITE on {@code leg} that got 491: 2.1 to 4 s when
-     * Referee made the dialog's Call-ID (it owns it), else 0 to 2 s, in units of 10 ms, drawn at {@code index} (e.g.
-     * the transfer and the attempt) from the keyed generator, so that the far end cannot time its own retry to clash
-     * again and a replay waits the same.
+     * RFC 3261 §14.1: how long to wait before sending again a re-INVITE on {@code leg} that got 491, drawn at
+     * {@code index} ({@link LegInvites#glareDelayNs}).
      */
     public long glareDelayNs(final Leg leg, final long index)
     {
-        final boolean owner = IdGenerator.madeCallId(leg.callId);
-        final long draw = ids.draw(IdGenerator.DRAW_GLARE, index);
-        final long units = owner ? 210 + draw % 191 : draw % 201;
-        return units * 10_000_000L;
+        return invites.glareDelayNs(leg, index);
     }
 
-    private ClientTransaction sendInvite(final Leg leg, final SipMessage offerSource, final InviteHeaders headers,
-        final int maxForwards, final ClientPurpose purpose, final Object context)
-    {
-        final long clientId = transactions.reserveClientId();
-        final String branch = transactions.branch(clientId);
-        final SipMessageWriter writer = startInvite(leg, branch, headers, maxForwards);
-        if (offerSource != null)
-        {
-            messages.endWithBodyOf(leg, offerSource, writer);
-        }
-        else
-        {
-            writer.endWithoutBody();
-        }
-        return sendInvite(leg, clientId, branch, offerSource != null && offerSource.bodyLength() > 0, purpose,
-            context);
-    }
-
-    /** An INVITE on {@code leg} up to its body: request line, dialog headers, Contact, Referred-By, Replaces. */
-    private SipMessageWriter startInvite(final Leg leg, final String branch, final InviteHeaders headers,
-        final int maxForwards)
-    {
-        final SipMessageWriter writer =
-            messages.startRequest(leg, "INVITE", leg.localCSeq, branch, maxForwards);
-        writer.header("Contact", messages.contact(leg.transport, leg.flow));
-        if (headers.referredBy() != null)
-        {
-            writer.header("Referred-By", headers.referredBy());
-        }
-        if (headers.replaces() != null)
-        {
-            writer.header("Replaces", headers.replaces());
-        }
-        if (headers.assertedIdentity() != null)
-        {
-            writer.header("P-Asserted-Identity", headers.assertedIdentity());
-        }
-        return writer;
-    }
-
-    /** Sends the INVITE written for {@code leg} in a client transaction used for {@code purpose}. */
-    private ClientTransaction sendInvite(final Leg leg, final long clientId, final String branch,
-        final boolean offered, final ClientPurpose purpose, final Object context)
-    {
-        final ClientTransaction ct = transactions.sendRequest(
-            clientId, branch, SipMethod.INVITE, "INVITE", leg.transport, leg.flow, leg.connectionId);
-        ct.use(purpose, context);
-        leg.sent(OfferAnswer.Carrier.INVITE, offered, timers.nowNs());
-        return ct;
-    }
-
-    /**
-     * Hangs up {@code leg} with BYE. With a call, the call ends (with {@code cause}) when every BYE is answered;
-     * without, the leg is simply dropped.
-     */
     /**
      * Ends {@code leg}'s call on Referee's own decision (a session timer run out, a media timeout): BYE on the leg and
      * on its peer where confirmed, the call ends with {@code cause} once they are answered (a leg with no call: BYE).
      */
     void endCall(final Leg leg, final EndCause cause, final String reason)
     {
-        final Call call = leg.call;
-        if (call == null)
-        {
-            hangUp(leg, null, cause);
-            return;
-        }
-        if (call.endCause == null)
-        {
-            call.endCause = cause;
-        }
-        for (final Leg each : new Leg[]{leg, leg.peer()})
-        {
-            if (each != null && !each.isTerminated() && each.isConfirmed())
-            {
-                messages.sendBye(each, ClientPurpose.BYE);
-                call.byesOutstanding++;
-            }
-        }
-        call.state(Call.State.TERMINATING, timers.nowNs(), reason);
-        if (call.byesOutstanding == 0)
-        {
-            release(call, call.endCause, 0);
-        }
+        hangups.endCall(leg, cause, reason);
     }
 
+    /**
+     * Hangs up {@code leg} with BYE. With a call, the call ends (with {@code cause}) when every BYE is answered;
+     * without, the leg is simply dropped.
+     */
     public void hangUp(final Leg leg, final Call call, final EndCause cause)
     {
-        if (leg.isTerminated())
-        {
-            return;
-        }
-        if (call == null)
-        {
-            messages.sendBye(leg, ClientPurpose.ORPHAN);
-            dropLeg(leg);
-            return;
-        }
-        if (call.endCause == null)
-        {
-            call.endCause = cause;
-        }
-        messages.sendBye(leg, ClientPurpose.BYE).context(call);
-        call.byesOutstanding++;
-        call.state(Call.State.TERMINATING, timers.nowNs(), "BYE sent");
+        hangups.hangUp(leg, call, cause);
     }
 
     /**
@@ -1226,8 +620,7 @@ public final class B2bua implements TransactionUser
      */
     boolean acceptsFromChange(final Leg leg, final SipMessage message, final InetSocketAddress peer)
     {
-        return config.assertsTargetToTransferee() && peer != null && trunks.trunkOf(peer).headers().trusted() &&
-            OptionTags.supports(message, "from-change", scratch);
+        return dialogs.acceptsFromChange(leg, message, peer);
     }
 
     /** A fork's 2xx was released (ForkedAnswers): counted for /metrics. */
@@ -1275,87 +668,18 @@ public final class B2bua implements TransactionUser
     /** {@code leg}'s INVITE, given up before a provisional came: CANCEL it as soon as one does. */
     public void cancelWhenProvisional(final ClientTransaction invite, final Leg leg)
     {
-        ClientPurpose.move(invite, ClientPurpose.ABANDONED_INVITE, leg, transitions, callIdOf(leg), timers.nowNs(),
-            "given up before a provisional");
-        leg.offerFailed(timers.nowNs(), "INVITE given up");
+        abandonedInvites.cancelWhenProvisional(invite, leg);
     }
 
     /** {@code leg}'s INVITE, given up and cancelled: a 2xx crossing the CANCEL is acknowledged and hung up. */
     public void cancelled(final ClientTransaction invite, final Leg leg)
     {
-        ClientPurpose.move(invite, ClientPurpose.CANCELLED_INVITE, leg, transitions, callIdOf(leg), timers.nowNs(),
-            "cancelled");
-        leg.offerFailed(timers.nowNs(), "INVITE cancelled");
+        abandonedInvites.cancelled(invite, leg);
     }
 
-    /** A relayed re-INVITE of {@code leg}'s peer failed: the offer it carried is void on both legs. */
-    private static void offerFailed(final Leg leg, final long nowNs, final String reason)
-    {
-        leg.offerFailed(nowNs, reason);
-        if (leg.peer() != null)
-        {
-            leg.peer().offerFailed(nowNs, reason);
-        }
-    }
-
-    /**
-     * The dialog's peer sent it: the From tag is the peer's tag, and it comes from the host the leg talks to (the port
-     * may differ, RFC 3261 §18.2.2; over TCP another connection from the same host is the peer's too).
-     */
-    private boolean comesFromThePeer(final Leg leg, final AsciiView fromTag, final InetSocketAddress source)
-    {
-        // While it rings, a leg whose INVITE forked has an early dialog with each fork that sent a tag.
-        if (leg.remoteTag != null && !leg.remoteTag.isEmpty() && !fromTag.contentEquals(leg.remoteTag) &&
-            !(leg.state() == Leg.State.EARLY && earlyDialogs.isEarlyDialog(leg, fromTag)))
-        {
-            return false;
-        }
-        return Addresses.sameHost(leg.flow, source);
-    }
-
-    private static long callIdOf(final Leg leg)
+    /** Referee's id of {@code leg}'s call, for the state machines' reports; 0 for a leg of no call. */
+    static long callIdOf(final Leg leg)
     {
         return leg.call == null ? 0 : leg.call.id;
     }
-
-    private void onAbandonedInviteResponse(final ClientTransaction ct, final SipMessage response)
-    {
-        final int status = response.statusCode();
-        if (status < 200)
-        {
-            if (ClientPurpose.of(ct) == ClientPurpose.ABANDONED_INVITE)
-            {
-                cancelled(ct, (Leg)ct.context());
-                messages.sendCancel(ct);
-            }
-            return;
-        }
-        if (status < 300)
-        {
-            // The 2xx crossed the CANCEL: acknowledge and hang up (RFC 3261 §15), with the dialog the 2xx made.
-            final Leg leg = (Leg)ct.context();
-            if (leg != null)
-            {
-                learnDialog(leg, response, true);
-                leg.ackPendingCSeq = (int)response.cseqNumber();
-                messages.sendAck(leg, null);
-                messages.sendBye(leg, ClientPurpose.ORPHAN);
-            }
-        }
-    }
-
-    /** An INVITE offer/answer is open on the call in either direction (RFC 3261 §14.2: answer 491). */
-    private static boolean inviteInProgress(final Leg leg, final Leg peer)
-    {
-        return leg.serverInvite != null || leg.clientInvite != null || leg.pending2xx != null ||
-            leg.ackPendingCSeq >= 0 || peer != null && (peer.serverInvite != null || peer.clientInvite != null ||
-            peer.pending2xx != null || peer.ackPendingCSeq >= 0);
-    }
-
-    private static boolean isTargetRefresh(final int method)
-    {
-        return (method & (SipMethod.INVITE | SipMethod.UPDATE | SipMethod.SUBSCRIBE | SipMethod.NOTIFY |
-            SipMethod.REFER)) != 0;
-    }
-
 }

@@ -299,6 +299,38 @@ final class CallSetup
         b2bua.release(call, EndCause.REJECTED, status);
     }
 
+    /**
+     * The callee's INVITE {@code ct} got no final response: one that rang too long (Timer C) is CANCELled; one never
+     * answered at all (Timer B) goes to the route's next target while one is left. Otherwise the caller gets 408 and
+     * the call ends.
+     */
+    void onCalleeInviteTimeout(final ClientTransaction ct, final long nowNs)
+    {
+        final Call call = (Call)ct.context();
+        if (ct.provisionalSeen() && ct.finalStatus() == 0)
+        {
+            messages.sendCancel(ct); // Timer C: it rang too long
+        }
+        else if (call.state() == Call.State.INITIATING && ct == call.calleeInvite && call.hasAlternates())
+        {
+            // Timer B without a word from the target: the route's next target.
+            call.b.clientInvite = null;
+            call.b.offerFailed(nowNs, "INVITE timed out");
+            b2bua.failover().tryNext(call, b2bua);
+            return;
+        }
+        if (call.state() != Call.State.ENDED)
+        {
+            if (!call.callerInvite.isFinal())
+            {
+                messages.respond(call.callerInvite, SipStatus.REQUEST_TIMEOUT, null, null);
+            }
+            call.a.offerFailed(nowNs, "INVITE timed out");
+            call.b.offerFailed(nowNs, "INVITE timed out");
+            b2bua.release(call, EndCause.TIMEOUT, 408);
+        }
+    }
+
     /** The callee answered: the caller's leg and the call are confirmed. */
     private void confirmCaller(final Call call)
     {
