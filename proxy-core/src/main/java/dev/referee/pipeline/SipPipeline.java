@@ -26,6 +26,7 @@ import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.RingBuffer;
+import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 
@@ -271,6 +272,18 @@ public final class SipPipeline implements AutoCloseable
         udp.gate(gate);
         tcp.gate(gate);
         gated = gate != SendGate.OPEN;
+        return this;
+    }
+
+    /**
+     * The real-time clock the UDP sockets' arrival stamps are compared with, to know how long a datagram waited in
+     * the kernel before the receive thread read it (admission counts that wait); the system's by default. Before
+     * {@link #start}; tests step it.
+     */
+    public synchronized SipPipeline udpArrivalClock(final EpochNanoClock clock)
+    {
+        checkNotStarted();
+        udp.arrivalClock(clock);
         return this;
     }
 

@@ -11,6 +11,14 @@ public final class PipelineCounters
 {
     // ---- UDP receive thread ------------------------------------------------------------------------------
     public final Counter udpReceived = new Counter();
+    /**
+     * How long each datagram read in a batch waited in the kernel's socket buffer (its arrival stamp to its reading),
+     * in nanoseconds: the wait the engine's lag cannot see, long when the receive thread is short of CPU. Buckets as
+     * {@link #inputLagNs}; datagrams read one per system call (pipeline.udp-syscalls: per-datagram) carry no stamp.
+     */
+    public final FixedHistogram udpSocketWaitNs = new FixedHistogram(
+        50_000L, 100_000L, 250_000L, 500_000L, 1_000_000L, 2_500_000L, 5_000_000L, 10_000_000L, 25_000_000L,
+        50_000_000L, 100_000_000L, 250_000_000L, 500_000_000L, 1_000_000_000L, 2_500_000_000L);
     /** Inbound ring full: a response, ACK or unreadable request that was not answered. */
     public final Counter udpInboundDropped = new Counter();
     public final Counter udpOverloadResponses = new Counter();

@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  *   of a 503 this thread shed an INVITE with: the engine has no transaction for it.</li>
  *   <li>{@link #SHED}: a new dialog-creating INVITE (no To tag) while the engine lags more than
  *   {@code overload.max-lag}, or its lag stands above {@code overload.standing-lag} ({@link StandingLag}), or the
- *   ring is fuller than {@code overload.max-ring-fill}. It gets a stateless 503 with
+ *   ring is fuller than {@code overload.max-ring-fill}. The lag counts the INVITE's own wait in the kernel's socket
+ *   buffer ({@link #socketWait}), which a receive thread short of CPU makes long while the engine's lag stays short. It gets a stateless 503 with
  *   Retry-After at once ({@link #response()}). The lag of a planned pause of the engine (a journal snapshot) and of
  *   the inputs that waited for it does not shed ({@link EngineProgress#catchingUpWithPause()}); the ring's fill
  *   does.</li>
@@ -64,6 +65,7 @@ public final class Admission
     private final long[] shedKeys = new long[SHED_KEYS];
     private final int shedMask = SHED_KEYS - 1;
     private long lastShedNs = NEVER;
+    private long socketWaitNs;
     private ByteBuffer response;
 
     /**
@@ -173,6 +175,17 @@ public final class Admission
         return ADMIT;
     }
 
+    /**
+     * How long the message about to be judged waited in the kernel's socket buffer before this thread read it (the
+     * arrival stamp of its datagram; 0 where none is known). Work waits there when the receive thread itself is
+     * short of CPU (a starved or oversubscribed core): the engine's lag cannot see that wait, and every admitted
+     * call's messages wait behind the new calls queued with them. Counted in the lag new calls are judged by.
+     */
+    public void socketWait(final long waitNs)
+    {
+        socketWaitNs = waitNs;
+    }
+
     /** Writes this thread's 503s, also those for requests that find the ring full. */
     public OverloadResponder responder()
     {
@@ -187,7 +200,8 @@ public final class Admission
 
     /**
      * True when a new call in slot {@code sequence} is to be refused: too much, or too old, work ahead of it, or a
-     * lag that stands ({@link StandingLag}).
+     * lag that stands ({@link StandingLag}). The lag is the engine's plus the message's own wait in the socket
+     * ({@link #socketWait}): the delay its call's messages meet from the wire to the engine.
      */
     public boolean overloaded(final long sequence, final long nowNs)
     {
@@ -201,9 +215,9 @@ public final class Admission
             // drains once the pause is over (at 3,000 calls/s a second's pause shed hundreds of calls). The ring's
             // room still bounds what waits; a queue that stands once it caught up is judged again then.
             standingLag.plannedPause(nowNs);
-            return false;
+            return socketWaitNs > maxLagNs; // the receive side's own backlog is no planned pause
         }
-        final long lagNs = progress.lagNsBefore(sequence, nowNs);
+        final long lagNs = progress.lagNsBefore(sequence, nowNs) + socketWaitNs;
         return standingLag.shed(lagNs, nowNs) || lagNs > maxLagNs;
     }
 

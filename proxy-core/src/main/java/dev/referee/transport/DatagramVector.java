@@ -19,6 +19,7 @@ import java.nio.ByteOrder;
  * iovec   (16): base 0, len 8
  * sockaddr_in (16): family 0, port 2 (network order), address 4
  * sockaddr_in6 (28): family 0, port 2, flowinfo 4, address 8, scope id 24
+ * cmsghdr (16): len 0, level 8, type 12, data 16; SCM_TIMESTAMPNS's data a timespec: seconds 0, nanoseconds 8
  * </pre>
  * For receiving, message {@code i} uses slot {@code i}; for sending, message {@code k} may point to any slot (the
  * send side groups the datagrams of one socket, {@link #prepareSend}). One thread only.
@@ -39,6 +40,9 @@ final class DatagramVector
     private static final int LENGTH = 56;
     private static final short AF_INET = 2;
     private static final short AF_INET6 = 10;
+    /** Room for the control messages of a received datagram: the arrival stamp (32 bytes) and spare. */
+    private static final int CONTROL_BYTES = 64;
+    private static final int CMSG_HEADER_BYTES = 16;
 
     private final int dataBytes;
     private final ByteBuffer memory;
@@ -46,6 +50,7 @@ final class DatagramVector
     private final long base;
     private final int iovecs;
     private final int names;
+    private final int controls;
     private final int data;
     private final UnsafeBuffer[] dataViews;
 
@@ -55,7 +60,8 @@ final class DatagramVector
         this.dataBytes = dataBytes;
         iovecs = capacity * MESSAGE_BYTES;
         names = iovecs + capacity * IOVEC_BYTES;
-        data = org.agrona.BitUtil.align(names + capacity * NAME_BYTES, 64);
+        controls = names + capacity * NAME_BYTES;
+        data = org.agrona.BitUtil.align(controls + capacity * CONTROL_BYTES, 64);
         memory = BufferUtil.allocateDirectAligned(org.agrona.BitUtil.align(data + capacity * dataBytes, 4096), 4096);
         view = new UnsafeBuffer(memory);
         base = view.addressOffset();
@@ -92,6 +98,35 @@ final class DatagramVector
         view.putLong(message + NAME, base + names + (long)slot * NAME_BYTES);
         view.putInt(message + NAME_LENGTH, NAME_BYTES);
         pointAt(message, slot, dataBytes);
+        view.putLong(message + CONTROL, base + controls + (long)slot * CONTROL_BYTES);
+        view.putLong(message + CONTROL_LENGTH, CONTROL_BYTES);
+    }
+
+    /**
+     * When the datagram in slot {@code slot} arrived, in nanoseconds of the real-time clock since the epoch, as the
+     * kernel stamped it (SO_TIMESTAMPNS, {@link LinuxDatagramCalls#stampArrivals}); 0 when it carries no stamp.
+     */
+    long arrivalEpochNs(final int slot)
+    {
+        final long length = view.getLong(slot * MESSAGE_BYTES + CONTROL_LENGTH);
+        final int start = controls + slot * CONTROL_BYTES;
+        int cmsg = start;
+        while (cmsg + CMSG_HEADER_BYTES <= start + Math.min(length, CONTROL_BYTES))
+        {
+            final long cmsgLength = view.getLong(cmsg);
+            if (cmsgLength < CMSG_HEADER_BYTES)
+            {
+                return 0;
+            }
+            if (view.getInt(cmsg + 8) == LinuxDatagramCalls.SOL_SOCKET &&
+                view.getInt(cmsg + 12) == LinuxDatagramCalls.SO_TIMESTAMPNS &&
+                cmsgLength >= CMSG_HEADER_BYTES + 16 && cmsg + CMSG_HEADER_BYTES + 16 <= start + CONTROL_BYTES)
+            {
+                return view.getLong(cmsg + CMSG_HEADER_BYTES) * 1_000_000_000L + view.getLong(cmsg + CMSG_HEADER_BYTES + 8);
+            }
+            cmsg += (int)org.agrona.BitUtil.align(cmsgLength, 8);
+        }
+        return 0;
     }
 
     /** Bytes received in slot {@code slot}. */

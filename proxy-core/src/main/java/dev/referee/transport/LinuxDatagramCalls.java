@@ -33,7 +33,13 @@ final class LinuxDatagramCalls
         int recvmmsg(int fd, long messages, int count, int flags, long timeout);
 
         int sendmmsg(int fd, long messages, int count, int flags);
+
+        int setsockopt(int fd, int level, int name, long value, int length);
     }
+
+    /** SOL_SOCKET and SO_TIMESTAMPNS (the same numbers on x86-64 and AArch64); the control message's type too. */
+    static final int SOL_SOCKET = 1;
+    static final int SO_TIMESTAMPNS = 35;
 
     private final LibC libc;
     private final Runtime runtime;
@@ -95,6 +101,19 @@ final class LinuxDatagramCalls
     int send(final int fd, final DatagramVector vector, final int first, final int count)
     {
         return libc.sendmmsg(fd, vector.messageAddress(first), count, MSG_DONTWAIT);
+    }
+
+    /**
+     * Asks the kernel to stamp each datagram the socket receives with the time it arrived (SO_TIMESTAMPNS, the
+     * system's real-time clock), handed over as a control message of recvmmsg ({@link DatagramVector#arrivalEpochNs}).
+     *
+     * @return false when the socket refused (then no datagram carries a stamp).
+     */
+    boolean stampArrivals(final int fd)
+    {
+        final java.nio.ByteBuffer one = java.nio.ByteBuffer.allocateDirect(4).order(java.nio.ByteOrder.nativeOrder());
+        one.putInt(0, 1);
+        return libc.setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, org.agrona.BufferUtil.address(one), 4) == 0;
     }
 
     /** errno of this thread's last call. */

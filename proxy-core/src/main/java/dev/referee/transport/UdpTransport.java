@@ -6,6 +6,8 @@ import dev.referee.ring.PipelineCounters;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Object2IntHashMap;
+import org.agrona.concurrent.EpochNanoClock;
+import org.agrona.concurrent.SystemEpochNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
@@ -61,6 +63,11 @@ public final class UdpTransport implements Runnable, AutoCloseable
      * out several seconds of that, as Kamailio's udp_rcvbuf probing does.
      */
     static final int SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
+    /**
+     * A socket wait longer than this is not believed: a full buffer of the smallest datagrams drains in well under it,
+     * so only the system clock stepping between a datagram's stamp and its reading makes one.
+     */
+    static final long MAX_SOCKET_WAIT_NS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
 
     private final List<InetSocketAddress> requested;
     private final InboundPublisher publisher;
@@ -90,6 +97,8 @@ public final class UdpTransport implements Runnable, AutoCloseable
     // Receive thread, batched: the datagrams of one recvmmsg, and their sources made once per source.
     private DatagramVector receiveVector;
     private final SocketAddressCache sources = new SocketAddressCache();
+    /** The real-time clock the kernel's arrival stamps are read against (SO_TIMESTAMPNS is in real time). */
+    private EpochNanoClock arrivalClock = SystemEpochNanoClock.INSTANCE;
 
     // Send thread, batched: the datagrams queued since the last flush, and what to do with each once written.
     private SendBatch sendBatch;
@@ -265,8 +274,20 @@ public final class UdpTransport implements Runnable, AutoCloseable
     {
         if (calls != null)
         {
-            fds.put(channel, calls.fdOf(channel));
+            final int fd = calls.fdOf(channel);
+            fds.put(channel, fd);
+            if (!calls.stampArrivals(fd))
+            {
+                System.getLogger(UdpTransport.class.getName()).log(System.Logger.Level.INFO,
+                    "UDP socket " + fd + " gives no arrival times: admission does not see its backlog");
+            }
         }
+    }
+
+    /** The real-time clock arrival stamps are compared with (the system's; tests step it). Before the receive thread starts. */
+    public void arrivalClock(final EpochNanoClock clock)
+    {
+        arrivalClock = clock;
     }
 
     /** Sets what may keep this transport silent (a cluster member without the leader's lease). Before start. */
@@ -566,8 +587,12 @@ public final class UdpTransport implements Runnable, AutoCloseable
             }
 
             final long timeNs = System.nanoTime();
+            final long epochNs = arrivalClock.nanoTime();
             for (int slot = 0; slot < received; slot++)
             {
+                final long waitNs = socketWaitNs(epochNs, receiveVector.arrivalEpochNs(slot));
+                counters.udpSocketWaitNs.record(waitNs);
+                admission.socketWait(waitNs);
                 final int length = receiveVector.receivedLength(slot);
                 final InetSocketAddress source = receiveVector.source(slot, sources);
                 // A slot holds one byte more than a message may: a longer datagram shows as too long here.
@@ -584,6 +609,17 @@ public final class UdpTransport implements Runnable, AutoCloseable
                 return; // the socket is empty: no need for a call that would say so
             }
         }
+    }
+
+    /**
+     * How long a datagram stamped {@code arrivalEpochNs} by the kernel waited in the socket before this thread read it
+     * at {@code nowEpochNs}: 0 without a stamp, and for a wait below 0 or above {@link #MAX_SOCKET_WAIT_NS}, which
+     * only a step of the system clock between the two readings can make.
+     */
+    static long socketWaitNs(final long nowEpochNs, final long arrivalEpochNs)
+    {
+        final long waitNs = nowEpochNs - arrivalEpochNs;
+        return arrivalEpochNs == 0 || waitNs < 0 || waitNs > MAX_SOCKET_WAIT_NS ? 0 : waitNs;
     }
 
     /** One datagram read: captured, judged by the border, admitted or shed, then handed to the engine's ring. */

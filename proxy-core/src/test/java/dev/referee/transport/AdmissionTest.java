@@ -30,6 +30,7 @@ import static dev.referee.pipeline.PipelineTestSupport.response;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Admission control on the receive thread (issue 8, RFC 6357): new calls are shed with 503 + Retry-After when the
@@ -291,6 +292,54 @@ class AdmissionTest
             assertEquals("new-4@test", header(answer, "Call-ID"));
             assertEquals(1, pipeline.counters().shed());
             assertEquals(3, pipeline.counters().admitted());
+        }
+    }
+
+    /**
+     * A receive thread short of CPU leaves datagrams waiting in the kernel's socket buffer, where the engine's lag
+     * cannot see them: each datagram's arrival stamp (SO_TIMESTAMPNS) says how long it waited, and a new call that
+     * waited past overload.max-lag is shed though the engine keeps up; a dialog's request that waited as long is not.
+     * The real-time clock the stamps are read against is stepped by the test: 2 s ahead, every datagram looks 2 s old.
+     */
+    @Test
+    void shouldShedNewCallsThatWaitedInTheSocketThoughTheEngineKeepsUp() throws Exception
+    {
+        assumeTrue(System.getProperty("os.name", "").startsWith("Linux"), "arrival stamps come with recvmmsg");
+        release.countDown();
+        final AtomicLong aheadNs = new AtomicLong();
+        pipeline = new SipPipeline(config(1024, 1_000), List.of(listen(Transport.UDP, "127.0.0.1")), AGENT,
+            new OverloadConfig(50, 100, 3, 0, 1_000));
+        pipeline.udpArrivalClock(() -> org.agrona.concurrent.HighResolutionClock.epochNanos() + aheadNs.get());
+        pipeline.start(heldEngine);
+        final InetSocketAddress referee = pipeline.localAddress(Transport.UDP);
+        try (DatagramSocket client = client())
+        {
+            send(client, referee, invite(1));
+            await("a call that did not wait is admitted", () -> handled.get() == 1);
+
+            aheadNs.set(TimeUnit.SECONDS.toNanos(2));
+            send(client, referee, invite(2));
+            final String answer = receive(client);
+            assertTrue(answer.startsWith("SIP/2.0 503 Service Unavailable\r\n"), answer);
+            assertEquals("new-2@test", header(answer, "Call-ID"));
+            send(client, referee, inDialog("BYE", 3));
+            await("the dialog's BYE goes on to the engine", () -> handled.get() == 2);
+            assertEquals(1, pipeline.counters().shed());
+            assertEquals(0, pipeline.progress().lagNs(System.nanoTime()), "the engine itself kept up");
+
+            aheadNs.set(TimeUnit.SECONDS.toNanos(3_600));
+            send(client, referee, invite(4));
+            await("a wait only a clock step can make is not believed", () -> handled.get() == 3);
+
+            aheadNs.set(-TimeUnit.SECONDS.toNanos(2));
+            send(client, referee, invite(5));
+            await("nor one before its arrival (the clock stepped back)", () -> handled.get() == 4);
+
+            aheadNs.set(0);
+            send(client, referee, invite(6));
+            await("admitted again", () -> handled.get() == 5);
+            assertEquals(4, pipeline.counters().admitted());
+            assertEquals(1, pipeline.counters().shed());
         }
     }
 

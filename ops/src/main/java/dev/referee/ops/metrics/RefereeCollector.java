@@ -257,6 +257,9 @@ public final class RefereeCollector implements MultiCollector
             .point(Families.seconds(now.overload().plannedPauseMs() * 1_000_000)).add();
         families.histogramSeconds("referee_engine_input_lag_seconds",
             "How long each input waited between its receipt and the engine taking it", pipelines.get().inputLagNs);
+        families.histogramSeconds("referee_udp_socket_wait_seconds",
+            "How long each datagram waited in the kernel's socket buffer before the receive thread read it " +
+            "(admission counts it in the lag)", pipelines.get().udpSocketWaitNs);
     }
 
     private void trunks(final Families families)

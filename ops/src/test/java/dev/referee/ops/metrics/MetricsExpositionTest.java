@@ -176,6 +176,8 @@ class MetricsExpositionTest
         pipeline.inputLagNs.record(30_000);      // 30 µs
         pipeline.inputLagNs.record(3 * MS);
         pipeline.inputLagNs.record(4 * S);       // beyond the last bound
+        pipeline.udpSocketWaitNs.record(0);
+        pipeline.udpSocketWaitNs.record(300 * MS);
 
         final Exposition metrics = scrape(null);
 
@@ -191,6 +193,10 @@ class MetricsExpositionTest
         assertEquals(2, metrics.value("referee_engine_input_lag_seconds_bucket{le=\"2.5\"}"));
         assertEquals(3, metrics.value("referee_engine_input_lag_seconds_count"));
         assertEquals(4.00303, metrics.value("referee_engine_input_lag_seconds_sum"), 1e-9);
+        assertEquals(1, metrics.value("referee_udp_socket_wait_seconds_bucket{le=\"5.0E-5\"}"));
+        assertEquals(1, metrics.value("referee_udp_socket_wait_seconds_bucket{le=\"0.25\"}"));
+        assertEquals(2, metrics.value("referee_udp_socket_wait_seconds_bucket{le=\"0.5\"}"));
+        assertEquals(0.3, metrics.value("referee_udp_socket_wait_seconds_sum"), 1e-9);
     }
 
     @Test
