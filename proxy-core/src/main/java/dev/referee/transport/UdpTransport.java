@@ -63,11 +63,6 @@ public final class UdpTransport implements Runnable, AutoCloseable
      * out several seconds of that, as Kamailio's udp_rcvbuf probing does.
      */
     static final int SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
-    /**
-     * A socket wait longer than this is not believed: a full buffer of the smallest datagrams drains in well under it,
-     * so only the system clock stepping between a datagram's stamp and its reading makes one.
-     */
-    static final long MAX_SOCKET_WAIT_NS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
 
     private final List<InetSocketAddress> requested;
     private final InboundPublisher publisher;
@@ -94,10 +89,8 @@ public final class UdpTransport implements Runnable, AutoCloseable
     private final ByteBuffer receiveByteBuffer = ByteBuffer.allocateDirect(InboundEvent.MAX_MESSAGE_LENGTH + 1);
     private final UnsafeBuffer receiveBuffer = new UnsafeBuffer(receiveByteBuffer);
 
-    // Receive thread, batched: the datagrams of one recvmmsg, and their sources made once per source.
-    private DatagramVector receiveVector;
-    private final SocketAddressCache sources = new SocketAddressCache();
-    /** The real-time clock the kernel's arrival stamps are read against (SO_TIMESTAMPNS is in real time). */
+    // Receive thread, batched: the datagrams of one recvmmsg, their arrival stamps read against this clock.
+    private ReceiveBatch receiveBatch;
     private EpochNanoClock arrivalClock = SystemEpochNanoClock.INSTANCE;
 
     // Send thread, batched: the datagrams queued since the last flush, and what to do with each once written.
@@ -183,7 +176,7 @@ public final class UdpTransport implements Runnable, AutoCloseable
         calls = batched ? LinuxDatagramCalls.load() : null;
         if (calls != null)
         {
-            receiveVector = new DatagramVector(RECEIVE_BATCH, InboundEvent.MAX_MESSAGE_LENGTH + 1);
+            receiveBatch = new ReceiveBatch(calls, RECEIVE_BATCH, InboundEvent.MAX_MESSAGE_LENGTH, arrivalClock);
             sendBatch = new SendBatch(calls, SEND_BATCH, InboundEvent.MAX_MESSAGE_LENGTH);
         }
         return calls != null;
@@ -284,10 +277,17 @@ public final class UdpTransport implements Runnable, AutoCloseable
         }
     }
 
-    /** The real-time clock arrival stamps are compared with (the system's; tests step it). Before the receive thread starts. */
+    /**
+     * The real-time clock the datagrams' arrival stamps are compared with (the system's; tests step it); with batched
+     * system calls only. Before the receive thread starts.
+     */
     public void arrivalClock(final EpochNanoClock clock)
     {
         arrivalClock = clock;
+        if (receiveBatch != null)
+        {
+            receiveBatch = new ReceiveBatch(calls, RECEIVE_BATCH, InboundEvent.MAX_MESSAGE_LENGTH, clock);
+        }
     }
 
     /** Sets what may keep this transport silent (a cluster member without the leader's lease). Before start. */
@@ -558,27 +558,22 @@ public final class UdpTransport implements Runnable, AutoCloseable
         while (read < MAX_DATAGRAMS_PER_SOCKET)
         {
             final int asked = Math.min(RECEIVE_BATCH, MAX_DATAGRAMS_PER_SOCKET - read);
-            for (int slot = 0; slot < asked; slot++)
+            final int received = receiveBatch.read(fd, asked);
+            if (received == 0)
             {
-                receiveVector.prepareReceive(slot);
+                return;
             }
-            final int received = calls.receive(fd, receiveVector, asked);
-            if (received <= 0)
+            if (received < 0)
             {
-                final int errno = received == 0 ? LinuxDatagramCalls.EAGAIN : calls.errno();
-                if (errno == LinuxDatagramCalls.EAGAIN)
-                {
-                    return;
-                }
                 if (!channel.isOpen())
                 {
                     throw new IOException("UDP socket closed");
                 }
-                if (errno == LinuxDatagramCalls.ECONNREFUSED)
+                if (-received == LinuxDatagramCalls.ECONNREFUSED)
                 {
                     portUnreachable(channel); // only a watched peer's connected socket hears this: its port is closed
                 }
-                else if (errno != LinuxDatagramCalls.EINTR)
+                else if (-received != LinuxDatagramCalls.EINTR)
                 {
                     counters.udpReceiveErrors.increment();
                 }
@@ -587,21 +582,20 @@ public final class UdpTransport implements Runnable, AutoCloseable
             }
 
             final long timeNs = System.nanoTime();
-            final long epochNs = arrivalClock.nanoTime();
             for (int slot = 0; slot < received; slot++)
             {
-                final long waitNs = socketWaitNs(epochNs, receiveVector.arrivalEpochNs(slot));
+                final long waitNs = receiveBatch.socketWaitNs(slot);
                 counters.udpSocketWaitNs.record(waitNs);
                 admission.socketWait(waitNs);
-                final int length = receiveVector.receivedLength(slot);
-                final InetSocketAddress source = receiveVector.source(slot, sources);
+                final int length = receiveBatch.length(slot);
+                final InetSocketAddress source = receiveBatch.source(slot);
                 // A slot holds one byte more than a message may: a longer datagram shows as too long here.
                 if (length > InboundEvent.MAX_MESSAGE_LENGTH || length == 0 || source == null)
                 {
                     counters.udpReceiveErrors.increment();
                     continue;
                 }
-                onDatagram(channel, source, local, receiveVector.data(slot), length, timeNs);
+                onDatagram(channel, source, local, receiveBatch.data(slot), length, timeNs);
             }
             read += received;
             if (received < asked)
@@ -609,17 +603,6 @@ public final class UdpTransport implements Runnable, AutoCloseable
                 return; // the socket is empty: no need for a call that would say so
             }
         }
-    }
-
-    /**
-     * How long a datagram stamped {@code arrivalEpochNs} by the kernel waited in the socket before this thread read it
-     * at {@code nowEpochNs}: 0 without a stamp, and for a wait below 0 or above {@link #MAX_SOCKET_WAIT_NS}, which
-     * only a step of the system clock between the two readings can make.
-     */
-    static long socketWaitNs(final long nowEpochNs, final long arrivalEpochNs)
-    {
-        final long waitNs = nowEpochNs - arrivalEpochNs;
-        return arrivalEpochNs == 0 || waitNs < 0 || waitNs > MAX_SOCKET_WAIT_NS ? 0 : waitNs;
     }
 
     /** One datagram read: captured, judged by the border, admitted or shed, then handed to the engine's ring. */
