@@ -23,8 +23,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@link #SHED}: a new dialog-creating INVITE (no To tag) while the engine lags more than
  *   {@code overload.max-lag}, or its lag stands above {@code overload.standing-lag} ({@link StandingLag}), or the
  *   ring is fuller than {@code overload.max-ring-fill}. The lag counts the INVITE's own wait in the kernel's socket
- *   buffer ({@link #socketWait}), which a receive thread short of CPU makes long while the engine's lag stays short. It gets a stateless 503 with
- *   Retry-After at once ({@link #response()}). The lag of a planned pause of the engine (a journal snapshot) and of
+ *   buffer ({@link #socketWait}), which a receive thread short of CPU makes long while the engine's lag stays short.
+ *   It gets a stateless 503 with Retry-After at once ({@link #response()}). The lag of a planned pause of the engine (a journal snapshot) and of
  *   the inputs that waited for it does not shed ({@link EngineProgress#catchingUpWithPause()}); the ring's fill
  *   does.</li>
  *   <li>{@link #ADMIT}: everything else. Requests of established dialogs, ACK, CANCEL and responses are never shed:

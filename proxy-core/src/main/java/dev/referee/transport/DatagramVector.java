@@ -122,7 +122,8 @@ final class DatagramVector
                 view.getInt(cmsg + 12) == LinuxDatagramCalls.SO_TIMESTAMPNS &&
                 cmsgLength >= CMSG_HEADER_BYTES + 16 && cmsg + CMSG_HEADER_BYTES + 16 <= start + CONTROL_BYTES)
             {
-                return view.getLong(cmsg + CMSG_HEADER_BYTES) * 1_000_000_000L + view.getLong(cmsg + CMSG_HEADER_BYTES + 8);
+                final int timespec = cmsg + CMSG_HEADER_BYTES;
+                return view.getLong(timespec) * 1_000_000_000L + view.getLong(timespec + 8);
             }
             cmsg += (int)org.agrona.BitUtil.align(cmsgLength, 8);
         }
