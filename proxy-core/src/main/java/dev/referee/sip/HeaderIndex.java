@@ -14,9 +14,14 @@ final class HeaderIndex
     private final int[] nameLengths;
     private final int[] valueOffsets;
     private final int[] valueLengths;
+    /** Per entry: true when the entry is a whole list value whose elements are not split yet. */
+    private final boolean[] unsplit;
     private final int[] firstEntry = new int[HeaderName.COUNT];
     private final int[] entryCount = new int[HeaderName.COUNT];
     private int size;
+    private int unsplitCount;
+    /** The most entries there can be once every unsplit value is split: size plus each one's extra elements. */
+    private int potentialSize;
 
     HeaderIndex(final int capacity)
     {
@@ -25,6 +30,7 @@ final class HeaderIndex
         nameLengths = new int[capacity];
         valueOffsets = new int[capacity];
         valueLengths = new int[capacity];
+        unsplit = new boolean[capacity];
     }
 
     void clear()
@@ -34,7 +40,13 @@ final class HeaderIndex
         {
             entryCount[ids[i]] = 0;
         }
+        for (int i = 0; unsplitCount > 0 && i < size; i++)
+        {
+            unsplitCount -= unsplit[i] ? 1 : 0;
+            unsplit[i] = false;
+        }
         size = 0;
+        potentialSize = 0;
     }
 
     /** Adds an entry; false when the index is full. */
@@ -54,7 +66,42 @@ final class HeaderIndex
         {
             firstEntry[id] = index;
         }
+        potentialSize++;
         return true;
+    }
+
+    /**
+     * Adds a list value as one entry, to be split later ({@link #isUnsplit}); it may hold up to {@code elements}
+     * elements. False, and nothing added, when that many might not fit.
+     */
+    boolean addUnsplit(final int id, final int nameStart, final int nameEnd, final int valueStart, final int valueEnd,
+        final int elements)
+    {
+        if (!fits(elements) || !add(id, nameStart, nameEnd, valueStart, valueEnd))
+        {
+            return false;
+        }
+        unsplit[size - 1] = true;
+        unsplitCount++;
+        potentialSize += elements - 1;
+        return true;
+    }
+
+    /** True when {@code entries} more are sure to fit, whatever the unsplit values hold. */
+    boolean fits(final int entries)
+    {
+        return potentialSize + entries <= ids.length;
+    }
+
+    /** True when some entry is an unsplit list value. */
+    boolean hasUnsplit()
+    {
+        return unsplitCount > 0;
+    }
+
+    boolean isUnsplit(final int index)
+    {
+        return unsplit[index];
     }
 
     int size()

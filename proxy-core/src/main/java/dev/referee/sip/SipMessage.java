@@ -7,7 +7,7 @@ import org.agrona.DirectBuffer;
  * <p>
  * {@link #parse} indexes the start line and every header (name id, name range, value range); values of
  * list headers (Via, Route, Record-Route, Contact, ...) are split at top-level commas into one index entry
- * each. Typed views (Via, From, To, Contact, CSeq...) are parsed on first use and cached until the next
+ * each (those of lists the parse does not check, such as Allow, when the index is first read). Typed views (Via, From, To, Contact, CSeq...) are parsed on first use and cached until the next
  * {@link #parse}. No allocation after construction. Not thread-safe: one instance per pipeline slot.
  */
 public final class SipMessage
@@ -20,7 +20,10 @@ public final class SipMessage
     private static final int MAX_MAX_FORWARDS = 255;        // RFC 3261 §20.22: 0-255 in practice
     private static final int NO_ENTRY = HeaderIndex.NO_ENTRY;
 
-    private final HeaderIndex headerIndex = new HeaderIndex(MAX_HEADERS);
+    /** The entries parsed; list values other than Via, Contact, Route, Record-Route are split on first read. */
+    private HeaderIndex headerIndex = new HeaderIndex(MAX_HEADERS);
+    /** Where {@link #entries()} splits them into; the two then trade places. */
+    private HeaderIndex spareIndex = new HeaderIndex(MAX_HEADERS);
     private final HeaderLines headerLines = new HeaderLines();
 
     private final AsciiView methodName = new AsciiView();
@@ -194,31 +197,33 @@ public final class SipMessage
     /** Number of indexed header values (list headers count once per value). */
     public int headerCount()
     {
-        return headerIndex.size();
+        return entries().size();
     }
 
     /** {@link HeaderName} id of entry {@code index}. */
     public int headerId(final int index)
     {
-        return headerIndex.id(index);
+        return entries().id(index);
     }
 
     /** Points {@code into} at the name of entry {@code index}, as received (compact or long form). */
     public AsciiView headerName(final int index, final AsciiView into)
     {
-        return into.wrap(buffer, headerIndex.nameOffset(index), headerIndex.nameLength(index));
+        final HeaderIndex entries = entries();
+        return into.wrap(buffer, entries.nameOffset(index), entries.nameLength(index));
     }
 
     /** Points {@code into} at the value of entry {@code index}, leading and trailing whitespace trimmed. */
     public AsciiView headerValue(final int index, final AsciiView into)
     {
-        return into.wrap(buffer, headerIndex.valueOffset(index), headerIndex.valueLength(index));
+        final HeaderIndex entries = entries();
+        return into.wrap(buffer, entries.valueOffset(index), entries.valueLength(index));
     }
 
     /** Index of the first entry with {@code headerId} at or after {@code fromIndex}; -1 when none. */
     public int findHeader(final int headerId, final int fromIndex)
     {
-        return headerIndex.find(headerId, fromIndex);
+        return entries().find(headerId, fromIndex);
     }
 
     /** Points {@code into} at the first value of {@code headerId}; returns false (and resets it) when absent. */
@@ -315,12 +320,25 @@ public final class SipMessage
 
     int valueOffset(final int index)
     {
-        return headerIndex.valueOffset(index);
+        return entries().valueOffset(index);
     }
 
     int valueLength(final int index)
     {
-        return headerIndex.valueLength(index);
+        return entries().valueLength(index);
+    }
+
+    /** The index as callers see it: every list value split (see {@link HeaderLines#split}). */
+    private HeaderIndex entries()
+    {
+        if (headerIndex.hasUnsplit())
+        {
+            headerLines.split(bytes, headerIndex, spareIndex);
+            final HeaderIndex split = spareIndex;
+            spareIndex = headerIndex;
+            headerIndex = split;
+        }
+        return headerIndex;
     }
 
     /** True when the To header was readable as a name-addr (a response may then add a tag to it). */
@@ -484,8 +502,18 @@ public final class SipMessage
         single(HeaderName.CSEQ, ParseErrors.MISSING_CSEQ, ParseErrors.MULTIPLE_CSEQ);
         maxForwardsValue();
         contacts();
-        header(HeaderName.CONTENT_TYPE, contentType);
+        contentTypeValue();
         contentLengthValue(bodyStart, end);
+    }
+
+    /** Read from the parse's own index: {@link #header} would split the unsplit lists (see {@link #entries}). */
+    private void contentTypeValue()
+    {
+        final int index = headerIndex.first(HeaderName.CONTENT_TYPE);
+        if (index != NO_ENTRY)
+        {
+            contentType.wrap(buffer, headerIndex.valueOffset(index), headerIndex.valueLength(index));
+        }
     }
 
     private boolean single(final int id, final String missing, final String multiple)
