@@ -19,6 +19,12 @@ public final class SipMessage
     private static final long MAX_CSEQ = 0x7FFF_FFFFL;       // RFC 3261 §8.1.1.5: less than 2**31
     private static final int MAX_MAX_FORWARDS = 255;        // RFC 3261 §20.22: 0-255 in practice
     private static final int NO_ENTRY = HeaderIndex.NO_ENTRY;
+    /** Bits of {@link #wrappedViews}: the typed views this parse has wrapped over a value. */
+    private static final int REQUEST_URI_VIEW = 1;
+    private static final int TOP_VIA_VIEW = 2;
+    private static final int FROM_VIEW = 4;
+    private static final int TO_VIEW = 8;
+    private static final int CONTACT_VIEW = 16;
 
     /** The entries parsed; list values other than Via, Contact, Route, Record-Route are split on first read. */
     private HeaderIndex headerIndex = new HeaderIndex(MAX_HEADERS);
@@ -62,6 +68,7 @@ public final class SipMessage
     private int maxForwards;
     private int contentLength;
     private int bodyOffset;
+    private int wrappedViews;
 
     /**
      * Parses {@code length} bytes at {@code offset}. The message ends where Content-Length says; bytes
@@ -77,6 +84,7 @@ public final class SipMessage
         if (offset < 0 || offset >= end)
         {
             fail(ParseErrors.EMPTY);
+            emptyViewsNotWrapped();
             return false;
         }
         final byte[] array = access.array(buffer, offset, end);
@@ -97,6 +105,7 @@ public final class SipMessage
             fail(pos >= end ? ParseErrors.EMPTY : ParseErrors.NO_END_OF_HEADERS);
             startLine(pos, end);
             messageLength = end - offset;
+            emptyViewsNotWrapped();
             return false;
         }
         startLine(pos, withoutCr(pos, startLineEnd));
@@ -117,6 +126,7 @@ public final class SipMessage
             bodyOffset = end;
             messageLength = end - offset;
         }
+        emptyViewsNotWrapped();
         return errorReason == null;
     }
 
@@ -385,11 +395,36 @@ public final class SipMessage
         callId.reset();
         cseqMethodName.reset();
         contentType.reset();
-        requestUriView.wrap(buffer, bytes, offset, 0);
-        topVia.wrap(buffer, bytes, offset, 0);
-        from.wrap(buffer, bytes, offset, 0);
-        to.wrap(buffer, bytes, offset, 0);
-        contact.wrap(buffer, bytes, offset, 0);
+        wrappedViews = 0;
+    }
+
+    /**
+     * Empties the typed views this parse did not wrap over a value, so that none shows the last message. Done at the
+     * end rather than in {@link #reset}: most parses wrap every one of them, and a wrap is itself a full reset.
+     */
+    private void emptyViewsNotWrapped()
+    {
+        final int wrapped = wrappedViews;
+        if ((wrapped & REQUEST_URI_VIEW) == 0)
+        {
+            requestUriView.wrap(buffer, bytes, offset, 0);
+        }
+        if ((wrapped & TOP_VIA_VIEW) == 0)
+        {
+            topVia.wrap(buffer, bytes, offset, 0);
+        }
+        if ((wrapped & FROM_VIEW) == 0)
+        {
+            from.wrap(buffer, bytes, offset, 0);
+        }
+        if ((wrapped & TO_VIEW) == 0)
+        {
+            to.wrap(buffer, bytes, offset, 0);
+        }
+        if ((wrapped & CONTACT_VIEW) == 0)
+        {
+            contact.wrap(buffer, bytes, offset, 0);
+        }
     }
 
     private void fail(final String reason)
@@ -479,6 +514,7 @@ public final class SipMessage
             fail(otherVersion ? ParseErrors.UNSUPPORTED_VERSION : ParseErrors.MALFORMED_REQUEST_LINE);
             return;
         }
+        wrappedViews |= REQUEST_URI_VIEW;
         if (!requestUriView.wrap(buffer, bytes, sp1 + 1, sp2 - sp1 - 1))
         {
             fail(ParseErrors.BAD_REQUEST_URI);
@@ -495,9 +531,9 @@ public final class SipMessage
     {
         vias();
         fromValid = single(HeaderName.FROM, ParseErrors.MISSING_FROM, ParseErrors.MULTIPLE_FROM) &&
-            nameAddr(HeaderName.FROM, from, ParseErrors.MALFORMED_FROM);
+            nameAddr(HeaderName.FROM, from, FROM_VIEW, ParseErrors.MALFORMED_FROM);
         toValid = single(HeaderName.TO, ParseErrors.MISSING_TO, ParseErrors.MULTIPLE_TO) &&
-            nameAddr(HeaderName.TO, to, ParseErrors.MALFORMED_TO);
+            nameAddr(HeaderName.TO, to, TO_VIEW, ParseErrors.MALFORMED_TO);
         single(HeaderName.CALL_ID, ParseErrors.MISSING_CALL_ID, ParseErrors.MULTIPLE_CALL_ID);
         single(HeaderName.CSEQ, ParseErrors.MISSING_CSEQ, ParseErrors.MULTIPLE_CSEQ);
         maxForwardsValue();
@@ -552,6 +588,7 @@ public final class SipMessage
             {
                 final boolean top = i == headerIndex.first(HeaderName.VIA);
                 final Via via = top ? topVia : scratchVia;
+                wrappedViews |= top ? TOP_VIA_VIEW : 0;
                 final boolean valid = via.wrap(buffer, bytes, headerIndex.valueOffset(i), headerIndex.valueLength(i));
                 topViaValid |= top && valid;
                 if (!valid)
@@ -562,9 +599,10 @@ public final class SipMessage
         }
     }
 
-    private boolean nameAddr(final int id, final NameAddr view, final String malformed)
+    private boolean nameAddr(final int id, final NameAddr view, final int viewBit, final String malformed)
     {
         final int index = headerIndex.first(id);
+        wrappedViews |= viewBit;
         if (!view.wrap(buffer, bytes, headerIndex.valueOffset(index), headerIndex.valueLength(index)))
         {
             fail(malformed);
@@ -671,6 +709,7 @@ public final class SipMessage
             {
                 continue;
             }
+            wrappedViews |= first ? CONTACT_VIEW : 0;
             final boolean valid = (first ? contact : scratchNameAddr).wrap(buffer, bytes, start, length);
             contactValid |= first && valid;
             if (!valid)
