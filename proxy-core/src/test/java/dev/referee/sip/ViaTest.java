@@ -64,6 +64,23 @@ class ViaTest
         assertEquals("z9hG4bKq", via.branch().toString());
     }
 
+    /** "SIP/2.0/" is matched as one word; any other spelling the grammar allows still goes the token way. */
+    @Test
+    void shouldReadTheProtocolTheSameWhicheverWayItIsWritten()
+    {
+        for (final String protocol : new String[] {"SIP/2.0/", "sip/2.0/", "SIP/2.0/ ", "SIP/2.0 /", "SIP/3.0/"})
+        {
+            assertTrue(wrap(protocol + "UDP host:5060;branch=z9hG4bKq"), protocol);
+            assertEquals("UDP", via.transport().toString(), protocol);
+            assertEquals("host", via.host().toString(), protocol);
+        }
+        assertFalse(wrap("SIP/2.0/"));
+        assertFalse(wrap("SIP/2.0/ "));
+        assertFalse(wrap("SIP/2.0/UDP"));
+        assertFalse(wrap("SIP/2.0//UDP host"));
+        assertFalse(wrap("SIP/2.0/\u00e9 host"));
+    }
+
     @Test
     void shouldRejectMalformedValues()
     {
