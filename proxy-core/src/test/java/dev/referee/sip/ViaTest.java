@@ -81,6 +81,25 @@ class ViaTest
         assertFalse(wrap("SIP/2.0/\u00e9 host"));
     }
 
+    /** Known parameters are matched in any case, as a word or, at the very end of the bytes, letter by letter. */
+    @Test
+    void shouldFindKnownParametersInAnyCaseWhereverTheyEnd()
+    {
+        assertTrue(wrap("SIP/2.0/UDP h;BRANCH=z9hG4bKa;Received=192.0.2.1;RPort=5062;branchx=1;rpor=2"));
+        assertEquals("z9hG4bKa", via.branch().toString());
+        assertEquals("192.0.2.1", via.received().toString());
+        assertEquals(5062, via.rport());
+        assertTrue(wrap("SIP/2.0/UDP h;rport"));
+        assertTrue(via.hasRport());
+        assertTrue(wrap("SIP/2.0/UDP h;x;Branch"));
+        assertTrue(via.branch().isEmpty());
+        assertTrue(wrap("SIP/2.0/UDP h;x;received=r"));
+        assertEquals("r", via.received().toString());
+        assertTrue(wrap("SIP/2.0/UDP h;receive=r;rport;branc=b"));
+        assertTrue(via.received().isEmpty());
+        assertTrue(via.branch().isEmpty());
+    }
+
     @Test
     void shouldRejectMalformedValues()
     {
