@@ -8,12 +8,11 @@ package dev.referee.sip;
 final class HeaderIndex
 {
     static final int NO_ENTRY = -1;
+    private static final int RANGE_STRIDE = 4;
 
     private final int[] ids;
-    private final int[] nameOffsets;
-    private final int[] nameLengths;
-    private final int[] valueOffsets;
-    private final int[] valueLengths;
+    /** Per entry, side by side: name offset, name length, value offset, value length (one bounds check per add). */
+    private final int[] ranges;
     /** Per entry: true when the entry is a whole list value whose elements are not split yet. */
     private final boolean[] unsplit;
     private final int[] firstEntry = new int[HeaderName.COUNT];
@@ -26,10 +25,7 @@ final class HeaderIndex
     HeaderIndex(final int capacity)
     {
         ids = new int[capacity];
-        nameOffsets = new int[capacity];
-        nameLengths = new int[capacity];
-        valueOffsets = new int[capacity];
-        valueLengths = new int[capacity];
+        ranges = new int[RANGE_STRIDE * capacity];
         unsplit = new boolean[capacity];
     }
 
@@ -58,10 +54,11 @@ final class HeaderIndex
         }
         final int index = size++;
         ids[index] = id;
-        nameOffsets[index] = nameStart;
-        nameLengths[index] = nameEnd - nameStart;
-        valueOffsets[index] = valueStart;
-        valueLengths[index] = valueEnd - valueStart;
+        final int at = RANGE_STRIDE * index;
+        ranges[at] = nameStart;
+        ranges[at + 1] = nameEnd - nameStart;
+        ranges[at + 2] = valueStart;
+        ranges[at + 3] = valueEnd - valueStart;
         if (entryCount[id]++ == 0)
         {
             firstEntry[id] = index;
@@ -116,22 +113,22 @@ final class HeaderIndex
 
     int nameOffset(final int index)
     {
-        return nameOffsets[index];
+        return ranges[RANGE_STRIDE * index];
     }
 
     int nameLength(final int index)
     {
-        return nameLengths[index];
+        return ranges[RANGE_STRIDE * index + 1];
     }
 
     int valueOffset(final int index)
     {
-        return valueOffsets[index];
+        return ranges[RANGE_STRIDE * index + 2];
     }
 
     int valueLength(final int index)
     {
-        return valueLengths[index];
+        return ranges[RANGE_STRIDE * index + 3];
     }
 
     /** The first entry of {@code id}; {@link #NO_ENTRY} when there is none. */
