@@ -663,11 +663,28 @@ public final class SipMessage
         {
             fail(ParseErrors.MALFORMED_CSEQ);
         }
-        if (request && !methodName.isEmpty() && (cseqMethod != method || !cseqMethodName.contentEquals(methodName)))
+        if (request && !methodName.isEmpty() && (cseqMethod != method || !sameBytes(cseqMethodName, methodName)))
         {
             // RFC 4475 §3.1.2.17/18: compared as text, so that two different unknown methods do not match.
             fail(ParseErrors.CSEQ_METHOD_MISMATCH);
         }
+    }
+
+    /** {@link AsciiView#contentEquals} for two views of this message, read from the array: no bounds check a byte. */
+    private boolean sameBytes(final AsciiView a, final AsciiView b)
+    {
+        if (a.length() != b.length())
+        {
+            return false;
+        }
+        for (int i = 0; i < a.length(); i++)
+        {
+            if (bytes[a.offset() + i] != bytes[b.offset() + i])
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void maxForwardsValue()
