@@ -90,7 +90,8 @@ final class SipChars
 
     static boolean isDigit(final int b)
     {
-        return b >= '0' && b <= '9';
+        // One unsigned compare instead of two: below '0' wraps to a large char.
+        return (char)(b - '0') <= 9;
     }
 
     static boolean isHex(final int b)

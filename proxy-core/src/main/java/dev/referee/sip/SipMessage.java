@@ -619,8 +619,8 @@ public final class SipMessage
         callId.wrap(buffer, start, end - start);
         for (int i = start; i < end; i++)
         {
-            final int b = bytes[i] & 0xFF;
-            if (b <= ' ' || b >= 0x7F)
+            // Outside '!'..'~' in one unsigned compare: below '!' wraps to a large char.
+            if ((char)((bytes[i] & 0xFF) - '!') > '~' - '!')
             {
                 fail(ParseErrors.MALFORMED_CALL_ID);
                 return;
