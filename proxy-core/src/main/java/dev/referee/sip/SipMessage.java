@@ -7,8 +7,11 @@ import org.agrona.DirectBuffer;
  * <p>
  * {@link #parse} indexes the start line and every header (name id, name range, value range); values of
  * list headers (Via, Route, Record-Route, Contact, ...) are split at top-level commas into one index entry
- * each (those of lists the parse does not check, such as Allow, when the index is first read). Typed views (Via, From, To, Contact, CSeq...) are parsed on first use and cached until the next
- * {@link #parse}. No allocation after construction. Not thread-safe: one instance per pipeline slot.
+ * each (those of lists the parse does not check, such as Allow, when the index is first read). Typed views
+ * (Via, From, To, Contact, CSeq...) are parsed on first use and cached until the next {@link #parse}. No
+ * allocation after construction. Not thread-safe: one instance per pipeline slot, and even reads must not overlap
+ * (the first read of the header index splits the lists the parse left whole; the ring's publish hands a slot from
+ * the receive thread to the engine thread).
  */
 public final class SipMessage
 {
