@@ -8,23 +8,25 @@ package dev.referee.sip;
 final class HeaderIndex
 {
     static final int NO_ENTRY = -1;
+    private static final int RANGE_STRIDE = 4;
 
     private final int[] ids;
-    private final int[] nameOffsets;
-    private final int[] nameLengths;
-    private final int[] valueOffsets;
-    private final int[] valueLengths;
+    /** Per entry, side by side: name offset, name length, value offset, value length (one bounds check per add). */
+    private final int[] ranges;
+    /** Per entry: true when the entry is a whole list value whose elements are not split yet. */
+    private final boolean[] unsplit;
     private final int[] firstEntry = new int[HeaderName.COUNT];
     private final int[] entryCount = new int[HeaderName.COUNT];
     private int size;
+    private int unsplitCount;
+    /** The most entries there can be once every unsplit value is split: size plus each one's extra elements. */
+    private int potentialSize;
 
     HeaderIndex(final int capacity)
     {
         ids = new int[capacity];
-        nameOffsets = new int[capacity];
-        nameLengths = new int[capacity];
-        valueOffsets = new int[capacity];
-        valueLengths = new int[capacity];
+        ranges = new int[RANGE_STRIDE * capacity];
+        unsplit = new boolean[capacity];
     }
 
     void clear()
@@ -34,7 +36,13 @@ final class HeaderIndex
         {
             entryCount[ids[i]] = 0;
         }
+        for (int i = 0; unsplitCount > 0 && i < size; i++)
+        {
+            unsplitCount -= unsplit[i] ? 1 : 0;
+            unsplit[i] = false;
+        }
         size = 0;
+        potentialSize = 0;
     }
 
     /** Adds an entry; false when the index is full. */
@@ -46,15 +54,51 @@ final class HeaderIndex
         }
         final int index = size++;
         ids[index] = id;
-        nameOffsets[index] = nameStart;
-        nameLengths[index] = nameEnd - nameStart;
-        valueOffsets[index] = valueStart;
-        valueLengths[index] = valueEnd - valueStart;
+        final int at = RANGE_STRIDE * index;
+        ranges[at] = nameStart;
+        ranges[at + 1] = nameEnd - nameStart;
+        ranges[at + 2] = valueStart;
+        ranges[at + 3] = valueEnd - valueStart;
         if (entryCount[id]++ == 0)
         {
             firstEntry[id] = index;
         }
+        potentialSize++;
         return true;
+    }
+
+    /**
+     * Adds a list value as one entry, to be split later ({@link #isUnsplit}); it may hold up to {@code elements}
+     * elements. False, and nothing added, when that many might not fit.
+     */
+    boolean addUnsplit(final int id, final int nameStart, final int nameEnd, final int valueStart, final int valueEnd,
+        final int elements)
+    {
+        if (!fits(elements) || !add(id, nameStart, nameEnd, valueStart, valueEnd))
+        {
+            return false;
+        }
+        unsplit[size - 1] = true;
+        unsplitCount++;
+        potentialSize += elements - 1;
+        return true;
+    }
+
+    /** True when {@code entries} more are sure to fit, whatever the unsplit values hold. */
+    boolean fits(final int entries)
+    {
+        return potentialSize + entries <= ids.length;
+    }
+
+    /** True when some entry is an unsplit list value. */
+    boolean hasUnsplit()
+    {
+        return unsplitCount > 0;
+    }
+
+    boolean isUnsplit(final int index)
+    {
+        return unsplit[index];
     }
 
     int size()
@@ -69,22 +113,22 @@ final class HeaderIndex
 
     int nameOffset(final int index)
     {
-        return nameOffsets[index];
+        return ranges[RANGE_STRIDE * index];
     }
 
     int nameLength(final int index)
     {
-        return nameLengths[index];
+        return ranges[RANGE_STRIDE * index + 1];
     }
 
     int valueOffset(final int index)
     {
-        return valueOffsets[index];
+        return ranges[RANGE_STRIDE * index + 2];
     }
 
     int valueLength(final int index)
     {
-        return valueLengths[index];
+        return ranges[RANGE_STRIDE * index + 3];
     }
 
     /** The first entry of {@code id}; {@link #NO_ENTRY} when there is none. */

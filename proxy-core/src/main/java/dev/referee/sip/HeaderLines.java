@@ -7,9 +7,17 @@ package dev.referee.sip;
  */
 final class HeaderLines
 {
+    /** {@link #knownHeaderLine} results besides the next line's start. */
+    private static final int NOT_KNOWN = -2;
+    private static final int NO_LINE_END = -3;
+
     private byte[] bytes = ByteAccess.NONE;
     private HeaderIndex index;
     private String errorReason;
+    /** Split every list value now: set for a message whose unsplit values might not fit the index once split. */
+    private boolean splitAll;
+    /** Set when an entry might not fit beside the unsplit values: {@link #index} starts again with {@link #splitAll}. */
+    private boolean restart;
 
     /** The first problem of the last {@link #index} call, or null. */
     String errorReason()
@@ -33,9 +41,21 @@ final class HeaderLines
             this.index = index;
         }
         errorReason = null;
+        splitAll = false;
+        restart = false;
         int pos = from;
         while (pos < end)
         {
+            if (restart)
+            {
+                // Exactly as if no value had been left unsplit: the same entries, and the same overflow point.
+                restart = false;
+                splitAll = true;
+                errorReason = null;
+                index.clear();
+                pos = from;
+                continue;
+            }
             final byte first = bytes[pos];
             if (first == SipChars.LF)
             {
@@ -45,24 +65,103 @@ final class HeaderLines
             {
                 return pos + 2;
             }
-            // A header line runs to the first LF not followed by SP or HT: those are folds (RFC 3261 §7.3.1).
-            int lf = SipChars.indexOf(bytes, pos, end, SipChars.LF);
-            while (lf >= 0 && lf + 1 < end && (bytes[lf + 1] == SipChars.SP || bytes[lf + 1] == SipChars.HT))
+            final int next = knownHeaderLine(pos, end);
+            if (next != NOT_KNOWN)
             {
-                lf = SipChars.indexOf(bytes, lf + 1, end, SipChars.LF);
+                if (restart)
+                {
+                    continue;
+                }
+                if (next < 0)
+                {
+                    return next == NO_LINE_END ? noEndOfHeaders() : -1;
+                }
+                pos = next;
+                continue;
             }
+            // A header line runs to the first LF not followed by SP or HT: those are folds (RFC 3261 §7.3.1).
+            final int lf = lineEnd(bytes, pos, end);
             if (lf < 0)
             {
                 break;
             }
             if (!headerLine(pos, lf))
             {
+                if (restart)
+                {
+                    continue;
+                }
                 return -1;
             }
             pos = lf + 1;
         }
+        return noEndOfHeaders();
+    }
+
+    private int noEndOfHeaders()
+    {
         fail(ParseErrors.NO_END_OF_HEADERS);
         return -1;
+    }
+
+    /**
+     * The common line in one pass: a known name, its colon before the first LF, and no fold. The colon is found
+     * first (names are short), then the LF from the colon on; for a list header the same scan stops at a comma too,
+     * so a value is not scanned a second time to learn that it holds none. Returns the start of the next line, -1
+     * when the index is full, {@link #NO_LINE_END} when no LF follows, or {@link #NOT_KNOWN} for any other line
+     * (unknown name, LWS-folded, no colon), which {@link #headerLine} then reads the general way.
+     */
+    private int knownHeaderLine(final int from, final int end)
+    {
+        final byte[] bytes = this.bytes;
+        final int colon = SipChars.indexOfAny(bytes, from, end, (byte)':', SipChars.LF, SipChars.LF);
+        if (colon < 0)
+        {
+            return NO_LINE_END;
+        }
+        if (bytes[colon] != ':')
+        {
+            return NOT_KNOWN;
+        }
+        final int nameEnd = SipChars.trimEnd(bytes, from, colon);
+        final int id = HeaderName.lookup(bytes, from, nameEnd - from);
+        if (id == HeaderName.OTHER)
+        {
+            return NOT_KNOWN;
+        }
+        final boolean list = HeaderName.isList(id);
+        int lf = list ?
+            SipChars.indexOfAny(bytes, colon + 1, end, SipChars.LF, (byte)',', (byte)',') :
+            SipChars.indexOf(bytes, colon + 1, end, SipChars.LF);
+        final boolean comma = lf >= 0 && bytes[lf] == ',';
+        if (comma)
+        {
+            lf = SipChars.indexOf(bytes, lf + 1, end, SipChars.LF);
+        }
+        if (lf < 0)
+        {
+            return NO_LINE_END;
+        }
+        if (lf + 1 < end && (bytes[lf + 1] == SipChars.SP || bytes[lf + 1] == SipChars.HT))
+        {
+            return NOT_KNOWN; // folded: the general way joins the lines
+        }
+        final int valueStart = SipChars.skipLws(bytes, colon + 1, lf);
+        final int valueEnd = SipChars.trimEnd(bytes, valueStart, lf);
+        final boolean added = comma && valueStart < valueEnd ?
+            list(id, from, nameEnd, valueStart, valueEnd) : add(id, from, nameEnd, valueStart, valueEnd);
+        return added ? lf + 1 : -1;
+    }
+
+    /** The LF that ends the line at {@code from}, folds included; -1 when there is none. */
+    private static int lineEnd(final byte[] bytes, final int from, final int end)
+    {
+        int lf = SipChars.indexOf(bytes, from, end, SipChars.LF);
+        while (lf >= 0 && lf + 1 < end && (bytes[lf + 1] == SipChars.SP || bytes[lf + 1] == SipChars.HT))
+        {
+            lf = SipChars.indexOf(bytes, lf + 1, end, SipChars.LF);
+        }
+        return lf;
     }
 
     private boolean headerLine(final int from, final int to)
@@ -92,9 +191,70 @@ final class HeaderLines
         if (HeaderName.isList(id) && valueStart < valueEnd &&
             SipChars.indexOf(bytes, valueStart, valueEnd, (byte)',') >= 0)
         {
-            return splitList(id, from, nameEnd, valueStart, valueEnd);
+            return list(id, from, nameEnd, valueStart, valueEnd);
         }
         return add(id, from, nameEnd, valueStart, valueEnd);
+    }
+
+    /**
+     * A list value holding a comma. Via, Contact, Route and Record-Route are split now: the message is checked
+     * element by element (an empty element is an error). Other lists (Allow, Supported, ...) are checked by
+     * nobody during a parse, and most messages are never asked for their elements: such a value is indexed as one
+     * entry and split by {@link #split} when the index is first read. Their elements number at most half the value's
+     * length, rounded up (non-empty, comma-separated), which bounds what the split adds: a value that might overflow
+     * the index so restarts the message with everything split, so that it fails exactly where it did before.
+     */
+    private boolean list(final int id, final int nameStart, final int nameEnd, final int from, final int to)
+    {
+        if (splitAll || splitNow(id))
+        {
+            return splitList(id, nameStart, nameEnd, from, to);
+        }
+        if (!index.addUnsplit(id, nameStart, nameEnd, from, to, (to - from + 1) / 2))
+        {
+            restart = true;
+            return false;
+        }
+        return true;
+    }
+
+    private static boolean splitNow(final int id)
+    {
+        return id == HeaderName.VIA || id == HeaderName.CONTACT || id == HeaderName.ROUTE ||
+            id == HeaderName.RECORD_ROUTE;
+    }
+
+    /**
+     * Copies the entries of {@code from} into {@code into} with every unsplit value split: the index a parse that
+     * split everything at once would have made. {@code bytes} must be the parsed message's, as for {@link #index}.
+     */
+    void split(final byte[] bytes, final HeaderIndex from, final HeaderIndex into)
+    {
+        if (this.bytes != bytes)
+        {
+            this.bytes = bytes;
+        }
+        final HeaderIndex parsed = index;
+        index = into;
+        into.clear();
+        for (int i = 0; i < from.size(); i++)
+        {
+            final int id = from.id(i);
+            final int nameStart = from.nameOffset(i);
+            final int nameEnd = nameStart + from.nameLength(i);
+            final int valueStart = from.valueOffset(i);
+            final int valueEnd = valueStart + from.valueLength(i);
+            // Cannot fail: the parse made sure that every element fits.
+            if (from.isUnsplit(i))
+            {
+                splitList(id, nameStart, nameEnd, valueStart, valueEnd);
+            }
+            else
+            {
+                into.add(id, nameStart, nameEnd, valueStart, valueEnd);
+            }
+        }
+        index = parsed;
     }
 
     /** One entry per top-level comma-separated element: commas inside quotes or {@code <>} do not split. */
@@ -146,6 +306,11 @@ final class HeaderLines
 
     private boolean add(final int id, final int nameStart, final int nameEnd, final int valueStart, final int valueEnd)
     {
+        if (index.hasUnsplit() && !index.fits(1))
+        {
+            restart = true;
+            return false;
+        }
         if (!index.add(id, nameStart, nameEnd, valueStart, valueEnd))
         {
             fail(ParseErrors.TOO_MANY_HEADERS);

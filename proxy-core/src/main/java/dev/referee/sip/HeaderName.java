@@ -117,6 +117,18 @@ public final class HeaderName
     private static final long[][] TABLE_WORDS = new long[TABLE_MASK + 1][];
     private static final boolean[] LIST = new boolean[COUNT];
 
+    /**
+     * The same names for {@link #lookup(byte[], int, int)}: slot by the first eight letters lower-cased (one read, no
+     * per-letter work) and the length, the letters as up to three little-endian words per slot in flat arrays, so a
+     * match is one to three compares of words already loaded. A length of 0 marks an empty slot.
+     */
+    private static final int WORD_TABLE_MASK = 255;
+    private static final int[] WORD_LENGTHS = new int[WORD_TABLE_MASK + 1];
+    private static final int[] WORD_IDS = new int[WORD_TABLE_MASK + 1];
+    private static final long[] WORDS = new long[3 * (WORD_TABLE_MASK + 1)];
+    /** The longest known name (Proxy-Authorization, P-Preferred-Identity...): longer is {@link #OTHER} at once. */
+    private static int maxLength;
+
     static
     {
         for (int id = 1; id < COUNT; id++)
@@ -162,10 +174,35 @@ public final class HeaderName
     /** As {@link #lookup(DirectBuffer, int, int)} over an array. */
     static int lookup(final byte[] bytes, final int offset, final int length)
     {
-        if (length <= 0)
+        if (length <= 0 || length > maxLength)
         {
             return OTHER;
         }
+        final int words = (length + Long.BYTES - 1) / Long.BYTES;
+        if (offset + words * Long.BYTES > bytes.length)
+        {
+            return lookupNearEnd(bytes, offset, length);
+        }
+        final long first = word(bytes, offset, length, 0);
+        for (int slot = wordHash(first, length); ; slot = (slot + 1) & WORD_TABLE_MASK)
+        {
+            final int slotLength = WORD_LENGTHS[slot];
+            if (slotLength == 0)
+            {
+                return OTHER;
+            }
+            if (slotLength == length && WORDS[3 * slot] == first &&
+                (words < 2 || WORDS[3 * slot + 1] == word(bytes, offset, length, 1)) &&
+                (words < 3 || WORDS[3 * slot + 2] == word(bytes, offset, length, 2)))
+            {
+                return WORD_IDS[slot];
+            }
+        }
+    }
+
+    /** A name whose last word would be read past the array's end: compared letter by letter. */
+    private static int lookupNearEnd(final byte[] bytes, final int offset, final int length)
+    {
         final int hash = hash(length, lower(bytes[offset]), lower(bytes[offset + length - 1]));
         for (int slot = hash; ; slot = (slot + 1) & TABLE_MASK)
         {
@@ -193,6 +230,41 @@ public final class HeaderName
         return id > OTHER && id < COUNT && LIST[id];
     }
 
+    private static void putWords(final byte[] key, final int id)
+    {
+        if (key.length > 3 * Long.BYTES)
+        {
+            throw new IllegalStateException("a known header name of more than three words: " + new String(key));
+        }
+        final long[] words = new long[3];
+        for (int i = 0; i < key.length; i++)
+        {
+            words[i / Long.BYTES] |= (key[i] & 0xFFL) << (8 * (i % Long.BYTES));
+        }
+        int slot = wordHash(words[0], key.length);
+        while (WORD_LENGTHS[slot] != 0)
+        {
+            slot = (slot + 1) & WORD_TABLE_MASK;
+        }
+        WORD_LENGTHS[slot] = key.length;
+        WORD_IDS[slot] = id;
+        System.arraycopy(words, 0, WORDS, 3 * slot, 3);
+        maxLength = Math.max(maxLength, key.length);
+    }
+
+    private static int wordHash(final long firstWord, final int length)
+    {
+        return (int)(((firstWord ^ length) * 0x9E37_79B9_7F4A_7C15L) >>> 56) & WORD_TABLE_MASK;
+    }
+
+    /** The lower-cased name's word {@code w} (eight bytes from {@code offset + 8w}), bytes past the name zero. */
+    private static long word(final byte[] bytes, final int offset, final int length, final int w)
+    {
+        final int tail = length - w * Long.BYTES;
+        final long mask = tail >= Long.BYTES ? -1L : (1L << (8 * tail)) - 1;
+        return SipChars.toLowerCase(SipChars.getLong(bytes, offset + w * Long.BYTES)) & mask;
+    }
+
     private static void put(final String name, final int id)
     {
         final byte[] key = new byte[name.length()];
@@ -213,6 +285,7 @@ public final class HeaderName
             words[i / Long.BYTES] |= (key[i] & 0xFFL) << (8 * (i % Long.BYTES));
         }
         TABLE_WORDS[slot] = words;
+        putWords(key, id);
     }
 
     private static boolean matches(final byte[] key, final DirectBuffer buffer, final int offset)

@@ -9,6 +9,8 @@ import org.agrona.DirectBuffer;
  */
 public final class NameAddr
 {
+    private static final Params.ShortName TAG = new Params.ShortName("tag");
+
     private final AsciiView value = new AsciiView();
     private final AsciiView displayName = new AsciiView();
     private final AsciiView uri = new AsciiView();
@@ -83,7 +85,7 @@ public final class NameAddr
                 {
                     return false;
                 }
-                if (tag.isEmpty() && param.nameIs(bytes, "tag"))
+                if (tag.isEmpty() && param.nameIs(bytes, TAG))
                 {
                     tag.wrap(buffer, param.valueStart, param.valueLength());
                 }

@@ -18,15 +18,49 @@ final class Params
         int valueStart;
         int valueEnd;
 
-        /** Case-insensitive comparison of the name with a lower-case constant. */
-        boolean nameIs(final byte[] bytes, final String lowerCaseName)
+        /** Case-insensitive comparison of the name with a constant: one word compare where the array has room. */
+        boolean nameIs(final byte[] bytes, final ShortName name)
         {
-            return SipChars.equalsIgnoreCase(bytes, nameStart, nameEnd, lowerCaseName);
+            if (nameEnd - nameStart != name.length)
+            {
+                return false;
+            }
+            if (nameStart + Long.BYTES > bytes.length)
+            {
+                return SipChars.equalsIgnoreCase(bytes, nameStart, nameEnd, name.text);
+            }
+            return (SipChars.toLowerCase(SipChars.getLong(bytes, nameStart)) & name.mask) == name.word;
         }
 
         int valueLength()
         {
             return valueEnd - valueStart;
+        }
+    }
+
+    /** A lower-case parameter name of at most eight letters, kept also as the word {@link SipChars#getLong} reads. */
+    static final class ShortName
+    {
+        final String text;
+        final int length;
+        final long word;
+        final long mask;
+
+        ShortName(final String lowerCaseText)
+        {
+            if (lowerCaseText.length() > Long.BYTES)
+            {
+                throw new IllegalArgumentException("longer than a word: " + lowerCaseText);
+            }
+            text = lowerCaseText;
+            length = lowerCaseText.length();
+            long bits = 0;
+            for (int i = 0; i < length; i++)
+            {
+                bits |= (lowerCaseText.charAt(i) & 0xFFL) << (8 * i);
+            }
+            word = bits;
+            mask = length == Long.BYTES ? -1L : (1L << (8 * length)) - 1;
         }
     }
 

@@ -22,6 +22,7 @@ final class SipChars
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long ONES = 0x0101_0101_0101_0101L;
     private static final long HIGH_BITS = 0x8080_8080_8080_8080L;
+    private static final long LWS_BITS = 1L << SP | 1L << HT | 1L << CR | 1L << LF;
 
     private static final boolean[] TOKEN = new boolean[256];
     private static final boolean[] PARAM = new boolean[256];
@@ -89,7 +90,8 @@ final class SipChars
 
     static boolean isDigit(final int b)
     {
-        return b >= '0' && b <= '9';
+        // One unsigned compare instead of two: below '0' wraps to a large char.
+        return (char)(b - '0') <= 9;
     }
 
     static boolean isHex(final int b)
@@ -100,7 +102,9 @@ final class SipChars
     /** Linear white space of a header value after unfolding: SP, HT and the CRLF of a fold (RFC 3261 §25.1). */
     static boolean isLws(final int b)
     {
-        return b == SP || b == HT || b == CR || b == LF;
+        // One compare settles the usual byte (above SP); the four LWS bytes are bits of a constant.
+        final int c = b & 0xFF;
+        return c <= SP && ((LWS_BITS >>> c) & 1L) != 0;
     }
 
     static int skipLws(final byte[] bytes, final int from, final int to)

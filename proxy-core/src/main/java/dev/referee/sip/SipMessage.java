@@ -7,8 +7,11 @@ import org.agrona.DirectBuffer;
  * <p>
  * {@link #parse} indexes the start line and every header (name id, name range, value range); values of
  * list headers (Via, Route, Record-Route, Contact, ...) are split at top-level commas into one index entry
- * each. Typed views (Via, From, To, Contact, CSeq...) are parsed on first use and cached until the next
- * {@link #parse}. No allocation after construction. Not thread-safe: one instance per pipeline slot.
+ * each (those of lists the parse does not check, such as Allow, when the index is first read). Typed views
+ * (Via, From, To, Contact, CSeq...) are parsed on first use and cached until the next {@link #parse}. No
+ * allocation after construction. Not thread-safe: one instance per pipeline slot, and even reads must not overlap
+ * (the first read of the header index splits the lists the parse left whole; the ring's publish hands a slot from
+ * the receive thread to the engine thread).
  */
 public final class SipMessage
 {
@@ -19,8 +22,17 @@ public final class SipMessage
     private static final long MAX_CSEQ = 0x7FFF_FFFFL;       // RFC 3261 §8.1.1.5: less than 2**31
     private static final int MAX_MAX_FORWARDS = 255;        // RFC 3261 §20.22: 0-255 in practice
     private static final int NO_ENTRY = HeaderIndex.NO_ENTRY;
+    /** Bits of {@link #wrappedViews}: the typed views this parse has wrapped over a value. */
+    private static final int REQUEST_URI_VIEW = 1;
+    private static final int TOP_VIA_VIEW = 2;
+    private static final int FROM_VIEW = 4;
+    private static final int TO_VIEW = 8;
+    private static final int CONTACT_VIEW = 16;
 
-    private final HeaderIndex headerIndex = new HeaderIndex(MAX_HEADERS);
+    /** The entries parsed; list values other than Via, Contact, Route, Record-Route are split on first read. */
+    private HeaderIndex headerIndex = new HeaderIndex(MAX_HEADERS);
+    /** Where {@link #entries()} splits them into; the two then trade places. */
+    private HeaderIndex spareIndex = new HeaderIndex(MAX_HEADERS);
     private final HeaderLines headerLines = new HeaderLines();
 
     private final AsciiView methodName = new AsciiView();
@@ -59,6 +71,7 @@ public final class SipMessage
     private int maxForwards;
     private int contentLength;
     private int bodyOffset;
+    private int wrappedViews;
 
     /**
      * Parses {@code length} bytes at {@code offset}. The message ends where Content-Length says; bytes
@@ -74,6 +87,7 @@ public final class SipMessage
         if (offset < 0 || offset >= end)
         {
             fail(ParseErrors.EMPTY);
+            emptyViewsNotWrapped();
             return false;
         }
         final byte[] array = access.array(buffer, offset, end);
@@ -94,6 +108,7 @@ public final class SipMessage
             fail(pos >= end ? ParseErrors.EMPTY : ParseErrors.NO_END_OF_HEADERS);
             startLine(pos, end);
             messageLength = end - offset;
+            emptyViewsNotWrapped();
             return false;
         }
         startLine(pos, withoutCr(pos, startLineEnd));
@@ -114,6 +129,7 @@ public final class SipMessage
             bodyOffset = end;
             messageLength = end - offset;
         }
+        emptyViewsNotWrapped();
         return errorReason == null;
     }
 
@@ -194,31 +210,33 @@ public final class SipMessage
     /** Number of indexed header values (list headers count once per value). */
     public int headerCount()
     {
-        return headerIndex.size();
+        return entries().size();
     }
 
     /** {@link HeaderName} id of entry {@code index}. */
     public int headerId(final int index)
     {
-        return headerIndex.id(index);
+        return entries().id(index);
     }
 
     /** Points {@code into} at the name of entry {@code index}, as received (compact or long form). */
     public AsciiView headerName(final int index, final AsciiView into)
     {
-        return into.wrap(buffer, headerIndex.nameOffset(index), headerIndex.nameLength(index));
+        final HeaderIndex entries = entries();
+        return into.wrap(buffer, entries.nameOffset(index), entries.nameLength(index));
     }
 
     /** Points {@code into} at the value of entry {@code index}, leading and trailing whitespace trimmed. */
     public AsciiView headerValue(final int index, final AsciiView into)
     {
-        return into.wrap(buffer, headerIndex.valueOffset(index), headerIndex.valueLength(index));
+        final HeaderIndex entries = entries();
+        return into.wrap(buffer, entries.valueOffset(index), entries.valueLength(index));
     }
 
     /** Index of the first entry with {@code headerId} at or after {@code fromIndex}; -1 when none. */
     public int findHeader(final int headerId, final int fromIndex)
     {
-        return headerIndex.find(headerId, fromIndex);
+        return entries().find(headerId, fromIndex);
     }
 
     /** Points {@code into} at the first value of {@code headerId}; returns false (and resets it) when absent. */
@@ -315,12 +333,25 @@ public final class SipMessage
 
     int valueOffset(final int index)
     {
-        return headerIndex.valueOffset(index);
+        return entries().valueOffset(index);
     }
 
     int valueLength(final int index)
     {
-        return headerIndex.valueLength(index);
+        return entries().valueLength(index);
+    }
+
+    /** The index as callers see it: every list value split (see {@link HeaderLines#split}). */
+    private HeaderIndex entries()
+    {
+        if (headerIndex.hasUnsplit())
+        {
+            headerLines.split(bytes, headerIndex, spareIndex);
+            final HeaderIndex split = spareIndex;
+            spareIndex = headerIndex;
+            headerIndex = split;
+        }
+        return headerIndex;
     }
 
     /** True when the To header was readable as a name-addr (a response may then add a tag to it). */
@@ -367,11 +398,36 @@ public final class SipMessage
         callId.reset();
         cseqMethodName.reset();
         contentType.reset();
-        requestUriView.wrap(buffer, bytes, offset, 0);
-        topVia.wrap(buffer, bytes, offset, 0);
-        from.wrap(buffer, bytes, offset, 0);
-        to.wrap(buffer, bytes, offset, 0);
-        contact.wrap(buffer, bytes, offset, 0);
+        wrappedViews = 0;
+    }
+
+    /**
+     * Empties the typed views this parse did not wrap over a value, so that none shows the last message. Done at the
+     * end rather than in {@link #reset}: most parses wrap every one of them, and a wrap is itself a full reset.
+     */
+    private void emptyViewsNotWrapped()
+    {
+        final int wrapped = wrappedViews;
+        if ((wrapped & REQUEST_URI_VIEW) == 0)
+        {
+            requestUriView.wrap(buffer, bytes, offset, 0);
+        }
+        if ((wrapped & TOP_VIA_VIEW) == 0)
+        {
+            topVia.wrap(buffer, bytes, offset, 0);
+        }
+        if ((wrapped & FROM_VIEW) == 0)
+        {
+            from.wrap(buffer, bytes, offset, 0);
+        }
+        if ((wrapped & TO_VIEW) == 0)
+        {
+            to.wrap(buffer, bytes, offset, 0);
+        }
+        if ((wrapped & CONTACT_VIEW) == 0)
+        {
+            contact.wrap(buffer, bytes, offset, 0);
+        }
     }
 
     private void fail(final String reason)
@@ -461,6 +517,7 @@ public final class SipMessage
             fail(otherVersion ? ParseErrors.UNSUPPORTED_VERSION : ParseErrors.MALFORMED_REQUEST_LINE);
             return;
         }
+        wrappedViews |= REQUEST_URI_VIEW;
         if (!requestUriView.wrap(buffer, bytes, sp1 + 1, sp2 - sp1 - 1))
         {
             fail(ParseErrors.BAD_REQUEST_URI);
@@ -477,15 +534,25 @@ public final class SipMessage
     {
         vias();
         fromValid = single(HeaderName.FROM, ParseErrors.MISSING_FROM, ParseErrors.MULTIPLE_FROM) &&
-            nameAddr(HeaderName.FROM, from, ParseErrors.MALFORMED_FROM);
+            nameAddr(HeaderName.FROM, from, FROM_VIEW, ParseErrors.MALFORMED_FROM);
         toValid = single(HeaderName.TO, ParseErrors.MISSING_TO, ParseErrors.MULTIPLE_TO) &&
-            nameAddr(HeaderName.TO, to, ParseErrors.MALFORMED_TO);
+            nameAddr(HeaderName.TO, to, TO_VIEW, ParseErrors.MALFORMED_TO);
         single(HeaderName.CALL_ID, ParseErrors.MISSING_CALL_ID, ParseErrors.MULTIPLE_CALL_ID);
         single(HeaderName.CSEQ, ParseErrors.MISSING_CSEQ, ParseErrors.MULTIPLE_CSEQ);
         maxForwardsValue();
         contacts();
-        header(HeaderName.CONTENT_TYPE, contentType);
+        contentTypeValue();
         contentLengthValue(bodyStart, end);
+    }
+
+    /** Read from the parse's own index: {@link #header} would split the unsplit lists (see {@link #entries}). */
+    private void contentTypeValue()
+    {
+        final int index = headerIndex.first(HeaderName.CONTENT_TYPE);
+        if (index != NO_ENTRY)
+        {
+            contentType.wrap(buffer, headerIndex.valueOffset(index), headerIndex.valueLength(index));
+        }
     }
 
     private boolean single(final int id, final String missing, final String multiple)
@@ -524,6 +591,7 @@ public final class SipMessage
             {
                 final boolean top = i == headerIndex.first(HeaderName.VIA);
                 final Via via = top ? topVia : scratchVia;
+                wrappedViews |= top ? TOP_VIA_VIEW : 0;
                 final boolean valid = via.wrap(buffer, bytes, headerIndex.valueOffset(i), headerIndex.valueLength(i));
                 topViaValid |= top && valid;
                 if (!valid)
@@ -534,9 +602,10 @@ public final class SipMessage
         }
     }
 
-    private boolean nameAddr(final int id, final NameAddr view, final String malformed)
+    private boolean nameAddr(final int id, final NameAddr view, final int viewBit, final String malformed)
     {
         final int index = headerIndex.first(id);
+        wrappedViews |= viewBit;
         if (!view.wrap(buffer, bytes, headerIndex.valueOffset(index), headerIndex.valueLength(index)))
         {
             fail(malformed);
@@ -553,8 +622,8 @@ public final class SipMessage
         callId.wrap(buffer, start, end - start);
         for (int i = start; i < end; i++)
         {
-            final int b = bytes[i] & 0xFF;
-            if (b <= ' ' || b >= 0x7F)
+            // Outside '!'..'~' in one unsigned compare: below '!' wraps to a large char.
+            if ((char)((bytes[i] & 0xFF) - '!') > '~' - '!')
             {
                 fail(ParseErrors.MALFORMED_CALL_ID);
                 return;
@@ -597,11 +666,28 @@ public final class SipMessage
         {
             fail(ParseErrors.MALFORMED_CSEQ);
         }
-        if (request && !methodName.isEmpty() && (cseqMethod != method || !cseqMethodName.contentEquals(methodName)))
+        if (request && !methodName.isEmpty() && (cseqMethod != method || !sameBytes(cseqMethodName, methodName)))
         {
             // RFC 4475 §3.1.2.17/18: compared as text, so that two different unknown methods do not match.
             fail(ParseErrors.CSEQ_METHOD_MISMATCH);
         }
+    }
+
+    /** {@link AsciiView#contentEquals} for two views of this message, read from the array: no bounds check a byte. */
+    private boolean sameBytes(final AsciiView a, final AsciiView b)
+    {
+        if (a.length() != b.length())
+        {
+            return false;
+        }
+        for (int i = 0; i < a.length(); i++)
+        {
+            if (bytes[a.offset() + i] != bytes[b.offset() + i])
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void maxForwardsValue()
@@ -643,6 +729,7 @@ public final class SipMessage
             {
                 continue;
             }
+            wrappedViews |= first ? CONTACT_VIEW : 0;
             final boolean valid = (first ? contact : scratchNameAddr).wrap(buffer, bytes, start, length);
             contactValid |= first && valid;
             if (!valid)

@@ -29,6 +29,20 @@ public final class SipMethod
         "INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "REGISTER", "PRACK", "SUBSCRIBE", "NOTIFY", "PUBLISH", "INFO",
         "REFER", "MESSAGE", "UPDATE" };
 
+    /** Each name's first eight letters as the little-endian word {@link SipChars#getLong} reads, zero-padded. */
+    private static final long[] FIRST_WORDS = new long[NAMES.length];
+
+    static
+    {
+        for (int i = 0; i < NAMES.length; i++)
+        {
+            for (int j = 0; j < Math.min(NAMES[i].length(), Long.BYTES); j++)
+            {
+                FIRST_WORDS[i] |= (NAMES[i].charAt(j) & 0xFFL) << (8 * j);
+            }
+        }
+    }
+
     private SipMethod()
     {
     }
@@ -60,8 +74,31 @@ public final class SipMethod
         return UNKNOWN;
     }
 
-    /** As {@link #lookup(DirectBuffer, int, int)} over an array. */
+    /**
+     * As {@link #lookup(DirectBuffer, int, int)} over an array: the first eight letters read as one word and compared
+     * with each name's, where the array has room; the letters after them (SUBSCRIBE's E) one by one.
+     */
     static int lookup(final byte[] bytes, final int offset, final int length)
+    {
+        if (length <= 0 || offset + Long.BYTES > bytes.length)
+        {
+            return lookupByLetters(bytes, offset, length);
+        }
+        final long mask = length >= Long.BYTES ? -1L : (1L << (8 * length)) - 1;
+        final long first = SipChars.getLong(bytes, offset) & mask;
+        for (int i = 0; i < NAMES.length; i++)
+        {
+            final String name = NAMES[i];
+            if (FIRST_WORDS[i] == first && name.length() == length &&
+                (length <= Long.BYTES || SipChars.equalsExact(bytes, offset, offset + length, name)))
+            {
+                return ALL[i];
+            }
+        }
+        return UNKNOWN;
+    }
+
+    private static int lookupByLetters(final byte[] bytes, final int offset, final int length)
     {
         for (int i = 0; i < NAMES.length; i++)
         {

@@ -14,6 +14,10 @@ public final class SipUri
     private static final int SCHEME_TEL = 3;
     private static final int MAX_PORT = 65535;
     private static final int BAD_BYTE = -2;
+    /** "sip:" as the little-endian word {@link SipChars#getLong} reads, lower-cased, and the mask of its bytes. */
+    private static final long SIP_COLON = 0x3A70_6973L;
+    private static final long SIP_COLON_MASK = 0xFFFF_FFFFL;
+    private static final int SIP_COLON_LENGTH = 4;
 
     /** What {@link #scan} looks for, per byte value. */
     private static final byte ORDINARY = 0;
@@ -73,6 +77,14 @@ public final class SipUri
         if (at == BAD_BYTE)
         {
             return false;
+        }
+        if (length > SIP_COLON_LENGTH && offset + Long.BYTES <= bytes.length &&
+            (SipChars.toLowerCase(SipChars.getLong(bytes, offset)) & SIP_COLON_MASK) == SIP_COLON)
+        {
+            // Nearly every URI: "sip:" in any case, in one compare, which is what the scheme's letters would give.
+            scheme.wrap(buffer, offset, SIP_COLON_LENGTH - 1);
+            schemeKind = SCHEME_SIP;
+            return wrapSip(bytes, offset + SIP_COLON_LENGTH, end, at);
         }
         final int colon = schemeEnd(bytes, offset, end);
         if (colon < 0 || colon + 1 >= end)

@@ -3,6 +3,8 @@ package dev.referee.sip;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,6 +27,31 @@ class HeaderNameTest
             assertEquals(id, lookup(name.toUpperCase()), name);
             assertEquals(id, lookup(name.toLowerCase()), name);
         }
+    }
+
+    /** The array lookup reads a name a word at a time: followed by a colon and more, or ending the array. */
+    @Test
+    void shouldFindEveryNameInAnArrayWhereverItEnds()
+    {
+        for (int id = 1; id < HeaderName.COUNT; id++)
+        {
+            for (final String name : new String[] {HeaderName.canonicalName(id), HeaderName.canonicalName(id)
+                .toUpperCase(), HeaderName.canonicalName(id).toLowerCase()})
+            {
+                final byte[] line = (" " + name + ": value of some length\r\n").getBytes(StandardCharsets.US_ASCII);
+                assertEquals(id, HeaderName.lookup(line, 1, name.length()), name);
+                final byte[] alone = (" " + name).getBytes(StandardCharsets.US_ASCII);
+                assertEquals(id, HeaderName.lookup(alone, 1, name.length()), name);
+                // Shorter or longer by a byte: whatever the buffer lookup says (a shortened "To" is the compact "T").
+                assertEquals(lookup(name.substring(0, name.length() - 1)), HeaderName.lookup(line, 1, name.length() - 1));
+                assertEquals(lookup(name + ":"), HeaderName.lookup(line, 1, name.length() + 1), name);
+            }
+        }
+        final byte[] compact = "v: x\r\n".getBytes(StandardCharsets.US_ASCII);
+        assertEquals(HeaderName.VIA, HeaderName.lookup(compact, 0, 1));
+        final byte[] unknown = "X-Proxy-Authorization-Extra: x".getBytes(StandardCharsets.US_ASCII);
+        assertEquals(HeaderName.OTHER, HeaderName.lookup(unknown, 0, 27));
+        assertEquals(HeaderName.PROXY_AUTHORIZATION, HeaderName.lookup(unknown, 2, 19));
     }
 
     @Test

@@ -18,6 +18,27 @@ class SipUriTest
         return uri.wrap(buffer, 0, buffer.capacity());
     }
 
+    /** "sip:" is matched as one word where eight bytes can be read; a short URI and other schemes go letter by letter. */
+    @Test
+    void shouldReadTheSipSchemeTheSameWhateverItsCaseOrLength()
+    {
+        for (final String text : new String[] {"sip:alice@example.com;transport=tcp", "SIP:alice@example.com",
+            "Sip:h", "sIp:a@h", "sip:h:5", "sip:a@b"})
+        {
+            assertTrue(wrap(text), text);
+            assertTrue(uri.isSip(), text);
+            assertFalse(uri.isSips(), text);
+            assertEquals(text.substring(0, 3), uri.scheme().toString(), text);
+            assertEquals(text.substring(4).replace("alice@", "").replace("a@", "").replaceAll("[:;].*", ""),
+                uri.host().toString(), text);
+        }
+        assertFalse(wrap("sip:"));
+        assertFalse(wrap("sip:@h"));
+        assertTrue(wrap("sips:alice@example.com") && uri.isSips());
+        assertTrue(wrap("sipx:alice@example.com") && !uri.isSip());
+        assertTrue(wrap("tel:+15550100") && uri.isTel());
+    }
+
     @Test
     void shouldTellWhenAHeaderEscapesAControlCharacter()
     {

@@ -64,6 +64,42 @@ class ViaTest
         assertEquals("z9hG4bKq", via.branch().toString());
     }
 
+    /** "SIP/2.0/" is matched as one word; any other spelling the grammar allows still goes the token way. */
+    @Test
+    void shouldReadTheProtocolTheSameWhicheverWayItIsWritten()
+    {
+        for (final String protocol : new String[] {"SIP/2.0/", "sip/2.0/", "SIP/2.0/ ", "SIP/2.0 /", "SIP/3.0/"})
+        {
+            assertTrue(wrap(protocol + "UDP host:5060;branch=z9hG4bKq"), protocol);
+            assertEquals("UDP", via.transport().toString(), protocol);
+            assertEquals("host", via.host().toString(), protocol);
+        }
+        assertFalse(wrap("SIP/2.0/"));
+        assertFalse(wrap("SIP/2.0/ "));
+        assertFalse(wrap("SIP/2.0/UDP"));
+        assertFalse(wrap("SIP/2.0//UDP host"));
+        assertFalse(wrap("SIP/2.0/\u00e9 host"));
+    }
+
+    /** Known parameters are matched in any case, as a word or, at the very end of the bytes, letter by letter. */
+    @Test
+    void shouldFindKnownParametersInAnyCaseWhereverTheyEnd()
+    {
+        assertTrue(wrap("SIP/2.0/UDP h;BRANCH=z9hG4bKa;Received=192.0.2.1;RPort=5062;branchx=1;rpor=2"));
+        assertEquals("z9hG4bKa", via.branch().toString());
+        assertEquals("192.0.2.1", via.received().toString());
+        assertEquals(5062, via.rport());
+        assertTrue(wrap("SIP/2.0/UDP h;rport"));
+        assertTrue(via.hasRport());
+        assertTrue(wrap("SIP/2.0/UDP h;x;Branch"));
+        assertTrue(via.branch().isEmpty());
+        assertTrue(wrap("SIP/2.0/UDP h;x;received=r"));
+        assertEquals("r", via.received().toString());
+        assertTrue(wrap("SIP/2.0/UDP h;receive=r;rport;branc=b"));
+        assertTrue(via.received().isEmpty());
+        assertTrue(via.branch().isEmpty());
+    }
+
     @Test
     void shouldRejectMalformedValues()
     {
