@@ -230,26 +230,22 @@ public final class HeaderName
         return id > OTHER && id < COUNT && LIST[id];
     }
 
-    private static void putWords(final byte[] key, final int id)
+    /** Enters a lower-cased name of {@code length} letters, given as its {@code words}, in the word table. */
+    private static void putWords(final long[] words, final int length, final int id)
     {
-        if (key.length > 3 * Long.BYTES)
+        if (words.length > 3)
         {
-            throw new IllegalStateException("a known header name of more than three words: " + new String(key));
+            throw new IllegalStateException("a known header name of more than three words: " + length + " letters");
         }
-        final long[] words = new long[3];
-        for (int i = 0; i < key.length; i++)
-        {
-            words[i / Long.BYTES] |= (key[i] & 0xFFL) << (8 * (i % Long.BYTES));
-        }
-        int slot = wordHash(words[0], key.length);
+        int slot = wordHash(words[0], length);
         while (WORD_LENGTHS[slot] != 0)
         {
             slot = (slot + 1) & WORD_TABLE_MASK;
         }
-        WORD_LENGTHS[slot] = key.length;
+        WORD_LENGTHS[slot] = length;
         WORD_IDS[slot] = id;
-        System.arraycopy(words, 0, WORDS, 3 * slot, 3);
-        maxLength = Math.max(maxLength, key.length);
+        System.arraycopy(words, 0, WORDS, 3 * slot, words.length);
+        maxLength = Math.max(maxLength, length);
     }
 
     private static int wordHash(final long firstWord, final int length)
@@ -260,9 +256,8 @@ public final class HeaderName
     /** The lower-cased name's word {@code w} (eight bytes from {@code offset + 8w}), bytes past the name zero. */
     private static long word(final byte[] bytes, final int offset, final int length, final int w)
     {
-        final int tail = length - w * Long.BYTES;
-        final long mask = tail >= Long.BYTES ? -1L : (1L << (8 * tail)) - 1;
-        return SipChars.toLowerCase(SipChars.getLong(bytes, offset + w * Long.BYTES)) & mask;
+        return SipChars.toLowerCase(SipChars.getLong(bytes, offset + w * Long.BYTES)) &
+            SipChars.firstBytesMask(length - w * Long.BYTES);
     }
 
     private static void put(final String name, final int id)
@@ -279,13 +274,14 @@ public final class HeaderName
         }
         TABLE_KEYS[slot] = key;
         TABLE_IDS[slot] = id;
+        final String lowerCase = new String(key, java.nio.charset.StandardCharsets.ISO_8859_1);
         final long[] words = new long[(key.length + Long.BYTES - 1) / Long.BYTES];
-        for (int i = 0; i < key.length; i++)
+        for (int w = 0; w < words.length; w++)
         {
-            words[i / Long.BYTES] |= (key[i] & 0xFFL) << (8 * (i % Long.BYTES));
+            words[w] = SipChars.wordOf(lowerCase, w * Long.BYTES);
         }
         TABLE_WORDS[slot] = words;
-        putWords(key, id);
+        putWords(words, key.length, id);
     }
 
     private static boolean matches(final byte[] key, final DirectBuffer buffer, final int offset)

@@ -54,13 +54,8 @@ final class Params
             }
             text = lowerCaseText;
             length = lowerCaseText.length();
-            long bits = 0;
-            for (int i = 0; i < length; i++)
-            {
-                bits |= (lowerCaseText.charAt(i) & 0xFFL) << (8 * i);
-            }
-            word = bits;
-            mask = length == Long.BYTES ? -1L : (1L << (8 * length)) - 1;
+            word = SipChars.wordOf(lowerCaseText, 0);
+            mask = SipChars.firstBytesMask(length);
         }
     }
 

@@ -238,6 +238,26 @@ final class SipChars
     }
 
     /**
+     * Up to eight characters of {@code text} from {@code from} as the word {@link #getLong} would read them (the first
+     * in the lowest bits), zero past the text's end: what a constant is compared with.
+     */
+    static long wordOf(final CharSequence text, final int from)
+    {
+        long word = 0;
+        for (int i = from, end = Math.min(text.length(), from + Long.BYTES); i < end; i++)
+        {
+            word |= (text.charAt(i) & 0xFFL) << (8 * (i - from));
+        }
+        return word;
+    }
+
+    /** A mask of a word's first {@code count} bytes (all eight from eight on). */
+    static long firstBytesMask(final int count)
+    {
+        return count >= Long.BYTES ? -1L : (1L << (8 * count)) - 1;
+    }
+
+    /**
      * The eight bytes with A-Z lower-cased and every other byte unchanged: per byte, the high bit of
      * {@code heptet + 0x3F} says "at least 'A'" and of {@code heptet + 0x25} "above 'Z'" (no carry can cross bytes).
      */

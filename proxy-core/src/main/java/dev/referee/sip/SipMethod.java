@@ -36,10 +36,7 @@ public final class SipMethod
     {
         for (int i = 0; i < NAMES.length; i++)
         {
-            for (int j = 0; j < Math.min(NAMES[i].length(), Long.BYTES); j++)
-            {
-                FIRST_WORDS[i] |= (NAMES[i].charAt(j) & 0xFFL) << (8 * j);
-            }
+            FIRST_WORDS[i] = SipChars.wordOf(NAMES[i], 0);
         }
     }
 
@@ -84,8 +81,7 @@ public final class SipMethod
         {
             return lookupByLetters(bytes, offset, length);
         }
-        final long mask = length >= Long.BYTES ? -1L : (1L << (8 * length)) - 1;
-        final long first = SipChars.getLong(bytes, offset) & mask;
+        final long first = SipChars.getLong(bytes, offset) & SipChars.firstBytesMask(length);
         for (int i = 0; i < NAMES.length; i++)
         {
             final String name = NAMES[i];

@@ -279,15 +279,15 @@ public final class UdpTransport implements Runnable, AutoCloseable
 
     /**
      * The real-time clock the datagrams' arrival stamps are compared with (the system's; tests step it); with batched
-     * system calls only. Before the receive thread starts.
+     * system calls only. Before {@link #batchSystemCalls}, which reads it.
      */
     public void arrivalClock(final EpochNanoClock clock)
     {
-        arrivalClock = clock;
         if (receiveBatch != null)
         {
-            receiveBatch = new ReceiveBatch(calls, RECEIVE_BATCH, InboundEvent.MAX_MESSAGE_LENGTH, clock);
+            throw new IllegalStateException("the arrival clock is set before batchSystemCalls");
         }
+        arrivalClock = clock;
     }
 
     /** Sets what may keep this transport silent (a cluster member without the leader's lease). Before start. */
