@@ -7,8 +7,9 @@
 #                                        [--hold-ms MS] [--recv-timeout MS] [--probe-start R] [--probe-seconds S]
 #                                        [--warmup-calls N] [--port-base P] [--csv FILE] [--png FILE]
 #                                        [--keep DIR] [--build] [--referee-cpus LIST] [--sipp-cpus LIST]
-#                                        [--standing-lag MS] [--snapshot-interval DURATION]
-#                                        [--udp-send engine|send-thread]
+#                                        [--standing-lag MS] [--socket-wait true|false]
+#                                        [--snapshot-interval DURATION]
+#                                        [--udp-send engine|send-thread] [--receive-priority N]
 #
 # --capacity: the clean capacity in calls/s. Without it the script finds one first: probes of --probe-seconds
 # (default 5) from --probe-start calls/s (default 500), each 1.25x the last (rounded to 50), at most 8; the capacity
@@ -28,8 +29,13 @@
 #   failed       SIPp's failed calls (timeouts, unexpected messages): neither completed nor shed
 #   admitted, shed, absorbed, ...  the differences, over the step, of every counter under the top-level "overload"
 #                object of Referee's GET /status (read before and after the step); "n/a" when Referee has none.
-#                drops.overload503 (stateless 503s written by the receive thread when the inbound ring is full) is
-#                shown too.
+#                drops.overload503 (stateless 503s written by the receive thread when the inbound ring is full) and
+#                drops.callLimit (new calls the engine answered 503 at sip.max-calls, "503(calls)") are shown too:
+#                SIPp's "shed" counts every 503, Referee's "shed(R)" only admission's.
+#   rcvbuf       datagrams the kernel dropped over the step because a UDP socket's receive buffer was full
+#                (RcvbufErrors of /proc/net/snmp: every socket of the machine, Referee's and SIPp's); "rcvbuf(R)"
+#                those of Referee's own socket (the drops column of /proc/net/udp for its port): the loss no
+#                admission rule sees, which fails calls already admitted.
 # The CSV (--csv, default benchmarks/results/overload-steps.csv) has one row per step, with every overload counter;
 # the PNG (--png, default benchmarks/results/overload-steps.png) plots offered, created, goodput, shed and failed
 # per step, with /usr/bin/python3 and matplotlib (Debian's python3-matplotlib, installed with apt-get when missing),
@@ -37,6 +43,9 @@
 #
 # --standing-lag: Referee's overload.standing-lag in ms (0 turns it off; default: Referee's own, 100 ms), to compare
 # shedding on a standing lag with shedding on overload.max-lag alone in the same session.
+# --socket-wait: Referee's overload.socket-wait (false: datagrams are not stamped and their wait in the socket does
+# not count; default: Referee's own, true). --receive-priority: Referee's pipeline.receive-priority (0: the receive
+# threads at the engine's priority; default: Referee's own, 5 nice steps above it).
 # --snapshot-interval: Referee's journal.snapshot-interval (e.g. 24h: no snapshot within a run; default: Referee's own,
 # 60s). A snapshot holds the engine thread for seconds at these rates (docs/journal-format.md "Snapshots"), and the
 # first one falls about a minute after the warm-up: in the 3x step with the default step length.
@@ -45,7 +54,8 @@
 # offer more (it managed 3,600 of 4,500 calls/s asked): a step then measures the generator's collapse as much as
 # Referee's. With one core each, Referee's clean capacity is lower and SIPp can offer twice it.
 #
-# Referee runs from ops/target/referee.jar (built when missing or with --build) as in e2e-sipp.sh (UDP, journal
+# Referee runs from ops/target/referee.jar (built when missing or with --build; $E2E_REFEREE_JAR names another jar,
+# to compare two builds) as in e2e-sipp.sh (UDP, journal
 # on), with e2e-lib.sh's JVM flags and $E2E_JAVA_OPTS, after a warm-up run (--warmup-calls, default 5,000, at the
 # lower of the capacity and --probe-start). Ports (P = --port-base, default 17060): Referee P, admin P+1000,
 # uas P+2, uac P+10. Every process it starts is stopped by PID, and its temporary directory removed, on any exit.
@@ -67,6 +77,8 @@ build=0
 referee_cpus=""
 sipp_cpus=""
 standing_lag=""
+socket_wait=""
+receive_priority=""
 snapshot_interval=""
 udp_send=""
 
@@ -94,6 +106,8 @@ do
         --referee-cpus) referee_cpus="$2"; shift 2 ;;
         --sipp-cpus) sipp_cpus="$2"; shift 2 ;;
         --standing-lag) standing_lag="$2"; shift 2 ;;
+        --socket-wait) socket_wait="$2"; shift 2 ;;
+        --receive-priority) receive_priority="$2"; shift 2 ;;
         --snapshot-interval) snapshot_interval="$2"; shift 2 ;;
         --udp-send) udp_send="$2"; shift 2 ;;
         -h|--help) usage; exit 0 ;;
@@ -102,7 +116,7 @@ do
 done
 
 for n in "$step_seconds" "$hold" "$recv_timeout" "$probe_start" "$probe_seconds" "$warmup_calls" "$port_base" \
-    ${capacity:+"$capacity"} ${standing_lag:+"$standing_lag"}
+    ${capacity:+"$capacity"} ${standing_lag:+"$standing_lag"} ${receive_priority:+"$receive_priority"}
 do
     [[ "$n" =~ ^[0-9]+$ ]] || { echo "overload-steps: not a whole number: $n" >&2; exit 2; }
 done
@@ -113,7 +127,7 @@ done
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 scripts="$root/benchmarks/scripts"
-jar="$root/ops/target/referee.jar"
+jar="${E2E_REFEREE_JAR:-$root/ops/target/referee.jar}"
 bench_sipp="$root/benchmarks/sipp"
 csv="${csv:-$root/benchmarks/results/overload-steps.csv}"
 png="${png:-$root/benchmarks/results/overload-steps.png}"
@@ -164,13 +178,20 @@ sip:
   max-transactions: 400000
 YAML
 E2E_JAVA_OPTS="-Xms2g -Xmx2g ${E2E_JAVA_OPTS:-}"
-if [[ -n "$standing_lag" ]]
+if [[ -n "$standing_lag$socket_wait" ]]
 then
-    printf 'overload:\n  standing-lag: %sms\n' "$standing_lag" >> "$tmp/referee.yaml"
+    printf 'overload:\n' >> "$tmp/referee.yaml"
+    if [[ -n "$standing_lag" ]]; then printf '  standing-lag: %sms\n' "$standing_lag" >> "$tmp/referee.yaml"; fi
+    if [[ -n "$socket_wait" ]]; then printf '  socket-wait: %s\n' "$socket_wait" >> "$tmp/referee.yaml"; fi
 fi
-if [[ -n "$udp_send" ]]
+if [[ -n "$udp_send$receive_priority" ]]
 then
-    printf 'pipeline:\n  udp-send: "%s"\n' "$udp_send" >> "$tmp/referee.yaml"
+    printf 'pipeline:\n' >> "$tmp/referee.yaml"
+    if [[ -n "$udp_send" ]]; then printf '  udp-send: "%s"\n' "$udp_send" >> "$tmp/referee.yaml"; fi
+    if [[ -n "$receive_priority" ]]
+    then
+        printf '  receive-priority: %s\n' "$receive_priority" >> "$tmp/referee.yaml"
+    fi
 fi
 
 e2e_start_referee
@@ -285,10 +306,27 @@ if isinstance(oa, dict):
             prior = ob.get(key, 0) if isinstance(ob, dict) else 0
             out["overload." + key] = value - (prior if isinstance(prior, (int, float)) else 0)
 db, da = before.get("drops", {}), after.get("drops", {})
-if isinstance(da, dict) and isinstance(da.get("overload503"), (int, float)):
-    out["drops.overload503"] = da["overload503"] - (db.get("overload503", 0) if isinstance(db, dict) else 0)
+for key in ("overload503", "callLimit"):
+    if isinstance(da, dict) and isinstance(da.get(key), (int, float)):
+        out["drops." + key] = da[key] - (db.get(key, 0) if isinstance(db, dict) else 0)
 print(json.dumps(out))
 PY
+}
+
+# RcvbufErrors of the machine's UDP counters (/proc/net/snmp: a header line, then a line of values).
+udp_rcvbuf_errors()
+{
+    awk '/^Udp:/ { if (!header) { for (i = 1; i <= NF; i++) if ($i == "RcvbufErrors") col = i; header = 1 }
+                   else { print $col; exit } }' /proc/net/snmp
+}
+
+# Datagrams dropped on the UDP sockets bound to local port $1 (the last column of /proc/net/udp and udp6, per socket).
+udp_socket_drops()
+{
+    local hex
+    hex="$(printf '%04X' "$1")"
+    awk -v port=":$hex" 'FNR > 1 && substr($2, length($2) - 4) == port { sum += $NF } END { print sum + 0 }' \
+        /proc/net/udp /proc/net/udp6 2> /dev/null
 }
 
 rows="$tmp/rows.jsonl"
@@ -301,13 +339,17 @@ do
     n=$(( r * step_seconds ))
     echo "overload-steps: step $step: ${m}x = $r calls/s for $step_seconds s" >&2
     status > "$tmp/step$step-before.json"
+    rcvbuf_before="$(udp_rcvbuf_errors)"
+    referee_drops_before="$(udp_socket_drops "$referee_port")"
     run_uac "step$step" "$r" "$n"
+    rcvbuf=$(( $(udp_rcvbuf_errors) - rcvbuf_before ))
+    referee_drops=$(( $(udp_socket_drops "$referee_port") - referee_drops_before ))
     status > "$tmp/step$step-after.json"
     counters="$(status_diff "$tmp/step$step-before.json" "$tmp/step$step-after.json")"
     printf '{"step":%d,"multiplier":%s,"offered":%d,"calls":%d,"created":%d,"completed":%d,"shed":%d,"failed":%d,' \
         "$step" "$m" "$r" "$n" "$created" "$completed" "$shed" "$failed" >> "$rows"
-    printf '"window_s":%s,"wall_s":%s,"step_seconds":%d,"counters":%s}\n' "$window_s" "$wall_s" "$step_seconds" \
-        "$counters" >> "$rows"
+    printf '"window_s":%s,"wall_s":%s,"step_seconds":%d,"rcvbuf":%d,"referee_rcvbuf":%d,"counters":%s}\n' \
+        "$window_s" "$wall_s" "$step_seconds" "$rcvbuf" "$referee_drops" "$counters" >> "$rows"
 done
 
 mkdir -p "$(dirname "$csv")" "$(dirname "$png")"
@@ -324,7 +366,8 @@ for row in rows:
 shown = ["overload.admitted", "overload.shed", "overload.absorbed"]
 extra = [k for k in keys if k not in shown]
 fields = ["step", "multiplier", "offered_cps", "created_per_s", "calls", "created", "completed", "goodput_cps",
-          "shed", "shed_per_s", "failed", "failed_per_s", "window_s", "wall_s"] + shown + extra
+          "shed", "shed_per_s", "failed", "failed_per_s", "window_s", "wall_s", "rcvbuf", "referee_rcvbuf"] + \
+         shown + extra
 out = []
 for row in rows:
     window = max(row["step_seconds"], row["window_s"])
@@ -334,6 +377,7 @@ for row in rows:
         "completed": row["completed"], "goodput_cps": round(row["completed"] / window, 1),
         "shed": row["shed"], "shed_per_s": round(row["shed"] / window, 1), "failed": row["failed"],
         "failed_per_s": round(row["failed"] / window, 1), "window_s": row["window_s"], "wall_s": row["wall_s"],
+        "rcvbuf": row.get("rcvbuf", "n/a"), "referee_rcvbuf": row.get("referee_rcvbuf", "n/a"),
     }
     for key in shown + extra:
         line[key] = row["counters"].get(key, "n/a")
@@ -344,15 +388,16 @@ with open(sys.argv[2], "w", newline="") as f:
     writer.writerows(out)
 print(f"Overload steps: clean capacity C = {capacity} calls/s")
 head = ["step", "load", "offered/s", "created/s", "goodput/s", "shed", "failed", "admitted", "shed(R)", "absorbed",
-        "503(ring)"]
+        "503(ring)", "503(calls)", "rcvbuf", "rcvbuf(R)"]
 print("| " + " | ".join(head) + " |")
 print("|" + "|".join("---" for _ in head) + "|")
 for line in out:
     cells = [line["step"], f'{line["multiplier"]}x', line["offered_cps"], line["created_per_s"], line["goodput_cps"],
              line["shed"], line["failed"], line["overload.admitted"], line["overload.shed"], line["overload.absorbed"],
-             line.get("drops.overload503", "n/a")]
+             line.get("drops.overload503", "n/a"), line.get("drops.callLimit", "n/a"), line["rcvbuf"],
+             line["referee_rcvbuf"]]
     print("| " + " | ".join(str(c) for c in cells) + " |")
-others = [k for k in extra if k != "drops.overload503"]
+others = [k for k in extra if k not in ("drops.overload503", "drops.callLimit")]
 if others:
     print("other overload counters (in the CSV): " + ", ".join(others))
 PY

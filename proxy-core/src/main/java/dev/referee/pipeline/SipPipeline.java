@@ -195,6 +195,7 @@ public final class SipPipeline implements AutoCloseable
         udp = new UdpTransport(udpAddresses, publisher, new Admission(progress, overload,
             new OverloadResponder(userAgent, overload.retryAfterSeconds()),
             counters.udpAdmitted, counters.udpShed, counters.udpAbsorbed), counters, udpBorder);
+        udp.stampArrivals(overload.socketWait());
         tcpPoller = outboundRing.newPoller();
         tcp = new TcpTransport(tcpAddresses, tlsAddresses, tls == null ? null : TlsContext.create(tls), publisher,
             new Admission(progress, overload,
@@ -379,12 +380,13 @@ public final class SipPipeline implements AutoCloseable
         processors.add(send);
 
         // Consumers first, so that nothing published waits for a thread that has not started.
-        startThread("send", send);
-        startThread("engine", engineStage);
-        startThread("tcp", tcp);
+        final ReceiveFirst receiveFirst = ReceiveFirst.probe(config.receivePriority());
+        startThread("send", receiveFirst.behindTheRing(send));
+        startThread("engine", receiveFirst.behindTheRing(engineStage));
+        startThread("tcp", receiveFirst.receiving(tcp));
         if (!udp.boundAddresses().isEmpty())
         {
-            startThread("udp", udp);
+            startThread("udp", receiveFirst.receiving(udp));
         }
         startThread("ticker", ticker);
     }

@@ -24,13 +24,14 @@ final class ReceiveBatch
     private final DatagramVector vector;
     private final int capacity;
     private final SocketAddressCache sources = new SocketAddressCache();
-    /** The real-time clock the kernel's arrival stamps are read against (SO_TIMESTAMPNS is in real time). */
+    /** The real-time clock the kernel's arrival stamps are read against (SO_TIMESTAMPNS is in real time); null: none. */
     private final EpochNanoClock arrivalClock;
     private long readEpochNs;
 
     /**
      * {@code capacity} datagrams a call, each up to {@code maxLength} bytes (longer ones show as longer), their
-     * arrival stamps read against {@code arrivalClock} (the system's real-time clock; tests step one).
+     * arrival stamps read against {@code arrivalClock} (the system's real-time clock; tests step one), or null when
+     * the sockets are not stamped (then no clock is read and every wait is 0).
      */
     ReceiveBatch(final LinuxDatagramCalls calls, final int capacity, final int maxLength,
         final EpochNanoClock arrivalClock)
@@ -56,7 +57,10 @@ final class ReceiveBatch
         final int received = calls.receive(fd, vector, asked);
         if (received > 0)
         {
-            readEpochNs = arrivalClock.nanoTime();
+            if (arrivalClock != null)
+            {
+                readEpochNs = arrivalClock.nanoTime();
+            }
             return received;
         }
         final int errno = received == 0 ? LinuxDatagramCalls.EAGAIN : calls.errno();

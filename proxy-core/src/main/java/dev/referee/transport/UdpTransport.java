@@ -92,6 +92,7 @@ public final class UdpTransport implements Runnable, AutoCloseable
     // Receive thread, batched: the datagrams of one recvmmsg, their arrival stamps read against this clock.
     private ReceiveBatch receiveBatch;
     private EpochNanoClock arrivalClock = SystemEpochNanoClock.INSTANCE;
+    private boolean stampArrivals = true;
 
     // Send thread, batched: the datagrams queued since the last flush, and what to do with each once written.
     private SendBatch sendBatch;
@@ -176,7 +177,8 @@ public final class UdpTransport implements Runnable, AutoCloseable
         calls = batched ? LinuxDatagramCalls.load() : null;
         if (calls != null)
         {
-            receiveBatch = new ReceiveBatch(calls, RECEIVE_BATCH, InboundEvent.MAX_MESSAGE_LENGTH, arrivalClock);
+            receiveBatch = new ReceiveBatch(calls, RECEIVE_BATCH, InboundEvent.MAX_MESSAGE_LENGTH,
+                stampArrivals ? arrivalClock : null);
             sendBatch = new SendBatch(calls, SEND_BATCH, InboundEvent.MAX_MESSAGE_LENGTH);
         }
         return calls != null;
@@ -269,12 +271,26 @@ public final class UdpTransport implements Runnable, AutoCloseable
         {
             final int fd = calls.fdOf(channel);
             fds.put(channel, fd);
-            if (!calls.stampArrivals(fd))
+            if (stampArrivals && !calls.stampArrivals(fd))
             {
                 System.getLogger(UdpTransport.class.getName()).log(System.Logger.Level.INFO,
                     "UDP socket " + fd + " gives no arrival times: admission does not see its backlog");
             }
         }
+    }
+
+    /**
+     * Whether the sockets stamp each datagram's arrival, to know how long it waited in the kernel before this thread
+     * read it (admission judges new calls by it; overload.socket-wait: false turns it off). Before
+     * {@link #batchSystemCalls}; true unless told.
+     */
+    public void stampArrivals(final boolean stamp)
+    {
+        if (receiveBatch != null)
+        {
+            throw new IllegalStateException("arrival stamps are chosen before batchSystemCalls");
+        }
+        stampArrivals = stamp;
     }
 
     /**
@@ -584,9 +600,12 @@ public final class UdpTransport implements Runnable, AutoCloseable
             final long timeNs = System.nanoTime();
             for (int slot = 0; slot < received; slot++)
             {
-                final long waitNs = receiveBatch.socketWaitNs(slot);
-                counters.udpSocketWaitNs.record(waitNs);
-                admission.socketWait(waitNs);
+                if (stampArrivals)
+                {
+                    final long waitNs = receiveBatch.socketWaitNs(slot);
+                    counters.udpSocketWaitNs.record(waitNs);
+                    admission.socketWait(waitNs);
+                }
                 final int length = receiveBatch.length(slot);
                 final InetSocketAddress source = receiveBatch.source(slot);
                 // A slot holds one byte more than a message may: a longer datagram shows as too long here.

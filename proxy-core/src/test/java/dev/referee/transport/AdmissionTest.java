@@ -78,6 +78,11 @@ class AdmissionTest
         }
     }
 
+    /**
+     * A pipeline judging by {@code overload}. The tests of the engine's lag leave the socket's wait out
+     * (overload.socket-wait false): on a busy machine a receive thread off the CPU for their 50 ms max-lag would shed
+     * a call they expect admitted; the socket's wait has tests of its own.
+     */
     private InetSocketAddress start(final int ringSize, final OverloadConfig overload) throws Exception
     {
         // A tick period longer than any test: no tick takes a slot.
@@ -124,7 +129,7 @@ class AdmissionTest
     @Test
     void shouldShedNewCallsWith503AndRetryAfterOnceTheEngineLagsButQueueEveryRequestOfADialog() throws Exception
     {
-        final InetSocketAddress referee = start(1024, new OverloadConfig(50, 100, 3, 0, 1_000));
+        final InetSocketAddress referee = start(1024, new OverloadConfig(50, 100, 3, 0, 1_000, false));
         try (DatagramSocket client = client())
         {
             send(client, referee, invite(1));
@@ -198,7 +203,7 @@ class AdmissionTest
         };
         final int ringSize = 16; // max-ring-fill 50 %: more than 8 inputs waiting sheds
         pipeline = new SipPipeline(config(ringSize, 1_000), List.of(listen(Transport.UDP, "127.0.0.1")), AGENT,
-            new OverloadConfig(50, 50, 3, 20, 100));
+            new OverloadConfig(50, 50, 3, 20, 100, false));
         pipeline.start(pausingEngine);
         final InetSocketAddress referee = pipeline.localAddress(Transport.UDP);
         try (DatagramSocket client = client())
@@ -239,7 +244,7 @@ class AdmissionTest
     void shouldShedNewCallsWhileAnEngineBehindTheRingLagsThoughTheRingItselfIsEmpty() throws Exception
     {
         release.countDown(); // the ring's handler keeps up: only the engine past it (a cluster's log) lags
-        final InetSocketAddress referee = start(1024, new OverloadConfig(50, 100, 3, 0, 1_000));
+        final InetSocketAddress referee = start(1024, new OverloadConfig(50, 100, 3, 0, 1_000, false));
         final AtomicLong downstreamLagNs = new AtomicLong(TimeUnit.MILLISECONDS.toNanos(500));
         pipeline.progress().downstream(nowNs -> downstreamLagNs.get());
         try (DatagramSocket client = client())
@@ -270,7 +275,7 @@ class AdmissionTest
     @Test
     void shouldShedNewCallsOnceTheLagStoodAboveTheStandingTargetForAnInterval() throws Exception
     {
-        final InetSocketAddress referee = start(1024, new OverloadConfig(60_000, 100, 2, 20, 300));
+        final InetSocketAddress referee = start(1024, new OverloadConfig(60_000, 100, 2, 20, 300, false));
         try (DatagramSocket client = client())
         {
             send(client, referee, invite(1));
@@ -308,7 +313,7 @@ class AdmissionTest
         release.countDown();
         final AtomicLong aheadNs = new AtomicLong();
         pipeline = new SipPipeline(config(1024, 1_000), List.of(listen(Transport.UDP, "127.0.0.1")), AGENT,
-            new OverloadConfig(50, 100, 3, 0, 1_000));
+            new OverloadConfig(1_000, 100, 3, 0, 1_000, true));
         pipeline.udpArrivalClock(() -> org.agrona.concurrent.HighResolutionClock.epochNanos() + aheadNs.get());
         pipeline.start(heldEngine);
         final InetSocketAddress referee = pipeline.localAddress(Transport.UDP);
@@ -343,11 +348,35 @@ class AdmissionTest
         }
     }
 
+    /**
+     * overload.socket-wait: false turns the socket's wait off: datagrams are not stamped, so a wait that would
+     * shed at once (2 s against a max-lag of 1 s) is not seen, and none is recorded for /metrics.
+     */
+    @Test
+    void shouldNotStampDatagramsWhenTheSocketWaitIsTurnedOff() throws Exception
+    {
+        release.countDown();
+        pipeline = new SipPipeline(config(1024, 1_000), List.of(listen(Transport.UDP, "127.0.0.1")), AGENT,
+            new OverloadConfig(1_000, 100, 3, 0, 1_000, false));
+        pipeline.udpArrivalClock(() -> org.agrona.concurrent.HighResolutionClock.epochNanos() +
+            TimeUnit.SECONDS.toNanos(2));
+        pipeline.start(heldEngine);
+        final InetSocketAddress referee = pipeline.localAddress(Transport.UDP);
+        try (DatagramSocket client = client())
+        {
+            send(client, referee, invite(1));
+            send(client, referee, invite(2));
+            await("both calls admitted", () -> handled.get() == 2);
+            assertEquals(0, pipeline.counters().shed());
+            assertEquals(0, pipeline.counters().udpSocketWaitNs.count());
+        }
+    }
+
     @Test
     void shouldShedNewCallsPastTheRingFillLimitWithoutTakingRoomFromDialogs() throws Exception
     {
         final int ringSize = 16;
-        final InetSocketAddress referee = start(ringSize, new OverloadConfig(60_000, 50, 1, 0, 1_000));
+        final InetSocketAddress referee = start(ringSize, new OverloadConfig(60_000, 50, 1, 0, 1_000, false));
         final int calls = 40;
         try (DatagramSocket client = client())
         {

@@ -9,7 +9,7 @@ import java.util.Map;
  *  "ring":{"inboundRemaining":n,"inboundSize":n,"outboundRemaining":n,"outboundSize":n},
  *  "messagesIn":{"requests":{"INVITE":n},"responses":{"200":n}},"messagesOut":{...},
  *  "drops":{"inboundFull":n,"outboundFull":n,"overload503":n,"malformed":n,"journalRefused":n,"unexpected":n,
- *           "transactionLimit":n},
+ *           "transactionLimit":n,"callLimit":n},
  *  "overload":{"admitted":n,"shed":n,"absorbed":n,"backlog":n,"lagMs":n,"plannedPauses":n,"plannedPauseMs":n},
  *  "security":{"unknownRejected":n,"unknownDropped":n,"floodDropped":n,"blockedSources":n,
  *              "responsesFromElsewhere":n},
@@ -62,6 +62,7 @@ public final class StatusJson
             .append(",\"journalRefused\":").append(drops.journalRefused())
             .append(",\"unexpected\":").append(drops.unexpected())
             .append(",\"transactionLimit\":").append(drops.transactionLimit())
+            .append(",\"callLimit\":").append(drops.callLimit())
             .append('}');
 
         final StatusSnapshot.Overload overload = status.overload();

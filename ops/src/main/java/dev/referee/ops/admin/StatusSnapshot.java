@@ -185,7 +185,7 @@ public record StatusSnapshot(
             new RingStatus(inboundSize, inboundSize, outboundSize, outboundSize),
             MessageCounts.none(),
             MessageCounts.none(),
-            new Drops(0, 0, 0, 0, 0, 0, 0),
+            new Drops(0, 0, 0, 0, 0, 0, 0, 0),
             new Overload(0, 0, 0, 0, 0, 0, 0),
             new Security(0, 0, 0, 0, 0),
             new Tcp(0, 0, 0, 0, 0, 0, 0, 0),
@@ -244,9 +244,11 @@ public record StatusSnapshot(
      *                     alarm, the journal's disk is failing.
      * @param transactionLimit requests answered 503 because {@code sip.max-transactions} server transactions were
      *                     held: the engine's state is at its bound.
+     * @param callLimit    new calls answered 503 because {@code sip.max-calls} calls were up (calls admission let
+     *                     through, refused by the engine's bound on its state).
      */
     public record Drops(long inboundFull, long outboundFull, long overload503, long malformed, long journalRefused,
-        long unexpected, long transactionLimit)
+        long unexpected, long transactionLimit, long callLimit)
     {
     }
 

@@ -226,6 +226,7 @@ public final class RefereeCollector implements MultiCollector
             .point(now.overload().shed(), "reason", "admission")
             .point(drops.overload503(), "reason", "inbound_ring_full")
             .point(drops.transactionLimit(), "reason", "transaction_limit")
+            .point(drops.callLimit(), "reason", "call_limit")
             .point(trunks.total(TrunkCounters.CALL_LIMIT_REFUSED), "reason", "trunk_call_limit")
             .point(trunks.total(TrunkCounters.RATE_REFUSED), "reason", "trunk_rate_limit")
             .add();

@@ -75,7 +75,8 @@ final class NodeStatus implements StatusSource
                 engine.get(EngineCounters.MALFORMED),
                 pipeline.counters().inputsRefused.get(),
                 engine.get(EngineCounters.UNEXPECTED),
-                engine.get(EngineCounters.TRANSACTION_LIMIT)),
+                engine.get(EngineCounters.TRANSACTION_LIMIT),
+                engine.get(EngineCounters.CALL_LIMIT)),
             new StatusSnapshot.Overload(
                 pipeline.counters().admitted(),
                 pipeline.counters().shed(),

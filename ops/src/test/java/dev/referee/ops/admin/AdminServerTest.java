@@ -63,7 +63,7 @@ class AdminServerTest
             new StatusSnapshot.RingStatus(16380, 16384, 1020, 1024),
             new StatusSnapshot.MessageCounts(requestsIn, responsesIn),
             new StatusSnapshot.MessageCounts(Map.of("ACK", 4L), Map.of(100, 12L)),
-            new StatusSnapshot.Drops(1, 2, 3, 4, 6, 7, 9),
+            new StatusSnapshot.Drops(1, 2, 3, 4, 6, 7, 9, 10),
             new StatusSnapshot.Overload(20, 7, 5, 3, 150, 2, 1_250),
             new StatusSnapshot.Security(8, 13, 400, 2, 5),
             new StatusSnapshot.Tcp(21, 14, 15, 16, 17, 18, 19, 20),
@@ -82,7 +82,7 @@ class AdminServerTest
             "\"messagesIn\":{\"requests\":{\"BYE\":10,\"INVITE\":12},\"responses\":{\"180\":7,\"200\":11}}," +
             "\"messagesOut\":{\"requests\":{\"ACK\":4},\"responses\":{\"100\":12}}," +
             "\"drops\":{\"inboundFull\":1,\"outboundFull\":2,\"overload503\":3,\"malformed\":4,\"journalRefused\":6," +
-            "\"unexpected\":7,\"transactionLimit\":9}," +
+            "\"unexpected\":7,\"transactionLimit\":9,\"callLimit\":10}," +
             "\"overload\":{\"admitted\":20,\"shed\":7,\"absorbed\":5,\"backlog\":3,\"lagMs\":150,\"plannedPauses\":2,\"plannedPauseMs\":1250}," +
             "\"security\":{\"unknownRejected\":8,\"unknownDropped\":13,\"floodDropped\":400,\"blockedSources\":2," +
             "\"responsesFromElsewhere\":5}," +

@@ -222,7 +222,7 @@ class ConfigLoaderTest
         assertEquals(new JournalConfig(JournalRoll.HOURLY, 48, 120_000), config.journal());
         assertEquals(address("0.0.0.0", 9090), config.admin());
         assertEquals(new PipelineConfig(4096, 2048, "sleeping", 5, PipelineConfig.UdpSend.SEND_THREAD,
-            PipelineConfig.UdpSyscalls.PER_DATAGRAM), config.pipeline());
+            PipelineConfig.UdpSyscalls.PER_DATAGRAM, 3), config.pipeline());
         assertEquals(new SipConfig(250, 2000, 2500, 5000, "Referee-test"), config.sip());
         assertEquals(
             new TransferConfig(200, 10_000, 500, OnTransferFailure.HANGUP), config.transfer());
@@ -276,14 +276,14 @@ class ConfigLoaderTest
         assertEquals(WarmUpConfig.defaults(), defaults.warmUp());
         assertTrue(defaults.warmUp().enabled());
         assertEquals(OverloadConfig.defaults(), defaults.overload());
-        assertEquals(new OverloadConfig(1_000, 50, 1, 100, 1_000), defaults.overload());
+        assertEquals(new OverloadConfig(1_000, 50, 1, 100, 1_000, true), defaults.overload());
 
         final RefereeConfig set = ConfigLoader.parse(
             "warm-up:\n  calls: 0\n  max-time: 2s\noverload:\n  max-lag: 250ms\n  max-ring-fill: 75\n" +
-            "  retry-after: 5s\n  standing-lag: 0ms\n  standing-interval: 2s\n", "t");
+            "  retry-after: 5s\n  standing-lag: 0ms\n  standing-interval: 2s\n  socket-wait: false\n", "t");
         assertEquals(new WarmUpConfig(0, 2_000), set.warmUp());
         assertFalse(set.warmUp().enabled());
-        assertEquals(new OverloadConfig(250, 75, 5, 0, 2_000), set.overload());
+        assertEquals(new OverloadConfig(250, 75, 5, 0, 2_000, false), set.overload());
     }
 
     @Test
@@ -308,6 +308,8 @@ class ConfigLoaderTest
             "duration '0ms' out of range 1ms..60s");
         assertError("overload:\n  standing-lag: 2m\n", 2, "overload.standing-lag",
             "duration '2m' out of range 0ms..60s");
+        assertError("overload:\n  max-lag: 1s\n  socket-wait: sometimes\n", 3, "overload.socket-wait",
+            "expected true or false");
     }
 
     @Test
@@ -459,6 +461,8 @@ class ConfigLoaderTest
             "expected one of engine, send-thread (got 'kernel')");
         assertError("pipeline:\n  udp-syscalls: mmsg\n", 2, "pipeline.udp-syscalls",
             "expected one of batched, per-datagram (got 'mmsg')");
+        assertError("pipeline:\n  receive-priority: 20\n", 2, "pipeline.receive-priority",
+            "must be between 0 and 19 (got 20)");
         assertError("journal:\n  roll: weekly\n", 2, "journal.roll",
             "expected one of minutely, hourly, daily (got 'weekly')");
         assertError("transfer:\n  on-failure: retry\n", 2, "transfer.on-failure",

@@ -30,7 +30,7 @@ class MetricsExpositionTest
         new StatusSnapshot.RingStatus(1000, 1024, 2040, 2048),
         new StatusSnapshot.MessageCounts(Map.of("INVITE", 7L, "BYE", 4L), Map.of(200, 9L)),
         new StatusSnapshot.MessageCounts(Map.of("INVITE", 6L), Map.of(100, 7L, 486, 1L)),
-        new StatusSnapshot.Drops(11, 12, 13, 14, 15, 16, 17),
+        new StatusSnapshot.Drops(11, 12, 13, 14, 15, 16, 17, 18),
         new StatusSnapshot.Overload(50, 21, 22, 24, 0, 3, 2_500),
         new StatusSnapshot.Security(31, 32, 33, 34, 35),
         new StatusSnapshot.Tcp(41, 42, 43, 44, 45, 46, 47, 48));
@@ -162,6 +162,7 @@ class MetricsExpositionTest
         assertEquals(21, metrics.value("referee_requests_shed_total{reason=\"admission\"}"));
         assertEquals(13, metrics.value("referee_requests_shed_total{reason=\"inbound_ring_full\"}"));
         assertEquals(17, metrics.value("referee_requests_shed_total{reason=\"transaction_limit\"}"));
+        assertEquals(18, metrics.value("referee_requests_shed_total{reason=\"call_limit\"}"));
         assertEquals(1, metrics.value("referee_requests_shed_total{reason=\"trunk_call_limit\"}"));
         assertEquals(2, metrics.value("referee_requests_shed_total{reason=\"trunk_rate_limit\"}"));
         assertEquals(2, metrics.value("referee_trunk_refused_total{reason=\"rate\",trunk=\"default\"}"));

@@ -108,7 +108,7 @@ public final class B2bua implements TransactionUser
         this.pracks = new PrackSender(this, transactions, messages, timers, counters);
         this.reliableProvisionals = new ReliableProvisionals(this, transactions, messages, timers, ids, counters);
         this.calls = new CallRegistry(this, ids, messages);
-        this.setup = new CallSetup(this, transactions, messages, timers, ids, events);
+        this.setup = new CallSetup(this, transactions, messages, timers, ids, events, counters);
         this.forkedAnswers = new ForkedAnswers(this, calls, messages, outbox, timers);
         this.callMedia = new CallMedia(this, media, setup, messages, timers, events, counters);
         this.invites = new LegInvites(this, transactions, messages, sessions, timers, ids, media);

@@ -4,6 +4,7 @@ import dev.referee.engine.auth.ProxyAuthenticator;
 import dev.referee.engine.config.Route;
 import dev.referee.engine.config.RouteTarget;
 import dev.referee.engine.config.TrunkConfig;
+import dev.referee.engine.counters.EngineCounters;
 import dev.referee.engine.events.EngineEvents;
 import dev.referee.engine.id.IdGenerator;
 import dev.referee.engine.message.StoredMessage;
@@ -33,13 +34,16 @@ final class CallSetup
     private final EngineTimers timers;
     private final IdGenerator ids;
     private final EngineEvents events;
+    /** Where calls refused at sip.max-calls are counted (null: nowhere). */
+    private final EngineCounters counters;
     private RedirectListener redirects;
     private String lastOfferType;
 
     CallSetup(final B2bua b2bua, final TransactionLayer transactions, final LegMessages messages,
-        final EngineTimers timers, final IdGenerator ids, final EngineEvents events)
+        final EngineTimers timers, final IdGenerator ids, final EngineEvents events, final EngineCounters counters)
     {
         this.b2bua = b2bua;
+        this.counters = counters;
         this.transactions = transactions;
         this.messages = messages;
         this.timers = timers;
@@ -59,6 +63,10 @@ final class CallSetup
     {
         if (b2bua.callCount() >= b2bua.config().maxCalls())
         {
+            if (counters != null)
+            {
+                counters.increment(EngineCounters.CALL_LIMIT);
+            }
             messages.respond(st, SipStatus.SERVICE_UNAVAILABLE, "Retry-After", "5");
             return;
         }

@@ -54,7 +54,9 @@ public final class EngineCounters
     public static final int MEDIA_OPEN_FAILED = 22;
     /** Media port pairs out of the pool: the relay could not bind them (another process holds a port). */
     public static final int MEDIA_PAIRS_UNUSABLE = 23;
-    private static final int GAUGE_SLOTS = 24;
+    /** New calls answered 503 because {@code sip.max-calls} calls were up (the engine's bound, not admission's). */
+    public static final int CALL_LIMIT = 24;
+    private static final int GAUGE_SLOTS = 25;
 
     private final AtomicLongArray gauges = new AtomicLongArray(GAUGE_SLOTS);
     private final AtomicLongArray requestsIn = new AtomicLongArray(METHOD_SLOTS);
