@@ -86,6 +86,7 @@ public final class Engine
             counters.outcomes() : EngineEventsFanOut.of(counters.outcomes(), events);
         this.outbox = new Outbox(sender, counters);
         this.ids = IdGenerator.of(config.idKey(), config.seed());
+        timers.retransmissionsFromDeadline(config.retransmitsFromDeadline());
         this.transactions = new TransactionLayer(timers, outbox, ids, config.t1Ns(), config.t2Ns(), config.t4Ns(),
             TransactionLayer.TIMER_C_NS, config.headerPolicy() ? config.userAgent() : null);
         transactions.rfc6026(config.absorbsInviteRetransmissionsAfter2xx(),

@@ -17,6 +17,8 @@ public final class RecordType
     public static final int RECORD_VERSION = 1;
     /**
      * Layout version of node-start, which is also the wire behaviour its journal replays with (EngineConfig.behaviour):
+     * 10 has the layout of 9 and schedules retransmissions from the deadline of the timer before
+     * (EngineConfig.retransmitsFromDeadline);
      * 5 appends each route's targets and keepalive; its behaviour: RFC 6026 transactions, forked 2xx released, merged
      * requests 482, a join answered 491 retried, the target asserted to a trusted transferee (EngineConfig's
      * behaviour methods);

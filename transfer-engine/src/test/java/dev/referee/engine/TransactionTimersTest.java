@@ -1,9 +1,14 @@
 package dev.referee.engine;
 
+import dev.referee.engine.config.EngineConfig;
+import dev.referee.engine.config.RedirectConfig;
+import dev.referee.engine.config.TransferConfig;
 import dev.referee.transport.Transport;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 
 import static dev.referee.engine.EngineHarness.CALLEE;
@@ -58,6 +63,51 @@ class TransactionTimersTest
         final List<Sent> out = harness.drain();
         assertTrue(out.stream().anyMatch(s -> s.isResponse(408) && s.destination.equals(CALLER)), out::toString);
         assertEquals(0, harness.engine.activeCalls());
+    }
+
+    /**
+     * Node-start version 10: two INVITEs 100 ms apart, held back by a stall of 1.6 s (their first retransmissions both
+     * go in its one advance), retransmit next at times of their own, each from its Timer A deadline (the later call
+     * first: its deadline is the one the stall made later by a whole half interval); a journal of version 9 replays
+     * them as they were sent then, together.
+     */
+    @Test
+    void timerAShouldRetransmitFromItsDeadlineNotFromTheEndOfAStall()
+    {
+        // Deadlines 2,100 and 2,200 ms (EngineTimers.nextDeadline), 2,600 for both before; each goes at the first
+        // 10 ms tick past its deadline.
+        assertEquals(List.of(2_110L, 2_210L), secondRetransmissionsAfterAStall(EngineConfig.BEHAVIOUR));
+        assertEquals(List.of(2_610L, 2_610L), secondRetransmissionsAfterAStall(9));
+    }
+
+    /** When (ms after the first INVITE, to the harness's 10 ms tick) each call's INVITE went to the callee a third time. */
+    private static List<Long> secondRetransmissionsAfterAStall(final int behaviour)
+    {
+        final EngineConfig c = EngineHarness.config(1000, 42, TransferConfig.defaults(), List.of(),
+            RedirectConfig.defaults(), EngineHarness.routes());
+        final EngineHarness harness = new EngineHarness(new EngineConfig(c.listen(), c.routes(), c.t1Ns(), c.t2Ns(),
+            c.t4Ns(), c.maxCalls(), c.userAgent(), c.seed(), c.idKey(), c.transfer(), c.redirect(), c.trunks(),
+            c.webhook(), c.maxTransactions(), behaviour));
+        final SipPhone carol = new SipPhone("carol", new InetSocketAddress("127.0.0.79", 5060));
+        harness.receive(CALLER, new SipPhone("alice", CALLER).invite("bob", "call-1@alice"));
+        harness.advanceMs(100);
+        harness.receive(carol.address(), carol.invite("bob", "call-2@carol"));
+        harness.advanceMs(1_500, 1_500); // the stall: one advance to 1.6 s
+        final long invitesBefore = harness.drain().stream().filter(s -> s.isRequest("INVITE")).count();
+        assertEquals(4, invitesBefore, "each INVITE and its first retransmission");
+        final List<Long> third = new ArrayList<>();
+        for (long ms = 1_610; ms <= 3_000; ms += 10)
+        {
+            harness.advanceMs(10);
+            for (final Sent sent : harness.drain())
+            {
+                if (sent.isRequest("INVITE"))
+                {
+                    third.add(ms);
+                }
+            }
+        }
+        return third;
     }
 
     @Test

@@ -57,7 +57,7 @@ final class Invite2xxRetransmission
         {
             outbox.resend(leg.transport, leg.flow, leg.connectionId, leg.pending2xx);
             leg.retransmitIntervalNs = Math.min(2 * leg.retransmitIntervalNs, b2bua.config().t2Ns());
-            leg.retransmitTimer = timers.schedule(leg.retransmitIntervalNs, leg);
+            leg.retransmitTimer = timers.scheduleRetransmission(leg.retransmitIntervalNs, leg);
             return false;
         }
         if (timerId == leg.giveUpTimer)

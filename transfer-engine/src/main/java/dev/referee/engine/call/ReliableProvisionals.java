@@ -269,7 +269,7 @@ final class ReliableProvisionals
             messages.outbox().resend(invite.transport(), invite.responseDestination(), invite.connectionId(),
                 sending.unacked);
             sending.retransmitIntervalNs *= 2;
-            sending.retransmitTimer = timers.schedule(sending.retransmitIntervalNs, leg);
+            sending.retransmitTimer = timers.scheduleRetransmission(sending.retransmitIntervalNs, leg);
             return true;
         }
         sending.giveUpTimer = EngineTimers.NO_TIMER;

@@ -52,7 +52,7 @@ public record EngineConfig(
     MediaConfig media)
 {
     /** The behaviour of today's builds, written as the node-start record version of a new journal. */
-    public static final int BEHAVIOUR = 9;
+    public static final int BEHAVIOUR = 10;
 
     /** Media off (SDP passes through but for o=): every configuration made before the media section existed. */
     public EngineConfig(
@@ -351,6 +351,17 @@ public record EngineConfig(
     public boolean ringsBackInBlondeTransfers()
     {
         return behaviour >= 9;
+    }
+
+    /**
+     * Node-start version 10 on: a retransmission (Timers A, E, G, a 2xx's, a reliable provisional's) is scheduled
+     * from the deadline of the timer that sent the one before, not from the engine's time when it fired, so that the
+     * timers a stall held back do not go on firing together (EngineTimers.scheduleRetransmission). Journals made
+     * before replay their retransmissions at the times they were sent.
+     */
+    public boolean retransmitsFromDeadline()
+    {
+        return behaviour >= 10;
     }
 
     /**

@@ -10,6 +10,7 @@ public final class EngineTimers implements TimerWheel.ExpiryHandler
 {
     /** Returned for "no timer"; never a valid id. */
     public static final long NO_TIMER = TimerWheel.NULL_DEADLINE;
+    private static final long NOT_FIRING = Long.MIN_VALUE;
 
     /** About one millisecond: SIP timers are hundreds of milliseconds, finer ticks only cost polls. */
     private static final long TICK_RESOLUTION_NS = 1L << 20;
@@ -26,6 +27,11 @@ public final class EngineTimers implements TimerWheel.ExpiryHandler
     private final TimerOwners owners = new TimerOwners(TICKS_PER_WHEEL, INITIAL_SLOTS_PER_SPOKE);
     /** Timers found due by a poll; dispatched after it, because owners reschedule and the wheel must not change mid-poll. */
     private final LongArrayList expired = new LongArrayList();
+    /** The deadline of each timer in {@link #expired}, at the same index. */
+    private final LongArrayList expiredDeadlines = new LongArrayList();
+    /** The deadline of the timer whose owner is being called, or {@link #NOT_FIRING}. */
+    private long firingDeadlineNs = NOT_FIRING;
+    private boolean retransmissionsFromDeadline;
     private TimerWheel wheel;
     private long nowNs;
 
@@ -35,6 +41,53 @@ public final class EngineTimers implements TimerWheel.ExpiryHandler
         final long timerId = wheel().scheduleTimer(nowNs + delayNs);
         owners.put(timerId, owner);
         return timerId;
+    }
+
+    /**
+     * Whether {@link #scheduleRetransmission} counts from the deadline of the timer that fires (node-start version 10
+     * on, EngineConfig.retransmitsFromDeadline) or from the engine's time (journals made before).
+     */
+    public void retransmissionsFromDeadline(final boolean fromDeadline)
+    {
+        retransmissionsFromDeadline = fromDeadline;
+    }
+
+    /**
+     * Schedules the next retransmission of a message {@code intervalNs} after the one its owner sends now, from the
+     * timer that fired (Timers A, E and G, a 2xx's, a reliable provisional's). Counted from that timer's deadline
+     * rather than from the engine's time: after a stall (a collection, a snapshot, a core short of CPU) every timer
+     * that came due during it fires in one {@link #advance}, at one time, and timers rescheduled from that time would
+     * all come due together again, a burst of retransmissions at each interval, the cohort growing with every stall
+     * (seen as spokes of 32,768 timers under overload). From the deadline, each keeps its own phase; one late by more
+     * than half an interval goes between half an interval and an interval from now, at the same phase modulo half an
+     * interval ({@link #nextDeadline}), so that none catches up with a burst either. Outside an owner's call, or for a
+     * journal made before, the same as {@link #schedule}.
+     */
+    public long scheduleRetransmission(final long intervalNs, final TimerOwner owner)
+    {
+        if (!retransmissionsFromDeadline || firingDeadlineNs == NOT_FIRING)
+        {
+            return schedule(intervalNs, owner);
+        }
+        final long timerId = wheel().scheduleTimer(nextDeadline(firingDeadlineNs, nowNs, intervalNs));
+        owners.put(timerId, owner);
+        return timerId;
+    }
+
+    /**
+     * The deadline {@code intervalNs} after a timer due at {@code deadlineNs} that fires at {@code nowNs}: exactly
+     * that while it leaves at least half an interval from now; for a timer later than that, between half an interval
+     * and an interval from now, by its lateness modulo half an interval (timers that fired together stay apart).
+     */
+    static long nextDeadline(final long deadlineNs, final long nowNs, final long intervalNs)
+    {
+        final long next = deadlineNs + intervalNs;
+        final long half = Math.max(1, intervalNs / 2);
+        if (next - nowNs >= half)
+        {
+            return next;
+        }
+        return nowNs + half + Math.floorMod(nowNs - deadlineNs, half);
     }
 
     /** Cancels a timer; harmless for {@link #NO_TIMER} or a timer that already expired. Returns NO_TIMER. */
@@ -231,10 +284,13 @@ public final class EngineTimers implements TimerWheel.ExpiryHandler
             if (owner != null)
             {
                 fired++;
+                firingDeadlineNs = expiredDeadlines.getLong(i);
                 owner.onTimer(timerId, nowNs);
+                firingDeadlineNs = NOT_FIRING;
             }
         }
         expired.clear();
+        expiredDeadlines.clear();
         return fired;
     }
 
@@ -256,9 +312,10 @@ public final class EngineTimers implements TimerWheel.ExpiryHandler
     }
 
     @Override
-    public void onExpiry(final long timerId)
+    public void onExpiry(final long timerId, final long deadlineNs)
     {
         expired.addLong(timerId);
+        expiredDeadlines.addLong(deadlineNs);
     }
 
     private TimerWheel wheel()

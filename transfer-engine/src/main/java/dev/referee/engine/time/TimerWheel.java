@@ -32,7 +32,8 @@ final class TimerWheel
     @FunctionalInterface
     interface ExpiryHandler
     {
-        void onExpiry(long timerId);
+        /** Timer {@code timerId}, due at {@code deadlineNs}, has expired. */
+        void onExpiry(long timerId, long deadlineNs);
     }
 
     /** Sees one timer of the wheel. */
@@ -178,11 +179,12 @@ final class TimerWheel
             int slot = nextOccupied(spoke, 0);
             while (slot >= 0)
             {
-                if (now >= spokeDeadlines[slot])
+                final long deadline = spokeDeadlines[slot];
+                if (now >= deadline)
                 {
                     free(spoke, slot);
                     expired++;
-                    handler.onExpiry(timerId(spoke, slot));
+                    handler.onExpiry(timerId(spoke, slot), deadline);
                 }
                 slot = nextOccupied(spoke, slot + 1);
             }

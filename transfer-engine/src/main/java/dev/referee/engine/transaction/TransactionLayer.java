@@ -290,7 +290,7 @@ public final class TransactionLayer
             // Timer G: resend the final response, doubling up to T2.
             outbox.resend(st.transport, st.responseDestination, st.connectionId, st.lastResponse);
             st.retransmitIntervalNs = Math.min(2 * st.retransmitIntervalNs, t2Ns);
-            st.retransmitTimer = timers.schedule(st.retransmitIntervalNs, st);
+            st.retransmitTimer = timers.scheduleRetransmission(st.retransmitIntervalNs, st);
         }
         else if (timerId == st.timeoutTimer)
         {
@@ -533,7 +533,7 @@ public final class TransactionLayer
             // Timer A doubles without bound; Timer E doubles up to T2.
             ct.retransmitIntervalNs = ct.method == SipMethod.INVITE ?
                 2 * ct.retransmitIntervalNs : Math.min(2 * ct.retransmitIntervalNs, t2Ns);
-            ct.retransmitTimer = timers.schedule(ct.retransmitIntervalNs, ct);
+            ct.retransmitTimer = timers.scheduleRetransmission(ct.retransmitIntervalNs, ct);
         }
         else if (timerId == ct.timeoutTimer)
         {

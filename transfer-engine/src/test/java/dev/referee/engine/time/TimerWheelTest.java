@@ -68,7 +68,7 @@ class TimerWheelTest
                     now += random.nextInt(8) == 0 ? random.nextLong(3L * SPOKES * TICK) : random.nextLong(2 * TICK);
                     final int referenceCount =
                         reference.poll(now, (unit, at, id) -> referenceExpired.addLong(id), Integer.MAX_VALUE);
-                    assertEquals(referenceCount, wheel.poll(now, expired::addLong), "expired, seed " + seed);
+                    assertEquals(referenceCount, wheel.poll(now, (id, deadline) -> expired.addLong(id)), "expired, seed " + seed);
                     assertEquals(referenceExpired, expired, "expiry order, seed " + seed + " op " + op);
                     expiries += expired.size();
                     referenceExpired.clear();
