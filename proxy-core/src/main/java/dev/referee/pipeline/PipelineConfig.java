@@ -10,15 +10,15 @@ import java.util.List;
  * Ring sizes are powers of two; {@code waitStrategy} is blocking, sleeping, yielding or busy-spin; {@code udpSend}
  * says which thread writes the engine's UDP messages to the socket (pipeline.udp-send); {@code udpSyscalls} whether
  * datagrams are read and written a batch per system call (pipeline.udp-syscalls); {@code receivePriority} how many
- * nice steps the receive threads run above the engine and send threads (pipeline.receive-priority,
+ * nice steps the UDP receive thread runs above the engine and send threads (pipeline.receive-priority,
  * {@link ReceiveFirst}).
  */
 public record PipelineConfig(int inboundRingSize, int outboundRingSize, String waitStrategy, int tickIntervalMs,
     UdpSend udpSend, UdpSyscalls udpSyscalls, int receivePriority)
 {
     /**
-     * Nice steps between the receive threads and the engine's by default: on a core they share, the receive threads
-     * are served first (CFS gives a thread about three times the share of one five steps below while both want the
+     * Nice steps between the UDP receive thread and the engine's by default: on a core they share, the receive thread
+     * is served first (CFS gives a thread about three times the share of one five steps below while both want the
      * core) and the kernel's socket buffers do not overflow; with a core to spare it changes nothing. Measured in
      * docs/benchmarks.md, "Overload on a starved core".
      */

@@ -383,7 +383,7 @@ public final class SipPipeline implements AutoCloseable
         final ReceiveFirst receiveFirst = ReceiveFirst.probe(config.receivePriority());
         startThread("send", receiveFirst.behindTheRing(send));
         startThread("engine", receiveFirst.behindTheRing(engineStage));
-        startThread("tcp", receiveFirst.receiving(tcp));
+        startThread("tcp", tcp);
         if (!udp.boundAddresses().isEmpty())
         {
             startThread("udp", receiveFirst.receiving(udp));

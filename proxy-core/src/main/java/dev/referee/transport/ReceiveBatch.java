@@ -24,7 +24,7 @@ final class ReceiveBatch
     private final DatagramVector vector;
     private final int capacity;
     private final SocketAddressCache sources = new SocketAddressCache();
-    /** The real-time clock the kernel's arrival stamps are read against (SO_TIMESTAMPNS is in real time); null: none. */
+    /** The real-time clock the arrival stamps are read against (SO_TIMESTAMPNS is in real time); null: none. */
     private final EpochNanoClock arrivalClock;
     private long readEpochNs;
 

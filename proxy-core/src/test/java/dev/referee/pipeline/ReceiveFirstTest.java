@@ -19,8 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * pipeline.receive-priority: the receive threads run that many nice steps above the engine and send threads (raised
- * where the process may, else the others lowered), so that on a contended core the sockets are read first
+ * pipeline.receive-priority: the UDP receive thread runs that many nice steps above the engine and send threads
+ * (raised where the process may, else the others lowered), so that on a contended core the sockets are read first
  * (docs/overload.md). Each thread's nice value is read by the thread itself (/proc/thread-self/stat).
  */
 class ReceiveFirstTest

@@ -80,7 +80,7 @@ class TransactionTimersTest
         assertEquals(List.of(2_610L, 2_610L), secondRetransmissionsAfterAStall(9));
     }
 
-    /** When (ms after the first INVITE, to the harness's 10 ms tick) each call's INVITE went to the callee a third time. */
+    /** When (ms after the first INVITE, to the harness's 10 ms tick) each INVITE went to the callee a third time. */
     private static List<Long> secondRetransmissionsAfterAStall(final int behaviour)
     {
         final EngineConfig c = EngineHarness.config(1000, 42, TransferConfig.defaults(), List.of(),

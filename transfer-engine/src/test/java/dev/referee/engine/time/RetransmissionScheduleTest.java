@@ -24,7 +24,7 @@ class RetransmissionScheduleTest
     @Test
     void shouldKeepTheDeadlinesPhaseAndNeverLeaveLessThanHalfAnIntervalFromNow()
     {
-        assertEquals(1_500 * MS, EngineTimers.nextDeadline(500 * MS, 600 * MS, INTERVAL_NS), "on time: a deadline later");
+        assertEquals(1_500 * MS, EngineTimers.nextDeadline(500 * MS, 600 * MS, INTERVAL_NS), "on time");
         assertEquals(1_500 * MS, EngineTimers.nextDeadline(500 * MS, 1_000 * MS, INTERVAL_NS), "half an interval late");
         // Later than that: half an interval from now, plus the lateness modulo half an interval.
         assertEquals(2_500 * MS, EngineTimers.nextDeadline(500 * MS, 2_000 * MS, INTERVAL_NS));
