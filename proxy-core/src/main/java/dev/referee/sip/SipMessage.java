@@ -585,10 +585,13 @@ public final class SipMessage
             fail(ParseErrors.MISSING_VIA);
             return;
         }
-        for (int i = headerIndex.first(HeaderName.VIA); i < headerIndex.size(); i++)
+        // Stops at the last Via rather than the last header: Vias come first, and most headers follow them.
+        int remaining = headerIndex.count(HeaderName.VIA);
+        for (int i = headerIndex.first(HeaderName.VIA); remaining > 0; i++)
         {
             if (headerIndex.id(i) == HeaderName.VIA)
             {
+                remaining--;
                 final boolean top = i == headerIndex.first(HeaderName.VIA);
                 final Via via = top ? topVia : scratchVia;
                 wrappedViews |= top ? TOP_VIA_VIEW : 0;
@@ -716,12 +719,15 @@ public final class SipMessage
         {
             return;
         }
-        for (int i = headerIndex.first(HeaderName.CONTACT); i < headerIndex.size(); i++)
+        // Stops at the last Contact rather than the last header (see vias).
+        int remaining = headerIndex.count(HeaderName.CONTACT);
+        for (int i = headerIndex.first(HeaderName.CONTACT); remaining > 0; i++)
         {
             if (headerIndex.id(i) != HeaderName.CONTACT)
             {
                 continue;
             }
+            remaining--;
             final boolean first = i == headerIndex.first(HeaderName.CONTACT);
             final int start = headerIndex.valueOffset(i);
             final int length = headerIndex.valueLength(i);

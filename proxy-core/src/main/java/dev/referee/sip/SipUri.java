@@ -23,6 +23,8 @@ public final class SipUri
     private static final byte ORDINARY = 0;
     private static final byte NEVER = 1;
     private static final byte AT = 2;
+    private static final byte QUESTION = 3;
+    private static final byte PERCENT = 4;
     private static final byte[] BYTE_KINDS = new byte[256];
 
     static
@@ -32,6 +34,8 @@ public final class SipUri
             BYTE_KINDS[b] = b <= ' ' || b >= 0x7F || b == '<' || b == '>' || b == '"' ? NEVER : ORDINARY;
         }
         BYTE_KINDS['@'] = AT;
+        BYTE_KINDS['?'] = QUESTION;
+        BYTE_KINDS['%'] = PERCENT;
     }
 
     private final AsciiView value = new AsciiView();
@@ -46,6 +50,9 @@ public final class SipUri
     private byte[] bytes = ByteAccess.NONE;
     private int schemeKind;
     private int port = -1;
+    /** Set by {@link #scan} for the URI being wrapped: its first '?' (-1 when none) and whether it holds a '%'. */
+    private int firstQuestion;
+    private boolean hasPercent;
 
     /** Parses; false when malformed. An unknown scheme parses (RFC 4475 §3.3.2) with {@link #isSip()} false. */
     public boolean wrap(final DirectBuffer buffer, final int offset, final int length)
@@ -246,7 +253,8 @@ public final class SipUri
         {
             final int colon = SipChars.indexOf(bytes, from, at, (byte)':');
             final int userEnd = colon < 0 ? at : colon;
-            if (userEnd == from || !escapesValid(bytes, from, userEnd))
+            // Without a '%' in the whole URI there is no escape to check.
+            if (userEnd == from || (hasPercent && !escapesValid(bytes, from, userEnd)))
             {
                 return false;
             }
@@ -283,7 +291,12 @@ public final class SipUri
 
     private boolean wrapParamsAndHeaders(final byte[] bytes, final int from, final int end)
     {
-        int question = SipChars.indexOf(bytes, from, end, (byte)'?');
+        // The scan found the URI's first '?': no search at all without one, nor when it lies in this range.
+        int question = firstQuestion;
+        if (question >= 0 && question < from)
+        {
+            question = SipChars.indexOf(bytes, from, end, (byte)'?');
+        }
         question = question < 0 ? end : question;
         if (from < question)
         {
@@ -349,11 +362,14 @@ public final class SipUri
 
     /**
      * One pass over the whole URI: {@link #BAD_BYTE} when it holds white space, a control or a delimiter that can
-     * never be part of a URI (RFC 3986 §2, RFC 3261 §25), otherwise the index of the first '@' (-1 when none).
+     * never be part of a URI (RFC 3986 §2, RFC 3261 §25), otherwise the index of the first '@' (-1 when none). Notes
+     * the first '?' and whether a '%' occurs on the way, so that the headers and escapes need no search of their own.
      */
-    private static int scan(final byte[] bytes, final int from, final int end)
+    private int scan(final byte[] bytes, final int from, final int end)
     {
         int at = SipChars.NOT_FOUND;
+        int question = SipChars.NOT_FOUND;
+        boolean percent = false;
         for (int i = from; i < end; i++)
         {
             final byte kind = BYTE_KINDS[bytes[i] & 0xFF];
@@ -363,9 +379,22 @@ public final class SipUri
                 {
                     return BAD_BYTE;
                 }
-                at = at < 0 ? i : at;
+                if (kind == AT)
+                {
+                    at = at < 0 ? i : at;
+                }
+                else if (kind == QUESTION)
+                {
+                    question = question < 0 ? i : question;
+                }
+                else
+                {
+                    percent = true;
+                }
             }
         }
+        firstQuestion = question;
+        hasPercent = percent;
         return at;
     }
 

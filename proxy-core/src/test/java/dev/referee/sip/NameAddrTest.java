@@ -60,6 +60,28 @@ class NameAddrTest
         assertFalse(nameAddr.uriView().isSip());
     }
 
+    /** The URI view is emptied only for a value that fails before its URI; one that reaches it wraps it anyway. */
+    @Test
+    void shouldShowTheUriOfTheLastValueOnlyWhenThatValueReachedIt()
+    {
+        for (final String malformed : new String[] {"\"unterminated <sip:a@b>", "<sip:a@b", "", "   ", "name only"})
+        {
+            assertTrue(wrap("\"Alice\" <sip:alice@example.com:5062>;tag=1"));
+            assertEquals(5062, nameAddr.uriView().port());
+            assertFalse(wrap(malformed), malformed);
+            assertTrue(nameAddr.uriView().value().isEmpty(), malformed);
+            assertTrue(nameAddr.uriView().host().isEmpty(), malformed);
+            assertEquals(-1, nameAddr.uriView().port(), malformed);
+        }
+        assertTrue(wrap("<sip:alice@example.com>"));
+        assertFalse(wrap("<sip:bob@host:99999>"), "a URI that fails is still the view's last value");
+        assertEquals("sip:bob@host:99999", nameAddr.uriView().value().toString());
+        assertEquals("bob", nameAddr.uriView().user().toString());
+        assertTrue(wrap("sip:carol@example.org;tag=7"));
+        assertEquals("example.org", nameAddr.uriView().host().toString());
+        assertEquals("7", nameAddr.tag().toString());
+    }
+
     @Test
     void shouldAcceptUnknownSchemes()
     {

@@ -36,6 +36,24 @@ class SipMessageTest
         assertNull(message.errorReason());
     }
 
+    /** The Via and Contact checks stop at the last value of their header: values after other headers still count. */
+    @Test
+    void shouldCheckEveryViaAndContactWhereverTheyStand()
+    {
+        final String contacts = "Contact: <sip:alice@192.0.2.1>\r\nSubject: x\r\nContact: <sip:alice@192.0.2.2>\r\n";
+        assertTrue(parse(HEAD + contacts + "Via: SIP/2.0/UDP 192.0.2.9;branch=z9hG4bKlast\r\n\r\n"));
+        assertEquals(2, message.viaCount());
+        assertEquals("z9hG4bKnashds7", message.topVia().branch().toString());
+        assertEquals("192.0.2.1", message.contact().uriView().host().toString());
+        assertFalse(parse(HEAD + contacts + "Via: SIP/2.0/UDP 192.0.2.9:99999;branch=z9hG4bKbad\r\nSubject: y\r\n\r\n"));
+        assertEquals("Malformed Via header", message.errorReason());
+        assertEquals("z9hG4bKnashds7", message.topVia().branch().toString());
+        assertFalse(parse(HEAD + contacts.replace("alice@192.0.2.2>", "alice@192.0.2.2") + "\r\n"));
+        assertEquals(ParseErrors.MALFORMED_CONTACT, message.errorReason());
+        assertTrue(parse(HEAD + "Contact: *\r\nSubject: x\r\nContact: <sip:a@192.0.2.3>\r\n\r\n"));
+        assertNull(message.contact(), "the first Contact is the '*', not read as a name-addr");
+    }
+
     @Test
     void shouldRejectNegativeContentLength()
     {
