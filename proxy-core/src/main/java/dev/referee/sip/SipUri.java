@@ -12,7 +12,6 @@ public final class SipUri
     private static final int SCHEME_SIP = 1;
     private static final int SCHEME_SIPS = 2;
     private static final int SCHEME_TEL = 3;
-    private static final int MAX_PORT = 65535;
     private static final int BAD_BYTE = -2;
     /** "sip:" as the little-endian word {@link SipChars#getLong} reads, lower-cased, and the mask of its bytes. */
     private static final long SIP_COLON = 0x3A70_6973L;
@@ -274,17 +273,13 @@ public final class SipUri
         int i = hostEnd;
         if (i < end && bytes[i] == ':')
         {
-            int portEnd = i + 1;
-            while (portEnd < end && SipChars.isDigit(bytes[portEnd]))
-            {
-                portEnd++;
-            }
-            port = (int)SipChars.parseNumber(bytes, i + 1, portEnd, 5, MAX_PORT);
+            final long portAt = SipChars.portAt(bytes, i + 1, end);
+            port = SipChars.port(portAt);
             if (port < 0)
             {
                 return false;
             }
-            i = portEnd;
+            i = SipChars.portEnd(portAt);
         }
         return wrapParamsAndHeaders(bytes, i, end);
     }

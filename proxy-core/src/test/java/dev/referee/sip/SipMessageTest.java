@@ -54,6 +54,35 @@ class SipMessageTest
         assertNull(message.contact(), "the first Contact is the '*', not read as a name-addr");
     }
 
+    /** "SIP/2.0" is compared as one word, or byte by byte where it ends the array: the same either way. */
+    @Test
+    void shouldReadTheVersionTheSameAtTheEndOfTheArray()
+    {
+        // Without a line end the reason is the missing blank line; the Request-URI view shows whether the version
+        // compared equal (it is wrapped only after the version).
+        assertFalse(parse("OPTIONS sip:a@example.com SIP/2.0"));
+        assertEquals(ParseErrors.NO_END_OF_HEADERS, message.errorReason());
+        assertEquals("sip:a@example.com", message.requestUri().toString());
+        assertEquals("example.com", message.requestUriView().host().toString());
+        assertFalse(parse("OPTIONS sip:a@example.com SIP/2.1"));
+        assertTrue(message.requestUriView().host().isEmpty());
+        assertFalse(parse("OPTIONS sip:a@example.com sip/2.0"));
+        assertTrue(message.requestUriView().host().isEmpty());
+        assertFalse(parse("SIP/2.0 180 Ringing"));
+        assertEquals(180, message.statusCode());
+        assertFalse(parse("SIP/2.1 180 Ringing"));
+        assertEquals(0, message.statusCode());
+        assertFalse(parse("OPTIONS sip:a@example.com SIP/2.1\r\n"));
+        assertEquals(ParseErrors.UNSUPPORTED_VERSION, message.errorReason());
+        assertFalse(parse("OPTIONS sip:a@example.com sip/2.0\r\n"));
+        assertEquals(ParseErrors.MALFORMED_REQUEST_LINE, message.errorReason());
+        assertFalse(parse("SIP/2.1 180 Ringing\r\n"));
+        assertEquals(ParseErrors.UNSUPPORTED_VERSION, message.errorReason());
+        assertTrue(parse(HEAD + "\r\n"));
+        assertFalse(parse(HEAD.replace("bob@192.0.2.4 SIP/2.0", "bob@192.0.2.4 SIP/2.1") + "\r\n"));
+        assertEquals(ParseErrors.UNSUPPORTED_VERSION, message.errorReason());
+    }
+
     @Test
     void shouldRejectNegativeContentLength()
     {
