@@ -189,6 +189,16 @@ public final class NameAddr
         {
             return -1;
         }
+        // Nearly always the first byte after '<' that no URI may hold is the '>': the URI is then checked by the
+        // pass that found its end. Otherwise the URI runs to the first '>' and is read again, as malformed.
+        final int stop = uriView.scanToNonUriByte(bytes, from + 1, end);
+        if (stop < end && bytes[stop] == '>')
+        {
+            uriWrapped = true;
+            uri.wrap(buffer, from + 1, stop - from - 1);
+            return uriView.wrapScanned(buffer, bytes, from + 1, stop - from - 1) ?
+                SipChars.skipLws(bytes, stop + 1, end) : -1;
+        }
         final int close = SipChars.indexOf(bytes, from + 1, end, (byte)'>');
         if (close < 0 || !uri(bytes, from + 1, close))
         {

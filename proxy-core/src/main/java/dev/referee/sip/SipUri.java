@@ -12,13 +12,12 @@ public final class SipUri
     private static final int SCHEME_SIP = 1;
     private static final int SCHEME_SIPS = 2;
     private static final int SCHEME_TEL = 3;
-    private static final int BAD_BYTE = -2;
     /** "sip:" as the little-endian word {@link SipChars#getLong} reads, lower-cased, and the mask of its bytes. */
     private static final long SIP_COLON = 0x3A70_6973L;
     private static final long SIP_COLON_MASK = 0xFFFF_FFFFL;
     private static final int SIP_COLON_LENGTH = 4;
 
-    /** What {@link #scan} looks for, per byte value. */
+    /** What {@link #scanToNonUriByte} looks for, per byte value. */
     private static final byte ORDINARY = 0;
     private static final byte NEVER = 1;
     private static final byte AT = 2;
@@ -49,7 +48,8 @@ public final class SipUri
     private byte[] bytes = ByteAccess.NONE;
     private int schemeKind;
     private int port = -1;
-    /** Set by {@link #scan} for the URI being wrapped: its first '?' (-1 when none) and whether it holds a '%'. */
+    /** Set by {@link #scanToNonUriByte} for the URI being wrapped: its first '@' and '?' (-1 when none), any '%'. */
+    private int firstAt;
     private int firstQuestion;
     private boolean hasPercent;
 
@@ -61,6 +61,24 @@ public final class SipUri
 
     /** As {@link #wrap(DirectBuffer, int, int)}, reading {@code bytes} (the buffer's bytes at the same indexes). */
     boolean wrap(final DirectBuffer buffer, final byte[] bytes, final int offset, final int length)
+    {
+        final boolean scanned = length > 0 && scanToNonUriByte(bytes, offset, offset + length) == offset + length;
+        return wrapScanned(buffer, bytes, offset, length, scanned);
+    }
+
+    /**
+     * As {@link #wrap(DirectBuffer, byte[], int, int)} for a URI that {@link #scanToNonUriByte} has just scanned from
+     * {@code offset} and stopped right at its end: [offset, offset + length) then holds only URI bytes, and the '@',
+     * '?' and '%' noted are the URI's own. A name-addr so finds its URI's '>' with the pass that checks the URI.
+     */
+    boolean wrapScanned(final DirectBuffer buffer, final byte[] bytes, final int offset, final int length)
+    {
+        return wrapScanned(buffer, bytes, offset, length, length > 0);
+    }
+
+    /** {@code scanned}: the URI is not empty and holds only bytes a URI may hold, its '@', '?' and '%' noted. */
+    private boolean wrapScanned(
+        final DirectBuffer buffer, final byte[] bytes, final int offset, final int length, final boolean scanned)
     {
         if (this.buffer != buffer || this.bytes != bytes)
         {
@@ -78,12 +96,12 @@ public final class SipUri
         schemeKind = SCHEME_OTHER;
         port = -1;
 
-        final int end = offset + length;
-        final int at = length <= 0 ? BAD_BYTE : scan(bytes, offset, end);
-        if (at == BAD_BYTE)
+        if (!scanned)
         {
             return false;
         }
+        final int end = offset + length;
+        final int at = firstAt;
         if (length > SIP_COLON_LENGTH && offset + Long.BYTES <= bytes.length &&
             (SipChars.toLowerCase(SipChars.getLong(bytes, offset)) & SIP_COLON_MASK) == SIP_COLON)
         {
@@ -243,7 +261,7 @@ public final class SipUri
         return wrapParamsAndHeaders(bytes, semicolon, end);
     }
 
-    /** {@code at}: the first '@' (see {@link #scan}); the scheme before {@code from} cannot hold one. */
+    /** {@code at}: the first '@' (see {@link #scanToNonUriByte}); the scheme before {@code from} cannot hold one. */
     private boolean wrapSip(final byte[] bytes, final int from, final int end, final int at)
     {
         // '@' appears nowhere in a SIP URI but as the end of userinfo: params and headers must escape it.
@@ -356,11 +374,12 @@ public final class SipUri
     }
 
     /**
-     * One pass over the whole URI: {@link #BAD_BYTE} when it holds white space, a control or a delimiter that can
-     * never be part of a URI (RFC 3986 §2, RFC 3261 §25), otherwise the index of the first '@' (-1 when none). Notes
-     * the first '?' and whether a '%' occurs on the way, so that the headers and escapes need no search of their own.
+     * One pass from {@code from} to the first byte that can never be part of a URI (white space, a control or a
+     * delimiter: RFC 3986 §2, RFC 3261 §25), whose index it returns ({@code end} when there is none). Notes the first
+     * '@' and '?' and whether a '%' occurs before it, so that the parts, headers and escapes need no search of their
+     * own (see {@link #wrapScanned}).
      */
-    private int scan(final byte[] bytes, final int from, final int end)
+    int scanToNonUriByte(final byte[] bytes, final int from, final int end)
     {
         int at = SipChars.NOT_FOUND;
         int question = SipChars.NOT_FOUND;
@@ -372,7 +391,7 @@ public final class SipUri
             {
                 if (kind == NEVER)
                 {
-                    return BAD_BYTE;
+                    return stop(i, at, question, percent);
                 }
                 if (kind == AT)
                 {
@@ -388,9 +407,15 @@ public final class SipUri
                 }
             }
         }
+        return stop(end, at, question, percent);
+    }
+
+    private int stop(final int index, final int at, final int question, final boolean percent)
+    {
+        firstAt = at;
         firstQuestion = question;
         hasPercent = percent;
-        return at;
+        return index;
     }
 
     private static boolean escapesValid(final byte[] bytes, final int from, final int end)
