@@ -21,6 +21,8 @@ public final class NameAddr
     private final ByteAccess access = new ByteAccess();
     private DirectBuffer buffer;
     private byte[] bytes = ByteAccess.NONE;
+    /** Set when the value being wrapped got as far as its URI, which then wrapped {@link #uriView}. */
+    private boolean uriWrapped;
 
     /** Parses one value; false when malformed (unbalanced quotes or brackets, bad URI). */
     public boolean wrap(final DirectBuffer buffer, final int offset, final int length)
@@ -41,9 +43,20 @@ public final class NameAddr
         uri.reset();
         tag.reset();
         params.reset();
-        // Emptied too: a value that fails before its URI would otherwise leave the last value's URI (found by
-        // SipMessageFuzzTest: the To host of a malformed To pointed into the previous message).
-        uriView.wrap(buffer, bytes, offset, 0);
+        uriWrapped = false;
+        final boolean valid = parse(bytes, offset, length);
+        if (!uriWrapped)
+        {
+            // Emptied too: a value that fails before its URI would otherwise leave the last value's URI (found by
+            // SipMessageFuzzTest: the To host of a malformed To pointed into the previous message). Not done first:
+            // a value that gets as far as its URI wraps the view anyway, and an empty wrap resets seven views.
+            uriView.wrap(buffer, bytes, offset, 0);
+        }
+        return valid;
+    }
+
+    private boolean parse(final byte[] bytes, final int offset, final int length)
+    {
         final int end = SipChars.trimEnd(bytes, offset, offset + Math.max(length, 0));
         final int start = SipChars.skipLws(bytes, offset, end);
         value.wrap(buffer, start, end - start);
@@ -176,6 +189,16 @@ public final class NameAddr
         {
             return -1;
         }
+        // Nearly always the first byte after '<' that no URI may hold is the '>': the URI is then checked by the
+        // pass that found its end. Otherwise the URI runs to the first '>' and is read again, as malformed.
+        final int stop = uriView.scanToNonUriByte(bytes, from + 1, end);
+        if (stop < end && bytes[stop] == '>')
+        {
+            uriWrapped = true;
+            uri.wrap(buffer, from + 1, stop - from - 1);
+            return uriView.wrapScanned(buffer, bytes, from + 1, stop - from - 1) ?
+                SipChars.skipLws(bytes, stop + 1, end) : -1;
+        }
         final int close = SipChars.indexOf(bytes, from + 1, end, (byte)'>');
         if (close < 0 || !uri(bytes, from + 1, close))
         {
@@ -186,6 +209,7 @@ public final class NameAddr
 
     private boolean uri(final byte[] bytes, final int from, final int to)
     {
+        uriWrapped = true;
         uri.wrap(buffer, from, to - from);
         return uriView.wrap(buffer, bytes, from, to - from);
     }

@@ -18,6 +18,8 @@ final class SipChars
     static final byte CR = '\r';
     static final byte LF = '\n';
     static final int NOT_FOUND = -1;
+    static final int MAX_PORT = 65535;
+    private static final int MAX_PORT_DIGITS = 5;
 
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long ONES = 0x0101_0101_0101_0101L;
@@ -266,6 +268,38 @@ final class SipChars
         final long heptets = word & 0x7F7F_7F7F_7F7F_7F7FL;
         final long upper = (heptets + 0x3F3F_3F3F_3F3F_3F3FL) & ~(heptets + 0x2525_2525_2525_2525L) & ~word & HIGH_BITS;
         return word | (upper >>> 2);
+    }
+
+    /**
+     * The port at {@code from}: its digits run to the first other byte (or {@code to}) and must be 1 to 5 of them,
+     * at most 65535. Returns the end of the digits in the high half and the port (-1 when not one) in the low half:
+     * one pass over the digits, where a scan for their end and then {@link #parseNumber} would make two.
+     */
+    static long portAt(final byte[] bytes, final int from, final int to)
+    {
+        int i = from;
+        int value = 0;
+        while (i < to && isDigit(bytes[i]))
+        {
+            // More than five digits may overflow the value: they are refused by their count below.
+            value = value * 10 + (bytes[i] - '0');
+            i++;
+        }
+        final int digits = i - from;
+        final int port = digits == 0 || digits > MAX_PORT_DIGITS || value > MAX_PORT ? -1 : value;
+        return (long)i << 32 | (port & 0xFFFF_FFFFL);
+    }
+
+    /** The end of the digits read by {@link #portAt}. */
+    static int portEnd(final long portAt)
+    {
+        return (int)(portAt >>> 32);
+    }
+
+    /** The port read by {@link #portAt}, -1 when not a valid one. */
+    static int port(final long portAt)
+    {
+        return (int)portAt;
     }
 
     /** A decimal of 1..{@code maxDigits} digits over the whole range, at most {@code max}; -1 otherwise. */

@@ -19,6 +19,9 @@ public final class SipMessage
     public static final int MAX_HEADERS = 256;
 
     private static final String SIP_VERSION = "SIP/2.0";
+    /** {@link #SIP_VERSION} as the word {@link SipChars#getLong} reads, and the mask of its seven bytes. */
+    private static final long SIP_VERSION_WORD = SipChars.wordOf(SIP_VERSION, 0);
+    private static final long SIP_VERSION_MASK = SipChars.firstBytesMask(SIP_VERSION.length());
     private static final long MAX_CSEQ = 0x7FFF_FFFFL;       // RFC 3261 §8.1.1.5: less than 2**31
     private static final int MAX_MAX_FORWARDS = 255;        // RFC 3261 §20.22: 0-255 in practice
     private static final int NO_ENTRY = HeaderIndex.NO_ENTRY;
@@ -465,7 +468,7 @@ public final class SipMessage
             fail(ParseErrors.MALFORMED_STATUS_LINE);
             return;
         }
-        if (!SipChars.equalsExact(bytes, from, sp, SIP_VERSION))
+        if (!isSipVersion(from, sp))
         {
             fail(ParseErrors.UNSUPPORTED_VERSION);
             return;
@@ -510,7 +513,7 @@ public final class SipMessage
             return;
         }
         requestUri.wrap(buffer, sp1 + 1, sp2 - sp1 - 1);
-        if (!SipChars.equalsExact(bytes, sp2 + 1, to, SIP_VERSION))
+        if (!isSipVersion(sp2 + 1, to))
         {
             final boolean otherVersion = to - sp2 > 5 && SipChars.equalsExact(bytes, sp2 + 1, sp2 + 5, "SIP/") &&
                 SipChars.indexOf(bytes, sp2 + 1, to, SipChars.SP) < 0;
@@ -527,6 +530,20 @@ public final class SipMessage
             // RFC 3261 §19.1.5: headers are not allowed in a Request-URI (RFC 4475 §3.1.2.11).
             fail(ParseErrors.REQUEST_URI_HEADERS);
         }
+    }
+
+    /** True when [from, to) is "SIP/2.0", case included: one word compare where the array has room for a word. */
+    private boolean isSipVersion(final int from, final int to)
+    {
+        if (to - from != SIP_VERSION.length())
+        {
+            return false;
+        }
+        if (from + Long.BYTES > bytes.length)
+        {
+            return SipChars.equalsExact(bytes, from, to, SIP_VERSION);
+        }
+        return (SipChars.getLong(bytes, from) & SIP_VERSION_MASK) == SIP_VERSION_WORD;
     }
 
     /** The checks of the validation policy, in an order that keeps the most telling reason first. */
@@ -585,10 +602,13 @@ public final class SipMessage
             fail(ParseErrors.MISSING_VIA);
             return;
         }
-        for (int i = headerIndex.first(HeaderName.VIA); i < headerIndex.size(); i++)
+        // Stops at the last Via rather than the last header: Vias come first, and most headers follow them.
+        int remaining = headerIndex.count(HeaderName.VIA);
+        for (int i = headerIndex.first(HeaderName.VIA); remaining > 0; i++)
         {
             if (headerIndex.id(i) == HeaderName.VIA)
             {
+                remaining--;
                 final boolean top = i == headerIndex.first(HeaderName.VIA);
                 final Via via = top ? topVia : scratchVia;
                 wrappedViews |= top ? TOP_VIA_VIEW : 0;
@@ -716,12 +736,15 @@ public final class SipMessage
         {
             return;
         }
-        for (int i = headerIndex.first(HeaderName.CONTACT); i < headerIndex.size(); i++)
+        // Stops at the last Contact rather than the last header (see vias).
+        int remaining = headerIndex.count(HeaderName.CONTACT);
+        for (int i = headerIndex.first(HeaderName.CONTACT); remaining > 0; i++)
         {
             if (headerIndex.id(i) != HeaderName.CONTACT)
             {
                 continue;
             }
+            remaining--;
             final boolean first = i == headerIndex.first(HeaderName.CONTACT);
             final int start = headerIndex.valueOffset(i);
             final int length = headerIndex.valueLength(i);

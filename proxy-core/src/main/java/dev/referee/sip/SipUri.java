@@ -12,17 +12,17 @@ public final class SipUri
     private static final int SCHEME_SIP = 1;
     private static final int SCHEME_SIPS = 2;
     private static final int SCHEME_TEL = 3;
-    private static final int MAX_PORT = 65535;
-    private static final int BAD_BYTE = -2;
     /** "sip:" as the little-endian word {@link SipChars#getLong} reads, lower-cased, and the mask of its bytes. */
     private static final long SIP_COLON = 0x3A70_6973L;
     private static final long SIP_COLON_MASK = 0xFFFF_FFFFL;
     private static final int SIP_COLON_LENGTH = 4;
 
-    /** What {@link #scan} looks for, per byte value. */
+    /** What {@link #scanToNonUriByte} looks for, per byte value. */
     private static final byte ORDINARY = 0;
     private static final byte NEVER = 1;
     private static final byte AT = 2;
+    private static final byte QUESTION = 3;
+    private static final byte PERCENT = 4;
     private static final byte[] BYTE_KINDS = new byte[256];
 
     static
@@ -32,6 +32,8 @@ public final class SipUri
             BYTE_KINDS[b] = b <= ' ' || b >= 0x7F || b == '<' || b == '>' || b == '"' ? NEVER : ORDINARY;
         }
         BYTE_KINDS['@'] = AT;
+        BYTE_KINDS['?'] = QUESTION;
+        BYTE_KINDS['%'] = PERCENT;
     }
 
     private final AsciiView value = new AsciiView();
@@ -46,6 +48,10 @@ public final class SipUri
     private byte[] bytes = ByteAccess.NONE;
     private int schemeKind;
     private int port = -1;
+    /** Set by {@link #scanToNonUriByte} for the URI being wrapped: its first '@' and '?' (-1 when none), any '%'. */
+    private int firstAt;
+    private int firstQuestion;
+    private boolean hasPercent;
 
     /** Parses; false when malformed. An unknown scheme parses (RFC 4475 §3.3.2) with {@link #isSip()} false. */
     public boolean wrap(final DirectBuffer buffer, final int offset, final int length)
@@ -55,6 +61,24 @@ public final class SipUri
 
     /** As {@link #wrap(DirectBuffer, int, int)}, reading {@code bytes} (the buffer's bytes at the same indexes). */
     boolean wrap(final DirectBuffer buffer, final byte[] bytes, final int offset, final int length)
+    {
+        final boolean scanned = length > 0 && scanToNonUriByte(bytes, offset, offset + length) == offset + length;
+        return wrapScanned(buffer, bytes, offset, length, scanned);
+    }
+
+    /**
+     * As {@link #wrap(DirectBuffer, byte[], int, int)} for a URI that {@link #scanToNonUriByte} has just scanned from
+     * {@code offset} and stopped right at its end: [offset, offset + length) then holds only URI bytes, and the '@',
+     * '?' and '%' noted are the URI's own. A name-addr so finds its URI's '>' with the pass that checks the URI.
+     */
+    boolean wrapScanned(final DirectBuffer buffer, final byte[] bytes, final int offset, final int length)
+    {
+        return wrapScanned(buffer, bytes, offset, length, length > 0);
+    }
+
+    /** {@code scanned}: the URI is not empty and holds only bytes a URI may hold, its '@', '?' and '%' noted. */
+    private boolean wrapScanned(
+        final DirectBuffer buffer, final byte[] bytes, final int offset, final int length, final boolean scanned)
     {
         if (this.buffer != buffer || this.bytes != bytes)
         {
@@ -72,12 +96,12 @@ public final class SipUri
         schemeKind = SCHEME_OTHER;
         port = -1;
 
-        final int end = offset + length;
-        final int at = length <= 0 ? BAD_BYTE : scan(bytes, offset, end);
-        if (at == BAD_BYTE)
+        if (!scanned)
         {
             return false;
         }
+        final int end = offset + length;
+        final int at = firstAt;
         if (length > SIP_COLON_LENGTH && offset + Long.BYTES <= bytes.length &&
             (SipChars.toLowerCase(SipChars.getLong(bytes, offset)) & SIP_COLON_MASK) == SIP_COLON)
         {
@@ -237,7 +261,7 @@ public final class SipUri
         return wrapParamsAndHeaders(bytes, semicolon, end);
     }
 
-    /** {@code at}: the first '@' (see {@link #scan}); the scheme before {@code from} cannot hold one. */
+    /** {@code at}: the first '@' (see {@link #scanToNonUriByte}); the scheme before {@code from} cannot hold one. */
     private boolean wrapSip(final byte[] bytes, final int from, final int end, final int at)
     {
         // '@' appears nowhere in a SIP URI but as the end of userinfo: params and headers must escape it.
@@ -246,7 +270,8 @@ public final class SipUri
         {
             final int colon = SipChars.indexOf(bytes, from, at, (byte)':');
             final int userEnd = colon < 0 ? at : colon;
-            if (userEnd == from || !escapesValid(bytes, from, userEnd))
+            // Without a '%' in the whole URI there is no escape to check.
+            if (userEnd == from || (hasPercent && !escapesValid(bytes, from, userEnd)))
             {
                 return false;
             }
@@ -266,24 +291,25 @@ public final class SipUri
         int i = hostEnd;
         if (i < end && bytes[i] == ':')
         {
-            int portEnd = i + 1;
-            while (portEnd < end && SipChars.isDigit(bytes[portEnd]))
-            {
-                portEnd++;
-            }
-            port = (int)SipChars.parseNumber(bytes, i + 1, portEnd, 5, MAX_PORT);
+            final long portAt = SipChars.portAt(bytes, i + 1, end);
+            port = SipChars.port(portAt);
             if (port < 0)
             {
                 return false;
             }
-            i = portEnd;
+            i = SipChars.portEnd(portAt);
         }
         return wrapParamsAndHeaders(bytes, i, end);
     }
 
     private boolean wrapParamsAndHeaders(final byte[] bytes, final int from, final int end)
     {
-        int question = SipChars.indexOf(bytes, from, end, (byte)'?');
+        // The scan found the URI's first '?': no search at all without one, nor when it lies in this range.
+        int question = firstQuestion;
+        if (question >= 0 && question < from)
+        {
+            question = SipChars.indexOf(bytes, from, end, (byte)'?');
+        }
         question = question < 0 ? end : question;
         if (from < question)
         {
@@ -348,12 +374,16 @@ public final class SipUri
     }
 
     /**
-     * One pass over the whole URI: {@link #BAD_BYTE} when it holds white space, a control or a delimiter that can
-     * never be part of a URI (RFC 3986 §2, RFC 3261 §25), otherwise the index of the first '@' (-1 when none).
+     * One pass from {@code from} to the first byte that can never be part of a URI (white space, a control or a
+     * delimiter: RFC 3986 §2, RFC 3261 §25), whose index it returns ({@code end} when there is none). Notes the first
+     * '@' and '?' and whether a '%' occurs before it, so that the parts, headers and escapes need no search of their
+     * own (see {@link #wrapScanned}).
      */
-    private static int scan(final byte[] bytes, final int from, final int end)
+    int scanToNonUriByte(final byte[] bytes, final int from, final int end)
     {
         int at = SipChars.NOT_FOUND;
+        int question = SipChars.NOT_FOUND;
+        boolean percent = false;
         for (int i = from; i < end; i++)
         {
             final byte kind = BYTE_KINDS[bytes[i] & 0xFF];
@@ -361,12 +391,31 @@ public final class SipUri
             {
                 if (kind == NEVER)
                 {
-                    return BAD_BYTE;
+                    return stop(i, at, question, percent);
                 }
-                at = at < 0 ? i : at;
+                if (kind == AT)
+                {
+                    at = at < 0 ? i : at;
+                }
+                else if (kind == QUESTION)
+                {
+                    question = question < 0 ? i : question;
+                }
+                else
+                {
+                    percent = true;
+                }
             }
         }
-        return at;
+        return stop(end, at, question, percent);
+    }
+
+    private int stop(final int index, final int at, final int question, final boolean percent)
+    {
+        firstAt = at;
+        firstQuestion = question;
+        hasPercent = percent;
+        return index;
     }
 
     private static boolean escapesValid(final byte[] bytes, final int from, final int end)

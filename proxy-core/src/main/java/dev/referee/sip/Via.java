@@ -7,7 +7,6 @@ public final class Via
 {
     /** RFC 3261 §8.1.1.7: branches of RFC 3261 elements start with this. */
     public static final String MAGIC_COOKIE = "z9hG4bK";
-    private static final int MAX_PORT = 65535;
     private static final Params.ShortName BRANCH = new Params.ShortName("branch");
     private static final Params.ShortName RECEIVED = new Params.ShortName("received");
     private static final Params.ShortName RPORT = new Params.ShortName("rport");
@@ -161,18 +160,13 @@ public final class Via
         int i = SipChars.skipLws(bytes, hostEnd, end);
         if (i < end && bytes[i] == ':')
         {
-            final int portStart = SipChars.skipLws(bytes, i + 1, end);
-            int portEnd = portStart;
-            while (portEnd < end && SipChars.isDigit(bytes[portEnd]))
-            {
-                portEnd++;
-            }
-            port = (int)SipChars.parseNumber(bytes, portStart, portEnd, 5, MAX_PORT);
+            final long portAt = SipChars.portAt(bytes, SipChars.skipLws(bytes, i + 1, end), end);
+            port = SipChars.port(portAt);
             if (port < 0)
             {
                 return false;
             }
-            i = SipChars.skipLws(bytes, portEnd, end);
+            i = SipChars.skipLws(bytes, SipChars.portEnd(portAt), end);
         }
         if (i < end && bytes[i] != ';')
         {
@@ -206,7 +200,7 @@ public final class Via
                 hasRport = true;
                 if (param.valueLength() > 0)
                 {
-                    rport = (int)SipChars.parseNumber(bytes, param.valueStart, param.valueEnd, 5, MAX_PORT);
+                    rport = (int)SipChars.parseNumber(bytes, param.valueStart, param.valueEnd, 5, SipChars.MAX_PORT);
                     if (rport < 0)
                     {
                         return false;

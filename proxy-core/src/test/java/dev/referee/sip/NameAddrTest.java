@@ -60,6 +60,58 @@ class NameAddrTest
         assertFalse(nameAddr.uriView().isSip());
     }
 
+    /** The URI view is emptied only for a value that fails before its URI; one that reaches it wraps it anyway. */
+    @Test
+    void shouldShowTheUriOfTheLastValueOnlyWhenThatValueReachedIt()
+    {
+        for (final String malformed : new String[] {"\"unterminated <sip:a@b>", "<sip:a@b", "", "   ", "name only"})
+        {
+            assertTrue(wrap("\"Alice\" <sip:alice@example.com:5062>;tag=1"));
+            assertEquals(5062, nameAddr.uriView().port());
+            assertFalse(wrap(malformed), malformed);
+            assertTrue(nameAddr.uriView().value().isEmpty(), malformed);
+            assertTrue(nameAddr.uriView().host().isEmpty(), malformed);
+            assertEquals(-1, nameAddr.uriView().port(), malformed);
+        }
+        assertTrue(wrap("<sip:alice@example.com>"));
+        assertFalse(wrap("<sip:bob@host:99999>"), "a URI that fails is still the view's last value");
+        assertEquals("sip:bob@host:99999", nameAddr.uriView().value().toString());
+        assertEquals("bob", nameAddr.uriView().user().toString());
+        assertTrue(wrap("sip:carol@example.org;tag=7"));
+        assertEquals("example.org", nameAddr.uriView().host().toString());
+        assertEquals("7", nameAddr.tag().toString());
+    }
+
+    /** The pass that checks the URI's bytes also finds its '>'; any other byte it stops at sends it the general way. */
+    @Test
+    void shouldReadTheBracketedUriWhereverTheScanStops()
+    {
+        assertTrue(wrap("<sip:a@host?h=%41&x>;tag=1"));
+        assertEquals("sip:a@host?h=%41&x", nameAddr.uri().toString());
+        assertEquals("h=%41&x", nameAddr.uriView().headers().toString());
+        assertEquals("1", nameAddr.tag().toString());
+        assertTrue(wrap("<sip:host>"), "the '>' is the last byte of the buffer");
+        assertEquals("host", nameAddr.uriView().host().toString());
+        assertFalse(wrap("<sip:a b@host>;tag=1"), "a space inside the brackets");
+        assertEquals("sip:a b@host", nameAddr.uriView().value().toString());
+        assertEquals("sip:a b@host", nameAddr.uri().toString());
+        assertFalse(wrap("<sip:a@host;x=\"q\">"), "a quote inside the brackets");
+        assertEquals("sip:a@host;x=\"q\"", nameAddr.uriView().value().toString());
+        assertFalse(wrap("<sip:a@<host>"));
+        assertEquals("sip:a@<host", nameAddr.uri().toString());
+        assertFalse(wrap("<sip:a@host"), "no '>' at all");
+        assertTrue(nameAddr.uriView().value().isEmpty());
+        assertTrue(nameAddr.uri().isEmpty());
+        assertFalse(wrap("<sip:a@host\t"), "no '>' after a byte no URI holds");
+        assertTrue(nameAddr.uriView().value().isEmpty());
+        assertFalse(wrap("<>"));
+        assertTrue(nameAddr.uriView().value().isEmpty());
+        assertFalse(nameAddr.uriView().isSip());
+        assertTrue(wrap("<sip:a@host:5060>"));
+        assertFalse(wrap("<sip:a@host:70000>"));
+        assertEquals("a", nameAddr.uriView().user().toString());
+    }
+
     @Test
     void shouldAcceptUnknownSchemes()
     {

@@ -36,6 +36,53 @@ class SipMessageTest
         assertNull(message.errorReason());
     }
 
+    /** The Via and Contact checks stop at the last value of their header: values after other headers still count. */
+    @Test
+    void shouldCheckEveryViaAndContactWhereverTheyStand()
+    {
+        final String contacts = "Contact: <sip:alice@192.0.2.1>\r\nSubject: x\r\nContact: <sip:alice@192.0.2.2>\r\n";
+        assertTrue(parse(HEAD + contacts + "Via: SIP/2.0/UDP 192.0.2.9;branch=z9hG4bKlast\r\n\r\n"));
+        assertEquals(2, message.viaCount());
+        assertEquals("z9hG4bKnashds7", message.topVia().branch().toString());
+        assertEquals("192.0.2.1", message.contact().uriView().host().toString());
+        assertFalse(parse(HEAD + contacts + "Via: SIP/2.0/UDP 192.0.2.9:99999;branch=z9hG4bKbad\r\nSubject: y\r\n\r\n"));
+        assertEquals("Malformed Via header", message.errorReason());
+        assertEquals("z9hG4bKnashds7", message.topVia().branch().toString());
+        assertFalse(parse(HEAD + contacts.replace("alice@192.0.2.2>", "alice@192.0.2.2") + "\r\n"));
+        assertEquals(ParseErrors.MALFORMED_CONTACT, message.errorReason());
+        assertTrue(parse(HEAD + "Contact: *\r\nSubject: x\r\nContact: <sip:a@192.0.2.3>\r\n\r\n"));
+        assertNull(message.contact(), "the first Contact is the '*', not read as a name-addr");
+    }
+
+    /** "SIP/2.0" is compared as one word, or byte by byte where it ends the array: the same either way. */
+    @Test
+    void shouldReadTheVersionTheSameAtTheEndOfTheArray()
+    {
+        // Without a line end the reason is the missing blank line; the Request-URI view shows whether the version
+        // compared equal (it is wrapped only after the version).
+        assertFalse(parse("OPTIONS sip:a@example.com SIP/2.0"));
+        assertEquals(ParseErrors.NO_END_OF_HEADERS, message.errorReason());
+        assertEquals("sip:a@example.com", message.requestUri().toString());
+        assertEquals("example.com", message.requestUriView().host().toString());
+        assertFalse(parse("OPTIONS sip:a@example.com SIP/2.1"));
+        assertTrue(message.requestUriView().host().isEmpty());
+        assertFalse(parse("OPTIONS sip:a@example.com sip/2.0"));
+        assertTrue(message.requestUriView().host().isEmpty());
+        assertFalse(parse("SIP/2.0 180 Ringing"));
+        assertEquals(180, message.statusCode());
+        assertFalse(parse("SIP/2.1 180 Ringing"));
+        assertEquals(0, message.statusCode());
+        assertFalse(parse("OPTIONS sip:a@example.com SIP/2.1\r\n"));
+        assertEquals(ParseErrors.UNSUPPORTED_VERSION, message.errorReason());
+        assertFalse(parse("OPTIONS sip:a@example.com sip/2.0\r\n"));
+        assertEquals(ParseErrors.MALFORMED_REQUEST_LINE, message.errorReason());
+        assertFalse(parse("SIP/2.1 180 Ringing\r\n"));
+        assertEquals(ParseErrors.UNSUPPORTED_VERSION, message.errorReason());
+        assertTrue(parse(HEAD + "\r\n"));
+        assertFalse(parse(HEAD.replace("bob@192.0.2.4 SIP/2.0", "bob@192.0.2.4 SIP/2.1") + "\r\n"));
+        assertEquals(ParseErrors.UNSUPPORTED_VERSION, message.errorReason());
+    }
+
     @Test
     void shouldRejectNegativeContentLength()
     {

@@ -125,4 +125,40 @@ class SipUriTest
         assertFalse(wrap("sip:host;;lr"));
         assertFalse(wrap("1sip:host"));
     }
+
+    /** The scan notes the first '?': one in the user part must not be taken for the start of the headers. */
+    @Test
+    void shouldFindTheHeadersAfterTheHostWhateverQuestionMarksComeBefore()
+    {
+        assertTrue(wrap("sip:us?er@host;p=1?h=v&k=w"));
+        assertEquals("us?er", uri.user().toString());
+        assertEquals(";p=1", uri.params().toString());
+        assertEquals("h=v&k=w", uri.headers().toString());
+        assertTrue(wrap("sip:us?er@host;p=1"));
+        assertEquals(";p=1", uri.params().toString());
+        assertTrue(uri.headers().isEmpty());
+        assertTrue(wrap("sip:user@host;p=1?h=v"));
+        assertEquals(";p=1", uri.params().toString());
+        assertEquals("h=v", uri.headers().toString());
+        assertTrue(wrap("sip:host?h"));
+        assertEquals("h", uri.headers().toString());
+        assertFalse(wrap("sip:host?"), "a '?' at the very end opens empty headers");
+        assertTrue(wrap("tel:+1555;ext=1?h=v"));
+        assertEquals(";ext=1", uri.params().toString());
+        assertEquals("h=v", uri.headers().toString());
+    }
+
+    /** The user part's escapes are checked only when the scan saw a '%' somewhere in the URI. */
+    @Test
+    void shouldCheckTheUserEscapesWhereverThePercentSignIs()
+    {
+        assertTrue(wrap("sip:al%41ice@host"));
+        assertEquals("al%41ice", uri.user().toString());
+        assertFalse(wrap("sip:al%4@host"));
+        assertFalse(wrap("sip:al%zzice@host"));
+        assertTrue(wrap("sip:alice@host?subject=%zz"), "escapes after the user part are not the user's");
+        assertTrue(wrap("sip:alice@host;x=%41"));
+        assertTrue(wrap("sip:alice@host"));
+        assertTrue(uri.headers().isEmpty());
+    }
 }
