@@ -7,7 +7,7 @@
 #                                  [--wait-strategy blocking|sleeping|yielding|busy-spin] [--journal on|off] [--build]
 #                                  [--udp-send engine|send-thread] [--udp-syscalls batched|per-datagram]
 #                                  [--referee-warm-up CALLS] [--hep HOST:PORT]
-#                                  [--socket-wait true|false] [--receive-priority N]
+#                                  [--socket-wait true|false]
 #
 # Cold start: --warmup-calls 0 sends the measured load straight at a freshly started Referee (no SIPp warm-up);
 # --referee-warm-up 0 also turns Referee's own warm-up off (warm-up.calls), to compare with and without it.
@@ -15,8 +15,7 @@
 # --hep HOST:PORT captures every message to a HEP collector there over UDP (`hep:` in Referee's config; start the
 # collector yourself): the cost of capture, docs/operations.md "Capture (HEP)". /status after the run shows hep counts.
 #
-# --socket-wait and --receive-priority set overload.socket-wait and pipeline.receive-priority (README), to measure
-# what counting the socket's wait and the receive threads' priority cost a call.
+# --socket-wait sets overload.socket-wait (README), to measure what counting the socket's wait costs a call.
 #
 # --journal off writes `journal: {enabled: false}` into Referee's config: no journal stage, output observer or
 # domain-event journaling (the other half of "the same SIPp load with the journal on and off", see docs/benchmarks.md).
@@ -45,7 +44,6 @@ outbound_ring=""
 udp_send=""
 udp_syscalls=""
 socket_wait=""
-receive_priority=""
 kick=0
 log=""
 journal=on
@@ -76,7 +74,6 @@ do
         --udp-send) udp_send="$2"; shift 2 ;;
         --udp-syscalls) udp_syscalls="$2"; shift 2 ;;
         --socket-wait) socket_wait="$2"; shift 2 ;;
-        --receive-priority) receive_priority="$2"; shift 2 ;;
         --journal) journal="$2"; shift 2 ;;
         --build) build=1; shift ;;
         --referee-warm-up) referee_warm_up="$2"; shift 2 ;;
@@ -151,7 +148,7 @@ if [[ -n "$socket_wait" ]]
 then
     printf 'overload:\n  socket-wait: %s\n' "$socket_wait" >> "$tmp/referee.yaml"
 fi
-if [[ -n "$ring$outbound_ring$wait_strategy$udp_send$udp_syscalls$receive_priority" ]]
+if [[ -n "$ring$outbound_ring$wait_strategy$udp_send$udp_syscalls" ]]
 then
     echo "pipeline:" >> "$tmp/referee.yaml"
     [[ -n "$ring" ]] && printf '  inbound-ring: %s\n' "$ring" >> "$tmp/referee.yaml"
@@ -159,8 +156,6 @@ then
     [[ -n "$wait_strategy" ]] && printf '  wait-strategy: "%s"\n' "$wait_strategy" >> "$tmp/referee.yaml"
     [[ -n "$udp_send" ]] && printf '  udp-send: "%s"\n' "$udp_send" >> "$tmp/referee.yaml"
     [[ -n "$udp_syscalls" ]] && printf '  udp-syscalls: "%s"\n' "$udp_syscalls" >> "$tmp/referee.yaml"
-    [[ -n "$receive_priority" ]] && printf '  receive-priority: %s\n' "$receive_priority" >> "$tmp/referee.yaml"
-    true
 fi
 
 e2e_start_referee

@@ -9,7 +9,7 @@
 #                                        [--keep DIR] [--build] [--referee-cpus LIST] [--sipp-cpus LIST]
 #                                        [--standing-lag MS] [--socket-wait true|false]
 #                                        [--snapshot-interval DURATION]
-#                                        [--udp-send engine|send-thread] [--receive-priority N]
+#                                        [--udp-send engine|send-thread]
 #
 # --capacity: the clean capacity in calls/s. Without it the script finds one first: probes of --probe-seconds
 # (default 5) from --probe-start calls/s (default 500), each 1.25x the last (rounded to 50), at most 8; the capacity
@@ -44,8 +44,7 @@
 # --standing-lag: Referee's overload.standing-lag in ms (0 turns it off; default: Referee's own, 100 ms), to compare
 # shedding on a standing lag with shedding on overload.max-lag alone in the same session.
 # --socket-wait: Referee's overload.socket-wait (false: datagrams are not stamped and their wait in the socket does
-# not count; default: Referee's own, true). --receive-priority: Referee's pipeline.receive-priority (0: the receive
-# threads at the engine's priority; default: Referee's own, 5 nice steps above it).
+# not count; default: Referee's own, true).
 # --snapshot-interval: Referee's journal.snapshot-interval (e.g. 24h: no snapshot within a run; default: Referee's own,
 # 60s). A snapshot holds the engine thread for seconds at these rates (docs/journal-format.md "Snapshots"), and the
 # first one falls about a minute after the warm-up: in the 3x step with the default step length.
@@ -78,7 +77,6 @@ referee_cpus=""
 sipp_cpus=""
 standing_lag=""
 socket_wait=""
-receive_priority=""
 snapshot_interval=""
 udp_send=""
 
@@ -107,7 +105,6 @@ do
         --sipp-cpus) sipp_cpus="$2"; shift 2 ;;
         --standing-lag) standing_lag="$2"; shift 2 ;;
         --socket-wait) socket_wait="$2"; shift 2 ;;
-        --receive-priority) receive_priority="$2"; shift 2 ;;
         --snapshot-interval) snapshot_interval="$2"; shift 2 ;;
         --udp-send) udp_send="$2"; shift 2 ;;
         -h|--help) usage; exit 0 ;;
@@ -116,7 +113,7 @@ do
 done
 
 for n in "$step_seconds" "$hold" "$recv_timeout" "$probe_start" "$probe_seconds" "$warmup_calls" "$port_base" \
-    ${capacity:+"$capacity"} ${standing_lag:+"$standing_lag"} ${receive_priority:+"$receive_priority"}
+    ${capacity:+"$capacity"} ${standing_lag:+"$standing_lag"}
 do
     [[ "$n" =~ ^[0-9]+$ ]] || { echo "overload-steps: not a whole number: $n" >&2; exit 2; }
 done
@@ -184,14 +181,9 @@ then
     if [[ -n "$standing_lag" ]]; then printf '  standing-lag: %sms\n' "$standing_lag" >> "$tmp/referee.yaml"; fi
     if [[ -n "$socket_wait" ]]; then printf '  socket-wait: %s\n' "$socket_wait" >> "$tmp/referee.yaml"; fi
 fi
-if [[ -n "$udp_send$receive_priority" ]]
+if [[ -n "$udp_send" ]]
 then
-    printf 'pipeline:\n' >> "$tmp/referee.yaml"
-    if [[ -n "$udp_send" ]]; then printf '  udp-send: "%s"\n' "$udp_send" >> "$tmp/referee.yaml"; fi
-    if [[ -n "$receive_priority" ]]
-    then
-        printf '  receive-priority: %s\n' "$receive_priority" >> "$tmp/referee.yaml"
-    fi
+    printf 'pipeline:\n  udp-send: "%s"\n' "$udp_send" >> "$tmp/referee.yaml"
 fi
 
 e2e_start_referee

@@ -9,21 +9,11 @@ import java.util.List;
 /**
  * Ring sizes are powers of two; {@code waitStrategy} is blocking, sleeping, yielding or busy-spin; {@code udpSend}
  * says which thread writes the engine's UDP messages to the socket (pipeline.udp-send); {@code udpSyscalls} whether
- * datagrams are read and written a batch per system call (pipeline.udp-syscalls); {@code receivePriority} how many
- * nice steps the UDP receive thread runs above the engine and send threads (pipeline.receive-priority,
- * {@link ReceiveFirst}).
+ * datagrams are read and written a batch per system call (pipeline.udp-syscalls).
  */
 public record PipelineConfig(int inboundRingSize, int outboundRingSize, String waitStrategy, int tickIntervalMs,
-    UdpSend udpSend, UdpSyscalls udpSyscalls, int receivePriority)
+    UdpSend udpSend, UdpSyscalls udpSyscalls)
 {
-    /**
-     * Nice steps between the UDP receive thread and the engine's by default: on a core they share, the receive thread
-     * is served first (CFS gives a thread about three times the share of one five steps below while both want the
-     * core) and the kernel's socket buffers do not overflow; with a core to spare it changes nothing. Measured in
-     * docs/benchmarks.md, "Overload on a starved core".
-     */
-    public static final int DEFAULT_RECEIVE_PRIORITY = 5;
-
     /** Which thread writes the engine's UDP messages to the socket; configured as engine or send-thread. */
     public enum UdpSend
     {
@@ -61,14 +51,6 @@ public record PipelineConfig(int inboundRingSize, int outboundRingSize, String w
         PER_DATAGRAM
     }
 
-    /** With the default receive priority. */
-    public PipelineConfig(final int inboundRingSize, final int outboundRingSize, final String waitStrategy,
-        final int tickIntervalMs, final UdpSend udpSend, final UdpSyscalls udpSyscalls)
-    {
-        this(inboundRingSize, outboundRingSize, waitStrategy, tickIntervalMs, udpSend, udpSyscalls,
-            DEFAULT_RECEIVE_PRIORITY);
-    }
-
     /** With batched system calls. */
     public PipelineConfig(final int inboundRingSize, final int outboundRingSize, final String waitStrategy,
         final int tickIntervalMs, final UdpSend udpSend)
@@ -85,8 +67,7 @@ public record PipelineConfig(int inboundRingSize, int outboundRingSize, String w
 
     public static PipelineConfig defaults()
     {
-        return new PipelineConfig(16_384, 16_384, "blocking", 10, UdpSend.SEND_THREAD, UdpSyscalls.BATCHED,
-            DEFAULT_RECEIVE_PRIORITY);
+        return new PipelineConfig(16_384, 16_384, "blocking", 10, UdpSend.SEND_THREAD, UdpSyscalls.BATCHED);
     }
 
     /** Wait strategies the pipeline knows; busy-spin is allowed but loses on machines with few cores. */
@@ -101,8 +82,7 @@ public record PipelineConfig(int inboundRingSize, int outboundRingSize, String w
     /** The {@code pipeline} section, {@code tick-ms} defaulting to {@code defaultTickMs}. */
     public static PipelineConfig read(final ConfigSection section, final int defaultTickMs) throws ConfigException
     {
-        section.allowOnly("inbound-ring", "outbound-ring", "wait-strategy", "tick-ms", "udp-send", "udp-syscalls",
-            "receive-priority");
+        section.allowOnly("inbound-ring", "outbound-ring", "wait-strategy", "tick-ms", "udp-send", "udp-syscalls");
         final PipelineConfig defaults = defaults();
         final ConfigValue strategy = section.get("wait-strategy");
         if (strategy != null && !WAIT_STRATEGIES.contains(strategy.text()))
@@ -116,8 +96,7 @@ public record PipelineConfig(int inboundRingSize, int outboundRingSize, String w
             strategy == null ? defaults.waitStrategy() : strategy.text(),
             section.integer("tick-ms", defaultTickMs, 1, 1_000),
             section.choice("udp-send", UdpSend.class, defaults.udpSend()),
-            section.choice("udp-syscalls", UdpSyscalls.class, defaults.udpSyscalls()),
-            section.integer("receive-priority", defaults.receivePriority(), 0, ThreadNice.MAX_NICE));
+            section.choice("udp-syscalls", UdpSyscalls.class, defaults.udpSyscalls()));
     }
 
     /** Disruptor rings index with a mask, so their size must be a power of two. */

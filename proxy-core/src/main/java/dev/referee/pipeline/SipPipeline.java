@@ -380,13 +380,12 @@ public final class SipPipeline implements AutoCloseable
         processors.add(send);
 
         // Consumers first, so that nothing published waits for a thread that has not started.
-        final ReceiveFirst receiveFirst = ReceiveFirst.probe(config.receivePriority());
-        startThread("send", receiveFirst.behindTheRing(send));
-        startThread("engine", receiveFirst.behindTheRing(engineStage));
+        startThread("send", send);
+        startThread("engine", engineStage);
         startThread("tcp", tcp);
         if (!udp.boundAddresses().isEmpty())
         {
-            startThread("udp", receiveFirst.receiving(udp));
+            startThread("udp", udp);
         }
         startThread("ticker", ticker);
     }

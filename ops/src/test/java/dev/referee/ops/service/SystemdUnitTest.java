@@ -37,7 +37,6 @@ class SystemdUnitTest
         assertTrue(lines.contains("User=referee"), "a dedicated user");
         assertTrue(lines.contains("Restart=on-failure"));
         assertTrue(lines.contains("RestartPreventExitStatus=2"), "a bad configuration is not restarted in a loop");
-        assertTrue(lines.contains("LimitNICE=-5"), "the receive threads may be raised (pipeline.receive-priority)");
         final String launcher = Files.readString(Paths.get("..", "referee"), StandardCharsets.UTF_8);
         assertTrue(launcher.contains("source \"$root/ops/jvm-flags.sh\"") &&
             launcher.contains("\"${referee_jvm_flags[@]}\" \"${referee_gc_flags[@]}\"") &&
