@@ -4,6 +4,8 @@ import dev.referee.pipeline.InboundHandler;
 import dev.referee.pipeline.SipPipeline;
 import dev.referee.ring.InboundEvent;
 
+import org.agrona.concurrent.EpochNanoClock;
+import org.agrona.concurrent.HighResolutionClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -85,9 +87,20 @@ class AdmissionTest
      */
     private InetSocketAddress start(final int ringSize, final OverloadConfig overload) throws Exception
     {
+        return start(ringSize, overload, null);
+    }
+
+    /** As {@link #start(int, OverloadConfig)}, arrival stamps read against {@code arrivalClock} (null: the system's). */
+    private InetSocketAddress start(final int ringSize, final OverloadConfig overload,
+        final EpochNanoClock arrivalClock) throws Exception
+    {
         // A tick period longer than any test: no tick takes a slot.
         pipeline = new SipPipeline(config(ringSize, 1_000), List.of(listen(Transport.UDP, "127.0.0.1")), AGENT,
             overload);
+        if (arrivalClock != null)
+        {
+            pipeline.udpArrivalClock(arrivalClock);
+        }
         pipeline.start(heldEngine);
         return pipeline.localAddress(Transport.UDP);
     }
@@ -312,11 +325,8 @@ class AdmissionTest
         assumeTrue(System.getProperty("os.name", "").startsWith("Linux"), "arrival stamps come with recvmmsg");
         release.countDown();
         final AtomicLong aheadNs = new AtomicLong();
-        pipeline = new SipPipeline(config(1024, 1_000), List.of(listen(Transport.UDP, "127.0.0.1")), AGENT,
-            new OverloadConfig(1_000, 100, 3, 0, 1_000, true));
-        pipeline.udpArrivalClock(() -> org.agrona.concurrent.HighResolutionClock.epochNanos() + aheadNs.get());
-        pipeline.start(heldEngine);
-        final InetSocketAddress referee = pipeline.localAddress(Transport.UDP);
+        final InetSocketAddress referee = start(1024, new OverloadConfig(1_000, 100, 3, 0, 1_000, true),
+            () -> HighResolutionClock.epochNanos() + aheadNs.get());
         try (DatagramSocket client = client())
         {
             send(client, referee, invite(1));
@@ -356,12 +366,8 @@ class AdmissionTest
     void shouldNotStampDatagramsWhenTheSocketWaitIsTurnedOff() throws Exception
     {
         release.countDown();
-        pipeline = new SipPipeline(config(1024, 1_000), List.of(listen(Transport.UDP, "127.0.0.1")), AGENT,
-            new OverloadConfig(1_000, 100, 3, 0, 1_000, false));
-        pipeline.udpArrivalClock(() -> org.agrona.concurrent.HighResolutionClock.epochNanos() +
-            TimeUnit.SECONDS.toNanos(2));
-        pipeline.start(heldEngine);
-        final InetSocketAddress referee = pipeline.localAddress(Transport.UDP);
+        final InetSocketAddress referee = start(1024, new OverloadConfig(1_000, 100, 3, 0, 1_000, false),
+            () -> HighResolutionClock.epochNanos() + TimeUnit.SECONDS.toNanos(2));
         try (DatagramSocket client = client())
         {
             send(client, referee, invite(1));

@@ -43,12 +43,12 @@ final class CallSetup
         final EngineTimers timers, final IdGenerator ids, final EngineEvents events, final EngineCounters counters)
     {
         this.b2bua = b2bua;
-        this.counters = counters;
         this.transactions = transactions;
         this.messages = messages;
         this.timers = timers;
         this.ids = ids;
         this.events = events;
+        this.counters = counters;
     }
 
     /** Who follows a callee's 3xx (the transfer package: redirects are under the transfer policy). */

@@ -38,9 +38,7 @@ public final class EngineTimers implements TimerWheel.ExpiryHandler
     /** Schedules a timer {@code delayNs} after the current engine time. */
     public long schedule(final long delayNs, final TimerOwner owner)
     {
-        final long timerId = wheel().scheduleTimer(nowNs + delayNs);
-        owners.put(timerId, owner);
-        return timerId;
+        return scheduleAt(nowNs + delayNs, owner);
     }
 
     /**
@@ -69,7 +67,12 @@ public final class EngineTimers implements TimerWheel.ExpiryHandler
         {
             return schedule(intervalNs, owner);
         }
-        final long timerId = wheel().scheduleTimer(nextDeadline(firingDeadlineNs, nowNs, intervalNs));
+        return scheduleAt(nextDeadline(firingDeadlineNs, nowNs, intervalNs), owner);
+    }
+
+    private long scheduleAt(final long deadlineNs, final TimerOwner owner)
+    {
+        final long timerId = wheel().scheduleTimer(deadlineNs);
         owners.put(timerId, owner);
         return timerId;
     }
