@@ -5,7 +5,7 @@
 #   benchmarks/scripts/compare-kamailio.sh [--rounds N] [--rate R] [--calls N] [--hold-ms MS] [--warmup-calls N]
 #                                          [--cold] [--transfer] [--port-base P] [--bound SECONDS]
 #                                          [--kamailio-shm MB] [--kamailio-children N] [--keep DIR] [--build]
-#                                          [--udp-send engine|send-thread]
+#                                          [--udp-send engine|send-thread] [--udp-receive engine|receive-thread]
 #
 # Basic call (default): SIPp uac -> server -> SIPp uas, benchmarks/sipp/uac-basic-call.xml and uas-basic-call.xml
 # for both servers (a UA's route-set handling, so the same scenario works through a record-routing proxy and through
@@ -80,6 +80,7 @@ do
         --keep) keep="$2"; shift 2 ;;
         --build) build=1; shift ;;
         --udp-send) udp_send="$2"; shift 2 ;;
+        --udp-receive) udp_receive="$2"; shift 2 ;;
         -h|--help) usage; exit 0 ;;
         *) echo "compare-kamailio: unknown argument $1" >&2; usage >&2; exit 2 ;;
     esac
@@ -160,9 +161,11 @@ journal:
   dir: "$tmp/journal"
 admin: "127.0.0.1:$admin_port"
 YAML
-if [[ -n "${udp_send:-}" ]]
+if [[ -n "${udp_send:-}${udp_receive:-}" ]]
 then
-    printf 'pipeline:\n  udp-send: "%s"\n' "$udp_send" >> "$tmp/referee.yaml"
+    printf 'pipeline:\n' >> "$tmp/referee.yaml"
+    if [[ -n "${udp_send:-}" ]]; then printf '  udp-send: "%s"\n' "$udp_send" >> "$tmp/referee.yaml"; fi
+    if [[ -n "${udp_receive:-}" ]]; then printf '  udp-receive: "%s"\n' "$udp_receive" >> "$tmp/referee.yaml"; fi
 fi
 
 ticks_per_s="$(getconf CLK_TCK)"

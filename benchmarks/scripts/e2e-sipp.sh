@@ -6,6 +6,7 @@
 #                                  [--port-base P] [--ring SLOTS] [--outbound-ring SLOTS] [--jfr FILE] [--log FILE] [--tcp-kick]
 #                                  [--wait-strategy blocking|sleeping|yielding|busy-spin] [--journal on|off] [--build]
 #                                  [--udp-send engine|send-thread] [--udp-syscalls batched|per-datagram]
+#                                  [--udp-receive engine|receive-thread]
 #                                  [--referee-warm-up CALLS] [--hep HOST:PORT]
 #                                  [--socket-wait true|false]
 #
@@ -42,6 +43,7 @@ ring=""
 wait_strategy=""
 outbound_ring=""
 udp_send=""
+udp_receive=""
 udp_syscalls=""
 socket_wait=""
 kick=0
@@ -72,6 +74,7 @@ do
         --wait-strategy) wait_strategy="$2"; shift 2 ;;
         --outbound-ring) outbound_ring="$2"; shift 2 ;;
         --udp-send) udp_send="$2"; shift 2 ;;
+        --udp-receive) udp_receive="$2"; shift 2 ;;
         --udp-syscalls) udp_syscalls="$2"; shift 2 ;;
         --socket-wait) socket_wait="$2"; shift 2 ;;
         --journal) journal="$2"; shift 2 ;;
@@ -148,7 +151,7 @@ if [[ -n "$socket_wait" ]]
 then
     printf 'overload:\n  socket-wait: %s\n' "$socket_wait" >> "$tmp/referee.yaml"
 fi
-if [[ -n "$ring$outbound_ring$wait_strategy$udp_send$udp_syscalls" ]]
+if [[ -n "$ring$outbound_ring$wait_strategy$udp_send$udp_syscalls$udp_receive" ]]
 then
     echo "pipeline:" >> "$tmp/referee.yaml"
     [[ -n "$ring" ]] && printf '  inbound-ring: %s\n' "$ring" >> "$tmp/referee.yaml"
@@ -156,6 +159,7 @@ then
     [[ -n "$wait_strategy" ]] && printf '  wait-strategy: "%s"\n' "$wait_strategy" >> "$tmp/referee.yaml"
     [[ -n "$udp_send" ]] && printf '  udp-send: "%s"\n' "$udp_send" >> "$tmp/referee.yaml"
     [[ -n "$udp_syscalls" ]] && printf '  udp-syscalls: "%s"\n' "$udp_syscalls" >> "$tmp/referee.yaml"
+    [[ -n "$udp_receive" ]] && printf '  udp-receive: "%s"\n' "$udp_receive" >> "$tmp/referee.yaml"
 fi
 
 e2e_start_referee

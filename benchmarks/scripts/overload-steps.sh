@@ -9,7 +9,7 @@
 #                                        [--keep DIR] [--build] [--referee-cpus LIST] [--sipp-cpus LIST]
 #                                        [--standing-lag MS] [--socket-wait true|false]
 #                                        [--snapshot-interval DURATION]
-#                                        [--udp-send engine|send-thread]
+#                                        [--udp-send engine|send-thread] [--udp-receive engine|receive-thread]
 #
 # --capacity: the clean capacity in calls/s. Without it the script finds one first: probes of --probe-seconds
 # (default 5) from --probe-start calls/s (default 500), each 1.25x the last (rounded to 50), at most 8; the capacity
@@ -79,6 +79,7 @@ standing_lag=""
 socket_wait=""
 snapshot_interval=""
 udp_send=""
+udp_receive=""
 
 usage()
 {
@@ -107,6 +108,7 @@ do
         --socket-wait) socket_wait="$2"; shift 2 ;;
         --snapshot-interval) snapshot_interval="$2"; shift 2 ;;
         --udp-send) udp_send="$2"; shift 2 ;;
+        --udp-receive) udp_receive="$2"; shift 2 ;;
         -h|--help) usage; exit 0 ;;
         *) echo "overload-steps: unknown argument $1" >&2; usage >&2; exit 2 ;;
     esac
@@ -181,9 +183,11 @@ then
     if [[ -n "$standing_lag" ]]; then printf '  standing-lag: %sms\n' "$standing_lag" >> "$tmp/referee.yaml"; fi
     if [[ -n "$socket_wait" ]]; then printf '  socket-wait: %s\n' "$socket_wait" >> "$tmp/referee.yaml"; fi
 fi
-if [[ -n "$udp_send" ]]
+if [[ -n "$udp_send$udp_receive" ]]
 then
-    printf 'pipeline:\n  udp-send: "%s"\n' "$udp_send" >> "$tmp/referee.yaml"
+    printf 'pipeline:\n' >> "$tmp/referee.yaml"
+    if [[ -n "$udp_send" ]]; then printf '  udp-send: "%s"\n' "$udp_send" >> "$tmp/referee.yaml"; fi
+    if [[ -n "$udp_receive" ]]; then printf '  udp-receive: "%s"\n' "$udp_receive" >> "$tmp/referee.yaml"; fi
 fi
 
 e2e_start_referee

@@ -12,7 +12,7 @@ import java.util.List;
  * datagrams are read and written a batch per system call (pipeline.udp-syscalls).
  */
 public record PipelineConfig(int inboundRingSize, int outboundRingSize, String waitStrategy, int tickIntervalMs,
-    UdpSend udpSend, UdpSyscalls udpSyscalls)
+    UdpSend udpSend, UdpSyscalls udpSyscalls, UdpReceive udpReceive)
 {
     /** Which thread writes the engine's UDP messages to the socket; configured as engine or send-thread. */
     public enum UdpSend
@@ -51,6 +51,37 @@ public record PipelineConfig(int inboundRingSize, int outboundRingSize, String w
         PER_DATAGRAM
     }
 
+    /** Which thread reads the UDP sockets; configured as receive-thread or engine. */
+    public enum UdpReceive
+    {
+        /**
+         * A receive thread of its own reads the sockets, parses and judges each datagram and publishes it to the
+         * inbound ring: the engine meets each input parsed, and the ring holds what arrives while the engine is busy
+         * or paused. The default.
+         */
+        RECEIVE_THREAD,
+        /**
+         * Run to completion: the engine thread reads the UDP sockets itself whenever the inbound ring is empty, and
+         * sends its UDP messages itself ({@link UdpSend#ENGINE}), so that a datagram is read, parsed, judged,
+         * handled and answered on one thread with no hand-off and no wake-up of another thread (as one Kamailio
+         * worker does). It waits in the sockets' selector, which the ring's other producers (TCP, ticks, webhook
+         * answers) wake. While the engine is in a planned pause (a journal snapshot) a receive thread reads the
+         * sockets into the ring as usual, so that the pause's datagrams wait there and not in the kernel. What waits
+         * in the sockets is the engine's lag: admission counts it as such (docs/overload.md). Not for a pipeline
+         * that keeps its send stage (a cluster member's, one with an output observer): that one reads with its
+         * receive thread.
+         */
+        ENGINE
+    }
+
+    /** With the receive thread reading UDP. */
+    public PipelineConfig(final int inboundRingSize, final int outboundRingSize, final String waitStrategy,
+        final int tickIntervalMs, final UdpSend udpSend, final UdpSyscalls udpSyscalls)
+    {
+        this(inboundRingSize, outboundRingSize, waitStrategy, tickIntervalMs, udpSend, udpSyscalls,
+            UdpReceive.RECEIVE_THREAD);
+    }
+
     /** With batched system calls. */
     public PipelineConfig(final int inboundRingSize, final int outboundRingSize, final String waitStrategy,
         final int tickIntervalMs, final UdpSend udpSend)
@@ -67,7 +98,8 @@ public record PipelineConfig(int inboundRingSize, int outboundRingSize, String w
 
     public static PipelineConfig defaults()
     {
-        return new PipelineConfig(16_384, 16_384, "blocking", 10, UdpSend.SEND_THREAD, UdpSyscalls.BATCHED);
+        return new PipelineConfig(16_384, 16_384, "blocking", 10, UdpSend.SEND_THREAD, UdpSyscalls.BATCHED,
+            UdpReceive.RECEIVE_THREAD);
     }
 
     /** Wait strategies the pipeline knows; busy-spin is allowed but loses on machines with few cores. */
@@ -82,7 +114,8 @@ public record PipelineConfig(int inboundRingSize, int outboundRingSize, String w
     /** The {@code pipeline} section, {@code tick-ms} defaulting to {@code defaultTickMs}. */
     public static PipelineConfig read(final ConfigSection section, final int defaultTickMs) throws ConfigException
     {
-        section.allowOnly("inbound-ring", "outbound-ring", "wait-strategy", "tick-ms", "udp-send", "udp-syscalls");
+        section.allowOnly("inbound-ring", "outbound-ring", "wait-strategy", "tick-ms", "udp-send", "udp-syscalls",
+            "udp-receive");
         final PipelineConfig defaults = defaults();
         final ConfigValue strategy = section.get("wait-strategy");
         if (strategy != null && !WAIT_STRATEGIES.contains(strategy.text()))
@@ -96,7 +129,8 @@ public record PipelineConfig(int inboundRingSize, int outboundRingSize, String w
             strategy == null ? defaults.waitStrategy() : strategy.text(),
             section.integer("tick-ms", defaultTickMs, 1, 1_000),
             section.choice("udp-send", UdpSend.class, defaults.udpSend()),
-            section.choice("udp-syscalls", UdpSyscalls.class, defaults.udpSyscalls()));
+            section.choice("udp-syscalls", UdpSyscalls.class, defaults.udpSyscalls()),
+            section.choice("udp-receive", UdpReceive.class, defaults.udpReceive()));
     }
 
     /** Disruptor rings index with a mask, so their size must be a power of two. */

@@ -50,6 +50,10 @@ import java.util.concurrent.locks.LockSupport;
  *  UDP sockets ◄── referee-send ◄─────────────────────────────────────── outbound ring
  *  TCP sockets ◄── referee-tcp (polls the outbound ring for TCP messages) ◄─────┘
  * </pre>
+ * With {@code pipeline.udp-receive: engine} the engine thread also reads the UDP sockets itself, whenever the inbound
+ * ring is empty, and writes its UDP messages itself: a datagram is read, parsed, handled and answered on one thread
+ * ({@link ReceivingEngine}); referee-udp then reads the sockets only while the engine is in a planned pause
+ * ({@link PauseReceiver}). The conditions below for the engine's sending hold for this too.
  * With {@code pipeline.udp-send: engine} (not the default) the engine thread writes its UDP messages to the sockets
  * itself, one sendmmsg per socket at the end of each batch of inputs, and only TCP messages go through the outbound
  * ring: no copy into a slot and no wake-up of referee-send per batch. A pipeline whose sends a gate can hold (a
@@ -78,6 +82,7 @@ public final class SipPipeline implements AutoCloseable
     private final PipelineConfig config;
     private final PipelineCounters counters = new PipelineCounters();
     private final RingBuffer<InboundEvent> inboundRing;
+    private final EngineWakeup inboundWait;
     private final RingBuffer<OutboundEvent> outboundRing;
     private final OutboundPublisher sender;
     private final UdpTransport udp;
@@ -90,7 +95,12 @@ public final class SipPipeline implements AutoCloseable
     private final NanoClock clock;
     private final String threadSuffix = "-" + INSTANCES.incrementAndGet();
     private final List<Thread> threads = new ArrayList<>();
-    private final List<BatchEventProcessor<?>> processors = new ArrayList<>();
+    /** The engine's processor of the inbound ring (null when the engine reads UDP itself) and the send stage's. */
+    private BatchEventProcessor<InboundEvent> engineStage;
+    private BatchEventProcessor<OutboundEvent> sendStage;
+    /** pipeline.udp-receive: engine: the engine thread's loop and the receive thread's role; null otherwise. */
+    private ReceivingEngine receivingEngine;
+    private PauseReceiver pauseReceiver;
     private final List<EventHandler<InboundEvent>> extraInboundStages = new ArrayList<>();
     private OutboundObserver outboundObserver = OutboundObserver.NONE;
     private final boolean sendersOnTwoThreads;
@@ -165,8 +175,8 @@ public final class SipPipeline implements AutoCloseable
             throw new IllegalArgumentException("pipeline tickIntervalMs must be > 0: " + config.tickIntervalMs());
         }
 
-        inboundRing = RingBuffer.createMultiProducer(
-            InboundEvent::new, config.inboundRingSize(), WaitStrategies.of(config.waitStrategy()));
+        inboundWait = new EngineWakeup(WaitStrategies.of(config.waitStrategy()));
+        inboundRing = RingBuffer.createMultiProducer(InboundEvent::new, config.inboundRingSize(), inboundWait);
         // Single producer where only the engine thread sends (the engine is this pipeline's inbound handler).
         outboundRing = sendersOnTwoThreads ?
             RingBuffer.createMultiProducer(
@@ -195,7 +205,9 @@ public final class SipPipeline implements AutoCloseable
         udp = new UdpTransport(udpAddresses, publisher, new Admission(progress, overload,
             new OverloadResponder(userAgent, overload.retryAfterSeconds()),
             counters.udpAdmitted, counters.udpShed, counters.udpAbsorbed), counters, udpBorder);
-        udp.stampArrivals(overload.socketWait());
+        // An engine that reads UDP itself (pipeline.udp-receive: engine) leaves its lag in the sockets: admission
+        // always reads their wait then.
+        udp.stampArrivals(overload.socketWait() || config.udpReceive() == PipelineConfig.UdpReceive.ENGINE);
         tcpPoller = outboundRing.newPoller();
         tcp = new TcpTransport(tcpAddresses, tlsAddresses, tls == null ? null : TlsContext.create(tls), publisher,
             new Admission(progress, overload,
@@ -353,18 +365,39 @@ public final class SipPipeline implements AutoCloseable
         started = true;
 
         final BatchEventProcessorBuilder builder = new BatchEventProcessorBuilder();
+        final boolean engineMaySendUdp = !sendersOnTwoThreads && !gated && outboundObserver == OutboundObserver.NONE;
+        final boolean engineReceives = engineMaySendUdp &&
+            config.udpReceive() == PipelineConfig.UdpReceive.ENGINE && !udp.boundAddresses().isEmpty();
 
-        // The engine is the one consumer of the inbound ring: it waits on the cursor, where the wait strategy blocks.
-        // Added stages run in its handler, before it, so they need no sequence of their own.
+        // The engine is the one consumer of the inbound ring: it waits on the cursor, where the wait strategy blocks
+        // (or, reading UDP itself, in the sockets' selector). Added stages run in its handler, before it, so they
+        // need no sequence of their own.
         final List<EventHandler<InboundEvent>> stages = List.copyOf(extraInboundStages);
-        final BatchEventProcessor<InboundEvent> engineStage = builder.build(
-            inboundRing, inboundRing.newBarrier(), new EngineHandler(engine, sender, stages, counters, clock));
-        progress.engineSequence(engineStage.getSequence());
-        engineStage.setExceptionHandler(new CountingExceptionHandler<>("engine", counters.engineErrors));
-        inboundRing.addGatingSequences(engineStage.getSequence());
+        final EngineHandler engineHandler = new EngineHandler(engine, sender, stages, counters, clock);
+        final CountingExceptionHandler<InboundEvent> engineErrors =
+            new CountingExceptionHandler<>("engine", counters.engineErrors);
+        final Runnable engineLoop;
+        if (engineReceives)
+        {
+            final EventPoller<InboundEvent> poller = inboundRing.newPoller();
+            progress.engineSequence(poller.getSequence());
+            inboundRing.addGatingSequences(poller.getSequence());
+            inboundWait.engineWaitsInSelector(udp);
+            receivingEngine = new ReceivingEngine(inboundRing, poller, engineHandler, engineErrors, udp, inboundWait);
+            pauseReceiver = new PauseReceiver(udp);
+            progress.pauseListener(pauseReceiver);
+            engineLoop = receivingEngine;
+        }
+        else
+        {
+            engineStage = builder.build(inboundRing, inboundRing.newBarrier(), engineHandler);
+            progress.engineSequence(engineStage.getSequence());
+            engineStage.setExceptionHandler(engineErrors);
+            inboundRing.addGatingSequences(engineStage.getSequence());
+            engineLoop = engineStage;
+        }
 
-        if (config.udpSend() == PipelineConfig.UdpSend.ENGINE && !sendersOnTwoThreads && !gated &&
-            outboundObserver == OutboundObserver.NONE)
+        if (engineReceives || config.udpSend() == PipelineConfig.UdpSend.ENGINE && engineMaySendUdp)
         {
             // pipeline.udp-send: engine. The engine is then the UDP transport's one sending thread; the send stage
             // still runs, for TCP (it wakes the TCP thread), and sees no UDP slot.
@@ -375,17 +408,15 @@ public final class SipPipeline implements AutoCloseable
                 udp, tcp, tcpPoller.getSequence(), outboundRing.getBufferSize(), outboundObserver));
         send.setExceptionHandler(new CountingExceptionHandler<>("send", counters.sendHandlerErrors));
         outboundRing.addGatingSequences(send.getSequence());
-
-        processors.add(engineStage);
-        processors.add(send);
+        sendStage = send;
 
         // Consumers first, so that nothing published waits for a thread that has not started.
         startThread("send", send);
-        startThread("engine", engineStage);
+        startThread("engine", engineLoop);
         startThread("tcp", tcp);
         if (!udp.boundAddresses().isEmpty())
         {
-            startThread("udp", udp);
+            startThread("udp", engineReceives ? pauseReceiver : udp);
         }
         startThread("ticker", ticker);
     }
@@ -486,28 +517,33 @@ public final class SipPipeline implements AutoCloseable
 
         ticker.stop();
         udp.stop();
+        if (pauseReceiver != null)
+        {
+            pauseReceiver.stop();
+        }
         stopAndJoin("ticker");
         stopAndJoin("udp");
 
-        // processors: 0 = engine, 1 = send.
-        halt(0);
+        if (receivingEngine != null)
+        {
+            receivingEngine.halt();
+        }
+        if (engineStage != null)
+        {
+            engineStage.halt();
+        }
         stopAndJoin("engine");
 
-        halt(1);
+        if (sendStage != null)
+        {
+            sendStage.halt();
+        }
         stopAndJoin("send");
         tcp.stop();
         stopAndJoin("tcp");
 
         udp.close();
         tcp.close();
-    }
-
-    private void halt(final int index)
-    {
-        if (index < processors.size())
-        {
-            processors.get(index).halt();
-        }
     }
 
     private void startThread(final String stage, final Runnable runnable)

@@ -45,6 +45,7 @@ public final class EngineProgress implements PlannedPause
     private final RingBuffer<InboundEvent> ring;
     private volatile Sequence engineSequence;
     private volatile DownstreamLag downstream = DownstreamLag.NONE;
+    private volatile PlannedPause pauseListener = PlannedPause.NONE;
     private final NanoClock clock;
     private volatile boolean paused;
     private long pauseBeganNs;
@@ -78,18 +79,29 @@ public final class EngineProgress implements PlannedPause
         downstream = lag;
     }
 
+    /**
+     * Who else is told of the engine's planned pauses, on the engine thread: the receive thread of a pipeline whose
+     * engine reads the UDP sockets itself, which reads them during a pause. Before the engine starts.
+     */
+    public void pauseListener(final PlannedPause listener)
+    {
+        pauseListener = listener;
+    }
+
     /** Engine thread: a planned pause begins (before the snapshot is taken). */
     @Override
     public void pauseBegins()
     {
         pauseBeganNs = clock.nanoTime();
         paused = true;
+        pauseListener.pauseBegins();
     }
 
     /** Engine thread: the planned pause ended; the inputs published so far waited for it. */
     @Override
     public void pauseEnds()
     {
+        pauseListener.pauseEnds(); // first: what it published during the pause belongs to the pause's backlog
         pauseBacklogEnd = ring.getCursor(); // written before paused is cleared: a reader seeing the end sees this
         paused = false;
         pausedNs = pausedNs + (clock.nanoTime() - pauseBeganNs); // one writer: the engine thread

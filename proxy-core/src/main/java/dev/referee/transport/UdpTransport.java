@@ -32,8 +32,10 @@ import java.util.Map;
  * UDP listeners: one non-blocking {@link DatagramChannel} per {@code listen} entry, all read by ONE receive
  * thread through a {@link Selector} (a thread per socket would only add threads on a 2-core machine).
  * <p>
- * Threads: {@link #run()} is the receive thread; {@link #send} is called by one thread only, the engine thread or
- * the send thread (pipeline.udp-send; a datagram channel may be read and written by two threads at once). Bind and close on the owning thread.
+ * Threads: {@link #run()} is the receive thread, or {@link #receive} is called by the one thread given the sockets
+ * (pipeline.udp-receive: engine: the engine thread, during its planned pauses the receive thread); {@link #send} is
+ * called by one thread only, the engine thread or the send thread (pipeline.udp-send; a datagram channel may be read
+ * and written by two threads at once). Bind and close on the owning thread.
  * <p>
  * System calls (pipeline.udp-syscalls): by default the receive thread reads up to {@link #RECEIVE_BATCH} datagrams
  * a call (recvmmsg) and the sending thread {@link #queue}s a batch's datagrams and {@link #flush}es them with one
@@ -84,6 +86,8 @@ public final class UdpTransport implements Runnable, AutoCloseable
     private final List<InetSocketAddress> boundAddresses = new ArrayList<>();
     private Selector selector;
     private volatile boolean running = true;
+    /** Datagrams read so far, by whichever thread holds the sockets ({@link #receive}). */
+    private int datagramsRead;
 
     // Receive thread: one extra byte so that a datagram longer than the slots is seen as truncated.
     private final ByteBuffer receiveByteBuffer = ByteBuffer.allocateDirect(InboundEvent.MAX_MESSAGE_LENGTH + 1);
@@ -348,25 +352,7 @@ public final class UdpTransport implements Runnable, AutoCloseable
             while (running)
             {
                 selector.select();
-                final Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
-                while (keys.hasNext())
-                {
-                    final SelectionKey key = keys.next();
-                    keys.remove();
-                    if (key.isValid() && key.isReadable())
-                    {
-                        final DatagramChannel channel = (DatagramChannel)key.channel();
-                        final InetSocketAddress local = (InetSocketAddress)key.attachment();
-                        if (calls != null)
-                        {
-                            drainInBatches(channel, fds.getValue(channel), local);
-                        }
-                        else
-                        {
-                            drain(channel, local);
-                        }
-                    }
-                }
+                readSelected();
             }
         }
         catch (final ClosedSelectorException | IOException ex)
@@ -374,6 +360,55 @@ public final class UdpTransport implements Runnable, AutoCloseable
             if (running)
             {
                 System.getLogger(UdpTransport.class.getName()).log(System.Logger.Level.ERROR, "UDP receive", ex);
+            }
+        }
+    }
+
+    /**
+     * Reads what the sockets hold, as {@link #run()} does once, for a thread that reads them between other work
+     * (pipeline.udp-receive: engine): waits up to {@code timeoutMs} for a datagram when none is there, not at all
+     * for 0, until one comes or {@link #wakeup()} for a negative value. One thread at a time (the one given the
+     * sockets). {@link #wakeup()} ends the wait.
+     *
+     * @return the datagrams read (shed, absorbed and refused ones included).
+     */
+    public int receive(final long timeoutMs) throws IOException
+    {
+        final int before = datagramsRead;
+        final int ready = timeoutMs == 0 ? selector.selectNow() :
+            timeoutMs < 0 ? selector.select() : selector.select(timeoutMs);
+        if (ready > 0)
+        {
+            readSelected();
+        }
+        return datagramsRead - before;
+    }
+
+    /** Ends a {@link #receive} waiting for datagrams (or the next one's wait, if none is waiting); any thread. */
+    public void wakeup()
+    {
+        selector.wakeup();
+    }
+
+    private void readSelected() throws IOException
+    {
+        final Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+        while (keys.hasNext())
+        {
+            final SelectionKey key = keys.next();
+            keys.remove();
+            if (key.isValid() && key.isReadable())
+            {
+                final DatagramChannel channel = (DatagramChannel)key.channel();
+                final InetSocketAddress local = (InetSocketAddress)key.attachment();
+                if (calls != null)
+                {
+                    drainInBatches(channel, fds.getValue(channel), local);
+                }
+                else
+                {
+                    drain(channel, local);
+                }
             }
         }
     }
@@ -629,6 +664,7 @@ public final class UdpTransport implements Runnable, AutoCloseable
         final InetSocketAddress local, final UnsafeBuffer buffer, final int length, final long timeNs)
     {
         counters.udpReceived.increment();
+        datagramsRead++;
         // Every datagram read is captured, also the ones the border or admission will refuse; not a keep-alive
         // (RFC 5626 CRLF), which is no SIP message and which collectors would only report as unparsable.
         final byte first = buffer.getByte(0);

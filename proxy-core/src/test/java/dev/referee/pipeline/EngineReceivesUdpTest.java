@@ -1,0 +1,299 @@
+package dev.referee.pipeline;
+
+import dev.referee.config.ConfigException;
+import dev.referee.config.ConfigSection;
+import dev.referee.ring.InboundEvent;
+import dev.referee.transport.OverloadConfig;
+import dev.referee.transport.SecurityConfig;
+import dev.referee.transport.TcpConfig;
+import dev.referee.transport.Transport;
+
+import org.agrona.concurrent.SystemNanoClock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.io.StringReader;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static dev.referee.pipeline.PipelineTestSupport.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * pipeline.udp-receive: engine (run to completion): the engine thread reads the UDP sockets, handles what it read
+ * and writes its answers, with no other thread in between; other producers wake it in the sockets' selector; during
+ * a planned pause of the engine the receive thread reads the sockets into the ring. The capture taps are called by
+ * the thread that reads or writes a socket, so they tell which thread did.
+ */
+class EngineReceivesUdpTest
+{
+    private static final PipelineConfig ENGINE_RECEIVES = new PipelineConfig(64, 64, "blocking", 1_000,
+        PipelineConfig.UdpSend.SEND_THREAD, PipelineConfig.UdpSyscalls.BATCHED, PipelineConfig.UdpReceive.ENGINE);
+
+    /** Names of the threads that read (received) and wrote (sent) datagrams at the pipeline's UDP address. */
+    private final Queue<String> readingThreads = new ConcurrentLinkedQueue<>();
+    private final Queue<String> writingThreads = new ConcurrentLinkedQueue<>();
+    private SipPipeline pipeline;
+
+    @AfterEach
+    void after()
+    {
+        if (pipeline != null)
+        {
+            pipeline.close();
+        }
+    }
+
+    @Test
+    void shouldReadTheConfigurationKey() throws ConfigException
+    {
+        assertEquals(PipelineConfig.UdpReceive.RECEIVE_THREAD, PipelineConfig.defaults().udpReceive());
+        assertEquals(PipelineConfig.UdpReceive.ENGINE, read("udp-receive: engine\n").udpReceive());
+        assertEquals(PipelineConfig.UdpReceive.RECEIVE_THREAD, read("udp-receive: receive-thread\n").udpReceive());
+        final ConfigException bad = assertThrows(ConfigException.class, () -> read("udp-receive: parser\n"));
+        assertTrue(bad.getMessage().contains("udp-receive"), bad.getMessage());
+    }
+
+    @Test
+    void shouldReadHandleAndAnswerUdpOnTheEngineThread() throws Exception
+    {
+        final EchoEngine engine = new EchoEngine();
+        start(ENGINE_RECEIVES, engine, false);
+        try (DatagramSocket client = client())
+        {
+            for (int i = 1; i <= 3; i++)
+            {
+                assertEquals(options(i), echo(client, options(i)));
+            }
+        }
+        await("three answers captured", () -> writingThreads.size() == 3);
+        assertEquals(Set.of("referee-engine"), names(readingThreads));
+        assertEquals(Set.of("referee-engine"), names(writingThreads));
+    }
+
+    @Test
+    void shouldReadUdpOnTheReceiveThreadByDefault() throws Exception
+    {
+        start(config(64, 1_000), new EchoEngine(), false);
+        try (DatagramSocket client = client())
+        {
+            assertEquals(options(1), echo(client, options(1)));
+        }
+        await("the answer captured", () -> writingThreads.size() == 1);
+        assertEquals(Set.of("referee-udp"), names(readingThreads));
+    }
+
+    @Test
+    void shouldKeepTheReceiveThreadInAPipelineWithSendersOnTwoThreads() throws Exception
+    {
+        start(ENGINE_RECEIVES, new EchoEngine(), true);
+        try (DatagramSocket client = client())
+        {
+            assertEquals(options(1), echo(client, options(1)));
+        }
+        await("the answer captured", () -> writingThreads.size() == 1);
+        assertEquals(Set.of("referee-udp"), names(readingThreads));
+        assertEquals(Set.of("referee-send"), names(writingThreads));
+    }
+
+    /**
+     * Ticks come once a second here, so an engine left asleep in the selector after a TCP message was published
+     * would answer each only at the next tick: twenty in turn would take twenty seconds, past the await.
+     */
+    @Test
+    void shouldWakeTheEngineWaitingInTheSelectorWhenTcpPublishes() throws Exception
+    {
+        final EchoEngine engine = new EchoEngine();
+        pipeline = new SipPipeline(ENGINE_RECEIVES, List.of(listen(Transport.UDP, "127.0.0.1"),
+            listen(Transport.TCP, "127.0.0.1")), AGENT);
+        engine.sender = pipeline.sender();
+        pipeline.start(engine);
+        final InetSocketAddress server = pipeline.localAddress(Transport.TCP);
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
+        try (Socket socket = new Socket(server.getAddress(), server.getPort()))
+        {
+            socket.setSoTimeout((int)TIMEOUT_MS);
+            final InputStream in = socket.getInputStream();
+            for (int i = 1; i <= 20; i++)
+            {
+                final String message = request("OPTIONS", "tcp-" + i + "@test", "z9hG4bK-t" + i, i, "TCP", "");
+                socket.getOutputStream().write(bytes(message));
+                assertEquals(message, new String(in.readNBytes(bytes(message).length), StandardCharsets.US_ASCII));
+            }
+        }
+        assertTrue(System.nanoTime() < deadlineNs, "twenty TCP echoes took longer than the await allows");
+        assertEquals(20, engine.received.size());
+    }
+
+    @Test
+    void shouldReadTheSocketsOnTheReceiveThreadWhileTheEngineIsInAPlannedPause() throws Exception
+    {
+        final CountDownLatch inPause = new CountDownLatch(1);
+        final CountDownLatch endPause = new CountDownLatch(1);
+        final EchoEngine echo = new EchoEngine();
+        final InboundHandler engine = (event, endOfBatch) ->
+        {
+            if (event.type == InboundEvent.SIP && event.data.getStringWithoutLengthAscii(0, event.length)
+                .contains("Call-ID: pause@test"))
+            {
+                pipeline.progress().pauseBegins(); // as the journal's snapshot does, on the engine thread
+                inPause.countDown();
+                awaitLatch(endPause);
+                pipeline.progress().pauseEnds();
+            }
+            echo.onInbound(event, endOfBatch);
+        };
+        start(ENGINE_RECEIVES, engine, echo, false);
+        try (DatagramSocket client = client())
+        {
+            send(client, request("OPTIONS", "pause@test", "z9hG4bK-p", 1, "UDP", ""));
+            assertTrue(inPause.await(TIMEOUT_MS, TimeUnit.MILLISECONDS));
+            for (int i = 1; i <= 5; i++)
+            {
+                send(client, options(i));
+            }
+            // Read into the ring during the pause, by the receive thread: waiting there for the engine, behind the
+            // input it pauses in (the engine's sequence moves at the end of a batch).
+            await("five datagrams queued for the paused engine", () -> pipeline.progress().backlog() == 1 + 5);
+            assertEquals(Set.of("referee-engine", "referee-udp"), names(readingThreads));
+            assertTrue(pipeline.progress().catchingUpWithPause());
+
+            endPause.countDown();
+            await("the pause's datagrams handled", () -> echo.received.size() == 6);
+            for (int i = 0; i < 6; i++)
+            {
+                client.receive(new DatagramPacket(new byte[65_535], 65_535)); // their echoes
+            }
+            readingThreads.clear();
+            assertEquals(options(7), echo(client, options(7)));
+            assertEquals(Set.of("referee-engine"), names(readingThreads), "the engine reads again after the pause");
+        }
+    }
+
+    @Test
+    void shouldKeepRunningWhenTheEngineThrows() throws Exception
+    {
+        final EchoEngine echo = new EchoEngine();
+        final InboundHandler engine = (event, endOfBatch) ->
+        {
+            if (event.type == InboundEvent.SIP && event.data.getStringWithoutLengthAscii(0, event.length)
+                .contains("Call-ID: throw@test"))
+            {
+                throw new IllegalStateException("engine bug");
+            }
+            echo.onInbound(event, endOfBatch);
+        };
+        start(ENGINE_RECEIVES, engine, echo, false);
+        try (DatagramSocket client = client())
+        {
+            send(client, request("OPTIONS", "throw@test", "z9hG4bK-x", 1, "UDP", ""));
+            await("the failure counted", () -> pipeline.counters().engineErrors.get() == 1);
+            assertEquals(options(2), echo(client, options(2)));
+        }
+    }
+
+    @Test
+    void shouldStopEveryThreadOnClose() throws Exception
+    {
+        start(ENGINE_RECEIVES, new EchoEngine(), false);
+        try (DatagramSocket client = client())
+        {
+            assertEquals(options(1), echo(client, options(1)));
+        }
+        pipeline.close();
+        assertEquals(List.of(), pipeline.liveThreads());
+    }
+
+    private void start(final PipelineConfig config, final EchoEngine engine, final boolean twoSenders)
+        throws Exception
+    {
+        start(config, engine, engine, twoSenders);
+    }
+
+    private void start(final PipelineConfig config, final InboundHandler engine, final EchoEngine echo,
+        final boolean twoSenders) throws Exception
+    {
+        pipeline = new SipPipeline(config, List.of(listen(Transport.UDP, "127.0.0.1")), AGENT,
+            OverloadConfig.defaults(), List.of(), SecurityConfig.defaults(false), TcpConfig.defaults(), null,
+            new SystemNanoClock(), twoSenders);
+        pipeline.capture(() -> (protocol, source, destination, buffer, offset, length, timeNs) ->
+        {
+            final InetSocketAddress local = pipeline.localAddress(Transport.UDP);
+            if (destination.equals(local))
+            {
+                readingThreads.add(Thread.currentThread().getName());
+            }
+            else if (source.equals(local))
+            {
+                writingThreads.add(Thread.currentThread().getName());
+            }
+        });
+        echo.sender = pipeline.sender();
+        pipeline.start(engine);
+    }
+
+    private DatagramSocket client() throws Exception
+    {
+        final DatagramSocket client = new DatagramSocket(new InetSocketAddress(address("127.0.0.1"), 0));
+        client.setSoTimeout((int)TIMEOUT_MS);
+        return client;
+    }
+
+    private void send(final DatagramSocket client, final String message) throws Exception
+    {
+        client.send(new DatagramPacket(bytes(message), bytes(message).length, pipeline.localAddress(Transport.UDP)));
+    }
+
+    private String echo(final DatagramSocket client, final String message) throws Exception
+    {
+        send(client, message);
+        final DatagramPacket answer = new DatagramPacket(new byte[65_535], 65_535);
+        client.receive(answer);
+        return new String(answer.getData(), 0, answer.getLength(), StandardCharsets.US_ASCII);
+    }
+
+    private static String options(final int i)
+    {
+        return request("OPTIONS", "call-" + i + "@test", "z9hG4bK-" + i, i, "UDP", "");
+    }
+
+    /** Thread names without the pipeline's number ("referee-engine-7" is "referee-engine"). */
+    private static Set<String> names(final Queue<String> threads)
+    {
+        return threads.stream().map(name -> name.substring(0, name.lastIndexOf('-'))).collect(Collectors.toSet());
+    }
+
+    private static PipelineConfig read(final String yaml) throws ConfigException
+    {
+        return PipelineConfig.read(ConfigSection.document(new StringReader("pipeline:\n  " + yaml), "test.yaml")
+            .section("pipeline"));
+    }
+
+    private static void awaitLatch(final CountDownLatch latch)
+    {
+        try
+        {
+            if (!latch.await(TIMEOUT_MS, TimeUnit.MILLISECONDS))
+            {
+                throw new IllegalStateException("the test did not end the pause");
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
