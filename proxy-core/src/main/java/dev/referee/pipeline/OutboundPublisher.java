@@ -40,11 +40,22 @@ final class OutboundPublisher implements SipSender
     /**
      * Has UDP messages written to {@code udp}'s sockets on the calling (engine) thread instead of through the ring
      * (pipeline.udp-send: engine). Only for a single-producer pipeline: the UDP transport's send side is one
-     * thread's. Before the engine starts.
+     * thread's. Before the engine starts, or on the engine thread once the send stage has written every UDP message
+     * published to it (the socket's sending side is then free, and the order of the messages kept).
      */
     void sendUdpDirectly(final UdpTransport udp)
     {
         this.udp = udp;
+    }
+
+    /**
+     * Has UDP messages go through the ring to the send stage again, after writing those queued on this thread.
+     * Engine thread.
+     */
+    void sendUdpThroughRing()
+    {
+        flushUdp();
+        udp = null;
     }
 
     /** Writes the UDP datagrams queued since the last call (pipeline.udp-send: engine); the engine thread. */

@@ -52,8 +52,9 @@ import java.util.concurrent.locks.LockSupport;
  * </pre>
  * With {@code pipeline.udp-receive: engine} the engine thread also reads the UDP sockets itself, whenever the inbound
  * ring is empty, and writes its UDP messages itself: a datagram is read, parsed, handled and answered on one thread
- * ({@link ReceivingEngine}); referee-udp then reads the sockets only while the engine is in a planned pause
- * ({@link PauseReceiver}). The conditions below for the engine's sending hold for this too.
+ * ({@link ReceivingEngine}) while it keeps up, and falls back to the staged pipeline (referee-udp reading, referee-send
+ * writing: {@link StandbyReceiver}) while it is behind or in a planned pause. The conditions below for the engine's
+ * sending hold for this too.
  * With {@code pipeline.udp-send: engine} (not the default) the engine thread writes its UDP messages to the sockets
  * itself, one sendmmsg per socket at the end of each batch of inputs, and only TCP messages go through the outbound
  * ring: no copy into a slot and no wake-up of referee-send per batch. A pipeline whose sends a gate can hold (a
@@ -100,7 +101,7 @@ public final class SipPipeline implements AutoCloseable
     private BatchEventProcessor<OutboundEvent> sendStage;
     /** pipeline.udp-receive: engine: the engine thread's loop and the receive thread's role; null otherwise. */
     private ReceivingEngine receivingEngine;
-    private PauseReceiver pauseReceiver;
+    private StandbyReceiver standbyReceiver;
     private final List<EventHandler<InboundEvent>> extraInboundStages = new ArrayList<>();
     private OutboundObserver outboundObserver = OutboundObserver.NONE;
     private final boolean sendersOnTwoThreads;
@@ -376,16 +377,25 @@ public final class SipPipeline implements AutoCloseable
         final EngineHandler engineHandler = new EngineHandler(engine, sender, stages, counters, clock);
         final CountingExceptionHandler<InboundEvent> engineErrors =
             new CountingExceptionHandler<>("engine", counters.engineErrors);
+        final BatchEventProcessor<OutboundEvent> send =
+            builder.build(outboundRing, outboundRing.newBarrier(), new SendHandler(
+                udp, tcp, tcpPoller.getSequence(), outboundRing.getBufferSize(), outboundObserver));
+        send.setExceptionHandler(new CountingExceptionHandler<>("send", counters.sendHandlerErrors));
+        outboundRing.addGatingSequences(send.getSequence());
+        sendStage = send;
+
         final Runnable engineLoop;
         if (engineReceives)
         {
+            // It moves between reading UDP itself and the staged pipeline, sending its UDP itself or through the
+            // send stage accordingly.
             final EventPoller<InboundEvent> poller = inboundRing.newPoller();
             progress.engineSequence(poller.getSequence());
             inboundRing.addGatingSequences(poller.getSequence());
-            inboundWait.engineWaitsInSelector(udp);
-            receivingEngine = new ReceivingEngine(inboundRing, poller, engineHandler, engineErrors, udp, inboundWait);
-            pauseReceiver = new PauseReceiver(udp);
-            progress.pauseListener(pauseReceiver);
+            standbyReceiver = new StandbyReceiver(udp);
+            receivingEngine = new ReceivingEngine(inboundRing, poller, engineHandler, engineErrors, udp, inboundWait,
+                standbyReceiver, sender, outboundRing, send.getSequence(), clock, counters);
+            progress.pauseListener(receivingEngine);
             engineLoop = receivingEngine;
         }
         else
@@ -395,20 +405,13 @@ public final class SipPipeline implements AutoCloseable
             engineStage.setExceptionHandler(engineErrors);
             inboundRing.addGatingSequences(engineStage.getSequence());
             engineLoop = engineStage;
+            if (config.udpSend() == PipelineConfig.UdpSend.ENGINE && engineMaySendUdp)
+            {
+                // pipeline.udp-send: engine. The engine is then the UDP transport's one sending thread; the send
+                // stage still runs, for TCP (it wakes the TCP thread), and sees no UDP slot.
+                sender.sendUdpDirectly(udp);
+            }
         }
-
-        if (engineReceives || config.udpSend() == PipelineConfig.UdpSend.ENGINE && engineMaySendUdp)
-        {
-            // pipeline.udp-send: engine. The engine is then the UDP transport's one sending thread; the send stage
-            // still runs, for TCP (it wakes the TCP thread), and sees no UDP slot.
-            sender.sendUdpDirectly(udp);
-        }
-        final BatchEventProcessor<OutboundEvent> send =
-            builder.build(outboundRing, outboundRing.newBarrier(), new SendHandler(
-                udp, tcp, tcpPoller.getSequence(), outboundRing.getBufferSize(), outboundObserver));
-        send.setExceptionHandler(new CountingExceptionHandler<>("send", counters.sendHandlerErrors));
-        outboundRing.addGatingSequences(send.getSequence());
-        sendStage = send;
 
         // Consumers first, so that nothing published waits for a thread that has not started.
         startThread("send", send);
@@ -416,7 +419,7 @@ public final class SipPipeline implements AutoCloseable
         startThread("tcp", tcp);
         if (!udp.boundAddresses().isEmpty())
         {
-            startThread("udp", engineReceives ? pauseReceiver : udp);
+            startThread("udp", engineReceives ? standbyReceiver : udp);
         }
         startThread("ticker", ticker);
     }
@@ -517,9 +520,9 @@ public final class SipPipeline implements AutoCloseable
 
         ticker.stop();
         udp.stop();
-        if (pauseReceiver != null)
+        if (standbyReceiver != null)
         {
-            pauseReceiver.stop();
+            standbyReceiver.stop();
         }
         stopAndJoin("ticker");
         stopAndJoin("udp");

@@ -109,6 +109,12 @@ public final class PipelineCounters
     /** Exceptions thrown by the engine's {@link InboundHandler}; the pipeline goes on with the next event. */
     public final Counter engineErrors = new Counter();
     /**
+     * pipeline.udp-receive: engine: the engine thread's moves to reading the UDP sockets itself (run to completion:
+     * it keeps up) and back to the staged pipeline (behind, or a planned pause); engine thread.
+     */
+    public final Counter engineToRunToCompletion = new Counter();
+    public final Counter engineToStaged = new Counter();
+    /**
      * How long each input waited between its receive stamp and the engine stage taking it, in nanoseconds: the
      * delay every answer carries (RFC 6357 §5), as a distribution rather than the oldest-input-now of
      * {@link EngineProgress#lagNs}. Buckets from 50 µs to 2.5 s.

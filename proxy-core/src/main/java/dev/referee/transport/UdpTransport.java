@@ -88,6 +88,8 @@ public final class UdpTransport implements Runnable, AutoCloseable
     private volatile boolean running = true;
     /** Datagrams read so far, by whichever thread holds the sockets ({@link #receive}). */
     private int datagramsRead;
+    /** The longest wait in the socket of the datagrams the last {@link #receive} read (arrival stamps). */
+    private long longestWaitNs;
 
     // Receive thread: one extra byte so that a datagram longer than the slots is seen as truncated.
     private final ByteBuffer receiveByteBuffer = ByteBuffer.allocateDirect(InboundEvent.MAX_MESSAGE_LENGTH + 1);
@@ -375,6 +377,7 @@ public final class UdpTransport implements Runnable, AutoCloseable
     public int receive(final long timeoutMs) throws IOException
     {
         final int before = datagramsRead;
+        longestWaitNs = 0;
         final int ready = timeoutMs == 0 ? selector.selectNow() :
             timeoutMs < 0 ? selector.select() : selector.select(timeoutMs);
         if (ready > 0)
@@ -382,6 +385,15 @@ public final class UdpTransport implements Runnable, AutoCloseable
             readSelected();
         }
         return datagramsRead - before;
+    }
+
+    /**
+     * How long the datagram that waited longest in its socket before the last {@link #receive} read it waited (its
+     * arrival stamp; 0 when datagrams are not stamped, pipeline.udp-syscalls: per-datagram). The reading thread.
+     */
+    public long longestSocketWaitNs()
+    {
+        return longestWaitNs;
     }
 
     /** Ends a {@link #receive} waiting for datagrams (or the next one's wait, if none is waiting); any thread. */
@@ -638,6 +650,7 @@ public final class UdpTransport implements Runnable, AutoCloseable
                 if (stampArrivals)
                 {
                     final long waitNs = receiveBatch.socketWaitNs(slot);
+                    longestWaitNs = Math.max(longestWaitNs, waitNs);
                     counters.udpSocketWaitNs.record(waitNs);
                     admission.socketWait(waitNs);
                 }

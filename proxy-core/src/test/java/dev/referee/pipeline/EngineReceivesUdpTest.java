@@ -8,6 +8,7 @@ import dev.referee.transport.SecurityConfig;
 import dev.referee.transport.TcpConfig;
 import dev.referee.transport.Transport;
 
+import org.agrona.concurrent.SystemEpochNanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -40,8 +41,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class EngineReceivesUdpTest
 {
-    private static final PipelineConfig ENGINE_RECEIVES = new PipelineConfig(64, 64, "blocking", 1_000,
+    /** Ticks every 10 ms, as a node's: the engine judges its lag on the batches it handles. */
+    private static final PipelineConfig ENGINE_RECEIVES = new PipelineConfig(64, 64, "blocking", 10,
         PipelineConfig.UdpSend.SEND_THREAD, PipelineConfig.UdpSyscalls.BATCHED, PipelineConfig.UdpReceive.ENGINE);
+    /** Ticks once a second: a wake-up the engine misses is not made up by the next tick for a second. */
+    private static final PipelineConfig ENGINE_RECEIVES_SLOW_TICKS = new PipelineConfig(64, 64, "blocking", 1_000,
+        PipelineConfig.UdpSend.SEND_THREAD, PipelineConfig.UdpSyscalls.BATCHED, PipelineConfig.UdpReceive.ENGINE);
+
+    /** Added to the real time the sockets' arrival stamps are compared with: datagrams look that much older. */
+    private volatile long arrivalClockAheadNs;
 
     /** Names of the threads that read (received) and wrote (sent) datagrams at the pipeline's UDP address. */
     private final Queue<String> readingThreads = new ConcurrentLinkedQueue<>();
@@ -72,6 +80,7 @@ class EngineReceivesUdpTest
     {
         final EchoEngine engine = new EchoEngine();
         start(ENGINE_RECEIVES, engine, false);
+        awaitRunToCompletion(1);
         try (DatagramSocket client = client())
         {
             for (int i = 1; i <= 3; i++)
@@ -109,15 +118,34 @@ class EngineReceivesUdpTest
         assertEquals(Set.of("referee-send"), names(writingThreads));
     }
 
+    @Test
+    void shouldStartStagedAndReadTheSocketsOnceTheLagStaysCalm() throws Exception
+    {
+        start(ENGINE_RECEIVES, new EchoEngine(), false);
+        try (DatagramSocket client = client())
+        {
+            assertEquals(options(1), echo(client, options(1)));
+            awaitRunToCompletion(1);
+            readingThreads.clear();
+            assertEquals(options(2), echo(client, options(2)));
+        }
+        await("the answers captured", () -> writingThreads.size() == 2);
+        assertEquals(Set.of("referee-engine"), names(readingThreads));
+        assertEquals(List.of("referee-send", "referee-engine"),
+            writingThreads.stream().map(name -> name.substring(0, name.lastIndexOf('-'))).collect(Collectors.toList()),
+            "staged, the send stage writes; run to completion, the engine");
+    }
+
     /**
-     * Ticks come once a second here, so an engine left asleep in the selector after a TCP message was published
-     * would answer each only at the next tick: twenty in turn would take twenty seconds, past the await.
+     * Ticks come once a second here, so an engine left asleep (parked while staged, in the selector while it reads
+     * the sockets) after a TCP message was published would answer each only at the next tick: twenty in turn would
+     * take twenty seconds, past the await.
      */
     @Test
-    void shouldWakeTheEngineWaitingInTheSelectorWhenTcpPublishes() throws Exception
+    void shouldWakeTheEngineWhenTcpPublishesWhetherParkedOrInTheSelector() throws Exception
     {
         final EchoEngine engine = new EchoEngine();
-        pipeline = new SipPipeline(ENGINE_RECEIVES, List.of(listen(Transport.UDP, "127.0.0.1"),
+        pipeline = new SipPipeline(ENGINE_RECEIVES_SLOW_TICKS, List.of(listen(Transport.UDP, "127.0.0.1"),
             listen(Transport.TCP, "127.0.0.1")), AGENT);
         engine.sender = pipeline.sender();
         pipeline.start(engine);
@@ -126,16 +154,61 @@ class EngineReceivesUdpTest
         try (Socket socket = new Socket(server.getAddress(), server.getPort()))
         {
             socket.setSoTimeout((int)TIMEOUT_MS);
-            final InputStream in = socket.getInputStream();
-            for (int i = 1; i <= 20; i++)
-            {
-                final String message = request("OPTIONS", "tcp-" + i + "@test", "z9hG4bK-t" + i, i, "TCP", "");
-                socket.getOutputStream().write(bytes(message));
-                assertEquals(message, new String(in.readNBytes(bytes(message).length), StandardCharsets.US_ASCII));
-            }
+            tcpEchoes(socket, 1, 20); // staged: the engine parks between them
+            awaitRunToCompletion(1);
+            tcpEchoes(socket, 21, 40); // it waits in the selector between them
         }
-        assertTrue(System.nanoTime() < deadlineNs, "twenty TCP echoes took longer than the await allows");
-        assertEquals(20, engine.received.size());
+        assertTrue(System.nanoTime() < deadlineNs, "forty TCP echoes took longer than the await allows");
+        assertEquals(40, engine.received.size());
+        assertEquals(1, pipeline.counters().engineToRunToCompletion.get());
+    }
+
+    @Test
+    void shouldHandTheSocketsToTheReceiveThreadWhenDatagramsWaitInThemAndTakeThemBackOnceCalm() throws Exception
+    {
+        final CountDownLatch inStall = new CountDownLatch(1);
+        final CountDownLatch endStall = new CountDownLatch(1);
+        final EchoEngine echo = new EchoEngine();
+        final InboundHandler engine = (event, endOfBatch) ->
+        {
+            if (event.type == InboundEvent.SIP && event.data.getStringWithoutLengthAscii(0, event.length)
+                .contains("Call-ID: stall@test"))
+            {
+                inStall.countDown();
+                awaitLatch(endStall);
+            }
+            echo.onInbound(event, endOfBatch);
+        };
+        start(ENGINE_RECEIVES, engine, echo, false);
+        awaitRunToCompletion(1);
+        try (DatagramSocket client = client())
+        {
+            send(client, request("OPTIONS", "stall@test", "z9hG4bK-s", 1, "UDP", ""));
+            assertTrue(inStall.await(TIMEOUT_MS, TimeUnit.MILLISECONDS));
+            readingThreads.clear();
+            send(client, options(2));
+            send(client, options(3));
+            // They wait in the socket while the engine is held: read now, they look as old as that.
+            arrivalClockAheadNs = 2 * ReceivingEngine.BEHIND_NS;
+            endStall.countDown();
+            await("three echoes", () -> echo.received.size() == 3);
+            assertEquals(Set.of("referee-engine"), names(readingThreads), "the engine read them, and found them late");
+            await("staged", () -> pipeline.counters().engineToStaged.get() == 1);
+
+            arrivalClockAheadNs = 0;
+            for (int i = 0; i < 3; i++)
+            {
+                client.receive(new DatagramPacket(new byte[65_535], 65_535));
+            }
+            readingThreads.clear();
+            assertEquals(options(4), echo(client, options(4)));
+            assertEquals(Set.of("referee-udp"), names(readingThreads), "the receive thread reads while staged");
+
+            awaitRunToCompletion(2);
+            readingThreads.clear();
+            assertEquals(options(5), echo(client, options(5)));
+            assertEquals(Set.of("referee-engine"), names(readingThreads), "calm again: the engine reads");
+        }
     }
 
     @Test
@@ -157,6 +230,7 @@ class EngineReceivesUdpTest
             echo.onInbound(event, endOfBatch);
         };
         start(ENGINE_RECEIVES, engine, echo, false);
+        awaitRunToCompletion(1);
         try (DatagramSocket client = client())
         {
             send(client, request("OPTIONS", "pause@test", "z9hG4bK-p", 1, "UDP", ""));
@@ -170,6 +244,7 @@ class EngineReceivesUdpTest
             await("five datagrams queued for the paused engine", () -> pipeline.progress().backlog() == 1 + 5);
             assertEquals(Set.of("referee-engine", "referee-udp"), names(readingThreads));
             assertTrue(pipeline.progress().catchingUpWithPause());
+            assertEquals(1, pipeline.counters().engineToStaged.get());
 
             endPause.countDown();
             await("the pause's datagrams handled", () -> echo.received.size() == 6);
@@ -177,6 +252,7 @@ class EngineReceivesUdpTest
             {
                 client.receive(new DatagramPacket(new byte[65_535], 65_535)); // their echoes
             }
+            awaitRunToCompletion(2);
             readingThreads.clear();
             assertEquals(options(7), echo(client, options(7)));
             assertEquals(Set.of("referee-engine"), names(readingThreads), "the engine reads again after the pause");
@@ -241,8 +317,26 @@ class EngineReceivesUdpTest
                 writingThreads.add(Thread.currentThread().getName());
             }
         });
+        pipeline.udpArrivalClock(() -> SystemEpochNanoClock.INSTANCE.nanoTime() + arrivalClockAheadNs);
         echo.sender = pipeline.sender();
         pipeline.start(engine);
+    }
+
+    private void awaitRunToCompletion(final long moves)
+    {
+        await("the engine reading the sockets (move " + moves + ")",
+            () -> pipeline.counters().engineToRunToCompletion.get() == moves);
+    }
+
+    private static void tcpEchoes(final Socket socket, final int from, final int to) throws Exception
+    {
+        final InputStream in = socket.getInputStream();
+        for (int i = from; i <= to; i++)
+        {
+            final String message = request("OPTIONS", "tcp-" + i + "@test", "z9hG4bK-t" + i, i, "TCP", "");
+            socket.getOutputStream().write(bytes(message));
+            assertEquals(message, new String(in.readNBytes(bytes(message).length), StandardCharsets.US_ASCII));
+        }
     }
 
     private DatagramSocket client() throws Exception

@@ -256,6 +256,11 @@ public final class RefereeCollector implements MultiCollector
         families.counter("referee_engine_planned_pause_seconds", "Time the engine thread spent in planned pauses " +
             "(journal snapshots)").unit(Unit.SECONDS)
             .point(Families.seconds(now.overload().plannedPauseMs() * 1_000_000)).add();
+        families.counter("referee_engine_udp_mode_changes", "pipeline.udp-receive: engine: the engine thread's " +
+            "moves to reading UDP itself (it keeps up) and back to the staged pipeline (behind, or a planned pause)")
+            .point(pipelines.get().engineToRunToCompletion.get(), "to", "run_to_completion")
+            .point(pipelines.get().engineToStaged.get(), "to", "staged")
+            .add();
         families.histogramSeconds("referee_engine_input_lag_seconds",
             "How long each input waited between its receipt and the engine taking it", pipelines.get().inputLagNs);
         families.histogramSeconds("referee_udp_socket_wait_seconds",

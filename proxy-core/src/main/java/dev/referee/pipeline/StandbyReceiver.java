@@ -1,6 +1,5 @@
 package dev.referee.pipeline;
 
-import dev.referee.ring.PlannedPause;
 import dev.referee.transport.UdpTransport;
 
 import java.io.IOException;
@@ -8,16 +7,17 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The UDP receive thread of a pipeline whose engine reads the sockets itself (pipeline.udp-receive: engine): it
- * reads them only while the engine is in a planned pause (a journal snapshot, up to a second at a high rate), so
- * that what arrives meanwhile waits in the inbound ring, judged and absorbed as usual, and not in the kernel's socket
- * buffer, which would overflow. The sockets have one reader at a time: the engine gives them here when its pause
- * begins and takes them back when it ends, waiting for this thread to let go.
+ * reads them only while the engine gives them ({@link ReceivingEngine}: during a planned pause, and while the engine
+ * is behind), so that what arrives meanwhile is read, judged and absorbed on this thread and waits in the inbound
+ * ring, as in the staged pipeline, not in the kernel's socket buffer. The sockets have one reader at a time: the
+ * engine thread gives them with {@link #give()} and takes them back with {@link #takeBack()}, which waits for this
+ * thread to let go.
  * <p>
  * Hand-over, both ways by volatile writes then reads (each side writes its own flag, then reads the other's, so at
  * least one sees the other): the engine writes {@code receiverReads} then reads {@code receiverIdle}; this thread
  * writes {@code receiverIdle} then reads {@code receiverReads}.
  */
-final class PauseReceiver implements Runnable, PlannedPause
+final class StandbyReceiver implements Runnable
 {
     /** How long one wait in the selector lasts while this thread reads (it ends early when the engine wakes it). */
     private static final long WAIT_MS = 10;
@@ -28,22 +28,20 @@ final class PauseReceiver implements Runnable, PlannedPause
     private volatile boolean running = true;
     private volatile Thread thread;
 
-    PauseReceiver(final UdpTransport udp)
+    StandbyReceiver(final UdpTransport udp)
     {
         this.udp = udp;
     }
 
-    /** Engine thread: its planned pause begins; this thread reads the sockets until it ends. */
-    @Override
-    public void pauseBegins()
+    /** Engine thread: this thread reads the sockets from now on, until {@link #takeBack()}. */
+    void give()
     {
         receiverReads = true;
         LockSupport.unpark(thread);
     }
 
-    /** Engine thread: its pause ended; returns once this thread has stopped reading the sockets. */
-    @Override
-    public void pauseEnds()
+    /** Engine thread: returns once this thread has stopped reading the sockets; the caller reads them then. */
+    void takeBack()
     {
         receiverReads = false;
         while (!receiverIdle)
@@ -75,7 +73,7 @@ final class PauseReceiver implements Runnable, PlannedPause
         {
             if (running)
             {
-                System.getLogger(PauseReceiver.class.getName()).log(System.Logger.Level.ERROR, "UDP receive", ex);
+                System.getLogger(StandbyReceiver.class.getName()).log(System.Logger.Level.ERROR, "UDP receive", ex);
             }
         }
         finally
