@@ -367,7 +367,8 @@ public final class SipPipeline implements AutoCloseable
 
         final BatchEventProcessorBuilder builder = new BatchEventProcessorBuilder();
         final boolean engineMaySendUdp = !sendersOnTwoThreads && !gated && outboundObserver == OutboundObserver.NONE;
-        final boolean engineReceives = engineMaySendUdp &&
+        // Reading in batches, as only then does the engine learn from the arrival stamps that it is behind.
+        final boolean engineReceives = engineMaySendUdp && udp.readsInBatches() &&
             config.udpReceive() == PipelineConfig.UdpReceive.ENGINE && !udp.boundAddresses().isEmpty();
 
         // The engine is the one consumer of the inbound ring: it waits on the cursor, where the wait strategy blocks

@@ -178,6 +178,15 @@ public final class UdpTransport implements Runnable, AutoCloseable
      *
      * @return whether batches are used.
      */
+    /**
+     * True when datagrams are read a batch per system call with their arrival stamps ({@link #batchSystemCalls}
+     * took), so that {@link #longestSocketWaitNs} says how long they waited.
+     */
+    public boolean readsInBatches()
+    {
+        return calls != null;
+    }
+
     public boolean batchSystemCalls(final boolean batched)
     {
         calls = batched ? LinuxDatagramCalls.load() : null;

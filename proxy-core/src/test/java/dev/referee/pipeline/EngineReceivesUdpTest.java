@@ -68,7 +68,8 @@ class EngineReceivesUdpTest
     @Test
     void shouldReadTheConfigurationKey() throws ConfigException
     {
-        assertEquals(PipelineConfig.UdpReceive.RECEIVE_THREAD, PipelineConfig.defaults().udpReceive());
+        assertEquals(PipelineConfig.UdpReceive.ENGINE, PipelineConfig.defaults().udpReceive());
+        assertEquals(PipelineConfig.UdpReceive.ENGINE, read("tick-ms: 10\n").udpReceive());
         assertEquals(PipelineConfig.UdpReceive.ENGINE, read("udp-receive: engine\n").udpReceive());
         assertEquals(PipelineConfig.UdpReceive.RECEIVE_THREAD, read("udp-receive: receive-thread\n").udpReceive());
         final ConfigException bad = assertThrows(ConfigException.class, () -> read("udp-receive: parser\n"));
@@ -94,15 +95,30 @@ class EngineReceivesUdpTest
     }
 
     @Test
-    void shouldReadUdpOnTheReceiveThreadByDefault() throws Exception
+    void shouldReadUdpOnTheReceiveThreadWhenConfigured() throws Exception
     {
-        start(config(64, 1_000), new EchoEngine(), false);
+        start(new PipelineConfig(64, 64, "blocking", 10, PipelineConfig.UdpSend.SEND_THREAD,
+            PipelineConfig.UdpSyscalls.BATCHED, PipelineConfig.UdpReceive.RECEIVE_THREAD), new EchoEngine(), false);
         try (DatagramSocket client = client())
         {
             assertEquals(options(1), echo(client, options(1)));
         }
         await("the answer captured", () -> writingThreads.size() == 1);
         assertEquals(Set.of("referee-udp"), names(readingThreads));
+    }
+
+    @Test
+    void shouldKeepTheReceiveThreadWhenDatagramsAreReadOnePerSystemCall() throws Exception
+    {
+        start(new PipelineConfig(64, 64, "blocking", 10, PipelineConfig.UdpSend.SEND_THREAD,
+            PipelineConfig.UdpSyscalls.PER_DATAGRAM, PipelineConfig.UdpReceive.ENGINE), new EchoEngine(), false);
+        try (DatagramSocket client = client())
+        {
+            assertEquals(options(1), echo(client, options(1)));
+        }
+        await("the answer captured", () -> writingThreads.size() == 1);
+        assertEquals(Set.of("referee-udp"), names(readingThreads));
+        assertEquals(0, pipeline.counters().engineToRunToCompletion.get());
     }
 
     @Test
