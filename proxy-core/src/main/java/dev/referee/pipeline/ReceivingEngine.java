@@ -44,6 +44,15 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class ReceivingEngine implements Runnable, PlannedPause
 {
+    /** Who reads the UDP sockets and writes the engine's UDP. */
+    enum Way
+    {
+        /** The receive thread reads, the send stage writes; the engine parks when its ring is empty. */
+        STAGED,
+        /** The engine thread reads and writes; it waits in the sockets' selector. */
+        RUN_TO_COMPLETION
+    }
+
     /**
      * Datagrams that waited this long in their socket, read one after the other for {@link #STANDING_NS}, say the
      * engine is behind (a queue that stands, not a passing stall: a young collection, a busy core): staged from then
@@ -72,17 +81,16 @@ final class ReceivingEngine implements Runnable, PlannedPause
     private final RingBuffer<OutboundEvent> outbound;
     private final Sequence sendStage;
     private final NanoClock clock;
+    private final PipelineCounters counters;
     private final EventPoller.Handler<InboundEvent> handler;
     private volatile boolean running = true;
-    /** True while this thread reads the sockets (run to completion); false while the receive thread does. */
-    private boolean engineReads;
+    private Way way = Way.STAGED;
     private boolean inPause;
     /** Run to completion: since when every read found a datagram that waited more than {@link #BEHIND_NS}. */
     private long behindSinceNs = NEVER;
     /** Staged: the start of the current window, and the time spent handling inputs in it. */
     private long windowStartNs;
     private long busyNs;
-    private final PipelineCounters counters;
 
     ReceivingEngine(final RingBuffer<InboundEvent> ring, final EventPoller<InboundEvent> poller,
         final EngineHandler engine, final ExceptionHandler<InboundEvent> errors, final UdpTransport udp,
@@ -90,7 +98,6 @@ final class ReceivingEngine implements Runnable, PlannedPause
         final RingBuffer<OutboundEvent> outbound, final Sequence sendStage, final NanoClock clock,
         final PipelineCounters counters)
     {
-        this.counters = counters;
         this.ring = ring;
         this.poller = poller;
         this.udp = udp;
@@ -100,6 +107,7 @@ final class ReceivingEngine implements Runnable, PlannedPause
         this.outbound = outbound;
         this.sendStage = sendStage;
         this.clock = clock;
+        this.counters = counters;
         this.handler = (event, sequence, endOfBatch) ->
         {
             try
@@ -124,7 +132,7 @@ final class ReceivingEngine implements Runnable, PlannedPause
         {
             while (running)
             {
-                if (engineReads)
+                if (way == Way.RUN_TO_COMPLETION)
                 {
                     runToCompletionTurn(poller.poll(handler) == EventPoller.PollState.PROCESSING);
                 }
@@ -187,7 +195,7 @@ final class ReceivingEngine implements Runnable, PlannedPause
                 busyNs = 0;
                 if (calm)
                 {
-                    toRunToCompletion();
+                    move(Way.RUN_TO_COMPLETION);
                 }
             }
             return;
@@ -216,7 +224,7 @@ final class ReceivingEngine implements Runnable, PlannedPause
         }
         else if (nowNs - behindSinceNs >= STANDING_NS)
         {
-            toStaged();
+            move(Way.STAGED);
         }
     }
 
@@ -226,30 +234,36 @@ final class ReceivingEngine implements Runnable, PlannedPause
         return ring.getCursor() > poller.getSequence().get();
     }
 
-    private void toStaged()
+    /** The one transition: hands the sockets and the UDP writes over, and counts the move. */
+    private void move(final Way next)
     {
-        sender.sendUdpThroughRing();
-        engineReads = false;
-        behindSinceNs = NEVER;
-        receiver.give();
-        windowStartNs = clock.nanoTime();
-        busyNs = 0;
-        counters.engineToStaged.increment();
-    }
-
-    private void toRunToCompletion()
-    {
-        receiver.takeBack();
-        // The send stage may still be writing datagrams this thread published to it: the socket's sending side is
-        // one thread's, and the order of the messages is kept, so this waits for it to be done (microseconds).
-        final long published = outbound.getCursor();
-        while (sendStage.get() < published)
+        if (next == way)
         {
-            Thread.onSpinWait();
+            return;
         }
-        sender.sendUdpDirectly(udp);
-        engineReads = true;
-        counters.engineToRunToCompletion.increment();
+        if (next == Way.STAGED)
+        {
+            sender.sendUdpThroughRing();
+            receiver.give();
+            behindSinceNs = NEVER;
+            windowStartNs = clock.nanoTime();
+            busyNs = 0;
+            counters.engineToStaged.increment();
+        }
+        else
+        {
+            receiver.takeBack();
+            // The send stage may still be writing datagrams this thread published to it: the socket's sending side
+            // is one thread's, and the order of the messages is kept, so this waits for it to be done (microseconds).
+            final long published = outbound.getCursor();
+            while (sendStage.get() < published)
+            {
+                Thread.onSpinWait();
+            }
+            sender.sendUdpDirectly(udp);
+            counters.engineToRunToCompletion.increment();
+        }
+        way = next;
     }
 
     /** Engine thread: a planned pause begins: the receive thread reads the sockets during it, and after it. */
@@ -257,10 +271,7 @@ final class ReceivingEngine implements Runnable, PlannedPause
     public void pauseBegins()
     {
         inPause = true;
-        if (engineReads)
-        {
-            toStaged();
-        }
+        move(Way.STAGED);
     }
 
     @Override
