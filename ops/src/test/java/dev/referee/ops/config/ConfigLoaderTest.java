@@ -222,7 +222,7 @@ class ConfigLoaderTest
         assertEquals(new JournalConfig(JournalRoll.HOURLY, 48, 120_000), config.journal());
         assertEquals(address("0.0.0.0", 9090), config.admin());
         assertEquals(new PipelineConfig(4096, 2048, "sleeping", 5, PipelineConfig.UdpSend.SEND_THREAD,
-            PipelineConfig.UdpSyscalls.PER_DATAGRAM), config.pipeline());
+            PipelineConfig.UdpSyscalls.PER_DATAGRAM, PipelineConfig.UdpReceive.RECEIVE_THREAD), config.pipeline());
         assertEquals(new SipConfig(250, 2000, 2500, 5000, "Referee-test"), config.sip());
         assertEquals(
             new TransferConfig(200, 10_000, 500, OnTransferFailure.HANGUP), config.transfer());
@@ -461,6 +461,8 @@ class ConfigLoaderTest
             "expected one of engine, send-thread (got 'kernel')");
         assertError("pipeline:\n  udp-syscalls: mmsg\n", 2, "pipeline.udp-syscalls",
             "expected one of batched, per-datagram (got 'mmsg')");
+        assertError("pipeline:\n  udp-receive: kernel\n", 2, "pipeline.udp-receive",
+            "expected one of receive-thread, engine (got 'kernel')");
         assertError("journal:\n  roll: weekly\n", 2, "journal.roll",
             "expected one of minutely, hourly, daily (got 'weekly')");
         assertError("transfer:\n  on-failure: retry\n", 2, "transfer.on-failure",
