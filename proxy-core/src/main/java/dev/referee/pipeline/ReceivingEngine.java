@@ -85,6 +85,8 @@ final class ReceivingEngine implements Runnable, PlannedPause
     private final EventPoller.Handler<InboundEvent> handler;
     private volatile boolean running = true;
     private Way way = Way.STAGED;
+    /** A way held from outside ({@link #hold}); null: chosen by the engine's load. */
+    private volatile Way held;
     private boolean inPause;
     /** Run to completion: since when every read found a datagram that waited more than {@link #BEHIND_NS}. */
     private long behindSinceNs = NEVER;
@@ -132,6 +134,11 @@ final class ReceivingEngine implements Runnable, PlannedPause
         {
             while (running)
             {
+                final Way wanted = held;
+                if (wanted != null)
+                {
+                    move(wanted);
+                }
                 if (way == Way.RUN_TO_COMPLETION)
                 {
                     runToCompletionTurn(poller.poll(handler) == EventPoller.PollState.PROCESSING);
@@ -190,7 +197,7 @@ final class ReceivingEngine implements Runnable, PlannedPause
             busyNs += endNs - startNs;
             if (endNs - windowStartNs >= WINDOW_NS)
             {
-                final boolean calm = busyNs <= CALM_BUSY_SHARE * (endNs - windowStartNs) && !inPause;
+                final boolean calm = busyNs <= CALM_BUSY_SHARE * (endNs - windowStartNs) && !inPause && held == null;
                 windowStartNs = endNs;
                 busyNs = 0;
                 if (calm)
@@ -212,7 +219,7 @@ final class ReceivingEngine implements Runnable, PlannedPause
 
     private void judgeSocketWait()
     {
-        if (udp.longestSocketWaitNs() <= BEHIND_NS)
+        if (udp.longestSocketWaitNs() <= BEHIND_NS || held != null)
         {
             behindSinceNs = NEVER;
             return;
@@ -280,6 +287,16 @@ final class ReceivingEngine implements Runnable, PlannedPause
         inPause = false;
         windowStartNs = clock.nanoTime(); // staged for a window at least: the pause's backlog waits
         busyNs = 0;
+    }
+
+    /**
+     * Keeps the engine in {@code way} whatever its load, from its next turn on (a planned pause still moves it to
+     * the staged pipeline for the pause); null lets its load choose again. Any thread.
+     */
+    void hold(final Way way)
+    {
+        held = way;
+        wakeup.signalAllWhenBlocking();
     }
 
     /** Makes {@link #run()} return after the input it is handling; any thread. */

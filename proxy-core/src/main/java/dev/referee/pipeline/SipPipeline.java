@@ -425,6 +425,23 @@ public final class SipPipeline implements AutoCloseable
         startThread("ticker", ticker);
     }
 
+    /**
+     * With pipeline.udp-receive: engine, keeps the engine reading the UDP sockets itself ({@code true}) or the
+     * staged pipeline reading them ({@code false}) whatever its load, until called with {@code null}, which lets its
+     * load choose again (docs/overload.md, "Run to completion"). For the warm-up node, whose code must be compiled
+     * for both ways while it runs flat out. No effect on a pipeline whose engine does not read UDP. Any thread,
+     * after {@link #start}.
+     */
+    public synchronized void holdEngineReadingUdp(final Boolean engineReads)
+    {
+        final ReceivingEngine engine = receivingEngine;
+        if (engine != null)
+        {
+            engine.hold(engineReads == null ? null :
+                engineReads ? ReceivingEngine.Way.RUN_TO_COMPLETION : ReceivingEngine.Way.STAGED);
+        }
+    }
+
     /** Bound addresses with ports resolved, UDP first then TCP then TLS, each in {@code listen} order. */
     public List<ListenAddress> boundAddresses()
     {

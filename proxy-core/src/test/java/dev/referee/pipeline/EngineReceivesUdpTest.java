@@ -235,6 +235,36 @@ class EngineReceivesUdpTest
     }
 
     @Test
+    void shouldKeepAHeldWayWhateverTheLoadUntilReleased() throws Exception
+    {
+        start(ENGINE_RECEIVES, new EchoEngine(), false);
+        pipeline.holdEngineReadingUdp(true);
+        awaitRunToCompletion(1);
+        try (DatagramSocket client = client())
+        {
+            readingThreads.clear();
+            arrivalClockAheadNs = 2 * ReceivingEngine.BEHIND_NS; // every datagram late from here on
+            final long untilNs = System.nanoTime() + 3 * ReceivingEngine.STANDING_NS;
+            int late = 100;
+            while (System.nanoTime() < untilNs)
+            {
+                late++;
+                assertEquals(options(late), echo(client, options(late)));
+            }
+            assertEquals(0, pipeline.counters().engineToStaged.get(), "held: late datagrams do not move it");
+            assertEquals(Set.of("referee-engine"), names(readingThreads));
+
+            pipeline.holdEngineReadingUdp(null);
+            while (pipeline.counters().engineToStaged.get() == 0 && late < 100 + TIMEOUT_MS)
+            {
+                late++;
+                assertEquals(options(late), echo(client, options(late)));
+            }
+            assertEquals(1, pipeline.counters().engineToStaged.get(), "released: the late datagrams move it");
+        }
+    }
+
+    @Test
     void shouldReadTheSocketsOnTheReceiveThreadWhileTheEngineIsInAPlannedPause() throws Exception
     {
         final CountDownLatch inPause = new CountDownLatch(1);
