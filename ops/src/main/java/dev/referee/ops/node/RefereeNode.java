@@ -45,7 +45,16 @@ public final class RefereeNode implements AutoCloseable
                 "media.enabled: media is anchored in the relay; a transfer target's early media (183 with SDP) is " +
                 "not relayed yet: the transferee hears the generated ringback tone (docs/media.md)");
         }
-        return NodeAssembly.start(config);
+        final RefereeNode node = NodeAssembly.start(config);
+        if (warmUp == null)
+        {
+            // No warm-up compiled the code of the engine reading UDP itself (pipeline.udp-receive: engine): a cold JVM
+            // moving there deoptimizes and compiles the engine's hot code a second time (0.6-1 s of C2 a second for
+            // about 10 s, measured), which on two cores starved the processes beside it (ScaleOutInteropTest's
+            // Kamailio delivered a 100 Trying after the 200). Such a node keeps the staged pipeline.
+            node.pipeline().holdEngineReadingUdp(false);
+        }
+        return node;
     }
 
     public SipPipeline pipeline()
