@@ -7,8 +7,10 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -29,21 +31,50 @@ final class BoundSockets
     {
     }
 
-    /** The port of the first SIP socket {@code pid} has bound for {@code transport}; 0 while it has none. */
+    /**
+     * The port of the SIP socket {@code pid} has bound for {@code transport}: its first socket of that protocol (the
+     * lowest file descriptor); 0 while that one is not bound on 127.0.0.1 yet (or not listening, for TCP). Not the
+     * first socket found bound: SIPp creates its SIP socket first but may bind its media sockets before it, and a
+     * test once took a media port (6008) for the SIP port, so every INVITE routed there was lost.
+     */
     static int sipPort(final long pid, final SippTransport transport)
     {
         final boolean tcp = transport == SippTransport.TCP;
-        final Map<Long, Integer> portByInode = loopbackPorts(Paths.get("/proc", Long.toString(pid), "net",
-            tcp ? "tcp" : "udp"), tcp);
+        final Path table = Paths.get("/proc", Long.toString(pid), "net", tcp ? "tcp" : "udp");
+        final Map<Long, Integer> portByInode = loopbackPorts(table, tcp);
+        final Set<Long> protocolSockets = inodes(table);
         for (final long inode : socketsByDescriptor(pid).values())
         {
-            final Integer port = portByInode.get(inode);
-            if (port != null)
+            if (protocolSockets.contains(inode))
             {
-                return port;
+                final Integer port = portByInode.get(inode);
+                return port == null ? 0 : port;
             }
         }
         return 0;
+    }
+
+    /** Inodes of every socket in a /proc/net table, bound or not. */
+    private static Set<Long> inodes(final Path table)
+    {
+        final Set<Long> inodes = new HashSet<>();
+        try
+        {
+            final List<String> lines = Files.readAllLines(table);
+            for (final String line : lines.subList(Math.min(1, lines.size()), lines.size()))
+            {
+                final String[] fields = line.trim().split("\\s+");
+                if (fields.length >= 10)
+                {
+                    inodes.add(Long.parseLong(fields[9]));
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            // The process is gone or not started yet: no socket.
+        }
+        return inodes;
     }
 
     /**
