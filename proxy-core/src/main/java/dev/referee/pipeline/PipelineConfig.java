@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * Ring sizes are powers of two; {@code waitStrategy} is blocking, sleeping, yielding or busy-spin; {@code udpSend}
  * says which thread writes the engine's UDP messages to the socket (pipeline.udp-send); {@code udpSyscalls} whether
- * datagrams are read and written a batch per system call (pipeline.udp-syscalls).
+ * datagrams are read and written a batch per system call (pipeline.udp-syscalls); {@code udpReceive} which thread
+ * reads the UDP sockets (pipeline.udp-receive).
  */
 public record PipelineConfig(int inboundRingSize, int outboundRingSize, String waitStrategy, int tickIntervalMs,
     UdpSend udpSend, UdpSyscalls udpSyscalls, UdpReceive udpReceive)

@@ -128,7 +128,7 @@ final class ReceivingEngine implements Runnable, PlannedPause
     public void run()
     {
         wakeup.engineThread(Thread.currentThread(), udp);
-        windowStartNs = clock.nanoTime();
+        newWindow(clock.nanoTime());
         receiver.give();
         try
         {
@@ -174,10 +174,8 @@ final class ReceivingEngine implements Runnable, PlannedPause
         {
             return;
         }
-        wakeup.waiting(EngineWakeup.IN_SELECTOR);
-        if (published())
+        if (!aboutToWait(EngineWakeup.IN_SELECTOR))
         {
-            wakeup.waiting(EngineWakeup.BUSY);
             return;
         }
         final int read = udp.receive(UNTIL_WOKEN);
@@ -198,8 +196,7 @@ final class ReceivingEngine implements Runnable, PlannedPause
             if (endNs - windowStartNs >= WINDOW_NS)
             {
                 final boolean calm = busyNs <= CALM_BUSY_SHARE * (endNs - windowStartNs) && !inPause && held == null;
-                windowStartNs = endNs;
-                busyNs = 0;
+                newWindow(endNs);
                 if (calm)
                 {
                     move(Way.RUN_TO_COMPLETION);
@@ -207,10 +204,8 @@ final class ReceivingEngine implements Runnable, PlannedPause
             }
             return;
         }
-        wakeup.waiting(EngineWakeup.PARKED);
-        if (published())
+        if (!aboutToWait(EngineWakeup.PARKED))
         {
-            wakeup.waiting(EngineWakeup.BUSY);
             return;
         }
         LockSupport.park(this);
@@ -235,10 +230,26 @@ final class ReceivingEngine implements Runnable, PlannedPause
         }
     }
 
-    /** Something published since the last poll (claimed, at least: its publish follows at once). */
-    private boolean published()
+    /**
+     * Tells producers where this thread is about to wait, then looks at the ring once more: false, and busy again,
+     * when something was published since the last poll (claimed, at least: its publish follows at once).
+     */
+    private boolean aboutToWait(final int where)
     {
-        return ring.getCursor() > poller.getSequence().get();
+        wakeup.waiting(where);
+        if (ring.getCursor() > poller.getSequence().get())
+        {
+            wakeup.waiting(EngineWakeup.BUSY);
+            return false;
+        }
+        return true;
+    }
+
+    /** Staged: a new window of load begins at {@code nowNs}. */
+    private void newWindow(final long nowNs)
+    {
+        windowStartNs = nowNs;
+        busyNs = 0;
     }
 
     /** The one transition: hands the sockets and the UDP writes over, and counts the move. */
@@ -253,8 +264,7 @@ final class ReceivingEngine implements Runnable, PlannedPause
             sender.sendUdpThroughRing();
             receiver.give();
             behindSinceNs = NEVER;
-            windowStartNs = clock.nanoTime();
-            busyNs = 0;
+            newWindow(clock.nanoTime());
             counters.engineToStaged.increment();
         }
         else
@@ -285,8 +295,7 @@ final class ReceivingEngine implements Runnable, PlannedPause
     public void pauseEnds()
     {
         inPause = false;
-        windowStartNs = clock.nanoTime(); // staged for a window at least: the pause's backlog waits
-        busyNs = 0;
+        newWindow(clock.nanoTime()); // staged for a window at least: the pause's backlog waits
     }
 
     /**

@@ -86,8 +86,6 @@ public final class UdpTransport implements Runnable, AutoCloseable
     private final List<InetSocketAddress> boundAddresses = new ArrayList<>();
     private Selector selector;
     private volatile boolean running = true;
-    /** Datagrams read so far, by whichever thread holds the sockets ({@link #receive}). */
-    private int datagramsRead;
     /** The longest wait in the socket of the datagrams the last {@link #receive} read (arrival stamps). */
     private long longestWaitNs;
 
@@ -178,15 +176,6 @@ public final class UdpTransport implements Runnable, AutoCloseable
      *
      * @return whether batches are used.
      */
-    /**
-     * True when datagrams are read a batch per system call with their arrival stamps ({@link #batchSystemCalls}
-     * took), so that {@link #longestSocketWaitNs} says how long they waited.
-     */
-    public boolean readsInBatches()
-    {
-        return calls != null;
-    }
-
     public boolean batchSystemCalls(final boolean batched)
     {
         calls = batched ? LinuxDatagramCalls.load() : null;
@@ -196,6 +185,15 @@ public final class UdpTransport implements Runnable, AutoCloseable
                 stampArrivals ? arrivalClock : null);
             sendBatch = new SendBatch(calls, SEND_BATCH, InboundEvent.MAX_MESSAGE_LENGTH);
         }
+        return calls != null;
+    }
+
+    /**
+     * True when datagrams are read a batch per system call with their arrival stamps ({@link #batchSystemCalls}
+     * took), so that {@link #longestSocketWaitNs} says how long they waited.
+     */
+    public boolean readsInBatches()
+    {
         return calls != null;
     }
 
@@ -385,7 +383,7 @@ public final class UdpTransport implements Runnable, AutoCloseable
      */
     public int receive(final long timeoutMs) throws IOException
     {
-        final int before = datagramsRead;
+        final long before = counters.udpReceived.get(); // counted by the thread that holds the sockets
         longestWaitNs = 0;
         final int ready = timeoutMs == 0 ? selector.selectNow() :
             timeoutMs < 0 ? selector.select() : selector.select(timeoutMs);
@@ -393,7 +391,7 @@ public final class UdpTransport implements Runnable, AutoCloseable
         {
             readSelected();
         }
-        return datagramsRead - before;
+        return (int)(counters.udpReceived.get() - before);
     }
 
     /**
@@ -686,7 +684,6 @@ public final class UdpTransport implements Runnable, AutoCloseable
         final InetSocketAddress local, final UnsafeBuffer buffer, final int length, final long timeNs)
     {
         counters.udpReceived.increment();
-        datagramsRead++;
         // Every datagram read is captured, also the ones the border or admission will refuse; not a keep-alive
         // (RFC 5626 CRLF), which is no SIP message and which collectors would only report as unparsable.
         final byte first = buffer.getByte(0);

@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 import static dev.referee.pipeline.PipelineTestSupport.*;
@@ -97,26 +98,16 @@ class EngineReceivesUdpTest
     @Test
     void shouldReadUdpOnTheReceiveThreadWhenConfigured() throws Exception
     {
-        start(new PipelineConfig(64, 64, "blocking", 10, PipelineConfig.UdpSend.SEND_THREAD,
-            PipelineConfig.UdpSyscalls.BATCHED, PipelineConfig.UdpReceive.RECEIVE_THREAD), new EchoEngine(), false);
-        try (DatagramSocket client = client())
-        {
-            assertEquals(options(1), echo(client, options(1)));
-        }
-        await("the answer captured", () -> writingThreads.size() == 1);
+        echoOnce(new PipelineConfig(64, 64, "blocking", 10, PipelineConfig.UdpSend.SEND_THREAD,
+            PipelineConfig.UdpSyscalls.BATCHED, PipelineConfig.UdpReceive.RECEIVE_THREAD), false);
         assertEquals(Set.of("referee-udp"), names(readingThreads));
     }
 
     @Test
     void shouldKeepTheReceiveThreadWhenDatagramsAreReadOnePerSystemCall() throws Exception
     {
-        start(new PipelineConfig(64, 64, "blocking", 10, PipelineConfig.UdpSend.SEND_THREAD,
-            PipelineConfig.UdpSyscalls.PER_DATAGRAM, PipelineConfig.UdpReceive.ENGINE), new EchoEngine(), false);
-        try (DatagramSocket client = client())
-        {
-            assertEquals(options(1), echo(client, options(1)));
-        }
-        await("the answer captured", () -> writingThreads.size() == 1);
+        echoOnce(new PipelineConfig(64, 64, "blocking", 10, PipelineConfig.UdpSend.SEND_THREAD,
+            PipelineConfig.UdpSyscalls.PER_DATAGRAM, PipelineConfig.UdpReceive.ENGINE), false);
         assertEquals(Set.of("referee-udp"), names(readingThreads));
         assertEquals(0, pipeline.counters().engineToRunToCompletion.get());
     }
@@ -124,12 +115,7 @@ class EngineReceivesUdpTest
     @Test
     void shouldKeepTheReceiveThreadInAPipelineWithSendersOnTwoThreads() throws Exception
     {
-        start(ENGINE_RECEIVES, new EchoEngine(), true);
-        try (DatagramSocket client = client())
-        {
-            assertEquals(options(1), echo(client, options(1)));
-        }
-        await("the answer captured", () -> writingThreads.size() == 1);
+        echoOnce(ENGINE_RECEIVES, true);
         assertEquals(Set.of("referee-udp"), names(readingThreads));
         assertEquals(Set.of("referee-send"), names(writingThreads));
     }
@@ -214,12 +200,7 @@ class EngineReceivesUdpTest
             {
                 client.receive(new DatagramPacket(new byte[65_535], 65_535));
             }
-            int late = 100;
-            while (pipeline.counters().engineToStaged.get() == 0 && late < 100 + TIMEOUT_MS)
-            {
-                late++;
-                assertEquals(options(late), echo(client, options(late)));
-            }
+            echoWhile(client, 100, () -> pipeline.counters().engineToStaged.get() == 0);
             assertEquals(1, pipeline.counters().engineToStaged.get());
 
             arrivalClockAheadNs = 0;
@@ -245,21 +226,12 @@ class EngineReceivesUdpTest
             readingThreads.clear();
             arrivalClockAheadNs = 2 * ReceivingEngine.BEHIND_NS; // every datagram late from here on
             final long untilNs = System.nanoTime() + 3 * ReceivingEngine.STANDING_NS;
-            int late = 100;
-            while (System.nanoTime() < untilNs)
-            {
-                late++;
-                assertEquals(options(late), echo(client, options(late)));
-            }
+            final int late = echoWhile(client, 100, () -> System.nanoTime() < untilNs);
             assertEquals(0, pipeline.counters().engineToStaged.get(), "held: late datagrams do not move it");
             assertEquals(Set.of("referee-engine"), names(readingThreads));
 
             pipeline.holdEngineReadingUdp(null);
-            while (pipeline.counters().engineToStaged.get() == 0 && late < 100 + TIMEOUT_MS)
-            {
-                late++;
-                assertEquals(options(late), echo(client, options(late)));
-            }
+            echoWhile(client, late, () -> pipeline.counters().engineToStaged.get() == 0);
             assertEquals(1, pipeline.counters().engineToStaged.get(), "released: the late datagrams move it");
         }
     }
@@ -375,6 +347,32 @@ class EngineReceivesUdpTest
         pipeline.udpArrivalClock(() -> SystemEpochNanoClock.INSTANCE.nanoTime() + arrivalClockAheadNs);
         echo.sender = pipeline.sender();
         pipeline.start(engine);
+    }
+
+    /** Starts a pipeline with {@code config} and echoes one OPTIONS through it, its answer captured. */
+    private void echoOnce(final PipelineConfig config, final boolean twoSenders) throws Exception
+    {
+        start(config, new EchoEngine(), twoSenders);
+        try (DatagramSocket client = client())
+        {
+            assertEquals(options(1), echo(client, options(1)));
+        }
+        await("the answer captured", () -> writingThreads.size() == 1);
+    }
+
+    /**
+     * Echoes OPTIONS numbered from {@code last} + 1 on, one at a time, while {@code more} says so (at most
+     * {@link PipelineTestSupport#TIMEOUT_MS} of them); the number of the last one.
+     */
+    private int echoWhile(final DatagramSocket client, final int last, final BooleanSupplier more) throws Exception
+    {
+        int i = last;
+        while (more.getAsBoolean() && i < last + TIMEOUT_MS)
+        {
+            i++;
+            assertEquals(options(i), echo(client, options(i)));
+        }
+        return i;
     }
 
     private void awaitRunToCompletion(final long moves)

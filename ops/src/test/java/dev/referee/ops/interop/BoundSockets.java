@@ -7,10 +7,8 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -40,41 +38,17 @@ final class BoundSockets
     static int sipPort(final long pid, final SippTransport transport)
     {
         final boolean tcp = transport == SippTransport.TCP;
-        final Path table = Paths.get("/proc", Long.toString(pid), "net", tcp ? "tcp" : "udp");
-        final Map<Long, Integer> portByInode = loopbackPorts(table, tcp);
-        final Set<Long> protocolSockets = inodes(table);
+        final Map<Long, Integer> portByInode = portsByInode(Paths.get("/proc", Long.toString(pid), "net",
+            tcp ? "tcp" : "udp"), tcp);
         for (final long inode : socketsByDescriptor(pid).values())
         {
-            if (protocolSockets.contains(inode))
+            final Integer port = portByInode.get(inode);
+            if (port != null)
             {
-                final Integer port = portByInode.get(inode);
-                return port == null ? 0 : port;
+                return port;
             }
         }
         return 0;
-    }
-
-    /** Inodes of every socket in a /proc/net table, bound or not. */
-    private static Set<Long> inodes(final Path table)
-    {
-        final Set<Long> inodes = new HashSet<>();
-        try
-        {
-            final List<String> lines = Files.readAllLines(table);
-            for (final String line : lines.subList(Math.min(1, lines.size()), lines.size()))
-            {
-                final String[] fields = line.trim().split("\\s+");
-                if (fields.length >= 10)
-                {
-                    inodes.add(Long.parseLong(fields[9]));
-                }
-            }
-        }
-        catch (final IOException ex)
-        {
-            // The process is gone or not started yet: no socket.
-        }
-        return inodes;
     }
 
     /**
@@ -84,13 +58,13 @@ final class BoundSockets
      */
     static List<Integer> loopbackPorts(final long pid, final boolean tcp)
     {
-        final Map<Long, Integer> portByInode = loopbackPorts(Paths.get("/proc", Long.toString(pid), "net",
+        final Map<Long, Integer> portByInode = portsByInode(Paths.get("/proc", Long.toString(pid), "net",
             tcp ? "tcp" : "udp"), tcp);
         final List<Integer> ports = new ArrayList<>();
         for (final long inode : socketsByDescriptor(pid).values())
         {
             final Integer port = portByInode.get(inode);
-            if (port != null)
+            if (port != null && port != 0)
             {
                 ports.add(port);
             }
@@ -121,8 +95,11 @@ final class BoundSockets
         return sockets;
     }
 
-    /** Inode to local port of the sockets bound on 127.0.0.1 in a /proc/net table (listening ones for TCP). */
-    private static Map<Long, Integer> loopbackPorts(final Path table, final boolean listeningOnly)
+    /**
+     * Inode to local port of every socket in a /proc/net table: its port when bound on 127.0.0.1 (and listening, with
+     * {@code listeningOnly}), 0 otherwise (not bound yet, bound elsewhere, not listening).
+     */
+    private static Map<Long, Integer> portsByInode(final Path table, final boolean listeningOnly)
     {
         final Map<Long, Integer> ports = new HashMap<>();
         final List<String> lines;
@@ -138,12 +115,14 @@ final class BoundSockets
         {
             // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode ...
             final String[] fields = line.trim().split("\\s+");
-            if (fields.length < 10 || !fields[1].startsWith(LOOPBACK_HEX + ":") ||
-                listeningOnly && !TCP_LISTEN.equals(fields[3]))
+            if (fields.length < 10)
             {
                 continue;
             }
-            ports.put(Long.parseLong(fields[9]), Integer.parseInt(fields[1].substring(LOOPBACK_HEX.length() + 1), 16));
+            final boolean usable = fields[1].startsWith(LOOPBACK_HEX + ":") &&
+                (!listeningOnly || TCP_LISTEN.equals(fields[3]));
+            ports.put(Long.parseLong(fields[9]),
+                usable ? Integer.parseInt(fields[1].substring(LOOPBACK_HEX.length() + 1), 16) : 0);
         }
         return ports;
     }
