@@ -1,6 +1,7 @@
 package dev.referee.journal;
 
 import net.openhft.chronicle.bytes.MappedBytes;
+import net.openhft.chronicle.bytes.MappedFile;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
@@ -57,6 +58,8 @@ public final class Journal implements AutoCloseable
     private MappedBytes touchBytes;
     private long touchedToPosition;
     private boolean pretouchFailed;
+    private CycleFilePages touchPages;
+    private boolean adviceFailed;
 
     private Journal(final Path dir, final SingleChronicleQueue queue, final int retainCycles,
         final ScheduledExecutorService housekeeper)
@@ -214,9 +217,11 @@ public final class Journal implements AutoCloseable
      * Touches (a compare-and-swap of 0 with 0: never changes a byte) one int in every page from the current write
      * position to {@link #PRETOUCH_AHEAD_BYTES} past it, in the queue's own mapping of the cycle file, so that the page
      * faults of fresh pages (allocate, zero-fill, reserve disk blocks: 5 % of Referee's CPU under SIPp load, nearly all
-     * of it on the writer threads) are taken here and appends find their pages mapped and writable. Chronicle Queue's
-     * own pretoucher ({@code ExcerptAppender.pretouch()}) is an Enterprise feature: in the open-source 2026.4 it
-     * recurses until the stack overflows. This moves the faults off the hot thread; it does not make them cheaper.
+     * of it on the writer threads) are taken here and appends find their pages mapped and writable; the disk blocks
+     * under those pages are reserved first, and the pages far behind it dropped from the page cache
+     * ({@link CycleFilePages}).
+     * Chronicle Queue's own pretoucher ({@code ExcerptAppender.pretouch()}) is an Enterprise feature: in the
+     * open-source 2026.4 it recurses until the stack overflows.
      * <p>
      * The page under the write position is never touched, only those after it; a compare-and-swap cannot lose a
      * writer's byte anyway. Runs every {@link #PRETOUCH_PERIOD_MS} ms on the housekeeping thread; a failure is
@@ -243,10 +248,14 @@ public final class Journal implements AutoCloseable
                 touchStore = store;
                 touchBytes = store.bytes();
                 touchedToPosition = 0;
+                final MappedFile mapped = touchBytes.mappedFile();
+                touchPages = adviceFailed ? null
+                    : CycleFilePages.open(store.file(), mapped.chunkSize() + mapped.overlapSize());
             }
             final long writePosition = touchStore.writePosition();
             final long end = writePosition + PRETOUCH_AHEAD_BYTES;
             long page = Math.max(touchedToPosition, (writePosition + PAGE_BYTES) & -PAGE_BYTES);
+            adviseKernel(writePosition, page, end);
             for (; page < end; page += PAGE_BYTES)
             {
                 touchBytes.compareAndSwapInt(page, 0, 0);
@@ -262,8 +271,45 @@ public final class Journal implements AutoCloseable
         }
     }
 
+    /** Before touching: the blocks under the pages about to be touched, and the pages far behind (CycleFilePages). */
+    private void adviseKernel(final long writePosition, final long touchFrom, final long touchTo)
+    {
+        if (touchPages != null && !(touchPages.reserveTo(touchFrom, touchTo) && touchPages.dropBehind(writePosition)))
+        {
+            adviceFailed = true;
+            System.getLogger(Journal.class.getName()).log(System.Logger.Level.WARNING,
+                "journal: reserving the cycle file's blocks ahead or dropping its pages behind failed and is off"
+                    + " (pre-touching goes on): " + touchPages.failure());
+            touchPages.close();
+            touchPages = null;
+        }
+    }
+
+    /** How far the current cycle file's blocks are reserved (-1 when none are): for tests. */
+    synchronized long reservedToPosition()
+    {
+        return touchPages == null ? -1 : touchPages.reservedTo();
+    }
+
+    /** Up to where the current cycle file's pages were dropped from the page cache: for tests. */
+    synchronized long droppedToPosition()
+    {
+        return touchPages == null ? -1 : touchPages.droppedTo();
+    }
+
+    /** How much of the current cycle file stays cached behind the writer (-1 when nothing is dropped): for tests. */
+    synchronized long keepBehindBytes()
+    {
+        return touchPages == null ? -1 : touchPages.keepBehindBytes();
+    }
+
     private void releasePretouch()
     {
+        if (touchPages != null)
+        {
+            touchPages.close();
+            touchPages = null;
+        }
         if (touchBytes != null)
         {
             touchBytes.releaseLast();

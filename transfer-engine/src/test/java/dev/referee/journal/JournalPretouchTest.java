@@ -71,6 +71,105 @@ class JournalPretouchTest
         }
     }
 
+    /**
+     * Before touching, the pre-toucher reserves the disk blocks under the pages ahead (the file system then has
+     * nothing to allocate on each page's first touch): the file holds at least that many bytes of blocks, past the
+     * pages touched, and Chronicle still sees the size it gave the file.
+     */
+    @Test
+    void shouldReserveTheBlocksUnderThePagesAheadWithoutChangingTheFileSize() throws IOException
+    {
+        try (Journal journal = Journal.openForWriting(dir, new JournalConfig(JournalRoll.DAILY, 7, 0), 64 << 20))
+        {
+            final ChronicleSink sink = journal.newSink();
+            JournalEncoder.inputTick(sink.begin(), 1);
+            sink.commit();
+            final Path file = Journal.cycleFiles(dir).get(0);
+            final long sizeBefore = java.nio.file.Files.size(file);
+            journal.pretouch();
+            final long reserved = journal.reservedToPosition();
+            assertTrue(reserved >= Journal.PRETOUCH_AHEAD_BYTES, "reserved to " + reserved);
+            assertEquals(0, reserved % CycleFilePages.STEP_BYTES, "whole steps: " + reserved);
+            final long allocatedKib = net.openhft.posix.PosixAPI.posix().du(file.toString());
+            assertTrue(allocatedKib >= reserved >> 10, "blocks of " + file.getFileName() + ": " + allocatedKib
+                + " KiB, reserved to " + (reserved >> 10) + " KiB");
+            assertEquals(sizeBefore, java.nio.file.Files.size(file), "the file's size is Chronicle's");
+
+            for (int i = 0; i < 1000; i++)
+            {
+                JournalEncoder.inputTick(sink.begin(), i);
+                sink.commit();
+            }
+            try (JournalReader reader = journal.newReader())
+            {
+                int read = 0;
+                while (reader.next() != null)
+                {
+                    read++;
+                }
+                assertEquals(1001, read, "records appended over reserved blocks read back");
+            }
+        }
+    }
+
+    /**
+     * The journal holds a bounded part of the page cache: pages far behind the writer are written back and dropped
+     * (fincore, util-linux, counts the file's cached pages), and the records in them still read back, from the disk.
+     */
+    @Test
+    void shouldDropThePagesFarBehindTheWriterFromThePageCache() throws IOException, InterruptedException
+    {
+        final byte[] message = new byte[1000];
+        java.util.Arrays.fill(message, (byte)'x');
+        final org.agrona.concurrent.UnsafeBuffer data = new org.agrona.concurrent.UnsafeBuffer(message);
+        final java.net.InetSocketAddress peer = new java.net.InetSocketAddress("127.0.0.1", 5060);
+        final int records = 60_000; // about 62 MB
+        try (Journal journal = Journal.openForWriting(dir, new JournalConfig(JournalRoll.DAILY, 7, 0), 1 << 20))
+        {
+            final ChronicleSink sink = journal.newSink();
+            for (int i = 0; i < records; i++)
+            {
+                if (i % 500 == 0)
+                {
+                    journal.pretouch();
+                }
+                JournalEncoder.inputSip(sink.begin(), i, 0, peer, peer, 0, data, 0, message.length);
+                sink.commit();
+            }
+            journal.pretouch();
+            journal.pretouch(); // the last steps' writeback started by the call before is waited for and dropped
+            final Path file = Journal.cycleFiles(dir).get(0);
+            final long written = (long)records * message.length;
+            final long keep = journal.keepBehindBytes();
+            final long cached = cachedBytes(file);
+            assertTrue(cached <= keep + Journal.PRETOUCH_AHEAD_BYTES + 3 * CycleFilePages.STEP_BYTES,
+                "cached " + (cached >> 20) + " MiB of a " + (written >> 20) + " MiB journal, keeping " + (keep >> 20)
+                    + " MiB behind the writer");
+            assertTrue(journal.droppedToPosition() >= written - keep - 2 * CycleFilePages.STEP_BYTES,
+                "dropped to " + journal.droppedToPosition() + " of " + written);
+
+            try (JournalReader reader = journal.newReader())
+            {
+                int read = 0;
+                for (JournalRecord record = reader.next(); record != null; record = reader.next())
+                {
+                    assertEquals(read++, record.timeNs);
+                }
+                assertEquals(records, read, "every record reads back, dropped or not");
+            }
+        }
+    }
+
+    /** The bytes of {@code file} in the page cache, as fincore (util-linux) counts them. */
+    private static long cachedBytes(final Path file) throws IOException, InterruptedException
+    {
+        final Process fincore = new ProcessBuilder("fincore", "--bytes", "--noheadings", "--output", "RES",
+            file.toString()).redirectErrorStream(true).start();
+        final String out = new String(fincore.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, fincore.waitFor(), out);
+        return Long.parseLong(out.trim());
+    }
+
     /** The resident kibibytes of this process's mappings of {@code file} (/proc/self/smaps). */
     private static long residentKib(final Path file) throws IOException
     {
