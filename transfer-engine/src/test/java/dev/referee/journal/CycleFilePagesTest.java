@@ -1,0 +1,83 @@
+package dev.referee.journal;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The kernel's answers to the cycle file's advice: what is reserved and dropped, and a refusal that names the call
+ * (the journal logs it once and goes on without the advice).
+ */
+class CycleFilePagesTest
+{
+    private static final long MIB = 1 << 20;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldReserveWholeStepsFromTheStepHoldingTheFirstPosition() throws IOException
+    {
+        final Path file = sparseFile(64 * MIB);
+        try (CycleFilePages pages = CycleFilePages.open(file.toFile(), 8 * MIB))
+        {
+            assertTrue(pages.reserveTo(5 * MIB, 9 * MIB));
+            assertEquals(12 * MIB, pages.reservedTo(), "steps of 4 MiB from 4 MiB to past 9 MiB");
+            assertTrue(pages.reserveTo(9 * MIB, 10 * MIB));
+            assertEquals(12 * MIB, pages.reservedTo(), "nothing more to reserve");
+        }
+    }
+
+    @Test
+    void shouldDropOnlyWhatIsMoreThanTheKeptBytesBehindTheWriter() throws IOException
+    {
+        final Path file = sparseFile(64 * MIB);
+        try (CycleFilePages pages = CycleFilePages.open(file.toFile(), 8 * MIB))
+        {
+            final long keep = pages.keepBehindBytes();
+            assertEquals(12 * MIB, keep, "the mapped bytes and a step, in whole steps");
+            assertTrue(pages.dropBehind(keep + 3 * MIB));
+            assertEquals(0, pages.droppedTo(), "less than a step behind the kept bytes: nothing");
+            assertTrue(pages.dropBehind(keep + 9 * MIB));
+            assertEquals(0, pages.droppedTo(), "the first call starts the writeback of 8 MiB, drops nothing yet");
+            assertTrue(pages.dropBehind(keep + 9 * MIB));
+            assertEquals(8 * MIB, pages.droppedTo(), "the next call drops what the call before wrote back");
+        }
+    }
+
+    @Test
+    void shouldNameTheCallTheKernelRefused() throws IOException
+    {
+        final Path file = sparseFile(64 * MIB);
+        final CycleFilePages pages = CycleFilePages.open(file.toFile(), 8 * MIB);
+        pages.close(); // its descriptor is gone: every call fails with EBADF
+        assertFalse(pages.reserveTo(0, 4 * MIB));
+        assertTrue(pages.failure().startsWith("fallocate: "), pages.failure());
+        assertFalse(pages.dropBehind(64 * MIB));
+        assertTrue(pages.failure().startsWith("posix_fadvise: "), pages.failure());
+    }
+
+    @Test
+    void shouldOpenNothingForAMissingFile()
+    {
+        assertNull(CycleFilePages.open(dir.resolve("missing.cq4").toFile(), 8 * MIB));
+    }
+
+    private Path sparseFile(final long size) throws IOException
+    {
+        final Path file = dir.resolve("cycle.cq4");
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            raf.setLength(size);
+        }
+        return file;
+    }
+}
