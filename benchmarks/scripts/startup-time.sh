@@ -14,7 +14,8 @@
 # that the restart recovers from a journal of that size (a snapshot every --snapshot-interval, journal.snapshot-
 # interval, default Referee's 60 s; the restart replays what came after the last one, much of it read from the disk:
 # the journal keeps about 90 MiB behind its writer in the page cache, docs/journal-format.md). The run's line then
-# gives the journal's size and the recovery's own time. --log-dir keeps Referee's logs of each start there.
+# gives the journal's size and the recovery's own time. --log-dir keeps Referee's logs of each start there;
+# E2E_JAVA_OPTS adds JVM flags to both starts (a JFR recording with dumponexit=true profiles the restart).
 # E2E_REFEREE_JAR runs another jar than ops/target/referee.jar (to compare two builds).
 set -euo pipefail
 
@@ -89,7 +90,7 @@ fi
 launch()
 {
     launch_ns="$(date +%s%N)"
-    java "${e2e_jvm_flags[@]}" -jar "$jar" run --config "$tmp/referee.yaml" > "$1" 2>&1 &
+    java "${e2e_jvm_flags[@]}" ${E2E_JAVA_OPTS:-} -jar "$jar" run --config "$tmp/referee.yaml" > "$1" 2>&1 &
     referee_pid=$!
     pids+=("$referee_pid")
 }

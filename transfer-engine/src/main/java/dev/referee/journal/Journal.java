@@ -165,6 +165,17 @@ public final class Journal implements AutoCloseable
         return reader;
     }
 
+    /** The index of the last record, -1 when there is none. */
+    long lastIndex()
+    {
+        return queue.lastIndex();
+    }
+
+    RollCycle rollCycle()
+    {
+        return queue.rollCycle();
+    }
+
     /** A raw tailer over the queue (to scan it backwards); the caller closes it. */
     ExcerptTailer newTailer()
     {

@@ -1,7 +1,10 @@
 package dev.referee.journal;
 
+import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.wire.DocumentContext;
+
+import java.util.function.IntPredicate;
 
 /**
  * Reads records in journal order from the start (or from where the last call stopped: on a journal being written
@@ -32,6 +35,34 @@ public final class JournalReader implements AutoCloseable
                     continue;
                 }
                 final JournalRecord record = JournalDecoder.decode(document.wire().bytes());
+                record.index = document.index();
+                return record;
+            }
+        }
+    }
+
+    /**
+     * The next record of a type {@code wanted} accepts, or null when none is there (yet): the others are passed over
+     * on their first byte, not decoded (a restart replays the inputs of a journal whose outputs and domain events are
+     * most of its records).
+     */
+    public JournalRecord next(final IntPredicate wanted)
+    {
+        while (true)
+        {
+            try (DocumentContext document = tailer.readingDocument())
+            {
+                if (!document.isPresent())
+                {
+                    return null;
+                }
+                final Bytes<?> bytes = document.wire().bytes();
+                if (document.isMetaData() || bytes.readRemaining() == 0 ||
+                    !wanted.test(bytes.readUnsignedByte(bytes.readPosition())))
+                {
+                    continue;
+                }
+                final JournalRecord record = JournalDecoder.decode(bytes);
                 record.index = document.index();
                 return record;
             }

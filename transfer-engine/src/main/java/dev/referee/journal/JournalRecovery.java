@@ -129,7 +129,7 @@ public final class JournalRecovery
         try (JournalReader reader = journal.newReaderAfter(snapshot.lastIndex()))
         {
             JournalRecord record;
-            while ((record = reader.next()) != null)
+            while ((record = reader.next(RecordType::isInput)) != null)
             {
                 replayer.apply(record);
             }
@@ -148,7 +148,7 @@ public final class JournalRecovery
         final Engine engine = new Engine(nodeStart.config, gate, counters, gate, gate);
         final InputReplayer replayer = new InputReplayer(engine);
         JournalRecord record;
-        while ((record = reader.next()) != null)
+        while ((record = reader.next(RecordType::isInput)) != null)
         {
             replayer.apply(record);
         }

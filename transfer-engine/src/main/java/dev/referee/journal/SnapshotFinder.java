@@ -4,6 +4,7 @@ import dev.referee.engine.config.EngineConfig;
 
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.TailerDirection;
 import net.openhft.chronicle.wire.DocumentContext;
 
@@ -11,6 +12,13 @@ import net.openhft.chronicle.wire.DocumentContext;
  * Finds the latest complete engine snapshot of a journal by reading backwards from its end, so that the cost is the
  * records after it, not the journal. A snapshot cut short by a crash (its last part missing) is passed over for the
  * one before. Single-threaded.
+ * <p>
+ * Chronicle's tailer reads backwards a record at a time, each step a scan from the nearest index entry: through the
+ * 770,000 records a minute of 3,000 calls/s leaves after a snapshot that took 2.2 s of a restart. So the latest
+ * snapshot's last part is first looked for forwards, in windows of {@link #WINDOW_RECORDS} taken from the end of
+ * the current cycle file backwards (one index lookup a window, then sequential reads of each record's first bytes),
+ * and the parts are gathered backwards from there; a journal whose current cycle holds no complete snapshot is
+ * searched backwards from its end, as before.
  */
 public final class SnapshotFinder
 {
@@ -27,6 +35,11 @@ public final class SnapshotFinder
      * the engine's appender; only records of other appenders (none on the engine's hot path) can come between.
      */
     private static final int CONFIG_LOOK_BEHIND = 64;
+    /** Records read forwards per index lookup while looking for the latest snapshot's last part. */
+    static final int WINDOW_RECORDS = 16_384;
+    /** A snapshot record's part and parts: after its type, version and time. */
+    private static final int PART_OFFSET = 2 + Long.BYTES;
+    private static final int PARTS_OFFSET = PART_OFFSET + Integer.BYTES;
 
     private SnapshotFinder()
     {
@@ -35,9 +48,20 @@ public final class SnapshotFinder
     /** The latest complete snapshot, or null when the journal has none. */
     public static Found latest(final Journal journal)
     {
+        return latest(journal, WINDOW_RECORDS);
+    }
+
+    /** {@link #latest(Journal)} reading {@code window} records forwards per index lookup. */
+    static Found latest(final Journal journal, final int window)
+    {
+        final long lastPart = lastPartIndex(journal, window);
         try (ExcerptTailer tailer = journal.newTailer())
         {
-            tailer.direction(TailerDirection.BACKWARD).toEnd();
+            tailer.direction(TailerDirection.BACKWARD);
+            if (lastPart < 0 || !tailer.moveToIndex(lastPart))
+            {
+                tailer.toEnd();
+            }
             byte[] snapshot = null;
             long timeNs = 0;
             long lastIndex = -1;
@@ -89,6 +113,63 @@ public final class SnapshotFinder
                 }
             }
         }
+    }
+
+    /**
+     * The index of the last part of the latest snapshot in the journal's current cycle file (a snapshot cut short has
+     * none), read forwards a window at a time from the end; -1 when that cycle holds none.
+     */
+    static long lastPartIndex(final Journal journal, final int window)
+    {
+        final long last = journal.lastIndex();
+        if (last < 0)
+        {
+            return -1;
+        }
+        final RollCycle roll = journal.rollCycle();
+        final int cycle = roll.toCycle(last);
+        long endSequence = roll.toSequenceNumber(last) + 1;
+        try (ExcerptTailer tailer = journal.newTailer())
+        {
+            while (endSequence > 0)
+            {
+                final long startSequence = Math.max(0, endSequence - window);
+                final long endIndex = roll.toIndex(cycle, endSequence);
+                if (!tailer.moveToIndex(roll.toIndex(cycle, startSequence)))
+                {
+                    return -1;
+                }
+                long found = -1;
+                while (true)
+                {
+                    try (DocumentContext document = tailer.readingDocument())
+                    {
+                        if (!document.isPresent() || document.index() >= endIndex)
+                        {
+                            break;
+                        }
+                        if (!document.isMetaData() && isLastPart(document.wire().bytes()))
+                        {
+                            found = document.index();
+                        }
+                    }
+                }
+                if (found >= 0)
+                {
+                    return found;
+                }
+                endSequence = startSequence;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean isLastPart(final Bytes<?> bytes)
+    {
+        final long at = bytes.readPosition();
+        return bytes.readRemaining() >= PARTS_OFFSET + Integer.BYTES &&
+            bytes.readUnsignedByte(at) == RecordType.SNAPSHOT &&
+            bytes.readInt(at + PART_OFFSET) == bytes.readInt(at + PARTS_OFFSET) - 1;
     }
 
     /** The config record written with the snapshot of {@code timeNs}, reading on backwards from its first part. */

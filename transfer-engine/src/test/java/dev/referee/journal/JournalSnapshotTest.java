@@ -181,6 +181,51 @@ class JournalSnapshotTest
         }
     }
 
+    /**
+     * The latest snapshot's last part is looked for forwards, a window of records at a time from the end: found across
+     * many windows, past a snapshot cut short after it, with the parts gathered as the backward search gathers them
+     * and the same index for its last part.
+     */
+    @Test
+    void shouldFindTheLatestSnapshotManyWindowsBeforeTheEnd() throws Exception
+    {
+        try (Journal journal = Journal.openForWriting(dir, CONFIG))
+        {
+            final ChronicleSink sink = journal.newSink();
+            final SyntheticCalls calls = new SyntheticCalls(sink, 83, 1_000_000_000L);
+            for (int i = 0; i < 700; i++)
+            {
+                calls.establish(i); // two parts
+            }
+            calls.snapshot();
+            final long lastPart = sink.lastIndex();
+            final long completeNs = calls.engine().nowNs();
+            final byte[] state = EngineSnapshot.take(calls.engine());
+            for (int i = 0; i < 100; i++)
+            {
+                calls.establish(700 + i);
+            }
+            final byte[] later = EngineSnapshot.take(calls.engine());
+            JournalEncoder.snapshot(sink.begin(), calls.engine().nowNs(), 0, 2, later.length * 2,
+                new org.agrona.concurrent.UnsafeBuffer(later), 0, later.length); // cut short: no last part
+            sink.commit();
+            for (int i = 0; i < 100; i++)
+            {
+                calls.establish(800 + i);
+            }
+
+            final int window = 64;
+            assertTrue(journal.lastIndex() - lastPart > 10 * window, "many windows after the snapshot");
+            assertEquals(lastPart, SnapshotFinder.lastPartIndex(journal, window));
+            final SnapshotFinder.Found found = SnapshotFinder.latest(journal, window);
+            assertNotNull(found);
+            assertEquals(completeNs, found.timeNs());
+            assertEquals(lastPart, found.lastIndex());
+            assertArrayEquals(state, found.snapshot());
+            assertEquals(900, rebuild(journal, true).engine().activeCalls());
+        }
+    }
+
     @Test
     void shouldFindNoSnapshotInAJournalWithout() throws Exception
     {
