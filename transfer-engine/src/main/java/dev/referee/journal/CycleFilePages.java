@@ -40,6 +40,12 @@ final class CycleFilePages implements AutoCloseable
         int sync_file_range(int fd, long offset, long length, int flags);
     }
 
+    /** Bound once, on first use (jnr-ffi generates a class per binding); a failure here is thrown at every use. */
+    private static final class Native
+    {
+        static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
+    }
+
     private final PosixAPI posix;
     private final LibC libc;
     private final int fd;
@@ -70,7 +76,7 @@ final class CycleFilePages implements AutoCloseable
         try
         {
             final PosixAPI posix = PosixAPI.posix();
-            final LibC libc = LibraryLoader.create(LibC.class).load("c");
+            final LibC libc = Native.LIBC;
             final int fd = posix.open(file.getPath(), O_RDWR, 0);
             final long keepBehind = (mappedBytes + 2 * STEP_BYTES - 1) & -STEP_BYTES;
             return fd < 0 ? null : new CycleFilePages(posix, libc, fd, keepBehind);

@@ -53,6 +53,12 @@ public final class JournalDecoder
     {
     }
 
+    /** The type of the record at the read position of {@code in}, left unread; -1 for an empty record. */
+    static int peekType(final Bytes<?> in)
+    {
+        return in.readRemaining() == 0 ? -1 : in.readUnsignedByte(in.readPosition());
+    }
+
     /** Decodes the record from the read position to the read limit of {@code in}. */
     public static JournalRecord decode(final Bytes<?> in)
     {

@@ -22,23 +22,7 @@ public final class JournalReader implements AutoCloseable
     /** The next record, or null when none is there (yet). */
     public JournalRecord next()
     {
-        while (true)
-        {
-            try (DocumentContext document = tailer.readingDocument())
-            {
-                if (!document.isPresent())
-                {
-                    return null;
-                }
-                if (document.isMetaData())
-                {
-                    continue;
-                }
-                final JournalRecord record = JournalDecoder.decode(document.wire().bytes());
-                record.index = document.index();
-                return record;
-            }
-        }
+        return read(null);
     }
 
     /**
@@ -47,6 +31,12 @@ public final class JournalReader implements AutoCloseable
      * most of its records).
      */
     public JournalRecord next(final IntPredicate wanted)
+    {
+        return read(wanted);
+    }
+
+    /** The next record ({@code wanted} null: of any type). */
+    private JournalRecord read(final IntPredicate wanted)
     {
         while (true)
         {
@@ -57,8 +47,7 @@ public final class JournalReader implements AutoCloseable
                     return null;
                 }
                 final Bytes<?> bytes = document.wire().bytes();
-                if (document.isMetaData() || bytes.readRemaining() == 0 ||
-                    !wanted.test(bytes.readUnsignedByte(bytes.readPosition())))
+                if (document.isMetaData() || wanted != null && !wanted.test(JournalDecoder.peekType(bytes)))
                 {
                     continue;
                 }

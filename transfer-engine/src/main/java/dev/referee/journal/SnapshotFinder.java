@@ -79,8 +79,7 @@ public final class SnapshotFinder
                         continue;
                     }
                     final Bytes<?> bytes = document.wire().bytes();
-                    if (bytes.readRemaining() == 0 ||
-                        bytes.readUnsignedByte(bytes.readPosition()) != RecordType.SNAPSHOT)
+                    if (JournalDecoder.peekType(bytes) != RecordType.SNAPSHOT)
                     {
                         continue;
                     }
@@ -134,26 +133,11 @@ public final class SnapshotFinder
             while (endSequence > 0)
             {
                 final long startSequence = Math.max(0, endSequence - window);
-                final long endIndex = roll.toIndex(cycle, endSequence);
                 if (!tailer.moveToIndex(roll.toIndex(cycle, startSequence)))
                 {
                     return -1;
                 }
-                long found = -1;
-                while (true)
-                {
-                    try (DocumentContext document = tailer.readingDocument())
-                    {
-                        if (!document.isPresent() || document.index() >= endIndex)
-                        {
-                            break;
-                        }
-                        if (!document.isMetaData() && isLastPart(document.wire().bytes()))
-                        {
-                            found = document.index();
-                        }
-                    }
-                }
+                final long found = lastPartBefore(tailer, roll.toIndex(cycle, endSequence));
                 if (found >= 0)
                 {
                     return found;
@@ -164,11 +148,34 @@ public final class SnapshotFinder
         return -1;
     }
 
+    /**
+     * Reading forwards from where {@code tailer} stands to just before {@code endIndex}: the index of the last record
+     * there that is a snapshot's last part, -1 when none is.
+     */
+    private static long lastPartBefore(final ExcerptTailer tailer, final long endIndex)
+    {
+        long found = -1;
+        while (true)
+        {
+            try (DocumentContext document = tailer.readingDocument())
+            {
+                if (!document.isPresent() || document.index() >= endIndex)
+                {
+                    return found;
+                }
+                if (!document.isMetaData() && isLastPart(document.wire().bytes()))
+                {
+                    found = document.index();
+                }
+            }
+        }
+    }
+
     private static boolean isLastPart(final Bytes<?> bytes)
     {
         final long at = bytes.readPosition();
-        return bytes.readRemaining() >= PARTS_OFFSET + Integer.BYTES &&
-            bytes.readUnsignedByte(at) == RecordType.SNAPSHOT &&
+        return JournalDecoder.peekType(bytes) == RecordType.SNAPSHOT &&
+            bytes.readRemaining() >= PARTS_OFFSET + Integer.BYTES &&
             bytes.readInt(at + PART_OFFSET) == bytes.readInt(at + PARTS_OFFSET) - 1;
     }
 
@@ -184,8 +191,7 @@ public final class SnapshotFinder
                     return null;
                 }
                 final Bytes<?> bytes = document.wire().bytes();
-                if (document.isMetaData() || bytes.readRemaining() == 0 ||
-                    bytes.readUnsignedByte(bytes.readPosition()) != RecordType.CONFIG)
+                if (document.isMetaData() || JournalDecoder.peekType(bytes) != RecordType.CONFIG)
                 {
                     continue;
                 }

@@ -58,10 +58,7 @@ class JournalPretouchTest
         // Chunks larger than the range ahead, as a node's (a chunk no mapping holds any more would be unmapped).
         try (Journal journal = Journal.openForWriting(dir, new JournalConfig(JournalRoll.DAILY, 7, 0), 64 << 20))
         {
-            final ChronicleSink sink = journal.newSink();
-            JournalEncoder.inputTick(sink.begin(), 1);
-            sink.commit();
-            final Path file = Journal.cycleFiles(dir).get(0);
+            final Path file = firstRecordsFile(journal.newSink());
             // The housekeeping thread pre-touches every 10 ms as well, so only the state after is checked: the
             // range ahead resident (without pre-touching the file maps a few KiB).
             journal.pretouch();
@@ -82,9 +79,7 @@ class JournalPretouchTest
         try (Journal journal = Journal.openForWriting(dir, new JournalConfig(JournalRoll.DAILY, 7, 0), 64 << 20))
         {
             final ChronicleSink sink = journal.newSink();
-            JournalEncoder.inputTick(sink.begin(), 1);
-            sink.commit();
-            final Path file = Journal.cycleFiles(dir).get(0);
+            final Path file = firstRecordsFile(sink);
             final long sizeBefore = java.nio.file.Files.size(file);
             journal.pretouch();
             final long reserved = journal.reservedToPosition();
@@ -168,6 +163,14 @@ class JournalPretouchTest
         final String out = new String(fincore.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertEquals(0, fincore.waitFor(), out);
         return Long.parseLong(out.trim());
+    }
+
+    /** Appends a first record through {@code sink}: the cycle file it created. */
+    private Path firstRecordsFile(final ChronicleSink sink) throws IOException
+    {
+        JournalEncoder.inputTick(sink.begin(), 1);
+        sink.commit();
+        return Journal.cycleFiles(dir).get(0);
     }
 
     /** The resident kibibytes of this process's mappings of {@code file} (/proc/self/smaps). */
