@@ -50,6 +50,8 @@ final class CycleFilePages implements AutoCloseable
     private final LibC libc;
     private final int fd;
     private final long keepBehindBytes;
+    /** The end of the first mapping chunk, which holds the header: dropping starts there. */
+    private final long sweepFrom;
     private long reservedTo = -1;
     /** Writeback started (a first DONTNEED) up to here. */
     private long writebackTo;
@@ -57,12 +59,15 @@ final class CycleFilePages implements AutoCloseable
     private long droppedTo;
     private String failure = "";
 
-    private CycleFilePages(final PosixAPI posix, final LibC libc, final int fd, final long keepBehindBytes)
+    private CycleFilePages(final PosixAPI posix, final LibC libc, final int fd, final long mappedBytes)
     {
         this.posix = posix;
         this.libc = libc;
         this.fd = fd;
-        this.keepBehindBytes = keepBehindBytes;
+        this.keepBehindBytes = (mappedBytes + 2 * STEP_BYTES - 1) & -STEP_BYTES;
+        this.sweepFrom = (mappedBytes + STEP_BYTES - 1) & -STEP_BYTES;
+        this.writebackTo = sweepFrom;
+        this.droppedTo = sweepFrom;
     }
 
     /**
@@ -78,8 +83,7 @@ final class CycleFilePages implements AutoCloseable
             final PosixAPI posix = PosixAPI.posix();
             final LibC libc = Native.LIBC;
             final int fd = posix.open(file.getPath(), O_RDWR, 0);
-            final long keepBehind = (mappedBytes + 2 * STEP_BYTES - 1) & -STEP_BYTES;
-            return fd < 0 ? null : new CycleFilePages(posix, libc, fd, keepBehind);
+            return fd < 0 ? null : new CycleFilePages(posix, libc, fd, mappedBytes);
         }
         catch (final Throwable ex)
         {
@@ -110,22 +114,27 @@ final class CycleFilePages implements AutoCloseable
 
     /**
      * For a writer at {@code writePosition}: starts the writeback of the whole steps more than the kept bytes behind
-     * it (a first {@code DONTNEED} starts it, and drops what is clean already), and drops from the cache the steps
-     * whose writeback the call before started, once it is done (only clean pages can be dropped; the wait is short:
-     * the call before was {@link Journal#PRETOUCH_PERIOD_MS} earlier, and a step is 4 MiB). False when the kernel
-     * refuses.
+     * it (a first {@code DONTNEED} starts it, and drops what is clean already), and once the writeback the call before
+     * started is done, drops every page from the end of the first chunk to there (only clean pages can be dropped;
+     * the wait is short: the call before was {@link Journal#PRETOUCH_PERIOD_MS} earlier, and a step is 4 MiB).
+     * <p>
+     * Why from the first chunk every time, not from where the last drop ended: the kernel keeps a page some mapping
+     * still maps, and Chronicle keeps a chunk mapped while its index array there fills, seconds after the writer left
+     * it. Dropped once, its pages stayed cached for good (80 MiB a chunk, found with {@code mincore}); swept again,
+     * they go when Chronicle unmaps the chunk. The sweep visits only the cached pages of that range: those few.
+     * False when the kernel refuses.
      */
     boolean dropBehind(final long writePosition)
     {
         if (writebackTo > droppedTo)
         {
-            final long length = writebackTo - droppedTo;
-            if (libc.sync_file_range(fd, droppedTo, length,
+            final long length = writebackTo - sweepFrom;
+            if (libc.sync_file_range(fd, sweepFrom, length,
                 SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER) != 0)
             {
                 return failed("sync_file_range: " + posix.lastErrorStr());
             }
-            if (!dontNeed(droppedTo, length))
+            if (!dontNeed(sweepFrom, length))
             {
                 return false;
             }

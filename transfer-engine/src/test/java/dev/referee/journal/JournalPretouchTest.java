@@ -136,7 +136,7 @@ class JournalPretouchTest
             final Path file = Journal.cycleFiles(dir).get(0);
             final long written = (long)records * message.length;
             final long keep = journal.keepBehindBytes();
-            final long cached = cachedBytes(file);
+            final long cached = Fincore.cachedBytes(file);
             assertTrue(cached <= keep + Journal.PRETOUCH_AHEAD_BYTES + 3 * CycleFilePages.STEP_BYTES,
                 "cached " + (cached >> 20) + " MiB of a " + (written >> 20) + " MiB journal, keeping " + (keep >> 20)
                     + " MiB behind the writer");
@@ -156,15 +156,6 @@ class JournalPretouchTest
     }
 
     /** The bytes of {@code file} in the page cache, as fincore (util-linux) counts them. */
-    private static long cachedBytes(final Path file) throws IOException, InterruptedException
-    {
-        final Process fincore = new ProcessBuilder("fincore", "--bytes", "--noheadings", "--output", "RES",
-            file.toString()).redirectErrorStream(true).start();
-        final String out = new String(fincore.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertEquals(0, fincore.waitFor(), out);
-        return Long.parseLong(out.trim());
-    }
-
     /** Appends a first record through {@code sink}: the cycle file it created. */
     private Path firstRecordsFile(final ChronicleSink sink) throws IOException
     {
