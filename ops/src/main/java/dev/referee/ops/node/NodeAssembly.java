@@ -74,7 +74,18 @@ final class NodeAssembly
     /** Builds and starts a node; throws (with nothing left running or bound) when any part cannot start. */
     static RefereeNode start(final RefereeConfig config) throws Exception
     {
+        return start(config, false);
+    }
+
+    /**
+     * {@link #start(RefereeConfig)}, and with {@code warmUpBesideReplay} the warm-up started once the listeners are
+     * bound, so that it runs beside the journal's replay, and waited for (its result logged) before the pipeline
+     * starts (see {@link ParallelWarmUp}). A failure waits for the warm-up too: nothing is left running.
+     */
+    static RefereeNode start(final RefereeConfig config, final boolean warmUpBesideReplay) throws Exception
+    {
         final NodeParts parts = new NodeParts();
+        ParallelWarmUp running = null;
         try
         {
             parts.pipeline = pipeline(config);
@@ -87,6 +98,10 @@ final class NodeAssembly
             parts.pipeline.watchUdpPeers(udpRouteTargets(config));
             // Bound before the engine is built: a configured port 0 is advertised (Via, Contact) as the real port.
             parts.pipeline.bind();
+            if (warmUpBesideReplay)
+            {
+                running = ParallelWarmUp.start(config);
+            }
             parts.webhooks = new TransferWebhookClient(
                 parts.pipeline.inputs(), Duration.ofMillis(config.webhook().timeoutMs()));
             // Call records are written off the engine thread; wall-clock times come from this one reading.
@@ -110,6 +125,12 @@ final class NodeAssembly
                 engine.mediaLive(new RelayControl(parts.media.commands()));
                 parts.mediaReports = new MediaReportReader(parts.media.reports(), parts.pipeline.inputs()).start();
             }
+            if (running != null)
+            {
+                final ParallelWarmUp done = running;
+                running = null;
+                WarmUp.log(done.await());
+            }
             // Read before the engine thread starts: from then on only reloads change it, and ConfigReload knows those.
             parts.pipeline.start(new InboundAdapter(engine));
             // Read before the engine thread takes an input that could change it: from then on only reloads do, and
@@ -131,6 +152,17 @@ final class NodeAssembly
         catch (final Exception ex)
         {
             parts.close();
+            if (running != null)
+            {
+                try
+                {
+                    running.await();
+                }
+                catch (final Exception warmUpFailure)
+                {
+                    ex.addSuppressed(warmUpFailure);
+                }
+            }
             throw ex;
         }
     }

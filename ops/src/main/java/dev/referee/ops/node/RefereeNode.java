@@ -33,10 +33,11 @@ public final class RefereeNode implements AutoCloseable
      */
     public static RefereeNode start(final RefereeConfig config) throws Exception
     {
-        final WarmUp.Result warmUp = WarmUp.run(config);
-        if (warmUp != null)
+        // A restart warms up beside its journal's replay (ParallelWarmUp); a fresh node before it binds.
+        final boolean besideReplay = ParallelWarmUp.worthwhile(config);
+        if (!besideReplay)
         {
-            System.getLogger(RefereeNode.class.getName()).log(System.Logger.Level.INFO, warmUp.toString());
+            WarmUp.log(WarmUp.run(config));
         }
         if (config.media().enabled())
         {
@@ -45,8 +46,8 @@ public final class RefereeNode implements AutoCloseable
                 "media.enabled: media is anchored in the relay; a transfer target's early media (183 with SDP) is " +
                 "not relayed yet: the transferee hears the generated ringback tone (docs/media.md)");
         }
-        final RefereeNode node = NodeAssembly.start(config);
-        if (warmUp == null)
+        final RefereeNode node = NodeAssembly.start(config, besideReplay);
+        if (!config.warmUp().enabled())
         {
             // No warm-up compiled the code of the engine reading UDP itself (pipeline.udp-receive: engine): a cold JVM
             // moving there deoptimizes and compiles the engine's hot code a second time (0.6-1 s of C2 a second for

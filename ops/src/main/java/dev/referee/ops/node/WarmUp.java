@@ -71,6 +71,15 @@ public final class WarmUp
     {
     }
 
+    /** Says what a warm-up did (INFO); nothing for null (none ran). */
+    static void log(final Result result)
+    {
+        if (result != null)
+        {
+            System.getLogger(WarmUp.class.getName()).log(System.Logger.Level.INFO, result.toString());
+        }
+    }
+
     /** Warms up per {@code config.warmUp()}; returns null when it is disabled. */
     public static Result run(final RefereeConfig config) throws Exception
     {

@@ -32,8 +32,8 @@ class RefereeRestartInteropTest
     private static final int CALLS_PER_SIDE = 100;
     /**
      * Long enough to establish every call, kill Referee and restart it before the first BYE. A restart may take up
-     * to 10 s to its first answer (issue 8: the warm-up runs before the listeners open, and more slowly on a loaded
-     * machine), so 12 s left some calls ending before the count was read.
+     * to 10 s to its first answer (issue 8: the warm-up runs beside the journal's replay, before the pipeline starts, and more
+     * slowly on a loaded machine), so 12 s left some calls ending before the count was read.
      */
     private static final long HOLD_MS = 25_000;
     private static final Duration BOUND = Duration.ofSeconds(60);

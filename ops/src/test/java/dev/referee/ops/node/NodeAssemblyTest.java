@@ -1,12 +1,14 @@
 package dev.referee.ops.node;
 
 import dev.referee.config.ListenAddress;
+import dev.referee.engine.counters.EngineCounters;
 import dev.referee.journal.Journal;
 import dev.referee.journal.JournalReader;
 import dev.referee.journal.JournalRecord;
 import dev.referee.journal.RecordType;
 import dev.referee.ops.config.ConfigLoader;
 import dev.referee.ops.config.RefereeConfig;
+import dev.referee.ops.config.WarmUpConfig;
 import dev.referee.transport.Transport;
 
 import org.junit.jupiter.api.Test;
@@ -82,6 +84,45 @@ class NodeAssemblyTest
         assertEquals(List.of(RecordType.NODE_START, RecordType.RECOVERED), controlRecords(dir.resolve("journal")));
     }
 
+    /**
+     * A restart warms up beside its journal's replay (ParallelWarmUp), and answers only once both are done: the call
+     * the first node left in progress is recovered, and a new call is relayed.
+     */
+    @Test
+    void shouldWarmUpBesideTheReplayOfARestart() throws Exception
+    {
+        final RefereeConfig warmingUp = withWarmUp(config(true, "off", 5062), 40);
+        assertFalse(ParallelWarmUp.worthwhile(warmingUp), "no journal yet: warm up before binding, as before");
+        final String listen;
+        try (DatagramSocket callee = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            DatagramSocket caller = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)))
+        {
+            final RefereeConfig first = config(true, "off", callee.getLocalPort());
+            try (RefereeNode node = NodeAssembly.start(first))
+            {
+                final InetSocketAddress referee = node.boundAddresses().get(0).address();
+                send(caller, referee, invite(caller.getLocalPort(), referee.getPort()));
+                assertTrue(receive(callee).startsWith("INVITE sip:bob@"));
+                listen = "[\"udp:127.0.0.1:" + referee.getPort() + "\"]";
+            }
+            final RefereeConfig restart = withWarmUp(withListen(first, listen), 40);
+            assertTrue(ParallelWarmUp.worthwhile(restart));
+            assertFalse(ParallelWarmUp.worthwhile(withWarmUp(restart, 0)), "no warm-up, nothing beside the replay");
+            try (RefereeNode node = RefereeNode.start(restart))
+            {
+                assertFalse(Thread.getAllStackTraces().keySet().stream()
+                    .anyMatch(t -> t.getName().equals("referee-warm-up") && t.isAlive()), "the warm-up is over");
+                assertEquals(1, node.engineCounters().get(EngineCounters.CALLS), "the call in progress, recovered");
+                final InetSocketAddress referee = node.boundAddresses().get(0).address();
+                send(caller, referee, invite(caller.getLocalPort(), referee.getPort()).replace("assembly-1@", "assembly-2@")
+                    .replace("z9hG4bK-assembly-1", "z9hG4bK-assembly-2"));
+                final String relayed = receive(callee);
+                assertTrue(relayed.startsWith("INVITE sip:bob@") && relayed.contains("Call-ID: "), relayed);
+            }
+        }
+        assertEquals(List.of(RecordType.NODE_START, RecordType.RECOVERED), controlRecords(dir.resolve("journal")));
+    }
+
     @Test
     void shouldRunWithoutAJournalWhenItIsOff() throws Exception
     {
@@ -102,6 +143,11 @@ class NodeAssemblyTest
             "cdr:\n  dir: \"" + dir.resolve("cdr") + "\"\n" +
             "admin: \"" + admin + "\"\n" +
             "warm-up:\n  calls: 0\n", "test.yaml");
+    }
+
+    private static RefereeConfig withWarmUp(final RefereeConfig config, final int calls)
+    {
+        return config.withWarmUp(new WarmUpConfig(calls, 30_000));
     }
 
     private static RefereeConfig withListen(final RefereeConfig config, final String listen) throws Exception
