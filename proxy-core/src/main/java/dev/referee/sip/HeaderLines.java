@@ -10,6 +10,8 @@ final class HeaderLines
     /** {@link #knownHeaderLine} results besides the next line's start. */
     private static final int NOT_KNOWN = -2;
     private static final int NO_LINE_END = -3;
+    /** In {@link #knownHeaderLine}: the colon was not found in the name's first two words. */
+    private static final int SHORT_NAME_NOT_READ = -4;
 
     private byte[] bytes = ByteAccess.NONE;
     private HeaderIndex index;
@@ -114,17 +116,45 @@ final class HeaderLines
     private int knownHeaderLine(final int from, final int end)
     {
         final byte[] bytes = this.bytes;
-        final int colon = SipChars.indexOfAny(bytes, from, end, (byte)':', SipChars.LF, SipChars.LF);
-        if (colon < 0)
+        int colon = SHORT_NAME_NOT_READ;
+        int nameEnd = from;
+        int id = HeaderName.OTHER;
+        if (end - from >= 2 * Long.BYTES)
         {
-            return NO_LINE_END;
+            // Most names are under sixteen letters: the two words that hold the name show its colon (or an LF before
+            // it) without a search loop, and the same words, lower-cased, are the name's key in the lookup.
+            final long low = SipChars.getLong(bytes, from);
+            final long high = SipChars.getLong(bytes, from + Long.BYTES);
+            final int length = SipChars.colonOrLineFeed(low, high);
+            if (length < 2 * Long.BYTES)
+            {
+                if (bytes[from + length] != ':')
+                {
+                    return NOT_KNOWN;
+                }
+                if (length > 0 && !SipChars.isLws(bytes[from + length - 1]))
+                {
+                    colon = from + length;
+                    nameEnd = colon;
+                    id = HeaderName.lookup(low, high, length);
+                }
+            }
         }
-        if (bytes[colon] != ':')
+        if (colon == SHORT_NAME_NOT_READ)
         {
-            return NOT_KNOWN;
+            // A longer name, LWS before the colon, or no room for two words: found and looked up byte-exactly.
+            colon = SipChars.indexOfAny(bytes, from, end, (byte)':', SipChars.LF, SipChars.LF);
+            if (colon < 0)
+            {
+                return NO_LINE_END;
+            }
+            if (bytes[colon] != ':')
+            {
+                return NOT_KNOWN;
+            }
+            nameEnd = SipChars.trimEnd(bytes, from, colon);
+            id = HeaderName.lookup(bytes, from, nameEnd - from);
         }
-        final int nameEnd = SipChars.trimEnd(bytes, from, colon);
-        final int id = HeaderName.lookup(bytes, from, nameEnd - from);
         if (id == HeaderName.OTHER)
         {
             return NOT_KNOWN;

@@ -200,6 +200,30 @@ public final class HeaderName
         }
     }
 
+    /**
+     * As {@link #lookup(byte[], int, int)} for a name of 1 to 15 letters already read as the words {@code low} and
+     * {@code high} (as {@link SipChars#getLong} reads them, the bytes after the name anything): the key is built from
+     * them without reading the name again. A slot's second word is zero for a name of eight letters or fewer.
+     */
+    static int lookup(final long low, final long high, final int length)
+    {
+        final long first = SipChars.toLowerCase(low) & SipChars.firstBytesMask(length);
+        final long second = length > Long.BYTES ?
+            SipChars.toLowerCase(high) & SipChars.firstBytesMask(length - Long.BYTES) : 0;
+        for (int slot = wordHash(first, length); ; slot = (slot + 1) & WORD_TABLE_MASK)
+        {
+            final int slotLength = WORD_LENGTHS[slot];
+            if (slotLength == 0)
+            {
+                return OTHER;
+            }
+            if (slotLength == length && WORDS[3 * slot] == first && WORDS[3 * slot + 1] == second)
+            {
+                return WORD_IDS[slot];
+            }
+        }
+    }
+
     /** A name whose last word would be read past the array's end: compared letter by letter. */
     private static int lookupNearEnd(final byte[] bytes, final int offset, final int length)
     {

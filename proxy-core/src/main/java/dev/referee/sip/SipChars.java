@@ -24,6 +24,8 @@ final class SipChars
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long ONES = 0x0101_0101_0101_0101L;
     private static final long HIGH_BITS = 0x8080_8080_8080_8080L;
+    private static final long COLONS = ':' * ONES;
+    private static final long LINE_FEEDS = LF * ONES;
     private static final long LWS_BITS = 1L << SP | 1L << HT | 1L << CR | 1L << LF;
 
     private static final boolean[] TOKEN = new boolean[256];
@@ -225,6 +227,19 @@ final class SipChars
             }
         }
         return NOT_FOUND;
+    }
+
+    /**
+     * The index (0-15) of the first ':' or LF in the sixteen bytes {@code low} then {@code high} (as {@link #getLong}
+     * reads them), 16 when there is none: where a header name ends, without a search loop for the usual name.
+     */
+    static int colonOrLineFeed(final long low, final long high)
+    {
+        final long inLow = zeroBytes(low ^ COLONS) | zeroBytes(low ^ LINE_FEEDS);
+        final long inHigh = zeroBytes(high ^ COLONS) | zeroBytes(high ^ LINE_FEEDS);
+        // The lowest flag of a word is exact; a word without a match has none (numberOfTrailingZeros(0) is 64).
+        return inLow != 0 ? Long.numberOfTrailingZeros(inLow) >>> 3 :
+            Long.BYTES + (Long.numberOfTrailingZeros(inHigh) >>> 3);
     }
 
     /** The high bit of each zero byte of {@code word} is set, and possibly of bytes above the lowest zero one. */

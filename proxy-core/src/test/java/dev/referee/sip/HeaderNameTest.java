@@ -54,6 +54,29 @@ class HeaderNameTest
         assertEquals(HeaderName.PROXY_AUTHORIZATION, HeaderName.lookup(unknown, 2, 19));
     }
 
+    /** The lookup of a name already read as two words agrees with the array lookup for every prefix of a line. */
+    @Test
+    void shouldFindANameGivenAsTwoWordsAsTheArrayLookupDoes()
+    {
+        for (int id = 1; id < HeaderName.COUNT; id++)
+        {
+            for (final String name : new String[] {HeaderName.canonicalName(id), HeaderName.canonicalName(id)
+                .toUpperCase(), HeaderName.canonicalName(id).toLowerCase()})
+            {
+                final byte[] line = (name + ": value of some length\r\n").getBytes(StandardCharsets.US_ASCII);
+                final long low = SipChars.getLong(line, 0);
+                final long high = SipChars.getLong(line, Long.BYTES);
+                for (int length = 1; length < 2 * Long.BYTES; length++)
+                {
+                    assertEquals(HeaderName.lookup(line, 0, length), HeaderName.lookup(low, high, length), name);
+                }
+                assertEquals(Math.min(name.length(), 2 * Long.BYTES), SipChars.colonOrLineFeed(low, high), name);
+            }
+        }
+        final byte[] folded = "Via\n: x and more bytes".getBytes(StandardCharsets.US_ASCII);
+        assertEquals(3, SipChars.colonOrLineFeed(SipChars.getLong(folded, 0), SipChars.getLong(folded, Long.BYTES)));
+    }
+
     @Test
     void shouldFindCompactForms()
     {
