@@ -11,22 +11,16 @@ import org.agrona.concurrent.SystemEpochNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
-import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
-import java.net.StandardSocketOptions;
 import java.net.SocketAddress;
-import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * UDP listeners: one non-blocking {@link DatagramChannel} per {@code listen} entry, all read by ONE receive
@@ -58,32 +52,20 @@ public final class UdpTransport implements Runnable, AutoCloseable
     static final int RECEIVE_BATCH = 16;
     /** Datagrams {@link #queue} holds before it writes them (the send stage flushes at the end of each batch). */
     public static final int SEND_BATCH = 32;
-    /**
-     * Socket buffers asked of the kernel (it caps them at net.core.rmem_max / wmem_max). Linux's default of 208 KiB
-     * holds about 400 SIP messages: at 800 calls/s a receive thread kept off the CPU for half a second (JIT at
-     * start, a busy 2-core machine) lost datagrams, and calls whose 180 and 200 were all dropped failed. 4 MiB rides
-     * out several seconds of that, as Kamailio's udp_rcvbuf probing does.
-     */
-    static final int SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
-
     private final List<InetSocketAddress> requested;
     private final InboundPublisher publisher;
     private final Admission admission;
     private final PipelineCounters counters;
     private final BorderGuard border;
 
-    private final List<DatagramChannel> channels = new ArrayList<>();
+    /** The sockets, and which one a datagram leaves from. */
+    private final UdpSockets sockets = new UdpSockets();
     /** recvmmsg/sendmmsg, or null: a system call per datagram through the channels ({@link #batchSystemCalls}). */
     private LinuxDatagramCalls calls;
     /** Each channel's file descriptor for {@link #calls}; built by {@link #bind()}, read-only after. */
     private final Object2IntHashMap<DatagramChannel> fds = new Object2IntHashMap<>(-1);
-    /** Peers whose ICMP errors Referee hears: see the class. Set before {@link #bind()}. */
-    private List<InetSocketAddress> watched = List.of();
-    /** Built by {@link #bind()}, read-only after (the threads start after it). */
-    private final Map<InetSocketAddress, DatagramChannel> connectedByPeer = new HashMap<>();
     /** The most peers watched: each is a socket. */
     public static final int MAX_WATCHED_PEERS = 1024;
-    private final List<InetSocketAddress> boundAddresses = new ArrayList<>();
     private Selector selector;
     private volatile boolean running = true;
     /** The longest wait in the socket of the datagrams the last {@link #receive} read (arrival stamps). */
@@ -120,10 +102,6 @@ public final class UdpTransport implements Runnable, AutoCloseable
     // Send thread: a direct buffer lets the JDK write without its own temporary copy.
     private final ByteBuffer sendByteBuffer = ByteBuffer.allocateDirect(InboundEvent.MAX_MESSAGE_LENGTH);
     private final UnsafeBuffer sendBuffer = new UnsafeBuffer(sendByteBuffer);
-    private DatagramChannel ipv4Channel;
-    private DatagramChannel ipv6Channel;
-    private InetSocketAddress ipv4Local;
-    private InetSocketAddress ipv6Local;
 
     // Capture (HEP): one tap per thread. The receive thread's also sees the stateless answers it sends.
     private PacketTap receiveTap = PacketTap.NONE;
@@ -166,7 +144,7 @@ public final class UdpTransport implements Runnable, AutoCloseable
         {
             throw new IllegalArgumentException("at most " + MAX_WATCHED_PEERS + " UDP route targets: " + peers.size());
         }
-        watched = List.copyOf(peers);
+        sockets.watch(peers);
     }
 
     /**
@@ -205,76 +183,13 @@ public final class UdpTransport implements Runnable, AutoCloseable
     public void bind() throws IOException
     {
         selector = Selector.open();
-        final boolean sharePort = !watched.isEmpty();
-        for (final InetSocketAddress address : requested)
-        {
-            final DatagramChannel channel = DatagramChannel.open(family(address));
-            channels.add(channel);
-            try
-            {
-                channel.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER_BYTES);
-                channel.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER_BYTES);
-                if (sharePort)
-                {
-                    channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
-                }
-                channel.bind(address);
-                channel.configureBlocking(false);
-            }
-            catch (final IOException ex)
-            {
-                throw new IOException("cannot bind udp:" + Addresses.hostPort(address) + ": " + ex.getMessage(), ex);
-            }
-
-            final InetSocketAddress local = (InetSocketAddress)channel.getLocalAddress();
-            boundAddresses.add(local);
-            rememberFd(channel);
-            channel.register(selector, SelectionKey.OP_READ, local);
-            if (local.getAddress() instanceof Inet6Address)
-            {
-                ipv6Local = ipv6Channel == null ? local : ipv6Local;
-                ipv6Channel = ipv6Channel == null ? channel : ipv6Channel;
-            }
-            else
-            {
-                ipv4Local = ipv4Channel == null ? local : ipv4Local;
-                ipv4Channel = ipv4Channel == null ? channel : ipv4Channel;
-            }
-        }
-        for (final InetSocketAddress peer : watched)
-        {
-            connectTo(peer);
-        }
+        sockets.bind(requested, this::opened);
     }
 
-    /** A socket on the listening address and port of the peer's family, connected to the peer (see the class). */
-    private void connectTo(final InetSocketAddress peer) throws IOException
+    /** A socket {@link #bind()} opened: its descriptor for batched calls, and read by the selector. */
+    private void opened(final DatagramChannel channel, final InetSocketAddress local) throws IOException
     {
-        final boolean ipv6 = peer.getAddress() instanceof Inet6Address;
-        final InetSocketAddress local = ipv6 ? ipv6Local : ipv4Local;
-        if (local == null || peer.isUnresolved() || connectedByPeer.containsKey(peer))
-        {
-            return; // no listener of that family: the peer is found out by Timer B, as before
-        }
-        final DatagramChannel channel = DatagramChannel.open(family(peer));
-        try
-        {
-            channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
-            channel.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER_BYTES);
-            channel.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER_BYTES);
-            channel.bind(local);
-            channel.connect(peer);
-            channel.configureBlocking(false);
-        }
-        catch (final IOException ex)
-        {
-            CloseHelper.quietClose(channel);
-            throw new IOException("cannot watch udp:" + Addresses.hostPort(peer) + " from " +
-                Addresses.hostPort(local) + ": " + ex.getMessage(), ex);
-        }
-        channels.add(channel);
         rememberFd(channel);
-        connectedByPeer.put(peer, channel);
         channel.register(selector, SelectionKey.OP_READ, local);
     }
 
@@ -339,18 +254,13 @@ public final class UdpTransport implements Runnable, AutoCloseable
     /** The kernel's receive buffer of each bound socket, in bytes (Linux reports twice what was granted). */
     List<Integer> receiveBufferBytes() throws IOException
     {
-        final List<Integer> sizes = new ArrayList<>(channels.size());
-        for (final DatagramChannel channel : channels)
-        {
-            sizes.add(channel.getOption(StandardSocketOptions.SO_RCVBUF));
-        }
-        return sizes;
+        return sockets.receiveBufferBytes();
     }
 
     /** The addresses actually bound (port 0 resolved), in {@code listen} order. */
     public List<InetSocketAddress> boundAddresses()
     {
-        return List.copyOf(boundAddresses);
+        return sockets.boundAddresses();
     }
 
     /** The receive thread's loop; returns after {@link #stop()}. */
@@ -454,7 +364,7 @@ public final class UdpTransport implements Runnable, AutoCloseable
     public boolean send(final InetSocketAddress destination, final DirectBuffer buffer, final int offset,
         final int length)
     {
-        final DatagramChannel channel = channelFor(destination);
+        final DatagramChannel channel = sockets.channelFor(destination);
         if (channel == null || length > InboundEvent.MAX_MESSAGE_LENGTH)
         {
             counters.udpSendDropped.increment();
@@ -470,7 +380,9 @@ public final class UdpTransport implements Runnable, AutoCloseable
         sendByteBuffer.clear().limit(length);
         try
         {
-            if ((isConnected(channel) ? channel.write(sendByteBuffer) : channel.send(sendByteBuffer, destination)) == 0)
+            final int written = sockets.isConnected(channel) ? channel.write(sendByteBuffer) :
+                channel.send(sendByteBuffer, destination);
+            if (written == 0)
             {
                 counters.udpSendDropped.increment();
                 return false;
@@ -499,7 +411,7 @@ public final class UdpTransport implements Runnable, AutoCloseable
         final int length)
     {
         counters.udpSent.increment();
-        sendTap.copy(PacketTap.UDP, destination.getAddress() instanceof Inet6Address ? ipv6Local : ipv4Local,
+        sendTap.copy(PacketTap.UDP, sockets.localFor(destination),
             destination, buffer, offset, length, System.nanoTime());
     }
 
@@ -516,7 +428,7 @@ public final class UdpTransport implements Runnable, AutoCloseable
             send(destination, buffer, offset, length);
             return;
         }
-        final DatagramChannel channel = channelFor(destination);
+        final DatagramChannel channel = sockets.channelFor(destination);
         if (channel == null || length > InboundEvent.MAX_MESSAGE_LENGTH)
         {
             counters.udpSendDropped.increment();
@@ -526,7 +438,8 @@ public final class UdpTransport implements Runnable, AutoCloseable
         {
             flush();
         }
-        sendBatch.add(channel, fds.getValue(channel), destination, isConnected(channel), buffer, offset, length);
+        sendBatch.add(channel, fds.getValue(channel), destination, sockets.isConnected(channel), buffer, offset,
+            length);
     }
 
     /**
@@ -548,28 +461,10 @@ public final class UdpTransport implements Runnable, AutoCloseable
         sendBatch.clear();
     }
 
-    /** The watched peer's connected socket, else the listening socket of the destination's family; null if none. */
-    private DatagramChannel channelFor(final InetSocketAddress destination)
-    {
-        if (destination == null)
-        {
-            return null;
-        }
-        final DatagramChannel connected = connectedByPeer.get(destination);
-        return connected != null ? connected :
-            destination.getAddress() instanceof Inet6Address ? ipv6Channel : ipv4Channel;
-    }
-
-    /** True for a watched peer's socket ({@link #channelFor}): connected, so a send names no destination. */
-    private boolean isConnected(final DatagramChannel channel)
-    {
-        return channel != ipv4Channel && channel != ipv6Channel;
-    }
-
     public void close()
     {
         running = false;
-        CloseHelper.quietCloseAll(channels);
+        sockets.close();
         CloseHelper.quietClose(selector);
     }
 
@@ -717,22 +612,10 @@ public final class UdpTransport implements Runnable, AutoCloseable
     private void portUnreachable(final DatagramChannel channel)
     {
         counters.udpPortUnreachable.increment();
-        final InetSocketAddress peer = peerOf(channel);
+        final InetSocketAddress peer = UdpSockets.peerOf(channel);
         if (peer != null && !publisher.publishTransportFailure(Transport.UDP, peer, 0, System.nanoTime()))
         {
             counters.udpInboundDropped.increment();
-        }
-    }
-
-    private InetSocketAddress peerOf(final DatagramChannel channel)
-    {
-        try
-        {
-            return (InetSocketAddress)channel.getRemoteAddress();
-        }
-        catch (final IOException ex)
-        {
-            return null;
         }
     }
 
@@ -800,11 +683,5 @@ public final class UdpTransport implements Runnable, AutoCloseable
             answerView.wrap(response);
             receiveTap.copy(PacketTap.UDP, local, to, answerView, start, end - start, System.nanoTime());
         }
-    }
-
-    private static StandardProtocolFamily family(final InetSocketAddress address)
-    {
-        return address.getAddress() instanceof Inet6Address ?
-            StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
     }
 }

@@ -221,7 +221,7 @@ class UdpTransportTest
         try
         {
             transport.bind();
-            final long expected = Math.min(UdpTransport.SOCKET_BUFFER_BYTES, rmemMax);
+            final long expected = Math.min(UdpSockets.SOCKET_BUFFER_BYTES, rmemMax);
             for (final int size : transport.receiveBufferBytes())
             {
                 org.junit.jupiter.api.Assertions.assertTrue(size >= expected,

@@ -118,10 +118,16 @@ public final class Journal implements AutoCloseable
         return self[0];
     }
 
+    /** True when {@code dir} holds a journal: a directory with at least one cycle file. */
+    public static boolean exists(final Path dir) throws IOException
+    {
+        return Files.isDirectory(dir) && !cycleFiles(dir).isEmpty();
+    }
+
     /** Opens an existing journal for reading only: a copy from another machine, or one a node is writing. */
     public static Journal openReadOnly(final Path dir) throws IOException
     {
-        if (!Files.isDirectory(dir) || cycleFiles(dir).isEmpty())
+        if (!exists(dir))
         {
             throw new IOException("no journal in " + dir);
         }

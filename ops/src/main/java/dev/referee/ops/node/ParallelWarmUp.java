@@ -4,8 +4,6 @@ import dev.referee.journal.Journal;
 import dev.referee.ops.config.RefereeConfig;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 
@@ -33,9 +31,7 @@ final class ParallelWarmUp
      */
     static boolean worthwhile(final RefereeConfig config) throws IOException
     {
-        final Path dir = config.journalDir();
-        return config.journal().enabled() && config.warmUp().enabled() && Files.isDirectory(dir) &&
-            !Journal.cycleFiles(dir).isEmpty();
+        return config.journal().enabled() && config.warmUp().enabled() && Journal.exists(config.journalDir());
     }
 
     /** Starts warming up per {@code config} on a new thread. */
