@@ -97,9 +97,16 @@ public record PipelineConfig(int inboundRingSize, int outboundRingSize, String w
         this(inboundRingSize, outboundRingSize, waitStrategy, tickIntervalMs, UdpSend.SEND_THREAD);
     }
 
+    /**
+     * The defaults. A tick every 50 ms: engine timers fire up to a tick late when no other input moves the engine's
+     * time (under load every datagram does), which SIP's timers absorb (T1 is 500 ms; Kamailio's timers tick every
+     * 62.5 ms). Each tick wakes the ticker and the engine threads and is a journaled input: on this kind of VM a
+     * wake-up costs 50-80 us of CPU, and at 10 ms the ticks took about 8 ms of CPU a second of an idle node
+     * (docs/benchmarks.md, "Fewer wake-ups").
+     */
     public static PipelineConfig defaults()
     {
-        return new PipelineConfig(16_384, 16_384, "blocking", 10, UdpSend.SEND_THREAD, UdpSyscalls.BATCHED,
+        return new PipelineConfig(16_384, 16_384, "blocking", 50, UdpSend.SEND_THREAD, UdpSyscalls.BATCHED,
             UdpReceive.ENGINE);
     }
 

@@ -31,12 +31,13 @@ public final class CdrWriter implements EngineEvents, AutoCloseable
     /** Events that can wait for the writer: about a second of a busy node's call and transfer events. */
     public static final int DEFAULT_QUEUE_CAPACITY = 16 * 1024;
     /**
-     * The writer has nothing latency-critical to do: sleeping leaves the cores to the engine and receivers. 10 ms,
-     * not 1: at 3,000 calls/s a 1 ms sleep woke the writer 800 times a second for a few calls each, a write system
-     * call per wake, and its CPU was two thirds system time (42 ms per second, 14 us per call; docs/benchmarks.md).
-     * The queue holds far more than 10 ms of events.
+     * The writer has nothing latency-critical to do: sleeping leaves the cores to the engine and receivers. 50 ms:
+     * at 3,000 calls/s a 1 ms sleep woke the writer 800 times a second for a few calls each, a write system call per
+     * wake, and its CPU was two thirds system time (42 ms per second, 14 us per call); at 10 ms it still woke 100
+     * times a second, idle or not, at 50-80 us of CPU a wake-up on this kind of VM (docs/benchmarks.md, "Fewer
+     * wake-ups"). A record reaches its file within about 50 ms of the call's end; the queue holds about a second.
      */
-    private static final long IDLE_SLEEP_MS = 10;
+    private static final long IDLE_SLEEP_MS = 50;
     /** How long close waits for the writer thread before interrupting it (and waiting again). */
     private static final int CLOSE_TIMEOUT_MS = 5_000;
 

@@ -43,9 +43,19 @@ public final class Journal implements AutoCloseable
     /** Chronicle's data files end with this. */
     public static final String CYCLE_FILE_SUFFIX = ".cq4";
     /** How far past the write position {@link #pretouch()} keeps the file's pages touched. */
-    static final long PRETOUCH_AHEAD_BYTES = 4L << 20;
-    /** How often it looks: 4 MiB ahead every 10 ms stays ahead of up to 400 MB/s of records. */
-    static final long PRETOUCH_PERIOD_MS = 10;
+    static final long PRETOUCH_AHEAD_BYTES = 8L << 20;
+    /**
+     * The most it touches ahead when the writers outrun it: the range ahead doubles each time they are found past
+     * it, so that writers faster than the period planned for (the engine alone under JMH writes about 270 MB/s)
+     * still find their pages touched.
+     */
+    static final long PRETOUCH_AHEAD_MAX_BYTES = 64L << 20;
+    /**
+     * How often it looks: 8 MiB ahead every 25 ms stays ahead of up to 320 MB/s of records (a node writes about 18
+     * MB/s at 3,000 calls/s). Not more often: every wake-up of the thread costs 50-80 us of CPU on this kind of VM,
+     * idle or not (docs/benchmarks.md, "Fewer wake-ups").
+     */
+    static final long PRETOUCH_PERIOD_MS = 25;
     private static final long PAGE_BYTES = 4096;
 
     private final Path dir;
@@ -57,6 +67,8 @@ public final class Journal implements AutoCloseable
     private SingleChronicleQueueStore touchStore;
     private MappedBytes touchBytes;
     private long touchedToPosition;
+    /** How far ahead it touches: doubled each time the writers are found past the touched pages. */
+    private long aheadBytes = PRETOUCH_AHEAD_BYTES;
     private boolean pretouchFailed;
     private CycleFilePages touchPages;
     private boolean adviceFailed;
@@ -270,7 +282,12 @@ public final class Journal implements AutoCloseable
                     : CycleFilePages.open(store.file(), mapped.chunkSize() + mapped.overlapSize());
             }
             final long writePosition = touchStore.writePosition();
-            final long end = writePosition + PRETOUCH_AHEAD_BYTES;
+            if (touchedToPosition > 0 && writePosition >= touchedToPosition)
+            {
+                // The writers went past every touched page since the last look: they took the faults themselves.
+                aheadBytes = Math.min(PRETOUCH_AHEAD_MAX_BYTES, 2 * aheadBytes);
+            }
+            final long end = writePosition + aheadBytes;
             long page = Math.max(touchedToPosition, (writePosition + PAGE_BYTES) & -PAGE_BYTES);
             adviseKernel(writePosition, page, end);
             for (; page < end; page += PAGE_BYTES)
@@ -300,6 +317,12 @@ public final class Journal implements AutoCloseable
             touchPages.close();
             touchPages = null;
         }
+    }
+
+    /** How far past the write position pre-touching reaches now: for tests. */
+    synchronized long aheadBytes()
+    {
+        return aheadBytes;
     }
 
     /** How far the current cycle file's blocks are reserved (-1 when none are): for tests. */

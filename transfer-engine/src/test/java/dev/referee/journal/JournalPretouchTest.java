@@ -30,7 +30,7 @@ class JournalPretouchTest
             {
                 if (i % 500 == 0)
                 {
-                    journal.pretouch(); // also runs every 10 ms on the housekeeping thread
+                    journal.pretouch(); // also runs every 25 ms on the housekeeping thread
                 }
                 JournalEncoder.inputTick(sink.begin(), i);
                 sink.commit();
@@ -59,12 +59,49 @@ class JournalPretouchTest
         try (Journal journal = Journal.openForWriting(dir, new JournalConfig(JournalRoll.DAILY, 7, 0), 64 << 20))
         {
             final Path file = firstRecordsFile(journal.newSink());
-            // The housekeeping thread pre-touches every 10 ms as well, so only the state after is checked: the
+            // The housekeeping thread pre-touches every 25 ms as well, so only the state after is checked: the
             // range ahead resident (without pre-touching the file maps a few KiB).
             journal.pretouch();
             final long resident = residentKib(file);
             assertTrue(resident >= (Journal.PRETOUCH_AHEAD_BYTES >> 10) * 3 / 4,
                 "resident pages of " + file.getFileName() + ": " + resident + " KiB");
+        }
+    }
+
+    /**
+     * Writers that outrun the pre-toucher (past every touched page between two looks) make it reach twice as far
+     * ahead; writers it keeps ahead of leave the range as it is.
+     */
+    @Test
+    void shouldReachFurtherAheadWhenTheWritersOutrunIt() throws IOException
+    {
+        final org.agrona.concurrent.UnsafeBuffer data = new org.agrona.concurrent.UnsafeBuffer(new byte[1000]);
+        final java.net.InetSocketAddress peer = new java.net.InetSocketAddress("127.0.0.1", 5060);
+        try (Journal journal = Journal.openForWriting(dir, new JournalConfig(JournalRoll.DAILY, 7, 0), 64 << 20))
+        {
+            final ChronicleSink sink = journal.newSink();
+            firstRecordsFile(sink);
+            // Holding the journal's lock keeps the housekeeping thread's own looks out of the way.
+            synchronized (journal)
+            {
+                journal.pretouch();
+                for (int i = 0; i < 1_000; i++) // about 1 MB: within the range touched
+                {
+                    JournalEncoder.inputSip(sink.begin(), i, 0, peer, peer, 0, data, 0, 1000);
+                    sink.commit();
+                }
+                journal.pretouch();
+                assertEquals(Journal.PRETOUCH_AHEAD_BYTES, journal.aheadBytes(), "kept ahead of: unchanged");
+
+                final long written = Journal.PRETOUCH_AHEAD_BYTES + (1 << 20);
+                for (int i = 0; i < written / 1000; i++) // past every page touched
+                {
+                    JournalEncoder.inputSip(sink.begin(), i, 0, peer, peer, 0, data, 0, 1000);
+                    sink.commit();
+                }
+                journal.pretouch();
+                assertEquals(2 * Journal.PRETOUCH_AHEAD_BYTES, journal.aheadBytes(), "outrun once: twice as far");
+            }
         }
     }
 

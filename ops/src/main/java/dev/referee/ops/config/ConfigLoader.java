@@ -105,14 +105,6 @@ public final class ConfigLoader
         return parse(new StringReader(yaml), source);
     }
 
-    /**
-     * A cluster member's default {@code pipeline.tick-ms}: every tick is a log entry replicated to, applied and
-     * journaled by every member, about 1.8 ms of CPU per member each on this 2-vCPU machine; at 10 ms the ticks alone
-     * took 36 % of a core per idle member (three: more than half the machine), at 50 ms 21 % (docs/failover.md).
-     * Engine timers fire up to a tick late; SIP's shortest (T1, 500 ms) do not mind 50 ms.
-     */
-    static final int CLUSTER_TICK_MS = 50;
-
     /** Reads YAML from {@code reader}; {@code source} names it in error messages. The reader is not closed. */
     public static RefereeConfig parse(final Reader reader, final String source) throws ConfigException
     {
@@ -129,8 +121,7 @@ public final class ConfigLoader
             routes,
             journal.path("dir", DEFAULT_JOURNAL_DIR),
             admin(top),
-            PipelineConfig.read(top.section("pipeline"),
-                top.get("cluster") == null ? PipelineConfig.defaults().tickIntervalMs() : CLUSTER_TICK_MS),
+            PipelineConfig.read(top.section("pipeline")),
             SipConfig.read(top.section("sip")),
             JournalConfig.read(journal),
             TransferConfig.read(top.section("transfer")),

@@ -36,9 +36,9 @@ class ClusterConfigTest
     }
 
     @Test
-    void shouldTickEveryFiftyMillisecondsInAMemberUnlessTheConfigurationSaysOtherwise() throws Exception
+    void shouldTickEveryFiftyMillisecondsAloneAndInAMemberUnlessTheConfigurationSaysOtherwise() throws Exception
     {
-        assertEquals(10, ConfigLoader.parse("", "alone.yaml").pipeline().tickIntervalMs());
+        assertEquals(50, ConfigLoader.parse("", "alone.yaml").pipeline().tickIntervalMs());
         assertEquals(50, ConfigLoader.parse("listen:\n  - \"udp:127.0.0.1:5060\"\n" + THREE_MEMBERS, "node1.yaml")
             .pipeline().tickIntervalMs());
         assertEquals(20, ConfigLoader.parse("listen:\n  - \"udp:127.0.0.1:5060\"\npipeline:\n  tick-ms: 20\n" +
