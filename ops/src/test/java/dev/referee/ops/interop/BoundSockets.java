@@ -7,8 +7,10 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -33,13 +35,21 @@ final class BoundSockets
      * The port of the SIP socket {@code pid} has bound for {@code transport}: its first socket of that protocol (the
      * lowest file descriptor); 0 while that one is not bound on 127.0.0.1 yet (or not listening, for TCP). Not the
      * first socket found bound: SIPp creates its SIP socket first but may bind its media sockets before it, and a
-     * test once took a media port (6008) for the SIP port, so every INVITE routed there was lost.
+     * test once took a media port (6008) for the SIP port, so every INVITE routed there was lost. An inet socket not
+     * bound yet is in none of /proc/net's tables (UDP until bound, TCP until listening): such a socket before the
+     * first one of the transport's table means SIPp's SIP socket is not bound yet, so 0 (the first fix skipped it
+     * and took the next, a media socket: 6008 again in a CI run of 2026-12-06).
      */
     static int sipPort(final long pid, final SippTransport transport)
     {
         final boolean tcp = transport == SippTransport.TCP;
-        final Map<Long, Integer> portByInode = portsByInode(Paths.get("/proc", Long.toString(pid), "net",
-            tcp ? "tcp" : "udp"), tcp);
+        final Path net = Paths.get("/proc", Long.toString(pid), "net");
+        final Map<Long, Integer> portByInode = portsByInode(net.resolve(tcp ? "tcp" : "udp"), tcp);
+        final Set<Long> listed = new HashSet<>(portByInode.keySet());
+        for (final String table : List.of("udp", "tcp", "udp6", "tcp6", "unix"))
+        {
+            listed.addAll(inodesIn(net.resolve(table), "unix".equals(table) ? 6 : 9));
+        }
         for (final long inode : socketsByDescriptor(pid).values())
         {
             final Integer port = portByInode.get(inode);
@@ -47,8 +57,42 @@ final class BoundSockets
             {
                 return port;
             }
+            if (!listed.contains(inode))
+            {
+                return 0; // an inet socket not bound yet comes first: the SIP socket, most likely
+            }
         }
         return 0;
+    }
+
+    /** The socket inodes a /proc/net table lists, read from column {@code inodeColumn} (0-based) of each line. */
+    private static Set<Long> inodesIn(final Path table, final int inodeColumn)
+    {
+        final Set<Long> inodes = new HashSet<>();
+        try
+        {
+            final List<String> lines = Files.readAllLines(table);
+            for (final String line : lines.subList(Math.min(1, lines.size()), lines.size()))
+            {
+                final String[] fields = line.trim().split("\\s+");
+                if (fields.length > inodeColumn)
+                {
+                    try
+                    {
+                        inodes.add(Long.parseLong(fields[inodeColumn]));
+                    }
+                    catch (final NumberFormatException ex)
+                    {
+                        // not a socket line
+                    }
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            // no such table (no IPv6): nothing listed there
+        }
+        return inodes;
     }
 
     /**
