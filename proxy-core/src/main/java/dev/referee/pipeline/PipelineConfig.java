@@ -116,12 +116,6 @@ public record PipelineConfig(int inboundRingSize, int outboundRingSize, String w
     /** The {@code pipeline} section. */
     public static PipelineConfig read(final ConfigSection section) throws ConfigException
     {
-        return read(section, defaults().tickIntervalMs());
-    }
-
-    /** The {@code pipeline} section, {@code tick-ms} defaulting to {@code defaultTickMs}. */
-    public static PipelineConfig read(final ConfigSection section, final int defaultTickMs) throws ConfigException
-    {
         section.allowOnly("inbound-ring", "outbound-ring", "wait-strategy", "tick-ms", "udp-send", "udp-syscalls",
             "udp-receive");
         final PipelineConfig defaults = defaults();
@@ -135,7 +129,7 @@ public record PipelineConfig(int inboundRingSize, int outboundRingSize, String w
             ringSize(section, "inbound-ring", defaults.inboundRingSize()),
             ringSize(section, "outbound-ring", defaults.outboundRingSize()),
             strategy == null ? defaults.waitStrategy() : strategy.text(),
-            section.integer("tick-ms", defaultTickMs, 1, 1_000),
+            section.integer("tick-ms", defaults.tickIntervalMs(), 1, 1_000),
             section.choice("udp-send", UdpSend.class, defaults.udpSend()),
             section.choice("udp-syscalls", UdpSyscalls.class, defaults.udpSyscalls()),
             section.choice("udp-receive", UdpReceive.class, defaults.udpReceive()));

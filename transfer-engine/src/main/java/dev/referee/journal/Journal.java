@@ -42,7 +42,7 @@ public final class Journal implements AutoCloseable
 
     /** Chronicle's data files end with this. */
     public static final String CYCLE_FILE_SUFFIX = ".cq4";
-    /** How far past the write position {@link #pretouch()} keeps the file's pages touched. */
+    /** How far past the write position {@link #pretouch()} keeps the file's pages touched, to begin with. */
     static final long PRETOUCH_AHEAD_BYTES = 8L << 20;
     /**
      * The most it touches ahead when the writers outrun it: the range ahead doubles each time they are found past

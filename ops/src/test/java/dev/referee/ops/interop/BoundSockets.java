@@ -46,10 +46,11 @@ final class BoundSockets
         final Path net = Paths.get("/proc", Long.toString(pid), "net");
         final Map<Long, Integer> portByInode = portsByInode(net.resolve(tcp ? "tcp" : "udp"), tcp);
         final Set<Long> listed = new HashSet<>(portByInode.keySet());
-        for (final String table : List.of("udp", "tcp", "udp6", "tcp6", "unix"))
+        for (final String table : List.of(tcp ? "udp" : "tcp", "udp6", "tcp6"))
         {
-            listed.addAll(inodesIn(net.resolve(table), "unix".equals(table) ? 6 : 9));
+            listed.addAll(portsByInode(net.resolve(table), false).keySet());
         }
+        listed.addAll(unixSocketInodes(net.resolve("unix")));
         for (final long inode : socketsByDescriptor(pid).values())
         {
             final Integer port = portByInode.get(inode);
@@ -65,9 +66,10 @@ final class BoundSockets
         return 0;
     }
 
-    /** The socket inodes a /proc/net table lists, read from column {@code inodeColumn} (0-based) of each line. */
-    private static Set<Long> inodesIn(final Path table, final int inodeColumn)
+    /** The inodes /proc/net/unix lists (its seventh column): every Unix socket, bound or not. */
+    private static Set<Long> unixSocketInodes(final Path table)
     {
+        final int inodeColumn = 6;
         final Set<Long> inodes = new HashSet<>();
         try
         {
@@ -77,20 +79,13 @@ final class BoundSockets
                 final String[] fields = line.trim().split("\\s+");
                 if (fields.length > inodeColumn)
                 {
-                    try
-                    {
-                        inodes.add(Long.parseLong(fields[inodeColumn]));
-                    }
-                    catch (final NumberFormatException ex)
-                    {
-                        // not a socket line
-                    }
+                    inodes.add(Long.parseLong(fields[inodeColumn]));
                 }
             }
         }
         catch (final IOException ex)
         {
-            // no such table (no IPv6): nothing listed there
+            // no such table: nothing listed there
         }
         return inodes;
     }
