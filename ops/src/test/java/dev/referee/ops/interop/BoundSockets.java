@@ -71,21 +71,12 @@ final class BoundSockets
     {
         final int inodeColumn = 6;
         final Set<Long> inodes = new HashSet<>();
-        try
+        for (final String[] fields : rows(table))
         {
-            final List<String> lines = Files.readAllLines(table);
-            for (final String line : lines.subList(Math.min(1, lines.size()), lines.size()))
+            if (fields.length > inodeColumn)
             {
-                final String[] fields = line.trim().split("\\s+");
-                if (fields.length > inodeColumn)
-                {
-                    inodes.add(Long.parseLong(fields[inodeColumn]));
-                }
+                inodes.add(Long.parseLong(fields[inodeColumn]));
             }
-        }
-        catch (final IOException ex)
-        {
-            // no such table: nothing listed there
         }
         return inodes;
     }
@@ -141,19 +132,9 @@ final class BoundSockets
     private static Map<Long, Integer> portsByInode(final Path table, final boolean listeningOnly)
     {
         final Map<Long, Integer> ports = new HashMap<>();
-        final List<String> lines;
-        try
-        {
-            lines = Files.readAllLines(table);
-        }
-        catch (final IOException ex)
-        {
-            return ports;
-        }
-        for (final String line : lines.subList(Math.min(1, lines.size()), lines.size()))
+        for (final String[] fields : rows(table))
         {
             // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode ...
-            final String[] fields = line.trim().split("\\s+");
             if (fields.length < 10)
             {
                 continue;
@@ -164,6 +145,26 @@ final class BoundSockets
                 usable ? Integer.parseInt(fields[1].substring(LOOPBACK_HEX.length() + 1), 16) : 0);
         }
         return ports;
+    }
+
+    /** The rows of a /proc/net table, split on blanks, its header line left out; none when there is no such table. */
+    private static List<String[]> rows(final Path table)
+    {
+        final List<String> lines;
+        try
+        {
+            lines = Files.readAllLines(table);
+        }
+        catch (final IOException ex)
+        {
+            return List.of();
+        }
+        final List<String[]> rows = new ArrayList<>();
+        for (final String line : lines.subList(Math.min(1, lines.size()), lines.size()))
+        {
+            rows.add(line.trim().split("\\s+"));
+        }
+        return rows;
     }
 
     private static String readLink(final Path link)
