@@ -202,6 +202,18 @@ public final class Journal implements AutoCloseable
         return queue.lastIndex();
     }
 
+    /** The cycles the journal's files hold, newest first (none when it has no file). */
+    int[] cyclesNewestFirst()
+    {
+        final int first = queue.firstCycle();
+        final int last = queue.lastCycle();
+        if (first == Integer.MAX_VALUE || last == Integer.MIN_VALUE || first > last)
+        {
+            return new int[0];
+        }
+        return queue.listCyclesBetween(first, last).descendingSet().stream().mapToInt(Long::intValue).toArray();
+    }
+
     RollCycle rollCycle()
     {
         return queue.rollCycle();

@@ -498,4 +498,98 @@ class JournalSnapshotTest
         }
         return found;
     }
+
+    /**
+     * A journal whose newest cycle files hold no snapshot (a restart just after the files rolled): the latest one is
+     * found in an older file, read forwards a window at a time from that file's end, and a journal of several files
+     * with none has none.
+     */
+    @Test
+    void shouldFindTheLatestSnapshotInAnOlderCycleFile() throws Exception
+    {
+        final byte[] state = "the engine's state".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        final long[] snapshotIndex = new long[2];
+        final net.openhft.chronicle.core.time.SetTimeProvider time =
+            new net.openhft.chronicle.core.time.SetTimeProvider(TimeUnit.DAYS.toNanos(20_000));
+        try (net.openhft.chronicle.queue.impl.single.SingleChronicleQueue queue =
+            net.openhft.chronicle.queue.ChronicleQueue.singleBuilder(dir)
+                .rollCycle(Journal.rollCycle(JournalRoll.MINUTELY)).timeProvider(time).build();
+            net.openhft.chronicle.queue.ExcerptAppender appender = queue.createAppender())
+        {
+            long timeNs = 0;
+            for (int i = 0; i < 2; i++)
+            {
+                tick(appender, ++timeNs);
+                try (net.openhft.chronicle.wire.DocumentContext document = appender.writingDocument())
+                {
+                    JournalEncoder.snapshot(document.wire().bytes(), ++timeNs, 0, 1, state.length,
+                        new org.agrona.concurrent.UnsafeBuffer(state), 0, state.length);
+                }
+                snapshotIndex[i] = appender.lastIndexAppended();
+                for (int j = 0; j < 150; j++)
+                {
+                    tick(appender, ++timeNs);
+                }
+            }
+            for (int cycle = 0; cycle < 2; cycle++)
+            {
+                time.advanceMillis(60_000);
+                for (int j = 0; j < 200 + cycle * 100; j++)
+                {
+                    tick(appender, ++timeNs);
+                }
+            }
+        }
+
+        try (Journal journal = Journal.openReadOnly(dir))
+        {
+            assertEquals(3, journal.cyclesNewestFirst().length);
+            final net.openhft.chronicle.queue.RollCycle roll = journal.rollCycle();
+            try (net.openhft.chronicle.queue.ExcerptTailer tailer = journal.newTailer())
+            {
+                assertEquals(2 * 152, SnapshotFinder.endSequence(tailer, roll, roll.toCycle(snapshotIndex[1])));
+                assertEquals(200, SnapshotFinder.endSequence(tailer, roll, journal.cyclesNewestFirst()[1]));
+            }
+            assertEquals(snapshotIndex[1], SnapshotFinder.lastPartIndex(journal, 16));
+            final SnapshotFinder.Found found = SnapshotFinder.latest(journal, 16);
+            assertNotNull(found);
+            assertEquals(snapshotIndex[1], found.lastIndex());
+            assertArrayEquals(state, found.snapshot());
+        }
+    }
+
+    @Test
+    void shouldFindNoSnapshotInAJournalOfSeveralCycleFilesWithout() throws Exception
+    {
+        final net.openhft.chronicle.core.time.SetTimeProvider time =
+            new net.openhft.chronicle.core.time.SetTimeProvider(TimeUnit.DAYS.toNanos(20_000));
+        try (net.openhft.chronicle.queue.impl.single.SingleChronicleQueue queue =
+            net.openhft.chronicle.queue.ChronicleQueue.singleBuilder(dir)
+                .rollCycle(Journal.rollCycle(JournalRoll.MINUTELY)).timeProvider(time).build();
+            net.openhft.chronicle.queue.ExcerptAppender appender = queue.createAppender())
+        {
+            for (int cycle = 0; cycle < 3; cycle++)
+            {
+                for (int j = 0; j < 100; j++)
+                {
+                    tick(appender, cycle * 100L + j);
+                }
+                time.advanceMillis(60_000);
+            }
+        }
+        try (Journal journal = Journal.openReadOnly(dir))
+        {
+            assertEquals(3, journal.cyclesNewestFirst().length);
+            assertEquals(-1, SnapshotFinder.lastPartIndex(journal, 16));
+            assertNull(SnapshotFinder.latest(journal, 16));
+        }
+    }
+
+    private static void tick(final net.openhft.chronicle.queue.ExcerptAppender appender, final long timeNs)
+    {
+        try (net.openhft.chronicle.wire.DocumentContext document = appender.writingDocument())
+        {
+            JournalEncoder.inputTick(document.wire().bytes(), timeNs);
+        }
+    }
 }
