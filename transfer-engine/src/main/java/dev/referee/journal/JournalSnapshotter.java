@@ -8,8 +8,9 @@ import net.openhft.chronicle.bytes.Bytes;
 import org.agrona.concurrent.NanoClock;
 
 /**
- * Writes a snapshot of the engine into the journal every {@code journal.snapshot-interval} of engine time, so that
- * recovery restores the latest one and replays only the inputs after it. Called by the input stage on the engine
+ * Writes a snapshot of the engine into the journal every {@code journal.snapshot-interval} of engine time, or sooner
+ * once {@code journal.snapshot-inputs} inputs were journaled since the last one, so that recovery restores the latest
+ * one and replays only the inputs after it: at most that many, whatever the rate. Called by the input stage on the engine
  * thread just before an input is appended: the engine has handled every earlier input and not this one, so the
  * snapshot sits exactly at that input boundary in the journal. Time is the inputs' time, never a clock.
  * <p>
@@ -40,6 +41,9 @@ public final class JournalSnapshotter
     private final Engine engine;
     private final RecordSink sink;
     private final long intervalNs;
+    /** Inputs after which a snapshot is due, whatever the time; 0: by time alone. */
+    private final long maxInputs;
+    private long inputsSinceSnapshot;
     /** Times each snapshot for the operator's log; null: not timed (replay, tests). Never decides anything. */
     private final NanoClock nanoClock;
     private final PlannedPause pause;
@@ -49,22 +53,24 @@ public final class JournalSnapshotter
     private long snapshots;
     private long failures;
 
-    /** {@code intervalNs} 0 or less: never. */
+    /** {@code intervalNs} 0 or less: never. By time alone. */
     public JournalSnapshotter(final Engine engine, final RecordSink sink, final long intervalNs)
     {
-        this(engine, sink, intervalNs, null, PlannedPause.NONE);
+        this(engine, sink, intervalNs, 0, null, PlannedPause.NONE);
     }
 
     /**
-     * The node's: with {@code nanoClock} to log how long each snapshot held the engine thread, and each snapshot told
-     * to {@code pause} (the receive threads' admission control: the snapshot's lag is no overload).
+     * The node's: every {@code intervalNs} (0 or less: never, whatever {@code maxInputs}) or after {@code maxInputs}
+     * inputs (0: no such bound), with {@code nanoClock} to log how long each snapshot held the engine thread, and each
+     * snapshot told to {@code pause} (the receive threads' admission control: the snapshot's lag is no overload).
      */
-    public JournalSnapshotter(final Engine engine, final RecordSink sink, final long intervalNs,
+    public JournalSnapshotter(final Engine engine, final RecordSink sink, final long intervalNs, final long maxInputs,
         final NanoClock nanoClock, final PlannedPause pause)
     {
         this.engine = engine;
         this.sink = sink;
         this.intervalNs = intervalNs;
+        this.maxInputs = maxInputs;
         this.nanoClock = nanoClock;
         this.pause = pause;
     }
@@ -76,13 +82,16 @@ public final class JournalSnapshotter
         {
             return;
         }
+        inputsSinceSnapshot++;
         if (nextSnapshotNs == UNSET)
         {
             nextSnapshotNs = timeNs + intervalNs;
         }
-        else if (timeNs >= nextSnapshotNs)
+        else if (timeNs >= nextSnapshotNs || (maxInputs > 0 && inputsSinceSnapshot > maxInputs))
         {
+            // Before this input: the snapshot holds the inputs journaled so far (at most maxInputs since the last).
             nextSnapshotNs = timeNs + intervalNs;
+            inputsSinceSnapshot = 1;
             write();
         }
         else if (lastGrowthNs == UNSET || timeNs - lastGrowthNs >= GROWTH_PERIOD_NS)

@@ -341,6 +341,39 @@ class JournalSnapshotTest
     }
 
     /**
+     * {@code journal.snapshot-inputs}: at a rate that journals more inputs than that within one interval, a snapshot
+     * comes before the input past the bound, so a restart never replays more than that many; the interval still
+     * applies when the inputs are few, and counts from the latest snapshot, whichever bound took it.
+     */
+    @Test
+    void shouldSnapshotBeforeTheInputPastTheInputBound()
+    {
+        final MemorySink sink = new MemorySink();
+        final Engine engine = new Engine(SyntheticCalls.config(1), (t, d, c, b, o, l) -> true, new EngineCounters());
+        final JournalSnapshotter snapshotter = new JournalSnapshotter(engine, sink, TimeUnit.SECONDS.toNanos(1), 3,
+            null, PlannedPause.NONE);
+        final JournalInputStage stage = new JournalInputStage(sink, 0, snapshotter, null);
+        final List<String> kinds = new ArrayList<>();
+        for (final long ms : new long[]{0, 10, 20, 30, 40, 50, 60, 70, 1_065, 1_100})
+        {
+            final InboundEvent tick = new InboundEvent();
+            tick.type = InboundEvent.TICK;
+            tick.timeNs = TimeUnit.MILLISECONDS.toNanos(ms);
+            stage.onEvent(tick, 0, true);
+            engine.onTick(tick.timeNs);
+        }
+        while (!sink.records().isEmpty())
+        {
+            final JournalRecord record = JournalDecoder.decode(sink.records().poll());
+            kinds.add(record.type == RecordType.SNAPSHOT ? "S@" + record.timeNs / 1_000_000 : "t");
+        }
+        // By count before the 4th and the 7th input (3 inputs each); then by time, before the first input 1 s after
+        // the second snapshot (taken at the input of 60 ms), with only 2 inputs since.
+        assertEquals(List.of("t", "t", "t", "S@20", "t", "t", "t", "S@50", "t", "t", "S@70", "t", "t"), kinds);
+        assertEquals(3, snapshotter.snapshots());
+    }
+
+    /**
      * Between snapshots the writer takes one more chunk per period of input time until it holds what the next snapshot
      * is expected to take: the snapshot then writes into memory already faulted in, on the engine thread no fresh chunk.
      */
@@ -424,7 +457,7 @@ class JournalSnapshotTest
         };
         final Engine engine = new Engine(SyntheticCalls.config(1), (t, d, c, b, o, l) -> true, new EngineCounters());
         final JournalSnapshotter snapshotter = new JournalSnapshotter(engine, fullOnce, TimeUnit.SECONDS.toNanos(1),
-            null, new PlannedPause()
+            0, null, new PlannedPause()
             {
                 @Override
                 public void pauseBegins()

@@ -201,7 +201,8 @@ final class NodeAssembly
         final JournalRecovery recovery = JournalRecovery.recover(parts.journal, engineConfig, gate, parts.counters,
             SystemNanoClock.INSTANCE, SystemEpochClock.INSTANCE);
         final JournalSnapshotter snapshotter = new JournalSnapshotter(recovery.engine(), engineSink,
-            TimeUnit.MILLISECONDS.toNanos(config.journal().snapshotIntervalMs()), SystemNanoClock.INSTANCE,
+            TimeUnit.MILLISECONDS.toNanos(config.journal().snapshotIntervalMs()), config.journal().snapshotInputs(),
+            SystemNanoClock.INSTANCE,
             parts.pipeline.progress());
         parts.pipeline.addInboundStage(
             new JournalInputStage(engineSink, recovery.timeOffsetNs(), snapshotter, outputs));

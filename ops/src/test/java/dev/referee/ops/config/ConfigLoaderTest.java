@@ -219,7 +219,7 @@ class ConfigLoaderTest
         assertEquals(Transport.TCP, e164.transport());
 
         assertEquals(Path.of("/var/lib/referee/journal"), config.journalDir());
-        assertEquals(new JournalConfig(JournalRoll.HOURLY, 48, 120_000), config.journal());
+        assertEquals(new JournalConfig(JournalRoll.HOURLY, 48, 120_000, true, 250_000), config.journal());
         assertEquals(address("0.0.0.0", 9090), config.admin());
         assertEquals(new PipelineConfig(4096, 2048, "sleeping", 5, PipelineConfig.UdpSend.SEND_THREAD,
             PipelineConfig.UdpSyscalls.PER_DATAGRAM, PipelineConfig.UdpReceive.RECEIVE_THREAD), config.pipeline());
@@ -367,6 +367,8 @@ class ConfigLoaderTest
     {
         assertError("listen: \"udp:127.0.0.1:5060\"\n", 1, "listen", "expected a list");
         assertError("pipeline:\n  inbound-ring: big\n", 2, "pipeline.inbound-ring", "expected an integer");
+        assertError("journal:\n  dir: j\n  snapshot-inputs: -1\n", 3, "journal.snapshot-inputs",
+            "must be between 0 and 1000000000 (got -1)");
         assertError("routes:\n  - bob\n", 2, "routes[0]", "expected a mapping");
         assertError("sip: 5\n", 1, "sip", "expected a mapping");
         assertError(
