@@ -2,8 +2,8 @@ package dev.referee.journal;
 
 import dev.referee.ring.Counter;
 import net.openhft.chronicle.bytes.Bytes;
-import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
 
 /**
@@ -13,14 +13,14 @@ import net.openhft.chronicle.wire.DocumentContext;
  */
 public final class ChronicleSink implements RecordSink, AutoCloseable
 {
-    private final ChronicleQueue queue;
+    private final SingleChronicleQueue queue;
     private ExcerptAppender appender;
     private DocumentContext document;
     private long recordStart;
     private final Counter records = new Counter();
     private final Counter bytes = new Counter();
 
-    ChronicleSink(final ChronicleQueue queue)
+    ChronicleSink(final SingleChronicleQueue queue)
     {
         this.queue = queue;
     }
@@ -59,6 +59,13 @@ public final class ChronicleSink implements RecordSink, AutoCloseable
             current.rollbackOnClose();
             current.close();
         }
+    }
+
+    /** Notes the last record appended as the latest snapshot's last part, in the queue's table store. */
+    @Override
+    public void snapshotCommitted()
+    {
+        Journal.markLatestSnapshot(queue, appender.lastIndexAppended());
     }
 
     /** Records appended and committed. Any thread. */

@@ -196,6 +196,41 @@ public final class Journal implements AutoCloseable
         return reader;
     }
 
+    /**
+     * The key, in the queue's table store (its metadata file, beside the cycle files), under which the node notes the
+     * index of the latest complete snapshot's last part.
+     */
+    static final String LATEST_SNAPSHOT_KEY = "referee.latest-snapshot";
+
+    static void markLatestSnapshot(final SingleChronicleQueue queue, final long lastPartIndex)
+    {
+        queue.tableStorePut(LATEST_SNAPSHOT_KEY, lastPartIndex);
+    }
+
+    /** {@link #markLatestSnapshot(SingleChronicleQueue, long)} on this journal; -1 forgets the mark. */
+    void markLatestSnapshot(final long lastPartIndex)
+    {
+        markLatestSnapshot(queue, lastPartIndex);
+    }
+
+    /**
+     * Where the node noted the latest complete snapshot's last part; -1 when it noted none. A hint, to be checked:
+     * the record there may be gone (retention) or, in a journal put together by hand, be something else.
+     */
+    long latestSnapshotMark()
+    {
+        try
+        {
+            final long index = queue.tableStoreGet(LATEST_SNAPSHOT_KEY);
+            return index < 0 ? -1 : index;
+        }
+        catch (final IllegalStateException ex)
+        {
+            // A read-only journal (the tools' copy) whose table store never got the key: none noted.
+            return -1;
+        }
+    }
+
     /** The index of the last record, -1 when there is none. */
     long lastIndex()
     {

@@ -161,6 +161,7 @@ public final class JournalSnapshotter
                 writer.forEachSlice(offset, partLength, (buffer, from, n) -> JournalEncoder.bytes(out, buffer, from, n));
                 sink.commit();
             }
+            sink.snapshotCommitted();
             snapshots++;
             if (nanoClock != null)
             {

@@ -15,4 +15,12 @@ public interface RecordSink
 
     /** Drops the record begun (an encoder failed half way). */
     void abort();
+
+    /**
+     * The record just committed is the last part of a complete snapshot: a journal notes where, so that recovery
+     * finds it without reading the records after it ({@link SnapshotFinder}). Nothing by default.
+     */
+    default void snapshotCommitted()
+    {
+    }
 }

@@ -13,12 +13,14 @@ import net.openhft.chronicle.wire.DocumentContext;
  * records after it, not the journal. A snapshot cut short by a crash (its last part missing) is passed over for the
  * one before. Single-threaded.
  * <p>
- * Chronicle's tailer reads backwards a record at a time, each step a scan from the nearest index entry: through the
- * 770,000 records a minute of 3,000 calls/s leaves after a snapshot that took 2.2 s of a restart. So the latest
- * snapshot's last part is looked for forwards, in windows of {@link #WINDOW_RECORDS} taken from the end of the
- * newest cycle file backwards, then of each older one (one index lookup a window, then sequential reads of each
- * record's first bytes), and the parts are gathered backwards from there. A journal with no snapshot's last part has
- * no snapshot.
+ * The node notes where each snapshot's last part is once the snapshot is complete
+ * ({@link Journal#latestSnapshotMark()}); where that note is missing or wrong (a journal of an older version, one put
+ * together by hand) the last part is looked for. Chronicle's tailer reads backwards a record at a time, each step a
+ * scan from the nearest index entry: through the 770,000 records a minute of 3,000 calls/s leaves after a snapshot
+ * that took 2.2 s of a restart. So the latest snapshot's last part is looked for forwards, in windows of
+ * {@link #WINDOW_RECORDS} taken from the end of the newest cycle file backwards, then of each older one (one index
+ * lookup a window, then sequential reads of each record's first bytes), and the parts are gathered backwards from
+ * there. A journal with no snapshot's last part has no snapshot.
  */
 public final class SnapshotFinder
 {
@@ -37,9 +39,14 @@ public final class SnapshotFinder
     private static final int CONFIG_LOOK_BEHIND = 64;
     /** Records read forwards per index lookup while looking for the latest snapshot's last part. */
     static final int WINDOW_RECORDS = 16_384;
-    /** A snapshot record's part and parts: after its type, version and time. */
-    private static final int PART_OFFSET = 2 + Long.BYTES;
+    /** A snapshot record's fields (JournalEncoder.snapshotPart): after its type and version, time, part, parts... */
+    private static final int TIME_OFFSET = 2;
+    private static final int PART_OFFSET = TIME_OFFSET + Long.BYTES;
     private static final int PARTS_OFFSET = PART_OFFSET + Integer.BYTES;
+    private static final int TOTAL_LENGTH_OFFSET = PARTS_OFFSET + Integer.BYTES;
+    private static final int LENGTH_OFFSET = TOTAL_LENGTH_OFFSET + Integer.BYTES;
+    /** ...then the part's bytes. */
+    private static final int PAYLOAD_OFFSET = LENGTH_OFFSET + Integer.BYTES;
 
     private SnapshotFinder()
     {
@@ -87,27 +94,41 @@ public final class SnapshotFinder
                     {
                         continue;
                     }
-                    final JournalRecord part = JournalDecoder.decode(bytes);
-                    if (part.snapshotPart == part.snapshotParts - 1)
+                    // The part's fields read where they are and its bytes straight into the snapshot: no copy of
+                    // each part (1 MiB each, fresh memory, which a first touch makes dear on a VM).
+                    final long at = bytes.readPosition();
+                    if (bytes.readRemaining() < PAYLOAD_OFFSET)
+                    {
+                        snapshot = null;
+                        continue;
+                    }
+                    final long partTimeNs = bytes.readLong(at + TIME_OFFSET);
+                    final int partNumber = bytes.readInt(at + PART_OFFSET);
+                    final int parts = bytes.readInt(at + PARTS_OFFSET);
+                    final int totalLength = bytes.readInt(at + TOTAL_LENGTH_OFFSET);
+                    final int length = bytes.readInt(at + LENGTH_OFFSET);
+                    if (partNumber == parts - 1 && totalLength >= 0)
                     {
                         // The last part: a snapshot starts here (going backwards), whatever was being collected.
-                        snapshot = new byte[part.snapshotLength];
-                        timeNs = part.timeNs;
+                        snapshot = new byte[totalLength];
+                        timeNs = partTimeNs;
                         lastIndex = document.index();
-                        expected = part.snapshotPart;
+                        expected = partNumber;
                     }
-                    if (snapshot == null || part.snapshotPart != expected || part.timeNs != timeNs)
+                    if (snapshot == null || partNumber != expected || partTimeNs != timeNs)
                     {
                         snapshot = null;
                         continue;
                     }
-                    final int offset = part.snapshotPart * JournalSnapshotter.PART_BYTES;
-                    if (offset + part.message.length > snapshot.length)
+                    final long offset = (long)partNumber * JournalSnapshotter.PART_BYTES;
+                    if (length < 0 || offset + length > snapshot.length ||
+                        length > bytes.readRemaining() - PAYLOAD_OFFSET)
                     {
                         snapshot = null;
                         continue;
                     }
-                    System.arraycopy(part.message, 0, snapshot, offset, part.message.length);
+                    bytes.readPosition(at + PAYLOAD_OFFSET);
+                    bytes.read(snapshot, (int)offset, length);
                     expected--;
                     if (expected < 0)
                     {
@@ -119,11 +140,12 @@ public final class SnapshotFinder
     }
 
     /**
-     * The index of the last part of the latest snapshot in the journal (a snapshot cut short has none), read forwards a
-     * window at a time from the end of the newest cycle file backwards, then from the end of each older one; -1 when no
-     * cycle holds one. A journal younger than its first snapshot is read once forwards, never backwards record by
-     * record: that backward walk (an index lookup and a scan per record) was most of a restart's replay thread
-     * after a kill before the first snapshot, about 3.7 s of CPU for a million records (docs/benchmarks.md).
+     * The index of the last part of the latest snapshot in the journal (a snapshot cut short has none): where the node
+     * noted it ({@link Journal#latestSnapshotMark()}) when a last part is there, else read forwards a window at a time
+     * from the end of the newest cycle file backwards, then from the end of each older one; -1 when no cycle holds
+     * one. A journal younger than its first snapshot is read once forwards, never backwards record by record: that
+     * backward walk (an index lookup and a scan per record) was most of a restart's replay thread after a kill before
+     * the first snapshot, about 3.7 s of CPU for a million records (docs/benchmarks.md).
      */
     static long lastPartIndex(final Journal journal, final int window)
     {
@@ -135,6 +157,11 @@ public final class SnapshotFinder
         final RollCycle roll = journal.rollCycle();
         try (ExcerptTailer tailer = journal.newTailer())
         {
+            final long marked = journal.latestSnapshotMark();
+            if (marked >= 0 && isLastPartAt(tailer, marked))
+            {
+                return marked;
+            }
             for (final int cycle : journal.cyclesNewestFirst())
             {
                 final long endSequence = cycle == roll.toCycle(last) ? roll.toSequenceNumber(last) + 1 :
@@ -147,6 +174,19 @@ public final class SnapshotFinder
             }
         }
         return -1;
+    }
+
+    /** True when the record at {@code index} is a snapshot's last part. */
+    private static boolean isLastPartAt(final ExcerptTailer tailer, final long index)
+    {
+        if (!tailer.moveToIndex(index))
+        {
+            return false;
+        }
+        try (DocumentContext document = tailer.readingDocument())
+        {
+            return document.isPresent() && document.index() == index && isLastPart(document.wire().bytes());
+        }
     }
 
     /** The last part's index among the records of {@code cycle} before {@code endSequence}; -1 when none is. */

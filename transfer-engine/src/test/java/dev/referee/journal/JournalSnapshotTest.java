@@ -215,6 +215,8 @@ class JournalSnapshotTest
             }
 
             final int window = 64;
+            assertEquals(lastPart, journal.latestSnapshotMark(), "noted by the snapshotter");
+            journal.markLatestSnapshot(-1); // a journal of the version before the note: looked for
             assertTrue(journal.lastIndex() - lastPart > 10 * window, "many windows after the snapshot");
             assertEquals(lastPart, SnapshotFinder.lastPartIndex(journal, window));
             final SnapshotFinder.Found found = SnapshotFinder.latest(journal, window);
@@ -223,6 +225,37 @@ class JournalSnapshotTest
             assertEquals(lastPart, found.lastIndex());
             assertArrayEquals(state, found.snapshot());
             assertEquals(900, rebuild(journal, true).engine().activeCalls());
+        }
+    }
+
+    /**
+     * The note of the latest snapshot is read first: a snapshot completed but not noted (a crash between its last part
+     * and the note) is passed over for the noted one, which restores the same state with more inputs to replay; a
+     * note that points at a record other than a last part is not believed, and the snapshot is looked for.
+     */
+    @Test
+    void shouldFindTheNotedSnapshotAndLookForOneWhenTheNoteIsWrong() throws Exception
+    {
+        try (Journal journal = Journal.openForWriting(dir, CONFIG))
+        {
+            final ChronicleSink sink = journal.newSink();
+            final SyntheticCalls calls = new SyntheticCalls(sink, 84, 1_000_000_000L);
+            calls.establish(1);
+            calls.snapshot();
+            final long noted = sink.lastIndex();
+            calls.establish(2);
+            final byte[] state = EngineSnapshot.take(calls.engine());
+            JournalEncoder.snapshot(sink.begin(), calls.engine().nowNs(), 0, 1, state.length,
+                new org.agrona.concurrent.UnsafeBuffer(state), 0, state.length);
+            sink.commit();
+            final long unnoted = sink.lastIndex();
+            calls.establish(3);
+
+            assertEquals(noted, SnapshotFinder.latest(journal).lastIndex());
+            assertEquals(3, rebuild(journal, true).engine().activeCalls());
+            journal.markLatestSnapshot(noted + 1); // an input record, not a last part
+            assertEquals(unnoted, SnapshotFinder.latest(journal).lastIndex());
+            assertEquals(3, rebuild(journal, true).engine().activeCalls());
         }
     }
 
