@@ -353,21 +353,8 @@ class JournalSnapshotTest
         final MemorySink sink = new MemorySink();
         final Engine engine = new Engine(SyntheticCalls.config(1), (t, d, c, b, o, l) -> true, new EngineCounters());
         final JournalSnapshotter snapshotter = new JournalSnapshotter(engine, sink, TimeUnit.SECONDS.toNanos(1));
-        final JournalInputStage stage = new JournalInputStage(sink, 0, snapshotter, null);
-        final List<String> kinds = new ArrayList<>();
-        for (final long ms : new long[]{0, 500, 1_000, 1_500, 2_100, 2_200, 3_099, 3_100})
-        {
-            final InboundEvent tick = new InboundEvent();
-            tick.type = InboundEvent.TICK;
-            tick.timeNs = TimeUnit.MILLISECONDS.toNanos(ms);
-            stage.onEvent(tick, 0, true);
-            engine.onTick(tick.timeNs);
-        }
-        while (!sink.records().isEmpty())
-        {
-            final JournalRecord record = JournalDecoder.decode(sink.records().poll());
-            kinds.add(record.type == RecordType.SNAPSHOT ? "S@" + record.timeNs / 1_000_000 : "t");
-        }
+        final List<String> kinds =
+            ticksThrough(snapshotter, sink, engine, 0, 500, 1_000, 1_500, 2_100, 2_200, 3_099, 3_100);
         // Each snapshot holds the state up to the input before the one that passed the deadline (1 s, 2 s, 3.1 s).
         assertEquals(List.of("t", "t", "S@500", "t", "t", "S@1500", "t", "t", "t", "S@3099", "t"), kinds);
         assertEquals(3, snapshotter.snapshots());
@@ -385,21 +372,8 @@ class JournalSnapshotTest
         final Engine engine = new Engine(SyntheticCalls.config(1), (t, d, c, b, o, l) -> true, new EngineCounters());
         final JournalSnapshotter snapshotter = new JournalSnapshotter(engine, sink, TimeUnit.SECONDS.toNanos(1), 3,
             null, PlannedPause.NONE);
-        final JournalInputStage stage = new JournalInputStage(sink, 0, snapshotter, null);
-        final List<String> kinds = new ArrayList<>();
-        for (final long ms : new long[]{0, 10, 20, 30, 40, 50, 60, 70, 1_065, 1_100})
-        {
-            final InboundEvent tick = new InboundEvent();
-            tick.type = InboundEvent.TICK;
-            tick.timeNs = TimeUnit.MILLISECONDS.toNanos(ms);
-            stage.onEvent(tick, 0, true);
-            engine.onTick(tick.timeNs);
-        }
-        while (!sink.records().isEmpty())
-        {
-            final JournalRecord record = JournalDecoder.decode(sink.records().poll());
-            kinds.add(record.type == RecordType.SNAPSHOT ? "S@" + record.timeNs / 1_000_000 : "t");
-        }
+        final List<String> kinds =
+            ticksThrough(snapshotter, sink, engine, 0, 10, 20, 30, 40, 50, 60, 70, 1_065, 1_100);
         // By count before the 4th and the 7th input (3 inputs each); then by time, before the first input 1 s after
         // the second snapshot (taken at the input of 60 ms), with only 2 inputs since.
         assertEquals(List.of("t", "t", "t", "S@20", "t", "t", "t", "S@50", "t", "t", "S@70", "t", "t"), kinds);
@@ -649,6 +623,31 @@ class JournalSnapshotTest
             assertEquals(-1, SnapshotFinder.lastPartIndex(journal, 16));
             assertNull(SnapshotFinder.latest(journal, 16));
         }
+    }
+
+    /**
+     * Ticks at {@code ms} through an input stage with {@code snapshotter}, each then handed to {@code engine}: the
+     * records journaled, "t" for a tick and "S@ms" for a snapshot taken at that engine time.
+     */
+    private static List<String> ticksThrough(final JournalSnapshotter snapshotter, final MemorySink sink,
+        final Engine engine, final long... ms)
+    {
+        final JournalInputStage stage = new JournalInputStage(sink, 0, snapshotter, null);
+        for (final long at : ms)
+        {
+            final InboundEvent tick = new InboundEvent();
+            tick.type = InboundEvent.TICK;
+            tick.timeNs = TimeUnit.MILLISECONDS.toNanos(at);
+            stage.onEvent(tick, 0, true);
+            engine.onTick(tick.timeNs);
+        }
+        final List<String> kinds = new ArrayList<>();
+        while (!sink.records().isEmpty())
+        {
+            final JournalRecord record = JournalDecoder.decode(sink.records().poll());
+            kinds.add(record.type == RecordType.SNAPSHOT ? "S@" + record.timeNs / 1_000_000 : "t");
+        }
+        return kinds;
     }
 
     private static void tick(final net.openhft.chronicle.queue.ExcerptAppender appender, final long timeNs)
