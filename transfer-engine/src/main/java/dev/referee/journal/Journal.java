@@ -202,15 +202,25 @@ public final class Journal implements AutoCloseable
      */
     static final String LATEST_SNAPSHOT_KEY = "referee.latest-snapshot";
 
+    /**
+     * Notes {@code lastPartIndex}. Chronicle's table store keeps the highest value put (as for a named tailer's
+     * index), which is the latest snapshot's: indexes only grow.
+     */
     static void markLatestSnapshot(final SingleChronicleQueue queue, final long lastPartIndex)
     {
         queue.tableStorePut(LATEST_SNAPSHOT_KEY, lastPartIndex);
     }
 
-    /** {@link #markLatestSnapshot(SingleChronicleQueue, long)} on this journal; -1 forgets the mark. */
+    /** {@link #markLatestSnapshot(SingleChronicleQueue, long)} on this journal. */
     void markLatestSnapshot(final long lastPartIndex)
     {
         markLatestSnapshot(queue, lastPartIndex);
+    }
+
+    /** Drops the note, as if no snapshot had been noted (Long.MIN_VALUE is the one value the store sets as given). */
+    void forgetLatestSnapshot()
+    {
+        queue.tableStorePut(LATEST_SNAPSHOT_KEY, Long.MIN_VALUE);
     }
 
     /**

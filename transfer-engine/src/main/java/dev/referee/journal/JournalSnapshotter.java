@@ -10,9 +10,9 @@ import org.agrona.concurrent.NanoClock;
 /**
  * Writes a snapshot of the engine into the journal every {@code journal.snapshot-interval} of engine time, or sooner
  * once {@code journal.snapshot-inputs} inputs were journaled since the last one, so that recovery restores the latest
- * one and replays only the inputs after it: at most that many, whatever the rate. Called by the input stage on the engine
- * thread just before an input is appended: the engine has handled every earlier input and not this one, so the
- * snapshot sits exactly at that input boundary in the journal. Time is the inputs' time, never a clock.
+ * one and replays only the inputs after it: at most that many, whatever the rate. Called by the input stage on the
+ * engine thread just before an input is appended: the engine has handled every earlier input and not this one, so
+ * the snapshot sits exactly at that input boundary in the journal. Time is the inputs' time, never a clock.
  * <p>
  * The snapshot is taken on the engine thread (the engine is single-threaded, and a copy would cost as much as the
  * encoding): the input that crosses the deadline waits for it (measured in docs/journal-format.md), and so do those

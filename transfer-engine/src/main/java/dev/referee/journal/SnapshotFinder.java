@@ -62,12 +62,12 @@ public final class SnapshotFinder
     static Found latest(final Journal journal, final int window)
     {
         final long lastPart = lastPartIndex(journal, window);
+        if (lastPart < 0)
+        {
+            return null;
+        }
         try (ExcerptTailer tailer = journal.newTailer())
         {
-            if (lastPart < 0)
-            {
-                return null;
-            }
             tailer.direction(TailerDirection.BACKWARD);
             if (!tailer.moveToIndex(lastPart))
             {

@@ -216,7 +216,8 @@ class JournalSnapshotTest
 
             final int window = 64;
             assertEquals(lastPart, journal.latestSnapshotMark(), "noted by the snapshotter");
-            journal.markLatestSnapshot(-1); // a journal of the version before the note: looked for
+            journal.forgetLatestSnapshot(); // a journal of the version before the note: looked for
+            assertEquals(-1, journal.latestSnapshotMark());
             assertTrue(journal.lastIndex() - lastPart > 10 * window, "many windows after the snapshot");
             assertEquals(lastPart, SnapshotFinder.lastPartIndex(journal, window));
             final SnapshotFinder.Found found = SnapshotFinder.latest(journal, window);
