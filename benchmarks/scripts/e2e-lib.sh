@@ -88,6 +88,17 @@ e2e_stop_started()
     done
 }
 
+# Launches the jar $1 on $tmp/referee.yaml, its output into $2, without waiting for it (the caller times its first
+# answer); sets referee_pid and launch_ns (ns since the epoch, for e2e_first_options_answer_ms).
+e2e_launch_referee()
+{
+    launch_ns="$(date +%s%N)"
+    # shellcheck disable=SC2086
+    java "${e2e_jvm_flags[@]}" ${E2E_JAVA_OPTS:-} -jar "$1" run --config "$tmp/referee.yaml" > "$2" 2>&1 &
+    referee_pid=$!
+    pids+=("$referee_pid")
+}
+
 # Starts Referee on $tmp/referee.yaml (with a JFR recording when $jfr is set) and waits for GET /health; sets
 # referee_pid.
 e2e_start_referee()

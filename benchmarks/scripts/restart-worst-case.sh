@@ -79,16 +79,7 @@ cdr:
 admin: "127.0.0.1:$admin_port"
 YAML
 
-# Launches $1 on the configuration, its output into $2 (sets referee_pid and launch_ns).
-launch()
-{
-    launch_ns="$(date +%s%N)"
-    java "${e2e_jvm_flags[@]}" ${E2E_JAVA_OPTS:-} -jar "$1" run --config "$tmp/referee.yaml" > "$2" 2>&1 &
-    referee_pid=$!
-    pids+=("$referee_pid")
-}
-
-launch "$journal_jar" "$tmp/writer.log"
+e2e_launch_referee "$journal_jar" "$tmp/writer.log"
 [[ "$(e2e_first_options_answer_ms "$referee_port" "$launch_ns" 60)" -ge 0 ]] ||
     { echo "restart-worst-case: Referee did not answer" >&2; exit 1; }
 (cd "$tmp" && exec sipp -sn uas -i 127.0.0.1 -p "$uas_port" -nostdin > "$tmp/uas.log" 2>&1) &
@@ -122,7 +113,7 @@ do
         rm -rf "$tmp/journal" "$tmp/cdr"
         cp -a "$tmp/killed" "$tmp/journal"
         sync
-        launch "$jar" "$tmp/restart.log"
+        e2e_launch_referee "$jar" "$tmp/restart.log"
         answer_ms="$(e2e_first_options_answer_ms "$referee_port" "$launch_ns" 120)"
         recovered="$(grep -o 'recovered [0-9]* calls from [0-9]* journaled inputs in [0-9]* ms' "$tmp/restart.log" \
             || echo 'recovered ?')"

@@ -86,15 +86,6 @@ then
     printf 'warm-up:\n  calls: %s\n' "$referee_warm_up" >> "$tmp/referee.yaml"
 fi
 
-# Launches Referee on the configuration (sets referee_pid and launch_ns).
-launch()
-{
-    launch_ns="$(date +%s%N)"
-    java "${e2e_jvm_flags[@]}" ${E2E_JAVA_OPTS:-} -jar "$jar" run --config "$tmp/referee.yaml" > "$1" 2>&1 &
-    referee_pid=$!
-    pids+=("$referee_pid")
-}
-
 # Prints the milliseconds from $launch_ns to the first 200 answer to an OPTIONS sent every 20 ms (-1 after 60 s).
 first_answer_ms()
 {
@@ -106,7 +97,7 @@ restart_total=0
 for run in $(seq "$runs")
 do
     rm -rf "$tmp/journal" "$tmp/cdr"
-    launch "$tmp/fresh-$run.log"
+    e2e_launch_referee "$jar" "$tmp/fresh-$run.log"
     fresh_ms="$(first_answer_ms)"
     (cd "$tmp" && exec sipp -sn uas -i 127.0.0.1 -p "$uas_port" -nostdin > "$tmp/uas.log" 2>&1) &
     uas_pid=$!
@@ -135,7 +126,7 @@ do
     done
     kill -9 "$referee_pid"
     wait "$referee_pid" 2> /dev/null || true
-    launch "$tmp/restart-$run.log"
+    e2e_launch_referee "$jar" "$tmp/restart-$run.log"
     restart_ms="$(first_answer_ms)"
     recovered="$(grep -o 'recovered [0-9]* calls from [0-9]* journaled inputs in [0-9]* ms' "$tmp/restart-$run.log" \
         || echo 'recovered ? calls')"

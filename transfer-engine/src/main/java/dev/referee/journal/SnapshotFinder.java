@@ -176,19 +176,6 @@ public final class SnapshotFinder
         return -1;
     }
 
-    /** True when the record at {@code index} is a snapshot's last part. */
-    private static boolean isLastPartAt(final ExcerptTailer tailer, final long index)
-    {
-        if (!tailer.moveToIndex(index))
-        {
-            return false;
-        }
-        try (DocumentContext document = tailer.readingDocument())
-        {
-            return document.isPresent() && document.index() == index && isLastPart(document.wire().bytes());
-        }
-    }
-
     /** The last part's index among the records of {@code cycle} before {@code endSequence}; -1 when none is. */
     private static long lastPartInCycle(final ExcerptTailer tailer, final RollCycle roll, final int cycle,
         final long endSequence, final int window)
@@ -247,13 +234,25 @@ public final class SnapshotFinder
     /** True when the journal has a record at {@code index} (read forwards from there, the next record is that one). */
     private static boolean holds(final ExcerptTailer tailer, final long index)
     {
+        return holds(tailer, index, false);
+    }
+
+    /** True when the record at {@code index} is a snapshot's last part. */
+    private static boolean isLastPartAt(final ExcerptTailer tailer, final long index)
+    {
+        return holds(tailer, index, true);
+    }
+
+    private static boolean holds(final ExcerptTailer tailer, final long index, final boolean lastPartOnly)
+    {
         if (!tailer.moveToIndex(index))
         {
             return false;
         }
         try (DocumentContext document = tailer.readingDocument())
         {
-            return document.isPresent() && document.index() == index;
+            return document.isPresent() && document.index() == index &&
+                (!lastPartOnly || isLastPart(document.wire().bytes()));
         }
     }
 

@@ -169,10 +169,7 @@ class JournalSnapshotTest
             final long completeNs = calls.engine().nowNs();
             calls.establish(2);
             // A crash after the first of two parts: the second never made it.
-            final byte[] state = EngineSnapshot.take(calls.engine());
-            JournalEncoder.snapshot(sink.begin(), calls.engine().nowNs(), 0, 2, state.length * 2,
-                new org.agrona.concurrent.UnsafeBuffer(state), 0, state.length);
-            sink.commit();
+            firstPartOnly(sink, calls, 2);
 
             final SnapshotFinder.Found found = SnapshotFinder.latest(journal);
             assertNotNull(found);
@@ -205,10 +202,7 @@ class JournalSnapshotTest
             {
                 calls.establish(700 + i);
             }
-            final byte[] later = EngineSnapshot.take(calls.engine());
-            JournalEncoder.snapshot(sink.begin(), calls.engine().nowNs(), 0, 2, later.length * 2,
-                new org.agrona.concurrent.UnsafeBuffer(later), 0, later.length); // cut short: no last part
-            sink.commit();
+            firstPartOnly(sink, calls, 2); // cut short: no last part
             for (int i = 0; i < 100; i++)
             {
                 calls.establish(800 + i);
@@ -245,10 +239,7 @@ class JournalSnapshotTest
             calls.snapshot();
             final long noted = sink.lastIndex();
             calls.establish(2);
-            final byte[] state = EngineSnapshot.take(calls.engine());
-            JournalEncoder.snapshot(sink.begin(), calls.engine().nowNs(), 0, 1, state.length,
-                new org.agrona.concurrent.UnsafeBuffer(state), 0, state.length);
-            sink.commit();
+            firstPartOnly(sink, calls, 1); // the whole snapshot, never noted
             final long unnoted = sink.lastIndex();
             calls.establish(3);
 
@@ -624,6 +615,19 @@ class JournalSnapshotTest
             assertEquals(-1, SnapshotFinder.lastPartIndex(journal, 16));
             assertNull(SnapshotFinder.latest(journal, 16));
         }
+    }
+
+    /**
+     * Appends the engine's state now as the first part of a snapshot of {@code parts} parts, as the snapshotter's
+     * first record would be, without the note it leaves once complete: with 2 parts a snapshot cut short by a crash,
+     * with 1 a whole one never noted.
+     */
+    private static void firstPartOnly(final ChronicleSink sink, final SyntheticCalls calls, final int parts)
+    {
+        final byte[] state = EngineSnapshot.take(calls.engine());
+        JournalEncoder.snapshot(sink.begin(), calls.engine().nowNs(), 0, parts, state.length * parts,
+            new org.agrona.concurrent.UnsafeBuffer(state), 0, state.length);
+        sink.commit();
     }
 
     /**
