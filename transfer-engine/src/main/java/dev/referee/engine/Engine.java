@@ -91,6 +91,10 @@ public final class Engine
             TransactionLayer.TIMER_C_NS, config.headerPolicy() ? config.userAgent() : null);
         transactions.rfc6026(config.absorbsInviteRetransmissionsAfter2xx(),
             config.keepsInviteClientTransactionsAccepted());
+        if (config.keepsWaitingTransactionsAsRows())
+        {
+            transactions.keepWaitingTransactionsAsRows(config.maxTransactions());
+        }
         this.transitions = new Transitions(counters);
         this.b2bua = new B2bua(config, transactions, timers, outbox, ids, counted, transitions, counters);
         // The transfer package builds on the B2BUA's dialog toolkit; the B2BUA hands it what it does not do itself.
@@ -132,10 +136,23 @@ public final class Engine
             }
             else
             {
-                b2bua.onStrayResponse(message);
+                onResponseToNoTransaction(message, source, nowNs);
             }
         }
         endOfInput();
+    }
+
+    /** A response no live client transaction claims: one waiting as a row (node-start version 11 on), or a stray. */
+    private void onResponseToNoTransaction(final SipMessage response, final InetSocketAddress source, final long nowNs)
+    {
+        switch (transactions.onWaitingResponse(response, source, nowNs))
+        {
+            case FROM_ELSEWHERE -> counters.increment(EngineCounters.RESPONSES_FROM_ELSEWHERE);
+            case NONE -> b2bua.onStrayResponse(response);
+            default ->
+            {
+            }
+        }
     }
 
     /**
@@ -339,6 +356,11 @@ public final class Engine
             transactions.onRetransmission(existing);
             return;
         }
+        if (transactions.answerIfWaiting(request))
+        {
+            counters.increment(EngineCounters.RETRANSMISSIONS_RECEIVED);
+            return;
+        }
         final ServerTransaction st = transactions.createServer(request, transport, source, connectionId);
         if (overTransactionLimit(request))
         {
@@ -522,7 +544,9 @@ public final class Engine
         final ServerTransaction invite = transactions.findInviteForCancel(cancel);
         if (invite == null)
         {
-            respond(st, SipStatus.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
+            // An INVITE accepted and waiting as a row has nothing left to cancel, but it is there: 200 (RFC 3261 §9.2).
+            respond(st, transactions.inviteWaitsForCancel(cancel) ? SipStatus.OK :
+                SipStatus.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
             return;
         }
         respond(st, SipStatus.OK);

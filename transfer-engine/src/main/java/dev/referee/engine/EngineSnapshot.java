@@ -23,7 +23,7 @@ import java.util.List;
  * configuration: the restored engine is indistinguishable from the original (same outputs, events and state for the
  * same inputs from then on), which is what lets recovery replay only the inputs after the snapshot.
  * <p>
- * Layout (version 4; docs/journal-format.md, Snapshots): header, engine time and id generator position (the counter of
+ * Layout (version 5; docs/journal-format.md, Snapshots): header, engine time and id generator position (the counter of
  * the keyed generator; the key is the configuration's, not the snapshot's), timer wheel geometry, id counters, then
  * every object reachable from the engine's maps and timers (calls, legs, transactions, transfers, REFERs waiting for a
  * webhook) grouped by kind, then their links by index, then the pending timers and the maps' members by index, then
@@ -34,7 +34,8 @@ import java.util.List;
  * leg's session timer, then (node-start version 6 on) the reliable provisionals received and sent (RFC 3262), then
  * (node-start version 7 on) the legs whose ACK a transfer holds and, media anchored, the legs' media port pairs (from
  * node-start version 9 with each leg's early link and its peer's last SDP), then (node-start version 9 on, media
- * anchored) the transfers whose target was offered the transferee's media.
+ * anchored) the transfers whose target was offered the transferee's media, then (version 5) the server transactions
+ * waiting as rows (node-start version 11 on; none before).
  * Objects are numbered in the order a walk from the roots finds them, roots sorted by id, so two equal engines give
  * equal bytes. Engine thread only.
  */
@@ -46,9 +47,10 @@ public final class EngineSnapshot
      * Version 2 appends the trunks' token buckets; version 1 snapshots restore with full buckets. Version 3 appends
      * the digest nonces (counter, single-use record); older snapshots restore with none issued (no trunk had auth).
      * Version 4 is version 3 with the server transactions walked after the other roots (only those nothing else
-     * reached sorted by key) and the list of those held in the object table's order instead of by key.
+     * reached sorted by key) and the list of those held in the object table's order instead of by key. Version 5
+     * appends the server transactions waiting as rows (node-start version 11 on; none before).
      */
-    public static final int VERSION = 4;
+    public static final int VERSION = 5;
     private static final long NO_WHEEL = Long.MIN_VALUE;
 
     private EngineSnapshot()
@@ -107,7 +109,7 @@ public final class EngineSnapshot
         final List<? extends Object> clients = TransactionSnapshots.clients(parts.transactions());
         final List<Object> legs = CallSnapshots.legs(parts.b2bua());
         final List<Object> webhooks = TransferSnapshots.pendingWebhooks(parts.transfers());
-        final Walk walk = new Walk(timerCount + parts.transactions().serverCount() + clients.size() + legs.size() +
+        final Walk walk = new Walk(timerCount + TransactionSnapshots.heldCount(parts.transactions()) + clients.size() + legs.size() +
             webhooks.size());
         // Where each timer's owner and each server transaction held was found: their links are written from these,
         // without another pass over 300,000 cold objects to read their indexes.
@@ -128,7 +130,7 @@ public final class EngineSnapshot
         legs.forEach(walk::visit);
         webhooks.forEach(walk::visit);
         walk.expand();
-        final int[] heldFound = new int[version < 4 ? 0 : parts.transactions().serverCount()];
+        final int[] heldFound = new int[version < 4 ? 0 : TransactionSnapshots.heldCount(parts.transactions())];
         if (version >= 4)
         {
             final List<ServerTransaction> unreached = new ArrayList<>();
@@ -234,6 +236,10 @@ public final class EngineSnapshot
                 parts.b2bua().media().write(out, parts.b2bua().config().behaviour()); // media anchored (node-start version 7 on): the legs' pairs
             }
             TransferSnapshots.writeTargetOffers(parts.b2bua(), refs, out);
+        }
+        if (version >= 5)
+        {
+            TransactionSnapshots.writeWaitingRows(parts.transactions(), out);
         }
     }
 
@@ -350,6 +356,10 @@ public final class EngineSnapshot
                 parts.b2bua().media().read(in, parts.b2bua().config().behaviour());
             }
             TransferSnapshots.readTargetOffers(parts.b2bua(), refs, in);
+        }
+        if (version >= 5)
+        {
+            TransactionSnapshots.readWaitingRows(parts.transactions(), in);
         }
         // Once everything a leg's offer/answer state is derived from is held (the reliable provisionals too).
         CallSnapshots.restoreOfferAnswer(parts.b2bua());

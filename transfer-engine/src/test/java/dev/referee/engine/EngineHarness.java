@@ -133,6 +133,22 @@ public final class EngineHarness
             maxCalls, "Referee", key(seed), transfer, redirect, trunks);
     }
 
+    /**
+     * A harness whose engine follows the wire behaviour of node-start version {@code behaviour}: a journal an older
+     * build made replays with it.
+     */
+    public static EngineHarness ofVersion(final int behaviour)
+    {
+        return new EngineHarness(withBehaviour(new EngineHarness().config, behaviour));
+    }
+
+    /** {@code c} with the wire behaviour of node-start version {@code behaviour}. */
+    public static EngineConfig withBehaviour(final EngineConfig c, final int behaviour)
+    {
+        return new EngineConfig(c.listen(), c.routes(), c.t1Ns(), c.t2Ns(), c.t4Ns(), c.maxCalls(), c.userAgent(),
+            c.seed(), c.idKey(), c.transfer(), c.redirect(), c.trunks(), c.webhook(), c.maxTransactions(), behaviour);
+    }
+
     /** A harness on {@code config} (built with {@link #config} and changed). */
     public EngineHarness(final EngineConfig config)
     {

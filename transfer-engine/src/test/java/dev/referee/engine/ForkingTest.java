@@ -1,6 +1,5 @@
 package dev.referee.engine;
 
-import dev.referee.engine.config.EngineConfig;
 import dev.referee.engine.counters.EngineCounters;
 import dev.referee.sip.HeaderName;
 import dev.referee.transport.Transport;
@@ -39,15 +38,6 @@ class ForkingTest
         alice = new SipPhone("alice", CALLER);
         bob = new SipPhone("bob", CALLEE);
         bob2 = new SipPhone("bob2", CALLEE);
-    }
-
-    /** A harness whose engine follows the wire behaviour of node-start version {@code behaviour}. */
-    private static EngineHarness harnessOfVersion(final int behaviour)
-    {
-        final EngineConfig c = new EngineHarness().config;
-        return new EngineHarness(new EngineConfig(c.listen(), c.routes(), c.t1Ns(), c.t2Ns(), c.t4Ns(), c.maxCalls(),
-            c.userAgent(), c.seed(), c.idKey(), c.transfer(), c.redirect(), c.trunks(), c.webhook(),
-            c.maxTransactions(), behaviour));
     }
 
     /** The caller's INVITE reaches Referee; returns the INVITE relayed to the callee. */
@@ -206,7 +196,7 @@ class ForkingTest
     @Test
     void shouldLeaveASecondForkUnacknowledgedInAJournalOfVersion4()
     {
-        final EngineHarness old = harnessOfVersion(4);
+        final EngineHarness old = EngineHarness.ofVersion(4);
         final Sent invite = call(old, alice.invite("bob", "fork-4@alice"));
         bob.accept(invite);
         bob2.accept(invite);
@@ -277,7 +267,7 @@ class ForkingTest
     @Test
     void shouldSetUpASecondCallForAnInviteRepeatedOverTcpInAJournalOfVersion4()
     {
-        final EngineHarness old = harnessOfVersion(4);
+        final EngineHarness old = EngineHarness.ofVersion(4);
         final String inviteText = alice.invite("bob", "tcp-2@alice");
         old.receive(Transport.TCP, CALLER, CONNECTION, inviteText);
         final Sent invite = old.drain().stream().filter(s -> s.isRequest("INVITE")).findFirst().orElseThrow();
@@ -331,7 +321,7 @@ class ForkingTest
     @Test
     void shouldSetUpASecondCallForAMergedInviteInAJournalOfVersion4()
     {
-        final EngineHarness old = harnessOfVersion(4);
+        final EngineHarness old = EngineHarness.ofVersion(4);
         final String first = alice.invite("bob", "merged-3@alice");
         old.receive(CALLER, first);
         old.receive(CALLER, first.replace(";branch=z9hG4bK-alice-1;", ";branch=z9hG4bK-other-path;"));

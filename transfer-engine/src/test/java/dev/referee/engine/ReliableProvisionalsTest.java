@@ -1,6 +1,5 @@
 package dev.referee.engine;
 
-import dev.referee.engine.config.EngineConfig;
 import dev.referee.engine.counters.EngineCounters;
 import dev.referee.sip.HeaderName;
 import org.junit.jupiter.api.Test;
@@ -62,14 +61,6 @@ class ReliableProvisionalsTest
     private String prackOf(final Sent provisional)
     {
         return alice.inDialog("PRACK", "RAck: " + provisional.header(HeaderName.RSEQ) + " 1 INVITE\r\n");
-    }
-
-    private static EngineHarness harnessOfVersion(final int behaviour)
-    {
-        final EngineConfig c = new EngineHarness().config;
-        return new EngineHarness(new EngineConfig(c.listen(), c.routes(), c.t1Ns(), c.t2Ns(), c.t4Ns(), c.maxCalls(),
-            c.userAgent(), c.seed(), c.idKey(), c.transfer(), c.redirect(), c.trunks(), c.webhook(),
-            c.maxTransactions(), behaviour));
     }
 
     /** The first of {@code out} that {@code match} takes; fails naming them all when none does. */
@@ -405,7 +396,7 @@ class ReliableProvisionalsTest
     @Test
     void shouldStillRefuseRequire100relInAVersion5Journal()
     {
-        harness = harnessOfVersion(5);
+        harness = EngineHarness.ofVersion(5);
         harness.receive(CALLER, alice.invite("bob", "prack-1@alice", REQUIRES_100REL));
         final Sent bad = harness.expectOne(response(420, CALLER), "420 as version 5 answered");
         assertEquals("100rel", bad.header(HeaderName.UNSUPPORTED));
@@ -414,7 +405,7 @@ class ReliableProvisionalsTest
     @Test
     void shouldNeitherOfferNorAcknowledge100relInAVersion5Journal()
     {
-        harness = harnessOfVersion(5);
+        harness = EngineHarness.ofVersion(5);
         final Sent invite = call(SUPPORTS_100REL);
         assertTrue(invite.text.contains("\r\nSupported: timer\r\n"), invite::toString);
         harness.receive(CALLEE, reliable(bob, invite, 183, 1, SipPhone.SDP));

@@ -85,9 +85,7 @@ class TransactionTimersTest
     {
         final EngineConfig c = EngineHarness.config(1000, 42, TransferConfig.defaults(), List.of(),
             RedirectConfig.defaults(), EngineHarness.routes());
-        final EngineHarness harness = new EngineHarness(new EngineConfig(c.listen(), c.routes(), c.t1Ns(), c.t2Ns(),
-            c.t4Ns(), c.maxCalls(), c.userAgent(), c.seed(), c.idKey(), c.transfer(), c.redirect(), c.trunks(),
-            c.webhook(), c.maxTransactions(), behaviour));
+        final EngineHarness harness = new EngineHarness(EngineHarness.withBehaviour(c, behaviour));
         final SipPhone carol = new SipPhone("carol", new InetSocketAddress("127.0.0.79", 5060));
         harness.receive(CALLER, new SipPhone("alice", CALLER).invite("bob", "call-1@alice"));
         harness.advanceMs(100);

@@ -41,7 +41,7 @@ public final class SyntheticCalls
     public static final InetSocketAddress TARGET = new InetSocketAddress("127.0.0.1", 5064);
     static final String SDP = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n" +
         "m=audio 4000 RTP/AVP 0\r\na=sendrecv\r\n";
-    private static final long DEFAULT_STEP_NS = TimeUnit.MILLISECONDS.toNanos(1);
+    public static final long DEFAULT_STEP_NS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long TICK_NS = TimeUnit.MILLISECONDS.toNanos(10);
 
     /** One call's dialog state as its two phones know it. */
@@ -97,7 +97,14 @@ public final class SyntheticCalls
         this.stepNs = stepNs;
         nowNs = startNs;
         nextTickNs = startNs + TICK_NS;
-        JournalEncoder.nodeStart(sink.begin(), startNs, 1_800_000_000_000L, config);
+        final net.openhft.chronicle.bytes.Bytes<?> nodeStart = sink.begin();
+        final long recordStart = nodeStart.writePosition();
+        JournalEncoder.nodeStart(nodeStart, startNs, 1_800_000_000_000L, config);
+        if (config.behaviour() != EngineConfig.BEHAVIOUR)
+        {
+            // A journal an older build started: its node-start record says that build's version (byte 1).
+            nodeStart.writeByte(recordStart + 1, (byte)config.behaviour());
+        }
         sink.commit();
         output = (transport, destination, connectionId, buffer, offset, length) ->
         {
@@ -164,6 +171,15 @@ public final class SyntheticCalls
     public static EngineConfig config(final IdKey idKey)
     {
         return config(idKey, TimeUnit.MILLISECONDS.toNanos(500));
+    }
+
+    /** {@code config} with the wire behaviour of node-start version {@code behaviour}: a journal an older build made. */
+    public static EngineConfig withBehaviour(final EngineConfig config, final int behaviour)
+    {
+        return new EngineConfig(config.listen(), config.routes(), config.t1Ns(), config.t2Ns(), config.t4Ns(),
+            config.maxCalls(), config.userAgent(), config.seed(), config.idKey(), config.transfer(), config.redirect(),
+            config.trunks(), config.webhook(), config.maxTransactions(), behaviour, config.sessionExpiresS(),
+            config.minSeS(), config.media());
     }
 
     /** The routes above with T1 = {@code t1Ns}, T2 = 8*T1 and T4 = 10*T1 (500 ms, 4 s and 5 s by default). */

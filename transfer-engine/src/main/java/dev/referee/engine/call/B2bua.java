@@ -376,7 +376,7 @@ public final class B2bua implements TransactionUser
      * §13.3.1.4).
      */
     @Override
-    public void onAcceptedResponse(final ClientTransaction ct, final SipMessage response, final long nowNs)
+    public void onAcceptedResponse(final SipMessage response, final long nowNs)
     {
         final Leg leg = findLeg(response.from().tag(), response.callId());
         if (leg != null && config.releasesForkedAnswers())

@@ -52,7 +52,7 @@ public record EngineConfig(
     MediaConfig media)
 {
     /** The behaviour of today's builds, written as the node-start record version of a new journal. */
-    public static final int BEHAVIOUR = 10;
+    public static final int BEHAVIOUR = 11;
 
     /** Media off (SDP passes through but for o=): every configuration made before the media section existed. */
     public EngineConfig(
@@ -362,6 +362,17 @@ public record EngineConfig(
     public boolean retransmitsFromDeadline()
     {
         return behaviour >= 10;
+    }
+
+    /**
+     * Node-start version 11 on: a transaction that only waits out a timer after its final response (Timer J or L of a
+     * server transaction, M, D or K of a client transaction) is kept as a row of a table, not as an object with a
+     * timer; the snapshot (version 5) holds the rows. What goes on the wire is the same; the timers the wheel holds, and so their ids and order, are not, so
+     * journals made before replay with the objects.
+     */
+    public boolean keepsWaitingTransactionsAsRows()
+    {
+        return behaviour >= 11;
     }
 
     /**

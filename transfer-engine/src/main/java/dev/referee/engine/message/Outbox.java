@@ -81,6 +81,17 @@ public final class Outbox
         transmit(transport, destination, connectionId, message.buffer, message.length);
     }
 
+    /** Sends again {@code length} bytes of {@code buffer} at {@code offset} (a retransmission kept elsewhere). */
+    public void resend(final int transport, final InetSocketAddress destination, final long connectionId,
+        final DirectBuffer buffer, final int offset, final int length)
+    {
+        counters.increment(EngineCounters.RETRANSMISSIONS_SENT);
+        if (!sender.send(transport, destination, connectionId, buffer, offset, length))
+        {
+            counters.increment(EngineCounters.OUTBOUND_FULL);
+        }
+    }
+
     private void transmit(final int transport, final InetSocketAddress destination, final long connectionId,
         final DirectBuffer buffer, final int length)
     {

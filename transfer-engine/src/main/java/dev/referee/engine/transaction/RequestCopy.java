@@ -115,6 +115,17 @@ final class RequestCopy
         return keyHash;
     }
 
+    /** The buffer whose first {@link #keyLength()} bytes are the key. */
+    DirectBuffer keyBytes()
+    {
+        return bytes;
+    }
+
+    int keyLength()
+    {
+        return keyLength;
+    }
+
     /** Puts the copy under another hash: tests hold two keys under one with it. */
     void keyHash(final long keyHash)
     {

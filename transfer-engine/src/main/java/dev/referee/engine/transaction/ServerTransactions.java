@@ -44,6 +44,22 @@ final class ServerTransactions
         return size;
     }
 
+    /** The bytes of the key {@link #find} or {@link #copy} wrote last: {@link #lastKeyLength()} of them. */
+    DirectBuffer lastKey()
+    {
+        return scratch;
+    }
+
+    int lastKeyLength()
+    {
+        return keyLength;
+    }
+
+    long lastKeyHash()
+    {
+        return keyHash;
+    }
+
     /** The transaction whose key is that of {@code request} with {@code method}; null when none. */
     ServerTransaction find(final SipMessage request, final int method)
     {

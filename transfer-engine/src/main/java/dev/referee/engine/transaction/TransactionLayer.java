@@ -14,8 +14,11 @@ import dev.referee.sip.SipMessage;
 import dev.referee.sip.SipMessageWriter;
 import dev.referee.sip.SipMethod;
 import dev.referee.sip.Via;
+import dev.referee.transport.Addresses;
 import dev.referee.transport.Transport;
+import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -55,6 +58,17 @@ public final class TransactionLayer
     private long nextClientId = 1;
     /** Transactions that have their final response and live on only to absorb retransmissions (Timers D, I, J, K). */
     private int waiting;
+    /** Node-start version 11 on: the server transactions waiting out Timer J or L, as rows; null before. */
+    private WaitingTransactions waitingServers;
+    /** Node-start version 11 on: the INVITE client transactions waiting out Timer M or D (64*T1), as rows. */
+    private WaitingTransactions waitingInviteClients;
+    /** Node-start version 11 on: the non-INVITE client transactions waiting out Timer K (T4), as rows. */
+    private WaitingTransactions waitingClients;
+    /** A client row's key: the branch, '|', the method's code (as the layer's map keys a transaction by both). */
+    private final UnsafeBuffer clientKey = new UnsafeBuffer(new byte[65_536]);
+    private final SipMessageWriter clientKeyWriter = new SipMessageWriter();
+
+    private static final DirectBuffer NO_BYTES = new UnsafeBuffer(new byte[0]);
 
     /** RFC 3261 §16.6 Timer C: how long an INVITE may stay in Proceeding (ringing) without a final response. */
     public static final long TIMER_C_NS = 180_000_000_000L;
@@ -97,6 +111,20 @@ public final class TransactionLayer
         this.keepsClientsAccepted = keepsClientsAccepted;
     }
 
+    /**
+     * Node-start version 11 on (EngineConfig.keepsWaitingTransactionsAsRows): a transaction that only waits out a
+     * timer after its final response leaves the layer as a row of a table ({@link WaitingTransactions}), at the end of
+     * the input that gave it that response: server transactions waiting out Timer J (non-INVITE, UDP) or Timer L (an
+     * accepted INVITE), client transactions waiting out Timer M (an accepted INVITE), D (an INVITE that got a non-2xx
+     * final, UDP) or K (non-INVITE, UDP). At most {@code maxRows} rows in each of the three tables (one per wait).
+     */
+    public void keepWaitingTransactionsAsRows(final int maxRows)
+    {
+        waitingServers = new WaitingTransactions(maxRows);
+        waitingInviteClients = new WaitingTransactions(maxRows);
+        waitingClients = new WaitingTransactions(maxRows);
+    }
+
     public TransactionUser user()
     {
         return user;
@@ -107,20 +135,39 @@ public final class TransactionLayer
         this.user = user;
     }
 
+    /** Server transactions, those waiting as rows included. */
     public int serverCount()
     {
-        return serverTransactions.size();
+        return serverTransactions.size() + (waitingServers == null ? 0 : waitingServers.size());
     }
 
+    /** Client transactions, those waiting as rows included. */
     public int clientCount()
     {
-        return clientTransactions.size();
+        return clientTransactions.size() + waitingClientRows();
     }
 
     /** Of all transactions, those already completed that wait only for late retransmissions (Timers D, I, J, K). */
     public int waitingCount()
     {
-        return waiting;
+        return waiting + waitingRows();
+    }
+
+    /** Rows of waiting transactions that went before their timer because their table was full. */
+    public long waitingEvictedEarly()
+    {
+        return waitingServers == null ? 0 : waitingServers.evictedEarly() + waitingInviteClients.evictedEarly() +
+            waitingClients.evictedEarly();
+    }
+
+    private int waitingRows()
+    {
+        return waitingServers == null ? 0 : waitingServers.size() + waitingClientRows();
+    }
+
+    private int waitingClientRows()
+    {
+        return waitingServers == null ? 0 : waitingInviteClients.size() + waitingClients.size();
     }
 
     // ---- server transactions -------------------------------------------------------------------------------
@@ -136,6 +183,46 @@ public final class TransactionLayer
     public ServerTransaction findInviteForCancel(final SipMessage cancel)
     {
         return serverTransactions.find(cancel, SipMethod.INVITE);
+    }
+
+    /**
+     * Right after {@link #findServer} found no transaction for {@code request}: when it is the request of a transaction
+     * waiting as a row, it is a retransmission, answered with that transaction's final response (non-INVITE) or
+     * absorbed (an accepted INVITE); true then.
+     */
+    public boolean answerIfWaiting(final SipMessage request)
+    {
+        if (waitingServers == null)
+        {
+            return false;
+        }
+        waitingServers.expire(timers.nowNs());
+        final long row = waitingServers.find(serverTransactions.lastKey(), serverTransactions.lastKeyLength(),
+            serverTransactions.lastKeyHash());
+        if (row < 0)
+        {
+            return false;
+        }
+        final int length = waitingServers.messageLength(row);
+        if (length > 0)
+        {
+            outbox.resend(waitingServers.transport(row), waitingServers.destination(row),
+                waitingServers.connectionId(row), waitingServers.bytes(), waitingServers.messageOffset(row), length);
+        }
+        return true;
+    }
+
+    /** True when the INVITE a CANCEL names waits as a row: it was accepted (RFC 3261 §9.2: 200, nothing to cancel). */
+    public boolean inviteWaitsForCancel(final SipMessage cancel)
+    {
+        if (waitingServers == null)
+        {
+            return false;
+        }
+        waitingServers.expire(timers.nowNs());
+        serverTransactions.find(cancel, SipMethod.INVITE);
+        return waitingServers.find(serverTransactions.lastKey(), serverTransactions.lastKeyLength(),
+            serverTransactions.lastKeyHash()) >= 0;
     }
 
     /** Creates the server transaction for a new request (not ACK). */
@@ -157,7 +244,16 @@ public final class TransactionLayer
      */
     public boolean isMerged(final ServerTransaction st)
     {
-        return serverTransactions.mergedWith(st) != null;
+        if (serverTransactions.mergedWith(st) != null)
+        {
+            return true;
+        }
+        if (waitingServers == null || st.copy == null || st.copy.toHasTag())
+        {
+            return false;
+        }
+        waitingServers.expire(timers.nowNs());
+        return waitingServers.holdsOrigin(st.copy.originHash(), st.method);
     }
 
     /** A retransmitted request: answer it with the last response, if any (RFC 3261 §17.2.1, §17.2.2). */
@@ -256,8 +352,11 @@ public final class TransactionLayer
         }
         else
         {
-            st.timeoutTimer = timers.schedule(64 * t1Ns, st); // Timer J
-            completedServers.add(st);
+            if (waitingServers == null)
+            {
+                st.timeoutTimer = timers.schedule(64 * t1Ns, st); // Timer J
+            }
+            completedServers.add(st); // as rows: Timer J is the row's expiry
         }
     }
 
@@ -279,8 +378,11 @@ public final class TransactionLayer
         st.lastResponse = null; // a retransmitted INVITE is absorbed, never answered with an old provisional
         st.state = ServerTransaction.State.ACCEPTED;
         waiting++;
-        st.timeoutTimer = timers.schedule(64 * t1Ns, st); // Timer L
-        completedServers.add(st); // absorbs retransmissions only: lets go of the call at the end of the input
+        if (waitingServers == null)
+        {
+            st.timeoutTimer = timers.schedule(64 * t1Ns, st); // Timer L
+        }
+        completedServers.add(st); // as rows: Timer L is the row's expiry // absorbs retransmissions only: lets go of the call at the end of the input
     }
 
     void onServerTimer(final ServerTransaction st, final long timerId, final long nowNs)
@@ -383,6 +485,68 @@ public final class TransactionLayer
         return ct != null && branch.contentEquals(ct.branch) ? ct : null;
     }
 
+    /** What a response {@link #matchResponse} did not match found among the client transactions waiting as rows. */
+    public enum WaitingResponse
+    {
+        /** No row: a stray response. */
+        NONE,
+        /** The row's, but not from the host its request went to: ignored (as for a transaction). */
+        FROM_ELSEWHERE,
+        /** The row's: absorbed, its ACK sent again, or (a 2xx to an accepted INVITE) handed to the TU. */
+        HANDLED
+    }
+
+    /**
+     * Right after {@link #matchResponse} found no transaction for {@code response}: the row of a client transaction
+     * waiting for it, and what it did (RFC 6026 §7.2, RFC 3261 §17.1.1.2 and §17.1.2.2).
+     */
+    public WaitingResponse onWaitingResponse(final SipMessage response, final InetSocketAddress source,
+        final long nowNs)
+    {
+        if (waitingServers == null || !writeClientKey(response))
+        {
+            return WaitingResponse.NONE;
+        }
+        final long keyHash = ServerTransactions.hash(clientKey, clientKeyWriter.length());
+        final boolean invite = response.cseqMethod() == SipMethod.INVITE;
+        final WaitingTransactions rows = invite ? waitingInviteClients : waitingClients;
+        rows.expire(nowNs);
+        final long row = rows.find(clientKey, clientKeyWriter.length(), keyHash);
+        if (row < 0)
+        {
+            return WaitingResponse.NONE;
+        }
+        if (!Addresses.sameHost(rows.destination(row), source))
+        {
+            return WaitingResponse.FROM_ELSEWHERE;
+        }
+        final int status = response.statusCode();
+        final int ackLength = rows.messageLength(row);
+        if (ackLength > 0 && status >= 300)
+        {
+            // Completed (Timer D): the final response came again, so the ACK was lost.
+            outbox.resend(rows.transport(row), rows.destination(row), rows.connectionId(row), rows.bytes(),
+                rows.messageOffset(row), ackLength);
+        }
+        else if (invite && ackLength == 0 && status >= 200 && status < 300)
+        {
+            user.onAcceptedResponse(response, nowNs); // Accepted (Timer M): the dialog acknowledges it
+        }
+        return WaitingResponse.HANDLED;
+    }
+
+    /** The key of the client row {@code response} would be for; false when its branch cannot be Referee's. */
+    private boolean writeClientKey(final SipMessage response)
+    {
+        final Via via = response.topVia();
+        if (via == null || !via.branch().startsWith(IdGenerator.BRANCH_COOKIE))
+        {
+            return false;
+        }
+        clientKeyWriter.wrap(clientKey, 0).append(via.branch()).append('|').append(response.cseqMethod());
+        return true;
+    }
+
     /** A response matched to {@code ct}: run the state machine and pass it up when the TU should see it. */
     public void onResponse(final ClientTransaction ct, final SipMessage response, final long connectionId,
         final long nowNs)
@@ -451,9 +615,12 @@ public final class TransactionLayer
                 }
                 else
                 {
-                    // Timer D (INVITE, at least 32 s) or Timer K (non-INVITE, T4).
-                    ct.timeoutTimer = timers.schedule(ct.method == SipMethod.INVITE ? 64 * t1Ns : t4Ns, ct);
-                    completedClients.add(ct);
+                    if (waitingServers == null)
+                    {
+                        // Timer D (INVITE, at least 32 s) or Timer K (non-INVITE, T4).
+                        ct.timeoutTimer = timers.schedule(ct.method == SipMethod.INVITE ? 64 * t1Ns : t4Ns, ct);
+                    }
+                    completedClients.add(ct); // as rows: Timer D or K is the row's expiry
                 }
                 user.onResponse(ct, response, nowNs);
                 return;
@@ -468,7 +635,7 @@ public final class TransactionLayer
                 // other response is absorbed.
                 if (status >= 200 && status < 300)
                 {
-                    user.onAcceptedResponse(ct, response, nowNs);
+                    user.onAcceptedResponse(response, nowNs);
                 }
                 return;
             default:
@@ -486,8 +653,11 @@ public final class TransactionLayer
         waiting++;
         outbox.release(ct.request);
         ct.request = null;
-        ct.timeoutTimer = timers.schedule(64 * t1Ns, ct); // Timer M
-        completedClients.add(ct);
+        if (waitingServers == null)
+        {
+            ct.timeoutTimer = timers.schedule(64 * t1Ns, ct); // Timer M
+        }
+        completedClients.add(ct); // as rows: Timer M is the row's expiry
     }
 
     /**
@@ -630,10 +800,21 @@ public final class TransactionLayer
      */
     public void detachCompleted()
     {
+        if (waitingServers != null)
+        {
+            waitingServers.expire(timers.nowNs());
+            waitingInviteClients.expire(timers.nowNs());
+            waitingClients.expire(timers.nowNs());
+        }
         for (int i = 0, n = completedServers.size(); i < n; i++)
         {
             final ServerTransaction st = completedServers.get(i);
-            if (st.state == ServerTransaction.State.COMPLETED || st.state == ServerTransaction.State.ACCEPTED)
+            if (waitingServers != null && (st.state == ServerTransaction.State.ACCEPTED ||
+                st.state == ServerTransaction.State.COMPLETED && st.method != SipMethod.INVITE))
+            {
+                waitAsRow(st);
+            }
+            else if (st.state == ServerTransaction.State.COMPLETED || st.state == ServerTransaction.State.ACCEPTED)
             {
                 st.context = null;
                 st.relayedTo = null;
@@ -646,9 +827,45 @@ public final class TransactionLayer
             if (ct.state == ClientTransaction.State.COMPLETED || ct.state == ClientTransaction.State.ACCEPTED)
             {
                 detach(ct);
+                if (waitingServers != null)
+                {
+                    waitAsRow(ct);
+                }
             }
         }
         completedClients.clear();
+    }
+
+    /**
+     * Moves {@code st} into the rows of waiting server transactions, for 64*T1 from now (the Timer J or L it did not
+     * schedule), and ends the object: the TU may still hold it, and sees it terminated with its final status.
+     */
+    private void waitAsRow(final ServerTransaction st)
+    {
+        final RequestCopy copy = st.copy;
+        final StoredMessage response = st.state == ServerTransaction.State.COMPLETED ? st.lastResponse : null;
+        waitingServers.add(copy.keyBytes(), copy.keyLength(), copy.keyHash(), !copy.toHasTag(), copy.originHash(),
+            st.method, st.transport, st.responseDestination, st.connectionId,
+            response == null ? NO_BYTES : response.buffer(), response == null ? 0 : response.length(),
+            timers.nowNs() + 64 * t1Ns);
+        terminate(st);
+    }
+
+    /**
+     * Moves {@code ct} into the rows of waiting client transactions, for the Timer M, D or K it did not schedule (from
+     * now: the input that gave it its final response), and ends the object, as {@link #waitAsRow(ServerTransaction)}.
+     */
+    private void waitAsRow(final ClientTransaction ct)
+    {
+        clientKeyWriter.wrap(clientKey, 0).append(ct.branch).append('|').append(ct.method);
+        final int keyLength = clientKeyWriter.length();
+        final boolean invite = ct.method == SipMethod.INVITE;
+        final StoredMessage ack = ct.state == ClientTransaction.State.COMPLETED ? ct.ack : null;
+        (invite ? waitingInviteClients : waitingClients).add(clientKey, keyLength,
+            ServerTransactions.hash(clientKey, keyLength), false, 0, ct.method, ct.transport, ct.destination,
+            ct.connectionId, ack == null ? NO_BYTES : ack.buffer(), ack == null ? 0 : ack.length(),
+            timers.nowNs() + (invite ? 64 * t1Ns : t4Ns));
+        terminate(ct);
     }
 
     /** Drops the TU's attachments from a client transaction that lives on only to absorb retransmissions. */
@@ -668,6 +885,24 @@ public final class TransactionLayer
     ServerTransactions servers()
     {
         return serverTransactions;
+    }
+
+    /** The rows of waiting server transactions; null before node-start version 11. */
+    WaitingTransactions waitingServers()
+    {
+        return waitingServers;
+    }
+
+    /** The rows of waiting INVITE client transactions (Timers M, D); null before node-start version 11. */
+    WaitingTransactions waitingInviteClients()
+    {
+        return waitingInviteClients;
+    }
+
+    /** The rows of waiting non-INVITE client transactions (Timer K); null before node-start version 11. */
+    WaitingTransactions waitingClients()
+    {
+        return waitingClients;
     }
 
     Long2ObjectHashMap<ClientTransaction> clients()

@@ -37,6 +37,56 @@ public final class TransactionSnapshots
         return layer.servers().all();
     }
 
+    /** How many transactions the layer holds as objects (not those waiting as rows). */
+    public static int heldCount(final TransactionLayer layer)
+    {
+        return layer.servers().size();
+    }
+
+    /**
+     * Version 5: the transactions waiting as rows (node-start version 11 on; three times {@code i32 0} before): the
+     * server transactions (Timers J, L), the INVITE client transactions (Timers M, D), the non-INVITE client
+     * transactions (Timer K), each table oldest first ({@link WaitingTransactions#write}).
+     */
+    public static void writeWaitingRows(final TransactionLayer layer, final SnapshotWriter out)
+    {
+        write(layer.waitingServers(), out);
+        write(layer.waitingInviteClients(), out);
+        write(layer.waitingClients(), out);
+    }
+
+    public static void readWaitingRows(final TransactionLayer layer, final SnapshotReader in)
+    {
+        read(layer.waitingServers(), in);
+        read(layer.waitingInviteClients(), in);
+        read(layer.waitingClients(), in);
+    }
+
+    private static void write(final WaitingTransactions rows, final SnapshotWriter out)
+    {
+        if (rows == null)
+        {
+            out.writeInt(0);
+        }
+        else
+        {
+            rows.write(out);
+        }
+    }
+
+    private static void read(final WaitingTransactions rows, final SnapshotReader in)
+    {
+        if (rows != null)
+        {
+            rows.read(in);
+        }
+        else if (in.readInt() != 0)
+        {
+            throw new SnapshotException("waiting transactions as rows in a snapshot of a journal before node-start"
+                + " version 11");
+        }
+    }
+
     /** Hands every transaction the layer holds to {@code consumer}, in its hash order, without listing them. */
     public static void forEachHeld(final TransactionLayer layer, final Consumer<ServerTransaction> consumer)
     {

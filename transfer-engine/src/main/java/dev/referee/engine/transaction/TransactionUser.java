@@ -17,7 +17,7 @@ public interface TransactionUser
      * answer of another fork (another To tag). The transaction has let go of the TU's context by then: the dialog
      * layer finds what the 2xx is for by its tags.
      */
-    default void onAcceptedResponse(final ClientTransaction transaction, final SipMessage response, final long nowNs)
+    default void onAcceptedResponse(final SipMessage response, final long nowNs)
     {
     }
 
