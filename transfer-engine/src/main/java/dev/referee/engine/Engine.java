@@ -630,6 +630,7 @@ public final class Engine
         counters.set(EngineCounters.DIALOGS, b2bua.legCount());
         counters.set(EngineCounters.TRANSACTIONS, pendingTransactions());
         counters.set(EngineCounters.TRANSACTIONS_WAITING, transactions.waitingCount());
+        counters.set(EngineCounters.TRANSACTIONS_WAITING_EVICTED, transactions.waitingEvictedEarly());
         counters.set(EngineCounters.TIMERS, timers.count());
         final MediaAnchor media = b2bua.media();
         if (media != null)

@@ -19,11 +19,12 @@ public record JournalConfig(JournalRoll roll, int retainCycles, long snapshotInt
 {
     /**
      * Inputs between snapshots at most, by default. A restart from a snapshot replays about 60,000 inputs a second on
-     * two cores beside its warm-up (2026-12-07: 587,322 in 9.8-10.3 s, first answer 12.2-13.8 s; 1,032,631 in
-     * 11.2-12.4 s, first answer 13.2-14.8 s). At 3,000 calls/s (about 17,500 inputs a second) this is a snapshot every
-     * 34 s instead of 60 s, each holding the engine thread 0.4-1.1 s: about 1-2 % more CPU a call.
+     * two cores beside its warm-up (2026-12-07, waiting transactions as rows: 293,526 in 5.2 s, first answer 7.4-7.9 s;
+     * 582,236 in 6.7-7.4 s, first answer 9.9-10.4 s). At 3,000 calls/s (about 17,500 inputs a second) this is a
+     * snapshot every 17 s instead of 60 s, each holding the engine thread 90-250 ms since the waiting transactions are
+     * rows (600,000 before, when a snapshot held it 0.4-1.1 s).
      */
-    public static final long DEFAULT_SNAPSHOT_INPUTS = 600_000;
+    public static final long DEFAULT_SNAPSHOT_INPUTS = 300_000;
 
     /** An enabled journal: the form code written before {@code journal.enabled} existed uses. */
     public JournalConfig(final JournalRoll roll, final int retainCycles, final long snapshotIntervalMs)

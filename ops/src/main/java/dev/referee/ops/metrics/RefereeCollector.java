@@ -171,6 +171,9 @@ public final class RefereeCollector implements MultiCollector
         families.counter("referee_sip_merged_requests", "Requests that came again by another path (same From, " +
             "Call-ID and CSeq, another branch): answered 482 Loop Detected").point(
             engine.get(EngineCounters.MERGED_REQUESTS)).add();
+        families.counter("referee_sip_transactions_waiting_evicted", "Waiting transactions let go before their " +
+            "timer (J, L, M, D or K) because their table was full: a retransmission that late is taken as new").point(
+            engine.get(EngineCounters.TRANSACTIONS_WAITING_EVICTED)).add();
         families.counter("referee_sip_pracks", "PRACKs (RFC 3262): sent for a callee's reliable provisionals, " +
             "received from callers acknowledging Referee's")
             .point(engine.get(EngineCounters.PRACKS_SENT), "direction", "sent")

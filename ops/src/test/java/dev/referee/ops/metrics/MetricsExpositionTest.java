@@ -95,6 +95,7 @@ class MetricsExpositionTest
         engine.increment(EngineCounters.FORKS_RELEASED);
         engine.increment(EngineCounters.MERGED_REQUESTS);
         engine.increment(EngineCounters.MERGED_REQUESTS);
+        engine.set(EngineCounters.TRANSACTIONS_WAITING_EVICTED, 3);
         engine.increment(EngineCounters.PRACKS_SENT);
         engine.increment(EngineCounters.PRACKS_RECEIVED);
         engine.increment(EngineCounters.PRACKS_RECEIVED);
@@ -113,6 +114,7 @@ class MetricsExpositionTest
         assertEquals(1, metrics.value("referee_config_reloads_total"));
         assertEquals(1, metrics.value("referee_sip_forks_released_total"));
         assertEquals(2, metrics.value("referee_sip_merged_requests_total"));
+        assertEquals(3, metrics.value("referee_sip_transactions_waiting_evicted_total"));
         assertEquals(1, metrics.value("referee_sip_pracks_total{direction=\"sent\"}"));
         assertEquals(2, metrics.value("referee_sip_pracks_total{direction=\"received\"}"));
         assertEquals(1, metrics.value("referee_sip_provisionals_unacknowledged_total"));

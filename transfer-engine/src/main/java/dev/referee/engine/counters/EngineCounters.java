@@ -56,7 +56,13 @@ public final class EngineCounters
     public static final int MEDIA_PAIRS_UNUSABLE = 23;
     /** New calls answered 503 because {@code sip.max-calls} calls were up (the engine's bound, not admission's). */
     public static final int CALL_LIMIT = 24;
-    private static final int GAUGE_SLOTS = 25;
+    /**
+     * Waiting transactions whose row went before its timer because its table was full (node-start version 11 on;
+     * docs/engine.md "Waiting transactions as rows"): a retransmission that late is taken as new. Since the engine
+     * was built or restored.
+     */
+    public static final int TRANSACTIONS_WAITING_EVICTED = 25;
+    private static final int GAUGE_SLOTS = 26;
 
     private final AtomicLongArray gauges = new AtomicLongArray(GAUGE_SLOTS);
     private final AtomicLongArray requestsIn = new AtomicLongArray(METHOD_SLOTS);
