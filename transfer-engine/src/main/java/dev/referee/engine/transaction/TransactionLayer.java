@@ -125,6 +125,12 @@ public final class TransactionLayer
         waitingClients = new WaitingTransactions(maxRows);
     }
 
+    /** True from node-start version 11 on: waiting transactions become rows ({@link #keepWaitingTransactionsAsRows}). */
+    private boolean waitsAsRows()
+    {
+        return waitingServers != null;
+    }
+
     public TransactionUser user()
     {
         return user;
@@ -138,7 +144,7 @@ public final class TransactionLayer
     /** Server transactions, those waiting as rows included. */
     public int serverCount()
     {
-        return serverTransactions.size() + (waitingServers == null ? 0 : waitingServers.size());
+        return serverTransactions.size() + (waitsAsRows() ? waitingServers.size() : 0);
     }
 
     /** Client transactions, those waiting as rows included. */
@@ -156,18 +162,18 @@ public final class TransactionLayer
     /** Rows of waiting transactions that went before their timer because their table was full. */
     public long waitingEvictedEarly()
     {
-        return waitingServers == null ? 0 : waitingServers.evictedEarly() + waitingInviteClients.evictedEarly() +
+        return !waitsAsRows() ? 0 : waitingServers.evictedEarly() + waitingInviteClients.evictedEarly() +
             waitingClients.evictedEarly();
     }
 
     private int waitingRows()
     {
-        return waitingServers == null ? 0 : waitingServers.size() + waitingClientRows();
+        return !waitsAsRows() ? 0 : waitingServers.size() + waitingClientRows();
     }
 
     private int waitingClientRows()
     {
-        return waitingServers == null ? 0 : waitingInviteClients.size() + waitingClients.size();
+        return !waitsAsRows() ? 0 : waitingInviteClients.size() + waitingClients.size();
     }
 
     // ---- server transactions -------------------------------------------------------------------------------
@@ -192,7 +198,7 @@ public final class TransactionLayer
      */
     public boolean answerIfWaiting(final SipMessage request)
     {
-        if (waitingServers == null)
+        if (!waitsAsRows())
         {
             return false;
         }
@@ -215,7 +221,7 @@ public final class TransactionLayer
     /** True when the INVITE a CANCEL names waits as a row: it was accepted (RFC 3261 §9.2: 200, nothing to cancel). */
     public boolean inviteWaitsForCancel(final SipMessage cancel)
     {
-        if (waitingServers == null)
+        if (!waitsAsRows())
         {
             return false;
         }
@@ -248,7 +254,7 @@ public final class TransactionLayer
         {
             return true;
         }
-        if (waitingServers == null || st.copy == null || st.copy.toHasTag())
+        if (!waitsAsRows() || st.copy == null || st.copy.toHasTag())
         {
             return false;
         }
@@ -352,7 +358,7 @@ public final class TransactionLayer
         }
         else
         {
-            if (waitingServers == null)
+            if (!waitsAsRows())
             {
                 st.timeoutTimer = timers.schedule(64 * t1Ns, st); // Timer J
             }
@@ -378,11 +384,11 @@ public final class TransactionLayer
         st.lastResponse = null; // a retransmitted INVITE is absorbed, never answered with an old provisional
         st.state = ServerTransaction.State.ACCEPTED;
         waiting++;
-        if (waitingServers == null)
+        if (!waitsAsRows())
         {
             st.timeoutTimer = timers.schedule(64 * t1Ns, st); // Timer L
         }
-        completedServers.add(st); // as rows: Timer L is the row's expiry // absorbs retransmissions only: lets go of the call at the end of the input
+        completedServers.add(st); // absorbs retransmissions only: lets go of the call (as rows: Timer L is the row's expiry)
     }
 
     void onServerTimer(final ServerTransaction st, final long timerId, final long nowNs)
@@ -503,14 +509,14 @@ public final class TransactionLayer
     public WaitingResponse onWaitingResponse(final SipMessage response, final InetSocketAddress source,
         final long nowNs)
     {
-        if (waitingServers == null || !writeClientKey(response))
+        if (!waitsAsRows() || !writeClientKey(response))
         {
             return WaitingResponse.NONE;
         }
         final long keyHash = ServerTransactions.hash(clientKey, clientKeyWriter.length());
         final boolean invite = response.cseqMethod() == SipMethod.INVITE;
         final WaitingTransactions rows = invite ? waitingInviteClients : waitingClients;
-        rows.expire(nowNs);
+        rows.expire(timers.nowNs());
         final long row = rows.find(clientKey, clientKeyWriter.length(), keyHash);
         if (row < 0)
         {
@@ -615,7 +621,7 @@ public final class TransactionLayer
                 }
                 else
                 {
-                    if (waitingServers == null)
+                    if (!waitsAsRows())
                     {
                         // Timer D (INVITE, at least 32 s) or Timer K (non-INVITE, T4).
                         ct.timeoutTimer = timers.schedule(ct.method == SipMethod.INVITE ? 64 * t1Ns : t4Ns, ct);
@@ -653,7 +659,7 @@ public final class TransactionLayer
         waiting++;
         outbox.release(ct.request);
         ct.request = null;
-        if (waitingServers == null)
+        if (!waitsAsRows())
         {
             ct.timeoutTimer = timers.schedule(64 * t1Ns, ct); // Timer M
         }
@@ -800,7 +806,7 @@ public final class TransactionLayer
      */
     public void detachCompleted()
     {
-        if (waitingServers != null)
+        if (waitsAsRows())
         {
             waitingServers.expire(timers.nowNs());
             waitingInviteClients.expire(timers.nowNs());
@@ -809,7 +815,7 @@ public final class TransactionLayer
         for (int i = 0, n = completedServers.size(); i < n; i++)
         {
             final ServerTransaction st = completedServers.get(i);
-            if (waitingServers != null && (st.state == ServerTransaction.State.ACCEPTED ||
+            if (waitsAsRows() && (st.state == ServerTransaction.State.ACCEPTED ||
                 st.state == ServerTransaction.State.COMPLETED && st.method != SipMethod.INVITE))
             {
                 waitAsRow(st);
@@ -827,7 +833,7 @@ public final class TransactionLayer
             if (ct.state == ClientTransaction.State.COMPLETED || ct.state == ClientTransaction.State.ACCEPTED)
             {
                 detach(ct);
-                if (waitingServers != null)
+                if (waitsAsRows())
                 {
                     waitAsRow(ct);
                 }
