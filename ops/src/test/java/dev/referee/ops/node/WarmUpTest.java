@@ -1,5 +1,7 @@
 package dev.referee.ops.node;
 
+import dev.referee.journal.JournalConfig;
+import dev.referee.journal.JournalRoll;
 import dev.referee.ops.config.ConfigLoader;
 import dev.referee.ops.config.RefereeConfig;
 
@@ -11,6 +13,7 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,10 +30,23 @@ class WarmUpTest
 
         assertTrue(result.answered() >= 300, result::toString);
         assertTrue(result.answered() <= result.calls(), result::toString);
+        // The journal's snapshot is a planned pause with branches of its own in the pipeline's hot loops: taken in
+        // both halves, they are compiled before the real node's first snapshot.
+        assertTrue(result.snapshotsStaged() > 0 && result.snapshotsEngineReading() > 0, result::toString);
         try (Stream<Path> left = Files.list(temp))
         {
             assertEquals(0, left.count(), "the warm-up journal and call records are deleted");
         }
+    }
+
+    @Test
+    void shouldSnapshotTheWarmUpNodeAboutEveryCallsInputsButKeepTheRealJournalsOtherSettings()
+    {
+        final JournalConfig real = new JournalConfig(JournalRoll.HOURLY, 3, 45_000, true, 300_000);
+
+        assertEquals(new JournalConfig(JournalRoll.HOURLY, 3, 45_000, true, 10_000), WarmUp.snapshotting(real, 10_000));
+        assertEquals(WarmUp.MIN_SNAPSHOT_INPUTS, WarmUp.snapshotting(real, 10).snapshotInputs());
+        assertFalse(WarmUp.snapshotting(new JournalConfig(JournalRoll.DAILY, 7, 60_000, false), 10_000).enabled());
     }
 
     @Test
