@@ -14,11 +14,8 @@ import dev.referee.sip.SipMessage;
 import dev.referee.sip.SipMessageWriter;
 import dev.referee.sip.SipMethod;
 import dev.referee.sip.Via;
-import dev.referee.transport.Addresses;
 import dev.referee.transport.Transport;
-import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -58,17 +55,8 @@ public final class TransactionLayer
     private long nextClientId = 1;
     /** Transactions that have their final response and live on only to absorb retransmissions (Timers D, I, J, K). */
     private int waiting;
-    /** Node-start version 11 on: the server transactions waiting out Timer J or L, as rows; null before. */
-    private WaitingTransactions waitingServers;
-    /** Node-start version 11 on: the INVITE client transactions waiting out Timer M or D (64*T1), as rows. */
-    private WaitingTransactions waitingInviteClients;
-    /** Node-start version 11 on: the non-INVITE client transactions waiting out Timer K (T4), as rows. */
-    private WaitingTransactions waitingClients;
-    /** A client row's key: the branch, '|', the method's code (as the layer's map keys a transaction by both). */
-    private final UnsafeBuffer clientKey = new UnsafeBuffer(new byte[65_536]);
-    private final SipMessageWriter clientKeyWriter = new SipMessageWriter();
-
-    private static final DirectBuffer NO_BYTES = new UnsafeBuffer(new byte[0]);
+    /** Node-start version 11 on: the transactions waiting out Timers J, L, M, D and K, as rows; null before. */
+    private WaitingRows rows;
 
     /** RFC 3261 §16.6 Timer C: how long an INVITE may stay in Proceeding (ringing) without a final response. */
     public static final long TIMER_C_NS = 180_000_000_000L;
@@ -120,15 +108,13 @@ public final class TransactionLayer
      */
     public void keepWaitingTransactionsAsRows(final int maxRows)
     {
-        waitingServers = new WaitingTransactions(maxRows);
-        waitingInviteClients = new WaitingTransactions(maxRows);
-        waitingClients = new WaitingTransactions(maxRows);
+        rows = new WaitingRows(maxRows, outbox, t1Ns, t4Ns);
     }
 
     /** True from node-start version 11 on: waiting transactions become rows ({@link #keepWaitingTransactionsAsRows}). */
     private boolean waitsAsRows()
     {
-        return waitingServers != null;
+        return rows != null;
     }
 
     public TransactionUser user()
@@ -144,36 +130,25 @@ public final class TransactionLayer
     /** Server transactions, those waiting as rows included. */
     public int serverCount()
     {
-        return serverTransactions.size() + (waitsAsRows() ? waitingServers.size() : 0);
+        return serverTransactions.size() + (waitsAsRows() ? rows.serverRows() : 0);
     }
 
     /** Client transactions, those waiting as rows included. */
     public int clientCount()
     {
-        return clientTransactions.size() + waitingClientRows();
+        return clientTransactions.size() + (waitsAsRows() ? rows.clientRows() : 0);
     }
 
     /** Of all transactions, those already completed that wait only for late retransmissions (Timers D, I, J, K). */
     public int waitingCount()
     {
-        return waiting + waitingRows();
+        return waiting + (waitsAsRows() ? rows.serverRows() + rows.clientRows() : 0);
     }
 
     /** Rows of waiting transactions that went before their timer because their table was full. */
     public long waitingEvictedEarly()
     {
-        return !waitsAsRows() ? 0 : waitingServers.evictedEarly() + waitingInviteClients.evictedEarly() +
-            waitingClients.evictedEarly();
-    }
-
-    private int waitingRows()
-    {
-        return !waitsAsRows() ? 0 : waitingServers.size() + waitingClientRows();
-    }
-
-    private int waitingClientRows()
-    {
-        return !waitsAsRows() ? 0 : waitingInviteClients.size() + waitingClients.size();
+        return waitsAsRows() ? rows.evictedEarly() : 0;
     }
 
     // ---- server transactions -------------------------------------------------------------------------------
@@ -198,24 +173,8 @@ public final class TransactionLayer
      */
     public boolean answerIfWaiting(final SipMessage request)
     {
-        if (!waitsAsRows())
-        {
-            return false;
-        }
-        waitingServers.expire(timers.nowNs());
-        final long row = waitingServers.find(serverTransactions.lastKey(), serverTransactions.lastKeyLength(),
-            serverTransactions.lastKeyHash());
-        if (row < 0)
-        {
-            return false;
-        }
-        final int length = waitingServers.messageLength(row);
-        if (length > 0)
-        {
-            outbox.resend(waitingServers.transport(row), waitingServers.destination(row),
-                waitingServers.connectionId(row), waitingServers.bytes(), waitingServers.messageOffset(row), length);
-        }
-        return true;
+        return waitsAsRows() && rows.answerRetransmission(serverTransactions.lastKey(),
+            serverTransactions.lastKeyLength(), serverTransactions.lastKeyHash(), timers.nowNs());
     }
 
     /** True when the INVITE a CANCEL names waits as a row: it was accepted (RFC 3261 §9.2: 200, nothing to cancel). */
@@ -225,10 +184,9 @@ public final class TransactionLayer
         {
             return false;
         }
-        waitingServers.expire(timers.nowNs());
         serverTransactions.find(cancel, SipMethod.INVITE);
-        return waitingServers.find(serverTransactions.lastKey(), serverTransactions.lastKeyLength(),
-            serverTransactions.lastKeyHash()) >= 0;
+        return rows.holdsServer(serverTransactions.lastKey(), serverTransactions.lastKeyLength(),
+            serverTransactions.lastKeyHash(), timers.nowNs());
     }
 
     /** Creates the server transaction for a new request (not ACK). */
@@ -254,12 +212,8 @@ public final class TransactionLayer
         {
             return true;
         }
-        if (!waitsAsRows() || st.copy == null || st.copy.toHasTag())
-        {
-            return false;
-        }
-        waitingServers.expire(timers.nowNs());
-        return waitingServers.holdsOrigin(st.copy.originHash(), st.method);
+        return waitsAsRows() && st.copy != null && !st.copy.toHasTag() &&
+            rows.holdsOrigin(st.copy.originHash(), st.method, timers.nowNs());
     }
 
     /** A retransmitted request: answer it with the last response, if any (RFC 3261 §17.2.1, §17.2.2). */
@@ -509,48 +463,7 @@ public final class TransactionLayer
     public WaitingResponse onWaitingResponse(final SipMessage response, final InetSocketAddress source,
         final long nowNs)
     {
-        if (!waitsAsRows() || !writeClientKey(response))
-        {
-            return WaitingResponse.NONE;
-        }
-        final long keyHash = ServerTransactions.hash(clientKey, clientKeyWriter.length());
-        final boolean invite = response.cseqMethod() == SipMethod.INVITE;
-        final WaitingTransactions rows = invite ? waitingInviteClients : waitingClients;
-        rows.expire(timers.nowNs());
-        final long row = rows.find(clientKey, clientKeyWriter.length(), keyHash);
-        if (row < 0)
-        {
-            return WaitingResponse.NONE;
-        }
-        if (!Addresses.sameHost(rows.destination(row), source))
-        {
-            return WaitingResponse.FROM_ELSEWHERE;
-        }
-        final int status = response.statusCode();
-        final int ackLength = rows.messageLength(row);
-        if (ackLength > 0 && status >= 300)
-        {
-            // Completed (Timer D): the final response came again, so the ACK was lost.
-            outbox.resend(rows.transport(row), rows.destination(row), rows.connectionId(row), rows.bytes(),
-                rows.messageOffset(row), ackLength);
-        }
-        else if (invite && ackLength == 0 && status >= 200 && status < 300)
-        {
-            user.onAcceptedResponse(response, nowNs); // Accepted (Timer M): the dialog acknowledges it
-        }
-        return WaitingResponse.HANDLED;
-    }
-
-    /** The key of the client row {@code response} would be for; false when its branch cannot be Referee's. */
-    private boolean writeClientKey(final SipMessage response)
-    {
-        final Via via = response.topVia();
-        if (via == null || !via.branch().startsWith(IdGenerator.BRANCH_COOKIE))
-        {
-            return false;
-        }
-        clientKeyWriter.wrap(clientKey, 0).append(via.branch()).append('|').append(response.cseqMethod());
-        return true;
+        return waitsAsRows() ? rows.onResponse(response, source, user, timers.nowNs(), nowNs) : WaitingResponse.NONE;
     }
 
     /** A response matched to {@code ct}: run the state machine and pass it up when the TU should see it. */
@@ -808,9 +721,7 @@ public final class TransactionLayer
     {
         if (waitsAsRows())
         {
-            waitingServers.expire(timers.nowNs());
-            waitingInviteClients.expire(timers.nowNs());
-            waitingClients.expire(timers.nowNs());
+            rows.expire(timers.nowNs());
         }
         for (int i = 0, n = completedServers.size(); i < n; i++)
         {
@@ -848,12 +759,7 @@ public final class TransactionLayer
      */
     private void waitAsRow(final ServerTransaction st)
     {
-        final RequestCopy copy = st.copy;
-        final StoredMessage response = st.state == ServerTransaction.State.COMPLETED ? st.lastResponse : null;
-        waitingServers.add(copy.keyBytes(), copy.keyLength(), copy.keyHash(), !copy.toHasTag(), copy.originHash(),
-            st.method, st.transport, st.responseDestination, st.connectionId,
-            response == null ? NO_BYTES : response.buffer(), response == null ? 0 : response.length(),
-            timers.nowNs() + 64 * t1Ns);
+        rows.add(st, timers.nowNs());
         terminate(st);
     }
 
@@ -863,14 +769,7 @@ public final class TransactionLayer
      */
     private void waitAsRow(final ClientTransaction ct)
     {
-        clientKeyWriter.wrap(clientKey, 0).append(ct.branch).append('|').append(ct.method);
-        final int keyLength = clientKeyWriter.length();
-        final boolean invite = ct.method == SipMethod.INVITE;
-        final StoredMessage ack = ct.state == ClientTransaction.State.COMPLETED ? ct.ack : null;
-        (invite ? waitingInviteClients : waitingClients).add(clientKey, keyLength,
-            ServerTransactions.hash(clientKey, keyLength), false, 0, ct.method, ct.transport, ct.destination,
-            ct.connectionId, ack == null ? NO_BYTES : ack.buffer(), ack == null ? 0 : ack.length(),
-            timers.nowNs() + (invite ? 64 * t1Ns : t4Ns));
+        rows.add(ct, timers.nowNs());
         terminate(ct);
     }
 
@@ -893,22 +792,10 @@ public final class TransactionLayer
         return serverTransactions;
     }
 
-    /** The rows of waiting server transactions; null before node-start version 11. */
-    WaitingTransactions waitingServers()
+    /** The transactions waiting as rows; null before node-start version 11. */
+    WaitingRows waitingRows()
     {
-        return waitingServers;
-    }
-
-    /** The rows of waiting INVITE client transactions (Timers M, D); null before node-start version 11. */
-    WaitingTransactions waitingInviteClients()
-    {
-        return waitingInviteClients;
-    }
-
-    /** The rows of waiting non-INVITE client transactions (Timer K); null before node-start version 11. */
-    WaitingTransactions waitingClients()
-    {
-        return waitingClients;
+        return rows;
     }
 
     Long2ObjectHashMap<ClientTransaction> clients()

@@ -50,23 +50,10 @@ public final class TransactionSnapshots
      */
     public static void writeWaitingRows(final TransactionLayer layer, final SnapshotWriter out)
     {
-        write(layer.waitingServers(), out);
-        write(layer.waitingInviteClients(), out);
-        write(layer.waitingClients(), out);
-    }
-
-    public static void readWaitingRows(final TransactionLayer layer, final SnapshotReader in)
-    {
-        read(layer.waitingServers(), in);
-        read(layer.waitingInviteClients(), in);
-        read(layer.waitingClients(), in);
-    }
-
-    private static void write(final WaitingTransactions rows, final SnapshotWriter out)
-    {
+        final WaitingRows rows = layer.waitingRows();
         if (rows == null)
         {
-            out.writeInt(0);
+            out.writeInt(0).writeInt(0).writeInt(0);
         }
         else
         {
@@ -74,13 +61,14 @@ public final class TransactionSnapshots
         }
     }
 
-    private static void read(final WaitingTransactions rows, final SnapshotReader in)
+    public static void readWaitingRows(final TransactionLayer layer, final SnapshotReader in)
     {
+        final WaitingRows rows = layer.waitingRows();
         if (rows != null)
         {
             rows.read(in);
         }
-        else if (in.readInt() != 0)
+        else if (in.readInt() != 0 || in.readInt() != 0 || in.readInt() != 0)
         {
             throw new SnapshotException("waiting transactions as rows in a snapshot of a journal before node-start"
                 + " version 11");
