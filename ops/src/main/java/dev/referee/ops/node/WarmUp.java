@@ -59,16 +59,18 @@ public final class WarmUp
     /**
      * What a warm-up did: calls placed and ended, those of them that went all the way (answered, hung up), wall
      * time, the compile time the JVM reported over it (summed over compiler threads), and the journal snapshots (the
-     * engine's planned pauses) taken in its staged half and in the half with the engine reading UDP itself.
+     * engine's planned pauses) taken in its staged half and in the half with the engine reading UDP itself, and the
+     * messages its phones sent twice (WarmUpPhones.REPEAT_EVERY).
      */
     public record Result(int calls, int answered, long elapsedMs, long compileMs, long snapshotsStaged,
-        long snapshotsEngineReading)
+        long snapshotsEngineReading, int repeated)
     {
         @Override
         public String toString()
         {
             return "warm-up: " + answered + " of " + calls + " calls completed in " + elapsedMs + " ms (" + compileMs +
-                " ms compiling, " + snapshotsStaged + "+" + snapshotsEngineReading + " snapshots)";
+                " ms compiling, " + snapshotsStaged + "+" + snapshotsEngineReading + " snapshots, " + repeated +
+                " messages repeated)";
         }
     }
 
@@ -110,6 +112,7 @@ public final class WarmUp
             final int answered;
             final long snapshotsStaged;
             final long snapshotsEngineReading;
+            final int repeated;
             try (WarmUpPhones phones = new WarmUpPhones(InetAddress.getLoopbackAddress());
                 RefereeNode node = NodeAssembly.start(warmUpConfig(config, dir, phones.calleeAddress())))
             {
@@ -132,12 +135,13 @@ public final class WarmUp
                 new WarmUpTransfers(new IdKey(0x5eed, transfers)).run(transfers, deadlineNs);
                 calls = phones.run(referee, TRICKLE_WINDOW, deadlineNs, new Settled(compiler));
                 answered = phones.answered();
+                repeated = phones.repeated();
             }
             // The warm-up node's rings and buffers are garbage now: collect them here rather than in the middle of
             // the first calls.
             System.gc();
             return new Result(calls, answered, (System.nanoTime() - startNs) / 1_000_000,
-                compileMs(compiler) - compileStartMs, snapshotsStaged, snapshotsEngineReading);
+                compileMs(compiler) - compileStartMs, snapshotsStaged, snapshotsEngineReading, repeated);
         }
         finally
         {

@@ -24,6 +24,13 @@ import java.nio.charset.StandardCharsets;
  * one state per call and re-ACKs a repeated 200 (what a phone does when Referee retransmits). A call that does not
  * end is simply left behind: the warm-up node is thrown away with it.
  * <p>
+ * One call in {@link #REPEAT_EVERY} sends its messages twice, as UDP phones do when a message or its answer is late:
+ * the caller its INVITE and its BYE, the callee its 200 to the INVITE. A real node meets such repeats from its first
+ * seconds, and each has code of its own: a request absorbed while its first copy waits in the ring (an event the
+ * engine skips), a request answered again by its transaction or waiting row, a 2xx acknowledged again. Left out of the
+ * warm-up, the first repeat under load sent the pipeline's hot loops back to the interpreter (uncommon traps in
+ * EngineHandler.onEvent, Admission.verdict, InboundPublisher.offer, Engine.onRequest: -XX:+LogCompilation, 2026-12-07).
+ * <p>
  * Not thread-safe: one thread runs {@link #run}.
  */
 final class WarmUpPhones implements AutoCloseable
@@ -35,6 +42,8 @@ final class WarmUpPhones implements AutoCloseable
     private static final String SDP = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n" +
         "m=audio 4000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=sendrecv\r\n";
     private static final long POLL_NS = 1_000_000;
+    /** One call in this many repeats its messages (see the class comment). */
+    static final int REPEAT_EVERY = 16;
 
     private static final byte IDLE = 0;
     private static final byte INVITING = 1;
@@ -57,6 +66,10 @@ final class WarmUpPhones implements AutoCloseable
     private int ended;
     private int answered;
     private int inFlight;
+    /** INVITEs the callee answered. */
+    private int calleeInvites;
+    /** Messages sent twice, on purpose. */
+    private int repeated;
 
     WarmUpPhones(final InetAddress loopback) throws IOException
     {
@@ -82,6 +95,12 @@ final class WarmUpPhones implements AutoCloseable
     int answered()
     {
         return answered;
+    }
+
+    /** Messages sent twice on purpose (see the class comment). */
+    int repeated()
+    {
+        return repeated;
     }
 
     /** Where the warm-up node must route {@link #USER}. */
@@ -167,6 +186,18 @@ final class WarmUpPhones implements AutoCloseable
         text.append("To: <sip:").append(USER).append('@').append(host(referee)).append(">\r\n");
         body(SDP);
         send(caller, referee);
+        repeatFor(call, caller, referee);
+    }
+
+    /** Sends the message in {@code text} again, for one call in {@link #REPEAT_EVERY}. */
+    private void repeatFor(final int call, final DatagramChannel channel, final InetSocketAddress to)
+        throws IOException
+    {
+        if (call % REPEAT_EVERY == 0)
+        {
+            send(channel, to);
+            repeated++;
+        }
     }
 
     private void onCallerMessage(final InetSocketAddress from) throws IOException
@@ -213,6 +244,7 @@ final class WarmUpPhones implements AutoCloseable
             states[call] = HANGING_UP;
             inDialog(call, "BYE", 2, to, target, "z9hG4bK-warm-" + call + "-2");
             send(caller, from);
+            repeatFor(call, caller, from);
         }
     }
 
@@ -239,6 +271,7 @@ final class WarmUpPhones implements AutoCloseable
             send(callee, from);
             answer(200, "OK", to, SDP);
             send(callee, from);
+            repeatFor(calleeInvites++, callee, from);
             return;
         }
         answer(200, "OK", null, null);
