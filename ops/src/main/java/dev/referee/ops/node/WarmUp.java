@@ -5,7 +5,6 @@ import dev.referee.cdr.CdrConfig;
 import dev.referee.config.ListenAddress;
 import dev.referee.engine.config.MediaConfig;
 import dev.referee.engine.config.Route;
-import dev.referee.engine.config.SipConfig;
 import dev.referee.engine.id.IdKey;
 import dev.referee.journal.JournalConfig;
 import dev.referee.ops.cluster.ClusterConfig;
@@ -54,10 +53,6 @@ public final class WarmUp
     /** One synthetic call with or without a transfer per this many warm-up calls. */
     static final int TRANSFER_SHARE = 5;
     static final long SETTLE_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(250);
-    /** The warm-up node's T1 at most (quickTimers). */
-    static final int WARM_UP_T1_MS = 20;
-    /** The warm-up node's T4 at most (quickTimers). */
-    static final int WARM_UP_T4_MS = 100;
     /** Inputs between the warm-up node's snapshots at least: a snapshot of a nearly empty engine costs about 1 ms. */
     static final int MIN_SNAPSHOT_INPUTS = 500;
 
@@ -163,7 +158,7 @@ public final class WarmUp
             dir.resolve("journal"),
             null,
             config.pipeline(),
-            quickTimers(config.sip()),
+            config.sip(),
             snapshotting(config.journal(), config.warmUp().calls()),
             config.transfer(),
             config.redirect(),
@@ -185,22 +180,6 @@ public final class WarmUp
             ClusterConfig.NONE,
             null,
             null);
-    }
-
-    /**
-     * The real node's SIP settings with T1 = {@link #WARM_UP_T1_MS} ms, T2 = 4*T1 and T4 = {@link #WARM_UP_T4_MS} ms
-     * (unless the real ones are shorter). A warm-up lasts about 5 s, and with the real 500 ms a transaction waits 32 s
-     * after its final response: no waiting transaction expired and no retransmission timer fired in it, so the real
-     * node met that code in its first seconds under load (uncommon traps in Engine.endOfInput at the first waiting
-     * rows' expiry, and in EngineTimers.dispatchExpired at the first retransmission: -XX:+LogCompilation, 2026-12-07).
-     * With these, waiting transactions expire after 1.3 s (64*T1) and T4, and a request a phone has not answered
-     * within 20 ms is sent again, as happens now and then under the warm-up's load.
-     */
-    static SipConfig quickTimers(final SipConfig sip)
-    {
-        final int t1Ms = Math.min(sip.t1Ms(), WARM_UP_T1_MS);
-        return new SipConfig(t1Ms, Math.min(sip.t2Ms(), 4 * t1Ms), Math.min(sip.t4Ms(), WARM_UP_T4_MS), sip.maxCalls(),
-            sip.userAgent(), sip.maxTransactions(), sip.sessionExpiresS(), sip.minSeS());
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.referee.ops.node;
 
-import dev.referee.engine.config.SipConfig;
 import dev.referee.journal.JournalConfig;
 import dev.referee.journal.JournalRoll;
 import dev.referee.ops.config.ConfigLoader;
@@ -51,19 +50,6 @@ class WarmUpTest
         assertEquals(new JournalConfig(JournalRoll.HOURLY, 3, 45_000, true, 10_000), WarmUp.snapshotting(real, 10_000));
         assertEquals(WarmUp.MIN_SNAPSHOT_INPUTS, WarmUp.snapshotting(real, 10).snapshotInputs());
         assertFalse(WarmUp.snapshotting(new JournalConfig(JournalRoll.DAILY, 7, 60_000, false), 10_000).enabled());
-    }
-
-    @Test
-    void shouldRunTheWarmUpNodeOnShortTimersSoThatWaitingTransactionsExpireAndRequestsAreSentAgainWithinIt()
-    {
-        final SipConfig real = new SipConfig(500, 4_000, 5_000, 30_000, "Referee", 256_000, 1800, 90);
-
-        final SipConfig quick = WarmUp.quickTimers(real);
-
-        assertEquals(new SipConfig(20, 80, 100, 30_000, "Referee", 256_000, 1800, 90), quick);
-        // Shorter real timers stay as they are.
-        assertEquals(new SipConfig(10, 15, 50, 100, "x", 10, 1800, 90),
-            WarmUp.quickTimers(new SipConfig(10, 15, 50, 100, "x", 10, 1800, 90)));
     }
 
     @Test
