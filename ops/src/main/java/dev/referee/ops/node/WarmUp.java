@@ -60,17 +60,18 @@ public final class WarmUp
      * What a warm-up did: calls placed and ended, those of them that went all the way (answered, hung up), wall
      * time, the compile time the JVM reported over it (summed over compiler threads), and the journal snapshots (the
      * engine's planned pauses) taken in its staged half and in the half with the engine reading UDP itself, and the
-     * messages its phones sent twice (WarmUpPhones.REPEAT_EVERY).
+     * messages its phones sent twice (WarmUpPhones.REPEAT_EVERY), and the calls of the transfer warm-up
+     * (WarmUpTransfers; fewer than {@code calls / TRANSFER_SHARE} when {@code warm-up.max-time} ran out first).
      */
     public record Result(int calls, int answered, long elapsedMs, long compileMs, long snapshotsStaged,
-        long snapshotsEngineReading, int repeated)
+        long snapshotsEngineReading, int repeated, int transferCalls)
     {
         @Override
         public String toString()
         {
             return "warm-up: " + answered + " of " + calls + " calls completed in " + elapsedMs + " ms (" + compileMs +
                 " ms compiling, " + snapshotsStaged + "+" + snapshotsEngineReading + " snapshots, " + repeated +
-                " messages repeated)";
+                " messages repeated, " + transferCalls + " calls with or without a transfer in an engine of its own)";
         }
     }
 
@@ -113,6 +114,7 @@ public final class WarmUp
             final long snapshotsStaged;
             final long snapshotsEngineReading;
             final int repeated;
+            final int transferCalls;
             try (WarmUpPhones phones = new WarmUpPhones(InetAddress.getLoopbackAddress());
                 RefereeNode node = NodeAssembly.start(warmUpConfig(config, dir, phones.calleeAddress())))
             {
@@ -132,7 +134,8 @@ public final class WarmUp
                 node.pipeline().holdEngineReadingUdp(null);
                 // Blind transfers in an engine of their own: see WarmUpTransfers for why.
                 final int transfers = settings.calls() / TRANSFER_SHARE;
-                new WarmUpTransfers(new IdKey(0x5eed, transfers)).run(transfers, deadlineNs);
+                transferCalls = new WarmUpTransfers(new IdKey(0x5eed, transfers))
+                    .run(transfers, deadlineNs).calls();
                 calls = phones.run(referee, TRICKLE_WINDOW, deadlineNs, new Settled(compiler));
                 answered = phones.answered();
                 repeated = phones.repeated();
@@ -141,7 +144,8 @@ public final class WarmUp
             // the first calls.
             System.gc();
             return new Result(calls, answered, (System.nanoTime() - startNs) / 1_000_000,
-                compileMs(compiler) - compileStartMs, snapshotsStaged, snapshotsEngineReading, repeated);
+                compileMs(compiler) - compileStartMs, snapshotsStaged, snapshotsEngineReading, repeated,
+                transferCalls);
         }
         finally
         {
@@ -183,18 +187,18 @@ public final class WarmUp
     }
 
     /**
-     * The real journal's settings, with a snapshot about every {@code calls} inputs (at least {@link
-     * #MIN_SNAPSHOT_INPUTS}): some three in each half of the warm-up (a call is about 6.4 inputs), staged and with the
-     * engine reading UDP itself. A snapshot is a planned
-     * pause of the engine, and the pipeline's hot loops (the engine's handler and loop, admission, the receive side's
-     * check for a pause) have a branch for it. Left out of the warm-up, that branch was first taken at the real node's
-     * first snapshot, under load: C2 threw those loops' code away and compiled them again (2026-12-07, 0.8-1 s of
-     * compile time in the 15 s after it at 3,000 calls/s, 19-23 us a call).
+     * The real journal's settings, with a snapshot about every {@code calls / 4} inputs (at least {@link
+     * #MIN_SNAPSHOT_INPUTS}): about a dozen in each half of the warm-up (a call is about 6.4 inputs), staged and with
+     * the engine reading UDP itself, and a few still when {@code warm-up.max-time} cuts a half short. A snapshot is a
+     * planned pause of the engine, and the pipeline's hot loops (the engine's handler and loop, admission, the receive
+     * side's check for a pause) have a branch for it. Left out of the warm-up, that branch was first taken at the real
+     * node's first snapshot, under load: C2 threw those loops' code away and compiled them again (2026-12-07, 0.8-1 s
+     * of compile time in the 15 s after it at 3,000 calls/s, 19-23 us a call).
      */
     static JournalConfig snapshotting(final JournalConfig journal, final int calls)
     {
-        return new JournalConfig(journal.roll(), journal.retainCycles(), journal.snapshotIntervalMs(), journal.enabled(),
-            Math.max(MIN_SNAPSHOT_INPUTS, calls));
+        return new JournalConfig(journal.roll(), journal.retainCycles(), journal.snapshotIntervalMs(),
+            journal.enabled(), Math.max(MIN_SNAPSHOT_INPUTS, calls / 4));
     }
 
     private static long compileMs(final CompilationMXBean compiler)

@@ -36,6 +36,8 @@ class WarmUpTest
         // Repeated messages (one call in 16 sends its INVITE, BYE and 200 twice) leave every call completed: the
         // 300 calls still end, each once.
         assertTrue(result.repeated() >= 3 * 300 / WarmUpPhones.REPEAT_EVERY, result::toString);
+        // With 20 s, the transfer warm-up runs whole after the basic calls.
+        assertEquals(300 / WarmUp.TRANSFER_SHARE, result.transferCalls(), result::toString);
         try (Stream<Path> left = Files.list(temp))
         {
             assertEquals(0, left.count(), "the warm-up journal and call records are deleted");
@@ -43,11 +45,11 @@ class WarmUpTest
     }
 
     @Test
-    void shouldSnapshotTheWarmUpNodeAboutEveryCallsInputsButKeepTheRealJournalsOtherSettings()
+    void shouldSnapshotTheWarmUpNodeAboutEveryQuarterCallsInputsButKeepTheRealJournalsOtherSettings()
     {
         final JournalConfig real = new JournalConfig(JournalRoll.HOURLY, 3, 45_000, true, 300_000);
 
-        assertEquals(new JournalConfig(JournalRoll.HOURLY, 3, 45_000, true, 10_000), WarmUp.snapshotting(real, 10_000));
+        assertEquals(new JournalConfig(JournalRoll.HOURLY, 3, 45_000, true, 2_500), WarmUp.snapshotting(real, 10_000));
         assertEquals(WarmUp.MIN_SNAPSHOT_INPUTS, WarmUp.snapshotting(real, 10).snapshotInputs());
         assertFalse(WarmUp.snapshotting(new JournalConfig(JournalRoll.DAILY, 7, 60_000, false), 10_000).enabled());
     }
