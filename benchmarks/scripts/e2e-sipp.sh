@@ -8,7 +8,7 @@
 #                                  [--udp-send engine|send-thread] [--udp-syscalls batched|per-datagram]
 #                                  [--udp-receive engine|receive-thread]
 #                                  [--referee-warm-up CALLS] [--hep HOST:PORT]
-#                                  [--socket-wait true|false]
+#                                  [--socket-wait true|false] [--journal-outputs digest|full]
 #
 # Cold start: --warmup-calls 0 sends the measured load straight at a freshly started Referee (no SIPp warm-up);
 # --referee-warm-up 0 also turns Referee's own warm-up off (warm-up.calls), to compare with and without it.
@@ -20,6 +20,7 @@
 #
 # --journal off writes `journal: {enabled: false}` into Referee's config: no journal stage, output observer or
 # domain-event journaling (the other half of "the same SIPp load with the journal on and off", see docs/benchmarks.md).
+# --journal-outputs sets journal.outputs (default: Referee's, digest): what the journal keeps of each message sent.
 #
 # Starts Referee from ops/target/referee.jar (built with `mvn package -pl ops -am` when missing or with --build; or
 # from the jar E2E_REFEREE_JAR names, to compare two builds),
@@ -78,6 +79,7 @@ do
         --udp-syscalls) udp_syscalls="$2"; shift 2 ;;
         --socket-wait) socket_wait="$2"; shift 2 ;;
         --journal) journal="$2"; shift 2 ;;
+        --journal-outputs) journal_outputs="$2"; shift 2 ;;
         --build) build=1; shift ;;
         --referee-warm-up) referee_warm_up="$2"; shift 2 ;;
         --hep) hep="$2"; shift 2 ;;
@@ -137,6 +139,7 @@ journal:
   dir: "$tmp/journal"
   enabled: $([[ $journal == on ]] && echo true || echo false)
 $([[ -n "$snapshot_interval" ]] && printf '  snapshot-interval: "%s"' "$snapshot_interval")
+$([[ -n "${journal_outputs:-}" ]] && printf '  outputs: "%s"' "$journal_outputs")
 admin: "127.0.0.1:$admin_port"
 YAML
 if [[ -n "$referee_warm_up" ]]
@@ -235,7 +238,7 @@ echo "Referee CPU:           $cpu_us us over the run = $cpu_per_call us per succ
     "(tick = $(( 1000000 / ticks_per_s )) us)"
 echo "Referee idle CPU:      $idle_us_per_s us per second"
 echo "Referee /status after: $status_json"
-echo "journal:               $journal ($(du -sk "$tmp/journal" 2> /dev/null | cut -f1 || echo 0) KiB written)"
+echo "journal:               $journal${journal_outputs:+ (outputs $journal_outputs)} ($(du -sk "$tmp/journal" 2> /dev/null | cut -f1 || echo 0) KiB written)"
 # The first seconds of the measured run, from SIPp's periodic (P) columns: what a cold start looks like to callers.
 echo "first seconds of the measured run (SIPp periodic statistics, one row per -fd period):"
 awk -F';' 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i

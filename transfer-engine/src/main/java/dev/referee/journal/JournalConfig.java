@@ -13,9 +13,10 @@ import dev.referee.config.Durations;
  * @param snapshotInputs     {@code journal.snapshot-inputs}: a snapshot is also taken once this many inputs were
  *                           journaled since the last one (0: by time alone), so that what a restart replays, and so
  *                           its time, stays bounded at any rate.
+ * @param outputs            {@code journal.outputs}: each message sent whole, or as a digest ({@link OutputRecords}).
  */
 public record JournalConfig(JournalRoll roll, int retainCycles, long snapshotIntervalMs, boolean enabled,
-    long snapshotInputs)
+    long snapshotInputs, OutputRecords outputs)
 {
     /**
      * Inputs between snapshots at most, by default. A restart from a snapshot replays about 60,000 inputs a second on
@@ -25,6 +26,20 @@ public record JournalConfig(JournalRoll roll, int retainCycles, long snapshotInt
      * rows (600,000 before, when a snapshot held it 0.4-1.1 s).
      */
     public static final long DEFAULT_SNAPSHOT_INPUTS = 300_000;
+
+    /**
+     * Whole outputs by default. Digests take a third less of the journal's bytes at 3,000 calls/s, but no CPU that
+     * could be measured (2026-12-07, docs/benchmarks.md "Outputs as digests"), and `journal pcap` must then replay the
+     * journal from its node-start, which a journal whose first cycles `journal.retain` deleted no longer has.
+     */
+    public static final OutputRecords DEFAULT_OUTPUTS = OutputRecords.FULL;
+
+    /** With the default {@link #DEFAULT_OUTPUTS}. */
+    public JournalConfig(final JournalRoll roll, final int retainCycles, final long snapshotIntervalMs,
+        final boolean enabled, final long snapshotInputs)
+    {
+        this(roll, retainCycles, snapshotIntervalMs, enabled, snapshotInputs, DEFAULT_OUTPUTS);
+    }
 
     /** An enabled journal: the form code written before {@code journal.enabled} existed uses. */
     public JournalConfig(final JournalRoll roll, final int retainCycles, final long snapshotIntervalMs)
@@ -41,19 +56,20 @@ public record JournalConfig(JournalRoll roll, int retainCycles, long snapshotInt
 
     public static JournalConfig defaults()
     {
-        return new JournalConfig(JournalRoll.DAILY, 7, 60_000, true, DEFAULT_SNAPSHOT_INPUTS);
+        return new JournalConfig(JournalRoll.DAILY, 7, 60_000, true, DEFAULT_SNAPSHOT_INPUTS, DEFAULT_OUTPUTS);
     }
 
     /** The {@code journal} section apart from {@code dir}, which the node reads (it owns where files go). */
     public static JournalConfig read(final ConfigSection section) throws ConfigException
     {
-        section.allowOnly("dir", "roll", "retain", "snapshot-interval", "snapshot-inputs", "enabled");
+        section.allowOnly("dir", "roll", "retain", "snapshot-interval", "snapshot-inputs", "enabled", "outputs");
         final JournalConfig defaults = defaults();
         return new JournalConfig(
             section.choice("roll", JournalRoll.class, defaults.roll()),
             section.integer("retain", defaults.retainCycles(), 1, 100_000),
             section.durationMs("snapshot-interval", defaults.snapshotIntervalMs(), Durations.ONE_DAY_MS),
             section.bool("enabled", defaults.enabled()),
-            section.integer("snapshot-inputs", (int)defaults.snapshotInputs(), 0, 1_000_000_000));
+            section.integer("snapshot-inputs", (int)defaults.snapshotInputs(), 0, 1_000_000_000),
+            section.choice("outputs", OutputRecords.class, defaults.outputs()));
     }
 }

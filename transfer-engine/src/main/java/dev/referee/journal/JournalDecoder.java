@@ -132,6 +132,17 @@ public final class JournalDecoder
                 record.connectionId = in.readLong();
                 record.message = message(in);
             }
+            case RecordType.OUTPUT_DIGEST ->
+            {
+                record.timeNs = in.readLong();
+                record.transport = in.readUnsignedByte();
+                record.peer = address(in);
+                record.connectionId = in.readLong();
+                record.messageLength = in.readInt();
+                record.messageHash = in.readLong();
+                record.digestFirstLine = text(in);
+                record.sipCallId = text(in);
+            }
             case RecordType.SNAPSHOT ->
             {
                 record.timeNs = in.readLong();

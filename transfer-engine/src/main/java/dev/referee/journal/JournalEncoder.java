@@ -334,12 +334,44 @@ public final class JournalEncoder
         final InetSocketAddress destination, final long connectionId, final DirectBuffer data, final int offset,
         final int length)
     {
-        header(out, RecordType.OUTPUT_SIP);
+        outputHead(out, RecordType.OUTPUT_SIP, addresses, timeNs, transport, destination, connectionId);
+        message(out, data, offset, length);
+    }
+
+    /**
+     * The digest of a message sent (record {@link RecordType#OUTPUT_DIGEST}): addressing as {@link #outputSip}, then
+     * the message's length, its {@link OutputDigest#hash}, its first line and its Call-ID (empty when it has none).
+     */
+    static void outputDigest(final Bytes<?> out, final AddressCache addresses, final long timeNs, final int transport,
+        final InetSocketAddress destination, final long connectionId, final DirectBuffer data, final int offset,
+        final int length)
+    {
+        outputHead(out, RecordType.OUTPUT_DIGEST, addresses, timeNs, transport, destination, connectionId);
+        out.writeInt(length);
+        out.writeLong(OutputDigest.hash(data, offset, length));
+        slice(out, data, offset, OutputDigest.firstLineLength(data, offset, length));
+        final long callId = OutputDigest.callIdValue(data, offset, length);
+        slice(out, data, offset + (int)(callId >>> 32), (int)callId);
+    }
+
+    /** What output-sip and output-digest records start with: the addressing of the message. */
+    private static void outputHead(final Bytes<?> out, final int type, final AddressCache addresses, final long timeNs,
+        final int transport, final InetSocketAddress destination, final long connectionId)
+    {
+        header(out, type);
         out.writeLong(timeNs);
         out.writeByte((byte)transport);
         address(out, destination, addresses);
         out.writeLong(connectionId);
-        message(out, data, offset, length);
+    }
+
+    /** The digest record of the message of the output-sip record {@code output}, as {@link #outputDigest} writes it. */
+    public static byte[] outputDigestOf(final JournalRecord output)
+    {
+        final Bytes<byte[]> out = Bytes.allocateElasticOnHeap(128);
+        outputDigest(out, null, output.timeNs, output.transport, output.peer, output.connectionId,
+            new org.agrona.concurrent.UnsafeBuffer(output.message), 0, output.message.length);
+        return out.toByteArray();
     }
 
     /**
@@ -439,6 +471,13 @@ public final class JournalEncoder
     private static void message(final Bytes<?> out, final DirectBuffer data, final int offset, final int length)
     {
         out.writeInt(length);
+        bytes(out, data, offset, length);
+    }
+
+    /** A text field ({@link #text}'s layout) of {@code length} bytes of {@code data}, with no copy on the heap. */
+    private static void slice(final Bytes<?> out, final DirectBuffer data, final int offset, final int length)
+    {
+        out.writeShort((short)length);
         bytes(out, data, offset, length);
     }
 

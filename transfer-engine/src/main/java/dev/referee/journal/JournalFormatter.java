@@ -36,6 +36,8 @@ public final class JournalFormatter
                 (r.webhookAccept ? "accept" : "reject") + (r.message.length > 0 ? " target " + r.messageText() : "");
             case RecordType.OUTPUT_SIP -> head + " " + transport(r) + " to " + hostPort(r.peer) + connection(r) +
                 " len=" + r.message.length + " | " + r.firstLine();
+            case RecordType.OUTPUT_DIGEST -> head + " " + transport(r) + " to " + hostPort(r.peer) + connection(r) +
+                " len=" + r.messageLength + " hash=" + Long.toHexString(r.messageHash) + " | " + r.firstLine();
             case RecordType.RECOVERED -> head + " wallClockMs=" + r.wallClockMs + " inputsReplayed=" +
                 r.inputsReplayed + " recoveryMs=" + r.recoveryNs / 1_000_000;
             case RecordType.SNAPSHOT -> head + " engine snapshot part " + (r.snapshotPart + 1) + "/" +

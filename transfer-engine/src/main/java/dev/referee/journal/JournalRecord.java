@@ -42,7 +42,21 @@ public final class JournalRecord
     public int mediaFailure;
     /** {@link RecordType#INPUT_MEDIA_STATS}: the endpoint's figures. */
     public dev.referee.ring.MediaFigures mediaFigures;
+    /**
+     * The SIP message; for an output-digest, null until a replay rebuilt it ({@link JournalVerifier} fills it in when
+     * the rebuilt message matches the digest).
+     */
     public byte[] message;
+
+    // output-digest
+    /** Length of the message sent. */
+    public int messageLength;
+    /** {@link OutputDigest#hash} of the message sent. */
+    public long messageHash;
+    /** The message's first line as recorded. */
+    public String digestFirstLine;
+    /** The message's Call-ID as recorded (empty when it had none). */
+    public String sipCallId;
 
     // input-webhook (the new target URI, possibly empty, is in message)
     public long webhookRequestId;
@@ -73,6 +87,12 @@ public final class JournalRecord
         return RecordType.isInput(type);
     }
 
+    /** A message Referee sent: output-sip, or output-digest. */
+    public boolean isOutput()
+    {
+        return RecordType.isOutput(type);
+    }
+
     public boolean isEvent()
     {
         return RecordType.isEvent(type);
@@ -99,7 +119,7 @@ public final class JournalRecord
     {
         if (message == null)
         {
-            return "";
+            return digestFirstLine == null ? "" : digestFirstLine;
         }
         int end = 0;
         while (end < message.length && message[end] != '\r' && message[end] != '\n')

@@ -25,6 +25,7 @@ public final class JournalSender implements SipSender
 {
     private final SipSender sender;
     private final RecordSink sink;
+    private final OutputRecords records;
     private final AddressCache addresses = new AddressCache();
     private long inputTimeNs;
     private long failures;
@@ -35,8 +36,15 @@ public final class JournalSender implements SipSender
      */
     public JournalSender(final SipSender sender, final RecordSink sink)
     {
+        this(sender, sink, OutputRecords.FULL);
+    }
+
+    /** As above, each message recorded as {@code records} says: whole or as a digest. */
+    public JournalSender(final SipSender sender, final RecordSink sink, final OutputRecords records)
+    {
         this.sender = sender;
         this.sink = sink;
+        this.records = records;
     }
 
     /** The engine time of the input being handled: stamped on every output until the next input. */
@@ -63,8 +71,16 @@ public final class JournalSender implements SipSender
         try
         {
             final Bytes<?> out = sink.begin();
-            JournalEncoder.outputSip(out, addresses, inputTimeNs, transport, destination, connectionId,
-                buffer, offset, length);
+            if (records == OutputRecords.DIGEST)
+            {
+                JournalEncoder.outputDigest(out, addresses, inputTimeNs, transport, destination, connectionId,
+                    buffer, offset, length);
+            }
+            else
+            {
+                JournalEncoder.outputSip(out, addresses, inputTimeNs, transport, destination, connectionId,
+                    buffer, offset, length);
+            }
             sink.commit();
         }
         catch (final RuntimeException ex)

@@ -10,7 +10,8 @@ import java.util.Arrays;
 /**
  * Replays a journal on a fresh engine (recorded configuration and identifier key) and checks that it produces
  * exactly the recorded outputs and domain events, each stream in order. The replay's outputs and events are encoded
- * with the journal's own encoder, so each check is a byte comparison with the recorded record.
+ * with the journal's own encoder, so each check is a byte comparison with the recorded record; a recorded
+ * output-digest is compared with the digest of the replayed message, which then fills in the record's message.
  * <p>
  * A {@code recovered} record marks a crash: what the replay produced before it and the crashed node never recorded
  * (inputs journaled but not yet acted on, outputs not yet handed to the send stage) is dropped there, because the
@@ -96,19 +97,19 @@ public final class JournalVerifier
                 listener.onRecord(record, true);
                 listener.afterInput(record, engine);
             }
-            else if (record.type == RecordType.OUTPUT_SIP || record.isEvent())
+            else if (record.isOutput() || record.isEvent())
             {
-                final ArrayDeque<byte[]> expected =
-                    record.type == RecordType.OUTPUT_SIP ? outputs.records() : events.records();
+                final ArrayDeque<byte[]> expected = record.isOutput() ? outputs.records() : events.records();
                 final byte[] produced = expected.poll();
-                final boolean matched = produced != null && Arrays.equals(produced, record.raw);
+                final boolean matched = record.type == RecordType.OUTPUT_DIGEST ?
+                    matchesDigest(record, produced) : produced != null && Arrays.equals(produced, record.raw);
                 listener.onRecord(record, matched);
                 if (!matched)
                 {
                     return new Result(records, replayer.inputs(), outputCount, eventCount, dropped, 0,
                         divergence(record, produced));
                 }
-                if (record.type == RecordType.OUTPUT_SIP)
+                if (record.isOutput())
                 {
                     outputCount++;
                 }
@@ -144,6 +145,25 @@ public final class JournalVerifier
         }
         return new Result(records, replayer.inputs(), outputCount, eventCount, dropped,
             outputs.records().size() + events.records().size(), null);
+    }
+
+    /**
+     * Whether the replay's whole output record {@code produced} is the message {@code digest} recorded; if so, the
+     * rebuilt message goes into {@code digest.message} (for listeners that need the bytes, `journal pcap`).
+     */
+    private static boolean matchesDigest(final JournalRecord digest, final byte[] produced)
+    {
+        if (produced == null)
+        {
+            return false;
+        }
+        final JournalRecord whole = JournalDecoder.decode(produced);
+        if (!Arrays.equals(JournalEncoder.outputDigestOf(whole), digest.raw))
+        {
+            return false;
+        }
+        digest.message = whole.message;
+        return true;
     }
 
     private static String divergence(final JournalRecord recorded, final byte[] produced)

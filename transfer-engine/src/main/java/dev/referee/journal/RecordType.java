@@ -63,6 +63,12 @@ public final class RecordType
      * of its leg, and takes a port another process holds out of the pool.
      */
     public static final int INPUT_MEDIA_OPEN_FAILED = 12;
+    /**
+     * A message Referee sent, kept as its first line, Call-ID, length and hash instead of its bytes
+     * ({@code journal.outputs: digest}, builds of 2026-12-07 on; {@link OutputDigest}): a replay rebuilds the
+     * message and checks it against the hash. Older tools show it as unknown.
+     */
+    public static final int OUTPUT_DIGEST = 13;
 
     /** Purpose of a config record: a reload, an input the engine applies (replayed like any input). */
     public static final int CONFIG_RELOAD = 1;
@@ -97,6 +103,12 @@ public final class RecordType
             type == INPUT_MEDIA_OPEN_FAILED;
     }
 
+    /** True for the records of messages Referee sent, whole or as a digest. */
+    public static boolean isOutput(final int type)
+    {
+        return type == OUTPUT_SIP || type == OUTPUT_DIGEST;
+    }
+
     /** True for domain event records (what {@link dev.referee.engine.events.EngineEvents} reports). */
     public static boolean isEvent(final int type)
     {
@@ -111,6 +123,7 @@ public final class RecordType
             case INPUT_SIP -> "input-sip";
             case INPUT_TICK -> "input-tick";
             case OUTPUT_SIP -> "output-sip";
+            case OUTPUT_DIGEST -> "output-digest";
             case RECOVERED -> "recovered";
             case INPUT_WEBHOOK -> "input-webhook";
             case SNAPSHOT -> "snapshot";

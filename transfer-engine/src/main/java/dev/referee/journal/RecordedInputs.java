@@ -43,7 +43,7 @@ public final class RecordedInputs
                 case RecordType.OUTPUT_SIP -> outputs.add(record);
                 case RecordType.INPUT_WEBHOOK, RecordType.RECOVERED, RecordType.SNAPSHOT, RecordType.CONFIG,
                     RecordType.INPUT_TRANSPORT_FAILURE, RecordType.INPUT_MEDIA_IDLE, RecordType.INPUT_MEDIA_STATS,
-                    RecordType.INPUT_MEDIA_OPEN_FAILED ->
+                    RecordType.INPUT_MEDIA_OPEN_FAILED, RecordType.OUTPUT_DIGEST ->
                     throw new IllegalArgumentException("a recording to replay whole holds no " + record.typeName());
                 default ->
                 {

@@ -73,6 +73,7 @@ public final class SyntheticCalls
     private final SipMessage parsed = new SipMessage();
     private final AsciiView view = new AsciiView();
     private final long stepNs;
+    private boolean digests;
     private long nowNs;
     private long nextTickNs;
 
@@ -112,12 +113,28 @@ public final class SyntheticCalls
             buffer.getBytes(offset, bytes);
             sent.add(bytes);
             sentTo.add(destination);
-            JournalEncoder.outputSip(sink.begin(), nowNs, transport, destination, connectionId, buffer, offset, length);
+            if (digests)
+            {
+                JournalEncoder.outputDigest(sink.begin(), null, nowNs, transport, destination, connectionId, buffer,
+                    offset, length);
+            }
+            else
+            {
+                JournalEncoder.outputSip(sink.begin(), nowNs, transport, destination, connectionId, buffer, offset,
+                    length);
+            }
             sink.commit();
             return true;
         };
         events = new JournalEvents(sink);
         engine = new Engine(config, output, counters, events);
+    }
+
+    /** From now on the messages Referee sends are journaled as digests ({@code journal.outputs: digest}). */
+    public SyntheticCalls outputsAsDigests()
+    {
+        digests = true;
+        return this;
     }
 
     /**

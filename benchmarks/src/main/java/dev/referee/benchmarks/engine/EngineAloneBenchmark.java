@@ -11,6 +11,7 @@ import dev.referee.journal.JournalEvents;
 import dev.referee.journal.JournalInputStage;
 import dev.referee.journal.JournalSender;
 import dev.referee.journal.OutputCheck;
+import dev.referee.journal.OutputRecords;
 import dev.referee.journal.RecordSink;
 import dev.referee.journal.RecordedInputs;
 import dev.referee.journal.SyntheticCalls;
@@ -259,6 +260,9 @@ public class EngineAloneBenchmark
     @State(Scope.Thread)
     public static class JournaledTransfers extends Transfers
     {
+        /** {@code journal.outputs}: {@code full} (the node's default) or {@code digest} ({@code -p outputs=digest}). */
+        @Param({ "full" })
+        public String outputs;
         final InboundEvent inbound = new InboundEvent();
         Path dir;
         Journal journal;
@@ -278,9 +282,10 @@ public class EngineAloneBenchmark
         Engine newEngine(final EngineConfig config)
         {
             // As NodeAssembly (ops) wires the node: outputs journaled on the engine thread, behind the send stage.
-            final JournalSender outputs = new JournalSender(sender, sink);
-            inputStage = new JournalInputStage(sink, 0, null, outputs);
-            return new Engine(config, outputs, new EngineCounters(), new JournalEvents(sink));
+            final JournalSender journaled = new JournalSender(sender, sink,
+                OutputRecords.valueOf(outputs.toUpperCase(java.util.Locale.ROOT)));
+            inputStage = new JournalInputStage(sink, 0, null, journaled);
+            return new Engine(config, journaled, new EngineCounters(), new JournalEvents(sink));
         }
 
         @Override

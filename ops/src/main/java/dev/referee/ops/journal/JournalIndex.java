@@ -246,6 +246,10 @@ final class JournalIndex
     /** The Call-ID header of a SIP record; null for other records and unparsable messages. */
     String sipCallId(final JournalRecord record)
     {
+        if (record.type == RecordType.OUTPUT_DIGEST)
+        {
+            return record.sipCallId;
+        }
         if (record.message == null)
         {
             return null;

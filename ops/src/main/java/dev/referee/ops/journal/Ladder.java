@@ -50,7 +50,7 @@ final class Ladder
             {
                 arrows.add(new Arrow(column(record.peer, "peer"), refereeColumn, record.timeNs, record.firstLine()));
             }
-            else if (record.type == RecordType.OUTPUT_SIP)
+            else if (record.isOutput())
             {
                 arrows.add(new Arrow(refereeColumn, column(record.peer, "peer"), record.timeNs, record.firstLine()));
             }

@@ -1,7 +1,10 @@
 package dev.referee.ops.journal;
 
 import dev.referee.config.ListenAddress;
+import dev.referee.journal.Journal;
+import dev.referee.journal.JournalReader;
 import dev.referee.journal.JournalRecord;
+import dev.referee.journal.JournalVerifier;
 import dev.referee.journal.RecordType;
 import dev.referee.ops.cli.ExitCodes;
 import dev.referee.transport.Transport;
@@ -18,12 +21,16 @@ import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code referee journal pcap CALL -o FILE}: the call's messages as a capture file. */
 @Command(name = "pcap", mixinStandardHelpOptions = true,
     description = "Write a call's messages as a pcap file (Ethernet, IPv4/IPv6, UDP/TCP) with their original " +
-        "addresses and times, for Wireshark or tshark.")
+        "addresses and times, for Wireshark or tshark. Messages recorded as digests (journal.outputs: digest) are " +
+        "rebuilt by replaying the journal and checked against their digests; exit 1 when one cannot be.")
 final class PcapCommand implements Callable<Integer>
 {
     @Spec
@@ -48,11 +55,14 @@ final class PcapCommand implements Callable<Integer>
             spec.commandLine().getErr().println("referee: no call " + callName + " in " + journal.dir);
             return ExitCodes.FAILURE;
         }
+        final List<JournalRecord> records = index.recordsOf(call);
+        final String notRebuilt = rebuildDigests(records);
         int packets = 0;
+        int missing = 0;
         try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(output)))
         {
             final PcapWriter pcap = new PcapWriter(file);
-            for (final JournalRecord record : index.recordsOf(call))
+            for (final JournalRecord record : records)
             {
                 final boolean tcp = Transport.isStream(record.transport); // TLS as its plaintext, over TCP
                 final long wallNs = index.clock.wallClockNs(record.timeNs);
@@ -61,16 +71,60 @@ final class PcapCommand implements Callable<Integer>
                     pcap.write(wallNs, record.peer, record.local, tcp, record.message);
                     packets++;
                 }
-                else if (record.type == RecordType.OUTPUT_SIP)
+                else if (record.isOutput() && record.message != null)
                 {
                     pcap.write(wallNs, refereeAddress(index, record), record.peer, tcp, record.message);
                     packets++;
+                }
+                else if (record.isOutput())
+                {
+                    missing++;
                 }
             }
         }
         spec.commandLine().getOut().println("wrote " + packets + " packets of call " + call.callId + " to " + output);
         spec.commandLine().getOut().flush();
+        if (missing > 0)
+        {
+            spec.commandLine().getErr().println("referee: " + missing + " message(s) Referee sent are recorded as " +
+                "digests and could not be rebuilt (" + notRebuilt + "); the pcap lacks them");
+            return ExitCodes.FAILURE;
+        }
         return ExitCodes.OK;
+    }
+
+    /**
+     * Output-digest records keep no bytes (journal.outputs: digest): replays the journal to rebuild the messages of
+     * those among {@code records}, each checked against its digest. Returns why some could not be (null when all
+     * were, or none was needed).
+     */
+    private String rebuildDigests(final List<JournalRecord> records) throws Exception
+    {
+        final Map<Long, JournalRecord> digests = new HashMap<>();
+        for (final JournalRecord record : records)
+        {
+            if (record.type == RecordType.OUTPUT_DIGEST && record.message == null)
+            {
+                digests.put(record.index, record);
+            }
+        }
+        if (digests.isEmpty())
+        {
+            return null;
+        }
+        final JournalVerifier.Result result;
+        try (Journal opened = Journal.openReadOnly(journal.dir); JournalReader reader = opened.newReader())
+        {
+            result = JournalVerifier.verify(reader, (replayed, matched) ->
+            {
+                final JournalRecord wanted = digests.get(replayed.index);
+                if (wanted != null && matched && replayed.type == RecordType.OUTPUT_DIGEST)
+                {
+                    wanted.message = replayed.message;
+                }
+            });
+        }
+        return result.ok() ? "the replay did not reach them" : "the replay diverged: " + result.divergence();
     }
 
     /**

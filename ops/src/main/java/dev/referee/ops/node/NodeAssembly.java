@@ -195,7 +195,8 @@ final class NodeAssembly
         // events, snapshots (see JournalSender for why the outputs are journaled there too).
         final ChronicleSink engineSink = parts.journal.newSink();
         parts.journalAppends = new JournalAppends(engineSink::records, engineSink::bytes);
-        final JournalSender outputs = new JournalSender(parts.pipeline.sender(), engineSink);
+        final JournalSender outputs = new JournalSender(parts.pipeline.sender(), engineSink,
+            config.journal().outputs());
         final RecoveryGate gate = new RecoveryGate(outputs,
             EngineEventsFanOut.of(new JournalEvents(engineSink), parts.callRecords), parts.webhooks);
         final JournalRecovery recovery = JournalRecovery.recover(parts.journal, engineConfig, gate, parts.counters,

@@ -198,7 +198,7 @@ public final class WarmUp
     static JournalConfig snapshotting(final JournalConfig journal, final int calls)
     {
         return new JournalConfig(journal.roll(), journal.retainCycles(), journal.snapshotIntervalMs(),
-            journal.enabled(), Math.max(MIN_SNAPSHOT_INPUTS, calls / 4));
+            journal.enabled(), Math.max(MIN_SNAPSHOT_INPUTS, calls / 4), journal.outputs());
     }
 
     private static long compileMs(final CompilationMXBean compiler)

@@ -21,6 +21,7 @@ import dev.referee.engine.config.TrunkTransferPolicy;
 import dev.referee.engine.config.WebhookConfig;
 import dev.referee.journal.JournalConfig;
 import dev.referee.journal.JournalRoll;
+import dev.referee.journal.OutputRecords;
 import dev.referee.ops.cluster.ClusterConfig;
 import dev.referee.ops.log.LogLevel;
 import dev.referee.ops.log.LoggingConfig;
@@ -219,7 +220,8 @@ class ConfigLoaderTest
         assertEquals(Transport.TCP, e164.transport());
 
         assertEquals(Path.of("/var/lib/referee/journal"), config.journalDir());
-        assertEquals(new JournalConfig(JournalRoll.HOURLY, 48, 120_000, true, 250_000), config.journal());
+        assertEquals(new JournalConfig(JournalRoll.HOURLY, 48, 120_000, true, 250_000, OutputRecords.DIGEST),
+            config.journal());
         assertEquals(address("0.0.0.0", 9090), config.admin());
         assertEquals(new PipelineConfig(4096, 2048, "sleeping", 5, PipelineConfig.UdpSend.SEND_THREAD,
             PipelineConfig.UdpSyscalls.PER_DATAGRAM, PipelineConfig.UdpReceive.RECEIVE_THREAD), config.pipeline());
@@ -387,6 +389,18 @@ class ConfigLoaderTest
         assertEquals(new JournalConfig(JournalRoll.HOURLY, 7, 60_000, false), off.journal());
         assertError("journal:\n  enabled: off-ish\n", 2, "journal.enabled", "expected true or false");
         assertError("journal: {enabled: 1}\n", 1, "journal.enabled", "expected true or false");
+    }
+
+    @Test
+    void shouldReadJournalOutputsDefaultingToWholeMessages() throws Exception
+    {
+        assertEquals(OutputRecords.FULL, ConfigLoader.parse("journal: {dir: j}\n", "test.yaml").journal().outputs());
+        assertEquals(OutputRecords.FULL,
+            ConfigLoader.parse("journal:\n  dir: j\n  outputs: full\n", "test.yaml").journal().outputs());
+        assertEquals(OutputRecords.DIGEST,
+            ConfigLoader.parse("journal:\n  outputs: digest\n", "test.yaml").journal().outputs());
+        assertError("journal:\n  dir: j\n  outputs: none\n", 3, "journal.outputs",
+            "expected one of full, digest (got 'none')");
     }
 
     @Test

@@ -87,6 +87,70 @@ class RefereeInteropTest
     }
 
     /**
+     * {@code journal.outputs: digest} on a real node: SIPp calls through it, and the journal keeps of each message
+     * Referee sent a digest only. Its replay rebuilds every message and checks it against its digest, and `journal
+     * pcap` writes a call's messages both ways, Referee's INVITE to the callee and the relayed answers among them.
+     */
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void shouldReplayAndExportAJournalThatKeepsDigestsOfTheMessagesSent(final TestInfo test) throws IOException
+    {
+        final Path dir = workDir.resolve(test.getTestMethod().map(m -> m.getName()).orElse("test"));
+        final int calls = 20;
+        final Duration bound = Duration.ofSeconds(30);
+        try (SippRun callee = DUMP.track(Sipp.uas("uas-answer-then-wait-bye.xml", dir).calls(calls)
+            .globalTimeout(bound).start()))
+        {
+            referee = RefereeProcess.startWithJournal(Files.createDirectories(dir.resolve("referee")),
+                callee.localPort(), "  outputs: digest\n");
+            current = referee;
+            try (SippRun caller = DUMP.track(Sipp.uac("uac-basic-call.xml", dir).remote(referee.sipPort())
+                .service("bob").calls(calls).rate(10).limit(10).holdMs(100).globalTimeout(bound).start()))
+            {
+                caller.awaitResult(bound.plusSeconds(10)).assertAllSucceeded(calls);
+                callee.awaitResult(Duration.ofSeconds(30)).assertAllSucceeded(calls);
+            }
+        }
+        referee.awaitCallsEnded(CALLS_END_WITHIN);
+        final String tail = JournalTool.run(referee.journalDir(), "tail", "--from-start", "--count", "100",
+            "--no-ticks");
+        assertTrue(tail.contains("output-digest") && !tail.contains("output-sip"), tail);
+        final String replay = JournalTool.run(referee.journalDir(), "replay");
+        assertTrue(replay.startsWith("replay OK: "), replay);
+
+        final String listed = JournalTool.run(referee.journalDir(), "calls");
+        final String callId = listed.lines().filter(line -> line.contains("  call ")).findFirst()
+            .orElseThrow(() -> new AssertionError("no call listed: " + listed)).split("  call ")[1].split(" ")[0];
+        final Path pcap = dir.resolve("call-" + callId + ".pcap");
+        final String wrote = JournalTool.run(referee.journalDir(), "pcap", callId, "-o", pcap.toString());
+        final String tshark = dev.referee.ops.journal.DebianTools.ensure("tshark", "tshark");
+        assertTrue(tshark != null, "tshark is missing and could not be installed (apt-get install tshark)");
+        final dev.referee.ops.journal.DebianTools.Result read = dev.referee.ops.journal.DebianTools.run(
+            java.util.List.of(tshark, "-r", pcap.toString(), "-T", "fields", "-e", "udp.dstport", "-e", "sip.Method",
+                "-e", "sip.Status-Code"), 120);
+        assertEquals(0, read.exitCode(), read.output());
+        final java.util.List<String> rows = read.output().lines().filter(row -> row.matches("\\d+\t.*")).toList();
+        assertTrue(wrote.startsWith("wrote " + rows.size() + " packets"), wrote + read.output());
+        final String toCallee = callee(rows, referee);
+        assertTrue(rows.contains(toCallee + "\tINVITE\t"), "Referee's INVITE to the callee: " + read.output());
+        assertTrue(rows.contains(referee.sipPort() + "\tINVITE\t"), "the caller's INVITE: " + read.output());
+        for (final String method : new String[]{ "ACK", "BYE" })
+        {
+            assertTrue(rows.contains(toCallee + "\t" + method + "\t"), method + " to the callee: " + read.output());
+        }
+        assertTrue(rows.stream().filter(row -> row.endsWith("\t200") && !row.startsWith(referee.sipPort() + "\t"))
+            .count() >= 2, "200s Referee sent the caller: " + read.output());
+    }
+
+    /** The callee's port in the pcap's rows: where Referee sent its INVITE (the one not sent to Referee). */
+    private static String callee(final java.util.List<String> rows, final RefereeProcess referee)
+    {
+        return rows.stream().filter(row -> row.endsWith("\tINVITE\t") &&
+            !row.startsWith(referee.sipPort() + "\t")).map(row -> row.split("\t")[0]).findFirst()
+            .orElseThrow(() -> new AssertionError("no INVITE sent by Referee: " + rows));
+    }
+
+    /**
      * Two forks of the callee answer each INVITE, the second once the first is acknowledged (issue 12): the call goes
      * on with the first; the second's dialog is acknowledged and released with BYE at once, before the caller hangs
      * up after its 500 ms (the callee scenario checks the To tag of each ACK and BYE).

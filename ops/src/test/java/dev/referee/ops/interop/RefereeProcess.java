@@ -70,6 +70,8 @@ final class RefereeProcess implements AutoCloseable
     private final List<Route> extraRoutes;
     private final String extraYaml;
     private final boolean journalEnabled;
+    /** More lines of the journal section (YAML, indented two spaces), e.g. {@code outputs: digest}. */
+    private String journalLines = "";
     private final Path configFile;
     private final Path logFile;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(HTTP_TIMEOUT).build();
@@ -121,6 +123,14 @@ final class RefereeProcess implements AutoCloseable
         final String extraYaml)
     {
         return start(workDir, calleePort, extraRoutes, extraYaml, true);
+    }
+
+    /** As {@link #start(Path, int)}, with {@code journalLines} (YAML, indented two spaces) in the journal section. */
+    static RefereeProcess startWithJournal(final Path workDir, final int calleePort, final String journalLines)
+    {
+        final RefereeProcess referee = new RefereeProcess(workDir, calleePort, List.of(), "", true);
+        referee.journalLines = journalLines;
+        return started(referee);
     }
 
     /**
@@ -402,6 +412,7 @@ final class RefereeProcess implements AutoCloseable
             + "journal:\n"
             + "  dir: \"" + journalDir + "\"\n"
             + (journalEnabled ? "" : "  enabled: false\n")
+            + journalLines
             + "admin: \"" + Ports.LOOPBACK + ":" + adminPort + "\"\n"
             + extraYaml;
     }

@@ -40,6 +40,8 @@ class JournalCommandsTest
     static Path shared;
     static Path dir;
     static Path failedTransferDir;
+    static Path digestDir;
+    static Path divergingDigestDir;
 
     @TempDir
     Path work;
@@ -59,14 +61,22 @@ class JournalCommandsTest
         dir = shared.resolve("journal");
         try (Journal journal = Journal.openForWriting(dir, CONFIG))
         {
-            final SyntheticCalls calls = new SyntheticCalls(journal.newSink(), 21, 1_000_000_000L);
+            sixCalls(new SyntheticCalls(journal.newSink(), 21, 1_000_000_000L));
+        }
+        // The same calls with the messages Referee sent kept as digests (journal.outputs: digest).
+        digestDir = shared.resolve("digests");
+        try (Journal journal = Journal.openForWriting(digestDir, CONFIG))
+        {
+            sixCalls(new SyntheticCalls(journal.newSink(), 21, 1_000_000_000L).outputsAsDigests());
+        }
+        // Digests whose replay diverges at once: an event no input caused comes first.
+        divergingDigestDir = shared.resolve("diverging-digests");
+        try (Journal journal = Journal.openForWriting(divergingDigestDir, CONFIG))
+        {
+            final RecordSink sink = journal.newSink();
+            final SyntheticCalls calls = new SyntheticCalls(sink, 23, 1_000_000_000L).outputsAsDigests();
+            new JournalEvents(sink).onTransferFailed(1_000_000_000L, 9, 1, 486, "target busy");
             calls.callerBye(calls.establish(1));
-            calls.calleeBye(calls.establish(2));
-            calls.establish(3);
-            calls.rejected(4, 486);
-            calls.blindTransfer(calls.establish(5), 5, 486);
-            calls.blindTransfer(calls.establish(6), 6, 200);
-            calls.advanceMs(2_000);
         }
         // Transfers are not performed by the engine yet: this journal has their events appended by hand.
         failedTransferDir = shared.resolve("transfers");
@@ -81,6 +91,18 @@ class JournalCommandsTest
             events.onTransferStarted(3_000_000_000L, 2, 1, "blind", "sip:carol@127.0.0.1:5090");
             events.onTransferFailed(3_500_000_000L, 2, 1, 486, "target busy");
         }
+    }
+
+    /** Calls 1 to 6: hung up by either side, left up, rejected, a failed and a completed blind transfer. */
+    private static void sixCalls(final SyntheticCalls calls)
+    {
+        calls.callerBye(calls.establish(1));
+        calls.calleeBye(calls.establish(2));
+        calls.establish(3);
+        calls.rejected(4, 486);
+        calls.blindTransfer(calls.establish(5), 5, 486);
+        calls.blindTransfer(calls.establish(6), 6, 200);
+        calls.advanceMs(2_000);
     }
 
     static Run run(final String... args)
@@ -359,6 +381,59 @@ class JournalCommandsTest
         assertTrue(rows.stream().anyMatch(r -> r.contains("\t5062\t") && r.contains("\tINVITE\t")), read.output());
         assertTrue(rows.stream().anyMatch(r -> r.contains("\t200\t")), read.output());
         assertTrue(rows.stream().allMatch(r -> r.endsWith("\t1")), "UDP checksums good (1): " + read.output());
+    }
+
+    @Test
+    void shouldShowAndExportAJournalOfDigestsAsOneOfWholeOutputs() throws Exception
+    {
+        for (final List<String> command : List.of(List.of("show", "call-1@synthetic"), List.of("show",
+            "call-6@synthetic"), List.of("ladder", "call-6@synthetic"), List.of("calls"), List.of("stats")))
+        {
+            final Run whole = run(journalCommand(command, dir));
+            final Run digests = run(journalCommand(command, digestDir));
+            assertEquals(0, digests.exitCode(), digests.err());
+            assertEquals(whole.out().replace(dir.toString(), "DIR"), digests.out().replace(digestDir.toString(), "DIR"),
+                command.toString());
+        }
+        final Run replay = run("journal", "replay", "--dir", digestDir.toString());
+        assertEquals(0, replay.exitCode(), replay.out());
+        assertTrue(replay.out().startsWith("replay OK: "), replay.out());
+
+        // The pcap's messages sent by Referee are rebuilt by a replay, checked against their digests: the same file.
+        final Path wholePcap = work.resolve("whole.pcap");
+        final Path digestPcap = work.resolve("digests.pcap");
+        assertEquals(0, run("journal", "pcap", "--dir", dir.toString(), "call-6@synthetic", "-o",
+            wholePcap.toString()).exitCode());
+        final Run pcap = run("journal", "pcap", "--dir", digestDir.toString(), "call-6@synthetic", "-o",
+            digestPcap.toString());
+        assertEquals(0, pcap.exitCode(), pcap.err());
+        assertTrue(Files.size(wholePcap) > 2_000, "pcap of " + Files.size(wholePcap) + " bytes");
+        assertEquals(-1, Files.mismatch(wholePcap, digestPcap), "the pcaps differ");
+    }
+
+    @Test
+    void shouldSayWhichMessagesAPcapLacksWhenTheReplayDiverges() throws Exception
+    {
+        final Path pcap = work.resolve("diverging.pcap");
+        final Run run = run("journal", "pcap", "--dir", divergingDigestDir.toString(), "call-1@synthetic", "-o",
+            pcap.toString());
+        assertEquals(1, run.exitCode(), run.out());
+        assertTrue(run.err().contains("message(s) Referee sent are recorded as digests and could not be rebuilt " +
+            "(the replay diverged: first divergence at record "), run.err());
+        assertTrue(run.err().contains("(transfer-failed)"), run.err());
+        // What Referee received is there, every message it was sent for the call (the "<-" lines of show).
+        final long received = run("journal", "show", "--dir", divergingDigestDir.toString(), "call-1@synthetic")
+            .lines().stream().filter(line -> line.contains("<- ")).count();
+        assertTrue(received >= 5, "received " + received);
+        assertTrue(run.out().startsWith("wrote " + received + " packets of call "), run.out());
+    }
+
+    private static String[] journalCommand(final List<String> command, final Path journalDir)
+    {
+        final List<String> args = new java.util.ArrayList<>(List.of("journal", command.get(0), "--dir",
+            journalDir.toString()));
+        args.addAll(command.subList(1, command.size()));
+        return args.toArray(new String[0]);
     }
 
     @Test

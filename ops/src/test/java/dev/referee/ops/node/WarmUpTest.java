@@ -2,6 +2,7 @@ package dev.referee.ops.node;
 
 import dev.referee.journal.JournalConfig;
 import dev.referee.journal.JournalRoll;
+import dev.referee.journal.OutputRecords;
 import dev.referee.ops.config.ConfigLoader;
 import dev.referee.ops.config.RefereeConfig;
 
@@ -47,9 +48,10 @@ class WarmUpTest
     @Test
     void shouldSnapshotTheWarmUpNodeAboutEveryQuarterCallsInputsButKeepTheRealJournalsOtherSettings()
     {
-        final JournalConfig real = new JournalConfig(JournalRoll.HOURLY, 3, 45_000, true, 300_000);
+        final JournalConfig real = new JournalConfig(JournalRoll.HOURLY, 3, 45_000, true, 300_000, OutputRecords.FULL);
 
-        assertEquals(new JournalConfig(JournalRoll.HOURLY, 3, 45_000, true, 2_500), WarmUp.snapshotting(real, 10_000));
+        assertEquals(new JournalConfig(JournalRoll.HOURLY, 3, 45_000, true, 2_500, OutputRecords.FULL),
+            WarmUp.snapshotting(real, 10_000));
         assertEquals(WarmUp.MIN_SNAPSHOT_INPUTS, WarmUp.snapshotting(real, 10).snapshotInputs());
         assertFalse(WarmUp.snapshotting(new JournalConfig(JournalRoll.DAILY, 7, 60_000, false), 10_000).enabled());
     }
