@@ -78,12 +78,16 @@ final class SippRun implements AutoCloseable
         return process.isAlive();
     }
 
-    /** The command and the last lines of its output, errors and screen, for failure messages. */
+    /**
+     * The command and the last lines of its errors, output and screen, for failure messages. Errors first: they name
+     * the failed calls and why, and a long CI log shown in part keeps its beginning (2026-12-07: a callee's one failed
+     * call, its errors cut from what the CI run on record printed).
+     */
     String describe()
     {
         return "--- " + name + " (pid " + process.pid() + "): " + String.join(" ", command) + "\n"
-            + "--- output:\n" + ProcessLogs.tail(outFile, 15) + "\n"
             + "--- errors:\n" + ProcessLogs.tail(workDir.resolve(name + "-errors.log"), 40) + "\n"
+            + "--- output:\n" + ProcessLogs.tail(outFile, 15) + "\n"
             + "--- screen:\n" + ProcessLogs.tail(workDir.resolve(name + "-screen.log"), 40);
     }
 
