@@ -123,7 +123,7 @@ public final class Engine
         else
         {
             counters.responseIn(message.statusCode());
-            final ClientTransaction ct = transactions.matchResponse(message);
+            final ClientTransaction ct = transactions.clients().matchResponse(message);
             if (ct != null && !Addresses.sameHost(ct.destination(), source))
             {
                 // Whoever learned a branch (it is on the wire) could otherwise answer Referee's requests for the far
@@ -132,7 +132,7 @@ public final class Engine
             }
             else if (ct != null)
             {
-                transactions.onResponse(ct, message, connectionId, nowNs);
+                transactions.clients().onResponse(ct, message, connectionId, nowNs);
             }
             else
             {
@@ -145,7 +145,7 @@ public final class Engine
     /** A response no live client transaction claims: one waiting as a row (node-start version 11 on), or a stray. */
     private void onResponseToNoTransaction(final SipMessage response, final InetSocketAddress source, final long nowNs)
     {
-        switch (transactions.onWaitingResponse(response, source, nowNs))
+        switch (transactions.clients().onWaitingResponse(response, source, nowNs))
         {
             case FROM_ELSEWHERE -> counters.increment(EngineCounters.RESPONSES_FROM_ELSEWHERE);
             case NONE -> b2bua.onStrayResponse(response);
@@ -203,12 +203,12 @@ public final class Engine
 
     /**
      * A connection Referee opened to {@code destination} failed (refused, reset, TLS failed): the requests waiting on
-     * it fail now (TransactionLayer#onTransportFailure), so a call moves on to its route's next target.
+     * it fail now (ClientTransactions#onTransportFailure), so a call moves on to its route's next target.
      */
     public void onTransportFailure(final int transport, final InetSocketAddress destination, final long nowNs)
     {
         timers.advance(nowNs);
-        transactions.onTransportFailure(transport, destination, nowNs);
+        transactions.clients().onTransportFailure(transport, destination, nowNs);
         b2bua.onTick(nowNs);
         endOfInput();
     }

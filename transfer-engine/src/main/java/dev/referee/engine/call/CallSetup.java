@@ -141,8 +141,8 @@ final class CallSetup
         b2bua.calls().register(call);
         b2bua.callMedia().from(a, request);
 
-        final long clientId = transactions.reserveClientId();
-        final String branch = transactions.branch(clientId);
+        final long clientId = transactions.clients().reserveClientId();
+        final String branch = transactions.clients().branch(clientId);
         call.triggeredBy(request);
         final SipMessageWriter writer = messages.startRequest(b, "INVITE", b.localCSeq, branch, call.maxForwards);
         writer.header("Contact", messages.contact(b.transport, b.flow));
@@ -150,7 +150,7 @@ final class CallSetup
         b2bua.sessions().onPeerRequest(a, request);
         b2bua.reliableProvisionals().onInvite(a, request);
         messages.copyEndToEnd(request, a, b, writer);
-        final ClientTransaction ct = transactions.sendRequest(
+        final ClientTransaction ct = transactions.clients().sendRequest(
             clientId, branch, SipMethod.INVITE, "INVITE", b.transport, b.flow, b.connectionId);
         events.onCallCreated(timers.nowNs(), call.id, 0, a.callId, b.callId, a.remoteUri, a.localUri, b.remoteTarget);
         ct.use(ClientPurpose.INITIAL_INVITE, call);
@@ -466,8 +466,8 @@ final class CallSetup
     void redirectCallee(final Call call)
     {
         final Leg callee = call.b;
-        final long clientId = transactions.reserveClientId();
-        final String branch = transactions.branch(clientId);
+        final long clientId = transactions.clients().reserveClientId();
+        final String branch = transactions.clients().branch(clientId);
         // The caller's INVITE again: with the Max-Forwards it had, so that a chain of redirects ends (RFC 7332).
         final SipMessageWriter writer = messages.startRequest(callee, "INVITE", ++callee.localCSeq, branch,
             b2bua.config().carriesMaxForwards() ? call.maxForwards : SipLimits.MAX_FORWARDS);
@@ -482,7 +482,7 @@ final class CallSetup
         {
             writer.endWithoutBody();
         }
-        final ClientTransaction ct = transactions.sendRequest(
+        final ClientTransaction ct = transactions.clients().sendRequest(
             clientId, branch, SipMethod.INVITE, "INVITE", callee.transport, callee.flow, callee.connectionId);
         ct.use(ClientPurpose.INITIAL_INVITE, call);
         call.callerInvite.relayedTo = ct;

@@ -46,8 +46,8 @@ final class LegInvites
         final Object context, final Leg mediaOf)
     {
         leg.localCSeq = 1;
-        final long clientId = transactions.reserveClientId();
-        final String branch = transactions.branch(clientId);
+        final long clientId = transactions.clients().reserveClientId();
+        final String branch = transactions.clients().branch(clientId);
         final SipMessageWriter writer = startInvite(leg, branch, headers,
             b2bua.config().carriesMaxForwards() ? leg.call.maxForwards : SipLimits.MAX_FORWARDS);
         sessions.offer(writer); // the 2xx goes to sessionAnswered: the new dialog's leg negotiates its own timer
@@ -76,8 +76,8 @@ final class LegInvites
         final InviteHeaders headers, final ClientPurpose purpose, final Object context)
     {
         leg.localCSeq++;
-        final long clientId = transactions.reserveClientId();
-        final String branch = transactions.branch(clientId);
+        final long clientId = transactions.clients().reserveClientId();
+        final String branch = transactions.clients().branch(clientId);
         final SipMessageWriter writer = startInvite(leg, branch, headers, SipLimits.MAX_FORWARDS);
         if (offer != null)
         {
@@ -107,8 +107,8 @@ final class LegInvites
     private ClientTransaction sendInvite(final Leg leg, final SipMessage offerSource, final InviteHeaders headers,
         final int maxForwards, final ClientPurpose purpose, final Object context)
     {
-        final long clientId = transactions.reserveClientId();
-        final String branch = transactions.branch(clientId);
+        final long clientId = transactions.clients().reserveClientId();
+        final String branch = transactions.clients().branch(clientId);
         final SipMessageWriter writer = startInvite(leg, branch, headers, maxForwards);
         if (offerSource != null)
         {
@@ -148,7 +148,7 @@ final class LegInvites
     private ClientTransaction sendInvite(final Leg leg, final long clientId, final String branch,
         final boolean offered, final ClientPurpose purpose, final Object context)
     {
-        final ClientTransaction ct = transactions.sendRequest(
+        final ClientTransaction ct = transactions.clients().sendRequest(
             clientId, branch, SipMethod.INVITE, "INVITE", leg.transport, leg.flow, leg.connectionId);
         ct.use(purpose, context);
         leg.sent(OfferAnswer.Carrier.INVITE, offered, timers.nowNs());

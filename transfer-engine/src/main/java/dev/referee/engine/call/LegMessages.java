@@ -201,7 +201,7 @@ public final class LegMessages
 
     public void sendCancel(final ClientTransaction invite)
     {
-        transactions.sendCancel(invite).use(ClientPurpose.CANCEL, null);
+        transactions.clients().sendCancel(invite).use(ClientPurpose.CANCEL, null);
     }
 
     /**
@@ -215,10 +215,10 @@ public final class LegMessages
             sendCancel(invite);
             return;
         }
-        final SipMessageWriter writer = transactions.startCancel(invite);
+        final SipMessageWriter writer = transactions.clients().startCancel(invite);
         headers.copy(cause, writer, false, sender.trunk(), receiver.trunk());
         writer.endWithoutBody();
-        transactions.sendCancelWritten(invite).use(ClientPurpose.CANCEL, null);
+        transactions.clients().sendCancelWritten(invite).use(ClientPurpose.CANCEL, null);
     }
 
     ClientTransaction sendBye(final Leg leg, final ClientPurpose purpose)
@@ -237,15 +237,15 @@ public final class LegMessages
             sendAck(leg, null);
         }
         leg.state(Leg.State.TERMINATED, timers.nowNs(), "BYE sent");
-        final long clientId = transactions.reserveClientId();
-        final String branch = transactions.branch(clientId);
+        final long clientId = transactions.clients().reserveClientId();
+        final String branch = transactions.clients().branch(clientId);
         final SipMessageWriter writer = startRequest(leg, "BYE", ++leg.localCSeq, branch, SipLimits.MAX_FORWARDS);
         if (cause != null && config.headerPolicy())
         {
             headers.copy(cause, writer, false, causeLeg.trunk(), leg.trunk());
         }
         writer.endWithoutBody();
-        final ClientTransaction ct = transactions.sendRequest(
+        final ClientTransaction ct = transactions.clients().sendRequest(
             clientId, branch, SipMethod.BYE, "BYE", leg.transport, leg.flow, leg.connectionId);
         ct.use(purpose, purpose == ClientPurpose.BYE ? leg.call : null);
         return ct;
@@ -254,7 +254,7 @@ public final class LegMessages
     /** The ACK for a 2xx (RFC 3261 §13.2.2.4): a new transaction of its own, with the body of the caller's ACK. */
     public void sendAck(final Leg leg, final SipMessage bodySource)
     {
-        final String branch = transactions.branch(transactions.reserveClientId());
+        final String branch = transactions.clients().branch(transactions.clients().reserveClientId());
         final SipMessageWriter writer = startRequest(leg, "ACK", leg.ackPendingCSeq, branch, SipLimits.MAX_FORWARDS);
         if (bodySource != null)
         {

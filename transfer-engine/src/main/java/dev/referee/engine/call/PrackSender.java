@@ -122,14 +122,14 @@ final class PrackSender
      */
     void acknowledge(final Leg leg, final SipMessage response, final long rseq)
     {
-        final long clientId = transactions.reserveClientId();
-        final String branch = transactions.branch(clientId);
+        final long clientId = transactions.clients().reserveClientId();
+        final String branch = transactions.clients().branch(clientId);
         final SipMessageWriter writer = messages.startRequest(leg, "PRACK", ++leg.localCSeq, branch,
             SipLimits.MAX_FORWARDS, messages.recordRoutes(response, true));
         writer.startHeader("RAck").append(rseq).append(' ').append(response.cseqNumber()).append(" INVITE")
             .endHeader();
         writer.endWithoutBody();
-        final ClientTransaction ct = transactions.sendRequest(
+        final ClientTransaction ct = transactions.clients().sendRequest(
             clientId, branch, SipMethod.PRACK, "PRACK", leg.transport, leg.flow, leg.connectionId);
         ct.use(ClientPurpose.PRACK, leg);
         if (counters != null)

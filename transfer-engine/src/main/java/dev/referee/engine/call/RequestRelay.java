@@ -144,8 +144,8 @@ final class RequestRelay
             transactions.startResponse(st, SipStatus.TRYING).endWithoutBody();
             transactions.send(st, 100);
         }
-        final long clientId = transactions.reserveClientId();
-        final String branch = transactions.branch(clientId);
+        final long clientId = transactions.clients().reserveClientId();
+        final String branch = transactions.clients().branch(clientId);
         final String methodName = request.methodName().toString();
         final SipMessageWriter writer = messages.startRequest(
             peer, methodName, ++peer.localCSeq, branch, LegMessages.forwardedMaxForwards(request));
@@ -162,7 +162,7 @@ final class RequestRelay
         }
         callMedia.from(leg, request);
         messages.copyEndToEnd(request, leg, peer, writer);
-        final ClientTransaction ct = transactions.sendRequest(
+        final ClientTransaction ct = transactions.clients().sendRequest(
             clientId, branch, method, methodName, peer.transport, peer.flow, peer.connectionId);
         ct.use(invite ? ClientPurpose.RELAYED_INVITE : ClientPurpose.RELAYED_REQUEST, st);
         st.relayedTo = ct;

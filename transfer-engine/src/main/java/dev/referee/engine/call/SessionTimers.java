@@ -390,8 +390,8 @@ public final class SessionTimers
         if (leg.isConfirmed() && !inviteUnderWay)
         {
             final boolean update = session.peerAllowsUpdate || session.sdp == null;
-            final long clientId = transactions.reserveClientId();
-            final String branch = transactions.branch(clientId);
+            final long clientId = transactions.clients().reserveClientId();
+            final String branch = transactions.clients().branch(clientId);
             final String method = update ? "UPDATE" : "INVITE";
             final SipMessageWriter writer =
                 messages.startRequest(leg, method, ++leg.localCSeq, branch, SipLimits.MAX_FORWARDS);
@@ -405,7 +405,7 @@ public final class SessionTimers
             {
                 messages.endWithBody(leg, session.sdpType, session.sdp.buffer(), 0, session.sdp.length(), writer);
             }
-            final ClientTransaction ct = transactions.sendRequest(clientId, branch,
+            final ClientTransaction ct = transactions.clients().sendRequest(clientId, branch,
                 update ? SipMethod.UPDATE : SipMethod.INVITE, method, leg.transport, leg.flow, leg.connectionId);
             ct.use(ClientPurpose.SESSION_REFRESH, leg);
             if (!update)

@@ -147,12 +147,12 @@ public final class TargetHealth
 
     private void ping(final Target target, final int row)
     {
-        final long clientId = transactions.reserveClientId();
-        final String branch = transactions.branch(clientId);
+        final long clientId = transactions.clients().reserveClientId();
+        final String branch = transactions.clients().branch(clientId);
         final SipMessageWriter writer = messages.startKeepalive(target.address, target.transport, branch,
             ids.callId(), ids.tag(0));
         writer.endWithoutBody();
-        final ClientTransaction ct = transactions.sendRequest(clientId, branch, SipMethod.OPTIONS, "OPTIONS",
+        final ClientTransaction ct = transactions.clients().sendRequest(clientId, branch, SipMethod.OPTIONS, "OPTIONS",
             target.transport, target.address, 0);
         ct.use(ClientPurpose.KEEPALIVE, null);
         target.pinging = true;

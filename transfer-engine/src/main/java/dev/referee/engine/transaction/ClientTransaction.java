@@ -50,7 +50,7 @@ public final class ClientTransaction extends SnapshotObject implements TimerOwne
         ACCEPTED
     }
 
-    final TransactionLayer layer;
+    final ClientTransactions layer;
     final long id;
     final String branch;
     /** A {@code SipMethod} flag (the highest is 1 << 13): narrow, as the engine's allocation per call has a budget. */
@@ -78,7 +78,7 @@ public final class ClientTransaction extends SnapshotObject implements TimerOwne
     /** What the TU attaches: the call, leg, transfer or relayed server transaction its purpose names. */
     Object context;
 
-    ClientTransaction(final TransactionLayer layer, final long id, final String branch, final int method,
+    ClientTransaction(final ClientTransactions layer, final long id, final String branch, final int method,
         final String methodName, final int transport, final InetSocketAddress destination, final long connectionId,
         final StoredMessage request)
     {
@@ -181,7 +181,7 @@ public final class ClientTransaction extends SnapshotObject implements TimerOwne
     @Override
     public void onTimer(final long timerId, final long nowNs)
     {
-        layer.onClientTimer(this, timerId, nowNs);
+        layer.onTimer(this, timerId, nowNs);
     }
 
     @Override

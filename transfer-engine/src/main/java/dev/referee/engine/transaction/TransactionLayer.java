@@ -2,20 +2,15 @@ package dev.referee.engine.transaction;
 
 import dev.referee.sip.SipStatus;
 
-import dev.referee.sip.SipLimits;
 
 import dev.referee.engine.id.IdGenerator;
 import dev.referee.engine.message.Outbox;
-import dev.referee.engine.message.StoredMessage;
 import dev.referee.engine.time.EngineTimers;
-import dev.referee.sip.AsciiView;
-import dev.referee.sip.HeaderName;
 import dev.referee.sip.SipMessage;
 import dev.referee.sip.SipMessageWriter;
 import dev.referee.sip.SipMethod;
 import dev.referee.sip.Via;
 import dev.referee.transport.Transport;
-import org.agrona.collections.Long2ObjectHashMap;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -28,31 +23,19 @@ public final class TransactionLayer
 {
     private final ServerTransactions serverTransactions = new ServerTransactions();
     private final RequestCopier requestCopier;
-    private final Long2ObjectHashMap<ClientTransaction> clientTransactions = new Long2ObjectHashMap<>();
-    /** Scratch of {@link #onTransportFailure}: at most every client transaction, reused. */
-    private final java.util.ArrayList<ClientTransaction> failed = new java.util.ArrayList<>();
-    private static final java.util.Comparator<ClientTransaction> BY_ID =
-        java.util.Comparator.comparingLong(ClientTransaction::id);
+    private final ClientTransactions clients;
     /** Transactions that completed during the current input, to detach from their TU when the input is done. */
     private final ArrayList<ServerTransaction> completedServers = new ArrayList<>();
-    private final ArrayList<ClientTransaction> completedClients = new ArrayList<>();
     private final EngineTimers timers;
     private final Outbox outbox;
-    private final IdGenerator ids;
     private final long t1Ns;
     private final long t2Ns;
     private final long t4Ns;
-    private final long timerCNs;
     /** {@code sip.user-agent}: the Server of every response this layer starts; null or empty: none. */
     private final String agent;
-    private final AsciiView view = new AsciiView();
-    private final SipMessage stored = new SipMessage();
     private TransactionUser user;
     /** RFC 6026 Timer L over reliable transports too (EngineConfig.absorbsInviteRetransmissionsAfter2xx). */
     private boolean acceptsOnEveryTransport;
-    /** RFC 6026 Accepted INVITE client transactions, Timer M (EngineConfig.keepsInviteClientTransactionsAccepted). */
-    private boolean keepsClientsAccepted;
-    private long nextClientId = 1;
     /** Transactions that have their final response and live on only to absorb retransmissions (Timers D, I, J, K). */
     private int waiting;
     /** Node-start version 11 on: the transactions waiting out Timers J, L, M, D and K, as rows; null before. */
@@ -78,14 +61,13 @@ public final class TransactionLayer
         final long t2Ns, final long t4Ns, final long timerCNs, final String agent)
     {
         this.agent = agent == null || agent.isEmpty() ? null : agent;
-        this.timerCNs = timerCNs;
         this.requestCopier = new RequestCopier();
         this.timers = timers;
         this.outbox = outbox;
-        this.ids = ids;
         this.t1Ns = t1Ns;
         this.t2Ns = t2Ns;
         this.t4Ns = t4Ns;
+        this.clients = new ClientTransactions(this, timers, outbox, ids, t1Ns, t2Ns, t4Ns, timerCNs, this.agent);
     }
 
     /**
@@ -96,7 +78,7 @@ public final class TransactionLayer
     public void rfc6026(final boolean acceptsOnEveryTransport, final boolean keepsClientsAccepted)
     {
         this.acceptsOnEveryTransport = acceptsOnEveryTransport;
-        this.keepsClientsAccepted = keepsClientsAccepted;
+        clients.keepAccepted(keepsClientsAccepted);
     }
 
     /**
@@ -112,7 +94,7 @@ public final class TransactionLayer
     }
 
     /** True from node-start version 11 on: waiting transactions become rows ({@link #keepWaitingTransactionsAsRows}). */
-    private boolean waitsAsRows()
+    boolean waitsAsRows()
     {
         return rows != null;
     }
@@ -136,7 +118,7 @@ public final class TransactionLayer
     /** Client transactions, those waiting as rows included. */
     public int clientCount()
     {
-        return clientTransactions.size() + (waitsAsRows() ? rows.clientRows() : 0);
+        return clients.size() + (waitsAsRows() ? rows.clientRows() : 0);
     }
 
     /** Of all transactions, those already completed that wait only for late retransmissions (Timers D, I, J, K). */
@@ -389,63 +371,13 @@ public final class TransactionLayer
 
     // ---- client transactions -------------------------------------------------------------------------------
 
-    /** Reserves the id of the next client transaction, and returns the branch to write in its Via. */
-    public long reserveClientId()
+    /** The client side: requests Referee sends, their responses, CANCEL and the ACK of a non-2xx. */
+    public ClientTransactions clients()
     {
-        return nextClientId++;
+        return clients;
     }
 
-    public String branch(final long clientId)
-    {
-        return ids.branch(clientId);
-    }
-
-    /** Sends the request just written in the outbox as a new client transaction. */
-    public ClientTransaction sendRequest(final long clientId, final String branch, final int method,
-        final String methodName, final int transport, final InetSocketAddress destination, final long connectionId)
-    {
-        final StoredMessage request = outbox.copyOfMessage();
-        outbox.send(transport, destination, connectionId, method, 0);
-        final ClientTransaction ct = new ClientTransaction(
-            this, clientId, branch, method, methodName, transport, destination, connectionId, request);
-        clientTransactions.put(clientKey(clientId, method), ct);
-        if (method == SipMethod.INVITE)
-        {
-            ct.state = ClientTransaction.State.CALLING;
-            ct.timeoutTimer = timers.schedule(64 * t1Ns, ct); // Timer B
-        }
-        else
-        {
-            ct.state = ClientTransaction.State.TRYING;
-            ct.timeoutTimer = timers.schedule(64 * t1Ns, ct); // Timer F
-        }
-        if (!isReliable(transport))
-        {
-            ct.retransmitIntervalNs = t1Ns;
-            ct.retransmitTimer = timers.schedule(t1Ns, ct); // Timer A or E
-        }
-        return ct;
-    }
-
-    /** The client transaction a response belongs to, by the branch Referee made (RFC 3261 §17.1.3); null when none. */
-    public ClientTransaction matchResponse(final SipMessage response)
-    {
-        final Via via = response.topVia();
-        if (via == null)
-        {
-            return null;
-        }
-        final AsciiView branch = via.branch();
-        final long id = IdGenerator.idOf(branch, IdGenerator.BRANCH_COOKIE.length());
-        if (id < 0 || !branch.startsWith(IdGenerator.BRANCH_COOKIE))
-        {
-            return null;
-        }
-        final ClientTransaction ct = clientTransactions.get(clientKey(id, response.cseqMethod()));
-        return ct != null && branch.contentEquals(ct.branch) ? ct : null;
-    }
-
-    /** What a response {@link #matchResponse} did not match found among the client transactions waiting as rows. */
+    /** What a response {@link ClientTransactions#matchResponse} did not match found among the client transactions waiting as rows. */
     public enum WaitingResponse
     {
         /** No row: a stray response. */
@@ -454,256 +386,6 @@ public final class TransactionLayer
         FROM_ELSEWHERE,
         /** The row's: absorbed, its ACK sent again, or (a 2xx to an accepted INVITE) handed to the TU. */
         HANDLED
-    }
-
-    /**
-     * Right after {@link #matchResponse} found no transaction for {@code response}: the row of a client transaction
-     * waiting for it, and what it did (RFC 6026 §7.2, RFC 3261 §17.1.1.2 and §17.1.2.2).
-     */
-    public WaitingResponse onWaitingResponse(final SipMessage response, final InetSocketAddress source,
-        final long nowNs)
-    {
-        return waitsAsRows() ? rows.onResponse(response, source, user, timers.nowNs(), nowNs) : WaitingResponse.NONE;
-    }
-
-    /** A response matched to {@code ct}: run the state machine and pass it up when the TU should see it. */
-    public void onResponse(final ClientTransaction ct, final SipMessage response, final long connectionId,
-        final long nowNs)
-    {
-        final int status = response.statusCode();
-        if (connectionId != 0)
-        {
-            ct.connectionId = connectionId;
-        }
-        switch (ct.state)
-        {
-            case CALLING:
-            case TRYING:
-            case PROCEEDING:
-                if (status < 200)
-                {
-                    ct.provisionalSeen = true;
-                    if (ct.method == SipMethod.INVITE)
-                    {
-                        // Timer A and B belong to Calling (RFC 3261 Figure 5); while it rings, Timer C (§16.6)
-                        // bounds the wait, reset by every provisional.
-                        ct.retransmitTimer = timers.cancel(ct.retransmitTimer);
-                        if (!ct.timerCFired)
-                        {
-                            ct.timeoutTimer = timers.cancel(ct.timeoutTimer);
-                            ct.timeoutTimer = timers.schedule(timerCNs, ct);
-                        }
-                    }
-                    else if (ct.state == ClientTransaction.State.TRYING && ct.retransmitTimer != EngineTimers.NO_TIMER)
-                    {
-                        // Timer E goes on at T2 in Proceeding (RFC 3261 §17.1.2.2).
-                        ct.retransmitTimer = timers.cancel(ct.retransmitTimer);
-                        ct.retransmitIntervalNs = t2Ns;
-                        ct.retransmitTimer = timers.schedule(t2Ns, ct);
-                    }
-                    ct.state = ClientTransaction.State.PROCEEDING;
-                    user.onResponse(ct, response, nowNs);
-                    return;
-                }
-                ct.finalStatus = status;
-                ct.retransmitTimer = timers.cancel(ct.retransmitTimer);
-                ct.timeoutTimer = timers.cancel(ct.timeoutTimer);
-                if (ct.method == SipMethod.INVITE && status < 300)
-                {
-                    if (keepsClientsAccepted)
-                    {
-                        accept(ct);
-                    }
-                    else
-                    {
-                        terminate(ct);
-                    }
-                    user.onResponse(ct, response, nowNs);
-                    return;
-                }
-                if (ct.method == SipMethod.INVITE)
-                {
-                    ct.ack = writeAckForFailure(ct, response);
-                    outbox.resend(ct.transport, ct.destination, ct.connectionId, ct.ack);
-                }
-                ct.state = ClientTransaction.State.COMPLETED;
-                waiting++;
-                if (isReliable(ct.transport))
-                {
-                    terminate(ct);
-                }
-                else
-                {
-                    if (!waitsAsRows())
-                    {
-                        // Timer D (INVITE, at least 32 s) or Timer K (non-INVITE, T4).
-                        ct.timeoutTimer = timers.schedule(ct.method == SipMethod.INVITE ? 64 * t1Ns : t4Ns, ct);
-                    }
-                    completedClients.add(ct); // as rows: Timer D or K is the row's expiry
-                }
-                user.onResponse(ct, response, nowNs);
-                return;
-            case COMPLETED:
-                if (ct.ack != null && status >= 300)
-                {
-                    outbox.resend(ct.transport, ct.destination, ct.connectionId, ct.ack); // final retransmitted
-                }
-                return;
-            case ACCEPTED:
-                // RFC 6026 §7.2: a 2xx (the same again, or another fork's) goes to the TU, which acknowledges it; any
-                // other response is absorbed.
-                if (status >= 200 && status < 300)
-                {
-                    user.onAcceptedResponse(response, nowNs);
-                }
-                return;
-            default:
-        }
-    }
-
-    /**
-     * RFC 6026 §7.2: after its first 2xx an INVITE client transaction stays Accepted for Timer M (64*T1, every
-     * transport), so that a 2xx retransmitted, or sent by another fork, still finds it and reaches the TU. Nothing is
-     * retransmitted and nothing is cancelled any more: the request goes back.
-     */
-    private void accept(final ClientTransaction ct)
-    {
-        ct.state = ClientTransaction.State.ACCEPTED;
-        waiting++;
-        outbox.release(ct.request);
-        ct.request = null;
-        if (!waitsAsRows())
-        {
-            ct.timeoutTimer = timers.schedule(64 * t1Ns, ct); // Timer M
-        }
-        completedClients.add(ct); // as rows: Timer M is the row's expiry
-    }
-
-    /**
-     * RFC 3261 §8.1.3.1: the connection a request went on failed (refused, reset, TLS failed). Every client transaction
-     * sent to {@code destination} over {@code transport} that has had no response at all ends, and its TU hears of it
-     * as of Timer B or F firing now: a route's next target is tried at once instead of after 64*T1. One that has had
-     * a provisional is left to its timers (Timer C cancels it as before). In id order, so that a replay (whose
-     * map may be built in another order after a snapshot) sends the same bytes.
-     *
-     * @return the number of transactions ended.
-     */
-    public int onTransportFailure(final int transport, final InetSocketAddress destination, final long nowNs)
-    {
-        failed.clear();
-        for (final ClientTransaction ct : clientTransactions.values())
-        {
-            if (ct.transport == transport && destination.equals(ct.destination) &&
-                (ct.state == ClientTransaction.State.CALLING || ct.state == ClientTransaction.State.TRYING))
-            {
-                failed.add(ct);
-            }
-        }
-        failed.sort(BY_ID);
-        final int count = failed.size();
-        for (int i = 0; i < count; i++)
-        {
-            final ClientTransaction ct = failed.get(i);
-            if (ct.state == ClientTransaction.State.CALLING || ct.state == ClientTransaction.State.TRYING)
-            {
-                terminate(ct);
-                user.onTimeout(ct, nowNs);
-            }
-        }
-        failed.clear();
-        return count;
-    }
-
-    void onClientTimer(final ClientTransaction ct, final long timerId, final long nowNs)
-    {
-        if (timerId == ct.retransmitTimer)
-        {
-            outbox.resend(ct.transport, ct.destination, ct.connectionId, ct.request);
-            // Timer A doubles without bound; Timer E doubles up to T2.
-            ct.retransmitIntervalNs = ct.method == SipMethod.INVITE ?
-                2 * ct.retransmitIntervalNs : Math.min(2 * ct.retransmitIntervalNs, t2Ns);
-            ct.retransmitTimer = timers.scheduleRetransmission(ct.retransmitIntervalNs, ct);
-        }
-        else if (timerId == ct.timeoutTimer)
-        {
-            ct.timeoutTimer = EngineTimers.NO_TIMER;
-            if (ct.method == SipMethod.INVITE && ct.state == ClientTransaction.State.PROCEEDING && !ct.timerCFired)
-            {
-                // Timer C: the TU cancels; the transaction stays to acknowledge the 487, for at most 64*T1 more.
-                ct.timerCFired = true;
-                ct.timeoutTimer = timers.schedule(64 * t1Ns, ct);
-                user.onTimeout(ct, nowNs);
-                return;
-            }
-            final boolean timedOut = ct.state != ClientTransaction.State.COMPLETED &&
-                ct.state != ClientTransaction.State.ACCEPTED && !ct.timerCFired;
-            terminate(ct); // Timer B, D, F, K or M
-            if (timedOut)
-            {
-                user.onTimeout(ct, nowNs);
-            }
-        }
-    }
-
-    /**
-     * Sends CANCEL for an INVITE client transaction (RFC 3261 §9.1): same Request-URI, Call-ID, From, To, CSeq
-     * number and Via branch, as its own non-INVITE client transaction.
-     */
-    public ClientTransaction sendCancel(final ClientTransaction invite)
-    {
-        startCancel(invite).endWithoutBody();
-        return sendCancelWritten(invite);
-    }
-
-    /**
-     * The CANCEL of {@link #sendCancel}, its headers written but not ended: add headers, end it, then
-     * {@link #sendCancelWritten}.
-     */
-    public SipMessageWriter startCancel(final ClientTransaction invite)
-    {
-        final SipMessage request = storedRequest(invite);
-        final SipMessageWriter writer = outbox.begin().requestLine("CANCEL", request.requestUri());
-        copyHeaders(request, HeaderName.VIA, writer, true);
-        copyHeaders(request, HeaderName.ROUTE, writer, false);
-        writer.header("From", request.from().value());
-        writer.header("To", request.to().value());
-        writer.header("Call-ID", request.callId());
-        writer.startHeader("CSeq").append(request.cseqNumber()).append(" CANCEL").endHeader();
-        writer.header("Max-Forwards", SipLimits.MAX_FORWARDS);
-        if (agent != null)
-        {
-            copyHeaders(request, HeaderName.USER_AGENT, writer, true); // Referee's, as in every request it sends
-        }
-        return writer;
-    }
-
-    /** Sends the CANCEL of {@code invite} just written ({@link #startCancel}) as its own client transaction. */
-    public ClientTransaction sendCancelWritten(final ClientTransaction invite)
-    {
-        return sendRequest(invite.id, invite.branch, SipMethod.CANCEL, "CANCEL", invite.transport, invite.destination,
-            invite.connectionId);
-    }
-
-    /** Ends a client transaction now. */
-    public void terminate(final ClientTransaction ct)
-    {
-        if (ct.state == ClientTransaction.State.COMPLETED || ct.state == ClientTransaction.State.ACCEPTED)
-        {
-            waiting--;
-        }
-        ct.retransmitTimer = timers.cancel(ct.retransmitTimer);
-        ct.timeoutTimer = timers.cancel(ct.timeoutTimer);
-        ct.state = ClientTransaction.State.TERMINATED;
-        clientTransactions.remove(clientKey(ct.id, ct.method), ct);
-        outbox.release(ct.ack);
-        ct.ack = null;
-        // A terminated INVITE without a final response may still be cancelled by its TU (CANCEL copies the request's
-        // headers); after a final response nothing needs it.
-        if (ct.method != SipMethod.INVITE || ct.finalStatus != 0)
-        {
-            outbox.release(ct.request);
-            ct.request = null;
-        }
     }
 
     /**
@@ -738,19 +420,7 @@ public final class TransactionLayer
             }
         }
         completedServers.clear();
-        for (int i = 0, n = completedClients.size(); i < n; i++)
-        {
-            final ClientTransaction ct = completedClients.get(i);
-            if (ct.state == ClientTransaction.State.COMPLETED || ct.state == ClientTransaction.State.ACCEPTED)
-            {
-                detach(ct);
-                if (waitsAsRows())
-                {
-                    waitAsRow(ct);
-                }
-            }
-        }
-        completedClients.clear();
+        clients.detachCompleted();
     }
 
     /**
@@ -761,22 +431,6 @@ public final class TransactionLayer
     {
         rows.add(st, timers.nowNs());
         terminate(st);
-    }
-
-    /**
-     * Moves {@code ct} into the rows of waiting client transactions, for the Timer M, D or K it did not schedule (from
-     * now: the input that gave it its final response), and ends the object, as {@link #waitAsRow(ServerTransaction)}.
-     */
-    private void waitAsRow(final ClientTransaction ct)
-    {
-        rows.add(ct, timers.nowNs());
-        terminate(ct);
-    }
-
-    /** Drops the TU's attachments from a client transaction that lives on only to absorb retransmissions. */
-    public static void detach(final ClientTransaction ct)
-    {
-        ct.context = null;
     }
 
     /** Reliable transports do no retransmission and need no wait for late retransmissions (Timers D, I, J, K = 0). */
@@ -798,16 +452,7 @@ public final class TransactionLayer
         return rows;
     }
 
-    Long2ObjectHashMap<ClientTransaction> clients()
-    {
-        return clientTransactions;
-    }
-
-    long nextClientId()
-    {
-        return nextClientId;
-    }
-
+    /** Transactions of both sides that have their final response and wait only for late retransmissions. */
     int waiting()
     {
         return waiting;
@@ -815,59 +460,17 @@ public final class TransactionLayer
 
     void restoreCounters(final long nextClientId, final int waiting)
     {
-        this.nextClientId = nextClientId;
+        clients.restoreNextId(nextClientId);
         this.waiting = waiting;
     }
 
+    /** A transaction of either side started or stopped waiting (Timers D, I, J, K, L, M). */
+    void countWaiting(final int delta)
+    {
+        waiting += delta;
+    }
+
     // ---- helpers ---------------------------------------------------------------------------------------------
-
-    /**
-     * The ACK for a non-2xx final response (RFC 3261 §17.1.1.3): Request-URI, Call-ID, From, CSeq number, top Via and
-     * Route of the INVITE, To of the response.
-     */
-    private StoredMessage writeAckForFailure(final ClientTransaction ct, final SipMessage response)
-    {
-        final String to = response.to().value().toString();
-        final SipMessage request = storedRequest(ct);
-        final SipMessageWriter writer = outbox.begin().requestLine("ACK", request.requestUri());
-        copyHeaders(request, HeaderName.VIA, writer, true);
-        copyHeaders(request, HeaderName.ROUTE, writer, false);
-        writer.header("From", request.from().value());
-        writer.header("To", to);
-        writer.header("Call-ID", request.callId());
-        writer.startHeader("CSeq").append(request.cseqNumber()).append(" ACK").endHeader();
-        writer.header("Max-Forwards", SipLimits.MAX_FORWARDS);
-        if (agent != null)
-        {
-            copyHeaders(request, HeaderName.USER_AGENT, writer, true); // Referee's, as in every request it sends
-        }
-        writer.endWithoutBody();
-        return outbox.copyOfMessage();
-    }
-
-    private SipMessage storedRequest(final ClientTransaction ct)
-    {
-        stored.parse(ct.request.buffer(), 0, ct.request.length());
-        return stored;
-    }
-
-    private void copyHeaders(final SipMessage message, final int headerId, final SipMessageWriter writer,
-        final boolean firstOnly)
-    {
-        for (int i = message.findHeader(headerId, 0); i >= 0; i = message.findHeader(headerId, i + 1))
-        {
-            writer.header(HeaderName.canonicalName(headerId), message.headerValue(i, view));
-            if (firstOnly)
-            {
-                return;
-            }
-        }
-    }
-
-    static long clientKey(final long id, final int method)
-    {
-        return (id << 1) | (method == SipMethod.CANCEL ? 1 : 0);
-    }
 
     /** Keeps a copy of the response just written as the one to resend, giving back the one before. */
     private void keepLastResponse(final ServerTransaction st)

@@ -106,7 +106,7 @@ public final class TransactionSnapshots
     /** The client transactions, by key: the keys sorted as numbers, without touching a transaction to compare. */
     public static List<ClientTransaction> clients(final TransactionLayer layer)
     {
-        final Long2ObjectHashMap<ClientTransaction> held = layer.clients();
+        final Long2ObjectHashMap<ClientTransaction> held = layer.clients().byKey();
         final long[] keys = new long[held.size()];
         int n = 0;
         for (final Long2ObjectHashMap<ClientTransaction>.KeyIterator it = held.keySet().iterator(); it.hasNext(); )
@@ -137,7 +137,7 @@ public final class TransactionSnapshots
 
     public static void writeCounters(final TransactionLayer layer, final SnapshotWriter out)
     {
-        out.writeLong(layer.nextClientId());
+        out.writeLong(layer.clients().nextId());
         out.writeInt(layer.waiting());
     }
 
@@ -244,7 +244,7 @@ public final class TransactionSnapshots
         final long connectionId = in.readLong();
         final StoredMessage request = StoredMessage.of(in.readBytes());
         final ClientTransaction ct = new ClientTransaction(
-            layer, id, branch, method, methodName, transport, destination, connectionId, request);
+            layer.clients(), id, branch, method, methodName, transport, destination, connectionId, request);
         ct.state = enumAt(ClientTransaction.State.values(), in.readByte());
         ct.retransmitTimer = in.readLong();
         ct.timeoutTimer = in.readLong();
@@ -294,7 +294,7 @@ public final class TransactionSnapshots
         }
         else if (transaction instanceof ClientTransaction ct)
         {
-            layer.clients().put(TransactionLayer.clientKey(ct.id, ct.method), ct);
+            layer.clients().byKey().put(ClientTransactions.key(ct.id, ct.method), ct);
         }
         else
         {

@@ -102,8 +102,8 @@ final class ReferNotifier
     {
         final Leg transferor = transfer.transferor;
         transfer.notifyInFlight = true;
-        final long clientId = transactions.reserveClientId();
-        final String branch = transactions.branch(clientId);
+        final long clientId = transactions.clients().reserveClientId();
+        final String branch = transactions.clients().branch(clientId);
         final SipMessageWriter writer = messages.startRequest(
             transferor, "NOTIFY", transferor.nextLocalCSeq(), branch, SipLimits.MAX_FORWARDS);
         writer.header("Contact", messages.contact(transferor.transport(), transferor.flow()));
@@ -116,7 +116,7 @@ final class ReferNotifier
         final byte[] fragment = ("SIP/2.0 " + status + ' ' + shown + "\r\n").getBytes(StandardCharsets.US_ASCII);
         body.putBytes(0, fragment);
         writer.endWithBody(SIPFRAG, body, 0, fragment.length);
-        final ClientTransaction ct = transactions.sendRequest(clientId, branch, SipMethod.NOTIFY, "NOTIFY",
+        final ClientTransaction ct = transactions.clients().sendRequest(clientId, branch, SipMethod.NOTIFY, "NOTIFY",
             transferor.transport(), transferor.flow(), transferor.connectionId());
         ct.use(ClientPurpose.NOTIFY, transfer);
     }
