@@ -28,9 +28,10 @@ public record JournalConfig(JournalRoll roll, int retainCycles, long snapshotInt
     public static final long DEFAULT_SNAPSHOT_INPUTS = 300_000;
 
     /**
-     * Whole outputs by default. Digests take a third less of the journal's bytes at 3,000 calls/s, but no CPU that
-     * could be measured (2026-12-07, docs/benchmarks.md "Outputs as digests"), and `journal pcap` must then replay the
-     * journal from its node-start, which a journal whose first cycles `journal.retain` deleted no longer has.
+     * Whole outputs by default. Digests take a third less of the journal's bytes at 3,000 calls/s, and about 5 % of
+     * the node's CPU (its pre-touching thread's; 2026-12-07, docs/benchmarks.md "Outputs as digests"), but `journal
+     * pcap` must then replay the journal from its node-start, which a journal whose first cycles `journal.retain`
+     * deleted no longer has.
      */
     public static final OutputRecords DEFAULT_OUTPUTS = OutputRecords.FULL;
 
