@@ -17,6 +17,7 @@ import dev.referee.engine.config.TrunkTransferPolicy;
 
 import net.openhft.chronicle.bytes.Bytes;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -370,7 +371,7 @@ public final class JournalEncoder
     {
         final Bytes<byte[]> out = Bytes.allocateElasticOnHeap(128);
         outputDigest(out, null, output.timeNs, output.transport, output.peer, output.connectionId,
-            new org.agrona.concurrent.UnsafeBuffer(output.message), 0, output.message.length);
+            new UnsafeBuffer(output.message), 0, output.message.length);
         return out.toByteArray();
     }
 

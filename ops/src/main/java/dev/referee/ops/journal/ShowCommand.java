@@ -63,7 +63,8 @@ final class ShowCommand implements Callable<Integer>
         return switch (record.type)
         {
             case RecordType.INPUT_SIP -> "<- " + JournalFormatter.hostPort(record.peer) + "  " + record.firstLine();
-            case RecordType.OUTPUT_SIP, RecordType.OUTPUT_DIGEST -> "-> " + JournalFormatter.hostPort(record.peer) + "  " + record.firstLine();
+            case RecordType.OUTPUT_SIP, RecordType.OUTPUT_DIGEST ->
+                "-> " + JournalFormatter.hostPort(record.peer) + "  " + record.firstLine();
             default -> "** call " + record.callId + ": " + JournalFormatter.eventDetail(record);
         };
     }
