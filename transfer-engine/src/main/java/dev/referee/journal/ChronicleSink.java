@@ -17,6 +17,8 @@ public final class ChronicleSink implements RecordSink, AutoCloseable
     private ExcerptAppender appender;
     private DocumentContext document;
     private long recordStart;
+    /** Index of the first record of the snapshot being written (its configuration in force). */
+    private long snapshotStart = -1;
     private final Counter records = new Counter();
     private final Counter bytes = new Counter();
 
@@ -61,11 +63,22 @@ public final class ChronicleSink implements RecordSink, AutoCloseable
         }
     }
 
-    /** Notes the last record appended as the latest snapshot's last part, in the queue's table store. */
+    @Override
+    public void snapshotStarted()
+    {
+        snapshotStart = appender.lastIndexAppended();
+    }
+
+    /**
+     * Notes, in the queue's table store, where the snapshot just completed started and the last record appended as
+     * its last part.
+     */
     @Override
     public void snapshotCommitted()
     {
-        Journal.markLatestSnapshot(queue, appender.lastIndexAppended());
+        Journal.markLatestSnapshot(queue, snapshotStart < 0 ? appender.lastIndexAppended() : snapshotStart,
+            appender.lastIndexAppended());
+        snapshotStart = -1;
     }
 
     /** Records appended and committed. Any thread. */

@@ -2,6 +2,7 @@ package dev.referee.journal;
 
 import net.openhft.chronicle.bytes.MappedBytes;
 import net.openhft.chronicle.bytes.MappedFile;
+import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
@@ -25,7 +26,7 @@ import java.util.stream.Stream;
  * The journal: a Chronicle Queue directory. Open it for writing (the node) or read-only (the tools, on a copy or
  * on a journal being written). Each writer thread takes its own {@link #newSink()}; readers take
  * {@link #newReader()}. Old roll cycles beyond {@code retain} are deleted on a housekeeping thread when a new
- * cycle file is acquired, never on the writer threads. The same thread pre-touches the pages the writers are about
+ * cycle file is acquired, never on the writer threads, and never those a restart needs ({@link #housekeep()}). The same thread pre-touches the pages the writers are about
  * to fill (see {@link #pretouch()}).
  */
 public final class Journal implements AutoCloseable
@@ -104,6 +105,16 @@ public final class Journal implements AutoCloseable
     /** As {@link #openForWriting(Path, JournalConfig)} with Chronicle's block size (0: default); small for fixtures. */
     static Journal openForWriting(final Path dir, final JournalConfig config, final long blockSize) throws IOException
     {
+        return openForWriting(dir, config, blockSize, null);
+    }
+
+    /**
+     * As {@link #openForWriting(Path, JournalConfig, long)}, with the clock Chronicle names and rolls cycle files by
+     * (null: the system's): tests roll cycles without waiting for them.
+     */
+    static Journal openForWriting(final Path dir, final JournalConfig config, final long blockSize,
+        final TimeProvider cycleClock) throws IOException
+    {
         Files.createDirectories(dir);
         final ScheduledExecutorService housekeeper = Executors.newSingleThreadScheduledExecutor(runnable ->
         {
@@ -135,6 +146,10 @@ public final class Journal implements AutoCloseable
         if (blockSize > 0)
         {
             builder.blockSize(blockSize);
+        }
+        if (cycleClock != null)
+        {
+            builder.timeProvider(cycleClock);
         }
         final SingleChronicleQueue queue = builder.build();
         self[0] = new Journal(dir, queue, config.retainCycles(), housekeeper);
@@ -182,6 +197,18 @@ public final class Journal implements AutoCloseable
         return new JournalReader(queue.createTailer().toStart());
     }
 
+    /** A reader whose first record is the one at {@code index}. */
+    public JournalReader newReaderAt(final long index)
+    {
+        final ExcerptTailer tailer = queue.createTailer();
+        if (!tailer.moveToIndex(index))
+        {
+            tailer.close();
+            throw new IllegalStateException("no record at index " + Long.toHexString(index));
+        }
+        return new JournalReader(tailer);
+    }
+
     /** A reader that starts just after the record at {@code index} (a snapshot's last part). */
     public JournalReader newReaderAfter(final long index)
     {
@@ -203,12 +230,28 @@ public final class Journal implements AutoCloseable
     static final String LATEST_SNAPSHOT_KEY = "referee.latest-snapshot";
 
     /**
+     * The key under which the node notes the index of the latest complete snapshot's first record (the configuration
+     * in force written before its parts): retention keeps its cycle and those after it.
+     */
+    static final String LATEST_SNAPSHOT_START_KEY = "referee.latest-snapshot-start";
+
+    /**
      * Notes {@code lastPartIndex}. Chronicle's table store keeps the highest value put (as for a named tailer's
      * index), which is the latest snapshot's: indexes only grow.
      */
     static void markLatestSnapshot(final SingleChronicleQueue queue, final long lastPartIndex)
     {
         queue.tableStorePut(LATEST_SNAPSHOT_KEY, lastPartIndex);
+    }
+
+    /**
+     * Notes a complete snapshot: where it starts, then where its last part is (the start first: housekeeping that
+     * reads the start meanwhile finds a snapshot already complete).
+     */
+    static void markLatestSnapshot(final SingleChronicleQueue queue, final long startIndex, final long lastPartIndex)
+    {
+        queue.tableStorePut(LATEST_SNAPSHOT_START_KEY, startIndex);
+        markLatestSnapshot(queue, lastPartIndex);
     }
 
     /** {@link #markLatestSnapshot(SingleChronicleQueue, long)} on this journal. */
@@ -237,6 +280,20 @@ public final class Journal implements AutoCloseable
         catch (final IllegalStateException ex)
         {
             // A read-only journal (the tools' copy) whose table store never got the key: none noted.
+            return -1;
+        }
+    }
+
+    /** Where the node noted the latest complete snapshot's first record; -1 when it noted none. */
+    long latestSnapshotStartMark()
+    {
+        try
+        {
+            final long index = queue.tableStoreGet(LATEST_SNAPSHOT_START_KEY);
+            return index < 0 ? -1 : index;
+        }
+        catch (final IllegalStateException ex)
+        {
             return -1;
         }
     }
@@ -288,8 +345,12 @@ public final class Journal implements AutoCloseable
     }
 
     /**
-     * Deletes the oldest cycle files so that at most {@code retain} remain. Names of one roll cycle sort in time
-     * order. The newest file is never deleted (it is being written).
+     * Deletes the oldest cycle files so that at most {@code retain} remain, but never one that a restart needs: the
+     * cycle where the latest complete snapshot starts and those after it stay, whatever {@code retain} says, and
+     * while no snapshot has been noted nothing is deleted (recovery would need node-start, in the first file). A
+     * journal whose node-start is gone recovers from that snapshot, which carries the configuration and the
+     * identifier key ({@link JournalRecovery}). Names of one roll cycle sort in time order. The newest file is never
+     * deleted (it is being written).
      */
     public synchronized void housekeep()
     {
@@ -299,9 +360,18 @@ public final class Journal implements AutoCloseable
         }
         try
         {
+            final String keepFrom = fileNameOfCycle(latestSnapshotStartMark());
+            if (keepFrom == null)
+            {
+                return;
+            }
             final List<Path> files = cycleFiles(dir);
             for (int i = 0; i < files.size() - Math.max(1, retainCycles); i++)
             {
+                if (files.get(i).getFileName().toString().compareTo(keepFrom) >= 0)
+                {
+                    break;
+                }
                 Files.deleteIfExists(files.get(i));
             }
             queue.refreshDirectoryListing();
@@ -309,6 +379,29 @@ public final class Journal implements AutoCloseable
         catch (final IOException | RuntimeException ex)
         {
             System.getLogger(Journal.class.getName()).log(System.Logger.Level.WARNING, "journal housekeeping", ex);
+        }
+    }
+
+    /** The file name of the cycle holding the record at {@code index}; null when there is none (or index is -1). */
+    private String fileNameOfCycle(final long index)
+    {
+        if (index < 0)
+        {
+            return null;
+        }
+        final SingleChronicleQueueStore store =
+            queue.storeForCycle(queue.rollCycle().toCycle(index), queue.epoch(), false, null);
+        if (store == null)
+        {
+            return null;
+        }
+        try
+        {
+            return store.file().getName();
+        }
+        finally
+        {
+            queue.closeStore(store);
         }
     }
 

@@ -35,10 +35,15 @@ public final class JournalRecovery
     private final long recoveryNs;
     private final long timeOffsetNs;
     private final String configWarning;
+    private final long anchorTimeNs;
+    private final long anchorWallClockMs;
 
     private JournalRecovery(final Engine engine, final boolean recovered, final long inputsReplayed,
-        final long recoveryNs, final long timeOffsetNs, final String configWarning)
+        final long recoveryNs, final long timeOffsetNs, final String configWarning, final long anchorTimeNs,
+        final long anchorWallClockMs)
     {
+        this.anchorTimeNs = anchorTimeNs;
+        this.anchorWallClockMs = anchorWallClockMs;
         this.engine = engine;
         this.recovered = recovered;
         this.inputsReplayed = inputsReplayed;
@@ -67,29 +72,35 @@ public final class JournalRecovery
             if (first == null)
             {
                 final Engine engine = new Engine(current, gate, counters, gate, gate);
-                JournalEncoder.nodeStart(control.begin(), startNs, epochClock.time(), current);
+                final long wallClockMs = epochClock.time();
+                JournalEncoder.nodeStart(control.begin(), startNs, wallClockMs, current);
                 control.commit();
-                return new JournalRecovery(engine, false, 0, 0, 0, null);
+                return new JournalRecovery(engine, false, 0, 0, 0, null, startNs, wallClockMs);
             }
-            if (first.type != RecordType.NODE_START)
+            final Rebuilt rebuilt;
+            try
             {
-                throw new IOException("journal " + journal.dir() + " does not start with a node-start record " +
-                    "(its oldest files were deleted by retention?): move it aside to start afresh");
+                rebuilt = rebuild(first.type == RecordType.NODE_START ? first : null, journal, gate, counters);
             }
-            final Rebuilt rebuilt = rebuild(first, journal, gate, counters);
+            catch (final NothingToStartFrom ex)
+            {
+                throw new IOException(ex.getMessage(), ex);
+            }
             final InputReplayer replayer = rebuilt.replayer();
             final long lastTimeNs = replayer.lastTimeNs() != Long.MIN_VALUE ? replayer.lastTimeNs() :
                 rebuilt.snapshotTimeNs() != Long.MIN_VALUE ? rebuilt.snapshotTimeNs() : first.timeNs;
             final long nowNs = nanoClock.nanoTime();
             final long offsetNs = lastTimeNs + RESTART_GAP_NS - nowNs;
             final long recoveryNs = nowNs - startNs;
+            final long wallClockMs = epochClock.time();
             JournalEncoder.recovered(
-                control.begin(), nowNs + offsetNs, epochClock.time(), replayer.inputs(), recoveryNs);
+                control.begin(), nowNs + offsetNs, wallClockMs, replayer.inputs(), recoveryNs);
             control.commit();
             return new JournalRecovery(rebuilt.engine(), true, replayer.inputs(), recoveryNs, offsetNs,
                 sameConfig(rebuilt.engine().config(), current) ? null : "the configuration differs from the one this " +
                 "journal was started with; the journal's is used: `referee reload` applies the file's routes, trunks, " +
-                "policies and limits (move the journal aside to change listen addresses, SIP timers or User-Agent)");
+                "policies and limits (move the journal aside to change listen addresses, SIP timers or User-Agent)",
+                nowNs + offsetNs, wallClockMs);
         }
     }
 
@@ -102,28 +113,36 @@ public final class JournalRecovery
     }
 
     /**
-     * Builds an engine from {@code nodeStart}'s configuration and brings it to the state after the journal's last
-     * input: from the latest complete snapshot and the inputs after it when there is one, else from the start and
-     * every input (a journal of an older version, or younger than one snapshot interval).
+     * Brings an engine to the state after the journal's last input: from the latest complete snapshot and the inputs
+     * after it when there is one, built with the configuration in force at that snapshot (identifier key included;
+     * snapshots of builds before 2026-12-08 carry it only after a reload, else node-start's is used); else from
+     * {@code nodeStart} and every input (a journal younger than one snapshot interval, or of an older version).
+     *
+     * @param nodeStart the journal's first record, or null when it is not node-start (retention deleted it): the
+     *                  journal must then hold a snapshot with its configuration.
+     * @throws NothingToStartFrom when neither node-start nor such a snapshot is there to start from.
      */
     public static Rebuilt rebuild(final JournalRecord nodeStart, final Journal journal, final RecoveryGate gate,
         final EngineCounters counters)
     {
         final SnapshotFinder.Found snapshot = SnapshotFinder.latest(journal);
-        if (snapshot == null)
+        final EngineConfig config = snapshot == null ? null :
+            snapshot.config() != null ? snapshot.config() : nodeStart == null ? null : nodeStart.config;
+        if (config == null)
         {
+            if (nodeStart == null)
+            {
+                throw new NothingToStartFrom("journal " + journal.dir() + " starts with neither node-start nor a " +
+                    "snapshot with its configuration (files deleted by hand, or by the retention of a build before " +
+                    "2026-12-08?): move it aside to start afresh");
+            }
             try (JournalReader reader = journal.newReader())
             {
                 reader.next();
                 return rebuild(nodeStart, reader, gate, counters);
             }
         }
-        final Engine engine = new Engine(nodeStart.config, gate, counters, gate, gate);
-        if (snapshot.config() != null)
-        {
-            // A reload before the snapshot: its configuration first, then the state made under it.
-            engine.reconfigure(snapshot.config());
-        }
+        final Engine engine = new Engine(config, gate, counters, gate, gate);
         EngineSnapshot.restore(engine, snapshot.snapshot());
         final InputReplayer replayer = new InputReplayer(engine);
         try (JournalReader reader = journal.newReaderAfter(snapshot.lastIndex()))
@@ -153,6 +172,17 @@ public final class JournalRecovery
             replayer.apply(record);
         }
         return new Rebuilt(engine, replayer, Long.MIN_VALUE);
+    }
+
+    /** A journal holds neither node-start nor a snapshot with its configuration: recovery cannot begin. */
+    public static final class NothingToStartFrom extends IllegalStateException
+    {
+        private static final long serialVersionUID = 1L;
+
+        NothingToStartFrom(final String message)
+        {
+            super(message);
+        }
     }
 
     /** Same engine configuration apart from the identifier key or seed (regexes compared by their text). */
@@ -221,6 +251,18 @@ public final class JournalRecovery
     public long timeOffsetNs()
     {
         return timeOffsetNs;
+    }
+
+    /** Engine time of the node-start or recovered record this recovery wrote. */
+    public long anchorTimeNs()
+    {
+        return anchorTimeNs;
+    }
+
+    /** Wall-clock time (ms) of that record: with {@link #anchorTimeNs()}, for the snapshots' configuration records. */
+    public long anchorWallClockMs()
+    {
+        return anchorWallClockMs;
     }
 
     /** Null, or why the recorded configuration was used instead of the one given. */

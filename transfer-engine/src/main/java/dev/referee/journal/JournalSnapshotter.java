@@ -52,6 +52,9 @@ public final class JournalSnapshotter
     private long lastGrowthNs = UNSET;
     private long snapshots;
     private long failures;
+    /** The wall-clock time of engine time {@link #anchorTimeNs}, journaled at node-start or recovery; 0: none. */
+    private long anchorWallClockMs;
+    private long anchorTimeNs;
 
     /** {@code intervalNs} 0 or less: never. By time alone. */
     public JournalSnapshotter(final Engine engine, final RecordSink sink, final long intervalNs)
@@ -145,13 +148,13 @@ public final class JournalSnapshotter
             final int length = writer.length();
             final int parts = Math.max(1, (length + PART_BYTES - 1) / PART_BYTES);
             final long timeNs = engine.nowNs();
-            if (engine.reconfigured())
-            {
-                // Recovery from this snapshot builds its engine with node-start's configuration: it needs the one
-                // in force too, found just before the parts (SnapshotFinder).
-                JournalEncoder.config(sink.begin(), timeNs, 0, RecordType.CONFIG_IN_FORCE, engine.config());
-                sink.commit();
-            }
+            // Recovery from this snapshot builds its engine with the configuration in force (identifier key
+            // included), found just before the parts (SnapshotFinder): so a journal whose node-start retention
+            // deleted still recovers, replays and rebuilds its digests from here.
+            JournalEncoder.config(sink.begin(), timeNs, wallClockMs(timeNs), RecordType.CONFIG_IN_FORCE,
+                engine.config());
+            sink.commit();
+            sink.snapshotStarted();
             for (int part = 0; part < parts; part++)
             {
                 final int offset = part * PART_BYTES;
@@ -185,6 +188,22 @@ public final class JournalSnapshotter
         {
             pause.pauseEnds();
         }
+    }
+
+    /**
+     * The (engine time, wall clock) pair of the node-start or recovered record the node wrote: each snapshot's
+     * configuration record then carries the wall-clock time of its engine time, so that the tools still tell the
+     * time of a journal whose node-start retention deleted. Journaled values, not a clock read on the engine thread.
+     */
+    public void wallClockAnchor(final long timeNs, final long wallClockMs)
+    {
+        anchorTimeNs = timeNs;
+        anchorWallClockMs = wallClockMs;
+    }
+
+    private long wallClockMs(final long timeNs)
+    {
+        return anchorWallClockMs == 0 ? 0 : anchorWallClockMs + Math.floorDiv(timeNs - anchorTimeNs, 1_000_000L);
     }
 
     /** What the writer's chunks hold now, written or not: grown ahead of the next snapshot. */

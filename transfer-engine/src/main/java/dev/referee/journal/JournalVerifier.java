@@ -3,6 +3,7 @@ package dev.referee.journal;
 import dev.referee.engine.Engine;
 import dev.referee.engine.counters.EngineCounters;
 import dev.referee.engine.EngineSnapshot;
+import dev.referee.engine.config.EngineConfig;
 
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -19,17 +20,35 @@ import java.util.Arrays;
  * the journal's last record are reported as {@link Result#unrecordedAtEnd}, not as a divergence: a node stopped
  * or still running has inputs it has journaled and not yet handled. A recorded engine snapshot is compared with a
  * snapshot of the replay's engine at the same point: replay from the start checks the snapshots recovery would use.
+ * <p>
+ * A journal whose node-start is gone (retention deleted its first cycles) replays from its first complete snapshot,
+ * restored into an engine built with the configuration in force written just before it (identifier key included);
+ * what came before it is not checked ({@link Result#notChecked}).
  */
 public final class JournalVerifier
 {
-    /** Outcome; {@code divergence} is null when the journal replayed exactly. */
+    /**
+     * Outcome; {@code divergence} is null when the journal replayed exactly. {@code startIndex}: -1 when the replay
+     * started at node-start, else the index of the snapshot's configuration record it started from, and
+     * {@code notChecked} records (that snapshot's included) came before the replay began.
+     */
     public record Result(long records, long inputs, long outputs, long events, long droppedAtRecovery,
-        long unrecordedAtEnd, String divergence)
+        long unrecordedAtEnd, String divergence, long startIndex, long notChecked)
     {
         public boolean ok()
         {
             return divergence == null;
         }
+
+        public boolean fromSnapshot()
+        {
+            return startIndex >= 0;
+        }
+    }
+
+    /** Where a replay without node-start begins: a snapshot, the configuration in force at it, records read to it. */
+    private record Start(EngineConfig config, byte[] snapshot, long configIndex, long recordsRead)
+    {
     }
 
     /** Sees each record as the replay goes, with a flag saying whether it matched (inputs always do). */
@@ -62,26 +81,52 @@ public final class JournalVerifier
         return verify(reader, Listener.NONE);
     }
 
+    /**
+     * Replays what {@code reader} reads from where it stands: from node-start when that is its first record, else
+     * from the first complete snapshot it meets with its configuration in force (a journal whose first cycles
+     * retention deleted; a reader put at a snapshot, to rebuild one call's messages without replaying all before).
+     */
     public static Result verify(final JournalReader reader, final Listener listener)
     {
         final JournalRecord first = reader.next();
-        if (first == null || first.type != RecordType.NODE_START)
+        if (first == null)
         {
-            return new Result(0, 0, 0, 0, 0, 0, first == null ? "empty journal" :
-                "record " + first.index + ": the journal does not start with node-start but " + first.typeName());
+            return new Result(0, 0, 0, 0, 0, 0, "empty journal", -1, 0);
         }
-        listener.onRecord(first, true);
 
         final MemorySink outputs = new MemorySink();
         final MemorySink events = new MemorySink();
         // Outputs are encoded by the node's own JournalSender, so replayed and recorded bytes come from one encoder.
         final JournalSender journaled = new JournalSender(
             (transport, destination, connectionId, buffer, offset, length) -> true, outputs);
-        final Engine engine = new Engine(first.config, journaled, new EngineCounters(), new JournalEvents(events));
+        final Engine engine;
+        final long startIndex;
+        final long notChecked;
+        if (first.type == RecordType.NODE_START)
+        {
+            listener.onRecord(first, true);
+            engine = new Engine(first.config, journaled, new EngineCounters(), new JournalEvents(events));
+            startIndex = -1;
+            notChecked = 0;
+        }
+        else
+        {
+            final Start start = firstSnapshot(first, reader);
+            if (start == null)
+            {
+                return new Result(0, 0, 0, 0, 0, 0, "record " + first.index + ": the journal starts with " +
+                    first.typeName() + ", not node-start, and holds no complete snapshot with its configuration " +
+                    "to start from", -1, 0);
+            }
+            engine = new Engine(start.config(), journaled, new EngineCounters(), new JournalEvents(events));
+            EngineSnapshot.restore(engine, start.snapshot());
+            startIndex = start.configIndex();
+            notChecked = start.recordsRead();
+        }
         listener.onEngine(engine);
         final InputReplayer replayer = new InputReplayer(engine);
 
-        long records = 1;
+        long records = startIndex < 0 ? 1 : 0;
         long outputCount = 0;
         long eventCount = 0;
         long dropped = 0;
@@ -107,7 +152,7 @@ public final class JournalVerifier
                 if (!matched)
                 {
                     return new Result(records, replayer.inputs(), outputCount, eventCount, dropped, 0,
-                        divergence(record, produced));
+                        divergence(record, produced), startIndex, notChecked);
                 }
                 if (record.isOutput())
                 {
@@ -129,7 +174,7 @@ public final class JournalVerifier
                 {
                     return new Result(records, replayer.inputs(), outputCount, eventCount, dropped, 0,
                         "first divergence at record " + record.index + " (snapshot): the recorded engine " +
-                        "snapshot differs from the replayed engine's state");
+                        "snapshot differs from the replayed engine's state", startIndex, notChecked);
                 }
             }
             else
@@ -144,7 +189,35 @@ public final class JournalVerifier
             }
         }
         return new Result(records, replayer.inputs(), outputCount, eventCount, dropped,
-            outputs.records().size() + events.records().size(), null);
+            outputs.records().size() + events.records().size(), null, startIndex, notChecked);
+    }
+
+    /**
+     * Reads on from {@code first} to the end of the first complete snapshot whose configuration in force precedes
+     * it (the snapshotter writes the two back to back); null when the journal has none.
+     */
+    private static Start firstSnapshot(final JournalRecord first, final JournalReader reader)
+    {
+        final SnapshotAssembler parts = new SnapshotAssembler();
+        JournalRecord config = null;
+        long read = 0;
+        for (JournalRecord record = first; record != null; record = reader.next())
+        {
+            read++;
+            if (record.type == RecordType.CONFIG && record.configPurpose == RecordType.CONFIG_IN_FORCE)
+            {
+                config = record;
+            }
+            else if (record.type == RecordType.SNAPSHOT)
+            {
+                final byte[] whole = parts.add(record);
+                if (whole != null && config != null && config.timeNs == record.timeNs)
+                {
+                    return new Start(config.config, whole, config.index, read);
+                }
+            }
+        }
+        return null;
     }
 
     /**

@@ -17,8 +17,17 @@ public interface RecordSink
     void abort();
 
     /**
+     * The record just committed is the first of a snapshot (the configuration in force written before its parts).
+     * Nothing by default.
+     */
+    default void snapshotStarted()
+    {
+    }
+
+    /**
      * The record just committed is the last part of a complete snapshot: a journal notes where, so that recovery
-     * finds it without reading the records after it ({@link SnapshotFinder}). Nothing by default.
+     * finds it without reading the records after it ({@link SnapshotFinder}), and where that snapshot started, so that
+     * retention keeps what recovery from it needs ({@link Journal#housekeep()}). Nothing by default.
      */
     default void snapshotCommitted()
     {

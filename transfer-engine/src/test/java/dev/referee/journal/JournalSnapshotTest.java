@@ -350,8 +350,10 @@ class JournalSnapshotTest
         final JournalSnapshotter snapshotter = new JournalSnapshotter(engine, sink, TimeUnit.SECONDS.toNanos(1));
         final List<String> kinds =
             ticksThrough(snapshotter, sink, engine, 0, 500, 1_000, 1_500, 2_100, 2_200, 3_099, 3_100);
-        // Each snapshot holds the state up to the input before the one that passed the deadline (1 s, 2 s, 3.1 s).
-        assertEquals(List.of("t", "t", "S@500", "t", "t", "S@1500", "t", "t", "t", "S@3099", "t"), kinds);
+        // Each snapshot holds the state up to the input before the one that passed the deadline (1 s, 2 s, 3.1 s),
+        // after the configuration in force at it.
+        assertEquals(List.of("t", "t", "C@500", "S@500", "t", "t", "C@1500", "S@1500", "t", "t", "t", "C@3099",
+            "S@3099", "t"), kinds);
         assertEquals(3, snapshotter.snapshots());
     }
 
@@ -371,7 +373,8 @@ class JournalSnapshotTest
             ticksThrough(snapshotter, sink, engine, 0, 10, 20, 30, 40, 50, 60, 70, 1_065, 1_100);
         // By count before the 4th and the 7th input (3 inputs each); then by time, before the first input 1 s after
         // the second snapshot (taken at the input of 60 ms), with only 2 inputs since.
-        assertEquals(List.of("t", "t", "t", "S@20", "t", "t", "t", "S@50", "t", "t", "S@70", "t", "t"), kinds);
+        assertEquals(List.of("t", "t", "t", "C@20", "S@20", "t", "t", "t", "C@50", "S@50", "t", "t", "C@70", "S@70",
+            "t", "t"), kinds);
         assertEquals(3, snapshotter.snapshots());
     }
 
@@ -477,9 +480,33 @@ class JournalSnapshotTest
         {
             snapshotter.beforeInput(TimeUnit.MILLISECONDS.toNanos(ms));
         }
-        assertEquals(List.of("begins", "write failed", "ends", "begins", "write", "ends"), told);
+        // Each write: the configuration in force, then the one part.
+        assertEquals(List.of("begins", "write failed", "ends", "begins", "write", "write", "ends"), told);
         assertEquals(1, snapshotter.failures());
         assertEquals(1, snapshotter.snapshots());
+    }
+
+    /**
+     * Every snapshot comes after the configuration in force, identifier key included, so that a journal whose
+     * node-start retention deleted recovers from it; that record carries the wall clock on from node-start's.
+     */
+    @Test
+    void shouldWriteTheConfigurationInForceAndTheWallClockBeforeEverySnapshot()
+    {
+        final MemorySink sink = new MemorySink();
+        final Engine engine = new Engine(SyntheticCalls.config(5), (t, d, c, b, o, l) -> true, new EngineCounters());
+        final JournalSnapshotter snapshotter = new JournalSnapshotter(engine, sink, 0);
+        snapshotter.wallClockAnchor(1_000_000_000L, SyntheticCalls.WALL_CLOCK_MS);
+        engine.onTick(3_500_000_000L);
+        snapshotter.write();
+
+        final JournalRecord config = JournalDecoder.decode(sink.records().poll());
+        assertEquals(RecordType.CONFIG, config.type);
+        assertEquals(RecordType.CONFIG_IN_FORCE, config.configPurpose);
+        assertEquals(3_500_000_000L, config.timeNs);
+        assertEquals(SyntheticCalls.WALL_CLOCK_MS + 2_500, config.wallClockMs, "node-start's wall clock, 2.5 s on");
+        assertEquals(SyntheticCalls.key(5), config.config.idKey());
+        assertEquals(RecordType.SNAPSHOT, JournalDecoder.decode(sink.records().poll()).type);
     }
 
     @Test
@@ -653,7 +680,8 @@ class JournalSnapshotTest
         while (!sink.records().isEmpty())
         {
             final JournalRecord record = JournalDecoder.decode(sink.records().poll());
-            kinds.add(record.type == RecordType.SNAPSHOT ? "S@" + record.timeNs / 1_000_000 : "t");
+            kinds.add(record.type == RecordType.SNAPSHOT ? "S@" + record.timeNs / 1_000_000 :
+                record.type == RecordType.CONFIG ? "C@" + record.timeNs / 1_000_000 : "t");
         }
         return kinds;
     }

@@ -42,6 +42,8 @@ public final class SyntheticCalls
     static final String SDP = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n" +
         "m=audio 4000 RTP/AVP 0\r\na=sendrecv\r\n";
     public static final long DEFAULT_STEP_NS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** The wall-clock time node-start and recovered records say (2027-01-15T08:00:00Z). */
+    public static final long WALL_CLOCK_MS = 1_800_000_000_000L;
     private static final long TICK_NS = TimeUnit.MILLISECONDS.toNanos(10);
 
     /** One call's dialog state as its two phones know it. */
@@ -75,6 +77,8 @@ public final class SyntheticCalls
     private final long stepNs;
     private boolean digests;
     private long nowNs;
+    /** Engine time of the latest node-start or recovered record: the snapshots carry the wall clock on from it. */
+    private long anchorTimeNs;
     private long nextTickNs;
 
     /** With the identifier key {@link #key(long) key(n)}. */
@@ -100,7 +104,8 @@ public final class SyntheticCalls
         nextTickNs = startNs + TICK_NS;
         final net.openhft.chronicle.bytes.Bytes<?> nodeStart = sink.begin();
         final long recordStart = nodeStart.writePosition();
-        JournalEncoder.nodeStart(nodeStart, startNs, 1_800_000_000_000L, config);
+        anchorTimeNs = startNs;
+        JournalEncoder.nodeStart(nodeStart, startNs, WALL_CLOCK_MS, config);
         if (config.behaviour() != EngineConfig.BEHAVIOUR)
         {
             // A journal an older build started: its node-start record says that build's version (byte 1).
@@ -147,11 +152,13 @@ public final class SyntheticCalls
         try (JournalReader reader = journal.newReader())
         {
             final RecoveryGate gate = new RecoveryGate(output, events);
-            final JournalRecovery.Rebuilt rebuilt =
-                JournalRecovery.rebuild(reader.next(), journal, gate, new EngineCounters());
+            final JournalRecord first = reader.next();
+            final JournalRecovery.Rebuilt rebuilt = JournalRecovery.rebuild(
+                first.type == RecordType.NODE_START ? first : null, journal, gate, new EngineCounters());
             engine = rebuilt.engine();
             gate.goLive();
-            JournalEncoder.recovered(sink.begin(), nowNs, 1_800_000_000_000L, rebuilt.replayer().inputs(), 0);
+            anchorTimeNs = nowNs;
+            JournalEncoder.recovered(sink.begin(), nowNs, WALL_CLOCK_MS, rebuilt.replayer().inputs(), 0);
             sink.commit();
         }
     }
@@ -168,7 +175,15 @@ public final class SyntheticCalls
     /** Referee writes a snapshot of its engine now (as its input stage does every journal.snapshot-interval). */
     public void snapshot()
     {
-        new JournalSnapshotter(engine, sink, 0).write();
+        final JournalSnapshotter snapshotter = new JournalSnapshotter(engine, sink, 0);
+        snapshotter.wallClockAnchor(anchorTimeNs, WALL_CLOCK_MS);
+        snapshotter.write();
+    }
+
+    /** Engine time now. */
+    public long nowNs()
+    {
+        return nowNs;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.referee.ops.journal;
 
+import dev.referee.engine.config.EngineConfig;
 import dev.referee.journal.Journal;
 import dev.referee.journal.JournalReader;
 import dev.referee.journal.JournalRecord;
@@ -28,7 +29,8 @@ final class JournalIndex
     final Map<Long, CallView> calls = new LinkedHashMap<>();
     final Map<String, CallView> callByLeg = new HashMap<>();
     final WallClock clock = new WallClock();
-    JournalRecord nodeStart;
+    /** Node-start's configuration, or that of the first configuration record when retention deleted node-start. */
+    EngineConfig config;
     /** What each leg beyond a call's caller and callee was for ("target", "recall"...), by its Call-ID. */
     final Map<String, String> legRoles = new HashMap<>();
     /** Transfers started, by call and transfer id: their kind and target name the failures. */
@@ -60,9 +62,9 @@ final class JournalIndex
     {
         records.add(record);
         clock.observe(record);
-        if (record.type == RecordType.NODE_START && nodeStart == null)
+        if ((record.type == RecordType.NODE_START || record.type == RecordType.CONFIG) && config == null)
         {
-            nodeStart = record;
+            config = record.config;
         }
         if (!record.isEvent())
         {

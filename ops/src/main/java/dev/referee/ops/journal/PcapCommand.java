@@ -56,7 +56,7 @@ final class PcapCommand implements Callable<Integer>
             return ExitCodes.FAILURE;
         }
         final List<JournalRecord> records = index.recordsOf(call);
-        final String notRebuilt = rebuildDigests(records);
+        final String notRebuilt = rebuildDigests(index, records);
         int packets = 0;
         int missing = 0;
         try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(output)))
@@ -98,7 +98,7 @@ final class PcapCommand implements Callable<Integer>
      * those among {@code records}, each checked against its digest. Returns why some could not be (null when all
      * were, or none was needed).
      */
-    private String rebuildDigests(final List<JournalRecord> records) throws Exception
+    private String rebuildDigests(final JournalIndex index, final List<JournalRecord> records) throws Exception
     {
         final Map<Long, JournalRecord> digests = new HashMap<>();
         for (final JournalRecord record : records)
@@ -112,8 +112,10 @@ final class PcapCommand implements Callable<Integer>
         {
             return null;
         }
+        final long from = snapshotBefore(index, records);
         final JournalVerifier.Result result;
-        try (Journal opened = Journal.openReadOnly(journal.dir); JournalReader reader = opened.newReader())
+        try (Journal opened = Journal.openReadOnly(journal.dir);
+            JournalReader reader = from < 0 ? opened.newReader() : opened.newReaderAt(from))
         {
             result = JournalVerifier.verify(reader, (replayed, matched) ->
             {
@@ -128,15 +130,49 @@ final class PcapCommand implements Callable<Integer>
     }
 
     /**
+     * Where the replay that rebuilds a call's messages starts: at the latest complete snapshot before the call's first
+     * record (its configuration record's index), so that it replays minutes, not the journal since node-start; -1
+     * when there is none (from the start: node-start, or the first snapshot of a journal retention cut).
+     */
+    private static long snapshotBefore(final JournalIndex index, final List<JournalRecord> records)
+    {
+        long callStart = Long.MAX_VALUE;
+        for (final JournalRecord record : records)
+        {
+            callStart = Math.min(callStart, record.index);
+        }
+        long found = -1;
+        JournalRecord config = null;
+        for (final JournalRecord record : index.records)
+        {
+            if (record.index >= callStart)
+            {
+                break;
+            }
+            if (record.type == RecordType.CONFIG && record.configPurpose == RecordType.CONFIG_IN_FORCE)
+            {
+                config = record;
+            }
+            else if (record.type == RecordType.SNAPSHOT && config != null && record.timeNs == config.timeNs &&
+                record.snapshotPart == record.snapshotParts - 1)
+            {
+                found = config.index;
+            }
+        }
+        return found;
+    }
+
+    /**
      * Output records do not carry the local address: take the listener of the message's transport and address
-     * family from node-start, else the local address of an input of that family.
+     * family from node-start (or the first configuration record, when retention deleted node-start), else the local
+     * address of an input of that family.
      */
     private static InetSocketAddress refereeAddress(final JournalIndex index, final JournalRecord output)
     {
         final boolean v4 = output.peer.getAddress() instanceof Inet4Address;
-        if (index.nodeStart != null)
+        if (index.config != null)
         {
-            for (final ListenAddress listen : index.nodeStart.config.listen())
+            for (final ListenAddress listen : index.config.listen())
             {
                 if (listen.transport() == output.transport &&
                     (listen.address().getAddress() instanceof Inet4Address) == v4 &&

@@ -88,6 +88,12 @@ final class ReplayCommand implements Callable<Integer>
         {
             result = JournalVerifier.verify(reader, listener);
         }
+        if (result.fromSnapshot())
+        {
+            // Retention deleted node-start: what came before the first snapshot cannot be checked.
+            out.println("the journal's node-start is gone (retention): replayed from the snapshot at record " +
+                result.startIndex() + "; the " + result.notChecked() + " records up to it not checked");
+        }
         if (!result.ok())
         {
             out.println("replay DIVERGED: " + result.divergence());

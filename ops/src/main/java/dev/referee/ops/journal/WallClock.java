@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * Turns engine time (monotonic nanoseconds) into wall-clock time, from the (engine time, wall clock) pairs that the
- * node-start and recovered records carry: each record is placed after the latest such anchor before it.
+ * node-start and recovered records carry, and the configuration records written with snapshots (which carry them on
+ * past retention; 0 when the writer had none): each record is placed after the latest such anchor before it.
  */
 final class WallClock
 {
@@ -17,7 +18,8 @@ final class WallClock
 
     void observe(final JournalRecord record)
     {
-        if (record.type == RecordType.NODE_START || record.type == RecordType.RECOVERED)
+        if (record.type == RecordType.NODE_START || record.type == RecordType.RECOVERED ||
+            record.type == RecordType.CONFIG && record.wallClockMs != 0)
         {
             anchors.add(new long[]{ record.timeNs, record.wallClockMs });
         }

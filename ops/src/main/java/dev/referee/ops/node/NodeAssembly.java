@@ -205,6 +205,7 @@ final class NodeAssembly
             TimeUnit.MILLISECONDS.toNanos(config.journal().snapshotIntervalMs()), config.journal().snapshotInputs(),
             SystemNanoClock.INSTANCE,
             parts.pipeline.progress());
+        snapshotter.wallClockAnchor(recovery.anchorTimeNs(), recovery.anchorWallClockMs());
         parts.pipeline.addInboundStage(
             new JournalInputStage(engineSink, recovery.timeOffsetNs(), snapshotter, outputs));
         gate.goLive();

@@ -392,9 +392,9 @@ class ConfigLoaderTest
     }
 
     @Test
-    void shouldReadJournalOutputsDefaultingToWholeMessages() throws Exception
+    void shouldReadJournalOutputsDefaultingToDigests() throws Exception
     {
-        assertEquals(OutputRecords.FULL, ConfigLoader.parse("journal: {dir: j}\n", "test.yaml").journal().outputs());
+        assertEquals(OutputRecords.DIGEST, ConfigLoader.parse("journal: {dir: j}\n", "test.yaml").journal().outputs());
         assertEquals(OutputRecords.FULL,
             ConfigLoader.parse("journal:\n  dir: j\n  outputs: full\n", "test.yaml").journal().outputs());
         assertEquals(OutputRecords.DIGEST,

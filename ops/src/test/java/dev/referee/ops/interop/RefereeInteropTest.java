@@ -87,8 +87,8 @@ class RefereeInteropTest
     }
 
     /**
-     * {@code journal.outputs: digest} on a real node: SIPp calls through it, and the journal keeps of each message
-     * Referee sent a digest only. Its replay rebuilds every message and checks it against its digest, and `journal
+     * {@code journal.outputs: digest}, the default, on a real node: SIPp calls through it, and the journal keeps of
+     * each message Referee sent a digest only. Its replay rebuilds every message and checks it against its digest, and `journal
      * pcap` writes a call's messages both ways, Referee's INVITE to the callee and the relayed answers among them.
      */
     @Test
@@ -102,7 +102,7 @@ class RefereeInteropTest
             .globalTimeout(bound).start()))
         {
             referee = RefereeProcess.startWithJournal(Files.createDirectories(dir.resolve("referee")),
-                callee.localPort(), "  outputs: digest\n");
+                callee.localPort(), "");
             current = referee;
             try (SippRun caller = DUMP.track(Sipp.uac("uac-basic-call.xml", dir).remote(referee.sipPort())
                 .service("bob").calls(calls).rate(10).limit(10).holdMs(100).globalTimeout(bound).start()))

@@ -1,5 +1,6 @@
 package dev.referee.ops.journal;
 
+import dev.referee.journal.CycleClockJournals;
 import dev.referee.journal.Journal;
 import dev.referee.journal.JournalConfig;
 import dev.referee.journal.JournalEncoder;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import net.openhft.chronicle.core.time.SetTimeProvider;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -22,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.xml.parsers.DocumentBuilderFactory;
 
@@ -42,6 +45,9 @@ class JournalCommandsTest
     static Path failedTransferDir;
     static Path digestDir;
     static Path divergingDigestDir;
+    static Path cutDir;
+    static Path uncutDir;
+    static Path divergedBeforeSnapshotDir;
 
     @TempDir
     Path work;
@@ -78,6 +84,23 @@ class JournalCommandsTest
             new JournalEvents(sink).onTransferFailed(1_000_000_000L, 9, 1, 486, "target busy");
             calls.callerBye(calls.establish(1));
         }
+        // Retention deleted the first minute (node-start with it); the same calls uncut, their outputs kept whole.
+        cutDir = shared.resolve("cut");
+        writeAroundASnapshot(cutDir, 1, true);
+        uncutDir = shared.resolve("uncut");
+        writeAroundASnapshot(uncutDir, 100, false);
+        // Digests, and an event no input caused before the snapshot: a replay from node-start diverges there.
+        divergedBeforeSnapshotDir = shared.resolve("diverged-before-snapshot");
+        try (Journal journal = Journal.openForWriting(divergedBeforeSnapshotDir, CONFIG))
+        {
+            final RecordSink sink = journal.newSink();
+            final SyntheticCalls calls = new SyntheticCalls(sink, 25, 1_000_000_000L).outputsAsDigests();
+            new JournalEvents(sink).onTransferFailed(1_000_000_000L, 9, 1, 486, "target busy");
+            calls.callerBye(calls.establish(1));
+            calls.snapshot();
+            calls.blindTransfer(calls.establish(8), 8, 200);
+            calls.advanceMs(2_000);
+        }
         // Transfers are not performed by the engine yet: this journal has their events appended by hand.
         failedTransferDir = shared.resolve("transfers");
         try (Journal journal = Journal.openForWriting(failedTransferDir, CONFIG))
@@ -90,6 +113,35 @@ class JournalCommandsTest
             events.onReferReceived(3_000_000_000L, 2, "alice2", "bob2", "<sip:carol@127.0.0.1:5090>", null);
             events.onTransferStarted(3_000_000_000L, 2, 1, "blind", "sip:carol@127.0.0.1:5090");
             events.onTransferFailed(3_500_000_000L, 2, 1, 486, "target busy");
+        }
+    }
+
+    /**
+     * Minute 0: node-start, call 7 set up and hung up, call 9 set up; minute 1: a snapshot; minute 2: call 8 set up
+     * and transferred, call 9 hung up. Then housekeeping with {@code retain} minutely cycles.
+     */
+    private static void writeAroundASnapshot(final Path journalDir, final int retain, final boolean digests)
+        throws Exception
+    {
+        final long startMs = TimeUnit.DAYS.toMillis(20_000);
+        final SetTimeProvider cycleClock = new SetTimeProvider(TimeUnit.MILLISECONDS.toNanos(startMs));
+        try (Journal journal = CycleClockJournals.openForWriting(journalDir,
+            new JournalConfig(JournalRoll.MINUTELY, retain, 60_000), cycleClock))
+        {
+            final SyntheticCalls calls = new SyntheticCalls(journal.newSink(), 24, 1_000_000_000L);
+            if (digests)
+            {
+                calls.outputsAsDigests();
+            }
+            calls.callerBye(calls.establish(7));
+            final String up = calls.establish(9);
+            cycleClock.currentTimeMillis(startMs + 60_000);
+            calls.snapshot();
+            cycleClock.currentTimeMillis(startMs + 120_000);
+            calls.blindTransfer(calls.establish(8), 8, 200);
+            calls.callerBye(up);
+            calls.advanceMs(2_000);
+            journal.housekeep();
         }
     }
 
@@ -426,6 +478,55 @@ class JournalCommandsTest
             .lines().stream().filter(line -> line.contains("<- ")).count();
         assertTrue(received >= 5, "received " + received);
         assertTrue(run.out().startsWith("wrote " + received + " packets of call "), run.out());
+    }
+
+    /**
+     * A journal whose first cycle retention deleted, node-start with it: replay starts at the snapshot (saying so),
+     * and a call after it shows and exports as from the same journal uncut, its digests rebuilt from the snapshot.
+     */
+    @Test
+    void shouldReplayShowAndExportAJournalWhoseNodeStartRetentionDeleted() throws Exception
+    {
+        assertEquals(2, Journal.cycleFiles(cutDir).size(), "minute 0 deleted");
+        assertEquals(3, Journal.cycleFiles(uncutDir).size());
+
+        final Run replay = run("journal", "replay", "--dir", cutDir.toString());
+        assertEquals(0, replay.exitCode(), replay.out());
+        assertTrue(replay.out().startsWith("the journal's node-start is gone (retention): replayed from the " +
+            "snapshot at record "), replay.out());
+        assertTrue(replay.out().contains("replay OK: "), replay.out());
+
+        final Run show = run("journal", "show", "--dir", cutDir.toString(), "call-8@synthetic");
+        assertEquals(0, show.exitCode(), show.err());
+        assertEquals(run("journal", "show", "--dir", uncutDir.toString(), "call-8@synthetic").out()
+            .replace(uncutDir.toString(), "DIR"), show.out().replace(cutDir.toString(), "DIR"),
+            "the same records at the same wall-clock times");
+
+        final Path cutPcap = work.resolve("cut.pcap");
+        final Path uncutPcap = work.resolve("uncut.pcap");
+        final Run pcap = run("journal", "pcap", "--dir", cutDir.toString(), "call-8@synthetic", "-o",
+            cutPcap.toString());
+        assertEquals(0, pcap.exitCode(), pcap.err());
+        assertEquals(0, run("journal", "pcap", "--dir", uncutDir.toString(), "call-8@synthetic", "-o",
+            uncutPcap.toString()).exitCode());
+        assertTrue(Files.size(uncutPcap) > 2_000, "pcap of " + Files.size(uncutPcap) + " bytes");
+        assertEquals(-1, Files.mismatch(uncutPcap, cutPcap), "the pcaps differ");
+    }
+
+    /** pcap rebuilds a call's digests from the latest snapshot before the call, not from node-start. */
+    @Test
+    void shouldRebuildACallsDigestsFromTheLatestSnapshotBeforeIt() throws Exception
+    {
+        final Run replay = run("journal", "replay", "--dir", divergedBeforeSnapshotDir.toString());
+        assertEquals(1, replay.exitCode(), "from node-start the replay diverges: " + replay.out());
+
+        final Run pcap = run("journal", "pcap", "--dir", divergedBeforeSnapshotDir.toString(), "call-8@synthetic",
+            "-o", work.resolve("call-8.pcap").toString());
+        assertEquals(0, pcap.exitCode(), pcap.err());
+        final long messages = run("journal", "show", "--dir", divergedBeforeSnapshotDir.toString(),
+            "call-8@synthetic").lines().stream().filter(line -> line.matches(" *[+-][0-9.]+ s  (<-|->) .*")).count();
+        assertTrue(messages >= 10, "messages " + messages);
+        assertTrue(pcap.out().startsWith("wrote " + messages + " packets of call "), pcap.out() + " for " + messages);
     }
 
     private static String[] journalCommand(final List<String> command, final Path journalDir)
