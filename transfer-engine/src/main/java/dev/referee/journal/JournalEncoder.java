@@ -330,6 +330,21 @@ public final class JournalEncoder
         outputSip(out, null, timeNs, transport, destination, connectionId, data, offset, length);
     }
 
+    /** A message sent, as {@code records} says: output-sip (every byte) or output-digest. */
+    public static void output(final Bytes<?> out, final OutputRecords records, final long timeNs, final int transport,
+        final InetSocketAddress destination, final long connectionId, final DirectBuffer data, final int offset,
+        final int length)
+    {
+        if (records == OutputRecords.DIGEST)
+        {
+            outputDigest(out, null, timeNs, transport, destination, connectionId, data, offset, length);
+        }
+        else
+        {
+            outputSip(out, null, timeNs, transport, destination, connectionId, data, offset, length);
+        }
+    }
+
     /** As above, with the writer thread's {@code addresses} (null: none) to encode addresses without allocating. */
     static void outputSip(final Bytes<?> out, final AddressCache addresses, final long timeNs, final int transport,
         final InetSocketAddress destination, final long connectionId, final DirectBuffer data, final int offset,

@@ -10,6 +10,7 @@ import dev.referee.journal.JournalEvents;
 import dev.referee.journal.JournalReader;
 import dev.referee.journal.JournalRecord;
 import dev.referee.journal.JournalSnapshotter;
+import dev.referee.journal.OutputRecords;
 import dev.referee.journal.RecordType;
 import dev.referee.journal.SnapshotFinder;
 import dev.referee.ops.metrics.JournalAppends;
@@ -22,8 +23,9 @@ import java.nio.file.Path;
 /**
  * A member's own Chronicle journal (issue 9, docs/failover.md), in the single node's format, so that the ops tools
  * ({@code referee journal ...}) work on any member: every log message the {@link ReplicatedEngine} applies, as the
- * input record it is, with the engine time it was applied at; every message the engine made, as an output record (a
- * follower's too, though only the leader sends: a follower's journal replays to the leader's outputs); the engine's
+ * input record it is, with the engine time it was applied at; every message the engine made, as an output record
+ * whole or as a digest ({@code journal.outputs}; a follower's too, though only the leader sends: a follower's journal
+ * replays to the leader's outputs); the engine's
  * domain events; and a journal snapshot at each of the cluster's snapshots.
  * <p>
  * A restarted member replays the log from its last cluster snapshot (or from the start), and part of that replay is
@@ -41,12 +43,15 @@ public final class MemberJournal implements AutoCloseable
     private final Journal journal;
     private final ChronicleSink sink;
     private final JournalEvents events;
+    /** {@code journal.outputs}: each message the engine made kept whole or as a digest, as on a single node. */
+    private final OutputRecords outputs;
     private JournalSnapshotter snapshotter;
     private Engine snapshotterEngine;
 
-    private MemberJournal(final Journal journal)
+    private MemberJournal(final Journal journal, final OutputRecords outputs)
     {
         this.journal = journal;
+        this.outputs = outputs;
         this.sink = journal.newSink();
         this.events = new JournalEvents(sink);
     }
@@ -54,7 +59,7 @@ public final class MemberJournal implements AutoCloseable
     /** Opens (creating when missing) the journal in {@code dir}. */
     public static MemberJournal open(final Path dir, final JournalConfig config) throws IOException
     {
-        return new MemberJournal(Journal.openForWriting(dir, config));
+        return new MemberJournal(Journal.openForWriting(dir, config), config.outputs());
     }
 
     /**
@@ -139,7 +144,8 @@ public final class MemberJournal implements AutoCloseable
     void output(final long timeNs, final int transport, final InetSocketAddress destination, final long connectionId,
         final DirectBuffer buffer, final int offset, final int length)
     {
-        JournalEncoder.outputSip(sink.begin(), timeNs, transport, destination, connectionId, buffer, offset, length);
+        JournalEncoder.output(sink.begin(), outputs, timeNs, transport, destination, connectionId, buffer, offset,
+            length);
         sink.commit();
     }
 
