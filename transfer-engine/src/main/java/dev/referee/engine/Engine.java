@@ -52,8 +52,6 @@ public final class Engine
     /** Server transactions end within Timer J (32 s) or sooner; a second is what most clients wait at least. */
     private static final long TRANSACTION_LIMIT_RETRY_AFTER_S = 1;
     private static final String TRANSACTION_LIMIT_REASON = "SIP;cause=503;text=\"transaction limit\"";
-
-    private final EngineConfig builtWith;
     private final EngineCounters counters;
     private final Transitions transitions;
     private final EngineTimers timers = new EngineTimers();
@@ -79,7 +77,6 @@ public final class Engine
     public Engine(final EngineConfig config, final SipSender sender, final EngineCounters counters,
         final EngineEvents events, final WebhookRequests webhooks)
     {
-        this.builtWith = config;
         this.counters = counters;
         // The outcome counters hear every domain event first; the engine's listeners (journal, call records) after.
         final EngineEvents counted = events == EngineEvents.NONE ?
@@ -168,11 +165,8 @@ public final class Engine
         return applied;
     }
 
-    /**
-     * {@link #onReconfigure} without an input's time: for recovery, before a snapshot taken under {@code next} is
-     * restored into this fresh engine.
-     */
-    public boolean reconfigure(final EngineConfig next)
+    /** {@link #onReconfigure} without an input's time. */
+    private boolean reconfigure(final EngineConfig next)
     {
         if (next.reloadableFrom(b2bua.config()) != null)
         {
@@ -181,12 +175,6 @@ public final class Engine
         b2bua.reconfigure(next);
         counters.increment(EngineCounters.RELOADS);
         return true;
-    }
-
-    /** True when a reload replaced the configuration the engine was built with. */
-    public boolean reconfigured()
-    {
-        return b2bua.config() != builtWith;
     }
 
     /**
@@ -327,7 +315,7 @@ public final class Engine
 
     /**
      * The configuration in force: the one the engine was built with, or the latest {@link #onReconfigure} applied (a
-     * snapshot restores into an engine built with its journal's node-start configuration and reconfigured with this).
+     * snapshot restores into an engine built with this, which the journal writes just before it).
      */
     public EngineConfig config()
     {

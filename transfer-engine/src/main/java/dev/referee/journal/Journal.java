@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
@@ -64,6 +65,9 @@ public final class Journal implements AutoCloseable
     private final int retainCycles;
     private final ScheduledExecutorService housekeeper;
     private volatile boolean closed;
+    private final AtomicInteger newestCycleAcquired = new AtomicInteger(Integer.MIN_VALUE);
+    /** Times housekeeping ran (under this object's lock): for tests. */
+    private long housekeepings;
     // Pre-touching state: housekeeping thread only, under this object's lock.
     private SingleChronicleQueueStore touchStore;
     private MappedBytes touchBytes;
@@ -129,7 +133,7 @@ public final class Journal implements AutoCloseable
             public void onAcquired(final int cycle, final File file)
             {
                 final Journal journal = self[0];
-                if (journal != null && !housekeeper.isShutdown())
+                if (journal != null && journal.isNewCycle(cycle) && !housekeeper.isShutdown())
                 {
                     housekeeper.execute(journal::housekeep);
                 }
@@ -156,6 +160,27 @@ public final class Journal implements AutoCloseable
         self[0].housekeep();
         housekeeper.scheduleWithFixedDelay(self[0]::pretouch, 0, PRETOUCH_PERIOD_MS, TimeUnit.MILLISECONDS);
         return self[0];
+    }
+
+    /**
+     * True the first time a cycle newer than any before is acquired: a roll, when housekeeping has work. Chronicle
+     * tells of every acquisition, also of old cycles (readers, pre-touching, housekeeping's own look at the cycle of
+     * the latest snapshot, which would otherwise schedule housekeeping again without end). Any thread.
+     */
+    boolean isNewCycle(final int cycle)
+    {
+        while (true)
+        {
+            final int newest = newestCycleAcquired.get();
+            if (cycle <= newest)
+            {
+                return false;
+            }
+            if (newestCycleAcquired.compareAndSet(newest, cycle))
+            {
+                return true;
+            }
+        }
     }
 
     /** True when {@code dir} holds a journal: a directory with at least one cycle file. */
@@ -358,6 +383,7 @@ public final class Journal implements AutoCloseable
         {
             return;
         }
+        housekeepings++;
         try
         {
             final String keepFrom = fileNameOfCycle(latestSnapshotStartMark());
@@ -480,6 +506,20 @@ public final class Journal implements AutoCloseable
             touchPages.close();
             touchPages = null;
         }
+    }
+
+    /** Times housekeeping ran so far: for tests. */
+    synchronized long housekeepings()
+    {
+        return housekeepings;
+    }
+
+    /** Waits until the housekeeping thread has run what was handed to it before this call: for tests. */
+    void awaitHousekeeper() throws Exception
+    {
+        housekeeper.submit(() ->
+        {
+        }).get();
     }
 
     /** How far past the write position pre-touching reaches now: for tests. */

@@ -3,6 +3,7 @@ package dev.referee.journal;
 import dev.referee.engine.EngineSnapshot;
 import dev.referee.engine.counters.EngineCounters;
 import dev.referee.engine.events.EngineEvents;
+import net.openhft.chronicle.core.io.BackgroundResourceReleaser;
 import net.openhft.chronicle.core.time.SetTimeProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,6 +74,39 @@ class JournalRetentionTest
             journal.housekeep();
             assertEquals(List.of("0003", "0004"), minutesOfTheFiles(), "retain governs once the snapshot is recent");
         }
+    }
+
+    /**
+     * Housekeeping looks at the cycle of the latest snapshot, and Chronicle tells of every cycle acquired: only a new
+     * cycle (a roll) may start housekeeping again, else it would start itself without end.
+     */
+    @Test
+    void shouldHousekeepOncePerRollNotOncePerCycleLookedAt() throws Exception
+    {
+        try (Journal journal = CycleClockJournals.openForWriting(dir, config(2), cycleClock))
+        {
+            final SyntheticCalls calls = new SyntheticCalls(journal.newSink(), 34, 1_000_000_000L);
+            callsOfAMinute(calls, 0);
+            calls.snapshot();
+            callsOfAMinute(calls, 1);
+            journal.housekeep();
+            final long settled = settledHousekeepings(journal);
+            assertEquals(settled, settledHousekeepings(journal), "housekeeping started itself again");
+
+            callsOfAMinute(calls, 2);
+            assertTrue(settledHousekeepings(journal) > settled, "a roll starts it");
+        }
+    }
+
+    /** Housekeepings once Chronicle's background notices and the housekeeping thread's queue have been run. */
+    private static long settledHousekeepings(final Journal journal) throws Exception
+    {
+        for (int i = 0; i < 3; i++)
+        {
+            BackgroundResourceReleaser.releasePendingResources();
+            journal.awaitHousekeeper();
+        }
+        return journal.housekeepings();
     }
 
     @Test

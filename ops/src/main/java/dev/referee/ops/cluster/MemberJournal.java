@@ -5,6 +5,7 @@ import dev.referee.engine.events.EngineEvents;
 import dev.referee.journal.ChronicleSink;
 import dev.referee.journal.Journal;
 import dev.referee.journal.JournalConfig;
+import dev.referee.journal.JournalDecoder;
 import dev.referee.journal.JournalEncoder;
 import dev.referee.journal.JournalEvents;
 import dev.referee.journal.JournalReader;
@@ -46,6 +47,8 @@ public final class MemberJournal implements AutoCloseable
     /** {@code journal.outputs}: each message the engine made kept whole or as a digest, as on a single node. */
     private final OutputRecords outputs;
     private JournalSnapshotter snapshotter;
+    private long anchorTimeNs;
+    private long anchorWallClockMs;
     private Engine snapshotterEngine;
 
     private MemberJournal(final Journal journal, final OutputRecords outputs)
@@ -121,6 +124,22 @@ public final class MemberJournal implements AutoCloseable
     {
         sink.begin().write(record);
         sink.commit();
+        if (record.length > 0 && record[0] == RecordType.NODE_START)
+        {
+            final JournalRecord nodeStart = JournalDecoder.decode(record);
+            wallClockAnchor(nodeStart.timeNs, nodeStart.wallClockMs);
+        }
+    }
+
+    /** The (engine time, wall clock) pair the snapshots' configuration records carry on (JournalSnapshotter). */
+    private void wallClockAnchor(final long timeNs, final long wallClockMs)
+    {
+        anchorTimeNs = timeNs;
+        anchorWallClockMs = wallClockMs;
+        if (snapshotter != null)
+        {
+            snapshotter.wallClockAnchor(timeNs, wallClockMs);
+        }
     }
 
     /** True when the journal holds no record (a member's first start). */
@@ -136,8 +155,10 @@ public final class MemberJournal implements AutoCloseable
      */
     void recovered(final long timeNs, final long inputsReplayed)
     {
-        JournalEncoder.recovered(sink.begin(), timeNs, System.currentTimeMillis(), inputsReplayed, 0);
+        final long wallClockMs = System.currentTimeMillis();
+        JournalEncoder.recovered(sink.begin(), timeNs, wallClockMs, inputsReplayed, 0);
         sink.commit();
+        wallClockAnchor(timeNs, wallClockMs);
     }
 
     /** A message the engine made while applying the input of engine time {@code timeNs}. */
@@ -161,6 +182,7 @@ public final class MemberJournal implements AutoCloseable
         if (snapshotterEngine != engine)
         {
             snapshotter = new JournalSnapshotter(engine, sink, 0);
+            snapshotter.wallClockAnchor(anchorTimeNs, anchorWallClockMs);
             snapshotterEngine = engine;
         }
         snapshotter.write();
