@@ -6,6 +6,7 @@
 #                                          [--cold] [--transfer] [--port-base P] [--bound SECONDS]
 #                                          [--kamailio-shm MB] [--kamailio-children N] [--keep DIR] [--build]
 #                                          [--udp-send engine|send-thread] [--udp-receive engine|receive-thread]
+#                                          [--journal-outputs digest|full]
 #
 # Basic call (default): SIPp uac -> server -> SIPp uas, benchmarks/sipp/uac-basic-call.xml and uas-basic-call.xml
 # for both servers (a UA's route-set handling, so the same scenario works through a record-routing proxy and through
@@ -40,7 +41,8 @@
 # ops/target/referee.jar (built when missing or with --build) with e2e-lib.sh's JVM flags and $E2E_JAVA_OPTS.
 # Ports (P = --port-base, default 16060): Referee P (UDP), admin P+1000, Kamailio P+100 (UDP), uas/bob P+2,
 # carol P+4, uac/alice P+10; they must be free. --keep DIR copies SIPp's statistics and logs and both servers' logs
-# there. --udp-send sets Referee's pipeline.udp-send (default: its configuration's default, send-thread). Every
+# there. --udp-send sets Referee's pipeline.udp-send (default: its configuration's default, send-thread);
+# --journal-outputs its journal.outputs (default: the configuration's, digest). Every
 # process it starts is stopped by PID, and its temporary directory removed, on any exit.
 set -euo pipefail
 
@@ -81,6 +83,7 @@ do
         --build) build=1; shift ;;
         --udp-send) udp_send="$2"; shift 2 ;;
         --udp-receive) udp_receive="$2"; shift 2 ;;
+        --journal-outputs) journal_outputs="$2"; shift 2 ;;
         -h|--help) usage; exit 0 ;;
         *) echo "compare-kamailio: unknown argument $1" >&2; usage >&2; exit 2 ;;
     esac
@@ -158,7 +161,8 @@ listen: ["udp:127.0.0.1:$referee_port"]
 routes:
 $routes
 journal:
-  dir: "$tmp/journal"
+  dir: "$tmp/journal"${journal_outputs:+
+  outputs: \"$journal_outputs\"}
 admin: "127.0.0.1:$admin_port"
 YAML
 if [[ -n "${udp_send:-}${udp_receive:-}" ]]
