@@ -27,8 +27,8 @@ import java.util.stream.Stream;
  * The journal: a Chronicle Queue directory. Open it for writing (the node) or read-only (the tools, on a copy or
  * on a journal being written). Each writer thread takes its own {@link #newSink()}; readers take
  * {@link #newReader()}. Old roll cycles beyond {@code retain} are deleted on a housekeeping thread when a new
- * cycle file is acquired, never on the writer threads, and never those a restart needs ({@link #housekeep()}). The same thread pre-touches the pages the writers are about
- * to fill (see {@link #pretouch()}).
+ * cycle file is acquired, never on the writer threads, and never those a restart needs ({@link #housekeep()}). The
+ * same thread pre-touches the pages the writers are about to fill (see {@link #pretouch()}).
  */
 public final class Journal implements AutoCloseable
 {

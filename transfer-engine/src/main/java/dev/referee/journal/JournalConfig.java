@@ -28,11 +28,11 @@ public record JournalConfig(JournalRoll roll, int retainCycles, long snapshotInt
     public static final long DEFAULT_SNAPSHOT_INPUTS = 300_000;
 
     /**
-     * Digests by default (2026-12-08 on): a third less of the journal's bytes at 3,000 calls/s, and about 5 % of the
-     * node's CPU (its pre-touching thread's; 2026-12-07, docs/benchmarks.md "Outputs as digests"). `journal pcap`
-     * rebuilds a call's messages by replaying from the latest snapshot before the call, whose configuration record
-     * is in the journal even once `journal.retain` deleted node-start. {@code full} keeps every byte, for tools
-     * outside Referee that read the journal's outputs.
+     * Digests by default (builds of 2026-12-07 evening on): a third less of the journal's bytes at 3,000 calls/s,
+     * and about 5 % of the node's CPU (its pre-touching thread's; docs/benchmarks.md "Outputs as digests").
+     * `journal pcap` rebuilds a call's messages by replaying from the latest snapshot before the call, whose
+     * configuration record is in the journal even once `journal.retain` deleted node-start. {@code full} keeps every
+     * byte, for tools outside Referee that read the journal's outputs.
      */
     public static final OutputRecords DEFAULT_OUTPUTS = OutputRecords.DIGEST;
 

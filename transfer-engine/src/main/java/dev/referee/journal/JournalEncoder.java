@@ -323,13 +323,6 @@ public final class JournalEncoder
         out.writeLong(timeNs);
     }
 
-    public static void outputSip(final Bytes<?> out, final long timeNs, final int transport,
-        final InetSocketAddress destination, final long connectionId, final DirectBuffer data, final int offset,
-        final int length)
-    {
-        outputSip(out, null, timeNs, transport, destination, connectionId, data, offset, length);
-    }
-
     /** A message sent, as {@code records} says: output-sip (every byte) or output-digest. */
     public static void output(final Bytes<?> out, final OutputRecords records, final long timeNs, final int transport,
         final InetSocketAddress destination, final long connectionId, final DirectBuffer data, final int offset,
@@ -343,6 +336,13 @@ public final class JournalEncoder
         {
             outputSip(out, null, timeNs, transport, destination, connectionId, data, offset, length);
         }
+    }
+
+    public static void outputSip(final Bytes<?> out, final long timeNs, final int transport,
+        final InetSocketAddress destination, final long connectionId, final DirectBuffer data, final int offset,
+        final int length)
+    {
+        outputSip(out, null, timeNs, transport, destination, connectionId, data, offset, length);
     }
 
     /** As above, with the writer thread's {@code addresses} (null: none) to encode addresses without allocating. */

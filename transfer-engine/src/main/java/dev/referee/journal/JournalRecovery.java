@@ -115,7 +115,7 @@ public final class JournalRecovery
     /**
      * Brings an engine to the state after the journal's last input: from the latest complete snapshot and the inputs
      * after it when there is one, built with the configuration in force at that snapshot (identifier key included;
-     * snapshots of builds before 2026-12-08 carry it only after a reload, else node-start's is used); else from
+     * snapshots of builds before 2026-12-07 evening carry it only after a reload, else node-start's is used); else from
      * {@code nodeStart} and every input (a journal younger than one snapshot interval, or of an older version).
      *
      * @param nodeStart the journal's first record, or null when it is not node-start (retention deleted it): the
@@ -134,7 +134,7 @@ public final class JournalRecovery
             {
                 throw new NothingToStartFrom("journal " + journal.dir() + " starts with neither node-start nor a " +
                     "snapshot with its configuration (files deleted by hand, or by the retention of a build before " +
-                    "2026-12-08?): move it aside to start afresh");
+                    "2026-12-07 evening?): move it aside to start afresh");
             }
             try (JournalReader reader = journal.newReader())
             {

@@ -1,16 +1,22 @@
 package dev.referee.ops.node;
 
 import dev.referee.config.ListenAddress;
+import dev.referee.engine.config.EngineConfig;
 import dev.referee.engine.counters.EngineCounters;
+import dev.referee.journal.CycleClockJournals;
 import dev.referee.journal.Journal;
+import dev.referee.journal.JournalConfig;
 import dev.referee.journal.JournalReader;
 import dev.referee.journal.JournalRecord;
+import dev.referee.journal.JournalRoll;
 import dev.referee.journal.RecordType;
+import dev.referee.journal.SyntheticCalls;
 import dev.referee.ops.config.ConfigLoader;
 import dev.referee.ops.config.RefereeConfig;
 import dev.referee.ops.config.WarmUpConfig;
 import dev.referee.transport.Transport;
 
+import net.openhft.chronicle.core.time.SetTimeProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +32,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -121,6 +128,64 @@ class NodeAssemblyTest
             }
         }
         assertEquals(List.of(RecordType.NODE_START, RecordType.RECOVERED), controlRecords(dir.resolve("journal")));
+    }
+
+    /**
+     * A node started on a journal whose first cycle retention deleted, node-start with it: it recovers from the
+     * snapshot in the next cycle, with the configuration recorded there (its listen address and route), keeps the
+     * calls that were up, and relays a new call.
+     */
+    @Test
+    void shouldRecoverAJournalWhoseNodeStartRetentionDeleted() throws Exception
+    {
+        try (DatagramSocket callee = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            DatagramSocket caller = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)))
+        {
+            final int refereePort = freeUdpPort();
+            // As a node records it, listening on refereePort: bob to this test's callee, bob1, bob2... (the phones'
+            // calls) elsewhere.
+            final EngineConfig recorded = ConfigLoader.parse(
+                "listen: [\"udp:127.0.0.1:" + refereePort + "\"]\n" +
+                "routes: [{user: bob, target: \"127.0.0.1:" + callee.getLocalPort() + "\"}, " +
+                "{user: \"bob.*\", target: \"127.0.0.1:" + SyntheticCalls.CALLEE.getPort() + "\"}]\n",
+                "recorded.yaml").engineConfig(SyntheticCalls.key(41));
+            // Minutes just past: the node then appends a cycle or two later (Chronicle's appender visits every cycle
+            // in between, a million minutes from a date years back).
+            final long startMs = (System.currentTimeMillis() / 60_000 - 2) * 60_000;
+            final SetTimeProvider cycleClock = new SetTimeProvider(TimeUnit.MILLISECONDS.toNanos(startMs));
+            try (Journal journal = CycleClockJournals.openForWriting(dir.resolve("journal"),
+                new JournalConfig(JournalRoll.MINUTELY, 1, 60_000), cycleClock))
+            {
+                final SyntheticCalls calls = new SyntheticCalls(journal.newSink(), recorded, 1_000_000_000L,
+                    SyntheticCalls.DEFAULT_STEP_NS);
+                calls.establish(1);
+                calls.callerBye(calls.establish(2));
+                cycleClock.currentTimeMillis(startMs + 60_000);
+                calls.establish(3);
+                calls.snapshot();
+                journal.housekeep();
+            }
+            assertEquals(List.of(), controlRecords(dir.resolve("journal")), "node-start deleted");
+
+            // The file's route (bob to port 5062) is not the journal's: the journal's is used.
+            try (RefereeNode node = NodeAssembly.start(withListen(config(true, "off", 5062),
+                "[\"udp:127.0.0.1:" + refereePort + "\"]")))
+            {
+                assertEquals(2, node.engineCounters().get(EngineCounters.CALLS), "calls 1 and 3, recovered");
+                final InetSocketAddress referee = node.boundAddresses().get(0).address();
+                send(caller, referee, invite(caller.getLocalPort(), referee.getPort()));
+                assertTrue(receive(callee).startsWith("INVITE sip:bob@"), "a new call relayed");
+            }
+        }
+        assertEquals(List.of(RecordType.RECOVERED), controlRecords(dir.resolve("journal")));
+    }
+
+    private static int freeUdpPort() throws IOException
+    {
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)))
+        {
+            return socket.getLocalPort();
+        }
     }
 
     @Test
