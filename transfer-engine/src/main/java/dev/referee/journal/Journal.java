@@ -297,28 +297,25 @@ public final class Journal implements AutoCloseable
      */
     long latestSnapshotMark()
     {
-        try
-        {
-            final long index = queue.tableStoreGet(LATEST_SNAPSHOT_KEY);
-            return index < 0 ? -1 : index;
-        }
-        catch (final IllegalStateException ex)
-        {
-            // A read-only journal (the tools' copy) whose table store never got the key: none noted.
-            return -1;
-        }
+        return mark(LATEST_SNAPSHOT_KEY);
     }
 
     /** Where the node noted the latest complete snapshot's first record; -1 when it noted none. */
     long latestSnapshotStartMark()
     {
+        return mark(LATEST_SNAPSHOT_START_KEY);
+    }
+
+    private long mark(final String key)
+    {
         try
         {
-            final long index = queue.tableStoreGet(LATEST_SNAPSHOT_START_KEY);
+            final long index = queue.tableStoreGet(key);
             return index < 0 ? -1 : index;
         }
         catch (final IllegalStateException ex)
         {
+            // A read-only journal (the tools' copy) whose table store never got the key: none noted.
             return -1;
         }
     }
