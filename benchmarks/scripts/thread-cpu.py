@@ -3,8 +3,9 @@
 
     benchmarks/scripts/thread-cpu.py PID [SECONDS]
 
-Reads utime+stime of /proc/PID/task/*/stat once a second and prints, per second, the milliseconds of CPU of every
-thread that used any (threads of the same name summed; Linux keeps 15 characters of a name), then the mean per
+Reads each thread's time on a CPU once a second, in nanoseconds from /proc/PID/task/*/schedstat (utime+stime of
+its stat, in 10 ms ticks, where schedstat is missing: too coarse for a thread that uses a few ms a second), and
+prints, per second, the milliseconds of CPU of every thread that used any (threads of the same name summed; Linux keeps 15 characters of a name), then the mean per
 second of each thread over the busy seconds (those in which the process used more than 400 ms of CPU): divided by
 the call rate, the CPU each thread spends per call. Stops when the process ends or after SECONDS (default 60).
 """
@@ -27,7 +28,12 @@ def snapshot(pid):
             continue  # the thread ended
         name = stat[stat.index('(') + 1:stat.rindex(')')]
         fields = stat[stat.rindex(')') + 2:].split()
-        threads[tid] = (name, int(fields[11]) + int(fields[12]))
+        try:
+            with open(f'/proc/{pid}/task/{tid}/schedstat') as f:
+                ns = int(f.read().split()[0])
+        except (OSError, ValueError, IndexError):
+            ns = (int(fields[11]) + int(fields[12])) * 1_000_000_000 // HZ
+        threads[tid] = (name, ns)
     return threads
 
 
@@ -45,9 +51,9 @@ def main():
         except FileNotFoundError:
             break
         second = collections.Counter()
-        for tid, (name, ticks) in current.items():
+        for tid, (name, ns) in current.items():
             if tid in previous:
-                second[name] += (ticks - previous[tid][1]) * 1000 // HZ
+                second[name] += (ns - previous[tid][1]) // 1_000_000
         previous = current
         total = sum(second.values())
         print(time.strftime('%H:%M:%S'), total, ' '.join(f'{n}={ms}' for n, ms in second.most_common() if ms > 0),

@@ -38,6 +38,15 @@ final class CycleFilePages implements AutoCloseable
         int posix_fadvise(int fd, long offset, long length, int advice);
 
         int sync_file_range(int fd, long offset, long length, int flags);
+
+        /** With an int advice: jnr-posix's enum of flags has no {@code MADV_POPULATE_WRITE}. */
+        int madvise(long address, long length, int advice);
+    }
+
+    /** The binding, bound on first use; throws when there is no native access. */
+    static LibC libc()
+    {
+        return Native.LIBC;
     }
 
     /** Bound once, on first use (jnr-ffi generates a class per binding); a failure here is thrown at every use. */

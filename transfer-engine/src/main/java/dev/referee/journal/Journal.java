@@ -77,6 +77,8 @@ public final class Journal implements AutoCloseable
     private boolean pretouchFailed;
     private CycleFilePages touchPages;
     private boolean adviceFailed;
+    /** Null once the kernel refused to populate a range: pages are then touched one by one. */
+    private WritablePages populating = WritablePages.open();
 
     private Journal(final Path dir, final SingleChronicleQueue queue, final int retainCycles,
         final ScheduledExecutorService housekeeper)
@@ -429,8 +431,9 @@ public final class Journal implements AutoCloseable
     }
 
     /**
-     * Touches (a compare-and-swap of 0 with 0: never changes a byte) one int in every page from the current write
-     * position to {@link #PRETOUCH_AHEAD_BYTES} past it, in the queue's own mapping of the cycle file, so that the page
+     * Makes every page from the current write position to {@link #PRETOUCH_AHEAD_BYTES} past it present and writable
+     * ({@link #touch}: one system call per chunk where the kernel can, else a compare-and-swap of 0 with 0 in each
+     * page; neither changes a byte), in the queue's own mapping of the cycle file, so that the page
      * faults of fresh pages (allocate, zero-fill, reserve disk blocks: 5 % of Referee's CPU under SIPp load, nearly all
      * of it on the writer threads) are taken here and appends find their pages mapped and writable; the disk blocks
      * under those pages are reserved first, and the pages far behind it dropped from the page cache
@@ -438,8 +441,8 @@ public final class Journal implements AutoCloseable
      * Chronicle Queue's own pretoucher ({@code ExcerptAppender.pretouch()}) is an Enterprise feature: in the
      * open-source 2026.4 it recurses until the stack overflows.
      * <p>
-     * The page under the write position is never touched, only those after it; a compare-and-swap cannot lose a
-     * writer's byte anyway. Runs every {@link #PRETOUCH_PERIOD_MS} ms on the housekeeping thread; a failure is
+     * The range starts at the page after the write position's; neither way of touching can lose a writer's byte
+     * anyway. Runs every {@link #PRETOUCH_PERIOD_MS} ms on the housekeeping thread; a failure is
      * logged once and pre-touching stops (appends then fault as they would without it).
      */
     synchronized void pretouch()
@@ -476,11 +479,7 @@ public final class Journal implements AutoCloseable
             final long end = writePosition + aheadBytes;
             long page = Math.max(touchedToPosition, (writePosition + PAGE_BYTES) & -PAGE_BYTES);
             adviseKernel(writePosition, page, end);
-            for (; page < end; page += PAGE_BYTES)
-            {
-                touchBytes.compareAndSwapInt(page, 0, 0);
-            }
-            touchedToPosition = Math.max(touchedToPosition, page);
+            touchedToPosition = Math.max(touchedToPosition, touch(page, end));
         }
         catch (final RuntimeException ex)
         {
@@ -489,6 +488,38 @@ public final class Journal implements AutoCloseable
             System.getLogger(Journal.class.getName()).log(System.Logger.Level.WARNING,
                 "journal pre-touching failed and is off (appends still work)", ex);
         }
+    }
+
+    /**
+     * Makes the pages from {@code from} to {@code end} present and writable in the queue's mapping: a chunk's part at
+     * a time in one call where the kernel can ({@link WritablePages}), else a compare-and-swap of 0 with 0 in each
+     * page. Returns where it stopped.
+     */
+    private long touch(final long from, final long end)
+    {
+        long page = from;
+        while (populating != null && page < end)
+        {
+            final long address = touchBytes.addressForWrite(page); // maps the chunk holding the page
+            final long to = Math.min(end, touchBytes.bytesStore().safeLimit() & -PAGE_BYTES);
+            if (to <= page)
+            {
+                break;
+            }
+            if (!populating.populate(address, to - page))
+            {
+                System.getLogger(Journal.class.getName()).log(System.Logger.Level.WARNING,
+                    "journal: pre-touching in one call is off, page by page instead: " + populating.failure());
+                populating = null;
+                break;
+            }
+            page = to;
+        }
+        for (; page < end; page += PAGE_BYTES)
+        {
+            touchBytes.compareAndSwapInt(page, 0, 0);
+        }
+        return page;
     }
 
     /** Before touching: the blocks under the pages about to be touched, and the pages far behind (CycleFilePages). */
@@ -503,6 +534,12 @@ public final class Journal implements AutoCloseable
             touchPages.close();
             touchPages = null;
         }
+    }
+
+    /** True while pre-touching populates a range in one call (the kernel has not refused): for tests. */
+    synchronized boolean populatesInOneCall()
+    {
+        return populating != null;
     }
 
     /** Times housekeeping ran so far: for tests. */

@@ -64,6 +64,30 @@ class OutputDigestTest
         assertEquals("x@y", callId("SIP/2.0 200 OK\nCall-ID:x@y\n\n"));
     }
 
+    /**
+     * The Call-ID found wherever its line falls against the eight-byte words the scan reads, in a message at any
+     * offset of its buffer, after headers that start with the same letters.
+     */
+    @Test
+    void shouldFindTheCallIdWhereverItsLineFalls()
+    {
+        for (int padding = 0; padding < 17; padding++)
+        {
+            for (int at = 0; at < 9; at++)
+            {
+                final String message = "BYE sip:a SIP/2.0\r\nVia: " + "x".repeat(padding) + "\r\nContact: <sip:c>\r\n" +
+                    "Call-Info: <http://c>\r\nIn-Reply-To: 1@c\r\ncall-id: id-" + padding + "\r\nCSeq: 1 BYE\r\n\r\n";
+                final byte[] bytes = message.getBytes(StandardCharsets.US_ASCII);
+                final UnsafeBuffer framed = new UnsafeBuffer(new byte[bytes.length + 9]);
+                framed.putBytes(at, bytes);
+                final long found = OutputDigest.callIdValue(framed, at, bytes.length);
+                assertEquals("id-" + padding, new String(bytes, (int)(found >>> 32), (int)found,
+                    StandardCharsets.US_ASCII), "padding " + padding + ", at " + at);
+            }
+        }
+        assertEquals("", callId("BYE sip:a SIP/2.0\r\nVia: x\r\nContact: <sip:c>\r\nIn-Reply-To: 1@c\r\n\r\n"));
+    }
+
     @Test
     void shouldChangeTheHashWithAnyByteOrTheLength()
     {
