@@ -39,8 +39,8 @@ final class WritablePages
     /**
      * Populates the pages holding the {@code length} bytes from {@code address} writable: from the page holding
      * {@code address}, which need not be at a page's start (the address Chronicle gives for a position a multiple of
-     * 4,096 is not one: its positions are not the file's offsets). False when the kernel refuses ({@link #failure()} says
-     * why).
+     * 4,096 is not one: its positions are not the file's offsets). False when the kernel refuses
+     * ({@link #failure()} says why).
      */
     boolean populate(final long address, final long length)
     {

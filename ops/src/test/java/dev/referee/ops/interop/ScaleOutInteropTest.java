@@ -106,16 +106,40 @@ class ScaleOutInteropTest
                 () -> "only the killed instance's calls fail (" + killedHeld + " held): " + callers);
             assertTrue(invites(survivor) > survivorBefore, "new calls went to the survivor after the kill");
 
-            // Every call the survivor took ended by the caller's BYE, which therefore reached it.
-            assertEquals(0, survivor.awaitCallsEnded(Duration.ofSeconds(20)).activeCalls());
+            // Every call the survivor took ended by the caller's BYE, which therefore reached it, but a call its
+            // caller had given up on. Seen once in CI (2026-12-07): a caller SIPp had aborted on an unexpected 100
+            // Trying from the survivor (its INVITE came there around the kill) sent a BYE without a To tag, which
+            // no dialog matches (481, RFC 3261 section 12.2.2), and ACKed the survivor's late 200: the survivor keeps
+            // that call until its session timer, as it should. Such calls must be ones the caller aborted.
+            final boolean allEnded = Ports.await(
+                () -> survivor.status().activeCalls() == 0 && survivor.status().dialogs() == 0, Duration.ofSeconds(20));
+            final List<String> lingering = allEnded ? List.of() : callerCallIdsInProgress(survivor);
+            final java.util.Set<String> aborted = alice.abortedCallIds();
+            assertTrue(allEnded || !lingering.isEmpty() && aborted.containsAll(lingering),
+                () -> "calls left at the survivor: " + lingering + ", calls the caller aborted: " + aborted + "; " +
+                    survivor.status().raw());
             final long survivorCalls = callsStarted(survivor);
             assertTrue(survivorCalls > 0);
-            assertTrue(Ports.await(() -> survivor.callRecordLines().size() >= 2 * survivorCalls,
+            assertTrue(Ports.await(() -> survivor.callRecordLines().size() >= 2 * (survivorCalls - lingering.size()),
                 Duration.ofSeconds(10)), () -> "call records: " + survivor.callRecordLines().size());
             final List<String> records = survivor.callRecordLines();
             assertEquals(records.size(), records.stream().filter(line -> line.contains("\"cause\":\"caller-bye\""))
                 .count(), () -> "a survivor's call that did not end by its caller's BYE: " + records);
         }
+    }
+
+    /** The caller leg's Call-ID of each call an instance's journal has still in progress ({@code journal calls}). */
+    private static List<String> callerCallIdsInProgress(final RefereeProcess instance) throws Exception
+    {
+        final java.util.regex.Matcher call = java.util.regex.Pattern
+            .compile("(?m)legs=\\d+ \\[([^,\\]]+)[^\\n]*outcome=in progress$")
+            .matcher(JournalTool.run(instance.journalDir(), "calls"));
+        final List<String> ids = new java.util.ArrayList<>();
+        while (call.find())
+        {
+            ids.add(call.group(1));
+        }
+        return ids;
     }
 
     /** Calls an instance relayed ({@code referee_calls_started_total}). */

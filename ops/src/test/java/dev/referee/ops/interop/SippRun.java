@@ -68,6 +68,29 @@ final class SippRun implements AutoCloseable
         return workDir.resolve(name + "-stat.csv");
     }
 
+    /**
+     * Call-IDs of the calls SIPp aborted, as its errors file names them: on a receive timeout, or on a message it did
+     * not expect (its entries follow one another without a line break between them).
+     */
+    java.util.Set<String> abortedCallIds()
+    {
+        final String errors = read(workDir.resolve(name + "-errors.log"));
+        final java.util.Set<String> ids = new java.util.TreeSet<>();
+        for (final java.util.regex.Pattern aborted : ABORTED)
+        {
+            final java.util.regex.Matcher matcher = aborted.matcher(errors);
+            while (matcher.find())
+            {
+                ids.add(matcher.group(1));
+            }
+        }
+        return ids;
+    }
+
+    private static final java.util.regex.Pattern[] ABORTED = {
+        java.util.regex.Pattern.compile("Aborting call on unexpected message for Call-Id '([^']+)'"),
+        java.util.regex.Pattern.compile("Call-Id: ([^,\\s]+), receive timeout[^\\n]*?aborting call") };
+
     long pid()
     {
         return process.pid();
