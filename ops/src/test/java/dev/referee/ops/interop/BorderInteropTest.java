@@ -69,7 +69,7 @@ class BorderInteropTest
     void makeWorkDir() throws IOException
     {
         Sipp.binary();
-        workDir = Files.createTempDirectory("referee-border-interop-");
+        workDir = DUMP.workDir("referee-border-interop-");
     }
 
     @AfterEach

@@ -83,7 +83,7 @@ class ClusterFailoverInteropTest
         final int lostId;
         final int newLeader;
         final int bobPort;
-        final Path dir = Files.createTempDirectory("referee-cluster-failover-");
+        final Path dir = DUMP.workDir("referee-cluster-failover-");
         try (SippParties parties = new SippParties(DUMP); RtpPhone alice = RtpPhone.open();
             RtpPhone carol = RtpPhone.open())
         {

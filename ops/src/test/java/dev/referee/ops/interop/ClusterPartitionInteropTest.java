@@ -70,7 +70,7 @@ class ClusterPartitionInteropTest
     @Timeout(value = 150, unit = TimeUnit.SECONDS)
     void shouldKeepAStoppedLeaderSilentOnceAnotherIsElected() throws Exception
     {
-        final Path dir = Files.createTempDirectory("referee-cluster-partition-");
+        final Path dir = DUMP.workDir("referee-cluster-partition-");
         final Path pcap = dir.resolve("from-service-address.pcapng");
         capture = startCapture(pcap);
         final int stopped;

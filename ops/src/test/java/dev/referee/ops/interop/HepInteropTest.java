@@ -67,7 +67,7 @@ class HepInteropTest
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void shouldSendEveryMessageOfBothLegsToSngrepOverHep() throws IOException
     {
-        final Path dir = Files.createTempDirectory("referee-hep-");
+        final Path dir = DUMP.workDir("referee-hep-");
         sngrep = SngrepCollector.start(dir, PASSWORD);
         DUMP.always(() -> "--- sngrep (pid " + sngrep.pid() + "):\n" + sngrep.logTail());
         final List<SngrepCollector.WireMessage> expected = new ArrayList<>();
@@ -114,7 +114,7 @@ class HepInteropTest
     void shouldDropAndCountWithoutSlowingCallsWhenTheCollectorRefuses() throws IOException
     {
         final int calls = 200;
-        final Path dir = Files.createTempDirectory("referee-hep-down-");
+        final Path dir = DUMP.workDir("referee-hep-down-");
         final int refused = closedTcpPort();
         final long startNs;
         try (SippParties parties = new SippParties(DUMP))

@@ -52,7 +52,7 @@ class JournalOffInteropTest
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void shouldCarryCallsAndATransferWithoutWritingAJournal() throws IOException
     {
-        final Path dir = Files.createTempDirectory("referee-journal-off-");
+        final Path dir = DUMP.workDir("referee-journal-off-");
         try (SippParties parties = new SippParties(DUMP))
         {
             final int carolPort = parties.start(Sipp.uas("uas-target-answer-offer-then-wait-bye.xml", dir)

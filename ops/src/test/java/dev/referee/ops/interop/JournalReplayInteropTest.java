@@ -66,7 +66,7 @@ class JournalReplayInteropTest
     @Timeout(value = 150, unit = TimeUnit.SECONDS)
     void shouldReplayTenThousandCallsAndHundredsOfTransfersIdentically() throws IOException
     {
-        final Path dir = Files.createTempDirectory("referee-replay-interop-");
+        final Path dir = DUMP.workDir("referee-replay-interop-");
         final long startNs;
         try (SippParties parties = new SippParties(DUMP))
         {

@@ -53,7 +53,7 @@ class MediaLatchingInteropTest
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void shouldLatchTheNattedCallersSourceAndRelayBothStreamsCompleteAndInSequence() throws IOException
     {
-        final Path dir = Files.createTempDirectory("referee-media-latching-");
+        final Path dir = DUMP.workDir("referee-media-latching-");
         try (RtpPhone callerSdp = RtpPhone.open(); RtpPhone callerNat = RtpPhone.open();
             RtpPhone callee = RtpPhone.open();
             SippRun bob = DUMP.track(Sipp.uas("uas-answer-media-at-key-then-wait-bye.xml", dir.resolve("callee"))

@@ -49,7 +49,7 @@ class MediaPortsInteropTest
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void shouldRefuseANewCallWhenEveryPairIsTakenAndServeAgainOnceOneIsFree() throws IOException
     {
-        final Path dir = Files.createTempDirectory("referee-media-ports-");
+        final Path dir = DUMP.workDir("referee-media-ports-");
         try (SippRun callee = DUMP.track(Sipp.uas("uas-answer-then-wait-bye.xml", dir).transport(SippTransport.UDP)
             .calls(2).globalTimeout(BOUND).start()))
         {
@@ -87,7 +87,7 @@ class MediaPortsInteropTest
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void shouldFailTheCallWhosePairAnotherProcessHoldsAndServeTheNextOnOtherPorts() throws IOException
     {
-        final Path dir = Files.createTempDirectory("referee-media-ports-taken-");
+        final Path dir = DUMP.workDir("referee-media-ports-taken-");
         // The first pair Referee hands out (the caller's leg of the first call) is held here, as by another process.
         try (DatagramSocket squatter = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(),
             24_210)))

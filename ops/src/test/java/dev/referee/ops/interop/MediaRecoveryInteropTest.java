@@ -53,7 +53,7 @@ class MediaRecoveryInteropTest
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void shouldRelayTheCallsRtpAgainOnTheSamePortsAfterKillNine() throws IOException
     {
-        final Path dir = Files.createTempDirectory("referee-media-recovery-");
+        final Path dir = DUMP.workDir("referee-media-recovery-");
         // 160 bytes of u-law per 20 ms packet: any bytes will do, the relay does not decode them.
         final byte[] audio = new byte[160 * 50];
         for (int i = 0; i < audio.length; i++)

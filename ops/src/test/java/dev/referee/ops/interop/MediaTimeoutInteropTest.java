@@ -46,7 +46,7 @@ class MediaTimeoutInteropTest
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void shouldEndCallsWithNoMediaAfterTheMediaTimeoutWithByeToBothParties() throws IOException
     {
-        final Path dir = Files.createTempDirectory("referee-media-timeout-");
+        final Path dir = DUMP.workDir("referee-media-timeout-");
         try (SippRun callee = DUMP.track(Sipp.uas("uas-hold-until-bye.xml", dir).transport(SippTransport.UDP)
             .calls(CALLS).globalTimeout(BOUND).start()))
         {

@@ -490,7 +490,7 @@ class MediaTransferInteropTest
 
     private static Path dir(final TestInfo test) throws IOException
     {
-        return Files.createDirectories(Files.createTempDirectory("referee-media-transfer-")
+        return Files.createDirectories(DUMP.workDir("referee-media-transfer-")
             .resolve(test.getTestMethod().map(m -> m.getName()).orElse("test")));
     }
 }

@@ -53,7 +53,7 @@ class MetricsInteropTest
         Sipp.binary();
         PrometheusServer.binary("prometheus");
         PrometheusServer.binary("promtool");
-        workDir = Files.createTempDirectory("referee-metrics-interop-");
+        workDir = DUMP.workDir("referee-metrics-interop-");
         DUMP.always(() -> (current == null ? "(no Referee)" : "--- Referee (pid " + current.pid() + ") " +
             current.logFile() + ":\n" + current.logTail(60)) +
             (prometheus == null ? "" : "\n--- Prometheus log:\n" + prometheus.log()));

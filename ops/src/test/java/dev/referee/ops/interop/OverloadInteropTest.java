@@ -62,7 +62,7 @@ class OverloadInteropTest
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void shouldCompleteEveryAdmittedCallAndRefuseOnlyNewCallsWith503() throws IOException
     {
-        final Path dir = Files.createTempDirectory("referee-overload-interop-");
+        final Path dir = DUMP.workDir("referee-overload-interop-");
         try (SippRun callee = DUMP.track(Sipp.uas("uas-answer-then-wait-bye.xml", dir)
                 .calls(CALLS).globalTimeout(BOUND).start());
             SippParties callers = new SippParties(DUMP))

@@ -44,7 +44,7 @@ class RefereeInteropTest
     static void requireSipp() throws IOException
     {
         Sipp.binary(); // fails naming sip-tester when SIPp is missing
-        workDir = Files.createTempDirectory("referee-interop-");
+        workDir = DUMP.workDir("referee-interop-");
         DUMP.always(() -> current == null ? "(no Referee)" : "--- Referee (pid " + current.pid() + ") " +
             current.logFile() + ":\n" + current.logTail(80) + "\n--- /status: " + safeStatus(current));
     }

@@ -63,7 +63,7 @@ class RefereeRestartInteropTest
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void shouldKeepEstablishedCallsAcrossKillNineAndReplayTheJournalExactly() throws IOException
     {
-        workDir = Files.createTempDirectory("referee-restart-");
+        workDir = DUMP.workDir("referee-restart-");
         final Path dirA = workDir.resolve("caller-hangs-up");
         final Path dirB = workDir.resolve("callee-hangs-up");
         try (SippRun calleeA = DUMP.track(Sipp.uas("uas-hold-until-bye.xml", dirA)

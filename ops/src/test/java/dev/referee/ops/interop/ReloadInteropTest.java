@@ -41,7 +41,7 @@ class ReloadInteropTest
     void makeWorkDir() throws IOException
     {
         Sipp.binary();
-        workDir = Files.createTempDirectory("referee-reload-interop-");
+        workDir = DUMP.workDir("referee-reload-interop-");
     }
 
     @AfterEach

@@ -41,7 +41,7 @@ class ReplacesAndRedirectInteropTest
     static void requireSipp() throws IOException
     {
         Sipp.binary();
-        workDir = Files.createTempDirectory("referee-replaces-interop-");
+        workDir = DUMP.workDir("referee-replaces-interop-");
         DUMP.always(() -> current == null ? "(no Referee)" : "--- Referee (pid " + current.pid() + ") "
             + current.logFile() + ":\n" + current.logTail(80) + "\n--- /status: " + safeStatus(current));
     }

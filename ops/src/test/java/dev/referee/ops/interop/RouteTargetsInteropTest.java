@@ -41,7 +41,7 @@ class RouteTargetsInteropTest
     void makeWorkDir() throws IOException
     {
         Sipp.binary();
-        workDir = Files.createTempDirectory("referee-route-targets-interop-");
+        workDir = DUMP.workDir("referee-route-targets-interop-");
     }
 
     @AfterEach

@@ -63,7 +63,7 @@ class ScaleOutInteropTest
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void shouldSpreadCallsOverTwoInstancesAndKeepTheSurvivorsCallsWhenOneIsKilled() throws Exception
     {
-        final Path dir = Files.createTempDirectory("referee-scale-out-");
+        final Path dir = DUMP.workDir("referee-scale-out-");
         // Room for more calls than the callers place: a call the killed instance had relayed waits for its BYE,
         // and its caller's retransmitted INVITE may come again through the survivor.
         try (SippRun bob = DUMP.track(Sipp.uas("uas-answer-then-wait-bye.xml", dir.resolve("bob"))

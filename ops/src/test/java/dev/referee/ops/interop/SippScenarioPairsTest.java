@@ -43,7 +43,7 @@ class SippScenarioPairsTest
         final int calls,
         final int ratePerSecond) throws IOException
     {
-        final Path dir = Files.createTempDirectory("sipp-pair-");
+        final Path dir = DUMP.workDir("sipp-pair-");
         final Duration bound = Duration.ofSeconds(60);
         try (SippRun callee = DUMP.track(Sipp.uas(calleeScenario, dir).transport(transport).calls(calls)
                 .globalTimeout(bound).start());

@@ -48,7 +48,7 @@ class TlsInteropTest
     static void requireSipp() throws IOException
     {
         Sipp.binary();
-        workDir = Files.createTempDirectory("referee-tls-interop-");
+        workDir = DUMP.workDir("referee-tls-interop-");
         DUMP.always(() -> current == null ? "(no Referee)" : "--- Referee (pid " + current.pid() + ") " +
             current.logFile() + ":\n" + current.logTail(80));
     }

@@ -50,7 +50,7 @@ class TransferInteropTest
     static void requireSipp() throws IOException
     {
         Sipp.binary();
-        workDir = Files.createTempDirectory("referee-transfer-interop-");
+        workDir = DUMP.workDir("referee-transfer-interop-");
         DUMP.always(() -> current == null ? "(no Referee)" : "--- Referee (pid " + current.pid() + ") " +
             current.logFile() + ":\n" + current.logTail(80) + "\n--- /status: " + safeStatus(current));
     }

@@ -56,7 +56,7 @@ class TransferRestartInteropTest
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void shouldCompleteABlindTransferWhoseTargetWasRingingWhenRefereeWasKilled() throws IOException
     {
-        final Path dir = Files.createTempDirectory("referee-transfer-restart-");
+        final Path dir = DUMP.workDir("referee-transfer-restart-");
         final Sipp carolSpec = Sipp.uas("uas-target-ring-long-then-answer-offer.xml", dir)
             .arg("-d", Long.toString(TARGET_RINGS_MS)).globalTimeout(BOUND).traceMessages();
         final Sipp bobSpec = Sipp.uas("uas-answer-then-refer-blind.xml", dir).key("target", "carol")

@@ -53,7 +53,7 @@ class TrunkAuthInteropTest
     void makeWorkDir() throws IOException
     {
         Sipp.binary();
-        workDir = Files.createTempDirectory("referee-auth-interop-");
+        workDir = DUMP.workDir("referee-auth-interop-");
     }
 
     @AfterEach

@@ -63,7 +63,7 @@ class TrunkPolicyInteropTest
     void makeWorkDir() throws IOException
     {
         Sipp.binary();
-        workDir = Files.createTempDirectory("referee-trunk-interop-");
+        workDir = DUMP.workDir("referee-trunk-interop-");
     }
 
     @AfterEach

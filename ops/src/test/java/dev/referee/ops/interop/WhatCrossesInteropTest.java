@@ -56,7 +56,7 @@ class WhatCrossesInteropTest
     void makeWorkDir() throws IOException
     {
         Sipp.binary();
-        workDir = Files.createTempDirectory("referee-crossing-interop-");
+        workDir = DUMP.workDir("referee-crossing-interop-");
     }
 
     @AfterEach
