@@ -5,9 +5,10 @@
 
 Reads each thread's time on a CPU once a second, in nanoseconds from /proc/PID/task/*/schedstat (utime+stime of
 its stat, in 10 ms ticks, where schedstat is missing: too coarse for a thread that uses a few ms a second), and
-prints, per second, the milliseconds of CPU of every thread that used any (threads of the same name summed; Linux keeps 15 characters of a name), then the mean per
-second of each thread over the busy seconds (those in which the process used more than 400 ms of CPU): divided by
-the call rate, the CPU each thread spends per call. Stops when the process ends or after SECONDS (default 60).
+prints, per second, the milliseconds of CPU of every thread that used any (threads of the same name summed; Linux
+keeps 15 characters of a name), then the mean per second of each thread over the busy seconds (those in which the
+process used more than 400 ms of CPU): divided by the call rate, the CPU each thread spends per call. Stops when the
+process ends or after SECONDS (default 60).
 """
 import collections
 import os

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * Prints what the processes of a failed interop test said: the last lines of Referee's log and of the SIPp runs
  * registered for the current test. Register with {@code @RegisterExtension}, in a static field.
  * <p>
- * It also makes the tests' working directories ({@link #workDir}) and deletes them once they are no longer wanted, after
- * the class's last test and its after-all methods (which stop the processes some classes share between tests): a
+ * It also makes the tests' working directories ({@link #workDir}) and deletes them once they are no longer wanted,
+ * after the class's last test and its after-all methods (which stop the processes some classes share between tests): a
  * test's own when it passed, the class's when none of its tests failed. A failed test's stay in the temp directory
  * with the journals, logs and SIPp files that tell why (about 30 directories and hundreds of MB a suite run, which
  * filled a developer's disk when nothing was ever deleted).
@@ -98,14 +98,17 @@ final class FailureDump implements TestWatcher, BeforeEachCallback, AfterAllCall
     @Override
     public void testSuccessful(final ExtensionContext context)
     {
-        perTest.clear();
-        passedDirs.addAll(testDirs);
-        testDirs.clear();
-        inTest = false;
+        endedWithoutFailure();
     }
 
     @Override
     public void testAborted(final ExtensionContext context, final Throwable cause)
+    {
+        endedWithoutFailure();
+    }
+
+    /** The test's directories go with the class's end: its processes may be stopped only after all of its tests. */
+    private void endedWithoutFailure()
     {
         perTest.clear();
         passedDirs.addAll(testDirs);

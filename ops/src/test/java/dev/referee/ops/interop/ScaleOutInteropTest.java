@@ -9,8 +9,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -111,10 +115,13 @@ class ScaleOutInteropTest
             // Trying from the survivor (its INVITE came there around the kill) sent a BYE without a To tag, which
             // no dialog matches (481, RFC 3261 section 12.2.2), and ACKed the survivor's late 200: the survivor keeps
             // that call until its session timer, as it should. Such calls must be ones the caller aborted.
-            final boolean allEnded = Ports.await(
-                () -> survivor.status().activeCalls() == 0 && survivor.status().dialogs() == 0, Duration.ofSeconds(20));
+            final boolean allEnded = Ports.await(() ->
+            {
+                final RefereeStatus status = survivor.status();
+                return status.activeCalls() == 0 && status.dialogs() == 0;
+            }, Duration.ofSeconds(20));
             final List<String> lingering = allEnded ? List.of() : callerCallIdsInProgress(survivor);
-            final java.util.Set<String> aborted = alice.abortedCallIds();
+            final Set<String> aborted = alice.abortedCallIds();
             assertTrue(allEnded || !lingering.isEmpty() && aborted.containsAll(lingering),
                 () -> "calls left at the survivor: " + lingering + ", calls the caller aborted: " + aborted + "; " +
                     survivor.status().raw());
@@ -131,10 +138,9 @@ class ScaleOutInteropTest
     /** The caller leg's Call-ID of each call an instance's journal has still in progress ({@code journal calls}). */
     private static List<String> callerCallIdsInProgress(final RefereeProcess instance) throws Exception
     {
-        final java.util.regex.Matcher call = java.util.regex.Pattern
-            .compile("(?m)legs=\\d+ \\[([^,\\]]+)[^\\n]*outcome=in progress$")
-            .matcher(JournalTool.run(instance.journalDir(), "calls"));
-        final List<String> ids = new java.util.ArrayList<>();
+        final Matcher call = Pattern.compile("(?m)legs=\\d+ \\[([^,\\]]+)[^\\n]*outcome=in progress$")
+                .matcher(JournalTool.run(instance.journalDir(), "calls"));
+        final List<String> ids = new ArrayList<>();
         while (call.find())
         {
             ids.add(call.group(1));
@@ -145,7 +151,7 @@ class ScaleOutInteropTest
     /** Calls an instance relayed ({@code referee_calls_started_total}). */
     private static long callsStarted(final RefereeProcess instance)
     {
-        final java.util.regex.Matcher started = java.util.regex.Pattern
+        final Matcher started = Pattern
             .compile("(?m)^referee_calls_started_total ([0-9.eE+]+)$").matcher(instance.metrics());
         assertTrue(started.find(), "referee_calls_started_total in /metrics");
         return (long)Double.parseDouble(started.group(1));
@@ -165,7 +171,7 @@ class ScaleOutInteropTest
 
     private static long requestsIn(final RefereeProcess instance, final String method)
     {
-        final java.util.regex.Matcher count = java.util.regex.Pattern.compile("\"" + method + "\":(\\d+)")
+        final Matcher count = Pattern.compile("\"" + method + "\":(\\d+)")
             .matcher(instance.status().raw());
         return count.find() ? Long.parseLong(count.group(1)) : 0;
     }

@@ -6,7 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** One running SIPp process; stopped by its PID, never by name. */
 final class SippRun implements AutoCloseable
@@ -72,13 +76,13 @@ final class SippRun implements AutoCloseable
      * Call-IDs of the calls SIPp aborted, as its errors file names them: on a receive timeout, or on a message it did
      * not expect (its entries follow one another without a line break between them).
      */
-    java.util.Set<String> abortedCallIds()
+    Set<String> abortedCallIds()
     {
         final String errors = read(workDir.resolve(name + "-errors.log"));
-        final java.util.Set<String> ids = new java.util.TreeSet<>();
-        for (final java.util.regex.Pattern aborted : ABORTED)
+        final Set<String> ids = new TreeSet<>();
+        for (final Pattern aborted : ABORTED)
         {
-            final java.util.regex.Matcher matcher = aborted.matcher(errors);
+            final Matcher matcher = aborted.matcher(errors);
             while (matcher.find())
             {
                 ids.add(matcher.group(1));
@@ -87,9 +91,9 @@ final class SippRun implements AutoCloseable
         return ids;
     }
 
-    private static final java.util.regex.Pattern[] ABORTED = {
-        java.util.regex.Pattern.compile("Aborting call on unexpected message for Call-Id '([^']+)'"),
-        java.util.regex.Pattern.compile("Call-Id: ([^,\\s]+), receive timeout[^\\n]*?aborting call") };
+    private static final Pattern[] ABORTED = {
+        Pattern.compile("Aborting call on unexpected message for Call-Id '([^']+)'"),
+        Pattern.compile("Call-Id: ([^,\\s]+), receive timeout[^\\n]*?aborting call") };
 
     long pid()
     {
