@@ -13,6 +13,7 @@
 # worth, at least 1,000), not measured, so JIT warm-up and start-up are not counted. --bound: SIPp -timeout of
 # each run (default 60). Ports: Referee P (UDP and TCP), bob P+2, carol P+4, alice P+10, admin P+1000 (P = 15060
 # unless --port-base). The scenarios are the interop suite's (ops/src/test/resources/sipp/).
+# Runs ops/target/referee.jar, or the jar E2E_REFEREE_JAR names (to compare two builds); E2E_JAVA_OPTS adds JVM flags.
 #
 # For each run (warm-up, measured) the three SIPp processes are started afresh with -m N, so each exits once its
 # N calls are done and its final statistics count only that run; a transfer failed when any of the three
@@ -68,7 +69,7 @@ warmup="${warmup:-$(( rate * 5 > 1000 ? rate * 5 : 1000 ))}"
 limit="${limit:-$(( rate * 2 > 200 ? rate * 2 : 200 ))}"
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-jar="$root/ops/target/referee.jar"
+jar="${E2E_REFEREE_JAR:-$root/ops/target/referee.jar}"
 scenarios="$root/ops/src/test/resources/sipp"
 referee_port=$port_base
 bob_port=$(( port_base + 2 ))

@@ -141,7 +141,13 @@ final class ReceivingEngine implements Runnable, PlannedPause
                 }
                 if (way == Way.RUN_TO_COMPLETION)
                 {
-                    runToCompletionTurn(poller.poll(handler) == EventPoller.PollState.PROCESSING);
+                    final boolean handled = poller.poll(handler) == EventPoller.PollState.PROCESSING;
+                    // A planned pause begun in that poll (a journal snapshot) gave the sockets to the receive thread:
+                    // reading them now would make two readers of one selector, until the next calm window.
+                    if (way == Way.RUN_TO_COMPLETION)
+                    {
+                        runToCompletionTurn(handled);
+                    }
                 }
                 else
                 {
@@ -165,6 +171,7 @@ final class ReceivingEngine implements Runnable, PlannedPause
 
     private void runToCompletionTurn(final boolean handled) throws IOException
     {
+        assert way == Way.RUN_TO_COMPLETION : "the engine reads the UDP sockets only while it holds them";
         if (udp.receive(0) > 0)
         {
             judgeSocketWait();
