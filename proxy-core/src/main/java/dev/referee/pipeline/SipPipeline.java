@@ -508,6 +508,33 @@ public final class SipPipeline implements AutoCloseable
         return config;
     }
 
+    /**
+     * Names of this pipeline's threads that have ended while it is open: a thread ends only when {@link #close()}
+     * stops it, so one that ended before is a fault it did not survive (logged when it ended), and the node answers
+     * in part or not at all. The admin's {@code GET /health} says so. Empty once closed.
+     */
+    public synchronized List<String> stoppedThreads()
+    {
+        final List<String> stopped = new ArrayList<>();
+        if (!closed)
+        {
+            for (final Thread thread : threads)
+            {
+                if (!thread.isAlive())
+                {
+                    stopped.add(thread.getName());
+                }
+            }
+        }
+        return stopped;
+    }
+
+    /** The ticker, to end its thread in tests of {@link #stoppedThreads()}. */
+    Ticker ticker()
+    {
+        return ticker;
+    }
+
     /** Threads started and not yet ended (for tests and diagnostics). */
     public synchronized List<Thread> liveThreads()
     {
@@ -571,6 +598,8 @@ public final class SipPipeline implements AutoCloseable
     {
         final Thread thread = new Thread(runnable, "referee-" + stage + threadSuffix);
         thread.setDaemon(true);
+        thread.setUncaughtExceptionHandler((ended, ex) -> System.getLogger(SipPipeline.class.getName())
+            .log(System.Logger.Level.ERROR, "pipeline thread " + ended.getName() + " ended on an uncaught " + ex, ex));
         threads.add(thread);
         thread.start();
     }

@@ -57,6 +57,22 @@ class SipPipelineTest
     }
 
     @Test
+    void shouldNameAThreadThatEndedWhileOpenUntilItIsClosed() throws Exception
+    {
+        final SipPipeline pipeline = track(pipeline(64, 2));
+        pipeline.start((event, endOfBatch) -> {});
+        assertEquals(List.of(), pipeline.stoppedThreads());
+        final String ticker = pipeline.liveThreads().stream().map(Thread::getName)
+            .filter(name -> name.startsWith("referee-ticker")).findFirst().orElseThrow();
+
+        pipeline.ticker().stop(); // its thread ends while the pipeline is open, as a fault it did not survive would
+        await("the ticker's thread named", () -> pipeline.stoppedThreads().equals(List.of(ticker)));
+
+        pipeline.close();
+        assertEquals(List.of(), pipeline.stoppedThreads(), "closing stops every thread: none is a fault then");
+    }
+
+    @Test
     void shouldStopEveryThreadAndReleaseEveryPortOnClose() throws Exception
     {
         final List<ListenAddress> listen = new ArrayList<>();

@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -128,7 +129,7 @@ public final class AdminServer implements AutoCloseable
             }
             if (HEALTH_PATH.equals(path))
             {
-                respond(exchange, 200, HEALTH_BODY);
+                health(exchange);
             }
             else if (metrics)
             {
@@ -139,6 +140,23 @@ public final class AdminServer implements AutoCloseable
                 status(exchange);
             }
         }
+    }
+
+    /** {@code 200 {"status":"ok"}}, or 503 naming the pipeline threads that ended ({@link StatusSource#stoppedThreads}). */
+    private void health(final HttpExchange exchange) throws IOException
+    {
+        final List<String> stopped = statusSource.stoppedThreads();
+        if (stopped.isEmpty())
+        {
+            respond(exchange, 200, HEALTH_BODY);
+            return;
+        }
+        final StringBuilder body = new StringBuilder("{\"status\":\"failed\",\"stoppedThreads\":[");
+        for (int i = 0; i < stopped.size(); i++)
+        {
+            body.append(i == 0 ? "\"" : ",\"").append(stopped.get(i)).append('"');
+        }
+        respond(exchange, 503, body.append("]}").toString());
     }
 
     private void reload(final HttpExchange exchange) throws IOException

@@ -11,6 +11,7 @@ import dev.referee.pipeline.SipPipeline;
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -51,6 +52,12 @@ final class NodeStatus implements StatusSource
         this.engine = engine;
         this.capture = capture;
         this.relay = relay;
+    }
+
+    @Override
+    public List<String> stoppedThreads()
+    {
+        return pipelines.get().stoppedThreads();
     }
 
     @Override

@@ -50,6 +50,36 @@ class AdminServerTest
     }
 
     @Test
+    void shouldAnswerHealth503NamingThePipelineThreadsThatEnded() throws Exception
+    {
+        final AtomicReference<List<String>> stopped = new AtomicReference<>(List.of());
+        server.close();
+        server = AdminServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), new StatusSource()
+        {
+            @Override
+            public StatusSnapshot snapshot()
+            {
+                return status.get();
+            }
+
+            @Override
+            public List<String> stoppedThreads()
+            {
+                return stopped.get();
+            }
+        });
+        assertEquals(200, send("GET", "/health").statusCode());
+
+        stopped.set(List.of("referee-engine-1", "referee-udp-1"));
+        final HttpResponse<String> failed = send("GET", "/health");
+
+        assertEquals(503, failed.statusCode());
+        assertEquals("{\"status\":\"failed\",\"stoppedThreads\":[\"referee-engine-1\",\"referee-udp-1\"]}",
+            failed.body());
+        assertEquals(200, send("GET", "/status").statusCode(), "the figures are still served");
+    }
+
+    @Test
     void shouldServeStatusFromTheSourceInTheAgreedShape() throws Exception
     {
         final Map<String, Long> requestsIn = new LinkedHashMap<>();
