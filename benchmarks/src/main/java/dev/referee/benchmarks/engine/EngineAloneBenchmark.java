@@ -60,6 +60,8 @@ import java.util.stream.Stream;
  * <li>{@code blindTransfer}: RFC 5589 §6.1 blind transfers (the callee transfers the caller to a target that
  * rings, answers and is joined by a re-INVITE; the transferor, then the target, hang up; 14 messages in, with the
  * answers to the NOTIFYs, and 16 out per transfer), journal off, a sender that only counts.</li>
+ * <li>{@code blindTransferParsedWhenFed}: the same with each message parsed just before the engine takes it (one
+ * reused message, hot in the caches): a node's engine thread reading its sockets itself, parsing included.</li>
  * <li>{@code blindTransferJournaled}: the same with the journal on as the node writes it: every input appended by
  * {@link JournalInputStage#append} before the engine sees it, every output by {@link JournalSender}, every domain
  * event by {@link JournalEvents}, all through one Chronicle sink on this thread into a queue in a temporary
@@ -195,8 +197,14 @@ public class EngineAloneBenchmark
 
         private void startChunk()
         {
-            parsed.fill(chunks.get(next));
+            load(chunks.get(next));
             sender.sent = 0;
+        }
+
+        /** Readies {@code chunk}'s inputs for {@link #feed}: parsed before the invocation. */
+        void load(final RecordedInputs chunk)
+        {
+            parsed.fill(chunk);
         }
 
         @TearDown(Level.Invocation)
@@ -239,6 +247,27 @@ public class EngineAloneBenchmark
         int opsPerInvocation()
         {
             return TRANSFERS;
+        }
+    }
+
+    /**
+     * The transfers, each message parsed just before the engine takes it, into one reused message: the engine thread's
+     * work in a node that reads its sockets itself (parsing included), with each message hot in the caches as there,
+     * where {@link Transfers} hands over messages parsed before the invocation, most of them out of the caches by then.
+     */
+    @State(Scope.Thread)
+    public static class TransfersParsedWhenFed extends Transfers
+    {
+        @Override
+        void load(final RecordedInputs chunk)
+        {
+            parsed.wrapOnly(chunk);
+        }
+
+        @Override
+        void feed(final int i)
+        {
+            parsed.feedJustParsed(i, engine);
         }
     }
 
@@ -356,6 +385,14 @@ public class EngineAloneBenchmark
     @Benchmark
     @OperationsPerInvocation(TRANSFERS)
     public int blindTransfer(final Transfers state)
+    {
+        return state.replay();
+    }
+
+    /** {@code blindTransfer} with each message parsed as it is fed: the run-to-completion engine thread's work. */
+    @Benchmark
+    @OperationsPerInvocation(TRANSFERS)
+    public int blindTransferParsedWhenFed(final TransfersParsedWhenFed state)
     {
         return state.replay();
     }
