@@ -321,7 +321,7 @@ class EngineReceivesUdpTest
                 assertEquals(options(round), echo(client, options(round)), "answered after pause " + round);
                 awaitRunToCompletion(1 + round);
             }
-            assertEquals(List.of(), pipeline.liveThreads().stream().filter(t -> !t.isAlive()).toList());
+            assertEquals(List.of(), pipeline.stoppedThreads());
             assertTrue(pipeline.liveThreads().stream().anyMatch(t -> t.getName().startsWith("referee-engine")),
                 "the engine thread is alive");
         }

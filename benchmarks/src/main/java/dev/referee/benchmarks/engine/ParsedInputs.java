@@ -55,16 +55,8 @@ final class ParsedInputs
      */
     void feedJustParsed(final int i, final Engine engine)
     {
-        final RecordedInputs inputs = this.inputs;
-        final long timeNs = inputs.timeNs(i);
-        if (inputs.isTick(i))
-        {
-            engine.onTick(timeNs);
-            return;
-        }
-        final int length = inputs.wrap(i, justParsedBytes);
-        final boolean ok = justParsed.parse(justParsedBytes, 0, length);
-        engine.onMessage(justParsed, ok, inputs.transport(i), inputs.source(i), inputs.connectionId(i), timeNs);
+        final boolean ok = !inputs.isTick(i) && justParsed.parse(justParsedBytes, 0, inputs.wrap(i, justParsedBytes));
+        hand(i, engine, justParsed, ok);
     }
 
     private void grow(final int n)
@@ -83,6 +75,12 @@ final class ParsedInputs
     /** Hands input {@code i} to {@code engine} as the engine thread's ring handler does. */
     void feed(final int i, final Engine engine)
     {
+        hand(i, engine, pool[i], parsed[i]);
+    }
+
+    /** Input {@code i} to {@code engine}: a tick as such, a SIP input as {@code message} (parsed when {@code ok}). */
+    private void hand(final int i, final Engine engine, final SipMessage message, final boolean ok)
+    {
         final RecordedInputs inputs = this.inputs;
         final long timeNs = inputs.timeNs(i);
         if (inputs.isTick(i))
@@ -90,7 +88,7 @@ final class ParsedInputs
             engine.onTick(timeNs);
             return;
         }
-        engine.onMessage(pool[i], parsed[i], inputs.transport(i), inputs.source(i), inputs.connectionId(i), timeNs);
+        engine.onMessage(message, ok, inputs.transport(i), inputs.source(i), inputs.connectionId(i), timeNs);
     }
 
     /** What {@link #feed} reads without the engine, summed so that the reads are not optimised away. */

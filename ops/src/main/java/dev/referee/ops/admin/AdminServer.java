@@ -154,7 +154,7 @@ public final class AdminServer implements AutoCloseable
         final StringBuilder body = new StringBuilder("{\"status\":\"failed\",\"stoppedThreads\":[");
         for (int i = 0; i < stopped.size(); i++)
         {
-            body.append(i == 0 ? "\"" : ",\"").append(stopped.get(i)).append('"');
+            StatusJson.string(i == 0 ? body : body.append(','), stopped.get(i));
         }
         respond(exchange, 503, body.append("]}").toString());
     }
